@@ -1,0 +1,47 @@
+# One entry point for people and CI. Needs only Python 3.11 and make.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+DB ?= data/outcomes.duckdb
+PORT ?= 8501
+
+.PHONY: run test check lint types bench demo clean
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is needed ($(PYTHON) not found); set PYTHON=..."; exit 2; }
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+$(DB): | $(VENV)/.installed
+	$(PY) -m metrics demo --db $(DB)
+
+## run: set up, build the demo database if there is none, start the app on http://localhost:8501
+run: $(VENV)/.installed $(DB)
+	OUTCOMES_DB=$(DB) $(PY) -m streamlit run app.py --server.port $(PORT)
+
+## test: set up and run every test
+test: $(VENV)/.installed
+	$(PY) -m pytest -n 2 --dist loadfile
+
+## check: format check, lint, types, import rules and tests
+check: $(VENV)/.installed lint types test
+
+lint: $(VENV)/.installed
+	$(PY) -m ruff format --check .
+	$(PY) -m ruff check .
+
+types: $(VENV)/.installed
+	$(PY) -m mypy metrics charter
+
+## bench: performance benchmarks; writes bench/results.json
+bench: $(VENV)/.installed
+	$(PY) -m bench
+
+## demo: rebuild the demo database
+demo: $(VENV)/.installed
+	$(PY) -m metrics demo --db $(DB) --force
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

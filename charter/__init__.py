@@ -1,0 +1,15 @@
+"""The charter framework as data: statements, indicators, breakdowns and the council."""
+
+from charter.loader import CHARTER_DIR, Charter, CharterError, load_charter
+from charter.models import Breakdown, Council, Indicator, Statement
+
+__all__ = [
+    "CHARTER_DIR",
+    "Breakdown",
+    "Charter",
+    "CharterError",
+    "Council",
+    "Indicator",
+    "Statement",
+    "load_charter",
+]

@@ -1,0 +1,160 @@
+"""Load and cross-check the charter files, reporting every problem at once.
+
+Each problem reads `charter/<file>: <key>: <reason>` so the person editing the YAML can go
+straight to it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from charter.models import (
+    Breakdown,
+    BreakdownsFile,
+    Council,
+    CouncilFile,
+    Indicator,
+    Statement,
+    StatementsFile,
+)
+
+CHARTER_DIR = Path(__file__).resolve().parent
+
+M = TypeVar("M", bound=BaseModel)
+
+
+class CharterError(ValueError):
+    """The charter files are invalid; `problems` lists each as `file: key: reason`."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = problems
+        super().__init__("The charter files have problems:\n" + "\n".join(problems))
+
+
+@dataclass(frozen=True)
+class Charter:
+    statements: tuple[Statement, ...]
+    indicators: dict[str, Indicator]
+    breakdowns: dict[str, Breakdown]
+    council: Council
+
+    def statement(self, number: int) -> Statement:
+        for statement in self.statements:
+            if statement.number == number:
+                return statement
+        raise KeyError(f"no statement {number}")
+
+    def indicators_for(self, number: int) -> list[Indicator]:
+        return [i for i in self.indicators.values() if number in i.statements]
+
+
+def _label(path: Path, root: Path) -> str:
+    try:
+        return f"{root.name}/{path.relative_to(root).as_posix()}"
+    except ValueError:
+        return str(path)
+
+
+def _key(loc: Iterable[Any]) -> str:
+    return ".".join(str(part) for part in loc) or "(file)"
+
+
+def _read(path: Path, model: type[M], label: str, problems: list[str]) -> M | None:
+    if not path.exists():
+        problems.append(f"{label}: (file): missing")
+        return None
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        where = f"line {mark.line + 1}" if mark is not None else "(file)"
+        problems.append(f"{label}: {where}: not valid YAML ({getattr(err, 'problem', err)})")
+        return None
+    if not isinstance(data, dict):
+        problems.append(f"{label}: (file): expected a mapping of keys to values")
+        return None
+    try:
+        return model.model_validate(data)
+    except ValidationError as err:
+        for e in err.errors():
+            problems.append(f"{label}: {_key(e['loc'])}: {e['msg']}")
+        return None
+
+
+def load_charter(root: Path | None = None) -> Charter:
+    """Read every charter file under `root` (default: this package) and cross-check them."""
+    root = (root or CHARTER_DIR).resolve()
+    problems: list[str] = []
+    statements_file = _read(
+        root / "statements.yaml", StatementsFile, _label(root / "statements.yaml", root), problems
+    )
+    breakdowns_file = _read(
+        root / "breakdowns.yaml", BreakdownsFile, _label(root / "breakdowns.yaml", root), problems
+    )
+    council_file = _read(
+        root / "council.yaml", CouncilFile, _label(root / "council.yaml", root), problems
+    )
+    indicators: dict[str, Indicator] = {}
+    indicator_files: dict[str, str] = {}
+    for path in sorted((root / "indicators").glob("*.yaml")):
+        label = _label(path, root)
+        indicator = _read(path, Indicator, label, problems)
+        if indicator is None:
+            continue
+        if indicator.id != path.stem:
+            problems.append(f"{label}: id: {indicator.id!r} must match the file name {path.stem!r}")
+        if indicator.id in indicators:
+            problems.append(
+                f"{label}: id: duplicate id {indicator.id!r} "
+                f"(also in {indicator_files[indicator.id]})"
+            )
+            continue
+        indicators[indicator.id] = indicator
+        indicator_files[indicator.id] = label
+    if not indicator_files and not any(p.startswith(f"{root.name}/indicators/") for p in problems):
+        problems.append(f"{root.name}/indicators: (folder): no indicator files")
+
+    statements = list(statements_file.statements) if statements_file else []
+    numbers = [s.number for s in statements]
+    for i, number in enumerate(numbers):
+        if number in numbers[:i]:
+            problems.append(
+                f"{root.name}/statements.yaml: statements.{i}.number: duplicate {number}"
+            )
+    known = set(numbers)
+    dimensions = breakdowns_file.breakdowns if breakdowns_file else {}
+    for ident, indicator in indicators.items():
+        label = indicator_files[ident]
+        if statements_file is not None:
+            for j, ref in enumerate(indicator.statements):
+                if ref not in known:
+                    problems.append(f"{label}: statements.{j}: unknown statement {ref}")
+        if breakdowns_file is not None:
+            for j, dim in enumerate(indicator.breakdowns):
+                if dim not in dimensions:
+                    choices = ", ".join(sorted(dimensions)) or "none defined"
+                    problems.append(
+                        f"{label}: breakdowns.{j}: unknown dimension {dim!r} (defined: {choices})"
+                    )
+    if indicators:
+        evidenced = {ref for i in indicators.values() for ref in i.statements}
+        for i, statement in enumerate(statements):
+            if statement.number not in evidenced:
+                problems.append(
+                    f"{root.name}/statements.yaml: statements.{i}: statement {statement.number} "
+                    "has no indicator; map at least one indicator to it"
+                )
+    if problems or statements_file is None or council_file is None or breakdowns_file is None:
+        raise CharterError(problems)
+    return Charter(
+        statements=tuple(sorted(statements, key=lambda s: s.number)),
+        indicators=dict(sorted(indicators.items())),
+        breakdowns=dict(dimensions),
+        council=council_file.council,
+    )

@@ -1,0 +1,168 @@
+"""The charter framework's data models: statements, indicators, breakdowns and the council.
+
+The council edits YAML files; these strict models (unknown keys rejected) say what those files
+may hold. `charter.load_charter` validates them and reports every problem at once.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+SLUG = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+AREA_CODE = r"^[A-Z][0-9]{8}$"
+
+Unit = Literal["percent", "count", "rate_per_10000", "rate_per_1000", "weeks", "days"]
+Polarity = Literal["higher_is_better", "lower_is_better", "neutral"]
+Frequency = Literal["quarterly", "annual", "termly", "monthly"]
+YearBasis = Literal["financial", "academic", "calendar"]
+
+# How many of the unit a numerator/denominator ratio is multiplied by; None: not a ratio.
+UNIT_MULTIPLIER: dict[str, float | None] = {
+    "percent": 100.0,
+    "rate_per_10000": 10_000.0,
+    "rate_per_1000": 1_000.0,
+    "count": None,
+    "weeks": None,
+    "days": None,
+}
+
+UNIT_LABEL: dict[str, str] = {
+    "percent": "%",
+    "rate_per_10000": "per 10,000",
+    "rate_per_1000": "per 1,000",
+    "count": "",
+    "weeks": "weeks",
+    "days": "days",
+}
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+class Statement(Strict):
+    """One of the charter's commitments, e.g. 5: timely identification and assessment."""
+
+    number: int = Field(ge=1, le=99, description="Position in the charter, 1 to 12 by default.")
+    short_title: str = Field(min_length=3, max_length=60, description="A few words for cards.")
+    title: str = Field(min_length=10, description="The statement in full, as the council signs it.")
+    theme: str = Field(min_length=3, description="The theme it belongs to, in plain English.")
+
+
+class StatementsFile(Strict):
+    statements: list[Statement] = Field(min_length=1)
+
+
+class Indicator(Strict):
+    """A measure that evidences one or more statements."""
+
+    id: str = Field(pattern=SLUG, description="Stable slug; the file is named <id>.yaml.")
+    title: str = Field(min_length=5)
+    description: str = Field(min_length=10, description="What it tells us, in plain English.")
+    definition: str = Field(min_length=10, description="Exactly what is counted.")
+    numerator: str | None = Field(default=None, description="What is counted on top (rates).")
+    denominator: str | None = Field(default=None, description="What it is divided by (rates).")
+    unit: Unit
+    polarity: Polarity
+    frequency: Frequency
+    year_basis: YearBasis = Field(
+        default="financial", description="For annual indicators: which kind of year."
+    )
+    decimals: int = Field(ge=0, le=3)
+    target: float | None = None
+    tolerance: float | None = Field(
+        default=None, ge=0, description="How far from target still counts as 'at risk'."
+    )
+    source: str = Field(min_length=2)
+    owner: str = Field(min_length=2)
+    statements: list[int] = Field(min_length=1)
+    breakdowns: list[str] = Field(default_factory=list)
+    benchmark: str | None = Field(
+        default=None, description="Where published comparators come from, if anywhere."
+    )
+
+    @model_validator(mode="after")
+    def _coherent(self) -> Indicator:
+        if UNIT_MULTIPLIER[self.unit] is not None and not (self.numerator and self.denominator):
+            raise ValueError(f"a {self.unit} indicator needs 'numerator' and 'denominator' text")
+        if self.tolerance is not None and self.target is None:
+            raise ValueError("'tolerance' needs a 'target'")
+        if self.target is not None and self.polarity == "neutral":
+            raise ValueError("a neutral (context) indicator cannot have a target")
+        if self.unit == "percent" and self.target is not None and not 0 <= self.target <= 100:
+            raise ValueError("a percent target must lie between 0 and 100")
+        if len(set(self.statements)) != len(self.statements):
+            raise ValueError("'statements' lists a statement twice")
+        if len(set(self.breakdowns)) != len(self.breakdowns):
+            raise ValueError("'breakdowns' lists a dimension twice")
+        return self
+
+    @property
+    def multiplier(self) -> float | None:
+        return UNIT_MULTIPLIER[self.unit]
+
+
+class Breakdown(Strict):
+    """A dimension figures may be broken down by, with its allowed groups."""
+
+    label: str = Field(min_length=2)
+    groups: list[str] = Field(min_length=1)
+
+    @field_validator("groups")
+    @classmethod
+    def _unique(cls, groups: list[str]) -> list[str]:
+        lowered = [g.lower() for g in groups]
+        if len(set(lowered)) != len(lowered):
+            raise ValueError("a group is listed twice")
+        return groups
+
+
+class BreakdownsFile(Strict):
+    breakdowns: dict[str, Breakdown]
+
+    @field_validator("breakdowns")
+    @classmethod
+    def _slugs(cls, value: dict[str, Breakdown]) -> dict[str, Breakdown]:
+        import re
+
+        for key in value:
+            if not re.fullmatch(r"^[a-z][a-z0-9_]*$", key):
+                raise ValueError(f"dimension id {key!r} must be lower_snake_case")
+        return value
+
+
+class Area(Strict):
+    code: str = Field(pattern=AREA_CODE)
+    name: str = Field(min_length=2)
+
+
+class Council(Strict):
+    """The council this installation serves, its region and its comparator councils."""
+
+    code: str = Field(pattern=AREA_CODE, description="GSS code (the demo's is fictional).")
+    name: str = Field(min_length=2)
+    region: Area
+    england: Area = Area(code="E92000001", name="England")
+    comparators: list[str] = Field(
+        default_factory=list, description="GSS codes of the comparator group."
+    )
+    suppression_threshold: int = Field(
+        default=5, ge=0, description="Counts from 1 up to this are suppressed in published papers."
+    )
+    contact: str = Field(default="", description="Support contact shown on the support page.")
+
+    @field_validator("comparators")
+    @classmethod
+    def _codes(cls, codes: list[str]) -> list[str]:
+        import re
+
+        bad = [c for c in codes if not re.fullmatch(AREA_CODE, c)]
+        if bad:
+            raise ValueError(f"not GSS area codes: {', '.join(bad)}")
+        return codes
+
+
+class CouncilFile(Strict):
+    council: Council

@@ -1,0 +1,1 @@
+"""The domain: periods, store, ingest, status, narrative and exports. Never imports streamlit."""

@@ -1,0 +1,7 @@
+"""`python -m metrics`: see metrics.cli."""
+
+import sys
+
+from metrics.cli import main
+
+sys.exit(main())

@@ -1,0 +1,261 @@
+"""The demo council, Wrenfield (fictional): a deterministic dataset for the demo and the tests.
+
+It is loaded through the same validation and commit path as a real return, in three uploads:
+the history, the latest quarter, and a revision. Deliberate stories, so every state of the
+dashboard can be seen and tested:
+
+- improving: EHC plans issued within 20 weeks climbs from below 40% to above its target;
+- deteriorating: the median wait for an autism assessment lengthens quarter by quarter;
+- hovering around target: children receiving short breaks;
+- missing its latest quarter: the median wait for speech and language therapy;
+- stale, so its statement is short of evidence: Local Offer visits stop three quarters early;
+- revised with a reason: families with a keyworker, last-but-one quarter;
+- provisional: annual reviews completed on time, latest quarter;
+- suppressed small count: consultation participation, under-5s, latest quarter (`c`).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import random
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from charter import Charter, Indicator
+from metrics.ingest import LoadReport, load_file
+from metrics.ingest.validate import COLUMNS
+from metrics.periods import Period, PeriodKind, kind_for
+from metrics.store import Store
+
+SEED = 20_261_126
+DEMO_LATEST = Period(PeriodKind.FY_QUARTER, 2026, 2)  # 2026-27 Q2, July to September 2026
+QUARTERS = 16
+YEARS = 5
+TERMS = 12
+DEMO_USER = "demo generator"
+REVISION_REASON = "Provider resubmitted corrected figures after a data-cleansing exercise"
+
+# (start, end) as a share of the way from "poor" to "good" for the indicator; None: hover.
+STORIES: dict[str, tuple[float, float] | None] = {
+    "ehcp-issued-20-weeks": (0.0, 1.05),
+    "autism-assessment-median-wait": (0.75, -0.6),
+    "short-breaks-receiving": None,
+}
+MISSING_LATEST = "speech-therapy-median-wait"
+STALE = ("local-offer-visits", 3)
+REVISED = "keyworker-complex-needs"
+PROVISIONAL = "annual-reviews-on-time"
+SUPPRESSED = ("consultation-participation", "age_band", "0 to 4")
+
+
+@dataclass
+class DemoRow:
+    indicator: str
+    period: str
+    value: str
+    area: str = ""
+    breakdown: str = ""
+    group: str = ""
+    numerator: str = ""
+    denominator: str = ""
+    status: str = ""
+    note: str = ""
+
+
+def periods_for(indicator: Indicator) -> list[Period]:
+    kind = kind_for(indicator.frequency, indicator.year_basis)
+    if kind == PeriodKind.FY_QUARTER:
+        return [DEMO_LATEST.shift(-i) for i in reversed(range(QUARTERS))]
+    last = Period.containing(DEMO_LATEST.end, kind)
+    last = last if last.end <= DEMO_LATEST.end else last.previous()
+    count = TERMS if kind == PeriodKind.ACADEMIC_TERM else YEARS
+    return [last.shift(-i) for i in reversed(range(count))]
+
+
+def _scale(ind: Indicator) -> tuple[float, float, float]:
+    """(poor, good, typical denominator) for an indicator, anchored on its target."""
+    target = ind.target
+    if ind.unit == "percent":
+        good = target if target is not None else 70.0
+        return max(good - 30, 5), min(good + 5, 99), 60
+    if ind.unit in ("weeks", "days"):
+        good = target if target is not None else 12.0
+        return good * 2.2, good * 0.8, 0
+    if ind.unit.startswith("rate"):
+        good = target if target is not None else 450.0
+        if ind.polarity == "lower_is_better":
+            return good * 1.6, good * 0.8, 4000
+        return good * 0.8, good * 1.2, 48_000
+    good = target if target is not None else 1500.0
+    if ind.polarity == "lower_is_better":
+        return good * 1.8, good * 0.8, 0
+    return good * 0.75, good * 1.05, 0
+
+
+def _level(ind: Indicator, i: int, n: int, rng: random.Random) -> float:
+    poor, good, _ = _scale(ind)
+    if ind.id in STORIES and STORIES[ind.id] is None and ind.target is not None:
+        return ind.target + rng.uniform(-1.3, 1.3) * (ind.tolerance or ind.target * 0.05)
+    start, end = STORIES.get(ind.id) or (0.4, 0.6)
+    share = start + (end - start) * (i / max(n - 1, 1)) + rng.gauss(0, 0.05)
+    return poor + (good - poor) * share
+
+
+def _fmt(value: float, decimals: int) -> str:
+    return f"{value:.{decimals}f}"
+
+
+def _figure(ind: Indicator, level: float, size: float, rng: random.Random) -> tuple[str, str, str]:
+    """(value, numerator, denominator) as text for a figure around `level`."""
+    multiplier = ind.multiplier
+    if multiplier is not None:
+        level = min(max(level, 0.0), multiplier * 0.99)
+        den = max(int(size * rng.uniform(0.85, 1.15)), 4)
+        num = min(round(den * level / multiplier), den)
+        return _fmt(num / den * multiplier, ind.decimals), str(num), str(den)
+    value = max(level, 0.0)
+    if ind.unit == "count":
+        return str(round(value)), "", ""
+    return _fmt(value, ind.decimals), "", ""
+
+
+def demo_rows(charter: Charter) -> list[DemoRow]:
+    """Every figure of the demo council and its comparators, deterministic."""
+    council = charter.council
+    rows: list[DemoRow] = []
+    for ind in charter.indicators.values():
+        rng = random.Random(SEED + zlib.crc32(ind.id.encode()))
+        periods = periods_for(ind)
+        if ind.id == STALE[0]:
+            periods = periods[: -STALE[1]]
+        if ind.id == MISSING_LATEST:
+            periods = periods[:-1]
+        _, _, size = _scale(ind)
+        for i, period in enumerate(periods):
+            level = _level(ind, i, len(periods), rng)
+            value, num, den = _figure(ind, level, size, rng)
+            rows.append(DemoRow(ind.id, period.label, value, numerator=num, denominator=den))
+            for dim in ind.breakdowns:
+                groups = charter.breakdowns[dim].groups
+                for group in groups:
+                    share = 1 / len(groups)
+                    g_level = (
+                        level * rng.uniform(0.85, 1.15)
+                        if ind.multiplier or ind.unit != "count"
+                        else level * share * rng.uniform(0.7, 1.3)
+                    )
+                    g_value, g_num, g_den = _figure(ind, g_level, max(size * share, 8), rng)
+                    if (ind.id, dim, group) == SUPPRESSED and period == periods[-1]:
+                        g_value, g_num, g_den = "c", "", ""
+                    rows.append(
+                        DemoRow(
+                            ind.id,
+                            period.label,
+                            g_value,
+                            breakdown=dim,
+                            group=group,
+                            numerator=g_num,
+                            denominator=g_den,
+                        )
+                    )
+            if ind.benchmark:
+                for area, shift in ((council.england.code, 0.08), (council.region.code, 0.03)):
+                    c_value, c_num, c_den = _figure(
+                        ind, level * (1 + shift * rng.uniform(-1, 1)), size * 40, rng
+                    )
+                    rows.append(
+                        DemoRow(
+                            ind.id,
+                            period.label,
+                            c_value,
+                            area=area,
+                            numerator=c_num,
+                            denominator=c_den,
+                        )
+                    )
+    for row in rows:
+        if row.indicator == PROVISIONAL and row.period == DEMO_LATEST.label:
+            row.status = "provisional"
+            row.note = "Provisional: two providers have not yet confirmed their figures."
+    return rows
+
+
+def revision_rows(rows: list[DemoRow]) -> list[DemoRow]:
+    """The revised figure: the keyworker total for the quarter before the latest."""
+    target = DEMO_LATEST.previous().label
+    out = []
+    for row in rows:
+        if row.indicator == REVISED and row.period == target and not row.area and not row.breakdown:
+            num, den = int(row.numerator), int(row.denominator)
+            num = max(num - 4, 0)
+            out.append(
+                DemoRow(
+                    row.indicator,
+                    row.period,
+                    "",
+                    numerator=str(num),
+                    denominator=str(den),
+                    note="Corrected by the provider.",
+                )
+            )
+    return out
+
+
+def to_csv(rows: list[DemoRow]) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(COLUMNS)
+    for r in rows:
+        writer.writerow(
+            [
+                r.indicator,
+                r.period,
+                r.value,
+                r.area,
+                r.breakdown,
+                r.group,
+                r.numerator,
+                r.denominator,
+                r.status,
+                r.note,
+            ]
+        )
+    return out.getvalue().encode("utf-8")
+
+
+def build_demo(store: Store, charter: Charter, out_dir: Path | None = None) -> list[LoadReport]:
+    """Write the demo's three returns (to `out_dir` if given) and load them into `store`."""
+    rows = demo_rows(charter)
+    latest = DEMO_LATEST.label
+    files = [
+        ("demo-history.csv", [r for r in rows if r.period != latest], None),
+        (
+            f"demo-return-{latest.replace(' ', '-')}.csv",
+            [r for r in rows if r.period == latest],
+            None,
+        ),
+        ("demo-revision.csv", revision_rows(rows), REVISION_REASON),
+    ]
+    reports = []
+    for name, file_rows, reason in files:
+        content = to_csv(file_rows)
+        if out_dir is not None:
+            out_dir.mkdir(parents=True, exist_ok=True)
+            (out_dir / name).write_bytes(content)
+        report = load_file(
+            store,
+            charter,
+            name,
+            content,
+            user=DEMO_USER,
+            reason=reason,
+            kind="demo",
+            source=f"demo (fictional): {name}",
+        )
+        if not report.ok:
+            problems = "\n".join(e.as_text() for e in report.errors[:10])
+            raise RuntimeError(f"the demo return {name} was rejected:\n{problems}")
+        reports.append(report)
+    return reports

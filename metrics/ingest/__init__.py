@@ -1,0 +1,193 @@
+"""Quarterly returns in: read, validate, preview and commit, all or nothing.
+
+`load_file` is what the CLI and the upload page call. A file with any error changes no
+figure (its attempt is logged, with the errors and the file's bytes); a valid file is
+committed in one transaction; the same file again is "no change".
+"""
+
+from __future__ import annotations
+
+import getpass
+import hashlib
+from dataclasses import dataclass, field
+
+import duckdb
+
+from charter import Charter
+from metrics.ingest.commit import (
+    Diff,
+    NeedsReason,
+    Revision,
+    Upload,
+    commit,
+    compare,
+    record_rejection,
+)
+from metrics.ingest.read import FileProblem, RawTable, read_upload
+from metrics.ingest.validate import RowError, Validation, validate
+from metrics.store import Store
+
+__all__ = ["LoadReport", "Revision", "RowError", "check_file", "load_file"]
+
+
+@dataclass
+class LoadReport:
+    file_name: str
+    sha256: str
+    outcome: str  # loaded | no change | rejected | preview
+    rows_in_file: int = 0
+    added: int = 0
+    revised: int = 0
+    unchanged: int = 0
+    rejected_rows: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    revisions: list[Revision] = field(default_factory=list)
+    upload_id: int | None = None
+    sheet: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.outcome != "rejected"
+
+    @property
+    def figures_changed(self) -> int:
+        return sum(r.figure_changed for r in self.revisions)
+
+    def summary(self) -> str:
+        if self.outcome == "rejected":
+            n = len(self.errors)
+            problems = f"{n} problem{'s' if n != 1 else ''}"
+            where = (
+                f"in {self.rejected_rows} row{'s' if self.rejected_rows != 1 else ''}"
+                if self.rejected_rows
+                else "with the file"
+            )
+            return f"Rejected: {problems} {where}; nothing was stored."
+        counts = f"{self.added} added, {self.revised} revised, {self.unchanged} unchanged"
+        if self.outcome == "no change":
+            return f"No change: all {self.unchanged} figures are already stored."
+        if self.outcome == "preview":
+            return f"Preview (nothing stored yet): {counts}."
+        return f"Loaded: {counts}."
+
+
+def _read(file_name: str, content: bytes) -> tuple[RawTable | None, Validation | None]:
+    try:
+        return read_upload(file_name, content), None
+    except FileProblem as err:
+        return None, Validation([RowError(None, "", "", str(err), "")], False, 0, 0)
+
+
+def _check(
+    raw: RawTable | None,
+    problem: Validation | None,
+    charter: Charter,
+    con: duckdb.DuckDBPyConnection,
+) -> Validation:
+    if raw is None:
+        assert problem is not None
+        return problem
+    return validate(raw, charter, con)
+
+
+def check_file(store: Store, charter: Charter, file_name: str, content: bytes) -> LoadReport:
+    """Validate and preview a file against the stored figures without changing anything."""
+    sha = hashlib.sha256(content).hexdigest()
+    raw, problem = _read(file_name, content)  # before opening the store: Excel is slow to read
+    with store.connect() as con:
+        result = _check(raw, problem, charter, con)
+        report = LoadReport(
+            file_name,
+            sha,
+            "preview",
+            result.rows_in_file,
+            notes=result.notes,
+            sheet=raw.sheet if raw else None,
+            errors=result.errors,
+            rejected_rows=result.rejected_rows,
+        )
+        if not result.ok:
+            report.outcome = "rejected"
+            return report
+        diff = compare(con)
+    _fill(report, diff)
+    if not diff.added and not diff.revised:
+        report.outcome = "no change"
+    return report
+
+
+def _fill(report: LoadReport, diff: Diff) -> None:
+    report.added, report.revised, report.unchanged = diff.added, diff.revised, diff.unchanged
+    report.revisions = diff.revisions
+
+
+def load_file(
+    store: Store,
+    charter: Charter,
+    file_name: str,
+    content: bytes,
+    *,
+    user: str | None = None,
+    reason: str | None = None,
+    kind: str = "return",
+    source: str = "",
+) -> LoadReport:
+    """Validate and commit a file; a rejected attempt is logged and changes no figure."""
+    sha = hashlib.sha256(content).hexdigest()
+    raw, problem = _read(file_name, content)
+    sheet = raw.sheet if raw else None
+    upload = Upload(
+        file_name,
+        sha,
+        content,
+        user or getpass.getuser(),
+        kind,
+        (reason or "").strip() or None,
+        sheet,
+        source,
+    )
+    upload.pack()
+    with store.connect() as con:
+        result = _check(raw, problem, charter, con)
+        report = LoadReport(
+            file_name,
+            sha,
+            "rejected",
+            result.rows_in_file,
+            notes=result.notes,
+            sheet=sheet,
+            errors=result.errors,
+            rejected_rows=result.rejected_rows,
+        )
+        if not result.ok:
+            report.upload_id = record_rejection(
+                con,
+                upload,
+                result.rows_in_file,
+                result.rejected_rows,
+                result.errors,
+                report.summary(),
+            )
+            return report
+        try:
+            report.upload_id, diff = commit(con, upload, result.rows_in_file)
+        except NeedsReason as err:
+            report.errors = [
+                RowError(
+                    None,
+                    "",
+                    "",
+                    str(err),
+                    "Say why the figures changed (for example 'provider "
+                    "resubmitted corrected data') and load the file again.",
+                )
+            ]
+            _fill(report, err.diff)
+            report.upload_id = record_rejection(
+                con, upload, result.rows_in_file, 0, report.errors, str(err)
+            )
+            return report
+    _fill(report, diff)
+    report.outcome = "loaded" if diff.added or diff.revised else "no change"
+    return report

@@ -1,0 +1,254 @@
+"""Compare a validated return with the stored figures and commit it in one transaction.
+
+Revisions never overwrite: the current version of a changed figure is marked superseded (when
+and by which upload) and the new version is added with who recorded it and why.
+"""
+
+from __future__ import annotations
+
+import zlib
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import duckdb
+
+from metrics.ingest.validate import RowError
+
+# The current version of each staged figure, if any, and whether it is the same.
+_SAME = """(o.value IS NOT DISTINCT FROM s.value AND o.symbol IS NOT DISTINCT FROM s.symbol
+            AND o.numerator IS NOT DISTINCT FROM s.numerator
+            AND o.denominator IS NOT DISTINCT FROM s.denominator)"""
+_MATCH = """
+FROM staged s
+LEFT JOIN observations o
+  ON o.superseded_by IS NULL AND o.indicator_id = s.indicator_id AND o.period = s.period
+ AND o.area_code = s.area_code AND o.breakdown = s.breakdown AND o.grp = s.grp
+"""
+_UNCHANGED = f"({_SAME} AND o.status = s.status AND o.note IS NOT DISTINCT FROM s.note)"
+
+COUNTS = f"""
+SELECT count(*) FILTER (WHERE o.obs_id IS NULL),
+       count(*) FILTER (WHERE o.obs_id IS NOT NULL AND NOT {_UNCHANGED}),
+       count(*) FILTER (WHERE o.obs_id IS NOT NULL AND {_UNCHANGED})
+{_MATCH}
+"""
+
+# Only the revised figures are kept aside: few, and needed after new versions are added.
+REVISED = f"""
+CREATE OR REPLACE TEMP TABLE revised AS
+SELECT s.row_no, s.indicator_id, s.period, s.area_code, s.breakdown, s.grp,
+       o.value AS old_value, s.value, o.symbol AS old_symbol, s.symbol, o.status AS old_status,
+       s.status, NOT {_SAME} AS figure_changed, o.obs_id AS old_id
+{_MATCH}
+WHERE o.obs_id IS NOT NULL AND NOT {_UNCHANGED}
+"""
+
+REVISIONS = """
+SELECT * EXCLUDE (old_id) FROM revised ORDER BY row_no
+"""
+
+SUPERSEDE = """
+UPDATE observations SET superseded_by = $upload
+WHERE obs_id IN (SELECT old_id FROM revised)
+"""
+
+INSERT = f"""
+INSERT INTO observations
+SELECT nextval('obs_id_seq'), s.indicator_id, s.period, s.area_code, s.breakdown, s.grp,
+       s.value, s.numerator, s.denominator, s.symbol, s.status, s.note, $upload,
+       o.obs_id IS NOT NULL, NULL
+{_MATCH}
+WHERE o.obs_id IS NULL OR NOT {_UNCHANGED}
+"""
+
+NEW_PERIODS = """
+INSERT INTO periods
+SELECT DISTINCT period, period_kind, period_start, period_end FROM staged
+WHERE period NOT IN (SELECT label FROM periods)
+"""
+
+NEXT_UPLOAD = "SELECT nextval('upload_id_seq')"
+
+LOG_UPLOAD = """
+INSERT INTO uploads VALUES ($id, $file_name, $sha256, $user, $now, $kind, $outcome, $rows,
+                            $added, $revised, $unchanged, $rejected, $reason, $sheet, $source,
+                            $message)
+"""
+
+KEEP_FILE = """
+INSERT INTO upload_files SELECT $sha256, $size, 'zlib', $content
+WHERE NOT EXISTS (SELECT 1 FROM upload_files WHERE sha256 = $sha256)
+"""
+
+LOG_ERRORS = "INSERT INTO upload_errors VALUES (?, ?, ?, ?, ?, ?)"
+
+
+_PACKER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pack-upload")
+
+
+@dataclass(frozen=True)
+class Revision:
+    row: int
+    indicator_id: str
+    period: str
+    area_code: str
+    breakdown: str
+    group: str
+    old_value: float | None
+    new_value: float | None
+    old_symbol: str | None
+    new_symbol: str | None
+    old_status: str
+    new_status: str
+    figure_changed: bool
+
+
+@dataclass
+class Upload:
+    """Who sent what: the facts logged with every upload."""
+
+    file_name: str
+    sha256: str
+    content: bytes
+    user: str
+    kind: str = "return"
+    reason: str | None = None
+    sheet: str | None = None
+    source: str = ""
+    _packed: Future[bytes] | None = field(default=None, repr=False, compare=False)
+
+    def pack(self) -> None:
+        """Start compressing the file for keeping, in parallel with validation (zlib lets
+        go of the GIL); level 1 is a fast squeeze for a file we rarely read again."""
+        if self._packed is None:
+            self._packed = _PACKER.submit(zlib.compress, self.content, 1)
+
+    def packed(self) -> bytes:
+        self.pack()
+        assert self._packed is not None
+        return self._packed.result()
+
+
+@dataclass
+class Diff:
+    added: int = 0
+    revised: int = 0
+    unchanged: int = 0
+    revisions: list[Revision] = field(default_factory=list)
+
+    @property
+    def figures_changed(self) -> int:
+        return sum(r.figure_changed for r in self.revisions)
+
+
+class NeedsReason(ValueError):
+    """Stored figures would change, and no reason was given."""
+
+    def __init__(self, diff: Diff):
+        self.diff = diff
+        super().__init__(
+            f"{diff.figures_changed} stored figure{'s' if diff.figures_changed != 1 else ''} "
+            "would be revised; give a reason for the revision."
+        )
+
+
+def compare(con: duckdb.DuckDBPyConnection) -> Diff:
+    """Compare the view `staged` with the current figures."""
+    added, revised, unchanged = con.execute(COUNTS).fetchall()[0]
+    con.execute(REVISED)
+    revisions = [Revision(*r) for r in con.execute(REVISIONS).fetchall()]
+    return Diff(int(added), int(revised), int(unchanged), revisions)
+
+
+def log_upload(
+    con: duckdb.DuckDBPyConnection,
+    upload: Upload,
+    now: datetime,
+    outcome: str,
+    rows: int,
+    diff: Diff,
+    rejected: int,
+    message: str,
+) -> int:
+    """Record an upload and keep its bytes; call inside the caller's transaction."""
+    upload_id = int(con.execute(NEXT_UPLOAD).fetchall()[0][0])
+    known = con.execute("SELECT count(*) FROM upload_files WHERE sha256 = ?", [upload.sha256])
+    if not known.fetchall()[0][0]:
+        con.execute(
+            KEEP_FILE,
+            {"sha256": upload.sha256, "size": len(upload.content), "content": upload.packed()},
+        )
+    con.execute(
+        LOG_UPLOAD,
+        {
+            "id": upload_id,
+            "file_name": upload.file_name,
+            "sha256": upload.sha256,
+            "user": upload.user,
+            "now": now,
+            "kind": upload.kind,
+            "outcome": outcome,
+            "rows": rows,
+            "added": diff.added,
+            "revised": diff.revised,
+            "unchanged": diff.unchanged,
+            "rejected": rejected,
+            "reason": upload.reason,
+            "sheet": upload.sheet,
+            "source": upload.source or f"return: {upload.file_name}",
+            "message": message,
+        },
+    )
+    return upload_id
+
+
+def record_rejection(
+    con: duckdb.DuckDBPyConnection,
+    upload: Upload,
+    rows: int,
+    rejected: int,
+    errors: list[RowError],
+    message: str,
+) -> int:
+    now = datetime.now()
+    con.execute("BEGIN TRANSACTION")
+    try:
+        upload_id = log_upload(con, upload, now, "rejected", rows, Diff(), rejected, message)
+        if errors:
+            con.executemany(
+                LOG_ERRORS,
+                [(upload_id, e.row, e.column, e.value, e.problem, e.fix) for e in errors],
+            )
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+    return upload_id
+
+
+def commit(con: duckdb.DuckDBPyConnection, upload: Upload, rows: int) -> tuple[int, Diff]:
+    """Store the new and revised figures of the validated view `staged`, all or nothing."""
+    now = datetime.now()
+    con.execute("BEGIN TRANSACTION")
+    try:
+        diff = compare(con)
+        if diff.figures_changed and not (upload.reason or "").strip():
+            raise NeedsReason(diff)
+        outcome = "loaded" if diff.added or diff.revised else "no change"
+        message = (
+            f"{diff.added} added, {diff.revised} revised, {diff.unchanged} unchanged"
+            if outcome == "loaded"
+            else "No change: every figure is already stored."
+        )
+        upload_id = log_upload(con, upload, now, outcome, rows, diff, 0, message)
+        if diff.added or diff.revised:  # new versions first: SUPERSEDE would hide the old ones
+            con.execute(NEW_PERIODS)
+            con.execute(INSERT, {"upload": upload_id})
+        if diff.revised:
+            con.execute(SUPERSEDE, {"upload": upload_id})
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+    return upload_id, diff

@@ -1,0 +1,240 @@
+"""Read an uploaded CSV or Excel file into a table of text cells, keeping Excel row numbers.
+
+Everything is read as text: what the analyst typed is what validation sees, so "1,234",
+"45%", "c" and "2024/25 Q1" can each be judged and explained. Row numbers are the ones the
+analyst sees in Excel (the header is row 1), blank rows included.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from pathlib import PurePath
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.csv as pacsv
+
+PREFERRED_SHEET = "Return"
+XLSX_MAGIC = b"PK\x03\x04"
+OLE_MAGIC = b"\xd0\xcf\x11\xe0"
+
+
+class FileProblem(ValueError):
+    """The file as a whole cannot be read; the message says what to do."""
+
+
+@dataclass
+class RawTable:
+    header: list[str]
+    cells: pa.Table  # one string column per header position, c0..cN
+    row_no: list[int]  # Excel row number of each data row
+    notes: list[str] = field(default_factory=list)  # what we did to read it (encoding, sheet)
+    sheet: str | None = None
+    ragged: list[tuple[int, int]] = field(default_factory=list)  # (row, number of values)
+    percent_cells: set[tuple[int, int]] = field(default_factory=set)  # (row, col) shown as %
+    formula_gaps: list[tuple[int, int]] = field(default_factory=list)  # formulas with no value
+
+
+def read_upload(file_name: str, content: bytes) -> RawTable:
+    """Read CSV or XLSX bytes; anything else is refused with a clear reason."""
+    suffix = PurePath(file_name).suffix.lower()
+    if not content:
+        raise FileProblem("The file is empty (0 bytes). Fill in the template and upload it again.")
+    if content.startswith(OLE_MAGIC) or suffix == ".xls":
+        raise FileProblem(
+            "This is an old Excel 97-2003 (.xls) file, which we cannot read. In Excel use "
+            "File > Save As and choose 'Excel Workbook (.xlsx)' or 'CSV UTF-8'."
+        )
+    if content.startswith(XLSX_MAGIC):
+        if suffix not in (".xlsx", ".xlsm", ""):
+            raise FileProblem(
+                f"{file_name!r} is a {suffix or 'zipped'} file, not a quarterly return. "
+                "Upload the return as .xlsx or .csv."
+            )
+        return read_xlsx(content)
+    if suffix in (".xlsx", ".xlsm"):
+        raise FileProblem(f"{file_name!r} is named .xlsx but is not an Excel workbook.")
+    if suffix not in (".csv", ".txt", ""):
+        raise FileProblem(
+            f"{file_name!r} is a {suffix} file. Upload the quarterly return as .csv or .xlsx."
+        )
+    if b"\x00" in content[:4096] and not content.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise FileProblem(f"{file_name!r} is not a text file. Upload the return as .csv or .xlsx.")
+    return read_csv(content)
+
+
+def _decode(content: bytes) -> tuple[str, str | None]:
+    if content.startswith(b"\xef\xbb\xbf"):
+        return content[3:].decode("utf-8", errors="strict"), "UTF-8 with a byte-order mark"
+    if content.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return content.decode("utf-16"), "UTF-16 (Excel 'Unicode text')"
+    try:
+        return content.decode("utf-8"), None
+    except UnicodeDecodeError:
+        pass
+    try:
+        return content.decode("cp1252"), "Windows-1252 (the older Excel 'CSV' format)"
+    except UnicodeDecodeError:
+        return content.decode("latin-1"), "Latin-1"
+
+
+def _delimiter(first_line: str) -> str:
+    counts = {d: first_line.count(d) for d in (",", ";", "\t")}
+    return max(counts, key=lambda d: (counts[d], d == ","))
+
+
+def read_csv(content: bytes) -> RawTable:
+    text, encoding_note = _decode(content)
+    notes = [f"Read as {encoding_note}."] if encoding_note else []
+    if not text.strip():
+        raise FileProblem("The file has no content. Fill in the template and upload it again.")
+    first_line = text.lstrip("\r\n").split("\n", 1)[0]
+    delimiter = _delimiter(first_line)
+    if delimiter != ",":
+        notes.append(f"Columns are separated by {'tabs' if delimiter == chr(9) else 'semicolons'}.")
+    data = text.encode("utf-8") if encoding_note or content.startswith(b"\xef\xbb\xbf") else content
+    table, ragged = _parse_csv(data, delimiter, threads=True)
+    if ragged:  # numbers of bad rows are only known from a single-threaded read
+        table, ragged = _parse_csv(data, delimiter, threads=False)
+    header = [str(v) for v in table.slice(0, 1).to_pylist()[0].values()] if table.num_rows else []
+    cells = table.slice(1).rename_columns([f"c{i}" for i in range(table.num_columns)])
+    skipped = {row for row, _ in ragged}
+    row_no = list(range(2, cells.num_rows + 2))
+    if skipped:  # rows skipped as ragged keep their numbers; the others shift past them
+        row_no, n = [], 2
+        while len(row_no) < cells.num_rows:
+            if n not in skipped:
+                row_no.append(n)
+            n += 1
+    return RawTable(header=header, cells=cells, row_no=row_no, notes=notes, ragged=ragged)
+
+
+def _parse_csv(
+    data: bytes, delimiter: str, threads: bool
+) -> tuple[pa.Table, list[tuple[int, int]]]:
+    ragged: list[tuple[int, int]] = []
+
+    def on_bad_row(row: Any) -> str:
+        ragged.append((int(row.number) if row.number is not None else 0, row.actual_columns))
+        return "skip"
+
+    try:
+        table = pacsv.read_csv(
+            io.BytesIO(data),
+            read_options=pacsv.ReadOptions(autogenerate_column_names=True, use_threads=threads),
+            parse_options=pacsv.ParseOptions(
+                delimiter=delimiter,
+                newlines_in_values=True,
+                ignore_empty_lines=False,
+                invalid_row_handler=on_bad_row,
+            ),
+            convert_options=pacsv.ConvertOptions(
+                column_types=_all_text(data, delimiter), strings_can_be_null=False
+            ),
+        )
+    except pa.ArrowInvalid as err:
+        raise FileProblem(f"The CSV file could not be read: {err}") from err
+    return table, ragged
+
+
+def _all_text(data: bytes, delimiter: str) -> dict[str, pa.DataType]:
+    # Every column is text; generous so that any column count in the file is covered.
+    width = data.split(b"\n", 1)[0].count(delimiter.encode()) + 1
+    return {f"f{i}": pa.string() for i in range(width)}
+
+
+def _cell_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, datetime):
+        if value.time() == time(0, 0):
+            return value.date().isoformat()
+        return value.isoformat(sep=" ")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float):
+        return repr(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
+    return str(value)
+
+
+def read_xlsx(content: bytes) -> RawTable:
+    import openpyxl
+
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as err:
+        raise FileProblem(
+            f"The Excel file could not be opened ({err}). Save it again as .xlsx."
+        ) from err
+    names = book.sheetnames
+    sheet_name = PREFERRED_SHEET if PREFERRED_SHEET in names else names[0]
+    notes = []
+    if len(names) > 1:
+        why = (
+            "the sheet named 'Return'"
+            if sheet_name == PREFERRED_SHEET
+            else (f"the first sheet, {sheet_name!r} (name a sheet 'Return' to choose another)")
+        )
+        notes.append(f"The workbook has {len(names)} sheets; read {why}.")
+    sheet = book[sheet_name]
+    rows: list[list[str]] = []
+    percent: set[tuple[int, int]] = set()
+    empties: list[tuple[int, int]] = []
+    for r, row in enumerate(sheet.iter_rows(), start=1):
+        texts = []
+        for c, cell in enumerate(row):
+            value = getattr(cell, "value", None)
+            if value is None:
+                empties.append((r, c))
+            elif isinstance(value, (int, float)) and "%" in (cell.number_format or ""):
+                percent.add((r, c))
+                value = value * 100  # 45% is stored as 0.45
+            texts.append(_cell_text(value))
+        rows.append(texts)
+    book.close()
+    while rows and not any(v.strip() for v in rows[-1]):
+        rows.pop()
+    if not rows:
+        raise FileProblem(
+            f"The sheet {sheet_name!r} is empty. Fill in the template's Return sheet."
+        )
+    header = rows[0]
+    while header and not header[-1].strip():
+        header.pop()
+    width = max(len(header), max(len(r) for r in rows))
+    columns = [[(r[i] if i < len(r) else "") for r in rows[1:]] for i in range(width)]
+    cells = pa.table({f"c{i}": pa.array(col, pa.string()) for i, col in enumerate(columns)})
+    gaps = _formula_gaps(content, sheet_name, {e for e in empties if e[0] > 1})
+    return RawTable(
+        header=header,
+        cells=cells,
+        row_no=list(range(2, len(rows) + 1)),
+        notes=notes,
+        sheet=sheet_name,
+        percent_cells={(r, c) for r, c in percent},
+        formula_gaps=gaps,
+    )
+
+
+def _formula_gaps(
+    content: bytes, sheet_name: str, empties: set[tuple[int, int]]
+) -> list[tuple[int, int]]:
+    """Cells holding a formula whose value was never calculated (saved by a program, not Excel)."""
+    if not empties:
+        return []
+    import openpyxl
+
+    book = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=False)
+    gaps = []
+    for r, row in enumerate(book[sheet_name].iter_rows(), start=1):
+        for c, cell in enumerate(row):
+            value = getattr(cell, "value", None)
+            if (r, c) in empties and isinstance(value, str) and value.startswith("="):
+                gaps.append((r, c))
+    book.close()
+    return gaps

@@ -1,0 +1,328 @@
+"""The validation rules for a quarterly return, as SQL over the whole file at once.
+
+`typed` holds one row per data row of the file with the text as typed (`indicator`, `period`,
+`value`, ...), what was looked up (`indicator_id`, `unit`, the parsed period) and what was
+parsed (`v_num`, `symbol`, `n_num`, `d_num`). Each rule selects the rows it finds wrong as
+(row_no, column_name, value, problem, fix); the messages are written for an analyst.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+SYMBOLS = ("x", "c", "z", "low", "u")
+
+MACROS = [
+    # Text as typed -> number: "1,234" -> 1234, "45%" -> 45; NULL when it is not a number.
+    # The plain-number case is tried first: it is nearly every cell, and regexes are slow.
+    r"""CREATE OR REPLACE TEMP MACRO as_number(t) AS
+        CASE WHEN TRY_CAST(t AS DOUBLE) IS NOT NULL THEN TRY_CAST(t AS DOUBLE)
+             WHEN t = '' THEN NULL
+             ELSE TRY_CAST(CASE WHEN regexp_full_match(regexp_replace(t, '\s*%$', ''),
+                                                       '[+-]?\d{1,3}(,\d{3})+(\.\d*)?')
+                                THEN replace(regexp_replace(t, '\s*%$', ''), ',', '')
+                                ELSE regexp_replace(t, '\s*%$', '') END AS DOUBLE) END""",
+    r"""CREATE OR REPLACE TEMP MACRO as_symbol(t) AS
+        CASE WHEN length(t) BETWEEN 1 AND 5
+              AND lower(trim(t, '[]')) IN ('x', 'c', 'z', 'low', 'u')
+             THEN lower(trim(t, '[]')) END""",
+    r"""CREATE OR REPLACE TEMP MACRO decimals_typed(t) AS
+        CASE WHEN strpos(t, '.') > 0
+             THEN length(t) - strpos(t, '.') - CASE WHEN t LIKE '%\%%' ESCAPE '\' THEN 1 ELSE 0 END
+             ELSE 0 END""",
+]
+
+TYPED = r"""
+CREATE OR REPLACE TEMP TABLE typed AS
+SELECT s.row_no, s.indicator, s.period, s.value, s.area, s.breakdown, s.grp, s.numerator,
+       s.denominator, s.status, s.note, s.formula_gap, s.extra,
+       k.indicator_id, k.unit, k.decimals, k.multiplier,
+       k.label, k.kind, k.pstart, k.pend, k.perror,
+       as_symbol(s.value) AS symbol,
+       as_number(s.value) AS v_num,
+       as_number(s.numerator) AS n_num,
+       as_number(s.denominator) AS d_num,
+       (s.value LIKE '%\%' ESCAPE '\' OR s.value_pct) AS v_pct,
+       decimals_typed(s.value) AS v_decimals,
+       b.dim, b.grp_canonical,
+       CASE WHEN s.area = '' THEN $council ELSE upper(s.area) END AS area_code,
+       CASE WHEN s.status = '' THEN 'final' ELSE lower(s.status) END AS status_word
+FROM src s
+LEFT JOIN keymap k ON k.indicator_text = s.indicator AND k.period_text = s.period
+LEFT JOIN bmap b ON b.breakdown_text = s.breakdown AND b.grp_text = s.grp
+"""
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One check: rows of `source` matching `where` are wrong in `column`.
+
+    `value`, `problem` and `fix` are SQL expressions for the error's text. Rules over `typed`
+    alone are checked together in one pass over the file; rules that join run on their own.
+    """
+
+    column: str
+    value: str
+    problem: str
+    fix: str
+    where: str
+    source: str = "typed"
+
+
+RULES: list[Rule] = [
+    Rule(
+        "indicator",
+        value="""indicator""",
+        problem="""'The indicator is missing.'""",
+        fix="""'Enter an indicator id from the Indicators sheet of the template.'""",
+        where="""indicator = ''""",
+    ),
+    Rule(
+        "indicator",
+        value="""t.indicator""",
+        problem="""'Unknown indicator ''' || t.indicator || '''.'""",
+        fix="""coalesce('Did you mean ''' || g.suggestion || '''? ', '') || 'Use an id from the Indicators sheet of the template.'""",
+        where="""t.indicator <> '' AND t.indicator_id IS NULL""",
+        source="""typed t LEFT JOIN isugg g ON g.text = t.indicator""",
+    ),
+    Rule(
+        "period",
+        value="""period""",
+        problem="""'The period is missing.'""",
+        fix="""'Enter the period, for example ''' || kind_name || '''.'""",
+        where="""period = ''""",
+        source="""typed JOIN ind ON ind.id = indicator_id""",
+    ),
+    Rule(
+        "period",
+        value="""period""",
+        problem="""perror""",
+        fix="""'Write the period like ''' || kind_name || '''.'""",
+        where="""period <> '' AND perror IS NOT NULL""",
+        source="""typed JOIN ind ON ind.id = indicator_id""",
+    ),
+    Rule(
+        "value",
+        value="""value""",
+        problem="""'The value is missing.'""",
+        fix="""'Enter the figure, or x if it is not available, or give numerator and denominator.'""",
+        where="""value = '' AND (numerator = '' OR denominator = '') AND indicator_id IS NOT NULL""",
+    ),
+    Rule(
+        "value",
+        value="""value""",
+        problem="""'The value ''' || value || ''' is not a number or a recognised symbol.'""",
+        fix="""'Enter a number such as 52.3, or one of the symbols x (not available), c (confidential), ' || 'z (not applicable), low (rounds to zero), u (low reliability). Use a full stop for decimals.'""",
+        where="""value <> '' AND symbol IS NULL AND (v_num IS NULL OR NOT isfinite(v_num))""",
+    ),
+    Rule(
+        "value",
+        value="""value""",
+        problem="""'The value is written as a percentage but ' || indicator_id || ' is measured in ' || replace(unit, '_', ' ') || '.'""",
+        fix="""'Remove the % sign and enter the figure in ' || replace(unit, '_', ' ') || '.'""",
+        where="""v_pct AND v_num IS NOT NULL AND unit <> 'percent'""",
+    ),
+    Rule(
+        "value",
+        value="""value""",
+        problem="""'A percentage must lie between 0 and 100; this is ' || value || '.'""",
+        fix="""'Check the figure. Enter 45.2 for 45.2% (not 0.452, and not more than 100).'""",
+        where="""unit = 'percent' AND v_num IS NOT NULL AND (v_num < 0 OR v_num > 100)""",
+    ),
+    Rule(
+        "value",
+        value="""value""",
+        problem="""'The value is negative; a ' || replace(unit, '_', ' ') || ' cannot be below zero.'""",
+        fix="""'Check the figure and enter it without a minus sign.'""",
+        where="""unit <> 'percent' AND v_num IS NOT NULL AND v_num < 0""",
+    ),
+    Rule(
+        "value",
+        value="""value""",
+        problem="""'A count must be a whole number; this is ' || value || '.'""",
+        fix="""'Enter the number of children, families or events, without decimals.'""",
+        where="""unit = 'count' AND v_num IS NOT NULL AND v_num >= 0 AND v_num <> floor(v_num)""",
+    ),
+    Rule(
+        "value",
+        value="""value""",
+        problem="""'The symbol ''' || symbol || ''' stands instead of the figure, ' || 'so numerator and denominator must be empty.'""",
+        fix="""'Either enter the figure or the symbol with numerator and denominator left empty.'""",
+        where="""symbol IS NOT NULL AND (numerator <> '' OR denominator <> '')""",
+    ),
+    Rule(
+        "numerator",
+        value="""numerator""",
+        problem="""'The numerator ''' || numerator || ''' is not a number.'""",
+        fix="""'Enter a whole number, or leave it empty.'""",
+        where="""numerator <> '' AND (n_num IS NULL OR NOT isfinite(n_num))""",
+    ),
+    Rule(
+        "denominator",
+        value="""denominator""",
+        problem="""'The denominator ''' || denominator || ''' is not a number.'""",
+        fix="""'Enter a whole number, or leave it empty.'""",
+        where="""denominator <> '' AND (d_num IS NULL OR NOT isfinite(d_num))""",
+    ),
+    Rule(
+        "numerator",
+        value="""numerator""",
+        problem="""'The numerator is given without a denominator.'""",
+        fix="""'Give both numerator and denominator, or neither.'""",
+        where="""numerator <> '' AND denominator = ''""",
+    ),
+    Rule(
+        "denominator",
+        value="""denominator""",
+        problem="""'The denominator is given without a numerator.'""",
+        fix="""'Give both numerator and denominator, or neither.'""",
+        where="""denominator <> '' AND numerator = ''""",
+    ),
+    Rule(
+        "numerator",
+        value="""numerator""",
+        problem="""indicator_id || ' is measured in ' || replace(unit, '_', ' ') || ', so it has no numerator or denominator.'""",
+        fix="""'Leave numerator and denominator empty for this indicator.'""",
+        where="""multiplier IS NULL AND indicator_id IS NOT NULL AND (numerator <> '' OR denominator <> '')""",
+    ),
+    Rule(
+        "numerator",
+        value="""numerator""",
+        problem="""'The numerator is negative.'""",
+        fix="""'Enter the number counted, without a minus sign.'""",
+        where="""n_num < 0""",
+    ),
+    Rule(
+        "denominator",
+        value="""denominator""",
+        problem="""'The denominator must be more than zero; it is ' || denominator || '.'""",
+        fix="""'Enter the number the figure is out of. If it is 0, enter the value as z.'""",
+        where="""d_num <= 0""",
+    ),
+    Rule(
+        "numerator",
+        value="""numerator""",
+        problem="""'The numerator (' || numerator || ') is greater than the denominator (' || denominator || ').'""",
+        fix="""'Check that the two are not swapped: the numerator is part of the denominator.'""",
+        where="""multiplier IS NOT NULL AND n_num >= 0 AND d_num > 0 AND n_num > d_num""",
+    ),
+    Rule(
+        "value",
+        value="""value""",
+        problem="""'The value ' || value || ' does not match numerator / denominator (' || numerator || ' / ' || denominator || ' = ' || round(n_num / d_num * multiplier, greatest(decimals, v_decimals)::INTEGER)::VARCHAR || ').'""",
+        fix="""'Correct the value, numerator or denominator, or leave the value empty to have it worked out.'""",
+        where="""multiplier IS NOT NULL AND v_num IS NOT NULL AND n_num >= 0 AND d_num > 0 AND n_num <= d_num AND abs(v_num - n_num / d_num * multiplier) > 0.5 * pow(10, -least(decimals, v_decimals)) + 1e-9""",
+    ),
+    Rule(
+        "breakdown",
+        value="""breakdown""",
+        problem="""'A breakdown is given without a group.'""",
+        fix="""'Enter the group (for example a locality name), or leave both empty for the total.'""",
+        where="""breakdown <> '' AND grp = ''""",
+    ),
+    Rule(
+        "group",
+        value="""grp""",
+        problem="""'A group is given without a breakdown.'""",
+        fix="""'Enter the breakdown dimension (for example locality), or leave both empty for the total.'""",
+        where="""grp <> '' AND breakdown = ''""",
+    ),
+    Rule(
+        "breakdown",
+        value="""breakdown""",
+        problem="""'Unknown breakdown ''' || breakdown || '''.'""",
+        fix="""'Use one of: ' || (SELECT choices FROM dim_choices) || '.'""",
+        where="""breakdown <> '' AND dim IS NULL""",
+    ),
+    Rule(
+        "breakdown",
+        value="""breakdown""",
+        problem="""indicator_id || ' is not broken down by ' || dim || '.'""",
+        fix="""CASE WHEN len(allowed) = 0 THEN 'Leave breakdown and group empty: this indicator has totals only.' ELSE 'Use one of: ' || array_to_string(allowed, ', ') || '.' END""",
+        where="""dim IS NOT NULL AND NOT list_contains(allowed, dim)""",
+        source="""typed JOIN ind ON ind.id = indicator_id""",
+    ),
+    Rule(
+        "group",
+        value="""t.grp""",
+        problem="""'Unknown ' || replace(t.dim, '_', ' ') || ' group ''' || t.grp || '''.'""",
+        fix="""coalesce('Did you mean ''' || g.suggestion || '''? ', '') || 'Use one of: ' || g.choices || '.'""",
+        where="""t.dim IS NOT NULL AND t.grp <> '' AND t.grp_canonical IS NULL""",
+        source="""typed t LEFT JOIN gsugg g ON g.dim = t.dim AND g.text = t.grp""",
+    ),
+    Rule(
+        "area",
+        value="""area""",
+        problem="""'The area code ''' || area || ''' is not a GSS code.'""",
+        fix="""'Use a 9-character code such as E92000001 (England), or leave it empty for our council.'""",
+        where="""NOT regexp_full_match(area_code, '[A-Z][0-9]{8}')""",
+    ),
+    Rule(
+        "status",
+        value="""status""",
+        problem="""'The status ''' || status || ''' is not recognised.'""",
+        fix="""'Enter final or provisional, or leave it empty for final.'""",
+        where="""status_word NOT IN ('final', 'provisional')""",
+    ),
+    Rule(
+        "value",
+        value="""value""",
+        problem="""'This cell holds a formula whose result was never saved.'""",
+        fix="""'Open the file in Excel, let it calculate, save it and upload it again.'""",
+        where="""formula_gap""",
+    ),
+    Rule(
+        "indicator",
+        value="""t.indicator""",
+        problem="""'The same indicator, period, area and breakdown group appears more than once (first at row ' || d.first_row::VARCHAR || ').'""",
+        fix="""'Keep one row for each indicator, period, area and group, and delete the others.'""",
+        where="""t.row_no <> d.first_row""",
+        source="""typed t JOIN (SELECT indicator_id, label, area_code, dim, lower(grp) AS grp_key, min(row_no) AS first_row FROM typed WHERE indicator_id IS NOT NULL AND label IS NOT NULL GROUP BY ALL HAVING count(*) > 1) d ON d.indicator_id = t.indicator_id AND d.label = t.label AND d.area_code = t.area_code AND d.dim IS NOT DISTINCT FROM t.dim AND d.grp_key = lower(t.grp)""",
+    ),
+    Rule(
+        "",
+        value="""extra""",
+        problem="""'This row has values in columns without a header.'""",
+        fix="""'Delete the values to the right of the last column, or name the column.'""",
+        where="""extra <> ''""",
+    ),
+]
+
+
+def errors_sql(rules: list[Rule]) -> str:
+    single = [r for r in rules if r.source == "typed"]
+    checks = ",\n".join(
+        f"CASE WHEN {r.where} THEN {{'column_name': '{r.column}', 'value': {r.value}, "
+        f"'problem': {r.problem}, 'fix': {r.fix}}} END"
+        for r in single
+    )
+    # The cheap test first: most files are clean, and no error text is built for clean rows.
+    any_wrong = " OR ".join(f"({r.where})" for r in single)
+    one_pass = (
+        "SELECT row_no, e.column_name, e.value, e.problem, e.fix FROM (SELECT row_no, "
+        f"unnest(list_filter([{checks}], lambda x: x IS NOT NULL)) AS e "
+        f"FROM (SELECT * FROM typed WHERE {any_wrong}))"
+    )
+    joined = [
+        f"SELECT {'t.' if ' t ' in r.source + ' ' else ''}row_no, '{r.column}', {r.value}, "
+        f"{r.problem}, {r.fix} FROM {r.source} WHERE {r.where}"
+        for r in rules
+        if r.source != "typed"
+    ]
+    return "SELECT * FROM (" + " UNION ALL ".join([one_pass, *joined]) + ") ORDER BY ALL"
+
+
+ERRORS = errors_sql(RULES)
+
+STAGED = """
+CREATE OR REPLACE TEMP VIEW staged AS
+SELECT row_no, indicator_id, label AS period, kind AS period_kind, pstart AS period_start,
+       pend AS period_end, area_code, coalesce(dim, '') AS breakdown,
+       coalesce(grp_canonical, '') AS grp,
+       CASE WHEN symbol IS NOT NULL THEN NULL
+            WHEN v_num IS NOT NULL THEN v_num
+            ELSE n_num / d_num * multiplier END AS value,
+       n_num AS numerator, d_num AS denominator, symbol,
+       status_word AS status, nullif(note, '') AS note
+FROM typed
+"""

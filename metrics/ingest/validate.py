@@ -1,0 +1,297 @@
+"""Validate a quarterly return: header, then every rule over the whole file in DuckDB.
+
+Validation runs in a private in-memory DuckDB, so checking a large file never holds the
+store's lock. Python only looks at the distinct texts that need it (periods, suggestions).
+"""
+
+from __future__ import annotations
+
+import difflib
+import functools
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import duckdb
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from charter import Charter, Indicator
+from metrics.ingest import rules
+from metrics.ingest.read import RawTable
+from metrics.periods import KIND_EXAMPLES, PeriodError, kind_for, parse_period
+
+REQUIRED = ("indicator", "period", "value")
+OPTIONAL = ("area", "breakdown", "group", "numerator", "denominator", "status", "note")
+COLUMNS = REQUIRED + OPTIONAL
+
+
+@dataclass(frozen=True)
+class RowError:
+    row: int | None  # Excel row number; None for the file as a whole
+    column: str
+    value: str
+    problem: str
+    fix: str
+
+    def as_text(self) -> str:
+        where = f"Row {self.row}" if self.row is not None else "File"
+        col = f", column {self.column}" if self.column else ""
+        shown = f" (value: {self.value!r})" if self.value else ""
+        return f"{where}{col}{shown}: {self.problem} {self.fix}".strip()
+
+
+@dataclass
+class Validation:
+    errors: list[RowError]
+    staged: bool  # the view `staged` holds the typed rows, ready to store
+    rows_in_file: int
+    rejected_rows: int
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def normalise_header(name: str) -> str:
+    return "_".join(name.replace("\ufeff", "").strip().lower().replace("-", " ").split())
+
+
+def check_header(header: list[str]) -> tuple[dict[str, int], list[RowError]]:
+    """Map our column names to positions; unknown, duplicate and missing columns are errors."""
+    positions: dict[str, int] = {}
+    errors: list[RowError] = []
+    for i, raw in enumerate(header):
+        name = normalise_header(raw)
+        if not name:
+            continue
+        if name in positions:
+            errors.append(
+                RowError(
+                    1,
+                    raw,
+                    raw,
+                    f"The column {raw!r} appears twice.",
+                    "Delete one of the two columns.",
+                )
+            )
+        elif name in COLUMNS:
+            positions[name] = i
+        else:
+            near = difflib.get_close_matches(name, COLUMNS, n=1, cutoff=0.6)
+            hint = f"Did you mean {near[0]!r}? " if near else ""
+            errors.append(
+                RowError(
+                    1,
+                    raw,
+                    raw,
+                    f"Unknown column {raw!r}.",
+                    f"{hint}The columns are: {', '.join(COLUMNS)}.",
+                )
+            )
+    for name in REQUIRED:
+        if name not in positions:
+            errors.append(
+                RowError(
+                    1,
+                    name,
+                    "",
+                    f"The required column {name!r} is missing.",
+                    f"Add a column headed {name!r} (see the template).",
+                )
+            )
+    return positions, errors
+
+
+def _source_table(raw: RawTable, positions: dict[str, int]) -> pa.Table:
+    """Our columns by name, trimmed (in Arrow, which is quicker than SQL at it)."""
+    n = raw.cells.num_rows
+    empty = pa.nulls(n, pa.string()).fill_null("")
+    columns: dict[str, pa.Array | pa.ChunkedArray] = {"row_no": pa.array(raw.row_no, pa.int32())}
+    for name in COLUMNS:
+        pos = positions.get(name)
+        key = "grp" if name == "group" else name
+        present = pos is not None and pos < raw.cells.num_columns
+        columns[key] = pc.utf8_trim_whitespace(raw.cells.column(pos)) if present else empty
+    value_pos = positions["value"]
+    columns["value_pct"] = _flags(raw.row_no, {r for r, c in raw.percent_cells if c == value_pos})
+    columns["formula_gap"] = _flags(raw.row_no, {r for r, c in raw.formula_gaps if c == value_pos})
+    extra = [
+        i for i in range(raw.cells.num_columns) if i >= len(raw.header) or not raw.header[i].strip()
+    ]
+    columns["extra"] = _extra_cells(raw, extra)
+    table = pa.table(columns)
+    text = ["grp" if c == "group" else c for c in COLUMNS] + ["extra"]
+    blank = functools.reduce(pc.and_, (pc.equal(table[c], "") for c in text))
+    return table.filter(pc.invert(blank))  # wholly empty rows are skipped
+
+
+def _flags(row_no: list[int], rows: set[int]) -> pa.Array:
+    if not rows:
+        return pa.nulls(len(row_no), pa.bool_()).fill_null(False)
+    return pa.array([r in rows for r in row_no], pa.bool_())
+
+
+def _extra_cells(raw: RawTable, positions: list[int]) -> pa.Array:
+    if not positions:
+        return pa.nulls(raw.cells.num_rows, pa.string()).fill_null("")
+    joined = pc.binary_join_element_wise(*[raw.cells.column(i) for i in positions], "")
+    return pc.utf8_trim_whitespace(joined)
+
+
+def _charter_tables(con: duckdb.DuckDBPyConnection, charter: Charter) -> None:
+    ind = [
+        (
+            i.id,
+            i.unit,
+            i.decimals,
+            i.multiplier,
+            list(i.breakdowns),
+            KIND_EXAMPLES[kind_for(i.frequency, i.year_basis)],
+            kind_for(i.frequency, i.year_basis).value,
+        )
+        for i in charter.indicators.values()
+    ]
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE ind (id VARCHAR, unit VARCHAR, decimals INTEGER, "
+        "multiplier DOUBLE, allowed VARCHAR[], kind_name VARCHAR, expect VARCHAR)"
+    )
+    _insert(con, "ind", ind)
+    dims = [(d, g, g.lower()) for d, b in charter.breakdowns.items() for g in b.groups]
+    con.execute("CREATE OR REPLACE TEMP TABLE dims (dim VARCHAR, grp VARCHAR, grp_lower VARCHAR)")
+    _insert(con, "dims", dims)
+
+
+def _lookups(con: duckdb.DuckDBPyConnection, charter: Charter) -> None:
+    """Resolve each distinct indicator/period and breakdown/group text once, in Python, and
+    find suggestions for unknown names. Files repeat a few keys many times."""
+    keys: list[tuple[object, ...]] = []
+    periods: dict[tuple[str, str], tuple[object, ...]] = {}
+    for text, period_text in con.execute("SELECT DISTINCT indicator, period FROM src").fetchall():
+        ind = charter.indicators.get(text.lower())
+        if ind is None:
+            keys.append((text, period_text) + (None,) * 9)
+            continue
+        if (ind.id, period_text) not in periods:
+            periods[(ind.id, period_text)] = _period(ind, period_text)
+        keys.append(
+            (text, period_text, ind.id, ind.unit, ind.decimals, ind.multiplier)
+            + periods[(ind.id, period_text)]
+        )
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE keymap (indicator_text VARCHAR, period_text VARCHAR, "
+        "indicator_id VARCHAR, unit VARCHAR, decimals INTEGER, multiplier DOUBLE, "
+        "label VARCHAR, kind VARCHAR, pstart DATE, pend DATE, perror VARCHAR)"
+    )
+    _insert(con, "keymap", keys)
+
+    ids = list(charter.indicators)
+    unknown = {str(k[0]) for k in keys if k[2] is None and k[0]}
+    con.execute("CREATE OR REPLACE TEMP TABLE isugg (text VARCHAR, suggestion VARCHAR)")
+    _insert(con, "isugg", [(t, _nearest(t, ids)) for t in sorted(unknown)])
+
+    bmap: list[tuple[object, ...]] = []
+    gsugg: list[tuple[object, ...]] = []
+    for breakdown, group in con.execute("SELECT DISTINCT breakdown, grp FROM src").fetchall():
+        dim = breakdown.lower().replace(" ", "_")
+        if dim not in charter.breakdowns:
+            bmap.append((breakdown, group, None, None))
+            continue
+        groups = charter.breakdowns[dim].groups
+        canonical = next((g for g in groups if g.lower() == group.lower()), None)
+        bmap.append((breakdown, group, dim, canonical))
+        if canonical is None and group:
+            gsugg.append((dim, group, _nearest(group, groups), ", ".join(groups)))
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE bmap (breakdown_text VARCHAR, grp_text VARCHAR, "
+        "dim VARCHAR, grp_canonical VARCHAR)"
+    )
+    _insert(con, "bmap", bmap)
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE gsugg (dim VARCHAR, text VARCHAR, suggestion VARCHAR, "
+        "choices VARCHAR)"
+    )
+    _insert(con, "gsugg", gsugg)
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE dim_choices AS SELECT ? AS choices",
+        [", ".join(sorted(charter.breakdowns))],
+    )
+
+
+def _period(ind: Indicator, text: str) -> tuple[object, ...]:
+    """(label, kind, start, end, error) for a period as typed, for this indicator."""
+    if not text:
+        return (None,) * 5
+    try:
+        p = parse_period(text, kind_for(ind.frequency, ind.year_basis))
+    except PeriodError as err:
+        return (None, None, None, None, f"{err}.".replace("..", "."))
+    return (p.label, p.kind.value, p.start, p.end, None)
+
+
+def _insert(con: duckdb.DuckDBPyConnection, table: str, rows: Sequence[tuple[object, ...]]) -> None:
+    """Append rows through Arrow: executemany is far slower for thousands of rows."""
+    if not rows:
+        return
+    names = [d[0] for d in con.execute(f"SELECT * FROM {table} LIMIT 0").description]
+    arrow = pa.table({n: pa.array([r[i] for r in rows]) for i, n in enumerate(names)})
+    con.register("_rows", arrow)
+    con.execute(f"INSERT INTO {table} SELECT * FROM _rows")
+    con.unregister("_rows")
+
+
+def _nearest(text: str, choices: list[str]) -> str | None:
+    lowered = {c.lower(): c for c in choices}
+    near = difflib.get_close_matches(text.lower().strip(), list(lowered), n=1, cutoff=0.5)
+    return lowered[near[0]] if near else None
+
+
+def validate(raw: RawTable, charter: Charter, con: duckdb.DuckDBPyConnection) -> Validation:
+    """Check every row; on success the view `staged` in `con` holds the typed rows to store.
+
+    Works in temporary (in-memory) tables of `con`, so the rows that pass are committed from
+    where they were checked, without a copy.
+    """
+    positions, errors = check_header(raw.header)
+    notes = list(raw.notes)
+    if errors:
+        return Validation(errors, False, raw.cells.num_rows, 0, notes)
+    con.register("src", _source_table(raw, positions))
+    for row, count in raw.ragged:
+        errors.append(
+            RowError(
+                row,
+                "",
+                "",
+                f"This row has {count} values but the header has {len(raw.header)} columns.",
+                "Check for a missing or extra comma; text with commas needs "
+                "double quotes around it.",
+            )
+        )
+    _charter_tables(con, charter)
+    _lookups(con, charter)
+    for macro in rules.MACROS:
+        con.execute(macro)
+    con.execute(rules.TYPED, {"council": charter.council.code})
+    rows = int(con.execute("SELECT count(*) FROM typed").fetchall()[0][0])
+    blank = raw.cells.num_rows - rows
+    if blank:
+        notes.append(f"Skipped {blank} empty row{'s' if blank != 1 else ''}.")
+    if rows == 0 and not raw.ragged:
+        errors.append(
+            RowError(
+                None,
+                "",
+                "",
+                "The file has a header but no data rows.",
+                "Add one row for each indicator, period, area and group.",
+            )
+        )
+        return Validation(errors, False, 0, 0, notes)
+    errors += [RowError(*r) for r in con.execute(rules.ERRORS).fetchall()]
+    errors.sort(key=lambda e: (e.row or 0, COLUMNS.index(e.column) if e.column in COLUMNS else 99))
+    rejected = len({e.row for e in errors if e.row is not None})
+    if errors:
+        return Validation(errors, False, rows + len(raw.ragged), rejected, notes)
+    con.execute(rules.STAGED)
+    return Validation([], True, rows, 0, notes)

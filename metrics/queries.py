@@ -1,0 +1,122 @@
+"""Named read queries over the store. Parameters are always bound, never formatted in."""
+
+from __future__ import annotations
+
+import zlib
+from dataclasses import dataclass
+from datetime import datetime
+
+from metrics.store import Store
+
+# The version of each figure that was current at $as_at (or now, when $as_at is NULL).
+_AS_AT = """
+(($as_at IS NULL AND superseded_at IS NULL)
+ OR ($as_at IS NOT NULL AND recorded_at <= $as_at
+     AND (superseded_at IS NULL OR superseded_at > $as_at)))
+"""
+
+SERIES = f"""
+SELECT period, grp, period_kind, period_start, period_end, value, symbol, numerator, denominator,
+       status, note, recorded_at, recorded_by, revision_reason, source, upload_id,
+       (SELECT count(*) FROM observations p  -- upload ids grow with time
+        WHERE p.indicator_id = o.indicator_id AND p.period = o.period
+          AND p.area_code = o.area_code AND p.breakdown = o.breakdown AND p.grp = o.grp
+          AND p.upload_id < o.upload_id) AS earlier_versions
+FROM observation_history o
+WHERE indicator_id = $indicator AND area_code = $area AND breakdown = $breakdown
+  AND ($group IS NULL OR grp = $group) AND {_AS_AT}
+ORDER BY period_start, period_end, grp
+"""
+
+UPLOADS = """
+SELECT upload_id, uploaded_at, file_name, uploaded_by, kind, outcome, rows_in_file, added,
+       revised, unchanged, rejected, reason, sheet, message, sha256
+FROM uploads ORDER BY upload_id DESC LIMIT $limit
+"""
+
+UPLOAD_ERRORS = """
+SELECT row_no, column_name, value, problem, fix FROM upload_errors
+WHERE upload_id = $upload ORDER BY row_no NULLS FIRST
+"""
+
+UPLOAD_FILE = """
+SELECT u.file_name, f.compression, f.content FROM uploads u JOIN upload_files f USING (sha256)
+WHERE u.upload_id = $upload
+"""
+
+COUNT_CURRENT = "SELECT count(*) FROM observations WHERE superseded_by IS NULL"
+
+
+@dataclass(frozen=True)
+class SeriesRow:
+    period: str
+    group: str
+    period_kind: str
+    period_start: object
+    period_end: object
+    value: float | None
+    symbol: str | None
+    numerator: float | None
+    denominator: float | None
+    status: str
+    note: str | None
+    recorded_at: datetime
+    recorded_by: str
+    revision_reason: str | None
+    source: str
+    upload_id: int
+    earlier_versions: int
+
+    @property
+    def revised(self) -> bool:
+        return self.earlier_versions > 0
+
+
+def series(
+    store: Store,
+    indicator: str,
+    area: str,
+    breakdown: str = "",
+    group: str | None = None,
+    as_at: datetime | None = None,
+) -> list[SeriesRow]:
+    """An indicator's figures for one area (and breakdown), oldest first, as they stood."""
+    with store.connect() as con:
+        rows = con.execute(
+            SERIES,
+            {
+                "indicator": indicator,
+                "area": area,
+                "breakdown": breakdown,
+                "group": group,
+                "as_at": as_at,
+            },
+        ).fetchall()
+    return [SeriesRow(*r) for r in rows]
+
+
+def uploads(store: Store, limit: int = 100) -> list[dict[str, object]]:
+    with store.connect() as con:
+        cur = con.execute(UPLOADS, {"limit": limit})
+        names = [d[0] for d in cur.description]
+        return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
+
+
+def upload_errors(store: Store, upload_id: int) -> list[tuple[object, ...]]:
+    with store.connect() as con:
+        return con.execute(UPLOAD_ERRORS, {"upload": upload_id}).fetchall()
+
+
+def upload_file(store: Store, upload_id: int) -> tuple[str, bytes] | None:
+    """The name and original bytes of an uploaded file."""
+    with store.connect() as con:
+        rows = con.execute(UPLOAD_FILE, {"upload": upload_id}).fetchall()
+    if not rows:
+        return None
+    name, compression, content = rows[0]
+    return name, zlib.decompress(content) if compression == "zlib" else bytes(content)
+
+
+def current_count(store: Store) -> int:
+    with store.connect() as con:
+        return int(con.execute(COUNT_CURRENT).fetchall()[0][0])

@@ -1,0 +1,87 @@
+"""The database schema and its migrations. The schema version is kept in the database.
+
+Each migration is a list of statements applied in one transaction; never edit a released
+migration, add the next one.
+"""
+
+from __future__ import annotations
+
+MIGRATIONS: list[list[str]] = [
+    # 1: observations with full revision history, the upload log and the files themselves.
+    [
+        """CREATE TABLE uploads (
+            upload_id     INTEGER PRIMARY KEY,
+            file_name     VARCHAR NOT NULL,
+            sha256        VARCHAR NOT NULL,
+            uploaded_by   VARCHAR NOT NULL,
+            uploaded_at   TIMESTAMP NOT NULL,
+            kind          VARCHAR NOT NULL,      -- return | published | demo
+            outcome       VARCHAR NOT NULL,      -- loaded | no change | rejected
+            rows_in_file  INTEGER NOT NULL,
+            added         INTEGER NOT NULL,
+            revised       INTEGER NOT NULL,
+            unchanged     INTEGER NOT NULL,
+            rejected      INTEGER NOT NULL,      -- rows with at least one error
+            reason        VARCHAR,               -- why figures were revised, as given
+            sheet         VARCHAR,               -- which Excel sheet was read
+            source        VARCHAR NOT NULL,      -- where its figures came from
+            message       VARCHAR                -- a one-line summary
+        )""",
+        "CREATE SEQUENCE upload_id_seq START 1",
+        """CREATE TABLE upload_files (
+            sha256   VARCHAR PRIMARY KEY,
+            size     BIGINT NOT NULL,
+            compression VARCHAR NOT NULL,    -- zlib: zlib.decompress(content) gives the bytes
+            content  BLOB NOT NULL
+        )""",
+        """CREATE TABLE upload_errors (
+            upload_id  INTEGER NOT NULL,
+            row_no     INTEGER,
+            column_name VARCHAR,
+            value      VARCHAR,
+            problem    VARCHAR NOT NULL,
+            fix        VARCHAR
+        )""",
+        """CREATE TABLE periods (
+            label       VARCHAR PRIMARY KEY,     -- canonical, e.g. 2024-25 Q1
+            kind        VARCHAR NOT NULL,
+            start_date  DATE NOT NULL,
+            end_date    DATE NOT NULL
+        )""",
+        # One row per version of a figure. Lean on purpose (appends of 100,000 rows must stay
+        # quick): when, who, why and from where come from the upload; dates from the period.
+        """CREATE TABLE observations (
+            obs_id        BIGINT NOT NULL,       -- from obs_id_seq; no index: appends stay cheap
+            indicator_id  VARCHAR NOT NULL,
+            period        VARCHAR NOT NULL,      -- periods.label
+            area_code     VARCHAR NOT NULL,
+            breakdown     VARCHAR NOT NULL,      -- '' for the total
+            grp           VARCHAR NOT NULL,      -- '' for the total
+            value         DOUBLE,                -- NULL when a symbol stands instead
+            numerator     DOUBLE,
+            denominator   DOUBLE,
+            symbol        VARCHAR,               -- x c z low u k : ~ (never a number, never 0)
+            status        VARCHAR NOT NULL,      -- final | provisional
+            note          VARCHAR,
+            upload_id     INTEGER NOT NULL,      -- the upload that recorded this version
+            is_revision   BOOLEAN NOT NULL,      -- it replaced an earlier version
+            superseded_by INTEGER                -- the upload that replaced it; NULL while current
+        )""",
+        """CREATE VIEW observation_history AS
+        SELECT o.*, p.kind AS period_kind, p.start_date AS period_start, p.end_date AS period_end,
+               u.uploaded_at AS recorded_at, u.uploaded_by AS recorded_by, u.source,
+               CASE WHEN o.is_revision THEN u.reason END AS revision_reason,
+               s.uploaded_at AS superseded_at
+        FROM observations o
+        JOIN periods p ON p.label = o.period
+        JOIN uploads u ON u.upload_id = o.upload_id
+        LEFT JOIN uploads s ON s.upload_id = o.superseded_by""",
+        "CREATE SEQUENCE obs_id_seq START 1",
+        """CREATE TABLE schema_version (
+            version    INTEGER NOT NULL,
+            applied_at TIMESTAMP NOT NULL
+        )""",
+    ],
+]
+
+SCHEMA_VERSION = len(MIGRATIONS)

@@ -1,0 +1,115 @@
+"""The DuckDB store: opening the file safely, migrating it, and a per-call connection.
+
+Why no connection held open for the life of the app: DuckDB lets only one process hold a
+file read-write, and a scheduled `python -m metrics load` must work while the dashboard is
+running. So every use opens the file briefly, and an open that meets another process's lock
+waits and retries instead of failing. Results are cached as data by the app, keyed on
+`Store.version()`, so pages rarely need to open the file at all.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
+
+import duckdb
+
+from metrics.config import db_path
+from metrics.schema import MIGRATIONS, SCHEMA_VERSION
+
+LOCK_WAIT_SECONDS = 120.0
+
+
+class StoreError(RuntimeError):
+    """The database could not be used; the message says why."""
+
+
+class Store:
+    """A DuckDB file of observations and uploads."""
+
+    def __init__(self, path: str | os.PathLike[str] | None = None, wait: float = LOCK_WAIT_SECONDS):
+        self.path = db_path(path)
+        self.wait = wait
+        self._migrated = False
+        self._lock = threading.Lock()
+
+    def __repr__(self) -> str:
+        return f"Store({str(self.path)!r})"
+
+    def exists(self) -> bool:
+        return self.path.exists()
+
+    def version(self) -> tuple[int, int, int, int]:
+        """Changes whenever the data may have changed; a cheap cache key."""
+        out: list[int] = []
+        for p in (self.path, self.path.with_name(self.path.name + ".wal")):
+            try:
+                st = p.stat()
+                out += [st.st_mtime_ns, st.st_size]
+            except FileNotFoundError:
+                out += [0, 0]
+        return (out[0], out[1], out[2], out[3])
+
+    def _open(self) -> duckdb.DuckDBPyConnection:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        deadline = time.monotonic() + self.wait
+        delay = 0.02
+        while True:
+            try:
+                return duckdb.connect(str(self.path))
+            except duckdb.IOException as err:
+                if "lock" not in str(err).lower() or time.monotonic() > deadline:
+                    raise StoreError(
+                        f"could not open {self.path}: {err}".split(". See also")[0]
+                    ) from err
+                # Another process (the app, or a scheduled load) has the file: wait our turn.
+                time.sleep(delay + random.uniform(0, delay))
+                delay = min(delay * 2, 0.5)
+
+    @contextmanager
+    def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A connection for one unit of work; the file is released when the block ends."""
+        con = self._open()
+        try:
+            if not self._migrated:
+                with self._lock:
+                    migrate(con)
+                    self._migrated = True
+            yield con
+        finally:
+            con.close()
+
+
+def schema_version(con: duckdb.DuckDBPyConnection) -> int:
+    tables = con.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_version'"
+    ).fetchall()[0][0]
+    if not tables:
+        return 0
+    return int(con.execute("SELECT coalesce(max(version), 0) FROM schema_version").fetchall()[0][0])
+
+
+def migrate(con: duckdb.DuckDBPyConnection) -> int:
+    """Bring the schema up to date, one transaction per migration. Returns the version."""
+    current = schema_version(con)
+    if current > SCHEMA_VERSION:
+        raise StoreError(
+            f"the database is at schema version {current}, newer than this program "
+            f"({SCHEMA_VERSION}); update the program"
+        )
+    for version in range(current + 1, SCHEMA_VERSION + 1):
+        con.execute("BEGIN TRANSACTION")
+        try:
+            for statement in MIGRATIONS[version - 1]:
+                con.execute(statement)
+            con.execute("INSERT INTO schema_version VALUES (?, ?)", [version, datetime.now()])
+            con.execute("COMMIT")
+        except Exception:
+            con.execute("ROLLBACK")
+            raise
+    return SCHEMA_VERSION

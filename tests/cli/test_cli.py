@@ -1,0 +1,210 @@
+"""The command line, run as users run it: `python -m metrics ...` in a separate process."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import subprocess
+import sys
+import time
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from tests.conftest import ROOT
+
+
+def run(*args: str, db: Path, check: bool = True) -> subprocess.CompletedProcess[str]:
+    result = subprocess.run(
+        [sys.executable, "-m", "metrics", *args, "--db", str(db)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    if check and result.returncode != 0:
+        raise AssertionError(f"exit {result.returncode}\n{result.stdout}\n{result.stderr}")
+    return result
+
+
+def fill_template(template: Path, out: Path, quarter_values: dict[str, str]) -> Path:
+    """Fill the XLSX template's total rows for the given indicators, as an analyst would."""
+    book = load_workbook(template)
+    sheet = book["Return"]
+    header = [c.value for c in sheet[1]]
+    col = {name: i for i, name in enumerate(header)}
+    for row in sheet.iter_rows(min_row=2):
+        ident = row[col["indicator"]].value
+        if row[col["breakdown"]].value in (None, "") and ident in quarter_values:
+            row[col["value"]].value = quarter_values[ident]
+    keep = [
+        r[0].row
+        for r in sheet.iter_rows(min_row=2)
+        if r[col["indicator"]].value in quarter_values and r[col["breakdown"]].value in (None, "")
+    ]
+    for r in range(sheet.max_row, 1, -1):
+        if r not in keep:
+            sheet.delete_rows(r)
+    book.save(out)
+    return out
+
+
+def test_demo_template_load_and_no_change(tmp_path):
+    db = tmp_path / "o.duckdb"
+    assert "Demo database ready" in run("demo", "--out", str(tmp_path / "demo"), db=db).stdout
+    template = tmp_path / "t.xlsx"
+    run("template", "--format", "xlsx", "--out", str(template), "--period", "2027-28 Q1", db=db)
+    filled = fill_template(
+        template,
+        tmp_path / "filled.xlsx",
+        {"short-breaks-receiving": "433", "iass-enquiries-5-days": "91.5"},
+    )
+    first = run("load", str(filled), "--user", "analyst", db=db)
+    assert "Loaded: 2 added, 0 revised, 0 unchanged." in first.stdout
+    again = run("load", str(filled), db=db)
+    assert "No change" in again.stdout and again.returncode == 0
+    out = run("series", "--indicator", "short-breaks-receiving", db=db).stdout
+    assert out.strip().splitlines()[-1] == "2027-28 Q1,433,,,,final"
+
+
+def test_one_bad_row_exits_1_lists_it_and_changes_nothing(tmp_path, demo_db):
+    db = tmp_path / "o.duckdb"
+    db.write_bytes(demo_db.read_bytes())
+    rows = ["indicator,period,value"] + [
+        f"short-breaks-receiving,20{y}-{y + 1} Q{q},{400 + q}"
+        for y in range(30, 40)
+        for q in range(1, 5)
+    ]
+    rows[17] = "short-breaks-receiving,2034-35 Q1,four hundred"
+    bad = tmp_path / "bad.csv"
+    bad.write_text("\n".join(rows) + "\n")
+    before = run(
+        "series", "--indicator", "short-breaks-receiving", "--format", "json", db=db
+    ).stdout
+    result = run("load", str(bad), db=db, check=False)
+    assert result.returncode == 1
+    assert "Row 18, column value (value: 'four hundred')" in result.stdout
+    assert "Rejected: 1 problem in 1 row; nothing was stored." in result.stdout
+    after = run("series", "--indicator", "short-breaks-receiving", "--format", "json", db=db).stdout
+    assert after == before
+
+
+def test_revision_and_as_at(tmp_path):
+    db = tmp_path / "o.duckdb"
+    original = tmp_path / "v1.csv"
+    original.write_text("indicator,period,value\nshort-breaks-receiving,2024-25 Q1,431\n")
+    run("load", str(original), db=db)
+    time.sleep(0.05)
+    moment = datetime.now().isoformat()
+    time.sleep(0.05)
+    revised = tmp_path / "v2.csv"
+    revised.write_text("indicator,period,value\nshort-breaks-receiving,2024-25 Q1,445\n")
+    refused = run("load", str(revised), db=db, check=False)
+    assert refused.returncode == 1 and "give a reason" in refused.stdout
+    done = run("load", str(revised), "--reason", "late returns from a provider", db=db)
+    assert "revise: short-breaks-receiving 2024-25 Q1 E99000001: 431 -> 445" in done.stdout
+    now = list(
+        csv.DictReader(
+            io.StringIO(run("series", "--indicator", "short-breaks-receiving", db=db).stdout)
+        )
+    )
+    then = list(
+        csv.DictReader(
+            io.StringIO(
+                run(
+                    "series", "--indicator", "short-breaks-receiving", "--as-at", moment, db=db
+                ).stdout
+            )
+        )
+    )
+    assert [r["value"] for r in now] == ["445"] and [r["value"] for r in then] == ["431"]
+
+
+def test_usage_errors_exit_2(tmp_path):
+    db = tmp_path / "o.duckdb"
+    assert run("load", db=db, check=False).returncode == 2
+    assert run("load", str(tmp_path / "missing.csv"), db=db, check=False).returncode == 2
+    assert run("series", "--indicator", "nope", db=db, check=False).returncode == 2
+    assert run("template", "--period", "someday", db=db, check=False).returncode == 2
+
+
+def test_series_json_and_breakdowns(demo_db, tmp_path):
+    data = json.loads(
+        run(
+            "series",
+            "--indicator",
+            "consultation-participation",
+            "--breakdown",
+            "age_band",
+            "--format",
+            "json",
+            db=demo_db,
+        ).stdout
+    )
+    latest = [r for r in data if r["period"] == "2026-27 Q2"]
+    assert {r["group"] for r in latest} == {"0 to 4", "5 to 10", "11 to 15", "16 to 17", "18 to 25"}
+    suppressed = next(r for r in latest if r["group"] == "0 to 4")
+    assert (suppressed["value"], suppressed["symbol"]) == (None, "c")
+
+
+def test_env_variable_chooses_the_database(tmp_path):
+    db = tmp_path / "env.duckdb"
+    f = tmp_path / "r.csv"
+    f.write_text("indicator,period,value\nshort-breaks-receiving,2024-25 Q1,431\n")
+    env = {**__import__("os").environ, "OUTCOMES_DB": str(db)}
+    subprocess.run(
+        [sys.executable, "-m", "metrics", "load", str(f)],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+    assert db.exists()
+
+
+def test_load_while_another_process_is_reading(tmp_path, demo_db):
+    """A scheduled load during a meeting: the app keeps reading, the load still goes in."""
+    db = tmp_path / "o.duckdb"
+    db.write_bytes(demo_db.read_bytes())
+    reader = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            (
+                "import sys, time\n"
+                "from metrics.store import Store\n"
+                "from metrics.queries import series\n"
+                "store, end, n = Store(sys.argv[1]), time.time() + 6, 0\n"
+                "while time.time() < end:\n"
+                "    series(store, 'short-breaks-receiving', 'E99000001'); n += 1\n"
+                "print(n)\n"
+            ),
+            str(db),
+        ],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    time.sleep(1.0)
+    loads = []
+    for q in range(1, 4):
+        f = tmp_path / f"r{q}.csv"
+        f.write_text(f"indicator,period,value\nshort-breaks-receiving,2030-31 Q{q},431\n")
+        loads.append(run("load", str(f), db=db, check=False))
+    out, err = reader.communicate(timeout=120)
+    assert reader.returncode == 0, err
+    assert int(out) > 10, "the reader kept reading throughout"
+    for result in loads:
+        assert result.returncode == 0, result.stdout + result.stderr
+        assert "lock" not in (result.stdout + result.stderr).lower()
+
+
+@pytest.mark.parametrize("command", ["demo", "template", "load", "series", "uploads"])
+def test_every_command_has_help(command, tmp_path):
+    result = run(command, "--help", db=tmp_path / "x.duckdb")
+    assert "usage: python -m metrics" in result.stdout and "--db" in result.stdout

@@ -1,0 +1,97 @@
+"""The demo council: deterministic, complete, and with every deliberate story in place."""
+
+from __future__ import annotations
+
+from metrics.demo import (
+    DEMO_LATEST,
+    MISSING_LATEST,
+    PROVISIONAL,
+    REVISED,
+    REVISION_REASON,
+    STALE,
+    SUPPRESSED,
+    build_demo,
+    demo_rows,
+)
+from metrics.periods import PeriodKind, kind_for
+from metrics.queries import series, uploads
+from metrics.store import Store
+
+
+def test_the_generator_is_deterministic(charter):
+    assert demo_rows(charter) == demo_rows(charter)
+
+
+def test_the_demo_council_is_fictional(charter):
+    assert charter.council.code.startswith("E99")  # no real GSS entity uses E99
+    assert "demo" in charter.council.name.lower()
+
+
+def test_history_lengths(demo_store, charter):
+    council = charter.council.code
+    for ind in charter.indicators.values():
+        rows = series(demo_store, ind.id, council)
+        kind = kind_for(ind.frequency, ind.year_basis)
+        if ind.id in (MISSING_LATEST, STALE[0]):
+            continue
+        if kind == PeriodKind.FY_QUARTER:
+            assert len(rows) >= 12, ind.id
+            assert rows[-1].period == DEMO_LATEST.label
+        elif kind in (
+            PeriodKind.FINANCIAL_YEAR,
+            PeriodKind.ACADEMIC_YEAR,
+            PeriodKind.CALENDAR_YEAR,
+        ):
+            assert len(rows) >= 4, ind.id
+
+
+def test_breakdowns_and_comparators(demo_store, charter):
+    council = charter.council
+    groups = {r.group for r in series(demo_store, "ehcp-issued-20-weeks", council.code, "locality")}
+    assert groups == set(charter.breakdowns["locality"].groups)
+    ages = {r.group for r in series(demo_store, "ehcp-issued-20-weeks", council.code, "age_band")}
+    assert ages == set(charter.breakdowns["age_band"].groups)
+    for ind in charter.indicators.values():
+        if ind.benchmark:
+            assert series(demo_store, ind.id, council.england.code), ind.id
+            assert series(demo_store, ind.id, council.region.code), ind.id
+
+
+def test_stories(demo_store, charter):
+    code = charter.council.code
+    improving = [r.value for r in series(demo_store, "ehcp-issued-20-weeks", code)]
+    assert improving[-1] > improving[0] + 20 and improving[-1] >= 70
+    waits = [r.value for r in series(demo_store, "autism-assessment-median-wait", code)]
+    assert waits[-1] > waits[0] + 10
+    breaks = [r.value for r in series(demo_store, "short-breaks-receiving", code)]
+    assert min(breaks) < 420 < max(breaks)  # hovers around its target
+    assert series(demo_store, MISSING_LATEST, code)[-1].period == DEMO_LATEST.previous().label
+    assert series(demo_store, STALE[0], code)[-1].period == DEMO_LATEST.shift(-STALE[1]).label
+    revised = [r for r in series(demo_store, REVISED, code) if r.revised]
+    assert [(r.period, r.revision_reason) for r in revised] == [
+        (DEMO_LATEST.previous().label, REVISION_REASON)
+    ]
+    latest = series(demo_store, PROVISIONAL, code)[-1]
+    assert (latest.period, latest.status) == (DEMO_LATEST.label, "provisional")
+    ind, dim, group = SUPPRESSED
+    cell = [r for r in series(demo_store, ind, code, dim) if r.group == group][-1]
+    assert (cell.value, cell.symbol) == (None, "c")
+
+
+def test_demo_is_loaded_through_the_upload_path(demo_store):
+    log = uploads(demo_store)
+    assert [u["kind"] for u in log] == ["demo"] * 3
+    assert log[0]["reason"] == REVISION_REASON
+
+
+def test_two_builds_store_the_same_figures(tmp_path, charter):
+    def figures(path):
+        store = Store(path)
+        build_demo(store, charter)
+        with store.connect() as con:
+            return con.execute(
+                "SELECT indicator_id, period, area_code, breakdown, grp, value, symbol, "
+                "status FROM observations ORDER BY ALL"
+            ).fetchall()
+
+    assert figures(tmp_path / "a.duckdb") == figures(tmp_path / "b.duckdb")

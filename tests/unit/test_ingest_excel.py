@@ -1,0 +1,122 @@
+"""Excel returns: which sheet is read, formulas, dates typed as dates, percent-formatted cells."""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from datetime import datetime
+from pathlib import Path
+
+from openpyxl import Workbook
+
+from metrics.ingest import load_file
+from metrics.queries import current_count, series
+
+HEADER = ["indicator", "period", "value", "numerator", "denominator"]
+
+
+def save(book: Workbook, path: Path) -> Path:
+    book.save(path)
+    return path
+
+
+def with_cached_values(path: Path, values: dict[str, str]) -> Path:
+    """Write the value Excel would have saved next to each formula (openpyxl saves none)."""
+    src = zipfile.ZipFile(path)
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as dst:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                text = data.decode()
+                for ref, value in values.items():
+                    text = re.sub(
+                        rf'(<c r="{ref}"[^>]*>)(<f>.*?</f>)<v ?/>', rf"\1\2<v>{value}</v>", text
+                    )
+                data = text.encode()
+            dst.writestr(item, data)
+    path.write_bytes(out.getvalue())
+    return path
+
+
+def load(store, charter, path: Path):
+    return load_file(store, charter, path.name, path.read_bytes(), user="tester")
+
+
+def test_reads_the_return_sheet_and_says_so(store, charter, tmp_path):
+    book = Workbook()
+    notes = book.active
+    notes.title = "Notes"
+    notes.append(["this sheet is not data"])
+    sheet = book.create_sheet("Return")
+    sheet.append(HEADER)
+    sheet.append(["short-breaks-receiving", "2024-25 Q1", 431])
+    report = load(store, charter, save(book, tmp_path / "r.xlsx"))
+    assert report.outcome == "loaded", [e.as_text() for e in report.errors]
+    assert report.sheet == "Return"
+    assert "2 sheets; read the sheet named 'Return'" in report.notes[0]
+
+
+def test_without_a_return_sheet_the_first_sheet_is_read(store, charter, tmp_path):
+    book = Workbook()
+    book.active.title = "Q1 data"
+    book.active.append(HEADER)
+    book.active.append(["short-breaks-receiving", "2024-25 Q1", 431])
+    book.create_sheet("Lookup").append(["ignored"])
+    report = load(store, charter, save(book, tmp_path / "r.xlsx"))
+    assert report.outcome == "loaded" and report.sheet == "Q1 data"
+    assert "the first sheet, 'Q1 data'" in report.notes[0]
+
+
+def test_formulas_are_read_as_their_saved_values(store, charter, tmp_path):
+    book = Workbook()
+    book.active.append(HEADER)
+    book.active.append(["ehcp-issued-20-weeks", "2024-25 Q1", "=D2/E2*100", 26, 50])
+    path = with_cached_values(save(book, tmp_path / "f.xlsx"), {"C2": "52"})
+    report = load(store, charter, path)
+    assert report.outcome == "loaded", [e.as_text() for e in report.errors]
+    assert series(store, "ehcp-issued-20-weeks", "E99000001")[0].value == 52
+
+
+def test_a_formula_never_calculated_is_an_error(store, charter, tmp_path):
+    book = Workbook()
+    book.active.append(HEADER)
+    book.active.append(["short-breaks-receiving", "2024-25 Q1", "=400+31"])
+    report = load(store, charter, save(book, tmp_path / "f.xlsx"))
+    assert report.outcome == "rejected"
+    assert any(
+        e.row == 2 and "formula whose result was never saved" in e.problem for e in report.errors
+    )
+    assert current_count(store) == 0
+
+
+def test_dates_typed_in_the_period_column(store, charter, tmp_path):
+    book = Workbook()
+    book.active.append(HEADER)
+    book.active.append(["short-breaks-receiving", datetime(2024, 6, 30), 431])
+    book.active.append(["active-ehc-plans", datetime(2024, 1, 18), 1300])
+    report = load(store, charter, save(book, tmp_path / "d.xlsx"))
+    assert report.outcome == "loaded", [e.as_text() for e in report.errors]
+    assert series(store, "short-breaks-receiving", "E99000001")[0].period == "2024-25 Q1"
+    assert series(store, "active-ehc-plans", "E99000001")[0].period == "2024"
+
+
+def test_percent_formatted_cells_are_percentages(store, charter, tmp_path):
+    book = Workbook()
+    book.active.append(HEADER)
+    book.active.append(["ehcp-issued-20-weeks", "2024-25 Q1", 0.52, 26, 50])
+    book.active["C2"].number_format = "0.0%"
+    report = load(store, charter, save(book, tmp_path / "p.xlsx"))
+    assert report.outcome == "loaded", [e.as_text() for e in report.errors]
+    assert series(store, "ehcp-issued-20-weeks", "E99000001")[0].value == 52
+
+
+def test_excel_errors_name_the_row_analysts_see(store, charter, tmp_path):
+    book = Workbook()
+    book.active.append(HEADER)
+    book.active.append(["short-breaks-receiving", "2024-25 Q1", 431])
+    book.active.append([])
+    book.active.append(["short-breaks-receiving", "2024-25 Q2", "lots"])
+    report = load(store, charter, save(book, tmp_path / "e.xlsx"))
+    assert [(e.row, e.column) for e in report.errors] == [(4, "value")]
