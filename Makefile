@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 DB ?= data/outcomes.duckdb
 PORT ?= 8501
 
-.PHONY: run test check lint types bench demo clean
+.PHONY: run test check lint types bench demo clean chromium
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is needed ($(PYTHON) not found); set PYTHON=..."; exit 2; }
@@ -21,9 +21,18 @@ $(DB): | $(VENV)/.installed
 run: $(VENV)/.installed $(DB)
 	OUTCOMES_DB=$(DB) $(PY) -m streamlit run app.py --server.port $(PORT)
 
-## test: set up and run every test
-test: $(VENV)/.installed
+## test: set up and run every test (browser tests need Debian's chromium: installed if missing)
+test: $(VENV)/.installed chromium
 	$(PY) -m pytest -n 2 --dist loadfile
+
+# Debian's Chromium for the browser tests; Playwright never downloads a browser here.
+chromium:
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  echo "Installing Debian's chromium for the browser tests"; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null \
+	  || { echo "Could not install chromium: run 'apt-get install chromium' as root"; exit 2; }; \
+	fi
 
 ## check: format check, lint, types, import rules and tests
 check: $(VENV)/.installed lint types test

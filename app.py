@@ -1,18 +1,17 @@
-"""Charter overview: the 12 statements and how much evidence each has."""
+"""Charter overview: the 12 statements at a glance, each leading to its evidence."""
 
 import streamlit as st
 
 import ui
+from ui import cards
 
 ui.page("Charter overview")
 
 charter = ui.charter()
-st.caption(
-    f"{charter.council.name}: {len(charter.indicators)} indicators across "
-    f"{len(charter.statements)} charter statements."
-)
-for statement in charter.statements:
-    indicators = charter.indicators_for(statement.number)
-    st.subheader(f"{statement.number}. {statement.short_title}")
-    st.write(statement.title)
-    st.caption("Indicators: " + "; ".join(i.title for i in indicators))
+st.markdown(f"How {charter.council.name} is doing against the disabled children's charter.")
+quarter = ui.quarter_picker()
+if quarter:
+    statements = ui.status(quarter)
+    cards.summary(statements)
+    cards.rule_note(charter)
+    cards.statement_grid(statements, charter, ui.STATEMENT_PAGE)

@@ -138,6 +138,24 @@ class Area(Strict):
     name: str = Field(min_length=2)
 
 
+class Rollup(Strict):
+    """How a statement's status follows from its indicators' (see README, "Status")."""
+
+    on_track_share: float = Field(
+        default=0.75,
+        gt=0,
+        le=1,
+        description="On track when at least this share of assessed indicators is on track "
+        "and none is off track.",
+    )
+    off_track_share: float = Field(
+        default=0.5,
+        gt=0,
+        le=1,
+        description="Off track when at least this share of assessed indicators is off track.",
+    )
+
+
 class Council(Strict):
     """The council this installation serves, its region and its comparator councils."""
 
@@ -152,6 +170,7 @@ class Council(Strict):
         default=5, ge=0, description="Counts from 1 up to this are suppressed in published papers."
     )
     contact: str = Field(default="", description="Support contact shown on the support page.")
+    rollup: Rollup = Rollup()
 
     @field_validator("comparators")
     @classmethod

@@ -104,6 +104,20 @@ def build_parser() -> argparse.ArgumentParser:
     )
     ser.add_argument("--format", choices=["csv", "json"], default="csv")
 
+    sta = sub.add_parser(
+        "status",
+        parents=[common],
+        help="print each statement's status",
+        description="The charter's status at a quarter: every statement with its rolled-up "
+        "status and reason, and each indicator's status, direction and reason.",
+    )
+    sta.add_argument(
+        "--period",
+        metavar="LABEL",
+        help="the quarter, e.g. '2026-27 Q2' (default: the latest complete quarter with figures)",
+    )
+    sta.add_argument("--format", choices=["text", "json"], default="text")
+
     up = sub.add_parser(
         "uploads",
         parents=[common],
@@ -287,6 +301,40 @@ def _json_default(value: object) -> str:
     raise TypeError(type(value).__name__)
 
 
+def cmd_status(args: argparse.Namespace) -> int:
+    from metrics.narrative import direction_label, status_label
+    from metrics.periods import PeriodError, PeriodKind, parse_period
+    from metrics.status import as_json, charter_status, quarters_with_data
+
+    charter = load_charter()
+    store = Store(args.db)
+    try:
+        if args.period:
+            quarter = parse_period(args.period, PeriodKind.FY_QUARTER)
+        else:
+            quarters = quarters_with_data(store, charter)
+            if not quarters:
+                print("error: no quarterly figures yet; load a return first", file=sys.stderr)
+                return 2
+            quarter = parse_period(quarters[0])
+    except PeriodError as err:
+        print(f"error: --period: {err}", file=sys.stderr)
+        return 2
+    statements = charter_status(store, charter, quarter)
+    if args.format == "json":
+        print(json.dumps(as_json(statements), indent=2, ensure_ascii=False))
+        return 0
+    print(f"{charter.council.name}: charter status at {quarter.label}")
+    for s in statements:
+        print(f"\n{s.number}. {s.short_title}: {status_label(s.status)}\n   {s.reason}")
+        for i in s.indicators:
+            print(
+                f"   - {i.title}: {status_label(i.status)}, {direction_label(i.direction)}"
+                f"\n     {i.reason}"
+            )
+    return 0
+
+
 def cmd_uploads(args: argparse.Namespace) -> int:
     from metrics.queries import upload_errors, uploads
 
@@ -308,5 +356,6 @@ COMMANDS = {
     "template": cmd_template,
     "load": cmd_load,
     "series": cmd_series,
+    "status": cmd_status,
     "uploads": cmd_uploads,
 }

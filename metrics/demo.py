@@ -26,7 +26,7 @@ from pathlib import Path
 from charter import Charter, Indicator
 from metrics.ingest import LoadReport, load_file
 from metrics.ingest.validate import COLUMNS
-from metrics.periods import Period, PeriodKind, kind_for
+from metrics.periods import Period, PeriodKind, kind_for, latest_ended
 from metrics.store import Store
 
 SEED = 20_261_126
@@ -68,8 +68,7 @@ def periods_for(indicator: Indicator) -> list[Period]:
     kind = kind_for(indicator.frequency, indicator.year_basis)
     if kind == PeriodKind.FY_QUARTER:
         return [DEMO_LATEST.shift(-i) for i in reversed(range(QUARTERS))]
-    last = Period.containing(DEMO_LATEST.end, kind)
-    last = last if last.end <= DEMO_LATEST.end else last.previous()
+    last = latest_ended(kind, DEMO_LATEST.end)
     count = TERMS if kind == PeriodKind.ACADEMIC_TERM else YEARS
     return [last.shift(-i) for i in reversed(range(count))]
 
@@ -98,7 +97,11 @@ def _level(ind: Indicator, i: int, n: int, rng: random.Random) -> float:
     poor, good, _ = _scale(ind)
     if ind.id in STORIES and STORIES[ind.id] is None and ind.target is not None:
         return ind.target + rng.uniform(-1.3, 1.3) * (ind.tolerance or ind.target * 0.05)
-    start, end = STORIES.get(ind.id) or (0.4, 0.6)
+    story = STORIES.get(ind.id)
+    if story is None:  # the rest: a deterministic mix, from well short of target to past it
+        mix = random.Random(SEED ^ zlib.crc32(ind.id.encode()))
+        story = (mix.uniform(0.35, 0.7), mix.uniform(0.6, 1.1))
+    start, end = story
     share = start + (end - start) * (i / max(n - 1, 1)) + rng.gauss(0, 0.05)
     return poor + (good - poor) * share
 

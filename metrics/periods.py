@@ -294,6 +294,12 @@ def _term(name: str) -> int:
     return TERMS.index(name.capitalize()) + 1
 
 
+def latest_ended(kind: PeriodKind, by: date) -> Period:
+    """The latest period of `kind` that has ended on or before `by`."""
+    period = Period.containing(by, kind)
+    return period if period.end <= by else period.previous()
+
+
 def kind_for(frequency: str, year_basis: str = "financial") -> PeriodKind:
     """The kind of period an indicator of this frequency is reported for."""
     if frequency == "quarterly":

@@ -13,7 +13,7 @@ from datetime import date
 
 from charter import Charter, Indicator
 from metrics.ingest.validate import COLUMNS
-from metrics.periods import KIND_EXAMPLES, Period, PeriodKind, kind_for
+from metrics.periods import KIND_EXAMPLES, Period, PeriodKind, kind_for, latest_ended
 
 GUIDANCE = [
     "How to fill in the quarterly return",
@@ -43,10 +43,7 @@ def latest_complete_quarter(today: date | None = None) -> Period:
 def period_for(indicator: Indicator, quarter: Period) -> Period:
     """The period an indicator reports for in the return for `quarter`."""
     kind = kind_for(indicator.frequency, indicator.year_basis)
-    if kind == PeriodKind.FY_QUARTER:
-        return quarter
-    period = Period.containing(quarter.end, kind)
-    return period if period.end <= quarter.end else period.previous()
+    return quarter if kind == PeriodKind.FY_QUARTER else latest_ended(kind, quarter.end)
 
 
 def template_rows(charter: Charter, quarter: Period) -> list[dict[str, str]]:

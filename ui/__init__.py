@@ -12,7 +12,14 @@ from collections.abc import Iterable
 import streamlit as st
 
 from charter import Charter, load_charter
+from metrics.periods import parse_period
+from metrics.queries import SeriesRow, series
+from metrics.status import StatementStatus, charter_status, quarters_with_data
 from metrics.store import Store
+from metrics.template import latest_complete_quarter
+from metrics.trend import GroupRow, TrendRow, breakdown, trend
+from ui import keys
+from ui.style import CSS
 
 APP_NAME = "Outcomes for disabled children"
 
@@ -22,16 +29,30 @@ COUNCILLOR = "councillor"
 READERS = frozenset({ANALYST, MEMBER, COUNCILLOR})
 ANALYSTS = frozenset({ANALYST})
 
+OVERVIEW = "app.py"
+STATEMENT_PAGE = "pages/1_Statement.py"
+INDICATOR_PAGE = "pages/2_Indicator.py"
+UPLOAD_PAGE = "pages/3_Upload.py"
+HISTORY_PAGE = "pages/4_Upload_history.py"
+
 # (file, label, roles) in the order the navigation shows them.
 PAGES: list[tuple[str, str, frozenset[str]]] = [
-    ("app.py", "Charter overview", READERS),
-    ("pages/5_Upload_history.py", "Upload history", READERS),
+    (OVERVIEW, "Charter overview", READERS),
+    (STATEMENT_PAGE, "Statements", READERS),
+    (INDICATOR_PAGE, "Indicators", READERS),
+    (UPLOAD_PAGE, "Upload a return", ANALYSTS),
+    (HISTORY_PAGE, "Upload history", READERS),
 ]
 
 
 def current_roles() -> frozenset[str]:
     """Until sign-in arrives everyone on this installation has every role (laptop demo)."""
     return READERS
+
+
+def user() -> str:
+    """Who is using the app, for the upload log. Until sign-in arrives: a fixed demo name."""
+    return "demo user (no sign-in)"
 
 
 @st.cache_resource
@@ -47,7 +68,7 @@ def charter() -> Charter:
 def navigation(roles: Iterable[str]) -> None:
     allowed = set(roles)
     with st.sidebar:
-        st.markdown(f"**{APP_NAME}**")
+        st.markdown(f"**{APP_NAME}**  \n{charter().council.name}")
         for file, label, needs in PAGES:
             if needs & allowed:
                 st.page_link(file, label=label)
@@ -56,9 +77,83 @@ def navigation(roles: Iterable[str]) -> None:
 def page(title: str, roles: frozenset[str] = READERS) -> None:
     """Set the page up, draw the navigation and stop here for users without `roles`."""
     st.set_page_config(page_title=f"{title} · {APP_NAME}", layout="wide")
+    st.markdown(CSS, unsafe_allow_html=True)
     user_roles = current_roles()
     navigation(user_roles)
     if not roles & user_roles:
         st.error("You do not have access to this page. Ask your performance team for access.")
         st.stop()
     st.title(title)
+
+
+# Cached reads: keyed on the database file's version, so an upload shows at once.
+@st.cache_data(show_spinner=False, max_entries=32)
+def _status(db: str, version: tuple[int, ...], quarter: str) -> list[StatementStatus]:
+    return charter_status(Store(db), charter(), parse_period(quarter))
+
+
+def status(quarter: str) -> list[StatementStatus]:
+    s = store()
+    return _status(str(s.path), s.version(), quarter)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _quarters(db: str, version: tuple[int, ...]) -> list[str]:
+    return quarters_with_data(Store(db), charter())
+
+
+def quarters() -> list[str]:
+    s = store()
+    return _quarters(str(s.path), s.version())
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _trend(db: str, version: tuple[int, ...], indicator: str) -> list[TrendRow]:
+    c = charter()
+    return trend(Store(db), c, c.indicators[indicator])
+
+
+def indicator_trend(indicator: str) -> list[TrendRow]:
+    s = store()
+    return _trend(str(s.path), s.version(), indicator)
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _groups(
+    db: str, version: tuple[int, ...], indicator: str, dim: str
+) -> tuple[str | None, list[GroupRow]]:
+    c = charter()
+    return breakdown(Store(db), c, c.indicators[indicator], dim)
+
+
+def indicator_groups(indicator: str, dim: str) -> tuple[str | None, list[GroupRow]]:
+    s = store()
+    return _groups(str(s.path), s.version(), indicator, dim)
+
+
+def latest_figure(indicator: str) -> SeriesRow | None:
+    rows = series(store(), indicator, charter().council.code)
+    return max(rows, key=lambda r: r.recorded_at) if rows else None
+
+
+def quarter_picker() -> str | None:
+    """The quarter to report on: defaults to the latest complete quarter with figures."""
+    options = quarters()
+    if not options:
+        st.info("No quarterly figures yet. An analyst can upload a return on the Upload page.")
+        return None
+    latest = latest_complete_quarter().label
+    default = options.index(latest) if latest in options else 0
+    return st.selectbox(
+        "Quarter",
+        options,
+        index=default,
+        key=keys.PERIOD,
+        help="Financial-year quarters: Q1 is April to June.",
+    )
+
+
+def query_choice(name: str, options: list[str]) -> int:
+    """The index of the option named in the page's query string (?name=...), else 0."""
+    wanted = st.query_params.get(name)
+    return options.index(wanted) if wanted in options else 0

@@ -91,23 +91,55 @@ def _check(
     return validate(raw, charter, con)
 
 
-def check_file(store: Store, charter: Charter, file_name: str, content: bytes) -> LoadReport:
-    """Validate and preview a file against the stored figures without changing anything."""
-    sha = hashlib.sha256(content).hexdigest()
+def _report(upload: Upload, result: Validation, outcome: str) -> LoadReport:
+    return LoadReport(
+        upload.file_name,
+        upload.sha256,
+        outcome,
+        result.rows_in_file,
+        notes=result.notes,
+        sheet=upload.sheet,
+        errors=result.errors,
+        rejected_rows=result.rejected_rows,
+    )
+
+
+def _reject(con: duckdb.DuckDBPyConnection, upload: Upload, report: LoadReport) -> LoadReport:
+    """Log a rejected upload with its errors; no figure changes."""
+    report.outcome = "rejected"
+    report.upload_id = record_rejection(
+        con, upload, report.rows_in_file, report.rejected_rows, report.errors, report.summary()
+    )
+    return report
+
+
+def _fill(report: LoadReport, diff: Diff) -> None:
+    report.added, report.revised, report.unchanged = diff.added, diff.revised, diff.unchanged
+    report.revisions = diff.revisions
+
+
+def check_file(
+    store: Store, charter: Charter, file_name: str, content: bytes, log_as: str | None = None
+) -> LoadReport:
+    """Validate and preview a file against the stored figures without changing any figure.
+
+    With `log_as` (a user), a rejected file is logged as a rejected upload, as the upload page
+    does: every upload, accepted or rejected, is in the log.
+    """
     raw, problem = _read(file_name, content)  # before opening the store: Excel is slow to read
+    upload = Upload(
+        file_name,
+        hashlib.sha256(content).hexdigest(),
+        content,
+        log_as or "",
+        sheet=raw.sheet if raw else None,
+    )
     with store.connect() as con:
         result = _check(raw, problem, charter, con)
-        report = LoadReport(
-            file_name,
-            sha,
-            "preview",
-            result.rows_in_file,
-            notes=result.notes,
-            sheet=raw.sheet if raw else None,
-            errors=result.errors,
-            rejected_rows=result.rejected_rows,
-        )
+        report = _report(upload, result, "preview")
         if not result.ok:
+            if log_as:
+                return _reject(con, upload, report)
             report.outcome = "rejected"
             return report
         diff = compare(con)
@@ -115,11 +147,6 @@ def check_file(store: Store, charter: Charter, file_name: str, content: bytes) -
     if not diff.added and not diff.revised:
         report.outcome = "no change"
     return report
-
-
-def _fill(report: LoadReport, diff: Diff) -> None:
-    report.added, report.revised, report.unchanged = diff.added, diff.revised, diff.unchanged
-    report.revisions = diff.revisions
 
 
 def load_file(
@@ -134,42 +161,23 @@ def load_file(
     source: str = "",
 ) -> LoadReport:
     """Validate and commit a file; a rejected attempt is logged and changes no figure."""
-    sha = hashlib.sha256(content).hexdigest()
     raw, problem = _read(file_name, content)
-    sheet = raw.sheet if raw else None
     upload = Upload(
         file_name,
-        sha,
+        hashlib.sha256(content).hexdigest(),
         content,
         user or getpass.getuser(),
         kind,
         (reason or "").strip() or None,
-        sheet,
+        raw.sheet if raw else None,
         source,
     )
     upload.pack()
     with store.connect() as con:
         result = _check(raw, problem, charter, con)
-        report = LoadReport(
-            file_name,
-            sha,
-            "rejected",
-            result.rows_in_file,
-            notes=result.notes,
-            sheet=sheet,
-            errors=result.errors,
-            rejected_rows=result.rejected_rows,
-        )
+        report = _report(upload, result, "rejected")
         if not result.ok:
-            report.upload_id = record_rejection(
-                con,
-                upload,
-                result.rows_in_file,
-                result.rejected_rows,
-                result.errors,
-                report.summary(),
-            )
-            return report
+            return _reject(con, upload, report)
         try:
             report.upload_id, diff = commit(con, upload, result.rows_in_file)
         except NeedsReason as err:
@@ -184,10 +192,7 @@ def load_file(
                 )
             ]
             _fill(report, err.diff)
-            report.upload_id = record_rejection(
-                con, upload, result.rows_in_file, 0, report.errors, str(err)
-            )
-            return report
+            return _reject(con, upload, report)
     _fill(report, diff)
     report.outcome = "loaded" if diff.added or diff.revised else "no change"
     return report

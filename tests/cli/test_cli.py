@@ -208,3 +208,30 @@ def test_load_while_another_process_is_reading(tmp_path, demo_db):
 def test_every_command_has_help(command, tmp_path):
     result = run(command, "--help", db=tmp_path / "x.duckdb")
     assert "usage: python -m metrics" in result.stdout and "--db" in result.stdout
+
+
+def test_status_json_matches_the_overview(demo_db, charter):
+    """The CLI and the overview share one status: same statuses, same counts."""
+    from metrics.periods import parse_period
+    from metrics.status import charter_status
+    from metrics.store import Store
+
+    data = json.loads(run("status", "--format", "json", db=demo_db).stdout)
+    assert [s["number"] for s in data] == list(range(1, 13))
+    for s in data:
+        assert set(s) >= {"number", "title", "status", "reason", "indicators"}
+        for i in s["indicators"]:
+            assert set(i) >= {
+                "id",
+                "title",
+                "period",
+                "value",
+                "target",
+                "status",
+                "direction",
+                "reason",
+            }
+    expected = charter_status(Store(demo_db), charter, parse_period("2026-27 Q2"))
+    assert [(s["status"], s["reason"]) for s in data] == [(e.status, e.reason) for e in expected]
+    text = run("status", "--period", "2026-27 Q2", db=demo_db).stdout
+    assert "5. Timely assessment:" in text and "charter status at 2026-27 Q2" in text

@@ -1,0 +1,95 @@
+"""Plain-English words for figures and statuses, shared by the pages, the CLI and exports."""
+
+from __future__ import annotations
+
+from charter import Indicator
+
+STATUS_WORDS = {
+    "on_track": "On track",
+    "at_risk": "At risk",
+    "off_track": "Off track",
+    "no_target": "No target",
+    "no_recent_data": "No recent data",
+    "not_evidenced": "Not evidenced",
+}
+
+# Icons go with the word, never instead of it: status is never shown by colour alone.
+STATUS_ICONS = {
+    "on_track": "✔",
+    "at_risk": "▲",
+    "off_track": "✖",
+    "no_target": "ℹ",
+    "no_recent_data": "⏳",
+    "not_evidenced": "○",
+}
+
+DIRECTION_WORDS = {
+    "improving": "Improving",
+    "worsening": "Worsening",
+    "no_change": "No change",
+    "increased": "Up",
+    "decreased": "Down",
+}
+
+DIRECTION_ICONS = {
+    "improving": "↗",
+    "worsening": "↘",
+    "no_change": "→",
+    "increased": "↑",
+    "decreased": "↓",
+}
+
+PERIOD_WORDS = {"quarterly": "quarter", "annual": "year", "termly": "term", "monthly": "month"}
+
+
+def status_label(status: str) -> str:
+    return f"{STATUS_ICONS[status]} {STATUS_WORDS[status]}"
+
+
+def direction_label(direction: str | None) -> str:
+    if direction is None:
+        return "–"
+    return f"{DIRECTION_ICONS[direction]} {DIRECTION_WORDS[direction]}"
+
+
+def fmt_number(value: float, decimals: int) -> str:
+    return f"{value:,.{decimals}f}"
+
+
+def fmt_value(value: float | None, ind: Indicator, symbol: str | None = None) -> str:
+    """52.0%, 1,234, 18.5 weeks, 452.3 per 10,000; a symbol as [c]."""
+    if symbol:
+        return f"[{symbol}]"
+    if value is None:
+        return "–"
+    number = fmt_number(value, ind.decimals)
+    match ind.unit:
+        case "percent":
+            return f"{number}%"
+        case "rate_per_10000":
+            return f"{number} per 10,000"
+        case "rate_per_1000":
+            return f"{number} per 1,000"
+        case "weeks" | "days":
+            return f"{number} {ind.unit}"
+        case _:
+            return number
+
+
+def fmt_target(ind: Indicator) -> str:
+    if ind.target is None:
+        return "–"
+    decimals = 0 if float(ind.target).is_integer() else ind.decimals
+    return fmt_value(ind.target, ind.model_copy(update={"decimals": decimals}))
+
+
+def fmt_change(change: float, ind: Indicator) -> str:
+    """The size of a change, in the indicator's units ("4.4 points" for percentages)."""
+    size = fmt_number(abs(change), ind.decimals)
+    if ind.unit == "percent":
+        return f"{size} percentage points"
+    if ind.unit in ("weeks", "days"):
+        return f"{size} {ind.unit}"
+    if ind.unit.startswith("rate"):
+        return f"{size} {'per 10,000' if ind.unit == 'rate_per_10000' else 'per 1,000'}"
+    return size

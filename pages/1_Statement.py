@@ -1,0 +1,41 @@
+"""Statement: one charter statement in full, with the status of each of its indicators."""
+
+import streamlit as st
+
+import ui
+from ui import cards, keys, style
+
+ui.page("Statement")
+
+charter = ui.charter()
+numbers = [str(s.number) for s in charter.statements]
+chosen = st.selectbox(
+    "Statement",
+    numbers,
+    index=ui.query_choice("statement", numbers),
+    format_func=lambda n: f"{n}. {charter.statement(int(n)).short_title}",
+    key=keys.STATEMENT,
+)
+st.query_params["statement"] = chosen
+quarter = ui.quarter_picker()
+if quarter:
+    statement = next(s for s in ui.status(quarter) if str(s.number) == chosen)
+    st.header(f"{statement.number}. {statement.short_title}")
+    st.markdown(f"> {statement.title}")
+    st.markdown(style.badge(statement.status), unsafe_allow_html=True)
+    st.markdown(statement.reason)
+    cards.rule_note(charter)
+    st.subheader("Indicators")
+    st.dataframe(
+        cards.indicator_rows(statement.indicators, charter),
+        hide_index=True,
+        column_config={
+            "Trend": st.column_config.LineChartColumn("Trend (last 8 periods)", color="#0072B2")
+        },
+    )
+    for item in statement.indicators:
+        st.page_link(
+            ui.INDICATOR_PAGE,
+            label=f"Open indicator: {item.title}",
+            query_params={"indicator": item.id},
+        )

@@ -1,0 +1,64 @@
+"""Indicator: one indicator's trend against target and comparators, its breakdowns, and where
+its figures came from."""
+
+import streamlit as st
+
+import ui
+from metrics.narrative import fmt_target, fmt_value
+from ui import charts, keys, style
+
+ui.page("Indicator")
+
+charter = ui.charter()
+ids = list(charter.indicators)
+chosen = st.selectbox(
+    "Indicator",
+    ids,
+    index=ui.query_choice("indicator", ids),
+    format_func=lambda i: charter.indicators[i].title,
+    key=keys.INDICATOR,
+)
+st.query_params["indicator"] = chosen
+ind = charter.indicators[chosen]
+quarter = ui.quarter_picker()
+
+st.header(ind.title)
+st.markdown(ind.description)
+if quarter:
+    status = next(i for s in ui.status(quarter) for i in s.indicators if i.id == chosen)
+    st.markdown(
+        f"{style.badge(status.status)} &nbsp; {style.direction(status.direction)}",
+        unsafe_allow_html=True,
+    )
+    st.markdown(status.reason)
+
+rows = ui.indicator_trend(chosen)
+st.subheader("Trend")
+if rows:
+    title = f"{ind.title}: latest {fmt_value(rows[-1].value, ind, rows[-1].symbol)}"
+    fig, alt = charts.trend_chart(rows, ind, charter.council.name, title)
+    charts.chart_with_table(fig, alt, charts.trend_table(rows, ind), f"{chosen}.csv", "trend")
+else:
+    st.info("No figures have been supplied for this indicator yet.")
+
+if ind.breakdowns:
+    st.subheader("Breakdown")
+    dim = st.selectbox(
+        "Break down by",
+        ind.breakdowns,
+        key=keys.DIMENSION,
+        format_func=lambda d: charter.breakdowns[d].label,
+    )
+    period, groups = ui.indicator_groups(chosen, dim)
+    if period:
+        label = charter.breakdowns[dim].label
+        fig, alt = charts.breakdown_chart(groups, ind, label, period)
+        charts.chart_with_table(
+            fig, alt, charts.group_table(groups, ind, label), f"{chosen}-{dim}.csv", "breakdown"
+        )
+    else:
+        st.info(f"No figures by {charter.breakdowns[dim].label.lower()} yet.")
+
+st.subheader("About this indicator")
+latest = ui.latest_figure(chosen)
+st.markdown(charts.metadata(ind, charter, latest, fmt_target(ind)))

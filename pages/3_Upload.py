@@ -1,0 +1,72 @@
+"""Upload a return: get the template, check a file, preview what changes, then store it."""
+
+import hashlib
+
+import streamlit as st
+
+import ui
+from metrics.ingest import check_file, load_file
+from metrics.periods import parse_period
+from metrics.template import latest_complete_quarter, template_rows, to_csv, to_xlsx
+from ui import keys, upload_view
+
+ui.page("Upload a return", roles=ui.ANALYSTS)
+charter, store = ui.charter(), ui.store()
+
+st.subheader("1. Get the template")
+latest = latest_complete_quarter()
+quarters = [latest.shift(k).label for k in (1, 0, -1, -2, -3)]
+quarter = st.selectbox("Return for quarter", quarters, index=1, key=keys.TEMPLATE_QUARTER)
+rows = template_rows(charter, parse_period(quarter))
+name = f"return-{quarter.replace(' ', '-')}"
+left, right = st.columns(2)
+left.download_button(
+    "Download the template (Excel)",
+    to_xlsx(charter, rows),
+    f"{name}.xlsx",
+    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+)
+right.download_button("Download the template (CSV)", to_csv(rows), f"{name}.csv", mime="text/csv")
+
+st.subheader("2. Upload the filled-in return")
+upload = st.file_uploader("Quarterly return (.xlsx or .csv)", type=["xlsx", "csv"], key=keys.UPLOAD)
+if upload is not None:
+    content = upload.getvalue()
+    sha = hashlib.sha256(content).hexdigest()
+    checked = st.session_state.setdefault("checked", {})
+    if sha not in checked:  # check (and log a rejection) once per file, not on every rerun
+        with st.status(f"Checking {upload.name}…", expanded=True) as progress:
+            progress.write(f"Reading {len(content):,} bytes and checking every row…")
+            checked[sha] = check_file(store, charter, upload.name, content, log_as=ui.user())
+            progress.update(
+                label=checked[sha].summary(), state="complete" if checked[sha].ok else "error"
+            )
+    report = checked[sha]
+    upload_view.notes(report)
+    if not report.ok:
+        upload_view.errors(report)
+    else:
+        upload_view.preview(report, charter)
+        st.subheader("3. Store the figures")
+        reason = st.text_input(
+            "Why are figures being revised?",
+            key=keys.REASON,
+            help="Needed when the file changes figures already stored.",
+        )
+        needs_reason = report.figures_changed > 0 and not reason.strip()
+        if needs_reason:
+            st.warning("This file changes stored figures: say why before storing it.")
+        if st.button(
+            "Store these figures",
+            type="primary",
+            key=keys.COMMIT,
+            disabled=needs_reason or report.outcome == "no change",
+        ):
+            with st.status("Storing the figures…", expanded=True) as progress:
+                result = load_file(
+                    store, charter, upload.name, content, user=ui.user(), reason=reason
+                )
+                progress.update(label=result.summary(), state="complete" if result.ok else "error")
+            del checked[sha]
+            upload_view.outcome(result)
+st.page_link(ui.HISTORY_PAGE, label="See the upload history")

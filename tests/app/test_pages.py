@@ -1,0 +1,119 @@
+"""Every page under AppTest: no exception, the right content, the upload round trip."""
+
+from __future__ import annotations
+
+import pytest
+
+from metrics.queries import current_count, uploads
+from ui import keys
+
+PAGES = {
+    "pages/1_Statement.py": "Statement",
+    "pages/2_Indicator.py": "Indicator",
+    "pages/3_Upload.py": "Upload a return",
+    "pages/4_Upload_history.py": "Upload history",
+}
+
+
+@pytest.mark.parametrize(("path", "title"), PAGES.items())
+def test_every_page_renders(app, path, title):
+    at = app()
+    at.switch_page(path).run()
+    assert not at.exception, at.exception
+    assert at.title[0].value == title
+    links = [link.value for link in at.sidebar.get("page_link")]
+    assert links[:3] == ["Charter overview", "Statements", "Indicators"]
+
+
+def test_overview_lists_the_12_statements_with_status_words(app, charter):
+    at = app()
+    headings = [h.value for h in at.subheader]
+    assert headings == [f"{s.number}. {s.short_title}" for s in charter.statements]
+    badges = [m.value for m in at.markdown if m.value.startswith('<span class="status-badge')]
+    assert len(badges) == 12
+    assert all(
+        any(w in b for w in ("On track", "At risk", "Off track", "Not evidenced")) for b in badges
+    )
+    links = [link.value for link in at.get("page_link") if link.value.startswith("Open statement")]
+    assert len(links) == 12
+
+
+def test_statement_page_follows_the_query_string(app):
+    at = app()
+    at.query_params["statement"] = "5"
+    at.switch_page("pages/1_Statement.py").run()
+    assert at.selectbox(key=keys.STATEMENT).value == "5"
+    assert at.header[0].value == "5. Timely assessment"
+    table = at.dataframe[0].value
+    assert "EHC plans issued within 20 weeks (excluding exceptions)" in list(table["Indicator"])
+    indicator_links = [
+        link.value for link in at.get("page_link") if "EHC plans issued" in link.value
+    ]
+    assert indicator_links
+
+
+def test_indicator_page_has_chart_table_and_breakdown(app):
+    at = app()
+    at.query_params["indicator"] = "ehcp-issued-20-weeks"
+    at.switch_page("pages/2_Indicator.py").run()
+    assert not at.exception
+    assert at.header[0].value == "EHC plans issued within 20 weeks (excluding exceptions)"
+    charts = at.get("plotly_chart")
+    assert len(charts) == 2  # trend and breakdown
+    tables = at.dataframe
+    trend = tables[0].value
+    assert list(trend["Period"])[-1] == "2026-27 Q2" and len(trend) == 16
+    assert any("Line chart of EHC plans issued" in c.value for c in at.caption)
+    at.selectbox(key=keys.DIMENSION).set_value("age_band").run()
+    assert "5 to 10" in list(at.dataframe[1].value["Age band"])
+
+
+def test_indicator_page_shows_suppressed_and_missing_honestly(app):
+    at = app()
+    at.query_params["indicator"] = "speech-therapy-median-wait"
+    at.switch_page("pages/2_Indicator.py").run()
+    assert any("No recent data" in m.value for m in at.markdown)
+
+
+def upload(at, name: str, content: bytes):
+    at.switch_page("pages/3_Upload.py").run()
+    at.file_uploader(key=keys.UPLOAD).upload(name, content, "text/csv").run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_a_bad_file_shows_its_errors_and_changes_nothing(app):
+    at = app()
+    before = current_count(app.store)
+    bad = b"indicator,period,value\nshort-breaks-receiving,2026-27 Q3,lots\n"
+    upload(at, "bad.csv", bad)
+    assert "Rejected" in at.error[0].value
+    errors = at.dataframe[0].value
+    assert list(errors["Row"]) == [2] and list(errors["Column"]) == ["value"]
+    assert current_count(app.store) == before
+    assert uploads(app.store)[0]["outcome"] == "rejected"  # the attempt is logged
+
+
+def test_a_good_file_previews_commits_and_the_overview_follows(app):
+    at = app()
+    good = (
+        b"indicator,period,value\n"
+        b"ehcp-issued-20-weeks,2026-27 Q2,40.0\n"  # revises the demo's latest figure
+        b"short-breaks-receiving,2026-27 Q3,430\n"
+    )
+    upload(at, "good.csv", good)
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics == {"Figures to add": "1", "Figures to revise": "1", "Unchanged": "0"}
+    assert at.button(key=keys.COMMIT).disabled  # a revision needs a reason
+    at.text_input(key=keys.REASON).input("Late data from the SEND team").run()
+    at.button(key=keys.COMMIT).click().run()
+    assert any("Loaded: 1 added, 1 revised" in s.value for s in at.success)
+    at.switch_page("app.py").run()
+    at.selectbox(key=keys.PERIOD).set_value("2026-27 Q2").run()
+    card = [
+        m.value for m in at.markdown if m.value.startswith("Off track") or "assessed" in m.value
+    ]
+    assert card
+    at.switch_page("pages/2_Indicator.py").run()
+    at.selectbox(key=keys.INDICATOR).set_value("ehcp-issued-20-weeks").run()
+    assert any("Off track: 40.0% in 2026-27 Q2" in m.value for m in at.markdown)

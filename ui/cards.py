@@ -1,0 +1,91 @@
+"""Statement cards and indicator tables: how status is drawn, in one place."""
+
+from __future__ import annotations
+
+import html
+from collections import Counter
+
+import streamlit as st
+
+from charter import Charter
+from metrics.narrative import STATUS_WORDS, fmt_change, fmt_target, fmt_value, status_label
+from metrics.status import IndicatorStatus, StatementStatus
+from ui import style
+
+ROLLUP_RULE = (
+    "A statement is **on track** when at least {on:.0%} of its assessed indicators are on "
+    "track and none is off track; **off track** when at least {off:.0%} are off track; "
+    "otherwise **at risk**. An indicator is assessed when it has a target and a figure for the "
+    "period due. A statement with no assessed indicator is **not evidenced**, never on track."
+)
+
+
+def rule_note(charter: Charter) -> None:
+    rule = charter.council.rollup
+    with st.expander("How the statuses are worked out"):
+        st.markdown(ROLLUP_RULE.format(on=rule.on_track_share, off=rule.off_track_share))
+
+
+def summary(statements: list[StatementStatus]) -> None:
+    counts = Counter(s.status for s in statements)
+    words = [f"{n} {STATUS_WORDS[k].lower()}" for k, n in counts.most_common()]
+    st.markdown(f"**{len(statements)} charter statements:** " + ", ".join(words) + ".")
+
+
+def mover_text(mover: IndicatorStatus, charter: Charter) -> str:
+    ind = charter.indicators[mover.id]
+    verb = "improved" if mover.direction == "improving" else "worsened"
+    return f"{mover.title} {verb} by {fmt_change(mover.change or 0, ind)}"
+
+
+def statement_card(s: StatementStatus, charter: Charter, statement_page: str) -> None:
+    with st.container(border=True):
+        st.subheader(f"{s.number}. {s.short_title}", anchor=f"statement-{s.number}")
+        st.markdown(style.badge(s.status), unsafe_allow_html=True)
+        st.markdown(html.escape(s.reason))
+        movers = s.movers(charter)[:2]
+        if movers:
+            st.markdown(
+                "Biggest movers: " + "; ".join(mover_text(m, charter) for m in movers) + "."
+            )
+        st.page_link(
+            statement_page,
+            label=f"Open statement {s.number}: {s.short_title}",
+            query_params={"statement": str(s.number)},
+        )
+
+
+def statement_grid(
+    statements: list[StatementStatus], charter: Charter, statement_page: str, per_row: int = 3
+) -> None:
+    st.header("The charter statements")
+    for start in range(0, len(statements), per_row):
+        for column, s in zip(
+            st.columns(per_row), statements[start : start + per_row], strict=False
+        ):
+            with column:
+                statement_card(s, charter, statement_page)
+
+
+def indicator_rows(statuses: list[IndicatorStatus], charter: Charter) -> list[dict[str, object]]:
+    rows = []
+    for i in statuses:
+        ind = charter.indicators[i.id]
+        rows.append(
+            {
+                "Indicator": i.title,
+                "Latest": i.shown + (" (provisional)" if i.provisional else ""),
+                "Period": i.period or f"due {i.due}",
+                "Target": fmt_target(ind),
+                "Status": status_label(i.status),
+                "Direction": style.direction(i.direction),
+                "Trend": [v for v in i.history if v is not None],
+                "Why": i.reason,
+            }
+        )
+    return rows
+
+
+def latest_text(i: IndicatorStatus, charter: Charter) -> str:
+    ind = charter.indicators[i.id]
+    return fmt_value(i.value, ind, i.symbol)

@@ -1,0 +1,261 @@
+"""Charts in the house style. Every chart reaches the screen through `chart_with_table`, which
+passes alt text and offers the same numbers as a table and a CSV download."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Sequence
+from typing import Any
+
+import plotly.graph_objects as go
+import streamlit as st
+
+from charter import Indicator
+from charter.models import UNIT_LABEL
+from metrics.narrative import fmt_target, fmt_value
+from metrics.trend import GroupRow, TrendRow
+from ui import style
+
+FONT = "Source Sans Pro, Arial, sans-serif"
+
+
+def _layout(fig: go.Figure, title: str, subtitle: str, source: str) -> go.Figure:
+    fig.update_layout(
+        title={"text": f"{title}<br><sup>{subtitle}</sup>", "x": 0, "xanchor": "left"},
+        font={"family": FONT, "size": 14, "color": "#1F1F1F"},
+        plot_bgcolor="white",
+        paper_bgcolor="white",
+        showlegend=False,
+        margin={"l": 60, "r": 140, "t": 80, "b": 70},
+        hovermode="x unified",
+    )
+    fig.update_xaxes(showgrid=False, linecolor="#555555", type="category")
+    fig.update_yaxes(gridcolor=style.GRID, zeroline=False, rangemode="tozero")
+    fig.add_annotation(
+        text=f"Source: {source}",
+        xref="paper",
+        yref="paper",
+        x=0,
+        y=-0.22,
+        showarrow=False,
+        font={"size": 11, "color": "#555555"},
+        xanchor="left",
+    )
+    return fig
+
+
+def _end_label(
+    fig: go.Figure, x: list[str], y: Sequence[float | None], text: str, colour: str
+) -> None:
+    """A direct label at the last point of a line, instead of a legend."""
+    points = [(a, b) for a, b in zip(x, y, strict=True) if b is not None]
+    if points:
+        fig.add_annotation(
+            x=points[-1][0],
+            y=points[-1][1],
+            text=f"<b>{text}</b>",
+            showarrow=False,
+            xanchor="left",
+            xshift=8,
+            font={"color": style.TEXT.get(colour, colour), "size": 12},
+        )
+
+
+def trend_chart(
+    rows: list[TrendRow], ind: Indicator, council: str, title: str
+) -> tuple[go.Figure, str]:
+    periods = [r.period for r in rows]
+    values = [r.value for r in rows]
+    symbols = [
+        "circle-open" if r.status == "provisional" else "diamond" if r.revised else "circle"
+        for r in rows
+    ]
+    marks = ["P" if r.status == "provisional" else "R" if r.revised else "" for r in rows]
+    fig = go.Figure()
+    for name, key, colour, dash in (
+        ("England", "england", style.ENGLAND, "dash"),
+        ("Region", "region", style.REGION, "dot"),
+    ):
+        ys = [getattr(r, key) for r in rows]
+        if any(v is not None for v in ys):
+            fig.add_trace(
+                go.Scatter(
+                    x=periods,
+                    y=ys,
+                    name=name,
+                    mode="lines",
+                    line={"color": colour, "dash": dash, "width": 2},
+                )
+            )
+            _end_label(fig, periods, ys, name, colour)
+    fig.add_trace(
+        go.Scatter(
+            x=periods,
+            y=values,
+            name=council,
+            mode="lines+markers+text",
+            line={"color": style.OURS, "width": 3},
+            marker={"symbol": symbols, "size": 10, "color": style.OURS},
+            text=marks,
+            textposition="top center",
+        )
+    )
+    _end_label(fig, periods, values, council.replace(" (demo)", ""), style.OURS)
+    if ind.target is not None:
+        fig.add_hline(
+            y=ind.target,
+            line={"color": style.TARGET, "dash": "dashdot", "width": 2},
+            annotation_text=f"Target {fmt_target(ind)}",
+            annotation_position="top left",
+            annotation_font_color="#00684A",
+        )
+    unit = UNIT_LABEL[ind.unit] or "count"
+    span = f"{periods[0]} to {periods[-1]}" if periods else "no figures yet"
+    _layout(fig, title, f"{unit}, {span}. P = provisional, R = revised.", ind.source)
+    return fig, trend_alt(rows, ind, council)
+
+
+def trend_alt(rows: list[TrendRow], ind: Indicator, council: str) -> str:
+    if not rows:
+        return f"Line chart of {ind.title}: no figures yet."
+    last = rows[-1]
+    parts = [
+        f"Line chart of {ind.title} for {council}, {rows[0].period} to {last.period}.",
+        f"Latest: {fmt_value(last.value, ind, last.symbol)} in {last.period}.",
+    ]
+    known = [r.value for r in rows if r.value is not None]
+    if known:
+        parts.append(f"Lowest {fmt_value(min(known), ind)}, highest {fmt_value(max(known), ind)}.")
+    if ind.target is not None:
+        parts.append(f"Target {fmt_target(ind)}.")
+    if last.england is not None:
+        parts.append(f"England {fmt_value(last.england, ind)}.")
+    flagged = sum(r.status == "provisional" for r in rows), sum(r.revised for r in rows)
+    if any(flagged):
+        parts.append(f"{flagged[0]} provisional and {flagged[1]} revised figures are marked.")
+    return " ".join(parts)
+
+
+def trend_table(rows: list[TrendRow], ind: Indicator) -> list[dict[str, Any]]:
+    return [
+        {
+            "Period": r.period,
+            "Value": fmt_value(r.value, ind, r.symbol),
+            "Numerator": r.numerator,
+            "Denominator": r.denominator,
+            "Status": r.status + (", revised" if r.revised else ""),
+            "England": fmt_value(r.england, ind),
+            "Region": fmt_value(r.region, ind),
+            "Target": fmt_target(ind),
+        }
+        for r in rows
+    ]
+
+
+def breakdown_chart(
+    rows: list[GroupRow], ind: Indicator, label: str, period: str
+) -> tuple[go.Figure, str]:
+    groups = [r.group for r in rows]
+    values = [r.value if r.value is not None else 0 for r in rows]
+    texts = [fmt_value(r.value, ind, r.symbol) for r in rows]
+    fig = go.Figure(
+        go.Bar(
+            y=groups,
+            x=values,
+            orientation="h",
+            text=texts,
+            textposition="outside",
+            marker={"color": style.OURS},
+            cliponaxis=False,
+        )
+    )
+    fig.update_yaxes(autorange="reversed", type="category")
+    if ind.target is not None:
+        fig.add_vline(
+            x=ind.target,
+            line={"color": style.TARGET, "dash": "dashdot"},
+            annotation_text=f"Target {fmt_target(ind)}",
+            annotation_font_color="#00684A",
+        )
+    _layout(
+        fig,
+        f"{ind.title} by {label.lower()}",
+        f"{UNIT_LABEL[ind.unit] or 'count'}, {period}. [c] = suppressed small number.",
+        ind.source,
+    )
+    fig.update_xaxes(type="linear")
+    alt = (
+        f"Bar chart of {ind.title} by {label.lower()} in {period}: "
+        + "; ".join(f"{g} {t}" for g, t in zip(groups, texts, strict=True))
+        + "."
+    )
+    return fig, alt
+
+
+def to_csv(rows: list[dict[str, Any]]) -> bytes:
+    if not rows:
+        return b""
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return out.getvalue().encode("utf-8")
+
+
+def chart_with_table(
+    fig: go.Figure, alt: str, rows: list[dict[str, Any]], file_name: str, key: str
+) -> None:
+    """The chart with its text alternative, then the same numbers as a table and a CSV."""
+    st.plotly_chart(fig, alt=alt, key=f"{key}_chart", config={"displaylogo": False})
+    st.caption(alt)
+    with st.expander("The numbers behind this chart", expanded=False):
+        st.dataframe(rows, hide_index=True, key=f"{key}_table")
+        st.download_button(
+            "Download these numbers (CSV)",
+            to_csv(rows),
+            file_name=file_name,
+            mime="text/csv",
+            key=f"{key}_csv",
+        )
+
+
+def group_table(rows: list[GroupRow], ind: Indicator, label: str) -> list[dict[str, Any]]:
+    return [
+        {
+            label: r.group,
+            "Value": fmt_value(r.value, ind, r.symbol),
+            "Numerator": r.numerator,
+            "Denominator": r.denominator,
+            "Status": r.status,
+        }
+        for r in rows
+    ]
+
+
+def metadata(ind: Indicator, charter: Any, latest: Any, target: str) -> str:
+    """The indicator's definition and provenance as a Markdown list."""
+    polarity = {
+        "higher_is_better": "higher is better",
+        "lower_is_better": "lower is better",
+        "neutral": "neither: context only",
+    }[ind.polarity]
+    statements = ", ".join(f"{n}. {charter.statement(n).short_title}" for n in ind.statements)
+    lines = [f"- **Definition:** {ind.definition}"]
+    if ind.numerator:
+        lines += [f"- **Numerator:** {ind.numerator}", f"- **Denominator:** {ind.denominator}"]
+    tolerance = f" (tolerance {ind.tolerance:g})" if ind.tolerance is not None else ""
+    lines += [
+        f"- **Unit:** {ind.unit.replace('_', ' ')}; **which way is better:** {polarity}",
+        f"- **Reported:** {ind.frequency}; **target:** {target}{tolerance}",
+        f"- **Source:** {ind.source}; **owner:** {ind.owner}",
+        f"- **Evidences statements:** {statements}",
+    ]
+    if ind.benchmark:
+        lines.append(f"- **Published comparators:** {ind.benchmark}")
+    if latest is not None:
+        lines.append(
+            f"- **Last updated:** {latest.recorded_at:%d %B %Y %H:%M} by "
+            f"{latest.recorded_by}, from {latest.source} (upload #{latest.upload_id})"
+        )
+    return "\n".join(lines)

@@ -1,0 +1,10 @@
+"""Widget keys shared by the pages and their tests."""
+
+PERIOD = "period"
+STATEMENT = "statement"
+INDICATOR = "indicator"
+DIMENSION = "dimension"
+TEMPLATE_QUARTER = "template_quarter"
+UPLOAD = "upload_file"
+REASON = "revision_reason"
+COMMIT = "commit_upload"
