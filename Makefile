@@ -4,6 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 DB ?= data/outcomes.duckdb
 PORT ?= 8501
+AXE := tests/browser/axe/node_modules/axe-core/axe.min.js
 
 .PHONY: run test check lint types bench demo clean chromium
 
@@ -22,8 +23,14 @@ run: $(VENV)/.installed $(DB)
 	OUTCOMES_DB=$(DB) $(PY) -m streamlit run app.py --server.port $(PORT)
 
 ## test: set up and run every test (browser tests need Debian's chromium: installed if missing)
-test: $(VENV)/.installed chromium
+test: $(VENV)/.installed chromium $(AXE)
 	$(PY) -m pytest -n 2 --dist loadfile
+
+# axe-core for the accessibility scan, from the npm registry at the pinned version; the tests
+# inject this file into each page (nothing is fetched while the tests run).
+$(AXE): tests/browser/axe/package.json tests/browser/axe/package-lock.json
+	npm ci --prefix tests/browser/axe --no-audit --no-fund --silent
+	touch $@
 
 # Debian's Chromium for the browser tests; Playwright never downloads a browser here.
 chromium:

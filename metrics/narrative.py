@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from charter import Indicator
+from charter import Charter, Indicator
 
 STATUS_WORDS = {
     "on_track": "On track",
@@ -93,3 +93,39 @@ def fmt_change(change: float, ind: Indicator) -> str:
     if ind.unit.startswith("rate"):
         return f"{size} {'per 10,000' if ind.unit == 'rate_per_10000' else 'per 1,000'}"
     return size
+
+
+POLARITY_WORDS = {
+    "higher_is_better": "higher is better",
+    "lower_is_better": "lower is better",
+    "neutral": "neither: context only",
+}
+
+
+def indicator_facts(ind: Indicator, charter: Charter) -> list[tuple[str, str]]:
+    """What an indicator is, as (label, text) pairs: the one source for the indicator page
+    and the help page's definitions."""
+    facts = [("What it tells us", ind.description), ("Definition", ind.definition)]
+    if ind.numerator and ind.denominator:
+        facts += [("Numerator", ind.numerator), ("Denominator", ind.denominator)]
+    tolerance = f" (at risk within {fmt_change(ind.tolerance, ind)})" if ind.tolerance else ""
+    facts += [
+        ("Unit", ind.unit.replace("_", " ")),
+        ("Which way is better", POLARITY_WORDS[ind.polarity]),
+        ("Reported", ind.frequency),
+        ("Target", fmt_target(ind) + tolerance),
+        ("Source", ind.source),
+        ("Owner", ind.owner),
+        (
+            "Evidences",
+            "; ".join(f"{n}. {charter.statement(n).short_title}" for n in ind.statements),
+        ),
+        ("Breakdowns", ", ".join(charter.breakdowns[d].label for d in ind.breakdowns) or "none"),
+    ]
+    if ind.benchmark:
+        facts.append(("Published comparators", ind.benchmark))
+    return facts
+
+
+def facts_markdown(facts: list[tuple[str, str]]) -> str:
+    return "\n".join(f"- **{label}:** {text}" for label, text in facts)

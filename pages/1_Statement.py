@@ -21,7 +21,7 @@ quarter = ui.quarter_picker()
 if quarter:
     statement = next(s for s in ui.status(quarter) if str(s.number) == chosen)
     st.header(f"{statement.number}. {statement.short_title}")
-    st.markdown(f"> {statement.title}")
+    st.markdown(f"*{statement.title}*")
     st.markdown(style.badge(statement.status), unsafe_allow_html=True)
     st.markdown(statement.reason)
     cards.rule_note(charter)

@@ -4,7 +4,7 @@ its figures came from."""
 import streamlit as st
 
 import ui
-from metrics.narrative import fmt_target, fmt_value
+from metrics.narrative import facts_markdown, fmt_value, indicator_facts
 from ui import charts, keys, style
 
 ui.page("Indicator")
@@ -60,5 +60,10 @@ if ind.breakdowns:
         st.info(f"No figures by {charter.breakdowns[dim].label.lower()} yet.")
 
 st.subheader("About this indicator")
+st.markdown(facts_markdown(indicator_facts(ind, charter)))
 latest = ui.latest_figure(chosen)
-st.markdown(charts.metadata(ind, charter, latest, fmt_target(ind)))
+if latest is not None:
+    st.markdown(
+        f"Last updated {latest.recorded_at:%d %B %Y %H:%M} by {latest.recorded_by}, "
+        f"from {latest.source} (upload #{latest.upload_id})."
+    )

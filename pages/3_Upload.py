@@ -13,7 +13,7 @@ from ui import keys, upload_view
 ui.page("Upload a return", roles=ui.ANALYSTS)
 charter, store = ui.charter(), ui.store()
 
-st.subheader("1. Get the template")
+st.header("1. Get the template")
 latest = latest_complete_quarter()
 quarters = [latest.shift(k).label for k in (1, 0, -1, -2, -3)]
 quarter = st.selectbox("Return for quarter", quarters, index=1, key=keys.TEMPLATE_QUARTER)
@@ -28,7 +28,7 @@ left.download_button(
 )
 right.download_button("Download the template (CSV)", to_csv(rows), f"{name}.csv", mime="text/csv")
 
-st.subheader("2. Upload the filled-in return")
+st.header("2. Upload the filled-in return")
 upload = st.file_uploader("Quarterly return (.xlsx or .csv)", type=["xlsx", "csv"], key=keys.UPLOAD)
 if upload is not None:
     content = upload.getvalue()
@@ -47,7 +47,7 @@ if upload is not None:
         upload_view.errors(report)
     else:
         upload_view.preview(report, charter)
-        st.subheader("3. Store the figures")
+        st.header("3. Store the figures")
         reason = st.text_input(
             "Why are figures being revised?",
             key=keys.REASON,

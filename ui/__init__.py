@@ -9,6 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+import pandas as pd
+import plotly.graph_objects as go
+import pyarrow as pa
 import streamlit as st
 
 from charter import Charter, load_charter
@@ -20,6 +23,25 @@ from metrics.template import latest_complete_quarter
 from metrics.trend import GroupRow, TrendRow, breakdown, trend
 from ui import keys
 from ui.style import CSS
+
+
+def _warm_up() -> None:
+    """Import and exercise the lazily-loaded libraries once, while `ui` itself is imported.
+
+    Twenty people opening the app at once run their first scripts in parallel threads, and a
+    library that two threads import lazily at the same moment can be seen half-initialised
+    ("partially initialized module 'pandas'", caught by the load test). Python serialises the
+    import of `ui`, which every page does first, so doing it here settles them for everyone.
+    """
+    frame = pd.DataFrame([{"a": 1, "b": "x"}])
+    pa.Table.from_pandas(frame)
+    fig = go.Figure([go.Scatter(x=["a"], y=[1]), go.Bar(x=[1], y=["a"], orientation="h")])
+    fig.add_hline(y=1, annotation_text="t")
+    fig.add_vline(x=1, annotation_text="t")
+    fig.to_json()
+
+
+_warm_up()
 
 APP_NAME = "Outcomes for disabled children"
 
@@ -34,6 +56,9 @@ STATEMENT_PAGE = "pages/1_Statement.py"
 INDICATOR_PAGE = "pages/2_Indicator.py"
 UPLOAD_PAGE = "pages/3_Upload.py"
 HISTORY_PAGE = "pages/4_Upload_history.py"
+HELP_PAGE = "pages/5_Help.py"
+SUPPORT_PAGE = "pages/6_Support.py"
+ACCESSIBILITY_PAGE = "pages/7_Accessibility.py"
 
 # (file, label, roles) in the order the navigation shows them.
 PAGES: list[tuple[str, str, frozenset[str]]] = [
@@ -42,6 +67,9 @@ PAGES: list[tuple[str, str, frozenset[str]]] = [
     (INDICATOR_PAGE, "Indicators", READERS),
     (UPLOAD_PAGE, "Upload a return", ANALYSTS),
     (HISTORY_PAGE, "Upload history", READERS),
+    (HELP_PAGE, "Help and definitions", READERS),
+    (SUPPORT_PAGE, "Support and contact", READERS),
+    (ACCESSIBILITY_PAGE, "Accessibility statement", READERS),
 ]
 
 

@@ -231,31 +231,3 @@ def group_table(rows: list[GroupRow], ind: Indicator, label: str) -> list[dict[s
         }
         for r in rows
     ]
-
-
-def metadata(ind: Indicator, charter: Any, latest: Any, target: str) -> str:
-    """The indicator's definition and provenance as a Markdown list."""
-    polarity = {
-        "higher_is_better": "higher is better",
-        "lower_is_better": "lower is better",
-        "neutral": "neither: context only",
-    }[ind.polarity]
-    statements = ", ".join(f"{n}. {charter.statement(n).short_title}" for n in ind.statements)
-    lines = [f"- **Definition:** {ind.definition}"]
-    if ind.numerator:
-        lines += [f"- **Numerator:** {ind.numerator}", f"- **Denominator:** {ind.denominator}"]
-    tolerance = f" (tolerance {ind.tolerance:g})" if ind.tolerance is not None else ""
-    lines += [
-        f"- **Unit:** {ind.unit.replace('_', ' ')}; **which way is better:** {polarity}",
-        f"- **Reported:** {ind.frequency}; **target:** {target}{tolerance}",
-        f"- **Source:** {ind.source}; **owner:** {ind.owner}",
-        f"- **Evidences statements:** {statements}",
-    ]
-    if ind.benchmark:
-        lines.append(f"- **Published comparators:** {ind.benchmark}")
-    if latest is not None:
-        lines.append(
-            f"- **Last updated:** {latest.recorded_at:%d %B %Y %H:%M} by "
-            f"{latest.recorded_by}, from {latest.source} (upload #{latest.upload_id})"
-        )
-    return "\n".join(lines)

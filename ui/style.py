@@ -40,6 +40,9 @@ CSS = """
 .status-badge {display:inline-block; padding:0.1rem 0.55rem; border-radius:0.8rem;
   font-weight:600; border:1px solid currentColor; white-space:nowrap;}
 .status-card h3 {margin-top:0;}
+/* Streamlit greys captions with opacity (about 3:1 on white); make them 4.5:1 or more. */
+[data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p {color:#4A4C57 !important;
+  opacity:1 !important;}
 a:focus-visible, button:focus-visible, [tabindex]:focus-visible {
   outline: 3px solid #0B3B66 !important; outline-offset: 2px;}
 </style>

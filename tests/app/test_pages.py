@@ -12,6 +12,9 @@ PAGES = {
     "pages/2_Indicator.py": "Indicator",
     "pages/3_Upload.py": "Upload a return",
     "pages/4_Upload_history.py": "Upload history",
+    "pages/5_Help.py": "Help and definitions",
+    "pages/6_Support.py": "Support and contact",
+    "pages/7_Accessibility.py": "Accessibility statement",
 }
 
 
@@ -117,3 +120,35 @@ def test_a_good_file_previews_commits_and_the_overview_follows(app):
     at.switch_page("pages/2_Indicator.py").run()
     at.selectbox(key=keys.INDICATOR).set_value("ehcp-issued-20-weeks").run()
     assert any("Off track: 40.0% in 2026-27 Q2" in m.value for m in at.markdown)
+
+
+def test_help_defines_every_indicator_from_the_charter(app, charter):
+    at = app()
+    at.switch_page("pages/5_Help.py").run()
+    labels = [e.label for e in at.expander if e.label != "How the statuses are worked out"]
+    assert sorted(labels) == sorted(
+        i.title for s in charter.statements for i in charter.indicators_for(s.number)
+    )
+    text = " ".join(m.value for m in at.markdown)
+    ind = charter.indicators["ehcp-issued-20-weeks"]
+    assert ind.definition in text and ind.numerator in text
+
+
+def test_government_pages_are_linked_from_every_page(app):
+    at = app()
+    for path in ["app.py", *PAGES]:
+        at.switch_page(path).run()
+        links = [link.value for link in at.sidebar.get("page_link")]
+        assert {"Help and definitions", "Support and contact", "Accessibility statement"} <= set(
+            links
+        )
+
+
+def test_support_and_accessibility_use_the_council_config(app, charter):
+    at = app()
+    at.switch_page("pages/6_Support.py").run()
+    assert any(charter.council.contact in m.value for m in at.markdown)
+    at.switch_page("pages/7_Accessibility.py").run()
+    statement = " ".join(m.value for m in at.markdown)
+    assert charter.council.name in statement and "axe-core" in statement
+    assert "{council}" not in statement and "Known issues" in statement

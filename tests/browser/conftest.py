@@ -6,19 +6,13 @@ running, and no skeleton placeholders are left.
 
 from __future__ import annotations
 
-import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT
+from bench.server import Server
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -32,64 +26,12 @@ CHROMIUM_ARGS = [
 ]
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-class Server:
-    def __init__(self, db: Path, port: int):
-        self.db, self.port = db, port
-        self.url = f"http://127.0.0.1:{port}"
-        self.log = db.with_suffix(".log")
-        env = {**os.environ, "OUTCOMES_DB": str(db)}
-        self.process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "streamlit",
-                "run",
-                str(ROOT / "app.py"),
-                "--server.port",
-                str(port),
-                "--server.address",
-                "127.0.0.1",
-                "--server.headless",
-                "true",
-                "--browser.gatherUsageStats",
-                "false",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=self.log.open("w"),
-            stderr=subprocess.STDOUT,
-        )
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                with urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=2) as r:
-                    if r.read() == b"ok":
-                        return
-            except OSError:
-                time.sleep(0.2)
-        self.stop()
-        raise RuntimeError(f"streamlit did not start:\n{self.log.read_text()}")
-
-    def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-
-
 @pytest.fixture
 def server(demo_db: Path, tmp_path: Path) -> Iterator[Server]:
     """A fresh server on a private copy of the demo database."""
     db = tmp_path / "server.duckdb"
     shutil.copy(demo_db, db)
-    s = Server(db, free_port())
+    s = Server(db)
     yield s
     s.stop()
 
@@ -118,4 +60,8 @@ def wait_for_app(page: object, timeout: float = 30_000) -> None:
     page.wait_for_function(  # type: ignore[attr-defined]
         "() => document.querySelectorAll('[data-testid=\"stSkeleton\"]').length === 0",
         timeout=timeout,
+    )
+    # Elements fade in: colours are only final once the animations have finished.
+    page.wait_for_function(  # type: ignore[attr-defined]
+        "() => document.getAnimations().every(a => a.playState !== 'running')", timeout=timeout
     )

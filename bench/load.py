@@ -1,0 +1,184 @@
+"""A committee's worth of users: concurrent sessions over Streamlit's own websocket protocol
+(no browser), each opening the overview and then an indicator page, while an analyst's
+`python -m metrics load` runs."""
+
+from __future__ import annotations
+
+import asyncio
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Coroutine
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+import websockets
+from streamlit.proto.BackMsg_pb2 import BackMsg
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+T = TypeVar("T")
+
+PAGES = [
+    ("", "", "Charter overview"),
+    (
+        "Indicator",
+        "indicator=ehcp-issued-20-weeks",
+        "EHC plans issued within 20 weeks (excluding exceptions)",
+    ),
+]
+
+
+@dataclass
+class SessionResult:
+    times: list[float] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+
+def _texts(msg: ForwardMsg) -> list[str]:
+    if msg.WhichOneof("type") != "delta" or msg.delta.WhichOneof("type") != "new_element":
+        return []
+    element = msg.delta.new_element
+    kind = element.WhichOneof("type")
+    if kind == "heading":
+        return [element.heading.body]
+    if kind == "markdown":
+        return [element.markdown.body]
+    if kind == "exception":
+        return [f"EXCEPTION: {element.exception.type}: {element.exception.message}"]
+    return []
+
+
+async def open_pages(url: str, timeout: float) -> SessionResult:
+    """One user: open the overview, then an indicator page, in one browser-like session."""
+    result = SessionResult()
+    ws_url = url.replace("http://", "ws://", 1).replace("https://", "wss://", 1)
+    async with websockets.connect(
+        f"{ws_url}/_stcore/stream", subprotocols=["streamlit"], max_size=None
+    ) as ws:
+        for page_name, query, expected in PAGES:
+            start = time.perf_counter()
+            msg = BackMsg()
+            msg.rerun_script.page_name = page_name
+            msg.rerun_script.query_string = query
+            await ws.send(msg.SerializeToString())
+            seen: list[str] = []
+            while True:
+                forward = ForwardMsg()
+                forward.ParseFromString(await asyncio.wait_for(ws.recv(), timeout))
+                seen += _texts(forward)
+                if forward.WhichOneof("type") == "script_finished":
+                    break
+            result.times.append(time.perf_counter() - start)
+            problems = [t for t in seen if t.startswith("EXCEPTION")]
+            if problems:
+                result.errors += problems
+            elif not any(expected in t for t in seen):
+                result.errors.append(f"{page_name or 'overview'}: {expected!r} was not drawn")
+    return result
+
+
+async def _crowd(url: str, sessions: int, timeout: float) -> list[SessionResult | BaseException]:
+    return await asyncio.gather(
+        *(open_pages(url, timeout) for _ in range(sessions)), return_exceptions=True
+    )
+
+
+def _run(factory: Callable[[], Coroutine[Any, Any, T]]) -> T:
+    """Run a coroutine in a thread of its own: the caller's thread may already run an event
+    loop (Playwright's sync API does)."""
+    box: list[T] = []
+    errors: list[BaseException] = []
+
+    def target() -> None:
+        try:
+            box.append(asyncio.run(factory()))
+        except BaseException as err:  # handed back to the caller below
+            errors.append(err)
+
+    thread = threading.Thread(target=target)
+    thread.start()
+    thread.join()
+    if errors:
+        raise errors[0]
+    return box[0]
+
+
+@dataclass
+class LoadReport:
+    sessions: int
+    times: list[float]
+    errors: list[str]
+    loads: list[subprocess.CompletedProcess[str]]
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.times)
+
+    @property
+    def worst(self) -> float:
+        return max(self.times)
+
+
+def write_return(path: Path, quarter: str) -> Path:
+    path.write_text(
+        "indicator,period,value\n"
+        f"short-breaks-receiving,{quarter},{400 + len(quarter)}\n"
+        f"local-offer-visits,{quarter},1500\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+def run(url: str, db: Path, work: Path, sessions: int = 20, timeout: float = 120) -> LoadReport:
+    """`sessions` users at once, while the analyst loads two returns into `db`."""
+    work.mkdir(parents=True, exist_ok=True)
+    loader = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            (
+                "import subprocess, sys\n"
+                "for f in sys.argv[2:]:\n"
+                "    r = subprocess.run([sys.executable, '-m', 'metrics', 'load', f, '--db',"
+                " sys.argv[1],"
+                " '--user', 'scheduled job'], capture_output=True, text=True)\n"
+                "    print(r.returncode, r.stdout.strip().splitlines()[-1] if r.stdout else '',"
+                " r.stderr.strip(), flush=True)\n"
+            ),
+            str(db),
+            *(str(write_return(work / f"r{q}.csv", f"2030-31 Q{q}")) for q in (1, 2)),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        cwd=Path(__file__).resolve().parent.parent,
+    )
+    results = _run(lambda: _crowd(url, sessions, timeout))
+    out, _ = loader.communicate(timeout=600)
+    times: list[float] = []
+    errors: list[str] = []
+    for r in results:
+        if isinstance(r, BaseException):
+            errors.append(f"session failed: {r!r}")
+        else:
+            times += r.times
+            errors += r.errors
+    loads = [
+        subprocess.CompletedProcess(["load"], int(line.split()[0]), line, "")
+        for line in out.strip().splitlines()
+        if line[:1].isdigit()
+    ]
+    if loader.returncode != 0 or len(loads) != 2:
+        errors.append(f"the analyst's loads did not run: {out}")
+    return LoadReport(sessions, times, errors, loads)
+
+
+def single(url: str, timeout: float = 120) -> float:
+    """One user alone: the baseline page time, in the same run."""
+    result = _run(lambda: open_pages(url, timeout))
+    if result.errors:
+        raise RuntimeError(result.errors)
+    return statistics.median(result.times)

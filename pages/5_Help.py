@@ -1,0 +1,28 @@
+"""Help: how to read the dashboard, and every indicator's definition, from the charter."""
+
+import streamlit as st
+
+import ui
+from metrics.narrative import STATUS_WORDS, facts_markdown, indicator_facts
+from ui import cards, style
+
+ui.page("Help and definitions")
+
+charter = ui.charter()
+st.header("Reading the dashboard")
+st.markdown("Each status is shown with an icon and a word as well as a colour:")
+for status in STATUS_WORDS:
+    st.markdown(style.badge(status), unsafe_allow_html=True)
+cards.rule_note(charter)
+st.markdown(
+    "Figures marked **P** are provisional and may change; **R** marks a figure revised "
+    "since it was first reported. **[c]** marks a small number suppressed to protect "
+    "children's privacy; **[x]** not available; **[z]** not applicable."
+)
+st.header("Indicator definitions")
+for statement in charter.statements:
+    st.subheader(f"{statement.number}. {statement.short_title}")
+    st.markdown(statement.title)
+    for ind in charter.indicators_for(statement.number):
+        with st.expander(ind.title):
+            st.markdown(facts_markdown(indicator_facts(ind, charter)))

@@ -1,0 +1,10 @@
+"""Accessibility statement, as public sector bodies must publish one."""
+
+import streamlit as st
+
+import ui
+from ui import statement
+
+ui.page("Accessibility statement")
+
+st.markdown(statement.accessibility_statement(ui.charter().council))

@@ -1,0 +1,63 @@
+"""Keyboard only: from the overview to a statement and on to an indicator with Tab and Enter,
+the focus visible at every stop."""
+
+from __future__ import annotations
+
+from tests.browser import pages
+from tests.browser.conftest import wait_for_app
+
+# Is the focused element (or the widget wrapper around it) visibly marked?
+FOCUS_VISIBLE = """() => {
+  const el = document.activeElement;
+  if (!el || el === document.body) return {text: '', visible: false};
+  let node = el, visible = false;
+  for (let i = 0; i < 4 && node && !visible; i++, node = node.parentElement) {
+    const s = getComputedStyle(node);
+    const outline = s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0;
+    const shadow = s.boxShadow && s.boxShadow !== 'none';
+    visible = outline || shadow;
+  }
+  return {text: (el.innerText || el.getAttribute('aria-label') || el.value || '').trim(),
+          tag: el.tagName, visible};
+}"""
+
+
+def tab_to(page, wanted: str, limit: int = 120) -> list[dict]:
+    """Press Tab until the focused element's text contains `wanted`; every stop recorded."""
+    stops = []
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        focus = page.evaluate(FOCUS_VISIBLE)
+        stops.append(focus)
+        if focus["tag"] == "A" and focus["text"].startswith(wanted):
+            return stops
+    raise AssertionError(f"{wanted!r} never took the focus; stops: {[s['text'] for s in stops]}")
+
+
+def follow(page, path: str, query: str) -> None:
+    """Streamlit changes pages in the browser's history, without a page load."""
+    page.wait_for_function(
+        "([p, q]) => location.pathname.endsWith(p) && location.search.includes(q)",
+        arg=[path, query],
+    )
+
+
+def test_overview_to_indicator_with_the_keyboard(server, browser):
+    v = pages.visit(browser, server.url + "/")
+    page = v.page
+    stops = tab_to(page, "Open statement 5")
+    assert all(s["visible"] for s in stops), [s for s in stops if not s["visible"]]
+    page.keyboard.press("Enter")
+    follow(page, "/Statement", "statement=5")
+    wait_for_app(page)
+    assert page.get_by_role("heading", name="5. Timely assessment").count() == 1
+
+    stops = tab_to(page, "Open indicator: EHC plans issued within 20 weeks")
+    assert all(s["visible"] for s in stops), [s for s in stops if not s["visible"]]
+    page.keyboard.press("Enter")
+    follow(page, "/Indicator", "indicator=ehcp-issued-20-weeks")
+    wait_for_app(page)
+    heading = "EHC plans issued within 20 weeks (excluding exceptions)"
+    assert page.get_by_role("heading", name=heading).count() == 1
+    assert pages.unexpected_console_errors(v) == [] and v.page_errors == []
+    page.close()

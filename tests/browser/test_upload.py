@@ -1,0 +1,53 @@
+"""A quarterly return uploaded through the page's file input, as an analyst would."""
+
+from __future__ import annotations
+
+from tests.browser import pages
+from tests.browser.conftest import wait_for_app
+
+
+def choose_file(page, path) -> None:
+    page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(str(path))
+    page.wait_for_timeout(300)
+    wait_for_app(page)
+
+
+BEFORE = "At risk: 2 of 5 assessed indicators on track, 1 at risk, 2 off track."
+AFTER = "Off track: 1 of 5 assessed indicators on track, 1 at risk, 3 off track."
+
+
+def test_upload_bad_then_good_file(server, browser, tmp_path):
+    v = pages.visit(browser, server.url + "/")
+    page = v.page
+    assert page.get_by_text(BEFORE).count() == 1  # statement 5 on the overview
+    page.goto(server.url + "/Upload")
+    wait_for_app(page)
+    bad = tmp_path / "bad.csv"
+    bad.write_text("indicator,period,value\nshort-breaks-receiving,2026-27 Q3,lots\n")
+    choose_file(page, bad)
+    page.get_by_text("Rejected: 1 problem in 1 row; nothing was stored.").first.wait_for()
+    assert page.get_by_text("Download the errors (CSV)").count() == 1
+
+    good = tmp_path / "good.csv"
+    good.write_text(
+        "indicator,period,value,numerator,denominator\nehcp-issued-20-weeks,2026-27 Q2,,20,50\n"
+    )  # revises the demo's 75.0%
+    choose_file(page, good)  # replaces the first file
+    page.get_by_text("Figures to revise").first.wait_for()
+    store = page.get_by_role("button", name="Store these figures")
+    assert store.is_disabled()  # a revision needs a reason first
+    page.get_by_role("textbox", name="Why are figures being revised?").fill("Recount after audit")
+    page.keyboard.press("Enter")
+    wait_for_app(page)
+    store.click()
+    wait_for_app(page)
+    page.get_by_text("Loaded: 0 added, 1 revised, 0 unchanged.").first.wait_for()
+
+    page.goto(server.url + "/Indicator?indicator=ehcp-issued-20-weeks")
+    wait_for_app(page)
+    assert page.get_by_text("Off track: 40.0% in 2026-27 Q2 against a target of 70%").count() == 1
+    page.goto(server.url + "/")
+    wait_for_app(page)
+    assert page.get_by_text(AFTER).count() == 1 and page.get_by_text(BEFORE).count() == 0
+    assert pages.unexpected_console_errors(v) == [] and v.page_errors == []
+    page.close()
