@@ -3,7 +3,7 @@
 import streamlit as st
 
 import ui
-from ui import cards
+from ui import cards, sections
 
 ui.page("Charter overview")
 
@@ -15,3 +15,4 @@ if quarter:
     cards.summary(statements)
     cards.rule_note(charter)
     cards.statement_grid(statements, charter, ui.STATEMENT_PAGE)
+    sections.icon_summary(statements, charter)

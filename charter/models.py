@@ -6,6 +6,7 @@ may hold. `charter.load_charter` validates them and reports every problem at onc
 
 from __future__ import annotations
 
+import re
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -79,6 +80,24 @@ class Indicator(Strict):
     owner: str = Field(min_length=2)
     statements: list[int] = Field(min_length=1)
     breakdowns: list[str] = Field(default_factory=list)
+    targets: dict[str, float] = Field(
+        default_factory=dict,
+        description="Targets that change by year, keyed by financial year (e.g. '2026-27'); "
+        "`target` applies to years not listed.",
+    )
+    spc_chart: Literal["xmr", "p"] = Field(
+        default="xmr",
+        description="p: binomial limits from numerator and denominator "
+        "(percentages with small or varying denominators).",
+    )
+    spc_baseline: int | None = Field(
+        default=None, ge=2, description="Fix SPC limits on the first N points."
+    )
+    rebase: list[str] = Field(
+        default_factory=list,
+        description="Periods where the process changed: SPC limits "
+        "start again there (e.g. '2024-25 Q1').",
+    )
     benchmark: str | None = Field(
         default=None, description="Where published comparators come from, if anywhere."
     )
@@ -93,6 +112,13 @@ class Indicator(Strict):
             raise ValueError("a neutral (context) indicator cannot have a target")
         if self.unit == "percent" and self.target is not None and not 0 <= self.target <= 100:
             raise ValueError("a percent target must lie between 0 and 100")
+        if self.targets and self.polarity == "neutral":
+            raise ValueError("a neutral (context) indicator cannot have targets")
+        for year in self.targets:
+            if not re.fullmatch(r"\d{4}-\d{2}", year):
+                raise ValueError(f"targets: {year!r} is not a financial year like '2026-27'")
+        if self.spc_chart == "p" and self.unit != "percent":
+            raise ValueError("spc_chart 'p' is for percent indicators")
         if len(set(self.statements)) != len(self.statements):
             raise ValueError("'statements' lists a statement twice")
         if len(set(self.breakdowns)) != len(self.breakdowns):
@@ -165,6 +191,9 @@ class Council(Strict):
     england: Area = Area(code="E92000001", name="England")
     comparators: list[str] = Field(
         default_factory=list, description="GSS codes of the comparator group."
+    )
+    comparator_statistic: Literal["mean", "median"] = Field(
+        default="mean", description="How the comparator group's value is formed."
     )
     suppression_threshold: int = Field(
         default=5, ge=0, description="Counts from 1 up to this are suppressed in published papers."

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import io
 import json
 import sys
 import tempfile
@@ -45,6 +46,13 @@ def build_parser() -> argparse.ArgumentParser:
         "Refuses to replace a database holding non-demo uploads unless --force.",
     )
     demo.add_argument("--force", action="store_true", help="replace any existing database")
+    demo.add_argument(
+        "--scale",
+        choices=["council", "national"],
+        default="council",
+        help="council: the demo council with its stories (default); national: 153 fictional "
+        "councils x every indicator x 12 years x breakdowns (about 1.6 million rows)",
+    )
     demo.add_argument(
         "--out",
         metavar="DIR",
@@ -118,6 +126,32 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sta.add_argument("--format", choices=["text", "json"], default="text")
 
+    spc = sub.add_parser(
+        "spc",
+        parents=[common],
+        help="an SPC (XmR) chart's limits and special causes for a series",
+        description="Read 'period,value' CSV rows (a header row is optional) from FILE or "
+        "standard input and print the XmR chart: mean, limits, trial limits, variation, "
+        "assurance and each point's special cause and rule (Making Data Count).",
+    )
+    spc.add_argument("file", nargs="?", default="-", help="CSV file, or - for standard input")
+    spc.add_argument("--polarity", choices=["higher", "lower", "neutral"], required=True)
+    spc.add_argument("--target", type=float)
+    spc.add_argument("--baseline", type=int, metavar="N", help="fix the limits on the first N")
+    spc.add_argument(
+        "--rebase",
+        action="append",
+        default=[],
+        metavar="PERIOD",
+        help="start new limits at this period (repeatable)",
+    )
+    spc.add_argument(
+        "--screen-outliers",
+        action="store_true",
+        help="drop moving ranges >= 3.267 x the mean moving range",
+    )
+    spc.add_argument("--format", choices=["json", "text"], default="json")
+
     up = sub.add_parser(
         "uploads",
         parents=[common],
@@ -166,7 +200,12 @@ def cmd_demo(args: argparse.Namespace) -> int:
     target.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=target.parent) as tmp:
         building = Path(tmp) / target.name
-        reports = build_demo(Store(building), charter, args.out)
+        if args.scale == "national":
+            from metrics.national import build_national
+
+            reports = [build_national(Store(building), charter, Path(tmp))]
+        else:
+            reports = build_demo(Store(building), charter, args.out)
         building.replace(target)  # readers see the old database or the new one, never half
     for report in reports:
         print(f"{report.file_name}: {report.summary()}")
@@ -335,6 +374,59 @@ def cmd_status(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_spc(args: argparse.Namespace) -> int:
+    from metrics.spc import xmr
+
+    text = sys.stdin.read() if args.file == "-" else Path(args.file).read_text(encoding="utf-8-sig")
+    periods, values = [], []
+    for n, row in enumerate(csv.reader(io.StringIO(text)), start=1):
+        if not row or not "".join(row).strip():
+            continue
+        if len(row) < 2:
+            print(f"error: line {n}: expected 'period,value'", file=sys.stderr)
+            return 1
+        try:
+            value = float(row[1].replace(",", ""))
+        except ValueError:
+            if n == 1:
+                continue  # a header row
+            print(f"error: line {n}: {row[1]!r} is not a number", file=sys.stderr)
+            return 1
+        periods.append(row[0].strip())
+        values.append(value)
+    if not values:
+        print("error: no 'period,value' rows", file=sys.stderr)
+        return 1
+    if args.baseline is not None and args.baseline < 2:
+        print("error: --baseline needs at least 2 points", file=sys.stderr)
+        return 2
+    result = xmr(
+        periods,
+        values,
+        args.polarity,
+        args.target,
+        args.baseline,
+        args.rebase,
+        args.screen_outliers,
+    )
+    data = {k: v for k, v in result.as_json().items() if k != "chart"}
+    data["points"] = [
+        {"period": p.period, "value": p.value, "special_cause": p.special_cause, "rule": p.rule}
+        for p in result.points
+    ]
+    if args.format == "json":
+        print(json.dumps(data, indent=2))
+        return 0
+    print(
+        f"mean {result.mean:g}, limits {result.lower_limit:g} to {result.upper_limit:g}"
+        f"{' (trial limits)' if result.trial_limits else ''}; variation {result.variation}; "
+        f"assurance {result.assurance}"
+    )
+    for p in result.points:
+        print(f"{p.period}\t{p.value:g}\t{p.special_cause}\t{p.rule or ''}")
+    return 0
+
+
 def cmd_uploads(args: argparse.Namespace) -> int:
     from metrics.queries import upload_errors, uploads
 
@@ -357,5 +449,6 @@ COMMANDS = {
     "load": cmd_load,
     "series": cmd_series,
     "status": cmd_status,
+    "spc": cmd_spc,
     "uploads": cmd_uploads,
 }

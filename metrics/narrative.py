@@ -129,3 +129,26 @@ def indicator_facts(ind: Indicator, charter: Charter) -> list[tuple[str, str]]:
 
 def facts_markdown(facts: list[tuple[str, str]]) -> str:
     return "\n".join(f"- **{label}:** {text}" for label, text in facts)
+
+
+VARIATION_LABELS = {
+    "common_cause": "● Common cause: no significant change",
+    "improvement": "⬆ Special cause: improvement",
+    "concern": "⬇ Special cause: concern",
+    "neutral": "◆ Special cause: neither better nor worse",
+}
+ASSURANCE_LABELS = {
+    "pass": "✔ Consistently passing the target",
+    "fail": "✖ Consistently failing the target",
+    "hit_or_miss": "↕ Hit and miss against the target",
+}
+
+
+def variation_label(variation: str | None) -> str:
+    return VARIATION_LABELS.get(variation or "", "– Too few points for SPC")
+
+
+def assurance_label(assurance: str | None, has_target: bool) -> str:
+    if assurance is None:
+        return "– No target" if not has_target else "– Too few points for SPC"
+    return ASSURANCE_LABELS[assurance]

@@ -20,15 +20,20 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 
 from charter import Charter, Indicator, Statement
-from metrics.narrative import PERIOD_WORDS, STATUS_WORDS, fmt_change, fmt_target, fmt_value
-from metrics.periods import Period, parse_period
+from metrics.benchmark import Benchmark, area_values, benchmark
+from metrics.explain import indicator_reason
+from metrics.narrative import STATUS_WORDS, fmt_value
+from metrics.periods import Period, PeriodKind, parse_period
+from metrics.spc import SpcResult, p_chart, polarity_word, xmr
 from metrics.store import Store
 from metrics.template import period_for as due_period
 
 LAG_ALLOWED = {"quarterly": 0, "monthly": 0, "termly": 1, "annual": 1}
+MIN_SPC_POINTS = 6  # fewer points than this: no SPC icons at all; fewer than 12: trial limits
 
 CURRENT_TOTALS = """
-SELECT o.indicator_id, o.period, p.kind, p.start_date, o.value, o.symbol, o.status, o.is_revision
+SELECT o.indicator_id, o.period, o.value, o.symbol, o.status, o.is_revision, o.numerator,
+       o.denominator
 FROM observations o JOIN periods p ON p.label = o.period
 WHERE o.area_code = $area AND o.breakdown = '' AND o.superseded_by IS NULL
 ORDER BY o.indicator_id, p.start_date
@@ -48,6 +53,8 @@ class Point:
     symbol: str | None
     status: str
     revised: bool
+    numerator: float | None = None
+    denominator: float | None = None
 
 
 @dataclass
@@ -68,6 +75,11 @@ class IndicatorStatus:
     revised: bool
     reason: str
     history: list[float | None] = field(default_factory=list)  # for sparklines, oldest first
+    variation: str | None = None  # SPC: common_cause | improvement | concern | neutral
+    assurance: str | None = None  # SPC: pass | fail | hit_or_miss
+    trial_limits: bool = False
+    spc_chart: str | None = None  # xmr | p
+    benchmark: Benchmark | None = None
 
 
 @dataclass
@@ -107,38 +119,60 @@ def _direction(ind: Indicator, now: float | None, then: float | None) -> str | N
     return "improving" if better else "worsening"
 
 
-def _rag(ind: Indicator, value: float) -> str:
-    assert ind.target is not None
+def _rag(ind: Indicator, value: float, target: float) -> str:
     tolerance = ind.tolerance or 0.0
-    gap = value - ind.target if ind.polarity == "higher_is_better" else ind.target - value
+    gap = value - target if ind.polarity == "higher_is_better" else target - value
     if gap >= 0:
         return "on_track"
     return "at_risk" if -gap <= tolerance else "off_track"
 
 
-def _comparison_words(ind: Indicator, direction: str | None, direction_year: str | None) -> str:
-    unit = PERIOD_WORDS[ind.frequency]
-    words = {
-        "improving": "better than",
-        "worsening": "worse than",
-        "no_change": "the same as",
-        "increased": "higher than",
-        "decreased": "lower than",
-    }
-    parts = []
-    if direction:
-        parts.append(f"{words[direction]} last {unit}")
-    if direction_year and ind.frequency != "annual":
-        parts.append(f"{words[direction_year]} a year ago")
-    return "; ".join(parts)
+def target_for(ind: Indicator, period: Period) -> float | None:
+    """The target in force for a period: the year's own, else the standing one."""
+    year = Period.containing(period.start, PeriodKind.FINANCIAL_YEAR).label
+    return ind.targets.get(year, ind.target)
 
 
-def indicator_status(ind: Indicator, points: list[Point], quarter: Period) -> IndicatorStatus:
-    """The status of one indicator at `quarter`, from its current figures (oldest first)."""
+def spc_for(
+    ind: Indicator, points: list[Point], upto: Period, target: float | None
+) -> SpcResult | None:
+    """SPC over the figures of the assessed kind up to `upto`, when there are enough."""
+    usable = [
+        p
+        for p in points
+        if p.value is not None
+        and parse_period(p.period).kind == upto.kind
+        and parse_period(p.period).start <= upto.start
+    ]
+    if len(usable) < MIN_SPC_POINTS:
+        return None
+    polarity = polarity_word(ind.polarity)
+    periods = [p.period for p in usable]
+    if ind.spc_chart == "p" and all(p.numerator is not None and p.denominator for p in usable):
+        return p_chart(
+            periods,
+            [p.numerator or 0 for p in usable],
+            [p.denominator or 0 for p in usable],
+            polarity,
+            target,
+        )
+    return xmr(
+        periods, [p.value or 0 for p in usable], polarity, target, ind.spc_baseline, ind.rebase
+    )
+
+
+def indicator_status(
+    ind: Indicator,
+    points: list[Point],
+    quarter: Period,
+    charter: Charter | None = None,
+    areas: dict[str, dict[str, float]] | None = None,
+) -> IndicatorStatus:
+    """The status of one indicator at `quarter`, from its current figures (oldest first) and,
+    for benchmarks, every area's figure by period (`areas[period][area]`)."""
     due = due_period(ind, quarter)
     by_period = {p.period: p for p in points}
-    lag = LAG_ALLOWED[ind.frequency]
-    candidates = [due.shift(-k) for k in range(lag + 1)]
+    candidates = [due.shift(-k) for k in range(LAG_ALLOWED[ind.frequency] + 1)]
     point = next((by_period[c.label] for c in candidates if c.label in by_period), None)
     history = [p.value for p in points if parse_period(p.period).start <= due.start][-8:]
     base = IndicatorStatus(
@@ -149,7 +183,7 @@ def indicator_status(ind: Indicator, points: list[Point], quarter: Period) -> In
         None,
         None,
         "–",
-        ind.target,
+        target_for(ind, due),
         "no_recent_data",
         None,
         None,
@@ -183,18 +217,39 @@ def indicator_status(ind: Indicator, points: list[Point], quarter: Period) -> In
     base.direction_year = _direction(ind, point.value, last_year.value if last_year else None)
     if prev and prev.value is not None:
         base.change = point.value - prev.value
-    notes = " (provisional)" if base.provisional else ""
-    compare = _comparison_words(ind, base.direction, base.direction_year)
-    tail = f"; {compare}." if compare else "."
-    if ind.target is None or ind.polarity == "neutral":
+    target = base.target = target_for(ind, period)
+    spc = spc_for(ind, points, period, target if ind.polarity != "neutral" else None)
+    rule = None
+    if spc is not None:
+        base.variation, base.assurance, base.trial_limits = (
+            spc.variation,
+            spc.assurance,
+            spc.trial_limits,
+        )
+        base.spc_chart, rule = spc.chart, spc.points[-1].rule
+    if charter is not None and areas is not None and point.period in areas:
+        base.benchmark = benchmark(
+            ind, charter, point.value, point.numerator, point.denominator, areas[point.period]
+        )
+    if target is None or ind.polarity == "neutral":
         base.status = "no_target"
-        base.reason = f"No target: {base.shown}{notes} in {point.period} (context){tail}"
-        return base
-    base.status = _rag(ind, point.value)
-    against = f"{base.shown}{notes} in {point.period} against a target of {fmt_target(ind)}"
-    if base.status == "at_risk":
-        against += f", within the tolerance of {fmt_change(ind.tolerance or 0, ind)}"
-    base.reason = f"{STATUS_WORDS[base.status]}: {against}{tail}"
+    else:
+        base.status = _rag(ind, point.value, target)
+    base.reason = indicator_reason(
+        ind,
+        base.status,
+        base.shown,
+        point.period,
+        base.provisional,
+        base.direction,
+        base.direction_year,
+        base.assurance,
+        base.trial_limits,
+        base.variation,
+        rule,
+        base.benchmark,
+        target,
+    )
     return base
 
 
@@ -245,17 +300,25 @@ def current_points(store: Store, area: str) -> dict[str, list[Point]]:
     with store.connect() as con:
         rows = con.execute(CURRENT_TOTALS, {"area": area}).fetchall()
     out: dict[str, list[Point]] = {}
-    for ident, period, _kind, _start, value, symbol, status, revised in rows:
-        out.setdefault(ident, []).append(Point(period, value, symbol, status, bool(revised)))
+    for ident, period, value, symbol, status, revised, num, den in rows:
+        out.setdefault(ident, []).append(
+            Point(period, value, symbol, status, bool(revised), num, den)
+        )
     return out
 
 
 def charter_status(store: Store, charter: Charter, quarter: Period) -> list[StatementStatus]:
     points = current_points(store, charter.council.code)
-    statuses = {
-        i.id: indicator_status(i, points.get(i.id, []), quarter)
+    wanted = [
+        (i.id, due_period(i, quarter).shift(-k).label)
         for i in charter.indicators.values()
-    }
+        for k in range(LAG_ALLOWED[i.frequency] + 1)
+    ]  # the figures that may be assessed
+    values = area_values(store, wanted)
+    statuses = {}
+    for i in charter.indicators.values():
+        areas = {period: v for (ident, period), v in values.items() if ident == i.id}
+        statuses[i.id] = indicator_status(i, points.get(i.id, []), quarter, charter, areas)
     return [
         rollup(s, [statuses[i.id] for i in charter.indicators_for(s.number)], charter)
         for s in charter.statements
@@ -272,6 +335,10 @@ def quarters_with_data(store: Store, charter: Charter, today: date | None = None
 
 def as_json(statements: list[StatementStatus]) -> list[dict[str, object]]:
     keep = (
+        "variation",
+        "assurance",
+        "trial_limits",
+        "spc_chart",
         "id",
         "title",
         "period",
@@ -295,7 +362,11 @@ def as_json(statements: list[StatementStatus]) -> list[dict[str, object]]:
             "on_track": s.on_track,
             "assessed": s.assessed,
             "total": s.total,
-            "indicators": [{k: v for k, v in asdict(i).items() if k in keep} for i in s.indicators],
+            "indicators": [
+                {k: v for k, v in asdict(i).items() if k in keep}
+                | {"benchmark": i.benchmark.as_json() if i.benchmark else None}
+                for i in s.indicators
+            ],
         }
         for s in statements
     ]

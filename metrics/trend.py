@@ -5,7 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from charter import Charter, Indicator
+from metrics.benchmark import area_values, is_council
+from metrics.periods import parse_period
 from metrics.queries import SeriesRow, series
+from metrics.spc import SpcResult
+from metrics.status import Point, spc_for, target_for
 from metrics.store import Store
 
 
@@ -75,3 +79,29 @@ def provenance(store: Store, charter: Charter, ind: Indicator) -> SeriesRow | No
     """The most recently recorded of our council's current figures for the indicator."""
     rows = series(store, ind.id, charter.council.code)
     return max(rows, key=lambda r: r.recorded_at) if rows else None
+
+
+def spc(ind: Indicator, rows: list[TrendRow]) -> SpcResult | None:
+    """The SPC chart of our council's figures, as the status uses it."""
+    if not rows:
+        return None
+    points = [
+        Point(r.period, r.value, r.symbol, r.status, r.revised, r.numerator, r.denominator)
+        for r in rows
+    ]
+    last = parse_period(rows[-1].period)
+    return spc_for(ind, points, last, target_for(ind, last) if ind.polarity != "neutral" else None)
+
+
+@dataclass(frozen=True)
+class AreaValue:
+    area: str
+    value: float
+    ours: bool
+
+
+def councils(store: Store, charter: Charter, ind: Indicator, period: str) -> list[AreaValue]:
+    """Every council's figure for a period, best first by polarity (ours included)."""
+    values = area_values(store, [(ind.id, period)]).get((ind.id, period), {})
+    out = [AreaValue(a, v, a == charter.council.code) for a, v in values.items() if is_council(a)]
+    return sorted(out, key=lambda a: a.value, reverse=ind.polarity != "lower_is_better")

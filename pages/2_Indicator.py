@@ -5,7 +5,7 @@ import streamlit as st
 
 import ui
 from metrics.narrative import facts_markdown, fmt_value, indicator_facts
-from ui import charts, keys, style
+from ui import charts, keys, sections, style
 
 ui.page("Indicator")
 
@@ -24,6 +24,7 @@ quarter = ui.quarter_picker()
 
 st.header(ind.title)
 st.markdown(ind.description)
+status = None
 if quarter:
     status = next(i for s in ui.status(quarter) for i in s.indicators if i.id == chosen)
     st.markdown(
@@ -40,6 +41,9 @@ if rows:
     charts.chart_with_table(fig, alt, charts.trend_table(rows, ind), f"{chosen}.csv", "trend")
 else:
     st.info("No figures have been supplied for this indicator yet.")
+
+sections.spc_section(ind, rows)
+sections.benchmark_section(ind, status, charter, ui.store())
 
 if ind.breakdowns:
     st.subheader("Breakdown")

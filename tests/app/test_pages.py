@@ -62,13 +62,16 @@ def test_indicator_page_has_chart_table_and_breakdown(app):
     assert not at.exception
     assert at.header[0].value == "EHC plans issued within 20 weeks (excluding exceptions)"
     charts = at.get("plotly_chart")
-    assert len(charts) == 2  # trend and breakdown
+    assert [c.key for c in charts] == ["trend_chart", "spc_chart", "breakdown_chart"]
     tables = at.dataframe
     trend = tables[0].value
     assert list(trend["Period"])[-1] == "2026-27 Q2" and len(trend) == 16
     assert any("Line chart of EHC plans issued" in c.value for c in at.caption)
     at.selectbox(key=keys.DIMENSION).set_value("age_band").run()
-    assert "5 to 10" in list(at.dataframe[1].value["Age band"])
+    assert "5 to 10" in list(at.dataframe[2].value["Age band"])
+    spc = at.dataframe[1].value
+    assert list(spc.columns)[:5] == ["Period", "Value", "Mean", "Lower limit", "Upper limit"]
+    assert any("trial limits" in w.value for w in at.warning)  # rebased at 2025-26 Q1
 
 
 def test_indicator_page_shows_suppressed_and_missing_honestly(app):
@@ -119,7 +122,10 @@ def test_a_good_file_previews_commits_and_the_overview_follows(app):
     assert card
     at.switch_page("pages/2_Indicator.py").run()
     at.selectbox(key=keys.INDICATOR).set_value("ehcp-issued-20-weeks").run()
-    assert any("Off track: 40.0% in 2026-27 Q2" in m.value for m in at.markdown)
+    assert any(
+        m.value.startswith("Off track") and "40.0% in 2026-27 Q2 against a target of 70%" in m.value
+        for m in at.markdown
+    )
 
 
 def test_help_defines_every_indicator_from_the_charter(app, charter):
@@ -152,3 +158,12 @@ def test_support_and_accessibility_use_the_council_config(app, charter):
     statement = " ".join(m.value for m in at.markdown)
     assert charter.council.name in statement and "axe-core" in statement
     assert "{council}" not in statement and "Known issues" in statement
+
+
+def test_overview_shows_variation_and_assurance_for_every_indicator(app, charter):
+    at = app()
+    table = at.dataframe[-1].value
+    assert len(table) == sum(len(charter.indicators_for(s.number)) for s in charter.statements)
+    words = set(table["Variation"]) | set(table["Assurance"])
+    assert any(w.startswith("⬆ Special cause: improvement") for w in words)
+    assert "– No target" in words

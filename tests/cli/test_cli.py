@@ -235,3 +235,50 @@ def test_status_json_matches_the_overview(demo_db, charter):
     assert [(s["status"], s["reason"]) for s in data] == [(e.status, e.reason) for e in expected]
     text = run("status", "--period", "2026-27 Q2", db=demo_db).stdout
     assert "5. Timely assessment:" in text and "charter status at 2026-27 Q2" in text
+
+
+def test_spc_command_prints_the_chart_as_json(tmp_path):
+    rows = ["period,value"] + [f"Q{i},{v}" for i, v in enumerate([10, 11] * 5 + [10, 30], 1)]
+    f = tmp_path / "series.csv"
+    f.write_text("\n".join(rows) + "\n")
+    out = json.loads(
+        run(
+            "spc", str(f), "--polarity", "higher", "--target", "20", db=tmp_path / "x.duckdb"
+        ).stdout
+    )
+    assert set(out) == {
+        "mean",
+        "lower_limit",
+        "upper_limit",
+        "trial_limits",
+        "variation",
+        "assurance",
+        "points",
+    }
+    assert out["mean"] == pytest.approx(145 / 12) and out["trial_limits"] is False
+    assert (out["variation"], out["assurance"]) == ("improvement", "fail")
+    assert out["points"][-1] == {
+        "period": "Q12",
+        "value": 30.0,
+        "special_cause": "improvement",
+        "rule": "astronomical",
+    }
+    assert {p["rule"] for p in out["points"][:-1]} == {"shift"}
+    piped = subprocess.run(
+        [sys.executable, "-m", "metrics", "spc", "-", "--polarity", "lower", "--baseline", "5"],
+        input="\n".join(rows[1:]),
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    assert json.loads(piped.stdout)["points"][-1]["special_cause"] == "concern"
+
+
+def test_status_json_has_spc_and_benchmark_fields(demo_db):
+    data = json.loads(run("status", "--format", "json", db=demo_db).stdout)
+    ind = next(i for s in data for i in s["indicators"] if i["id"] == "ehcp-issued-20-weeks")
+    assert {"variation", "assurance", "trial_limits", "benchmark", "reason"} <= set(ind)
+    assert ind["benchmark"]["england"] is not None
+    assert "England" in ind["reason"]

@@ -127,10 +127,16 @@ def test_good_file_loads(store, charter, tmp_path):
         ("ehcp-issued-20-weeks,2024-25 Q2,,,,,26,0,,", "denominator", "more than zero", "z"),
         ("ehcp-issued-20-weeks,2024-25 Q2,,,,,26,,,", "numerator", "without a denominator", "both"),
         (
-            "ehcp-issued-20-weeks,2024-25 Q2,50,,primary_need,Hearing impairment,,,,",
+            "iass-enquiries-5-days,2024-25 Q2,50,,primary_need,Hearing impairment,,,,",
             "breakdown",
             "is not broken down by primary_need",
-            "locality, age_band",
+            "totals only",
+        ),
+        (
+            "direct-payments-families,2024-25 Q2,50,,age_band,0 to 4,,,,",
+            "breakdown",
+            "is not broken down by age_band",
+            "Use one of: locality, sex.",
         ),
         (
             "ehcp-issued-20-weeks,2024-25 Q2,50,,planet,Mars,,,,",

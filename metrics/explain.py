@@ -1,0 +1,127 @@
+"""The plain-English sentence behind every indicator status, built from its facts: RAG,
+SPC assurance and variation, direction of travel and benchmarks."""
+
+from __future__ import annotations
+
+from charter import Indicator
+from metrics.benchmark import Benchmark
+from metrics.narrative import PERIOD_WORDS, STATUS_WORDS, fmt_change, fmt_value
+
+COMPARE_WORDS = {
+    "improving": "better than",
+    "worsening": "worse than",
+    "no_change": "the same as",
+    "increased": "higher than",
+    "decreased": "lower than",
+}
+ASSURANCE_HEAD = {
+    "fail": " and consistently failing",
+    "pass": " and consistently passing",
+    "hit_or_miss": ", hit and miss",
+}
+RULE_WORDS = {
+    "astronomical": "a point beyond the process limits",
+    "trend": "a run of 7 rising or falling points",
+    "two_of_three": "two of three points near a process limit",
+    "shift": "a run of 7 points on one side of the average",
+}
+
+
+def ordinal(n: int) -> str:
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def comparison(ind: Indicator, direction: str | None, direction_year: str | None) -> str:
+    unit = PERIOD_WORDS[ind.frequency]
+    parts = []
+    if direction:
+        parts.append(f"{COMPARE_WORDS[direction]} last {unit}")
+    if direction_year and ind.frequency != "annual":
+        parts.append(f"{COMPARE_WORDS[direction_year]} a year ago")
+    return "; ".join(parts)
+
+
+def assurance_clause(ind: Indicator, assurance: str | None) -> str:
+    if assurance == "fail":
+        side = "above" if ind.polarity == "higher_is_better" else "below"
+        return f"the target is {side} what the current process can deliver"
+    if assurance == "pass":
+        return "the current process reliably meets the target"
+    if assurance == "hit_or_miss":
+        return "the target will be met in some periods and missed in others"
+    return ""
+
+
+def variation_clause(variation: str | None, rule: str | None) -> str:
+    if variation in ("improvement", "concern") and rule:
+        return f"special cause {variation}: {RULE_WORDS[rule]}"
+    if variation == "neutral" and rule:
+        return f"special cause variation: {RULE_WORDS[rule]}"
+    return ""
+
+
+def benchmark_sentence(ind: Indicator, b: Benchmark | None) -> str:
+    if b is None:
+        return ""
+    parts = []
+    if b.england is not None:
+        england = fmt_value(b.england, ind)
+        if b.significance in ("better", "worse", "higher", "lower"):
+            parts.append(f"{'Significantly ' + b.significance} than England ({england})")
+        elif b.significance == "similar":
+            parts.append(f"Not significantly different from England ({england})")
+        else:
+            parts.append(f"England {england}")
+    if b.group is not None:
+        parts.append(f"comparator group {b.statistic} {fmt_value(b.group, ind)}")
+    if b.rank is not None and b.councils > 1:
+        parts.append(f"{ordinal(b.rank)} of {b.councils} councils")
+    if not parts:
+        return ""
+    text = "; ".join(parts)
+    return text[0].upper() + text[1:] + "."
+
+
+def indicator_reason(
+    ind: Indicator,
+    status: str,
+    shown: str,
+    period: str,
+    provisional: bool,
+    direction: str | None,
+    direction_year: str | None,
+    assurance: str | None,
+    trial: bool,
+    variation: str | None,
+    rule: str | None,
+    bench: Benchmark | None,
+    target: float | None,
+) -> str:
+    notes = " (provisional)" if provisional else ""
+    if status == "no_target":
+        head = f"No target: {shown}{notes} in {period} (context)"
+    else:
+        assert target is not None
+        decimals = 0 if float(target).is_integer() else ind.decimals
+        shown_target = fmt_value(target, ind.model_copy(update={"decimals": decimals}))
+        head = (
+            f"{STATUS_WORDS[status]}{ASSURANCE_HEAD.get(assurance or '', '')}: {shown}{notes} "
+            f"in {period} against a target of {shown_target}"
+        )
+        if status == "at_risk":
+            head += f", within the tolerance of {fmt_change(ind.tolerance or 0, ind)}"
+    clauses = [
+        c
+        for c in (
+            assurance_clause(ind, assurance),
+            variation_clause(variation, rule),
+            comparison(ind, direction, direction_year),
+        )
+        if c
+    ]
+    if trial and (assurance or variation):
+        clauses.append("SPC limits are trial limits (fewer than 12 points)")
+    sentence = head + "".join(f"; {c}" for c in clauses) + "."
+    tail = benchmark_sentence(ind, bench)
+    return f"{sentence} {tail}" if tail else sentence

@@ -1,0 +1,238 @@
+"""Statistical process control as in NHS England's "Making Data Count": XmR charts with the
+four special-cause rules, the variation and assurance icons, and a p-chart for percentages.
+
+XmR, over a baseline of the series (all of it unless fixed to the first n points):
+centre = mean; MR_i = |x_i - x_(i-1)|; MRbar = mean of the MRs (optionally screened: moving
+ranges >= 3.267 x MRbar dropped, MRbar recomputed); limits = mean +/- 2.66 x MRbar; the
+"outer third" starts at mean +/- 1.773 x MRbar. Fewer than 12 points: "trial limits".
+
+Rules, in precedence (a point gets the first that applies):
+1. astronomical: beyond a process limit;
+2. trend: 7 or more consecutive points each strictly higher (or lower) than the one before;
+3. two_of_three: of 3 consecutive points all on one side of the mean, at least 2 in the
+   outer third (only those are flagged);
+4. shift: 7 or more consecutive points all above (or all below) the mean; a point on the mean
+   breaks it.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+LIMIT = 2.66
+OUTER = 1.773  # two thirds of the way to the limits
+SCREEN = 3.267
+MIN_POINTS = 12
+RUN = 7
+
+Polarity = str  # higher | lower | neutral
+
+
+@dataclass
+class SpcPoint:
+    period: str
+    value: float
+    mean: float
+    lower_limit: float
+    upper_limit: float
+    special_cause: str = "none"  # none | improvement | concern | neutral
+    rule: str | None = None  # astronomical | trend | two_of_three | shift
+
+
+@dataclass
+class SpcResult:
+    mean: float
+    lower_limit: float
+    upper_limit: float
+    trial_limits: bool
+    variation: str  # common_cause | improvement | concern | neutral
+    assurance: str | None  # pass | fail | hit_or_miss | None (no target)
+    points: list[SpcPoint] = field(default_factory=list)
+    chart: str = "xmr"  # xmr | p
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "chart": self.chart,
+            "mean": self.mean,
+            "lower_limit": self.lower_limit,
+            "upper_limit": self.upper_limit,
+            "trial_limits": self.trial_limits,
+            "variation": self.variation,
+            "assurance": self.assurance,
+            "points": [
+                {
+                    "period": p.period,
+                    "value": p.value,
+                    "mean": p.mean,
+                    "lower_limit": p.lower_limit,
+                    "upper_limit": p.upper_limit,
+                    "special_cause": p.special_cause,
+                    "rule": p.rule,
+                }
+                for p in self.points
+            ],
+        }
+
+
+def polarity_word(polarity: str) -> Polarity:
+    """The charter's polarity words to ours."""
+    return {"higher_is_better": "higher", "lower_is_better": "lower"}.get(polarity, polarity)
+
+
+def moving_range_mean(values: Sequence[float], screen: bool = False) -> float:
+    ranges = [abs(b - a) for a, b in itertools.pairwise(values)]
+    if not ranges:
+        return 0.0
+    mr = sum(ranges) / len(ranges)
+    if screen and mr > 0:
+        kept = [r for r in ranges if r < SCREEN * mr]
+        mr = sum(kept) / len(kept) if kept else mr
+    return mr
+
+
+def _cause(high: bool, polarity: Polarity) -> str:
+    if polarity == "neutral":
+        return "neutral"
+    return "improvement" if high == (polarity == "higher") else "concern"
+
+
+def _runs(flags: list[int], length: int) -> list[tuple[int, int, int]]:
+    """Runs of equal non-zero flags at least `length` long: (start, end exclusive, sign)."""
+    out, start = [], 0
+    for i in range(1, len(flags) + 1):
+        if i == len(flags) or flags[i] != flags[start]:
+            if flags[start] != 0 and i - start >= length:
+                out.append((start, i, flags[start]))
+            start = i
+    return out
+
+
+def apply_rules(points: list[SpcPoint], polarity: Polarity, sigma: Sequence[float]) -> None:
+    """Mark special causes in place. `sigma[i]` is the point's MRbar-equivalent spread, so
+    the outer third starts at mean +/- OUTER * sigma[i] (for XmR, sigma = MRbar)."""
+    n = len(points)
+    rules: list[tuple[str, bool] | None] = [None] * n
+    for i, p in enumerate(points):  # 1. astronomical
+        if p.value > p.upper_limit or p.value < p.lower_limit:
+            rules[i] = ("astronomical", p.value > p.upper_limit)
+    # 2. trend: a point counts as up if strictly above the one before; ties break runs.
+    steps = [0] + [(b.value > a.value) - (b.value < a.value) for a, b in itertools.pairwise(points)]
+    for start, end, sign in _runs(steps, RUN - 1):
+        for i in range(start - 1, end):  # the point before the first step starts the trend
+            if rules[i] is None:
+                rules[i] = ("trend", sign > 0)
+    side = [(p.value > p.mean) - (p.value < p.mean) for p in points]
+    outer = [
+        1 if p.value > p.mean + OUTER * s else -1 if p.value < p.mean - OUTER * s else 0
+        for p, s in zip(points, sigma, strict=True)
+    ]
+    for i in range(n - 2):  # 3. two of three
+        window = range(i, i + 3)
+        for sign in (1, -1):
+            if all(side[j] == sign for j in window) and sum(outer[j] == sign for j in window) >= 2:
+                for j in window:
+                    if outer[j] == sign and rules[j] is None:
+                        rules[j] = ("two_of_three", sign > 0)
+    for start, end, sign in _runs(side, RUN):  # 4. shift
+        for i in range(start, end):
+            if rules[i] is None:
+                rules[i] = ("shift", sign > 0)
+    for p, rule in zip(points, rules, strict=True):
+        if rule is not None:
+            p.rule, p.special_cause = rule[0], _cause(rule[1], polarity)
+
+
+def assurance(target: float | None, lower: float, upper: float, polarity: Polarity) -> str | None:
+    if target is None or polarity == "neutral":
+        return None
+    if polarity == "higher":
+        return "fail" if target > upper else "pass" if target < lower else "hit_or_miss"
+    return "fail" if target < lower else "pass" if target > upper else "hit_or_miss"
+
+
+def _segments(periods: Sequence[str], rebase: Sequence[str]) -> list[tuple[int, int]]:
+    cuts = sorted({periods.index(r) for r in rebase if r in periods} - {0})
+    bounds = [0, *cuts, len(periods)]
+    return list(itertools.pairwise(bounds))
+
+
+def xmr(
+    periods: Sequence[str],
+    values: Sequence[float],
+    polarity: Polarity,
+    target: float | None = None,
+    baseline: int | None = None,
+    rebase: Sequence[str] = (),
+    screen_outliers: bool = False,
+) -> SpcResult:
+    """An XmR chart. Limits come from each segment's first `baseline` points (all if None)
+    and apply to the whole segment; `rebase` names the periods where a new segment starts."""
+    if not values:
+        raise ValueError("an SPC chart needs at least one value")
+    points: list[SpcPoint] = []
+    sigmas: list[float] = []
+    trial = False
+    for start, end in _segments(periods, rebase):
+        seg = list(values[start:end])
+        calc = seg[:baseline] if baseline else seg
+        mean = sum(calc) / len(calc)
+        mr = moving_range_mean(calc, screen_outliers)
+        trial = len(calc) < MIN_POINTS  # the latest segment's limits are the ones shown
+        for period, value in zip(periods[start:end], seg, strict=True):
+            points.append(SpcPoint(period, value, mean, mean - LIMIT * mr, mean + LIMIT * mr))
+            sigmas.append(mr)
+        segment_points = points[start:end]
+        apply_rules(segment_points, polarity, sigmas[start:end])
+    return _result(points, polarity, target, trial, "xmr")
+
+
+def _result(
+    points: list[SpcPoint], polarity: Polarity, target: float | None, trial: bool, chart: str
+) -> SpcResult:
+    last = points[-1]
+    variation = "common_cause" if last.special_cause == "none" else last.special_cause
+    return SpcResult(
+        last.mean,
+        last.lower_limit,
+        last.upper_limit,
+        trial,
+        variation,
+        assurance(target, last.lower_limit, last.upper_limit, polarity),
+        points,
+        chart,
+    )
+
+
+def p_chart(
+    periods: Sequence[str],
+    numerators: Sequence[float],
+    denominators: Sequence[float],
+    polarity: Polarity,
+    target: float | None = None,
+) -> SpcResult:
+    """A p-chart in percent: binomial limits p +/- 3 sqrt(p(1 - p)/n_i), fairer than XmR when
+    denominators are small or vary."""
+    total_n, total_d = sum(numerators), sum(denominators)
+    if not periods or total_d <= 0:
+        raise ValueError("a p-chart needs denominators above zero")
+    p = total_n / total_d
+    points, sigmas = [], []
+    for period, num, den in zip(periods, numerators, denominators, strict=True):
+        sd = math.sqrt(p * (1 - p) / den) * 100
+        # 3 sd is the limit; express the spread as an MRbar-equivalent for the outer third.
+        mr_equivalent = 3 * sd / LIMIT
+        points.append(
+            SpcPoint(
+                period,
+                num / den * 100,
+                p * 100,
+                max(p * 100 - 3 * sd, 0.0),
+                min(p * 100 + 3 * sd, 100.0),
+            )
+        )
+        sigmas.append(mr_equivalent)
+    apply_rules(points, polarity, sigmas)
+    return _result(points, polarity, target, len(points) < MIN_POINTS, "p")

@@ -1,0 +1,75 @@
+"""Indicator page sections that take more than a line or two: SPC and benchmarks."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from charter import Charter, Indicator
+from metrics.narrative import assurance_label, variation_label
+from metrics.status import IndicatorStatus, StatementStatus, target_for
+from metrics.trend import TrendRow, councils, spc
+from ui import charts, spc_charts
+
+
+def spc_section(ind: Indicator, rows: list[TrendRow]) -> None:
+    st.subheader("Signal or noise? (statistical process control)")
+    result = spc(ind, rows)
+    if result is None:
+        st.info("At least 6 figures are needed before process limits mean anything.")
+        return
+    st.markdown(
+        f"**Variation:** {variation_label(result.variation)}  \n"
+        f"**Assurance:** {assurance_label(result.assurance, ind.target is not None)}"
+    )
+    if result.trial_limits:
+        st.warning(
+            "These are trial limits: with fewer than 12 points they may move as more "
+            "figures arrive."
+        )
+    from metrics.periods import parse_period
+
+    target = target_for(ind, parse_period(rows[-1].period)) if ind.polarity != "neutral" else None
+    fig, alt = spc_charts.spc_chart(result, ind, target)
+    charts.chart_with_table(fig, alt, spc_charts.spc_table(result, ind), f"{ind.id}-spc.csv", "spc")
+
+
+def benchmark_section(
+    ind: Indicator, status: IndicatorStatus | None, charter: Charter, store: object
+) -> None:
+    st.subheader("How we compare")
+    b = status.benchmark if status else None
+    if status is None or status.period is None or b is None:
+        st.info("No published comparators for this indicator and period.")
+        return
+    st.markdown(status.reason.split(". ", 1)[-1] if ". " in status.reason else status.reason)
+    rows = councils(store, charter, ind, status.period)  # type: ignore[arg-type]
+    if len(rows) < 2:
+        st.markdown(
+            "Only England and regional figures are loaded; import published statistics "
+            "to rank every council."
+        )
+        return
+    fig, alt = spc_charts.benchmark_chart(rows, ind, status.period, charter.council.name, b.england)
+    charts.chart_with_table(
+        fig,
+        alt,
+        spc_charts.benchmark_table(rows, ind, charter.council.name),
+        f"{ind.id}-councils.csv",
+        "councils",
+    )
+
+
+def icon_summary(statements: list[StatementStatus], charter: Charter) -> None:
+    """Every indicator's SPC variation and assurance in one compact table (icons + words)."""
+    st.header("Signal and assurance at a glance")
+    rows = [
+        {
+            "Statement": f"{s.number}. {s.short_title}",
+            "Indicator": i.title,
+            "Variation": variation_label(i.variation),
+            "Assurance": assurance_label(i.assurance, i.target is not None),
+        }
+        for s in statements
+        for i in s.indicators
+    ]
+    st.dataframe(rows, hide_index=True, key="icon_summary")

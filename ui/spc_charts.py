@@ -1,0 +1,182 @@
+"""The SPC (Making Data Count) chart and the benchmark chart, in the house style: special
+causes carry a letter as well as a colour, and every chart has alt text and a table."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import plotly.graph_objects as go
+
+from charter import Indicator
+from charter.models import UNIT_LABEL
+from metrics.explain import ordinal
+from metrics.narrative import fmt_target, fmt_value
+from metrics.spc import SpcResult
+from metrics.trend import AreaValue
+from ui import style
+from ui.charts import _layout
+
+# Making Data Count colours (blue improvement, orange concern, purple neutral, grey common),
+# always with a letter too: I, C, N.
+CAUSE = {
+    "improvement": (style.OKABE_ITO["blue"], "I"),
+    "concern": (style.OKABE_ITO["orange"], "C"),
+    "neutral": (style.OKABE_ITO["purple"], "N"),
+    "none": ("#7A7A7A", ""),
+}
+RULE_NAMES = {
+    "astronomical": "beyond a limit",
+    "trend": "trend",
+    "two_of_three": "2 of 3 near a limit",
+    "shift": "shift",
+}
+
+
+def spc_chart(result: SpcResult, ind: Indicator, target: float | None) -> tuple[go.Figure, str]:
+    periods = [p.period for p in result.points]
+    fig = go.Figure()
+    for name, key, dash in (
+        ("Upper limit", "upper_limit", "dash"),
+        ("Mean", "mean", "solid"),
+        ("Lower limit", "lower_limit", "dash"),
+    ):
+        fig.add_trace(
+            go.Scatter(
+                x=periods,
+                y=[getattr(p, key) for p in result.points],
+                name=name,
+                mode="lines",
+                line={"color": "#555555", "dash": dash, "width": 1.5},
+                line_shape="hv",
+            )
+        )
+    fig.add_trace(
+        go.Scatter(
+            x=periods,
+            y=[p.value for p in result.points],
+            name="Value",
+            mode="lines+markers+text",
+            line={"color": "#9A9A9A", "width": 1.5},
+            marker={"size": 11, "color": [CAUSE[p.special_cause][0] for p in result.points]},
+            text=[CAUSE[p.special_cause][1] for p in result.points],
+            textposition="top center",
+            textfont={
+                "color": [
+                    style.TEXT.get(CAUSE[p.special_cause][0], "#1F1F1F") for p in result.points
+                ],
+                "size": 13,
+            },
+        )
+    )
+    if target is not None:
+        fig.add_hline(
+            y=target,
+            line={"color": style.TARGET, "dash": "dashdot", "width": 2},
+            annotation_text=f"Target {fmt_target(ind)}",
+            annotation_position="top left",
+            annotation_font_color=style.TEXT[style.TARGET],
+        )
+    trial = " (trial limits)" if result.trial_limits else ""
+    kind = "p-chart" if result.chart == "p" else "XmR chart"
+    _layout(
+        fig,
+        f"{ind.title}: SPC{trial}",
+        f"{kind}, {UNIT_LABEL[ind.unit] or 'count'}. I = special cause improvement, "
+        "C = concern, N = neither.",
+        ind.source,
+    )
+    return fig, spc_alt(result, ind)
+
+
+def spc_alt(result: SpcResult, ind: Indicator) -> str:
+    flagged = [p for p in result.points if p.special_cause != "none"]
+    text = (
+        f"{'p-chart' if result.chart == 'p' else 'XmR chart'} of {ind.title}, "
+        f"{result.points[0].period} to {result.points[-1].period}: mean "
+        f"{fmt_value(result.mean, ind)}, process limits {fmt_value(result.lower_limit, ind)} "
+        f"to {fmt_value(result.upper_limit, ind)}"
+        f"{' (trial limits)' if result.trial_limits else ''}."
+    )
+    if flagged:
+        text += (
+            " Special causes: "
+            + "; ".join(
+                f"{p.period} {p.special_cause} ({RULE_NAMES[p.rule or 'shift']})" for p in flagged
+            )
+            + "."
+        )
+    else:
+        text += " No special causes: only common-cause variation."
+    return text
+
+
+def spc_table(result: SpcResult, ind: Indicator) -> list[dict[str, Any]]:
+    return [
+        {
+            "Period": p.period,
+            "Value": fmt_value(p.value, ind),
+            "Mean": fmt_value(p.mean, ind),
+            "Lower limit": fmt_value(p.lower_limit, ind),
+            "Upper limit": fmt_value(p.upper_limit, ind),
+            "Special cause": p.special_cause,
+            "Rule": p.rule or "",
+        }
+        for p in result.points
+    ]
+
+
+def benchmark_chart(
+    rows: list[AreaValue], ind: Indicator, period: str, council: str, england: float | None
+) -> tuple[go.Figure, str]:
+    """Every council best first, ours highlighted by colour and by a label."""
+    labels = [council if r.ours else r.area for r in rows]
+    fig = go.Figure(
+        go.Bar(
+            x=labels,
+            y=[r.value for r in rows],
+            marker={"color": [style.OURS if r.ours else "#BDBDBD" for r in rows]},
+        )
+    )
+    ours = next((i for i, r in enumerate(rows) if r.ours), None)
+    if ours is not None:
+        fig.add_annotation(
+            x=labels[ours],
+            y=rows[ours].value,
+            text=f"<b>{council}: {ordinal(ours + 1)} of {len(rows)}</b>",
+            showarrow=True,
+            arrowhead=2,
+            font={"color": style.TEXT[style.OURS]},
+        )
+    if england is not None:
+        fig.add_hline(
+            y=england,
+            line={"color": style.ENGLAND, "dash": "dash"},
+            annotation_text=f"England {fmt_value(england, ind)}",
+            annotation_position="top right",
+        )
+    _layout(
+        fig,
+        f"{ind.title}: all councils, best first",
+        f"{UNIT_LABEL[ind.unit] or 'count'}, {period}",
+        ind.benchmark or ind.source,
+    )
+    fig.update_xaxes(showticklabels=len(rows) <= 20)
+    rank = f"{council} is {ordinal(ours + 1)} of {len(rows)} councils" if ours is not None else ""
+    alt = (
+        f"Bar chart of {ind.title} for {len(rows)} councils in {period}, best first. {rank}. "
+        f"Best {fmt_value(rows[0].value, ind)}, worst {fmt_value(rows[-1].value, ind)}."
+        + (f" England {fmt_value(england, ind)}." if england is not None else "")
+    )
+    return fig, alt
+
+
+def benchmark_table(rows: list[AreaValue], ind: Indicator, council: str) -> list[dict[str, Any]]:
+    return [
+        {
+            "Rank": i + 1,
+            "Council": council if r.ours else r.area,
+            "Value": fmt_value(r.value, ind),
+            "Ours": "Yes" if r.ours else "",
+        }
+        for i, r in enumerate(rows)
+    ]
