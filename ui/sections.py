@@ -7,7 +7,7 @@ import streamlit as st
 from charter import Charter, Indicator
 from metrics.narrative import assurance_label, variation_label
 from metrics.status import IndicatorStatus, StatementStatus, target_for
-from metrics.trend import TrendRow, councils, spc
+from metrics.trend import AreaValue, TrendRow, councils, spc
 from ui import charts, spc_charts
 
 
@@ -43,12 +43,22 @@ def benchmark_section(
         return
     st.markdown(status.reason.split(". ", 1)[-1] if ". " in status.reason else status.reason)
     rows = councils(store, charter, ind, status.period)  # type: ignore[arg-type]
-    if len(rows) < 2:
+    if len(rows) < 2:  # no other councils loaded: compare with England, region and group
         st.markdown(
-            "Only England and regional figures are loaded; import published statistics "
-            "to rank every council."
+            "No other councils' figures are loaded for this period; import published "
+            "statistics to rank every council."
         )
-        return
+        c = charter.council
+        pairs = (
+            (c.name, status.value),
+            (c.region.name, b.region),
+            (c.england.name, b.england),
+            (f"Comparator group ({b.statistic})", b.group),
+        )
+        rows = [
+            AreaValue(name, value, name == c.name) for name, value in pairs if value is not None
+        ]
+        rows.sort(key=lambda r: r.value, reverse=ind.polarity != "lower_is_better")
     fig, alt = spc_charts.benchmark_chart(rows, ind, status.period, charter.council.name, b.england)
     charts.chart_with_table(
         fig,

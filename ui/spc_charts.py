@@ -156,14 +156,14 @@ def benchmark_chart(
         )
     _layout(
         fig,
-        f"{ind.title}: all councils, best first",
+        f"{ind.title}: {'all councils' if len(rows) > 4 else 'comparators'}, best first",
         f"{UNIT_LABEL[ind.unit] or 'count'}, {period}",
         ind.benchmark or ind.source,
     )
     fig.update_xaxes(showticklabels=len(rows) <= 20)
-    rank = f"{council} is {ordinal(ours + 1)} of {len(rows)} councils" if ours is not None else ""
+    rank = f"{council} is {ordinal(ours + 1)} of {len(rows)}" if ours is not None else ""
     alt = (
-        f"Bar chart of {ind.title} for {len(rows)} councils in {period}, best first. {rank}. "
+        f"Bar chart of {ind.title} for {len(rows)} areas in {period}, best first. {rank}. "
         f"Best {fmt_value(rows[0].value, ind)}, worst {fmt_value(rows[-1].value, ind)}."
         + (f" England {fmt_value(england, ind)}." if england is not None else "")
     )
@@ -174,7 +174,7 @@ def benchmark_table(rows: list[AreaValue], ind: Indicator, council: str) -> list
     return [
         {
             "Rank": i + 1,
-            "Council": council if r.ours else r.area,
+            "Area": council if r.ours else r.area,
             "Value": fmt_value(r.value, ind),
             "Ours": "Yes" if r.ours else "",
         }

@@ -62,13 +62,18 @@ def test_indicator_page_has_chart_table_and_breakdown(app):
     assert not at.exception
     assert at.header[0].value == "EHC plans issued within 20 weeks (excluding exceptions)"
     charts = at.get("plotly_chart")
-    assert [c.key for c in charts] == ["trend_chart", "spc_chart", "breakdown_chart"]
+    assert [c.key for c in charts] == [
+        "trend_chart",
+        "spc_chart",
+        "councils_chart",
+        "breakdown_chart",
+    ]
     tables = at.dataframe
     trend = tables[0].value
     assert list(trend["Period"])[-1] == "2026-27 Q2" and len(trend) == 16
     assert any("Line chart of EHC plans issued" in c.value for c in at.caption)
     at.selectbox(key=keys.DIMENSION).set_value("age_band").run()
-    assert "5 to 10" in list(at.dataframe[2].value["Age band"])
+    assert "5 to 10" in list(at.dataframe[3].value["Age band"])
     spc = at.dataframe[1].value
     assert list(spc.columns)[:5] == ["Period", "Value", "Mean", "Lower limit", "Upper limit"]
     assert any("trial limits" in w.value for w in at.warning)  # rebased at 2025-26 Q1
@@ -167,3 +172,34 @@ def test_overview_shows_variation_and_assurance_for_every_indicator(app, charter
     words = set(table["Variation"]) | set(table["Assurance"])
     assert any(w.startswith("⬆ Special cause: improvement") for w in words)
     assert "– No target" in words
+
+
+def test_indicator_page_ranks_all_councils_in_a_national_database(tmp_path, monkeypatch, charter):
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    from metrics.national import build_national
+    from metrics.store import Store
+    from tests.conftest import ROOT
+
+    db = tmp_path / "national.duckdb"
+    build_national(Store(db), charter, tmp_path, councils=12)
+    monkeypatch.setenv("OUTCOMES_DB", str(db))
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+    at.query_params["indicator"] = "ehcp-issued-20-weeks"
+    at.switch_page("pages/2_Indicator.py").run()
+    assert not at.exception
+    assert "councils_chart" in [c.key for c in at.get("plotly_chart")]
+    ranks = [t.value for t in at.dataframe if "Rank" in t.value.columns][0]
+    assert len(ranks) == 12 and list(ranks["Ours"]).count("Yes") == 1
+    assert any("of 12 councils" in m.value for m in at.markdown)
+
+
+def test_indicator_page_compares_with_england_without_other_councils(app):
+    at = app()
+    at.query_params["indicator"] = "ehcp-issued-20-weeks"
+    at.switch_page("pages/2_Indicator.py").run()
+    table = [t.value for t in at.dataframe if "Rank" in t.value.columns][0]
+    assert "England" in list(table["Area"]) and list(table["Ours"]).count("Yes") == 1
