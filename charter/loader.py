@@ -6,6 +6,7 @@ straight to it.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -88,8 +89,10 @@ def _read(path: Path, model: type[M], label: str, problems: list[str]) -> M | No
 
 
 def load_charter(root: Path | None = None) -> Charter:
-    """Read every charter file under `root` (default: this package) and cross-check them."""
-    root = (root or CHARTER_DIR).resolve()
+    """Read every charter file under `root` (default: $OUTCOMES_CHARTER, else this package's
+    own files) and cross-check them."""
+    env = os.environ.get("OUTCOMES_CHARTER")
+    root = (root or (Path(env) if env else CHARTER_DIR)).resolve()
     problems: list[str] = []
     statements_file = _read(
         root / "statements.yaml", StatementsFile, _label(root / "statements.yaml", root), problems

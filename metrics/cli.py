@@ -126,6 +126,19 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sta.add_argument("--format", choices=["text", "json"], default="text")
 
+    ees = sub.add_parser(
+        "import-ees",
+        parents=[common],
+        help="import published statistics (a DfE explore-education-statistics CSV)",
+        description="Import an EES tidy CSV through a mapping file (charter/ees/*.yaml): "
+        "England, regions and councils, symbols kept as symbols. Importing the same file again "
+        "changes nothing; a changed figure in a newer release is recorded as a revision.",
+    )
+    ees.add_argument("file", type=Path)
+    ees.add_argument("--mapping", required=True, type=Path, metavar="MAPPING")
+    ees.add_argument("--dry-run", action="store_true", help="show what would change only")
+    ees.add_argument("--user", metavar="NAME", help="who is importing (default: your login)")
+
     spc = sub.add_parser(
         "spc",
         parents=[common],
@@ -374,6 +387,42 @@ def cmd_status(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_import_ees(args: argparse.Namespace) -> int:
+    from charter.ees_models import load_mapping
+    from metrics.ees import EesError, import_ees
+
+    if not args.file.is_file():
+        print(f"error: {args.file} is not a file", file=sys.stderr)
+        return 2
+    charter = load_charter()
+    mapping = load_mapping(args.mapping, charter)
+    try:
+        report = import_ees(
+            Store(args.db),
+            charter,
+            args.file.name,
+            args.file.read_bytes(),
+            mapping,
+            dry_run=args.dry_run,
+            user=args.user,
+        )
+    except EesError as err:
+        print(f"error: {args.file.name}: {err}", file=sys.stderr)
+        return 1
+    print(f"{mapping.title}: figures per geographic level and period")
+    for (level, period), n in sorted(report.by_level_period.items()):
+        print(f"  {level:<16} {period:<12} {n}")
+    for what, n in sorted(report.skipped.items()):
+        print(f"  skipped {n} {what}")
+    for rev in report.revisions[:50]:
+        print(
+            f"revise: {rev.indicator_id} {rev.period} {rev.area_code}: "
+            f"{rev.old_symbol or _num(rev.old_value)} -> {rev.new_symbol or _num(rev.new_value)}"
+        )
+    print(report.summary())
+    return 0
+
+
 def cmd_spc(args: argparse.Namespace) -> int:
     from metrics.spc import xmr
 
@@ -450,5 +499,6 @@ COMMANDS = {
     "series": cmd_series,
     "status": cmd_status,
     "spc": cmd_spc,
+    "import-ees": cmd_import_ees,
     "uploads": cmd_uploads,
 }

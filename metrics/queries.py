@@ -120,3 +120,9 @@ def upload_file(store: Store, upload_id: int) -> tuple[str, bytes] | None:
 def current_count(store: Store) -> int:
     with store.connect() as con:
         return int(con.execute(COUNT_CURRENT).fetchall()[0][0])
+
+
+def area_names(store: Store) -> dict[str, str]:
+    """GSS code -> name, for areas met in published statistics."""
+    with store.connect() as con:
+        return dict(con.execute("SELECT code, name FROM areas").fetchall())

@@ -84,4 +84,16 @@ MIGRATIONS: list[list[str]] = [
     ],
 ]
 
+MIGRATIONS.append(
+    [
+        # 2: names of areas met in published statistics, with the old three-digit LA code.
+        """CREATE TABLE areas (
+        code      VARCHAR PRIMARY KEY,   -- GSS code
+        name      VARCHAR NOT NULL,
+        level     VARCHAR NOT NULL,      -- National | Regional | Local authority
+        old_code  VARCHAR                -- e.g. the DfE's three-digit old_la_code
+    )""",
+    ]
+)
+
 SCHEMA_VERSION = len(MIGRATIONS)

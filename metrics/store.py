@@ -24,6 +24,11 @@ from metrics.schema import MIGRATIONS, SCHEMA_VERSION
 
 LOCK_WAIT_SECONDS = 120.0
 
+# DuckDB's Python client caches one database instance per file in a process; two threads
+# opening the same file at the same instant can both try to attach it ("Unique file handle
+# conflict", caught by the load test). Opening is brief, so a process-wide lock makes it safe.
+_OPENING = threading.Lock()
+
 
 class StoreError(RuntimeError):
     """The database could not be used; the message says why."""
@@ -61,7 +66,8 @@ class Store:
         delay = 0.02
         while True:
             try:
-                return duckdb.connect(str(self.path))
+                with _OPENING:
+                    return duckdb.connect(str(self.path))
             except duckdb.IOException as err:
                 if "lock" not in str(err).lower() or time.monotonic() > deadline:
                     raise StoreError(

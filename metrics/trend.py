@@ -105,3 +105,68 @@ def councils(store: Store, charter: Charter, ind: Indicator, period: str) -> lis
     values = area_values(store, [(ind.id, period)]).get((ind.id, period), {})
     out = [AreaValue(a, v, a == charter.council.code) for a, v in values.items() if is_council(a)]
     return sorted(out, key=lambda a: a.value, reverse=ind.polarity != "lower_is_better")
+
+
+RECONCILE = """
+SELECT o.period, o.period_kind, o.period_start, o.period_end, o.value, o.numerator,
+       o.denominator, o.symbol, o.status, o.is_revision, u.kind = 'published' AS published,
+       o.source
+FROM observation_history o JOIN uploads u ON u.upload_id = o.upload_id
+WHERE o.indicator_id = $indicator AND o.area_code = $area AND o.breakdown = ''
+  AND o.superseded_by IS NULL
+ORDER BY o.period_start
+"""
+
+
+@dataclass(frozen=True)
+class Reconciliation:
+    period: str
+    published: str  # the published figure, as words
+    ours: str  # our own figures for the same year, combined
+    how: str  # how ours were combined
+    difference: float | None  # ours - published
+    markers: str  # provisional / revised markers on either side
+    source: str
+
+
+def reconcile(store: Store, charter: Charter, ind: Indicator) -> list[Reconciliation]:
+    """Published annual figures for our council beside our own figures for the same year."""
+    from metrics.narrative import fmt_value
+
+    with store.connect() as con:
+        rows = con.execute(
+            RECONCILE, {"indicator": ind.id, "area": charter.council.code}
+        ).fetchall()
+    published = [r for r in rows if r[10]]
+    own = [r for r in rows if not r[10]]
+    out = []
+    for p in published:
+        inside = [r for r in own if r[2] >= p[2] and r[3] <= p[3] and r[0] != p[0]]
+        same = [r for r in own if r[0] == p[0]]
+        mine = same or inside
+        if not mine:
+            continue
+        if same:
+            ours, how = same[0][4], "our own figure for the same period"
+        elif ind.multiplier and all(r[5] is not None and r[6] for r in mine):
+            ours = sum(r[5] for r in mine) / sum(r[6] for r in mine) * ind.multiplier
+            how = f"pooled from our {len(mine)} figures for {', '.join(r[0] for r in mine)}"
+        else:
+            values = [r[4] for r in mine if r[4] is not None]
+            ours = sum(values) / len(values) if values else None
+            how = f"average of our {len(values)} figures for {', '.join(r[0] for r in mine)}"
+        marks = [f"{r[0]} provisional" for r in [*mine, p] if r[8] == "provisional"]
+        marks += [f"{r[0]} revised" for r in [*mine, p] if r[9]]
+        diff = ours - p[4] if ours is not None and p[4] is not None else None
+        out.append(
+            Reconciliation(
+                p[0],
+                fmt_value(p[4], ind, p[7]),
+                fmt_value(ours, ind),
+                how,
+                diff,
+                "; ".join(marks),
+                p[11],
+            )
+        )
+    return out

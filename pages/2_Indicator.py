@@ -24,7 +24,6 @@ quarter = ui.quarter_picker()
 
 st.header(ind.title)
 st.markdown(ind.description)
-status = None
 if quarter:
     status = next(i for s in ui.status(quarter) for i in s.indicators if i.id == chosen)
     st.markdown(
@@ -43,7 +42,8 @@ else:
     st.info("No figures have been supplied for this indicator yet.")
 
 sections.spc_section(ind, rows)
-sections.benchmark_section(ind, status, charter, ui.store())
+sections.benchmark_section(ind, rows, charter, ui.store())
+sections.reconciliation_section(ind, charter, ui.store())
 
 if ind.breakdowns:
     st.subheader("Breakdown")

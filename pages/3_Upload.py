@@ -8,7 +8,7 @@ import ui
 from metrics.ingest import check_file, load_file
 from metrics.periods import parse_period
 from metrics.template import latest_complete_quarter, template_rows, to_csv, to_xlsx
-from ui import keys, upload_view
+from ui import ees_view, keys, upload_view
 
 ui.page("Upload a return", roles=ui.ANALYSTS)
 charter, store = ui.charter(), ui.store()
@@ -70,3 +70,4 @@ if upload is not None:
             del checked[sha]
             upload_view.outcome(result)
 st.page_link(ui.HISTORY_PAGE, label="See the upload history")
+ees_view.ees_section(store, charter, ui.user())

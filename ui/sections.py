@@ -6,8 +6,10 @@ import streamlit as st
 
 from charter import Charter, Indicator
 from metrics.narrative import assurance_label, variation_label
-from metrics.status import IndicatorStatus, StatementStatus, target_for
-from metrics.trend import AreaValue, TrendRow, councils, spc
+from metrics.queries import area_names
+from metrics.status import StatementStatus, target_for
+from metrics.store import Store
+from metrics.trend import AreaValue, TrendRow, councils, reconcile, spc
 from ui import charts, spc_charts
 
 
@@ -34,15 +36,14 @@ def spc_section(ind: Indicator, rows: list[TrendRow]) -> None:
 
 
 def benchmark_section(
-    ind: Indicator, status: IndicatorStatus | None, charter: Charter, store: object
+    ind: Indicator, trend_rows: list[TrendRow], charter: Charter, store: Store
 ) -> None:
     st.subheader("How we compare")
-    b = status.benchmark if status else None
-    if status is None or status.period is None or b is None:
-        st.info("No published comparators for this indicator and period.")
+    latest = next((r for r in reversed(trend_rows) if r.value is not None), None)
+    if latest is None or latest.value is None:
+        st.info("No figures to compare yet.")
         return
-    st.markdown(status.reason.split(". ", 1)[-1] if ". " in status.reason else status.reason)
-    rows = councils(store, charter, ind, status.period)  # type: ignore[arg-type]
+    rows = councils(store, charter, ind, latest.period)
     if len(rows) < 2:  # no other councils loaded: compare with England, region and group
         st.markdown(
             "No other councils' figures are loaded for this period; import published "
@@ -50,22 +51,50 @@ def benchmark_section(
         )
         c = charter.council
         pairs = (
-            (c.name, status.value),
-            (c.region.name, b.region),
-            (c.england.name, b.england),
-            (f"Comparator group ({b.statistic})", b.group),
+            (c.name, latest.value),
+            (c.region.name, latest.region),
+            (c.england.name, latest.england),
         )
         rows = [
             AreaValue(name, value, name == c.name) for name, value in pairs if value is not None
         ]
         rows.sort(key=lambda r: r.value, reverse=ind.polarity != "lower_is_better")
-    fig, alt = spc_charts.benchmark_chart(rows, ind, status.period, charter.council.name, b.england)
+    if len(rows) < 2:
+        st.info("No comparator figures for this indicator and period.")
+        return
+    names = area_names(store)
+    fig, alt = spc_charts.benchmark_chart(
+        rows, ind, latest.period, charter.council.name, latest.england, names
+    )
     charts.chart_with_table(
         fig,
         alt,
-        spc_charts.benchmark_table(rows, ind, charter.council.name),
+        spc_charts.benchmark_table(rows, ind, charter.council.name, names),
         f"{ind.id}-councils.csv",
         "councils",
+    )
+
+
+def reconciliation_section(ind: Indicator, charter: Charter, store: Store) -> None:
+    rows = reconcile(store, charter, ind)
+    if not rows:
+        return
+    st.subheader("Our figures beside the published statistics")
+    st.dataframe(
+        [
+            {
+                "Period": r.period,
+                "Published": r.published,
+                "Ours": r.ours,
+                "Difference": "–" if r.difference is None else f"{r.difference:+.{ind.decimals}f}",
+                "How ours were combined": r.how,
+                "Provisional or revised": r.markers or "–",
+                "Published in": r.source,
+            }
+            for r in rows
+        ],
+        hide_index=True,
+        key="reconcile",
     )
 
 

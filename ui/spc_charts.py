@@ -126,10 +126,16 @@ def spc_table(result: SpcResult, ind: Indicator) -> list[dict[str, Any]]:
 
 
 def benchmark_chart(
-    rows: list[AreaValue], ind: Indicator, period: str, council: str, england: float | None
+    rows: list[AreaValue],
+    ind: Indicator,
+    period: str,
+    council: str,
+    england: float | None,
+    names: dict[str, str] | None = None,
 ) -> tuple[go.Figure, str]:
     """Every council best first, ours highlighted by colour and by a label."""
-    labels = [council if r.ours else r.area for r in rows]
+    names = names or {}
+    labels = [council if r.ours else names.get(r.area, r.area) for r in rows]
     fig = go.Figure(
         go.Bar(
             x=labels,
@@ -170,11 +176,14 @@ def benchmark_chart(
     return fig, alt
 
 
-def benchmark_table(rows: list[AreaValue], ind: Indicator, council: str) -> list[dict[str, Any]]:
+def benchmark_table(
+    rows: list[AreaValue], ind: Indicator, council: str, names: dict[str, str] | None = None
+) -> list[dict[str, Any]]:
+    names = names or {}
     return [
         {
             "Rank": i + 1,
-            "Area": council if r.ours else r.area,
+            "Area": council if r.ours else names.get(r.area, r.area),
             "Value": fmt_value(r.value, ind),
             "Ours": "Yes" if r.ours else "",
         }

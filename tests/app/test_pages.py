@@ -192,7 +192,7 @@ def test_indicator_page_ranks_all_councils_in_a_national_database(tmp_path, monk
     at.switch_page("pages/2_Indicator.py").run()
     assert not at.exception
     assert "councils_chart" in [c.key for c in at.get("plotly_chart")]
-    ranks = [t.value for t in at.dataframe if "Rank" in t.value.columns][0]
+    ranks = next(t.value for t in at.dataframe if "Rank" in t.value.columns)
     assert len(ranks) == 12 and list(ranks["Ours"]).count("Yes") == 1
     assert any("of 12 councils" in m.value for m in at.markdown)
 
@@ -201,5 +201,47 @@ def test_indicator_page_compares_with_england_without_other_councils(app):
     at = app()
     at.query_params["indicator"] = "ehcp-issued-20-weeks"
     at.switch_page("pages/2_Indicator.py").run()
-    table = [t.value for t in at.dataframe if "Rank" in t.value.columns][0]
+    table = next(t.value for t in at.dataframe if "Rank" in t.value.columns)
     assert "England" in list(table["Area"]) and list(table["Ours"]).count("Yes") == 1
+
+
+def test_import_a_release_and_rank_our_council_against_all_councils(tmp_path, monkeypatch):
+    """Import sen2_mi.csv on the upload page; the indicator page then ranks us."""
+    import shutil
+
+    import streamlit as st
+    import yaml
+    from streamlit.testing.v1 import AppTest
+
+    from charter import CHARTER_DIR
+    from tests.conftest import ROOT, SHARED
+
+    release = SHARED / "data" / "ees" / "ehcp-2022-release" / "sen2_mi.csv"
+    if not release.exists():
+        pytest.skip("../shared is absent (CI always has it)")
+    root = tmp_path / "charter"
+    shutil.copytree(CHARTER_DIR, root, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
+    council = yaml.safe_load((root / "council.yaml").read_text())
+    council["council"].update(
+        code="E06000001",
+        name="Hartlepool (test)",
+        region={"code": "E12000001", "name": "North East"},
+    )
+    (root / "council.yaml").write_text(yaml.safe_dump(council))
+    monkeypatch.setenv("OUTCOMES_CHARTER", str(root))
+    monkeypatch.setenv("OUTCOMES_DB", str(tmp_path / "ees.duckdb"))
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+    at.switch_page("pages/3_Upload.py").run()
+    at.selectbox(key="ees_mapping").set_value("sen2-mi.yaml").run()
+    at.file_uploader(key="ees_file").upload("sen2_mi.csv", release.read_bytes(), "text/csv").run()
+    assert any("2588 figures" in m.value for m in at.markdown), [m.value for m in at.markdown]
+    at.button(key="ees_import").click().run()
+    assert any("Imported 2588 figures" in s.value for s in at.success)
+    at.query_params["indicator"] = "personal-budgets-in-place"
+    at.switch_page("pages/2_Indicator.py").run()
+    assert not at.exception
+    ranks = next(t.value for t in at.dataframe if "Rank" in t.value.columns)
+    assert len(ranks) >= 150 and list(ranks["Ours"]).count("Yes") == 1
+    assert "Darlington" in list(ranks["Area"])  # names from the release, not only codes

@@ -7,7 +7,8 @@ from tests.browser.conftest import wait_for_app
 
 
 def choose_file(page, path) -> None:
-    page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(str(path))
+    region = page.get_by_role("region", name="Quarterly return (.xlsx or .csv)")
+    region.locator('input[type="file"]').set_input_files(str(path))
     page.wait_for_timeout(300)
     wait_for_app(page)
 

@@ -1,0 +1,105 @@
+"""Mappings from explore-education-statistics (EES) files to our indicators, as data.
+
+One mapping file per EES file layout (`charter/ees/*.yaml`): which measure column feeds which
+indicator, optional numerator and denominator columns, a scale, the filter values that select
+the rows, and optionally a filter column that maps to one of the indicator's breakdowns.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+from pydantic import Field, ValidationError, model_validator
+
+from charter.loader import CHARTER_DIR, Charter, CharterError
+from charter.models import Strict
+
+EES_DIR = CHARTER_DIR / "ees"
+
+
+class BreakdownMap(Strict):
+    column: str = Field(description="The EES filter column, e.g. characteristic_age.")
+    dimension: str = Field(description="Our breakdown dimension, e.g. age_band.")
+    total: str = Field(default="Total", description="The filter value that means all groups.")
+    groups: dict[str, str] = Field(
+        min_length=1, description="EES value -> our group; values not listed are skipped."
+    )
+
+
+class Measure(Strict):
+    indicator: str
+    value: str = Field(description="The measure column holding the figure.")
+    numerator: str | None = None
+    denominator: str | None = None
+    scale: float = Field(default=1.0, gt=0, description="Multiply the value, e.g. 100.")
+    filters: dict[str, str] = Field(
+        default_factory=dict, description="Only rows where each column has this value."
+    )
+    breakdown: BreakdownMap | None = None
+
+    @model_validator(mode="after")
+    def _pair(self) -> Measure:
+        if (self.numerator is None) != (self.denominator is None):
+            raise ValueError("give both 'numerator' and 'denominator', or neither")
+        return self
+
+
+class Mapping(Strict):
+    title: str = Field(min_length=3)
+    file: str = Field(description="The EES file this layout comes from, e.g. sen2_mi.csv.")
+    source: str = Field(min_length=3, description="Recorded with every imported figure.")
+    measures: list[Measure] = Field(min_length=1)
+
+
+def load_mapping(path: Path, charter: Charter) -> Mapping:
+    """Read and check a mapping file; every problem reported as `file: key: reason`."""
+    label = f"{path.parent.name}/{path.name}" if path.parent.name == "ees" else str(path)
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise CharterError([f"{label}: (file): missing"]) from None
+    except yaml.YAMLError as err:
+        raise CharterError([f"{label}: (file): not valid YAML ({err})"]) from None
+    try:
+        mapping = Mapping.model_validate(data)
+    except ValidationError as err:
+        raise CharterError(
+            [
+                f"{label}: {'.'.join(str(p) for p in e['loc']) or '(file)'}: {e['msg']}"
+                for e in err.errors()
+            ]
+        ) from None
+    problems = []
+    for i, m in enumerate(mapping.measures):
+        ind = charter.indicators.get(m.indicator)
+        if ind is None:
+            problems.append(f"{label}: measures.{i}.indicator: unknown indicator {m.indicator!r}")
+            continue
+        if m.numerator and ind.multiplier is None:
+            problems.append(
+                f"{label}: measures.{i}.numerator: {m.indicator} is a {ind.unit}, "
+                "which has no numerator or denominator"
+            )
+        if m.breakdown:
+            b = m.breakdown
+            if b.dimension not in ind.breakdowns:
+                problems.append(
+                    f"{label}: measures.{i}.breakdown.dimension: {m.indicator} is "
+                    f"not broken down by {b.dimension!r}"
+                )
+            else:
+                known = set(charter.breakdowns[b.dimension].groups)
+                for value, group in b.groups.items():
+                    if group not in known:
+                        problems.append(
+                            f"{label}: measures.{i}.breakdown.groups.{value}: "
+                            f"{group!r} is not a {b.dimension} group"
+                        )
+    if problems:
+        raise CharterError(problems)
+    return mapping
+
+
+def shipped_mappings() -> list[Path]:
+    return sorted(EES_DIR.glob("*.yaml"))

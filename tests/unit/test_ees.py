@@ -1,0 +1,249 @@
+"""Importing published statistics (EES tidy CSV) through a mapping file."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import datetime
+
+import pytest
+import yaml
+
+from charter import CHARTER_DIR, CharterError, load_charter
+from charter.ees_models import load_mapping
+from metrics.ees import EesError, ees_period, import_ees
+from metrics.queries import series
+from metrics.trend import reconcile
+from tests.conftest import SHARED
+
+RELEASE = SHARED / "data" / "ees" / "ehcp-2022-release"
+HEADER = (
+    "time_period,time_identifier,geographic_level,country_code,country_name,region_code,"
+    "region_name,old_la_code,new_la_code,la_name,PersonalBudgets"
+)
+
+
+def mapping(charter, name="sen2-mi.yaml"):
+    return load_mapping(CHARTER_DIR / "ees" / name, charter)
+
+
+@pytest.fixture
+def budgets(tmp_path, charter):
+    """A mapping for the one measure column of the small files below."""
+    path = tmp_path / "pb.yaml"
+    path.write_text(
+        yaml.safe_dump(
+            {
+                "title": "Personal budgets",
+                "file": "test.csv",
+                "source": "test release",
+                "measures": [
+                    {"indicator": "personal-budgets-in-place", "value": "PersonalBudgets"}
+                ],
+            }
+        )
+    )
+    return load_mapping(path, charter)
+
+
+def ees_file(rows: list[str]) -> bytes:
+    return ("\n".join([HEADER, *rows]) + "\n").encode()
+
+
+def england(period: str, ident: str, value: str) -> str:
+    return f'{period},{ident},National,E92000001,England,"","","","","",{value}'
+
+
+@pytest.mark.parametrize(
+    ("period", "ident", "label"),
+    [
+        ("2021", "Calendar year", "2021"),
+        ("2022", "Reporting year", "2022"),
+        ("202021", "Academic year", "2020/21"),
+        ("202122", "Financial year", "2021-22"),
+        ("202122", "Financial year Q3", "2021-22 Q3"),
+        ("2021", "March", "Mar 2021"),
+        ("202122", "Spring term", "2021/22 Spring term"),
+    ],
+)
+def test_time_identifiers(period, ident, label):
+    assert ees_period(period, ident).label == label
+
+
+@pytest.mark.parametrize(
+    ("period", "ident"),
+    [("202123", "Academic year"), ("2021", "Week 3"), ("20212", "Academic year")],
+)
+def test_unreadable_time_periods(period, ident):
+    with pytest.raises(EesError):
+        ees_period(period, ident)
+
+
+def test_symbols_stay_symbols(store, charter, budgets):
+    symbols = ["x", "z", "c", "low", "k", "u", ":", "~"]
+    rows = [england(str(2000 + i), "Calendar year", s) for i, s in enumerate(symbols)]
+    report = import_ees(store, charter, "s.csv", ees_file(rows), budgets)
+    assert report.added == 8
+    got = [(r.value, r.symbol) for r in series(store, "personal-budgets-in-place", "E92000001")]
+    assert got == [(None, s) for s in symbols]
+
+
+def test_byte_order_mark_and_empty_cells(store, charter, budgets):
+    content = b"\xef\xbb\xbf" + ees_file(
+        [england("2021", "Calendar year", "25259"), england("2020", "Calendar year", "")]
+    )
+    report = import_ees(store, charter, "bom.csv", content, budgets)
+    assert report.added == 1 and report.skipped["empty cells (missing)"] == 1
+    assert series(store, "personal-budgets-in-place", "E92000001")[0].value == 25259
+
+
+def test_a_mapping_naming_a_missing_column_is_refused(store, charter):
+    content = ees_file([england("2021", "Calendar year", "1")]).replace(b"PersonalBudgets", b"PB")
+    with pytest.raises(EesError) as err:
+        import_ees(store, charter, "m.csv", content, mapping(charter))
+    text = str(err.value)
+    assert "NoExc20weekRate" in text and "PersonalBudgets" in text  # what the mapping wants
+    assert "The file has: time_period, time_identifier" in text and "PB" in text
+
+
+def test_repeated_import_and_a_revised_release(store, charter, budgets):
+    first = ees_file([england("2021", "Calendar year", "25259")])
+    assert import_ees(store, charter, "a.csv", first, budgets).outcome == "imported"
+    again = import_ees(store, charter, "a.csv", first, budgets)
+    assert again.outcome == "no change" and again.unchanged == 1
+    moment = datetime.now()
+    newer = ees_file([england("2021", "Calendar year", "25300")])
+    report = import_ees(store, charter, "b.csv", newer, budgets)
+    assert report.revised == 1 and report.revisions[0].old_value == 25259
+    now = series(store, "personal-budgets-in-place", "E92000001")
+    assert now[0].value == 25300 and now[0].revision_reason.startswith("Revised in a newer release")
+    then = series(store, "personal-budgets-in-place", "E92000001", as_at=moment)
+    assert then[0].value == 25259
+
+
+def test_mapping_errors_name_file_key_and_reason(tmp_path, charter):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(
+        yaml.safe_dump(
+            {
+                "title": "Bad",
+                "file": "x.csv",
+                "source": "Nowhere",
+                "measures": [
+                    {"indicator": "nope", "value": "A"},
+                    {"indicator": "active-ehc-plans", "value": "B", "numerator": "C"},
+                    {
+                        "indicator": "active-ehc-plans",
+                        "value": "B",
+                        "breakdown": {
+                            "column": "age",
+                            "dimension": "age_band",
+                            "groups": {"Under 5": "0-4"},
+                        },
+                    },
+                ],
+            }
+        )
+    )
+    with pytest.raises(CharterError) as err:
+        load_mapping(bad, charter)
+    assert any("measures.1" in p and "denominator" in p for p in err.value.problems)
+    bad.write_text(
+        yaml.safe_dump(
+            {
+                "title": "Bad",
+                "file": "x.csv",
+                "source": "Nowhere",
+                "measures": [
+                    {"indicator": "nope", "value": "A"},
+                    {
+                        "indicator": "active-ehc-plans",
+                        "value": "B",
+                        "breakdown": {
+                            "column": "age",
+                            "dimension": "age_band",
+                            "groups": {"Under 5": "0-4"},
+                        },
+                    },
+                ],
+            }
+        )
+    )
+    with pytest.raises(CharterError) as err:
+        load_mapping(bad, charter)
+    assert f"{bad}: measures.0.indicator: unknown indicator 'nope'" in err.value.problems
+    assert any("groups.Under 5: '0-4' is not a age_band group" in p for p in err.value.problems)
+
+
+@pytest.fixture
+def released():
+    if not RELEASE.exists():
+        pytest.skip("../shared is absent (CI always has it)")
+    return RELEASE
+
+
+def test_real_sen2_mi_loads_every_level_and_year(store, charter, released):
+    content = (released / "sen2_mi.csv").read_bytes()
+    report = import_ees(store, charter, "sen2_mi.csv", content, mapping(charter))
+    levels = {level for level, _ in report.by_level_period}
+    years = {period for _, period in report.by_level_period}
+    assert levels == {"National", "Regional", "Local authority"}
+    assert years == {str(y) for y in range(2014, 2022)}
+    rows = {r.period: r for r in series(store, "ehcp-issued-20-weeks", "E92000001")}
+    assert (rows["2021"].value, rows["2021"].numerator, rows["2021"].denominator) == (
+        59.9,
+        34249,
+        57196,
+    )  # as published: NoExc20weekRate, NoExc20weekEHC, TotNoExcEHC
+    assert rows["2014"].value == 64.3
+    with store.connect() as con:
+        old = con.execute("SELECT old_code FROM areas WHERE code = 'E06000001'").fetchall()
+    assert old == [("805",)]  # Hartlepool's old_la_code kept as an alias
+
+
+def test_real_caseload_by_age(store, charter, released):
+    content = (released / "sen2_age_caseload.csv").read_bytes()
+    report = import_ees(
+        store, charter, "sen2_age_caseload.csv", content, mapping(charter, "sen2-age-caseload.yaml")
+    )
+    assert report.skipped["characteristic_age 'Age 16 to 19' (no matching group)"] > 0
+    ages = {r.group for r in series(store, "active-ehc-plans", "E92000001", "age_band")}
+    assert ages == {"0 to 4", "5 to 10", "11 to 15"}
+    total = {r.period: r.value for r in series(store, "active-ehc-plans", "E92000001")}
+    assert total["2022"] == 473255
+
+
+@pytest.fixture
+def hartlepool(tmp_path, monkeypatch):
+    """A charter whose council is a real one in the release, to rank and reconcile."""
+    root = tmp_path / "charter"
+    shutil.copytree(CHARTER_DIR, root, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
+    council = yaml.safe_load((root / "council.yaml").read_text())
+    council["council"].update(
+        code="E06000001",
+        name="Hartlepool (test)",
+        region={"code": "E12000001", "name": "North East"},
+    )
+    (root / "council.yaml").write_text(yaml.safe_dump(council))
+    monkeypatch.setenv("OUTCOMES_CHARTER", str(root))
+    return load_charter()
+
+
+def test_reconciliation_of_our_quarters_with_the_published_year(store, hartlepool, released):
+    from metrics.ingest import load_file
+
+    quarters = ["2020-21 Q4", "2021-22 Q1", "2021-22 Q2", "2021-22 Q3"]
+    own = "indicator,period,value,numerator,denominator,status\n" + "".join(
+        f"ehcp-issued-20-weeks,{q},,{n},20,{'provisional' if q.endswith('Q3') else 'final'}\n"
+        for q, n in zip(quarters, (10, 12, 14, 16), strict=True)
+    )
+    assert load_file(store, hartlepool, "own.csv", own.encode(), user="t").ok
+    content = (released / "sen2_mi.csv").read_bytes()
+    import_ees(store, hartlepool, "sen2_mi.csv", content, mapping(hartlepool))
+    rows = reconcile(store, hartlepool, hartlepool.indicators["ehcp-issued-20-weeks"])
+    row = next(r for r in rows if r.period == "2021")
+    assert row.ours == "65.0%"  # (10 + 12 + 14 + 16) / 80
+    published = next(
+        r for r in series(store, "ehcp-issued-20-weeks", "E06000001") if r.period == "2021"
+    ).value
+    assert row.difference == pytest.approx(65.0 - published)
+    assert "pooled from our 4 figures" in row.how and "2021-22 Q3 provisional" in row.markers
