@@ -42,3 +42,24 @@ def demo_store(demo_db: Path, tmp_path: Path) -> Store:
     copy = tmp_path / "demo.duckdb"
     shutil.copy(demo_db, copy)
     return Store(copy)
+
+
+@pytest.fixture
+def hartlepool(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Charter:
+    """A charter folder whose council is a real one in the DfE release (Hartlepool), used via
+    OUTCOMES_CHARTER, to rank and reconcile against published statistics."""
+    import yaml
+
+    from charter import CHARTER_DIR
+
+    root = tmp_path / "charter"
+    shutil.copytree(CHARTER_DIR, root, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
+    council = yaml.safe_load((root / "council.yaml").read_text())
+    council["council"].update(
+        code="E06000001",
+        name="Hartlepool (test)",
+        region={"code": "E12000001", "name": "North East"},
+    )
+    (root / "council.yaml").write_text(yaml.safe_dump(council))
+    monkeypatch.setenv("OUTCOMES_CHARTER", str(root))
+    return load_charter()

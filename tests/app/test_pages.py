@@ -205,30 +205,18 @@ def test_indicator_page_compares_with_england_without_other_councils(app):
     assert "England" in list(table["Area"]) and list(table["Ours"]).count("Yes") == 1
 
 
-def test_import_a_release_and_rank_our_council_against_all_councils(tmp_path, monkeypatch):
+def test_import_a_release_and_rank_our_council_against_all_councils(
+    tmp_path, monkeypatch, hartlepool
+):
     """Import sen2_mi.csv on the upload page; the indicator page then ranks us."""
-    import shutil
-
     import streamlit as st
-    import yaml
     from streamlit.testing.v1 import AppTest
 
-    from charter import CHARTER_DIR
     from tests.conftest import ROOT, SHARED
 
     release = SHARED / "data" / "ees" / "ehcp-2022-release" / "sen2_mi.csv"
     if not release.exists():
         pytest.skip("../shared is absent (CI always has it)")
-    root = tmp_path / "charter"
-    shutil.copytree(CHARTER_DIR, root, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
-    council = yaml.safe_load((root / "council.yaml").read_text())
-    council["council"].update(
-        code="E06000001",
-        name="Hartlepool (test)",
-        region={"code": "E12000001", "name": "North East"},
-    )
-    (root / "council.yaml").write_text(yaml.safe_dump(council))
-    monkeypatch.setenv("OUTCOMES_CHARTER", str(root))
     monkeypatch.setenv("OUTCOMES_DB", str(tmp_path / "ees.duckdb"))
     st.cache_resource.clear()
     st.cache_data.clear()

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import shutil
 from datetime import datetime
 
 import pytest
 import yaml
 
-from charter import CHARTER_DIR, CharterError, load_charter
+from charter import CHARTER_DIR, CharterError
 from charter.ees_models import load_mapping
 from metrics.ees import EesError, ees_period, import_ees
 from metrics.queries import series
@@ -120,58 +119,32 @@ def test_repeated_import_and_a_revised_release(store, charter, budgets):
     assert then[0].value == 25259
 
 
+def mapping_problems(path, charter, measures) -> list[str]:
+    path.write_text(
+        yaml.safe_dump({"title": "Bad", "file": "x.csv", "source": "Nowhere", "measures": measures})
+    )
+    with pytest.raises(CharterError) as err:
+        load_mapping(path, charter)
+    return err.value.problems
+
+
 def test_mapping_errors_name_file_key_and_reason(tmp_path, charter):
     bad = tmp_path / "bad.yaml"
-    bad.write_text(
-        yaml.safe_dump(
-            {
-                "title": "Bad",
-                "file": "x.csv",
-                "source": "Nowhere",
-                "measures": [
-                    {"indicator": "nope", "value": "A"},
-                    {"indicator": "active-ehc-plans", "value": "B", "numerator": "C"},
-                    {
-                        "indicator": "active-ehc-plans",
-                        "value": "B",
-                        "breakdown": {
-                            "column": "age",
-                            "dimension": "age_band",
-                            "groups": {"Under 5": "0-4"},
-                        },
-                    },
-                ],
-            }
-        )
+    ages = {"column": "age", "dimension": "age_band", "groups": {"Under 5": "0-4"}}
+    problems = mapping_problems(
+        bad, charter, [{"indicator": "active-ehc-plans", "value": "B", "numerator": "C"}]
     )
-    with pytest.raises(CharterError) as err:
-        load_mapping(bad, charter)
-    assert any("measures.1" in p and "denominator" in p for p in err.value.problems)
-    bad.write_text(
-        yaml.safe_dump(
-            {
-                "title": "Bad",
-                "file": "x.csv",
-                "source": "Nowhere",
-                "measures": [
-                    {"indicator": "nope", "value": "A"},
-                    {
-                        "indicator": "active-ehc-plans",
-                        "value": "B",
-                        "breakdown": {
-                            "column": "age",
-                            "dimension": "age_band",
-                            "groups": {"Under 5": "0-4"},
-                        },
-                    },
-                ],
-            }
-        )
+    assert any("measures.0" in p and "denominator" in p for p in problems)
+    problems = mapping_problems(
+        bad,
+        charter,
+        [
+            {"indicator": "nope", "value": "A"},
+            {"indicator": "active-ehc-plans", "value": "B", "breakdown": ages},
+        ],
     )
-    with pytest.raises(CharterError) as err:
-        load_mapping(bad, charter)
-    assert f"{bad}: measures.0.indicator: unknown indicator 'nope'" in err.value.problems
-    assert any("groups.Under 5: '0-4' is not a age_band group" in p for p in err.value.problems)
+    assert f"{bad}: measures.0.indicator: unknown indicator 'nope'" in problems
+    assert any("groups.Under 5: '0-4' is not a age_band group" in p for p in problems)
 
 
 @pytest.fixture
@@ -210,22 +183,6 @@ def test_real_caseload_by_age(store, charter, released):
     assert ages == {"0 to 4", "5 to 10", "11 to 15"}
     total = {r.period: r.value for r in series(store, "active-ehc-plans", "E92000001")}
     assert total["2022"] == 473255
-
-
-@pytest.fixture
-def hartlepool(tmp_path, monkeypatch):
-    """A charter whose council is a real one in the release, to rank and reconcile."""
-    root = tmp_path / "charter"
-    shutil.copytree(CHARTER_DIR, root, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
-    council = yaml.safe_load((root / "council.yaml").read_text())
-    council["council"].update(
-        code="E06000001",
-        name="Hartlepool (test)",
-        region={"code": "E12000001", "name": "North East"},
-    )
-    (root / "council.yaml").write_text(yaml.safe_dump(council))
-    monkeypatch.setenv("OUTCOMES_CHARTER", str(root))
-    return load_charter()
 
 
 def test_reconciliation_of_our_quarters_with_the_published_year(store, hartlepool, released):
