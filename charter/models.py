@@ -93,6 +93,11 @@ class Indicator(Strict):
     spc_baseline: int | None = Field(
         default=None, ge=2, description="Fix SPC limits on the first N points."
     )
+    spc_screen_outliers: bool = Field(
+        default=False,
+        description="Drop moving ranges >= 3.267 x the mean moving range before "
+        "setting SPC limits (off by default, as in the original Making Data Count tool).",
+    )
     rebase: list[str] = Field(
         default_factory=list,
         description="Periods where the process changed: SPC limits "

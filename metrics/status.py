@@ -156,8 +156,9 @@ def spc_for(
             polarity,
             target,
         )
+    values = [p.value or 0 for p in usable]
     return xmr(
-        periods, [p.value or 0 for p in usable], polarity, target, ind.spc_baseline, ind.rebase
+        periods, values, polarity, target, ind.spc_baseline, ind.rebase, ind.spc_screen_outliers
     )
 
 

@@ -282,3 +282,50 @@ def test_status_json_has_spc_and_benchmark_fields(demo_db):
     assert {"variation", "assurance", "trial_limits", "benchmark", "reason"} <= set(ind)
     assert ind["benchmark"]["england"] is not None
     assert "England" in ind["reason"]
+
+
+def test_import_ees_then_series_prints_england_as_published(tmp_path):
+    from tests.conftest import SHARED
+
+    release = SHARED / "data" / "ees" / "ehcp-2022-release" / "sen2_mi.csv"
+    if not release.exists():
+        pytest.skip("../shared is absent (CI always has it)")
+    db = tmp_path / "o.duckdb"
+    mapping = str(ROOT / "charter" / "ees" / "sen2-mi.yaml")
+    dry = run("import-ees", str(release), "--mapping", mapping, "--dry-run", db=db)
+    assert "Dry run (nothing stored)" in dry.stdout
+    out = run("import-ees", str(release), "--mapping", mapping, db=db).stdout
+    assert "National         2021         2" in out and "Local authority  2014" in out
+    assert "Imported 2588 figures: 2588 added" in out
+    again = run("import-ees", str(release), "--mapping", mapping, db=db).stdout
+    assert "No change" in again
+    rows = list(
+        csv.DictReader(
+            io.StringIO(
+                run(
+                    "series", "--indicator", "ehcp-issued-20-weeks", "--area", "E92000001", db=db
+                ).stdout
+            )
+        )
+    )
+    assert [(r["period"], r["value"]) for r in rows] == [
+        ("2014", "64.3"),
+        ("2015", "59.2"),
+        ("2016", "58.6"),
+        ("2017", "64.9"),
+        ("2018", "60.1"),
+        ("2019", "60.4"),
+        ("2020", "58"),
+        ("2021", "59.9"),
+    ]
+    bad = run(
+        "import-ees",
+        str(release),
+        "--mapping",
+        str(ROOT / "charter" / "ees" / "sen2-age-caseload.yaml"),
+        db=db,
+        check=False,
+    )
+    assert (
+        bad.returncode == 1 and "characteristic_age" in bad.stderr and "The file has:" in bad.stderr
+    )

@@ -120,3 +120,15 @@ def test_demo_status_has_spc_and_benchmarks(demo_store, charter):
     assert ehcp.variation in ("improvement", "common_cause") and ehcp.assurance is not None
     assert ehcp.benchmark is not None and ehcp.benchmark.england is not None
     assert "England" in ehcp.reason
+
+
+def test_outlier_screening_is_a_charter_option(charter):
+    ind = charter.indicators["short-breaks-receiving"]
+    values = [400, 401] * 4 + [600, 400, 401, 440]  # one spike inflates the moving ranges
+    last = parse_period("2023-24 Q3").shift(len(values) - 1)
+    plain = indicator_status(ind, series(values), last)
+    screened = indicator_status(
+        ind.model_copy(update={"spc_screen_outliers": True}), series(values), last
+    )
+    assert plain.variation == "common_cause"  # 440 is inside limits widened by the spike
+    assert screened.variation == "improvement"  # screened: the limits tighten, 440 is beyond
