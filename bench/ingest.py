@@ -70,7 +70,7 @@ def baseline(csv_path: Path, db: Path) -> float:
     return time.perf_counter() - start
 
 
-def run(charter: Charter, work: Path, repeats: int = 3) -> dict[str, object]:
+def run(charter: Charter, work: Path, repeats: int = 5) -> dict[str, object]:
     work.mkdir(parents=True, exist_ok=True)
     csv_path = make_return(charter, work / "return-100k.csv")
     ours_s = min(ours(charter, csv_path, work / "ours.duckdb") for _ in range(repeats))

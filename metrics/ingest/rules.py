@@ -16,12 +16,11 @@ MACROS = [
     # Text as typed -> number: "1,234" -> 1234, "45%" -> 45; NULL when it is not a number.
     # The plain-number case is tried first: it is nearly every cell, and regexes are slow.
     r"""CREATE OR REPLACE TEMP MACRO as_number(t) AS
-        CASE WHEN TRY_CAST(t AS DOUBLE) IS NOT NULL THEN TRY_CAST(t AS DOUBLE)
-             WHEN t = '' THEN NULL
+        coalesce(TRY_CAST(t AS DOUBLE), CASE WHEN t = '' THEN NULL
              ELSE TRY_CAST(CASE WHEN regexp_full_match(regexp_replace(t, '\s*%$', ''),
                                                        '[+-]?\d{1,3}(,\d{3})+(\.\d*)?')
                                 THEN replace(regexp_replace(t, '\s*%$', ''), ',', '')
-                                ELSE regexp_replace(t, '\s*%$', '') END AS DOUBLE) END""",
+                                ELSE regexp_replace(t, '\s*%$', '') END AS DOUBLE) END)""",
     r"""CREATE OR REPLACE TEMP MACRO as_symbol(t) AS
         CASE WHEN length(t) BETWEEN 1 AND 5
               AND lower(trim(t, '[]')) IN ('x', 'c', 'z', 'low', 'u')
