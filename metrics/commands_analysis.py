@@ -1,0 +1,137 @@
+"""The analysis commands: status, import-ees, spc (see metrics.cli)."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import json
+import sys
+from pathlib import Path
+
+from charter import load_charter
+from metrics.commands_data import _num
+from metrics.store import Store
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    from metrics.narrative import direction_label, status_label
+    from metrics.periods import PeriodError, PeriodKind, parse_period
+    from metrics.status import as_json, charter_status, quarters_with_data
+
+    charter = load_charter()
+    store = Store(args.db)
+    try:
+        if args.period:
+            quarter = parse_period(args.period, PeriodKind.FY_QUARTER)
+        else:
+            quarters = quarters_with_data(store, charter)
+            if not quarters:
+                print("error: no quarterly figures yet; load a return first", file=sys.stderr)
+                return 2
+            quarter = parse_period(quarters[0])
+    except PeriodError as err:
+        print(f"error: --period: {err}", file=sys.stderr)
+        return 2
+    statements = charter_status(store, charter, quarter)
+    if args.format == "json":
+        print(json.dumps(as_json(statements), indent=2, ensure_ascii=False))
+        return 0
+    print(f"{charter.council.name}: charter status at {quarter.label}")
+    for s in statements:
+        print(f"\n{s.number}. {s.short_title}: {status_label(s.status)}\n   {s.reason}")
+        for i in s.indicators:
+            print(
+                f"   - {i.title}: {status_label(i.status)}, {direction_label(i.direction)}"
+                f"\n     {i.reason}"
+            )
+    return 0
+
+
+def cmd_import_ees(args: argparse.Namespace) -> int:
+    from charter.ees_models import load_mapping
+    from metrics.ees import EesError, import_ees
+
+    if not args.file.is_file():
+        print(f"error: {args.file} is not a file", file=sys.stderr)
+        return 2
+    charter = load_charter()
+    mapping = load_mapping(args.mapping, charter)
+    try:
+        report = import_ees(
+            Store(args.db),
+            charter,
+            args.file.name,
+            args.file.read_bytes(),
+            mapping,
+            dry_run=args.dry_run,
+            user=args.user,
+        )
+    except EesError as err:
+        print(f"error: {args.file.name}: {err}", file=sys.stderr)
+        return 1
+    print(f"{mapping.title}: figures per geographic level and period")
+    for (level, period), n in sorted(report.by_level_period.items()):
+        print(f"  {level:<16} {period:<12} {n}")
+    for what, n in sorted(report.skipped.items()):
+        print(f"  skipped {n} {what}")
+    for rev in report.revisions[:50]:
+        print(
+            f"revise: {rev.indicator_id} {rev.period} {rev.area_code}: "
+            f"{rev.old_symbol or _num(rev.old_value)} -> {rev.new_symbol or _num(rev.new_value)}"
+        )
+    print(report.summary())
+    return 0
+
+
+def cmd_spc(args: argparse.Namespace) -> int:
+    from metrics.spc import xmr
+
+    text = sys.stdin.read() if args.file == "-" else Path(args.file).read_text(encoding="utf-8-sig")
+    periods, values = [], []
+    for n, row in enumerate(csv.reader(io.StringIO(text)), start=1):
+        if not row or not "".join(row).strip():
+            continue
+        if len(row) < 2:
+            print(f"error: line {n}: expected 'period,value'", file=sys.stderr)
+            return 1
+        try:
+            value = float(row[1].replace(",", ""))
+        except ValueError:
+            if n == 1:
+                continue  # a header row
+            print(f"error: line {n}: {row[1]!r} is not a number", file=sys.stderr)
+            return 1
+        periods.append(row[0].strip())
+        values.append(value)
+    if not values:
+        print("error: no 'period,value' rows", file=sys.stderr)
+        return 1
+    if args.baseline is not None and args.baseline < 2:
+        print("error: --baseline needs at least 2 points", file=sys.stderr)
+        return 2
+    result = xmr(
+        periods,
+        values,
+        args.polarity,
+        args.target,
+        args.baseline,
+        args.rebase,
+        args.screen_outliers,
+    )
+    data = {k: v for k, v in result.as_json().items() if k != "chart"}
+    data["points"] = [
+        {"period": p.period, "value": p.value, "special_cause": p.special_cause, "rule": p.rule}
+        for p in result.points
+    ]
+    if args.format == "json":
+        print(json.dumps(data, indent=2))
+        return 0
+    print(
+        f"mean {result.mean:g}, limits {result.lower_limit:g} to {result.upper_limit:g}"
+        f"{' (trial limits)' if result.trial_limits else ''}; variation {result.variation}; "
+        f"assurance {result.assurance}"
+    )
+    for p in result.points:
+        print(f"{p.period}\t{p.value:g}\t{p.special_cause}\t{p.rule or ''}")
+    return 0

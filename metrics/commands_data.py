@@ -1,0 +1,192 @@
+"""The data commands: demo, template, load, series, uploads (see metrics.cli)."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import sys
+import tempfile
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from charter import load_charter
+from metrics.config import db_path
+from metrics.store import Store
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from metrics.demo import build_demo
+
+    target = db_path(args.db)
+    charter = load_charter()
+    if target.exists() and not args.force:
+        with Store(target).connect() as con:
+            others = con.execute("SELECT count(*) FROM uploads WHERE kind <> 'demo'").fetchall()[0][
+                0
+            ]
+        if others:
+            print(
+                f"error: {target} holds {others} uploads that are not demo data; "
+                "use --force to replace it, or --db to build the demo elsewhere",
+                file=sys.stderr,
+            )
+            return 2
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=target.parent) as tmp:
+        building = Path(tmp) / target.name
+        if args.scale == "national":
+            from metrics.national import build_national
+
+            reports = [build_national(Store(building), charter, Path(tmp))]
+        else:
+            reports = build_demo(Store(building), charter, args.out)
+        building.replace(target)  # readers see the old database or the new one, never half
+    for report in reports:
+        print(f"{report.file_name}: {report.summary()}")
+    print(f"Demo database ready: {target}")
+    return 0
+
+
+def cmd_template(args: argparse.Namespace) -> int:
+    from metrics.periods import PeriodError, PeriodKind, parse_period
+    from metrics.template import latest_complete_quarter, template_rows, to_csv, to_xlsx
+
+    charter = load_charter()
+    try:
+        quarter = (
+            parse_period(args.period, PeriodKind.FY_QUARTER)
+            if args.period
+            else latest_complete_quarter()
+        )
+    except PeriodError as err:
+        print(f"error: --period: {err}", file=sys.stderr)
+        return 2
+    rows = template_rows(charter, quarter)
+    if args.format == "xlsx":
+        if not args.out:
+            print("error: --format xlsx needs --out FILE", file=sys.stderr)
+            return 2
+        Path(args.out).write_bytes(to_xlsx(charter, rows))
+    elif args.out:
+        Path(args.out).write_bytes(to_csv(rows))
+    else:
+        sys.stdout.write(to_csv(rows).decode("utf-8"))
+        return 0
+    print(f"Wrote the {quarter.label} return template ({len(rows)} rows) to {args.out}")
+    return 0
+
+
+def cmd_load(args: argparse.Namespace) -> int:
+    from metrics.ingest import check_file, load_file
+
+    if not args.file.is_file():
+        print(f"error: {args.file} is not a file", file=sys.stderr)
+        return 2
+    content = args.file.read_bytes()
+    charter = load_charter()
+    store = Store(args.db)
+    if args.dry_run:
+        report = check_file(store, charter, args.file.name, content)
+    else:
+        report = load_file(
+            store, charter, args.file.name, content, user=args.user, reason=args.reason
+        )
+    for note in report.notes:
+        print(f"note: {note}")
+    for error in report.errors:
+        print(error.as_text())
+    for rev in report.revisions:
+        group = f" {rev.breakdown}={rev.group}" if rev.breakdown else ""
+        old = rev.old_symbol or _num(rev.old_value)
+        new = rev.new_symbol or _num(rev.new_value)
+        print(
+            f"revise: {rev.indicator_id} {rev.period} {rev.area_code}{group}: {old} -> {new}"
+            + (
+                f" ({rev.old_status} -> {rev.new_status})"
+                if rev.old_status != rev.new_status
+                else ""
+            )
+        )
+    print(report.summary())
+    return 0 if report.ok else 1
+
+
+def _num(value: float | None) -> str:
+    if value is None:
+        return ""
+    return f"{value:g}" if abs(value) < 1e15 else str(value)
+
+
+def _as_at(text: str | None) -> datetime | None:
+    if not text:
+        return None
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError:
+        raise SystemExit(f"error: --as-at: {text!r} is not a time like 2026-01-31T12:00") from None
+
+
+def cmd_series(args: argparse.Namespace) -> int:
+    from metrics.queries import series
+
+    charter = load_charter()
+    if args.indicator not in charter.indicators:
+        print(f"error: unknown indicator {args.indicator!r}", file=sys.stderr)
+        return 2
+    area = args.area or charter.council.code
+    rows = series(Store(args.db), args.indicator, area, args.breakdown, as_at=_as_at(args.as_at))
+    fields = (
+        ["period"]
+        + (["group"] if args.breakdown else [])
+        + ["value", "symbol", "numerator", "denominator", "status"]
+    )
+    records: list[dict[str, Any]] = []
+    for r in rows:
+        record: dict[str, Any] = {"period": r.period}
+        if args.breakdown:
+            record["group"] = r.group
+        record.update(
+            value=r.value,
+            symbol=r.symbol,
+            numerator=r.numerator,
+            denominator=r.denominator,
+            status=r.status,
+        )
+        records.append(record)
+    if args.format == "json":
+        print(json.dumps(records, indent=2, default=_json_default))
+    else:
+        writer = csv.DictWriter(sys.stdout, fieldnames=fields, lineterminator="\n")
+        writer.writeheader()
+        for record in records:
+            writer.writerow(
+                {
+                    k: ("" if v is None else _num(v) if isinstance(v, float) else v)
+                    for k, v in record.items()
+                }
+            )
+    return 0
+
+
+def _json_default(value: object) -> str:
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    raise TypeError(type(value).__name__)
+
+
+def cmd_uploads(args: argparse.Namespace) -> int:
+    from metrics.queries import upload_errors, uploads
+
+    store = Store(args.db)
+    if args.errors is not None:
+        for row in upload_errors(store, args.errors):
+            print(" | ".join("" if v is None else str(v) for v in row))
+        return 0
+    for u in uploads(store, args.limit):
+        print(
+            f"#{u['upload_id']} {u['uploaded_at']:%Y-%m-%d %H:%M} {u['uploaded_by']}: "
+            f"{u['file_name']} — {u['outcome']} ({u['message']})"
+        )
+    return 0
