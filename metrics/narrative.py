@@ -132,23 +132,35 @@ def facts_markdown(facts: list[tuple[str, str]]) -> str:
 
 
 VARIATION_LABELS = {
-    "common_cause": "● Common cause: no significant change",
-    "improvement": "⬆ Special cause: improvement",
-    "concern": "⬇ Special cause: concern",
-    "neutral": "◆ Special cause: neither better nor worse",
+    "common_cause": "● Common cause",
+    "improvement": "⬆ Improvement",
+    "concern": "⬇ Concern",
+    "neutral": "◆ Special cause",
 }
 ASSURANCE_LABELS = {
-    "pass": "✔ Consistently passing the target",
-    "fail": "✖ Consistently failing the target",
-    "hit_or_miss": "↕ Hit and miss against the target",
+    "pass": "✔ Consistently passing",
+    "fail": "✖ Consistently failing",
+    "hit_or_miss": "↕ Hit and miss",
 }
 
 
 def variation_label(variation: str | None) -> str:
-    return VARIATION_LABELS.get(variation or "", "– Too few points for SPC")
+    return VARIATION_LABELS.get(variation or "", "– Too few points")
 
 
 def assurance_label(assurance: str | None, has_target: bool) -> str:
     if assurance is None:
-        return "– No target" if not has_target else "– Too few points for SPC"
+        return "– No target" if not has_target else "– Too few points"
     return ASSURANCE_LABELS[assurance]
+
+
+SPC_HELP = [
+    (VARIATION_LABELS["common_cause"], "the figures vary only as much as they usually do"),
+    (VARIATION_LABELS["improvement"], "a real change for the better (Making Data Count rules)"),
+    (VARIATION_LABELS["concern"], "a real change for the worse"),
+    (VARIATION_LABELS["neutral"], "a real change, for a context indicator with no better side"),
+    (ASSURANCE_LABELS["pass"], "the whole range the process produces meets the target"),
+    (ASSURANCE_LABELS["fail"], "the target lies beyond what the process can produce"),
+    (ASSURANCE_LABELS["hit_or_miss"], "the target will be met in some periods, missed in others"),
+    ("– Too few points", "fewer than 6 figures: too few to tell signal from noise"),
+]

@@ -3,7 +3,7 @@
 import streamlit as st
 
 import ui
-from metrics.narrative import STATUS_WORDS, facts_markdown, indicator_facts
+from metrics.narrative import SPC_HELP, STATUS_WORDS, facts_markdown, indicator_facts
 from ui import cards, style
 
 ui.page("Help and definitions")
@@ -19,6 +19,8 @@ st.markdown(
     "since it was first reported. **[c]** marks a small number suppressed to protect "
     "children's privacy; **[x]** not available; **[z]** not applicable."
 )
+st.subheader("Signal and assurance (statistical process control)")
+st.markdown("\n".join(f"- **{label}**: {meaning}." for label, meaning in SPC_HELP))
 st.header("Indicator definitions")
 for statement in charter.statements:
     st.subheader(f"{statement.number}. {statement.short_title}")

@@ -50,7 +50,7 @@ def statement_card(s: StatementStatus, charter: Charter, statement_page: str) ->
             )
         st.page_link(
             statement_page,
-            label=f"Open statement {s.number}: {s.short_title}",
+            label=f"Open statement {s.number}",
             query_params={"statement": str(s.number)},
         )
 

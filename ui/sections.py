@@ -103,7 +103,7 @@ def icon_summary(statements: list[StatementStatus], charter: Charter) -> None:
     st.header("Signal and assurance at a glance")
     rows = [
         {
-            "Statement": f"{s.number}. {s.short_title}",
+            "Statement": s.number,
             "Indicator": i.title,
             "Variation": variation_label(i.variation),
             "Assurance": assurance_label(i.assurance, i.target is not None),
@@ -111,4 +111,14 @@ def icon_summary(statements: list[StatementStatus], charter: Charter) -> None:
         for s in statements
         for i in s.indicators
     ]
-    st.dataframe(rows, hide_index=True, key="icon_summary")
+    st.dataframe(
+        rows,
+        hide_index=True,
+        key="icon_summary",
+        column_config={
+            "Statement": st.column_config.NumberColumn("No.", width="small"),
+            "Indicator": st.column_config.TextColumn(width="large"),
+            "Variation": st.column_config.TextColumn(width="medium"),
+            "Assurance": st.column_config.TextColumn(width="medium"),
+        },
+    )

@@ -170,7 +170,7 @@ def test_overview_shows_variation_and_assurance_for_every_indicator(app, charter
     table = at.dataframe[-1].value
     assert len(table) == sum(len(charter.indicators_for(s.number)) for s in charter.statements)
     words = set(table["Variation"]) | set(table["Assurance"])
-    assert any(w.startswith("⬆ Special cause: improvement") for w in words)
+    assert any(w.startswith("⬆ Improvement") for w in words)
     assert "– No target" in words
 
 
