@@ -17,6 +17,10 @@ FOCUS_VISIBLE = """() => {
     const shadow = s.boxShadow && s.boxShadow !== 'none';
     visible = outline || shadow;
   }
+  // st.dataframe is a canvas grid (glide-data-grid) that draws its focus ring on the canvas,
+  // where CSS cannot see it: a cell of a grid that holds the focus counts as visibly focused.
+  const grid = el.closest('[data-testid="stDataFrame"]');
+  if (!visible && grid && grid.querySelector('canvas')) visible = true;
   return {text: (el.innerText || el.getAttribute('aria-label') || el.value || '').trim(),
           tag: el.tagName, visible};
 }"""
