@@ -94,7 +94,7 @@ class StatementStatus:
     total: int
     indicators: list[IndicatorStatus]
 
-    def movers(self, charter: Charter) -> list[IndicatorStatus]:
+    def movers(self) -> list[IndicatorStatus]:
         """The indicators that moved most since the previous period, largest first."""
         moved = [
             i for i in self.indicators if i.change and i.direction in ("improving", "worsening")

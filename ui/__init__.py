@@ -16,11 +16,11 @@ import streamlit as st
 
 from charter import Charter, load_charter
 from metrics.periods import parse_period
-from metrics.queries import SeriesRow, series
+from metrics.queries import SeriesRow
 from metrics.status import StatementStatus, charter_status, quarters_with_data
 from metrics.store import Store
 from metrics.template import latest_complete_quarter
-from metrics.trend import GroupRow, TrendRow, breakdown, trend
+from metrics.trend import GroupRow, TrendRow, breakdown, provenance, trend
 from ui import keys
 from ui.style import CSS
 
@@ -160,8 +160,9 @@ def indicator_groups(indicator: str, dim: str) -> tuple[str | None, list[GroupRo
 
 
 def latest_figure(indicator: str) -> SeriesRow | None:
-    rows = series(store(), indicator, charter().council.code)
-    return max(rows, key=lambda r: r.recorded_at) if rows else None
+    """Where the indicator's most recently recorded figure came from."""
+    c = charter()
+    return provenance(store(), c, c.indicators[indicator])
 
 
 def quarter_picker() -> str | None:

@@ -8,7 +8,7 @@ from collections import Counter
 import streamlit as st
 
 from charter import Charter
-from metrics.narrative import STATUS_WORDS, fmt_change, fmt_target, fmt_value, status_label
+from metrics.narrative import STATUS_WORDS, fmt_change, fmt_target, status_label
 from metrics.status import IndicatorStatus, StatementStatus
 from ui import style
 
@@ -43,7 +43,7 @@ def statement_card(s: StatementStatus, charter: Charter, statement_page: str) ->
         st.subheader(f"{s.number}. {s.short_title}", anchor=f"statement-{s.number}")
         st.markdown(style.badge(s.status), unsafe_allow_html=True)
         st.markdown(html.escape(s.reason))
-        movers = s.movers(charter)[:2]
+        movers = s.movers()[:2]
         if movers:
             st.markdown(
                 "Biggest movers: " + "; ".join(mover_text(m, charter) for m in movers) + "."
@@ -84,8 +84,3 @@ def indicator_rows(statuses: list[IndicatorStatus], charter: Charter) -> list[di
             }
         )
     return rows
-
-
-def latest_text(i: IndicatorStatus, charter: Charter) -> str:
-    ind = charter.indicators[i.id]
-    return fmt_value(i.value, ind, i.symbol)
