@@ -16,7 +16,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from charter import Charter, Indicator
-from metrics.ingest import rules
+from metrics.ingest import rules, typed
 from metrics.ingest.read import RawTable
 from metrics.periods import KIND_EXAMPLES, PeriodError, kind_for, parse_period
 
@@ -270,9 +270,9 @@ def validate(raw: RawTable, charter: Charter, con: duckdb.DuckDBPyConnection) ->
         )
     _charter_tables(con, charter)
     _lookups(con, charter)
-    for macro in rules.MACROS:
+    for macro in typed.MACROS:
         con.execute(macro)
-    con.execute(rules.TYPED, {"council": charter.council.code})
+    con.execute(typed.TYPED, {"council": charter.council.code})
     rows = int(con.execute("SELECT count(*) FROM typed").fetchall()[0][0])
     blank = raw.cells.num_rows - rows
     if blank:
@@ -293,5 +293,5 @@ def validate(raw: RawTable, charter: Charter, con: duckdb.DuckDBPyConnection) ->
     rejected = len({e.row for e in errors if e.row is not None})
     if errors:
         return Validation(errors, False, rows + len(raw.ragged), rejected, notes)
-    con.execute(rules.STAGED)
+    con.execute(typed.STAGED)
     return Validation([], True, rows, 0, notes)

@@ -1,0 +1,61 @@
+"""How a quarterly return's text becomes typed rows, in SQL over the whole file at once.
+
+`typed` holds one row per data row of the file with the text as typed (`indicator`, `period`,
+`value`, ...), what was looked up (`indicator_id`, `unit`, the parsed period) and what was
+parsed (`v_num`, `symbol`, `n_num`, `d_num`). `staged` is what a clean file stores.
+The checks on these rows are in metrics/ingest/rules.py.
+"""
+
+from __future__ import annotations
+
+MACROS = [
+    # Text as typed -> number: "1,234" -> 1234, "45%" -> 45; NULL when it is not a number.
+    # The plain-number case is tried first: it is nearly every cell, and regexes are slow.
+    r"""CREATE OR REPLACE TEMP MACRO as_number(t) AS
+        coalesce(TRY_CAST(t AS DOUBLE), CASE WHEN t = '' THEN NULL
+             ELSE TRY_CAST(CASE WHEN regexp_full_match(regexp_replace(t, '\s*%$', ''),
+                                                       '[+-]?\d{1,3}(,\d{3})+(\.\d*)?')
+                                THEN replace(regexp_replace(t, '\s*%$', ''), ',', '')
+                                ELSE regexp_replace(t, '\s*%$', '') END AS DOUBLE) END)""",
+    r"""CREATE OR REPLACE TEMP MACRO as_symbol(t) AS
+        CASE WHEN length(t) BETWEEN 1 AND 5
+              AND lower(trim(t, '[]')) IN ('x', 'c', 'z', 'low', 'u')
+             THEN lower(trim(t, '[]')) END""",
+    r"""CREATE OR REPLACE TEMP MACRO decimals_typed(t) AS
+        CASE WHEN strpos(t, '.') > 0
+             THEN length(t) - strpos(t, '.') - CASE WHEN t LIKE '%\%%' ESCAPE '\' THEN 1 ELSE 0 END
+             ELSE 0 END""",
+]
+
+TYPED = r"""
+CREATE OR REPLACE TEMP TABLE typed AS
+SELECT s.row_no, s.indicator, s.period, s.value, s.area, s.breakdown, s.grp, s.numerator,
+       s.denominator, s.status, s.note, s.formula_gap, s.extra,
+       k.indicator_id, k.unit, k.decimals, k.multiplier,
+       k.label, k.kind, k.pstart, k.pend, k.perror,
+       as_symbol(s.value) AS symbol,
+       as_number(s.value) AS v_num,
+       as_number(s.numerator) AS n_num,
+       as_number(s.denominator) AS d_num,
+       (s.value LIKE '%\%' ESCAPE '\' OR s.value_pct) AS v_pct,
+       decimals_typed(s.value) AS v_decimals,
+       b.dim, b.grp_canonical,
+       CASE WHEN s.area = '' THEN $council ELSE upper(s.area) END AS area_code,
+       CASE WHEN s.status = '' THEN 'final' ELSE lower(s.status) END AS status_word
+FROM src s
+LEFT JOIN keymap k ON k.indicator_text = s.indicator AND k.period_text = s.period
+LEFT JOIN bmap b ON b.breakdown_text = s.breakdown AND b.grp_text = s.grp
+"""
+
+STAGED = """
+CREATE OR REPLACE TEMP VIEW staged AS
+SELECT row_no, indicator_id, label AS period, kind AS period_kind, pstart AS period_start,
+       pend AS period_end, area_code, coalesce(dim, '') AS breakdown,
+       coalesce(grp_canonical, '') AS grp,
+       CASE WHEN symbol IS NOT NULL THEN NULL
+            WHEN v_num IS NOT NULL THEN v_num
+            ELSE n_num / d_num * multiplier END AS value,
+       n_num AS numerator, d_num AS denominator, symbol,
+       status_word AS status, nullif(note, '') AS note
+FROM typed
+"""
