@@ -14,7 +14,7 @@ from charter import Charter, load_charter
 from metrics.demo import build_demo
 from metrics.national import build_national
 from metrics.periods import parse_period
-from metrics.status import charter_status
+from metrics.rollup import charter_status
 from metrics.store import Store
 
 HERE = Path(__file__).resolve().parent

@@ -17,7 +17,7 @@ from metrics.store import Store
 def cmd_status(args: argparse.Namespace) -> int:
     from metrics.narrative import direction_label, status_label
     from metrics.periods import PeriodError, PeriodKind, parse_period
-    from metrics.status import as_json, charter_status, quarters_with_data
+    from metrics.rollup import as_json, charter_status, quarters_with_data
 
     charter = load_charter()
     store = Store(args.db)

@@ -17,7 +17,7 @@ import streamlit as st
 from charter import Charter, load_charter
 from metrics.periods import parse_period
 from metrics.queries import SeriesRow
-from metrics.status import StatementStatus, charter_status, quarters_with_data
+from metrics.rollup import StatementStatus, charter_status, quarters_with_data
 from metrics.store import Store
 from metrics.template import latest_complete_quarter
 from metrics.trend import GroupRow, TrendRow, breakdown, provenance, trend

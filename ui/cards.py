@@ -9,7 +9,8 @@ import streamlit as st
 
 from charter import Charter
 from metrics.narrative import STATUS_WORDS, fmt_change, fmt_target, status_label
-from metrics.status import IndicatorStatus, StatementStatus
+from metrics.rollup import StatementStatus
+from metrics.status import IndicatorStatus
 from ui import style
 
 ROLLUP_RULE = (

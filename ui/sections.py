@@ -7,7 +7,8 @@ import streamlit as st
 from charter import Charter, Indicator
 from metrics.narrative import assurance_label, variation_label
 from metrics.queries import area_names
-from metrics.status import StatementStatus, target_for
+from metrics.rollup import StatementStatus
+from metrics.status import target_for
 from metrics.store import Store
 from metrics.trend import AreaValue, TrendRow, councils, reconcile, spc
 from ui import charts, spc_charts

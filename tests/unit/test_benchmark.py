@@ -113,7 +113,7 @@ def test_the_issue_example_sentence(charter):
 
 
 def test_demo_status_has_spc_and_benchmarks(demo_store, charter):
-    from metrics.status import charter_status
+    from metrics.rollup import charter_status
 
     statuses = {i.id: i for s in charter_status(demo_store, charter, Q) for i in s.indicators}
     ehcp = statuses["ehcp-issued-20-weeks"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from metrics.national import build_national, council_codes
 from metrics.periods import parse_period
-from metrics.status import charter_status
+from metrics.rollup import charter_status
 from metrics.store import Store
 
 

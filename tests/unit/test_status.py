@@ -7,7 +7,8 @@ import pytest
 
 from charter import Statement
 from metrics.periods import parse_period
-from metrics.status import IndicatorStatus, Point, charter_status, indicator_status, rollup
+from metrics.rollup import charter_status, rollup
+from metrics.status import IndicatorStatus, Point, indicator_status
 
 Q = parse_period("2026-27 Q2")
 

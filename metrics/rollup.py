@@ -1,0 +1,178 @@
+"""Each charter statement's status, rolled up from its indicators' (metrics/status.py), for a
+chosen quarter, read from the store.
+
+A statement is "not evidenced" when none of its indicators could be assessed; on track when
+at least `on_track_share` of the assessed ones are on track and none is off track; off track
+when at least `off_track_share` are off track; otherwise at risk (council.yaml, `rollup`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from datetime import date
+
+from charter import Charter, Statement
+from metrics.benchmark import area_values
+from metrics.narrative import STATUS_WORDS
+from metrics.periods import Period, parse_period
+from metrics.status import LAG_ALLOWED, IndicatorStatus, Point, indicator_status
+from metrics.store import Store
+from metrics.template import period_for as due_period
+
+CURRENT_TOTALS = """
+SELECT o.indicator_id, o.period, o.value, o.symbol, o.status, o.is_revision, o.numerator,
+       o.denominator
+FROM observations o JOIN periods p ON p.label = o.period
+WHERE o.area_code = $area AND o.breakdown = '' AND o.superseded_by IS NULL
+ORDER BY o.indicator_id, p.start_date
+"""
+
+QUARTERS = """
+SELECT DISTINCT o.period, p.start_date FROM observations o JOIN periods p ON p.label = o.period
+WHERE p.kind = 'fy_quarter' AND o.area_code = $area AND o.superseded_by IS NULL
+ORDER BY p.start_date DESC
+"""
+
+
+@dataclass
+class StatementStatus:
+    number: int
+    short_title: str
+    title: str
+    status: str
+    reason: str
+    on_track: int
+    assessed: int
+    total: int
+    indicators: list[IndicatorStatus]
+
+    def movers(self) -> list[IndicatorStatus]:
+        """The indicators that moved most since the previous period, largest first."""
+        moved = [
+            i for i in self.indicators if i.change and i.direction in ("improving", "worsening")
+        ]
+        return sorted(moved, key=lambda i: -_relative(i))
+
+
+def _relative(i: IndicatorStatus) -> float:
+    base = abs((i.value or 0) - (i.change or 0)) or 1.0
+    return abs(i.change or 0) / base
+
+
+def rollup(
+    statement: Statement, statuses: list[IndicatorStatus], charter: Charter
+) -> StatementStatus:
+    rule = charter.council.rollup
+    assessed = [s for s in statuses if s.status in ("on_track", "at_risk", "off_track")]
+    on = sum(s.status == "on_track" for s in assessed)
+    off = sum(s.status == "off_track" for s in assessed)
+    risk = len(assessed) - on - off
+    stale = sum(s.status == "no_recent_data" for s in statuses)
+    context = sum(s.status == "no_target" for s in statuses)
+    if not assessed:
+        status = "not_evidenced"
+    elif off / len(assessed) >= rule.off_track_share:
+        status = "off_track"
+    elif on / len(assessed) >= rule.on_track_share and off == 0:
+        status = "on_track"
+    else:
+        status = "at_risk"
+    if assessed:
+        plural = "s" if len(assessed) != 1 else ""
+        counts = f"{on} of {len(assessed)} assessed indicator{plural} on track"
+        extra = [f"{n} {w}" for n, w in ((risk, "at risk"), (off, "off track")) if n]
+        summary = counts + (f", {', '.join(extra)}" if extra else "")
+    else:
+        summary = "no indicator with a target has recent data"
+    gaps = [f"{n} with no recent data" for n in (stale,) if n] + [
+        f"{n} context indicator{'s' if n != 1 else ''} without a target" for n in (context,) if n
+    ]
+    reason = f"{STATUS_WORDS[status]}: {summary}" + (f"; {'; '.join(gaps)}" if gaps else "") + "."
+    return StatementStatus(
+        statement.number,
+        statement.short_title,
+        statement.title,
+        status,
+        reason,
+        on,
+        len(assessed),
+        len(statuses),
+        statuses,
+    )
+
+
+def current_points(store: Store, area: str) -> dict[str, list[Point]]:
+    """Every indicator's current totals for one area, oldest first."""
+    with store.connect() as con:
+        rows = con.execute(CURRENT_TOTALS, {"area": area}).fetchall()
+    out: dict[str, list[Point]] = {}
+    for ident, period, value, symbol, status, revised, num, den in rows:
+        out.setdefault(ident, []).append(
+            Point(period, value, symbol, status, bool(revised), num, den)
+        )
+    return out
+
+
+def charter_status(store: Store, charter: Charter, quarter: Period) -> list[StatementStatus]:
+    points = current_points(store, charter.council.code)
+    wanted = [
+        (i.id, due_period(i, quarter).shift(-k).label)
+        for i in charter.indicators.values()
+        for k in range(LAG_ALLOWED[i.frequency] + 1)
+    ]  # the figures that may be assessed
+    values = area_values(store, wanted)
+    statuses = {}
+    for i in charter.indicators.values():
+        areas = {period: v for (ident, period), v in values.items() if ident == i.id}
+        statuses[i.id] = indicator_status(i, points.get(i.id, []), quarter, charter, areas)
+    return [
+        rollup(s, [statuses[i.id] for i in charter.indicators_for(s.number)], charter)
+        for s in charter.statements
+    ]
+
+
+def quarters_with_data(store: Store, charter: Charter, today: date | None = None) -> list[str]:
+    """Quarters with figures for our council that have ended, newest first."""
+    today = today or date.today()
+    with store.connect() as con:
+        rows = con.execute(QUARTERS, {"area": charter.council.code}).fetchall()
+    return [label for label, _ in rows if parse_period(label).end < today]
+
+
+def as_json(statements: list[StatementStatus]) -> list[dict[str, object]]:
+    keep = (
+        "variation",
+        "assurance",
+        "trial_limits",
+        "spc_chart",
+        "id",
+        "title",
+        "period",
+        "value",
+        "symbol",
+        "target",
+        "status",
+        "direction",
+        "direction_year",
+        "provisional",
+        "revised",
+        "reason",
+    )
+    return [
+        {
+            "number": s.number,
+            "title": s.short_title,
+            "statement": s.title,
+            "status": s.status,
+            "reason": s.reason,
+            "on_track": s.on_track,
+            "assessed": s.assessed,
+            "total": s.total,
+            "indicators": [
+                {k: v for k, v in asdict(i).items() if k in keep}
+                | {"benchmark": i.benchmark.as_json() if i.benchmark else None}
+                for i in s.indicators
+            ],
+        }
+        for s in statements
+    ]
