@@ -4,6 +4,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 DB ?= data/outcomes.duckdb
 PORT ?= 8501
+# Only this machine can reach `make run`; a deployment sets its own address (see README).
+ADDRESS ?= 127.0.0.1
 AXE := tests/browser/axe/node_modules/axe-core/axe.min.js
 
 .PHONY: run test check lint types bench demo clean chromium
@@ -20,7 +22,7 @@ $(DB): | $(VENV)/.installed
 
 ## run: set up, build the demo database if there is none, start the app on http://localhost:8501
 run: $(VENV)/.installed $(DB)
-	OUTCOMES_DB=$(DB) $(PY) -m streamlit run app.py --server.port $(PORT)
+	OUTCOMES_DB=$(DB) $(PY) -m streamlit run app.py --server.address $(ADDRESS) --server.port $(PORT)
 
 ## test: set up and run every test (browser tests need Debian's chromium: installed if missing)
 test: $(VENV)/.installed chromium $(AXE)

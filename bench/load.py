@@ -149,7 +149,7 @@ def run(url: str, db: Path, work: Path, sessions: int = 20, timeout: float = 120
                 " r.stderr.strip(), flush=True)\n"
             ),
             str(db),
-            *(str(write_return(work / f"r{q}.csv", f"2030-31 Q{q}")) for q in (1, 2)),
+            *(str(write_return(work / f"r{q}.csv", f"2015-16 Q{q}")) for q in (1, 2)),
         ],
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,

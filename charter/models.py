@@ -204,6 +204,12 @@ class Council(Strict):
         default=5, ge=0, description="Counts from 1 up to this are suppressed in published papers."
     )
     contact: str = Field(default="", description="Support contact shown on the support page.")
+    earliest_year: int = Field(
+        default=1990,
+        ge=1900,
+        le=2100,
+        description="Figures for periods starting before this year are refused as mistakes.",
+    )
     rollup: Rollup = Rollup()
 
     @field_validator("comparators")

@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from charter import Charter, Indicator
+from metrics.reference import is_council
 from metrics.store import Store
 
 Z95 = 1.959964
@@ -23,6 +24,8 @@ VALUES = """
 SELECT o.indicator_id, o.period, o.area_code, o.value
 FROM observations o JOIN wanted w ON w.indicator_id = o.indicator_id AND w.period = o.period
 WHERE o.breakdown = '' AND o.superseded_by IS NULL AND o.value IS NOT NULL
+QUALIFY row_number() OVER (PARTITION BY o.indicator_id, o.period, o.area_code
+                           ORDER BY o.origin = 'local' DESC) = 1
 """
 
 
@@ -62,11 +65,6 @@ def wilson(numerator: float, denominator: float) -> tuple[float, float]:
     return (100 * (centre - half), 100 * (centre + half))
 
 
-def is_council(code: str) -> bool:
-    """English lower/upper-tier and unitary councils (and the demo's fictional E99 codes)."""
-    return code[:3] in ("E06", "E07", "E08", "E09", "E10", "E99")
-
-
 def rank_of(ours: float, others: Iterable[float], polarity: str) -> tuple[int, int, int]:
     """(rank, councils, quartile) with rank 1 the best by polarity; ties share a rank."""
     values = list(others)
@@ -99,7 +97,7 @@ def benchmark(
     if group:
         b.group_size = len(group)
         b.group = statistics.mean(group) if b.statistic == "mean" else statistics.median(group)
-    councils = {a: v for a, v in areas.items() if is_council(a)}
+    councils = {a: v for a, v in areas.items() if is_council(a, council.code)}
     councils[council.code] = ours
     if len(councils) > 1 and ind.polarity != "neutral":
         b.rank, b.councils, b.quartile = rank_of(ours, councils.values(), ind.polarity)

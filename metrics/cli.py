@@ -12,8 +12,18 @@ from pathlib import Path
 
 from charter import CharterError
 from metrics import commands_analysis, commands_data
-from metrics.config import DATA_DIR, DB_ENV
+from metrics.config import DATA_DIR, DB_ENV, MAX_UPLOAD_ENV
 from metrics.store import StoreError
+
+
+def _size_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--max-size",
+        metavar="MB",
+        type=float,
+        help=f"refuse files larger than this (default: ${MAX_UPLOAD_ENV}, else the web "
+        "upload limit in .streamlit/config.toml)",
+    )
 
 
 def _db_option() -> argparse.ArgumentParser:
@@ -85,6 +95,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     load.add_argument("--reason", metavar="TEXT", help="why stored figures are being revised")
     load.add_argument("--user", metavar="NAME", help="who is loading (default: your login)")
+    _size_option(load)
 
     ser = sub.add_parser(
         "series",
@@ -133,6 +144,7 @@ def build_parser() -> argparse.ArgumentParser:
     ees.add_argument("--mapping", required=True, type=Path, metavar="MAPPING")
     ees.add_argument("--dry-run", action="store_true", help="show what would change only")
     ees.add_argument("--user", metavar="NAME", help="who is importing (default: your login)")
+    _size_option(ees)
 
     spc = sub.add_parser(
         "spc",

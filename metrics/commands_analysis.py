@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 from charter import load_charter
-from metrics.commands_data import _num
+from metrics.commands_data import _num, file_problem
 from metrics.store import Store
 
 
@@ -52,8 +52,8 @@ def cmd_import_ees(args: argparse.Namespace) -> int:
     from charter.ees_models import load_mapping
     from metrics.ees import EesError, import_ees
 
-    if not args.file.is_file():
-        print(f"error: {args.file} is not a file", file=sys.stderr)
+    if problem := file_problem(args.file, args.max_size):
+        print(f"error: {problem}", file=sys.stderr)
         return 2
     charter = load_charter()
     mapping = load_mapping(args.mapping, charter)
@@ -69,6 +69,11 @@ def cmd_import_ees(args: argparse.Namespace) -> int:
         )
     except EesError as err:
         print(f"error: {args.file.name}: {err}", file=sys.stderr)
+        return 1
+    if not report.ok:
+        for error in report.errors:
+            print(f"error: {args.file.name}: {error.as_text()}", file=sys.stderr)
+        print(report.summary(), file=sys.stderr)
         return 1
     print(f"{mapping.title}: figures per geographic level and period")
     for (level, period), n in sorted(report.by_level_period.items()):

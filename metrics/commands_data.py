@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import csv
 import json
 import sys
 import tempfile
@@ -12,7 +11,8 @@ from pathlib import Path
 from typing import Any
 
 from charter import load_charter
-from metrics.config import db_path
+from metrics.config import MAX_UPLOAD_ENV, db_path, max_upload_mb
+from metrics.publish.tables import write_csv
 from metrics.store import Store
 
 
@@ -81,8 +81,8 @@ def cmd_template(args: argparse.Namespace) -> int:
 def cmd_load(args: argparse.Namespace) -> int:
     from metrics.ingest import check_file, load_file
 
-    if not args.file.is_file():
-        print(f"error: {args.file} is not a file", file=sys.stderr)
+    if problem := file_problem(args.file, args.max_size):
+        print(f"error: {problem}", file=sys.stderr)
         return 2
     content = args.file.read_bytes()
     charter = load_charter()
@@ -111,6 +111,23 @@ def cmd_load(args: argparse.Namespace) -> int:
         )
     print(report.summary())
     return 0 if report.ok else 1
+
+
+MB = 1024 * 1024  # Streamlit's megabyte, as in server.maxUploadSize
+
+
+def file_problem(path: Path, max_size: float | None) -> str | None:
+    """Why a file given on the command line will not be read, or None."""
+    if not path.is_file():
+        return f"{path} is not a file"
+    limit = max_size if max_size is not None else max_upload_mb()
+    size = path.stat().st_size
+    if size > limit * MB:
+        return (
+            f"{path.name} is {size / MB:,.1f} MB, over the {limit:g} MB limit for a "
+            f"file (the web upload limit; set --max-size or ${MAX_UPLOAD_ENV} to change it)"
+        )
+    return None
 
 
 def _num(value: float | None) -> str:
@@ -158,15 +175,14 @@ def cmd_series(args: argparse.Namespace) -> int:
     if args.format == "json":
         print(json.dumps(records, indent=2, default=_json_default))
     else:
-        writer = csv.DictWriter(sys.stdout, fieldnames=fields, lineterminator="\n")
-        writer.writeheader()
-        for record in records:
-            writer.writerow(
-                {
-                    k: ("" if v is None else _num(v) if isinstance(v, float) else v)
-                    for k, v in record.items()
-                }
-            )
+        write_csv(
+            sys.stdout,
+            (
+                {k: _num(v) if isinstance(v, float) else v for k, v in record.items()}
+                for record in records
+            ),
+            fields,
+        )
     return 0
 
 

@@ -9,6 +9,9 @@ PROJECT_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = PROJECT_DIR / "data"
 DEFAULT_DB = DATA_DIR / "outcomes.duckdb"
 DB_ENV = "OUTCOMES_DB"
+MAX_UPLOAD_ENV = "OUTCOMES_MAX_UPLOAD_MB"
+STREAMLIT_CONFIG = PROJECT_DIR / ".streamlit" / "config.toml"
+STREAMLIT_DEFAULT_UPLOAD_MB = 200
 
 
 def db_path(explicit: str | os.PathLike[str] | None = None) -> Path:
@@ -18,3 +21,18 @@ def db_path(explicit: str | os.PathLike[str] | None = None) -> Path:
     if env := os.environ.get(DB_ENV):
         return Path(env).expanduser().resolve()
     return DEFAULT_DB
+
+
+def max_upload_mb() -> float:
+    """The largest file the command line accepts, in megabytes: $OUTCOMES_MAX_UPLOAD_MB, else
+    the web upload limit (server.maxUploadSize in .streamlit/config.toml), so that a file
+    refused on the upload page is refused by `load` and `import-ees` too."""
+    if env := os.environ.get(MAX_UPLOAD_ENV):
+        return float(env)
+    import tomllib
+
+    try:
+        with STREAMLIT_CONFIG.open("rb") as f:
+            return float(tomllib.load(f)["server"]["maxUploadSize"])
+    except (OSError, KeyError, ValueError, tomllib.TOMLDecodeError):
+        return STREAMLIT_DEFAULT_UPLOAD_MB

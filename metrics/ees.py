@@ -13,16 +13,28 @@ import calendar
 import getpass
 import hashlib
 import io
+import math
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import date
 
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
-from charter import Charter
-from charter.ees_models import Mapping
-from metrics.ingest.commit import Diff, NeedsReason, Revision, Upload, commit, compare
-from metrics.periods import Period, PeriodKind
+from charter import Charter, Indicator
+from charter.ees_models import Mapping, Measure
+from metrics.ingest.commit import (
+    Diff,
+    NeedsReason,
+    Revision,
+    Upload,
+    commit,
+    compare,
+    record_rejection,
+)
+from metrics.ingest.validate import RowError
+from metrics.periods import Period, PeriodKind, window_problem
+from metrics.reference import is_known
 from metrics.store import Store
 
 SYMBOLS = {"x", "z", "c", "low", "k", "u", ":", "~"}
@@ -48,8 +60,10 @@ STAGED_SCHEMA = pa.schema(
         ("symbol", pa.string()),
         ("status", pa.string()),
         ("note", pa.string()),
+        ("origin", pa.string()),
     ]
 )
+MAX_ERRORS_KEPT = 1000
 
 
 class EesError(ValueError):
@@ -85,6 +99,11 @@ def read_ees(content: bytes) -> pa.Table:
         content = content[3:]
     if not content.strip():
         raise EesError("the file is empty")
+    if b"\x00" in content:
+        raise EesError(
+            "the file holds NUL bytes, so it is not a UTF-8 CSV file (it may be UTF-16 or a "
+            "binary file); download the release's CSV again"
+        )
     header = content.split(b"\n", 1)[0].decode("utf-8", "replace").strip().split(",")
     types = {h.strip().strip('"'): pa.string() for h in header}
     try:
@@ -108,9 +127,18 @@ class EesReport:
     unchanged: int = 0
     revisions: list[Revision] = field(default_factory=list)
     upload_id: int | None = None
+    errors: list[RowError] = field(default_factory=list)  # the first MAX_ERRORS_KEPT
+    error_total: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return self.outcome != "rejected"
 
     def summary(self) -> str:
         counts = f"{self.added} added, {self.revised} revised, {self.unchanged} unchanged"
+        if self.outcome == "rejected":
+            n = self.error_total
+            return f"Rejected: {n:,} problem{'s' if n != 1 else ''}; nothing was stored."
         return {
             "imported": f"Imported {self.rows} figures: {counts}.",
             "no change": f"No change: all {self.rows} figures are already stored.",
@@ -134,91 +162,114 @@ def _check_columns(table: pa.Table, mapping: Mapping) -> None:
 
 
 def _number(text: str) -> tuple[float | None, str | None, bool]:
-    """(value, symbol, present) for a measure cell."""
+    """(value, symbol, present) for a measure cell; a number Python reads but an analyst would
+    not write ("1_000", "nan", "inf") is refused."""
     t = text.strip()
     if not t:
         return None, None, False
     if t.lower() in SYMBOLS:
         return None, t.lower(), True
     try:
-        return float(t.replace(",", "")), None, True
+        if "_" in t:
+            raise ValueError
+        number = float(t.replace(",", ""))
     except ValueError:
         raise EesError(f"{t!r} is neither a number nor an EES symbol") from None
+    if not math.isfinite(number):
+        raise EesError(f"{t!r} is not a finite number")
+    return number, None, True
+
+
+def value_problem(value: float, ind: Indicator) -> str | None:
+    """The same value rules as a return's (metrics/ingest/rules.py), for one figure."""
+    if ind.unit == "percent" and not 0 <= value <= 100:
+        return f"a percentage must lie between 0 and 100; this is {value:g}"
+    if value < 0:
+        return f"{ind.id} is a {ind.unit.replace('_', ' ')}, which cannot be below zero"
+    if ind.unit == "count" and value != math.floor(value):
+        return f"a count must be a whole number; this is {value:g}"
+    return None
+
+
+@dataclass
+class _Staging:
+    """What `stage` collects while it walks the file."""
+
+    out: dict[str, list[object]]
+    report: EesReport
+    errors: list[RowError] = field(default_factory=list)
+    error_total: int = 0
+    areas: dict[str, tuple[str, str, str | None]] = field(default_factory=dict)
+    unknown_areas: Counter[str] = field(default_factory=Counter)
+
+    def error(self, row: int, column: str, value: str, problem: str, fix: str) -> None:
+        self.error_total += 1
+        if len(self.errors) < MAX_ERRORS_KEPT:
+            self.errors.append(RowError(row, column, value, problem, fix))
 
 
 def stage(
-    table: pa.Table, mapping: Mapping, charter: Charter
+    table: pa.Table, mapping: Mapping, charter: Charter, today: date | None = None
 ) -> tuple[pa.Table, EesReport, dict[str, tuple[str, str, str | None]]]:
-    """The figures a file holds for the mapping, in the shape the store commits."""
+    """The figures a file holds for the mapping, in the shape the store commits.
+
+    Every figure is checked like a return's: a known area, a period that has ended and is not
+    before the earliest year, and a value within its unit's range. Problems are collected in
+    the report's errors (all or nothing: a file with any is rejected).
+    """
     _check_columns(table, mapping)
-    report = EesReport("", "dry run")
-    areas: dict[str, tuple[str, str, str | None]] = {}
-    periods: dict[tuple[str, str], Period] = {}
-    out: dict[str, list[object]] = {f.name: [] for f in STAGED_SCHEMA}
+    today = today or date.today()
+    st = _Staging({f.name: [] for f in STAGED_SCHEMA}, EesReport("", "dry run"))
+    periods: dict[tuple[str, str], Period | str] = {}
     for row_no, row in enumerate(table.to_pylist(), start=2):
         level = row["geographic_level"]
         if level not in LEVELS:
-            report.skipped[f"geographic level {level}"] += 1
+            st.report.skipped[f"geographic level {level}"] += 1
             continue
         code = row.get(LEVELS[level], "")
         if not code:
-            report.skipped[f"{level} rows without a code"] += 1
+            st.report.skipped[f"{level} rows without a code"] += 1
+            continue
+        if not is_known(code, charter.council.code):
+            st.unknown_areas[code] += 1
+            st.error(
+                row_no,
+                LEVELS[level],
+                code,
+                f"The area code {code!r} ({row.get(NAMES[level], '')}) is not England, an "
+                "English region or a council we know of.",
+                "Check the file is an English release; a new council's code is added to "
+                "metrics/reference/areas.csv when DfE first publishes it.",
+            )
             continue
         key = (row["time_period"], row["time_identifier"])
         if key not in periods:
-            periods[key] = ees_period(*key)
+            periods[key] = _period_or_problem(*key, charter, today)
         period = periods[key]
-        areas[code] = (row.get(NAMES[level], "") or code, level, row.get("old_la_code") or None)
+        if isinstance(period, str):
+            st.error(
+                row_no, "time_period", key[0], period, "Check time_period and time_identifier."
+            )
+            continue
+        st.areas[code] = (row.get(NAMES[level], "") or code, level, row.get("old_la_code") or None)
         for m in mapping.measures:
-            if any(row.get(col) != val for col, val in m.filters.items()):
-                continue
-            breakdown, group = "", ""
-            if m.breakdown:
-                raw = row[m.breakdown.column]
-                if raw != m.breakdown.total:
-                    if raw not in m.breakdown.groups:
-                        report.skipped[f"{m.breakdown.column} {raw!r} (no matching group)"] += 1
-                        continue
-                    breakdown, group = m.breakdown.dimension, m.breakdown.groups[raw]
-            try:
-                value, symbol, present = _number(row[m.value])
-                num = _number(row[m.numerator])[0] if m.numerator else None
-                den = _number(row[m.denominator])[0] if m.denominator else None
-            except EesError as err:
-                raise EesError(f"row {row_no}: {err}") from None
-            if not present:
-                report.skipped["empty cells (missing)"] += 1
-                continue
-            if value is not None:
-                value *= m.scale
-            for name, item in (
-                ("row_no", row_no),
-                ("indicator_id", m.indicator),
-                ("period", period.label),
-                ("period_kind", period.kind.value),
-                ("period_start", period.start),
-                ("period_end", period.end),
-                ("area_code", code),
-                ("breakdown", breakdown),
-                ("grp", group),
-                ("value", value),
-                ("numerator", num),
-                ("denominator", den),
-                ("symbol", symbol),
-                ("status", "final"),
-                ("note", None),
-            ):
-                out[name].append(item)
-            report.by_level_period[(level, period.label)] += 1
-    staged = pa.table(out, schema=STAGED_SCHEMA)
+            _stage_measure(st, m, row, row_no, level, code, period, charter)
+    staged = pa.table(st.out, schema=STAGED_SCHEMA)
+    report = st.report
     report.rows = staged.num_rows
+    report.errors, report.error_total = st.errors, st.error_total
+    if st.unknown_areas:
+        listed = ", ".join(sorted(st.unknown_areas)[:20])
+        report.skipped[f"rows with unrecognised area codes ({listed})"] = sum(
+            st.unknown_areas.values()
+        )
     keys = Counter(
         zip(
-            out["indicator_id"],
-            out["period"],
-            out["area_code"],
-            out["breakdown"],
-            out["grp"],
+            st.out["indicator_id"],
+            st.out["period"],
+            st.out["area_code"],
+            st.out["breakdown"],
+            st.out["grp"],
             strict=True,
         )
     )
@@ -228,7 +279,82 @@ def stage(
             f"the mapping selects {len(twice)} figures more than once, e.g. {twice[0]}; "
             "add filters so each indicator, period and area is one row"
         )
-    return staged, report, areas
+    return staged, report, st.areas
+
+
+def _period_or_problem(
+    time_period: str, identifier: str, charter: Charter, today: date
+) -> Period | str:
+    try:
+        period = ees_period(time_period, identifier)
+    except (EesError, ValueError) as err:
+        return str(err)
+    return window_problem(period, charter.council.earliest_year, today) or period
+
+
+def _stage_measure(
+    st: _Staging,
+    m: Measure,
+    row: dict[str, str],
+    row_no: int,
+    level: str,
+    code: str,
+    period: Period,
+    charter: Charter,
+) -> None:
+    if any(row.get(col) != val for col, val in m.filters.items()):
+        return
+    breakdown, group = "", ""
+    if m.breakdown:
+        raw = row[m.breakdown.column]
+        if raw != m.breakdown.total:
+            if raw not in m.breakdown.groups:
+                st.report.skipped[f"{m.breakdown.column} {raw!r} (no matching group)"] += 1
+                return
+            breakdown, group = m.breakdown.dimension, m.breakdown.groups[raw]
+    numbers: list[float | None] = []
+    for column in (m.value, m.numerator, m.denominator):
+        try:
+            numbers.append(_number(row[column])[0] if column else None)
+        except EesError as err:
+            st.error(row_no, column or "", row[column or ""], f"{err}.", "Check the file.")
+            return
+    value, symbol, present = _number(row[m.value])
+    if not present:
+        st.report.skipped["empty cells (missing)"] += 1
+        return
+    if value is not None:
+        value *= m.scale
+        problem = value_problem(value, charter.indicators[m.indicator])
+        if problem:
+            st.error(
+                row_no,
+                m.value,
+                row[m.value],
+                f"{m.indicator}: {problem}.",
+                "Check the file and the mapping's scale.",
+            )
+            return
+    for name, item in (
+        ("row_no", row_no),
+        ("indicator_id", m.indicator),
+        ("period", period.label),
+        ("period_kind", period.kind.value),
+        ("period_start", period.start),
+        ("period_end", period.end),
+        ("area_code", code),
+        ("breakdown", breakdown),
+        ("grp", group),
+        ("value", value),
+        ("numerator", numbers[1]),
+        ("denominator", numbers[2]),
+        ("symbol", symbol),
+        ("status", "final"),
+        ("note", None),
+        ("origin", "published"),
+    ):
+        st.out[name].append(item)
+    st.report.by_level_period[(level, period.label)] += 1
 
 
 UPSERT_AREA = """
@@ -245,9 +371,11 @@ def import_ees(
     *,
     dry_run: bool = False,
     user: str | None = None,
+    log_rejection: bool = True,
 ) -> EesReport:
-    staged, report, areas = stage(read_ees(content), mapping, charter)
-    report.file_name = file_name
+    """Import (or with `dry_run`, preview) a release. A file that cannot be used is rejected
+    whole, logged in the upload history (unless `log_rejection` is off) and the report says
+    why; nothing is stored."""
     upload = Upload(
         file_name,
         hashlib.sha256(content).hexdigest(),
@@ -258,6 +386,16 @@ def import_ees(
         None,
         mapping.source,
     )
+    try:
+        staged, report, areas = stage(read_ees(content), mapping, charter)
+    except EesError as err:
+        report = EesReport(file_name, "rejected", errors=[RowError(None, "", "", f"{err}.", "")])
+        report.error_total = 1
+        return _rejected(store, upload, report, log_rejection)
+    report.file_name = file_name
+    if report.error_total:
+        report.outcome = "rejected"
+        return _rejected(store, upload, report, log_rejection)
     with store.connect() as con:
         con.register("staged", staged)
         if dry_run:
@@ -272,6 +410,20 @@ def import_ees(
                 con.execute(UPSERT_AREA, {"code": code, "name": name, "level": level, "old": old})
             con.execute("COMMIT")
     _fill(report, diff, dry_run)
+    return report
+
+
+def _rejected(store: Store, upload: Upload, report: EesReport, log: bool) -> EesReport:
+    if log:
+        with store.connect() as con:
+            report.upload_id = record_rejection(
+                con,
+                upload,
+                report.rows,
+                len({e.row for e in report.errors}),
+                report.errors,
+                report.summary(),
+            )
     return report
 
 

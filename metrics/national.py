@@ -2,7 +2,8 @@
 (ours among them) x every indicator x 12 years x breakdown groups: over a million rows, loaded
 through the same validation and commit path as a real return.
 
-Codes are fictional (E99...), values made up; nothing here describes a real council.
+Our council's code is the demo's fictional one; the others are real councils' codes (only
+known areas are accepted), but every value is made up: nothing here describes a real council.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from metrics.demo import DEMO_LATEST, DEMO_USER, SEED, _scale
 from metrics.ingest import LoadReport, load_file
 from metrics.ingest.validate import COLUMNS
 from metrics.periods import Period, PeriodKind, kind_for, latest_ended
+from metrics.reference import COUNCIL, known_areas
 from metrics.store import Store
 
 COUNCILS = 153
@@ -23,7 +25,13 @@ YEARS = 12
 
 
 def council_codes(charter: Charter, count: int = COUNCILS) -> list[str]:
-    return [charter.council.code] + [f"E99{100000 + k:06d}" for k in range(1, count)]
+    """Ours and real councils' codes (only known areas are accepted); the figures are made up."""
+    current = [
+        a.code
+        for a in known_areas().values()
+        if a.level == COUNCIL and not a.successors and a.code != charter.council.code
+    ]
+    return [charter.council.code, *current[: count - 1]]
 
 
 def national_periods(ind: Indicator) -> list[Period]:

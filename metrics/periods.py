@@ -55,28 +55,37 @@ class PeriodError(ValueError):
     """A period could not be read; the message says how to write it."""
 
 
+FIRST_YEAR, LAST_YEAR = 1000, 9998  # years a Period may start in (its end needs year + 1)
+
+
 @dataclass(frozen=True)
 class Period:
     kind: PeriodKind
     year: int  # the year the period starts in (2024 for 2024-25 Q4 and for 2024/25)
     index: int = 0  # quarter 1-4, term 1-3, month 1-12; 0 for whole years
 
+    def __post_init__(self) -> None:
+        # Four-digit years only: a label must read back as the same period (year 1 would be
+        # written '1-02 Q1', which no parser reads), and dates need years 1 to 9999.
+        if not FIRST_YEAR <= self.year <= LAST_YEAR:
+            raise PeriodError(f"the year {self.year} is not a four-digit year")
+
     @property
     def label(self) -> str:
-        y2 = f"{(self.year + 1) % 100:02d}"
+        y1, y2 = f"{self.year:04d}", f"{(self.year + 1) % 100:02d}"
         match self.kind:
             case PeriodKind.FY_QUARTER:
-                return f"{self.year}-{y2} Q{self.index}"
+                return f"{y1}-{y2} Q{self.index}"
             case PeriodKind.FINANCIAL_YEAR:
-                return f"{self.year}-{y2}"
+                return f"{y1}-{y2}"
             case PeriodKind.ACADEMIC_YEAR:
-                return f"{self.year}/{y2}"
+                return f"{y1}/{y2}"
             case PeriodKind.ACADEMIC_TERM:
-                return f"{self.year}/{y2} {TERMS[self.index - 1]} term"
+                return f"{y1}/{y2} {TERMS[self.index - 1]} term"
             case PeriodKind.CALENDAR_YEAR:
-                return str(self.year)
+                return y1
             case PeriodKind.MONTH:
-                return f"{calendar.month_abbr[self.index]} {self.year}"
+                return f"{calendar.month_abbr[self.index]} {y1}"
 
     def __str__(self) -> str:
         return self.label
@@ -292,6 +301,35 @@ def _numeric_month(t: str) -> Period | None:
 
 def _term(name: str) -> int:
     return TERMS.index(name.capitalize()) + 1
+
+
+def window_problem(period: Period, earliest_year: int, today: date) -> str | None:
+    """Why a figure for `period` cannot be accepted yet (or at all), or None when it can.
+
+    Figures describe periods that have ended: a period still running (or far in the future)
+    is a typing mistake or an estimate, and a year long before any return (0001, 1899) is
+    always a mistake. The earliest year is a setting (`earliest_year` in council.yaml).
+    """
+    if period.year < earliest_year:
+        return (
+            f"{period.label!r} is before {earliest_year}, the earliest year this dashboard "
+            "accepts (earliest_year in charter/council.yaml)"
+        )
+    if period.end >= today:
+        return (
+            f"{period.label!r} has not ended yet: it ends on {period.end:%-d %B %Y}; "
+            "figures can be loaded from the day after"
+        )
+    return None
+
+
+def read_label(label: str) -> Period | None:
+    """A period label as stored, or None when it cannot be read (a figure stored by an older
+    version with a label no parser reads): readers skip such figures instead of failing."""
+    try:
+        return parse_period(label)
+    except ValueError:
+        return None
 
 
 def latest_ended(kind: PeriodKind, by: date) -> Period:

@@ -6,6 +6,7 @@ import zlib
 from dataclasses import dataclass
 from datetime import datetime
 
+from metrics.periods import read_label
 from metrics.store import Store
 
 # The version of each figure that was current at $as_at (or now, when $as_at is NULL).
@@ -21,10 +22,11 @@ SELECT period, grp, period_kind, period_start, period_end, value, symbol, numera
        (SELECT count(*) FROM observations p  -- upload ids grow with time
         WHERE p.indicator_id = o.indicator_id AND p.period = o.period
           AND p.area_code = o.area_code AND p.breakdown = o.breakdown AND p.grp = o.grp
-          AND p.upload_id < o.upload_id) AS earlier_versions
+          AND p.origin = o.origin AND p.upload_id < o.upload_id) AS earlier_versions
 FROM observation_history o
 WHERE indicator_id = $indicator AND area_code = $area AND breakdown = $breakdown
   AND ($group IS NULL OR grp = $group) AND {_AS_AT}
+QUALIFY row_number() OVER (PARTITION BY period, grp ORDER BY origin = 'local' DESC) = 1
 ORDER BY period_start, period_end, grp
 """
 
@@ -92,7 +94,7 @@ def series(
                 "as_at": as_at,
             },
         ).fetchall()
-    return [SeriesRow(*r) for r in rows]
+    return [SeriesRow(*r) for r in rows if read_label(r[0]) is not None]
 
 
 def uploads(store: Store, limit: int = 100) -> list[dict[str, object]]:
@@ -126,3 +128,25 @@ def area_names(store: Store) -> dict[str, str]:
     """GSS code -> name, for areas met in published statistics."""
     with store.connect() as con:
         return dict(con.execute("SELECT code, name FROM areas").fetchall())
+
+
+STORED_PERIODS = """
+SELECT o.period, count(*) AS figures, string_agg(DISTINCT o.indicator_id, ', ') AS indicators,
+       min(o.upload_id) AS first_upload
+FROM observations o WHERE o.superseded_by IS NULL GROUP BY o.period
+"""
+
+
+@dataclass(frozen=True)
+class UnreadableFigures:
+    period: str
+    figures: int
+    indicators: str
+    first_upload: int
+
+
+def unreadable_figures(store: Store) -> list[UnreadableFigures]:
+    """Stored figures whose period label cannot be read back (left out of every page)."""
+    with store.connect() as con:
+        rows = con.execute(STORED_PERIODS).fetchall()
+    return [UnreadableFigures(*r) for r in rows if read_label(r[0]) is None]

@@ -14,7 +14,7 @@ from datetime import date
 from charter import Charter, Statement
 from metrics.benchmark import area_values
 from metrics.narrative import STATUS_WORDS
-from metrics.periods import Period, parse_period
+from metrics.periods import Period, read_label
 from metrics.status import LAG_ALLOWED, IndicatorStatus, Point, indicator_status
 from metrics.store import Store
 from metrics.template import period_for as due_period
@@ -24,6 +24,8 @@ SELECT o.indicator_id, o.period, o.value, o.symbol, o.status, o.is_revision, o.n
        o.denominator
 FROM observations o JOIN periods p ON p.label = o.period
 WHERE o.area_code = $area AND o.breakdown = '' AND o.superseded_by IS NULL
+QUALIFY row_number() OVER (PARTITION BY o.indicator_id, o.period
+                           ORDER BY o.origin = 'local' DESC) = 1  -- our own figure first
 ORDER BY o.indicator_id, p.start_date
 """
 
@@ -107,6 +109,8 @@ def current_points(store: Store, area: str) -> dict[str, list[Point]]:
         rows = con.execute(CURRENT_TOTALS, {"area": area}).fetchall()
     out: dict[str, list[Point]] = {}
     for ident, period, value, symbol, status, revised, num, den in rows:
+        if read_label(period) is None:  # listed on the upload history page, never a crash
+            continue
         out.setdefault(ident, []).append(
             Point(period, value, symbol, status, bool(revised), num, den)
         )
@@ -136,7 +140,8 @@ def quarters_with_data(store: Store, charter: Charter, today: date | None = None
     today = today or date.today()
     with store.connect() as con:
         rows = con.execute(QUARTERS, {"area": charter.council.code}).fetchall()
-    return [label for label, _ in rows if parse_period(label).end < today]
+    readable = [(label, read_label(label)) for label, _ in rows]
+    return [label for label, p in readable if p is not None and p.end < today]
 
 
 def as_json(statements: list[StatementStatus]) -> list[dict[str, object]]:

@@ -96,4 +96,14 @@ MIGRATIONS.append(
     ]
 )
 
+MIGRATIONS.append(
+    [
+        # 3: published statistics and our own figures are separate sources: a DfE release
+        # never revises a figure we supplied ourselves, and both can be shown side by side.
+        "ALTER TABLE observations ADD COLUMN origin VARCHAR DEFAULT 'local'",
+        """UPDATE observations SET origin = 'published'
+        WHERE upload_id IN (SELECT upload_id FROM uploads WHERE kind = 'published')""",
+    ]
+)
+
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -31,7 +31,10 @@ _OPENING = threading.Lock()
 
 
 class StoreError(RuntimeError):
-    """The database could not be used; the message says why."""
+    """The database could not be used; the message says why (for the command line: it names
+    the file). `public` says it without paths or process ids, for the app's readers."""
+
+    public = "The database is busy or unavailable. Please try again in a minute."
 
 
 class Store:

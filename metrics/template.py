@@ -7,13 +7,13 @@ by the end of the quarter.
 
 from __future__ import annotations
 
-import csv
 import io
 from datetime import date
 
 from charter import Charter, Indicator
 from metrics.ingest.validate import COLUMNS
 from metrics.periods import KIND_EXAMPLES, Period, PeriodKind, kind_for, latest_ended
+from metrics.publish.tables import csv_bytes, safe_row
 
 GUIDANCE = [
     "How to fill in the quarterly return",
@@ -61,11 +61,7 @@ def template_rows(charter: Charter, quarter: Period) -> list[dict[str, str]]:
 
 
 def to_csv(rows: list[dict[str, str]]) -> bytes:
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=list(COLUMNS), lineterminator="\r\n")
-    writer.writeheader()
-    writer.writerows(rows)
-    return out.getvalue().encode("utf-8")
+    return csv_bytes(rows, COLUMNS, lineterminator="\r\n")
 
 
 def to_xlsx(charter: Charter, rows: list[dict[str, str]]) -> bytes:
@@ -81,7 +77,7 @@ def to_xlsx(charter: Charter, rows: list[dict[str, str]]) -> bytes:
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in rows:
-        sheet.append([row[c] for c in COLUMNS])
+        sheet.append(safe_row(row[c] for c in COLUMNS))
     sheet.freeze_panes = "A2"
     widths = {
         "indicator": 36,
@@ -126,16 +122,18 @@ def to_xlsx(charter: Charter, rows: list[dict[str, str]]) -> bytes:
         cell.font = Font(bold=True)
     for ind in charter.indicators.values():
         info.append(
-            [
-                ind.id,
-                ind.title,
-                ind.unit.replace("_", " "),
-                ind.frequency,
-                KIND_EXAMPLES[kind_for(ind.frequency, ind.year_basis)],
-                ", ".join(ind.breakdowns),
-                ind.numerator or "",
-                ind.denominator or "",
-            ]
+            safe_row(
+                [
+                    ind.id,
+                    ind.title,
+                    ind.unit.replace("_", " "),
+                    ind.frequency,
+                    KIND_EXAMPLES[kind_for(ind.frequency, ind.year_basis)],
+                    ", ".join(ind.breakdowns),
+                    ind.numerator or "",
+                    ind.denominator or "",
+                ]
+            )
         )
     info.column_dimensions["A"].width = 36
     info.column_dimensions["B"].width = 60
@@ -150,11 +148,11 @@ def to_xlsx(charter: Charter, rows: list[dict[str, str]]) -> bytes:
     groups.append(["breakdown", "group"])
     for dim, breakdown in charter.breakdowns.items():
         for group in breakdown.groups:
-            groups.append([dim, group])
+            groups.append(safe_row([dim, group]))
 
     guide = book.create_sheet("Guidance")
     for line in GUIDANCE:
-        guide.append([line])
+        guide.append(safe_row([line]))
     guide["A1"].font = Font(bold=True, size=14)
     guide.column_dimensions["A"].width = 120
     out = io.BytesIO()

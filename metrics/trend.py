@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from charter import Charter, Indicator
-from metrics.benchmark import area_values, is_council
+from metrics.benchmark import area_values
 from metrics.periods import parse_period
 from metrics.queries import SeriesRow, series
+from metrics.reference import is_council
 from metrics.spc import SpcResult
 from metrics.status import Point, spc_for, target_for
 from metrics.store import Store
@@ -103,15 +104,19 @@ class AreaValue:
 def councils(store: Store, charter: Charter, ind: Indicator, period: str) -> list[AreaValue]:
     """Every council's figure for a period, best first by polarity (ours included)."""
     values = area_values(store, [(ind.id, period)]).get((ind.id, period), {})
-    out = [AreaValue(a, v, a == charter.council.code) for a, v in values.items() if is_council(a)]
+    out = [
+        AreaValue(a, v, a == charter.council.code)
+        for a, v in values.items()
+        if is_council(a, charter.council.code)
+    ]
     return sorted(out, key=lambda a: a.value, reverse=ind.polarity != "lower_is_better")
 
 
 RECONCILE = """
 SELECT o.period, o.period_kind, o.period_start, o.period_end, o.value, o.numerator,
-       o.denominator, o.symbol, o.status, o.is_revision, u.kind = 'published' AS published,
+       o.denominator, o.symbol, o.status, o.is_revision, o.origin = 'published' AS published,
        o.source
-FROM observation_history o JOIN uploads u ON u.upload_id = o.upload_id
+FROM observation_history o
 WHERE o.indicator_id = $indicator AND o.area_code = $area AND o.breakdown = ''
   AND o.superseded_by IS NULL
 ORDER BY o.period_start

@@ -5,6 +5,7 @@ import streamlit as st
 
 import ui
 from metrics.narrative import facts_markdown, fmt_value, indicator_facts
+from metrics.publish.escape import markdown
 from ui import charts, keys, sections, style
 
 ui.page("Indicator")
@@ -68,6 +69,6 @@ st.markdown(facts_markdown(indicator_facts(ind, charter)))
 latest = ui.latest_figure(chosen)
 if latest is not None:
     st.markdown(
-        f"Last updated {latest.recorded_at:%d %B %Y %H:%M} by {latest.recorded_by}, "
-        f"from {latest.source} (upload #{latest.upload_id})."
+        f"Last updated {latest.recorded_at:%d %B %Y %H:%M} by {markdown(latest.recorded_by)}, "
+        f"from {markdown(latest.source)} (upload #{latest.upload_id})."
     )

@@ -7,6 +7,7 @@ import streamlit as st
 import ui
 from metrics.ingest import check_file, load_file
 from metrics.periods import parse_period
+from metrics.publish.escape import markdown
 from metrics.template import latest_complete_quarter, template_rows, to_csv, to_xlsx
 from ui import ees_view, keys, upload_view
 
@@ -35,7 +36,7 @@ if upload is not None:
     sha = hashlib.sha256(content).hexdigest()
     checked = st.session_state.setdefault("checked", {})
     if sha not in checked:  # check (and log a rejection) once per file, not on every rerun
-        with st.status(f"Checking {upload.name}…", expanded=True) as progress:
+        with ui.plain_failure(), st.status(f"Checking {markdown(upload.name)}…") as progress:
             progress.write(f"Reading {len(content):,} bytes and checking every row…")
             checked[sha] = check_file(store, charter, upload.name, content, log_as=ui.user())
             progress.update(
@@ -62,7 +63,7 @@ if upload is not None:
             key=keys.COMMIT,
             disabled=needs_reason or report.outcome == "no change",
         ):
-            with st.status("Storing the figures…", expanded=True) as progress:
+            with ui.plain_failure(), st.status("Storing the figures…") as progress:
                 result = load_file(
                     store, charter, upload.name, content, user=ui.user(), reason=reason
                 )

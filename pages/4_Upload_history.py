@@ -7,6 +7,27 @@ from metrics import queries
 
 ui.page("Upload history")
 
+unreadable = queries.unreadable_figures(ui.store())
+if unreadable:
+    st.header("Figures that cannot be read")
+    st.warning(
+        "These stored figures have a period that cannot be read, so no page uses them. "
+        "Load corrected figures, and ask your administrator to remove these."
+    )
+    st.dataframe(
+        [
+            {
+                "Period as stored": u.period,
+                "Figures": u.figures,
+                "Indicators": u.indicators,
+                "First upload": u.first_upload,
+            }
+            for u in unreadable
+        ],
+        hide_index=True,
+        key="unreadable",
+    )
+
 log = queries.uploads(ui.store(), limit=500)
 if not log:
     st.info("Nothing has been uploaded yet.")

@@ -7,7 +7,8 @@ role-aware navigation and refuses users without the role, on every page.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -18,7 +19,7 @@ from charter import Charter, load_charter
 from metrics.periods import parse_period
 from metrics.queries import SeriesRow
 from metrics.rollup import StatementStatus, charter_status, quarters_with_data
-from metrics.store import Store
+from metrics.store import Store, StoreError
 from metrics.template import latest_complete_quarter
 from metrics.trend import GroupRow, TrendRow, breakdown, provenance, trend
 from ui import keys
@@ -180,6 +181,17 @@ def quarter_picker() -> str | None:
         key=keys.PERIOD,
         help="Financial-year quarters: Q1 is April to June.",
     )
+
+
+@contextmanager
+def plain_failure() -> Iterator[None]:
+    """Around work that opens the database: a busy or broken store gives readers a plain
+    message (never a path or a process id) instead of an exception."""
+    try:
+        yield
+    except StoreError as err:
+        st.error(err.public)
+        st.stop()
 
 
 def query_choice(name: str, options: list[str]) -> int:

@@ -3,8 +3,6 @@ passes alt text and offers the same numbers as a table and a CSV download."""
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Sequence
 from typing import Any
 
@@ -14,6 +12,8 @@ import streamlit as st
 from charter import Indicator
 from charter.models import UNIT_LABEL
 from metrics.narrative import fmt_target, fmt_value
+from metrics.publish.escape import markdown
+from metrics.publish.tables import csv_bytes
 from metrics.trend import GroupRow, TrendRow
 from ui import style
 
@@ -194,13 +194,7 @@ def breakdown_chart(
 
 
 def to_csv(rows: list[dict[str, Any]]) -> bytes:
-    if not rows:
-        return b""
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows)
-    return out.getvalue().encode("utf-8")
+    return csv_bytes(rows)
 
 
 def chart_with_table(
@@ -208,7 +202,7 @@ def chart_with_table(
 ) -> None:
     """The chart with its text alternative, then the same numbers as a table and a CSV."""
     st.plotly_chart(fig, alt=alt, key=f"{key}_chart", config={"displaylogo": False})
-    st.caption(alt)
+    st.caption(markdown(alt))
     with st.expander("The numbers behind this chart", expanded=False):
         st.dataframe(rows, hide_index=True, key=f"{key}_table")
         st.download_button(

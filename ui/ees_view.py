@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
+
 import streamlit as st
 
 from charter import Charter, CharterError
 from charter.ees_models import load_mapping, shipped_mappings
 from metrics.ees import EesError, import_ees
+from metrics.publish.escape import markdown
 from metrics.store import Store
 
 MAPPING = "ees_mapping"
@@ -27,17 +30,36 @@ def ees_section(store: Store, charter: Charter, user: str) -> None:
         return
     try:
         mapping = load_mapping(paths[chosen], charter)
-        preview = import_ees(store, charter, upload.name, upload.getvalue(), mapping, dry_run=True)
+        checked = st.session_state.setdefault("ees_checked", {})
+        key = (hashlib.sha256(upload.getvalue()).hexdigest(), chosen)
+        if key not in checked:  # check (and log a rejection) once per file, not every rerun
+            checked[key] = import_ees(
+                store, charter, upload.name, upload.getvalue(), mapping, dry_run=True, user=user
+            )
+        preview = checked[key]
     except (EesError, CharterError) as err:
-        st.error(f"This file cannot be imported with {chosen}: {err}")
+        st.error(f"This file cannot be imported with {chosen}: {markdown(err)}")
         return
-    st.markdown(f"**{mapping.title}:** {preview.summary()}")
+    if not preview.ok:
+        st.error(
+            f"{markdown(upload.name)}: {preview.summary()} It is logged in the upload history."
+        )
+        rows = [
+            {"Row": e.row or "", "Column": e.column, "Value": e.value, "Problem": e.problem}
+            for e in preview.errors
+        ]
+        st.dataframe(rows, hide_index=True, key="ees_errors")
+        return
+    st.markdown(f"**{markdown(mapping.title)}:** {preview.summary()}")
     levels = sorted({level for level, _ in preview.by_level_period})
     periods = sorted({period for _, period in preview.by_level_period})
-    st.markdown(f"Areas: {', '.join(levels)}; periods: {', '.join(periods)}.")
+    st.markdown(markdown(f"Areas: {', '.join(levels)}; periods: {', '.join(periods)}."))
+    for what, n in sorted(preview.skipped.items()):
+        st.caption(markdown(f"Skipped {n:,} {what}."))
     changes = preview.added or preview.revised
     if changes and st.button("Import these figures", key=IMPORT, type="primary"):
         with st.status("Importing…") as progress:
             report = import_ees(store, charter, upload.name, upload.getvalue(), mapping, user=user)
-            progress.update(label=report.summary(), state="complete")
-        st.success(report.summary())
+            progress.update(label=report.summary(), state="complete" if report.ok else "error")
+        (st.success if report.ok else st.error)(report.summary())
+        checked.pop(key, None)

@@ -11,6 +11,7 @@ from charter import Indicator
 from charter.models import UNIT_LABEL
 from metrics.explain import ordinal
 from metrics.narrative import fmt_target, fmt_value
+from metrics.publish.escape import chart_text
 from metrics.spc import SpcResult
 from metrics.trend import AreaValue
 from ui import style
@@ -135,7 +136,8 @@ def benchmark_chart(
 ) -> tuple[go.Figure, str]:
     """Every council best first, ours highlighted by colour and by a label."""
     names = names or {}
-    labels = [council if r.ours else names.get(r.area, r.area) for r in rows]
+    # Area names come from published files: shown as text, never as Plotly's HTML.
+    labels = [chart_text(council if r.ours else names.get(r.area, r.area)) for r in rows]
     fig = go.Figure(
         go.Bar(
             x=labels,
@@ -148,7 +150,7 @@ def benchmark_chart(
         fig.add_annotation(
             x=labels[ours],
             y=rows[ours].value,
-            text=f"<b>{council}: {ordinal(ours + 1)} of {len(rows)}</b>",
+            text=f"<b>{chart_text(council)}: {ordinal(ours + 1)} of {len(rows)}</b>",
             showarrow=True,
             arrowhead=2,
             font={"color": style.TEXT[style.OURS]},

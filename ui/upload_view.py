@@ -7,12 +7,13 @@ import streamlit as st
 from charter import Charter
 from metrics.ingest import LoadReport
 from metrics.narrative import fmt_value
+from metrics.publish.escape import download_name, markdown
 from ui import charts
 
 
 def notes(report: LoadReport) -> None:
-    for note in report.notes:
-        st.info(note)
+    for note in report.notes:  # notes quote sheet names and cells from the file
+        st.info(markdown(note))
 
 
 def errors(report: LoadReport) -> None:
@@ -31,7 +32,7 @@ def errors(report: LoadReport) -> None:
     st.download_button(
         "Download the errors (CSV)",
         charts.to_csv(rows),
-        f"errors-{report.file_name}.csv",
+        f"errors-{download_name(report.file_name)}.csv",
         mime="text/csv",
         key="errors_csv",
     )
@@ -74,4 +75,4 @@ def outcome(report: LoadReport) -> None:
     else:
         st.error(report.summary())
         for error in report.errors:
-            st.markdown(f"- {error.as_text()}")
+            st.markdown(f"- {markdown(error.as_text())}")

@@ -24,7 +24,7 @@ from metrics.ingest.commit import (
     record_rejection,
 )
 from metrics.ingest.read import FileProblem, RawTable, read_upload
-from metrics.ingest.validate import RowError, Validation, validate
+from metrics.ingest.validate import RowError, Validation, validate_file
 from metrics.store import Store
 
 __all__ = ["LoadReport", "Revision", "RowError", "check_file", "load_file"]
@@ -45,6 +45,8 @@ class LoadReport:
     revisions: list[Revision] = field(default_factory=list)
     upload_id: int | None = None
     sheet: str | None = None
+    error_total: int = 0  # every problem found; `errors` keeps the first 1,000
+    rows_read: int = 0  # data rows read from the file, blank ones included
 
     @property
     def ok(self) -> bool:
@@ -56,10 +58,10 @@ class LoadReport:
 
     def summary(self) -> str:
         if self.outcome == "rejected":
-            n = len(self.errors)
-            problems = f"{n} problem{'s' if n != 1 else ''}"
+            n = max(self.error_total, len(self.errors))
+            problems = f"{n:,} problem{'s' if n != 1 else ''}"
             where = (
-                f"in {self.rejected_rows} row{'s' if self.rejected_rows != 1 else ''}"
+                f"in {self.rejected_rows:,} row{'s' if self.rejected_rows != 1 else ''}"
                 if self.rejected_rows
                 else "with the file"
             )
@@ -72,23 +74,15 @@ class LoadReport:
         return f"Loaded: {counts}."
 
 
-def _read(file_name: str, content: bytes) -> tuple[RawTable | None, Validation | None]:
+def _read_and_check(
+    file_name: str, content: bytes, charter: Charter
+) -> tuple[RawTable | None, Validation]:
+    """Read and validate a file without the store: a large or bad file never holds its lock."""
     try:
-        return read_upload(file_name, content), None
+        raw = read_upload(file_name, content)
     except FileProblem as err:
-        return None, Validation([RowError(None, "", "", str(err), "")], False, 0, 0)
-
-
-def _check(
-    raw: RawTable | None,
-    problem: Validation | None,
-    charter: Charter,
-    con: duckdb.DuckDBPyConnection,
-) -> Validation:
-    if raw is None:
-        assert problem is not None
-        return problem
-    return validate(raw, charter, con)
+        return None, Validation([RowError(None, "", "", str(err), "")], None, 0, 0, [], 1)
+    return raw, validate_file(raw, charter)
 
 
 def _report(upload: Upload, result: Validation, outcome: str) -> LoadReport:
@@ -101,6 +95,8 @@ def _report(upload: Upload, result: Validation, outcome: str) -> LoadReport:
         sheet=upload.sheet,
         errors=result.errors,
         rejected_rows=result.rejected_rows,
+        error_total=result.error_total or len(result.errors),
+        rows_read=result.rows_read,
     )
 
 
@@ -126,7 +122,7 @@ def check_file(
     With `log_as` (a user), a rejected file is logged as a rejected upload, as the upload page
     does: every upload, accepted or rejected, is in the log.
     """
-    raw, problem = _read(file_name, content)  # before opening the store: Excel is slow to read
+    raw, result = _read_and_check(file_name, content, charter)
     upload = Upload(
         file_name,
         hashlib.sha256(content).hexdigest(),
@@ -134,14 +130,15 @@ def check_file(
         log_as or "",
         sheet=raw.sheet if raw else None,
     )
-    with store.connect() as con:
-        result = _check(raw, problem, charter, con)
-        report = _report(upload, result, "preview")
-        if not result.ok:
-            if log_as:
-                return _reject(con, upload, report)
+    report = _report(upload, result, "preview")
+    if not result.ok:
+        if not log_as:
             report.outcome = "rejected"
             return report
+        with store.connect() as con:
+            return _reject(con, upload, report)
+    with store.connect() as con:
+        con.register("staged", result.staged)
         diff = compare(con)
     _fill(report, diff)
     if not diff.added and not diff.revised:
@@ -161,7 +158,6 @@ def load_file(
     source: str = "",
 ) -> LoadReport:
     """Validate and commit a file; a rejected attempt is logged and changes no figure."""
-    raw, problem = _read(file_name, content)
     upload = Upload(
         file_name,
         hashlib.sha256(content).hexdigest(),
@@ -169,15 +165,17 @@ def load_file(
         user or getpass.getuser(),
         kind,
         (reason or "").strip() or None,
-        raw.sheet if raw else None,
+        None,
         source,
     )
     upload.pack()
+    raw, result = _read_and_check(file_name, content, charter)
+    upload.sheet = raw.sheet if raw else None
+    report = _report(upload, result, "rejected")
     with store.connect() as con:
-        result = _check(raw, problem, charter, con)
-        report = _report(upload, result, "rejected")
         if not result.ok:
             return _reject(con, upload, report)
+        con.register("staged", result.staged)
         try:
             report.upload_id, diff = commit(con, upload, result.rows_in_file)
         except NeedsReason as err:
@@ -191,6 +189,7 @@ def load_file(
                     "resubmitted corrected data') and load the file again.",
                 )
             ]
+            report.error_total = 1
             _fill(report, err.diff)
             return _reject(con, upload, report)
     _fill(report, diff)

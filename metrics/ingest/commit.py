@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 import duckdb
+import pyarrow as pa
 
 from metrics.ingest.validate import RowError
 
@@ -24,6 +25,7 @@ FROM staged s
 LEFT JOIN observations o
   ON o.superseded_by IS NULL AND o.indicator_id = s.indicator_id AND o.period = s.period
  AND o.area_code = s.area_code AND o.breakdown = s.breakdown AND o.grp = s.grp
+ AND o.origin = s.origin
 """
 _UNCHANGED = f"({_SAME} AND o.status = s.status AND o.note IS NOT DISTINCT FROM s.note)"
 
@@ -57,7 +59,7 @@ INSERT = f"""
 INSERT INTO observations
 SELECT nextval('obs_id_seq'), s.indicator_id, s.period, s.area_code, s.breakdown, s.grp,
        s.value, s.numerator, s.denominator, s.symbol, s.status, s.note, $upload,
-       o.obs_id IS NOT NULL, NULL
+       o.obs_id IS NOT NULL, NULL, s.origin
 {_MATCH}
 WHERE o.obs_id IS NULL OR NOT {_UNCHANGED}
 """
@@ -81,7 +83,9 @@ INSERT INTO upload_files SELECT $sha256, $size, 'zlib', $content
 WHERE NOT EXISTS (SELECT 1 FROM upload_files WHERE sha256 = $sha256)
 """
 
-LOG_ERRORS = "INSERT INTO upload_errors VALUES (?, ?, ?, ?, ?, ?)"
+# A rejected upload keeps its file only when it is small: a 1 GB mistake must not fill the
+# database. Its hash, name and first errors are always kept.
+KEEP_REJECTED_BYTES = 5 * 1024 * 1024
 
 
 _PACKER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pack-upload")
@@ -174,7 +178,8 @@ def log_upload(
     """Record an upload and keep its bytes; call inside the caller's transaction."""
     upload_id = int(con.execute(NEXT_UPLOAD).fetchall()[0][0])
     known = con.execute("SELECT count(*) FROM upload_files WHERE sha256 = ?", [upload.sha256])
-    if not known.fetchall()[0][0]:
+    keep = outcome != "rejected" or len(upload.content) <= KEEP_REJECTED_BYTES
+    if keep and not known.fetchall()[0][0]:
         con.execute(
             KEEP_FILE,
             {"sha256": upload.sha256, "size": len(upload.content), "content": upload.packed()},
@@ -215,11 +220,20 @@ def record_rejection(
     con.execute("BEGIN TRANSACTION")
     try:
         upload_id = log_upload(con, upload, now, "rejected", rows, Diff(), rejected, message)
-        if errors:
-            con.executemany(
-                LOG_ERRORS,
-                [(upload_id, e.row, e.column, e.value, e.problem, e.fix) for e in errors],
+        if errors:  # one bulk insert: row by row took minutes for a large bad file
+            table = pa.table(
+                {
+                    "upload_id": pa.array([upload_id] * len(errors), pa.int32()),
+                    "row_no": pa.array([e.row for e in errors], pa.int32()),
+                    "column_name": [e.column for e in errors],
+                    "value": [e.value for e in errors],
+                    "problem": [e.problem for e in errors],
+                    "fix": [e.fix for e in errors],
+                }
             )
+            con.register("_errors", table)
+            con.execute("INSERT INTO upload_errors SELECT * FROM _errors")
+            con.unregister("_errors")
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")

@@ -20,6 +20,8 @@ import pyarrow.csv as pacsv
 PREFERRED_SHEET = "Return"
 XLSX_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0"
+BLOCK_BYTES = 4_000_000  # the longest CSV row we read; a return's rows are under 1 kB
+MAX_CELL_CHARS = 10_000  # the longest cell an Excel return may hold
 
 
 class FileProblem(ValueError):
@@ -61,9 +63,31 @@ def read_upload(file_name: str, content: bytes) -> RawTable:
         raise FileProblem(
             f"{file_name!r} is a {suffix} file. Upload the quarterly return as .csv or .xlsx."
         )
-    if b"\x00" in content[:4096] and not content.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise FileProblem(f"{file_name!r} is not a text file. Upload the return as .csv or .xlsx.")
+    _check_encoding(file_name, content)
     return read_csv(content)
+
+
+def _check_encoding(file_name: str, content: bytes) -> None:
+    """Refuse text we would misread: UTF-32, UTF-16 without its byte-order mark, NUL bytes."""
+    if content.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
+        raise FileProblem(
+            f"{file_name!r} is saved as UTF-32 text, which we do not read. In Excel use "
+            "File > Save As and choose 'CSV UTF-8 (Comma delimited)'."
+        )
+    if content.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return  # UTF-16 with its byte-order mark: read as such
+    head = content[:4096]
+    if head.count(b"\x00") * 4 >= len(head):  # every other byte NUL: UTF-16 text
+        raise FileProblem(
+            f"{file_name!r} looks like UTF-16 text saved without a byte-order mark, so its "
+            "encoding cannot be told for sure. Save it as 'CSV UTF-8 (Comma delimited)'."
+        )
+    if b"\x00" in content:
+        row = content[: content.index(b"\x00")].count(b"\n") + 1
+        raise FileProblem(
+            f"{file_name!r} is not a text file: it holds a NUL byte (line {row}). It may be "
+            "damaged or not a CSV file; save it again as 'CSV UTF-8 (Comma delimited)'."
+        )
 
 
 def _decode(content: bytes) -> tuple[str, str | None]:
@@ -96,9 +120,11 @@ def read_csv(content: bytes) -> RawTable:
     if delimiter != ",":
         notes.append(f"Columns are separated by {'tabs' if delimiter == chr(9) else 'semicolons'}.")
     data = text.encode("utf-8") if encoding_note or content.startswith(b"\xef\xbb\xbf") else content
+    _check_quotes(text, delimiter)
     table, ragged = _parse_csv(data, delimiter, threads=True)
     if ragged:  # numbers of bad rows are only known from a single-threaded read
         table, ragged = _parse_csv(data, delimiter, threads=False)
+    _check_cell_lengths(table)
     header = [str(v) for v in table.slice(0, 1).to_pylist()[0].values()] if table.num_rows else []
     cells = table.slice(1).rename_columns([f"c{i}" for i in range(table.num_columns)])
     skipped = {row for row, _ in ragged}
@@ -110,6 +136,43 @@ def read_csv(content: bytes) -> RawTable:
                 row_no.append(n)
             n += 1
     return RawTable(header=header, cells=cells, row_no=row_no, notes=notes, ragged=ragged)
+
+
+def _check_cell_lengths(table: pa.Table) -> None:
+    import pyarrow.compute as pc
+
+    for i, column in enumerate(table.columns):
+        lengths = pc.utf8_length(column)
+        longest = pc.max(lengths).as_py()
+        if longest is not None and longest > MAX_CELL_CHARS:
+            row = pc.index(lengths, longest).as_py() + 1
+            raise FileProblem(
+                f"Row {row}, column {i + 1} holds {longest:,} characters, which no return "
+                "needs. Shorten or clear the cell and upload the file again."
+            )
+
+
+def _check_quotes(text: str, delimiter: str) -> None:
+    """A quote that is never closed would swallow every following row into one cell.
+
+    Counting quotes per line tells where a quoted cell is still open at the end of the file
+    (a doubled quote "" inside a cell counts twice, so it never changes the state)."""
+    if text.count('"') % 2 == 0:
+        return
+    open_at, record, inside = 0, 0, False
+    for line in text.splitlines():
+        if not inside:
+            record += 1  # a new row starts on this line; the header is row 1
+        if line.count('"') % 2:
+            inside = not inside
+            if inside:
+                open_at = record
+    if inside:
+        raise FileProblem(
+            f'Row {open_at} opens a quoted cell (a " mark) that is never closed, so every '
+            "row after it would be read as part of that cell. Close the quote or remove it, "
+            "then upload the file again."
+        )
 
 
 def _parse_csv(
@@ -124,7 +187,9 @@ def _parse_csv(
     try:
         table = pacsv.read_csv(
             io.BytesIO(data),
-            read_options=pacsv.ReadOptions(autogenerate_column_names=True, use_threads=threads),
+            read_options=pacsv.ReadOptions(
+                autogenerate_column_names=True, use_threads=threads, block_size=BLOCK_BYTES
+            ),
             parse_options=pacsv.ParseOptions(
                 delimiter=delimiter,
                 newlines_in_values=True,
@@ -136,6 +201,11 @@ def _parse_csv(
             ),
         )
     except pa.ArrowInvalid as err:
+        if "straddling" in str(err):  # one row longer than the reader's block
+            raise FileProblem(
+                f"A row of the file is longer than {BLOCK_BYTES // 1_000_000} MB. A return's "
+                "cells are short: check for a note pasted many times or a missing line break."
+            ) from err
         raise FileProblem(f"The CSV file could not be read: {err}") from err
     return table, ragged
 
@@ -163,14 +233,24 @@ def _cell_text(value: Any) -> str:
 
 
 def read_xlsx(content: bytes) -> RawTable:
-    import openpyxl
+    """Read a workbook; anything a damaged workbook raises becomes one plain message."""
+    from xml.etree.ElementTree import ParseError
 
     try:
-        book = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as err:
+        return _read_xlsx(content)
+    except FileProblem:
+        raise
+    except (zipfile.BadZipFile, ParseError, KeyError, IndexError, OSError, ValueError) as err:
         raise FileProblem(
-            f"The Excel file could not be opened ({err}). Save it again as .xlsx."
+            f"This workbook could not be read: {type(err).__name__}: {str(err)[:200]}. "
+            "Open it in Excel, save it again as .xlsx (or as CSV UTF-8) and upload it again."
         ) from err
+
+
+def _read_xlsx(content: bytes) -> RawTable:
+    import openpyxl
+
+    book = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     names = book.sheetnames
     sheet_name = PREFERRED_SHEET if PREFERRED_SHEET in names else names[0]
     notes = []
@@ -182,6 +262,7 @@ def read_xlsx(content: bytes) -> RawTable:
         )
         notes.append(f"The workbook has {len(names)} sheets; read {why}.")
     sheet = book[sheet_name]
+    sheet.reset_dimensions()  # the saved <dimension> may be out of date: read every row
     rows: list[list[str]] = []
     percent: set[tuple[int, int]] = set()
     empties: list[tuple[int, int]] = []
@@ -194,7 +275,14 @@ def read_xlsx(content: bytes) -> RawTable:
             elif isinstance(value, (int, float)) and "%" in (cell.number_format or ""):
                 percent.add((r, c))
                 value = value * 100  # 45% is stored as 0.45
-            texts.append(_cell_text(value))
+            text = _cell_text(value)
+            if "\x00" in text or len(text) > MAX_CELL_CHARS:
+                what = "a NUL byte" if "\x00" in text else f"{len(text):,} characters"
+                raise FileProblem(
+                    f"Row {r}, column {c + 1} of the sheet {sheet_name!r} holds {what}, which "
+                    "no return needs. Shorten or clear the cell and upload the file again."
+                )
+            texts.append(text)
         rows.append(texts)
     book.close()
     while rows and not any(v.strip() for v in rows[-1]):
@@ -230,8 +318,10 @@ def _formula_gaps(
     import openpyxl
 
     book = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=False)
+    sheet = book[sheet_name]
+    sheet.reset_dimensions()
     gaps = []
-    for r, row in enumerate(book[sheet_name].iter_rows(), start=1):
+    for r, row in enumerate(sheet.iter_rows(), start=1):
         for c, cell in enumerate(row):
             value = getattr(cell, "value", None)
             if (r, c) in empties and isinstance(value, str) and value.startswith("="):

@@ -52,7 +52,7 @@ RULES: list[Rule] = [
         "period",
         value="""period""",
         problem="""perror""",
-        fix="""'Write the period like ''' || kind_name || '''.'""",
+        fix="""CASE WHEN perror LIKE '%has not ended yet%' THEN 'Load this figure once the period has ended, or correct the period.' WHEN perror LIKE '%earliest year%' THEN 'Check the year: figures this old are not accepted.' ELSE 'Write the period like ''' || kind_name || '''.' END""",
         where="""period <> '' AND perror IS NOT NULL""",
         source="""typed JOIN ind ON ind.id = indicator_id""",
     ),
@@ -211,6 +211,14 @@ RULES: list[Rule] = [
         problem="""'The area code ''' || area || ''' is not a GSS code.'""",
         fix="""'Use a 9-character code such as E92000001 (England), or leave it empty for our council.'""",
         where="""NOT regexp_full_match(area_code, '[A-Z][0-9]{8}')""",
+    ),
+    Rule(
+        "area",
+        value="""t.area""",
+        problem="""'The area code ''' || t.area || ''' is not England, an English region or a council we know of.'""",
+        fix="""'Use E92000001 for England, a region''s E12 code or a council''s code as DfE publishes it, or leave the area empty for our council.'""",
+        where="""regexp_full_match(t.area_code, '[A-Z][0-9]{8}') AND k.code IS NULL""",
+        source="""typed t LEFT JOIN known_area k ON k.code = t.area_code""",
     ),
     Rule(
         "status",

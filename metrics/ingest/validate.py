@@ -1,7 +1,8 @@
 """Validate a quarterly return: header, then every rule over the whole file in DuckDB.
 
-Validation runs in a private in-memory DuckDB, so checking a large file never holds the
-store's lock. Python only looks at the distinct texts that need it (periods, suggestions).
+Validation runs in a private in-memory DuckDB (`validate_file`), so checking a large or bad
+file never holds the store's lock: only the typed rows of a clean file go on to the store.
+Python only looks at the distinct texts that need it (periods, suggestions).
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ import difflib
 import functools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import date
 
 import duckdb
 import pyarrow as pa
@@ -18,9 +20,11 @@ import pyarrow.compute as pc
 from charter import Charter, Indicator
 from metrics.ingest import rules, typed
 from metrics.ingest.read import RawTable
-from metrics.periods import KIND_EXAMPLES, PeriodError, kind_for, parse_period
+from metrics.periods import KIND_EXAMPLES, kind_for, parse_period, window_problem
+from metrics.reference import known_areas
 
 REQUIRED = ("indicator", "period", "value")
+MAX_ERRORS_KEPT = 1000  # a rejected file's first errors are kept and shown; the rest counted
 OPTIONAL = ("area", "breakdown", "group", "numerator", "denominator", "status", "note")
 COLUMNS = REQUIRED + OPTIONAL
 
@@ -42,11 +46,13 @@ class RowError:
 
 @dataclass
 class Validation:
-    errors: list[RowError]
-    staged: bool  # the view `staged` holds the typed rows, ready to store
+    errors: list[RowError]  # at most MAX_ERRORS_KEPT of them, in row order
+    staged: pa.Table | None  # the typed rows of a clean file, ready to store
     rows_in_file: int
     rejected_rows: int
     notes: list[str] = field(default_factory=list)
+    error_total: int = 0  # every error found, including those not kept
+    rows_read: int = 0  # data rows read from the file, blank ones included
 
     @property
     def ok(self) -> bool:
@@ -162,7 +168,7 @@ def _charter_tables(con: duckdb.DuckDBPyConnection, charter: Charter) -> None:
     _insert(con, "dims", dims)
 
 
-def _lookups(con: duckdb.DuckDBPyConnection, charter: Charter) -> None:
+def _lookups(con: duckdb.DuckDBPyConnection, charter: Charter, today: date) -> None:
     """Resolve each distinct indicator/period and breakdown/group text once, in Python, and
     find suggestions for unknown names. Files repeat a few keys many times."""
     keys: list[tuple[object, ...]] = []
@@ -173,7 +179,9 @@ def _lookups(con: duckdb.DuckDBPyConnection, charter: Charter) -> None:
             keys.append((text, period_text) + (None,) * 9)
             continue
         if (ind.id, period_text) not in periods:
-            periods[(ind.id, period_text)] = _period(ind, period_text)
+            periods[(ind.id, period_text)] = _period(
+                ind, period_text, charter.council.earliest_year, today
+            )
         keys.append(
             (text, period_text, ind.id, ind.unit, ind.decimals, ind.multiplier)
             + periods[(ind.id, period_text)]
@@ -218,14 +226,16 @@ def _lookups(con: duckdb.DuckDBPyConnection, charter: Charter) -> None:
     )
 
 
-def _period(ind: Indicator, text: str) -> tuple[object, ...]:
+def _period(ind: Indicator, text: str, earliest_year: int, today: date) -> tuple[object, ...]:
     """(label, kind, start, end, error) for a period as typed, for this indicator."""
     if not text:
         return (None,) * 5
     try:
         p = parse_period(text, kind_for(ind.frequency, ind.year_basis))
-    except PeriodError as err:
+    except ValueError as err:  # PeriodError, or a date Python cannot hold
         return (None, None, None, None, f"{err}.".replace("..", "."))
+    if problem := window_problem(p, earliest_year, today):
+        return (None, None, None, None, f"{problem}.")
     return (p.label, p.kind.value, p.start, p.end, None)
 
 
@@ -246,16 +256,38 @@ def _nearest(text: str, choices: list[str]) -> str | None:
     return lowered[near[0]] if near else None
 
 
-def validate(raw: RawTable, charter: Charter, con: duckdb.DuckDBPyConnection) -> Validation:
-    """Check every row; on success the view `staged` in `con` holds the typed rows to store.
+def validate_file(raw: RawTable, charter: Charter, today: date | None = None) -> Validation:
+    """Check every row in a private in-memory database; the store is not touched."""
+    con = duckdb.connect()
+    try:
+        return validate(raw, charter, con, today or date.today())
+    finally:
+        con.close()
 
-    Works in temporary (in-memory) tables of `con`, so the rows that pass are committed from
-    where they were checked, without a copy.
-    """
+
+def _known_areas(con: duckdb.DuckDBPyConnection, charter: Charter) -> None:
+    codes = sorted({*known_areas(), charter.council.code})
+    con.execute("CREATE OR REPLACE TEMP TABLE known_area (code VARCHAR)")
+    _insert(con, "known_area", [(c,) for c in codes])
+
+
+def _errors(con: duckdb.DuckDBPyConnection) -> tuple[list[RowError], int, int]:
+    """The first MAX_ERRORS_KEPT errors, the number of errors and the rows with any."""
+    con.execute(f"CREATE OR REPLACE TEMP TABLE found AS {rules.ERRORS}")
+    total, rows = con.execute("SELECT count(*), count(DISTINCT row_no) FROM found").fetchall()[0]
+    kept = con.execute("SELECT * FROM found ORDER BY ALL LIMIT ?", [MAX_ERRORS_KEPT]).fetchall()
+    return [RowError(*r) for r in kept], int(total), int(rows)
+
+
+def validate(
+    raw: RawTable, charter: Charter, con: duckdb.DuckDBPyConnection, today: date
+) -> Validation:
+    """Check every row in `con`'s temporary tables; a clean file's typed rows come back."""
     positions, errors = check_header(raw.header)
     notes = list(raw.notes)
+    read = raw.cells.num_rows + len(raw.ragged)
     if errors:
-        return Validation(errors, False, raw.cells.num_rows, 0, notes)
+        return Validation(errors, None, raw.cells.num_rows, 0, notes, len(errors), read)
     con.register("src", _source_table(raw, positions))
     for row, count in raw.ragged:
         errors.append(
@@ -269,7 +301,8 @@ def validate(raw: RawTable, charter: Charter, con: duckdb.DuckDBPyConnection) ->
             )
         )
     _charter_tables(con, charter)
-    _lookups(con, charter)
+    _lookups(con, charter, today)
+    _known_areas(con, charter)
     for macro in typed.MACROS:
         con.execute(macro)
     con.execute(typed.TYPED, {"council": charter.council.code})
@@ -287,11 +320,19 @@ def validate(raw: RawTable, charter: Charter, con: duckdb.DuckDBPyConnection) ->
                 "Add one row for each indicator, period, area and group.",
             )
         )
-        return Validation(errors, False, 0, 0, notes)
-    errors += [RowError(*r) for r in con.execute(rules.ERRORS).fetchall()]
+        return Validation(errors, None, 0, 0, notes, 1, read)
+    found, total, bad_rows = _errors(con)
+    errors = (errors + found)[:MAX_ERRORS_KEPT]
     errors.sort(key=lambda e: (e.row or 0, COLUMNS.index(e.column) if e.column in COLUMNS else 99))
-    rejected = len({e.row for e in errors if e.row is not None})
-    if errors:
-        return Validation(errors, False, rows + len(raw.ragged), rejected, notes)
+    total += len(raw.ragged)
+    rejected = bad_rows + len(raw.ragged)
+    if total:
+        if total > len(errors):
+            notes.append(
+                f"{total:,} problems were found; the first {len(errors):,} are listed. "
+                "Correct these and check the file again."
+            )
+        return Validation(errors, None, rows + len(raw.ragged), rejected, notes, total, read)
     con.execute(typed.STAGED)
-    return Validation([], True, rows, 0, notes)
+    staged = con.sql("SELECT * FROM staged").to_arrow_table()
+    return Validation([], staged, rows, 0, notes, 0, read)

@@ -96,7 +96,7 @@ def upload(at, name: str, content: bytes):
 def test_a_bad_file_shows_its_errors_and_changes_nothing(app):
     at = app()
     before = current_count(app.store)
-    bad = b"indicator,period,value\nshort-breaks-receiving,2026-27 Q3,lots\n"
+    bad = b"indicator,period,value\nshort-breaks-receiving,2021-22 Q3,lots\n"
     upload(at, "bad.csv", bad)
     assert "Rejected" in at.error[0].value
     errors = at.dataframe[0].value
@@ -110,7 +110,7 @@ def test_a_good_file_previews_commits_and_the_overview_follows(app):
     good = (
         b"indicator,period,value\n"
         b"ehcp-issued-20-weeks,2026-27 Q2,40.0\n"  # revises the demo's latest figure
-        b"short-breaks-receiving,2026-27 Q3,430\n"
+        b"short-breaks-receiving,2021-22 Q3,430\n"
     )
     upload(at, "good.csv", good)
     metrics = {m.label: m.value for m in at.metric}

@@ -24,7 +24,7 @@ def test_upload_bad_then_good_file(server, browser, tmp_path):
     page.goto(server.url + "/Upload")
     wait_for_app(page)
     bad = tmp_path / "bad.csv"
-    bad.write_text("indicator,period,value\nshort-breaks-receiving,2026-27 Q3,lots\n")
+    bad.write_text("indicator,period,value\nshort-breaks-receiving,2021-22 Q3,lots\n")
     choose_file(page, bad)
     page.get_by_text("Rejected: 1 problem in 1 row; nothing was stored.").first.wait_for()
     assert page.get_by_text("Download the errors (CSV)").count() == 1

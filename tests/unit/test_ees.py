@@ -10,7 +10,7 @@ import yaml
 from charter import CHARTER_DIR, CharterError
 from charter.ees_models import load_mapping
 from metrics.ees import EesError, ees_period, import_ees
-from metrics.queries import series
+from metrics.queries import current_count, series, uploads
 from metrics.trend import reconcile
 from tests.conftest import SHARED
 
@@ -97,9 +97,10 @@ def test_byte_order_mark_and_empty_cells(store, charter, budgets):
 
 def test_a_mapping_naming_a_missing_column_is_refused(store, charter):
     content = ees_file([england("2021", "Calendar year", "1")]).replace(b"PersonalBudgets", b"PB")
-    with pytest.raises(EesError) as err:
-        import_ees(store, charter, "m.csv", content, mapping(charter))
-    text = str(err.value)
+    report = import_ees(store, charter, "m.csv", content, mapping(charter))
+    assert report.outcome == "rejected" and current_count(store) == 0
+    text = report.errors[0].problem
+    assert uploads(store)[0]["outcome"] == "rejected"  # logged in the upload history
     assert "NoExc20weekRate" in text and "PersonalBudgets" in text  # what the mapping wants
     assert "The file has: time_period, time_identifier" in text and "PB" in text
 

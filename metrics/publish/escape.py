@@ -1,0 +1,35 @@
+"""Text from users and files shown as plain text, never as Markdown, HTML or a link.
+
+File names, sheet names, notes, user names, reasons, EES cells and area names reach other
+people's screens. Streamlit renders Markdown (links, images, `$maths$`, `:colour[...]`) and
+Plotly renders a subset of HTML (`<a href>`, `<b>`) in chart text: either would let a file
+name such as `[sign in again](https://evil.example/sso)` become a live link. Every place
+that shows such text passes it through `markdown()` or `chart_text()` first.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import string
+
+# Every ASCII punctuation character may be backslash-escaped in CommonMark; escaping them
+# all leaves nothing for a Markdown, maths or Streamlit directive parser to act on.
+_PUNCTUATION = re.compile("([" + re.escape(string.punctuation) + "])")
+
+
+def markdown(text: object) -> str:
+    """`text` as Markdown that renders exactly as typed, on one line."""
+    flat = " ".join(str(text if text is not None else "").split())
+    return _PUNCTUATION.sub(r"\\\1", flat)
+
+
+def download_name(text: str) -> str:
+    """A file name for a download built from a name a user supplied: letters, digits, - _ ."""
+    stem = re.sub(r"[^A-Za-z0-9._-]+", "_", text).strip("._")[:80]
+    return stem or "file"
+
+
+def chart_text(text: object) -> str:
+    """`text` for Plotly labels, titles and hover text: tags shown as text, never rendered."""
+    return html.escape(str(text if text is not None else ""), quote=True)
