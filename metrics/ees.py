@@ -389,7 +389,9 @@ def import_ees(
     try:
         staged, report, areas = stage(read_ees(content), mapping, charter)
     except EesError as err:
-        report = EesReport(file_name, "rejected", errors=[RowError(None, "", "", f"{err}.", "")])
+        report = EesReport(
+            file_name, "rejected", errors=[RowError(None, "", "", f"{str(err).rstrip('.')}.", "")]
+        )
         report.error_total = 1
         return _rejected(store, upload, report, log_rejection)
     report.file_name = file_name

@@ -36,9 +36,13 @@ def safe_cell(value: Any) -> Any:
 def csv_bytes(
     rows: Sequence[Mapping[str, Any]],
     fieldnames: Sequence[str] | None = None,
-    lineterminator: str = "\n",
+    lineterminator: str = "\r\n",
 ) -> bytes:
-    """Rows of dicts as UTF-8 CSV, every text cell formula-safe; empty cells stay empty."""
+    """Rows of dicts as UTF-8 CSV, every text cell formula-safe; empty cells stay empty.
+
+    Lines end CRLF (RFC 4180): Python's csv module quotes a cell holding a line break only if
+    the break is part of the line terminator, so a bare carriage return in a note would
+    otherwise split the row in a spreadsheet."""
     if not rows and fieldnames is None:
         return b""
     out = io.StringIO()
@@ -50,7 +54,7 @@ def write_csv(
     out: Any,
     rows: Iterable[Mapping[str, Any]],
     fieldnames: Sequence[str],
-    lineterminator: str = "\n",
+    lineterminator: str = "\r\n",
 ) -> None:
     """Write rows to a text stream (a file, or standard output) formula-safe."""
     writer = csv.DictWriter(out, fieldnames=list(fieldnames), lineterminator=lineterminator)

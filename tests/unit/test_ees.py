@@ -25,25 +25,6 @@ def mapping(charter, name="sen2-mi.yaml"):
     return load_mapping(CHARTER_DIR / "ees" / name, charter)
 
 
-@pytest.fixture
-def budgets(tmp_path, charter):
-    """A mapping for the one measure column of the small files below."""
-    path = tmp_path / "pb.yaml"
-    path.write_text(
-        yaml.safe_dump(
-            {
-                "title": "Personal budgets",
-                "file": "test.csv",
-                "source": "test release",
-                "measures": [
-                    {"indicator": "personal-budgets-in-place", "value": "PersonalBudgets"}
-                ],
-            }
-        )
-    )
-    return load_mapping(path, charter)
-
-
 def ees_file(rows: list[str]) -> bytes:
     return ("\n".join([HEADER, *rows]) + "\n").encode()
 
