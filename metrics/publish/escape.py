@@ -16,12 +16,17 @@ import string
 # Every ASCII punctuation character may be backslash-escaped in CommonMark; escaping them
 # all leaves nothing for a Markdown, maths or Streamlit directive parser to act on.
 _PUNCTUATION = re.compile("([" + re.escape(string.punctuation) + "])")
+# GitHub-flavoured Markdown also links bare addresses (https://..., www...., a@b.c) *after*
+# escapes are resolved, so escaping cannot stop it: an invisible word joiner (U+2060) after
+# each trigger breaks the pattern while the text looks and reads the same.
+_AUTOLINK = re.compile(r"(?i)(https?|ftp|www|mailto|xmpp|@)")
+WORD_JOINER = "\u2060"
 
 
 def markdown(text: object) -> str:
-    """`text` as Markdown that renders exactly as typed, on one line."""
+    """`text` as Markdown that renders exactly as typed, on one line, with no link."""
     flat = " ".join(str(text if text is not None else "").split())
-    return _PUNCTUATION.sub(r"\\\1", flat)
+    return _AUTOLINK.sub(lambda m: m.group(0) + WORD_JOINER, _PUNCTUATION.sub(r"\\\1", flat))
 
 
 def download_name(text: str) -> str:

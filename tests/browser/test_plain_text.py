@@ -1,0 +1,61 @@
+"""In a real browser, user text never becomes a live link (issue #9, item 3): Streamlit's
+Markdown (with GFM autolinks) and Plotly's chart HTML both see only escaped text."""
+
+from __future__ import annotations
+
+import shutil
+
+from bench.server import Server
+from metrics.ees import import_ees
+from metrics.ingest import load_file
+from metrics.store import Store
+from tests.browser.conftest import wait_for_app
+from tests.unit.test_ees import HEADER as EES_HEADER
+
+LINK = "[sign in again](https://evil.example/sso)"
+HTML = "<a href='https://evil.example/sso'>Hartlepool</a>"
+
+
+def test_planted_links_stay_text(demo_db, tmp_path, browser, charter):
+    import yaml
+
+    from charter.ees_models import load_mapping
+
+    db = tmp_path / "planted.duckdb"
+    shutil.copy(demo_db, db)
+    store = Store(db)
+    content = b"indicator,period,value\nehcp-issued-20-weeks,2021-22 Q3,55\n"
+    assert load_file(store, charter, f"{LINK}.csv", content, user=LINK).outcome == "loaded"
+    mapping = tmp_path / "m.yaml"
+    mapping.write_text(
+        yaml.safe_dump(
+            {
+                "title": "Rate",
+                "file": "x.csv",
+                "source": "test",
+                "measures": [{"indicator": "ehcp-issued-20-weeks", "value": "PersonalBudgets"}],
+            }
+        )
+    )
+    row = (
+        "202627,Financial year Q2,Local authority,E92000001,England,E12000001,North East,805,"
+        f'E06000001,"{HTML}",55'
+    )
+    published = f"{EES_HEADER}\n{row}\n".encode()
+    report = import_ees(store, charter, "r.csv", published, load_mapping(mapping, charter))
+    assert report.outcome == "imported"
+
+    server = Server(db)
+    try:
+        page = browser.new_page()
+        page.goto(server.url + "/Indicator?indicator=ehcp-issued-20-weeks")
+        wait_for_app(page)
+        assert page.get_by_text("evil.example", exact=False).count() >= 1  # shown as text
+        links = page.locator('a[href*="evil"], [*|href*="evil"]')  # HTML and SVG links
+        found = [
+            links.nth(i).evaluate("a => a.parentElement.outerHTML") for i in range(links.count())
+        ]
+        assert found == []
+        page.close()
+    finally:
+        server.stop()
