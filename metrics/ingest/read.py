@@ -38,6 +38,7 @@ class RawTable:
     ragged: list[tuple[int, int]] = field(default_factory=list)  # (row, number of values)
     percent_cells: set[tuple[int, int]] = field(default_factory=set)  # (row, col) shown as %
     formula_gaps: list[tuple[int, int]] = field(default_factory=list)  # formulas with no value
+    records: int | None = None  # data rows counted apart from the parser (CSV), to compare
 
 
 def read_upload(file_name: str, content: bytes) -> RawTable:
@@ -120,7 +121,7 @@ def read_csv(content: bytes) -> RawTable:
     if delimiter != ",":
         notes.append(f"Columns are separated by {'tabs' if delimiter == chr(9) else 'semicolons'}.")
     data = text.encode("utf-8") if encoding_note or content.startswith(b"\xef\xbb\xbf") else content
-    _check_quotes(text, delimiter)
+    records = _count_records(text) - 1
     table, ragged = _parse_csv(data, delimiter, threads=True)
     if ragged:  # numbers of bad rows are only known from a single-threaded read
         table, ragged = _parse_csv(data, delimiter, threads=False)
@@ -135,7 +136,9 @@ def read_csv(content: bytes) -> RawTable:
             if n not in skipped:
                 row_no.append(n)
             n += 1
-    return RawTable(header=header, cells=cells, row_no=row_no, notes=notes, ragged=ragged)
+    return RawTable(
+        header=header, cells=cells, row_no=row_no, notes=notes, ragged=ragged, records=records
+    )
 
 
 def _check_cell_lengths(table: pa.Table) -> None:
@@ -152,13 +155,15 @@ def _check_cell_lengths(table: pa.Table) -> None:
             )
 
 
-def _check_quotes(text: str, delimiter: str) -> None:
-    """A quote that is never closed would swallow every following row into one cell.
+def _count_records(text: str) -> int:
+    """Rows of the file, header included, counted apart from the CSV parser (a quoted cell
+    may hold line breaks), and checking that no quote is left open.
 
-    Counting quotes per line tells where a quoted cell is still open at the end of the file
-    (a doubled quote "" inside a cell counts twice, so it never changes the state)."""
-    if text.count('"') % 2 == 0:
-        return
+    A quote that is never closed would swallow every following row into one cell. Counting
+    quotes per line tells where a quoted cell is still open at the end of the file (a
+    doubled quote "" inside a cell counts twice, so it never changes the state)."""
+    if '"' not in text:
+        return len(text.splitlines())
     open_at, record, inside = 0, 0, False
     for line in text.splitlines():
         if not inside:
@@ -173,6 +178,7 @@ def _check_quotes(text: str, delimiter: str) -> None:
             "row after it would be read as part of that cell. Close the quote or remove it, "
             "then upload the file again."
         )
+    return record
 
 
 def _parse_csv(

@@ -286,6 +286,13 @@ def validate(
     positions, errors = check_header(raw.header)
     notes = list(raw.notes)
     read = raw.cells.num_rows + len(raw.ragged)
+    if raw.records is not None and raw.records != read:  # never lose a row quietly
+        problem = (
+            f"The file has {raw.records:,} rows but {read:,} could be read. Save it again as "
+            "'CSV UTF-8 (Comma delimited)' and upload it again."
+        )
+        return Validation([RowError(None, "", "", problem, "")], None, read, 0, notes, 1, read)
+    notes.append(f"Read {read:,} row{'s' if read != 1 else ''} from the file; all were checked.")
     if errors:
         return Validation(errors, None, raw.cells.num_rows, 0, notes, len(errors), read)
     con.register("src", _source_table(raw, positions))

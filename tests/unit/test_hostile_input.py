@@ -160,6 +160,7 @@ def test_quoted_cells_with_line_breaks_and_doubled_quotes_still_load(store, char
     )
     report = load(store, charter, content)
     assert report.outcome == "loaded" and report.added == 2 and report.rows_read == 2
+    assert "Read 2 rows from the file; all were checked." in report.notes
 
 
 # 5. Areas are real -------------------------------------------------------------------------
