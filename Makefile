@@ -10,11 +10,13 @@ AXE := tests/browser/axe/node_modules/axe-core/axe.min.js
 
 .PHONY: run test check lint types bench demo clean chromium
 
-$(VENV)/.installed: requirements.txt requirements-dev.txt
+$(VENV)/.installed: requirements.txt requirements-dev.txt pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is needed ($(PYTHON) not found); set PYTHON=..."; exit 2; }
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements-dev.txt
+	# the project itself, editable: `outcomes` and `python -m metrics` work from any directory
+	$(PY) -m pip install --quiet --no-deps -e .
 	touch $@
 
 $(DB): | $(VENV)/.installed

@@ -7,12 +7,13 @@ error (argparse's own) or a problem with the database or charter files.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
 from charter import CharterError
 from metrics import commands_analysis, commands_data
-from metrics.config import DATA_DIR, DB_ENV, MAX_UPLOAD_ENV
+from metrics.config import DB_ENV, MAX_UPLOAD_ENV
 from metrics.store import StoreError
 
 
@@ -62,8 +63,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--out",
         metavar="DIR",
         type=Path,
-        default=DATA_DIR / "demo",
-        help="where to write the demo's CSV returns (default: data/demo)",
+        help="where to write the demo's CSV returns (default: a 'demo' folder beside the database)",
     )
 
     tpl = sub.add_parser(
@@ -94,6 +94,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--dry-run", action="store_true", help="validate and show what would change, store nothing"
     )
     load.add_argument("--reason", metavar="TEXT", help="why stored figures are being revised")
+    load.add_argument(
+        "--confirm",
+        action="store_true",
+        help="store figures that look unusual (listed by a dry run) after checking them",
+    )
     load.add_argument("--user", metavar="NAME", help="who is loading (default: your login)")
     _size_option(load)
 
@@ -192,6 +197,10 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return int(COMMANDS[args.command](args))
+    except BrokenPipeError:  # `metrics uploads | head`: the reader has all it wanted
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())  # no second error when Python flushes at exit
+        return 0
     except CharterError as err:
         print(err, file=sys.stderr)
         return 2

@@ -41,7 +41,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
             reports = [build_national(Store(building), charter, Path(tmp))]
         else:
-            reports = build_demo(Store(building), charter, args.out)
+            reports = build_demo(Store(building), charter, args.out or target.parent / "demo")
         building.replace(target)  # readers see the old database or the new one, never half
     for report in reports:
         print(f"{report.file_name}: {report.summary()}")
@@ -91,12 +91,21 @@ def cmd_load(args: argparse.Namespace) -> int:
         report = check_file(store, charter, args.file.name, content)
     else:
         report = load_file(
-            store, charter, args.file.name, content, user=args.user, reason=args.reason
+            store,
+            charter,
+            args.file.name,
+            content,
+            user=args.user,
+            reason=args.reason,
+            confirmed=args.confirm,
         )
     for note in report.notes:
         print(f"note: {note}")
     for error in report.errors:
         print(error.as_text())
+    if report.ok:
+        for w in report.warnings:
+            print(f"check: row {w.row}: {w.indicator_id} {w.period}: {w.message}")
     for rev in report.revisions:
         group = f" {rev.breakdown}={rev.group}" if rev.breakdown else ""
         old = rev.old_symbol or _num(rev.old_value)

@@ -56,13 +56,20 @@ def fmt_number(value: float, decimals: int) -> str:
     return f"{value:,.{decimals}f}"
 
 
-def fmt_value(value: float | None, ind: Indicator, symbol: str | None = None) -> str:
-    """52.0%, 1,234, 18.5 weeks, 452.3 per 10,000; a symbol as [c]."""
+def fmt_value(
+    value: float | None, ind: Indicator, symbol: str | None = None, signed: bool = False
+) -> str:
+    """52.0%, 1,234, 18.5 weeks, 452.3 per 10,000; a symbol as [c]; with `signed`, a change
+    (a percentage's change in percentage points: +3.0 points)."""
     if symbol:
         return f"[{symbol}]"
     if value is None:
         return "–"
     number = fmt_number(value, ind.decimals)
+    if signed:
+        number = "+" + number if value > 0 else number
+        if ind.unit == "percent":
+            return f"{number} points"
     match ind.unit:
         case "percent":
             return f"{number}%"

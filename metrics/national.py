@@ -107,6 +107,7 @@ def build_national(
         user=DEMO_USER,
         kind="demo",
         source="demo (fictional): national-scale synthetic data",
+        confirmed=True,  # made-up figures: nothing to confirm
     )
     if not report.ok:
         problems = "\n".join(e.as_text() for e in report.errors[:10])

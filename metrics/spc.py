@@ -4,7 +4,7 @@ four special-cause rules, the variation and assurance icons, and a p-chart for p
 XmR, over a baseline of the series (all of it unless fixed to the first n points):
 centre = mean; MR_i = |x_i - x_(i-1)|; MRbar = mean of the MRs (optionally screened: moving
 ranges >= 3.267 x MRbar dropped, MRbar recomputed); limits = mean +/- 2.66 x MRbar; the
-"outer third" starts at mean +/- 1.773 x MRbar. Fewer than 12 points: "trial limits".
+"outer third" starts at mean +/- (2 x 2.66 / 3) x MRbar. Fewer than 12 points: "trial limits".
 
 Rules, in precedence (a point gets the first that applies):
 1. astronomical: beyond a process limit;
@@ -21,9 +21,10 @@ import itertools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 LIMIT = 2.66
-OUTER = 1.773  # two thirds of the way to the limits
+OUTER = 2 * LIMIT / 3  # two thirds of the way to the limits, exactly (not 1.773)
 SCREEN = 3.267
 MIN_POINTS = 12
 RUN = 7
@@ -86,11 +87,17 @@ def moving_range_mean(values: Sequence[float], screen: bool = False) -> float:
     ranges = [abs(b - a) for a, b in itertools.pairwise(values)]
     if not ranges:
         return 0.0
-    mr = sum(ranges) / len(ranges)
+    mr = exact_mean(ranges)
     if screen and mr > 0:
         kept = [r for r in ranges if r < SCREEN * mr]
-        mr = sum(kept) / len(kept) if kept else mr
+        mr = exact_mean(kept) if kept else mr
     return mr
+
+
+def exact_mean(values: Sequence[float]) -> float:
+    """The mean of the values as written, in decimal arithmetic: a float sum makes a constant
+    series of 99.7 average 99.70000000000003, and every point then sits off the mean."""
+    return float(sum(Decimal(repr(v)) for v in values) / len(values))
 
 
 def _cause(high: bool, polarity: Polarity) -> str:
@@ -178,7 +185,7 @@ def xmr(
     for start, end in _segments(periods, rebase):
         seg = list(values[start:end])
         calc = seg[:baseline] if baseline else seg
-        mean = sum(calc) / len(calc)
+        mean = exact_mean(calc)
         mr = moving_range_mean(calc, screen_outliers)
         trial = len(calc) < MIN_POINTS  # the latest segment's limits are the ones shown
         for period, value in zip(periods[start:end], seg, strict=True):

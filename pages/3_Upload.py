@@ -5,7 +5,7 @@ import hashlib
 import streamlit as st
 
 import ui
-from metrics.ingest import check_file, load_file
+from metrics.ingest import check_file
 from metrics.periods import parse_period
 from metrics.publish.escape import markdown
 from metrics.template import latest_complete_quarter, template_rows, to_csv, to_xlsx
@@ -35,40 +35,29 @@ if upload is not None:
     content = upload.getvalue()
     sha = hashlib.sha256(content).hexdigest()
     checked = st.session_state.setdefault("checked", {})
-    if sha not in checked:  # check (and log a rejection) once per file, not on every rerun
-        with ui.plain_failure(), st.status(f"Checking {markdown(upload.name)}…") as progress:
-            progress.write(f"Reading {len(content):,} bytes and checking every row…")
-            checked[sha] = check_file(store, charter, upload.name, content, log_as=ui.user())
-            progress.update(
-                label=checked[sha].summary(), state="complete" if checked[sha].ok else "error"
-            )
-    report = checked[sha]
-    upload_view.notes(report)
-    if not report.ok:
-        upload_view.errors(report)
+    stored = st.session_state.setdefault("stored", {})
+    if sha in stored:  # stored: show what happened, nothing more to do with this file
+        upload_view.outcome(stored[sha])
     else:
-        upload_view.preview(report, charter)
-        st.header("3. Store the figures")
-        reason = st.text_input(
-            "Why are figures being revised?",
-            key=keys.REASON,
-            help="Needed when the file changes figures already stored.",
-        )
-        needs_reason = report.figures_changed > 0 and not reason.strip()
-        if needs_reason:
-            st.warning("This file changes stored figures: say why before storing it.")
-        if st.button(
-            "Store these figures",
-            type="primary",
-            key=keys.COMMIT,
-            disabled=needs_reason or report.outcome == "no change",
-        ):
-            with ui.plain_failure(), st.status("Storing the figures…") as progress:
-                result = load_file(
-                    store, charter, upload.name, content, user=ui.user(), reason=reason
+        if sha not in checked:  # check (and log a rejection) once per file, not every rerun
+            with ui.plain_failure(), st.status(f"Checking {markdown(upload.name)}…") as progress:
+                progress.write(f"Reading {len(content):,} bytes and checking every row…")
+                checked[sha] = check_file(store, charter, upload.name, content, log_as=ui.user())
+                progress.update(
+                    label=checked[sha].summary(), state="complete" if checked[sha].ok else "error"
                 )
-                progress.update(label=result.summary(), state="complete" if result.ok else "error")
-            del checked[sha]
-            upload_view.outcome(result)
+        report = checked[sha]
+        upload_view.notes(report)
+        if not report.ok:
+            upload_view.errors(report)
+        else:
+            upload_view.preview(report, charter)
+            result = upload_view.store_step(report, store, charter, upload.name, content)
+            if result is not None and result.ok:
+                stored[sha] = result
+                del checked[sha]
+                st.rerun()  # from now on the page shows the stored outcome only
+            elif result is not None:
+                upload_view.outcome(result)
 st.page_link(ui.HISTORY_PAGE, label="See the upload history")
 ees_view.ees_section(store, charter, ui.user())

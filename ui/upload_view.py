@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import streamlit as st
 
+import ui
 from charter import Charter
-from metrics.ingest import LoadReport
+from metrics.ingest import LoadReport, load_file
 from metrics.narrative import fmt_value
 from metrics.publish.escape import download_name, markdown
-from ui import charts
+from metrics.store import Store
+from ui import charts, keys
 
 
 def notes(report: LoadReport) -> None:
@@ -47,26 +49,64 @@ def preview(report: LoadReport, charter: Charter) -> None:
     added.metric("Figures to add", report.added)
     revised.metric("Figures to revise", report.revised)
     unchanged.metric("Unchanged", report.unchanged)
-    if report.revisions:
-        st.markdown("**Revisions (old → new)**")
-        rows = []
-        for r in report.revisions:
-            ind = charter.indicators[r.indicator_id]
-            rows.append(
-                {
-                    "Row": r.row,
-                    "Indicator": ind.title,
-                    "Period": r.period,
-                    "Area": r.area_code,
-                    "Group": f"{r.breakdown}: {r.group}" if r.breakdown else "Total",
-                    "Old": fmt_value(r.old_value, ind, r.old_symbol),
-                    "New": fmt_value(r.new_value, ind, r.new_symbol),
-                    "Status": r.old_status
-                    if r.old_status == r.new_status
-                    else f"{r.old_status} → {r.new_status}",
-                }
-            )
-        st.dataframe(rows, hide_index=True, key="revisions")
+    rows = changes(report, charter)
+    if rows:
+        st.markdown("**What will change**")
+        st.dataframe(rows, hide_index=True, key="changes")
+        if report.added > len(report.additions):
+            st.caption(f"The first {len(report.additions):,} of {report.added:,} additions.")
+
+
+def changes(report: LoadReport, charter: Charter) -> list[dict[str, object]]:
+    """Every figure the file adds or revises: old -> new and the change."""
+    rows: list[dict[str, object]] = []
+    for r in report.revisions:
+        ind = charter.indicators[r.indicator_id]
+        change = (
+            fmt_value(r.new_value - r.old_value, ind, signed=True)
+            if r.new_value is not None and r.old_value is not None
+            else ""
+        )
+        rows.append(
+            _change_row(r.row, ind.title, r.period, r.area_code, r.breakdown, r.group)
+            | {
+                "Old": fmt_value(r.old_value, ind, r.old_symbol),
+                "New": fmt_value(r.new_value, ind, r.new_symbol),
+                "Change": change or ("status only" if not r.figure_changed else ""),
+            }
+        )
+    for a in report.additions:
+        ind = charter.indicators[a.indicator_id]
+        rows.append(
+            _change_row(a.row, ind.title, a.period, a.area_code, a.breakdown, a.group)
+            | {"Old": "", "New": fmt_value(a.value, ind, a.symbol), "Change": "new"}
+        )
+    return sorted(rows, key=lambda r: int(str(r["Row"])))
+
+
+def _change_row(
+    row: int, title: str, period: str, area: str, breakdown: str, group: str
+) -> dict[str, object]:
+    return {
+        "Row": row,
+        "Indicator": title,
+        "Period": period,
+        "Area": area,
+        "Group": f"{breakdown}: {group}" if breakdown else "Total",
+    }
+
+
+def confirm(report: LoadReport) -> bool:
+    """Implausible figures are listed and must be confirmed; True when there are none."""
+    if not report.warnings:
+        return True
+    st.warning(
+        f"{len(report.warnings)} figure{'s look' if len(report.warnings) != 1 else ' looks'} "
+        "unusual. Check each against the source before storing:"
+    )
+    for w in report.warnings:
+        st.markdown(f"- Row {w.row}: {markdown(w.message)}")
+    return st.checkbox("I have checked these figures and they are right", key=keys.CONFIRM)
 
 
 def outcome(report: LoadReport) -> None:
@@ -76,3 +116,28 @@ def outcome(report: LoadReport) -> None:
         st.error(report.summary())
         for error in report.errors:
             st.markdown(f"- {markdown(error.as_text())}")
+
+
+def store_step(
+    report: LoadReport, store: Store, charter: Charter, file_name: str, content: bytes
+) -> LoadReport | None:
+    """Step 3: confirm unusual figures, give a reason for revisions, store. The stored
+    outcome when the button was pressed, else None."""
+    if report.outcome == "no change":
+        return None
+    st.header("3. Store the figures")
+    confirmed = confirm(report)
+    reason = ""
+    if report.figures_changed:  # the reason is asked for only when figures are revised
+        reason = st.text_input("Why are figures being revised?", key=keys.REASON)
+        if not reason.strip():
+            st.warning("This file changes stored figures: say why before storing it.")
+    ready = confirmed and (not report.figures_changed or bool(reason.strip()))
+    if not st.button("Store these figures", type="primary", key=keys.COMMIT, disabled=not ready):
+        return None
+    with ui.plain_failure(), st.status("Storing the figures…") as progress:
+        result = load_file(
+            store, charter, file_name, content, user=ui.user(), reason=reason, confirmed=confirmed
+        )
+        progress.update(label=result.summary(), state="complete" if result.ok else "error")
+    return result

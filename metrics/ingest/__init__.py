@@ -15,6 +15,7 @@ import duckdb
 
 from charter import Charter
 from metrics.ingest.commit import (
+    Addition,
     Diff,
     NeedsReason,
     Revision,
@@ -23,11 +24,12 @@ from metrics.ingest.commit import (
     compare,
     record_rejection,
 )
+from metrics.ingest.plausible import Warning, implausible
 from metrics.ingest.read import FileProblem, RawTable, read_upload
 from metrics.ingest.validate import RowError, Validation, validate_file
 from metrics.store import Store
 
-__all__ = ["LoadReport", "Revision", "RowError", "check_file", "load_file"]
+__all__ = ["Addition", "LoadReport", "Revision", "RowError", "Warning", "check_file", "load_file"]
 
 
 @dataclass
@@ -43,6 +45,8 @@ class LoadReport:
     errors: list[RowError] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     revisions: list[Revision] = field(default_factory=list)
+    additions: list[Addition] = field(default_factory=list)
+    warnings: list[Warning] = field(default_factory=list)  # figures to confirm before storing
     upload_id: int | None = None
     sheet: str | None = None
     error_total: int = 0  # every problem found; `errors` keeps the first 1,000
@@ -72,6 +76,10 @@ class LoadReport:
         if self.outcome == "preview":
             return f"Preview (nothing stored yet): {counts}."
         return f"Loaded: {counts}."
+
+
+def fmt_number(value: float) -> str:
+    return f"{value:g}"
 
 
 def _read_and_check(
@@ -112,6 +120,7 @@ def _reject(con: duckdb.DuckDBPyConnection, upload: Upload, report: LoadReport) 
 def _fill(report: LoadReport, diff: Diff) -> None:
     report.added, report.revised, report.unchanged = diff.added, diff.revised, diff.unchanged
     report.revisions = diff.revisions
+    report.additions = diff.additions
 
 
 def check_file(
@@ -140,6 +149,7 @@ def check_file(
     with store.connect() as con:
         con.register("staged", result.staged)
         diff = compare(con)
+        report.warnings = implausible(con, charter)
     _fill(report, diff)
     if not diff.added and not diff.revised:
         report.outcome = "no change"
@@ -156,8 +166,11 @@ def load_file(
     reason: str | None = None,
     kind: str = "return",
     source: str = "",
+    confirmed: bool = False,
 ) -> LoadReport:
-    """Validate and commit a file; a rejected attempt is logged and changes no figure."""
+    """Validate and commit a file; a rejected attempt is logged and changes no figure.
+
+    Implausible figures (metrics/ingest/plausible.py) are stored only when `confirmed`."""
     upload = Upload(
         file_name,
         hashlib.sha256(content).hexdigest(),
@@ -176,6 +189,20 @@ def load_file(
         if not result.ok:
             return _reject(con, upload, report)
         con.register("staged", result.staged)
+        report.warnings = implausible(con, charter)
+        if report.warnings and not confirmed:
+            report.errors = [
+                RowError(
+                    w.row,
+                    "value",
+                    fmt_number(w.value),
+                    f"Check this figure: {w.message}",
+                    "If it is right, confirm it and store the file again.",
+                )
+                for w in report.warnings
+            ]
+            report.error_total = len(report.errors)
+            return _reject(con, upload, report)
         try:
             report.upload_id, diff = commit(con, upload, result.rows_in_file)
         except NeedsReason as err:

@@ -46,6 +46,14 @@ SELECT s.row_no, s.indicator_id, s.period, s.area_code, s.breakdown, s.grp,
 WHERE o.obs_id IS NOT NULL AND NOT {_UNCHANGED}
 """
 
+# The figures a file adds, for the preview (the first few thousand: a preview is read).
+ADDITIONS = f"""
+SELECT s.row_no, s.indicator_id, s.period, s.area_code, s.breakdown, s.grp, s.value, s.symbol,
+       s.status
+{_MATCH}
+WHERE o.obs_id IS NULL ORDER BY s.row_no LIMIT 5000
+"""
+
 REVISIONS = """
 SELECT * EXCLUDE (old_id) FROM revised ORDER BY row_no
 """
@@ -134,12 +142,26 @@ class Upload:
         return self._packed.result()
 
 
+@dataclass(frozen=True)
+class Addition:
+    row: int
+    indicator_id: str
+    period: str
+    area_code: str
+    breakdown: str
+    group: str
+    value: float | None
+    symbol: str | None
+    status: str
+
+
 @dataclass
 class Diff:
     added: int = 0
     revised: int = 0
     unchanged: int = 0
     revisions: list[Revision] = field(default_factory=list)
+    additions: list[Addition] = field(default_factory=list)
 
     @property
     def figures_changed(self) -> int:
@@ -162,7 +184,8 @@ def compare(con: duckdb.DuckDBPyConnection) -> Diff:
     added, revised, unchanged = con.execute(COUNTS).fetchall()[0]
     con.execute(REVISED)
     revisions = [Revision(*r) for r in con.execute(REVISIONS).fetchall()]
-    return Diff(int(added), int(revised), int(unchanged), revisions)
+    additions = [Addition(*r) for r in con.execute(ADDITIONS).fetchall()] if added else []
+    return Diff(int(added), int(revised), int(unchanged), revisions, additions)
 
 
 def log_upload(

@@ -61,7 +61,9 @@ SELECT row_no, indicator_id, label AS period, kind AS period_kind, pstart AS per
        coalesce(grp_canonical, '') AS grp,
        CASE WHEN symbol IS NOT NULL THEN NULL
             WHEN v_num IS NOT NULL THEN v_num
-            ELSE n_num / d_num * multiplier END AS value,
+            -- worked out, then rounded as the indicator shows it: sending the same numerator
+            -- and denominator again must be "unchanged", never a revision of 78.7879 to 78.8
+            ELSE round(n_num / d_num * multiplier, decimals) END AS value,
        n_num AS numerator, d_num AS denominator, symbol,
        status_word AS status, nullif(note, '') AS note, 'local' AS origin
 FROM typed

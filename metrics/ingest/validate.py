@@ -95,8 +95,10 @@ def check_header(header: list[str]) -> tuple[dict[str, int], list[RowError]]:
                     f"{hint}The columns are: {', '.join(COLUMNS)}.",
                 )
             )
+    # The value may be left to be worked out from numerator and denominator.
+    worked_out = "numerator" in positions and "denominator" in positions
     for name in REQUIRED:
-        if name not in positions:
+        if name not in positions and not (name == "value" and worked_out):
             errors.append(
                 RowError(
                     1,
@@ -109,7 +111,7 @@ def check_header(header: list[str]) -> tuple[dict[str, int], list[RowError]]:
     return positions, errors
 
 
-def _source_table(raw: RawTable, positions: dict[str, int]) -> pa.Table:
+def _source_table(raw: RawTable, positions: dict[str, int]) -> tuple[pa.Table, int]:
     """Our columns by name, trimmed (in Arrow, which is quicker than SQL at it)."""
     n = raw.cells.num_rows
     empty = pa.nulls(n, pa.string()).fill_null("")
@@ -119,7 +121,7 @@ def _source_table(raw: RawTable, positions: dict[str, int]) -> pa.Table:
         key = "grp" if name == "group" else name
         present = pos is not None and pos < raw.cells.num_columns
         columns[key] = pc.utf8_trim_whitespace(raw.cells.column(pos)) if present else empty
-    value_pos = positions["value"]
+    value_pos = positions.get("value", -1)
     columns["value_pct"] = _flags(raw.row_no, {r for r, c in raw.percent_cells if c == value_pos})
     columns["formula_gap"] = _flags(raw.row_no, {r for r, c in raw.formula_gaps if c == value_pos})
     extra = [
@@ -129,7 +131,15 @@ def _source_table(raw: RawTable, positions: dict[str, int]) -> pa.Table:
     table = pa.table(columns)
     text = ["grp" if c == "group" else c for c in COLUMNS] + ["extra"]
     blank = functools.reduce(pc.and_, (pc.equal(table[c], "") for c in text))
-    return table.filter(pc.invert(blank))  # wholly empty rows are skipped
+    # A template row left as it came: its keys filled in, no figure and nothing else.
+    figures = ("value", "numerator", "denominator", "status", "note", "extra")
+    unused = pc.and_(
+        functools.reduce(pc.and_, (pc.equal(table[c], "") for c in figures)),
+        pc.and_(pc.not_equal(table["indicator"], ""), pc.not_equal(table["period"], "")),
+    )
+    unused = pc.and_(unused, pc.invert(table["formula_gap"]))  # a formula is not empty
+    unused_rows = pc.sum(pc.cast(unused, pa.int64())).as_py() or 0
+    return table.filter(pc.invert(pc.or_(blank, unused))), unused_rows
 
 
 def _flags(row_no: list[int], rows: set[int]) -> pa.Array:
@@ -295,7 +305,13 @@ def validate(
     notes.append(f"Read {read:,} row{'s' if read != 1 else ''} from the file; all were checked.")
     if errors:
         return Validation(errors, None, raw.cells.num_rows, 0, notes, len(errors), read)
-    con.register("src", _source_table(raw, positions))
+    source, unused = _source_table(raw, positions)
+    con.register("src", source)
+    if unused:
+        notes.append(
+            f"{unused:,} template row{'s' if unused != 1 else ''} left empty (no value, "
+            f"numerator, denominator, status or note) {'were' if unused != 1 else 'was'} skipped."
+        )
     for row, count in raw.ragged:
         errors.append(
             RowError(
@@ -314,7 +330,7 @@ def validate(
         con.execute(macro)
     con.execute(typed.TYPED, {"council": charter.council.code})
     rows = int(con.execute("SELECT count(*) FROM typed").fetchall()[0][0])
-    blank = raw.cells.num_rows - rows
+    blank = raw.cells.num_rows - rows - unused
     if blank:
         notes.append(f"Skipped {blank} empty row{'s' if blank != 1 else ''}.")
     if rows == 0 and not raw.ragged:
@@ -323,8 +339,10 @@ def validate(
                 None,
                 "",
                 "",
-                "The file has a header but no data rows.",
-                "Add one row for each indicator, period, area and group.",
+                "The file has no figures: every row is empty or a template row left as it came."
+                if unused
+                else "The file has a header but no data rows.",
+                "Fill in the value (or numerator and denominator) for each figure.",
             )
         )
         return Validation(errors, None, 0, 0, notes, 1, read)

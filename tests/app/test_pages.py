@@ -117,8 +117,13 @@ def test_a_good_file_previews_commits_and_the_overview_follows(app):
     assert metrics == {"Figures to add": "1", "Figures to revise": "1", "Unchanged": "0"}
     assert at.button(key=keys.COMMIT).disabled  # a revision needs a reason
     at.text_input(key=keys.REASON).input("Late data from the SEND team").run()
+    assert at.button(key=keys.COMMIT).disabled  # 40.0% after 75.0% must be confirmed
+    assert any("Row 2:" in m.value and "far outside" in m.value for m in at.markdown)
+    at.checkbox(key=keys.CONFIRM).check().run()
     at.button(key=keys.COMMIT).click().run()
     assert any("Loaded: 1 added, 1 revised" in s.value for s in at.success)
+    assert not [b for b in at.button if b.key == keys.COMMIT]  # no second Store button
+    assert not any("Preview" in m.value for m in at.markdown)  # the stored outcome only
     at.switch_page("app.py").run()
     at.selectbox(key=keys.PERIOD).set_value("2026-27 Q2").run()
     card = [

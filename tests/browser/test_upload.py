@@ -40,9 +40,13 @@ def test_upload_bad_then_good_file(server, browser, tmp_path):
     page.get_by_role("textbox", name="Why are figures being revised?").fill("Recount after audit")
     page.keyboard.press("Enter")
     wait_for_app(page)
+    assert store.is_disabled()  # 40.0% after 75.0% is far outside the usual range
+    page.get_by_text("I have checked these figures and they are right").click()
+    wait_for_app(page)
     store.click()
     wait_for_app(page)
     page.get_by_text("Loaded: 0 added, 1 revised, 0 unchanged.").first.wait_for()
+    assert page.get_by_role("button", name="Store these figures").count() == 0  # outcome only
 
     page.goto(server.url + "/Indicator?indicator=ehcp-issued-20-weeks")
     wait_for_app(page)

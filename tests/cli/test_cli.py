@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import subprocess
 import sys
 import time
@@ -329,3 +330,51 @@ def test_import_ees_then_series_prints_england_as_published(tmp_path):
     assert (
         bad.returncode == 1 and "characteristic_age" in bad.stderr and "The file has:" in bad.stderr
     )
+
+
+def test_a_closed_pipe_ends_quietly(tmp_path):
+    """`metrics uploads | head` closes the pipe early: no BrokenPipe traceback, exit 0."""
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # every write now fails, as after `head` has exited
+    try:
+        result = subprocess.run(
+            [sys.executable, "-m", "metrics", "template", "--db", str(tmp_path / "o.duckdb")],
+            stdout=write_end,
+            stderr=subprocess.PIPE,
+            text=True,
+            cwd=ROOT,
+        )
+    finally:
+        os.close(write_end)
+    assert result.returncode == 0 and result.stderr == ""
+
+
+def test_the_command_works_from_any_directory(tmp_path):
+    """Installed into its environment: `outcomes` and `python -m metrics` need no cwd."""
+    outcomes = Path(sys.executable).with_name("outcomes")
+    for command in ([str(outcomes)], [sys.executable, "-m", "metrics"]):
+        result = subprocess.run(
+            [*command, "template", "--db", str(tmp_path / "o.duckdb")],
+            capture_output=True,
+            text=True,
+            cwd=tmp_path,
+            env={k: v for k, v in os.environ.items() if k != "PYTHONPATH"},
+        )
+        assert result.returncode == 0, result.stderr
+        assert result.stdout.startswith("indicator,period,value")
+
+
+def test_demo_keeps_everything_beside_its_database(tmp_path):
+    elsewhere = tmp_path / "cwd"
+    elsewhere.mkdir()
+    db = tmp_path / "db" / "demo.duckdb"
+    result = subprocess.run(
+        [sys.executable, "-m", "metrics", "demo", "--db", str(db)],
+        capture_output=True,
+        text=True,
+        cwd=elsewhere,
+    )
+    assert result.returncode == 0, result.stderr
+    assert sorted(p.name for p in db.parent.iterdir()) == ["demo", "demo.duckdb"]
+    assert list((db.parent / "demo").glob("*.csv"))
+    assert list(elsewhere.iterdir()) == []

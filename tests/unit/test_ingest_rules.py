@@ -83,7 +83,7 @@ def test_good_file_loads(store, charter, tmp_path):
             "x (not available)",
         ),
         (
-            "ehcp-issued-20-weeks,2024-25 Q2,,,,,,,,",
+            "ehcp-issued-20-weeks,2024-25 Q2,,,,,,,provisional,",
             "value",
             "The value is missing",
             "x if it is not available",

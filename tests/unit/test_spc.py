@@ -169,3 +169,27 @@ def test_p_chart_limits_by_hand():
 def test_empty_input_is_refused():
     with pytest.raises(ValueError):
         xmr([], [], "higher")
+
+
+def test_the_outer_third_boundary_is_exactly_two_thirds_of_the_limit():
+    from metrics.spc import LIMIT, OUTER
+
+    assert OUTER == 2 * LIMIT / 3
+    # mean 0, MRbar 1: the outer third starts at 1.77333..., so 1.7731 (above the old rounded
+    # boundary 1.773) is not in it and three such points are no special cause.
+    points = [SpcPoint(f"p{i}", 1.7731, 0.0, -LIMIT, LIMIT) for i in range(3)]
+    apply_rules(points, "higher", [1.0] * 3)
+    assert [p.rule for p in points] == [None, None, None]
+    beyond = [SpcPoint(f"p{i}", v, 0.0, -LIMIT, LIMIT) for i, v in enumerate([1.7734, 0.5, 3])]
+    apply_rules(beyond, "higher", [1.0] * 3)
+    # a point beyond the limits counts towards two-in-three too, as NHS England's tool does
+    assert [p.rule for p in beyond] == ["two_of_three", None, "astronomical"]
+
+
+def test_a_constant_series_is_common_cause():
+    """Means are exact: a float sum made 99.7 x 12 average 99.70000000000003, so every point
+    sat below the mean and a 'shift' was flagged."""
+    result = xmr([f"p{i}" for i in range(12)], [99.7] * 12, "higher")
+    assert result.mean == 99.7
+    assert result.variation == "common_cause"
+    assert all(p.special_cause == "none" for p in result.points)

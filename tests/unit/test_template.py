@@ -48,8 +48,11 @@ def test_xlsx_template_has_guidance_and_reads_back(store, charter):
     rows = template_rows(charter, parse_period("2026-27 Q2"))
     content = to_xlsx(charter, rows)
     report = load_file(store, charter, "t.xlsx", content, user="t")
-    # Unfilled, every row lacks a value: each is reported, nothing is stored.
-    assert report.outcome == "rejected" and report.rejected_rows == len(rows)
+    # Unfilled, every row is a template row left as it came: skipped with one note, and the
+    # file as a whole has no figures (never one error per row).
+    assert report.outcome == "rejected" and len(report.errors) == 1
+    assert "no figures" in report.errors[0].problem
+    assert f"{len(rows):,} template rows left empty" in " ".join(report.notes)
     assert report.sheet == "Return"
     from io import BytesIO
 

@@ -1,0 +1,110 @@
+"""Uploads that let wrong figures in or bury the real mistakes (issue #10)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from metrics.ingest import check_file, load_file
+from metrics.periods import parse_period
+from metrics.queries import series
+from metrics.template import template_rows, to_csv
+from tests.conftest import ROOT
+
+
+def load(store, charter, text: str, **kw):
+    return load_file(store, charter, "r.csv", text.encode(), user="t", **kw)
+
+
+def test_template_rows_left_as_they_came_are_skipped_with_one_note(store, charter):
+    rows = template_rows(charter, parse_period("2025-26 Q4"))
+    rows[0]["value"] = "fifty"  # two real mistakes among the unused rows
+    rows[1]["value"] = "-3"
+    rows[2]["value"] = "12"
+    report = load_file(store, charter, "t.csv", to_csv(rows), user="t")
+    assert report.outcome == "rejected"
+    assert [e.row for e in report.errors] == [2, 3]  # the 2 real errors, not 200+ others
+    unused = len(rows) - 3
+    assert f"{unused:,} template rows left empty" in " ".join(report.notes)
+
+
+def test_a_template_row_with_only_a_status_is_still_checked(store, charter):
+    report = load(
+        store, charter, "indicator,period,value,status\nshort-breaks-receiving,2024-25 Q1,,final\n"
+    )
+    assert report.outcome == "rejected" and "The value is missing" in report.errors[0].problem
+
+
+def test_a_worked_out_figure_is_stored_rounded_and_resending_is_unchanged(store, charter):
+    text = "indicator,period,numerator,denominator\nehcp-issued-20-weeks,2024-25 Q1,52,66\n"
+    first = load(store, charter, text)  # no value column at all: worked out
+    assert first.outcome == "loaded"
+    assert series(store, "ehcp-issued-20-weeks", "E99000001")[0].value == 78.8
+    again = load(store, charter, text)
+    assert again.outcome == "no change" and again.revisions == []
+
+
+def test_the_cli_preview_prints_rounded_values(tmp_path):
+    db = tmp_path / "o.duckdb"
+    run = [sys.executable, "-m", "metrics"]
+    first = tmp_path / "a.csv"
+    first.write_text("indicator,period,value\nehcp-issued-20-weeks,2024-25 Q1,70.0\n")
+    subprocess.run([*run, "load", str(first), "--db", str(db)], cwd=ROOT, check=True)
+    second = tmp_path / "b.csv"
+    second.write_text(
+        "indicator,period,numerator,denominator\nehcp-issued-20-weeks,2024-25 Q1,52,66\n"
+    )
+    out = subprocess.run(
+        [*run, "load", str(second), "--dry-run", "--db", str(db)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    ).stdout
+    assert "70 -> 78.8" in out
+
+
+def test_the_preview_lists_every_figure_added_and_revised(demo_store, charter):
+    text = (
+        "indicator,period,value\n"
+        "short-breaks-receiving,2021-22 Q3,430\n"
+        "ehcp-issued-20-weeks,2026-27 Q2,77.0\n"
+    )
+    report = check_file(demo_store, charter, "p.csv", text.encode())
+    assert [(a.row, a.indicator_id, a.period, a.value) for a in report.additions] == [
+        (2, "short-breaks-receiving", "2021-22 Q3", 430)
+    ]
+    [rev] = report.revisions
+    assert (rev.row, rev.old_value, rev.new_value) == (3, 78.8, 77.0)
+
+
+def test_implausible_figures_must_be_confirmed(demo_store, charter):
+    latest = series(demo_store, "short-breaks-receiving", "E99000001")[-1]
+    typo = f"1{int(latest.value):03d}"  # "1,413" typed for 413
+    text = f"indicator,period,value\nshort-breaks-receiving,{latest.period},{typo}\n"
+    report = check_file(demo_store, charter, "typo.csv", text.encode())
+    [warning] = report.warnings
+    assert warning.row == 2 and "far outside the usual range" in warning.message
+    refused = load(demo_store, charter, text, reason="correction")
+    assert refused.outcome == "rejected" and "Check this figure" in refused.errors[0].problem
+    assert series(demo_store, "short-breaks-receiving", "E99000001")[-1].value == latest.value
+    stored = load(demo_store, charter, text, reason="correction", confirmed=True)
+    assert stored.outcome == "loaded"
+
+
+def test_a_fraction_typed_for_a_percentage_is_questioned(store, charter):
+    report = check_file(
+        store, charter, "f.csv", b"indicator,period,value\nehcp-issued-20-weeks,2024-25 Q1,0.738\n"
+    )
+    [warning] = report.warnings
+    assert "looks like a fraction" in warning.message and "enter 73.8" in warning.message
+
+
+def test_a_large_change_on_the_period_before_is_questioned(store, charter):
+    text = (
+        "indicator,period,value\n"
+        "short-breaks-receiving,2024-25 Q1,400\n"
+        "short-breaks-receiving,2024-25 Q2,900\n"
+    )
+    report = check_file(store, charter, "c.csv", text.encode())
+    [warning] = report.warnings
+    assert warning.period == "2024-25 Q2" and "125% up on 2024-25 Q1" in warning.message
