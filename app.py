@@ -14,5 +14,5 @@ if quarter:
     statements = ui.status(quarter)
     cards.summary(statements)
     cards.rule_note(charter)
-    cards.statement_grid(statements, charter, ui.STATEMENT_PAGE)
+    cards.statement_grid(statements, charter, ui.STATEMENT_PAGE, ui.carried())
     sections.icon_summary(statements, charter)

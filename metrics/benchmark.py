@@ -86,8 +86,13 @@ def benchmark(
     denominator: float | None,
     areas: dict[str, float],
 ) -> Benchmark:
-    """Compare our figure with every area's figure for the same period."""
+    """Compare our figure with every area's figure for the same period.
+
+    Counts are never compared: a council's count and England's (or a region's, or a larger
+    council's) measure places of different sizes. Rates and percentages are."""
     council = charter.council
+    if ind.unit == "count":
+        return Benchmark(statistic=council.comparator_statistic)
     b = Benchmark(
         england=areas.get(council.england.code),
         region=areas.get(council.region.code),

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from charter import Charter, Indicator
 from metrics.benchmark import area_values
-from metrics.periods import parse_period
+from metrics.periods import parse_period, read_label
 from metrics.queries import SeriesRow, series
 from metrics.reference import is_council
 from metrics.spc import SpcResult
@@ -42,8 +42,11 @@ def trend(store: Store, charter: Charter, ind: Indicator) -> list[TrendRow]:
     """Our council's figures oldest first, with England and the region where published."""
     council = charter.council
     ours = series(store, ind.id, council.code)
+    comparable = ind.unit != "count"  # a country's count is no yardstick for a council's
     england = {r.period: r.value for r in series(store, ind.id, council.england.code)}
     region = {r.period: r.value for r in series(store, ind.id, council.region.code)}
+    if not comparable:
+        england, region = {}, {}
     return [
         TrendRow(
             r.period,
@@ -59,6 +62,15 @@ def trend(store: Store, charter: Charter, ind: Indicator) -> list[TrendRow]:
         )
         for r in ours
     ]
+
+
+def upto(rows: list[TrendRow], period: str | None) -> list[TrendRow]:
+    """The rows up to and including `period`: what could be known at the chosen quarter, so
+    the chart, comparisons and breakdowns agree with the headline."""
+    end = read_label(period) if period else None
+    if end is None:
+        return rows
+    return [r for r in rows if (p := read_label(r.period)) is not None and p.start <= end.start]
 
 
 def breakdown(

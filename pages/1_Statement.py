@@ -12,7 +12,7 @@ numbers = [str(s.number) for s in charter.statements]
 chosen = st.selectbox(
     "Statement",
     numbers,
-    index=ui.query_choice("statement", numbers),
+    index=ui.query_choice("statement", numbers, "statement"),
     format_func=lambda n: f"{n}. {charter.statement(int(n)).short_title}",
     key=keys.STATEMENT,
 )
@@ -37,5 +37,5 @@ if quarter:
         st.page_link(
             ui.INDICATOR_PAGE,
             label=f"Open indicator: {item.title}",
-            query_params={"indicator": item.id},
+            query_params={"indicator": item.id, **ui.carried()},
         )

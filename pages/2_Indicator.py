@@ -6,6 +6,7 @@ import streamlit as st
 import ui
 from metrics.narrative import facts_markdown, fmt_value, indicator_facts
 from metrics.publish.escape import markdown
+from metrics.trend import upto as upto_rows
 from ui import charts, keys, sections, style
 
 ui.page("Indicator")
@@ -15,7 +16,7 @@ ids = list(charter.indicators)
 chosen = st.selectbox(
     "Indicator",
     ids,
-    index=ui.query_choice("indicator", ids),
+    index=ui.query_choice("indicator", ids, "indicator"),
     format_func=lambda i: charter.indicators[i].title,
     key=keys.INDICATOR,
 )
@@ -25,18 +26,20 @@ quarter = ui.quarter_picker()
 
 st.header(ind.title)
 st.markdown(ind.description)
+upto = None  # every section shows what was known at the chosen quarter
 if quarter:
     status = next(i for s in ui.status(quarter) for i in s.indicators if i.id == chosen)
+    upto = status.period or status.due
     st.markdown(
         f"{style.badge(status.status)} &nbsp; {style.direction(status.direction)}",
         unsafe_allow_html=True,
     )
     st.markdown(status.reason)
 
-rows = ui.indicator_trend(chosen)
+rows = upto_rows(ui.indicator_trend(chosen), upto)
 st.subheader("Trend")
 if rows:
-    title = f"{ind.title}: latest {fmt_value(rows[-1].value, ind, rows[-1].symbol)}"
+    title = f"{ind.title}: {fmt_value(rows[-1].value, ind, rows[-1].symbol)} in {rows[-1].period}"
     fig, alt = charts.trend_chart(rows, ind, charter.council.name, title)
     charts.chart_with_table(fig, alt, charts.trend_table(rows, ind), f"{chosen}.csv", "trend")
 else:
@@ -54,15 +57,16 @@ if ind.breakdowns:
         key=keys.DIMENSION,
         format_func=lambda d: charter.breakdowns[d].label,
     )
-    period, groups = ui.indicator_groups(chosen, dim)
-    if period:
+    period, groups = ui.indicator_groups(chosen, dim, upto)
+    if period and groups:
         label = charter.breakdowns[dim].label
         fig, alt = charts.breakdown_chart(groups, ind, label, period)
         charts.chart_with_table(
             fig, alt, charts.group_table(groups, ind, label), f"{chosen}-{dim}.csv", "breakdown"
         )
     else:
-        st.info(f"No figures by {charter.breakdowns[dim].label.lower()} yet.")
+        when = f" for {upto}" if upto else " yet"
+        st.info(f"No figures by {charter.breakdowns[dim].label.lower()}{when}.")
 
 st.subheader("About this indicator")
 st.markdown(facts_markdown(indicator_facts(ind, charter)))

@@ -17,6 +17,7 @@ import streamlit as st
 
 from charter import Charter, load_charter
 from metrics.periods import parse_period
+from metrics.publish.escape import markdown
 from metrics.queries import SeriesRow
 from metrics.rollup import StatementStatus, charter_status, quarters_with_data
 from metrics.store import Store, StoreError
@@ -96,11 +97,25 @@ def charter() -> Charter:
 
 def navigation(roles: Iterable[str]) -> None:
     allowed = set(roles)
+    keep = carried()  # the chosen quarter goes with the reader from page to page
     with st.sidebar:
         st.markdown(f"**{APP_NAME}**  \n{charter().council.name}")
         for file, label, needs in PAGES:
             if needs & allowed:
-                st.page_link(file, label=label)
+                st.page_link(file, label=label, query_params=keep or None)
+
+
+CHOSEN_QUARTER = "_chosen_quarter"  # not a widget key: it outlives the page that set it
+
+
+def carried() -> dict[str, str]:
+    """Query parameters every link carries: the quarter being looked at."""
+    quarter = (  # the picker's value first: it changes before the page is drawn again
+        st.session_state.get(keys.PERIOD)
+        or st.query_params.get("quarter")
+        or st.session_state.get(CHOSEN_QUARTER)
+    )
+    return {"quarter": quarter} if quarter else {}
 
 
 def page(title: str, roles: frozenset[str] = READERS) -> None:
@@ -149,15 +164,18 @@ def indicator_trend(indicator: str) -> list[TrendRow]:
 
 @st.cache_data(show_spinner=False, max_entries=256)
 def _groups(
-    db: str, version: tuple[int, ...], indicator: str, dim: str
+    db: str, version: tuple[int, ...], indicator: str, dim: str, period: str | None
 ) -> tuple[str | None, list[GroupRow]]:
     c = charter()
-    return breakdown(Store(db), c, c.indicators[indicator], dim)
+    return breakdown(Store(db), c, c.indicators[indicator], dim, period)
 
 
-def indicator_groups(indicator: str, dim: str) -> tuple[str | None, list[GroupRow]]:
+def indicator_groups(
+    indicator: str, dim: str, period: str | None = None
+) -> tuple[str | None, list[GroupRow]]:
+    """Each group's figure for `period` (default: the latest with any group figure)."""
     s = store()
-    return _groups(str(s.path), s.version(), indicator, dim)
+    return _groups(str(s.path), s.version(), indicator, dim, period)
 
 
 def latest_figure(indicator: str) -> SeriesRow | None:
@@ -167,20 +185,30 @@ def latest_figure(indicator: str) -> SeriesRow | None:
 
 
 def quarter_picker() -> str | None:
-    """The quarter to report on: defaults to the latest complete quarter with figures."""
+    """The quarter to report on: the one in the link (?quarter=2025-26+Q4), else the one
+    chosen on the last page, else the latest complete quarter with figures. The choice is
+    put in the page's address, so a shared link reproduces the view."""
     options = quarters()
     if not options:
         st.info("No quarterly figures yet. An analyst can upload a return on the Upload page.")
         return None
     latest = latest_complete_quarter().label
     default = options.index(latest) if latest in options else 0
-    return st.selectbox(
+    wanted = st.query_params.get("quarter") or st.session_state.get(CHOSEN_QUARTER)
+    if wanted in options:
+        default = options.index(wanted)
+    elif wanted and st.query_params.get("quarter"):
+        st.warning(f"There are no figures for {markdown(wanted)}; showing {options[default]}.")
+    chosen = st.selectbox(
         "Quarter",
         options,
         index=default,
         key=keys.PERIOD,
         help="Financial-year quarters: Q1 is April to June.",
     )
+    st.query_params["quarter"] = chosen
+    st.session_state[CHOSEN_QUARTER] = chosen
+    return chosen
 
 
 @contextmanager
@@ -194,7 +222,10 @@ def plain_failure() -> Iterator[None]:
         st.stop()
 
 
-def query_choice(name: str, options: list[str]) -> int:
-    """The index of the option named in the page's query string (?name=...), else 0."""
+def query_choice(name: str, options: list[str], noun: str) -> int:
+    """The index of the option named in the page's query string (?name=...), else 0; a name
+    that matches nothing is said so (never silently replaced by the first)."""
     wanted = st.query_params.get(name)
+    if wanted is not None and wanted not in options:
+        st.warning(f"There is no {noun} {markdown(wanted)}; showing the first {noun} instead.")
     return options.index(wanted) if wanted in options else 0

@@ -39,7 +39,9 @@ def mover_text(mover: IndicatorStatus, charter: Charter) -> str:
     return f"{mover.title} {verb} by {fmt_change(mover.change or 0, ind)}"
 
 
-def statement_card(s: StatementStatus, charter: Charter, statement_page: str) -> None:
+def statement_card(
+    s: StatementStatus, charter: Charter, statement_page: str, carry: dict[str, str]
+) -> None:
     with st.container(border=True):
         st.subheader(f"{s.number}. {s.short_title}", anchor=f"statement-{s.number}")
         st.markdown(style.badge(s.status), unsafe_allow_html=True)
@@ -52,12 +54,16 @@ def statement_card(s: StatementStatus, charter: Charter, statement_page: str) ->
         st.page_link(
             statement_page,
             label=f"Open statement {s.number}",
-            query_params={"statement": str(s.number)},
+            query_params={"statement": str(s.number), **carry},
         )
 
 
 def statement_grid(
-    statements: list[StatementStatus], charter: Charter, statement_page: str, per_row: int = 3
+    statements: list[StatementStatus],
+    charter: Charter,
+    statement_page: str,
+    carry: dict[str, str],
+    per_row: int = 3,
 ) -> None:
     st.header("The charter statements")
     for start in range(0, len(statements), per_row):
@@ -65,7 +71,7 @@ def statement_grid(
             st.columns(per_row), statements[start : start + per_row], strict=False
         ):
             with column:
-                statement_card(s, charter, statement_page)
+                statement_card(s, charter, statement_page, carry)
 
 
 def indicator_rows(statuses: list[IndicatorStatus], charter: Charter) -> list[dict[str, object]]:

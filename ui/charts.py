@@ -171,7 +171,9 @@ def breakdown_chart(
         )
     )
     fig.update_yaxes(autorange="reversed", type="category")
-    if ind.target is not None:
+    # The council's target is for the whole council: a count's groups are parts of it, so
+    # the target applies to none of them; a rate or percentage applies to each group.
+    if ind.target is not None and ind.unit != "count":
         fig.add_vline(
             x=ind.target,
             line={"color": style.TARGET, "dash": "dashdot"},

@@ -40,12 +40,19 @@ def benchmark_section(
     ind: Indicator, trend_rows: list[TrendRow], charter: Charter, store: Store
 ) -> None:
     st.subheader("How we compare")
+    if ind.unit == "count":
+        st.info(
+            "Counts are not compared with England, the region or other councils: they measure "
+            "places of different sizes. Rates and percentages are compared."
+        )
+        return
     latest = next((r for r in reversed(trend_rows) if r.value is not None), None)
     if latest is None or latest.value is None:
         st.info("No figures to compare yet.")
         return
     rows = councils(store, charter, ind, latest.period)
-    if len(rows) < 2:  # no other councils loaded: compare with England, region and group
+    ranked = len(rows) >= 2
+    if not ranked:  # no other councils loaded: compare with England, region and group
         st.markdown(
             "No other councils' figures are loaded for this period; import published "
             "statistics to rank every council."
@@ -65,7 +72,7 @@ def benchmark_section(
         return
     names = area_names(store)
     fig, alt = spc_charts.benchmark_chart(
-        rows, ind, latest.period, charter.council.name, latest.england, names
+        rows, ind, latest.period, charter.council.name, latest.england, names, ranked
     )
     charts.chart_with_table(
         fig,

@@ -133,8 +133,11 @@ def benchmark_chart(
     council: str,
     england: float | None,
     names: dict[str, str] | None = None,
+    ranked: bool = True,
 ) -> tuple[go.Figure, str]:
-    """Every council best first, ours highlighted by colour and by a label."""
+    """Every council best first, ours highlighted by colour and by a label. With `ranked`
+    off (our council beside its region and England) no rank is given: a rank is among
+    councils only."""
     names = names or {}
     # Area names come from published files: shown as text, never as Plotly's HTML.
     labels = [chart_text(council if r.ours else names.get(r.area, r.area)) for r in rows]
@@ -150,7 +153,8 @@ def benchmark_chart(
         fig.add_annotation(
             x=labels[ours],
             y=rows[ours].value,
-            text=f"<b>{chart_text(council)}: {ordinal(ours + 1)} of {len(rows)}</b>",
+            text=f"<b>{chart_text(council)}</b>"
+            + (f"<b>: {ordinal(ours + 1)} of {len(rows)} councils</b>" if ranked else ""),
             showarrow=True,
             arrowhead=2,
             font={"color": style.TEXT[style.OURS]},
@@ -169,7 +173,11 @@ def benchmark_chart(
         ind.benchmark or ind.source,
     )
     fig.update_xaxes(showticklabels=len(rows) <= 20)
-    rank = f"{council} is {ordinal(ours + 1)} of {len(rows)}" if ours is not None else ""
+    rank = (
+        f"{council} is {ordinal(ours + 1)} of {len(rows)} councils"
+        if ours is not None and ranked
+        else "Not ranked: no other councils' figures are loaded"
+    )
     alt = (
         f"Bar chart of {ind.title} for {len(rows)} areas in {period}, best first. {rank}. "
         f"Best {fmt_value(rows[0].value, ind)}, worst {fmt_value(rows[-1].value, ind)}."

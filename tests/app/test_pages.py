@@ -232,8 +232,12 @@ def test_import_a_release_and_rank_our_council_against_all_councils(
     assert any("2588 figures" in m.value for m in at.markdown), [m.value for m in at.markdown]
     at.button(key="ees_import").click().run()
     assert any("Imported 2588 figures" in s.value for s in at.success)
-    at.query_params["indicator"] = "personal-budgets-in-place"
+    at.query_params["indicator"] = "personal-budgets-in-place"  # a count: never ranked
     at.switch_page("pages/2_Indicator.py").run()
+    assert not at.exception
+    assert not [t for t in at.dataframe if "Rank" in t.value.columns]
+    assert any("Counts are not compared" in i.value for i in at.info)
+    at.selectbox(key=keys.INDICATOR).set_value("ehcp-issued-20-weeks").run()  # a percentage
     assert not at.exception
     ranks = next(t.value for t in at.dataframe if "Rank" in t.value.columns)
     assert len(ranks) >= 150 and list(ranks["Ours"]).count("Yes") == 1
