@@ -26,6 +26,8 @@ class TrendRow:
     england: float | None
     region: float | None
     target: float | None
+    note: str | None = None  # supplied with the figure
+    revision_reason: str | None = None  # why it was last revised
 
 
 @dataclass(frozen=True)
@@ -59,6 +61,8 @@ def trend(store: Store, charter: Charter, ind: Indicator) -> list[TrendRow]:
             england.get(r.period),
             region.get(r.period),
             ind.target,
+            r.note,
+            r.revision_reason,
         )
         for r in ours
     ]

@@ -41,7 +41,9 @@ st.subheader("Trend")
 if rows:
     title = f"{ind.title}: {fmt_value(rows[-1].value, ind, rows[-1].symbol)} in {rows[-1].period}"
     fig, alt = charts.trend_chart(rows, ind, charter.council.name, title)
-    charts.chart_with_table(fig, alt, charts.trend_table(rows, ind), f"{chosen}.csv", "trend")
+    numbers = charts.trend_csv(rows, ind, charter.council.code, charter.council.name)
+    table = charts.trend_table(rows, ind)
+    charts.chart_with_table(fig, alt, table, f"{chosen}.csv", "trend", numbers)
 else:
     st.info("No figures have been supplied for this indicator yet.")
 

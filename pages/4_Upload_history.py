@@ -4,6 +4,7 @@ import streamlit as st
 
 import ui
 from metrics import queries
+from ui import history_view
 
 ui.page("Upload history")
 
@@ -32,17 +33,5 @@ log = queries.uploads(ui.store(), limit=500)
 if not log:
     st.info("Nothing has been uploaded yet.")
 else:
-    columns = (
-        "upload_id",
-        "uploaded_at",
-        "file_name",
-        "uploaded_by",
-        "outcome",
-        "added",
-        "revised",
-        "unchanged",
-        "rejected",
-        "reason",
-        "message",
-    )
-    st.dataframe([{k: u[k] for k in columns} for u in log], hide_index=True)
+    history_view.log_table(log)
+    history_view.one_upload(ui.store(), log, may_download=ui.ANALYST in ui.current_roles())

@@ -138,19 +138,56 @@ def trend_alt(rows: list[TrendRow], ind: Indicator, council: str) -> str:
 
 
 def trend_table(rows: list[TrendRow], ind: Indicator) -> list[dict[str, Any]]:
+    """The trend as people read it: values with their unit, notes beside the figures."""
     return [
         {
             "Period": r.period,
             "Value": fmt_value(r.value, ind, r.symbol),
-            "Numerator": r.numerator,
-            "Denominator": r.denominator,
+            "Numerator": _blank(r.numerator),
+            "Denominator": _blank(r.denominator),
             "Status": r.status + (", revised" if r.revised else ""),
-            "England": fmt_value(r.england, ind),
-            "Region": fmt_value(r.region, ind),
+            "England": fmt_value(r.england, ind) if r.england is not None else "",
+            "Region": fmt_value(r.region, ind) if r.region is not None else "",
             "Target": fmt_target(ind),
+            "Note": r.note or "",
+            "Why revised": r.revision_reason or "",
         }
         for r in rows
     ]
+
+
+def trend_csv(
+    rows: list[TrendRow], ind: Indicator, area_code: str, area_name: str
+) -> list[dict[str, Any]]:
+    """The trend for a spreadsheet: numbers as numbers, the unit in its own column, the area's
+    name beside its code, empty cells empty."""
+    unit = UNIT_LABEL[ind.unit] or "count"
+    return [
+        {
+            "indicator": ind.id,
+            "area_code": area_code,
+            "area_name": area_name,
+            "period": r.period,
+            "value": r.value,
+            "unit": unit,
+            "symbol": r.symbol,
+            "numerator": r.numerator,
+            "denominator": r.denominator,
+            "status": r.status,
+            "revised": "yes" if r.revised else "",
+            "england": r.england,
+            "region": r.region,
+            "target": ind.target,
+            "note": r.note,
+            "revision_reason": r.revision_reason,
+        }
+        for r in rows
+    ]
+
+
+def _blank(value: float | None) -> object:
+    """An empty cell for a missing number (a table shows None as 'None')."""
+    return "" if value is None else f"{value:,.0f}" if float(value).is_integer() else value
 
 
 def breakdown_chart(
@@ -200,16 +237,22 @@ def to_csv(rows: list[dict[str, Any]]) -> bytes:
 
 
 def chart_with_table(
-    fig: go.Figure, alt: str, rows: list[dict[str, Any]], file_name: str, key: str
+    fig: go.Figure,
+    alt: str,
+    rows: list[dict[str, Any]],
+    file_name: str,
+    key: str,
+    csv_rows: list[dict[str, Any]] | None = None,
 ) -> None:
-    """The chart with its text alternative, then the same numbers as a table and a CSV."""
+    """The chart with its text alternative, then the same numbers as a table and a CSV
+    (`csv_rows` where the download should hold numbers rather than the table's words)."""
     st.plotly_chart(fig, alt=alt, key=f"{key}_chart", config={"displaylogo": False})
     st.caption(markdown(alt))
     with st.expander("The numbers behind this chart", expanded=False):
         st.dataframe(rows, hide_index=True, key=f"{key}_table")
         st.download_button(
             "Download these numbers (CSV)",
-            to_csv(rows),
+            to_csv(csv_rows if csv_rows is not None else rows),
             file_name=file_name,
             mime="text/csv",
             key=f"{key}_csv",

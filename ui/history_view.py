@@ -1,0 +1,93 @@
+"""The upload history page's sections: the log in words, one upload's errors and its file."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from metrics import queries
+from metrics.publish.escape import download_name, markdown
+from metrics.store import Store
+from ui import charts
+
+CHOSEN = "history_upload"
+
+# The log's columns as people read them.
+COLUMNS = {
+    "upload_id": "Upload",
+    "uploaded_at": "When",
+    "file_name": "File",
+    "uploaded_by": "Who",
+    "kind": "Kind",
+    "outcome": "Outcome",
+    "added": "Added",
+    "revised": "Revised",
+    "unchanged": "Unchanged",
+    "rejected": "Rows with errors",
+    "reason": "Why revised",
+    "message": "Summary",
+}
+
+
+def log_table(log: list[dict[str, object]]) -> None:
+    rows = [
+        {label: ("" if u[name] is None else u[name]) for name, label in COLUMNS.items()}
+        for u in log
+    ]
+    st.dataframe(
+        rows,
+        hide_index=True,
+        key="upload_log",
+        column_config={"When": st.column_config.DatetimeColumn(format="D MMM YYYY, HH:mm")},
+    )
+
+
+def one_upload(store: Store, log: list[dict[str, object]], may_download: bool) -> None:
+    """Choose an upload: a rejected one's errors, and (for analysts) the file as sent."""
+    st.header("One upload in detail")
+    ids = [int(str(u["upload_id"])) for u in log]
+    by_id = {int(str(u["upload_id"])): u for u in log}
+    chosen = st.selectbox(
+        "Upload",
+        ids,
+        format_func=lambda i: f"#{i}: {by_id[i]['file_name']} ({by_id[i]['outcome']})",
+        key=CHOSEN,
+    )
+    if chosen is None:
+        return
+    upload = by_id[chosen]
+    st.markdown(markdown(f"#{chosen}: {upload['file_name']}, {upload['message']}"))
+    errors = queries.upload_errors(store, chosen)
+    if errors:
+        rows = [
+            {
+                "Row": "" if r is None else r,
+                "Column": c or "",
+                "Value": v or "",
+                "Problem": p,
+                "How to fix it": f or "",
+            }
+            for r, c, v, p, f in errors
+        ]
+        st.dataframe(rows, hide_index=True, key="history_errors")
+        st.download_button(
+            "Download these errors (CSV)",
+            charts.to_csv(rows),
+            f"errors-{download_name(str(upload['file_name']))}.csv",
+            mime="text/csv",
+            key="history_errors_csv",
+        )
+    elif upload["outcome"] == "rejected":
+        st.info("No row errors were kept for this upload.")
+    if not may_download:
+        return
+    kept = queries.upload_file(store, chosen)
+    if kept is None:
+        st.info("The file itself was not kept (a rejected file over 5 MB keeps only its hash).")
+        return
+    name, content = kept
+    st.download_button(
+        "Download the file as it was uploaded",
+        content,
+        download_name(name),
+        key="history_file",
+    )
