@@ -7,7 +7,7 @@ import streamlit as st
 from metrics import queries
 from metrics.publish.escape import download_name, markdown
 from metrics.store import Store
-from ui import charts
+from ui import upload_view
 
 CHOSEN = "history_upload"
 
@@ -68,14 +68,7 @@ def one_upload(store: Store, log: list[dict[str, object]], may_download: bool) -
             }
             for r, c, v, p, f in errors
         ]
-        st.dataframe(rows, hide_index=True, key="history_errors")
-        st.download_button(
-            "Download these errors (CSV)",
-            charts.to_csv(rows),
-            f"errors-{download_name(str(upload['file_name']))}.csv",
-            mime="text/csv",
-            key="history_errors_csv",
-        )
+        upload_view.error_table(rows, str(upload["file_name"]), "history_errors")
     elif upload["outcome"] == "rejected":
         st.info("No row errors were kept for this upload.")
     if not may_download:

@@ -30,13 +30,18 @@ def errors(report: LoadReport) -> None:
         }
         for e in report.errors
     ]
-    st.dataframe(rows, hide_index=True, key="upload_errors")
+    error_table(rows, report.file_name, "upload_errors")
+
+
+def error_table(rows: list[dict[str, object]], file_name: str, key: str) -> None:
+    """A file's errors as a table, and as a CSV to work through in a spreadsheet."""
+    st.dataframe(rows, hide_index=True, key=key)
     st.download_button(
         "Download the errors (CSV)",
         charts.to_csv(rows),
-        f"errors-{download_name(report.file_name)}.csv",
+        f"errors-{download_name(file_name)}.csv",
         mime="text/csv",
-        key="errors_csv",
+        key=f"{key}_csv",
     )
 
 

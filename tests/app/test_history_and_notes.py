@@ -6,9 +6,9 @@ from __future__ import annotations
 import csv
 import io
 
+from charter.models import UNIT_LABEL
 from metrics.ingest import load_file
 from metrics.trend import trend
-from charter.models import UNIT_LABEL
 from ui import charts, history_view
 
 

@@ -4,16 +4,15 @@ link, Markdown or chart HTML. A stored figure that cannot be read breaks no page
 
 from __future__ import annotations
 
-import io
 import json
 import re
-import zipfile
 
 from openpyxl import Workbook
 
 from metrics.ees import import_ees
 from metrics.ingest import load_file
 from tests.unit.test_ees import HEADER as EES_HEADER
+from tests.workbooks import saved
 from ui import keys
 
 LINK = "[sign in again](https://evil.example/sso)"
@@ -59,18 +58,11 @@ def test_a_hostile_sheet_name_in_the_upload_notes(app):
     book.active.append(["indicator", "period", "value"])
     book.active.append(["short-breaks-receiving", "2021-22 Q3", 5])
     book.create_sheet("Other")
-    saved = io.BytesIO()
-    book.save(saved)
-    raw = io.BytesIO()
-    with zipfile.ZipFile(saved) as src, zipfile.ZipFile(raw, "w") as dst:
-        for item in src.infolist():
-            data = src.read(item.filename)
-            if item.filename == "xl/workbook.xml":
-                data = data.replace(b'name="PLANTED"', f'name="{LINK}"'.encode())
-            dst.writestr(item, data)
+    planted = f'name="{LINK}"'.encode()
+    content = saved(book, "xl/workbook.xml", lambda xml: xml.replace(b'name="PLANTED"', planted))
     at = app()
     at.switch_page("pages/3_Upload.py").run()
-    at.file_uploader(key=keys.UPLOAD).upload("r.xlsx", raw.getvalue(), "text/csv").run()
+    at.file_uploader(key=keys.UPLOAD).upload("r.xlsx", content, "text/csv").run()
     assert not at.exception, at.exception
     assert any("2 sheets" in i.value for i in at.info)
     assert_no_live_markup(at)
