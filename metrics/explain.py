@@ -6,6 +6,7 @@ from __future__ import annotations
 from charter import Indicator
 from metrics.benchmark import Benchmark
 from metrics.narrative import PERIOD_WORDS, STATUS_WORDS, fmt_change, fmt_value
+from metrics.spc import Shift
 
 COMPARE_WORDS = {
     "improving": "better than",
@@ -83,6 +84,35 @@ def benchmark_sentence(ind: Indicator, b: Benchmark | None) -> str:
     return text[0].upper() + text[1:] + "."
 
 
+def shift_sentence(shift: Shift) -> str:
+    where = "above" if shift.above else "below"
+    beyond = f", {shift.outside} of them beyond the process limits" if shift.outside else ""
+    return (
+        f"The process changed in {shift.start}: the latest {shift.points} figures all lie "
+        f"{where} the average{beyond}, so limits worked out over the old process no longer "
+        f"describe it. Restart the limits from {shift.start} (rebase: ['{shift.start}'] in "
+        "the indicator's charter file)"
+    )
+
+
+def contradicts(status: str, assurance: str | None) -> bool:
+    """The figure and the process limits tell different stories."""
+    return (status == "on_track" and assurance == "fail") or (
+        status == "off_track" and assurance == "pass"
+    )
+
+
+def disagreement(direction: str | None, variation: str | None) -> str:
+    """Why the arrow and the SPC verdict can point different ways."""
+    if (direction, variation) in (("worsening", "improvement"), ("improving", "concern")):
+        moved = "worse" if direction == "worsening" else "better"
+        return (
+            f"One period's move ({moved} than the last) does not undo the SPC signal, which "
+            "reads the run of figures rather than the latest step"
+        )
+    return ""
+
+
 def indicator_reason(
     ind: Indicator,
     status: str,
@@ -97,7 +127,13 @@ def indicator_reason(
     rule: str | None,
     bench: Benchmark | None,
     target: float | None,
+    shift: Shift | None = None,
 ) -> str:
+    """Short sentences: the status and figure first, then what the SPC chart adds, the
+    direction of travel and the benchmarks. Never a contradiction left unexplained."""
+    if shift is not None:
+        assurance = None  # limits over the old process say nothing about the new one
+    mixed = contradicts(status, assurance)  # e.g. on track, yet the limits say it fails
     notes = " (provisional)" if provisional else ""
     if status == "no_target":
         head = f"No target: {shown}{notes} in {period} (context)"
@@ -106,22 +142,36 @@ def indicator_reason(
         decimals = 0 if float(target).is_integer() else ind.decimals
         shown_target = fmt_value(target, ind.model_copy(update={"decimals": decimals}))
         head = (
-            f"{STATUS_WORDS[status]}{ASSURANCE_HEAD.get(assurance or '', '')}: {shown}{notes} "
+            f"{STATUS_WORDS[status]}{'' if mixed else ASSURANCE_HEAD.get(assurance or '', '')}: "
+            f"{shown}{notes} "
             f"in {period} against a target of {shown_target}"
         )
         if status == "at_risk":
             head += f", within the tolerance of {fmt_change(ind.tolerance or 0, ind)}"
-    clauses = [
-        c
-        for c in (
-            assurance_clause(ind, assurance),
-            variation_clause(variation, rule),
-            comparison(ind, direction, direction_year),
+    sentences = [head]
+    if mixed:  # say why both hold instead of "on track and consistently failing"
+        sentences.append(
+            "This figure meets the target, but the process limits set by the figures so far "
+            "say the target is not yet met reliably"
+            if status == "on_track"
+            else "This figure misses the target, though the process limits set by the figures "
+            "so far say it is usually met"
         )
-        if c
+    else:
+        sentences.append(assurance_clause(ind, assurance))
+    if shift is not None:
+        sentences.append(shift_sentence(shift))
+    sentences += [
+        variation_clause(variation, rule),
+        comparison(ind, direction, direction_year),
+        disagreement(direction, variation),
     ]
     if trial and (assurance or variation):
-        clauses.append("SPC limits are trial limits (fewer than 12 points)")
-    sentence = head + "".join(f"; {c}" for c in clauses) + "."
+        sentences.append("SPC limits are trial limits (fewer than 12 points)")
+    text = " ".join(_sentence(s) for s in sentences if s)
     tail = benchmark_sentence(ind, bench)
-    return f"{sentence} {tail}" if tail else sentence
+    return f"{text} {tail}" if tail else text
+
+
+def _sentence(text: str) -> str:
+    return text[0].upper() + text[1:] + "."

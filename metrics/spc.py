@@ -243,3 +243,35 @@ def p_chart(
         sigmas.append(mr_equivalent)
     apply_rules(points, polarity, sigmas)
     return _result(points, polarity, target, len(points) < MIN_POINTS, "p")
+
+
+@dataclass(frozen=True)
+class Shift:
+    """A run of points on one side of the mean that reaches the latest point: the process
+    has changed, and limits computed over the old process no longer describe it."""
+
+    start: str  # the period the run starts at: where the limits should restart
+    points: int
+    above: bool
+    outside: int  # how many of the run lie beyond the process limits
+
+
+def sustained_shift(result: SpcResult) -> Shift | None:
+    """The shift the latest point belongs to, if it is RUN points or longer."""
+    points = result.points
+
+    def side(p: SpcPoint) -> int:
+        return (p.value > p.mean) - (p.value < p.mean)
+
+    last = side(points[-1])
+    if last == 0:
+        return None
+    i = len(points) - 1
+    # within the latest segment only (a rebased segment has its own mean)
+    while i > 0 and side(points[i - 1]) == last and points[i - 1].mean == points[-1].mean:
+        i -= 1
+    run = points[i:]
+    if len(run) < RUN or i == 0:
+        return None
+    outside = sum(p.value > p.upper_limit or p.value < p.lower_limit for p in run)
+    return Shift(points[i].period, len(run), last > 0, outside)

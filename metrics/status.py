@@ -20,7 +20,7 @@ from metrics.benchmark import Benchmark, benchmark
 from metrics.explain import indicator_reason
 from metrics.narrative import fmt_value
 from metrics.periods import Period, PeriodKind, parse_period
-from metrics.spc import SpcResult, p_chart, polarity_word, xmr
+from metrics.spc import RUN, SpcResult, p_chart, polarity_word, sustained_shift, xmr
 from metrics.template import period_for as due_period
 
 LAG_ALLOWED = {"quarterly": 0, "monthly": 0, "termly": 1, "annual": 1}
@@ -176,7 +176,7 @@ def indicator_status(
         base.change = point.value - prev.value
     target = base.target = target_for(ind, period)
     spc = spc_for(ind, points, period, target if ind.polarity != "neutral" else None)
-    rule = None
+    rule, shift = None, None
     if spc is not None:
         base.variation, base.assurance, base.trial_limits = (
             spc.variation,
@@ -184,6 +184,7 @@ def indicator_status(
             spc.trial_limits,
         )
         base.spc_chart, rule = spc.chart, spc.points[-1].rule
+        shift = sustained_shift(spc) if len(spc.points) > RUN else None
     if charter is not None and areas is not None and point.period in areas:
         base.benchmark = benchmark(
             ind, charter, point.value, point.numerator, point.denominator, areas[point.period]
@@ -206,5 +207,6 @@ def indicator_status(
         rule,
         base.benchmark,
         target,
+        shift,
     )
     return base

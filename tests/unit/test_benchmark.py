@@ -78,9 +78,9 @@ def test_spc_needs_six_points_and_says_when_limits_are_trial(charter):
     # mean 51.375, MRbar 8/7; upper limit 54.4 is below the target of 70: consistently failing
     assert (s.variation, s.assurance, s.trial_limits) == ("common_cause", "fail", True)
     assert s.reason == (
-        "Off track and consistently failing: 50.0% in 2025-26 Q2 against a target of 70%; the "
-        "target is above what the current process can deliver; worse than last quarter; "
-        "worse than a year ago; SPC limits are trial limits (fewer than 12 points)."
+        "Off track and consistently failing: 50.0% in 2025-26 Q2 against a target of 70%. The "
+        "target is above what the current process can deliver. Worse than last quarter; "
+        "worse than a year ago. SPC limits are trial limits (fewer than 12 points)."
     )
 
 
@@ -107,7 +107,7 @@ def test_the_issue_example_sentence(charter):
     )
     assert text == (
         "Off track and consistently failing: 52% in 2026-27 Q2 against a target of "
-        "70%; the target is above what the current process can deliver. "
+        "70%. The target is above what the current process can deliver. "
         "Significantly worse than England (59%); 9th of 10 councils."
     )
 

@@ -58,7 +58,7 @@ def test_context_indicator_is_never_green(charter):
     )
     assert s.status == "no_target"
     assert s.direction == "increased"
-    assert s.reason.startswith("No target: 410.0 per 10,000 in 2026-27 Q2 (context); higher than")
+    assert s.reason.startswith("No target: 410.0 per 10,000 in 2026-27 Q2 (context). Higher than")
 
 
 def test_missing_latest_quarter_is_no_recent_data(charter):
@@ -100,7 +100,7 @@ def test_reason_sentence(charter):
     s = indicator_status(ind(charter, target=70, tolerance=5), points, Q)
     assert (
         s.reason
-        == "Off track: 52.0% in 2026-27 Q2 against a target of 70%; worse than last quarter."
+        == "Off track: 52.0% in 2026-27 Q2 against a target of 70%. Worse than last quarter."
     )
     s = indicator_status(
         ind(charter, target=70, tolerance=5), pts(("2026-27 Q2", 67.0), status="provisional"), Q
@@ -153,3 +153,33 @@ def test_demo_status_shows_every_state(demo_store, charter):
     assert {"on_track", "at_risk", "off_track", "no_target", "no_recent_data"} <= seen
     statuses = {s.status for s in statements}
     assert {"on_track", "at_risk", "off_track"} <= statuses
+
+
+def test_a_sustained_shift_suggests_where_to_restart_the_limits(charter):
+    """After a step change the old limits make an on-track figure 'consistently failing':
+    the reason names the process change and the rebase period instead."""
+    before = [70.0, 71.0, 69.5, 70.5, 70.0, 69.0, 71.5, 70.0, 70.5]
+    after = [86.0, 87.0, 86.5, 87.5, 86.0, 88.0, 88.1]
+    quarters = [Q.shift(k - len(before) - len(after) + 1) for k in range(len(before + after))]
+    values = before + after
+    points = [
+        Point(q.label, v, None, "final", False) for q, v in zip(quarters, values, strict=True)
+    ]
+    s = indicator_status(ind(charter, target=85, tolerance=5, rebase=[]), points, Q)
+    assert s.status == "on_track"
+    assert "consistently failing" not in s.reason
+    start = quarters[len(before)].label
+    assert f"The process changed in {start}" in s.reason
+    assert f"rebase: ['{start}']" in s.reason
+    assert ";" not in s.reason.split(". ")[0]  # the first sentence is one short statement
+
+
+def test_an_arrow_against_the_spc_verdict_is_explained(charter):
+    values = [60.0, 61.0, 59.0, 60.5, 60.0, 59.5, 60.0, 66.0, 67.0, 66.5, 67.5, 66.0, 67.0, 66.5]
+    quarters = [Q.shift(k - len(values) + 1) for k in range(len(values))]
+    points = [
+        Point(q.label, v, None, "final", False) for q, v in zip(quarters, values, strict=True)
+    ]
+    s = indicator_status(ind(charter, target=70, tolerance=5, rebase=[]), points, Q)
+    assert s.direction == "worsening" and s.variation == "improvement"
+    assert "does not undo the SPC signal" in s.reason
