@@ -79,12 +79,12 @@ def indicator_rows(statuses: list[IndicatorStatus], charter: Charter) -> list[di
     for i in statuses:
         ind = charter.indicators[i.id]
         rows.append(
-            {
-                "Indicator": i.title,
+            {  # status and latest figure first: on a phone they are what shows
+                "Status": status_label(i.status),
                 "Latest": i.shown + (" (provisional)" if i.provisional else ""),
+                "Indicator": i.title,
                 "Period": i.period or f"due {i.due}",
                 "Target": fmt_target(ind),
-                "Status": status_label(i.status),
                 "Direction": style.direction(i.direction),
                 "Trend": [v for v in i.history if v is not None],
                 "Why": i.reason,

@@ -12,32 +12,36 @@ import streamlit as st
 from charter import Indicator
 from charter.models import UNIT_LABEL
 from metrics.narrative import fmt_target, fmt_value
-from metrics.publish.escape import markdown
+from metrics.publish.escape import chart_text, markdown
 from metrics.publish.tables import csv_bytes
 from metrics.trend import GroupRow, TrendRow
-from ui import style
+from ui import axes, style
 
 FONT = "Source Sans Pro, Arial, sans-serif"
 
 
 def _layout(fig: go.Figure, title: str, subtitle: str, source: str) -> go.Figure:
     fig.update_layout(
-        title={"text": f"{title}<br><sup>{subtitle}</sup>", "x": 0, "xanchor": "left"},
+        title={
+            "text": f"{axes.wrap(title)}<br><sup>{axes.wrap(subtitle, 60)}</sup>",
+            "x": 0,
+            "xanchor": "left",
+        },
         font={"family": FONT, "size": 14, "color": "#1F1F1F"},
         plot_bgcolor="white",
         paper_bgcolor="white",
         showlegend=False,
-        margin={"l": 60, "r": 140, "t": 80, "b": 70},
+        margin={"l": 50, "r": 100, "t": 130, "b": 80},
         hovermode="x unified",
     )
     fig.update_xaxes(showgrid=False, linecolor="#555555", type="category")
-    fig.update_yaxes(gridcolor=style.GRID, zeroline=False, rangemode="tozero")
+    fig.update_yaxes(gridcolor=style.GRID, zeroline=False, rangemode="tozero", nticks=6)
     fig.add_annotation(
         text=f"Source: {source}",
         xref="paper",
         yref="paper",
         x=0,
-        y=-0.22,
+        y=-0.3,
         showarrow=False,
         font={"size": 11, "color": "#555555"},
         xanchor="left",
@@ -45,21 +49,25 @@ def _layout(fig: go.Figure, title: str, subtitle: str, source: str) -> go.Figure
     return fig
 
 
-def _end_label(
-    fig: go.Figure, x: list[str], y: Sequence[float | None], text: str, colour: str
-) -> None:
-    """A direct label at the last point of a line, instead of a legend."""
-    points = [(a, b) for a, b in zip(x, y, strict=True) if b is not None]
-    if points:
+def end_labels(fig: go.Figure, labels: list[tuple[float, float, str, str]], span: float) -> None:
+    """Direct labels at the last point of each line, instead of a legend, moved apart so that
+    none prints over another: (x, y, text, colour) each."""
+    placed = axes.dodge([y for _, y, _, _ in labels], span)
+    for (x, _, text, colour), y in zip(labels, placed, strict=True):
         fig.add_annotation(
-            x=points[-1][0],
-            y=points[-1][1],
-            text=f"<b>{text}</b>",
+            x=x,
+            y=y,
+            text=f"<b>{chart_text(text)}</b>",
             showarrow=False,
             xanchor="left",
             xshift=8,
             font={"color": style.TEXT.get(colour, colour), "size": 12},
         )
+
+
+def _last(xs: list[int], ys: Sequence[float | None]) -> tuple[float, float] | None:
+    points = [(x, y) for x, y in zip(xs, ys, strict=True) if y is not None]
+    return points[-1] if points else None
 
 
 def trend_chart(
@@ -73,6 +81,10 @@ def trend_chart(
     ]
     marks = ["P" if r.status == "provisional" else "R" if r.revised else "" for r in rows]
     fig = go.Figure()
+    xs = axes.period_axis(fig, periods)
+    hover = "%{customdata}: %{y}<extra>%{fullData.name}</extra>"
+    labels: list[tuple[float, float, str, str]] = []
+    shown: list[float | None] = list(values)
     for name, key, colour, dash in (
         ("England", "england", style.ENGLAND, "dash"),
         ("Region", "region", style.REGION, "dot"),
@@ -81,17 +93,21 @@ def trend_chart(
         if any(v is not None for v in ys):
             fig.add_trace(
                 go.Scatter(
-                    x=periods,
+                    x=xs,
                     y=ys,
                     name=name,
                     mode="lines",
                     line={"color": colour, "dash": dash, "width": 2},
+                    customdata=periods,
+                    hovertemplate=hover,
                 )
             )
-            _end_label(fig, periods, ys, name, colour)
+            shown += ys
+            if (last := _last(xs, ys)) is not None:
+                labels.append((*last, name, colour))
     fig.add_trace(
         go.Scatter(
-            x=periods,
+            x=xs,
             y=values,
             name=council,
             mode="lines+markers+text",
@@ -99,10 +115,14 @@ def trend_chart(
             marker={"symbol": symbols, "size": 10, "color": style.OURS},
             text=marks,
             textposition="top center",
+            customdata=periods,
+            hovertemplate=hover,
         )
     )
-    _end_label(fig, periods, values, council.replace(" (demo)", ""), style.OURS)
+    if (last := _last(xs, values)) is not None:
+        labels.append((*last, axes.short_name(council), style.OURS))
     if ind.target is not None:
+        shown.append(ind.target)
         fig.add_hline(
             y=ind.target,
             line={"color": style.TARGET, "dash": "dashdot", "width": 2},
@@ -111,8 +131,13 @@ def trend_chart(
             annotation_font_color="#00684A",
         )
     unit = UNIT_LABEL[ind.unit] or "count"
+    low, high = axes.fitted_range(shown, ind.unit == "percent", ind.unit == "count")
+    fig.update_yaxes(range=[low, high], rangemode="normal")
+    end_labels(fig, labels, high - low)
     span = f"{periods[0]} to {periods[-1]}" if periods else "no figures yet"
-    _layout(fig, title, f"{unit}, {span}. P = provisional, R = revised.", ind.source)
+    words = axes.range_words(low, high, UNIT_LABEL[ind.unit])
+    _layout(fig, title, f"{unit}, {span} ({words}). P = provisional, R = revised.", ind.source)
+    fig.update_xaxes(type="linear")
     return fig, trend_alt(rows, ind, council)
 
 
@@ -246,7 +271,8 @@ def chart_with_table(
 ) -> None:
     """The chart with its text alternative, then the same numbers as a table and a CSV
     (`csv_rows` where the download should hold numbers rather than the table's words)."""
-    st.plotly_chart(fig, alt=alt, key=f"{key}_chart", config={"displaylogo": False})
+    # No toolbar: on a phone it covers the chart, and the numbers are in the table below.
+    st.plotly_chart(fig, alt=alt, key=f"{key}_chart", config={"displayModeBar": False})
     st.caption(markdown(alt))
     with st.expander("The numbers behind this chart", expanded=False):
         st.dataframe(rows, hide_index=True, key=f"{key}_table")

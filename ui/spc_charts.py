@@ -14,7 +14,7 @@ from metrics.narrative import fmt_target, fmt_value
 from metrics.publish.escape import chart_text
 from metrics.spc import SpcResult
 from metrics.trend import AreaValue
-from ui import style
+from ui import axes, style
 from ui.charts import _layout
 
 # Making Data Count colours (blue improvement, orange concern, purple neutral, grey common),
@@ -36,6 +36,8 @@ RULE_NAMES = {
 def spc_chart(result: SpcResult, ind: Indicator, target: float | None) -> tuple[go.Figure, str]:
     periods = [p.period for p in result.points]
     fig = go.Figure()
+    xs = axes.period_axis(fig, periods)
+    hover = "%{customdata}: %{y}<extra>%{fullData.name}</extra>"
     for name, key, dash in (
         ("Upper limit", "upper_limit", "dash"),
         ("Mean", "mean", "solid"),
@@ -43,9 +45,11 @@ def spc_chart(result: SpcResult, ind: Indicator, target: float | None) -> tuple[
     ):
         fig.add_trace(
             go.Scatter(
-                x=periods,
+                x=xs,
                 y=[getattr(p, key) for p in result.points],
                 name=name,
+                customdata=periods,
+                hovertemplate=hover,
                 mode="lines",
                 line={"color": "#555555", "dash": dash, "width": 1.5},
                 line_shape="hv",
@@ -53,9 +57,11 @@ def spc_chart(result: SpcResult, ind: Indicator, target: float | None) -> tuple[
         )
     fig.add_trace(
         go.Scatter(
-            x=periods,
+            x=xs,
             y=[p.value for p in result.points],
             name="Value",
+            customdata=periods,
+            hovertemplate=hover,
             mode="lines+markers+text",
             line={"color": "#9A9A9A", "width": 1.5},
             marker={"size": 11, "color": [CAUSE[p.special_cause][0] for p in result.points]},
@@ -79,13 +85,18 @@ def spc_chart(result: SpcResult, ind: Indicator, target: float | None) -> tuple[
         )
     trial = " (trial limits)" if result.trial_limits else ""
     kind = "p-chart" if result.chart == "p" else "XmR chart"
+    shown = [v for p in result.points for v in (p.value, p.lower_limit, p.upper_limit)]
+    low, high = axes.fitted_range([*shown, target], ind.unit == "percent")
+    words = axes.range_words(low, high, UNIT_LABEL[ind.unit])
     _layout(
         fig,
         f"{ind.title}: SPC{trial}",
-        f"{kind}, {UNIT_LABEL[ind.unit] or 'count'}. I = special cause improvement, "
+        f"{kind}, {UNIT_LABEL[ind.unit] or 'count'} ({words}). I = special cause improvement, "
         "C = concern, N = neither.",
         ind.source,
     )
+    fig.update_xaxes(type="linear")
+    fig.update_yaxes(range=[low, high], rangemode="normal")
     return fig, spc_alt(result, ind)
 
 

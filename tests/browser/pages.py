@@ -40,8 +40,8 @@ class Visit:
     probe_404s: int = 0
 
 
-def visit(browser: Any, url: str, height: int = 900) -> Visit:
-    page = browser.new_page(viewport={"width": 1280, "height": height})
+def visit(browser: Any, url: str, height: int = 900, width: int = 1280) -> Visit:
+    page = browser.new_page(viewport={"width": width, "height": height})
     v = Visit(page)
     page.on("pageerror", lambda e: v.page_errors.append(str(e)))
 

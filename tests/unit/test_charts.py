@@ -1,0 +1,67 @@
+"""Charts people can read (issue #10): periods at their places, a y axis that fits the data
+and says so, direct labels apart, status first in tables."""
+
+from __future__ import annotations
+
+import json
+
+from metrics.trend import TrendRow
+from ui import axes, cards, charts
+
+
+def rows(periods, values, england=None):
+    england = england or [None] * len(values)
+    return [
+        TrendRow(p, v, None, "final", False, None, None, e, None, None)
+        for p, v, e in zip(periods, values, england, strict=True)
+    ]
+
+
+def test_annual_series_plot_at_their_periods(charter):
+    ind = charter.indicators["active-ehc-plans"]
+    years = ["2021", "2022", "2023", "2024", "2025"]
+    fig, _ = charts.trend_chart(rows(years, [1427, 1453, 1463, 1567, 1641]), ind, "Wrenfield", "t")
+    spec = json.loads(fig.to_json())
+    ours = spec["data"][-1]
+    assert ours["x"] == [0, 1, 2, 3, 4]  # positions, never numeric-looking category labels
+    assert ours["customdata"] == years
+    assert spec["layout"]["xaxis"]["ticktext"][-1] == "2025"
+
+
+def test_a_percentage_axis_fits_the_data_and_says_so(charter):
+    ind = charter.indicators["register-records-updated"]
+    quarters = [f"202{y}-2{y + 1} Q{q}" for y in (3, 4, 5) for q in (1, 2, 3, 4)]
+    values = [70 + i * 1.2 for i in range(len(quarters))]
+    fig, _ = charts.trend_chart(rows(quarters, values), ind, "Wrenfield", "t")
+    low, high = json.loads(fig.to_json())["layout"]["yaxis"]["range"]
+    assert 60 < low < 70 and 85 < high < 90  # data 70-83 and target 85: not 0-100
+    assert f"axis {low:,.0f}% to {high:,.0f}%" in fig.layout.title.text
+    assert len(json.loads(fig.to_json())["layout"]["xaxis"]["tickvals"]) <= axes.MAX_TICKS
+
+
+def test_direct_labels_never_print_over_each_other(charter):
+    ind = charter.indicators["ehcp-issued-20-weeks"]
+    fig, _ = charts.trend_chart(
+        rows(["2025-26 Q1", "2025-26 Q2"], [60.0, 61.0], england=[60.5, 61.1]),
+        ind,
+        "Wrenfield Council (demo)",
+        "t",
+    )
+    layout = json.loads(fig.to_json())["layout"]
+    low, high = layout["yaxis"]["range"]
+    ends = sorted(
+        a["y"] for a in layout["annotations"] if a.get("xanchor") == "left" and "<b>" in a["text"]
+    )
+    assert len(ends) == 2 and ends[1] - ends[0] >= axes.LABEL_GAP * (high - low) - 1e-9
+    assert any(
+        "Wrenfield" in a["text"] and "(demo)" not in a["text"] for a in layout["annotations"]
+    )
+
+
+def test_tables_lead_with_the_status_and_latest_figure(demo_store, charter):
+    from metrics.periods import parse_period
+    from metrics.rollup import charter_status
+
+    statement = charter_status(demo_store, charter, parse_period("2026-27 Q2"))[4]
+    table = cards.indicator_rows(statement.indicators, charter)
+    assert list(table[0])[:3] == ["Status", "Latest", "Indicator"]
