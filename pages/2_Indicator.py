@@ -40,7 +40,7 @@ rows = upto_rows(ui.indicator_trend(chosen), upto)
 st.subheader("Trend")
 if rows:
     title = f"{ind.title}: {fmt_value(rows[-1].value, ind, rows[-1].symbol)} in {rows[-1].period}"
-    fig, alt = charts.trend_chart(rows, ind, charter.council.name, title)
+    fig, alt = charts.trend_chart(rows, ind, charter.council.name, title, quarter)
     numbers = charts.trend_csv(rows, ind, charter.council.code, charter.council.name)
     table = charts.trend_table(rows, ind)
     charts.chart_with_table(fig, alt, table, f"{chosen}.csv", "trend", numbers)

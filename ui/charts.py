@@ -71,8 +71,10 @@ def _last(xs: list[int], ys: Sequence[float | None]) -> tuple[float, float] | No
 
 
 def trend_chart(
-    rows: list[TrendRow], ind: Indicator, council: str, title: str
+    rows: list[TrendRow], ind: Indicator, council: str, title: str, quarter: str | None = None
 ) -> tuple[go.Figure, str]:
+    """Our figures with England and the region; `quarter`, the quarter being reported on, is
+    marked at the figure it is assessed on (the last one drawn)."""
     periods = [r.period for r in rows]
     values = [r.value for r in rows]
     symbols = [
@@ -134,6 +136,14 @@ def trend_chart(
     low, high = axes.fitted_range(shown, ind.unit == "percent", ind.unit == "count")
     fig.update_yaxes(range=[low, high], rangemode="normal")
     end_labels(fig, labels, high - low)
+    if quarter and xs:
+        fig.add_vline(
+            x=xs[-1],
+            line={"color": "#555555", "dash": "dot", "width": 1},
+            annotation_text=f"Reported for {quarter}",
+            annotation_position="bottom left",
+            annotation_font={"size": 11, "color": "#555555"},
+        )
     span = f"{periods[0]} to {periods[-1]}" if periods else "no figures yet"
     words = axes.range_words(low, high, UNIT_LABEL[ind.unit])
     _layout(fig, title, f"{unit}, {span} ({words}). P = provisional, R = revised.", ind.source)

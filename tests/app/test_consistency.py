@@ -42,6 +42,8 @@ def test_the_indicator_page_honours_the_chosen_quarter_everywhere(app):
     assert "in 2025-26 Q3" in reason
     trend = at.dataframe[0].value
     assert list(trend["Period"])[-1] == "2025-26 Q3"  # the chart ends at the chosen quarter
+    chart = next(c for c in at.get("plotly_chart") if c.key == "trend_chart")
+    assert "Reported for 2025-26 Q3" in json.dumps(chart.proto.spec)  # and marks it
     at.selectbox(key=keys.DIMENSION).set_value("locality").run()
     caption = next(c.value for c in at.caption if c.value.startswith("Bar chart of"))
     assert "2025\\-26 Q3" in caption or "2025-26 Q3" in caption
