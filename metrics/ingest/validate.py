@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import difflib
 import functools
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -17,11 +16,9 @@ import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from charter import Charter, Indicator
-from metrics.ingest import rules, typed
+from charter import Charter
+from metrics.ingest import lookups, rules, typed
 from metrics.ingest.read import RawTable
-from metrics.periods import KIND_EXAMPLES, kind_for, parse_period, window_problem
-from metrics.reference import known_areas
 
 REQUIRED = ("indicator", "period", "value")
 MAX_ERRORS_KEPT = 1000  # a rejected file's first errors are kept and shown; the rest counted
@@ -155,117 +152,6 @@ def _extra_cells(raw: RawTable, positions: list[int]) -> pa.Array:
     return pc.utf8_trim_whitespace(joined)
 
 
-def _charter_tables(con: duckdb.DuckDBPyConnection, charter: Charter) -> None:
-    ind = [
-        (
-            i.id,
-            i.unit,
-            i.decimals,
-            i.multiplier,
-            list(i.breakdowns),
-            KIND_EXAMPLES[kind_for(i.frequency, i.year_basis)],
-            kind_for(i.frequency, i.year_basis).value,
-        )
-        for i in charter.indicators.values()
-    ]
-    con.execute(
-        "CREATE OR REPLACE TEMP TABLE ind (id VARCHAR, unit VARCHAR, decimals INTEGER, "
-        "multiplier DOUBLE, allowed VARCHAR[], kind_name VARCHAR, expect VARCHAR)"
-    )
-    _insert(con, "ind", ind)
-    dims = [(d, g, g.lower()) for d, b in charter.breakdowns.items() for g in b.groups]
-    con.execute("CREATE OR REPLACE TEMP TABLE dims (dim VARCHAR, grp VARCHAR, grp_lower VARCHAR)")
-    _insert(con, "dims", dims)
-
-
-def _lookups(con: duckdb.DuckDBPyConnection, charter: Charter, today: date) -> None:
-    """Resolve each distinct indicator/period and breakdown/group text once, in Python, and
-    find suggestions for unknown names. Files repeat a few keys many times."""
-    keys: list[tuple[object, ...]] = []
-    periods: dict[tuple[str, str], tuple[object, ...]] = {}
-    for text, period_text in con.execute("SELECT DISTINCT indicator, period FROM src").fetchall():
-        ind = charter.indicators.get(text.lower())
-        if ind is None:
-            keys.append((text, period_text) + (None,) * 9)
-            continue
-        if (ind.id, period_text) not in periods:
-            periods[(ind.id, period_text)] = _period(
-                ind, period_text, charter.council.earliest_year, today
-            )
-        keys.append(
-            (text, period_text, ind.id, ind.unit, ind.decimals, ind.multiplier)
-            + periods[(ind.id, period_text)]
-        )
-    con.execute(
-        "CREATE OR REPLACE TEMP TABLE keymap (indicator_text VARCHAR, period_text VARCHAR, "
-        "indicator_id VARCHAR, unit VARCHAR, decimals INTEGER, multiplier DOUBLE, "
-        "label VARCHAR, kind VARCHAR, pstart DATE, pend DATE, perror VARCHAR)"
-    )
-    _insert(con, "keymap", keys)
-
-    ids = list(charter.indicators)
-    unknown = {str(k[0]) for k in keys if k[2] is None and k[0]}
-    con.execute("CREATE OR REPLACE TEMP TABLE isugg (text VARCHAR, suggestion VARCHAR)")
-    _insert(con, "isugg", [(t, _nearest(t, ids)) for t in sorted(unknown)])
-
-    bmap: list[tuple[object, ...]] = []
-    gsugg: list[tuple[object, ...]] = []
-    for breakdown, group in con.execute("SELECT DISTINCT breakdown, grp FROM src").fetchall():
-        dim = breakdown.lower().replace(" ", "_")
-        if dim not in charter.breakdowns:
-            bmap.append((breakdown, group, None, None))
-            continue
-        groups = charter.breakdowns[dim].groups
-        canonical = next((g for g in groups if g.lower() == group.lower()), None)
-        bmap.append((breakdown, group, dim, canonical))
-        if canonical is None and group:
-            gsugg.append((dim, group, _nearest(group, groups), ", ".join(groups)))
-    con.execute(
-        "CREATE OR REPLACE TEMP TABLE bmap (breakdown_text VARCHAR, grp_text VARCHAR, "
-        "dim VARCHAR, grp_canonical VARCHAR)"
-    )
-    _insert(con, "bmap", bmap)
-    con.execute(
-        "CREATE OR REPLACE TEMP TABLE gsugg (dim VARCHAR, text VARCHAR, suggestion VARCHAR, "
-        "choices VARCHAR)"
-    )
-    _insert(con, "gsugg", gsugg)
-    con.execute(
-        "CREATE OR REPLACE TEMP TABLE dim_choices AS SELECT ? AS choices",
-        [", ".join(sorted(charter.breakdowns))],
-    )
-
-
-def _period(ind: Indicator, text: str, earliest_year: int, today: date) -> tuple[object, ...]:
-    """(label, kind, start, end, error) for a period as typed, for this indicator."""
-    if not text:
-        return (None,) * 5
-    try:
-        p = parse_period(text, kind_for(ind.frequency, ind.year_basis))
-    except ValueError as err:  # PeriodError, or a date Python cannot hold
-        return (None, None, None, None, f"{err}.".replace("..", "."))
-    if problem := window_problem(p, earliest_year, today):
-        return (None, None, None, None, f"{problem}.")
-    return (p.label, p.kind.value, p.start, p.end, None)
-
-
-def _insert(con: duckdb.DuckDBPyConnection, table: str, rows: Sequence[tuple[object, ...]]) -> None:
-    """Append rows through Arrow: executemany is far slower for thousands of rows."""
-    if not rows:
-        return
-    names = [d[0] for d in con.execute(f"SELECT * FROM {table} LIMIT 0").description]
-    arrow = pa.table({n: pa.array([r[i] for r in rows]) for i, n in enumerate(names)})
-    con.register("_rows", arrow)
-    con.execute(f"INSERT INTO {table} SELECT * FROM _rows")
-    con.unregister("_rows")
-
-
-def _nearest(text: str, choices: list[str]) -> str | None:
-    lowered = {c.lower(): c for c in choices}
-    near = difflib.get_close_matches(text.lower().strip(), list(lowered), n=1, cutoff=0.5)
-    return lowered[near[0]] if near else None
-
-
 def validate_file(raw: RawTable, charter: Charter, today: date | None = None) -> Validation:
     """Check every row in a private in-memory database; the store is not touched."""
     con = duckdb.connect()
@@ -273,12 +159,6 @@ def validate_file(raw: RawTable, charter: Charter, today: date | None = None) ->
         return validate(raw, charter, con, today or date.today())
     finally:
         con.close()
-
-
-def _known_areas(con: duckdb.DuckDBPyConnection, charter: Charter) -> None:
-    codes = sorted({*known_areas(), charter.council.code})
-    con.execute("CREATE OR REPLACE TEMP TABLE known_area (code VARCHAR)")
-    _insert(con, "known_area", [(c,) for c in codes])
 
 
 def _errors(con: duckdb.DuckDBPyConnection) -> tuple[list[RowError], int, int]:
@@ -323,9 +203,7 @@ def validate(
                 "double quotes around it.",
             )
         )
-    _charter_tables(con, charter)
-    _lookups(con, charter, today)
-    _known_areas(con, charter)
+    lookups.build(con, charter, today)
     for macro in typed.MACROS:
         con.execute(macro)
     con.execute(typed.TYPED, {"council": charter.council.code})
