@@ -12,6 +12,7 @@ import duckdb
 from charter import Charter
 from metrics.ingest import load_file
 from metrics.periods import Period, PeriodKind
+from metrics.reference import COUNCIL, known_areas
 from metrics.store import Store
 
 ROWS = 100_000
@@ -23,12 +24,12 @@ def make_return(charter: Charter, path: Path, rows: int = ROWS) -> Path:
     quarterly = [i for i in charter.indicators.values() if i.frequency == "quarterly"]
     lines = ["indicator,period,value,area,breakdown,group,numerator,denominator,status,note"]
     quarter = Period(PeriodKind.FY_QUARTER, 2000, 1)
+    councils = [a.code for a in known_areas().values() if a.level == COUNCIL][:153]
     while len(lines) <= rows:
-        for council in range(153):
+        for area in councils:  # real councils' codes: only known areas are accepted
             for ind in quarterly:
                 if len(lines) > rows:
                     break
-                area = f"E06{council:06d}"
                 if ind.multiplier is not None:
                     den = rng.randint(20, 400)
                     num = rng.randint(0, den)

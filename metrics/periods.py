@@ -10,6 +10,7 @@ parser for the spellings analysts type.
 from __future__ import annotations
 
 import calendar
+import functools
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -323,6 +324,7 @@ def window_problem(period: Period, earliest_year: int, today: date) -> str | Non
     return None
 
 
+@functools.lru_cache(maxsize=4096)
 def read_label(label: str) -> Period | None:
     """A period label as stored, or None when it cannot be read (a figure stored by an older
     version with a label no parser reads): readers skip such figures instead of failing."""

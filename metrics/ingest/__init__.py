@@ -24,12 +24,12 @@ from metrics.ingest.commit import (
     compare,
     record_rejection,
 )
-from metrics.ingest.plausible import Warning, implausible
+from metrics.ingest.plausible import Unusual, implausible
 from metrics.ingest.read import FileProblem, RawTable, read_upload
 from metrics.ingest.validate import RowError, Validation, validate_file
 from metrics.store import Store
 
-__all__ = ["Addition", "LoadReport", "Revision", "RowError", "Warning", "check_file", "load_file"]
+__all__ = ["Addition", "LoadReport", "Revision", "RowError", "Unusual", "check_file", "load_file"]
 
 
 @dataclass
@@ -46,7 +46,7 @@ class LoadReport:
     notes: list[str] = field(default_factory=list)
     revisions: list[Revision] = field(default_factory=list)
     additions: list[Addition] = field(default_factory=list)
-    warnings: list[Warning] = field(default_factory=list)  # figures to confirm before storing
+    warnings: list[Unusual] = field(default_factory=list)  # figures to confirm before storing
     upload_id: int | None = None
     sheet: str | None = None
     error_total: int = 0  # every problem found; `errors` keeps the first 1,000
@@ -197,7 +197,8 @@ def load_file(
                     "value",
                     fmt_number(w.value),
                     f"Check this figure: {w.message}",
-                    "If it is right, confirm it and store the file again.",
+                    "If it is right, confirm it (on the command line: --confirm) and store "
+                    "the file again.",
                 )
                 for w in report.warnings
             ]

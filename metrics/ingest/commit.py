@@ -179,13 +179,14 @@ class NeedsReason(ValueError):
         )
 
 
-def compare(con: duckdb.DuckDBPyConnection) -> Diff:
-    """Compare the view `staged` with the current figures."""
+def compare(con: duckdb.DuckDBPyConnection, additions: bool = True) -> Diff:
+    """Compare the view `staged` with the current figures; `additions` lists the new figures
+    too (for a preview; storing needs only the counts)."""
     added, revised, unchanged = con.execute(COUNTS).fetchall()[0]
     con.execute(REVISED)
     revisions = [Revision(*r) for r in con.execute(REVISIONS).fetchall()]
-    additions = [Addition(*r) for r in con.execute(ADDITIONS).fetchall()] if added else []
-    return Diff(int(added), int(revised), int(unchanged), revisions, additions)
+    new = [Addition(*r) for r in con.execute(ADDITIONS).fetchall()] if added and additions else []
+    return Diff(int(added), int(revised), int(unchanged), revisions, new)
 
 
 def log_upload(
@@ -269,7 +270,7 @@ def commit(con: duckdb.DuckDBPyConnection, upload: Upload, rows: int) -> tuple[i
     now = datetime.now()
     con.execute("BEGIN TRANSACTION")
     try:
-        diff = compare(con)
+        diff = compare(con, additions=False)
         if diff.figures_changed and not (upload.reason or "").strip():
             raise NeedsReason(diff)
         outcome = "loaded" if diff.added or diff.revised else "no change"

@@ -41,7 +41,7 @@ ORDER BY p.start_date
 
 
 @dataclass(frozen=True)
-class Warning:
+class Unusual:
     row: int
     indicator_id: str
     period: str
@@ -49,7 +49,7 @@ class Warning:
     message: str
 
 
-def implausible(con: duckdb.DuckDBPyConnection, charter: Charter) -> list[Warning]:
+def implausible(con: duckdb.DuckDBPyConnection, charter: Charter) -> list[Unusual]:
     """Warnings for the staged figures, against the store's current figures."""
     council = {"council": charter.council.code}
     stored: dict[str, dict[str, float]] = {}
@@ -89,7 +89,7 @@ def implausible(con: duckdb.DuckDBPyConnection, charter: Charter) -> list[Warnin
                 f"({fmt_value(before, ind)})"
             )
         if reasons:
-            out.append(Warning(row, ident, period, value, "; ".join(reasons) + "."))
+            out.append(Unusual(row, ident, period, value, "; ".join(reasons) + "."))
     return out
 
 

@@ -163,7 +163,9 @@ def _count_records(text: str) -> int:
     quotes per line tells where a quoted cell is still open at the end of the file (a
     doubled quote "" inside a cell counts twice, so it never changes the state)."""
     if '"' not in text:
-        return len(text.splitlines())
+        if "\n" not in text:  # one line, or old Mac line ends
+            return len(text.splitlines())
+        return text.count("\n") + (0 if text.endswith("\n") else 1)
     open_at, record, inside = 0, 0, False
     for line in text.splitlines():
         if not inside:

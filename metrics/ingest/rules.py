@@ -68,7 +68,7 @@ RULES: list[Rule] = [
         value="""value""",
         problem="""'The value ''' || value || ''' is not a number or a recognised symbol.'""",
         fix="""'Enter a number such as 52.3, or one of the symbols x (not available), c (confidential), ' || 'z (not applicable), low (rounds to zero), u (low reliability). Use a full stop for decimals.'""",
-        where="""value <> '' AND symbol IS NULL AND (v_num IS NULL OR NOT isfinite(v_num))""",
+        where="""value <> '' AND symbol IS NULL AND (v_num IS NULL OR NOT isfinite(v_num) OR odd_number(value, v_num))""",
     ),
     Rule(
         "value",
@@ -110,14 +110,14 @@ RULES: list[Rule] = [
         value="""numerator""",
         problem="""'The numerator ''' || numerator || ''' is not a number.'""",
         fix="""'Enter a whole number, or leave it empty.'""",
-        where="""numerator <> '' AND (n_num IS NULL OR NOT isfinite(n_num))""",
+        where="""numerator <> '' AND (n_num IS NULL OR NOT isfinite(n_num) OR odd_number(numerator, n_num))""",
     ),
     Rule(
         "denominator",
         value="""denominator""",
         problem="""'The denominator ''' || denominator || ''' is not a number.'""",
         fix="""'Enter a whole number, or leave it empty.'""",
-        where="""denominator <> '' AND (d_num IS NULL OR NOT isfinite(d_num))""",
+        where="""denominator <> '' AND (d_num IS NULL OR NOT isfinite(d_num) OR odd_number(denominator, d_num))""",
     ),
     Rule(
         "numerator",

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import functools
+import threading
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -152,13 +153,25 @@ def _extra_cells(raw: RawTable, positions: list[int]) -> pa.Array:
     return pc.utf8_trim_whitespace(joined)
 
 
+_SCRATCH = threading.local()  # one in-memory database per thread (DuckDB: a connection each)
+_SCRATCH_TABLES = ("typed", "found")
+
+
 def validate_file(raw: RawTable, charter: Charter, today: date | None = None) -> Validation:
-    """Check every row in a private in-memory database; the store is not touched."""
-    con = duckdb.connect()
+    """Check every row in a private in-memory database; the store is not touched.
+
+    The in-memory database is kept for the thread's next file (opening one costs more than
+    checking a small file); what this file put in it is dropped afterwards."""
+    con = getattr(_SCRATCH, "con", None)
+    if con is None:
+        con = _SCRATCH.con = duckdb.connect()
     try:
         return validate(raw, charter, con, today or date.today())
     finally:
-        con.close()
+        con.execute("DROP VIEW IF EXISTS staged")
+        for table in _SCRATCH_TABLES:
+            con.execute(f"DROP TABLE IF EXISTS {table}")
+        con.unregister("src")
 
 
 def _errors(con: duckdb.DuckDBPyConnection) -> tuple[list[RowError], int, int]:
