@@ -63,3 +63,17 @@ def hartlepool(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Charter:
     (root / "council.yaml").write_text(yaml.safe_dump(council))
     monkeypatch.setenv("OUTCOMES_CHARTER", str(root))
     return load_charter()
+
+
+def plant_unreadable_figure(store: Store) -> None:
+    """A figure as an older version could store it: period label '1-02 Q1' (year 1, unpadded),
+    which no parser reads."""
+    with store.connect() as con:
+        con.execute(
+            "INSERT INTO periods VALUES ('1-02 Q1', 'fy_quarter', '0001-04-01', '0001-06-30')"
+        )
+        con.execute(
+            "INSERT INTO observations SELECT nextval('obs_id_seq'), 'short-breaks-receiving', "
+            "'1-02 Q1', 'E99000001', '', '', 5, NULL, NULL, NULL, 'final', NULL, 1, false, NULL, "
+            "'local'"
+        )

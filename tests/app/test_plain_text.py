@@ -11,6 +11,7 @@ from openpyxl import Workbook
 
 from metrics.ees import import_ees
 from metrics.ingest import load_file
+from tests.conftest import plant_unreadable_figure
 from tests.unit.test_ees import HEADER as EES_HEADER
 from tests.workbooks import saved
 from ui import keys
@@ -117,15 +118,7 @@ def test_a_hostile_area_name_in_a_published_file(app, charter, tmp_path):
 
 
 def test_a_stored_unreadable_period_breaks_no_page_and_is_listed(app):
-    with app.store.connect() as con:
-        con.execute(
-            "INSERT INTO periods VALUES ('1-02 Q1', 'fy_quarter', '0001-04-01', '0001-06-30')"
-        )
-        con.execute(
-            "INSERT INTO observations SELECT nextval('obs_id_seq'), 'short-breaks-receiving', "
-            "'1-02 Q1', 'E99000001', '', '', 5, NULL, NULL, NULL, 'final', NULL, 1, false, NULL, "
-            "'local'"
-        )
+    plant_unreadable_figure(app.store)
     at = app()  # the overview runs (app() asserts no exception)
     for page in ("pages/1_Statement.py", "pages/2_Indicator.py"):
         at.query_params["indicator"] = "short-breaks-receiving"

@@ -20,7 +20,7 @@ from metrics.queries import current_count, series, unreadable_figures, upload_er
 from metrics.queries import uploads as upload_log
 from metrics.rollup import charter_status, quarters_with_data
 from metrics.store import Store, StoreError
-from tests.conftest import ROOT
+from tests.conftest import ROOT, plant_unreadable_figure
 from tests.workbooks import saved
 
 SHEET1 = "xl/worksheets/sheet1.xml"
@@ -77,15 +77,7 @@ def test_a_period_not_ended_names_its_end_date():
 
 def test_a_stored_unreadable_period_is_reported_not_raised(demo_store, charter):
     """A figure stored by an older version with the label '1-02 Q1' (unpadded year 1)."""
-    with demo_store.connect() as con:
-        con.execute(
-            "INSERT INTO periods VALUES ('1-02 Q1', 'fy_quarter', '0001-04-01', '0001-06-30')"
-        )
-        con.execute(
-            "INSERT INTO observations SELECT nextval('obs_id_seq'), 'short-breaks-receiving', "
-            "'1-02 Q1', 'E99000001', '', '', 5, NULL, NULL, NULL, 'final', NULL, 1, false, NULL, "
-            "'local'"
-        )
+    plant_unreadable_figure(demo_store)
     quarters = quarters_with_data(demo_store, charter)
     assert quarters and "1-02 Q1" not in quarters
     statements = charter_status(demo_store, charter, parse_period(quarters[0]))
