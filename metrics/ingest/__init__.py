@@ -190,6 +190,7 @@ def load_file(
             return _reject(con, upload, report)
         con.register("staged", result.staged)
         report.warnings = implausible(con, charter)
+        upload.confirmed = len(report.warnings) if confirmed else 0
         if report.warnings and not confirmed:
             report.errors = [
                 RowError(

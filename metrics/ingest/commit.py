@@ -128,6 +128,7 @@ class Upload:
     reason: str | None = None
     sheet: str | None = None
     source: str = ""
+    confirmed: int = 0  # unusual figures the uploader confirmed were right (for the log)
     _packed: Future[bytes] | None = field(default=None, repr=False, compare=False)
 
     def pack(self) -> None:
@@ -279,6 +280,9 @@ def commit(con: duckdb.DuckDBPyConnection, upload: Upload, rows: int) -> tuple[i
             if outcome == "loaded"
             else "No change: every figure is already stored."
         )
+        if upload.confirmed:
+            s = "s" if upload.confirmed != 1 else ""
+            message += f"; {upload.confirmed} unusual figure{s} confirmed by {upload.user}"
         upload_id = log_upload(con, upload, now, outcome, rows, diff, 0, message)
         if diff.added or diff.revised:  # new versions first: SUPERSEDE would hide the old ones
             con.execute(NEW_PERIODS)

@@ -7,7 +7,7 @@ import sys
 
 from metrics.ingest import check_file, load_file
 from metrics.periods import parse_period
-from metrics.queries import series
+from metrics.queries import series, uploads
 from metrics.template import template_rows, to_csv
 from tests.conftest import ROOT
 
@@ -89,6 +89,9 @@ def test_implausible_figures_must_be_confirmed(demo_store, charter):
     assert series(demo_store, "short-breaks-receiving", "E99000001")[-1].value == latest.value
     stored = load(demo_store, charter, text, reason="correction", confirmed=True)
     assert stored.outcome == "loaded"
+    logged = uploads(demo_store)[0]  # who confirmed what is in the upload log
+    assert logged["upload_id"] == stored.upload_id
+    assert logged["message"].endswith("; 1 unusual figure confirmed by t")
 
 
 def test_a_fraction_typed_for_a_percentage_is_questioned(store, charter):
