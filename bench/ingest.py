@@ -50,7 +50,7 @@ def ours(charter: Charter, csv_path: Path, db: Path) -> float:
     with store.connect():
         pass  # schema creation is not part of ingest
     start = time.perf_counter()
-    report = load_file(store, charter, csv_path.name, csv_path.read_bytes(), user="bench")
+    report = load_file(store, charter, csv_path.name, csv_path.read_bytes(), by="bench")
     elapsed = time.perf_counter() - start
     if report.outcome != "loaded" or report.added != ROWS:
         raise RuntimeError(f"bench return not loaded: {report.summary()} {report.errors[:3]}")

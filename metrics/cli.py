@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 from charter import CharterError
-from metrics import commands_analysis, commands_data
+from metrics import commands_access, commands_analysis, commands_data
 from metrics.config import DB_ENV, MAX_UPLOAD_ENV
 from metrics.store import StoreError
 
@@ -190,6 +190,20 @@ def build_parser() -> argparse.ArgumentParser:
         type=int,
         help="print the errors recorded for one rejected upload",
     )
+
+    aud = sub.add_parser(
+        "audit",
+        parents=[common],
+        help="print the audit trail",
+        description="Every write (uploads, revisions, imports, charter reloads), newest first.",
+    )
+    aud.add_argument("--kind", help="only this kind of entry, e.g. 'figure revised'")
+    aud.add_argument("--who", help="only this person (name, email or subject)")
+    aud.add_argument("--since", metavar="DATE", help="from this date or time (2026-11-01)")
+    aud.add_argument("--until", metavar="DATE", help="before this date or time")
+    aud.add_argument("--text", help="only entries whose object or summary contains this")
+    aud.add_argument("--limit", type=int, default=100)
+    aud.add_argument("--format", choices=["text", "csv"], default="text")
     return parser
 
 
@@ -218,4 +232,5 @@ COMMANDS = {
     "spc": commands_analysis.cmd_spc,
     "import-ees": commands_analysis.cmd_import_ees,
     "uploads": commands_data.cmd_uploads,
+    "audit": commands_access.cmd_audit,
 }

@@ -65,7 +65,7 @@ def cmd_import_ees(args: argparse.Namespace) -> int:
             args.file.read_bytes(),
             mapping,
             dry_run=args.dry_run,
-            user=args.user,
+            by=args.user,
         )
     except EesError as err:
         print(f"error: {args.file.name}: {err}", file=sys.stderr)

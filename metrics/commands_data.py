@@ -95,7 +95,7 @@ def cmd_load(args: argparse.Namespace) -> int:
             charter,
             args.file.name,
             content,
-            user=args.user,
+            by=args.user,
             reason=args.reason,
             confirmed=args.confirm,
         )

@@ -252,7 +252,7 @@ def build_demo(store: Store, charter: Charter, out_dir: Path | None = None) -> l
             charter,
             name,
             content,
-            user=DEMO_USER,
+            by=DEMO_USER,
             reason=reason,
             kind="demo",
             source=f"demo (fictional): {name}",

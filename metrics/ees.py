@@ -9,11 +9,11 @@ importing a file again changes nothing and a newer release's changed figure is a
 
 from __future__ import annotations
 
-import getpass
 import hashlib
 
 from charter import Charter
 from charter.ees_models import Mapping
+from metrics.access.people import ANALYST, Actor, acting, require
 from metrics.ees_read import EesError, EesReport, ees_period, read_ees
 from metrics.ees_stage import stage, value_problem
 from metrics.ingest.commit import Diff, NeedsReason, Upload, commit, compare, record_rejection
@@ -44,17 +44,19 @@ def import_ees(
     mapping: Mapping,
     *,
     dry_run: bool = False,
-    user: str | None = None,
+    by: Actor | str | None = None,
     log_rejection: bool = True,
 ) -> EesReport:
     """Import (or with `dry_run`, preview) a release. A file that cannot be used is rejected
     whole, logged in the upload history (unless `log_rejection` is off) and the report says
     why; nothing is stored."""
+    actor = acting(by)
+    require(actor, {ANALYST}, "import published statistics")
     upload = Upload(
         file_name,
         hashlib.sha256(content).hexdigest(),
         content,
-        user or getpass.getuser(),
+        actor,
         "published",
         f"Revised in a newer release: {mapping.source}",
         None,

@@ -104,7 +104,7 @@ def build_national(
         charter,
         path.name,
         path.read_bytes(),
-        user=DEMO_USER,
+        by=DEMO_USER,
         kind="demo",
         source="demo (fictional): national-scale synthetic data",
         confirmed=True,  # made-up figures: nothing to confirm

@@ -6,6 +6,7 @@ import zlib
 from dataclasses import dataclass
 from datetime import datetime
 
+from metrics.access.people import ANALYST, Actor, require
 from metrics.periods import read_label
 from metrics.store import Store
 
@@ -109,8 +110,10 @@ def upload_errors(store: Store, upload_id: int) -> list[tuple[object, ...]]:
         return con.execute(UPLOAD_ERRORS, {"upload": upload_id}).fetchall()
 
 
-def upload_file(store: Store, upload_id: int) -> tuple[str, bytes] | None:
-    """The name and original bytes of an uploaded file."""
+def upload_file(store: Store, upload_id: int, reader: Actor) -> tuple[str, bytes] | None:
+    """The name and original bytes of an uploaded file (for analysts: a return may hold
+    small numbers that are not for everyone)."""
+    require(reader, {ANALYST}, "download an uploaded file")
     with store.connect() as con:
         rows = con.execute(UPLOAD_FILE, {"upload": upload_id}).fetchall()
     if not rows:

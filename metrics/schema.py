@@ -106,4 +106,35 @@ MIGRATIONS.append(
     ]
 )
 
+MIGRATIONS.append(
+    [
+        # 4: the audit trail, append-only: who did what, when, from where, and the values
+        # before and after. Only metrics/access/audit.py touches it, and only to add and read.
+        "CREATE SEQUENCE audit_id_seq START 1",
+        """CREATE TABLE audit (
+            audit_id  BIGINT PRIMARY KEY,
+            done_at   TIMESTAMP NOT NULL,
+            subject   VARCHAR NOT NULL,  -- the identity provider's sub; on the CLI the OS user
+            name      VARCHAR NOT NULL,
+            email     VARCHAR NOT NULL,
+            via       VARCHAR NOT NULL,  -- app | cli | demo | before sign-in
+            kind      VARCHAR NOT NULL,  -- upload, upload rejected, figure revised, ...
+            object    VARCHAR NOT NULL,  -- what was acted on
+            summary   VARCHAR NOT NULL,
+            before    VARCHAR,           -- the value before, where a value changed
+            after     VARCHAR
+        )""",
+        # Uploads made before the audit trail existed are its first entries, so that it is
+        # complete; who made them is only known by the name the upload log kept.
+        """INSERT INTO audit
+        SELECT nextval('audit_id_seq'), uploaded_at, uploaded_by, uploaded_by, '',
+               'before sign-in',
+               CASE WHEN kind = 'published' THEN 'published import' ELSE 'upload' END
+               || CASE WHEN outcome = 'rejected' THEN ' rejected' ELSE '' END,
+               'upload ' || upload_id || ': ' || file_name,
+               coalesce(message, outcome), NULL, NULL
+        FROM uploads ORDER BY upload_id""",
+    ]
+)
+
 SCHEMA_VERSION = len(MIGRATIONS)

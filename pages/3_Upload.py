@@ -60,4 +60,4 @@ if upload is not None:
             elif result is not None:
                 upload_view.outcome(result)
 st.page_link(ui.HISTORY_PAGE, label="See the upload history")
-ees_view.ees_section(store, charter, ui.user())
+ees_view.ees_section(store, charter)

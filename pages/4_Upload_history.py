@@ -6,7 +6,7 @@ import ui
 from metrics import queries
 from ui import history_view
 
-ui.page("Upload history")
+ui.page("Upload history", roles=ui.STAFF)
 
 unreadable = queries.unreadable_figures(ui.store())
 if unreadable:
@@ -34,4 +34,4 @@ if not log:
     st.info("Nothing has been uploaded yet.")
 else:
     history_view.log_table(log)
-    history_view.one_upload(ui.store(), log, may_download=ui.ANALYST in ui.current_roles())
+    history_view.one_upload(ui.store(), log, reader=ui.user())

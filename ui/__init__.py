@@ -14,8 +14,11 @@ import pandas as pd
 import plotly.graph_objects as go
 import pyarrow as pa
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from charter import Charter, load_charter
+from metrics.access import ADMIN, ANALYST, CHAIR, EVERY_ROLE, MEMBER, AccessDenied, Actor
+from metrics.access import require as metrics_require
 from metrics.periods import parse_period
 from metrics.publish.escape import markdown
 from metrics.queries import SeriesRow
@@ -23,7 +26,7 @@ from metrics.rollup import StatementStatus, charter_status, quarters_with_data
 from metrics.store import Store, StoreError
 from metrics.template import latest_complete_quarter
 from metrics.trend import GroupRow, TrendRow, breakdown, provenance, trend
-from ui import keys
+from ui import access, keys
 from ui.style import CSS
 
 
@@ -47,11 +50,12 @@ _warm_up()
 
 APP_NAME = "Outcomes for disabled children"
 
-ANALYST = "analyst"
-MEMBER = "planning group"
-COUNCILLOR = "councillor"
-READERS = frozenset({ANALYST, MEMBER, COUNCILLOR})
+# Who sees which page. Every role reads the charter pages; the rest are for the roles that
+# use them. A person may hold several roles.
+READERS = EVERY_ROLE
+STAFF = frozenset({ANALYST, MEMBER, CHAIR, ADMIN})  # not councillors: operational detail
 ANALYSTS = frozenset({ANALYST})
+ADMINS = frozenset({ADMIN})
 
 OVERVIEW = "app.py"
 STATEMENT_PAGE = "pages/1_Statement.py"
@@ -61,6 +65,7 @@ HISTORY_PAGE = "pages/4_Upload_history.py"
 HELP_PAGE = "pages/5_Help.py"
 SUPPORT_PAGE = "pages/6_Support.py"
 ACCESSIBILITY_PAGE = "pages/7_Accessibility.py"
+AUDIT_PAGE = "pages/8_Audit.py"
 
 # (file, label, roles) in the order the navigation shows them.
 PAGES: list[tuple[str, str, frozenset[str]]] = [
@@ -68,21 +73,18 @@ PAGES: list[tuple[str, str, frozenset[str]]] = [
     (STATEMENT_PAGE, "Statements", READERS),
     (INDICATOR_PAGE, "Indicators", READERS),
     (UPLOAD_PAGE, "Upload a return", ANALYSTS),
-    (HISTORY_PAGE, "Upload history", READERS),
+    (HISTORY_PAGE, "Upload history", STAFF),
+    (AUDIT_PAGE, "Audit trail", ADMINS),
     (HELP_PAGE, "Help and definitions", READERS),
     (SUPPORT_PAGE, "Support and contact", READERS),
     (ACCESSIBILITY_PAGE, "Accessibility statement", READERS),
 ]
 
 
-def current_roles() -> frozenset[str]:
-    """Until sign-in arrives everyone on this installation has every role (laptop demo)."""
-    return READERS
-
-
-def user() -> str:
-    """Who is using the app, for the upload log. Until sign-in arrives: a fixed demo name."""
-    return "demo user (no sign-in)"
+def user() -> Actor:
+    """The person using the app, worked out afresh from their sign-in: what every action
+    passes to the domain, which checks the role again (no roles when nobody is signed in)."""
+    return access.who(charter().council.contact)
 
 
 @st.cache_resource
@@ -95,11 +97,11 @@ def charter() -> Charter:
     return load_charter()
 
 
-def navigation(roles: Iterable[str]) -> None:
+def navigation(where: DeltaGenerator, roles: Iterable[str]) -> None:
     allowed = set(roles)
     keep = carried()  # the chosen quarter goes with the reader from page to page
-    with st.sidebar:
-        st.markdown(f"**{APP_NAME}**  \n{charter().council.name}")
+    with where:
+        st.markdown(f"**{APP_NAME}**  \n{markdown(charter().council.name)}")
         for file, label, needs in PAGES:
             if needs & allowed:
                 st.page_link(file, label=label, query_params=keep or None)
@@ -122,10 +124,16 @@ def page(title: str, roles: frozenset[str] = READERS) -> None:
     """Set the page up, draw the navigation and stop here for users without `roles`."""
     st.set_page_config(page_title=f"{title} · {APP_NAME}", layout="wide")
     st.markdown(CSS, unsafe_allow_html=True)
-    user_roles = current_roles()
-    navigation(user_roles)
-    if not roles & user_roles:
-        st.error("You do not have access to this page. Ask your performance team for access.")
+    nav = st.sidebar.container()  # drawn once the person, and so their roles, are known
+    council = charter().council
+    person = access.person(APP_NAME, council.contact)
+    navigation(nav, person.roles)
+    if not roles & person.roles:
+        st.title("You do not have access to this page")
+        st.error(
+            f"This page is for the {access.role_names(roles)} role. Ask "
+            f"{markdown(council.contact or 'your administrator')} if you need it."
+        )
         st.stop()
     st.title(title)
 
@@ -213,13 +221,25 @@ def quarter_picker() -> str | None:
 
 @contextmanager
 def plain_failure() -> Iterator[None]:
-    """Around work that opens the database: a busy or broken store gives readers a plain
-    message (never a path or a process id) instead of an exception."""
+    """Around work that opens the database or writes: a busy or broken store gives readers a
+    plain message (never a path or a process id), and a refused action says why."""
     try:
         yield
     except StoreError as err:
         st.error(err.public)
         st.stop()
+    except AccessDenied as err:
+        st.error(markdown(err))
+        st.stop()
+
+
+def require(roles: frozenset[str], action: str) -> Actor:
+    """Where an action happens: the person, worked out afresh, must hold one of `roles`;
+    otherwise the page says so and stops (a handler never trusts the page's own check)."""
+    person = user()
+    with plain_failure():
+        metrics_require(person, roles, action)
+    return person
 
 
 def query_choice(name: str, options: list[str], noun: str) -> int:

@@ -6,6 +6,7 @@ import hashlib
 
 import streamlit as st
 
+import ui
 from charter import Charter, CharterError
 from charter.ees_models import load_mapping, shipped_mappings
 from metrics.ees import EesError, import_ees
@@ -17,7 +18,7 @@ FILE = "ees_file"
 IMPORT = "ees_import"
 
 
-def ees_section(store: Store, charter: Charter, user: str) -> None:
+def ees_section(store: Store, charter: Charter) -> None:
     st.header("Published statistics (explore-education-statistics)")
     st.markdown(
         "Import a DfE release's CSV for England, regional and council benchmarks. "
@@ -30,11 +31,12 @@ def ees_section(store: Store, charter: Charter, user: str) -> None:
         return
     try:
         mapping = load_mapping(paths[chosen], charter)
+        ui.require(ui.ANALYSTS, "import published statistics")
         checked = st.session_state.setdefault("ees_checked", {})
         key = (hashlib.sha256(upload.getvalue()).hexdigest(), chosen)
         if key not in checked:  # check (and log a rejection) once per file, not every rerun
             checked[key] = import_ees(
-                store, charter, upload.name, upload.getvalue(), mapping, dry_run=True, user=user
+                store, charter, upload.name, upload.getvalue(), mapping, dry_run=True, by=ui.user()
             )
         preview = checked[key]
     except (EesError, CharterError) as err:
@@ -58,8 +60,9 @@ def ees_section(store: Store, charter: Charter, user: str) -> None:
         st.caption(markdown(f"Skipped {n:,} {what}."))
     changes = preview.added or preview.revised
     if changes and st.button("Import these figures", key=IMPORT, type="primary"):
-        with st.status("Importing…") as progress:
-            report = import_ees(store, charter, upload.name, upload.getvalue(), mapping, user=user)
+        with ui.plain_failure(), st.status("Importing…") as progress:
+            content = upload.getvalue()
+            report = import_ees(store, charter, upload.name, content, mapping, by=ui.user())
             progress.update(label=report.summary(), state="complete" if report.ok else "error")
         (st.success if report.ok else st.error)(report.summary())
         checked.pop(key, None)

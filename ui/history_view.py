@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from metrics import queries
+from metrics.access import ANALYST, Actor
 from metrics.publish.escape import download_name, markdown
 from metrics.store import Store
 from ui import upload_view
@@ -41,7 +42,7 @@ def log_table(log: list[dict[str, object]]) -> None:
     )
 
 
-def one_upload(store: Store, log: list[dict[str, object]], may_download: bool) -> None:
+def one_upload(store: Store, log: list[dict[str, object]], reader: Actor) -> None:
     """Choose an upload: a rejected one's errors, and (for analysts) the file as sent."""
     st.header("One upload in detail")
     ids = [int(str(u["upload_id"])) for u in log]
@@ -71,9 +72,9 @@ def one_upload(store: Store, log: list[dict[str, object]], may_download: bool) -
         upload_view.error_table(rows, str(upload["file_name"]), "history_errors")
     elif upload["outcome"] == "rejected":
         st.info("No row errors were kept for this upload.")
-    if not may_download:
+    if not reader.may(ANALYST):
         return
-    kept = queries.upload_file(store, chosen)
+    kept = queries.upload_file(store, chosen, reader)
     if kept is None:
         st.info("The file itself was not kept (a rejected file over 5 MB keeps only its hash).")
         return

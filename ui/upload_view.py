@@ -142,7 +142,7 @@ def store_step(
         return None
     with ui.plain_failure(), st.status("Storing the figures…") as progress:
         result = load_file(
-            store, charter, file_name, content, user=ui.user(), reason=reason, confirmed=confirmed
+            store, charter, file_name, content, by=ui.user(), reason=reason, confirmed=confirmed
         )
         progress.update(label=result.summary(), state="complete" if result.ok else "error")
     return result

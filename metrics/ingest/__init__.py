@@ -7,13 +7,13 @@ committed in one transaction; the same file again is "no change".
 
 from __future__ import annotations
 
-import getpass
 import hashlib
 from dataclasses import dataclass, field
 
 import duckdb
 
 from charter import Charter
+from metrics.access.people import ANALYST, Actor, acting, require
 from metrics.ingest.commit import (
     Addition,
     Diff,
@@ -124,19 +124,26 @@ def _fill(report: LoadReport, diff: Diff) -> None:
 
 
 def check_file(
-    store: Store, charter: Charter, file_name: str, content: bytes, log_as: str | None = None
+    store: Store,
+    charter: Charter,
+    file_name: str,
+    content: bytes,
+    log_as: Actor | str | None = None,
 ) -> LoadReport:
     """Validate and preview a file against the stored figures without changing any figure.
 
-    With `log_as` (a user), a rejected file is logged as a rejected upload, as the upload page
-    does: every upload, accepted or rejected, is in the log.
+    With `log_as` (the person uploading), a rejected file is logged as a rejected upload, as
+    the upload page does: every upload, accepted or rejected, is in the log and the audit.
     """
+    actor = acting(log_as)
+    if log_as is not None:
+        require(actor, {ANALYST}, "upload a return")
     raw, result = _read_and_check(file_name, content, charter)
     upload = Upload(
         file_name,
         hashlib.sha256(content).hexdigest(),
         content,
-        log_as or "",
+        actor,
         sheet=raw.sheet if raw else None,
     )
     report = _report(upload, result, "preview")
@@ -162,7 +169,7 @@ def load_file(
     file_name: str,
     content: bytes,
     *,
-    user: str | None = None,
+    by: Actor | str | None = None,
     reason: str | None = None,
     kind: str = "return",
     source: str = "",
@@ -170,12 +177,15 @@ def load_file(
 ) -> LoadReport:
     """Validate and commit a file; a rejected attempt is logged and changes no figure.
 
-    Implausible figures (metrics/ingest/plausible.py) are stored only when `confirmed`."""
+    Implausible figures (metrics/ingest/plausible.py) are stored only when `confirmed`. `by`
+    is the signed-in person (who must be an analyst), or the command line's `--user`."""
+    actor = acting(by)
+    require(actor, {ANALYST}, "upload a return")
     upload = Upload(
         file_name,
         hashlib.sha256(content).hexdigest(),
         content,
-        user or getpass.getuser(),
+        actor,
         kind,
         (reason or "").strip() or None,
         None,

@@ -14,6 +14,8 @@ from datetime import datetime
 import duckdb
 import pyarrow as pa
 
+from metrics.access import audit
+from metrics.access.people import Actor
 from metrics.ingest.validate import RowError
 
 # The current version of each staged figure, if any, and whether it is the same.
@@ -123,13 +125,18 @@ class Upload:
     file_name: str
     sha256: str
     content: bytes
-    user: str
+    actor: Actor
     kind: str = "return"
     reason: str | None = None
     sheet: str | None = None
     source: str = ""
     confirmed: int = 0  # unusual figures the uploader confirmed were right (for the log)
     _packed: Future[bytes] | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def user(self) -> str:
+        """The name the upload log keeps (the audit trail keeps the rest)."""
+        return self.actor.label
 
     def pack(self) -> None:
         """Start compressing the file for keeping, in parallel with validation (zlib lets
@@ -230,6 +237,15 @@ def log_upload(
             "message": message,
         },
     )
+    kind = "published import" if upload.kind == "published" else "upload"
+    audit.record(
+        con,
+        upload.actor,
+        f"{kind} rejected" if outcome == "rejected" else kind,
+        f"upload {upload_id}: {upload.file_name}",
+        message + (f" Reason: {upload.reason}" if upload.reason and diff.revised else ""),
+        at=now,
+    )
     return upload_id
 
 
@@ -289,6 +305,7 @@ def commit(con: duckdb.DuckDBPyConnection, upload: Upload, rows: int) -> tuple[i
             con.execute(INSERT, {"upload": upload_id})
         if diff.revised:
             con.execute(SUPERSEDE, {"upload": upload_id})
+            audit.record_revisions(con, upload.actor, upload_id, upload.reason, now)
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")

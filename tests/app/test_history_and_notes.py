@@ -17,11 +17,11 @@ def test_notes_and_revision_reasons_are_beside_the_figures(app, charter):
     first = (
         "indicator,period,value,note\nshort-breaks-receiving,2021-22 Q3,430,Two providers late\n"
     )
-    assert load_file(store, charter, "a.csv", first.encode(), user="t").outcome == "loaded"
+    assert load_file(store, charter, "a.csv", first.encode(), by="t").outcome == "loaded"
     again = (
         "indicator,period,value,note\nshort-breaks-receiving,2021-22 Q3,431,Two providers late\n"
     )
-    report = load_file(store, charter, "b.csv", again.encode(), user="t", reason="Late return")
+    report = load_file(store, charter, "b.csv", again.encode(), by="t", reason="Late return")
     assert report.outcome == "loaded"
     at = app()
     at.query_params["indicator"] = "short-breaks-receiving"
@@ -47,7 +47,7 @@ def test_the_trend_csv_holds_numbers_a_unit_and_the_area_name(demo_store, charte
 def test_the_history_shows_a_rejected_uploads_errors_and_its_file(app, charter):
     store = app.store
     bad = b"indicator,period,value\nshort-breaks-receiving,2021-22 Q3,lots\n"
-    rejected = load_file(store, charter, "bad.csv", bad, user="t")
+    rejected = load_file(store, charter, "bad.csv", bad, by="t")
     assert rejected.outcome == "rejected"
     at = app()
     at.switch_page("pages/4_Upload_history.py").run()

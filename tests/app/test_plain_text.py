@@ -73,7 +73,7 @@ def test_a_hostile_sheet_name_in_the_upload_notes(app):
 def test_a_hostile_user_and_file_name_on_the_indicator_page(app, charter):
     store = app.store
     content = b"indicator,period,value\nshort-breaks-receiving,2021-22 Q3,430\n"
-    report = load_file(store, charter, f"{LINK}.csv", content, user=LINK)
+    report = load_file(store, charter, f"{LINK}.csv", content, by=LINK)
     assert report.outcome == "loaded"
     at = app()
     at.query_params["indicator"] = "short-breaks-receiving"

@@ -25,7 +25,7 @@ def test_planted_links_stay_text(demo_db, tmp_path, browser, charter):
     shutil.copy(demo_db, db)
     store = Store(db)
     content = b"indicator,period,value\nehcp-issued-20-weeks,2021-22 Q3,55\n"
-    assert load_file(store, charter, f"{LINK}.csv", content, user=LINK).outcome == "loaded"
+    assert load_file(store, charter, f"{LINK}.csv", content, by=LINK).outcome == "loaded"
     mapping = tmp_path / "m.yaml"
     mapping.write_text(
         yaml.safe_dump(

@@ -175,7 +175,7 @@ def test_reconciliation_of_our_quarters_with_the_published_year(store, hartlepoo
         f"ehcp-issued-20-weeks,{q},,{n},20,{'provisional' if q.endswith('Q3') else 'final'}\n"
         for q, n in zip(quarters, (10, 12, 14, 16), strict=True)
     )
-    assert load_file(store, hartlepool, "own.csv", own.encode(), user="t").ok
+    assert load_file(store, hartlepool, "own.csv", own.encode(), by="t").ok
     content = (released / "sen2_mi.csv").read_bytes()
     import_ees(store, hartlepool, "sen2_mi.csv", content, mapping(hartlepool))
     rows = reconcile(store, hartlepool, hartlepool.indicators["ehcp-issued-20-weeks"])

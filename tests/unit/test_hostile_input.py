@@ -12,6 +12,7 @@ from datetime import date
 import pytest
 from openpyxl import Workbook
 
+from metrics.access import command_line
 from metrics.ingest import check_file, load_file
 from metrics.ingest.commit import KEEP_REJECTED_BYTES
 from metrics.ingest.validate import MAX_ERRORS_KEPT
@@ -33,7 +34,7 @@ def csv_file(*lines: str) -> bytes:
 
 
 def load(store, charter, content: bytes, name: str = "r.csv", **kw):
-    return load_file(store, charter, name, content, user="tester", **kw)
+    return load_file(store, charter, name, content, by="tester", **kw)
 
 
 # 1. One row must never take the app down -------------------------------------------------
@@ -207,7 +208,9 @@ def test_a_large_bad_file_keeps_its_first_errors_and_the_total(store, charter):
     assert f"{report.error_total:,} problems in 1,500 rows" in report.summary()
     assert any("first 1,000 are listed" in n for n in report.notes)
     assert len(upload_errors(store, report.upload_id)) == MAX_ERRORS_KEPT
-    assert upload_file(store, report.upload_id) is not None  # small: the file is kept
+    assert (
+        upload_file(store, report.upload_id, command_line()) is not None
+    )  # small: the file is kept
 
 
 def test_a_rejected_file_over_the_cap_keeps_only_its_hash(store, charter):
@@ -215,7 +218,7 @@ def test_a_rejected_file_over_the_cap_keeps_only_its_hash(store, charter):
     lines = [f"short-breaks-receiving,2023-24 Q1,{padding}"] * (KEEP_REJECTED_BYTES // 1000 + 10)
     report = load(store, charter, csv_file(*lines), "huge.csv")
     assert report.outcome == "rejected"
-    assert upload_file(store, report.upload_id) is None
+    assert upload_file(store, report.upload_id, command_line()) is None
     logged = upload_log(store)[0]
     assert logged["outcome"] == "rejected" and len(logged["sha256"]) == 64
 

@@ -41,7 +41,7 @@ def with_cached_values(path: Path, values: dict[str, str]) -> Path:
 
 
 def load(store, charter, path: Path):
-    return load_file(store, charter, path.name, path.read_bytes(), user="tester")
+    return load_file(store, charter, path.name, path.read_bytes(), by="tester")
 
 
 def test_reads_the_return_sheet_and_says_so(store, charter, tmp_path):

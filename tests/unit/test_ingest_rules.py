@@ -31,7 +31,7 @@ def write(
 
 
 def load(store, charter, path: Path, **kw):
-    return load_file(store, charter, path.name, path.read_bytes(), user="tester", **kw)
+    return load_file(store, charter, path.name, path.read_bytes(), by="tester", **kw)
 
 
 def one_error(store, charter, tmp_path, bad_line: str, **kw):
@@ -232,7 +232,7 @@ def test_empty_file_and_header_only(store, charter, tmp_path):
     ],
 )
 def test_wrong_file_types(store, charter, tmp_path, name, content, fragment):
-    report = load_file(store, charter, name, content, user="tester")
+    report = load_file(store, charter, name, content, by="tester")
     assert report.outcome == "rejected"
     assert fragment in report.errors[0].problem
     assert current_count(store) == 0

@@ -51,7 +51,7 @@ def test_the_error_csv_of_a_hostile_file_is_inert(store, charter):
     writer.writerows(
         ["ehcp-issued-20-weeks", f"2023-24 Q{q}", t] for q, t in enumerate(HOSTILE[:4], 1)
     )
-    report = load_file(store, charter, "bad.csv", out.getvalue().encode(), user="t")
+    report = load_file(store, charter, "bad.csv", out.getvalue().encode(), by="t")
     rows = [{"Value": e.value, "Problem": e.problem} for e in report.errors]
     assert len(rows) == 4
     text = chart_csv(rows).decode()

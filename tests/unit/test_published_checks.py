@@ -71,7 +71,7 @@ def test_a_release_never_revises_our_own_figure(store, charter, budgets, hartlep
     """Our council supplied its own 2021 figure; the release's figure for us is kept beside it
     as a separate source, and ours stays the one the status uses."""
     own = "indicator,period,value\npersonal-budgets-in-place,2021,120\n"
-    assert load_file(store, hartlepool, "own.csv", own.encode(), user="t").outcome == "loaded"
+    assert load_file(store, hartlepool, "own.csv", own.encode(), by="t").outcome == "loaded"
     content = ees_file([england("2021", "Calendar year", "25259"), council("131")])
     report = import_ees(store, hartlepool, "release.csv", content, budgets)
     assert report.outcome == "imported" and report.added == 2 and report.revised == 0

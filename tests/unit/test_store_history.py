@@ -9,6 +9,7 @@ from datetime import datetime
 
 import pytest
 
+from metrics.access import command_line
 from metrics.ingest import load_file
 from metrics.queries import current_count, series, upload_errors, upload_file, uploads
 from metrics.schema import SCHEMA_VERSION
@@ -26,7 +27,7 @@ V2 = (
 
 
 def load(store, charter, content, name="r.csv", **kw):
-    return load_file(store, charter, name, content, user=kw.pop("user", "analyst"), **kw)
+    return load_file(store, charter, name, content, by=kw.pop("user", "analyst"), **kw)
 
 
 def test_loading_the_same_file_again_is_no_change(store, charter):
@@ -100,8 +101,8 @@ def test_every_upload_is_logged_with_its_bytes(store, charter):
     ]
     assert log[1]["sha256"] == hashlib.sha256(V1).hexdigest()
     assert (log[1]["added"], log[1]["uploaded_by"]) == (2, "analyst")
-    assert upload_file(store, log[1]["upload_id"]) == ("q1.csv", V1)
-    assert upload_file(store, log[0]["upload_id"]) == ("q1.pdf", b"nonsense")
+    assert upload_file(store, log[1]["upload_id"], command_line()) == ("q1.csv", V1)
+    assert upload_file(store, log[0]["upload_id"], command_line()) == ("q1.pdf", b"nonsense")
 
 
 def test_status_change_alone_needs_no_reason(store, charter):

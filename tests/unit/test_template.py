@@ -40,14 +40,14 @@ def test_filled_csv_template_loads(store, charter):
     rows = template_rows(charter, parse_period("2026-27 Q2"))
     for row in rows:
         row["value"] = "x"  # every figure "not available": valid, and keeps the test simple
-    report = load_file(store, charter, "t.csv", to_csv(rows), user="t")
+    report = load_file(store, charter, "t.csv", to_csv(rows), by="t")
     assert report.outcome == "loaded" and report.added == len(rows), report.errors[:3]
 
 
 def test_xlsx_template_has_guidance_and_reads_back(store, charter):
     rows = template_rows(charter, parse_period("2026-27 Q2"))
     content = to_xlsx(charter, rows)
-    report = load_file(store, charter, "t.xlsx", content, user="t")
+    report = load_file(store, charter, "t.xlsx", content, by="t")
     # Unfilled, every row is a template row left as it came: skipped with one note, and the
     # file as a whole has no figures (never one error per row).
     assert report.outcome == "rejected" and len(report.errors) == 1

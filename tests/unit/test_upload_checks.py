@@ -13,7 +13,7 @@ from tests.conftest import ROOT
 
 
 def load(store, charter, text: str, **kw):
-    return load_file(store, charter, "r.csv", text.encode(), user="t", **kw)
+    return load_file(store, charter, "r.csv", text.encode(), by="t", **kw)
 
 
 def test_template_rows_left_as_they_came_are_skipped_with_one_note(store, charter):
@@ -21,7 +21,7 @@ def test_template_rows_left_as_they_came_are_skipped_with_one_note(store, charte
     rows[0]["value"] = "fifty"  # two real mistakes among the unused rows
     rows[1]["value"] = "-3"
     rows[2]["value"] = "12"
-    report = load_file(store, charter, "t.csv", to_csv(rows), user="t")
+    report = load_file(store, charter, "t.csv", to_csv(rows), by="t")
     assert report.outcome == "rejected"
     assert [e.row for e in report.errors] == [2, 3]  # the 2 real errors, not 200+ others
     unused = len(rows) - 3

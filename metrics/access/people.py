@@ -1,0 +1,116 @@
+"""Who is acting: the signed-in person (or the command line's user) and what they may do.
+
+The app builds an `Actor` from the identity provider's claims and hands it to every write;
+each write checks the role itself (`require`), so a button handler never relies on the page's
+own check having run. No streamlit here: the UI passes the person in.
+"""
+
+from __future__ import annotations
+
+import getpass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from charter.access import ROLES, AccessFile
+
+ANALYST, MEMBER, CHAIR, COUNCILLOR, ADMIN = ROLES
+EVERY_ROLE = frozenset(ROLES)
+
+# What each role is called on screen, and what it is for.
+ROLE_NAMES = {
+    ANALYST: "analyst",
+    MEMBER: "planning group member",
+    CHAIR: "planning group chair",
+    COUNCILLOR: "councillor",
+    ADMIN: "administrator",
+}
+
+# A chair is a planning-group member who also agrees statuses and signs a quarter off.
+IMPLIED = {CHAIR: frozenset({MEMBER})}
+
+APP, CLI, DEMO = "app", "cli", "demo"
+
+
+def with_implied(roles: frozenset[str] | set[str]) -> frozenset[str]:
+    out = set(roles)
+    for role in roles:
+        out |= IMPLIED.get(role, frozenset())
+    return frozenset(out)
+
+
+class AccessDenied(PermissionError):
+    """Someone tried to do what none of their roles allows; the message says so plainly."""
+
+
+@dataclass(frozen=True)
+class Actor:
+    """A person acting on the store: who (for the audit trail) and with which roles."""
+
+    subject: str  # the identity provider's `sub`; the operating-system user on the CLI
+    name: str
+    email: str = ""
+    via: str = APP  # app | cli | demo
+    roles: frozenset[str] = field(default_factory=frozenset)
+
+    def may(self, *roles: str) -> bool:
+        return bool(self.roles & set(roles))
+
+    @property
+    def label(self) -> str:
+        """How the upload log and pages name this person."""
+        return self.name
+
+
+def require(actor: Actor, roles: frozenset[str] | set[str], action: str) -> None:
+    """Refuse `action` unless `actor` holds one of `roles`."""
+    if not actor.may(*roles):
+        needed = " or ".join(ROLE_NAMES[r] for r in ROLES if r in roles)
+        raise AccessDenied(f"{actor.name} may not {action}: that needs the {needed} role.")
+
+
+def command_line(user: str | None = None) -> Actor:
+    """The person running a command: the operating-system user, named `--user` if given. The
+    command line is the server's operator, who can open the database file anyway."""
+    os_user = getpass.getuser()
+    return Actor(subject=os_user, name=(user or "").strip() or os_user, via=CLI, roles=EVERY_ROLE)
+
+
+def acting(by: Actor | str | None) -> Actor:
+    """The actor for a write: a signed-in person as given; a bare name (the command line's
+    `--user`) or nothing means the operating-system user at the command line."""
+    if isinstance(by, Actor):
+        return by
+    return command_line(by)
+
+
+def demo(role: str) -> Actor:
+    """The demo mode's pretend person, recorded as "demo (role)"."""
+    return Actor(subject="demo", name=f"demo ({role})", via=DEMO, roles=with_implied({role}))
+
+
+def _text(claims: Mapping[str, Any], key: str) -> str:
+    value = claims.get(key)
+    return value.strip() if isinstance(value, str) else ""
+
+
+def roles_from_claims(claims: Mapping[str, Any], access: AccessFile) -> frozenset[str]:
+    """The token's `roles` claim when it has one (Entra app roles; unknown values ignored,
+    without regard to case), otherwise the access list's roles for a verified email."""
+    claimed = claims.get("roles")
+    if claimed is not None:
+        values = [claimed] if isinstance(claimed, str) else list(claimed)
+        names = {str(v).strip().lower() for v in values}
+        return with_implied(frozenset(names & EVERY_ROLE))
+    email = _text(claims, "email")
+    if not email or claims.get("email_verified") is False:
+        return frozenset()
+    return with_implied(access.roles_for(email))
+
+
+def from_claims(claims: Mapping[str, Any], access: AccessFile) -> Actor:
+    """The signed-in person as the identity provider describes them."""
+    email = _text(claims, "email")
+    subject = _text(claims, "sub") or email
+    name = _text(claims, "name") or _text(claims, "preferred_username") or email or subject
+    return Actor(subject, name, email, APP, roles_from_claims(claims, access))

@@ -1,0 +1,44 @@
+"""The `audit` command: the audit trail at the command line, as text or CSV."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import datetime
+
+from metrics.access import audit, command_line
+from metrics.publish.tables import write_csv
+from metrics.store import Store
+
+
+def _when(text: str | None, flag: str) -> datetime | None:
+    if not text:
+        return None
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError as err:
+        raise SystemExit(f"error: {flag} {text!r} is not a date (use 2026-11-26)") from err
+
+
+def cmd_audit(args: argparse.Namespace) -> int:
+    rows = audit.entries(
+        Store(args.db),
+        command_line(),
+        kind=args.kind,
+        who=args.who,
+        since=_when(args.since, "--since"),
+        until=_when(args.until, "--until"),
+        text=args.text,
+        limit=args.limit,
+    )
+    if args.format == "csv":
+        write_csv(sys.stdout, [r.as_row() for r in rows], fieldnames=audit.HEADINGS)
+        return 0
+    for r in rows:
+        change = f" [{r.before} -> {r.after}]" if r.before is not None or r.after else ""
+        email = f" <{r.email}>" if r.email else ""
+        print(
+            f"#{r.audit_id} {r.at:%Y-%m-%d %H:%M:%S} {r.name}{email} ({r.via}) "
+            f"{r.kind}: {r.object}: {r.summary}{change}"
+        )
+    return 0
