@@ -22,11 +22,18 @@ def free_port() -> int:
 class Server:
     """`streamlit run app.py` against `db`, healthy before the constructor returns."""
 
-    def __init__(self, db: Path, port: int | None = None, timeout: float = 60):
+    def __init__(
+        self,
+        db: Path,
+        port: int | None = None,
+        timeout: float = 60,
+        args: list[str] | None = None,
+        env: dict[str, str] | None = None,
+    ):
         self.db, self.port = db, port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = db.with_suffix(".log")
-        env = {**os.environ, "OUTCOMES_DB": str(db)}
+        env = {**os.environ, "OUTCOMES_DB": str(db), **(env or {})}
         self.process = subprocess.Popen(
             [
                 sys.executable,
@@ -42,6 +49,7 @@ class Server:
                 "true",
                 "--browser.gatherUsageStats",
                 "false",
+                *(args or []),
             ],
             cwd=ROOT,
             env=env,

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
+from charter.access import AccessFile
 from charter.loader import CHARTER_DIR
 from charter.models import BreakdownsFile, CouncilFile, Indicator, StatementsFile
 
@@ -21,6 +22,7 @@ SCHEMAS: dict[str, type[BaseModel]] = {
     "indicator.schema.json": Indicator,
     "breakdowns.schema.json": BreakdownsFile,
     "council.schema.json": CouncilFile,
+    "access.schema.json": AccessFile,
 }
 
 

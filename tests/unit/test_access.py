@@ -1,0 +1,213 @@
+"""Roles: the token's claim or the access list; the list validated like the charter; every
+write refuses a person without the role, whatever the page did."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from charter import CHARTER_DIR, CharterError
+from charter.access import AccessFile, load_access
+from metrics.access import (
+    ADMIN,
+    ANALYST,
+    CHAIR,
+    COUNCILLOR,
+    MEMBER,
+    AccessDenied,
+    Actor,
+    audit,
+    command_line,
+    demo,
+    from_claims,
+)
+from metrics.access.reload import reload_charter
+from metrics.ees import import_ees
+from metrics.ingest import check_file, load_file
+from metrics.queries import current_count, upload_file, uploads
+
+ACCESS = AccessFile(
+    ask="the performance team",
+    people={"ana@council.example": ["analyst"], "cllr@council.example": ["councillor"]},
+    domains={"council.example": ["member"]},
+)
+GOOD = b"indicator,period,value\nshort-breaks-receiving,2021-22 Q3,430\n"
+
+
+def person(*roles: str) -> Actor:
+    return Actor("sub-1", "Pat Person", "pat@council.example", "app", frozenset(roles))
+
+
+# -- where roles come from ------------------------------------------------------------------
+
+
+def test_the_roles_claim_wins_over_the_access_list_and_is_read_without_case():
+    claims = {"sub": "s", "email": "ana@council.example", "roles": ["Councillor", "Unknown"]}
+    assert from_claims(claims, ACCESS).roles == {COUNCILLOR}
+
+
+def test_an_empty_roles_claim_means_no_role_even_if_the_list_has_one():
+    claims = {"sub": "s", "email": "ana@council.example", "roles": []}
+    assert from_claims(claims, ACCESS).roles == frozenset()
+
+
+def test_without_a_claim_a_listed_address_gets_exactly_its_roles_not_its_domains():
+    claims = {"sub": "s", "email": "CLLR@Council.example", "name": "Cllr Khan"}
+    actor = from_claims(claims, ACCESS)
+    assert actor.roles == {COUNCILLOR}
+    assert (actor.subject, actor.name, actor.email) == ("s", "Cllr Khan", "CLLR@Council.example")
+
+
+def test_without_a_claim_others_get_their_domains_roles_and_strangers_none():
+    assert from_claims({"sub": "a", "email": "sam@council.example"}, ACCESS).roles == {MEMBER}
+    assert from_claims({"sub": "b", "email": "x@elsewhere.example"}, ACCESS).roles == frozenset()
+    assert from_claims({"sub": "c"}, ACCESS).roles == frozenset()
+
+
+def test_an_unverified_email_gets_nothing_from_the_list():
+    claims = {"sub": "s", "email": "ana@council.example", "email_verified": False}
+    assert from_claims(claims, ACCESS).roles == frozenset()
+
+
+def test_a_chair_is_also_a_member():
+    assert from_claims({"sub": "s", "roles": ["chair"]}, ACCESS).roles == {CHAIR, MEMBER}
+    assert demo(CHAIR).roles == {CHAIR, MEMBER}
+
+
+def test_names_fall_back_to_username_email_then_subject():
+    assert from_claims({"sub": "s", "preferred_username": "pat"}, ACCESS).name == "pat"
+    assert from_claims({"sub": "s", "email": "e@x.example"}, ACCESS).name == "e@x.example"
+    assert from_claims({"sub": "s"}, ACCESS).name == "s"
+
+
+def test_demo_and_command_line_people():
+    assert demo(COUNCILLOR).name == "demo (councillor)" and demo(COUNCILLOR).via == "demo"
+    cli = command_line("Sam")
+    assert cli.name == "Sam" and cli.via == "cli" and cli.subject  # the OS user
+    assert command_line().name == cli.subject
+
+
+# -- the access list as data ------------------------------------------------------------------
+
+
+@pytest.fixture
+def charter_copy(tmp_path: Path) -> Path:
+    root = tmp_path / "charter"
+    shutil.copytree(CHARTER_DIR, root, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
+    return root
+
+
+def access_problems(root: Path, text: str) -> list[str]:
+    (root / "access.yaml").write_text(text, encoding="utf-8")
+    with pytest.raises(CharterError) as err:
+        load_access(root)
+    return err.value.problems
+
+
+def test_the_shipped_access_list_loads():
+    access = load_access(CHARTER_DIR)
+    assert access.ask and access.people and access.domains
+
+
+def test_an_unknown_role_names_file_key_and_reason(charter_copy):
+    found = access_problems(charter_copy, "ask: x\npeople:\n  a@b.example: [analyts]\n")
+    assert len(found) == 1
+    assert found[0].startswith("charter/access.yaml: people.a@b.example.0: ")
+    assert "'analyst'" in found[0]
+
+
+def test_bad_addresses_domains_and_missing_keys_are_all_reported(charter_copy):
+    text = "people:\n  not-an-address: [member]\ndomains:\n  '@@bad': [member]\ncolour: red\n"
+    found = access_problems(charter_copy, text)
+    assert any(p.startswith("charter/access.yaml: ask: ") for p in found)
+    assert any("people" in p and "'not-an-address' is not an email address" in p for p in found)
+    assert any("domains" in p and "is not an email domain" in p for p in found)
+    assert any("colour" in p and "Extra inputs are not permitted" in p for p in found)
+
+
+def test_an_address_listed_twice_in_different_case_is_an_error(charter_copy):
+    found = access_problems(
+        charter_copy, "ask: x\npeople:\n  A@b.example: [member]\n  a@B.example: [admin]\n"
+    )
+    assert any("listed twice" in p for p in found)
+
+
+def test_a_missing_access_list_is_named(charter_copy):
+    (charter_copy / "access.yaml").unlink()
+    with pytest.raises(CharterError) as err:
+        load_access(charter_copy)
+    assert err.value.problems == ["charter/access.yaml: (file): missing"]
+
+
+# -- every write checks the role itself ------------------------------------------------------
+
+
+@pytest.mark.parametrize("role", [MEMBER, CHAIR, COUNCILLOR, ADMIN])
+def test_only_analysts_may_upload_and_a_refusal_changes_and_logs_nothing(store, charter, role):
+    who = person(role)
+    with pytest.raises(
+        AccessDenied, match="Pat Person may not upload a return: that needs the analyst role"
+    ):
+        load_file(store, charter, "r.csv", GOOD, by=who)
+    with pytest.raises(AccessDenied):
+        check_file(store, charter, "r.csv", b"nonsense", log_as=who)
+    assert uploads(store) == [] and current_count(store) == 0
+    assert audit.entries(store, command_line()) == []
+
+
+def test_only_analysts_may_import_published_statistics(store, charter):
+    from charter.ees_models import load_mapping, shipped_mappings
+
+    mapping = load_mapping(next(p for p in shipped_mappings() if p.name == "sen2-mi.yaml"), charter)
+    with pytest.raises(AccessDenied, match="import published statistics"):
+        import_ees(store, charter, "x.csv", b"a,b\n1,2\n", mapping, by=person(MEMBER))
+    assert uploads(store) == []
+
+
+def test_only_analysts_may_download_an_uploaded_file(store, charter):
+    report = load_file(store, charter, "r.csv", GOOD, by=person(ANALYST))
+    assert upload_file(store, report.upload_id, person(ANALYST)) == ("r.csv", GOOD)
+    with pytest.raises(AccessDenied):
+        upload_file(store, report.upload_id, person(MEMBER, CHAIR, COUNCILLOR, ADMIN))
+
+
+def test_only_administrators_may_read_the_audit_trail(store):
+    with pytest.raises(AccessDenied, match="read the audit trail"):
+        audit.entries(store, person(ANALYST, MEMBER, CHAIR, COUNCILLOR))
+    assert audit.entries(store, person(ADMIN)) == []
+
+
+# -- charter reloads ---------------------------------------------------------------------------
+
+
+def test_a_charter_reload_is_audited_with_what_changed(store, charter, charter_copy):
+    ind = charter_copy / "indicators" / "short-breaks-receiving.yaml"
+    ind.write_text(ind.read_text().replace("target: 420", "target: 450"))
+    access = charter_copy / "access.yaml"
+    access.write_text(
+        access.read_text().replace(
+            "people:\n", "people:\n  new.person@wrenfield.example: [chair]\n"
+        )
+    )
+    old_access = load_access(CHARTER_DIR)
+    _, new_access, summary = reload_charter(store, person(ADMIN), charter, old_access, charter_copy)
+    assert "1 indicator changed (short-breaks-receiving)" in summary
+    assert "access list: 1 person added (new.person@wrenfield.example)" in summary
+    assert new_access.people["new.person@wrenfield.example"] == ["chair"]
+    [row] = audit.entries(store, person(ADMIN))
+    assert (row.kind, row.name, row.summary) == ("charter reload", "Pat Person", summary)
+    assert row.before and row.after and "28 indicators" in row.after
+
+
+def test_a_broken_charter_reload_changes_nothing_and_is_not_audited(store, charter, charter_copy):
+    (charter_copy / "access.yaml").write_text("ask: x\npeople:\n  a@b.example: [boss]\n")
+    with pytest.raises(CharterError):
+        reload_charter(store, person(ADMIN), charter, load_access(CHARTER_DIR), charter_copy)
+    assert audit.entries(store, person(ADMIN)) == []
+
+
+def test_only_administrators_may_reload_the_charter(store, charter):
+    with pytest.raises(AccessDenied):
+        reload_charter(store, person(ANALYST, CHAIR), charter, load_access(CHARTER_DIR))

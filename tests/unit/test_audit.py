@@ -1,0 +1,177 @@
+"""The audit trail: every write adds a row naming the person, in the write's own transaction;
+nothing in the code base can change or remove a row."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+import duckdb
+import pytest
+
+from metrics.access import ANALYST, Actor, audit, command_line
+from metrics.ees import import_ees
+from metrics.ingest import check_file, load_file
+from metrics.queries import current_count, uploads
+from metrics.schema import MIGRATIONS
+from metrics.store import Store
+from tests.conftest import ROOT, SHARED
+
+ANA = Actor("ana-sub", "Ana Analyst", "ana@council.example", "app", frozenset({ANALYST}))
+FIRST = b"indicator,period,value\nshort-breaks-receiving,2021-22 Q3,430\n"
+REVISED = b"indicator,period,value\nshort-breaks-receiving,2021-22 Q3,431\n"
+BAD = b"indicator,period,value\nshort-breaks-receiving,2021-22 Q3,lots\n"
+
+
+def trail(store: Store) -> list[audit.AuditRow]:
+    return list(reversed(audit.entries(store, command_line())))  # oldest first
+
+
+def test_an_accepted_upload_names_the_signed_in_person(store, charter):
+    report = load_file(store, charter, "q3.csv", FIRST, by=ANA)
+    [row] = trail(store)
+    assert (row.subject, row.name, row.email, row.via) == (
+        "ana-sub",
+        "Ana Analyst",
+        "ana@council.example",
+        "app",
+    )
+    assert row.kind == "upload" and row.object == f"upload {report.upload_id}: q3.csv"
+    assert row.summary.startswith("1 added, 0 revised")
+    assert isinstance(row.at, datetime)
+
+
+def test_rejected_uploads_from_the_page_and_the_command_line_are_audited(store, charter):
+    check_file(store, charter, "bad.csv", BAD, log_as=ANA)  # the upload page's check
+    load_file(store, charter, "bad2.csv", BAD, by="Sam")  # the command line, --user Sam
+    first, second = trail(store)
+    assert (first.kind, first.name, first.via) == ("upload rejected", "Ana Analyst", "app")
+    assert (second.kind, second.name, second.via) == ("upload rejected", "Sam", "cli")
+    assert second.subject == command_line().subject  # the operating-system user
+    assert "bad2.csv" in second.object and "Rejected" in second.summary
+
+
+def test_each_revised_figure_is_audited_with_its_value_before_and_after(store, charter):
+    load_file(store, charter, "q3.csv", FIRST, by=ANA)
+    report = load_file(store, charter, "q3b.csv", REVISED, by=ANA, reason="Recount")
+    rows = trail(store)
+    assert [r.kind for r in rows] == ["upload", "upload", "figure revised"]
+    upload_row, figure = rows[1], rows[2]
+    assert "Reason: Recount" in upload_row.summary
+    assert figure.object == "short-breaks-receiving, 2021-22 Q3, E99000001"
+    assert figure.summary == f"Revised by upload {report.upload_id}: Recount"
+    assert (figure.before, figure.after) == ("430.0 (final)", "431.0 (final)")
+    assert figure.name == "Ana Analyst"
+
+
+def test_a_revision_without_a_reason_is_refused_and_audited_as_refused(store, charter):
+    load_file(store, charter, "q3.csv", FIRST, by=ANA)
+    report = load_file(store, charter, "q3b.csv", REVISED, by=ANA)
+    assert report.outcome == "rejected"
+    assert [r.kind for r in trail(store)] == ["upload", "upload rejected"]
+
+
+def test_no_figure_changes_when_its_audit_row_cannot_be_written(store, charter):
+    nameless = Actor("x", None, "", "app", frozenset({ANALYST}))  # type: ignore[arg-type]
+    with pytest.raises(duckdb.ConstraintException):
+        load_file(store, charter, "q3.csv", FIRST, by=nameless)
+    assert current_count(store) == 0 and uploads(store) == [] and trail(store) == []
+
+
+def test_published_imports_are_audited(store, charter):
+    from charter.ees_models import load_mapping, shipped_mappings
+
+    release = SHARED / "data" / "ees" / "ehcp-2022-release" / "sen2_mi.csv"
+    mapping = load_mapping(next(p for p in shipped_mappings() if p.name == "sen2-mi.yaml"), charter)
+    import_ees(store, charter, "bad.csv", b"a,b\n1,2\n", mapping, by=ANA)
+    import_ees(store, charter, "sen2_mi.csv", release.read_bytes(), mapping, by=ANA)
+    rows = trail(store)
+    assert [r.kind for r in rows] == ["published import rejected", "published import"]
+    assert all(r.name == "Ana Analyst" for r in rows)
+
+
+def test_filters(store, charter):
+    load_file(store, charter, "q3.csv", FIRST, by=ANA)
+    load_file(store, charter, "bad.csv", BAD, by="Sam")
+    reader = command_line()
+    assert [r.name for r in audit.entries(store, reader, who="ana@council.example")] == [
+        "Ana Analyst"
+    ]
+    assert [r.kind for r in audit.entries(store, reader, kind="upload rejected")] == [
+        "upload rejected"
+    ]
+    [found] = audit.entries(store, reader, text="BAD.CSV")
+    assert found.object.endswith("bad.csv")
+    assert audit.entries(store, reader, since=datetime(2100, 1, 1)) == []
+    kinds, people, total = audit.choices(store, reader)
+    assert kinds == ["upload", "upload rejected"] and people == ["Ana Analyst", "Sam"]
+    assert total == 2
+
+
+def test_earlier_rows_never_change_as_later_writes_happen(store, charter):
+    load_file(store, charter, "q3.csv", FIRST, by=ANA)
+    before = trail(store)
+    load_file(store, charter, "q3b.csv", REVISED, by=ANA, reason="Recount")
+    check_file(store, charter, "bad.csv", BAD, log_as=ANA)
+    after = trail(store)
+    assert after[: len(before)] == before and len(after) == len(before) + 3
+
+
+# Statements that change or remove rows: none may name the audit table or its sequence.
+CHANGES = re.compile(
+    r"\b(UPDATE|DELETE\s+FROM|DROP\s+(TABLE|SEQUENCE)|ALTER\s+TABLE|TRUNCATE|"
+    r"INSERT\s+OR\s+REPLACE\s+INTO|CREATE\s+OR\s+REPLACE\s+TABLE)\s+(\w+\.)?audit\w*\b",
+    re.IGNORECASE,
+)
+
+
+def python_files() -> list:
+    folders = ["metrics", "charter", "ui", "pages", "bench"]
+    return [ROOT / "app.py", *(p for f in folders for p in (ROOT / f).rglob("*.py"))]
+
+
+def test_no_code_can_change_or_remove_an_audit_row():
+    offenders = [
+        f"{path.relative_to(ROOT)}: {m.group(0)}"
+        for path in python_files()
+        for m in CHANGES.finditer(path.read_text(encoding="utf-8"))
+    ]
+    assert offenders == []
+
+
+def test_only_the_audit_module_and_the_schema_write_to_the_audit_table():
+    writers = {
+        str(path.relative_to(ROOT))
+        for path in python_files()
+        if re.search(r"INSERT\s+INTO\s+audit\b", path.read_text(encoding="utf-8"), re.I)
+    }
+    assert writers == {"metrics/access/audit.py", "metrics/schema.py"}
+
+
+def test_the_scan_can_fail():
+    assert CHANGES.search("con.execute('DELETE FROM audit WHERE audit_id = 1')")
+    assert CHANGES.search("UPDATE audit SET name = 'x'")
+    assert CHANGES.search("drop table  main.audit")
+    assert not CHANGES.search("UPDATE observations SET superseded_by = 1")
+
+
+def test_uploads_made_before_the_audit_trail_become_its_first_rows(tmp_path):
+    path = tmp_path / "old.duckdb"
+    con = duckdb.connect(str(path))
+    for version, statements in enumerate(MIGRATIONS[:3], start=1):
+        for statement in statements:
+            con.execute(statement)
+        con.execute("INSERT INTO schema_version VALUES (?, now())", [version])
+    con.execute(
+        "INSERT INTO uploads VALUES (7, 'old.csv', 'x', 'Old Analyst', TIMESTAMP '2025-05-01',"
+        " 'return', 'loaded', 1, 1, 0, 0, 0, NULL, NULL, 'return: old.csv', '1 added')"
+    )
+    con.close()
+    [row] = trail(Store(path))
+    assert (row.name, row.via, row.kind, row.object) == (
+        "Old Analyst",
+        "before sign-in",
+        "upload",
+        "upload 7: old.csv",
+    )
+    assert row.at == datetime(2025, 5, 1)
