@@ -1,0 +1,221 @@
+"""Roles under AppTest: demo mode (banner, role picker, writes recorded as demo), a locked
+installation (sign-in required but not configured), and every page refusing every role that
+is not its own, for a signed-in person."""
+
+from __future__ import annotations
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+import ui
+from metrics.access import EVERY_ROLE, command_line
+from metrics.access import audit as audit_trail
+from metrics.queries import uploads
+from tests.conftest import ROOT
+from ui import access, keys
+
+AUTH = {
+    "redirect_uri": "http://127.0.0.1:8501/oauth2callback",
+    "cookie_secret": "not-a-real-secret-but-long-enough-0123456789",
+    "client_id": "outcomes",
+    "client_secret": "not-real",
+    "server_metadata_url": "http://127.0.0.1:9/.well-known/openid-configuration",
+}
+NAV = {file: label for file, label, _ in ui.PAGES}
+GOOD = b"indicator,period,value\nshort-breaks-receiving,2021-22 Q3,430\n"
+
+
+@pytest.fixture
+def fresh(demo_store, monkeypatch):
+    """An AppTest of a page against a private demo copy, not yet run."""
+    monkeypatch.setenv("OUTCOMES_DB", str(demo_store.path))
+    st.cache_resource.clear()
+    st.cache_data.clear()
+
+    def make(path: str = ui.OVERVIEW, **state: object) -> Opened:
+        return Opened(path, state)
+
+    make.store = demo_store  # type: ignore[attr-defined]
+    return make
+
+
+class Opened:
+    """A page opened as Streamlit does on a deep link (page links are relative to app.py, so
+    the test starts there and switches), with the secrets, user and state given."""
+
+    def __init__(self, path: str, state: dict[str, object]):
+        self.path, self.state = path, state
+        self.at = AppTest.from_file(str(ROOT / ui.OVERVIEW), default_timeout=60)
+
+    def run(self) -> AppTest:
+        for key, value in self.state.items():
+            self.at.session_state[key] = value
+        self.at.run()
+        if self.path != ui.OVERVIEW:
+            self.at.switch_page(self.path).run()
+        return self.at
+
+
+def signed_in(opened: Opened, **claims: object) -> Opened:
+    opened.at.secrets["auth"] = AUTH
+    opened.at.user = {"is_logged_in": True, "sub": "s-1", "name": "Pat Person", **claims}
+    return opened
+
+
+def texts(at: AppTest) -> str:
+    parts = [e.value for e in (*at.markdown, *at.error, *at.info, *at.warning, *at.title)]
+    return "\n".join(str(p) for p in parts)
+
+
+def nav_links(at: AppTest) -> list[str]:
+    return [link.value for link in at.sidebar.get("page_link")]
+
+
+# -- demo mode -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", [file for file, _, _ in ui.PAGES])
+def test_demo_mode_says_so_on_every_page_and_offers_a_role_picker(fresh, path):
+    at = fresh(path).run()
+    assert not at.exception, at.exception
+    assert access.DEMO_BANNER in [i.value for i in at.info]
+    picker = at.sidebar.selectbox(key=access.ROLE_PICKER)
+    assert picker.value == "analyst" and list(picker.options) == [
+        "analyst",
+        "planning group member",
+        "planning group chair",
+        "councillor",
+        "administrator",
+    ]
+
+
+def test_a_demo_councillor_has_no_upload_link_and_is_refused_the_upload_page(fresh):
+    at = fresh().run()
+    at.sidebar.selectbox(key=access.ROLE_PICKER).set_value("councillor").run()
+    links = nav_links(at)
+    assert "Upload a return" not in links and "Upload history" not in links
+    assert "Charter overview" in links
+    at.switch_page(ui.UPLOAD_PAGE).run()  # the role outlives the page that chose it
+    assert at.title[0].value == "You do not have access to this page"
+    assert "This page is for the analyst role" in at.error[0].value
+    assert not at.get("file_uploader") and not at.get("download_button")
+
+
+def test_demo_writes_are_recorded_as_demo_with_the_role(fresh):
+    at = fresh(ui.UPLOAD_PAGE).run()
+    at.file_uploader(key=keys.UPLOAD).upload("q3.csv", GOOD, "text/csv").run()
+    at.button(key=keys.COMMIT).click().run()
+    assert not at.exception, at.exception
+    assert any("Loaded: 1 added" in s.value for s in at.success)
+    assert uploads(fresh.store)[0]["uploaded_by"] == "demo (analyst)"
+    row = audit_trail.entries(fresh.store, command_line())[0]
+    assert (row.name, row.via, row.subject, row.kind) == (
+        "demo (analyst)",
+        "demo",
+        "demo",
+        "upload",
+    )
+
+
+def test_the_upload_action_checks_the_role_even_if_the_page_check_did_not_run(fresh, monkeypatch):
+    """A button handler never trusts the page's check: with it removed, a councillor's
+    upload is still refused where the action happens, and nothing is stored or logged."""
+    monkeypatch.setattr(ui, "page", lambda title, roles=ui.READERS: st.title(title))
+    at = fresh(ui.UPLOAD_PAGE, **{access.DEMO_ROLE: "councillor"}).run()
+    at.file_uploader(key=keys.UPLOAD).upload("q3.csv", GOOD, "text/csv").run()
+    assert not at.exception, at.exception
+    assert any("may not upload a return" in e.value for e in at.error)
+    assert uploads(fresh.store)[0]["file_name"] != "q3.csv"  # the demo's own, not ours
+
+
+# -- a locked installation ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", [file for file, _, _ in ui.PAGES])
+def test_sign_in_required_but_not_configured_serves_no_data(fresh, monkeypatch, path):
+    monkeypatch.setenv(access.REQUIRE_SIGNIN, "1")
+    at = fresh(path).run()
+    assert not at.exception, at.exception
+    assert at.error[0].value.startswith("Sign-in is not configured")
+    assert not nav_links(at) and not at.get("selectbox") and not at.get("dataframe")
+    assert not at.get("plotly_chart") and not at.get("file_uploader")
+    assert "Wrenfield" not in texts(at) and access.DEMO_BANNER not in texts(at)
+
+
+# -- signed in -----------------------------------------------------------------------------------
+
+
+def test_nobody_signed_in_sees_only_the_sign_in_button(fresh):
+    opened = fresh(ui.INDICATOR_PAGE)
+    opened.at.secrets["auth"] = AUTH
+    opened.at.user = {"is_logged_in": False}
+    at = opened.run()
+    assert [b.label for b in at.button] == ["Sign in"]
+    assert not nav_links(at) and not at.get("dataframe") and not at.get("plotly_chart")
+
+
+def test_a_signed_in_person_with_no_role_sees_only_who_to_ask(fresh):
+    at = signed_in(fresh(ui.OVERVIEW), email="stranger@nowhere.example").run()
+    assert not at.exception, at.exception
+    assert at.title[0].value == "You do not have access yet"
+    body = texts(at)
+    assert "Pat Person" in body and "stranger" in body
+    assert "Performance and Intelligence Team" in body  # the access list's `ask`
+    assert not nav_links(at) and not at.get("dataframe") and not at.get("selectbox")
+    assert "Sign out" in [b.label for b in at.sidebar.button]
+
+
+def test_the_signed_in_name_and_sign_out_are_in_the_sidebar(fresh):
+    name = "Cllr <b>Khan</b> [x](http://e.example)"
+    at = signed_in(fresh(), name=name, roles=["councillor"]).run()
+    assert not at.exception, at.exception
+    shown = [m.value for m in at.sidebar.markdown if m.value.startswith("Signed in as")]
+    assert shown and "<b>" not in shown[0] and "](" not in shown[0]  # shown as text
+    assert "Sign out" in [b.label for b in at.sidebar.button]
+    assert access.DEMO_BANNER not in texts(at)
+
+
+CASES = [(file, role) for file, _, _ in ui.PAGES for role in sorted(EVERY_ROLE)]
+
+
+@pytest.mark.parametrize(("path", "role"), CASES, ids=[f"{p}-{r}" for p, r in CASES])
+def test_every_page_admits_exactly_its_roles(fresh, path, role):
+    allowed = next(roles for file, _, roles in ui.PAGES if file == path)
+    at = signed_in(fresh(path), roles=[role]).run()
+    assert not at.exception, at.exception
+    refused = at.title[0].value == "You do not have access to this page"
+    assert refused == (role not in allowed)
+    links = nav_links(at)
+    assert [NAV[f] for f, _, roles in ui.PAGES if role in roles] == links
+
+
+# -- the audit page ---------------------------------------------------------------------------
+
+
+def test_the_audit_page_lists_filters_and_downloads_formula_safe_entries(fresh):
+    from metrics.ingest import load_file
+    from metrics.publish.tables import csv_bytes
+
+    load_file(fresh.store, ui.charter(), "q3.csv", GOOD, by="=SUM(1)")  # --user "=SUM(1)"
+    at = fresh(ui.AUDIT_PAGE, **{access.DEMO_ROLE: "admin"}).run()
+    assert not at.exception, at.exception
+    table = at.dataframe[0].value
+    assert table["Who"].iloc[0] == "=SUM(1)" and table["Object"].iloc[0].endswith("q3.csv")
+    assert len(table) > 1 and set(table["From"]) == {"cli"}  # the demo build, then this one
+    at.selectbox(key="audit_who").set_value("=SUM(1)").run()
+    assert list(at.dataframe[0].value["Who"]) == ["=SUM(1)"]
+    assert [b.label for b in at.get("download_button")] == ["Download these entries (CSV)"]
+    rows = audit_trail.entries(fresh.store, command_line(), who="=SUM(1)")
+    text = csv_bytes([r.as_row() for r in rows], fieldnames=audit_trail.HEADINGS).decode()
+    assert text.startswith("Entry,When,Subject,Who,Email,From,What,Object,Summary,Before,After")
+    assert ",'=SUM(1)," in text  # the download never holds a live formula
+
+
+def test_reloading_the_charter_from_the_audit_page_is_audited(fresh):
+    at = fresh(ui.AUDIT_PAGE, **{access.DEMO_ROLE: "admin"}).run()
+    at.button(key="audit_reload").click().run()
+    assert not at.exception, at.exception
+    assert any(s.value == "Reloaded: no change." for s in at.success)
+    row = audit_trail.entries(fresh.store, command_line())[0]
+    assert (row.kind, row.name, row.via) == ("charter reload", "demo (admin)", "demo")
