@@ -16,8 +16,9 @@ def _when(text: str | None, flag: str) -> datetime | None:
         return None
     try:
         return datetime.fromisoformat(text)
-    except ValueError as err:
-        raise SystemExit(f"error: {flag} {text!r} is not a date (use 2026-11-26)") from err
+    except ValueError as err:  # a usage error: exit 2, as argparse's own
+        print(f"error: {flag} {text!r} is not a date (use 2026-11-26)", file=sys.stderr)
+        raise SystemExit(2) from err
 
 
 def cmd_audit(args: argparse.Namespace) -> int:

@@ -378,3 +378,27 @@ def test_demo_keeps_everything_beside_its_database(tmp_path):
     assert sorted(p.name for p in db.parent.iterdir()) == ["demo", "demo.duckdb"]
     assert list((db.parent / "demo").glob("*.csv"))
     assert list(elsewhere.iterdir()) == []
+
+
+def test_audit_prints_who_did_what_as_text_and_csv(tmp_path):
+    import getpass
+
+    db = tmp_path / "a.duckdb"
+    first = tmp_path / "q3.csv"
+    first.write_text("indicator,period,value\nshort-breaks-receiving,2021-22 Q3,430\n")
+    again = tmp_path / "q3b.csv"
+    again.write_text("indicator,period,value\nshort-breaks-receiving,2021-22 Q3,431\n")
+    run("load", str(first), "--user", "Sam Analyst", db=db)
+    run("load", str(again), "--user", "Sam Analyst", "--reason", "Recount", db=db)
+    text = run("audit", db=db).stdout.splitlines()
+    assert len(text) == 3
+    assert "Sam Analyst (cli) figure revised: short-breaks-receiving, 2021-22 Q3" in text[0]
+    assert text[0].endswith("[430.0 (final) -> 431.0 (final)]")
+    assert "Sam Analyst (cli) upload: upload 1: q3.csv: 1 added" in text[2]
+    out = run("audit", "--kind", "upload", "--format", "csv", db=db).stdout
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert [r["Object"] for r in rows] == ["upload 2: q3b.csv", "upload 1: q3.csv"]
+    assert {r["Subject"] for r in rows} == {getpass.getuser()}  # the operating-system user
+    assert {r["From"] for r in rows} == {"cli"}
+    bad = run("audit", "--since", "yesterday", db=db, check=False)
+    assert bad.returncode == 2 and "--since 'yesterday' is not a date" in bad.stderr
