@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -21,6 +21,9 @@ from charter.models import (
     Council,
     CouncilFile,
     Indicator,
+    Organisation,
+    Owner,
+    OwnersFile,
     Statement,
     StatementsFile,
 )
@@ -44,12 +47,22 @@ class Charter:
     indicators: dict[str, Indicator]
     breakdowns: dict[str, Breakdown]
     council: Council
+    owners: dict[str, Owner] = field(default_factory=dict)
+    organisations: dict[str, Organisation] = field(default_factory=dict)
 
     def statement(self, number: int) -> Statement:
         for statement in self.statements:
             if statement.number == number:
                 return statement
         raise KeyError(f"no statement {number}")
+
+    def owner_name(self, owner: str) -> str:
+        """'Head of SEND (Wrenfield Council)'."""
+        o = self.owners.get(owner)
+        if o is None:
+            return owner
+        org = self.organisations.get(o.organisation)
+        return f"{o.name} ({org.name})" if org else o.name
 
     def indicators_for(self, number: int) -> list[Indicator]:
         return [i for i in self.indicators.values() if number in i.statements]
@@ -103,6 +116,16 @@ def load_charter(root: Path | None = None) -> Charter:
     council_file = _read(
         root / "council.yaml", CouncilFile, _label(root / "council.yaml", root), problems
     )
+    owners_label = _label(root / "owners.yaml", root)
+    owners_file = _read(root / "owners.yaml", OwnersFile, owners_label, problems)
+    if owners_file is not None:
+        for key, owner in owners_file.owners.items():
+            if owner.organisation not in owners_file.organisations:
+                known = ", ".join(sorted(owners_file.organisations))
+                problems.append(
+                    f"{owners_label}: owners.{key}.organisation: unknown organisation "
+                    f"{owner.organisation!r} (defined: {known})"
+                )
     indicators: dict[str, Indicator] = {}
     indicator_files: dict[str, str] = {}
     for path in sorted((root / "indicators").glob("*.yaml")):
@@ -138,6 +161,10 @@ def load_charter(root: Path | None = None) -> Charter:
             for j, ref in enumerate(indicator.statements):
                 if ref not in known:
                     problems.append(f"{label}: statements.{j}: unknown statement {ref}")
+        if owners_file is not None and indicator.owner not in owners_file.owners:
+            problems.append(
+                f"{label}: owner: unknown owner {indicator.owner!r} (defined in owners.yaml)"
+            )
         if breakdowns_file is not None:
             for j, dim in enumerate(indicator.breakdowns):
                 if dim not in dimensions:
@@ -153,11 +180,19 @@ def load_charter(root: Path | None = None) -> Charter:
                     f"{root.name}/statements.yaml: statements.{i}: statement {statement.number} "
                     "has no indicator; map at least one indicator to it"
                 )
-    if problems or statements_file is None or council_file is None or breakdowns_file is None:
+    if (
+        problems
+        or statements_file is None
+        or council_file is None
+        or breakdowns_file is None
+        or owners_file is None
+    ):
         raise CharterError(problems)
     return Charter(
         statements=tuple(sorted(statements, key=lambda s: s.number)),
         indicators=dict(sorted(indicators.items())),
         breakdowns=dict(dimensions),
         council=council_file.council,
+        owners=dict(owners_file.owners),
+        organisations=dict(owners_file.organisations),
     )

@@ -77,7 +77,9 @@ class Indicator(Strict):
         default=None, ge=0, description="How far from target still counts as 'at risk'."
     )
     source: str = Field(min_length=2)
-    owner: str = Field(min_length=2)
+    owner: str = Field(
+        pattern=SLUG, description="Who leads on it: an owner id from owners.yaml."
+    )
     statements: list[int] = Field(min_length=1)
     breakdowns: list[str] = Field(default_factory=list)
     targets: dict[str, float] = Field(
@@ -225,3 +227,30 @@ class Council(Strict):
 
 class CouncilFile(Strict):
     council: Council
+
+
+OrganisationKind = Literal[
+    "council service",
+    "health trust / ICB",
+    "schools",
+    "voluntary and community sector",
+    "parent carer forum",
+]
+
+
+class Organisation(Strict):
+    name: str = Field(min_length=2)
+    kind: OrganisationKind
+
+
+class Owner(Strict):
+    """A lead person or team the planning group holds to account."""
+
+    name: str = Field(min_length=2, description="A role or team, e.g. 'Head of SEND'.")
+    organisation: str = Field(pattern=SLUG, description="An organisation id in this file.")
+    contact: str = Field(default="", description="How to reach them (optional).")
+
+
+class OwnersFile(Strict):
+    organisations: dict[str, Organisation] = Field(min_length=1)
+    owners: dict[str, Owner] = Field(min_length=1)

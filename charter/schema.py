@@ -15,7 +15,7 @@ from pydantic import BaseModel
 
 from charter.access import AccessFile
 from charter.loader import CHARTER_DIR
-from charter.models import BreakdownsFile, CouncilFile, Indicator, StatementsFile
+from charter.models import BreakdownsFile, CouncilFile, Indicator, OwnersFile, StatementsFile
 
 SCHEMAS: dict[str, type[BaseModel]] = {
     "statements.schema.json": StatementsFile,
@@ -23,6 +23,7 @@ SCHEMAS: dict[str, type[BaseModel]] = {
     "breakdowns.schema.json": BreakdownsFile,
     "council.schema.json": CouncilFile,
     "access.schema.json": AccessFile,
+    "owners.schema.json": OwnersFile,
 }
 
 

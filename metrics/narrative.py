@@ -122,7 +122,7 @@ def indicator_facts(ind: Indicator, charter: Charter) -> list[tuple[str, str]]:
         ("Reported", ind.frequency),
         ("Target", fmt_target(ind) + tolerance),
         ("Source", ind.source),
-        ("Owner", ind.owner),
+        ("Owner", charter.owner_name(ind.owner)),
         (
             "Evidences",
             "; ".join(f"{n}. {charter.statement(n).short_title}" for n in ind.statements),

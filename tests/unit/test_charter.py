@@ -118,3 +118,28 @@ def test_committed_json_schemas_are_current():
         committed = (CHARTER_DIR / "schema" / name).read_text()
         assert committed == render(model), f"run: python -m charter.schema ({name} is stale)"
         assert json.loads(committed)["type"] == "object"
+
+
+def test_every_indicator_has_a_known_owner_in_a_known_organisation(charter):
+    for ind in charter.indicators.values():
+        owner = charter.owners[ind.owner]
+        assert owner.organisation in charter.organisations
+    assert charter.owner_name("head-of-send") == "Head of SEND (Wrenfield Council)"
+
+
+def test_unknown_owner_and_organisation_are_named(copy):
+    edit(copy / "indicators" / "short-breaks-receiving.yaml", owner="nobody-at-all")
+    owners = copy / "owners.yaml"
+    owners.write_text(owners.read_text().replace("organisation: icb", "organisation: nhs"))
+    found = problems(copy)
+    assert (
+        "charter/indicators/short-breaks-receiving.yaml: owner: unknown owner 'nobody-at-all' "
+        "(defined in owners.yaml)" in found
+    )
+    assert any(
+        p.startswith(
+            "charter/owners.yaml: owners.designated-clinical-officer.organisation: "
+            "unknown organisation 'nhs'"
+        )
+        for p in found
+    )
