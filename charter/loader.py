@@ -121,10 +121,10 @@ def load_charter(root: Path | None = None) -> Charter:
     if owners_file is not None:
         for key, owner in owners_file.owners.items():
             if owner.organisation not in owners_file.organisations:
-                known = ", ".join(sorted(owners_file.organisations))
+                defined = ", ".join(sorted(owners_file.organisations))
                 problems.append(
                     f"{owners_label}: owners.{key}.organisation: unknown organisation "
-                    f"{owner.organisation!r} (defined: {known})"
+                    f"{owner.organisation!r} (defined: {defined})"
                 )
     indicators: dict[str, Indicator] = {}
     indicator_files: dict[str, str] = {}

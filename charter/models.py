@@ -77,9 +77,7 @@ class Indicator(Strict):
         default=None, ge=0, description="How far from target still counts as 'at risk'."
     )
     source: str = Field(min_length=2)
-    owner: str = Field(
-        pattern=SLUG, description="Who leads on it: an owner id from owners.yaml."
-    )
+    owner: str = Field(pattern=SLUG, description="Who leads on it: an owner id from owners.yaml.")
     statements: list[int] = Field(min_length=1)
     breakdowns: list[str] = Field(default_factory=list)
     targets: dict[str, float] = Field(

@@ -137,4 +137,73 @@ MIGRATIONS.append(
     ]
 )
 
+MIGRATIONS.append(
+    [
+        # 5: the quarterly review. Nothing here is edited in place: commentary, agreed
+        # statuses and action updates add versions, so every edit is kept and readable as at
+        # any moment, like the figures.
+        """CREATE TABLE review_quarters (
+            quarter        VARCHAR PRIMARY KEY,
+            state          VARCHAR NOT NULL,  -- open | commentary drafted | circulated |
+                                              -- discussed | signed off
+            meeting_date   DATE,
+            signed_off_at  TIMESTAMP,         -- figures pinned as they stood at this moment
+            signed_off_by  VARCHAR,
+            snapshot       VARCHAR,           -- JSON: statuses and figures at sign-off
+            changed_at     TIMESTAMP NOT NULL,
+            changed_by     VARCHAR NOT NULL
+        )""",
+        "CREATE SEQUENCE commentary_id_seq START 1",
+        """CREATE TABLE commentary (
+            commentary_id  BIGINT PRIMARY KEY,
+            quarter        VARCHAR NOT NULL,
+            subject        VARCHAR NOT NULL,  -- indicator:<id> | statement:<number>
+            version        INTEGER NOT NULL,  -- 1, 2, ... for each quarter and subject
+            what_happens   VARCHAR NOT NULL,
+            why            VARCHAR NOT NULL,
+            what_next      VARCHAR NOT NULL,
+            written_by     VARCHAR NOT NULL,
+            written_at     TIMESTAMP NOT NULL,
+            figure_period  VARCHAR,           -- the figure it was written against
+            figure_value   DOUBLE,
+            figure_shown   VARCHAR,
+            copied_from    VARCHAR,           -- the quarter it was copied from, until edited
+            UNIQUE (quarter, subject, version)
+        )""",
+        "CREATE SEQUENCE action_id_seq START 1",
+        """CREATE TABLE actions (
+            action_id      INTEGER PRIMARY KEY,
+            title          VARCHAR NOT NULL,
+            statement      INTEGER,
+            indicators     VARCHAR NOT NULL,  -- comma-separated indicator ids, '' for none
+            owner          VARCHAR NOT NULL,  -- an owner id in charter/owners.yaml
+            due            DATE NOT NULL,
+            agreed_quarter VARCHAR NOT NULL,
+            created_by     VARCHAR NOT NULL,
+            created_at     TIMESTAMP NOT NULL
+        )""",
+        """CREATE TABLE action_updates (
+            action_id      INTEGER NOT NULL,
+            version        INTEGER NOT NULL,
+            status         VARCHAR NOT NULL,  -- not started | on track | at risk | done |
+                                              -- dropped
+            note           VARCHAR NOT NULL,
+            updated_by     VARCHAR NOT NULL,
+            updated_at     TIMESTAMP NOT NULL,
+            PRIMARY KEY (action_id, version)
+        )""",
+        """CREATE TABLE agreed_statuses (
+            quarter        VARCHAR NOT NULL,
+            subject        VARCHAR NOT NULL,  -- indicator:<id> | statement:<number>
+            version        INTEGER NOT NULL,
+            status         VARCHAR,           -- NULL: the agreement was withdrawn
+            computed       VARCHAR NOT NULL,  -- the computed status when agreed
+            reason         VARCHAR NOT NULL,
+            agreed_by      VARCHAR NOT NULL,
+            agreed_at      TIMESTAMP NOT NULL,
+            PRIMARY KEY (quarter, subject, version)
+        )""",
+    ]
+)
+
 SCHEMA_VERSION = len(MIGRATIONS)

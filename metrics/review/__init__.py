@@ -1,0 +1,1 @@
+"""The quarterly review: the cycle, commentary, agreed statuses, actions and sign-off."""

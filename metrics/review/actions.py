@@ -1,0 +1,210 @@
+"""Actions the planning group agrees: what should change, who owns it, when it is due, and a
+dated log of progress. Overdue means past its due date and neither done nor dropped."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from charter import Charter
+from metrics.access import audit
+from metrics.access.people import CHAIR, MEMBER, Actor, require
+from metrics.review.common import ReviewError, check_quarter, plain
+from metrics.store import Store
+
+STATUSES = ("not started", "on track", "at risk", "done", "dropped")
+CLOSED = ("done", "dropped")
+EDITORS = frozenset({MEMBER, CHAIR})
+
+NEXT_ID = "SELECT nextval('action_id_seq')"
+ADD = """
+INSERT INTO actions VALUES ($id, $title, $statement, $indicators, $owner, $due, $quarter, $by,
+                            $at)
+"""
+ADD_UPDATE = """
+INSERT INTO action_updates VALUES ($id, $version, $status, $note, $by, $at)
+"""
+LATEST_VERSION = "SELECT coalesce(max(version), 0) FROM action_updates WHERE action_id = ?"
+# Each action with its latest update (as at $as_at, if given).
+LIST = """
+SELECT a.action_id, a.title, a.statement, a.indicators, a.owner, a.due, a.agreed_quarter,
+       a.created_by, a.created_at, u.status, u.note, u.updated_by, u.updated_at
+FROM actions a
+JOIN action_updates u ON u.action_id = a.action_id
+WHERE ($as_at IS NULL OR (a.created_at <= $as_at AND u.updated_at <= $as_at))
+QUALIFY row_number() OVER (PARTITION BY a.action_id ORDER BY u.version DESC) = 1
+ORDER BY a.due, a.action_id
+"""
+LOG = """
+SELECT version, status, note, updated_by, updated_at FROM action_updates
+WHERE action_id = ? ORDER BY version
+"""
+
+
+@dataclass(frozen=True)
+class Action:
+    action_id: int
+    title: str
+    statement: int | None
+    indicators: str
+    owner: str
+    due: date
+    agreed_quarter: str
+    created_by: str
+    created_at: datetime
+    status: str
+    note: str
+    updated_by: str
+    updated_at: datetime
+
+    @property
+    def indicator_ids(self) -> list[str]:
+        return [i for i in self.indicators.split(",") if i]
+
+    def overdue(self, today: date | None = None) -> bool:
+        return self.status not in CLOSED and self.due < (today or date.today())
+
+
+def _check_links(charter: Charter, statement: int | None, indicators: list[str]) -> None:
+    if statement is None and not indicators:
+        raise ReviewError("Say what the action should change: a statement or an indicator.")
+    if statement is not None and statement not in {s.number for s in charter.statements}:
+        raise ReviewError(f"There is no statement {statement} in the charter.")
+    unknown = [i for i in indicators if i not in charter.indicators]
+    if unknown:
+        raise ReviewError(f"Unknown indicator: {', '.join(unknown)}.")
+
+
+def _check_owner(charter: Charter, owner: str) -> None:
+    if owner not in charter.owners:
+        raise ReviewError(
+            f"Unknown owner {owner!r}: choose a lead from the charter's owners "
+            "(charter/owners.yaml)."
+        )
+
+
+def add(
+    store: Store,
+    charter: Charter,
+    actor: Actor,
+    *,
+    title: str,
+    owner: str,
+    due: date,
+    quarter: str,
+    statement: int | None = None,
+    indicators: list[str] | None = None,
+    today: date | None = None,
+) -> int:
+    """Agree a new action; its first log entry is 'not started'. Returns its number."""
+    require(actor, EDITORS, "add an action")
+    title = plain(title, "the action's title")
+    quarter = check_quarter(quarter)
+    links = list(dict.fromkeys(indicators or []))
+    _check_links(charter, statement, links)
+    _check_owner(charter, owner)
+    if due < (today or date.today()):
+        raise ReviewError(f"The due date {due:%d %B %Y} has passed: choose a date from today.")
+    now = datetime.now()
+    with store.connect() as con:
+        con.execute("BEGIN TRANSACTION")
+        try:
+            action_id = int(con.execute(NEXT_ID).fetchall()[0][0])
+            con.execute(
+                ADD,
+                {
+                    "id": action_id,
+                    "title": title,
+                    "statement": statement,
+                    "indicators": ",".join(links),
+                    "owner": owner,
+                    "due": due,
+                    "quarter": quarter,
+                    "by": actor.label,
+                    "at": now,
+                },
+            )
+            update = {"id": action_id, "version": 1, "status": "not started", "note": "Agreed"}
+            con.execute(ADD_UPDATE, {**update, "by": actor.label, "at": now})
+            audit.record(
+                con,
+                actor,
+                "action added",
+                f"action {action_id}: {title}",
+                f"Owner {charter.owner_name(owner)}, due {due.isoformat()}, agreed in {quarter}",
+                after="not started",
+                at=now,
+            )
+            con.execute("COMMIT")
+        except Exception:
+            con.execute("ROLLBACK")
+            raise
+    return action_id
+
+
+def update(
+    store: Store, actor: Actor, action_id: int, status: str, note: str, reason: str = ""
+) -> None:
+    """Log progress: a new status and a dated note. Dropping needs a reason."""
+    require(actor, EDITORS, "update an action")
+    if status not in STATUSES:
+        raise ReviewError(f"An action's status must be one of: {', '.join(STATUSES)}.")
+    note = plain(note, "a progress note")
+    if status == "dropped":
+        note = f"{note} Dropped because: {plain(reason, 'why the action is dropped')}"
+    now = datetime.now()
+    with store.connect() as con:
+        con.execute("BEGIN TRANSACTION")
+        try:
+            version = int(con.execute(LATEST_VERSION, [action_id]).fetchall()[0][0])
+            if not version:
+                raise ReviewError(f"There is no action {action_id}.")
+            before = con.execute(LOG, [action_id]).fetchall()[-1][1]
+            row = {"id": action_id, "version": version + 1, "status": status, "note": note}
+            con.execute(ADD_UPDATE, {**row, "by": actor.label, "at": now})
+            audit.record(
+                con, actor, "action updated", f"action {action_id}", note,
+                before=before, after=status, at=now,
+            )  # fmt: skip
+            con.execute("COMMIT")
+        except Exception:
+            con.execute("ROLLBACK")
+            raise
+
+
+def listed(
+    store: Store,
+    *,
+    as_at: datetime | None = None,
+    owner: str | None = None,
+    organisation: str | None = None,
+    statement: int | None = None,
+    status: str | None = None,
+    overdue: bool = False,
+    charter: Charter | None = None,
+    today: date | None = None,
+) -> list[Action]:
+    """Actions (as they stood at `as_at`, if given), filtered."""
+    with store.connect() as con:
+        rows = [Action(*r) for r in con.execute(LIST, {"as_at": as_at}).fetchall()]
+    if owner:
+        rows = [a for a in rows if a.owner == owner]
+    if organisation and charter is not None:
+        rows = [
+            a for a in rows if a.owner in charter.owners
+            and charter.owners[a.owner].organisation == organisation
+        ]  # fmt: skip
+    if statement is not None:
+        rows = [a for a in rows if a.statement == statement]
+    if status:
+        rows = [a for a in rows if a.status == status]
+    if overdue:
+        rows = [a for a in rows if a.overdue(today)]
+    return rows
+
+
+def progress_log(store: Store, action_id: int) -> list[tuple[int, str, str, str, datetime]]:
+    with store.connect() as con:
+        return [
+            (int(r[0]), r[1], r[2], r[3], r[4]) for r in con.execute(LOG, [action_id]).fetchall()
+        ]

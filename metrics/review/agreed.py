@@ -1,0 +1,121 @@
+"""Agreed statuses: the chair may settle a status different from the computed one, with a
+reason. The computed status is never replaced: both are always shown together."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from charter import Charter
+from metrics.access import audit
+from metrics.access.people import CHAIR, Actor, require
+from metrics.narrative import STATUS_WORDS
+from metrics.review.common import (
+    ReviewError,
+    check_quarter,
+    check_subject,
+    plain,
+    refuse_if_signed_off,
+)
+from metrics.store import Store
+
+AGREEABLE = ("on_track", "at_risk", "off_track")
+
+CURRENT = """
+SELECT quarter, subject, version, status, computed, reason, agreed_by, agreed_at
+FROM agreed_statuses WHERE quarter = $quarter AND ($as_at IS NULL OR agreed_at <= $as_at)
+QUALIFY row_number() OVER (PARTITION BY subject ORDER BY version DESC) = 1
+"""
+LATEST_VERSION = """
+SELECT coalesce(max(version), 0) FROM agreed_statuses
+WHERE quarter = $quarter AND subject = $subject
+"""
+ADD = """
+INSERT INTO agreed_statuses VALUES ($quarter, $subject, $version, $status, $computed, $reason,
+                                    $by, $at)
+"""
+
+
+@dataclass(frozen=True)
+class Agreed:
+    quarter: str
+    subject: str
+    version: int
+    status: str | None  # None: withdrawn
+    computed: str
+    reason: str
+    agreed_by: str
+    agreed_at: datetime
+
+    def sentence(self, computed_now: str) -> str:
+        """'Computed: at risk. Agreed: off track, because ...'."""
+        if self.status is None:
+            return f"Computed: {STATUS_WORDS[computed_now].lower()}."
+        return (
+            f"Computed: {STATUS_WORDS[computed_now].lower()}. Agreed: "
+            f"{STATUS_WORDS[self.status].lower()}, because {self.reason.rstrip('.')}."
+        )
+
+
+def current(store: Store, quarter: str, as_at: datetime | None = None) -> dict[str, Agreed]:
+    """Each subject's agreed status in force (withdrawn ones left out)."""
+    with store.connect() as con:
+        rows = con.execute(CURRENT, {"quarter": quarter, "as_at": as_at}).fetchall()
+    return {r[1]: Agreed(*r) for r in rows if r[3] is not None}
+
+
+def agree(
+    store: Store,
+    charter: Charter,
+    actor: Actor,
+    quarter: str,
+    subject: str,
+    status: str | None,
+    computed: str,
+    reason: str,
+) -> None:
+    """Record the chair's agreed status (None withdraws it); the reason is required."""
+    require(actor, {CHAIR}, "agree a status")
+    quarter, subject = check_quarter(quarter), check_subject(charter, subject)
+    if status is not None and status not in AGREEABLE:
+        words = ", ".join(STATUS_WORDS[s].lower() for s in AGREEABLE)
+        raise ReviewError(f"An agreed status must be one of: {words}.")
+    if status is not None and status == computed:
+        raise ReviewError(
+            "The agreed status is the same as the computed one: record an agreed status only "
+            "where the group settles on a different one."
+        )
+    reason = plain(reason, "the reason for the agreed status")
+    now = datetime.now()
+    key = {"quarter": quarter, "subject": subject}
+    with store.connect() as con:
+        con.execute("BEGIN TRANSACTION")
+        try:
+            refuse_if_signed_off(con, quarter, "agreed statuses")
+            version = int(con.execute(LATEST_VERSION, key).fetchall()[0][0]) + 1
+            con.execute(
+                ADD,
+                {
+                    **key,
+                    "version": version,
+                    "status": status,
+                    "computed": computed,
+                    "reason": reason,
+                    "by": actor.label,
+                    "at": now,
+                },
+            )
+            audit.record(
+                con,
+                actor,
+                "agreed status withdrawn" if status is None else "status agreed",
+                f"{quarter}, {subject}",
+                reason,
+                before=STATUS_WORDS.get(computed, computed) + " (computed)",
+                after=STATUS_WORDS[status] if status else "computed status stands",
+                at=now,
+            )
+            con.execute("COMMIT")
+        except Exception:
+            con.execute("ROLLBACK")
+            raise

@@ -1,0 +1,194 @@
+"""Commentary, "the story behind the figure": what is happening, why, and what next.
+
+Every save adds a version, so the history is kept and readable as at any moment. A save says
+which version its author started from; if someone else saved in between, it is refused as a
+conflict carrying both texts, so nobody's words are silently lost.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from charter import Charter
+from metrics.access import audit
+from metrics.access.people import CHAIR, MEMBER, Actor, require
+from metrics.review.common import (
+    ReviewError,
+    check_quarter,
+    check_subject,
+    plain,
+    refuse_if_signed_off,
+)
+from metrics.store import Store
+
+COLUMNS = """commentary_id, quarter, subject, version, what_happens, why, what_next, written_by,
+             written_at, figure_period, figure_value, figure_shown, copied_from"""
+
+CURRENT = f"""
+SELECT {COLUMNS} FROM commentary
+WHERE quarter = $quarter AND ($as_at IS NULL OR written_at <= $as_at)
+QUALIFY row_number() OVER (PARTITION BY subject ORDER BY version DESC) = 1
+"""
+
+HISTORY = f"""
+SELECT {COLUMNS} FROM commentary WHERE quarter = $quarter AND subject = $subject
+ORDER BY version DESC
+"""
+
+LATEST_VERSION = """
+SELECT coalesce(max(version), 0) FROM commentary WHERE quarter = $quarter AND subject = $subject
+"""
+
+ADD = """
+INSERT INTO commentary VALUES (nextval('commentary_id_seq'), $quarter, $subject, $version,
+    $what, $why, $next, $by, $at, $figure_period, $figure_value, $figure_shown, $copied_from)
+"""
+
+
+@dataclass(frozen=True)
+class Figure:
+    """The figure a piece of commentary was written against."""
+
+    period: str | None
+    value: float | None
+    shown: str
+
+
+@dataclass(frozen=True)
+class Commentary:
+    commentary_id: int
+    quarter: str
+    subject: str
+    version: int
+    what: str
+    why: str
+    next: str
+    written_by: str
+    written_at: datetime
+    figure_period: str | None
+    figure_value: float | None
+    figure_shown: str | None
+    copied_from: str | None
+
+    def written_against(self) -> str:
+        if not self.figure_shown:
+            return ""
+        return f"written when the latest figure was {self.figure_shown} for {self.figure_period}"
+
+    def is_stale(self, current: Figure | None) -> bool:
+        """Possibly stale: the figure it was written against has since been revised."""
+        if current is None or self.figure_period is None:
+            return False
+        if current.period != self.figure_period:
+            return False
+        return current.value != self.figure_value
+
+
+class EditConflict(ReviewError):
+    """Someone else saved this commentary after the editor opened it; both texts are kept
+    here so the editor can merge them."""
+
+    def __init__(self, theirs: Commentary, yours: tuple[str, str, str]):
+        self.theirs, self.yours = theirs, yours
+        super().__init__(
+            f"{theirs.written_by} saved this commentary at {theirs.written_at:%H:%M} while you "
+            "were editing. Your text has not been saved: compare the two, then save again."
+        )
+
+
+def current(store: Store, quarter: str, as_at: datetime | None = None) -> dict[str, Commentary]:
+    """Each subject's latest commentary for the quarter (as it stood at `as_at`, if given)."""
+    with store.connect() as con:
+        rows = con.execute(CURRENT, {"quarter": quarter, "as_at": as_at}).fetchall()
+    return {r[2]: Commentary(*r) for r in rows}
+
+
+def history(store: Store, quarter: str, subject: str) -> list[Commentary]:
+    """Every version, newest first."""
+    with store.connect() as con:
+        rows = con.execute(HISTORY, {"quarter": quarter, "subject": subject}).fetchall()
+    return [Commentary(*r) for r in rows]
+
+
+def save(
+    store: Store,
+    charter: Charter,
+    actor: Actor,
+    quarter: str,
+    subject: str,
+    texts: tuple[str, str, str],
+    *,
+    based_on: int,
+    figure: Figure | None = None,
+    copied_from: str | None = None,
+) -> Commentary:
+    """Save a new version of (what is happening, why, what next). `based_on` is the version
+    the author started from (0 for none); anything newer means a conflict."""
+    require(actor, {MEMBER, CHAIR}, "write commentary")
+    quarter, subject = check_quarter(quarter), check_subject(charter, subject)
+    what = plain(texts[0], "what is happening")
+    why = plain(texts[1], "why it is happening")
+    next_ = plain(texts[2], "what happens next")
+    now = datetime.now()
+    key = {"quarter": quarter, "subject": subject}
+    with store.connect() as con:
+        con.execute("BEGIN TRANSACTION")
+        try:
+            refuse_if_signed_off(con, quarter, "commentary")
+            latest = int(con.execute(LATEST_VERSION, key).fetchall()[0][0])
+            if latest != based_on:
+                theirs = con.execute(HISTORY, key).fetchall()[0]
+                raise EditConflict(Commentary(*theirs), (what, why, next_))
+            params = {
+                **key,
+                "version": latest + 1,
+                "what": what,
+                "why": why,
+                "next": next_,
+                "by": actor.label,
+                "at": now,
+                "figure_period": figure.period if figure else None,
+                "figure_value": figure.value if figure else None,
+                "figure_shown": figure.shown if figure else None,
+                "copied_from": copied_from,
+            }
+            con.execute(ADD, params)
+            audit.record(
+                con,
+                actor,
+                "commentary copied forward" if copied_from else "commentary written",
+                f"{quarter}, {subject}",
+                f"Version {latest + 1}" + (f", copied from {copied_from}" if copied_from else ""),
+                before=None if not latest else "version " + str(latest),
+                after=f"What: {what} | Why: {why} | Next: {next_}",
+                at=now,
+            )
+            con.execute("COMMIT")
+        except Exception:
+            con.execute("ROLLBACK")
+            raise
+    return current(store, quarter)[subject]
+
+
+def copy_forward(
+    store: Store, charter: Charter, actor: Actor, quarter: str, subject: str, previous: str
+) -> Commentary:
+    """Start this quarter's commentary from `previous` quarter's text, marked as copied until
+    someone edits it."""
+    quarter, previous = check_quarter(quarter), check_quarter(previous)
+    source = current(store, previous).get(subject)
+    if source is None:
+        raise ReviewError(f"There is no commentary for {previous} to copy.")
+    mine = current(store, quarter).get(subject)
+    return save(
+        store,
+        charter,
+        actor,
+        quarter,
+        subject,
+        (source.what, source.why, source.next),
+        based_on=mine.version if mine else 0,
+        figure=Figure(source.figure_period, source.figure_value, source.figure_shown or ""),
+        copied_from=previous,
+    )

@@ -1,0 +1,252 @@
+"""The review cycle of a quarter: open -> commentary drafted -> circulated -> discussed ->
+signed off. The chair moves it on; each move is audited.
+
+Rules: a quarter cannot be circulated while an exception (off track, at risk, a special-cause
+concern, or no recent data) has no commentary of its own (text copied forward and not yet
+edited does not count); signing off pins the figures and statuses as they stood (a snapshot)
+and freezes commentary and agreed statuses; reopening needs the chair and a reason.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from charter import Charter
+from metrics.access import audit
+from metrics.access.people import CHAIR, Actor, require
+from metrics.narrative import STATUS_WORDS
+from metrics.periods import parse_period
+from metrics.review import commentary
+from metrics.review.common import (
+    CIRCULATED,
+    OPEN,
+    SIGNED_OFF,
+    STATES,
+    ReviewError,
+    check_quarter,
+    indicator_subject,
+    plain,
+    state_of,
+)
+from metrics.rollup import StatementStatus, charter_status
+from metrics.status import IndicatorStatus
+from metrics.store import Store
+
+EXCEPTION_STATUSES = ("off_track", "at_risk", "no_recent_data")
+
+READ = """
+SELECT state, meeting_date, signed_off_at, signed_off_by, snapshot
+FROM review_quarters WHERE quarter = ?
+"""
+UPSERT = """
+INSERT INTO review_quarters VALUES ($quarter, $state, $meeting, $signed_at, $signed_by,
+                                    $snapshot, $at, $by)
+ON CONFLICT (quarter) DO UPDATE SET state = excluded.state, meeting_date = excluded.meeting_date,
+    signed_off_at = excluded.signed_off_at, signed_off_by = excluded.signed_off_by,
+    snapshot = excluded.snapshot, changed_at = excluded.changed_at,
+    changed_by = excluded.changed_by
+"""
+
+
+def is_exception(status: IndicatorStatus) -> bool:
+    return status.status in EXCEPTION_STATUSES or status.variation == "concern"
+
+
+def exception_words(status: IndicatorStatus) -> str:
+    words = [STATUS_WORDS[status.status]] if status.status in EXCEPTION_STATUSES else []
+    if status.variation == "concern":
+        words.append("a special-cause concern")
+    return " and ".join(words)
+
+
+@dataclass(frozen=True)
+class Pinned:
+    """A figure as it stood at sign-off."""
+
+    period: str | None
+    value: float | None
+    shown: str
+    status: str
+
+
+@dataclass
+class QuarterReview:
+    quarter: str
+    state: str = OPEN
+    meeting_date: date | None = None
+    signed_off_at: datetime | None = None
+    signed_off_by: str | None = None
+    pinned: dict[str, Pinned] = field(default_factory=dict)  # indicator id -> figure
+
+    def headline(self, written: int, exceptions: int) -> str:
+        """'2026-27 Q2: commentary drafted, 9 of 14 exceptions written up; meeting 12 Dec'."""
+        text = f"{self.quarter}: {self.state}"
+        if self.state != SIGNED_OFF:
+            text += f", {written} of {exceptions} exceptions written up"
+        elif self.signed_off_at:
+            text += f" on {self.signed_off_at:%d %b %Y} by {self.signed_off_by}"
+        if self.meeting_date:
+            text += f"; meeting {self.meeting_date.day} {self.meeting_date:%b %Y}"
+        return text
+
+
+def read(store: Store, quarter: str) -> QuarterReview:
+    quarter = check_quarter(quarter)
+    with store.connect() as con:
+        rows = con.execute(READ, [quarter]).fetchall()
+    if not rows:
+        return QuarterReview(quarter)
+    state, meeting, signed_at, signed_by, snapshot = rows[0]
+    pinned = {k: Pinned(**v) for k, v in json.loads(snapshot).items()} if snapshot else {}
+    return QuarterReview(quarter, state, meeting, signed_at, signed_by, pinned)
+
+
+def exceptions(statements: list[StatementStatus]) -> list[IndicatorStatus]:
+    """Each exceptional indicator once (an indicator may evidence several statements)."""
+    seen: dict[str, IndicatorStatus] = {}
+    for s in statements:
+        for i in s.indicators:
+            if is_exception(i) and i.id not in seen:
+                seen[i.id] = i
+    return list(seen.values())
+
+
+def unexplained(store: Store, quarter: str, statements: list[StatementStatus]) -> list[str]:
+    """Exceptions with no commentary of their own this quarter (copied text not edited)."""
+    written = commentary.current(store, quarter)
+    out = []
+    for i in exceptions(statements):
+        c = written.get(indicator_subject(i.id))
+        if c is None or c.copied_from:
+            out.append(i.id)
+    return out
+
+
+def _write(
+    store: Store,
+    actor: Actor,
+    review: QuarterReview,
+    kind: str,
+    summary: str,
+    before: str,
+    snapshot: str | None,
+) -> None:
+    now = datetime.now()
+    with store.connect() as con:
+        con.execute("BEGIN TRANSACTION")
+        try:
+            current_state, _ = state_of(con, review.quarter)
+            if current_state != before:  # someone else moved it meanwhile
+                raise ReviewError(
+                    f"{review.quarter} is now '{current_state}' (someone else changed it); "
+                    "look again before moving it on."
+                )
+            con.execute(
+                UPSERT,
+                {
+                    "quarter": review.quarter,
+                    "state": review.state,
+                    "meeting": review.meeting_date,
+                    "signed_at": review.signed_off_at,
+                    "signed_by": review.signed_off_by,
+                    "snapshot": snapshot,
+                    "at": now,
+                    "by": actor.label,
+                },
+            )
+            audit.record(
+                con, actor, kind, f"review {review.quarter}", summary,
+                before=before, after=review.state, at=now,
+            )  # fmt: skip
+            con.execute("COMMIT")
+        except Exception:
+            con.execute("ROLLBACK")
+            raise
+
+
+def _snapshot(statements: list[StatementStatus]) -> str:
+    figures = {
+        i.id: {"period": i.period, "value": i.value, "shown": i.shown, "status": i.status}
+        for s in statements
+        for i in s.indicators
+    }
+    return json.dumps(figures, sort_keys=True)
+
+
+def move(
+    store: Store,
+    charter: Charter,
+    actor: Actor,
+    quarter: str,
+    to: str,
+    reason: str = "",
+) -> QuarterReview:
+    """Move the quarter's review to state `to`: forward one step at a time, or back (with a
+    reason; from 'signed off' this is reopening)."""
+    require(actor, {CHAIR}, "move the review on")
+    review = read(store, quarter)
+    if to not in STATES:
+        raise ReviewError(f"A review state is one of: {', '.join(STATES)}.")
+    before = review.state
+    here, there = STATES.index(before), STATES.index(to)
+    snapshot = None
+    if there == here:
+        raise ReviewError(f"{review.quarter} is already '{to}'.")
+    if there < here:
+        why = plain(
+            reason, "why the review goes back" if before != SIGNED_OFF else "why it is reopened"
+        )
+        kind, summary = ("review reopened" if before == SIGNED_OFF else "review moved back"), why
+        review.signed_off_at = review.signed_off_by = None
+    else:
+        if there != here + 1:
+            raise ReviewError(f"'{before}' is followed by '{STATES[here + 1]}', not '{to}'.")
+        kind, summary = "review moved on", f"{before} -> {to}"
+        if to in (CIRCULATED, SIGNED_OFF):
+            statements = charter_status(store, charter, parse_period(review.quarter))
+            missing = unexplained(store, review.quarter, statements)
+            if missing and to == CIRCULATED:
+                names = "; ".join(charter.indicators[m].title for m in missing)
+                raise ReviewError(
+                    f"{len(missing)} exception{'s' if len(missing) != 1 else ''} still "
+                    f"need{'s' if len(missing) == 1 else ''} commentary before the papers "
+                    f"can be circulated: {names}."
+                )
+            if to == SIGNED_OFF:
+                review.signed_off_at, review.signed_off_by = datetime.now(), actor.label
+                snapshot = _snapshot(statements)
+                kind = "review signed off"
+                summary = f"Signed off; figures pinned as at {review.signed_off_at:%d %b %Y %H:%M}"
+    review.state = to
+    _write(store, actor, review, kind, summary, before, snapshot)
+    return read(store, review.quarter)
+
+
+def set_meeting(store: Store, actor: Actor, quarter: str, when: date) -> QuarterReview:
+    require(actor, {CHAIR}, "set the meeting date")
+    review = read(store, quarter)
+    if review.state == SIGNED_OFF:
+        raise ReviewError(f"{review.quarter} is signed off; reopen it to change the meeting.")
+    review.meeting_date = when
+    _write(
+        store, actor, review, "meeting date set", f"Meeting on {when.isoformat()}",
+        review.state, None,
+    )  # fmt: skip
+    return read(store, review.quarter)
+
+
+def revised_since_sign_off(
+    review: QuarterReview, statements: list[StatementStatus]
+) -> dict[str, tuple[Pinned, IndicatorStatus]]:
+    """Indicators whose figure for the pinned period has changed since sign-off."""
+    out: dict[str, tuple[Pinned, IndicatorStatus]] = {}
+    if review.state != SIGNED_OFF:
+        return out
+    for s in statements:
+        for i in s.indicators:
+            pin = review.pinned.get(i.id)
+            if pin and pin.period == i.period and pin.value != i.value:
+                out[i.id] = (pin, i)
+    return out

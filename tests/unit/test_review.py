@@ -1,0 +1,245 @@
+"""The quarterly review's rules: the cycle, commentary history, staleness and conflicts,
+agreed statuses, actions, sign-off and reopening."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+
+from metrics.access import ANALYST, CHAIR, COUNCILLOR, MEMBER, AccessDenied, Actor, command_line
+from metrics.access import audit as audit_trail
+from metrics.ingest import load_file
+from metrics.periods import parse_period
+from metrics.review import actions, agreed, commentary, cycle, report
+from metrics.review.common import ReviewError, indicator_subject, statement_subject
+from metrics.rollup import charter_status
+
+Q = "2026-27 Q2"  # the demo's latest quarter
+MEG = Actor("meg", "Meg Member", "meg@x.example", "app", frozenset({MEMBER}))
+MO = Actor("mo", "Mo Member", "mo@x.example", "app", frozenset({MEMBER}))
+CHRIS = Actor("chris", "Chris Chair", "chris@x.example", "app", frozenset({CHAIR, MEMBER}))
+TEXT = ("Waits rose in the summer.", "Two therapists left.", "Agency cover from October.")
+
+
+def exception_ids(store, charter) -> list[str]:
+    statuses = charter_status(store, charter, parse_period(Q))
+    return [i.id for i in cycle.exceptions(statuses)]
+
+
+def write_all(store, charter, who=MEG) -> None:
+    for ident in exception_ids(store, charter):
+        commentary.save(store, charter, who, Q, indicator_subject(ident), TEXT, based_on=0)
+
+
+def test_the_demo_quarter_has_exceptions_of_each_kind(demo_store, charter):
+    statuses = charter_status(demo_store, charter, parse_period(Q))
+    found = cycle.exceptions(statuses)
+    assert len(found) >= 5
+    assert {i.status for i in found} >= {"off_track", "at_risk"}
+
+
+def test_cannot_circulate_until_every_exception_is_written_up(demo_store, charter):
+    cycle.move(demo_store, charter, CHRIS, Q, "commentary drafted")
+    with pytest.raises(ReviewError, match=r"exceptions? still needs? commentary"):
+        cycle.move(demo_store, charter, CHRIS, Q, "circulated")
+    write_all(demo_store, charter)
+    built = report.build(demo_store, charter, Q)
+    assert built.written == len(built.exceptions) > 0
+    assert cycle.move(demo_store, charter, CHRIS, Q, "circulated").state == "circulated"
+
+
+def test_text_copied_forward_counts_only_once_edited(demo_store, charter):
+    first = exception_ids(demo_store, charter)[0]
+    subject = indicator_subject(first)
+    commentary.save(demo_store, charter, MEG, "2026-27 Q1", subject, TEXT, based_on=0)
+    copied = commentary.copy_forward(demo_store, charter, MEG, Q, subject, "2026-27 Q1")
+    assert copied.copied_from == "2026-27 Q1"
+    assert first in cycle.unexplained(
+        demo_store, Q, charter_status(demo_store, charter, parse_period(Q))
+    )
+    edited = commentary.save(demo_store, charter, MEG, Q, subject, TEXT, based_on=copied.version)
+    assert edited.copied_from is None and edited.version == 2
+
+
+def test_moves_go_one_step_forward_and_back_only_with_a_reason(demo_store, charter):
+    with pytest.raises(ReviewError, match="'open' is followed by 'commentary drafted'"):
+        cycle.move(demo_store, charter, CHRIS, Q, "discussed")
+    cycle.move(demo_store, charter, CHRIS, Q, "commentary drafted")
+    with pytest.raises(ReviewError, match="Write why the review goes back"):
+        cycle.move(demo_store, charter, CHRIS, Q, "open", reason=" ")
+    assert cycle.move(demo_store, charter, CHRIS, Q, "open", reason="Too early").state == "open"
+
+
+@pytest.mark.parametrize(
+    "who", [MEG, Actor("a", "Ann", "", "app", frozenset({ANALYST, COUNCILLOR}))]
+)
+def test_only_the_chair_moves_the_review_or_agrees_statuses(demo_store, charter, who):
+    with pytest.raises(AccessDenied):
+        cycle.move(demo_store, charter, who, Q, "commentary drafted")
+    with pytest.raises(AccessDenied):
+        agreed.agree(demo_store, charter, who, Q, statement_subject(5), "off_track", "at_risk", "x")
+
+
+def sign_off(store, charter) -> cycle.QuarterReview:
+    write_all(store, charter)
+    for state in ("commentary drafted", "circulated", "discussed"):
+        cycle.move(store, charter, CHRIS, Q, state)
+    cycle.set_meeting(store, CHRIS, Q, date(2026, 12, 12))
+    return cycle.move(store, charter, CHRIS, Q, "signed off")
+
+
+def test_sign_off_freezes_commentary_and_agreed_statuses_and_reopening_needs_a_reason(
+    demo_store, charter
+):
+    review = sign_off(demo_store, charter)
+    assert review.state == "signed off" and review.signed_off_by == "Chris Chair"
+    assert review.pinned and review.meeting_date == date(2026, 12, 12)
+    subject = indicator_subject(exception_ids(demo_store, charter)[0])
+    with pytest.raises(ReviewError, match="is signed off"):
+        commentary.save(demo_store, charter, MEG, Q, subject, TEXT, based_on=1)
+    with pytest.raises(ReviewError, match="is signed off"):
+        agreed.agree(demo_store, charter, CHRIS, Q, subject, "on_track", "off_track", "Reason")
+    with pytest.raises(ReviewError, match="Write why it is reopened"):
+        cycle.move(demo_store, charter, CHRIS, Q, "discussed")
+    reopened = cycle.move(demo_store, charter, CHRIS, Q, "discussed", reason="New data")
+    assert reopened.state == "discussed" and reopened.signed_off_at is None
+    commentary.save(demo_store, charter, MEG, Q, subject, TEXT, based_on=1)  # allowed again
+    kinds = [r.kind for r in audit_trail.entries(demo_store, command_line())]
+    assert "review signed off" in kinds and "review reopened" in kinds
+
+
+def test_a_revision_after_sign_off_is_marked_with_old_and_new_values(demo_store, charter):
+    sign_off(demo_store, charter)
+    content = (
+        b"indicator,period,value,numerator,denominator\nehcp-issued-20-weeks,2026-27 Q2,,20,50\n"
+    )
+    load_file(demo_store, charter, "late.csv", content, by="Sam", reason="Audit", confirmed=True)
+    built = report.build(demo_store, charter, Q)
+    pin, now = built.revised["ehcp-issued-20-weeks"]
+    assert pin.shown == "78.8%" and now.shown == "40.0%"  # the demo's figure, then ours
+
+
+def test_commentary_keeps_every_version_and_flags_staleness_after_a_revision(demo_store, charter):
+    subject = indicator_subject("ehcp-issued-20-weeks")
+    statuses = {
+        i.id: i for s in charter_status(demo_store, charter, parse_period(Q)) for i in s.indicators
+    }
+    i = statuses["ehcp-issued-20-weeks"]
+    figure = commentary.Figure(i.period, i.value, i.shown)
+    commentary.save(demo_store, charter, MEG, Q, subject, TEXT, based_on=0, figure=figure)
+    second = ("Better.", "Recruitment.", "Keep going.")
+    saved = commentary.save(demo_store, charter, MO, Q, subject, second, based_on=1, figure=figure)
+    assert saved.written_against() == f"written when the latest figure was {i.shown} for {Q}"
+    versions = commentary.history(demo_store, Q, subject)
+    assert [(c.version, c.written_by) for c in versions] == [(2, "Mo Member"), (1, "Meg Member")]
+    assert not saved.is_stale(figure)
+    assert saved.is_stale(commentary.Figure("2026-27 Q2", 40.0, "40.0%"))
+
+
+def test_two_members_editing_at_once_get_a_conflict_with_both_texts(demo_store, charter):
+    subject = statement_subject(5)
+    commentary.save(demo_store, charter, MEG, Q, subject, TEXT, based_on=0)
+    mine = ("Meg's version.", "Because.", "Next.")
+    theirs = ("Mo's version.", "Because.", "Next.")
+    commentary.save(demo_store, charter, MO, Q, subject, theirs, based_on=1)  # Mo saves first
+    with pytest.raises(commentary.EditConflict) as err:
+        commentary.save(demo_store, charter, MEG, Q, subject, mine, based_on=1)
+    assert err.value.theirs.what == "Mo's version." and err.value.yours[0] == "Meg's version."
+    assert "Mo Member saved this commentary" in str(err.value)
+    assert commentary.current(demo_store, Q)[subject].what == "Mo's version."  # nothing lost
+
+
+def test_commentary_refuses_empty_text_and_unknown_subjects(demo_store, charter):
+    with pytest.raises(ReviewError, match="Write why it is happening"):
+        commentary.save(
+            demo_store, charter, MEG, Q, statement_subject(5), ("a", "", "c"), based_on=0
+        )
+    with pytest.raises(ReviewError, match="There is no indicator 'nope'"):
+        commentary.save(demo_store, charter, MEG, Q, "indicator:nope", TEXT, based_on=0)
+    with pytest.raises(AccessDenied):
+        commentary.save(
+            demo_store, charter, command_line_reader(), Q, statement_subject(5), TEXT, based_on=0
+        )
+
+
+def command_line_reader() -> Actor:
+    return Actor("c", "Cllr C", "", "app", frozenset({COUNCILLOR}))
+
+
+def test_agreed_statuses_need_a_reason_and_a_different_status(demo_store, charter):
+    subject = statement_subject(5)
+    with pytest.raises(ReviewError, match="Write the reason"):
+        agreed.agree(demo_store, charter, CHRIS, Q, subject, "off_track", "at_risk", "")
+    with pytest.raises(ReviewError, match="same as the computed one"):
+        agreed.agree(demo_store, charter, CHRIS, Q, subject, "at_risk", "at_risk", "x")
+    with pytest.raises(ReviewError, match="must be one of"):
+        agreed.agree(demo_store, charter, CHRIS, Q, subject, "purple", "at_risk", "x")
+    agreed.agree(
+        demo_store, charter, CHRIS, Q, subject, "off_track", "at_risk", "Parents report long waits"
+    )
+    found = agreed.current(demo_store, Q)[subject]
+    assert found.sentence("at_risk") == (
+        "Computed: at risk. Agreed: off track, because Parents report long waits."
+    )
+    agreed.agree(demo_store, charter, CHRIS, Q, subject, None, "at_risk", "Waits fell")
+    assert subject not in agreed.current(demo_store, Q)
+
+
+def test_actions_refuse_bad_input_and_track_progress_and_overdue(demo_store, charter):
+    today = date(2026, 11, 26)
+    kw = {"quarter": Q, "statement": 5, "today": today}
+    with pytest.raises(ReviewError, match="has passed"):
+        actions.add(
+            demo_store,
+            charter,
+            MEG,
+            title="x",
+            owner="head-of-send",
+            due=today - timedelta(days=1),
+            **kw,
+        )
+    with pytest.raises(ReviewError, match="Unknown owner 'bob'"):
+        actions.add(demo_store, charter, MEG, title="x", owner="bob", due=today, **kw)
+    with pytest.raises(ReviewError, match="Say what the action should change"):
+        actions.add(
+            demo_store,
+            charter,
+            MEG,
+            title="x",
+            owner="head-of-send",
+            due=today,
+            quarter=Q,
+            today=today,
+        )
+    with pytest.raises(AccessDenied):
+        actions.add(
+            demo_store,
+            charter,
+            command_line_reader(),
+            title="x",
+            owner="head-of-send",
+            due=today,
+            **kw,
+        )
+    ident = actions.add(
+        demo_store,
+        charter,
+        MEG,
+        title="Recruit two therapists",
+        owner="designated-clinical-officer",
+        due=today + timedelta(days=30),
+        indicators=["speech-therapy-median-wait"],
+        **kw,
+    )
+    [a] = actions.listed(demo_store, owner="designated-clinical-officer")
+    assert (a.action_id, a.status, a.overdue(today)) == (ident, "not started", False)
+    assert a.overdue(today + timedelta(days=31))
+    assert actions.listed(demo_store, organisation="icb", charter=charter) == [a]
+    actions.update(demo_store, MO, ident, "on track", "One appointed")
+    with pytest.raises(ReviewError, match="Write why the action is dropped"):
+        actions.update(demo_store, MO, ident, "dropped", "Stopping")
+    actions.update(demo_store, MO, ident, "done", "Both in post")
+    log = actions.progress_log(demo_store, ident)
+    assert [(v, s) for v, s, *_ in log] == [(1, "not started"), (2, "on track"), (3, "done")]
+    assert not actions.listed(demo_store, overdue=True, today=today + timedelta(days=99))
