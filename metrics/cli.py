@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 from charter import CharterError
-from metrics import commands_access, commands_analysis, commands_data
+from metrics import commands_access, commands_analysis, commands_data, commands_review
 from metrics.config import DB_ENV, MAX_UPLOAD_ENV
 from metrics.store import StoreError
 
@@ -204,6 +204,27 @@ def build_parser() -> argparse.ArgumentParser:
     aud.add_argument("--text", help="only entries whose object or summary contains this")
     aud.add_argument("--limit", type=int, default=100)
     aud.add_argument("--format", choices=["text", "csv"], default="text")
+
+    rev = sub.add_parser(
+        "review",
+        parents=[common],
+        help="print a quarter's review",
+        description="The review state, the exceptions with their commentary, agreed statuses "
+        "and the actions.",
+    )
+    rev.add_argument("--quarter", required=True, metavar="LABEL", help="e.g. '2026-27 Q2'")
+    rev.add_argument("--format", choices=["text", "json"], default="text")
+
+    act = sub.add_parser(
+        "actions",
+        parents=[common],
+        help="list the planning group's actions",
+        description="Actions with owner, due date and status, soonest due first.",
+    )
+    act.add_argument("--owner", help="only this owner (an id in charter/owners.yaml)")
+    act.add_argument("--status", choices=["not started", "on track", "at risk", "done", "dropped"])
+    act.add_argument("--overdue", action="store_true", help="only overdue actions")
+    act.add_argument("--format", choices=["text", "json"], default="text")
     return parser
 
 
@@ -233,4 +254,6 @@ COMMANDS = {
     "import-ees": commands_analysis.cmd_import_ees,
     "uploads": commands_data.cmd_uploads,
     "audit": commands_access.cmd_audit,
+    "review": commands_review.cmd_review,
+    "actions": commands_review.cmd_actions,
 }

@@ -8,6 +8,7 @@ import io
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 from charter import load_charter
 from metrics.commands_data import _num, file_problem
@@ -33,19 +34,38 @@ def cmd_status(args: argparse.Namespace) -> int:
     except PeriodError as err:
         print(f"error: --period: {err}", file=sys.stderr)
         return 2
+    from metrics.review import agreed
+    from metrics.review.common import indicator_subject, statement_subject
+
     statements = charter_status(store, charter, quarter)
+    settled = agreed.current(store, quarter.label)
     if args.format == "json":
-        print(json.dumps(as_json(statements), indent=2, ensure_ascii=False))
+        out: list[dict[str, Any]] = as_json(statements)
+        for entry in out:  # the agreed status sits beside the computed one, never instead
+            _agreed(entry, settled.get(statement_subject(int(entry["number"]))))
+            for ind in entry["indicators"]:
+                _agreed(ind, settled.get(indicator_subject(ind["id"])))
+        print(json.dumps(out, indent=2, ensure_ascii=False))
         return 0
     print(f"{charter.council.name}: charter status at {quarter.label}")
     for s in statements:
         print(f"\n{s.number}. {s.short_title}: {status_label(s.status)}\n   {s.reason}")
+        if a := settled.get(statement_subject(s.number)):
+            print(f"   {a.sentence(s.status)}")
         for i in s.indicators:
             print(
                 f"   - {i.title}: {status_label(i.status)}, {direction_label(i.direction)}"
                 f"\n     {i.reason}"
             )
+            if a := settled.get(indicator_subject(i.id)):
+                print(f"     {a.sentence(i.status)}")
     return 0
+
+
+def _agreed(entry: dict[str, object], agreed: object) -> None:
+    entry["agreed_status"] = getattr(agreed, "status", None)
+    entry["agreed_reason"] = getattr(agreed, "reason", None)
+    entry["agreed_by"] = getattr(agreed, "agreed_by", None)
 
 
 def cmd_import_ees(args: argparse.Namespace) -> int:

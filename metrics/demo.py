@@ -27,6 +27,7 @@ from charter import Charter, Indicator
 from metrics.ingest import LoadReport, load_file
 from metrics.ingest.validate import COLUMNS
 from metrics.periods import Period, PeriodKind, kind_for, latest_ended
+from metrics.review.demo import seed_previous_quarter
 from metrics.store import Store
 
 SEED = 20_261_126
@@ -262,4 +263,5 @@ def build_demo(store: Store, charter: Charter, out_dir: Path | None = None) -> l
             problems = "\n".join(e.as_text() for e in report.errors[:10])
             raise RuntimeError(f"the demo return {name} was rejected:\n{problems}")
         reports.append(report)
+    seed_previous_quarter(store, charter, DEMO_LATEST)
     return reports

@@ -50,16 +50,16 @@ def test_cannot_circulate_until_every_exception_is_written_up(demo_store, charte
 
 
 def test_text_copied_forward_counts_only_once_edited(demo_store, charter):
-    first = exception_ids(demo_store, charter)[0]
+    last = commentary.current(demo_store, "2026-27 Q1")  # the demo's signed-off quarter
+    first = next(i for i in exception_ids(demo_store, charter) if indicator_subject(i) in last)
     subject = indicator_subject(first)
-    commentary.save(demo_store, charter, MEG, "2026-27 Q1", subject, TEXT, based_on=0)
     copied = commentary.copy_forward(demo_store, charter, MEG, Q, subject, "2026-27 Q1")
-    assert copied.copied_from == "2026-27 Q1"
-    assert first in cycle.unexplained(
-        demo_store, Q, charter_status(demo_store, charter, parse_period(Q))
-    )
+    assert copied.copied_from == "2026-27 Q1" and copied.what == last[subject].what
+    statuses = charter_status(demo_store, charter, parse_period(Q))
+    assert first in cycle.unexplained(demo_store, Q, statuses)
     edited = commentary.save(demo_store, charter, MEG, Q, subject, TEXT, based_on=copied.version)
     assert edited.copied_from is None and edited.version == 2
+    assert first not in cycle.unexplained(demo_store, Q, statuses)
 
 
 def test_moves_go_one_step_forward_and_back_only_with_a_reason(demo_store, charter):
@@ -186,12 +186,12 @@ def test_agreed_statuses_need_a_reason_and_a_different_status(demo_store, charte
     assert subject not in agreed.current(demo_store, Q)
 
 
-def test_actions_refuse_bad_input_and_track_progress_and_overdue(demo_store, charter):
+def test_actions_refuse_bad_input_and_track_progress_and_overdue(store, charter):
     today = date(2026, 11, 26)
     kw = {"quarter": Q, "statement": 5, "today": today}
     with pytest.raises(ReviewError, match="has passed"):
         actions.add(
-            demo_store,
+            store,
             charter,
             MEG,
             title="x",
@@ -200,10 +200,10 @@ def test_actions_refuse_bad_input_and_track_progress_and_overdue(demo_store, cha
             **kw,
         )
     with pytest.raises(ReviewError, match="Unknown owner 'bob'"):
-        actions.add(demo_store, charter, MEG, title="x", owner="bob", due=today, **kw)
+        actions.add(store, charter, MEG, title="x", owner="bob", due=today, **kw)
     with pytest.raises(ReviewError, match="Say what the action should change"):
         actions.add(
-            demo_store,
+            store,
             charter,
             MEG,
             title="x",
@@ -214,7 +214,7 @@ def test_actions_refuse_bad_input_and_track_progress_and_overdue(demo_store, cha
         )
     with pytest.raises(AccessDenied):
         actions.add(
-            demo_store,
+            store,
             charter,
             command_line_reader(),
             title="x",
@@ -223,7 +223,7 @@ def test_actions_refuse_bad_input_and_track_progress_and_overdue(demo_store, cha
             **kw,
         )
     ident = actions.add(
-        demo_store,
+        store,
         charter,
         MEG,
         title="Recruit two therapists",
@@ -232,14 +232,26 @@ def test_actions_refuse_bad_input_and_track_progress_and_overdue(demo_store, cha
         indicators=["speech-therapy-median-wait"],
         **kw,
     )
-    [a] = actions.listed(demo_store, owner="designated-clinical-officer")
+    [a] = actions.listed(store, owner="designated-clinical-officer")
     assert (a.action_id, a.status, a.overdue(today)) == (ident, "not started", False)
     assert a.overdue(today + timedelta(days=31))
-    assert actions.listed(demo_store, organisation="icb", charter=charter) == [a]
-    actions.update(demo_store, MO, ident, "on track", "One appointed")
+    assert actions.listed(store, organisation="icb", charter=charter) == [a]
+    actions.update(store, MO, ident, "on track", "One appointed")
     with pytest.raises(ReviewError, match="Write why the action is dropped"):
-        actions.update(demo_store, MO, ident, "dropped", "Stopping")
-    actions.update(demo_store, MO, ident, "done", "Both in post")
-    log = actions.progress_log(demo_store, ident)
+        actions.update(store, MO, ident, "dropped", "Stopping")
+    actions.update(store, MO, ident, "done", "Both in post")
+    log = actions.progress_log(store, ident)
     assert [(v, s) for v, s, *_ in log] == [(1, "not started"), (2, "on track"), (3, "done")]
-    assert not actions.listed(demo_store, overdue=True, today=today + timedelta(days=99))
+    assert not actions.listed(store, overdue=True, today=today + timedelta(days=99))
+
+
+def test_the_demo_reviewed_and_signed_off_its_previous_quarter(demo_store, charter):
+    built = report.build(demo_store, charter, "2026-27 Q1")
+    assert built.review.state == "signed off" and built.review.meeting_date
+    assert built.exceptions and all(e.commentary_state == "written" for e in built.exceptions)
+    assert len(built.agreed) == 1
+    states = {a.title: (a.status, a.overdue(date(2026, 11, 26))) for a in built.actions}
+    assert sorted(s for s, _ in states.values()) == ["at risk", "done", "done", "on track"]
+    assert sum(late for _, late in states.values()) == 1
+    follow_up = report.last_meeting_actions(demo_store, Q)
+    assert len(follow_up) == 4
