@@ -402,3 +402,30 @@ def test_audit_prints_who_did_what_as_text_and_csv(tmp_path):
     assert {r["From"] for r in rows} == {"cli"}
     bad = run("audit", "--since", "yesterday", db=db, check=False)
     assert bad.returncode == 2 and "--since 'yesterday' is not a date" in bad.stderr
+
+
+def test_review_and_actions_on_the_demo(demo_db, tmp_path):
+    import shutil
+
+    db = tmp_path / "demo.duckdb"
+    shutil.copy(demo_db, db)
+    out = json.loads(run("review", "--quarter", "2026-27 Q2", "--format", "json", db=db).stdout)
+    assert out["state"] == "open" and out["exceptions"]
+    assert {e["commentary_state"] for e in out["exceptions"]} == {"missing"}
+    assert (
+        out["headline"] == f"2026-27 Q2: open, 0 of {len(out['exceptions'])} exceptions written up"
+    )
+    late = {a["title"] for a in out["actions"] if a["overdue"]}
+    assert len(out["actions"]) == 4 and "Fill the two vacant SEND caseworker posts" in late
+    last = json.loads(run("review", "--quarter", "2026-27 Q1", "--format", "json", db=db).stdout)
+    assert last["state"] == "signed off"
+    assert all(e["commentary"]["why"] for e in last["exceptions"])
+    agreed = [s for s in last["statements"] if s["agreed_status"]]
+    assert len(agreed) == 1 and agreed[0]["agreed_reason"]
+    overdue = run("actions", "--overdue", db=db).stdout.strip().splitlines()
+    assert len(overdue) == len(late) and all("OVERDUE" in line for line in overdue)
+    bad = run("actions", "--owner", "nobody", db=db, check=False)
+    assert bad.returncode == 2 and "unknown owner 'nobody'" in bad.stderr
+    status = json.loads(run("status", "--period", "2026-27 Q1", "--format", "json", db=db).stdout)
+    assert sum(1 for s in status if s["agreed_status"]) == 1
+    assert all("agreed_status" in i for s in status for i in s["indicators"])
