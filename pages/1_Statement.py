@@ -3,7 +3,8 @@
 import streamlit as st
 
 import ui
-from ui import cards, keys, style
+from metrics.review.common import statement_subject
+from ui import cards, keys, review_view, style
 
 ui.page("Statement")
 
@@ -24,6 +25,8 @@ if quarter:
     st.markdown(f"*{statement.title}*")
     st.markdown(style.badge(statement.status), unsafe_allow_html=True)
     st.markdown(statement.reason)
+    built = ui.review(quarter)
+    review_view.beside_figure(built, statement_subject(statement.number), statement.status)
     cards.rule_note(charter)
     st.subheader("Indicators")
     st.dataframe(

@@ -6,8 +6,9 @@ import streamlit as st
 import ui
 from metrics.narrative import facts_markdown, fmt_value, indicator_facts
 from metrics.publish.escape import markdown
+from metrics.review.common import indicator_subject
 from metrics.trend import upto as upto_rows
-from ui import charts, keys, sections, style
+from ui import charts, keys, review_view, sections, style
 
 ui.page("Indicator")
 
@@ -35,6 +36,7 @@ if quarter:
         unsafe_allow_html=True,
     )
     st.markdown(status.reason)
+    review_view.beside_figure(ui.review(quarter), indicator_subject(chosen), status.status)
 
 rows = upto_rows(ui.indicator_trend(chosen), upto)
 st.subheader("Trend")

@@ -22,6 +22,7 @@ from metrics.access import require as metrics_require
 from metrics.periods import parse_period
 from metrics.publish.escape import markdown
 from metrics.queries import SeriesRow
+from metrics.review import commentary, report
 from metrics.rollup import StatementStatus, charter_status, quarters_with_data
 from metrics.store import Store, StoreError
 from metrics.template import latest_complete_quarter
@@ -66,12 +67,18 @@ HELP_PAGE = "pages/5_Help.py"
 SUPPORT_PAGE = "pages/6_Support.py"
 ACCESSIBILITY_PAGE = "pages/7_Accessibility.py"
 AUDIT_PAGE = "pages/8_Audit.py"
+REVIEW_PAGE = "pages/9_Review.py"
+ACTIONS_PAGE = "pages/10_Actions.py"
+ACCOUNTABILITY_PAGE = "pages/11_Accountability.py"
 
 # (file, label, roles) in the order the navigation shows them.
 PAGES: list[tuple[str, str, frozenset[str]]] = [
     (OVERVIEW, "Charter overview", READERS),
     (STATEMENT_PAGE, "Statements", READERS),
     (INDICATOR_PAGE, "Indicators", READERS),
+    (REVIEW_PAGE, "Quarterly review", READERS),
+    (ACTIONS_PAGE, "Actions", READERS),
+    (ACCOUNTABILITY_PAGE, "Accountability", READERS),
     (UPLOAD_PAGE, "Upload a return", ANALYSTS),
     (HISTORY_PAGE, "Upload history", STAFF),
     (AUDIT_PAGE, "Audit trail", ADMINS),
@@ -136,6 +143,8 @@ def page(title: str, roles: frozenset[str] = READERS) -> None:
         )
         st.stop()
     st.title(title)
+    with plain_failure():
+        review_banner()
 
 
 # Cached reads: keyed on the database file's version, so an upload shows at once.
@@ -184,6 +193,30 @@ def indicator_groups(
     """Each group's figure for `period` (default: the latest with any group figure)."""
     s = store()
     return _groups(str(s.path), s.version(), indicator, dim, period)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _review(db: str, version: tuple[int, ...], quarter: str) -> report.Report:
+    return report.build(Store(db), charter(), quarter)
+
+
+def review(quarter: str) -> report.Report:
+    """The quarter's review: state, exceptions and their commentary, agreed statuses, actions."""
+    s = store()
+    return _review(str(s.path), s.version(), quarter)
+
+
+def previous_commentary(quarter: str) -> dict[str, commentary.Commentary]:
+    """Last quarter's commentary, to start this quarter's from."""
+    return commentary.current(store(), parse_period(quarter).previous().label)
+
+
+def review_banner() -> None:
+    """Where the chosen (or latest) quarter's review stands, on every page."""
+    options = quarters()
+    quarter = carried().get("quarter") or (options[0] if options else None)
+    if quarter in options:
+        st.caption(markdown(review(quarter).headline()))
 
 
 def latest_figure(indicator: str) -> SeriesRow | None:

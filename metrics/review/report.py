@@ -24,6 +24,7 @@ class Exception_:
     why_exception: str
     reason: str
     shown: str
+    value: float | None
     period: str | None
     owner: str
     commentary: commentary.Commentary | None
@@ -79,6 +80,7 @@ def build(store: Store, charter: Charter, quarter: str, today: date | None = Non
                 cycle.exception_words(i),
                 i.reason,
                 i.shown,
+                i.value,
                 i.period,
                 charter.owner_name(charter.indicators[i.id].owner),
                 c,

@@ -1,0 +1,15 @@
+"""Actions: what the planning group agreed, who owns each, when it is due, and progress."""
+
+import ui
+from ui import actions_view
+from ui.review_view import WRITERS
+
+ui.page("Actions")
+charter, store, person = ui.charter(), ui.store(), ui.user()
+found = actions_view.filtered(store, charter)
+actions_view.table(found, charter)
+if person.may(*WRITERS):
+    quarter = ui.quarters()[0] if ui.quarters() else None
+    if quarter:
+        actions_view.add_form(store, charter, ui.carried().get("quarter", quarter))
+    actions_view.update_form(store, found)

@@ -1,0 +1,55 @@
+"""Quarterly review: the story behind each exception, agreed statuses, actions, sign-off."""
+
+import streamlit as st
+
+import ui
+from metrics.publish.escape import markdown
+from metrics.review.commentary import Figure
+from metrics.review.common import SIGNED_OFF, indicator_subject, statement_subject
+from ui import review_view as view
+from ui import style
+
+ui.page("Quarterly review")
+charter, store, person = ui.charter(), ui.store(), ui.user()
+quarter = ui.quarter_picker()
+if quarter:
+    built = ui.review(quarter)
+    view.headline(built)
+    frozen = built.review.state == SIGNED_OFF
+    may_write = person.may(*view.WRITERS) and not frozen
+    if person.may(*view.CHAIRS):
+        view.chair_controls(store, charter, built)
+    for ident, (pin, now) in built.revised.items():
+        title = markdown(charter.indicators[ident].title)
+        st.warning(
+            f"{title}: revised since sign-off, {pin.shown} then, {now.shown} now ({pin.period})."
+        )
+    previous = ui.previous_commentary(quarter)
+    st.header(f"Exceptions ({len(built.exceptions)})")
+    for e in built.exceptions:
+        with st.expander(f"{e.title}: {e.why_exception}, {e.commentary_state}"):
+            st.markdown(f"{style.badge(e.status)} {markdown(e.reason)}", unsafe_allow_html=True)
+            st.caption(f"Owner: {markdown(e.owner)}")
+            subject = indicator_subject(e.indicator_id)
+            view.agreed_line(built.agreed.get(subject), e.status)
+            view.story(e.commentary, e.stale)
+            view.earlier_versions(store, quarter, subject)
+            if may_write:
+                figure = Figure(e.period, e.value, e.shown)
+                last = previous.get(subject)
+                view.editor(store, charter, quarter, subject, e.commentary, figure, last)
+            if person.may(*view.CHAIRS) and not frozen:
+                view.agree_form(store, charter, quarter, subject, e.status, e.indicator_id)
+    st.header("Statements")
+    for s in built.statements:
+        subject = statement_subject(s.number)
+        with st.expander(f"{s.number}. {s.short_title}"):
+            st.markdown(style.badge(s.status), unsafe_allow_html=True)
+            view.agreed_line(built.agreed.get(subject), s.status)
+            view.story(built.commentary.get(subject), False)
+            if may_write:
+                mine, last = built.commentary.get(subject), previous.get(subject)
+                view.editor(store, charter, quarter, subject, mine, None, last)
+            if person.may(*view.CHAIRS) and not frozen:
+                view.agree_form(store, charter, quarter, subject, s.status, f"s{s.number}")
+    view.last_meeting(store, charter, quarter)

@@ -1,0 +1,108 @@
+"""The actions page's sections: the filtered list with its CSV, adding an action and logging
+progress (planning-group members and the chair; every handler checks the role again)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import streamlit as st
+
+import ui
+from charter import Charter
+from metrics.publish.escape import markdown
+from metrics.publish.tables import csv_bytes
+from metrics.review import actions
+from metrics.review.common import ReviewError
+from metrics.store import Store
+from ui.review_view import WRITERS, action_rows
+
+ANY = "(any)"
+
+
+def filtered(store: Store, charter: Charter) -> list[actions.Action]:
+    c1, c2, c3, c4 = st.columns(4)
+    owner = c1.selectbox(
+        "Owner",
+        [ANY, *charter.owners],
+        key="actions_owner",
+        format_func=lambda o: o if o == ANY else charter.owner_name(o),
+    )
+    org = c2.selectbox(
+        "Organisation",
+        [ANY, *charter.organisations],
+        key="actions_org",
+        format_func=lambda o: o if o == ANY else charter.organisations[o].name,
+    )
+    numbers = [ANY, *(str(s.number) for s in charter.statements)]
+    statement = c3.selectbox("Statement", numbers, key="actions_statement")
+    status = c4.selectbox("Status", [ANY, *actions.STATUSES], key="actions_status")
+    overdue = st.checkbox("Only overdue actions", key="actions_overdue")
+    with ui.plain_failure():
+        return actions.listed(
+            store, owner=None if owner == ANY else owner,
+            organisation=None if org == ANY else org, charter=charter,
+            statement=None if statement == ANY else int(statement),
+            status=None if status == ANY else status, overdue=overdue,
+        )  # fmt: skip
+
+
+def table(found: list[actions.Action], charter: Charter) -> None:
+    if not found:
+        st.info("No actions match these filters.")
+        return
+    late = sum(a.overdue() for a in found)
+    st.markdown(f"{len(found)} actions, {late} overdue.")
+    rows = action_rows(found, charter)
+    st.dataframe(rows, hide_index=True, key="actions_table")
+    st.download_button("Download these actions (CSV)", csv_bytes(rows), "actions.csv",
+                       mime="text/csv", key="actions_csv")  # fmt: skip
+
+
+def add_form(store: Store, charter: Charter, quarter: str) -> None:
+    st.subheader("Add an action")
+    with st.form("action_add", clear_on_submit=False):
+        title = st.text_input("What will be done", max_chars=300, key="action_title")
+        owner = st.selectbox("Owner", list(charter.owners), key="action_owner",
+                             format_func=charter.owner_name)  # fmt: skip
+        due = st.date_input("Due", date.today() + timedelta(days=42), key="action_due")
+        numbers = ["(none)", *(str(s.number) for s in charter.statements)]
+        statement = st.selectbox("Statement it should change", numbers, key="action_statement")
+        linked = st.multiselect("Indicators it should change", list(charter.indicators),
+                                format_func=lambda i: charter.indicators[i].title,
+                                key="action_indicators")  # fmt: skip
+        if not st.form_submit_button("Add the action"):
+            return
+    person = ui.require(WRITERS, "add an action")
+    with ui.plain_failure():
+        try:
+            ident = actions.add(
+                store, charter, person, title=title, owner=owner, due=due, quarter=quarter,
+                statement=None if statement == "(none)" else int(statement), indicators=linked,
+            )  # fmt: skip
+        except ReviewError as err:
+            st.error(markdown(err))
+            return
+    st.success(f"Action #{ident} added.")
+
+
+def update_form(store: Store, found: list[actions.Action]) -> None:
+    if not found:
+        return
+    st.subheader("Log progress on an action")
+    by_id = {a.action_id: a for a in found}
+    with st.form("action_update"):
+        ident = st.selectbox("Action", list(by_id), key="update_action",
+                             format_func=lambda i: f"#{i} {by_id[i].title}")  # fmt: skip
+        status = st.selectbox("Status now", actions.STATUSES, key="update_status")
+        note = st.text_input("Progress note", max_chars=500, key="update_note")
+        reason = st.text_input("If dropped: why", max_chars=500, key="update_reason")
+        if not st.form_submit_button("Log progress"):
+            return
+    person = ui.require(WRITERS, "update an action")
+    with ui.plain_failure():
+        try:
+            actions.update(store, person, ident, status, note, reason)
+        except ReviewError as err:
+            st.error(markdown(err))
+            return
+    st.success(f"Action #{ident}: {status}.")

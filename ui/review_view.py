@@ -1,0 +1,239 @@
+"""The review's sections: the story behind a figure (shown and edited), agreed statuses, the
+chair's controls for the cycle, and the actions agreed last time. Every edit control appears
+only for the roles that may use it, and every handler checks the role again."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import streamlit as st
+
+import ui
+from charter import Charter
+from metrics.access import CHAIR, MEMBER
+from metrics.narrative import STATUS_WORDS
+from metrics.publish.escape import markdown
+from metrics.review import actions, agreed, commentary, cycle, report
+from metrics.review.common import SIGNED_OFF, STATES, ReviewError
+from metrics.store import Store
+
+WRITERS = frozenset({MEMBER, CHAIR})
+CHAIRS = frozenset({CHAIR})
+
+
+def headline(built: report.Report) -> None:
+    st.info(markdown(built.headline()), icon=":material/groups:")
+
+
+def story(
+    c: commentary.Commentary | None, stale: bool, heading: str = "The story behind it"
+) -> None:
+    """Commentary as plain text, with who wrote it, the figure it was written against, and
+    flags for copied or possibly stale text."""
+    st.markdown(f"**{heading}**")
+    if c is None:
+        st.caption("No commentary yet.")
+        return
+    for label, text in (("What is happening", c.what), ("Why", c.why), ("What next", c.next)):
+        st.markdown(f"*{label}:* {markdown(text)}")
+    note = f"By {markdown(c.written_by)}, {c.written_at:%d %b %Y %H:%M}"
+    if c.written_against():
+        note += f"; {markdown(c.written_against())}"
+    st.caption(note + ".")
+    if c.copied_from:
+        st.warning(f"Copied from {c.copied_from}: not yet updated for this quarter.")
+    if stale:
+        st.warning("Possibly out of date: the figure it was written against has been revised.")
+
+
+def agreed_line(found: agreed.Agreed | None, computed: str) -> None:
+    if found is not None:
+        st.markdown(markdown(found.sentence(computed)) + f" ({markdown(found.agreed_by)})")
+
+
+def editor(
+    store: Store,
+    charter: Charter,
+    quarter: str,
+    subject: str,
+    existing: commentary.Commentary | None,
+    figure: commentary.Figure | None,
+    previous: commentary.Commentary | None,
+) -> None:
+    """Write or edit the commentary: three short texts. The version the editor started from
+    goes with the save, so a save over someone else's newer text is a conflict, not a loss."""
+    base_key = f"base:{quarter}:{subject}"
+    if base_key not in st.session_state:
+        st.session_state[base_key] = existing.version if existing else 0
+    key = f"{quarter}:{subject}"
+    copy = f"Start from {previous.quarter}'s text" if previous and not existing else None
+    if copy and previous and st.button(copy, key=f"copy:{key}"):
+        person = ui.require(WRITERS, "write commentary")
+        with ui.plain_failure():
+            try:
+                saved = commentary.copy_forward(
+                    store, charter, person, quarter, subject, previous.quarter
+                )
+            except ReviewError as err:
+                st.error(markdown(err))
+                return
+        st.session_state[base_key] = saved.version
+        st.rerun()
+    with st.form(f"form:{key}"):
+        texts = (
+            st.text_area("What is happening", existing.what if existing else "", max_chars=2000,
+                         key=f"what:{key}"),
+            st.text_area("Why", existing.why if existing else "", max_chars=2000,
+                         key=f"why:{key}"),
+            st.text_area("What next", existing.next if existing else "", max_chars=2000,
+                         key=f"next:{key}"),
+        )  # fmt: skip
+        if not st.form_submit_button("Save commentary"):
+            return
+    person = ui.require(WRITERS, "write commentary")
+    with ui.plain_failure():
+        try:
+            saved = commentary.save(
+                store, charter, person, quarter, subject, texts,
+                based_on=st.session_state[base_key], figure=figure,
+            )  # fmt: skip
+        except commentary.EditConflict as err:
+            conflict(err)
+            st.session_state[base_key] = err.theirs.version  # saving again keeps yours
+            return
+        except ReviewError as err:
+            st.error(markdown(err))
+            return
+    st.session_state[base_key] = saved.version
+    st.success(f"Saved (version {saved.version}).")
+
+
+def conflict(err: commentary.EditConflict) -> None:
+    st.error(markdown(err))
+    left, right = st.columns(2)
+    with left:
+        story(err.theirs, False, heading=f"Saved by {markdown(err.theirs.written_by)}")
+    with right:
+        st.markdown("**Yours (not saved)**")
+        for label, text in zip(("What is happening", "Why", "What next"), err.yours, strict=True):
+            st.markdown(f"*{label}:* {markdown(text)}")
+        st.caption("Your text is still in the boxes above: merge it, then save again.")
+
+
+def agree_form(
+    store: Store, charter: Charter, quarter: str, subject: str, computed: str, key: str
+) -> None:
+    """The chair's agreed status, with its mandatory reason."""
+    options = ["(computed status stands)", *agreed.AGREEABLE]
+    with st.form(f"agree:{key}"):
+        choice = st.selectbox(
+            "Agreed status",
+            options,
+            format_func=lambda s: STATUS_WORDS.get(s, s),
+            key=f"agreed:{key}",
+        )
+        reason = st.text_input("Reason (required)", key=f"agreed_reason:{key}", max_chars=500)
+        if not st.form_submit_button("Record the agreed status"):
+            return
+    person = ui.require(CHAIRS, "agree a status")
+    status = None if choice == options[0] else choice
+    with ui.plain_failure():
+        try:
+            agreed.agree(store, charter, person, quarter, subject, status, computed, reason)
+        except ReviewError as err:
+            st.error(markdown(err))
+            return
+    st.success("Recorded.")
+    st.rerun()
+
+
+def chair_controls(store: Store, charter: Charter, built: report.Report) -> None:
+    """Move the review on (or back, with a reason), set the meeting date, sign off, reopen."""
+    review = built.review
+    st.subheader("Chair: the review's progress")
+    here = STATES.index(review.state)
+    with st.form("review_move"):
+        meeting = st.date_input("Meeting date", review.meeting_date or date.today(),
+                                key="review_meeting")  # fmt: skip
+        if st.form_submit_button("Save the meeting date") and review.state != SIGNED_OFF:
+            person = ui.require(CHAIRS, "set the meeting date")
+            with ui.plain_failure():
+                cycle.set_meeting(store, person, review.quarter, meeting)
+            st.rerun()
+    if here + 1 < len(STATES):
+        step = STATES[here + 1]
+        label = "Sign the quarter off" if step == SIGNED_OFF else f"Move on to '{step}'"
+        if st.button(label, key="review_next", type="primary"):
+            _move(store, charter, review.quarter, step, "")
+    if here > 0:
+        back = STATES[here - 1]
+        what = "Reopen the quarter" if review.state == SIGNED_OFF else f"Move back to '{back}'"
+        with st.form("review_back"):
+            reason = st.text_input(f"{what}: why? (required)", key="review_back_reason")
+            if st.form_submit_button(what):
+                _move(store, charter, review.quarter, back, reason)
+
+
+def _move(store: Store, charter: Charter, quarter: str, to: str, reason: str) -> None:
+    person = ui.require(CHAIRS, "move the review on")
+    with ui.plain_failure():
+        try:
+            cycle.move(store, charter, person, quarter, to, reason)
+        except ReviewError as err:
+            st.error(markdown(err))
+            return
+    st.rerun()
+
+
+def last_meeting(store: Store, charter: Charter, quarter: str) -> None:
+    found = report.last_meeting_actions(store, quarter)
+    st.subheader("Actions agreed at the last meeting")
+    if not found:
+        st.caption("None were recorded.")
+        return
+    st.dataframe(action_rows(found, charter), hide_index=True, key="last_meeting_actions")
+
+
+def action_rows(found: list[actions.Action], charter: Charter) -> list[dict[str, object]]:
+    return [
+        {
+            "Action": f"#{a.action_id} {a.title}",
+            "Status": a.status + (" (overdue)" if a.overdue() else ""),
+            "Due": a.due,
+            "Owner": charter.owner_name(a.owner),
+            "Latest update": a.note,
+            "Agreed in": a.agreed_quarter,
+        }
+        for a in found
+    ]
+
+
+def beside_figure(built: report.Report, subject: str, computed: str) -> None:
+    """On the indicator and statement pages: the agreed status next to the computed one, the
+    commentary, and a revision since sign-off."""
+    agreed_line(built.agreed.get(subject), computed)
+    kind, _, key = subject.partition(":")
+    if kind == "indicator" and key in built.revised:
+        pin, now = built.revised[key]
+        st.warning(
+            f"Revised since sign-off: {pin.shown} when {built.review.quarter} was signed off, "
+            f"{now.shown} now."
+        )
+    found = built.commentary.get(subject)
+    if found is not None:
+        stale = any(e.stale for e in built.exceptions if e.commentary is found)
+        story(found, stale, heading=f"The story behind the figure ({built.review.quarter})")
+
+
+def earlier_versions(store: Store, quarter: str, subject: str) -> None:
+    """Every saved version of the commentary, newest first (nothing is ever overwritten)."""
+    versions = commentary.history(store, quarter, subject)
+    if len(versions) < 2:
+        return
+    with st.popover(f"Earlier versions ({len(versions) - 1})"):
+        for c in versions[1:]:
+            st.markdown(
+                f"**Version {c.version}**, {markdown(c.written_by)}, {c.written_at:%d %b %Y %H:%M}"
+            )
+            for label, text in (("What", c.what), ("Why", c.why), ("Next", c.next)):
+                st.markdown(f"*{label}:* {markdown(text)}")
