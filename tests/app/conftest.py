@@ -6,6 +6,7 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
+import ui
 from tests.conftest import ROOT
 
 
@@ -24,3 +25,34 @@ def app(demo_store, monkeypatch):
 
     make.store = demo_store  # type: ignore[attr-defined]
     return make
+
+
+@pytest.fixture
+def fresh(demo_store, monkeypatch):
+    """An AppTest of a page against a private demo copy, not yet run."""
+    monkeypatch.setenv("OUTCOMES_DB", str(demo_store.path))
+    st.cache_resource.clear()
+    st.cache_data.clear()
+
+    def make(path: str = ui.OVERVIEW, **state: object) -> Opened:
+        return Opened(path, state)
+
+    make.store = demo_store  # type: ignore[attr-defined]
+    return make
+
+
+class Opened:
+    """A page opened as Streamlit does on a deep link (page links are relative to app.py, so
+    the test starts there and switches), with the secrets, user and state given."""
+
+    def __init__(self, path: str, state: dict[str, object]):
+        self.path, self.state = path, state
+        self.at = AppTest.from_file(str(ROOT / ui.OVERVIEW), default_timeout=60)
+
+    def run(self) -> AppTest:
+        for key, value in self.state.items():
+            self.at.session_state[key] = value
+        self.at.run()
+        if self.path != ui.OVERVIEW:
+            self.at.switch_page(self.path).run()
+        return self.at

@@ -12,7 +12,7 @@ import ui
 from metrics.access import EVERY_ROLE, command_line
 from metrics.access import audit as audit_trail
 from metrics.queries import uploads
-from tests.conftest import ROOT
+from tests.app.conftest import Opened
 from ui import access, keys
 
 AUTH = {
@@ -24,37 +24,6 @@ AUTH = {
 }
 NAV = {file: label for file, label, _ in ui.PAGES}
 GOOD = b"indicator,period,value\nshort-breaks-receiving,2021-22 Q3,430\n"
-
-
-@pytest.fixture
-def fresh(demo_store, monkeypatch):
-    """An AppTest of a page against a private demo copy, not yet run."""
-    monkeypatch.setenv("OUTCOMES_DB", str(demo_store.path))
-    st.cache_resource.clear()
-    st.cache_data.clear()
-
-    def make(path: str = ui.OVERVIEW, **state: object) -> Opened:
-        return Opened(path, state)
-
-    make.store = demo_store  # type: ignore[attr-defined]
-    return make
-
-
-class Opened:
-    """A page opened as Streamlit does on a deep link (page links are relative to app.py, so
-    the test starts there and switches), with the secrets, user and state given."""
-
-    def __init__(self, path: str, state: dict[str, object]):
-        self.path, self.state = path, state
-        self.at = AppTest.from_file(str(ROOT / ui.OVERVIEW), default_timeout=60)
-
-    def run(self) -> AppTest:
-        for key, value in self.state.items():
-            self.at.session_state[key] = value
-        self.at.run()
-        if self.path != ui.OVERVIEW:
-            self.at.switch_page(self.path).run()
-        return self.at
 
 
 def signed_in(opened: Opened, **claims: object) -> Opened:

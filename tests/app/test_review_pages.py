@@ -1,0 +1,123 @@
+"""The review pages under AppTest: members write commentary (and meet a conflict rather than
+lose text), the chair agrees statuses and moves the cycle, councillors read but cannot edit."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+
+import ui
+from metrics.access import audit as audit_trail
+from metrics.access import command_line
+from metrics.review import actions, agreed, commentary
+from metrics.review.common import statement_subject
+from ui import access
+
+Q = "2026-27 Q2"
+
+
+def plain(text: str) -> str:
+    """Markdown source as read: the escaping backslashes dropped."""
+    return text.replace("\\", "")
+
+
+def open_review(fresh, role: str):
+    opened = fresh(ui.REVIEW_PAGE, **{access.DEMO_ROLE: role})
+    opened.at.query_params["quarter"] = Q
+    at = opened.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def first_exception(at) -> str:
+    """The subject of the first exception's editor on the page."""
+    key = next(t.key for t in at.text_area if t.key.startswith(f"what:{Q}:indicator:"))
+    return key.split(":", 2)[2]
+
+
+def save_first(at, texts: tuple[str, str, str]):
+    subject = first_exception(at)
+    for part, text in zip(("what", "why", "next"), texts, strict=True):
+        at.text_area(key=f"{part}:{Q}:{subject}").input(text)
+    next(b for b in at.button if b.label == "Save commentary").click().run()
+    assert not at.exception, at.exception
+    return subject
+
+
+def test_a_member_writes_commentary_and_it_is_audited(fresh):
+    at = open_review(fresh, "member")
+    assert any("open, 0 of" in plain(i.value) for i in at.info)  # the review's headline
+    subject = save_first(at, ("Waits rose.", "Two staff left.", "Agency cover."))
+    assert any(s.value == "Saved (version 1)." for s in at.success)
+    saved = commentary.current(fresh.store, Q)[subject]
+    assert (saved.what, saved.written_by) == ("Waits rose.", "demo (member)")
+    row = audit_trail.entries(fresh.store, command_line())[0]
+    assert (row.kind, row.name) == ("commentary written", "demo (member)")
+
+
+def test_two_members_saving_the_same_text_get_a_conflict_not_a_loss(fresh):
+    first = open_review(fresh, "member")
+    second = open_review(fresh, "member")  # both opened before either saved
+    subject = save_first(first, ("Mine first.", "Because.", "Then this."))
+    save_first(second, ("Second person.", "Other reason.", "Other plan."))
+    assert any("saved this commentary" in e.value for e in second.error)
+    assert any("Yours (not saved)" in m.value for m in second.markdown)
+    assert commentary.current(fresh.store, Q)[subject].what == "Mine first."
+
+
+def test_the_chair_agrees_a_status_only_with_a_reason(fresh):
+    at = open_review(fresh, "chair")
+    assert [b.label for b in at.button if b.key == "review_next"] == [
+        "Move on to 'commentary drafted'"
+    ]
+    form = "s5"
+    at.selectbox(key=f"agreed:{form}").set_value("off_track")
+    buttons = [b for b in at.button if b.label == "Record the agreed status"]
+    statement_button = buttons[-12 + 4]  # the statements' forms come last, in order
+    statement_button.click().run()
+    assert any("Write the reason" in e.value for e in at.error)
+    at.selectbox(key=f"agreed:{form}").set_value("off_track")
+    at.text_input(key=f"agreed_reason:{form}").input("Families report longer waits")
+    [b for b in at.button if b.label == "Record the agreed status"][-12 + 4].click().run()
+    assert not at.exception, at.exception
+    found = agreed.current(fresh.store, Q)[statement_subject(5)]
+    assert found.status == "off_track" and found.agreed_by == "demo (chair)"
+    at.button(key="review_next").click().run()
+    assert any("commentary drafted" in plain(i.value) for i in at.info)
+
+
+def test_a_councillor_reads_everything_and_can_change_nothing(fresh):
+    member_view = open_review(fresh, "member")
+    save_first(member_view, ("Waits rose.", "Two staff left.", "Agency cover."))
+    at = open_review(fresh, "councillor")
+    assert not at.text_area and not at.text_input
+    assert not [b for b in at.button if b.label != "Sign out"]
+    assert any(plain(m.value).startswith("*What is happening:* Waits rose") for m in at.markdown)
+    actions_page = fresh(ui.ACTIONS_PAGE, **{access.DEMO_ROLE: "councillor"}).run()
+    assert not actions_page.exception
+    assert len(actions_page.dataframe[0].value) == 4  # the demo's actions, read-only
+    assert not [b for b in actions_page.button if b.label in ("Add the action", "Log progress")]
+
+
+def test_a_member_adds_an_action_and_a_past_due_date_is_refused(fresh):
+    at = fresh(ui.ACTIONS_PAGE, **{access.DEMO_ROLE: "member"}).run()
+    assert not at.exception, at.exception
+    at.text_input(key="action_title").input("Recruit two speech therapists")
+    at.selectbox(key="action_owner").set_value("designated-clinical-officer")
+    at.date_input(key="action_due").set_value(date.today() - timedelta(days=1))
+    at.selectbox(key="action_statement").set_value("5")
+    next(b for b in at.button if b.label == "Add the action").click().run()
+    assert any("has passed" in e.value for e in at.error)
+    at.date_input(key="action_due").set_value(date.today() + timedelta(days=30))
+    next(b for b in at.button if b.label == "Add the action").click().run()
+    assert any(s.value.startswith("Action #5 added") for s in at.success)
+    [added] = actions.listed(fresh.store, owner="designated-clinical-officer", status="not started")
+    assert added.title == "Recruit two speech therapists" and added.created_by == "demo (member)"
+
+
+@pytest.mark.parametrize("path", [ui.ACCOUNTABILITY_PAGE, ui.INDICATOR_PAGE, ui.STATEMENT_PAGE])
+def test_pages_show_the_review_state_under_the_title(fresh, path):
+    at = fresh(path).run()
+    assert not at.exception, at.exception
+    assert any(plain(c.value).startswith("2026-27 Q2: open, 0 of") for c in at.caption)
