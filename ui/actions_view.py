@@ -58,6 +58,12 @@ def table(found: list[actions.Action], charter: Charter) -> None:
                        mime="text/csv", key="actions_csv")  # fmt: skip
 
 
+def _statement_name(charter: Charter, number: str) -> str:
+    return (
+        number if number == "(none)" else f"{number}. {charter.statement(int(number)).short_title}"
+    )
+
+
 def add_form(store: Store, charter: Charter, quarter: str) -> None:
     st.subheader("Add an action")
     with st.form("action_add", clear_on_submit=False):
@@ -66,7 +72,10 @@ def add_form(store: Store, charter: Charter, quarter: str) -> None:
                              format_func=charter.owner_name)  # fmt: skip
         due = st.date_input("Due", date.today() + timedelta(days=42), key="action_due")
         numbers = ["(none)", *(str(s.number) for s in charter.statements)]
-        statement = st.selectbox("Statement it should change", numbers, key="action_statement")
+        statement = st.selectbox(
+            "Statement it should change", numbers, key="action_statement",
+            format_func=lambda n: _statement_name(charter, n),
+        )  # fmt: skip
         linked = st.multiselect("Indicators it should change", list(charter.indicators),
                                 format_func=lambda i: charter.indicators[i].title,
                                 key="action_indicators")  # fmt: skip

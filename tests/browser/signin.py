@@ -24,6 +24,8 @@ USERS = [
     {"sub": "cleo", "name": "Cllr Cleo", "email": "cleo@council.example", "roles": ["Councillor"]},
     {"sub": "dee", "name": "Dee Admin", "email": "Dee@Listed.example"},
     {"sub": "nora", "name": "Nora Nobody", "email": "nora@nowhere.example"},
+    {"sub": "meg", "name": "Meg Member", "email": "meg@council.example", "roles": ["member"]},
+    {"sub": "chris", "name": "Chris Chair", "email": "chris@council.example", "roles": ["chair"]},
 ]
 
 ACCESS = """\

@@ -1,0 +1,129 @@
+"""The quarterly review end to end, signed in for real: a member writes up every exception and
+adds an action; the chair agrees a status and signs the quarter off; a councillor reads it all
+and can change nothing; an analyst's later revision marks the figure "revised since sign-off"."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from bench.server import Server
+from metrics.review import report
+from metrics.store import Store
+from tests.browser.conftest import wait_for_app
+from tests.browser.signin import Provider, sign_in, signed_in_server
+
+Q = "2026-27+Q2"
+
+
+@pytest.fixture(scope="module")
+def app(demo_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    folder = tmp_path_factory.mktemp("review")
+    provider = Provider(folder / "oidc.log")
+    db = folder / "app.duckdb"
+    shutil.copy(demo_db, db)
+    server = signed_in_server(db, folder, provider)
+    yield server
+    server.stop()
+    provider.stop()
+
+
+def person(browser, app: Server, sub: str):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    sign_in(page, app, sub)
+    page.goto(f"{app.url}/Review?quarter={Q}")
+    wait_for_app(page)
+    return context, page
+
+
+def test_the_whole_review(app: Server, browser, charter, tmp_path):
+    store = Store(app.db)
+    exceptions = report.build(store, charter, "2026-27 Q2").exceptions
+    assert exceptions
+
+    # A member writes up every exception.
+    context, page = person(browser, app, "meg")
+    for e in exceptions:
+        box = page.locator('[data-testid="stExpander"]').filter(has_text=e.title).first
+        box.locator("summary").click()
+        box.get_by_label("What is happening").fill(f"{e.title}: the figure moved.")
+        box.get_by_label("Why").fill("Staff changes over the summer.")
+        box.get_by_label("What next").fill("The owner reports back next quarter.")
+        box.get_by_role("button", name="Save commentary").click()
+        wait_for_app(page)
+        box.get_by_text("Saved (version 1).").wait_for()
+    page.goto(f"{app.url}/Actions?quarter={Q}")
+    wait_for_app(page)
+    page.get_by_label("What will be done").fill("Recruit two speech and language therapists")
+    page.get_by_label("Statement it should change").click()
+    page.keyboard.type("Timely")
+    page.keyboard.press("Enter")
+    page.get_by_role("button", name="Add the action").click()
+    page.get_by_text("Action #5 added.").wait_for()
+    context.close()
+
+    # The chair agrees a status for statement 5, then moves the review on and signs off.
+    context, page = person(browser, app, "chris")
+    box = page.locator('[data-testid="stExpander"]').filter(has_text="5. Timely assessment").first
+    box.locator("summary").click()
+    box.get_by_label("Reason (required)").fill("Families tell us waits are longer still")
+    box.get_by_label("Agreed status").click()
+    page.keyboard.type("Off track")
+    page.keyboard.press("Enter")
+    box.get_by_role("button", name="Record the agreed status").click()
+    wait_for_app(page)
+    for label in (
+        "Move on to 'commentary drafted'",
+        "Move on to 'circulated'",
+        "Move on to 'discussed'",
+        "Sign the quarter off",
+    ):
+        page.get_by_role("button", name=label).click()
+        wait_for_app(page)
+    page.get_by_text("2026-27 Q2: signed off on").first.wait_for()
+    context.close()
+
+    # A councillor reads everything and can change nothing.
+    context, page = person(browser, app, "cleo")
+    text = page.locator("body").text_content().replace("\u2060", "")  # collapsed ones too
+    assert "signed off on" in text
+    assert "Agreed: off track, because Families tell us waits are longer still" in text
+    assert "Computed: " in text
+    assert "Staff changes over the summer." in page.locator("body").text_content()
+    assert page.locator("textarea").count() == 0
+    assert page.get_by_role("button", name="Save commentary").count() == 0
+    assert page.get_by_role("button", name="Sign the quarter off").count() == 0
+    page.goto(f"{app.url}/Actions")
+    wait_for_app(page)
+    assert re.search(r"\b5 actions, \d+ overdue\.", page.locator("body").text_content())
+    assert page.get_by_role("button", name="Add the action").count() == 0
+    context.close()
+
+    # An analyst revises a signed-off figure: the review marks it.
+    context, page = person(browser, app, "ana")
+    page.goto(f"{app.url}/Upload")
+    wait_for_app(page)
+    late = tmp_path / "late.csv"
+    late.write_text(
+        "indicator,period,value,numerator,denominator\nehcp-issued-20-weeks,2026-27 Q2,,20,50\n"
+    )
+    region = page.get_by_role("region", name="Quarterly return (.xlsx or .csv)")
+    region.locator('input[type="file"]').set_input_files(str(late))
+    page.wait_for_timeout(300)
+    wait_for_app(page)
+    page.get_by_role("textbox", name="Why are figures being revised?").fill("Audit recount")
+    page.keyboard.press("Enter")
+    wait_for_app(page)
+    page.get_by_text("I have checked these figures and they are right").click()
+    wait_for_app(page)
+    page.get_by_role("button", name="Store these figures").click()
+    page.get_by_text("Loaded: 0 added, 1 revised").first.wait_for()
+    page.goto(f"{app.url}/Review?quarter={Q}")
+    wait_for_app(page)
+    page.get_by_text("revised since sign-off, 78.8% then, 40.0% now").first.wait_for()
+    context.close()
