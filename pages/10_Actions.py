@@ -8,6 +8,7 @@ ui.page("Actions")
 charter, store, person = ui.charter(), ui.store(), ui.user()
 found = actions_view.filtered(store, charter)
 actions_view.table(found, charter)
+actions_view.progress(store, found)
 if person.may(*WRITERS):
     quarter = ui.quarters()[0] if ui.quarters() else None
     if quarter:

@@ -115,3 +115,22 @@ def update_form(store: Store, found: list[actions.Action]) -> None:
             st.error(markdown(err))
             return
     st.success(f"Action #{ident}: {status}.")
+
+
+def progress(store: Store, found: list[actions.Action]) -> None:
+    """One action's dated log of progress, for everyone who can see the actions."""
+    if not found:
+        return
+    by_id = {a.action_id: a for a in found}
+    ident = st.selectbox("See an action's progress", list(by_id), key="progress_action",
+                         format_func=lambda i: f"#{i} {by_id[i].title}")  # fmt: skip
+    with ui.plain_failure():
+        log = actions.progress_log(store, ident)
+    st.dataframe(
+        [
+            {"When": at, "Status": status, "Note": note, "By": who}
+            for _, status, note, who, at in log
+        ],
+        hide_index=True,
+        key="progress_log",
+    )

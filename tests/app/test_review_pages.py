@@ -97,6 +97,8 @@ def test_a_councillor_reads_everything_and_can_change_nothing(fresh):
     actions_page = fresh(ui.ACTIONS_PAGE, **{access.DEMO_ROLE: "councillor"}).run()
     assert not actions_page.exception
     assert len(actions_page.dataframe[0].value) == 4  # the demo's actions, read-only
+    log = actions_page.dataframe[1].value  # the first action's dated progress log
+    assert list(log["Status"]) == ["not started", "done"]
     assert not [b for b in actions_page.button if b.label in ("Add the action", "Log progress")]
 
 
