@@ -94,6 +94,18 @@ class Store:
             con.close()
 
 
+@contextmanager
+def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
+    """All or nothing: commit when the block ends, roll back if it raises."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        yield con
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    con.execute("COMMIT")
+
+
 def schema_version(con: duckdb.DuckDBPyConnection) -> int:
     tables = con.execute(
         "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_version'"

@@ -10,7 +10,7 @@ from charter import Charter
 from metrics.access import audit
 from metrics.access.people import CHAIR, MEMBER, Actor, require
 from metrics.review.common import ReviewError, check_quarter, plain
-from metrics.store import Store
+from metrics.store import Store, transaction
 
 STATUSES = ("not started", "on track", "at risk", "done", "dropped")
 CLOSED = ("done", "dropped")
@@ -106,39 +106,33 @@ def add(
     if due < (today or date.today()):
         raise ReviewError(f"The due date {due:%d %B %Y} has passed: choose a date from today.")
     now = datetime.now()
-    with store.connect() as con:
-        con.execute("BEGIN TRANSACTION")
-        try:
-            action_id = int(con.execute(NEXT_ID).fetchall()[0][0])
-            con.execute(
-                ADD,
-                {
-                    "id": action_id,
-                    "title": title,
-                    "statement": statement,
-                    "indicators": ",".join(links),
-                    "owner": owner,
-                    "due": due,
-                    "quarter": quarter,
-                    "by": actor.label,
-                    "at": now,
-                },
-            )
-            update = {"id": action_id, "version": 1, "status": "not started", "note": "Agreed"}
-            con.execute(ADD_UPDATE, {**update, "by": actor.label, "at": now})
-            audit.record(
-                con,
-                actor,
-                "action added",
-                f"action {action_id}: {title}",
-                f"Owner {charter.owner_name(owner)}, due {due.isoformat()}, agreed in {quarter}",
-                after="not started",
-                at=now,
-            )
-            con.execute("COMMIT")
-        except Exception:
-            con.execute("ROLLBACK")
-            raise
+    with store.connect() as con, transaction(con):
+        action_id = int(con.execute(NEXT_ID).fetchall()[0][0])
+        con.execute(
+            ADD,
+            {
+                "id": action_id,
+                "title": title,
+                "statement": statement,
+                "indicators": ",".join(links),
+                "owner": owner,
+                "due": due,
+                "quarter": quarter,
+                "by": actor.label,
+                "at": now,
+            },
+        )
+        update = {"id": action_id, "version": 1, "status": "not started", "note": "Agreed"}
+        con.execute(ADD_UPDATE, {**update, "by": actor.label, "at": now})
+        audit.record(
+            con,
+            actor,
+            "action added",
+            f"action {action_id}: {title}",
+            f"Owner {charter.owner_name(owner)}, due {due.isoformat()}, agreed in {quarter}",
+            after="not started",
+            at=now,
+        )
     return action_id
 
 
@@ -153,23 +147,17 @@ def update(
     if status == "dropped":
         note = f"{note} Dropped because: {plain(reason, 'why the action is dropped')}"
     now = datetime.now()
-    with store.connect() as con:
-        con.execute("BEGIN TRANSACTION")
-        try:
-            version = int(con.execute(LATEST_VERSION, [action_id]).fetchall()[0][0])
-            if not version:
-                raise ReviewError(f"There is no action {action_id}.")
-            before = con.execute(LOG, [action_id]).fetchall()[-1][1]
-            row = {"id": action_id, "version": version + 1, "status": status, "note": note}
-            con.execute(ADD_UPDATE, {**row, "by": actor.label, "at": now})
-            audit.record(
-                con, actor, "action updated", f"action {action_id}", note,
-                before=before, after=status, at=now,
-            )  # fmt: skip
-            con.execute("COMMIT")
-        except Exception:
-            con.execute("ROLLBACK")
-            raise
+    with store.connect() as con, transaction(con):
+        version = int(con.execute(LATEST_VERSION, [action_id]).fetchall()[0][0])
+        if not version:
+            raise ReviewError(f"There is no action {action_id}.")
+        before = con.execute(LOG, [action_id]).fetchall()[-1][1]
+        row = {"id": action_id, "version": version + 1, "status": status, "note": note}
+        con.execute(ADD_UPDATE, {**row, "by": actor.label, "at": now})
+        audit.record(
+            con, actor, "action updated", f"action {action_id}", note,
+            before=before, after=status, at=now,
+        )  # fmt: skip
 
 
 def listed(

@@ -17,7 +17,7 @@ from metrics.review.common import (
     plain,
     refuse_if_signed_off,
 )
-from metrics.store import Store
+from metrics.store import Store, transaction
 
 AGREEABLE = ("on_track", "at_risk", "off_track")
 
@@ -88,34 +88,28 @@ def agree(
     reason = plain(reason, "the reason for the agreed status")
     now = datetime.now()
     key = {"quarter": quarter, "subject": subject}
-    with store.connect() as con:
-        con.execute("BEGIN TRANSACTION")
-        try:
-            refuse_if_signed_off(con, quarter, "agreed statuses")
-            version = int(con.execute(LATEST_VERSION, key).fetchall()[0][0]) + 1
-            con.execute(
-                ADD,
-                {
-                    **key,
-                    "version": version,
-                    "status": status,
-                    "computed": computed,
-                    "reason": reason,
-                    "by": actor.label,
-                    "at": now,
-                },
-            )
-            audit.record(
-                con,
-                actor,
-                "agreed status withdrawn" if status is None else "status agreed",
-                f"{quarter}, {subject}",
-                reason,
-                before=STATUS_WORDS.get(computed, computed) + " (computed)",
-                after=STATUS_WORDS[status] if status else "computed status stands",
-                at=now,
-            )
-            con.execute("COMMIT")
-        except Exception:
-            con.execute("ROLLBACK")
-            raise
+    with store.connect() as con, transaction(con):
+        refuse_if_signed_off(con, quarter, "agreed statuses")
+        version = int(con.execute(LATEST_VERSION, key).fetchall()[0][0]) + 1
+        con.execute(
+            ADD,
+            {
+                **key,
+                "version": version,
+                "status": status,
+                "computed": computed,
+                "reason": reason,
+                "by": actor.label,
+                "at": now,
+            },
+        )
+        audit.record(
+            con,
+            actor,
+            "agreed status withdrawn" if status is None else "status agreed",
+            f"{quarter}, {subject}",
+            reason,
+            before=STATUS_WORDS.get(computed, computed) + " (computed)",
+            after=STATUS_WORDS[status] if status else "computed status stands",
+            at=now,
+        )

@@ -20,7 +20,7 @@ from metrics.review.common import (
     plain,
     refuse_if_signed_off,
 )
-from metrics.store import Store
+from metrics.store import Store, transaction
 
 COLUMNS = """commentary_id, quarter, subject, version, what_happens, why, what_next, written_by,
              written_at, figure_period, figure_value, figure_shown, copied_from"""
@@ -132,42 +132,36 @@ def save(
     next_ = plain(texts[2], "what happens next")
     now = datetime.now()
     key = {"quarter": quarter, "subject": subject}
-    with store.connect() as con:
-        con.execute("BEGIN TRANSACTION")
-        try:
-            refuse_if_signed_off(con, quarter, "commentary")
-            latest = int(con.execute(LATEST_VERSION, key).fetchall()[0][0])
-            if latest != based_on:
-                theirs = con.execute(HISTORY, key).fetchall()[0]
-                raise EditConflict(Commentary(*theirs), (what, why, next_))
-            params = {
-                **key,
-                "version": latest + 1,
-                "what": what,
-                "why": why,
-                "next": next_,
-                "by": actor.label,
-                "at": now,
-                "figure_period": figure.period if figure else None,
-                "figure_value": figure.value if figure else None,
-                "figure_shown": figure.shown if figure else None,
-                "copied_from": copied_from,
-            }
-            con.execute(ADD, params)
-            audit.record(
-                con,
-                actor,
-                "commentary copied forward" if copied_from else "commentary written",
-                f"{quarter}, {subject}",
-                f"Version {latest + 1}" + (f", copied from {copied_from}" if copied_from else ""),
-                before=None if not latest else "version " + str(latest),
-                after=f"What: {what} | Why: {why} | Next: {next_}",
-                at=now,
-            )
-            con.execute("COMMIT")
-        except Exception:
-            con.execute("ROLLBACK")
-            raise
+    with store.connect() as con, transaction(con):
+        refuse_if_signed_off(con, quarter, "commentary")
+        latest = int(con.execute(LATEST_VERSION, key).fetchall()[0][0])
+        if latest != based_on:
+            theirs = con.execute(HISTORY, key).fetchall()[0]
+            raise EditConflict(Commentary(*theirs), (what, why, next_))
+        params = {
+            **key,
+            "version": latest + 1,
+            "what": what,
+            "why": why,
+            "next": next_,
+            "by": actor.label,
+            "at": now,
+            "figure_period": figure.period if figure else None,
+            "figure_value": figure.value if figure else None,
+            "figure_shown": figure.shown if figure else None,
+            "copied_from": copied_from,
+        }
+        con.execute(ADD, params)
+        audit.record(
+            con,
+            actor,
+            "commentary copied forward" if copied_from else "commentary written",
+            f"{quarter}, {subject}",
+            f"Version {latest + 1}" + (f", copied from {copied_from}" if copied_from else ""),
+            before=None if not latest else "version " + str(latest),
+            after=f"What: {what} | Why: {why} | Next: {next_}",
+            at=now,
+        )
     return current(store, quarter)[subject]
 
 

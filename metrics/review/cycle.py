@@ -32,7 +32,7 @@ from metrics.review.common import (
 )
 from metrics.rollup import StatementStatus, charter_status
 from metrics.status import IndicatorStatus
-from metrics.store import Store
+from metrics.store import Store, transaction
 
 EXCEPTION_STATUSES = ("off_track", "at_risk", "no_recent_data")
 
@@ -134,36 +134,30 @@ def _write(
     snapshot: str | None,
 ) -> None:
     now = datetime.now()
-    with store.connect() as con:
-        con.execute("BEGIN TRANSACTION")
-        try:
-            current_state, _ = state_of(con, review.quarter)
-            if current_state != before:  # someone else moved it meanwhile
-                raise ReviewError(
-                    f"{review.quarter} is now '{current_state}' (someone else changed it); "
-                    "look again before moving it on."
-                )
-            con.execute(
-                UPSERT,
-                {
-                    "quarter": review.quarter,
-                    "state": review.state,
-                    "meeting": review.meeting_date,
-                    "signed_at": review.signed_off_at,
-                    "signed_by": review.signed_off_by,
-                    "snapshot": snapshot,
-                    "at": now,
-                    "by": actor.label,
-                },
+    with store.connect() as con, transaction(con):
+        current_state, _ = state_of(con, review.quarter)
+        if current_state != before:  # someone else moved it meanwhile
+            raise ReviewError(
+                f"{review.quarter} is now '{current_state}' (someone else changed it); "
+                "look again before moving it on."
             )
-            audit.record(
-                con, actor, kind, f"review {review.quarter}", summary,
-                before=before, after=review.state, at=now,
-            )  # fmt: skip
-            con.execute("COMMIT")
-        except Exception:
-            con.execute("ROLLBACK")
-            raise
+        con.execute(
+            UPSERT,
+            {
+                "quarter": review.quarter,
+                "state": review.state,
+                "meeting": review.meeting_date,
+                "signed_at": review.signed_off_at,
+                "signed_by": review.signed_off_by,
+                "snapshot": snapshot,
+                "at": now,
+                "by": actor.label,
+            },
+        )
+        audit.record(
+            con, actor, kind, f"review {review.quarter}", summary,
+            before=before, after=review.state, at=now,
+        )  # fmt: skip
 
 
 def _snapshot(statements: list[StatementStatus]) -> str:
