@@ -27,6 +27,22 @@ EMAIL = re.compile(r"^[^@\s]+@[a-z0-9-]+(\.[a-z0-9-]+)+$")
 DOMAIN = re.compile(r"^[a-z0-9-]+(\.[a-z0-9-]+)+$")
 
 
+def _normalised(
+    entries: dict[str, list[str]], pattern: re.Pattern[str], problem: str
+) -> dict[str, list[str]]:
+    """Keys lower-cased and checked, so that matching ignores case and a key listed twice in
+    different cases is caught."""
+    out: dict[str, list[str]] = {}
+    for written, roles in entries.items():
+        key = written.strip().lower()
+        if not pattern.match(key):
+            raise ValueError(f"{written!r} {problem}")
+        if key in out:
+            raise ValueError(f"{written!r} is listed twice")
+        out[key] = roles
+    return out
+
+
 class AccessFile(Strict):
     ask: str = Field(
         min_length=1,
@@ -42,28 +58,13 @@ class AccessFile(Strict):
     @field_validator("people")
     @classmethod
     def _addresses(cls, people: dict[str, list[str]]) -> dict[str, list[str]]:
-        out = {}
-        for address, roles in people.items():
-            key = address.strip().lower()
-            if not EMAIL.match(key):
-                raise ValueError(f"{address!r} is not an email address")
-            if key in out:
-                raise ValueError(f"{address!r} is listed twice")
-            out[key] = roles
-        return out
+        return _normalised(people, EMAIL, "is not an email address")
 
     @field_validator("domains")
     @classmethod
     def _domains(cls, domains: dict[str, list[str]]) -> dict[str, list[str]]:
-        out = {}
-        for domain, roles in domains.items():
-            key = domain.strip().lower().removeprefix("@")
-            if not DOMAIN.match(key):
-                raise ValueError(f"{domain!r} is not an email domain (e.g. wrenfield.gov.uk)")
-            if key in out:
-                raise ValueError(f"{domain!r} is listed twice")
-            out[key] = roles
-        return out
+        stripped = {key.strip().removeprefix("@"): roles for key, roles in domains.items()}
+        return _normalised(stripped, DOMAIN, "is not an email domain (e.g. wrenfield.gov.uk)")
 
     def roles_for(self, email: str) -> frozenset[str]:
         """The roles the list gives `email` (none for an unknown address)."""

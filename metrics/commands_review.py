@@ -6,7 +6,7 @@ import argparse
 import json
 import sys
 
-from charter import load_charter
+from charter import Charter, load_charter
 from metrics.review import actions, report
 from metrics.review.common import ReviewError, check_quarter
 from metrics.store import Store
@@ -33,10 +33,16 @@ def cmd_review(args: argparse.Namespace) -> int:
             print(f"  what: {c.what}\n  why: {c.why}\n  next: {c.next}")
     print(f"\nActions ({len(built.actions)}):")
     for a in built.actions:
-        late = " OVERDUE" if a.overdue() else ""
-        print(f"- #{a.action_id} {a.title}: {a.status}{late}, due {a.due:%d %b %Y}, "
-              f"{charter.owner_name(a.owner)}")  # fmt: skip
+        print(f"- {_line(a, charter)}")
     return 0
+
+
+def _line(a: actions.Action, charter: Charter) -> str:
+    late = " OVERDUE" if a.overdue() else ""
+    return (
+        f"#{a.action_id} {a.title}: {a.status}{late}, due {a.due:%d %b %Y}, "
+        f"{charter.owner_name(a.owner)}"
+    )
 
 
 def cmd_actions(args: argparse.Namespace) -> int:
@@ -53,7 +59,5 @@ def cmd_actions(args: argparse.Namespace) -> int:
         print(json.dumps(rows, indent=2, ensure_ascii=False))
         return 0
     for a in found:
-        late = " OVERDUE" if a.overdue() else ""
-        print(f"#{a.action_id} {a.title}: {a.status}{late}, due {a.due:%d %b %Y}, "
-              f"{charter.owner_name(a.owner)}")  # fmt: skip
+        print(_line(a, charter))
     return 0

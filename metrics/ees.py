@@ -18,7 +18,7 @@ from metrics.ees_read import EesError, EesReport, ees_period, read_ees
 from metrics.ees_stage import stage, value_problem
 from metrics.ingest.commit import Diff, NeedsReason, Upload, commit, compare, record_rejection
 from metrics.ingest.validate import RowError
-from metrics.store import Store
+from metrics.store import Store, transaction
 
 __all__ = [
     "EesError",
@@ -83,10 +83,10 @@ def import_ees(
                 report.upload_id, diff = commit(con, upload, staged.num_rows)
             except NeedsReason as err:  # cannot happen: the upload carries a reason
                 raise EesError(str(err)) from err
-            con.execute("BEGIN TRANSACTION")
-            for code, (name, level, old) in areas.items():
-                con.execute(UPSERT_AREA, {"code": code, "name": name, "level": level, "old": old})
-            con.execute("COMMIT")
+            with transaction(con):  # the release's area names, part of the audited import
+                for code, (name, level, old) in areas.items():
+                    row = {"code": code, "name": name, "level": level, "old": old}
+                    con.execute(UPSERT_AREA, row)
     _fill(report, diff, dry_run)
     return report
 

@@ -10,7 +10,8 @@ found = actions_view.filtered(store, charter)
 actions_view.table(found, charter)
 actions_view.progress(store, found)
 if person.may(*WRITERS):
-    quarter = ui.quarters()[0] if ui.quarters() else None
-    if quarter:
-        actions_view.add_form(store, charter, ui.carried().get("quarter", quarter))
+    quarters = ui.quarters()  # an action is agreed in the quarter being looked at
+    chosen = ui.carried().get("quarter")
+    if quarters:
+        actions_view.add_form(store, charter, chosen if chosen in quarters else quarters[0])
     actions_view.update_form(store, found)

@@ -9,6 +9,7 @@ from charter import Charter
 from metrics.access import Actor
 from metrics.narrative import STATUS_WORDS
 from metrics.publish.escape import markdown
+from metrics.review import actions
 from metrics.review.report import Report
 
 
@@ -35,7 +36,7 @@ def summary(built: Report, charter: Charter) -> list[dict[str, object]]:
     out = []
     for key in charter.owners:
         mine = [i for i, ind in charter.indicators.items() if ind.owner == key]
-        acts = [a for a in built.actions if a.owner == key and a.status not in ("done", "dropped")]
+        acts = [a for a in built.actions if a.owner == key and a.status not in actions.CLOSED]
         if not mine and not acts:
             continue
         out.append(
@@ -62,7 +63,7 @@ def section(built: Report, charter: Charter, owners: set[str], heading: str, key
     rows = rows_for(built, charter, owners)
     if rows:
         st.dataframe(rows, hide_index=True, key=f"acc_ind_{key}")
-    acts = [a for a in built.actions if a.owner in owners and a.status not in ("done", "dropped")]
+    acts = [a for a in built.actions if a.owner in owners and a.status not in actions.CLOSED]
     if acts:
         st.markdown(
             "\n".join(

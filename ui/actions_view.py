@@ -9,12 +9,10 @@ import streamlit as st
 
 import ui
 from charter import Charter
-from metrics.publish.escape import markdown
 from metrics.publish.tables import csv_bytes
 from metrics.review import actions
-from metrics.review.common import ReviewError
 from metrics.store import Store
-from ui.review_view import WRITERS, action_rows
+from ui.review_view import WRITERS, action_rows, attempt
 
 ANY = "(any)"
 
@@ -81,17 +79,16 @@ def add_form(store: Store, charter: Charter, quarter: str) -> None:
                                 key="action_indicators")  # fmt: skip
         if not st.form_submit_button("Add the action"):
             return
-    person = ui.require(WRITERS, "add an action")
-    with ui.plain_failure():
-        try:
-            ident = actions.add(
-                store, charter, person, title=title, owner=owner, due=due, quarter=quarter,
-                statement=None if statement == "(none)" else int(statement), indicators=linked,
-            )  # fmt: skip
-        except ReviewError as err:
-            st.error(markdown(err))
-            return
-    st.success(f"Action #{ident} added.")
+    ident = attempt(
+        WRITERS,
+        "add an action",
+        lambda person: actions.add(
+            store, charter, person, title=title, owner=owner, due=due, quarter=quarter,
+            statement=None if statement == "(none)" else int(statement), indicators=linked,
+        ),
+    )  # fmt: skip
+    if ident is not None:
+        st.success(f"Action #{ident} added.")
 
 
 def update_form(store: Store, found: list[actions.Action]) -> None:
@@ -107,14 +104,13 @@ def update_form(store: Store, found: list[actions.Action]) -> None:
         reason = st.text_input("If dropped: why", max_chars=500, key="update_reason")
         if not st.form_submit_button("Log progress"):
             return
-    person = ui.require(WRITERS, "update an action")
-    with ui.plain_failure():
-        try:
-            actions.update(store, person, ident, status, note, reason)
-        except ReviewError as err:
-            st.error(markdown(err))
-            return
-    st.success(f"Action #{ident}: {status}.")
+    logged = attempt(
+        WRITERS,
+        "update an action",
+        lambda person: actions.update(store, person, ident, status, note, reason),
+    )
+    if logged is not None:
+        st.success(f"Action #{ident}: {status}.")
 
 
 def progress(store: Store, found: list[actions.Action]) -> None:

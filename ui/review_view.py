@@ -4,13 +4,15 @@ only for the roles that may use it, and every handler checks the role again."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
+from typing import TypeVar
 
 import streamlit as st
 
 import ui
 from charter import Charter
-from metrics.access import CHAIR, MEMBER
+from metrics.access import CHAIR, MEMBER, Actor
 from metrics.narrative import STATUS_WORDS
 from metrics.publish.escape import markdown
 from metrics.review import actions, agreed, commentary, cycle, report
@@ -19,6 +21,20 @@ from metrics.store import Store
 
 WRITERS = frozenset({MEMBER, CHAIR})
 CHAIRS = frozenset({CHAIR})
+T = TypeVar("T")
+
+
+def attempt(roles: frozenset[str], action: str, do: Callable[[Actor], T]) -> T | None:
+    """Run a review change as the person using the app: their role is checked again here, a
+    busy store or a refusal stops the page with a plain message, and a change the review's
+    rules refuse (ReviewError) is said under the form, the rest of the page still drawn."""
+    person = ui.require(roles, action)
+    with ui.plain_failure():
+        try:
+            return do(person)
+        except ReviewError as err:
+            st.error(markdown(err))
+            return None
 
 
 def headline(built: report.Report) -> None:
@@ -68,16 +84,16 @@ def editor(
     key = f"{quarter}:{subject}"
     copy = f"Start from {previous.quarter}'s text" if previous and not existing else None
     if copy and previous and st.button(copy, key=f"copy:{key}"):
-        person = ui.require(WRITERS, "write commentary")
-        with ui.plain_failure():
-            try:
-                saved = commentary.copy_forward(
-                    store, charter, person, quarter, subject, previous.quarter
-                )
-            except ReviewError as err:
-                st.error(markdown(err))
-                return
-        st.session_state[base_key] = saved.version
+        copied = attempt(
+            WRITERS,
+            "write commentary",
+            lambda person: commentary.copy_forward(
+                store, charter, person, quarter, subject, previous.quarter
+            ),
+        )
+        if copied is None:
+            return
+        st.session_state[base_key] = copied.version
         st.rerun()
     with st.form(f"form:{key}"):
         texts = (
@@ -90,20 +106,21 @@ def editor(
         )  # fmt: skip
         if not st.form_submit_button("Save commentary"):
             return
-    person = ui.require(WRITERS, "write commentary")
-    with ui.plain_failure():
+
+    def save(person: Actor) -> commentary.Commentary | None:
         try:
-            saved = commentary.save(
+            return commentary.save(
                 store, charter, person, quarter, subject, texts,
                 based_on=st.session_state[base_key], figure=figure,
             )  # fmt: skip
         except commentary.EditConflict as err:
             conflict(err)
             st.session_state[base_key] = err.theirs.version  # saving again keeps yours
-            return
-        except ReviewError as err:
-            st.error(markdown(err))
-            return
+            return None
+
+    saved = attempt(WRITERS, "write commentary", save)
+    if saved is None:
+        return
     st.session_state[base_key] = saved.version
     st.success(f"Saved (version {saved.version}).")
 
@@ -135,14 +152,16 @@ def agree_form(
         reason = st.text_input("Reason (required)", key=f"agreed_reason:{key}", max_chars=500)
         if not st.form_submit_button("Record the agreed status"):
             return
-    person = ui.require(CHAIRS, "agree a status")
     status = None if choice == options[0] else choice
-    with ui.plain_failure():
-        try:
-            agreed.agree(store, charter, person, quarter, subject, status, computed, reason)
-        except ReviewError as err:
-            st.error(markdown(err))
-            return
+    done = attempt(
+        CHAIRS,
+        "agree a status",
+        lambda person: agreed.agree(
+            store, charter, person, quarter, subject, status, computed, reason
+        ),
+    )
+    if done is None:
+        return
     st.success("Recorded.")
     st.rerun()
 
@@ -155,11 +174,13 @@ def chair_controls(store: Store, charter: Charter, built: report.Report) -> None
     with st.form("review_move"):
         meeting = st.date_input("Meeting date", review.meeting_date or date.today(),
                                 key="review_meeting")  # fmt: skip
-        if st.form_submit_button("Save the meeting date") and review.state != SIGNED_OFF:
-            person = ui.require(CHAIRS, "set the meeting date")
-            with ui.plain_failure():
-                cycle.set_meeting(store, person, review.quarter, meeting)
-            st.rerun()
+        saving = st.form_submit_button("Save the meeting date")
+    if saving and attempt(  # a signed-off quarter's date is refused by the cycle's rules
+        CHAIRS,
+        "set the meeting date",
+        lambda person: cycle.set_meeting(store, person, review.quarter, meeting),
+    ):
+        st.rerun()
     if here + 1 < len(STATES):
         step = STATES[here + 1]
         label = "Sign the quarter off" if step == SIGNED_OFF else f"Move on to '{step}'"
@@ -175,14 +196,13 @@ def chair_controls(store: Store, charter: Charter, built: report.Report) -> None
 
 
 def _move(store: Store, charter: Charter, quarter: str, to: str, reason: str) -> None:
-    person = ui.require(CHAIRS, "move the review on")
-    with ui.plain_failure():
-        try:
-            cycle.move(store, charter, person, quarter, to, reason)
-        except ReviewError as err:
-            st.error(markdown(err))
-            return
-    st.rerun()
+    moved = attempt(
+        CHAIRS,
+        "move the review on",
+        lambda person: cycle.move(store, charter, person, quarter, to, reason),
+    )
+    if moved is not None:
+        st.rerun()
 
 
 def last_meeting(store: Store, charter: Charter, quarter: str) -> None:

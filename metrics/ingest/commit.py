@@ -17,6 +17,7 @@ import pyarrow as pa
 from metrics.access import audit
 from metrics.access.people import Actor
 from metrics.ingest.validate import RowError
+from metrics.store import transaction
 
 # The current version of each staged figure, if any, and whether it is the same.
 _SAME = """(o.value IS NOT DISTINCT FROM s.value AND o.symbol IS NOT DISTINCT FROM s.symbol
@@ -258,8 +259,7 @@ def record_rejection(
     message: str,
 ) -> int:
     now = datetime.now()
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with transaction(con):
         upload_id = log_upload(con, upload, now, "rejected", rows, Diff(), rejected, message)
         if errors:  # one bulk insert: row by row took minutes for a large bad file
             table = pa.table(
@@ -275,18 +275,13 @@ def record_rejection(
             con.register("_errors", table)
             con.execute("INSERT INTO upload_errors SELECT * FROM _errors")
             con.unregister("_errors")
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
     return upload_id
 
 
 def commit(con: duckdb.DuckDBPyConnection, upload: Upload, rows: int) -> tuple[int, Diff]:
     """Store the new and revised figures of the validated view `staged`, all or nothing."""
     now = datetime.now()
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with transaction(con):
         diff = compare(con, additions=False)
         if diff.figures_changed and not (upload.reason or "").strip():
             raise NeedsReason(diff)
@@ -306,8 +301,4 @@ def commit(con: duckdb.DuckDBPyConnection, upload: Upload, rows: int) -> tuple[i
         if diff.revised:
             con.execute(SUPERSEDE, {"upload": upload_id})
             audit.record_revisions(con, upload.actor, upload_id, upload.reason, now)
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
     return upload_id, diff

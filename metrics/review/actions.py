@@ -138,8 +138,9 @@ def add(
 
 def update(
     store: Store, actor: Actor, action_id: int, status: str, note: str, reason: str = ""
-) -> None:
-    """Log progress: a new status and a dated note. Dropping needs a reason."""
+) -> int:
+    """Log progress: a new status and a dated note. Dropping needs a reason. Returns the log
+    entry's number."""
     require(actor, EDITORS, "update an action")
     if status not in STATUSES:
         raise ReviewError(f"An action's status must be one of: {', '.join(STATUSES)}.")
@@ -158,6 +159,7 @@ def update(
             con, actor, "action updated", f"action {action_id}", note,
             before=before, after=status, at=now,
         )  # fmt: skip
+    return version + 1
 
 
 def listed(

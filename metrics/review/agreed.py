@@ -73,8 +73,9 @@ def agree(
     status: str | None,
     computed: str,
     reason: str,
-) -> None:
-    """Record the chair's agreed status (None withdraws it); the reason is required."""
+) -> int:
+    """Record the chair's agreed status (None withdraws it); the reason is required. Returns
+    the agreement's version for this quarter and subject."""
     require(actor, {CHAIR}, "agree a status")
     quarter, subject = check_quarter(quarter), check_subject(charter, subject)
     if status is not None and status not in AGREEABLE:
@@ -113,3 +114,4 @@ def agree(
             after=STATUS_WORDS[status] if status else "computed status stands",
             at=now,
         )
+    return version

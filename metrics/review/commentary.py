@@ -97,6 +97,10 @@ class EditConflict(ReviewError):
         )
 
 
+def _words(what: str, why: str, next_: str) -> str:
+    return f"What: {what} | Why: {why} | Next: {next_}"
+
+
 def current(store: Store, quarter: str, as_at: datetime | None = None) -> dict[str, Commentary]:
     """Each subject's latest commentary for the quarter (as it stood at `as_at`, if given)."""
     with store.connect() as con:
@@ -135,9 +139,10 @@ def save(
     with store.connect() as con, transaction(con):
         refuse_if_signed_off(con, quarter, "commentary")
         latest = int(con.execute(LATEST_VERSION, key).fetchall()[0][0])
+        previous = Commentary(*con.execute(HISTORY, key).fetchall()[0]) if latest else None
         if latest != based_on:
-            theirs = con.execute(HISTORY, key).fetchall()[0]
-            raise EditConflict(Commentary(*theirs), (what, why, next_))
+            assert previous is not None  # a newer version exists: someone else saved it
+            raise EditConflict(previous, (what, why, next_))
         params = {
             **key,
             "version": latest + 1,
@@ -158,8 +163,8 @@ def save(
             "commentary copied forward" if copied_from else "commentary written",
             f"{quarter}, {subject}",
             f"Version {latest + 1}" + (f", copied from {copied_from}" if copied_from else ""),
-            before=None if not latest else "version " + str(latest),
-            after=f"What: {what} | Why: {why} | Next: {next_}",
+            before=_words(previous.what, previous.why, previous.next) if previous else None,
+            after=_words(what, why, next_),
             at=now,
         )
     return current(store, quarter)[subject]

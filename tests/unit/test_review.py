@@ -159,11 +159,11 @@ def test_commentary_refuses_empty_text_and_unknown_subjects(demo_store, charter)
         commentary.save(demo_store, charter, MEG, Q, "indicator:nope", TEXT, based_on=0)
     with pytest.raises(AccessDenied):
         commentary.save(
-            demo_store, charter, command_line_reader(), Q, statement_subject(5), TEXT, based_on=0
+            demo_store, charter, councillor(), Q, statement_subject(5), TEXT, based_on=0
         )
 
 
-def command_line_reader() -> Actor:
+def councillor() -> Actor:
     return Actor("c", "Cllr C", "", "app", frozenset({COUNCILLOR}))
 
 
@@ -216,7 +216,7 @@ def test_actions_refuse_bad_input_and_track_progress_and_overdue(store, charter)
         actions.add(
             store,
             charter,
-            command_line_reader(),
+            councillor(),
             title="x",
             owner="head-of-send",
             due=today,
@@ -255,3 +255,13 @@ def test_the_demo_reviewed_and_signed_off_its_previous_quarter(demo_store, chart
     assert sum(late for _, late in states.values()) == 1
     follow_up = report.last_meeting_actions(demo_store, Q)
     assert len(follow_up) == 4
+
+
+def test_a_commentary_edit_is_audited_with_the_text_before_and_after(demo_store, charter):
+    subject = statement_subject(5)
+    commentary.save(demo_store, charter, MEG, Q, subject, TEXT, based_on=0)
+    commentary.save(demo_store, charter, MO, Q, subject, ("New.", "Why.", "Next."), based_on=1)
+    edit = audit_trail.entries(demo_store, command_line(), kind="commentary written")[0]
+    assert edit.name == "Mo Member"
+    assert edit.before == f"What: {TEXT[0]} | Why: {TEXT[1]} | Next: {TEXT[2]}"
+    assert edit.after == "What: New. | Why: Why. | Next: Next."
