@@ -32,6 +32,14 @@ def app(demo_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Ser
     provider.stop()
 
 
+def chosen(where, label: str, value: str) -> None:
+    """Wait until the select box labelled `label` shows `value`: a form sent sooner would
+    carry the old choice."""
+    from playwright.sync_api import expect
+
+    expect(where.get_by_role("combobox", name=label)).to_have_value(value, timeout=30_000)
+
+
 def person(browser, app: Server, sub: str):
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
@@ -63,6 +71,7 @@ def test_the_whole_review(app: Server, browser, charter, tmp_path):
     page.get_by_label("Statement it should change").click()
     page.keyboard.type("Timely")
     page.keyboard.press("Enter")
+    chosen(page, "Statement it should change", "5. Timely assessment")
     page.get_by_role("button", name="Add the action").click()
     page.get_by_text("Action #5 added.").wait_for()
     context.close()
@@ -75,7 +84,10 @@ def test_the_whole_review(app: Server, browser, charter, tmp_path):
     box.get_by_label("Agreed status").click()
     page.keyboard.type("Off track")
     page.keyboard.press("Enter")
+    chosen(box, "Agreed status", "Off track")  # chosen before the form is sent
     box.get_by_role("button", name="Record the agreed status").click()
+    wait_for_app(page)
+    box.get_by_text("Agreed: off track, because Families tell us").first.wait_for()
     wait_for_app(page)
     for label in (
         "Move on to 'commentary drafted'",
