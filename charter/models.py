@@ -203,6 +203,11 @@ class Council(Strict):
     suppression_threshold: int = Field(
         default=5, ge=0, description="Counts from 1 up to this are suppressed in published papers."
     )
+    suppress_zero: bool = Field(
+        default=False,
+        description="Suppress zero counts too (a zero is not disclosive, unless it reveals "
+        "that every child in a group shares something).",
+    )
     contact: str = Field(default="", description="Support contact shown on the support page.")
     earliest_year: int = Field(
         default=1990,

@@ -47,6 +47,15 @@ SELECT u.file_name, f.compression, f.content FROM uploads u JOIN upload_files f 
 WHERE u.upload_id = $upload
 """
 
+# Every current figure of one area (totals and groups), our own before a published one: what
+# disclosure control decides over (metrics/publish/withheld.py).
+AREA_FIGURES = """
+SELECT indicator_id, period, breakdown, grp, value, numerator, denominator, symbol
+FROM observations WHERE area_code = $area AND superseded_by IS NULL
+QUALIFY row_number() OVER (PARTITION BY indicator_id, period, breakdown, grp
+                           ORDER BY origin = 'local' DESC) = 1
+"""
+
 COUNT_CURRENT = "SELECT count(*) FROM observations WHERE superseded_by IS NULL"
 
 
@@ -125,6 +134,12 @@ def upload_file(store: Store, upload_id: int, reader: Actor) -> tuple[str, bytes
 def current_count(store: Store) -> int:
     with store.connect() as con:
         return int(con.execute(COUNT_CURRENT).fetchall()[0][0])
+
+
+def area_figures(store: Store, area: str) -> list[tuple[object, ...]]:
+    """(indicator, period, breakdown, group, value, numerator, denominator, symbol) rows."""
+    with store.connect() as con:
+        return con.execute(AREA_FIGURES, {"area": area}).fetchall()
 
 
 def area_names(store: Store) -> dict[str, str]:

@@ -28,6 +28,7 @@ class TrendRow:
     target: float | None
     note: str | None = None  # supplied with the figure
     revision_reason: str | None = None  # why it was last revised
+    withheld: str | None = None  # why disclosure control withholds it (metrics/publish)
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,7 @@ class GroupRow:
     status: str
     numerator: float | None
     denominator: float | None
+    withheld: str | None = None  # why disclosure control withholds it (metrics/publish)
 
 
 def trend(store: Store, charter: Charter, ind: Indicator) -> list[TrendRow]:

@@ -51,7 +51,8 @@ else:
 
 sections.spc_section(ind, rows)
 sections.benchmark_section(ind, rows, charter, ui.store())
-sections.reconciliation_section(ind, charter, ui.store())
+if not ui.public():  # our figures beside DfE's, small numbers and all: for staff
+    sections.reconciliation_section(ind, charter, ui.store())
 
 if ind.breakdowns:
     st.subheader("Breakdown")

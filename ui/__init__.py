@@ -20,6 +20,7 @@ from charter import Charter, load_charter
 from metrics.access import ADMIN, ANALYST, CHAIR, EVERY_ROLE, MEMBER, AccessDenied, Actor
 from metrics.access import require as metrics_require
 from metrics.periods import parse_period
+from metrics.publish import withheld as disclosure
 from metrics.publish.escape import markdown
 from metrics.queries import SeriesRow
 from metrics.review import commentary, report
@@ -153,9 +154,32 @@ def _status(db: str, version: tuple[int, ...], quarter: str) -> list[StatementSt
     return charter_status(Store(db), charter(), parse_period(quarter))
 
 
+@st.cache_data(show_spinner=False, max_entries=32)
+def _public_status(db: str, version: tuple[int, ...], quarter: str) -> list[StatementStatus]:
+    return disclosure.statuses(_status(db, version, quarter), _withheld(db, version))
+
+
 def status(quarter: str) -> list[StatementStatus]:
+    """Every statement's status; what would be published, for a reader who is not staff."""
     s = store()
-    return _status(str(s.path), s.version(), quarter)
+    read = _public_status if public() else _status
+    return read(str(s.path), s.version(), quarter)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _withheld(db: str, version: tuple[int, ...]) -> dict[str, disclosure.Withheld]:
+    return disclosure.withheld_figures(Store(db), charter())
+
+
+def withheld(indicator: str) -> disclosure.Withheld:
+    """The indicator's figures that disclosure control withholds from publication."""
+    s = store()
+    return _withheld(str(s.path), s.version()).get(indicator, {})
+
+
+def public() -> bool:
+    """The reader sees what would be published (councillors), not the real small numbers."""
+    return not disclosure.sees_real_figures(user())
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -175,8 +199,10 @@ def _trend(db: str, version: tuple[int, ...], indicator: str) -> list[TrendRow]:
 
 
 def indicator_trend(indicator: str) -> list[TrendRow]:
+    """Our figures over time: withheld ones as [c] for a public reader, marked for staff."""
     s = store()
-    return _trend(str(s.path), s.version(), indicator)
+    rows = _trend(str(s.path), s.version(), indicator)
+    return disclosure.trend_rows(rows, withheld(indicator), public())
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
@@ -190,9 +216,13 @@ def _groups(
 def indicator_groups(
     indicator: str, dim: str, period: str | None = None
 ) -> tuple[str | None, list[GroupRow]]:
-    """Each group's figure for `period` (default: the latest with any group figure)."""
+    """Each group's figure for `period` (default: the latest with any group figure), with
+    disclosure control as for the trend."""
     s = store()
-    return _groups(str(s.path), s.version(), indicator, dim, period)
+    found, rows = _groups(str(s.path), s.version(), indicator, dim, period)
+    if found is None:
+        return found, rows
+    return found, disclosure.group_rows(rows, found, dim, withheld(indicator), public())
 
 
 @st.cache_data(show_spinner=False, max_entries=16)

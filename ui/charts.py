@@ -14,6 +14,7 @@ from charter.models import UNIT_LABEL
 from metrics.narrative import fmt_target, fmt_value
 from metrics.publish.escape import chart_text, markdown
 from metrics.publish.tables import csv_bytes
+from metrics.publish.withheld import explain, marked
 from metrics.trend import GroupRow, TrendRow
 from ui import axes, style
 
@@ -186,9 +187,22 @@ def trend_table(rows: list[TrendRow], ind: Indicator) -> list[dict[str, Any]]:
             "Target": fmt_target(ind),
             "Note": r.note or "",
             "Why revised": r.revision_reason or "",
+            **_publication(rows, r.withheld, r.symbol),
         }
         for r in rows
     ]
+
+
+def _publication(
+    rows: Sequence[TrendRow | GroupRow], why: str | None, symbol: str | None
+) -> dict[str, str]:
+    """A "Publication" column where any figure is withheld: staff read "not for
+    publication" beside a real figure; a public reader reads why it is [c]."""
+    if not any(r.withheld for r in rows):
+        return {}
+    if why is None:
+        return {"Publication": ""}
+    return {"Publication": explain(why) if symbol == "c" else marked(why)}
 
 
 def trend_csv(
@@ -215,6 +229,7 @@ def trend_csv(
             "target": ind.target,
             "note": r.note,
             "revision_reason": r.revision_reason,
+            "publication": _publication(rows, r.withheld, r.symbol).get("Publication", ""),
         }
         for r in rows
     ]
@@ -303,6 +318,7 @@ def group_table(rows: list[GroupRow], ind: Indicator, label: str) -> list[dict[s
             "Numerator": r.numerator,
             "Denominator": r.denominator,
             "Status": r.status,
+            **_publication(rows, r.withheld, r.symbol),
         }
         for r in rows
     ]

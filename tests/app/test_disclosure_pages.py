@@ -1,0 +1,54 @@
+"""Disclosure control in the app: a councillor sees [c] where a figure would be withheld from
+publication, with why; analysts and planning-group members see the real figure, marked "not for
+publication"."""
+
+from __future__ import annotations
+
+import pytest
+
+import ui
+from ui import access, keys
+
+
+def indicator_page(fresh, role: str, indicator: str):
+    opened = fresh(ui.INDICATOR_PAGE, **{access.DEMO_ROLE: role})
+    opened.at.query_params["indicator"] = indicator
+    opened.at.query_params["quarter"] = "2026-27 Q2"
+    at = opened.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def table_with(at, column: str):
+    return next(d.value for d in at.dataframe if column in d.value.columns)
+
+
+def test_a_councillor_sees_small_numbers_withheld_and_why(fresh):
+    at = indicator_page(fresh, "councillor", "consultation-participation")
+    at.selectbox(key=keys.DIMENSION).set_value("age_band").run()
+    groups = table_with(at, "Age band").set_index("Age band")
+    assert groups.loc["0 to 4", "Value"] == "[c]"  # supplied suppressed
+    # 18 to 25 would give 0 to 4 back from the total, so it is withheld as well
+    assert groups.loc["18 to 25", "Value"] == "[c]"
+    assert "worked out" in groups.loc["18 to 25", "Publication"]
+    assert groups.loc["5 to 10", "Value"] != "[c]"
+
+
+def test_a_member_sees_the_real_figure_marked_not_for_publication(fresh):
+    at = indicator_page(fresh, "member", "consultation-participation")
+    at.selectbox(key=keys.DIMENSION).set_value("age_band").run()
+    groups = table_with(at, "Age band").set_index("Age band")
+    assert groups.loc["18 to 25", "Value"] != "[c]"
+    assert groups.loc["18 to 25", "Publication"].startswith("not for publication")
+
+
+@pytest.mark.parametrize(("role", "shown"), [("councillor", "[c]"), ("analyst", "9.4%")])
+def test_a_percentage_on_a_small_numerator_is_withheld_from_councillors_only(fresh, role, shown):
+    at = indicator_page(fresh, role, "ehcp-personal-budget")
+    trend = table_with(at, "Why revised").set_index("Period")
+    assert trend.loc["2021", "Value"] == shown  # 5 of 53 plans
+    if role == "councillor":
+        assert trend.loc["2021", "Numerator"] == "" and trend.loc["2021", "Denominator"] == ""
+        assert "privacy" in trend.loc["2021", "Publication"]
+    else:
+        assert "not for publication" in trend.loc["2021", "Publication"]
