@@ -206,4 +206,29 @@ MIGRATIONS.append(
     ]
 )
 
+MIGRATIONS.append(
+    [
+        # 6: overview & scrutiny members' questions about a statement or indicator, and the
+        # answers and follow-ups recorded against them, in order. Nothing is edited in place.
+        "CREATE SEQUENCE question_id_seq START 1",
+        """CREATE TABLE scrutiny_questions (
+            question_id    INTEGER PRIMARY KEY,
+            quarter        VARCHAR NOT NULL,  -- the quarter being scrutinised
+            subject        VARCHAR NOT NULL,  -- indicator:<id> | statement:<number>
+            question       VARCHAR NOT NULL,
+            asked_by       VARCHAR NOT NULL,
+            asked_at       TIMESTAMP NOT NULL
+        )""",
+        """CREATE TABLE scrutiny_replies (
+            question_id    INTEGER NOT NULL,
+            number         INTEGER NOT NULL,  -- 1, 2, ... in the order written
+            kind           VARCHAR NOT NULL,  -- answer | follow-up
+            text           VARCHAR NOT NULL,
+            written_by     VARCHAR NOT NULL,
+            written_at     TIMESTAMP NOT NULL,
+            PRIMARY KEY (question_id, number)
+        )""",
+    ]
+)
+
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -20,6 +20,7 @@ from charter import Charter, load_charter
 from metrics.access import ADMIN, ANALYST, CHAIR, EVERY_ROLE, MEMBER, AccessDenied, Actor
 from metrics.access import require as metrics_require
 from metrics.periods import parse_period
+from metrics.publish import scrutiny
 from metrics.publish import withheld as disclosure
 from metrics.publish.escape import markdown
 from metrics.queries import SeriesRow
@@ -71,12 +72,14 @@ AUDIT_PAGE = "pages/8_Audit.py"
 REVIEW_PAGE = "pages/9_Review.py"
 ACTIONS_PAGE = "pages/10_Actions.py"
 ACCOUNTABILITY_PAGE = "pages/11_Accountability.py"
+SCRUTINY_PAGE = "pages/12_Scrutiny.py"
 
 # (file, label, roles) in the order the navigation shows them.
 PAGES: list[tuple[str, str, frozenset[str]]] = [
     (OVERVIEW, "Charter overview", READERS),
     (STATEMENT_PAGE, "Statements", READERS),
     (INDICATOR_PAGE, "Indicators", READERS),
+    (SCRUTINY_PAGE, "Scrutiny: in plain English", READERS),
     (REVIEW_PAGE, "Quarterly review", READERS),
     (ACTIONS_PAGE, "Actions", READERS),
     (ACCOUNTABILITY_PAGE, "Accountability", READERS),
@@ -234,6 +237,17 @@ def review(quarter: str) -> report.Report:
     """The quarter's review: state, exceptions and their commentary, agreed statuses, actions."""
     s = store()
     return _review(str(s.path), s.version(), quarter)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _scrutiny(db: str, version: tuple[int, ...], quarter: str, public: bool) -> scrutiny.Scrutiny:
+    return scrutiny.build(Store(db), charter(), quarter, public)
+
+
+def scrutiny_facts(quarter: str) -> scrutiny.Scrutiny:
+    """The quarter in plain English; withheld small numbers unless the reader is staff."""
+    s = store()
+    return _scrutiny(str(s.path), s.version(), quarter, public())
 
 
 def previous_commentary(quarter: str) -> dict[str, commentary.Commentary]:

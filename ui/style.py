@@ -6,34 +6,16 @@ from __future__ import annotations
 import html
 
 from metrics.narrative import DIRECTION_ICONS, DIRECTION_WORDS, STATUS_ICONS, STATUS_WORDS
-
-OKABE_ITO = {
-    "black": "#000000",
-    "orange": "#E69F00",
-    "sky": "#56B4E9",
-    "green": "#009E73",
-    "yellow": "#F0E442",
-    "blue": "#0072B2",
-    "vermillion": "#D55E00",
-    "purple": "#CC79A7",
-}
-OURS = OKABE_ITO["blue"]
-ENGLAND = OKABE_ITO["black"]
-REGION = OKABE_ITO["orange"]
-TARGET = OKABE_ITO["green"]
-# Darker shades of the same hues for text on white (4.5:1), e.g. direct labels.
-TEXT = {OURS: "#005A8C", ENGLAND: "#000000", REGION: "#8A5A00", TARGET: "#00684A"}
-GRID = "#D9D9D9"
-
-# (background, text): every pair has at least 4.5:1 contrast (WCAG 2.2 AA).
-BADGES = {
-    "on_track": ("#D5F0E6", "#004D38"),
-    "at_risk": ("#FCEFC7", "#5C4200"),
-    "off_track": ("#F9D9C8", "#8A2E00"),
-    "no_target": ("#E3EEF8", "#0B3B66"),
-    "no_recent_data": ("#EAEAEA", "#333333"),
-    "not_evidenced": ("#EAEAEA", "#333333"),
-}
+from metrics.publish.palette import (  # noqa: F401  (the app's charts read them from here)
+    BADGES,
+    ENGLAND,
+    GRID,
+    OKABE_ITO,
+    OURS,
+    REGION,
+    TARGET,
+    TEXT,
+)
 
 CSS = """
 <style>

@@ -22,7 +22,8 @@ def save(book: Workbook, path: Path) -> Path:
 
 
 def with_cached_values(path: Path, values: dict[str, str]) -> Path:
-    """Write the value Excel would have saved next to each formula (openpyxl saves none)."""
+    """Write the value Excel would have saved next to each formula (openpyxl saves none, as
+    `<v/>`, or `<v></v>` when lxml is installed)."""
     src = zipfile.ZipFile(path)
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as dst:
@@ -32,7 +33,9 @@ def with_cached_values(path: Path, values: dict[str, str]) -> Path:
                 text = data.decode()
                 for ref, value in values.items():
                     text = re.sub(
-                        rf'(<c r="{ref}"[^>]*>)(<f>.*?</f>)<v ?/>', rf"\1\2<v>{value}</v>", text
+                        rf'(<c r="{ref}"[^>]*>)(<f>.*?</f>)(<v ?/>|<v></v>)',
+                        rf"\1\2<v>{value}</v>",
+                        text,
                     )
                 data = text.encode()
             dst.writestr(item, data)

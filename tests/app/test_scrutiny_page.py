@@ -1,0 +1,80 @@
+"""The scrutiny view: plain English, small numbers withheld for councillors, and members'
+questions recorded by councillors and answered by officers."""
+
+from __future__ import annotations
+
+import pytest
+
+import ui
+from metrics.publish.plain import is_plain
+from metrics.review import questions
+from ui import access
+from ui.scrutiny_view import ASK_SUBJECT, ASK_TEXT
+
+QUARTER = "2026-27 Q2"
+
+
+def scrutiny(fresh, role: str):
+    opened = fresh(ui.SCRUTINY_PAGE, **{access.DEMO_ROLE: role})
+    opened.at.query_params["quarter"] = QUARTER
+    at = opened.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def page_text(at) -> str:
+    parts = [m.value for m in at.markdown] + [h.value for h in at.header]
+    parts += [h.value for h in at.subheader] + [c.value for c in at.caption]
+    return "\n".join(parts).replace("\\", "")
+
+
+def test_the_scrutiny_view_speaks_plain_english(fresh):
+    at = scrutiny(fresh, "councillor")
+    text = page_text(at)
+    assert is_plain(text) == []
+    for heading in (
+        "How we are doing",
+        "What has got better, and what has got worse",
+        "How we compare with England and similar councils",
+        "What is being done",
+        "Questions members may want to ask",
+    ):
+        assert heading in [h.value for h in at.header]
+    assert "At risk for at least 8 quarters in a row" not in text  # only off track listed
+    assert "Off track for at least 8 quarters in a row." in text  # how long, plainly
+    assert "Fill the two vacant SEND caseworker posts" in text  # an open action, overdue
+    assert "what is in the way, and what is the new date?" in text
+
+
+def test_the_jargon_check_can_fail():
+    found = is_plain("Special cause concern: a point beyond the process limits")
+    assert found == ["special cause", "process limit"]
+
+
+@pytest.mark.parametrize("role", ["analyst", "member"])
+def test_staff_cannot_record_a_members_question(fresh, role):
+    at = scrutiny(fresh, role)
+    assert not [w for w in at.text_area if w.key == ASK_TEXT]
+
+
+def test_a_councillor_asks_and_an_officer_answers(fresh):
+    at = scrutiny(fresh, "councillor")
+    at.selectbox(key=ASK_SUBJECT).set_value("indicator:ehcp-issued-20-weeks")
+    at.text_area(key=ASK_TEXT).input("Why did the <b>figure</b> fall in Q1?")
+    at.button[-1].click().run()
+    assert not at.exception, at.exception
+    assert any("Question 1 recorded" in s.value for s in at.success)
+    asked = questions.listed(fresh.store)
+    assert [(q.subject, q.question) for q in asked] == [
+        ("indicator:ehcp-issued-20-weeks", "Why did the <b>figure</b> fall in Q1?")
+    ]
+
+    officer = scrutiny(fresh, "analyst")
+    assert "Why did the <b>figure</b> fall in Q1?" in page_text(officer)  # escaped, as typed
+    answer = next(w for w in officer.text_area if w.key == "reply_text_answer_1")
+    answer.input("Two caseworker posts were vacant.")
+    next(b for b in officer.button if b.label == "Record the answer").click().run()
+    assert not officer.exception, officer.exception
+    [q] = questions.listed(fresh.store)
+    assert q.answered and q.replies[0].text == "Two caseworker posts were vacant."
+    assert q.replies[0].written_by == "demo (analyst)"

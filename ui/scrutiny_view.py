@@ -1,0 +1,132 @@
+"""The scrutiny view's sections: plain English for councillors and residents, laid out as one
+column of short blocks so that a phone shows each status word and figure without scrolling
+sideways. Every piece of text a person typed is escaped."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+import ui
+from charter import Charter
+from metrics.narrative import STATUS_WORDS
+from metrics.publish.escape import markdown
+from metrics.publish.scrutiny import Line, Scrutiny
+from metrics.review import questions
+from metrics.review.common import subject_title
+from ui import review_view, style
+
+ASK_SUBJECT, ASK_TEXT = "scrutiny_subject", "scrutiny_question"
+
+
+def statements(view: Scrutiny) -> None:
+    st.header("How we are doing")
+    for s in view.statements:
+        with st.container(border=True):
+            st.markdown(f"**{s.number}. {markdown(s.title)}**")
+            agreed = (
+                f" (agreed by the planning group: {STATUS_WORDS[s.agreed_status]})"
+                if s.agreed_status
+                else ""
+            )
+            st.markdown(f"{style.badge(s.status)}{agreed}", unsafe_allow_html=True)
+            st.markdown(f"{markdown(s.headline)}  \n{markdown(s.sentence)}")
+
+
+def _line_text(x: Line, moving: bool) -> str:
+    how = f" This has been so {x.moving()}." if moving and x.moving_for > 1 else ""
+    return f"- **{markdown(x.title)}**: {markdown(x.figure)} {markdown(x.change)}{how}"
+
+
+def better_and_worse(view: Scrutiny) -> None:
+    st.header("What has got better, and what has got worse")
+    for heading, lines in (("Better", view.better), ("Worse", view.worse)):
+        st.subheader(heading)
+        if not lines:
+            st.markdown("Nothing this time.")
+        st.markdown("\n".join(_line_text(x, moving=True) for x in lines))
+    stuck = [x for x in view.lines if x.status == "off_track"]
+    if stuck:
+        st.subheader("Short of its aim, and for how long")
+        st.markdown(
+            "\n".join(f"- **{markdown(x.title)}**: {markdown(x.how_long())}" for x in stuck)
+        )
+
+
+def compare(view: Scrutiny) -> None:
+    st.header("How we compare with England and similar councils")
+    lines = [x for x in view.lines if x.compare]
+    if not lines:
+        st.markdown("No published figures to compare with yet.")
+    st.markdown("\n".join(f"- **{markdown(x.title)}**: {markdown(x.compare)}" for x in lines))
+
+
+def being_done(view: Scrutiny, charter: Charter) -> None:
+    st.header("What is being done")
+    if not view.open_actions:
+        st.markdown("No open actions.")
+    for a in view.open_actions:
+        late = " **Overdue.**" if a.overdue() else ""
+        st.markdown(
+            f"- **{markdown(a.title)}**: {markdown(charter.owner_name(a.owner))}, due "
+            f"{a.due:%d %B %Y}, {markdown(a.status)}.{late}"
+        )
+
+
+def suggested(view: Scrutiny) -> None:
+    st.header("Questions members may want to ask")
+    st.caption("Worked out from the figures and actions above.")
+    st.markdown("\n".join(f"1. {markdown(q.text)}" for q in view.suggested) or "None.")
+
+
+def asked(view: Scrutiny, charter: Charter) -> None:
+    st.header("Members' questions and answers")
+    person = ui.user()
+    if not view.asked:
+        st.markdown("No questions recorded for this quarter or the last.")
+    for q in view.asked:
+        with st.container(border=True):
+            st.markdown(
+                f"**Question {q.question_id}** on {markdown(subject_title(charter, q.subject))} "
+                f"({q.quarter})  \n{markdown(q.question)}"
+            )
+            st.caption(f"Asked by {markdown(q.asked_by)}, {q.asked_at:%d %b %Y}.")
+            for r in q.replies:
+                st.markdown(f"*{r.kind.capitalize()}:* {markdown(r.text)}")
+                st.caption(f"{markdown(r.written_by)}, {r.written_at:%d %b %Y}.")
+            if not q.answered and person.may(*questions.OFFICERS):
+                _reply(q.question_id, questions.ANSWER, questions.OFFICERS)
+            if person.may(*questions.ASKERS):
+                _reply(q.question_id, questions.FOLLOW_UP, questions.ASKERS)
+
+
+def _reply(question_id: int, kind: str, roles: frozenset[str]) -> None:
+    with st.form(f"reply_{kind}_{question_id}", clear_on_submit=True):
+        text = st.text_area(f"Your {kind}", max_chars=2000, key=f"reply_text_{kind}_{question_id}")
+        if st.form_submit_button(f"Record the {kind}"):
+            done = review_view.attempt(
+                roles, f"record a {kind}",
+                lambda p: questions.reply(ui.store(), p, question_id, kind, text),
+            )  # fmt: skip
+            if done is not None:
+                st.rerun()
+
+
+def ask(view: Scrutiny, charter: Charter) -> None:
+    if not ui.user().may(*questions.ASKERS):
+        return
+    st.subheader("Record a question")
+    subjects = [f"statement:{s.number}" for s in charter.statements] + [
+        f"indicator:{i}" for i in charter.indicators
+    ]
+    with st.form("ask_question", clear_on_submit=True):
+        subject = st.selectbox(
+            "About", subjects, format_func=lambda s: subject_title(charter, s), key=ASK_SUBJECT
+        )
+        text = st.text_area("Question", max_chars=2000, key=ASK_TEXT)
+        if st.form_submit_button("Record the question"):
+            number = review_view.attempt(
+                questions.ASKERS, "record a scrutiny question",
+                lambda p: questions.ask(ui.store(), charter, p, view.quarter, subject, text),
+            )  # fmt: skip
+            if number is not None:
+                st.success(f"Question {number} recorded; an officer will answer it.")
