@@ -225,6 +225,19 @@ def build_parser() -> argparse.ArgumentParser:
     act.add_argument("--status", choices=["not started", "on track", "at risk", "done", "dropped"])
     act.add_argument("--overdue", action="store_true", help="only overdue actions")
     act.add_argument("--format", choices=["text", "json"], default="text")
+
+    pk = sub.add_parser(
+        "pack",
+        parents=[common],
+        help="write a quarter's meeting pack (HTML, tagged PDF or spreadsheet)",
+        description="The planning group's internal pack, or the published scrutiny pack with "
+        "small numbers withheld.",
+    )
+    pk.add_argument("--quarter", required=True, metavar="LABEL", help="e.g. '2026-27 Q2'")
+    pk.add_argument("--audience", required=True, choices=["planning group", "scrutiny"])
+    pk.add_argument("--format", required=True, choices=["html", "pdf", "xlsx"])
+    pk.add_argument("--out", required=True, metavar="FILE", help="where to write the pack")
+    pk.add_argument("--user", metavar="NAME", help="who is making it (default: your login)")
     return parser
 
 
@@ -256,4 +269,5 @@ COMMANDS = {
     "audit": commands_access.cmd_audit,
     "review": commands_review.cmd_review,
     "actions": commands_review.cmd_actions,
+    "pack": commands_review.cmd_pack,
 }

@@ -5,8 +5,10 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from pathlib import Path
 
 from charter import Charter, load_charter
+from metrics.access.people import command_line
 from metrics.review import actions, report
 from metrics.review.common import ReviewError, check_quarter
 from metrics.store import Store
@@ -60,4 +62,26 @@ def cmd_actions(args: argparse.Namespace) -> int:
         return 0
     for a in found:
         print(_line(a, charter))
+    return 0
+
+
+def cmd_pack(args: argparse.Namespace) -> int:
+    from metrics.publish import pack
+
+    charter = load_charter()
+    try:
+        quarter = check_quarter(args.quarter)
+    except ReviewError as err:
+        print(f"error: --quarter: {err}", file=sys.stderr)
+        return 2
+    out = Path(args.out)
+    if not out.parent.is_dir():
+        print(f"error: --out: there is no folder {out.parent}", file=sys.stderr)
+        return 2
+    made, files = pack.make(
+        Store(args.db), charter, quarter, args.audience, (args.format,), command_line(args.user),
+        progress=lambda step: print(f"{step}...", file=sys.stderr),
+    )  # fmt: skip
+    out.write_bytes(files[args.format])
+    print(f"Wrote {out} ({len(files[args.format]):,} bytes): {made.title}.")
     return 0

@@ -4,6 +4,7 @@ import streamlit as st
 
 import ui
 from metrics.narrative import SPC_HELP, STATUS_WORDS, facts_markdown, indicator_facts
+from metrics.publish.withheld import rule_for
 from ui import cards, style
 
 ui.page("Help and definitions")
@@ -18,6 +19,13 @@ st.markdown(
     "Figures marked **P** are provisional and may change; **R** marks a figure revised "
     "since it was first reported. **[c]** marks a small number suppressed to protect "
     "children's privacy; **[x]** not available; **[z]** not applicable."
+)
+st.subheader("Small numbers")
+st.markdown(rule_for(charter.council).words)
+st.markdown(
+    "Councillors, the Scrutiny page and every published (scrutiny) pack see such figures as "
+    "**[c]**. Analysts and planning-group members see the real figures, marked **not for "
+    "publication**; the planning group's own pack is internal for that reason."
 )
 st.subheader("Signal and assurance (statistical process control)")
 st.markdown("\n".join(f"- **{label}**: {meaning}." for label, meaning in SPC_HELP))

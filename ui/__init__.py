@@ -73,6 +73,7 @@ REVIEW_PAGE = "pages/9_Review.py"
 ACTIONS_PAGE = "pages/10_Actions.py"
 ACCOUNTABILITY_PAGE = "pages/11_Accountability.py"
 SCRUTINY_PAGE = "pages/12_Scrutiny.py"
+PACKS_PAGE = "pages/13_Packs.py"
 
 # (file, label, roles) in the order the navigation shows them.
 PAGES: list[tuple[str, str, frozenset[str]]] = [
@@ -83,6 +84,7 @@ PAGES: list[tuple[str, str, frozenset[str]]] = [
     (REVIEW_PAGE, "Quarterly review", READERS),
     (ACTIONS_PAGE, "Actions", READERS),
     (ACCOUNTABILITY_PAGE, "Accountability", READERS),
+    (PACKS_PAGE, "Meeting packs", READERS),
     (UPLOAD_PAGE, "Upload a return", ANALYSTS),
     (HISTORY_PAGE, "Upload history", STAFF),
     (AUDIT_PAGE, "Audit trail", ADMINS),

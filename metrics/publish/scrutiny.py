@@ -199,8 +199,10 @@ def build(
 
 
 def _headline(s: StatementStatus) -> str:
-    """The statement's lead figure: its first indicator with a figure."""
-    lead = next((i for i in s.indicators if i.shown not in ("–", "")), None)
+    """The statement's lead figure: its first measure with an aim and a figure, else its
+    first with a figure."""
+    shown = [i for i in s.indicators if i.shown not in ("–", "")]
+    lead = next((i for i in shown if i.status in ASSESSED), shown[0] if shown else None)
     if lead is None:
         return "No figures yet"
     return f"{lead.title}: {lead.shown} ({lead.period})"

@@ -52,3 +52,10 @@ def test_a_percentage_on_a_small_numerator_is_withheld_from_councillors_only(fre
         assert "privacy" in trend.loc["2021", "Publication"]
     else:
         assert "not for publication" in trend.loc["2021", "Publication"]
+
+
+def test_the_help_page_states_the_rule_with_the_councils_threshold(fresh):
+    at = fresh(ui.HELP_PAGE).run()
+    text = " ".join(m.value for m in at.markdown).replace("\\", "")
+    assert "counts from 1 to 5 are not published and are shown as [c]" in text
+    assert "not for publication" in text

@@ -1,0 +1,67 @@
+"""Meeting packs: one quarter's review for the planning group (internal) or overview and
+scrutiny (published, small numbers withheld), as HTML, a tagged PDF or a spreadsheet.
+
+`content` gathers what the pack says; `html`, `pdf` and `xlsx` lay it out."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime
+
+from charter import Charter
+from metrics.access.people import Actor
+from metrics.publish.pack.content import AUDIENCES, PLANNING_GROUP, SCRUTINY, Pack, build
+from metrics.store import Store
+
+FORMATS = ("html", "pdf", "xlsx")
+MEDIA = {
+    "html": "text/html",
+    "pdf": "application/pdf",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+def render(pack: Pack, fmt: str) -> bytes:
+    """The pack in one format."""
+    from metrics.publish.pack import html, pdf, xlsx
+
+    if fmt == "html":
+        return html.render(pack).encode("utf-8")
+    if fmt == "pdf":
+        return pdf.render_pdf(pack)
+    if fmt == "xlsx":
+        html.render(pack)  # works out the glossary the notes refer to
+        return xlsx.render_xlsx(pack)
+    raise ValueError(f"A pack's format is one of: {', '.join(FORMATS)} (not {fmt!r}).")
+
+
+def file_name(pack: Pack, fmt: str) -> str:
+    audience = pack.audience.replace(" ", "-")
+    return f"charter-pack-{pack.quarter.replace(' ', '-')}-{audience}.{fmt}"
+
+
+def make(
+    store: Store,
+    charter: Charter,
+    quarter: str,
+    audience: str,
+    formats: tuple[str, ...],
+    reader: Actor,
+    progress: Callable[[str], None] = lambda _: None,
+    today: date | None = None,
+    now: datetime | None = None,
+) -> tuple[Pack, dict[str, bytes]]:
+    """Build the pack once and render it in each format, saying what it is doing."""
+    unknown = [f for f in formats if f not in FORMATS]
+    if unknown:
+        raise ValueError(f"A pack's format is one of: {', '.join(FORMATS)} (not {unknown[0]!r}).")
+    progress("Gathering the figures, commentary and actions")
+    pack = build(store, charter, quarter, audience, reader, now=now, today=today)
+    out = {}
+    for fmt in formats:
+        progress(f"Writing the {fmt.upper()}")
+        out[fmt] = render(pack, fmt)
+    return pack, out
+
+
+__all__ = ["AUDIENCES", "FORMATS", "MEDIA", "PLANNING_GROUP", "SCRUTINY", "Pack", "make", "render"]

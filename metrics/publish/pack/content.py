@@ -1,0 +1,394 @@
+"""What a meeting pack says, for one quarter and one audience, as plain data: the HTML, PDF
+and XLSX writers only lay it out, so the three always agree.
+
+Audiences: `planning group` (internal: real figures, figures that would be withheld marked
+"not for publication", commentary with its authors) and `scrutiny` (published: disclosure
+control applied, members' questions and answers, questions they may want to ask)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from charter import Charter
+from metrics.access.people import Actor, require
+from metrics.narrative import STATUS_WORDS, fmt_target, fmt_value
+from metrics.publish import scrutiny, withheld
+from metrics.publish.disclosure import NOT_FOR_PUBLICATION
+from metrics.publish.pack import svg
+from metrics.review import actions as actions_mod
+from metrics.review import report
+from metrics.review.common import SIGNED_OFF, indicator_subject, subject_title
+from metrics.store import Store
+from metrics.trend import TrendRow, trend, upto
+
+PLANNING_GROUP, SCRUTINY = "planning group", "scrutiny"
+AUDIENCES = (PLANNING_GROUP, SCRUTINY)
+AUDIENCE_WORDS = {
+    PLANNING_GROUP: "For the disabled children's planning group. Internal: not for publication.",
+    SCRUTINY: "For overview and scrutiny. For publication: small numbers are withheld.",
+}
+
+
+@dataclass
+class Table:
+    """A real table: a caption, header cells and rows of text (numbers already formatted)."""
+
+    caption: str
+    headers: list[str]
+    rows: list[list[str]]
+
+
+@dataclass
+class Chart:
+    svg: str
+    alt: str
+    table: Table
+
+
+@dataclass
+class ExceptionItem:
+    title: str
+    status: str
+    agreed: str | None
+    figure: str
+    why: str
+    owner: str
+    what: str | None
+    why_text: str | None
+    what_next: str | None
+    written: str | None  # by whom and when (planning group only)
+    actions: list[str]
+    chart: Chart | None
+
+
+@dataclass
+class Pack:
+    council: str
+    quarter: str
+    audience: str
+    state: str
+    figures_as_at: datetime
+    made_at: datetime
+    contact: str
+    rule: str  # the disclosure rule in words
+    status_rule: str
+    statements: Table
+    exceptions: list[ExceptionItem]
+    actions: Table
+    indicators: Table
+    quality: list[str]
+    figures: Table | None = None  # every measure's latest figure as numbers (spreadsheets)
+    questions: Table | None = None  # members' questions and answers (scrutiny)
+    suggested: list[str] = field(default_factory=list)
+    glossary: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def title(self) -> str:
+        who = "Planning group" if self.audience == PLANNING_GROUP else "Overview and scrutiny"
+        return f"{self.council}: disabled children's charter, {self.quarter}. {who} pack"
+
+    @property
+    def public(self) -> bool:
+        return self.audience == SCRUTINY
+
+
+STATUS_RULE = (
+    "Each measure with an aim is on track when its latest figure meets the aim, at risk when it "
+    "is within a small margin of it, and off track otherwise. A measure with no aim is shown "
+    "for information. A measure whose figure for the period due has not arrived has no recent "
+    "data, and is never counted as on track. A statement is on track when at least {on:.0%} of "
+    "its measures with an aim and a figure are on track and none is off track; off track when "
+    "at least {off:.0%} are off track; otherwise at risk. A statement with no such measure is "
+    "not evidenced. The planning group may agree a different status, with its reason; both are "
+    "shown."
+)
+
+
+def build(
+    store: Store,
+    charter: Charter,
+    quarter: str,
+    audience: str,
+    reader: Actor,
+    now: datetime | None = None,
+    today: date | None = None,
+) -> Pack:
+    """The pack. A planning-group pack holds figures not for publication: staff only."""
+    if audience not in AUDIENCES:
+        raise ValueError(f"The audience is one of: {', '.join(AUDIENCES)} (not {audience!r}).")
+    if audience == PLANNING_GROUP:
+        require(reader, withheld.SEES_REAL_FIGURES, "make a planning-group pack")
+    public = audience == SCRUTINY
+    now = now or datetime.now()
+    built = report.build(store, charter, quarter, today=today)
+    facts = scrutiny.build(store, charter, quarter, public=public, today=today)
+    hidden = withheld.withheld_figures(store, charter)
+    review = built.review
+    rule = charter.council.rollup
+    pack = Pack(
+        council=charter.council.name,
+        quarter=review.quarter,
+        audience=audience,
+        state=review.state,
+        figures_as_at=review.signed_off_at
+        if review.state == SIGNED_OFF and review.signed_off_at
+        else now,
+        made_at=now,
+        contact=charter.council.contact,
+        rule=withheld.rule_for(charter.council).words,
+        status_rule=STATUS_RULE.format(on=rule.on_track_share, off=rule.off_track_share),
+        statements=_statements(facts),
+        exceptions=[
+            _exception(store, charter, built, e, facts, hidden.get(e.indicator_id, {}), public)
+            for e in built.exceptions
+        ],
+        actions=_actions(built.actions, charter, today),
+        indicators=_indicators(facts, charter, hidden, public, built),
+        quality=_quality(facts, built, hidden, public),
+        figures=_figures(built, charter, hidden, public),
+    )
+    if public:
+        pack.questions = _questions(facts, charter)
+        pack.suggested = [q.text for q in facts.suggested]
+    return pack
+
+
+def _statements(facts: scrutiny.Scrutiny) -> Table:
+    return Table(
+        "The 12 charter statements: status worked out from the figures, and as agreed",
+        ["No.", "Statement", "Status", "Agreed by the planning group", "Lead figure", "Summary"],
+        [
+            [
+                str(s.number),
+                s.title,
+                STATUS_WORDS[s.status],
+                STATUS_WORDS[s.agreed_status] if s.agreed_status else "Not separately agreed",
+                s.headline,
+                s.sentence,
+            ]
+            for s in facts.statements
+        ],
+    )
+
+
+def _chart(rows: list[TrendRow], charter: Charter, ind_id: str, public: bool) -> Chart | None:
+    ind = charter.indicators[ind_id]
+    rows = rows[-12:]
+    if not rows:
+        return None
+    ours = [r.value for r in rows]
+    england = [r.england for r in rows] if any(r.england is not None for r in rows) else None
+    target = ind.target if ind.polarity != "neutral" else None
+    drawn = svg.line_chart([r.period for r in rows], ours, england, target, "Us")
+    last = rows[-1]
+    known = [r.value for r in rows if r.value is not None]
+    alt = (
+        f"Line chart of {ind.title}, {rows[0].period} to {last.period}. Latest: "
+        f"{fmt_value(last.value, ind, last.symbol)} in {last.period}."
+    )
+    if known:
+        alt += f" Lowest {fmt_value(min(known), ind)}, highest {fmt_value(max(known), ind)}."
+    if target is not None:
+        alt += f" The aim is {fmt_target(ind)}."
+    if england:
+        alt += " England is shown as a dashed line."
+    mark = "" if public else NOT_FOR_PUBLICATION
+    table = Table(
+        f"{ind.title}: the figures in the chart",
+        ["Period", "Our figure", "England", "Aim", "Note"],
+        [
+            [
+                r.period,
+                fmt_value(r.value, ind, r.symbol),
+                fmt_value(r.england, ind) if r.england is not None else "[x]",
+                fmt_target(ind) if target is not None else "[z]",
+                ("Provisional. " if r.status == "provisional" else "")
+                + ("Revised. " if r.revised else "")
+                + (mark if r.withheld and not public else ""),
+            ]
+            for r in rows
+        ],
+    )
+    return Chart(drawn, alt, table)
+
+
+def _exception(
+    store: Store,
+    charter: Charter,
+    built: report.Report,
+    e: report.Exception_,
+    facts: scrutiny.Scrutiny,
+    hidden: withheld.Withheld,
+    public: bool,
+) -> ExceptionItem:
+    ind = charter.indicators[e.indicator_id]
+    line = next(x for x in facts.lines if x.id == e.indicator_id)
+    rows = withheld.trend_rows(upto(trend(store, charter, ind), e.period), hidden, public)
+    c = e.commentary
+    a = built.agreed.get(indicator_subject(e.indicator_id))
+    written = None
+    if c is not None and not public:
+        written = f"Written by {c.written_by}, {c.written_at:%d %B %Y}"
+        if c.copied_from:
+            written += f"; copied from {c.copied_from}, not yet updated"
+    return ExceptionItem(
+        title=e.title,
+        status=STATUS_WORDS[e.status],
+        agreed=STATUS_WORDS[a.status] if a and a.status else None,
+        figure=" ".join(t for t in (line.figure, line.change, line.how_long()) if t),
+        why=line.real_change,
+        owner=e.owner,
+        what=c.what if c else None,
+        why_text=c.why if c else None,
+        what_next=c.next if c else None,
+        written=written,
+        actions=[
+            f"{x.title} ({charter.owner_name(x.owner)}, due {x.due:%d %B %Y}, {x.status})"
+            for x in built.actions
+            if e.indicator_id in x.indicator_ids and x.status not in actions_mod.CLOSED
+        ],
+        chart=_chart(rows, charter, e.indicator_id, public),
+    )
+
+
+def _actions(found: list[actions_mod.Action], charter: Charter, today: date | None) -> Table:
+    open_ = [a for a in found if a.status not in actions_mod.CLOSED]
+    return Table(
+        "Actions not yet done, soonest due first",
+        ["Action", "Owner", "Due", "Progress", "Overdue", "Latest note"],
+        [
+            [
+                a.title,
+                charter.owner_name(a.owner),
+                f"{a.due:%d %B %Y}",
+                a.status,
+                "Overdue" if a.overdue(today) else "No",
+                a.note,
+            ]
+            for a in sorted(open_, key=lambda a: a.due)
+        ],
+    )
+
+
+def _indicators(
+    facts: scrutiny.Scrutiny,
+    charter: Charter,
+    hidden: dict[str, withheld.Withheld],
+    public: bool,
+    built: report.Report,
+) -> Table:
+    rows = []
+    for x in facts.lines:
+        ind = charter.indicators[x.id]
+        note = ""
+        if not public:
+            assessed = next(
+                (i for s in built.statements for i in s.indicators if i.id == x.id), None
+            )
+            why = hidden.get(x.id, {}).get(((assessed.period if assessed else "") or "", "", ""))
+            note = withheld.marked(why)
+        rows.append(
+            [
+                str(x.statement),
+                x.title,
+                STATUS_WORDS[x.status],
+                x.figure,
+                fmt_target(ind) if ind.target is not None else "None set",
+                x.change or "[x]",
+                x.compare or "[x]",
+                note or "",
+            ]
+        )
+    headers = ["Statement", "Measure", "Status", "Latest figure", "Aim", "Change", "Compared"]
+    if public:
+        return Table("Every measure", headers, [r[:-1] for r in rows])
+    return Table("Every measure", [*headers, "Publication"], rows)
+
+
+def _figures(
+    built: report.Report, charter: Charter, hidden: dict[str, withheld.Withheld], public: bool
+) -> Table:
+    """The latest figures as numbers, for a spreadsheet: a withheld one is [c], a missing one
+    [x], an aim not set [z]. Cells are numbers or shorthand; the writer keeps numbers as such."""
+    statements = built.statements
+    if public:
+        statements = withheld.statuses(statements, hidden)
+    rows: list[list[object]] = []
+    seen: set[str] = set()
+    for s in statements:
+        for i in s.indicators:
+            if i.id in seen:
+                continue
+            seen.add(i.id)
+            ind = charter.indicators[i.id]
+            why = hidden.get(i.id, {}).get((i.period or "", "", ""))
+            value: object = i.value if i.value is not None else f"[{i.symbol or 'x'}]"
+            rows.append([
+                s.number, ind.title, i.period or i.due, value, ind.unit,
+                ind.target if ind.target is not None and ind.polarity != "neutral" else "[z]",
+                STATUS_WORDS[i.status],
+                withheld.marked(why) if why and not public else "",
+            ])  # fmt: skip
+    headers = ["Statement", "Measure", "Period", "Value", "Unit", "Aim", "Status", "Publication"]
+    if public:
+        return Table("Latest figure of every measure", headers[:-1], [r[:-1] for r in rows])  # type: ignore[misc]
+    return Table("Latest figure of every measure", headers, rows)  # type: ignore[arg-type]
+
+
+def _quality(
+    facts: scrutiny.Scrutiny,
+    built: report.Report,
+    hidden: dict[str, withheld.Withheld],
+    public: bool,
+) -> list[str]:
+    notes = []
+    assessed = {i.id: i for s in built.statements for i in s.indicators}
+    late = [x.title for x in facts.lines if x.status == "no_recent_data"]
+    if late:
+        notes.append(f"No up-to-date figure for {len(late)} measures: {', '.join(late)}.")
+    provisional = [assessed[x.id].title for x in facts.lines if assessed[x.id].provisional]
+    if provisional:
+        notes.append(f"Provisional figures, which may change: {', '.join(provisional)}.")
+    revised = [assessed[x.id].title for x in facts.lines if assessed[x.id].revised]
+    if revised:
+        notes.append(f"Figures revised since first reported: {', '.join(revised)}.")
+    if built.revised:
+        notes.append(
+            f"{len(built.revised)} figures have changed since the quarter was signed off; "
+            "the pack shows the figures as they stand now."
+        )
+    count = sum(len(v) for v in hidden.values())
+    if count:
+        if public:
+            notes.append(
+                f"{count} figures (totals and groups, over all periods) are withheld as [c] to "
+                "protect children's privacy."
+            )
+        else:
+            notes.append(
+                f"{count} figures (totals and groups, over all periods) would be withheld "
+                "from a published pack; this pack shows them, marked not for publication."
+            )
+    return notes
+
+
+def _questions(facts: scrutiny.Scrutiny, charter: Charter) -> Table:
+    return Table(
+        "Members' questions from this quarter and the last, with the answers",
+        ["No.", "About", "Question", "Asked by", "Answers and follow-ups"],
+        [
+            [
+                str(q.question_id),
+                subject_title(charter, q.subject),
+                q.question,
+                f"{q.asked_by}, {q.asked_at:%d %B %Y}",
+                " ".join(
+                    f"{r.kind.capitalize()} ({r.written_by}, {r.written_at:%d %B %Y}): {r.text}"
+                    for r in q.replies
+                )
+                or "Not yet answered",
+            ]
+            for q in facts.asked
+        ],
+    )

@@ -1,0 +1,181 @@
+"""A pack as one self-contained, accessible HTML file: headings in order, real tables with
+header cells, each chart an image with alt text followed by its numbers as a table. Every
+piece of text is escaped: nothing anyone typed becomes markup. The same HTML, with its print
+styles (A4, the quarter and page number in the footer), makes the PDF."""
+
+from __future__ import annotations
+
+import base64
+import re
+from html import escape
+
+from metrics.publish.pack.content import AUDIENCE_WORDS, ExceptionItem, Pack, Table
+from metrics.publish.pack.glossary import used
+
+CSS = """
+@page { size: A4; margin: 18mm 15mm 20mm 15mm;
+  @bottom-left { content: "%(footer)s"; font-size: 8pt; color: #333333; }
+  @bottom-right { content: "Page " counter(page) " of " counter(pages); font-size: 8pt;
+    color: #333333; } }
+html { font-family: "DejaVu Sans", Arial, sans-serif; font-size: 10pt; color: #1F1F1F;
+  line-height: 1.4; }
+body { margin: 0 auto; max-width: 60rem; padding: 0 0.75rem; }
+h1 { font-size: 20pt; margin: 0.5em 0; } h2 { font-size: 15pt; margin-top: 1.4em; }
+h3 { font-size: 12pt; margin-top: 1.2em; } h4 { font-size: 10.5pt; margin: 0.8em 0 0.2em; }
+.cover { border-bottom: 2px solid #0B3B66; padding-bottom: 1em; }
+.audience { font-weight: bold; padding: 0.4em 0.6em; border: 2px solid #0B3B66; }
+dl.facts { display: grid; grid-template-columns: max-content auto; gap: 0.2em 1em; }
+dl.facts dt { font-weight: bold; } dl.facts dd { margin: 0; }
+.scroll { overflow-x: auto; }
+table { border-collapse: collapse; width: 100%%; margin: 0.5em 0 1em; font-size: 8.5pt; }
+caption { text-align: left; font-weight: bold; padding-bottom: 0.3em; }
+th, td { border: 1px solid #8C8C8C; padding: 0.25em 0.4em; text-align: left;
+  vertical-align: top; }
+th { background: #E8EEF4; } thead { display: table-header-group; }
+tr { page-break-inside: avoid; }
+figure { margin: 0.5em 0; page-break-inside: avoid; } img { max-width: 100%%; height: auto; }
+figcaption { font-size: 9pt; }
+article { page-break-inside: auto; border-top: 1px solid #8C8C8C; margin-top: 1em; }
+.status { font-weight: bold; }
+a { color: #0B3B66; }
+nav a { display: inline-block; min-height: 24px; padding: 3px 0; }  /* tap targets, WCAG 2.5.8 */
+@media print { .scroll { overflow: visible; } nav a { text-decoration: none; } }
+"""
+
+SECTIONS_PUBLIC = [
+    ("statements", "How we are doing: the 12 charter statements"),
+    ("exceptions", "Measures needing attention"),
+    ("actions", "Actions due and overdue"),
+    ("measures", "Every measure"),
+    ("questions", "Members' questions"),
+    ("quality", "Data quality"),
+    ("method", "How statuses are worked out, and small numbers"),
+    ("glossary", "Glossary"),
+]
+
+
+def _table(t: Table, row_headers: bool = True) -> str:
+    head = "".join(f'<th scope="col">{escape(h)}</th>' for h in t.headers)
+    body = []
+    for row in t.rows:
+        cells = []
+        for k, cell in enumerate(row):
+            tag = "th" if k == 0 and row_headers else "td"
+            scope = ' scope="row"' if tag == "th" else ""
+            cells.append(f"<{tag}{scope}>{escape(cell)}</{tag}>")
+        body.append(f"<tr>{''.join(cells)}</tr>")
+    if not t.rows:
+        body.append(f'<tr><td colspan="{len(t.headers)}">None.</td></tr>')
+    return (
+        f'<div class="scroll" role="region" aria-label="{escape(t.caption)}" tabindex="0">'
+        f"<table><caption>{escape(t.caption)}</caption><thead><tr>{head}</tr></thead>"
+        f"<tbody>{''.join(body)}</tbody></table></div>"
+    )
+
+
+def _exception(e: ExceptionItem) -> str:
+    agreed = f" Agreed by the planning group: {escape(e.agreed)}." if e.agreed else ""
+    parts = [
+        f"<article><h3>{escape(e.title)}</h3>",
+        f'<p><span class="status">Status: {escape(e.status)}.</span>{agreed}</p>',
+        f"<p>{escape(e.figure)} {escape(e.why)}</p>",
+        f"<p>Lead: {escape(e.owner)}.</p>",
+    ]
+    if e.what is None:
+        parts.append("<p>No commentary has been written for this quarter.</p>")
+    else:
+        for heading, text in (
+            ("What is happening", e.what),
+            ("Why", e.why_text),
+            ("What happens next", e.what_next),
+        ):
+            parts.append(f"<h4>{heading}</h4><p>{escape(text or '')}</p>")
+        if e.written:
+            parts.append(f"<p><small>{escape(e.written)}.</small></p>")
+    parts.append("<h4>Actions</h4>")
+    if e.actions:
+        parts.append("<ul>" + "".join(f"<li>{escape(a)}</li>" for a in e.actions) + "</ul>")
+    else:
+        parts.append("<p>No open action is recorded against this measure.</p>")
+    if e.chart is not None:
+        data = base64.b64encode(e.chart.svg.encode()).decode()
+        parts.append(
+            f'<figure><img src="data:image/svg+xml;base64,{data}" alt="{escape(e.chart.alt)}" '
+            f'width="640" height="260"><figcaption>{escape(e.chart.alt)} The figures follow '
+            "in a table.</figcaption></figure>"
+        )
+        parts.append(_table(e.chart.table))
+    parts.append("</article>")
+    return "".join(parts)
+
+
+def _body(pack: Pack) -> str:
+    """Everything under the cover and contents: what the glossary is worked out from."""
+    out = [
+        '<section id="statements"><h2>How we are doing: the 12 charter statements</h2>',
+        _table(pack.statements),
+        "</section>",
+        '<section id="exceptions"><h2>Measures needing attention</h2>',
+        "<p>Measures off track, at risk, without recent data, or getting worse for real.</p>",
+        *[_exception(e) for e in pack.exceptions],
+        "</section>",
+        '<section id="actions"><h2>Actions due and overdue</h2>',
+        _table(pack.actions),
+        "</section>",
+        '<section id="measures"><h2>Every measure</h2>',
+        _table(pack.indicators, row_headers=False),
+        "</section>",
+    ]
+    if pack.public:
+        out += ['<section id="questions"><h2>Members\' questions</h2>']
+        if pack.questions is not None:
+            out.append(_table(pack.questions))
+        out.append("<h3>Questions members may want to ask</h3>")
+        out.append("<ol>" + "".join(f"<li>{escape(q)}</li>" for q in pack.suggested) + "</ol>")
+        out.append("</section>")
+    out += [
+        '<section id="quality"><h2>Data quality</h2><ul>',
+        *[f"<li>{escape(n)}</li>" for n in pack.quality or ["No concerns."]],
+        "</ul></section>",
+        '<section id="method"><h2>How statuses are worked out, and small numbers</h2>',
+        f"<p>{escape(pack.status_rule)}</p><h3>Small numbers</h3><p>{escape(pack.rule)}</p>",
+        "</section>",
+    ]
+    return "".join(out)
+
+
+def render(pack: Pack) -> str:
+    body = _body(pack)
+    words = pack.title + " " + pack.rule + " " + body  # abbreviations anywhere in the pack
+    pack.glossary = used(words)
+    sections = [s for s in SECTIONS_PUBLIC if pack.public or s[0] != "questions"]
+    contents = "".join(f'<li><a href="#{k}">{escape(v)}</a></li>' for k, v in sections)
+    # a CSS string inside <style>: HTML escapes are not read there, so leave out what could
+    # end the string or the element
+    footer = re.sub(r'[\\"<>]', "", f"{pack.council}, {pack.quarter}")
+    facts = [
+        ("Quarter", pack.quarter),
+        ("Review", pack.state),
+        ("Figures as at", f"{pack.figures_as_at:%d %B %Y %H:%M}"),
+        ("Pack made", f"{pack.made_at:%d %B %Y %H:%M}"),
+        ("Contact", pack.contact or "Not given"),
+    ]
+    glossary = "".join(
+        f"<dt>{escape(term)}</dt><dd>{escape(meaning)}</dd>" for term, meaning in pack.glossary
+    )
+    return (
+        '<!DOCTYPE html><html lang="en-GB"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{escape(pack.title)}</title>"
+        f"<style>{CSS % {'footer': footer}}</style></head><body>"
+        f'<header class="cover"><p>{escape(pack.council)}</p>'
+        f"<h1>Disabled children's charter: {escape(pack.quarter)}</h1>"
+        f'<p class="audience">{escape(AUDIENCE_WORDS[pack.audience])}</p>'
+        '<dl class="facts">'
+        + "".join(f"<dt>{escape(k)}</dt><dd>{escape(v)}</dd>" for k, v in facts)
+        + "</dl></header>"
+        f'<nav aria-label="Contents"><h2>Contents</h2><ol>{contents}</ol></nav>'
+        f"<main>{body}"
+        f'<section id="glossary"><h2>Glossary</h2><dl class="facts">{glossary}</dl></section>'
+        "</main></body></html>"
+    )

@@ -1,0 +1,21 @@
+"""A pack as a tagged, accessible PDF (PDF/UA-1), made by WeasyPrint from the pack's own HTML:
+title and language from the HTML, a structure tree in reading order, charts as vector
+images with their alt text, A4 pages with the quarter and page number in the footer."""
+
+from __future__ import annotations
+
+import logging
+
+from metrics.publish.pack.content import Pack
+from metrics.publish.pack.html import render
+
+
+def render_pdf(pack: Pack, html: str | None = None) -> bytes:
+    from weasyprint import HTML  # type: ignore[import-untyped]  # slow: only for a PDF
+
+    logging.getLogger("weasyprint").setLevel(logging.ERROR)
+    logging.getLogger("fontTools").setLevel(logging.ERROR)
+    document = HTML(string=html or render(pack))
+    pdf = document.write_pdf(pdf_variant="pdf/ua-1", uncompressed_pdf=False)
+    assert pdf is not None
+    return bytes(pdf)

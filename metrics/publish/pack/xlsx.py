@@ -1,0 +1,121 @@
+"""A pack as a spreadsheet, following the UK Analysis Function's guidance for releasing
+statistics in spreadsheets: a cover sheet, a contents sheet, a notes sheet, then one table per
+sheet with its title in A1, a header row and nothing else below; no merged cells, no blank
+cells in a table (shorthand in square brackets instead), numbers as numbers, every text cell
+formula-safe (metrics/publish/tables.py)."""
+
+from __future__ import annotations
+
+import io
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
+from openpyxl.worksheet.table import Table as ExcelTable
+from openpyxl.worksheet.table import TableStyleInfo
+from openpyxl.worksheet.worksheet import Worksheet
+
+from metrics.publish.pack.content import AUDIENCE_WORDS, Pack, Table
+from metrics.publish.tables import safe_row
+
+WIDE, NARROW = 60, 16
+
+
+def _text_sheet(sheet: Worksheet, title: str, lines: list[str]) -> None:
+    sheet.append(safe_row([title]))
+    sheet["A1"].font = Font(bold=True, size=14)
+    for line in lines:
+        sheet.append(safe_row([line]))
+    sheet.column_dimensions["A"].width = 120
+    for row in sheet.iter_rows(min_row=2):
+        row[0].alignment = Alignment(wrap_text=True, vertical="top")
+
+
+def _table_sheet(sheet: Worksheet, number: int, t: Table, note: str) -> None:
+    sheet.append(safe_row([f"Table {number}: {t.caption}"]))
+    sheet["A1"].font = Font(bold=True, size=14)
+    sheet.append(safe_row([f"This worksheet contains one table. {note}"]))
+    sheet.append(safe_row(t.headers))
+    for cell in sheet[3]:
+        cell.font = Font(bold=True)
+    for row in t.rows:
+        sheet.append(safe_row([v if v not in ("", None) else "[x]" for v in row]))
+    for k, header in enumerate(t.headers):
+        letter = sheet.cell(row=3, column=k + 1).column_letter
+        long = max([len(str(r[k])) for r in t.rows] + [len(header)])
+        sheet.column_dimensions[letter].width = min(WIDE, max(NARROW, long + 2))
+    for row in sheet.iter_rows(min_row=4):
+        for cell in row:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+    end = sheet.cell(row=3 + max(len(t.rows), 1), column=len(t.headers)).coordinate
+    if t.rows:
+        table = ExcelTable(displayName=f"table_{number}", ref=f"A3:{end}")
+        table.tableStyleInfo = TableStyleInfo(name="TableStyleLight1", showRowStripes=False)
+        sheet.add_table(table)
+
+
+def render_xlsx(pack: Pack) -> bytes:
+    book = Workbook()
+    cover = book.active
+    cover.title = "Cover"
+    tables: list[tuple[str, Table, str]] = [
+        ("Statements", pack.statements, "Statuses are explained in note 1."),
+    ]
+    if pack.figures is not None:
+        tables.append(("Figures", pack.figures, "Shorthand: see note 2. [x] not available."))
+    tables += [
+        ("Measures", pack.indicators, "Figures in words; see note 2 for [c]."),
+        ("Actions", pack.actions, "Actions not done or dropped."),
+        ("Exceptions", _exceptions(pack), "Commentary as written by the planning group."),
+    ]
+    if pack.public and pack.questions is not None:
+        tables.append(("Questions", pack.questions, "Members' questions and answers."))
+    notes = [
+        ("note 1", pack.status_rule),
+        ("note 2", pack.rule + " [x] means not available; [z] not applicable."),
+        ("note 3", f"Figures as they stood at {pack.figures_as_at:%d %B %Y %H:%M}."),
+        *[(f"note {k + 4}", q) for k, q in enumerate(pack.quality)],
+    ]
+    _text_sheet(
+        cover,
+        pack.title,
+        [
+            AUDIENCE_WORDS[pack.audience],
+            f"Quarter: {pack.quarter}. Review: {pack.state}.",
+            f"Figures as at {pack.figures_as_at:%d %B %Y %H:%M}; made {pack.made_at:%d %B %Y}.",
+            "This workbook has a contents sheet, a notes sheet and one table per sheet.",
+            f"Contact: {pack.contact or 'not given'}.",
+        ],
+    )
+    contents = book.create_sheet("Contents")
+    contents.append(["Contents"])
+    contents["A1"].font = Font(bold=True, size=14)
+    contents.append(["Sheet name", "Table title"])
+    contents.append(["Notes", "Notes used in the tables"])
+    for k, (name, t, _) in enumerate(tables, start=1):
+        contents.append(safe_row([f"Table_{k}_{name}", f"Table {k}: {t.caption}"]))
+    contents.column_dimensions["A"].width, contents.column_dimensions["B"].width = 28, 90
+    notes_sheet = book.create_sheet("Notes")
+    notes_sheet.append(["Notes"])
+    notes_sheet["A1"].font = Font(bold=True, size=14)
+    notes_sheet.append(["Note number", "Note text"])
+    for number, text in notes:
+        notes_sheet.append(safe_row([number, text]))
+    notes_sheet.column_dimensions["A"].width, notes_sheet.column_dimensions["B"].width = 14, 120
+    for k, (name, t, note) in enumerate(tables, start=1):
+        _table_sheet(book.create_sheet(f"Table_{k}_{name}"), k, t, note)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _exceptions(pack: Pack) -> Table:
+    return Table(
+        "Measures needing attention, with the planning group's commentary",
+        ["Measure", "Status", "Agreed status", "Figure", "Lead", "What is happening", "Why",
+         "What happens next", "Open actions"],
+        [
+            [e.title, e.status, e.agreed or "[z]", e.figure, e.owner, e.what or "[x]",
+             e.why_text or "[x]", e.what_next or "[x]", "; ".join(e.actions) or "None"]
+            for e in pack.exceptions
+        ],
+    )  # fmt: skip

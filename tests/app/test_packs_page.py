@@ -1,0 +1,43 @@
+"""The Meeting packs page: the audiences each role is offered, progress while the pack is
+made, and a download button for each format."""
+
+from __future__ import annotations
+
+import pytest
+
+import ui
+from metrics.publish import pack
+from ui import access, pack_view
+
+
+def packs_page(fresh, role: str):
+    opened = fresh(ui.PACKS_PAGE, **{access.DEMO_ROLE: role})
+    opened.at.query_params["quarter"] = "2026-27 Q2"
+    at = opened.run()
+    assert not at.exception, at.exception
+    return at
+
+
+@pytest.mark.parametrize(
+    ("role", "offered"),
+    [("councillor", [pack.SCRUTINY]), ("member", list(pack.AUDIENCES))],
+)
+def test_each_role_is_offered_the_packs_it_may_have(fresh, role, offered):
+    at = packs_page(fresh, role)
+    assert list(at.radio(key=pack_view.AUDIENCE).options) == [a.capitalize() for a in offered]
+
+
+def test_making_a_pack_shows_progress_and_offers_every_format(fresh):
+    at = packs_page(fresh, "member")
+    at.radio(key=pack_view.AUDIENCE).set_value(pack.PLANNING_GROUP)
+    at.button(key=pack_view.MAKE).click().run(timeout=120)
+    assert not at.exception, at.exception
+    steps = [m.value for m in at.markdown]
+    assert "Gathering the figures, commentary and actions" in steps
+    assert "Writing the PDF" in steps
+    made = at.session_state[pack_view.MADE]
+    assert sorted(made["files"]) == ["html", "pdf", "xlsx"]
+    name, data = made["files"]["pdf"]
+    assert name == "charter-pack-2026-27-Q2-planning-group.pdf" and data.startswith(b"%PDF")
+    labels = [b.label for b in at.get("download_button")]
+    assert labels == [f"Download the {pack_view.LABELS[f]}" for f in ("html", "pdf", "xlsx")]

@@ -1,0 +1,209 @@
+"""Meeting packs on the demo database: the PDF is tagged (structure tree, marked, title,
+language, alt text on every figure, text in reading order, A4 with a footer, charts drawn as
+vectors); the XLSX follows the Analysis Function's layout with no merged cells and inert
+formulas; published packs withhold small numbers that the internal pack marks; and every
+abbreviation a pack uses is in its glossary."""
+
+from __future__ import annotations
+
+import io
+import itertools
+import re
+from datetime import date, datetime
+from pathlib import Path
+
+import pikepdf
+import pytest
+from openpyxl import load_workbook
+from pypdf import PdfReader
+
+from metrics.access.people import AccessDenied, command_line, demo
+from metrics.ingest import load_file
+from metrics.publish import pack
+from metrics.publish.pack.glossary import TERMS, abbreviations
+from metrics.review import actions, questions
+from metrics.store import Store
+
+QUARTER = "2026-27 Q2"
+TODAY = date(2026, 11, 26)
+NOW = datetime(2026, 11, 26, 9, 30)
+SMALL = "short-breaks-receiving"  # a count, at risk at Q2: an exception with a chart
+
+
+def made(store: Store, charter, audience: str, formats=pack.FORMATS):
+    return pack.make(
+        store, charter, QUARTER, audience, formats, command_line("tester"), today=TODAY, now=NOW
+    )
+
+
+@pytest.fixture(scope="module")
+def store(demo_db, charter, tmp_path_factory) -> Store:
+    """The demo with a small count among an exception's figures, a member's question whose
+    text looks like a formula, and an action titled like one."""
+    path = tmp_path_factory.mktemp("pack") / "pack.duckdb"
+    path.write_bytes(Path(demo_db).read_bytes())
+    s = Store(path)
+    csv = f"indicator,period,value\n{SMALL},2025-26 Q1,4\n".encode()
+    report = load_file(
+        s, charter, "small.csv", csv, by="tester", reason="corrected count", confirmed=True
+    )
+    assert report.outcome == "loaded", report.errors
+    q = questions.ask(s, charter, demo("councillor"), QUARTER, f"indicator:{SMALL}",
+                      "=HYPERLINK(\"http://evil.example\",\"Click\")")  # fmt: skip
+    questions.reply(s, demo("analyst"), q, questions.ANSWER, "@SUM(1+1) is not a formula here")
+    actions.add(
+        s, charter, demo("chair"), title="+cmd|' /C calc'!A0", owner="head-of-send",
+        due=date(2027, 3, 31), quarter=QUARTER, indicators=[SMALL], today=TODAY,
+    )  # fmt: skip
+    return s
+
+
+@pytest.fixture(scope="module")
+def scrutiny_pack(store, charter):
+    return made(store, charter, pack.SCRUTINY)
+
+
+@pytest.fixture(scope="module")
+def internal_pack(store, charter):
+    return made(store, charter, pack.PLANNING_GROUP, ("html",))
+
+
+def pdf_text(data: bytes) -> str:
+    return "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(data)).pages)
+
+
+def structure(node, out):
+    """The structure tree's elements in document order: (type, alt text)."""
+    if isinstance(node, pikepdf.Dictionary):
+        if "/S" in node:
+            out.append((str(node.S), str(node.get("/Alt", ""))))
+        kids = node.get("/K")
+        if kids is not None:
+            structure(kids, out)
+    elif isinstance(node, pikepdf.Array):
+        for kid in node:
+            structure(kid, out)
+    return out
+
+
+def test_the_pdf_is_tagged_titled_and_in_english(scrutiny_pack):
+    built, files = scrutiny_pack
+    pdf = pikepdf.open(io.BytesIO(files["pdf"]))
+    assert str(pdf.Root.Lang) == "en-GB"
+    assert bool(pdf.Root.MarkInfo.Marked) is True
+    assert str(pdf.docinfo["/Title"]) == built.title
+    assert bool(pdf.Root.ViewerPreferences.get("/DisplayDocTitle"))
+    with pdf.open_metadata() as xmp:
+        assert "pdfuaid:part" in str(xmp) or xmp.get("pdfuaid:part") == "1"
+    tree = structure(pdf.Root.StructTreeRoot, [])
+    kinds = [k for k, _ in tree]
+    assert kinds.count("/H1") == 1 and "/Table" in kinds and "/TH" in kinds
+    figures = [alt for k, alt in tree if k == "/Figure"]
+    charts = [e for e in built.exceptions if e.chart is not None]
+    assert len(figures) == len(charts) > 0
+    assert all(alt.startswith("Line chart of ") for alt in figures)
+    headings = [k for k in kinds if re.fullmatch(r"/H[1-6]", k)]
+    levels = [int(h[2]) for h in headings]
+    assert all(b <= a + 1 for a, b in itertools.pairwise(levels))  # none skipped
+
+
+def test_the_pdf_reads_in_order_on_a4_with_the_quarter_and_page_in_the_footer(scrutiny_pack):
+    built, files = scrutiny_pack
+    reader = PdfReader(io.BytesIO(files["pdf"]))
+    box = reader.pages[0].mediabox
+    assert (round(float(box.width)), round(float(box.height))) == (595, 842)  # A4 in points
+    first = reader.pages[0].extract_text()
+    order = ["Disabled children's charter: 2026-27 Q2", "For overview and scrutiny", "Contents",
+             "How we are doing: the 12 charter statements"]  # fmt: skip
+    positions = [first.index(t) for t in order]
+    assert positions == sorted(positions)
+    pages = len(reader.pages)
+    last = reader.pages[-1].extract_text()
+    assert f"Page {pages} of {pages}" in last and f"{built.council}, {QUARTER}" in last
+    text = pdf_text(files["pdf"])
+    sections = ["Measures needing attention", "Actions due and overdue", "Every measure",
+                "Members' questions", "Data quality", "Glossary"]  # fmt: skip
+    at = [text.index(f"\n{s}\n") for s in sections]
+    assert at == sorted(at)
+
+
+def test_charts_are_vector_drawings_not_pictures(scrutiny_pack):
+    _, files = scrutiny_pack
+    pdf = pikepdf.open(io.BytesIO(files["pdf"]))
+    images = [name for page in pdf.pages for name, obj in page.images.items()]
+    assert images == []
+    assert b"<svg" not in files["pdf"]  # drawn, not embedded as an SVG file
+
+
+def test_the_published_pack_withholds_the_small_count_and_the_internal_one_marks_it(
+    scrutiny_pack, internal_pack
+):
+    public_html = scrutiny_pack[1]["html"].decode()
+    internal_html = internal_pack[1]["html"].decode()
+    row = re.compile(r"<tr><th scope=\"row\">2025-26 Q1</th><td>([^<]*)</td>")
+    public_rows = row.findall(public_html)
+    assert "[c]" in public_rows and "4" not in public_rows
+    assert "4" in row.findall(internal_html)
+    assert "not for publication" in internal_html
+    assert "not for publication" not in public_html
+    text = pdf_text(scrutiny_pack[1]["pdf"])
+    assert "counts from 1 to 5 are not published" in " ".join(text.split())
+
+
+def test_every_abbreviation_in_a_pack_is_in_its_glossary(scrutiny_pack, internal_pack):
+    for built, files in (scrutiny_pack, internal_pack):
+        page = re.sub(r"<style>.*?</style>", " ", files["html"].decode(), flags=re.S)
+        body = re.sub(r"<[^>]+>", " ", page)
+        body = body.split("Glossary")[0]
+        missing = abbreviations(body) - set(TERMS)
+        assert missing == set(), missing
+        terms = [t for t, _ in built.glossary]
+        assert "[c]" in terms and "SEND" in terms and "Q2" in terms
+
+
+def test_the_spreadsheet_follows_the_analysis_functions_layout(scrutiny_pack):
+    _, files = scrutiny_pack
+    book = load_workbook(io.BytesIO(files["xlsx"]))
+    assert book.sheetnames[:3] == ["Cover", "Contents", "Notes"]
+    tables = book.sheetnames[3:]
+    assert tables and all(name.startswith("Table_") for name in tables)
+    listed = [r[0] for r in book["Contents"].iter_rows(min_row=3, values_only=True)]
+    assert listed == ["Notes", *tables]
+    for name in book.sheetnames:
+        sheet = book[name]
+        assert sheet.merged_cells.ranges == set(), name
+    for name in tables:
+        sheet = book[name]
+        assert str(sheet["A1"].value).startswith("Table ")
+        header = [c.value for c in sheet[3]]
+        assert all(isinstance(h, str) and h for h in header), (name, header)
+        for row in sheet.iter_rows(min_row=4, values_only=True):
+            assert all(v not in (None, "") for v in row), (name, row)  # no blank cells
+    figures = book["Table_2_Figures"]
+    values = [r[3] for r in figures.iter_rows(min_row=4, values_only=True)]
+    assert any(isinstance(v, float | int) for v in values)  # numbers stay numbers
+
+
+def test_spreadsheet_text_that_looks_like_a_formula_cannot_run(scrutiny_pack):
+    _, files = scrutiny_pack
+    book = load_workbook(io.BytesIO(files["xlsx"]))
+    cells = [c for s in book for row in s.iter_rows() for c in row if c.value is not None]
+    assert all(c.data_type != "f" for c in cells)
+    texts = [str(c.value) for c in cells]
+    assert any(t.startswith("'=HYPERLINK(") for t in texts)
+    assert any(t.startswith("'+cmd|") for t in texts)
+    assert not any(t.startswith(("=", "+", "@", "-")) and not re.fullmatch(r"-?[\d.]+", t)
+                   for t in texts)  # fmt: skip
+
+
+def test_the_html_escapes_what_people_typed(scrutiny_pack):
+    html = scrutiny_pack[1]["html"].decode()
+    assert "=HYPERLINK(&quot;http://evil.example&quot;" in html
+    assert "<script" not in html
+
+
+def test_a_councillor_cannot_make_the_internal_pack(store, charter):
+    with pytest.raises(AccessDenied):
+        pack.make(store, charter, QUARTER, pack.PLANNING_GROUP, ("html",), demo("councillor"))
+    built, _ = pack.make(store, charter, QUARTER, pack.SCRUTINY, ("html",), demo("councillor"))
+    assert built.public

@@ -1,0 +1,57 @@
+"""The Pack page's parts: who may make which pack, making it with progress shown, and the
+download buttons. The domain checks the role again when the pack is made."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+import ui
+from metrics.publish import pack
+from metrics.publish.pack.content import AUDIENCE_WORDS
+from metrics.publish.withheld import SEES_REAL_FIGURES
+from ui import review_view
+
+AUDIENCE, MAKE, MADE = "pack_audience", "make_pack", "_made_pack"
+LABELS = {"html": "web page (HTML)", "pdf": "accessible PDF", "xlsx": "spreadsheet (XLSX)"}
+
+
+def audience() -> str:
+    """Scrutiny for everyone; the internal planning-group pack for staff only."""
+    offered = list(pack.AUDIENCES) if ui.user().may(*SEES_REAL_FIGURES) else [pack.SCRUTINY]
+    chosen = st.radio("Audience", offered, key=AUDIENCE, format_func=lambda a: f"{a.capitalize()}")
+    st.caption(AUDIENCE_WORDS[chosen])
+    return str(chosen)
+
+
+def make(quarter: str, chosen: str) -> None:
+    roles = frozenset(SEES_REAL_FIGURES) if chosen == pack.PLANNING_GROUP else ui.READERS
+    with st.status(f"Making the {chosen} pack for {quarter}", expanded=True) as status:
+        made = review_view.attempt(
+            roles, f"make a {chosen} pack",
+            lambda person: pack.make(
+                ui.store(), ui.charter(), quarter, chosen, pack.FORMATS, person,
+                progress=status.write,
+            ),
+        )  # fmt: skip
+        if made is None:
+            status.update(label="The pack could not be made", state="error")
+            return
+        status.update(label=f"The {chosen} pack for {quarter} is ready", state="complete")
+    built, files = made
+    st.session_state[MADE] = {
+        "title": built.title,
+        "files": {fmt: (pack.file_name(built, fmt), data) for fmt, data in files.items()},
+    }
+
+
+def downloads() -> None:
+    made = st.session_state.get(MADE)
+    if not made:
+        return
+    st.subheader("Download")
+    st.markdown(made["title"])
+    for fmt, (name, data) in made["files"].items():
+        st.download_button(
+            f"Download the {LABELS[fmt]}", data, file_name=name, mime=pack.MEDIA[fmt],
+            key=f"download_{fmt}",
+        )  # fmt: skip
