@@ -15,4 +15,5 @@ if quarter:
     cards.summary(statements)
     cards.rule_note(charter)
     cards.statement_grid(statements, charter, ui.STATEMENT_PAGE, ui.carried())
-    sections.icon_summary(statements, charter)
+    if not ui.public():  # statisticians' shorthand: councillors read the plain reasons
+        sections.icon_summary(statements, charter)

@@ -49,7 +49,8 @@ if rows:
 else:
     st.info("No figures have been supplied for this indicator yet.")
 
-sections.spc_section(ind, rows)
+if not ui.public():  # the process-limits chart is for staff; councillors read plain reasons
+    sections.spc_section(ind, rows)
 sections.benchmark_section(ind, rows, charter, ui.store())
 if not ui.public():  # our figures beside DfE's, small numbers and all: for staff
     sections.reconciliation_section(ind, charter, ui.store())

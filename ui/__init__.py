@@ -20,7 +20,7 @@ from charter import Charter, load_charter
 from metrics.access import ADMIN, ANALYST, CHAIR, EVERY_ROLE, MEMBER, AccessDenied, Actor
 from metrics.access import require as metrics_require
 from metrics.periods import parse_period
-from metrics.publish import scrutiny
+from metrics.publish import plain, scrutiny
 from metrics.publish import withheld as disclosure
 from metrics.publish.escape import markdown
 from metrics.queries import SeriesRow
@@ -161,7 +161,9 @@ def _status(db: str, version: tuple[int, ...], quarter: str) -> list[StatementSt
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def _public_status(db: str, version: tuple[int, ...], quarter: str) -> list[StatementStatus]:
-    return disclosure.statuses(_status(db, version, quarter), _withheld(db, version))
+    """What a public reader sees: small numbers withheld, reasons in plain English."""
+    hidden = disclosure.statuses(_status(db, version, quarter), _withheld(db, version))
+    return plain.statuses(hidden, charter())
 
 
 def status(quarter: str) -> list[StatementStatus]:
@@ -231,14 +233,20 @@ def indicator_groups(
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def _review(db: str, version: tuple[int, ...], quarter: str) -> report.Report:
-    return report.build(Store(db), charter(), quarter)
+def _review(db: str, version: tuple[int, ...], quarter: str, public: bool) -> report.Report:
+    if not public:
+        return report.build(Store(db), charter(), quarter)
+    statuses = _public_status(db, version, quarter)
+    built = report.build(Store(db), charter(), quarter, statements=statuses)
+    built.revised = {}  # figures pinned at sign-off are not disclosure-checked: staff only
+    return built
 
 
 def review(quarter: str) -> report.Report:
-    """The quarter's review: state, exceptions and their commentary, agreed statuses, actions."""
+    """The quarter's review: state, exceptions and their commentary, agreed statuses, actions;
+    with small numbers withheld for a reader who is not staff."""
     s = store()
-    return _review(str(s.path), s.version(), quarter)
+    return _review(str(s.path), s.version(), quarter, public())
 
 
 @st.cache_data(show_spinner=False, max_entries=16)

@@ -8,11 +8,13 @@ benchmark); nothing is judged twice."""
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
-from charter import Indicator
+from charter import Charter, Indicator
 from metrics.benchmark import Benchmark
 from metrics.explain import ordinal
-from metrics.narrative import PERIOD_WORDS, fmt_target, fmt_value
+from metrics.narrative import PERIOD_WORDS, STATUS_WORDS, fmt_target, fmt_value
+from metrics.rollup import StatementStatus
 from metrics.status import IndicatorStatus
 
 # Words a resident would use; the status words themselves stay as everywhere else.
@@ -123,3 +125,30 @@ def worse_than_england(b: Benchmark | None) -> bool:
 def is_plain(text: str) -> list[str]:
     """The jargon found in `text` (empty when it is plain)."""
     return [w for w in JARGON if re.search(rf"\b{re.escape(w)}s?\b", text, re.IGNORECASE)]
+
+
+def reason(ind: Indicator, i: IndicatorStatus) -> str:
+    """The status explained in plain English, in at most four short sentences."""
+    previous = (
+        fmt_value(i.value - i.change, ind) if i.value is not None and i.change is not None else None
+    )
+    parts = [
+        f"{STATUS_WORDS[i.status]}: {figure_sentence(ind, i)}",
+        change_sentence(ind, i, previous),
+        real_change(i),
+    ]
+    parts.append(compare_sentence(ind, i.benchmark))
+    return " ".join(p for p in parts if p)
+
+
+def statuses(statements: list[StatementStatus], charter: Charter) -> list[StatementStatus]:
+    """Statuses whose reasons are in plain English (for councillors and residents)."""
+    return [
+        replace(
+            s,
+            indicators=[
+                replace(i, reason=reason(charter.indicators[i.id], i)) for i in s.indicators
+            ],
+        )
+        for s in statements
+    ]

@@ -61,12 +61,20 @@ def _previous_quarter(quarter: str) -> str:
     return parse_period(quarter).previous().label
 
 
-def build(store: Store, charter: Charter, quarter: str, today: date | None = None) -> Report:
+def build(
+    store: Store,
+    charter: Charter,
+    quarter: str,
+    today: date | None = None,
+    statements: list[StatementStatus] | None = None,
+) -> Report:
     """The review of `quarter`; a signed-off quarter's commentary, agreed statuses and action
-    states are read as they stood at sign-off."""
+    states are read as they stood at sign-off. `statements`: the quarter's statuses as the
+    reader may see them (with small numbers withheld), when not worked out here."""
     review = cycle.read(store, quarter)
     pinned_at = review.signed_off_at if review.state == SIGNED_OFF else None
-    statements = charter_status(store, charter, parse_period(review.quarter))
+    if statements is None:
+        statements = charter_status(store, charter, parse_period(review.quarter))
     written = commentary.current(store, review.quarter, as_at=pinned_at)
     found = []
     for i in cycle.exceptions(statements):

@@ -59,3 +59,17 @@ def test_the_help_page_states_the_rule_with_the_councils_threshold(fresh):
     text = " ".join(m.value for m in at.markdown).replace("\\", "")
     assert "counts from 1 to 5 are not published and are shown as [c]" in text
     assert "not for publication" in text
+
+
+def test_a_councillor_reads_plain_english_where_staff_read_the_statistics(fresh):
+    from metrics.publish.plain import is_plain
+
+    councillor = indicator_page(fresh, "councillor", "autism-assessment-median-wait")
+    text = " ".join(m.value for m in councillor.markdown).replace("\\", "")
+    headers = [h.value for h in councillor.subheader]
+    assert is_plain(text) == [], is_plain(text)
+    assert "a real change for the worse, not chance" in text
+    assert not any("statistical process control" in h for h in headers)
+
+    analyst = indicator_page(fresh, "analyst", "autism-assessment-median-wait")
+    assert any("statistical process control" in h.value for h in analyst.subheader)

@@ -180,7 +180,8 @@ def _chart(rows: list[TrendRow], charter: Charter, ind_id: str, public: bool) ->
     ours = [r.value for r in rows]
     england = [r.england for r in rows] if any(r.england is not None for r in rows) else None
     target = ind.target if ind.polarity != "neutral" else None
-    drawn = svg.line_chart([r.period for r in rows], ours, england, target, "Us")
+    council = charter.council.name.split(" (")[0]  # "Wrenfield Council (demo)": the name
+    drawn = svg.line_chart([r.period for r in rows], ours, england, target, council)
     last = rows[-1]
     known = [r.value for r in rows if r.value is not None]
     alt = (
@@ -205,7 +206,10 @@ def _chart(rows: list[TrendRow], charter: Charter, ind_id: str, public: bool) ->
                 fmt_target(ind) if target is not None else "[z]",
                 ("Provisional. " if r.status == "provisional" else "")
                 + ("Revised. " if r.revised else "")
-                + (mark if r.withheld and not public else ""),
+                + (mark if r.withheld and not public else "")
+                + (
+                    withheld.explain(r.withheld).capitalize() + "." if r.withheld and public else ""
+                ),
             ]
             for r in rows
         ],
