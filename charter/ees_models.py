@@ -8,6 +8,7 @@ the rows, and optionally a filter column that maps to one of the indicator's bre
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 import yaml
 from pydantic import Field, ValidationError, model_validator
@@ -37,6 +38,11 @@ class Measure(Strict):
         default_factory=dict, description="Only rows where each column has this value."
     )
     breakdown: BreakdownMap | None = None
+    period_as: Literal["calendar_year_of_census"] | None = Field(
+        default=None,
+        description="Relabel the file's periods: calendar_year_of_census stores academic "
+        "year 2019/20 (a January census) as calendar year 2020.",
+    )
 
     @model_validator(mode="after")
     def _pair(self) -> Measure:

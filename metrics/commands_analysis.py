@@ -68,6 +68,9 @@ def _agreed(entry: dict[str, object], agreed: object) -> None:
     entry["agreed_by"] = getattr(agreed, "agreed_by", None)
 
 
+SHOWN_REVISIONS = 50
+
+
 def cmd_import_ees(args: argparse.Namespace) -> int:
     from charter.ees_models import load_mapping
     from metrics.ees import EesError, import_ees
@@ -95,16 +98,22 @@ def cmd_import_ees(args: argparse.Namespace) -> int:
             print(f"error: {args.file.name}: {error.as_text()}", file=sys.stderr)
         print(report.summary(), file=sys.stderr)
         return 1
+    for warning in report.warnings[:SHOWN_REVISIONS]:
+        print(f"warning: {args.file.name}: {warning}", file=sys.stderr)
+    if len(report.warnings) > SHOWN_REVISIONS:
+        print(f"warning: ... and {len(report.warnings) - SHOWN_REVISIONS:,} more", file=sys.stderr)
     print(f"{mapping.title}: figures per geographic level and period")
     for (level, period), n in sorted(report.by_level_period.items()):
         print(f"  {level:<16} {period:<12} {n}")
     for what, n in sorted(report.skipped.items()):
         print(f"  skipped {n} {what}")
-    for rev in report.revisions[:50]:
+    for rev in report.revisions[:SHOWN_REVISIONS]:
         print(
             f"revise: {rev.indicator_id} {rev.period} {rev.area_code}: "
             f"{rev.old_symbol or _num(rev.old_value)} -> {rev.new_symbol or _num(rev.new_value)}"
         )
+    if len(report.revisions) > SHOWN_REVISIONS:
+        print(f"... and {len(report.revisions) - SHOWN_REVISIONS:,} more revisions not listed")
     print(report.summary())
     return 0
 

@@ -31,6 +31,13 @@ __all__ = [
 ]
 
 
+# The kinds of year already stored for each indicator's published figures.
+STORED_YEAR_KINDS = """
+SELECT DISTINCT o.indicator_id, p.kind FROM observations o JOIN periods p ON p.label = o.period
+WHERE o.superseded_by IS NULL AND o.origin = 'published'
+  AND p.kind IN ('calendar_year', 'academic_year', 'financial_year')
+"""
+
 UPSERT_AREA = """
 INSERT OR REPLACE INTO areas VALUES ($code, $name, $level, $old)
 """
@@ -62,8 +69,12 @@ def import_ees(
         None,
         mapping.source,
     )
+    with store.connect() as con:
+        stored: dict[str, set[str]] = {}
+        for ind_id, kind in con.execute(STORED_YEAR_KINDS).fetchall():
+            stored.setdefault(ind_id, set()).add(kind)
     try:
-        staged, report, areas = stage(read_ees(content), mapping, charter)
+        staged, report, areas = stage(read_ees(content), mapping, charter, stored_kinds=stored)
     except EesError as err:
         report = EesReport(
             file_name, "rejected", errors=[RowError(None, "", "", f"{str(err).rstrip('.')}.", "")]

@@ -108,6 +108,7 @@ class EesReport:
     upload_id: int | None = None
     errors: list[RowError] = field(default_factory=list)  # the first MAX_ERRORS_KEPT
     error_total: int = 0
+    warnings: list[str] = field(default_factory=list)  # stored, but worth a look
 
     @property
     def ok(self) -> bool:

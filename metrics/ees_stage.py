@@ -24,8 +24,40 @@ from metrics.ees_read import (
     ees_period,
 )
 from metrics.ingest.validate import RowError
-from metrics.periods import Period, window_problem
+from metrics.periods import KIND_NAMES, Period, PeriodKind, kind_for, window_problem
 from metrics.reference import is_known
+
+ANNUAL = {PeriodKind.CALENDAR_YEAR, PeriodKind.ACADEMIC_YEAR, PeriodKind.FINANCIAL_YEAR}
+
+
+def expected_years(ind: Indicator, stored: set[str]) -> set[PeriodKind]:
+    """The kinds of year an indicator's published yearly figures may have: its own for an
+    annual indicator, else the kind already stored for it (none yet: any)."""
+    if ind.frequency == "annual":
+        return {kind_for(ind.frequency, ind.year_basis)}
+    return {PeriodKind(k) for k in stored} & ANNUAL
+
+
+def relabel(period: Period, how: str | None) -> Period:
+    """A mapping's explicit relabelling of the file's periods."""
+    if how == "calendar_year_of_census" and period.kind is PeriodKind.ACADEMIC_YEAR:
+        return Period(PeriodKind.CALENDAR_YEAR, period.year + 1)
+    return period
+
+
+def basis_problem(ind: Indicator, period: Period, expected: set[PeriodKind]) -> str | None:
+    """Why a yearly figure of the wrong kind of year cannot be stored beside the others."""
+    if period.kind not in ANNUAL or not expected or period.kind in expected:
+        return None
+    wanted = " or ".join(sorted(KIND_NAMES[k] for k in expected))
+    kind = KIND_NAMES[period.kind]
+    return (
+        f"{ind.id}: {period.label!r} is {'an' if kind[0] in 'aeiou' else 'a'} {kind}, but "
+        f"{'an' if wanted[0] in 'aeiou' else 'a'} {wanted} is needed (its figures are "
+        f"{wanted}s; storing both would put two period bases side by side). Use a release "
+        "with the right basis, or say in the mapping how to relabel, e.g. "
+        "period_as: calendar_year_of_census"
+    )
 
 
 def _check_columns(table: pa.Table, mapping: Mapping) -> None:
@@ -83,6 +115,12 @@ class _Staging:
     error_total: int = 0
     areas: dict[str, tuple[str, str, str | None]] = field(default_factory=dict)
     unknown_areas: Counter[str] = field(default_factory=Counter)
+    expected: dict[str, set[PeriodKind]] = field(default_factory=dict)  # kinds of year
+    matched: Counter[str] = field(default_factory=Counter)  # rows through each filter
+
+    def warn(self, text: str) -> None:
+        if len(self.report.warnings) < MAX_ERRORS_KEPT:
+            self.report.warnings.append(text)
 
     def error(self, row: int, column: str, value: str, problem: str, fix: str) -> None:
         self.error_total += 1
@@ -91,7 +129,11 @@ class _Staging:
 
 
 def stage(
-    table: pa.Table, mapping: Mapping, charter: Charter, today: date | None = None
+    table: pa.Table,
+    mapping: Mapping,
+    charter: Charter,
+    today: date | None = None,
+    stored_kinds: dict[str, set[str]] | None = None,
 ) -> tuple[pa.Table, EesReport, dict[str, tuple[str, str, str | None]]]:
     """The figures a file holds for the mapping, in the shape the store commits.
 
@@ -102,6 +144,12 @@ def stage(
     _check_columns(table, mapping)
     today = today or date.today()
     st = _Staging({f.name: [] for f in STAGED_SCHEMA}, EesReport("", "dry run"))
+    st.expected = {
+        m.indicator: expected_years(
+            charter.indicators[m.indicator], (stored_kinds or {}).get(m.indicator, set())
+        )
+        for m in mapping.measures
+    }
     periods: dict[tuple[str, str], Period | str] = {}
     for row_no, row in enumerate(table.to_pylist(), start=2):
         level = row["geographic_level"]
@@ -136,6 +184,7 @@ def stage(
         st.areas[code] = (row.get(NAMES[level], "") or code, level, row.get("old_la_code") or None)
         for m in mapping.measures:
             _stage_measure(st, m, row, row_no, level, code, period, charter)
+    _filters_matched(table, mapping, st)
     staged = pa.table(st.out, schema=STAGED_SCHEMA)
     report = st.report
     report.rows = staged.num_rows
@@ -164,6 +213,41 @@ def stage(
     return staged, report, st.areas
 
 
+def _disagreement(
+    ind: Indicator, value: float | None, numerator: float | None, denominator: float | None
+) -> float | None:
+    """The ratio worked out from numerator and denominator, when the value differs from it by
+    more than rounding at the indicator's decimals (None when they agree or cannot be told)."""
+    if value is None or numerator is None or not denominator or ind.multiplier is None:
+        return None
+    ratio = numerator / denominator * ind.multiplier
+    return ratio if abs(ratio - value) > 10**-ind.decimals else None
+
+
+def _filters_matched(table: pa.Table, mapping: Mapping, st: _Staging) -> None:
+    """A filter that selects nothing is a mistake (a renamed value, a typo), never "no change":
+    say which values the column does hold."""
+    for m in mapping.measures:
+        if st.matched[m.indicator] or st.error_total:
+            continue
+        if not m.filters:
+            raise EesError(f"the file holds no rows for {m.indicator} at a level we read")
+        problems = []
+        for col, val in m.filters.items():
+            held = sorted(set(table.column(col).to_pylist()))
+            if val not in held:
+                shown = ", ".join(repr(v) for v in held[:20])
+                more = f" and {len(held) - 20} more" if len(held) > 20 else ""
+                problems.append(f"No rows where {col} = {val!r}; the column holds: {shown}{more}")
+        if not problems:
+            problems.append(
+                "No row matches all of "
+                + ", ".join(f"{c} = {v!r}" for c, v in m.filters.items())
+                + " together"
+            )
+        raise EesError(f"{m.indicator}: " + ". ".join(problems))
+
+
 def _period_or_problem(
     time_period: str, identifier: str, charter: Charter, today: date
 ) -> Period | str:
@@ -184,8 +268,14 @@ def _stage_measure(
     period: Period,
     charter: Charter,
 ) -> None:
-    if any(row.get(col) != val for col, val in m.filters.items()):
-        return
+    for col, val in m.filters.items():
+        if row.get(col) != val:
+            st.report.skipped[f"rows where {col} is not {val!r} ({m.indicator})"] += 1
+            return
+    st.matched[m.indicator] += 1
+    period = relabel(period, m.period_as)
+    if problem := basis_problem(charter.indicators[m.indicator], period, st.expected[m.indicator]):
+        raise EesError(problem)
     breakdown, group = "", ""
     if m.breakdown:
         raw = row[m.breakdown.column]
@@ -206,7 +296,9 @@ def _stage_measure(
         st.report.skipped["empty cells (missing)"] += 1
         return
     if value is not None:
-        value *= m.scale
+        # at the indicator's decimals: a release that writes 41.128 where another wrote 41.1
+        # (same numerator and denominator) is not revising the figure
+        value = round(value * m.scale, charter.indicators[m.indicator].decimals)
         problem = value_problem(value, charter.indicators[m.indicator])
         if problem:
             st.error(
@@ -217,6 +309,14 @@ def _stage_measure(
                 "Check the file and the mapping's scale.",
             )
             return
+    ind = charter.indicators[m.indicator]
+    if (gap := _disagreement(ind, value, numbers[1], numbers[2])) is not None:
+        st.warn(
+            f"Row {row_no} ({m.indicator}, {period.label}, {code}): the value {value:g} is not "
+            f"{m.numerator} / {m.denominator} = {gap:.{ind.decimals + 2}f} at "
+            f"{ind.decimals} decimal places"
+        )
+    status = "provisional" if "provisional" in row.get("version", "").lower() else "final"
     for name, item in (
         ("row_no", row_no),
         ("indicator_id", m.indicator),
@@ -231,7 +331,7 @@ def _stage_measure(
         ("numerator", numbers[1]),
         ("denominator", numbers[2]),
         ("symbol", symbol),
-        ("status", "final"),
+        ("status", status),
         ("note", None),
         ("origin", "published"),
     ):

@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import os
+import re
 import subprocess
 import sys
 import time
@@ -429,3 +430,39 @@ def test_review_and_actions_on_the_demo(demo_db, tmp_path):
     status = json.loads(run("status", "--period", "2026-27 Q1", "--format", "json", db=db).stdout)
     assert sum(1 for s in status if s["agreed_status"]) == 1
     assert all("agreed_status" in i for s in status for i in s["indicators"])
+
+
+def test_the_2023_release_over_the_2022_one_adds_a_year_and_revises_nothing(tmp_path):
+    """DfE renamed every column in 2023 and writes more decimal places; same figures."""
+    from tests.conftest import SHARED
+
+    db = tmp_path / "o.duckdb"
+    ees = SHARED / "data" / "ees"
+    run("import-ees", str(ees / "ehcp-2022-release" / "sen2_mi.csv"), "--mapping",
+        str(ROOT / "charter" / "ees" / "sen2-mi.yaml"), db=db)  # fmt: skip
+    out = run("import-ees", str(ees / "ehcp-2023-release" / "sen2_mi.csv"), "--mapping",
+              str(ROOT / "charter" / "ees" / "sen2-mi-2023.yaml"), db=db).stdout  # fmt: skip
+    assert "Imported 2912 figures: 324 added, 0 revised, 2588 unchanged." in out
+
+
+def test_more_revisions_than_are_listed_are_counted(tmp_path):
+    from tests.conftest import SHARED
+
+    db = tmp_path / "o.duckdb"
+    original = SHARED / "data" / "ees" / "ehcp-2022-release" / "sen2_mi.csv"
+    mapping = str(ROOT / "charter" / "ees" / "sen2-mi.yaml")
+    run("import-ees", str(original), "--mapping", mapping, db=db)
+    rows = list(csv.DictReader(io.StringIO(original.read_text(encoding="utf-8-sig"))))
+    for r in rows:  # a later release revising every council's personal budgets
+        if r["PersonalBudgets"].isdigit():
+            r["PersonalBudgets"] = str(int(r["PersonalBudgets"]) + 1)
+    revised = tmp_path / "sen2_mi.csv"
+    with revised.open("w", newline="", encoding="utf-8") as f:
+        writer = csv.DictWriter(f, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    out = run("import-ees", str(revised), "--mapping", mapping, db=db).stdout
+    listed = [line for line in out.splitlines() if line.startswith("revise: ")]
+    total = int(re.search(r"(\d+) revised", out).group(1))
+    assert len(listed) == 50 < total
+    assert f"... and {total - 50:,} more revisions not listed" in out
