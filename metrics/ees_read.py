@@ -22,6 +22,16 @@ LEVELS = {"National": "country_code", "Regional": "region_code", "Local authorit
 NAMES = {"National": "country_name", "Regional": "region_name", "Local authority": "la_name"}
 MONTHS = {name: i for i, name in enumerate(calendar.month_name) if name}
 TERMS = {"Autumn term": 1, "Spring term": 2, "Summer term": 3}
+# The EES open-data standard's time identifiers we can store (others, such as "Autumn and
+# spring term", "Tax year" or "Week 12", are refused with this list).
+READ_IDENTIFIERS = (
+    "Calendar year",
+    "Reporting year",
+    "Academic year",
+    "Financial year",
+    *(f"Financial year Q{q}" for q in range(1, 5)),
+    *TERMS,
+)
 STAGED_SCHEMA = pa.schema(
     [
         ("row_no", pa.int32()),
@@ -69,6 +79,12 @@ def ees_period(time_period: str, identifier: str) -> Period:
             return Period(PeriodKind.FY_QUARTER, start, int(ident[-1]))
         if ident in TERMS:
             return Period(PeriodKind.ACADEMIC_TERM, start, TERMS[ident])
+    if ident not in READ_IDENTIFIERS and ident not in MONTHS:
+        raise EesError(
+            f"time_identifier {ident!r} is not one we read (we have no period of that kind to "
+            f"store it as); we read: {', '.join(READ_IDENTIFIERS)} and the months January to "
+            "December"
+        )
     raise EesError(f"time_period {t!r} with time_identifier {ident!r} is not a period we read")
 
 

@@ -6,11 +6,12 @@ from __future__ import annotations
 import csv
 import io
 
+import pytest
 import yaml
 
 from charter import CHARTER_DIR
 from charter.ees_models import load_mapping
-from metrics.ees import import_ees
+from metrics.ees import EesError, ees_period, import_ees
 from metrics.queries import series, uploads
 from tests.conftest import SHARED
 
@@ -153,3 +154,12 @@ def test_a_provisional_version_is_stored_as_provisional(store, charter, tmp_path
     import_ees(store, charter, "t.csv", england_rows("version,n", rows), m, by="t")
     stored = {r.period: r.status for r in series(store, "personal-budgets-in-place", "E92000001")}
     assert stored == {"2021": "final", "2022": "provisional"}
+
+
+@pytest.mark.parametrize("ident", ["Autumn and spring term", "Tax year", "Week 12"])
+def test_a_time_identifier_we_cannot_store_is_refused_with_the_list_we_read(ident):
+    with pytest.raises(EesError) as err:
+        ees_period("202324", ident)
+    assert f"time_identifier {ident!r} is not one we read" in str(err.value)
+    assert "Calendar year, Reporting year, Academic year" in str(err.value)
+    assert "Autumn term, Spring term, Summer term" in str(err.value)
