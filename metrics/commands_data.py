@@ -155,14 +155,16 @@ def _as_at(text: str | None) -> datetime | None:
 
 
 def cmd_series(args: argparse.Namespace) -> int:
-    from metrics.queries import series
+    from metrics.queries import council_series
 
     charter = load_charter()
     if args.indicator not in charter.indicators:
         print(f"error: unknown indicator {args.indicator!r}", file=sys.stderr)
         return 2
     area = args.area or charter.council.code
-    rows = series(Store(args.db), args.indicator, area, args.breakdown, as_at=_as_at(args.as_at))
+    rows = council_series(
+        Store(args.db), args.indicator, area, args.breakdown, as_at=_as_at(args.as_at)
+    )
     fields = (
         ["period"]
         + (["group"] if args.breakdown else [])

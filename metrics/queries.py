@@ -107,6 +107,26 @@ def series(
     return [SeriesRow(*r) for r in rows if read_label(r[0]) is not None]
 
 
+def council_series(
+    store: Store,
+    indicator: str,
+    area: str,
+    breakdown: str = "",
+    as_at: datetime | None = None,
+) -> list[SeriesRow]:
+    """One council's whole series under every code it has published under (a GSS code or
+    its old three-digit LA code; metrics/reference.one_council), oldest first. Where two codes
+    hold the same period, the current code's figure is kept."""
+    from metrics.reference import one_council
+
+    codes = one_council(area)
+    rows: dict[tuple[str, str], SeriesRow] = {}
+    for code in codes:  # sorted: E06 (the unitary successor) before E10 (the county)
+        for r in series(store, indicator, code, breakdown, as_at=as_at):
+            rows.setdefault((r.period, r.group), r)
+    return sorted(rows.values(), key=lambda r: (r.period_start, r.period_end, r.group))
+
+
 def uploads(store: Store, limit: int = 100) -> list[dict[str, object]]:
     with store.connect() as con:
         cur = con.execute(UPLOADS, {"limit": limit})

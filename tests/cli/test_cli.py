@@ -466,3 +466,27 @@ def test_more_revisions_than_are_listed_are_counted(tmp_path):
     total = int(re.search(r"(\d+) revised", out).group(1))
     assert len(listed) == 50 < total
     assert f"... and {total - 50:,} more revisions not listed" in out
+
+
+@pytest.mark.parametrize("area", ["825", "E06000060", "E10000002"])
+def test_a_council_that_changed_code_is_one_series(tmp_path, area):
+    """Buckinghamshire is E10000002 until 2019 and E06000060 from 2020 in the release."""
+    from tests.conftest import SHARED
+
+    db = tmp_path / "o.duckdb"
+    release = SHARED / "data" / "ees" / "ehcp-2023-release" / "sen2_mi.csv"
+    codes = {r["new_la_code"] for r in csv.DictReader(io.StringIO(release.read_text()))
+             if r["old_la_code"] == "825"}  # fmt: skip
+    assert codes == {"E10000002", "E06000060"}  # the file really splits it
+    run("import-ees", str(release), "--mapping",
+        str(ROOT / "charter" / "ees" / "sen2-mi-2023.yaml"), db=db)  # fmt: skip
+    out = run("series", "--indicator", "personal-budgets-in-place", "--area", area, db=db).stdout
+    periods = [r["period"] for r in csv.DictReader(io.StringIO(out))]
+    assert periods == [str(y) for y in range(2014, 2023)]
+
+
+def test_a_split_council_is_not_joined_to_its_successors():
+    from metrics.reference import one_council
+
+    assert one_council("E10000021") == ["E10000021"]  # Northamptonshire became two councils
+    assert one_council("E06000061") == ["E06000061"]
