@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import calendar
 import io
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -107,6 +108,13 @@ def read_ees(content: bytes) -> pa.Table:
             convert_options=pacsv.ConvertOptions(column_types=types, strings_can_be_null=False),
         )
     except pa.ArrowInvalid as err:
+        column = re.search(r"CSV column #(\d+)", str(err))
+        if "invalid UTF8" in str(err):
+            where = f" (column {int(column.group(1)) + 1}, counting from 1)" if column else ""
+            raise EesError(
+                f"the file is not UTF-8 text{where}: it was probably saved as Windows-1252 "
+                '("CSV" in Excel). Save it as "CSV UTF-8" and import it again'
+            ) from err
         raise EesError(f"the file could not be read as CSV: {err}") from err
 
 

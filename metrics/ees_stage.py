@@ -62,6 +62,12 @@ def basis_problem(ind: Indicator, period: Period, expected: set[PeriodKind]) -> 
 
 def _check_columns(table: pa.Table, mapping: Mapping) -> None:
     names = set(table.column_names)
+    if not names & set(REQUIRED):
+        raise EesError(
+            "this is not an explore-education-statistics tidy data file: it has none of the "
+            f"columns {', '.join(REQUIRED)}. Download the release's data file (CSV) from the "
+            f"data catalogue. The file has: {', '.join(table.column_names[:20])}"
+        )
     wanted = set(REQUIRED)
     for m in mapping.measures:
         wanted |= {m.value, *(c for c in (m.numerator, m.denominator) if c), *m.filters}
