@@ -170,16 +170,12 @@ def test_a_windows_1252_file_is_told_to_save_as_csv_utf8(store, charter, tmp_pat
     content = england_rows("la,n", ["2021|Calendar year|Bromley caf\u00e9,10"])
     content = content.decode().encode("cp1252")
     why = refused(import_ees(store, charter, "t.csv", content, m, by="t"))
-    assert 'save it as "CSV UTF-8"' in why.lower().replace("save", "save", 1) or (
-        'Save it as "CSV UTF-8"' in why
-    )
+    assert 'Save it as "CSV UTF-8"' in why
     assert "column 10, counting from 1" in why
 
 
 def test_a_file_that_is_not_tidy_data_says_so(store, charter, tmp_path):
     m = mapping_file(tmp_path, charter, [{"indicator": "personal-budgets-in-place", "value": "n"}])
     why = refused(import_ees(store, charter, "t.csv", b"Area,Budgets\nLeeds,4\n", m, by="t"))
-    assert why.startswith("This is not an explore-education-statistics tidy data file") or (
-        "not an explore-education-statistics tidy data file" in why
-    )
+    assert "not an explore-education-statistics tidy data file" in why
     assert "The file has: Area, Budgets" in why
