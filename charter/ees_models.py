@@ -7,6 +7,7 @@ the rows, and optionally a filter column that maps to one of the indicator's bre
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Literal
 
@@ -109,3 +110,25 @@ def load_mapping(path: Path, charter: Charter) -> Mapping:
 
 def shipped_mappings() -> list[Path]:
     return sorted(EES_DIR.glob("*.yaml"))
+
+
+def all_mappings() -> dict[str, Path]:
+    """Every mapping an analyst may choose, by the name shown: those shipped, then those in
+    the council's own charter folder (`$OUTCOMES_CHARTER/ees/`), which are named as theirs."""
+    found = {p.name: p for p in shipped_mappings()}
+    env = os.environ.get("OUTCOMES_CHARTER")
+    own = Path(env).resolve() / "ees" if env else None
+    if own is not None and own != EES_DIR.resolve() and own.is_dir():
+        for p in sorted(own.glob("*.yaml")):
+            found[f"{p.name} (your charter folder)"] = p
+    return found
+
+
+def file_name_warning(mapping: Mapping, uploaded: str) -> str | None:
+    """A mapping is written for one file; a different name may be a different layout."""
+    if Path(uploaded).name.lower() == mapping.file.lower():
+        return None
+    return (
+        f"The mapping {mapping.title!r} is for {mapping.file}, but the file is {uploaded}: "
+        "check that it has the same layout (a release may rename or split its files)."
+    )

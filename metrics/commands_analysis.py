@@ -98,6 +98,10 @@ def cmd_import_ees(args: argparse.Namespace) -> int:
             print(f"error: {args.file.name}: {error.as_text()}", file=sys.stderr)
         print(report.summary(), file=sys.stderr)
         return 1
+    from charter.ees_models import file_name_warning
+
+    if name_warning := file_name_warning(mapping, args.file.name):
+        print(f"warning: {name_warning}", file=sys.stderr)
     for warning in report.warnings[:SHOWN_REVISIONS]:
         print(f"warning: {args.file.name}: {warning}", file=sys.stderr)
     if len(report.warnings) > SHOWN_REVISIONS:

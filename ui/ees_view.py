@@ -8,7 +8,7 @@ import streamlit as st
 
 import ui
 from charter import Charter, CharterError
-from charter.ees_models import load_mapping, shipped_mappings
+from charter.ees_models import all_mappings, file_name_warning, load_mapping
 from metrics.ees import EesError, import_ees
 from metrics.publish.escape import markdown
 from metrics.store import Store
@@ -24,7 +24,7 @@ def ees_section(store: Store, charter: Charter) -> None:
         "Import a DfE release's CSV for England, regional and council benchmarks. "
         "Choose the mapping that matches the file's layout."
     )
-    paths = {p.name: p for p in shipped_mappings()}
+    paths = all_mappings()
     chosen = st.selectbox("Mapping", list(paths), key=MAPPING)
     upload = st.file_uploader("EES CSV file", type=["csv"], key=FILE)
     if upload is None or chosen is None:
@@ -53,7 +53,13 @@ def ees_section(store: Store, charter: Charter) -> None:
         ]
         st.dataframe(rows, hide_index=True, key="ees_errors")
         return
+    if warning := file_name_warning(mapping, upload.name):
+        st.warning(markdown(warning))
     st.markdown(f"**{markdown(mapping.title)}:** {preview.summary()}")
+    for text in preview.warnings[:20]:
+        st.warning(markdown(text))
+    if len(preview.warnings) > 20:
+        st.caption(f"... and {len(preview.warnings) - 20:,} more warnings.")
     levels = sorted({level for level, _ in preview.by_level_period})
     periods = sorted({period for _, period in preview.by_level_period})
     st.markdown(markdown(f"Areas: {', '.join(levels)}; periods: {', '.join(periods)}."))
