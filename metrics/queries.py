@@ -162,6 +162,20 @@ def area_figures(store: Store, area: str) -> list[tuple[object, ...]]:
         return con.execute(AREA_FIGURES, {"area": area}).fetchall()
 
 
+PUBLISHED_PERIODS = """
+SELECT DISTINCT period FROM observations
+WHERE indicator_id = $indicator AND origin = 'published' AND superseded_by IS NULL
+"""
+
+
+def published_periods(store: Store, indicator: str) -> list[str]:
+    """The periods for which published statistics of the indicator are stored, oldest first."""
+    with store.connect() as con:
+        found = [r[0] for r in con.execute(PUBLISHED_PERIODS, {"indicator": indicator}).fetchall()]
+    readable = [(p, read_label(p)) for p in found]
+    return [p for p, r in sorted((x for x in readable if x[1]), key=lambda x: x[1].start)]  # type: ignore[union-attr]
+
+
 def area_names(store: Store) -> dict[str, str]:
     """GSS code -> name, for areas met in published statistics."""
     with store.connect() as con:

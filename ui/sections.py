@@ -6,7 +6,7 @@ import streamlit as st
 
 from charter import Charter, Indicator
 from metrics.narrative import assurance_label, variation_label
-from metrics.queries import area_names
+from metrics.queries import area_names, published_periods
 from metrics.rollup import StatementStatus
 from metrics.status import target_for
 from metrics.store import Store
@@ -53,10 +53,7 @@ def benchmark_section(
     rows = councils(store, charter, ind, latest.period)
     ranked = len(rows) >= 2
     if not ranked:  # no other councils loaded: compare with England, region and group
-        st.markdown(
-            "No other councils' figures are loaded for this period; import published "
-            "statistics to rank every council."
-        )
+        st.markdown(no_ranking_advice(ind, latest.period, published_periods(store, ind.id)))
         c = charter.council
         pairs = (
             (c.name, latest.value),
@@ -80,6 +77,25 @@ def benchmark_section(
         spc_charts.benchmark_table(rows, ind, charter.council.name, names),
         f"{ind.id}-councils.csv",
         "councils",
+    )
+
+
+def no_ranking_advice(ind: Indicator, period: str, published: list[str]) -> str:
+    """Why councils cannot be ranked for `period`, and what (if anything) would help."""
+    if not published:
+        return (
+            "No published statistics are loaded for this indicator; importing a DfE release "
+            "that covers it would rank every council."
+        )
+    span = published[0] if len(published) == 1 else f"{published[0]} to {published[-1]}"
+    return (
+        f"Published statistics for this indicator are for {span}; our latest figure is for "
+        f"{period}, a different kind of period, so no published figure matches it and no "
+        "import would rank councils for it. Where our figures cover a published year, they "
+        "are compared below."
+        if ind.frequency != "annual"
+        else f"Published statistics for this indicator are for {span}, not yet for {period}; "
+        "councils are ranked once a release for it is imported."
     )
 
 

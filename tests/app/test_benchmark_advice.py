@@ -1,0 +1,37 @@
+"""Advice that fits: an indicator with quarterly figures of ours and yearly published ones is
+not told to import published statistics to rank councils, which no import could do."""
+
+from __future__ import annotations
+
+import ui
+from charter import CHARTER_DIR
+from charter.ees_models import load_mapping
+from metrics.ees import import_ees
+from metrics.queries import published_periods
+from ui import access
+from ui.sections import no_ranking_advice
+
+
+def test_quarterly_figures_beside_published_years_get_advice_that_fits(fresh, charter):
+    ind = charter.indicators["ehcp-issued-20-weeks"]
+    text = no_ranking_advice(ind, "2026-27 Q2", ["2014", "2022"])
+    assert "for 2014 to 2022" in text and "no import would rank councils" in text
+    assert "importing a DfE release" in no_ranking_advice(ind, "2026-27 Q2", [])
+
+
+def test_the_indicator_page_gives_that_advice(fresh, charter):
+    store = fresh.store
+    release = (  # England's published year
+        b"time_period,time_identifier,geographic_level,country_code,country_name,"
+        b"NoExc20weekRate,NoExc20weekEHC,TotNoExcEHC,PersonalBudgets\n"
+        b"2021,Calendar year,National,E92000001,England,59.9,34249,57196,100\n"
+    )
+    mapping = load_mapping(CHARTER_DIR / "ees" / "sen2-mi.yaml", charter)
+    assert import_ees(store, charter, "sen2_mi.csv", release, mapping, by="t").ok
+    assert published_periods(store, "ehcp-issued-20-weeks") == ["2021"]
+    opened = fresh(ui.INDICATOR_PAGE, **{access.DEMO_ROLE: "analyst"})
+    opened.at.query_params["indicator"] = "ehcp-issued-20-weeks"
+    at = opened.run()
+    text = " ".join(m.value for m in at.markdown).replace("\\", "")
+    assert "import published statistics to rank every council" not in text
+    assert "Published statistics for this indicator are for 2021" in text
