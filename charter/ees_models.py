@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Literal
 
 import yaml
-from pydantic import Field, ValidationError, model_validator
+from pydantic import Field, ValidationError, field_validator, model_validator
 
 from charter.loader import CHARTER_DIR, Charter, CharterError
 from charter.models import Strict
@@ -44,6 +44,17 @@ class Measure(Strict):
         description="Relabel the file's periods: calendar_year_of_census stores academic "
         "year 2019/20 (a January census) as calendar year 2020.",
     )
+
+    @field_validator("filters", mode="before")
+    @classmethod
+    def _as_text(cls, filters: object) -> object:
+        """`time_period: 2024` written without quotes is the text "2024", as in the file."""
+        if isinstance(filters, dict):
+            return {
+                k: str(v) if isinstance(v, int | float) and not isinstance(v, bool) else v
+                for k, v in filters.items()
+            }
+        return filters
 
     @model_validator(mode="after")
     def _pair(self) -> Measure:

@@ -179,3 +179,24 @@ def test_a_file_that_is_not_tidy_data_says_so(store, charter, tmp_path):
     why = refused(import_ees(store, charter, "t.csv", b"Area,Budgets\nLeeds,4\n", m, by="t"))
     assert "not an explore-education-statistics tidy data file" in why
     assert "The file has: Area, Budgets" in why
+
+
+def test_an_unquoted_year_in_a_mapping_filter_is_read_as_the_files_text(store, charter, tmp_path):
+    path = tmp_path / "m.yaml"
+    path.write_text(
+        "title: Test layout\nfile: t.csv\nsource: test\nmeasures:\n"
+        "  - indicator: personal-budgets-in-place\n    value: n\n"
+        "    filters: {time_period: 2021}\n"
+    )
+    m = load_mapping(path, charter)
+    assert m.measures[0].filters == {"time_period": "2021"}
+    rows = ["2021|Calendar year|10", "2020|Calendar year|9"]
+    report = import_ees(store, charter, "t.csv", england_rows("n", rows), m, by="t")
+    assert report.added == 1
+
+
+def test_a_text_value_in_a_measure_column_names_the_column(store, charter, tmp_path):
+    m = mapping_file(tmp_path, charter, [{"indicator": "personal-budgets-in-place", "value": "n"}])
+    report = import_ees(store, charter, "t.csv", england_rows("n", ["2021|Calendar year|lots"]), m)
+    assert refused(report)
+    assert report.errors[0].as_text().startswith("Row 2, column n (value: 'lots')")
