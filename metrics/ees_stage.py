@@ -304,8 +304,8 @@ def _stage_measure(
     if value is not None:
         # at the indicator's decimals: a release that writes 41.128 where another wrote 41.1
         # (same numerator and denominator) is not revising the figure
-        value = round(value * m.scale, charter.indicators[m.indicator].decimals)
-        problem = value_problem(value, charter.indicators[m.indicator])
+        value *= m.scale
+        problem = value_problem(value, charter.indicators[m.indicator])  # before rounding
         if problem:
             st.error(
                 row_no,
@@ -316,6 +316,8 @@ def _stage_measure(
             )
             return
     ind = charter.indicators[m.indicator]
+    if value is not None:  # stored at the indicator's decimals: a release writing 41.128 where
+        value = round(value, ind.decimals)  # another wrote 41.1 is not a revision
     if (gap := _disagreement(ind, value, numbers[1], numbers[2])) is not None:
         st.warn(
             f"Row {row_no} ({m.indicator}, {period.label}, {code}): the value {value:g} is not "
