@@ -27,6 +27,11 @@ class BreakdownMap(Strict):
     groups: dict[str, str] = Field(
         min_length=1, description="EES value -> our group; values not listed are skipped."
     )
+    sum: bool = Field(
+        default=False,
+        description="Add up the EES groups that map to the same group of ours (e.g. single "
+        "years of age into age bands); a sum with a symbol in it is that symbol (GSS).",
+    )
 
 
 class Measure(Strict):
@@ -114,6 +119,18 @@ def load_mapping(path: Path, charter: Charter) -> Mapping:
                             f"{label}: measures.{i}.breakdown.groups.{value}: "
                             f"{group!r} is not a {b.dimension} group"
                         )
+                shared = sorted({g for g in b.groups.values()
+                                 if list(b.groups.values()).count(g) > 1})  # fmt: skip
+                if shared and not b.sum:
+                    problems.append(
+                        f"{label}: measures.{i}.breakdown.groups: several EES values map to "
+                        f"{', '.join(map(repr, shared))}; set 'sum: true' to add them up"
+                    )
+                if b.sum and ind.unit != "count" and not m.numerator:
+                    problems.append(
+                        f"{label}: measures.{i}.breakdown.sum: a {ind.unit} cannot be added "
+                        "up; give its numerator and denominator columns, which can"
+                    )
     if problems:
         raise CharterError(problems)
     return mapping

@@ -191,6 +191,9 @@ def stage(
         for m in mapping.measures:
             _stage_measure(st, m, row, row_no, level, code, period, charter)
     _filters_matched(table, mapping, st)
+    summed = {m.indicator for m in mapping.measures if m.breakdown and m.breakdown.sum}
+    if summed:
+        st.out = _sum_groups(st.out, summed, charter)
     staged = pa.table(st.out, schema=STAGED_SCHEMA)
     report = st.report
     report.rows = staged.num_rows
@@ -217,6 +220,41 @@ def stage(
             "add filters so each indicator, period and area is one row"
         )
     return staged, report, st.areas
+
+
+def _sum_groups(
+    out: dict[str, list[object]], indicators: set[str], charter: Charter
+) -> dict[str, list[object]]:
+    """Figures of the same indicator, period, area and group added up (a mapping's `sum`):
+    counts, numerators and denominators add; a ratio is worked out again from its sums. A
+    sum with a symbol in it is no number (GSS): it takes the symbol, `c` first."""
+    names = list(out)
+    rows = [dict(zip(names, values, strict=True)) for values in zip(*out.values(), strict=True)]
+    merged: dict[tuple[object, ...], dict[str, object]] = {}
+    kept: list[dict[str, object]] = []
+    for r in rows:
+        key = (r["indicator_id"], r["period"], r["area_code"], r["breakdown"], r["grp"])
+        if r["indicator_id"] not in indicators or not r["breakdown"]:
+            kept.append(r)
+            continue
+        if key not in merged:
+            merged[key] = dict(r)
+            kept.append(merged[key])
+            continue
+        into = merged[key]
+        symbols = {s for s in (into["symbol"], r["symbol"]) if s}
+        if symbols:
+            into["symbol"] = "c" if "c" in symbols else sorted(symbols)[0]  # type: ignore[type-var]
+            into["value"] = into["numerator"] = into["denominator"] = None
+            continue
+        for column in ("value", "numerator", "denominator"):
+            a, b = into[column], r[column]
+            into[column] = None if a is None or b is None else a + b
+        ind = charter.indicators[str(r["indicator_id"])]
+        if ind.multiplier and into["numerator"] is not None and into["denominator"]:
+            ratio = into["numerator"] / into["denominator"] * ind.multiplier  # type: ignore[operator]
+            into["value"] = round(ratio, ind.decimals)
+    return {n: [r[n] for r in kept] for n in names}
 
 
 def _disagreement(

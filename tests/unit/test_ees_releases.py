@@ -200,3 +200,38 @@ def test_a_text_value_in_a_measure_column_names_the_column(store, charter, tmp_p
     report = import_ees(store, charter, "t.csv", england_rows("n", ["2021|Calendar year|lots"]), m)
     assert refused(report)
     assert report.errors[0].as_text().startswith("Row 2, column n (value: 'lots')")
+
+
+def test_single_years_of_age_are_summed_into_our_age_bands(store, charter, tmp_path):
+    ages = {f"age_{a}": "0 to 4" for a in range(5)} | {f"age_{a}": "5 to 10" for a in range(5, 11)}
+    measure = {
+        "indicator": "active-ehc-plans", "value": "n",
+        "breakdown": {"column": "age", "dimension": "age_band", "total": "Total",
+                      "groups": ages, "sum": True},
+    }  # fmt: skip
+    m = mapping_file(tmp_path, charter, [measure])
+    rows = ["2021|Calendar year|Total,100"]
+    rows += [f"2021|Calendar year|age_{a},{a + 1}" for a in range(11)]  # 1..11 plans
+    rows += [f"2022|Calendar year|age_{a},{'c' if a == 3 else 2}" for a in range(5)]
+    report = import_ees(store, charter, "t.csv", england_rows("age,n", rows), m, by="t")
+    assert report.outcome == "imported", [e.as_text() for e in report.errors]
+    bands = {
+        (r.period, r.group): (r.value, r.symbol)
+        for r in series(store, "active-ehc-plans", "E92000001", "age_band")
+    }
+    assert bands[("2021", "0 to 4")] == (15.0, None)  # 1+2+3+4+5
+    assert bands[("2021", "5 to 10")] == (51.0, None)  # 6+...+11
+    assert bands[("2022", "0 to 4")] == (None, "c")  # a sum with a suppressed part is [c]
+
+
+def test_many_to_one_groups_without_sum_are_refused_by_name(charter, tmp_path):
+    from charter import CharterError
+
+    measure = {
+        "indicator": "active-ehc-plans", "value": "n",
+        "breakdown": {"column": "age", "dimension": "age_band",
+                      "groups": {"age_0": "0 to 4", "age_1": "0 to 4"}},
+    }  # fmt: skip
+    with pytest.raises(CharterError) as err:
+        mapping_file(tmp_path, charter, [measure])
+    assert "several EES values map to '0 to 4'; set 'sum: true' to add them up" in str(err.value)
