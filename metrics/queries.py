@@ -119,9 +119,8 @@ def council_series(
     hold the same period, the current code's figure is kept."""
     from metrics.reference import one_council
 
-    codes = one_council(area)
     rows: dict[tuple[str, str], SeriesRow] = {}
-    for code in codes:  # sorted: E06 (the unitary successor) before E10 (the county)
+    for code in one_council(area):  # newest code first: its figure wins a shared period
         for r in series(store, indicator, code, breakdown, as_at=as_at):
             rows.setdefault((r.period, r.group), r)
     return sorted(rows.values(), key=lambda r: (r.period_start, r.period_end, r.group))
@@ -171,9 +170,9 @@ WHERE indicator_id = $indicator AND origin = 'published' AND superseded_by IS NU
 def published_periods(store: Store, indicator: str) -> list[str]:
     """The periods for which published statistics of the indicator are stored, oldest first."""
     with store.connect() as con:
-        found = [r[0] for r in con.execute(PUBLISHED_PERIODS, {"indicator": indicator}).fetchall()]
-    readable = [(p, read_label(p)) for p in found]
-    return [p for p, r in sorted((x for x in readable if x[1]), key=lambda x: x[1].start)]  # type: ignore[union-attr]
+        found = con.execute(PUBLISHED_PERIODS, {"indicator": indicator}).fetchall()
+    periods = [(period, label) for (label,) in found if (period := read_label(label))]
+    return [label for period, label in sorted(periods, key=lambda p: p[0].start)]
 
 
 def area_names(store: Store) -> dict[str, str]:

@@ -7,10 +7,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import replace
+from typing import TypeVar
 
 from charter import Charter, Council
 from metrics.access.people import ADMIN, ANALYST, CHAIR, MEMBER, Actor
 from metrics.narrative import STATUS_WORDS
+from metrics.periods import parse_period
 from metrics.publish.disclosure import (
     NOT_FOR_PUBLICATION,
     PRIMARY,
@@ -31,6 +33,7 @@ Withheld = dict[tuple[str, str, str], str]
 # Roles that see the real figures in the app: the people who work with them.
 SEES_REAL_FIGURES = frozenset({ANALYST, MEMBER, CHAIR, ADMIN})
 SHOWN = f"[{SYMBOL}]"
+T = TypeVar("T", TrendRow, GroupRow)
 
 
 def rule_for(council: Council) -> Rule:
@@ -74,47 +77,31 @@ def marked(why: str | None) -> str:
     return f"{NOT_FOR_PUBLICATION}: {explain(why)}" if why else ""
 
 
+def _protected(row: T, why: str | None, public: bool) -> T:
+    """A row as the reader may see it: a public reader gets [c] for a withheld figure (with
+    nothing built on it), staff get the real figure marked."""
+    if why is None:
+        return row
+    if not public:
+        return replace(row, withheld=why)
+    return replace(row, withheld=why, value=None, symbol=SYMBOL, numerator=None, denominator=None)
+
+
 def trend_rows(rows: list[TrendRow], withheld: Withheld, public: bool) -> list[TrendRow]:
     """Totals over time: public readers get [c] for a withheld figure; staff get it marked."""
     out = []
     for r in rows:
         why = withheld.get((r.period, "", ""))
-        if why is None:
-            out.append(r)
-        elif public:
-            out.append(
-                replace(
-                    r,
-                    value=None,
-                    symbol=SYMBOL,
-                    numerator=None,
-                    denominator=None,
-                    note=None,
-                    withheld=why,
-                )
-            )
-        else:
-            out.append(replace(r, withheld=why))
+        if why and public:
+            r = replace(r, note=None)  # a supplier's note may say the number in words
+        out.append(_protected(r, why, public))
     return out
 
 
 def group_rows(
     rows: list[GroupRow], period: str, dim: str, withheld: Withheld, public: bool
 ) -> list[GroupRow]:
-    out = []
-    for r in rows:
-        why = withheld.get((period, dim, r.group))
-        if why is None:
-            out.append(r)
-        elif public:
-            out.append(
-                replace(
-                    r, value=None, symbol=SYMBOL, numerator=None, denominator=None, withheld=why
-                )
-            )
-        else:
-            out.append(replace(r, withheld=why))
-    return out
+    return [_protected(r, withheld.get((period, dim, r.group)), public) for r in rows]
 
 
 def indicator_status(i: IndicatorStatus, withheld: Withheld) -> IndicatorStatus:
@@ -123,8 +110,12 @@ def indicator_status(i: IndicatorStatus, withheld: Withheld) -> IndicatorStatus:
     why = withheld.get((i.period or "", "", ""))
     if not any(dim == "" for (_, dim, _) in withheld):
         return i
-    if why is None:  # an earlier total is withheld: no sparkline (it does not say periods)
-        return replace(i, history=[])
+    if why is None:
+        # an earlier total is withheld: no sparkline (it does not say its periods), and no
+        # change from a withheld previous figure (the figure less the change would give it)
+        previous = parse_period(i.period).previous().label if i.period else ""
+        change = None if (previous, "", "") in withheld else i.change
+        return replace(i, history=[], change=change)
     sentence = f"{STATUS_WORDS[i.status]}. The {i.period} figure is {explain(why)}."
     return replace(
         i,

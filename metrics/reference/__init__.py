@@ -54,18 +54,17 @@ def is_council(code: str, own_council: str = "") -> bool:
 
 
 def one_council(area: str) -> list[str]:
-    """Every code under which the same council has published figures, for a GSS code or the
-    DfE's three-digit `old_la_code`: a council that changed code but not boundary (one
-    successor, e.g. Buckinghamshire E10000002 -> E06000060, old code 825) is one series. A
-    merger or split (several successors, or several predecessors) is not: those codes stand
-    alone. Unknown codes are returned as they are (our own council may be fictional)."""
+    """Every code under which the same council has published figures, newest first, for a GSS
+    code or the DfE's three-digit `old_la_code`: a council that changed code but not boundary
+    (one successor with one predecessor, e.g. Buckinghamshire E10000002 -> E06000060, old
+    code 825) is one series. A merger or split stands alone. Unknown codes are returned as
+    they are (our own council may be fictional)."""
     areas = known_areas()
     if area.isdigit():
         found = [a.code for a in areas.values() if a.old_code == area]
         if not found:
             return [area]
         area = found[0]
-    linked, todo = {area}, [area]
     predecessors: dict[str, list[str]] = {}
     for a in areas.values():
         for s in a.successors:
@@ -75,12 +74,14 @@ def one_council(area: str) -> list[str]:
         here = areas.get(old)
         return here is not None and here.successors == (new,) and predecessors.get(new) == [old]
 
-    while todo:
-        code = todo.pop()
-        here = areas.get(code)
-        around = list(here.successors if here else ()) + predecessors.get(code, [])
-        for other in around:
-            if other not in linked and (one_to_one(code, other) or one_to_one(other, code)):
-                linked.add(other)
-                todo.append(other)
-    return sorted(linked)
+    latest = area
+    while (here := areas.get(latest)) and len(here.successors) == 1:
+        if not one_to_one(latest, here.successors[0]) or here.successors[0] == area:
+            break
+        latest = here.successors[0]
+    chain = [latest]
+    while len(before := predecessors.get(chain[-1], [])) == 1 and before[0] not in chain:
+        if not one_to_one(before[0], chain[-1]):
+            break
+        chain.append(before[0])
+    return chain
