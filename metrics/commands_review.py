@@ -14,12 +14,18 @@ from metrics.review.common import ReviewError, check_quarter
 from metrics.store import Store
 
 
-def cmd_review(args: argparse.Namespace) -> int:
-    charter = load_charter()
+def _quarter(args: argparse.Namespace) -> str | None:
+    """The --quarter as stored, or None after saying why it is not a quarter."""
     try:
-        quarter = check_quarter(args.quarter)
+        return check_quarter(args.quarter)
     except ReviewError as err:
         print(f"error: --quarter: {err}", file=sys.stderr)
+        return None
+
+
+def cmd_review(args: argparse.Namespace) -> int:
+    charter = load_charter()
+    if (quarter := _quarter(args)) is None:
         return 2
     built = report.build(Store(args.db), charter, quarter)
     if args.format == "json":
@@ -69,10 +75,7 @@ def cmd_pack(args: argparse.Namespace) -> int:
     from metrics.publish import pack
 
     charter = load_charter()
-    try:
-        quarter = check_quarter(args.quarter)
-    except ReviewError as err:
-        print(f"error: --quarter: {err}", file=sys.stderr)
+    if (quarter := _quarter(args)) is None:
         return 2
     out = Path(args.out)
     if not out.parent.is_dir():

@@ -490,3 +490,27 @@ def test_a_split_council_is_not_joined_to_its_successors():
 
     assert one_council("E10000021") == ["E10000021"]  # Northamptonshire became two councils
     assert one_council("E06000061") == ["E06000061"]
+
+
+def test_pack_writes_a_scrutiny_pdf_on_the_demo_database(demo_db, tmp_path):
+    db = tmp_path / "o.duckdb"
+    db.write_bytes(demo_db.read_bytes())
+    out = tmp_path / "pack.pdf"
+    result = run("pack", "--quarter", "2026-27 Q2", "--audience", "scrutiny", "--format", "pdf",
+                 "--out", str(out), db=db)  # fmt: skip
+    assert out.read_bytes().startswith(b"%PDF")
+    assert f"Wrote {out}" in result.stdout and "Overview and scrutiny pack" in result.stdout
+    assert "Writing the PDF..." in result.stderr  # progress
+
+
+@pytest.mark.parametrize(
+    ("args", "error"),
+    [
+        (["--quarter", "2026", "--out", "p.pdf"], "error: --quarter:"),
+        (["--quarter", "2026-27 Q2", "--out", "no/such/folder/p.pdf"], "error: --out:"),
+    ],
+)
+def test_pack_refuses_a_bad_quarter_or_folder(demo_db, tmp_path, args, error):
+    result = run("pack", "--audience", "scrutiny", "--format", "html", *args, db=demo_db,
+                 check=False)  # fmt: skip
+    assert result.returncode == 2 and error in result.stderr
