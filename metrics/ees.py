@@ -15,7 +15,8 @@ from charter import Charter
 from charter.ees_models import Mapping
 from metrics.access.people import ANALYST, Actor, acting, require
 from metrics.ees_read import EesError, EesReport, ees_period, read_ees
-from metrics.ees_stage import stage, value_problem
+from metrics.ees_rules import value_problem
+from metrics.ees_stage import stage
 from metrics.ingest.commit import Diff, NeedsReason, Upload, commit, compare, record_rejection
 from metrics.ingest.validate import RowError
 from metrics.store import Store, transaction

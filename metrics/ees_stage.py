@@ -3,14 +3,13 @@ ended periods, values within their unit's range. All or nothing: problems are co
 
 from __future__ import annotations
 
-import math
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 
 import pyarrow as pa
 
-from charter import Charter, Indicator
+from charter import Charter
 from charter.ees_models import Mapping, Measure
 from metrics.ees_read import (
     LEVELS,
@@ -18,46 +17,22 @@ from metrics.ees_read import (
     NAMES,
     REQUIRED,
     STAGED_SCHEMA,
-    SYMBOLS,
     EesError,
     EesReport,
     ees_period,
 )
+from metrics.ees_rules import (
+    basis_problem,
+    disagreement,
+    expected_years,
+    number,
+    relabel,
+    sum_groups,
+    value_problem,
+)
 from metrics.ingest.validate import RowError
-from metrics.periods import KIND_NAMES, Period, PeriodKind, kind_for, window_problem
+from metrics.periods import Period, PeriodKind, window_problem
 from metrics.reference import is_known
-
-ANNUAL = {PeriodKind.CALENDAR_YEAR, PeriodKind.ACADEMIC_YEAR, PeriodKind.FINANCIAL_YEAR}
-
-
-def expected_years(ind: Indicator, stored: set[str]) -> set[PeriodKind]:
-    """The kinds of year an indicator's published yearly figures may have: its own for an
-    annual indicator, else the kind already stored for it (none yet: any)."""
-    if ind.frequency == "annual":
-        return {kind_for(ind.frequency, ind.year_basis)}
-    return {PeriodKind(k) for k in stored} & ANNUAL
-
-
-def relabel(period: Period, how: str | None) -> Period:
-    """A mapping's explicit relabelling of the file's periods."""
-    if how == "calendar_year_of_census" and period.kind is PeriodKind.ACADEMIC_YEAR:
-        return Period(PeriodKind.CALENDAR_YEAR, period.year + 1)
-    return period
-
-
-def basis_problem(ind: Indicator, period: Period, expected: set[PeriodKind]) -> str | None:
-    """Why a yearly figure of the wrong kind of year cannot be stored beside the others."""
-    if period.kind not in ANNUAL or not expected or period.kind in expected:
-        return None
-    wanted = " or ".join(sorted(KIND_NAMES[k] for k in expected))
-    kind = KIND_NAMES[period.kind]
-    return (
-        f"{ind.id}: {period.label!r} is {'an' if kind[0] in 'aeiou' else 'a'} {kind}, but "
-        f"{'an' if wanted[0] in 'aeiou' else 'a'} {wanted} is needed (its figures are "
-        f"{wanted}s; storing both would put two period bases side by side). Use a release "
-        "with the right basis, or say in the mapping how to relabel, e.g. "
-        "period_as: calendar_year_of_census"
-    )
 
 
 def _check_columns(table: pa.Table, mapping: Mapping) -> None:
@@ -79,36 +54,6 @@ def _check_columns(table: pa.Table, mapping: Mapping) -> None:
             f"the mapping names columns that are not in the file: {', '.join(missing)}. "
             f"The file has: {', '.join(table.column_names)}."
         )
-
-
-def _number(text: str) -> tuple[float | None, str | None, bool]:
-    """(value, symbol, present) for a measure cell; a number Python reads but an analyst would
-    not write ("1_000", "nan", "inf") is refused."""
-    t = text.strip()
-    if not t:
-        return None, None, False
-    if t.lower() in SYMBOLS:
-        return None, t.lower(), True
-    try:
-        if "_" in t:
-            raise ValueError
-        number = float(t.replace(",", ""))
-    except ValueError:
-        raise EesError(f"{t!r} is neither a number nor an EES symbol") from None
-    if not math.isfinite(number):
-        raise EesError(f"{t!r} is not a finite number")
-    return number, None, True
-
-
-def value_problem(value: float, ind: Indicator) -> str | None:
-    """The same value rules as a return's (metrics/ingest/rules.py), for one figure."""
-    if ind.unit == "percent" and not 0 <= value <= 100:
-        return f"a percentage must lie between 0 and 100; this is {value:g}"
-    if value < 0:
-        return f"{ind.id} is a {ind.unit.replace('_', ' ')}, which cannot be below zero"
-    if ind.unit == "count" and value != math.floor(value):
-        return f"a count must be a whole number; this is {value:g}"
-    return None
 
 
 @dataclass
@@ -193,7 +138,7 @@ def stage(
     _filters_matched(table, mapping, st)
     summed = {m.indicator for m in mapping.measures if m.breakdown and m.breakdown.sum}
     if summed:
-        st.out = _sum_groups(st.out, summed, charter)
+        st.out = sum_groups(st.out, summed, charter)
     staged = pa.table(st.out, schema=STAGED_SCHEMA)
     report = st.report
     report.rows = staged.num_rows
@@ -220,52 +165,6 @@ def stage(
             "add filters so each indicator, period and area is one row"
         )
     return staged, report, st.areas
-
-
-def _sum_groups(
-    out: dict[str, list[object]], indicators: set[str], charter: Charter
-) -> dict[str, list[object]]:
-    """Figures of the same indicator, period, area and group added up (a mapping's `sum`):
-    counts, numerators and denominators add; a ratio is worked out again from its sums. A
-    sum with a symbol in it is no number (GSS): it takes the symbol, `c` first."""
-    names = list(out)
-    rows = [dict(zip(names, values, strict=True)) for values in zip(*out.values(), strict=True)]
-    merged: dict[tuple[object, ...], dict[str, object]] = {}
-    kept: list[dict[str, object]] = []
-    for r in rows:
-        key = (r["indicator_id"], r["period"], r["area_code"], r["breakdown"], r["grp"])
-        if r["indicator_id"] not in indicators or not r["breakdown"]:
-            kept.append(r)
-            continue
-        if key not in merged:
-            merged[key] = dict(r)
-            kept.append(merged[key])
-            continue
-        into = merged[key]
-        symbols = {s for s in (into["symbol"], r["symbol"]) if s}
-        if symbols:
-            into["symbol"] = "c" if "c" in symbols else sorted(symbols)[0]  # type: ignore[type-var]
-            into["value"] = into["numerator"] = into["denominator"] = None
-            continue
-        for column in ("value", "numerator", "denominator"):
-            a, b = into[column], r[column]
-            into[column] = None if a is None or b is None else a + b
-        ind = charter.indicators[str(r["indicator_id"])]
-        if ind.multiplier and into["numerator"] is not None and into["denominator"]:
-            ratio = into["numerator"] / into["denominator"] * ind.multiplier  # type: ignore[operator]
-            into["value"] = round(ratio, ind.decimals)
-    return {n: [r[n] for r in kept] for n in names}
-
-
-def _disagreement(
-    ind: Indicator, value: float | None, numerator: float | None, denominator: float | None
-) -> float | None:
-    """The ratio worked out from numerator and denominator, when the value differs from it by
-    more than rounding at the indicator's decimals (None when they agree or cannot be told)."""
-    if value is None or numerator is None or not denominator or ind.multiplier is None:
-        return None
-    ratio = numerator / denominator * ind.multiplier
-    return ratio if abs(ratio - value) > 10**-ind.decimals else None
 
 
 def _filters_matched(table: pa.Table, mapping: Mapping, st: _Staging) -> None:
@@ -331,11 +230,11 @@ def _stage_measure(
     numbers: list[float | None] = []
     for column in (m.value, m.numerator, m.denominator):
         try:
-            numbers.append(_number(row[column])[0] if column else None)
+            numbers.append(number(row[column])[0] if column else None)
         except EesError as err:
             st.error(row_no, column or "", row[column or ""], f"{err}.", "Check the file.")
             return
-    value, symbol, present = _number(row[m.value])
+    value, symbol, present = number(row[m.value])
     if not present:
         st.report.skipped["empty cells (missing)"] += 1
         return
@@ -356,7 +255,7 @@ def _stage_measure(
     ind = charter.indicators[m.indicator]
     if value is not None:  # stored at the indicator's decimals: a release writing 41.128 where
         value = round(value, ind.decimals)  # another wrote 41.1 is not a revision
-    if (gap := _disagreement(ind, value, numbers[1], numbers[2])) is not None:
+    if (gap := disagreement(ind, value, numbers[1], numbers[2])) is not None:
         st.warn(
             f"Row {row_no} ({m.indicator}, {period.label}, {code}): the value {value:g} is not "
             f"{m.numerator} / {m.denominator} = {gap:.{ind.decimals + 2}f} at "

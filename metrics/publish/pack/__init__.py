@@ -1,7 +1,8 @@
 """Meeting packs: one quarter's review for the planning group (internal) or overview and
 scrutiny (published, small numbers withheld), as HTML, a tagged PDF or a spreadsheet.
 
-`content` gathers what the pack says; `html`, `pdf` and `xlsx` lay it out."""
+`content` gathers what the pack says (its tables and notes from `sections`, its charts from
+`svg`); `html`, `pdf` and `xlsx` lay it out."""
 
 from __future__ import annotations
 

@@ -9,8 +9,9 @@ import base64
 import re
 from html import escape
 
-from metrics.publish.pack.content import AUDIENCE_WORDS, ExceptionItem, Pack, Table
+from metrics.publish.pack.content import AUDIENCE_WORDS, ExceptionItem, Pack
 from metrics.publish.pack.glossary import used
+from metrics.publish.pack.sections import Table
 
 CSS = """
 @page { size: A4; margin: 18mm 15mm 20mm 15mm;

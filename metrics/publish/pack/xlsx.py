@@ -14,7 +14,8 @@ from openpyxl.worksheet.table import Table as ExcelTable
 from openpyxl.worksheet.table import TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
-from metrics.publish.pack.content import AUDIENCE_WORDS, Pack, Table
+from metrics.publish.pack.content import AUDIENCE_WORDS, Pack
+from metrics.publish.pack.sections import Table
 from metrics.publish.tables import safe_row
 
 WIDE, NARROW = 60, 16

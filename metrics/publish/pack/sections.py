@@ -1,0 +1,184 @@
+"""The tables and notes of a meeting pack, each from the review, the scrutiny facts and the
+withheld figures: statements, actions, every measure (in words and as numbers), data-quality
+notes and members' questions. metrics/publish/pack/content.py puts them together."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from charter import Charter
+from metrics.narrative import STATUS_WORDS, fmt_target
+from metrics.publish import scrutiny, withheld
+from metrics.review import actions as actions_mod
+from metrics.review import report
+from metrics.review.common import subject_title
+
+
+@dataclass
+class Table:
+    """A real table: a caption, header cells and rows of text (numbers already formatted)."""
+
+    caption: str
+    headers: list[str]
+    rows: list[list[str]]
+
+
+def statements(facts: scrutiny.Scrutiny) -> Table:
+    return Table(
+        "The 12 charter statements: status worked out from the figures, and as agreed",
+        ["No.", "Statement", "Status", "Agreed by the planning group", "Lead figure", "Summary"],
+        [
+            [
+                str(s.number),
+                s.title,
+                STATUS_WORDS[s.status],
+                STATUS_WORDS[s.agreed_status] if s.agreed_status else "Not separately agreed",
+                s.headline,
+                s.sentence,
+            ]
+            for s in facts.statements
+        ],
+    )
+
+
+def actions(found: list[actions_mod.Action], charter: Charter, today: date | None) -> Table:
+    open_ = [a for a in found if a.status not in actions_mod.CLOSED]
+    return Table(
+        "Actions not yet done, soonest due first",
+        ["Action", "Owner", "Due", "Progress", "Overdue", "Latest note"],
+        [
+            [
+                a.title,
+                charter.owner_name(a.owner),
+                f"{a.due:%d %B %Y}",
+                a.status,
+                "Overdue" if a.overdue(today) else "No",
+                a.note,
+            ]
+            for a in sorted(open_, key=lambda a: a.due)
+        ],
+    )
+
+
+def indicators(
+    facts: scrutiny.Scrutiny,
+    charter: Charter,
+    hidden: dict[str, withheld.Withheld],
+    public: bool,
+    built: report.Report,
+) -> Table:
+    rows = []
+    for x in facts.lines:
+        ind = charter.indicators[x.id]
+        note = ""
+        if not public:
+            assessed = next(
+                (i for s in built.statements for i in s.indicators if i.id == x.id), None
+            )
+            why = hidden.get(x.id, {}).get(((assessed.period if assessed else "") or "", "", ""))
+            note = withheld.marked(why)
+        rows.append(
+            [
+                str(x.statement),
+                x.title,
+                STATUS_WORDS[x.status],
+                x.figure,
+                fmt_target(ind) if ind.target is not None else "None set",
+                x.change or "[x]",
+                x.compare or "[x]",
+                note or "",
+            ]
+        )
+    headers = ["Statement", "Measure", "Status", "Latest figure", "Aim", "Change", "Compared"]
+    if public:
+        return Table("Every measure", headers, [r[:-1] for r in rows])
+    return Table("Every measure", [*headers, "Publication"], rows)
+
+
+def figures(
+    built: report.Report, charter: Charter, hidden: dict[str, withheld.Withheld], public: bool
+) -> Table:
+    """The latest figures as numbers, for a spreadsheet: a withheld one is [c], a missing one
+    [x], an aim not set [z]. Cells are numbers or shorthand; the writer keeps numbers as such."""
+    statements = built.statements
+    if public:
+        statements = withheld.statuses(statements, hidden)
+    rows: list[list[object]] = []
+    seen: set[str] = set()
+    for s in statements:
+        for i in s.indicators:
+            if i.id in seen:
+                continue
+            seen.add(i.id)
+            ind = charter.indicators[i.id]
+            why = hidden.get(i.id, {}).get((i.period or "", "", ""))
+            value: object = i.value if i.value is not None else f"[{i.symbol or 'x'}]"
+            rows.append([
+                s.number, ind.title, i.period or i.due, value, ind.unit,
+                ind.target if ind.target is not None and ind.polarity != "neutral" else "[z]",
+                STATUS_WORDS[i.status],
+                withheld.marked(why) if why and not public else "",
+            ])  # fmt: skip
+    headers = ["Statement", "Measure", "Period", "Value", "Unit", "Aim", "Status", "Publication"]
+    if public:
+        return Table("Latest figure of every measure", headers[:-1], [r[:-1] for r in rows])  # type: ignore[misc]
+    return Table("Latest figure of every measure", headers, rows)  # type: ignore[arg-type]
+
+
+def quality(
+    facts: scrutiny.Scrutiny,
+    built: report.Report,
+    hidden: dict[str, withheld.Withheld],
+    public: bool,
+) -> list[str]:
+    notes = []
+    assessed = {i.id: i for s in built.statements for i in s.indicators}
+    late = [x.title for x in facts.lines if x.status == "no_recent_data"]
+    if late:
+        notes.append(f"No up-to-date figure for {len(late)} measures: {', '.join(late)}.")
+    provisional = [assessed[x.id].title for x in facts.lines if assessed[x.id].provisional]
+    if provisional:
+        notes.append(f"Provisional figures, which may change: {', '.join(provisional)}.")
+    revised = [assessed[x.id].title for x in facts.lines if assessed[x.id].revised]
+    if revised:
+        notes.append(f"Figures revised since first reported: {', '.join(revised)}.")
+    if built.revised:
+        notes.append(
+            f"{len(built.revised)} figures have changed since the quarter was signed off; "
+            "the pack shows the figures as they stand now."
+        )
+    count = sum(len(v) for v in hidden.values())
+    if count:
+        if public:
+            notes.append(
+                f"{count} figures (totals and groups, over all periods) are withheld as [c] to "
+                "protect children's privacy."
+            )
+        else:
+            notes.append(
+                f"{count} figures (totals and groups, over all periods) would be withheld "
+                "from a published pack; this pack shows them, marked not for publication."
+            )
+    return notes
+
+
+def questions(facts: scrutiny.Scrutiny, charter: Charter) -> Table:
+    return Table(
+        "Members' questions from this quarter and the last, with the answers",
+        ["No.", "About", "Question", "Asked by", "Answers and follow-ups"],
+        [
+            [
+                str(q.question_id),
+                subject_title(charter, q.subject),
+                q.question,
+                f"{q.asked_by}, {q.asked_at:%d %B %Y}",
+                " ".join(
+                    f"{r.kind.capitalize()} ({r.written_by}, {r.written_at:%d %B %Y}): {r.text}"
+                    for r in q.replies
+                )
+                or "Not yet answered",
+            ]
+            for q in facts.asked
+        ],
+    )
