@@ -7,6 +7,7 @@ import streamlit as st
 
 import ui
 from metrics.publish import pack
+from metrics.publish.escape import markdown
 from metrics.publish.pack.content import AUDIENCE_WORDS
 from metrics.publish.withheld import SEES_REAL_FIGURES
 from ui import review_view
@@ -49,7 +50,7 @@ def downloads() -> None:
     if not made:
         return
     st.subheader("Download")
-    st.markdown(made["title"])
+    st.markdown(markdown(made["title"]))
     for fmt, (name, data) in made["files"].items():
         st.download_button(
             f"Download the {LABELS[fmt]}", data, file_name=name, mime=pack.MEDIA[fmt],
