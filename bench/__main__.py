@@ -8,7 +8,7 @@ import sys
 import time
 from pathlib import Path
 
-from bench import ingest, load
+from bench import ees, ingest, load
 from bench.server import Server
 from charter import Charter, load_charter
 from metrics.demo import build_demo
@@ -94,6 +94,7 @@ def main() -> int:
     charter = load_charter()
     results = [
         ingest.run(charter, HERE / "work"),
+        *ees.run(HERE / "work"),
         national_status(charter, HERE / "work"),
         *crowd(charter, HERE / "work"),
     ]

@@ -143,12 +143,19 @@ def build_parser() -> argparse.ArgumentParser:
         help="import published statistics (a DfE explore-education-statistics CSV)",
         description="Import an EES tidy CSV through a mapping file (charter/ees/*.yaml): "
         "England, regions and councils, symbols kept as symbols. Importing the same file again "
-        "changes nothing; a changed figure in a newer release is recorded as a revision.",
+        "changes nothing; a changed figure in a newer release is recorded as a revision. An "
+        "older release (its periods end earlier) may add figures but not revise those a newer "
+        "release stored, unless --older-release gives the reason.",
     )
     ees.add_argument("file", type=Path)
     ees.add_argument("--mapping", required=True, type=Path, metavar="MAPPING")
     ees.add_argument("--dry-run", action="store_true", help="show what would change only")
     ees.add_argument("--user", metavar="NAME", help="who is importing (default: your login)")
+    ees.add_argument(
+        "--older-release",
+        metavar="REASON",
+        help="let an older release revise figures a newer one stored, for this reason",
+    )
     _size_option(ees)
 
     spc = sub.add_parser(

@@ -89,6 +89,7 @@ def cmd_import_ees(args: argparse.Namespace) -> int:
             mapping,
             dry_run=args.dry_run,
             by=args.user,
+            older_release=args.older_release,
         )
     except EesError as err:
         print(f"error: {args.file.name}: {err}", file=sys.stderr)

@@ -5,13 +5,19 @@ import itself)."""
 from __future__ import annotations
 
 import calendar
-import io
+import codecs
+import csv
 import re
+import tempfile
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
 
+import duckdb
 import pyarrow as pa
-import pyarrow.csv as pacsv
 
 from metrics.ingest.commit import Revision
 from metrics.ingest.validate import RowError
@@ -89,33 +95,106 @@ def ees_period(time_period: str, identifier: str) -> Period:
     raise EesError(f"time_period {t!r} with time_identifier {ident!r} is not a period we read")
 
 
-def read_ees(content: bytes) -> pa.Table:
-    """Every column as text; a UTF-8 byte-order mark is dropped."""
-    if content.startswith(b"\xef\xbb\xbf"):
-        content = content[3:]
-    if not content.strip():
+def _utf8_problem(content: memoryview) -> str | None:
+    """Why the file is not UTF-8 text, naming the column of the first bad byte; checked a
+    megabyte at a time, so a large file is never copied whole into a Python string."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    step = 1 << 20
+    for at in range(0, len(content), step):
+        pending = len(decoder.getstate()[0])  # a character split across two chunks
+        try:
+            decoder.decode(content[at : at + step], final=at + step >= len(content))
+        except UnicodeDecodeError as err:
+            bad = at - pending + err.start
+            before = bytes(content[:bad])  # up to the first problem: a copy only then
+            column = _unquoted(before[before.rfind(b"\n") + 1 :]).count(b",") + 1
+            line_no = before.count(b"\n") + 1
+            return (
+                f"the file is not UTF-8 text (line {line_no}, column "
+                f'{column}, counting from 1): it was probably saved as Windows-1252 ("CSV" in '
+                'Excel). Save it as "CSV UTF-8" and import it again'
+            )
+    return None
+
+
+def _unquoted(line: bytes) -> bytes:
+    """A line's text outside double quotes (a comma inside quotes does not start a column)."""
+    return b"".join(line.split(b'"')[::2])
+
+
+@dataclass
+class EesFile:
+    """An EES file on disk and a private DuckDB to read it with: the file is read and filtered
+    by DuckDB, a column at a time, so only the rows a mapping selects reach Python."""
+
+    con: duckdb.DuckDBPyConnection
+    path: str
+    columns: list[str]
+
+    def read_csv(self) -> str:
+        """The file as DuckDB reads it: every column as text, no guessing of the dialect."""
+        types = ", ".join(f"{_text(c)}: 'VARCHAR'" for c in self.columns)
+        return (
+            f"read_csv({_text(self.path)}, header = true, delim = ',', quote = '\"', "
+            f"escape = '\"', auto_detect = false, columns = {{{types}}})"
+        )
+
+    def execute(self, sql: str, params: object = None) -> duckdb.DuckDBPyConnection:
+        try:
+            return self.con.execute(sql, params)
+        except duckdb.InvalidInputException as err:
+            raise EesError(f"the file could not be read as CSV: {_csv_problem(err)}") from err
+
+
+def _text(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def quoted(column: str) -> str:
+    """A column name as a DuckDB identifier."""
+    return '"' + column.replace('"', '""') + '"'
+
+
+def _csv_problem(err: Exception) -> str:
+    """DuckDB's first lines (where and what), without its advice on reader options."""
+    lines = str(err).split("Possible fixes")[0].splitlines()
+    kept = [line.strip() for line in lines if line.strip() and not line.startswith("Original")]
+    return "; ".join(kept).removeprefix("Invalid Input Error: ")
+
+
+# DuckDB may use this much memory before it spills to the file's temporary folder.
+MEMORY_LIMIT = "1GB"
+
+
+@contextmanager
+def open_ees(content: bytes) -> Iterator[EesFile]:
+    """The file checked as UTF-8 CSV with a header row, written to a temporary folder (removed
+    afterwards) for DuckDB to read."""
+    start = 3 if content.startswith(b"\xef\xbb\xbf") else 0  # a UTF-8 byte-order mark
+    body = memoryview(content)[start:]  # large files are never copied in memory
+    if re.match(rb"\s*\Z", body):
         raise EesError("the file is empty")
     if b"\x00" in content:
         raise EesError(
             "the file holds NUL bytes, so it is not a UTF-8 CSV file (it may be UTF-16 or a "
             "binary file); download the release's CSV again"
         )
-    header = content.split(b"\n", 1)[0].decode("utf-8", "replace").strip().split(",")
-    types = {h.strip().strip('"'): pa.string() for h in header}
-    try:
-        return pacsv.read_csv(
-            io.BytesIO(content),
-            convert_options=pacsv.ConvertOptions(column_types=types, strings_can_be_null=False),
-        )
-    except pa.ArrowInvalid as err:
-        column = re.search(r"CSV column #(\d+)", str(err))
-        if "invalid UTF8" in str(err):
-            where = f" (column {int(column.group(1)) + 1}, counting from 1)" if column else ""
-            raise EesError(
-                f"the file is not UTF-8 text{where}: it was probably saved as Windows-1252 "
-                '("CSV" in Excel). Save it as "CSV UTF-8" and import it again'
-            ) from err
-        raise EesError(f"the file could not be read as CSV: {err}") from err
+    if problem := _utf8_problem(body):
+        raise EesError(problem)
+    end = content.find(b"\n")
+    first = bytes(body[: end - start if end >= 0 else len(body)]).decode("utf-8").rstrip("\r")
+    columns = next(csv.reader([first]))
+    twice = sorted({c for c in columns if columns.count(c) > 1})
+    if twice:
+        raise EesError(f"the header names a column more than once: {', '.join(twice)}")
+    with tempfile.TemporaryDirectory(prefix="ees-") as folder:
+        path = Path(folder, "release.csv")
+        path.write_bytes(body)
+        con = duckdb.connect(config={"memory_limit": MEMORY_LIMIT, "temp_directory": folder})
+        try:
+            yield EesFile(con, str(path), columns)
+        finally:
+            con.close()
 
 
 @dataclass
@@ -133,6 +212,8 @@ class EesReport:
     errors: list[RowError] = field(default_factory=list)  # the first MAX_ERRORS_KEPT
     error_total: int = 0
     warnings: list[str] = field(default_factory=list)  # stored, but worth a look
+    release_end: date | None = None  # the end of the newest period the file covers
+    older: int = 0  # figures it would revise that a newer release stored
 
     @property
     def ok(self) -> bool:

@@ -1,5 +1,10 @@
 """Which figures an EES file holds for a mapping, checked like a return's: known areas,
-ended periods, values within their unit's range. All or nothing: problems are collected."""
+ended periods, values within their unit's range. All or nothing: problems are collected.
+
+DuckDB reads the file and does the selecting (levels, codes, a measure's filters, counts of
+what was skipped), so a 500 MB release never becomes Python objects: Python sees only the
+rows a measure selects, which are the figures to store.
+"""
 
 from __future__ import annotations
 
@@ -18,8 +23,10 @@ from metrics.ees_read import (
     REQUIRED,
     STAGED_SCHEMA,
     EesError,
+    EesFile,
     EesReport,
     ees_period,
+    quoted,
 )
 from metrics.ees_rules import (
     basis_problem,
@@ -34,14 +41,23 @@ from metrics.ingest.validate import RowError
 from metrics.periods import Period, PeriodKind, window_problem
 from metrics.reference import is_known
 
+BATCH = 10_000  # rows fetched from DuckDB at a time
+# A row at a level we read, with an area code (columns "@..." are ours: EES names are words).
+READABLE = (
+    "geographic_level IN ("
+    + ", ".join("'" + level + "'" for level in LEVELS)
+    + ") AND \"@code\" <> ''"
+)
 
-def _check_columns(table: pa.Table, mapping: Mapping) -> None:
-    names = set(table.column_names)
+
+def _check_columns(columns: list[str], mapping: Mapping) -> set[str]:
+    """The file's columns the mapping reads (all of them must be there)."""
+    names = set(columns)
     if not names & set(REQUIRED):
         raise EesError(
             "this is not an explore-education-statistics tidy data file: it has none of the "
             f"columns {', '.join(REQUIRED)}. Download the release's data file (CSV) from the "
-            f"data catalogue. The file has: {', '.join(table.column_names[:20])}"
+            f"data catalogue. The file has: {', '.join(columns[:20])}"
         )
     wanted = set(REQUIRED)
     for m in mapping.measures:
@@ -52,13 +68,44 @@ def _check_columns(table: pa.Table, mapping: Mapping) -> None:
     if missing:
         raise EesError(
             f"the mapping names columns that are not in the file: {', '.join(missing)}. "
-            f"The file has: {', '.join(table.column_names)}."
+            f"The file has: {', '.join(columns)}."
         )
+    return wanted
+
+
+def _load(source: EesFile, wanted: set[str]) -> None:
+    """Table `ees`: the file's rows in order (rowid + 2 is the spreadsheet row), only the
+    columns the mapping reads, empty cells as '', and each row's area code and name."""
+
+    def cell(column: str) -> str:
+        return f"coalesce({quoted(column)}, '')" if column in source.columns else "''"
+
+    def by_level(columns: dict[str, str]) -> str:
+        whens = " ".join(f"WHEN '{lvl}' THEN {cell(c)}" for lvl, c in columns.items())
+        return f"CASE geographic_level {whens} ELSE '' END"
+
+    select = [
+        f'{by_level(LEVELS)} AS "@code"',
+        f'{by_level(NAMES)} AS "@name"',
+        f'{cell("old_la_code")} AS "@old"',
+        f'{cell("version")} AS "@version"',
+        *(f"{cell(c)} AS {quoted(c)}" for c in sorted(wanted)),
+    ]
+    source.execute(f"CREATE TABLE ees AS SELECT {', '.join(select)} FROM {source.read_csv()}")
+
+
+def _selects(m: Measure, params: dict[str, str]) -> list[str]:
+    """A measure's filters as SQL conditions (values bound as parameters)."""
+    conditions = []
+    for column, value in m.filters.items():
+        params[f"p{len(params)}"] = value
+        conditions.append(f"{quoted(column)} = $p{len(params) - 1}")
+    return conditions
 
 
 @dataclass
 class _Staging:
-    """What `stage` collects while it walks the file."""
+    """What `stage` collects while it reads the file."""
 
     out: dict[str, list[object]]
     report: EesReport
@@ -80,7 +127,7 @@ class _Staging:
 
 
 def stage(
-    table: pa.Table,
+    source: EesFile,
     mapping: Mapping,
     charter: Charter,
     today: date | None = None,
@@ -92,7 +139,7 @@ def stage(
     before the earliest year, and a value within its unit's range. Problems are collected in
     the report's errors (all or nothing: a file with any is rejected).
     """
-    _check_columns(table, mapping)
+    _load(source, _check_columns(source.columns, mapping))
     today = today or date.today()
     st = _Staging({f.name: [] for f in STAGED_SCHEMA}, EesReport("", "dry run"))
     st.expected = {
@@ -101,48 +148,38 @@ def stage(
         )
         for m in mapping.measures
     }
-    periods: dict[tuple[str, str], Period | str] = {}
-    for row_no, row in enumerate(table.to_pylist(), start=2):
-        level = row["geographic_level"]
-        if level not in LEVELS:
-            st.report.skipped[f"geographic level {level}"] += 1
-            continue
-        code = row.get(LEVELS[level], "")
-        if not code:
-            st.report.skipped[f"{level} rows without a code"] += 1
-            continue
-        if not is_known(code, charter.council.code):
-            st.unknown_areas[code] += 1
-            st.error(
-                row_no,
-                LEVELS[level],
-                code,
-                f"The area code {code!r} ({row.get(NAMES[level], '')}) is not England, an "
-                "English region or a council we know of.",
-                "Check the file is an English release; a new council's code is added to "
-                "metrics/reference/areas.csv when DfE first publishes it.",
-            )
-            continue
-        key = (row["time_period"], row["time_identifier"])
-        if key not in periods:
-            periods[key] = _period_or_problem(*key, charter, today)
-        period = periods[key]
-        if isinstance(period, str):
-            st.error(
-                row_no, "time_period", key[0], period, "Check time_period and time_identifier."
-            )
-            continue
-        st.areas[code] = (row.get(NAMES[level], "") or code, level, row.get("old_la_code") or None)
-        for m in mapping.measures:
-            _stage_measure(st, m, row, row_no, level, code, period, charter)
-    _filters_matched(table, mapping, st)
+    selected = _count_skipped(source, mapping, st)
+    _filters_matched(source, mapping, st)
+    _check_areas(source, selected, charter, st)
+    periods = _check_periods(source, selected, charter, today, st)
+    ends = [p.end for p in periods.values() if isinstance(p, Period)]
+    st.report.release_end = max(ends, default=None)
+    for m in mapping.measures:
+        params: dict[str, str] = {}
+        where = " AND ".join([READABLE, *_selects(m, params)])
+        columns = [c for c in (m.value, m.numerator, m.denominator) if c]
+        if m.breakdown:
+            columns.append(m.breakdown.column)
+        rows = source.execute(
+            'SELECT rowid + 2, geographic_level, "@code", time_period, time_identifier, '
+            f'"@version", {", ".join(quoted(c) for c in columns)} FROM ees WHERE {where} '
+            "ORDER BY rowid",
+            params,
+        )
+        while batch := rows.fetchmany(BATCH):
+            for row_no, level, code, tp, ti, version, *cells in batch:
+                period = periods.get((tp, ti))
+                if code in st.areas and isinstance(period, Period):
+                    row = dict(zip(columns, cells, strict=True)) | {"version": version}
+                    _stage_measure(st, m, row, row_no, level, code, period, charter)
     summed = {m.indicator for m in mapping.measures if m.breakdown and m.breakdown.sum}
     if summed:
         st.out = sum_groups(st.out, summed, charter)
     staged = pa.table(st.out, schema=STAGED_SCHEMA)
     report = st.report
     report.rows = staged.num_rows
-    report.errors, report.error_total = st.errors, st.error_total
+    report.errors = sorted(st.errors, key=lambda e: e.row or 0)
+    report.error_total = st.error_total
     if st.unknown_areas:
         listed = ", ".join(sorted(st.unknown_areas)[:20])
         report.skipped[f"rows with unrecognised area codes ({listed})"] = sum(
@@ -167,20 +204,125 @@ def stage(
     return staged, report, st.areas
 
 
-def _filters_matched(table: pa.Table, mapping: Mapping, st: _Staging) -> None:
+@dataclass(frozen=True)
+class Selected:
+    """The rows any measure selects: a condition and its parameters."""
+
+    where: str
+    params: dict[str, str]
+
+
+def _count_skipped(source: EesFile, mapping: Mapping, st: _Staging) -> Selected:
+    """Count the rows nobody reads (levels, missing codes, each measure's first filter that
+    a row fails) and how many each measure selects; the condition for a row any measure
+    selects."""
+    levels = "geographic_level, count(*) FROM ees WHERE"
+    for level, n in source.execute(f"SELECT {levels} NOT ({READABLE}) GROUP BY ALL").fetchall():
+        what = f"{level} rows without a code" if level in LEVELS else f"geographic level {level}"
+        st.report.skipped[what] += n
+    any_measure: list[str] = []
+    any_params: dict[str, str] = {}
+    for m in mapping.measures:
+        params: dict[str, str] = {}
+        conditions = _selects(m, params)
+        any_measure.append("(" + " AND ".join(["TRUE", *_selects(m, any_params)]) + ")")
+        misses = " ".join(f"WHEN NOT ({c}) THEN {i}" for i, c in enumerate(conditions))
+        counts = source.execute(
+            f"SELECT CASE {misses} ELSE -1 END, count(*) FROM ees WHERE {READABLE} GROUP BY 1"
+            if conditions
+            else f"SELECT -1, count(*) FROM ees WHERE {READABLE}",
+            params,
+        )
+        filters = list(m.filters.items())
+        for miss, n in counts.fetchall():
+            if miss < 0:
+                st.matched[m.indicator] += n
+            else:
+                col, val = filters[miss]
+                st.report.skipped[f"rows where {col} is not {val!r} ({m.indicator})"] += n
+    return Selected("(" + " OR ".join(any_measure) + ")", any_params)
+
+
+def _check_areas(source: EesFile, selected: Selected, charter: Charter, st: _Staging) -> None:
+    """The selected rows' areas: known ones kept (with names), each row of an unknown one is
+    an error."""
+    found = source.execute(
+        'SELECT "@code", any_value(geographic_level), max("@name"), max(nullif("@old", \'\')), '
+        f"count(*) FROM ees WHERE {READABLE} AND {selected.where} GROUP BY 1",
+        selected.params,
+    ).fetchall()
+    for code, level, name, old, n in found:
+        if is_known(code, charter.council.code):
+            st.areas[code] = (name or code, level, old)
+        else:
+            st.unknown_areas[code] = n
+    if not st.unknown_areas:
+        return
+    rows = source.execute(
+        'SELECT rowid + 2, geographic_level, "@code", "@name" FROM ees WHERE '
+        f'{READABLE} AND {selected.where} AND "@code" IN (SELECT unnest($codes)) '
+        f"ORDER BY rowid LIMIT {MAX_ERRORS_KEPT}",
+        {**selected.params, "codes": list(st.unknown_areas)},
+    ).fetchall()
+    for row_no, level, code, name in rows:
+        st.error(
+            row_no,
+            LEVELS[level],
+            code,
+            f"The area code {code!r} ({name}) is not England, an English region or a council "
+            "we know of.",
+            "Check the file is an English release; a new council's code is added to "
+            "metrics/reference/areas.csv when DfE first publishes it.",
+        )
+    st.error_total += sum(st.unknown_areas.values()) - len(rows)
+
+
+def _check_periods(
+    source: EesFile, selected: Selected, charter: Charter, today: date, st: _Staging
+) -> dict[tuple[str, str], Period | str]:
+    """Every period the file's readable rows have, or why it is not one we store; each
+    selected row with a bad period is an error."""
+    found = source.execute(
+        f"SELECT time_period, time_identifier, count(*) FILTER ({selected.where}) FROM ees "
+        f"WHERE {READABLE} GROUP BY ALL",
+        selected.params,
+    ).fetchall()
+    periods = {(tp, ti): _period_or_problem(tp, ti, charter, today) for tp, ti, _ in found}
+    for tp, ti, n in found:
+        problem = periods[(tp, ti)]
+        if not n or isinstance(problem, Period):
+            continue
+        rows = source.execute(
+            f"SELECT rowid + 2 FROM ees WHERE {READABLE} AND {selected.where} "
+            f"AND time_period = $tp AND time_identifier = $ti ORDER BY rowid "
+            f"LIMIT {MAX_ERRORS_KEPT}",
+            {**selected.params, "tp": tp, "ti": ti},
+        ).fetchall()
+        for (row_no,) in rows:
+            st.error(row_no, "time_period", tp, problem, "Check time_period and time_identifier.")
+        st.error_total += n - len(rows)
+    return periods
+
+
+def _filters_matched(source: EesFile, mapping: Mapping, st: _Staging) -> None:
     """A filter that selects nothing is a mistake (a renamed value, a typo), never "no change":
     say which values the column does hold."""
     for m in mapping.measures:
-        if st.matched[m.indicator] or st.error_total:
+        if st.matched[m.indicator]:
             continue
         if not m.filters:
             raise EesError(f"the file holds no rows for {m.indicator} at a level we read")
         problems = []
         for col, val in m.filters.items():
-            held = sorted(set(table.column(col).to_pylist()))
-            if val not in held:
+            values = source.execute(
+                f"SELECT list(DISTINCT {quoted(col)} ORDER BY {quoted(col)})[:20], "
+                f"count(DISTINCT {quoted(col)}), bool_or({quoted(col)} = $v) FROM ees",
+                {"v": val},
+            ).fetchall()
+            held, count, found = values[0]
+            if not found:
                 shown = ", ".join(repr(v) for v in held[:20])
-                more = f" and {len(held) - 20} more" if len(held) > 20 else ""
+                more = f" and {count - 20} more" if count > 20 else ""
                 problems.append(f"No rows where {col} = {val!r}; the column holds: {shown}{more}")
         if not problems:
             problems.append(
@@ -211,11 +353,6 @@ def _stage_measure(
     period: Period,
     charter: Charter,
 ) -> None:
-    for col, val in m.filters.items():
-        if row.get(col) != val:
-            st.report.skipped[f"rows where {col} is not {val!r} ({m.indicator})"] += 1
-            return
-    st.matched[m.indicator] += 1
     period = relabel(period, m.period_as)
     if problem := basis_problem(charter.indicators[m.indicator], period, st.expected[m.indicator]):
         raise EesError(problem)

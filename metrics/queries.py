@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import zlib
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from metrics.access.people import ANALYST, Actor, require
 from metrics.periods import read_label
@@ -23,7 +23,8 @@ SELECT period, grp, period_kind, period_start, period_end, value, symbol, numera
        (SELECT count(*) FROM observations p  -- upload ids grow with time
         WHERE p.indicator_id = o.indicator_id AND p.period = o.period
           AND p.area_code = o.area_code AND p.breakdown = o.breakdown AND p.grp = o.grp
-          AND p.origin = o.origin AND p.upload_id < o.upload_id) AS earlier_versions
+          AND p.origin = o.origin AND p.upload_id < o.upload_id) AS earlier_versions,
+       release_end
 FROM observation_history o
 WHERE indicator_id = $indicator AND area_code = $area AND breakdown = $breakdown
   AND ($group IS NULL OR grp = $group) AND {_AS_AT}
@@ -33,7 +34,7 @@ ORDER BY period_start, period_end, grp
 
 UPLOADS = """
 SELECT upload_id, uploaded_at, file_name, uploaded_by, kind, outcome, rows_in_file, added,
-       revised, unchanged, rejected, reason, sheet, message, sha256
+       revised, unchanged, rejected, reason, sheet, message, sha256, release_end
 FROM uploads ORDER BY upload_id DESC LIMIT $limit
 """
 
@@ -78,6 +79,7 @@ class SeriesRow:
     source: str
     upload_id: int
     earlier_versions: int
+    release_end: date | None  # a published figure: the end of its release's newest period
 
     @property
     def revised(self) -> bool:

@@ -231,4 +231,26 @@ MIGRATIONS.append(
     ]
 )
 
+MIGRATIONS.append(
+    [
+        # 7: which release each published figure came from, as the end of the newest period
+        # its file covers: an older release must not silently overwrite a newer one. Imports
+        # made before this are dated by the newest figure they stored (the best known).
+        "ALTER TABLE uploads ADD COLUMN release_end DATE",
+        """UPDATE uploads SET release_end = (
+            SELECT max(p.end_date) FROM observations o JOIN periods p ON p.label = o.period
+            WHERE o.upload_id = uploads.upload_id)
+        WHERE kind = 'published'""",
+        """CREATE OR REPLACE VIEW observation_history AS
+        SELECT o.*, p.kind AS period_kind, p.start_date AS period_start, p.end_date AS period_end,
+               u.uploaded_at AS recorded_at, u.uploaded_by AS recorded_by, u.source,
+               CASE WHEN o.is_revision THEN u.reason END AS revision_reason,
+               s.uploaded_at AS superseded_at, u.release_end
+        FROM observations o
+        JOIN periods p ON p.label = o.period
+        JOIN uploads u ON u.upload_id = o.upload_id
+        LEFT JOIN uploads s ON s.upload_id = o.superseded_by""",
+    ]
+)
+
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import streamlit as st
 
 from metrics import queries
@@ -25,15 +27,19 @@ COLUMNS = {
     "unchanged": "Unchanged",
     "rejected": "Rows with errors",
     "reason": "Why revised",
+    "release_end": "Release covers to",
     "message": "Summary",
 }
 
 
+def _cell(value: object) -> object:
+    if value is None:
+        return ""
+    return f"{value:%-d %b %Y}" if type(value) is date else value  # text, like the column's ""
+
+
 def log_table(log: list[dict[str, object]]) -> None:
-    rows = [
-        {label: ("" if u[name] is None else u[name]) for name, label in COLUMNS.items()}
-        for u in log
-    ]
+    rows = [{label: _cell(u[name]) for name, label in COLUMNS.items()} for u in log]
     st.dataframe(
         rows,
         hide_index=True,

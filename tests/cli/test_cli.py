@@ -514,3 +514,39 @@ def test_pack_refuses_a_bad_quarter_or_folder(demo_db, tmp_path, args, error):
     result = run("pack", "--audience", "scrutiny", "--format", "html", *args, db=demo_db,
                  check=False)  # fmt: skip
     assert result.returncode == 2 and error in result.stderr
+
+
+def test_an_older_release_is_refused_unless_a_reason_is_given(tmp_path):
+    """The 2022 release after a 2023 release that revised England's 2021 personal budgets."""
+    from tests.conftest import SHARED
+
+    db = tmp_path / "o.duckdb"
+    ees = SHARED / "data" / "ees"
+    rows = list(csv.DictReader(io.StringIO(
+        (ees / "ehcp-2023-release" / "sen2_mi.csv").read_text(encoding="utf-8-sig"))))  # fmt: skip
+    for r in rows:
+        if r["geographic_level"] == "National" and r["time_period"] == "2021":
+            r["personal_budgets"] = str(int(r["personal_budgets"]) + 1)
+    newer = tmp_path / "sen2_mi.csv"
+    with newer.open("w", newline="", encoding="utf-8") as f:
+        writer = csv.DictWriter(f, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    run("import-ees", str(newer), "--mapping", str(ROOT / "charter/ees/sen2-mi-2023.yaml"), db=db)
+    older = [str(ees / "ehcp-2022-release" / "sen2_mi.csv"), "--mapping",
+             str(ROOT / "charter" / "ees" / "sen2-mi.yaml")]  # fmt: skip
+    refused = run("import-ees", *older, db=db, check=False)
+    assert refused.returncode == 1
+    assert "older release than figures already stored" in refused.stderr
+    assert "1 figure it would revise" in refused.stderr and "--older-release" in refused.stderr
+    out = run("import-ees", *older, "--older-release", "DfE withdrew the 2023 figure", db=db)
+    assert "1 revised" in out.stdout
+    shown = run("series", "--indicator", "personal-budgets-in-place", "--area", "E92000001",
+                db=db).stdout  # fmt: skip
+    back = next(r for r in csv.DictReader(io.StringIO(shown)) if r["period"] == "2021")
+    in_2022_release = [
+        r["PersonalBudgets"]
+        for r in csv.DictReader(io.StringIO(Path(older[0]).read_text(encoding="utf-8-sig")))
+        if r["geographic_level"] == "National" and r["time_period"] == "2021"
+    ]
+    assert [float(back["value"])] == [float(v) for v in in_2022_release]
