@@ -27,6 +27,7 @@ from charter.models import (
     Statement,
     StatementsFile,
 )
+from charter.providers import Layout, Provider, ProvidersFile, check_providers, layout_path
 
 CHARTER_DIR = Path(__file__).resolve().parent
 
@@ -49,6 +50,15 @@ class Charter:
     council: Council
     owners: dict[str, Owner] = field(default_factory=dict)
     organisations: dict[str, Organisation] = field(default_factory=dict)
+    providers: dict[str, Provider] = field(default_factory=dict)
+    layouts: dict[str, Layout] = field(default_factory=dict)  # by provider id
+
+    def supplier(self, indicator: str) -> str | None:
+        """The provider that supplies an indicator, if any."""
+        for key, provider in self.providers.items():
+            if indicator in provider.indicators:
+                return key
+        return None
 
     def statement(self, number: int) -> Statement:
         for statement in self.statements:
@@ -172,6 +182,7 @@ def load_charter(root: Path | None = None) -> Charter:
                     problems.append(
                         f"{label}: breakdowns.{j}: unknown dimension {dim!r} (defined: {choices})"
                     )
+    providers, layouts = _providers(root, indicators, dimensions, problems)
     if indicators:
         evidenced = {ref for i in indicators.values() for ref in i.statements}
         for i, statement in enumerate(statements):
@@ -195,4 +206,31 @@ def load_charter(root: Path | None = None) -> Charter:
         council=council_file.council,
         owners=dict(owners_file.owners),
         organisations=dict(owners_file.organisations),
+        providers=providers,
+        layouts=layouts,
     )
+
+
+def _providers(
+    root: Path,
+    indicators: dict[str, Indicator],
+    dimensions: dict[str, Breakdown],
+    problems: list[str],
+) -> tuple[dict[str, Provider], dict[str, Layout]]:
+    """The providers and their layouts; `providers.yaml` is optional (no partners' returns)."""
+    path = root / "providers.yaml"
+    if not path.exists():
+        return {}, {}
+    label = _label(path, root)
+    found = _read(path, ProvidersFile, label, problems)
+    if found is None:
+        return {}, {}
+    layouts: dict[str, Layout] = {}
+    for key, provider in found.providers.items():
+        file = layout_path(root, provider)
+        if file is not None:
+            layout = _read(file, Layout, _label(file, root), problems)
+            if layout is not None:
+                layouts[key] = layout
+    check_providers(found, layouts, indicators, dimensions, label, problems)
+    return dict(found.providers), layouts

@@ -16,6 +16,7 @@ from pydantic import BaseModel
 from charter.access import AccessFile
 from charter.loader import CHARTER_DIR
 from charter.models import BreakdownsFile, CouncilFile, Indicator, OwnersFile, StatementsFile
+from charter.providers import Layout, ProvidersFile
 
 SCHEMAS: dict[str, type[BaseModel]] = {
     "statements.schema.json": StatementsFile,
@@ -24,6 +25,8 @@ SCHEMAS: dict[str, type[BaseModel]] = {
     "council.schema.json": CouncilFile,
     "access.schema.json": AccessFile,
     "owners.schema.json": OwnersFile,
+    "providers.schema.json": ProvidersFile,
+    "provider-layout.schema.json": Layout,
 }
 
 

@@ -253,4 +253,29 @@ MIGRATIONS.append(
     ]
 )
 
+MIGRATIONS.append(
+    [
+        # 8: partners' returns. A provider's upload is submitted (kept, not stored); an
+        # analyst accepts it (its figures are then stored by a second upload) or returns it
+        # with a reason the provider sees. What each submission covers is kept for
+        # completeness and timeliness. The upload log and the audit trail keep the rest.
+        """CREATE TABLE submissions (
+            upload_id      INTEGER PRIMARY KEY,  -- the submitted file's upload
+            provider       VARCHAR NOT NULL,     -- an id in charter/providers.yaml
+            state          VARCHAR NOT NULL,     -- submitted | accepted | returned
+            decided_by     VARCHAR,
+            decided_at     TIMESTAMP,
+            reason         VARCHAR,              -- why it was returned
+            stored_upload  INTEGER               -- the upload that stored it, once accepted
+        )""",
+        """CREATE TABLE submission_items (
+            upload_id      INTEGER NOT NULL,
+            indicator_id   VARCHAR NOT NULL,
+            period         VARCHAR NOT NULL,
+            figures        INTEGER NOT NULL,
+            PRIMARY KEY (upload_id, indicator_id, period)
+        )""",
+    ]
+)
+
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -29,7 +29,7 @@ DEMO_BANNER = "Demo: no sign-in. Choose a role to try the app (in the sidebar)."
 
 
 def role_names(roles: frozenset[str]) -> str:
-    return " or ".join(ROLE_NAMES[r] for r in ROLES if r in roles)
+    return " or ".join(name for r, name in ROLE_NAMES.items() if r in roles)
 
 
 def sign_in_configured() -> bool:

@@ -7,6 +7,7 @@ from metrics.access.people import (
     COUNCILLOR,
     EVERY_ROLE,
     MEMBER,
+    PROVIDER,
     ROLE_NAMES,
     AccessDenied,
     Actor,
@@ -14,6 +15,7 @@ from metrics.access.people import (
     command_line,
     demo,
     from_claims,
+    may_send,
     require,
 )
 
@@ -24,6 +26,7 @@ __all__ = [
     "COUNCILLOR",
     "EVERY_ROLE",
     "MEMBER",
+    "PROVIDER",
     "ROLE_NAMES",
     "AccessDenied",
     "Actor",
@@ -31,5 +34,6 @@ __all__ = [
     "command_line",
     "demo",
     "from_claims",
+    "may_send",
     "require",
 ]

@@ -13,9 +13,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from charter.access import ROLES, AccessFile
+from charter.providers import Provider
 
 ANALYST, MEMBER, CHAIR, COUNCILLOR, ADMIN = ROLES
 EVERY_ROLE = frozenset(ROLES)
+# A partner organisation's person: sends that provider's returns and sees only its own. Not
+# in the access list's roles: who signs in for a provider is listed in charter/providers.yaml
+# (or the token's `provider` claim beside a `provider` role).
+PROVIDER = "provider"
 
 # What each role is called on screen, and what it is for.
 ROLE_NAMES = {
@@ -24,6 +29,7 @@ ROLE_NAMES = {
     CHAIR: "planning group chair",
     COUNCILLOR: "councillor",
     ADMIN: "administrator",
+    PROVIDER: "provider",
 }
 
 # A chair is a planning-group member who also agrees statuses and signs a quarter off.
@@ -52,6 +58,7 @@ class Actor:
     email: str = ""
     via: str = APP  # app | cli | demo
     roles: frozenset[str] = field(default_factory=frozenset)
+    provider: str | None = None  # the provider a `provider` role acts for
 
     def may(self, *roles: str) -> bool:
         return bool(self.roles & set(roles))
@@ -65,8 +72,23 @@ class Actor:
 def require(actor: Actor, roles: frozenset[str] | set[str], action: str) -> None:
     """Refuse `action` unless `actor` holds one of `roles`."""
     if not actor.may(*roles):
-        needed = " or ".join(ROLE_NAMES[r] for r in ROLES if r in roles)
+        needed = " or ".join(name for r, name in ROLE_NAMES.items() if r in roles)
         raise AccessDenied(f"{actor.name} may not {action}: that needs the {needed} role.")
+
+
+def may_send(actor: Actor, provider: str | None) -> None:
+    """Refuse a return unless an analyst sends it, or (for a provider's return) that
+    provider's own person."""
+    if actor.may(ANALYST):
+        return
+    if provider and actor.may(PROVIDER) and actor.provider == provider:
+        return
+    if provider and actor.may(PROVIDER):
+        raise AccessDenied(
+            f"{actor.name} may not send a return for {provider}: they send for "
+            f"{actor.provider or 'no provider'}."
+        )
+    require(actor, {ANALYST, PROVIDER} if provider else {ANALYST}, "upload a return")
 
 
 def command_line(user: str | None = None) -> Actor:
@@ -84,14 +106,39 @@ def acting(by: Actor | str | None) -> Actor:
     return command_line(by)
 
 
-def demo(role: str) -> Actor:
-    """The demo mode's pretend person, recorded as "demo (role)"."""
-    return Actor(subject="demo", name=f"demo ({role})", via=DEMO, roles=with_implied({role}))
+def demo(role: str, provider: str | None = None) -> Actor:
+    """The demo mode's pretend person, recorded as "demo (role)"; a provider's acts for
+    `provider`."""
+    name = f"demo ({role}{': ' + provider if role == PROVIDER and provider else ''})"
+    return Actor(
+        subject="demo",
+        name=name,
+        via=DEMO,
+        roles=with_implied({role}),
+        provider=provider if role == PROVIDER else None,
+    )
 
 
 def _text(claims: Mapping[str, Any], key: str) -> str:
     value = claims.get(key)
     return value.strip() if isinstance(value, str) else ""
+
+
+def provider_from_claims(
+    claims: Mapping[str, Any], providers: Mapping[str, Provider]
+) -> str | None:
+    """The provider a person signs in for: the token's `provider` claim beside a `provider`
+    role, else the provider whose `people` list their verified email."""
+    claimed = claims.get("roles")
+    if claimed is not None:  # a token with roles says everything (as for the access list)
+        values = [claimed] if isinstance(claimed, str) else list(claimed)
+        named = _text(claims, "provider")
+        wanted = PROVIDER in {str(v).strip().lower() for v in values}
+        return named if wanted and named in providers else None
+    email = _text(claims, "email").lower()
+    if not email or claims.get("email_verified") is False:
+        return None
+    return next((key for key, p in providers.items() if email in p.people), None)
 
 
 def roles_from_claims(claims: Mapping[str, Any], access: AccessFile) -> frozenset[str]:
@@ -108,9 +155,17 @@ def roles_from_claims(claims: Mapping[str, Any], access: AccessFile) -> frozense
     return with_implied(access.roles_for(email))
 
 
-def from_claims(claims: Mapping[str, Any], access: AccessFile) -> Actor:
+def from_claims(
+    claims: Mapping[str, Any],
+    access: AccessFile,
+    providers: Mapping[str, Provider] | None = None,
+) -> Actor:
     """The signed-in person as the identity provider describes them."""
     email = _text(claims, "email")
     subject = _text(claims, "sub") or email
     name = _text(claims, "name") or _text(claims, "preferred_username") or email or subject
-    return Actor(subject, name, email, APP, roles_from_claims(claims, access))
+    roles = roles_from_claims(claims, access)
+    provider = provider_from_claims(claims, providers or {})
+    if provider:
+        roles |= {PROVIDER}
+    return Actor(subject, name, email, APP, roles, provider)

@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 import duckdb
 
 from charter import Charter
-from metrics.access.people import ANALYST, Actor, acting, require
+from metrics.access.people import ANALYST, Actor, acting, may_send, require
+from metrics.ingest import layout
 from metrics.ingest.commit import (
     Addition,
     Diff,
@@ -29,7 +30,16 @@ from metrics.ingest.read import FileProblem, RawTable, read_upload
 from metrics.ingest.validate import RowError, Validation, validate_file
 from metrics.store import Store
 
-__all__ = ["Addition", "LoadReport", "Revision", "RowError", "Unusual", "check_file", "load_file"]
+__all__ = [
+    "Addition",
+    "LoadReport",
+    "Revision",
+    "RowError",
+    "Unusual",
+    "check_file",
+    "load_file",
+    "read_and_check",
+]
 
 
 @dataclass
@@ -82,15 +92,26 @@ def fmt_number(value: float) -> str:
     return f"{value:g}"
 
 
-def _read_and_check(
-    file_name: str, content: bytes, charter: Charter
+def read_and_check(
+    file_name: str, content: bytes, charter: Charter, provider: str | None = None
 ) -> tuple[RawTable | None, Validation]:
-    """Read and validate a file without the store: a large or bad file never holds its lock."""
+    """Read and validate a file without the store: a large or bad file never holds its lock.
+    A provider's return is read through its layout (if it has one) and may hold only its own
+    indicators; errors name the provider's own columns."""
+    own = charter.layouts.get(provider) if provider else None
     try:
-        raw = read_upload(file_name, content)
+        raw = read_upload(file_name, content, own.sheet if own else None)
+        if own and layout.is_template(raw):
+            own = None  # a provider may send our template instead of its own layout
+        raw, names = layout.apply(raw, own) if own else (raw, {})
     except FileProblem as err:
         return None, Validation([RowError(None, "", "", str(err), "")], None, 0, 0, [], 1)
-    return raw, validate_file(raw, charter)
+    result = validate_file(raw, charter)
+    if provider:
+        result = layout.own_indicators(
+            result, charter, provider, names.get("indicator", "indicator")
+        )
+    return raw, layout.their_names(result, names)
 
 
 def _report(upload: Upload, result: Validation, outcome: str) -> LoadReport:
@@ -129,6 +150,7 @@ def check_file(
     file_name: str,
     content: bytes,
     log_as: Actor | str | None = None,
+    provider: str | None = None,
 ) -> LoadReport:
     """Validate and preview a file against the stored figures without changing any figure.
 
@@ -137,14 +159,16 @@ def check_file(
     """
     actor = acting(log_as)
     if log_as is not None:
-        require(actor, {ANALYST}, "upload a return")
-    raw, result = _read_and_check(file_name, content, charter)
+        may_send(actor, provider)
+    raw, result = read_and_check(file_name, content, charter, provider)
     upload = Upload(
         file_name,
         hashlib.sha256(content).hexdigest(),
         content,
         actor,
+        "submission" if provider else "return",
         sheet=raw.sheet if raw else None,
+        source=f"provider: {provider}" if provider else "",
     )
     report = _report(upload, result, "preview")
     if not result.ok:
@@ -174,6 +198,7 @@ def load_file(
     kind: str = "return",
     source: str = "",
     confirmed: bool = False,
+    provider: str | None = None,
 ) -> LoadReport:
     """Validate and commit a file; a rejected attempt is logged and changes no figure.
 
@@ -192,7 +217,7 @@ def load_file(
         source,
     )
     upload.pack()
-    raw, result = _read_and_check(file_name, content, charter)
+    raw, result = read_and_check(file_name, content, charter, provider)
     upload.sheet = raw.sheet if raw else None
     report = _report(upload, result, "rejected")
     with store.connect() as con:

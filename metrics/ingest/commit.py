@@ -242,7 +242,7 @@ def log_upload(
             "release_end": upload.release_end,
         },
     )
-    kind = "published import" if upload.kind == "published" else "upload"
+    kind = {"published": "published import", "submission": "submission"}.get(upload.kind, "upload")
     audit.record(
         con,
         upload.actor,

@@ -41,8 +41,9 @@ class RawTable:
     records: int | None = None  # data rows counted apart from the parser (CSV), to compare
 
 
-def read_upload(file_name: str, content: bytes) -> RawTable:
-    """Read CSV or XLSX bytes; anything else is refused with a clear reason."""
+def read_upload(file_name: str, content: bytes, sheet: str | None = None) -> RawTable:
+    """Read CSV or XLSX bytes (a workbook's `sheet` if named: a provider's own layout);
+    anything else is refused with a clear reason."""
     suffix = PurePath(file_name).suffix.lower()
     if not content:
         raise FileProblem("The file is empty (0 bytes). Fill in the template and upload it again.")
@@ -57,7 +58,7 @@ def read_upload(file_name: str, content: bytes) -> RawTable:
                 f"{file_name!r} is a {suffix or 'zipped'} file, not a quarterly return. "
                 "Upload the return as .xlsx or .csv."
             )
-        return read_xlsx(content)
+        return read_xlsx(content, sheet)
     if suffix in (".xlsx", ".xlsm"):
         raise FileProblem(f"{file_name!r} is named .xlsx but is not an Excel workbook.")
     if suffix not in (".csv", ".txt", ""):
@@ -240,12 +241,12 @@ def _cell_text(value: Any) -> str:
     return str(value)
 
 
-def read_xlsx(content: bytes) -> RawTable:
+def read_xlsx(content: bytes, sheet: str | None = None) -> RawTable:
     """Read a workbook; anything a damaged workbook raises becomes one plain message."""
     from xml.etree.ElementTree import ParseError
 
     try:
-        return _read_xlsx(content)
+        return _read_xlsx(content, sheet)
     except FileProblem:
         raise
     except (zipfile.BadZipFile, ParseError, KeyError, IndexError, OSError, ValueError) as err:
@@ -255,14 +256,21 @@ def read_xlsx(content: bytes) -> RawTable:
         ) from err
 
 
-def _read_xlsx(content: bytes) -> RawTable:
+def _read_xlsx(content: bytes, wanted: str | None = None) -> RawTable:
     import openpyxl
 
     book = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     names = book.sheetnames
     sheet_name = PREFERRED_SHEET if PREFERRED_SHEET in names else names[0]
     notes = []
-    if len(names) > 1:
+    if wanted is not None and not (wanted not in names and PREFERRED_SHEET in names):
+        if wanted not in names:
+            raise FileProblem(
+                f"The workbook has no sheet named {wanted!r}, which this layout reads; its "
+                f"sheets are: {', '.join(repr(n) for n in names)}."
+            )
+        sheet_name = wanted
+    elif len(names) > 1:  # (a provider's layout names a sheet, but this is our template)
         why = (
             "the sheet named 'Return'"
             if sheet_name == PREFERRED_SHEET

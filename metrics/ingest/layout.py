@@ -1,0 +1,115 @@
+"""A provider's return in its own layout, read as a return in ours.
+
+The layout (charter/providers/<file>.yaml) names the provider's columns for ours and maps
+their codes (measure names, periods, localities, symbols) to ours. The file is turned into a
+table with our column names, keeping the provider's row numbers, so the same checks as our
+template's apply; `their_names` turns our column names in errors back into theirs.
+"""
+
+from __future__ import annotations
+
+import pyarrow as pa
+
+from charter import Charter
+from charter.providers import Layout
+from metrics.ingest.read import FileProblem, RawTable
+from metrics.ingest.validate import RowError, Validation, normalise_header
+
+
+def is_template(raw: RawTable) -> bool:
+    """The file is in our template's layout (its header has our required columns)."""
+    header = {normalise_header(h) for h in raw.header}
+    return {"indicator", "period"} <= header and bool({"value", "numerator"} & header)
+
+
+def apply(raw: RawTable, layout: Layout) -> tuple[RawTable, dict[str, str]]:
+    """The file with our columns, and our column name -> theirs."""
+    positions = {normalise_header(h): i for i, h in enumerate(raw.header) if h.strip()}
+    wanted = {ours: theirs for ours, theirs in layout.columns.model_dump().items() if theirs}
+    missing = [theirs for theirs in wanted.values() if normalise_header(theirs) not in positions]
+    if missing:
+        held = ", ".join(repr(h) for h in raw.header if h.strip())
+        raise FileProblem(
+            f"The file has no column {', '.join(repr(m) for m in missing)}, which "
+            f"{layout.title!r} reads. Its columns are: {held}. Check that this is the right "
+            "file (and sheet), send the council's template instead, or ask the council to "
+            "update the layout."
+        )
+    n = raw.cells.num_rows
+    cells = {
+        ours: [c.strip() for c in raw.cells.column(positions[normalise_header(theirs)]).to_pylist()]
+        for ours, theirs in wanted.items()
+    }
+    if layout.indicator:
+        cells["indicator"] = [layout.indicator] * n
+    else:
+        cells["indicator"] = [layout.indicators.get(t, t) for t in cells["indicator"]]
+    cells["period"] = [layout.periods.get(t, t) for t in cells["period"]]
+    if layout.breakdown:
+        groups = cells.pop("group")
+        everyone = {"", layout.total}
+        cells["breakdown"] = ["" if g in everyone else layout.breakdown for g in groups]
+        cells["group"] = ["" if g in everyone else layout.groups.get(g, g) for g in groups]
+    for figure in ("value", "numerator", "denominator"):
+        if figure in cells:
+            cells[figure] = [layout.symbols.get(t, t) for t in cells[figure]]
+    header = list(cells)
+    moved = {positions[normalise_header(wanted[o])]: header.index(o) for o in wanted if o in header}
+    table = RawTable(
+        header=header,
+        cells=pa.table({f"c{i}": pa.array(cells[h], pa.string()) for i, h in enumerate(header)}),
+        row_no=raw.row_no,
+        notes=[*raw.notes, f"Read through the layout {layout.title!r}."],
+        sheet=raw.sheet,
+        ragged=raw.ragged,
+        percent_cells={(r, moved[c]) for r, c in raw.percent_cells if c in moved},
+        formula_gaps=[(r, moved[c]) for r, c in raw.formula_gaps if c in moved],
+        records=raw.records,
+    )
+    names = dict(wanted)
+    if layout.breakdown and layout.columns.group:
+        names["breakdown"] = layout.columns.group
+    return table, names
+
+
+def their_names(result: Validation, names: dict[str, str]) -> Validation:
+    """The errors with the provider's own column names."""
+    if not names:
+        return result
+    result.errors = [
+        RowError(e.row, names.get(e.column, e.column), e.value, e.problem, e.fix)
+        for e in result.errors
+    ]
+    return result
+
+
+def own_indicators(
+    result: Validation, charter: Charter, provider: str, indicator_column: str
+) -> Validation:
+    """A provider sends only its own indicators: any other is an error naming who supplies
+    it (checked on a valid file's rows)."""
+    if not result.ok or result.staged is None:
+        return result
+    mine = set(charter.providers[provider].indicators)
+    rows = result.staged.select(["row_no", "indicator_id"]).to_pylist()
+    foreign = [r for r in rows if r["indicator_id"] not in mine]
+    if not foreign:
+        return result
+    name = charter.providers[provider].name
+    for r in foreign:
+        ind = r["indicator_id"]
+        other = charter.supplier(ind)
+        by = charter.providers[other].name if other else "the council"
+        result.errors.append(
+            RowError(
+                r["row_no"],
+                indicator_column,
+                ind,
+                f"{ind} is supplied by {by}, not by {name}.",
+                f"Remove the row. {name} sends: {', '.join(sorted(mine))}.",
+            )
+        )
+    result.rejected_rows = len({r["row_no"] for r in foreign})
+    result.error_total = len(result.errors)
+    result.staged = None
+    return result

@@ -1,0 +1,2 @@
+"""Partners' returns: submission and acceptance, when each return is due, and the quality
+of the figures (completeness, timeliness, validity, provenance)."""
