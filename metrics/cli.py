@@ -12,7 +12,13 @@ import sys
 from pathlib import Path
 
 from charter import CharterError
-from metrics import commands_access, commands_analysis, commands_data, commands_review
+from metrics import (
+    commands_access,
+    commands_analysis,
+    commands_data,
+    commands_providers,
+    commands_review,
+)
 from metrics.config import DB_ENV, MAX_UPLOAD_ENV
 from metrics.store import StoreError
 
@@ -100,7 +106,44 @@ def build_parser() -> argparse.ArgumentParser:
         help="store figures that look unusual (listed by a dry run) after checking them",
     )
     load.add_argument("--user", metavar="NAME", help="who is loading (default: your login)")
+    load.add_argument(
+        "--provider",
+        metavar="ID",
+        help="a provider's return (charter/providers.yaml), read through its layout: "
+        "submitted for an analyst to accept, not stored",
+    )
     _size_option(load)
+
+    acc = sub.add_parser(
+        "accept",
+        parents=[common],
+        help="accept a provider's submitted return: store its figures",
+        description="Store a submitted return's figures (as any return: all or nothing) and "
+        "mark it accepted. Exit 0: stored; 1: not stored (why printed).",
+    )
+    acc.add_argument("upload_id", type=int, metavar="UPLOAD_ID")
+    acc.add_argument("--reason", metavar="TEXT", help="why stored figures are being revised")
+    acc.add_argument("--confirm", action="store_true", help="store unusual figures, checked")
+    acc.add_argument("--user", metavar="NAME", help="who is accepting (default: your login)")
+
+    ret = sub.add_parser(
+        "return",
+        parents=[common],
+        help="send a provider's submitted return back, with a reason they see",
+    )
+    ret.add_argument("upload_id", type=int, metavar="UPLOAD_ID")
+    ret.add_argument("--reason", required=True, metavar="TEXT")
+    ret.add_argument("--user", metavar="NAME", help="who is returning it (default: your login)")
+
+    qual = sub.add_parser(
+        "quality",
+        parents=[common],
+        help="a quarter's data quality: per provider and per indicator",
+        description="Returns expected, received, on time, late and overdue per provider, and "
+        "each indicator's data-quality rating with its reasons.",
+    )
+    qual.add_argument("--quarter", metavar="QUARTER", help="e.g. '2026-27 Q2' (default: latest)")
+    qual.add_argument("--format", choices=["text", "json"], default="text")
 
     ser = sub.add_parser(
         "series",
@@ -268,6 +311,9 @@ COMMANDS = {
     "demo": commands_data.cmd_demo,
     "template": commands_data.cmd_template,
     "load": commands_data.cmd_load,
+    "accept": commands_providers.cmd_accept,
+    "return": commands_providers.cmd_return,
+    "quality": commands_providers.cmd_quality,
     "series": commands_data.cmd_series,
     "status": commands_analysis.cmd_status,
     "spc": commands_analysis.cmd_spc,

@@ -87,8 +87,12 @@ def cmd_load(args: argparse.Namespace) -> int:
     content = args.file.read_bytes()
     charter = load_charter()
     store = Store(args.db)
-    if args.dry_run:
-        report = check_file(store, charter, args.file.name, content)
+    if args.provider and not args.dry_run:
+        from metrics.providers.submissions import submit
+
+        report = submit(store, charter, args.provider, args.file.name, content, by=args.user)
+    elif args.dry_run:
+        report = check_file(store, charter, args.file.name, content, provider=args.provider)
     else:
         report = load_file(
             store,

@@ -36,6 +36,7 @@ if quarter:
         unsafe_allow_html=True,
     )
     st.markdown(status.reason)
+    st.markdown(markdown(ui.quality(quarter).ratings[chosen].sentence()))
     review_view.beside_figure(ui.review(quarter), indicator_subject(chosen), status.status)
 
 rows = upto_rows(ui.indicator_trend(chosen), upto)

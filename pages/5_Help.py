@@ -7,7 +7,7 @@ from metrics.narrative import SPC_HELP, STATUS_WORDS, facts_markdown, indicator_
 from metrics.publish.withheld import rule_for
 from ui import cards, style
 
-ui.page("Help and definitions")
+ui.page("Help and definitions", roles=ui.EVERYONE)
 
 charter = ui.charter()
 st.header("Reading the dashboard")

@@ -4,7 +4,7 @@ import streamlit as st
 
 import ui
 
-ui.page("Support and contact")
+ui.page("Support and contact", roles=ui.EVERYONE)
 
 council = ui.charter().council
 st.markdown(f"The dashboard is run by {council.name}.")

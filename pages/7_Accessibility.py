@@ -5,6 +5,6 @@ import streamlit as st
 import ui
 from ui import statement
 
-ui.page("Accessibility statement")
+ui.page("Accessibility statement", roles=ui.EVERYONE)
 
 st.markdown(statement.accessibility_statement(ui.charter().council))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from datetime import date
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -17,9 +18,20 @@ import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
 from charter import Charter, load_charter
-from metrics.access import ADMIN, ANALYST, CHAIR, EVERY_ROLE, MEMBER, AccessDenied, Actor
+from metrics.access import (
+    ADMIN,
+    ANALYST,
+    CHAIR,
+    EVERY_ROLE,
+    MEMBER,
+    PROVIDER,
+    AccessDenied,
+    Actor,
+)
 from metrics.access import require as metrics_require
 from metrics.periods import parse_period
+from metrics.providers.quality import Quality
+from metrics.providers.quality import quality as data_quality
 from metrics.publish import plain, scrutiny
 from metrics.publish import withheld as disclosure
 from metrics.publish.escape import markdown
@@ -59,6 +71,8 @@ READERS = EVERY_ROLE
 STAFF = frozenset({ANALYST, MEMBER, CHAIR, ADMIN})  # not councillors: operational detail
 ANALYSTS = frozenset({ANALYST})
 ADMINS = frozenset({ADMIN})
+RETURNS = frozenset({ANALYST, PROVIDER})  # a provider's person sees only their own
+EVERYONE = READERS | {PROVIDER}  # pages with no figures: help, support, accessibility
 
 OVERVIEW = "app.py"
 STATEMENT_PAGE = "pages/1_Statement.py"
@@ -74,6 +88,8 @@ ACTIONS_PAGE = "pages/10_Actions.py"
 ACCOUNTABILITY_PAGE = "pages/11_Accountability.py"
 SCRUTINY_PAGE = "pages/12_Scrutiny.py"
 PACKS_PAGE = "pages/13_Packs.py"
+RETURNS_PAGE = "pages/14_Returns.py"
+QUALITY_PAGE = "pages/15_Data_quality.py"
 
 # (file, label, roles) in the order the navigation shows them.
 PAGES: list[tuple[str, str, frozenset[str]]] = [
@@ -85,19 +101,21 @@ PAGES: list[tuple[str, str, frozenset[str]]] = [
     (ACTIONS_PAGE, "Actions", READERS),
     (ACCOUNTABILITY_PAGE, "Accountability", READERS),
     (PACKS_PAGE, "Meeting packs", READERS),
+    (QUALITY_PAGE, "Data quality", READERS),
     (UPLOAD_PAGE, "Upload a return", ANALYSTS),
+    (RETURNS_PAGE, "Partners' returns", RETURNS),
     (HISTORY_PAGE, "Upload history", STAFF),
     (AUDIT_PAGE, "Audit trail", ADMINS),
-    (HELP_PAGE, "Help and definitions", READERS),
-    (SUPPORT_PAGE, "Support and contact", READERS),
-    (ACCESSIBILITY_PAGE, "Accessibility statement", READERS),
+    (HELP_PAGE, "Help and definitions", EVERYONE),
+    (SUPPORT_PAGE, "Support and contact", EVERYONE),
+    (ACCESSIBILITY_PAGE, "Accessibility statement", EVERYONE),
 ]
 
 
 def user() -> Actor:
     """The person using the app, worked out afresh from their sign-in: what every action
     passes to the domain, which checks the role again (no roles when nobody is signed in)."""
-    return access.who(charter().council.contact)
+    return access.who(charter().council.contact, charter().providers)
 
 
 @st.cache_resource
@@ -139,7 +157,7 @@ def page(title: str, roles: frozenset[str] = READERS) -> None:
     st.markdown(CSS, unsafe_allow_html=True)
     nav = st.sidebar.container()  # drawn once the person, and so their roles, are known
     council = charter().council
-    person = access.person(APP_NAME, council.contact)
+    person = access.person(APP_NAME, council.contact, charter().providers)
     navigation(nav, person.roles)
     if not roles & person.roles:
         st.title("You do not have access to this page")
@@ -147,10 +165,13 @@ def page(title: str, roles: frozenset[str] = READERS) -> None:
             f"This page is for the {access.role_names(roles)} role. Ask "
             f"{markdown(council.contact or 'your administrator')} if you need it."
         )
+        if PROVIDER in person.roles:  # a partner's person has one page of their own
+            st.page_link(RETURNS_PAGE, label="Go to your returns")
         st.stop()
     st.title(title)
-    with plain_failure():
-        review_banner()
+    if person.roles & READERS:  # not a partner's person: the review is not theirs to see
+        with plain_failure():
+            review_banner()
 
 
 # Cached reads: keyed on the database file's version, so an upload shows at once.
@@ -258,6 +279,18 @@ def scrutiny_facts(quarter: str) -> scrutiny.Scrutiny:
     """The quarter in plain English; withheld small numbers unless the reader is staff."""
     s = store()
     return _scrutiny(str(s.path), s.version(), quarter, public())
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _quality(db: str, version: tuple[int, ...], quarter: str, today: date) -> Quality:
+    return data_quality(Store(db), charter(), quarter, today)
+
+
+def quality(quarter: str) -> Quality:
+    """The quarter's data quality: returns expected and received, validity, provenance and
+    each indicator's rating (as at today)."""
+    s = store()
+    return _quality(str(s.path), s.version(), quarter, date.today())
 
 
 def previous_commentary(quarter: str) -> dict[str, commentary.Commentary]:

@@ -12,12 +12,14 @@ from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Mapping
 
 import streamlit as st
 
 from charter import CharterError
 from charter.access import ROLES, AccessFile, load_access
-from metrics.access import ANALYST, ROLE_NAMES, Actor, demo, from_claims
+from charter.providers import Provider
+from metrics.access import ANALYST, PROVIDER, ROLE_NAMES, Actor, demo, from_claims
 from metrics.publish.escape import markdown
 
 log = logging.getLogger(__name__)
@@ -54,20 +56,25 @@ NOBODY = Actor(subject="", name="nobody signed in", via="app")
 
 def _demo_role() -> str:
     role = st.session_state.get(DEMO_ROLE, ANALYST)
-    return role if role in ROLES else ANALYST
+    return role if role in PICKABLE else ANALYST
 
 
-def who(contact: str = "") -> Actor:
+# The roles the demo's picker offers: the access list's, and a provider's person (acting for
+# the first provider in charter/providers.yaml).
+PICKABLE = (*ROLES, PROVIDER)
+
+
+def who(contact: str = "", providers: Mapping[str, Provider] | None = None) -> Actor:
     """The person using the app, worked out afresh from the sign-in (never from anything the
     page drew), with no roles when nobody is signed in: what every action checks."""
     if sign_in_configured():
         if not st.user.is_logged_in:
             return NOBODY
         access = _access_list() or AccessFile(ask=contact or "your administrator")
-        return from_claims(st.user.to_dict(), access)
+        return from_claims(st.user.to_dict(), access, providers or {})
     if sign_in_required():
         return NOBODY
-    return demo(_demo_role())
+    return demo(_demo_role(), next(iter(providers or {}), None))
 
 
 def access_list_or_empty() -> AccessFile:
@@ -79,11 +86,11 @@ def forget_access_list() -> None:
     _access_list.clear()
 
 
-def person(app_name: str, contact: str) -> Actor:
+def person(app_name: str, contact: str, providers: Mapping[str, Provider] | None = None) -> Actor:
     """The person using the app. Stops the page, after saying why, when there is none: not
     signed in, sign-in required but not configured, or signed in with no role."""
     if sign_in_configured():
-        return _signed_in(app_name, contact)
+        return _signed_in(app_name, contact, providers)
     if sign_in_required():
         st.title(app_name)
         st.error(
@@ -91,10 +98,10 @@ def person(app_name: str, contact: str) -> Actor:
             "(`[auth]` in `.streamlit/secrets.toml`) before anyone can use the app."
         )
         st.stop()
-    return _demo()
+    return _demo(providers)
 
 
-def _signed_in(app_name: str, contact: str) -> Actor:
+def _signed_in(app_name: str, contact: str, providers: Mapping[str, Provider] | None) -> Actor:
     if not st.user.is_logged_in:
         st.title(app_name)
         st.markdown("Sign in with your organisation's account to see the dashboard.")
@@ -102,7 +109,7 @@ def _signed_in(app_name: str, contact: str) -> Actor:
             st.login()
         st.stop()
     access = _access_list()
-    actor = who(contact)
+    actor = who(contact, providers)
     with st.sidebar:
         st.markdown(f"Signed in as **{markdown(actor.name)}**")
         if st.button("Sign out", key="sign_out"):
@@ -130,18 +137,18 @@ def _keep_demo_role() -> None:
     st.session_state[DEMO_ROLE] = st.session_state[ROLE_PICKER]
 
 
-def _demo() -> Actor:
+def _demo(providers: Mapping[str, Provider] | None) -> Actor:
     role = _demo_role()
     st.info(DEMO_BANNER, icon=":material/science:")
     with st.sidebar:
         st.selectbox(
             "Try the app as",
-            ROLES,
-            index=ROLES.index(role),
+            PICKABLE,
+            index=PICKABLE.index(role),
             format_func=ROLE_NAMES.__getitem__,
             key=ROLE_PICKER,
             on_change=_keep_demo_role,
             help="Demo mode: no sign-in. Each role sees the pages it would in real use.",
         )
     st.session_state[DEMO_ROLE] = role
-    return demo(role)
+    return demo(role, next(iter(providers or {}), None))

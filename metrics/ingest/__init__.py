@@ -85,6 +85,11 @@ class LoadReport:
             return f"No change: all {self.unchanged} figures are already stored."
         if self.outcome == "preview":
             return f"Preview (nothing stored yet): {counts}."
+        if self.outcome == "submitted":
+            return (
+                f"Submitted: {self.rows_in_file} figures waiting for an analyst to accept them "
+                f"({counts}); nothing is stored yet."
+            )
         return f"Loaded: {counts}."
 
 

@@ -161,9 +161,10 @@ def quality(store: Store, charter: Charter, quarter: str, today: date | None = N
         state, days = _state(exp, at, today)
         n = returned.get((exp.provider, exp.indicator_id, exp.period.label), 0)
         out.returns.append(
-            ReturnState(exp.provider, exp.indicator_id, exp.period.label, exp.due, at, via, state,
-                        days, n)
-        )  # fmt: skip
+            ReturnState(
+                exp.provider, exp.indicator_id, exp.period.label, exp.due, at, via, state, days, n
+            )
+        )
     _figures(out, charter, periods, figures)
     for ind_id in charter.indicators:
         dropped = [d for d in out.missing_breakdowns.get(ind_id, []) if (ind_id, d) in supplied]
@@ -185,8 +186,24 @@ def _figures(
     out: Quality, charter: Charter, periods: dict[str, str], rows: list[tuple[Any, ...]]
 ) -> None:
     have: dict[str, set[str]] = {}
-    for (ind_id, period, bd, value, num, den, symbol, status, revised, upload, by, at, source,
-         message, provider, submission) in rows:  # fmt: skip
+    for (
+        ind_id,
+        period,
+        bd,
+        value,
+        num,
+        den,
+        symbol,
+        status,
+        revised,
+        upload,
+        by,
+        at,
+        source,
+        message,
+        provider,
+        submission,
+    ) in rows:
         if ind_id not in charter.indicators or periods.get(ind_id) != period:
             continue
         have.setdefault(ind_id, set()).add(bd)

@@ -138,9 +138,13 @@ def submit(
     with store.connect() as con:
         if not result.ok:
             report.upload_id = record_rejection(
-                con, upload, report.rows_in_file, report.rejected_rows, report.errors,
+                con,
+                upload,
+                report.rows_in_file,
+                report.rejected_rows,
+                report.errors,
                 report.summary(),
-            )  # fmt: skip
+            )
             return report
         con.register("staged", result.staged)
         diff = compare(con)
@@ -238,9 +242,15 @@ def _decide(
     with store.connect() as con, transaction(con):
         con.execute(
             DECIDE,
-            {"state": state, "by": actor.label, "at": now, "reason": reason, "stored": stored,
-             "upload": sub.upload_id},
-        )  # fmt: skip
+            {
+                "state": state,
+                "by": actor.label,
+                "at": now,
+                "reason": reason,
+                "stored": stored,
+                "upload": sub.upload_id,
+            },
+        )
         audit.record(
             con,
             actor,

@@ -26,6 +26,8 @@ USERS = [
     {"sub": "nora", "name": "Nora Nobody", "email": "nora@nowhere.example"},
     {"sub": "meg", "name": "Meg Member", "email": "meg@council.example", "roles": ["member"]},
     {"sub": "chris", "name": "Chris Chair", "email": "chris@council.example", "roles": ["chair"]},
+    # listed under the short-breaks charity's `people` in charter/providers.yaml
+    {"sub": "tom", "name": "Tom Okafor", "email": "tom.okafor@brightside.example"},
 ]
 
 ACCESS = """\

@@ -152,3 +152,47 @@ def test_the_hardening_settings_stay_on():
     assert server["enableXsrfProtection"] is True and server["enableCORS"] is True
     assert server["maxUploadSize"] == 50
     assert config["client"]["showErrorDetails"] == "none"
+
+
+def test_a_provider_signs_in_sends_a_return_and_an_analyst_accepts_it(
+    app: Server, page, browser, tmp_path
+):
+    """Tom signs in for the short-breaks charity (listed in providers.yaml): he sees only his
+    pages and what is due from him, sends a return; Ana accepts it."""
+    from charter import load_charter
+    from metrics.queries import series
+
+    sign_in(page, app, "tom")
+    assert "Signed in as Tom Okafor" in body(page)
+    assert set(links(page)) == {"Partners' returns", "Help and definitions",
+                                "Support and contact", "Accessibility statement"}  # fmt: skip
+    page.goto(app.url + "/Returns")
+    wait_for_app(page)
+    text = body(page)
+    assert "Brightside Short Breaks" in text and "What is due for" in text
+    assert "Wrenfield Community Health" not in text  # another provider's returns
+    council = load_charter().council.code
+    latest = series(Store(app.db), "short-breaks-receiving", council)[-1]
+    path = tmp_path / "brightside.csv"
+    path.write_text(f"indicator,period,value\nshort-breaks-receiving,{latest.period},"
+                    f"{latest.value:g}\n")  # fmt: skip
+    region = page.get_by_role("region", name="Your return (.xlsx or .csv)")
+    region.locator('input[type="file"]').set_input_files(str(path))
+    page.wait_for_timeout(300)
+    wait_for_app(page)
+    page.get_by_role("button", name="Send this return").click()
+    page.get_by_text("Submitted: 1 figures waiting").first.wait_for()
+    analyst = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    sign_in(analyst, app, "ana")
+    analyst.goto(app.url + "/Returns")
+    wait_for_app(analyst)
+    assert "Sent by Tom Okafor on" in body(analyst)  # the waiting return, chosen
+    analyst.get_by_role("button", name="Accept and store").click()
+    wait_for_app(analyst)
+    with Store(app.db).connect() as con:
+        state = con.execute(
+            "SELECT s.state, s.decided_by FROM submissions s JOIN uploads u USING (upload_id) "
+            "WHERE u.file_name = 'brightside.csv'"
+        ).fetchall()
+    assert state == [("accepted", "Ana Analyst")]
+    analyst.context.close()

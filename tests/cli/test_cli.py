@@ -550,3 +550,35 @@ def test_an_older_release_is_refused_unless_a_reason_is_given(tmp_path):
         if r["geographic_level"] == "National" and r["time_period"] == "2021"
     ]
     assert [float(back["value"])] == [float(v) for v in in_2022_release]
+
+
+def test_a_providers_return_is_submitted_then_accepted_or_returned(tmp_path):
+    """`load --provider` submits (nothing stored), `accept` stores, `return` sends back, and
+    `quality` reports the quarter per provider and indicator."""
+    from tests.unit.test_providers import GOOD_EXTRACT, kpi_extract
+
+    db = tmp_path / "o.duckdb"
+    extract = tmp_path / "kpi.xlsx"
+    extract.write_bytes(kpi_extract(GOOD_EXTRACT))
+    out = run("load", str(extract), "--provider", "community-health", db=db).stdout
+    assert "Submitted: 4 figures waiting for an analyst to accept them" in out
+    first, outcome = re.match(r"#(\d+) .* — (\w+)", run("uploads", db=db).stdout).groups()
+    assert outcome == "submitted"
+    assert "Loaded: 4 added" in run("accept", first, db=db).stdout
+    again = run("accept", first, db=db, check=False)
+    assert again.returncode == 1 and "already accepted" in again.stderr
+    other = tmp_path / "breaks.csv"
+    other.write_text("indicator,period,value\nshort-breaks-receiving,2026-27 Q2,140\n")
+    run("load", str(other), "--provider", "short-breaks-trust", db=db)
+    second = re.match(r"#(\d+) ", run("uploads", db=db).stdout).group(1)
+    back = run("return", second, "--reason", "Please add the localities", db=db).stdout
+    assert "Returned submission" in back and "Please add the localities" in back
+    wrong = run("load", str(other), "--provider", "community-health", db=db, check=False)
+    assert wrong.returncode == 1 and "is supplied by Brightside Short Breaks" in wrong.stdout
+    report = json.loads(run("quality", "--quarter", "2026-27 Q2", "--format", "json", db=db).stdout)
+    health = report["providers"]["community-health"]
+    assert (health["expected"], health["received"]) == (3, 2)
+    states = {(r["provider"], r["indicator"]): r for r in report["returns"]}
+    assert states[("short-breaks-trust", "short-breaks-receiving")]["returned"] == 1
+    assert states[("short-breaks-trust", "short-breaks-receiving")]["received"] is None
+    assert report["ratings"]["speech-therapy-median-wait"]["rating"] == "poor"

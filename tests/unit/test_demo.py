@@ -79,9 +79,16 @@ def test_stories(demo_store, charter):
 
 
 def test_demo_is_loaded_through_the_upload_path(demo_store):
-    log = uploads(demo_store)
-    assert [u["kind"] for u in log] == ["demo"] * 3
-    assert log[0]["reason"] == REVISION_REASON
+    log = list(reversed(uploads(demo_store)))  # oldest first
+    assert [u["kind"] for u in log[:3]] == ["demo"] * 3
+    assert log[2]["reason"] == REVISION_REASON
+    # then the partners' returns: each submitted, and those accepted stored as returns
+    assert [(u["kind"], u["outcome"]) for u in log[3:]] == [
+        ("submission", "submitted"), ("return", "loaded"),  # the health trust, on time
+        ("submission", "submitted"), ("return", "loaded"),  # the short-breaks charity, late
+        ("submission", "submitted"),  # the parent carer forum's first, sent back
+        ("submission", "submitted"), ("return", "loaded"),  # and its corrected one
+    ]  # fmt: skip
 
 
 def test_two_builds_store_the_same_figures(tmp_path, charter):

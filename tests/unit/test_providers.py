@@ -177,3 +177,43 @@ def test_the_rating_changes_when_a_return_is_late(store, charter, tmp_path):
     assert "Wrenfield Community Health NHS Trust's return came 8 working days late" in (
         rating["autism-assessment-median-wait"].reasons
     )
+
+
+def test_who_signs_in_for_a_provider(charter):
+    from charter.access import AccessFile
+    from metrics.access import from_claims
+
+    access = AccessFile(ask="the desk")
+    tom = from_claims({"sub": "t", "email": "Tom.Okafor@brightside.example"}, access,
+                      charter.providers)  # fmt: skip
+    assert (tom.roles, tom.provider) == ({PROVIDER}, "short-breaks-trust")
+    claimed = {"sub": "p", "roles": ["provider"], "provider": "community-health"}
+    assert from_claims(claimed, access, charter.providers).provider == "community-health"
+    unknown = {"sub": "p", "roles": ["provider"], "provider": "nobody"}
+    assert from_claims(unknown, access, charter.providers).roles == frozenset()
+    # a token with roles says everything: the providers' list is not consulted
+    staff = {"sub": "t", "email": "tom.okafor@brightside.example", "roles": ["analyst"]}
+    assert from_claims(staff, access, charter.providers).provider is None
+
+
+def test_a_layout_naming_a_group_we_do_not_have_is_a_charter_problem(tmp_path):
+    import shutil
+
+    from charter import CHARTER_DIR, CharterError, load_charter
+
+    copy = tmp_path / "charter"
+    shutil.copytree(CHARTER_DIR, copy, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
+    layout = copy / "providers" / "community-health.yaml"
+    layout.write_text(layout.read_text().replace("WN: North", "WN: Northern"))
+    providers = copy / "providers.yaml"
+    twice = "indicators: [short-breaks-receiving]"
+    providers.write_text(
+        providers.read_text().replace("indicators: [consultation-participation]", twice)
+    )
+    with pytest.raises(CharterError) as err:
+        load_charter(copy)
+    text = str(err.value)
+    assert (
+        "charter/providers/community-health.yaml: groups.WN: 'Northern' is not a locality" in text
+    )
+    assert "'short-breaks-receiving' is also supplied by 'short-breaks-trust'" in text

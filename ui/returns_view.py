@@ -1,0 +1,209 @@
+"""The partners' returns page: a provider's person sees what is due from them, sends a return
+and follows it; an analyst accepts or returns what has been sent."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date
+
+import streamlit as st
+
+import ui
+from charter import Charter
+from metrics.access import Actor
+from metrics.ingest import check_file
+from metrics.providers.quality import quality
+from metrics.providers.submissions import (
+    SUBMITTED,
+    Submission,
+    SubmissionError,
+    accept,
+    return_to_provider,
+    submissions,
+    submit,
+)
+from metrics.publish.escape import markdown
+from metrics.queries import upload_file
+from metrics.store import Store
+from metrics.template import latest_complete_quarter, template_rows, to_csv, to_xlsx
+from ui import upload_view
+
+FILE = "provider_return_file"
+SEND = "provider_send"
+CHOSEN = "submission_chosen"
+REASON = "submission_reason"
+BACK = "submission_return_reason"
+ACCEPT = "submission_accept"
+RETURN = "submission_return"
+
+
+def due_from(store: Store, charter: Charter, provider: str, today: date | None = None) -> None:
+    """What the provider owes for the latest complete quarter, and whether it has arrived."""
+    quarter = latest_complete_quarter(today).label
+    q = quality(store, charter, quarter, today)
+    rows = [
+        {
+            "Indicator": charter.indicators[r.indicator_id].title,
+            "Period": r.period,
+            "Due": f"{r.due:%-d %B %Y}",
+            "Where it stands": r.state + (f" ({r.days_late} working days)" if r.days_late else ""),
+        }
+        for r in q.returns
+        if r.provider == provider
+    ]
+    st.header(f"What is due for {quarter}")
+    if rows:
+        st.dataframe(rows, hide_index=True, key="due_from_provider")
+    else:
+        st.info(f"Nothing is due for {quarter}.")
+
+
+def send(store: Store, charter: Charter, person: Actor) -> None:
+    """Send a return: the provider's own spreadsheet (its layout) or our template."""
+    key = str(person.provider)
+    provider = charter.providers[key]
+    st.header("Send a return")
+    layout = charter.layouts.get(key)
+    if layout:
+        sheet = f", sheet {layout.sheet!r}" if layout.sheet else ""
+        st.markdown(
+            markdown(
+                f"Send your usual spreadsheet ({layout.title}{sheet}), or the "
+                "council's template below."
+            )
+        )
+    rows = [
+        r
+        for r in template_rows(charter, latest_complete_quarter())
+        if r["indicator"] in provider.indicators
+    ]
+    left, right = st.columns(2)
+    left.download_button(
+        "Download the template (Excel)",
+        to_xlsx(charter, rows),
+        "return-template.xlsx",
+        key="provider_template_xlsx",
+    )
+    right.download_button(
+        "Download the template (CSV)",
+        to_csv(rows),
+        "return-template.csv",
+        mime="text/csv",
+        key="provider_template_csv",
+    )
+    upload = st.file_uploader("Your return (.xlsx or .csv)", type=["xlsx", "csv"], key=FILE)
+    if upload is None:
+        return
+    sent = st.session_state.setdefault("provider_sent", {})
+    sha = hashlib.sha256(upload.getvalue()).hexdigest()
+    if sha not in sent:
+        if not st.button("Send this return", type="primary", key=SEND):
+            return
+        with ui.plain_failure():
+            sent[sha] = submit(store, charter, key, upload.name, upload.getvalue(), by=person)
+    report = sent[sha]
+    upload_view.notes(report)
+    if report.ok:
+        st.success(f"{report.summary()} (return #{report.upload_id})")
+    else:
+        upload_view.errors(report)
+
+
+def history(store: Store, provider: str | None, charter: Charter) -> None:
+    """Returns sent, newest first: what was accepted, and why any went back."""
+    st.header("Returns sent" if provider else "Every provider's returns")
+    rows = [
+        {
+            "Return": s.upload_id,
+            "Provider": charter.providers[s.provider].name
+            if s.provider in charter.providers
+            else s.provider,
+            "Sent": s.submitted_at,
+            "Sent by": s.submitted_by,
+            "File": s.file_name,
+            "Covers": s.covers(),
+            "State": s.state,
+            "Decided by": s.decided_by or "",
+            "Why it was sent back": s.reason or "",
+        }
+        for s in submissions(store, provider=provider)
+    ]
+    if not rows:
+        st.info("No returns have been sent yet.")
+        return
+    st.dataframe(
+        rows,
+        hide_index=True,
+        key="submissions",
+        column_config={"Sent": st.column_config.DatetimeColumn(format="D MMM YYYY, HH:mm")},
+    )
+
+
+def waiting(store: Store, charter: Charter, person: Actor) -> None:
+    """For analysts: the returns waiting, each previewed, then accepted or sent back."""
+    st.header("Waiting to be accepted")
+    pending = [s for s in submissions(store) if s.state == SUBMITTED]
+    if not pending:
+        st.info("No provider's return is waiting.")
+        return
+    by_id = {s.upload_id: s for s in pending}
+    chosen = st.selectbox(
+        "Return", list(by_id), key=CHOSEN, format_func=lambda i: _label(by_id[i], charter)
+    )
+    if chosen is None:
+        return
+    sub = by_id[chosen]
+    st.markdown(
+        markdown(
+            f"Sent by {sub.submitted_by} on {sub.submitted_at:%-d %B %Y at %H:%M}; "
+            f"covers {sub.covers()}. {sub.message}"
+        )
+    )
+    kept = upload_file(store, sub.upload_id, person)
+    if kept is None:
+        st.error("The file of this return is not kept.")
+        return
+    name, content = kept
+    with ui.plain_failure():
+        report = check_file(store, charter, name, content, provider=sub.provider)
+    upload_view.notes(report)
+    if not report.ok:  # the charter or stored figures changed since it was sent
+        upload_view.errors(report)
+    else:
+        upload_view.preview(report, charter)
+        confirmed = upload_view.confirm(report)
+        reason = ""
+        if report.figures_changed:
+            reason = st.text_input("Why are figures being revised?", key=REASON)
+        ready = confirmed and (not report.figures_changed or bool(reason.strip()))
+        if st.button("Accept and store", type="primary", key=ACCEPT, disabled=not ready):
+            _accept(store, charter, sub, reason, confirmed)
+    back = st.text_area("Or send it back: what should the provider put right?", key=BACK)
+    if st.button("Send it back", key=RETURN):
+        try:
+            with ui.plain_failure():
+                return_to_provider(store, sub.upload_id, back, by=ui.user())
+        except SubmissionError as err:
+            st.error(markdown(err))
+            return
+        st.success(f"Return #{sub.upload_id} sent back with your reason.")
+        st.rerun()
+
+
+def _accept(store: Store, charter: Charter, sub: Submission, reason: str, confirmed: bool) -> None:
+    try:
+        with ui.plain_failure():
+            result = accept(
+                store, charter, sub.upload_id, by=ui.user(), reason=reason, confirmed=confirmed
+            )
+    except SubmissionError as err:
+        st.error(markdown(err))
+        return
+    upload_view.outcome(result)
+    if result.ok:
+        st.rerun()
+
+
+def _label(s: Submission, charter: Charter) -> str:
+    who = charter.providers[s.provider].name if s.provider in charter.providers else s.provider
+    return f"#{s.upload_id}: {who}, {s.file_name} ({s.submitted_at:%-d %b})"
