@@ -94,6 +94,7 @@ def chase(q: Quality, charter: Charter) -> None:
             f"from {p.name} for {q.quarter}:\n{lines}\n\nPlease send them as soon as you can, "
             f"or let us know when to expect them.\n\nWith thanks,\n{charter.council.name}",
             language=None,
+            wrap_lines=True,  # no sideways scrolling region a keyboard could not reach
         )
 
 

@@ -24,6 +24,8 @@ PAGES = {
     "help": "/Help",
     "support": "/Support",
     "accessibility": "/Accessibility",
+    "returns": "/Returns",
+    "quality": "/Data_quality",
 }
 
 # Streamlit's own probe for a base path on a deep link asks /<Page>/_stcore/health and

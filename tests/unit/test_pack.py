@@ -207,3 +207,18 @@ def test_a_councillor_cannot_make_the_internal_pack(store, charter):
         pack.make(store, charter, QUARTER, pack.PLANNING_GROUP, ("html",), demo("councillor"))
     built, _ = pack.make(store, charter, QUARTER, pack.SCRUTINY, ("html",), demo("councillor"))
     assert built.public
+
+
+def test_packs_say_how_far_to_trust_the_figures(scrutiny_pack):
+    """Partners' returns and each doubtful measure's data-quality rating (issue 15), in the
+    data quality section and beside each exception."""
+    built, files = scrutiny_pack
+    notes = " ".join(built.quality)
+    assert "Brightside Short Breaks (charity): 1 of 1 returns received, 1 late, 0 overdue." in notes
+    poor = next(n for n in built.quality if n.startswith("Data quality poor: "))
+    assert "Median wait for speech and language therapy (Wrenfield Community Health" in poor
+    short = next(e for e in built.exceptions if "receiving short breaks" in e.title.lower())
+    assert short.data_quality.startswith("Data quality: some concerns (Brightside Short Breaks")
+    assert "Brightside Short Breaks (charity)&#x27;s return came" in files["html"].decode() or (
+        "Brightside Short Breaks (charity)'s return came" in files["html"].decode()
+    )

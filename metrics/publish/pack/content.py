@@ -13,6 +13,7 @@ from datetime import date, datetime
 from charter import Charter
 from metrics.access.people import Actor, require
 from metrics.narrative import STATUS_WORDS, fmt_target, fmt_value
+from metrics.providers.quality import quality as data_quality
 from metrics.publish import scrutiny, withheld
 from metrics.publish.disclosure import NOT_FOR_PUBLICATION
 from metrics.publish.pack import sections, svg
@@ -50,6 +51,7 @@ class ExceptionItem:
     why_text: str | None
     what_next: str | None
     written: str | None  # by whom and when (planning group only)
+    data_quality: str  # "Data quality: some concerns (...)"
     actions: list[str]
     chart: Chart | None
 
@@ -114,6 +116,7 @@ def build(
     public = audience == SCRUTINY
     now = now or datetime.now()
     built = report.build(store, charter, quarter, today=today)
+    trust = data_quality(store, charter, quarter, today)
     facts = scrutiny.build(store, charter, quarter, public=public, today=today)
     hidden = withheld.withheld_figures(store, charter)
     review = built.review
@@ -132,12 +135,21 @@ def build(
         status_rule=STATUS_RULE.format(on=rule.on_track_share, off=rule.off_track_share),
         statements=sections.statements(facts),
         exceptions=[
-            _exception(store, charter, built, e, facts, hidden.get(e.indicator_id, {}), public)
+            _exception(
+                store,
+                charter,
+                built,
+                e,
+                facts,
+                hidden.get(e.indicator_id, {}),
+                public,
+                trust.ratings[e.indicator_id].sentence(),
+            )
             for e in built.exceptions
         ],
         actions=sections.actions(built.actions, charter, today),
         indicators=sections.indicators(facts, charter, hidden, public, built),
-        quality=sections.quality(facts, built, hidden, public),
+        quality=sections.quality(facts, built, hidden, public) + sections.returns(trust, charter),
         figures=sections.figures(built, charter, hidden, public),
     )
     if public:
@@ -199,6 +211,7 @@ def _exception(
     facts: scrutiny.Scrutiny,
     hidden: withheld.Withheld,
     public: bool,
+    trust: str,
 ) -> ExceptionItem:
     ind = charter.indicators[e.indicator_id]
     line = next(x for x in facts.lines if x.id == e.indicator_id)
@@ -221,6 +234,7 @@ def _exception(
         why_text=c.why if c else None,
         what_next=c.next if c else None,
         written=written,
+        data_quality=trust,
         actions=[
             f"{x.title} ({charter.owner_name(x.owner)}, due {x.due:%d %B %Y}, {x.status})"
             for x in built.actions

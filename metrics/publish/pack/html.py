@@ -80,6 +80,7 @@ def _exception(e: ExceptionItem) -> str:
         f"<article><h3>{escape(e.title)}</h3>",
         f'<p><span class="status">Status: {escape(e.status)}.</span>{agreed}</p>',
         f"<p>{escape(e.figure)} {escape(e.why)}</p>",
+        f"<p>{escape(e.data_quality)}.</p>",
         f"<p>Lead: {escape(e.owner)}.</p>",
     ]
     if e.what is None:

@@ -9,6 +9,7 @@ from datetime import date
 
 from charter import Charter
 from metrics.narrative import STATUS_WORDS, fmt_target
+from metrics.providers.quality import Quality
 from metrics.publish import scrutiny, withheld
 from metrics.review import actions as actions_mod
 from metrics.review import report
@@ -124,6 +125,25 @@ def figures(
     if public:
         return Table("Latest figure of every measure", headers[:-1], [r[:-1] for r in rows])  # type: ignore[misc]
     return Table("Latest figure of every measure", headers, rows)  # type: ignore[arg-type]
+
+
+def returns(trust: Quality, charter: Charter) -> list[str]:
+    """Partners' returns for the quarter, and the measures whose figures are in doubt."""
+    notes = []
+    for key, c in trust.by_provider().items():
+        notes.append(
+            f"{charter.providers[key].name}: {c['received']} of {c['expected']} returns "
+            f"received, {c['late']} late, {c['overdue']} overdue."
+        )
+    for rating in ("poor", "some concerns"):
+        named = [
+            f"{charter.indicators[i].title} ({'; '.join(g.reasons)})"
+            for i, g in trust.ratings.items()
+            if g.rating == rating
+        ]
+        if named:
+            notes.append(f"Data quality {rating}: {'; '.join(named)}.")
+    return notes
 
 
 def quality(
