@@ -34,17 +34,21 @@ def cmd_status(args: argparse.Namespace) -> int:
     except PeriodError as err:
         print(f"error: --period: {err}", file=sys.stderr)
         return 2
+    from metrics.providers.quality import quality
     from metrics.review import agreed
     from metrics.review.common import indicator_subject, statement_subject
 
     statements = charter_status(store, charter, quarter)
     settled = agreed.current(store, quarter.label)
+    ratings = quality(store, charter, quarter.label).ratings
     if args.format == "json":
         out: list[dict[str, Any]] = as_json(statements)
         for entry in out:  # the agreed status sits beside the computed one, never instead
             _agreed(entry, settled.get(statement_subject(int(entry["number"]))))
             for ind in entry["indicators"]:
                 _agreed(ind, settled.get(indicator_subject(ind["id"])))
+                rating = ratings[ind["id"]]
+                ind["data_quality"] = {"rating": rating.rating, "reasons": list(rating.reasons)}
         print(json.dumps(out, indent=2, ensure_ascii=False))
         return 0
     print(f"{charter.council.name}: charter status at {quarter.label}")
@@ -57,6 +61,8 @@ def cmd_status(args: argparse.Namespace) -> int:
                 f"   - {i.title}: {status_label(i.status)}, {direction_label(i.direction)}"
                 f"\n     {i.reason}"
             )
+            if ratings[i.id].reasons:
+                print(f"     {ratings[i.id].sentence()}")
             if a := settled.get(indicator_subject(i.id)):
                 print(f"     {a.sentence(i.status)}")
     return 0

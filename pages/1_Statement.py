@@ -30,7 +30,7 @@ if quarter:
     cards.rule_note(charter)
     st.subheader("Indicators")
     st.dataframe(
-        cards.indicator_rows(statement.indicators, charter),
+        cards.indicator_rows(statement.indicators, charter, ui.quality(quarter).ratings),
         hide_index=True,
         column_config={
             "Trend": st.column_config.LineChartColumn("Trend (last 8 periods)", color="#0072B2")

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import html
 from collections import Counter
+from collections.abc import Mapping
 
 import streamlit as st
 
 from charter import Charter
 from metrics.narrative import STATUS_WORDS, fmt_change, fmt_target, status_label
+from metrics.providers.quality import Rating
 from metrics.rollup import StatementStatus
 from metrics.status import IndicatorStatus
 from ui import style
@@ -74,10 +76,18 @@ def statement_grid(
                 statement_card(s, charter, statement_page, carry)
 
 
-def indicator_rows(statuses: list[IndicatorStatus], charter: Charter) -> list[dict[str, object]]:
+def indicator_rows(
+    statuses: list[IndicatorStatus], charter: Charter, ratings: Mapping[str, Rating] | None = None
+) -> list[dict[str, object]]:
+    """One row per indicator; with `ratings`, its data quality, folded into the "Why" when
+    there is any doubt about the figure."""
     rows = []
     for i in statuses:
         ind = charter.indicators[i.id]
+        rating = (ratings or {}).get(i.id)
+        why = i.reason
+        if rating and rating.reasons:
+            why += f" But {'; '.join(rating.reasons)}."
         rows.append(
             {  # status and latest figure first: on a phone they are what shows
                 "Status": status_label(i.status),
@@ -87,7 +97,9 @@ def indicator_rows(statuses: list[IndicatorStatus], charter: Charter) -> list[di
                 "Target": fmt_target(ind),
                 "Direction": style.direction(i.direction),
                 "Trend": [v for v in i.history if v is not None],
-                "Why": i.reason,
+                "Why": why,
             }
         )
+        if rating:
+            rows[-1]["Data quality"] = rating.rating.capitalize()
     return rows

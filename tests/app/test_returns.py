@@ -99,3 +99,14 @@ def test_the_indicator_page_gives_the_figures_data_quality(fresh):
     assert "Data quality: some concerns (Brightside Short Breaks (charity)'s return came" in texts(
         page
     )
+
+
+def test_the_statement_page_folds_data_quality_into_each_status(fresh):
+    at = fresh(ui.STATEMENT_PAGE, **{access.DEMO_ROLE: "analyst"})
+    at.at.query_params["statement"] = "10"  # with speech and language therapy waits
+    page = at.run()
+    assert not page.exception, page.exception
+    rows = table(page, "Data quality")
+    speech = rows[rows["Indicator"].str.contains("speech and language")].iloc[0]
+    assert speech["Data quality"] == "Poor"
+    assert "But Wrenfield Community Health NHS Trust's return is overdue" in speech["Why"]

@@ -582,3 +582,14 @@ def test_a_providers_return_is_submitted_then_accepted_or_returned(tmp_path):
     assert states[("short-breaks-trust", "short-breaks-receiving")]["returned"] == 1
     assert states[("short-breaks-trust", "short-breaks-receiving")]["received"] is None
     assert report["ratings"]["speech-therapy-median-wait"]["rating"] == "poor"
+
+
+def test_status_gives_each_indicators_data_quality(demo_db, tmp_path):
+    db = tmp_path / "o.duckdb"
+    db.write_bytes(demo_db.read_bytes())
+    out = json.loads(run("status", "--period", "2026-27 Q2", "--format", "json", db=db).stdout)
+    quality = {i["id"]: i["data_quality"] for s in out for i in s["indicators"]}
+    assert quality["speech-therapy-median-wait"]["rating"] == "poor"
+    assert any("overdue" in r for r in quality["speech-therapy-median-wait"]["reasons"])
+    text = run("status", "--period", "2026-27 Q2", db=db).stdout
+    assert "Data quality: some concerns (Brightside Short Breaks (charity)'s return came" in text
