@@ -87,6 +87,13 @@ def cmd_load(args: argparse.Namespace) -> int:
     content = args.file.read_bytes()
     charter = load_charter()
     store = Store(args.db)
+    if args.provider and (args.reason or args.confirm):
+        print(
+            "error: --reason and --confirm are given when accepting a provider's return "
+            "(python -m metrics accept UPLOAD_ID ...), not when it is submitted",
+            file=sys.stderr,
+        )
+        return 2
     if args.provider and not args.dry_run:
         from metrics.providers.submissions import submit
 

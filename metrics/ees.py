@@ -115,6 +115,8 @@ def import_ees(
         con.register("staged", staged)
         end = {"end": report.release_end}
         diff = Diff()
+        # Compared first only when a newer release is stored (commit compares again, in its
+        # transaction): an ordinary import pays for one comparison.
         if dry_run or (report.release_end and con.execute(NEWER_UPLOAD, end).fetchall()):
             diff = compare(con)
             report.older, newest = con.execute(REVISED_FROM_NEWER, end).fetchall()[0]

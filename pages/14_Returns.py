@@ -12,8 +12,10 @@ charter, store, person = ui.charter(), ui.store(), ui.user()
 
 if person.may(PROVIDER) and person.provider in charter.providers:
     provider = charter.providers[person.provider]
-    st.markdown(ui.markdown(f"You send figures for **{provider.name}**. The council's contact "
-                            f"for your returns: {charter.council.contact}."))  # fmt: skip
+    st.markdown(
+        f"You send figures for **{ui.markdown(provider.name)}**. The council's contact for "
+        f"your returns: {ui.markdown(charter.council.contact)}."
+    )
     returns_view.due_from(store, charter, person.provider)
     returns_view.send(store, charter, person)
     returns_view.history(store, person.provider, charter)

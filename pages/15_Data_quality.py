@@ -7,7 +7,7 @@ import streamlit as st
 import ui
 from ui import quality_view
 
-ui.page("Data quality")
+ui.page("Data quality", roles=ui.READERS)  # councillors get the summary
 charter = ui.charter()
 quarter = ui.quarter_picker()
 if quarter:

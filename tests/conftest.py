@@ -19,6 +19,21 @@ from metrics.store import Store  # noqa: E402
 SHARED = ROOT.parent / "shared"
 
 
+def database_at(path: Path, version: int):  # -> duckdb.DuckDBPyConnection
+    """A database made by an older release of the app: migrations up to `version` only, open
+    for a test to add what such a release stored (the next Store opening migrates it)."""
+    import duckdb
+
+    from metrics.schema import MIGRATIONS
+
+    con = duckdb.connect(str(path))
+    for number, statements in enumerate(MIGRATIONS[:version], start=1):
+        for statement in statements:
+            con.execute(statement)
+        con.execute("INSERT INTO schema_version VALUES (?, now())", [number])
+    return con
+
+
 @pytest.fixture(scope="session")
 def charter() -> Charter:
     return load_charter()

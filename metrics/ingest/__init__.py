@@ -37,8 +37,12 @@ __all__ = [
     "RowError",
     "Unusual",
     "check_file",
+    "fill",
     "load_file",
+    "provider_source",
     "read_and_check",
+    "reject",
+    "report_for",
 ]
 
 
@@ -97,6 +101,11 @@ def fmt_number(value: float) -> str:
     return f"{value:g}"
 
 
+def provider_source(charter: Charter, provider: str) -> str:
+    """How the upload log names a provider's submission."""
+    return f"{charter.providers[provider].name} (provider)"
+
+
 def read_and_check(
     file_name: str, content: bytes, charter: Charter, provider: str | None = None
 ) -> tuple[RawTable | None, Validation]:
@@ -119,7 +128,8 @@ def read_and_check(
     return raw, layout.their_names(result, names)
 
 
-def _report(upload: Upload, result: Validation, outcome: str) -> LoadReport:
+def report_for(upload: Upload, result: Validation, outcome: str) -> LoadReport:
+    """A report of a checked file, before it is compared with the store."""
     return LoadReport(
         upload.file_name,
         upload.sha256,
@@ -134,7 +144,7 @@ def _report(upload: Upload, result: Validation, outcome: str) -> LoadReport:
     )
 
 
-def _reject(con: duckdb.DuckDBPyConnection, upload: Upload, report: LoadReport) -> LoadReport:
+def reject(con: duckdb.DuckDBPyConnection, upload: Upload, report: LoadReport) -> LoadReport:
     """Log a rejected upload with its errors; no figure changes."""
     report.outcome = "rejected"
     report.upload_id = record_rejection(
@@ -143,7 +153,7 @@ def _reject(con: duckdb.DuckDBPyConnection, upload: Upload, report: LoadReport) 
     return report
 
 
-def _fill(report: LoadReport, diff: Diff) -> None:
+def fill(report: LoadReport, diff: Diff) -> None:
     report.added, report.revised, report.unchanged = diff.added, diff.revised, diff.unchanged
     report.revisions = diff.revisions
     report.additions = diff.additions
@@ -173,20 +183,20 @@ def check_file(
         actor,
         "submission" if provider else "return",
         sheet=raw.sheet if raw else None,
-        source=f"provider: {provider}" if provider else "",
+        source=provider_source(charter, provider) if provider else "",
     )
-    report = _report(upload, result, "preview")
+    report = report_for(upload, result, "preview")
     if not result.ok:
         if not log_as:
             report.outcome = "rejected"
             return report
         with store.connect() as con:
-            return _reject(con, upload, report)
+            return reject(con, upload, report)
     with store.connect() as con:
         con.register("staged", result.staged)
         diff = compare(con)
         report.warnings = implausible(con, charter)
-    _fill(report, diff)
+    fill(report, diff)
     if not diff.added and not diff.revised:
         report.outcome = "no change"
     return report
@@ -224,10 +234,10 @@ def load_file(
     upload.pack()
     raw, result = read_and_check(file_name, content, charter, provider)
     upload.sheet = raw.sheet if raw else None
-    report = _report(upload, result, "rejected")
+    report = report_for(upload, result, "rejected")
     with store.connect() as con:
         if not result.ok:
-            return _reject(con, upload, report)
+            return reject(con, upload, report)
         con.register("staged", result.staged)
         report.warnings = implausible(con, charter)
         upload.confirmed = len(report.warnings) if confirmed else 0
@@ -244,7 +254,7 @@ def load_file(
                 for w in report.warnings
             ]
             report.error_total = len(report.errors)
-            return _reject(con, upload, report)
+            return reject(con, upload, report)
         try:
             report.upload_id, diff = commit(con, upload, result.rows_in_file)
         except NeedsReason as err:
@@ -259,8 +269,8 @@ def load_file(
                 )
             ]
             report.error_total = 1
-            _fill(report, err.diff)
-            return _reject(con, upload, report)
-    _fill(report, diff)
+            fill(report, err.diff)
+            return reject(con, upload, report)
+    fill(report, diff)
     report.outcome = "loaded" if diff.added or diff.revised else "no change"
     return report

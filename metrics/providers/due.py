@@ -11,7 +11,8 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from charter import Charter
-from metrics.periods import Period, PeriodKind, kind_for
+from metrics.periods import Period
+from metrics.template import period_for
 
 HOLIDAYS_CSV = Path(__file__).resolve().parents[1] / "reference" / "bank_holidays.csv"
 
@@ -60,11 +61,7 @@ def expected(charter: Charter, quarter: Period) -> list[Expected]:
     out = []
     for key, provider in charter.providers.items():
         for ind_id in provider.indicators:
-            ind = charter.indicators[ind_id]
-            kind = kind_for(ind.frequency, ind.year_basis)
-            period = (
-                quarter if kind is PeriodKind.FY_QUARTER else Period.containing(quarter.end, kind)
-            )
+            period = period_for(charter.indicators[ind_id], quarter)
             if not quarter.start <= period.end <= quarter.end:
                 continue
             due = add_working_days(period.end, provider.due_working_days)

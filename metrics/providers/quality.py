@@ -13,9 +13,10 @@ from typing import Any
 
 from charter import Charter
 from metrics.ees_rules import disagreement
-from metrics.periods import Period, kind_for, parse_period
+from metrics.periods import Period, parse_period
 from metrics.providers.due import Expected, expected, working_days_between
 from metrics.store import Store
+from metrics.template import period_for
 
 GOOD, CONCERNS, POOR = "good", "some concerns", "poor"
 
@@ -173,13 +174,8 @@ def quality(store: Store, charter: Charter, quarter: str, today: date | None = N
 
 
 def _periods(charter: Charter, q: Period) -> dict[str, str]:
-    """Each indicator's period reported at the quarter (its latest ended by the quarter end)."""
-    out = {}
-    for ind in charter.indicators.values():
-        kind = kind_for(ind.frequency, ind.year_basis)
-        period = Period.containing(q.end, kind)
-        out[ind.id] = (period if period.end <= q.end else period.previous()).label
-    return out
+    """Each indicator's period reported at the quarter (as in the quarter's return)."""
+    return {ind.id: period_for(ind, q).label for ind in charter.indicators.values()}
 
 
 def _figures(

@@ -16,8 +16,16 @@ from datetime import datetime
 from charter import Charter
 from metrics.access import audit
 from metrics.access.people import ANALYST, Actor, acting, may_send, require
-from metrics.ingest import LoadReport, load_file, read_and_check
-from metrics.ingest.commit import Upload, compare, log_upload, record_rejection
+from metrics.ingest import (
+    LoadReport,
+    fill,
+    load_file,
+    provider_source,
+    read_and_check,
+    reject,
+    report_for,
+)
+from metrics.ingest.commit import Upload, compare, log_upload
 from metrics.ingest.plausible import implausible
 from metrics.queries import upload_file
 from metrics.store import Store, transaction
@@ -122,35 +130,16 @@ def submit(
         "submission",
         None,
         raw.sheet if raw else None,
-        f"{name} (provider)",
+        provider_source(charter, provider),
     )
-    report = LoadReport(
-        file_name,
-        upload.sha256,
-        "rejected",
-        result.rows_in_file,
-        errors=result.errors,
-        notes=result.notes,
-        rejected_rows=result.rejected_rows,
-        error_total=result.error_total or len(result.errors),
-        sheet=upload.sheet,
-    )
+    report = report_for(upload, result, "rejected")
     with store.connect() as con:
         if not result.ok:
-            report.upload_id = record_rejection(
-                con,
-                upload,
-                report.rows_in_file,
-                report.rejected_rows,
-                report.errors,
-                report.summary(),
-            )
-            return report
+            return reject(con, upload, report)
         con.register("staged", result.staged)
         diff = compare(con)
         report.warnings = implausible(con, charter)
-        report.added, report.revised, report.unchanged = diff.added, diff.revised, diff.unchanged
-        report.revisions, report.additions = diff.revisions, diff.additions
+        fill(report, diff)
         report.outcome = SUBMITTED
         message = (
             f"Submitted by {actor.label} for {name}: {result.rows_in_file} figures, waiting to "

@@ -32,6 +32,19 @@ def run(*args: str, db: Path, check: bool = True) -> subprocess.CompletedProcess
     return result
 
 
+def release_rows(path: Path) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8-sig"))))
+
+
+def write_release(path: Path, rows: list[dict[str, str]]) -> Path:
+    """A release changed as a test needs, written back in the same layout."""
+    with path.open("w", newline="", encoding="utf-8") as f:
+        writer = csv.DictWriter(f, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    return path
+
+
 def fill_template(template: Path, out: Path, quarter_values: dict[str, str]) -> Path:
     """Fill the XLSX template's total rows for the given indicators, as an analyst would."""
     book = load_workbook(template)
@@ -452,15 +465,11 @@ def test_more_revisions_than_are_listed_are_counted(tmp_path):
     original = SHARED / "data" / "ees" / "ehcp-2022-release" / "sen2_mi.csv"
     mapping = str(ROOT / "charter" / "ees" / "sen2-mi.yaml")
     run("import-ees", str(original), "--mapping", mapping, db=db)
-    rows = list(csv.DictReader(io.StringIO(original.read_text(encoding="utf-8-sig"))))
+    rows = release_rows(original)
     for r in rows:  # a later release revising every council's personal budgets
         if r["PersonalBudgets"].isdigit():
             r["PersonalBudgets"] = str(int(r["PersonalBudgets"]) + 1)
-    revised = tmp_path / "sen2_mi.csv"
-    with revised.open("w", newline="", encoding="utf-8") as f:
-        writer = csv.DictWriter(f, fieldnames=list(rows[0]))
-        writer.writeheader()
-        writer.writerows(rows)
+    revised = write_release(tmp_path / "sen2_mi.csv", rows)
     out = run("import-ees", str(revised), "--mapping", mapping, db=db).stdout
     listed = [line for line in out.splitlines() if line.startswith("revise: ")]
     total = int(re.search(r"(\d+) revised", out).group(1))
@@ -522,16 +531,11 @@ def test_an_older_release_is_refused_unless_a_reason_is_given(tmp_path):
 
     db = tmp_path / "o.duckdb"
     ees = SHARED / "data" / "ees"
-    rows = list(csv.DictReader(io.StringIO(
-        (ees / "ehcp-2023-release" / "sen2_mi.csv").read_text(encoding="utf-8-sig"))))  # fmt: skip
+    rows = release_rows(ees / "ehcp-2023-release" / "sen2_mi.csv")
     for r in rows:
         if r["geographic_level"] == "National" and r["time_period"] == "2021":
             r["personal_budgets"] = str(int(r["personal_budgets"]) + 1)
-    newer = tmp_path / "sen2_mi.csv"
-    with newer.open("w", newline="", encoding="utf-8") as f:
-        writer = csv.DictWriter(f, fieldnames=list(rows[0]))
-        writer.writeheader()
-        writer.writerows(rows)
+    newer = write_release(tmp_path / "sen2_mi.csv", rows)
     run("import-ees", str(newer), "--mapping", str(ROOT / "charter/ees/sen2-mi-2023.yaml"), db=db)
     older = [str(ees / "ehcp-2022-release" / "sen2_mi.csv"), "--mapping",
              str(ROOT / "charter" / "ees" / "sen2-mi.yaml")]  # fmt: skip
@@ -593,3 +597,11 @@ def test_status_gives_each_indicators_data_quality(demo_db, tmp_path):
     assert any("overdue" in r for r in quality["speech-therapy-median-wait"]["reasons"])
     text = run("status", "--period", "2026-27 Q2", db=db).stdout
     assert "Data quality: some concerns (Brightside Short Breaks (charity)'s return came" in text
+
+
+def test_a_reason_belongs_to_accepting_a_providers_return_not_submitting_it(tmp_path):
+    return_file = tmp_path / "breaks.csv"
+    return_file.write_text("indicator,period,value\nshort-breaks-receiving,2026-27 Q2,140\n")
+    done = run("load", str(return_file), "--provider", "short-breaks-trust", "--reason", "x",
+               db=tmp_path / "o.duckdb", check=False)  # fmt: skip
+    assert done.returncode == 2 and "when accepting a provider's return" in done.stderr

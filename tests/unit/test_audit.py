@@ -13,9 +13,8 @@ from metrics.access import ANALYST, Actor, audit, command_line
 from metrics.ees import import_ees
 from metrics.ingest import check_file, load_file
 from metrics.queries import current_count, uploads
-from metrics.schema import MIGRATIONS
 from metrics.store import Store
-from tests.conftest import ROOT, SHARED
+from tests.conftest import ROOT, SHARED, database_at
 
 ANA = Actor("ana-sub", "Ana Analyst", "ana@council.example", "app", frozenset({ANALYST}))
 FIRST = b"indicator,period,value\nshort-breaks-receiving,2021-22 Q3,430\n"
@@ -157,11 +156,7 @@ def test_the_scan_can_fail():
 
 def test_uploads_made_before_the_audit_trail_become_its_first_rows(tmp_path):
     path = tmp_path / "old.duckdb"
-    con = duckdb.connect(str(path))
-    for version, statements in enumerate(MIGRATIONS[:3], start=1):
-        for statement in statements:
-            con.execute(statement)
-        con.execute("INSERT INTO schema_version VALUES (?, now())", [version])
+    con = database_at(path, 3)
     con.execute(
         "INSERT INTO uploads VALUES (7, 'old.csv', 'x', 'Old Analyst', TIMESTAMP '2025-05-01',"
         " 'return', 'loaded', 1, 1, 0, 0, 0, NULL, NULL, 'return: old.csv', '1 added')"

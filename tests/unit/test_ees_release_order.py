@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from datetime import date
 
-import duckdb
 import pytest
 
 from charter import CHARTER_DIR
@@ -14,9 +13,8 @@ from charter.ees_models import load_mapping
 from metrics.access import audit, command_line
 from metrics.ees import EesError, import_ees
 from metrics.queries import series, uploads
-from metrics.schema import MIGRATIONS
 from metrics.store import Store
-from tests.conftest import SHARED
+from tests.conftest import SHARED, database_at
 from tests.unit.test_ees_releases import england_rows, mapping_file, refused
 
 BUDGETS = [{"indicator": "personal-budgets-in-place", "value": "n"}]
@@ -113,11 +111,7 @@ def test_each_import_records_the_release_it_came_from(store, charter):
 
 def test_imports_made_before_releases_were_recorded_are_dated_by_their_newest_figure(tmp_path):
     path = tmp_path / "old.duckdb"
-    con = duckdb.connect(str(path))
-    for version, statements in enumerate(MIGRATIONS[:6], start=1):
-        for statement in statements:
-            con.execute(statement)
-        con.execute("INSERT INTO schema_version VALUES (?, now())", [version])
+    con = database_at(path, 6)
     con.execute(
         "INSERT INTO uploads VALUES (1, 'sen2_mi.csv', 'x', 'Old Analyst', TIMESTAMP "
         "'2025-05-01', 'published', 'loaded', 2, 2, 0, 0, 0, NULL, NULL, 'DfE', '2 added')"
