@@ -6,8 +6,7 @@ import ui
 from metrics.publish.escape import markdown
 from metrics.review.commentary import Figure
 from metrics.review.common import SIGNED_OFF, indicator_subject, statement_subject
-from ui import review_view as view
-from ui import style
+from ui import review_view as view, style
 
 ui.page("Quarterly review")
 charter, store, person = ui.charter(), ui.store(), ui.user()

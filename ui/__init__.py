@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from datetime import date
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -27,21 +26,25 @@ from metrics.access import (
     PROVIDER,
     AccessDenied,
     Actor,
+    require as metrics_require,
 )
-from metrics.access import require as metrics_require
-from metrics.periods import parse_period
-from metrics.providers.quality import Quality
-from metrics.providers.quality import quality as data_quality
-from metrics.publish import plain, scrutiny
-from metrics.publish import withheld as disclosure
 from metrics.publish.escape import markdown
-from metrics.queries import SeriesRow
-from metrics.review import commentary, report
-from metrics.rollup import StatementStatus, charter_status, quarters_with_data
 from metrics.store import Store, StoreError
 from metrics.template import latest_complete_quarter
-from metrics.trend import GroupRow, TrendRow, breakdown, provenance, trend
 from ui import access, keys
+from ui.reads import (  # the cached reads every page uses, as ui.status(...) etc.
+    indicator_groups as indicator_groups,
+    indicator_trend as indicator_trend,
+    latest_figure as latest_figure,
+    previous_commentary as previous_commentary,
+    public as public,
+    quality as quality,
+    quarters as quarters,
+    review as review,
+    scrutiny_facts as scrutiny_facts,
+    status as status,
+    withheld as withheld,
+)
 from ui.style import CSS
 
 
@@ -174,142 +177,12 @@ def page(title: str, roles: frozenset[str] = READERS) -> None:
             review_banner()
 
 
-# Cached reads: keyed on the database file's version, so an upload shows at once.
-@st.cache_data(show_spinner=False, max_entries=32)
-def _status(db: str, version: tuple[int, ...], quarter: str) -> list[StatementStatus]:
-    return charter_status(Store(db), charter(), parse_period(quarter))
-
-
-@st.cache_data(show_spinner=False, max_entries=32)
-def _public_status(db: str, version: tuple[int, ...], quarter: str) -> list[StatementStatus]:
-    """What a public reader sees: small numbers withheld, reasons in plain English."""
-    hidden = disclosure.statuses(_status(db, version, quarter), _withheld(db, version))
-    return plain.statuses(hidden, charter())
-
-
-def status(quarter: str) -> list[StatementStatus]:
-    """Every statement's status; what would be published, for a reader who is not staff."""
-    s = store()
-    read = _public_status if public() else _status
-    return read(str(s.path), s.version(), quarter)
-
-
-@st.cache_data(show_spinner=False, max_entries=8)
-def _withheld(db: str, version: tuple[int, ...]) -> dict[str, disclosure.Withheld]:
-    return disclosure.withheld_figures(Store(db), charter())
-
-
-def withheld(indicator: str) -> disclosure.Withheld:
-    """The indicator's figures that disclosure control withholds from publication."""
-    s = store()
-    return _withheld(str(s.path), s.version()).get(indicator, {})
-
-
-def public() -> bool:
-    """The reader sees what would be published (councillors), not the real small numbers."""
-    return not disclosure.sees_real_figures(user())
-
-
-@st.cache_data(show_spinner=False, max_entries=16)
-def _quarters(db: str, version: tuple[int, ...]) -> list[str]:
-    return quarters_with_data(Store(db), charter())
-
-
-def quarters() -> list[str]:
-    s = store()
-    return _quarters(str(s.path), s.version())
-
-
-@st.cache_data(show_spinner=False, max_entries=256)
-def _trend(db: str, version: tuple[int, ...], indicator: str) -> list[TrendRow]:
-    c = charter()
-    return trend(Store(db), c, c.indicators[indicator])
-
-
-def indicator_trend(indicator: str) -> list[TrendRow]:
-    """Our figures over time: withheld ones as [c] for a public reader, marked for staff."""
-    s = store()
-    rows = _trend(str(s.path), s.version(), indicator)
-    return disclosure.trend_rows(rows, withheld(indicator), public())
-
-
-@st.cache_data(show_spinner=False, max_entries=256)
-def _groups(
-    db: str, version: tuple[int, ...], indicator: str, dim: str, period: str | None
-) -> tuple[str | None, list[GroupRow]]:
-    c = charter()
-    return breakdown(Store(db), c, c.indicators[indicator], dim, period)
-
-
-def indicator_groups(
-    indicator: str, dim: str, period: str | None = None
-) -> tuple[str | None, list[GroupRow]]:
-    """Each group's figure for `period` (default: the latest with any group figure), with
-    disclosure control as for the trend."""
-    s = store()
-    found, rows = _groups(str(s.path), s.version(), indicator, dim, period)
-    if found is None:
-        return found, rows
-    return found, disclosure.group_rows(rows, found, dim, withheld(indicator), public())
-
-
-@st.cache_data(show_spinner=False, max_entries=16)
-def _review(db: str, version: tuple[int, ...], quarter: str, public: bool) -> report.Report:
-    if not public:
-        return report.build(Store(db), charter(), quarter)
-    statuses = _public_status(db, version, quarter)
-    built = report.build(Store(db), charter(), quarter, statements=statuses)
-    built.revised = {}  # figures pinned at sign-off are not disclosure-checked: staff only
-    return built
-
-
-def review(quarter: str) -> report.Report:
-    """The quarter's review: state, exceptions and their commentary, agreed statuses, actions;
-    with small numbers withheld for a reader who is not staff."""
-    s = store()
-    return _review(str(s.path), s.version(), quarter, public())
-
-
-@st.cache_data(show_spinner=False, max_entries=16)
-def _scrutiny(db: str, version: tuple[int, ...], quarter: str, public: bool) -> scrutiny.Scrutiny:
-    return scrutiny.build(Store(db), charter(), quarter, public)
-
-
-def scrutiny_facts(quarter: str) -> scrutiny.Scrutiny:
-    """The quarter in plain English; withheld small numbers unless the reader is staff."""
-    s = store()
-    return _scrutiny(str(s.path), s.version(), quarter, public())
-
-
-@st.cache_data(show_spinner=False, max_entries=16)
-def _quality(db: str, version: tuple[int, ...], quarter: str, today: date) -> Quality:
-    return data_quality(Store(db), charter(), quarter, today)
-
-
-def quality(quarter: str) -> Quality:
-    """The quarter's data quality: returns expected and received, validity, provenance and
-    each indicator's rating (as at today)."""
-    s = store()
-    return _quality(str(s.path), s.version(), quarter, date.today())
-
-
-def previous_commentary(quarter: str) -> dict[str, commentary.Commentary]:
-    """Last quarter's commentary, to start this quarter's from."""
-    return commentary.current(store(), parse_period(quarter).previous().label)
-
-
 def review_banner() -> None:
     """Where the chosen (or latest) quarter's review stands, on every page."""
     options = quarters()
     quarter = carried().get("quarter") or (options[0] if options else None)
     if quarter in options:
         st.caption(markdown(review(quarter).headline()))
-
-
-def latest_figure(indicator: str) -> SeriesRow | None:
-    """Where the indicator's most recently recorded figure came from."""
-    c = charter()
-    return provenance(store(), c, c.indicators[indicator])
 
 
 def quarter_picker() -> str | None:

@@ -13,8 +13,7 @@ from charter import Charter, Indicator
 from metrics.narrative import PERIOD_WORDS, STATUS_WORDS, fmt_value
 from metrics.periods import parse_period
 from metrics.publish import plain, withheld
-from metrics.review import actions as actions_mod
-from metrics.review import agreed, questions
+from metrics.review import actions as actions_mod, agreed, questions
 from metrics.review.common import indicator_subject, statement_subject
 from metrics.rollup import StatementStatus, charter_status
 from metrics.status import IndicatorStatus

@@ -9,8 +9,7 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 import ui
-from metrics.access import EVERY_ROLE, command_line
-from metrics.access import audit as audit_trail
+from metrics.access import EVERY_ROLE, audit as audit_trail, command_line
 from metrics.queries import uploads
 from tests.app.conftest import Opened
 from ui import access, keys

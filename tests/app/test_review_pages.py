@@ -8,8 +8,7 @@ from datetime import date, timedelta
 import pytest
 
 import ui
-from metrics.access import audit as audit_trail
-from metrics.access import command_line
+from metrics.access import audit as audit_trail, command_line
 from metrics.review import actions, agreed, commentary
 from metrics.review.common import statement_subject
 from ui import access

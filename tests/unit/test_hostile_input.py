@@ -17,8 +17,14 @@ from metrics.ingest import check_file, load_file
 from metrics.ingest.commit import KEEP_REJECTED_BYTES
 from metrics.ingest.validate import MAX_ERRORS_KEPT
 from metrics.periods import Period, PeriodError, PeriodKind, parse_period, window_problem
-from metrics.queries import current_count, series, unreadable_figures, upload_errors, upload_file
-from metrics.queries import uploads as upload_log
+from metrics.queries import (
+    current_count,
+    series,
+    unreadable_figures,
+    upload_errors,
+    upload_file,
+    uploads as upload_log,
+)
 from metrics.rollup import charter_status, quarters_with_data
 from metrics.store import Store, StoreError
 from tests.conftest import ROOT, plant_unreadable_figure

@@ -7,8 +7,16 @@ from datetime import date, timedelta
 
 import pytest
 
-from metrics.access import ANALYST, CHAIR, COUNCILLOR, MEMBER, AccessDenied, Actor, command_line
-from metrics.access import audit as audit_trail
+from metrics.access import (
+    ANALYST,
+    CHAIR,
+    COUNCILLOR,
+    MEMBER,
+    AccessDenied,
+    Actor,
+    audit as audit_trail,
+    command_line,
+)
 from metrics.ingest import load_file
 from metrics.periods import parse_period
 from metrics.review import actions, agreed, commentary, cycle, report

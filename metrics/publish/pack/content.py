@@ -18,8 +18,7 @@ from metrics.publish import scrutiny, withheld
 from metrics.publish.disclosure import NOT_FOR_PUBLICATION
 from metrics.publish.pack import sections, svg
 from metrics.publish.pack.sections import Table
-from metrics.review import actions as actions_mod
-from metrics.review import report
+from metrics.review import actions as actions_mod, report
 from metrics.review.common import SIGNED_OFF, indicator_subject
 from metrics.store import Store
 from metrics.trend import TrendRow, trend, upto

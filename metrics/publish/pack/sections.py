@@ -11,8 +11,7 @@ from charter import Charter
 from metrics.narrative import STATUS_WORDS, fmt_target
 from metrics.providers.quality import Quality
 from metrics.publish import scrutiny, withheld
-from metrics.review import actions as actions_mod
-from metrics.review import report
+from metrics.review import actions as actions_mod, report
 from metrics.review.common import subject_title
 
 

@@ -10,8 +10,7 @@ import io
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
-from openpyxl.worksheet.table import Table as ExcelTable
-from openpyxl.worksheet.table import TableStyleInfo
+from openpyxl.worksheet.table import Table as ExcelTable, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
 from metrics.publish.pack.content import AUDIENCE_WORDS, Pack
