@@ -15,6 +15,13 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from charter.leadership import (
+    InspectionFile,
+    InspectionTheme,
+    ReviewTheme,
+    SelfReviewFile,
+    check_inspection,
+)
 from charter.models import (
     Breakdown,
     BreakdownsFile,
@@ -52,6 +59,9 @@ class Charter:
     organisations: dict[str, Organisation] = field(default_factory=dict)
     providers: dict[str, Provider] = field(default_factory=dict)
     layouts: dict[str, Layout] = field(default_factory=dict)  # by provider id
+    self_review: tuple[ReviewTheme, ...] = ()  # the leadership self-review's questions
+    inspection: tuple[InspectionTheme, ...] = ()  # the area SEND inspection's themes
+    framework: str = ""  # the inspection framework's name
 
     def supplier(self, indicator: str) -> str | None:
         """The provider that supplies an indicator, if any."""
@@ -59,6 +69,14 @@ class Charter:
             if indicator in provider.indicators:
                 return key
         return None
+
+    def question(self, ident: str) -> str:
+        """A self-review question's text."""
+        for theme in self.self_review:
+            for q in theme.every_question():
+                if q.id == ident:
+                    return q.text
+        raise KeyError(f"no self-review question {ident}")
 
     def statement(self, number: int) -> Statement:
         for statement in self.statements:
@@ -183,6 +201,7 @@ def load_charter(root: Path | None = None) -> Charter:
                         f"{label}: breakdowns.{j}: unknown dimension {dim!r} (defined: {choices})"
                     )
     providers, layouts = _providers(root, indicators, dimensions, problems)
+    self_review, inspection = _leadership(root, set(numbers), problems)
     if indicators:
         evidenced = {ref for i in indicators.values() for ref in i.statements}
         for i, statement in enumerate(statements):
@@ -208,7 +227,28 @@ def load_charter(root: Path | None = None) -> Charter:
         organisations=dict(owners_file.organisations),
         providers=providers,
         layouts=layouts,
+        self_review=tuple(self_review.themes) if self_review else (),
+        inspection=tuple(inspection.themes) if inspection else (),
+        framework=inspection.framework if inspection else "",
     )
+
+
+def _leadership(
+    root: Path, numbers: set[int], problems: list[str]
+) -> tuple[SelfReviewFile | None, InspectionFile | None]:
+    """The self-review's questions and the inspection's themes; each file is optional (no
+    self-review page questions, no self-evaluation themes)."""
+    review = inspection = None
+    path = root / "self_review.yaml"
+    if path.exists():
+        review = _read(path, SelfReviewFile, _label(path, root), problems)
+    path = root / "inspection.yaml"
+    if path.exists():
+        label = _label(path, root)
+        inspection = _read(path, InspectionFile, label, problems)
+        if inspection is not None:
+            check_inspection(inspection, numbers, label, problems)
+    return review, inspection
 
 
 def _providers(

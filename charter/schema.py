@@ -14,6 +14,7 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from charter.access import AccessFile
+from charter.leadership import InspectionFile, SelfReviewFile
 from charter.loader import CHARTER_DIR
 from charter.models import BreakdownsFile, CouncilFile, Indicator, OwnersFile, StatementsFile
 from charter.providers import Layout, ProvidersFile
@@ -27,6 +28,8 @@ SCHEMAS: dict[str, type[BaseModel]] = {
     "owners.schema.json": OwnersFile,
     "providers.schema.json": ProvidersFile,
     "provider-layout.schema.json": Layout,
+    "self-review.schema.json": SelfReviewFile,
+    "inspection.schema.json": InspectionFile,
 }
 
 

@@ -278,4 +278,63 @@ MIGRATIONS.append(
     ]
 )
 
+
+MIGRATIONS.append(
+    [
+        # 9: evidence beyond the numbers, and the leadership self-review. An evidence item is
+        # what families, young people, front-line staff or partners told us, dated and tied to
+        # statements (and optionally indicators); a survey result carries its question, how
+        # many answered and the share who agreed, so a repeated survey is a series. An item is
+        # withdrawn (with a reason), never deleted. Attachments live in their own table, so
+        # listing evidence never reads their bytes.
+        "CREATE SEQUENCE evidence_id_seq START 1",
+        """CREATE TABLE evidence_items (
+            evidence_id    INTEGER PRIMARY KEY,
+            kind           VARCHAR NOT NULL,  -- see metrics/evidence/items.py KINDS
+            source         VARCHAR NOT NULL,
+            summary        VARCHAR NOT NULL,
+            evidence_date  DATE NOT NULL,
+            statements     VARCHAR NOT NULL,  -- comma-separated statement numbers
+            indicators     VARCHAR NOT NULL,  -- comma-separated indicator ids, may be empty
+            question       VARCHAR,           -- survey results only
+            answered       INTEGER,
+            agreed_share   DOUBLE,            -- percent who agreed
+            warnings       VARCHAR NOT NULL,  -- personal-data warnings the author saw
+            created_by     VARCHAR NOT NULL,
+            created_at     TIMESTAMP NOT NULL,
+            withdrawn_by   VARCHAR,
+            withdrawn_at   TIMESTAMP,
+            withdrawn_why  VARCHAR
+        )""",
+        """CREATE TABLE evidence_attachments (
+            evidence_id    INTEGER PRIMARY KEY,
+            file_name      VARCHAR NOT NULL,
+            media_type     VARCHAR NOT NULL,  -- application/pdf | image/png | image/jpeg
+            size_bytes     INTEGER NOT NULL,
+            content        BLOB NOT NULL
+        )""",
+        # A review point is a date leaders answer the questions at; its answers are versioned
+        # (a change is a new version, audited) and frozen once it is signed off.
+        """CREATE TABLE self_review_points (
+            held_on        DATE PRIMARY KEY,
+            state          VARCHAR NOT NULL,  -- open | signed off
+            opened_by      VARCHAR NOT NULL,
+            opened_at      TIMESTAMP NOT NULL,
+            signed_off_by  VARCHAR,
+            signed_off_at  TIMESTAMP
+        )""",
+        """CREATE TABLE self_review_answers (
+            held_on        DATE NOT NULL,
+            question_id    VARCHAR NOT NULL,  -- an id in charter/self_review.yaml
+            version        INTEGER NOT NULL,
+            confidence     VARCHAR NOT NULL,  -- not | partly | mostly | fully
+            links          VARCHAR NOT NULL,  -- indicator:<id>,evidence:<n>,action:<n>
+            will_do        VARCHAR NOT NULL,
+            answered_by    VARCHAR NOT NULL,
+            answered_at    TIMESTAMP NOT NULL,
+            PRIMARY KEY (held_on, question_id, version)
+        )""",
+    ]
+)
+
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -1,0 +1,77 @@
+"""Evidence attachments: a PDF or an image, size capped, kept in the database and handed
+only to the roles that may open them.
+
+The type is read from the file's first bytes, not trusted from its name: a file called
+`report.pdf` that is not a PDF is refused, saying what it is not.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from metrics.access.people import ADMIN, ANALYST, CHAIR, MEMBER, Actor, require
+from metrics.review.common import ReviewError
+from metrics.store import Store
+
+MAX_BYTES = 5 * 1024 * 1024  # a short report or a photo of a flipchart, not a case file
+# Staff only: an attachment is the fuller document behind a summary everyone reads.
+READERS = frozenset({ANALYST, MEMBER, CHAIR, ADMIN})
+TYPES = {  # media type -> (what it is called, file endings, first bytes)
+    "application/pdf": ("a PDF", (".pdf",), (b"%PDF-",)),
+    "image/png": ("a PNG image", (".png",), (b"\x89PNG\r\n\x1a\n",)),
+    "image/jpeg": ("a JPEG image", (".jpg", ".jpeg"), (b"\xff\xd8\xff",)),
+}
+
+READ = """
+SELECT a.file_name, a.media_type, a.content, e.withdrawn_at
+FROM evidence_attachments a JOIN evidence_items e USING (evidence_id)
+WHERE a.evidence_id = ?
+"""
+
+
+class EvidenceError(ReviewError):
+    """Evidence that cannot be saved or read; the message says why, plainly."""
+
+
+@dataclass(frozen=True)
+class Attachment:
+    file_name: str
+    media_type: str
+    content: bytes
+
+    @property
+    def size(self) -> int:
+        return len(self.content)
+
+
+def checked(file_name: str, content: bytes) -> Attachment:
+    """The attachment as it will be kept, or EvidenceError saying what is wrong with it."""
+    name = file_name.replace("\\", "/").rsplit("/", 1)[-1].strip() or "attachment"
+    if len(content) > MAX_BYTES:
+        raise EvidenceError(
+            f"{name} is {len(content) / 1024 / 1024:.1f} MB; an attachment may be at most "
+            f"{MAX_BYTES // 1024 // 1024} MB. Attach a shorter extract, or a smaller image."
+        )
+    if not content:
+        raise EvidenceError(f"{name} is empty.")
+    ending = "." + name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    for media, (what, endings, magic) in TYPES.items():
+        if ending in endings:
+            if not content.startswith(magic):
+                raise EvidenceError(f"{name} is named as {what} but is not one.")
+            return Attachment(name, media, content)
+    kinds = ", ".join(w for w, _, _ in TYPES.values())
+    raise EvidenceError(f"{name}: an attachment must be {kinds.replace(', a J', ' or a J')}.")
+
+
+def opened(store: Store, actor: Actor, evidence_id: int) -> Attachment:
+    """An item's attachment, for a person allowed to open it."""
+    require(actor, READERS, "open an evidence attachment")
+    with store.connect() as con:
+        rows = con.execute(READ, [evidence_id]).fetchall()
+    if not rows:
+        raise EvidenceError(f"Evidence item {evidence_id} has no attachment.")
+    name, media, content, withdrawn = rows[0]
+    if withdrawn is not None:
+        raise EvidenceError(f"Evidence item {evidence_id} was withdrawn.")
+    return Attachment(name, media, bytes(content))
