@@ -11,6 +11,7 @@ from charter import Charter, load_charter
 from metrics.access.people import command_line
 from metrics.review import actions, report
 from metrics.review.common import ReviewError, check_quarter
+from metrics.rollup import quarters_with_data
 from metrics.store import Store
 
 
@@ -75,6 +76,20 @@ def cmd_pack(args: argparse.Namespace) -> int:
     from metrics.publish import pack
 
     charter = load_charter()
+    store = Store(args.db)
+    if args.kind == "meeting" and not args.audience:
+        print("error: --audience: say who a meeting pack is for", file=sys.stderr)
+        return 2
+    if args.kind == "self-evaluation" and args.audience:
+        print("error: --audience: a self-evaluation draft is internal; leave it out",
+              file=sys.stderr)  # fmt: skip
+        return 2
+    if not args.quarter:
+        quarters = quarters_with_data(store, charter)
+        if not quarters:
+            print("error: there are no quarterly figures yet", file=sys.stderr)
+            return 2
+        args.quarter = quarters[0]
     if (quarter := _quarter(args)) is None:
         return 2
     out = Path(args.out)
@@ -82,8 +97,8 @@ def cmd_pack(args: argparse.Namespace) -> int:
         print(f"error: --out: there is no folder {out.parent}", file=sys.stderr)
         return 2
     made, files = pack.make(
-        Store(args.db), charter, quarter, args.audience, (args.format,), command_line(args.user),
-        progress=lambda step: print(f"{step}...", file=sys.stderr),
+        store, charter, quarter, args.audience or "", (args.format,), command_line(args.user),
+        progress=lambda step: print(f"{step}...", file=sys.stderr), kind=args.kind,
     )  # fmt: skip
     out.write_bytes(files[args.format])
     print(f"Wrote {out} ({len(files[args.format]):,} bytes): {made.title}.")

@@ -21,15 +21,16 @@ import io
 import random
 import zlib
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from charter import Charter, Indicator
+from metrics.evidence.demo import seed_evidence
 from metrics.ingest import LoadReport, load_file
 from metrics.ingest.validate import COLUMNS
 from metrics.periods import Period, PeriodKind, kind_for, latest_ended
 from metrics.providers.demo import REDATE, send_returns
-from metrics.review.demo import seed_previous_quarter
+from metrics.review.demo import seed_previous_quarter, seed_self_review
 from metrics.store import Store
 
 SEED = 20_261_126
@@ -280,4 +281,6 @@ def build_demo(store: Store, charter: Charter, out_dir: Path | None = None) -> l
         [[r.indicator, r.period, r.value, r.breakdown, r.group] for r in rows if partners(r)],
     )
     seed_previous_quarter(store, charter, DEMO_LATEST)
+    evidence = seed_evidence(store, charter, DEMO_LATEST.end + timedelta(days=56))
+    seed_self_review(store, charter, evidence)
     return reports

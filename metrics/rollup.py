@@ -1,7 +1,9 @@
 """Each charter statement's status, rolled up from its indicators' (metrics/status.py), for a
 chosen quarter, read from the store.
 
-A statement is "not evidenced" when none of its indicators could be assessed; on track when
+A statement is "not evidenced" when none of its indicators could be assessed (its reason then
+says when it is evidenced by what families and staff tell us instead: evidence items dated in
+the year to the quarter's end); on track when
 at least `on_track_share` of the assessed ones are on track and none is off track; off track
 when at least `off_track_share` are off track; otherwise at risk (council.yaml, `rollup`).
 """
@@ -13,6 +15,7 @@ from datetime import date
 
 from charter import Charter, Statement
 from metrics.benchmark import area_values
+from metrics.evidence.items import KINDS
 from metrics.narrative import STATUS_WORDS
 from metrics.periods import Period, read_label
 from metrics.status import LAG_ALLOWED, IndicatorStatus, Point, indicator_status
@@ -27,6 +30,12 @@ WHERE o.area_code = $area AND o.breakdown = '' AND o.superseded_by IS NULL
 QUALIFY row_number() OVER (PARTITION BY o.indicator_id, o.period
                            ORDER BY o.origin = 'local' DESC) = 1  -- our own figure first
 ORDER BY o.indicator_id, p.start_date
+"""
+
+# What families and staff told us about each statement in the year to a quarter's end.
+VOICE = """
+SELECT statements, kind FROM evidence_items
+WHERE withdrawn_at IS NULL AND evidence_date > $since AND evidence_date <= $until
 """
 
 QUARTERS = """
@@ -47,6 +56,7 @@ class StatementStatus:
     assessed: int
     total: int
     indicators: list[IndicatorStatus]
+    evidence: int = 0  # evidence items in the year to the quarter's end
 
     def movers(self) -> list[IndicatorStatus]:
         """The indicators that moved most since the previous period, largest first."""
@@ -62,8 +72,13 @@ def _relative(i: IndicatorStatus) -> float:
 
 
 def rollup(
-    statement: Statement, statuses: list[IndicatorStatus], charter: Charter
+    statement: Statement,
+    statuses: list[IndicatorStatus],
+    charter: Charter,
+    voice: list[str] | None = None,
 ) -> StatementStatus:
+    """The statement's status from its indicators'; `voice` is the kinds of the evidence items
+    about it in the year to the quarter's end."""
     rule = charter.council.rollup
     assessed = [s for s in statuses if s.status in ("on_track", "at_risk", "off_track")]
     on = sum(s.status == "on_track" for s in assessed)
@@ -90,6 +105,14 @@ def rollup(
         f"{n} context indicator{'s' if n != 1 else ''} without a target" for n in (context,) if n
     ]
     reason = f"{STATUS_WORDS[status]}: {summary}" + (f"; {'; '.join(gaps)}" if gaps else "") + "."
+    voice = voice or []
+    if status == "not_evidenced" and voice:
+        kinds = ", ".join(dict.fromkeys(KINDS.get(k, k).lower() for k in voice))
+        reason = (
+            f"Not evidenced by figures ({summary}), but evidenced by what families and staff "
+            f"tell us: {len(voice)} evidence item{'s' if len(voice) != 1 else ''} in the last "
+            f"year ({kinds})."
+        )
     return StatementStatus(
         statement.number,
         statement.short_title,
@@ -100,6 +123,7 @@ def rollup(
         len(assessed),
         len(statuses),
         statuses,
+        len(voice),
     )
 
 
@@ -129,10 +153,28 @@ def charter_status(store: Store, charter: Charter, quarter: Period) -> list[Stat
     for i in charter.indicators.values():
         areas = {period: v for (ident, period), v in values.items() if ident == i.id}
         statuses[i.id] = indicator_status(i, points.get(i.id, []), quarter, charter, areas)
+    voice = recent_evidence(store, quarter)
     return [
-        rollup(s, [statuses[i.id] for i in charter.indicators_for(s.number)], charter)
+        rollup(
+            s,
+            [statuses[i.id] for i in charter.indicators_for(s.number)],
+            charter,
+            voice.get(s.number, []),
+        )
         for s in charter.statements
     ]
+
+
+def recent_evidence(store: Store, quarter: Period) -> dict[int, list[str]]:
+    """The kinds of evidence item about each statement in the year to the quarter's end."""
+    since = date(quarter.end.year - 1, quarter.end.month, quarter.end.day)
+    with store.connect() as con:
+        rows = con.execute(VOICE, {"since": since, "until": quarter.end}).fetchall()
+    out: dict[int, list[str]] = {}
+    for numbers, kind in rows:
+        for n in numbers.split(","):
+            out.setdefault(int(n), []).append(kind)
+    return out
 
 
 def quarters_with_data(store: Store, charter: Charter, today: date | None = None) -> list[str]:

@@ -10,7 +10,7 @@ from datetime import date, timedelta
 from charter import Charter
 from metrics.access.people import EVERY_ROLE, Actor
 from metrics.periods import Period
-from metrics.review import actions, agreed, commentary, cycle
+from metrics.review import actions, agreed, commentary, cycle, self_review
 from metrics.review.common import indicator_subject, statement_subject
 from metrics.rollup import charter_status
 from metrics.store import Store
@@ -78,3 +78,54 @@ def seed_previous_quarter(store: Store, charter: Charter, latest: Period) -> Non
     cycle.set_meeting(store, CHAIR, q, meeting)
     for state in ("commentary drafted", "circulated", "discussed", "signed off"):
         cycle.move(store, charter, CHAIR, q, state)
+
+
+# The leaders' answers at two review points six months apart: (confidence in March, in
+# September, what they will do in September). Confidence rises where work was done and falls
+# on elected members after May's elections brought a new lead member.
+SELF_REVIEW = {
+    "evidence-from-stakeholders": ("partly", "mostly",
+        "Keep the forum's surveys twice a year and add a young people's survey."),
+    "data-to-plan": ("partly", "partly",
+        "Match the disabled children's register with health records by March."),
+    "outcomes-not-activity": ("not", "partly",
+        "Report outcome measures, not activity counts, to the planning group."),
+    "acting-on-performance": ("partly", "mostly",
+        "Keep exceptions on every agenda until they are back on track."),
+    "key-players": ("partly", "mostly", "Map who can unblock each off-track statement."),
+    "front-line": ("partly", "mostly", "Each leader visits one front-line team a quarter."),
+    "partners": ("partly", "partly",
+        "Ask the ICB to co-own the autism and therapy measures at the next board."),
+    "voluntary-sector": ("mostly", "fully", "Keep the forum co-chairing the planning group."),
+    "political-figures": ("mostly", "partly",
+        "Brief the new lead member and offer scrutiny members a front-line visit."),
+    "shared-vision": ("partly", "mostly", "Refresh the joint commissioning strategy."),
+}  # fmt: skip
+SPRING, AUTUMN = date(2026, 3, 31), date(2026, 9, 30)
+
+
+def seed_self_review(store: Store, charter: Charter, evidence: dict[str, int]) -> None:
+    """Two review points six months apart: the first signed off, the second answered and
+    still open (the chair signs it off at the meeting)."""
+    autism = evidence["Director's visit to the autism assessment team"]
+    links = {
+        "evidence-from-stakeholders": [
+            f"evidence:{evidence['Parent carer forum mid-year survey 2026']}",
+            f"evidence:{evidence['Young people' + chr(39) + 's SEND forum']}",
+        ],
+        "front-line": [f"evidence:{autism}", "indicator:autism-assessment-median-wait"],
+        "partners": ["indicator:speech-therapy-median-wait", "action:1"],
+        "outcomes-not-activity": ["indicator:short-breaks-satisfaction"],
+    }
+    for when in (SPRING, AUTUMN):
+        cycle_point = when == SPRING
+        self_review.open_point(store, CHAIR, when)
+        for question, (spring, autumn, will_do) in SELF_REVIEW.items():
+            confidence = spring if cycle_point else autumn
+            said = "Agree the measures with partners." if cycle_point else will_do
+            self_review.answer(
+                store, charter, MEMBER, when, question, confidence,
+                [] if cycle_point else links.get(question, []), said,
+            )  # fmt: skip
+        if cycle_point:
+            self_review.sign_off(store, charter, CHAIR, when)

@@ -205,3 +205,31 @@ def test_a_repeated_survey_becomes_a_series_that_feeds_its_indicator(store, char
         survey.survey_return(charter, found, "autism-assessment-median-wait")
     with pytest.raises(evidence.EvidenceError, match="No survey result is tied"):
         survey.survey_return(charter, found, "annual-reviews-on-time")
+
+
+def test_a_statement_without_figures_is_evidenced_by_what_families_and_staff_tell_us(
+    store, charter
+):
+    from metrics.periods import parse_period
+    from metrics.rollup import charter_status
+
+    add(store, charter, statements=[7, 2])
+    add(store, charter, kind="front-line-visit", statements=[7], on=date(2026, 5, 2))
+    add(store, charter, statements=[9], on=date(2025, 6, 1))  # over a year before: not recent
+    withdrawn = add(store, charter, statements=[4])
+    evidence.withdraw(store, MEG, withdrawn, "wrong statement")
+    by_number = {s.number: s for s in charter_status(store, charter, parse_period("2026-27 Q2"))}
+    seven = by_number[7]
+    assert (seven.status, seven.evidence) == ("not_evidenced", 2)
+    assert "evidenced by what families and staff tell us: 2 evidence items in the last year" in (
+        seven.reason
+    )
+    assert "family or young person's voice, front-line visit" in seven.reason
+    assert by_number[2].evidence == 1
+    for number in (4, 9, 1):
+        assert by_number[number].evidence == 0
+        assert "families and staff" not in by_number[number].reason
+    before = {
+        s.number: s.evidence for s in charter_status(store, charter, parse_period("2025-26 Q1"))
+    }
+    assert (before[7], before[9]) == (0, 1)  # as the evidence stood then

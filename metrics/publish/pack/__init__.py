@@ -11,7 +11,9 @@ from datetime import date, datetime
 
 from charter import Charter
 from metrics.access.people import Actor
+from metrics.publish.pack import self_evaluation
 from metrics.publish.pack.content import AUDIENCES, PLANNING_GROUP, SCRUTINY, Pack, build
+from metrics.publish.pack.self_evaluation import SelfEvaluation
 from metrics.store import Store
 
 FORMATS = ("html", "pdf", "xlsx")
@@ -22,10 +24,20 @@ MEDIA = {
 }
 
 
-def render(pack: Pack, fmt: str) -> bytes:
-    """The pack in one format."""
-    from metrics.publish.pack import html, pdf, xlsx
+KINDS = ("meeting", "self-evaluation")
 
+
+def render(pack: Pack | SelfEvaluation, fmt: str) -> bytes:
+    """The pack in one format."""
+    from metrics.publish.pack import html, pdf, self_evaluation_layout as layout, xlsx
+
+    if isinstance(pack, SelfEvaluation):
+        if fmt not in FORMATS:
+            raise ValueError(f"A pack's format is one of: {', '.join(FORMATS)} (not {fmt!r}).")
+        page = layout.render_html(pack)
+        if fmt == "html":
+            return page.encode("utf-8")
+        return pdf.render_pdf(None, page) if fmt == "pdf" else layout.render_xlsx(pack)
     if fmt == "html":
         return html.render(pack).encode("utf-8")
     if fmt == "pdf":
@@ -36,7 +48,9 @@ def render(pack: Pack, fmt: str) -> bytes:
     raise ValueError(f"A pack's format is one of: {', '.join(FORMATS)} (not {fmt!r}).")
 
 
-def file_name(pack: Pack, fmt: str) -> str:
+def file_name(pack: Pack | SelfEvaluation, fmt: str) -> str:
+    if isinstance(pack, SelfEvaluation):
+        return f"self-evaluation-{pack.quarter.replace(' ', '-')}.{fmt}"
     audience = pack.audience.replace(" ", "-")
     return f"charter-pack-{pack.quarter.replace(' ', '-')}-{audience}.{fmt}"
 
@@ -51,13 +65,21 @@ def make(
     progress: Callable[[str], None] = lambda _: None,
     today: date | None = None,
     now: datetime | None = None,
-) -> tuple[Pack, dict[str, bytes]]:
-    """Build the pack once and render it in each format, saying what it is doing."""
+    kind: str = "meeting",
+) -> tuple[Pack | SelfEvaluation, dict[str, bytes]]:
+    """Build the pack once and render it in each format, saying what it is doing. A
+    self-evaluation draft has no audience (it is internal)."""
     unknown = [f for f in formats if f not in FORMATS]
     if unknown:
         raise ValueError(f"A pack's format is one of: {', '.join(FORMATS)} (not {unknown[0]!r}).")
+    if kind not in KINDS:
+        raise ValueError(f"A pack's kind is one of: {', '.join(KINDS)} (not {kind!r}).")
     progress("Gathering the figures, commentary and actions")
-    pack = build(store, charter, quarter, audience, reader, now=now, today=today)
+    pack: Pack | SelfEvaluation
+    if kind == "self-evaluation":
+        pack = self_evaluation.build(store, charter, quarter, reader, now=now, today=today)
+    else:
+        pack = build(store, charter, quarter, audience, reader, now=now, today=today)
     out = {}
     for fmt in formats:
         progress(f"Writing the {fmt.upper()}")
@@ -65,4 +87,15 @@ def make(
     return pack, out
 
 
-__all__ = ["AUDIENCES", "FORMATS", "MEDIA", "PLANNING_GROUP", "SCRUTINY", "Pack", "make", "render"]
+__all__ = [
+    "AUDIENCES",
+    "FORMATS",
+    "KINDS",
+    "MEDIA",
+    "PLANNING_GROUP",
+    "SCRUTINY",
+    "Pack",
+    "SelfEvaluation",
+    "make",
+    "render",
+]

@@ -12,7 +12,9 @@ from datetime import date, datetime
 
 from charter import Charter
 from metrics.access.people import Actor, require
+from metrics.evidence import items as evidence_items
 from metrics.narrative import STATUS_WORDS, fmt_target, fmt_value
+from metrics.periods import parse_period
 from metrics.providers.quality import quality as data_quality
 from metrics.publish import scrutiny, withheld
 from metrics.publish.disclosure import NOT_FOR_PUBLICATION
@@ -71,6 +73,7 @@ class Pack:
     actions: Table
     indicators: Table
     quality: list[str]
+    evidence: Table  # what families and front-line staff tell us
     figures: Table | None = None  # every measure's latest figure as numbers (spreadsheets)
     questions: Table | None = None  # members' questions and answers (scrutiny)
     suggested: list[str] = field(default_factory=list)
@@ -120,6 +123,7 @@ def build(
     hidden = withheld.withheld_figures(store, charter)
     review = built.review
     rule = charter.council.rollup
+    end = parse_period(review.quarter).end
     pack = Pack(
         council=charter.council.name,
         quarter=review.quarter,
@@ -149,6 +153,13 @@ def build(
         actions=sections.actions(built.actions, charter, today),
         indicators=sections.indicators(facts, charter, hidden, public, built),
         quality=sections.quality(facts, built, hidden, public) + sections.returns(trust, charter),
+        evidence=sections.evidence(
+            evidence_items.recent(evidence_items.listed(store), end),
+            charter,
+            public,
+            withheld.rule_for(charter.council),
+            end,
+        ),
         figures=sections.figures(built, charter, hidden, public),
     )
     if public:

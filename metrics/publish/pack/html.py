@@ -46,16 +46,17 @@ nav a { display: inline-block; min-height: 24px; padding: 3px 0; }  /* tap targe
 SECTIONS_PUBLIC = [
     ("statements", "How we are doing: the 12 charter statements"),
     ("exceptions", "Measures needing attention"),
+    ("evidence", "What families and front-line staff tell us"),
     ("actions", "Actions due and overdue"),
     ("measures", "Every measure"),
     ("questions", "Members' questions"),
     ("quality", "Data quality"),
     ("method", "How statuses are worked out, and small numbers"),
-    ("glossary", "Glossary"),
 ]
+GLOSSARY = ("glossary", "Glossary")
 
 
-def _table(t: Table, row_headers: bool = True) -> str:
+def table(t: Table, row_headers: bool = True) -> str:
     head = "".join(f'<th scope="col">{escape(h)}</th>' for h in t.headers)
     body = []
     for row in t.rows:
@@ -106,7 +107,7 @@ def _exception(e: ExceptionItem) -> str:
             f'width="640" height="260"><figcaption>{escape(e.chart.alt)} The figures follow '
             "in a table.</figcaption></figure>"
         )
-        parts.append(_table(e.chart.table))
+        parts.append(table(e.chart.table))
     parts.append("</article>")
     return "".join(parts)
 
@@ -115,23 +116,26 @@ def _body(pack: Pack) -> str:
     """Everything under the cover and contents: what the glossary is worked out from."""
     out = [
         '<section id="statements"><h2>How we are doing: the 12 charter statements</h2>',
-        _table(pack.statements),
+        table(pack.statements),
         "</section>",
         '<section id="exceptions"><h2>Measures needing attention</h2>',
         "<p>Measures off track, at risk, without recent data, or getting worse for real.</p>",
         *[_exception(e) for e in pack.exceptions],
         "</section>",
+        '<section id="evidence"><h2>What families and front-line staff tell us</h2>',
+        table(pack.evidence, row_headers=False),
+        "</section>",
         '<section id="actions"><h2>Actions due and overdue</h2>',
-        _table(pack.actions),
+        table(pack.actions),
         "</section>",
         '<section id="measures"><h2>Every measure</h2>',
-        _table(pack.indicators, row_headers=False),
+        table(pack.indicators, row_headers=False),
         "</section>",
     ]
     if pack.public:
         out += ['<section id="questions"><h2>Members\' questions</h2>']
         if pack.questions is not None:
-            out.append(_table(pack.questions))
+            out.append(table(pack.questions))
         out.append("<h3>Questions members may want to ask</h3>")
         out.append("<ol>" + "".join(f"<li>{escape(q)}</li>" for q in pack.suggested) + "</ol>")
         out.append("</section>")
@@ -148,13 +152,7 @@ def _body(pack: Pack) -> str:
 
 def render(pack: Pack) -> str:
     body = _body(pack)
-    words = pack.title + " " + pack.rule + " " + body  # abbreviations anywhere in the pack
-    pack.glossary = used(words)
     sections = [s for s in SECTIONS_PUBLIC if pack.public or s[0] != "questions"]
-    contents = "".join(f'<li><a href="#{k}">{escape(v)}</a></li>' for k, v in sections)
-    # a CSS string inside <style>: HTML escapes are not read there, so leave out what could
-    # end the string or the element
-    footer = re.sub(r'[\\"<>]', "", f"{pack.council}, {pack.quarter}")
     facts = [
         ("Quarter", pack.quarter),
         ("Review", pack.state),
@@ -162,17 +160,44 @@ def render(pack: Pack) -> str:
         ("Pack made", f"{pack.made_at:%d %B %Y %H:%M}"),
         ("Contact", pack.contact or "Not given"),
     ]
+    html, pack.glossary = document(
+        pack.title, pack.council, f"Disabled children's charter: {pack.quarter}",
+        AUDIENCE_WORDS[pack.audience], facts, sections, body, pack.rule,
+        f"{pack.council}, {pack.quarter}",
+    )  # fmt: skip
+    return html
+
+
+def document(
+    title: str,
+    council: str,
+    heading: str,
+    audience: str,
+    facts: list[tuple[str, str]],
+    sections: list[tuple[str, str]],
+    body: str,
+    more_words: str,
+    footer: str,
+) -> tuple[str, list[tuple[str, str]]]:
+    """A whole document around its body (cover, contents, glossary, print styles), and the
+    glossary worked out from every abbreviation it uses. `sections` lists the body's sections
+    (id, heading) for the contents; the glossary is added as the last."""
+    glossary_terms = used(title + " " + more_words + " " + body)
+    contents = "".join(f'<li><a href="#{k}">{escape(v)}</a></li>' for k, v in [*sections, GLOSSARY])
+    # a CSS string inside <style>: HTML escapes are not read there, so leave out what could
+    # end the string or the element
+    footer = re.sub(r'[\\"<>]', "", footer)
     glossary = "".join(
-        f"<dt>{escape(term)}</dt><dd>{escape(meaning)}</dd>" for term, meaning in pack.glossary
+        f"<dt>{escape(term)}</dt><dd>{escape(meaning)}</dd>" for term, meaning in glossary_terms
     )
-    return (
+    html = (
         '<!DOCTYPE html><html lang="en-GB"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>{escape(pack.title)}</title>"
+        f"<title>{escape(title)}</title>"
         f"<style>{CSS % {'footer': footer}}</style></head><body>"
-        f'<header class="cover"><p>{escape(pack.council)}</p>'
-        f"<h1>Disabled children's charter: {escape(pack.quarter)}</h1>"
-        f'<p class="audience">{escape(AUDIENCE_WORDS[pack.audience])}</p>'
+        f'<header class="cover"><p>{escape(council)}</p>'
+        f"<h1>{escape(heading)}</h1>"
+        f'<p class="audience">{escape(audience)}</p>'
         '<dl class="facts">'
         + "".join(f"<dt>{escape(k)}</dt><dd>{escape(v)}</dd>" for k, v in facts)
         + "</dl></header>"
@@ -181,3 +206,4 @@ def render(pack: Pack) -> str:
         f'<section id="glossary"><h2>Glossary</h2><dl class="facts">{glossary}</dl></section>'
         "</main></body></html>"
     )
+    return html, glossary_terms

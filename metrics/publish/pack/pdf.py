@@ -10,12 +10,15 @@ from metrics.publish.pack.content import Pack
 from metrics.publish.pack.html import render
 
 
-def render_pdf(pack: Pack, html: str | None = None) -> bytes:
+def render_pdf(pack: Pack | None, html: str | None = None) -> bytes:
     from weasyprint import HTML  # type: ignore[import-untyped]  # slow: only for a PDF
 
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     logging.getLogger("fontTools").setLevel(logging.ERROR)
-    document = HTML(string=html or render(pack))
+    if html is None:
+        assert pack is not None
+        html = render(pack)
+    document = HTML(string=html)
     pdf = document.write_pdf(pdf_variant="pdf/ua-1", uncompressed_pdf=False)
     assert pdf is not None
     return bytes(pdf)

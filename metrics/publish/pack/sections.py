@@ -8,9 +8,11 @@ from dataclasses import dataclass
 from datetime import date
 
 from charter import Charter
+from metrics.evidence.items import EvidenceItem
 from metrics.narrative import STATUS_WORDS, fmt_target
 from metrics.providers.quality import Quality
 from metrics.publish import scrutiny, withheld
+from metrics.publish.disclosure import Rule
 from metrics.review import actions as actions_mod, report
 from metrics.review.common import subject_title
 
@@ -200,4 +202,25 @@ def questions(facts: scrutiny.Scrutiny, charter: Charter) -> Table:
             ]
             for q in facts.asked
         ],
+    )
+
+
+def evidence(
+    items: list[EvidenceItem], charter: Charter, public: bool, rule: Rule, end: date
+) -> Table:
+    """Evidence items from the year to `end`, newest first. A published pack gives a survey
+    answered by few people as [c]: a share of a handful can point to a family."""
+    rows = []
+    for item in items:
+        survey = "[z]"
+        if item.survey is not None:
+            small = public and item.survey.answered <= rule.threshold
+            survey = "[c]" if small else item.survey_words()
+        statements = "; ".join(f"{n}. {charter.statement(n).short_title}" for n in item.statements)
+        when = f"{item.evidence_date.day} {item.evidence_date:%B %Y}"
+        rows.append([when, item.kind_name, statements, item.source, item.summary, survey])
+    return Table(
+        f"What families and front-line staff tell us: evidence in the year to {end:%d %B %Y}",
+        ["Date", "Kind", "Statements", "Source", "What we heard", "Survey result"],
+        rows,
     )

@@ -54,9 +54,6 @@ def _table_sheet(sheet: Worksheet, number: int, t: Table, note: str) -> None:
 
 
 def render_xlsx(pack: Pack) -> bytes:
-    book = Workbook()
-    cover = book.active
-    cover.title = "Cover"
     tables: list[tuple[str, Table, str]] = [
         ("Statements", pack.statements, "Statuses are explained in note 1."),
     ]
@@ -66,6 +63,7 @@ def render_xlsx(pack: Pack) -> bytes:
         ("Measures", pack.indicators, "Figures in words; see note 2 for [c]."),
         ("Actions", pack.actions, "Actions not done or dropped."),
         ("Exceptions", _exceptions(pack), "Commentary as written by the planning group."),
+        ("Evidence", pack.evidence, "What families and front-line staff tell us."),
     ]
     if pack.public and pack.questions is not None:
         tables.append(("Questions", pack.questions, "Members' questions and answers."))
@@ -75,17 +73,28 @@ def render_xlsx(pack: Pack) -> bytes:
         ("note 3", f"Figures as they stood at {pack.figures_as_at:%d %B %Y %H:%M}."),
         *[(f"note {k + 4}", q) for k, q in enumerate(pack.quality)],
     ]
-    _text_sheet(
-        cover,
-        pack.title,
-        [
-            AUDIENCE_WORDS[pack.audience],
-            f"Quarter: {pack.quarter}. Review: {pack.state}.",
-            f"Figures as at {pack.figures_as_at:%d %B %Y %H:%M}; made {pack.made_at:%d %B %Y}.",
-            "This workbook has a contents sheet, a notes sheet and one table per sheet.",
-            f"Contact: {pack.contact or 'not given'}.",
-        ],
-    )
+    cover = [
+        AUDIENCE_WORDS[pack.audience],
+        f"Quarter: {pack.quarter}. Review: {pack.state}.",
+        f"Figures as at {pack.figures_as_at:%d %B %Y %H:%M}; made {pack.made_at:%d %B %Y}.",
+        "This workbook has a contents sheet, a notes sheet and one table per sheet.",
+        f"Contact: {pack.contact or 'not given'}.",
+    ]
+    return workbook(pack.title, cover, tables, notes)
+
+
+def workbook(
+    title: str,
+    cover_lines: list[str],
+    tables: list[tuple[str, Table, str]],
+    notes: list[tuple[str, str]],
+) -> bytes:
+    """A cover sheet, a contents sheet, a notes sheet, then one table per sheet: (sheet name,
+    table, a note said above it)."""
+    book = Workbook()
+    cover = book.active
+    cover.title = "Cover"
+    _text_sheet(cover, title, cover_lines)
     contents = book.create_sheet("Contents")
     contents.append(["Contents"])
     contents["A1"].font = Font(bold=True, size=14)
@@ -102,7 +111,7 @@ def render_xlsx(pack: Pack) -> bytes:
         notes_sheet.append(safe_row([number, text]))
     notes_sheet.column_dimensions["A"].width, notes_sheet.column_dimensions["B"].width = 14, 120
     for k, (name, t, note) in enumerate(tables, start=1):
-        _table_sheet(book.create_sheet(f"Table_{k}_{name}"), k, t, note)
+        _table_sheet(book.create_sheet(f"Table_{k}_{name}"[:31]), k, t, note)
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

@@ -1,0 +1,257 @@
+"""A self-evaluation draft for the area SEND inspection, assembled from everything the app
+holds and organised by the inspection's themes (charter/inspection.yaml), each cross-
+referenced to the charter statements that evidence it: per theme, the statements' statuses,
+the measures with status, trend and data quality, the planning group's commentary, what
+families and front-line staff tell us, the leaders' self-review answers that point to it, and
+the actions. A closing section gives the whole leadership self-review.
+
+It is internal (real figures, names of those who wrote commentary): staff only. The pack
+engine lays it out as HTML, a tagged PDF and a spreadsheet, as for meeting packs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from charter import Charter
+from metrics.access.people import Actor, require
+from metrics.evidence import items as evidence_items
+from metrics.narrative import DIRECTION_WORDS, STATUS_WORDS
+from metrics.periods import parse_period
+from metrics.providers.quality import quality as data_quality
+from metrics.publish import withheld
+from metrics.publish.pack import sections
+from metrics.publish.pack.content import STATUS_RULE
+from metrics.publish.pack.sections import Table
+from metrics.review import actions as actions_mod, commentary, report, self_review
+from metrics.review.commentary import Commentary
+from metrics.review.common import SIGNED_OFF, indicator_subject, statement_subject, subject_title
+from metrics.store import Store
+
+AUDIENCE = (
+    "Self-evaluation draft for the area SEND inspection. Internal: check it, and agree it with "
+    "partners, before it is shared with inspectors."
+)
+
+
+@dataclass
+class Theme:
+    id: str
+    title: str
+    cross_reference: str  # "Charter statements 1. Knowing our population; 5. Timely ..."
+    statements: Table
+    indicators: Table
+    commentary: Table
+    evidence: Table
+    self_review: Table
+    actions: Table
+
+    def tables(self) -> list[Table]:
+        return [self.statements, self.indicators, self.commentary, self.evidence,
+                self.self_review, self.actions]  # fmt: skip
+
+
+@dataclass
+class SelfEvaluation:
+    council: str
+    framework: str
+    quarter: str
+    state: str
+    figures_as_at: datetime
+    made_at: datetime
+    contact: str
+    status_rule: str
+    review_point: str  # the self-review the answers come from
+    themes: list[Theme]
+    leadership: Table
+    low: list[str]  # answers below "mostly confident" with no live action
+    glossary: list[tuple[str, str]] = field(default_factory=list)
+    audience: str = "self-evaluation"
+
+    @property
+    def title(self) -> str:
+        return (
+            f"{self.council}: self-evaluation for the area SEND inspection, draft ({self.quarter})"
+        )
+
+
+def latest_commentary(store: Store, quarter: str, back: int = 4) -> dict[str, Commentary]:
+    """Each subject's commentary for `quarter`, else for the latest of the `back` quarters
+    before it that has some: a draft written mid-quarter still says what the group last said."""
+    out: dict[str, Commentary] = {}
+    period = parse_period(quarter)
+    for step in range(back + 1):
+        for subject, c in commentary.current(store, period.shift(-step).label).items():
+            out.setdefault(subject, c)
+    return out
+
+
+def _link_words(link: str, charter: Charter, found: dict[int, evidence_items.EvidenceItem],
+                acts: dict[int, actions_mod.Action]) -> str:  # fmt: skip
+    kind, _, key = link.partition(":")
+    if kind == "indicator" and key in charter.indicators:
+        return f"Measure: {charter.indicators[key].title}"
+    if kind == "evidence" and int(key) in found:
+        return f"Evidence {key}: {found[int(key)].headline()}"
+    if kind == "action" and int(key) in acts:
+        return f"Action #{key}: {acts[int(key)].title}"
+    return link
+
+
+def build(
+    store: Store,
+    charter: Charter,
+    quarter: str,
+    reader: Actor,
+    now: datetime | None = None,
+    today: date | None = None,
+) -> SelfEvaluation:
+    require(reader, withheld.SEES_REAL_FIGURES, "make a self-evaluation draft")
+    now = now or datetime.now()
+    built = report.build(store, charter, quarter, today=today)
+    written = latest_commentary(store, built.review.quarter)
+    trust = data_quality(store, charter, quarter, today)
+    end = parse_period(built.review.quarter).end
+    every_item = evidence_items.listed(store)
+    recent = evidence_items.recent(every_item, end)
+    by_item = {i.evidence_id: i for i in every_item}
+    acts = {a.action_id: a for a in actions_mod.listed(store)}
+    points = self_review.points(store)
+    answered = self_review.answers(store)
+    latest = points[-1] if points else None
+    answers = answered.get(latest.held_on, {}) if latest else {}
+    statuses = {s.number: s for s in built.statements}
+    rule = withheld.rule_for(charter.council)
+
+    def words(a: self_review.Answer) -> str:
+        return "; ".join(_link_words(x, charter, by_item, acts) for x in a.links) or "None given"
+
+    themes = []
+    for theme in charter.inspection:
+        numbers = list(theme.statements)
+        ids = list(dict.fromkeys(i.id for n in numbers for i in charter.indicators_for(n)))
+        subjects = [indicator_subject(i) for i in ids] + [statement_subject(n) for n in numbers]
+        inds = {i.id: i for n in numbers for i in statuses[n].indicators}
+        items = [i for i in recent if set(i.statements) & set(numbers)]
+        linked = {f"indicator:{i}" for i in ids} | {f"evidence:{i.evidence_id}" for i in items}
+        open_acts = [
+            a for a in acts.values()
+            if a.status not in actions_mod.CLOSED
+            and (a.statement in numbers or set(a.indicator_ids) & set(ids))
+        ]  # fmt: skip
+        linked |= {f"action:{a.action_id}" for a in open_acts}
+        agreed_for = built.agreed
+        themes.append(
+            Theme(
+                theme.id,
+                theme.title,
+                "Charter statements: "
+                + "; ".join(f"{n}. {charter.statement(n).short_title}" for n in numbers),
+                Table(
+                    "The charter statements that evidence this theme",
+                    ["Statement", "Status from the figures", "Agreed status", "Why"],
+                    [
+                        [
+                            f"{n}. {statuses[n].short_title}",
+                            STATUS_WORDS[statuses[n].status],
+                            STATUS_WORDS[a.status]
+                            if (a := agreed_for.get(statement_subject(n))) and a.status
+                            else "Not separately agreed",
+                            statuses[n].reason,
+                        ]
+                        for n in numbers
+                    ],
+                ),
+                Table(
+                    "Measures: status, latest figure, trend and data quality",
+                    ["Measure", "Status", "Latest figure", "Trend", "Data quality"],
+                    [
+                        [
+                            i.title,
+                            STATUS_WORDS[i.status],
+                            f"{i.shown} ({i.period})" if i.period else i.shown,
+                            DIRECTION_WORDS[i.direction] if i.direction else "[x]",
+                            trust.ratings[i.id].sentence() if i.id in trust.ratings else "[x]",
+                        ]
+                        for i in inds.values()
+                    ],
+                ),
+                Table(
+                    "The planning group's latest commentary on these statements and measures",
+                    [
+                        "About",
+                        "Quarter",
+                        "What is happening",
+                        "Why",
+                        "What happens next",
+                        "Written",
+                    ],
+                    [
+                        [
+                            subject_title(charter, s),
+                            c.quarter,
+                            c.what,
+                            c.why,
+                            c.next,
+                            f"{c.written_by}, {c.written_at.day} {c.written_at:%B %Y}",
+                        ]
+                        for s in subjects
+                        if (c := written.get(s)) is not None
+                    ],
+                ),
+                sections.evidence(items, charter, False, rule, end),
+                Table(
+                    "Leaders' self-review answers that point to this theme",
+                    ["Question", "Confidence", "Evidence for it", "What we will do"],
+                    [
+                        [
+                            charter.question(q),
+                            self_review.CONFIDENCE_WORDS[a.confidence],
+                            words(a),
+                            a.will_do,
+                        ]
+                        for q, a in answers.items()
+                        if set(a.links) & linked
+                    ],
+                ),
+                sections.actions(open_acts, charter, today),
+            )
+        )
+    order = [q.id for t in charter.self_review for q in t.every_question()]
+    theme_of = {q.id: t.title for t in charter.self_review for q in t.every_question()}
+    leadership = Table(
+        "The leadership self-review: every question's latest answer",
+        ["Question", "Theme", "Confidence", "Evidence for it", "What we will do", "Answered by"],
+        [
+            [charter.question(q), theme_of[q], self_review.CONFIDENCE_WORDS[ans.confidence],
+             words(ans), ans.will_do, ans.answered_by]
+            for q in order
+            if (ans := answers.get(q)) is not None
+        ],
+    )  # fmt: skip
+    low = [
+        f"{self_review.CONFIDENCE_WORDS[a.confidence]}: {charter.question(a.question_id)} "
+        f"(no action agreed; they will: {a.will_do})"
+        for a in sorted(self_review.low_without_action(store),
+                        key=lambda a: order.index(a.question_id) if a.question_id in order else 0)
+    ]  # fmt: skip
+    review = built.review
+    council_rule = charter.council.rollup
+    return SelfEvaluation(
+        council=charter.council.name,
+        framework=charter.framework,
+        quarter=review.quarter,
+        state=review.state,
+        figures_as_at=review.signed_off_at
+        if review.state == SIGNED_OFF and review.signed_off_at
+        else now,
+        made_at=now,
+        contact=charter.council.contact,
+        status_rule=STATUS_RULE.format(
+            on=council_rule.on_track_share, off=council_rule.off_track_share
+        ),
+        review_point=f"{latest.label} ({latest.state})" if latest else "No self-review yet",
+        themes=themes,
+        leadership=leadership,
+        low=low,
+    )
