@@ -16,6 +16,7 @@ from metrics import (
     commands_access,
     commands_analysis,
     commands_data,
+    commands_evidence,
     commands_providers,
     commands_review,
 )
@@ -298,6 +299,7 @@ def build_parser() -> argparse.ArgumentParser:
     pk.add_argument("--format", required=True, choices=["html", "pdf", "xlsx"])
     pk.add_argument("--out", required=True, metavar="FILE", help="where to write the pack")
     pk.add_argument("--user", metavar="NAME", help="who is making it (default: your login)")
+    commands_evidence.add_parsers(sub, common)
     return parser
 
 
@@ -333,4 +335,6 @@ COMMANDS = {
     "review": commands_review.cmd_review,
     "actions": commands_review.cmd_actions,
     "pack": commands_review.cmd_pack,
+    "evidence": commands_evidence.cmd_evidence,
+    "self-review": commands_evidence.cmd_self_review,
 }

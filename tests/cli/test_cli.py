@@ -605,3 +605,52 @@ def test_a_reason_belongs_to_accepting_a_providers_return_not_submitting_it(tmp_
     done = run("load", str(return_file), "--provider", "short-breaks-trust", "--reason", "x",
                db=tmp_path / "o.duckdb", check=False)  # fmt: skip
     assert done.returncode == 2 and "when accepting a provider's return" in done.stderr
+
+
+def test_evidence_and_self_review_at_the_command_line(demo_db, tmp_path):
+    db = tmp_path / "o.duckdb"
+    db.write_bytes(demo_db.read_bytes())
+    text = run("evidence", "--statement", "5", db=db).stdout
+    assert "Director's visit to the autism assessment team" in text
+    assert "Young people's SEND forum" not in text  # statements 9 and 2
+    found = json.loads(run("evidence", "--format", "json", db=db).stdout)
+    assert {i["kind"] for i in found} == {
+        "survey", "family-voice", "front-line-visit", "case-study", "partner-feedback",
+        "audit-finding",
+    }  # fmt: skip
+    audit = next(i for i in found if i["kind"] == "audit-finding")
+    assert audit["attachment"]["media_type"] == "application/pdf"
+    bad = run("evidence", "--statement", "42", db=db, check=False)
+    assert bad.returncode == 2 and "no statement 42" in bad.stderr
+    out = tmp_path / "survey.csv"
+    run("evidence", "--survey-return", "short-breaks-satisfaction", "--out", str(out), db=db)
+    loaded = run("load", str(out), "--reason", "notes from the survey evidence", db=db)
+    assert "0 added" in loaded.stdout
+    refused = run("evidence", "--survey-return", "autism-assessment-median-wait", "--out",
+                  str(out), db=db, check=False)  # fmt: skip
+    assert refused.returncode == 1 and "not a percentage" in refused.stderr
+    review = json.loads(run("self-review", "--format", "json", db=db).stdout)
+    assert [(p["held_on"], p["state"]) for p in review["points"]] == [
+        ("2026-03-31", "signed off"), ("2026-09-30", "open")
+    ]  # fmt: skip
+    moved = {
+        a["question"]: a["confidence"] for p in review["points"] for a in p["answers"]
+        if a["question"] == "political-figures"
+    }  # fmt: skip
+    assert moved == {"political-figures": "partly"}
+    assert "political-figures" in review["low_without_action"]
+    assert "Below 'mostly confident'" in run("self-review", db=db).stdout
+
+
+def test_pack_makes_the_self_evaluation_draft_for_the_latest_quarter(demo_db, tmp_path):
+    out = tmp_path / "self-evaluation.xlsx"
+    result = run("pack", "--kind", "self-evaluation", "--format", "xlsx", "--out", str(out),
+                 db=demo_db)  # fmt: skip
+    assert "self-evaluation for the area SEND inspection" in result.stdout
+    book = load_workbook(out)
+    assert "Table_1_Statements" in book.sheetnames
+    wrong = run("pack", "--kind", "self-evaluation", "--audience", "scrutiny", "--format",
+                "html", "--out", str(out), db=demo_db, check=False)  # fmt: skip
+    assert wrong.returncode == 2 and "internal" in wrong.stderr
+    missing = run("pack", "--format", "html", "--out", str(out), db=demo_db, check=False)
+    assert missing.returncode == 2 and "--audience" in missing.stderr

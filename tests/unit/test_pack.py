@@ -222,3 +222,16 @@ def test_packs_say_how_far_to_trust_the_figures(scrutiny_pack):
     assert "Brightside Short Breaks (charity)&#x27;s return came" in files["html"].decode() or (
         "Brightside Short Breaks (charity)'s return came" in files["html"].decode()
     )
+
+
+def test_packs_carry_what_families_and_staff_tell_us(scrutiny_pack, internal_pack):
+    for built, files in (scrutiny_pack, internal_pack):
+        rows = built.evidence.rows
+        sources = [r[3] for r in rows]
+        assert "Director's visit to the autism assessment team" in sources
+        assert "Parent carer forum short breaks survey 2024" not in sources  # over a year old
+        survey = next(r for r in rows if r[3] == "Parent carer forum mid-year survey 2026")
+        assert survey[5].endswith("55% of 164 agreed.")
+        assert '<section id="evidence"><h2>What families and front-line staff tell us' in (
+            files["html"].decode()
+        )
