@@ -3,8 +3,9 @@
 import streamlit as st
 
 import ui
+from metrics.periods import parse_period
 from metrics.review.common import statement_subject
-from ui import cards, keys, review_view, style
+from ui import cards, evidence_view, keys, review_view, style
 
 ui.page("Statement")
 
@@ -42,3 +43,4 @@ if quarter:
             label=f"Open indicator: {item.title}",
             query_params={"indicator": item.id, **ui.carried()},
         )
+    evidence_view.beside(statement=statement.number, until=parse_period(quarter).end)

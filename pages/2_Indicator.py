@@ -5,10 +5,11 @@ import streamlit as st
 
 import ui
 from metrics.narrative import facts_markdown, fmt_value, indicator_facts
+from metrics.periods import parse_period
 from metrics.publish.escape import markdown
 from metrics.review.common import indicator_subject
 from metrics.trend import upto as upto_rows
-from ui import charts, keys, review_view, sections, style
+from ui import charts, evidence_view, keys, review_view, sections, style
 
 ui.page("Indicator")
 
@@ -74,6 +75,8 @@ if ind.breakdowns:
     else:
         when = f" for {upto}" if upto else " yet"
         st.info(f"No figures by {charter.breakdowns[dim].label.lower()}{when}.")
+
+evidence_view.beside(indicator=chosen, until=parse_period(quarter).end if quarter else None)
 
 st.subheader("About this indicator")
 st.markdown(facts_markdown(indicator_facts(ind, charter)))

@@ -93,6 +93,8 @@ SCRUTINY_PAGE = "pages/12_Scrutiny.py"
 PACKS_PAGE = "pages/13_Packs.py"
 RETURNS_PAGE = "pages/14_Returns.py"
 QUALITY_PAGE = "pages/15_Data_quality.py"
+EVIDENCE_PAGE = "pages/16_Evidence.py"
+SELF_REVIEW_PAGE = "pages/17_Self_review.py"
 
 # (file, label, roles) in the order the navigation shows them.
 PAGES: list[tuple[str, str, frozenset[str]]] = [
@@ -100,9 +102,11 @@ PAGES: list[tuple[str, str, frozenset[str]]] = [
     (STATEMENT_PAGE, "Statements", READERS),
     (INDICATOR_PAGE, "Indicators", READERS),
     (SCRUTINY_PAGE, "Scrutiny: in plain English", READERS),
+    (EVIDENCE_PAGE, "What families and staff tell us", READERS),
     (REVIEW_PAGE, "Quarterly review", READERS),
     (ACTIONS_PAGE, "Actions", READERS),
     (ACCOUNTABILITY_PAGE, "Accountability", READERS),
+    (SELF_REVIEW_PAGE, "Leadership self-review", STAFF),
     (PACKS_PAGE, "Meeting packs", READERS),
     (QUALITY_PAGE, "Data quality", READERS),
     (UPLOAD_PAGE, "Upload a return", ANALYSTS),

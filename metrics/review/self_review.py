@@ -23,6 +23,7 @@ CONFIDENCE = ("not", "partly", "mostly", "fully")
 CONFIDENCE_WORDS = {c: f"{c.capitalize()} confident" for c in CONFIDENCE}
 LOW = ("not", "partly")  # below "mostly confident"
 ANSWERERS = frozenset({MEMBER, CHAIR})
+CHAIRS = frozenset({CHAIR})
 OPEN, SIGNED_OFF = "open", "signed off"
 LINK_KINDS = ("indicator", "evidence", "action")
 
@@ -219,7 +220,10 @@ def answers(store: Store) -> dict[date, dict[str, Answer]]:
 
 def history(store: Store, charter: Charter) -> list[dict[str, str]]:
     """Confidence per question at each review point, as table rows (one per question)."""
-    found = answers(store)
+    return history_rows(charter, answers(store))
+
+
+def history_rows(charter: Charter, found: dict[date, dict[str, Answer]]) -> list[dict[str, str]]:
     rows = []
     for theme in charter.self_review:
         for q in theme.every_question():

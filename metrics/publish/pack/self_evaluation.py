@@ -121,6 +121,7 @@ def build(
     latest = points[-1] if points else None
     answers = answered.get(latest.held_on, {}) if latest else {}
     statuses = {s.number: s for s in built.statements}
+    asked = {q.id for t in charter.self_review for q in t.every_question()}  # still asked
     rule = withheld.rule_for(charter.council)
 
     def words(a: self_review.Answer) -> str:
@@ -211,7 +212,7 @@ def build(
                             a.will_do,
                         ]
                         for q, a in answers.items()
-                        if set(a.links) & linked
+                        if set(a.links) & linked and q in asked
                     ],
                 ),
                 sections.actions(open_acts, charter, today),
@@ -232,9 +233,11 @@ def build(
     low = [
         f"{self_review.CONFIDENCE_WORDS[a.confidence]}: {charter.question(a.question_id)} "
         f"(no action agreed; they will: {a.will_do})"
-        for a in sorted(self_review.low_without_action(store),
-                        key=lambda a: order.index(a.question_id) if a.question_id in order else 0)
-    ]  # fmt: skip
+        for a in sorted(
+            (a for a in self_review.low_without_action(store) if a.question_id in asked),
+            key=lambda a: order.index(a.question_id),
+        )
+    ]
     review = built.review
     council_rule = charter.council.rollup
     return SelfEvaluation(

@@ -1,0 +1,159 @@
+"""What families and front-line staff tell us: evidence items shown (on their own page and
+beside the statement or indicator they speak to), added with the personal-data checks, and
+withdrawn. Attachments are offered only to the roles that may open them; every handler
+checks the role again."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import streamlit as st
+
+import ui
+from charter import Charter
+from metrics import evidence
+from metrics.access import Actor
+from metrics.evidence import attachments, personal, survey
+from metrics.evidence.items import AUTHORS, EvidenceItem
+from metrics.publish.escape import markdown
+from metrics.store import Store
+from ui.review_view import attempt
+
+HEADING = "What families and front-line staff tell us"
+
+
+def item(found: EvidenceItem, key: str) -> None:
+    """One item: what, when and from where; the summary as plain text; the survey result;
+    the attachment for staff."""
+    st.markdown(f"**{markdown(found.headline())}**")
+    st.markdown(markdown(found.summary))
+    if found.survey is not None:
+        st.markdown(markdown(f"Survey: {found.survey_words()}"))
+    if found.attachment is not None:
+        name, _, size = found.attachment
+        if ui.user().may(*attachments.READERS):
+            opened = attempt(
+                attachments.READERS, "open an evidence attachment",
+                lambda person: evidence.opened(ui.store(), person, found.evidence_id),
+            )  # fmt: skip
+            if opened is not None:
+                st.download_button(f"Open the attachment: {name} ({size / 1024:,.0f} KB)",
+                                   opened.content, name, mime=opened.media_type,
+                                   key=f"{key}_file_{found.evidence_id}")  # fmt: skip
+        else:
+            st.caption("An attachment goes with this item; staff can open it.")
+
+
+def beside(statement: int | None = None, indicator: str | None = None,
+           until: date | None = None) -> None:  # fmt: skip
+    """The section on a statement or indicator page: recent items about it."""
+    st.subheader(HEADING)
+    with ui.plain_failure():
+        found = evidence.listed(ui.store(), statement=statement, indicator=indicator, until=until)
+    if until is not None:
+        found = evidence.recent(found, until)
+    if not found:
+        st.caption("No evidence from families or staff has been added for this in the last year.")
+        return
+    for x in found[:5]:
+        item(x, "beside")
+    if len(found) > 5:
+        st.caption(f"{len(found) - 5} more on the Evidence page.")
+    st.page_link(ui.EVIDENCE_PAGE, label="All evidence", query_params=ui.carried() or None)
+
+
+def add_form(store: Store, charter: Charter) -> None:
+    st.subheader("Add evidence")
+    with st.expander("What the personal-data check looks for, and what it does not"):
+        st.markdown("Checked: " + "; ".join(personal.CHECKED) + ".")
+        st.markdown("Not checked: " + "; ".join(personal.NOT_CHECKED) + ".")
+    with st.form("evidence_add"):
+        kind = st.selectbox("Kind", list(evidence.KINDS), format_func=evidence.KINDS.get,
+                            key="evidence_kind")  # fmt: skip
+        on = st.date_input("Date heard", date.today(), key="evidence_date")
+        source = st.text_input("Source (a group or event, not a person)", max_chars=200,
+                               key="evidence_source")  # fmt: skip
+        summary = st.text_area("What we heard, in a few sentences", max_chars=2000,
+                               key="evidence_summary")  # fmt: skip
+        numbers = st.multiselect(
+            "Charter statements it speaks to", [s.number for s in charter.statements],
+            format_func=lambda n: f"{n}. {charter.statement(n).short_title}",
+            key="evidence_statements",
+        )  # fmt: skip
+        linked = st.multiselect("Indicators it explains (optional)", list(charter.indicators),
+                                format_func=lambda i: charter.indicators[i].title,
+                                key="evidence_indicators")  # fmt: skip
+        st.markdown("For a survey result only:")
+        question = st.text_input("Survey question", max_chars=300, key="evidence_question")
+        answered = st.number_input("Number who answered", min_value=0, step=1,
+                                   key="evidence_answered")  # fmt: skip
+        share = st.number_input("Percentage who agreed", min_value=0.0, max_value=100.0,
+                                step=1.0, key="evidence_share")  # fmt: skip
+        upload = st.file_uploader(
+            f"Attachment (optional): a PDF, PNG or JPEG up to "
+            f"{attachments.MAX_BYTES // 1024 // 1024} MB", type=["pdf", "png", "jpg", "jpeg"],
+            key="evidence_file",
+        )  # fmt: skip
+        clean = st.checkbox("It holds no personal data about any child or family",
+                            key="evidence_clean")  # fmt: skip
+        despite = st.checkbox("I have read any personal-data warnings: they are not personal data",
+                              key="evidence_despite")  # fmt: skip
+        if not st.form_submit_button("Save the evidence"):
+            return
+    for w in personal.warnings(source, summary, question):
+        st.warning(markdown(w.sentence()))
+
+    def save(person: Actor) -> int:
+        poll = evidence.Survey(question, int(answered), float(share)) if kind == "survey" else None
+        attached = evidence.checked(upload.name, upload.getvalue()) if upload else None
+        return evidence.add(
+            store, charter, person, kind=kind, source=source, summary=summary, on=on,
+            statements=numbers, indicators=linked, survey=poll, no_personal_data=clean,
+            despite_warnings=despite, attachment=attached,
+        )  # fmt: skip
+
+    ident = attempt(AUTHORS, "add evidence", save)
+    if ident is not None:
+        st.success(f"Evidence item {ident} saved.")
+
+
+def withdraw_form(store: Store, found: list[EvidenceItem]) -> None:
+    if not found:
+        return
+    st.subheader("Withdraw an item")
+    by_id = {x.evidence_id: x for x in found}
+    with st.form("evidence_withdraw"):
+        ident = st.selectbox("Item", list(by_id), key="withdraw_item",
+                             format_func=lambda i: f"#{i} {by_id[i].headline()}")  # fmt: skip
+        reason = st.text_input("Why it is withdrawn", max_chars=500, key="withdraw_reason")
+        if not st.form_submit_button("Withdraw it"):
+            return
+    done = attempt(
+        AUTHORS, "withdraw evidence",
+        lambda person: evidence.withdraw(store, person, ident, reason) or True,
+    )  # fmt: skip
+    if done:
+        st.success(f"Evidence item {ident} withdrawn; it is kept in the audit trail.")
+
+
+def surveys(charter: Charter, found: list[EvidenceItem]) -> None:
+    """Each repeated survey question as a series, and its return for the indicator it feeds."""
+    series = [s for s in survey.series(found) if len(s.points) > 1]
+    if not series:
+        return
+    st.subheader("Surveys asked more than once")
+    for k, s in enumerate(series):
+        st.markdown(f"**{markdown(s.question)}**")
+        st.dataframe(
+            [{"Date": f"{p.on:%d %B %Y}", "Answered": p.answered,
+              "Agreed (%)": p.agreed_share, "Source": p.source} for p in s.points],
+            hide_index=True, key=f"survey_{k}",
+        )  # fmt: skip
+        for ind in s.indicators:
+            if ui.user().may(ui.ANALYST) and charter.indicators[ind].unit == "percent":
+                with ui.plain_failure():
+                    content = survey.survey_return(charter, [s], ind)
+                st.download_button(
+                    f"Download as a return for {charter.indicators[ind].title} (CSV, to upload)",
+                    content, f"survey-{ind}.csv", mime="text/csv", key=f"survey_csv_{k}_{ind}",
+                )  # fmt: skip
