@@ -11,7 +11,8 @@ st.markdown(
     "Papers for the planning group (internal) or for overview and scrutiny (published). "
     "Each pack has the statements, the measures needing attention with their commentary and "
     "charts, actions, every measure, data-quality notes, a glossary and how statuses are "
-    "worked out."
+    "worked out. Staff can also make the self-evaluation draft for the area SEND inspection, "
+    "organised by the inspection's themes."
 )
 quarter = ui.quarter_picker()
 if quarter:

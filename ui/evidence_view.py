@@ -63,7 +63,7 @@ def beside(statement: int | None = None, indicator: str | None = None,
 
 
 def add_form(store: Store, charter: Charter) -> None:
-    st.subheader("Add evidence")
+    st.header("Add evidence")
     with st.expander("What the personal-data check looks for, and what it does not"):
         st.markdown("Checked: " + "; ".join(personal.CHECKED) + ".")
         st.markdown("Not checked: " + "; ".join(personal.NOT_CHECKED) + ".")
@@ -120,7 +120,7 @@ def add_form(store: Store, charter: Charter) -> None:
 def withdraw_form(store: Store, found: list[EvidenceItem]) -> None:
     if not found:
         return
-    st.subheader("Withdraw an item")
+    st.header("Withdraw an item")
     by_id = {x.evidence_id: x for x in found}
     with st.form("evidence_withdraw"):
         ident = st.selectbox("Item", list(by_id), key="withdraw_item",
@@ -141,7 +141,7 @@ def surveys(charter: Charter, found: list[EvidenceItem]) -> None:
     series = [s for s in survey.series(found) if len(s.points) > 1]
     if not series:
         return
-    st.subheader("Surveys asked more than once")
+    st.header("Surveys asked more than once")
     for k, s in enumerate(series):
         st.markdown(f"**{markdown(s.question)}**")
         st.dataframe(

@@ -8,30 +8,35 @@ import streamlit as st
 import ui
 from metrics.publish import pack
 from metrics.publish.escape import markdown
+from metrics.publish.pack import self_evaluation
 from metrics.publish.pack.content import AUDIENCE_WORDS
 from metrics.publish.withheld import SEES_REAL_FIGURES
 from ui import review_view
 
 AUDIENCE, MAKE, MADE = "pack_audience", "make_pack", "_made_pack"
+SELF_EVALUATION = "self-evaluation draft"  # for the area SEND inspection, staff only
 LABELS = {"html": "web page (HTML)", "pdf": "accessible PDF", "xlsx": "spreadsheet (XLSX)"}
 
 
 def audience() -> str:
     """Scrutiny for everyone; the internal planning-group pack for staff only."""
-    offered = list(pack.AUDIENCES) if ui.user().may(*SEES_REAL_FIGURES) else [pack.SCRUTINY]
+    staff = ui.user().may(*SEES_REAL_FIGURES)
+    offered = [*pack.AUDIENCES, SELF_EVALUATION] if staff else [pack.SCRUTINY]
     chosen = st.radio("Audience", offered, key=AUDIENCE, format_func=lambda a: f"{a.capitalize()}")
-    st.caption(AUDIENCE_WORDS[chosen])
+    st.caption(AUDIENCE_WORDS.get(chosen, self_evaluation.AUDIENCE))
     return str(chosen)
 
 
 def make(quarter: str, chosen: str) -> None:
-    roles = frozenset(SEES_REAL_FIGURES) if chosen == pack.PLANNING_GROUP else ui.READERS
+    internal = chosen in (pack.PLANNING_GROUP, SELF_EVALUATION)
+    roles = frozenset(SEES_REAL_FIGURES) if internal else ui.READERS
+    kind = "self-evaluation" if chosen == SELF_EVALUATION else "meeting"
     with st.status(f"Making the {chosen} pack for {quarter}", expanded=True) as status:
         made = review_view.attempt(
             roles, f"make a {chosen} pack",
             lambda person: pack.make(
-                ui.store(), ui.charter(), quarter, chosen, pack.FORMATS, person,
-                progress=status.write,
+                ui.store(), ui.charter(), quarter, "" if internal and kind != "meeting" else chosen,
+                pack.FORMATS, person, progress=status.write, kind=kind,
             ),
         )  # fmt: skip
         if made is None:

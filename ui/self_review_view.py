@@ -25,7 +25,7 @@ def _questions(charter: Charter) -> list[str]:
 
 
 def latest(store: Store, charter: Charter, point: sr.Point, found: dict[str, sr.Answer]) -> None:
-    st.subheader(f"Answers at the review of {point.label} ({point.state})")
+    st.header(f"Answers at the review of {point.label} ({point.state})")
     titles = {a.action_id: a.title for a in actions.listed(store)}
     rows = []
     for theme in charter.self_review:
@@ -48,7 +48,7 @@ def latest(store: Store, charter: Charter, point: sr.Point, found: dict[str, sr.
 
 def over_time(charter: Charter, answered: dict[date, dict[str, sr.Answer]]) -> None:
     """How many questions were answered at each confidence level, at each review point."""
-    st.subheader("How confidence has moved")
+    st.header("How confidence has moved")
     when = sorted(answered)
     labels = [f"{d.day} {d:%b %Y}" for d in when]
     fig = go.Figure()
@@ -90,7 +90,7 @@ def over_time(charter: Charter, answered: dict[date, dict[str, sr.Answer]]) -> N
 
 
 def gaps(charter: Charter, store: Store) -> None:
-    st.subheader("Below \u201cmostly confident\u201d with no action agreed")
+    st.header("Below \u201cmostly confident\u201d with no action agreed")
     order = _questions(charter)
     low = sorted(
         (a for a in sr.low_without_action(store) if a.question_id in order),  # still asked
@@ -122,7 +122,7 @@ def open_form(store: Store) -> None:
 
 
 def answer_form(store: Store, charter: Charter, point: sr.Point, evidence_ids: list[int]) -> None:
-    st.subheader(f"Answer a question ({point.label})")
+    st.header(f"Answer a question ({point.label})")
     found = {a.action_id: a.title for a in actions.listed(store)}
     links = (
         [f"indicator:{i}" for i in charter.indicators]

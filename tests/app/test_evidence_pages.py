@@ -29,11 +29,11 @@ def test_everyone_reads_the_evidence_and_only_staff_get_attachments(fresh):
     assert "Director's visit to the autism assessment team" in shown
     assert "staff can open it" in "\n".join(c.value for c in councillor.caption)
     assert not [b for b in councillor.get("download_button") if "attachment" in b.proto.label]
-    assert "Add evidence" not in [h.value for h in councillor.subheader]
+    assert "Add evidence" not in [h.value for h in councillor.header]
     member = fresh(ui.EVIDENCE_PAGE, **as_role("member")).run()
     labels = [b.proto.label for b in member.get("download_button")]
     assert any(x.startswith("Open the attachment: ehc-plan-audit-summary.pdf") for x in labels)
-    assert "Add evidence" in [h.value for h in member.subheader]
+    assert "Add evidence" in [h.value for h in member.header]
     analyst = fresh(ui.EVIDENCE_PAGE, **as_role("analyst")).run()
     labels = [b.proto.label for b in analyst.get("download_button")]
     assert any("as a return for Parents satisfied with short breaks" in x for x in labels)

@@ -20,7 +20,10 @@ def packs_page(fresh, role: str):
 
 @pytest.mark.parametrize(
     ("role", "offered"),
-    [("councillor", [pack.SCRUTINY]), ("member", list(pack.AUDIENCES))],
+    [
+        ("councillor", [pack.SCRUTINY]),
+        ("member", [*pack.AUDIENCES, pack_view.SELF_EVALUATION]),
+    ],
 )
 def test_each_role_is_offered_the_packs_it_may_have(fresh, role, offered):
     at = packs_page(fresh, role)
@@ -41,3 +44,15 @@ def test_making_a_pack_shows_progress_and_offers_every_format(fresh):
     assert name == "charter-pack-2026-27-Q2-planning-group.pdf" and data.startswith(b"%PDF")
     labels = [b.label for b in at.get("download_button")]
     assert labels == [f"Download the {pack_view.LABELS[f]}" for f in ("html", "pdf", "xlsx")]
+
+
+def test_staff_make_the_self_evaluation_draft(fresh):
+    at = packs_page(fresh, "analyst")
+    at.radio(key=pack_view.AUDIENCE).set_value(pack_view.SELF_EVALUATION)
+    at.button(key=pack_view.MAKE).click().run(timeout=120)
+    assert not at.exception, at.exception
+    made = at.session_state[pack_view.MADE]
+    assert "self-evaluation for the area SEND inspection" in made["title"]
+    name, data = made["files"]["html"]
+    assert name == "self-evaluation-2026-27-Q2.html"
+    assert b"Children and young people are valued, visible and included" in data

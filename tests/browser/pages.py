@@ -26,6 +26,8 @@ PAGES = {
     "accessibility": "/Accessibility",
     "returns": "/Returns",
     "quality": "/Data_quality",
+    "evidence": "/Evidence?statement=5",
+    "self_review": "/Self_review",
 }
 
 # Streamlit's own probe for a base path on a deep link asks /<Page>/_stcore/health and

@@ -13,6 +13,8 @@ PHONE = {
     "statement": "/Statement?statement=5",
     "indicator": pages.PAGES["indicator"],
     "quality": pages.PAGES["quality"],
+    "evidence": pages.PAGES["evidence"],
+    "self_review": pages.PAGES["self_review"],
 }
 
 
@@ -31,6 +33,10 @@ def test_pages_fit_a_phone(server, browser, name):
     assert page.locator(".modebar").count() == 0  # no chart toolbar
     if name == "quality":  # ratings are words, not colours
         assert page.get_by_text("with some concerns").count() > 0
+    elif name == "evidence":
+        assert page.get_by_text("Parent carer survey result", exact=False).count() > 0
+    elif name == "self_review":  # confidence in words
+        assert page.get_by_text("Partly confident", exact=False).count() > 0
     else:
         assert page.get_by_text("On track").count() + page.get_by_text("Off track").count() > 0
     if name == "statement":
