@@ -277,28 +277,7 @@ def build_parser() -> argparse.ArgumentParser:
     act.add_argument("--overdue", action="store_true", help="only overdue actions")
     act.add_argument("--format", choices=["text", "json"], default="text")
 
-    pk = sub.add_parser(
-        "pack",
-        parents=[common],
-        help="write a meeting pack or the self-evaluation draft (HTML, tagged PDF or spreadsheet)",
-        description="A meeting pack: the planning group's internal pack, or the published "
-        "scrutiny pack with small numbers withheld (--audience). Or the self-evaluation draft "
-        "for the area SEND inspection (--kind self-evaluation), organised by its themes.",
-    )
-    pk.add_argument(
-        "--quarter",
-        metavar="LABEL",
-        help="e.g. '2026-27 Q2' (default: the latest complete quarter with figures)",
-    )
-    pk.add_argument("--kind", choices=["meeting", "self-evaluation"], default="meeting")
-    pk.add_argument(
-        "--audience",
-        choices=["planning group", "scrutiny"],
-        help="who a meeting pack is for (required for a meeting pack)",
-    )
-    pk.add_argument("--format", required=True, choices=["html", "pdf", "xlsx"])
-    pk.add_argument("--out", required=True, metavar="FILE", help="where to write the pack")
-    pk.add_argument("--user", metavar="NAME", help="who is making it (default: your login)")
+    commands_review.add_pack_parser(sub, common)
     commands_evidence.add_parsers(sub, common)
     return parser
 
