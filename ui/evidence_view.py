@@ -15,6 +15,7 @@ from metrics import evidence
 from metrics.access import Actor
 from metrics.evidence import attachments, personal, survey
 from metrics.evidence.items import AUTHORS, EvidenceItem
+from metrics.publish import withheld
 from metrics.publish.escape import markdown
 from metrics.store import Store
 from ui.review_view import attempt
@@ -28,7 +29,12 @@ def item(found: EvidenceItem, key: str) -> None:
     st.markdown(f"**{markdown(found.headline())}**")
     st.markdown(markdown(found.summary))
     if found.survey is not None:
-        st.markdown(markdown(f"Survey: {found.survey_words()}"))
+        few = withheld.rule_for(ui.charter().council).threshold
+        if ui.public() and found.survey.answered <= few:  # a share of a handful of families
+            said = f"\u201c{found.survey.question}\u201d: [c], answered by {few} or fewer"
+            st.markdown(markdown(f"Survey: {said}, withheld to protect privacy."))
+        else:
+            st.markdown(markdown(f"Survey: {found.survey_words()}"))
     if found.attachment is not None:
         name, _, size = found.attachment
         if ui.user().may(*attachments.READERS):

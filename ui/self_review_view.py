@@ -84,9 +84,13 @@ def over_time(charter: Charter, answered: dict[date, dict[str, sr.Answer]]) -> N
         )
         + "."
     )
-    charts.chart_with_table(
-        fig, alt, sr.history_rows(charter, answered), "self-review.csv", "self_review"
-    )
+    counted = [
+        {"Review point": label, **{sr.CONFIDENCE_WORDS[c]: counts[c][k] for c in sr.CONFIDENCE}}
+        for k, label in enumerate(labels)
+    ]
+    charts.chart_with_table(fig, alt, counted, "self-review-confidence.csv", "self_review")
+    st.markdown("**Each question at each review point**")
+    st.dataframe(sr.history_rows(charter, answered), hide_index=True, key="self_review_history")
 
 
 def gaps(charter: Charter, store: Store) -> None:

@@ -99,3 +99,20 @@ def test_the_self_review_page_for_leaders(fresh):
     again = fresh(ui.SELF_REVIEW_PAGE, **as_role("chair")).run()
     assert "Save the answer" not in [b.label for b in again.button]  # frozen
     assert "Open a review point" in [b.label for b in again.button]
+
+
+def test_a_survey_of_a_handful_is_withheld_from_councillors(fresh, charter):
+    from datetime import date
+
+    from metrics.access.people import demo
+
+    evidence.add(
+        fresh.store, charter, demo("analyst"), kind="survey", source="Young carers group",
+        summary="A short poll at the group.", on=date(2026, 9, 2), statements=[2],
+        survey=evidence.Survey("Did the group help?", 4, 75), no_personal_data=True,
+        today=date(2026, 11, 26),
+    )  # fmt: skip
+    councillor = texts(fresh(ui.EVIDENCE_PAGE, **as_role("councillor")).run())
+    assert "[c], answered by 5 or fewer" in councillor and "75% of 4" not in councillor
+    member = texts(fresh(ui.EVIDENCE_PAGE, **as_role("member")).run())
+    assert "75% of 4 agreed" in member

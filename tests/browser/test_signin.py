@@ -188,7 +188,8 @@ def test_a_provider_signs_in_sends_a_return_and_an_analyst_accepts_it(
     wait_for_app(analyst)
     assert "Sent by Tom Okafor on" in body(analyst)  # the waiting return, chosen
     analyst.get_by_role("button", name="Accept and store").click()
-    wait_for_app(analyst)
+    # the click's rerun may not have started when the app first looks idle: wait for its answer
+    analyst.get_by_text("No provider's return is waiting.").wait_for(timeout=60_000)
     with Store(app.db).connect() as con:
         state = con.execute(
             "SELECT s.state, s.decided_by FROM submissions s JOIN uploads u USING (upload_id) "
