@@ -70,6 +70,10 @@ class Charter:
                 return key
         return None
 
+    def question_ids(self) -> list[str]:
+        """Every self-review question's id, each followed by its sub-questions', in order."""
+        return [q.id for theme in self.self_review for q in theme.every_question()]
+
     def question(self, ident: str) -> str:
         """A self-review question's text."""
         for theme in self.self_review:

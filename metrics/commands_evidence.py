@@ -95,7 +95,7 @@ def cmd_self_review(args: argparse.Namespace) -> int:
     points = sr.points(store)
     found = sr.answers(store)
     low = sr.low_without_action(store)
-    order = [q.id for t in charter.self_review for q in t.every_question()]
+    order = charter.question_ids()
     if args.format == "json":
         out = {
             "points": [

@@ -8,10 +8,9 @@ import json
 import sys
 
 from charter import load_charter
-from metrics.commands_review import _quarter
+from metrics.commands_review import _quarter_or_latest
 from metrics.providers.quality import quality
 from metrics.providers.submissions import SubmissionError, accept, return_to_provider
-from metrics.rollup import quarters_with_data
 from metrics.store import Store
 
 
@@ -48,13 +47,7 @@ def cmd_return(args: argparse.Namespace) -> int:
 def cmd_quality(args: argparse.Namespace) -> int:
     charter = load_charter()
     store = Store(args.db)
-    if args.quarter is None:
-        known = quarters_with_data(store, charter)
-        if not known:
-            print("error: no quarterly figures yet; give --quarter", file=sys.stderr)
-            return 2
-        args.quarter = known[0]
-    if (quarter := _quarter(args)) is None:
+    if (quarter := _quarter_or_latest(args, store, charter)) is None:
         return 2
     q = quality(store, charter, quarter)
     providers = {

@@ -24,6 +24,18 @@ def _quarter(args: argparse.Namespace) -> str | None:
         return None
 
 
+def _quarter_or_latest(args: argparse.Namespace, store: Store, charter: Charter) -> str | None:
+    """--quarter as stored, else the latest complete quarter with figures; None after saying
+    why there is none."""
+    if not args.quarter:
+        known = quarters_with_data(store, charter)
+        if not known:
+            print("error: no quarterly figures yet; give --quarter", file=sys.stderr)
+            return None
+        args.quarter = known[0]
+    return _quarter(args)
+
+
 def cmd_review(args: argparse.Namespace) -> int:
     charter = load_charter()
     if (quarter := _quarter(args)) is None:
@@ -109,13 +121,7 @@ def cmd_pack(args: argparse.Namespace) -> int:
         print("error: --audience: a self-evaluation draft is internal; leave it out",
               file=sys.stderr)  # fmt: skip
         return 2
-    if not args.quarter:
-        quarters = quarters_with_data(store, charter)
-        if not quarters:
-            print("error: there are no quarterly figures yet", file=sys.stderr)
-            return 2
-        args.quarter = quarters[0]
-    if (quarter := _quarter(args)) is None:
+    if (quarter := _quarter_or_latest(args, store, charter)) is None:
         return 2
     out = Path(args.out)
     if not out.parent.is_dir():

@@ -18,17 +18,17 @@ st.markdown(
 with ui.plain_failure():
     points = sr.points(store)
     answered = sr.answers(store)
+    headlines = {x.evidence_id: x.headline() for x in evidence.listed(store)}
 if not points:
     st.info("No self-review yet. The chair opens the first review point below.")
 else:
     point = points[-1]
-    view.latest(store, charter, point, answered.get(point.held_on, {}))
+    view.latest(store, charter, point, answered.get(point.held_on, {}), headlines)
     if answered:
         view.over_time(charter, answered)
     view.gaps(charter, store)
     if point.state == sr.OPEN and person.may(*sr.ANSWERERS):
-        ids = [x.evidence_id for x in evidence.listed(store)]
-        view.answer_form(store, charter, point, ids)
+        view.answer_form(store, charter, point, headlines)
     if point.state == sr.OPEN and person.may(*sr.CHAIRS):
         view.sign_off_form(store, charter, point)
 if person.may(*sr.CHAIRS) and (not points or points[-1].state == sr.SIGNED_OFF):

@@ -43,7 +43,7 @@ def item(found: EvidenceItem, key: str) -> None:
                 lambda person: evidence.opened(ui.store(), person, found.evidence_id),
             )  # fmt: skip
             if opened is not None:
-                st.download_button(f"Open the attachment: {name} ({size / 1024:,.0f} KB)",
+                st.download_button(f"Open the attachment: {markdown(name)} ({size / 1024:,.0f} KB)",
                                    opened.content, name, mime=opened.media_type,
                                    key=f"{key}_file_{found.evidence_id}")  # fmt: skip
         else:

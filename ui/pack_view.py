@@ -35,7 +35,7 @@ def make(quarter: str, chosen: str) -> None:
         made = review_view.attempt(
             roles, f"make a {chosen} pack",
             lambda person: pack.make(
-                ui.store(), ui.charter(), quarter, "" if internal and kind != "meeting" else chosen,
+                ui.store(), ui.charter(), quarter, "" if kind == "self-evaluation" else chosen,
                 pack.FORMATS, person, progress=status.write, kind=kind,
             ),
         )  # fmt: skip

@@ -21,10 +21,17 @@ LEVEL = {c: k for k, c in enumerate(sr.CONFIDENCE)}
 
 
 def _questions(charter: Charter) -> list[str]:
-    return [q.id for t in charter.self_review for q in t.every_question()]
+    return charter.question_ids()
 
 
-def latest(store: Store, charter: Charter, point: sr.Point, found: dict[str, sr.Answer]) -> None:
+def latest(
+    store: Store,
+    charter: Charter,
+    point: sr.Point,
+    found: dict[str, sr.Answer],
+    headlines: dict[int, str],
+) -> None:
+    """Every question's answer at the point; `headlines`: evidence items' by number."""
     st.header(f"Answers at the review of {point.label} ({point.state})")
     titles = {a.action_id: a.title for a in actions.listed(store)}
     rows = []
@@ -36,7 +43,9 @@ def latest(store: Store, charter: Charter, point: sr.Point, found: dict[str, sr.
                     "Theme": theme.title,
                     "Question": q.text,
                     "Confidence": sr.CONFIDENCE_WORDS[a.confidence] if a else "Not answered",
-                    "Evidence for it": "; ".join(_link_label(x, charter, titles) for x in a.links)
+                    "Evidence for it": "; ".join(
+                        sr.link_words(x, charter, headlines, titles) for x in a.links
+                    )
                     if a
                     else "",
                     "What we will do": a.will_do if a else "",
@@ -125,13 +134,13 @@ def open_form(store: Store) -> None:
         st.success(f"Review point of {when:%d %B %Y} opened.")
 
 
-def answer_form(store: Store, charter: Charter, point: sr.Point, evidence_ids: list[int]) -> None:
+def answer_form(store: Store, charter: Charter, point: sr.Point, headlines: dict[int, str]) -> None:
     st.header(f"Answer a question ({point.label})")
-    found = {a.action_id: a.title for a in actions.listed(store)}
+    titles = {a.action_id: a.title for a in actions.listed(store)}
     links = (
         [f"indicator:{i}" for i in charter.indicators]
-        + [f"evidence:{n}" for n in evidence_ids]
-        + [f"action:{n}" for n in found]
+        + [f"evidence:{n}" for n in headlines]
+        + [f"action:{n}" for n in titles]
     )
     with st.form("self_review_answer"):
         question = st.selectbox(
@@ -150,7 +159,7 @@ def answer_form(store: Store, charter: Charter, point: sr.Point, evidence_ids: l
         linked = st.multiselect(
             "The evidence for it: measures, evidence items, actions",
             links,
-            format_func=lambda x: _link_label(x, charter, found),
+            format_func=lambda x: sr.link_words(x, charter, headlines, titles),
             key="self_review_links",
         )
         will_do = st.text_area("What you will do", max_chars=2000, key="self_review_will_do")
@@ -165,15 +174,6 @@ def answer_form(store: Store, charter: Charter, point: sr.Point, evidence_ids: l
     )
     if version is not None:
         st.success(f"Answer saved (version {version}).")
-
-
-def _link_label(link: str, charter: Charter, found: dict[int, str]) -> str:
-    kind, _, key = link.partition(":")
-    if kind == "indicator":
-        return f"Measure: {charter.indicators[key].title}"
-    if kind == "action":
-        return f"Action #{key}: {found.get(int(key), '')}"
-    return f"Evidence item {key}"
 
 
 def sign_off_form(store: Store, charter: Charter, point: sr.Point) -> None:

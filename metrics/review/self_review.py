@@ -8,6 +8,7 @@ which freezes its answers. A changed answer is a new version; every answer is au
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -88,6 +89,21 @@ class Answer:
     @property
     def low(self) -> bool:
         return self.confidence in LOW
+
+
+def link_words(
+    link: str, charter: Charter, evidence: Mapping[int, str], actions: Mapping[int, str]
+) -> str:
+    """A link in words: 'Measure: ...', 'Evidence 8: <its headline>', 'Action #1: <title>'
+    (`evidence` and `actions` map numbers to headline and title)."""
+    kind, _, key = link.partition(":")
+    if kind == "indicator" and key in charter.indicators:
+        return f"Measure: {charter.indicators[key].title}"
+    if kind == "evidence" and key.isdigit() and int(key) in evidence:
+        return f"Evidence {key}: {evidence[int(key)]}"
+    if kind == "action" and key.isdigit() and int(key) in actions:
+        return f"Action #{key}: {actions[int(key)]}"
+    return link
 
 
 def points(store: Store) -> list[Point]:
@@ -181,7 +197,7 @@ def answer(
 def sign_off(store: Store, charter: Charter, actor: Actor, held_on: date) -> None:
     """Freeze a review point. Every question must have an answer first."""
     require(actor, {CHAIR}, "sign off the self-review")
-    asked = [q.id for t in charter.self_review for q in t.every_question()]
+    asked = charter.question_ids()
     now = datetime.now()
     with store.connect() as con, transaction(con):
         state = _point(con, held_on)

@@ -22,6 +22,7 @@ from metrics.publish.pack import sections, svg
 from metrics.publish.pack.sections import Table
 from metrics.review import actions as actions_mod, report
 from metrics.review.common import SIGNED_OFF, indicator_subject
+from metrics.review.cycle import QuarterReview
 from metrics.store import Store
 from metrics.trend import TrendRow, trend, upto
 
@@ -101,6 +102,18 @@ STATUS_RULE = (
 )
 
 
+def figures_as_at(review: QuarterReview, now: datetime) -> datetime:
+    """The sign-off time for a signed-off quarter (its figures are pinned), else `now`."""
+    if review.state == SIGNED_OFF and review.signed_off_at:
+        return review.signed_off_at
+    return now
+
+
+def status_rule(charter: Charter) -> str:
+    rule = charter.council.rollup
+    return STATUS_RULE.format(on=rule.on_track_share, off=rule.off_track_share)
+
+
 def build(
     store: Store,
     charter: Charter,
@@ -122,20 +135,17 @@ def build(
     facts = scrutiny.build(store, charter, quarter, public=public, today=today)
     hidden = withheld.withheld_figures(store, charter)
     review = built.review
-    rule = charter.council.rollup
     end = parse_period(review.quarter).end
     pack = Pack(
         council=charter.council.name,
         quarter=review.quarter,
         audience=audience,
         state=review.state,
-        figures_as_at=review.signed_off_at
-        if review.state == SIGNED_OFF and review.signed_off_at
-        else now,
+        figures_as_at=figures_as_at(review, now),
         made_at=now,
         contact=charter.council.contact,
         rule=withheld.rule_for(charter.council).words,
-        status_rule=STATUS_RULE.format(on=rule.on_track_share, off=rule.off_track_share),
+        status_rule=status_rule(charter),
         statements=sections.statements(facts),
         exceptions=[
             _exception(

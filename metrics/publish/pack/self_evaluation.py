@@ -21,11 +21,11 @@ from metrics.periods import parse_period
 from metrics.providers.quality import quality as data_quality
 from metrics.publish import withheld
 from metrics.publish.pack import sections
-from metrics.publish.pack.content import STATUS_RULE
+from metrics.publish.pack.content import figures_as_at, status_rule
 from metrics.publish.pack.sections import Table
 from metrics.review import actions as actions_mod, commentary, report, self_review
 from metrics.review.commentary import Commentary
-from metrics.review.common import SIGNED_OFF, indicator_subject, statement_subject, subject_title
+from metrics.review.common import indicator_subject, statement_subject, subject_title
 from metrics.store import Store
 
 AUDIENCE = (
@@ -86,18 +86,6 @@ def latest_commentary(store: Store, quarter: str, back: int = 4) -> dict[str, Co
     return out
 
 
-def _link_words(link: str, charter: Charter, found: dict[int, evidence_items.EvidenceItem],
-                acts: dict[int, actions_mod.Action]) -> str:  # fmt: skip
-    kind, _, key = link.partition(":")
-    if kind == "indicator" and key in charter.indicators:
-        return f"Measure: {charter.indicators[key].title}"
-    if kind == "evidence" and int(key) in found:
-        return f"Evidence {key}: {found[int(key)].headline()}"
-    if kind == "action" and int(key) in acts:
-        return f"Action #{key}: {acts[int(key)].title}"
-    return link
-
-
 def build(
     store: Store,
     charter: Charter,
@@ -114,18 +102,20 @@ def build(
     end = parse_period(built.review.quarter).end
     every_item = evidence_items.listed(store)
     recent = evidence_items.recent(every_item, end)
-    by_item = {i.evidence_id: i for i in every_item}
+    headlines = {i.evidence_id: i.headline() for i in every_item}
     acts = {a.action_id: a for a in actions_mod.listed(store)}
     points = self_review.points(store)
     answered = self_review.answers(store)
     latest = points[-1] if points else None
     answers = answered.get(latest.held_on, {}) if latest else {}
     statuses = {s.number: s for s in built.statements}
-    asked = {q.id for t in charter.self_review for q in t.every_question()}  # still asked
+    asked = set(charter.question_ids())  # answers to removed questions are left out
     rule = withheld.rule_for(charter.council)
 
     def words(a: self_review.Answer) -> str:
-        return "; ".join(_link_words(x, charter, by_item, acts) for x in a.links) or "None given"
+        titles = {n: x.title for n, x in acts.items()}
+        said = [self_review.link_words(x, charter, headlines, titles) for x in a.links]
+        return "; ".join(said) or "None given"
 
     themes = []
     for theme in charter.inspection:
@@ -218,7 +208,7 @@ def build(
                 sections.actions(open_acts, charter, today),
             )
         )
-    order = [q.id for t in charter.self_review for q in t.every_question()]
+    order = charter.question_ids()
     theme_of = {q.id: t.title for t in charter.self_review for q in t.every_question()}
     leadership = Table(
         "The leadership self-review: every question's latest answer",
@@ -239,20 +229,15 @@ def build(
         )
     ]
     review = built.review
-    council_rule = charter.council.rollup
     return SelfEvaluation(
         council=charter.council.name,
         framework=charter.framework,
         quarter=review.quarter,
         state=review.state,
-        figures_as_at=review.signed_off_at
-        if review.state == SIGNED_OFF and review.signed_off_at
-        else now,
+        figures_as_at=figures_as_at(review, now),
         made_at=now,
         contact=charter.council.contact,
-        status_rule=STATUS_RULE.format(
-            on=council_rule.on_track_share, off=council_rule.off_track_share
-        ),
+        status_rule=status_rule(charter),
         review_point=f"{latest.label} ({latest.state})" if latest else "No self-review yet",
         themes=themes,
         leadership=leadership,
