@@ -10,7 +10,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -21,20 +21,27 @@ from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 T = TypeVar("T")
 
-PAGES = [
-    ("", "", "Charter overview"),
-    (
-        "Indicator",
-        "indicator=ehcp-issued-20-weeks",
-        "EHC plans issued within 20 weeks (excluding exceptions)",
-    ),
-]
+# (page name, query string, a text the page draws once its figures are in)
+Page = tuple[str, str, str]
+
+OVERVIEW: Page = ("", "", "The charter statements")
+STATEMENT: Page = ("Statement", "statement=5", "Indicators")
+INDICATOR: Page = (
+    "Indicator",
+    "indicator=ehcp-issued-20-weeks",
+    "EHC plans issued within 20 weeks (excluding exceptions)",
+)
+REVIEW: Page = ("Review", "", "Statements")
+SCRUTINY: Page = ("Scrutiny", "", "Questions members may want to ask")
+
+PAGES = [OVERVIEW, INDICATOR]  # what each session of the load test opens
 
 
 @dataclass
 class SessionResult:
     times: list[float] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    pages: list[Page] = field(default_factory=list)  # what each of `times` measured
 
 
 def _texts(msg: ForwardMsg) -> list[str]:
@@ -51,14 +58,18 @@ def _texts(msg: ForwardMsg) -> list[str]:
     return []
 
 
-async def open_pages(url: str, timeout: float) -> SessionResult:
-    """One user: open the overview, then an indicator page, in one browser-like session."""
+async def open_pages(
+    url: str, timeout: float, pages: Sequence[Page] = tuple(PAGES)
+) -> SessionResult:
+    """One user: open `pages` one after another (the overview, then an indicator page, by
+    default) in one browser-like session; each time runs from asking for the page until
+    Streamlit says the script has finished."""
     result = SessionResult()
     ws_url = url.replace("http://", "ws://", 1).replace("https://", "wss://", 1)
     async with websockets.connect(
         f"{ws_url}/_stcore/stream", subprotocols=["streamlit"], max_size=None
     ) as ws:
-        for page_name, query, expected in PAGES:
+        for page_name, query, expected in pages:
             start = time.perf_counter()
             msg = BackMsg()
             msg.rerun_script.page_name = page_name
@@ -72,6 +83,7 @@ async def open_pages(url: str, timeout: float) -> SessionResult:
                 if forward.WhichOneof("type") == "script_finished":
                     break
             result.times.append(time.perf_counter() - start)
+            result.pages.append((page_name, query, expected))
             problems = [t for t in seen if t.startswith("EXCEPTION")]
             if problems:
                 result.errors += problems
@@ -80,9 +92,11 @@ async def open_pages(url: str, timeout: float) -> SessionResult:
     return result
 
 
-async def _crowd(url: str, sessions: int, timeout: float) -> list[SessionResult | BaseException]:
+async def _crowd(
+    url: str, plans: list[list[Page]], timeout: float
+) -> list[SessionResult | BaseException]:
     return await asyncio.gather(
-        *(open_pages(url, timeout) for _ in range(sessions)), return_exceptions=True
+        *(open_pages(url, timeout, plan) for plan in plans), return_exceptions=True
     )
 
 
@@ -112,6 +126,10 @@ class LoadReport:
     times: list[float]
     errors: list[str]
     loads: list[subprocess.CompletedProcess[str]]
+    pages: list[Page] = field(default_factory=list)  # what each of `times` measured
+
+    def times_of(self, page: Page) -> list[float]:
+        return [t for t, p in zip(self.times, self.pages, strict=True) if p == page]
 
     @property
     def median(self) -> float:
@@ -132,8 +150,19 @@ def write_return(path: Path, quarter: str) -> Path:
     return path
 
 
-def run(url: str, db: Path, work: Path, sessions: int = 20, timeout: float = 120) -> LoadReport:
-    """`sessions` users at once, while the analyst loads two returns into `db`."""
+def run(
+    url: str,
+    db: Path,
+    work: Path,
+    sessions: int = 20,
+    timeout: float = 120,
+    plans: list[list[Page]] | None = None,
+    quarters: Sequence[str] = ("2015-16 Q1", "2015-16 Q2"),
+) -> LoadReport:
+    """`sessions` users at once (each opening the pages of its plan: by default the overview
+    and then an indicator), while the analyst loads a return for each of `quarters` into
+    `db`."""
+    plans = plans or [list(PAGES)] * sessions
     work.mkdir(parents=True, exist_ok=True)
     loader = subprocess.Popen(
         [
@@ -149,36 +178,38 @@ def run(url: str, db: Path, work: Path, sessions: int = 20, timeout: float = 120
                 " r.stderr.strip(), flush=True)\n"
             ),
             str(db),
-            *(str(write_return(work / f"r{q}.csv", f"2015-16 Q{q}")) for q in (1, 2)),
+            *(str(write_return(work / f"r{n}.csv", q)) for n, q in enumerate(quarters)),
         ],
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
         cwd=Path(__file__).resolve().parent.parent,
     )
-    results = _run(lambda: _crowd(url, sessions, timeout))
+    results = _run(lambda: _crowd(url, plans, timeout))
     out, _ = loader.communicate(timeout=600)
     times: list[float] = []
     errors: list[str] = []
+    measured: list[Page] = []
     for r in results:
         if isinstance(r, BaseException):
             errors.append(f"session failed: {r!r}")
         else:
             times += r.times
             errors += r.errors
+            measured += r.pages
     loads = [
         subprocess.CompletedProcess(["load"], int(line.split()[0]), line, "")
         for line in out.strip().splitlines()
         if line[:1].isdigit()
     ]
-    if loader.returncode != 0 or len(loads) != 2:
+    if loader.returncode != 0 or len(loads) != len(quarters):
         errors.append(f"the analyst's loads did not run: {out}")
-    return LoadReport(sessions, times, errors, loads)
+    return LoadReport(len(plans), times, errors, loads, measured)
 
 
-def single(url: str, timeout: float = 120) -> float:
-    """One user alone: the baseline page time, in the same run."""
-    result = _run(lambda: open_pages(url, timeout))
+def single(url: str, timeout: float = 120, pages: Sequence[Page] = tuple(PAGES)) -> float:
+    """One user alone: the median time of `pages`, opened in turn in one session."""
+    result = _run(lambda: open_pages(url, timeout, pages))
     if result.errors:
         raise RuntimeError(result.errors)
     return statistics.median(result.times)

@@ -20,7 +20,8 @@ def free_port() -> int:
 
 
 class Server:
-    """`streamlit run app.py` against `db`, healthy before the constructor returns."""
+    """`streamlit run app.py` (or another `app`) against `db`, healthy before the constructor
+    returns."""
 
     def __init__(
         self,
@@ -29,6 +30,7 @@ class Server:
         timeout: float = 60,
         args: list[str] | None = None,
         env: dict[str, str] | None = None,
+        app: Path = ROOT / "app.py",
     ):
         self.db, self.port = db, port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
@@ -40,7 +42,7 @@ class Server:
                 "-m",
                 "streamlit",
                 "run",
-                str(ROOT / "app.py"),
+                str(app),
                 "--server.port",
                 str(self.port),
                 "--server.address",

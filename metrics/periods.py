@@ -100,24 +100,7 @@ class Period:
         return self._bounds()[1]
 
     def _bounds(self) -> tuple[date, date]:
-        y = self.year
-        match self.kind:
-            case PeriodKind.FY_QUARTER:
-                first = 4 + 3 * (self.index - 1)
-                year = y if first <= 12 else y + 1
-                first = first if first <= 12 else first - 12
-                return date(year, first, 1), _month_end(year, first + 2)
-            case PeriodKind.FINANCIAL_YEAR:
-                return date(y, 4, 1), date(y + 1, 3, 31)
-            case PeriodKind.ACADEMIC_YEAR:
-                return date(y, 9, 1), date(y + 1, 8, 31)
-            case PeriodKind.ACADEMIC_TERM:
-                first, last, offset = _TERM_MONTHS[self.index - 1]
-                return date(y + offset, first, 1), _month_end(y + offset, last)
-            case PeriodKind.CALENDAR_YEAR:
-                return date(y, 1, 1), date(y, 12, 31)
-            case PeriodKind.MONTH:
-                return date(y, self.index, 1), _month_end(y, self.index)
+        return _bounds(self.kind, self.year, self.index)
 
     @property
     def sort_key(self) -> tuple[date, date]:
@@ -164,6 +147,29 @@ class Period:
                 return cls(kind, y)
             case PeriodKind.MONTH:
                 return cls(kind, y, m)
+
+
+# Pages sort and compare thousands of periods per status; the same few dozen recur.
+@functools.lru_cache(maxsize=4096)
+def _bounds(kind: PeriodKind, y: int, index: int) -> tuple[date, date]:
+    match kind:
+        case PeriodKind.FY_QUARTER:
+            first = 4 + 3 * (index - 1)
+            year = y if first <= 12 else y + 1
+            first = first if first <= 12 else first - 12
+            return date(year, first, 1), _month_end(year, first + 2)
+        case PeriodKind.FINANCIAL_YEAR:
+            return date(y, 4, 1), date(y + 1, 3, 31)
+        case PeriodKind.ACADEMIC_YEAR:
+            return date(y, 9, 1), date(y + 1, 8, 31)
+        case PeriodKind.ACADEMIC_TERM:
+            first, last, offset = _TERM_MONTHS[index - 1]
+            return date(y + offset, first, 1), _month_end(y + offset, last)
+        case PeriodKind.CALENDAR_YEAR:
+            return date(y, 1, 1), date(y, 12, 31)
+        case PeriodKind.MONTH:
+            return date(y, index, 1), _month_end(y, index)
+    raise AssertionError(kind)  # every kind is matched above
 
 
 def _month_end(year: int, month: int) -> date:
@@ -225,6 +231,11 @@ def parse_period(text: str | date | datetime, expect: PeriodKind | None = None) 
         if expect is None:
             raise PeriodError(f"{text.isoformat()} is a date, not a period")
         return Period.containing(text, expect)
+    return _parse_label(text, expect)
+
+
+@functools.lru_cache(maxsize=4096)  # the same labels are read over and over on every page
+def _parse_label(text: str, expect: PeriodKind | None) -> Period:
     raw = text
     t = re.sub(r"\s+", " ", text.strip().lower())
     if not t:

@@ -43,4 +43,4 @@ if quarter:
             label=f"Open indicator: {item.title}",
             query_params={"indicator": item.id, **ui.carried()},
         )
-    evidence_view.beside(statement=statement.number, until=parse_period(quarter).end)
+    evidence_view.beside(statement.number, until=parse_period(quarter).end)

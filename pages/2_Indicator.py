@@ -4,11 +4,10 @@ its figures came from."""
 import streamlit as st
 
 import ui
-from metrics.narrative import facts_markdown, fmt_value, indicator_facts
+from metrics.narrative import facts_markdown, indicator_facts
 from metrics.periods import parse_period
 from metrics.publish.escape import markdown
 from metrics.review.common import indicator_subject
-from metrics.trend import upto as upto_rows
 from ui import charts, evidence_view, keys, review_view, sections, style
 
 ui.page("Indicator")
@@ -39,23 +38,22 @@ if quarter:
     st.markdown(status.reason)
     st.markdown(markdown(ui.quality(quarter).ratings[chosen].sentence()))
     review_view.beside_figure(ui.review(quarter), indicator_subject(chosen), status.status)
+view = ui.indicator_view(chosen, upto, parse_period(quarter).end if quarter else None)
 
-rows = upto_rows(ui.indicator_trend(chosen), upto)
 st.subheader("Trend")
-if rows:
-    title = f"{ind.title}: {fmt_value(rows[-1].value, ind, rows[-1].symbol)} in {rows[-1].period}"
-    fig, alt = charts.trend_chart(rows, ind, charter.council.name, title, quarter)
-    numbers = charts.trend_csv(rows, ind, charter.council.code, charter.council.name)
-    table = charts.trend_table(rows, ind)
+if view.rows:
+    fig, alt, table, numbers = ui.figure(
+        "trend", chosen, upto, quarter, build=lambda: charts.trend(view.rows, ind, charter, quarter)
+    )
     charts.chart_with_table(fig, alt, table, f"{chosen}.csv", "trend", numbers)
 else:
     st.info("No figures have been supplied for this indicator yet.")
 
 if not ui.public():  # the process-limits chart is for staff; councillors read plain reasons
-    sections.spc_section(ind, rows)
-sections.benchmark_section(ind, rows, charter, ui.store())
+    sections.spc_section(ind, view.spc, view.rows)
+sections.benchmark_section(ind, view.comparison, charter)
 if not ui.public():  # our figures beside DfE's, small numbers and all: for staff
-    sections.reconciliation_section(ind, charter, ui.store())
+    sections.reconciliation_section(ind, view.reconciliation)
 
 if ind.breakdowns:
     st.subheader("Breakdown")
@@ -68,21 +66,28 @@ if ind.breakdowns:
     period, groups = ui.indicator_groups(chosen, dim, upto)
     if period and groups:
         label = charter.breakdowns[dim].label
-        fig, alt = charts.breakdown_chart(groups, ind, label, period)
-        charts.chart_with_table(
-            fig, alt, charts.group_table(groups, ind, label), f"{chosen}-{dim}.csv", "breakdown"
+        fig, alt, table = ui.figure(
+            "breakdown",
+            chosen,
+            dim,
+            period,
+            build=lambda: (
+                *charts.breakdown_chart(groups, ind, label, period),
+                charts.group_table(groups, ind, label),
+            ),
         )
+        charts.chart_with_table(fig, alt, table, f"{chosen}-{dim}.csv", "breakdown")
     else:
         when = f" for {upto}" if upto else " yet"
         st.info(f"No figures by {charter.breakdowns[dim].label.lower()}{when}.")
 
-evidence_view.beside(indicator=chosen, until=parse_period(quarter).end if quarter else None)
+evidence_view.items_beside(view.evidence)
 
 st.subheader("About this indicator")
 st.markdown(facts_markdown(indicator_facts(ind, charter)))
-latest = ui.latest_figure(chosen)
-if latest is not None:
+if view.latest is not None:
     st.markdown(
-        f"Last updated {latest.recorded_at:%d %B %Y %H:%M} by {markdown(latest.recorded_by)}, "
-        f"from {markdown(latest.source)} (upload #{latest.upload_id})."
+        f"Last updated {view.latest.recorded_at:%d %B %Y %H:%M} by "
+        f"{markdown(view.latest.recorded_by)}, from {markdown(view.latest.source)} "
+        f"(upload #{view.latest.upload_id})."
     )

@@ -23,7 +23,8 @@ if quarter:
         st.warning(
             f"{title}: revised since sign-off, {pin.shown} then, {now.shown} now ({pin.period})."
         )
-    previous = ui.previous_commentary(quarter)
+    extras = ui.review_extras(quarter)
+    previous = extras.previous
     st.header(f"Exceptions ({len(built.exceptions)})")
     for e in built.exceptions:
         with st.expander(f"{e.title}: {e.why_exception}, {e.commentary_state}"):
@@ -32,7 +33,7 @@ if quarter:
             subject = indicator_subject(e.indicator_id)
             view.agreed_line(built.agreed.get(subject), e.status)
             view.story(e.commentary, e.stale)
-            view.earlier_versions(store, quarter, subject)
+            view.earlier_versions(extras.versions.get(subject, []))
             if may_write:
                 figure = Figure(e.period, e.value, e.shown)
                 last = previous.get(subject)
@@ -51,4 +52,4 @@ if quarter:
                 view.editor(store, charter, quarter, subject, mine, None, last)
             if person.may(*view.CHAIRS) and not frozen:
                 view.agree_form(store, charter, quarter, subject, s.status, f"s{s.number}")
-    view.last_meeting(store, charter, quarter)
+    view.last_meeting(extras.last_meeting, charter)

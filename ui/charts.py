@@ -9,7 +9,7 @@ from typing import Any
 import plotly.graph_objects as go
 import streamlit as st
 
-from charter import Indicator
+from charter import Charter, Indicator
 from charter.models import UNIT_LABEL
 from metrics.narrative import fmt_target, fmt_value
 from metrics.publish.escape import chart_text, markdown
@@ -150,6 +150,17 @@ def trend_chart(
     _layout(fig, title, f"{unit}, {span} ({words}). P = provisional, R = revised.", ind.source)
     fig.update_xaxes(type="linear")
     return fig, trend_alt(rows, ind, council)
+
+
+def trend(
+    rows: list[TrendRow], ind: Indicator, charter: Charter, quarter: str | None
+) -> tuple[go.Figure, str, list[dict[str, Any]], list[dict[str, Any]]]:
+    """The indicator page's trend: the chart, its alt text, its table and its CSV rows."""
+    council = charter.council
+    last = rows[-1]
+    title = f"{ind.title}: {fmt_value(last.value, ind, last.symbol)} in {last.period}"
+    fig, alt = trend_chart(rows, ind, council.name, title, quarter)
+    return fig, alt, trend_table(rows, ind), trend_csv(rows, ind, council.code, council.name)
 
 
 def trend_alt(rows: list[TrendRow], ind: Indicator, council: str) -> str:
@@ -301,9 +312,10 @@ def chart_with_table(
     st.caption(markdown(alt))
     with st.expander("The numbers behind this chart", expanded=False):
         st.dataframe(rows, hide_index=True, key=f"{key}_table")
+        download = csv_rows if csv_rows is not None else rows
         st.download_button(
             "Download these numbers (CSV)",
-            to_csv(csv_rows if csv_rows is not None else rows),
+            lambda: to_csv(download),  # written when asked for, not on every page view
             file_name=file_name,
             mime="text/csv",
             key=f"{key}_csv",

@@ -36,28 +36,31 @@ def item(found: EvidenceItem, key: str) -> None:
         else:
             st.markdown(markdown(f"Survey: {found.survey_words()}"))
     if found.attachment is not None:
-        name, _, size = found.attachment
-        if ui.user().may(*attachments.READERS):
-            opened = attempt(
-                attachments.READERS, "open an evidence attachment",
-                lambda person: evidence.opened(ui.store(), person, found.evidence_id),
-            )  # fmt: skip
-            if opened is not None:
-                st.download_button(f"Open the attachment: {markdown(name)} ({size / 1024:,.0f} KB)",
-                                   opened.content, name, mime=opened.media_type,
-                                   key=f"{key}_file_{found.evidence_id}")  # fmt: skip
+        name, media_type, size = found.attachment
+        person = ui.user()
+        if person.may(*attachments.READERS):
+            store, ident = ui.store(), found.evidence_id
+
+            def content() -> bytes:  # read when clicked, checked again for the person shown it
+                return evidence.opened(store, person, ident).content
+
+            st.download_button(f"Open the attachment: {markdown(name)} ({size / 1024:,.0f} KB)",
+                               content, name, mime=media_type,
+                               key=f"{key}_file_{found.evidence_id}")  # fmt: skip
         else:
             st.caption("An attachment goes with this item; staff can open it.")
 
 
-def beside(statement: int | None = None, indicator: str | None = None,
-           until: date | None = None) -> None:  # fmt: skip
-    """The section on a statement or indicator page: recent items about it."""
-    st.subheader(HEADING)
+def beside(statement: int, until: date | None = None) -> None:
+    """The section on a statement page: recent items about it."""
     with ui.plain_failure():
-        found = evidence.listed(ui.store(), statement=statement, indicator=indicator, until=until)
-    if until is not None:
-        found = evidence.recent(found, until)
+        found = ui.evidence_about(statement, until)
+    items_beside(found)
+
+
+def items_beside(found: list[EvidenceItem]) -> None:
+    """The section on a statement or indicator page: the latest of the items about it."""
+    st.subheader(HEADING)
     if not found:
         st.caption("No evidence from families or staff has been added for this in the last year.")
         return

@@ -1,53 +1,84 @@
 """The app's cached reads of the store, for every page: keyed on the database file's
 version (so an upload shows at once), with disclosure control applied for a reader who is not
-staff. `ui` re-exports them (`ui.status(quarter)`, `ui.review(quarter)`, ...)."""
+staff. `ui` re-exports them (`ui.status(quarter)`, `ui.review(quarter)`, ...).
+
+Every read a page makes is cached here, so a page whose figures have not changed never opens
+the database file: opening it is the dearest step of a read (about 40 ms), and twenty people
+at a meeting would otherwise each pay it several times per page. A read that is not cached
+yet opens the file once for everything it needs (`_reading`), including the cached reads it
+is built on.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Hashable, Iterator
+from contextlib import contextmanager
 from datetime import date
+from typing import Any, TypeVar, cast
 
 import streamlit as st
 
 import ui
+from metrics import evidence, views
+from metrics.evidence.items import EvidenceItem
 from metrics.periods import parse_period
 from metrics.providers.quality import Quality, quality as data_quality
 from metrics.publish import plain, scrutiny, withheld as disclosure
-from metrics.queries import SeriesRow
-from metrics.review import commentary, report
+from metrics.review import report
 from metrics.rollup import StatementStatus, charter_status, quarters_with_data
 from metrics.store import Store
-from metrics.trend import GroupRow, TrendRow, breakdown, provenance, trend
+from metrics.trend import GroupRow, breakdown
+
+T = TypeVar("T")
+
+
+Version = tuple[int, ...]
+
+
+def _key() -> tuple[str, Version]:
+    """What every cached read is keyed on: the database file and its version."""
+    s = ui.store()
+    return str(s.path), s.version()
+
+
+@contextmanager
+def _reading(db: str) -> Iterator[Store]:
+    """The store, opened once for a whole cached read (nested reads share the opening)."""
+    store = Store(db)
+    with store.connect():
+        yield store
 
 
 # Cached reads: keyed on the database file's version, so an upload shows at once.
 @st.cache_data(show_spinner=False, max_entries=32)
-def _status(db: str, version: tuple[int, ...], quarter: str) -> list[StatementStatus]:
-    return charter_status(Store(db), ui.charter(), parse_period(quarter))
+def _status(db: str, version: Version, quarter: str) -> list[StatementStatus]:
+    with _reading(db) as store:
+        return charter_status(store, ui.charter(), parse_period(quarter))
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def _public_status(db: str, version: tuple[int, ...], quarter: str) -> list[StatementStatus]:
+def _public_status(db: str, version: Version, quarter: str) -> list[StatementStatus]:
     """What a public reader sees: small numbers withheld, reasons in plain English."""
-    hidden = disclosure.statuses(_status(db, version, quarter), _withheld(db, version))
+    with _reading(db):
+        hidden = disclosure.statuses(_status(db, version, quarter), _withheld(db, version))
     return plain.statuses(hidden, ui.charter())
 
 
 def status(quarter: str) -> list[StatementStatus]:
     """Every statement's status; what would be published, for a reader who is not staff."""
-    s = ui.store()
     read = _public_status if public() else _status
-    return read(str(s.path), s.version(), quarter)
+    return read(*_key(), quarter)
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
-def _withheld(db: str, version: tuple[int, ...]) -> dict[str, disclosure.Withheld]:
-    return disclosure.withheld_figures(Store(db), ui.charter())
+def _withheld(db: str, version: Version) -> dict[str, disclosure.Withheld]:
+    with _reading(db) as store:
+        return disclosure.withheld_figures(store, ui.charter())
 
 
 def withheld(indicator: str) -> disclosure.Withheld:
     """The indicator's figures that disclosure control withholds from publication."""
-    s = ui.store()
-    return _withheld(str(s.path), s.version()).get(indicator, {})
+    return _withheld(*_key()).get(indicator, {})
 
 
 def public() -> bool:
@@ -56,34 +87,40 @@ def public() -> bool:
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def _quarters(db: str, version: tuple[int, ...]) -> list[str]:
-    return quarters_with_data(Store(db), ui.charter())
+def _quarters(db: str, version: Version) -> list[str]:
+    with _reading(db) as store:
+        return quarters_with_data(store, ui.charter())
 
 
 def quarters() -> list[str]:
-    s = ui.store()
-    return _quarters(str(s.path), s.version())
+    return _quarters(*_key())
 
 
-@st.cache_data(show_spinner=False, max_entries=256)
-def _trend(db: str, version: tuple[int, ...], indicator: str) -> list[TrendRow]:
+@st.cache_data(show_spinner=False, max_entries=64)
+def _indicator_view(
+    db: str, version: Version, indicator: str, upto: str | None, public: bool, until: date | None
+) -> views.indicator.IndicatorView:
     c = ui.charter()
-    return trend(Store(db), c, c.indicators[indicator])
+    with _reading(db) as store:
+        hidden = _withheld(db, version).get(indicator, {})
+        return views.indicator.build(store, c, c.indicators[indicator], upto, hidden, public, until)
 
 
-def indicator_trend(indicator: str) -> list[TrendRow]:
-    """Our figures over time: withheld ones as [c] for a public reader, marked for staff."""
-    s = ui.store()
-    rows = _trend(str(s.path), s.version(), indicator)
-    return disclosure.trend_rows(rows, withheld(indicator), public())
+def indicator_view(
+    indicator: str, upto: str | None, until: date | None
+) -> views.indicator.IndicatorView:
+    """The indicator page's figures as known at `upto` (the period the chosen quarter is
+    assessed on) and `until` (that quarter's last day), as the reader may see them."""
+    return _indicator_view(*_key(), indicator, upto, public(), until)
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
 def _groups(
-    db: str, version: tuple[int, ...], indicator: str, dim: str, period: str | None
+    db: str, version: Version, indicator: str, dim: str, period: str | None
 ) -> tuple[str | None, list[GroupRow]]:
     c = ui.charter()
-    return breakdown(Store(db), c, c.indicators[indicator], dim, period)
+    with _reading(db) as store:
+        return breakdown(store, c, c.indicators[indicator], dim, period)
 
 
 def indicator_groups(
@@ -91,59 +128,90 @@ def indicator_groups(
 ) -> tuple[str | None, list[GroupRow]]:
     """Each group's figure for `period` (default: the latest with any group figure), with
     disclosure control as for the trend."""
-    s = ui.store()
-    found, rows = _groups(str(s.path), s.version(), indicator, dim, period)
+    found, rows = _groups(*_key(), indicator, dim, period)
     if found is None:
         return found, rows
     return found, disclosure.group_rows(rows, found, dim, withheld(indicator), public())
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def _review(db: str, version: tuple[int, ...], quarter: str, public: bool) -> report.Report:
-    if not public:
-        return report.build(Store(db), ui.charter(), quarter)
-    statuses = _public_status(db, version, quarter)
-    built = report.build(Store(db), ui.charter(), quarter, statements=statuses)
-    built.revised = {}  # figures pinned at sign-off are not disclosure-checked: staff only
+def _review(db: str, version: Version, quarter: str, public: bool) -> report.Report:
+    with _reading(db) as store:
+        statuses = (_public_status if public else _status)(db, version, quarter)
+        built = report.build(store, ui.charter(), quarter, statements=statuses)
+    if public:
+        built.revised = {}  # figures pinned at sign-off are not disclosure-checked: staff only
     return built
 
 
 def review(quarter: str) -> report.Report:
     """The quarter's review: state, exceptions and their commentary, agreed statuses, actions;
     with small numbers withheld for a reader who is not staff."""
-    s = ui.store()
-    return _review(str(s.path), s.version(), quarter, public())
+    return _review(*_key(), quarter, public())
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def _scrutiny(db: str, version: tuple[int, ...], quarter: str, public: bool) -> scrutiny.Scrutiny:
-    return scrutiny.build(Store(db), ui.charter(), quarter, public)
+def _review_extras(db: str, version: Version, quarter: str) -> views.review.ReviewExtras:
+    with _reading(db) as store:
+        return views.review.build(store, quarter)
+
+
+def review_extras(quarter: str) -> views.review.ReviewExtras:
+    """Earlier versions of each commentary, last quarter's, and the last meeting's actions."""
+    return _review_extras(*_key(), quarter)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _scrutiny(db: str, version: Version, quarter: str, public: bool) -> scrutiny.Scrutiny:
+    with _reading(db) as store:
+        return scrutiny.build(
+            store,
+            ui.charter(),
+            quarter,
+            public,
+            status_of=lambda q: _status(db, version, q.label),  # shared with other pages
+        )
 
 
 def scrutiny_facts(quarter: str) -> scrutiny.Scrutiny:
     """The quarter in plain English; withheld small numbers unless the reader is staff."""
-    s = ui.store()
-    return _scrutiny(str(s.path), s.version(), quarter, public())
+    return _scrutiny(*_key(), quarter, public())
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def _quality(db: str, version: tuple[int, ...], quarter: str, today: date) -> Quality:
-    return data_quality(Store(db), ui.charter(), quarter, today)
+def _quality(db: str, version: Version, quarter: str, today: date) -> Quality:
+    with _reading(db) as store:
+        return data_quality(store, ui.charter(), quarter, today)
 
 
 def quality(quarter: str) -> Quality:
     """The quarter's data quality: returns expected and received, validity, provenance and
     each indicator's rating (as at today)."""
-    s = ui.store()
-    return _quality(str(s.path), s.version(), quarter, date.today())
+    return _quality(*_key(), quarter, date.today())
 
 
-def previous_commentary(quarter: str) -> dict[str, commentary.Commentary]:
-    """Last quarter's commentary, to start this quarter's from."""
-    return commentary.current(ui.store(), parse_period(quarter).previous().label)
+@st.cache_data(show_spinner=False, max_entries=64)
+def _evidence(
+    db: str, version: Version, statement: int | None, until: date | None
+) -> list[EvidenceItem]:
+    with _reading(db) as store:
+        found = evidence.listed(store, statement=statement, until=until)
+    return evidence.recent(found, until) if until is not None else found
 
 
-def latest_figure(indicator: str) -> SeriesRow | None:
-    """Where the indicator's most recently recorded figure came from."""
-    c = ui.charter()
-    return provenance(ui.store(), c, c.indicators[indicator])
+def evidence_about(statement: int, until: date | None) -> list[EvidenceItem]:
+    """What families and staff told us about a statement, in the year to `until`."""
+    return _evidence(*_key(), statement, until)
+
+
+@st.cache_resource(show_spinner=False, max_entries=256)
+def _figure(key: tuple[Hashable, ...], _build: Callable[[], Any]) -> Any:
+    return _build()
+
+
+def figure(name: str, *about: Hashable, build: Callable[[], T]) -> T:
+    """A chart (with its alt text and table), built once per version of the data and kind of
+    reader, and shared by every session: building and validating a Plotly figure costs more
+    than sending it. `about` names what the chart shows (indicator, period, ...); `build`
+    must draw only from that and the data. Nobody may change what it returns."""
+    return cast(T, _figure((name, *_key(), public(), *about), build))

@@ -205,8 +205,7 @@ def _move(store: Store, charter: Charter, quarter: str, to: str, reason: str) ->
         st.rerun()
 
 
-def last_meeting(store: Store, charter: Charter, quarter: str) -> None:
-    found = report.last_meeting_actions(store, quarter)
+def last_meeting(found: list[actions.Action], charter: Charter) -> None:
     st.subheader("Actions agreed at the last meeting")
     if not found:
         st.caption("None were recorded.")
@@ -245,9 +244,8 @@ def beside_figure(built: report.Report, subject: str, computed: str) -> None:
         story(found, stale, heading=f"The story behind the figure ({built.review.quarter})")
 
 
-def earlier_versions(store: Store, quarter: str, subject: str) -> None:
+def earlier_versions(versions: list[commentary.Commentary]) -> None:
     """Every saved version of the commentary, newest first (nothing is ever overwritten)."""
-    versions = commentary.history(store, quarter, subject)
     if len(versions) < 2:
         return
     with st.popover(f"Earlier versions ({len(versions) - 1})"):

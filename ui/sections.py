@@ -1,22 +1,27 @@
-"""Indicator page sections that take more than a line or two: SPC and benchmarks."""
+"""Indicator page sections that take more than a line or two: SPC, benchmarks, our figures
+beside the published ones, and the overview's signal summary. Each draws from the page's
+cached data (metrics/views/indicator.py) and its charts come from `ui.figure`'s cache."""
 
 from __future__ import annotations
 
+from typing import Any
+
+import plotly.graph_objects as go
 import streamlit as st
 
 from charter import Charter, Indicator
 from metrics.narrative import assurance_label, variation_label
-from metrics.queries import area_names, published_periods
+from metrics.periods import parse_period
 from metrics.rollup import StatementStatus
+from metrics.spc import SpcResult
 from metrics.status import target_for
-from metrics.store import Store
-from metrics.trend import AreaValue, TrendRow, councils, reconcile, spc
-from ui import charts, spc_charts
+from metrics.trend import Reconciliation, TrendRow
+from metrics.views.indicator import Comparison
+from ui import charts, reads, spc_charts
 
 
-def spc_section(ind: Indicator, rows: list[TrendRow]) -> None:
+def spc_section(ind: Indicator, result: SpcResult | None, rows: list[TrendRow]) -> None:
     st.subheader("Signal or noise? (statistical process control)")
-    result = spc(ind, rows)
     if result is None:
         st.info("At least 6 figures are needed before process limits mean anything.")
         return
@@ -29,78 +34,36 @@ def spc_section(ind: Indicator, rows: list[TrendRow]) -> None:
             "These are trial limits: with fewer than 12 points they may move as more "
             "figures arrive."
         )
-    from metrics.periods import parse_period
 
-    target = target_for(ind, parse_period(rows[-1].period)) if ind.polarity != "neutral" else None
-    fig, alt = spc_charts.spc_chart(result, ind, target)
-    charts.chart_with_table(fig, alt, spc_charts.spc_table(result, ind), f"{ind.id}-spc.csv", "spc")
+    def build() -> tuple[go.Figure, str, list[dict[str, Any]]]:
+        last = parse_period(rows[-1].period)
+        target = target_for(ind, last) if ind.polarity != "neutral" else None
+        return (*spc_charts.spc_chart(result, ind, target), spc_charts.spc_table(result, ind))
+
+    fig, alt, table = reads.figure("spc", ind.id, rows[-1].period, build=build)
+    charts.chart_with_table(fig, alt, table, f"{ind.id}-spc.csv", "spc")
 
 
-def benchmark_section(
-    ind: Indicator, trend_rows: list[TrendRow], charter: Charter, store: Store
-) -> None:
+def benchmark_section(ind: Indicator, found: Comparison, charter: Charter) -> None:
     st.subheader("How we compare")
-    if ind.unit == "count":
-        st.info(
-            "Counts are not compared with England, the region or other councils: they measure "
-            "places of different sizes. Rates and percentages are compared."
-        )
+    if found.advice:
+        st.markdown(found.advice)
+    if found.message:
+        st.info(found.message)
         return
-    latest = next((r for r in reversed(trend_rows) if r.value is not None), None)
-    if latest is None or latest.value is None:
-        st.info("No figures to compare yet.")
-        return
-    rows = councils(store, charter, ind, latest.period)
-    ranked = len(rows) >= 2
-    if not ranked:  # no other councils loaded: compare with England, region and group
-        st.markdown(no_ranking_advice(ind, latest.period, published_periods(store, ind.id)))
-        c = charter.council
-        pairs = (
-            (c.name, latest.value),
-            (c.region.name, latest.region),
-            (c.england.name, latest.england),
+    period, council = found.period or "", charter.council.name
+
+    def build() -> tuple[go.Figure, str, list[dict[str, Any]]]:
+        fig, alt = spc_charts.benchmark_chart(
+            found.rows, ind, period, council, found.england, found.names, found.ranked
         )
-        rows = [
-            AreaValue(name, value, name == c.name) for name, value in pairs if value is not None
-        ]
-        rows.sort(key=lambda r: r.value, reverse=ind.polarity != "lower_is_better")
-    if len(rows) < 2:
-        st.info("No comparator figures for this indicator and period.")
-        return
-    names = area_names(store)
-    fig, alt = spc_charts.benchmark_chart(
-        rows, ind, latest.period, charter.council.name, latest.england, names, ranked
-    )
-    charts.chart_with_table(
-        fig,
-        alt,
-        spc_charts.benchmark_table(rows, ind, charter.council.name, names),
-        f"{ind.id}-councils.csv",
-        "councils",
-    )
+        return fig, alt, spc_charts.benchmark_table(found.rows, ind, council, found.names)
+
+    fig, alt, table = reads.figure("benchmark", ind.id, period, build=build)
+    charts.chart_with_table(fig, alt, table, f"{ind.id}-councils.csv", "councils")
 
 
-def no_ranking_advice(ind: Indicator, period: str, published: list[str]) -> str:
-    """Why councils cannot be ranked for `period`, and what (if anything) would help."""
-    if not published:
-        return (
-            "No published statistics are loaded for this indicator; importing a DfE release "
-            "that covers it would rank every council."
-        )
-    span = published[0] if len(published) == 1 else f"{published[0]} to {published[-1]}"
-    return (
-        f"Published statistics for this indicator are for {span}; our latest figure is for "
-        f"{period}, a different kind of period, so no published figure matches it and no "
-        "import would rank councils for it. Where our figures cover a published year, they "
-        "are compared below."
-        if ind.frequency != "annual"
-        else f"Published statistics for this indicator are for {span}, not yet for {period}; "
-        "councils are ranked once a release for it is imported."
-    )
-
-
-def reconciliation_section(ind: Indicator, charter: Charter, store: Store) -> None:
-    rows = reconcile(store, charter, ind)
+def reconciliation_section(ind: Indicator, rows: list[Reconciliation]) -> None:
     if not rows:
         return
     st.subheader("Our figures beside the published statistics")

@@ -6,12 +6,13 @@ and anything published."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
 from charter import Charter, Indicator
 from metrics.narrative import PERIOD_WORDS, STATUS_WORDS, fmt_value
-from metrics.periods import parse_period
+from metrics.periods import Period, parse_period
 from metrics.publish import plain, withheld
 from metrics.review import actions as actions_mod, agreed, questions
 from metrics.review.common import indicator_subject, statement_subject
@@ -112,14 +113,18 @@ def _runs(history: list[IndicatorStatus], key: str) -> tuple[int, bool]:
     return len(seen), True
 
 
+# A quarter's statuses, as charter_status works them out (the app passes its cached copy).
+StatusOf = Callable[[Period], list[StatementStatus]]
+
+
 def _history(
-    store: Store, charter: Charter, quarter: str, public: bool
+    store: Store, charter: Charter, quarter: str, public: bool, status_of: StatusOf | None
 ) -> list[list[StatementStatus]]:
     """Statuses at `quarter` and the quarters before it, latest first."""
     hidden = withheld.withheld_figures(store, charter) if public else {}
     out, q = [], parse_period(quarter)
     for _ in range(HISTORY):
-        found = charter_status(store, charter, q)
+        found = status_of(q) if status_of else charter_status(store, charter, q)
         out.append(withheld.statuses(found, hidden) if public else found)
         q = q.previous()
     return out
@@ -159,9 +164,14 @@ def _line(
 
 
 def build(
-    store: Store, charter: Charter, quarter: str, public: bool = True, today: date | None = None
+    store: Store,
+    charter: Charter,
+    quarter: str,
+    public: bool = True,
+    today: date | None = None,
+    status_of: StatusOf | None = None,
 ) -> Scrutiny:
-    history = _history(store, charter, quarter, public)
+    history = _history(store, charter, quarter, public, status_of)
     now = history[0]
     open_actions = [
         a for a in actions_mod.listed(store, today=today) if a.status not in actions_mod.CLOSED

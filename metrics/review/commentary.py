@@ -36,6 +36,10 @@ SELECT {COLUMNS} FROM commentary WHERE quarter = $quarter AND subject = $subject
 ORDER BY version DESC
 """
 
+HISTORIES = f"""
+SELECT {COLUMNS} FROM commentary WHERE quarter = $quarter ORDER BY subject, version DESC
+"""
+
 LATEST_VERSION = """
 SELECT coalesce(max(version), 0) FROM commentary WHERE quarter = $quarter AND subject = $subject
 """
@@ -113,6 +117,16 @@ def history(store: Store, quarter: str, subject: str) -> list[Commentary]:
     with store.connect() as con:
         rows = con.execute(HISTORY, {"quarter": quarter, "subject": subject}).fetchall()
     return [Commentary(*r) for r in rows]
+
+
+def histories(store: Store, quarter: str) -> dict[str, list[Commentary]]:
+    """Every subject's versions for the quarter, newest first (one read for a whole page)."""
+    with store.connect() as con:
+        rows = con.execute(HISTORIES, {"quarter": quarter}).fetchall()
+    out: dict[str, list[Commentary]] = {}
+    for r in rows:
+        out.setdefault(r[2], []).append(Commentary(*r))
+    return out
 
 
 def save(

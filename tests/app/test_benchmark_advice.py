@@ -8,8 +8,8 @@ from charter import CHARTER_DIR
 from charter.ees_models import load_mapping
 from metrics.ees import import_ees
 from metrics.queries import published_periods
+from metrics.views.indicator import no_ranking_advice
 from ui import access
-from ui.sections import no_ranking_advice
 
 
 def test_quarterly_figures_beside_published_years_get_advice_that_fits(fresh, charter):

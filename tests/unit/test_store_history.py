@@ -176,3 +176,40 @@ def test_store_never_holds_the_file_between_uses(store, charter):
         timeout=60,
     )
     assert other.returncode == 0, other.stderr  # another process can open it: we let go
+
+
+def test_a_nested_connection_shares_the_opening_but_not_the_transaction(store):
+    """Inside a connection, another `connect()` on the same thread reuses the open file: it
+    is its own connection (a write still uncommitted outside is not seen inside), closing it
+    leaves the outer one working, and the file is let go when the outer block ends."""
+    import subprocess
+    import sys
+    import threading
+
+    with store.connect() as con:
+        con.execute("CREATE TABLE t (x INTEGER)")
+    with store.connect() as outer:
+        outer.execute("BEGIN TRANSACTION")
+        outer.execute("INSERT INTO t VALUES (1)")
+        with store.connect() as inner:
+            assert inner is not outer
+            assert inner.execute("SELECT count(*) FROM t").fetchall() == [(0,)]
+        seen: list[object] = []  # another thread opens its own connection, and works
+
+        def elsewhere() -> None:
+            with Store(store.path).connect() as con:
+                seen.append(con.execute("SELECT 1").fetchall())
+
+        worker = threading.Thread(target=elsewhere)
+        worker.start()
+        worker.join()
+        assert seen == [[(1,)]]
+        outer.execute("COMMIT")
+        assert outer.execute("SELECT count(*) FROM t").fetchall() == [(1,)]
+    other = subprocess.run(
+        [sys.executable, "-c", "import duckdb, sys; duckdb.connect(sys.argv[1])", str(store.path)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert other.returncode == 0, other.stderr  # let go once the outer block ended

@@ -1,0 +1,180 @@
+"""Our pages against Streamlit's own floor, in the same run.
+
+The floor app (bench/floor/) is the least a Streamlit dashboard page can be: a title, twelve
+lines of text, one Plotly line chart of 40 points and one 40-row table, on two pages. It is
+served exactly as our app is (`streamlit run` with the project's .streamlit/config.toml) and
+measured the same ways:
+
+- **warm**: one session alone opens a page whose data is already cached (the median of
+  several fresh sessions, after one visit to warm it);
+- **crowd**: twenty sessions at once, each opening two pages, while an analyst's
+  `python -m metrics load` stores two returns (which changes the data under the crowd, so
+  our caches go cold part-way through, as they would in a real meeting); repeated a few
+  times, the median and the worst page time;
+- **cold** (ours only): the first visit to a page straight after an upload, against the same
+  page's warm time.
+"""
+
+from __future__ import annotations
+
+import shutil
+import statistics
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from bench import load
+from bench.load import Page
+from bench.server import ROOT, Server
+
+FLOOR_APP = Path(__file__).resolve().parent / "floor" / "app.py"
+FLOOR_PAGES: list[Page] = [("", "", "Floor app"), ("Second", "", "Second page")]
+OURS: dict[str, Page] = {
+    "overview": load.OVERVIEW,
+    "statement": load.STATEMENT,
+    "indicator": load.INDICATOR,
+    "review": load.REVIEW,
+    "scrutiny": load.SCRUTINY,
+}
+SESSIONS = 20
+WARM_SAMPLES = 9
+ROUNDS = 3  # crowds per app; cold visits per page
+WARM_TARGET, CROWD_TARGET, COLD_TARGET = 1.5, 1.3, 3.0
+FLOOR_WORDS = "the floor app: a title, 12 lines, a 40-point Plotly chart, a 40-row table"
+
+
+@dataclass
+class Measured:
+    warm: dict[Page, float]  # the median of fresh sessions, each opening the page alone
+    crowd: dict[Page, list[float]]  # every time the page took in the crowds
+    cold: dict[Page, list[float]]  # first visits after an upload
+
+
+def warm(url: str, pages: list[Page], samples: int = WARM_SAMPLES) -> dict[Page, float]:
+    out = {}
+    for page in pages:
+        load.single(url, pages=[page])  # the first visit fills the caches
+        out[page] = statistics.median(load.single(url, pages=[page]) for _ in range(samples))
+    return out
+
+
+def crowd_plans(pages: list[Page], sessions: int = SESSIONS) -> list[list[Page]]:
+    """Each session opens two pages; over the crowd every page is opened equally often,
+    first and second."""
+    step = 1 if len(pages) <= 2 else 2
+    return [[pages[i % len(pages)], pages[(i + step) % len(pages)]] for i in range(sessions)]
+
+
+def crowds(url: str, db: Path, work: Path, pages: list[Page]) -> dict[Page, list[float]]:
+    times: dict[Page, list[float]] = {p: [] for p in pages}
+    for n in range(ROUNDS):
+        quarters = [f"{2010 + n}-{11 + n:02d} Q{q}" for q in (1, 2)]
+        report = load.run(url, db, work / f"crowd-{n}", plans=crowd_plans(pages), quarters=quarters)
+        if report.errors:
+            raise RuntimeError(f"the crowd had errors: {report.errors[:5]}")
+        for page in pages:
+            times[page] += report.times_of(page)
+    return times
+
+
+def upload(db: Path, work: Path, quarter: str) -> None:
+    """An analyst stores a return: the data changes, so every cached page is cold."""
+    path = load.write_return(work / f"cold-{quarter.replace(' ', '-')}.csv", quarter)
+    command = [sys.executable, "-m", "metrics", "load", str(path), "--db", str(db)]
+    done = subprocess.run([*command, "--user", "bench"], capture_output=True, text=True, cwd=ROOT)
+    if done.returncode != 0:
+        raise RuntimeError(f"the upload failed: {done.stdout} {done.stderr}")
+
+
+def cold(url: str, db: Path, work: Path, pages: list[Page]) -> dict[Page, list[float]]:
+    out: dict[Page, list[float]] = {p: [] for p in pages}
+    for n in range(ROUNDS):
+        for k, page in enumerate(pages):
+            year = 2000 + n * len(pages) + k  # a quarter of its own: always a change
+            upload(db, work, f"{year}-{(year + 1) % 100:02d} Q3")
+            out[page].append(load.single(url, pages=[page]))
+    return out
+
+
+def measure(app: Path, db: Path, work: Path, pages: list[Page], with_cold: bool) -> Measured:
+    server = Server(db, app=app)
+    try:
+        measured = Measured(warm(server.url, pages), crowds(server.url, db, work, pages), {})
+        if with_cold:
+            measured.cold = cold(server.url, db, work, pages)
+    finally:
+        server.stop()
+    return measured
+
+
+def run(demo_db: Path, work: Path) -> list[dict[str, object]]:
+    """Both apps measured in turn, each against its own copy of the demo database (the floor
+    app never reads it, but the analyst's loads run against it all the same)."""
+    work.mkdir(parents=True, exist_ok=True)
+    copies = [work / "floor.duckdb", work / "ours.duckdb"]
+    for copy in copies:
+        shutil.copyfile(demo_db, copy)
+    floor = measure(FLOOR_APP, copies[0], work / "floor", FLOOR_PAGES, with_cold=False)
+    ours = measure(ROOT / "app.py", copies[1], work / "ours", list(OURS.values()), True)
+    return results(floor, ours)
+
+
+def _entry(name: str, value: float, baseline: float, target: str) -> dict[str, object]:
+    return {
+        "name": name,
+        "value": round(value, 3),
+        "unit": "s",
+        "baseline": round(baseline, 3),
+        "ratio": round(value / baseline, 2),
+        "target": target,
+    }
+
+
+def results(floor: Measured, ours: Measured) -> list[dict[str, object]]:
+    floor_warm = statistics.median(floor.warm.values())
+    floor_crowd = [t for times in floor.crowd.values() for t in times]
+    crowd_words = f"{SESSIONS} sessions, 2 pages each, during a load"
+    out = []
+    for label, page in OURS.items():
+        out += [
+            _entry(
+                f"{label} page, warm, single session, vs floor",
+                ours.warm[page],
+                floor_warm,
+                f"ratio <= {WARM_TARGET} (baseline: {FLOOR_WORDS}, warm, same run)",
+            ),
+            _entry(
+                f"{label} page, crowd median ({crowd_words}), vs floor",
+                statistics.median(ours.crowd[page]),
+                statistics.median(floor_crowd),
+                f"ratio <= {CROWD_TARGET} (baseline: the floor app's crowd median, same run)",
+            ),
+            _entry(
+                f"{label} page, crowd worst ({crowd_words}), vs floor",
+                max(ours.crowd[page]),
+                max(floor_crowd),
+                "reported, no target (baseline: the floor app's worst page in its crowd)",
+            ),
+        ]
+        if ours.cold.get(page):
+            out.append(
+                _entry(
+                    f"{label} page, cold (first visit after an upload), vs its warm time",
+                    statistics.median(ours.cold[page]),
+                    ours.warm[page],
+                    f"ratio <= {COLD_TARGET} (baseline: the same page, warm)",
+                )
+            )
+    return out
+
+
+def misses(entries: list[dict[str, object]]) -> list[str]:
+    """The entries of this benchmark whose ratio is over its target."""
+    limits = {"warm,": WARM_TARGET, "crowd median": CROWD_TARGET, "cold": COLD_TARGET}
+    out = []
+    for e in entries:
+        for words, limit in limits.items():
+            if words in str(e["name"]) and float(str(e["ratio"])) > limit:
+                out.append(f"{e['name']}: ratio {e['ratio']} > {limit}")
+    return out

@@ -1,0 +1,130 @@
+"""The indicator page's data: the trend up to the chosen quarter (with disclosure control),
+its SPC chart, how we compare, our figures beside the published ones, where the latest figure
+came from and what families and staff say about it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from charter import Charter, Indicator
+from metrics import evidence
+from metrics.evidence.items import EvidenceItem
+from metrics.publish import withheld as disclosure
+from metrics.queries import SeriesRow, area_names, published_periods
+from metrics.spc import SpcResult
+from metrics.store import Store
+from metrics.trend import (
+    AreaValue,
+    Reconciliation,
+    TrendRow,
+    councils,
+    provenance,
+    reconcile,
+    spc,
+    trend,
+    upto,
+)
+
+COUNTS_NOT_COMPARED = (
+    "Counts are not compared with England, the region or other councils: they measure "
+    "places of different sizes. Rates and percentages are compared."
+)
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """How we compare at the latest figure shown: every council, best first, or (when no
+    other council's figure is loaded) us beside England and the region."""
+
+    period: str | None = None
+    rows: list[AreaValue] = field(default_factory=list)
+    ranked: bool = False
+    england: float | None = None
+    names: dict[str, str] = field(default_factory=dict)  # the rows' areas only
+    advice: str | None = None  # why councils are not ranked, and what would help
+    message: str | None = None  # why there is no chart
+
+
+@dataclass(frozen=True)
+class IndicatorView:
+    rows: list[TrendRow]  # up to the chosen quarter, withheld figures as a reader sees them
+    spc: SpcResult | None  # staff only
+    comparison: Comparison
+    reconciliation: list[Reconciliation]  # staff only
+    latest: SeriesRow | None
+    evidence: list[EvidenceItem]
+
+
+def build(
+    store: Store,
+    charter: Charter,
+    ind: Indicator,
+    until_period: str | None,
+    hidden: disclosure.Withheld,
+    public: bool,
+    until: date | None,
+) -> IndicatorView:
+    """Everything the page shows of `ind` as known at `until_period` (the figure the chosen
+    quarter is assessed on) and `until` (that quarter's last day), in one opening of the
+    store. `public`: the reader sees what would be published (no SPC, no reconciliation)."""
+    with store.connect():
+        rows = upto(disclosure.trend_rows(trend(store, charter, ind), hidden, public), until_period)
+        found = evidence.listed(store, indicator=ind.id, until=until)
+        return IndicatorView(
+            rows,
+            None if public else spc(ind, rows),
+            comparison(store, charter, ind, rows),
+            [] if public else reconcile(store, charter, ind),
+            provenance(store, charter, ind),
+            evidence.recent(found, until) if until is not None else found,
+        )
+
+
+def comparison(store: Store, charter: Charter, ind: Indicator, rows: list[TrendRow]) -> Comparison:
+    if ind.unit == "count":
+        return Comparison(message=COUNTS_NOT_COMPARED)
+    latest = next((r for r in reversed(rows) if r.value is not None), None)
+    if latest is None or latest.value is None:
+        return Comparison(message="No figures to compare yet.")
+    found = councils(store, charter, ind, latest.period)
+    ranked, advice = len(found) >= 2, None
+    if not ranked:  # no other councils loaded: compare with England, region and group
+        advice = no_ranking_advice(ind, latest.period, published_periods(store, ind.id))
+        c = charter.council
+        pairs = (
+            (c.name, latest.value),
+            (c.region.name, latest.region),
+            (c.england.name, latest.england),
+        )
+        found = [
+            AreaValue(name, value, name == c.name) for name, value in pairs if value is not None
+        ]
+        found.sort(key=lambda r: r.value, reverse=ind.polarity != "lower_is_better")
+    if len(found) < 2:
+        return Comparison(
+            latest.period, advice=advice, message="No comparator figures for this indicator "
+            "and period."
+        )  # fmt: skip
+    wanted = {r.area for r in found}
+    names = {code: name for code, name in area_names(store).items() if code in wanted}
+    return Comparison(latest.period, found, ranked, latest.england, names, advice)
+
+
+def no_ranking_advice(ind: Indicator, period: str, published: list[str]) -> str:
+    """Why councils cannot be ranked for `period`, and what (if anything) would help."""
+    if not published:
+        return (
+            "No published statistics are loaded for this indicator; importing a DfE release "
+            "that covers it would rank every council."
+        )
+    span = published[0] if len(published) == 1 else f"{published[0]} to {published[-1]}"
+    return (
+        f"Published statistics for this indicator are for {span}; our latest figure is for "
+        f"{period}, a different kind of period, so no published figure matches it and no "
+        "import would rank councils for it. Where our figures cover a published year, they "
+        "are compared below."
+        if ind.frequency != "annual"
+        else f"Published statistics for this indicator are for {span}, not yet for {period}; "
+        "councils are ranked once a release for it is imported."
+    )

@@ -1,0 +1,67 @@
+"""Each heavy page's data read in one go (metrics/views): what the indicator page shows as
+known at the chosen quarter, for staff and for a public reader, and the review page's extras."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from metrics.access import MEMBER, demo
+from metrics.publish.withheld import withheld_figures
+from metrics.review import commentary
+from metrics.trend import trend
+from metrics.views import indicator, review
+
+Q2_END = date(2026, 9, 30)
+
+
+def test_the_indicator_page_data_stops_at_the_chosen_quarter(demo_store, charter):
+    ind = charter.indicators["ehcp-issued-20-weeks"]
+    hidden = withheld_figures(demo_store, charter).get(ind.id, {})
+    now = indicator.build(demo_store, charter, ind, "2026-27 Q2", hidden, False, Q2_END)
+    earlier = indicator.build(
+        demo_store, charter, ind, "2025-26 Q2", hidden, False, date(2025, 9, 30)
+    )
+    assert now.rows[-1].period == "2026-27 Q2" and earlier.rows[-1].period == "2025-26 Q2"
+    assert [r.period for r in earlier.rows] == [r.period for r in now.rows[: len(earlier.rows)]]
+    assert now.spc is not None and now.spc.points[-1].period == "2026-27 Q2"
+    assert earlier.spc is not None and earlier.spc.points[-1].period == "2025-26 Q2"
+    assert now.comparison.period == "2026-27 Q2" and len(now.comparison.rows) >= 2
+    assert now.comparison.advice and "No published statistics" in now.comparison.advice
+    latest = max(trend(demo_store, charter, ind), key=lambda r: r.period)
+    assert now.latest is not None and now.latest.period == latest.period
+    assert all(e.evidence_date <= Q2_END for e in now.evidence)
+
+
+def test_a_public_reader_gets_no_process_limits_and_withheld_figures_as_c(demo_store, charter):
+    ind = charter.indicators["ehcp-personal-budget"]  # the demo withholds its 2021 figure
+    hidden = withheld_figures(demo_store, charter)[ind.id]
+    assert ("2021", "", "") in hidden
+    staff = indicator.build(demo_store, charter, ind, None, hidden, False, None)
+    public = indicator.build(demo_store, charter, ind, None, hidden, True, None)
+    shown = {r.period: r for r in public.rows}
+    real = {r.period: r for r in staff.rows}
+    assert shown["2021"].symbol == "c" and shown["2021"].value is None
+    assert real["2021"].value is not None and real["2021"].withheld
+    assert public.spc is None and public.reconciliation == []
+
+
+def test_counts_are_not_compared(demo_store, charter):
+    ind = charter.indicators["short-breaks-receiving"]
+    found = indicator.build(demo_store, charter, ind, "2026-27 Q2", {}, False, Q2_END)
+    assert found.comparison.rows == [] and "Counts are not compared" in (
+        found.comparison.message or ""
+    )
+
+
+def test_the_review_extras_hold_every_version_and_last_quarters_text(demo_store, charter):
+    subject, member = "indicator:register-records-updated", demo(MEMBER)
+    for n, what in enumerate(("First", "Second")):
+        texts = (what, "Because", "Then")
+        commentary.save(demo_store, charter, member, "2026-27 Q2", subject, texts, based_on=n)
+    extras = review.build(demo_store, "2026-27 Q2")
+    assert [c.what for c in extras.versions[subject]] == ["Second", "First"]
+    for subject, versions in extras.versions.items():
+        assert versions == commentary.history(demo_store, "2026-27 Q2", subject)
+    assert extras.previous and extras.previous == commentary.current(demo_store, "2026-27 Q1")
+    agreed_in = {a.agreed_quarter for a in extras.last_meeting}
+    assert extras.last_meeting and agreed_in == {"2026-27 Q1"}
