@@ -52,7 +52,9 @@ WHERE u.upload_id = $upload
 # disclosure control decides over (metrics/publish/withheld.py).
 AREA_FIGURES = """
 SELECT indicator_id, period, breakdown, grp, value, numerator, denominator, symbol
-FROM observations WHERE area_code = $area AND superseded_by IS NULL
+FROM observations
+WHERE area_code = $area AND superseded_by IS NULL
+  AND ($indicator IS NULL OR indicator_id = $indicator)
 QUALIFY row_number() OVER (PARTITION BY indicator_id, period, breakdown, grp
                            ORDER BY origin = 'local' DESC) = 1
 """
@@ -157,10 +159,11 @@ def current_count(store: Store) -> int:
         return int(con.execute(COUNT_CURRENT).fetchall()[0][0])
 
 
-def area_figures(store: Store, area: str) -> list[tuple[object, ...]]:
-    """(indicator, period, breakdown, group, value, numerator, denominator, symbol) rows."""
+def area_figures(store: Store, area: str, indicator: str | None = None) -> list[tuple[object, ...]]:
+    """(indicator, period, breakdown, group, value, numerator, denominator, symbol) rows, of
+    every indicator or of one."""
     with store.connect() as con:
-        return con.execute(AREA_FIGURES, {"area": area}).fetchall()
+        return con.execute(AREA_FIGURES, {"area": area, "indicator": indicator}).fetchall()
 
 
 PUBLISHED_PERIODS = """

@@ -34,7 +34,7 @@ ORDER BY o.indicator_id, p.start_date
 
 # What families and staff told us about each statement in the year to a quarter's end.
 VOICE = """
-SELECT statements, kind FROM evidence_items
+SELECT statements, kind, evidence_date FROM evidence_items
 WHERE withdrawn_at IS NULL AND evidence_date > $since AND evidence_date <= $until
 """
 
@@ -142,38 +142,63 @@ def current_points(store: Store, area: str) -> dict[str, list[Point]]:
 
 
 def charter_status(store: Store, charter: Charter, quarter: Period) -> list[StatementStatus]:
-    points = current_points(store, charter.council.code)
-    wanted = [
-        (i.id, due_period(i, quarter).shift(-k).label)
-        for i in charter.indicators.values()
-        for k in range(LAG_ALLOWED[i.frequency] + 1)
-    ]  # the figures that may be assessed
-    values = area_values(store, wanted)
-    statuses = {}
-    for i in charter.indicators.values():
-        areas = {period: v for (ident, period), v in values.items() if ident == i.id}
-        statuses[i.id] = indicator_status(i, points.get(i.id, []), quarter, charter, areas)
-    voice = recent_evidence(store, quarter)
-    return [
-        rollup(
-            s,
-            [statuses[i.id] for i in charter.indicators_for(s.number)],
-            charter,
-            voice.get(s.number, []),
+    return charter_statuses(store, charter, [quarter])[0]
+
+
+def charter_statuses(
+    store: Store, charter: Charter, quarters: list[Period]
+) -> list[list[StatementStatus]]:
+    """Every statement's status at each of `quarters`, reading the figures once for all."""
+    with store.connect():
+        points = current_points(store, charter.council.code)
+        wanted = [
+            (i.id, due_period(i, quarter).shift(-k).label)
+            for quarter in quarters
+            for i in charter.indicators.values()
+            for k in range(LAG_ALLOWED[i.frequency] + 1)
+        ]  # the figures that may be assessed
+        values = area_values(store, list(dict.fromkeys(wanted)))
+        voices = recent_evidence(store, quarters)
+    by_indicator: dict[str, dict[str, dict[str, float]]] = {}
+    for (ident, period), areas in values.items():
+        by_indicator.setdefault(ident, {})[period] = areas
+    out = []
+    for quarter, voice in zip(quarters, voices, strict=True):
+        statuses = {
+            i.id: indicator_status(
+                i, points.get(i.id, []), quarter, charter, by_indicator.get(i.id, {})
+            )
+            for i in charter.indicators.values()
+        }
+        out.append(
+            [
+                rollup(
+                    s,
+                    [statuses[i.id] for i in charter.indicators_for(s.number)],
+                    charter,
+                    voice.get(s.number, []),
+                )
+                for s in charter.statements
+            ]
         )
-        for s in charter.statements
-    ]
+    return out
 
 
-def recent_evidence(store: Store, quarter: Period) -> dict[int, list[str]]:
-    """The kinds of evidence item about each statement in the year to the quarter's end."""
-    since = date(quarter.end.year - 1, quarter.end.month, quarter.end.day)
+def recent_evidence(store: Store, quarters: list[Period]) -> list[dict[int, list[str]]]:
+    """For each quarter, the kinds of evidence item about each statement in the year to the
+    quarter's end."""
+    years = [(date(q.end.year - 1, q.end.month, q.end.day), q.end) for q in quarters]
+    since, until = min(y[0] for y in years), max(y[1] for y in years)
     with store.connect() as con:
-        rows = con.execute(VOICE, {"since": since, "until": quarter.end}).fetchall()
-    out: dict[int, list[str]] = {}
-    for numbers, kind in rows:
-        for n in numbers.split(","):
-            out.setdefault(int(n), []).append(kind)
+        rows = con.execute(VOICE, {"since": since, "until": until}).fetchall()
+    out: list[dict[int, list[str]]] = []
+    for start, end in years:
+        voice: dict[int, list[str]] = {}
+        for numbers, kind, on in rows:
+            if start < on <= end:
+                for n in numbers.split(","):
+                    voice.setdefault(int(n), []).append(kind)
+        out.append(voice)
     return out
 
 

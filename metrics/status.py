@@ -13,7 +13,9 @@ Rules (also in the README):
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass, field, replace
 
 from charter import Charter, Indicator
 from metrics.benchmark import Benchmark, benchmark
@@ -118,6 +120,17 @@ def spc_for(
     )
 
 
+# Recent answers of indicator_status, by everything they depend on. After an upload every
+# page's status is worked out again, but an upload changes few indicators: the others' (and
+# the SPC behind them) come from here. The key holds the indicator and charter objects' ids,
+# and the entry holds the objects, so an id cannot be reused while its entry lives.
+_KNOWN: OrderedDict[tuple[object, ...], tuple[Indicator, Charter | None, IndicatorStatus]] = (
+    OrderedDict()
+)
+_KNOWN_LOCK = threading.Lock()
+KNOWN_MAX = 20_000
+
+
 def indicator_status(
     ind: Indicator,
     points: list[Point],
@@ -127,6 +140,38 @@ def indicator_status(
 ) -> IndicatorStatus:
     """The status of one indicator at `quarter`, from its current figures (oldest first) and,
     for benchmarks, every area's figure by period (`areas[period][area]`)."""
+    key = (id(ind), id(charter), quarter, tuple(points), _compared(ind, quarter, areas))
+    with _KNOWN_LOCK:
+        known = _KNOWN.get(key)
+        if known is not None:
+            _KNOWN.move_to_end(key)
+            return replace(known[2])
+    found = _work_out(ind, points, quarter, charter, areas)
+    with _KNOWN_LOCK:
+        _KNOWN[key] = (ind, charter, found)
+        while len(_KNOWN) > KNOWN_MAX:
+            _KNOWN.popitem(last=False)
+    return replace(found)
+
+
+def _compared(
+    ind: Indicator, quarter: Period, areas: dict[str, dict[str, float]] | None
+) -> tuple[object, ...] | None:
+    """Every area's figures for the periods the status may be assessed on."""
+    if areas is None:
+        return None
+    due = due_period(ind, quarter)
+    candidates = [due.shift(-k).label for k in range(LAG_ALLOWED[ind.frequency] + 1)]
+    return tuple((c, tuple(sorted(areas.get(c, {}).items()))) for c in candidates)
+
+
+def _work_out(
+    ind: Indicator,
+    points: list[Point],
+    quarter: Period,
+    charter: Charter | None,
+    areas: dict[str, dict[str, float]] | None,
+) -> IndicatorStatus:
     due = due_period(ind, quarter)
     by_period = {p.period: p for p in points}
     candidates = [due.shift(-k) for k in range(LAG_ALLOWED[ind.frequency] + 1)]

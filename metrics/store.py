@@ -12,7 +12,8 @@ file this process already has open costs a tenth of a millisecond. So `connect()
 another `connect()` on the same thread takes a cursor of the open connection instead of
 opening the file again: a whole page's reads, wrapped in one outer `connect()`, open the file
 once. A cursor is its own connection to the same database (its own transaction), exactly as
-a second `duckdb.connect` would be.
+a second `duckdb.connect` would be. A store made with `linger` (the app's) goes further and
+keeps the file open for a moment after its last use (metrics/store_keeper.py).
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ import duckdb
 
 from metrics.config import db_path
 from metrics.schema import MIGRATIONS, SCHEMA_VERSION
+from metrics.store_keeper import KEEPER
 
 LOCK_WAIT_SECONDS = 120.0
 
@@ -51,9 +53,15 @@ class StoreError(RuntimeError):
 class Store:
     """A DuckDB file of observations and uploads."""
 
-    def __init__(self, path: str | os.PathLike[str] | None = None, wait: float = LOCK_WAIT_SECONDS):
+    def __init__(
+        self,
+        path: str | os.PathLike[str] | None = None,
+        wait: float = LOCK_WAIT_SECONDS,
+        linger: float = 0.0,
+    ):
         self.path = db_path(path)
         self.wait = wait
+        self.linger = linger  # seconds to keep the file open after its last use
         self._migrated = False
         self._lock = threading.Lock()
 
@@ -89,7 +97,7 @@ class Store:
                     ) from err
                 # Another process (the app, or a scheduled load) has the file: wait our turn.
                 time.sleep(delay + random.uniform(0, delay))
-                delay = min(delay * 2, 0.5)
+                delay = min(delay * 2, 0.1)
 
     @contextmanager
     def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
@@ -105,7 +113,8 @@ class Store:
             finally:
                 cursor.close()
             return
-        con = self._open()
+        kept = self.linger > 0
+        con = KEEPER.cursor(key, self.linger, self._open) if kept else self._open()
         held[key] = con
         try:
             if not self._migrated:
@@ -116,6 +125,8 @@ class Store:
         finally:
             del held[key]
             con.close()
+            if kept:
+                KEEPER.release(key)
 
 
 @contextmanager

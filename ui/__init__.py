@@ -133,9 +133,15 @@ def user() -> Actor:
     return access.who(charter().council.contact, charter().providers)
 
 
+# Seconds the app keeps the database open after its last read (metrics/store_keeper.py):
+# long enough to serve a page, and everyone who opens one at the same moment, from one
+# opening of the file; short enough that a scheduled load waits no longer than that.
+LINGER = 0.3
+
+
 @st.cache_resource
 def store() -> Store:
-    return Store()
+    return Store(linger=LINGER)
 
 
 @st.cache_resource

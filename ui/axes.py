@@ -12,18 +12,18 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Sequence
 
-import plotly.graph_objects as go
+from ui.figspec import Spec
 
 MAX_TICKS = 4  # few enough to sit flat, side by side, on a 390 px phone
 LABEL_GAP = 0.07  # of the y range: the least distance between two end labels
 
 
-def period_axis(fig: go.Figure, periods: Sequence[str]) -> list[int]:
+def period_axis(fig: Spec, periods: Sequence[str]) -> list[int]:
     """Put the x axis in period order; returns the x positions to plot at."""
     n = len(periods)
     step = max(1, math.ceil(n / MAX_TICKS))
     ticks = sorted(range(n - 1, -1, -step))
-    fig.update_xaxes(
+    fig.xaxis(
         type="linear",
         tickmode="array",
         tickvals=ticks,

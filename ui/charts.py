@@ -17,12 +17,13 @@ from metrics.publish.tables import csv_bytes
 from metrics.publish.withheld import explain, marked
 from metrics.trend import GroupRow, TrendRow
 from ui import axes, style
+from ui.figspec import Spec
 
 FONT = "Source Sans Pro, Arial, sans-serif"
 
 
-def _layout(fig: go.Figure, title: str, subtitle: str, source: str) -> go.Figure:
-    fig.update_layout(
+def _layout(fig: Spec, title: str, subtitle: str, source: str) -> None:
+    fig.update(
         title={
             "text": f"{axes.wrap(title)}<br><sup>{axes.wrap(subtitle, 60)}</sup>",
             "x": 0,
@@ -35,9 +36,9 @@ def _layout(fig: go.Figure, title: str, subtitle: str, source: str) -> go.Figure
         margin={"l": 50, "r": 100, "t": 130, "b": 80},
         hovermode="x unified",
     )
-    fig.update_xaxes(showgrid=False, linecolor="#555555", type="category")
-    fig.update_yaxes(gridcolor=style.GRID, zeroline=False, rangemode="tozero", nticks=6)
-    fig.add_annotation(
+    fig.xaxis(showgrid=False, linecolor="#555555", type="category")
+    fig.yaxis(gridcolor=style.GRID, zeroline=False, rangemode="tozero", nticks=6)
+    fig.annotate(
         text=f"Source: {source}",
         xref="paper",
         yref="paper",
@@ -47,15 +48,14 @@ def _layout(fig: go.Figure, title: str, subtitle: str, source: str) -> go.Figure
         font={"size": 11, "color": "#555555"},
         xanchor="left",
     )
-    return fig
 
 
-def end_labels(fig: go.Figure, labels: list[tuple[float, float, str, str]], span: float) -> None:
+def end_labels(fig: Spec, labels: list[tuple[float, float, str, str]], span: float) -> None:
     """Direct labels at the last point of each line, instead of a legend, moved apart so that
     none prints over another: (x, y, text, colour) each."""
     placed = axes.dodge([y for _, y, _, _ in labels], span)
     for (x, _, text, colour), y in zip(labels, placed, strict=True):
-        fig.add_annotation(
+        fig.annotate(
             x=x,
             y=y,
             text=f"<b>{chart_text(text)}</b>",
@@ -83,7 +83,7 @@ def trend_chart(
         for r in rows
     ]
     marks = ["P" if r.status == "provisional" else "R" if r.revised else "" for r in rows]
-    fig = go.Figure()
+    fig = Spec()
     xs = axes.period_axis(fig, periods)
     hover = "%{customdata}: %{y}<extra>%{fullData.name}</extra>"
     labels: list[tuple[float, float, str, str]] = []
@@ -94,62 +94,64 @@ def trend_chart(
     ):
         ys = [getattr(r, key) for r in rows]
         if any(v is not None for v in ys):
-            fig.add_trace(
-                go.Scatter(
-                    x=xs,
-                    y=ys,
-                    name=name,
-                    mode="lines",
-                    line={"color": colour, "dash": dash, "width": 2},
-                    customdata=periods,
-                    hovertemplate=hover,
-                )
+            fig.add(
+                {
+                    "type": "scatter",
+                    "x": xs,
+                    "y": ys,
+                    "name": name,
+                    "mode": "lines",
+                    "line": {"color": colour, "dash": dash, "width": 2},
+                    "customdata": periods,
+                    "hovertemplate": hover,
+                }
             )
             shown += ys
             if (last := _last(xs, ys)) is not None:
                 labels.append((*last, name, colour))
-    fig.add_trace(
-        go.Scatter(
-            x=xs,
-            y=values,
-            name=council,
-            mode="lines+markers+text",
-            line={"color": style.OURS, "width": 3},
-            marker={"symbol": symbols, "size": 10, "color": style.OURS},
-            text=marks,
-            textposition="top center",
-            customdata=periods,
-            hovertemplate=hover,
-        )
+    fig.add(
+        {
+            "type": "scatter",
+            "x": xs,
+            "y": values,
+            "name": council,
+            "mode": "lines+markers+text",
+            "line": {"color": style.OURS, "width": 3},
+            "marker": {"symbol": symbols, "size": 10, "color": style.OURS},
+            "text": marks,
+            "textposition": "top center",
+            "customdata": periods,
+            "hovertemplate": hover,
+        }
     )
     if (last := _last(xs, values)) is not None:
         labels.append((*last, axes.short_name(council), style.OURS))
     if ind.target is not None:
         shown.append(ind.target)
-        fig.add_hline(
-            y=ind.target,
-            line={"color": style.TARGET, "dash": "dashdot", "width": 2},
-            annotation_text=f"Target {fmt_target(ind)}",
-            annotation_position="top left",
-            annotation_font_color="#00684A",
+        fig.hline(
+            ind.target,
+            {"color": style.TARGET, "dash": "dashdot", "width": 2},
+            f"Target {fmt_target(ind)}",
+            "top left",
+            {"color": "#00684A"},
         )
     unit = UNIT_LABEL[ind.unit] or "count"
     low, high = axes.fitted_range(shown, ind.unit == "percent", ind.unit == "count")
-    fig.update_yaxes(range=[low, high], rangemode="normal")
+    fig.yaxis(range=[low, high], rangemode="normal")
     end_labels(fig, labels, high - low)
     if quarter and xs:
-        fig.add_vline(
-            x=xs[-1],
-            line={"color": "#555555", "dash": "dot", "width": 1},
-            annotation_text=f"Reported for {quarter}",
-            annotation_position="bottom left",
-            annotation_font={"size": 11, "color": "#555555"},
+        fig.vline(
+            xs[-1],
+            {"color": "#555555", "dash": "dot", "width": 1},
+            f"Reported for {quarter}",
+            "bottom left",
+            {"size": 11, "color": "#555555"},
         )
     span = f"{periods[0]} to {periods[-1]}" if periods else "no figures yet"
     words = axes.range_words(low, high, UNIT_LABEL[ind.unit])
     _layout(fig, title, f"{unit}, {span} ({words}). P = provisional, R = revised.", ind.source)
-    fig.update_xaxes(type="linear")
-    return fig, trend_alt(rows, ind, council)
+    fig.xaxis(type="linear")
+    return fig.figure(), trend_alt(rows, ind, council)
 
 
 def trend(
@@ -257,26 +259,27 @@ def breakdown_chart(
     groups = [r.group for r in rows]
     values = [r.value if r.value is not None else 0 for r in rows]
     texts = [fmt_value(r.value, ind, r.symbol) for r in rows]
-    fig = go.Figure(
-        go.Bar(
-            y=groups,
-            x=values,
-            orientation="h",
-            text=texts,
-            textposition="outside",
-            marker={"color": style.OURS},
-            cliponaxis=False,
-        )
+    fig = Spec(
+        {
+            "type": "bar",
+            "y": groups,
+            "x": values,
+            "orientation": "h",
+            "text": texts,
+            "textposition": "outside",
+            "marker": {"color": style.OURS},
+            "cliponaxis": False,
+        }
     )
-    fig.update_yaxes(autorange="reversed", type="category")
+    fig.yaxis(autorange="reversed", type="category")
     # The council's target is for the whole council: a count's groups are parts of it, so
     # the target applies to none of them; a rate or percentage applies to each group.
     if ind.target is not None and ind.unit != "count":
-        fig.add_vline(
-            x=ind.target,
-            line={"color": style.TARGET, "dash": "dashdot"},
-            annotation_text=f"Target {fmt_target(ind)}",
-            annotation_font_color="#00684A",
+        fig.vline(
+            ind.target,
+            {"color": style.TARGET, "dash": "dashdot"},
+            f"Target {fmt_target(ind)}",
+            font={"color": "#00684A"},
         )
     _layout(
         fig,
@@ -284,13 +287,13 @@ def breakdown_chart(
         f"{UNIT_LABEL[ind.unit] or 'count'}, {period}. [c] = suppressed small number.",
         ind.source,
     )
-    fig.update_xaxes(type="linear")
+    fig.xaxis(type="linear")
     alt = (
         f"Bar chart of {ind.title} by {label.lower()} in {period}: "
         + "; ".join(f"{g} {t}" for g, t in zip(groups, texts, strict=True))
         + "."
     )
-    return fig, alt
+    return fig.figure(), alt
 
 
 def to_csv(rows: list[dict[str, Any]]) -> bytes:

@@ -41,10 +41,15 @@ def _key() -> tuple[str, Version]:
     return str(s.path), s.version()
 
 
+@st.cache_resource(show_spinner=False)
+def _store_at(db: str) -> Store:
+    return Store(db, linger=ui.LINGER)  # one per file: its schema is checked once
+
+
 @contextmanager
 def _reading(db: str) -> Iterator[Store]:
     """The store, opened once for a whole cached read (nested reads share the opening)."""
-    store = Store(db)
+    store = _store_at(db)
     with store.connect():
         yield store
 
@@ -76,9 +81,15 @@ def _withheld(db: str, version: Version) -> dict[str, disclosure.Withheld]:
         return disclosure.withheld_figures(store, ui.charter())
 
 
+@st.cache_data(show_spinner=False, max_entries=64)
+def _withheld_one(db: str, version: Version, indicator: str) -> disclosure.Withheld:
+    with _reading(db) as store:
+        return disclosure.withheld_figures(store, ui.charter(), indicator).get(indicator, {})
+
+
 def withheld(indicator: str) -> disclosure.Withheld:
     """The indicator's figures that disclosure control withholds from publication."""
-    return _withheld(*_key()).get(indicator, {})
+    return _withheld_one(*_key(), indicator)
 
 
 def public() -> bool:
@@ -102,7 +113,7 @@ def _indicator_view(
 ) -> views.indicator.IndicatorView:
     c = ui.charter()
     with _reading(db) as store:
-        hidden = _withheld(db, version).get(indicator, {})
+        hidden = _withheld_one(db, version, indicator)
         return views.indicator.build(store, c, c.indicators[indicator], upto, hidden, public, until)
 
 
@@ -164,13 +175,8 @@ def review_extras(quarter: str) -> views.review.ReviewExtras:
 @st.cache_data(show_spinner=False, max_entries=16)
 def _scrutiny(db: str, version: Version, quarter: str, public: bool) -> scrutiny.Scrutiny:
     with _reading(db) as store:
-        return scrutiny.build(
-            store,
-            ui.charter(),
-            quarter,
-            public,
-            status_of=lambda q: _status(db, version, q.label),  # shared with other pages
-        )
+        hidden = _withheld(db, version) if public else None
+        return scrutiny.build(store, ui.charter(), quarter, public, hidden=hidden)
 
 
 def scrutiny_facts(quarter: str) -> scrutiny.Scrutiny:

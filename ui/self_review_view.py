@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from datetime import date
 
-import plotly.graph_objects as go
 import streamlit as st
 
 from charter import Charter
@@ -15,6 +14,7 @@ from metrics.publish.escape import markdown
 from metrics.review import actions, self_review as sr
 from metrics.store import Store
 from ui import charts
+from ui.figspec import Spec
 from ui.review_view import attempt
 
 LEVEL = {c: k for k, c in enumerate(sr.CONFIDENCE)}
@@ -60,29 +60,31 @@ def over_time(charter: Charter, answered: dict[date, dict[str, sr.Answer]]) -> N
     st.header("How confidence has moved")
     when = sorted(answered)
     labels = [f"{d.day} {d:%b %Y}" for d in when]
-    fig = go.Figure()
     counts = {
         c: [sum(a.confidence == c for a in answered[d].values()) for d in when]
         for c in sr.CONFIDENCE
     }
+    spec = Spec()
     for c, dash in zip(sr.CONFIDENCE, ("dot", "dash", "dashdot", "solid"), strict=True):
-        fig.add_trace(
-            go.Scatter(
-                x=labels,
-                y=counts[c],
-                mode="lines+markers+text",
-                name=sr.CONFIDENCE_WORDS[c],
-                line={"dash": dash},
-                text=[str(v) for v in counts[c]],
-                textposition="top center",
-            )
+        spec.add(
+            {
+                "type": "scatter",
+                "x": labels,
+                "y": counts[c],
+                "mode": "lines+markers+text",
+                "name": sr.CONFIDENCE_WORDS[c],
+                "line": {"dash": dash},
+                "text": [str(v) for v in counts[c]],
+                "textposition": "top center",
+            }
         )
-    fig.update_layout(
-        yaxis_title="Questions",
+    spec.update(
+        yaxis={"title": {"text": "Questions"}},
         height=360,
         margin={"t": 30},
         legend={"orientation": "h", "y": -0.2},
     )
+    fig = spec.figure()
     alt = "Line chart of how many self-review questions leaders answered at each level of "
     alt += (
         "confidence, at each review point: "

@@ -16,6 +16,7 @@ from metrics.spc import SpcResult
 from metrics.trend import AreaValue
 from ui import axes, style
 from ui.charts import _layout
+from ui.figspec import Spec
 
 # Making Data Count colours (blue improvement, orange concern, purple neutral, grey common),
 # always with a letter too: I, C, N.
@@ -35,7 +36,7 @@ RULE_NAMES = {
 
 def spc_chart(result: SpcResult, ind: Indicator, target: float | None) -> tuple[go.Figure, str]:
     periods = [p.period for p in result.points]
-    fig = go.Figure()
+    fig = Spec()
     xs = axes.period_axis(fig, periods)
     hover = "%{customdata}: %{y}<extra>%{fullData.name}</extra>"
     for name, key, dash in (
@@ -43,45 +44,46 @@ def spc_chart(result: SpcResult, ind: Indicator, target: float | None) -> tuple[
         ("Mean", "mean", "solid"),
         ("Lower limit", "lower_limit", "dash"),
     ):
-        fig.add_trace(
-            go.Scatter(
-                x=xs,
-                y=[getattr(p, key) for p in result.points],
-                name=name,
-                customdata=periods,
-                hovertemplate=hover,
-                mode="lines",
-                line={"color": "#555555", "dash": dash, "width": 1.5},
-                line_shape="hv",
-            )
+        fig.add(
+            {
+                "type": "scatter",
+                "x": xs,
+                "y": [getattr(p, key) for p in result.points],
+                "name": name,
+                "customdata": periods,
+                "hovertemplate": hover,
+                "mode": "lines",
+                "line": {"color": "#555555", "dash": dash, "width": 1.5, "shape": "hv"},
+            }
         )
-    fig.add_trace(
-        go.Scatter(
-            x=xs,
-            y=[p.value for p in result.points],
-            name="Value",
-            customdata=periods,
-            hovertemplate=hover,
-            mode="lines+markers+text",
-            line={"color": "#9A9A9A", "width": 1.5},
-            marker={"size": 11, "color": [CAUSE[p.special_cause][0] for p in result.points]},
-            text=[CAUSE[p.special_cause][1] for p in result.points],
-            textposition="top center",
-            textfont={
+    fig.add(
+        {
+            "type": "scatter",
+            "x": xs,
+            "y": [p.value for p in result.points],
+            "name": "Value",
+            "customdata": periods,
+            "hovertemplate": hover,
+            "mode": "lines+markers+text",
+            "line": {"color": "#9A9A9A", "width": 1.5},
+            "marker": {"size": 11, "color": [CAUSE[p.special_cause][0] for p in result.points]},
+            "text": [CAUSE[p.special_cause][1] for p in result.points],
+            "textposition": "top center",
+            "textfont": {
                 "color": [
                     style.TEXT.get(CAUSE[p.special_cause][0], "#1F1F1F") for p in result.points
                 ],
                 "size": 13,
             },
-        )
+        }
     )
     if target is not None:
-        fig.add_hline(
-            y=target,
-            line={"color": style.TARGET, "dash": "dashdot", "width": 2},
-            annotation_text=f"Target {fmt_target(ind)}",
-            annotation_position="top left",
-            annotation_font_color=style.TEXT[style.TARGET],
+        fig.hline(
+            target,
+            {"color": style.TARGET, "dash": "dashdot", "width": 2},
+            f"Target {fmt_target(ind)}",
+            "top left",
+            {"color": style.TEXT[style.TARGET]},
         )
     trial = " (trial limits)" if result.trial_limits else ""
     kind = "p-chart" if result.chart == "p" else "XmR chart"
@@ -95,9 +97,9 @@ def spc_chart(result: SpcResult, ind: Indicator, target: float | None) -> tuple[
         "C = concern, N = neither.",
         ind.source,
     )
-    fig.update_xaxes(type="linear")
-    fig.update_yaxes(range=[low, high], rangemode="normal")
-    return fig, spc_alt(result, ind)
+    fig.xaxis(type="linear")
+    fig.yaxis(range=[low, high], rangemode="normal")
+    return fig.figure(), spc_alt(result, ind)
 
 
 def spc_alt(result: SpcResult, ind: Indicator) -> str:
@@ -152,16 +154,17 @@ def benchmark_chart(
     names = names or {}
     # Area names come from published files: shown as text, never as Plotly's HTML.
     labels = [chart_text(council if r.ours else names.get(r.area, r.area)) for r in rows]
-    fig = go.Figure(
-        go.Bar(
-            x=labels,
-            y=[r.value for r in rows],
-            marker={"color": [style.OURS if r.ours else "#BDBDBD" for r in rows]},
-        )
+    fig = Spec(
+        {
+            "type": "bar",
+            "x": labels,
+            "y": [r.value for r in rows],
+            "marker": {"color": [style.OURS if r.ours else "#BDBDBD" for r in rows]},
+        }
     )
     ours = next((i for i, r in enumerate(rows) if r.ours), None)
     if ours is not None:
-        fig.add_annotation(
+        fig.annotate(
             x=labels[ours],
             y=rows[ours].value,
             text=f"<b>{chart_text(council)}</b>"
@@ -171,11 +174,11 @@ def benchmark_chart(
             font={"color": style.TEXT[style.OURS]},
         )
     if england is not None:
-        fig.add_hline(
-            y=england,
-            line={"color": style.ENGLAND, "dash": "dash"},
-            annotation_text=f"England {fmt_value(england, ind)}",
-            annotation_position="top right",
+        fig.hline(
+            england,
+            {"color": style.ENGLAND, "dash": "dash"},
+            f"England {fmt_value(england, ind)}",
+            "top right",
         )
     _layout(
         fig,
@@ -183,7 +186,7 @@ def benchmark_chart(
         f"{UNIT_LABEL[ind.unit] or 'count'}, {period}",
         ind.benchmark or ind.source,
     )
-    fig.update_xaxes(showticklabels=len(rows) <= 20)
+    fig.xaxis(showticklabels=len(rows) <= 20)
     rank = (
         f"{council} is {ordinal(ours + 1)} of {len(rows)} councils"
         if ours is not None and ranked
@@ -194,7 +197,7 @@ def benchmark_chart(
         f"Best {fmt_value(rows[0].value, ind)}, worst {fmt_value(rows[-1].value, ind)}."
         + (f" England {fmt_value(england, ind)}." if england is not None else "")
     )
-    return fig, alt
+    return fig.figure(), alt
 
 
 def benchmark_table(

@@ -6,17 +6,16 @@ and anything published."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
 from charter import Charter, Indicator
 from metrics.narrative import PERIOD_WORDS, STATUS_WORDS, fmt_value
-from metrics.periods import Period, parse_period
+from metrics.periods import parse_period
 from metrics.publish import plain, withheld
 from metrics.review import actions as actions_mod, agreed, questions
 from metrics.review.common import indicator_subject, statement_subject
-from metrics.rollup import StatementStatus, charter_status
+from metrics.rollup import StatementStatus, charter_statuses
 from metrics.status import IndicatorStatus
 from metrics.store import Store
 
@@ -113,21 +112,19 @@ def _runs(history: list[IndicatorStatus], key: str) -> tuple[int, bool]:
     return len(seen), True
 
 
-# A quarter's statuses, as charter_status works them out (the app passes its cached copy).
-StatusOf = Callable[[Period], list[StatementStatus]]
-
-
 def _history(
-    store: Store, charter: Charter, quarter: str, public: bool, status_of: StatusOf | None
+    store: Store,
+    charter: Charter,
+    quarter: str,
+    public: bool,
+    hidden: dict[str, withheld.Withheld] | None,
 ) -> list[list[StatementStatus]]:
     """Statuses at `quarter` and the quarters before it, latest first."""
-    hidden = withheld.withheld_figures(store, charter) if public else {}
-    out, q = [], parse_period(quarter)
-    for _ in range(HISTORY):
-        found = status_of(q) if status_of else charter_status(store, charter, q)
-        out.append(withheld.statuses(found, hidden) if public else found)
-        q = q.previous()
-    return out
+    if public and hidden is None:
+        hidden = withheld.withheld_figures(store, charter)
+    latest = parse_period(quarter)
+    found = charter_statuses(store, charter, [latest.shift(-k) for k in range(HISTORY)])
+    return [withheld.statuses(f, hidden or {}) if public else f for f in found]
 
 
 def _line(
@@ -169,9 +166,11 @@ def build(
     quarter: str,
     public: bool = True,
     today: date | None = None,
-    status_of: StatusOf | None = None,
+    hidden: dict[str, withheld.Withheld] | None = None,
 ) -> Scrutiny:
-    history = _history(store, charter, quarter, public, status_of)
+    """The quarter in plain English; `hidden`, the figures disclosure control withholds, when
+    they are already known (a public reader's view withholds them)."""
+    history = _history(store, charter, quarter, public, hidden)
     now = history[0]
     open_actions = [
         a for a in actions_mod.listed(store, today=today) if a.status not in actions_mod.CLOSED

@@ -45,11 +45,14 @@ def sees_real_figures(actor: Actor) -> bool:
     return bool(actor.roles & SEES_REAL_FIGURES)
 
 
-def withheld_figures(store: Store, charter: Charter) -> dict[str, Withheld]:
-    """Every indicator's withheld figures: indicator -> (period, breakdown, group) -> why."""
+def withheld_figures(
+    store: Store, charter: Charter, indicator: str | None = None
+) -> dict[str, Withheld]:
+    """Every indicator's withheld figures (or one indicator's): indicator -> (period,
+    breakdown, group) -> why."""
     by_period: dict[tuple[str, str], list[Figure]] = defaultdict(list)
     for ind_id, period, dim, grp, value, num, den, symbol in area_figures(
-        store, charter.council.code
+        store, charter.council.code, indicator
     ):
         by_period[(str(ind_id), str(period))].append(
             Figure(str(dim), str(grp), value, num, den, symbol)  # type: ignore[arg-type]

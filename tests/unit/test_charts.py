@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from metrics.trend import TrendRow
 from ui import axes, cards, charts
 
@@ -65,3 +67,32 @@ def test_tables_lead_with_the_status_and_latest_figure(demo_store, charter):
     statement = charter_status(demo_store, charter, parse_period("2026-27 Q2"))[4]
     table = cards.indicator_rows(statement.indicators, charter)
     assert list(table[0])[:3] == ["Status", "Latest", "Indicator"]
+
+
+@pytest.mark.parametrize(
+    ("kind", "position"),
+    [("h", "top left"), ("h", "top right"), ("v", "top right"), ("v", "bottom left")],
+)
+def test_lines_across_the_plot_are_written_as_plotly_writes_them(kind, position):
+    """Charts are written as plain data (ui/figspec.py) for speed; a target or England line
+    must come out exactly as Plotly's own add_hline / add_vline would draw it."""
+    import plotly.graph_objects as go
+
+    from ui.figspec import Spec
+
+    line, font = {"color": "#009E73", "dash": "dashdot", "width": 2}, {"color": "#00684A"}
+    theirs = go.Figure(go.Scatter(x=[0, 1, 2], y=[40, 50, 60]))
+    ours = Spec({"type": "scatter", "x": [0, 1, 2], "y": [40, 50, 60]})
+    if kind == "h":
+        theirs.add_hline(
+            y=55, line=line, annotation_text="Target 55%", annotation_position=position,
+            annotation_font=font,
+        )  # fmt: skip
+        ours.hline(55, line, "Target 55%", position, font)
+    else:
+        theirs.add_vline(
+            x=1, line=line, annotation_text="Reported", annotation_position=position,
+            annotation_font=font,
+        )  # fmt: skip
+        ours.vline(1, line, "Reported", position, font)
+    assert ours.figure().to_dict() == theirs.to_dict()

@@ -183,3 +183,30 @@ def test_an_arrow_against_the_spc_verdict_is_explained(charter):
     s = indicator_status(ind(charter, target=70, tolerance=5, rebase=[]), points, Q)
     assert s.direction == "worsening" and s.variation == "improvement"
     assert "does not undo the SPC signal" in s.reason
+
+
+def test_a_status_is_worked_out_again_whenever_anything_it_depends_on_changes(charter):
+    """Statuses are remembered between pages (metrics/status.py, _KNOWN): an answer may be
+    reused only for the same indicator, figures, quarter and comparators, and each caller
+    gets a copy of its own."""
+    from dataclasses import replace
+
+    i = charter.indicators["ehcp-issued-20-weeks"]
+    points = pts(
+        *[(f"{y}-{(y + 1) % 100:02d} Q{q}", 60.0 + q) for y in (2025, 2026) for q in (1, 2)][:6]
+    )
+    areas = {"2026-27 Q2": {"E92000001": 55.0}}
+    first = indicator_status(i, points, Q, charter, areas)
+    again = indicator_status(i, points, Q, charter, areas)
+    assert again == first and again is not first
+    again.reason = "changed by a caller"
+    assert indicator_status(i, points, Q, charter, areas).reason == first.reason
+    revised = [*points[:-1], replace(points[-1], value=40.0)]
+    assert indicator_status(i, revised, Q, charter, areas).value == 40.0
+    england = {"2026-27 Q2": {"E92000001": 70.0}}
+    found = indicator_status(i, points, Q, charter, england)
+    assert found.benchmark is not None and found.benchmark.england == 70.0
+    assert indicator_status(i, points, Q.previous(), charter, areas).period == "2026-27 Q1"
+    other = ind(charter, target=10.0)  # another charter's indicator of the same name
+    assert indicator_status(other, points, Q, charter, areas).status == "on_track"
+    assert first.status != "on_track"

@@ -4,8 +4,11 @@ queries, the upload log with the original bytes, and schema migrations."""
 from __future__ import annotations
 
 import hashlib
+import subprocess
+import sys
 import time
 from datetime import datetime
+from pathlib import Path
 
 import pytest
 
@@ -213,3 +216,51 @@ def test_a_nested_connection_shares_the_opening_but_not_the_transaction(store):
         timeout=60,
     )
     assert other.returncode == 0, other.stderr  # let go once the outer block ended
+
+
+def _other_process(path, code: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-c", code, str(path)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=Path(__file__).resolve().parents[2],
+    )
+
+
+def test_the_apps_store_lingers_then_lets_go(tmp_path):
+    """The app's store keeps the file open for a moment after a read (so the next read needs
+    no opening), then lets go: a scheduled load in another process waits and gets in."""
+    from metrics.store_keeper import KEEPER
+
+    app = Store(tmp_path / "app.duckdb", linger=0.5)
+    with app.connect() as con:
+        con.execute("CREATE TABLE t (x INTEGER)")
+    assert KEEPER.is_open(str(app.path))
+    plain = _other_process(app.path, "import duckdb, sys; duckdb.connect(sys.argv[1])")
+    assert plain.returncode != 0 and "lock" in plain.stderr.lower()  # held just now
+    load = _other_process(
+        app.path,
+        "import sys; from metrics.store import Store\n"
+        "with Store(sys.argv[1]).connect() as c: c.execute('INSERT INTO t VALUES (7)')",
+    )
+    assert load.returncode == 0, load.stderr  # it waited for the app to let go
+    with app.connect() as con:
+        assert con.execute("SELECT x FROM t").fetchall() == [(7,)]
+    deadline = time.monotonic() + 10
+    while KEEPER.is_open(str(app.path)) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not KEEPER.is_open(str(app.path))
+
+
+def test_the_apps_store_never_serves_a_replaced_file(tmp_path):
+    path = tmp_path / "app.duckdb"
+    app = Store(path, linger=5.0)
+    with app.connect() as con:
+        con.execute("CREATE TABLE t AS SELECT 'old' AS x")
+    path.unlink()  # a rebuild removes the file (no lock needed) and writes a new one
+    new = "CREATE TABLE t AS SELECT 'new' AS x"
+    made = _other_process(path, f"import duckdb, sys; duckdb.connect(sys.argv[1]).execute({new!r})")
+    assert made.returncode == 0, made.stderr
+    with app.connect() as con:
+        assert con.execute("SELECT x FROM t").fetchall() == [("new",)]

@@ -21,3 +21,13 @@ def test_a_change_from_a_withheld_previous_figure_is_not_given(demo_db, charter)
     assert "444" not in sentence and "413" in sentence
     unrelated = {("2020-21 Q1", "", ""): PRIMARY}
     assert withheld.indicator_status(i, unrelated).change == i.change
+
+
+def test_one_indicators_withheld_figures_are_those_of_the_whole_set(demo_db, charter):
+    """The indicator page reads one indicator's withheld figures; they must be exactly its
+    share of the whole council's (disclosure control works within an indicator)."""
+    store = Store(demo_db)
+    every = withheld.withheld_figures(store, charter)
+    assert any(every.values())
+    for ind in charter.indicators:
+        assert withheld.withheld_figures(store, charter, ind).get(ind, {}) == every.get(ind, {})
