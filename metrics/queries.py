@@ -17,19 +17,21 @@ _AS_AT = """
      AND (superseded_at IS NULL OR superseded_at > $as_at)))
 """
 
+# Several areas' series in one read: planning this query takes DuckDB about 10 ms, as long as
+# running it, so a chart of ours, England's and the region's figures asks once.
 SERIES = f"""
-SELECT period, grp, period_kind, period_start, period_end, value, symbol, numerator, denominator,
-       status, note, recorded_at, recorded_by, revision_reason, source, upload_id,
+SELECT area_code, period, grp, period_kind, period_start, period_end, value, symbol, numerator,
+       denominator, status, note, recorded_at, recorded_by, revision_reason, source, upload_id,
        (SELECT count(*) FROM observations p  -- upload ids grow with time
         WHERE p.indicator_id = o.indicator_id AND p.period = o.period
           AND p.area_code = o.area_code AND p.breakdown = o.breakdown AND p.grp = o.grp
           AND p.origin = o.origin AND p.upload_id < o.upload_id) AS earlier_versions,
        release_end
 FROM observation_history o
-WHERE indicator_id = $indicator AND area_code = $area AND breakdown = $breakdown
+WHERE indicator_id = $indicator AND list_contains($areas, area_code) AND breakdown = $breakdown
   AND ($group IS NULL OR grp = $group) AND {_AS_AT}
-QUALIFY row_number() OVER (PARTITION BY period, grp ORDER BY origin = 'local' DESC) = 1
-ORDER BY period_start, period_end, grp
+QUALIFY row_number() OVER (PARTITION BY area_code, period, grp ORDER BY origin = 'local' DESC) = 1
+ORDER BY area_code, period_start, period_end, grp
 """
 
 UPLOADS = """
@@ -97,18 +99,32 @@ def series(
     as_at: datetime | None = None,
 ) -> list[SeriesRow]:
     """An indicator's figures for one area (and breakdown), oldest first, as they stood."""
+    return series_by_area(store, indicator, [area], breakdown, group, as_at)[area]
+
+
+def series_by_area(
+    store: Store,
+    indicator: str,
+    areas: list[str],
+    breakdown: str = "",
+    group: str | None = None,
+    as_at: datetime | None = None,
+) -> dict[str, list[SeriesRow]]:
+    """`series` for each of several areas, read at once."""
+    params = {
+        "indicator": indicator,
+        "areas": areas,
+        "breakdown": breakdown,
+        "group": group,
+        "as_at": as_at,
+    }
     with store.connect() as con:
-        rows = con.execute(
-            SERIES,
-            {
-                "indicator": indicator,
-                "area": area,
-                "breakdown": breakdown,
-                "group": group,
-                "as_at": as_at,
-            },
-        ).fetchall()
-    return [SeriesRow(*r) for r in rows if read_label(r[0]) is not None]
+        rows = con.execute(SERIES, params).fetchall()
+    out: dict[str, list[SeriesRow]] = {a: [] for a in areas}
+    for r in rows:
+        if read_label(r[1]) is not None:
+            out[r[0]].append(SeriesRow(*r[1:]))
+    return out
 
 
 def council_series(

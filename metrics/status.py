@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from collections.abc import Collection
 from dataclasses import dataclass, field, replace
 
 from charter import Charter, Indicator
@@ -154,6 +155,14 @@ def indicator_status(
     return replace(found)
 
 
+def assessed_period(ind: Indicator, periods: Collection[str], quarter: Period) -> str | None:
+    """The period whose figure the indicator is assessed on at `quarter`, of those with a
+    figure (`periods`): the period due, else the one before where the indicator may lag."""
+    due = due_period(ind, quarter)
+    candidates = [due.shift(-k).label for k in range(LAG_ALLOWED[ind.frequency] + 1)]
+    return next((c for c in candidates if c in periods), None)
+
+
 def _compared(
     ind: Indicator, quarter: Period, areas: dict[str, dict[str, float]] | None
 ) -> tuple[object, ...] | None:
@@ -174,8 +183,8 @@ def _work_out(
 ) -> IndicatorStatus:
     due = due_period(ind, quarter)
     by_period = {p.period: p for p in points}
-    candidates = [due.shift(-k) for k in range(LAG_ALLOWED[ind.frequency] + 1)]
-    point = next((by_period[c.label] for c in candidates if c.label in by_period), None)
+    assessed = assessed_period(ind, by_period, quarter)
+    point = by_period[assessed] if assessed else None
     history = [p.value for p in points if parse_period(p.period).start <= due.start][-8:]
     base = IndicatorStatus(
         ind.id,

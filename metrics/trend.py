@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from charter import Charter, Indicator
 from metrics.benchmark import area_values
 from metrics.periods import parse_period, read_label
-from metrics.queries import SeriesRow, series
+from metrics.queries import SeriesRow, series, series_by_area
 from metrics.reference import is_council
 from metrics.spc import SpcResult
 from metrics.status import Point, spc_for, target_for
@@ -44,13 +44,27 @@ class GroupRow:
 
 def trend(store: Store, charter: Charter, ind: Indicator) -> list[TrendRow]:
     """Our council's figures oldest first, with England and the region where published."""
-    council = charter.council
-    ours = series(store, ind.id, council.code)
-    comparable = ind.unit != "count"  # a country's count is no yardstick for a council's
-    england = {r.period: r.value for r in series(store, ind.id, council.england.code)}
-    region = {r.period: r.value for r in series(store, ind.id, council.region.code)}
-    if not comparable:
-        england, region = {}, {}
+    return trend_rows(ind, _with_comparators(store, charter, ind))
+
+
+def _with_comparators(
+    store: Store, charter: Charter, ind: Indicator
+) -> tuple[list[SeriesRow], list[SeriesRow], list[SeriesRow]]:
+    """Our series, England's and the region's (none for a count: a country's count is no
+    yardstick for a council's), in one read."""
+    c = charter.council
+    comparable = ind.unit != "count"
+    wanted = [c.code, c.england.code, c.region.code] if comparable else [c.code]
+    found = series_by_area(store, ind.id, wanted)
+    return found[c.code], found.get(c.england.code, []), found.get(c.region.code, [])
+
+
+def trend_rows(
+    ind: Indicator, found: tuple[list[SeriesRow], list[SeriesRow], list[SeriesRow]]
+) -> list[TrendRow]:
+    ours, england_rows, region_rows = found
+    england = {r.period: r.value for r in england_rows}
+    region = {r.period: r.value for r in region_rows}
     return [
         TrendRow(
             r.period,
@@ -96,8 +110,19 @@ def breakdown(
 
 def provenance(store: Store, charter: Charter, ind: Indicator) -> SeriesRow | None:
     """The most recently recorded of our council's current figures for the indicator."""
-    rows = series(store, ind.id, charter.council.code)
+    return latest_recorded(series(store, ind.id, charter.council.code))
+
+
+def latest_recorded(rows: list[SeriesRow]) -> SeriesRow | None:
     return max(rows, key=lambda r: r.recorded_at) if rows else None
+
+
+def trend_and_provenance(
+    store: Store, charter: Charter, ind: Indicator
+) -> tuple[list[TrendRow], SeriesRow | None]:
+    """`trend` and `provenance` from one read."""
+    found = _with_comparators(store, charter, ind)
+    return trend_rows(ind, found), latest_recorded(found[0])
 
 
 def spc(ind: Indicator, rows: list[TrendRow]) -> SpcResult | None:

@@ -4,7 +4,7 @@ scrutiny members and anyone interested; small numbers are withheld as they would
 import ui
 from ui import scrutiny_view as view
 
-ui.page("Scrutiny", roles=ui.READERS)
+ui.page("Scrutiny", roles=ui.READERS, reads=("scrutiny",))
 charter = ui.charter()
 quarter = ui.quarter_picker()
 if quarter:

@@ -7,7 +7,7 @@ from metrics.periods import parse_period
 from metrics.review.common import statement_subject
 from ui import cards, evidence_view, keys, review_view, style
 
-ui.page("Statement")
+ui.page("Statement", reads=("quality", "statement"))
 
 charter = ui.charter()
 numbers = [str(s.number) for s in charter.statements]

@@ -5,12 +5,11 @@ import streamlit as st
 
 import ui
 from metrics.narrative import facts_markdown, indicator_facts
-from metrics.periods import parse_period
 from metrics.publish.escape import markdown
 from metrics.review.common import indicator_subject
 from ui import charts, evidence_view, keys, review_view, sections, style
 
-ui.page("Indicator")
+ui.page("Indicator", reads=("quality", "indicator"))
 
 charter = ui.charter()
 ids = list(charter.indicators)
@@ -27,10 +26,10 @@ quarter = ui.quarter_picker()
 
 st.header(ind.title)
 st.markdown(ind.description)
-upto = None  # every section shows what was known at the chosen quarter
+view = ui.indicator_view(chosen, quarter)  # every section shows what was known then
+upto = view.upto
 if quarter:
     status = next(i for s in ui.status(quarter) for i in s.indicators if i.id == chosen)
-    upto = status.period or status.due
     st.markdown(
         f"{style.badge(status.status)} &nbsp; {style.direction(status.direction)}",
         unsafe_allow_html=True,
@@ -38,7 +37,6 @@ if quarter:
     st.markdown(status.reason)
     st.markdown(markdown(ui.quality(quarter).ratings[chosen].sentence()))
     review_view.beside_figure(ui.review(quarter), indicator_subject(chosen), status.status)
-view = ui.indicator_view(chosen, upto, parse_period(quarter).end if quarter else None)
 
 st.subheader("Trend")
 if view.rows:

@@ -38,6 +38,7 @@ from ui.reads import (  # the cached reads every page uses, as ui.status(...) et
     figure as figure,
     indicator_groups as indicator_groups,
     indicator_view as indicator_view,
+    prefetch as prefetch,
     public as public,
     quality as quality,
     quarters as quarters,
@@ -172,9 +173,13 @@ def carried() -> dict[str, str]:
     return {"quarter": quarter} if quarter else {}
 
 
-def page(title: str, roles: frozenset[str] = READERS) -> None:
-    """Set the page up, draw the navigation and stop here for users without `roles`."""
+def page(title: str, roles: frozenset[str] = READERS, reads: tuple[str, ...] = ()) -> None:
+    """Set the page up, draw the navigation and stop here for users without `roles`.
+    `reads`: what the page reads besides the quarter's review ("quality", "scrutiny",
+    "statement", "indicator"), started in the background at once (ui/reads.py, `prefetch`)."""
     st.set_page_config(page_title=f"{title} · {APP_NAME}", layout="wide")
+    if roles & user().roles & READERS:
+        prefetch(reads)
     st.markdown(CSS, unsafe_allow_html=True)
     nav = st.sidebar.container()  # drawn once the person, and so their roles, are known
     council = charter().council

@@ -11,7 +11,10 @@ is built on.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Iterator
+import logging
+import threading
+from collections.abc import Callable, Hashable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from datetime import date
 from typing import Any, TypeVar, cast
@@ -28,8 +31,10 @@ from metrics.review import report
 from metrics.rollup import StatementStatus, charter_status, quarters_with_data
 from metrics.store import Store
 from metrics.trend import GroupRow, breakdown
+from ui import keys
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 
 
 Version = tuple[int, ...]
@@ -109,20 +114,17 @@ def quarters() -> list[str]:
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def _indicator_view(
-    db: str, version: Version, indicator: str, upto: str | None, public: bool, until: date | None
+    db: str, version: Version, indicator: str, quarter: str | None, public: bool
 ) -> views.indicator.IndicatorView:
     c = ui.charter()
     with _reading(db) as store:
         hidden = _withheld_one(db, version, indicator)
-        return views.indicator.build(store, c, c.indicators[indicator], upto, hidden, public, until)
+        return views.indicator.build(store, c, c.indicators[indicator], quarter, hidden, public)
 
 
-def indicator_view(
-    indicator: str, upto: str | None, until: date | None
-) -> views.indicator.IndicatorView:
-    """The indicator page's figures as known at `upto` (the period the chosen quarter is
-    assessed on) and `until` (that quarter's last day), as the reader may see them."""
-    return _indicator_view(*_key(), indicator, upto, public(), until)
+def indicator_view(indicator: str, quarter: str | None) -> views.indicator.IndicatorView:
+    """The indicator page's figures as known at `quarter`, as the reader may see them."""
+    return _indicator_view(*_key(), indicator, quarter, public())
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
@@ -208,6 +210,57 @@ def _evidence(
 def evidence_about(statement: int, until: date | None) -> list[EvidenceItem]:
     """What families and staff told us about a statement, in the year to `until`."""
     return _evidence(*_key(), statement, until)
+
+
+def prefetch(names: Iterable[str]) -> None:
+    """Start working out, in the background, what the page is about to read: the quarters,
+    then side by side the chosen quarter's review and the page's `names` ("quality",
+    "scrutiny", "statement": the evidence about the statement in the link or last picked,
+    "indicator": that indicator's data and its first breakdown). While the page sets itself
+    up, one read waits on DuckDB as another works out statuses; the page's own calls then
+    wait for, and find, the results in the cache. Nothing is drawn here, and a read that
+    fails here fails again, with its message, where the page makes it."""
+    key, public_view, today = _key(), public(), date.today()  # read on the page's thread
+    carried = ui.carried().get("quarter")
+    statement = st.session_state.get(keys.STATEMENT) or st.query_params.get("statement")
+    indicator = st.session_state.get(keys.INDICATOR) or st.query_params.get("indicator")
+    dimension = st.session_state.get(keys.DIMENSION)
+    ind = ui.charter().indicators.get(indicator or "")
+
+    def indicator_page(quarter: str) -> None:
+        assert ind is not None
+        found = _indicator_view(*key, ind.id, quarter, public_view)
+        dim = dimension if dimension in ind.breakdowns else next(iter(ind.breakdowns), None)
+        if dim:
+            _groups(*key, ind.id, dim, found.upto)
+
+    def run() -> None:
+        options = _quarters(*key)
+        quarter = carried if carried in options else next(iter(options), None)
+        if quarter is None:
+            return
+        jobs: dict[str, Callable[[], object]] = {
+            "review": lambda: _review(*key, quarter, public_view),
+            "quality": lambda: _quality(*key, quarter, today),
+            "scrutiny": lambda: _scrutiny(*key, quarter, public_view),
+        }
+        if statement and statement.isdigit():
+            until = parse_period(quarter).end
+            jobs["statement"] = lambda: _evidence(*key, int(statement), until)
+        if ind is not None:
+            jobs["indicator"] = lambda: indicator_page(quarter)
+        wanted = [jobs[n] for n in dict.fromkeys(("review", *names)) if n in jobs]
+        with ThreadPoolExecutor(max_workers=len(wanted), thread_name_prefix="read") as pool:
+            for done in [pool.submit(job) for job in wanted]:
+                done.exception()  # the page reports a failure when it reads the same
+
+    def quietly() -> None:
+        try:
+            run()
+        except Exception:  # the page's own read of the same says what went wrong
+            log.debug("prefetch failed", exc_info=True)
+
+    threading.Thread(target=quietly, name="prefetch", daemon=True).start()
 
 
 @st.cache_resource(show_spinner=False, max_entries=256)

@@ -5,24 +5,25 @@ came from and what families and staff say about it."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
 
 from charter import Charter, Indicator
 from metrics import evidence
 from metrics.evidence.items import EvidenceItem
+from metrics.periods import parse_period
 from metrics.publish import withheld as disclosure
 from metrics.queries import SeriesRow, area_names, published_periods
 from metrics.spc import SpcResult
+from metrics.status import assessed_period
 from metrics.store import Store
+from metrics.template import period_for as due_period
 from metrics.trend import (
     AreaValue,
     Reconciliation,
     TrendRow,
     councils,
-    provenance,
     reconcile,
     spc,
-    trend,
+    trend_and_provenance,
     upto,
 )
 
@@ -48,7 +49,8 @@ class Comparison:
 
 @dataclass(frozen=True)
 class IndicatorView:
-    rows: list[TrendRow]  # up to the chosen quarter, withheld figures as a reader sees them
+    upto: str | None  # the period the chosen quarter is assessed on (or due)
+    rows: list[TrendRow]  # up to `upto`, withheld figures as the reader may see them
     spc: SpcResult | None  # staff only
     comparison: Comparison
     reconciliation: list[Reconciliation]  # staff only
@@ -60,24 +62,32 @@ def build(
     store: Store,
     charter: Charter,
     ind: Indicator,
-    until_period: str | None,
+    quarter: str | None,
     hidden: disclosure.Withheld,
     public: bool,
-    until: date | None,
 ) -> IndicatorView:
-    """Everything the page shows of `ind` as known at `until_period` (the figure the chosen
-    quarter is assessed on) and `until` (that quarter's last day), in one opening of the
-    store. `public`: the reader sees what would be published (no SPC, no reconciliation)."""
+    """Everything the page shows of `ind` as known at `quarter` (every figure up to the one
+    the quarter is assessed on, as in its status; the evidence of the year to its end), in
+    one opening of the store. `public`: the reader sees what would be published (no SPC,
+    no reconciliation). Without a quarter: every figure and all the evidence."""
     with store.connect():
-        rows = upto(disclosure.trend_rows(trend(store, charter, ind), hidden, public), until_period)
-        found = evidence.listed(store, indicator=ind.id, until=until)
+        every, latest = trend_and_provenance(store, charter, ind)
+        found = evidence.listed(store, indicator=ind.id)
+        assessed = None
+        if quarter:
+            q = parse_period(quarter)
+            due = due_period(ind, q).label
+            assessed = assessed_period(ind, {r.period for r in every}, q) or due
+            found = evidence.recent(found, q.end)
+        rows = upto(disclosure.trend_rows(every, hidden, public), assessed)
         return IndicatorView(
+            assessed,
             rows,
             None if public else spc(ind, rows),
             comparison(store, charter, ind, rows),
             [] if public else reconcile(store, charter, ind),
-            provenance(store, charter, ind),
-            evidence.recent(found, until) if until is not None else found,
+            latest,
+            found,
         )
 
 
