@@ -5,6 +5,7 @@ percentages as the analyst sees them, formulas that were never calculated noted.
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from datetime import date, datetime, time
 from typing import Any
@@ -30,10 +31,25 @@ def _cell_text(value: Any) -> str:
     return str(value)
 
 
+# Reading Excel costs some 70 MB of memory and 20 seconds per MB of workbook (a workbook
+# packs about 30,000 rows into a MB); CSV costs a fifteenth of that. A quarterly return is
+# rarely 1 MB; a larger workbook is refused with the way round it, so that checking any
+# upload stays within 1 GB (make bench measures a workbook just under this size).
+MAX_WORKBOOK_MB = 10
+_FORMULA = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?f[\s/>]")
+
+
 def read_xlsx(content: bytes, sheet: str | None = None) -> RawTable:
     """Read a workbook; anything a damaged workbook raises becomes one plain message."""
     from xml.etree.ElementTree import ParseError
 
+    size = len(content) / 1024 / 1024
+    if size > MAX_WORKBOOK_MB:
+        raise FileProblem(
+            f"This workbook is {size:,.1f} MB; workbooks over {MAX_WORKBOOK_MB} MB are not "
+            "read here (Excel takes far more memory and time to read than CSV, and a "
+            "quarterly return is rarely over 1 MB). Save it as CSV UTF-8 and upload that."
+        )
     try:
         return _read_xlsx(content, sheet)
     except FileProblem:
@@ -102,7 +118,8 @@ def _read_xlsx(content: bytes, wanted: str | None = None) -> RawTable:
     width = max(len(header), max(len(r) for r in rows))
     columns = [[(r[i] if i < len(r) else "") for r in rows[1:]] for i in range(width)]
     cells = pa.table({f"c{i}": pa.array(col, pa.string()) for i, col in enumerate(columns)})
-    gaps = _formula_gaps(content, sheet_name, {e for e in empties if e[0] > 1})
+    part = getattr(sheet, "_worksheet_path", None)
+    gaps = _formula_gaps(content, sheet_name, {e for e in empties if e[0] > 1}, part)
     return RawTable(
         header=header,
         cells=cells,
@@ -115,11 +132,11 @@ def _read_xlsx(content: bytes, wanted: str | None = None) -> RawTable:
 
 
 def _formula_gaps(
-    content: bytes, sheet_name: str, empties: set[tuple[int, int]]
+    content: bytes, sheet_name: str, empties: set[tuple[int, int]], part: str | None = None
 ) -> list[tuple[int, int]]:
     """Cells holding a formula whose value was never calculated (saved by a program, not Excel)."""
-    if not empties:
-        return []
+    if not empties or (part is not None and not _has_formulas(content, part)):
+        return []  # reading the sheet a second time costs as much as the first
     import openpyxl
 
     book = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=False)
@@ -133,3 +150,15 @@ def _formula_gaps(
                 gaps.append((r, c))
     book.close()
     return gaps
+
+
+def _has_formulas(content: bytes, part: str) -> bool:
+    """Whether the sheet's XML (the zip member `part`) holds any formula element (<f ...>,
+    with or without a namespace prefix)."""
+    with zipfile.ZipFile(io.BytesIO(content)) as book, book.open(part) as xml:
+        tail = b""
+        while chunk := xml.read(1 << 20):
+            if _FORMULA.search(tail + chunk):
+                return True
+            tail = chunk[-16:]
+    return False

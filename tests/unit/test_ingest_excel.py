@@ -123,3 +123,25 @@ def test_excel_errors_name_the_row_analysts_see(store, charter, tmp_path):
     book.active.append(["short-breaks-receiving", "2024-25 Q2", "lots"])
     report = load(store, charter, save(book, tmp_path / "e.xlsx"))
     assert [(e.row, e.column) for e in report.errors] == [(4, "value")]
+
+
+def test_a_workbook_over_the_workbook_limit_is_refused_with_the_way_round(store, charter):
+    from metrics.ingest.read import XLSX_MAGIC
+    from metrics.ingest.read_xlsx import MAX_WORKBOOK_MB
+
+    big = XLSX_MAGIC + b"\0" * int((MAX_WORKBOOK_MB + 0.5) * 1024 * 1024)  # never opened
+    report = load_file(store, charter, "huge.xlsx", big, by="test")
+    assert report.outcome == "rejected" and current_count(store) == 0
+    problem = report.errors[0].problem
+    assert f"over {MAX_WORKBOOK_MB} MB" in problem and "Save it as CSV UTF-8" in problem
+
+
+def test_a_formula_in_any_form_sends_the_sheet_to_the_second_reading():
+    """A workbook without formulas is read once; the test for formulas must find every way a
+    sheet's XML writes one (so a formula never calculated is never missed)."""
+    from metrics.ingest.read_xlsx import _FORMULA
+
+    for xml in (b"<f>D2/E2</f>", b'<f t="shared" si="0"/>', b"<x:f>1+1</x:f>", b"<f/>"):
+        assert _FORMULA.search(xml), xml
+    for xml in (b"<font/>", b"<fill>", b'<c r="F2"><v>1</v></c>', b"<is><t>f</t></is>"):
+        assert not _FORMULA.search(xml), xml
