@@ -16,3 +16,18 @@ def test_twenty_sessions_and_a_concurrent_load(server, tmp_path):
         assert "lock" not in result.stdout.lower()
     loaded = [r.period for r in series(Store(server.db), "short-breaks-receiving", "E99000001")]
     assert {"2015-16 Q1", "2015-16 Q2"} <= set(loaded)
+
+
+def test_the_floor_app_draws_its_two_pages(tmp_path):
+    """make bench measures our pages against this trivial app: it must start as ours does
+    and draw both of its pages (title, text, chart, table) without an error."""
+    from bench.pages import FLOOR_APP, FLOOR_PAGES
+    from bench.server import Server
+
+    floor = Server(tmp_path / "floor.duckdb", app=FLOOR_APP)
+    try:
+        result = load._run(lambda: load.open_pages(floor.url, 60, FLOOR_PAGES))
+    finally:
+        floor.stop()
+    assert result.errors == [] and result.pages == FLOOR_PAGES
+    assert all(t > 0 for t in result.times)

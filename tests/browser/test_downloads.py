@@ -1,0 +1,44 @@
+"""Downloads written when asked for (issue 17): a chart's numbers and an evidence item's
+attachment are made on the click, not on every page view; in a real browser the file that
+arrives must be the right one, and a chart's CSV formula-safe."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+from metrics.queries import series
+from metrics.store import Store
+from tests.browser.conftest import wait_for_app
+
+
+def test_a_charts_numbers_download_as_csv(server, browser):
+    page = browser.new_page(accept_downloads=True)
+    page.goto(f"{server.url}/Indicator?indicator=ehcp-issued-20-weeks")
+    wait_for_app(page)
+    page.get_by_text("The numbers behind this chart").first.click()
+    with page.expect_download() as arrived:
+        page.get_by_role("button", name="Download these numbers (CSV)").first.click()
+    download = arrived.value
+    assert download.suggested_filename == "ehcp-issued-20-weeks.csv"
+    text = Path(download.path()).read_text(encoding="utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert rows and {r["indicator"] for r in rows} == {"ehcp-issued-20-weeks"}
+    stored = series(Store(server.db), "ehcp-issued-20-weeks", "E99000001")
+    assert [(r["period"], float(r["value"])) for r in rows] == [(s.period, s.value) for s in stored]
+    assert not any(v.startswith(("=", "+", "@")) for r in rows for v in r.values() if v)
+    page.close()
+
+
+def test_an_evidence_attachment_downloads_for_staff(server, browser):
+    page = browser.new_page(accept_downloads=True)
+    page.goto(f"{server.url}/Evidence")  # demo mode: an analyst, who may open attachments
+    wait_for_app(page)
+    button = page.get_by_role("button", name="Open the attachment: ehc-plan-audit-summary.pdf")
+    with page.expect_download() as arrived:
+        button.first.click()
+    download = arrived.value
+    assert download.suggested_filename == "ehc-plan-audit-summary.pdf"
+    assert Path(download.path()).read_bytes().startswith(b"%PDF")
+    page.close()
