@@ -10,12 +10,12 @@ from __future__ import annotations
 import json
 import os
 import random
-import resource
 import subprocess
 import sys
 import time
 from pathlib import Path
 
+from bench.memory import peak_mb
 from metrics.reference import COUNCIL, NATIONAL, REGIONAL, known_areas
 
 # The size of the generated release; 500 MB is the largest the importer must handle in 4 GB.
@@ -102,7 +102,7 @@ def make_release(path: Path, megabytes: int = MEGABYTES) -> int:
 
 
 def _peak_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+    return peak_mb()
 
 
 def _ours(csv_path: Path, mapping_path: Path, db: Path) -> dict[str, object]:

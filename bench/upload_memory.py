@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import json
 import random
-import resource
 import subprocess
 import sys
 import time
 from pathlib import Path
 
+from bench.memory import peak_mb
 from charter import Charter
 from metrics.ingest.read_xlsx import MAX_WORKBOOK_MB
 from metrics.periods import Period, PeriodKind
@@ -90,7 +90,7 @@ def make_workbook(csv_file: Path, path: Path, megabytes: float = MAX_WORKBOOK_MB
 
 
 def _peak_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kB on Linux
+    return peak_mb()
 
 
 def ours(file: Path, db: Path) -> dict[str, float]:
@@ -114,14 +114,18 @@ def ours(file: Path, db: Path) -> dict[str, float]:
 
 
 def duckdb_read(file: Path, db: Path) -> dict[str, float]:
+    """The baseline: DuckDB reads the CSV into a table in memory (as the EES benchmark does),
+    so the table's size shows in the process's peak."""
     import duckdb
 
-    con = duckdb.connect(str(db))
+    con = duckdb.connect()
     before = _peak_mb()
     start = time.perf_counter()
     con.execute("CREATE TABLE t AS SELECT * FROM read_csv(?, header = true)", [str(file)])
+    seconds = time.perf_counter() - start
+    peak = _peak_mb()
     con.close()
-    return {"seconds": time.perf_counter() - start, "before": before, "peak": _peak_mb()}
+    return {"seconds": seconds, "before": before, "peak": peak}
 
 
 def _in_process(kind: str, file: Path, db: Path) -> dict[str, float]:
@@ -161,7 +165,7 @@ def _entries(
     mine = _in_process("ours", file, work / "upload-ours.duckdb")
     per_mb = (mine["peak"] - mine["before"]) / _mb(file)
     name = f"upload of {what} ({rows:,} rows: check, preview, store)"
-    csv_words = "DuckDB's read_csv of the 50 MB CSV into a table"
+    csv_words = "DuckDB's read_csv of the 50 MB CSV into a table in memory"
     return [
         {
             "name": f"{name}: peak memory",
@@ -176,7 +180,7 @@ def _entries(
             "value": round(per_mb, 1),
             "unit": "MB/MB",
             "baseline": round(base["per_mb"], 1),
-            "ratio": round(per_mb / base["per_mb"], 2),
+            "ratio": round(per_mb / max(base["per_mb"], 0.1), 2),
             "target": f"reported (baseline: {csv_words}, per MB)",
         },
         {

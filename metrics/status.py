@@ -123,13 +123,16 @@ def spc_for(
 
 # Recent answers of indicator_status, by everything they depend on. After an upload every
 # page's status is worked out again, but an upload changes few indicators: the others' (and
-# the SPC behind them) come from here. The key holds the indicator and charter objects' ids,
-# and the entry holds the objects, so an id cannot be reused while its entry lives.
+# the SPC behind them) come from here. The key holds the indicator and charter objects' ids
+# (the entry holds the objects, so an id cannot be reused while its entry lives) and the
+# figures and comparators as two independent 64-bit hashes, not the figures themselves:
+# Streamlit collects garbage in full after every page, and a key of Point objects made every
+# page pay to walk them all.
 _KNOWN: OrderedDict[tuple[object, ...], tuple[Indicator, Charter | None, IndicatorStatus]] = (
     OrderedDict()
 )
 _KNOWN_LOCK = threading.Lock()
-KNOWN_MAX = 20_000
+KNOWN_MAX = 2_000  # some nine versions of the whole charter at eight quarters
 
 
 def indicator_status(
@@ -141,7 +144,8 @@ def indicator_status(
 ) -> IndicatorStatus:
     """The status of one indicator at `quarter`, from its current figures (oldest first) and,
     for benchmarks, every area's figure by period (`areas[period][area]`)."""
-    key = (id(ind), id(charter), quarter, tuple(points), _compared(ind, quarter, areas))
+    inputs = (tuple(points), _compared(ind, quarter, areas))
+    key = (id(ind), id(charter), quarter.label, len(points), hash(inputs), hash(inputs[::-1]))
     with _KNOWN_LOCK:
         known = _KNOWN.get(key)
         if known is not None:

@@ -8,7 +8,7 @@ from metrics.review.commentary import Figure
 from metrics.review.common import SIGNED_OFF, indicator_subject, statement_subject
 from ui import review_view as view, style
 
-ui.page("Quarterly review")
+ui.page("Quarterly review", reads=("review extras",))
 charter, store, person = ui.charter(), ui.store(), ui.user()
 quarter = ui.quarter_picker()
 if quarter:

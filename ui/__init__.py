@@ -176,7 +176,8 @@ def carried() -> dict[str, str]:
 def page(title: str, roles: frozenset[str] = READERS, reads: tuple[str, ...] = ()) -> None:
     """Set the page up, draw the navigation and stop here for users without `roles`.
     `reads`: what the page reads besides the quarter's review ("quality", "scrutiny",
-    "statement", "indicator"), started in the background at once (ui/reads.py, `prefetch`)."""
+    "review extras", "statement", "indicator"), started in the background at once
+    (ui/reads.py, `prefetch`)."""
     st.set_page_config(page_title=f"{title} · {APP_NAME}", layout="wide")
     if roles & user().roles & READERS:
         prefetch(reads)

@@ -30,6 +30,7 @@ from metrics.publish import plain, scrutiny, withheld as disclosure
 from metrics.review import report
 from metrics.rollup import StatementStatus, charter_status, quarters_with_data
 from metrics.store import Store
+from metrics.template import latest_complete_quarter
 from metrics.trend import GroupRow, breakdown
 from ui import keys
 
@@ -213,13 +214,13 @@ def evidence_about(statement: int, until: date | None) -> list[EvidenceItem]:
 
 
 def prefetch(names: Iterable[str]) -> None:
-    """Start working out, in the background, what the page is about to read: the quarters,
-    then side by side the chosen quarter's review and the page's `names` ("quality",
-    "scrutiny", "statement": the evidence about the statement in the link or last picked,
-    "indicator": that indicator's data and its first breakdown). While the page sets itself
-    up, one read waits on DuckDB as another works out statuses; the page's own calls then
-    wait for, and find, the results in the cache. Nothing is drawn here, and a read that
-    fails here fails again, with its message, where the page makes it."""
+    """Start working out, in the background, what the page is about to read: the quarters
+    and, side by side, the chosen quarter's review and the page's `names` ("quality",
+    "scrutiny", "review extras", "statement": the evidence about the statement in the link
+    or last picked, "indicator": that indicator's data and its first breakdown). While the
+    page sets itself up, one read waits on DuckDB as another works out statuses; the page's
+    own calls then wait for, and find, the results in the cache. Nothing is drawn here, and
+    a read that fails here fails again, with its message, where the page makes it."""
     key, public_view, today = _key(), public(), date.today()  # read on the page's thread
     carried = ui.carried().get("quarter")
     statement = st.session_state.get(keys.STATEMENT) or st.query_params.get("statement")
@@ -234,24 +235,32 @@ def prefetch(names: Iterable[str]) -> None:
         if dim:
             _groups(*key, ind.id, dim, found.upto)
 
-    def run() -> None:
-        options = _quarters(*key)
-        quarter = carried if carried in options else next(iter(options), None)
-        if quarter is None:
-            return
+    def jobs_for(quarter: str) -> list[Callable[[], object]]:
         jobs: dict[str, Callable[[], object]] = {
             "review": lambda: _review(*key, quarter, public_view),
             "quality": lambda: _quality(*key, quarter, today),
             "scrutiny": lambda: _scrutiny(*key, quarter, public_view),
+            "review extras": lambda: _review_extras(*key, quarter),
         }
         if statement and statement.isdigit():
             until = parse_period(quarter).end
             jobs["statement"] = lambda: _evidence(*key, int(statement), until)
         if ind is not None:
             jobs["indicator"] = lambda: indicator_page(quarter)
-        wanted = [jobs[n] for n in dict.fromkeys(("review", *names)) if n in jobs]
-        with ThreadPoolExecutor(max_workers=len(wanted), thread_name_prefix="read") as pool:
-            for done in [pool.submit(job) for job in wanted]:
+        return [jobs[n] for n in dict.fromkeys(("review", *names)) if n in jobs]
+
+    def run() -> None:
+        # The quarter is the one carried, else the latest with figures; the latest complete
+        # quarter is a good guess at that, so its reads need not wait for the quarters'.
+        guess = carried or latest_complete_quarter().label
+        with ThreadPoolExecutor(max_workers=8, thread_name_prefix="read") as pool:
+            found = pool.submit(_quarters, *key)
+            started = [pool.submit(job) for job in jobs_for(guess)]
+            options = found.result()
+            quarter = carried if carried in options else next(iter(options), None)
+            if quarter is not None and quarter != guess:
+                started += [pool.submit(job) for job in jobs_for(quarter)]
+            for done in started:
                 done.exception()  # the page reports a failure when it reads the same
 
     def quietly() -> None:
@@ -263,7 +272,9 @@ def prefetch(names: Iterable[str]) -> None:
     threading.Thread(target=quietly, name="prefetch", daemon=True).start()
 
 
-@st.cache_resource(show_spinner=False, max_entries=256)
+# Few entries: a figure is thousands of Python objects, which Streamlit's collection after
+# every run walks (the libraries themselves are frozen out of it; see ui/__init__.py).
+@st.cache_resource(show_spinner=False, max_entries=48)
 def _figure(key: tuple[Hashable, ...], _build: Callable[[], Any]) -> Any:
     return _build()
 
