@@ -133,7 +133,7 @@ def trend_chart(
             {"color": style.TARGET, "dash": "dashdot", "width": 2},
             f"Target {fmt_target(ind)}",
             "top left",
-            {"color": "#00684A"},
+            font={"color": "#00684A"},
         )
     unit = UNIT_LABEL[ind.unit] or "count"
     low, high = axes.fitted_range(shown, ind.unit == "percent", ind.unit == "count")
@@ -145,7 +145,7 @@ def trend_chart(
             {"color": "#555555", "dash": "dot", "width": 1},
             f"Reported for {quarter}",
             "bottom left",
-            {"size": 11, "color": "#555555"},
+            font={"size": 11, "color": "#555555"},
         )
     span = f"{periods[0]} to {periods[-1]}" if periods else "no figures yet"
     words = axes.range_words(low, high, UNIT_LABEL[ind.unit])

@@ -60,38 +60,24 @@ class Spec:
         self.layout.setdefault("annotations", []).append(props)
 
     def hline(
-        self,
-        y: float,
-        line: Props,
-        text: str = "",
-        position: str = "top left",
-        font: Props | None = None,
+        self, y: float, line: Props, text: str = "", position: str = "top left", **label: Any
     ) -> None:
-        """A line across the plot at `y`, labelled `text` at `position`."""
-        self.layout.setdefault("shapes", []).append(
-            {"type": "line", "xref": "x domain", "x0": 0, "x1": 1, "yref": "y", "y0": y, "y1": y,
-             "line": line}
-        )  # fmt: skip
-        if text:
-            label = {"text": text, "showarrow": False, "xref": "x domain", "yref": "y", "y": y}
-            self.annotate(**label, **_HLINE_LABEL[position], **({"font": font} if font else {}))
+        """A line across the plot at `y`, labelled `text` at `position` (`font=...`)."""
+        across = {"xref": "x domain", "x0": 0, "x1": 1, "yref": "y", "y0": y, "y1": y}
+        self._line(across, line, text, {"y": y, **_HLINE_LABEL[position]}, label)
 
     def vline(
-        self,
-        x: float,
-        line: Props,
-        text: str = "",
-        position: str = "top right",
-        font: Props | None = None,
+        self, x: float, line: Props, text: str = "", position: str = "top right", **label: Any
     ) -> None:
-        """A line up the plot at `x`, labelled `text` at `position`."""
-        self.layout.setdefault("shapes", []).append(
-            {"type": "line", "xref": "x", "x0": x, "x1": x, "yref": "y domain", "y0": 0, "y1": 1,
-             "line": line}
-        )  # fmt: skip
+        """A line up the plot at `x`, labelled `text` at `position` (`font=...`)."""
+        up = {"xref": "x", "x0": x, "x1": x, "yref": "y domain", "y0": 0, "y1": 1}
+        self._line(up, line, text, {"x": x, **_VLINE_LABEL[position]}, label)
+
+    def _line(self, where: Props, line: Props, text: str, at: Props, label: Props) -> None:
+        self.layout.setdefault("shapes", []).append({"type": "line", **where, "line": line})
         if text:
-            label = {"text": text, "showarrow": False, "xref": "x", "yref": "y domain", "x": x}
-            self.annotate(**label, **_VLINE_LABEL[position], **({"font": font} if font else {}))
+            refs = {"xref": where["xref"], "yref": where["yref"]}
+            self.annotate(text=text, showarrow=False, **refs, **at, **label)
 
     def figure(self) -> go.Figure:
         return go.Figure({"data": self.data, "layout": self.layout})

@@ -213,6 +213,12 @@ def evidence_about(statement: int, until: date | None) -> list[EvidenceItem]:
     return _evidence(*_key(), statement, until)
 
 
+# What has been read ahead, by everything that decides it: a crowd opening the same page at
+# the same version of the data starts one read-ahead, not twenty.
+_PREFETCHED: set[tuple[object, ...]] = set()
+_PREFETCHED_LOCK = threading.Lock()
+
+
 def prefetch(names: Iterable[str]) -> None:
     """Start working out, in the background, what the page is about to read: the quarters
     and, side by side, the chosen quarter's review and the page's `names` ("quality",
@@ -227,6 +233,13 @@ def prefetch(names: Iterable[str]) -> None:
     indicator = st.session_state.get(keys.INDICATOR) or st.query_params.get("indicator")
     dimension = st.session_state.get(keys.DIMENSION)
     ind = ui.charter().indicators.get(indicator or "")
+    asked = (key, public_view, carried, statement, indicator, dimension, tuple(names))
+    with _PREFETCHED_LOCK:
+        if asked in _PREFETCHED:  # already under way or done for this version of the data
+            return
+        if len(_PREFETCHED) > 1000:
+            _PREFETCHED.clear()
+        _PREFETCHED.add(asked)
 
     def indicator_page(quarter: str) -> None:
         assert ind is not None

@@ -83,7 +83,7 @@ def spc_chart(result: SpcResult, ind: Indicator, target: float | None) -> tuple[
             {"color": style.TARGET, "dash": "dashdot", "width": 2},
             f"Target {fmt_target(ind)}",
             "top left",
-            {"color": style.TEXT[style.TARGET]},
+            font={"color": style.TEXT[style.TARGET]},
         )
     trial = " (trial limits)" if result.trial_limits else ""
     kind = "p-chart" if result.chart == "p" else "XmR chart"

@@ -88,11 +88,11 @@ def test_lines_across_the_plot_are_written_as_plotly_writes_them(kind, position)
             y=55, line=line, annotation_text="Target 55%", annotation_position=position,
             annotation_font=font,
         )  # fmt: skip
-        ours.hline(55, line, "Target 55%", position, font)
+        ours.hline(55, line, "Target 55%", position, font=font)
     else:
         theirs.add_vline(
             x=1, line=line, annotation_text="Reported", annotation_position=position,
             annotation_font=font,
         )  # fmt: skip
-        ours.vline(1, line, "Reported", position, font)
+        ours.vline(1, line, "Reported", position, font=font)
     assert ours.figure().to_dict() == theirs.to_dict()
