@@ -7,7 +7,7 @@ import ui
 from metrics.narrative import facts_markdown, indicator_facts
 from metrics.publish.escape import markdown
 from metrics.review.common import indicator_subject
-from ui import charts, evidence_view, keys, review_view, sections, style
+from ui import breakdown, charts, evidence_view, keys, review_view, sections, style
 
 ui.page("Indicator", reads=("quality", "indicator"))
 
@@ -53,31 +53,7 @@ sections.benchmark_section(ind, view.comparison, charter)
 if not ui.public():  # our figures beside DfE's, small numbers and all: for staff
     sections.reconciliation_section(ind, view.reconciliation)
 
-if ind.breakdowns:
-    st.subheader("Breakdown")
-    dim = st.selectbox(
-        "Break down by",
-        ind.breakdowns,
-        key=keys.DIMENSION,
-        format_func=lambda d: charter.breakdowns[d].label,
-    )
-    period, groups = ui.indicator_groups(chosen, dim, upto)
-    if period and groups:
-        label = charter.breakdowns[dim].label
-        fig, alt, table = ui.figure(
-            "breakdown",
-            chosen,
-            dim,
-            period,
-            build=lambda: (
-                *charts.breakdown_chart(groups, ind, label, period),
-                charts.group_table(groups, ind, label),
-            ),
-        )
-        charts.chart_with_table(fig, alt, table, f"{chosen}-{dim}.csv", "breakdown")
-    else:
-        when = f" for {upto}" if upto else " yet"
-        st.info(f"No figures by {charter.breakdowns[dim].label.lower()}{when}.")
+breakdown.section(ind, charter, upto)
 
 evidence_view.items_beside(view.evidence)
 

@@ -253,49 +253,6 @@ def _blank(value: float | None) -> object:
     return "" if value is None else f"{value:,.0f}" if float(value).is_integer() else value
 
 
-def breakdown_chart(
-    rows: list[GroupRow], ind: Indicator, label: str, period: str
-) -> tuple[go.Figure, str]:
-    groups = [r.group for r in rows]
-    values = [r.value if r.value is not None else 0 for r in rows]
-    texts = [fmt_value(r.value, ind, r.symbol) for r in rows]
-    fig = Spec(
-        {
-            "type": "bar",
-            "y": groups,
-            "x": values,
-            "orientation": "h",
-            "text": texts,
-            "textposition": "outside",
-            "marker": {"color": style.OURS},
-            "cliponaxis": False,
-        }
-    )
-    fig.yaxis(autorange="reversed", type="category")
-    # The council's target is for the whole council: a count's groups are parts of it, so
-    # the target applies to none of them; a rate or percentage applies to each group.
-    if ind.target is not None and ind.unit != "count":
-        fig.vline(
-            ind.target,
-            {"color": style.TARGET, "dash": "dashdot"},
-            f"Target {fmt_target(ind)}",
-            font={"color": "#00684A"},
-        )
-    _layout(
-        fig,
-        f"{ind.title} by {label.lower()}",
-        f"{UNIT_LABEL[ind.unit] or 'count'}, {period}. [c] = suppressed small number.",
-        ind.source,
-    )
-    fig.xaxis(type="linear")
-    alt = (
-        f"Bar chart of {ind.title} by {label.lower()} in {period}: "
-        + "; ".join(f"{g} {t}" for g, t in zip(groups, texts, strict=True))
-        + "."
-    )
-    return fig.figure(), alt
-
-
 def to_csv(rows: list[dict[str, Any]]) -> bytes:
     return csv_bytes(rows)
 
@@ -323,17 +280,3 @@ def chart_with_table(
             mime="text/csv",
             key=f"{key}_csv",
         )
-
-
-def group_table(rows: list[GroupRow], ind: Indicator, label: str) -> list[dict[str, Any]]:
-    return [
-        {
-            label: r.group,
-            "Value": fmt_value(r.value, ind, r.symbol),
-            "Numerator": r.numerator,
-            "Denominator": r.denominator,
-            "Status": r.status,
-            **_publication(rows, r.withheld, r.symbol),
-        }
-        for r in rows
-    ]
