@@ -21,6 +21,11 @@ from ui.figspec import Spec
 
 FONT = "Source Sans Pro, Arial, sans-serif"
 
+# A download written on the click must not rerun the page: a rerun drops the file the
+# browser is about to fetch (Streamlit makes a new one each run), and under load the fetch
+# lost that race (seen in CI).
+DOWNLOAD_ONLY = "ignore"
+
 
 def _layout(fig: Spec, title: str, subtitle: str, source: str) -> None:
     fig.update(
@@ -279,4 +284,5 @@ def chart_with_table(
             file_name=file_name,
             mime="text/csv",
             key=f"{key}_csv",
+            on_click=DOWNLOAD_ONLY,
         )
