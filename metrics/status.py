@@ -124,10 +124,10 @@ def spc_for(
 # Recent answers of indicator_status, by everything they depend on. After an upload every
 # page's status is worked out again, but an upload changes few indicators: the others' (and
 # the SPC behind them) come from here. The key holds the indicator and charter objects' ids
-# (the entry holds the objects, so an id cannot be reused while its entry lives) and the
-# figures and comparators as two independent 64-bit hashes, not the figures themselves:
-# Streamlit collects garbage in full after every page, and a key of Point objects made every
-# page pay to walk them all.
+# (the entry holds the objects, so an id cannot be reused while its entry lives) and hashes
+# of the figures (read forwards and backwards: two different 64-bit mixes of them) and of the
+# comparators, not the figures themselves: Streamlit collects garbage in full after every
+# page, and a key of Point objects made every page pay to walk them all.
 _KNOWN: OrderedDict[tuple[object, ...], tuple[Indicator, Charter | None, IndicatorStatus]] = (
     OrderedDict()
 )
@@ -144,8 +144,8 @@ def indicator_status(
 ) -> IndicatorStatus:
     """The status of one indicator at `quarter`, from its current figures (oldest first) and,
     for benchmarks, every area's figure by period (`areas[period][area]`)."""
-    inputs = (tuple(points), _compared(ind, quarter, areas))
-    key = (id(ind), id(charter), quarter.label, len(points), hash(inputs), hash(inputs[::-1]))
+    figures, compared = tuple(points), hash(_compared(ind, quarter, areas))
+    key = (id(ind), id(charter), quarter.label, hash(figures), hash(figures[::-1]), compared)
     with _KNOWN_LOCK:
         known = _KNOWN.get(key)
         if known is not None:
@@ -162,9 +162,13 @@ def indicator_status(
 def assessed_period(ind: Indicator, periods: Collection[str], quarter: Period) -> str | None:
     """The period whose figure the indicator is assessed on at `quarter`, of those with a
     figure (`periods`): the period due, else the one before where the indicator may lag."""
+    return next((c for c in _candidates(ind, quarter) if c in periods), None)
+
+
+def _candidates(ind: Indicator, quarter: Period) -> list[str]:
+    """The periods an indicator may be assessed on at `quarter`, the one due first."""
     due = due_period(ind, quarter)
-    candidates = [due.shift(-k).label for k in range(LAG_ALLOWED[ind.frequency] + 1)]
-    return next((c for c in candidates if c in periods), None)
+    return [due.shift(-k).label for k in range(LAG_ALLOWED[ind.frequency] + 1)]
 
 
 def _compared(
@@ -173,9 +177,7 @@ def _compared(
     """Every area's figures for the periods the status may be assessed on."""
     if areas is None:
         return None
-    due = due_period(ind, quarter)
-    candidates = [due.shift(-k).label for k in range(LAG_ALLOWED[ind.frequency] + 1)]
-    return tuple((c, tuple(sorted(areas.get(c, {}).items()))) for c in candidates)
+    return tuple((c, tuple(sorted(areas.get(c, {}).items()))) for c in _candidates(ind, quarter))
 
 
 def _work_out(

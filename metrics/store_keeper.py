@@ -50,17 +50,29 @@ class Keeper:
             if held is not None and held.users == 0 and held.inode != _inode(path):
                 self._close(path)  # the file was replaced: never serve the old one
                 held = None
+            if held is not None:
+                held.users += 1
+                return held.connection.cursor()
+        # Opening may wait for another process to let go of the file: never under our lock,
+        # which every read of every file in the app needs.
+        opened, spare = open_file(), None
+        with self._lock:
+            held = self._held.get(path)
             if held is None:
-                connection = open_file()
-                held = self._held[path] = _Held(connection, _inode(path), linger)
+                held = self._held[path] = _Held(opened, _inode(path), linger)
                 if self._closer is None:
                     self._closer = threading.Thread(
                         target=self._close_idle, name="store-keeper", daemon=True
                     )
                     self._closer.start()
+            else:
+                spare = opened  # another thread opened it meanwhile: keep theirs
             held.users += 1
             held.linger = max(held.linger, linger)
-            return held.connection.cursor()
+            cursor = held.connection.cursor()
+        if spare is not None:
+            spare.close()  # the same database, still open through the kept connection
+        return cursor
 
     def release(self, path: str) -> None:
         with self._lock:

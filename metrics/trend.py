@@ -108,21 +108,14 @@ def breakdown(
     ]
 
 
-def provenance(store: Store, charter: Charter, ind: Indicator) -> SeriesRow | None:
-    """The most recently recorded of our council's current figures for the indicator."""
-    return latest_recorded(series(store, ind.id, charter.council.code))
-
-
-def latest_recorded(rows: list[SeriesRow]) -> SeriesRow | None:
-    return max(rows, key=lambda r: r.recorded_at) if rows else None
-
-
 def trend_and_provenance(
     store: Store, charter: Charter, ind: Indicator
 ) -> tuple[list[TrendRow], SeriesRow | None]:
-    """`trend` and `provenance` from one read."""
+    """`trend`, and the most recently recorded of our council's current figures (where the
+    latest figure came from), from one read."""
     found = _with_comparators(store, charter, ind)
-    return trend_rows(ind, found), latest_recorded(found[0])
+    ours = found[0]
+    return trend_rows(ind, found), max(ours, key=lambda r: r.recorded_at) if ours else None
 
 
 def spc(ind: Indicator, rows: list[TrendRow]) -> SpcResult | None:

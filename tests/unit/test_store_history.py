@@ -264,3 +264,32 @@ def test_the_apps_store_never_serves_a_replaced_file(tmp_path):
     assert made.returncode == 0, made.stderr
     with app.connect() as con:
         assert con.execute("SELECT x FROM t").fetchall() == [("new",)]
+
+
+def test_the_apps_store_opened_by_many_threads_at_once_keeps_one_connection(tmp_path):
+    """Threads opening the file at the same moment (a crowd after an upload) each read; one
+    connection is kept, the others' openings are closed, and the file is let go later."""
+    import threading
+
+    from metrics.store_keeper import KEEPER
+
+    path = tmp_path / "crowd.duckdb"
+    with Store(path).connect() as con:
+        con.execute("CREATE TABLE t AS SELECT 42 AS x")
+    found: list[object] = []
+
+    def read() -> None:
+        with Store(path, linger=0.2).connect() as con:
+            found.append(con.execute("SELECT x FROM t").fetchall())
+
+    threads = [threading.Thread(target=read) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert found == [[(42,)]] * 8 and KEEPER.is_open(str(path))
+    deadline = time.monotonic() + 10
+    while KEEPER.is_open(str(path)) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    held = _other_process(path, "import duckdb, sys; duckdb.connect(sys.argv[1]).close()")
+    assert held.returncode == 0, held.stderr  # nothing left holding the file
