@@ -13,7 +13,7 @@ from bench import ees, ingest, pages, upload_memory
 from charter import Charter, load_charter
 from metrics.demo import build_demo
 from metrics.national import build_national
-from metrics.periods import parse_period
+from metrics.period_text import parse_period
 from metrics.rollup import charter_status
 from metrics.store import Store
 

@@ -17,7 +17,8 @@ from metrics.store import Store
 
 def cmd_status(args: argparse.Namespace) -> int:
     from metrics.narrative import direction_label, status_label
-    from metrics.periods import PeriodError, PeriodKind, parse_period
+    from metrics.period_text import parse_period
+    from metrics.periods import PeriodError, PeriodKind
     from metrics.rollup import as_json, charter_status, quarters_with_data
 
     charter = load_charter()

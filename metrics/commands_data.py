@@ -50,7 +50,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_template(args: argparse.Namespace) -> int:
-    from metrics.periods import PeriodError, PeriodKind, parse_period
+    from metrics.period_text import parse_period
+    from metrics.periods import PeriodError, PeriodKind
     from metrics.template import latest_complete_quarter, template_rows, to_csv, to_xlsx
 
     charter = load_charter()

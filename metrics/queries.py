@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from metrics.access.people import ANALYST, Actor, require
-from metrics.periods import read_label
+from metrics.period_text import read_label
 from metrics.store import Store
 
 # The version of each figure that was current at $as_at (or now, when $as_at is NULL).

@@ -17,7 +17,8 @@ from charter import Charter, Statement
 from metrics.benchmark import area_values
 from metrics.evidence.items import KINDS
 from metrics.narrative import STATUS_WORDS
-from metrics.periods import Period, read_label
+from metrics.period_text import read_label
+from metrics.periods import Period
 from metrics.status import LAG_ALLOWED, IndicatorStatus, Point, indicator_status
 from metrics.store import Store
 from metrics.template import period_for as due_period

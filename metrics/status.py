@@ -22,7 +22,8 @@ from charter import Charter, Indicator
 from metrics.benchmark import Benchmark, benchmark
 from metrics.explain import indicator_reason
 from metrics.narrative import fmt_value
-from metrics.periods import Period, PeriodKind, parse_period
+from metrics.period_text import parse_period
+from metrics.periods import Period, PeriodKind
 from metrics.spc import RUN, SpcResult, p_chart, polarity_word, sustained_shift, xmr
 from metrics.template import period_for as due_period
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from charter import Charter, Indicator
 from metrics.benchmark import area_values
-from metrics.periods import parse_period, read_label
+from metrics.period_text import parse_period, read_label
 from metrics.queries import SeriesRow, series, series_by_area
 from metrics.reference import is_council
 from metrics.spc import SpcResult

@@ -6,7 +6,7 @@ import streamlit as st
 
 import ui
 from metrics.ingest import check_file
-from metrics.periods import parse_period
+from metrics.period_text import parse_period
 from metrics.publish.escape import markdown
 from metrics.template import latest_complete_quarter, template_rows, to_csv, to_xlsx
 from ui import ees_view, keys, upload_view

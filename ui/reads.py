@@ -24,7 +24,7 @@ import streamlit as st
 import ui
 from metrics import evidence, views
 from metrics.evidence.items import EvidenceItem
-from metrics.periods import parse_period
+from metrics.period_text import parse_period
 from metrics.providers.quality import Quality, quality as data_quality
 from metrics.publish import plain, scrutiny, withheld as disclosure
 from metrics.review import report

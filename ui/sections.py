@@ -11,7 +11,7 @@ import streamlit as st
 
 from charter import Charter, Indicator
 from metrics.narrative import assurance_label, variation_label
-from metrics.periods import parse_period
+from metrics.period_text import parse_period
 from metrics.rollup import StatementStatus
 from metrics.spc import SpcResult
 from metrics.status import target_for

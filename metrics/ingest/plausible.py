@@ -17,7 +17,7 @@ import duckdb
 
 from charter import Charter
 from metrics.narrative import fmt_value
-from metrics.periods import read_label
+from metrics.period_text import read_label
 from metrics.spc import xmr
 
 MAX_CHANGE = 0.5  # a change of more than half on the period before

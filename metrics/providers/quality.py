@@ -13,7 +13,8 @@ from typing import Any
 
 from charter import Charter
 from metrics.ees_rules import disagreement
-from metrics.periods import Period, parse_period
+from metrics.period_text import parse_period
+from metrics.periods import Period
 from metrics.providers.due import Expected, expected, working_days_between
 from metrics.store import Store
 from metrics.template import period_for

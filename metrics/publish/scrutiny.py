@@ -11,7 +11,7 @@ from datetime import date
 
 from charter import Charter, Indicator
 from metrics.narrative import PERIOD_WORDS, STATUS_WORDS, fmt_value
-from metrics.periods import parse_period
+from metrics.period_text import parse_period
 from metrics.publish import plain, withheld
 from metrics.review import actions as actions_mod, agreed, questions
 from metrics.review.common import indicator_subject, statement_subject

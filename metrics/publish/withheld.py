@@ -12,7 +12,7 @@ from typing import TypeVar
 from charter import Charter, Council
 from metrics.access.people import ADMIN, ANALYST, CHAIR, MEMBER, Actor
 from metrics.narrative import STATUS_WORDS
-from metrics.periods import parse_period
+from metrics.period_text import parse_period
 from metrics.publish.disclosure import (
     NOT_FOR_PUBLICATION,
     PRIMARY,

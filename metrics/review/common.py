@@ -11,7 +11,8 @@ from datetime import datetime
 import duckdb
 
 from charter import Charter
-from metrics.periods import PeriodKind, parse_period
+from metrics.period_text import parse_period
+from metrics.periods import PeriodKind
 
 STATES = ("open", "commentary drafted", "circulated", "discussed", "signed off")
 OPEN, DRAFTED, CIRCULATED, DISCUSSED, SIGNED_OFF = STATES

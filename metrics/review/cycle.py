@@ -17,7 +17,7 @@ from charter import Charter
 from metrics.access import audit
 from metrics.access.people import CHAIR, Actor, require
 from metrics.narrative import STATUS_WORDS
-from metrics.periods import parse_period
+from metrics.period_text import parse_period
 from metrics.review import commentary
 from metrics.review.common import (
     CIRCULATED,

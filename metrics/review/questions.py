@@ -11,7 +11,7 @@ from datetime import datetime
 from charter import Charter
 from metrics.access import audit
 from metrics.access.people import ANALYST, CHAIR, COUNCILLOR, MEMBER, Actor, require
-from metrics.periods import parse_period
+from metrics.period_text import parse_period
 from metrics.review.common import ReviewError, check_quarter, check_subject, plain
 from metrics.store import Store, transaction
 

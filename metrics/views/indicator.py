@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from charter import Charter, Indicator
 from metrics import evidence
 from metrics.evidence.items import EvidenceItem
-from metrics.periods import parse_period
+from metrics.period_text import parse_period
 from metrics.publish import withheld as disclosure
 from metrics.queries import SeriesRow, area_names, published_periods
 from metrics.spc import SpcResult

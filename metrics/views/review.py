@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from metrics.periods import parse_period
+from metrics.period_text import parse_period
 from metrics.review import actions, commentary, report
 from metrics.store import Store
 

@@ -227,7 +227,7 @@ def test_every_command_has_help(command, tmp_path):
 
 def test_status_json_matches_the_overview(demo_db, charter):
     """The CLI and the overview share one status: same statuses, same counts."""
-    from metrics.periods import parse_period
+    from metrics.period_text import parse_period
     from metrics.rollup import charter_status
     from metrics.store import Store
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from metrics.benchmark import benchmark, rank_of, wilson
-from metrics.periods import parse_period
+from metrics.period_text import parse_period
 from metrics.status import Point, indicator_status, target_for
 
 Q = parse_period("2026-27 Q2")

@@ -61,7 +61,7 @@ def test_direct_labels_never_print_over_each_other(charter):
 
 
 def test_tables_lead_with_the_status_and_latest_figure(demo_store, charter):
-    from metrics.periods import parse_period
+    from metrics.period_text import parse_period
     from metrics.rollup import charter_status
 
     statement = charter_status(demo_store, charter, parse_period("2026-27 Q2"))[4]

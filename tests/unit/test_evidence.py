@@ -210,7 +210,7 @@ def test_a_repeated_survey_becomes_a_series_that_feeds_its_indicator(store, char
 def test_a_statement_without_figures_is_evidenced_by_what_families_and_staff_tell_us(
     store, charter
 ):
-    from metrics.periods import parse_period
+    from metrics.period_text import parse_period
     from metrics.rollup import charter_status
 
     add(store, charter, statements=[7, 2])

@@ -16,7 +16,8 @@ from metrics.access import command_line
 from metrics.ingest import check_file, load_file
 from metrics.ingest.commit import KEEP_REJECTED_BYTES
 from metrics.ingest.validate import MAX_ERRORS_KEPT
-from metrics.periods import Period, PeriodError, PeriodKind, parse_period, window_problem
+from metrics.period_text import parse_period
+from metrics.periods import Period, PeriodError, PeriodKind, window_problem
 from metrics.queries import (
     current_count,
     series,

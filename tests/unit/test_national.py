@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from metrics.national import build_national, council_codes
-from metrics.periods import parse_period
+from metrics.period_text import parse_period
 from metrics.rollup import charter_status
 from metrics.store import Store
 

@@ -6,7 +6,8 @@ from datetime import date, datetime
 
 import pytest
 
-from metrics.periods import Period, PeriodError, PeriodKind, kind_for, parse_period
+from metrics.period_text import parse_period
+from metrics.periods import Period, PeriodError, PeriodKind, kind_for
 
 K = PeriodKind
 

@@ -61,7 +61,7 @@ def test_the_error_csv_of_a_hostile_file_is_inert(store, charter):
 
 
 def test_the_template_is_formula_safe(charter):
-    from metrics.periods import parse_period
+    from metrics.period_text import parse_period
 
     rows = template_rows(charter, parse_period("2025-26 Q1"))
     rows[0]["note"] = "=1+1"

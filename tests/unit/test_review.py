@@ -18,7 +18,7 @@ from metrics.access import (
     command_line,
 )
 from metrics.ingest import load_file
-from metrics.periods import parse_period
+from metrics.period_text import parse_period
 from metrics.review import actions, agreed, commentary, cycle, report
 from metrics.review.common import ReviewError, indicator_subject, statement_subject
 from metrics.rollup import charter_status

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from charter import Statement
-from metrics.periods import parse_period
+from metrics.period_text import parse_period
 from metrics.rollup import charter_status, rollup
 from metrics.status import IndicatorStatus, Point, indicator_status
 

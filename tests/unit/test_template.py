@@ -6,7 +6,7 @@ from datetime import date
 
 from metrics.ingest import load_file
 from metrics.ingest.validate import COLUMNS
-from metrics.periods import parse_period
+from metrics.period_text import parse_period
 from metrics.template import latest_complete_quarter, period_for, template_rows, to_csv, to_xlsx
 
 

@@ -6,7 +6,7 @@ import subprocess
 import sys
 
 from metrics.ingest import check_file, load_file
-from metrics.periods import parse_period
+from metrics.period_text import parse_period
 from metrics.queries import series, uploads
 from metrics.template import template_rows, to_csv
 from tests.conftest import ROOT

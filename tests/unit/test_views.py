@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 from metrics.access import MEMBER, demo
-from metrics.periods import parse_period
+from metrics.period_text import parse_period
 from metrics.publish.withheld import withheld_figures
 from metrics.review import commentary
 from metrics.rollup import charter_status

@@ -3,7 +3,7 @@ figure back, not even as the latest figure less its change."""
 
 from __future__ import annotations
 
-from metrics.periods import parse_period
+from metrics.period_text import parse_period
 from metrics.publish import plain, withheld
 from metrics.publish.disclosure import PRIMARY
 from metrics.rollup import charter_status

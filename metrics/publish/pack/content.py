@@ -14,7 +14,7 @@ from charter import Charter
 from metrics.access.people import Actor, require
 from metrics.evidence import items as evidence_items
 from metrics.narrative import STATUS_WORDS, fmt_target, fmt_value
-from metrics.periods import parse_period
+from metrics.period_text import parse_period
 from metrics.providers.quality import quality as data_quality
 from metrics.publish import scrutiny, withheld
 from metrics.publish.disclosure import NOT_FOR_PUBLICATION

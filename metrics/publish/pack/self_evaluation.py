@@ -17,7 +17,7 @@ from charter import Charter
 from metrics.access.people import Actor, require
 from metrics.evidence import items as evidence_items
 from metrics.narrative import DIRECTION_WORDS, STATUS_WORDS
-from metrics.periods import parse_period
+from metrics.period_text import parse_period
 from metrics.providers.quality import quality as data_quality
 from metrics.publish import withheld
 from metrics.publish.pack import sections
