@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 from bench.server import Server
-from metrics.review import report
+from metrics.review import commentary, report
+from metrics.review.common import indicator_subject
 from metrics.store import Store
 from tests.browser.conftest import wait_for_app
 from tests.browser.signin import Provider, sign_in, signed_in_server
@@ -40,6 +41,26 @@ def chosen(where, label: str, value: str) -> None:
     expect(where.get_by_role("combobox", name=label)).to_have_value(value, timeout=30_000)
 
 
+def saved(app: Server, page, box, subject: str) -> None:
+    """Wait until the box says the commentary was saved, then until the page has finished
+    running (a person reads the result before going on; typing into a page that is still
+    being drawn races the drawing). When the message never comes, say what the box, the
+    store and the server's log held instead."""
+    try:
+        box.get_by_text("Saved (version 1).").first.wait_for()
+    except Exception as err:
+        opened = box.locator("details").first.get_attribute("open", timeout=5_000) is not None
+        versions = len(commentary.history(Store(app.db), "2026-27 Q2", subject))
+        state = page.locator('[data-testid="stApp"]').get_attribute("data-test-connection-state")
+        log = app.log.read_text(errors="replace")[-3000:]
+        raise AssertionError(
+            f"no 'Saved (version 1).'; the box ({'open' if opened else 'closed'}) held:\n"
+            f"{box.text_content(timeout=5_000)}\nversions stored: {versions}; "
+            f"connection: {state}\nserver log:\n{log}"
+        ) from err
+    wait_for_app(page)
+
+
 def person(browser, app: Server, sub: str):
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
@@ -64,7 +85,7 @@ def test_the_whole_review(app: Server, browser, charter, tmp_path):
         box.get_by_label("What next").fill("The owner reports back next quarter.")
         box.get_by_role("button", name="Save commentary").click()
         wait_for_app(page)
-        box.get_by_text("Saved (version 1).").wait_for()
+        saved(app, page, box, indicator_subject(e.indicator_id))
     page.goto(f"{app.url}/Actions?quarter={Q}")
     wait_for_app(page)
     page.get_by_label("What will be done").fill("Recruit two speech and language therapists")
