@@ -27,10 +27,11 @@ if quarter:
     previous = extras.previous
     st.header(f"Exceptions ({len(built.exceptions)})")
     for e in built.exceptions:
-        with st.expander(f"{e.title}: {e.why_exception}, {e.commentary_state}"):
+        subject = indicator_subject(e.indicator_id)
+        # keyed: its label changes once commentary is saved, and must not close it
+        with st.expander(f"{e.title}: {e.why_exception}, {e.commentary_state}", key=subject):
             st.markdown(f"{style.badge(e.status)} {markdown(e.reason)}", unsafe_allow_html=True)
             st.caption(f"Owner: {markdown(e.owner)}")
-            subject = indicator_subject(e.indicator_id)
             view.agreed_line(built.agreed.get(subject), e.status)
             view.story(e.commentary, e.stale)
             view.earlier_versions(extras.versions.get(subject, []))
@@ -43,7 +44,7 @@ if quarter:
     st.header("Statements")
     for s in built.statements:
         subject = statement_subject(s.number)
-        with st.expander(f"{s.number}. {s.short_title}"):
+        with st.expander(f"{s.number}. {s.short_title}", key=subject):
             st.markdown(style.badge(s.status), unsafe_allow_html=True)
             view.agreed_line(built.agreed.get(subject), s.status)
             view.story(built.commentary.get(subject), False)

@@ -104,8 +104,12 @@ def editor(
             st.text_area("What next", existing.next if existing else "", max_chars=2000,
                          key=f"next:{key}"),
         )  # fmt: skip
-        if not st.form_submit_button("Save commentary"):
-            return
+        submitted = st.form_submit_button("Save commentary")
+    saved_key = f"saved:{key}"  # the version this person saved last, kept across reruns
+    if not submitted:
+        if existing is not None and st.session_state.get(saved_key) == existing.version:
+            st.success(f"Saved (version {existing.version}).")  # until someone saves anew
+        return
 
     def save(person: Actor) -> commentary.Commentary | None:
         try:
@@ -121,7 +125,7 @@ def editor(
     saved = attempt(WRITERS, "write commentary", save)
     if saved is None:
         return
-    st.session_state[base_key] = saved.version
+    st.session_state[base_key] = st.session_state[saved_key] = saved.version
     st.success(f"Saved (version {saved.version}).")
 
 

@@ -55,6 +55,23 @@ def test_a_member_writes_commentary_and_it_is_audited(fresh):
     assert (row.kind, row.name) == ("commentary written", "demo (member)")
 
 
+def test_the_saved_note_stays_until_someone_saves_a_newer_version(fresh):
+    """A rerun (another box saved, a quarter picked) must not take the confirmation away;
+    a newer version saved by someone else does, and is not claimed as theirs."""
+    first = open_review(fresh, "member")
+    subject = save_first(first, ("Waits rose.", "Two staff left.", "Agency cover."))
+    first.run()
+    assert [s.value for s in first.success] == ["Saved (version 1)."]
+    second = open_review(fresh, "member")
+    assert not [s.value for s in second.success]  # the note is the saver's, not everyone's
+    for part, text in zip(("what", "why", "next"), ("Newer.", "Reason.", "Plan."), strict=True):
+        second.text_area(key=f"{part}:{Q}:{subject}").input(text)
+    next(b for b in second.button if b.label == "Save commentary").click().run()
+    assert [s.value for s in second.success] == ["Saved (version 2)."]
+    first.run()
+    assert not [s.value for s in first.success]
+
+
 def test_two_members_saving_the_same_text_get_a_conflict_not_a_loss(fresh):
     first = open_review(fresh, "member")
     second = open_review(fresh, "member")  # both opened before either saved

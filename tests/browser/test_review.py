@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from bench.server import Server
 from metrics.review import commentary, report
@@ -36,8 +37,6 @@ def app(demo_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Ser
 def chosen(where, label: str, value: str) -> None:
     """Wait until the select box labelled `label` shows `value`: a form sent sooner would
     carry the old choice."""
-    from playwright.sync_api import expect
-
     expect(where.get_by_role("combobox", name=label)).to_have_value(value, timeout=30_000)
 
 
@@ -77,6 +76,7 @@ def test_the_whole_review(app: Server, browser, charter, tmp_path):
 
     # A member writes up every exception.
     context, page = person(browser, app, "meg")
+    earlier = None
     for e in exceptions:
         box = page.locator('[data-testid="stExpander"]').filter(has_text=e.title).first
         box.locator("summary").click()
@@ -86,6 +86,9 @@ def test_the_whole_review(app: Server, browser, charter, tmp_path):
         box.get_by_role("button", name="Save commentary").click()
         wait_for_app(page)
         saved(app, page, box, indicator_subject(e.indicator_id))
+        if earlier is not None:  # its label changed ("written") and it stayed open, noted
+            expect(earlier.get_by_text("Saved (version 1).")).to_be_visible()
+        earlier = box
     page.goto(f"{app.url}/Actions?quarter={Q}")
     wait_for_app(page)
     page.get_by_label("What will be done").fill("Recruit two speech and language therapists")
