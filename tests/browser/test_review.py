@@ -42,9 +42,8 @@ def chosen(where, label: str, value: str) -> None:
 
 def saved(app: Server, page, box, subject: str) -> None:
     """Wait until the box says the commentary was saved, then until the page has finished
-    running (a person reads the result before going on; typing into a page that is still
-    being drawn races the drawing). When the message never comes, say what the box, the
-    store and the server's log held instead."""
+    running, as a person reads the result before going on. When the message never comes,
+    say what the box, the store and the server's log held instead."""
     try:
         box.get_by_text("Saved (version 1).").first.wait_for()
     except Exception as err:
