@@ -8,7 +8,7 @@ PORT ?= 8501
 ADDRESS ?= 127.0.0.1
 AXE := tests/browser/axe/node_modules/axe-core/axe.min.js
 
-.PHONY: run test check lint types bench demo clean chromium
+.PHONY: run test test-fast check lint types contracts bench demo clean chromium
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is needed ($(PYTHON) not found); set PYTHON=..."; exit 2; }
@@ -26,9 +26,15 @@ $(DB): | $(VENV)/.installed
 run: $(VENV)/.installed $(DB)
 	OUTCOMES_DB=$(DB) $(PY) -m streamlit run app.py --server.address $(ADDRESS) --server.port $(PORT)
 
-## test: set up and run every test (browser tests need Debian's chromium: installed if missing)
-test: $(VENV)/.installed chromium $(AXE)
+## test: set up, then lint, types, import contracts and every test (CI runs exactly this;
+## browser tests need Debian's chromium: installed if missing)
+test: $(VENV)/.installed chromium $(AXE) lint types contracts
 	$(PY) -m pytest -n 2 --dist loadfile
+
+## test-fast: lint, types, contracts and the domain's own tests (no servers, no browser): a
+## developer's quick check before `make test`
+test-fast: $(VENV)/.installed lint types contracts
+	$(PY) -m pytest tests/unit -n 2
 
 # axe-core for the accessibility scan, from the npm registry at the pinned version; the tests
 # inject this file into each page (nothing is fetched while the tests run).
@@ -45,8 +51,8 @@ chromium:
 	  || { echo "Could not install chromium: run 'apt-get install chromium' as root"; exit 2; }; \
 	fi
 
-## check: format check, lint, types, import rules and tests
-check: $(VENV)/.installed lint types test
+## check: the same as test (kept for habit)
+check: test
 
 lint: $(VENV)/.installed
 	$(PY) -m ruff format --check .
@@ -54,6 +60,10 @@ lint: $(VENV)/.installed
 
 types: $(VENV)/.installed
 	$(PY) -m mypy metrics charter
+
+# The layers, stated in pyproject.toml's [tool.importlinter] and checked by import-linter.
+contracts: $(VENV)/.installed
+	$(VENV)/bin/lint-imports --config pyproject.toml --no-cache
 
 ## bench: performance benchmarks; writes bench/results.json
 bench: $(VENV)/.installed

@@ -17,6 +17,9 @@ from metrics.demo import build_demo  # noqa: E402
 from metrics.store import Store  # noqa: E402
 
 SHARED = ROOT.parent / "shared"
+# Small extracts of the real releases (tests/data/README.md), for tests that a fresh clone
+# without ../shared must still run.
+EXTRACTS = ROOT / "tests" / "data"
 
 
 def database_at(path: Path, version: int):  # -> duckdb.DuckDBPyConnection

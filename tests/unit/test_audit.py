@@ -14,7 +14,7 @@ from metrics.ees import import_ees
 from metrics.ingest import check_file, load_file
 from metrics.queries import current_count, uploads
 from metrics.store import Store
-from tests.conftest import ROOT, SHARED, database_at
+from tests.conftest import EXTRACTS, ROOT, database_at
 
 ANA = Actor("ana-sub", "Ana Analyst", "ana@council.example", "app", frozenset({ANALYST}))
 FIRST = b"indicator,period,value\nshort-breaks-receiving,2021-22 Q3,430\n"
@@ -80,7 +80,7 @@ def test_no_figure_changes_when_its_audit_row_cannot_be_written(store, charter):
 def test_published_imports_are_audited(store, charter):
     from charter.ees_models import load_mapping, shipped_mappings
 
-    release = SHARED / "data" / "ees" / "ehcp-2022-release" / "sen2_mi.csv"
+    release = EXTRACTS / "ees" / "ehcp-2022-release" / "sen2_mi.csv"
     mapping = load_mapping(next(p for p in shipped_mappings() if p.name == "sen2-mi.yaml"), charter)
     import_ees(store, charter, "bad.csv", b"a,b\n1,2\n", mapping, by=ANA)
     import_ees(store, charter, "sen2_mi.csv", release.read_bytes(), mapping, by=ANA)

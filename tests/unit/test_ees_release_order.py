@@ -14,7 +14,7 @@ from metrics.access import audit, command_line
 from metrics.ees import EesError, import_ees
 from metrics.queries import series, uploads
 from metrics.store import Store
-from tests.conftest import SHARED, database_at
+from tests.conftest import EXTRACTS, database_at
 from tests.unit.test_ees_releases import england_rows, mapping_file, refused
 
 BUDGETS = [{"indicator": "personal-budgets-in-place", "value": "n"}]
@@ -22,7 +22,7 @@ NEWER = england_rows(
     "n", ["2020|Calendar year|9", "2021|Calendar year|12", "2022|Calendar year|14"]
 )
 OLDER = england_rows("n", ["2019|Calendar year|8", "2020|Calendar year|9", "2021|Calendar year|10"])
-EES = SHARED / "data" / "ees"
+EES = EXTRACTS / "ees"
 
 
 def stored(store) -> dict[str, float | None]:

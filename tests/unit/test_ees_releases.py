@@ -13,9 +13,9 @@ from charter import CHARTER_DIR
 from charter.ees_models import load_mapping
 from metrics.ees import EesError, ees_period, import_ees
 from metrics.queries import series, uploads
-from tests.conftest import SHARED
+from tests.conftest import EXTRACTS
 
-RELEASE_2023 = SHARED / "data" / "ees" / "ehcp-2023-release" / "sen2_mi.csv"
+RELEASE_2023 = EXTRACTS / "ees" / "ehcp-2023-release" / "sen2_mi.csv"
 AREA = "geographic_level,country_code,country_name,region_code,region_name,new_la_code,la_name"
 
 
