@@ -90,7 +90,7 @@ def signed_in_server(db: Path, folder: Path, provider: Provider) -> Server:
         db,
         port=port,
         args=["--secrets.files", str(secrets)],
-        env={"OUTCOMES_CHARTER": str(charter), "OUTCOMES_REQUIRE_SIGNIN": "1"},
+        env={"OUTCOMES_CHARTER": str(charter), "OUTCOMES_DEMO": "0"},
     )
 
 
