@@ -21,7 +21,7 @@ def free_port() -> int:
 
 class Server:
     """`streamlit run app.py` (or another `app`) against `db`, healthy before the constructor
-    returns."""
+    returns. It serves the demo (OUTCOMES_DEMO=1) unless `env` says otherwise."""
 
     def __init__(
         self,
@@ -35,7 +35,7 @@ class Server:
         self.db, self.port = db, port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = db.with_suffix(".log")
-        env = {**os.environ, "OUTCOMES_DB": str(db), **(env or {})}
+        env = {**os.environ, "OUTCOMES_DB": str(db), "OUTCOMES_DEMO": "1", **(env or {})}
         self.process = subprocess.Popen(
             [
                 sys.executable,

@@ -1,18 +1,22 @@
 """Who is using the app: sign-in (Streamlit's own `st.login`), the demo mode, the access page.
 
-Three ways the app can be run:
-- **signed in**: `.streamlit/secrets.toml` has an `[auth]` section; everyone signs in with
-  the organisation's identity provider and gets roles from the token or the access list;
-- **demo** (no `[auth]`): a banner says so and a sidebar picker chooses the role to try;
-- **locked** (no `[auth]` but `OUTCOMES_REQUIRE_SIGNIN=1`, as a real installation sets):
-  only "Sign-in is not configured" is shown, and no data.
+Three ways the app can be run (metrics/deployment.py checks the setup):
+- **signed in**: `.streamlit/secrets.toml` has a working `[auth]` section; everyone signs in
+  with the organisation's identity provider and gets roles from the token or the access list;
+- **demo**, only when the operator asks for it (`OUTCOMES_DEMO=1`, as `make run` sets): a
+  banner says so and a sidebar picker chooses the role to try;
+- **locked**, in every other case (no secrets file, one that does not parse, no `[auth]`, an
+  `[auth]` lacking a key, a yes/no setting with an unknown value): "Sign-in is not configured"
+  and exactly what is wrong, on the page and in the server log; no data.
 """
 
 from __future__ import annotations
 
 import logging
-import os
+import threading
 from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
 
 import streamlit as st
 
@@ -20,26 +24,97 @@ from charter import CharterError
 from charter.access import ROLES, AccessFile, load_access
 from charter.providers import Provider
 from metrics.access import ANALYST, PROVIDER, ROLE_NAMES, Actor, demo, from_claims
+from metrics.deployment import (
+    DEMO_ENV,
+    REQUIRE_SIGNIN_ENV,
+    Problem,
+    SettingError,
+    auth_section_problem,
+    demo_exposure,
+    secrets_files_problem,
+    yes_no,
+)
 from metrics.publish.escape import markdown
 
 log = logging.getLogger(__name__)
 
-REQUIRE_SIGNIN = "OUTCOMES_REQUIRE_SIGNIN"
+REQUIRE_SIGNIN = REQUIRE_SIGNIN_ENV
+DEMO = DEMO_ENV
 DEMO_ROLE = "_demo_role"  # not a widget key: it outlives the page that set it
 ROLE_PICKER = "demo_role_picker"
 DEMO_BANNER = "Demo: no sign-in. Choose a role to try the app (in the sidebar)."
+NOT_CONFIGURED = "Sign-in is not configured, so the app shows nothing."
+
+SIGNED_IN, DEMO_MODE, LOCKED = "signed in", "demo", "locked"
+
+
+@dataclass(frozen=True)
+class Mode:
+    """How the app is being run, and (when locked) what is wrong."""
+
+    name: str
+    problem: Problem | None = None
 
 
 def role_names(roles: frozenset[str]) -> str:
     return " or ".join(name for r, name in ROLE_NAMES.items() if r in roles)
 
 
+def _auth_section() -> Any | None:
+    """`[auth]` as Streamlit loaded it, or None when its secrets hold none (or did not load)."""
+    if not st.secrets.load_if_toml_exists() or "auth" not in st.secrets:
+        return None
+    auth = st.secrets["auth"]
+    return auth.to_dict() if hasattr(auth, "to_dict") else auth
+
+
+def mode() -> Mode:
+    """Signed in with a working `[auth]`; the demo only when OUTCOMES_DEMO asks for it (and
+    no `[auth]` is set); locked, with the reason, in every other case."""
+    try:
+        wants_demo = yes_no(DEMO_ENV)
+        required = yes_no(REQUIRE_SIGNIN_ENV)
+    except SettingError as err:
+        return _reported(Mode(LOCKED, Problem(str(err))))
+    auth = _auth_section()
+    if auth is not None:
+        problem = (
+            auth_section_problem(auth)
+            if isinstance(auth, Mapping)
+            else Problem("auth in the secrets file is not a section ([auth])")
+        )
+        return _reported(Mode(LOCKED, problem) if problem else Mode(SIGNED_IN))
+    if wants_demo and required:
+        both = f"{DEMO_ENV} asks for the demo and {REQUIRE_SIGNIN_ENV} for sign-in: set one"
+        return _reported(Mode(LOCKED, Problem(both)))
+    if wants_demo:
+        return _reported(Mode(DEMO_MODE))
+    return _reported(Mode(LOCKED, secrets_files_problem(st.get_option("secrets.files"))))
+
+
+_said: set[Mode] = set()
+_said_lock = threading.Lock()
+
+
+def _reported(found: Mode) -> Mode:
+    """Say each mode and problem once in the server log (at the first page served)."""
+    with _said_lock:
+        if found in _said:
+            return found
+        _said.add(found)
+    if found.problem:
+        log.error("Sign-in is not configured; the app serves no data: %s", found.problem.log_text)
+    elif found.name == DEMO_MODE:
+        log.warning("Demo mode (%s=1): no sign-in; a role picker offers every role.", DEMO_ENV)
+        if warning := demo_exposure(str(st.get_option("server.address") or "")):
+            log.warning("%s", "!" * 78)
+            log.warning("%s", warning)
+            log.warning("%s", "!" * 78)
+    return found
+
+
 def sign_in_configured() -> bool:
-    return st.secrets.load_if_toml_exists() and "auth" in st.secrets
-
-
-def sign_in_required() -> bool:
-    return os.environ.get(REQUIRE_SIGNIN, "").strip().lower() in {"1", "true", "yes"}
+    return mode().name == SIGNED_IN
 
 
 @st.cache_resource(show_spinner=False)
@@ -67,14 +142,15 @@ PICKABLE = (*ROLES, PROVIDER)
 def who(contact: str = "", providers: Mapping[str, Provider] | None = None) -> Actor:
     """The person using the app, worked out afresh from the sign-in (never from anything the
     page drew), with no roles when nobody is signed in: what every action checks."""
-    if sign_in_configured():
+    now = mode().name
+    if now == SIGNED_IN:
         if not st.user.is_logged_in:
             return NOBODY
         access = _access_list() or AccessFile(ask=contact or "your administrator")
         return from_claims(st.user.to_dict(), access, providers or {})
-    if sign_in_required():
-        return NOBODY
-    return demo(_demo_role(), next(iter(providers or {}), None))
+    if now == DEMO_MODE:
+        return demo(_demo_role(), next(iter(providers or {}), None))
+    return NOBODY
 
 
 def access_list_or_empty() -> AccessFile:
@@ -88,17 +164,20 @@ def forget_access_list() -> None:
 
 def person(app_name: str, contact: str, providers: Mapping[str, Provider] | None = None) -> Actor:
     """The person using the app. Stops the page, after saying why, when there is none: not
-    signed in, sign-in required but not configured, or signed in with no role."""
-    if sign_in_configured():
+    signed in, sign-in not working (and the demo not asked for), or signed in with no role."""
+    now = mode()
+    if now.name == SIGNED_IN:
         return _signed_in(app_name, contact, providers)
-    if sign_in_required():
-        st.title(app_name)
-        st.error(
-            "Sign-in is not configured. The administrator must set up sign-in "
-            "(`[auth]` in `.streamlit/secrets.toml`) before anyone can use the app."
-        )
-        st.stop()
-    return _demo(providers)
+    if now.name == DEMO_MODE:
+        return _demo(providers)
+    st.title(app_name)
+    said = now.problem.said if now.problem else "unknown"
+    st.error(
+        f"{NOT_CONFIGURED} What is wrong: {markdown(said)}. The administrator must set up "
+        "sign-in (`[auth]` in `.streamlit/secrets.toml`, see the README's \"Running it for "
+        f'real"), or start the demo on purpose with `{DEMO_ENV}=1`.'
+    )
+    st.stop()
 
 
 def _signed_in(app_name: str, contact: str, providers: Mapping[str, Provider] | None) -> Actor:

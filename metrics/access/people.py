@@ -19,7 +19,8 @@ ANALYST, MEMBER, CHAIR, COUNCILLOR, ADMIN = ROLES
 EVERY_ROLE = frozenset(ROLES)
 # A partner organisation's person: sends that provider's returns and sees only its own. Not
 # in the access list's roles: who signs in for a provider is listed in charter/providers.yaml
-# (or the token's `provider` claim beside a `provider` role).
+# (or named by the token's provider claim, `provider_claim` in the access list, beside a
+# `provider` role).
 PROVIDER = "provider"
 
 # What each role is called on screen, and what it is for.
@@ -124,19 +125,48 @@ def _text(claims: Mapping[str, Any], key: str) -> str:
     return value.strip() if isinstance(value, str) else ""
 
 
-def provider_from_claims(
-    claims: Mapping[str, Any], providers: Mapping[str, Provider]
-) -> str | None:
-    """The provider a person signs in for: the token's `provider` claim beside a `provider`
-    role, else the provider whose `people` list their verified email."""
+def verified_address(claims: Mapping[str, Any], access: AccessFile) -> str:
+    """The person's email address if the identity provider vouches for it, else "".
+
+    Vouching is `email_verified` as a boolean true (a string "true" is not a boolean), or,
+    for a provider that never sends the claim, its issuer listed in the access list's
+    `addresses_verified_by`; `email_verified: false` is never overridden. An address with
+    more than one `@` is no address."""
+    email = _text(claims, "email")
+    if email.count("@") != 1:
+        return ""
+    verified = claims.get("email_verified")
+    if verified is True:
+        return email
+    if verified is not False and _text(claims, "iss") in access.addresses_verified_by:
+        return email
+    return ""
+
+
+def _claimed_roles(claims: Mapping[str, Any]) -> set[str] | None:
+    """The token's `roles` claim, lower-cased; None when the token has none. Anything but a
+    string or a list of strings is no role at all."""
     claimed = claims.get("roles")
+    if claimed is None:
+        return None
+    values = [claimed] if isinstance(claimed, str) else claimed
+    if not isinstance(values, list):
+        return set()
+    return {v.strip().lower() for v in values if isinstance(v, str)}
+
+
+def provider_from_claims(
+    claims: Mapping[str, Any], providers: Mapping[str, Provider], access: AccessFile
+) -> str | None:
+    """The provider a person signs in for: the token's provider claim (named by the access
+    list's `provider_claim`) beside a `provider` role, else the provider whose `people` list
+    their verified email."""
+    claimed = _claimed_roles(claims)
     if claimed is not None:  # a token with roles says everything (as for the access list)
-        values = [claimed] if isinstance(claimed, str) else list(claimed)
-        named = _text(claims, "provider")
-        wanted = PROVIDER in {str(v).strip().lower() for v in values}
-        return named if wanted and named in providers else None
-    email = _text(claims, "email").lower()
-    if not email or claims.get("email_verified") is False:
+        named = _text(claims, access.provider_claim)
+        return named if PROVIDER in claimed and named in providers else None
+    email = verified_address(claims, access).lower()
+    if not email:
         return None
     return next((key for key, p in providers.items() if email in p.people), None)
 
@@ -144,15 +174,11 @@ def provider_from_claims(
 def roles_from_claims(claims: Mapping[str, Any], access: AccessFile) -> frozenset[str]:
     """The token's `roles` claim when it has one (Entra app roles; unknown values ignored,
     without regard to case), otherwise the access list's roles for a verified email."""
-    claimed = claims.get("roles")
+    claimed = _claimed_roles(claims)
     if claimed is not None:
-        values = [claimed] if isinstance(claimed, str) else list(claimed)
-        names = {str(v).strip().lower() for v in values}
-        return with_implied(frozenset(names & EVERY_ROLE))
-    email = _text(claims, "email")
-    if not email or claims.get("email_verified") is False:
-        return frozenset()
-    return with_implied(access.roles_for(email))
+        return with_implied(frozenset(claimed & EVERY_ROLE))
+    email = verified_address(claims, access)
+    return with_implied(access.roles_for(email)) if email else frozenset()
 
 
 def from_claims(
@@ -165,7 +191,7 @@ def from_claims(
     subject = _text(claims, "sub") or email
     name = _text(claims, "name") or _text(claims, "preferred_username") or email or subject
     roles = roles_from_claims(claims, access)
-    provider = provider_from_claims(claims, providers or {})
+    provider = provider_from_claims(claims, providers or {}, access)
     if provider:
         roles |= {PROVIDER}
     return Actor(subject, name, email, APP, roles, provider)

@@ -10,6 +10,14 @@ import ui
 from tests.conftest import ROOT
 
 
+@pytest.fixture(autouse=True)
+def demo_mode(monkeypatch):
+    """Pages run as the demo, asked for as an operator does (OUTCOMES_DEMO=1): without it,
+    and without a working [auth], the app is locked (issue 25). A test of a signed-in or a
+    locked installation sets its own secrets or settings."""
+    monkeypatch.setenv("OUTCOMES_DEMO", "1")
+
+
 @pytest.fixture
 def app(demo_store, monkeypatch):
     """A fresh AppTest of app.py whose store is a private demo copy."""

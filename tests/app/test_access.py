@@ -112,6 +112,52 @@ def test_sign_in_required_but_not_configured_serves_no_data(fresh, monkeypatch, 
     assert "Wrenfield" not in texts(at) and access.DEMO_BANNER not in texts(at)
 
 
+def locked_message(at: AppTest) -> str:
+    assert not at.exception, at.exception
+    assert not nav_links(at) and not at.get("dataframe") and not at.get("selectbox")
+    assert "Wrenfield" not in texts(at) and access.DEMO_BANNER not in texts(at)
+    assert at.error[0].value.startswith("Sign-in is not configured")
+    return at.error[0].value.replace("\\", "")  # as read: markdown's escapes removed
+
+
+def test_no_secrets_and_no_demo_asked_for_is_locked_and_says_why(fresh, monkeypatch):
+    monkeypatch.delenv(access.DEMO)  # demo mode is asked for, never a fallback
+    said = locked_message(fresh(ui.OVERVIEW).run())
+    assert "What is wrong: no secrets file" in said
+
+
+@pytest.mark.parametrize(
+    ("setting", "value"), [("OUTCOMES_DEMO", "maybe"), ("OUTCOMES_REQUIRE_SIGNIN", "sometimes")]
+)
+def test_an_unknown_yes_no_value_locks_the_app(fresh, monkeypatch, setting, value):
+    monkeypatch.setenv(setting, value)
+    said = locked_message(fresh(ui.OVERVIEW).run())
+    assert f"{setting}='{value}' is neither yes nor no" in said
+
+
+def test_an_auth_section_lacking_a_key_is_locked_even_with_the_demo_asked_for(fresh):
+    opened = fresh(ui.AUDIT_PAGE)
+    opened.at.secrets["auth"] = {k: v for k, v in AUTH.items() if k != "client_id"}
+    said = locked_message(opened.run())
+    assert "What is wrong: [auth] lacks client_id" in said
+    assert not opened.at.get("button")  # no "Sign in" that would only fail
+
+
+def test_a_secrets_file_that_does_not_parse_is_named_with_its_line(fresh, monkeypatch, tmp_path):
+    from streamlit import config
+
+    monkeypatch.delenv(access.DEMO)
+    secrets = tmp_path / "secrets.toml"
+    secrets.write_text('[auth]\nclient_id = "outcomes"\nclient_secret = "unclosed\n')
+    before = config.get_option("secrets.files")
+    config.set_option("secrets.files", [str(secrets)])
+    try:
+        said = locked_message(fresh(ui.OVERVIEW).run())
+    finally:
+        config.set_option("secrets.files", before)
+    assert "What is wrong: secrets.toml line 3: " in said and str(tmp_path) not in said
+
+
 # -- signed in -----------------------------------------------------------------------------------
 
 

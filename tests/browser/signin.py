@@ -18,17 +18,24 @@ CLIENT_SECRET = "client-secret-that-must-never-show"
 COOKIE_SECRET = "cookie-secret-that-must-never-show-0123456789"
 
 # Who can sign in. Ana, Cleo and Rita carry an Entra-style `roles` claim; Dee and Nora do not,
-# so the access list decides (Dee is on it, Nora is not).
+# so the access list decides (Dee is on it, Nora is not). Sid's domain is on the list but his
+# provider says `email_verified: "true"`, a string: not vouched for, so no role. Pat works for
+# a provider named by the `outcomes_provider` claim (Streamlit overwrites `provider`).
 USERS = [
     {"sub": "ana", "name": "Ana Analyst", "email": "ana@council.example", "roles": ["analyst"]},
     {"sub": "cleo", "name": "Cllr Cleo", "email": "cleo@council.example", "roles": ["Councillor"]},
-    {"sub": "dee", "name": "Dee Admin", "email": "Dee@Listed.example"},
+    {"sub": "dee", "name": "Dee Admin", "email": "Dee@Listed.example", "email_verified": True},
     {"sub": "nora", "name": "Nora Nobody", "email": "nora@nowhere.example"},
     {"sub": "meg", "name": "Meg Member", "email": "meg@council.example", "roles": ["member"]},
     {"sub": "chris", "name": "Chris Chair", "email": "chris@council.example", "roles": ["chair"]},
     # listed under the short-breaks charity's `people` in charter/providers.yaml
-    {"sub": "tom", "name": "Tom Okafor", "email": "tom.okafor@brightside.example"},
-]
+    {"sub": "tom", "name": "Tom Okafor", "email": "tom.okafor@brightside.example",
+     "email_verified": True},
+    {"sub": "sid", "name": "Sid Stringy", "email": "sid@members.example",
+     "email_verified": "true"},
+    {"sub": "pat", "name": "Pat Health", "roles": ["provider"],
+     "outcomes_provider": "community-health"},
+]  # fmt: skip
 
 ACCESS = """\
 ask: "Access Desk, access@council.example"
@@ -90,7 +97,7 @@ def signed_in_server(db: Path, folder: Path, provider: Provider) -> Server:
         db,
         port=port,
         args=["--secrets.files", str(secrets)],
-        env={"OUTCOMES_CHARTER": str(charter), "OUTCOMES_REQUIRE_SIGNIN": "1"},
+        env={"OUTCOMES_CHARTER": str(charter), "OUTCOMES_DEMO": "0"},
     )
 
 

@@ -197,3 +197,23 @@ def test_a_provider_signs_in_sends_a_return_and_an_analyst_accepts_it(
         ).fetchall()
     assert state == [("accepted", "Ana Analyst")]
     analyst.context.close()
+
+
+def test_a_provider_named_by_the_token_claim_signs_in_for_it(app: Server, page):
+    """Pat's token carries roles ["provider"] and outcomes_provider "community-health": a
+    real sign-in (where Streamlit overwrites st.user["provider"]) lands on that provider's
+    returns only."""
+    sign_in(page, app, "pat")
+    assert "Signed in as Pat Health" in body(page)
+    assert "Partners' returns" in links(page) and "Charter overview" not in links(page)
+    page.goto(app.url + "/Returns")
+    wait_for_app(page)
+    text = body(page)
+    assert "Wrenfield Community Health NHS Trust" in text and "What is due for" in text
+    assert "Brightside Short Breaks" not in text
+
+
+def test_an_address_verified_only_as_a_string_gets_no_role(app: Server, page):
+    sign_in(page, app, "sid")  # members.example is a member domain; "true" is not true
+    assert page.get_by_role("heading", name="You do not have access yet").count() == 1
+    assert links(page) == []

@@ -33,6 +33,7 @@ ACCESS = AccessFile(
     people={"ana@council.example": ["analyst"], "cllr@council.example": ["councillor"]},
     domains={"council.example": ["member"]},
 )
+VERIFIED = {"email_verified": True}
 GOOD = b"indicator,period,value\nshort-breaks-receiving,2021-22 Q3,430\n"
 
 
@@ -54,21 +55,71 @@ def test_an_empty_roles_claim_means_no_role_even_if_the_list_has_one():
 
 
 def test_without_a_claim_a_listed_address_gets_exactly_its_roles_not_its_domains():
-    claims = {"sub": "s", "email": "CLLR@Council.example", "name": "Cllr Khan"}
+    claims = {"sub": "s", "email": "CLLR@Council.example", "name": "Cllr Khan", **VERIFIED}
     actor = from_claims(claims, ACCESS)
     assert actor.roles == {COUNCILLOR}
     assert (actor.subject, actor.name, actor.email) == ("s", "Cllr Khan", "CLLR@Council.example")
 
 
 def test_without_a_claim_others_get_their_domains_roles_and_strangers_none():
-    assert from_claims({"sub": "a", "email": "sam@council.example"}, ACCESS).roles == {MEMBER}
-    assert from_claims({"sub": "b", "email": "x@elsewhere.example"}, ACCESS).roles == frozenset()
+    sam = {"sub": "a", "email": "sam@council.example", **VERIFIED}
+    assert from_claims(sam, ACCESS).roles == {MEMBER}
+    stranger = {"sub": "b", "email": "x@elsewhere.example", **VERIFIED}
+    assert from_claims(stranger, ACCESS).roles == frozenset()
     assert from_claims({"sub": "c"}, ACCESS).roles == frozenset()
 
 
 def test_an_unverified_email_gets_nothing_from_the_list():
     claims = {"sub": "s", "email": "ana@council.example", "email_verified": False}
     assert from_claims(claims, ACCESS).roles == frozenset()
+
+
+ENTRA = "https://login.microsoftonline.com/0000-tenant/v2.0"
+
+
+@pytest.mark.parametrize("verified", [None, "true", "True", 1, "yes"])
+def test_an_address_not_vouched_for_as_a_boolean_gets_nothing_from_the_list(verified):
+    claims = {"sub": "s", "email": "ana@council.example", "iss": ENTRA}
+    if verified is not None:
+        claims["email_verified"] = verified
+    assert from_claims(claims, ACCESS).roles == frozenset()
+
+
+def test_an_issuer_listed_as_verifying_addresses_is_trusted_without_the_claim():
+    trusting = ACCESS.model_copy(update={"addresses_verified_by": [ENTRA]})
+    claims = {"sub": "s", "email": "ana@council.example", "iss": ENTRA}
+    assert from_claims(claims, trusting).roles == {ANALYST}
+    other = {**claims, "iss": "https://accounts.google.com"}
+    assert from_claims(other, trusting).roles == frozenset()
+    denied = {**claims, "email_verified": False}  # a provider's own "no" is never overridden
+    assert from_claims(denied, trusting).roles == frozenset()
+
+
+@pytest.mark.parametrize(
+    "email",
+    [
+        "ana@council.example@elsewhere.example",
+        "x@elsewhere.example@council.example",
+        '"ana@council.example"@elsewhere.example',
+        "x@evil.council.example",
+        "x@council.example.evil.example",
+        "x@notcouncil.example",
+    ],
+)
+def test_odd_addresses_and_other_domains_get_nothing(email):
+    assert from_claims({"sub": "s", "email": email, **VERIFIED}, ACCESS).roles == frozenset()
+
+
+def test_a_roles_claim_that_is_not_text_gives_no_role():
+    for claimed in ({"admin": True}, 1, [["admin"]], [{"admin": 1}]):
+        assert from_claims({"sub": "s", "roles": claimed}, ACCESS).roles == frozenset()
+
+
+def test_the_provider_claim_may_not_be_one_streamlit_overwrites(charter_copy):
+    found = access_problems(charter_copy, "ask: x\nprovider_claim: provider\n")
+    assert any("provider_claim" in p and "Streamlit overwrites" in p for p in found)
+    issuer = access_problems(charter_copy, "ask: x\naddresses_verified_by: [entra]\n")
+    assert any("addresses_verified_by" in p and "is not an issuer" in p for p in issuer)
 
 
 def test_a_chair_is_also_a_member():

@@ -184,12 +184,17 @@ def test_who_signs_in_for_a_provider(charter):
     from metrics.access import from_claims
 
     access = AccessFile(ask="the desk")
-    tom = from_claims({"sub": "t", "email": "Tom.Okafor@brightside.example"}, access,
-                      charter.providers)  # fmt: skip
+    tom = from_claims({"sub": "t", "email": "Tom.Okafor@brightside.example",
+                       "email_verified": True}, access, charter.providers)  # fmt: skip
     assert (tom.roles, tom.provider) == ({PROVIDER}, "short-breaks-trust")
-    claimed = {"sub": "p", "roles": ["provider"], "provider": "community-health"}
+    unverified = {"sub": "t", "email": "Tom.Okafor@brightside.example"}
+    assert from_claims(unverified, access, charter.providers).roles == frozenset()
+    # the organisation comes from `outcomes_provider`: Streamlit overwrites `provider`
+    claimed = {"sub": "p", "roles": ["provider"], "outcomes_provider": "community-health"}
     assert from_claims(claimed, access, charter.providers).provider == "community-health"
-    unknown = {"sub": "p", "roles": ["provider"], "provider": "nobody"}
+    overwritten = {"sub": "p", "roles": ["provider"], "provider": "community-health"}
+    assert from_claims(overwritten, access, charter.providers).roles == frozenset()
+    unknown = {"sub": "p", "roles": ["provider"], "outcomes_provider": "nobody"}
     assert from_claims(unknown, access, charter.providers).roles == frozenset()
     # a token with roles says everything: the providers' list is not consulted
     staff = {"sub": "t", "email": "tom.okafor@brightside.example", "roles": ["analyst"]}

@@ -1,0 +1,160 @@
+"""How the server is set up, checked so that every mistake fails closed: the yes/no settings,
+the sign-in section of Streamlit's secrets files, and whether a demo is reachable from other
+machines. No streamlit here: the UI passes in what Streamlit loaded and where it looked.
+
+Three modes (ui/access.py): **signed in** (a working `[auth]`), **demo** (only when the
+operator asks for it with OUTCOMES_DEMO=1) and **locked** (anything else: no data, and the
+page and the server log say exactly what is wrong).
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+import tomllib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+DEMO_ENV = "OUTCOMES_DEMO"
+REQUIRE_SIGNIN_ENV = "OUTCOMES_REQUIRE_SIGNIN"  # older installations' switch; still honoured
+
+YES = frozenset({"1", "true", "yes", "on"})
+NO = frozenset({"0", "false", "no", "off", ""})
+
+# What st.login() needs in `[auth]` for the app's one (default) provider, as Streamlit reads it.
+AUTH_KEYS = ("redirect_uri", "cookie_secret", "client_id", "client_secret", "server_metadata_url")
+LOOPBACK_NAMES = frozenset({"localhost", "localhost.localdomain"})
+DEMO_EXPOSED = (
+    "DEMO MODE ON A NETWORK ADDRESS ({address}): anyone who reaches this server can act as "
+    "any role, administrator included. Serve a demo on 127.0.0.1 only, or set up sign-in."
+)
+
+
+class SettingError(ValueError):
+    """A setting holds a value the app does not recognise: refused, never read as "no"."""
+
+
+def yes_no(name: str, environ: Mapping[str, str] | None = None) -> bool:
+    """The yes/no environment setting `name`: 1/true/yes/on or 0/false/no/off (any case),
+    unset meaning no. Anything else raises SettingError naming the setting and the value."""
+    raw = (os.environ if environ is None else environ).get(name, "")
+    value = raw.strip().lower()
+    if value in YES:
+        return True
+    if value in NO:
+        return False
+    raise SettingError(
+        f"{name}={raw!r} is neither yes nor no: use 1 (or true, yes, on) or 0 (or false, no, off)"
+    )
+
+
+@dataclass(frozen=True)
+class Problem:
+    """What is wrong, as the page says it (file names only) and as the server log says it
+    (with the full paths an operator needs)."""
+
+    said: str
+    logged: str = ""
+
+    @property
+    def log_text(self) -> str:
+        return self.logged or self.said
+
+
+def auth_section_problem(auth: Mapping[str, Any]) -> Problem | None:
+    """Why `[auth]` (as Streamlit loaded it) cannot sign anyone in, or None when it can."""
+    for key in AUTH_KEYS:
+        if key not in auth:
+            named = ", ".join(f"[auth.{k}]" for k, v in auth.items() if isinstance(v, Mapping))
+            hint = (
+                f" ({named} is not used: the app signs in with [auth]'s own keys)"
+                if named and key in AUTH_KEYS[2:]
+                else ""
+            )
+            return Problem(f"[auth] lacks {key}{hint}")
+        value = auth[key]
+        if not isinstance(value, str) or not value.strip():
+            return Problem(f"[auth] {key} is empty (it must be text)")
+    for key in ("redirect_uri", "server_metadata_url"):
+        url = urlsplit(str(auth[key]).strip())
+        if url.scheme == "http" and not is_loopback(url.hostname or ""):
+            return Problem(
+                f"[auth] {key} is http:// on a network address: sign-in needs https:// "
+                "(plain http only on 127.0.0.1 or localhost)"
+            )
+        if url.scheme not in {"http", "https"} or not url.hostname:
+            return Problem(f"[auth] {key} is not a web address (https://...)")
+    if not str(auth["redirect_uri"]).rstrip().endswith("/oauth2callback"):
+        return Problem("[auth] redirect_uri must end with /oauth2callback")
+    return None
+
+
+def secrets_files_problem(paths: Sequence[str]) -> Problem:
+    """Why the secrets files Streamlit looks in (`secrets.files`) give no `[auth]`: a file
+    that does not parse (with its line), no file at all, or no `[auth]` section."""
+    found: list[Path] = []
+    sections: set[str] = set()
+    for text in paths:
+        path = Path(text).expanduser()
+        if path.is_dir():  # Kubernetes-style secret folders: one folder per section
+            found.append(path)
+            sections |= {p.name for p in path.iterdir() if p.is_dir()}
+            continue
+        try:
+            content = path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            continue
+        except (OSError, UnicodeDecodeError) as err:
+            return Problem(
+                f"{path.name} cannot be read: {err.__class__.__name__}",
+                f"{path}: cannot be read: {err}",
+            )
+        found.append(path)
+        try:
+            sections |= set(tomllib.loads(content))
+        except tomllib.TOMLDecodeError as err:
+            return Problem(f"{path.name} {_where(err)}", f"{path} {_where(err)}")
+    if not found:
+        return Problem(
+            "no secrets file: sign-in is set up in .streamlit/secrets.toml",
+            "no secrets file found; Streamlit looked in: " + ", ".join(paths),
+        )
+    names = ", ".join(p.name for p in found)
+    near = sorted(s for s in sections if s.lower() in {"auth", "oauth", "oidc", "login"})
+    hint = f" (found [{near[0]}]: the section is [auth], in lower case)" if near else ""
+    return Problem(
+        f"no [auth] section in {names}{hint}",
+        f"no [auth] section in {', '.join(map(str, found))}{hint}",
+    )
+
+
+def _where(err: tomllib.TOMLDecodeError) -> str:
+    """tomllib's message 'Expected ... (at line 3, column 10)' as 'line 3: Expected ...'."""
+    message = str(err)
+    head, _, tail = message.rpartition(" (at ")
+    if head and tail.startswith("line "):
+        line = tail.split(",")[0].removesuffix(")")
+        return f"{line}: {head}"
+    return f"does not parse: {message}"
+
+
+def is_loopback(host: str) -> bool:
+    """True for an address only this machine can reach (127.0.0.0/8, ::1, localhost)."""
+    host = host.strip().strip("[]").lower()
+    if host in LOOPBACK_NAMES:
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def demo_exposure(address: str) -> str | None:
+    """The loud warning for a demo served on `address` (Streamlit's server.address; empty
+    means every interface), or None when only this machine can reach it."""
+    if is_loopback(address):
+        return None
+    return DEMO_EXPOSED.format(address=address or "every network interface")

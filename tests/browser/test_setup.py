@@ -1,0 +1,70 @@
+"""A real `streamlit run` set up wrongly fails closed (issue 25): no data, and exactly what is
+wrong on the page and in the server log; a demo on a network address is warned about loudly."""
+
+from __future__ import annotations
+
+import shutil
+import time
+from pathlib import Path
+
+from bench.server import Server
+from tests.browser.conftest import wait_for_app
+
+
+def body(page) -> str:
+    return page.locator("body").inner_text().replace("\u2060", "")
+
+
+def links(page) -> list[str]:
+    return page.locator('[data-testid="stSidebar"] [data-testid="stPageLink"]').all_inner_texts()
+
+
+def logged(server: Server, text: str, timeout: float = 10) -> str:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        log = server.log.read_text()
+        if text in log:
+            return log
+        time.sleep(0.2)
+    raise AssertionError(f"{text!r} is not in the server log:\n{server.log.read_text()}")
+
+
+def test_a_secrets_file_that_does_not_parse_locks_the_app_and_says_where(
+    demo_db: Path, tmp_path: Path, browser
+):
+    db = tmp_path / "locked.duckdb"
+    shutil.copy(demo_db, db)
+    secrets = tmp_path / "secrets.toml"
+    secrets.write_text(
+        '[auth]\nredirect_uri = "http://127.0.0.1:1/oauth2callback"\nclient_id = "outcomes\n'
+    )
+    server = Server(db, args=["--secrets.files", str(secrets)], env={"OUTCOMES_DEMO": ""})
+    page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    try:
+        page.goto(server.url + "/Audit")
+        wait_for_app(page)
+        text = body(page)
+        assert "Sign-in is not configured" in text and "secrets.toml line 3:" in text
+        assert str(tmp_path) not in page.content()  # the page names the file, not the path
+        assert links(page) == [] and "Wrenfield" not in text and "Demo:" not in text
+        assert page.locator('[data-testid="stSelectbox"]').count() == 0
+        logged(server, f"{secrets} line 3:")
+    finally:
+        page.context.close()
+        server.stop()
+
+
+def test_a_demo_on_a_network_address_is_warned_about_loudly(demo_db: Path, tmp_path: Path, browser):
+    db = tmp_path / "exposed.duckdb"
+    shutil.copy(demo_db, db)
+    server = Server(db, args=["--server.address", "0.0.0.0"])  # OUTCOMES_DEMO=1: the demo
+    page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    try:
+        page.goto(server.url + "/")
+        wait_for_app(page)
+        assert "Demo: no sign-in" in body(page)
+        log = logged(server, "DEMO MODE ON A NETWORK ADDRESS (0.0.0.0)")
+        assert "anyone who reaches this server can act as any role" in log
+    finally:
+        page.context.close()
+        server.stop()

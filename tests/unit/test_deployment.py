@@ -1,0 +1,102 @@
+"""The server's setup is checked so that every mistake fails closed (issue 25): yes/no settings
+with an unknown value are errors, and a sign-in section that cannot work says exactly why."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from metrics.deployment import (
+    SettingError,
+    auth_section_problem,
+    demo_exposure,
+    is_loopback,
+    secrets_files_problem,
+    yes_no,
+)
+
+AUTH = {
+    "redirect_uri": "https://outcomes.council.example/oauth2callback",
+    "cookie_secret": "long-random-cookie-secret-0123456789",
+    "client_id": "outcomes",
+    "client_secret": "not-real",
+    "server_metadata_url": "https://login.example/.well-known/openid-configuration",
+}
+
+
+@pytest.mark.parametrize("value", ["1", "true", "YES", " on "])
+def test_yes_values(value):
+    assert yes_no("OUTCOMES_DEMO", {"OUTCOMES_DEMO": value}) is True
+
+
+@pytest.mark.parametrize("value", ["0", "false", "No", "off", ""])
+def test_no_values_and_unset(value):
+    assert yes_no("OUTCOMES_DEMO", {"OUTCOMES_DEMO": value}) is False
+    assert yes_no("OUTCOMES_DEMO", {}) is False
+
+
+@pytest.mark.parametrize("value", ["enabled", "y", "2", "ture", "si"])
+def test_an_unknown_value_is_an_error_naming_the_setting(value):
+    with pytest.raises(SettingError, match=f"OUTCOMES_REQUIRE_SIGNIN='{value}' is neither"):
+        yes_no("OUTCOMES_REQUIRE_SIGNIN", {"OUTCOMES_REQUIRE_SIGNIN": value})
+
+
+def test_a_complete_auth_section_has_no_problem():
+    assert auth_section_problem(AUTH) is None
+    local = {**AUTH, "redirect_uri": "http://127.0.0.1:8501/oauth2callback"}
+    assert auth_section_problem(local) is None
+
+
+@pytest.mark.parametrize("key", list(AUTH))
+def test_each_missing_key_is_named(key):
+    auth = {k: v for k, v in AUTH.items() if k != key}
+    problem = auth_section_problem(auth)
+    assert problem is not None and problem.said.startswith(f"[auth] lacks {key}")
+
+
+def test_a_named_provider_section_is_not_what_the_app_uses():
+    auth = {"redirect_uri": AUTH["redirect_uri"], "cookie_secret": "x" * 40, "entra": {**AUTH}}
+    problem = auth_section_problem(auth)
+    assert problem and "[auth] lacks client_id ([auth.entra] is not used" in problem.said
+
+
+def test_empty_values_and_plain_http_on_the_network_are_refused():
+    assert "client_secret is empty" in auth_section_problem({**AUTH, "client_secret": " "}).said
+    exposed = {**AUTH, "redirect_uri": "http://outcomes.council.example/oauth2callback"}
+    assert "redirect_uri is http:// on a network address" in auth_section_problem(exposed).said
+    wrong = {**AUTH, "redirect_uri": "https://outcomes.council.example/"}
+    assert "must end with /oauth2callback" in auth_section_problem(wrong).said
+
+
+def test_a_secrets_file_that_does_not_parse_is_named_with_its_line(tmp_path: Path):
+    secrets = tmp_path / "secrets.toml"
+    secrets.write_text('[auth]\nclient_id = "outcomes"\nclient_secret = "unclosed\n')
+    problem = secrets_files_problem([str(tmp_path / "absent.toml"), str(secrets)])
+    assert problem.said.startswith("secrets.toml line 3: ")
+    assert str(tmp_path) not in problem.said  # the page never shows a server path
+    assert problem.log_text.startswith(f"{secrets} line 3: ")
+
+
+def test_no_file_and_a_misnamed_section_are_said(tmp_path: Path):
+    nothing = secrets_files_problem([str(tmp_path / "secrets.toml")])
+    assert nothing.said.startswith("no secrets file")
+    assert str(tmp_path / "secrets.toml") in nothing.log_text
+    for section in ("Auth", "oauth"):
+        (tmp_path / "secrets.toml").write_text(f'[{section}]\nclient_id = "x"\n')
+        problem = secrets_files_problem([str(tmp_path / "secrets.toml")])
+        assert problem.said.startswith("no [auth] section in secrets.toml")
+        assert f"found [{section}]" in problem.said
+
+
+@pytest.mark.parametrize(
+    ("address", "loopback"),
+    [("127.0.0.1", True), ("127.0.1.1", True), ("::1", True), ("localhost", True),
+     ("", False), ("0.0.0.0", False), ("10.1.2.3", False), ("outcomes.example", False)],
+)  # fmt: skip
+def test_only_loopback_addresses_keep_a_demo_private(address, loopback):
+    assert is_loopback(address) is loopback
+    warning = demo_exposure(address)
+    assert (warning is None) is loopback
+    if warning:
+        assert "anyone who reaches this server can act as any role" in warning
