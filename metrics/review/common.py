@@ -49,7 +49,8 @@ def writing(store: Store, what: str) -> Iterator[duckdb.DuckDBPyConnection]:
         ) from None
 
 
-P, T = ParamSpec("P"), TypeVar("T")
+P = ParamSpec("P")
+T = TypeVar("T")
 ATTEMPTS = 4  # DuckDB reports a conflict before the winner commits: the retry sees its write
 
 
