@@ -129,16 +129,47 @@ class Store:
                 KEEPER.release(key)
 
 
+class WriteConflict(RuntimeError):
+    """Another writer changed the same rows at the same moment and committed first: nothing
+    of this transaction was kept. The domain says what happened in its own words; `public`
+    is the plain fallback."""
+
+    public = (
+        "Someone else changed this at the same moment, so what you entered was not saved. "
+        "Look at what is there now, then try again."
+    )
+
+
+def _lost_race(err: duckdb.Error) -> bool:
+    """DuckDB's words for losing to a concurrent writer: a write-write conflict, or a key
+    another transaction added after this one read (every write here reads the latest rows in
+    its own transaction first, so a duplicate key can only come from a concurrent writer)."""
+    if isinstance(err, duckdb.TransactionException):
+        return "conflict" in str(err).lower() or "constraint violation" in str(err).lower()
+    return isinstance(err, duckdb.ConstraintException) and "duplicate key" in str(err).lower()
+
+
 @contextmanager
 def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
-    """All or nothing: commit when the block ends, roll back if it raises."""
+    """All or nothing: commit when the block ends, roll back if it raises. Losing a race with
+    another writer raises WriteConflict (never DuckDB's own error)."""
     con.execute("BEGIN TRANSACTION")
     try:
         yield con
+    except duckdb.Error as err:
+        con.execute("ROLLBACK")
+        if _lost_race(err):
+            raise WriteConflict(str(err)) from err
+        raise
     except BaseException:
         con.execute("ROLLBACK")
         raise
-    con.execute("COMMIT")
+    try:
+        con.execute("COMMIT")
+    except duckdb.Error as err:  # DuckDB has already rolled the transaction back
+        if _lost_race(err):
+            raise WriteConflict(str(err)) from err
+        raise
 
 
 def schema_version(con: duckdb.DuckDBPyConnection) -> int:

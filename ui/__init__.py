@@ -30,7 +30,7 @@ from metrics.access import (
     require as metrics_require,
 )
 from metrics.publish.escape import markdown
-from metrics.store import Store, StoreError
+from metrics.store import Store, StoreError, WriteConflict
 from metrics.template import latest_complete_quarter
 from ui import access, keys
 from ui.reads import (  # the cached reads every page uses, as ui.status(...) etc.
@@ -242,7 +242,7 @@ def plain_failure() -> Iterator[None]:
     plain message (never a path or a process id), and a refused action says why."""
     try:
         yield
-    except StoreError as err:
+    except (StoreError, WriteConflict) as err:  # a lost race a write did not word itself
         st.error(err.public)
         st.stop()
     except AccessDenied as err:

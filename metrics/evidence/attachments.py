@@ -2,7 +2,8 @@
 only to the roles that may open them.
 
 The type is read from the file's first bytes, not trusted from its name: a file called
-`report.pdf` that is not a PDF is refused, saying what it is not.
+`report.pdf` that is not a PDF is refused, saying what it is not. Then the whole file is read
+by a real parser (metrics/evidence/contents.py): active content and polyglots are refused.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from metrics.access.people import ADMIN, ANALYST, CHAIR, MEMBER, Actor, require
+from metrics.evidence.contents import ContentError, check_image, check_pdf, safe_name
 from metrics.review.common import ReviewError
 from metrics.store import Store
 
@@ -21,6 +23,7 @@ TYPES = {  # media type -> (what it is called, file endings, first bytes)
     "image/png": ("a PNG image", (".png",), (b"\x89PNG\r\n\x1a\n",)),
     "image/jpeg": ("a JPEG image", (".jpg", ".jpeg"), (b"\xff\xd8\xff",)),
 }
+IMAGE_FORMATS = {"image/png": "PNG", "image/jpeg": "JPEG"}  # Pillow's names
 
 READ = """
 SELECT a.file_name, a.media_type, a.content, e.withdrawn_at
@@ -46,7 +49,7 @@ class Attachment:
 
 def checked(file_name: str, content: bytes) -> Attachment:
     """The attachment as it will be kept, or EvidenceError saying what is wrong with it."""
-    name = file_name.replace("\\", "/").rsplit("/", 1)[-1].strip() or "attachment"
+    name = safe_name(file_name)
     if len(content) > MAX_BYTES:
         raise EvidenceError(
             f"{name} is {len(content) / 1024 / 1024:.1f} MB; an attachment may be at most "
@@ -59,6 +62,13 @@ def checked(file_name: str, content: bytes) -> Attachment:
         if ending in endings:
             if not content.startswith(magic):
                 raise EvidenceError(f"{name} is named as {what} but is not one.")
+            try:
+                if media == "application/pdf":
+                    check_pdf(name, content)
+                else:
+                    check_image(name, content, IMAGE_FORMATS[media])
+            except ContentError as err:
+                raise EvidenceError(str(err)) from None
             return Attachment(name, media, content)
     kinds = ", ".join(w for w, _, _ in TYPES.values())
     raise EvidenceError(f"{name}: an attachment must be {kinds.replace(', a J', ' or a J')}.")

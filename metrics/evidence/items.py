@@ -17,8 +17,8 @@ from metrics.access import audit
 from metrics.access.people import ANALYST, CHAIR, MEMBER, Actor, require
 from metrics.evidence.attachments import Attachment, EvidenceError
 from metrics.evidence.personal import warnings
-from metrics.review.common import ReviewError, plain as review_plain
-from metrics.store import Store, transaction
+from metrics.review.common import ReviewError, one_after_the_other, plain as review_plain, writing
+from metrics.store import Store
 
 KINDS = {
     "family-voice": "Family or young person's voice",
@@ -142,6 +142,7 @@ def _check(
         raise EvidenceError("Only a survey result has a question, answers and a share agreed.")
 
 
+@one_after_the_other
 def add(
     store: Store,
     charter: Charter,
@@ -181,7 +182,7 @@ def add(
             + " Take it out, or confirm that it is not personal data."
         )
     now = datetime.now()
-    with store.connect() as con, transaction(con):
+    with writing(store, "the evidence") as con:
         ident = int(con.execute("SELECT nextval('evidence_id_seq')").fetchall()[0][0])
         con.execute(
             ADD,
@@ -207,12 +208,13 @@ def add(
     return ident
 
 
+@one_after_the_other
 def withdraw(store: Store, actor: Actor, evidence_id: int, reason: str) -> None:
     """Take an item out of every page and pack, keeping it (and why) for the record."""
     require(actor, AUTHORS, "withdraw evidence")
     why = plain(reason, "why the evidence is withdrawn")
     now = datetime.now()
-    with store.connect() as con, transaction(con):
+    with writing(store, "the evidence") as con:
         rows = con.execute(ONE, [evidence_id]).fetchall()
         if not rows:
             raise EvidenceError(f"There is no evidence item {evidence_id}.")

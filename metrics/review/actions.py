@@ -9,8 +9,8 @@ from datetime import date, datetime
 from charter import Charter
 from metrics.access import audit
 from metrics.access.people import CHAIR, MEMBER, Actor, require
-from metrics.review.common import ReviewError, check_quarter, plain
-from metrics.store import Store, transaction
+from metrics.review.common import ReviewError, check_quarter, one_after_the_other, plain, writing
+from metrics.store import Store
 
 STATUSES = ("not started", "on track", "at risk", "done", "dropped")
 CLOSED = ("done", "dropped")
@@ -83,6 +83,7 @@ def _check_owner(charter: Charter, owner: str) -> None:
         )
 
 
+@one_after_the_other
 def add(
     store: Store,
     charter: Charter,
@@ -106,7 +107,7 @@ def add(
     if due < (today or date.today()):
         raise ReviewError(f"The due date {due:%d %B %Y} has passed: choose a date from today.")
     now = datetime.now()
-    with store.connect() as con, transaction(con):
+    with writing(store, "the actions") as con:
         action_id = int(con.execute(NEXT_ID).fetchall()[0][0])
         con.execute(
             ADD,
@@ -136,6 +137,7 @@ def add(
     return action_id
 
 
+@one_after_the_other
 def update(
     store: Store, actor: Actor, action_id: int, status: str, note: str, reason: str = ""
 ) -> int:
@@ -148,7 +150,7 @@ def update(
     if status == "dropped":
         note = f"{note} Dropped because: {plain(reason, 'why the action is dropped')}"
     now = datetime.now()
-    with store.connect() as con, transaction(con):
+    with writing(store, f"action {action_id}") as con:
         version = int(con.execute(LATEST_VERSION, [action_id]).fetchall()[0][0])
         if not version:
             raise ReviewError(f"There is no action {action_id}.")

@@ -14,10 +14,13 @@ from metrics.review.common import (
     ReviewError,
     check_quarter,
     check_subject,
+    one_after_the_other,
     plain,
     refuse_if_signed_off,
+    subject_title,
+    writing,
 )
-from metrics.store import Store, transaction
+from metrics.store import Store
 
 AGREEABLE = ("on_track", "at_risk", "off_track")
 
@@ -64,6 +67,7 @@ def current(store: Store, quarter: str, as_at: datetime | None = None) -> dict[s
     return {r[1]: Agreed(*r) for r in rows if r[3] is not None}
 
 
+@one_after_the_other
 def agree(
     store: Store,
     charter: Charter,
@@ -89,7 +93,7 @@ def agree(
     reason = plain(reason, "the reason for the agreed status")
     now = datetime.now()
     key = {"quarter": quarter, "subject": subject}
-    with store.connect() as con, transaction(con):
+    with writing(store, f"the agreed status of {subject_title(charter, subject)}") as con:
         refuse_if_signed_off(con, quarter, "agreed statuses")
         version = int(con.execute(LATEST_VERSION, key).fetchall()[0][0]) + 1
         con.execute(

@@ -14,13 +14,16 @@ from charter import Charter
 from metrics.access import audit
 from metrics.access.people import CHAIR, MEMBER, Actor, require
 from metrics.review.common import (
+    Concurrent,
     ReviewError,
     check_quarter,
     check_subject,
+    one_after_the_other,
     plain,
     refuse_if_signed_off,
+    writing,
 )
-from metrics.store import Store, transaction
+from metrics.store import Store
 
 COLUMNS = """commentary_id, quarter, subject, version, what_happens, why, what_next, written_by,
              written_at, figure_period, figure_value, figure_shown, copied_from"""
@@ -89,7 +92,12 @@ class Commentary:
         return current.value != self.figure_value
 
 
-class EditConflict(ReviewError):
+class Conflict(ReviewError):
+    """The version the editor started from is no longer the latest (or does not exist):
+    nothing was saved."""
+
+
+class EditConflict(Conflict):
     """Someone else saved this commentary after the editor opened it; both texts are kept
     here so the editor can merge them."""
 
@@ -148,14 +156,42 @@ def save(
     what = plain(texts[0], "what is happening")
     why = plain(texts[1], "why it is happening")
     next_ = plain(texts[2], "what happens next")
+    if based_on < 0:
+        raise Conflict(f"There is no version {based_on} of this commentary to start from.")
+    try:
+        return _add(store, actor, quarter, subject, (what, why, next_), based_on, figure,
+                    copied_from)  # fmt: skip
+    except Concurrent:  # lost every retry: show the latest text if there is one by now
+        theirs = history(store, quarter, subject)
+        if not theirs:
+            raise
+        raise EditConflict(theirs[0], (what, why, next_)) from None
+
+
+@one_after_the_other
+def _add(
+    store: Store,
+    actor: Actor,
+    quarter: str,
+    subject: str,
+    texts: tuple[str, str, str],
+    based_on: int,
+    figure: Figure | None,
+    copied_from: str | None,
+) -> Commentary:
+    what, why, next_ = texts
     now = datetime.now()
     key = {"quarter": quarter, "subject": subject}
-    with store.connect() as con, transaction(con):
+    with writing(store, "this commentary") as con:
         refuse_if_signed_off(con, quarter, "commentary")
         latest = int(con.execute(LATEST_VERSION, key).fetchall()[0][0])
         previous = Commentary(*con.execute(HISTORY, key).fetchall()[0]) if latest else None
         if latest != based_on:
-            assert previous is not None  # a newer version exists: someone else saved it
+            if previous is None:  # the version it was based on is not there (or withdrawn)
+                raise Conflict(
+                    f"This commentary has no version {based_on} (it has none yet): the page "
+                    "was out of date. Your text has not been saved; look again, then save it."
+                )
             raise EditConflict(previous, (what, why, next_))
         params = {
             **key,

@@ -6,13 +6,20 @@ A subject is what commentary or an agreed status is about: `indicator:<id>` or
 
 from __future__ import annotations
 
+import functools
+import random
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import datetime
+from typing import ParamSpec, TypeVar
 
 import duckdb
 
 from charter import Charter
 from metrics.period_text import parse_period
 from metrics.periods import PeriodKind
+from metrics.store import Store, WriteConflict, transaction
 
 STATES = ("open", "commentary drafted", "circulated", "discussed", "signed off")
 OPEN, DRAFTED, CIRCULATED, DISCUSSED, SIGNED_OFF = STATES
@@ -21,6 +28,50 @@ MAX_TEXT = 2000  # a paragraph: commentary is short plain text, not a report
 
 class ReviewError(ValueError):
     """A review change that cannot be made; the message says why, plainly."""
+
+
+class Concurrent(ReviewError):
+    """Someone else wrote the same thing at the same moment and was first; nothing of this
+    write was kept."""
+
+
+@contextmanager
+def writing(store: Store, what: str) -> Iterator[duckdb.DuckDBPyConnection]:
+    """One write, all or nothing. Losing a race with another writer is said plainly, naming
+    `what` the other person changed (never DuckDB's own words)."""
+    try:
+        with store.connect() as con, transaction(con):
+            yield con
+    except WriteConflict:
+        raise Concurrent(
+            f"Someone else changed {what} at the same moment, so yours was not saved. "
+            "Look at it as it is now, then try again if it is still needed."
+        ) from None
+
+
+P = ParamSpec("P")
+T = TypeVar("T")
+ATTEMPTS = 4  # DuckDB reports a conflict before the winner commits: the retry sees its write
+
+
+def one_after_the_other(write: Callable[P, T]) -> Callable[P, T]:
+    """Run a write that lost a race again, a moment later, as if it had come second: it then
+    reads what the winner wrote and the review's own rules decide (commentary becomes a
+    conflict showing both texts; a second sign-off is refused as already done). `write` must
+    read what it checks inside its own transaction."""
+
+    @functools.wraps(write)
+    def again(*args: P.args, **kwargs: P.kwargs) -> T:
+        for attempt in range(ATTEMPTS):
+            try:
+                return write(*args, **kwargs)
+            except Concurrent:
+                if attempt == ATTEMPTS - 1:
+                    raise
+                time.sleep(0.05 * (attempt + 1) + random.uniform(0, 0.05))
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    return again
 
 
 def indicator_subject(indicator_id: str) -> str:

@@ -27,12 +27,14 @@ from metrics.review.common import (
     ReviewError,
     check_quarter,
     indicator_subject,
+    one_after_the_other,
     plain,
     state_of,
+    writing,
 )
 from metrics.rollup import StatementStatus, charter_status
 from metrics.status import IndicatorStatus
-from metrics.store import Store, transaction
+from metrics.store import Store
 
 EXCEPTION_STATUSES = ("off_track", "at_risk", "no_recent_data")
 
@@ -124,6 +126,7 @@ def unexplained(store: Store, quarter: str, statements: list[StatementStatus]) -
     return out
 
 
+@one_after_the_other
 def _write(
     store: Store,
     actor: Actor,
@@ -134,7 +137,7 @@ def _write(
     snapshot: str | None,
 ) -> None:
     now = datetime.now()
-    with store.connect() as con, transaction(con):
+    with writing(store, f"the review of {review.quarter}") as con:
         current_state, _ = state_of(con, review.quarter)
         if current_state != before:  # someone else moved it meanwhile
             raise ReviewError(

@@ -12,8 +12,15 @@ from charter import Charter
 from metrics.access import audit
 from metrics.access.people import ANALYST, CHAIR, COUNCILLOR, MEMBER, Actor, require
 from metrics.period_text import parse_period
-from metrics.review.common import ReviewError, check_quarter, check_subject, plain
-from metrics.store import Store, transaction
+from metrics.review.common import (
+    ReviewError,
+    check_quarter,
+    check_subject,
+    one_after_the_other,
+    plain,
+    writing,
+)
+from metrics.store import Store
 
 ASKERS = frozenset({COUNCILLOR})
 OFFICERS = frozenset({ANALYST, MEMBER, CHAIR})  # who answers for the planning group
@@ -66,6 +73,7 @@ class Question:
         return bool(self.replies) and self.replies[-1].kind == ANSWER
 
 
+@one_after_the_other
 def ask(store: Store, charter: Charter, actor: Actor, quarter: str, subject: str, text: str) -> int:
     """Record a member's question; returns its number."""
     require(actor, ASKERS, "record a scrutiny question")
@@ -73,7 +81,7 @@ def ask(store: Store, charter: Charter, actor: Actor, quarter: str, subject: str
     subject = check_subject(charter, subject)
     text = plain(text, "the question")
     now = datetime.now()
-    with store.connect() as con, transaction(con):
+    with writing(store, "the questions") as con:
         row = con.execute(
             ADD_QUESTION,
             {"quarter": quarter, "subject": subject, "text": text, "by": actor.label, "at": now},
@@ -86,6 +94,7 @@ def ask(store: Store, charter: Charter, actor: Actor, quarter: str, subject: str
     return question_id
 
 
+@one_after_the_other
 def reply(store: Store, actor: Actor, question_id: int, kind: str, text: str) -> int:
     """An officer's answer, or a member's follow-up; returns its number in the thread."""
     if kind == ANSWER:
@@ -96,7 +105,7 @@ def reply(store: Store, actor: Actor, question_id: int, kind: str, text: str) ->
         raise ReviewError(f"A reply is an {ANSWER} or a {FOLLOW_UP}, not {kind!r}.")
     text = plain(text, f"the {kind}")
     now = datetime.now()
-    with store.connect() as con, transaction(con):
+    with writing(store, f"the replies to question {question_id}") as con:
         if not con.execute(QUESTION, [question_id]).fetchall():
             raise ReviewError(f"There is no question {question_id}.")
         con.execute(

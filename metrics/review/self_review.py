@@ -17,8 +17,8 @@ import duckdb
 from charter import Charter
 from metrics.access import audit
 from metrics.access.people import CHAIR, MEMBER, Actor, require
-from metrics.review.common import ReviewError, plain
-from metrics.store import Store, transaction
+from metrics.review.common import ReviewError, one_after_the_other, plain, writing
+from metrics.store import Store
 
 CONFIDENCE = ("not", "partly", "mostly", "fully")
 CONFIDENCE_WORDS = {c: f"{c.capitalize()} confident" for c in CONFIDENCE}
@@ -119,11 +119,12 @@ def _point(con: duckdb.DuckDBPyConnection, held_on: date) -> tuple[str] | None:
     return rows[0] if rows else None
 
 
+@one_after_the_other
 def open_point(store: Store, actor: Actor, held_on: date) -> None:
     """Start a review point on a date; a later one cannot be started while one is open."""
     require(actor, {CHAIR}, "open a self-review point")
     now = datetime.now()
-    with store.connect() as con, transaction(con):
+    with writing(store, "the self-review") as con:
         if _point(con, held_on) is not None:
             raise ReviewError(f"There is already a self-review point on {held_on:%d %B %Y}.")
         still = con.execute(
@@ -153,6 +154,7 @@ def _links(con: duckdb.DuckDBPyConnection, charter: Charter, links: list[str]) -
     return out
 
 
+@one_after_the_other
 def answer(
     store: Store,
     charter: Charter,
@@ -173,7 +175,7 @@ def answer(
         raise ReviewError(f"Confidence is one of: {', '.join(CONFIDENCE)} (not {confidence!r}).")
     will_do = plain(will_do, "what you will do")
     now = datetime.now()
-    with store.connect() as con, transaction(con):
+    with writing(store, "the self-review") as con:
         state = _point(con, held_on)
         if state is None:
             raise ReviewError(f"There is no self-review point on {held_on:%d %B %Y}.")
@@ -194,12 +196,13 @@ def answer(
     return int(version) + 1
 
 
+@one_after_the_other
 def sign_off(store: Store, charter: Charter, actor: Actor, held_on: date) -> None:
     """Freeze a review point. Every question must have an answer first."""
     require(actor, {CHAIR}, "sign off the self-review")
     asked = charter.question_ids()
     now = datetime.now()
-    with store.connect() as con, transaction(con):
+    with writing(store, "the self-review") as con:
         state = _point(con, held_on)
         if state is None:
             raise ReviewError(f"There is no self-review point on {held_on:%d %B %Y}.")

@@ -8,6 +8,7 @@ import io
 from datetime import date
 
 import pytest
+from PIL import Image
 from pypdf import PdfWriter
 
 from metrics import evidence
@@ -33,7 +34,14 @@ def pdf_bytes() -> bytes:
     return out.getvalue()
 
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+def png_bytes() -> bytes:
+    """A real PNG: attachments are decoded whole (issue 25), so a header alone is refused."""
+    out = io.BytesIO()
+    Image.new("RGB", (8, 8), (0, 90, 160)).save(out, "PNG")
+    return out.getvalue()
+
+
+PNG = png_bytes()
 
 
 def add(store, charter, who=MEG, **kw) -> int:

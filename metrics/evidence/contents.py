@@ -1,0 +1,164 @@
+"""What an attachment holds, read whole by a real parser before it is kept.
+
+A file's first bytes say what it claims to be; only parsing all of it says what it is. A PDF
+is opened by qpdf (through pikepdf) without repair, and every object in it is looked at for
+active content: JavaScript, launch actions (which run a program), embedded files, forms that
+send data away, rich media. An image is decoded by Pillow, pixel by pixel, after its size is
+checked against a limit (a small file can unpack to gigabytes). Any file that also reads as a
+web page (a PDF/HTML or image/HTML polyglot, which a browser may run as one) is refused.
+Each refusal says why in a sentence, never a parser's traceback.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import unicodedata
+import warnings
+from collections.abc import Iterator
+
+import pikepdf
+from PIL import Image, UnidentifiedImageError
+
+MAX_PIXELS = 40_000_000  # a 40-megapixel photo; more is a decompression bomb, not evidence
+MAX_NAME = 120  # characters of a file name kept
+MAX_DEPTH = 64  # how deep a PDF's objects are followed (the parser itself limits nesting)
+
+# Markup a browser acts on. A real PDF or image has no reason to carry any of it in plain
+# bytes; a polyglot carries it so that the same file opens as a web page.
+HTML = re.compile(rb"<\s*(?:!doctype\s+html|html|head|body|script|iframe|svg|object|embed|meta)\b",
+                  re.IGNORECASE)  # fmt: skip
+
+# Characters that reorder or hide text: `invoice\u202egpj.pdf` shows as "invoicefdp.jpg".
+BIDI = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+# PDF features that act rather than show, and how to say so.
+ACTIVE = {
+    "/JavaScript": "JavaScript",
+    "/JS": "JavaScript",
+    "/Launch": "an action that starts a program (a launch action)",
+    "/EmbeddedFile": "an embedded file",
+    "/EmbeddedFiles": "an embedded file",
+    "/EF": "an embedded file",
+    "/RichMedia": "embedded media (rich media)",
+    "/XFA": "an XFA form, which can run scripts",
+    "/SubmitForm": "a form that sends data to another site",
+    "/ImportData": "an action that imports data from another file",
+}
+
+
+class ContentError(ValueError):
+    """The file is not what it should be, or carries something active; the message says so."""
+
+
+def safe_name(file_name: str) -> str:
+    """The name as kept and shown: the last path part, without characters that reorder or
+    hide text (bidirectional controls) or control characters, at most MAX_NAME characters
+    (the ending kept)."""
+    name = file_name.replace("\\", "/").rsplit("/", 1)[-1]
+    name = BIDI.sub("", name)
+    name = "".join(ch for ch in name if unicodedata.category(ch) not in ("Cc", "Cf"))
+    name = " ".join(name.split()).strip(". ") or "attachment"
+    if len(name) > MAX_NAME:
+        stem, dot, ending = name.rpartition(".")
+        ending = ending[:10] if dot else ""
+        name = stem[: MAX_NAME - len(ending) - 1].rstrip() + (dot + ending if dot else "")
+    return name
+
+
+def check_pdf(name: str, content: bytes) -> None:
+    """The whole file parses as a PDF, with no active content."""
+    _no_markup(name, content, "a PDF")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            pdf = pikepdf.open(io.BytesIO(content), attempt_recovery=False)
+    except pikepdf.PasswordError:
+        raise ContentError(f"{name} is protected by a password; attach it without one.") from None
+    except (pikepdf.PdfError, RecursionError, ValueError) as err:
+        raise ContentError(
+            f"{name} could not be read as a whole PDF ({_first_line(err)}); save it again as "
+            "a PDF and attach that."
+        ) from None
+    with pdf:
+        for what in _active(pdf):
+            raise ContentError(
+                f"{name} contains {what}. Attachments may not hold anything that runs or "
+                "opens other files: print it to a new PDF (or save as PDF/A) and attach that."
+            )
+
+
+def check_image(name: str, content: bytes, expected: str) -> None:
+    """The whole file decodes as an image of the `expected` format (PNG or JPEG) of at most
+    MAX_PIXELS pixels."""
+    _no_markup(name, content, "an image")
+    try:
+        with Image.open(io.BytesIO(content)) as img:
+            if img.format != expected:
+                raise ContentError(f"{name} is a {img.format} image, not a {expected} one.")
+            width, height = img.size
+            if width * height > MAX_PIXELS:
+                raise ContentError(
+                    f"{name} is {width:,} x {height:,} pixels; an image may have at most "
+                    f"{MAX_PIXELS // 1_000_000} million. Attach a smaller copy."
+                )
+            img.load()  # every pixel decoded: a truncated or corrupt file fails here
+    except ContentError:
+        raise
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError)\
+            as err:  # fmt: skip
+        reason = "it is damaged or incomplete" if isinstance(err, UnidentifiedImageError) else (
+            _first_line(err)
+        )  # fmt: skip
+        raise ContentError(f"{name} could not be read as a whole {expected} image ({reason}).")\
+            from None  # fmt: skip
+
+
+def _no_markup(name: str, content: bytes, what: str) -> None:
+    found = HTML.search(content)
+    if found:
+        tag = found.group(0).decode("ascii", "replace")
+        raise ContentError(
+            f"{name} is {what} that also reads as a web page (it contains {tag!r}...); such "
+            "a file can run in a browser. Save it again and attach that."
+        )
+
+
+def _active(pdf: pikepdf.Pdf) -> Iterator[str]:
+    """What each object holds that acts, once per kind."""
+    said: set[str] = set()
+    seen: set[tuple[int, int]] = set()
+    for obj in [pdf.trailer, pdf.Root, *pdf.objects]:
+        for key in _keys(obj, seen, 0):
+            what = ACTIVE.get(key)
+            if what and what not in said:
+                said.add(what)
+                yield what
+
+
+def _keys(obj: object, seen: set[tuple[int, int]], depth: int) -> Iterator[str]:
+    """Every dictionary key and name value under `obj` (each indirect object once)."""
+    if depth > MAX_DEPTH:
+        return
+    if isinstance(obj, pikepdf.Object) and obj.is_indirect:
+        ident = obj.objgen
+        if ident in seen:
+            return
+        seen.add(ident)
+    if isinstance(obj, pikepdf.Stream):
+        obj = obj.stream_dict
+    if isinstance(obj, pikepdf.Dictionary):
+        for key, value in obj.items():
+            yield str(key)
+            yield from _keys(value, seen, depth + 1)
+    elif isinstance(obj, pikepdf.Array):
+        for item in obj:
+            yield from _keys(item, seen, depth + 1)
+    elif isinstance(obj, pikepdf.Name):
+        yield str(obj)
+
+
+def _first_line(err: BaseException) -> str:
+    """The parser's reason in one line, without the in-memory file's name it starts with."""
+    words = (str(err).strip().splitlines() or [type(err).__name__])[0]
+    return re.sub(r"<_io\.BytesIO object at 0x[0-9a-f]+>:?\s*", "", words).strip()[:120]

@@ -1,0 +1,148 @@
+"""Two people writing at the same instant (issue 25, section 5): real concurrent writers, one
+thread each, started together at a barrier, on every write path of the review. The one who
+loses the race gets a plain message (a ReviewError), never DuckDB's own error, and nothing of
+theirs is half-kept; commentary's loser is shown both texts."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from datetime import date, timedelta
+from typing import Any
+
+import pytest
+
+from metrics.access import CHAIR, COUNCILLOR, MEMBER, Actor
+from metrics.review import actions, agreed, commentary, cycle, questions
+from metrics.review.common import ReviewError, statement_subject
+from tests.unit.test_review import TEXT, write_all
+
+Q = "2026-27 Q2"
+ANN = Actor("ann", "Ann Chair", "ann@x.example", "app", frozenset({CHAIR, MEMBER}))
+BOB = Actor("bob", "Bob Chair", "bob@x.example", "app", frozenset({CHAIR, MEMBER}))
+ROUNDS = 6  # each round is one race; DuckDB's conflict shows in most rounds
+RAW = ("TransactionContext", "Constraint Error", "duplicate key", "Conflict on")
+
+
+def race(write: Callable[[Actor], Any]) -> dict[str, Any]:
+    """Ann and Bob call `write` at the same instant; what each got back (or raised)."""
+    start = threading.Barrier(2)
+    got: dict[str, Any] = {}
+
+    def run(who: Actor) -> None:
+        start.wait()
+        try:
+            got[who.name] = write(who)
+        except Exception as err:  # the test looks at what kind it was
+            got[who.name] = err
+
+    threads = [threading.Thread(target=run, args=(who,)) for who in (ANN, BOB)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    return got
+
+
+def plain_loser(got: dict[str, Any]) -> tuple[Any, ReviewError | None]:
+    """The winner's result, and the loser's plain refusal (None if both succeeded)."""
+    errors = [v for v in got.values() if isinstance(v, Exception)]
+    for err in errors:
+        assert isinstance(err, ReviewError), f"raw error reached the person: {err!r}"
+        assert not any(word in str(err) for word in RAW), str(err)
+    assert len(errors) <= 1, errors
+    wins = [v for v in got.values() if not isinstance(v, Exception)]
+    assert wins, got
+    return wins[0], (errors[0] if errors else None)
+
+
+def test_commentary_saved_at_the_same_instant_shows_both_texts(demo_store, charter):
+    for n in range(ROUNDS):
+        subject = statement_subject(n + 1)
+        texts = {who.name: (f"{who.name}'s story {n}.", "Because.", "Next.") for who in (ANN, BOB)}
+        got = race(
+            lambda who, s=subject, t=texts: commentary.save(
+                demo_store, charter, who, Q, s, t[who.name], based_on=0
+            )
+        )
+        won, lost = plain_loser(got)
+        assert isinstance(lost, commentary.EditConflict), got  # never both saved as version 1
+        assert lost.theirs.what == won.what and lost.theirs.version == 1
+        assert lost.yours[0] != won.what and lost.yours[0].endswith(f"story {n}.")
+        kept = commentary.history(demo_store, Q, subject)
+        assert [(c.version, c.what) for c in kept] == [(1, won.what)]
+
+
+def test_saving_on_a_version_that_does_not_exist_is_a_conflict(demo_store, charter):
+    with pytest.raises(commentary.Conflict, match=r"has no version 3 \(it has none yet\)"):
+        commentary.save(demo_store, charter, ANN, Q, statement_subject(2), TEXT, based_on=3)
+    assert commentary.history(demo_store, Q, statement_subject(2)) == []
+
+
+def test_two_chairs_signing_off_at_once(demo_store, charter):
+    write_all(demo_store, charter)
+    for state in ("commentary drafted", "circulated", "discussed"):
+        cycle.move(demo_store, charter, ANN, Q, state)
+    for _ in range(ROUNDS):
+        got = race(lambda who: cycle.move(demo_store, charter, who, Q, "signed off"))
+        won, lost = plain_loser(got)
+        assert won.state == "signed off"
+        assert lost is not None and "signed off" in str(lost)
+        cycle.move(demo_store, charter, ANN, Q, "discussed", reason="Again, for the test")
+
+
+def test_two_chairs_agreeing_a_status_at_once(demo_store, charter):
+    for n in range(ROUNDS):
+        subject = statement_subject(n + 1)
+        got = race(
+            lambda who, s=subject: agreed.agree(
+                demo_store, charter, who, Q, s, "off_track", "on_track", f"{who.name} says so"
+            )
+        )
+        plain_loser(got)
+        versions = sorted(v for v in got.values() if isinstance(v, int))
+        assert versions in ([1], [1, 2])  # one kept, or both one after the other
+
+
+def test_two_people_updating_an_action_at_once(demo_store, charter):
+    due = date.today() + timedelta(days=30)
+    for _ in range(ROUNDS):
+        ident = actions.add(demo_store, charter, ANN, title="Recruit two therapists",
+                            owner="head-of-send", due=due, quarter=Q, statement=5)  # fmt: skip
+        got = race(lambda who, i=ident: actions.update(demo_store, who, i, "on track", who.name))
+        plain_loser(got)
+        log = actions.progress_log(demo_store, ident)
+        assert len(log) == 1 + sum(not isinstance(v, Exception) for v in got.values())
+
+
+def test_two_people_adding_actions_at_once_both_keep_theirs(demo_store, charter):
+    due = date.today() + timedelta(days=30)
+    for _ in range(ROUNDS):
+        got = race(
+            lambda who: actions.add(demo_store, charter, who, title=f"{who.name}'s action",
+                                    owner="head-of-send", due=due, quarter=Q, statement=5)
+        )  # fmt: skip
+        _, lost = plain_loser(got)
+        assert lost is None or "at the same moment" in str(lost)
+
+
+def test_two_officers_answering_at_once(demo_store, charter):
+    asker = Actor("cy", "Cy Councillor", "cy@x.example", "app", frozenset({COUNCILLOR}))
+    for _ in range(ROUNDS):
+        ident = questions.ask(demo_store, charter, asker, Q, statement_subject(4), "Why so slow?")
+        got = race(
+            lambda who, i=ident: questions.reply(
+                demo_store, who, i, questions.ANSWER, f"{who.name} answers."
+            )
+        )
+        _, lost = plain_loser(got)
+        replies = next(q for q in questions.listed(demo_store) if q.question_id == ident).replies
+        assert len(replies) == (1 if lost else 2)
+        assert lost is None or "at the same moment" in str(lost)
+
+
+def test_two_chairs_setting_the_meeting_at_once(demo_store, charter):
+    for n in range(ROUNDS):
+        got = race(lambda who, d=n: cycle.set_meeting(demo_store, who, Q, date(2027, 1, 10 + d)))
+        _, lost = plain_loser(got)
+        assert lost is None or "at the same moment" in str(lost) or "now" in str(lost)
