@@ -208,6 +208,12 @@ class Council(Strict):
         description="Suppress zero counts too (a zero is not disclosive, unless it reveals "
         "that every child in a group shares something).",
     )
+    disclosure_method: Literal["suppress", "round to 5"] = Field(
+        default="suppress",
+        description="How small numbers are kept out of what is published: 'suppress' (shown "
+        "as [c], audited) or 'round to 5' (every count rounded to the nearest 5). Anything "
+        "else is refused when the charter loads.",
+    )
     contact: str = Field(default="", description="Support contact shown on the support page.")
     earliest_year: int = Field(
         default=1990,

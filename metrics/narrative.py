@@ -11,6 +11,7 @@ STATUS_WORDS = {
     "no_target": "No target",
     "no_recent_data": "No recent data",
     "not_evidenced": "Not evidenced",
+    "withheld": "Withheld",  # for public readers: a small number and what is built on it
 }
 
 # Icons go with the word, never instead of it: status is never shown by colour alone.
@@ -21,6 +22,7 @@ STATUS_ICONS = {
     "no_target": "ℹ",
     "no_recent_data": "⏳",
     "not_evidenced": "○",
+    "withheld": "[c]",
 }
 
 DIRECTION_WORDS = {

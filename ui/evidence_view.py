@@ -30,9 +30,11 @@ def item(found: EvidenceItem, key: str) -> None:
     st.markdown(f"**{markdown(found.headline())}**")
     st.markdown(markdown(found.summary))
     if found.survey is not None:
-        few = withheld.rule_for(ui.charter().council).threshold
-        if ui.public() and found.survey.answered <= few:  # a share of a handful of families
-            said = f"\u201c{found.survey.question}\u201d: [c], answered by {few} or fewer"
+        rule = withheld.rule_for(ui.charter().council)  # the one policy decides
+        if ui.public() and rule.few(found.survey.answered):  # a share of a handful of families
+            said = (
+                f"\u201c{found.survey.question}\u201d: [c], answered by {rule.threshold} or fewer"
+            )
             st.markdown(markdown(f"Survey: {said}, withheld to protect privacy."))
         else:
             st.markdown(markdown(f"Survey: {found.survey_words()}"))

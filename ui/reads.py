@@ -71,7 +71,9 @@ def _status(db: str, version: Version, quarter: str) -> list[StatementStatus]:
 def _public_status(db: str, version: Version, quarter: str) -> list[StatementStatus]:
     """What a public reader sees: small numbers withheld, reasons in plain English."""
     with _reading(db):
-        hidden = disclosure.statuses(_status(db, version, quarter), _withheld(db, version))
+        hidden = disclosure.statuses(
+            _status(db, version, quarter), _withheld(db, version), ui.charter()
+        )
     return plain.statuses(hidden, ui.charter())
 
 

@@ -15,10 +15,14 @@ The rule (also stated in the Help page and every pack, from `Rule.words`):
   one figure of a breakdown (its groups and the total) is withheld, it could be worked out by
   subtraction, so a second one is withheld too: the smallest other group that is not zero (a
   zero gives nothing away), or else the total. Breakdowns share the total, so this repeats
-  until no breakdown has exactly one withheld figure.
+  until no breakdown has exactly one withheld figure. `withhold` is this first pattern;
+  `metrics/publish/audit.py` then audits it by integer programming and adds secondaries until
+  no withheld figure can be narrowed (`audit.protect`, what everything published uses).
+- **Rounding** (`method: round to 5`, a council setting): counts are published rounded to the
+  nearest 5 instead, percentages worked out from the rounded counts.
 
-Not covered, and said so: differences between periods (a quarter's count against the year's)
-and figures published elsewhere by others.
+Across periods: see `metrics/publish/periods.py` (which publications could be differenced).
+Not covered, and said so: figures published elsewhere by others.
 """
 
 from __future__ import annotations
@@ -35,25 +39,72 @@ NOT_FOR_PUBLICATION = "not for publication"
 TOTAL = ""  # the breakdown and group of a total
 
 
+SUPPRESS = "suppress"
+ROUND = "round to 5"
+METHODS = (SUPPRESS, ROUND)
+BASE = 5  # rounding publishes counts to the nearest 5
+
+
 @dataclass(frozen=True)
 class Rule:
+    """The council's disclosure rule: suppression (the default) or rounding to the nearest 5.
+    Any other method is refused here, so a mistake in the setting never publishes a figure."""
+
     threshold: int
     suppress_zero: bool = False
+    method: str = SUPPRESS
+
+    def __post_init__(self) -> None:
+        if self.method not in METHODS:
+            raise ValueError(
+                f"disclosure method {self.method!r} is not one of {', '.join(METHODS)}"
+            )
+        if self.threshold < 0:
+            raise ValueError("the suppression threshold cannot be negative")
+
+    @property
+    def rounds(self) -> bool:
+        return self.method == ROUND
 
     def disclosive(self, count: float | None) -> bool:
         if count is None:
             return False
         return (0 if self.suppress_zero else 1) <= round(count) <= self.threshold and count >= 0
 
+    def few(self, answered: int) -> bool:
+        """A survey answered by this few is withheld (a share of a handful points to a
+        family), whichever method the council uses."""
+        return answered <= self.threshold
+
+    def rounded(self, count: float) -> int:
+        """A count as published under rounding: to the nearest 5, halves up (7.5 is never
+        met: counts are whole)."""
+        return int((count + BASE / 2) // BASE * BASE)
+
     @property
     def words(self) -> str:
+        if self.rounds:
+            return (
+                f"To protect children's privacy, every count we publish is rounded to the "
+                f"nearest {BASE} (so 0 may stand for 1 or 2), and a percentage or rate is "
+                "worked out from the rounded counts; a figure whose rounded denominator is 0, or "
+                "that was withheld by whoever supplied it, is shown as [c]. A survey answered by "
+                f"{self.threshold} people or fewer is shown as [c]. Statuses, changes, ranks and "
+                "comparisons are worked out on the real figures."
+            )
         zero = "Zero is withheld too. " if self.suppress_zero else "Zero is not withheld. "
         return (
             f"To protect children's privacy, counts from 1 to {self.threshold} are not "
             f"published and are shown as [c]. {zero}A percentage or rate built on such a count, "
             "and its numerator and denominator, are withheld with it. Where a withheld figure "
-            "could be worked out from a total and the other groups, another figure is withheld "
-            "as well, also shown as [c]."
+            "could be worked out or narrowed down from what is published beside it (a total "
+            "and the other groups of every breakdown, whole numbers, the reason given), other "
+            "figures are withheld as well, also shown as [c]: each table is checked with an "
+            "integer-programming audit so that a withheld small number could still be any "
+            "number the rule allows and no withheld figure can be worked out. Nothing worked "
+            "out from a withheld figure (its status, change, direction, rank, quartile, "
+            "comparison with England or place on a chart) is published either. A survey "
+            f"answered by {self.threshold} people or fewer is shown as [c]."
         )
 
 

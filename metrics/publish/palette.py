@@ -27,4 +27,5 @@ BADGES = {
     "no_target": ("#E3EEF8", "#0B3B66"),
     "no_recent_data": ("#EAEAEA", "#333333"),
     "not_evidenced": ("#EAEAEA", "#333333"),
+    "withheld": ("#EAEAEA", "#333333"),
 }

@@ -25,6 +25,7 @@ PLAIN_STATUS = {
     "no_target": "shown for information (no aim is set)",
     "no_recent_data": "without an up-to-date figure",
     "not_evidenced": "without enough figures to judge",
+    "withheld": "withheld to protect privacy (a small number)",
 }
 
 AIM_SIDE = {"higher_is_better": "or more", "lower_is_better": "or less"}

@@ -124,7 +124,7 @@ def _history(
         hidden = withheld.withheld_figures(store, charter)
     latest = parse_period(quarter)
     found = charter_statuses(store, charter, [latest.shift(-k) for k in range(HISTORY)])
-    return [withheld.statuses(f, hidden or {}) if public else f for f in found]
+    return [withheld.statuses(f, hidden or {}, charter) if public else f for f in found]
 
 
 def _line(

@@ -1,34 +1,52 @@
-"""Disclosure control applied to the store's figures: which of our council's figures are
-withheld, and the rows, statuses and sentences a public reader (a councillor, a published
-pack) gets instead of the real ones. Staff keep the real figures, marked "not for
-publication"."""
+"""The one disclosure policy, applied to the store's figures: which of our council's figures
+are withheld (audited by integer programming, `metrics/publish/audit.py`) or how they are
+rounded (the council's `disclosure_method`), and the rows, statuses and sentences a public
+reader (a councillor, a published page, CSV or pack) gets instead of the real ones. Staff keep
+the real figures, marked "not for publication". Every output asks here: `rule_for` for the
+rule, `withheld_figures` for what is withheld, `trend_rows`/`group_rows`/`statuses` for what a
+public reader sees."""
 
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import TypeVar
 
-from charter import Charter, Council
+from charter import Charter, Council, Indicator
 from metrics.access.people import ADMIN, ANALYST, CHAIR, MEMBER, Actor
-from metrics.narrative import STATUS_WORDS
+from metrics.narrative import STATUS_WORDS, fmt_value
 from metrics.period_text import parse_period
+from metrics.publish.audit import count_fields, protect
 from metrics.publish.disclosure import (
     NOT_FOR_PUBLICATION,
     PRIMARY,
     SYMBOL,
     Figure,
     Rule,
-    withhold,
 )
 from metrics.queries import area_figures
-from metrics.rollup import StatementStatus
+from metrics.rollup import StatementStatus, rollup
 from metrics.status import IndicatorStatus
 from metrics.store import Store
 from metrics.trend import GroupRow, TrendRow
 
-# (period, breakdown, group) -> why, for one indicator
-Withheld = dict[tuple[str, str, str], str]
+
+@dataclass(frozen=True)
+class Rounding:
+    """How one indicator's counts are published when the council rounds instead."""
+
+    rule: Rule
+    indicator: Indicator
+
+
+class Withheld(dict[tuple[str, str, str], str]):
+    """(period, breakdown, group) -> why, for one indicator; `rounding` set when the council
+    publishes counts rounded to the nearest 5."""
+
+    rounding: Rounding | None = None
+
+
+WITHHELD_STATUS = "withheld"
 
 # Roles that see the real figures in the app: the people who work with them.
 SEES_REAL_FIGURES = frozenset({ANALYST, MEMBER, CHAIR, ADMIN})
@@ -37,7 +55,9 @@ T = TypeVar("T", TrendRow, GroupRow)
 
 
 def rule_for(council: Council) -> Rule:
-    return Rule(council.suppression_threshold, council.suppress_zero)
+    """The council's disclosure rule, from council.yaml (a method it does not know is
+    refused when the charter loads, and again here)."""
+    return Rule(council.suppression_threshold, council.suppress_zero, council.disclosure_method)
 
 
 def sees_real_figures(actor: Actor) -> bool:
@@ -58,14 +78,52 @@ def withheld_figures(
             Figure(str(dim), str(grp), value, num, den, symbol)  # type: ignore[arg-type]
         )
     rule = rule_for(charter.council)
-    out: dict[str, Withheld] = defaultdict(dict)
+    out: dict[str, Withheld] = {}
     for (ind_id, period), figures in by_period.items():
         ind = charter.indicators.get(ind_id)
         if ind is None:
             continue
-        for (dim, grp), why in withhold(figures, rule, ind.unit == "count", ind.multiplier).items():
-            out[ind_id][(period, dim, grp)] = why
-    return dict(out)
+        found = out.setdefault(ind_id, Withheld())
+        if rule.rounds:
+            found.rounding = Rounding(rule, ind)
+            chosen = _unroundable(figures, rule, ind)
+        else:
+            chosen = protect(figures, rule, ind.unit == "count", ind.multiplier)
+        for (dim, grp), why in chosen.items():
+            found[(period, dim, grp)] = why
+    return {k: v for k, v in out.items() if v or v.rounding}
+
+
+def _unroundable(figures: list[Figure], rule: Rule, ind: Indicator) -> dict[tuple[str, str], str]:
+    """Under rounding, the figures still withheld: those the supplier withheld, and ratios
+    whose denominator rounds to 0 (nothing to work a percentage out from)."""
+    out = {}
+    for f in figures:
+        counts = count_fields(f, ind.unit == "count", ind.multiplier)
+        if f.symbol == SYMBOL or (
+            "denominator" in counts and rule.rounded(counts["denominator"]) == 0
+        ):
+            out[f.key] = PRIMARY
+    return out
+
+
+def _rounded(row: T, rounding: Rounding) -> T:
+    """A row as published under rounding: counts to the nearest 5, a ratio from them."""
+    rule, ind = rounding.rule, rounding.indicator
+    if row.value is None and row.numerator is None:
+        return row
+    counts = count_fields(
+        Figure("", "", row.value, row.numerator, row.denominator), ind.unit == "count",
+        ind.multiplier,
+    )  # fmt: skip
+    if ind.unit == "count" and "value" in counts:
+        return replace(row, value=float(rule.rounded(counts["value"])))
+    if ind.multiplier is None or "denominator" not in counts:
+        return row
+    den = rule.rounded(counts["denominator"])
+    num = rule.rounded(counts.get("numerator", 0))
+    value = round(num / den * ind.multiplier, ind.decimals) if den else None
+    return replace(row, value=value, numerator=float(num), denominator=float(den))
 
 
 def explain(why: str) -> str:
@@ -80,11 +138,12 @@ def marked(why: str | None) -> str:
     return f"{NOT_FOR_PUBLICATION}: {explain(why)}" if why else ""
 
 
-def _protected(row: T, why: str | None, public: bool) -> T:
+def _protected(row: T, why: str | None, public: bool, rounding: Rounding | None = None) -> T:
     """A row as the reader may see it: a public reader gets [c] for a withheld figure (with
-    nothing built on it), staff get the real figure marked."""
+    nothing built on it) and rounded counts where the council rounds, staff get the real
+    figure marked."""
     if why is None:
-        return row
+        return _rounded(row, rounding) if public and rounding else row
     if not public:
         return replace(row, withheld=why)
     return replace(row, withheld=why, value=None, symbol=SYMBOL, numerator=None, denominator=None)
@@ -97,48 +156,99 @@ def trend_rows(rows: list[TrendRow], withheld: Withheld, public: bool) -> list[T
         why = withheld.get((r.period, "", ""))
         if why and public:
             r = replace(r, note=None)  # a supplier's note may say the number in words
-        out.append(_protected(r, why, public))
+        out.append(_protected(r, why, public, getattr(withheld, "rounding", None)))
     return out
 
 
 def group_rows(
     rows: list[GroupRow], period: str, dim: str, withheld: Withheld, public: bool
 ) -> list[GroupRow]:
-    return [_protected(r, withheld.get((period, dim, r.group)), public) for r in rows]
+    rounding = getattr(withheld, "rounding", None)
+    return [_protected(r, withheld.get((period, dim, r.group)), public, rounding) for r in rows]
 
 
 def indicator_status(i: IndicatorStatus, withheld: Withheld) -> IndicatorStatus:
-    """What a public reader sees of a status: the status stands (it was worked out on the
-    real figure), but a withheld figure, its change and its sentence are not given."""
+    """What a public reader sees of a status. A withheld figure takes everything worked out
+    from it with it (its status, change, direction, SPC verdict, rank, quartile, comparison
+    with England, place on a chart): each could narrow it down (on track beside an aim of
+    100% is 100%), so the status reads "Withheld" and the reason says why. A change or
+    direction from a withheld earlier figure is not given either (the figure less the change
+    would give it back). Under rounding, the figure is rounded and its exact change dropped."""
+    rounding = getattr(withheld, "rounding", None)
     why = withheld.get((i.period or "", "", ""))
+    if why is None and rounding is not None and i.value is not None:
+        return _rounded_status(i, rounding)
     if not any(dim == "" for (_, dim, _) in withheld):
         return i
     if why is None:
         # an earlier total is withheld: no sparkline (it does not say its periods), and no
-        # change from a withheld previous figure (the figure less the change would give it)
-        previous = parse_period(i.period).previous().label if i.period else ""
-        change = None if (previous, "", "") in withheld else i.change
-        return replace(i, history=[], change=change)
-    sentence = f"{STATUS_WORDS[i.status]}. The {i.period} figure is {explain(why)}."
+        # change or direction from a withheld previous figure
+        period = parse_period(i.period) if i.period else None
+        previous = period.previous().label if period else ""
+        last_year = period.same_period_last_year().label if period else ""
+        gone = (previous, "", "") in withheld
+        return replace(
+            i,
+            history=[],
+            change=None if gone else i.change,
+            direction=None if gone else i.direction,
+            direction_year=None if (last_year, "", "") in withheld else i.direction_year,
+            variation=None,  # SPC is worked out over the series, withheld points and all
+            assurance=None,
+            spc_chart=None,
+        )
+    sentence = (
+        f"{STATUS_WORDS[WITHHELD_STATUS]}: the {i.period} figure is {explain(why)}. Its "
+        "status, change, comparisons and place on charts are not published either, because "
+        "they could narrow it down."
+    )
     return replace(
         i,
         value=None,
         symbol=SYMBOL,
         shown=SHOWN,
+        status=WITHHELD_STATUS,
         change=None,
         direction=None,
         direction_year=None,
         reason=sentence,
         history=[],
+        variation=None,
+        assurance=None,
+        trial_limits=False,
+        spc_chart=None,
         benchmark=None,
     )
 
 
+def _rounded_status(i: IndicatorStatus, rounding: Rounding) -> IndicatorStatus:
+    ind = rounding.indicator
+    if ind.unit != "count" or i.value is None:
+        return replace(i, change=None, history=[])  # a ratio's counts are in its rows
+    value = float(rounding.rule.rounded(i.value))
+    return replace(i, value=value, shown=fmt_value(value, ind), change=None, history=[])
+
+
 def statuses(
-    statements: list[StatementStatus], withheld: dict[str, Withheld]
+    statements: list[StatementStatus],
+    withheld: dict[str, Withheld],
+    charter: Charter | None = None,
 ) -> list[StatementStatus]:
-    """Statement statuses as a public reader sees them."""
-    return [
-        replace(s, indicators=[indicator_status(i, withheld.get(i.id, {})) for i in s.indicators])
-        for s in statements
-    ]
+    """Statement statuses as a public reader sees them. A statement is rolled up again
+    without its withheld indicators (with `charter`), as "3 of 4 on track" would otherwise
+    give a withheld indicator's status away."""
+    out = []
+    for s in statements:
+        shown = [indicator_status(i, withheld.get(i.id, Withheld())) for i in s.indicators]
+        if charter is None or all(i.status != WITHHELD_STATUS for i in shown):
+            out.append(replace(s, indicators=shown))
+            continue
+        again = rollup(charter.statement(s.number), shown, charter)
+        if again.status == "not_evidenced" and s.evidence:
+            again.reason += (
+                f" What families and staff tell us: {s.evidence} evidence "
+                f"item{'s' if s.evidence != 1 else ''} in the last year."
+            )
+        again.evidence = s.evidence
+        out.append(again)
+    return out

@@ -154,7 +154,7 @@ def build(
                 built,
                 e,
                 facts,
-                hidden.get(e.indicator_id, {}),
+                hidden.get(e.indicator_id, withheld.Withheld()),
                 public,
                 trust.ratings[e.indicator_id].sentence(),
             )

@@ -78,7 +78,9 @@ def indicators(
             assessed = next(
                 (i for s in built.statements for i in s.indicators if i.id == x.id), None
             )
-            why = hidden.get(x.id, {}).get(((assessed.period if assessed else "") or "", "", ""))
+            why = hidden.get(x.id, withheld.Withheld()).get(
+                ((assessed.period if assessed else "") or "", "", "")
+            )
             note = withheld.marked(why)
         rows.append(
             [
@@ -105,7 +107,7 @@ def figures(
     [x], an aim not set [z]. Cells are numbers or shorthand; the writer keeps numbers as such."""
     statements = built.statements
     if public:
-        statements = withheld.statuses(statements, hidden)
+        statements = withheld.statuses(statements, hidden, charter)
     rows: list[list[object]] = []
     seen: set[str] = set()
     for s in statements:
@@ -114,7 +116,7 @@ def figures(
                 continue
             seen.add(i.id)
             ind = charter.indicators[i.id]
-            why = hidden.get(i.id, {}).get((i.period or "", "", ""))
+            why = hidden.get(i.id, withheld.Withheld()).get((i.period or "", "", ""))
             value: object = i.value if i.value is not None else f"[{i.symbol or 'x'}]"
             rows.append([
                 s.number, ind.title, i.period or i.due, value, ind.unit,
@@ -214,7 +216,7 @@ def evidence(
     for item in items:
         survey = "[z]"
         if item.survey is not None:
-            small = public and item.survey.answered <= rule.threshold
+            small = public and rule.few(item.survey.answered)
             survey = "[c]" if small else item.survey_words()
         statements = "; ".join(f"{n}. {charter.statement(n).short_title}" for n in item.statements)
         when = f"{item.evidence_date.day} {item.evidence_date:%B %Y}"

@@ -1,0 +1,253 @@
+"""The disclosure audit: what an intruder could work out about each withheld figure from
+everything published beside it, found by integer programming (SciPy's `milp`, i.e. HiGHS), as
+tau-ARGUS audits a suppression pattern. Written on SciPy because HiGHS solves these small
+integer programs exactly and is well kept; only the model (which equations and bounds a
+reader knows) is ours.
+
+One table is one indicator's figures for one period: the whole figure and every breakdown,
+published together. What the intruder knows, and the model says:
+- every published count exactly (numerators, denominators, counts; a numerator missing from
+  a published percentage is worked out from it and its denominator);
+- the groups of a breakdown add up to the total (only where the real figures do, else the
+  intruder's equation would be wrong and pin nothing true);
+- counts are whole numbers, none is negative, a percentage's numerator is at most its
+  denominator;
+- the printed rule and reason: a figure withheld as a small number has at least one count
+  from 1 (0 when zeros are withheld) to the threshold; a figure withheld to protect another
+  has no count in that range (else it would be a small number itself).
+
+Protected means: every small count of a primary figure can still be every value the rule
+allows, and no other withheld count is pinned to one value (`findings` is empty). `protect`
+adds secondary suppressions, smallest first, until it is.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.optimize import Bounds, LinearConstraint, milp
+
+from metrics.publish.disclosure import PRIMARY, SECONDARY, TOTAL, Figure, Rule, withhold
+
+BIG = 10**7  # no count of children is larger; the solver's "unbounded"
+Key = tuple[str, str]
+
+
+@dataclass(frozen=True)
+class Finding:
+    key: Key
+    field: str  # value, numerator or denominator
+    problem: str  # "narrowed": a small count lost part of its range; "pinned": one value left
+
+    def sentence(self) -> str:
+        where = f"{self.key[0]} {self.key[1]}".strip() or "the whole figure"
+        return f"{where}: the {self.field} could be {self.problem} down by an intruder"
+
+
+def count_fields(f: Figure, value_is_count: bool, multiplier: float | None) -> dict[str, int]:
+    """The figure's counts by field, as whole numbers (a derived numerator included)."""
+    out: dict[str, int] = {}
+    if value_is_count:
+        if f.value is not None:
+            out["value"] = round(f.value)
+        return out
+    if multiplier is None:
+        return out  # a median wait, say: no counts
+    if f.denominator is not None:
+        out["denominator"] = round(f.denominator)
+    if f.numerator is not None:
+        out["numerator"] = round(f.numerator)
+    elif f.value is not None and f.denominator:
+        out["numerator"] = round(f.value * f.denominator / multiplier)
+    return out
+
+
+class Model:
+    """The intruder's integer program for one table and one pattern of withheld figures."""
+
+    def __init__(
+        self,
+        figures: list[Figure],
+        out: dict[Key, str],
+        rule: Rule,
+        value_is_count: bool,
+        multiplier: float | None,
+    ) -> None:
+        self.rule = rule
+        self.low = 0 if rule.suppress_zero else 1
+        self.counts = {f.key: count_fields(f, value_is_count, multiplier) for f in figures}
+        self.out = out
+        self.vars: list[tuple[Key, str]] = [
+            (k, field) for k in out for field in sorted(self.counts.get(k, {}))
+        ]
+        index = {v: i for i, v in enumerate(self.vars)}
+        # figures with a count in an adding-up equation: only these can be narrowed, as on
+        # its own a withheld figure can take every value the rule allows
+        self.linked: set[Key] = set()
+        n = len(self.vars)
+        rows: list[dict[int, float]] = []
+        lows: list[float] = []
+        highs: list[float] = []
+
+        def constraint(coefs: dict[int, float], lo: float, hi: float) -> None:
+            rows.append(coefs)
+            lows.append(lo)
+            highs.append(hi)
+
+        families: dict[str, list[Key]] = defaultdict(list)
+        for k in self.counts:
+            if k[0] != TOTAL:
+                families[k[0]].append(k)
+        total = self.counts.get((TOTAL, TOTAL))
+        for members in families.values():
+            for field in ("value", "numerator", "denominator"):
+                if total is None or field not in total:
+                    continue
+                if any(field not in self.counts[k] for k in members):
+                    continue
+                if sum(self.counts[k][field] for k in members) != total[field]:
+                    continue  # the real figures do not add up: no true equation to use
+                coefs: dict[int, float] = {}
+                constant = 0.0
+                for k, sign in [(k, 1.0) for k in members] + [((TOTAL, TOTAL), -1.0)]:
+                    if (k, field) in index:
+                        coefs[index[(k, field)]] = coefs.get(index[(k, field)], 0) + sign
+                    else:
+                        constant += sign * self.counts[k][field]
+                if coefs:
+                    constraint(coefs, -constant, -constant)
+                    self.linked.update(self.vars[i][0] for i in coefs)
+        binaries = 0
+        extra: list[tuple[dict[int, float], float, float]] = []
+        for k, why in out.items():
+            fields = self.counts.get(k, {})
+            mine = [index[(k, f)] for f in sorted(fields)]
+            if multiplier == 100 and "numerator" in fields and "denominator" in fields:
+                constraint({index[(k, "numerator")]: 1, index[(k, "denominator")]: -1}, -BIG, 0)
+            if not mine:
+                continue
+            if why == PRIMARY:  # at least one count from `low` to the threshold
+                picks = []
+                for i in mine:
+                    z = n + binaries
+                    binaries += 1
+                    picks.append(z)
+                    extra.append(({i: 1, z: -self.low}, 0, BIG))  # x >= low z
+                    extra.append(({i: 1, z: BIG}, -BIG, rule.threshold + BIG))  # x <= T if z
+                extra.append(({z: 1 for z in picks}, 1, len(picks)))
+            else:  # no count from `low` to the threshold: 0 (if zeros are published) or more
+                for i in mine:
+                    b = n + binaries
+                    binaries += 1
+                    extra.append(({i: 1, b: -(rule.threshold + 1)}, 0, BIG))  # x >= (T+1) b
+                    if self.low == 1:
+                        extra.append(({i: 1, b: -BIG}, -BIG, 0))  # x == 0 unless b
+                    else:
+                        extra.append(({b: 1}, 1, 1))
+        for coefs, lo, hi in extra:
+            constraint(coefs, lo, hi)
+        self.size = n + binaries
+        self.n = n
+        a = np.zeros((len(rows), self.size))
+        for r, coefs in enumerate(rows):
+            for i, c in coefs.items():
+                a[r, i] = c
+        self.constraints = LinearConstraint(a, lows, highs) if rows else None
+        self.lower = np.zeros(self.size)
+        self.upper = np.array([BIG] * n + [1] * binaries, dtype=float)
+        # values each count is known to be able to take: the real ones, then every solution
+        # found (one solve answers many questions; the audit asks only what is still open)
+        self.seen: list[set[int]] = [{self.counts[k][f]} for k, f in self.vars]
+
+    def feasible(self, var: int, lo: int, hi: int) -> bool:
+        """Whether variable `var` can lie in lo..hi given everything published."""
+        if lo > hi:
+            return False
+        if any(lo <= v <= hi for v in self.seen[var]):
+            return True
+        lower, upper = self.lower.copy(), self.upper.copy()
+        lower[var], upper[var] = max(lo, 0), min(hi, BIG)
+        if lower[var] > upper[var]:
+            return False
+        result = milp(
+            np.zeros(self.size),
+            integrality=np.ones(self.size),
+            bounds=Bounds(lower, upper),
+            constraints=self.constraints,
+        )
+        if result.status not in (0, 2):
+            raise RuntimeError(f"the disclosure audit's solver did not finish: {result.message}")
+        if result.status == 2:
+            return False
+        for i, x in enumerate(result.x[: self.n]):
+            self.seen[i].add(round(x))
+        return True
+
+    def findings(self) -> list[Finding]:
+        found = []
+        for i, (key, field) in enumerate(self.vars):
+            if key not in self.linked:
+                continue
+            true = self.counts[key][field]
+            if self.out[key] == PRIMARY and self.rule.disclosive(true):
+                allowed = range(self.low, self.rule.threshold + 1)
+                if any(v != true and not self.feasible(i, v, v) for v in allowed):
+                    found.append(Finding(key, field, "narrowed"))
+            elif not self.feasible(i, 0, true - 1) and not self.feasible(i, true + 1, BIG):
+                found.append(Finding(key, field, "pinned"))
+        return found
+
+
+def findings(
+    figures: Iterable[Figure],
+    out: dict[Key, str],
+    rule: Rule,
+    value_is_count: bool,
+    multiplier: float | None = None,
+) -> list[Finding]:
+    """What an intruder learns beyond the printed rule about the figures withheld in `out`."""
+    if not out:
+        return []
+    return Model(list(figures), out, rule, value_is_count, multiplier).findings()
+
+
+def _size(counts: dict[str, int]) -> int:
+    return counts.get("numerator", counts.get("value", counts.get("denominator", 0)))
+
+
+def protect(
+    figures: Iterable[Figure],
+    rule: Rule,
+    value_is_count: bool,
+    multiplier: float | None = None,
+) -> dict[Key, str]:
+    """The figures of one table to withhold, and why, audited: small numbers, the figures
+    `withhold` chooses to protect them, and further secondaries (the smallest figure of a
+    breakdown an intruder narrows a withheld one through, then of any) until the audit finds
+    nothing. Should everything be withheld first, that is what is returned (fails closed)."""
+    figures = list(figures)
+    out = withhold(figures, rule, value_is_count, multiplier)
+    while out:
+        found = findings(figures, out, rule, value_is_count, multiplier)
+        if not found:
+            break
+        counts = {f.key: count_fields(f, value_is_count, multiplier) for f in figures}
+        near = {f.key[0] for f in found}
+        open_ = [f.key for f in figures if f.key not in out]
+        if not open_:
+            break
+        ranked = sorted(
+            open_,
+            key=lambda k: (
+                k == (TOTAL, TOTAL),
+                not (k[0] in near or TOTAL in near),
+                _size(counts[k]) == 0,
+                _size(counts[k]),
+                k,
+            ),
+        )
+        out[ranked[0]] = SECONDARY
+    return out

@@ -1,0 +1,134 @@
+"""The disclosure audit (metrics/publish/audit.py) and the one policy (withheld.py): the cases
+the issue's intruder broke, the rounding alternative, and what a public reader is told about a
+withheld figure's status."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+from pydantic import ValidationError
+
+from charter import Council
+from metrics.period_text import parse_period
+from metrics.publish import audit, withheld
+from metrics.publish.disclosure import PRIMARY, ROUND, SECONDARY, Figure, Rule, withhold
+from metrics.rollup import charter_status
+from metrics.store import Store
+from metrics.trend import TrendRow
+
+RULE = Rule(5)
+
+# Issue 26: short breaks by locality; the total less the published groups leaves 7 across two
+# withheld groups, one a small number (1 to 5), the other not (0 or 6 and more): 1 and 6.
+LOCALITY = [
+    Figure("", "", 40.0),
+    Figure("locality", "North", 1.0),
+    Figure("locality", "South", 6.0),
+    Figure("locality", "East", 15.0),
+    Figure("locality", "West", 18.0),
+]
+# Age bands: two withheld cells summing to 2, so 1 and 1.
+AGE = [
+    Figure("", "", 40.0),
+    Figure("age", "young", 1.0),
+    Figure("age", "middle", 1.0),
+    Figure("age", "old", 38.0),
+]
+
+
+def test_the_old_pattern_lets_the_issues_locality_cells_be_worked_out():
+    out = withhold(LOCALITY, RULE, value_is_count=True)
+    assert out == {("locality", "North"): PRIMARY, ("locality", "South"): SECONDARY}
+    found = {(f.key, f.problem) for f in audit.findings(LOCALITY, out, RULE, True)}
+    assert found == {(("locality", "North"), "narrowed"), (("locality", "South"), "pinned")}
+
+
+def test_the_audit_protects_the_issues_locality_cells():
+    out = audit.protect(LOCALITY, RULE, value_is_count=True)
+    assert len(out) == 3 and out[("locality", "North")] == PRIMARY
+    assert audit.findings(LOCALITY, out, RULE, True) == []
+
+
+def test_two_small_cells_summing_to_two_are_protected():
+    out = withhold(AGE, RULE, value_is_count=True)
+    assert audit.findings(AGE, out, RULE, True)  # both withheld, yet both are 1
+    out = audit.protect(AGE, RULE, value_is_count=True)
+    assert ("age", "old") in out or ("", "") in out
+    assert audit.findings(AGE, out, RULE, True) == []
+
+
+def test_a_percentages_numerator_is_at_most_its_denominator():
+    """Total 25 of 62; groups' numerators 4, 6, 5, 5, 5: with 6 published, four small
+    numerators share 19, so each is 4 or 5, unless more is withheld."""
+    figs = [Figure("", "", 40.3, 25, 62)] + [
+        Figure("age", g, None, n, d)
+        for g, n, d in (("a", 4, 11), ("b", 6, 13), ("c", 5, 13), ("d", 5, 11), ("e", 5, 13))
+    ]
+    out = withhold(figs, RULE, False, 100)
+    assert audit.findings(figs, out, RULE, False, 100)
+    out = audit.protect(figs, RULE, False, 100)
+    assert ("", "") in out and audit.findings(figs, out, RULE, False, 100) == []
+
+
+def test_figures_that_do_not_add_up_give_no_equation():
+    figs = [Figure("", "", 50.0), Figure("sex", "F", 3.0), Figure("sex", "M", 30.0)]
+    assert audit.findings(figs, {("sex", "F"): PRIMARY}, RULE, True) == []
+
+
+def test_zeros_withheld_widen_what_a_small_number_may_be():
+    rule = Rule(5, suppress_zero=True)
+    figs = [Figure("", "", 12.0), Figure("sex", "F", 0.0), Figure("sex", "M", 12.0)]
+    out = audit.protect(figs, rule, True)
+    assert out[("sex", "F")] == PRIMARY and audit.findings(figs, out, rule, True) == []
+
+
+def test_a_mistaken_method_fails_closed():
+    with pytest.raises(ValueError, match="disclosure method"):
+        Rule(5, method="round to 10")
+    council = {"code": "E99000001", "name": "Test", "region": {"code": "E12000002", "name": "NW"}}
+    with pytest.raises(ValidationError):
+        Council(**council, disclosure_method="rounded")
+    assert withheld.rule_for(Council(**council, disclosure_method=ROUND)).rounds
+
+
+def test_rounding_to_the_nearest_five():
+    rule = Rule(5, method=ROUND)
+    assert [rule.rounded(n) for n in (0, 1, 2, 3, 7, 8, 12, 13, 413)] == [
+        0, 0, 0, 5, 5, 10, 10, 15, 415,
+    ]  # fmt: skip
+    assert "nearest 5" in rule.words and "[c]" in rule.words
+
+
+def test_rounding_is_applied_to_what_a_public_reader_sees(charter):
+    ind = charter.indicators["ehcp-issued-20-weeks"]
+    hidden = withheld.Withheld()
+    hidden.rounding = withheld.Rounding(Rule(5, method=ROUND), ind)
+    row = TrendRow("2026-27 Q2", 52.2, None, "final", False, 12, 23, None, None, None)
+    [public] = withheld.trend_rows([row], hidden, public=True)
+    assert (public.numerator, public.denominator, public.value) == (10, 25, 40.0)
+    [staff] = withheld.trend_rows([row], hidden, public=False)
+    assert staff == row
+
+
+def test_a_withheld_figure_takes_its_status_and_comparisons_with_it(demo_db, charter):
+    statuses = charter_status(Store(demo_db), charter, parse_period("2026-27 Q2"))
+    s = next(s for s in statuses if any(i.id == "short-breaks-receiving" for i in s.indicators))
+    i = next(i for i in s.indicators if i.id == "short-breaks-receiving")
+    assert i.status in ("on_track", "at_risk", "off_track")
+    hidden = withheld.Withheld({(i.period, "", ""): PRIMARY})
+    shown = withheld.indicator_status(i, hidden)
+    assert shown.status == "withheld" and shown.value is None and shown.shown == "[c]"
+    assert shown.benchmark is None and shown.variation is None and shown.direction is None
+    assert "could narrow it down" in shown.reason
+    [again] = withheld.statuses([s], {i.id: hidden}, charter)
+    assert again.assessed == s.assessed - 1  # rolled up without it
+    assert again.indicators[[x.id for x in s.indicators].index(i.id)].status == "withheld"
+
+
+def test_a_direction_from_a_withheld_previous_figure_is_not_given(demo_db, charter):
+    statuses = charter_status(Store(demo_db), charter, parse_period("2026-27 Q2"))
+    i = next(i for s in statuses for i in s.indicators if i.id == "short-breaks-receiving")
+    i = replace(i, direction="worsening")
+    shown = withheld.indicator_status(i, withheld.Withheld({("2026-27 Q1", "", ""): PRIMARY}))
+    assert shown.direction is None and shown.change is None and shown.status == i.status
