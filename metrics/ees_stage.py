@@ -38,6 +38,7 @@ from metrics.ees_select import (
     selects,
 )
 from metrics.periods import Period
+from metrics.rounding import round_half_up
 
 
 def stage(
@@ -166,7 +167,7 @@ def _stage_measure(
             return
     ind = charter.indicators[m.indicator]
     if value is not None:  # stored at the indicator's decimals: a release writing 41.128 where
-        value = round(value, ind.decimals)  # another wrote 41.1 is not a revision
+        value = round_half_up(value, ind.decimals)  # another wrote 41.1 is not a revision
     if (gap := disagreement(ind, value, numbers[1], numbers[2])) is not None:
         st.warn(
             f"Row {row_no} ({m.indicator}, {period.label}, {code}): the value {value:g} is not "
