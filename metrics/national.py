@@ -73,10 +73,7 @@ def _lines(
                 den = max(int(n * rng.uniform(0.85, 1.15)), 4)
                 num = min(max(round(den * lvl / mult), 0), den)
                 shown = fmt_half_up(ratio(num, den, mult, dp), dp, False)
-                out.append(
-                    f"{ind.id},{period.label},{shown},{area},{dim},"
-                    f'"{name}",{num},{den},,'
-                )
+                out.append(f'{ind.id},{period.label},{shown},{area},{dim},"{name}",{num},{den},,')
             else:
                 value = (
                     f"{max(round(lvl), 0)}"

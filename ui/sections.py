@@ -57,7 +57,11 @@ def benchmark_section(ind: Indicator, found: Comparison, charter: Charter) -> No
         fig, alt = spc_charts.benchmark_chart(
             found.rows, ind, period, council, found.england, found.names, found.ranked
         )
-        return fig, alt, spc_charts.benchmark_table(found.rows, ind, council, found.names)
+        return (
+            fig,
+            alt,
+            spc_charts.benchmark_table(found.rows, ind, council, found.names, found.ranked),
+        )
 
     fig, alt, table = reads.figure("benchmark", ind.id, period, build=build)
     charts.chart_with_table(fig, alt, table, f"{ind.id}-councils.csv", "councils")
