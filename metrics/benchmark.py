@@ -8,6 +8,7 @@ outside it. Other units get no significance test, and say so.
 
 from __future__ import annotations
 
+import bisect
 import math
 import statistics
 from collections.abc import Iterable
@@ -36,11 +37,18 @@ class Benchmark:
     group: float | None = None  # comparator group, by `statistic`
     group_size: int = 0
     statistic: str = "mean"
-    rank: int | None = None  # 1 = best, among all councils with a figure
+    rank: int | None = None  # 1 = best, among all councils with a figure; ties take the lowest
     councils: int = 0
+    tied: bool = False  # another council has the same figure: "joint 1st of 152"
     quartile: int | None = None  # 1 = best quarter
     significance: str | None = None  # better | worse | similar | None (not tested)
     interval: tuple[float, float] | None = None  # our 95% interval, for percentages
+
+    def rank_text(self) -> str | None:
+        """ "joint 1st of 152", or None when not ranked."""
+        if self.rank is None or self.councils < 2:
+            return None
+        return rank_words(self.rank, self.councils, self.tied)
 
     def as_json(self) -> dict[str, object]:
         return {
@@ -51,6 +59,8 @@ class Benchmark:
             "group_statistic": self.statistic,
             "rank": self.rank,
             "councils": self.councils,
+            "tied": self.tied,
+            "rank_words": self.rank_text(),
             "quartile": self.quartile,
             "significance": self.significance,
             "interval": list(self.interval) if self.interval else None,
@@ -65,8 +75,40 @@ def wilson(numerator: float, denominator: float) -> tuple[float, float]:
     return (100 * (centre - half), 100 * (centre + half))
 
 
+def ordinal(n: int) -> str:
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def rank_words(rank: int, councils: int, tied: bool) -> str:
+    """A rank as every page, pack and CSV says it: "joint 1st of 152" when shared."""
+    return f"{'joint ' if tied else ''}{ordinal(rank)} of {councils}"
+
+
+def ranks(values: list[float], polarity: str) -> list[int]:
+    """Each value's rank, 1 the best by polarity; ties take the lowest rank (as LAIT: R's
+    rank(ties.method = "min")), so three councils tied at the top are each 1st."""
+    ordered = sorted(values)
+    if polarity == "lower_is_better":  # 1 + how many are strictly better (lower)
+        return [bisect.bisect_left(ordered, v) + 1 for v in values]
+    return [len(ordered) - bisect.bisect_right(ordered, v) + 1 for v in values]
+
+
+def quartile_band(value: float, values: list[float], polarity: str) -> int | None:
+    """The quartile band as LAIT computes it (its R/fn_analysis.R): cut points at 0, 25, 50,
+    75 and 100% of every council's value (R's default quantile, type 7: interpolated, as
+    statistics.quantiles' "inclusive" method), a value on a cut point in the band below it,
+    bands oriented by polarity. 1 = A, the best quarter; None for neutral polarity."""
+    if polarity == "neutral" or len(values) < 2:
+        return None
+    q25, q50, q75 = statistics.quantiles(values, n=4, method="inclusive")
+    ascending = 1 if value <= q25 else 2 if value <= q50 else 3 if value <= q75 else 4
+    return ascending if polarity == "lower_is_better" else 5 - ascending
+
+
 def rank_of(ours: float, others: Iterable[float], polarity: str) -> tuple[int, int, int]:
-    """(rank, councils, quartile) with rank 1 the best by polarity; ties share a rank."""
+    """(rank, councils, quartile) with rank 1 the best by polarity; ties share the lowest
+    rank; the quartile band as LAIT's (`quartile_band`)."""
     values = list(others)
     better = (
         sum(v > ours for v in values)
@@ -74,8 +116,8 @@ def rank_of(ours: float, others: Iterable[float], polarity: str) -> tuple[int, i
         else sum(v < ours for v in values)
     )
     rank, n = better + 1, len(values)
-    quartile = min(4, 1 + (4 * (rank - 1)) // n) if n else 1
-    return rank, n, quartile
+    quartile = quartile_band(ours, values, polarity) if n > 1 else 1
+    return rank, n, quartile or 1
 
 
 def benchmark(
@@ -106,6 +148,7 @@ def benchmark(
     councils[council.code] = ours
     if len(councils) > 1 and ind.polarity != "neutral":
         b.rank, b.councils, b.quartile = rank_of(ours, councils.values(), ind.polarity)
+        b.tied = sum(v == ours for v in councils.values()) > 1
     elif len(councils) > 1:
         b.councils = len(councils)
     if ind.unit == "percent" and numerator is not None and denominator and b.england is not None:

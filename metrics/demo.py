@@ -31,6 +31,7 @@ from metrics.ingest.validate import COLUMNS
 from metrics.periods import Period, PeriodKind, kind_for, latest_ended
 from metrics.providers.demo import REDATE, send_returns
 from metrics.review.demo import seed_previous_quarter, seed_self_review
+from metrics.rounding import fmt_half_up, ratio
 from metrics.store import Store
 
 SEED = 20_261_126
@@ -114,7 +115,7 @@ def _level(ind: Indicator, i: int, n: int, rng: random.Random) -> float:
 
 
 def _fmt(value: float, decimals: int) -> str:
-    return f"{value:.{decimals}f}"
+    return fmt_half_up(value, decimals, thousands=False)
 
 
 def _figure(ind: Indicator, level: float, size: float, rng: random.Random) -> tuple[str, str, str]:
@@ -124,7 +125,7 @@ def _figure(ind: Indicator, level: float, size: float, rng: random.Random) -> tu
         level = min(max(level, 0.0), multiplier * 0.99)
         den = max(int(size * rng.uniform(0.85, 1.15)), 4)
         num = min(round(den * level / multiplier), den)
-        return _fmt(num / den * multiplier, ind.decimals), str(num), str(den)
+        return _fmt(ratio(num, den, multiplier, ind.decimals), ind.decimals), str(num), str(den)
     value = max(level, 0.0)
     if ind.unit == "count":
         return str(round(value)), "", ""

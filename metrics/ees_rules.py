@@ -10,6 +10,7 @@ import math
 from charter import Charter, Indicator
 from metrics.ees_read import SYMBOLS, EesError
 from metrics.periods import KIND_NAMES, Period, PeriodKind, kind_for
+from metrics.rounding import ratio
 
 ANNUAL = {PeriodKind.CALENDAR_YEAR, PeriodKind.ACADEMIC_YEAR, PeriodKind.FINANCIAL_YEAR}
 
@@ -104,8 +105,8 @@ def sum_groups(
             into[column] = None if a is None or b is None else a + b
         ind = charter.indicators[str(r["indicator_id"])]
         if ind.multiplier and into["numerator"] is not None and into["denominator"]:
-            ratio = into["numerator"] / into["denominator"] * ind.multiplier  # type: ignore[operator]
-            into["value"] = round(ratio, ind.decimals)
+            num, den = float(into["numerator"]), float(into["denominator"])  # type: ignore[arg-type]
+            into["value"] = ratio(num, den, ind.multiplier, ind.decimals)
     return {n: [r[n] for r in kept] for n in names}
 
 

@@ -38,6 +38,7 @@ from metrics.ees_select import (
     selects,
 )
 from metrics.periods import Period
+from metrics.rounding import round_half_up
 
 
 def stage(
@@ -165,8 +166,15 @@ def _stage_measure(
             )
             return
     ind = charter.indicators[m.indicator]
+    if ind.multiplier is not None and numbers[1] == 0 and numbers[2] == 0 and symbol is None:
+        st.warn(  # 0 of 0 is not a percentage (nor 0%, which would be ranked)
+            f"Row {row_no} ({m.indicator}, {period.label}, {code}): 0 out of 0 is not a "
+            "percentage, so it is stored as z (not applicable), not as "
+            f"{row[m.value] or 'a worked-out figure'}"
+        )
+        value, symbol = None, "z"
     if value is not None:  # stored at the indicator's decimals: a release writing 41.128 where
-        value = round(value, ind.decimals)  # another wrote 41.1 is not a revision
+        value = round_half_up(value, ind.decimals)  # another wrote 41.1 is not a revision
     if (gap := disagreement(ind, value, numbers[1], numbers[2])) is not None:
         st.warn(
             f"Row {row_no} ({m.indicator}, {period.label}, {code}): the value {value:g} is not "

@@ -28,11 +28,6 @@ RULE_WORDS = {
 }
 
 
-def ordinal(n: int) -> str:
-    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
-    return f"{n}{suffix}"
-
-
 def comparison(ind: Indicator, direction: str | None, direction_year: str | None) -> str:
     unit = PERIOD_WORDS[ind.frequency]
     parts = []
@@ -76,8 +71,8 @@ def benchmark_sentence(ind: Indicator, b: Benchmark | None) -> str:
             parts.append(f"England {england}")
     if b.group is not None:
         parts.append(f"comparator group {b.statistic} {fmt_value(b.group, ind)}")
-    if b.rank is not None and b.councils > 1:
-        parts.append(f"{ordinal(b.rank)} of {b.councils} councils")
+    if (rank := b.rank_text()) is not None:
+        parts.append(f"{rank} councils")
     if not parts:
         return ""
     text = "; ".join(parts)

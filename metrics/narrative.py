@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from charter import Charter, Indicator
+from metrics.rounding import fmt_half_up
 
 STATUS_WORDS = {
     "on_track": "On track",
@@ -55,7 +56,13 @@ def direction_label(direction: str | None) -> str:
 
 
 def fmt_number(value: float, decimals: int) -> str:
-    return f"{value:,.{decimals}f}"
+    return fmt_half_up(value, decimals)  # half up, as DfE publishes (metrics/rounding)
+
+
+def signed_number(value: float, decimals: int) -> str:
+    """A difference with its sign: +0.4, -1.2, 0.0."""
+    number = fmt_number(value, decimals)
+    return number if number.startswith("-") or float(number.replace(",", "")) == 0 else "+" + number
 
 
 def fmt_value(

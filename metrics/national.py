@@ -18,6 +18,7 @@ from metrics.ingest import LoadReport, load_file
 from metrics.ingest.validate import COLUMNS
 from metrics.periods import Period, PeriodKind, kind_for, latest_ended
 from metrics.reference import COUNCIL, known_areas
+from metrics.rounding import fmt_half_up, ratio
 from metrics.store import Store
 
 COUNCILS = 153
@@ -71,12 +72,14 @@ def _lines(
             if mult is not None:
                 den = max(int(n * rng.uniform(0.85, 1.15)), 4)
                 num = min(max(round(den * lvl / mult), 0), den)
-                out.append(
-                    f"{ind.id},{period.label},{num / den * mult:.{dp}f},{area},{dim},"
-                    f'"{name}",{num},{den},,'
-                )
+                shown = fmt_half_up(ratio(num, den, mult, dp), dp, False)
+                out.append(f'{ind.id},{period.label},{shown},{area},{dim},"{name}",{num},{den},,')
             else:
-                value = f"{max(round(lvl), 0)}" if ind.unit == "count" else f"{max(lvl, 0):.{dp}f}"
+                value = (
+                    f"{max(round(lvl), 0)}"
+                    if ind.unit == "count"
+                    else fmt_half_up(max(lvl, 0), dp, False)
+                )
                 out.append(f'{ind.id},{period.label},{value},{area},{dim},"{name}",,,,')
     return out
 

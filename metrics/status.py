@@ -24,6 +24,7 @@ from metrics.explain import indicator_reason
 from metrics.narrative import fmt_value
 from metrics.period_text import parse_period
 from metrics.periods import Period, PeriodKind
+from metrics.rounding import round_half_up
 from metrics.spc import RUN, SpcResult, p_chart, polarity_word, sustained_shift, xmr
 from metrics.template import period_for as due_period
 
@@ -70,7 +71,7 @@ class IndicatorStatus:
 def _direction(ind: Indicator, now: float | None, then: float | None) -> str | None:
     if now is None or then is None:
         return None
-    delta = round(now, ind.decimals) - round(then, ind.decimals)
+    delta = round_half_up(now, ind.decimals) - round_half_up(then, ind.decimals)
     if abs(delta) < 10 ** -(ind.decimals + 3):
         return "no_change"
     if ind.polarity == "neutral":

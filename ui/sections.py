@@ -10,7 +10,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from charter import Charter, Indicator
-from metrics.narrative import assurance_label, variation_label
+from metrics.narrative import assurance_label, signed_number, variation_label
 from metrics.period_text import parse_period
 from metrics.rollup import StatementStatus
 from metrics.spc import SpcResult
@@ -57,7 +57,11 @@ def benchmark_section(ind: Indicator, found: Comparison, charter: Charter) -> No
         fig, alt = spc_charts.benchmark_chart(
             found.rows, ind, period, council, found.england, found.names, found.ranked
         )
-        return fig, alt, spc_charts.benchmark_table(found.rows, ind, council, found.names)
+        return (
+            fig,
+            alt,
+            spc_charts.benchmark_table(found.rows, ind, council, found.names, found.ranked),
+        )
 
     fig, alt, table = reads.figure("benchmark", ind.id, period, build=build)
     charts.chart_with_table(fig, alt, table, f"{ind.id}-councils.csv", "councils")
@@ -73,7 +77,9 @@ def reconciliation_section(ind: Indicator, rows: list[Reconciliation]) -> None:
                 "Period": r.period,
                 "Published": r.published,
                 "Ours": r.ours,
-                "Difference": "–" if r.difference is None else f"{r.difference:+.{ind.decimals}f}",
+                "Difference": "–"
+                if r.difference is None
+                else signed_number(r.difference, ind.decimals),
                 "How ours were combined": r.how,
                 "Provisional or revised": r.markers or "–",
                 "Published in": r.source,

@@ -9,7 +9,7 @@ import plotly.graph_objects as go
 
 from charter import Indicator
 from charter.models import UNIT_LABEL
-from metrics.explain import ordinal
+from metrics.benchmark import rank_words, ranks
 from metrics.narrative import fmt_target, fmt_value
 from metrics.publish.escape import chart_text
 from metrics.spc import SpcResult
@@ -163,12 +163,16 @@ def benchmark_chart(
         }
     )
     ours = next((i for i, r in enumerate(rows) if r.ours), None)
+    position = ""  # "joint 1st of 152": ties take the lowest rank, as in the status and LAIT
+    if ours is not None and ranked:
+        rank = ranks([r.value for r in rows], ind.polarity)
+        position = rank_words(rank[ours], len(rows), rank.count(rank[ours]) > 1)
     if ours is not None:
         fig.annotate(
             x=labels[ours],
             y=rows[ours].value,
             text=f"<b>{chart_text(council)}</b>"
-            + (f"<b>: {ordinal(ours + 1)} of {len(rows)} councils</b>" if ranked else ""),
+            + (f"<b>: {position} councils</b>" if position else ""),
             showarrow=True,
             arrowhead=2,
             font={"color": style.TEXT[style.OURS]},
@@ -188,8 +192,8 @@ def benchmark_chart(
     )
     fig.xaxis(showticklabels=len(rows) <= 20)
     rank = (
-        f"{council} is {ordinal(ours + 1)} of {len(rows)} councils"
-        if ours is not None and ranked
+        f"{council} is {position} councils"
+        if position
         else "Not ranked: no other councils' figures are loaded"
     )
     alt = (
@@ -201,12 +205,20 @@ def benchmark_chart(
 
 
 def benchmark_table(
-    rows: list[AreaValue], ind: Indicator, council: str, names: dict[str, str] | None = None
+    rows: list[AreaValue],
+    ind: Indicator,
+    council: str,
+    names: dict[str, str] | None = None,
+    ranked: bool = True,
 ) -> list[dict[str, Any]]:
+    """Every area best first. Among councils (`ranked`), ties take the lowest rank and say
+    so ("joint 1st of 152"), as the status does; otherwise the order only."""
     names = names or {}
+    rank = ranks([r.value for r in rows], ind.polarity) if ranked else list(range(1, len(rows) + 1))
     return [
         {
-            "Rank": i + 1,
+            "Rank": rank[i],
+            "Position": rank_words(rank[i], len(rows), rank.count(rank[i]) > 1) if ranked else "",
             "Area": council if r.ours else names.get(r.area, r.area),
             "Value": fmt_value(r.value, ind),
             "Ours": "Yes" if r.ours else "",

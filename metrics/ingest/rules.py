@@ -152,7 +152,7 @@ RULES: list[Rule] = [
         value="""denominator""",
         problem="""'The denominator must be more than zero; it is ' || denominator || '.'""",
         fix="""'Enter the number the figure is out of. If it is 0, enter the value as z.'""",
-        where="""d_num <= 0""",
+        where="""d_num < 0 OR (d_num = 0 AND (n_num IS NULL OR n_num <> 0 OR multiplier IS NULL))""",
     ),
     Rule(
         "numerator",

@@ -8,6 +8,8 @@ The checks on these rows are in metrics/ingest/rules.py.
 
 from __future__ import annotations
 
+from metrics.rounding import SQL_MACROS
+
 MACROS = [
     # Text as typed -> number: "1,234" -> 1234, "45%" -> 45; NULL when it is not a number.
     # The plain-number case is tried first: it is nearly every cell, and regexes are slow.
@@ -30,6 +32,7 @@ MACROS = [
         CASE WHEN strpos(t, '.') > 0
              THEN length(t) - strpos(t, '.') - CASE WHEN t LIKE '%\%%' ESCAPE '\' THEN 1 ELSE 0 END
              ELSE 0 END""",
+    *SQL_MACROS,  # the one rounding rule (half up), for worked-out figures
 ]
 
 TYPED = r"""
@@ -57,12 +60,22 @@ CREATE OR REPLACE TEMP VIEW staged AS
 SELECT row_no, indicator_id, label AS period, kind AS period_kind, pstart AS period_start,
        pend AS period_end, area_code, coalesce(dim, '') AS breakdown,
        coalesce(grp_canonical, '') AS grp,
-       CASE WHEN symbol IS NOT NULL THEN NULL
+       CASE WHEN symbol IS NOT NULL OR zero_of_zero THEN NULL
             WHEN v_num IS NOT NULL THEN v_num
             -- worked out, then rounded as the indicator shows it: sending the same numerator
-            -- and denominator again must be "unchanged", never a revision of 78.7879 to 78.8
-            ELSE round(n_num / d_num * multiplier, decimals) END AS value,
-       n_num AS numerator, d_num AS denominator, symbol,
+            -- and denominator again must be "unchanged", never a revision of 78.7879 to 78.8;
+            -- half up, as DfE publishes (52 / 64 is 81.3), as every figure (metrics/rounding)
+            ELSE ratio_half_up(n_num, d_num, multiplier, decimals) END AS value,
+       n_num AS numerator, d_num AS denominator,
+       -- 0 of 0 is not a percentage (nor 0%): not applicable, as DfE publishes it
+       CASE WHEN zero_of_zero THEN 'z' ELSE symbol END AS symbol,
        status_word AS status, nullif(note, '') AS note, 'local' AS origin
-FROM typed
+FROM (SELECT *, coalesce(multiplier IS NOT NULL AND d_num = 0 AND n_num = 0, false)
+                AS zero_of_zero FROM typed)
+"""
+
+# Rows whose figure is 0 of 0, stored as z: the loader says so (a warning, not an error).
+ZERO_OF_ZERO = """
+SELECT row_no, indicator_id, label FROM typed
+WHERE multiplier IS NOT NULL AND d_num = 0 AND n_num = 0 ORDER BY row_no
 """

@@ -250,5 +250,16 @@ def validate(
             )
         return Validation(errors, None, rows + len(raw.ragged), rejected, notes, total, read)
     con.execute(typed.STAGED)
+    notes.extend(zero_of_zero_notes(con))
     staged = con.sql("SELECT * FROM staged").to_arrow_table()
     return Validation([], staged, rows, 0, notes, 0, read)
+
+
+def zero_of_zero_notes(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """A warning for each figure sent as 0 of 0: a zero denominator is not a percentage (nor
+    0%, which would be ranked), so it is stored as z, not applicable."""
+    return [
+        f"Row {row}: {ident} for {period} is 0 out of 0. A figure out of nothing is not a "
+        "percentage, so it is stored as z (not applicable), not as 0."
+        for row, ident, period in con.execute(typed.ZERO_OF_ZERO).fetchall()
+    ]

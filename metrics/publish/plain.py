@@ -12,7 +12,6 @@ from dataclasses import replace
 
 from charter import Charter, Indicator
 from metrics.benchmark import Benchmark
-from metrics.explain import ordinal
 from metrics.narrative import PERIOD_WORDS, STATUS_WORDS, fmt_target, fmt_value
 from metrics.rollup import StatementStatus
 from metrics.status import IndicatorStatus
@@ -111,8 +110,8 @@ def compare_sentence(ind: Indicator, b: Benchmark | None) -> str:
         parts.append(f"{words} England ({england})" if words else f"England: {england}")
     if b.group is not None:
         parts.append(f"similar councils: {fmt_value(b.group, ind)} on average")
-    if b.rank is not None and b.councils > 1:
-        parts.append(f"{ordinal(b.rank)} best of {b.councils} councils")
+    if (rank := b.rank_text()) is not None:
+        parts.append(f"{rank} councils, 1st the best")
     if not parts:
         return ""
     text = "; ".join(parts)
