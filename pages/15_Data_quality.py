@@ -5,6 +5,7 @@ ratings and the returns summary."""
 import streamlit as st
 
 import ui
+from metrics.dates import long_date
 from ui import quality_view
 
 ui.page("Data quality", roles=ui.READERS)  # councillors get the summary
@@ -13,7 +14,7 @@ quarter = ui.quarter_picker()
 if quarter:
     q = ui.quality(quarter)
     st.caption(
-        f"As at {q.today:%-d %B %Y}: a return not yet received is overdue after its due date."
+        f"As at {long_date(q.today)}: a return not yet received is overdue after its due date."
     )
     quality_view.ratings(q, charter)
     quality_view.returns(q, charter)

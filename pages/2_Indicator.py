@@ -4,6 +4,7 @@ its figures came from."""
 import streamlit as st
 
 import ui
+from metrics.dates import date_time
 from metrics.narrative import facts_markdown, indicator_facts
 from metrics.publish.escape import markdown
 from metrics.review.common import indicator_subject
@@ -61,7 +62,7 @@ st.subheader("About this indicator")
 st.markdown(facts_markdown(indicator_facts(ind, charter)))
 if view.latest is not None:
     st.markdown(
-        f"Last updated {view.latest.recorded_at:%d %B %Y %H:%M} by "
+        f"Last updated {date_time(view.latest.recorded_at)} by "
         f"{markdown(view.latest.recorded_by)}, from {markdown(view.latest.source)} "
         f"(upload #{view.latest.upload_id})."
     )

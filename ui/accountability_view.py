@@ -7,6 +7,7 @@ import streamlit as st
 
 from charter import Charter
 from metrics.access import Actor
+from metrics.dates import short_date
 from metrics.narrative import STATUS_WORDS
 from metrics.publish.escape import markdown
 from metrics.review import actions
@@ -67,7 +68,7 @@ def section(built: Report, charter: Charter, owners: set[str], heading: str, key
     if acts:
         st.markdown(
             "\n".join(
-                f"- #{a.action_id} {markdown(a.title)}: {a.status}, due {a.due:%d %b %Y}"
+                f"- #{a.action_id} {markdown(a.title)}: {a.status}, due {short_date(a.due)}"
                 + (" (**overdue**)" if a.overdue() else "")
                 for a in acts
             )

@@ -9,10 +9,11 @@ import streamlit as st
 
 import ui
 from charter import Charter
+from metrics.dates import FORM_FORMAT, date_time
 from metrics.publish.tables import csv_bytes
 from metrics.review import actions
 from metrics.store import Store
-from ui.review_view import WRITERS, action_rows, attempt
+from ui.review_view import DUE_COLUMN, WRITERS, action_rows, attempt
 
 ANY = "(any)"
 
@@ -51,7 +52,7 @@ def table(found: list[actions.Action], charter: Charter) -> None:
     late = sum(a.overdue() for a in found)
     st.markdown(f"{len(found)} actions, {late} overdue.")
     rows = action_rows(found, charter)
-    st.dataframe(rows, hide_index=True, key="actions_table")
+    st.dataframe(rows, hide_index=True, key="actions_table", column_config=DUE_COLUMN)
     st.download_button("Download these actions (CSV)", csv_bytes(rows), "actions.csv",
                        mime="text/csv", key="actions_csv")  # fmt: skip
 
@@ -68,7 +69,9 @@ def add_form(store: Store, charter: Charter, quarter: str) -> None:
         title = st.text_input("What will be done", max_chars=300, key="action_title")
         owner = st.selectbox("Owner", list(charter.owners), key="action_owner",
                              format_func=charter.owner_name)  # fmt: skip
-        due = st.date_input("Due", date.today() + timedelta(days=42), key="action_due")
+        due = st.date_input(
+            "Due", date.today() + timedelta(days=42), key="action_due", format=FORM_FORMAT
+        )
         numbers = ["(none)", *(str(s.number) for s in charter.statements)]
         statement = st.selectbox(
             "Statement it should change", numbers, key="action_statement",
@@ -124,7 +127,7 @@ def progress(store: Store, found: list[actions.Action]) -> None:
         log = actions.progress_log(store, ident)
     st.dataframe(
         [
-            {"When": at, "Status": status, "Note": note, "By": who}
+            {"When": date_time(at, short=True), "Status": status, "Note": note, "By": who}
             for _, status, note, who, at in log
         ],
         hide_index=True,

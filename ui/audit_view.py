@@ -10,6 +10,7 @@ import ui
 from charter import CharterError
 from metrics.access import audit
 from metrics.access.reload import reload_charter
+from metrics.dates import COLUMN_DATETIME, FORM_FORMAT
 from metrics.publish.escape import markdown
 from metrics.publish.tables import csv_bytes
 from metrics.store import Store
@@ -42,7 +43,9 @@ def trail(store: Store) -> None:
     who = right.selectbox("Who", [ANY, *people], key=WHO)
     left, right = st.columns(2)
     today = date.today()
-    dates = left.date_input("Between", (today - timedelta(days=90), today), key=DATES)
+    dates = left.date_input(
+        "Between", (today - timedelta(days=90), today), key=DATES, format=FORM_FORMAT
+    )
     text = right.text_input("Containing", key=TEXT, help="Words in the object or summary")
     since, until = _day_range(dates)
     with ui.plain_failure():
@@ -64,7 +67,7 @@ def trail(store: Store) -> None:
         table,
         hide_index=True,
         key="audit_rows",
-        column_config={"When": st.column_config.DatetimeColumn(format="D MMM YYYY, HH:mm:ss")},
+        column_config={"When": st.column_config.DatetimeColumn(format=COLUMN_DATETIME + ":ss")},
     )
     st.download_button(
         "Download these entries (CSV)",

@@ -13,6 +13,7 @@ import ui
 from charter import Charter
 from metrics import evidence
 from metrics.access import Actor
+from metrics.dates import FORM_FORMAT, long_date
 from metrics.evidence import attachments, personal, survey
 from metrics.evidence.items import AUTHORS, EvidenceItem
 from metrics.publish import withheld
@@ -82,7 +83,7 @@ def add_form(store: Store, charter: Charter) -> None:
     with st.form("evidence_add"):
         kind = st.selectbox("Kind", list(evidence.KINDS), format_func=evidence.KINDS.get,
                             key="evidence_kind")  # fmt: skip
-        on = st.date_input("Date heard", date.today(), key="evidence_date")
+        on = st.date_input("Date heard", date.today(), key="evidence_date", format=FORM_FORMAT)
         source = st.text_input("Source (a group or event, not a person)", max_chars=200,
                                key="evidence_source")  # fmt: skip
         summary = st.text_area("What we heard, in a few sentences", max_chars=2000,
@@ -157,7 +158,7 @@ def surveys(charter: Charter, found: list[EvidenceItem]) -> None:
     for k, s in enumerate(series):
         st.markdown(f"**{markdown(s.question)}**")
         st.dataframe(
-            [{"Date": f"{p.on:%d %B %Y}", "Answered": p.answered,
+            [{"Date": long_date(p.on), "Answered": p.answered,
               "Agreed (%)": p.agreed_share, "Source": p.source} for p in s.points],
             hide_index=True, key=f"survey_{k}",
         )  # fmt: skip

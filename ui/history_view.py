@@ -8,6 +8,7 @@ import streamlit as st
 
 from metrics import queries
 from metrics.access import ANALYST, Actor
+from metrics.dates import COLUMN_DATETIME, short_date
 from metrics.publish.escape import download_name, markdown
 from metrics.store import Store
 from ui import upload_view
@@ -35,7 +36,7 @@ COLUMNS = {
 def _cell(value: object) -> object:
     if value is None:
         return ""
-    return f"{value:%-d %b %Y}" if type(value) is date else value  # text, like the column's ""
+    return short_date(value) if type(value) is date else value  # text, like the column's ""
 
 
 def log_table(log: list[dict[str, object]]) -> None:
@@ -44,7 +45,7 @@ def log_table(log: list[dict[str, object]]) -> None:
         rows,
         hide_index=True,
         key="upload_log",
-        column_config={"When": st.column_config.DatetimeColumn(format="D MMM YYYY, HH:mm")},
+        column_config={"When": st.column_config.DatetimeColumn(format=COLUMN_DATETIME)},
     )
 
 

@@ -6,10 +6,11 @@ from __future__ import annotations
 import streamlit as st
 
 from charter import Charter
+from metrics.dates import COLUMN_DATETIME, long_date, short_date
 from metrics.providers.quality import Quality, ReturnState
 from metrics.publish.escape import markdown
 
-WHEN = "D MMM YYYY, HH:mm"
+WHEN = COLUMN_DATETIME
 
 
 def ratings(q: Quality, charter: Charter) -> None:
@@ -66,7 +67,7 @@ def _return_row(r: ReturnState, charter: Charter) -> dict[str, object]:
         "Provider": charter.providers[r.provider].name,
         "Indicator": charter.indicators[r.indicator_id].title,
         "Period": r.period,
-        "Due": f"{r.due:%-d %b %Y}",
+        "Due": short_date(r.due),
         "Received": r.received,
         "Where it stands": f"{r.state}{late}",
         "Sent back": r.returned,
@@ -86,7 +87,7 @@ def chase(q: Quality, charter: Charter) -> None:
         phone = f", {p.contact.phone}" if p.contact.phone else ""
         st.markdown(markdown(f"{p.name}: {p.contact.name}, {p.contact.email}{phone}"))
         lines = "\n".join(
-            f"- {charter.indicators[r.indicator_id].title}, {r.period} (due {r.due:%-d %B %Y})"
+            f"- {charter.indicators[r.indicator_id].title}, {r.period} (due {long_date(r.due)})"
             for r in owed
         )
         st.code(

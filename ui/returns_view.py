@@ -11,6 +11,7 @@ import streamlit as st
 import ui
 from charter import Charter
 from metrics.access import Actor
+from metrics.dates import COLUMN_DATETIME, date_time, long_date, short_date
 from metrics.ingest import check_file
 from metrics.providers.quality import quality
 from metrics.providers.submissions import (
@@ -45,7 +46,7 @@ def due_from(store: Store, charter: Charter, provider: str, today: date | None =
         {
             "Indicator": charter.indicators[r.indicator_id].title,
             "Period": r.period,
-            "Due": f"{r.due:%-d %B %Y}",
+            "Due": long_date(r.due),
             "Where it stands": r.state + (f" ({r.days_late} working days)" if r.days_late else ""),
         }
         for r in q.returns
@@ -135,7 +136,7 @@ def history(store: Store, provider: str | None, charter: Charter) -> None:
         rows,
         hide_index=True,
         key="submissions",
-        column_config={"Sent": st.column_config.DatetimeColumn(format="D MMM YYYY, HH:mm")},
+        column_config={"Sent": st.column_config.DatetimeColumn(format=COLUMN_DATETIME)},
     )
 
 
@@ -155,7 +156,7 @@ def waiting(store: Store, charter: Charter, person: Actor) -> None:
     sub = by_id[chosen]
     st.markdown(
         markdown(
-            f"Sent by {sub.submitted_by} on {sub.submitted_at:%-d %B %Y at %H:%M}; "
+            f"Sent by {sub.submitted_by} on {date_time(sub.submitted_at)}; "
             f"covers {sub.covers()}. {sub.message}"
         )
     )
@@ -206,4 +207,4 @@ def _accept(store: Store, charter: Charter, sub: Submission, reason: str, confir
 
 def _label(s: Submission, charter: Charter) -> str:
     who = charter.providers[s.provider].name if s.provider in charter.providers else s.provider
-    return f"#{s.upload_id}: {who}, {s.file_name} ({s.submitted_at:%-d %b})"
+    return f"#{s.upload_id}: {who}, {s.file_name} ({short_date(s.submitted_at)})"

@@ -13,6 +13,7 @@ import streamlit as st
 import ui
 from charter import Charter
 from metrics.access import CHAIR, MEMBER, Actor
+from metrics.dates import COLUMN_DATE, FORM_FORMAT, date_time
 from metrics.narrative import STATUS_WORDS
 from metrics.publish.escape import markdown
 from metrics.review import actions, agreed, commentary, cycle, report
@@ -22,6 +23,7 @@ from metrics.store import Store
 WRITERS = frozenset({MEMBER, CHAIR})
 CHAIRS = frozenset({CHAIR})
 T = TypeVar("T")
+DUE_COLUMN = {"Due": st.column_config.DateColumn(format=COLUMN_DATE)}  # typed: sorts by date
 
 
 def attempt(roles: frozenset[str], action: str, do: Callable[[Actor], T]) -> T | None:
@@ -52,7 +54,7 @@ def story(
         return
     for label, text in (("What is happening", c.what), ("Why", c.why), ("What next", c.next)):
         st.markdown(f"*{label}:* {markdown(text)}")
-    note = f"By {markdown(c.written_by)}, {c.written_at:%d %b %Y %H:%M}"
+    note = f"By {markdown(c.written_by)}, {date_time(c.written_at, short=True)}"
     if c.written_against():
         note += f"; {markdown(c.written_against())}"
     st.caption(note + ".")
@@ -177,7 +179,7 @@ def chair_controls(store: Store, charter: Charter, built: report.Report) -> None
     here = STATES.index(review.state)
     with st.form("review_move"):
         meeting = st.date_input("Meeting date", review.meeting_date or date.today(),
-                                key="review_meeting")  # fmt: skip
+                                key="review_meeting", format=FORM_FORMAT)  # fmt: skip
         saving = st.form_submit_button("Save the meeting date")
     if saving and attempt(  # a signed-off quarter's date is refused by the cycle's rules
         CHAIRS,
@@ -214,7 +216,12 @@ def last_meeting(found: list[actions.Action], charter: Charter) -> None:
     if not found:
         st.caption("None were recorded.")
         return
-    st.dataframe(action_rows(found, charter), hide_index=True, key="last_meeting_actions")
+    st.dataframe(
+        action_rows(found, charter),
+        hide_index=True,
+        key="last_meeting_actions",
+        column_config=DUE_COLUMN,
+    )
 
 
 def action_rows(found: list[actions.Action], charter: Charter) -> list[dict[str, object]]:
@@ -254,8 +261,7 @@ def earlier_versions(versions: list[commentary.Commentary]) -> None:
         return
     with st.popover(f"Earlier versions ({len(versions) - 1})"):
         for c in versions[1:]:
-            st.markdown(
-                f"**Version {c.version}**, {markdown(c.written_by)}, {c.written_at:%d %b %Y %H:%M}"
-            )
+            when = date_time(c.written_at, short=True)
+            st.markdown(f"**Version {c.version}**, {markdown(c.written_by)}, {when}")
             for label, text in (("What", c.what), ("Why", c.why), ("Next", c.next)):
                 st.markdown(f"*{label}:* {markdown(text)}")

@@ -8,6 +8,7 @@ import streamlit as st
 
 import ui
 from charter import Charter
+from metrics.dates import long_date, short_date
 from metrics.narrative import STATUS_WORDS
 from metrics.publish.escape import markdown
 from metrics.publish.scrutiny import Line, Scrutiny
@@ -68,7 +69,7 @@ def being_done(view: Scrutiny, charter: Charter) -> None:
         late = " **Overdue.**" if a.overdue() else ""
         st.markdown(
             f"- **{markdown(a.title)}**: {markdown(charter.owner_name(a.owner))}, due "
-            f"{a.due:%d %B %Y}, {markdown(a.status)}.{late}"
+            f"{long_date(a.due)}, {markdown(a.status)}.{late}"
         )
 
 
@@ -89,10 +90,10 @@ def asked(view: Scrutiny, charter: Charter) -> None:
                 f"**Question {q.question_id}** on {markdown(subject_title(charter, q.subject))} "
                 f"({q.quarter})  \n{markdown(q.question)}"
             )
-            st.caption(f"Asked by {markdown(q.asked_by)}, {q.asked_at:%d %b %Y}.")
+            st.caption(f"Asked by {markdown(q.asked_by)}, {short_date(q.asked_at)}.")
             for r in q.replies:
                 st.markdown(f"*{r.kind.capitalize()}:* {markdown(r.text)}")
-                st.caption(f"{markdown(r.written_by)}, {r.written_at:%d %b %Y}.")
+                st.caption(f"{markdown(r.written_by)}, {short_date(r.written_at)}.")
             if not q.answered and person.may(*questions.OFFICERS):
                 _reply(q.question_id, questions.ANSWER, questions.OFFICERS)
             if person.may(*questions.ASKERS):

@@ -10,6 +10,7 @@ from datetime import date
 import streamlit as st
 
 from charter import Charter
+from metrics.dates import FORM_FORMAT, long_date
 from metrics.publish.escape import markdown
 from metrics.review import actions, self_review as sr
 from metrics.store import Store
@@ -125,7 +126,9 @@ def gaps(charter: Charter, store: Store) -> None:
 
 def open_form(store: Store) -> None:
     with st.form("self_review_open"):
-        when = st.date_input("Review date", date.today(), key="self_review_date")
+        when = st.date_input(
+            "Review date", date.today(), key="self_review_date", format=FORM_FORMAT
+        )
         if not st.form_submit_button("Open a review point"):
             return
     if attempt(
@@ -133,7 +136,7 @@ def open_form(store: Store) -> None:
         "open a self-review point",
         lambda person: sr.open_point(store, person, when) or True,
     ):
-        st.success(f"Review point of {when:%d %B %Y} opened.")
+        st.success(f"Review point of {long_date(when)} opened.")
 
 
 def answer_form(store: Store, charter: Charter, point: sr.Point, headlines: dict[int, str]) -> None:

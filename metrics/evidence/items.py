@@ -15,6 +15,7 @@ from datetime import date, datetime, timedelta
 from charter import Charter
 from metrics.access import audit
 from metrics.access.people import ANALYST, CHAIR, MEMBER, Actor, require
+from metrics.dates import long_date
 from metrics.evidence.attachments import Attachment, EvidenceError
 from metrics.evidence.personal import warnings
 from metrics.review.common import ReviewError, one_after_the_other, plain as review_plain, writing
@@ -116,7 +117,9 @@ def _check(
             f"An evidence item's kind is one of: {', '.join(KINDS)} (not {kind!r})."
         )
     if on > today:
-        raise EvidenceError(f"The date {on:%d %B %Y} is in the future: give the day it was heard.")
+        raise EvidenceError(
+            f"The date {long_date(on)} is in the future: give the day it was heard."
+        )
     if not statements:
         raise EvidenceError("Say which charter statement (or statements) the evidence speaks to.")
     numbers = {s.number for s in charter.statements}

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from charter import Charter
+from metrics.dates import long_date
 from metrics.evidence.attachments import EvidenceError
 from metrics.evidence.items import EvidenceItem
 from metrics.ingest.validate import COLUMNS
@@ -94,7 +95,7 @@ def survey_return(charter: Charter, found: list[SurveySeries], indicator: str) -
                 "numerator": str(p.agreed),
                 "denominator": str(p.answered),
                 "status": "final",
-                "note": f"Survey of {p.on:%d %B %Y} ({p.source}): {question} "
+                "note": f"Survey of {long_date(p.on)} ({p.source}): {question} "
                 f"(evidence item {p.evidence_id})",
             }
         )

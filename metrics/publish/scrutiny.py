@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from charter import Charter, Indicator
+from metrics.dates import long_date
 from metrics.narrative import PERIOD_WORDS, STATUS_WORDS, fmt_value
 from metrics.period_text import parse_period
 from metrics.publish import plain, withheld
@@ -289,7 +290,7 @@ def suggest(
                 1,
                 f"action:{a.action_id}",
                 f"The action \u201c{a.title}\u201d was due on "
-                f"{a.due:%d %B %Y} and is not done: what is in the way, and what is the new "
+                f"{long_date(a.due)} and is not done: what is in the way, and what is the new "
                 "date?",
             )
     for s in statements:

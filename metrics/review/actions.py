@@ -9,6 +9,7 @@ from datetime import date, datetime
 from charter import Charter
 from metrics.access import audit
 from metrics.access.people import CHAIR, MEMBER, Actor, require
+from metrics.dates import long_date
 from metrics.review.common import ReviewError, check_quarter, one_after_the_other, plain, writing
 from metrics.store import Store
 
@@ -105,7 +106,7 @@ def add(
     _check_links(charter, statement, links)
     _check_owner(charter, owner)
     if due < (today or date.today()):
-        raise ReviewError(f"The due date {due:%d %B %Y} has passed: choose a date from today.")
+        raise ReviewError(f"The due date {long_date(due)} has passed: choose a date from today.")
     now = datetime.now()
     with writing(store, "the actions") as con:
         action_id = int(con.execute(NEXT_ID).fetchall()[0][0])

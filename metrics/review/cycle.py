@@ -16,6 +16,7 @@ from datetime import date, datetime
 from charter import Charter
 from metrics.access import audit
 from metrics.access.people import CHAIR, Actor, require
+from metrics.dates import date_time, short_date
 from metrics.narrative import STATUS_WORDS
 from metrics.period_text import parse_period
 from metrics.review import commentary
@@ -88,7 +89,7 @@ class QuarterReview:
         if self.state != SIGNED_OFF:
             text += f", {written} of {exceptions} exceptions written up"
         elif self.signed_off_at:
-            text += f" on {self.signed_off_at:%d %b %Y} by {self.signed_off_by}"
+            text += f" on {short_date(self.signed_off_at)} by {self.signed_off_by}"
         if self.meeting_date:
             text += f"; meeting {self.meeting_date.day} {self.meeting_date:%b %Y}"
         return text
@@ -215,7 +216,8 @@ def move(
                 review.signed_off_at, review.signed_off_by = datetime.now(), actor.label
                 snapshot = _snapshot(statements)
                 kind = "review signed off"
-                summary = f"Signed off; figures pinned as at {review.signed_off_at:%d %b %Y %H:%M}"
+                pinned = date_time(review.signed_off_at, short=True)
+                summary = f"Signed off; figures pinned as at {pinned}"
     review.state = to
     _write(store, actor, review, kind, summary, before, snapshot)
     return read(store, review.quarter)

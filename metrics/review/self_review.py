@@ -17,6 +17,7 @@ import duckdb
 from charter import Charter
 from metrics.access import audit
 from metrics.access.people import CHAIR, MEMBER, Actor, require
+from metrics.dates import long_date
 from metrics.review.common import ReviewError, one_after_the_other, plain, writing
 from metrics.store import Store
 
@@ -126,13 +127,13 @@ def open_point(store: Store, actor: Actor, held_on: date) -> None:
     now = datetime.now()
     with writing(store, "the self-review") as con:
         if _point(con, held_on) is not None:
-            raise ReviewError(f"There is already a self-review point on {held_on:%d %B %Y}.")
+            raise ReviewError(f"There is already a self-review point on {long_date(held_on)}.")
         still = con.execute(
             "SELECT held_on FROM self_review_points WHERE state = 'open'"
         ).fetchall()
         if still:
             raise ReviewError(
-                f"The self-review of {still[0][0]:%d %B %Y} is still open: sign it off first."
+                f"The self-review of {long_date(still[0][0])} is still open: sign it off first."
             )
         con.execute(OPEN_POINT, [held_on, actor.label, now])
         audit.record(con, actor, "self-review opened", f"self-review {held_on.isoformat()}",
@@ -178,10 +179,10 @@ def answer(
     with writing(store, "the self-review") as con:
         state = _point(con, held_on)
         if state is None:
-            raise ReviewError(f"There is no self-review point on {held_on:%d %B %Y}.")
+            raise ReviewError(f"There is no self-review point on {long_date(held_on)}.")
         if state[0] == SIGNED_OFF:
             raise ReviewError(
-                f"The self-review of {held_on:%d %B %Y} is signed off: its answers are frozen."
+                f"The self-review of {long_date(held_on)} is signed off: its answers are frozen."
             )
         kept = _links(con, charter, links)
         version, before = con.execute(VERSION, [held_on, question_id]).fetchall()[0]
@@ -205,9 +206,9 @@ def sign_off(store: Store, charter: Charter, actor: Actor, held_on: date) -> Non
     with writing(store, "the self-review") as con:
         state = _point(con, held_on)
         if state is None:
-            raise ReviewError(f"There is no self-review point on {held_on:%d %B %Y}.")
+            raise ReviewError(f"There is no self-review point on {long_date(held_on)}.")
         if state[0] == SIGNED_OFF:
-            raise ReviewError(f"The self-review of {held_on:%d %B %Y} is already signed off.")
+            raise ReviewError(f"The self-review of {long_date(held_on)} is already signed off.")
         done = {
             r[0] for r in con.execute(
                 "SELECT DISTINCT question_id FROM self_review_answers WHERE held_on = ?",

@@ -12,6 +12,7 @@ from datetime import date, datetime
 
 from charter import Charter
 from metrics.access.people import Actor, require
+from metrics.dates import long_date
 from metrics.evidence import items as evidence_items
 from metrics.narrative import STATUS_WORDS, fmt_target, fmt_value
 from metrics.period_text import parse_period
@@ -240,7 +241,7 @@ def _exception(
     a = built.agreed.get(indicator_subject(e.indicator_id))
     written = None
     if c is not None and not public:
-        written = f"Written by {c.written_by}, {c.written_at:%d %B %Y}"
+        written = f"Written by {c.written_by}, {long_date(c.written_at)}"
         if c.copied_from:
             written += f"; copied from {c.copied_from}, not yet updated"
     return ExceptionItem(
@@ -256,7 +257,7 @@ def _exception(
         written=written,
         data_quality=trust,
         actions=[
-            f"{x.title} ({charter.owner_name(x.owner)}, due {x.due:%d %B %Y}, {x.status})"
+            f"{x.title} ({charter.owner_name(x.owner)}, due {long_date(x.due)}, {x.status})"
             for x in built.actions
             if e.indicator_id in x.indicator_ids and x.status not in actions_mod.CLOSED
         ],

@@ -9,6 +9,7 @@ import base64
 import re
 from html import escape
 
+from metrics.dates import date_time
 from metrics.publish.pack.content import AUDIENCE_WORDS, ExceptionItem, Pack
 from metrics.publish.pack.glossary import used
 from metrics.publish.pack.sections import Table
@@ -156,8 +157,8 @@ def render(pack: Pack) -> str:
     facts = [
         ("Quarter", pack.quarter),
         ("Review", pack.state),
-        ("Figures as at", f"{pack.figures_as_at:%d %B %Y %H:%M}"),
-        ("Pack made", f"{pack.made_at:%d %B %Y %H:%M}"),
+        ("Figures as at", date_time(pack.figures_as_at)),
+        ("Pack made", date_time(pack.made_at)),
         ("Contact", pack.contact or "Not given"),
     ]
     html, pack.glossary = document(

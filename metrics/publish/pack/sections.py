@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from charter import Charter
+from metrics.dates import long_date
 from metrics.evidence.items import EvidenceItem
 from metrics.narrative import STATUS_WORDS, fmt_target
 from metrics.providers.quality import Quality
@@ -53,7 +54,7 @@ def actions(found: list[actions_mod.Action], charter: Charter, today: date | Non
             [
                 a.title,
                 charter.owner_name(a.owner),
-                f"{a.due:%d %B %Y}",
+                long_date(a.due),
                 a.status,
                 "Overdue" if a.overdue(today) else "No",
                 a.note,
@@ -195,9 +196,9 @@ def questions(facts: scrutiny.Scrutiny, charter: Charter) -> Table:
                 str(q.question_id),
                 subject_title(charter, q.subject),
                 q.question,
-                f"{q.asked_by}, {q.asked_at:%d %B %Y}",
+                f"{q.asked_by}, {long_date(q.asked_at)}",
                 " ".join(
-                    f"{r.kind.capitalize()} ({r.written_by}, {r.written_at:%d %B %Y}): {r.text}"
+                    f"{r.kind.capitalize()} ({r.written_by}, {long_date(r.written_at)}): {r.text}"
                     for r in q.replies
                 )
                 or "Not yet answered",
@@ -222,7 +223,7 @@ def evidence(
         when = f"{item.evidence_date.day} {item.evidence_date:%B %Y}"
         rows.append([when, item.kind_name, statements, item.source, item.summary, survey])
     return Table(
-        f"What families and front-line staff tell us: evidence in the year to {end:%d %B %Y}",
+        f"What families and front-line staff tell us: evidence in the year to {long_date(end)}",
         ["Date", "Kind", "Statements", "Source", "What we heard", "Survey result"],
         rows,
     )

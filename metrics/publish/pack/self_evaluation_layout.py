@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from html import escape
 
+from metrics.dates import date_time, long_date
 from metrics.publish.pack.html import document, table
 from metrics.publish.pack.sections import Table
 from metrics.publish.pack.self_evaluation import AUDIENCE, SelfEvaluation
@@ -28,8 +29,8 @@ def _facts(made: SelfEvaluation) -> list[tuple[str, str]]:
         ("Quarter", made.quarter),
         ("Quarter's review", made.state),
         ("Self-review", made.review_point),
-        ("Figures as at", f"{made.figures_as_at:%d %B %Y %H:%M}"),
-        ("Draft made", f"{made.made_at:%d %B %Y %H:%M}"),
+        ("Figures as at", date_time(made.figures_as_at)),
+        ("Draft made", date_time(made.made_at)),
         ("Contact", made.contact or "Not given"),
     ]
 
@@ -96,7 +97,7 @@ def render_xlsx(made: SelfEvaluation) -> bytes:
         AUDIENCE,
         f"Framework: {made.framework or 'not given'}.",
         f"Quarter: {made.quarter}. Self-review: {made.review_point}.",
-        f"Figures as at {made.figures_as_at:%d %B %Y %H:%M}; made {made.made_at:%d %B %Y}.",
+        f"Figures as at {date_time(made.figures_as_at)}; made {long_date(made.made_at)}.",
         "This workbook has a contents sheet, a notes sheet and one table per sheet.",
         f"Contact: {made.contact or 'not given'}.",
     ]

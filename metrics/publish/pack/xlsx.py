@@ -13,6 +13,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.worksheet.table import Table as ExcelTable, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
+from metrics.dates import date_time, long_date
 from metrics.publish.pack.content import AUDIENCE_WORDS, Pack
 from metrics.publish.pack.sections import Table
 from metrics.publish.tables import safe_row
@@ -70,13 +71,13 @@ def render_xlsx(pack: Pack) -> bytes:
     notes = [
         ("note 1", pack.status_rule),
         ("note 2", pack.rule + " [x] means not available; [z] not applicable."),
-        ("note 3", f"Figures as they stood at {pack.figures_as_at:%d %B %Y %H:%M}."),
+        ("note 3", f"Figures as they stood at {date_time(pack.figures_as_at)}."),
         *[(f"note {k + 4}", q) for k, q in enumerate(pack.quality)],
     ]
     cover = [
         AUDIENCE_WORDS[pack.audience],
         f"Quarter: {pack.quarter}. Review: {pack.state}.",
-        f"Figures as at {pack.figures_as_at:%d %B %Y %H:%M}; made {pack.made_at:%d %B %Y}.",
+        f"Figures as at {date_time(pack.figures_as_at)}; made {long_date(pack.made_at)}.",
         "This workbook has a contents sheet, a notes sheet and one table per sheet.",
         f"Contact: {pack.contact or 'not given'}.",
     ]
