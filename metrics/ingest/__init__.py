@@ -24,6 +24,7 @@ from metrics.ingest.commit import (
     commit,
     compare,
     record_rejection,
+    same_figure_rows,
 )
 from metrics.ingest.plausible import Unusual, implausible
 from metrics.ingest.read import FileProblem, RawTable, read_upload
@@ -154,6 +155,13 @@ def reject(con: duckdb.DuckDBPyConnection, upload: Upload, report: LoadReport) -
     return report
 
 
+def to_confirm(con: duckdb.DuckDBPyConnection, charter: Charter) -> list[Unusual]:
+    """The unusual figures of the view `staged` that are new or change a stored figure: one
+    sent again as stored (perhaps now final, or with a note) needs no confirming."""
+    same = same_figure_rows(con)
+    return [w for w in implausible(con, charter) if w.row not in same]
+
+
 def fill(report: LoadReport, diff: Diff) -> None:
     report.added, report.revised, report.unchanged = diff.added, diff.revised, diff.unchanged
     report.revisions = diff.revisions
@@ -196,7 +204,7 @@ def check_file(
     with store.connect() as con:
         con.register("staged", result.staged)
         diff = compare(con)
-        report.warnings = implausible(con, charter)
+        report.warnings = to_confirm(con, charter)
     fill(report, diff)
     if not diff.added and not diff.revised:
         report.outcome = "no change"
@@ -240,7 +248,7 @@ def load_file(
         if not result.ok:
             return reject(con, upload, report)
         con.register("staged", result.staged)
-        report.warnings = implausible(con, charter)
+        report.warnings = to_confirm(con, charter)
         upload.confirmed = len(report.warnings) if confirmed else 0
         if report.warnings and not confirmed:
             report.errors = [

@@ -57,6 +57,12 @@ SELECT s.row_no, s.indicator_id, s.period, s.area_code, s.breakdown, s.grp, s.va
 WHERE o.obs_id IS NULL ORDER BY s.row_no LIMIT 5000
 """
 
+# Figures a file sends again as stored (its status or note may change): an unusual one was
+# confirmed when it was first stored, so it is not asked about again.
+SAME_FIGURE = f"""
+SELECT s.row_no {_MATCH} WHERE o.obs_id IS NOT NULL AND {_SAME}
+"""
+
 REVISIONS = """
 SELECT * EXCLUDE (old_id) FROM revised ORDER BY row_no
 """
@@ -189,6 +195,11 @@ class NeedsReason(ValueError):
             f"{diff.figures_changed} stored figure{'s' if diff.figures_changed != 1 else ''} "
             "would be revised; give a reason for the revision."
         )
+
+
+def same_figure_rows(con: duckdb.DuckDBPyConnection) -> set[int]:
+    """Rows of the view `staged` whose figure is already stored exactly as sent."""
+    return {int(r[0]) for r in con.execute(SAME_FIGURE).fetchall()}
 
 
 def compare(con: duckdb.DuckDBPyConnection, additions: bool = True) -> Diff:
