@@ -16,6 +16,7 @@ if person.may(PROVIDER) and person.provider in charter.providers:
         f"You send figures for **{ui.markdown(provider.name)}**. The council's contact for "
         f"your returns: {ui.markdown(charter.council.contact)}."
     )
+    returns_view.sent_back_first(store, person.provider)
     returns_view.due_from(store, charter, person.provider)
     returns_view.send(store, charter, person)
     returns_view.history(store, person.provider, charter)

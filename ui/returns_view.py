@@ -13,13 +13,14 @@ from charter import Charter
 from metrics.access import Actor
 from metrics.dates import COLUMN_DATETIME, date_time, long_date, short_date
 from metrics.ingest import check_file
-from metrics.providers.quality import quality
+from metrics.providers.quality import ReturnState, quality
 from metrics.providers.submissions import (
     SUBMITTED,
     Submission,
     SubmissionError,
     accept,
     return_to_provider,
+    sent_back,
     submissions,
     submit,
 )
@@ -42,12 +43,13 @@ def due_from(store: Store, charter: Charter, provider: str, today: date | None =
     """What the provider owes for the latest complete quarter, and whether it has arrived."""
     quarter = latest_complete_quarter(today).label
     q = quality(store, charter, quarter, today)
+    back = sent_back(submissions(store, provider=provider))
     rows = [
         {
             "Indicator": charter.indicators[r.indicator_id].title,
             "Period": r.period,
             "Due": long_date(r.due),
-            "Where it stands": r.state + (f" ({r.days_late} working days)" if r.days_late else ""),
+            "Where it stands": _standing(r, back.get((r.indicator_id, r.period))),
         }
         for r in q.returns
         if r.provider == provider
@@ -57,6 +59,28 @@ def due_from(store: Store, charter: Charter, provider: str, today: date | None =
         st.dataframe(rows, hide_index=True, key="due_from_provider")
     else:
         st.info(f"Nothing is due for {quarter}.")
+
+
+def _standing(r: ReturnState, back: Submission | None) -> str:
+    """How a return stands; one whose latest submission was sent back is not 'on time'."""
+    if back is not None:
+        when = f" on {back.decided_at:%-d %B %Y}" if back.decided_at else ""
+        return f"sent back{when} (return #{back.upload_id}): put it right and send it again"
+    return r.state + (f" ({r.days_late} working days)" if r.days_late else "")
+
+
+def sent_back_first(store: Store, provider: str) -> None:
+    """Why each return still waiting to be put right was sent back, first and in full (a
+    table's column is cut short and scrolls sideways off a phone)."""
+    back = {s.upload_id: s for s in sent_back(submissions(store, provider=provider)).values()}
+    for sub in sorted(back.values(), key=lambda s: s.upload_id, reverse=True):
+        when = f" on {sub.decided_at:%-d %B %Y}" if sub.decided_at else ""
+        reason = markdown(sub.reason or "no reason was given")
+        about = markdown(
+            f"Return #{sub.upload_id} ({sub.file_name}, covering {sub.covers()}) was sent back "
+            f"by {sub.decided_by}{when}. Put it right and send it again."
+        )
+        st.warning(f"**Sent back:** {reason}\n\n{about}")
 
 
 def send(store: Store, charter: Charter, person: Actor) -> None:
@@ -116,6 +140,8 @@ def history(store: Store, provider: str | None, charter: Charter) -> None:
     rows = [
         {
             "Return": s.upload_id,
+            "State": s.state,
+            "Why it was sent back": s.reason or "",
             "Provider": charter.providers[s.provider].name
             if s.provider in charter.providers
             else s.provider,
@@ -123,9 +149,7 @@ def history(store: Store, provider: str | None, charter: Charter) -> None:
             "Sent by": s.submitted_by,
             "File": s.file_name,
             "Covers": s.covers(),
-            "State": s.state,
             "Decided by": s.decided_by or "",
-            "Why it was sent back": s.reason or "",
         }
         for s in submissions(store, provider=provider)
     ]

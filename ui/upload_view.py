@@ -6,7 +6,7 @@ import streamlit as st
 
 import ui
 from charter import Charter
-from metrics.ingest import LoadReport, load_file
+from metrics.ingest import LoadReport, Revision, load_file
 from metrics.narrative import fmt_value
 from metrics.publish.escape import download_name, markdown
 from metrics.store import Store
@@ -52,8 +52,14 @@ def preview(report: LoadReport, charter: Charter) -> None:
     st.markdown(f"**Preview:** {report.summary()}")
     added, revised, unchanged = st.columns(3)
     added.metric("Figures to add", report.added)
-    revised.metric("Figures to revise", report.revised)
+    revised.metric("Figures to revise", report.figures_changed)
     unchanged.metric("Unchanged", report.unchanged)
+    if status_only := report.revised - report.figures_changed:
+        keep = "s keep their values" if status_only != 1 else " keeps its value"
+        st.caption(
+            f"{status_only:,} more figure{keep} and change only in status (such as "
+            "provisional to final) or note: stored as a new version, with no reason needed."
+        )
     rows = changes(report, charter)
     if rows:
         st.markdown("**What will change**")
@@ -77,7 +83,7 @@ def changes(report: LoadReport, charter: Charter) -> list[dict[str, object]]:
             | {
                 "Old": fmt_value(r.old_value, ind, r.old_symbol),
                 "New": fmt_value(r.new_value, ind, r.new_symbol),
-                "Change": change or ("status only" if not r.figure_changed else ""),
+                "Change": change if r.figure_changed else _same_figure(r),
             }
         )
     for a in report.additions:
@@ -87,6 +93,13 @@ def changes(report: LoadReport, charter: Charter) -> list[dict[str, object]]:
             | {"Old": "", "New": fmt_value(a.value, ind, a.symbol), "Change": "new"}
         )
     return sorted(rows, key=lambda r: int(str(r["Row"])))
+
+
+def _same_figure(r: Revision) -> str:
+    """Why a figure whose value stays the same is a new version."""
+    if r.old_status != r.new_status:
+        return f"none: status {r.old_status} to {r.new_status}"
+    return "none: note only"
 
 
 def _change_row(

@@ -24,6 +24,7 @@ from metrics.ingest.commit import (
     commit,
     compare,
     record_rejection,
+    same_figure_rows,
 )
 from metrics.ingest.plausible import Unusual, implausible
 from metrics.ingest.read import FileProblem, RawTable, read_upload
@@ -125,6 +126,7 @@ def read_and_check(
         result = layout.own_indicators(
             result, charter, provider, names.get("indicator", "indicator")
         )
+        result = layout.in_their_terms(result, charter, provider, own)
     return raw, layout.their_names(result, names)
 
 
@@ -151,6 +153,13 @@ def reject(con: duckdb.DuckDBPyConnection, upload: Upload, report: LoadReport) -
         con, upload, report.rows_in_file, report.rejected_rows, report.errors, report.summary()
     )
     return report
+
+
+def to_confirm(con: duckdb.DuckDBPyConnection, charter: Charter) -> list[Unusual]:
+    """The unusual figures of the view `staged` that are new or change a stored figure: one
+    sent again as stored (perhaps now final, or with a note) needs no confirming."""
+    same = same_figure_rows(con)
+    return [w for w in implausible(con, charter) if w.row not in same]
 
 
 def fill(report: LoadReport, diff: Diff) -> None:
@@ -195,7 +204,7 @@ def check_file(
     with store.connect() as con:
         con.register("staged", result.staged)
         diff = compare(con)
-        report.warnings = implausible(con, charter)
+        report.warnings = to_confirm(con, charter)
     fill(report, diff)
     if not diff.added and not diff.revised:
         report.outcome = "no change"
@@ -239,7 +248,7 @@ def load_file(
         if not result.ok:
             return reject(con, upload, report)
         con.register("staged", result.staged)
-        report.warnings = implausible(con, charter)
+        report.warnings = to_confirm(con, charter)
         upload.confirmed = len(report.warnings) if confirmed else 0
         if report.warnings and not confirmed:
             report.errors = [

@@ -30,7 +30,13 @@ LEFT JOIN observations o
  AND o.area_code = s.area_code AND o.breakdown = s.breakdown AND o.grp = s.grp
  AND o.origin = s.origin
 """
-_UNCHANGED = f"({_SAME} AND o.status = s.status AND o.note IS NOT DISTINCT FROM s.note)"
+# A figure sent again keeps its stored note unless the note is replaced or explicitly cleared
+# with a dash: a file without a note column, or an empty cell, says nothing about the note.
+CLEAR_NOTE = "-"
+_NOTE = (
+    f"CASE WHEN s.note IS NULL THEN o.note WHEN s.note = '{CLEAR_NOTE}' THEN NULL ELSE s.note END"
+)
+_UNCHANGED = f"({_SAME} AND o.status = s.status AND o.note IS NOT DISTINCT FROM {_NOTE})"
 
 COUNTS = f"""
 SELECT count(*) FILTER (WHERE o.obs_id IS NULL),
@@ -57,6 +63,12 @@ SELECT s.row_no, s.indicator_id, s.period, s.area_code, s.breakdown, s.grp, s.va
 WHERE o.obs_id IS NULL ORDER BY s.row_no LIMIT 5000
 """
 
+# Figures a file sends again as stored (its status or note may change): an unusual one was
+# confirmed when it was first stored, so it is not asked about again.
+SAME_FIGURE = f"""
+SELECT s.row_no {_MATCH} WHERE o.obs_id IS NOT NULL AND {_SAME}
+"""
+
 REVISIONS = """
 SELECT * EXCLUDE (old_id) FROM revised ORDER BY row_no
 """
@@ -69,7 +81,7 @@ WHERE obs_id IN (SELECT old_id FROM revised)
 INSERT = f"""
 INSERT INTO observations
 SELECT nextval('obs_id_seq'), s.indicator_id, s.period, s.area_code, s.breakdown, s.grp,
-       s.value, s.numerator, s.denominator, s.symbol, s.status, s.note, $upload,
+       s.value, s.numerator, s.denominator, s.symbol, s.status, {_NOTE}, $upload,
        o.obs_id IS NOT NULL, NULL, s.origin
 {_MATCH}
 WHERE o.obs_id IS NULL OR NOT {_UNCHANGED}
@@ -189,6 +201,11 @@ class NeedsReason(ValueError):
             f"{diff.figures_changed} stored figure{'s' if diff.figures_changed != 1 else ''} "
             "would be revised; give a reason for the revision."
         )
+
+
+def same_figure_rows(con: duckdb.DuckDBPyConnection) -> set[int]:
+    """Rows of the view `staged` whose figure is already stored exactly as sent."""
+    return {int(r[0]) for r in con.execute(SAME_FIGURE).fetchall()}
 
 
 def compare(con: duckdb.DuckDBPyConnection, additions: bool = True) -> Diff:

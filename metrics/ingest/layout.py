@@ -8,10 +8,13 @@ template's apply; `their_names` turns our column names in errors back into their
 
 from __future__ import annotations
 
+import re
+
 import pyarrow as pa
 
 from charter import Charter
 from charter.providers import Layout
+from metrics.ingest.lookups import nearest
 from metrics.ingest.read import FileProblem, RawTable
 from metrics.ingest.validate import RowError, Validation, normalise_header
 
@@ -113,3 +116,68 @@ def own_indicators(
     result.error_total = len(result.errors)
     result.staged = None
     return result
+
+
+def their_measures(charter: Charter, provider: str, layout: Layout | None) -> dict[str, str]:
+    """Our indicator id -> what the provider calls it, for the indicators it supplies: its
+    own measure names when its layout maps them, our ids otherwise."""
+    supplied = charter.providers[provider].indicators
+    named = {ours: theirs for theirs, ours in (layout.indicators if layout else {}).items()}
+    return {ind: named.get(ind, ind) for ind in supplied}
+
+
+def in_their_terms(
+    result: Validation, charter: Charter, provider: str, layout: Layout | None
+) -> Validation:
+    """Errors in the provider's vocabulary (before `their_names` renames the columns): an
+    unknown measure is matched against the measures it supplies, by the names it uses, and an
+    unknown group against its own codes; our ids in the text become its measure names. A
+    provider is never pointed at an indicator it does not supply."""
+    measures = their_measures(charter, provider, layout)
+    word = "measure" if layout and layout.indicators else "indicator"
+    codes = {ours: theirs for theirs, ours in (layout.groups if layout else {}).items()}
+    result.errors = [_reworded(e, measures, word, codes, layout) for e in result.errors]
+    return result
+
+
+def _reworded(
+    error: RowError,
+    measures: dict[str, str],
+    word: str,
+    codes: dict[str, str],
+    layout: Layout | None,
+) -> RowError:
+    choices = ", ".join(repr(m) for m in measures.values())
+    if error.column == "indicator" and error.problem.startswith("Unknown indicator"):
+        near = nearest(error.value, list(measures.values()))
+        hint = f"Did you mean {near!r}? " if near else ""
+        return RowError(
+            error.row,
+            error.column,
+            error.value,
+            f"Unknown {word} {error.value!r}.",
+            f"{hint}Use one of the {word}s you send: {choices}.",
+        )
+    if error.column == "group" and codes and error.problem.startswith("Unknown "):
+        theirs = [*codes.values(), *([layout.total] if layout and layout.total else [])]
+        near = nearest(error.value, theirs)
+        hint = f"Did you mean {near!r}? " if near else ""
+        return RowError(
+            error.row,
+            error.column,
+            error.value,
+            f"Unknown {layout.breakdown if layout else 'group'} code {error.value!r}.",
+            f"{hint}Use one of: {', '.join(theirs)}.",
+        )
+    if word != "measure":
+        return error
+    ids = re.compile(
+        r"(?<![\w-])("
+        + "|".join(re.escape(i) for i in sorted(measures, key=len, reverse=True))
+        + r")(?![\w-])"
+    )
+
+    def named(text: str) -> str:
+        return ids.sub(lambda m: repr(measures[m.group(1)]), text)
+
+    return RowError(error.row, error.column, error.value, named(error.problem), named(error.fix))

@@ -250,3 +250,13 @@ def _decide(
             after=state,
             at=now,
         )
+
+
+def sent_back(subs: list[Submission]) -> dict[tuple[str, str], Submission]:
+    """(indicator, period) -> the submission sent back, for each return whose latest
+    submission was sent back (nothing newer has been sent for it). `subs` newest first."""
+    latest: dict[tuple[str, str], Submission] = {}
+    for sub in subs:
+        for item in sub.items:
+            latest.setdefault((item.indicator_id, item.period), sub)
+    return {key: sub for key, sub in latest.items() if sub.state == RETURNED}

@@ -5,6 +5,7 @@ the indicator page's rating."""
 from __future__ import annotations
 
 import ui
+from metrics.providers.submissions import return_to_provider, submissions
 from tests.unit.test_providers import GOOD_EXTRACT, kpi_extract
 from ui import access, returns_view
 
@@ -110,3 +111,25 @@ def test_the_statement_page_folds_data_quality_into_each_status(fresh):
     speech = rows[rows["Indicator"].str.contains("speech and language")].iloc[0]
     assert speech["Data quality"] == "Poor"
     assert "But Wrenfield Community Health NHS Trust's return is overdue" in speech["Why"]
+
+
+def test_why_a_return_was_sent_back_comes_first_and_it_is_no_longer_on_time(fresh, monkeypatch):
+    """Issue 27 item 20: the reason in full above everything else (not in a table's cut-off
+    column), and "What is due" no longer says "on time" for a return sent back."""
+    monkeypatch.setenv("OUTCOMES_DEMO", "1")
+    at = fresh(ui.RETURNS_PAGE, **PROVIDER).run()
+    uploader = next(u for u in at.get("file_uploader") if u.key == returns_view.FILE)
+    uploader.upload("kpi.xlsx", kpi_extract([list(r) for r in GOOD_EXTRACT]),
+                    "application/octet-stream").run()  # fmt: skip
+    at.button(key=returns_view.SEND).click().run()
+    [sent] = submissions(fresh.store, provider="community-health")[:1]
+    reason = "The North waiting list repeats last quarter's; check it and send again."
+    return_to_provider(fresh.store, sent.upload_id, reason, by="Ana Analyst")
+    again = fresh(ui.RETURNS_PAGE, **PROVIDER).run()
+    assert not again.exception, again.exception
+    [warning] = again.warning
+    assert warning.value.replace("\\", "").startswith(f"**Sent back:** {reason[:-1]}")
+    assert f"Return #{sent.upload_id}" in warning.value.replace("\\", "")
+    due = table(again, "Where it stands").set_index("Indicator")["Where it stands"]
+    waiting = due[due.index.str.contains("waiting")].iloc[0]
+    assert waiting.startswith("sent back") and "on time" not in waiting

@@ -29,6 +29,8 @@ HEALTH = Actor("priya", "Priya Shah", "priya.shah@wrenfieldhealth.example", "app
                frozenset({PROVIDER}), "community-health")  # fmt: skip
 BREAKS = Actor("tom", "Tom Okafor", "tom.okafor@brightside.example", "app",
                frozenset({PROVIDER}), "short-breaks-trust")  # fmt: skip
+FORUM = Actor("jo", "Jo Bennett", "jo.bennett@wrenfieldpcf.example", "app",
+              frozenset({PROVIDER}), "parent-carer-forum")  # fmt: skip
 HEADER = ["Measure", "Reporting Quarter", "Locality", "Result", "Comments"]
 
 
@@ -222,3 +224,31 @@ def test_a_layout_naming_a_group_we_do_not_have_is_a_charter_problem(tmp_path):
         "charter/providers/community-health.yaml: groups.WN: 'Northern' is not a locality" in text
     )
     assert "'short-breaks-receiving' is also supplied by 'short-breaks-trust'" in text
+
+
+def test_a_providers_errors_speak_in_its_own_layout(store, charter):
+    """Issue 27 item 19: their locality codes, their measure names, only what they supply."""
+    rows = [
+        *GOOD_EXTRACT,
+        ["ASD assessment median wait", "Q2 26/27", "All localities", 30, ""],
+        ["ASD assessment waiting list", "Q2 26/27", "WX", 12, ""],
+    ]
+    report = submit(store, charter, "community-health", "kpi.xlsx", kpi_extract(rows), by=HEALTH)
+    assert report.outcome == "rejected"
+    measure = next(e for e in report.errors if e.row == 6)
+    assert measure.column == "Measure"
+    assert "Unknown measure 'ASD assessment median wait'" in measure.problem
+    assert "Did you mean 'ASD assessment median wait (wks)'?" in measure.fix
+    assert "autism-assessment-median-wait" not in measure.problem + measure.fix
+    locality = next(e for e in report.errors if e.row == 7)
+    assert locality.column == "Locality"
+    assert "WN, WS, WE, WW, WC, All localities" in locality.fix
+    assert "North" not in locality.fix
+
+
+def test_a_template_providers_suggestions_are_only_indicators_it_supplies(store, charter):
+    csv = b"indicator,period,value\nshort-breaks-receiveing,2026-27 Q2,140\n"
+    report = submit(store, charter, "parent-carer-forum", "pcf.csv", csv, by=FORUM)
+    [error] = report.errors
+    assert "short-breaks-receiving" not in error.fix
+    assert "consultation-participation" in error.fix

@@ -116,3 +116,17 @@ def test_only_staff_make_it(demo_db, charter):
                   kind="self-evaluation")  # fmt: skip
     with pytest.raises(ValueError, match="kind is one of"):
         pack.make(Store(demo_db), charter, QUARTER, "", ("html",), demo("analyst"), kind="x")
+
+
+def test_commentary_written_for_an_earlier_figure_is_marked(draft, charter):
+    """Issue 27 item 23: the demo's commentary is Q1's; at Q2 the latest figures are newer,
+    and the draft says so beside the words, as the review does."""
+    built, files = draft
+    rows = [r for t in built.themes for r in t.commentary.rows]
+    header = built.themes[0].commentary.headers
+    marked = header.index("Figure it was written for")
+    autism = charter.indicators["autism-assessment-median-wait"].title
+    [row] = {tuple(r) for r in rows if r[0] == autism}
+    assert row[marked].startswith("Written for an earlier figure: 52.7 weeks for 2026-27 Q1;")
+    assert "the latest is" in row[marked] and "for 2026-27 Q2" in row[marked]
+    assert "Written for an earlier figure" in files["html"].decode()

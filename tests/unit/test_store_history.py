@@ -293,3 +293,20 @@ def test_the_apps_store_opened_by_many_threads_at_once_keeps_one_connection(tmp_
         time.sleep(0.05)
     held = _other_process(path, "import duckdb, sys; duckdb.connect(sys.argv[1]).close()")
     assert held.returncode == 0, held.stderr  # nothing left holding the file
+
+
+def test_a_revision_without_a_note_keeps_the_earlier_note_unless_cleared(store, charter):
+    """Issue 27 item 22: fewer columns (or an empty note) never drops a note silently; a dash
+    clears it."""
+    first = b"indicator,period,value,note\nshort-breaks-receiving,2024-25 Q1,430,Two late\n"
+    load(store, charter, first)
+    fewer = b"indicator,period,value\nshort-breaks-receiving,2024-25 Q1,431\n"
+    assert load(store, charter, fewer, reason="recount").revised == 1
+    [now] = series(store, "short-breaks-receiving", "E99000001")
+    assert (now.value, now.note) == (431, "Two late")
+    empty = b"indicator,period,value,note\nshort-breaks-receiving,2024-25 Q1,431,\n"
+    assert load(store, charter, empty).outcome == "no change"
+    cleared = b"indicator,period,value,note\nshort-breaks-receiving,2024-25 Q1,431,-\n"
+    assert load(store, charter, cleared).revised == 1
+    [now] = series(store, "short-breaks-receiving", "E99000001")
+    assert now.note is None

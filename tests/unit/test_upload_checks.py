@@ -111,3 +111,27 @@ def test_a_large_change_on_the_period_before_is_questioned(store, charter):
     report = check_file(store, charter, "c.csv", text.encode())
     [warning] = report.warnings
     assert warning.period == "2024-25 Q2" and "125% up on 2024-25 Q1" in warning.message
+
+
+def test_an_unusual_figure_sent_again_unchanged_is_not_asked_about_again(store, charter):
+    """Issue 27 item 21: confirming is for a new or changed figure, not one already stored."""
+    text = "indicator,period,value,status\nehcp-issued-20-weeks,2024-25 Q1,0.738,provisional\n"
+    assert load(store, charter, text, confirmed=True).outcome == "loaded"
+    final = text.replace("provisional", "final")
+    report = check_file(store, charter, "f.csv", final.encode())
+    assert report.warnings == []
+    assert load(store, charter, final).outcome == "loaded"  # no --confirm needed
+    changed = final.replace("0.738", "0.739")
+    assert len(check_file(store, charter, "g.csv", changed.encode()).warnings) == 1
+
+
+def test_provisional_to_final_is_not_shown_as_a_revision_with_a_change_of_nothing(store, charter):
+    """Issue 27 item 21: the preview says why a figure whose value stays is a new version."""
+    from ui.upload_view import changes
+
+    text = "indicator,period,value,status\nehcp-issued-20-weeks,2024-25 Q1,70.0,provisional\n"
+    load(store, charter, text)
+    report = check_file(store, charter, "f.csv", text.replace("provisional", "final").encode())
+    assert (report.revised, report.figures_changed) == (1, 0)
+    [row] = changes(report, charter)
+    assert row["Change"] == "none: status provisional to final"

@@ -26,6 +26,7 @@ from metrics.publish.pack.sections import Table
 from metrics.review import actions as actions_mod, commentary, report, self_review
 from metrics.review.commentary import Commentary
 from metrics.review.common import indicator_subject, statement_subject, subject_title
+from metrics.status import IndicatorStatus
 from metrics.store import Store
 
 AUDIENCE = (
@@ -84,6 +85,25 @@ def latest_commentary(store: Store, quarter: str, back: int = 4) -> dict[str, Co
         for subject, c in commentary.current(store, period.shift(-step).label).items():
             out.setdefault(subject, c)
     return out
+
+
+def written_for(c: Commentary, latest: IndicatorStatus | None) -> str:
+    """The figure commentary was written for, marked when a newer or revised figure has
+    replaced it (as the review marks it): a draft must not quote old words as current."""
+    if not c.figure_shown or not c.figure_period:
+        return ""
+    then = f"{c.figure_shown} for {c.figure_period}"
+    if latest is None or latest.period is None:
+        return then
+    now = commentary.Figure(latest.period, latest.value, latest.shown)
+    if c.is_stale(now):
+        return f"Written for an earlier figure: {then}, since revised to {latest.shown}."
+    if latest.period != c.figure_period:
+        return (
+            f"Written for an earlier figure: {then}; the latest is {latest.shown} for "
+            f"{latest.period}."
+        )
+    return f"{then} (the latest figure)"
 
 
 def build(
@@ -176,6 +196,7 @@ def build(
                         "Why",
                         "What happens next",
                         "Written",
+                        "Figure it was written for",
                     ],
                     [
                         [
@@ -185,6 +206,7 @@ def build(
                             c.why,
                             c.next,
                             f"{c.written_by}, {c.written_at.day} {c.written_at:%B %Y}",
+                            written_for(c, inds.get(s.partition(":")[2])),
                         ]
                         for s in subjects
                         if (c := written.get(s)) is not None
