@@ -64,7 +64,7 @@ def due_from(store: Store, charter: Charter, provider: str, today: date | None =
 def _standing(r: ReturnState, back: Submission | None) -> str:
     """How a return stands; one whose latest submission was sent back is not 'on time'."""
     if back is not None:
-        when = f" on {back.decided_at:%-d %B %Y}" if back.decided_at else ""
+        when = f" on {long_date(back.decided_at)}" if back.decided_at else ""
         return f"sent back{when} (return #{back.upload_id}): put it right and send it again"
     return r.state + (f" ({r.days_late} working days)" if r.days_late else "")
 
@@ -74,7 +74,7 @@ def sent_back_first(store: Store, provider: str) -> None:
     table's column is cut short and scrolls sideways off a phone)."""
     back = {s.upload_id: s for s in sent_back(submissions(store, provider=provider)).values()}
     for sub in sorted(back.values(), key=lambda s: s.upload_id, reverse=True):
-        when = f" on {sub.decided_at:%-d %B %Y}" if sub.decided_at else ""
+        when = f" on {long_date(sub.decided_at)}" if sub.decided_at else ""
         reason = markdown(sub.reason or "no reason was given")
         about = markdown(
             f"Return #{sub.upload_id} ({sub.file_name}, covering {sub.covers()}) was sent back "
