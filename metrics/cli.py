@@ -2,6 +2,10 @@
 
 Exit codes: 0 success (for `load`: loaded or no change), 1 the input was rejected, 2 usage
 error (argparse's own) or a problem with the database or charter files.
+
+`--db PATH` may come before the command or after it (two different paths are a usage
+error), and every command that uses a database names it on standard error first, so a
+scheduled job's log shows which file it changed.
 """
 
 from __future__ import annotations
@@ -20,7 +24,8 @@ from metrics import (
     commands_providers,
     commands_review,
 )
-from metrics.config import DB_ENV, MAX_UPLOAD_ENV
+from metrics.config import DB_ENV, MAX_UPLOAD_ENV, db_path, megabytes
+from metrics.deployment import SettingError
 from metrics.store import StoreError
 
 
@@ -28,16 +33,32 @@ def _size_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--max-size",
         metavar="MB",
-        type=float,
+        type=_megabytes,
         help=f"refuse files larger than this (default: ${MAX_UPLOAD_ENV}, else the web "
         "upload limit in .streamlit/config.toml)",
     )
 
 
-def _db_option() -> argparse.ArgumentParser:
+def _megabytes(text: str) -> float:
+    try:
+        return megabytes(text, "--max-size")
+    except SettingError as err:
+        raise argparse.ArgumentTypeError(str(err)) from None
+
+
+DB_BEFORE = "db_before_command"  # `--db` before the command; a subcommand's own is `db`
+
+
+def _db_option(dest: str = "db") -> argparse.ArgumentParser:
+    """`--db`, for the main parser (dest DB_BEFORE) and every command (dest `db`): two names,
+    because a subcommand's default would otherwise overwrite a value given before it."""
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
-        "--db", metavar="PATH", help=f"database file (default: ${DB_ENV} or data/outcomes.duckdb)"
+        "--db",
+        dest=dest,
+        metavar="PATH",
+        help=f"database file (default: ${DB_ENV} or data/outcomes.duckdb); before or after "
+        "the command",
     )
     return common
 
@@ -46,7 +67,7 @@ def build_parser() -> argparse.ArgumentParser:
     common = _db_option()
     parser = argparse.ArgumentParser(
         prog="python -m metrics",
-        parents=[common],
+        parents=[_db_option(DB_BEFORE)],
         description="Outcomes dashboard for disabled children's services: data in and out.",
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -55,10 +76,16 @@ def build_parser() -> argparse.ArgumentParser:
         "demo",
         parents=[common],
         help="build the fictional demo council's database",
-        description="Build the demo council (Wrenfield, fictional) from scratch. "
-        "Refuses to replace a database holding non-demo uploads unless --force.",
+        description="Build the demo council (Wrenfield, fictional) from scratch. An existing "
+        "demo database is copied aside first (the copy is named); a database holding anything "
+        "but a demo (uploads or changes by real people, another application's tables) is "
+        "never replaced.",
     )
-    demo.add_argument("--force", action="store_true", help="replace any existing database")
+    demo.add_argument(
+        "--force",
+        action="store_true",
+        help="accepted for old scripts: replacing a demo needs it no more",
+    )
     demo.add_argument(
         "--scale",
         choices=["council", "national"],
@@ -282,8 +309,25 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+# Commands that never open a database (they read files or the charter only).
+NO_DATABASE = frozenset({"template", "spc"})
+
+
+def chosen_database(parser: argparse.ArgumentParser, args: argparse.Namespace) -> Path:
+    """The one database the command works on: `--db` wherever it was written, else
+    $OUTCOMES_DB, else data/outcomes.duckdb. Two different `--db` paths are a usage error."""
+    before, after = getattr(args, DB_BEFORE), args.db
+    if before and after and db_path(before) != db_path(after):
+        parser.error(f"--db is given twice, as {before} and as {after}: give it once")
+    return db_path(after or before)
+
+
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    args.db = chosen_database(parser, args)
+    if args.command not in NO_DATABASE:
+        print(f"database: {args.db}", file=sys.stderr)
     try:
         return int(COMMANDS[args.command](args))
     except BrokenPipeError:  # `metrics uploads | head`: the reader has all it wanted
@@ -294,6 +338,9 @@ def main(argv: list[str] | None = None) -> int:
         print(err, file=sys.stderr)
         return 2
     except StoreError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    except SettingError as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
 

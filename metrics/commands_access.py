@@ -7,6 +7,7 @@ import sys
 from datetime import datetime
 
 from metrics.access import audit, command_line
+from metrics.publish.escape import terminal
 from metrics.publish.tables import write_csv
 from metrics.store import Store
 
@@ -35,11 +36,12 @@ def cmd_audit(args: argparse.Namespace) -> int:
     if args.format == "csv":
         write_csv(sys.stdout, [r.as_row() for r in rows], fieldnames=audit.HEADINGS)
         return 0
+    t = terminal  # every stored text: a newline or escape sequence never reaches the terminal
     for r in rows:
-        change = f" [{r.before} -> {r.after}]" if r.before is not None or r.after else ""
-        email = f" <{r.email}>" if r.email else ""
+        change = f" [{t(r.before)} -> {t(r.after)}]" if r.before is not None or r.after else ""
+        email = f" <{t(r.email)}>" if r.email else ""
         print(
-            f"#{r.audit_id} {r.at:%Y-%m-%d %H:%M:%S} {r.name}{email} ({r.via}) "
-            f"{r.kind}: {r.object}: {r.summary}{change}"
+            f"#{r.audit_id} {r.at:%Y-%m-%d %H:%M:%S} {t(r.name)}{email} ({t(r.via)}) "
+            f"{t(r.kind)}: {t(r.object)}: {t(r.summary)}{change}"
         )
     return 0

@@ -18,21 +18,19 @@ from metrics.store import Store
 
 def cmd_demo(args: argparse.Namespace) -> int:
     from metrics.demo import build_demo
+    from metrics.replacing import keep_copy, not_a_demo
 
     target = db_path(args.db)
     charter = load_charter()
-    if target.exists() and not args.force:
-        with Store(target).connect() as con:
-            others = con.execute("SELECT count(*) FROM uploads WHERE kind <> 'demo'").fetchall()[0][
-                0
-            ]
-        if others:
-            print(
-                f"error: {target} holds {others} uploads that are not demo data; "
-                "use --force to replace it, or --db to build the demo elsewhere",
-                file=sys.stderr,
-            )
-            return 2
+    if problem := not_a_demo(target):  # whatever --force says: the demo never replaces work
+        print(
+            f"error: the demo will not replace {target}: {problem}. Build the demo elsewhere "
+            "with --db PATH.",
+            file=sys.stderr,
+        )
+        return 2
+    if kept := keep_copy(target, "demo"):
+        print(f"The previous demo database is kept as {kept}")
     target.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=target.parent) as tmp:
         building = Path(tmp) / target.name
@@ -216,16 +214,17 @@ def _json_default(value: object) -> str:
 
 
 def cmd_uploads(args: argparse.Namespace) -> int:
+    from metrics.publish.escape import terminal as t
     from metrics.queries import upload_errors, uploads
 
     store = Store(args.db)
     if args.errors is not None:
         for row in upload_errors(store, args.errors):
-            print(" | ".join("" if v is None else str(v) for v in row))
+            print(" | ".join("" if v is None else t(v) for v in row))
         return 0
     for u in uploads(store, args.limit):
         print(
-            f"#{u['upload_id']} {u['uploaded_at']:%Y-%m-%d %H:%M} {u['uploaded_by']}: "
-            f"{u['file_name']} — {u['outcome']} ({u['message']})"
+            f"#{u['upload_id']} {u['uploaded_at']:%Y-%m-%d %H:%M} {t(u['uploaded_by'])}: "
+            f"{t(u['file_name'])} — {t(u['outcome'])} ({t(u['message'])})"
         )
     return 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 from pathlib import Path
 
@@ -28,7 +29,7 @@ def max_upload_mb() -> float:
     the web upload limit (server.maxUploadSize in .streamlit/config.toml), so that a file
     refused on the upload page is refused by `load` and `import-ees` too."""
     if env := os.environ.get(MAX_UPLOAD_ENV):
-        return float(env)
+        return megabytes(env, f"${MAX_UPLOAD_ENV}")
     import tomllib
 
     try:
@@ -36,3 +37,17 @@ def max_upload_mb() -> float:
             return float(tomllib.load(f)["server"]["maxUploadSize"])
     except (OSError, KeyError, ValueError, tomllib.TOMLDecodeError):
         return STREAMLIT_DEFAULT_UPLOAD_MB
+
+
+def megabytes(text: str, name: str) -> float:
+    """A size limit as written: a positive finite number of megabytes. Anything else ("nan",
+    "inf", "-1", "ten") would mean no limit at all, so it is refused, naming the setting."""
+    from metrics.deployment import SettingError
+
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value) or value <= 0:
+        raise SettingError(f"{name}={text!r} is not a size in megabytes (a number above 0)")
+    return value

@@ -26,6 +26,9 @@ NO = frozenset({"0", "false", "no", "off", ""})
 
 # What st.login() needs in `[auth]` for the app's one (default) provider, as Streamlit reads it.
 AUTH_KEYS = ("redirect_uri", "cookie_secret", "client_id", "client_secret", "server_metadata_url")
+# The cookie secret signs the identity cookie: a short one can be guessed, and a guessed one
+# lets anyone forge a signed-in person. 32 characters of `secrets.token_urlsafe(48)` or more.
+COOKIE_SECRET_MIN = 32
 LOOPBACK_NAMES = frozenset({"localhost", "localhost.localdomain"})
 DEMO_EXPOSED = (
     "DEMO MODE ON A NETWORK ADDRESS ({address}): anyone who reaches this server can act as "
@@ -78,6 +81,12 @@ def auth_section_problem(auth: Mapping[str, Any]) -> Problem | None:
         value = auth[key]
         if not isinstance(value, str) or not value.strip():
             return Problem(f"[auth] {key} is empty (it must be text)")
+    if len(str(auth["cookie_secret"]).strip()) < COOKIE_SECRET_MIN:
+        return Problem(
+            f"[auth] cookie_secret is shorter than {COOKIE_SECRET_MIN} characters (anyone who "
+            "guesses it can forge a sign-in): python -c 'import secrets; "
+            "print(secrets.token_urlsafe(48))' makes one"
+        )
     for key in ("redirect_uri", "server_metadata_url"):
         url = urlsplit(str(auth[key]).strip())
         if url.scheme == "http" and not is_loopback(url.hostname or ""):

@@ -38,3 +38,17 @@ def download_name(text: str) -> str:
 def chart_text(text: object) -> str:
     """`text` for Plotly labels, titles and hover text: tags shown as text, never rendered."""
     return html.escape(str(text if text is not None else ""), quote=True)
+
+
+# C0 and C1 control characters (newline, carriage return, ESC that starts ANSI colour and
+# OSC 8 hyperlink sequences, BEL that ends them, DEL) and the bidirectional and invisible
+# formatting characters that reorder or hide what a terminal shows.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+
+
+def terminal(text: object) -> str:
+    """`text` for a terminal line: every control character shown as its escape (`\\n`,
+    `\\x1b`, `\\u202e`), so a stored value can neither start a new, forged line nor
+    colour, hide or link anything; a backslash is doubled so an escape cannot be faked."""
+    raw = str(text if text is not None else "").replace("\\", "\\\\")
+    return _CONTROL.sub(lambda m: m.group(0).encode("unicode_escape").decode("ascii"), raw)

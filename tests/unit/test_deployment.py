@@ -65,6 +65,8 @@ def test_empty_values_and_plain_http_on_the_network_are_refused():
     assert "client_secret is empty" in auth_section_problem({**AUTH, "client_secret": " "}).said
     exposed = {**AUTH, "redirect_uri": "http://outcomes.council.example/oauth2callback"}
     assert "redirect_uri is http:// on a network address" in auth_section_problem(exposed).said
+    short = {**AUTH, "cookie_secret": "changeme"}
+    assert "cookie_secret is shorter than 32 characters" in auth_section_problem(short).said
     wrong = {**AUTH, "redirect_uri": "https://outcomes.council.example/"}
     assert "must end with /oauth2callback" in auth_section_problem(wrong).said
 
