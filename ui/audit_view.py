@@ -13,6 +13,7 @@ from metrics.access.reload import reload_charter
 from metrics.publish.escape import markdown
 from metrics.publish.tables import csv_bytes
 from metrics.store import Store
+from ui import downloads
 
 KIND = "audit_kind"
 WHO = "audit_who"
@@ -66,12 +67,13 @@ def trail(store: Store) -> None:
         key="audit_rows",
         column_config={"When": st.column_config.DatetimeColumn(format="D MMM YYYY, HH:mm:ss")},
     )
-    st.download_button(
+    downloads.button(
         "Download these entries (CSV)",
-        csv_bytes(table, fieldnames=audit.HEADINGS),
+        lambda: csv_bytes(table, fieldnames=audit.HEADINGS),
         f"audit-{today.isoformat()}.csv",
         mime="text/csv",
         key="audit_csv",
+        roles=ui.ADMINS,
     )
 
 
