@@ -11,11 +11,11 @@ import os
 from pathlib import Path
 from typing import Literal
 
-import yaml
 from pydantic import Field, ValidationError, field_validator, model_validator
 
 from charter.loader import CHARTER_DIR, Charter, CharterError
 from charter.models import Strict
+from charter.yaml_file import YamlFileError, read_yaml
 
 EES_DIR = CHARTER_DIR / "ees"
 
@@ -79,13 +79,15 @@ def load_mapping(path: Path, charter: Charter) -> Mapping:
     """Read and check a mapping file; every problem reported as `file: key: reason`."""
     label = f"{path.parent.name}/{path.name}" if path.parent.name == "ees" else str(path)
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = read_yaml(path)
     except FileNotFoundError:
         raise CharterError([f"{label}: (file): missing"]) from None
-    except yaml.YAMLError as err:
-        raise CharterError([f"{label}: (file): not valid YAML ({err})"]) from None
+    except YamlFileError as err:
+        raise CharterError([f"{label}: {err}"]) from None
     try:
         mapping = Mapping.model_validate(data)
+    except RecursionError:
+        raise CharterError([f"{label}: (file): nested too deeply to check"]) from None
     except ValidationError as err:
         raise CharterError(
             [

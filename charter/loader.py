@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
-import yaml
 from pydantic import BaseModel, ValidationError
 
 from charter.leadership import (
@@ -35,6 +34,7 @@ from charter.models import (
     StatementsFile,
 )
 from charter.providers import Layout, Provider, ProvidersFile, check_providers, layout_path
+from charter.yaml_file import YamlFileError, read_yaml
 
 CHARTER_DIR = Path(__file__).resolve().parent
 
@@ -116,17 +116,18 @@ def _read(path: Path, model: type[M], label: str, problems: list[str]) -> M | No
         problems.append(f"{label}: (file): missing")
         return None
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as err:
-        mark = getattr(err, "problem_mark", None)
-        where = f"line {mark.line + 1}" if mark is not None else "(file)"
-        problems.append(f"{label}: {where}: not valid YAML ({getattr(err, 'problem', err)})")
+        data = read_yaml(path)
+    except YamlFileError as err:
+        problems.append(f"{label}: {err}")
         return None
     if not isinstance(data, dict):
         problems.append(f"{label}: (file): expected a mapping of keys to values")
         return None
     try:
         return model.model_validate(data)
+    except RecursionError:
+        problems.append(f"{label}: (file): nested too deeply to check")
+        return None
     except ValidationError as err:
         for e in err.errors():
             problems.append(f"{label}: {_key(e['loc'])}: {e['msg']}")
@@ -271,7 +272,11 @@ def _providers(
         return {}, {}
     layouts: dict[str, Layout] = {}
     for key, provider in found.providers.items():
-        file = layout_path(root, provider)
+        try:
+            file = layout_path(root, provider)
+        except ValueError as err:
+            problems.append(f"{label}: providers.{key}.layout: {err}")
+            continue
         if file is not None:
             layout = _read(file, Layout, _label(file, root), problems)
             if layout is not None:

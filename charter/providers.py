@@ -19,6 +19,8 @@ from pydantic import Field, field_validator, model_validator
 from charter.models import SLUG, Breakdown, Indicator, Strict
 
 EMAIL = re.compile(r"^[^@\s]+@[a-z0-9-]+(\.[a-z0-9-]+)+$")
+# A layout is a file in charter/providers/, named plainly: never a path that leaves the folder.
+LAYOUT_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,80}\.ya?ml$")
 Symbol = Literal["x", "z", "c", "low", "k", "u", ":", "~"]
 
 
@@ -55,6 +57,16 @@ class Provider(Strict):
     people: list[str] = Field(
         default_factory=list, description="Email addresses that sign in for this provider."
     )
+
+    @field_validator("layout")
+    @classmethod
+    def _layout(cls, name: str | None) -> str | None:
+        if name is not None and not LAYOUT_NAME.match(name):
+            raise ValueError(
+                f"{name!r} must be the name of a file in charter/providers/ (lower-case letters, "
+                "digits and hyphens, ending .yaml, like 'community-health.yaml'), not a path"
+            )
+        return name
 
     @field_validator("people")
     @classmethod
@@ -201,4 +213,12 @@ def check_providers(
 
 
 def layout_path(root: Path, provider: Provider) -> Path | None:
-    return root / "providers" / provider.layout if provider.layout else None
+    """The layout's file, which must be inside `root`/providers (a link pointing elsewhere
+    is refused: ValueError)."""
+    if not provider.layout:
+        return None
+    folder = (root / "providers").resolve()
+    path = (folder / provider.layout).resolve()
+    if path.parent != folder:
+        raise ValueError(f"{provider.layout!r} leads outside charter/providers/")
+    return path

@@ -14,6 +14,7 @@ from metrics.dates import COLUMN_DATETIME, FORM_FORMAT
 from metrics.publish.escape import markdown
 from metrics.publish.tables import csv_bytes
 from metrics.store import Store
+from ui import downloads
 
 KIND = "audit_kind"
 WHO = "audit_who"
@@ -69,12 +70,13 @@ def trail(store: Store) -> None:
         key="audit_rows",
         column_config={"When": st.column_config.DatetimeColumn(format=COLUMN_DATETIME + ":ss")},
     )
-    st.download_button(
+    downloads.button(
         "Download these entries (CSV)",
-        csv_bytes(table, fieldnames=audit.HEADINGS),
+        lambda: csv_bytes(table, fieldnames=audit.HEADINGS),
         f"audit-{today.isoformat()}.csv",
         mime="text/csv",
         key="audit_csv",
+        roles=ui.ADMINS,
     )
 
 

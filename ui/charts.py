@@ -16,7 +16,7 @@ from metrics.publish.escape import chart_text, markdown
 from metrics.publish.tables import csv_bytes
 from metrics.publish.withheld import explain, marked
 from metrics.trend import GroupRow, TrendRow
-from ui import axes, style
+from ui import axes, downloads, style
 from ui.figspec import Spec
 
 FONT = "Source Sans Pro, Arial, sans-serif"
@@ -278,11 +278,10 @@ def chart_with_table(
     with st.expander("The numbers behind this chart", expanded=False):
         st.dataframe(rows, hide_index=True, key=f"{key}_table")
         download = csv_rows if csv_rows is not None else rows
-        st.download_button(
+        downloads.button(
             "Download these numbers (CSV)",
             lambda: to_csv(download),  # written when asked for, not on every page view
             file_name=file_name,
             mime="text/csv",
             key=f"{key}_csv",
-            on_click=DOWNLOAD_ONLY,
         )

@@ -19,7 +19,7 @@ from metrics.evidence.items import AUTHORS, EvidenceItem
 from metrics.publish import withheld
 from metrics.publish.escape import markdown
 from metrics.store import Store
-from ui import charts
+from ui import downloads
 from ui.review_view import attempt
 
 HEADING = "What families and front-line staff tell us"
@@ -48,9 +48,9 @@ def item(found: EvidenceItem, key: str) -> None:
             def content() -> bytes:  # read when clicked, checked again for the person shown it
                 return evidence.opened(store, person, ident).content
 
-            st.download_button(f"Open the attachment: {markdown(name)} ({size / 1024:,.0f} KB)",
-                               content, name, mime=media_type, on_click=charts.DOWNLOAD_ONLY,
-                               key=f"{key}_file_{found.evidence_id}")  # fmt: skip
+            downloads.button(f"Open the attachment: {markdown(name)} ({size / 1024:,.0f} KB)",
+                             content, name, mime=media_type, key=f"{key}_file_{found.evidence_id}",
+                             roles=attachments.READERS)  # fmt: skip
         else:
             st.caption("An attachment goes with this item; staff can open it.")
 

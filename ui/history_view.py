@@ -11,7 +11,7 @@ from metrics.access import ANALYST, Actor
 from metrics.dates import COLUMN_DATETIME, short_date
 from metrics.publish.escape import download_name, markdown
 from metrics.store import Store
-from ui import upload_view
+from ui import downloads, upload_view
 
 CHOSEN = "history_upload"
 
@@ -86,9 +86,11 @@ def one_upload(store: Store, log: list[dict[str, object]], reader: Actor) -> Non
         st.info("The file itself was not kept (a rejected file over 5 MB keeps only its hash).")
         return
     name, content = kept
-    st.download_button(
+    downloads.button(
         "Download the file as it was uploaded",
-        content,
+        lambda: content,
         download_name(name),
+        mime="application/octet-stream",
         key="history_file",
+        roles=frozenset({ANALYST}),
     )

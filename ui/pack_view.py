@@ -11,7 +11,7 @@ from metrics.publish.escape import markdown
 from metrics.publish.pack import self_evaluation
 from metrics.publish.pack.content import AUDIENCE_WORDS
 from metrics.publish.withheld import SEES_REAL_FIGURES
-from ui import review_view
+from ui import downloads as download, review_view
 
 AUDIENCE, MAKE, MADE = "pack_audience", "make_pack", "_made_pack"
 SELF_EVALUATION = "self-evaluation draft"  # for the area SEND inspection, staff only
@@ -46,18 +46,25 @@ def make(quarter: str, chosen: str) -> None:
     built, files = made
     st.session_state[MADE] = {
         "title": built.title,
+        "roles": frozenset(SEES_REAL_FIGURES) if internal else None,
         "files": {fmt: (pack.file_name(built, fmt), data) for fmt, data in files.items()},
     }
 
 
 def downloads() -> None:
+    """The made pack's files, each written to a link only when its button is pressed, for a
+    person who may have it (an internal pack: staff), and forgotten a moment later."""
     made = st.session_state.get(MADE)
     if not made:
+        return
+    roles = made.get("roles")
+    if roles is not None and not ui.user().may(*roles):  # the demo's role changed since
+        del st.session_state[MADE]
         return
     st.subheader("Download")
     st.markdown(markdown(made["title"]))
     for fmt, (name, data) in made["files"].items():
-        st.download_button(
-            f"Download the {LABELS[fmt]}", data, file_name=name, mime=pack.MEDIA[fmt],
-            key=f"download_{fmt}",
+        download.button(
+            f"Download the {LABELS[fmt]}", lambda data=data: data, name, pack.MEDIA[fmt],
+            key=f"download_{fmt}", roles=roles,
         )  # fmt: skip

@@ -10,7 +10,7 @@ from metrics.ingest import LoadReport, Revision, load_file
 from metrics.narrative import fmt_value
 from metrics.publish.escape import download_name, markdown
 from metrics.store import Store
-from ui import charts, keys
+from ui import charts, downloads, keys
 
 
 def notes(report: LoadReport) -> None:
@@ -36,9 +36,9 @@ def errors(report: LoadReport) -> None:
 def error_table(rows: list[dict[str, object]], file_name: str, key: str) -> None:
     """A file's errors as a table, and as a CSV to work through in a spreadsheet."""
     st.dataframe(rows, hide_index=True, key=key)
-    st.download_button(
+    downloads.button(
         "Download the errors (CSV)",
-        charts.to_csv(rows),
+        lambda: charts.to_csv(rows),
         f"errors-{download_name(file_name)}.csv",
         mime="text/csv",
         key=f"{key}_csv",

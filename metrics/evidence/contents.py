@@ -16,9 +16,12 @@ import re
 import unicodedata
 import warnings
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
-import pikepdf
 from PIL import Image, UnidentifiedImageError
+
+if TYPE_CHECKING:
+    import pikepdf
 
 MAX_PIXELS = 40_000_000  # a 40-megapixel photo; more is a decompression bomb, not evidence
 MAX_NAME = 120  # characters of a file name kept
@@ -68,6 +71,8 @@ def safe_name(file_name: str) -> str:
 
 def check_pdf(name: str, content: bytes) -> None:
     """The whole file parses as a PDF, with no active content."""
+    import pikepdf  # here, not at the top: a process that never reads a PDF never loads qpdf
+
     _no_markup(name, content, "a PDF")
     try:
         with warnings.catch_warnings():
@@ -138,6 +143,8 @@ def _active(pdf: pikepdf.Pdf) -> Iterator[str]:
 
 def _keys(obj: object, seen: set[tuple[int, int]], depth: int) -> Iterator[str]:
     """Every dictionary key and name value under `obj` (each indirect object once)."""
+    import pikepdf
+
     if depth > MAX_DEPTH:
         return
     if isinstance(obj, pikepdf.Object) and obj.is_indirect:

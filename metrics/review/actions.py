@@ -10,7 +10,13 @@ from charter import Charter
 from metrics.access import audit
 from metrics.access.people import CHAIR, MEMBER, Actor, require
 from metrics.dates import long_date
-from metrics.review.common import ReviewError, check_quarter, one_after_the_other, plain, writing
+from metrics.review.common import (
+    ReviewError,
+    known_quarter,
+    one_after_the_other,
+    plain,
+    writing,
+)
 from metrics.store import Store
 
 STATUSES = ("not started", "on track", "at risk", "done", "dropped")
@@ -101,7 +107,7 @@ def add(
     """Agree a new action; its first log entry is 'not started'. Returns its number."""
     require(actor, EDITORS, "add an action")
     title = plain(title, "the action's title")
-    quarter = check_quarter(quarter)
+    quarter = known_quarter(store, quarter, today)
     links = list(dict.fromkeys(indicators or []))
     _check_links(charter, statement, links)
     _check_owner(charter, owner)

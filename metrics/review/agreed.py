@@ -12,8 +12,8 @@ from metrics.access.people import CHAIR, Actor, require
 from metrics.narrative import STATUS_WORDS
 from metrics.review.common import (
     ReviewError,
-    check_quarter,
     check_subject,
+    known_quarter,
     one_after_the_other,
     plain,
     refuse_if_signed_off,
@@ -81,7 +81,7 @@ def agree(
     """Record the chair's agreed status (None withdraws it); the reason is required. Returns
     the agreement's version for this quarter and subject."""
     require(actor, {CHAIR}, "agree a status")
-    quarter, subject = check_quarter(quarter), check_subject(charter, subject)
+    quarter, subject = known_quarter(store, quarter), check_subject(charter, subject)
     if status is not None and status not in AGREEABLE:
         words = ", ".join(STATUS_WORDS[s].lower() for s in AGREEABLE)
         raise ReviewError(f"An agreed status must be one of: {words}.")

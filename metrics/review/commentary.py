@@ -18,6 +18,7 @@ from metrics.review.common import (
     ReviewError,
     check_quarter,
     check_subject,
+    known_quarter,
     one_after_the_other,
     plain,
     refuse_if_signed_off,
@@ -152,7 +153,7 @@ def save(
     """Save a new version of (what is happening, why, what next). `based_on` is the version
     the author started from (0 for none); anything newer means a conflict."""
     require(actor, {MEMBER, CHAIR}, "write commentary")
-    quarter, subject = check_quarter(quarter), check_subject(charter, subject)
+    quarter, subject = known_quarter(store, quarter), check_subject(charter, subject)
     what = plain(texts[0], "what is happening")
     why = plain(texts[1], "why it is happening")
     next_ = plain(texts[2], "what happens next")

@@ -11,7 +11,7 @@ import random
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import date, datetime
 from typing import ParamSpec, TypeVar
 
 import duckdb
@@ -110,6 +110,34 @@ def check_quarter(quarter: str) -> str:
     if period.kind is not PeriodKind.FY_QUARTER:
         raise ReviewError(f"{quarter!r} is not a financial-year quarter (e.g. 2026-27 Q2).")
     return period.label
+
+
+EARLIEST = """
+SELECT min(p.start_date) FROM periods p
+WHERE p.kind = 'fy_quarter' AND EXISTS (SELECT 1 FROM observations o WHERE o.period = p.label)
+"""
+
+
+def known_quarter(store: Store, quarter: str, today: date | None = None) -> str:
+    """A quarter the review can be about, as stored: one that has begun, and (once there are
+    quarterly figures) none earlier than the first of them. `2099-00 Q1` is a quarter's name
+    but not a quarter anyone can review."""
+    label = check_quarter(quarter)
+    period = parse_period(label)
+    today = today or date.today()
+    if period.start > today:
+        raise ReviewError(
+            f"{label} has not begun (it starts on {period.start:%d %B %Y}): commentary, "
+            "questions and actions are for a quarter that has begun."
+        )
+    with store.connect() as con:
+        first = con.execute(EARLIEST).fetchall()[0][0]
+    if first is not None and period.start < first:
+        raise ReviewError(
+            f"There are no figures for {label}: the first quarter with figures began on "
+            f"{first:%d %B %Y}."
+        )
+    return label
 
 
 def plain(text: str | None, what: str, required: bool = True) -> str:

@@ -28,6 +28,7 @@ from metrics.review.common import (
     ReviewError,
     check_quarter,
     indicator_subject,
+    known_quarter,
     one_after_the_other,
     plain,
     state_of,
@@ -184,7 +185,7 @@ def move(
     """Move the quarter's review to state `to`: forward one step at a time, or back (with a
     reason; from 'signed off' this is reopening)."""
     require(actor, {CHAIR}, "move the review on")
-    review = read(store, quarter)
+    review = read(store, known_quarter(store, quarter))
     if to not in STATES:
         raise ReviewError(f"A review state is one of: {', '.join(STATES)}.")
     before = review.state
@@ -225,7 +226,7 @@ def move(
 
 def set_meeting(store: Store, actor: Actor, quarter: str, when: date) -> QuarterReview:
     require(actor, {CHAIR}, "set the meeting date")
-    review = read(store, quarter)
+    review = read(store, known_quarter(store, quarter))
     if review.state == SIGNED_OFF:
         raise ReviewError(f"{review.quarter} is signed off; reopen it to change the meeting.")
     review.meeting_date = when

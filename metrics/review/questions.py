@@ -14,8 +14,8 @@ from metrics.access.people import ANALYST, CHAIR, COUNCILLOR, MEMBER, Actor, req
 from metrics.period_text import parse_period
 from metrics.review.common import (
     ReviewError,
-    check_quarter,
     check_subject,
+    known_quarter,
     one_after_the_other,
     plain,
     writing,
@@ -77,7 +77,7 @@ class Question:
 def ask(store: Store, charter: Charter, actor: Actor, quarter: str, subject: str, text: str) -> int:
     """Record a member's question; returns its number."""
     require(actor, ASKERS, "record a scrutiny question")
-    quarter = check_quarter(quarter)
+    quarter = known_quarter(store, quarter)
     subject = check_subject(charter, subject)
     text = plain(text, "the question")
     now = datetime.now()

@@ -1,0 +1,21 @@
+"""A made internal pack is offered only while the person may have it (issue 25, section 4):
+in the demo, switching to a councillor takes the planning group's files off the page (and out
+of the session), so no button can hand them to the wrong role."""
+
+from __future__ import annotations
+
+from metrics.publish import pack
+from tests.app.test_packs_page import packs_page
+from ui import access, pack_view
+
+
+def test_an_internal_pack_is_not_offered_once_the_role_cannot_have_it(fresh):
+    at = packs_page(fresh, "member")
+    at.radio(key=pack_view.AUDIENCE).set_value(pack.PLANNING_GROUP)
+    at.button(key=pack_view.MAKE).click().run(timeout=120)
+    assert len(at.get("download_button")) == 3
+    at.session_state[access.DEMO_ROLE] = "councillor"
+    at.run(timeout=60)
+    assert not at.exception, at.exception
+    assert at.get("download_button") == []
+    assert pack_view.MADE not in at.session_state
