@@ -193,7 +193,11 @@ def _work_out(
     by_period = {p.period: p for p in points}
     assessed = assessed_period(ind, by_period, quarter)
     point = by_period[assessed] if assessed else None
-    history = [p.value for p in points if parse_period(p.period).start <= due.start][-8:]
+    history = [  # nothing for a period that ends after the quarter (a year not yet over)
+        p.value
+        for p in points
+        if (when := parse_period(p.period)).start <= due.start and when.end <= quarter.end
+    ][-8:]
     base = IndicatorStatus(
         ind.id,
         ind.title,

@@ -235,7 +235,9 @@ def _exception(
 ) -> ExceptionItem:
     ind = charter.indicators[e.indicator_id]
     line = next(x for x in facts.lines if x.id == e.indicator_id)
-    rows = withheld.trend_rows(upto(trend(store, charter, ind), e.period), hidden, public)
+    rows = withheld.trend_rows(
+        upto(trend(store, charter, ind), e.period, built.review.quarter), hidden, public
+    )
     c = e.commentary
     a = built.agreed.get(indicator_subject(e.indicator_id))
     written = None
