@@ -243,7 +243,8 @@ def _work_out(
     target = base.target = target_for(ind, period)
     spc = spc_for(ind, points, period, target if ind.polarity != "neutral" else None)
     rule, shift = None, None
-    if spc is not None:
+    no_verdict = spc.no_verdict() if spc is not None else None
+    if spc is not None and no_verdict is None:
         base.variation, base.assurance, base.trial_limits = (
             spc.variation,
             spc.assurance,
@@ -275,4 +276,6 @@ def _work_out(
         target,
         shift,
     )
+    if no_verdict:  # e.g. one figure since a rebase: zero-wide limits say nothing yet
+        base.reason += f" No SPC verdict: {no_verdict}."
     return base

@@ -111,7 +111,9 @@ def spc_alt(result: SpcResult, ind: Indicator) -> str:
         f"to {fmt_value(result.upper_limit, ind)}"
         f"{' (trial limits)' if result.trial_limits else ''}."
     )
-    if flagged:
+    if (why := result.no_verdict()) is not None:
+        text += f" No verdict yet: {why}."
+    elif flagged:
         text += (
             " Special causes: "
             + "; ".join(
