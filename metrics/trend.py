@@ -76,7 +76,7 @@ def trend_rows(
             r.denominator,
             england.get(r.period),
             region.get(r.period),
-            ind.target,
+            target_for(ind, parse_period(r.period)),  # the year's own target, if it has one
             r.note,
             r.revision_reason,
         )
