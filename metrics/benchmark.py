@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from charter import Charter, Indicator
-from metrics.reference import is_council
+from metrics.reference import is_council, one_council
 from metrics.store import Store
 
 Z95 = 1.959964
@@ -120,6 +120,13 @@ def rank_of(ours: float, others: Iterable[float], polarity: str) -> tuple[int, i
     return rank, n, quartile or 1
 
 
+def comparator(code: str, areas: dict[str, float]) -> float | None:
+    """A comparator council's figure, under its current code or, for a period before a
+    one-to-one change of code, its predecessor's (North Yorkshire E06000065 published as
+    E10000023 until 2023), as a council's own series follows them (reference.one_council)."""
+    return next((areas[c] for c in one_council(code) if c in areas), None)
+
+
 def benchmark(
     ind: Indicator,
     charter: Charter,
@@ -140,7 +147,11 @@ def benchmark(
         region=areas.get(council.region.code),
         statistic=council.comparator_statistic,
     )
-    group = [areas[c] for c in council.comparators if c in areas and c != council.code]
+    group = [
+        v
+        for c in council.comparators
+        if c != council.code and (v := comparator(c, areas)) is not None
+    ]
     if group:
         b.group_size = len(group)
         b.group = statistics.mean(group) if b.statistic == "mean" else statistics.median(group)

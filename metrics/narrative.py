@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from charter import Charter, Indicator
 from metrics.rounding import fmt_half_up
 
@@ -93,10 +95,45 @@ def fmt_value(
 
 
 def fmt_target(ind: Indicator) -> str:
-    if ind.target is None:
+    """The standing target as words ("70%")."""
+    return fmt_target_value(ind, ind.target)
+
+
+def fmt_target_value(ind: Indicator, target: float | None) -> str:
+    """A target as words ("75%"): the one in force for a period (targets may change by
+    year, `status.target_for`), "–" when none."""
+    if target is None:
         return "–"
-    decimals = 0 if float(ind.target).is_integer() else ind.decimals
-    return fmt_value(ind.target, ind.model_copy(update={"decimals": decimals}))
+    decimals = 0 if float(target).is_integer() else ind.decimals
+    return fmt_value(target, ind.model_copy(update={"decimals": decimals}))
+
+
+def target_runs(ind: Indicator, targets: Sequence[tuple[str, float | None]]) -> str:
+    """The target in force over (period, target) pairs, oldest first, in words: "70%" when
+    one throughout, else each year's: "70% (2024-25 Q1 to 2025-26 Q4), 75% (2026-27 Q1 to
+    2026-27 Q2)". Empty when there is none."""
+    runs: list[tuple[float, str, str]] = []
+    for period, target in targets:
+        if target is None:
+            continue
+        if runs and runs[-1][0] == target:
+            runs[-1] = (target, runs[-1][1], period)
+        else:
+            runs.append((target, period, period))
+    if len({t for t, _, _ in runs}) <= 1:
+        return fmt_target_value(ind, runs[0][0]) if runs else ""
+    return ", ".join(
+        f"{fmt_target_value(ind, t)} ({first}" + (f" to {last})" if last != first else ")")
+        for t, first, last in runs
+    )
+
+
+def targets_words(ind: Indicator) -> str:
+    """The standing target and any year's own: "80% (2026-27: 85%)"."""
+    years = "; ".join(
+        f"{year}: {fmt_target_value(ind, t)}" for year, t in sorted(ind.targets.items())
+    )
+    return fmt_target(ind) + (f" ({years})" if years else "")
 
 
 def fmt_change(change: float, ind: Indicator) -> str:
@@ -129,7 +166,7 @@ def indicator_facts(ind: Indicator, charter: Charter) -> list[tuple[str, str]]:
         ("Unit", ind.unit.replace("_", " ")),
         ("Which way is better", POLARITY_WORDS[ind.polarity]),
         ("Reported", ind.frequency),
-        ("Target", fmt_target(ind) + tolerance),
+        ("Target", targets_words(ind) + tolerance),
         ("Source", ind.source),
         ("Owner", charter.owner_name(ind.owner)),
         (

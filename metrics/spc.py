@@ -28,6 +28,7 @@ OUTER = 2 * LIMIT / 3  # two thirds of the way to the limits, exactly (not 1.773
 SCREEN = 3.267
 MIN_POINTS = 12
 RUN = 7
+MIN_VERDICT = 6  # fewer figures than this (since a restart): no variation or assurance verdict
 
 Polarity = str  # higher | lower | neutral
 
@@ -53,16 +54,30 @@ class SpcResult:
     assurance: str | None  # pass | fail | hit_or_miss | None (no target)
     points: list[SpcPoint] = field(default_factory=list)
     chart: str = "xmr"  # xmr | p
+    since_restart: int | None = None  # figures since the latest `rebase`; None: no restart
+
+    @property
+    def too_few_since_restart(self) -> bool:
+        """The limits were restarted and the new segment has fewer figures than the rules
+        need: its limits (zero-wide from one figure) support no verdict."""
+        return self.since_restart is not None and self.since_restart < MIN_VERDICT
+
+    def no_verdict(self) -> str | None:
+        """Why there is no SPC verdict, in words, or None when there is one."""
+        if not self.too_few_since_restart:
+            return None
+        return f"too few figures since the restart ({self.since_restart} of {MIN_VERDICT})"
 
     def as_json(self) -> dict[str, object]:
+        withheld = self.too_few_since_restart
         return {
             "chart": self.chart,
             "mean": self.mean,
             "lower_limit": self.lower_limit,
             "upper_limit": self.upper_limit,
             "trial_limits": self.trial_limits,
-            "variation": self.variation,
-            "assurance": self.assurance,
+            "variation": None if withheld else self.variation,
+            "assurance": None if withheld else self.assurance,
             "points": [
                 {
                     "period": p.period,
@@ -75,7 +90,11 @@ class SpcResult:
                 }
                 for p in self.points
             ],
-        }
+        } | (  # only for a restarted chart: how many figures since, and why no verdict
+            {"since_restart": self.since_restart, "no_verdict": self.no_verdict()}
+            if self.since_restart is not None
+            else {}
+        )
 
 
 def polarity_word(polarity: str) -> Polarity:
@@ -193,7 +212,11 @@ def xmr(
             sigmas.append(mr)
         segment_points = points[start:end]
         apply_rules(segment_points, polarity, sigmas[start:end])
-    return _result(points, polarity, target, trial, "xmr")
+    result = _result(points, polarity, target, trial, "xmr")
+    segments = _segments(periods, rebase)
+    if len(segments) > 1:
+        result.since_restart = segments[-1][1] - segments[-1][0]
+    return result
 
 
 def _result(

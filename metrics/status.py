@@ -193,7 +193,11 @@ def _work_out(
     by_period = {p.period: p for p in points}
     assessed = assessed_period(ind, by_period, quarter)
     point = by_period[assessed] if assessed else None
-    history = [p.value for p in points if parse_period(p.period).start <= due.start][-8:]
+    history = [  # nothing for a period that ends after the quarter (a year not yet over)
+        p.value
+        for p in points
+        if (when := parse_period(p.period)).start <= due.start and when.end <= quarter.end
+    ][-8:]
     base = IndicatorStatus(
         ind.id,
         ind.title,
@@ -239,7 +243,8 @@ def _work_out(
     target = base.target = target_for(ind, period)
     spc = spc_for(ind, points, period, target if ind.polarity != "neutral" else None)
     rule, shift = None, None
-    if spc is not None:
+    no_verdict = spc.no_verdict() if spc is not None else None
+    if spc is not None and no_verdict is None:
         base.variation, base.assurance, base.trial_limits = (
             spc.variation,
             spc.assurance,
@@ -271,4 +276,6 @@ def _work_out(
         target,
         shift,
     )
+    if no_verdict:  # e.g. one figure since a rebase: zero-wide limits say nothing yet
+        base.reason += f" No SPC verdict: {no_verdict}."
     return base

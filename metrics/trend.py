@@ -76,7 +76,7 @@ def trend_rows(
             r.denominator,
             england.get(r.period),
             region.get(r.period),
-            ind.target,
+            target_for(ind, parse_period(r.period)),  # the year's own target, if it has one
             r.note,
             r.revision_reason,
         )
@@ -84,13 +84,21 @@ def trend_rows(
     ]
 
 
-def upto(rows: list[TrendRow], period: str | None) -> list[TrendRow]:
+def upto(rows: list[TrendRow], period: str | None, quarter: str | None = None) -> list[TrendRow]:
     """The rows up to and including `period`: what could be known at the chosen quarter, so
-    the chart, comparisons and breakdowns agree with the headline."""
+    the chart, comparisons and breakdowns agree with the headline. No row for a period that
+    ends after the chosen `quarter` (at 2021-22 Q4, calendar 2022 has not ended)."""
     end = read_label(period) if period else None
-    if end is None:
+    chosen = read_label(quarter) if quarter else None
+    if end is None and chosen is None:
         return rows
-    return [r for r in rows if (p := read_label(r.period)) is not None and p.start <= end.start]
+    return [
+        r
+        for r in rows
+        if (p := read_label(r.period)) is not None
+        and (end is None or p.start <= end.start)
+        and (chosen is None or p.end <= chosen.end)
+    ]
 
 
 def breakdown(

@@ -11,7 +11,9 @@ import streamlit as st
 import ui
 from charter import Charter, Indicator
 from charter.models import UNIT_LABEL
-from metrics.narrative import fmt_target, fmt_value
+from metrics.narrative import fmt_target_value, fmt_value
+from metrics.period_text import parse_period
+from metrics.status import target_for
 from metrics.trend import GroupRow
 from ui import keys, style
 from ui.charts import _layout, _publication, chart_with_table
@@ -67,11 +69,12 @@ def breakdown_chart(
     fig.yaxis(autorange="reversed", type="category")
     # The council's target is for the whole council: a count's groups are parts of it, so
     # the target applies to none of them; a rate or percentage applies to each group.
-    if ind.target is not None and ind.unit != "count":
+    target = target_for(ind, parse_period(period))  # the year's own, if it has one
+    if target is not None and ind.unit != "count":
         fig.vline(
-            ind.target,
+            target,
             {"color": style.TARGET, "dash": "dashdot"},
-            f"Target {fmt_target(ind)}",
+            f"Target {fmt_target_value(ind, target)}",
             font={"color": "#00684A"},
         )
     _layout(

@@ -9,7 +9,7 @@ from collections.abc import Mapping
 import streamlit as st
 
 from charter import Charter
-from metrics.narrative import STATUS_WORDS, fmt_change, fmt_target, status_label
+from metrics.narrative import STATUS_WORDS, fmt_change, fmt_target_value, status_label
 from metrics.providers.quality import Rating
 from metrics.rollup import StatementStatus
 from metrics.status import IndicatorStatus
@@ -94,7 +94,7 @@ def indicator_rows(
                 "Latest": i.shown + (" (provisional)" if i.provisional else ""),
                 "Indicator": i.title,
                 "Period": i.period or f"due {i.due}",
-                "Target": fmt_target(ind),
+                "Target": fmt_target_value(ind, i.target),  # in force for the period
                 "Direction": style.direction(i.direction),
                 "Trend": [v for v in i.history if v is not None],
                 "Why": why,

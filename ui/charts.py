@@ -11,10 +11,12 @@ import streamlit as st
 
 from charter import Charter, Indicator
 from charter.models import UNIT_LABEL
-from metrics.narrative import fmt_target, fmt_value
+from metrics.narrative import fmt_target_value, fmt_value, target_runs
+from metrics.period_text import parse_period
 from metrics.publish.escape import chart_text, markdown
 from metrics.publish.tables import csv_bytes
 from metrics.publish.withheld import explain, marked
+from metrics.status import target_for
 from metrics.trend import GroupRow, TrendRow
 from ui import axes, downloads, style
 from ui.figspec import Spec
@@ -131,15 +133,34 @@ def trend_chart(
     )
     if (last := _last(xs, values)) is not None:
         labels.append((*last, axes.short_name(council), style.OURS))
-    if ind.target is not None:
-        shown.append(ind.target)
+    targets = period_targets(rows, ind) if ind.polarity != "neutral" else []
+    in_force = {t for t in targets if t is not None}
+    if len(in_force) == 1:  # one target throughout: a line across
+        (target,) = in_force
+        shown.append(target)
         fig.hline(
-            ind.target,
+            target,
             {"color": style.TARGET, "dash": "dashdot", "width": 2},
-            f"Target {fmt_target(ind)}",
+            f"Target {fmt_target_value(ind, target)}",
             "top left",
             font={"color": "#00684A"},
         )
+    elif in_force:  # targets change by year: each period's own, stepping where it changes
+        shown += targets
+        fig.add(
+            {
+                "type": "scatter",
+                "x": xs,
+                "y": targets,
+                "name": "Target",
+                "mode": "lines",
+                "line": {"color": style.TARGET, "dash": "dashdot", "width": 2, "shape": "hv"},
+                "customdata": periods,
+                "hovertemplate": hover,
+            }
+        )
+        if (last := _last(xs, targets)) is not None:
+            labels.append((*last, f"Target {fmt_target_value(ind, last[1])}", style.TARGET))
     unit = UNIT_LABEL[ind.unit] or "count"
     low, high = axes.fitted_range(shown, ind.unit == "percent", ind.unit == "count")
     fig.yaxis(range=[low, high], rangemode="normal")
@@ -181,8 +202,10 @@ def trend_alt(rows: list[TrendRow], ind: Indicator, council: str) -> str:
     known = [r.value for r in rows if r.value is not None]
     if known:
         parts.append(f"Lowest {fmt_value(min(known), ind)}, highest {fmt_value(max(known), ind)}.")
-    if ind.target is not None:
-        parts.append(f"Target {fmt_target(ind)}.")
+    if ind.polarity != "neutral" and (
+        runs := target_runs(ind, [(r.period, r.target) for r in rows])
+    ):
+        parts.append(f"Target {runs}.")
     if last.england is not None:
         parts.append(f"England {fmt_value(last.england, ind)}.")
     flagged = sum(r.status == "provisional" for r in rows), sum(r.revised for r in rows)
@@ -191,8 +214,14 @@ def trend_alt(rows: list[TrendRow], ind: Indicator, council: str) -> str:
     return " ".join(parts)
 
 
+def period_targets(rows: Sequence[TrendRow], ind: Indicator) -> list[float | None]:
+    """The target in force for each row's period (targets may change by year)."""
+    return [target_for(ind, parse_period(r.period)) for r in rows]
+
+
 def trend_table(rows: list[TrendRow], ind: Indicator) -> list[dict[str, Any]]:
     """The trend as people read it: values with their unit, notes beside the figures."""
+    targets = period_targets(rows, ind)
     return [
         {
             "Period": r.period,
@@ -202,12 +231,12 @@ def trend_table(rows: list[TrendRow], ind: Indicator) -> list[dict[str, Any]]:
             "Status": r.status + (", revised" if r.revised else ""),
             "England": fmt_value(r.england, ind) if r.england is not None else "",
             "Region": fmt_value(r.region, ind) if r.region is not None else "",
-            "Target": fmt_target(ind),
+            "Target": fmt_target_value(ind, target),
             "Note": r.note or "",
             "Why revised": r.revision_reason or "",
             **_publication(rows, r.withheld, r.symbol),
         }
-        for r in rows
+        for r, target in zip(rows, targets, strict=True)
     ]
 
 
@@ -229,6 +258,7 @@ def trend_csv(
     """The trend for a spreadsheet: numbers as numbers, the unit in its own column, the area's
     name beside its code, empty cells empty."""
     unit = UNIT_LABEL[ind.unit] or "count"
+    targets = period_targets(rows, ind)
     return [
         {
             "indicator": ind.id,
@@ -244,12 +274,12 @@ def trend_csv(
             "revised": "yes" if r.revised else "",
             "england": r.england,
             "region": r.region,
-            "target": ind.target,
+            "target": target,
             "note": r.note,
             "revision_reason": r.revision_reason,
             "publication": _publication(rows, r.withheld, r.symbol).get("Publication", ""),
         }
-        for r in rows
+        for r, target in zip(rows, targets, strict=True)
     ]
 
 

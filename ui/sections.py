@@ -25,10 +25,13 @@ def spc_section(ind: Indicator, result: SpcResult | None, rows: list[TrendRow]) 
     if result is None:
         st.info("At least 6 figures are needed before process limits mean anything.")
         return
-    st.markdown(
-        f"**Variation:** {variation_label(result.variation)}  \n"
-        f"**Assurance:** {assurance_label(result.assurance, ind.target is not None)}"
-    )
+    if (why := result.no_verdict()) is not None:
+        st.info(f"No verdict on variation or assurance yet: {why}.")
+    else:
+        st.markdown(
+            f"**Variation:** {variation_label(result.variation)}  \n"
+            f"**Assurance:** {assurance_label(result.assurance, ind.target is not None)}"
+        )
     if result.trial_limits:
         st.warning(
             "These are trial limits: with fewer than 12 points they may move as more "

@@ -10,7 +10,7 @@ import plotly.graph_objects as go
 from charter import Indicator
 from charter.models import UNIT_LABEL
 from metrics.benchmark import rank_words, ranks
-from metrics.narrative import fmt_target, fmt_value
+from metrics.narrative import fmt_target_value, fmt_value
 from metrics.publish.escape import chart_text
 from metrics.spc import SpcResult
 from metrics.trend import AreaValue
@@ -81,7 +81,7 @@ def spc_chart(result: SpcResult, ind: Indicator, target: float | None) -> tuple[
         fig.hline(
             target,
             {"color": style.TARGET, "dash": "dashdot", "width": 2},
-            f"Target {fmt_target(ind)}",
+            f"Target {fmt_target_value(ind, target)}",
             "top left",
             font={"color": style.TEXT[style.TARGET]},
         )
@@ -111,7 +111,9 @@ def spc_alt(result: SpcResult, ind: Indicator) -> str:
         f"to {fmt_value(result.upper_limit, ind)}"
         f"{' (trial limits)' if result.trial_limits else ''}."
     )
-    if flagged:
+    if (why := result.no_verdict()) is not None:
+        text += f" No verdict yet: {why}."
+    elif flagged:
         text += (
             " Special causes: "
             + "; ".join(

@@ -76,7 +76,8 @@ class ReturnState:
 @dataclass
 class Validity:
     figures: int = 0
-    provisional: int = 0
+    provisional: int = 0  # figures, breakdown rows included
+    total_provisional: bool = False  # the figure itself (the total) is provisional
     symbols: int = 0
     revised: int = 0
     disagreements: int = 0
@@ -207,6 +208,7 @@ def _figures(
         v = out.validity.setdefault(ind_id, Validity())
         v.figures += 1
         v.provisional += status == "provisional"
+        v.total_provisional |= bd == "" and status == "provisional"
         v.symbols += symbol is not None
         v.revised += bool(revised)
         v.disagreements += disagreement(charter.indicators[ind_id], value, num, den) is not None
@@ -240,8 +242,11 @@ def _rating(
     if (ind_id, period) in out.missing_figures:
         poor.append(f"no figure for {period}")
     v = out.validity.get(ind_id, Validity())
-    if v.provisional:
+    if v.total_provisional:  # said only of a figure that is itself provisional
         concerns.append("the figure is provisional")
+    elif v.provisional:
+        n = v.provisional
+        concerns.append(f"{n} of its breakdown figures {'is' if n == 1 else 'are'} provisional")
     if v.symbols:
         concerns.append(f"{v.symbols} figure{'s' if v.symbols != 1 else ''} withheld or missing")
     if v.disagreements:

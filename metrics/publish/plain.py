@@ -12,7 +12,7 @@ from dataclasses import replace
 
 from charter import Charter, Indicator
 from metrics.benchmark import Benchmark
-from metrics.narrative import PERIOD_WORDS, STATUS_WORDS, fmt_target, fmt_value
+from metrics.narrative import PERIOD_WORDS, STATUS_WORDS, fmt_target_value, fmt_value
 from metrics.rollup import StatementStatus
 from metrics.status import IndicatorStatus
 
@@ -46,10 +46,11 @@ JARGON = (
 )
 
 
-def aim(ind: Indicator) -> str:
-    if ind.target is None or ind.polarity == "neutral":
+def aim(ind: Indicator, target: float | None) -> str:
+    """ "the aim is 85% or more", with the target in force for the period."""
+    if target is None or ind.polarity == "neutral":
         return ""
-    return f"the aim is {fmt_target(ind)} {AIM_SIDE[ind.polarity]}"
+    return f"the aim is {fmt_target_value(ind, target)} {AIM_SIDE[ind.polarity]}"
 
 
 def quarters(n: int) -> str:
@@ -65,7 +66,7 @@ def figure_sentence(ind: Indicator, i: IndicatorStatus) -> str:
             return f"There is no usable figure for {i.period}."
         return f"No figure has been supplied for {i.due} yet."
     text = f"{i.shown} in {i.period}"
-    goal = aim(ind)
+    goal = aim(ind, i.target)
     return f"{text}; {goal}." if goal else f"{text}."
 
 

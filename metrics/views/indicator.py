@@ -79,7 +79,7 @@ def build(
             due = due_period(ind, q).label
             assessed = assessed_period(ind, {r.period for r in every}, q) or due
             found = evidence.recent(found, q.end)
-        rows = upto(disclosure.trend_rows(every, hidden, public), assessed)
+        rows = upto(disclosure.trend_rows(every, hidden, public), assessed, quarter)
         return IndicatorView(
             assessed,
             rows,

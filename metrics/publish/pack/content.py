@@ -14,7 +14,7 @@ from charter import Charter
 from metrics.access.people import Actor, require
 from metrics.dates import long_date
 from metrics.evidence import items as evidence_items
-from metrics.narrative import STATUS_WORDS, fmt_target, fmt_value
+from metrics.narrative import STATUS_WORDS, fmt_target_value, fmt_value, target_runs
 from metrics.period_text import parse_period
 from metrics.providers.quality import quality as data_quality
 from metrics.publish import scrutiny, withheld
@@ -186,9 +186,10 @@ def _chart(rows: list[TrendRow], charter: Charter, ind_id: str, public: bool) ->
         return None
     ours = [r.value for r in rows]
     england = [r.england for r in rows] if any(r.england is not None for r in rows) else None
-    target = ind.target if ind.polarity != "neutral" else None
+    targets = [r.target if ind.polarity != "neutral" else None for r in rows]  # each year's
+    target = targets[-1]
     council = charter.council.name.split(" (")[0]  # "Wrenfield Council (demo)": the name
-    drawn = svg.line_chart([r.period for r in rows], ours, england, target, council)
+    drawn = svg.line_chart([r.period for r in rows], ours, england, targets, council)
     last = rows[-1]
     known = [r.value for r in rows if r.value is not None]
     alt = (
@@ -198,7 +199,7 @@ def _chart(rows: list[TrendRow], charter: Charter, ind_id: str, public: bool) ->
     if known:
         alt += f" Lowest {fmt_value(min(known), ind)}, highest {fmt_value(max(known), ind)}."
     if target is not None:
-        alt += f" The aim is {fmt_target(ind)}."
+        alt += f" The aim is {target_runs(ind, [(r.period, r.target) for r in rows])}."
     if england:
         alt += " England is shown as a dashed line."
     mark = "" if public else NOT_FOR_PUBLICATION
@@ -210,7 +211,7 @@ def _chart(rows: list[TrendRow], charter: Charter, ind_id: str, public: bool) ->
                 r.period,
                 fmt_value(r.value, ind, r.symbol),
                 fmt_value(r.england, ind) if r.england is not None else "[x]",
-                fmt_target(ind) if target is not None else "[z]",
+                fmt_target_value(ind, r.target) if r.target is not None else "[z]",
                 ("Provisional. " if r.status == "provisional" else "")
                 + ("Revised. " if r.revised else "")
                 + (mark if r.withheld and not public else "")
@@ -236,7 +237,9 @@ def _exception(
 ) -> ExceptionItem:
     ind = charter.indicators[e.indicator_id]
     line = next(x for x in facts.lines if x.id == e.indicator_id)
-    rows = withheld.trend_rows(upto(trend(store, charter, ind), e.period), hidden, public)
+    rows = withheld.trend_rows(
+        upto(trend(store, charter, ind), e.period, built.review.quarter), hidden, public
+    )
     c = e.commentary
     a = built.agreed.get(indicator_subject(e.indicator_id))
     written = None

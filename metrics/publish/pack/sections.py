@@ -10,7 +10,7 @@ from datetime import date
 from charter import Charter
 from metrics.dates import long_date
 from metrics.evidence.items import EvidenceItem
-from metrics.narrative import STATUS_WORDS, fmt_target
+from metrics.narrative import STATUS_WORDS, fmt_target_value
 from metrics.providers.quality import Quality
 from metrics.publish import scrutiny, withheld
 from metrics.publish.disclosure import Rule
@@ -74,6 +74,8 @@ def indicators(
     rows = []
     for x in facts.lines:
         ind = charter.indicators[x.id]
+        status = next((i for s in built.statements for i in s.indicators if i.id == x.id), None)
+        target = status.target if status is not None else ind.target  # in force for the period
         note = ""
         if not public:
             assessed = next(
@@ -89,7 +91,7 @@ def indicators(
                 x.title,
                 STATUS_WORDS[x.status],
                 x.figure,
-                fmt_target(ind) if ind.target is not None else "None set",
+                fmt_target_value(ind, target) if target is not None else "None set",
                 x.change or "[x]",
                 x.compare or "[x]",
                 note or "",
@@ -121,7 +123,7 @@ def figures(
             value: object = i.value if i.value is not None else f"[{i.symbol or 'x'}]"
             rows.append([
                 s.number, ind.title, i.period or i.due, value, ind.unit,
-                ind.target if ind.target is not None and ind.polarity != "neutral" else "[z]",
+                i.target if i.target is not None and ind.polarity != "neutral" else "[z]",
                 STATUS_WORDS[i.status],
                 withheld.marked(why) if why and not public else "",
             ])  # fmt: skip

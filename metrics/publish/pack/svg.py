@@ -36,13 +36,13 @@ def line_chart(
     periods: Sequence[str],
     ours: Sequence[float | None],
     england: Sequence[float | None] | None = None,
-    target: float | None = None,
+    target: float | Sequence[float | None] | None = None,
     our_label: str = "Us",
 ) -> str:
-    """An SVG document (text) of the series; periods oldest first."""
-    values = [v for v in [*ours, *(england or [])] if v is not None]
-    if target is not None:
-        values.append(target)
+    """An SVG document (text) of the series; periods oldest first. `target`: one for the
+    whole chart, or each period's (targets may change by year), drawn as steps."""
+    targets = [target] * len(periods) if not isinstance(target, Sequence) else list(target)
+    values = [v for v in [*ours, *(england or []), *targets] if v is not None]
     top = _nice_top(max(values, default=1.0) * 1.05)
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
     n = len(periods)
@@ -73,12 +73,28 @@ def line_chart(
             f'fill="#333333">{escape(periods[i])}</text>'
         )
     labels: list[tuple[float, str, str]] = []
-    if target is not None:
+    in_force = {t for t in targets if t is not None}
+    if len(in_force) == 1:
+        (aim,) = in_force
         parts.append(
-            f'<line x1="{LEFT}" x2="{LEFT + plot_w}" y1="{y(target):.1f}" y2="{y(target):.1f}" '
+            f'<line x1="{LEFT}" x2="{LEFT + plot_w}" y1="{y(aim):.1f}" y2="{y(aim):.1f}" '
             f'stroke="{TARGET}" stroke-width="2" stroke-dasharray="8 3 2 3"/>'
         )
-        labels.append((y(target), "Aim", TEXT[TARGET]))
+        labels.append((y(aim), "Aim", TEXT[TARGET]))
+    elif in_force:  # each period's aim, stepping half way between periods where it changes
+        steps = []
+        for i, t in enumerate(targets):
+            if t is None:
+                continue
+            left = x(i) - (x(1) - x(0)) / 2 if i and n > 1 else x(i)
+            right = x(i) + (x(1) - x(0)) / 2 if i < n - 1 else x(i)
+            steps.append(f"{left:.1f},{y(t):.1f} {right:.1f},{y(t):.1f}")
+        parts.append(
+            f'<polyline points="{" ".join(steps)}" fill="none" stroke="{TARGET}" '
+            'stroke-width="2" stroke-dasharray="8 3 2 3"/>'
+        )
+        last = next(t for t in reversed(targets) if t is not None)
+        labels.append((y(last), "Aim", TEXT[TARGET]))
     if england and any(v is not None for v in england):
         parts += _polyline(england, x, y, ENGLAND, "6 4", markers=False)
         last = next(v for v in reversed(england) if v is not None)

@@ -1,0 +1,61 @@
+"""No page shows a figure for a period that ends after the chosen quarter (issue 27, item 5):
+at 2021-22 Q4, calendar 2022 has not ended, so it is neither shown nor ranked."""
+
+from __future__ import annotations
+
+from metrics.ees import import_ees
+from metrics.ingest import load_file
+from metrics.period_text import parse_period
+from metrics.publish.withheld import withheld_figures
+from metrics.rollup import charter_status
+from metrics.views import indicator
+from tests.unit.test_zero_of_zero import load_mapping, yaml
+
+IND = "ehcp-issued-20-weeks"
+
+
+def published_years(store, charter, tmp_path):
+    """Our council's and another's published calendar-year figures, 2021 and 2022."""
+    path = tmp_path / "m.yaml"
+    measure = {"indicator": IND, "value": "Rate"}
+    path.write_text(
+        yaml.safe_dump(
+            {"title": "Timeliness", "file": "t.csv", "source": "test", "measures": [measure]}
+        )
+    )
+    head = "time_period,time_identifier,geographic_level,country_code,country_name,"
+    head += "region_code,region_name,old_la_code,new_la_code,la_name,Rate\n"
+    rows = [
+        f"{year},Calendar year,Local authority,E92000001,England,E12000001,North East,{old},"
+        f"{code},{name},{value}"
+        for year in (2021, 2022)
+        for old, code, name, value in (
+            ("805", "E06000001", "Hartlepool", 60 + year - 2021),
+            ("841", "E06000005", "Darlington", 50),
+        )
+    ]
+    content = (head + "\n".join(rows) + "\n").encode()
+    assert import_ees(store, charter, "t.csv", content, load_mapping(path, charter)).added == 4
+
+
+def test_a_year_that_has_not_ended_is_not_shown_at_the_quarter(store, hartlepool, tmp_path):
+    charter = hartlepool
+    quarters = "\n".join(f"{IND},2021-22 Q{q},,{20 + q},40" for q in (1, 2, 3, 4))
+    body = "indicator,period,value,numerator,denominator\n" + quarters + "\n"
+    assert load_file(store, charter, "r.csv", body.encode(), by="tester").added == 4
+    published_years(store, charter, tmp_path)
+    ind = charter.indicators[IND]
+    hidden = withheld_figures(store, charter).get(IND, {})
+    view = indicator.build(store, charter, ind, "2021-22 Q4", hidden, False)
+    shown = [r.period for r in view.rows]
+    assert "2022" not in shown and "2021" in shown and shown[-1] == "2021-22 Q4"
+    assert view.comparison.period != "2022"
+    later = indicator.build(store, charter, ind, "2022-23 Q3", hidden, False)
+    assert "2022" in [r.period for r in later.rows]  # 2022 ended on 31 December 2022
+    status = next(
+        i
+        for s in charter_status(store, charter, parse_period("2021-22 Q4"))
+        for i in s.indicators
+        if i.id == IND
+    )
+    assert len(status.history) == 5  # 2021 and the four quarters; not 2022
