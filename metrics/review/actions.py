@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from charter import Charter
+from metrics import once
 from metrics.access import audit
 from metrics.access.people import CHAIR, MEMBER, Actor, require
 from metrics.dates import long_date
@@ -96,8 +97,10 @@ def add(
     statement: int | None = None,
     indicators: list[str] | None = None,
     today: date | None = None,
+    token: str | None = None,
 ) -> int:
-    """Agree a new action; its first log entry is 'not started'. Returns its number."""
+    """Agree a new action; its first log entry is 'not started'. Returns its number; the
+    same number again for a form (`token`) sent before, adding nothing (metrics/once.py)."""
     require(actor, EDITORS, "add an action")
     title = plain(title, "the action's title")
     quarter = check_quarter(quarter)
@@ -108,6 +111,8 @@ def add(
         raise ReviewError(f"The due date {long_date(due)} has passed: choose a date from today.")
     now = datetime.now()
     with store.connect() as con, transaction(con):
+        if (earlier := once.made_before(con, token, "action")) is not None:
+            return earlier
         action_id = int(con.execute(NEXT_ID).fetchall()[0][0])
         con.execute(
             ADD,
@@ -134,14 +139,21 @@ def add(
             after="not started",
             at=now,
         )
+        once.remember(con, token, "action", action_id, actor, now)
     return action_id
 
 
 def update(
-    store: Store, actor: Actor, action_id: int, status: str, note: str, reason: str = ""
+    store: Store,
+    actor: Actor,
+    action_id: int,
+    status: str,
+    note: str,
+    reason: str = "",
+    token: str | None = None,
 ) -> int:
     """Log progress: a new status and a dated note. Dropping needs a reason. Returns the log
-    entry's number."""
+    entry's number (the first one's again for a form sent twice: `token`)."""
     require(actor, EDITORS, "update an action")
     if status not in STATUSES:
         raise ReviewError(f"An action's status must be one of: {', '.join(STATUSES)}.")
@@ -150,6 +162,8 @@ def update(
         note = f"{note} Dropped because: {plain(reason, 'why the action is dropped')}"
     now = datetime.now()
     with store.connect() as con, transaction(con):
+        if (earlier := once.made_before(con, token, "action update")) is not None:
+            return earlier
         version = int(con.execute(LATEST_VERSION, [action_id]).fetchall()[0][0])
         if not version:
             raise ReviewError(f"There is no action {action_id}.")
@@ -160,6 +174,7 @@ def update(
             con, actor, "action updated", f"action {action_id}", note,
             before=before, after=status, at=now,
         )  # fmt: skip
+        once.remember(con, token, "action update", version + 1, actor, now)
     return version + 1
 
 
