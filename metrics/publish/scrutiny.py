@@ -69,6 +69,7 @@ class StatementLine:
     title: str
     status: str
     agreed_status: str | None
+    agreed: str  # "Off track, because ...": the agreed status and why, or "Not separately agreed"
     headline: str  # the statement's lead figure: "EHC plans issued within 20 weeks: 78.8%"
     sentence: str
 
@@ -192,6 +193,7 @@ def build(
                 s.short_title,
                 s.status,
                 a.status if a else None,
+                agreed.words_for(a),
                 _headline(s),
                 _statement_sentence(s),
             )

@@ -247,7 +247,7 @@ def _exception(
     return ExceptionItem(
         title=e.title,
         status=STATUS_WORDS[e.status],
-        agreed=STATUS_WORDS[a.status] if a and a.status else None,
+        agreed=a.words() if a and a.status else None,  # with its reason
         figure=" ".join(t for t in (line.figure, line.change, line.how_long()) if t),
         why=line.real_change,
         owner=e.owner,

@@ -36,7 +36,7 @@ def statements(facts: scrutiny.Scrutiny) -> Table:
                 str(s.number),
                 s.title,
                 STATUS_WORDS[s.status],
-                STATUS_WORDS[s.agreed_status] if s.agreed_status else "Not separately agreed",
+                s.agreed,  # with its reason, as on every page
                 s.headline,
                 s.sentence,
             ]
