@@ -209,11 +209,32 @@ def build(
     )
 
 
-def _headline(s: StatementStatus) -> str:
-    """The statement's lead figure: its first measure with an aim and a figure, else its
-    first with a figure."""
+# How pressing a measure is, most pressing first: furthest from its aim, then getting worse.
+PRESSING = {"off_track": 0, "at_risk": 1, "on_track": 2}
+WORSE_FIRST = {"worsening": 0}
+
+
+def most_pressing(s: StatementStatus) -> IndicatorStatus | None:
+    """The statement's most pressing measure with a figure: off track before at risk before
+    on track, getting worse before not, then the charter's order; a measure with no aim
+    (or no up-to-date figure) only when none has one."""
     shown = [i for i in s.indicators if i.shown not in ("–", "")]
-    lead = next((i for i in shown if i.status in ASSESSED), shown[0] if shown else None)
+    if not shown:
+        return None
+    order = {i.id: k for k, i in enumerate(shown)}
+    return min(
+        shown,
+        key=lambda i: (
+            PRESSING.get(i.status, len(PRESSING)),
+            WORSE_FIRST.get(i.direction or "", 1),
+            order[i.id],
+        ),
+    )
+
+
+def _headline(s: StatementStatus) -> str:
+    """The statement's lead figure: its most pressing measure."""
+    lead = most_pressing(s)
     if lead is None:
         return "No figures yet"
     return f"{lead.title}: {lead.shown} ({lead.period})"
