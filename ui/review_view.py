@@ -256,7 +256,7 @@ def action_rows(found: list[actions.Action], charter: Charter) -> list[dict[str,
     return [
         {
             "Action": f"#{a.action_id} {a.title}",
-            "Status": a.status + (" (overdue)" if a.overdue() else ""),
+            "Status": a.state(),  # "overdue (last reported on track)", not both side by side
             "Due": a.due,
             "Owner": charter.owner_name(a.owner),
             "Latest update": a.note,

@@ -62,10 +62,9 @@ def being_done(view: Scrutiny, charter: Charter) -> None:
     if not view.open_actions:
         st.markdown("No open actions.")
     for a in view.open_actions:
-        late = " **Overdue.**" if a.overdue() else ""
         st.markdown(
             f"- **{markdown(a.title)}**: {markdown(charter.owner_name(a.owner))}, due "
-            f"{long_date(a.due)}, {markdown(a.status)}.{late}"
+            f"{long_date(a.due)}; {markdown(a.state())}."
         )
 
 

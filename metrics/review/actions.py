@@ -66,6 +66,29 @@ class Action:
     def overdue(self, today: date | None = None) -> bool:
         return self.status not in CLOSED and self.due < (today or date.today())
 
+    def state(self, today: date | None = None) -> str:
+        """Where it stands, in words that never contradict themselves: its status, or, past
+        its due date and not done, "overdue (last reported on track)", never "on track" and
+        "overdue" side by side."""
+        if not self.overdue(today):
+            return self.status
+        if self.status == "not started":
+            return "overdue and not started"
+        return f"overdue (last reported {self.status})"
+
+
+def sister_indicators(charter: Charter, indicator_id: str) -> list[str]:
+    """The indicators that measure the same service as `indicator_id`: the same owner and a
+    charter statement in common (the wait for an autism assessment and the number waiting).
+    An open action on a sister bears on this one too, so "no open action" is never said of
+    it (the scrutiny view asks whether that action will also improve it)."""
+    ind = charter.indicators[indicator_id]
+    return [
+        other.id for other in charter.indicators.values()
+        if other.id != ind.id and other.owner == ind.owner
+        and set(other.statements) & set(ind.statements)
+    ]  # fmt: skip
+
 
 def _check_links(charter: Charter, statement: int | None, indicators: list[str]) -> None:
     if statement is None and not indicators:

@@ -39,3 +39,16 @@ def test_the_agreed_status_shows_with_the_computed_one_and_its_reason(fresh, cha
     words = {"off_track": "off track", "at_risk": "at risk"}[status]
     assert f"Agreed: {words}, because {WHY}." in said(at)
     assert said(at).count("Computed: ") == 1  # statement 5 only: the rest were not agreed
+
+
+def test_the_scrutiny_page_says_things_once_and_plainly(fresh):
+    at = opened(fresh, ui.SCRUTINY_PAGE, "councillor")
+    text = said(at)
+    assert "Fill the two vacant SEND caseworker posts" in text
+    assert "due 31 October 2026; overdue (last reported at risk)." in text
+    assert "Overdue." not in text  # never "at risk. Overdue."
+    listed = [m.value for m in at.markdown if "Median wait for an autism" in m.value]
+    assert not any("Better than the quarter before (52.7 weeks)" in m for m in listed)
+    assert "England: " not in text  # every comparison with England has a verdict
+    assert "which is worse (lower is better)" in text
+    assert "Children waiting for an autism assessment is at risk and no open action" not in text

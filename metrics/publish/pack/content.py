@@ -257,7 +257,7 @@ def _exception(
         written=written,
         data_quality=trust,
         actions=[
-            f"{x.title} ({charter.owner_name(x.owner)}, due {long_date(x.due)}, {x.status})"
+            f"{x.title} ({charter.owner_name(x.owner)}, due {long_date(x.due)}, {x.state()})"
             for x in built.actions
             if e.indicator_id in x.indicator_ids and x.status not in actions_mod.CLOSED
         ],

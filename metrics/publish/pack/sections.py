@@ -55,7 +55,7 @@ def actions(found: list[actions_mod.Action], charter: Charter, today: date | Non
                 a.title,
                 charter.owner_name(a.owner),
                 long_date(a.due),
-                a.status,
+                a.state(today),  # "overdue (last reported on track)": one voice per row
                 "Overdue" if a.overdue(today) else "No",
                 a.note,
             ]
