@@ -14,6 +14,7 @@ if quarter:
     statements = ui.status(quarter)
     cards.summary(statements)
     cards.rule_note(charter)
-    cards.statement_grid(statements, charter, ui.STATEMENT_PAGE, ui.carried())
+    agreed = ui.review(quarter).agreed  # the planning group's statuses, shown beside
+    cards.statement_grid(statements, charter, ui.STATEMENT_PAGE, ui.carried(), agreed=agreed)
     if not ui.public():  # statisticians' shorthand: councillors read the plain reasons
         sections.icon_summary(statements, charter)

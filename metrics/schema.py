@@ -193,4 +193,20 @@ MIGRATIONS.append(
 
 MIGRATIONS.append(EVIDENCE_AND_SELF_REVIEW)  # 9: see metrics/schema_review.py
 
+
+MIGRATIONS.append(
+    [
+        # A form sent twice makes one thing (metrics/once.py): each form the app shows
+        # carries a token, kept here with what its first sending made. The key refuses a
+        # second row for a token even from two sendings at the same moment.
+        """CREATE TABLE form_sendings (
+            token    VARCHAR PRIMARY KEY,
+            what     VARCHAR NOT NULL,   -- action, action update, question, reply, evidence
+            made     INTEGER NOT NULL,   -- its number (an action's, a question's, ...)
+            made_by  VARCHAR NOT NULL,
+            made_at  TIMESTAMP NOT NULL
+        )""",
+    ]
+)
+
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -68,8 +68,7 @@ def section(built: Report, charter: Charter, owners: set[str], heading: str, key
     if acts:
         st.markdown(
             "\n".join(
-                f"- #{a.action_id} {markdown(a.title)}: {a.status}, due {short_date(a.due)}"
-                + (" (**overdue**)" if a.overdue() else "")
+                f"- #{a.action_id} {markdown(a.title)}: {a.state()}, due {short_date(a.due)}"
                 for a in acts
             )
         )

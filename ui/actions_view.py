@@ -13,6 +13,7 @@ from metrics.dates import FORM_FORMAT, date_time
 from metrics.publish.tables import csv_bytes
 from metrics.review import actions
 from metrics.store import Store
+from ui import forms
 from ui.review_view import DUE_COLUMN, WRITERS, action_rows, attempt
 
 ANY = "(any)"
@@ -63,23 +64,27 @@ def _statement_name(charter: Charter, number: str) -> str:
     )
 
 
+ADD, UPDATE = "action_add", "action_update"
+
+
 def add_form(store: Store, charter: Charter, quarter: str) -> None:
     st.subheader("Add an action")
-    with st.form("action_add", clear_on_submit=False):
-        title = st.text_input("What will be done", max_chars=300, key="action_title")
-        owner = st.selectbox("Owner", list(charter.owners), key="action_owner",
+    forms.said(ADD)
+    sent = forms.token(ADD)  # this drawing of the form: sent twice, it adds one action
+    with st.form(forms.key(ADD, "")):
+        title = st.text_input("What will be done", max_chars=300, key=forms.key(ADD, "title"))
+        owner = st.selectbox("Owner", list(charter.owners), key=forms.key(ADD, "owner"),
                              format_func=charter.owner_name)  # fmt: skip
-        due = st.date_input(
-            "Due", date.today() + timedelta(days=42), key="action_due", format=FORM_FORMAT
-        )
+        due = st.date_input("Due", date.today() + timedelta(days=42), format=FORM_FORMAT,
+                            key=forms.key(ADD, "due"))  # fmt: skip
         numbers = ["(none)", *(str(s.number) for s in charter.statements)]
         statement = st.selectbox(
-            "Statement it should change", numbers, key="action_statement",
+            "Statement it should change", numbers, key=forms.key(ADD, "statement"),
             format_func=lambda n: _statement_name(charter, n),
         )  # fmt: skip
         linked = st.multiselect("Indicators it should change", list(charter.indicators),
                                 format_func=lambda i: charter.indicators[i].title,
-                                key="action_indicators")  # fmt: skip
+                                key=forms.key(ADD, "indicators"))  # fmt: skip
         if not st.form_submit_button("Add the action"):
             return
     ident = attempt(
@@ -88,10 +93,11 @@ def add_form(store: Store, charter: Charter, quarter: str) -> None:
         lambda person: actions.add(
             store, charter, person, title=title, owner=owner, due=due, quarter=quarter,
             statement=None if statement == "(none)" else int(statement), indicators=linked,
+            token=sent,
         ),
     )  # fmt: skip
     if ident is not None:
-        st.success(f"Action #{ident} added.")
+        forms.saved(ADD, f"Action #{ident} added.")
 
 
 def update_form(store: Store, found: list[actions.Action]) -> None:
@@ -99,21 +105,23 @@ def update_form(store: Store, found: list[actions.Action]) -> None:
         return
     st.subheader("Log progress on an action")
     by_id = {a.action_id: a for a in found}
-    with st.form("action_update"):
-        ident = st.selectbox("Action", list(by_id), key="update_action",
+    forms.said(UPDATE)
+    sent = forms.token(UPDATE)
+    with st.form(forms.key(UPDATE, "")):
+        ident = st.selectbox("Action", list(by_id), key=forms.key(UPDATE, "action"),
                              format_func=lambda i: f"#{i} {by_id[i].title}")  # fmt: skip
-        status = st.selectbox("Status now", actions.STATUSES, key="update_status")
-        note = st.text_input("Progress note", max_chars=500, key="update_note")
-        reason = st.text_input("If dropped: why", max_chars=500, key="update_reason")
+        status = st.selectbox("Status now", actions.STATUSES, key=forms.key(UPDATE, "status"))
+        note = st.text_input("Progress note", max_chars=500, key=forms.key(UPDATE, "note"))
+        reason = st.text_input("If dropped: why", max_chars=500, key=forms.key(UPDATE, "reason"))
         if not st.form_submit_button("Log progress"):
             return
     logged = attempt(
         WRITERS,
         "update an action",
-        lambda person: actions.update(store, person, ident, status, note, reason),
+        lambda person: actions.update(store, person, ident, status, note, reason, token=sent),
     )
     if logged is not None:
-        st.success(f"Action #{ident}: {status}.")
+        forms.saved(UPDATE, f"Action #{ident}: {status}.")
 
 
 def progress(store: Store, found: list[actions.Action]) -> None:

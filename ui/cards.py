@@ -11,6 +11,9 @@ import streamlit as st
 from charter import Charter
 from metrics.narrative import STATUS_WORDS, fmt_change, fmt_target_value, status_label
 from metrics.providers.quality import Rating
+from metrics.publish.escape import markdown
+from metrics.review.agreed import Agreed
+from metrics.review.common import statement_subject
 from metrics.rollup import StatementStatus
 from metrics.status import IndicatorStatus
 from ui import style
@@ -42,11 +45,18 @@ def mover_text(mover: IndicatorStatus, charter: Charter) -> str:
 
 
 def statement_card(
-    s: StatementStatus, charter: Charter, statement_page: str, carry: dict[str, str]
+    s: StatementStatus,
+    charter: Charter,
+    statement_page: str,
+    carry: dict[str, str],
+    agreed: Mapping[str, Agreed] | None = None,
 ) -> None:
     with st.container(border=True):
         st.subheader(f"{s.number}. {s.short_title}", anchor=f"statement-{s.number}")
         st.markdown(style.badge(s.status), unsafe_allow_html=True)
+        settled = (agreed or {}).get(statement_subject(s.number))
+        if settled is not None:  # the planning group's, beside the computed one, with why
+            st.markdown(markdown(settled.sentence(s.status)))
         st.markdown(html.escape(s.reason))
         movers = s.movers()[:2]
         if movers:
@@ -66,6 +76,7 @@ def statement_grid(
     statement_page: str,
     carry: dict[str, str],
     per_row: int = 3,
+    agreed: Mapping[str, Agreed] | None = None,
 ) -> None:
     st.header("The charter statements")
     for start in range(0, len(statements), per_row):
@@ -73,7 +84,7 @@ def statement_grid(
             st.columns(per_row), statements[start : start + per_row], strict=False
         ):
             with column:
-                statement_card(s, charter, statement_page, carry)
+                statement_card(s, charter, statement_page, carry, agreed)
 
 
 def indicator_rows(

@@ -19,10 +19,11 @@ from metrics.evidence.items import AUTHORS, EvidenceItem
 from metrics.publish import withheld
 from metrics.publish.escape import markdown
 from metrics.store import Store
-from ui import downloads
+from ui import downloads, forms
 from ui.review_view import attempt
 
 HEADING = "What families and front-line staff tell us"
+ADD, WITHDRAW = "evidence_add", "evidence_withdraw"
 
 
 def item(found: EvidenceItem, key: str) -> None:
@@ -77,40 +78,46 @@ def items_beside(found: list[EvidenceItem]) -> None:
 
 def add_form(store: Store, charter: Charter) -> None:
     st.header("Add evidence")
+    forms.said(ADD)
+    sent = forms.token(ADD)  # sent twice, it is saved once
     with st.expander("What the personal-data check looks for, and what it does not"):
         st.markdown("Checked: " + "; ".join(personal.CHECKED) + ".")
         st.markdown("Not checked: " + "; ".join(personal.NOT_CHECKED) + ".")
-    with st.form("evidence_add"):
+    with st.form(forms.key(ADD, "")):
         kind = st.selectbox("Kind", list(evidence.KINDS), format_func=evidence.KINDS.get,
-                            key="evidence_kind")  # fmt: skip
-        on = st.date_input("Date heard", date.today(), key="evidence_date", format=FORM_FORMAT)
+                            key=forms.key(ADD, "evidence_kind"))  # fmt: skip
+        on = st.date_input(
+            "Date heard", date.today(), key=forms.key(ADD, "evidence_date"), format=FORM_FORMAT
+        )
         source = st.text_input("Source (a group or event, not a person)", max_chars=200,
-                               key="evidence_source")  # fmt: skip
+                               key=forms.key(ADD, "evidence_source"))  # fmt: skip
         summary = st.text_area("What we heard, in a few sentences", max_chars=2000,
-                               key="evidence_summary")  # fmt: skip
+                               key=forms.key(ADD, "evidence_summary"))  # fmt: skip
         numbers = st.multiselect(
             "Charter statements it speaks to", [s.number for s in charter.statements],
             format_func=lambda n: f"{n}. {charter.statement(n).short_title}",
-            key="evidence_statements",
+            key=forms.key(ADD, "evidence_statements"),
         )  # fmt: skip
         linked = st.multiselect("Indicators it explains (optional)", list(charter.indicators),
                                 format_func=lambda i: charter.indicators[i].title,
-                                key="evidence_indicators")  # fmt: skip
+                                key=forms.key(ADD, "evidence_indicators"))  # fmt: skip
         st.markdown("For a survey result only:")
-        question = st.text_input("Survey question", max_chars=300, key="evidence_question")
+        question = st.text_input(
+            "Survey question", max_chars=300, key=forms.key(ADD, "evidence_question")
+        )
         answered = st.number_input("Number who answered", min_value=0, step=1,
-                                   key="evidence_answered")  # fmt: skip
+                                   key=forms.key(ADD, "evidence_answered"))  # fmt: skip
         share = st.number_input("Percentage who agreed", min_value=0.0, max_value=100.0,
-                                step=1.0, key="evidence_share")  # fmt: skip
+                                step=1.0, key=forms.key(ADD, "evidence_share"))  # fmt: skip
         upload = st.file_uploader(
             f"Attachment (optional): a PDF, PNG or JPEG up to "
             f"{attachments.MAX_BYTES // 1024 // 1024} MB", type=["pdf", "png", "jpg", "jpeg"],
-            key="evidence_file",
+            key=forms.key(ADD, "evidence_file"),
         )  # fmt: skip
         clean = st.checkbox("It holds no personal data about any child or family",
-                            key="evidence_clean")  # fmt: skip
+                            key=forms.key(ADD, "evidence_clean"))  # fmt: skip
         despite = st.checkbox("I have read any personal-data warnings: they are not personal data",
-                              key="evidence_despite")  # fmt: skip
+                              key=forms.key(ADD, "evidence_despite"))  # fmt: skip
         if not st.form_submit_button("Save the evidence"):
             return
     for w in personal.warnings(source, summary, question):
@@ -122,18 +129,19 @@ def add_form(store: Store, charter: Charter) -> None:
         return evidence.add(
             store, charter, person, kind=kind, source=source, summary=summary, on=on,
             statements=numbers, indicators=linked, survey=poll, no_personal_data=clean,
-            despite_warnings=despite, attachment=attached,
+            despite_warnings=despite, attachment=attached, token=sent,
         )  # fmt: skip
 
     ident = attempt(AUTHORS, "add evidence", save)
     if ident is not None:
-        st.success(f"Evidence item {ident} saved.")
+        forms.saved(ADD, f"Evidence item {ident} saved.")
 
 
 def withdraw_form(store: Store, found: list[EvidenceItem]) -> None:
     if not found:
         return
     st.header("Withdraw an item")
+    forms.said(WITHDRAW)
     by_id = {x.evidence_id: x for x in found}
     with st.form("evidence_withdraw"):
         ident = st.selectbox("Item", list(by_id), key="withdraw_item",
@@ -146,7 +154,7 @@ def withdraw_form(store: Store, found: list[EvidenceItem]) -> None:
         lambda person: evidence.withdraw(store, person, ident, reason) or True,
     )  # fmt: skip
     if done:
-        st.success(f"Evidence item {ident} withdrawn; it is kept in the audit trail.")
+        forms.saved(WITHDRAW, f"Evidence item {ident} withdrawn; it is kept in the audit trail.")
 
 
 def surveys(charter: Charter, found: list[EvidenceItem]) -> None:

@@ -13,16 +13,19 @@ import streamlit as st
 import ui
 from charter import Charter
 from metrics.access import CHAIR, MEMBER, Actor
-from metrics.dates import COLUMN_DATE, FORM_FORMAT, date_time
+from metrics.dates import COLUMN_DATE, FORM_FORMAT, date_time, long_date
 from metrics.narrative import STATUS_WORDS
 from metrics.publish.escape import markdown
 from metrics.review import actions, agreed, commentary, cycle, report
 from metrics.review.common import SIGNED_OFF, STATES, ReviewError
 from metrics.store import Store
+from ui import forms
 
 WRITERS = frozenset({MEMBER, CHAIR})
 CHAIRS = frozenset({CHAIR})
 T = TypeVar("T")
+MOVE = "review_move"
+CONFIRM = "_review_confirm_sign_off"  # the quarter whose sign-off the chair is asked about
 DUE_COLUMN = {"Due": st.column_config.DateColumn(format=COLUMN_DATE)}  # typed: sorts by date
 
 
@@ -128,7 +131,7 @@ def editor(
     if saved is None:
         return
     st.session_state[base_key] = st.session_state[saved_key] = saved.version
-    st.success(f"Saved (version {saved.version}).")
+    st.rerun()  # the page above (the headline's count, the box's title) shows it at once
 
 
 def conflict(err: commentary.EditConflict) -> None:
@@ -148,7 +151,9 @@ def agree_form(
 ) -> None:
     """The chair's agreed status, with its mandatory reason."""
     options = ["(computed status stands)", *agreed.AGREEABLE]
-    with st.form(f"agree:{key}"):
+    form = f"agree:{key}"
+    forms.said(form)
+    with st.form(form):
         choice = st.selectbox(
             "Agreed status",
             options,
@@ -168,14 +173,15 @@ def agree_form(
     )
     if done is None:
         return
-    st.success("Recorded.")
-    st.rerun()
+    words = STATUS_WORDS[status].lower() if status else "the computed status stands"
+    forms.saved(form, f"Recorded: {words}.", clear=(f"agreed:{key}", f"agreed_reason:{key}"))
 
 
 def chair_controls(store: Store, charter: Charter, built: report.Report) -> None:
     """Move the review on (or back, with a reason), set the meeting date, sign off, reopen."""
     review = built.review
     st.subheader("Chair: the review's progress")
+    forms.said(MOVE)
     here = STATES.index(review.state)
     with st.form("review_move"):
         meeting = st.date_input("Meeting date", review.meeting_date or date.today(),
@@ -186,12 +192,17 @@ def chair_controls(store: Store, charter: Charter, built: report.Report) -> None
         "set the meeting date",
         lambda person: cycle.set_meeting(store, person, review.quarter, meeting),
     ):
-        st.rerun()
+        forms.saved(MOVE, f"Meeting date saved: {long_date(meeting)}.")
     if here + 1 < len(STATES):
         step = STATES[here + 1]
         label = "Sign the quarter off" if step == SIGNED_OFF else f"Move on to '{step}'"
         if st.button(label, key="review_next", type="primary"):
-            _move(store, charter, review.quarter, step, "")
+            if step == SIGNED_OFF:
+                st.session_state[CONFIRM] = review.quarter  # it freezes the quarter: ask first
+            else:
+                _move(store, charter, review.quarter, step, "")
+        if step == SIGNED_OFF and st.session_state.get(CONFIRM) == review.quarter:
+            _confirm_sign_off(store, charter, review.quarter)
     if here > 0:
         back = STATES[here - 1]
         what = "Reopen the quarter" if review.state == SIGNED_OFF else f"Move back to '{back}'"
@@ -199,6 +210,23 @@ def chair_controls(store: Store, charter: Charter, built: report.Report) -> None
             reason = st.text_input(f"{what}: why? (required)", key="review_back_reason")
             if st.form_submit_button(what):
                 _move(store, charter, review.quarter, back, reason)
+
+
+def _confirm_sign_off(store: Store, charter: Charter, quarter: str) -> None:
+    """Signing off freezes the quarter, so the chair confirms it first (or cancels)."""
+    with st.container(border=True):
+        st.warning(
+            f"Sign {quarter} off? Its figures are pinned as they stand now, and its "
+            "commentary, agreed statuses and review stage can no longer change; only the "
+            "chair can reopen it, with a reason that is recorded."
+        )
+        yes, no = st.columns(2)
+        if yes.button(f"Yes, sign {quarter} off", key="review_sign_off_yes", type="primary"):
+            st.session_state.pop(CONFIRM, None)
+            _move(store, charter, quarter, SIGNED_OFF, "")
+        if no.button("Cancel", key="review_sign_off_no"):
+            st.session_state.pop(CONFIRM, None)
+            st.rerun()
 
 
 def _move(store: Store, charter: Charter, quarter: str, to: str, reason: str) -> None:
@@ -228,7 +256,7 @@ def action_rows(found: list[actions.Action], charter: Charter) -> list[dict[str,
     return [
         {
             "Action": f"#{a.action_id} {a.title}",
-            "Status": a.status + (" (overdue)" if a.overdue() else ""),
+            "Status": a.state(),  # "overdue (last reported on track)", not both side by side
             "Due": a.due,
             "Owner": charter.owner_name(a.owner),
             "Latest update": a.note,

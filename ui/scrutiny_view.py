@@ -9,14 +9,13 @@ import streamlit as st
 import ui
 from charter import Charter
 from metrics.dates import long_date, short_date
-from metrics.narrative import STATUS_WORDS
 from metrics.publish.escape import markdown
 from metrics.publish.scrutiny import Line, Scrutiny
-from metrics.review import questions
+from metrics.review import agreed, questions
 from metrics.review.common import subject_title
-from ui import review_view, style
+from ui import forms, review_view, style
 
-ASK_SUBJECT, ASK_TEXT = "scrutiny_subject", "scrutiny_question"
+ASK, ASK_SUBJECT, ASK_TEXT = "ask_question", "scrutiny_subject", "scrutiny_question"
 
 
 def statements(view: Scrutiny) -> None:
@@ -24,12 +23,9 @@ def statements(view: Scrutiny) -> None:
     for s in view.statements:
         with st.container(border=True):
             st.markdown(f"**{s.number}. {markdown(s.title)}**")
-            agreed = (
-                f" (agreed by the planning group: {STATUS_WORDS[s.agreed_status]})"
-                if s.agreed_status
-                else ""
-            )
-            st.markdown(f"{style.badge(s.status)}{agreed}", unsafe_allow_html=True)
+            st.markdown(style.badge(s.status), unsafe_allow_html=True)
+            if s.agreed_status:  # beside the computed status, never instead of it, with why
+                st.markdown(markdown(agreed.beside(s.status, s.agreed)))
             st.markdown(f"{markdown(s.headline)}  \n{markdown(s.sentence)}")
 
 
@@ -66,10 +62,9 @@ def being_done(view: Scrutiny, charter: Charter) -> None:
     if not view.open_actions:
         st.markdown("No open actions.")
     for a in view.open_actions:
-        late = " **Overdue.**" if a.overdue() else ""
         st.markdown(
             f"- **{markdown(a.title)}**: {markdown(charter.owner_name(a.owner))}, due "
-            f"{long_date(a.due)}, {markdown(a.status)}.{late}"
+            f"{long_date(a.due)}; {markdown(a.state())}."
         )
 
 
@@ -101,15 +96,18 @@ def asked(view: Scrutiny, charter: Charter) -> None:
 
 
 def _reply(question_id: int, kind: str, roles: frozenset[str]) -> None:
-    with st.form(f"reply_{kind}_{question_id}", clear_on_submit=True):
-        text = st.text_area(f"Your {kind}", max_chars=2000, key=f"reply_text_{kind}_{question_id}")
+    form = f"reply_{kind}_{question_id}"
+    forms.said(form)
+    sent = forms.token(form)  # sent twice, it is recorded once
+    with st.form(forms.key(form, "")):
+        text = st.text_area(f"Your {kind}", max_chars=2000, key=forms.key(form, "text"))
         if st.form_submit_button(f"Record the {kind}"):
             done = review_view.attempt(
                 roles, f"record a {kind}",
-                lambda p: questions.reply(ui.store(), p, question_id, kind, text),
+                lambda p: questions.reply(ui.store(), p, question_id, kind, text, token=sent),
             )  # fmt: skip
             if done is not None:
-                st.rerun()
+                forms.saved(form, f"Your {kind} is recorded.")
 
 
 def ask(view: Scrutiny, charter: Charter) -> None:
@@ -119,15 +117,20 @@ def ask(view: Scrutiny, charter: Charter) -> None:
     subjects = [f"statement:{s.number}" for s in charter.statements] + [
         f"indicator:{i}" for i in charter.indicators
     ]
-    with st.form("ask_question", clear_on_submit=True):
+    forms.said(ASK)
+    sent = forms.token(ASK)  # sent twice, it is recorded once
+    with st.form(forms.key(ASK, "")):
         subject = st.selectbox(
-            "About", subjects, format_func=lambda s: subject_title(charter, s), key=ASK_SUBJECT
-        )
-        text = st.text_area("Question", max_chars=2000, key=ASK_TEXT)
+            "About", subjects, format_func=lambda s: subject_title(charter, s),
+            key=forms.key(ASK, ASK_SUBJECT),
+        )  # fmt: skip
+        text = st.text_area("Question", max_chars=2000, key=forms.key(ASK, ASK_TEXT))
         if st.form_submit_button("Record the question"):
             number = review_view.attempt(
                 questions.ASKERS, "record a scrutiny question",
-                lambda p: questions.ask(ui.store(), charter, p, view.quarter, subject, text),
+                lambda p: questions.ask(
+                    ui.store(), charter, p, view.quarter, subject, text, token=sent
+                ),
             )  # fmt: skip
             if number is not None:
-                st.success(f"Question {number} recorded; an officer will answer it.")
+                forms.saved(ASK, f"Question {number} recorded; an officer will answer it.")

@@ -14,11 +14,12 @@ from metrics.dates import FORM_FORMAT, long_date
 from metrics.publish.escape import markdown
 from metrics.review import actions, self_review as sr
 from metrics.store import Store
-from ui import charts
+from ui import charts, forms
 from ui.figspec import Spec
 from ui.review_view import attempt
 
 LEVEL = {c: k for k, c in enumerate(sr.CONFIDENCE)}
+OPEN, ANSWER, SIGN_OFF = "self_review_open", "self_review_answer", "self_review_sign_off"
 
 
 def _questions(charter: Charter) -> list[str]:
@@ -33,6 +34,8 @@ def latest(
     headlines: dict[int, str],
 ) -> None:
     """Every question's answer at the point; `headlines`: evidence items' by number."""
+    forms.said(OPEN)  # opening or signing off a point takes its form away: said here
+    forms.said(SIGN_OFF)
     st.header(f"Answers at the review of {point.label} ({point.state})")
     titles = {a.action_id: a.title for a in actions.listed(store)}
     rows = []
@@ -125,7 +128,7 @@ def gaps(charter: Charter, store: Store) -> None:
 
 
 def open_form(store: Store) -> None:
-    with st.form("self_review_open"):
+    with st.form(OPEN):
         when = st.date_input(
             "Review date", date.today(), key="self_review_date", format=FORM_FORMAT
         )
@@ -136,38 +139,41 @@ def open_form(store: Store) -> None:
         "open a self-review point",
         lambda person: sr.open_point(store, person, when) or True,
     ):
-        st.success(f"Review point of {long_date(when)} opened.")
+        forms.saved(OPEN, f"Review point of {long_date(when)} opened.")
 
 
 def answer_form(store: Store, charter: Charter, point: sr.Point, headlines: dict[int, str]) -> None:
     st.header(f"Answer a question ({point.label})")
+    forms.said(ANSWER)
     titles = {a.action_id: a.title for a in actions.listed(store)}
     links = (
         [f"indicator:{i}" for i in charter.indicators]
         + [f"evidence:{n}" for n in headlines]
         + [f"action:{n}" for n in titles]
     )
-    with st.form("self_review_answer"):
+    with st.form(forms.key(ANSWER, "")):
         question = st.selectbox(
             "Question",
             _questions(charter),
             format_func=charter.question,
-            key="self_review_question",
+            key=forms.key(ANSWER, "self_review_question"),
         )
         confidence = st.radio(
             "How confident are you?",
             sr.CONFIDENCE,
             horizontal=True,
             format_func=sr.CONFIDENCE_WORDS.get,
-            key="self_review_confidence",
+            key=forms.key(ANSWER, "self_review_confidence"),
         )
         linked = st.multiselect(
             "The evidence for it: measures, evidence items, actions",
             links,
             format_func=lambda x: sr.link_words(x, charter, headlines, titles),
-            key="self_review_links",
+            key=forms.key(ANSWER, "self_review_links"),
         )
-        will_do = st.text_area("What you will do", max_chars=2000, key="self_review_will_do")
+        will_do = st.text_area(
+            "What you will do", max_chars=2000, key=forms.key(ANSWER, "self_review_will_do")
+        )
         if not st.form_submit_button("Save the answer"):
             return
     version = attempt(
@@ -178,11 +184,11 @@ def answer_form(store: Store, charter: Charter, point: sr.Point, headlines: dict
         ),
     )
     if version is not None:
-        st.success(f"Answer saved (version {version}).")
+        forms.saved(ANSWER, f"Answer saved (version {version}).")
 
 
 def sign_off_form(store: Store, charter: Charter, point: sr.Point) -> None:
-    with st.form("self_review_sign_off"):
+    with st.form(SIGN_OFF):
         st.markdown(f"Signing off freezes the answers given at the review of {point.label}.")
         if not st.form_submit_button("Sign off this review point"):
             return
@@ -191,4 +197,4 @@ def sign_off_form(store: Store, charter: Charter, point: sr.Point) -> None:
         "sign off the self-review",
         lambda person: sr.sign_off(store, charter, person, point.held_on) or True,
     ):
-        st.success(f"The review of {point.label} is signed off; its answers are frozen.")
+        forms.saved(SIGN_OFF, f"The review of {point.label} is signed off; its answers are frozen.")

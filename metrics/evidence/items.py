@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from charter import Charter
+from metrics import once
 from metrics.access import audit
 from metrics.access.people import ANALYST, CHAIR, MEMBER, Actor, require
 from metrics.dates import long_date
@@ -162,8 +163,10 @@ def add(
     despite_warnings: bool = False,
     attachment: Attachment | None = None,
     today: date | None = None,
+    token: str | None = None,
 ) -> int:
-    """Save an evidence item; returns its number."""
+    """Save an evidence item; returns its number (the first one's again, saving nothing, for
+    a form sent twice: `token`)."""
     require(actor, AUTHORS, "add evidence")
     source = plain(source, "where the evidence came from")
     if len(source) > MAX_SOURCE:
@@ -186,6 +189,8 @@ def add(
         )
     now = datetime.now()
     with writing(store, "the evidence") as con:
+        if (earlier := once.made_before(con, token, "evidence")) is not None:
+            return earlier
         ident = int(con.execute("SELECT nextval('evidence_id_seq')").fetchall()[0][0])
         con.execute(
             ADD,
@@ -208,6 +213,7 @@ def add(
             what += f"; saved despite {len(found)} personal-data warning(s), confirmed"
         audit.record(con, actor, "evidence added", f"evidence {ident}", what, after=summary,
                      at=now)  # fmt: skip
+        once.remember(con, token, "evidence", ident, actor, now)
     return ident
 
 

@@ -29,6 +29,14 @@ PLAIN_STATUS = {
 
 AIM_SIDE = {"higher_is_better": "or more", "lower_is_better": "or less"}
 
+# A move, or a gap from England with no statistical test, is "trivial" when it is less than
+# 1% of the figure it is measured from (the earlier figure, or England's), both rounded as
+# published: it is then "about the same", never "better" or "worse". 52.7 -> 52.6 weeks is
+# 0.2%; 58 -> 59 is 1.7% and counts. (A percentage compared with England is judged by its
+# 95% interval instead, metrics/benchmark.py.)
+TRIVIAL_SHARE = 0.01
+MOVES = ("improving", "worsening", "increased", "decreased")
+
 # Terms a plain-English page or pack must not use (tested): statisticians' shorthand.
 JARGON = (
     "special cause",
@@ -70,17 +78,32 @@ def figure_sentence(ind: Indicator, i: IndicatorStatus) -> str:
     return f"{text}; {goal}." if goal else f"{text}."
 
 
+def trivial(ind: Indicator, now: float, then: float) -> bool:
+    """Is the difference between `now` and `then` too small to call (TRIVIAL_SHARE)?"""
+    a, b = round(now, ind.decimals), round(then, ind.decimals)
+    return abs(a - b) < TRIVIAL_SHARE * abs(b) if b else a == b
+
+
+def moved(ind: Indicator, i: IndicatorStatus) -> str | None:
+    """The direction of travel as a reader should hear it: a trivial move is
+    "little_change", not better or worse."""
+    if i.direction not in MOVES or i.value is None or i.change is None:
+        return i.direction
+    return "little_change" if trivial(ind, i.value, i.value - i.change) else i.direction
+
+
 def change_sentence(ind: Indicator, i: IndicatorStatus, previous: str | None) -> str:
-    """Better or worse than the period before, in words."""
+    """Better or worse than the period before, in words (a trivial move is about the same)."""
     unit = PERIOD_WORDS[ind.frequency]
     was = f" ({previous})" if previous else ""
     return {
         "improving": f"Better than the {unit} before{was}.",
         "worsening": f"Worse than the {unit} before{was}.",
         "no_change": f"The same as the {unit} before.",
+        "little_change": f"About the same as the {unit} before{was}.",
         "increased": f"Up on the {unit} before{was}.",
         "decreased": f"Down on the {unit} before{was}.",
-    }.get(i.direction or "", "")
+    }.get(moved(ind, i) or "", "")
 
 
 def real_change(i: IndicatorStatus) -> str:
@@ -94,21 +117,42 @@ def real_change(i: IndicatorStatus) -> str:
     return ""
 
 
-def compare_sentence(ind: Indicator, b: Benchmark | None) -> str:
-    """How we compare with England and with other councils."""
+def against_england(ind: Indicator, b: Benchmark, value: float | None) -> str:
+    """ "better than England (85.0%)"; with no statistical test (rates, counts per child), a
+    verdict read the right way round: "higher than England (31.5 per 1,000), which is worse
+    (lower is better)", or "about the same as" when the gap is trivial."""
+    assert b.england is not None
+    england = fmt_value(b.england, ind)
+    words = {
+        "better": "better than",
+        "worse": "worse than",
+        "higher": "higher than",
+        "lower": "lower than",
+        "similar": "about the same as",
+    }.get(b.significance or "", "")
+    if words:
+        return f"{words} England ({england})"
+    if value is None:
+        return f"England: {england}"
+    if trivial(ind, value, b.england):
+        return f"about the same as England ({england})"
+    side = "higher" if value > b.england else "lower"
+    if ind.polarity == "neutral":
+        return f"{side} than England ({england})"
+    good = (side == "higher") == (ind.polarity == "higher_is_better")
+    best = "higher" if ind.polarity == "higher_is_better" else "lower"
+    verdict = "better" if good else "worse"
+    return f"{side} than England ({england}), which is {verdict} ({best} is better)"
+
+
+def compare_sentence(ind: Indicator, b: Benchmark | None, value: float | None = None) -> str:
+    """How we compare with England and with other councils; `value`, our figure, gives a
+    verdict where there is no statistical test."""
     if b is None or ind.unit == "count":
         return ""
     parts = []
     if b.england is not None:
-        england = fmt_value(b.england, ind)
-        words = {
-            "better": "better than",
-            "worse": "worse than",
-            "higher": "higher than",
-            "lower": "lower than",
-            "similar": "about the same as",
-        }.get(b.significance or "", "")
-        parts.append(f"{words} England ({england})" if words else f"England: {england}")
+        parts.append(against_england(ind, b, value))
     if b.group is not None:
         parts.append(f"similar councils: {fmt_value(b.group, ind)} on average")
     if (rank := b.rank_text()) is not None:
@@ -138,7 +182,7 @@ def reason(ind: Indicator, i: IndicatorStatus) -> str:
         change_sentence(ind, i, previous),
         real_change(i),
     ]
-    parts.append(compare_sentence(ind, i.benchmark))
+    parts.append(compare_sentence(ind, i.benchmark, i.value))
     return " ".join(p for p in parts if p)
 
 

@@ -46,6 +46,8 @@ class Line:
     owner: str
     worse_than_england: bool
     actions: list[actions_mod.Action] = field(default_factory=list)
+    # open actions on its sister measures (actions_mod.sister_indicators): (sister, action)
+    on_sisters: list[tuple[str, actions_mod.Action]] = field(default_factory=list)
 
     def how_long(self) -> str:
         """ "Off track for at least 8 quarters in a row"; nothing for an unassessed status."""
@@ -69,6 +71,7 @@ class StatementLine:
     title: str
     status: str
     agreed_status: str | None
+    agreed: str  # "Off track, because ...": the agreed status and why, or "Not separately agreed"
     headline: str  # the statement's lead figure: "EHC plans issued within 20 weeks: 78.8%"
     sentence: str
 
@@ -140,7 +143,9 @@ def _line(
         fmt_value(i.value - i.change, ind) if i.value is not None and i.change is not None else None
     )
     status_for, since_records = _runs(history, "status")
-    moving_for = _runs(history, "direction")[0] if i.direction in ("improving", "worsening") else 0
+    direction = plain.moved(ind, i)  # a trivial move is not called better or worse
+    moving_for = _runs(history, "direction")[0] if direction in ("improving", "worsening") else 0
+    sisters = actions_mod.sister_indicators(charter, ind.id)
     return Line(
         ind.id,
         ind.title,
@@ -149,16 +154,20 @@ def _line(
         plain.figure_sentence(ind, i),
         plain.change_sentence(ind, i, previous),
         plain.real_change(i),
-        plain.compare_sentence(ind, i.benchmark),
+        plain.compare_sentence(ind, i.benchmark, i.value),
         status_for,
         moving_for,
         since_records,
-        i.direction,
+        direction,
         PERIOD_WORDS[ind.frequency],
         charter.owner_name(ind.owner),
         plain.worse_than_england(i.benchmark),
         [a for a in open_actions if ind.id in a.indicator_ids],
-    )
+        [
+            (charter.indicators[s].title, a) for a in open_actions for s in sisters
+            if s in a.indicator_ids and ind.id not in a.indicator_ids
+        ],
+    )  # fmt: skip
 
 
 def build(
@@ -192,6 +201,7 @@ def build(
                 s.short_title,
                 s.status,
                 a.status if a else None,
+                agreed.words_for(a),
                 _headline(s),
                 _statement_sentence(s),
             )
@@ -207,11 +217,32 @@ def build(
     )
 
 
-def _headline(s: StatementStatus) -> str:
-    """The statement's lead figure: its first measure with an aim and a figure, else its
-    first with a figure."""
+# How pressing a measure is, most pressing first: furthest from its aim, then getting worse.
+PRESSING = {"off_track": 0, "at_risk": 1, "on_track": 2}
+WORSE_FIRST = {"worsening": 0}
+
+
+def most_pressing(s: StatementStatus) -> IndicatorStatus | None:
+    """The statement's most pressing measure with a figure: off track before at risk before
+    on track, getting worse before not, then the charter's order; a measure with no aim
+    (or no up-to-date figure) only when none has one."""
     shown = [i for i in s.indicators if i.shown not in ("–", "")]
-    lead = next((i for i in shown if i.status in ASSESSED), shown[0] if shown else None)
+    if not shown:
+        return None
+    order = {i.id: k for k, i in enumerate(shown)}
+    return min(
+        shown,
+        key=lambda i: (
+            PRESSING.get(i.status, len(PRESSING)),
+            WORSE_FIRST.get(i.direction or "", 1),
+            order[i.id],
+        ),
+    )
+
+
+def _headline(s: StatementStatus) -> str:
+    """The statement's lead figure: its most pressing measure."""
+    lead = most_pressing(s)
     if lead is None:
         return "No figures yet"
     return f"{lead.title}: {lead.shown} ({lead.period})"
@@ -255,7 +286,16 @@ def suggest(
                 f"{x.title} has been off track for {long}: what is stopping "
                 "improvement, and when should we expect it to meet its aim?",
             )
-        if x.status in PROBLEMS and not x.actions:
+        if x.status in PROBLEMS and not x.actions and x.on_sisters:
+            sister, a = x.on_sisters[0]
+            ask(
+                3,
+                subject,
+                f"{x.title} is {STATUS_WORDS[x.status].lower()}; the open action bearing on "
+                f"it is on {sister} (\u201c{a.title}\u201d): will that improve this too, "
+                "and by when?",
+            )
+        elif x.status in PROBLEMS and not x.actions:
             ask(
                 3,
                 subject,

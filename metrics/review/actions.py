@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from charter import Charter
+from metrics import once
 from metrics.access import audit
 from metrics.access.people import CHAIR, MEMBER, Actor, require
 from metrics.dates import long_date
@@ -71,6 +72,29 @@ class Action:
     def overdue(self, today: date | None = None) -> bool:
         return self.status not in CLOSED and self.due < (today or date.today())
 
+    def state(self, today: date | None = None) -> str:
+        """Where it stands, in words that never contradict themselves: its status, or, past
+        its due date and not done, "overdue (last reported on track)", never "on track" and
+        "overdue" side by side."""
+        if not self.overdue(today):
+            return self.status
+        if self.status == "not started":
+            return "overdue and not started"
+        return f"overdue (last reported {self.status})"
+
+
+def sister_indicators(charter: Charter, indicator_id: str) -> list[str]:
+    """The indicators that measure the same service as `indicator_id`: the same owner and a
+    charter statement in common (the wait for an autism assessment and the number waiting).
+    An open action on a sister bears on this one too, so "no open action" is never said of
+    it (the scrutiny view asks whether that action will also improve it)."""
+    ind = charter.indicators[indicator_id]
+    return [
+        other.id for other in charter.indicators.values()
+        if other.id != ind.id and other.owner == ind.owner
+        and set(other.statements) & set(ind.statements)
+    ]  # fmt: skip
+
 
 def _check_links(charter: Charter, statement: int | None, indicators: list[str]) -> None:
     if statement is None and not indicators:
@@ -103,8 +127,10 @@ def add(
     statement: int | None = None,
     indicators: list[str] | None = None,
     today: date | None = None,
+    token: str | None = None,
 ) -> int:
-    """Agree a new action; its first log entry is 'not started'. Returns its number."""
+    """Agree a new action; its first log entry is 'not started'. Returns its number; the
+    same number again for a form (`token`) sent before, adding nothing (metrics/once.py)."""
     require(actor, EDITORS, "add an action")
     title = plain(title, "the action's title")
     quarter = known_quarter(store, quarter, today)
@@ -115,6 +141,8 @@ def add(
         raise ReviewError(f"The due date {long_date(due)} has passed: choose a date from today.")
     now = datetime.now()
     with writing(store, "the actions") as con:
+        if (earlier := once.made_before(con, token, "action")) is not None:
+            return earlier
         action_id = int(con.execute(NEXT_ID).fetchall()[0][0])
         con.execute(
             ADD,
@@ -141,15 +169,22 @@ def add(
             after="not started",
             at=now,
         )
+        once.remember(con, token, "action", action_id, actor, now)
     return action_id
 
 
 @one_after_the_other
 def update(
-    store: Store, actor: Actor, action_id: int, status: str, note: str, reason: str = ""
+    store: Store,
+    actor: Actor,
+    action_id: int,
+    status: str,
+    note: str,
+    reason: str = "",
+    token: str | None = None,
 ) -> int:
     """Log progress: a new status and a dated note. Dropping needs a reason. Returns the log
-    entry's number."""
+    entry's number (the first one's again for a form sent twice: `token`)."""
     require(actor, EDITORS, "update an action")
     if status not in STATUSES:
         raise ReviewError(f"An action's status must be one of: {', '.join(STATUSES)}.")
@@ -158,6 +193,8 @@ def update(
         note = f"{note} Dropped because: {plain(reason, 'why the action is dropped')}"
     now = datetime.now()
     with writing(store, f"action {action_id}") as con:
+        if (earlier := once.made_before(con, token, "action update")) is not None:
+            return earlier
         version = int(con.execute(LATEST_VERSION, [action_id]).fetchall()[0][0])
         if not version:
             raise ReviewError(f"There is no action {action_id}.")
@@ -168,6 +205,7 @@ def update(
             con, actor, "action updated", f"action {action_id}", note,
             before=before, after=status, at=now,
         )  # fmt: skip
+        once.remember(con, token, "action update", version + 1, actor, now)
     return version + 1
 
 

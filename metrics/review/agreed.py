@@ -23,6 +23,7 @@ from metrics.review.common import (
 from metrics.store import Store
 
 AGREEABLE = ("on_track", "at_risk", "off_track")
+NOT_AGREED = "Not separately agreed"
 
 CURRENT = """
 SELECT quarter, subject, version, status, computed, reason, agreed_by, agreed_at
@@ -50,14 +51,29 @@ class Agreed:
     agreed_by: str
     agreed_at: datetime
 
+    def words(self) -> str:
+        """'Off track, because families report longer waits': the agreed status with its
+        reason, as every page and pack shows it beside the computed one."""
+        if self.status is None:
+            return NOT_AGREED
+        return f"{STATUS_WORDS[self.status]}, because {self.reason.rstrip('.')}"
+
     def sentence(self, computed_now: str) -> str:
         """'Computed: at risk. Agreed: off track, because ...'."""
         if self.status is None:
             return f"Computed: {STATUS_WORDS[computed_now].lower()}."
-        return (
-            f"Computed: {STATUS_WORDS[computed_now].lower()}. Agreed: "
-            f"{STATUS_WORDS[self.status].lower()}, because {self.reason.rstrip('.')}."
-        )
+        return beside(computed_now, self.words())
+
+
+def beside(computed: str, words: str) -> str:
+    """The one way a page says both: 'Computed: at risk. Agreed: off track, because ...'.
+    `words`: the agreed status and why (`Agreed.words`)."""
+    return f"Computed: {STATUS_WORDS[computed].lower()}. Agreed: {words[0].lower()}{words[1:]}."
+
+
+def words_for(found: Agreed | None) -> str:
+    """The agreed status and why, or that none was agreed (the computed status stands)."""
+    return found.words() if found is not None else NOT_AGREED
 
 
 def current(store: Store, quarter: str, as_at: datetime | None = None) -> dict[str, Agreed]:

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from charter import Charter
+from metrics import once
 from metrics.access import audit
 from metrics.access.people import ANALYST, CHAIR, COUNCILLOR, MEMBER, Actor, require
 from metrics.period_text import parse_period
@@ -74,14 +75,25 @@ class Question:
 
 
 @one_after_the_other
-def ask(store: Store, charter: Charter, actor: Actor, quarter: str, subject: str, text: str) -> int:
-    """Record a member's question; returns its number."""
+def ask(
+    store: Store,
+    charter: Charter,
+    actor: Actor,
+    quarter: str,
+    subject: str,
+    text: str,
+    token: str | None = None,
+) -> int:
+    """Record a member's question; returns its number (the first one's again, recording
+    nothing, for a form sent twice: `token`)."""
     require(actor, ASKERS, "record a scrutiny question")
     quarter = known_quarter(store, quarter)
     subject = check_subject(charter, subject)
     text = plain(text, "the question")
     now = datetime.now()
     with writing(store, "the questions") as con:
+        if (earlier := once.made_before(con, token, "question")) is not None:
+            return earlier
         row = con.execute(
             ADD_QUESTION,
             {"quarter": quarter, "subject": subject, "text": text, "by": actor.label, "at": now},
@@ -91,12 +103,16 @@ def ask(store: Store, charter: Charter, actor: Actor, quarter: str, subject: str
             con, actor, "question asked", f"question {question_id} on {subject}", text,
             after=text, at=now,
         )  # fmt: skip
+        once.remember(con, token, "question", question_id, actor, now)
     return question_id
 
 
 @one_after_the_other
-def reply(store: Store, actor: Actor, question_id: int, kind: str, text: str) -> int:
-    """An officer's answer, or a member's follow-up; returns its number in the thread."""
+def reply(
+    store: Store, actor: Actor, question_id: int, kind: str, text: str, token: str | None = None
+) -> int:
+    """An officer's answer, or a member's follow-up; returns its number in the thread (the
+    first one's again for a form sent twice: `token`)."""
     if kind == ANSWER:
         require(actor, OFFICERS, "answer a scrutiny question")
     elif kind == FOLLOW_UP:
@@ -106,6 +122,8 @@ def reply(store: Store, actor: Actor, question_id: int, kind: str, text: str) ->
     text = plain(text, f"the {kind}")
     now = datetime.now()
     with writing(store, f"the replies to question {question_id}") as con:
+        if (earlier := once.made_before(con, token, "reply")) is not None:
+            return earlier
         if not con.execute(QUESTION, [question_id]).fetchall():
             raise ReviewError(f"There is no question {question_id}.")
         con.execute(
@@ -115,8 +133,9 @@ def reply(store: Store, actor: Actor, question_id: int, kind: str, text: str) ->
         audit.record(
             con, actor, f"question {kind}", f"question {question_id}", text, after=text, at=now
         )
-        number = con.execute(LAST_REPLY, [question_id]).fetchall()[0][0]
-    return int(number)
+        number = int(con.execute(LAST_REPLY, [question_id]).fetchall()[0][0])
+        once.remember(con, token, "reply", number, actor, now)
+    return number
 
 
 def listed(store: Store, quarters: list[str] | None = None) -> list[Question]:

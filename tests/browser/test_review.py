@@ -120,6 +120,7 @@ def test_the_whole_review(app: Server, browser, charter, tmp_path):
     ):
         page.get_by_role("button", name=label).click()
         wait_for_app(page)
+    page.get_by_role("button", name="Yes, sign 2026-27 Q2 off").click()  # it asks first
     page.get_by_text("2026-27 Q2: signed off on").first.wait_for()
     context.close()
 

@@ -250,7 +250,7 @@ def _exception(
     return ExceptionItem(
         title=e.title,
         status=STATUS_WORDS[e.status],
-        agreed=STATUS_WORDS[a.status] if a and a.status else None,
+        agreed=a.words() if a and a.status else None,  # with its reason
         figure=" ".join(t for t in (line.figure, line.change, line.how_long()) if t),
         why=line.real_change,
         owner=e.owner,
@@ -260,7 +260,7 @@ def _exception(
         written=written,
         data_quality=trust,
         actions=[
-            f"{x.title} ({charter.owner_name(x.owner)}, due {long_date(x.due)}, {x.status})"
+            f"{x.title} ({charter.owner_name(x.owner)}, due {long_date(x.due)}, {x.state()})"
             for x in built.actions
             if e.indicator_id in x.indicator_ids and x.status not in actions_mod.CLOSED
         ],

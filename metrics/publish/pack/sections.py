@@ -36,7 +36,7 @@ def statements(facts: scrutiny.Scrutiny) -> Table:
                 str(s.number),
                 s.title,
                 STATUS_WORDS[s.status],
-                STATUS_WORDS[s.agreed_status] if s.agreed_status else "Not separately agreed",
+                s.agreed,  # with its reason, as on every page
                 s.headline,
                 s.sentence,
             ]
@@ -55,7 +55,7 @@ def actions(found: list[actions_mod.Action], charter: Charter, today: date | Non
                 a.title,
                 charter.owner_name(a.owner),
                 long_date(a.due),
-                a.status,
+                a.state(today),  # "overdue (last reported on track)": one voice per row
                 "Overdue" if a.overdue(today) else "No",
                 a.note,
             ]

@@ -23,7 +23,7 @@ from metrics.publish import withheld
 from metrics.publish.pack import sections
 from metrics.publish.pack.content import figures_as_at, status_rule
 from metrics.publish.pack.sections import Table
-from metrics.review import actions as actions_mod, commentary, report, self_review
+from metrics.review import actions as actions_mod, agreed, commentary, report, self_review
 from metrics.review.commentary import Commentary
 from metrics.review.common import indicator_subject, statement_subject, subject_title
 from metrics.status import IndicatorStatus
@@ -165,9 +165,7 @@ def build(
                         [
                             f"{n}. {statuses[n].short_title}",
                             STATUS_WORDS[statuses[n].status],
-                            STATUS_WORDS[a.status]
-                            if (a := agreed_for.get(statement_subject(n))) and a.status
-                            else "Not separately agreed",
+                            agreed.words_for(agreed_for.get(statement_subject(n))),
                             statuses[n].reason,
                         ]
                         for n in numbers

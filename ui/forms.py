@@ -1,0 +1,52 @@
+"""Forms that save something, drawn so that what was just done shows at once.
+
+After a success the page is drawn again straight away (`saved`), so everything above the
+form (counts, tables, headlines) already includes the save, and the confirmation is said
+where the form is (`said`). A form that makes something (an action, a question, an
+evidence item) also carries a token (metrics/once.py) in its own key and its boxes' keys
+(`key`): a success starts a new token, so the form comes back empty, and a second click on
+the old form, even one sent before the page was drawn again, makes nothing new. A refused
+save keeps the token, and so what the person typed, to put right.
+
+Why not `st.form(clear_on_submit=True)`: it empties the boxes on every sending, so a
+refused one (a due date in the past) would lose what was typed.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+from typing import NoReturn
+
+import streamlit as st
+
+_TOKEN = "_form_token:"
+_SAID = "_form_said:"
+
+
+def token(form: str) -> str:
+    """This drawing of `form`'s token: the same until it is saved successfully."""
+    return str(st.session_state.setdefault(_TOKEN + form, uuid.uuid4().hex))
+
+
+def key(form: str, name: str) -> str:
+    """A widget key (or the form's own, `name=""`) tied to this drawing of the form."""
+    return f"{form}:{name}:{token(form)[:12]}" if name else f"{form}:{token(form)[:12]}"
+
+
+def saved(form: str, message: str, clear: Iterable[str] = ()) -> NoReturn:
+    """After a successful save: a fresh (empty) form, its confirmation kept for the next
+    run, and the page drawn again at once so that everything on it shows the save. `clear`:
+    the keys of a form's boxes that are not tied to its token, to empty as well."""
+    for name in clear:
+        st.session_state.pop(name, None)
+    st.session_state[_TOKEN + form] = uuid.uuid4().hex
+    st.session_state[_SAID + form] = message
+    st.rerun()
+
+
+def said(form: str) -> None:
+    """The confirmation of `form`'s last save, once, where the form is drawn."""
+    message = st.session_state.pop(_SAID + form, None)
+    if message:
+        st.success(message)
