@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from charter import Charter
+from charter.models import UNIT_LABEL
 from metrics.access.people import Actor, require
 from metrics.evidence import items as evidence_items
 from metrics.narrative import STATUS_WORDS, fmt_target, fmt_value
@@ -187,7 +188,10 @@ def _chart(rows: list[TrendRow], charter: Charter, ind_id: str, public: bool) ->
     england = [r.england for r in rows] if any(r.england is not None for r in rows) else None
     target = ind.target if ind.polarity != "neutral" else None
     council = charter.council.name.split(" (")[0]  # "Wrenfield Council (demo)": the name
-    drawn = svg.line_chart([r.period for r in rows], ours, england, target, council)
+    drawn = svg.line_chart(
+        [r.period for r in rows], ours, england, target, council,
+        unit=UNIT_LABEL[ind.unit] or "count", percent=ind.unit == "percent",
+    )  # fmt: skip
     last = rows[-1]
     known = [r.value for r in rows if r.value is not None]
     alt = (
