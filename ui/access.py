@@ -21,6 +21,7 @@ from charter.access import ROLES, AccessFile, load_access
 from charter.providers import Provider
 from metrics.access import ANALYST, PROVIDER, ROLE_NAMES, Actor, demo, from_claims
 from metrics.publish.escape import markdown
+from ui import phone
 
 log = logging.getLogger(__name__)
 
@@ -150,5 +151,6 @@ def _demo(providers: Mapping[str, Provider] | None) -> Actor:
             on_change=_keep_demo_role,
             help="Demo mode: no sign-in. Each role sees the pages it would in real use.",
         )
+        phone.close_sidebar_after_choice(ROLE_PICKER)
     st.session_state[DEMO_ROLE] = role
     return demo(role, next(iter(providers or {}), None))
