@@ -8,6 +8,7 @@ the rows, and optionally a filter column that maps to one of the indicator's bre
 from __future__ import annotations
 
 import os
+from collections import Counter
 from pathlib import Path
 from typing import Literal
 
@@ -142,6 +143,9 @@ def shipped_mappings() -> list[Path]:
     return sorted(EES_DIR.glob("*.yaml"))
 
 
+OWN_FOLDER = " (your charter folder)"
+
+
 def all_mappings() -> dict[str, Path]:
     """Every mapping an analyst may choose, by the name shown: those shipped, then those in
     the council's own charter folder (`$OUTCOMES_CHARTER/ees/`), which are named as theirs."""
@@ -150,8 +154,32 @@ def all_mappings() -> dict[str, Path]:
     own = Path(env).resolve() / "ees" if env else None
     if own is not None and own != EES_DIR.resolve() and own.is_dir():
         for p in sorted(own.glob("*.yaml")):
-            found[f"{p.name} (your charter folder)"] = p
+            found[f"{p.name}{OWN_FOLDER}"] = p
     return found
+
+
+def mapping_labels(paths: dict[str, Path]) -> dict[str, str]:
+    """What the mapping picker shows for each of `all_mappings()`: its title (with where it
+    comes from, or its file name when two share a title); the file name when the file cannot
+    be read (choosing it then says why)."""
+    titles: dict[str, str] = {}
+    for name, path in paths.items():
+        try:
+            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+            title = str(data["title"]).strip() if isinstance(data, dict) else ""
+        except (OSError, yaml.YAMLError, KeyError):
+            title = ""
+        titles[name] = title or name
+    where = {name: OWN_FOLDER if name.endswith(OWN_FOLDER) else "" for name in paths}
+    counts = Counter(titles[name] + where[name] for name in paths)
+    out = {}
+    for name, title in titles.items():
+        file = name.removesuffix(OWN_FOLDER)
+        label = file if title == name else title
+        if title != name and counts[title + where[name]] > 1:
+            label += f" ({file})"
+        out[name] = label + where[name]
+    return out
 
 
 def file_name_warning(mapping: Mapping, uploaded: str) -> str | None:

@@ -16,8 +16,8 @@ charter, store = ui.charter(), ui.store()
 
 st.header("1. Get the template")
 latest = latest_complete_quarter()
-quarters = [latest.shift(k).label for k in (1, 0, -1, -2, -3)]
-quarter = st.selectbox("Return for quarter", quarters, index=1, key=keys.TEMPLATE_QUARTER)
+quarters = [latest.shift(-k).label for k in range(5)]  # only quarters that have ended
+quarter = st.selectbox("Return for quarter", quarters, key=keys.TEMPLATE_QUARTER)
 rows = template_rows(charter, parse_period(quarter))
 name = f"return-{quarter.replace(' ', '-')}"
 left, right = st.columns(2)

@@ -35,6 +35,7 @@ from metrics.deployment import (
     yes_no,
 )
 from metrics.publish.escape import markdown
+from ui import phone
 
 log = logging.getLogger(__name__)
 
@@ -229,5 +230,6 @@ def _demo(providers: Mapping[str, Provider] | None) -> Actor:
             on_change=_keep_demo_role,
             help="Demo mode: no sign-in. Each role sees the pages it would in real use.",
         )
+        phone.close_sidebar_after_choice(ROLE_PICKER)
     st.session_state[DEMO_ROLE] = role
     return demo(role, next(iter(providers or {}), None))

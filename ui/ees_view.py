@@ -8,7 +8,7 @@ import streamlit as st
 
 import ui
 from charter import Charter, CharterError
-from charter.ees_models import all_mappings, file_name_warning, load_mapping
+from charter.ees_models import all_mappings, file_name_warning, load_mapping, mapping_labels
 from metrics.ees import EesError, import_ees
 from metrics.publish.escape import markdown
 from metrics.store import Store
@@ -26,7 +26,8 @@ def ees_section(store: Store, charter: Charter) -> None:
         "Choose the mapping that matches the file's layout."
     )
     paths = all_mappings()
-    chosen = st.selectbox("Mapping", list(paths), key=MAPPING)
+    labels = mapping_labels(paths)
+    chosen = st.selectbox("Mapping", list(paths), key=MAPPING, format_func=labels.__getitem__)
     upload = st.file_uploader("EES CSV file", type=["csv"], key=FILE)
     if upload is None or chosen is None:
         return
@@ -45,7 +46,7 @@ def ees_section(store: Store, charter: Charter) -> None:
                 )  # fmt: skip
         preview = checked[key]
     except (EesError, CharterError) as err:
-        st.error(f"This file cannot be imported with {chosen}: {markdown(err)}")
+        st.error(f"This file cannot be imported with {markdown(chosen)}: {markdown(err)}")
         return
     if not preview.ok:
         st.error(

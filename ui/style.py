@@ -27,6 +27,11 @@ CSS = """
   opacity:1 !important;}
 a:focus-visible, button:focus-visible, [tabindex]:focus-visible {
   outline: 3px solid #0B3B66 !important; outline-offset: 2px;}
+/* A link's label wraps (Streamlit keeps it on one line and cuts it: "Open indicator: Young
+   people 14+ with an EHC pl" on a phone). */
+[data-testid="stPageLink"] a {height:auto !important; align-items:flex-start;}
+[data-testid="stPageLink"] a *, [data-testid="stPageLink"] p {white-space:normal !important;
+  overflow:visible !important; text-overflow:clip !important; overflow-wrap:anywhere;}
 </style>
 """
 

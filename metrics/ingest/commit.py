@@ -252,7 +252,10 @@ def log_upload(
             "revised": diff.revised,
             "unchanged": diff.unchanged,
             "rejected": rejected,
-            "reason": upload.reason,
+            # why figures were revised: none when nothing was (an EES import always carries
+            # "Revised in a newer release", which must not be logged for an import that
+            # revised nothing)
+            "reason": upload.reason if diff.revised else None,
             "sheet": upload.sheet,
             "source": upload.source or f"return: {upload.file_name}",
             "message": message,

@@ -5,11 +5,14 @@ the one the mapping was written for."""
 from __future__ import annotations
 
 import shutil
+from datetime import date
 
 import ui
 from charter import CHARTER_DIR
+from metrics.period_text import parse_period
+from metrics.template import latest_complete_quarter
 from tests.conftest import SHARED
-from ui import access, ees_view
+from ui import access, ees_view, keys
 
 RELEASE = SHARED / "data" / "ees" / "ehcp-2023-release" / "sen2_mi.csv"
 
@@ -31,7 +34,10 @@ def test_the_councils_own_mappings_are_offered_and_a_renamed_file_is_questioned(
     at = fresh(ui.UPLOAD_PAGE, **{access.DEMO_ROLE: "analyst"}).run()
     assert not at.exception, at.exception
     options = list(at.selectbox(key=ees_view.MAPPING).options)
-    assert "sen2-mi-2023.yaml" in options and "absence.yaml (your charter folder)" in options
+    # issue 27 item 24: the picker shows each mapping's title, not its file name
+    assert "EHC plans management information (SEN2), 2023 layout" in options
+    assert "Our copy of the 2023 layout (your charter folder)" in options
+    assert not any(".yaml" in o for o in options)
     at.selectbox(key=ees_view.MAPPING).set_value("sen2-mi-2023.yaml").run()
     uploader = next(u for u in at.get("file_uploader") if u.key == ees_view.FILE)
     uploader.upload("sen2_mi_2023_copy.csv", RELEASE.read_bytes(), "text/csv").run()
@@ -87,3 +93,14 @@ def test_an_older_release_is_refused_and_can_be_imported_with_a_reason(fresh, tm
     assert reason == [
         ("An older release, imported on purpose: DfE withdrew the 2022 release's 2021 figure",)
     ]
+
+
+def test_the_template_offers_only_quarters_that_have_ended(fresh, monkeypatch):
+    """Issue 27 item 24: no template for a quarter that is still running."""
+    monkeypatch.setenv("OUTCOMES_DEMO", "1")
+    at = fresh(ui.UPLOAD_PAGE, **{access.DEMO_ROLE: "analyst"}).run()
+    assert not at.exception, at.exception
+    picker = at.selectbox(key=keys.TEMPLATE_QUARTER)
+    ends = [parse_period(q).end for q in picker.options]
+    assert ends and all(end < date.today() for end in ends)
+    assert picker.value == latest_complete_quarter().label

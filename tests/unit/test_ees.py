@@ -186,3 +186,14 @@ def test_reconciliation_of_our_quarters_with_the_published_year(store, hartlepoo
     ).value
     assert row.difference == pytest.approx(65.0 - published)
     assert "pooled from our 4 figures" in row.how and "2021-22 Q3 provisional" in row.markers
+
+
+def test_an_import_that_revises_nothing_is_not_logged_as_revised(store, charter, budgets):
+    """Issue 27 item 24: "Revised in a newer release" only when a figure was revised."""
+    first = ees_file([england("2021", "Calendar year", "25259")])
+    assert import_ees(store, charter, "a.csv", first, budgets).outcome == "imported"
+    assert import_ees(store, charter, "a.csv", first, budgets).outcome == "no change"
+    assert [u["reason"] for u in uploads(store)] == [None, None]
+    newer = ees_file([england("2021", "Calendar year", "25300")])
+    assert import_ees(store, charter, "b.csv", newer, budgets).revised == 1
+    assert uploads(store)[0]["reason"].startswith("Revised in a newer release")

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from charter import Charter
+from charter.models import UNIT_LABEL
 from metrics.access.people import Actor, require
 from metrics.dates import long_date
 from metrics.evidence import items as evidence_items
@@ -189,7 +190,10 @@ def _chart(rows: list[TrendRow], charter: Charter, ind_id: str, public: bool) ->
     targets = [r.target if ind.polarity != "neutral" else None for r in rows]  # each year's
     target = targets[-1]
     council = charter.council.name.split(" (")[0]  # "Wrenfield Council (demo)": the name
-    drawn = svg.line_chart([r.period for r in rows], ours, england, targets, council)
+    drawn = svg.line_chart(
+        [r.period for r in rows], ours, england, targets, council,
+        unit=UNIT_LABEL[ind.unit] or "count", percent=ind.unit == "percent",
+    )  # fmt: skip
     last = rows[-1]
     known = [r.value for r in rows if r.value is not None]
     alt = (

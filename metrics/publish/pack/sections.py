@@ -4,10 +4,11 @@ notes and members' questions. metrics/publish/pack/content.py puts them together
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
-from charter import Charter
+from charter import Charter, Indicator
+from charter.models import UNIT_LABEL
 from metrics.dates import long_date
 from metrics.evidence.items import EvidenceItem
 from metrics.narrative import STATUS_WORDS, fmt_target_value
@@ -25,6 +26,9 @@ class Table:
     caption: str
     headers: list[str]
     rows: list[list[str]]
+    # A spreadsheet's values for columns whose words are written for reading (header -> one
+    # value a row): statement numbers and aims as numbers, not text.
+    sheet: dict[str, list[object]] = field(default_factory=dict)
 
 
 def statements(facts: scrutiny.Scrutiny) -> Table:
@@ -42,6 +46,7 @@ def statements(facts: scrutiny.Scrutiny) -> Table:
             ]
             for s in facts.statements
         ],
+        sheet={"No.": [s.number for s in facts.statements]},
     )
 
 
@@ -71,11 +76,12 @@ def indicators(
     public: bool,
     built: report.Report,
 ) -> Table:
-    rows = []
+    rows, aims = [], []
     for x in facts.lines:
         ind = charter.indicators[x.id]
         status = next((i for s in built.statements for i in s.indicators if i.id == x.id), None)
         target = status.target if status is not None else ind.target  # in force for the period
+        aims.append(aim_value(ind, target))
         note = ""
         if not public:
             assessed = next(
@@ -98,9 +104,24 @@ def indicators(
             ]
         )
     headers = ["Statement", "Measure", "Status", "Latest figure", "Aim", "Change", "Compared"]
+    sheet: dict[str, list[object]] = {
+        "Statement": [x.statement for x in facts.lines],
+        "Aim": aims,
+    }
     if public:
-        return Table("Every measure", headers, [r[:-1] for r in rows])
-    return Table("Every measure", [*headers, "Publication"], rows)
+        return Table("Every measure", headers, [r[:-1] for r in rows], sheet)
+    return Table("Every measure", [*headers, "Publication"], rows, sheet)
+
+
+def aim_value(ind: Indicator, target: float | None) -> object:
+    """An aim for a spreadsheet: the number in force for the period (targets may change by
+    year), in the measure's unit; [z] when there is none."""
+    return target if target is not None and ind.polarity != "neutral" else "[z]"
+
+
+def unit_words(ind: Indicator) -> str:
+    """A unit as a reader says it ("per 10,000"), never our code ("rate_per_10000")."""
+    return {"percent": "per cent"}.get(ind.unit, UNIT_LABEL[ind.unit] or "count")
 
 
 def figures(
@@ -122,8 +143,8 @@ def figures(
             why = hidden.get(i.id, withheld.Withheld()).get((i.period or "", "", ""))
             value: object = i.value if i.value is not None else f"[{i.symbol or 'x'}]"
             rows.append([
-                s.number, ind.title, i.period or i.due, value, ind.unit,
-                i.target if i.target is not None and ind.polarity != "neutral" else "[z]",
+                s.number, ind.title, i.period or i.due, value, unit_words(ind),
+                aim_value(ind, i.target),
                 STATUS_WORDS[i.status],
                 withheld.marked(why) if why and not public else "",
             ])  # fmt: skip

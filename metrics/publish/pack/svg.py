@@ -13,8 +13,15 @@ from html import escape
 from metrics.publish.palette import ENGLAND, GRID, OURS, TARGET, TEXT
 
 WIDTH, HEIGHT = 640, 260
-LEFT, RIGHT, TOP, BOTTOM = 56, 110, 16, 44
+LEFT, RIGHT, TOP, BOTTOM = 56, 110, 28, 44
 FONT = "DejaVu Sans, Arial, sans-serif"
+# Room for the direct labels at the right, so that none is cut ("Wrenfield Coun"): a long
+# label is wrapped at spaces into lines of at most LABEL_CHARS characters, and the margin
+# widened for the longest line at BOLD_CHAR pixels a character (a bold 12 px DejaVu Sans
+# letter is 7 to 8.6 px wide on average for words; capitals run wider, so a little spare).
+LABEL_CHARS = 15
+BOLD_CHAR = 8.6
+LINE = 14  # px between a label's lines, and between labels
 
 
 def _nice_top(high: float) -> float:
@@ -38,13 +45,21 @@ def line_chart(
     england: Sequence[float | None] | None = None,
     target: float | Sequence[float | None] | None = None,
     our_label: str = "Us",
+    unit: str = "",
+    percent: bool = False,
 ) -> str:
     """An SVG document (text) of the series; periods oldest first. `target`: one for the
-    whole chart, or each period's (targets may change by year), drawn as steps."""
+    whole chart, or each period's (targets may change by year), drawn as steps. `unit` titles
+    the y axis (e.g. "%", "weeks"); a `percent` axis never runs past 100."""
     targets = [target] * len(periods) if not isinstance(target, Sequence) else list(target)
     values = [v for v in [*ours, *(england or []), *targets] if v is not None]
-    top = _nice_top(max(values, default=1.0) * 1.05)
-    plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
+    high = max(values, default=1.0)
+    top = _nice_top(high * 1.05)
+    if percent and high <= 100:
+        top = min(top, 100.0)
+    longest = max(len(line) for line in _wrapped(our_label))
+    right = max(RIGHT, 8 + math.ceil(BOLD_CHAR * longest) + 4)
+    plot_w, plot_h = WIDTH - LEFT - right, HEIGHT - TOP - BOTTOM
     n = len(periods)
 
     def x(i: int) -> float:
@@ -58,6 +73,11 @@ def line_chart(
         f'viewBox="0 0 {WIDTH} {HEIGHT}" font-family="{FONT}" font-size="12">',
         f'<rect width="{WIDTH}" height="{HEIGHT}" fill="white"/>',
     ]
+    if unit:  # the axis's unit, above its numbers
+        parts.append(
+            f'<text x="{LEFT - 6}" y="{TOP - 12}" text-anchor="end" fill="#333333">'
+            f"{escape(unit)}</text>"
+        )
     for k in range(5):  # gridlines and y labels
         v = top * k / 4
         parts.append(
@@ -86,9 +106,9 @@ def line_chart(
         for i, t in enumerate(targets):
             if t is None:
                 continue
-            left = x(i) - (x(1) - x(0)) / 2 if i and n > 1 else x(i)
-            right = x(i) + (x(1) - x(0)) / 2 if i < n - 1 else x(i)
-            steps.append(f"{left:.1f},{y(t):.1f} {right:.1f},{y(t):.1f}")
+            start = x(i) - (x(1) - x(0)) / 2 if i and n > 1 else x(i)
+            end = x(i) + (x(1) - x(0)) / 2 if i < n - 1 else x(i)
+            steps.append(f"{start:.1f},{y(t):.1f} {end:.1f},{y(t):.1f}")
         parts.append(
             f'<polyline points="{" ".join(steps)}" fill="none" stroke="{TARGET}" '
             'stroke-width="2" stroke-dasharray="8 3 2 3"/>'
@@ -104,9 +124,15 @@ def line_chart(
         last = next(v for v in reversed(ours) if v is not None)
         labels.append((y(last), our_label, TEXT[OURS]))
     for ypos, text, colour in _apart(labels):
+        wrapped = _wrapped(text)
+        lines = "".join(  # a space ends each line but the last: the label reads as one
+            f'<tspan x="{LEFT + plot_w + 8}" dy="{LINE if k else 0}">{escape(line)}'
+            f"{' ' if k < len(wrapped) - 1 else ''}</tspan>"
+            for k, line in enumerate(wrapped)
+        )
         parts.append(
             f'<text x="{LEFT + plot_w + 8}" y="{ypos + 4:.1f}" fill="{colour}" '
-            f'font-weight="bold">{escape(text)}</text>'
+            f'font-weight="bold">{lines}</text>'
         )
     parts.append("</svg>")
     return "".join(parts)
@@ -135,11 +161,25 @@ def _polyline(values, x, y, colour: str, dash: str | None, markers: bool) -> lis
     return out
 
 
-def _apart(labels: list[tuple[float, str, str]], gap: float = 14) -> list[tuple[float, str, str]]:
-    """Direct labels moved apart so that none prints over another."""
+def _wrapped(text: str) -> list[str]:
+    """A label as lines of at most LABEL_CHARS characters, broken at spaces (a single longer
+    word stays whole: the margin is widened for it)."""
+    lines: list[str] = []
+    for word in text.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= LABEL_CHARS:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return lines or [""]
+
+
+def _apart(labels: list[tuple[float, str, str]]) -> list[tuple[float, str, str]]:
+    """Direct labels moved apart so that none prints over another (a wrapped label takes
+    a line's height for each line)."""
     placed: list[tuple[float, str, str]] = []
     for ypos, text, colour in sorted(labels):
-        if placed and ypos - placed[-1][0] < gap:
-            ypos = placed[-1][0] + gap
+        if placed:
+            below = placed[-1][0] + LINE * len(_wrapped(placed[-1][1]))
+            ypos = max(ypos, below)
         placed.append((ypos, text, colour))
     return placed

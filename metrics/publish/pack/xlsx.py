@@ -38,8 +38,10 @@ def _table_sheet(sheet: Worksheet, number: int, t: Table, note: str) -> None:
     sheet.append(safe_row(t.headers))
     for cell in sheet[3]:
         cell.font = Font(bold=True)
-    for row in t.rows:
-        sheet.append(safe_row([v if v not in ("", None) else "[x]" for v in row]))
+    values = {t.headers.index(h): column for h, column in t.sheet.items()}
+    for n, row in enumerate(t.rows):
+        cells = [values[k][n] if k in values else v for k, v in enumerate(row)]
+        sheet.append(safe_row([v if v not in ("", None) else "[x]" for v in cells]))
     for k, header in enumerate(t.headers):
         letter = sheet.cell(row=3, column=k + 1).column_letter
         long = max([len(str(r[k])) for r in t.rows] + [len(header)])
@@ -61,7 +63,12 @@ def render_xlsx(pack: Pack) -> bytes:
     if pack.figures is not None:
         tables.append(("Figures", pack.figures, "Shorthand: see note 2. [x] not available."))
     tables += [
-        ("Measures", pack.indicators, "Figures in words; see note 2 for [c]."),
+        (
+            "Measures",
+            pack.indicators,
+            "Figures in words; aims as numbers in each measure's unit (see the Figures "
+            "table); see note 2 for [c].",
+        ),
         ("Actions", pack.actions, "Actions not done or dropped."),
         ("Exceptions", _exceptions(pack), "Commentary as written by the planning group."),
         ("Evidence", pack.evidence, "What families and front-line staff tell us."),
