@@ -165,9 +165,9 @@ def mapping_labels(paths: dict[str, Path]) -> dict[str, str]:
     titles: dict[str, str] = {}
     for name, path in paths.items():
         try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+            data = read_yaml(path)  # bounded, as every charter file is read
             title = str(data["title"]).strip() if isinstance(data, dict) else ""
-        except (OSError, yaml.YAMLError, KeyError):
+        except (OSError, YamlFileError, KeyError):
             title = ""
         titles[name] = title or name
     where = {name: OWN_FOLDER if name.endswith(OWN_FOLDER) else "" for name in paths}
