@@ -17,6 +17,7 @@ from typing import ParamSpec, TypeVar
 import duckdb
 
 from charter import Charter
+from metrics.dates import long_date
 from metrics.period_text import parse_period
 from metrics.periods import PeriodKind
 from metrics.store import Store, WriteConflict, transaction
@@ -127,7 +128,7 @@ def known_quarter(store: Store, quarter: str, today: date | None = None) -> str:
     today = today or date.today()
     if period.start > today:
         raise ReviewError(
-            f"{label} has not begun (it starts on {period.start:%d %B %Y}): commentary, "
+            f"{label} has not begun (it starts on {long_date(period.start)}): commentary, "
             "questions and actions are for a quarter that has begun."
         )
     with store.connect() as con:
@@ -135,7 +136,7 @@ def known_quarter(store: Store, quarter: str, today: date | None = None) -> str:
     if first is not None and period.start < first:
         raise ReviewError(
             f"There are no figures for {label}: the first quarter with figures began on "
-            f"{first:%d %B %Y}."
+            f"{long_date(first)}."
         )
     return label
 
