@@ -5,6 +5,9 @@ with its year."""
 
 from __future__ import annotations
 
+import yaml
+
+from charter.ees_models import load_mapping
 from metrics.ees import import_ees
 from metrics.ingest import load_file
 from metrics.period_text import parse_period
@@ -12,7 +15,6 @@ from metrics.publish.plain import compare_sentence
 from metrics.publish.withheld import withheld_figures
 from metrics.rollup import charter_status
 from metrics.views import indicator
-from tests.unit.test_zero_of_zero import load_mapping, yaml
 
 IND = "ehcp-issued-20-weeks"
 COUNCILS = (  # old code, code, name, rate in 2021
