@@ -140,6 +140,11 @@ class Breakdown(Strict):
 
     label: str = Field(min_length=2)
     groups: list[str] = Field(min_length=1)
+    exhaustive: bool = Field(
+        default=True,
+        description="Every child (or event) is in exactly one group, so the groups add up to "
+        "the total: a return whose groups do not is warned about.",
+    )
 
     @field_validator("groups")
     @classmethod

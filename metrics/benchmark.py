@@ -43,6 +43,8 @@ class Benchmark:
     quartile: int | None = None  # 1 = best quarter
     significance: str | None = None  # better | worse | similar | None (not tested)
     interval: tuple[float, float] | None = None  # our 95% interval, for percentages
+    period: str | None = None  # set when the comparison is of another period than the figure
+    ours: float | None = None  # our figure compared (the published one, for `period`)
 
     def rank_text(self) -> str | None:
         """ "joint 1st of 152", or None when not ranked."""
@@ -64,6 +66,7 @@ class Benchmark:
             "quartile": self.quartile,
             "significance": self.significance,
             "interval": list(self.interval) if self.interval else None,
+            "period": self.period,
         }
 
 
@@ -130,7 +133,7 @@ def comparator(code: str, areas: dict[str, float]) -> float | None:
 def benchmark(
     ind: Indicator,
     charter: Charter,
-    ours: float,
+    ours: float | None,
     numerator: float | None,
     denominator: float | None,
     areas: dict[str, float],
@@ -138,7 +141,8 @@ def benchmark(
     """Compare our figure with every area's figure for the same period.
 
     Counts are never compared: a council's count and England's (or a region's, or a larger
-    council's) measure places of different sizes. Rates and percentages are."""
+    council's) measure places of different sizes. Rates and percentages are. Without our
+    figure (`ours` None: none published for the period) there is no rank."""
     council = charter.council
     if ind.unit == "count":
         return Benchmark(statistic=council.comparator_statistic)
@@ -155,6 +159,9 @@ def benchmark(
     if group:
         b.group_size = len(group)
         b.group = statistics.mean(group) if b.statistic == "mean" else statistics.median(group)
+    b.ours = ours
+    if ours is None:
+        return b
     councils = {a: v for a, v in areas.items() if is_council(a, council.code)}
     councils[council.code] = ours
     if len(councils) > 1 and ind.polarity != "neutral":

@@ -132,6 +132,48 @@ def _figure(ind: Indicator, level: float, size: float, rng: random.Random) -> tu
     return _fmt(value, ind.decimals), "", ""
 
 
+def _shares(whole: int, weights: list[float]) -> list[int]:
+    """`whole` split in proportion to `weights`, in whole numbers that add up to it exactly
+    (largest remainders get the units left over)."""
+    total = sum(weights) or 1.0
+    exact = [whole * w / total if sum(weights) else whole / len(weights) for w in weights]
+    parts = [int(e) for e in exact]
+    by_remainder = sorted(range(len(exact)), key=lambda i: parts[i] - exact[i])
+    for i in by_remainder[: whole - sum(parts)]:
+        parts[i] += 1
+    return parts
+
+
+def _adding_up(
+    ind: Indicator, total: tuple[str, str, str], groups: list[tuple[str, str, str]]
+) -> list[tuple[str, str, str]]:
+    """The groups of an (exhaustive) breakdown made to add up to the total, keeping their
+    shape: a count's values; a percentage's or rate's numerators and denominators (each
+    numerator within its denominator). Medians and averages do not add up: left as drawn."""
+    if ind.multiplier is not None and total[2]:
+        dens = _shares(int(total[2]), [float(g[2]) for g in groups])
+        for i, d in enumerate(dens):  # every group out of at least one
+            if d == 0:
+                dens[dens.index(max(dens))] -= 1
+                dens[i] = 1
+        nums = _shares(int(total[1]), [float(g[1]) for g in groups])
+        for i in range(len(nums)):  # a numerator over its denominator: move the excess on
+            excess = nums[i] - dens[i]
+            if excess > 0:
+                nums[i] = dens[i]
+                for j in sorted(range(len(nums)), key=lambda j: nums[j] - dens[j]):
+                    room = min(excess, dens[j] - nums[j])
+                    nums[j], excess = nums[j] + room, excess - room
+        return [
+            (_fmt(ratio(n, d, ind.multiplier, ind.decimals), ind.decimals), str(n), str(d))
+            for n, d in zip(nums, dens, strict=True)
+        ]
+    if ind.unit == "count":
+        counts = _shares(int(total[0]), [float(g[0]) for g in groups])
+        return [(str(c), "", "") for c in counts]
+    return groups
+
+
 def demo_rows(charter: Charter) -> list[DemoRow]:
     """Every figure of the demo council and its comparators, deterministic."""
     council = charter.council
@@ -150,14 +192,18 @@ def demo_rows(charter: Charter) -> list[DemoRow]:
             rows.append(DemoRow(ind.id, period.label, value, numerator=num, denominator=den))
             for dim in ind.breakdowns:
                 groups = charter.breakdowns[dim].groups
-                for group in groups:
+                drawn = []
+                for _group in groups:
                     share = 1 / len(groups)
                     g_level = (
                         level * rng.uniform(0.85, 1.15)
                         if ind.multiplier or ind.unit != "count"
                         else level * share * rng.uniform(0.7, 1.3)
                     )
-                    g_value, g_num, g_den = _figure(ind, g_level, max(size * share, 8), rng)
+                    drawn.append(_figure(ind, g_level, max(size * share, 8), rng))
+                for group, (g_value, g_num, g_den) in zip(
+                    groups, _adding_up(ind, (value, num, den), drawn), strict=True
+                ):
                     if (ind.id, dim, group) == SUPPRESSED and period == periods[-1]:
                         g_value, g_num, g_den = "c", "", ""
                     rows.append(
@@ -211,6 +257,26 @@ def revision_rows(rows: list[DemoRow]) -> list[DemoRow]:
                     note="Corrected by the provider.",
                 )
             )
+    # the four plans come off the largest group of each breakdown, so the groups still add up
+    for dim in sorted({r.breakdown for r in rows if r.indicator == REVISED and r.breakdown}):
+        groups = [
+            r
+            for r in rows
+            if r.indicator == REVISED and r.period == target and not r.area and r.breakdown == dim
+        ]
+        largest = max(groups, key=lambda r: int(r.numerator or 0))
+        num = max(int(largest.numerator) - 4, 0)
+        out.append(
+            DemoRow(
+                REVISED,
+                target,
+                "",
+                breakdown=dim,
+                group=largest.group,
+                numerator=str(num),
+                denominator=largest.denominator,
+            )
+        )
     return out
 
 

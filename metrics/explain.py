@@ -75,6 +75,9 @@ def benchmark_sentence(ind: Indicator, b: Benchmark | None) -> str:
         parts.append(f"{rank} councils")
     if not parts:
         return ""
+    if b.period:  # a published year beside a figure tracked more often: say which year
+        ours = f"ours {fmt_value(b.ours, ind)}; " if b.ours is not None else ""
+        return f"Published figures for {b.period}: {ours}{'; '.join(parts)}."
     text = "; ".join(parts)
     return text[0].upper() + text[1:] + "."
 

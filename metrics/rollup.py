@@ -19,7 +19,13 @@ from metrics.evidence.items import KINDS
 from metrics.narrative import STATUS_WORDS
 from metrics.period_text import read_label
 from metrics.periods import Period
-from metrics.status import LAG_ALLOWED, IndicatorStatus, Point, indicator_status
+from metrics.status import (
+    LAG_ALLOWED,
+    IndicatorStatus,
+    Point,
+    indicator_status,
+    published_beside,
+)
 from metrics.store import Store
 from metrics.template import period_for as due_period
 
@@ -142,6 +148,21 @@ def current_points(store: Store, area: str) -> dict[str, list[Point]]:
     return out
 
 
+PUBLISHED_TOTALS = """
+SELECT DISTINCT indicator_id, period FROM observations
+WHERE origin = 'published' AND superseded_by IS NULL AND breakdown = ''
+"""
+
+
+def published_totals(store: Store) -> dict[str, list[str]]:
+    """The periods each indicator has published figures for."""
+    out: dict[str, list[str]] = {}
+    with store.connect() as con:
+        for ident, period in con.execute(PUBLISHED_TOTALS).fetchall():
+            out.setdefault(ident, []).append(period)
+    return out
+
+
 def charter_status(store: Store, charter: Charter, quarter: Period) -> list[StatementStatus]:
     return charter_statuses(store, charter, [quarter])[0]
 
@@ -158,6 +179,13 @@ def charter_statuses(
             for i in charter.indicators.values()
             for k in range(LAG_ALLOWED[i.frequency] + 1)
         ]  # the figures that may be assessed
+        published = published_totals(store)
+        wanted += [  # and the latest published year beside a figure tracked more often
+            (i.id, year)
+            for quarter in quarters
+            for i in charter.indicators.values()
+            if (year := published_beside(i, quarter, published.get(i.id, []))) is not None
+        ]
         values = area_values(store, list(dict.fromkeys(wanted)))
         voices = recent_evidence(store, quarters)
     by_indicator: dict[str, dict[str, dict[str, float]]] = {}

@@ -22,7 +22,7 @@ from charter import Charter, Indicator
 from metrics.benchmark import Benchmark, benchmark
 from metrics.explain import indicator_reason
 from metrics.narrative import fmt_value
-from metrics.period_text import parse_period
+from metrics.period_text import parse_period, read_label
 from metrics.periods import Period, PeriodKind
 from metrics.rounding import round_half_up
 from metrics.spc import RUN, SpcResult, p_chart, polarity_word, sustained_shift, xmr
@@ -176,10 +176,25 @@ def _candidates(ind: Indicator, quarter: Period) -> list[str]:
 def _compared(
     ind: Indicator, quarter: Period, areas: dict[str, dict[str, float]] | None
 ) -> tuple[object, ...] | None:
-    """Every area's figures for the periods the status may be assessed on."""
+    """Every area's figures for the periods the status may be assessed on (and the latest
+    published year beside them, `published_beside`)."""
     if areas is None:
         return None
-    return tuple((c, tuple(sorted(areas.get(c, {}).items()))) for c in _candidates(ind, quarter))
+    periods = [*_candidates(ind, quarter), published_beside(ind, quarter, areas)]
+    return tuple((c, tuple(sorted(areas.get(c or "", {}).items()))) for c in periods)
+
+
+def published_beside(ind: Indicator, quarter: Period, areas: Collection[str]) -> str | None:
+    """For an indicator tracked more often than it is published (EHC plans within 20 weeks:
+    quarterly here, yearly from DfE): the latest period of another kind among `areas` (the
+    periods with other areas' figures) that has ended by the quarter, to compare with."""
+    due = due_period(ind, quarter)
+    ended = [
+        (p, label)
+        for label in areas
+        if (p := read_label(label)) is not None and p.kind != due.kind and p.end <= quarter.end
+    ]
+    return max(ended, key=lambda e: e[0].end)[1] if ended else None
 
 
 def _work_out(
@@ -252,10 +267,20 @@ def _work_out(
         )
         base.spc_chart, rule = spc.chart, spc.points[-1].rule
         shift = sustained_shift(spc) if len(spc.points) > RUN else None
-    if charter is not None and areas is not None and point.period in areas:
+    same = (areas or {}).get(point.period, {})
+    others = charter is not None and any(a != charter.council.code for a in same)
+    year = published_beside(ind, quarter, areas) if areas and not others else None
+    if charter is not None and areas is not None and point.period in areas and not year:
         base.benchmark = benchmark(
             ind, charter, point.value, point.numerator, point.denominator, areas[point.period]
         )
+    elif charter is not None and areas and year:
+        # published yearly, tracked quarterly: the latest published year's comparison beside
+        # our figure, labelled with its year; ranked on our own published figure for it
+        published = areas[year]
+        ours = published.get(charter.council.code)
+        base.benchmark = benchmark(ind, charter, ours, None, None, published)
+        base.benchmark.period = year
     if target is None or ind.polarity == "neutral":
         base.status = "no_target"
     else:

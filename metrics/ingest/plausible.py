@@ -1,12 +1,14 @@
 """Figures that pass every rule but look wrong: they must be confirmed before storing.
 
 "1,413" typed for 413, or 0.738 typed for 73.8%, is a valid number; only its history says it
-is implausible. A figure of our council's (totals) is flagged when it lies far outside the
-process limits of the indicator's stored figures (beyond twice their distance from the mean,
-on an XmR chart of at least 6 figures: a figure just past a limit is a signal for the SPC
-chart, not a typing mistake), when it changes by more than half on the period before, or
-when a percentage below 1 was typed as a bare number (a fraction, where a percentage was
-meant).
+is implausible. A figure of our council's (a total or a breakdown group, each against its own
+history) is flagged when it lies far outside the process limits of the indicator's stored
+figures (beyond twice their distance from the mean, on an XmR chart of at least 6 figures: a
+figure just past a limit is a signal for the SPC chart, not a typing mistake), when it
+changes by more than half on the period before (a group: more than doubles or halves, as
+small groups move more), or when a percentage below 1 was typed as a bare number (a
+fraction, where a percentage was meant). An exhaustive breakdown whose groups do not add up
+to the total is flagged too (metrics/ingest/adding_up.py).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from dataclasses import dataclass
 import duckdb
 
 from charter import Charter
+from metrics.ingest.adding_up import not_adding_up
 from metrics.narrative import fmt_value
 from metrics.period_text import read_label
 from metrics.spc import xmr
@@ -24,20 +27,24 @@ MAX_CHANGE = 0.5  # a change of more than half on the period before
 MIN_POINTS = 6
 FAR = 2.0  # "far outside": beyond twice the process limits' distance from the mean
 
-STAGED_TOTALS = """
-SELECT row_no, indicator_id, period, value, numerator FROM staged
-WHERE area_code = $council AND breakdown = '' AND value IS NOT NULL
+GROUP_CHANGE = 1.0  # a group's figure more than doubling (or halving) on the period before
+
+STAGED_FIGURES = """
+SELECT row_no, indicator_id, period, breakdown, grp, value, numerator FROM staged
+WHERE area_code = $council AND value IS NOT NULL
 ORDER BY row_no
 """
 
-STORED_TOTALS = """
-SELECT o.indicator_id, o.period, o.value FROM observations o
+STORED_FIGURES = """
+SELECT o.indicator_id, o.breakdown, o.grp, o.period, o.value FROM observations o
 JOIN periods p ON p.label = o.period
-WHERE o.area_code = $council AND o.breakdown = '' AND o.superseded_by IS NULL
+WHERE o.area_code = $council AND o.superseded_by IS NULL
   AND o.origin = 'local' AND o.value IS NOT NULL
   AND o.indicator_id IN (SELECT DISTINCT indicator_id FROM staged)
 ORDER BY p.start_date
 """
+
+Series = tuple[str, str, str]  # indicator, breakdown, group ("", "" for the total)
 
 
 @dataclass(frozen=True)
@@ -50,47 +57,74 @@ class Unusual:
 
 
 def implausible(con: duckdb.DuckDBPyConnection, charter: Charter) -> list[Unusual]:
-    """Warnings for the staged figures, against the store's current figures."""
+    """Warnings for the staged figures, against the store's current figures: every total and
+    breakdown group against its own history, and breakdowns that do not add up."""
     council = {"council": charter.council.code}
-    stored: dict[str, dict[str, float]] = {}
-    for ident, period, value in con.execute(STORED_TOTALS, council).fetchall():
-        stored.setdefault(ident, {})[period] = value
-    staged = con.execute(STAGED_TOTALS, council).fetchall()
-    incoming = {(ident, period): value for _, ident, period, value, _ in staged}
+    stored: dict[Series, dict[str, float]] = {}
+    for ident, dim, grp, period, value in con.execute(STORED_FIGURES, council).fetchall():
+        stored.setdefault((ident, dim, grp), {})[period] = value
+    staged = con.execute(STAGED_FIGURES, council).fetchall()
+    incoming = {((i, d, g), p): v for _, i, p, d, g, v, _ in staged}
     limits = {  # from the other periods' figures: a figure being revised is not its own yardstick
-        ident: _limits([v for p, v in series.items() if (ident, p) not in incoming])
-        for ident, series in stored.items()
+        key: _limits([v for p, v in series.items() if (key, p) not in incoming])
+        for key, series in stored.items()
     }
     out = []
-    for row, ident, period, value, numerator in staged:
-        ind = charter.indicators[ident]
-        shown = fmt_value(value, ind)
-        reasons = []
-        if ind.unit == "percent" and 0 < value < 1 and numerator is None:
-            reasons.append(
-                f"{shown} looks like a fraction: for {fmt_value(value * 100, ind)} enter "
-                f"{value * 100:g}"
-            )
-        bounds = limits.get(ident)
-        if bounds and not bounds[0] <= value <= bounds[1]:
-            low, high = (fmt_value(b, ind) for b in bounds)
-            reasons.append(
-                f"{shown} is far outside the usual range of its figures ({low} to {high})"
-            )
-        p = read_label(period)
-        before_label = p.previous().label if p else None
-        before = incoming.get((ident, before_label)) if before_label else None
-        if before is None and before_label:
-            before = stored.get(ident, {}).get(before_label)
-        if before and abs(value - before) > MAX_CHANGE * abs(before):
-            reasons.append(
-                f"{shown} is {abs(value - before) / abs(before):.0%} "
-                f"{'up' if value > before else 'down'} on {before_label} "
-                f"({fmt_value(before, ind)})"
-            )
+    for row, ident, period, dim, grp, value, numerator in staged:
+        key = (ident, dim, grp)
+        reasons = _reasons(charter, key, period, value, numerator, incoming, stored, limits)
         if reasons:
-            out.append(Unusual(row, ident, period, value, "; ".join(reasons) + "."))
-    return out
+            where = f"{grp} ({charter.breakdowns[dim].label.lower()}): " if dim else ""
+            out.append(Unusual(row, ident, period, value, where + "; ".join(reasons) + "."))
+    by_row = {u.row: u for u in out}  # one warning per figure, with every reason
+    for row, ident, period, value, message in not_adding_up(con, charter):
+        if (known := by_row.get(row)) is not None:
+            by_row[row] = Unusual(
+                row, ident, period, known.value, f"{known.message} Also, {message}."
+            )
+        else:
+            by_row[row] = Unusual(row, ident, period, value, message[0].upper() + message[1:] + ".")
+    return sorted(by_row.values(), key=lambda u: u.row)
+
+
+def _reasons(
+    charter: Charter,
+    key: Series,
+    period: str,
+    value: float,
+    numerator: float | None,
+    incoming: dict[tuple[Series, str], float],
+    stored: dict[Series, dict[str, float]],
+    limits: dict[Series, tuple[float, float] | None],
+) -> list[str]:
+    ind = charter.indicators[key[0]]
+    shown = fmt_value(value, ind)
+    reasons = []
+    if ind.unit == "percent" and 0 < value < 1 and numerator is None:
+        reasons.append(
+            f"{shown} looks like a fraction: for {fmt_value(value * 100, ind)} enter "
+            f"{value * 100:g}"
+        )
+    bounds = limits.get(key)
+    if bounds and not bounds[0] <= value <= bounds[1]:
+        low, high = (fmt_value(b, ind) for b in bounds)
+        reasons.append(f"{shown} is far outside the usual range of its figures ({low} to {high})")
+    p = read_label(period)
+    before_label = p.previous().label if p else None
+    before = incoming.get((key, before_label)) if before_label else None
+    if before is None and before_label:
+        before = stored.get(key, {}).get(before_label)
+    if before and (
+        abs(value - before) > MAX_CHANGE * abs(before)
+        if not key[1]
+        else value > before * (1 + GROUP_CHANGE) or value < before / (1 + GROUP_CHANGE)
+    ):
+        reasons.append(
+            f"{shown} is {abs(value - before) / abs(before):.0%} "
+            f"{'up' if value > before else 'down'} on {before_label} "
+            f"({fmt_value(before, ind)})"
+        )
+    return reasons
 
 
 def _limits(values: list[float]) -> tuple[float, float] | None:

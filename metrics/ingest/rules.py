@@ -164,7 +164,7 @@ RULES: list[Rule] = [
     Rule(
         "value",
         value="""value""",
-        problem="""'The value ' || value || ' does not match numerator / denominator (' || numerator || ' / ' || denominator || ' = ' || round(n_num / d_num * multiplier, greatest(decimals, v_decimals)::INTEGER)::VARCHAR || ').'""",
+        problem="""'The value ' || value || ' does not match numerator / denominator (' || numerator || ' / ' || denominator || ' = ' || ratio_half_up(n_num, d_num, multiplier, greatest(decimals, v_decimals)::INTEGER)::VARCHAR || ').'""",
         fix="""'Correct the value, numerator or denominator, or leave the value empty to have it worked out.'""",
         where="""multiplier IS NOT NULL AND v_num IS NOT NULL AND n_num >= 0 AND d_num > 0 AND n_num <= d_num AND abs(v_num - n_num / d_num * multiplier) > 0.5 * pow(10, -least(decimals, v_decimals)) + 1e-9""",
     ),

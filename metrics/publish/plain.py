@@ -159,6 +159,9 @@ def compare_sentence(ind: Indicator, b: Benchmark | None, value: float | None = 
         parts.append(f"{rank} councils, 1st the best")
     if not parts:
         return ""
+    if b.period:  # a published year beside a figure tracked more often: say which year
+        ours = f"we had {fmt_value(b.ours, ind)}; " if b.ours is not None else ""
+        return f"In {b.period}, the latest published year: {ours}{'; '.join(parts)}."
     text = "; ".join(parts)
     return text[0].upper() + text[1:] + "."
 

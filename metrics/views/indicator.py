@@ -8,12 +8,13 @@ from dataclasses import dataclass, field
 
 from charter import Charter, Indicator
 from metrics import evidence
+from metrics.benchmark import area_values
 from metrics.evidence.items import EvidenceItem
-from metrics.period_text import parse_period
+from metrics.period_text import parse_period, read_label
 from metrics.publish import withheld as disclosure
 from metrics.queries import SeriesRow, area_names, published_periods
 from metrics.spc import SpcResult
-from metrics.status import assessed_period
+from metrics.status import assessed_period, published_beside
 from metrics.store import Store
 from metrics.template import period_for as due_period
 from metrics.trend import (
@@ -84,20 +85,24 @@ def build(
             assessed,
             rows,
             None if public else spc(ind, rows),
-            comparison(store, charter, ind, rows),
+            comparison(store, charter, ind, rows, quarter),
             [] if public else reconcile(store, charter, ind),
             latest,
             found,
         )
 
 
-def comparison(store: Store, charter: Charter, ind: Indicator, rows: list[TrendRow]) -> Comparison:
+def comparison(
+    store: Store, charter: Charter, ind: Indicator, rows: list[TrendRow], quarter: str | None = None
+) -> Comparison:
     if ind.unit == "count":
         return Comparison(message=COUNTS_NOT_COMPARED)
     latest = next((r for r in reversed(rows) if r.value is not None), None)
     if latest is None or latest.value is None:
         return Comparison(message="No figures to compare yet.")
     found = councils(store, charter, ind, latest.period)
+    if len(found) < 2 and (beside := published_year(store, charter, ind, latest, quarter)):
+        return beside
     ranked, advice = len(found) >= 2, None
     if not ranked:  # no other councils loaded: compare with England, region and group
         advice = no_ranking_advice(ind, latest.period, published_periods(store, ind.id))
@@ -119,6 +124,33 @@ def comparison(store: Store, charter: Charter, ind: Indicator, rows: list[TrendR
     wanted = {r.area for r in found}
     names = {code: name for code, name in area_names(store).items() if code in wanted}
     return Comparison(latest.period, found, ranked, latest.england, names, advice)
+
+
+def published_year(
+    store: Store, charter: Charter, ind: Indicator, latest: TrendRow, quarter: str | None
+) -> Comparison | None:
+    """Published yearly, tracked quarterly (EHC plans within 20 weeks): every council in the
+    latest published year ended by the quarter, labelled with its year, beside our figure."""
+    end = read_label(quarter) if quarter else read_label(latest.period)
+    if end is None:
+        return None
+    year = published_beside(ind, end, published_periods(store, ind.id))
+    found = councils(store, charter, ind, year) if year else []
+    if year is None or len(found) < 2:
+        return None
+    areas = area_values(store, [(ind.id, year)]).get((ind.id, year), {})
+    wanted = {r.area for r in found}
+    names = {code: name for code, name in area_names(store).items() if code in wanted}
+    advice = (
+        f"DfE publishes this indicator yearly; our latest figure is for {latest.period}. "
+        f"Councils are compared on {year}, the latest published year"
+        + (
+            "."
+            if any(r.ours for r in found)
+            else f", in which {charter.council.name} has no published figure."
+        )
+    )
+    return Comparison(year, found, True, areas.get(charter.council.england.code), names, advice)
 
 
 def no_ranking_advice(ind: Indicator, period: str, published: list[str]) -> str:

@@ -3,13 +3,15 @@ at 2021-22 Q4, calendar 2022 has not ended, so it is neither shown nor ranked.""
 
 from __future__ import annotations
 
+import yaml
+
+from charter.ees_models import load_mapping
 from metrics.ees import import_ees
 from metrics.ingest import load_file
 from metrics.period_text import parse_period
 from metrics.publish.withheld import withheld_figures
 from metrics.rollup import charter_status
 from metrics.views import indicator
-from tests.unit.test_zero_of_zero import load_mapping, yaml
 
 IND = "ehcp-issued-20-weeks"
 

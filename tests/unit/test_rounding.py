@@ -102,3 +102,9 @@ def test_demo_figures_are_rounded_half_up(charter):
 
     value, num, den = _figure(ind, 81.25, 60, Fixed())
     assert (num, den) == ("52", "64") and value == "81.3"
+
+
+def test_the_mismatch_message_works_the_figure_out_half_up(store, charter):
+    report = load(store, charter, ["ehcp-issued-20-weeks,2024-25 Q1,50.0,41,80"])
+    assert report.outcome == "rejected"
+    assert "(41 / 80 = 51.3)" in report.errors[0].problem
