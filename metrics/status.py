@@ -269,5 +269,6 @@ def _work_out(
         base.benchmark,
         target,
         shift,
+        value=point.value,  # a verdict against England where there is no statistical test
     )
     return base
