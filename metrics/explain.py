@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from charter import Indicator
 from metrics.benchmark import Benchmark
-from metrics.narrative import PERIOD_WORDS, STATUS_WORDS, fmt_change, fmt_value
+from metrics.narrative import PERIOD_WORDS, STATUS_WORDS, compared_with, fmt_change, fmt_value
 from metrics.spc import Shift
 
 COMPARE_WORDS = {
@@ -57,7 +57,9 @@ def variation_clause(variation: str | None, rule: str | None) -> str:
     return ""
 
 
-def benchmark_sentence(ind: Indicator, b: Benchmark | None) -> str:
+def benchmark_sentence(ind: Indicator, b: Benchmark | None, value: float | None = None) -> str:
+    """England, the comparator group and the rank; `value`, ours, gives a verdict against
+    England where there is no statistical test (rates)."""
     if b is None:
         return ""
     parts = []
@@ -67,6 +69,8 @@ def benchmark_sentence(ind: Indicator, b: Benchmark | None) -> str:
             parts.append(f"{'Significantly ' + b.significance} than England ({england})")
         elif b.significance == "similar":
             parts.append(f"Not significantly different from England ({england})")
+        elif value is not None and ind.unit != "count":  # no test: read it the right way
+            parts.append(compared_with(ind, value, b.england, "England"))
         else:
             parts.append(f"England {england}")
     if b.group is not None:
@@ -126,6 +130,7 @@ def indicator_reason(
     bench: Benchmark | None,
     target: float | None,
     shift: Shift | None = None,
+    value: float | None = None,
 ) -> str:
     """Short sentences: the status and figure first, then what the SPC chart adds, the
     direction of travel and the benchmarks. Never a contradiction left unexplained."""
@@ -167,7 +172,7 @@ def indicator_reason(
     if trial and (assurance or variation):
         sentences.append("SPC limits are trial limits (fewer than 12 points)")
     text = " ".join(_sentence(s) for s in sentences if s)
-    tail = benchmark_sentence(ind, bench)
+    tail = benchmark_sentence(ind, bench, value)
     return f"{text} {tail}" if tail else text
 
 

@@ -217,3 +217,32 @@ SPC_HELP = [
     (ASSURANCE_LABELS["hit_or_miss"], "the target will be met in some periods, missed in others"),
     ("– Too few points", "fewer than 6 figures: too few to tell signal from noise"),
 ]
+
+
+# A move, or a gap from England with no statistical test, is "trivial" when it is less than
+# 1% of the figure it is measured from (the earlier figure, or England's), both rounded as
+# published: it is then "about the same", never "better" or "worse". 52.7 -> 52.6 weeks is
+# 0.2%; 58 -> 59 is 1.7% and counts. (A percentage compared with England is judged by its
+# 95% interval instead, metrics/benchmark.py.)
+TRIVIAL_SHARE = 0.01
+
+
+def trivial(ind: Indicator, now: float, then: float) -> bool:
+    """Is the difference between `now` and `then` too small to call (TRIVIAL_SHARE)?"""
+    a, b = round(now, ind.decimals), round(then, ind.decimals)
+    return abs(a - b) < TRIVIAL_SHARE * abs(b) if b else a == b
+
+
+def compared_with(ind: Indicator, ours: float, theirs: float, name: str) -> str:
+    """Our figure beside another with no statistical test, read the right way round:
+    "higher than England (31.5 per 1,000), which is worse (lower is better)", or "about the
+    same as England (31.5 per 1,000)" when the gap is trivial."""
+    shown = fmt_value(theirs, ind)
+    if trivial(ind, ours, theirs):
+        return f"about the same as {name} ({shown})"
+    side = "higher" if ours > theirs else "lower"
+    if ind.polarity == "neutral":
+        return f"{side} than {name} ({shown})"
+    best = "higher" if ind.polarity == "higher_is_better" else "lower"
+    verdict = "better" if side == best else "worse"
+    return f"{side} than {name} ({shown}), which is {verdict} ({best} is better)"

@@ -300,6 +300,7 @@ def _work_out(
         base.benchmark,
         target,
         shift,
+        value=point.value,  # a verdict against England where there is no statistical test
     )
     if no_verdict:  # e.g. one figure since a rebase: zero-wide limits say nothing yet
         base.reason += f" No SPC verdict: {no_verdict}."

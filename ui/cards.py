@@ -12,6 +12,7 @@ from charter import Charter
 from metrics.narrative import STATUS_WORDS, fmt_change, fmt_target_value, status_label
 from metrics.providers.quality import Rating
 from metrics.publish.escape import markdown
+from metrics.publish.plain import moved
 from metrics.review.agreed import Agreed
 from metrics.review.common import statement_subject
 from metrics.rollup import StatementStatus
@@ -58,7 +59,9 @@ def statement_card(
         if settled is not None:  # the planning group's, beside the computed one, with why
             st.markdown(markdown(settled.sentence(s.status)))
         st.markdown(html.escape(s.reason))
-        movers = s.movers()[:2]
+        movers = [  # a trivial move (metrics/publish/plain.py) is no mover
+            m for m in s.movers() if moved(charter.indicators[m.id], m) != "little_change"
+        ][:2]
         if movers:
             st.markdown(
                 "Biggest movers: " + "; ".join(mover_text(m, charter) for m in movers) + "."

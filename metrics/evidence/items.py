@@ -93,9 +93,7 @@ class EvidenceItem:
 
     def headline(self) -> str:
         """'Parent carer survey result, 12 March 2026 (Parent carer forum survey)'."""
-        return (
-            f"{self.kind_name}, {self.evidence_date.day} {self.evidence_date:%B %Y} ({self.source})"
-        )
+        return f"{self.kind_name}, {long_date(self.evidence_date)} ({self.source})"
 
     def survey_words(self) -> str:
         s = self.survey
@@ -206,7 +204,7 @@ def add(
         if attachment is not None:
             con.execute(ATTACH, [ident, attachment.file_name, attachment.media_type,
                                  attachment.size, attachment.content])  # fmt: skip
-        what = f"{KINDS[kind]}, {on.isoformat()}, statements {', '.join(map(str, numbers))}"
+        what = f"{KINDS[kind]}, {long_date(on)}, statements {', '.join(map(str, numbers))}"
         if attachment is not None:
             what += f"; attached {attachment.file_name} ({attachment.size:,} bytes)"
         if found:

@@ -12,7 +12,14 @@ from dataclasses import replace
 
 from charter import Charter, Indicator
 from metrics.benchmark import Benchmark
-from metrics.narrative import PERIOD_WORDS, STATUS_WORDS, fmt_target_value, fmt_value
+from metrics.narrative import (
+    PERIOD_WORDS,
+    STATUS_WORDS,
+    compared_with,
+    fmt_target_value,
+    fmt_value,
+    trivial as trivial,
+)
 from metrics.rollup import StatementStatus
 from metrics.status import IndicatorStatus
 
@@ -29,12 +36,6 @@ PLAIN_STATUS = {
 
 AIM_SIDE = {"higher_is_better": "or more", "lower_is_better": "or less"}
 
-# A move, or a gap from England with no statistical test, is "trivial" when it is less than
-# 1% of the figure it is measured from (the earlier figure, or England's), both rounded as
-# published: it is then "about the same", never "better" or "worse". 52.7 -> 52.6 weeks is
-# 0.2%; 58 -> 59 is 1.7% and counts. (A percentage compared with England is judged by its
-# 95% interval instead, metrics/benchmark.py.)
-TRIVIAL_SHARE = 0.01
 MOVES = ("improving", "worsening", "increased", "decreased")
 
 # Terms a plain-English page or pack must not use (tested): statisticians' shorthand.
@@ -76,12 +77,6 @@ def figure_sentence(ind: Indicator, i: IndicatorStatus) -> str:
     text = f"{i.shown} in {i.period}"
     goal = aim(ind, i.target)
     return f"{text}; {goal}." if goal else f"{text}."
-
-
-def trivial(ind: Indicator, now: float, then: float) -> bool:
-    """Is the difference between `now` and `then` too small to call (TRIVIAL_SHARE)?"""
-    a, b = round(now, ind.decimals), round(then, ind.decimals)
-    return abs(a - b) < TRIVIAL_SHARE * abs(b) if b else a == b
 
 
 def moved(ind: Indicator, i: IndicatorStatus) -> str | None:
@@ -134,15 +129,7 @@ def against_england(ind: Indicator, b: Benchmark, value: float | None) -> str:
         return f"{words} England ({england})"
     if value is None:
         return f"England: {england}"
-    if trivial(ind, value, b.england):
-        return f"about the same as England ({england})"
-    side = "higher" if value > b.england else "lower"
-    if ind.polarity == "neutral":
-        return f"{side} than England ({england})"
-    good = (side == "higher") == (ind.polarity == "higher_is_better")
-    best = "higher" if ind.polarity == "higher_is_better" else "lower"
-    verdict = "better" if good else "worse"
-    return f"{side} than England ({england}), which is {verdict} ({best} is better)"
+    return compared_with(ind, value, b.england, "England")
 
 
 def compare_sentence(ind: Indicator, b: Benchmark | None, value: float | None = None) -> str:

@@ -165,7 +165,7 @@ def add(
             actor,
             "action added",
             f"action {action_id}: {title}",
-            f"Owner {charter.owner_name(owner)}, due {due.isoformat()}, agreed in {quarter}",
+            f"Owner {charter.owner_name(owner)}, due {long_date(due)}, agreed in {quarter}",
             after="not started",
             at=now,
         )

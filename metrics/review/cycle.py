@@ -16,7 +16,7 @@ from datetime import date, datetime
 from charter import Charter
 from metrics.access import audit
 from metrics.access.people import CHAIR, Actor, require
-from metrics.dates import date_time, short_date
+from metrics.dates import date_time, long_date, short_date
 from metrics.narrative import STATUS_WORDS
 from metrics.period_text import parse_period
 from metrics.review import commentary
@@ -231,7 +231,7 @@ def set_meeting(store: Store, actor: Actor, quarter: str, when: date) -> Quarter
         raise ReviewError(f"{review.quarter} is signed off; reopen it to change the meeting.")
     review.meeting_date = when
     _write(
-        store, actor, review, "meeting date set", f"Meeting on {when.isoformat()}",
+        store, actor, review, "meeting date set", f"Meeting on {long_date(when)}",
         review.state, None,
     )  # fmt: skip
     return read(store, review.quarter)

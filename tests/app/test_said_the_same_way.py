@@ -52,3 +52,10 @@ def test_the_scrutiny_page_says_things_once_and_plainly(fresh):
     assert "England: " not in text  # every comparison with England has a verdict
     assert "which is worse (lower is better)" in text
     assert "Children waiting for an autism assessment is at risk and no open action" not in text
+
+
+def test_a_trivial_move_is_no_biggest_mover_on_the_overview(fresh):
+    at = opened(fresh, ui.OVERVIEW, "member")
+    movers = [m.value for m in at.markdown if m.value.startswith("Biggest movers")]
+    assert len(movers) >= 10  # the statements' real movers are still named
+    assert not any("in mainstream schools worsened" in m for m in movers)  # 40.4 -> 40.3%

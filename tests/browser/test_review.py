@@ -163,3 +163,29 @@ def test_the_whole_review(app: Server, browser, charter, tmp_path):
     wait_for_app(page)
     page.get_by_text("revised since sign-off, 78.8% then, 40.0% now").first.wait_for()
     context.close()
+
+
+def test_a_double_click_adds_one_action_and_empties_the_form(app: Server, browser):
+    """Issue 27 item 13: a second click (here, a double click) never adds the action twice,
+    and the form comes back empty under its confirmation."""
+    from metrics.review import actions
+
+    before = len(actions.listed(Store(app.db)))
+    context, page = person(browser, app, "meg")
+    page.goto(f"{app.url}/Actions?quarter={Q}")
+    wait_for_app(page)
+    page.get_by_label("What will be done").fill("Run a drop-in for parent carers")
+    page.get_by_label("Statement it should change").click()
+    page.keyboard.type("Timely")
+    page.keyboard.press("Enter")
+    chosen(page, "Statement it should change", "5. Timely assessment")
+    page.get_by_role("button", name="Add the action").dblclick()
+    page.get_by_text(re.compile(r"Action #\d+ added\.")).wait_for()
+    wait_for_app(page)
+    expect(page.get_by_label("What will be done")).to_have_value("")
+    page.wait_for_timeout(1500)  # a second run, had there been one, has long finished
+    wait_for_app(page)
+    found = actions.listed(Store(app.db))
+    assert [a.title for a in found].count("Run a drop-in for parent carers") == 1
+    assert len(found) == before + 1
+    context.close()

@@ -42,3 +42,18 @@ def test_no_page_formats_a_date_itself():
             text = path.read_text()
             for pattern in ("%d %B", "%d %b", "%Y-%m-%d", "%-d %B", "%-d %b"):
                 assert pattern not in text, f"{path.relative_to(ROOT)} formats a date: {pattern}"
+
+
+def test_the_audit_history_says_dates_the_uk_way(demo_store, charter):
+    from datetime import timedelta
+
+    from metrics.access import MEMBER, Actor, audit, command_line
+    from metrics.review import actions
+
+    due = date.today() + timedelta(days=30)
+    meg = Actor("meg", "Meg Member", "meg@x.example", "app", frozenset({MEMBER}))
+    actions.add(demo_store, charter, meg, title="Recruit", owner="designated-clinical-officer",
+                due=due, quarter="2026-27 Q2", statement=5)  # fmt: skip
+    row = audit.entries(demo_store, command_line())[0]
+    assert row.kind == "action added"
+    assert f"due {long_date(due)}," in row.summary and due.isoformat() not in row.summary

@@ -109,3 +109,10 @@ def test_an_action_on_a_sister_measure_is_not_called_no_open_action(demo_store, 
     assert "Commission a second autism assessment provider" in about[0]
     others = [q.text for q in facts.suggested if "no open action" in q.text]
     assert others  # indicators with no action anywhere near are still asked about
+
+
+def test_the_staff_reason_reads_a_rate_against_england_the_right_way(demo_store, charter):
+    found = charter_status(demo_store, charter, parse_period(Q))
+    rate = next(i for s in found for i in s.indicators if i.id == "suspensions-sen-rate")
+    assert "Higher than England (31.5 per 1,000), which is worse (lower is better)" in rate.reason
+    assert "England 31.5" not in rate.reason
