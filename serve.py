@@ -18,7 +18,7 @@ from pathlib import Path
 from streamlit import config
 from streamlit.web import bootstrap, cli
 
-from metrics.deployment import auth_in_files, decide, report
+from metrics.deployment import HARDENING, auth_in_files, decide, report
 
 APP = Path(__file__).resolve().parent / "app.py"
 log = logging.getLogger("outcomes.setup")
@@ -33,7 +33,8 @@ def check(options: list[str]) -> str:
     config._main_script_path = str(APP)
     bootstrap.load_config_options(flags)
     files = list(config.get_option("secrets.files"))
-    mode, problem = decide(auth_in_files(files), files)
+    options = {name: config.get_option(name) for name in HARDENING}
+    mode, problem = decide(auth_in_files(files), files, None, options)
     report(mode, problem, str(config.get_option("server.address") or ""), log)
     return mode
 

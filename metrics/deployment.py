@@ -171,13 +171,40 @@ def demo_exposure(address: str) -> str | None:
     return DEMO_EXPOSED.format(address=address or "every network interface")
 
 
+# The hardening in .streamlit/config.toml, as Streamlit's options must read for real use: a
+# deployment that loses it (started where the file is not read, or overridden by a flag)
+# would accept other sites' requests, show tracebacks, or export live formulas.
+HARDENING = {
+    "server.enableXsrfProtection": True,
+    "server.enableCORS": True,
+    "client.showErrorDetails": "none",
+    "client.disableDataExport": True,
+}
+
+
+def hardening_problem(options: Mapping[str, Any]) -> Problem | None:
+    """The first hardening option (Streamlit's `name -> value`) that is not as it must be."""
+    for name, wanted in HARDENING.items():
+        if name in options and options[name] != wanted:
+            return Problem(
+                f"the server option {name} is {options[name]!r}, not {wanted!r} "
+                "(.streamlit/config.toml sets it: start the app from its folder, without "
+                "overriding it)"
+            )
+    return None
+
+
 def decide(
-    auth: Any | None, files: Sequence[str], environ: Mapping[str, str] | None = None
+    auth: Any | None,
+    files: Sequence[str],
+    environ: Mapping[str, str] | None = None,
+    options: Mapping[str, Any] | None = None,
 ) -> tuple[str, Problem | None]:
     """The mode, and what is wrong when locked: signed in with a working `auth` (the `[auth]`
-    section as loaded, None when there is none); the demo only when OUTCOMES_DEMO asks for
-    it and there is no `[auth]`; locked, with the reason, in every other case. `files` are
-    the secrets files Streamlit reads, inspected to say why there is no `[auth]`."""
+    section as loaded, None when there is none) and the hardening `options` in place; the
+    demo only when OUTCOMES_DEMO asks for it and there is no `[auth]`; locked, with the
+    reason, in every other case. `files` are the secrets files Streamlit reads, inspected to
+    say why there is no `[auth]`."""
     try:
         wants_demo = yes_no(DEMO_ENV, environ)
         required = yes_no(REQUIRE_SIGNIN_ENV, environ)
@@ -186,7 +213,7 @@ def decide(
     if auth is not None:
         if not isinstance(auth, Mapping):
             return LOCKED, Problem("auth in the secrets file is not a section ([auth])")
-        problem = auth_section_problem(auth)
+        problem = auth_section_problem(auth) or hardening_problem(options or {})
         return (LOCKED, problem) if problem else (SIGNED_IN, None)
     if wants_demo and required:
         both = f"{DEMO_ENV} asks for the demo and {REQUIRE_SIGNIN_ENV} for sign-in: set one"

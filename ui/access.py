@@ -27,6 +27,7 @@ from metrics.access import ANALYST, PROVIDER, ROLE_NAMES, Actor, demo, from_clai
 from metrics.deployment import (
     DEMO,
     DEMO_ENV,
+    HARDENING,
     REQUIRE_SIGNIN_ENV,
     SIGNED_IN,
     Problem,
@@ -70,7 +71,8 @@ def _auth_section() -> Any | None:
 def mode() -> Mode:
     """Signed in with a working `[auth]`; the demo only when OUTCOMES_DEMO asks for it (and
     no `[auth]` is set); locked, with the reason, in every other case (metrics/deployment)."""
-    return _reported(Mode(*decide(_auth_section(), st.get_option("secrets.files"))))
+    options = {name: st.get_option(name) for name in HARDENING}
+    return _reported(Mode(*decide(_auth_section(), st.get_option("secrets.files"), None, options)))
 
 
 _said: set[Mode] = set()

@@ -158,6 +158,18 @@ def test_a_secrets_file_that_does_not_parse_is_named_with_its_line(fresh, monkey
     assert "What is wrong: secrets.toml line 3: " in said and str(tmp_path) not in said
 
 
+def test_sign_in_without_the_servers_hardening_is_locked(fresh):
+    from streamlit import config
+
+    before = config.get_option("server.enableXsrfProtection")
+    config.set_option("server.enableXsrfProtection", False)  # e.g. a flag overriding it
+    try:
+        said = locked_message(signed_in(fresh(ui.OVERVIEW), roles=["admin"]).run())
+    finally:
+        config.set_option("server.enableXsrfProtection", before)
+    assert "the server option server.enableXsrfProtection is False, not True" in said
+
+
 # -- signed in -----------------------------------------------------------------------------------
 
 

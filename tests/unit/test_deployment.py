@@ -140,3 +140,13 @@ def test_auth_is_read_from_the_files_as_streamlit_reads_them(tmp_path: Path):
     (folder / "client_id").write_text("from-a-folder\n")
     (folder / "client_secret").write_text("s\n")
     assert auth_in_files([str(tmp_path / "k8s")])["client_id"] == "from-a-folder"
+
+
+def test_sign_in_without_the_hardening_is_locked():
+    from metrics.deployment import HARDENING, LOCKED, SIGNED_IN, decide
+
+    assert decide(AUTH, [], {}, dict(HARDENING)) == (SIGNED_IN, None)
+    for name, wanted in HARDENING.items():
+        off = {**HARDENING, name: "full" if isinstance(wanted, str) else not wanted}
+        mode, problem = decide(AUTH, [], {}, off)
+        assert mode == LOCKED and problem.said.startswith(f"the server option {name} is ")
