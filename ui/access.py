@@ -90,10 +90,6 @@ def _reported(found: Mode) -> Mode:
     return found
 
 
-def sign_in_configured() -> bool:
-    return mode().name == SIGNED_IN
-
-
 @st.cache_resource(show_spinner=False)
 def _access_list() -> AccessFile | None:
     try:
