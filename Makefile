@@ -24,8 +24,9 @@ $(DB): | $(VENV)/.installed
 
 ## run: set up, build the demo database if there is none, start the demo on http://localhost:8501
 # The demo is asked for (OUTCOMES_DEMO=1): without it and without sign-in the app shows nothing.
+# serve.py checks the setup and says in the log how the app runs, then starts streamlit run.
 run: $(VENV)/.installed $(DB)
-	OUTCOMES_DEMO=1 OUTCOMES_DB=$(DB) $(PY) -m streamlit run app.py --server.address $(ADDRESS) --server.port $(PORT)
+	OUTCOMES_DEMO=1 OUTCOMES_DB=$(DB) $(PY) serve.py --server.address $(ADDRESS) --server.port $(PORT)
 
 ## test: set up, then lint, types, import contracts and every test (CI runs exactly this;
 ## browser tests need Debian's chromium: installed if missing)

@@ -13,6 +13,7 @@ from typing import Any
 from charter import load_charter
 from metrics.config import MAX_UPLOAD_ENV, db_path, max_upload_mb
 from metrics.publish.tables import write_csv
+from metrics.replacing import kept, write_out
 from metrics.store import Store
 
 
@@ -67,9 +68,9 @@ def cmd_template(args: argparse.Namespace) -> int:
         if not args.out:
             print("error: --format xlsx needs --out FILE", file=sys.stderr)
             return 2
-        Path(args.out).write_bytes(to_xlsx(charter, rows))
+        kept(write_out(Path(args.out), to_xlsx(charter, rows)))
     elif args.out:
-        Path(args.out).write_bytes(to_csv(rows))
+        kept(write_out(Path(args.out), to_csv(rows)))
     else:
         sys.stdout.write(to_csv(rows).decode("utf-8"))
         return 0

@@ -12,6 +12,7 @@ from charter import load_charter
 from metrics.evidence import EvidenceError, listed
 from metrics.evidence.items import as_json
 from metrics.evidence.survey import series, survey_return
+from metrics.replacing import kept, write_out
 from metrics.review import self_review as sr
 from metrics.store import Store
 
@@ -66,7 +67,7 @@ def cmd_evidence(args: argparse.Namespace) -> int:
         except EvidenceError as err:
             print(f"error: {err}", file=sys.stderr)
             return 1
-        Path(args.out).write_bytes(content)
+        kept(write_out(Path(args.out), content))
         print(f"Wrote {args.out}: load it with `python -m metrics load {args.out}`.")
         return 0
     if args.format == "json":

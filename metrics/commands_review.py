@@ -9,6 +9,7 @@ from pathlib import Path
 
 from charter import Charter, load_charter
 from metrics.access.people import command_line
+from metrics.replacing import kept, write_out
 from metrics.review import actions, report
 from metrics.review.common import ReviewError, check_quarter
 from metrics.rollup import quarters_with_data
@@ -131,6 +132,6 @@ def cmd_pack(args: argparse.Namespace) -> int:
         store, charter, quarter, args.audience or "", (args.format,), command_line(args.user),
         progress=lambda step: print(f"{step}...", file=sys.stderr), kind=args.kind,
     )  # fmt: skip
-    out.write_bytes(files[args.format])
+    kept(write_out(out, files[args.format]))
     print(f"Wrote {out} ({len(files[args.format]):,} bytes): {made.title}.")
     return 0

@@ -10,6 +10,7 @@ page and the server log say exactly what is wrong).
 from __future__ import annotations
 
 import ipaddress
+import logging
 import os
 import tomllib
 from collections.abc import Mapping, Sequence
@@ -18,6 +19,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+SIGNED_IN, DEMO, LOCKED = "signed in", "demo", "locked"
 DEMO_ENV = "OUTCOMES_DEMO"
 REQUIRE_SIGNIN_ENV = "OUTCOMES_REQUIRE_SIGNIN"  # older installations' switch; still honoured
 
@@ -167,3 +169,88 @@ def demo_exposure(address: str) -> str | None:
     if is_loopback(address):
         return None
     return DEMO_EXPOSED.format(address=address or "every network interface")
+
+
+# The hardening in .streamlit/config.toml, as Streamlit's options must read for real use: a
+# deployment that loses it (started where the file is not read, or overridden by a flag)
+# would accept other sites' requests, show tracebacks, or export live formulas.
+HARDENING = {
+    "server.enableXsrfProtection": True,
+    "server.enableCORS": True,
+    "client.showErrorDetails": "none",
+    "client.disableDataExport": True,
+}
+
+
+def hardening_problem(options: Mapping[str, Any]) -> Problem | None:
+    """The first hardening option (Streamlit's `name -> value`) that is not as it must be."""
+    for name, wanted in HARDENING.items():
+        if name in options and options[name] != wanted:
+            return Problem(
+                f"the server option {name} is {options[name]!r}, not {wanted!r} "
+                "(.streamlit/config.toml sets it: start the app from its folder, without "
+                "overriding it)"
+            )
+    return None
+
+
+def decide(
+    auth: Any | None,
+    files: Sequence[str],
+    environ: Mapping[str, str] | None = None,
+    options: Mapping[str, Any] | None = None,
+) -> tuple[str, Problem | None]:
+    """The mode, and what is wrong when locked: signed in with a working `auth` (the `[auth]`
+    section as loaded, None when there is none) and the hardening `options` in place; the
+    demo only when OUTCOMES_DEMO asks for it and there is no `[auth]`; locked, with the
+    reason, in every other case. `files` are the secrets files Streamlit reads, inspected to
+    say why there is no `[auth]`."""
+    try:
+        wants_demo = yes_no(DEMO_ENV, environ)
+        required = yes_no(REQUIRE_SIGNIN_ENV, environ)
+    except SettingError as err:
+        return LOCKED, Problem(str(err))
+    if auth is not None:
+        if not isinstance(auth, Mapping):
+            return LOCKED, Problem("auth in the secrets file is not a section ([auth])")
+        problem = auth_section_problem(auth) or hardening_problem(options or {})
+        return (LOCKED, problem) if problem else (SIGNED_IN, None)
+    if wants_demo and required:
+        both = f"{DEMO_ENV} asks for the demo and {REQUIRE_SIGNIN_ENV} for sign-in: set one"
+        return LOCKED, Problem(both)
+    if wants_demo:
+        return DEMO, None
+    return LOCKED, secrets_files_problem(files)
+
+
+def auth_in_files(files: Sequence[str]) -> Any | None:
+    """`[auth]` as Streamlit would load it from `files` (later files win, key by key at the
+    top level; a file that does not parse loads nothing at all), or None."""
+    merged: dict[str, Any] = {}
+    for text in files:
+        path = Path(text).expanduser()
+        try:
+            if path.is_dir():
+                for folder in (p for p in path.iterdir() if p.is_dir()):
+                    keys = {f.name: f.read_text(encoding="utf-8").strip()
+                            for f in folder.iterdir() if f.is_file()}  # fmt: skip
+                    merged[folder.name] = next(iter(keys.values())) if len(keys) == 1 else keys
+            elif path.is_file():
+                merged.update(tomllib.loads(path.read_text(encoding="utf-8")))
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+            return None
+    return merged.get("auth")
+
+
+def report(mode: str, problem: Problem | None, address: str, log: logging.Logger) -> None:
+    """Say in the server log how the app is being run, and loudly what is wrong or exposed."""
+    if problem:
+        log.error("Sign-in is not configured; the app serves no data: %s", problem.log_text)
+    elif mode == DEMO:
+        log.warning("Demo mode (%s=1): no sign-in; a role picker offers every role.", DEMO_ENV)
+        if warning := demo_exposure(address):
+            log.warning("%s", "!" * 78)
+            log.warning("%s", warning)
+            log.warning("%s", "!" * 78)
+    else:
+        log.info("Sign-in is configured: everyone signs in.")

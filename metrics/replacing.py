@@ -1,21 +1,22 @@
-"""Replacing a database: only a demo may be replaced by the demo, and never without a copy kept.
+"""Replacing a database: only a demo may be replaced by the demo, and never without a copy kept;
+and a command's `--out` file is never overwritten without a copy kept either.
 
 `python -m metrics demo` once replaced a live database (its upload history and audit trail)
 because `--db` was read from the wrong place and `--force` asked no questions. Now the file
 is inspected read-only first, without migrating it (it may be another application's): a
 database holding anything a person did outside the demo is refused whatever the flags say,
-and a demo database is copied aside before the new one takes its place.
+and a demo database is copied aside before the new one takes its place. `template --out
+t.xlsx` run again over a return someone has filled in keeps that return the same way.
 """
 
 from __future__ import annotations
 
 import shutil
+import sys
 from datetime import datetime
 from pathlib import Path
 
 import duckdb
-
-from metrics.demo import DEMO_USER
 
 TABLES = "SELECT table_name FROM information_schema.tables"
 # Work recorded by anyone but the demo: its generator and its pretend people at the command
@@ -34,6 +35,8 @@ WHERE NOT (uploaded_by = $generator OR uploaded_by LIKE '% (demo)' OR uploaded_b
 def not_a_demo(path: Path) -> str | None:
     """Why the database at `path` must not be replaced by the demo, or None when it holds
     only a demo (or nothing)."""
+    from metrics.demo import DEMO_USER
+
     if not path.exists():
         return None
     try:
@@ -71,3 +74,19 @@ def keep_copy(path: Path, why: str) -> Path | None:
     if wal.exists():
         shutil.copy2(wal, copy.with_name(copy.name + ".wal"))
     return copy
+
+
+def write_out(path: Path, content: bytes) -> Path | None:
+    """Write a command's output file; a different file already there is copied aside first
+    (returned, for the command to say where)."""
+    kept = None
+    if path.is_file() and path.read_bytes() != content:
+        kept = keep_copy(path, "overwrite")
+    path.write_bytes(content)
+    return kept
+
+
+def kept(copy: Path | None) -> None:
+    """Say, at the command line, where a file a command replaced was kept."""
+    if copy is not None:
+        print(f"The file that was there is kept as {copy}", file=sys.stderr)

@@ -25,14 +25,14 @@ from charter.access import ROLES, AccessFile, load_access
 from charter.providers import Provider
 from metrics.access import ANALYST, PROVIDER, ROLE_NAMES, Actor, demo, from_claims
 from metrics.deployment import (
+    DEMO,
     DEMO_ENV,
+    HARDENING,
     REQUIRE_SIGNIN_ENV,
+    SIGNED_IN,
     Problem,
-    SettingError,
-    auth_section_problem,
-    demo_exposure,
-    secrets_files_problem,
-    yes_no,
+    decide,
+    report,
 )
 from metrics.publish.escape import markdown
 from ui import phone
@@ -40,13 +40,13 @@ from ui import phone
 log = logging.getLogger(__name__)
 
 REQUIRE_SIGNIN = REQUIRE_SIGNIN_ENV
-DEMO = DEMO_ENV
+DEMO_SETTING = DEMO_ENV
 DEMO_ROLE = "_demo_role"  # not a widget key: it outlives the page that set it
 ROLE_PICKER = "demo_role_picker"
 DEMO_BANNER = "Demo: no sign-in. Choose a role to try the app (in the sidebar)."
 NOT_CONFIGURED = "Sign-in is not configured, so the app shows nothing."
 
-SIGNED_IN, DEMO_MODE, LOCKED = "signed in", "demo", "locked"
+DEMO_MODE = DEMO
 
 
 @dataclass(frozen=True)
@@ -71,26 +71,9 @@ def _auth_section() -> Any | None:
 
 def mode() -> Mode:
     """Signed in with a working `[auth]`; the demo only when OUTCOMES_DEMO asks for it (and
-    no `[auth]` is set); locked, with the reason, in every other case."""
-    try:
-        wants_demo = yes_no(DEMO_ENV)
-        required = yes_no(REQUIRE_SIGNIN_ENV)
-    except SettingError as err:
-        return _reported(Mode(LOCKED, Problem(str(err))))
-    auth = _auth_section()
-    if auth is not None:
-        problem = (
-            auth_section_problem(auth)
-            if isinstance(auth, Mapping)
-            else Problem("auth in the secrets file is not a section ([auth])")
-        )
-        return _reported(Mode(LOCKED, problem) if problem else Mode(SIGNED_IN))
-    if wants_demo and required:
-        both = f"{DEMO_ENV} asks for the demo and {REQUIRE_SIGNIN_ENV} for sign-in: set one"
-        return _reported(Mode(LOCKED, Problem(both)))
-    if wants_demo:
-        return _reported(Mode(DEMO_MODE))
-    return _reported(Mode(LOCKED, secrets_files_problem(st.get_option("secrets.files"))))
+    no `[auth]` is set); locked, with the reason, in every other case (metrics/deployment)."""
+    options = {name: st.get_option(name) for name in HARDENING}
+    return _reported(Mode(*decide(_auth_section(), st.get_option("secrets.files"), None, options)))
 
 
 _said: set[Mode] = set()
@@ -98,24 +81,14 @@ _said_lock = threading.Lock()
 
 
 def _reported(found: Mode) -> Mode:
-    """Say each mode and problem once in the server log (at the first page served)."""
+    """Say each mode and problem once in the server log (`python serve.py` says it at
+    start-up; this is for a server started otherwise, at the first page served)."""
     with _said_lock:
         if found in _said:
             return found
         _said.add(found)
-    if found.problem:
-        log.error("Sign-in is not configured; the app serves no data: %s", found.problem.log_text)
-    elif found.name == DEMO_MODE:
-        log.warning("Demo mode (%s=1): no sign-in; a role picker offers every role.", DEMO_ENV)
-        if warning := demo_exposure(str(st.get_option("server.address") or "")):
-            log.warning("%s", "!" * 78)
-            log.warning("%s", warning)
-            log.warning("%s", "!" * 78)
+    report(found.name, found.problem, str(st.get_option("server.address") or ""), log)
     return found
-
-
-def sign_in_configured() -> bool:
-    return mode().name == SIGNED_IN
 
 
 @st.cache_resource(show_spinner=False)

@@ -121,7 +121,7 @@ def locked_message(at: AppTest) -> str:
 
 
 def test_no_secrets_and_no_demo_asked_for_is_locked_and_says_why(fresh, monkeypatch):
-    monkeypatch.delenv(access.DEMO)  # demo mode is asked for, never a fallback
+    monkeypatch.delenv(access.DEMO_SETTING)  # demo mode is asked for, never a fallback
     said = locked_message(fresh(ui.OVERVIEW).run())
     assert "What is wrong: no secrets file" in said
 
@@ -146,7 +146,7 @@ def test_an_auth_section_lacking_a_key_is_locked_even_with_the_demo_asked_for(fr
 def test_a_secrets_file_that_does_not_parse_is_named_with_its_line(fresh, monkeypatch, tmp_path):
     from streamlit import config
 
-    monkeypatch.delenv(access.DEMO)
+    monkeypatch.delenv(access.DEMO_SETTING)
     secrets = tmp_path / "secrets.toml"
     secrets.write_text('[auth]\nclient_id = "outcomes"\nclient_secret = "unclosed\n')
     before = config.get_option("secrets.files")
@@ -156,6 +156,18 @@ def test_a_secrets_file_that_does_not_parse_is_named_with_its_line(fresh, monkey
     finally:
         config.set_option("secrets.files", before)
     assert "What is wrong: secrets.toml line 3: " in said and str(tmp_path) not in said
+
+
+def test_sign_in_without_the_servers_hardening_is_locked(fresh):
+    from streamlit import config
+
+    before = config.get_option("server.enableXsrfProtection")
+    config.set_option("server.enableXsrfProtection", False)  # e.g. a flag overriding it
+    try:
+        said = locked_message(signed_in(fresh(ui.OVERVIEW), roles=["admin"]).run())
+    finally:
+        config.set_option("server.enableXsrfProtection", before)
+    assert "the server option server.enableXsrfProtection is False, not True" in said
 
 
 # -- signed in -----------------------------------------------------------------------------------

@@ -68,3 +68,54 @@ def test_a_demo_on_a_network_address_is_warned_about_loudly(demo_db: Path, tmp_p
     finally:
         page.context.close()
         server.stop()
+
+
+def started(tmp_path: Path, options: list[str], env: dict[str, str]) -> tuple[Path, str]:
+    """`python serve.py OPTIONS` until healthy: its log, read before any page is opened."""
+    import os
+    import subprocess
+    import sys
+    import urllib.request
+
+    from bench.server import ROOT, free_port
+
+    port = free_port()
+    log = tmp_path / "serve.log"
+    process = subprocess.Popen(
+        [sys.executable, "serve.py", "--server.port", str(port), "--server.headless", "true",
+         "--browser.gatherUsageStats", "false", *options],
+        cwd=ROOT, env={**os.environ, **env}, stdout=log.open("w"), stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2):
+                    return log, log.read_text()
+            except OSError:
+                time.sleep(0.2)
+        raise AssertionError(f"serve.py did not start:\n{log.read_text()}")
+    finally:
+        process.terminate()
+        process.wait(timeout=15)
+
+
+def test_serve_says_what_is_wrong_at_start_up_before_any_page(tmp_path: Path):
+    secrets = tmp_path / "secrets.toml"
+    secrets.write_text('[auth]\nclient_id = "outcomes"\nclient_secret = "unclosed\n')
+    _, text = started(
+        tmp_path,
+        ["--server.address", "127.0.0.1", "--secrets.files", str(secrets)],
+        {"OUTCOMES_DEMO": "", "OUTCOMES_DB": str(tmp_path / "none.duckdb")},
+    )
+    assert f"Sign-in is not configured; the app serves no data: {secrets} line 3: " in text
+    assert not (tmp_path / "none.duckdb").exists()  # nothing opened: no page has run
+
+
+def test_serve_warns_at_start_up_of_a_demo_on_a_network_address(tmp_path: Path):
+    _, text = started(
+        tmp_path,
+        ["--server.address", "0.0.0.0"],
+        {"OUTCOMES_DEMO": "1", "OUTCOMES_DB": str(tmp_path / "none.duckdb")},
+    )
+    assert "DEMO MODE ON A NETWORK ADDRESS (0.0.0.0): anyone who reaches this server" in text

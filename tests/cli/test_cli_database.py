@@ -139,3 +139,15 @@ def test_an_upload_limit_that_means_no_limit_is_refused(tmp_path: Path):
         )
         assert flag.returncode == 2 and "--max-size" in flag.stderr
     assert not (tmp_path / "x.duckdb").exists()
+
+
+def test_an_out_file_written_again_keeps_the_one_that_was_there(tmp_path: Path):
+    out = tmp_path / "return.csv"
+    out.write_text("indicator,period,value\nshort-breaks-receiving,2024-25 Q1,431\n")  # filled
+    done = metrics("template", "--period", "2024-25 Q1", "--out", str(out))
+    assert done.returncode == 0, done.stderr
+    [copy] = tmp_path.glob("return.before-overwrite-*.csv")
+    assert f"The file that was there is kept as {copy}" in done.stderr
+    assert copy.read_text().endswith("2024-25 Q1,431\n") and out.read_text() != copy.read_text()
+    again = metrics("template", "--period", "2024-25 Q1", "--out", str(out))  # the same bytes
+    assert "kept as" not in again.stderr and len(list(tmp_path.glob("return.*.csv"))) == 1

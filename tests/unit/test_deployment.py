@@ -102,3 +102,51 @@ def test_only_loopback_addresses_keep_a_demo_private(address, loopback):
     assert (warning is None) is loopback
     if warning:
         assert "anyone who reaches this server can act as any role" in warning
+
+
+def test_the_mode_is_decided_closed():
+    from metrics.deployment import DEMO, LOCKED, SIGNED_IN, decide
+
+    assert decide(AUTH, [], {}) == (SIGNED_IN, None)
+    assert decide(AUTH, [], {"OUTCOMES_DEMO": "1"}) == (SIGNED_IN, None)  # sign-in wins
+    assert decide(None, [], {"OUTCOMES_DEMO": "1"}) == (DEMO, None)
+    mode, problem = decide(None, [], {})  # nothing asked for: locked, never the demo
+    assert mode == LOCKED and problem.said.startswith("no secrets file")
+    mode, problem = decide({**AUTH, "client_id": ""}, [], {"OUTCOMES_DEMO": "1"})
+    assert mode == LOCKED and "client_id is empty" in problem.said
+    mode, problem = decide(AUTH, [], {"OUTCOMES_DEMO": "maybe"})
+    assert mode == LOCKED and "neither yes nor no" in problem.said
+    mode, problem = decide("x", [], {})
+    assert mode == LOCKED and "not a section" in problem.said
+    both = {"OUTCOMES_DEMO": "1", "OUTCOMES_REQUIRE_SIGNIN": "on"}
+    assert decide(None, [], both)[0] == LOCKED
+
+
+def test_auth_is_read_from_the_files_as_streamlit_reads_them(tmp_path: Path):
+    from metrics.deployment import auth_in_files
+
+    first, second = tmp_path / "a.toml", tmp_path / "b.toml"
+    first.write_text('[auth]\nclient_id = "first"\n')
+    second.write_text("[other]\nx = 1\n")
+    assert auth_in_files([str(first), str(second), str(tmp_path / "absent.toml")]) == {
+        "client_id": "first"
+    }
+    second.write_text('[auth]\nclient_id = "second"\n')
+    assert auth_in_files([str(first), str(second)]) == {"client_id": "second"}
+    second.write_text("[auth\n")  # one file that does not parse: Streamlit loads nothing
+    assert auth_in_files([str(first), str(second)]) is None
+    folder = tmp_path / "k8s" / "auth"
+    folder.mkdir(parents=True)
+    (folder / "client_id").write_text("from-a-folder\n")
+    (folder / "client_secret").write_text("s\n")
+    assert auth_in_files([str(tmp_path / "k8s")])["client_id"] == "from-a-folder"
+
+
+def test_sign_in_without_the_hardening_is_locked():
+    from metrics.deployment import HARDENING, LOCKED, SIGNED_IN, decide
+
+    assert decide(AUTH, [], {}, dict(HARDENING)) == (SIGNED_IN, None)
+    for name, wanted in HARDENING.items():
+        off = {**HARDENING, name: "full" if isinstance(wanted, str) else not wanted}
+        mode, problem = decide(AUTH, [], {}, off)
+        assert mode == LOCKED and problem.said.startswith(f"the server option {name} is ")
