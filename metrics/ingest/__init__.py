@@ -125,6 +125,7 @@ def read_and_check(
         result = layout.own_indicators(
             result, charter, provider, names.get("indicator", "indicator")
         )
+        result = layout.own_area(result, charter, provider, names.get("area", "area"))
     return raw, layout.their_names(result, names)
 
 
