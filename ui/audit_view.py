@@ -13,6 +13,7 @@ from metrics.access.reload import reload_charter
 from metrics.publish.escape import markdown
 from metrics.publish.tables import csv_bytes
 from metrics.store import Store
+from metrics.text_limits import SEARCH, help_text
 from ui import downloads
 
 KIND = "audit_kind"
@@ -44,7 +45,10 @@ def trail(store: Store) -> None:
     left, right = st.columns(2)
     today = date.today()
     dates = left.date_input("Between", (today - timedelta(days=90), today), key=DATES)
-    text = right.text_input("Containing", key=TEXT, help="Words in the object or summary")
+    text = right.text_input(
+        "Containing", key=TEXT, max_chars=SEARCH,
+        help=f"Words in the object or summary. {help_text(SEARCH)}",
+    )  # fmt: skip
     since, until = _day_range(dates)
     with ui.plain_failure():
         rows = audit.entries(

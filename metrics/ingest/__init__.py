@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 import duckdb
 
 from charter import Charter
+from metrics import text_limits
 from metrics.access.people import ANALYST, Actor, acting, may_send, require
 from metrics.ingest import layout
 from metrics.ingest.commit import (
@@ -228,7 +229,7 @@ def load_file(
         content,
         actor,
         kind,
-        (reason or "").strip() or None,
+        text_limits.bounded(reason, "the reason for the revision", text_limits.REASON) or None,
         None,
         source,
     )

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from charter import Charter
+from metrics import text_limits
 from metrics.access import audit
 from metrics.access.people import CHAIR, MEMBER, Actor, require
 from metrics.review.common import (
@@ -105,7 +106,7 @@ def add(
 ) -> int:
     """Agree a new action; its first log entry is 'not started'. Returns its number."""
     require(actor, EDITORS, "add an action")
-    title = plain(title, "the action's title")
+    title = plain(title, "the action's title", limit=text_limits.TITLE)
     quarter = known_quarter(store, quarter, today)
     links = list(dict.fromkeys(indicators or []))
     _check_links(charter, statement, links)
@@ -152,9 +153,10 @@ def update(
     require(actor, EDITORS, "update an action")
     if status not in STATUSES:
         raise ReviewError(f"An action's status must be one of: {', '.join(STATUSES)}.")
-    note = plain(note, "a progress note")
+    note = plain(note, "a progress note", limit=text_limits.NOTE)
     if status == "dropped":
-        note = f"{note} Dropped because: {plain(reason, 'why the action is dropped')}"
+        why = plain(reason, "why the action is dropped", limit=text_limits.REASON)
+        note = f"{note} Dropped because: {why}"
     now = datetime.now()
     with writing(store, f"action {action_id}") as con:
         version = int(con.execute(LATEST_VERSION, [action_id]).fetchall()[0][0])
