@@ -88,3 +88,15 @@ def test_a_failed_build_gives_up_its_turn(demo_store, charter):
                   progress=interrupted, queue=queue)  # fmt: skip
     assert queue.people() == set()
     pack.make(demo_store, charter, Q, pack.SCRUTINY, ("html",), person(0), queue=queue)
+
+
+def test_a_mistyped_number_of_builds_is_an_error_not_a_default():
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "OUTCOMES_PACK_BUILDS": "two"}
+    done = subprocess.run([sys.executable, "-c", "import metrics.publish.pack"], env=env,
+                          capture_output=True, text=True)  # fmt: skip
+    assert done.returncode != 0
+    assert "OUTCOMES_PACK_BUILDS must be a whole number from 1, not 'two'" in done.stderr

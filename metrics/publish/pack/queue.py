@@ -18,7 +18,19 @@ from contextlib import contextmanager
 
 from metrics.review.common import ReviewError
 
-RUNNING = int(os.environ.get("OUTCOMES_PACK_BUILDS", "1") or 1)  # at once on this server
+
+def _at_once() -> int:
+    """OUTCOMES_PACK_BUILDS: packs made at once on this server (default 1); anything but a
+    whole number from 1 is a configuration mistake, said at start-up."""
+    raw = os.environ.get("OUTCOMES_PACK_BUILDS", "").strip()
+    if not raw:
+        return 1
+    if not raw.isdigit() or int(raw) < 1:
+        raise ValueError(f"OUTCOMES_PACK_BUILDS must be a whole number from 1, not {raw!r}")
+    return int(raw)
+
+
+RUNNING = _at_once()  # at once on this server
 WAITING = 4  # more than this waiting: "try again in a few minutes"
 SAY_EVERY = 5.0  # seconds between "still waiting" lines
 
