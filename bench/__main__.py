@@ -9,7 +9,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from bench import ees, ingest, pages, upload_memory
+from bench import ees, ingest, pack_memory, pages, upload_memory
 from charter import Charter, load_charter
 from metrics.demo import build_demo
 from metrics.national import build_national
@@ -67,6 +67,7 @@ def page_times(charter: Charter, work: Path) -> list[dict[str, object]]:
 BENCHMARKS: dict[str, Callable[[Charter, Path], list[dict[str, object]]]] = {
     "ingest": lambda charter, work: [ingest.run(charter, work)],
     "upload-memory": lambda charter, work: upload_memory.run(charter, work),
+    "pack-memory": lambda charter, work: pack_memory.run(charter, work),
     "ees": lambda charter, work: ees.run(work),
     "status": lambda charter, work: [national_status(charter, work)],
     "pages": page_times,
@@ -93,7 +94,7 @@ def main(names: list[str]) -> int:
         print(
             f"{r['name']}: {r['value']} {r['unit']} (baseline {r['baseline']}), ratio {r['ratio']}"
         )
-    missed = pages.misses(results) + upload_memory.misses(results)
+    missed = pages.misses(results) + upload_memory.misses(results) + pack_memory.misses(results)
     for line in missed:
         print(f"MISSED: {line}")
     return 1 if missed else 0

@@ -133,6 +133,19 @@ class Layout(Strict):
     symbols: dict[str, Symbol] = Field(
         default_factory=dict, description="Their marks -> GSS symbols ('*' -> c)."
     )
+    areas: list[str] = Field(
+        default_factory=list,
+        description="GSS codes of areas besides our council's that this provider may send "
+        "(e.g. a trust covering a neighbouring council); none: our council's only.",
+    )
+
+    @field_validator("areas")
+    @classmethod
+    def _areas(cls, codes: list[str]) -> list[str]:
+        for code in codes:
+            if not re.fullmatch(r"[A-Z][0-9]{8}", code):
+                raise ValueError(f"{code!r} is not a GSS area code (like E06000001)")
+        return codes
 
     @field_validator("indicators", "groups", "periods", "symbols", mode="before")
     @classmethod

@@ -14,6 +14,7 @@ from datetime import date
 
 from charter import Charter
 from charter.ees_models import Mapping
+from metrics import text_limits
 from metrics.access.people import ANALYST, Actor, acting, require
 from metrics.ees_read import EesError, EesReport, ees_period, open_ees
 from metrics.ees_rules import value_problem
@@ -91,6 +92,11 @@ def import_ees(
     if older_release is not None:
         if not older_release.strip():
             raise EesError("give the reason for importing an older release over a newer one")
+        try:
+            why = text_limits.bounded(older_release, "the reason", text_limits.REASON)
+        except text_limits.TextTooLong as err:
+            raise EesError(str(err)) from None
+        older_release = why
         upload.reason = f"An older release, imported on purpose: {older_release.strip()}"
     upload.pack()  # compressed for keeping while the file is read
     with store.connect() as con:

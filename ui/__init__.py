@@ -32,6 +32,7 @@ from metrics.access import (
 from metrics.publish.escape import markdown
 from metrics.store import Store, StoreError, WriteConflict
 from metrics.template import latest_complete_quarter
+from metrics.text_limits import TextTooLong
 from ui import access, keys
 from ui.reads import (  # the cached reads every page uses, as ui.status(...) etc.
     evidence_about as evidence_about,
@@ -245,7 +246,7 @@ def plain_failure() -> Iterator[None]:
     except (StoreError, WriteConflict) as err:  # a lost race a write did not word itself
         st.error(err.public)
         st.stop()
-    except AccessDenied as err:
+    except (AccessDenied, TextTooLong) as err:
         st.error(markdown(err))
         st.stop()
 

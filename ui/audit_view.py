@@ -14,6 +14,7 @@ from metrics.dates import COLUMN_DATETIME, FORM_FORMAT
 from metrics.publish.escape import markdown
 from metrics.publish.tables import csv_bytes
 from metrics.store import Store
+from metrics.text_limits import SEARCH, help_text
 from ui import downloads
 
 KIND = "audit_kind"
@@ -47,7 +48,10 @@ def trail(store: Store) -> None:
     dates = left.date_input(
         "Between", (today - timedelta(days=90), today), key=DATES, format=FORM_FORMAT
     )
-    text = right.text_input("Containing", key=TEXT, help="Words in the object or summary")
+    text = right.text_input(
+        "Containing", key=TEXT, max_chars=SEARCH,
+        help=f"Words in the object or summary. {help_text(SEARCH)}",
+    )  # fmt: skip
     since, until = _day_range(dates)
     with ui.plain_failure():
         rows = audit.entries(

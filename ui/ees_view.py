@@ -12,6 +12,7 @@ from charter.ees_models import all_mappings, file_name_warning, load_mapping, ma
 from metrics.ees import EesError, import_ees
 from metrics.publish.escape import markdown
 from metrics.store import Store
+from metrics.text_limits import REASON, help_text
 
 MAPPING = "ees_mapping"
 FILE = "ees_file"
@@ -102,7 +103,8 @@ def _older_release_form(reasons: dict[object, str], file_key: tuple[str, str]) -
             "If you mean to go back to this older release's figures (for example, the newer "
             "release was withdrawn), say why. The reason is kept with every figure it revises."
         )
-        text = st.text_area("Why go back to the older release?", key=OLDER)
+        text = st.text_area("Why go back to the older release?", key=OLDER,
+                            max_chars=REASON, help=help_text(REASON))  # fmt: skip
         if st.form_submit_button("Check it as an older release"):
             if not text.strip():
                 st.error("Give the reason for going back to the older release.")

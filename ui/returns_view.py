@@ -28,6 +28,7 @@ from metrics.publish.escape import markdown
 from metrics.queries import upload_file
 from metrics.store import Store
 from metrics.template import latest_complete_quarter, template_rows, to_csv, to_xlsx
+from metrics.text_limits import REASON as REASON_CHARS, SEND_BACK, help_text
 from ui import upload_view
 
 FILE = "provider_return_file"
@@ -199,11 +200,15 @@ def waiting(store: Store, charter: Charter, person: Actor) -> None:
         confirmed = upload_view.confirm(report)
         reason = ""
         if report.figures_changed:
-            reason = st.text_input("Why are figures being revised?", key=REASON)
+            reason = st.text_input(
+                "Why are figures being revised?", key=REASON, max_chars=REASON_CHARS,
+                help=help_text(REASON_CHARS),
+            )  # fmt: skip
         ready = confirmed and (not report.figures_changed or bool(reason.strip()))
         if st.button("Accept and store", type="primary", key=ACCEPT, disabled=not ready):
             _accept(store, charter, sub, reason, confirmed)
-    back = st.text_area("Or send it back: what should the provider put right?", key=BACK)
+    back = st.text_area("Or send it back: what should the provider put right?", key=BACK,
+                        max_chars=SEND_BACK, help=help_text(SEND_BACK))  # fmt: skip
     if st.button("Send it back", key=RETURN):
         try:
             with ui.plain_failure():

@@ -19,6 +19,7 @@ from metrics.publish.escape import markdown
 from metrics.review import actions, agreed, commentary, cycle, report
 from metrics.review.common import SIGNED_OFF, STATES, ReviewError
 from metrics.store import Store
+from metrics.text_limits import REASON, help_text
 from ui import forms
 
 WRITERS = frozenset({MEMBER, CHAIR})
@@ -207,7 +208,8 @@ def chair_controls(store: Store, charter: Charter, built: report.Report) -> None
         back = STATES[here - 1]
         what = "Reopen the quarter" if review.state == SIGNED_OFF else f"Move back to '{back}'"
         with st.form("review_back"):
-            reason = st.text_input(f"{what}: why? (required)", key="review_back_reason")
+            reason = st.text_input(f"{what}: why? (required)", key="review_back_reason",
+                                   max_chars=REASON, help=help_text(REASON))  # fmt: skip
             if st.form_submit_button(what):
                 _move(store, charter, review.quarter, back, reason)
 

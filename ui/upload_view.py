@@ -10,6 +10,7 @@ from metrics.ingest import LoadReport, Revision, load_file
 from metrics.narrative import fmt_value
 from metrics.publish.escape import download_name, markdown
 from metrics.store import Store
+from metrics.text_limits import REASON, help_text
 from ui import charts, downloads, keys
 
 
@@ -147,7 +148,8 @@ def store_step(
     confirmed = confirm(report)
     reason = ""
     if report.figures_changed:  # the reason is asked for only when figures are revised
-        reason = st.text_input("Why are figures being revised?", key=keys.REASON)
+        reason = st.text_input("Why are figures being revised?", key=keys.REASON,
+                               max_chars=REASON, help=help_text(REASON))  # fmt: skip
         if not reason.strip():
             st.warning("This file changes stored figures: say why before storing it.")
     ready = confirmed and (not report.figures_changed or bool(reason.strip()))

@@ -14,6 +14,7 @@ from typing import Any
 
 import duckdb
 
+from metrics import text_limits
 from metrics.access.people import ADMIN, Actor, require
 from metrics.store import Store
 
@@ -154,7 +155,7 @@ def entries(
         "who": who or None,
         "since": since,
         "until": until,
-        "text": (text or "").strip() or None,
+        "text": text_limits.bounded(text, "the words searched for", text_limits.SEARCH) or None,
         "limit": limit,
     }
     with store.connect() as con:

@@ -13,27 +13,25 @@ from __future__ import annotations
 
 import io
 import re
-import unicodedata
 import warnings
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from PIL import Image, UnidentifiedImageError
 
+from metrics import text_limits
+
 if TYPE_CHECKING:
     import pikepdf
 
 MAX_PIXELS = 40_000_000  # a 40-megapixel photo; more is a decompression bomb, not evidence
-MAX_NAME = 120  # characters of a file name kept
+MAX_NAME = text_limits.FILE_NAME  # characters of a file name kept
 MAX_DEPTH = 64  # how deep a PDF's objects are followed (the parser itself limits nesting)
 
 # Markup a browser acts on. A real PDF or image has no reason to carry any of it in plain
 # bytes; a polyglot carries it so that the same file opens as a web page.
 HTML = re.compile(rb"<\s*(?:!doctype\s+html|html|head|body|script|iframe|svg|object|embed|meta)\b",
                   re.IGNORECASE)  # fmt: skip
-
-# Characters that reorder or hide text: `invoice\u202egpj.pdf` shows as "invoicefdp.jpg".
-BIDI = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 # PDF features that act rather than show, and how to say so.
 ACTIVE = {
@@ -55,18 +53,8 @@ class ContentError(ValueError):
 
 
 def safe_name(file_name: str) -> str:
-    """The name as kept and shown: the last path part, without characters that reorder or
-    hide text (bidirectional controls) or control characters, at most MAX_NAME characters
-    (the ending kept)."""
-    name = file_name.replace("\\", "/").rsplit("/", 1)[-1]
-    name = BIDI.sub("", name)
-    name = "".join(ch for ch in name if unicodedata.category(ch) not in ("Cc", "Cf"))
-    name = " ".join(name.split()).strip(". ") or "attachment"
-    if len(name) > MAX_NAME:
-        stem, dot, ending = name.rpartition(".")
-        ending = ending[:10] if dot else ""
-        name = stem[: MAX_NAME - len(ending) - 1].rstrip() + (dot + ending if dot else "")
-    return name
+    """The name as kept and shown (metrics/text_limits.py), "attachment" if nothing is left."""
+    return text_limits.file_name(file_name, MAX_NAME, empty="attachment")
 
 
 def check_pdf(name: str, content: bytes) -> None:

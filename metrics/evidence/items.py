@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from charter import Charter
-from metrics import once
+from metrics import once, text_limits
 from metrics.access import audit
 from metrics.access.people import ANALYST, CHAIR, MEMBER, Actor, require
 from metrics.dates import long_date
@@ -32,7 +32,7 @@ KINDS = {
 }
 AUTHORS = frozenset({ANALYST, MEMBER, CHAIR})
 RECENT = timedelta(days=366)  # "recent" evidence: within a year of the quarter's end
-MAX_SOURCE = 200
+MAX_SOURCE = text_limits.SOURCE
 
 ADD = """
 INSERT INTO evidence_items VALUES ($id, $kind, $source, $summary, $on, $statements,
@@ -54,10 +54,10 @@ WHERE evidence_id = $id AND withdrawn_at IS NULL
 ONE = "SELECT kind, summary, withdrawn_at FROM evidence_items WHERE evidence_id = ?"
 
 
-def plain(text: str | None, what: str) -> str:
+def plain(text: str | None, what: str, limit: int = text_limits.PARAGRAPH) -> str:
     """User text as stored (stripped, not empty, not too long), or EvidenceError."""
     try:
-        return review_plain(text, what)
+        return review_plain(text, what, limit=limit)
     except ReviewError as err:
         raise EvidenceError(str(err)) from None
 
@@ -133,7 +133,7 @@ def _check(
             raise EvidenceError(
                 "A survey result needs its question, how many answered and the share who agreed."
             )
-        plain(survey.question, "the survey question")
+        plain(survey.question, "the survey question", text_limits.TITLE)
         if survey.answered < 1:
             raise EvidenceError("How many answered must be at least 1.")
         if not 0 <= survey.agreed_share <= 100:
@@ -174,7 +174,8 @@ def add(
     numbers = list(dict.fromkeys(statements))
     _check(charter, kind, on, numbers, links, survey, today or date.today())
     if survey is not None:
-        survey = Survey(plain(survey.question, "the survey question"), survey.answered,
+        survey = Survey(plain(survey.question, "the survey question", text_limits.TITLE),
+                        survey.answered,
                         round(survey.agreed_share, 1))  # fmt: skip
     found = warnings(source, summary, survey.question if survey else None)
     if not no_personal_data:
@@ -219,7 +220,7 @@ def add(
 def withdraw(store: Store, actor: Actor, evidence_id: int, reason: str) -> None:
     """Take an item out of every page and pack, keeping it (and why) for the record."""
     require(actor, AUTHORS, "withdraw evidence")
-    why = plain(reason, "why the evidence is withdrawn")
+    why = plain(reason, "why the evidence is withdrawn", text_limits.REASON)
     now = datetime.now()
     with writing(store, "the evidence") as con:
         rows = con.execute(ONE, [evidence_id]).fetchall()

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 import duckdb
 
 from charter import Charter
+from metrics import text_limits
 from metrics.access.people import ANALYST, Actor, acting, may_send, require
 from metrics.ingest import layout
 from metrics.ingest.commit import (
@@ -126,6 +127,7 @@ def read_and_check(
         result = layout.own_indicators(
             result, charter, provider, names.get("indicator", "indicator")
         )
+        result = layout.own_area(result, charter, provider, names.get("area", "area"))
         result = layout.in_their_terms(result, charter, provider, own)
     return raw, layout.their_names(result, names)
 
@@ -236,7 +238,7 @@ def load_file(
         content,
         actor,
         kind,
-        (reason or "").strip() or None,
+        text_limits.bounded(reason, "the reason for the revision", text_limits.REASON) or None,
         None,
         source,
     )

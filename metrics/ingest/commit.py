@@ -14,6 +14,7 @@ from datetime import date, datetime
 import duckdb
 import pyarrow as pa
 
+from metrics import text_limits
 from metrics.access import audit
 from metrics.access.people import Actor
 from metrics.ingest.validate import RowError
@@ -148,6 +149,10 @@ class Upload:
     confirmed: int = 0  # unusual figures the uploader confirmed were right (for the log)
     release_end: date | None = None  # a published file: the end of its newest period
     _packed: Future[bytes] | None = field(default=None, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        # The name as sent, cleaned and cut (metrics/text_limits.py): it is logged and shown.
+        self.file_name = text_limits.file_name(self.file_name)
 
     @property
     def user(self) -> str:

@@ -181,3 +181,39 @@ def _reworded(
         return ids.sub(lambda m: repr(measures[m.group(1)]), text)
 
     return RowError(error.row, error.column, error.value, named(error.problem), named(error.fix))
+
+
+def own_area(result: Validation, charter: Charter, provider: str, area_column: str) -> Validation:
+    """A provider sends figures for our council's area only (England's, a region's or another
+    council's figures are published by DfE, not sent by a partner), unless its layout names
+    other areas it may send (`areas`). Checked on a valid file's rows."""
+    if not result.ok or result.staged is None:
+        return result
+    own = charter.layouts.get(provider)
+    allowed = {charter.council.code, *(own.areas if own else [])}
+    rows = result.staged.select(["row_no", "area_code"]).to_pylist()
+    foreign = [r for r in rows if r["area_code"] not in allowed]
+    if not foreign:
+        return result
+    name, council = charter.providers[provider].name, charter.council
+    for r in foreign:
+        code = r["area_code"]
+        what = (
+            council.england.name if code == council.england.code
+            else council.region.name if code == council.region.code
+            else "another council's area"
+        )  # fmt: skip
+        result.errors.append(
+            RowError(
+                r["row_no"],
+                area_column,
+                code,
+                f"{code} is {what}: {name} sends figures for {council.name} only.",
+                f"Leave the area empty (or write {council.code}) for {council.name}'s figures, "
+                "and remove rows for other areas.",
+            )
+        )
+    result.rejected_rows = len({r["row_no"] for r in foreign})
+    result.error_total = len(result.errors)
+    result.staged = None
+    return result

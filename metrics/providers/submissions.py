@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from charter import Charter
+from metrics import text_limits
 from metrics.access import audit
 from metrics.access.people import ANALYST, Actor, acting, may_send, require
 from metrics.ingest import (
@@ -213,6 +214,10 @@ def return_to_provider(
     require(actor, {ANALYST}, "return a provider's submission")
     if not reason.strip():
         raise SubmissionError("Say why the return goes back, so the provider can put it right.")
+    try:
+        reason = text_limits.bounded(reason, "why the return goes back", text_limits.SEND_BACK)
+    except text_limits.TextTooLong as err:
+        raise SubmissionError(str(err)) from None
     sub = _waiting(store, upload_id)
     _decide(store, actor, sub, RETURNED, reason.strip(), None, f"Returned: {reason.strip()}")
     return submissions(store, upload_id=upload_id)[0]

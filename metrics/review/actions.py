@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from charter import Charter
-from metrics import once
+from metrics import once, text_limits
 from metrics.access import audit
 from metrics.access.people import CHAIR, MEMBER, Actor, require
 from metrics.dates import long_date
@@ -132,7 +132,7 @@ def add(
     """Agree a new action; its first log entry is 'not started'. Returns its number; the
     same number again for a form (`token`) sent before, adding nothing (metrics/once.py)."""
     require(actor, EDITORS, "add an action")
-    title = plain(title, "the action's title")
+    title = plain(title, "the action's title", limit=text_limits.TITLE)
     quarter = known_quarter(store, quarter, today)
     links = list(dict.fromkeys(indicators or []))
     _check_links(charter, statement, links)
@@ -188,9 +188,10 @@ def update(
     require(actor, EDITORS, "update an action")
     if status not in STATUSES:
         raise ReviewError(f"An action's status must be one of: {', '.join(STATUSES)}.")
-    note = plain(note, "a progress note")
+    note = plain(note, "a progress note", limit=text_limits.NOTE)
     if status == "dropped":
-        note = f"{note} Dropped because: {plain(reason, 'why the action is dropped')}"
+        why = plain(reason, "why the action is dropped", limit=text_limits.REASON)
+        note = f"{note} Dropped because: {why}"
     now = datetime.now()
     with writing(store, f"action {action_id}") as con:
         if (earlier := once.made_before(con, token, "action update")) is not None:

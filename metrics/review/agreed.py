@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from charter import Charter
+from metrics import text_limits
 from metrics.access import audit
 from metrics.access.people import CHAIR, Actor, require
 from metrics.narrative import STATUS_WORDS
@@ -106,7 +107,7 @@ def agree(
             "The agreed status is the same as the computed one: record an agreed status only "
             "where the group settles on a different one."
         )
-    reason = plain(reason, "the reason for the agreed status")
+    reason = plain(reason, "the reason for the agreed status", limit=text_limits.REASON)
     now = datetime.now()
     key = {"quarter": quarter, "subject": subject}
     with writing(store, f"the agreed status of {subject_title(charter, subject)}") as con:

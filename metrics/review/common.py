@@ -17,6 +17,7 @@ from typing import ParamSpec, TypeVar
 import duckdb
 
 from charter import Charter
+from metrics import text_limits
 from metrics.dates import long_date
 from metrics.period_text import parse_period
 from metrics.periods import PeriodKind
@@ -24,7 +25,7 @@ from metrics.store import Store, WriteConflict, transaction
 
 STATES = ("open", "commentary drafted", "circulated", "discussed", "signed off")
 OPEN, DRAFTED, CIRCULATED, DISCUSSED, SIGNED_OFF = STATES
-MAX_TEXT = 2000  # a paragraph: commentary is short plain text, not a report
+MAX_TEXT = text_limits.PARAGRAPH  # a paragraph: commentary is short plain text, not a report
 
 
 class ReviewError(ValueError):
@@ -141,14 +142,16 @@ def known_quarter(store: Store, quarter: str, today: date | None = None) -> str:
     return label
 
 
-def plain(text: str | None, what: str, required: bool = True) -> str:
-    """User text as stored: stripped, never empty when required, never too long."""
+def plain(text: str | None, what: str, required: bool = True, limit: int = MAX_TEXT) -> str:
+    """User text as stored: stripped, never empty when required, never longer than `limit`
+    (metrics/text_limits.py)."""
     value = (text or "").strip()
     if required and not value:
         raise ReviewError(f"Write {what}: it cannot be empty.")
-    if len(value) > MAX_TEXT:
-        raise ReviewError(f"Shorten {what} to {MAX_TEXT:,} characters (it has {len(value):,}).")
-    return value
+    try:
+        return text_limits.bounded(value, what, limit)
+    except text_limits.TextTooLong as err:
+        raise ReviewError(str(err)) from None
 
 
 STATE = "SELECT state, signed_off_at FROM review_quarters WHERE quarter = ?"

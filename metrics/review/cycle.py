@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from charter import Charter
+from metrics import text_limits
 from metrics.access import audit
 from metrics.access.people import CHAIR, Actor, require
 from metrics.dates import date_time, long_date, short_date
@@ -195,7 +196,9 @@ def move(
         raise ReviewError(f"{review.quarter} is already '{to}'.")
     if there < here:
         why = plain(
-            reason, "why the review goes back" if before != SIGNED_OFF else "why it is reopened"
+            reason,
+            "why the review goes back" if before != SIGNED_OFF else "why it is reopened",
+            limit=text_limits.REASON,
         )
         kind, summary = ("review reopened" if before == SIGNED_OFF else "review moved back"), why
         review.signed_off_at = review.signed_off_by = None

@@ -82,5 +82,5 @@ def test_an_ees_mapping_nested_deep_is_a_plain_message(copy, tmp_path):
     path = tmp_path / "ees" / "deep.yaml"
     path.parent.mkdir()
     path.write_text("[" * 100_000 + "]" * 100_000 + "\n")
-    with pytest.raises(CharterError, match="ees/deep.yaml: line 1: nested more than 40"):
+    with pytest.raises(CharterError, match=r"ees/deep\.yaml: line 1: nested more than 40"):
         load_mapping(path, load_charter())

@@ -7,12 +7,14 @@ scrutiny (published, small numbers withheld), as HTML, a tagged PDF or a spreads
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import nullcontext
 from datetime import date, datetime
 
 from charter import Charter
 from metrics.access.people import Actor
 from metrics.publish.pack import self_evaluation
 from metrics.publish.pack.content import AUDIENCES, PLANNING_GROUP, SCRUTINY, Pack, build
+from metrics.publish.pack.queue import QUEUE, PackBusy, PackQueue
 from metrics.publish.pack.self_evaluation import SelfEvaluation
 from metrics.store import Store
 
@@ -66,24 +68,28 @@ def make(
     today: date | None = None,
     now: datetime | None = None,
     kind: str = "meeting",
+    queue: PackQueue | None = QUEUE,
 ) -> tuple[Pack | SelfEvaluation, dict[str, bytes]]:
     """Build the pack once and render it in each format, saying what it is doing. A
-    self-evaluation draft has no audience (it is internal)."""
+    self-evaluation draft has no audience (it is internal). Packs are made one after another
+    (`queue`, metrics/publish/pack/queue.py): this waits its turn, saying so, or raises
+    PackBusy when its person already has one being made or the queue is full."""
     unknown = [f for f in formats if f not in FORMATS]
     if unknown:
         raise ValueError(f"A pack's format is one of: {', '.join(FORMATS)} (not {unknown[0]!r}).")
     if kind not in KINDS:
         raise ValueError(f"A pack's kind is one of: {', '.join(KINDS)} (not {kind!r}).")
-    progress("Gathering the figures, commentary and actions")
-    pack: Pack | SelfEvaluation
-    if kind == "self-evaluation":
-        pack = self_evaluation.build(store, charter, quarter, reader, now=now, today=today)
-    else:
-        pack = build(store, charter, quarter, audience, reader, now=now, today=today)
-    out = {}
-    for fmt in formats:
-        progress(f"Writing the {fmt.upper()}")
-        out[fmt] = render(pack, fmt)
+    with queue.turn(reader.subject or reader.label, progress) if queue else nullcontext():
+        progress("Gathering the figures, commentary and actions")
+        pack: Pack | SelfEvaluation
+        if kind == "self-evaluation":
+            pack = self_evaluation.build(store, charter, quarter, reader, now=now, today=today)
+        else:
+            pack = build(store, charter, quarter, audience, reader, now=now, today=today)
+        out = {}
+        for fmt in formats:
+            progress(f"Writing the {fmt.upper()}")
+            out[fmt] = render(pack, fmt)
     return pack, out
 
 
@@ -95,6 +101,8 @@ __all__ = [
     "PLANNING_GROUP",
     "SCRUTINY",
     "Pack",
+    "PackBusy",
+    "PackQueue",
     "SelfEvaluation",
     "make",
     "render",
