@@ -34,6 +34,9 @@ from dataclasses import dataclass
 SYMBOL = "c"  # the GSS shorthand, written [c]
 PRIMARY = "small number"
 SECONDARY = "withheld so that a small number cannot be worked out"
+# Where saying which figure is the small one would itself give it away (the audit finds the
+# reasons narrow it), every withheld figure of the table gets this one reason instead.
+UNSAID = "withheld to protect children's privacy"
 NOT_FOR_PUBLICATION = "not for publication"
 
 TOTAL = ""  # the breakdown and group of a total

@@ -21,6 +21,7 @@ from metrics.publish.disclosure import (
     NOT_FOR_PUBLICATION,
     PRIMARY,
     SYMBOL,
+    UNSAID,
     Figure,
     Rule,
 )
@@ -130,6 +131,11 @@ def explain(why: str) -> str:
     """Why a figure is withheld, in words for a reader of a published paper."""
     if why == PRIMARY:
         return "a small number, withheld to protect children's privacy"
+    if why == UNSAID:
+        return (
+            "withheld to protect children's privacy (a small number, or a figure one could "
+            "be worked out from)"
+        )
     return "withheld so that a small number elsewhere cannot be worked out"
 
 
