@@ -30,7 +30,16 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.optimize import Bounds, LinearConstraint, milp
 
-from metrics.publish.disclosure import PRIMARY, SECONDARY, TOTAL, UNSAID, Figure, Rule, withhold
+from metrics.publish.disclosure import (
+    PRIMARY,
+    REVISED,
+    SECONDARY,
+    TOTAL,
+    UNSAID,
+    Figure,
+    Rule,
+    withhold,
+)
 
 # The largest a withheld count may be, per table: four times its largest real count (at least
 # 1,000). An intruder bounds cells by a published total anyway; a tight bound keeps HiGHS's
@@ -136,6 +145,8 @@ class Model:
                 constraint({index[(k, "numerator")]: 1, index[(k, "denominator")]: -1}, -big, 0)
             if not mine:
                 continue
+            if why == REVISED:
+                continue  # its earlier version is known, and it may be anything near it
             if why == UNSAID:
                 unsaid += mine
             elif why == PRIMARY:  # at least one count from `low` to the threshold
@@ -156,7 +167,10 @@ class Model:
                         extra.append(({i: 1, b: -big}, -big, 0))  # x == 0 unless b
                     else:
                         extra.append(({b: 1}, 1, 1))
-        if unsaid:
+        truly_small = any(
+            self.rule.disclosive(self.counts[k][f]) for k, f in self.vars if out[k] == UNSAID
+        )
+        if unsaid and truly_small:
             picks = []
             for i in unsaid:
                 z = n + binaries
@@ -234,11 +248,12 @@ class Model:
             return not self.feasible_rows({num: 1}, 1, self.big)
         return False
 
-    def findings(self) -> list[Finding]:
-        found = []
-        if self.percent:
-            found += [Finding(k, "value", "pinned") for k in self.out if self.ratio_pinned(k)]
+    def findings(self, first: bool = False) -> list[Finding]:
+        """Everything the intruder learns (`first`: stop at the first thing)."""
+        found: list[Finding] = []
         for i, (key, field) in enumerate(self.vars):
+            if first and found:
+                return found
             if key not in self.linked:
                 continue
             true = self.counts[key][field]
@@ -248,6 +263,8 @@ class Model:
                     found.append(Finding(key, field, "narrowed"))
             elif not self.feasible(i, 0, true - 1) and not self.feasible(i, true + 1, self.big):
                 found.append(Finding(key, field, "pinned"))
+        if self.percent and not (first and found):
+            found += [Finding(k, "value", "pinned") for k in self.out if self.ratio_pinned(k)]
         return found
 
 
@@ -257,11 +274,13 @@ def findings(
     rule: Rule,
     value_is_count: bool,
     multiplier: float | None = None,
+    first: bool = False,
 ) -> list[Finding]:
-    """What an intruder learns beyond the printed rule about the figures withheld in `out`."""
+    """What an intruder learns beyond the printed rule about the figures withheld in `out`
+    (`first`: whether it learns anything, and one thing it learns)."""
     if not out:
         return []
-    return Model(list(figures), out, rule, value_is_count, multiplier).findings()
+    return Model(list(figures), out, rule, value_is_count, multiplier).findings(first)
 
 
 def _size(counts: dict[str, int]) -> int:
@@ -273,6 +292,7 @@ def protect(
     rule: Rule,
     value_is_count: bool,
     multiplier: float | None = None,
+    also: dict[Key, str] | None = None,
 ) -> dict[Key, str]:
     """The figures of one table to withhold, and why, audited: small numbers, the figures
     `withhold` chooses to protect them, and further secondaries (the smallest figure of a
@@ -281,15 +301,18 @@ def protect(
     group is withheld: "withheld so that..." beside it says those groups are 0 or more than
     the threshold), every withheld figure of the table gets one reason, `UNSAID`, instead;
     that is tried before withholding more. Should everything be withheld and the audit still
-    find something, everything is withheld with one reason (fails closed)."""
+    find something, everything is withheld with one reason (fails closed). `also`: figures
+    withheld for another reason (revised by a small number), protected in the same way."""
     figures = list(figures)
     out = withhold(figures, rule, value_is_count, multiplier)
+    for k, why in (also or {}).items():
+        out.setdefault(k, why)
     while out:
-        found = findings(figures, out, rule, value_is_count, multiplier)
+        found = findings(figures, out, rule, value_is_count, multiplier, first=True)
         if not found:
             break
         unsaid = dict.fromkeys(out, UNSAID)
-        if not findings(figures, unsaid, rule, value_is_count, multiplier):
+        if not findings(figures, unsaid, rule, value_is_count, multiplier, first=True):
             return unsaid
         counts = {f.key: count_fields(f, value_is_count, multiplier) for f in figures}
         near = {f.key[0] for f in found}

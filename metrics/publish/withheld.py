@@ -9,6 +9,7 @@ public reader sees."""
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass, replace
 from typing import TypeVar
 
@@ -20,11 +21,13 @@ from metrics.publish.audit import count_fields, protect
 from metrics.publish.disclosure import (
     NOT_FOR_PUBLICATION,
     PRIMARY,
+    REVISED,
     SYMBOL,
     UNSAID,
     Figure,
     Rule,
 )
+from metrics.publish.periods import revised_by_a_small_number
 from metrics.queries import area_figures
 from metrics.rollup import StatementStatus, rollup
 from metrics.status import IndicatorStatus
@@ -66,19 +69,36 @@ def sees_real_figures(actor: Actor) -> bool:
     return bool(actor.roles & SEES_REAL_FIGURES)
 
 
-def withheld_figures(
-    store: Store, charter: Charter, indicator: str | None = None
-) -> dict[str, Withheld]:
-    """Every indicator's withheld figures (or one indicator's): indicator -> (period,
-    breakdown, group) -> why."""
+def figures_by_table(
+    store: Store,
+    charter: Charter,
+    indicator: str | None = None,
+    tables: Collection[tuple[str, str]] | None = None,
+) -> dict[tuple[str, str], list[Figure]]:
+    """Our council's figures, one list per table: (indicator, period) -> the whole figure and
+    every group of every breakdown."""
     by_period: dict[tuple[str, str], list[Figure]] = defaultdict(list)
     for ind_id, period, dim, grp, value, num, den, symbol in area_figures(
         store, charter.council.code, indicator
     ):
-        by_period[(str(ind_id), str(period))].append(
-            Figure(str(dim), str(grp), value, num, den, symbol)  # type: ignore[arg-type]
-        )
+        if tables is None or (str(ind_id), str(period)) in tables:
+            by_period[(str(ind_id), str(period))].append(
+                Figure(str(dim), str(grp), value, num, den, symbol)  # type: ignore[arg-type]
+            )
+    return by_period
+
+
+def withheld_figures(
+    store: Store,
+    charter: Charter,
+    indicator: str | None = None,
+    tables: Collection[tuple[str, str]] | None = None,
+) -> dict[str, Withheld]:
+    """Every indicator's withheld figures (or one indicator's, or those of the (indicator,
+    period) `tables` only): indicator -> (period, breakdown, group) -> why."""
+    by_period = figures_by_table(store, charter, indicator, tables)
     rule = rule_for(charter.council)
+    revised = revised_by_a_small_number(store, charter, by_period, rule, indicator)
     out: dict[str, Withheld] = {}
     for (ind_id, period), figures in by_period.items():
         ind = charter.indicators.get(ind_id)
@@ -89,7 +109,10 @@ def withheld_figures(
             found.rounding = Rounding(rule, ind)
             chosen = _unroundable(figures, rule, ind)
         else:
-            chosen = protect(figures, rule, ind.unit == "count", ind.multiplier)
+            also = {
+                (d, g): why for (i, p, d, g), why in revised.items() if (i, p) == (ind_id, period)
+            }
+            chosen = protect(figures, rule, ind.unit == "count", ind.multiplier, also)
         for (dim, grp), why in chosen.items():
             found[(period, dim, grp)] = why
     return {k: v for k, v in out.items() if v or v.rounding}
@@ -131,6 +154,8 @@ def explain(why: str) -> str:
     """Why a figure is withheld, in words for a reader of a published paper."""
     if why == PRIMARY:
         return "a small number, withheld to protect children's privacy"
+    if why == REVISED:
+        return "revised by a small number after it was first published, so withheld now"
     if why == UNSAID:
         return (
             "withheld to protect children's privacy (a small number, or a figure one could "
