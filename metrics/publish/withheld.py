@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Collection
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import TypeVar
 
 from charter import Charter, Council, Indicator
@@ -41,6 +41,7 @@ class Rounding:
 
     rule: Rule
     indicator: Indicator
+    totals: dict[str, Figure] = field(default_factory=dict)  # period -> the whole figure
 
 
 class Withheld(dict[tuple[str, str, str], str]):
@@ -106,7 +107,10 @@ def withheld_figures(
             continue
         found = out.setdefault(ind_id, Withheld())
         if rule.rounds:
-            found.rounding = Rounding(rule, ind)
+            found.rounding = found.rounding or Rounding(rule, ind)
+            whole = next((f for f in figures if f.key == ("", "")), None)
+            if whole is not None:
+                found.rounding.totals[period] = whole
             chosen = _unroundable(figures, rule, ind)
         else:
             also = {
@@ -253,10 +257,18 @@ def indicator_status(i: IndicatorStatus, withheld: Withheld) -> IndicatorStatus:
 
 
 def _rounded_status(i: IndicatorStatus, rounding: Rounding) -> IndicatorStatus:
+    """The status's figure as published under rounding: a count rounded, a ratio worked out
+    from its rounded counts (the real ratio beside rounded counts would narrow them), no
+    exact change, no sparkline."""
     ind = rounding.indicator
-    if ind.unit != "count" or i.value is None:
-        return replace(i, change=None, history=[])  # a ratio's counts are in its rows
-    value = float(rounding.rule.rounded(i.value))
+    whole = rounding.totals.get(i.period or "")
+    if i.value is None or whole is None:
+        return replace(i, change=None, history=[])
+    row = _rounded(GroupRow("", whole.value, whole.symbol, "", whole.numerator,
+                            whole.denominator), rounding)  # fmt: skip
+    if row.value is None:
+        return replace(i, value=None, symbol=SYMBOL, shown=SHOWN, change=None, history=[])
+    value = float(row.value)
     return replace(i, value=value, shown=fmt_value(value, ind), change=None, history=[])
 
 

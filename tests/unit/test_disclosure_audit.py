@@ -209,6 +209,15 @@ def test_a_council_that_rounds_publishes_every_count_to_the_nearest_five(
     north = next(r for r in ours if r["indicator"] == "short-breaks-receiving"
                  and r["period"] == "2026-27 Q2" and r["group"] == "North")  # fmt: skip
     assert north["value"] == 0  # 1, rounded: published, as the rule says
+    hidden = withheld.withheld_figures(demo_store, charter)
+    found = charter_status(demo_store, charter, parse_period("2026-27 Q2"))
+    shown = {i.id: i for s in withheld.statuses(found, hidden, charter) for i in s.indicators}
+    assert shown["short-breaks-receiving"].value == 415  # 413
+    assert shown["short-breaks-receiving"].change is None
+    ehcp = next(r for r in ours if r["indicator"] == "ehcp-issued-20-weeks"
+                and r["period"] == "2026-27 Q2" and not r["breakdown"])  # fmt: skip
+    assert shown["ehcp-issued-20-weeks"].value == ehcp["value"]  # from the rounded counts
+    assert ehcp["value"] == round(100 * ehcp["numerator"] / ehcp["denominator"], 1)
     council["council"]["disclosure_method"] = "round"
     (root / "council.yaml").write_text(yaml.safe_dump(council))
     with pytest.raises(Exception, match="disclosure_method"):
