@@ -97,9 +97,10 @@ def withheld_figures(
 ) -> dict[str, Withheld]:
     """Every indicator's withheld figures (or one indicator's, or those of the (indicator,
     period) `tables` only): indicator -> (period, breakdown, group) -> why."""
-    by_period = figures_by_table(store, charter, indicator, tables)
     rule = rule_for(charter.council)
-    revised = revised_by_a_small_number(store, charter, by_period, rule, indicator)
+    with store.connect():  # one opening of the file for both reads
+        by_period = figures_by_table(store, charter, indicator, tables)
+        revised = revised_by_a_small_number(store, charter, by_period, rule, indicator)
     out: dict[str, Withheld] = {}
     for (ind_id, period), figures in by_period.items():
         ind = charter.indicators.get(ind_id)
