@@ -9,7 +9,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from bench import ees, ingest, pack_memory, pages, upload_memory
+from bench import disclosure, ees, ingest, pack_memory, pages, upload_memory
 from charter import Charter, load_charter
 from metrics.demo import build_demo
 from metrics.national import build_national
@@ -71,6 +71,7 @@ BENCHMARKS: dict[str, Callable[[Charter, Path], list[dict[str, object]]]] = {
     "ees": lambda charter, work: ees.run(work),
     "status": lambda charter, work: [national_status(charter, work)],
     "pages": page_times,
+    "disclosure": disclosure.run,
 }
 
 

@@ -22,6 +22,7 @@ from metrics import (
     commands_data,
     commands_evidence,
     commands_providers,
+    commands_published,
     commands_review,
 )
 from metrics.config import DB_ENV, MAX_UPLOAD_ENV, db_path, megabytes
@@ -306,6 +307,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     commands_review.add_pack_parser(sub, common)
     commands_evidence.add_parsers(sub, common)
+    commands_published.add_parser(sub, common)
     return parser
 
 
@@ -363,4 +365,5 @@ COMMANDS = {
     "pack": commands_review.cmd_pack,
     "evidence": commands_evidence.cmd_evidence,
     "self-review": commands_evidence.cmd_self_review,
+    "published": commands_published.cmd_published,
 }

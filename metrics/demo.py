@@ -12,6 +12,15 @@ dashboard can be seen and tested:
 - revised with a reason: families with a keyworker, last-but-one quarter;
 - provisional: annual reviews completed on time, latest quarter;
 - suppressed small count: consultation participation, under-5s, latest quarter (`c`).
+
+And the awkward cases for disclosure control, on purpose (issue 26; `AWKWARD`):
+- two small groups in one breakdown: short breaks in the latest quarter, where the localities
+  add up to the total with North 1 and South 6 (the total less the rest leaves 7 across the
+  two), and the age bands with 0 to 4 and 5 to 10 both 1;
+- a withheld percentage with an aim of 100%: parent carer forum representation on the
+  planning group, 4 of 4 in the latest quarter (On track, which says 100%);
+- a small number in commentary: the previous quarter's commentary on that measure says
+  "three parent carers" (`metrics/review/demo.py`).
 """
 
 from __future__ import annotations
@@ -56,6 +65,20 @@ STALE = ("local-offer-visits", 3)
 REVISED = "keyworker-complex-needs"
 PROVISIONAL = "annual-reviews-on-time"
 SUPPRESSED = ("consultation-participation", "age_band", "0 to 4")
+# (indicator, breakdown) -> the latest quarter's figures: group -> (value, numerator,
+# denominator); breakdown "" is the whole figure. Set after everything else is generated,
+# so no other demo figure changes.
+AWKWARD: dict[tuple[str, str], dict[str, tuple[str, str, str]]] = {
+    ("short-breaks-receiving", "locality"): {
+        "North": ("1", "", ""), "South": ("6", "", ""), "East": ("131", "", ""),
+        "West": ("140", "", ""), "Central": ("135", "", ""),
+    },
+    ("short-breaks-receiving", "age_band"): {
+        "0 to 4": ("1", "", ""), "5 to 10": ("1", "", ""), "11 to 15": ("150", "", ""),
+        "16 to 17": ("130", "", ""), "18 to 25": ("131", "", ""),
+    },
+    ("planning-group-pcf-representation", ""): {"": ("100.0", "4", "4")},
+}  # fmt: skip
 
 
 @dataclass
@@ -236,6 +259,9 @@ def demo_rows(charter: Charter) -> list[DemoRow]:
         if row.indicator == PROVISIONAL and row.period == DEMO_LATEST.label:
             row.status = "provisional"
             row.note = "Provisional: two providers have not yet confirmed their figures."
+        awkward = AWKWARD.get((row.indicator, row.breakdown), {})
+        if row.period == DEMO_LATEST.label and not row.area and row.group in awkward:
+            row.value, row.numerator, row.denominator = awkward[row.group]
     return rows
 
 

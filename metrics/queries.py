@@ -175,6 +175,25 @@ def current_count(store: Store) -> int:
         return int(con.execute(COUNT_CURRENT).fetchall()[0][0])
 
 
+# Every earlier version of one area's figures (our own): what was shown before a revision,
+# which a reader may have kept (metrics/publish/periods.py).
+EARLIER_FIGURES = """
+SELECT indicator_id, period, breakdown, grp, value, numerator, denominator
+FROM observations
+WHERE area_code = $area AND superseded_by IS NOT NULL AND origin = 'local'
+  AND ($indicator IS NULL OR indicator_id = $indicator)
+"""
+
+
+def earlier_figures(
+    store: Store, area: str, indicator: str | None = None
+) -> list[tuple[object, ...]]:
+    """(indicator, period, breakdown, group, value, numerator, denominator) of every version
+    since replaced."""
+    with store.connect() as con:
+        return con.execute(EARLIER_FIGURES, {"area": area, "indicator": indicator}).fetchall()
+
+
 def area_figures(store: Store, area: str, indicator: str | None = None) -> list[tuple[object, ...]]:
     """(indicator, period, breakdown, group, value, numerator, denominator, symbol) rows, of
     every indicator or of one."""

@@ -17,6 +17,7 @@ st.markdown(
 quarter = ui.quarter_picker()
 if quarter:
     chosen = pack_view.audience()
+    pack_view.text_warnings(quarter, chosen)
     if st.button("Make the pack", key=pack_view.MAKE, type="primary"):
         pack_view.make(quarter, chosen)
     pack_view.downloads()

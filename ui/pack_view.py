@@ -6,7 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 import ui
-from metrics.publish import pack
+from metrics.publish import free_text, pack
 from metrics.publish.escape import markdown
 from metrics.publish.pack import self_evaluation
 from metrics.publish.pack.content import AUDIENCE_WORDS
@@ -25,6 +25,20 @@ def audience() -> str:
     chosen = st.radio("Audience", offered, key=AUDIENCE, format_func=lambda a: f"{a.capitalize()}")
     st.caption(AUDIENCE_WORDS.get(chosen, self_evaluation.AUDIENCE))
     return str(chosen)
+
+
+def text_warnings(quarter: str, chosen: str) -> None:
+    """Before a scrutiny pack is made: its free text that may say a small number or a name
+    (for the chair, who makes it, and anyone who wrote it)."""
+    if chosen != pack.SCRUTINY:
+        return
+    found = free_text.pack_warnings(ui.store(), ui.charter(), quarter)
+    if found:
+        st.warning(
+            "Before publishing, check these words in the pack: a small number or a name can "
+            "identify a child. Ask the author to change them where they do.\n\n"
+            + "\n".join(f"- {markdown(w.sentence())}" for w in found)
+        )
 
 
 def make(quarter: str, chosen: str) -> None:

@@ -15,6 +15,7 @@ from charter import Charter
 from metrics.access import CHAIR, MEMBER, Actor
 from metrics.dates import COLUMN_DATE, FORM_FORMAT, date_time, long_date
 from metrics.narrative import STATUS_WORDS
+from metrics.publish import free_text
 from metrics.publish.escape import markdown
 from metrics.review import actions, agreed, commentary, cycle, report
 from metrics.review.common import SIGNED_OFF, STATES, ReviewError
@@ -111,6 +112,8 @@ def editor(
                          key=f"next:{key}"),
         )  # fmt: skip
         submitted = st.form_submit_button("Save commentary")
+    for w in free_text.check(charter, *texts):  # the author, before the pack is made
+        st.warning(markdown(f"{w.sentence()} Commentary goes into the published scrutiny pack."))
     saved_key = f"saved:{key}"  # the version this person saved last, kept across reruns
     if not submitted:
         if existing is not None and st.session_state.get(saved_key) == existing.version:

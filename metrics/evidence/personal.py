@@ -17,6 +17,7 @@ CHECKED = (
     "NHS numbers (ten digits that pass the NHS number check)",
     "postcodes",
     "a capitalised name straight after 'my son', 'my daughter', 'my child' and the like",
+    "a name after a title (Mr, Mrs, Ms, Miss, Mx, Dr)",
 )
 NOT_CHECKED = (
     "names anywhere else",
@@ -39,6 +40,27 @@ RELATIVE = re.compile(
     r"niece|nephew)(?:'s)?\s*,?\s+)([A-Z][a-z]+)"
 )
 NOT_NAMES = {"Is", "Was", "Has", "Had", "And", "But", "Who", "When", "The", "He", "She", "They"}
+TITLED = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr)\.?\s+[A-Z][a-z]+(?:[- ][A-Z][a-z]+)?")
+
+# Small numbers in words or digits before the people (or their plans) they count: what a
+# published paper must not say ("five plans", "3 children"). Checked for free text going
+# into a published pack, with the council's threshold (`small_numbers`).
+NUMBER_WORDS = {
+    "one": 1, "a single": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
+    "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
+}  # fmt: skip
+COUNTED = (
+    r"(?:child(?:ren)?|young\s+(?:people|person)|famil(?:y|ies)|parents?|parent\s+carers?|"
+    r"carers?|pupils?|students?|boys?|girls?|learners?|(?:EHC\s+)?plans?|cases?|referrals?|"
+    r"appeals?|requests?|assessments?|complaints?|placements?|exclusions?|suspensions?|"
+    r"people|persons?|sons?|daughters?|babies|infants?|toddlers?|teenagers?|residents?|"
+    r"households?|siblings?)"
+)
+SMALL = re.compile(
+    rf"(?i:\b(\d+|{'|'.join(sorted(NUMBER_WORDS, key=len, reverse=True))})"
+    rf"(?:\s+(?:more|other|new|disabled|autistic|looked-after|of\s+the|of\s+our|"
+    rf"[a-z]+-?[a-z]*))?\s+{COUNTED}\b)"
+)
 
 
 @dataclass(frozen=True)
@@ -83,4 +105,18 @@ def warnings(*texts: str | None) -> list[Warning_]:
             for m in RELATIVE.finditer(text)
             if m.group(1) not in NOT_NAMES
         ]
+        out += [Warning_("a person's name", m.group()) for m in TITLED.finditer(text)]
+    return out
+
+
+def small_numbers(threshold: int, *texts: str | None) -> list[Warning_]:
+    """Each count from 1 to `threshold` (in digits or words) of children, families, plans
+    and the like in the texts: a published paper withholds such numbers."""
+    out = []
+    for text in texts:
+        for m in SMALL.finditer(text or ""):
+            word = m.group(1).lower()
+            n = int(word) if word.isdigit() else NUMBER_WORDS.get(word, threshold + 1)
+            if 1 <= n <= threshold:
+                out.append(Warning_("a small number", m.group()))
     return out

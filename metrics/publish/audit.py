@@ -30,9 +30,21 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.optimize import Bounds, LinearConstraint, milp
 
-from metrics.publish.disclosure import PRIMARY, SECONDARY, TOTAL, Figure, Rule, withhold
+from metrics.publish.disclosure import (
+    PRIMARY,
+    REVISED,
+    SECONDARY,
+    TOTAL,
+    UNSAID,
+    Figure,
+    Rule,
+    withhold,
+)
 
-BIG = 10**7  # no count of children is larger; the solver's "unbounded"
+# The largest a withheld count may be, per table: four times its largest real count (at least
+# 1,000). An intruder bounds cells by a published total anyway; a tight bound keeps HiGHS's
+# branching short, and a bound the intruder may not know only makes the audit stricter.
+SPAN, FLOOR = 4, 1000
 Key = tuple[str, str]
 
 
@@ -77,8 +89,11 @@ class Model:
         multiplier: float | None,
     ) -> None:
         self.rule = rule
+        self.percent = multiplier == 100
         self.low = 0 if rule.suppress_zero else 1
         self.counts = {f.key: count_fields(f, value_is_count, multiplier) for f in figures}
+        largest = max((v for c in self.counts.values() for v in c.values()), default=0)
+        self.big = big = max(FLOOR, SPAN * largest)
         self.out = out
         self.vars: list[tuple[Key, str]] = [
             (k, field) for k in out for field in sorted(self.counts.get(k, {}))
@@ -122,31 +137,48 @@ class Model:
                     self.linked.update(self.vars[i][0] for i in coefs)
         binaries = 0
         extra: list[tuple[dict[int, float], float, float]] = []
+        unsaid: list[int] = []  # with one reason for all, at least one of them is small
         for k, why in out.items():
             fields = self.counts.get(k, {})
             mine = [index[(k, f)] for f in sorted(fields)]
             if multiplier == 100 and "numerator" in fields and "denominator" in fields:
-                constraint({index[(k, "numerator")]: 1, index[(k, "denominator")]: -1}, -BIG, 0)
+                constraint({index[(k, "numerator")]: 1, index[(k, "denominator")]: -1}, -big, 0)
             if not mine:
                 continue
-            if why == PRIMARY:  # at least one count from `low` to the threshold
+            if why == REVISED:
+                continue  # its earlier version is known, and it may be anything near it
+            if why == UNSAID:
+                unsaid += mine
+            elif why == PRIMARY:  # at least one count from `low` to the threshold
                 picks = []
                 for i in mine:
                     z = n + binaries
                     binaries += 1
                     picks.append(z)
-                    extra.append(({i: 1, z: -self.low}, 0, BIG))  # x >= low z
-                    extra.append(({i: 1, z: BIG}, -BIG, rule.threshold + BIG))  # x <= T if z
+                    extra.append(({i: 1, z: -self.low}, 0, big))  # x >= low z
+                    extra.append(({i: 1, z: big}, -big, rule.threshold + big))  # x <= T if z
                 extra.append(({z: 1 for z in picks}, 1, len(picks)))
             else:  # no count from `low` to the threshold: 0 (if zeros are published) or more
                 for i in mine:
                     b = n + binaries
                     binaries += 1
-                    extra.append(({i: 1, b: -(rule.threshold + 1)}, 0, BIG))  # x >= (T+1) b
+                    extra.append(({i: 1, b: -(rule.threshold + 1)}, 0, big))  # x >= (T+1) b
                     if self.low == 1:
-                        extra.append(({i: 1, b: -BIG}, -BIG, 0))  # x == 0 unless b
+                        extra.append(({i: 1, b: -big}, -big, 0))  # x == 0 unless b
                     else:
                         extra.append(({b: 1}, 1, 1))
+        truly_small = any(
+            self.rule.disclosive(self.counts[k][f]) for k, f in self.vars if out[k] == UNSAID
+        )
+        if unsaid and truly_small:
+            picks = []
+            for i in unsaid:
+                z = n + binaries
+                binaries += 1
+                picks.append(z)
+                extra.append(({i: 1, z: -self.low}, 0, big))
+                extra.append(({i: 1, z: big}, -big, rule.threshold + big))
+            extra.append(({z: 1 for z in picks}, 1, len(picks)))
         for coefs, lo, hi in extra:
             constraint(coefs, lo, hi)
         self.size = n + binaries
@@ -157,7 +189,7 @@ class Model:
                 a[r, i] = c
         self.constraints = LinearConstraint(a, lows, highs) if rows else None
         self.lower = np.zeros(self.size)
-        self.upper = np.array([BIG] * n + [1] * binaries, dtype=float)
+        self.upper = np.array([big] * n + [1] * binaries, dtype=float)
         # values each count is known to be able to take: the real ones, then every solution
         # found (one solve answers many questions; the audit asks only what is still open)
         self.seen: list[set[int]] = [{self.counts[k][f]} for k, f in self.vars]
@@ -169,7 +201,7 @@ class Model:
         if any(lo <= v <= hi for v in self.seen[var]):
             return True
         lower, upper = self.lower.copy(), self.upper.copy()
-        lower[var], upper[var] = max(lo, 0), min(hi, BIG)
+        lower[var], upper[var] = max(lo, 0), min(hi, self.big)
         if lower[var] > upper[var]:
             return False
         result = milp(
@@ -186,18 +218,53 @@ class Model:
             self.seen[i].add(round(x))
         return True
 
-    def findings(self) -> list[Finding]:
-        found = []
+    def feasible_rows(self, coefs: dict[int, float], lo: float, hi: float) -> bool:
+        """Whether one more linear condition can hold given everything published."""
+        row = np.zeros((1, self.size))
+        for i, c in coefs.items():
+            row[0, i] = c
+        extra = LinearConstraint(row, [lo], [hi])
+        together = [extra] if self.constraints is None else [self.constraints, extra]
+        result = milp(
+            np.zeros(self.size),
+            integrality=np.ones(self.size),
+            bounds=Bounds(self.lower, self.upper),
+            constraints=together,
+        )
+        if result.status not in (0, 2):
+            raise RuntimeError(f"the disclosure audit's solver did not finish: {result.message}")
+        return bool(result.status == 0)
+
+    def ratio_pinned(self, key: Key) -> bool:
+        """A withheld percentage of 0% or 100% that no other value fits ("all of them")."""
+        index = {v: i for i, v in enumerate(self.vars)}
+        num, den = index.get((key, "numerator")), index.get((key, "denominator"))
+        if num is None or den is None or key not in self.linked:
+            return False
+        n, d = self.counts[key]["numerator"], self.counts[key]["denominator"]
+        if d > 0 and n == d:
+            return not self.feasible_rows({num: 1, den: -1}, -self.big, -1)
+        if d > 0 and n == 0:
+            return not self.feasible_rows({num: 1}, 1, self.big)
+        return False
+
+    def findings(self, first: bool = False) -> list[Finding]:
+        """Everything the intruder learns (`first`: stop at the first thing)."""
+        found: list[Finding] = []
         for i, (key, field) in enumerate(self.vars):
+            if first and found:
+                return found
             if key not in self.linked:
                 continue
             true = self.counts[key][field]
-            if self.out[key] == PRIMARY and self.rule.disclosive(true):
+            if self.out[key] in (PRIMARY, UNSAID) and self.rule.disclosive(true):
                 allowed = range(self.low, self.rule.threshold + 1)
                 if any(v != true and not self.feasible(i, v, v) for v in allowed):
                     found.append(Finding(key, field, "narrowed"))
-            elif not self.feasible(i, 0, true - 1) and not self.feasible(i, true + 1, BIG):
+            elif not self.feasible(i, 0, true - 1) and not self.feasible(i, true + 1, self.big):
                 found.append(Finding(key, field, "pinned"))
+        if self.percent and not (first and found):
+            found += [Finding(k, "value", "pinned") for k in self.out if self.ratio_pinned(k)]
         return found
 
 
@@ -207,11 +274,13 @@ def findings(
     rule: Rule,
     value_is_count: bool,
     multiplier: float | None = None,
+    first: bool = False,
 ) -> list[Finding]:
-    """What an intruder learns beyond the printed rule about the figures withheld in `out`."""
+    """What an intruder learns beyond the printed rule about the figures withheld in `out`
+    (`first`: whether it learns anything, and one thing it learns)."""
     if not out:
         return []
-    return Model(list(figures), out, rule, value_is_count, multiplier).findings()
+    return Model(list(figures), out, rule, value_is_count, multiplier).findings(first)
 
 
 def _size(counts: dict[str, int]) -> int:
@@ -223,22 +292,33 @@ def protect(
     rule: Rule,
     value_is_count: bool,
     multiplier: float | None = None,
+    also: dict[Key, str] | None = None,
 ) -> dict[Key, str]:
     """The figures of one table to withhold, and why, audited: small numbers, the figures
     `withhold` chooses to protect them, and further secondaries (the smallest figure of a
     breakdown an intruder narrows a withheld one through, then of any) until the audit finds
-    nothing. Should everything be withheld first, that is what is returned (fails closed)."""
+    nothing. Where the reasons themselves narrow a figure down (a small total whose every
+    group is withheld: "withheld so that..." beside it says those groups are 0 or more than
+    the threshold), every withheld figure of the table gets one reason, `UNSAID`, instead;
+    that is tried before withholding more. Should everything be withheld and the audit still
+    find something, everything is withheld with one reason (fails closed). `also`: figures
+    withheld for another reason (revised by a small number), protected in the same way."""
     figures = list(figures)
     out = withhold(figures, rule, value_is_count, multiplier)
+    for k, why in (also or {}).items():
+        out.setdefault(k, why)
     while out:
-        found = findings(figures, out, rule, value_is_count, multiplier)
+        found = findings(figures, out, rule, value_is_count, multiplier, first=True)
         if not found:
             break
+        unsaid = dict.fromkeys(out, UNSAID)
+        if not findings(figures, unsaid, rule, value_is_count, multiplier, first=True):
+            return unsaid
         counts = {f.key: count_fields(f, value_is_count, multiplier) for f in figures}
         near = {f.key[0] for f in found}
         open_ = [f.key for f in figures if f.key not in out]
         if not open_:
-            break
+            return unsaid
         ranked = sorted(
             open_,
             key=lambda k: (

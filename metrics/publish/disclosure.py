@@ -34,6 +34,10 @@ from dataclasses import dataclass
 SYMBOL = "c"  # the GSS shorthand, written [c]
 PRIMARY = "small number"
 SECONDARY = "withheld so that a small number cannot be worked out"
+# Where saying which figure is the small one would itself give it away (the audit finds the
+# reasons narrow it), every withheld figure of the table gets this one reason instead.
+UNSAID = "withheld to protect children's privacy"
+REVISED = "revised by a small number after it was published"  # metrics/publish/periods.py
 NOT_FOR_PUBLICATION = "not for publication"
 
 TOTAL = ""  # the breakdown and group of a total
@@ -103,8 +107,9 @@ class Rule:
             "integer-programming audit so that a withheld small number could still be any "
             "number the rule allows and no withheld figure can be worked out. Nothing worked "
             "out from a withheld figure (its status, change, direction, rank, quartile, "
-            "comparison with England or place on a chart) is published either. A survey "
-            f"answered by {self.threshold} people or fewer is shown as [c]."
+            "comparison with England or place on a chart) is published either, and a figure "
+            "revised by a small number after it was published is withheld from then on. A "
+            f"survey answered by {self.threshold} people or fewer is shown as [c]."
         )
 
 

@@ -9,7 +9,8 @@ public reader sees."""
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, replace
+from collections.abc import Collection
+from dataclasses import dataclass, field, replace
 from typing import TypeVar
 
 from charter import Charter, Council, Indicator
@@ -20,10 +21,13 @@ from metrics.publish.audit import count_fields, protect
 from metrics.publish.disclosure import (
     NOT_FOR_PUBLICATION,
     PRIMARY,
+    REVISED,
     SYMBOL,
+    UNSAID,
     Figure,
     Rule,
 )
+from metrics.publish.periods import revised_by_a_small_number
 from metrics.queries import area_figures
 from metrics.rollup import StatementStatus, rollup
 from metrics.status import IndicatorStatus
@@ -37,6 +41,7 @@ class Rounding:
 
     rule: Rule
     indicator: Indicator
+    totals: dict[str, Figure] = field(default_factory=dict)  # period -> the whole figure
 
 
 class Withheld(dict[tuple[str, str, str], str]):
@@ -65,19 +70,37 @@ def sees_real_figures(actor: Actor) -> bool:
     return bool(actor.roles & SEES_REAL_FIGURES)
 
 
-def withheld_figures(
-    store: Store, charter: Charter, indicator: str | None = None
-) -> dict[str, Withheld]:
-    """Every indicator's withheld figures (or one indicator's): indicator -> (period,
-    breakdown, group) -> why."""
+def figures_by_table(
+    store: Store,
+    charter: Charter,
+    indicator: str | None = None,
+    tables: Collection[tuple[str, str]] | None = None,
+) -> dict[tuple[str, str], list[Figure]]:
+    """Our council's figures, one list per table: (indicator, period) -> the whole figure and
+    every group of every breakdown."""
     by_period: dict[tuple[str, str], list[Figure]] = defaultdict(list)
     for ind_id, period, dim, grp, value, num, den, symbol in area_figures(
         store, charter.council.code, indicator
     ):
-        by_period[(str(ind_id), str(period))].append(
-            Figure(str(dim), str(grp), value, num, den, symbol)  # type: ignore[arg-type]
-        )
+        if tables is None or (str(ind_id), str(period)) in tables:
+            by_period[(str(ind_id), str(period))].append(
+                Figure(str(dim), str(grp), value, num, den, symbol)  # type: ignore[arg-type]
+            )
+    return by_period
+
+
+def withheld_figures(
+    store: Store,
+    charter: Charter,
+    indicator: str | None = None,
+    tables: Collection[tuple[str, str]] | None = None,
+) -> dict[str, Withheld]:
+    """Every indicator's withheld figures (or one indicator's, or those of the (indicator,
+    period) `tables` only): indicator -> (period, breakdown, group) -> why."""
     rule = rule_for(charter.council)
+    with store.connect():  # one opening of the file for both reads
+        by_period = figures_by_table(store, charter, indicator, tables)
+        revised = revised_by_a_small_number(store, charter, by_period, rule, indicator)
     out: dict[str, Withheld] = {}
     for (ind_id, period), figures in by_period.items():
         ind = charter.indicators.get(ind_id)
@@ -85,10 +108,16 @@ def withheld_figures(
             continue
         found = out.setdefault(ind_id, Withheld())
         if rule.rounds:
-            found.rounding = Rounding(rule, ind)
+            found.rounding = found.rounding or Rounding(rule, ind)
+            whole = next((f for f in figures if f.key == ("", "")), None)
+            if whole is not None:
+                found.rounding.totals[period] = whole
             chosen = _unroundable(figures, rule, ind)
         else:
-            chosen = protect(figures, rule, ind.unit == "count", ind.multiplier)
+            also = {
+                (d, g): why for (i, p, d, g), why in revised.items() if (i, p) == (ind_id, period)
+            }
+            chosen = protect(figures, rule, ind.unit == "count", ind.multiplier, also)
         for (dim, grp), why in chosen.items():
             found[(period, dim, grp)] = why
     return {k: v for k, v in out.items() if v or v.rounding}
@@ -130,6 +159,13 @@ def explain(why: str) -> str:
     """Why a figure is withheld, in words for a reader of a published paper."""
     if why == PRIMARY:
         return "a small number, withheld to protect children's privacy"
+    if why == REVISED:
+        return "revised by a small number after it was first published, so withheld now"
+    if why == UNSAID:
+        return (
+            "withheld to protect children's privacy (a small number, or a figure one could "
+            "be worked out from)"
+        )
     return "withheld so that a small number elsewhere cannot be worked out"
 
 
@@ -222,10 +258,18 @@ def indicator_status(i: IndicatorStatus, withheld: Withheld) -> IndicatorStatus:
 
 
 def _rounded_status(i: IndicatorStatus, rounding: Rounding) -> IndicatorStatus:
+    """The status's figure as published under rounding: a count rounded, a ratio worked out
+    from its rounded counts (the real ratio beside rounded counts would narrow them), no
+    exact change, no sparkline."""
     ind = rounding.indicator
-    if ind.unit != "count" or i.value is None:
-        return replace(i, change=None, history=[])  # a ratio's counts are in its rows
-    value = float(rounding.rule.rounded(i.value))
+    whole = rounding.totals.get(i.period or "")
+    if i.value is None or whole is None:
+        return replace(i, change=None, history=[])
+    row = _rounded(GroupRow("", whole.value, whole.symbol, "", whole.numerator,
+                            whole.denominator), rounding)  # fmt: skip
+    if row.value is None:
+        return replace(i, value=None, symbol=SYMBOL, shown=SHOWN, change=None, history=[])
+    value = float(row.value)
     return replace(i, value=value, shown=fmt_value(value, ind), change=None, history=[])
 
 

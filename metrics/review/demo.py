@@ -28,6 +28,10 @@ CAUSES = {
         "Two SEND caseworker posts were vacant over the summer.",
         "Agency caseworkers from October; a weekly list of reviews falling due.",
     ),
+    "planning-group-pcf-representation": (  # a small number, on purpose (issue 26)
+        "Three parent carers stepped down from the group over the summer.",
+        "The forum is recruiting; two new members join in October.",
+    ),
     "short-breaks-satisfaction": (
         "Families told the forum that holiday schemes filled within a day.",
         "Add two holiday-scheme places per locality and open booking earlier.",

@@ -56,3 +56,17 @@ def test_staff_make_the_self_evaluation_draft(fresh):
     name, data = made["files"]["html"]
     assert name == "self-evaluation-2026-27-Q2.html"
     assert b"Children and young people are valued, visible and included" in data
+
+
+def test_the_chair_is_warned_of_small_numbers_in_the_packs_words(fresh, monkeypatch):
+    """Issue 26: before a scrutiny pack is made, its free text is checked."""
+    monkeypatch.setenv("OUTCOMES_DEMO", "1")
+    opened = fresh(ui.PACKS_PAGE, **{access.DEMO_ROLE: "chair"})
+    opened.at.query_params["quarter"] = "2026-27 Q1"
+    at = opened.run()
+    assert not at.exception, at.exception
+    at.radio(key=pack_view.AUDIENCE).set_value(pack.SCRUTINY).run()
+    warned = [w.value for w in at.warning]
+    assert any("Three parent carers" in w and "Sam Member" in w for w in warned), warned
+    at.radio(key=pack_view.AUDIENCE).set_value(pack.PLANNING_GROUP).run()
+    assert not any("Three parent carers" in w.value for w in at.warning)

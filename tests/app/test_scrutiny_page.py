@@ -82,3 +82,17 @@ def test_a_councillor_asks_and_an_officer_answers(fresh):
     [q] = questions.listed(fresh.store)
     assert q.answered and q.replies[0].text == "Two caseworker posts were vacant."
     assert q.replies[0].written_by == "demo (analyst)"
+
+
+def test_a_withheld_percentage_with_an_aim_of_100_gives_no_status_away(fresh, monkeypatch):
+    """Issue 26: PCF representation is 4 of 4 in the demo's latest quarter; "On track" beside
+    an aim of 100% would say 100%, so a councillor sees it withheld, and why."""
+    monkeypatch.setenv("OUTCOMES_DEMO", "1")
+
+    def statement_3(text: str) -> str:
+        return text.split("**3. ")[1].split("**4. ")[0]
+
+    staff = statement_3(page_text(scrutiny(fresh, "analyst")))
+    assert "1 of 2 measures with an aim met it." in staff  # PCF representation on track
+    councillor = statement_3(page_text(scrutiny(fresh, "councillor")))
+    assert "0 of 1 measure with an aim met it." in councillor  # rolled up without it

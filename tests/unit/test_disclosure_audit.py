@@ -12,7 +12,16 @@ from pydantic import ValidationError
 from charter import Council
 from metrics.period_text import parse_period
 from metrics.publish import audit, withheld
-from metrics.publish.disclosure import PRIMARY, ROUND, SECONDARY, Figure, Rule, withhold
+from metrics.publish.disclosure import (
+    PRIMARY,
+    REVISED,
+    ROUND,
+    SECONDARY,
+    UNSAID,
+    Figure,
+    Rule,
+    withhold,
+)
 from metrics.rollup import charter_status
 from metrics.store import Store
 from metrics.trend import TrendRow
@@ -45,9 +54,20 @@ def test_the_old_pattern_lets_the_issues_locality_cells_be_worked_out():
 
 
 def test_the_audit_protects_the_issues_locality_cells():
+    """Here the reasons are what narrow the cells ("not a small number" rules out 1 to 5 for
+    South): with one reason for both, 7 could be any split, and nothing more is withheld."""
     out = audit.protect(LOCALITY, RULE, value_is_count=True)
-    assert len(out) == 3 and out[("locality", "North")] == PRIMARY
+    assert out == {("locality", "North"): UNSAID, ("locality", "South"): UNSAID}
     assert audit.findings(LOCALITY, out, RULE, True) == []
+
+
+def test_more_is_withheld_where_one_reason_for_all_is_not_enough():
+    """A total of 4 and its groups: even unlabelled, the groups' small numbers would pin
+    each other (1 + 1 + 2 = 4); the audit withholds the total, then it passes."""
+    figs = [Figure("", "", 9.0), Figure("sex", "F", 1.0), Figure("sex", "M", 8.0),
+            Figure("age", "a", 1.0), Figure("age", "b", 8.0)]  # fmt: skip
+    out = audit.protect(figs, RULE, value_is_count=True)
+    assert len(out) > 2 and audit.findings(figs, out, RULE, True) == []
 
 
 def test_two_small_cells_summing_to_two_are_protected():
@@ -68,7 +88,8 @@ def test_a_percentages_numerator_is_at_most_its_denominator():
     out = withhold(figs, RULE, False, 100)
     assert audit.findings(figs, out, RULE, False, 100)
     out = audit.protect(figs, RULE, False, 100)
-    assert ("", "") in out and audit.findings(figs, out, RULE, False, 100) == []
+    assert audit.findings(figs, out, RULE, False, 100) == []
+    assert ("age", "b") not in out and set(out.values()) == {UNSAID}  # one reason is enough
 
 
 def test_figures_that_do_not_add_up_give_no_equation():
@@ -132,3 +153,90 @@ def test_a_direction_from_a_withheld_previous_figure_is_not_given(demo_db, chart
     i = replace(i, direction="worsening")
     shown = withheld.indicator_status(i, withheld.Withheld({("2026-27 Q1", "", ""): PRIMARY}))
     assert shown.direction is None and shown.change is None and shown.status == i.status
+
+
+def test_a_figure_revised_by_a_small_number_is_withheld_now(demo_db, charter):
+    """Across publications (issue 26): the demo's keyworker total for 2026-27 Q1 was shown,
+    then its numerator revised down by 4; a reader holding both would learn the 4, so the
+    revised figure is withheld for public readers."""
+    hidden = withheld.withheld_figures(Store(demo_db), charter)
+    assert hidden["keyworker-complex-needs"][("2026-27 Q1", "", "")] == REVISED
+    assert "revised by a small number" in withheld.explain(REVISED)
+
+
+def test_a_revision_by_more_than_the_threshold_is_not_withheld(demo_store, charter):
+    from metrics.ingest import load_file
+
+    csv = b"indicator,period,value\nshort-breaks-receiving,2025-26 Q3,499\n"
+    before = withheld.withheld_figures(demo_store, charter).get("short-breaks-receiving", {})
+    assert ("2025-26 Q3", "", "") not in before
+    report = load_file(demo_store, charter, "r.csv", csv, by="t", reason="fix", confirmed=True)
+    assert report.ok, report.errors
+    after = withheld.withheld_figures(demo_store, charter)["short-breaks-receiving"]
+    assert ("2025-26 Q3", "", "") not in after  # far from what was shown: nothing to learn
+    small = b"indicator,period,value\nshort-breaks-receiving,2025-26 Q3,497\n"
+    assert load_file(demo_store, charter, "s.csv", small, by="t", reason="fix", confirmed=True).ok
+    again = withheld.withheld_figures(demo_store, charter)["short-breaks-receiving"]
+    assert again[("2025-26 Q3", "", "")] == REVISED  # 499 then 497: the 2 would be given away
+
+
+def test_a_council_that_rounds_publishes_every_count_to_the_nearest_five(
+    demo_store, tmp_path, monkeypatch
+):
+    import shutil
+
+    import yaml
+
+    from charter import CHARTER_DIR, load_charter
+    from metrics.publish import published
+
+    root = tmp_path / "charter"
+    shutil.copytree(CHARTER_DIR, root, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
+    council = yaml.safe_load((root / "council.yaml").read_text())
+    council["council"]["disclosure_method"] = ROUND
+    (root / "council.yaml").write_text(yaml.safe_dump(council))
+    monkeypatch.setenv("OUTCOMES_CHARTER", str(root))
+    charter = load_charter()
+    rows = published.cells(demo_store, charter, "2026-27 Q2")
+    ours = [r for r in rows if r["area"] == charter.council.code]
+    for r in ours:
+        ind = charter.indicators[r["indicator"]]
+        counts = [r["numerator"], r["denominator"]] + ([r["value"]] if ind.unit == "count" else [])
+        assert all(c in ("", "[c]") or float(c) % 5 == 0 for c in counts), r
+    pcf = next(r for r in ours if r["indicator"] == "planning-group-pcf-representation"
+               and r["period"] == "2026-27 Q2")  # fmt: skip
+    assert (pcf["numerator"], pcf["denominator"]) == (5, 5)  # 4 of 4, rounded
+    north = next(r for r in ours if r["indicator"] == "short-breaks-receiving"
+                 and r["period"] == "2026-27 Q2" and r["group"] == "North")  # fmt: skip
+    assert north["value"] == 0  # 1, rounded: published, as the rule says
+    hidden = withheld.withheld_figures(demo_store, charter)
+    found = charter_status(demo_store, charter, parse_period("2026-27 Q2"))
+    shown = {i.id: i for s in withheld.statuses(found, hidden, charter) for i in s.indicators}
+    assert shown["short-breaks-receiving"].value == 415  # 413
+    assert shown["short-breaks-receiving"].change is None
+    ehcp = next(r for r in ours if r["indicator"] == "ehcp-issued-20-weeks"
+                and r["period"] == "2026-27 Q2" and not r["breakdown"])  # fmt: skip
+    assert shown["ehcp-issued-20-weeks"].value == ehcp["value"]  # from the rounded counts
+    assert ehcp["value"] == round(100 * ehcp["numerator"] / ehcp["denominator"], 1)
+    council["council"]["disclosure_method"] = "round"
+    (root / "council.yaml").write_text(yaml.safe_dump(council))
+    with pytest.raises(Exception, match="disclosure_method"):
+        load_charter()
+
+
+def test_a_public_pack_leaves_out_an_exception_whose_figure_is_withheld(demo_store, charter):
+    """Being among the exceptions says a figure is off track or at risk: for a withheld one,
+    that narrows it, so the scrutiny pack leaves it out; the planning group's keeps it."""
+    from metrics.access.people import command_line
+    from metrics.ingest import load_file
+    from metrics.publish.pack import content
+
+    csv = b"indicator,period,value\nshort-breaks-receiving,2026-27 Q2,3\n"
+    assert load_file(demo_store, charter, "s.csv", csv, by="t", reason="x", confirmed=True).ok
+    reader = command_line("tester")
+    public = content.build(demo_store, charter, "2026-27 Q2", "scrutiny", reader)
+    internal = content.build(demo_store, charter, "2026-27 Q2", "planning group", reader)
+    title = charter.indicators["short-breaks-receiving"].title
+    assert title in [e.title for e in internal.exceptions]
+    assert title not in [e.title for e in public.exceptions]
+    assert all(e.status != "Withheld" for e in public.exceptions)

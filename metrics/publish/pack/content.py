@@ -161,6 +161,7 @@ def build(
                 trust.ratings[e.indicator_id].sentence(),
             )
             for e in built.exceptions
+            if not public or _published_status(facts, e.indicator_id) != withheld.WITHHELD_STATUS
         ],
         actions=sections.actions(built.actions, charter, today),
         indicators=sections.indicators(facts, charter, hidden, public, built),
@@ -178,6 +179,12 @@ def build(
         pack.questions = sections.questions(facts, charter)
         pack.suggested = [q.text for q in facts.suggested]
     return pack
+
+
+def _published_status(facts: scrutiny.Scrutiny, ind_id: str) -> str:
+    """A public reader's status of an indicator: a withheld figure's is "withheld", and being
+    among the exceptions (off track, at risk) would say what it is not, so it is left out."""
+    return next((x.status for x in facts.lines if x.id == ind_id), "")
 
 
 def _chart(rows: list[TrendRow], charter: Charter, ind_id: str, public: bool) -> Chart | None:
@@ -253,7 +260,7 @@ def _exception(
             written += f"; copied from {c.copied_from}, not yet updated"
     return ExceptionItem(
         title=e.title,
-        status=STATUS_WORDS[e.status],
+        status=STATUS_WORDS[line.status if public else e.status],
         agreed=a.words() if a and a.status else None,  # with its reason
         figure=" ".join(t for t in (line.figure, line.change, line.how_long()) if t),
         why=line.real_change,
