@@ -14,6 +14,7 @@ own stores open and close the file for every unit of work, as before.
 
 from __future__ import annotations
 
+import atexit
 import os
 import threading
 import time
@@ -84,6 +85,13 @@ class Keeper:
         with self._lock:
             return path in self._held
 
+    def close_all(self) -> None:
+        """At exit: a connection still kept (its linger not yet over) is closed, not left to
+        outlive the interpreter (DuckDB's bindings then report it and its types as leaked)."""
+        with self._lock:
+            for path in list(self._held):
+                self._close(path)
+
     def _close(self, path: str) -> None:
         self._held.pop(path).connection.close()
 
@@ -109,3 +117,4 @@ def _inode(path: str) -> int:
 
 
 KEEPER = Keeper()
+atexit.register(KEEPER.close_all)

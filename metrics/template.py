@@ -29,7 +29,8 @@ GUIDANCE = [
     "breakdown and group: leave both empty for the total; otherwise e.g. locality / North.",
     "numerator, denominator: for percentages and rates; the value is worked out if left empty.",
     "status: final (the default) or provisional.",
-    "note: anything the planning group should know about the figure.",
+    "note: anything the planning group should know about the figure. Left empty, a figure "
+    "sent again keeps its earlier note; a single - clears it.",
     "",
     "Rows left completely empty are ignored. Uploading the same file twice changes nothing; a "
     "changed figure is recorded as a revision and needs a reason.",

@@ -32,6 +32,12 @@ a:focus-visible, button:focus-visible, [tabindex]:focus-visible {
 [data-testid="stPageLink"] a {height:auto !important; align-items:flex-start;}
 [data-testid="stPageLink"] a *, [data-testid="stPageLink"] p {white-space:normal !important;
   overflow:visible !important; text-overflow:clip !important; overflow-wrap:anywhere;}
+/* A choice in a drop-down list wraps onto a second line of its fixed-height row (the list
+   is virtualised) instead of being cut: long indicator names on a phone. */
+[data-testid="stSelectboxVirtualDropdown"] [role="option"] {padding-top:0 !important;
+  padding-bottom:0 !important;}
+[data-testid="stSelectboxVirtualDropdown"] [role="option"] > div {white-space:normal !important;
+  overflow-wrap:anywhere; text-overflow:clip !important; line-height:1.15; font-size:0.875rem;}
 </style>
 """
 

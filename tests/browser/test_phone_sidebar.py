@@ -70,6 +70,23 @@ def test_long_indicator_names_and_open_indicator_links_wrap(demo_server, browser
     page.close()
 
 
+def test_long_indicator_names_in_a_drop_down_wrap_within_their_rows(demo_server, browser):
+    v = pages.visit(browser, demo_server.url + "/Indicator?indicator=pfa-review-14-plus", **PHONE)
+    page = v.page
+    page.locator('[data-testid="stMain"] [data-testid="stSelectbox"]').first.click()
+    page.wait_for_selector('[role="option"]')
+    bad = page.evaluate(
+        "() => [...document.querySelectorAll('[role=\"option\"]')]"
+        ".map(o => [o, o.firstElementChild])"
+        ".filter(([o, t]) => t.scrollWidth > t.clientWidth + 1"  # cut at the side
+        " || t.getBoundingClientRect().bottom > o.getBoundingClientRect().bottom + 1"  # spills
+        " || t.getBoundingClientRect().right > window.innerWidth)"
+        ".map(([o, t]) => t.textContent)"
+    )
+    assert bad == [], bad
+    page.close()
+
+
 def test_on_a_laptop_the_sidebar_stays_open_after_choosing_a_role(demo_server, browser):
     v = pages.visit(browser, demo_server.url + "/", height=900, width=1280)
     page = v.page
