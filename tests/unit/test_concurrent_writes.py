@@ -215,3 +215,33 @@ def test_two_people_withdrawing_evidence_at_once(demo_store, charter):
         got = race(lambda who, i=ident: evidence.withdraw(demo_store, who, i, f"{who.name}"))
         _, lost = plain_loser(got)
         assert lost is not None and "already withdrawn" in str(lost)
+
+
+def test_two_people_answering_the_self_review_and_two_chairs_signing_it_off(demo_store, charter):
+    from metrics.review import self_review as sr
+
+    held = date(2026, 9, 30)
+    if not any(p.held_on == held for p in sr.points(demo_store)):
+        sr.open_point(demo_store, ANN, held)
+    for question in charter.question_ids()[:ROUNDS]:
+        got = race(lambda who, q=question: sr.answer(demo_store, charter, who, held, q, "partly",
+                                                     [], f"{who.name} will."))  # fmt: skip
+        plain_loser(got)
+    for question in charter.question_ids():
+        sr.answer(demo_store, charter, ANN, held, question, "mostly", [], "Keep going.")
+    got = race(lambda who: sr.sign_off(demo_store, charter, who, held))
+    _, lost = plain_loser(got)
+    assert lost is not None and "already signed off" in str(lost)
+
+
+def test_two_councillors_asking_at_once_both_keep_theirs(demo_store, charter):
+    askers = {who.name: Actor(who.subject, who.name, who.email, "app", frozenset({COUNCILLOR}))
+              for who in (ANN, BOB)}  # fmt: skip
+    for _ in range(ROUNDS):
+        got = race(
+            lambda who: questions.ask(
+                demo_store, charter, askers[who.name], Q, statement_subject(3), f"{who.name}?"
+            )
+        )
+        _, lost = plain_loser(got)
+        assert lost is None
