@@ -23,7 +23,7 @@ import random
 import threading
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from datetime import datetime
 
 import duckdb
@@ -163,7 +163,8 @@ def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConne
     try:
         yield con
     except duckdb.Error as err:
-        con.execute("ROLLBACK")
+        with suppress(duckdb.TransactionException):  # DuckDB may have ended it already
+            con.execute("ROLLBACK")
         if _lost_race(err):
             raise WriteConflict(str(err)) from err
         raise
