@@ -23,7 +23,7 @@ import random
 import threading
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from datetime import datetime
 
 import duckdb
@@ -129,15 +129,21 @@ class Store:
                 KEEPER.release(key)
 
 
-class WriteConflict(RuntimeError):
+class WriteConflict(StoreError):
     """Another writer changed the same rows at the same moment and committed first: nothing
-    of this transaction was kept. The domain says what happened in its own words; `public`
-    is the plain fallback."""
+    of this transaction was kept. The domain says what happened in its own words where it
+    can; `public` is what a reader is told."""
 
     public = (
         "Someone else changed this at the same moment, so what you entered was not saved. "
         "Look at what is there now, then try again."
     )
+
+    def __init__(self, detail: str, public: str | None = None):
+        super().__init__(f"another writer changed the same rows at the same moment; nothing "
+                         f"was saved ({detail.split(chr(10))[0]})")  # fmt: skip
+        if public:
+            self.public = public
 
 
 def _lost_race(err: duckdb.Error) -> bool:
@@ -157,7 +163,8 @@ def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConne
     try:
         yield con
     except duckdb.Error as err:
-        con.execute("ROLLBACK")
+        with suppress(duckdb.TransactionException):  # DuckDB may have ended it already
+            con.execute("ROLLBACK")
         if _lost_race(err):
             raise WriteConflict(str(err)) from err
         raise

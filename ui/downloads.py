@@ -38,11 +38,11 @@ def button(
 ) -> None:
     """A download button whose file is made on the click (by `make`), only for a person who
     holds one of `roles` (None: anyone who may see the page), and forgotten a moment later."""
-    person = ui.user()
+    person = ui.user() if roles is not None else None  # (a chart's numbers: anyone on the page)
 
     def content() -> bytes:
-        if roles is not None:  # checked for the person the button was drawn for, at the click
-            require(person, roles, f"download {file_name}")
+        if roles is not None and person is not None:  # checked at the click, for the person
+            require(person, roles, f"download {file_name}")  # the button was drawn for
         data = make()
         forget_soon()
         return data

@@ -81,7 +81,14 @@ def opened(store: Store, actor: Actor, evidence_id: int) -> Attachment:
         rows = con.execute(READ, [evidence_id]).fetchall()
     if not rows:
         raise EvidenceError(f"Evidence item {evidence_id} has no attachment.")
-    name, media, content, withdrawn = rows[0]
+    name, _media, content, withdrawn = rows[0]
     if withdrawn is not None:
         raise EvidenceError(f"Evidence item {evidence_id} was withdrawn.")
-    return Attachment(name, media, bytes(content))
+    try:  # checked again: a file kept before attachments were read whole is not handed out
+        return checked(name, bytes(content))
+    except EvidenceError as err:
+        raise EvidenceError(
+            f"The attachment of evidence item {evidence_id} is not offered: {err} It was kept "
+            "before attachments were checked whole; withdraw the item and add it again with "
+            "a clean copy."
+        ) from None

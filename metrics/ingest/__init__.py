@@ -30,7 +30,7 @@ from metrics.ingest.commit import (
 from metrics.ingest.plausible import Unusual, implausible
 from metrics.ingest.read import FileProblem, RawTable, read_upload
 from metrics.ingest.validate import RowError, Validation, validate_file
-from metrics.store import Store
+from metrics.store import Store, WriteConflict
 
 __all__ = [
     "Addition",
@@ -281,6 +281,18 @@ def load_file(
             ]
             report.error_total = 1
             fill(report, err.diff)
+            return reject(con, upload, report)
+        except WriteConflict:  # another upload stored figures at the same instant, first
+            report.errors = [
+                RowError(
+                    None, "", "",
+                    "Someone else stored figures at the same moment, so nothing from this "
+                    "file was stored.",
+                    "Check the file again (what it adds and revises may have changed), then "
+                    "store it.",
+                )
+            ]  # fmt: skip
+            report.error_total = 1
             return reject(con, upload, report)
     fill(report, diff)
     report.outcome = "loaded" if diff.added or diff.revised else "no change"

@@ -29,6 +29,7 @@ from metrics.ingest import (
 from metrics.ingest.commit import Upload, compare, log_upload
 from metrics.ingest.plausible import implausible
 from metrics.queries import upload_file
+from metrics.review.common import one_after_the_other, writing
 from metrics.store import Store, transaction
 
 SUBMITTED, ACCEPTED, RETURNED = "submitted", "accepted", "returned"
@@ -44,7 +45,9 @@ DECIDE = """
 UPDATE submissions SET state = $state, decided_by = $by, decided_at = $at, reason = $reason,
                        stored_upload = $stored
 WHERE upload_id = $upload AND state = 'submitted'
+RETURNING upload_id
 """
+DECIDED = "SELECT state, decided_by FROM submissions WHERE upload_id = ?"
 LISTED = """
 SELECT s.upload_id, s.provider, u.file_name, u.uploaded_by, u.uploaded_at, s.state,
        s.decided_by, s.decided_at, s.reason, s.stored_upload, u.message
@@ -223,6 +226,7 @@ def return_to_provider(
     return submissions(store, upload_id=upload_id)[0]
 
 
+@one_after_the_other
 def _decide(
     store: Store,
     actor: Actor,
@@ -232,9 +236,11 @@ def _decide(
     stored: int | None,
     summary: str,
 ) -> None:
+    """Mark the submission `state`; if someone else decided it at the same moment (first),
+    say so plainly, and what became of this person's action."""
     now = datetime.now()
-    with store.connect() as con, transaction(con):
-        con.execute(
+    with writing(store, f"submission {sub.upload_id}") as con:
+        done = con.execute(
             DECIDE,
             {
                 "state": state,
@@ -244,7 +250,17 @@ def _decide(
                 "stored": stored,
                 "upload": sub.upload_id,
             },
-        )
+        ).fetchall()
+        if not done:  # decided by someone else since this person looked
+            other, by = con.execute(DECIDED, [sub.upload_id]).fetchall()[0]
+            stored_words = (
+                f" Your accepting stored its figures as upload {stored}; they stay, as any "
+                "upload's do." if stored else ""
+            )  # fmt: skip
+            raise SubmissionError(
+                f"Submission {sub.upload_id} was {other} by {by} at the same moment, so it is "
+                f"not marked {state}.{stored_words}"
+            )
         audit.record(
             con,
             actor,

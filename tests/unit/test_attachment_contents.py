@@ -127,3 +127,22 @@ def test_bidirectional_controls_are_taken_out_of_file_names():
     assert contents.safe_name("..\\..\\tab\there\r\n.pdf") == "tabhere.pdf"
     long = contents.safe_name("x" * 500 + ".pdf")
     assert len(long) == contents.MAX_NAME and long.endswith(".pdf")
+
+
+def test_an_attachment_kept_before_the_checks_is_not_handed_out(store, charter):
+    from datetime import date
+
+    from metrics.access import MEMBER, Actor
+
+    meg = Actor("meg", "Meg Member", "meg@x.example", "app", frozenset({MEMBER}))
+    ident = evidence.add(store, charter, meg, kind="partner-feedback", source="Forum",
+                         summary="Waits are long.", on=date(2026, 11, 1), statements=[5],
+                         indicators=[], no_personal_data=True)  # fmt: skip
+    with store.connect() as con:  # as an older version kept it: by its first bytes only
+        bad = pdf(open_action_javascript)
+        con.execute("INSERT INTO evidence_attachments VALUES (?, ?, ?, ?, ?)",
+                    [ident, "minutes.pdf", "application/pdf", len(bad), bad])  # fmt: skip
+    with pytest.raises(evidence.EvidenceError) as err:
+        evidence.opened(store, meg, ident)
+    assert str(err.value).startswith(f"The attachment of evidence item {ident} is not offered:")
+    assert "contains JavaScript" in str(err.value)

@@ -12,7 +12,17 @@ from typing import Any
 
 import pytest
 
-from metrics.access import CHAIR, COUNCILLOR, MEMBER, Actor
+from metrics import evidence
+from metrics.access import ANALYST, CHAIR, COUNCILLOR, MEMBER, Actor
+from metrics.access.people import PROVIDER
+from metrics.ingest import LoadReport, load_file
+from metrics.providers.submissions import (
+    SubmissionError,
+    accept,
+    return_to_provider,
+    submissions,
+    submit,
+)
 from metrics.review import actions, agreed, commentary, cycle, questions
 from metrics.review.common import ReviewError, statement_subject
 from tests.unit.test_review import TEXT, write_all
@@ -20,6 +30,10 @@ from tests.unit.test_review import TEXT, write_all
 Q = "2026-27 Q2"
 ANN = Actor("ann", "Ann Chair", "ann@x.example", "app", frozenset({CHAIR, MEMBER}))
 BOB = Actor("bob", "Bob Chair", "bob@x.example", "app", frozenset({CHAIR, MEMBER}))
+ANALYSTS = {who.name: Actor(who.subject, who.name, who.email, "app", frozenset({ANALYST}))
+            for who in (ANN, BOB)}  # fmt: skip
+TOM = Actor("tom", "Tom Okafor", "tom.okafor@brightside.example", "app",
+            frozenset({PROVIDER}), "short-breaks-trust")  # fmt: skip
 ROUNDS = 6  # each round is one race; DuckDB's conflict shows in most rounds
 RAW = ("TransactionContext", "Constraint Error", "duplicate key", "Conflict on")
 
@@ -146,3 +160,88 @@ def test_two_chairs_setting_the_meeting_at_once(demo_store, charter):
         got = race(lambda who, d=n: cycle.set_meeting(demo_store, who, Q, date(2027, 1, 10 + d)))
         _, lost = plain_loser(got)
         assert lost is None or "at the same moment" in str(lost) or "now" in str(lost)
+
+
+def revision(value: int) -> bytes:
+    return f"indicator,period,value\nehcp-issued-20-weeks,{Q},{value}\n".encode()
+
+
+def test_two_uploads_storing_at_once(demo_store, charter):
+    """Two analysts store a revision of the same figure at the same instant: one is stored,
+    the other is a rejected upload that says why, never DuckDB's error."""
+    for n in range(ROUNDS):
+        got = race(
+            lambda who, n=n: load_file(
+                demo_store, charter, f"{who.subject}.csv", revision(50 + n + (who is BOB) * 20),
+                by=ANALYSTS[who.name], reason="Corrected by the team", confirmed=True,
+            )
+        )  # fmt: skip
+        assert not any(isinstance(v, Exception) for v in got.values()), got
+        outcomes = sorted(r.outcome for r in got.values())
+        assert outcomes in (["loaded", "loaded"], ["loaded", "rejected"]), got
+        for r in got.values():
+            if r.outcome == "rejected":
+                assert r.errors[0].problem.startswith("Someone else stored figures at the same")
+
+
+def test_accepting_and_returning_a_submission_at_once(demo_store, charter):
+    sent = b"indicator,period,value\nshort-breaks-receiving,2026-27 Q2,%d\n"
+    for n in range(ROUNDS):
+        sub = submit(demo_store, charter, "short-breaks-trust", "r.csv", sent % (400 + n), by=TOM)
+
+        def decide(who: Actor, upload: int = sub.upload_id) -> object:
+            if who is ANN:
+                return accept(demo_store, charter, upload, by=ANALYSTS[who.name],
+                              reason="Corrected", confirmed=True)  # fmt: skip
+            return return_to_provider(demo_store, upload, "Wrong quarter", by=ANALYSTS[who.name])
+
+        got = race(decide)
+        errors = [v for v in got.values() if isinstance(v, Exception)]
+        assert all(isinstance(e, SubmissionError) for e in errors), got
+        assert all(("at the same moment" in str(e) or "was already" in str(e)) for e in errors)
+        [final] = submissions(demo_store, upload_id=sub.upload_id)
+        assert final.state in ("accepted", "returned")
+        if final.state == "returned":
+            assert isinstance(got[ANN.name], SubmissionError | LoadReport)
+
+
+def test_two_people_withdrawing_evidence_at_once(demo_store, charter):
+    base = dict(
+        kind="partner-feedback", source="Forum", summary="Waits are long.",
+        on=date(2026, 11, 1), statements=[5], indicators=[], no_personal_data=True,
+    )  # fmt: skip
+    for _ in range(ROUNDS):
+        ident = evidence.add(demo_store, charter, ANN, **base)
+        got = race(lambda who, i=ident: evidence.withdraw(demo_store, who, i, f"{who.name}"))
+        _, lost = plain_loser(got)
+        assert lost is not None and "already withdrawn" in str(lost)
+
+
+def test_two_people_answering_the_self_review_and_two_chairs_signing_it_off(demo_store, charter):
+    from metrics.review import self_review as sr
+
+    held = date(2026, 9, 30)
+    if not any(p.held_on == held for p in sr.points(demo_store)):
+        sr.open_point(demo_store, ANN, held)
+    for question in charter.question_ids()[:ROUNDS]:
+        got = race(lambda who, q=question: sr.answer(demo_store, charter, who, held, q, "partly",
+                                                     [], f"{who.name} will."))  # fmt: skip
+        plain_loser(got)
+    for question in charter.question_ids():
+        sr.answer(demo_store, charter, ANN, held, question, "mostly", [], "Keep going.")
+    got = race(lambda who: sr.sign_off(demo_store, charter, who, held))
+    _, lost = plain_loser(got)
+    assert lost is not None and "already signed off" in str(lost)
+
+
+def test_two_councillors_asking_at_once_both_keep_theirs(demo_store, charter):
+    askers = {who.name: Actor(who.subject, who.name, who.email, "app", frozenset({COUNCILLOR}))
+              for who in (ANN, BOB)}  # fmt: skip
+    for _ in range(ROUNDS):
+        got = race(
+            lambda who: questions.ask(
+                demo_store, charter, askers[who.name], Q, statement_subject(3), f"{who.name}?"
+            )
+        )
+        _, lost = plain_loser(got)
+        assert lost is None
