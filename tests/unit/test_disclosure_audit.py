@@ -250,3 +250,17 @@ def test_a_table_audited_once_is_remembered_not_audited_again():
     assert ("locality", "East") not in again
     assert audit._remembered.cache_info().hits == 1
     assert again == audit.audited(LOCALITY, RULE, value_is_count=True)
+
+
+def test_a_public_reader_is_told_why_a_status_is_withheld(demo_db, charter):
+    from metrics.publish import plain
+
+    statuses = charter_status(Store(demo_db), charter, parse_period("2026-27 Q2"))
+    hidden = withheld.withheld_figures(Store(demo_db), charter)
+    public = plain.statuses(withheld.statuses(statuses, hidden, charter), charter)
+    pcf = next(
+        i for s in public for i in s.indicators if i.id == "planning-group-pcf-representation"
+    )
+    assert pcf.status == "withheld" and pcf.shown == "[c]"
+    assert pcf.reason.startswith("Withheld: ") and "could narrow it down" in pcf.reason
+    assert "On track" not in pcf.reason and "100" not in pcf.reason
