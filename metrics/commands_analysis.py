@@ -12,6 +12,7 @@ from typing import Any
 
 from charter import load_charter
 from metrics.commands_data import _num, file_problem
+from metrics.publish.escape import json_text
 from metrics.store import Store
 
 
@@ -50,7 +51,7 @@ def cmd_status(args: argparse.Namespace) -> int:
                 _agreed(ind, settled.get(indicator_subject(ind["id"])))
                 rating = ratings[ind["id"]]
                 ind["data_quality"] = {"rating": rating.rating, "reasons": list(rating.reasons)}
-        print(json.dumps(out, indent=2, ensure_ascii=False))
+        print(json_text(out))
         return 0
     print(f"{charter.council.name}: charter status at {quarter.label}")
     for s in statements:

@@ -19,7 +19,7 @@ from metrics.store import Store
 
 def cmd_demo(args: argparse.Namespace) -> int:
     from metrics.demo import build_demo
-    from metrics.replacing import keep_copy, not_a_demo
+    from metrics.replacing import keep_copy, not_a_demo, set_aside_wal
 
     target = db_path(args.db)
     charter = load_charter()
@@ -41,6 +41,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
             reports = [build_national(Store(building), charter, Path(tmp))]
         else:
             reports = build_demo(Store(building), charter, args.out or target.parent / "demo")
+        if wal := set_aside_wal(target, kept, "demo"):  # the old database's log, not the new one's
+            print(f"The previous write-ahead log is kept as {wal}")
         building.replace(target)  # readers see the old database or the new one, never half
     for report in reports:
         print(f"{report.file_name}: {report.summary()}")

@@ -4,7 +4,6 @@ leaders' self-review, at the command line."""
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 
@@ -12,6 +11,7 @@ from charter import load_charter
 from metrics.evidence import EvidenceError, listed
 from metrics.evidence.items import as_json
 from metrics.evidence.survey import series, survey_return
+from metrics.publish.escape import json_text, terminal as t
 from metrics.replacing import kept, write_out
 from metrics.review import self_review as sr
 from metrics.store import Store
@@ -71,22 +71,22 @@ def cmd_evidence(args: argparse.Namespace) -> int:
         print(f"Wrote {args.out}: load it with `python -m metrics load {args.out}`.")
         return 0
     if args.format == "json":
-        print(json.dumps([as_json(i) for i in found], indent=2, ensure_ascii=False))
+        print(json_text([as_json(i) for i in found]))
         return 0
     if not found:
         print("No evidence items.")
-    for item in found:
+    for item in found:  # every stored text through t(): no forged line, no escape sequence
         where = ", ".join(str(n) for n in item.statements)
-        print(f"#{item.evidence_id} {item.headline()} [statements {where}]")
-        print(f"  {item.summary}")
+        print(f"#{item.evidence_id} {t(item.headline())} [statements {where}]")
+        print(f"  {t(item.summary)}")
         if item.survey:
-            print(f"  survey: {item.survey_words()}")
+            print(f"  survey: {t(item.survey_words())}")
         if item.indicators:
-            print(f"  indicators: {', '.join(item.indicators)}")
+            print(f"  indicators: {t(', '.join(item.indicators))}")
         if item.attachment:
-            print(f"  attachment: {item.attachment[0]} ({item.attachment[2]:,} bytes)")
+            print(f"  attachment: {t(item.attachment[0])} ({item.attachment[2]:,} bytes)")
         if item.withdrawn_why:
-            print(f"  WITHDRAWN: {item.withdrawn_why}")
+            print(f"  WITHDRAWN: {t(item.withdrawn_why)}")
     return 0
 
 
@@ -122,20 +122,21 @@ def cmd_self_review(args: argparse.Namespace) -> int:
             ],
             "low_without_action": [a.question_id for a in low],
         }
-        print(json.dumps(out, indent=2, ensure_ascii=False))
+        print(json_text(out))
         return 0
     if not points:
         print("No self-review yet.")
         return 0
-    for p in points:
-        print(f"Self-review of {p.label}: {p.state}")
+    for p in points:  # every stored text through t(): no forged line, no escape sequence
+        print(f"Self-review of {p.label}: {t(p.state)}")
         for q in order:
             a = found.get(p.held_on, {}).get(q)
             said = sr.CONFIDENCE_WORDS[a.confidence] if a else "not answered"
-            print(f"- {charter.question(q)}\n  {said}" + (f"; will do: {a.will_do}" if a else ""))
+            will_do = f"; will do: {t(a.will_do)}" if a else ""
+            print(f"- {t(charter.question(q))}\n  {said}{will_do}")
     print("\nBelow 'mostly confident' with no action agreed:")
     for a in low:
-        print(f"- {charter.question(a.question_id)} ({sr.CONFIDENCE_WORDS[a.confidence]})")
+        print(f"- {t(charter.question(a.question_id))} ({sr.CONFIDENCE_WORDS[a.confidence]})")
     if not low:
         print("- none")
     return 0

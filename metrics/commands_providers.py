@@ -4,13 +4,13 @@ submitted with `load FILE --provider ID`, in commands_data)."""
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 
 from charter import load_charter
 from metrics.commands_review import _quarter_or_latest
 from metrics.providers.quality import quality
 from metrics.providers.submissions import SubmissionError, accept, return_to_provider
+from metrics.publish.escape import json_text, terminal as t
 from metrics.store import Store
 
 
@@ -40,7 +40,7 @@ def cmd_return(args: argparse.Namespace) -> int:
     except SubmissionError as err:
         print(f"error: {err}", file=sys.stderr)
         return 1
-    print(f"Returned submission {sub.upload_id} to {sub.provider}: {sub.reason}")
+    print(f"Returned submission {sub.upload_id} to {t(sub.provider)}: {t(sub.reason)}")
     return 0
 
 
@@ -70,7 +70,7 @@ def cmd_quality(args: argparse.Namespace) -> int:
     ratings = {i: {"rating": g.rating, "reasons": list(g.reasons)} for i, g in q.ratings.items()}
     if args.format == "json":
         data = {"quarter": quarter, "providers": providers, "returns": returns, "ratings": ratings}
-        print(json.dumps(data, indent=2, ensure_ascii=False))
+        print(json_text(data))
         return 0
     print(f"Data quality, {quarter} (as at {q.today:%d %B %Y})")
     print("\nReturns by provider: expected, received, on time, late, overdue")

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 
 from charter import Charter, load_charter
 from metrics.access.people import command_line
+from metrics.publish.escape import json_text, terminal as t
 from metrics.replacing import kept, write_out
 from metrics.review import actions, report
 from metrics.review.common import ReviewError, check_quarter
@@ -43,16 +43,18 @@ def cmd_review(args: argparse.Namespace) -> int:
         return 2
     built = report.build(Store(args.db), charter, quarter)
     if args.format == "json":
-        print(json.dumps(report.as_json(built, charter), indent=2, ensure_ascii=False))
+        print(json_text(report.as_json(built, charter)))
         return 0
-    print(built.headline())
+    # Every stored text through t(): a newline or escape sequence in what someone typed
+    # never starts a forged line or reaches the terminal (metrics/publish/escape.py).
+    print(t(built.headline()))
     print(f"\nExceptions ({len(built.exceptions)}):")
     for e in built.exceptions:
-        print(f"- {e.title}: {e.why_exception}, {e.shown} ({e.owner})")
-        print(f"  commentary: {e.commentary_state}")
+        print(f"- {t(e.title)}: {t(e.why_exception)}, {t(e.shown)} ({t(e.owner)})")
+        print(f"  commentary: {t(e.commentary_state)}")
         if e.commentary:
             c = e.commentary
-            print(f"  what: {c.what}\n  why: {c.why}\n  next: {c.next}")
+            print(f"  what: {t(c.what)}\n  why: {t(c.why)}\n  next: {t(c.next)}")
     print(f"\nActions ({len(built.actions)}):")
     for a in built.actions:
         print(f"- {_line(a, charter)}")
@@ -62,8 +64,8 @@ def cmd_review(args: argparse.Namespace) -> int:
 def _line(a: actions.Action, charter: Charter) -> str:
     late = " OVERDUE" if a.overdue() else ""
     return (
-        f"#{a.action_id} {a.title}: {a.status}{late}, due {a.due:%d %b %Y}, "
-        f"{charter.owner_name(a.owner)}"
+        f"#{a.action_id} {t(a.title)}: {t(a.status)}{late}, due {a.due:%d %b %Y}, "
+        f"{t(charter.owner_name(a.owner))}"
     )
 
 
@@ -78,7 +80,7 @@ def cmd_actions(args: argparse.Namespace) -> int:
     )
     if args.format == "json":
         rows = [report.action_json(a, charter) for a in found]
-        print(json.dumps(rows, indent=2, ensure_ascii=False))
+        print(json_text(rows))
         return 0
     for a in found:
         print(_line(a, charter))

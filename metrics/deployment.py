@@ -103,42 +103,81 @@ def auth_section_problem(auth: Mapping[str, Any]) -> Problem | None:
     return None
 
 
-def secrets_files_problem(paths: Sequence[str]) -> Problem:
-    """Why the secrets files Streamlit looks in (`secrets.files`) give no `[auth]`: a file
-    that does not parse (with its line), no file at all, or no `[auth]` section."""
+# Sections that are, or look like, the sign-in section (a misnamed [Auth] or [oauth] too).
+AUTH_LIKE = frozenset({"auth", "oauth", "oidc", "login"})
+
+
+def _read_secrets(paths: Sequence[str]) -> tuple[list[Path], dict[str, Path], Problem | None]:
+    """The secrets files among `paths` that exist, their sections (each with the file it is
+    in), and the first file that cannot be read or does not parse (a Problem with its line),
+    as Streamlit looks in them."""
     found: list[Path] = []
-    sections: set[str] = set()
+    sections: dict[str, Path] = {}
     for text in paths:
         path = Path(text).expanduser()
         if path.is_dir():  # Kubernetes-style secret folders: one folder per section
             found.append(path)
-            sections |= {p.name for p in path.iterdir() if p.is_dir()}
+            sections |= {p.name: path for p in path.iterdir() if p.is_dir()}
             continue
         try:
             content = path.read_text(encoding="utf-8")
         except FileNotFoundError:
             continue
         except (OSError, UnicodeDecodeError) as err:
-            return Problem(
+            problem = Problem(
                 f"{path.name} cannot be read: {err.__class__.__name__}",
                 f"{path}: cannot be read: {err}",
             )
+            return found, sections, problem
         found.append(path)
         try:
-            sections |= set(tomllib.loads(content))
+            sections |= dict.fromkeys(tomllib.loads(content), path)
         except tomllib.TOMLDecodeError as err:
-            return Problem(f"{path.name} {_where(err)}", f"{path} {_where(err)}")
+            return found, sections, Problem(f"{path.name} {_where(err)}", f"{path} {_where(err)}")
+    return found, sections, None
+
+
+def secrets_files_problem(paths: Sequence[str]) -> Problem:
+    """Why the secrets files Streamlit looks in (`secrets.files`) give no `[auth]`: a file
+    that does not parse (with its line), no file at all, or no `[auth]` section."""
+    found, sections, unreadable = _read_secrets(paths)
+    if unreadable:
+        return unreadable
     if not found:
         return Problem(
             "no secrets file: sign-in is set up in .streamlit/secrets.toml",
             "no secrets file found; Streamlit looked in: " + ", ".join(paths),
         )
     names = ", ".join(p.name for p in found)
-    near = sorted(s for s in sections if s.lower() in {"auth", "oauth", "oidc", "login"})
+    near = sorted(s for s in sections if s.lower() in AUTH_LIKE)
     hint = f" (found [{near[0]}]: the section is [auth], in lower case)" if near else ""
     return Problem(
         f"no [auth] section in {names}{hint}",
         f"no [auth] section in {', '.join(map(str, found))}{hint}",
+    )
+
+
+def demo_problem(paths: Sequence[str]) -> Problem | None:
+    """Why the demo, though asked for, must not start: a secrets file that does not parse or
+    has a sign-in section, [auth] or one like it. Its author meant people to sign in, and
+    `make run` always asks for the demo, so a typo there would otherwise hand every visitor
+    the demo's administrator. None when there is no sign-in configuration at all."""
+    _, sections, unreadable = _read_secrets(paths)
+    choose = (
+        f"{DEMO_ENV} asks for the demo, but the sign-in configuration is broken, and the "
+        "demo never stands in for a broken sign-in. Choose one: remove "
+        f"{DEMO_ENV} and fix the sign-in, or remove the sign-in configuration to run the demo"
+    )
+    if unreadable:
+        return Problem(f"{unreadable.said}. {choose}", f"{unreadable.log_text}. {choose}")
+    near = sorted(s for s in sections if s.lower() in AUTH_LIKE)
+    if not near:
+        return None
+    where, section = sections[near[0]], near[0]
+    hint = "" if section == "auth" else " (the section is [auth], in lower case)"
+    return Problem(
+        f"{where.name} has a sign-in section [{section}]{hint}. {choose}",
+        f"{where} has a sign-in section [{section}]{hint}. {choose}",
     )
 
 
@@ -202,9 +241,9 @@ def decide(
 ) -> tuple[str, Problem | None]:
     """The mode, and what is wrong when locked: signed in with a working `auth` (the `[auth]`
     section as loaded, None when there is none) and the hardening `options` in place; the
-    demo only when OUTCOMES_DEMO asks for it and there is no `[auth]`; locked, with the
-    reason, in every other case. `files` are the secrets files Streamlit reads, inspected to
-    say why there is no `[auth]`."""
+    demo only when OUTCOMES_DEMO asks for it and no secrets file holds a sign-in section or
+    fails to parse (demo_problem); locked, with the reason, in every other case. `files` are
+    the secrets files Streamlit reads, inspected to say why there is no `[auth]`."""
     try:
         wants_demo = yes_no(DEMO_ENV, environ)
         required = yes_no(REQUIRE_SIGNIN_ENV, environ)
@@ -219,7 +258,8 @@ def decide(
         both = f"{DEMO_ENV} asks for the demo and {REQUIRE_SIGNIN_ENV} for sign-in: set one"
         return LOCKED, Problem(both)
     if wants_demo:
-        return DEMO, None
+        broken = demo_problem(files)
+        return (LOCKED, broken) if broken else (DEMO, None)
     return LOCKED, secrets_files_problem(files)
 
 

@@ -76,6 +76,24 @@ def keep_copy(path: Path, why: str) -> Path | None:
     return copy
 
 
+def set_aside_wal(path: Path, copy: Path | None, why: str) -> Path | None:
+    """Move the write-ahead log beside the database at `path` out of the way, just before a
+    new file takes that place: it belongs to the old database, and DuckDB refuses to open a
+    file whose log does not match it (an older one might replay it). It goes beside `copy`
+    (the kept old database, whose copied log it replaces), or under a name of its own when
+    there was no database to copy. Returns where it went, None when there was no log."""
+    wal = path.with_name(path.name + ".wal")
+    if not wal.exists():
+        return None
+    if copy is None:
+        stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+        aside = path.with_name(f"{path.stem}.before-{why}-{stamp}{path.suffix}.wal")
+    else:
+        aside = copy.with_name(copy.name + ".wal")
+    wal.replace(aside)
+    return aside
+
+
 def write_out(path: Path, content: bytes) -> Path | None:
     """Write a command's output file; a different file already there is copied aside first
     (returned, for the command to say where)."""

@@ -3,8 +3,9 @@
 Three ways the app can be run (metrics/deployment.py checks the setup):
 - **signed in**: `.streamlit/secrets.toml` has a working `[auth]` section; everyone signs in
   with the organisation's identity provider and gets roles from the token or the access list;
-- **demo**, only when the operator asks for it (`OUTCOMES_DEMO=1`, as `make run` sets): a
-  banner says so and a sidebar picker chooses the role to try;
+- **demo**, only when the operator asks for it (`OUTCOMES_DEMO=1`, as `make run` sets) and
+  no secrets file holds a sign-in section or fails to parse: a banner says so and a sidebar
+  picker chooses the role to try;
 - **locked**, in every other case (no secrets file, one that does not parse, no `[auth]`, an
   `[auth]` lacking a key, a yes/no setting with an unknown value): "Sign-in is not configured"
   and exactly what is wrong, on the page and in the server log; no data.
@@ -71,7 +72,8 @@ def _auth_section() -> Any | None:
 
 def mode() -> Mode:
     """Signed in with a working `[auth]`; the demo only when OUTCOMES_DEMO asks for it (and
-    no `[auth]` is set); locked, with the reason, in every other case (metrics/deployment)."""
+    no sign-in is configured, working or broken); locked, with the reason, in every other
+    case (metrics/deployment)."""
     options = {name: st.get_option(name) for name in HARDENING}
     return _reported(Mode(*decide(_auth_section(), st.get_option("secrets.files"), None, options)))
 

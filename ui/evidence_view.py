@@ -172,9 +172,11 @@ def surveys(charter: Charter, found: list[EvidenceItem]) -> None:
         )  # fmt: skip
         for ind in s.indicators:
             if ui.user().may(ui.ANALYST) and charter.indicators[ind].unit == "percent":
-                with ui.plain_failure():
+                with ui.plain_failure():  # a return that cannot be made says so on the page
                     content = survey.survey_return(charter, [s], ind)
-                st.download_button(
+                # Analysts only: handed over on the click, role checked then, link short-lived.
+                downloads.button(
                     f"Download as a return for {charter.indicators[ind].title} (CSV, to upload)",
-                    content, f"survey-{ind}.csv", mime="text/csv", key=f"survey_csv_{k}_{ind}",
+                    lambda made=content: made, f"survey-{ind}.csv", mime="text/csv",
+                    key=f"survey_csv_{k}_{ind}", roles=frozenset({ui.ANALYST}),
                 )  # fmt: skip

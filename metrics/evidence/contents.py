@@ -26,7 +26,9 @@ if TYPE_CHECKING:
 
 MAX_PIXELS = 40_000_000  # a 40-megapixel photo; more is a decompression bomb, not evidence
 MAX_NAME = text_limits.FILE_NAME  # characters of a file name kept
-MAX_DEPTH = 64  # how deep a PDF's objects are followed (the parser itself limits nesting)
+# How deeply objects may nest inside one PDF object. Real files nest a handful of levels; a
+# file nested deeper is refused rather than checked only part of the way down.
+MAX_DEPTH = 64
 
 # Markup a browser acts on. A real PDF or image has no reason to carry any of it in plain
 # bytes; a polyglot carries it so that the same file opens as a web page.
@@ -45,11 +47,17 @@ ACTIVE = {
     "/XFA": "an XFA form, which can run scripts",
     "/SubmitForm": "a form that sends data to another site",
     "/ImportData": "an action that imports data from another file",
+    "/GoToR": "an action that opens another file (a remote go-to)",
+    "/GoToE": "an action that opens a file embedded in it (an embedded go-to)",
 }
 
 
 class ContentError(ValueError):
     """The file is not what it should be, or carries something active; the message says so."""
+
+
+class _TooDeep(Exception):
+    """Objects nest deeper than MAX_DEPTH: what lies below was not looked at."""
 
 
 def safe_name(file_name: str) -> str:
@@ -74,11 +82,18 @@ def check_pdf(name: str, content: bytes) -> None:
             "a PDF and attach that."
         ) from None
     with pdf:
-        for what in _active(pdf):
+        try:
+            for what in _active(pdf):
+                raise ContentError(
+                    f"{name} contains {what}. Attachments may not hold anything that runs or "
+                    "opens other files: print it to a new PDF (or save as PDF/A) and attach that."
+                )
+        except _TooDeep:
             raise ContentError(
-                f"{name} contains {what}. Attachments may not hold anything that runs or "
-                "opens other files: print it to a new PDF (or save as PDF/A) and attach that."
-            )
+                f"{name} nests its contents more than {MAX_DEPTH} levels deep, too deep to check "
+                "that nothing in it runs or opens other files: print it to a new PDF (or save "
+                "as PDF/A) and attach that."
+            ) from None
 
 
 def check_image(name: str, content: bytes, expected: str) -> None:
@@ -122,35 +137,41 @@ def _active(pdf: pikepdf.Pdf) -> Iterator[str]:
     said: set[str] = set()
     seen: set[tuple[int, int]] = set()
     for obj in [pdf.trailer, pdf.Root, *pdf.objects]:
-        for key in _keys(obj, seen, 0):
+        for key in _keys(obj, seen):
             what = ACTIVE.get(key)
             if what and what not in said:
                 said.add(what)
                 yield what
 
 
-def _keys(obj: object, seen: set[tuple[int, int]], depth: int) -> Iterator[str]:
-    """Every dictionary key and name value under `obj` (each indirect object once)."""
+def _keys(top: object, seen: set[tuple[int, int]]) -> Iterator[str]:
+    """Every dictionary key and name value under `top` (each indirect object once), or
+    _TooDeep. Walked with a list, not recursion, so a long chain of objects (an action's
+    /Next after /Next) cannot exhaust Python's stack; depth counts nesting inside one object,
+    so a long but shallow chain of separate objects (bookmarks, /Next actions) is checked whole."""
     import pikepdf
 
-    if depth > MAX_DEPTH:
-        return
-    if isinstance(obj, pikepdf.Object) and obj.is_indirect:
-        ident = obj.objgen
-        if ident in seen:
-            return
-        seen.add(ident)
-    if isinstance(obj, pikepdf.Stream):
-        obj = obj.stream_dict
-    if isinstance(obj, pikepdf.Dictionary):
-        for key, value in obj.items():
-            yield str(key)
-            yield from _keys(value, seen, depth + 1)
-    elif isinstance(obj, pikepdf.Array):
-        for item in obj:
-            yield from _keys(item, seen, depth + 1)
-    elif isinstance(obj, pikepdf.Name):
-        yield str(obj)
+    waiting: list[tuple[object, int]] = [(top, 0)]
+    while waiting:
+        obj, depth = waiting.pop()
+        if isinstance(obj, pikepdf.Object) and obj.is_indirect:
+            ident = obj.objgen
+            if ident in seen:
+                continue
+            seen.add(ident)
+            depth = 0
+        if depth > MAX_DEPTH:
+            raise _TooDeep
+        if isinstance(obj, pikepdf.Stream):
+            obj = obj.stream_dict
+        if isinstance(obj, pikepdf.Dictionary):
+            for key, value in obj.items():
+                yield str(key)
+                waiting.append((value, depth + 1))
+        elif isinstance(obj, pikepdf.Array):
+            waiting.extend((item, depth + 1) for item in obj)
+        elif isinstance(obj, pikepdf.Name):
+            yield str(obj)
 
 
 def _first_line(err: BaseException) -> str:

@@ -10,8 +10,10 @@ that shows such text passes it through `markdown()` or `chart_text()` first.
 from __future__ import annotations
 
 import html
+import json
 import re
 import string
+from collections.abc import Callable
 
 # Every ASCII punctuation character may be backslash-escaped in CommonMark; escaping them
 # all leaves nothing for a Markdown, maths or Streamlit directive parser to act on.
@@ -41,9 +43,10 @@ def chart_text(text: object) -> str:
 
 
 # C0 and C1 control characters (newline, carriage return, ESC that starts ANSI colour and
-# OSC 8 hyperlink sequences, BEL that ends them, DEL) and the bidirectional and invisible
-# formatting characters that reorder or hide what a terminal shows.
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+# OSC 8 hyperlink sequences, BEL that ends them, DEL), the Unicode line and paragraph
+# separators, and the bidirectional and invisible formatting characters that reorder or hide
+# what a terminal shows.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]")
 
 
 def terminal(text: object) -> str:
@@ -52,3 +55,18 @@ def terminal(text: object) -> str:
     colour, hide or link anything; a backslash is doubled so an escape cannot be faked."""
     raw = str(text if text is not None else "").replace("\\", "\\\\")
     return _CONTROL.sub(lambda m: m.group(0).encode("unicode_escape").decode("ascii"), raw)
+
+
+# What json.dumps(ensure_ascii=False) leaves raw inside a string and a terminal acts on: DEL,
+# the C1 controls (\x9b starts an ANSI sequence on its own) and the bidirectional and
+# invisible characters. JSON's own syntax outside strings is plain ASCII, so every match is
+# inside a string, where \uXXXX means the same character.
+_JSON_RAW = re.compile("[\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]")
+
+
+def json_text(data: object, default: Callable[[object], object] | None = None) -> str:
+    """`data` as indented JSON for a terminal or a file: letters such as "é" stay readable,
+    every control or reordering character is written as its \\u escape (json.dumps escapes
+    only the C0 controls itself)."""
+    raw = json.dumps(data, indent=2, ensure_ascii=False, default=default)
+    return _JSON_RAW.sub(lambda m: f"\\u{ord(m.group(0)):04x}", raw)

@@ -158,6 +158,30 @@ def test_a_secrets_file_that_does_not_parse_is_named_with_its_line(fresh, monkey
     assert "What is wrong: secrets.toml line 3: " in said and str(tmp_path) not in said
 
 
+@pytest.mark.parametrize(
+    ("content", "said"),
+    [
+        ('[Auth]\nclient_id = "outcomes"\n', "secrets.toml has a sign-in section [Auth]"),
+        ('[auth]\nclient_id = "outcomes"\nclient_secret = "unclosed\n', "secrets.toml line 3: "),
+    ],
+)
+def test_the_demo_asked_for_by_make_run_never_stands_in_for_a_broken_sign_in(
+    fresh, monkeypatch, tmp_path, content, said
+):
+    from streamlit import config
+
+    monkeypatch.setenv(access.DEMO_SETTING, "1")  # as `make run` always sets it
+    secrets = tmp_path / "secrets.toml"
+    secrets.write_text(content)
+    before = config.get_option("secrets.files")
+    config.set_option("secrets.files", [str(secrets)])
+    try:
+        text = locked_message(fresh(ui.AUDIT_PAGE).run())
+    finally:
+        config.set_option("secrets.files", before)
+    assert f"What is wrong: {said}" in text and "remove OUTCOMES_DEMO and fix the sign-in" in text
+
+
 def test_sign_in_without_the_servers_hardening_is_locked(fresh):
     from streamlit import config
 

@@ -74,3 +74,21 @@ def test_an_attachments_link_stops_answering_after_the_download(demo_server, bro
     time.sleep(GONE_AFTER)
     assert answers(download.url) == 404
     page.close()
+
+
+def test_a_survey_returns_link_stops_answering_after_the_download(demo_server, browser):
+    """The survey return (analysts only) was registered when the page was drawn and
+    answered anyone with the link for as long as the page stayed open."""
+    page = browser.new_page(accept_downloads=True)
+    page.goto(f"{demo_server.url}/Evidence")  # demo mode: an analyst
+    wait_for_app(page)
+    button = page.get_by_role("button", name="Download as a return for Parents satisfied")
+    with page.expect_download() as arrived:
+        button.first.click()
+    download = arrived.value
+    assert download.suggested_filename.startswith("survey-")
+    assert Path(download.path()).read_bytes().startswith(b"indicator,")
+    assert "/media/" in download.url
+    time.sleep(GONE_AFTER)
+    assert answers(download.url) == 404
+    page.close()

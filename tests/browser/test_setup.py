@@ -119,3 +119,50 @@ def test_serve_warns_at_start_up_of_a_demo_on_a_network_address(tmp_path: Path):
         {"OUTCOMES_DEMO": "1", "OUTCOMES_DB": str(tmp_path / "none.duckdb")},
     )
     assert "DEMO MODE ON A NETWORK ADDRESS (0.0.0.0): anyone who reaches this server" in text
+
+
+def test_make_runs_demo_never_stands_in_for_a_broken_sign_in(tmp_path: Path):
+    """`make run` always sets OUTCOMES_DEMO=1: with a secrets file whose sign-in section is
+    misnamed, serve.py says at start-up that the app is locked and why, and starts no demo;
+    with no secrets file (a fresh clone) the same command starts the demo."""
+    secrets = tmp_path / "secrets.toml"
+    secrets.write_text('[oauth]\nclient_id = "outcomes"\n')
+    env = {"OUTCOMES_DEMO": "1", "OUTCOMES_DB": str(tmp_path / "none.duckdb")}
+    _, text = started(
+        tmp_path, ["--server.address", "127.0.0.1", "--secrets.files", str(secrets)], env
+    )
+    assert (
+        "Sign-in is not configured; the app serves no data: "
+        f"{secrets} has a sign-in section [oauth] (the section is [auth], in lower case). "
+        "OUTCOMES_DEMO asks for the demo" in text
+    )
+    assert "Demo mode" not in text
+    _, fresh_clone = started(
+        tmp_path,
+        ["--server.address", "127.0.0.1", "--secrets.files", str(tmp_path / "absent.toml")],
+        env,
+    )
+    assert "Demo mode (OUTCOMES_DEMO=1)" in fresh_clone and "not configured" not in fresh_clone
+
+
+def test_a_misnamed_sign_in_section_locks_the_demo_in_the_browser(
+    demo_db: Path, tmp_path: Path, browser
+):
+    db = tmp_path / "locked.duckdb"
+    shutil.copy(demo_db, db)
+    secrets = tmp_path / "secrets.toml"
+    secrets.write_text('[Auth]\nclient_id = "outcomes"\n')
+    server = Server(db, args=["--secrets.files", str(secrets)], env={"OUTCOMES_DEMO": "1"})
+    page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    try:
+        page.goto(server.url + "/Audit")
+        wait_for_app(page)
+        text = body(page)
+        assert "Sign-in is not configured" in text
+        assert "secrets.toml has a sign-in section [Auth]" in text
+        assert "remove OUTCOMES_DEMO and fix the sign-in" in text
+        assert links(page) == [] and "Wrenfield" not in text and "Demo:" not in text
+        assert page.locator('[data-testid="stSelectbox"]').count() == 0  # no role picker
+    finally:
+        page.context.close()
+        server.stop()

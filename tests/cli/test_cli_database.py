@@ -151,3 +151,52 @@ def test_an_out_file_written_again_keeps_the_one_that_was_there(tmp_path: Path):
     assert copy.read_text().endswith("2024-25 Q1,431\n") and out.read_text() != copy.read_text()
     again = metrics("template", "--period", "2024-25 Q1", "--out", str(out))  # the same bytes
     assert "kept as" not in again.stderr and len(list(tmp_path.glob("return.*.csv"))) == 1
+
+
+def leave_a_write_ahead_log(db: Path) -> None:
+    """Write to `db` so that the change stays in `db.wal` (no checkpoint), as a server
+    stopped without closing leaves it."""
+    con = duckdb.connect(str(db))
+    con.execute("PRAGMA disable_checkpoint_on_shutdown")
+    con.execute("SET checkpoint_threshold = '1GB'")
+    con.execute("CREATE TABLE only_in_the_log AS SELECT 42 AS answer")
+    con.close()
+    assert db.with_name(db.name + ".wal").exists()
+
+
+def tables_in(db: Path) -> set[str]:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        rows = con.execute("SELECT table_name FROM information_schema.tables").fetchall()
+        return {row[0] for row in rows}
+    finally:
+        con.close()
+
+
+def test_replacing_a_demo_moves_its_write_ahead_log_aside_with_the_copy(
+    tmp_path: Path, demo_db: Path
+):
+    """The old database's .wal was copied but left beside the new file, which DuckDB then
+    refused to open ("WAL does not match database file")."""
+    db = tmp_path / "demo.duckdb"
+    shutil.copy(demo_db, db)
+    leave_a_write_ahead_log(db)
+    done = metrics("demo", "--db", str(db))
+    assert done.returncode == 0, done.stderr
+    assert not db.with_name("demo.duckdb.wal").exists()
+    assert "only_in_the_log" not in tables_in(db) and uploads_in(db) == uploads_in(demo_db)
+    [kept] = tmp_path.glob("demo.before-demo-*.duckdb")
+    assert f"The previous write-ahead log is kept as {kept}.wal" in done.stdout
+    assert "only_in_the_log" in tables_in(kept)  # the copy, with its log, as it was
+
+
+def test_a_write_ahead_log_without_its_database_is_set_aside_too(tmp_path: Path, demo_db: Path):
+    db = tmp_path / "demo.duckdb"
+    shutil.copy(demo_db, db)
+    leave_a_write_ahead_log(db)
+    db.unlink()  # the log of a database that was deleted by hand
+    done = metrics("demo", "--db", str(db))
+    assert done.returncode == 0, done.stderr
+    [aside] = tmp_path.glob("demo.before-demo-*.duckdb.wal")
+    assert f"The previous write-ahead log is kept as {aside}" in done.stdout
+    assert not db.with_name("demo.duckdb.wal").exists() and "uploads" in tables_in(db)

@@ -146,3 +146,66 @@ def test_an_attachment_kept_before_the_checks_is_not_handed_out(store, charter):
         evidence.opened(store, meg, ident)
     assert str(err.value).startswith(f"The attachment of evidence item {ident} is not offered:")
     assert "contains JavaScript" in str(err.value)
+
+
+def javascript_nested_in_plain_dictionaries(doc: pikepdf.Pdf) -> None:
+    inner = pikepdf.Dictionary(S=pikepdf.Name.JavaScript, JS=pikepdf.String("app.alert(3)"))
+    for _ in range(70):
+        inner = pikepdf.Dictionary(Wrapper=inner)
+    doc.Root.Deep = inner
+
+
+def javascript_after_a_chain_of_next_actions(doc: pikepdf.Pdf) -> None:
+    action = pikepdf.Dictionary(S=pikepdf.Name.JavaScript, JS=pikepdf.String("app.alert(4)"))
+    for _ in range(70):
+        action = pikepdf.Dictionary(S=pikepdf.Name.URI, URI=pikepdf.String("https://example.org"),
+                                    Next=action)  # fmt: skip
+    doc.Root.OpenAction = action
+
+
+@pytest.mark.parametrize(
+    "change", [javascript_nested_in_plain_dictionaries, javascript_after_a_chain_of_next_actions]
+)
+def test_a_pdf_nested_too_deep_to_check_is_refused_not_kept(change):
+    words = refused("deep.pdf", pdf(change))
+    assert words.startswith("deep.pdf nests its contents more than 64 levels deep")
+    assert "print it to a new PDF" in words
+
+
+def test_long_chains_of_separate_objects_are_checked_to_the_end():
+    def separate_next_actions(doc: pikepdf.Pdf) -> None:
+        script = pikepdf.Dictionary(S=pikepdf.Name.JavaScript, JS=pikepdf.String("app.alert(5)"))
+        action = doc.make_indirect(script)
+        for _ in range(5_000):  # deeper than Python's own recursion limit
+            link = pikepdf.Dictionary(S=pikepdf.Name.URI, URI=pikepdf.String("https://x.org"))
+            link.Next = action
+            action = doc.make_indirect(link)
+        doc.Root.OpenAction = action
+
+    assert refused("chain.pdf", pdf(separate_next_actions)).startswith(
+        "chain.pdf contains JavaScript"
+    )
+
+    def many_bookmarks(doc: pikepdf.Pdf) -> None:  # a long report's outline is a long chain
+        with doc.open_outline() as outline:
+            for number in range(300):
+                outline.root.append(pikepdf.OutlineItem(f"Section {number}", 0))
+
+    assert evidence.checked("report.pdf", pdf(many_bookmarks)).media_type == "application/pdf"
+
+
+@pytest.mark.parametrize(
+    ("action", "said"),
+    [
+        (pikepdf.Name.GoToR, "contains an action that opens another file (a remote go-to)"),
+        (pikepdf.Name.GoToE, "contains an action that opens a file embedded in it"),
+    ],
+)
+def test_pdfs_that_go_to_other_files_are_refused(action, said):
+    def go_to(doc: pikepdf.Pdf) -> None:
+        doc.Root.OpenAction = pikepdf.Dictionary(
+            S=action, F=pikepdf.String("\\\\attacker\\share\\x.pdf"), D=pikepdf.Array([0])
+        )
+
+    words = refused("agenda.pdf", pdf(go_to))
+    assert words.startswith(f"agenda.pdf {said}")

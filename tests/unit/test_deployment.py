@@ -150,3 +150,44 @@ def test_sign_in_without_the_hardening_is_locked():
         off = {**HARDENING, name: "full" if isinstance(wanted, str) else not wanted}
         mode, problem = decide(AUTH, [], {}, off)
         assert mode == LOCKED and problem.said.startswith(f"the server option {name} is ")
+
+
+@pytest.mark.parametrize(
+    ("content", "said"),
+    [
+        ('[auth]\nclient_id = "outcomes\n', "secrets.toml line 2: "),  # does not parse
+        ('[Auth]\nclient_id = "x"\n', "secrets.toml has a sign-in section [Auth] (the section"),
+        ('[oauth]\nclient_id = "x"\n', "secrets.toml has a sign-in section [oauth] (the section"),
+        ('[connections]\nx = 1\n[auth]\nclient_id = "x"\n', "has a sign-in section [auth]. "),
+        ('[connections]\nx = "unclosed\n', "secrets.toml line 2: "),  # no auth, but broken
+    ],
+)
+def test_the_demo_never_stands_in_for_a_broken_sign_in(tmp_path: Path, content, said):
+    """`make run` always sets OUTCOMES_DEMO=1: an operator whose sign-in configuration has a
+    typo must get a locked app that says why, not the demo's administrator picker."""
+    from metrics.deployment import LOCKED, decide
+
+    secrets = tmp_path / "secrets.toml"
+    secrets.write_text(content)
+    files = [str(tmp_path / "absent.toml"), str(secrets)]
+    # The [auth] Streamlit could not load (a file that does not parse loads nothing) or that
+    # is not there under that name: the app is given none.
+    mode, problem = decide(None, files, {"OUTCOMES_DEMO": "1"})
+    assert mode == LOCKED and said in problem.said
+    assert "remove OUTCOMES_DEMO and fix the sign-in, or remove the sign-in configuration" in (
+        problem.said
+    )
+    assert str(tmp_path) not in problem.said and str(secrets) in problem.log_text
+
+
+def test_the_demo_still_opens_with_no_secrets_file_or_one_without_sign_in(tmp_path: Path):
+    from metrics.deployment import DEMO, decide
+
+    files = [str(tmp_path / "secrets.toml"), str(Path.home() / "absent" / "secrets.toml")]
+    assert decide(None, files, {"OUTCOMES_DEMO": "1"}) == (DEMO, None)  # a fresh clone
+    (tmp_path / "secrets.toml").write_text('[connections]\nurl = "x"\n')
+    assert decide(None, files, {"OUTCOMES_DEMO": "1"}) == (DEMO, None)
+    folder = tmp_path / "k8s" / "Auth"  # Kubernetes-style secret folders count too
+    folder.mkdir(parents=True)
+    (folder / "client_id").write_text("x\n")
+    assert decide(None, [str(tmp_path / "k8s")], {"OUTCOMES_DEMO": "1"})[0] != DEMO
