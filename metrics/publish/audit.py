@@ -31,6 +31,7 @@ from functools import lru_cache
 import numpy as np
 from scipy.optimize import Bounds, LinearConstraint, milp
 
+from metrics.publish import audit_cache
 from metrics.publish.disclosure import (
     PRIMARY,
     REVISED,
@@ -296,7 +297,8 @@ def protect(
     also: dict[Key, str] | None = None,
 ) -> dict[Key, str]:
     """`audited`, remembered per table: a table audited once (same figures, same rule) is
-    not audited again, so pages and packs read after an upload audit only what it changed."""
+    not audited again, so pages and packs read after an upload audit only what it changed;
+    in this process (a memo) and in any other (`audit_cache`, on disk)."""
     key = (tuple(figures), rule, value_is_count, multiplier, tuple(sorted((also or {}).items())))
     return dict(_remembered(*key))
 
@@ -309,7 +311,12 @@ def _remembered(
     multiplier: float | None,
     also: tuple[tuple[Key, str], ...],
 ) -> dict[Key, str]:
-    return audited(figures, rule, value_is_count, multiplier, dict(also))
+    name = audit_cache.key_of((figures, rule, value_is_count, multiplier, also))
+    if (kept := audit_cache.read(name)) is not None:
+        return kept
+    answer = audited(figures, rule, value_is_count, multiplier, dict(also))
+    audit_cache.write(name, answer)
+    return answer
 
 
 def audited(
