@@ -58,8 +58,10 @@ def test_the_status_compares_the_latest_published_year(store, hartlepool, tmp_pa
     b = status.benchmark
     assert b is not None and b.period == "2021"
     assert (b.england, b.rank, b.councils, b.ours) == (58.0, 2, 3, 60.0)
-    assert "Published figures for 2021: ours 60.0%; England 58.0%; 2nd of 3 councils." in (
-        status.reason
+    # England read the right way round (issue 27 item 17), beside the published year's rank
+    assert (
+        "Published figures for 2021: ours 60.0%; higher than England (58.0%), which is better "
+        "(higher is better); 2nd of 3 councils." in status.reason
     )
     ind = hartlepool.indicators[IND]
     assert compare_sentence(ind, b).startswith("In 2021, the latest published year: we had 60.0%")
