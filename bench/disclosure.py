@@ -71,7 +71,12 @@ def run(charter: Charter, work: Path) -> list[dict[str, object]]:
     store = Store(db)
     statuses = charter_status(store, charter, DEMO_LATEST)
     tables = {(i.id, i.period or i.due) for s in statuses for i in s.indicators}
-    demo_s = _best(lambda: withheld.withheld_figures(store, charter, tables=tables))
+
+    def demo() -> None:
+        audit._remembered.cache_clear()  # measure the audit, not its memory of the last run
+        withheld.withheld_figures(store, charter, tables=tables)
+
+    demo_s = _best(demo)
 
     def unaudited() -> None:
         rule = withheld.rule_for(charter.council)
@@ -82,7 +87,7 @@ def run(charter: Charter, work: Path) -> list[dict[str, object]]:
     demo_base = _best(unaudited)
     every = filled(charter)
     rule = withheld.rule_for(charter.council)
-    full_s = _best(lambda: [audit.protect(f, rule, c, m) for f, c, m in every], repeats=1)
+    full_s = _best(lambda: [audit.audited(f, rule, c, m) for f, c, m in every], repeats=1)
     full_base = _best(lambda: [withhold(f, rule, c, m) for f, c, m in every])
     return [
         {

@@ -26,6 +26,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 from scipy.optimize import Bounds, LinearConstraint, milp
@@ -288,6 +289,30 @@ def _size(counts: dict[str, int]) -> int:
 
 
 def protect(
+    figures: Iterable[Figure],
+    rule: Rule,
+    value_is_count: bool,
+    multiplier: float | None = None,
+    also: dict[Key, str] | None = None,
+) -> dict[Key, str]:
+    """`audited`, remembered per table: a table audited once (same figures, same rule) is
+    not audited again, so pages and packs read after an upload audit only what it changed."""
+    key = (tuple(figures), rule, value_is_count, multiplier, tuple(sorted((also or {}).items())))
+    return dict(_remembered(*key))
+
+
+@lru_cache(maxsize=8192)
+def _remembered(
+    figures: tuple[Figure, ...],
+    rule: Rule,
+    value_is_count: bool,
+    multiplier: float | None,
+    also: tuple[tuple[Key, str], ...],
+) -> dict[Key, str]:
+    return audited(figures, rule, value_is_count, multiplier, dict(also))
+
+
+def audited(
     figures: Iterable[Figure],
     rule: Rule,
     value_is_count: bool,

@@ -68,6 +68,11 @@ def quarters(n: int) -> str:
 
 def figure_sentence(ind: Indicator, i: IndicatorStatus) -> str:
     """ "78.8% in 2026-27 Q2; the aim is 85% or more." (or why there is no figure)"""
+    if i.status == "withheld":  # by our disclosure control, for public readers
+        return (
+            f"The {i.period} figure is withheld to protect children's privacy; its status, "
+            "change and comparisons are not published either, as they could narrow it down."
+        )
     if i.symbol == "c":
         return f"The {i.period} figure is a small number, not published to protect privacy."
     if i.value is None:

@@ -240,3 +240,27 @@ def test_a_public_pack_leaves_out_an_exception_whose_figure_is_withheld(demo_sto
     assert title in [e.title for e in internal.exceptions]
     assert title not in [e.title for e in public.exceptions]
     assert all(e.status != "Withheld" for e in public.exceptions)
+
+
+def test_a_table_audited_once_is_remembered_not_audited_again():
+    audit._remembered.cache_clear()
+    first = audit.protect(LOCALITY, RULE, value_is_count=True)
+    first[("locality", "East")] = "changed by the caller"  # a copy: the memory is untouched
+    again = audit.protect(LOCALITY, RULE, value_is_count=True)
+    assert ("locality", "East") not in again
+    assert audit._remembered.cache_info().hits == 1
+    assert again == audit.audited(LOCALITY, RULE, value_is_count=True)
+
+
+def test_a_public_reader_is_told_why_a_status_is_withheld(demo_db, charter):
+    from metrics.publish import plain
+
+    statuses = charter_status(Store(demo_db), charter, parse_period("2026-27 Q2"))
+    hidden = withheld.withheld_figures(Store(demo_db), charter)
+    public = plain.statuses(withheld.statuses(statuses, hidden, charter), charter)
+    pcf = next(
+        i for s in public for i in s.indicators if i.id == "planning-group-pcf-representation"
+    )
+    assert pcf.status == "withheld" and pcf.shown == "[c]"
+    assert pcf.reason.startswith("Withheld: ") and "could narrow it down" in pcf.reason
+    assert "On track" not in pcf.reason and "100" not in pcf.reason

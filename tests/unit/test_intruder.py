@@ -148,7 +148,7 @@ def _demo_truth(store: Store, charter) -> dict:
     return truth
 
 
-def _primary_only(figs, rule, value_is_count, multiplier=None):
+def _primary_only(figs, rule, value_is_count, multiplier=None, also=None):
     def small(f):
         counts = audit.count_fields(f, value_is_count, multiplier).values()
         return f.symbol == "c" or any(rule.disclosive(c) for c in counts)
