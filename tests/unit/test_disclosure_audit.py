@@ -264,3 +264,23 @@ def test_a_public_reader_is_told_why_a_status_is_withheld(demo_db, charter):
     assert pcf.status == "withheld" and pcf.shown == "[c]"
     assert pcf.reason.startswith("Withheld: ") and "could narrow it down" in pcf.reason
     assert "On track" not in pcf.reason and "100" not in pcf.reason
+
+
+# A breakdown that is not exhaustive (`Breakdown.exhaustive` false: one child of the 10 is in
+# no published group). Withholding the small A and B alone, an intruder who knows the groups
+# are at most the total (they do not overlap) has A + B <= 4, so each is 1 to 3: narrowed.
+NOT_EXHAUSTIVE = [
+    Figure("", "", 10.0),
+    Figure("need", "A", 2.0),
+    Figure("need", "B", 1.0),
+    Figure("need", "C", 6.0),
+]
+
+
+def test_groups_that_fall_short_of_their_total_are_audited_as_at_most_it():
+    small_alone = {("need", "A"): PRIMARY, ("need", "B"): PRIMARY}
+    found = {(f.key, f.problem) for f in audit.findings(NOT_EXHAUSTIVE, small_alone, RULE, True)}
+    assert found == {(("need", "A"), "narrowed"), (("need", "B"), "narrowed")}
+    out = audit.protect(NOT_EXHAUSTIVE, RULE, value_is_count=True)
+    assert set(small_alone) < set(out)  # more is withheld
+    assert audit.findings(NOT_EXHAUSTIVE, out, RULE, True) == []
