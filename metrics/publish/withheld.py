@@ -391,6 +391,6 @@ def review_for_public(built: Report, withheld: dict[str, Withheld]) -> Report:
             else e
             for e in built.exceptions
         ],
-        revised={},
+        revised={},  # figures pinned at sign-off are not disclosure-checked: staff only
         held_back=held,
     )

@@ -43,9 +43,14 @@ def agree_beside_withheld(store, charter) -> None:
         agreed.agree(store, charter, CHRIS, Q, subject, other_than(computed), computed, why)
     for ident in (PCF, KEYWORKER):
         commentary.save(
-            store, charter, CHRIS, Q, indicator_subject(ident), (NOTE, "Recruitment.", "More."),
+            store,
+            charter,
+            CHRIS,
+            Q,
+            indicator_subject(ident),
+            (NOTE, "Recruitment.", "More."),
             based_on=0,
-        )  # fmt: skip
+        )
 
 
 @pytest.fixture
@@ -99,3 +104,27 @@ def test_the_published_pack_leaves_them_out_and_the_internal_one_keeps_them(agre
     )
     assert keyworker.agreed is None and keyworker.what is None and keyworker.held_back
     assert "not published" in public
+
+
+def test_the_published_pack_gives_no_revisions_since_sign_off_as_the_page_gives_none(
+    demo_store, charter
+):
+    """Figures pinned at sign-off are not disclosure-checked: the web view hides revisions
+    since sign-off from public readers, and so does the published pack (one policy)."""
+    from metrics.ingest import load_file
+
+    csv = b"indicator,period,value\nshort-breaks-receiving,2026-27 Q1,450\n"
+    loaded = load_file(demo_store, charter, "r.csv", csv, by="t", reason="late returns",
+                       confirmed=True)  # fmt: skip
+    assert loaded.outcome == "loaded", loaded.errors
+    now = datetime(2026, 11, 26, 9, 30)
+    notes = {
+        audience: " ".join(
+            content.build(
+                demo_store, charter, "2026-27 Q1", audience, command_line("t"), now=now
+            ).quality
+        )
+        for audience in content.AUDIENCES
+    }
+    assert "changed since the quarter was signed off" in notes[content.PLANNING_GROUP]
+    assert "signed off" not in notes[content.SCRUTINY]
