@@ -14,7 +14,10 @@ if quarter:
     statements = ui.status(quarter)
     cards.summary(statements)
     cards.rule_note(charter)
-    agreed = ui.review(quarter).agreed  # the planning group's statuses, shown beside
-    cards.statement_grid(statements, charter, ui.STATEMENT_PAGE, ui.carried(), agreed=agreed)
+    built = ui.review(quarter)  # the planning group's statuses, shown beside
+    cards.statement_grid(
+        statements, charter, ui.STATEMENT_PAGE, ui.carried(), agreed=built.agreed,
+        held=built.held_back,
+    )  # fmt: skip
     if not ui.public():  # statisticians' shorthand: councillors read the plain reasons
         sections.icon_summary(statements, charter)

@@ -66,6 +66,7 @@ class IndicatorStatus:
     trial_limits: bool = False
     spc_chart: str | None = None  # xmr | p
     benchmark: Benchmark | None = None
+    rounded: bool = False  # published rounded (disclosure control): what is built on it too
 
 
 def _direction(ind: Indicator, now: float | None, then: float | None) -> str | None:

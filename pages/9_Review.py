@@ -32,9 +32,10 @@ if quarter:
         with st.expander(f"{e.title}: {e.why_exception}, {e.commentary_state}", key=subject):
             st.markdown(f"{style.badge(e.status)} {markdown(e.reason)}", unsafe_allow_html=True)
             st.caption(f"Owner: {markdown(e.owner)}")
-            view.agreed_line(built.agreed.get(subject), e.status)
-            view.story(e.commentary, e.stale)
-            view.earlier_versions(extras.versions.get(subject, []))
+            if not view.held_back(built, subject):  # a public reader's: none touching [c]
+                view.agreed_line(built.agreed.get(subject), e.status)
+                view.story(e.commentary, e.stale)
+                view.earlier_versions(extras.versions.get(subject, []))
             if may_write:
                 figure = Figure(e.period, e.value, e.shown)
                 last = previous.get(subject)
@@ -46,8 +47,9 @@ if quarter:
         subject = statement_subject(s.number)
         with st.expander(f"{s.number}. {s.short_title}", key=subject):
             st.markdown(style.badge(s.status), unsafe_allow_html=True)
-            view.agreed_line(built.agreed.get(subject), s.status)
-            view.story(built.commentary.get(subject), False)
+            if not view.held_back(built, subject):
+                view.agreed_line(built.agreed.get(subject), s.status)
+                view.story(built.commentary.get(subject), False)
             if may_write:
                 mine, last = built.commentary.get(subject), previous.get(subject)
                 view.editor(store, charter, quarter, subject, mine, None, last)

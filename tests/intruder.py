@@ -3,10 +3,12 @@ rows a public reader sees (`python -m metrics published`: value, numerator, deno
 numbers or [c], the reason printed beside each [c], the status) and the rule the Help page
 prints, it works out by integer programming what each withheld count can be, over every
 table of a quarter at once: the adding-up equations (where the real figures add up: the
-strongest intruder), whole numbers, nothing negative, a percentage's numerator at most its
-denominator, a published percentage with a published count giving the other, "a small
-number" meaning at least one count from 1 to the threshold, "withheld so that..." meaning
-none, and a status beside an aim of 100% ("On track" is 100%).
+strongest intruder), the groups at most the total where they add up to less (a breakdown
+that is not exhaustive) and each group at most the total, whole numbers, nothing negative,
+a percentage's numerator at most its denominator, a published percentage with a published
+count giving the other, "a small number" meaning at least one count from 1 to the
+threshold, "withheld so that..." meaning none, and a status beside an aim of 100%
+("On track" is 100%).
 
 It reports what it recovered: a withheld count pinned to one value, or a small number that
 can no longer be every value from 1 to the threshold.
@@ -93,22 +95,31 @@ def _attack_table(key, cells, truth, is_percent, aim_100, threshold, suppress_ze
     for c in cells:
         if c["breakdown"]:
             groups[c["breakdown"]].append(c["group"])
+
+    def at_most_total(b: str, gs: list[str], f: str, exactly: bool) -> None:
+        coef: dict[int, float] = defaultdict(float)
+        rhs = 0.0
+        for cell, sign in [((b, g, f), 1.0) for g in gs] + [(("", "", f), -1.0)]:
+            w = where[cell]
+            if cell in names and isinstance(w, int) and names[w] == cell:
+                coef[w] += sign
+            else:
+                rhs -= sign * w
+        if coef:
+            rows.append((dict(coef), rhs if exactly else -np.inf, rhs))
+
     for b, gs in groups.items():
         for f in fields:
             total = truth.get((*key, "", "", f))
             parts = [truth.get((*key, b, g, f)) for g in gs]
-            if total is None or None in parts or sum(parts) != total:
+            if total is None:
                 continue
-            coef: dict[int, float] = defaultdict(float)
-            rhs = 0.0
-            for cell, sign in [((b, g, f), 1.0) for g in gs] + [(("", "", f), -1.0)]:
-                w = where[cell]
-                if cell in names and isinstance(w, int) and names[w] == cell:
-                    coef[w] += sign
-                else:
-                    rhs -= sign * w
-            if coef:
-                rows.append((dict(coef), rhs, rhs))
+            for g, part in zip(gs, parts, strict=True):  # a group is part of the whole
+                if part is not None and part <= total:
+                    at_most_total(b, [g], f, exactly=False)
+            if None in parts or sum(parts) > total:
+                continue
+            at_most_total(b, gs, f, exactly=sum(parts) == total)  # or short: not exhaustive
 
     def var(cell):
         w = where.get(cell)

@@ -51,6 +51,7 @@ def statement_card(
     statement_page: str,
     carry: dict[str, str],
     agreed: Mapping[str, Agreed] | None = None,
+    held: Mapping[str, str] | None = None,
 ) -> None:
     with st.container(border=True):
         st.subheader(f"{s.number}. {s.short_title}", anchor=f"statement-{s.number}")
@@ -58,6 +59,8 @@ def statement_card(
         settled = (agreed or {}).get(statement_subject(s.number))
         if settled is not None:  # the planning group's, beside the computed one, with why
             st.markdown(markdown(settled.sentence(s.status)))
+        elif (held or {}).get(statement_subject(s.number)):  # a public reader: why not
+            st.caption(markdown((held or {})[statement_subject(s.number)]))
         st.markdown(html.escape(s.reason))
         movers = [  # a trivial move (metrics/publish/plain.py) is no mover
             m for m in s.movers() if moved(charter.indicators[m.id], m) != "little_change"
@@ -80,6 +83,7 @@ def statement_grid(
     carry: dict[str, str],
     per_row: int = 3,
     agreed: Mapping[str, Agreed] | None = None,
+    held: Mapping[str, str] | None = None,
 ) -> None:
     st.header("The charter statements")
     for start in range(0, len(statements), per_row):
@@ -87,7 +91,7 @@ def statement_grid(
             st.columns(per_row), statements[start : start + per_row], strict=False
         ):
             with column:
-                statement_card(s, charter, statement_page, carry, agreed)
+                statement_card(s, charter, statement_page, carry, agreed, held)
 
 
 def indicator_rows(

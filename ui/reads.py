@@ -155,8 +155,8 @@ def _review(db: str, version: Version, quarter: str, public: bool) -> report.Rep
     with _reading(db) as store:
         statuses = (_public_status if public else _status)(db, version, quarter)
         built = report.build(store, ui.charter(), quarter, statements=statuses)
-    if public:
-        built.revised = {}  # figures pinned at sign-off are not disclosure-checked: staff only
+        if public:  # agreed statuses, commentary and revisions since sign-off: the policy's
+            built = disclosure.review_for_public(built, _withheld(db, version))
     return built
 
 

@@ -74,6 +74,15 @@ def agreed_line(found: agreed.Agreed | None, computed: str) -> None:
         st.markdown(markdown(found.sentence(computed)) + f" ({markdown(found.agreed_by)})")
 
 
+def held_back(built: report.Report, subject: str) -> bool:
+    """For a public reader: say why the subject's agreed status and commentary are not
+    published (they touch a withheld figure; metrics/publish/withheld.py decides)."""
+    why = built.held_back.get(subject)
+    if why:
+        st.caption(markdown(why))
+    return bool(why)
+
+
 def editor(
     store: Store,
     charter: Charter,
@@ -273,7 +282,10 @@ def action_rows(found: list[actions.Action], charter: Charter) -> list[dict[str,
 
 def beside_figure(built: report.Report, subject: str, computed: str) -> None:
     """On the indicator and statement pages: the agreed status next to the computed one, the
-    commentary, and a revision since sign-off."""
+    commentary, and a revision since sign-off; for a public reader, why they are not
+    published where they touch a withheld figure."""
+    if held_back(built, subject):
+        return
     agreed_line(built.agreed.get(subject), computed)
     kind, _, key = subject.partition(":")
     if kind == "indicator" and key in built.revised:

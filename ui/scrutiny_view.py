@@ -26,6 +26,8 @@ def statements(view: Scrutiny) -> None:
             st.markdown(style.badge(s.status), unsafe_allow_html=True)
             if s.agreed_status:  # beside the computed status, never instead of it, with why
                 st.markdown(markdown(agreed.beside(s.status, s.agreed)))
+            elif s.held_back:  # touches a withheld figure: why it is not published
+                st.caption(markdown(s.agreed))
             st.markdown(f"{markdown(s.headline)}  \n{markdown(s.sentence)}")
 
 

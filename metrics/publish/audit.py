@@ -9,7 +9,12 @@ published together. What the intruder knows, and the model says:
 - every published count exactly (numerators, denominators, counts; a numerator missing from
   a published percentage is worked out from it and its denominator);
 - the groups of a breakdown add up to the total (only where the real figures do, else the
-  intruder's equation would be wrong and pin nothing true);
+  intruder's equation would be wrong and pin nothing true); where they add up to less (a
+  breakdown that is not exhaustive, `Breakdown.exhaustive` false: a group such as "not
+  known" is not published), they are at most the total, and each group is at most the total
+  whatever the breakdown (groups that overlap included). Each relation is used where the
+  real figures satisfy it, whatever the charter says of the breakdown: an intruder who
+  assumes one only learns the truth from it, and a stricter audit is the safe side;
 - counts are whole numbers, none is negative, a percentage's numerator is at most its
   denominator;
 - the printed rule and reason: a figure withheld as a small number has at least one count
@@ -119,24 +124,32 @@ class Model:
             if k[0] != TOTAL:
                 families[k[0]].append(k)
         total = self.counts.get((TOTAL, TOTAL))
+
+        def part_of_total(members: list[Key], field: str, exactly: bool) -> None:
+            """sum(members) == total (`exactly`) or <= total, for one field."""
+            coefs: dict[int, float] = {}
+            constant = 0.0
+            for k, sign in [(k, 1.0) for k in members] + [((TOTAL, TOTAL), -1.0)]:
+                if (k, field) in index:
+                    coefs[index[(k, field)]] = coefs.get(index[(k, field)], 0) + sign
+                else:
+                    constant += sign * self.counts[k][field]
+            if coefs:
+                constraint(coefs, -np.inf if not exactly else -constant, -constant)
+                self.linked.update(self.vars[i][0] for i in coefs)
+
         for members in families.values():
             for field in ("value", "numerator", "denominator"):
                 if total is None or field not in total:
                     continue
+                for k in members:  # a group is part of the whole, however grouped
+                    if field in self.counts[k] and self.counts[k][field] <= total[field]:
+                        part_of_total([k], field, exactly=False)
                 if any(field not in self.counts[k] for k in members):
                     continue
-                if sum(self.counts[k][field] for k in members) != total[field]:
-                    continue  # the real figures do not add up: no true equation to use
-                coefs: dict[int, float] = {}
-                constant = 0.0
-                for k, sign in [(k, 1.0) for k in members] + [((TOTAL, TOTAL), -1.0)]:
-                    if (k, field) in index:
-                        coefs[index[(k, field)]] = coefs.get(index[(k, field)], 0) + sign
-                    else:
-                        constant += sign * self.counts[k][field]
-                if coefs:
-                    constraint(coefs, -constant, -constant)
-                    self.linked.update(self.vars[i][0] for i in coefs)
+                parts = sum(self.counts[k][field] for k in members)
+                if parts <= total[field]:  # adds up, or (not exhaustive) falls short of it
+                    part_of_total(members, field, exactly=parts == total[field])
         binaries = 0
         extra: list[tuple[dict[int, float], float, float]] = []
         unsaid: list[int] = []  # with one reason for all, at least one of them is small

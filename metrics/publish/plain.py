@@ -178,6 +178,12 @@ def reason(ind: Indicator, i: IndicatorStatus) -> str:
         real_change(i),
     ]
     parts.append(compare_sentence(ind, i.benchmark, i.value))
+    if i.rounded:  # by our disclosure control, for public readers
+        parts.append(
+            "The figure is rounded to the nearest 5 to protect children's privacy: its status "
+            "is worked out from the rounded figure, and its change and comparisons are not "
+            "published, as they could narrow the real figure down."
+        )
     return " ".join(p for p in parts if p)
 
 

@@ -74,6 +74,7 @@ class StatementLine:
     agreed: str  # "Off track, because ...": the agreed status and why, or "Not separately agreed"
     headline: str  # the statement's lead figure: "EHC plans issued within 20 weeks: 78.8%"
     sentence: str
+    held_back: bool = False  # `agreed` says why it is not published (public readers)
 
 
 @dataclass
@@ -180,8 +181,11 @@ def build(
 ) -> Scrutiny:
     """The quarter in plain English; `hidden`, the figures disclosure control withholds, when
     they are already known (a public reader's view withholds them)."""
+    if public and hidden is None:
+        hidden = withheld.withheld_figures(store, charter)
     history = _history(store, charter, quarter, public, hidden)
     now = history[0]
+    held = withheld.judged_on_withheld(now, hidden or {}) if public else {}
     open_actions = [
         a for a in actions_mod.listed(store, today=today) if a.status not in actions_mod.CLOSED
     ]
@@ -194,16 +198,18 @@ def build(
                 continue
             past = [h[s_index].indicators[i_index] for h in history]
             lines[i.id] = _line(charter, charter.indicators[i.id], s.number, past, open_actions)
-        a = agreed_now.get(statement_subject(s.number))
+        subject = statement_subject(s.number)
+        a = None if subject in held else agreed_now.get(subject)
         statements.append(
             StatementLine(
                 s.number,
                 s.short_title,
                 s.status,
                 a.status if a else None,
-                agreed.words_for(a),
+                held.get(subject) or agreed.words_for(a),
                 _headline(s),
                 _statement_sentence(s),
+                subject in held,
             )
         )
     return Scrutiny(

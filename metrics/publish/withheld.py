@@ -4,14 +4,15 @@ rounded (the council's `disclosure_method`), and the rows, statuses and sentence
 reader (a councillor, a published page, CSV or pack) gets instead of the real ones. Staff keep
 the real figures, marked "not for publication". Every output asks here: `rule_for` for the
 rule, `withheld_figures` for what is withheld, `trend_rows`/`group_rows`/`statuses` for what a
-public reader sees."""
+public reader sees, `judged_on_withheld`/`review_for_public` for the planning group's agreed
+statuses and commentary."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Collection
 from dataclasses import dataclass, field, replace
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from charter import Charter, Council, Indicator
 from metrics.access.people import ADMIN, ANALYST, CHAIR, MEMBER, Actor
@@ -29,8 +30,10 @@ from metrics.publish.disclosure import (
 )
 from metrics.publish.periods import revised_by_a_small_number
 from metrics.queries import area_figures
+from metrics.review.common import indicator_subject, statement_subject
+from metrics.review.report import Report
 from metrics.rollup import StatementStatus, rollup
-from metrics.status import IndicatorStatus
+from metrics.status import IndicatorStatus, _rag as status_against
 from metrics.store import Store
 from metrics.trend import GroupRow, TrendRow
 
@@ -257,20 +260,35 @@ def indicator_status(i: IndicatorStatus, withheld: Withheld) -> IndicatorStatus:
     )
 
 
+ASSESSED = ("on_track", "at_risk", "off_track")
+
+
 def _rounded_status(i: IndicatorStatus, rounding: Rounding) -> IndicatorStatus:
     """The status's figure as published under rounding: a count rounded, a ratio worked out
-    from its rounded counts (the real ratio beside rounded counts would narrow them), no
-    exact change, no sparkline."""
+    from its rounded counts (the real ratio beside rounded counts would narrow them), and
+    what is built on it worked out from the published figure or not given: the status is
+    the rounded figure's against the aim (the real one's would narrow it: "on track" with an
+    aim of 6 beside a rounded 5 says 6 or 7); no change, direction, SPC verdict, rank,
+    quartile, comparison with England or sparkline (each compares the real figure)."""
     ind = rounding.indicator
     whole = rounding.totals.get(i.period or "")
+    unsaid: dict[str, Any] = dict(
+        change=None, direction=None, direction_year=None, history=[], variation=None,
+        assurance=None, trial_limits=False, spc_chart=None, benchmark=None, rounded=True,
+    )  # fmt: skip
     if i.value is None or whole is None:
         return replace(i, change=None, history=[])
-    row = _rounded(GroupRow("", whole.value, whole.symbol, "", whole.numerator,
-                            whole.denominator), rounding)  # fmt: skip
+    real = GroupRow("", whole.value, whole.symbol, "", whole.numerator, whole.denominator)
+    row = _rounded(real, rounding)
+    if row is real:  # nothing to round (a median wait, say): nothing to narrow
+        return replace(i, change=None, history=[])
     if row.value is None:
-        return replace(i, value=None, symbol=SYMBOL, shown=SHOWN, change=None, history=[])
+        return replace(i, value=None, symbol=SYMBOL, shown=SHOWN, **unsaid)
     value = float(row.value)
-    return replace(i, value=value, shown=fmt_value(value, ind), change=None, history=[])
+    status = i.status
+    if i.status in ASSESSED and i.target is not None and ind.polarity != "neutral":
+        status = status_against(ind, value, i.target)
+    return replace(i, value=value, shown=fmt_value(value, ind), status=status, **unsaid)
 
 
 def statuses(
@@ -279,12 +297,14 @@ def statuses(
     charter: Charter | None = None,
 ) -> list[StatementStatus]:
     """Statement statuses as a public reader sees them. A statement is rolled up again
-    without its withheld indicators (with `charter`), as "3 of 4 on track" would otherwise
-    give a withheld indicator's status away."""
+    without its withheld indicators, and from its rounded figures' statuses (with
+    `charter`), as "3 of 4 on track" would otherwise give a withheld indicator's status away
+    (or a rounded one's real status)."""
     out = []
     for s in statements:
         shown = [indicator_status(i, withheld.get(i.id, Withheld())) for i in s.indicators]
-        if charter is None or all(i.status != WITHHELD_STATUS for i in shown):
+        same = all(a.status == b.status for a, b in zip(shown, s.indicators, strict=True))
+        if charter is None or same:  # a status withheld, or worked out from a rounded figure
             out.append(replace(s, indicators=shown))
             continue
         again = rollup(charter.statement(s.number), shown, charter)
@@ -296,3 +316,81 @@ def statuses(
         again.evidence = s.evidence
         out.append(again)
     return out
+
+
+def _compared_periods(i: IndicatorStatus) -> list[str]:
+    """The periods an indicator's status and change are worked out from: its own, the one
+    before and the same one a year earlier."""
+    if not i.period:
+        return []
+    period = parse_period(i.period)
+    return [i.period, period.previous().label, period.same_period_last_year().label]
+
+
+def judged_on_withheld(
+    statements: list[StatementStatus], withheld: dict[str, Withheld]
+) -> dict[str, str]:
+    """Subject ("indicator:<id>", "statement:<n>") -> why its agreed status, the reason for
+    it and its commentary are not published. The planning group decides them on the real
+    figures, so beside a withheld figure they narrow it down ("on track" beside an aim of
+    100% is 100%), as does a reason that says how a figure moved from a withheld one. A
+    statement's agreed status and reason may say how any of its measures did, and no check
+    can tell which words would narrow a figure: a statement with any such measure has its
+    agreed status and commentary held back too (conservative, and said why)."""
+    out: dict[str, str] = {}
+    for s in statements:
+        touched = []
+        for i in s.indicators:
+            hidden = withheld.get(i.id, Withheld())
+            periods = [p for p in _compared_periods(i) if (p, "", "") in hidden]
+            rounding = getattr(hidden, "rounding", None)
+            if not periods and rounding is not None and _counted(rounding.indicator):
+                touched.append(i.title)  # decided on the real figure, published rounded
+                out[indicator_subject(i.id)] = (
+                    "The planning group's agreed status and commentary for this measure are "
+                    "not published: they were decided on its real figures, which are published "
+                    "rounded to the nearest 5, so they could narrow them down."
+                )
+                continue
+            if not periods:
+                continue
+            touched.append(i.title)
+            out[indicator_subject(i.id)] = (
+                "The planning group's agreed status and commentary for this measure are not "
+                f"published: they were decided on its figures, and the {periods[0]} figure "
+                f"is {explain(hidden[(periods[0], '', '')])}, so they could narrow it down."
+            )
+        if touched:
+            out[statement_subject(s.number)] = (
+                "The planning group's agreed status and commentary for this statement are not "
+                "published: they were decided on its measures' real figures, and a figure of "
+                f"{'; '.join(dict.fromkeys(touched))} is withheld or rounded to protect "
+                "children's privacy, which they could narrow down."
+            )
+    return out
+
+
+def _counted(ind: Indicator) -> bool:
+    """Whether rounding changes the indicator's figures: counts, and ratios of counts."""
+    return ind.unit == "count" or ind.multiplier is not None
+
+
+def review_for_public(built: Report, withheld: dict[str, Withheld]) -> Report:
+    """The quarter's review as a public reader gets it: the agreed statuses (with their
+    reasons) and commentary that touch a withheld figure are left out, with why
+    (`held_back`), and figures revised since sign-off are not given (they are not
+    disclosure-checked)."""
+    held = judged_on_withheld(built.statements, withheld)
+    return replace(
+        built,
+        agreed={k: a for k, a in built.agreed.items() if k not in held},
+        commentary={k: c for k, c in built.commentary.items() if k not in held},
+        exceptions=[
+            replace(e, commentary=None, stale=False)
+            if indicator_subject(e.indicator_id) in held
+            else e
+            for e in built.exceptions
+        ],
+        revised={},  # figures pinned at sign-off are not disclosure-checked: staff only
+        held_back=held,
+    )

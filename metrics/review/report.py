@@ -4,7 +4,7 @@ statuses beside computed ones, and the actions. What the review page, the comman
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -48,6 +48,8 @@ class Report:
     commentary: dict[str, commentary.Commentary]
     actions: list[actions.Action]
     revised: dict[str, tuple[cycle.Pinned, Any]]
+    # for a public reader: subject -> why its agreed status and commentary are not published
+    held_back: dict[str, str] = field(default_factory=dict)
 
     @property
     def written(self) -> int:

@@ -73,3 +73,33 @@ def test_a_councillor_reads_plain_english_where_staff_read_the_statistics(fresh)
 
     analyst = indicator_page(fresh, "analyst", "autism-assessment-median-wait")
     assert any("statistical process control" in h.value for h in analyst.subheader)
+
+
+def page_words(at) -> str:
+    parts = [m.value for m in at.markdown] + [c.value for c in at.caption]
+    return "\n".join(parts).replace("\\", "")
+
+
+@pytest.mark.parametrize("path", [ui.INDICATOR_PAGE, ui.OVERVIEW, ui.REVIEW_PAGE])
+def test_a_councillor_gets_why_not_an_agreed_status_beside_a_withheld_figure(fresh, path):
+    """The planning group's agreed status, reason and commentary beside a withheld figure
+    (the indicator's own, or one of its statement's) are held back from a councillor, with
+    why; a member reads them."""
+    from tests.unit.test_disclosure_agreed import NOTE, OPEN, PCF, REASON, agree_beside_withheld
+
+    agree_beside_withheld(fresh.store, ui.charter())
+    said = {}
+    for role in ("councillor", "member"):
+        opened = fresh(path, **{access.DEMO_ROLE: role})
+        opened.at.query_params["indicator"] = PCF
+        opened.at.query_params["quarter"] = "2026-27 Q2"
+        at = opened.run()
+        assert not at.exception, at.exception
+        said[role] = page_words(at)
+    assert REASON in said["member"]
+    assert REASON not in said["councillor"] and NOTE not in said["councillor"]
+    assert "agreed status and commentary for this" in said["councillor"]
+    if path == ui.OVERVIEW:
+        assert OPEN in said["councillor"]  # statement 5 touches no withheld figure
+    if path == ui.INDICATOR_PAGE:
+        assert NOTE in said["member"]

@@ -264,3 +264,68 @@ def test_a_public_reader_is_told_why_a_status_is_withheld(demo_db, charter):
     assert pcf.status == "withheld" and pcf.shown == "[c]"
     assert pcf.reason.startswith("Withheld: ") and "could narrow it down" in pcf.reason
     assert "On track" not in pcf.reason and "100" not in pcf.reason
+
+
+# A breakdown that is not exhaustive (`Breakdown.exhaustive` false: one child of the 10 is in
+# no published group). Withholding the small A and B alone, an intruder who knows the groups
+# are at most the total (they do not overlap) has A + B <= 4, so each is 1 to 3: narrowed.
+NOT_EXHAUSTIVE = [
+    Figure("", "", 10.0),
+    Figure("need", "A", 2.0),
+    Figure("need", "B", 1.0),
+    Figure("need", "C", 6.0),
+]
+
+
+def test_groups_that_fall_short_of_their_total_are_audited_as_at_most_it():
+    small_alone = {("need", "A"): PRIMARY, ("need", "B"): PRIMARY}
+    found = {(f.key, f.problem) for f in audit.findings(NOT_EXHAUSTIVE, small_alone, RULE, True)}
+    assert found == {(("need", "A"), "narrowed"), (("need", "B"), "narrowed")}
+    out = audit.protect(NOT_EXHAUSTIVE, RULE, value_is_count=True)
+    assert set(small_alone) < set(out)  # more is withheld
+    assert audit.findings(NOT_EXHAUSTIVE, out, RULE, True) == []
+
+
+def test_a_rounded_figures_status_is_worked_out_from_what_is_published(demo_db, charter):
+    """Rounding (issue 26 review item 4): "On track" with an aim of 6 beside a rounded 5 would
+    say 6 or 7. A public reader gets the status of the rounded figure, and no change,
+    direction, SPC verdict or comparison built on the real one; the statement is rolled up
+    from what is published."""
+    from metrics.publish import plain
+
+    statuses = charter_status(Store(demo_db), charter, parse_period("2026-27 Q2"))
+    s = next(s for s in statuses if any(i.id == "short-breaks-receiving" for i in s.indicators))
+    at = [x.id for x in s.indicators].index("short-breaks-receiving")
+    ind = charter.indicators["short-breaks-receiving"].model_copy(
+        update={"polarity": "higher_is_better", "tolerance": 0.0}
+    )
+    real = replace(s.indicators[at], value=6.0, shown="6", target=6.0, status="on_track",
+                   direction="improving", change=2.0, variation="improvement")  # fmt: skip
+    assert real.benchmark is not None  # compared with England and ranked, on the real figure
+    s = replace(s, indicators=[*s.indicators[:at], real, *s.indicators[at + 1 :]])
+    hidden = withheld.Withheld()
+    hidden.rounding = withheld.Rounding(
+        Rule(5, method=ROUND), ind, {real.period: Figure("", "", 6.0)}
+    )
+    shown = withheld.indicator_status(real, hidden)
+    assert shown.value == 5.0 and shown.status == "off_track"  # 5 against an aim of 6
+    assert shown.change is None and shown.direction is None and shown.variation is None
+    assert shown.benchmark is None and shown.rounded
+    assert "rounded to the nearest 5" in plain.reason(ind, shown)
+    [again] = withheld.statuses([s], {real.id: hidden}, charter)
+    assert again.indicators[at].status == "off_track"
+    on_track = sum(x.status == "on_track" for x in s.indicators)  # with the real status
+    assert again.on_track == on_track - 1  # rolled up from what is published
+
+
+def test_an_agreed_status_beside_a_rounded_figure_is_held_back(demo_db, charter):
+    """Decided on the real figure, an agreed status ("on track, because it reached 6") beside
+    a rounded 5 narrows it as the computed one would."""
+    statuses = charter_status(Store(demo_db), charter, parse_period("2026-27 Q2"))
+    ind = charter.indicators["short-breaks-receiving"]
+    hidden = withheld.Withheld()
+    hidden.rounding = withheld.Rounding(Rule(5, method=ROUND), ind)
+    held = withheld.judged_on_withheld(statuses, {ind.id: hidden})
+    assert "rounded to the nearest 5" in held[f"indicator:{ind.id}"]
+    number = next(s.number for s in statuses if any(i.id == ind.id for i in s.indicators))
+    assert f"statement:{number}" in held

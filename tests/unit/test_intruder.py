@@ -173,3 +173,26 @@ def test_the_intruder_recovers_the_demos_awkward_cases_without_protection(
     assert ("planning-group-pcf-representation", "2026-27 Q2") in by_table  # On track: 100%
     assert (("locality", "North", "value"), "pinned") in latest  # 413 less the rest: 1
     assert (("age_band", "0 to 4", "value"), "pinned") in latest  # two cells summing to 2: 1, 1
+
+
+def test_the_intruder_uses_groups_at_most_their_total_and_finds_nothing_once_protected():
+    """A breakdown that is not exhaustive: total 10, A 2, B 1, C 6. With A and B alone
+    withheld, A + B <= 4 makes each 1 to 3 (narrowed); the audit's pattern gives nothing."""
+    from tests.unit.test_disclosure_audit import NOT_EXHAUSTIVE
+
+    def cells(out):
+        return [
+            {"indicator": "x", "period": "p", "area": "a", "breakdown": f.key[0],
+             "group": f.key[1], "value": "[c]" if f.key in out else f.value,
+             "numerator": "", "denominator": "", "status": "",
+             "withheld": withheld.explain(out[f.key]) if f.key in out else ""}
+            for f in NOT_EXHAUSTIVE
+        ]  # fmt: skip
+
+    truth = {("x", "p", *f.key, "value"): round(f.value) for f in NOT_EXHAUSTIVE}
+    small_alone = {("need", "A"): PRIMARY, ("need", "B"): PRIMARY}
+    found = attack(cells(small_alone), truth, {"x": False}, set(), 5)
+    assert {(r.cell, r.how) for r in found} == {
+        (("need", "A", "value"), "narrowed"), (("need", "B", "value"), "narrowed")}  # fmt: skip
+    protected = audit.protect(NOT_EXHAUSTIVE, RULE, value_is_count=True)
+    assert attack(cells(protected), truth, {"x": False}, set(), 5) == []

@@ -58,6 +58,7 @@ class ExceptionItem:
     data_quality: str  # "Data quality: some concerns (...)"
     actions: list[str]
     chart: Chart | None
+    held_back: str | None = None  # why its agreed status and commentary are not published
 
 
 @dataclass
@@ -134,8 +135,10 @@ def build(
     now = now or datetime.now()
     built = report.build(store, charter, quarter, today=today)
     trust = data_quality(store, charter, quarter, today)
-    facts = scrutiny.build(store, charter, quarter, public=public, today=today)
     hidden = withheld.withheld_figures(store, charter)
+    facts = scrutiny.build(store, charter, quarter, public=public, today=today, hidden=hidden)
+    if public:  # agreed statuses and commentary touching a withheld figure are held back
+        built = withheld.review_for_public(built, hidden)
     review = built.review
     end = parse_period(review.quarter).end
     pack = Pack(
@@ -276,4 +279,5 @@ def _exception(
             if e.indicator_id in x.indicator_ids and x.status not in actions_mod.CLOSED
         ],
         chart=_chart(rows, charter, e.indicator_id, public),
+        held_back=built.held_back.get(indicator_subject(e.indicator_id)),
     )

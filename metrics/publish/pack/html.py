@@ -85,7 +85,9 @@ def _exception(e: ExceptionItem) -> str:
         f"<p>{escape(e.data_quality)}.</p>",
         f"<p>Lead: {escape(e.owner)}.</p>",
     ]
-    if e.what is None:
+    if e.held_back:
+        parts.append(f"<p>{escape(e.held_back)}</p>")
+    elif e.what is None:
         parts.append("<p>No commentary has been written for this quarter.</p>")
     else:
         for heading, text in (

@@ -131,8 +131,10 @@ def _exceptions(pack: Pack) -> Table:
         ["Measure", "Status", "Agreed status", "Figure", "Lead", "What is happening", "Why",
          "What happens next", "Open actions"],
         [
-            [e.title, e.status, e.agreed or "[z]", e.figure, e.owner, e.what or "[x]",
-             e.why_text or "[x]", e.what_next or "[x]", "; ".join(e.actions) or "None"]
+            [e.title, e.status, "[c]" if e.held_back else e.agreed or "[z]", e.figure, e.owner,
+             *(["[c]"] * 3 if e.held_back else
+               [e.what or "[x]", e.why_text or "[x]", e.what_next or "[x]"]),
+             "; ".join(e.actions) or "None"]
             for e in pack.exceptions
         ],
     )  # fmt: skip
