@@ -77,6 +77,7 @@ from ui.registry import (  # the one page registry: what app.py routes, the side
     SUPPORT_PAGE as SUPPORT_PAGE,
     UPLOAD_PAGE as UPLOAD_PAGE,
     allowed,
+    link as link,
     routes as registry_routes,
 )
 from ui.style import CSS
@@ -142,11 +143,6 @@ def landing() -> None:
     not configured, not signed in, no role, a partner's person: go to your returns)."""
     page(BY_FILE[OVERVIEW].label)
     st.stop()  # never reached without a reader's role: nothing below draws figures
-
-
-def link(file: str, label: str, query_params: dict[str, str] | None = None) -> None:
-    """A link to one of the registry's pages, by its file (as routed by app.py)."""
-    st.page_link(BY_FILE[file].page(), label=label, query_params=query_params or None)
 
 
 def navigation(where: DeltaGenerator, roles: Iterable[str]) -> None:

@@ -98,6 +98,12 @@ PAGES: tuple[Entry, ...] = (
 BY_FILE = {entry.file: entry for entry in PAGES}
 
 
+def link(file: str, label: str, query_params: dict[str, str] | None = None) -> None:
+    """A link to one of the pages, by its file: to its address as app.py routes it (and
+    drawn without error when a page file is run on its own)."""
+    st.page_link(BY_FILE[file].page(), label=label, query_params=query_params or None)
+
+
 def allowed(roles: Iterable[str]) -> list[Entry]:
     """The pages a person holding `roles` may open, in the navigation's order."""
     held = set(roles)

@@ -105,3 +105,12 @@ def test_app_py_only_routes_the_registry():
     body = [n for n in tree.body if not isinstance(n, (ast.Import, ast.ImportFrom))]
     statements = [ast.unparse(n) for n in body[1:]]  # after the docstring
     assert statements == ["st.navigation(ui.routes(), position='hidden').run()"]
+
+
+def test_the_benchmarks_open_registered_addresses():
+    """bench/ measures pages by address (its own plans, with the text each must draw): every
+    address it opens is one the registry routes."""
+    from bench import pages as bench_pages
+
+    addresses = {entry.url_path for entry in ui.PAGES}
+    assert {name for name, _, _ in bench_pages.OURS.values()} <= addresses
