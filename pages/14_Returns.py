@@ -23,4 +23,4 @@ if person.may(PROVIDER) and person.provider in charter.providers:
 if person.may(ANALYST):
     returns_view.waiting(store, charter, person)
     returns_view.history(store, None, charter)
-    st.page_link(ui.QUALITY_PAGE, label="See data quality and overdue returns")
+    ui.link(ui.QUALITY_PAGE, "See data quality and overdue returns")

@@ -38,9 +38,9 @@ if quarter:
         },
     )
     for item in statement.indicators:
-        st.page_link(
+        ui.link(
             ui.INDICATOR_PAGE,
-            label=f"Open indicator: {item.title}",
-            query_params={"indicator": item.id, **ui.carried()},
+            f"Open indicator: {item.title}",
+            {"indicator": item.id, **ui.carried()},
         )
     evidence_view.beside(statement.number, until=parse_period(quarter).end)

@@ -59,5 +59,5 @@ if upload is not None:
                 st.rerun()  # from now on the page shows the stored outcome only
             elif result is not None:
                 upload_view.outcome(result)
-st.page_link(ui.HISTORY_PAGE, label="See the upload history")
+ui.link(ui.HISTORY_PAGE, "See the upload history")
 ees_view.ees_section(store, charter)

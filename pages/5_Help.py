@@ -27,7 +27,7 @@ st.markdown(
     "**[c]**. Analysts and planning-group members see the real figures, marked **not for "
     "publication**; the planning group's own pack is internal for that reason. Every cell "
     "a public reader can see for a quarter can be listed before it goes out: `python -m "
-    "metrics published --quarter \"2026-27 Q2\" --format csv`."
+    'metrics published --quarter "2026-27 Q2" --format csv`.'
 )
 st.subheader("Signal and assurance (statistical process control)")
 st.markdown("\n".join(f"- **{label}**: {meaning}." for label, meaning in SPC_HELP))

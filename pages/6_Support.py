@@ -19,4 +19,4 @@ st.markdown(
     "print, easy read or an audio recording, say so and we will reply within 10 "
     "working days."
 )
-st.page_link(ui.ACCESSIBILITY_PAGE, label="Read the accessibility statement")
+ui.link(ui.ACCESSIBILITY_PAGE, "Read the accessibility statement")

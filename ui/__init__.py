@@ -1,8 +1,8 @@
-"""Shared Streamlit helpers: every page (and app.py) starts with `ui.page(...)`.
+"""Shared Streamlit helpers: every page starts with `ui.page(...)`.
 
-Streamlit runs a file in `pages/` on its own when a deep link opens it (legacy multipage
-mode), so nothing may rely on app.py having run first: `page()` sets the page up, draws the
-role-aware navigation and refuses users without the role, on every page.
+app.py routes the pages of the one registry (ui/registry.py) that the person may open, and
+runs the one asked for; `page()` then sets it up, draws the role-aware navigation and refuses
+users without the page's role (again: a page file run on its own must refuse them too).
 """
 
 from __future__ import annotations
@@ -17,15 +17,16 @@ import plotly.graph_objects as go
 import pyarrow as pa
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
+from streamlit.navigation.page import StreamlitPage
 
 from charter import Charter, load_charter
-from metrics.access import (
-    ADMIN,
-    ANALYST,
-    CHAIR,
-    EVERY_ROLE,
-    MEMBER,
-    PROVIDER,
+from metrics.access import (  # the roles, as ui.ANALYST etc.
+    ADMIN as ADMIN,
+    ANALYST as ANALYST,
+    CHAIR as CHAIR,
+    EVERY_ROLE as EVERY_ROLE,
+    MEMBER as MEMBER,
+    PROVIDER as PROVIDER,
     AccessDenied,
     Actor,
     require as metrics_require,
@@ -49,6 +50,37 @@ from ui.reads import (  # the cached reads every page uses, as ui.status(...) et
     scrutiny_facts as scrutiny_facts,
     status as status,
     withheld as withheld,
+)
+from ui.registry import (  # the one page registry: what app.py routes, the sidebar lists
+    ACCESSIBILITY_PAGE as ACCESSIBILITY_PAGE,
+    ACCOUNTABILITY_PAGE as ACCOUNTABILITY_PAGE,
+    ACTIONS_PAGE as ACTIONS_PAGE,
+    ADMINS as ADMINS,
+    ANALYSTS as ANALYSTS,
+    AUDIT_PAGE as AUDIT_PAGE,
+    BY_FILE,
+    EVERYONE as EVERYONE,
+    EVIDENCE_PAGE as EVIDENCE_PAGE,
+    HELP_PAGE as HELP_PAGE,
+    HISTORY_PAGE as HISTORY_PAGE,
+    INDICATOR_PAGE as INDICATOR_PAGE,
+    OVERVIEW as OVERVIEW,
+    PACKS_PAGE as PACKS_PAGE,
+    PAGES as PAGES,
+    QUALITY_PAGE as QUALITY_PAGE,
+    READERS as READERS,
+    RETURNS as RETURNS,
+    RETURNS_PAGE as RETURNS_PAGE,
+    REVIEW_PAGE as REVIEW_PAGE,
+    SCRUTINY_PAGE as SCRUTINY_PAGE,
+    SELF_REVIEW_PAGE as SELF_REVIEW_PAGE,
+    STAFF as STAFF,
+    STATEMENT_PAGE as STATEMENT_PAGE,
+    SUPPORT_PAGE as SUPPORT_PAGE,
+    UPLOAD_PAGE as UPLOAD_PAGE,
+    allowed,
+    link as link,
+    routes as registry_routes,
 )
 from ui.style import CSS
 
@@ -83,56 +115,6 @@ _warm_up()
 
 APP_NAME = "Outcomes for disabled children"
 
-# Who sees which page. Every role reads the charter pages; the rest are for the roles that
-# use them. A person may hold several roles.
-READERS = EVERY_ROLE
-STAFF = frozenset({ANALYST, MEMBER, CHAIR, ADMIN})  # not councillors: operational detail
-ANALYSTS = frozenset({ANALYST})
-ADMINS = frozenset({ADMIN})
-RETURNS = frozenset({ANALYST, PROVIDER})  # a provider's person sees only their own
-EVERYONE = READERS | {PROVIDER}  # pages with no figures: help, support, accessibility
-
-OVERVIEW = "app.py"
-STATEMENT_PAGE = "pages/1_Statement.py"
-INDICATOR_PAGE = "pages/2_Indicator.py"
-UPLOAD_PAGE = "pages/3_Upload.py"
-HISTORY_PAGE = "pages/4_Upload_history.py"
-HELP_PAGE = "pages/5_Help.py"
-SUPPORT_PAGE = "pages/6_Support.py"
-ACCESSIBILITY_PAGE = "pages/7_Accessibility.py"
-AUDIT_PAGE = "pages/8_Audit.py"
-REVIEW_PAGE = "pages/9_Review.py"
-ACTIONS_PAGE = "pages/10_Actions.py"
-ACCOUNTABILITY_PAGE = "pages/11_Accountability.py"
-SCRUTINY_PAGE = "pages/12_Scrutiny.py"
-PACKS_PAGE = "pages/13_Packs.py"
-RETURNS_PAGE = "pages/14_Returns.py"
-QUALITY_PAGE = "pages/15_Data_quality.py"
-EVIDENCE_PAGE = "pages/16_Evidence.py"
-SELF_REVIEW_PAGE = "pages/17_Self_review.py"
-
-# (file, label, roles) in the order the navigation shows them.
-PAGES: list[tuple[str, str, frozenset[str]]] = [
-    (OVERVIEW, "Charter overview", READERS),
-    (STATEMENT_PAGE, "Statements", READERS),
-    (INDICATOR_PAGE, "Indicators", READERS),
-    (SCRUTINY_PAGE, "Scrutiny: in plain English", READERS),
-    (EVIDENCE_PAGE, "What families and staff tell us", READERS),
-    (REVIEW_PAGE, "Quarterly review", READERS),
-    (ACTIONS_PAGE, "Actions", READERS),
-    (ACCOUNTABILITY_PAGE, "Accountability", READERS),
-    (SELF_REVIEW_PAGE, "Leadership self-review", STAFF),
-    (PACKS_PAGE, "Meeting packs", READERS),
-    (QUALITY_PAGE, "Data quality", READERS),
-    (UPLOAD_PAGE, "Upload a return", ANALYSTS),
-    (RETURNS_PAGE, "Partners' returns", RETURNS),
-    (HISTORY_PAGE, "Upload history", STAFF),
-    (AUDIT_PAGE, "Audit trail", ADMINS),
-    (HELP_PAGE, "Help and definitions", EVERYONE),
-    (SUPPORT_PAGE, "Support and contact", EVERYONE),
-    (ACCESSIBILITY_PAGE, "Accessibility statement", EVERYONE),
-]
-
 
 def user() -> Actor:
     """The person using the app, worked out afresh from their sign-in: what every action
@@ -156,14 +138,25 @@ def charter() -> Charter:
     return load_charter()
 
 
+def routes() -> list[StreamlitPage]:
+    """The pages app.py routes for the person using the app (worked out afresh, drawing
+    nothing): those their roles may open, or only the landing page."""
+    return registry_routes(user().roles, landing)
+
+
+def landing() -> None:
+    """The app's root for someone who may not read the overview: `page()` says why (sign-in
+    not configured, not signed in, no role, a partner's person: go to your returns)."""
+    page(BY_FILE[OVERVIEW].label)
+    st.stop()  # never reached without a reader's role: nothing below draws figures
+
+
 def navigation(where: DeltaGenerator, roles: Iterable[str]) -> None:
-    allowed = set(roles)
     keep = carried()  # the chosen quarter goes with the reader from page to page
     with where:
         st.markdown(f"**{APP_NAME}**  \n{markdown(charter().council.name)}")
-        for file, label, needs in PAGES:
-            if needs & allowed:
-                st.page_link(file, label=label, query_params=keep or None)
+        for entry in allowed(roles):
+            link(entry.file, entry.label, keep)
 
 
 CHOSEN_QUARTER = "_chosen_quarter"  # not a widget key: it outlives the page that set it
@@ -199,7 +192,7 @@ def page(title: str, roles: frozenset[str] = READERS, reads: tuple[str, ...] = (
             f"{markdown(council.contact or 'your administrator')} if you need it."
         )
         if PROVIDER in person.roles:  # a partner's person has one page of their own
-            st.page_link(RETURNS_PAGE, label="Go to your returns")
+            link(RETURNS_PAGE, "Go to your returns")
         st.stop()
     st.title(title)
     if person.roles & READERS:  # not a partner's person: the review is not theirs to see

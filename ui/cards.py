@@ -18,6 +18,7 @@ from metrics.review.common import statement_subject
 from metrics.rollup import StatementStatus
 from metrics.status import IndicatorStatus
 from ui import style
+from ui.registry import link
 
 ROLLUP_RULE = (
     "A statement is **on track** when at least {on:.0%} of its assessed indicators are on "
@@ -69,11 +70,7 @@ def statement_card(
             st.markdown(
                 "Biggest movers: " + "; ".join(mover_text(m, charter) for m in movers) + "."
             )
-        st.page_link(
-            statement_page,
-            label=f"Open statement {s.number}",
-            query_params={"statement": str(s.number), **carry},
-        )
+        link(statement_page, f"Open statement {s.number}", {"statement": str(s.number), **carry})
 
 
 def statement_grid(

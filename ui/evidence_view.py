@@ -73,7 +73,7 @@ def items_beside(found: list[EvidenceItem]) -> None:
         item(x, "beside")
     if len(found) > 5:
         st.caption(f"{len(found) - 5} more on the Evidence page.")
-    st.page_link(ui.EVIDENCE_PAGE, label="All evidence", query_params=ui.carried() or None)
+    ui.link(ui.EVIDENCE_PAGE, "All evidence", ui.carried())
 
 
 def add_form(store: Store, charter: Charter) -> None:

@@ -49,18 +49,46 @@ def fresh(demo_store, monkeypatch):
     return make
 
 
+NOT_ROUTED = "Could not find a navigation page"  # AppTest.switch_page on a page not routed
+
+
 class Opened:
-    """A page opened as Streamlit does on a deep link (page links are relative to app.py, so
-    the test starts there and switches), with the secrets, user and state given."""
+    """A page opened as Streamlit does on a deep link: app.py runs first and routes the pages
+    the person may open (ui/registry.py), then the page is switched to, with the secrets,
+    user and state given. A page app.py does not route for this person cannot be reached
+    that way (in a browser, Streamlit says "Page not found"); the page file is then run on
+    its own, as `streamlit run pages/...` would, so its own `ui.page()` check is what the
+    test sees (`routed` is False)."""
 
     def __init__(self, path: str, state: dict[str, object]):
         self.path, self.state = path, state
-        self.at = AppTest.from_file(str(ROOT / ui.OVERVIEW), default_timeout=60)
+        self.at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+        self.routed = True
 
     def run(self) -> AppTest:
         for key, value in self.state.items():
             self.at.session_state[key] = value
         self.at.run()
-        if self.path != ui.OVERVIEW:
-            self.at.switch_page(self.path).run()
-        return self.at
+        if self.path == ui.OVERVIEW:
+            return self.at
+        try:
+            self.at.switch_page(self.path)
+        except ValueError as err:
+            if NOT_ROUTED not in str(err):
+                raise
+            self.routed = False
+            self.at = directly(self.path, self.at, self.state)
+            return self.at.run()
+        return self.at.run()
+
+
+def directly(path: str, at: AppTest, state: dict[str, object]) -> AppTest:
+    """An AppTest of the page file itself as the main script (not through app.py), with
+    `at`'s secrets, user and query string and the session `state` given."""
+    page = AppTest.from_file(str(ROOT / path), default_timeout=60)
+    page.secrets.update(at.secrets)
+    page.user = dict(at.user)
+    page.query_params.update(at.query_params)
+    for key, value in state.items():
+        page.session_state[key] = value
+    return page

@@ -11,7 +11,8 @@ from streamlit.testing.v1 import AppTest
 import ui
 from metrics.access import EVERY_ROLE, audit as audit_trail, command_line
 from metrics.queries import uploads
-from tests.app.conftest import Opened
+from tests.app.conftest import NOT_ROUTED, Opened, directly
+from tests.conftest import ROOT
 from ui import access, keys
 
 AUTH = {
@@ -21,7 +22,7 @@ AUTH = {
     "client_secret": "not-real",
     "server_metadata_url": "http://127.0.0.1:9/.well-known/openid-configuration",
 }
-NAV = {file: label for file, label, _ in ui.PAGES}
+NAV = {entry.file: entry.label for entry in ui.PAGES}
 GOOD = b"indicator,period,value\nshort-breaks-receiving,2021-22 Q3,430\n"
 
 
@@ -43,7 +44,7 @@ def nav_links(at: AppTest) -> list[str]:
 # -- demo mode -------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("path", [file for file, _, _ in ui.PAGES])
+@pytest.mark.parametrize("path", [entry.file for entry in ui.PAGES])
 def test_demo_mode_says_so_on_every_page_and_offers_a_role_picker(fresh, path):
     at = fresh(path).run()
     assert not at.exception, at.exception
@@ -65,7 +66,10 @@ def test_a_demo_councillor_has_no_upload_link_and_is_refused_the_upload_page(fre
     links = nav_links(at)
     assert "Upload a return" not in links and "Upload history" not in links
     assert "Charter overview" in links
-    at.switch_page(ui.UPLOAD_PAGE).run()  # the role outlives the page that chose it
+    with pytest.raises(ValueError, match=NOT_ROUTED):  # the role outlives the page that chose
+        at.switch_page(ui.UPLOAD_PAGE)  # it: app.py no longer routes the upload page
+    at = directly(ui.UPLOAD_PAGE, at, {access.DEMO_ROLE: at.session_state[access.DEMO_ROLE]})
+    at.run()  # the page file run on its own still refuses (ui.page)
     assert at.title[0].value == "You do not have access to this page"
     assert "This page is for the analyst role" in at.error[0].value
     assert not at.get("file_uploader") and not at.get("download_button")
@@ -101,7 +105,7 @@ def test_the_upload_action_checks_the_role_even_if_the_page_check_did_not_run(fr
 # -- a locked installation ---------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("path", [file for file, _, _ in ui.PAGES])
+@pytest.mark.parametrize("path", [entry.file for entry in ui.PAGES])
 def test_sign_in_required_but_not_configured_serves_no_data(fresh, monkeypatch, path):
     monkeypatch.setenv(access.REQUIRE_SIGNIN, "1")
     at = fresh(path).run()
@@ -227,18 +231,70 @@ def test_the_signed_in_name_and_sign_out_are_in_the_sidebar(fresh):
     assert access.DEMO_BANNER not in texts(at)
 
 
-CASES = [(file, role) for file, _, _ in ui.PAGES for role in sorted(EVERY_ROLE)]
+CASES = [(entry.file, role) for entry in ui.PAGES for role in sorted(EVERY_ROLE)]
 
 
 @pytest.mark.parametrize(("path", "role"), CASES, ids=[f"{p}-{r}" for p, r in CASES])
 def test_every_page_admits_exactly_its_roles(fresh, path, role):
-    allowed = next(roles for file, _, roles in ui.PAGES if file == path)
-    at = signed_in(fresh(path), roles=[role]).run()
+    allowed = ui.BY_FILE[path].roles
+    opened = signed_in(fresh(path), roles=[role])
+    at = opened.run()
     assert not at.exception, at.exception
     refused = at.title[0].value == "You do not have access to this page"
     assert refused == (role not in allowed)
+    assert opened.routed == (role in allowed)  # app.py routes exactly the person's pages
     links = nav_links(at)
-    assert [NAV[f] for f, _, roles in ui.PAGES if role in roles] == links
+    assert [NAV[e.file] for e in ui.PAGES if role in e.roles] == links
+
+
+# -- routing: app.py routes only a person's pages; a page file on its own still refuses -------
+
+
+def routed(at: AppTest, path: str) -> bool:
+    try:
+        at.switch_page(path)
+    except ValueError as err:
+        assert NOT_ROUTED in str(err)
+        return False
+    return True
+
+
+def test_a_councillor_s_app_does_not_route_the_upload_or_audit_pages(fresh):
+    at = signed_in(fresh(), roles=["councillor"]).run()
+    assert at.title[0].value == "Charter overview"
+    assert not routed(at, ui.UPLOAD_PAGE) and not routed(at, ui.AUDIT_PAGE)
+    assert routed(at, ui.INDICATOR_PAGE)  # the check can pass: their own pages are routed
+    analyst = signed_in(fresh(), roles=["analyst"]).run()
+    assert routed(analyst, ui.UPLOAD_PAGE) and not routed(analyst, ui.AUDIT_PAGE)
+
+
+@pytest.mark.parametrize("setting", [access.REQUIRE_SIGNIN, None])
+def test_a_locked_app_or_nobody_signed_in_routes_only_the_landing_page(fresh, monkeypatch, setting):
+    opened = fresh()
+    if setting:  # locked: sign-in required but not configured
+        monkeypatch.setenv(setting, "1")
+    else:  # sign-in configured, nobody signed in yet
+        opened.at.secrets["auth"] = AUTH
+        opened.at.user = {"is_logged_in": False}
+    at = opened.run()
+    assert not any(routed(at, entry.file) for entry in ui.PAGES)  # not even the overview
+    assert not at.get("dataframe") and not at.get("plotly_chart")
+
+
+@pytest.mark.parametrize("path", [ui.UPLOAD_PAGE, ui.AUDIT_PAGE, ui.HISTORY_PAGE])
+def test_a_page_file_run_on_its_own_still_refuses_a_councillor(fresh, path):
+    """Defence in depth: not through app.py (`streamlit run pages/...`), ui.page refuses."""
+    fresh(path)  # the private demo copy
+    at = AppTest.from_file(str(ROOT / path), default_timeout=60)
+    at.session_state[access.DEMO_ROLE] = "councillor"
+    at.run()
+    assert not at.exception, at.exception
+    assert at.title[0].value == "You do not have access to this page"
+    assert not at.get("file_uploader") and not at.get("dataframe")
+    assert not at.get("download_button") and not at.get("button")
+    allowed = AppTest.from_file(str(ROOT / path), default_timeout=60)
+    allowed.session_state[access.DEMO_ROLE] = "admin" if path == ui.AUDIT_PAGE else "analyst"
+    assert allowed.run().title[0].value != "You do not have access to this page"
 
 
 # -- the audit page ---------------------------------------------------------------------------

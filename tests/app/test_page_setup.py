@@ -1,8 +1,10 @@
-"""Every page and app.py call the shared set-up `ui.page(...)` first.
+"""Every page calls the shared set-up `ui.page(...)` first; app.py only routes the one
+page registry (ui/registry.py).
 
-Streamlit runs a page file on its own when a deep link opens it, so the set-up (page config,
-role-aware navigation, refusing users without the role) must be the first thing each file
-does, before anything is drawn or read.
+A page file can be run on its own (`streamlit run pages/...`, AppTest), not only as routed by
+app.py, so the set-up (page config, role-aware navigation, refusing users without the role)
+must be the first thing each page does, before anything is drawn or read, and the roles it
+checks must be those the registry routes it for.
 """
 
 from __future__ import annotations
@@ -11,10 +13,13 @@ import ast
 from pathlib import Path
 
 import pytest
+from streamlit.source_util import page_icon_and_name
 
+import ui
 from tests.conftest import ROOT
 
-FILES = [ROOT / "app.py", *sorted((ROOT / "pages").glob("*.py"))]
+FILES = sorted((ROOT / "pages").glob("*.py"))
+APP = ROOT / "app.py"
 
 
 def first_call(path: Path) -> ast.Call | None:
@@ -57,3 +62,55 @@ def test_the_check_can_fail(tmp_path):
     bad.write_text('"""Doc."""\nimport streamlit as st\nst.title("x")\nimport ui\nui.page("x")\n')
     call = first_call(bad)
     assert call is not None and getattr(call.func, "attr", None) == "title"
+
+
+def roles_checked(path: Path) -> frozenset[str]:
+    """The roles the page's own `ui.page(..., roles=ui.NAME)` checks (ui.READERS if none)."""
+    call = first_call(path)
+    assert call is not None
+    given = next((k.value for k in call.keywords if k.arg == "roles"), None)
+    if given is None:
+        return ui.READERS
+    assert isinstance(given, ast.Attribute) and isinstance(given.value, ast.Name), path.name
+    return frozenset(getattr(ui, given.attr))
+
+
+def test_every_page_file_is_in_the_registry_once():
+    files = [entry.file for entry in ui.PAGES]
+    assert sorted(files) == sorted(f"pages/{path.name}" for path in FILES)
+    assert len(set(files)) == len(files)
+
+
+@pytest.mark.parametrize("entry", ui.PAGES, ids=lambda e: e.file)
+def test_each_page_checks_the_roles_the_registry_routes_it_for(entry):
+    assert roles_checked(ROOT / entry.file) == entry.roles
+
+
+@pytest.mark.parametrize("entry", ui.PAGES[1:], ids=lambda e: e.file)
+def test_each_address_is_the_one_streamlit_gave_the_file_before(entry):
+    """Links people saved (/Indicator?indicator=..., /Upload_history) keep working: the
+    address is the one legacy `pages/` discovery made from the file's name."""
+    assert entry.url_path == page_icon_and_name(ROOT / entry.file)[1]
+
+
+def test_the_overview_is_the_root_and_addresses_are_unique():
+    assert ui.PAGES[0].file == ui.OVERVIEW and ui.PAGES[0].url_path == ""
+    paths = [entry.url_path for entry in ui.PAGES]
+    assert len(set(paths)) == len(paths)
+
+
+def test_app_py_only_routes_the_registry():
+    """app.py draws and reads nothing itself: it routes what ui.routes() gives, once."""
+    tree = ast.parse(APP.read_text(encoding="utf-8"))
+    body = [n for n in tree.body if not isinstance(n, (ast.Import, ast.ImportFrom))]
+    statements = [ast.unparse(n) for n in body[1:]]  # after the docstring
+    assert statements == ["st.navigation(ui.routes(), position='hidden').run()"]
+
+
+def test_the_benchmarks_open_registered_addresses():
+    """bench/ measures pages by address (its own plans, with the text each must draw): every
+    address it opens is one the registry routes."""
+    from bench import pages as bench_pages
+
+    addresses = {entry.url_path for entry in ui.PAGES}
+    assert {name for name, _, _ in bench_pages.OURS.values()} <= addresses

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+import ui
 from metrics.queries import current_count, uploads
 from ui import keys
 
@@ -124,7 +125,7 @@ def test_a_good_file_previews_commits_and_the_overview_follows(app):
     assert any("Loaded: 1 added, 1 revised" in s.value for s in at.success)
     assert not [b for b in at.button if b.key == keys.COMMIT]  # no second Store button
     assert not any("Preview" in m.value for m in at.markdown)  # the stored outcome only
-    at.switch_page("app.py").run()
+    at.switch_page(ui.OVERVIEW).run()
     at.selectbox(key=keys.PERIOD).set_value("2026-27 Q2").run()
     card = [
         m.value for m in at.markdown if m.value.startswith("Off track") or "assessed" in m.value
@@ -152,7 +153,7 @@ def test_help_defines_every_indicator_from_the_charter(app, charter):
 
 def test_government_pages_are_linked_from_every_page(app):
     at = app()
-    for path in ["app.py", *PAGES]:
+    for path in [ui.OVERVIEW, *PAGES]:
         at.switch_page(path).run()
         links = [link.value for link in at.sidebar.get("page_link")]
         assert {"Help and definitions", "Support and contact", "Accessibility statement"} <= set(

@@ -30,3 +30,27 @@ def test_statement_deep_link_first(server, browser):
     assert page.get_by_role("heading", name="7. Short breaks").count() == 1
     assert page.get_by_text("Children and young people receiving short breaks").count() >= 1
     page.close()
+
+
+def test_every_address_used_today_still_opens_its_page(server, browser):
+    """The pages are routed by st.navigation from one registry (issue 28), under the
+    addresses Streamlit used to make from the file names: shared links keep working, with
+    their query strings, and none gets "Page not found"."""
+    from tests.browser.conftest import wait_for_app
+
+    page = browser.new_page()
+    for address, heading in [
+        ("/Review?quarter=2025-26+Q3", "Quarterly review"),
+        ("/Statement?statement=5", "Statement"),
+        ("/Upload_history", "Upload history"),
+        ("/Data_quality", "Data quality"),
+        ("/Self_review", "Leadership self-review"),
+        ("/", "Charter overview"),
+    ]:
+        page.goto(f"{server.url}{address}")
+        wait_for_app(page)
+        assert page.locator("h1").first.inner_text().strip() == heading, address
+        assert page.get_by_role("dialog").count() == 0, address  # no "Page not found"
+        if "quarter=" in address:
+            assert "quarter=2025-26+Q3" in page.url and page.get_by_text("2025-26 Q3").count()
+    page.close()
