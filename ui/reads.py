@@ -26,7 +26,7 @@ from metrics import evidence, views
 from metrics.evidence.items import EvidenceItem
 from metrics.period_text import parse_period
 from metrics.providers.quality import Quality, quality as data_quality
-from metrics.publish import plain, scrutiny, withheld as disclosure
+from metrics.publish import plain, scrutiny, withheld as disclosure, withheld_review
 from metrics.review import report
 from metrics.rollup import StatementStatus, charter_status, quarters_with_data
 from metrics.store import Store
@@ -156,7 +156,7 @@ def _review(db: str, version: Version, quarter: str, public: bool) -> report.Rep
         statuses = (_public_status if public else _status)(db, version, quarter)
         built = report.build(store, ui.charter(), quarter, statements=statuses)
         if public:  # agreed statuses, commentary and revisions since sign-off: the policy's
-            built = disclosure.review_for_public(built, _withheld(db, version))
+            built = withheld_review.review_for_public(built, _withheld(db, version))
     return built
 
 

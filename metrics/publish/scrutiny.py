@@ -13,7 +13,7 @@ from charter import Charter, Indicator
 from metrics.dates import long_date
 from metrics.narrative import PERIOD_WORDS, STATUS_WORDS, fmt_value
 from metrics.period_text import parse_period
-from metrics.publish import plain, withheld
+from metrics.publish import plain, withheld, withheld_review
 from metrics.review import actions as actions_mod, agreed, questions
 from metrics.review.common import indicator_subject, statement_subject
 from metrics.rollup import StatementStatus, charter_statuses
@@ -185,7 +185,7 @@ def build(
         hidden = withheld.withheld_figures(store, charter)
     history = _history(store, charter, quarter, public, hidden)
     now = history[0]
-    held = withheld.judged_on_withheld(now, hidden or {}) if public else {}
+    held = withheld_review.judged_on_withheld(now, hidden or {}) if public else {}
     open_actions = [
         a for a in actions_mod.listed(store, today=today) if a.status not in actions_mod.CLOSED
     ]

@@ -10,7 +10,7 @@ import pytest
 
 from metrics.access.people import command_line
 from metrics.period_text import parse_period
-from metrics.publish import pack, scrutiny, withheld
+from metrics.publish import pack, scrutiny, withheld, withheld_review
 from metrics.publish.pack import content
 from metrics.review import agreed, commentary
 from metrics.review.common import indicator_subject, statement_subject
@@ -63,7 +63,7 @@ def test_the_policy_holds_back_what_touches_a_withheld_figure_and_says_why(demo_
     from metrics.store import Store
 
     store = Store(demo_db)
-    held = withheld.judged_on_withheld(
+    held = withheld_review.judged_on_withheld(
         charter_status(store, charter, parse_period(Q)), withheld.withheld_figures(store, charter)
     )
     assert indicator_subject(PCF) in held and statement_subject(3) in held

@@ -11,7 +11,7 @@ from pydantic import ValidationError
 
 from charter import Council
 from metrics.period_text import parse_period
-from metrics.publish import audit, withheld
+from metrics.publish import audit, withheld, withheld_review
 from metrics.publish.disclosure import (
     PRIMARY,
     REVISED,
@@ -325,7 +325,7 @@ def test_an_agreed_status_beside_a_rounded_figure_is_held_back(demo_db, charter)
     ind = charter.indicators["short-breaks-receiving"]
     hidden = withheld.Withheld()
     hidden.rounding = withheld.Rounding(Rule(5, method=ROUND), ind)
-    held = withheld.judged_on_withheld(statuses, {ind.id: hidden})
+    held = withheld_review.judged_on_withheld(statuses, {ind.id: hidden})
     assert "rounded to the nearest 5" in held[f"indicator:{ind.id}"]
     number = next(s.number for s in statuses if any(i.id == ind.id for i in s.indicators))
     assert f"statement:{number}" in held

@@ -18,7 +18,7 @@ from metrics.evidence import items as evidence_items
 from metrics.narrative import STATUS_WORDS, fmt_target_value, fmt_value, target_runs
 from metrics.period_text import parse_period
 from metrics.providers.quality import quality as data_quality
-from metrics.publish import scrutiny, withheld
+from metrics.publish import scrutiny, withheld, withheld_review
 from metrics.publish.disclosure import NOT_FOR_PUBLICATION
 from metrics.publish.pack import sections, svg
 from metrics.publish.pack.sections import Table
@@ -138,7 +138,7 @@ def build(
     hidden = withheld.withheld_figures(store, charter)
     facts = scrutiny.build(store, charter, quarter, public=public, today=today, hidden=hidden)
     if public:  # agreed statuses and commentary touching a withheld figure are held back
-        built = withheld.review_for_public(built, hidden)
+        built = withheld_review.review_for_public(built, hidden)
     review = built.review
     end = parse_period(review.quarter).end
     pack = Pack(
