@@ -11,8 +11,10 @@ is built on.
 
 from __future__ import annotations
 
+import atexit
 import logging
 import threading
+import weakref
 from collections.abc import Callable, Hashable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
@@ -219,6 +221,16 @@ def evidence_about(statement: int, until: date | None) -> list[EvidenceItem]:
 # the same version of the data starts one read-ahead, not twenty.
 _PREFETCHED: set[tuple[object, ...]] = set()
 _PREFETCHED_LOCK = threading.Lock()
+# Reads under way in the background. At exit they are let finish (a read cut off by the
+# interpreter's end leaves DuckDB's objects behind it: "nanobind: leaked ..." on a busy
+# machine, issue 27 item 27); registered after the store keeper's close, so it runs before.
+_PREFETCHING: weakref.WeakSet[threading.Thread] = weakref.WeakSet()
+
+
+@atexit.register
+def _let_prefetches_finish() -> None:
+    for thread in list(_PREFETCHING):
+        thread.join(timeout=30)
 
 
 def prefetch(names: Iterable[str]) -> None:
@@ -284,7 +296,9 @@ def prefetch(names: Iterable[str]) -> None:
         except Exception:  # the page's own read of the same says what went wrong
             log.debug("prefetch failed", exc_info=True)
 
-    threading.Thread(target=quietly, name="prefetch", daemon=True).start()
+    thread = threading.Thread(target=quietly, name="prefetch", daemon=True)
+    _PREFETCHING.add(thread)
+    thread.start()
 
 
 # Few entries: a figure is thousands of Python objects, which Streamlit's collection after
