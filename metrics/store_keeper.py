@@ -40,6 +40,7 @@ class Keeper:
         self._lock = threading.Lock()
         self._held: dict[str, _Held] = {}
         self._closer: threading.Thread | None = None
+        self._stopping = threading.Event()
 
     def cursor(
         self, path: str, linger: float, open_file: Callable[[], duckdb.DuckDBPyConnection]
@@ -87,10 +88,16 @@ class Keeper:
 
     def close_all(self) -> None:
         """At exit: a connection still kept (its linger not yet over) is closed, not left to
-        outlive the interpreter (DuckDB's bindings then report it and its types as leaked)."""
+        outlive the interpreter (DuckDB's bindings then report it and its types as leaked),
+        and the closing thread is stopped and waited for: a daemon thread cut off at exit
+        keeps what its frame last held (a connection) past DuckDB's own end."""
+        self._stopping.set()
         with self._lock:
             for path in list(self._held):
                 self._close(path)
+            closer = self._closer
+        if closer is not None and closer is not threading.current_thread():
+            closer.join(timeout=5)
 
     def _close(self, path: str) -> None:
         self._held.pop(path).connection.close()
@@ -106,7 +113,10 @@ class Keeper:
                     self._closer = None
                     return
                 wait = min(h.linger for h in self._held.values()) / 4
-            time.sleep(wait)
+            if self._stopping.wait(wait):  # close_all at exit: it has closed everything
+                with self._lock:
+                    self._closer = None
+                return
 
 
 def _inode(path: str) -> int:
