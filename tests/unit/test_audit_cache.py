@@ -9,15 +9,9 @@ import sys
 from metrics.publish import audit, audit_cache
 from metrics.publish.disclosure import UNSAID, Figure, Rule
 from tests.conftest import ROOT
+from tests.unit.test_disclosure_audit import LOCALITY  # the locality cells
 
 RULE = Rule(5)
-LOCALITY = [
-    Figure("", "", 40.0),
-    Figure("locality", "North", 1.0),
-    Figure("locality", "South", 6.0),
-    Figure("locality", "East", 15.0),
-    Figure("locality", "West", 18.0),
-]
 ANSWER = {("locality", "North"): UNSAID, ("locality", "South"): UNSAID}
 
 
