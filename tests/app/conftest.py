@@ -8,6 +8,7 @@ from streamlit.testing.v1 import AppTest
 
 import ui
 from tests.conftest import ROOT
+from ui import access
 
 
 @pytest.fixture(autouse=True)
@@ -92,3 +93,12 @@ def directly(path: str, at: AppTest, state: dict[str, object]) -> AppTest:
     for key, value in state.items():
         page.session_state[key] = value
     return page
+
+
+def opened_in_quarter(fresh, quarter: str, path: str, role: str) -> AppTest:
+    """A page opened afresh by a demo `role` at `quarter`, run without an exception."""
+    page = fresh(path, **{access.DEMO_ROLE: role})
+    page.at.query_params["quarter"] = quarter
+    at = page.run()
+    assert not at.exception, at.exception
+    return at

@@ -5,23 +5,11 @@ from __future__ import annotations
 import pytest
 
 import ui
+from tests.app.conftest import opened_in_quarter
 from tests.unit.test_said_the_same_way import WHY, agree_statement_5
 from ui import access
 
 Q = "2026-27 Q2"
-
-
-@pytest.fixture(autouse=True)
-def demo_mode(monkeypatch):
-    monkeypatch.setenv("OUTCOMES_DEMO", "1")  # roles picked in the app, no sign-in
-
-
-def opened(fresh, path: str, role: str):
-    page = fresh(path, **{access.DEMO_ROLE: role})
-    page.at.query_params["quarter"] = Q
-    at = page.run()
-    assert not at.exception, at.exception
-    return at
 
 
 def said(at) -> str:
@@ -42,7 +30,7 @@ def test_the_agreed_status_shows_with_the_computed_one_and_its_reason(fresh, cha
 
 
 def test_the_scrutiny_page_says_things_once_and_plainly(fresh):
-    at = opened(fresh, ui.SCRUTINY_PAGE, "councillor")
+    at = opened_in_quarter(fresh, Q, ui.SCRUTINY_PAGE, "councillor")
     text = said(at)
     assert "Fill the two vacant SEND caseworker posts" in text
     assert "due 31 October 2026; overdue (last reported at risk)." in text
@@ -55,7 +43,7 @@ def test_the_scrutiny_page_says_things_once_and_plainly(fresh):
 
 
 def test_a_trivial_move_is_no_biggest_mover_on_the_overview(fresh):
-    at = opened(fresh, ui.OVERVIEW, "member")
+    at = opened_in_quarter(fresh, Q, ui.OVERVIEW, "member")
     movers = [m.value for m in at.markdown if m.value.startswith("Biggest movers")]
     assert len(movers) >= 10  # the statements' real movers are still named
     assert not any("in mainstream schools worsened" in m for m in movers)  # 40.4 -> 40.3%

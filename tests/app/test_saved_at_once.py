@@ -6,29 +6,14 @@ from __future__ import annotations
 
 import re
 
-import pytest
-
 import ui
-from ui import access
+from tests.app.conftest import opened_in_quarter
 
 Q = "2026-27 Q2"
 
 
-@pytest.fixture(autouse=True)
-def demo_mode(monkeypatch):
-    monkeypatch.setenv("OUTCOMES_DEMO", "1")  # roles picked in the app, no sign-in
-
-
-def opened(fresh, path: str, role: str):
-    page = fresh(path, **{access.DEMO_ROLE: role})
-    page.at.query_params["quarter"] = Q
-    at = page.run()
-    assert not at.exception, at.exception
-    return at
-
-
 def test_action_dates_read_the_uk_way(fresh):
-    at = opened(fresh, ui.ACTIONS_PAGE, "member")
+    at = opened_in_quarter(fresh, Q, ui.ACTIONS_PAGE, "member")
     assert next(d for d in at.date_input if d.label == "Due").proto.format == "DD/MM/YYYY"
     log = next(d.value for d in at.dataframe if "When" in d.value.columns)
     assert all(re.fullmatch(r"\d{1,2} [A-Z][a-z]{2} \d{4}, \d\d:\d\d", w) for w in log["When"])
@@ -49,7 +34,7 @@ def button(at, label: str):
 
 
 def test_an_added_action_shows_at_once_and_the_form_comes_back_empty(fresh):
-    at = opened(fresh, ui.ACTIONS_PAGE, "member")
+    at = opened_in_quarter(fresh, Q, ui.ACTIONS_PAGE, "member")
     assert counted(at).startswith("4 actions")
     labelled(at.text_input, "What will be done").input("Recruit two speech therapists")
     labelled(at.selectbox, "Statement it should change").set_value("5")
@@ -65,7 +50,7 @@ def test_an_added_action_shows_at_once_and_the_form_comes_back_empty(fresh):
 
 
 def test_a_logged_status_shows_in_the_list_above_at_once(fresh):
-    at = opened(fresh, ui.ACTIONS_PAGE, "member")
+    at = opened_in_quarter(fresh, Q, ui.ACTIONS_PAGE, "member")
     chosen = labelled(at.selectbox, "Action").value
     labelled(at.selectbox, "Status now").set_value("at risk")
     labelled(at.text_input, "Progress note").input("Recruitment slipped")
@@ -80,7 +65,7 @@ def test_a_logged_status_shows_in_the_list_above_at_once(fresh):
 
 
 def test_a_recorded_question_is_listed_at_once_and_sent_twice_is_recorded_once(fresh):
-    at = opened(fresh, ui.SCRUTINY_PAGE, "councillor")
+    at = opened_in_quarter(fresh, Q, ui.SCRUTINY_PAGE, "councillor")
     text = lambda: " ".join(m.value for m in at.markdown)  # noqa: E731
     assert "No questions recorded for this quarter or the last." in text()
     asking = next(w for w in at.text_area if w.label == "Question")
@@ -98,7 +83,7 @@ def headline(at) -> str:
 
 
 def test_saved_commentary_counts_in_the_headline_above_at_once(fresh):
-    at = opened(fresh, ui.REVIEW_PAGE, "member")
+    at = opened_in_quarter(fresh, Q, ui.REVIEW_PAGE, "member")
     assert "open, 0 of" in headline(at)
     box = next(t.key for t in at.text_area if t.key.startswith(f"what:{Q}:indicator:"))
     subject = box.split(":", 2)[2]
@@ -111,7 +96,7 @@ def test_saved_commentary_counts_in_the_headline_above_at_once(fresh):
 
 
 def test_an_agreed_status_is_confirmed_and_shown_at_once(fresh):
-    at = opened(fresh, ui.REVIEW_PAGE, "chair")
+    at = opened_in_quarter(fresh, Q, ui.REVIEW_PAGE, "chair")
     at.selectbox(key="agreed:s5").set_value("off_track")
     at.text_input(key="agreed_reason:s5").input("Families report longer waits")
     [b for b in at.button if b.label == "Record the agreed status"][-12 + 4].click().run()
@@ -129,7 +114,7 @@ def test_signing_off_asks_first_and_can_be_cancelled(fresh, charter):
     write_all(fresh.store, charter)  # every exception written up, so it can be discussed
     for step in ("commentary drafted", "circulated", "discussed"):
         cycle.move(fresh.store, charter, CHRIS, Q, step)
-    at = opened(fresh, ui.REVIEW_PAGE, "chair")
+    at = opened_in_quarter(fresh, Q, ui.REVIEW_PAGE, "chair")
     assert at.button(key="review_next").label == "Sign the quarter off"
     at.button(key="review_next").click().run()
     assert cycle.read(fresh.store, Q).state == "discussed"  # not signed off by one click
