@@ -11,11 +11,11 @@ from pathlib import Path
 
 from bench import disclosure, ees, ingest, pack_memory, pages, upload_memory
 from charter import Charter, load_charter
-from metrics.demo import build_demo
-from metrics.national import build_national
-from metrics.period_text import parse_period
-from metrics.rollup import charter_status
-from metrics.store import Store
+from metrics.assess.rollup import charter_status
+from metrics.demo.council import build_demo
+from metrics.demo.national import build_national
+from metrics.periods.text import parse_period
+from metrics.store.connection import Store
 
 HERE = Path(__file__).resolve().parent
 

@@ -11,11 +11,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 from charter import Charter
-from metrics.demo import DEMO_LATEST, build_demo
+from metrics.assess.rollup import charter_status
+from metrics.demo.council import DEMO_LATEST, build_demo
 from metrics.publish import audit, withheld
 from metrics.publish.disclosure import Figure, withhold
-from metrics.rollup import charter_status
-from metrics.store import Store
+from metrics.store.connection import Store
 
 
 def _split(total: int, parts: int, rng: random.Random) -> list[int]:

@@ -108,8 +108,8 @@ def _peak_mb() -> float:
 def _ours(csv_path: Path, mapping_path: Path, db: Path) -> dict[str, object]:
     from charter import load_charter
     from charter.ees_models import load_mapping
-    from metrics.ees import import_ees
-    from metrics.store import Store
+    from metrics.ingest.published.ees import import_ees
+    from metrics.store.connection import Store
 
     charter = load_charter()
     mapping = load_mapping(mapping_path, charter)

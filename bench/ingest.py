@@ -11,9 +11,9 @@ import duckdb
 
 from charter import Charter
 from metrics.ingest import load_file
-from metrics.periods import Period, PeriodKind
+from metrics.periods.model import Period, PeriodKind
 from metrics.reference import COUNCIL, known_areas
-from metrics.store import Store
+from metrics.store.connection import Store
 
 ROWS = 100_000
 

@@ -19,8 +19,8 @@ from pathlib import Path
 
 from bench.memory import peak_mb
 from charter import Charter
-from metrics.demo import build_demo
-from metrics.store import Store
+from metrics.demo.council import build_demo
+from metrics.store.connection import Store
 
 QUARTER = "2026-27 Q2"
 ACTIONS = 3000

@@ -19,7 +19,7 @@ from pathlib import Path
 from bench.memory import peak_mb
 from charter import Charter
 from metrics.ingest.read_xlsx import MAX_WORKBOOK_MB
-from metrics.periods import Period, PeriodKind
+from metrics.periods.model import Period, PeriodKind
 from metrics.reference import COUNCIL, known_areas
 
 UPLOAD_CAP_MB = 50  # .streamlit/config.toml: server.maxUploadSize
@@ -98,7 +98,7 @@ def ours(file: Path, db: Path) -> dict[str, float]:
     keeps that report while the analyst reads it), then store it."""
     from charter import load_charter
     from metrics.ingest import check_file, load_file
-    from metrics.store import Store
+    from metrics.store.connection import Store
 
     charter, store = load_charter(), Store(db)
     with store.connect():

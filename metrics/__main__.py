@@ -1,7 +1,7 @@
-"""`python -m metrics`: see metrics.cli."""
+"""`python -m metrics`: see metrics.cli.parser."""
 
 import sys
 
-from metrics.cli import main
+from metrics.cli.parser import main
 
 sys.exit(main())

@@ -5,7 +5,7 @@ import streamlit as st
 
 import ui
 from metrics import evidence
-from metrics.review import self_review as sr
+from metrics.leadership import self_review as sr
 from ui import self_review_view as view
 
 ui.page("Leadership self-review", roles=ui.STAFF)

@@ -3,7 +3,7 @@
 import streamlit as st
 
 import ui
-from metrics.period_text import parse_period
+from metrics.periods.text import parse_period
 from metrics.review.common import statement_subject
 from ui import cards, evidence_view, keys, review_view, style
 

@@ -5,9 +5,9 @@ import streamlit as st
 
 import ui
 from metrics.dates import date_time
-from metrics.narrative import facts_markdown, indicator_facts
 from metrics.publish.escape import markdown
 from metrics.review.common import indicator_subject
+from metrics.words.narrative import facts_markdown, indicator_facts
 from ui import breakdown, charts, evidence_view, keys, review_view, sections, style
 
 ui.page("Indicator", reads=("quality", "indicator"))

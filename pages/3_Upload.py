@@ -6,9 +6,9 @@ import streamlit as st
 
 import ui
 from metrics.ingest import check_file
-from metrics.period_text import parse_period
+from metrics.ingest.template import latest_complete_quarter, template_rows, to_csv, to_xlsx
+from metrics.periods.text import parse_period
 from metrics.publish.escape import markdown
-from metrics.template import latest_complete_quarter, template_rows, to_csv, to_xlsx
 from ui import ees_view, keys, upload_view
 
 ui.page("Upload a return", roles=ui.ANALYSTS)

@@ -3,7 +3,7 @@
 import streamlit as st
 
 import ui
-from metrics import queries
+from metrics.store import queries
 from ui import history_view
 
 ui.page("Upload history", roles=ui.STAFF)

@@ -3,8 +3,8 @@
 import streamlit as st
 
 import ui
-from metrics.narrative import SPC_HELP, STATUS_WORDS, facts_markdown, indicator_facts
 from metrics.publish.withheld import rule_for
+from metrics.words.narrative import SPC_HELP, STATUS_WORDS, facts_markdown, indicator_facts
 from ui import cards, style
 
 ui.page("Help and definitions", roles=ui.EVERYONE)

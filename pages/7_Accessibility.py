@@ -3,7 +3,7 @@
 import streamlit as st
 
 import ui
-from ui import statement
+from ui import accessibility_statement as statement
 
 ui.page("Accessibility statement", roles=ui.EVERYONE)
 

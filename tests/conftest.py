@@ -13,8 +13,8 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from charter import Charter, load_charter  # noqa: E402
-from metrics.demo import build_demo  # noqa: E402
-from metrics.store import Store  # noqa: E402
+from metrics.demo.council import build_demo  # noqa: E402
+from metrics.store.connection import Store  # noqa: E402
 
 SHARED = ROOT.parent / "shared"
 # Small extracts of the real releases (tests/data/README.md), for tests that a fresh clone
@@ -27,7 +27,7 @@ def database_at(path: Path, version: int):  # -> duckdb.DuckDBPyConnection
     for a test to add what such a release stored (the next Store opening migrates it)."""
     import duckdb
 
-    from metrics.schema import MIGRATIONS
+    from metrics.store.schema import MIGRATIONS
 
     con = duckdb.connect(str(path))
     for number, statements in enumerate(MIGRATIONS[:version], start=1):

@@ -31,9 +31,9 @@ from metrics.access import (  # the roles, as ui.ANALYST etc.
     Actor,
     require as metrics_require,
 )
+from metrics.ingest.template import latest_complete_quarter
 from metrics.publish.escape import markdown
-from metrics.store import Store, StoreError, WriteConflict
-from metrics.template import latest_complete_quarter
+from metrics.store.connection import Store, StoreError, WriteConflict
 from metrics.text_limits import TextTooLong
 from ui import access, keys
 from ui.reads import (  # the cached reads every page uses, as ui.status(...) etc.
@@ -122,7 +122,7 @@ def user() -> Actor:
     return access.who(charter().council.contact, charter().providers)
 
 
-# Seconds the app keeps the database open after its last read (metrics/store_keeper.py):
+# Seconds the app keeps the database open after its last read (metrics/store/keeper.py):
 # long enough to serve a page, and everyone who opens one at the same moment, from one
 # opening of the file; short enough that a scheduled load waits no longer than that.
 LINGER = 0.3

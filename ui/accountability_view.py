@@ -8,10 +8,10 @@ import streamlit as st
 from charter import Charter
 from metrics.access import Actor
 from metrics.dates import short_date
-from metrics.narrative import STATUS_WORDS
 from metrics.publish.escape import markdown
 from metrics.review import actions
 from metrics.review.report import Report
+from metrics.words.narrative import STATUS_WORDS
 
 
 def rows_for(built: Report, charter: Charter, owners: set[str]) -> list[dict[str, object]]:

@@ -12,7 +12,7 @@ from charter import Charter
 from metrics.dates import FORM_FORMAT, date_time
 from metrics.publish.tables import csv_bytes
 from metrics.review import actions
-from metrics.store import Store
+from metrics.store.connection import Store
 from ui import forms
 from ui.review_view import DUE_COLUMN, WRITERS, action_rows, attempt
 

@@ -13,7 +13,7 @@ from metrics.access.reload import reload_charter
 from metrics.dates import COLUMN_DATETIME, FORM_FORMAT
 from metrics.publish.escape import markdown
 from metrics.publish.tables import csv_bytes
-from metrics.store import Store
+from metrics.store.connection import Store
 from metrics.text_limits import SEARCH, help_text
 from ui import downloads
 

@@ -11,10 +11,10 @@ import streamlit as st
 import ui
 from charter import Charter, Indicator
 from charter.models import UNIT_LABEL
-from metrics.narrative import fmt_target_value, fmt_value
-from metrics.period_text import parse_period
-from metrics.status import target_for
-from metrics.trend import GroupRow
+from metrics.assess.status import target_for
+from metrics.assess.trend import GroupRow
+from metrics.periods.text import parse_period
+from metrics.words.narrative import fmt_target_value, fmt_value
 from ui import keys, style
 from ui.charts import _layout, _publication, chart_with_table
 from ui.figspec import Spec

@@ -9,14 +9,14 @@ from collections.abc import Mapping
 import streamlit as st
 
 from charter import Charter
-from metrics.narrative import STATUS_WORDS, fmt_change, fmt_target_value, status_label
-from metrics.providers.quality import Rating
+from metrics.assess.rollup import StatementStatus
+from metrics.assess.status import IndicatorStatus
+from metrics.partners.quality import Rating
 from metrics.publish.escape import markdown
 from metrics.publish.plain import moved
 from metrics.review.agreed import Agreed
 from metrics.review.common import statement_subject
-from metrics.rollup import StatementStatus
-from metrics.status import IndicatorStatus
+from metrics.words.narrative import STATUS_WORDS, fmt_change, fmt_target_value, status_label
 from ui import style
 from ui.registry import link
 

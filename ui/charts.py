@@ -11,13 +11,13 @@ import streamlit as st
 
 from charter import Charter, Indicator
 from charter.models import UNIT_LABEL
-from metrics.narrative import fmt_target_value, fmt_value, target_runs
-from metrics.period_text import parse_period
+from metrics.assess.status import target_for
+from metrics.assess.trend import GroupRow, TrendRow
+from metrics.periods.text import parse_period
 from metrics.publish.escape import chart_text, markdown
 from metrics.publish.tables import csv_bytes
 from metrics.publish.withheld import explain, marked
-from metrics.status import target_for
-from metrics.trend import GroupRow, TrendRow
+from metrics.words.narrative import fmt_target_value, fmt_value, target_runs
 from ui import axes, downloads, style
 from ui.figspec import Spec
 

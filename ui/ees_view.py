@@ -9,9 +9,9 @@ import streamlit as st
 import ui
 from charter import Charter, CharterError
 from charter.ees_models import all_mappings, file_name_warning, load_mapping, mapping_labels
-from metrics.ees import EesError, import_ees
+from metrics.ingest.published.ees import EesError, import_ees
 from metrics.publish.escape import markdown
-from metrics.store import Store
+from metrics.store.connection import Store
 from metrics.text_limits import REASON, help_text
 
 MAPPING = "ees_mapping"

@@ -18,7 +18,7 @@ from metrics.evidence import attachments, personal, survey
 from metrics.evidence.items import AUTHORS, EvidenceItem
 from metrics.publish import withheld
 from metrics.publish.escape import markdown
-from metrics.store import Store
+from metrics.store.connection import Store
 from ui import downloads, forms
 from ui.review_view import attempt
 

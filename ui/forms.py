@@ -3,7 +3,7 @@
 After a success the page is drawn again straight away (`saved`), so everything above the
 form (counts, tables, headlines) already includes the save, and the confirmation is said
 where the form is (`said`). A form that makes something (an action, a question, an
-evidence item) also carries a token (metrics/once.py) in its own key and its boxes' keys
+evidence item) also carries a token (metrics/store/once.py) in its own key and its boxes' keys
 (`key`): a success starts a new token, so the form comes back empty, and a second click on
 the old form, even one sent before the page was drawn again, makes nothing new. A refused
 save keeps the token, and so what the person typed, to put right.

@@ -6,11 +6,11 @@ from datetime import date
 
 import streamlit as st
 
-from metrics import queries
 from metrics.access import ANALYST, Actor
 from metrics.dates import COLUMN_DATETIME, short_date
 from metrics.publish.escape import download_name, markdown
-from metrics.store import Store
+from metrics.store import queries
+from metrics.store.connection import Store
 from ui import downloads, upload_view
 
 CHOSEN = "history_upload"

@@ -7,7 +7,7 @@ import streamlit as st
 
 from charter import Charter
 from metrics.dates import COLUMN_DATETIME, long_date, short_date
-from metrics.providers.quality import Quality, ReturnState
+from metrics.partners.quality import Quality, ReturnState
 from metrics.publish.escape import markdown
 
 WHEN = COLUMN_DATETIME

@@ -24,16 +24,18 @@ from typing import Any, TypeVar, cast
 import streamlit as st
 
 import ui
-from metrics import evidence, views
+from metrics import evidence
+from metrics.assess import indicator_page
+from metrics.assess.rollup import StatementStatus, charter_status, quarters_with_data
+from metrics.assess.trend import GroupRow, breakdown
 from metrics.evidence.items import EvidenceItem
-from metrics.period_text import parse_period
-from metrics.providers.quality import Quality, quality as data_quality
-from metrics.publish import plain, scrutiny, withheld as disclosure, withheld_review
-from metrics.review import report
-from metrics.rollup import StatementStatus, charter_status, quarters_with_data
-from metrics.store import Store
-from metrics.template import latest_complete_quarter
-from metrics.trend import GroupRow, breakdown
+from metrics.ingest.template import latest_complete_quarter
+from metrics.partners.quality import Quality, quality as data_quality
+from metrics.periods.text import parse_period
+from metrics.publish import plain, withheld as disclosure, withheld_review
+from metrics.review import page as review_page, report
+from metrics.scrutiny import view as scrutiny
+from metrics.store.connection import Store
 from ui import keys
 
 T = TypeVar("T")
@@ -120,14 +122,14 @@ def quarters() -> list[str]:
 @st.cache_data(show_spinner=False, max_entries=64)
 def _indicator_view(
     db: str, version: Version, indicator: str, quarter: str | None, public: bool
-) -> views.indicator.IndicatorView:
+) -> indicator_page.IndicatorView:
     c = ui.charter()
     with _reading(db) as store:
         hidden = _withheld_one(db, version, indicator)
-        return views.indicator.build(store, c, c.indicators[indicator], quarter, hidden, public)
+        return indicator_page.build(store, c, c.indicators[indicator], quarter, hidden, public)
 
 
-def indicator_view(indicator: str, quarter: str | None) -> views.indicator.IndicatorView:
+def indicator_view(indicator: str, quarter: str | None) -> indicator_page.IndicatorView:
     """The indicator page's figures as known at `quarter`, as the reader may see them."""
     return _indicator_view(*_key(), indicator, quarter, public())
 
@@ -169,12 +171,12 @@ def review(quarter: str) -> report.Report:
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def _review_extras(db: str, version: Version, quarter: str) -> views.review.ReviewExtras:
+def _review_extras(db: str, version: Version, quarter: str) -> review_page.ReviewExtras:
     with _reading(db) as store:
-        return views.review.build(store, quarter)
+        return review_page.build(store, quarter)
 
 
-def review_extras(quarter: str) -> views.review.ReviewExtras:
+def review_extras(quarter: str) -> review_page.ReviewExtras:
     """Earlier versions of each commentary, last quarter's, and the last meeting's actions."""
     return _review_extras(*_key(), quarter)
 

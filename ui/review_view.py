@@ -14,13 +14,13 @@ import ui
 from charter import Charter
 from metrics.access import CHAIR, MEMBER, Actor
 from metrics.dates import COLUMN_DATE, FORM_FORMAT, date_time, long_date
-from metrics.narrative import STATUS_WORDS
 from metrics.publish import free_text
 from metrics.publish.escape import markdown
 from metrics.review import actions, agreed, commentary, cycle, report
 from metrics.review.common import SIGNED_OFF, STATES, ReviewError
-from metrics.store import Store
+from metrics.store.connection import Store
 from metrics.text_limits import REASON, help_text
+from metrics.words.narrative import STATUS_WORDS
 from ui import forms
 
 WRITERS = frozenset({MEMBER, CHAIR})

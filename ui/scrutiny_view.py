@@ -10,9 +10,10 @@ import ui
 from charter import Charter
 from metrics.dates import long_date, short_date
 from metrics.publish.escape import markdown
-from metrics.publish.scrutiny import Line, Scrutiny
-from metrics.review import agreed, questions
+from metrics.review import agreed
 from metrics.review.common import subject_title
+from metrics.scrutiny import questions
+from metrics.scrutiny.view import Line, Scrutiny
 from ui import forms, review_view, style
 
 ASK, ASK_SUBJECT, ASK_TEXT = "ask_question", "scrutiny_subject", "scrutiny_question"

@@ -1,6 +1,6 @@
 """Indicator page sections that take more than a line or two: SPC, benchmarks, our figures
 beside the published ones, and the overview's signal summary. Each draws from the page's
-cached data (metrics/views/indicator.py) and its charts come from `ui.figure`'s cache."""
+cached data (metrics/assess/indicator_page.py) and its charts come from `ui.figure`'s cache."""
 
 from __future__ import annotations
 
@@ -10,13 +10,13 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from charter import Charter, Indicator
-from metrics.narrative import assurance_label, signed_number, variation_label
-from metrics.period_text import parse_period
-from metrics.rollup import StatementStatus
-from metrics.spc import SpcResult
-from metrics.status import target_for
-from metrics.trend import Reconciliation, TrendRow
-from metrics.views.indicator import Comparison
+from metrics.assess.indicator_page import Comparison
+from metrics.assess.rollup import StatementStatus
+from metrics.assess.spc import SpcResult
+from metrics.assess.status import target_for
+from metrics.assess.trend import Reconciliation, TrendRow
+from metrics.periods.text import parse_period
+from metrics.words.narrative import assurance_label, signed_number, variation_label
 from ui import charts, reads, spc_charts
 
 

@@ -11,9 +11,10 @@ import streamlit as st
 
 from charter import Charter
 from metrics.dates import FORM_FORMAT, long_date
+from metrics.leadership import self_review as sr
 from metrics.publish.escape import markdown
-from metrics.review import actions, self_review as sr
-from metrics.store import Store
+from metrics.review import actions
+from metrics.store.connection import Store
 from ui import charts, forms
 from ui.figspec import Spec
 from ui.review_view import attempt

@@ -9,11 +9,11 @@ import plotly.graph_objects as go
 
 from charter import Indicator
 from charter.models import UNIT_LABEL
-from metrics.benchmark import rank_words, ranks
-from metrics.narrative import fmt_target_value, fmt_value
+from metrics.assess.benchmark import rank_words, ranks
+from metrics.assess.spc import SpcResult
+from metrics.assess.trend import AreaValue
 from metrics.publish.escape import chart_text
-from metrics.spc import SpcResult
-from metrics.trend import AreaValue
+from metrics.words.narrative import fmt_target_value, fmt_value
 from ui import axes, style
 from ui.charts import _layout
 from ui.figspec import Spec

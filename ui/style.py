@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import html
 
-from metrics.narrative import DIRECTION_ICONS, DIRECTION_WORDS, STATUS_ICONS, STATUS_WORDS
 from metrics.publish.palette import (  # noqa: F401  (the app's charts read them from here)
     BADGES,
     ENGLAND,
@@ -16,6 +15,7 @@ from metrics.publish.palette import (  # noqa: F401  (the app's charts read them
     TARGET,
     TEXT,
 )
+from metrics.words.narrative import DIRECTION_ICONS, DIRECTION_WORDS, STATUS_ICONS, STATUS_WORDS
 
 CSS = """
 <style>

@@ -7,10 +7,10 @@ import streamlit as st
 import ui
 from charter import Charter
 from metrics.ingest import LoadReport, Revision, load_file
-from metrics.narrative import fmt_value
 from metrics.publish.escape import download_name, markdown
-from metrics.store import Store
+from metrics.store.connection import Store
 from metrics.text_limits import REASON, help_text
+from metrics.words.narrative import fmt_value
 from ui import charts, downloads, keys
 
 

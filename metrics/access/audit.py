@@ -16,7 +16,7 @@ import duckdb
 
 from metrics import text_limits
 from metrics.access.people import ADMIN, Actor, require
-from metrics.store import Store
+from metrics.store.connection import Store
 
 ADD = """
 INSERT INTO audit VALUES (nextval('audit_id_seq'), $at, $subject, $name, $email, $via, $kind,

@@ -13,7 +13,7 @@ from charter import Charter, load_charter
 from charter.access import AccessFile, load_access
 from metrics.access import audit
 from metrics.access.people import ADMIN, Actor, require
-from metrics.store import Store
+from metrics.store.connection import Store
 
 
 def _changes(noun: str, old: Mapping[str, Any], new: Mapping[str, Any]) -> list[str]:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from metrics.access.people import ADMIN, ANALYST, CHAIR, MEMBER, Actor, require
 from metrics.evidence.contents import ContentError, check_image, check_pdf, safe_name
 from metrics.review.common import ReviewError
-from metrics.store import Store
+from metrics.store.connection import Store
 
 MAX_BYTES = 5 * 1024 * 1024  # a short report or a photo of a flipchart, not a case file
 # Staff only: an attachment is the fuller document behind a summary everyone reads.

@@ -13,14 +13,15 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from charter import Charter
-from metrics import once, text_limits
+from metrics import text_limits
 from metrics.access import audit
 from metrics.access.people import ANALYST, CHAIR, MEMBER, Actor, require
 from metrics.dates import long_date
 from metrics.evidence.attachments import Attachment, EvidenceError
 from metrics.evidence.personal import warnings
 from metrics.review.common import ReviewError, one_after_the_other, plain as review_plain, writing
-from metrics.store import Store
+from metrics.store import once
+from metrics.store.connection import Store
 
 KINDS = {
     "family-voice": "Family or young person's voice",

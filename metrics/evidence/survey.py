@@ -14,7 +14,7 @@ from metrics.dates import long_date
 from metrics.evidence.attachments import EvidenceError
 from metrics.evidence.items import EvidenceItem
 from metrics.ingest.validate import COLUMNS
-from metrics.periods import Period, kind_for
+from metrics.periods.model import Period, kind_for
 from metrics.publish.tables import csv_bytes
 
 

@@ -30,7 +30,7 @@ from metrics.ingest.commit import (
 from metrics.ingest.plausible import Unusual, implausible
 from metrics.ingest.read import FileProblem, RawTable, read_upload
 from metrics.ingest.validate import RowError, Validation, validate_file
-from metrics.store import Store, WriteConflict
+from metrics.store.connection import Store, WriteConflict
 
 __all__ = [
     "Addition",

@@ -16,7 +16,7 @@ from typing import NamedTuple
 import duckdb
 
 from charter import Charter, Indicator
-from metrics.narrative import fmt_number
+from metrics.words.narrative import fmt_number
 
 CURRENT = """
 WITH touched AS (

@@ -18,7 +18,7 @@ from metrics import text_limits
 from metrics.access import audit
 from metrics.access.people import Actor
 from metrics.ingest.validate import RowError
-from metrics.store import transaction
+from metrics.store.connection import transaction
 
 # The current version of each staged figure, if any, and whether it is the same.
 _SAME = """(o.value IS NOT DISTINCT FROM s.value AND o.symbol IS NOT DISTINCT FROM s.symbol

@@ -12,8 +12,8 @@ import duckdb
 import pyarrow as pa
 
 from charter import Charter, Indicator
-from metrics.period_text import parse_period
-from metrics.periods import KIND_EXAMPLES, kind_for, window_problem
+from metrics.periods.model import KIND_EXAMPLES, kind_for, window_problem
+from metrics.periods.text import parse_period
 from metrics.reference import known_areas
 
 

@@ -18,10 +18,10 @@ from dataclasses import dataclass
 import duckdb
 
 from charter import Charter
+from metrics.assess.spc import xmr
 from metrics.ingest.adding_up import not_adding_up
-from metrics.narrative import fmt_value
-from metrics.period_text import read_label
-from metrics.spc import xmr
+from metrics.periods.text import read_label
+from metrics.words.narrative import fmt_value
 
 MAX_CHANGE = 0.5  # a change of more than half on the period before
 MIN_POINTS = 6

@@ -15,11 +15,12 @@ from dataclasses import dataclass
 from charter import Charter
 from metrics.evidence import items as evidence_items
 from metrics.evidence.personal import Warning_, small_numbers, warnings
-from metrics.period_text import parse_period
+from metrics.periods.text import parse_period
 from metrics.publish.withheld import rule_for
-from metrics.review import actions, agreed, commentary, cycle, questions
+from metrics.review import actions, agreed, commentary, cycle
 from metrics.review.common import SIGNED_OFF, subject_title
-from metrics.store import Store
+from metrics.scrutiny import questions
+from metrics.store.connection import Store
 
 
 @dataclass(frozen=True)

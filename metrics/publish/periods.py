@@ -24,8 +24,8 @@ from collections import defaultdict
 from charter import Charter
 from metrics.publish.audit import count_fields
 from metrics.publish.disclosure import REVISED, Figure, Rule
-from metrics.queries import earlier_figures
-from metrics.store import Store
+from metrics.store.connection import Store
+from metrics.store.queries import earlier_figures
 
 Key = tuple[str, str, str, str]  # indicator, period, breakdown, group
 

@@ -2,7 +2,7 @@
 resident): short sentences, no statistical terms. "A real change, not chance" stands for a
 special-cause signal; targets are "the aim"; context indicators are "for information".
 
-Every phrase here is built from facts worked out elsewhere (metrics/status.py, rollup,
+Every phrase here is built from facts worked out elsewhere (metrics/assess/status.py, rollup,
 benchmark); nothing is judged twice."""
 
 from __future__ import annotations
@@ -11,8 +11,10 @@ import re
 from dataclasses import replace
 
 from charter import Charter, Indicator
-from metrics.benchmark import Benchmark
-from metrics.narrative import (
+from metrics.assess.benchmark import Benchmark
+from metrics.assess.rollup import StatementStatus
+from metrics.assess.status import IndicatorStatus
+from metrics.words.narrative import (
     PERIOD_WORDS,
     STATUS_WORDS,
     compared_with,
@@ -20,8 +22,6 @@ from metrics.narrative import (
     fmt_value,
     trivial as trivial,
 )
-from metrics.rollup import StatementStatus
-from metrics.status import IndicatorStatus
 
 # Words a resident would use; the status words themselves stay as everywhere else.
 PLAIN_STATUS = {

@@ -14,14 +14,14 @@ from __future__ import annotations
 from collections import defaultdict
 
 from charter import Charter, Indicator
-from metrics.narrative import STATUS_WORDS
-from metrics.period_text import parse_period
+from metrics.assess.rollup import charter_status
+from metrics.assess.trend import GroupRow, trend
+from metrics.periods.text import parse_period
 from metrics.publish import withheld
 from metrics.publish.disclosure import SYMBOL
-from metrics.queries import area_figures
-from metrics.rollup import charter_status
-from metrics.store import Store
-from metrics.trend import GroupRow, trend
+from metrics.store.connection import Store
+from metrics.store.queries import area_figures
+from metrics.words.narrative import STATUS_WORDS
 
 COLUMNS = [
     "indicator",

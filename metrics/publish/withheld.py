@@ -16,8 +16,10 @@ from typing import Any, TypeVar
 
 from charter import Charter, Council, Indicator
 from metrics.access.people import ADMIN, ANALYST, CHAIR, MEMBER, Actor
-from metrics.narrative import STATUS_WORDS, fmt_value
-from metrics.period_text import parse_period
+from metrics.assess.rollup import StatementStatus, rollup
+from metrics.assess.status import IndicatorStatus, _rag as status_against
+from metrics.assess.trend import GroupRow, TrendRow
+from metrics.periods.text import parse_period
 from metrics.publish.audit import count_fields, protect
 from metrics.publish.disclosure import (
     NOT_FOR_PUBLICATION,
@@ -29,11 +31,9 @@ from metrics.publish.disclosure import (
     Rule,
 )
 from metrics.publish.periods import revised_by_a_small_number
-from metrics.queries import area_figures
-from metrics.rollup import StatementStatus, rollup
-from metrics.status import IndicatorStatus, _rag as status_against
-from metrics.store import Store
-from metrics.trend import GroupRow, TrendRow
+from metrics.store.connection import Store
+from metrics.store.queries import area_figures
+from metrics.words.narrative import STATUS_WORDS, fmt_value
 
 
 @dataclass(frozen=True)

@@ -8,12 +8,12 @@ from __future__ import annotations
 from dataclasses import replace
 
 from charter import Indicator
-from metrics.period_text import parse_period
+from metrics.assess.rollup import StatementStatus
+from metrics.assess.status import IndicatorStatus
+from metrics.periods.text import parse_period
 from metrics.publish.withheld import Withheld, explain
 from metrics.review.common import indicator_subject, statement_subject
 from metrics.review.report import Report
-from metrics.rollup import StatementStatus
-from metrics.status import IndicatorStatus
 
 
 def _compared_periods(i: IndicatorStatus) -> list[str]:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from charter import Charter
-from metrics import once, text_limits
+from metrics import text_limits
 from metrics.access import audit
 from metrics.access.people import CHAIR, MEMBER, Actor, require
 from metrics.dates import long_date
@@ -18,7 +18,8 @@ from metrics.review.common import (
     plain,
     writing,
 )
-from metrics.store import Store
+from metrics.store import once
+from metrics.store.connection import Store
 
 STATUSES = ("not started", "on track", "at risk", "done", "dropped")
 CLOSED = ("done", "dropped")
@@ -130,7 +131,7 @@ def add(
     token: str | None = None,
 ) -> int:
     """Agree a new action; its first log entry is 'not started'. Returns its number; the
-    same number again for a form (`token`) sent before, adding nothing (metrics/once.py)."""
+    same number again for a form (`token`) sent before, adding nothing (metrics/store/once.py)."""
     require(actor, EDITORS, "add an action")
     title = plain(title, "the action's title", limit=text_limits.TITLE)
     quarter = known_quarter(store, quarter, today)

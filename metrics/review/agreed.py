@@ -10,7 +10,6 @@ from charter import Charter
 from metrics import text_limits
 from metrics.access import audit
 from metrics.access.people import CHAIR, Actor, require
-from metrics.narrative import STATUS_WORDS
 from metrics.review.common import (
     ReviewError,
     check_subject,
@@ -21,7 +20,8 @@ from metrics.review.common import (
     subject_title,
     writing,
 )
-from metrics.store import Store
+from metrics.store.connection import Store
+from metrics.words.narrative import STATUS_WORDS
 
 AGREEABLE = ("on_track", "at_risk", "off_track")
 NOT_AGREED = "Not separately agreed"

@@ -24,7 +24,7 @@ from metrics.review.common import (
     refuse_if_signed_off,
     writing,
 )
-from metrics.store import Store
+from metrics.store.connection import Store
 
 COLUMNS = """commentary_id, quarter, subject, version, what_happens, why, what_next, written_by,
              written_at, figure_period, figure_value, figure_shown, copied_from"""

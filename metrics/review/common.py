@@ -19,9 +19,9 @@ import duckdb
 from charter import Charter
 from metrics import text_limits
 from metrics.dates import long_date
-from metrics.period_text import parse_period
-from metrics.periods import PeriodKind
-from metrics.store import Store, WriteConflict, transaction
+from metrics.periods.model import PeriodKind
+from metrics.periods.text import parse_period
+from metrics.store.connection import Store, WriteConflict, transaction
 
 STATES = ("open", "commentary drafted", "circulated", "discussed", "signed off")
 OPEN, DRAFTED, CIRCULATED, DISCUSSED, SIGNED_OFF = STATES

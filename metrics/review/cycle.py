@@ -17,9 +17,10 @@ from charter import Charter
 from metrics import text_limits
 from metrics.access import audit
 from metrics.access.people import CHAIR, Actor, require
+from metrics.assess.rollup import StatementStatus, charter_status
+from metrics.assess.status import IndicatorStatus
 from metrics.dates import date_time, long_date, short_date
-from metrics.narrative import STATUS_WORDS
-from metrics.period_text import parse_period
+from metrics.periods.text import parse_period
 from metrics.review import commentary
 from metrics.review.common import (
     CIRCULATED,
@@ -35,9 +36,8 @@ from metrics.review.common import (
     state_of,
     writing,
 )
-from metrics.rollup import StatementStatus, charter_status
-from metrics.status import IndicatorStatus
-from metrics.store import Store
+from metrics.store.connection import Store
+from metrics.words.narrative import STATUS_WORDS
 
 EXCEPTION_STATUSES = ("off_track", "at_risk", "no_recent_data")
 

@@ -9,11 +9,11 @@ from datetime import date
 from typing import Any
 
 from charter import Charter
-from metrics.period_text import parse_period
+from metrics.assess.rollup import StatementStatus, charter_status
+from metrics.periods.text import parse_period
 from metrics.review import actions, agreed, commentary, cycle
 from metrics.review.common import SIGNED_OFF, indicator_subject, statement_subject
-from metrics.rollup import StatementStatus, charter_status
-from metrics.store import Store
+from metrics.store.connection import Store
 
 
 @dataclass

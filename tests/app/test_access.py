@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 import ui
 from metrics.access import EVERY_ROLE, audit as audit_trail, command_line
-from metrics.queries import uploads
+from metrics.store.queries import uploads
 from tests.app.conftest import NOT_ROUTED, Opened, directly
 from tests.conftest import ROOT
 from ui import access, keys

@@ -6,9 +6,9 @@ from __future__ import annotations
 import ui
 from charter import CHARTER_DIR
 from charter.ees_models import load_mapping
-from metrics.ees import import_ees
-from metrics.queries import published_periods
-from metrics.views.indicator import no_ranking_advice
+from metrics.assess.indicator_page import no_ranking_advice
+from metrics.ingest.published.ees import import_ees
+from metrics.store.queries import published_periods
 from ui import access
 
 

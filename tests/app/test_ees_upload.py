@@ -9,8 +9,8 @@ from datetime import date
 
 import ui
 from charter import CHARTER_DIR
-from metrics.period_text import parse_period
-from metrics.template import latest_complete_quarter
+from metrics.ingest.template import latest_complete_quarter
+from metrics.periods.text import parse_period
 from tests.conftest import SHARED
 from ui import access, ees_view, keys
 
@@ -51,7 +51,7 @@ def test_an_older_release_is_refused_and_can_be_imported_with_a_reason(fresh, tm
     differs from them is older, so the page refuses it, then asks why and imports it."""
     from charter import load_charter
     from charter.ees_models import load_mapping
-    from metrics.ees import import_ees
+    from metrics.ingest.published.ees import import_ees
 
     charter = load_charter()
     mapping_path = CHARTER_DIR / "ees" / "sen2-mi-2023.yaml"

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import ui
 from metrics import evidence
-from metrics.review import self_review as sr
+from metrics.leadership import self_review as sr
 from tests.app.test_returns import table, texts
 from ui import access
 

@@ -7,8 +7,8 @@ import csv
 import io
 
 from charter.models import UNIT_LABEL
+from metrics.assess.trend import trend
 from metrics.ingest import load_file
-from metrics.trend import trend
 from ui import charts, history_view
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 import ui
-from metrics.queries import current_count, uploads
+from metrics.store.queries import current_count, uploads
 from ui import keys
 
 PAGES = {
@@ -184,8 +184,8 @@ def test_indicator_page_ranks_all_councils_in_a_national_database(tmp_path, monk
     import streamlit as st
     from streamlit.testing.v1 import AppTest
 
-    from metrics.national import build_national
-    from metrics.store import Store
+    from metrics.demo.national import build_national
+    from metrics.store.connection import Store
     from tests.conftest import ROOT
 
     db = tmp_path / "national.duckdb"

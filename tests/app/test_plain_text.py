@@ -9,8 +9,8 @@ import re
 
 from openpyxl import Workbook
 
-from metrics.ees import import_ees
 from metrics.ingest import load_file
+from metrics.ingest.published.ees import import_ees
 from tests.conftest import plant_unreadable_figure
 from tests.unit.test_ees import HEADER as EES_HEADER
 from tests.workbooks import saved

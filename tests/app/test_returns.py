@@ -5,7 +5,7 @@ the indicator page's rating."""
 from __future__ import annotations
 
 import ui
-from metrics.providers.submissions import return_to_provider, submissions
+from metrics.partners.submissions import return_to_provider, submissions
 from tests.unit.test_providers import GOOD_EXTRACT, kpi_extract
 from ui import access, returns_view
 

@@ -7,7 +7,7 @@ import pytest
 
 import ui
 from metrics.publish.plain import is_plain
-from metrics.review import questions
+from metrics.scrutiny import questions
 from ui import access
 from ui.scrutiny_view import ASK_SUBJECT, ASK_TEXT
 

@@ -8,8 +8,8 @@ import csv
 import io
 from pathlib import Path
 
-from metrics.queries import series
-from metrics.store import Store
+from metrics.store.connection import Store
+from metrics.store.queries import series
 from tests.browser.conftest import wait_for_app
 
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from bench import load
-from metrics.queries import series
-from metrics.store import Store
+from metrics.store.connection import Store
+from metrics.store.queries import series
 
 
 def test_twenty_sessions_and_a_concurrent_load(server, tmp_path):

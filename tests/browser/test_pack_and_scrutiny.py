@@ -10,7 +10,7 @@ import pytest
 
 from metrics.access.people import command_line
 from metrics.publish import pack
-from metrics.store import Store
+from metrics.store.connection import Store
 from tests.browser import pages
 
 QUARTER = "2026-27 Q2"

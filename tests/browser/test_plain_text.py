@@ -6,9 +6,9 @@ from __future__ import annotations
 import shutil
 
 from bench.server import Server
-from metrics.ees import import_ees
 from metrics.ingest import load_file
-from metrics.store import Store
+from metrics.ingest.published.ees import import_ees
+from metrics.store.connection import Store
 from tests.browser.conftest import wait_for_app
 from tests.unit.test_ees import HEADER as EES_HEADER
 

@@ -15,7 +15,7 @@ from playwright.sync_api import expect
 from bench.server import Server
 from metrics.review import commentary, report
 from metrics.review.common import indicator_subject
-from metrics.store import Store
+from metrics.store.connection import Store
 from tests.browser.conftest import wait_for_app
 from tests.browser.signin import Provider, sign_in, signed_in_server
 

@@ -12,8 +12,8 @@ import pytest
 
 from bench.server import ROOT, Server
 from metrics.access import audit, command_line
-from metrics.queries import uploads
-from metrics.store import Store
+from metrics.store.connection import Store
+from metrics.store.queries import uploads
 from tests.browser.conftest import wait_for_app
 from tests.browser.signin import CLIENT_SECRET, COOKIE_SECRET, Provider, sign_in, signed_in_server
 
@@ -175,7 +175,7 @@ def test_a_provider_signs_in_sends_a_return_and_an_analyst_accepts_it(
     """Tom signs in for the short-breaks charity (listed in providers.yaml): he sees only his
     pages and what is due from him, sends a return; Ana accepts it."""
     from charter import load_charter
-    from metrics.queries import series
+    from metrics.store.queries import series
 
     sign_in(page, app, "tom")
     assert "Signed in as Tom Okafor" in body(page)

@@ -20,7 +20,7 @@ from charter import load_charter
 from metrics.access import command_line
 from metrics.ingest import load_file
 from metrics.review import actions
-from metrics.store import Store
+from metrics.store.connection import Store
 from tests.browser.conftest import wait_for_app
 
 LIVE = '=HYPERLINK("https://evil.example/sso","Sign in again")'

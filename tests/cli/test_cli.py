@@ -191,8 +191,8 @@ def test_load_while_another_process_is_reading(tmp_path, demo_db):
             "-c",
             (
                 "import sys, time\n"
-                "from metrics.store import Store\n"
-                "from metrics.queries import series\n"
+                "from metrics.store.connection import Store\n"
+                "from metrics.store.queries import series\n"
                 "store, end, n = Store(sys.argv[1]), time.time() + 6, 0\n"
                 "while time.time() < end:\n"
                 "    series(store, 'short-breaks-receiving', 'E99000001'); n += 1\n"
@@ -227,9 +227,9 @@ def test_every_command_has_help(command, tmp_path):
 
 def test_status_json_matches_the_overview(demo_db, charter):
     """The CLI and the overview share one status: same statuses, same counts."""
-    from metrics.period_text import parse_period
-    from metrics.rollup import charter_status
-    from metrics.store import Store
+    from metrics.assess.rollup import charter_status
+    from metrics.periods.text import parse_period
+    from metrics.store.connection import Store
 
     data = json.loads(run("status", "--format", "json", db=demo_db).stdout)
     assert [s["number"] for s in data] == list(range(1, 13))

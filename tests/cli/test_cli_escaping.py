@@ -13,12 +13,13 @@ from datetime import date, timedelta
 import pytest
 
 from metrics.access.people import command_line
+from metrics.assess.rollup import charter_status
 from metrics.evidence import items as evidence
-from metrics.period_text import parse_period
-from metrics.review import actions, commentary, cycle, self_review
+from metrics.leadership import self_review
+from metrics.periods.text import parse_period
+from metrics.review import actions, commentary, cycle
 from metrics.review.common import indicator_subject
-from metrics.rollup import charter_status
-from metrics.store import Store
+from metrics.store.connection import Store
 from tests.cli.test_cli_database import metrics
 
 Q = "2026-27 Q2"  # the demo's latest quarter

@@ -24,9 +24,9 @@ from metrics.access import (
     from_claims,
 )
 from metrics.access.reload import reload_charter
-from metrics.ees import import_ees
 from metrics.ingest import check_file, load_file
-from metrics.queries import current_count, upload_file, uploads
+from metrics.ingest.published.ees import import_ees
+from metrics.store.queries import current_count, upload_file, uploads
 
 ACCESS = AccessFile(
     ask="the performance team",

@@ -10,10 +10,10 @@ import duckdb
 import pytest
 
 from metrics.access import ANALYST, Actor, audit, command_line
-from metrics.ees import import_ees
 from metrics.ingest import check_file, load_file
-from metrics.queries import current_count, uploads
-from metrics.store import Store
+from metrics.ingest.published.ees import import_ees
+from metrics.store.connection import Store
+from metrics.store.queries import current_count, uploads
 from tests.conftest import EXTRACTS, ROOT, database_at
 
 ANA = Actor("ana-sub", "Ana Analyst", "ana@council.example", "app", frozenset({ANALYST}))
@@ -144,7 +144,7 @@ def test_only_the_audit_module_and_the_schema_write_to_the_audit_table():
         for path in python_files()
         if re.search(r"INSERT\s+INTO\s+audit\b", path.read_text(encoding="utf-8"), re.I)
     }
-    assert writers == {"metrics/access/audit.py", "metrics/schema.py"}
+    assert writers == {"metrics/access/audit.py", "metrics/store/schema.py"}
 
 
 def test_the_scan_can_fail():

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from metrics.benchmark import benchmark, rank_of, wilson
-from metrics.period_text import parse_period
-from metrics.status import Point, indicator_status, target_for
+from metrics.assess.benchmark import benchmark, rank_of, wilson
+from metrics.assess.status import Point, indicator_status, target_for
+from metrics.periods.text import parse_period
 
 Q = parse_period("2026-27 Q2")
 
@@ -87,8 +87,8 @@ def test_spc_needs_six_points_and_says_when_limits_are_trial(charter):
 
 
 def test_the_issue_example_sentence(charter):
-    from metrics.benchmark import Benchmark
-    from metrics.explain import indicator_reason
+    from metrics.assess.benchmark import Benchmark
+    from metrics.words.explain import indicator_reason
 
     ind = charter.indicators["ehcp-issued-20-weeks"].model_copy(update={"decimals": 0})
     b = Benchmark(england=59.0, rank=9, councils=10, significance="worse")
@@ -115,7 +115,7 @@ def test_the_issue_example_sentence(charter):
 
 
 def test_demo_status_has_spc_and_benchmarks(demo_store, charter):
-    from metrics.rollup import charter_status
+    from metrics.assess.rollup import charter_status
 
     statuses = {i.id: i for s in charter_status(demo_store, charter, Q) for i in s.indicators}
     ehcp = statuses["ehcp-issued-20-weeks"]

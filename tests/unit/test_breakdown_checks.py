@@ -7,7 +7,7 @@ import duckdb
 
 from metrics.ingest import check_file, load_file
 from metrics.ingest.adding_up import not_adding_up
-from metrics.queries import series
+from metrics.store.queries import series
 
 HEAD = "indicator,period,value,breakdown,group,numerator,denominator\n"
 IND = "ehcp-issued-20-weeks"

@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from metrics.trend import TrendRow
+from metrics.assess.trend import TrendRow
 from ui import axes, cards, charts
 
 
@@ -61,8 +61,8 @@ def test_direct_labels_never_print_over_each_other(charter):
 
 
 def test_tables_lead_with_the_status_and_latest_figure(demo_store, charter):
-    from metrics.period_text import parse_period
-    from metrics.rollup import charter_status
+    from metrics.assess.rollup import charter_status
+    from metrics.periods.text import parse_period
 
     statement = charter_status(demo_store, charter, parse_period("2026-27 Q2"))[4]
     table = cards.indicator_rows(statement.indicators, charter)

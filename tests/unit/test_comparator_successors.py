@@ -3,7 +3,7 @@ predecessor code, as the council's own series does (issue 27, item 9)."""
 
 from __future__ import annotations
 
-from metrics.benchmark import benchmark
+from metrics.assess.benchmark import benchmark
 
 
 def with_comparators(charter, codes):

@@ -16,15 +16,16 @@ from metrics import evidence
 from metrics.access import ANALYST, CHAIR, COUNCILLOR, MEMBER, Actor
 from metrics.access.people import PROVIDER
 from metrics.ingest import LoadReport, load_file
-from metrics.providers.submissions import (
+from metrics.partners.submissions import (
     SubmissionError,
     accept,
     return_to_provider,
     submissions,
     submit,
 )
-from metrics.review import actions, agreed, commentary, cycle, questions
+from metrics.review import actions, agreed, commentary, cycle
 from metrics.review.common import ReviewError, statement_subject
+from metrics.scrutiny import questions
 from tests.unit.test_review import TEXT, write_all
 
 Q = "2026-27 Q2"
@@ -218,7 +219,7 @@ def test_two_people_withdrawing_evidence_at_once(demo_store, charter):
 
 
 def test_two_people_answering_the_self_review_and_two_chairs_signing_it_off(demo_store, charter):
-    from metrics.review import self_review as sr
+    from metrics.leadership import self_review as sr
 
     held = date(2026, 9, 30)
     if not any(p.held_on == held for p in sr.points(demo_store)):

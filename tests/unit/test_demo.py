@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from metrics.demo import (
+from metrics.demo.council import (
     DEMO_LATEST,
     MISSING_LATEST,
     PROVISIONAL,
@@ -13,9 +13,9 @@ from metrics.demo import (
     build_demo,
     demo_rows,
 )
-from metrics.periods import PeriodKind, kind_for
-from metrics.queries import series, uploads
-from metrics.store import Store
+from metrics.periods.model import PeriodKind, kind_for
+from metrics.store.connection import Store
+from metrics.store.queries import series, uploads
 
 
 def test_the_generator_is_deterministic(charter):

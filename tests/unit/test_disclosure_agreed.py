@@ -9,12 +9,13 @@ from datetime import datetime
 import pytest
 
 from metrics.access.people import command_line
-from metrics.period_text import parse_period
-from metrics.publish import pack, scrutiny, withheld, withheld_review
+from metrics.assess.rollup import charter_status
+from metrics.periods.text import parse_period
+from metrics.publish import pack, withheld, withheld_review
 from metrics.publish.pack import content
 from metrics.review import agreed, commentary
 from metrics.review.common import indicator_subject, statement_subject
-from metrics.rollup import charter_status
+from metrics.scrutiny import view as scrutiny
 from tests.unit.test_said_the_same_way import CHRIS
 
 Q = "2026-27 Q2"
@@ -60,7 +61,7 @@ def agreed_store(demo_store, charter):
 
 
 def test_the_policy_holds_back_what_touches_a_withheld_figure_and_says_why(demo_db, charter):
-    from metrics.store import Store
+    from metrics.store.connection import Store
 
     store = Store(demo_db)
     held = withheld_review.judged_on_withheld(

@@ -10,7 +10,9 @@ import pytest
 from pydantic import ValidationError
 
 from charter import Council
-from metrics.period_text import parse_period
+from metrics.assess.rollup import charter_status
+from metrics.assess.trend import TrendRow
+from metrics.periods.text import parse_period
 from metrics.publish import audit, withheld, withheld_review
 from metrics.publish.disclosure import (
     PRIMARY,
@@ -22,9 +24,7 @@ from metrics.publish.disclosure import (
     Rule,
     withhold,
 )
-from metrics.rollup import charter_status
-from metrics.store import Store
-from metrics.trend import TrendRow
+from metrics.store.connection import Store
 
 RULE = Rule(5)
 

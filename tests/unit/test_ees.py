@@ -9,9 +9,9 @@ import yaml
 
 from charter import CHARTER_DIR, CharterError
 from charter.ees_models import load_mapping
-from metrics.ees import EesError, ees_period, import_ees
-from metrics.queries import current_count, series, uploads
-from metrics.trend import reconcile
+from metrics.assess.trend import reconcile
+from metrics.ingest.published.ees import EesError, ees_period, import_ees
+from metrics.store.queries import current_count, series, uploads
 from tests.conftest import SHARED
 
 RELEASE = SHARED / "data" / "ees" / "ehcp-2022-release"

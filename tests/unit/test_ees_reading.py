@@ -4,8 +4,8 @@ ragged rows, repeated column names, a bad byte deep in a large file, and which r
 
 from __future__ import annotations
 
-from metrics.ees import import_ees
-from metrics.queries import series
+from metrics.ingest.published.ees import import_ees
+from metrics.store.queries import series
 from tests.unit.test_ees_releases import AREA, mapping_file, refused
 
 HULL = "Local authority,E92000001,England,E12000003,Yorkshire and The Humber,E06000010"

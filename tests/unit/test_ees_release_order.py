@@ -11,9 +11,9 @@ import pytest
 from charter import CHARTER_DIR
 from charter.ees_models import load_mapping
 from metrics.access import audit, command_line
-from metrics.ees import EesError, import_ees
-from metrics.queries import series, uploads
-from metrics.store import Store
+from metrics.ingest.published.ees import EesError, import_ees
+from metrics.store.connection import Store
+from metrics.store.queries import series, uploads
 from tests.conftest import EXTRACTS, database_at
 from tests.unit.test_ees_releases import england_rows, mapping_file, refused
 

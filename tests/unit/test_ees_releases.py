@@ -11,8 +11,8 @@ import yaml
 
 from charter import CHARTER_DIR
 from charter.ees_models import load_mapping
-from metrics.ees import EesError, ees_period, import_ees
-from metrics.queries import series, uploads
+from metrics.ingest.published.ees import EesError, ees_period, import_ees
+from metrics.store.queries import series, uploads
 from tests.conftest import EXTRACTS
 
 RELEASE_2023 = EXTRACTS / "ees" / "ehcp-2023-release" / "sen2_mi.csv"

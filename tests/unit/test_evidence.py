@@ -16,7 +16,7 @@ from metrics.access import ADMIN, ANALYST, COUNCILLOR, MEMBER, AccessDenied, Act
 from metrics.access.people import PROVIDER, command_line
 from metrics.evidence import personal, survey
 from metrics.ingest import load_file
-from metrics.queries import series
+from metrics.store.queries import series
 
 MEG = Actor("meg", "Meg Member", "meg@x.example", "app", frozenset({MEMBER}))
 ANA = Actor("ana", "Ana Analyst", "ana@x.example", "app", frozenset({ANALYST}))
@@ -218,8 +218,8 @@ def test_a_repeated_survey_becomes_a_series_that_feeds_its_indicator(store, char
 def test_a_statement_without_figures_is_evidenced_by_what_families_and_staff_tell_us(
     store, charter
 ):
-    from metrics.period_text import parse_period
-    from metrics.rollup import charter_status
+    from metrics.assess.rollup import charter_status
+    from metrics.periods.text import parse_period
 
     add(store, charter, statements=[7, 2])
     add(store, charter, kind="front-line-visit", statements=[7], on=date(2026, 5, 2))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from metrics.evidence.personal import small_numbers, warnings
 from metrics.publish import free_text
-from metrics.store import Store
+from metrics.store.connection import Store
 
 
 def test_small_numbers_in_digits_or_words_are_found_up_to_the_threshold():
@@ -35,9 +35,9 @@ def test_agreed_reasons_and_actions_in_the_pack_are_checked_too(demo_store, char
     latest notes: each is checked like commentary."""
     from datetime import date
 
-    from metrics.publish import scrutiny
     from metrics.review import actions, agreed
     from metrics.review.common import statement_subject
+    from metrics.scrutiny import view as scrutiny
     from tests.unit.test_said_the_same_way import CHRIS
 
     quarter = "2026-27 Q2"

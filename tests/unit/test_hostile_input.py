@@ -13,12 +13,14 @@ import pytest
 from openpyxl import Workbook
 
 from metrics.access import command_line
+from metrics.assess.rollup import charter_status, quarters_with_data
 from metrics.ingest import check_file, load_file
 from metrics.ingest.commit import KEEP_REJECTED_BYTES
 from metrics.ingest.validate import MAX_ERRORS_KEPT
-from metrics.period_text import parse_period
-from metrics.periods import Period, PeriodError, PeriodKind, window_problem
-from metrics.queries import (
+from metrics.periods.model import Period, PeriodError, PeriodKind, window_problem
+from metrics.periods.text import parse_period
+from metrics.store.connection import Store, StoreError
+from metrics.store.queries import (
     current_count,
     series,
     unreadable_figures,
@@ -26,8 +28,6 @@ from metrics.queries import (
     upload_file,
     uploads as upload_log,
 )
-from metrics.rollup import charter_status, quarters_with_data
-from metrics.store import Store, StoreError
 from tests.conftest import ROOT, plant_unreadable_figure
 from tests.workbooks import saved
 
@@ -175,7 +175,7 @@ def test_unknown_area_codes_are_refused_and_named(store, charter):
 
 
 def test_only_known_councils_are_ranked(charter):
-    from metrics.benchmark import benchmark
+    from metrics.assess.benchmark import benchmark
 
     ind = charter.indicators["ehcp-issued-20-weeks"]
     fake = {f"E06{900000 + k:06d}": 50.0 for k in range(500)}

@@ -11,7 +11,7 @@ from pathlib import Path
 from openpyxl import Workbook
 
 from metrics.ingest import load_file
-from metrics.queries import current_count, series
+from metrics.store.queries import current_count, series
 
 HEADER = ["indicator", "period", "value", "numerator", "denominator"]
 

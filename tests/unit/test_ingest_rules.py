@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from metrics.ingest import check_file, load_file
-from metrics.queries import current_count
+from metrics.store.queries import current_count
 
 HEADER = "indicator,period,value,area,breakdown,group,numerator,denominator,status,note"
 GOOD = [
@@ -243,7 +243,7 @@ def test_windows_1252(store, charter, tmp_path):
     report = load(store, charter, write(tmp_path, lines, encoding="cp1252"))
     assert report.outcome == "loaded", report.errors
     assert "Windows-1252" in report.notes[0]
-    from metrics.queries import series
+    from metrics.store.queries import series
 
     assert [r.note for r in series(store, "short-breaks-receiving", "E99000001")] == [
         "Café visits – up"
@@ -264,7 +264,7 @@ def test_thousands_separators_and_percent_signs(store, charter, tmp_path):
     ]
     report = load(store, charter, write(tmp_path, lines))
     assert report.outcome == "loaded", report.errors
-    from metrics.queries import series
+    from metrics.store.queries import series
 
     assert series(store, "short-breaks-receiving", "E99000001")[0].value == 1234
     assert series(store, "ehcp-issued-20-weeks", "E99000001")[0].value == 45
@@ -273,7 +273,7 @@ def test_thousands_separators_and_percent_signs(store, charter, tmp_path):
 def test_value_worked_out_from_numerator_and_denominator(store, charter, tmp_path):
     report = load(store, charter, write(tmp_path, ["ehcp-issued-20-weeks,2024-25 Q1,,,,,13,20,,"]))
     assert report.outcome == "loaded"
-    from metrics.queries import series
+    from metrics.store.queries import series
 
     assert series(store, "ehcp-issued-20-weeks", "E99000001")[0].value == pytest.approx(65.0)
 
@@ -285,7 +285,7 @@ def test_symbols_stay_symbols(store, charter, tmp_path):
         "short-breaks-receiving,2024-25 Q3,LOW,,,,,,,",
     ]
     assert load(store, charter, write(tmp_path, lines)).outcome == "loaded"
-    from metrics.queries import series
+    from metrics.store.queries import series
 
     rows = series(store, "short-breaks-receiving", "E99000001")
     assert [(r.value, r.symbol) for r in rows] == [(None, "c"), (None, "x"), (None, "low")]

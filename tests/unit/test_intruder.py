@@ -12,7 +12,7 @@ import pytest
 
 from metrics.publish import audit, published, withheld
 from metrics.publish.disclosure import PRIMARY, Figure, Rule
-from metrics.store import Store
+from metrics.store.connection import Store
 from tests.intruder import attack
 from tests.unit.test_disclosure import figures, generated_table
 
@@ -131,7 +131,7 @@ def test_the_intruder_recovers_nothing_from_the_demo_quarter(demo_db, charter):
 
 
 def _demo_truth(store: Store, charter) -> dict:
-    from metrics.queries import area_figures
+    from metrics.store.queries import area_figures
 
     truth = {}
     for ind_id, period, dim, grp, value, num, den, symbol in area_figures(

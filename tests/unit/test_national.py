@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from metrics.national import build_national, council_codes
-from metrics.period_text import parse_period
-from metrics.rollup import charter_status
-from metrics.store import Store
+from metrics.assess.rollup import charter_status
+from metrics.demo.national import build_national, council_codes
+from metrics.periods.text import parse_period
+from metrics.store.connection import Store
 
 
 def test_a_small_national_database_ranks_every_council(tmp_path, charter):

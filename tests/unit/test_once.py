@@ -9,7 +9,8 @@ from datetime import date, timedelta
 from metrics import evidence
 from metrics.access import ANALYST, COUNCILLOR, MEMBER, Actor, audit
 from metrics.access.people import command_line
-from metrics.review import actions, questions
+from metrics.review import actions
+from metrics.scrutiny import questions
 
 MEG = Actor("meg", "Meg Member", "meg@x.example", "app", frozenset({MEMBER, ANALYST}))
 CLLR = Actor("cy", "Cllr Y", "cy@x.example", "app", frozenset({COUNCILLOR}))

@@ -21,8 +21,9 @@ from metrics.access.people import AccessDenied, command_line, demo
 from metrics.ingest import load_file
 from metrics.publish import pack
 from metrics.publish.pack.glossary import TERMS, abbreviations
-from metrics.review import actions, questions
-from metrics.store import Store
+from metrics.review import actions
+from metrics.scrutiny import questions
+from metrics.store.connection import Store
 
 QUARTER = "2026-27 Q2"
 TODAY = date(2026, 11, 26)

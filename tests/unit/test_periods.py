@@ -6,8 +6,8 @@ from datetime import date, datetime
 
 import pytest
 
-from metrics.period_text import parse_period
-from metrics.periods import Period, PeriodError, PeriodKind, kind_for
+from metrics.periods.model import Period, PeriodError, PeriodKind, kind_for
+from metrics.periods.text import parse_period
 
 K = PeriodKind
 

@@ -11,8 +11,8 @@ import pytest
 
 from charter import CHARTER_DIR, load_charter
 from metrics.access.people import PROVIDER, Actor
-from metrics.providers.submissions import submit
-from metrics.queries import uploads
+from metrics.partners.submissions import submit
+from metrics.store.queries import uploads
 
 BREAKS = Actor("tom", "Tom Okafor", "tom.okafor@brightside.example", "app",
                frozenset({PROVIDER}), "short-breaks-trust")  # fmt: skip

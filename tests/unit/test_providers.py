@@ -12,8 +12,8 @@ from openpyxl import Workbook
 
 from metrics.access import AccessDenied, audit, command_line
 from metrics.access.people import PROVIDER, Actor
-from metrics.providers.quality import CONCERNS, GOOD, POOR, quality
-from metrics.providers.submissions import (
+from metrics.partners.quality import CONCERNS, GOOD, POOR, quality
+from metrics.partners.submissions import (
     ACCEPTED,
     RETURNED,
     SubmissionError,
@@ -22,7 +22,7 @@ from metrics.providers.submissions import (
     submissions,
     submit,
 )
-from metrics.queries import series, uploads
+from metrics.store.queries import series, uploads
 
 QUARTER = "2026-27 Q2"  # July to September 2026; due 28 October (20 working days)
 HEALTH = Actor("priya", "Priya Shah", "priya.shah@wrenfieldhealth.example", "app",
@@ -170,7 +170,7 @@ def test_the_rating_changes_when_a_return_is_late(store, charter, tmp_path):
     rating = quality(on_time, charter, QUARTER, today=date(2026, 11, 26)).ratings
     assert rating["autism-assessment-median-wait"].rating == GOOD
     assert rating["speech-therapy-median-wait"].rating == POOR  # overdue, no figure
-    from metrics.store import Store
+    from metrics.store.connection import Store
 
     late = Store(tmp_path / "late.duckdb")
     _health_on(late, charter, date(2026, 11, 9))

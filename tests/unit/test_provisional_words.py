@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 from metrics.ingest import load_file
-from metrics.providers.quality import quality
+from metrics.partners.quality import quality
 
 IND = "ehcp-issued-20-weeks"
 HEAD = "indicator,period,value,breakdown,group,numerator,denominator,status\n"

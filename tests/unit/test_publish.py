@@ -13,9 +13,9 @@ import pytest
 from openpyxl import load_workbook
 
 from metrics.ingest import load_file
+from metrics.ingest.template import template_rows, to_csv, to_xlsx
 from metrics.publish.escape import WORD_JOINER, chart_text, download_name, markdown
 from metrics.publish.tables import csv_bytes, safe_cell
-from metrics.template import template_rows, to_csv, to_xlsx
 from tests.conftest import ROOT
 
 HOSTILE = [
@@ -61,7 +61,7 @@ def test_the_error_csv_of_a_hostile_file_is_inert(store, charter):
 
 
 def test_the_template_is_formula_safe(charter):
-    from metrics.period_text import parse_period
+    from metrics.periods.text import parse_period
 
     rows = template_rows(charter, parse_period("2025-26 Q1"))
     rows[0]["note"] = "=1+1"

@@ -8,13 +8,13 @@ from __future__ import annotations
 import yaml
 
 from charter.ees_models import load_mapping
-from metrics.ees import import_ees
+from metrics.assess import indicator_page as indicator
+from metrics.assess.rollup import charter_status
 from metrics.ingest import load_file
-from metrics.period_text import parse_period
+from metrics.ingest.published.ees import import_ees
+from metrics.periods.text import parse_period
 from metrics.publish.plain import compare_sentence
 from metrics.publish.withheld import withheld_figures
-from metrics.rollup import charter_status
-from metrics.views import indicator
 
 IND = "ehcp-issued-20-weeks"
 COUNCILS = (  # old code, code, name, rate in 2021

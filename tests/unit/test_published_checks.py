@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from metrics.ees import import_ees
+from metrics.assess.trend import reconcile
 from metrics.ingest import load_file
-from metrics.queries import current_count, series, uploads
-from metrics.trend import reconcile
+from metrics.ingest.published.ees import import_ees
+from metrics.store.queries import current_count, series, uploads
 from tests.unit.test_ees import ees_file, england, mapping
 
 HARTLEPOOL = (

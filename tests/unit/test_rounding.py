@@ -10,11 +10,11 @@ import pytest
 import yaml
 
 from charter.ees_models import load_mapping
-from metrics.ees import import_ees
 from metrics.ingest import load_file
-from metrics.narrative import fmt_number, fmt_value
-from metrics.queries import series
+from metrics.ingest.published.ees import import_ees
 from metrics.rounding import SQL_MACROS, fmt_half_up, ratio, round_half_up
+from metrics.store.queries import series
+from metrics.words.narrative import fmt_number, fmt_value
 
 OURS = "E99000001"
 
@@ -92,7 +92,7 @@ def test_published_value_with_more_decimals_is_stored_half_up(store, charter, tm
 
 
 def test_demo_figures_are_rounded_half_up(charter):
-    from metrics.demo import _figure
+    from metrics.demo.council import _figure
 
     ind = charter.indicators["ehcp-issued-20-weeks"]
 

@@ -7,13 +7,14 @@ from __future__ import annotations
 from dataclasses import replace
 
 from metrics.access import CHAIR, MEMBER, Actor
-from metrics.benchmark import Benchmark
-from metrics.period_text import parse_period
-from metrics.publish import plain, scrutiny
+from metrics.assess.benchmark import Benchmark
+from metrics.assess.rollup import charter_status
+from metrics.periods.text import parse_period
+from metrics.publish import plain
 from metrics.publish.pack import sections
 from metrics.review import actions, agreed
 from metrics.review.common import statement_subject
-from metrics.rollup import charter_status
+from metrics.scrutiny import view as scrutiny
 
 Q = "2026-27 Q2"
 CHRIS = Actor("chris", "Chris Chair", "chris@x.example", "app", frozenset({CHAIR, MEMBER}))

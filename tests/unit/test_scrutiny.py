@@ -7,9 +7,9 @@ from datetime import date
 
 import pytest
 
-from metrics.publish import scrutiny
 from metrics.publish.plain import is_plain
-from metrics.store import Store
+from metrics.scrutiny import view as scrutiny
+from metrics.store.connection import Store
 
 TODAY = date(2026, 11, 26)
 

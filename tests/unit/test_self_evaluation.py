@@ -18,7 +18,7 @@ from openpyxl import load_workbook
 from metrics import evidence
 from metrics.access.people import AccessDenied, command_line, demo
 from metrics.publish import pack
-from metrics.store import Store
+from metrics.store.connection import Store
 from tests.unit.test_pack import pdf_text, structure
 
 QUARTER = "2026-27 Q2"

@@ -1,10 +1,10 @@
-"""SPC, rule by rule, with hand-worked numbers (see metrics/spc.py for the rules)."""
+"""SPC, rule by rule, with hand-worked numbers (see metrics/assess/spc.py for the rules)."""
 
 from __future__ import annotations
 
 import pytest
 
-from metrics.spc import SpcPoint, apply_rules, assurance, moving_range_mean, p_chart, xmr
+from metrics.assess.spc import SpcPoint, apply_rules, assurance, moving_range_mean, p_chart, xmr
 
 
 def labels(n: int) -> list[str]:
@@ -172,7 +172,7 @@ def test_empty_input_is_refused():
 
 
 def test_the_outer_third_boundary_is_exactly_two_thirds_of_the_limit():
-    from metrics.spc import LIMIT, OUTER
+    from metrics.assess.spc import LIMIT, OUTER
 
     assert OUTER == 2 * LIMIT / 3
     # mean 0, MRbar 1: the outer third starts at 1.77333..., so 1.7731 (above the old rounded

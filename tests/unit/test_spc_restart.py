@@ -3,9 +3,9 @@ one figure after `rebase` gives zero-wide limits, never "consistently failing"."
 
 from __future__ import annotations
 
-from metrics.period_text import parse_period
-from metrics.spc import xmr
-from metrics.status import Point, indicator_status
+from metrics.assess.spc import xmr
+from metrics.assess.status import Point, indicator_status
+from metrics.periods.text import parse_period
 from ui.spc_charts import spc_alt
 
 

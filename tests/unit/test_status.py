@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 
 from charter import Statement
-from metrics.period_text import parse_period
-from metrics.rollup import charter_status, rollup
-from metrics.status import IndicatorStatus, Point, indicator_status
+from metrics.assess.rollup import charter_status, rollup
+from metrics.assess.status import IndicatorStatus, Point, indicator_status
+from metrics.periods.text import parse_period
 
 Q = parse_period("2026-27 Q2")
 
@@ -186,7 +186,7 @@ def test_an_arrow_against_the_spc_verdict_is_explained(charter):
 
 
 def test_a_status_is_worked_out_again_whenever_anything_it_depends_on_changes(charter):
-    """Statuses are remembered between pages (metrics/status.py, _KNOWN): an answer may be
+    """Statuses are remembered between pages (metrics/assess/status.py, _KNOWN): an answer may be
     reused only for the same indicator, figures, quarter and comparators, and each caller
     gets a copy of its own."""
     from dataclasses import replace

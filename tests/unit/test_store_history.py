@@ -14,9 +14,9 @@ import pytest
 
 from metrics.access import command_line
 from metrics.ingest import load_file
-from metrics.queries import current_count, series, upload_errors, upload_file, uploads
-from metrics.schema import SCHEMA_VERSION
-from metrics.store import Store, StoreError, schema_version
+from metrics.store.connection import Store, StoreError, schema_version
+from metrics.store.queries import current_count, series, upload_errors, upload_file, uploads
+from metrics.store.schema import SCHEMA_VERSION
 
 HEADER = b"indicator,period,value,numerator,denominator,status\n"
 V1 = HEADER + (
@@ -231,7 +231,7 @@ def _other_process(path, code: str) -> subprocess.CompletedProcess[str]:
 def test_the_apps_store_lingers_then_lets_go(tmp_path):
     """The app's store keeps the file open for a moment after a read (so the next read needs
     no opening), then lets go: a scheduled load in another process waits and gets in."""
-    from metrics.store_keeper import KEEPER
+    from metrics.store.keeper import KEEPER
 
     app = Store(tmp_path / "app.duckdb", linger=0.5)
     with app.connect() as con:
@@ -241,7 +241,7 @@ def test_the_apps_store_lingers_then_lets_go(tmp_path):
     assert plain.returncode != 0 and "lock" in plain.stderr.lower()  # held just now
     load = _other_process(
         app.path,
-        "import sys; from metrics.store import Store\n"
+        "import sys; from metrics.store.connection import Store\n"
         "with Store(sys.argv[1]).connect() as c: c.execute('INSERT INTO t VALUES (7)')",
     )
     assert load.returncode == 0, load.stderr  # it waited for the app to let go
@@ -271,7 +271,7 @@ def test_the_apps_store_opened_by_many_threads_at_once_keeps_one_connection(tmp_
     connection is kept, the others' openings are closed, and the file is let go later."""
     import threading
 
-    from metrics.store_keeper import KEEPER
+    from metrics.store.keeper import KEEPER
 
     path = tmp_path / "crowd.duckdb"
     with Store(path).connect() as con:

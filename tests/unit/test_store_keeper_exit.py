@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import duckdb
 
-from metrics.store_keeper import Keeper
+from metrics.store.keeper import Keeper
 
 
 def test_closing_at_exit_stops_the_closing_thread_at_once(tmp_path):

@@ -3,11 +3,11 @@ annual reviews indicator has a standing target of 80% and 85% for 2026-27."""
 
 from __future__ import annotations
 
-from metrics.period_text import parse_period
+from metrics.assess.rollup import charter_status
+from metrics.assess.trend import trend, upto
+from metrics.periods.text import parse_period
 from metrics.publish.pack import content, sections
 from metrics.publish.plain import figure_sentence
-from metrics.rollup import charter_status
-from metrics.trend import trend, upto
 from ui.breakdown import breakdown_chart
 from ui.cards import indicator_rows
 from ui.charts import trend as trend_chart
@@ -50,7 +50,7 @@ def test_cards_plain_english_and_breakdowns_use_the_years_target(demo_store, cha
 
 
 def test_spc_chart_labels_the_target_it_draws(demo_store, charter):
-    from metrics.trend import spc
+    from metrics.assess.trend import spc
 
     ind = charter.indicators[IND]
     rows = upto(trend(demo_store, charter, ind), "2026-27 Q2")

@@ -5,9 +5,15 @@ from __future__ import annotations
 from datetime import date
 
 from metrics.ingest import load_file
+from metrics.ingest.template import (
+    latest_complete_quarter,
+    period_for,
+    template_rows,
+    to_csv,
+    to_xlsx,
+)
 from metrics.ingest.validate import COLUMNS
-from metrics.period_text import parse_period
-from metrics.template import latest_complete_quarter, period_for, template_rows, to_csv, to_xlsx
+from metrics.periods.text import parse_period
 
 
 def test_latest_complete_quarter():

@@ -15,13 +15,13 @@ from charter.ees_models import load_mapping, shipped_mappings
 from metrics import evidence, text_limits
 from metrics.access import ADMIN, CHAIR, MEMBER, Actor, audit, command_line
 from metrics.access.people import PROVIDER
-from metrics.ees import import_ees
-from metrics.ees_read import EesError
 from metrics.ingest import load_file
-from metrics.providers.submissions import SubmissionError, return_to_provider, submit
-from metrics.queries import uploads
+from metrics.ingest.published.ees import import_ees
+from metrics.ingest.published.read import EesError
+from metrics.partners.submissions import SubmissionError, return_to_provider, submit
 from metrics.review import actions, agreed, cycle
 from metrics.review.common import ReviewError, statement_subject
+from metrics.store.queries import uploads
 from tests.conftest import ROOT
 
 CHRIS = Actor("chris", "Chris Chair", "c@x.example", "app", frozenset({CHAIR, MEMBER}))

@@ -6,9 +6,9 @@ import subprocess
 import sys
 
 from metrics.ingest import check_file, load_file
-from metrics.period_text import parse_period
-from metrics.queries import series, uploads
-from metrics.template import template_rows, to_csv
+from metrics.ingest.template import template_rows, to_csv
+from metrics.periods.text import parse_period
+from metrics.store.queries import series, uploads
 from tests.conftest import ROOT
 
 

@@ -6,12 +6,12 @@ from __future__ import annotations
 from datetime import date
 
 from metrics.access import MEMBER, demo
-from metrics.period_text import parse_period
+from metrics.assess import indicator_page as indicator
+from metrics.assess.rollup import charter_status
+from metrics.assess.trend import trend
+from metrics.periods.text import parse_period
 from metrics.publish.withheld import withheld_figures
-from metrics.review import commentary
-from metrics.rollup import charter_status
-from metrics.trend import trend
-from metrics.views import indicator, review
+from metrics.review import commentary, page as review
 
 Q2_END = date(2026, 9, 30)
 

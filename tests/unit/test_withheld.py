@@ -3,11 +3,11 @@ figure back, not even as the latest figure less its change."""
 
 from __future__ import annotations
 
-from metrics.period_text import parse_period
+from metrics.assess.rollup import charter_status
+from metrics.periods.text import parse_period
 from metrics.publish import plain, withheld
 from metrics.publish.disclosure import PRIMARY
-from metrics.rollup import charter_status
-from metrics.store import Store
+from metrics.store.connection import Store
 
 
 def test_a_change_from_a_withheld_previous_figure_is_not_given(demo_db, charter):

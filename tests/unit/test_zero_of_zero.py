@@ -6,10 +6,10 @@ from __future__ import annotations
 import yaml
 
 from charter.ees_models import load_mapping
-from metrics.benchmark import area_values
-from metrics.ees import import_ees
+from metrics.assess.benchmark import area_values
 from metrics.ingest import load_file
-from metrics.queries import series
+from metrics.ingest.published.ees import import_ees
+from metrics.store.queries import series
 
 OURS = "E99000001"
 

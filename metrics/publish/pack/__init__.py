@@ -16,7 +16,7 @@ from metrics.publish.pack import self_evaluation
 from metrics.publish.pack.content import AUDIENCES, PLANNING_GROUP, SCRUTINY, Pack, build
 from metrics.publish.pack.queue import QUEUE, PackBusy, PackQueue
 from metrics.publish.pack.self_evaluation import SelfEvaluation
-from metrics.store import Store
+from metrics.store.connection import Store
 
 FORMATS = ("html", "pdf", "xlsx")
 MEDIA = {

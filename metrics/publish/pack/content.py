@@ -13,20 +13,21 @@ from datetime import date, datetime
 from charter import Charter
 from charter.models import UNIT_LABEL
 from metrics.access.people import Actor, require
+from metrics.assess.trend import TrendRow, trend, upto
 from metrics.dates import long_date
 from metrics.evidence import items as evidence_items
-from metrics.narrative import STATUS_WORDS, fmt_target_value, fmt_value, target_runs
-from metrics.period_text import parse_period
-from metrics.providers.quality import quality as data_quality
-from metrics.publish import scrutiny, withheld, withheld_review
+from metrics.partners.quality import quality as data_quality
+from metrics.periods.text import parse_period
+from metrics.publish import withheld, withheld_review
 from metrics.publish.disclosure import NOT_FOR_PUBLICATION
 from metrics.publish.pack import sections, svg
 from metrics.publish.pack.sections import Table
 from metrics.review import actions as actions_mod, report
 from metrics.review.common import SIGNED_OFF, indicator_subject
 from metrics.review.cycle import QuarterReview
-from metrics.store import Store
-from metrics.trend import TrendRow, trend, upto
+from metrics.scrutiny import view as scrutiny
+from metrics.store.connection import Store
+from metrics.words.narrative import STATUS_WORDS, fmt_target_value, fmt_value, target_runs
 
 PLANNING_GROUP, SCRUTINY = "planning group", "scrutiny"
 AUDIENCES = (PLANNING_GROUP, SCRUTINY)

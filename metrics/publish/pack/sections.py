@@ -11,12 +11,13 @@ from charter import Charter, Indicator
 from charter.models import UNIT_LABEL
 from metrics.dates import long_date
 from metrics.evidence.items import EvidenceItem
-from metrics.narrative import STATUS_WORDS, fmt_target_value
-from metrics.providers.quality import Quality
-from metrics.publish import scrutiny, withheld
+from metrics.partners.quality import Quality
+from metrics.publish import withheld
 from metrics.publish.disclosure import Rule
 from metrics.review import actions as actions_mod, report
 from metrics.review.common import subject_title
+from metrics.scrutiny import view as scrutiny
+from metrics.words.narrative import STATUS_WORDS, fmt_target_value
 
 
 @dataclass

@@ -15,19 +15,20 @@ from datetime import date, datetime
 
 from charter import Charter
 from metrics.access.people import Actor, require
+from metrics.assess.status import IndicatorStatus
 from metrics.evidence import items as evidence_items
-from metrics.narrative import DIRECTION_WORDS, STATUS_WORDS
-from metrics.period_text import parse_period
-from metrics.providers.quality import quality as data_quality
+from metrics.leadership import self_review
+from metrics.partners.quality import quality as data_quality
+from metrics.periods.text import parse_period
 from metrics.publish import withheld
 from metrics.publish.pack import sections
 from metrics.publish.pack.content import figures_as_at, status_rule
 from metrics.publish.pack.sections import Table
-from metrics.review import actions as actions_mod, agreed, commentary, report, self_review
+from metrics.review import actions as actions_mod, agreed, commentary, report
 from metrics.review.commentary import Commentary
 from metrics.review.common import indicator_subject, statement_subject, subject_title
-from metrics.status import IndicatorStatus
-from metrics.store import Store
+from metrics.store.connection import Store
+from metrics.words.narrative import DIRECTION_WORDS, STATUS_WORDS
 
 AUDIENCE = (
     "Self-evaluation draft for the area SEND inspection. Internal: check it, and agree it with "

@@ -1,0 +1,202 @@
+"""Benchmarks: our council against England, its region, its comparator group and every
+council, read through polarity (rank 1 = best), with a significance test against England.
+
+Significance (percentages with a numerator and denominator): the Wilson score 95% interval
+of our proportion; "significantly better/worse than England" when England's value lies
+outside it. Other units get no significance test, and say so.
+"""
+
+from __future__ import annotations
+
+import bisect
+import math
+import statistics
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from charter import Charter, Indicator
+from metrics.reference import is_council, one_council
+from metrics.store.connection import Store
+
+Z95 = 1.959964
+
+# Every current total for the periods asked about, for every area: one query for all indicators.
+VALUES = """
+SELECT o.indicator_id, o.period, o.area_code, o.value
+FROM observations o JOIN wanted w ON w.indicator_id = o.indicator_id AND w.period = o.period
+WHERE o.breakdown = '' AND o.superseded_by IS NULL AND o.value IS NOT NULL
+QUALIFY row_number() OVER (PARTITION BY o.indicator_id, o.period, o.area_code
+                           ORDER BY o.origin = 'local' DESC) = 1
+"""
+
+
+@dataclass
+class Benchmark:
+    england: float | None = None
+    region: float | None = None
+    group: float | None = None  # comparator group, by `statistic`
+    group_size: int = 0
+    statistic: str = "mean"
+    rank: int | None = None  # 1 = best, among all councils with a figure; ties take the lowest
+    councils: int = 0
+    tied: bool = False  # another council has the same figure: "joint 1st of 152"
+    quartile: int | None = None  # 1 = best quarter
+    significance: str | None = None  # better | worse | similar | None (not tested)
+    interval: tuple[float, float] | None = None  # our 95% interval, for percentages
+    period: str | None = None  # set when the comparison is of another period than the figure
+    ours: float | None = None  # our figure compared (the published one, for `period`)
+
+    def rank_text(self) -> str | None:
+        """ "joint 1st of 152", or None when not ranked."""
+        if self.rank is None or self.councils < 2:
+            return None
+        return rank_words(self.rank, self.councils, self.tied)
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "england": self.england,
+            "region": self.region,
+            "group": self.group,
+            "group_size": self.group_size,
+            "group_statistic": self.statistic,
+            "rank": self.rank,
+            "councils": self.councils,
+            "tied": self.tied,
+            "rank_words": self.rank_text(),
+            "quartile": self.quartile,
+            "significance": self.significance,
+            "interval": list(self.interval) if self.interval else None,
+            "period": self.period,
+        }
+
+
+def wilson(numerator: float, denominator: float) -> tuple[float, float]:
+    """The Wilson score 95% interval of numerator/denominator, in percent."""
+    p, n = numerator / denominator, denominator
+    centre = (p + Z95**2 / (2 * n)) / (1 + Z95**2 / n)
+    half = Z95 * math.sqrt(p * (1 - p) / n + Z95**2 / (4 * n * n)) / (1 + Z95**2 / n)
+    return (100 * (centre - half), 100 * (centre + half))
+
+
+def ordinal(n: int) -> str:
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def rank_words(rank: int, councils: int, tied: bool) -> str:
+    """A rank as every page, pack and CSV says it: "joint 1st of 152" when shared."""
+    return f"{'joint ' if tied else ''}{ordinal(rank)} of {councils}"
+
+
+def ranks(values: list[float], polarity: str) -> list[int]:
+    """Each value's rank, 1 the best by polarity; ties take the lowest rank (as LAIT: R's
+    rank(ties.method = "min")), so three councils tied at the top are each 1st."""
+    ordered = sorted(values)
+    if polarity == "lower_is_better":  # 1 + how many are strictly better (lower)
+        return [bisect.bisect_left(ordered, v) + 1 for v in values]
+    return [len(ordered) - bisect.bisect_right(ordered, v) + 1 for v in values]
+
+
+def quartile_band(value: float, values: list[float], polarity: str) -> int | None:
+    """The quartile band as LAIT computes it (its R/fn_analysis.R): cut points at 0, 25, 50,
+    75 and 100% of every council's value (R's default quantile, type 7: interpolated, as
+    statistics.quantiles' "inclusive" method), a value on a cut point in the band below it,
+    bands oriented by polarity. 1 = A, the best quarter; None for neutral polarity."""
+    if polarity == "neutral" or len(values) < 2:
+        return None
+    q25, q50, q75 = statistics.quantiles(values, n=4, method="inclusive")
+    ascending = 1 if value <= q25 else 2 if value <= q50 else 3 if value <= q75 else 4
+    return ascending if polarity == "lower_is_better" else 5 - ascending
+
+
+def rank_of(ours: float, others: Iterable[float], polarity: str) -> tuple[int, int, int]:
+    """(rank, councils, quartile) with rank 1 the best by polarity; ties share the lowest
+    rank; the quartile band as LAIT's (`quartile_band`)."""
+    values = list(others)
+    better = (
+        sum(v > ours for v in values)
+        if polarity != "lower_is_better"
+        else sum(v < ours for v in values)
+    )
+    rank, n = better + 1, len(values)
+    quartile = quartile_band(ours, values, polarity) if n > 1 else 1
+    return rank, n, quartile or 1
+
+
+def comparator(code: str, areas: dict[str, float]) -> float | None:
+    """A comparator council's figure, under its current code or, for a period before a
+    one-to-one change of code, its predecessor's (North Yorkshire E06000065 published as
+    E10000023 until 2023), as a council's own series follows them (reference.one_council)."""
+    return next((areas[c] for c in one_council(code) if c in areas), None)
+
+
+def benchmark(
+    ind: Indicator,
+    charter: Charter,
+    ours: float | None,
+    numerator: float | None,
+    denominator: float | None,
+    areas: dict[str, float],
+) -> Benchmark:
+    """Compare our figure with every area's figure for the same period.
+
+    Counts are never compared: a council's count and England's (or a region's, or a larger
+    council's) measure places of different sizes. Rates and percentages are. Without our
+    figure (`ours` None: none published for the period) there is no rank."""
+    council = charter.council
+    if ind.unit == "count":
+        return Benchmark(statistic=council.comparator_statistic)
+    b = Benchmark(
+        england=areas.get(council.england.code),
+        region=areas.get(council.region.code),
+        statistic=council.comparator_statistic,
+    )
+    group = [
+        v
+        for c in council.comparators
+        if c != council.code and (v := comparator(c, areas)) is not None
+    ]
+    if group:
+        b.group_size = len(group)
+        b.group = statistics.mean(group) if b.statistic == "mean" else statistics.median(group)
+    b.ours = ours
+    if ours is None:
+        return b
+    councils = {a: v for a, v in areas.items() if is_council(a, council.code)}
+    councils[council.code] = ours
+    if len(councils) > 1 and ind.polarity != "neutral":
+        b.rank, b.councils, b.quartile = rank_of(ours, councils.values(), ind.polarity)
+        b.tied = sum(v == ours for v in councils.values()) > 1
+    elif len(councils) > 1:
+        b.councils = len(councils)
+    if ind.unit == "percent" and numerator is not None and denominator and b.england is not None:
+        b.interval = wilson(numerator, denominator)
+        low, high = b.interval
+        if low <= b.england <= high:
+            b.significance = "similar"
+        else:
+            higher = b.england < low
+            good = higher if ind.polarity != "lower_is_better" else not higher
+            b.significance = (
+                ("higher" if higher else "lower")
+                if ind.polarity == "neutral"
+                else ("better" if good else "worse")
+            )
+    return b
+
+
+def area_values(
+    store: Store, wanted: list[tuple[str, str]]
+) -> dict[tuple[str, str], dict[str, float]]:
+    """{(indicator, period): {area: value}} for the (indicator, period) pairs wanted."""
+    import pyarrow as pa
+
+    if not wanted:
+        return {}
+    table = pa.table({"indicator_id": [w[0] for w in wanted], "period": [w[1] for w in wanted]})
+    out: dict[tuple[str, str], dict[str, float]] = {}
+    with store.connect() as con:
+        con.register("wanted", table)
+        for ident, period, area, value in con.execute(VALUES).fetchall():
+            out.setdefault((ident, period), {})[area] = value
+    return out

@@ -1,0 +1,279 @@
+"""Each charter statement's status, rolled up from its indicators' (metrics/assess/status.py), for a
+chosen quarter, read from the store.
+
+A statement is "not evidenced" when none of its indicators could be assessed (its reason then
+says when it is evidenced by what families and staff tell us instead: evidence items dated in
+the year to the quarter's end); on track when
+at least `on_track_share` of the assessed ones are on track and none is off track; off track
+when at least `off_track_share` are off track; otherwise at risk (council.yaml, `rollup`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from datetime import date
+
+from charter import Charter, Statement
+from metrics.assess.benchmark import area_values
+from metrics.assess.status import (
+    LAG_ALLOWED,
+    IndicatorStatus,
+    Point,
+    indicator_status,
+    published_beside,
+)
+from metrics.evidence.items import KINDS
+from metrics.ingest.template import period_for as due_period
+from metrics.periods.model import Period
+from metrics.periods.text import read_label
+from metrics.store.connection import Store
+from metrics.words.narrative import STATUS_WORDS
+
+CURRENT_TOTALS = """
+SELECT o.indicator_id, o.period, o.value, o.symbol, o.status, o.is_revision, o.numerator,
+       o.denominator
+FROM observations o JOIN periods p ON p.label = o.period
+WHERE o.area_code = $area AND o.breakdown = '' AND o.superseded_by IS NULL
+QUALIFY row_number() OVER (PARTITION BY o.indicator_id, o.period
+                           ORDER BY o.origin = 'local' DESC) = 1  -- our own figure first
+ORDER BY o.indicator_id, p.start_date
+"""
+
+# What families and staff told us about each statement in the year to a quarter's end.
+VOICE = """
+SELECT statements, kind, evidence_date FROM evidence_items
+WHERE withdrawn_at IS NULL AND evidence_date > $since AND evidence_date <= $until
+"""
+
+QUARTERS = """
+SELECT DISTINCT o.period, p.start_date FROM observations o JOIN periods p ON p.label = o.period
+WHERE p.kind = 'fy_quarter' AND o.area_code = $area AND o.superseded_by IS NULL
+ORDER BY p.start_date DESC
+"""
+
+
+@dataclass
+class StatementStatus:
+    number: int
+    short_title: str
+    title: str
+    status: str
+    reason: str
+    on_track: int
+    assessed: int
+    total: int
+    indicators: list[IndicatorStatus]
+    evidence: int = 0  # evidence items in the year to the quarter's end
+
+    def movers(self) -> list[IndicatorStatus]:
+        """The indicators that moved most since the previous period, largest first."""
+        moved = [
+            i for i in self.indicators if i.change and i.direction in ("improving", "worsening")
+        ]
+        return sorted(moved, key=lambda i: -_relative(i))
+
+
+def _relative(i: IndicatorStatus) -> float:
+    base = abs((i.value or 0) - (i.change or 0)) or 1.0
+    return abs(i.change or 0) / base
+
+
+def rollup(
+    statement: Statement,
+    statuses: list[IndicatorStatus],
+    charter: Charter,
+    voice: list[str] | None = None,
+) -> StatementStatus:
+    """The statement's status from its indicators'; `voice` is the kinds of the evidence items
+    about it in the year to the quarter's end."""
+    rule = charter.council.rollup
+    assessed = [s for s in statuses if s.status in ("on_track", "at_risk", "off_track")]
+    on = sum(s.status == "on_track" for s in assessed)
+    off = sum(s.status == "off_track" for s in assessed)
+    risk = len(assessed) - on - off
+    stale = sum(s.status == "no_recent_data" for s in statuses)
+    context = sum(s.status == "no_target" for s in statuses)
+    if not assessed:
+        status = "not_evidenced"
+    elif off / len(assessed) >= rule.off_track_share:
+        status = "off_track"
+    elif on / len(assessed) >= rule.on_track_share and off == 0:
+        status = "on_track"
+    else:
+        status = "at_risk"
+    if assessed:
+        plural = "s" if len(assessed) != 1 else ""
+        counts = f"{on} of {len(assessed)} assessed indicator{plural} on track"
+        extra = [f"{n} {w}" for n, w in ((risk, "at risk"), (off, "off track")) if n]
+        summary = counts + (f", {', '.join(extra)}" if extra else "")
+    else:
+        summary = "no indicator with a target has recent data"
+    gaps = [f"{n} with no recent data" for n in (stale,) if n] + [
+        f"{n} context indicator{'s' if n != 1 else ''} without a target" for n in (context,) if n
+    ]
+    reason = f"{STATUS_WORDS[status]}: {summary}" + (f"; {'; '.join(gaps)}" if gaps else "") + "."
+    voice = voice or []
+    if status == "not_evidenced" and voice:
+        kinds = ", ".join(dict.fromkeys(KINDS.get(k, k).lower() for k in voice))
+        reason = (
+            f"Not evidenced by figures ({summary}), but evidenced by what families and staff "
+            f"tell us: {len(voice)} evidence item{'s' if len(voice) != 1 else ''} in the last "
+            f"year ({kinds})."
+        )
+    return StatementStatus(
+        statement.number,
+        statement.short_title,
+        statement.title,
+        status,
+        reason,
+        on,
+        len(assessed),
+        len(statuses),
+        statuses,
+        len(voice),
+    )
+
+
+def current_points(store: Store, area: str) -> dict[str, list[Point]]:
+    """Every indicator's current totals for one area, oldest first."""
+    with store.connect() as con:
+        rows = con.execute(CURRENT_TOTALS, {"area": area}).fetchall()
+    out: dict[str, list[Point]] = {}
+    for ident, period, value, symbol, status, revised, num, den in rows:
+        if read_label(period) is None:  # listed on the upload history page, never a crash
+            continue
+        out.setdefault(ident, []).append(
+            Point(period, value, symbol, status, bool(revised), num, den)
+        )
+    return out
+
+
+PUBLISHED_TOTALS = """
+SELECT DISTINCT indicator_id, period FROM observations
+WHERE origin = 'published' AND superseded_by IS NULL AND breakdown = ''
+"""
+
+
+def published_totals(store: Store) -> dict[str, list[str]]:
+    """The periods each indicator has published figures for."""
+    out: dict[str, list[str]] = {}
+    with store.connect() as con:
+        for ident, period in con.execute(PUBLISHED_TOTALS).fetchall():
+            out.setdefault(ident, []).append(period)
+    return out
+
+
+def charter_status(store: Store, charter: Charter, quarter: Period) -> list[StatementStatus]:
+    return charter_statuses(store, charter, [quarter])[0]
+
+
+def charter_statuses(
+    store: Store, charter: Charter, quarters: list[Period]
+) -> list[list[StatementStatus]]:
+    """Every statement's status at each of `quarters`, reading the figures once for all."""
+    with store.connect():
+        points = current_points(store, charter.council.code)
+        wanted = [
+            (i.id, due_period(i, quarter).shift(-k).label)
+            for quarter in quarters
+            for i in charter.indicators.values()
+            for k in range(LAG_ALLOWED[i.frequency] + 1)
+        ]  # the figures that may be assessed
+        published = published_totals(store)
+        wanted += [  # and the latest published year beside a figure tracked more often
+            (i.id, year)
+            for quarter in quarters
+            for i in charter.indicators.values()
+            if (year := published_beside(i, quarter, published.get(i.id, []))) is not None
+        ]
+        values = area_values(store, list(dict.fromkeys(wanted)))
+        voices = recent_evidence(store, quarters)
+    by_indicator: dict[str, dict[str, dict[str, float]]] = {}
+    for (ident, period), areas in values.items():
+        by_indicator.setdefault(ident, {})[period] = areas
+    out = []
+    for quarter, voice in zip(quarters, voices, strict=True):
+        statuses = {
+            i.id: indicator_status(
+                i, points.get(i.id, []), quarter, charter, by_indicator.get(i.id, {})
+            )
+            for i in charter.indicators.values()
+        }
+        out.append(
+            [
+                rollup(
+                    s,
+                    [statuses[i.id] for i in charter.indicators_for(s.number)],
+                    charter,
+                    voice.get(s.number, []),
+                )
+                for s in charter.statements
+            ]
+        )
+    return out
+
+
+def recent_evidence(store: Store, quarters: list[Period]) -> list[dict[int, list[str]]]:
+    """For each quarter, the kinds of evidence item about each statement in the year to the
+    quarter's end."""
+    years = [(date(q.end.year - 1, q.end.month, q.end.day), q.end) for q in quarters]
+    since, until = min(y[0] for y in years), max(y[1] for y in years)
+    with store.connect() as con:
+        rows = con.execute(VOICE, {"since": since, "until": until}).fetchall()
+    out: list[dict[int, list[str]]] = []
+    for start, end in years:
+        voice: dict[int, list[str]] = {}
+        for numbers, kind, on in rows:
+            if start < on <= end:
+                for n in numbers.split(","):
+                    voice.setdefault(int(n), []).append(kind)
+        out.append(voice)
+    return out
+
+
+def quarters_with_data(store: Store, charter: Charter, today: date | None = None) -> list[str]:
+    """Quarters with figures for our council that have ended, newest first."""
+    today = today or date.today()
+    with store.connect() as con:
+        rows = con.execute(QUARTERS, {"area": charter.council.code}).fetchall()
+    readable = [(label, read_label(label)) for label, _ in rows]
+    return [label for label, p in readable if p is not None and p.end < today]
+
+
+def as_json(statements: list[StatementStatus]) -> list[dict[str, object]]:
+    keep = (
+        "variation",
+        "assurance",
+        "trial_limits",
+        "spc_chart",
+        "id",
+        "title",
+        "period",
+        "value",
+        "symbol",
+        "target",
+        "status",
+        "direction",
+        "direction_year",
+        "provisional",
+        "revised",
+        "reason",
+    )
+    return [
+        {
+            "number": s.number,
+            "title": s.short_title,
+            "statement": s.title,
+            "status": s.status,
+            "reason": s.reason,
+            "on_track": s.on_track,
+            "assessed": s.assessed,
+            "total": s.total,
+            "indicators": [
+                {k: v for k, v in asdict(i).items() if k in keep}
+                | {"benchmark": i.benchmark.as_json() if i.benchmark else None}
+                for i in s.indicators
+            ],
+        }
+        for s in statements
+    ]

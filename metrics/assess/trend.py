@@ -1,0 +1,221 @@
+"""The numbers behind an indicator's charts: its trend beside comparators, and breakdowns."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from charter import Charter, Indicator
+from metrics.assess.benchmark import area_values
+from metrics.assess.spc import SpcResult
+from metrics.assess.status import Point, spc_for, target_for
+from metrics.periods.text import parse_period, read_label
+from metrics.reference import is_council
+from metrics.store.connection import Store
+from metrics.store.queries import SeriesRow, series, series_by_area
+
+
+@dataclass(frozen=True)
+class TrendRow:
+    period: str
+    value: float | None
+    symbol: str | None
+    status: str
+    revised: bool
+    numerator: float | None
+    denominator: float | None
+    england: float | None
+    region: float | None
+    target: float | None
+    note: str | None = None  # supplied with the figure
+    revision_reason: str | None = None  # why it was last revised
+    withheld: str | None = None  # why disclosure control withholds it (metrics/publish)
+
+
+@dataclass(frozen=True)
+class GroupRow:
+    group: str
+    value: float | None
+    symbol: str | None
+    status: str
+    numerator: float | None
+    denominator: float | None
+    withheld: str | None = None  # why disclosure control withholds it (metrics/publish)
+
+
+def trend(store: Store, charter: Charter, ind: Indicator) -> list[TrendRow]:
+    """Our council's figures oldest first, with England and the region where published."""
+    return trend_rows(ind, _with_comparators(store, charter, ind))
+
+
+def _with_comparators(
+    store: Store, charter: Charter, ind: Indicator
+) -> tuple[list[SeriesRow], list[SeriesRow], list[SeriesRow]]:
+    """Our series, England's and the region's (none for a count: a country's count is no
+    yardstick for a council's), in one read."""
+    c = charter.council
+    comparable = ind.unit != "count"
+    wanted = [c.code, c.england.code, c.region.code] if comparable else [c.code]
+    found = series_by_area(store, ind.id, wanted)
+    return found[c.code], found.get(c.england.code, []), found.get(c.region.code, [])
+
+
+def trend_rows(
+    ind: Indicator, found: tuple[list[SeriesRow], list[SeriesRow], list[SeriesRow]]
+) -> list[TrendRow]:
+    ours, england_rows, region_rows = found
+    england = {r.period: r.value for r in england_rows}
+    region = {r.period: r.value for r in region_rows}
+    return [
+        TrendRow(
+            r.period,
+            r.value,
+            r.symbol,
+            r.status,
+            r.revised,
+            r.numerator,
+            r.denominator,
+            england.get(r.period),
+            region.get(r.period),
+            target_for(ind, parse_period(r.period)),  # the year's own target, if it has one
+            r.note,
+            r.revision_reason,
+        )
+        for r in ours
+    ]
+
+
+def upto(rows: list[TrendRow], period: str | None, quarter: str | None = None) -> list[TrendRow]:
+    """The rows up to and including `period`: what could be known at the chosen quarter, so
+    the chart, comparisons and breakdowns agree with the headline. No row for a period that
+    ends after the chosen `quarter` (at 2021-22 Q4, calendar 2022 has not ended)."""
+    end = read_label(period) if period else None
+    chosen = read_label(quarter) if quarter else None
+    if end is None and chosen is None:
+        return rows
+    return [
+        r
+        for r in rows
+        if (p := read_label(r.period)) is not None
+        and (end is None or p.start <= end.start)
+        and (chosen is None or p.end <= chosen.end)
+    ]
+
+
+def breakdown(
+    store: Store, charter: Charter, ind: Indicator, dimension: str, period: str | None = None
+) -> tuple[str | None, list[GroupRow]]:
+    """Each group's figure for `period` (default: the latest with any group figure)."""
+    rows: list[SeriesRow] = series(store, ind.id, charter.council.code, dimension)
+    if not rows:
+        return None, []
+    period = period or rows[-1].period
+    order = {g: i for i, g in enumerate(charter.breakdowns[dimension].groups)}
+    chosen = sorted((r for r in rows if r.period == period), key=lambda r: order.get(r.group, 99))
+    return period, [
+        GroupRow(r.group, r.value, r.symbol, r.status, r.numerator, r.denominator) for r in chosen
+    ]
+
+
+def trend_and_provenance(
+    store: Store, charter: Charter, ind: Indicator
+) -> tuple[list[TrendRow], SeriesRow | None]:
+    """`trend`, and the most recently recorded of our council's current figures (where the
+    latest figure came from), from one read."""
+    found = _with_comparators(store, charter, ind)
+    ours = found[0]
+    return trend_rows(ind, found), max(ours, key=lambda r: r.recorded_at) if ours else None
+
+
+def spc(ind: Indicator, rows: list[TrendRow]) -> SpcResult | None:
+    """The SPC chart of our council's figures, as the status uses it."""
+    if not rows:
+        return None
+    points = [
+        Point(r.period, r.value, r.symbol, r.status, r.revised, r.numerator, r.denominator)
+        for r in rows
+    ]
+    last = parse_period(rows[-1].period)
+    return spc_for(ind, points, last, target_for(ind, last) if ind.polarity != "neutral" else None)
+
+
+@dataclass(frozen=True)
+class AreaValue:
+    area: str
+    value: float
+    ours: bool
+
+
+def councils(store: Store, charter: Charter, ind: Indicator, period: str) -> list[AreaValue]:
+    """Every council's figure for a period, best first by polarity (ours included)."""
+    values = area_values(store, [(ind.id, period)]).get((ind.id, period), {})
+    out = [
+        AreaValue(a, v, a == charter.council.code)
+        for a, v in values.items()
+        if is_council(a, charter.council.code)
+    ]
+    return sorted(out, key=lambda a: a.value, reverse=ind.polarity != "lower_is_better")
+
+
+RECONCILE = """
+SELECT o.period, o.period_kind, o.period_start, o.period_end, o.value, o.numerator,
+       o.denominator, o.symbol, o.status, o.is_revision, o.origin = 'published' AS published,
+       o.source
+FROM observation_history o
+WHERE o.indicator_id = $indicator AND o.area_code = $area AND o.breakdown = ''
+  AND o.superseded_by IS NULL
+ORDER BY o.period_start
+"""
+
+
+@dataclass(frozen=True)
+class Reconciliation:
+    period: str
+    published: str  # the published figure, as words
+    ours: str  # our own figures for the same year, combined
+    how: str  # how ours were combined
+    difference: float | None  # ours - published
+    markers: str  # provisional / revised markers on either side
+    source: str
+
+
+def reconcile(store: Store, charter: Charter, ind: Indicator) -> list[Reconciliation]:
+    """Published annual figures for our council beside our own figures for the same year."""
+    from metrics.words.narrative import fmt_value
+
+    with store.connect() as con:
+        rows = con.execute(
+            RECONCILE, {"indicator": ind.id, "area": charter.council.code}
+        ).fetchall()
+    published = [r for r in rows if r[10]]
+    own = [r for r in rows if not r[10]]
+    out = []
+    for p in published:
+        inside = [r for r in own if r[2] >= p[2] and r[3] <= p[3] and r[0] != p[0]]
+        same = [r for r in own if r[0] == p[0]]
+        mine = same or inside
+        if not mine:
+            continue
+        if same:
+            ours, how = same[0][4], "our own figure for the same period"
+        elif ind.multiplier and all(r[5] is not None and r[6] for r in mine):
+            ours = sum(r[5] for r in mine) / sum(r[6] for r in mine) * ind.multiplier
+            how = f"pooled from our {len(mine)} figures for {', '.join(r[0] for r in mine)}"
+        else:
+            values = [r[4] for r in mine if r[4] is not None]
+            ours = sum(values) / len(values) if values else None
+            how = f"average of our {len(values)} figures for {', '.join(r[0] for r in mine)}"
+        marks = [f"{r[0]} provisional" for r in [*mine, p] if r[8] == "provisional"]
+        marks += [f"{r[0]} revised" for r in [*mine, p] if r[9]]
+        diff = ours - p[4] if ours is not None and p[4] is not None else None
+        out.append(
+            Reconciliation(
+                p[0],
+                fmt_value(p[4], ind, p[7]),
+                fmt_value(ours, ind),
+                how,
+                diff,
+                "; ".join(marks),
+                p[11],
+            )
+        )
+    return out

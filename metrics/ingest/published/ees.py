@@ -1,0 +1,185 @@
+"""Import published statistics in the explore-education-statistics (EES) tidy CSV format,
+driven by a mapping file (charter/ees/*.yaml), never by code per file.
+
+Periods come from `time_period` read through `time_identifier`; areas from
+`geographic_level` (England, regions, councils by `new_la_code`, `old_la_code` kept as an
+alias); symbols stay symbols. Figures go through the same compare-and-commit as a return, so
+importing a file again changes nothing and a newer release's changed figure is a revision.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date
+
+from charter import Charter
+from charter.ees_models import Mapping
+from metrics import text_limits
+from metrics.access.people import ANALYST, Actor, acting, require
+from metrics.ingest.commit import Diff, NeedsReason, Upload, commit, compare, record_rejection
+from metrics.ingest.published.read import EesError, EesReport, ees_period, open_ees
+from metrics.ingest.published.rules import value_problem
+from metrics.ingest.published.stage import stage
+from metrics.ingest.validate import RowError
+from metrics.store.connection import Store, transaction
+
+__all__ = [
+    "EesError",
+    "EesReport",
+    "ees_period",
+    "import_ees",
+    "open_ees",
+    "stage",
+    "value_problem",
+]
+
+
+# The kinds of year already stored for each indicator's published figures.
+STORED_YEAR_KINDS = """
+SELECT DISTINCT o.indicator_id, p.kind FROM observations o JOIN periods p ON p.label = o.period
+WHERE o.superseded_by IS NULL AND o.origin = 'published'
+  AND p.kind IN ('calendar_year', 'academic_year', 'financial_year')
+"""
+
+# A newer release than the file's among the stored published figures (a quick first look).
+NEWER_UPLOAD = """
+SELECT 1 FROM uploads WHERE kind = 'published' AND outcome <> 'rejected' AND release_end > $end
+LIMIT 1
+"""
+
+# Of the figures the import would revise (compare's `revised`), those a newer release stored.
+REVISED_FROM_NEWER = """
+SELECT count(*), max(u.release_end) FROM revised r
+JOIN observations o ON o.obs_id = r.old_id JOIN uploads u ON u.upload_id = o.upload_id
+WHERE u.release_end > $end
+"""
+
+UPSERT_AREA = """
+INSERT OR REPLACE INTO areas VALUES ($code, $name, $level, $old)
+"""
+
+
+def import_ees(
+    store: Store,
+    charter: Charter,
+    file_name: str,
+    content: bytes,
+    mapping: Mapping,
+    *,
+    dry_run: bool = False,
+    by: Actor | str | None = None,
+    log_rejection: bool = True,
+    older_release: str | None = None,
+) -> EesReport:
+    """Import (or with `dry_run`, preview) a release. A file that cannot be used is rejected
+    whole, logged in the upload history (unless `log_rejection` is off) and the report says
+    why; nothing is stored.
+
+    A file older than the release a stored figure came from (its newest period ends earlier)
+    may add figures but not revise that one, unless `older_release` gives the reason."""
+    actor = acting(by)
+    require(actor, {ANALYST}, "import published statistics")
+    upload = Upload(
+        file_name,
+        hashlib.sha256(content).hexdigest(),
+        content,
+        actor,
+        "published",
+        f"Revised in a newer release: {mapping.source}",
+        None,
+        mapping.source,
+    )
+    if older_release is not None:
+        if not older_release.strip():
+            raise EesError("give the reason for importing an older release over a newer one")
+        try:
+            why = text_limits.bounded(older_release, "the reason", text_limits.REASON)
+        except text_limits.TextTooLong as err:
+            raise EesError(str(err)) from None
+        older_release = why
+        upload.reason = f"An older release, imported on purpose: {older_release.strip()}"
+    upload.pack()  # compressed for keeping while the file is read
+    with store.connect() as con:
+        stored: dict[str, set[str]] = {}
+        for ind_id, kind in con.execute(STORED_YEAR_KINDS).fetchall():
+            stored.setdefault(ind_id, set()).add(kind)
+    try:
+        with open_ees(content) as source:
+            staged, report, areas = stage(source, mapping, charter, stored_kinds=stored)
+    except EesError as err:
+        report = EesReport(
+            file_name, "rejected", errors=[RowError(None, "", "", f"{str(err).rstrip('.')}.", "")]
+        )
+        report.error_total = 1
+        return _rejected(store, upload, report, log_rejection)
+    report.file_name = file_name
+    upload.release_end = report.release_end
+    if report.error_total:
+        report.outcome = "rejected"
+        return _rejected(store, upload, report, log_rejection)
+    with store.connect() as con:
+        con.register("staged", staged)
+        end = {"end": report.release_end}
+        diff = Diff()
+        # Compared first only when a newer release is stored (commit compares again, in its
+        # transaction): an ordinary import pays for one comparison.
+        if dry_run or (report.release_end and con.execute(NEWER_UPLOAD, end).fetchall()):
+            diff = compare(con)
+            report.older, newest = con.execute(REVISED_FROM_NEWER, end).fetchall()[0]
+        if report.older and older_release is None:
+            _older(report, newest)
+        elif not dry_run:
+            try:
+                report.upload_id, diff = commit(con, upload, staged.num_rows)
+            except NeedsReason as err:  # cannot happen: the upload carries a reason
+                raise EesError(str(err)) from err
+            with transaction(con):  # the release's area names, part of the audited import
+                for code, (name, level, old) in areas.items():
+                    row = {"code": code, "name": name, "level": level, "old": old}
+                    con.execute(UPSERT_AREA, row)
+    if report.outcome == "rejected":
+        return _rejected(store, upload, report, log_rejection)
+    _fill(report, diff, dry_run)
+    return report
+
+
+def _older(report: EesReport, newest: date) -> None:
+    """Refuse an older release's revisions of figures a newer release stored."""
+    assert report.release_end is not None
+    n = report.older
+    report.outcome = "rejected"
+    report.error_total = 1
+    report.errors = [
+        RowError(
+            None,
+            "",
+            "",
+            f"This file is an older release than figures already stored: its periods run to "
+            f"{report.release_end:%-d %B %Y}, but {n:,} figure{'s' if n != 1 else ''} it would "
+            f"revise came from a release whose periods run to {newest:%-d %B %Y}. An older "
+            "release does not overwrite a newer one (it may add figures the newer one lacks).",
+            "To go back to the older figures on purpose, import it as an older release and "
+            'give the reason (on the command line: --older-release "why").',
+        )
+    ]
+
+
+def _rejected(store: Store, upload: Upload, report: EesReport, log: bool) -> EesReport:
+    if log:
+        with store.connect() as con:
+            report.upload_id = record_rejection(
+                con,
+                upload,
+                report.rows,
+                len({e.row for e in report.errors}),
+                report.errors,
+                report.summary(),
+            )
+    return report
+
+
+def _fill(report: EesReport, diff: Diff, dry_run: bool) -> None:
+    report.added, report.revised, report.unchanged = diff.added, diff.revised, diff.unchanged
+    report.revisions = diff.revisions
+    if not dry_run:
+        report.outcome = "imported" if diff.added or diff.revised else "no change"

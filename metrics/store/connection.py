@@ -1,0 +1,209 @@
+"""The DuckDB store: opening the file safely, migrating it, and a per-call connection.
+
+Why no connection held open for the life of the app: DuckDB lets only one process hold a
+file read-write, and a scheduled `python -m metrics load` must work while the dashboard is
+running. So every use opens the file briefly, and an open that meets another process's lock
+waits and retries instead of failing. Results are cached as data by the app, keyed on
+`Store.version()`, so pages rarely need to open the file at all.
+
+Opening the file is the expensive part (about 40 ms for the demo database: DuckDB reads its
+catalogue, and checkpoints when the last connection closes), while a second connection to a
+file this process already has open costs a tenth of a millisecond. So `connect()` inside
+another `connect()` on the same thread takes a cursor of the open connection instead of
+opening the file again: a whole page's reads, wrapped in one outer `connect()`, open the file
+once. A cursor is its own connection to the same database (its own transaction), exactly as
+a second `duckdb.connect` would be. A store made with `linger` (the app's) goes further and
+keeps the file open for a moment after its last use (metrics/store/keeper.py).
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from datetime import datetime
+
+import duckdb
+
+from metrics.config import db_path
+from metrics.store.keeper import KEEPER
+from metrics.store.schema import MIGRATIONS, SCHEMA_VERSION
+
+LOCK_WAIT_SECONDS = 120.0
+
+# DuckDB's Python client caches one database instance per file in a process; two threads
+# opening the same file at the same instant can both try to attach it ("Unique file handle
+# conflict", caught by the load test). Opening is brief, so a process-wide lock makes it safe.
+_OPENING = threading.Lock()
+
+# The connections this thread has open, by file: what a nested `connect()` takes a cursor of.
+_HELD = threading.local()
+
+
+class StoreError(RuntimeError):
+    """The database could not be used; the message says why (for the command line: it names
+    the file). `public` says it without paths or process ids, for the app's readers."""
+
+    public = "The database is busy or unavailable. Please try again in a minute."
+
+
+class Store:
+    """A DuckDB file of observations and uploads."""
+
+    def __init__(
+        self,
+        path: str | os.PathLike[str] | None = None,
+        wait: float = LOCK_WAIT_SECONDS,
+        linger: float = 0.0,
+    ):
+        self.path = db_path(path)
+        self.wait = wait
+        self.linger = linger  # seconds to keep the file open after its last use
+        self._migrated = False
+        self._lock = threading.Lock()
+
+    def __repr__(self) -> str:
+        return f"Store({str(self.path)!r})"
+
+    def exists(self) -> bool:
+        return self.path.exists()
+
+    def version(self) -> tuple[int, int, int, int]:
+        """Changes whenever the data may have changed; a cheap cache key."""
+        out: list[int] = []
+        for p in (self.path, self.path.with_name(self.path.name + ".wal")):
+            try:
+                st = p.stat()
+                out += [st.st_mtime_ns, st.st_size]
+            except FileNotFoundError:
+                out += [0, 0]
+        return (out[0], out[1], out[2], out[3])
+
+    def _open(self) -> duckdb.DuckDBPyConnection:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        deadline = time.monotonic() + self.wait
+        delay = 0.02
+        while True:
+            try:
+                with _OPENING:
+                    return duckdb.connect(str(self.path))
+            except duckdb.IOException as err:
+                if "lock" not in str(err).lower() or time.monotonic() > deadline:
+                    raise StoreError(
+                        f"could not open {self.path}: {err}".split(". See also")[0]
+                    ) from err
+                # Another process (the app, or a scheduled load) has the file: wait our turn.
+                time.sleep(delay + random.uniform(0, delay))
+                delay = min(delay * 2, 0.1)
+
+    @contextmanager
+    def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A connection for one unit of work; the file is released when the outermost block
+        on this thread ends (a nested block gets a cursor of the outer connection)."""
+        held: dict[str, duckdb.DuckDBPyConnection] = _HELD.__dict__.setdefault("by_file", {})
+        key = str(self.path)
+        outer = held.get(key)
+        if outer is not None:
+            cursor = outer.cursor()
+            try:
+                yield cursor
+            finally:
+                cursor.close()
+            return
+        kept = self.linger > 0
+        con = KEEPER.cursor(key, self.linger, self._open) if kept else self._open()
+        held[key] = con
+        try:
+            if not self._migrated:
+                with self._lock:
+                    migrate(con)
+                    self._migrated = True
+            yield con
+        finally:
+            del held[key]
+            con.close()
+            if kept:
+                KEEPER.release(key)
+
+
+class WriteConflict(StoreError):
+    """Another writer changed the same rows at the same moment and committed first: nothing
+    of this transaction was kept. The domain says what happened in its own words where it
+    can; `public` is what a reader is told."""
+
+    public = (
+        "Someone else changed this at the same moment, so what you entered was not saved. "
+        "Look at what is there now, then try again."
+    )
+
+    def __init__(self, detail: str, public: str | None = None):
+        super().__init__(f"another writer changed the same rows at the same moment; nothing "
+                         f"was saved ({detail.split(chr(10))[0]})")  # fmt: skip
+        if public:
+            self.public = public
+
+
+def _lost_race(err: duckdb.Error) -> bool:
+    """DuckDB's words for losing to a concurrent writer: a write-write conflict, or a key
+    another transaction added after this one read (every write here reads the latest rows in
+    its own transaction first, so a duplicate key can only come from a concurrent writer)."""
+    if isinstance(err, duckdb.TransactionException):
+        return "conflict" in str(err).lower() or "constraint violation" in str(err).lower()
+    return isinstance(err, duckdb.ConstraintException) and "duplicate key" in str(err).lower()
+
+
+@contextmanager
+def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
+    """All or nothing: commit when the block ends, roll back if it raises. Losing a race with
+    another writer raises WriteConflict (never DuckDB's own error)."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        yield con
+    except duckdb.Error as err:
+        with suppress(duckdb.TransactionException):  # DuckDB may have ended it already
+            con.execute("ROLLBACK")
+        if _lost_race(err):
+            raise WriteConflict(str(err)) from err
+        raise
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    try:
+        con.execute("COMMIT")
+    except duckdb.Error as err:  # DuckDB has already rolled the transaction back
+        if _lost_race(err):
+            raise WriteConflict(str(err)) from err
+        raise
+
+
+def schema_version(con: duckdb.DuckDBPyConnection) -> int:
+    tables = con.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_version'"
+    ).fetchall()[0][0]
+    if not tables:
+        return 0
+    return int(con.execute("SELECT coalesce(max(version), 0) FROM schema_version").fetchall()[0][0])
+
+
+def migrate(con: duckdb.DuckDBPyConnection) -> int:
+    """Bring the schema up to date, one transaction per migration. Returns the version."""
+    current = schema_version(con)
+    if current > SCHEMA_VERSION:
+        raise StoreError(
+            f"the database is at schema version {current}, newer than this program "
+            f"({SCHEMA_VERSION}); update the program"
+        )
+    for version in range(current + 1, SCHEMA_VERSION + 1):
+        con.execute("BEGIN TRANSACTION")
+        try:
+            for statement in MIGRATIONS[version - 1]:
+                con.execute(statement)
+            con.execute("INSERT INTO schema_version VALUES (?, ?)", [version, datetime.now()])
+            con.execute("COMMIT")
+        except Exception:
+            con.execute("ROLLBACK")
+            raise
+    return SCHEMA_VERSION

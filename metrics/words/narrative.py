@@ -1,0 +1,248 @@
+"""Plain-English words for figures and statuses, shared by the pages, the CLI and exports."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from charter import Charter, Indicator
+from metrics.rounding import fmt_half_up
+
+STATUS_WORDS = {
+    "on_track": "On track",
+    "at_risk": "At risk",
+    "off_track": "Off track",
+    "no_target": "No target",
+    "no_recent_data": "No recent data",
+    "not_evidenced": "Not evidenced",
+    "withheld": "Withheld",  # for public readers: a small number and what is built on it
+}
+
+# Icons go with the word, never instead of it: status is never shown by colour alone.
+STATUS_ICONS = {
+    "on_track": "✔",
+    "at_risk": "▲",
+    "off_track": "✖",
+    "no_target": "ℹ",
+    "no_recent_data": "⏳",
+    "not_evidenced": "○",
+    "withheld": "[c]",
+}
+
+DIRECTION_WORDS = {
+    "improving": "Improving",
+    "worsening": "Worsening",
+    "no_change": "No change",
+    "increased": "Up",
+    "decreased": "Down",
+}
+
+DIRECTION_ICONS = {
+    "improving": "↗",
+    "worsening": "↘",
+    "no_change": "→",
+    "increased": "↑",
+    "decreased": "↓",
+}
+
+PERIOD_WORDS = {"quarterly": "quarter", "annual": "year", "termly": "term", "monthly": "month"}
+
+
+def status_label(status: str) -> str:
+    return f"{STATUS_ICONS[status]} {STATUS_WORDS[status]}"
+
+
+def direction_label(direction: str | None) -> str:
+    if direction is None:
+        return "–"
+    return f"{DIRECTION_ICONS[direction]} {DIRECTION_WORDS[direction]}"
+
+
+def fmt_number(value: float, decimals: int) -> str:
+    return fmt_half_up(value, decimals)  # half up, as DfE publishes (metrics/rounding)
+
+
+def signed_number(value: float, decimals: int) -> str:
+    """A difference with its sign: +0.4, -1.2, 0.0."""
+    number = fmt_number(value, decimals)
+    return number if number.startswith("-") or float(number.replace(",", "")) == 0 else "+" + number
+
+
+def fmt_value(
+    value: float | None, ind: Indicator, symbol: str | None = None, signed: bool = False
+) -> str:
+    """52.0%, 1,234, 18.5 weeks, 452.3 per 10,000; a symbol as [c]; with `signed`, a change
+    (a percentage's change in percentage points: +3.0 points)."""
+    if symbol:
+        return f"[{symbol}]"
+    if value is None:
+        return "–"
+    number = fmt_number(value, ind.decimals)
+    if signed:
+        number = "+" + number if value > 0 else number
+        if ind.unit == "percent":
+            return f"{number} points"
+    match ind.unit:
+        case "percent":
+            return f"{number}%"
+        case "rate_per_10000":
+            return f"{number} per 10,000"
+        case "rate_per_1000":
+            return f"{number} per 1,000"
+        case "weeks" | "days":
+            return f"{number} {ind.unit}"
+        case _:
+            return number
+
+
+def fmt_target(ind: Indicator) -> str:
+    """The standing target as words ("70%")."""
+    return fmt_target_value(ind, ind.target)
+
+
+def fmt_target_value(ind: Indicator, target: float | None) -> str:
+    """A target as words ("75%"): the one in force for a period (targets may change by
+    year, `status.target_for`), "–" when none."""
+    if target is None:
+        return "–"
+    decimals = 0 if float(target).is_integer() else ind.decimals
+    return fmt_value(target, ind.model_copy(update={"decimals": decimals}))
+
+
+def target_runs(ind: Indicator, targets: Sequence[tuple[str, float | None]]) -> str:
+    """The target in force over (period, target) pairs, oldest first, in words: "70%" when
+    one throughout, else each year's: "70% (2024-25 Q1 to 2025-26 Q4), 75% (2026-27 Q1 to
+    2026-27 Q2)". Empty when there is none."""
+    runs: list[tuple[float, str, str]] = []
+    for period, target in targets:
+        if target is None:
+            continue
+        if runs and runs[-1][0] == target:
+            runs[-1] = (target, runs[-1][1], period)
+        else:
+            runs.append((target, period, period))
+    if len({t for t, _, _ in runs}) <= 1:
+        return fmt_target_value(ind, runs[0][0]) if runs else ""
+    return ", ".join(
+        f"{fmt_target_value(ind, t)} ({first}" + (f" to {last})" if last != first else ")")
+        for t, first, last in runs
+    )
+
+
+def targets_words(ind: Indicator) -> str:
+    """The standing target and any year's own: "80% (2026-27: 85%)"."""
+    years = "; ".join(
+        f"{year}: {fmt_target_value(ind, t)}" for year, t in sorted(ind.targets.items())
+    )
+    return fmt_target(ind) + (f" ({years})" if years else "")
+
+
+def fmt_change(change: float, ind: Indicator) -> str:
+    """The size of a change, in the indicator's units ("4.4 points" for percentages)."""
+    size = fmt_number(abs(change), ind.decimals)
+    if ind.unit == "percent":
+        return f"{size} percentage points"
+    if ind.unit in ("weeks", "days"):
+        return f"{size} {ind.unit}"
+    if ind.unit.startswith("rate"):
+        return f"{size} {'per 10,000' if ind.unit == 'rate_per_10000' else 'per 1,000'}"
+    return size
+
+
+POLARITY_WORDS = {
+    "higher_is_better": "higher is better",
+    "lower_is_better": "lower is better",
+    "neutral": "neither: context only",
+}
+
+
+def indicator_facts(ind: Indicator, charter: Charter) -> list[tuple[str, str]]:
+    """What an indicator is, as (label, text) pairs: the one source for the indicator page
+    and the help page's definitions."""
+    facts = [("What it tells us", ind.description), ("Definition", ind.definition)]
+    if ind.numerator and ind.denominator:
+        facts += [("Numerator", ind.numerator), ("Denominator", ind.denominator)]
+    tolerance = f" (at risk within {fmt_change(ind.tolerance, ind)})" if ind.tolerance else ""
+    facts += [
+        ("Unit", ind.unit.replace("_", " ")),
+        ("Which way is better", POLARITY_WORDS[ind.polarity]),
+        ("Reported", ind.frequency),
+        ("Target", targets_words(ind) + tolerance),
+        ("Source", ind.source),
+        ("Owner", charter.owner_name(ind.owner)),
+        (
+            "Evidences",
+            "; ".join(f"{n}. {charter.statement(n).short_title}" for n in ind.statements),
+        ),
+        ("Breakdowns", ", ".join(charter.breakdowns[d].label for d in ind.breakdowns) or "none"),
+    ]
+    if ind.benchmark:
+        facts.append(("Published comparators", ind.benchmark))
+    return facts
+
+
+def facts_markdown(facts: list[tuple[str, str]]) -> str:
+    return "\n".join(f"- **{label}:** {text}" for label, text in facts)
+
+
+VARIATION_LABELS = {
+    "common_cause": "● Common cause",
+    "improvement": "⬆ Improvement",
+    "concern": "⬇ Concern",
+    "neutral": "◆ Special cause",
+}
+ASSURANCE_LABELS = {
+    "pass": "✔ Consistently passing",
+    "fail": "✖ Consistently failing",
+    "hit_or_miss": "↕ Hit and miss",
+}
+
+
+def variation_label(variation: str | None) -> str:
+    return VARIATION_LABELS.get(variation or "", "– Too few points")
+
+
+def assurance_label(assurance: str | None, has_target: bool) -> str:
+    if assurance is None:
+        return "– No target" if not has_target else "– Too few points"
+    return ASSURANCE_LABELS[assurance]
+
+
+SPC_HELP = [
+    (VARIATION_LABELS["common_cause"], "the figures vary only as much as they usually do"),
+    (VARIATION_LABELS["improvement"], "a real change for the better (Making Data Count rules)"),
+    (VARIATION_LABELS["concern"], "a real change for the worse"),
+    (VARIATION_LABELS["neutral"], "a real change, for a context indicator with no better side"),
+    (ASSURANCE_LABELS["pass"], "the whole range the process produces meets the target"),
+    (ASSURANCE_LABELS["fail"], "the target lies beyond what the process can produce"),
+    (ASSURANCE_LABELS["hit_or_miss"], "the target will be met in some periods, missed in others"),
+    ("– Too few points", "fewer than 6 figures: too few to tell signal from noise"),
+]
+
+
+# A move, or a gap from England with no statistical test, is "trivial" when it is less than
+# 1% of the figure it is measured from (the earlier figure, or England's), both rounded as
+# published: it is then "about the same", never "better" or "worse". 52.7 -> 52.6 weeks is
+# 0.2%; 58 -> 59 is 1.7% and counts. (A percentage compared with England is judged by its
+# 95% interval instead, metrics/assess/benchmark.py.)
+TRIVIAL_SHARE = 0.01
+
+
+def trivial(ind: Indicator, now: float, then: float) -> bool:
+    """Is the difference between `now` and `then` too small to call (TRIVIAL_SHARE)?"""
+    a, b = round(now, ind.decimals), round(then, ind.decimals)
+    return abs(a - b) < TRIVIAL_SHARE * abs(b) if b else a == b
+
+
+def compared_with(ind: Indicator, ours: float, theirs: float, name: str) -> str:
+    """Our figure beside another with no statistical test, read the right way round:
+    "higher than England (31.5 per 1,000), which is worse (lower is better)", or "about the
+    same as England (31.5 per 1,000)" when the gap is trivial."""
+    shown = fmt_value(theirs, ind)
+    if trivial(ind, ours, theirs):
+        return f"about the same as {name} ({shown})"
+    side = "higher" if ours > theirs else "lower"
+    if ind.polarity == "neutral":
+        return f"{side} than {name} ({shown})"
+    best = "higher" if ind.polarity == "higher_is_better" else "lower"
+    verdict = "better" if side == best else "worse"
+    return f"{side} than {name} ({shown}), which is {verdict} ({best} is better)"
