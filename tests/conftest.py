@@ -14,7 +14,7 @@ if str(ROOT) not in sys.path:
 
 from charter import Charter, load_charter  # noqa: E402
 from metrics.demo.council import build_demo  # noqa: E402
-from metrics.store.connection import Store  # noqa: E402
+from metrics.store.connection import Store, transaction  # noqa: E402
 
 SHARED = ROOT.parent / "shared"
 # Small extracts of the real releases (tests/data/README.md), for tests that a fresh clone
@@ -86,7 +86,7 @@ def hartlepool(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Charter:
 def plant_unreadable_figure(store: Store) -> None:
     """A figure as an older version could store it: period label '1-02 Q1' (year 1, unpadded),
     which no parser reads."""
-    with store.connect() as con:
+    with store.connect() as con, transaction(con):
         con.execute(
             "INSERT INTO periods VALUES ('1-02 Q1', 'fy_quarter', '0001-04-01', '0001-06-30')"
         )

@@ -42,7 +42,7 @@ T = TypeVar("T")
 log = logging.getLogger(__name__)
 
 
-Version = tuple[int, ...]
+Version = int
 
 
 def _key() -> tuple[str, Version]:

@@ -12,11 +12,9 @@ from dataclasses import astuple, dataclass
 from datetime import datetime
 from typing import Any
 
-import duckdb
-
 from metrics import text_limits
 from metrics.access.people import ADMIN, Actor, require
-from metrics.store.connection import Store
+from metrics.store.connection import Connection, Store
 
 ADD = """
 INSERT INTO audit VALUES (nextval('audit_id_seq'), $at, $subject, $name, $email, $via, $kind,
@@ -95,7 +93,7 @@ def _who(actor: Actor) -> dict[str, str]:
 
 
 def record(
-    con: duckdb.DuckDBPyConnection,
+    con: Connection,
     actor: Actor,
     kind: str,
     obj: str,
@@ -121,7 +119,7 @@ def record(
 
 
 def record_revisions(
-    con: duckdb.DuckDBPyConnection, actor: Actor, upload_id: int, reason: str | None, at: datetime
+    con: Connection, actor: Actor, upload_id: int, reason: str | None, at: datetime
 ) -> None:
     """One row per figure in the `revised` table, each with its value before and after."""
     con.execute(

@@ -41,7 +41,7 @@ from metrics.ingest import LoadReport, load_file
 from metrics.ingest.validate import COLUMNS
 from metrics.periods.model import Period, PeriodKind, kind_for, latest_ended
 from metrics.rounding import fmt_half_up, ratio
-from metrics.store.connection import Store
+from metrics.store.connection import Store, transaction
 
 SEED = 20_261_126
 DEMO_LATEST = Period(PeriodKind.FY_QUARTER, 2026, 2)  # 2026-27 Q2, July to September 2026
@@ -366,7 +366,7 @@ def build_demo(store: Store, charter: Charter, out_dir: Path | None = None) -> l
             problems = "\n".join(e.as_text() for e in report.errors[:10])
             raise RuntimeError(f"the demo return {name} was rejected:\n{problems}")
         reports.append(report)
-        with store.connect() as con:  # dated as if sent when such returns are
+        with store.connect() as con, transaction(con):  # dated as if sent when such returns are
             con.execute(REDATE, {"at": SENT[len(reports) - 1], "upload": report.upload_id})
     send_returns(
         store,

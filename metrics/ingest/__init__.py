@@ -10,8 +10,6 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 
-import duckdb
-
 from charter import Charter
 from metrics import text_limits
 from metrics.access.people import ANALYST, Actor, acting, may_send, require
@@ -30,7 +28,7 @@ from metrics.ingest.commit import (
 from metrics.ingest.plausible import Unusual, implausible
 from metrics.ingest.read import FileProblem, RawTable, read_upload
 from metrics.ingest.validate import RowError, Validation, validate_file
-from metrics.store.connection import Store, WriteConflict
+from metrics.store.connection import Connection, Store, WriteConflict
 
 __all__ = [
     "Addition",
@@ -148,7 +146,7 @@ def report_for(upload: Upload, result: Validation, outcome: str) -> LoadReport:
     )
 
 
-def reject(con: duckdb.DuckDBPyConnection, upload: Upload, report: LoadReport) -> LoadReport:
+def reject(con: Connection, upload: Upload, report: LoadReport) -> LoadReport:
     """Log a rejected upload with its errors; no figure changes."""
     report.outcome = "rejected"
     report.upload_id = record_rejection(
@@ -157,7 +155,7 @@ def reject(con: duckdb.DuckDBPyConnection, upload: Upload, report: LoadReport) -
     return report
 
 
-def to_confirm(con: duckdb.DuckDBPyConnection, charter: Charter) -> list[Unusual]:
+def to_confirm(con: Connection, charter: Charter) -> list[Unusual]:
     """The unusual figures of the view `staged` that are new or change a stored figure: one
     sent again as stored (perhaps now final, or with a note) needs no confirming."""
     same = same_figure_rows(con)

@@ -13,9 +13,8 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import NamedTuple
 
-import duckdb
-
 from charter import Charter, Indicator
+from metrics.store.connection import Connection
 from metrics.words.narrative import fmt_number
 
 CURRENT = """
@@ -47,7 +46,7 @@ class Figure(NamedTuple):
 Found = tuple[int, str, str, float, str]  # row, indicator, period, value, message
 
 
-def not_adding_up(con: duckdb.DuckDBPyConnection, charter: Charter) -> list[Found]:
+def not_adding_up(con: Connection, charter: Charter) -> list[Found]:
     """(row, indicator, period, total, message) for each breakdown of the file's periods
     whose groups add up to more than the total, or (exhaustive and complete) not to it."""
     figures: dict[tuple[str, str], dict[tuple[str, str], Figure]] = defaultdict(dict)

@@ -11,14 +11,13 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-import duckdb
 import pyarrow as pa
 
 from metrics import text_limits
 from metrics.access import audit
 from metrics.access.people import Actor
 from metrics.ingest.validate import RowError
-from metrics.store.connection import transaction
+from metrics.store.connection import Connection, transaction
 
 # The current version of each staged figure, if any, and whether it is the same.
 _SAME = """(o.value IS NOT DISTINCT FROM s.value AND o.symbol IS NOT DISTINCT FROM s.symbol
@@ -208,12 +207,12 @@ class NeedsReason(ValueError):
         )
 
 
-def same_figure_rows(con: duckdb.DuckDBPyConnection) -> set[int]:
+def same_figure_rows(con: Connection) -> set[int]:
     """Rows of the view `staged` whose figure is already stored exactly as sent."""
     return {int(r[0]) for r in con.execute(SAME_FIGURE).fetchall()}
 
 
-def compare(con: duckdb.DuckDBPyConnection, additions: bool = True) -> Diff:
+def compare(con: Connection, additions: bool = True) -> Diff:
     """Compare the view `staged` with the current figures; `additions` lists the new figures
     too (for a preview; storing needs only the counts)."""
     added, revised, unchanged = con.execute(COUNTS).fetchall()[0]
@@ -224,7 +223,7 @@ def compare(con: duckdb.DuckDBPyConnection, additions: bool = True) -> Diff:
 
 
 def log_upload(
-    con: duckdb.DuckDBPyConnection,
+    con: Connection,
     upload: Upload,
     now: datetime,
     outcome: str,
@@ -280,7 +279,7 @@ def log_upload(
 
 
 def record_rejection(
-    con: duckdb.DuckDBPyConnection,
+    con: Connection,
     upload: Upload,
     rows: int,
     rejected: int,
@@ -307,7 +306,7 @@ def record_rejection(
     return upload_id
 
 
-def commit(con: duckdb.DuckDBPyConnection, upload: Upload, rows: int) -> tuple[int, Diff]:
+def commit(con: Connection, upload: Upload, rows: int) -> tuple[int, Diff]:
     """Store the new and revised figures of the validated view `staged`, all or nothing."""
     now = datetime.now()
     with transaction(con):

@@ -15,12 +15,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import duckdb
-
 from charter import Charter
 from metrics.assess.spc import xmr
 from metrics.ingest.adding_up import not_adding_up
 from metrics.periods.text import read_label
+from metrics.store.connection import Connection
 from metrics.words.narrative import fmt_value
 
 MAX_CHANGE = 0.5  # a change of more than half on the period before
@@ -56,7 +55,7 @@ class Unusual:
     message: str
 
 
-def implausible(con: duckdb.DuckDBPyConnection, charter: Charter) -> list[Unusual]:
+def implausible(con: Connection, charter: Charter) -> list[Unusual]:
     """Warnings for the staged figures, against the store's current figures: every total and
     breakdown group against its own history, and breakdowns that do not add up."""
     council = {"council": charter.council.code}

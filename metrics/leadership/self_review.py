@@ -12,14 +12,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 
-import duckdb
-
 from charter import Charter
 from metrics.access import audit
 from metrics.access.people import CHAIR, MEMBER, Actor, require
 from metrics.dates import long_date
 from metrics.review.common import ReviewError, one_after_the_other, plain, writing
-from metrics.store.connection import Store
+from metrics.store.connection import Connection, Store
 
 CONFIDENCE = ("not", "partly", "mostly", "fully")
 CONFIDENCE_WORDS = {c: f"{c.capitalize()} confident" for c in CONFIDENCE}
@@ -113,7 +111,7 @@ def points(store: Store) -> list[Point]:
         return [Point(*r) for r in con.execute(POINTS).fetchall()]
 
 
-def _point(con: duckdb.DuckDBPyConnection, held_on: date) -> tuple[str] | None:
+def _point(con: Connection, held_on: date) -> tuple[str] | None:
     rows = con.execute(
         "SELECT state FROM self_review_points WHERE held_on = ?", [held_on]
     ).fetchall()
@@ -140,7 +138,7 @@ def open_point(store: Store, actor: Actor, held_on: date) -> None:
                      "Review point opened", after=OPEN, at=now)  # fmt: skip
 
 
-def _links(con: duckdb.DuckDBPyConnection, charter: Charter, links: list[str]) -> list[str]:
+def _links(con: Connection, charter: Charter, links: list[str]) -> list[str]:
     out = []
     for link in dict.fromkeys(x.strip() for x in links if x.strip()):
         kind, _, key = link.partition(":")

@@ -14,14 +14,12 @@ from contextlib import contextmanager
 from datetime import date, datetime
 from typing import ParamSpec, TypeVar
 
-import duckdb
-
 from charter import Charter
 from metrics import text_limits
 from metrics.dates import long_date
 from metrics.periods.model import PeriodKind
 from metrics.periods.text import parse_period
-from metrics.store.connection import Store, WriteConflict, transaction
+from metrics.store.connection import Connection, Store, WriteConflict, transaction
 
 STATES = ("open", "commentary drafted", "circulated", "discussed", "signed off")
 OPEN, DRAFTED, CIRCULATED, DISCUSSED, SIGNED_OFF = STATES
@@ -38,7 +36,7 @@ class Concurrent(ReviewError):
 
 
 @contextmanager
-def writing(store: Store, what: str) -> Iterator[duckdb.DuckDBPyConnection]:
+def writing(store: Store, what: str) -> Iterator[Connection]:
     """One write, all or nothing. Losing a race with another writer is said plainly, naming
     `what` the other person changed (never DuckDB's own words)."""
     try:
@@ -157,12 +155,12 @@ def plain(text: str | None, what: str, required: bool = True, limit: int = MAX_T
 STATE = "SELECT state, signed_off_at FROM review_quarters WHERE quarter = ?"
 
 
-def state_of(con: duckdb.DuckDBPyConnection, quarter: str) -> tuple[str, datetime | None]:
+def state_of(con: Connection, quarter: str) -> tuple[str, datetime | None]:
     rows = con.execute(STATE, [quarter]).fetchall()
     return (rows[0][0], rows[0][1]) if rows else (OPEN, None)
 
 
-def refuse_if_signed_off(con: duckdb.DuckDBPyConnection, quarter: str, what: str) -> None:
+def refuse_if_signed_off(con: Connection, quarter: str, what: str) -> None:
     state, _ = state_of(con, quarter)
     if state == SIGNED_OFF:
         raise ReviewError(

@@ -1,10 +1,14 @@
 """The DuckDB store: opening the file safely, migrating it, and a per-call connection.
 
+The rest of the domain sees a `Connection` (below), never the driver's own type, and only the
+store's modules call its methods: every query of the system of record lives in this package.
+
 Why no connection held open for the life of the app: DuckDB lets only one process hold a
 file read-write, and a scheduled `python -m metrics load` must work while the dashboard is
 running. So every use opens the file briefly, and an open that meets another process's lock
 waits and retries instead of failing. Results are cached as data by the app, keyed on
-`Store.version()`, so pages rarely need to open the file at all.
+`Store.version()`: a counter every write transaction bumps (`transaction`), kept in the
+database itself so that every process (and, with a server database, every app server) agrees.
 
 Opening the file is the expensive part (about 40 ms for the demo database: DuckDB reads its
 catalogue, and checkpoints when the last connection closes), while a second connection to a
@@ -20,13 +24,16 @@ from __future__ import annotations
 
 import os
 import random
+import re
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from datetime import datetime
+from typing import Any, Protocol
 
 import duckdb
+import pyarrow as pa
 
 from metrics.config import db_path
 from metrics.store.keeper import KEEPER
@@ -41,6 +48,78 @@ _OPENING = threading.Lock()
 
 # The connections this thread has open, by file: what a nested `connect()` takes a cursor of.
 _HELD = threading.local()
+
+
+class Rows(Protocol):
+    """What a query gives back: its rows, and their column names in `description`."""
+
+    @property
+    def description(self) -> Any: ...
+
+    def fetchall(self) -> list[Any]: ...
+
+    def fetchone(self) -> Any: ...
+
+
+Params = Mapping[str, object] | Sequence[object] | None
+
+# A statement that changes stored data; outside a transaction it is refused (see `execute`).
+_WRITE = re.compile(r"^\s*(INSERT|UPDATE|DELETE|MERGE|COPY|CREATE|DROP|ALTER|TRUNCATE)\b", re.I)
+
+
+class Connection:
+    """One unit of work's connection to the system of record, whichever database holds it.
+
+    Only modules of `metrics.store` call its methods; the rest of the domain passes it along
+    (so that several calls share one transaction) and never sees the driver. Parameters are
+    named, `$name`, in every query. A statement that changes data is refused outside
+    `transaction()`: that is what keeps every write all-or-nothing with its audit rows, and
+    what bumps the data version every cache is keyed on."""
+
+    backend = "duckdb"
+
+    def __init__(self, raw: duckdb.DuckDBPyConnection):
+        self._raw = raw
+        self.in_transaction = False
+
+    def execute(self, sql: str, params: Params = None) -> Rows:
+        if not self.in_transaction and _WRITE.match(sql) and not _temporary(sql):
+            raise StoreError(f"a write outside a transaction was refused: {sql.split()[0:3]}")
+        return self._raw.execute(sql, params)
+
+    def executemany(
+        self, sql: str, rows: Sequence[Sequence[object] | Mapping[str, object]]
+    ) -> None:
+        if not self.in_transaction:
+            raise StoreError("a write outside a transaction was refused (executemany)")
+        self._raw.executemany(sql, rows)
+
+    def arrow(self, sql: str, params: Params = None) -> pa.Table:
+        """A query's result as an Arrow table (for large reads: no Python object per row)."""
+        return self._raw.execute(sql, params).to_arrow_table()
+
+    def register(self, name: str, data: pa.Table) -> None:
+        """`data` readable as the table `name` until `unregister` or the connection's end,
+        e.g. to insert it whole with one `INSERT ... SELECT` or compare it with what is
+        stored (DuckDB reads the Arrow table in place; a server database gets a temporary
+        table)."""
+        self._raw.register(name, data)
+
+    def unregister(self, name: str) -> None:
+        self._raw.unregister(name)
+
+    def cursor(self) -> Connection:
+        """Another connection to the same database, with its own transaction."""
+        return Connection(self._raw.cursor())
+
+    def close(self) -> None:
+        self._raw.close()
+
+
+def _temporary(sql: str) -> bool:
+    return bool(
+        re.match(r"^\s*(CREATE\s+(OR\s+REPLACE\s+)?TEMP|DROP\s+TABLE\s+IF\s+EXISTS\s+_)", sql, re.I)
+    )
 
 
 class StoreError(RuntimeError):
@@ -71,16 +150,13 @@ class Store:
     def exists(self) -> bool:
         return self.path.exists()
 
-    def version(self) -> tuple[int, int, int, int]:
-        """Changes whenever the data may have changed; a cheap cache key."""
-        out: list[int] = []
-        for p in (self.path, self.path.with_name(self.path.name + ".wal")):
-            try:
-                st = p.stat()
-                out += [st.st_mtime_ns, st.st_size]
-            except FileNotFoundError:
-                out += [0, 0]
-        return (out[0], out[1], out[2], out[3])
+    def version(self) -> int:
+        """The data version: a counter every write transaction bumps, so a cheap cache key
+        that every process using the store agrees on (0 before anything is stored)."""
+        if not self.exists():
+            return 0
+        with self.connect() as con:
+            return data_version(con)
 
     def _open(self) -> duckdb.DuckDBPyConnection:
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -100,7 +176,7 @@ class Store:
                 delay = min(delay * 2, 0.1)
 
     @contextmanager
-    def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
+    def connect(self) -> Iterator[Connection]:
         """A connection for one unit of work; the file is released when the outermost block
         on this thread ends (a nested block gets a cursor of the outer connection)."""
         held: dict[str, duckdb.DuckDBPyConnection] = _HELD.__dict__.setdefault("by_file", {})
@@ -109,7 +185,7 @@ class Store:
         if outer is not None:
             cursor = outer.cursor()
             try:
-                yield cursor
+                yield Connection(cursor)
             finally:
                 cursor.close()
             return
@@ -121,7 +197,7 @@ class Store:
                 with self._lock:
                     migrate(con)
                     self._migrated = True
-            yield con
+            yield Connection(con)
         finally:
             del held[key]
             con.close()
@@ -156,27 +232,44 @@ def _lost_race(err: duckdb.Error) -> bool:
 
 
 @contextmanager
-def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
+def transaction(con: Connection) -> Iterator[Connection]:
     """All or nothing: commit when the block ends, roll back if it raises. Losing a race with
-    another writer raises WriteConflict (never DuckDB's own error)."""
-    con.execute("BEGIN TRANSACTION")
+    another writer raises WriteConflict (never DuckDB's own error). Every transaction that
+    commits bumps the data version (a row in `data_changes`: inserts of different rows never
+    conflict, so two writers of unrelated things do not collide over the counter)."""
+    if con.in_transaction:  # already inside one: part of it
+        yield con
+        return
+    raw = con._raw
+    raw.execute("BEGIN TRANSACTION")
+    con.in_transaction = True
     try:
         yield con
+        raw.execute("INSERT INTO data_changes (changed_at) VALUES (current_timestamp)")
     except duckdb.Error as err:
+        con.in_transaction = False
         with suppress(duckdb.TransactionException):  # DuckDB may have ended it already
-            con.execute("ROLLBACK")
+            raw.execute("ROLLBACK")
         if _lost_race(err):
             raise WriteConflict(str(err)) from err
         raise
     except BaseException:
-        con.execute("ROLLBACK")
+        con.in_transaction = False
+        raw.execute("ROLLBACK")
         raise
+    con.in_transaction = False
     try:
-        con.execute("COMMIT")
+        raw.execute("COMMIT")
     except duckdb.Error as err:  # DuckDB has already rolled the transaction back
         if _lost_race(err):
             raise WriteConflict(str(err)) from err
         raise
+
+
+def data_version(con: Connection) -> int:
+    """The latest committed write's number (0 before any)."""
+    row = con.execute("SELECT coalesce(max(version), 0) FROM data_changes").fetchone()
+    return int(row[0])
 
 
 def schema_version(con: duckdb.DuckDBPyConnection) -> int:

@@ -13,15 +13,14 @@ from __future__ import annotations
 
 from datetime import datetime
 
-import duckdb
-
 from metrics.access.people import Actor
+from metrics.store.connection import Connection
 
 FIND = "SELECT made FROM form_sendings WHERE token = $token AND what = $what"
 KEEP = "INSERT INTO form_sendings VALUES ($token, $what, $made, $by, $at)"
 
 
-def made_before(con: duckdb.DuckDBPyConnection, token: str | None, what: str) -> int | None:
+def made_before(con: Connection, token: str | None, what: str) -> int | None:
     """What the first sending of this form made (its number), if it was sent before."""
     if not token:
         return None
@@ -30,7 +29,7 @@ def made_before(con: duckdb.DuckDBPyConnection, token: str | None, what: str) ->
 
 
 def remember(
-    con: duckdb.DuckDBPyConnection,
+    con: Connection,
     token: str | None,
     what: str,
     made: int,

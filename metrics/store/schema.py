@@ -209,4 +209,17 @@ MIGRATIONS.append(
     ]
 )
 
+MIGRATIONS.append(
+    [
+        # The data version every cache is keyed on: each committed write transaction adds a
+        # row (metrics/store/connection.py, `transaction`). A row per write, not one counter
+        # updated in place, because two writers updating one row would always collide.
+        "CREATE SEQUENCE data_change_seq START 1",
+        """CREATE TABLE data_changes (
+            version     BIGINT PRIMARY KEY DEFAULT nextval('data_change_seq'),
+            changed_at  TIMESTAMP NOT NULL
+        )""",
+    ]
+)
+
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -13,6 +13,7 @@ from PIL import Image
 
 from metrics import evidence
 from metrics.evidence import contents
+from metrics.store.connection import transaction
 
 
 def pdf(change=None, compress=True) -> bytes:
@@ -138,7 +139,10 @@ def test_an_attachment_kept_before_the_checks_is_not_handed_out(store, charter):
     ident = evidence.add(store, charter, meg, kind="partner-feedback", source="Forum",
                          summary="Waits are long.", on=date(2026, 11, 1), statements=[5],
                          indicators=[], no_personal_data=True)  # fmt: skip
-    with store.connect() as con:  # as an older version kept it: by its first bytes only
+    with (
+        store.connect() as con,
+        transaction(con),
+    ):  # as an older version kept it: by its first bytes only
         bad = pdf(open_action_javascript)
         con.execute("INSERT INTO evidence_attachments VALUES (?, ?, ?, ?, ?)",
                     [ident, "minutes.pdf", "application/pdf", len(bad), bad])  # fmt: skip

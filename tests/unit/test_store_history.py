@@ -14,7 +14,7 @@ import pytest
 
 from metrics.access import command_line
 from metrics.ingest import load_file
-from metrics.store.connection import Store, StoreError, schema_version
+from metrics.store.connection import Store, StoreError, schema_version, transaction
 from metrics.store.queries import current_count, series, upload_errors, upload_file, uploads
 from metrics.store.schema import SCHEMA_VERSION
 
@@ -124,7 +124,7 @@ def test_schema_is_created_and_versioned(store):
 
 def test_a_newer_database_is_refused(tmp_path):
     path = tmp_path / "new.duckdb"
-    with Store(path).connect() as con:
+    with Store(path).connect() as con, transaction(con):
         con.execute("INSERT INTO schema_version VALUES (999, now())")
     with pytest.raises(StoreError, match="newer than this program"), Store(path).connect():
         pass
@@ -189,25 +189,24 @@ def test_a_nested_connection_shares_the_opening_but_not_the_transaction(store):
     import sys
     import threading
 
-    with store.connect() as con:
+    with store.connect() as con, transaction(con):
         con.execute("CREATE TABLE t (x INTEGER)")
     with store.connect() as outer:
-        outer.execute("BEGIN TRANSACTION")
-        outer.execute("INSERT INTO t VALUES (1)")
-        with store.connect() as inner:
-            assert inner is not outer
-            assert inner.execute("SELECT count(*) FROM t").fetchall() == [(0,)]
-        seen: list[object] = []  # another thread opens its own connection, and works
+        with transaction(outer):
+            outer.execute("INSERT INTO t VALUES (1)")
+            with store.connect() as inner:
+                assert inner is not outer
+                assert inner.execute("SELECT count(*) FROM t").fetchall() == [(0,)]
+            seen: list[object] = []  # another thread opens its own connection, and works
 
-        def elsewhere() -> None:
-            with Store(store.path).connect() as con:
-                seen.append(con.execute("SELECT 1").fetchall())
+            def elsewhere() -> None:
+                with Store(store.path).connect() as con:
+                    seen.append(con.execute("SELECT 1").fetchall())
 
-        worker = threading.Thread(target=elsewhere)
-        worker.start()
-        worker.join()
-        assert seen == [[(1,)]]
-        outer.execute("COMMIT")
+            worker = threading.Thread(target=elsewhere)
+            worker.start()
+            worker.join()
+            assert seen == [[(1,)]]
         assert outer.execute("SELECT count(*) FROM t").fetchall() == [(1,)]
     other = subprocess.run(
         [sys.executable, "-c", "import duckdb, sys; duckdb.connect(sys.argv[1])", str(store.path)],
@@ -234,15 +233,16 @@ def test_the_apps_store_lingers_then_lets_go(tmp_path):
     from metrics.store.keeper import KEEPER
 
     app = Store(tmp_path / "app.duckdb", linger=0.5)
-    with app.connect() as con:
+    with app.connect() as con, transaction(con):
         con.execute("CREATE TABLE t (x INTEGER)")
     assert KEEPER.is_open(str(app.path))
     plain = _other_process(app.path, "import duckdb, sys; duckdb.connect(sys.argv[1])")
     assert plain.returncode != 0 and "lock" in plain.stderr.lower()  # held just now
     load = _other_process(
         app.path,
-        "import sys; from metrics.store.connection import Store\n"
-        "with Store(sys.argv[1]).connect() as c: c.execute('INSERT INTO t VALUES (7)')",
+        "import sys; from metrics.store.connection import Store, transaction\n"
+        "with Store(sys.argv[1]).connect() as c, transaction(c): "
+        "c.execute('INSERT INTO t VALUES (7)')",
     )
     assert load.returncode == 0, load.stderr  # it waited for the app to let go
     with app.connect() as con:
@@ -256,7 +256,7 @@ def test_the_apps_store_lingers_then_lets_go(tmp_path):
 def test_the_apps_store_never_serves_a_replaced_file(tmp_path):
     path = tmp_path / "app.duckdb"
     app = Store(path, linger=5.0)
-    with app.connect() as con:
+    with app.connect() as con, transaction(con):
         con.execute("CREATE TABLE t AS SELECT 'old' AS x")
     path.unlink()  # a rebuild removes the file (no lock needed) and writes a new one
     new = "CREATE TABLE t AS SELECT 'new' AS x"
@@ -274,7 +274,7 @@ def test_the_apps_store_opened_by_many_threads_at_once_keeps_one_connection(tmp_
     from metrics.store.keeper import KEEPER
 
     path = tmp_path / "crowd.duckdb"
-    with Store(path).connect() as con:
+    with Store(path).connect() as con, transaction(con):
         con.execute("CREATE TABLE t AS SELECT 42 AS x")
     found: list[object] = []
 
