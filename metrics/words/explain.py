@@ -6,6 +6,7 @@ from __future__ import annotations
 from charter import Indicator
 from metrics.assess.benchmark import Benchmark
 from metrics.assess.spc import Shift
+from metrics.assess.target import Target
 from metrics.words.narrative import PERIOD_WORDS, STATUS_WORDS, compared_with, fmt_change, fmt_value
 
 COMPARE_WORDS = {
@@ -40,7 +41,7 @@ def comparison(ind: Indicator, direction: str | None, direction_year: str | None
 
 def assurance_clause(ind: Indicator, assurance: str | None) -> str:
     if assurance == "fail":
-        side = "above" if ind.polarity == "higher_is_better" else "below"
+        side = Target.of(ind).out_of_reach  # above it when higher is better
         return f"the target is {side} what the current process can deliver"
     if assurance == "pass":
         return "the current process reliably meets the target"
@@ -150,7 +151,7 @@ def indicator_reason(
             f"in {period} against a target of {shown_target}"
         )
         if status == "at_risk":
-            head += f", within the tolerance of {fmt_change(ind.tolerance or 0, ind)}"
+            head += f", within the tolerance of {fmt_change(Target.of(ind).tolerance or 0, ind)}"
     sentences = [head]
     if mixed:  # say why both hold instead of "on track and consistently failing"
         sentences.append(
