@@ -188,10 +188,19 @@ class Target:
 
     # -- words -----------------------------------------------------------------------------
 
+    def shown(self, target: float, number: Callable[[float], str]) -> str:
+        """The target in force as words, from how the indicator shows a number: "75%".
+        (Every page, pack and CSV says a target through this, narrative.fmt_target_value.)"""
+        return number(target)
+
     @property
     def aim_side(self) -> str:
         """ "or more" / "or less": the side of the target that meets it ("85% or more")."""
         return "or more" if self.polarity is Polarity.HIGHER else "or less"
+
+    def aim_words(self, shown: str) -> str:
+        """The aim as a resident reads it, from the target as shown: "85% or more"."""
+        return f"{shown} {self.aim_side}"
 
     def words(self, shown: str) -> str:
         """The aim in words from the target as shown: "at least 75%", "at most 12 days"."""

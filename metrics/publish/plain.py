@@ -59,7 +59,7 @@ def aim(ind: Indicator, target: float | None) -> str:
     rule = Target.of(ind)
     if target is None or not rule.has_better_side:
         return ""
-    return f"the aim is {fmt_target_value(ind, target)} {rule.aim_side}"
+    return f"the aim is {rule.aim_words(fmt_target_value(ind, target))}"
 
 
 def quarters(n: int) -> str:

@@ -7,7 +7,14 @@ from charter import Indicator
 from metrics.assess.benchmark import Benchmark
 from metrics.assess.spc import Shift
 from metrics.assess.target import Target
-from metrics.words.narrative import PERIOD_WORDS, STATUS_WORDS, compared_with, fmt_change, fmt_value
+from metrics.words.narrative import (
+    PERIOD_WORDS,
+    STATUS_WORDS,
+    compared_with,
+    fmt_change,
+    fmt_target_value,
+    fmt_value,
+)
 
 COMPARE_WORDS = {
     "improving": "better than",
@@ -143,8 +150,7 @@ def indicator_reason(
         head = f"No target: {shown}{notes} in {period} (context)"
     else:
         assert target is not None
-        decimals = 0 if float(target).is_integer() else ind.decimals
-        shown_target = fmt_value(target, ind.model_copy(update={"decimals": decimals}))
+        shown_target = fmt_target_value(ind, target)
         head = (
             f"{STATUS_WORDS[status]}{'' if mixed else ASSURANCE_HEAD.get(assurance or '', '')}: "
             f"{shown}{notes} "

@@ -105,8 +105,12 @@ def fmt_target_value(ind: Indicator, target: float | None) -> str:
     year, `Target.for_period`), "–" when none."""
     if target is None:
         return "–"
-    decimals = 0 if float(target).is_integer() else ind.decimals
-    return fmt_value(target, ind.model_copy(update={"decimals": decimals}))
+
+    def number(value: float) -> str:  # a whole target without decimals: "75%", not "75.0%"
+        decimals = 0 if float(value).is_integer() else ind.decimals
+        return fmt_value(value, ind.model_copy(update={"decimals": decimals}))
+
+    return Target.of(ind).shown(target, number)
 
 
 def target_runs(ind: Indicator, targets: Sequence[tuple[str, float | None]]) -> str:

@@ -113,11 +113,14 @@ def test_words(charter):
     aim = Target.of(ind)
     assert aim.words(fmt_target_value(ind, aim.value)) == "at least 75%"
     assert aim.aim_side == "or more" and aim.out_of_reach == "above"
+    assert aim.aim_words(fmt_target_value(ind, aim.value)) == "75% or more"
+    assert aim.shown(75.0, lambda v: f"{v:g} per cent") == "75 per cent"
     assert aim.polarity.words == "higher is better"
     wait = charter.indicators["speech-therapy-median-wait"]  # weeks, lower is better, 13
     aim = Target.of(wait)
     assert aim.words(fmt_target_value(wait, aim.value)) == "at most 13 weeks"
     assert aim.aim_side == "or less" and aim.out_of_reach == "below"
+    assert aim.aim_words(fmt_target_value(wait, 12.5)) == "12.5 weeks or less"
     assert aim.polarity.words == "lower is better"
     assert Polarity.NEUTRAL.words == "neither: context only"
 
