@@ -11,7 +11,7 @@ import streamlit as st
 import ui
 from charter import Charter, Indicator
 from charter.models import UNIT_LABEL
-from metrics.assess.status import target_for
+from metrics.assess.target import Target
 from metrics.assess.trend import GroupRow
 from metrics.periods.text import parse_period
 from metrics.words.narrative import fmt_target_value, fmt_value
@@ -69,7 +69,7 @@ def breakdown_chart(
     fig.yaxis(autorange="reversed", type="category")
     # The council's target is for the whole council: a count's groups are parts of it, so
     # the target applies to none of them; a rate or percentage applies to each group.
-    target = target_for(ind, parse_period(period))  # the year's own, if it has one
+    target = Target.of(ind).for_period(parse_period(period))  # the year's own, if any
     if target is not None and ind.unit != "count":
         fig.vline(
             target,

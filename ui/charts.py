@@ -11,7 +11,7 @@ import streamlit as st
 
 from charter import Charter, Indicator
 from charter.models import UNIT_LABEL
-from metrics.assess.status import target_for
+from metrics.assess.target import Target
 from metrics.assess.trend import GroupRow, TrendRow
 from metrics.periods.text import parse_period
 from metrics.publish.escape import chart_text, markdown
@@ -133,7 +133,7 @@ def trend_chart(
     )
     if (last := _last(xs, values)) is not None:
         labels.append((*last, axes.short_name(council), style.OURS))
-    targets = period_targets(rows, ind) if ind.polarity != "neutral" else []
+    targets = Target.of(ind).line([parse_period(r.period) for r in rows])
     in_force = {t for t in targets if t is not None}
     if len(in_force) == 1:  # one target throughout: a line across
         (target,) = in_force
@@ -202,7 +202,7 @@ def trend_alt(rows: list[TrendRow], ind: Indicator, council: str) -> str:
     known = [r.value for r in rows if r.value is not None]
     if known:
         parts.append(f"Lowest {fmt_value(min(known), ind)}, highest {fmt_value(max(known), ind)}.")
-    if ind.polarity != "neutral" and (
+    if Target.of(ind).has_better_side and (
         runs := target_runs(ind, [(r.period, r.target) for r in rows])
     ):
         parts.append(f"Target {runs}.")
@@ -216,7 +216,8 @@ def trend_alt(rows: list[TrendRow], ind: Indicator, council: str) -> str:
 
 def period_targets(rows: Sequence[TrendRow], ind: Indicator) -> list[float | None]:
     """The target in force for each row's period (targets may change by year)."""
-    return [target_for(ind, parse_period(r.period)) for r in rows]
+    aim = Target.of(ind)
+    return [aim.for_period(parse_period(r.period)) for r in rows]
 
 
 def trend_table(rows: list[TrendRow], ind: Indicator) -> list[dict[str, Any]]:

@@ -13,7 +13,7 @@ from charter import Charter, Indicator
 from metrics.assess.indicator_page import Comparison
 from metrics.assess.rollup import StatementStatus
 from metrics.assess.spc import SpcResult
-from metrics.assess.status import target_for
+from metrics.assess.target import Target
 from metrics.assess.trend import Reconciliation, TrendRow
 from metrics.periods.text import parse_period
 from metrics.words.narrative import assurance_label, signed_number, variation_label
@@ -28,9 +28,10 @@ def spc_section(ind: Indicator, result: SpcResult | None, rows: list[TrendRow]) 
     if (why := result.no_verdict()) is not None:
         st.info(f"No verdict on variation or assurance yet: {why}.")
     else:
+        has_target = Target.of(ind).value is not None
         st.markdown(
             f"**Variation:** {variation_label(result.variation)}  \n"
-            f"**Assurance:** {assurance_label(result.assurance, ind.target is not None)}"
+            f"**Assurance:** {assurance_label(result.assurance, has_target)}"
         )
     if result.trial_limits:
         st.warning(
@@ -40,7 +41,7 @@ def spc_section(ind: Indicator, result: SpcResult | None, rows: list[TrendRow]) 
 
     def build() -> tuple[go.Figure, str, list[dict[str, Any]]]:
         last = parse_period(rows[-1].period)
-        target = target_for(ind, last) if ind.polarity != "neutral" else None
+        target = Target.of(ind).in_force(last)
         return (*spc_charts.spc_chart(result, ind, target), spc_charts.spc_table(result, ind))
 
     fig, alt, table = reads.figure("spc", ind.id, rows[-1].period, build=build)

@@ -11,6 +11,7 @@ from charter import Indicator
 from charter.models import UNIT_LABEL
 from metrics.assess.benchmark import rank_words, ranks
 from metrics.assess.spc import SpcResult
+from metrics.assess.target import Target
 from metrics.assess.trend import AreaValue
 from metrics.publish.escape import chart_text
 from metrics.words.narrative import fmt_target_value, fmt_value
@@ -167,7 +168,7 @@ def benchmark_chart(
     ours = next((i for i, r in enumerate(rows) if r.ours), None)
     position = ""  # "joint 1st of 152": ties take the lowest rank, as in the status and LAIT
     if ours is not None and ranked:
-        rank = ranks([r.value for r in rows], ind.polarity)
+        rank = ranks([r.value for r in rows], Target.of(ind).polarity)
         position = rank_words(rank[ours], len(rows), rank.count(rank[ours]) > 1)
     if ours is not None:
         fig.annotate(
@@ -216,7 +217,8 @@ def benchmark_table(
     """Every area best first. Among councils (`ranked`), ties take the lowest rank and say
     so ("joint 1st of 152"), as the status does; otherwise the order only."""
     names = names or {}
-    rank = ranks([r.value for r in rows], ind.polarity) if ranked else list(range(1, len(rows) + 1))
+    polarity = Target.of(ind).polarity
+    rank = ranks([r.value for r in rows], polarity) if ranked else list(range(1, len(rows) + 1))
     return [
         {
             "Rank": rank[i],

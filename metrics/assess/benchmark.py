@@ -8,13 +8,13 @@ outside it. Other units get no significance test, and say so.
 
 from __future__ import annotations
 
-import bisect
 import math
 import statistics
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from charter import Charter, Indicator
+from metrics.assess.target import Polarity, Target
 from metrics.reference import is_council, one_council
 from metrics.store.connection import Store
 
@@ -88,36 +88,30 @@ def rank_words(rank: int, councils: int, tied: bool) -> str:
     return f"{'joint ' if tied else ''}{ordinal(rank)} of {councils}"
 
 
-def ranks(values: list[float], polarity: str) -> list[int]:
+def ranks(values: list[float], polarity: Polarity | str) -> list[int]:
     """Each value's rank, 1 the best by polarity; ties take the lowest rank (as LAIT: R's
     rank(ties.method = "min")), so three councils tied at the top are each 1st."""
-    ordered = sorted(values)
-    if polarity == "lower_is_better":  # 1 + how many are strictly better (lower)
-        return [bisect.bisect_left(ordered, v) + 1 for v in values]
-    return [len(ordered) - bisect.bisect_right(ordered, v) + 1 for v in values]
+    return Polarity(polarity).ranks(values)
 
 
-def quartile_band(value: float, values: list[float], polarity: str) -> int | None:
+def quartile_band(value: float, values: list[float], polarity: Polarity | str) -> int | None:
     """The quartile band as LAIT computes it (its R/fn_analysis.R): cut points at 0, 25, 50,
     75 and 100% of every council's value (R's default quantile, type 7: interpolated, as
     statistics.quantiles' "inclusive" method), a value on a cut point in the band below it,
     bands oriented by polarity. 1 = A, the best quarter; None for neutral polarity."""
-    if polarity == "neutral" or len(values) < 2:
+    polarity = Polarity(polarity)
+    if not polarity.has_better_side or len(values) < 2:
         return None
     q25, q50, q75 = statistics.quantiles(values, n=4, method="inclusive")
     ascending = 1 if value <= q25 else 2 if value <= q50 else 3 if value <= q75 else 4
-    return ascending if polarity == "lower_is_better" else 5 - ascending
+    return ascending if polarity is Polarity.LOWER else 5 - ascending
 
 
-def rank_of(ours: float, others: Iterable[float], polarity: str) -> tuple[int, int, int]:
+def rank_of(ours: float, others: Iterable[float], polarity: Polarity | str) -> tuple[int, int, int]:
     """(rank, councils, quartile) with rank 1 the best by polarity; ties share the lowest
     rank; the quartile band as LAIT's (`quartile_band`)."""
-    values = list(others)
-    better = (
-        sum(v > ours for v in values)
-        if polarity != "lower_is_better"
-        else sum(v < ours for v in values)
-    )
+    values, lower = list(others), Polarity(polarity) is Polarity.LOWER
+    better = sum(v < ours for v in values) if lower else sum(v > ours for v in values)
     rank, n = better + 1, len(values)
     quartile = quartile_band(ours, values, polarity) if n > 1 else 1
     return rank, n, quartile or 1
@@ -164,8 +158,9 @@ def benchmark(
         return b
     councils = {a: v for a, v in areas.items() if is_council(a, council.code)}
     councils[council.code] = ours
-    if len(councils) > 1 and ind.polarity != "neutral":
-        b.rank, b.councils, b.quartile = rank_of(ours, councils.values(), ind.polarity)
+    aim = Target.of(ind)
+    if len(councils) > 1 and aim.has_better_side:
+        b.rank, b.councils, b.quartile = rank_of(ours, councils.values(), aim.polarity)
         b.tied = sum(v == ours for v in councils.values()) > 1
     elif len(councils) > 1:
         b.councils = len(councils)
@@ -176,10 +171,10 @@ def benchmark(
             b.significance = "similar"
         else:
             higher = b.england < low
-            good = higher if ind.polarity != "lower_is_better" else not higher
+            good = aim.improvement(1.0 if higher else -1.0)  # None: no better side
             b.significance = (
                 ("higher" if higher else "lower")
-                if ind.polarity == "neutral"
+                if good is None
                 else ("better" if good else "worse")
             )
     return b

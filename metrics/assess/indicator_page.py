@@ -11,6 +11,7 @@ from metrics import evidence
 from metrics.assess.benchmark import area_values
 from metrics.assess.spc import SpcResult
 from metrics.assess.status import assessed_period, published_beside
+from metrics.assess.target import Target
 from metrics.assess.trend import (
     AreaValue,
     Reconciliation,
@@ -115,7 +116,7 @@ def comparison(
         found = [
             AreaValue(name, value, name == c.name) for name, value in pairs if value is not None
         ]
-        found.sort(key=lambda r: r.value, reverse=ind.polarity != "lower_is_better")
+        found = Target.of(ind).best_first(found, key=lambda r: r.value)
     if len(found) < 2:
         return Comparison(
             latest.period, advice=advice, message="No comparator figures for this indicator "

@@ -23,14 +23,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from metrics.assess.target import Polarity
+
 LIMIT = 2.66
 OUTER = 2 * LIMIT / 3  # two thirds of the way to the limits, exactly (not 1.773)
 SCREEN = 3.267
 MIN_POINTS = 12
 RUN = 7
 MIN_VERDICT = 6  # fewer figures than this (since a restart): no variation or assurance verdict
-
-Polarity = str  # higher | lower | neutral
 
 
 @dataclass
@@ -97,11 +97,6 @@ class SpcResult:
         )
 
 
-def polarity_word(polarity: str) -> Polarity:
-    """The charter's polarity words to ours."""
-    return {"higher_is_better": "higher", "lower_is_better": "lower"}.get(polarity, polarity)
-
-
 def moving_range_mean(values: Sequence[float], screen: bool = False) -> float:
     ranges = [abs(b - a) for a, b in itertools.pairwise(values)]
     if not ranges:
@@ -119,10 +114,9 @@ def exact_mean(values: Sequence[float]) -> float:
     return float(sum(Decimal(repr(v)) for v in values) / len(values))
 
 
-def _cause(high: bool, polarity: Polarity) -> str:
-    if polarity == "neutral":
-        return "neutral"
-    return "improvement" if high == (polarity == "higher") else "concern"
+def _cause(high: bool, polarity: Polarity | str) -> str:
+    better = Polarity(polarity).improvement(1.0 if high else -1.0)
+    return "neutral" if better is None else "improvement" if better else "concern"
 
 
 def _runs(flags: list[int], length: int) -> list[tuple[int, int, int]]:
@@ -136,7 +130,7 @@ def _runs(flags: list[int], length: int) -> list[tuple[int, int, int]]:
     return out
 
 
-def apply_rules(points: list[SpcPoint], polarity: Polarity, sigma: Sequence[float]) -> None:
+def apply_rules(points: list[SpcPoint], polarity: Polarity | str, sigma: Sequence[float]) -> None:
     """Mark special causes in place. `sigma[i]` is the point's MRbar-equivalent spread, so
     the outer third starts at mean +/- OUTER * sigma[i] (for XmR, sigma = MRbar)."""
     n = len(points)
@@ -171,10 +165,13 @@ def apply_rules(points: list[SpcPoint], polarity: Polarity, sigma: Sequence[floa
             p.rule, p.special_cause = rule[0], _cause(rule[1], polarity)
 
 
-def assurance(target: float | None, lower: float, upper: float, polarity: Polarity) -> str | None:
-    if target is None or polarity == "neutral":
+def assurance(
+    target: float | None, lower: float, upper: float, polarity: Polarity | str
+) -> str | None:
+    polarity = Polarity(polarity)  # the charter's words or the short ones ("higher")
+    if target is None or not polarity.has_better_side:
         return None
-    if polarity == "higher":
+    if polarity is Polarity.HIGHER:
         return "fail" if target > upper else "pass" if target < lower else "hit_or_miss"
     return "fail" if target < lower else "pass" if target > upper else "hit_or_miss"
 
@@ -188,7 +185,7 @@ def _segments(periods: Sequence[str], rebase: Sequence[str]) -> list[tuple[int, 
 def xmr(
     periods: Sequence[str],
     values: Sequence[float],
-    polarity: Polarity,
+    polarity: Polarity | str,
     target: float | None = None,
     baseline: int | None = None,
     rebase: Sequence[str] = (),
@@ -220,7 +217,7 @@ def xmr(
 
 
 def _result(
-    points: list[SpcPoint], polarity: Polarity, target: float | None, trial: bool, chart: str
+    points: list[SpcPoint], polarity: Polarity | str, target: float | None, trial: bool, chart: str
 ) -> SpcResult:
     last = points[-1]
     variation = "common_cause" if last.special_cause == "none" else last.special_cause
@@ -240,7 +237,7 @@ def p_chart(
     periods: Sequence[str],
     numerators: Sequence[float],
     denominators: Sequence[float],
-    polarity: Polarity,
+    polarity: Polarity | str,
     target: float | None = None,
 ) -> SpcResult:
     """A p-chart in percent: binomial limits p +/- 3 sqrt(p(1 - p)/n_i), fairer than XmR when

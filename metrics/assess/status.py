@@ -20,11 +20,11 @@ from dataclasses import dataclass, field, replace
 
 from charter import Charter, Indicator
 from metrics.assess.benchmark import Benchmark, benchmark
-from metrics.assess.spc import RUN, SpcResult, p_chart, polarity_word, sustained_shift, xmr
+from metrics.assess.spc import RUN, SpcResult, p_chart, sustained_shift, xmr
+from metrics.assess.target import Target
 from metrics.ingest.template import period_for as due_period
-from metrics.periods.model import Period, PeriodKind
+from metrics.periods.model import Period
 from metrics.periods.text import parse_period, read_label
-from metrics.rounding import round_half_up
 from metrics.words.explain import indicator_reason
 from metrics.words.narrative import fmt_value
 
@@ -69,30 +69,9 @@ class IndicatorStatus:
     rounded: bool = False  # published rounded (disclosure control): what is built on it too
 
 
-def _direction(ind: Indicator, now: float | None, then: float | None) -> str | None:
-    if now is None or then is None:
-        return None
-    delta = round_half_up(now, ind.decimals) - round_half_up(then, ind.decimals)
-    if abs(delta) < 10 ** -(ind.decimals + 3):
-        return "no_change"
-    if ind.polarity == "neutral":
-        return "increased" if delta > 0 else "decreased"
-    better = delta > 0 if ind.polarity == "higher_is_better" else delta < 0
-    return "improving" if better else "worsening"
-
-
-def _rag(ind: Indicator, value: float, target: float) -> str:
-    tolerance = ind.tolerance or 0.0
-    gap = value - target if ind.polarity == "higher_is_better" else target - value
-    if gap >= 0:
-        return "on_track"
-    return "at_risk" if -gap <= tolerance else "off_track"
-
-
 def target_for(ind: Indicator, period: Period) -> float | None:
     """The target in force for a period: the year's own, else the standing one."""
-    year = Period.containing(period.start, PeriodKind.FINANCIAL_YEAR).label
-    return ind.targets.get(year, ind.target)
+    return Target.of(ind).for_period(period)
 
 
 def spc_for(
@@ -108,7 +87,7 @@ def spc_for(
     ]
     if len(usable) < MIN_SPC_POINTS:
         return None
-    polarity = polarity_word(ind.polarity)
+    polarity = Target.of(ind).polarity
     periods = [p.period for p in usable]
     if ind.spc_chart == "p" and all(p.numerator is not None and p.denominator for p in usable):
         return p_chart(
@@ -252,12 +231,15 @@ def _work_out(
         return base
     prev = by_period.get(period.previous().label)
     last_year = by_period.get(period.same_period_last_year().label)
-    base.direction = _direction(ind, point.value, prev.value if prev else None)
-    base.direction_year = _direction(ind, point.value, last_year.value if last_year else None)
+    aim = Target.of(ind)
+    base.direction = aim.direction(point.value, prev.value if prev else None, ind.decimals)
+    base.direction_year = aim.direction(
+        point.value, last_year.value if last_year else None, ind.decimals
+    )
     if prev and prev.value is not None:
         base.change = point.value - prev.value
-    target = base.target = target_for(ind, period)
-    spc = spc_for(ind, points, period, target if ind.polarity != "neutral" else None)
+    target = base.target = aim.for_period(period)
+    spc = spc_for(ind, points, period, aim.in_force(period))
     rule, shift = None, None
     no_verdict = spc.no_verdict() if spc is not None else None
     if spc is not None and no_verdict is None:
@@ -282,10 +264,7 @@ def _work_out(
         ours = published.get(charter.council.code)
         base.benchmark = benchmark(ind, charter, ours, None, None, published)
         base.benchmark.period = year
-    if target is None or ind.polarity == "neutral":
-        base.status = "no_target"
-    else:
-        base.status = _rag(ind, point.value, target)
+    base.status = aim.assess(point.value, period)
     base.reason = indicator_reason(
         ind,
         base.status,

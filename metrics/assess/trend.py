@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from charter import Charter, Indicator
 from metrics.assess.benchmark import area_values
 from metrics.assess.spc import SpcResult
-from metrics.assess.status import Point, spc_for, target_for
+from metrics.assess.status import Point, spc_for
+from metrics.assess.target import Target
 from metrics.periods.text import parse_period, read_label
 from metrics.reference import is_council
 from metrics.store.connection import Store
@@ -63,6 +64,7 @@ def trend_rows(
     ind: Indicator, found: tuple[list[SeriesRow], list[SeriesRow], list[SeriesRow]]
 ) -> list[TrendRow]:
     ours, england_rows, region_rows = found
+    aim = Target.of(ind)
     england = {r.period: r.value for r in england_rows}
     region = {r.period: r.value for r in region_rows}
     return [
@@ -76,7 +78,7 @@ def trend_rows(
             r.denominator,
             england.get(r.period),
             region.get(r.period),
-            target_for(ind, parse_period(r.period)),  # the year's own target, if it has one
+            aim.for_period(parse_period(r.period)),  # the year's own target, if it has one
             r.note,
             r.revision_reason,
         )
@@ -135,7 +137,7 @@ def spc(ind: Indicator, rows: list[TrendRow]) -> SpcResult | None:
         for r in rows
     ]
     last = parse_period(rows[-1].period)
-    return spc_for(ind, points, last, target_for(ind, last) if ind.polarity != "neutral" else None)
+    return spc_for(ind, points, last, Target.of(ind).in_force(last))
 
 
 @dataclass(frozen=True)
@@ -153,7 +155,7 @@ def councils(store: Store, charter: Charter, ind: Indicator, period: str) -> lis
         for a, v in values.items()
         if is_council(a, charter.council.code)
     ]
-    return sorted(out, key=lambda a: a.value, reverse=ind.polarity != "lower_is_better")
+    return Target.of(ind).best_first(out, key=lambda a: a.value)
 
 
 RECONCILE = """

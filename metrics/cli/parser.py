@@ -16,6 +16,7 @@ import sys
 from pathlib import Path
 
 from charter import CharterError
+from metrics.assess.target import Polarity
 from metrics.cli import (
     access as commands_access,
     analysis as commands_analysis,
@@ -239,7 +240,7 @@ def build_parser() -> argparse.ArgumentParser:
         "assurance and each point's special cause and rule (Making Data Count).",
     )
     spc.add_argument("file", nargs="?", default="-", help="CSV file, or - for standard input")
-    spc.add_argument("--polarity", choices=["higher", "lower", "neutral"], required=True)
+    spc.add_argument("--polarity", choices=[p.short for p in Polarity], required=True)
     spc.add_argument("--target", type=float)
     spc.add_argument("--baseline", type=int, metavar="N", help="fix the limits on the first N")
     spc.add_argument(

@@ -34,6 +34,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from charter import Charter, Indicator
+from metrics.assess.target import Polarity, Target
 from metrics.demo.evidence import seed_evidence
 from metrics.demo.partners import REDATE, send_returns
 from metrics.demo.review import seed_previous_quarter, seed_self_review
@@ -106,7 +107,8 @@ def periods_for(indicator: Indicator) -> list[Period]:
 
 def _scale(ind: Indicator) -> tuple[float, float, float]:
     """(poor, good, typical denominator) for an indicator, anchored on its target."""
-    target = ind.target
+    aim = Target.of(ind)
+    target, lower = aim.value, aim.polarity is Polarity.LOWER
     if ind.unit == "percent":
         good = target if target is not None else 70.0
         return max(good - 30, 5), min(good + 5, 99), 60
@@ -115,19 +117,20 @@ def _scale(ind: Indicator) -> tuple[float, float, float]:
         return good * 2.2, good * 0.8, 0
     if ind.unit.startswith("rate"):
         good = target if target is not None else 450.0
-        if ind.polarity == "lower_is_better":
+        if lower:
             return good * 1.6, good * 0.8, 4000
         return good * 0.8, good * 1.2, 48_000
     good = target if target is not None else 1500.0
-    if ind.polarity == "lower_is_better":
+    if lower:
         return good * 1.8, good * 0.8, 0
     return good * 0.75, good * 1.05, 0
 
 
 def _level(ind: Indicator, i: int, n: int, rng: random.Random) -> float:
     poor, good, _ = _scale(ind)
-    if ind.id in STORIES and STORIES[ind.id] is None and ind.target is not None:
-        return ind.target + rng.uniform(-1.3, 1.3) * (ind.tolerance or ind.target * 0.05)
+    aim = Target.of(ind)
+    if ind.id in STORIES and STORIES[ind.id] is None and aim.value is not None:
+        return aim.value + rng.uniform(-1.3, 1.3) * (aim.tolerance or aim.value * 0.05)
     story = STORIES.get(ind.id)
     if story is None:  # the rest: a deterministic mix, from well short of target to past it
         mix = random.Random(SEED ^ zlib.crc32(ind.id.encode()))

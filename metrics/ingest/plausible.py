@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from charter import Charter
 from metrics.assess.spc import xmr
+from metrics.assess.target import Polarity
 from metrics.ingest.adding_up import not_adding_up
 from metrics.periods.text import read_label
 from metrics.store.connection import Connection
@@ -129,7 +130,7 @@ def _reasons(
 def _limits(values: list[float]) -> tuple[float, float] | None:
     if len(values) < MIN_POINTS:
         return None
-    chart = xmr([str(i) for i in range(len(values))], values, "neutral")
+    chart = xmr([str(i) for i in range(len(values))], values, Polarity.NEUTRAL)
     if chart.upper_limit <= chart.lower_limit:  # a constant series: no spread to judge by
         return None
     reach = FAR * (chart.upper_limit - chart.mean)

@@ -14,6 +14,7 @@ from charter import Charter, Indicator
 from metrics.assess.benchmark import Benchmark
 from metrics.assess.rollup import StatementStatus
 from metrics.assess.status import IndicatorStatus
+from metrics.assess.target import Target
 from metrics.words.narrative import (
     PERIOD_WORDS,
     STATUS_WORDS,
@@ -33,8 +34,6 @@ PLAIN_STATUS = {
     "not_evidenced": "without enough figures to judge",
     "withheld": "withheld to protect privacy (a small number)",
 }
-
-AIM_SIDE = {"higher_is_better": "or more", "lower_is_better": "or less"}
 
 MOVES = ("improving", "worsening", "increased", "decreased")
 
@@ -57,9 +56,10 @@ JARGON = (
 
 def aim(ind: Indicator, target: float | None) -> str:
     """ "the aim is 85% or more", with the target in force for the period."""
-    if target is None or ind.polarity == "neutral":
+    rule = Target.of(ind)
+    if target is None or not rule.has_better_side:
         return ""
-    return f"the aim is {fmt_target_value(ind, target)} {AIM_SIDE[ind.polarity]}"
+    return f"the aim is {rule.aim_words(fmt_target_value(ind, target))}"
 
 
 def quarters(n: int) -> str:

@@ -17,7 +17,8 @@ from typing import Any, TypeVar
 from charter import Charter, Council, Indicator
 from metrics.access.people import ADMIN, ANALYST, CHAIR, MEMBER, Actor
 from metrics.assess.rollup import StatementStatus, rollup
-from metrics.assess.status import IndicatorStatus, _rag as status_against
+from metrics.assess.status import IndicatorStatus
+from metrics.assess.target import Target
 from metrics.assess.trend import GroupRow, TrendRow
 from metrics.periods.text import parse_period
 from metrics.publish.audit import count_fields, protect
@@ -284,8 +285,9 @@ def _rounded_status(i: IndicatorStatus, rounding: Rounding) -> IndicatorStatus:
         return replace(i, value=None, symbol=SYMBOL, shown=SHOWN, **unsaid)
     value = float(row.value)
     status = i.status
-    if i.status in ASSESSED and i.target is not None and ind.polarity != "neutral":
-        status = status_against(ind, value, i.target)
+    aim = Target.of(ind)
+    if i.status in ASSESSED and i.target is not None and aim.has_better_side:
+        status = aim.status(value, i.target)
     return replace(i, value=value, shown=fmt_value(value, ind), status=status, **unsaid)
 
 

@@ -6,7 +6,15 @@ from __future__ import annotations
 from charter import Indicator
 from metrics.assess.benchmark import Benchmark
 from metrics.assess.spc import Shift
-from metrics.words.narrative import PERIOD_WORDS, STATUS_WORDS, compared_with, fmt_change, fmt_value
+from metrics.assess.target import Target
+from metrics.words.narrative import (
+    PERIOD_WORDS,
+    STATUS_WORDS,
+    compared_with,
+    fmt_change,
+    fmt_target_value,
+    fmt_value,
+)
 
 COMPARE_WORDS = {
     "improving": "better than",
@@ -40,7 +48,7 @@ def comparison(ind: Indicator, direction: str | None, direction_year: str | None
 
 def assurance_clause(ind: Indicator, assurance: str | None) -> str:
     if assurance == "fail":
-        side = "above" if ind.polarity == "higher_is_better" else "below"
+        side = Target.of(ind).out_of_reach  # above it when higher is better
         return f"the target is {side} what the current process can deliver"
     if assurance == "pass":
         return "the current process reliably meets the target"
@@ -142,15 +150,14 @@ def indicator_reason(
         head = f"No target: {shown}{notes} in {period} (context)"
     else:
         assert target is not None
-        decimals = 0 if float(target).is_integer() else ind.decimals
-        shown_target = fmt_value(target, ind.model_copy(update={"decimals": decimals}))
+        shown_target = fmt_target_value(ind, target)
         head = (
             f"{STATUS_WORDS[status]}{'' if mixed else ASSURANCE_HEAD.get(assurance or '', '')}: "
             f"{shown}{notes} "
             f"in {period} against a target of {shown_target}"
         )
         if status == "at_risk":
-            head += f", within the tolerance of {fmt_change(ind.tolerance or 0, ind)}"
+            head += f", within the tolerance of {fmt_change(Target.of(ind).tolerance or 0, ind)}"
     sentences = [head]
     if mixed:  # say why both hold instead of "on track and consistently failing"
         sentences.append(

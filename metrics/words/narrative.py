@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from charter import Charter, Indicator
+from metrics.assess.target import Target
 from metrics.rounding import fmt_half_up
 
 STATUS_WORDS = {
@@ -96,16 +97,20 @@ def fmt_value(
 
 def fmt_target(ind: Indicator) -> str:
     """The standing target as words ("70%")."""
-    return fmt_target_value(ind, ind.target)
+    return fmt_target_value(ind, Target.of(ind).value)
 
 
 def fmt_target_value(ind: Indicator, target: float | None) -> str:
     """A target as words ("75%"): the one in force for a period (targets may change by
-    year, `status.target_for`), "–" when none."""
+    year, `Target.for_period`), "–" when none."""
     if target is None:
         return "–"
-    decimals = 0 if float(target).is_integer() else ind.decimals
-    return fmt_value(target, ind.model_copy(update={"decimals": decimals}))
+
+    def number(value: float) -> str:  # a whole target without decimals: "75%", not "75.0%"
+        decimals = 0 if float(value).is_integer() else ind.decimals
+        return fmt_value(value, ind.model_copy(update={"decimals": decimals}))
+
+    return Target.of(ind).shown(target, number)
 
 
 def target_runs(ind: Indicator, targets: Sequence[tuple[str, float | None]]) -> str:
@@ -130,9 +135,7 @@ def target_runs(ind: Indicator, targets: Sequence[tuple[str, float | None]]) -> 
 
 def targets_words(ind: Indicator) -> str:
     """The standing target and any year's own: "80% (2026-27: 85%)"."""
-    years = "; ".join(
-        f"{year}: {fmt_target_value(ind, t)}" for year, t in sorted(ind.targets.items())
-    )
+    years = "; ".join(f"{year}: {fmt_target_value(ind, t)}" for year, t in Target.of(ind).by_year)
     return fmt_target(ind) + (f" ({years})" if years else "")
 
 
@@ -148,23 +151,17 @@ def fmt_change(change: float, ind: Indicator) -> str:
     return size
 
 
-POLARITY_WORDS = {
-    "higher_is_better": "higher is better",
-    "lower_is_better": "lower is better",
-    "neutral": "neither: context only",
-}
-
-
 def indicator_facts(ind: Indicator, charter: Charter) -> list[tuple[str, str]]:
     """What an indicator is, as (label, text) pairs: the one source for the indicator page
     and the help page's definitions."""
     facts = [("What it tells us", ind.description), ("Definition", ind.definition)]
     if ind.numerator and ind.denominator:
         facts += [("Numerator", ind.numerator), ("Denominator", ind.denominator)]
-    tolerance = f" (at risk within {fmt_change(ind.tolerance, ind)})" if ind.tolerance else ""
+    aim = Target.of(ind)
+    tolerance = f" (at risk within {fmt_change(aim.tolerance, ind)})" if aim.tolerance else ""
     facts += [
         ("Unit", ind.unit.replace("_", " ")),
-        ("Which way is better", POLARITY_WORDS[ind.polarity]),
+        ("Which way is better", aim.polarity.words),
         ("Reported", ind.frequency),
         ("Target", targets_words(ind) + tolerance),
         ("Source", ind.source),
@@ -241,8 +238,9 @@ def compared_with(ind: Indicator, ours: float, theirs: float, name: str) -> str:
     if trivial(ind, ours, theirs):
         return f"about the same as {name} ({shown})"
     side = "higher" if ours > theirs else "lower"
-    if ind.polarity == "neutral":
+    polarity = Target.of(ind).polarity
+    if not polarity.has_better_side:
         return f"{side} than {name} ({shown})"
-    best = "higher" if ind.polarity == "higher_is_better" else "lower"
+    best = polarity.short  # "higher" or "lower"
     verdict = "better" if side == best else "worse"
     return f"{side} than {name} ({shown}), which is {verdict} ({best} is better)"

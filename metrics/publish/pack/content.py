@@ -13,6 +13,7 @@ from datetime import date, datetime
 from charter import Charter
 from charter.models import UNIT_LABEL
 from metrics.access.people import Actor, require
+from metrics.assess.target import Target
 from metrics.assess.trend import TrendRow, trend, upto
 from metrics.dates import long_date
 from metrics.evidence import items as evidence_items
@@ -198,7 +199,8 @@ def _chart(rows: list[TrendRow], charter: Charter, ind_id: str, public: bool) ->
         return None
     ours = [r.value for r in rows]
     england = [r.england for r in rows] if any(r.england is not None for r in rows) else None
-    targets = [r.target if ind.polarity != "neutral" else None for r in rows]  # each year's
+    drawn_aim = Target.of(ind).has_better_side
+    targets = [r.target if drawn_aim else None for r in rows]  # each year's
     target = targets[-1]
     council = charter.council.name.split(" (")[0]  # "Wrenfield Council (demo)": the name
     drawn = svg.line_chart(

@@ -9,6 +9,7 @@ from datetime import date
 
 from charter import Charter, Indicator
 from charter.models import UNIT_LABEL
+from metrics.assess.target import Target
 from metrics.dates import long_date
 from metrics.evidence.items import EvidenceItem
 from metrics.partners.quality import Quality
@@ -81,7 +82,7 @@ def indicators(
     for x in facts.lines:
         ind = charter.indicators[x.id]
         status = next((i for s in built.statements for i in s.indicators if i.id == x.id), None)
-        target = status.target if status is not None else ind.target  # in force for the period
+        target = status.target if status is not None else Target.of(ind).value  # in force then
         aims.append(aim_value(ind, target))
         note = ""
         if not public:
@@ -117,7 +118,7 @@ def indicators(
 def aim_value(ind: Indicator, target: float | None) -> object:
     """An aim for a spreadsheet: the number in force for the period (targets may change by
     year), in the measure's unit; [z] when there is none."""
-    return target if target is not None and ind.polarity != "neutral" else "[z]"
+    return target if target is not None and Target.of(ind).has_better_side else "[z]"
 
 
 def unit_words(ind: Indicator) -> str:
