@@ -14,7 +14,8 @@ from metrics.assess.rollup import StatementStatus, charter_statuses
 from metrics.assess.status import IndicatorStatus
 from metrics.dates import long_date
 from metrics.periods.text import parse_period
-from metrics.publish import plain, withheld, withheld_review
+from metrics.publish import plain, withheld
+from metrics.publish.policy import DisclosurePolicy, HeldBackCells, StatusCells, audience_for
 from metrics.review import actions as actions_mod, agreed
 from metrics.review.common import indicator_subject, statement_subject
 from metrics.scrutiny import questions
@@ -130,7 +131,8 @@ def _history(
         hidden = withheld.withheld_figures(store, charter)
     latest = parse_period(quarter)
     found = charter_statuses(store, charter, [latest.shift(-k) for k in range(HISTORY)])
-    return [withheld.statuses(f, hidden or {}, charter) if public else f for f in found]
+    policy, audience = DisclosurePolicy(charter, hidden or {}), audience_for(public)
+    return [policy.publish(StatusCells(f), audience) for f in found]
 
 
 def _line(
@@ -186,7 +188,7 @@ def build(
         hidden = withheld.withheld_figures(store, charter)
     history = _history(store, charter, quarter, public, hidden)
     now = history[0]
-    held = withheld_review.judged_on_withheld(now, hidden or {}) if public else {}
+    held = DisclosurePolicy(charter, hidden or {}).publish(HeldBackCells(now), audience_for(public))
     open_actions = [
         a for a in actions_mod.listed(store, today=today) if a.status not in actions_mod.CLOSED
     ]
