@@ -99,13 +99,13 @@ def status(quarter: str) -> list[StatementStatus]:
 @st.cache_data(show_spinner=False, max_entries=8)
 def _withheld(db: str, version: Version) -> dict[str, disclosure.Withheld]:
     with _reading(db) as store:
-        return disclosure.withheld_figures(store, ui.charter())
+        return DisclosurePolicy.audited(store, ui.charter()).figures_withheld()
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def _withheld_one(db: str, version: Version, indicator: str) -> disclosure.Withheld:
     with _reading(db) as store:
-        return disclosure.withheld_figures(store, ui.charter(), indicator).get(indicator, {})
+        return DisclosurePolicy.audited(store, ui.charter(), indicator).withheld_of(indicator)
 
 
 def withheld(indicator: str) -> disclosure.Withheld:

@@ -17,7 +17,7 @@ from a policy that has not audited them is refused (fails closed)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Generic, Literal, Protocol, TypeVar, overload
 
@@ -178,7 +178,7 @@ class DisclosurePolicy:
     -> (period, breakdown, group) -> why withheld) once `audited`."""
 
     charter: Charter
-    withheld: Mapping[str, _withheld.Withheld] | None = None
+    withheld: dict[str, _withheld.Withheld] | None = None
 
     @classmethod
     def audited(
@@ -202,9 +202,12 @@ class DisclosurePolicy:
         return warnings(*texts) + small_numbers(self.rule.threshold, *texts)
 
     def withheld_of(self, indicator: str) -> _withheld.Withheld:
-        return self._audit().get(indicator, _withheld.Withheld())
+        """One indicator's audited figures: (period, breakdown, group) -> why withheld."""
+        return self.figures_withheld().get(indicator, _withheld.Withheld())
 
-    def _audit(self) -> Mapping[str, _withheld.Withheld]:
+    def figures_withheld(self) -> dict[str, _withheld.Withheld]:
+        """The audit's answer for every indicator (to keep, say in a cache, and give back to
+        `DisclosurePolicy(charter, withheld)`); refused before the audit."""
         if self.withheld is None:
             raise NotAudited(
                 "Figures cannot be published before the disclosure audit: use "
@@ -238,15 +241,15 @@ class DisclosurePolicy:
         if isinstance(cells, StatusCells):  # staff: as worked out from the real figures
             if not public:
                 return cells.statements
-            return _withheld.statuses(cells.statements, dict(self._audit()), self.charter)
+            return _withheld.statuses(cells.statements, self.figures_withheld(), self.charter)
         if isinstance(cells, HeldBackCells):  # staff read every agreed status
             if not public:
                 return {}
-            return withheld_review.judged_on_withheld(cells.statements, dict(self._audit()))
+            return withheld_review.judged_on_withheld(cells.statements, self.figures_withheld())
         if isinstance(cells, ReviewCells):
             if not public:
                 return cells.report
-            return withheld_review.review_for_public(cells.report, dict(self._audit()))
+            return withheld_review.review_for_public(cells.report, self.figures_withheld())
         if isinstance(cells, TrendCells):
             return _withheld.trend_rows(cells.rows, self.withheld_of(cells.indicator), public)
         if isinstance(cells, GroupCells):

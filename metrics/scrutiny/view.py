@@ -128,7 +128,7 @@ def _history(
 ) -> list[list[StatementStatus]]:
     """Statuses at `quarter` and the quarters before it, latest first."""
     if public and hidden is None:
-        hidden = withheld.withheld_figures(store, charter)
+        hidden = DisclosurePolicy.audited(store, charter).figures_withheld()
     latest = parse_period(quarter)
     found = charter_statuses(store, charter, [latest.shift(-k) for k in range(HISTORY)])
     policy, audience = DisclosurePolicy(charter, hidden or {}), audience_for(public)
@@ -185,7 +185,7 @@ def build(
     """The quarter in plain English; `hidden`, the figures disclosure control withholds, when
     they are already known (a public reader's view withholds them)."""
     if public and hidden is None:
-        hidden = withheld.withheld_figures(store, charter)
+        hidden = DisclosurePolicy.audited(store, charter).figures_withheld()
     history = _history(store, charter, quarter, public, hidden)
     now = history[0]
     held = DisclosurePolicy(charter, hidden or {}).publish(HeldBackCells(now), audience_for(public))

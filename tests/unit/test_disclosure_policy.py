@@ -191,6 +191,7 @@ def test_the_published_command_publishes_what_the_policy_publishes(demo_db, char
 APPLIES_THE_RULE = re.compile(
     r"\.threshold\b|suppression_threshold|suppress_zero|disclosure_method|\.few\(|"
     r"\.disclosive\(|\.rounded\(|\.rounds\b|\brule_for\b|\bwithhold\(|\bprotect\(|"
+    r"\bwithheld_figures\(|"
     r"\b(withheld|disclosure)\.(trend_rows|group_rows|indicator_status|statuses|explain|marked|"
     r"Rule|Rounding)\b|withheld_review|from metrics\.publish\.(audit|withheld) import|"
     r"from metrics\.publish\.disclosure import .*\b(Rule|withhold)\b|\bsmall_numbers\("

@@ -146,8 +146,8 @@ def build(
     now = now or datetime.now()
     built = report.build(store, charter, quarter, today=today)
     trust = data_quality(store, charter, quarter, today)
-    hidden = withheld.withheld_figures(store, charter)
-    policy = DisclosurePolicy(charter, hidden)
+    policy = DisclosurePolicy.audited(store, charter)
+    hidden = policy.figures_withheld()
     facts = scrutiny.build(store, charter, quarter, public=public, today=today, hidden=hidden)
     # agreed statuses and commentary touching a withheld figure are held back from the public
     built = policy.publish(ReviewCells(built), reading)
