@@ -3,7 +3,6 @@
 import streamlit as st
 
 import ui
-from metrics.publish.withheld import rule_for
 from metrics.words.narrative import SPC_HELP, STATUS_WORDS, facts_markdown, indicator_facts
 from ui import cards, style
 
@@ -21,7 +20,7 @@ st.markdown(
     "children's privacy; **[x]** not available; **[z]** not applicable."
 )
 st.subheader("Small numbers")
-st.markdown(rule_for(charter.council).words)
+st.markdown(ui.policy().words)
 st.markdown(
     "Councillors, the Scrutiny page and every published (scrutiny) pack see such figures as "
     "**[c]**. Analysts and planning-group members see the real figures, marked **not for "

@@ -37,10 +37,12 @@ from metrics.store.connection import Store, StoreError, WriteConflict
 from metrics.text_limits import TextTooLong
 from ui import access, keys
 from ui.reads import (  # the cached reads every page uses, as ui.status(...) etc.
+    audience as audience,
     evidence_about as evidence_about,
     figure as figure,
     indicator_groups as indicator_groups,
     indicator_view as indicator_view,
+    policy as policy,
     prefetch as prefetch,
     public as public,
     quality as quality,

@@ -15,8 +15,8 @@ from metrics.assess.target import Target
 from metrics.assess.trend import GroupRow, TrendRow
 from metrics.periods.text import parse_period
 from metrics.publish.escape import chart_text, markdown
+from metrics.publish.policy import PUBLIC, STAFF, Marker
 from metrics.publish.tables import csv_bytes
-from metrics.publish.withheld import explain, marked
 from metrics.words.narrative import fmt_target_value, fmt_value, target_runs
 from ui import axes, downloads, style
 from ui.figspec import Spec
@@ -250,7 +250,7 @@ def _publication(
         return {}
     if why is None:
         return {"Publication": ""}
-    return {"Publication": explain(why) if symbol == "c" else marked(why)}
+    return {"Publication": Marker(why).note(PUBLIC if symbol == "c" else STAFF)}
 
 
 def trend_csv(

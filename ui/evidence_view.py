@@ -16,8 +16,8 @@ from metrics.access import Actor
 from metrics.dates import FORM_FORMAT, long_date
 from metrics.evidence import attachments, personal, survey
 from metrics.evidence.items import AUTHORS, EvidenceItem
-from metrics.publish import withheld
 from metrics.publish.escape import markdown
+from metrics.publish.policy import SurveyCells
 from metrics.store.connection import Store
 from ui import downloads, forms
 from ui.review_view import attempt
@@ -32,14 +32,8 @@ def item(found: EvidenceItem, key: str) -> None:
     st.markdown(f"**{markdown(found.headline())}**")
     st.markdown(markdown(found.summary))
     if found.survey is not None:
-        rule = withheld.rule_for(ui.charter().council)  # the one policy decides
-        if ui.public() and rule.few(found.survey.answered):  # a share of a handful of families
-            said = (
-                f"\u201c{found.survey.question}\u201d: [c], answered by {rule.threshold} or fewer"
-            )
-            st.markdown(markdown(f"Survey: {said}, withheld to protect privacy."))
-        else:
-            st.markdown(markdown(f"Survey: {found.survey_words()}"))
+        [shown] = ui.policy().publish(SurveyCells([found.survey]), ui.audience())
+        st.markdown(markdown(f"Survey: {shown.words(found.survey.question)}"))
     if found.attachment is not None:
         name, media_type, size = found.attachment
         person = ui.user()
@@ -165,9 +159,10 @@ def surveys(charter: Charter, found: list[EvidenceItem]) -> None:
     st.header("Surveys asked more than once")
     for k, s in enumerate(series):
         st.markdown(f"**{markdown(s.question)}**")
+        shown = ui.policy().publish(SurveyCells(s.points), ui.audience())  # [c] for a handful
         st.dataframe(
-            [{"Date": long_date(p.on), "Answered": p.answered,
-              "Agreed (%)": p.agreed_share, "Source": p.source} for p in s.points],
+            [{"Date": long_date(p.result.on), "Answered": p.answered,
+              "Agreed (%)": p.agreed_share, "Source": p.result.source} for p in shown],
             hide_index=True, key=f"survey_{k}",
         )  # fmt: skip
         for ind in s.indicators:

@@ -10,7 +10,7 @@ from metrics.publish import free_text, pack
 from metrics.publish.escape import markdown
 from metrics.publish.pack import self_evaluation
 from metrics.publish.pack.content import AUDIENCE_WORDS
-from metrics.publish.withheld import SEES_REAL_FIGURES
+from metrics.publish.policy import SEES_REAL_FIGURES
 from ui import downloads as download, review_view
 
 AUDIENCE, MAKE, MADE = "pack_audience", "make_pack", "_made_pack"

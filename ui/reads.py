@@ -32,7 +32,17 @@ from metrics.evidence.items import EvidenceItem
 from metrics.ingest.template import latest_complete_quarter
 from metrics.partners.quality import Quality, quality as data_quality
 from metrics.periods.text import parse_period
-from metrics.publish import plain, withheld as disclosure, withheld_review
+from metrics.publish import plain, withheld as disclosure
+from metrics.publish.policy import (
+    PUBLIC,
+    Audience,
+    DisclosurePolicy,
+    GroupCells,
+    ReviewCells,
+    StatusCells,
+    audience_for,
+    audience_of,
+)
 from metrics.review import page as review_page, report
 from metrics.scrutiny import view as scrutiny
 from metrics.store.connection import Store
@@ -75,10 +85,9 @@ def _status(db: str, version: Version, quarter: str) -> list[StatementStatus]:
 def _public_status(db: str, version: Version, quarter: str) -> list[StatementStatus]:
     """What a public reader sees: small numbers withheld, reasons in plain English."""
     with _reading(db):
-        hidden = disclosure.statuses(
-            _status(db, version, quarter), _withheld(db, version), ui.charter()
-        )
-    return plain.statuses(hidden, ui.charter())
+        policy = DisclosurePolicy(ui.charter(), _withheld(db, version))
+        shown = policy.publish(StatusCells(_status(db, version, quarter)), PUBLIC)
+    return plain.statuses(shown, ui.charter())
 
 
 def status(quarter: str) -> list[StatementStatus]:
@@ -90,13 +99,13 @@ def status(quarter: str) -> list[StatementStatus]:
 @st.cache_data(show_spinner=False, max_entries=8)
 def _withheld(db: str, version: Version) -> dict[str, disclosure.Withheld]:
     with _reading(db) as store:
-        return disclosure.withheld_figures(store, ui.charter())
+        return DisclosurePolicy.audited(store, ui.charter()).figures_withheld()
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def _withheld_one(db: str, version: Version, indicator: str) -> disclosure.Withheld:
     with _reading(db) as store:
-        return disclosure.withheld_figures(store, ui.charter(), indicator).get(indicator, {})
+        return DisclosurePolicy.audited(store, ui.charter(), indicator).withheld_of(indicator)
 
 
 def withheld(indicator: str) -> disclosure.Withheld:
@@ -104,9 +113,19 @@ def withheld(indicator: str) -> disclosure.Withheld:
     return _withheld_one(*_key(), indicator)
 
 
+def audience() -> Audience:
+    """Who the reader is to the disclosure policy: staff, or public (councillors)."""
+    return audience_of(ui.user())
+
+
 def public() -> bool:
     """The reader sees what would be published (councillors), not the real small numbers."""
-    return not disclosure.sees_real_figures(ui.user())
+    return audience() == PUBLIC
+
+
+def policy() -> DisclosurePolicy:
+    """The disclosure policy, without the audit of figures (surveys, the rule's words)."""
+    return DisclosurePolicy(ui.charter())
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -151,7 +170,8 @@ def indicator_groups(
     found, rows = _groups(*_key(), indicator, dim, period)
     if found is None:
         return found, rows
-    return found, disclosure.group_rows(rows, found, dim, withheld(indicator), public())
+    policy = DisclosurePolicy(ui.charter(), {indicator: withheld(indicator)})
+    return found, policy.publish(GroupCells(indicator, found, dim, rows), audience())
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -160,7 +180,8 @@ def _review(db: str, version: Version, quarter: str, public: bool) -> report.Rep
         statuses = (_public_status if public else _status)(db, version, quarter)
         built = report.build(store, ui.charter(), quarter, statements=statuses)
         if public:  # agreed statuses, commentary and revisions since sign-off: the policy's
-            built = withheld_review.review_for_public(built, _withheld(db, version))
+            policy = DisclosurePolicy(ui.charter(), _withheld(db, version))
+            built = policy.publish(ReviewCells(built), audience_for(public))
     return built
 
 

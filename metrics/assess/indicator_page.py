@@ -26,6 +26,7 @@ from metrics.evidence.items import EvidenceItem
 from metrics.ingest.template import period_for as due_period
 from metrics.periods.text import parse_period, read_label
 from metrics.publish import withheld as disclosure
+from metrics.publish.policy import DisclosurePolicy, TrendCells, audience_for
 from metrics.store.connection import Store
 from metrics.store.queries import SeriesRow, area_names, published_periods
 
@@ -81,7 +82,10 @@ def build(
             due = due_period(ind, q).label
             assessed = assessed_period(ind, {r.period for r in every}, q) or due
             found = evidence.recent(found, q.end)
-        rows = upto(disclosure.trend_rows(every, hidden, public), assessed, quarter)
+        policy = DisclosurePolicy(charter, {ind.id: hidden})
+        rows = upto(
+            policy.publish(TrendCells(ind.id, every), audience_for(public)), assessed, quarter
+        )
         return IndicatorView(
             assessed,
             rows,

@@ -100,7 +100,12 @@ class EvidenceItem:
         s = self.survey
         if s is None:
             return ""
-        return f"\u201c{s.question}\u201d: {s.agreed_share:g}% of {s.answered:,} agreed."
+        return result_words(s.question, s.answered, s.agreed_share)
+
+
+def result_words(question: str, answered: int, agreed_share: float) -> str:
+    """A survey's result in a sentence (metrics/publish/policy.py says when it is withheld)."""
+    return f"\u201c{question}\u201d: {agreed_share:g}% of {answered:,} agreed."
 
 
 def _check(

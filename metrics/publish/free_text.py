@@ -14,9 +14,9 @@ from dataclasses import dataclass
 
 from charter import Charter
 from metrics.evidence import items as evidence_items
-from metrics.evidence.personal import Warning_, small_numbers, warnings
+from metrics.evidence.personal import Warning_
 from metrics.periods.text import parse_period
-from metrics.publish.withheld import rule_for
+from metrics.publish.policy import DisclosurePolicy
 from metrics.review import actions, agreed, commentary, cycle
 from metrics.review.common import SIGNED_OFF, subject_title
 from metrics.scrutiny import questions
@@ -35,8 +35,7 @@ class TextWarning:
 
 def check(charter: Charter, *texts: str | None) -> list[Warning_]:
     """What a published paper should not say, in these texts."""
-    threshold = rule_for(charter.council).threshold
-    return warnings(*texts) + small_numbers(threshold, *texts)
+    return DisclosurePolicy(charter).small_numbers_in(*texts)
 
 
 def pack_warnings(store: Store, charter: Charter, quarter: str) -> list[TextWarning]:

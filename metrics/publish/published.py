@@ -17,8 +17,8 @@ from charter import Charter, Indicator
 from metrics.assess.rollup import charter_status
 from metrics.assess.trend import GroupRow, trend
 from metrics.periods.text import parse_period
-from metrics.publish import withheld
 from metrics.publish.disclosure import SYMBOL
+from metrics.publish.policy import PUBLIC, DisclosurePolicy, GroupCells, Marker, StatusCells
 from metrics.store.connection import Store
 from metrics.store.queries import area_figures
 from metrics.words.narrative import STATUS_WORDS
@@ -49,9 +49,9 @@ def _number(x: float | None, symbol: str | None = None) -> object:
 def cells(store: Store, charter: Charter, quarter: str) -> list[dict[str, object]]:
     """Every published cell for `quarter`, as a public reader sees it."""
     end = parse_period(quarter).end
-    hidden = withheld.withheld_figures(store, charter)
-    statuses = withheld.statuses(
-        charter_status(store, charter, parse_period(quarter)), hidden, charter
+    policy = DisclosurePolicy.audited(store, charter)
+    statuses = policy.publish(
+        StatusCells(charter_status(store, charter, parse_period(quarter))), PUBLIC
     )
     assessed = {i.id: i for s in statuses for i in s.indicators}
     by_indicator: dict[str, dict[tuple[str, str], list[GroupRow]]] = defaultdict(
@@ -71,14 +71,13 @@ def cells(store: Store, charter: Charter, quarter: str) -> list[dict[str, object
             continue
         status = assessed.get(ind_id)
         last = status.period if status and status.period else None
-        hidden_here = hidden.get(ind_id, withheld.Withheld())
         published_periods = set()
         for (period, dim), rows in sorted(tables.items(), key=lambda t: _order(t[0])):
             p = parse_period(period)
             if p.end > end or (last and p.sort_key > parse_period(last).sort_key):
                 continue  # not yet published at this quarter
             published_periods.add(period)
-            for r in withheld.group_rows(rows, period, dim, hidden_here, public=True):
+            for r in policy.publish(GroupCells(ind_id, period, dim, rows), PUBLIC):
                 out.append(_row(ind, period, charter.council.code, dim, r, status, last))
         for t in comparators.get(ind_id, []):
             if t.period not in published_periods:
@@ -117,5 +116,5 @@ def _row(
         "numerator": SHOWN if gone else _number(r.numerator),
         "denominator": SHOWN if gone else _number(r.denominator),
         "status": STATUS_WORDS[status.status] if whole else "",  # type: ignore[attr-defined]
-        "withheld": withheld.explain(r.withheld) if r.withheld else "",
+        "withheld": Marker(r.withheld).words if r.withheld else "",
     }

@@ -2,8 +2,9 @@
 are withheld (audited by integer programming, `metrics/publish/audit.py`) or how they are
 rounded (the council's `disclosure_method`), and the rows, statuses and sentences a public
 reader (a councillor, a published page, CSV or pack) gets instead of the real ones. Staff keep
-the real figures, marked "not for publication". Every output asks here: `rule_for` for the
-rule, `withheld_figures` for what is withheld, `trend_rows`/`group_rows`/`statuses` for what a
+the real figures, marked "not for publication". Outputs do not call this module: they ask
+`metrics/publish/policy.py` (`DisclosurePolicy.publish`), which uses `rule_for` for the rule,
+`withheld_figures` for what is withheld and `trend_rows`/`group_rows`/`statuses` for what a
 public reader sees (and `withheld_review` for the planning group's agreed statuses and
 commentary)."""
 

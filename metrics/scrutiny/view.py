@@ -14,7 +14,8 @@ from metrics.assess.rollup import StatementStatus, charter_statuses
 from metrics.assess.status import IndicatorStatus
 from metrics.dates import long_date
 from metrics.periods.text import parse_period
-from metrics.publish import plain, withheld, withheld_review
+from metrics.publish import plain, withheld
+from metrics.publish.policy import DisclosurePolicy, HeldBackCells, StatusCells, audience_for
 from metrics.review import actions as actions_mod, agreed
 from metrics.review.common import indicator_subject, statement_subject
 from metrics.scrutiny import questions
@@ -127,10 +128,11 @@ def _history(
 ) -> list[list[StatementStatus]]:
     """Statuses at `quarter` and the quarters before it, latest first."""
     if public and hidden is None:
-        hidden = withheld.withheld_figures(store, charter)
+        hidden = DisclosurePolicy.audited(store, charter).figures_withheld()
     latest = parse_period(quarter)
     found = charter_statuses(store, charter, [latest.shift(-k) for k in range(HISTORY)])
-    return [withheld.statuses(f, hidden or {}, charter) if public else f for f in found]
+    policy, audience = DisclosurePolicy(charter, hidden or {}), audience_for(public)
+    return [policy.publish(StatusCells(f), audience) for f in found]
 
 
 def _line(
@@ -183,10 +185,10 @@ def build(
     """The quarter in plain English; `hidden`, the figures disclosure control withholds, when
     they are already known (a public reader's view withholds them)."""
     if public and hidden is None:
-        hidden = withheld.withheld_figures(store, charter)
+        hidden = DisclosurePolicy.audited(store, charter).figures_withheld()
     history = _history(store, charter, quarter, public, hidden)
     now = history[0]
-    held = withheld_review.judged_on_withheld(now, hidden or {}) if public else {}
+    held = DisclosurePolicy(charter, hidden or {}).publish(HeldBackCells(now), audience_for(public))
     open_actions = [
         a for a in actions_mod.listed(store, today=today) if a.status not in actions_mod.CLOSED
     ]

@@ -19,10 +19,19 @@ from metrics.dates import long_date
 from metrics.evidence import items as evidence_items
 from metrics.partners.quality import quality as data_quality
 from metrics.periods.text import parse_period
-from metrics.publish import withheld, withheld_review
+from metrics.publish import withheld
 from metrics.publish.disclosure import NOT_FOR_PUBLICATION
 from metrics.publish.pack import sections, svg
 from metrics.publish.pack.sections import Table
+from metrics.publish.policy import (
+    PUBLIC,
+    Audience,
+    DisclosurePolicy,
+    Marker,
+    ReviewCells,
+    TrendCells,
+    audience_for,
+)
 from metrics.review import actions as actions_mod, report
 from metrics.review.common import SIGNED_OFF, indicator_subject
 from metrics.review.cycle import QuarterReview
@@ -134,13 +143,15 @@ def build(
     if audience == PLANNING_GROUP:
         require(reader, withheld.SEES_REAL_FIGURES, "make a planning-group pack")
     public = audience == SCRUTINY
+    reading = audience_for(public)
     now = now or datetime.now()
     built = report.build(store, charter, quarter, today=today)
     trust = data_quality(store, charter, quarter, today)
-    hidden = withheld.withheld_figures(store, charter)
+    policy = DisclosurePolicy.audited(store, charter)
+    hidden = policy.figures_withheld()
     facts = scrutiny.build(store, charter, quarter, public=public, today=today, hidden=hidden)
-    if public:  # agreed statuses and commentary touching a withheld figure are held back
-        built = withheld_review.review_for_public(built, hidden)
+    # agreed statuses and commentary touching a withheld figure are held back from the public
+    built = policy.publish(ReviewCells(built), reading)
     review = built.review
     end = parse_period(review.quarter).end
     pack = Pack(
@@ -151,7 +162,7 @@ def build(
         figures_as_at=figures_as_at(review, now),
         made_at=now,
         contact=charter.council.contact,
-        rule=withheld.rule_for(charter.council).words,
+        rule=policy.words,
         status_rule=status_rule(charter),
         statements=sections.statements(facts),
         exceptions=[
@@ -161,8 +172,8 @@ def build(
                 built,
                 e,
                 facts,
-                hidden.get(e.indicator_id, withheld.Withheld()),
-                public,
+                policy,
+                reading,
                 trust.ratings[e.indicator_id].sentence(),
             )
             for e in built.exceptions
@@ -174,8 +185,8 @@ def build(
         evidence=sections.evidence(
             evidence_items.recent(evidence_items.listed(store), end),
             charter,
-            public,
-            withheld.rule_for(charter.council),
+            policy,
+            reading,
             end,
         ),
         figures=sections.figures(built, charter, hidden, public),
@@ -232,9 +243,7 @@ def _chart(rows: list[TrendRow], charter: Charter, ind_id: str, public: bool) ->
                 ("Provisional. " if r.status == "provisional" else "")
                 + ("Revised. " if r.revised else "")
                 + (mark if r.withheld and not public else "")
-                + (
-                    withheld.explain(r.withheld).capitalize() + "." if r.withheld and public else ""
-                ),
+                + (Marker(r.withheld).words.capitalize() + "." if r.withheld and public else ""),
             ]
             for r in rows
         ],
@@ -248,15 +257,15 @@ def _exception(
     built: report.Report,
     e: report.Exception_,
     facts: scrutiny.Scrutiny,
-    hidden: withheld.Withheld,
-    public: bool,
+    policy: DisclosurePolicy,
+    reading: Audience,
     trust: str,
 ) -> ExceptionItem:
     ind = charter.indicators[e.indicator_id]
+    public = reading == PUBLIC
     line = next(x for x in facts.lines if x.id == e.indicator_id)
-    rows = withheld.trend_rows(
-        upto(trend(store, charter, ind), e.period, built.review.quarter), hidden, public
-    )
+    every = upto(trend(store, charter, ind), e.period, built.review.quarter)
+    rows = policy.publish(TrendCells(ind.id, every), reading)
     c = e.commentary
     a = built.agreed.get(indicator_subject(e.indicator_id))
     written = None

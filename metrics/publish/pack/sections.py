@@ -14,7 +14,14 @@ from metrics.dates import long_date
 from metrics.evidence.items import EvidenceItem
 from metrics.partners.quality import Quality
 from metrics.publish import withheld
-from metrics.publish.disclosure import Rule
+from metrics.publish.policy import (
+    Audience,
+    DisclosurePolicy,
+    FigureCell,
+    StatusCells,
+    SurveyCells,
+    audience_for,
+)
 from metrics.review import actions as actions_mod, report
 from metrics.review.common import subject_title
 from metrics.scrutiny import view as scrutiny
@@ -79,6 +86,7 @@ def indicators(
     built: report.Report,
 ) -> Table:
     rows, aims = [], []
+    policy, audience = DisclosurePolicy(charter, hidden), audience_for(public)
     for x in facts.lines:
         ind = charter.indicators[x.id]
         status = next((i for s in built.statements for i in s.indicators if i.id == x.id), None)
@@ -89,10 +97,10 @@ def indicators(
             assessed = next(
                 (i for s in built.statements for i in s.indicators if i.id == x.id), None
             )
-            why = hidden.get(x.id, withheld.Withheld()).get(
-                ((assessed.period if assessed else "") or "", "", "")
+            marker = policy.publish(
+                FigureCell(x.id, (assessed.period if assessed else "") or ""), audience
             )
-            note = withheld.marked(why)
+            note = marker.note(audience) if marker else ""
         rows.append(
             [
                 str(x.statement),
@@ -131,9 +139,8 @@ def figures(
 ) -> Table:
     """The latest figures as numbers, for a spreadsheet: a withheld one is [c], a missing one
     [x], an aim not set [z]. Cells are numbers or shorthand; the writer keeps numbers as such."""
-    statements = built.statements
-    if public:
-        statements = withheld.statuses(statements, hidden, charter)
+    policy, audience = DisclosurePolicy(charter, hidden), audience_for(public)
+    statements = policy.publish(StatusCells(built.statements), audience)
     rows: list[list[object]] = []
     seen: set[str] = set()
     for s in statements:
@@ -142,13 +149,13 @@ def figures(
                 continue
             seen.add(i.id)
             ind = charter.indicators[i.id]
-            why = hidden.get(i.id, withheld.Withheld()).get((i.period or "", "", ""))
+            marker = policy.publish(FigureCell(i.id, i.period or ""), audience)
             value: object = i.value if i.value is not None else f"[{i.symbol or 'x'}]"
             rows.append([
                 s.number, ind.title, i.period or i.due, value, unit_words(ind),
                 aim_value(ind, i.target),
                 STATUS_WORDS[i.status],
-                withheld.marked(why) if why and not public else "",
+                marker.note(audience) if marker else "",
             ])  # fmt: skip
     headers = ["Statement", "Measure", "Period", "Value", "Unit", "Aim", "Status", "Publication"]
     if public:
@@ -234,16 +241,20 @@ def questions(facts: scrutiny.Scrutiny, charter: Charter) -> Table:
 
 
 def evidence(
-    items: list[EvidenceItem], charter: Charter, public: bool, rule: Rule, end: date
+    items: list[EvidenceItem],
+    charter: Charter,
+    policy: DisclosurePolicy,
+    audience: Audience,
+    end: date,
 ) -> Table:
-    """Evidence items from the year to `end`, newest first. A published pack gives a survey
-    answered by few people as [c]: a share of a handful can point to a family."""
+    """Evidence items from the year to `end`, newest first, each survey result as the policy
+    publishes it ([c] where too few answered, for a published pack)."""
     rows = []
     for item in items:
         survey = "[z]"
         if item.survey is not None:
-            small = public and rule.few(item.survey.answered)
-            survey = "[c]" if small else item.survey_words()
+            [shown] = policy.publish(SurveyCells([item.survey]), audience)
+            survey = shown.cell(item.survey.question)
         statements = "; ".join(f"{n}. {charter.statement(n).short_title}" for n in item.statements)
         when = f"{item.evidence_date.day} {item.evidence_date:%B %Y}"
         rows.append([when, item.kind_name, statements, item.source, item.summary, survey])

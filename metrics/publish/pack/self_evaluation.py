@@ -24,6 +24,7 @@ from metrics.publish import withheld
 from metrics.publish.pack import sections
 from metrics.publish.pack.content import figures_as_at, status_rule
 from metrics.publish.pack.sections import Table
+from metrics.publish.policy import STAFF, DisclosurePolicy
 from metrics.review import actions as actions_mod, agreed, commentary, report
 from metrics.review.commentary import Commentary
 from metrics.review.common import indicator_subject, statement_subject, subject_title
@@ -131,7 +132,7 @@ def build(
     answers = answered.get(latest.held_on, {}) if latest else {}
     statuses = {s.number: s for s in built.statements}
     asked = set(charter.question_ids())  # answers to removed questions are left out
-    rule = withheld.rule_for(charter.council)
+    policy = DisclosurePolicy(charter)  # a draft for staff: survey results as they are
 
     def words(a: self_review.Answer) -> str:
         titles = {n: x.title for n, x in acts.items()}
@@ -211,7 +212,7 @@ def build(
                         if (c := written.get(s)) is not None
                     ],
                 ),
-                sections.evidence(items, charter, False, rule, end),
+                sections.evidence(items, charter, policy, STAFF, end),
                 Table(
                     "Leaders' self-review answers that point to this theme",
                     ["Question", "Confidence", "Evidence for it", "What we will do"],
