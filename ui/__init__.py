@@ -32,7 +32,7 @@ from metrics.access import (  # the roles, as ui.ANALYST etc.
     require as metrics_require,
 )
 from metrics.ingest.template import latest_complete_quarter
-from metrics.publish.escape import markdown
+from metrics.publish.escape import markdown as markdown  # pages escape user text with ui.markdown
 from metrics.store.connection import Store, StoreError, WriteConflict
 from metrics.text_limits import TextTooLong
 from ui import access, keys

@@ -79,6 +79,6 @@ def downloads() -> None:
     st.markdown(markdown(made["title"]))
     for fmt, (name, data) in made["files"].items():
         download.button(
-            f"Download the {LABELS[fmt]}", lambda data=data: data, name, pack.MEDIA[fmt],
+            f"Download the {LABELS[fmt]}", download.ready(data), name, pack.MEDIA[fmt],
             key=f"download_{fmt}", roles=roles,
         )  # fmt: skip

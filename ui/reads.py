@@ -96,7 +96,9 @@ def _withheld(db: str, version: Version) -> dict[str, disclosure.Withheld]:
 @st.cache_data(show_spinner=False, max_entries=64)
 def _withheld_one(db: str, version: Version, indicator: str) -> disclosure.Withheld:
     with _reading(db) as store:
-        return disclosure.withheld_figures(store, ui.charter(), indicator).get(indicator, {})
+        return disclosure.withheld_figures(store, ui.charter(), indicator).get(
+            indicator, disclosure.Withheld()
+        )
 
 
 def withheld(indicator: str) -> disclosure.Withheld:

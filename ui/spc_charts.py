@@ -193,13 +193,13 @@ def benchmark_chart(
         ind.benchmark or ind.source,
     )
     fig.xaxis(showticklabels=len(rows) <= 20)
-    rank = (
+    standing = (
         f"{council} is {position} councils"
         if position
         else "Not ranked: no other councils' figures are loaded"
     )
     alt = (
-        f"Bar chart of {ind.title} for {len(rows)} areas in {period}, best first. {rank}. "
+        f"Bar chart of {ind.title} for {len(rows)} areas in {period}, best first. {standing}. "
         f"Best {fmt_value(rows[0].value, ind)}, worst {fmt_value(rows[-1].value, ind)}."
         + (f" England {fmt_value(england, ind)}." if england is not None else "")
     )

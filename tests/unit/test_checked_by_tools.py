@@ -1,0 +1,37 @@
+"""What `make test` has the tools check: types over the whole code (the domain, the charter,
+the user interface, the pages and the benchmarks), and import contracts that leave no package
+out of the no-cycles rule."""
+
+from __future__ import annotations
+
+import re
+
+from tests.conftest import ROOT
+
+
+def _target(name: str) -> tuple[list[str], list[str]]:
+    """A Makefile target's prerequisites and its recipe's lines."""
+    lines = (ROOT / "Makefile").read_text().splitlines()
+    at = next(n for n, line in enumerate(lines) if re.match(rf"{name}:", line))
+    recipe = []
+    for line in lines[at + 1 :]:
+        if not line.startswith("\t"):
+            break
+        recipe.append(line.strip())
+    return lines[at].split(":", 1)[1].split(), recipe
+
+
+def test_make_test_and_the_fast_tier_run_lint_types_and_contracts():
+    for target in ("test", "test-fast"):
+        needs, _ = _target(target)
+        assert {"lint", "types", "contracts"} <= set(needs), target
+
+
+def test_types_cover_metrics_charter_ui_pages_and_bench():
+    _, recipe = _target("types")
+    checked = [line.split("mypy", 1)[1].split() for line in recipe if "-m mypy" in line]
+    words = {w for run in checked for w in run}
+    assert {"metrics", "charter", "ui", "pages", "bench"} <= words, recipe
+    # the floor app is excluded from the first run (its own folder is its import root), so
+    # a second run must check it
+    assert any(w.startswith("bench/floor/") for w in words), recipe
