@@ -24,6 +24,7 @@ from typing import Any, TypeVar, cast
 import streamlit as st
 
 from metrics import evidence
+from metrics.access import sees_real_figures
 from metrics.assess import indicator_page
 from metrics.assess.rollup import StatementStatus, charter_status, quarters_with_data
 from metrics.assess.trend import GroupRow, breakdown
@@ -107,7 +108,7 @@ def withheld(indicator: str) -> disclosure.Withheld:
 
 def public() -> bool:
     """The reader sees what would be published (councillors), not the real small numbers."""
-    return not disclosure.sees_real_figures(context.user())
+    return not sees_real_figures(context.user())
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
