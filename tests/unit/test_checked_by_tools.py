@@ -4,6 +4,7 @@ out of the no-cycles rule."""
 
 from __future__ import annotations
 
+import ast
 import pkgutil
 import re
 import tomllib
@@ -67,3 +68,19 @@ def test_no_package_is_imported_back_by_what_it_imports():
                     todo.append(found)
         back = sorted(m for m in inside if graph.direct_import_exists(importer=m, imported=package))
         assert not back, f"{package} imports {back}, which import {package}"
+
+
+def test_the_user_interface_borrows_no_private_names():
+    """What a page or another part of the interface needs is public (issue 28: a new page could
+    not reuse the chart helpers, `ui.charts._layout` and `_publication`)."""
+    borrowed = []
+    for folder in ("ui", "pages"):
+        for path in sorted((ROOT / folder).rglob("*.py")):
+            for node in ast.walk(ast.parse(path.read_text(), str(path))):
+                if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("ui"):
+                    borrowed += [
+                        f"{path.relative_to(ROOT)}: {node.module}.{a.name}"
+                        for a in node.names
+                        if a.name.startswith("_")
+                    ]
+    assert not borrowed, borrowed
