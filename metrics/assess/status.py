@@ -21,7 +21,7 @@ from dataclasses import dataclass, field, replace
 from charter import Charter, Indicator
 from metrics.assess.benchmark import Benchmark, benchmark
 from metrics.assess.spc import RUN, SpcResult, p_chart, polarity_word, sustained_shift, xmr
-from metrics.ingest.template import period_for as due_period
+from metrics.periods.due import due_period
 from metrics.periods.model import Period, PeriodKind
 from metrics.periods.text import parse_period, read_label
 from metrics.rounding import round_half_up
