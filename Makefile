@@ -60,8 +60,12 @@ lint: $(VENV)/.installed
 	$(PY) -m ruff format --check .
 	$(PY) -m ruff check .
 
+# The domain, the charter, the user interface, the pages (mypy names `pages/0_Overview.py` the
+# module `0_Overview`: files, not imports), the benchmarks and the two entry scripts; then the
+# floor app (bench/floor), a Streamlit app of its own that imports from its own folder.
 types: $(VENV)/.installed
-	$(PY) -m mypy metrics charter
+	$(PY) -m mypy metrics charter ui pages bench app.py serve.py
+	MYPYPATH=bench/floor $(PY) -m mypy bench/floor/app.py bench/floor/pages/2_Second.py
 
 # The layers, stated in pyproject.toml's [tool.importlinter] and checked by import-linter.
 contracts: $(VENV)/.installed

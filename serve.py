@@ -33,8 +33,8 @@ def check(options: list[str]) -> str:
     config._main_script_path = str(APP)
     bootstrap.load_config_options(flags)
     files = list(config.get_option("secrets.files"))
-    options = {name: config.get_option(name) for name in HARDENING}
-    mode, problem = decide(auth_in_files(files), files, None, options)
+    hardening = {name: config.get_option(name) for name in HARDENING}
+    mode, problem = decide(auth_in_files(files), files, None, hardening)
     report(mode, problem, str(config.get_option("server.address") or ""), log)
     return mode
 

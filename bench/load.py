@@ -18,6 +18,7 @@ from typing import Any, TypeVar
 import websockets
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+from websockets.typing import Subprotocol
 
 T = TypeVar("T")
 
@@ -67,7 +68,7 @@ async def open_pages(
     result = SessionResult()
     ws_url = url.replace("http://", "ws://", 1).replace("https://", "wss://", 1)
     async with websockets.connect(
-        f"{ws_url}/_stcore/stream", subprotocols=["streamlit"], max_size=None
+        f"{ws_url}/_stcore/stream", subprotocols=[Subprotocol("streamlit")], max_size=None
     ) as ws:
         for page_name, query, expected in pages:
             start = time.perf_counter()

@@ -71,7 +71,7 @@ def make_workbook(csv_file: Path, path: Path, megabytes: float = MAX_WORKBOOK_MB
             for n, line in enumerate(lines):
                 if n > rows:
                     break
-                cells: list[object] = line.rstrip("\n").split(",")
+                cells: list[object] = list(line.rstrip("\n").split(","))
                 if n:  # value, numerator and denominator as numbers, as Excel keeps them
                     cells = [
                         float(str(c)) if k in (2, 6, 7) and c else c for k, c in enumerate(cells)

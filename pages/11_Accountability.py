@@ -3,6 +3,7 @@
 import streamlit as st
 
 import ui
+from metrics.review import accountability
 from ui import accountability_view as view
 
 ui.page("Accountability")
@@ -10,12 +11,13 @@ charter, person = ui.charter(), ui.user()
 quarter = ui.quarter_picker()
 if quarter:
     built = ui.review(quarter)
-    own = view.mine(person, charter)
+    own = accountability.owners_of(person, charter)
     if own:
         view.section(built, charter, own, "My indicators and actions", "mine")
     st.subheader("By owner")
-    st.dataframe(view.summary(built, charter), hide_index=True, key="acc_owners")
+    sums = accountability.by_owner(built, charter)
+    st.dataframe([s.row() for s in sums], hide_index=True, key="acc_owners")
     st.header("By organisation")
     for key, org in charter.organisations.items():
-        owners = {k for k, o in charter.owners.items() if o.organisation == key}
+        owners = accountability.owners_at(charter, key)
         view.section(built, charter, owners, f"{org.name} ({org.kind})", key)

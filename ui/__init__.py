@@ -19,7 +19,6 @@ import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 from streamlit.navigation.page import StreamlitPage
 
-from charter import Charter, load_charter
 from metrics.access import (  # the roles, as ui.ANALYST etc.
     ADMIN as ADMIN,
     ANALYST as ANALYST,
@@ -32,10 +31,18 @@ from metrics.access import (  # the roles, as ui.ANALYST etc.
     require as metrics_require,
 )
 from metrics.ingest.template import latest_complete_quarter
-from metrics.publish.escape import markdown
-from metrics.store.connection import Store, StoreError, WriteConflict
+from metrics.publish.escape import markdown as markdown  # pages escape user text with ui.markdown
+from metrics.store.connection import StoreError, WriteConflict
 from metrics.text_limits import TextTooLong
 from ui import access, keys
+from ui.context import (  # the store, the charter, the person and the quarter carried
+    CHOSEN_QUARTER as CHOSEN_QUARTER,
+    LINGER as LINGER,
+    carried as carried,
+    charter as charter,
+    store as store,
+    user as user,
+)
 from ui.reads import (  # the cached reads every page uses, as ui.status(...) etc.
     audience as audience,
     evidence_about as evidence_about,
@@ -118,28 +125,6 @@ _warm_up()
 APP_NAME = "Outcomes for disabled children"
 
 
-def user() -> Actor:
-    """The person using the app, worked out afresh from their sign-in: what every action
-    passes to the domain, which checks the role again (no roles when nobody is signed in)."""
-    return access.who(charter().council.contact, charter().providers)
-
-
-# Seconds the app keeps the database open after its last read (metrics/store/keeper.py):
-# long enough to serve a page, and everyone who opens one at the same moment, from one
-# opening of the file; short enough that a scheduled load waits no longer than that.
-LINGER = 0.3
-
-
-@st.cache_resource
-def store() -> Store:
-    return Store(linger=LINGER)
-
-
-@st.cache_resource
-def charter() -> Charter:
-    return load_charter()
-
-
 def routes() -> list[StreamlitPage]:
     """The pages app.py routes for the person using the app (worked out afresh, drawing
     nothing): those their roles may open, or only the landing page."""
@@ -159,19 +144,6 @@ def navigation(where: DeltaGenerator, roles: Iterable[str]) -> None:
         st.markdown(f"**{APP_NAME}**  \n{markdown(charter().council.name)}")
         for entry in allowed(roles):
             link(entry.file, entry.label, keep)
-
-
-CHOSEN_QUARTER = "_chosen_quarter"  # not a widget key: it outlives the page that set it
-
-
-def carried() -> dict[str, str]:
-    """Query parameters every link carries: the quarter being looked at."""
-    quarter = (  # the picker's value first: it changes before the page is drawn again
-        st.session_state.get(keys.PERIOD)
-        or st.query_params.get("quarter")
-        or st.session_state.get(CHOSEN_QUARTER)
-    )
-    return {"quarter": quarter} if quarter else {}
 
 
 def page(title: str, roles: frozenset[str] = READERS, reads: tuple[str, ...] = ()) -> None:

@@ -27,10 +27,10 @@ ANY = "(any)"
 
 def _day_range(chosen: object) -> tuple[datetime | None, datetime | None]:
     days = list(chosen) if isinstance(chosen, (list, tuple)) else [chosen]
-    days = [d for d in days if isinstance(d, date)]
-    if not days:
+    picked = [d for d in days if isinstance(d, date)]
+    if not picked:
         return None, None
-    first, last = days[0], days[-1]
+    first, last = picked[0], picked[-1]
     return datetime.combine(first, time.min), datetime.combine(last + timedelta(days=1), time.min)
 
 

@@ -16,7 +16,7 @@ from metrics.assess.trend import GroupRow
 from metrics.periods.text import parse_period
 from metrics.words.narrative import fmt_target_value, fmt_value
 from ui import keys, style
-from ui.charts import _layout, _publication, chart_with_table
+from ui.charts import chart_with_table, house_layout, publication_column
 from ui.figspec import Spec
 
 
@@ -77,7 +77,7 @@ def breakdown_chart(
             f"Target {fmt_target_value(ind, target)}",
             font={"color": "#00684A"},
         )
-    _layout(
+    house_layout(
         fig,
         f"{ind.title} by {label.lower()}",
         f"{UNIT_LABEL[ind.unit] or 'count'}, {period}. [c] = suppressed small number.",
@@ -100,7 +100,7 @@ def group_table(rows: list[GroupRow], ind: Indicator, label: str) -> list[dict[s
             "Numerator": r.numerator,
             "Denominator": r.denominator,
             "Status": r.status,
-            **_publication(rows, r.withheld, r.symbol),
+            **publication_column(rows, r.withheld, r.symbol),
         }
         for r in rows
     ]

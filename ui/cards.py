@@ -96,7 +96,7 @@ def indicator_rows(
 ) -> list[dict[str, object]]:
     """One row per indicator; with `ratings`, its data quality, folded into the "Why" when
     there is any doubt about the figure."""
-    rows = []
+    rows: list[dict[str, object]] = []
     for i in statuses:
         ind = charter.indicators[i.id]
         rating = (ratings or {}).get(i.id)

@@ -29,7 +29,9 @@ FONT = "Source Sans Pro, Arial, sans-serif"
 DOWNLOAD_ONLY = "ignore"
 
 
-def _layout(fig: Spec, title: str, subtitle: str, source: str) -> None:
+def house_layout(fig: Spec, title: str, subtitle: str, source: str) -> None:
+    """Every chart's frame: its title and subtitle (wrapped for a phone), the source below,
+    the house font, a white ground and a light grid. Public: a new chart uses it too."""
     fig.update(
         title={
             "text": f"{axes.wrap(title)}<br><sup>{axes.wrap(subtitle, 60)}</sup>",
@@ -175,7 +177,7 @@ def trend_chart(
         )
     span = f"{periods[0]} to {periods[-1]}" if periods else "no figures yet"
     words = axes.range_words(low, high, UNIT_LABEL[ind.unit])
-    _layout(fig, title, f"{unit}, {span} ({words}). P = provisional, R = revised.", ind.source)
+    house_layout(fig, title, f"{unit}, {span} ({words}). P = provisional, R = revised.", ind.source)
     fig.xaxis(type="linear")
     return fig.figure(), trend_alt(rows, ind, council)
 
@@ -235,13 +237,13 @@ def trend_table(rows: list[TrendRow], ind: Indicator) -> list[dict[str, Any]]:
             "Target": fmt_target_value(ind, target),
             "Note": r.note or "",
             "Why revised": r.revision_reason or "",
-            **_publication(rows, r.withheld, r.symbol),
+            **publication_column(rows, r.withheld, r.symbol),
         }
         for r, target in zip(rows, targets, strict=True)
     ]
 
 
-def _publication(
+def publication_column(
     rows: Sequence[TrendRow | GroupRow], why: str | None, symbol: str | None
 ) -> dict[str, str]:
     """A "Publication" column where any figure is withheld: staff read "not for
@@ -278,7 +280,7 @@ def trend_csv(
             "target": target,
             "note": r.note,
             "revision_reason": r.revision_reason,
-            "publication": _publication(rows, r.withheld, r.symbol).get("Publication", ""),
+            "publication": publication_column(rows, r.withheld, r.symbol).get("Publication", ""),
         }
         for r, target in zip(rows, targets, strict=True)
     ]

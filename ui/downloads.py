@@ -27,6 +27,11 @@ LINK_SECONDS = 2.0
 DOWNLOAD_ONLY = "ignore"  # no rerun on the click: the file is made and handed over, that is all
 
 
+def ready(data: bytes) -> Callable[[], bytes]:
+    """A `make` for a file already made (its bytes are still written only on the click)."""
+    return lambda: data
+
+
 def button(
     label: str,
     make: Callable[[], bytes],

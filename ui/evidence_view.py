@@ -78,7 +78,7 @@ def add_form(store: Store, charter: Charter) -> None:
         st.markdown("Checked: " + "; ".join(personal.CHECKED) + ".")
         st.markdown("Not checked: " + "; ".join(personal.NOT_CHECKED) + ".")
     with st.form(forms.key(ADD, "")):
-        kind = st.selectbox("Kind", list(evidence.KINDS), format_func=evidence.KINDS.get,
+        kind = st.selectbox("Kind", list(evidence.KINDS), format_func=evidence.KINDS.__getitem__,
                             key=forms.key(ADD, "evidence_kind"))  # fmt: skip
         on = st.date_input(
             "Date heard", date.today(), key=forms.key(ADD, "evidence_date"), format=FORM_FORMAT
@@ -172,6 +172,6 @@ def surveys(charter: Charter, found: list[EvidenceItem]) -> None:
                 # Analysts only: handed over on the click, role checked then, link short-lived.
                 downloads.button(
                     f"Download as a return for {charter.indicators[ind].title} (CSV, to upload)",
-                    lambda made=content: made, f"survey-{ind}.csv", mime="text/csv",
+                    downloads.ready(content), f"survey-{ind}.csv", mime="text/csv",
                     key=f"survey_csv_{k}_{ind}", roles=frozenset({ui.ANALYST}),
                 )  # fmt: skip

@@ -6,11 +6,11 @@ from __future__ import annotations
 import streamlit as st
 
 import ui
+from metrics.access import STAFF, sees_real_figures
 from metrics.publish import free_text, pack
 from metrics.publish.escape import markdown
 from metrics.publish.pack import self_evaluation
 from metrics.publish.pack.content import AUDIENCE_WORDS
-from metrics.publish.policy import SEES_REAL_FIGURES
 from ui import downloads as download, review_view
 
 AUDIENCE, MAKE, MADE = "pack_audience", "make_pack", "_made_pack"
@@ -20,7 +20,7 @@ LABELS = {"html": "web page (HTML)", "pdf": "accessible PDF", "xlsx": "spreadshe
 
 def audience() -> str:
     """Scrutiny for everyone; the internal planning-group pack for staff only."""
-    staff = ui.user().may(*SEES_REAL_FIGURES)
+    staff = sees_real_figures(ui.user())
     offered = [*pack.AUDIENCES, SELF_EVALUATION] if staff else [pack.SCRUTINY]
     chosen = st.radio("Audience", offered, key=AUDIENCE, format_func=lambda a: f"{a.capitalize()}")
     st.caption(AUDIENCE_WORDS.get(chosen, self_evaluation.AUDIENCE))
@@ -43,7 +43,7 @@ def text_warnings(quarter: str, chosen: str) -> None:
 
 def make(quarter: str, chosen: str) -> None:
     internal = chosen in (pack.PLANNING_GROUP, SELF_EVALUATION)
-    roles = frozenset(SEES_REAL_FIGURES) if internal else ui.READERS
+    roles = frozenset(STAFF) if internal else ui.READERS
     kind = "self-evaluation" if chosen == SELF_EVALUATION else "meeting"
     with st.status(f"Making the {chosen} pack for {quarter}", expanded=True) as status:
         made = review_view.attempt(
@@ -60,7 +60,7 @@ def make(quarter: str, chosen: str) -> None:
     built, files = made
     st.session_state[MADE] = {
         "title": built.title,
-        "roles": frozenset(SEES_REAL_FIGURES) if internal else None,
+        "roles": frozenset(STAFF) if internal else None,
         "files": {fmt: (pack.file_name(built, fmt), data) for fmt, data in files.items()},
     }
 
@@ -79,6 +79,6 @@ def downloads() -> None:
     st.markdown(markdown(made["title"]))
     for fmt, (name, data) in made["files"].items():
         download.button(
-            f"Download the {LABELS[fmt]}", lambda data=data: data, name, pack.MEDIA[fmt],
+            f"Download the {LABELS[fmt]}", download.ready(data), name, pack.MEDIA[fmt],
             key=f"download_{fmt}", roles=roles,
         )  # fmt: skip

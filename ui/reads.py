@@ -23,7 +23,6 @@ from typing import Any, TypeVar, cast
 
 import streamlit as st
 
-import ui
 from metrics import evidence
 from metrics.assess import indicator_page
 from metrics.assess.rollup import StatementStatus, charter_status, quarters_with_data
@@ -46,7 +45,7 @@ from metrics.publish.policy import (
 from metrics.review import page as review_page, report
 from metrics.scrutiny import view as scrutiny
 from metrics.store.connection import Store
-from ui import keys
+from ui import context, keys
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)
@@ -57,13 +56,13 @@ Version = int
 
 def _key() -> tuple[str, Version]:
     """What every cached read is keyed on: the database file and its version."""
-    s = ui.store()
+    s = context.store()
     return str(s.path), s.version()
 
 
 @st.cache_resource(show_spinner=False)
 def _store_at(db: str) -> Store:
-    return Store(db, linger=ui.LINGER)  # one per file: its schema is checked once
+    return Store(db, linger=context.LINGER)  # one per file: its schema is checked once
 
 
 @contextmanager
@@ -78,16 +77,16 @@ def _reading(db: str) -> Iterator[Store]:
 @st.cache_data(show_spinner=False, max_entries=32)
 def _status(db: str, version: Version, quarter: str) -> list[StatementStatus]:
     with _reading(db) as store:
-        return charter_status(store, ui.charter(), parse_period(quarter))
+        return charter_status(store, context.charter(), parse_period(quarter))
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def _public_status(db: str, version: Version, quarter: str) -> list[StatementStatus]:
     """What a public reader sees: small numbers withheld, reasons in plain English."""
     with _reading(db):
-        policy = DisclosurePolicy(ui.charter(), _withheld(db, version))
+        policy = DisclosurePolicy(context.charter(), _withheld(db, version))
         shown = policy.publish(StatusCells(_status(db, version, quarter)), PUBLIC)
-    return plain.statuses(shown, ui.charter())
+    return plain.statuses(shown, context.charter())
 
 
 def status(quarter: str) -> list[StatementStatus]:
@@ -99,13 +98,13 @@ def status(quarter: str) -> list[StatementStatus]:
 @st.cache_data(show_spinner=False, max_entries=8)
 def _withheld(db: str, version: Version) -> dict[str, disclosure.Withheld]:
     with _reading(db) as store:
-        return DisclosurePolicy.audited(store, ui.charter()).figures_withheld()
+        return DisclosurePolicy.audited(store, context.charter()).figures_withheld()
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def _withheld_one(db: str, version: Version, indicator: str) -> disclosure.Withheld:
     with _reading(db) as store:
-        return DisclosurePolicy.audited(store, ui.charter(), indicator).withheld_of(indicator)
+        return DisclosurePolicy.audited(store, context.charter(), indicator).withheld_of(indicator)
 
 
 def withheld(indicator: str) -> disclosure.Withheld:
@@ -115,7 +114,7 @@ def withheld(indicator: str) -> disclosure.Withheld:
 
 def audience() -> Audience:
     """Who the reader is to the disclosure policy: staff, or public (councillors)."""
-    return audience_of(ui.user())
+    return audience_of(context.user())
 
 
 def public() -> bool:
@@ -125,13 +124,13 @@ def public() -> bool:
 
 def policy() -> DisclosurePolicy:
     """The disclosure policy, without the audit of figures (surveys, the rule's words)."""
-    return DisclosurePolicy(ui.charter())
+    return DisclosurePolicy(context.charter())
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def _quarters(db: str, version: Version) -> list[str]:
     with _reading(db) as store:
-        return quarters_with_data(store, ui.charter())
+        return quarters_with_data(store, context.charter())
 
 
 def quarters() -> list[str]:
@@ -142,7 +141,7 @@ def quarters() -> list[str]:
 def _indicator_view(
     db: str, version: Version, indicator: str, quarter: str | None, public: bool
 ) -> indicator_page.IndicatorView:
-    c = ui.charter()
+    c = context.charter()
     with _reading(db) as store:
         hidden = _withheld_one(db, version, indicator)
         return indicator_page.build(store, c, c.indicators[indicator], quarter, hidden, public)
@@ -157,7 +156,7 @@ def indicator_view(indicator: str, quarter: str | None) -> indicator_page.Indica
 def _groups(
     db: str, version: Version, indicator: str, dim: str, period: str | None
 ) -> tuple[str | None, list[GroupRow]]:
-    c = ui.charter()
+    c = context.charter()
     with _reading(db) as store:
         return breakdown(store, c, c.indicators[indicator], dim, period)
 
@@ -170,7 +169,7 @@ def indicator_groups(
     found, rows = _groups(*_key(), indicator, dim, period)
     if found is None:
         return found, rows
-    policy = DisclosurePolicy(ui.charter(), {indicator: withheld(indicator)})
+    policy = DisclosurePolicy(context.charter(), {indicator: withheld(indicator)})
     return found, policy.publish(GroupCells(indicator, found, dim, rows), audience())
 
 
@@ -178,9 +177,9 @@ def indicator_groups(
 def _review(db: str, version: Version, quarter: str, public: bool) -> report.Report:
     with _reading(db) as store:
         statuses = (_public_status if public else _status)(db, version, quarter)
-        built = report.build(store, ui.charter(), quarter, statements=statuses)
+        built = report.build(store, context.charter(), quarter, statements=statuses)
         if public:  # agreed statuses, commentary and revisions since sign-off: the policy's
-            policy = DisclosurePolicy(ui.charter(), _withheld(db, version))
+            policy = DisclosurePolicy(context.charter(), _withheld(db, version))
             built = policy.publish(ReviewCells(built), audience_for(public))
     return built
 
@@ -206,7 +205,7 @@ def review_extras(quarter: str) -> review_page.ReviewExtras:
 def _scrutiny(db: str, version: Version, quarter: str, public: bool) -> scrutiny.Scrutiny:
     with _reading(db) as store:
         hidden = _withheld(db, version) if public else None
-        return scrutiny.build(store, ui.charter(), quarter, public, hidden=hidden)
+        return scrutiny.build(store, context.charter(), quarter, public, hidden=hidden)
 
 
 def scrutiny_facts(quarter: str) -> scrutiny.Scrutiny:
@@ -217,7 +216,7 @@ def scrutiny_facts(quarter: str) -> scrutiny.Scrutiny:
 @st.cache_data(show_spinner=False, max_entries=16)
 def _quality(db: str, version: Version, quarter: str, today: date) -> Quality:
     with _reading(db) as store:
-        return data_quality(store, ui.charter(), quarter, today)
+        return data_quality(store, context.charter(), quarter, today)
 
 
 def quality(quarter: str) -> Quality:
@@ -265,11 +264,11 @@ def prefetch(names: Iterable[str]) -> None:
     own calls then wait for, and find, the results in the cache. Nothing is drawn here, and
     a read that fails here fails again, with its message, where the page makes it."""
     key, public_view, today = _key(), public(), date.today()  # read on the page's thread
-    carried = ui.carried().get("quarter")
+    carried = context.carried().get("quarter")
     statement = st.session_state.get(keys.STATEMENT) or st.query_params.get("statement")
     indicator = st.session_state.get(keys.INDICATOR) or st.query_params.get("indicator")
     dimension = st.session_state.get(keys.DIMENSION)
-    ind = ui.charter().indicators.get(indicator or "")
+    ind = context.charter().indicators.get(indicator or "")
     asked = (key, public_view, carried, statement, indicator, dimension, tuple(names))
     with _PREFETCHED_LOCK:
         if asked in _PREFETCHED:  # already under way or done for this version of the data

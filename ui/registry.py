@@ -20,14 +20,19 @@ from pathlib import Path
 import streamlit as st
 from streamlit.navigation.page import StreamlitPage
 
-from metrics.access import ADMIN, ANALYST, CHAIR, EVERY_ROLE, MEMBER, PROVIDER
+from metrics.access import (  # STAFF: the people who work with the figures (metrics/access)
+    ADMIN,
+    ANALYST,
+    EVERY_ROLE,
+    PROVIDER,
+    STAFF as STAFF,
+)
 
 ROOT = Path(__file__).resolve().parent.parent  # the folder holding app.py and pages/
 
 # Who sees which page. Every role reads the charter pages; the rest are for the roles that
 # use them. A person may hold several roles.
 READERS = EVERY_ROLE
-STAFF = frozenset({ANALYST, MEMBER, CHAIR, ADMIN})  # not councillors: operational detail
 ANALYSTS = frozenset({ANALYST})
 ADMINS = frozenset({ADMIN})
 RETURNS = frozenset({ANALYST, PROVIDER})  # a provider's person sees only their own

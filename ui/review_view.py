@@ -200,12 +200,14 @@ def chair_controls(store: Store, charter: Charter, built: report.Report) -> None
         meeting = st.date_input("Meeting date", review.meeting_date or date.today(),
                                 key="review_meeting", format=FORM_FORMAT)  # fmt: skip
         saving = st.form_submit_button("Save the meeting date")
-    if saving and attempt(  # a signed-off quarter's date is refused by the cycle's rules
-        CHAIRS,
-        "set the meeting date",
-        lambda person: cycle.set_meeting(store, person, review.quarter, meeting),
-    ):
-        forms.saved(MOVE, f"Meeting date saved: {long_date(meeting)}.")
+    if saving:  # a signed-off quarter's date is refused by the cycle's rules
+        moved = attempt(
+            CHAIRS,
+            "set the meeting date",
+            lambda person: cycle.set_meeting(store, person, review.quarter, meeting),
+        )
+        if moved is not None:
+            forms.saved(MOVE, f"Meeting date saved: {long_date(meeting)}.")
     if here + 1 < len(STATES):
         step = STATES[here + 1]
         label = "Sign the quarter off" if step == SIGNED_OFF else f"Move on to '{step}'"

@@ -16,7 +16,7 @@ from metrics.assess.trend import AreaValue
 from metrics.publish.escape import chart_text
 from metrics.words.narrative import fmt_target_value, fmt_value
 from ui import axes, style
-from ui.charts import _layout
+from ui.charts import house_layout
 from ui.figspec import Spec
 
 # Making Data Count colours (blue improvement, orange concern, purple neutral, grey common),
@@ -91,7 +91,7 @@ def spc_chart(result: SpcResult, ind: Indicator, target: float | None) -> tuple[
     shown = [v for p in result.points for v in (p.value, p.lower_limit, p.upper_limit)]
     low, high = axes.fitted_range([*shown, target], ind.unit == "percent")
     words = axes.range_words(low, high, UNIT_LABEL[ind.unit])
-    _layout(
+    house_layout(
         fig,
         f"{ind.title}: SPC{trial}",
         f"{kind}, {UNIT_LABEL[ind.unit] or 'count'} ({words}). I = special cause improvement, "
@@ -187,20 +187,20 @@ def benchmark_chart(
             f"England {fmt_value(england, ind)}",
             "top right",
         )
-    _layout(
+    house_layout(
         fig,
         f"{ind.title}: {'all councils' if len(rows) > 4 else 'comparators'}, best first",
         f"{UNIT_LABEL[ind.unit] or 'count'}, {period}",
         ind.benchmark or ind.source,
     )
     fig.xaxis(showticklabels=len(rows) <= 20)
-    rank = (
+    standing = (
         f"{council} is {position} councils"
         if position
         else "Not ranked: no other councils' figures are loaded"
     )
     alt = (
-        f"Bar chart of {ind.title} for {len(rows)} areas in {period}, best first. {rank}. "
+        f"Bar chart of {ind.title} for {len(rows)} areas in {period}, best first. {standing}. "
         f"Best {fmt_value(rows[0].value, ind)}, worst {fmt_value(rows[-1].value, ind)}."
         + (f" England {fmt_value(england, ind)}." if england is not None else "")
     )

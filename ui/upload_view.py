@@ -21,7 +21,7 @@ def notes(report: LoadReport) -> None:
 
 def errors(report: LoadReport) -> None:
     st.error(report.summary())
-    rows = [
+    rows: list[dict[str, object]] = [
         {
             "Row": e.row if e.row is not None else "",
             "Column": e.column,

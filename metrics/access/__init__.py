@@ -9,6 +9,7 @@ from metrics.access.people import (
     MEMBER,
     PROVIDER,
     ROLE_NAMES,
+    STAFF,
     AccessDenied,
     Actor,
     acting,
@@ -17,6 +18,7 @@ from metrics.access.people import (
     from_claims,
     may_send,
     require,
+    sees_real_figures,
 )
 
 __all__ = [
@@ -28,6 +30,7 @@ __all__ = [
     "MEMBER",
     "PROVIDER",
     "ROLE_NAMES",
+    "STAFF",
     "AccessDenied",
     "Actor",
     "acting",
@@ -36,4 +39,5 @@ __all__ = [
     "from_claims",
     "may_send",
     "require",
+    "sees_real_figures",
 ]

@@ -33,6 +33,12 @@ ROLE_NAMES = {
     PROVIDER: "provider",
 }
 
+# The people who work with the figures: they see the real ones, small numbers and all, in
+# the app and in the planning group's pack; everyone else (a councillor, a partner's person,
+# nobody signed in) sees what would be published (`sees_real_figures`). The app's pages of
+# operational detail are theirs too (ui/registry.py).
+STAFF = frozenset({ANALYST, MEMBER, CHAIR, ADMIN})
+
 # A chair is a planning-group member who also agrees statuses and signs a quarter off.
 IMPLIED = {CHAIR: frozenset({MEMBER})}
 
@@ -195,3 +201,9 @@ def from_claims(
     if provider:
         roles |= {PROVIDER}
     return Actor(subject, name, email, APP, roles, provider)
+
+
+def sees_real_figures(actor: Actor) -> bool:
+    """Staff see the real figures; councillors (and anyone without a staff role) see what
+    would be published."""
+    return bool(actor.roles & STAFF)

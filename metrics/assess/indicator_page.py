@@ -23,7 +23,7 @@ from metrics.assess.trend import (
     upto,
 )
 from metrics.evidence.items import EvidenceItem
-from metrics.ingest.template import period_for as due_period
+from metrics.periods.due import due_period
 from metrics.periods.text import parse_period, read_label
 from metrics.publish import withheld as disclosure
 from metrics.publish.policy import DisclosurePolicy, TrendCells, audience_for

@@ -23,7 +23,7 @@ from metrics.assess.status import (
     published_beside,
 )
 from metrics.evidence.items import KINDS
-from metrics.ingest.template import period_for as due_period
+from metrics.periods.due import due_period
 from metrics.periods.model import Period
 from metrics.periods.text import read_label
 from metrics.store.connection import Store

@@ -20,12 +20,12 @@ from dataclasses import dataclass, field, replace
 
 from charter import Charter, Indicator
 from metrics.assess.benchmark import Benchmark, benchmark
+from metrics.assess.reasons import indicator_reason
 from metrics.assess.spc import RUN, SpcResult, p_chart, sustained_shift, xmr
 from metrics.assess.target import Target
-from metrics.ingest.template import period_for as due_period
+from metrics.periods.due import due_period
 from metrics.periods.model import Period
 from metrics.periods.text import parse_period, read_label
-from metrics.words.explain import indicator_reason
 from metrics.words.narrative import fmt_value
 
 LAG_ALLOWED = {"quarterly": 0, "monthly": 0, "termly": 1, "annual": 1}

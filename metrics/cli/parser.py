@@ -289,8 +289,9 @@ def build_parser() -> argparse.ArgumentParser:
         "review",
         parents=[common],
         help="print a quarter's review",
-        description="The review state, the exceptions with their commentary, agreed statuses "
-        "and the actions.",
+        description="The review state, the exceptions with their commentary, agreed statuses, "
+        "the actions, and by owner: indicators, off track, open and overdue actions and "
+        "missing commentary (the Accountability page's sums).",
     )
     rev.add_argument("--quarter", required=True, metavar="LABEL", help="e.g. '2026-27 Q2'")
     rev.add_argument("--format", choices=["text", "json"], default="text")

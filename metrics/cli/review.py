@@ -10,7 +10,7 @@ from charter import Charter, load_charter
 from metrics.access.people import command_line
 from metrics.assess.rollup import quarters_with_data
 from metrics.publish.escape import json_text, terminal as t
-from metrics.review import actions, report
+from metrics.review import accountability, actions, report
 from metrics.review.common import ReviewError, check_quarter
 from metrics.store.connection import Store
 from metrics.store.replacing import kept, write_out
@@ -42,8 +42,11 @@ def cmd_review(args: argparse.Namespace) -> int:
     if (quarter := _quarter(args)) is None:
         return 2
     built = report.build(Store(args.db), charter, quarter)
+    owners = accountability.by_owner(built, charter)
     if args.format == "json":
-        print(json_text(report.as_json(built, charter)))
+        out = report.as_json(built, charter)
+        out["by_owner"] = [o.as_json() for o in owners]
+        print(json_text(out))
         return 0
     # Every stored text through t(): a newline or escape sequence in what someone typed
     # never starts a forged line or reaches the terminal (metrics/publish/escape.py).
@@ -58,6 +61,9 @@ def cmd_review(args: argparse.Namespace) -> int:
     print(f"\nActions ({len(built.actions)}):")
     for a in built.actions:
         print(f"- {_line(a, charter)}")
+    print(f"\nBy owner ({len(owners)}):")
+    for o in owners:
+        print(f"- {t(o.name)}: {o.line()}")
     return 0
 
 

@@ -8,35 +8,22 @@ analyst sees in Excel (the header is row 1), blank rows included.
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import Any
 
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
-PREFERRED_SHEET = "Return"
+from metrics.ingest.raw import (  # what a read returns; importers take them from here too
+    MAX_CELL_CHARS,
+    FileProblem as FileProblem,
+    RawTable as RawTable,
+)
+from metrics.ingest.read_xlsx import read_xlsx
+
 XLSX_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0"
 BLOCK_BYTES = 4_000_000  # the longest CSV row we read; a return's rows are under 1 kB
-MAX_CELL_CHARS = 10_000  # the longest cell an Excel return may hold
-
-
-class FileProblem(ValueError):
-    """The file as a whole cannot be read; the message says what to do."""
-
-
-@dataclass
-class RawTable:
-    header: list[str]
-    cells: pa.Table  # one string column per header position, c0..cN
-    row_no: list[int]  # Excel row number of each data row
-    notes: list[str] = field(default_factory=list)  # what we did to read it (encoding, sheet)
-    sheet: str | None = None
-    ragged: list[tuple[int, int]] = field(default_factory=list)  # (row, number of values)
-    percent_cells: set[tuple[int, int]] = field(default_factory=set)  # (row, col) shown as %
-    formula_gaps: list[tuple[int, int]] = field(default_factory=list)  # formulas with no value
-    records: int | None = None  # data rows counted apart from the parser (CSV), to compare
 
 
 def read_upload(file_name: str, content: bytes, sheet: str | None = None) -> RawTable:
@@ -56,9 +43,7 @@ def read_upload(file_name: str, content: bytes, sheet: str | None = None) -> Raw
                 f"{file_name!r} is a {suffix or 'zipped'} file, not a quarterly return. "
                 "Upload the return as .xlsx or .csv."
             )
-        from metrics.ingest.read_xlsx import read_xlsx  # openpyxl only when a workbook comes
-
-        return read_xlsx(content, sheet)
+        return read_xlsx(content, sheet)  # (it imports openpyxl only when a workbook comes)
     if suffix in (".xlsx", ".xlsm"):
         raise FileProblem(f"{file_name!r} is named .xlsx but is not an Excel workbook.")
     if suffix not in (".csv", ".txt", ""):

@@ -12,7 +12,7 @@ from typing import Any
 
 import pyarrow as pa
 
-from metrics.ingest.read import MAX_CELL_CHARS, PREFERRED_SHEET, FileProblem, RawTable
+from metrics.ingest.raw import MAX_CELL_CHARS, PREFERRED_SHEET, FileProblem, RawTable
 
 
 def _cell_text(value: Any) -> str:

@@ -10,9 +10,10 @@ from __future__ import annotations
 import io
 from datetime import date
 
-from charter import Charter, Indicator
+from charter import Charter
 from metrics.ingest.validate import COLUMNS
-from metrics.periods.model import KIND_EXAMPLES, Period, PeriodKind, kind_for, latest_ended
+from metrics.periods.due import due_period as period_for
+from metrics.periods.model import KIND_EXAMPLES, Period, PeriodKind, kind_for
 from metrics.publish.tables import csv_bytes, safe_row
 
 GUIDANCE = [
@@ -39,12 +40,6 @@ GUIDANCE = [
 
 def latest_complete_quarter(today: date | None = None) -> Period:
     return Period.containing(today or date.today(), PeriodKind.FY_QUARTER).previous()
-
-
-def period_for(indicator: Indicator, quarter: Period) -> Period:
-    """The period an indicator reports for in the return for `quarter`."""
-    kind = kind_for(indicator.frequency, indicator.year_basis)
-    return quarter if kind == PeriodKind.FY_QUARTER else latest_ended(kind, quarter.end)
 
 
 def template_rows(charter: Charter, quarter: Period) -> list[dict[str, str]]:

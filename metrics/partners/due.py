@@ -11,7 +11,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from charter import Charter
-from metrics.ingest.template import period_for
+from metrics.periods.due import due_period as period_for
 from metrics.periods.model import Period
 
 HOLIDAYS_CSV = Path(__file__).resolve().parents[1] / "reference" / "bank_holidays.csv"

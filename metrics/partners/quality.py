@@ -13,8 +13,8 @@ from typing import Any
 
 from charter import Charter
 from metrics.ingest.published.rules import disagreement
-from metrics.ingest.template import period_for
 from metrics.partners.due import Expected, expected, working_days_between
+from metrics.periods.due import due_period as period_for
 from metrics.periods.model import Period
 from metrics.periods.text import parse_period
 from metrics.store.connection import Store

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any, TypeVar
 
 from charter import Charter, Council, Indicator
-from metrics.access.people import ADMIN, ANALYST, CHAIR, MEMBER, Actor
+from metrics.access.people import STAFF, sees_real_figures as sees_real_figures
 from metrics.assess.rollup import StatementStatus, rollup
 from metrics.assess.status import IndicatorStatus
 from metrics.assess.target import Target
@@ -56,8 +56,7 @@ class Withheld(dict[tuple[str, str, str], str]):
 
 WITHHELD_STATUS = "withheld"
 
-# Roles that see the real figures in the app: the people who work with them.
-SEES_REAL_FIGURES = frozenset({ANALYST, MEMBER, CHAIR, ADMIN})
+SEES_REAL_FIGURES = STAFF  # who sees the real figures: one rule, in metrics/access
 SHOWN = f"[{SYMBOL}]"
 T = TypeVar("T", TrendRow, GroupRow)
 
@@ -66,11 +65,6 @@ def rule_for(council: Council) -> Rule:
     """The council's disclosure rule, from council.yaml (a method it does not know is
     refused when the charter loads, and again here)."""
     return Rule(council.suppression_threshold, council.suppress_zero, council.disclosure_method)
-
-
-def sees_real_figures(actor: Actor) -> bool:
-    """Councillors (and anyone without a staff role) see what would be published."""
-    return bool(actor.roles & SEES_REAL_FIGURES)
 
 
 def figures_by_table(

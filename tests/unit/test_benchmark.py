@@ -88,7 +88,7 @@ def test_spc_needs_six_points_and_says_when_limits_are_trial(charter):
 
 def test_the_issue_example_sentence(charter):
     from metrics.assess.benchmark import Benchmark
-    from metrics.words.explain import indicator_reason
+    from metrics.assess.reasons import indicator_reason
 
     ind = charter.indicators["ehcp-issued-20-weeks"].model_copy(update={"decimals": 0})
     b = Benchmark(england=59.0, rank=9, councils=10, significance="worse")

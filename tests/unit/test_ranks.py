@@ -11,9 +11,9 @@ import numpy as np
 import pandas as pd
 
 from metrics.assess.benchmark import Benchmark, benchmark, quartile_band, rank_of, rank_words, ranks
+from metrics.assess.reasons import benchmark_sentence
 from metrics.assess.trend import AreaValue
 from metrics.publish.plain import compare_sentence
-from metrics.words.explain import benchmark_sentence
 from ui.spc_charts import benchmark_chart, benchmark_table
 
 EXTRACT = Path(__file__).resolve().parent.parent / "data" / "lait_ehcp_20_weeks_2022.csv"

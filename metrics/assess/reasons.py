@@ -1,5 +1,9 @@
 """The plain-English sentence behind every indicator status, built from its facts: RAG,
-SPC assurance and variation, direction of travel and benchmarks."""
+SPC assurance and variation, direction of travel and benchmarks.
+
+Written by the status itself (status.py is its one user), so it sits beside it in assess/; the
+words every capability shares (status words, how a number is written) stay in
+metrics/words/narrative.py. In words/ it made words and assess import each other."""
 
 from __future__ import annotations
 

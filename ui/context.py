@@ -1,0 +1,48 @@
+"""What every script run works from: the store, the charter, the person using the app and the
+quarter carried from page to page. `ui` re-exports them (`ui.store()`, `ui.user()`, ...); the
+cached reads (ui/reads.py) use them from here, so `ui` and `ui.reads` do not import each other.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from charter import Charter, load_charter
+from metrics.access import Actor
+from metrics.store.connection import Store
+from ui import access, keys
+
+
+def user() -> Actor:
+    """The person using the app, worked out afresh from their sign-in: what every action
+    passes to the domain, which checks the role again (no roles when nobody is signed in)."""
+    return access.who(charter().council.contact, charter().providers)
+
+
+# Seconds the app keeps the database open after its last read (metrics/store/keeper.py):
+# long enough to serve a page, and everyone who opens one at the same moment, from one
+# opening of the file; short enough that a scheduled load waits no longer than that.
+LINGER = 0.3
+
+
+@st.cache_resource
+def store() -> Store:
+    return Store(linger=LINGER)
+
+
+@st.cache_resource
+def charter() -> Charter:
+    return load_charter()
+
+
+CHOSEN_QUARTER = "_chosen_quarter"  # not a widget key: it outlives the page that set it
+
+
+def carried() -> dict[str, str]:
+    """Query parameters every link carries: the quarter being looked at."""
+    quarter = (  # the picker's value first: it changes before the page is drawn again
+        st.session_state.get(keys.PERIOD)
+        or st.query_params.get("quarter")
+        or st.session_state.get(CHOSEN_QUARTER)
+    )
+    return {"quarter": quarter} if quarter else {}
