@@ -194,7 +194,7 @@ def add(
             what += f"; saved despite {len(found)} personal-data warning(s), confirmed"
         audit.record(con, actor, "evidence added", f"evidence {ident}", what, after=summary,
                      at=now)  # fmt: skip
-        once.remember(con, token, "evidence", ident, actor, now)
+        once.remember(con, token, "evidence", ident, actor.label, now)
     return ident
 
 

@@ -143,7 +143,7 @@ def add(
             after="not started",
             at=now,
         )
-        once.remember(con, token, "action", action_id, actor, now)
+        once.remember(con, token, "action", action_id, actor.label, now)
     return action_id
 
 
@@ -179,7 +179,7 @@ def update(
             con, actor, "action updated", f"action {action_id}", note,
             before=before, after=status, at=now,
         )  # fmt: skip
-        once.remember(con, token, "action update", version + 1, actor, now)
+        once.remember(con, token, "action update", version + 1, actor.label, now)
     return version + 1
 
 

@@ -77,7 +77,7 @@ def ask(
             con, actor, "question asked", f"question {question_id} on {subject}", text,
             after=text, at=now,
         )  # fmt: skip
-        once.remember(con, token, "question", question_id, actor, now)
+        once.remember(con, token, "question", question_id, actor.label, now)
     return question_id
 
 
@@ -104,7 +104,7 @@ def reply(
         audit.record(
             con, actor, f"question {kind}", f"question {question_id}", text, after=text, at=now
         )
-        once.remember(con, token, "reply", number, actor, now)
+        once.remember(con, token, "reply", number, actor.label, now)
     return number
 
 
