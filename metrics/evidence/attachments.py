@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from metrics.access.people import ADMIN, ANALYST, CHAIR, MEMBER, Actor, require
 from metrics.evidence.contents import ContentError, check_image, check_pdf, safe_name
 from metrics.review.common import ReviewError
+from metrics.store import evidence as stored
 from metrics.store.connection import Store
 
 MAX_BYTES = 5 * 1024 * 1024  # a short report or a photo of a flipchart, not a case file
@@ -24,12 +25,6 @@ TYPES = {  # media type -> (what it is called, file endings, first bytes)
     "image/jpeg": ("a JPEG image", (".jpg", ".jpeg"), (b"\xff\xd8\xff",)),
 }
 IMAGE_FORMATS = {"image/png": "PNG", "image/jpeg": "JPEG"}  # Pillow's names
-
-READ = """
-SELECT a.file_name, a.media_type, a.content, e.withdrawn_at
-FROM evidence_attachments a JOIN evidence_items e USING (evidence_id)
-WHERE a.evidence_id = ?
-"""
 
 
 class EvidenceError(ReviewError):
@@ -78,10 +73,10 @@ def opened(store: Store, actor: Actor, evidence_id: int) -> Attachment:
     """An item's attachment, for a person allowed to open it."""
     require(actor, READERS, "open an evidence attachment")
     with store.connect() as con:
-        rows = con.execute(READ, [evidence_id]).fetchall()
-    if not rows:
+        found = stored.attachment(con, evidence_id)
+    if found is None:
         raise EvidenceError(f"Evidence item {evidence_id} has no attachment.")
-    name, _media, content, withdrawn = rows[0]
+    name, _media, content, withdrawn = found
     if withdrawn is not None:
         raise EvidenceError(f"Evidence item {evidence_id} was withdrawn.")
     try:  # checked again: a file kept before attachments were read whole is not handed out

@@ -20,7 +20,7 @@ from metrics.dates import long_date
 from metrics.evidence.attachments import Attachment, EvidenceError
 from metrics.evidence.personal import warnings
 from metrics.review.common import ReviewError, one_after_the_other, plain as review_plain, writing
-from metrics.store import once
+from metrics.store import evidence as stored, once
 from metrics.store.connection import Store
 
 KINDS = {
@@ -34,25 +34,6 @@ KINDS = {
 AUTHORS = frozenset({ANALYST, MEMBER, CHAIR})
 RECENT = timedelta(days=366)  # "recent" evidence: within a year of the quarter's end
 MAX_SOURCE = text_limits.SOURCE
-
-ADD = """
-INSERT INTO evidence_items VALUES ($id, $kind, $source, $summary, $on, $statements,
-    $indicators, $question, $answered, $share, $warnings, $by, $at, NULL, NULL, NULL)
-"""
-ATTACH = "INSERT INTO evidence_attachments VALUES (?, ?, ?, ?, ?)"
-LIST = """
-SELECT e.evidence_id, e.kind, e.source, e.summary, e.evidence_date, e.statements, e.indicators,
-       e.question, e.answered, e.agreed_share, e.created_by, e.created_at, e.withdrawn_at,
-       e.withdrawn_why, a.file_name, a.media_type, a.size_bytes
-FROM evidence_items e LEFT JOIN evidence_attachments a USING (evidence_id)
-WHERE ($withdrawn OR e.withdrawn_at IS NULL)
-ORDER BY e.evidence_date DESC, e.evidence_id DESC
-"""
-WITHDRAW = """
-UPDATE evidence_items SET withdrawn_by = $by, withdrawn_at = $at, withdrawn_why = $why
-WHERE evidence_id = $id AND withdrawn_at IS NULL
-"""
-ONE = "SELECT kind, summary, withdrawn_at FROM evidence_items WHERE evidence_id = ?"
 
 
 def plain(text: str | None, what: str, limit: int = text_limits.PARAGRAPH) -> str:
@@ -196,9 +177,9 @@ def add(
     with writing(store, "the evidence") as con:
         if (earlier := once.made_before(con, token, "evidence")) is not None:
             return earlier
-        ident = int(con.execute("SELECT nextval('evidence_id_seq')").fetchall()[0][0])
-        con.execute(
-            ADD,
+        ident = stored.next_evidence_id(con)
+        stored.add_item(
+            con,
             {
                 "id": ident, "kind": kind, "source": source, "summary": summary, "on": on,
                 "statements": ",".join(map(str, numbers)), "indicators": ",".join(links),
@@ -209,8 +190,8 @@ def add(
             },
         )  # fmt: skip
         if attachment is not None:
-            con.execute(ATTACH, [ident, attachment.file_name, attachment.media_type,
-                                 attachment.size, attachment.content])  # fmt: skip
+            stored.add_attachment(con, ident, attachment.file_name, attachment.media_type,
+                                  attachment.content)  # fmt: skip
         what = f"{KINDS[kind]}, {long_date(on)}, statements {', '.join(map(str, numbers))}"
         if attachment is not None:
             what += f"; attached {attachment.file_name} ({attachment.size:,} bytes)"
@@ -218,7 +199,7 @@ def add(
             what += f"; saved despite {len(found)} personal-data warning(s), confirmed"
         audit.record(con, actor, "evidence added", f"evidence {ident}", what, after=summary,
                      at=now)  # fmt: skip
-        once.remember(con, token, "evidence", ident, actor, now)
+        once.remember(con, token, "evidence", ident, actor.label, now)
     return ident
 
 
@@ -229,14 +210,14 @@ def withdraw(store: Store, actor: Actor, evidence_id: int, reason: str) -> None:
     why = plain(reason, "why the evidence is withdrawn", text_limits.REASON)
     now = datetime.now()
     with writing(store, "the evidence") as con:
-        rows = con.execute(ONE, [evidence_id]).fetchall()
-        if not rows:
+        found = stored.item(con, evidence_id)
+        if found is None:
             raise EvidenceError(f"There is no evidence item {evidence_id}.")
-        if rows[0][2] is not None:
+        if found[2] is not None:
             raise EvidenceError(f"Evidence item {evidence_id} is already withdrawn.")
-        con.execute(WITHDRAW, {"by": actor.label, "at": now, "why": why, "id": evidence_id})
+        stored.withdraw(con, evidence_id, actor.label, now, why)
         audit.record(con, actor, "evidence withdrawn", f"evidence {evidence_id}", why,
-                     before=rows[0][1], after="withdrawn", at=now)  # fmt: skip
+                     before=found[1], after="withdrawn", at=now)  # fmt: skip
 
 
 def listed(
@@ -250,7 +231,7 @@ def listed(
 ) -> list[EvidenceItem]:
     """Evidence items, newest first: those about a statement or indicator, dated by `until`."""
     with store.connect() as con:
-        rows = con.execute(LIST, {"withdrawn": withdrawn}).fetchall()
+        rows = stored.items(con, withdrawn)
     out = []
     for r in rows:
         survey = Survey(r[7], int(r[8]), float(r[9])) if r[7] is not None else None

@@ -17,6 +17,7 @@ from metrics.access import audit
 from metrics.access.people import CHAIR, MEMBER, Actor, require
 from metrics.dates import long_date
 from metrics.review.common import ReviewError, one_after_the_other, plain, writing
+from metrics.store import actions, leadership as stored
 from metrics.store.connection import Connection, Store
 
 CONFIDENCE = ("not", "partly", "mostly", "fully")
@@ -26,35 +27,6 @@ ANSWERERS = frozenset({MEMBER, CHAIR})
 CHAIRS = frozenset({CHAIR})
 OPEN, SIGNED_OFF = "open", "signed off"
 LINK_KINDS = ("indicator", "evidence", "action")
-
-POINTS = """
-SELECT held_on, state, opened_by, opened_at, signed_off_by, signed_off_at
-FROM self_review_points ORDER BY held_on
-"""
-OPEN_POINT = "INSERT INTO self_review_points VALUES (?, 'open', ?, ?, NULL, NULL)"
-SIGN = """
-UPDATE self_review_points SET state = 'signed off', signed_off_by = ?, signed_off_at = ?
-WHERE held_on = ?
-"""
-ANSWER = "INSERT INTO self_review_answers VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
-LATEST = """
-SELECT held_on, question_id, version, confidence, links, will_do, answered_by, answered_at
-FROM self_review_answers
-QUALIFY row_number() OVER (PARTITION BY held_on, question_id ORDER BY version DESC) = 1
-ORDER BY held_on, question_id
-"""
-VERSION = """
-SELECT coalesce(max(version), 0), max_by(confidence, version) FROM self_review_answers
-WHERE held_on = ? AND question_id = ?
-"""
-KNOWN = {
-    "evidence": "SELECT count(*) FROM evidence_items WHERE evidence_id = ? "
-    "AND withdrawn_at IS NULL",
-    "action": "SELECT count(*) FROM actions WHERE action_id = ?",
-}
-ACTION_STATES = """
-SELECT action_id, max_by(status, version) FROM action_updates GROUP BY action_id
-"""
 
 
 @dataclass(frozen=True)
@@ -108,14 +80,7 @@ def link_words(
 def points(store: Store) -> list[Point]:
     """Every review point, oldest first."""
     with store.connect() as con:
-        return [Point(*r) for r in con.execute(POINTS).fetchall()]
-
-
-def _point(con: Connection, held_on: date) -> tuple[str] | None:
-    rows = con.execute(
-        "SELECT state FROM self_review_points WHERE held_on = ?", [held_on]
-    ).fetchall()
-    return rows[0] if rows else None
+        return [Point(*r) for r in stored.points(con)]
 
 
 @one_after_the_other
@@ -124,16 +89,14 @@ def open_point(store: Store, actor: Actor, held_on: date) -> None:
     require(actor, {CHAIR}, "open a self-review point")
     now = datetime.now()
     with writing(store, "the self-review") as con:
-        if _point(con, held_on) is not None:
+        if stored.point_state(con, held_on) is not None:
             raise ReviewError(f"There is already a self-review point on {long_date(held_on)}.")
-        still = con.execute(
-            "SELECT held_on FROM self_review_points WHERE state = 'open'"
-        ).fetchall()
+        still = stored.open_points(con)
         if still:
             raise ReviewError(
-                f"The self-review of {long_date(still[0][0])} is still open: sign it off first."
+                f"The self-review of {long_date(still[0])} is still open: sign it off first."
             )
-        con.execute(OPEN_POINT, [held_on, actor.label, now])
+        stored.open_point(con, held_on, actor.label, now)
         audit.record(con, actor, "self-review opened", f"self-review {held_on.isoformat()}",
                      "Review point opened", after=OPEN, at=now)  # fmt: skip
 
@@ -147,10 +110,16 @@ def _links(con: Connection, charter: Charter, links: list[str]) -> list[str]:
         if kind == "indicator":
             if key not in charter.indicators:
                 raise ReviewError(f"There is no indicator {key!r} in the charter.")
-        elif not key.isdigit() or not con.execute(KNOWN[kind], [int(key)]).fetchall()[0][0]:
+        elif not key.isdigit() or not _known(con, kind, int(key)):
             raise ReviewError(f"There is no {kind} {key!r}.")
         out.append(f"{kind}:{key}")
     return out
+
+
+def _known(con: Connection, kind: str, number: int) -> bool:
+    if kind == "evidence":
+        return stored.evidence_in_use(con, number)
+    return actions.exists(con, number)
 
 
 @one_after_the_other
@@ -175,17 +144,18 @@ def answer(
     will_do = plain(will_do, "what you will do")
     now = datetime.now()
     with writing(store, "the self-review") as con:
-        state = _point(con, held_on)
+        state = stored.point_state(con, held_on)
         if state is None:
             raise ReviewError(f"There is no self-review point on {long_date(held_on)}.")
-        if state[0] == SIGNED_OFF:
+        if state == SIGNED_OFF:
             raise ReviewError(
                 f"The self-review of {long_date(held_on)} is signed off: its answers are frozen."
             )
         kept = _links(con, charter, links)
-        version, before = con.execute(VERSION, [held_on, question_id]).fetchall()[0]
-        con.execute(ANSWER, [held_on, question_id, version + 1, confidence, ",".join(kept),
-                             will_do, actor.label, now])  # fmt: skip
+        version, before = stored.last_answer(con, held_on, question_id)
+        stored.add_answer(con, held_on, question_id, version + 1, confidence=confidence,
+                          links=",".join(kept), will_do=will_do, by=actor.label,
+                          at=now)  # fmt: skip
         audit.record(
             con, actor, "self-review answered", f"self-review {held_on.isoformat()}: {question_id}",
             f"{CONFIDENCE_WORDS[confidence]}. Will do: {will_do}",
@@ -202,17 +172,12 @@ def sign_off(store: Store, charter: Charter, actor: Actor, held_on: date) -> Non
     asked = charter.question_ids()
     now = datetime.now()
     with writing(store, "the self-review") as con:
-        state = _point(con, held_on)
+        state = stored.point_state(con, held_on)
         if state is None:
             raise ReviewError(f"There is no self-review point on {long_date(held_on)}.")
-        if state[0] == SIGNED_OFF:
+        if state == SIGNED_OFF:
             raise ReviewError(f"The self-review of {long_date(held_on)} is already signed off.")
-        done = {
-            r[0] for r in con.execute(
-                "SELECT DISTINCT question_id FROM self_review_answers WHERE held_on = ?",
-                [held_on],
-            ).fetchall()
-        }  # fmt: skip
+        done = stored.answered(con, held_on)
         left = [q for q in asked if q not in done]
         if left:
             raise ReviewError(
@@ -220,7 +185,7 @@ def sign_off(store: Store, charter: Charter, actor: Actor, held_on: date) -> Non
                 f"sign-off: {'; '.join(charter.question(q) for q in left[:3])}"
                 + (" ..." if len(left) > 3 else "")
             )
-        con.execute(SIGN, [actor.label, now, held_on])
+        stored.sign_off(con, held_on, actor.label, now)
         audit.record(con, actor, "self-review signed off", f"self-review {held_on.isoformat()}",
                      "Answers frozen", before=OPEN, after=SIGNED_OFF, at=now)  # fmt: skip
 
@@ -229,7 +194,7 @@ def answers(store: Store) -> dict[date, dict[str, Answer]]:
     """Each review point's latest answer to each question."""
     out: dict[date, dict[str, Answer]] = {}
     with store.connect() as con:
-        for r in con.execute(LATEST).fetchall():
+        for r in stored.latest_answers(con):
             a = Answer(r[0], r[1], r[2], r[3], tuple(x for x in r[4].split(",") if x), r[5],
                        r[6], r[7])  # fmt: skip
             out.setdefault(a.held_on, {})[a.question_id] = a
@@ -262,7 +227,7 @@ def low_without_action(store: Store) -> list[Answer]:
     latest = found[max(found)]
     with store.connect() as con:
         live = {
-            str(ident) for ident, status in con.execute(ACTION_STATES).fetchall()
+            str(ident) for ident, status in actions.latest_statuses(con).items()
             if status not in ("done", "dropped")
         }  # fmt: skip
     return [a for a in latest.values() if a.low and not set(a.linked("action")) & live]

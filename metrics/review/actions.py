@@ -18,36 +18,12 @@ from metrics.review.common import (
     plain,
     writing,
 )
-from metrics.store import once
+from metrics.store import actions as stored, once
 from metrics.store.connection import Store
 
 STATUSES = ("not started", "on track", "at risk", "done", "dropped")
 CLOSED = ("done", "dropped")
 EDITORS = frozenset({MEMBER, CHAIR})
-
-NEXT_ID = "SELECT nextval('action_id_seq')"
-ADD = """
-INSERT INTO actions VALUES ($id, $title, $statement, $indicators, $owner, $due, $quarter, $by,
-                            $at)
-"""
-ADD_UPDATE = """
-INSERT INTO action_updates VALUES ($id, $version, $status, $note, $by, $at)
-"""
-LATEST_VERSION = "SELECT coalesce(max(version), 0) FROM action_updates WHERE action_id = ?"
-# Each action with its latest update (as at $as_at, if given).
-LIST = """
-SELECT a.action_id, a.title, a.statement, a.indicators, a.owner, a.due, a.agreed_quarter,
-       a.created_by, a.created_at, u.status, u.note, u.updated_by, u.updated_at
-FROM actions a
-JOIN action_updates u ON u.action_id = a.action_id
-WHERE ($as_at IS NULL OR (a.created_at <= $as_at AND u.updated_at <= $as_at))
-QUALIFY row_number() OVER (PARTITION BY a.action_id ORDER BY u.version DESC) = 1
-ORDER BY a.due, a.action_id
-"""
-LOG = """
-SELECT version, status, note, updated_by, updated_at FROM action_updates
-WHERE action_id = ? ORDER BY version
-"""
 
 
 @dataclass(frozen=True)
@@ -144,23 +120,20 @@ def add(
     with writing(store, "the actions") as con:
         if (earlier := once.made_before(con, token, "action")) is not None:
             return earlier
-        action_id = int(con.execute(NEXT_ID).fetchall()[0][0])
-        con.execute(
-            ADD,
-            {
-                "id": action_id,
-                "title": title,
-                "statement": statement,
-                "indicators": ",".join(links),
-                "owner": owner,
-                "due": due,
-                "quarter": quarter,
-                "by": actor.label,
-                "at": now,
-            },
+        action_id = stored.next_action_id(con)
+        stored.add_action(
+            con,
+            action_id,
+            title=title,
+            statement=statement,
+            indicators=",".join(links),
+            owner=owner,
+            due=due,
+            quarter=quarter,
+            by=actor.label,
+            at=now,
         )
-        update = {"id": action_id, "version": 1, "status": "not started", "note": "Agreed"}
-        con.execute(ADD_UPDATE, {**update, "by": actor.label, "at": now})
+        stored.add_update(con, action_id, 1, "not started", "Agreed", actor.label, now)
         audit.record(
             con,
             actor,
@@ -170,7 +143,7 @@ def add(
             after="not started",
             at=now,
         )
-        once.remember(con, token, "action", action_id, actor, now)
+        once.remember(con, token, "action", action_id, actor.label, now)
     return action_id
 
 
@@ -197,17 +170,16 @@ def update(
     with writing(store, f"action {action_id}") as con:
         if (earlier := once.made_before(con, token, "action update")) is not None:
             return earlier
-        version = int(con.execute(LATEST_VERSION, [action_id]).fetchall()[0][0])
+        version = stored.latest_version(con, action_id)
         if not version:
             raise ReviewError(f"There is no action {action_id}.")
-        before = con.execute(LOG, [action_id]).fetchall()[-1][1]
-        row = {"id": action_id, "version": version + 1, "status": status, "note": note}
-        con.execute(ADD_UPDATE, {**row, "by": actor.label, "at": now})
+        before = stored.log(con, action_id)[-1][1]
+        stored.add_update(con, action_id, version + 1, status, note, actor.label, now)
         audit.record(
             con, actor, "action updated", f"action {action_id}", note,
             before=before, after=status, at=now,
         )  # fmt: skip
-        once.remember(con, token, "action update", version + 1, actor, now)
+        once.remember(con, token, "action update", version + 1, actor.label, now)
     return version + 1
 
 
@@ -225,7 +197,7 @@ def listed(
 ) -> list[Action]:
     """Actions (as they stood at `as_at`, if given), filtered."""
     with store.connect() as con:
-        rows = [Action(*r) for r in con.execute(LIST, {"as_at": as_at}).fetchall()]
+        rows = [Action(*r) for r in stored.actions_with_latest_update(con, as_at)]
     if owner:
         rows = [a for a in rows if a.owner == owner]
     if organisation and charter is not None:
@@ -244,6 +216,4 @@ def listed(
 
 def progress_log(store: Store, action_id: int) -> list[tuple[int, str, str, str, datetime]]:
     with store.connect() as con:
-        return [
-            (int(r[0]), r[1], r[2], r[3], r[4]) for r in con.execute(LOG, [action_id]).fetchall()
-        ]
+        return [(int(r[0]), r[1], r[2], r[3], r[4]) for r in stored.log(con, action_id)]

@@ -20,25 +20,12 @@ from metrics.review.common import (
     subject_title,
     writing,
 )
+from metrics.store import review as stored
 from metrics.store.connection import Store
 from metrics.words.narrative import STATUS_WORDS
 
 AGREEABLE = ("on_track", "at_risk", "off_track")
 NOT_AGREED = "Not separately agreed"
-
-CURRENT = """
-SELECT quarter, subject, version, status, computed, reason, agreed_by, agreed_at
-FROM agreed_statuses WHERE quarter = $quarter AND ($as_at IS NULL OR agreed_at <= $as_at)
-QUALIFY row_number() OVER (PARTITION BY subject ORDER BY version DESC) = 1
-"""
-LATEST_VERSION = """
-SELECT coalesce(max(version), 0) FROM agreed_statuses
-WHERE quarter = $quarter AND subject = $subject
-"""
-ADD = """
-INSERT INTO agreed_statuses VALUES ($quarter, $subject, $version, $status, $computed, $reason,
-                                    $by, $at)
-"""
 
 
 @dataclass(frozen=True)
@@ -80,7 +67,7 @@ def words_for(found: Agreed | None) -> str:
 def current(store: Store, quarter: str, as_at: datetime | None = None) -> dict[str, Agreed]:
     """Each subject's agreed status in force (withdrawn ones left out)."""
     with store.connect() as con:
-        rows = con.execute(CURRENT, {"quarter": quarter, "as_at": as_at}).fetchall()
+        rows = stored.agreed_in_force(con, quarter, as_at)
     return {r[1]: Agreed(*r) for r in rows if r[3] is not None}
 
 
@@ -112,9 +99,9 @@ def agree(
     key = {"quarter": quarter, "subject": subject}
     with writing(store, f"the agreed status of {subject_title(charter, subject)}") as con:
         refuse_if_signed_off(con, quarter, "agreed statuses")
-        version = int(con.execute(LATEST_VERSION, key).fetchall()[0][0]) + 1
-        con.execute(
-            ADD,
+        version = stored.latest_agreed_version(con, quarter, subject) + 1
+        stored.add_agreed(
+            con,
             {
                 **key,
                 "version": version,

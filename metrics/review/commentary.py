@@ -24,34 +24,8 @@ from metrics.review.common import (
     refuse_if_signed_off,
     writing,
 )
+from metrics.store import review as stored
 from metrics.store.connection import Store
-
-COLUMNS = """commentary_id, quarter, subject, version, what_happens, why, what_next, written_by,
-             written_at, figure_period, figure_value, figure_shown, copied_from"""
-
-CURRENT = f"""
-SELECT {COLUMNS} FROM commentary
-WHERE quarter = $quarter AND ($as_at IS NULL OR written_at <= $as_at)
-QUALIFY row_number() OVER (PARTITION BY subject ORDER BY version DESC) = 1
-"""
-
-HISTORY = f"""
-SELECT {COLUMNS} FROM commentary WHERE quarter = $quarter AND subject = $subject
-ORDER BY version DESC
-"""
-
-HISTORIES = f"""
-SELECT {COLUMNS} FROM commentary WHERE quarter = $quarter ORDER BY subject, version DESC
-"""
-
-LATEST_VERSION = """
-SELECT coalesce(max(version), 0) FROM commentary WHERE quarter = $quarter AND subject = $subject
-"""
-
-ADD = """
-INSERT INTO commentary VALUES (nextval('commentary_id_seq'), $quarter, $subject, $version,
-    $what, $why, $next, $by, $at, $figure_period, $figure_value, $figure_shown, $copied_from)
-"""
 
 
 @dataclass(frozen=True)
@@ -117,21 +91,21 @@ def _words(what: str, why: str, next_: str) -> str:
 def current(store: Store, quarter: str, as_at: datetime | None = None) -> dict[str, Commentary]:
     """Each subject's latest commentary for the quarter (as it stood at `as_at`, if given)."""
     with store.connect() as con:
-        rows = con.execute(CURRENT, {"quarter": quarter, "as_at": as_at}).fetchall()
+        rows = stored.commentary_in_force(con, quarter, as_at)
     return {r[2]: Commentary(*r) for r in rows}
 
 
 def history(store: Store, quarter: str, subject: str) -> list[Commentary]:
     """Every version, newest first."""
     with store.connect() as con:
-        rows = con.execute(HISTORY, {"quarter": quarter, "subject": subject}).fetchall()
+        rows = stored.commentary_history(con, quarter, subject)
     return [Commentary(*r) for r in rows]
 
 
 def histories(store: Store, quarter: str) -> dict[str, list[Commentary]]:
     """Every subject's versions for the quarter, newest first (one read for a whole page)."""
     with store.connect() as con:
-        rows = con.execute(HISTORIES, {"quarter": quarter}).fetchall()
+        rows = stored.commentary_histories(con, quarter)
     out: dict[str, list[Commentary]] = {}
     for r in rows:
         out.setdefault(r[2], []).append(Commentary(*r))
@@ -185,8 +159,9 @@ def _add(
     key = {"quarter": quarter, "subject": subject}
     with writing(store, "this commentary") as con:
         refuse_if_signed_off(con, quarter, "commentary")
-        latest = int(con.execute(LATEST_VERSION, key).fetchall()[0][0])
-        previous = Commentary(*con.execute(HISTORY, key).fetchall()[0]) if latest else None
+        latest = stored.latest_commentary_version(con, quarter, subject)
+        newest = stored.commentary_history(con, quarter, subject)[0] if latest else None
+        previous = Commentary(*newest) if newest else None
         if latest != based_on:
             if previous is None:  # the version it was based on is not there (or withdrawn)
                 raise Conflict(
@@ -207,7 +182,7 @@ def _add(
             "figure_shown": figure.shown if figure else None,
             "copied_from": copied_from,
         }
-        con.execute(ADD, params)
+        stored.add_commentary(con, params)
         audit.record(
             con,
             actor,

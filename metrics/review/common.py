@@ -19,6 +19,7 @@ from metrics import text_limits
 from metrics.dates import long_date
 from metrics.periods.model import PeriodKind
 from metrics.periods.text import parse_period
+from metrics.store import review as stored
 from metrics.store.connection import Connection, Store, WriteConflict, transaction
 
 STATES = ("open", "commentary drafted", "circulated", "discussed", "signed off")
@@ -112,12 +113,6 @@ def check_quarter(quarter: str) -> str:
     return period.label
 
 
-EARLIEST = """
-SELECT min(p.start_date) FROM periods p
-WHERE p.kind = 'fy_quarter' AND EXISTS (SELECT 1 FROM observations o WHERE o.period = p.label)
-"""
-
-
 def known_quarter(store: Store, quarter: str, today: date | None = None) -> str:
     """A quarter the review can be about, as stored: one that has begun, and (once there are
     quarterly figures) none earlier than the first of them. `2099-00 Q1` is a quarter's name
@@ -131,7 +126,7 @@ def known_quarter(store: Store, quarter: str, today: date | None = None) -> str:
             "questions and actions are for a quarter that has begun."
         )
     with store.connect() as con:
-        first = con.execute(EARLIEST).fetchall()[0][0]
+        first = stored.first_quarter_start(con)
     if first is not None and period.start < first:
         raise ReviewError(
             f"There are no figures for {label}: the first quarter with figures began on "
@@ -152,12 +147,9 @@ def plain(text: str | None, what: str, required: bool = True, limit: int = MAX_T
         raise ReviewError(str(err)) from None
 
 
-STATE = "SELECT state, signed_off_at FROM review_quarters WHERE quarter = ?"
-
-
 def state_of(con: Connection, quarter: str) -> tuple[str, datetime | None]:
-    rows = con.execute(STATE, [quarter]).fetchall()
-    return (rows[0][0], rows[0][1]) if rows else (OPEN, None)
+    found = stored.quarter_state(con, quarter)
+    return found if found is not None else (OPEN, None)
 
 
 def refuse_if_signed_off(con: Connection, quarter: str, what: str) -> None:

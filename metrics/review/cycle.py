@@ -36,23 +36,11 @@ from metrics.review.common import (
     state_of,
     writing,
 )
+from metrics.store import review as stored
 from metrics.store.connection import Store
 from metrics.words.narrative import STATUS_WORDS
 
 EXCEPTION_STATUSES = ("off_track", "at_risk", "no_recent_data")
-
-READ = """
-SELECT state, meeting_date, signed_off_at, signed_off_by, snapshot
-FROM review_quarters WHERE quarter = ?
-"""
-UPSERT = """
-INSERT INTO review_quarters VALUES ($quarter, $state, $meeting, $signed_at, $signed_by,
-                                    $snapshot, $at, $by)
-ON CONFLICT (quarter) DO UPDATE SET state = excluded.state, meeting_date = excluded.meeting_date,
-    signed_off_at = excluded.signed_off_at, signed_off_by = excluded.signed_off_by,
-    snapshot = excluded.snapshot, changed_at = excluded.changed_at,
-    changed_by = excluded.changed_by
-"""
 
 
 def is_exception(status: IndicatorStatus) -> bool:
@@ -100,10 +88,10 @@ class QuarterReview:
 def read(store: Store, quarter: str) -> QuarterReview:
     quarter = check_quarter(quarter)
     with store.connect() as con:
-        rows = con.execute(READ, [quarter]).fetchall()
-    if not rows:
+        row = stored.quarter_review(con, quarter)
+    if row is None:
         return QuarterReview(quarter)
-    state, meeting, signed_at, signed_by, snapshot = rows[0]
+    state, meeting, signed_at, signed_by, snapshot = row
     pinned = {k: Pinned(**v) for k, v in json.loads(snapshot).items()} if snapshot else {}
     return QuarterReview(quarter, state, meeting, signed_at, signed_by, pinned)
 
@@ -147,18 +135,16 @@ def _write(
                 f"{review.quarter} is now '{current_state}' (someone else changed it); "
                 "look again before moving it on."
             )
-        con.execute(
-            UPSERT,
-            {
-                "quarter": review.quarter,
-                "state": review.state,
-                "meeting": review.meeting_date,
-                "signed_at": review.signed_off_at,
-                "signed_by": review.signed_off_by,
-                "snapshot": snapshot,
-                "at": now,
-                "by": actor.label,
-            },
+        stored.save_quarter_review(
+            con,
+            review.quarter,
+            state=review.state,
+            meeting=review.meeting_date,
+            signed_at=review.signed_off_at,
+            signed_by=review.signed_off_by,
+            snapshot=snapshot,
+            at=now,
+            by=actor.label,
         )
         audit.record(
             con, actor, kind, f"review {review.quarter}", summary,

@@ -20,34 +20,12 @@ from metrics.review.common import (
     plain,
     writing,
 )
-from metrics.store import once
+from metrics.store import once, scrutiny as stored
 from metrics.store.connection import Store
 
 ASKERS = frozenset({COUNCILLOR})
 OFFICERS = frozenset({ANALYST, MEMBER, CHAIR})  # who answers for the planning group
 ANSWER, FOLLOW_UP = "answer", "follow-up"
-
-ADD_QUESTION = """
-INSERT INTO scrutiny_questions VALUES (nextval('question_id_seq'), $quarter, $subject, $text,
-                                       $by, $at)
-RETURNING question_id
-"""
-ADD_REPLY = """
-INSERT INTO scrutiny_replies
-SELECT $id, coalesce(max(number), 0) + 1, $kind, $text, $by, $at
-FROM scrutiny_replies WHERE question_id = $id
-"""
-LAST_REPLY = "SELECT max(number) FROM scrutiny_replies WHERE question_id = ?"
-QUESTION = "SELECT question_id, subject FROM scrutiny_questions WHERE question_id = ?"
-LIST = """
-SELECT question_id, quarter, subject, question, asked_by, asked_at FROM scrutiny_questions
-WHERE $quarters IS NULL OR list_contains($quarters, quarter)
-ORDER BY asked_at, question_id
-"""
-REPLIES = """
-SELECT question_id, number, kind, text, written_by, written_at FROM scrutiny_replies
-ORDER BY question_id, number
-"""
 
 
 @dataclass(frozen=True)
@@ -94,16 +72,12 @@ def ask(
     with writing(store, "the questions") as con:
         if (earlier := once.made_before(con, token, "question")) is not None:
             return earlier
-        row = con.execute(
-            ADD_QUESTION,
-            {"quarter": quarter, "subject": subject, "text": text, "by": actor.label, "at": now},
-        ).fetchall()
-        question_id = int(row[0][0])
+        question_id = stored.add_question(con, quarter, subject, text, actor.label, now)
         audit.record(
             con, actor, "question asked", f"question {question_id} on {subject}", text,
             after=text, at=now,
         )  # fmt: skip
-        once.remember(con, token, "question", question_id, actor, now)
+        once.remember(con, token, "question", question_id, actor.label, now)
     return question_id
 
 
@@ -124,25 +98,21 @@ def reply(
     with writing(store, f"the replies to question {question_id}") as con:
         if (earlier := once.made_before(con, token, "reply")) is not None:
             return earlier
-        if not con.execute(QUESTION, [question_id]).fetchall():
+        if not stored.question_exists(con, question_id):
             raise ReviewError(f"There is no question {question_id}.")
-        con.execute(
-            ADD_REPLY,
-            {"id": question_id, "kind": kind, "text": text, "by": actor.label, "at": now},
-        )
+        number = stored.add_reply(con, question_id, kind, text, actor.label, now)
         audit.record(
             con, actor, f"question {kind}", f"question {question_id}", text, after=text, at=now
         )
-        number = int(con.execute(LAST_REPLY, [question_id]).fetchall()[0][0])
-        once.remember(con, token, "reply", number, actor, now)
+        once.remember(con, token, "reply", number, actor.label, now)
     return number
 
 
 def listed(store: Store, quarters: list[str] | None = None) -> list[Question]:
     """Questions (about the given quarters, or all), oldest first, each with its replies."""
     with store.connect() as con:
-        found = [Question(*r) for r in con.execute(LIST, {"quarters": quarters}).fetchall()]
-        replies = con.execute(REPLIES).fetchall()
+        found = [Question(*r) for r in stored.questions(con, quarters)]
+        replies = stored.replies(con)
     by_id = {q.question_id: q for q in found}
     for question_id, *rest in replies:
         if question_id in by_id:

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from metrics.access.people import Actor
 from metrics.store.connection import Connection
 
 FIND = "SELECT made FROM form_sendings WHERE token = $token AND what = $what"
@@ -33,9 +32,10 @@ def remember(
     token: str | None,
     what: str,
     made: int,
-    actor: Actor,
+    by: str,
     at: datetime,
 ) -> None:
-    """Keep the token with what it made, in the write's own transaction."""
+    """Keep the token with what it made (and who sent it: `by`, a person's label), in the
+    write's own transaction."""
     if token:
-        con.execute(KEEP, {"token": token, "what": what, "made": made, "by": actor.label, "at": at})
+        con.execute(KEEP, {"token": token, "what": what, "made": made, "by": by, "at": at})

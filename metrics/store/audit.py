@@ -1,0 +1,98 @@
+"""The audit trail's queries: one append-only table of every write. These functions only add
+rows and read them (tests/unit/test_audit.py scans the code base for anything else); the
+rules (who may read it, what a row says) are metrics/access/audit.py's."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from metrics.store.connection import Connection
+
+ADD = """
+INSERT INTO audit VALUES (nextval('audit_id_seq'), $at, $subject, $name, $email, $via, $kind,
+                          $object, $summary, $before, $after)
+"""
+
+# One row per revised figure of an upload, from the `revised` table its comparison made.
+_FIGURE = """CASE WHEN {symbol} IS NOT NULL THEN {symbol}
+                 ELSE coalesce(CAST({value} AS VARCHAR), 'no value') END
+            || ' (' || {status} || ')'"""
+ADD_REVISIONS = f"""
+INSERT INTO audit
+SELECT nextval('audit_id_seq'), $at, $subject, $name, $email, $via, 'figure revised',
+       indicator_id || ', ' || period || ', ' || area_code
+       || CASE WHEN breakdown = '' THEN '' ELSE ', ' || breakdown || ': ' || grp END,
+       'Revised by upload ' || $upload || ': ' || coalesce($reason, 'no reason given'),
+       {_FIGURE.format(symbol="old_symbol", value="old_value", status="old_status")},
+       {_FIGURE.format(symbol="symbol", value="value", status="status")}
+FROM revised ORDER BY row_no
+"""
+
+# A filter left out is NULL; the CASTs say its type (a server database cannot guess it).
+READ = """
+SELECT audit_id, done_at, subject, name, email, via, kind, object, summary, before, after
+FROM audit
+WHERE (CAST($kind AS VARCHAR) IS NULL OR kind = $kind)
+  AND (CAST($who AS VARCHAR) IS NULL OR name = $who OR subject = $who OR email = $who)
+  AND (CAST($since AS TIMESTAMP) IS NULL OR done_at >= $since)
+  AND (CAST($until AS TIMESTAMP) IS NULL OR done_at < $until)
+  AND (CAST($text AS VARCHAR) IS NULL
+       OR strpos(lower(object || ' ' || summary || ' ' || coalesce(before, '')
+                       || ' ' || coalesce(after, '')), lower($text)) > 0)
+ORDER BY audit_id DESC
+LIMIT $limit
+"""
+
+COUNT = "SELECT count(*) FROM audit"
+KINDS = "SELECT DISTINCT kind FROM audit ORDER BY kind"
+PEOPLE = "SELECT DISTINCT name FROM audit ORDER BY name"
+
+
+def add_entry(
+    con: Connection,
+    who: dict[str, str],
+    at: datetime,
+    kind: str,
+    obj: str,
+    summary: str,
+    before: str | None,
+    after: str | None,
+) -> None:
+    """One row; `who` has the person's subject, name, email and via."""
+    con.execute(
+        ADD,
+        {**who, "at": at, "kind": kind, "object": obj, "summary": summary,
+         "before": before, "after": after},
+    )  # fmt: skip
+
+
+def add_revisions(
+    con: Connection, who: dict[str, str], at: datetime, upload: str, reason: str | None
+) -> None:
+    """One row per figure in the `revised` table (registered or made by the caller)."""
+    con.execute(ADD_REVISIONS, {**who, "at": at, "upload": upload, "reason": reason})
+
+
+def entries(
+    con: Connection,
+    *,
+    kind: str | None,
+    who: str | None,
+    since: datetime | None,
+    until: datetime | None,
+    text: str | None,
+    limit: int,
+) -> list[tuple[Any, ...]]:
+    """Rows newest first: (audit_id, done_at, subject, name, email, via, kind, object,
+    summary, before, after); a filter given as None is not applied."""
+    params = {"kind": kind, "who": who, "since": since, "until": until, "text": text,
+              "limit": limit}  # fmt: skip
+    return [tuple(r) for r in con.execute(READ, params).fetchall()]
+
+
+def kinds_people_and_count(con: Connection) -> tuple[list[str], list[str], int]:
+    kinds = [r[0] for r in con.execute(KINDS).fetchall()]
+    people = [r[0] for r in con.execute(PEOPLE).fetchall()]
+    total = int(con.execute(COUNT).fetchall()[0][0])
+    return kinds, people, total

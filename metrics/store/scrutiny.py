@@ -1,0 +1,71 @@
+"""The queries of overview & scrutiny members' questions and their threads of replies. Rows
+come back as plain tuples in the order each docstring gives; metrics/scrutiny/questions.py
+keeps the rules. Nothing is edited in place: a question and each reply are added, never
+changed."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from metrics.store.connection import Connection
+
+Row = tuple[Any, ...]
+
+ADD_QUESTION = """
+INSERT INTO scrutiny_questions VALUES (nextval('question_id_seq'), $quarter, $subject, $text,
+                                       $by, $at)
+RETURNING question_id
+"""
+ADD_REPLY = """
+INSERT INTO scrutiny_replies
+SELECT $id, coalesce(max(number), 0) + 1, $kind, $text, $by, $at
+FROM scrutiny_replies WHERE question_id = $id
+"""
+LAST_REPLY = "SELECT max(number) FROM scrutiny_replies WHERE question_id = $id"
+QUESTION = "SELECT question_id, subject FROM scrutiny_questions WHERE question_id = $id"
+COLUMNS = "question_id, quarter, subject, question, asked_by, asked_at"
+ORDER = "ORDER BY asked_at, question_id"
+REPLIES = """
+SELECT question_id, number, kind, text, written_by, written_at FROM scrutiny_replies
+ORDER BY question_id, number
+"""
+
+
+def add_question(
+    con: Connection, quarter: str, subject: str, text: str, by: str, at: datetime
+) -> int:
+    """The new question's number."""
+    params = {"quarter": quarter, "subject": subject, "text": text, "by": by, "at": at}
+    return int(con.execute(ADD_QUESTION, params).fetchall()[0][0])
+
+
+def question_exists(con: Connection, question_id: int) -> bool:
+    return bool(con.execute(QUESTION, {"id": question_id}).fetchall())
+
+
+def add_reply(
+    con: Connection, question_id: int, kind: str, text: str, by: str, at: datetime
+) -> int:
+    """Add the next reply in the question's thread; returns its number there."""
+    params = {"id": question_id, "kind": kind, "text": text, "by": by, "at": at}
+    con.execute(ADD_REPLY, params)
+    return int(con.execute(LAST_REPLY, {"id": question_id}).fetchall()[0][0])
+
+
+def questions(con: Connection, quarters: list[str] | None) -> list[Row]:
+    """Questions about the given quarters (None: all), oldest first: (question_id, quarter,
+    subject, question, asked_by, asked_at)."""
+    if quarters is None:
+        sql, params = f"SELECT {COLUMNS} FROM scrutiny_questions {ORDER}", {}
+    else:  # one named parameter per quarter: a list parameter is not portable SQL
+        params = {f"q{i}": q for i, q in enumerate(quarters)}
+        listed = ", ".join(f"${name}" for name in params) or "NULL"
+        sql = f"SELECT {COLUMNS} FROM scrutiny_questions WHERE quarter IN ({listed}) {ORDER}"
+    return [tuple(r) for r in con.execute(sql, params).fetchall()]
+
+
+def replies(con: Connection) -> list[Row]:
+    """Every reply, by question then number: (question_id, number, kind, text, written_by,
+    written_at)."""
+    return [tuple(r) for r in con.execute(REPLIES).fetchall()]
