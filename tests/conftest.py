@@ -37,6 +37,28 @@ def database_at(path: Path, version: int):  # -> duckdb.DuckDBPyConnection
     return con
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--no-skips",
+        action="store_true",
+        help="fail the run when any test is skipped (make test: CI runs every test)",
+    )
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """With --no-skips, a run that skipped a test fails, even if everything else passed: a
+    skip in CI is a test that no longer runs (say, ../shared went missing)."""
+    if not session.config.getoption("--no-skips") or hasattr(session.config, "workerinput"):
+        return  # an xdist worker: the controller sees every worker's reports and decides
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    skipped = len(reporter.stats.get("skipped", [])) if reporter is not None else 0
+    if skipped and session.exitstatus == pytest.ExitCode.OK:
+        reporter.ensure_newline()
+        reporter.write_line(f"--no-skips: {skipped} skipped; CI must run every test", red=True)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
 @pytest.fixture(scope="session")
 def charter() -> Charter:
     return load_charter()

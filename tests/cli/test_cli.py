@@ -7,9 +7,11 @@ import io
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import time
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
@@ -67,9 +69,67 @@ def fill_template(template: Path, out: Path, quarter_values: dict[str, str]) -> 
     return out
 
 
-def test_demo_template_load_and_no_change(tmp_path):
-    db = tmp_path / "o.duckdb"
-    assert "Demo database ready" in run("demo", "--out", str(tmp_path / "demo"), db=db).stdout
+@dataclass(frozen=True)
+class BuiltDemo:
+    """`python -m metrics demo` as a user first runs it: from another directory, with no
+    --out, so the returns go beside the database."""
+
+    result: subprocess.CompletedProcess[str]
+    db: Path
+    cwd: Path
+
+
+@pytest.fixture(scope="session")
+def built_demo(tmp_path_factory: pytest.TempPathFactory) -> BuiltDemo:
+    """One demo built by the command per session (about 10 s): the tests of the `demo`
+    command read its result, the others copy its database (a file copy is cheap)."""
+    root = tmp_path_factory.mktemp("built-demo")
+    elsewhere = root / "cwd"
+    elsewhere.mkdir()
+    db = root / "db" / "demo.duckdb"
+    result = subprocess.run(
+        [sys.executable, "-m", "metrics", "demo", "--db", str(db)],
+        capture_output=True,
+        text=True,
+        cwd=elsewhere,
+    )
+    return BuiltDemo(result, db, elsewhere)
+
+
+def copy_of(db: Path, to: Path) -> Path:
+    """A private copy of a prepared database, so a test may change it."""
+    shutil.copy(db, to)
+    return to
+
+
+def ees_release(*parts: str) -> Path:
+    from tests.conftest import SHARED
+
+    return SHARED.joinpath("data", "ees", *parts)
+
+
+@pytest.fixture(scope="session")
+def release_2022_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A database holding DfE's 2022 SEN2 release, imported once per session by the command
+    (`test_import_ees_then_series_prints_england_as_published` tests that import itself)."""
+    db = tmp_path_factory.mktemp("release-2022") / "o.duckdb"
+    run("import-ees", str(ees_release("ehcp-2022-release", "sen2_mi.csv")), "--mapping",
+        str(ROOT / "charter" / "ees" / "sen2-mi.yaml"), db=db)  # fmt: skip
+    return db
+
+
+@pytest.fixture(scope="session")
+def release_2023_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A database holding DfE's 2023 SEN2 release, imported once per session by the command."""
+    db = tmp_path_factory.mktemp("release-2023") / "o.duckdb"
+    run("import-ees", str(ees_release("ehcp-2023-release", "sen2_mi.csv")), "--mapping",
+        str(ROOT / "charter" / "ees" / "sen2-mi-2023.yaml"), db=db)  # fmt: skip
+    return db
+
+
+def test_demo_template_load_and_no_change(tmp_path, built_demo):
+    assert "Demo database ready" in built_demo.result.stdout
+    db = copy_of(built_demo.db, tmp_path / "o.duckdb")
     template = tmp_path / "t.xlsx"
     run("template", "--format", "xlsx", "--out", str(template), "--period", "2018-19 Q1", db=db)
     filled = fill_template(
@@ -378,16 +438,8 @@ def test_the_command_works_from_any_directory(tmp_path):
         assert result.stdout.startswith("indicator,period,value")
 
 
-def test_demo_keeps_everything_beside_its_database(tmp_path):
-    elsewhere = tmp_path / "cwd"
-    elsewhere.mkdir()
-    db = tmp_path / "db" / "demo.duckdb"
-    result = subprocess.run(
-        [sys.executable, "-m", "metrics", "demo", "--db", str(db)],
-        capture_output=True,
-        text=True,
-        cwd=elsewhere,
-    )
+def test_demo_keeps_everything_beside_its_database(built_demo):
+    result, db, elsewhere = built_demo.result, built_demo.db, built_demo.cwd
     assert result.returncode == 0, result.stderr
     assert sorted(p.name for p in db.parent.iterdir()) == ["demo", "demo.duckdb"]
     assert list((db.parent / "demo").glob("*.csv"))
@@ -445,26 +497,20 @@ def test_review_and_actions_on_the_demo(demo_db, tmp_path):
     assert all("agreed_status" in i for s in status for i in s["indicators"])
 
 
-def test_the_2023_release_over_the_2022_one_adds_a_year_and_revises_nothing(tmp_path):
+def test_the_2023_release_over_the_2022_one_adds_a_year_and_revises_nothing(
+    tmp_path, release_2022_db
+):
     """DfE renamed every column in 2023 and writes more decimal places; same figures."""
-    from tests.conftest import SHARED
-
-    db = tmp_path / "o.duckdb"
-    ees = SHARED / "data" / "ees"
-    run("import-ees", str(ees / "ehcp-2022-release" / "sen2_mi.csv"), "--mapping",
-        str(ROOT / "charter" / "ees" / "sen2-mi.yaml"), db=db)  # fmt: skip
-    out = run("import-ees", str(ees / "ehcp-2023-release" / "sen2_mi.csv"), "--mapping",
+    db = copy_of(release_2022_db, tmp_path / "o.duckdb")
+    out = run("import-ees", str(ees_release("ehcp-2023-release", "sen2_mi.csv")), "--mapping",
               str(ROOT / "charter" / "ees" / "sen2-mi-2023.yaml"), db=db).stdout  # fmt: skip
     assert "Imported 2912 figures: 324 added, 0 revised, 2588 unchanged." in out
 
 
-def test_more_revisions_than_are_listed_are_counted(tmp_path):
-    from tests.conftest import SHARED
-
-    db = tmp_path / "o.duckdb"
-    original = SHARED / "data" / "ees" / "ehcp-2022-release" / "sen2_mi.csv"
-    mapping = str(ROOT / "charter" / "ees" / "sen2-mi.yaml")
-    run("import-ees", str(original), "--mapping", mapping, db=db)
+def test_more_revisions_than_are_listed_are_counted(tmp_path, release_2022_db):
+    db = copy_of(release_2022_db, tmp_path / "o.duckdb")
+    original = ees_release("ehcp-2022-release", "sen2_mi.csv")
+    mapping = str(ROOT / "charter" / "ees" / "sen2-mi.yaml")  # the one it was imported with
     rows = release_rows(original)
     for r in rows:  # a later release revising every council's personal budgets
         if r["PersonalBudgets"].isdigit():
@@ -478,17 +524,13 @@ def test_more_revisions_than_are_listed_are_counted(tmp_path):
 
 
 @pytest.mark.parametrize("area", ["825", "E06000060", "E10000002"])
-def test_a_council_that_changed_code_is_one_series(tmp_path, area):
+def test_a_council_that_changed_code_is_one_series(tmp_path, release_2023_db, area):
     """Buckinghamshire is E10000002 until 2019 and E06000060 from 2020 in the release."""
-    from tests.conftest import SHARED
-
-    db = tmp_path / "o.duckdb"
-    release = SHARED / "data" / "ees" / "ehcp-2023-release" / "sen2_mi.csv"
+    release = ees_release("ehcp-2023-release", "sen2_mi.csv")
     codes = {r["new_la_code"] for r in csv.DictReader(io.StringIO(release.read_text()))
              if r["old_la_code"] == "825"}  # fmt: skip
     assert codes == {"E10000002", "E06000060"}  # the file really splits it
-    run("import-ees", str(release), "--mapping",
-        str(ROOT / "charter" / "ees" / "sen2-mi-2023.yaml"), db=db)  # fmt: skip
+    db = copy_of(release_2023_db, tmp_path / "o.duckdb")  # that file, imported by the command
     out = run("series", "--indicator", "personal-budgets-in-place", "--area", area, db=db).stdout
     periods = [r["period"] for r in csv.DictReader(io.StringIO(out))]
     assert periods == [str(y) for y in range(2014, 2023)]

@@ -18,6 +18,9 @@ from tests.unit.test_disclosure import figures, generated_table
 
 RULE = Rule(threshold=5)
 TABLES = 200
+# The attacks on hundreds of tables and on the demo's quarter solve thousands of integer
+# programmes (about a minute of CPU each): `make test` runs them, `make test-fast` does not.
+slow = pytest.mark.slow
 
 
 def _table(seed: int) -> tuple[list[dict], bool]:
@@ -83,12 +86,14 @@ def _attack(seeds: range, protect: bool) -> list:
     return found
 
 
+@slow
 @pytest.mark.parametrize("block", range(4))
 def test_the_intruder_recovers_nothing_from_protected_tables(block):
     seeds = range(block * TABLES // 4, (block + 1) * TABLES // 4)
     assert _attack(seeds, protect=True) == []
 
 
+@slow
 def test_the_intruder_recovers_cells_when_protection_is_off():
     found = _attack(range(TABLES), protect=False)
     tables = {r.table for r in found}
@@ -120,6 +125,7 @@ def test_the_intruder_reads_a_status_beside_an_aim_of_100():
     assert attack(cells, truth, {"x": True}, {"x"}, 5)  # narrowed: both at least 3
 
 
+@slow
 def test_the_intruder_recovers_nothing_from_the_demo_quarter(demo_db, charter):
     store = Store(demo_db)
     rows = published.cells(store, charter, "2026-27 Q2")
@@ -156,6 +162,7 @@ def _primary_only(figs, rule, value_is_count, multiplier=None, also=None):
     return {f.key: PRIMARY for f in figs if small(f)}
 
 
+@slow
 def test_the_intruder_recovers_the_demos_awkward_cases_without_protection(
     demo_db, charter, monkeypatch
 ):
