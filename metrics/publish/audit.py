@@ -34,7 +34,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
-from scipy.optimize import Bounds, LinearConstraint, milp
 
 from metrics.publish import audit_cache
 from metrics.publish.disclosure import (
@@ -202,6 +201,10 @@ class Model:
         for r, coefs in enumerate(rows):
             for i, c in coefs.items():
                 a[r, i] = c
+        # SciPy is imported where it is used: it costs a quarter of a second, and every
+        # `python -m metrics` command imports this module whether it audits or not.
+        from scipy.optimize import LinearConstraint
+
         self.constraints = LinearConstraint(a, lows, highs) if rows else None
         self.lower = np.zeros(self.size)
         self.upper = np.array([big] * n + [1] * binaries, dtype=float)
@@ -219,6 +222,8 @@ class Model:
         lower[var], upper[var] = max(lo, 0), min(hi, self.big)
         if lower[var] > upper[var]:
             return False
+        from scipy.optimize import Bounds, milp
+
         result = milp(
             np.zeros(self.size),
             integrality=np.ones(self.size),
@@ -235,6 +240,8 @@ class Model:
 
     def feasible_rows(self, coefs: dict[int, float], lo: float, hi: float) -> bool:
         """Whether one more linear condition can hold given everything published."""
+        from scipy.optimize import Bounds, LinearConstraint, milp
+
         row = np.zeros((1, self.size))
         for i, c in coefs.items():
             row[0, i] = c
