@@ -1,0 +1,1 @@
+"""Running the app as a service: the proxy configuration and `make cluster`."""

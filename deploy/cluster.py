@@ -1,0 +1,381 @@
+"""`make cluster`: on one machine, a throwaway database, N app servers and HAProxy in front.
+
+    python -m deploy.cluster [--servers N] [--port 8500] [--duckdb-copies]
+
+The database is PostgreSQL: OUTCOMES_DATABASE_URL when set, otherwise a throwaway PostgreSQL
+15 cluster in a temporary folder (run as the `postgres` user: PostgreSQL refuses root) with
+the demo loaded into it. With --duckdb-copies each app server gets its own copy of the demo
+DuckDB file instead: no shared data (a change made through one server is not seen through
+another), but the proxy, stickiness, WebSockets and failover are the same, so the proxy can
+be tried without PostgreSQL. Each app server is `serve.py` on its own 127.0.0.1 port; the
+proxy (deploy/haproxy.cfg) is the only way in. Ctrl-C stops all of it and removes the folder.
+
+It always serves the demo (anyone may act as any role), so the proxy listens on a loopback
+address only: any other address is refused, as serve.py refuses a demo on a network address.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import pwd
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from metrics.deployment import is_loopback
+
+ROOT = Path(__file__).resolve().parent.parent
+TEMPLATE = Path(__file__).resolve().with_name("haproxy.cfg")
+DEMO_DB = ROOT / "data" / "outcomes.duckdb"
+PG_BIN = Path("/usr/lib/postgresql/15/bin")
+URL_ENV = "OUTCOMES_DATABASE_URL"
+
+
+class ClusterError(RuntimeError):
+    """The cluster cannot start: the message says what and where its log is."""
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def healthy(url: str, timeout: float = 2) -> bool:
+    try:
+        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=timeout) as r:
+            return bool(r.read() == b"ok")
+    except OSError:
+        return False
+
+
+def haproxy_config(bind: str, run_dir: Path, servers: list[tuple[str, int]], base: str = "") -> str:
+    """deploy/haproxy.cfg with its @...@ fields filled: one `server` line per app server,
+    named as its sticky cookie says."""
+    lines = [f"    server {name} 127.0.0.1:{port} check cookie {name}" for name, port in servers]
+    text = TEMPLATE.read_text(encoding="utf-8")
+    for field_, value in {
+        "@BIND@": bind,
+        "@RUN_DIR@": str(run_dir),
+        "@BASE@": base,
+        "@SERVERS@": "\n".join(lines),
+    }.items():
+        text = text.replace(field_, value)
+    if "@" in "".join(line.split("#")[0] for line in text.splitlines()):
+        raise ClusterError("deploy/haproxy.cfg has a field cluster.py does not fill")
+    return text
+
+
+@dataclass
+class Child:
+    """A process the cluster started, with its own log file."""
+
+    name: str
+    process: subprocess.Popen[bytes]
+    log: Path
+
+    def stop(self, timeout: float = 15) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+
+def start(name: str, command: list[str], log: Path, env: dict[str, str] | None = None) -> Child:
+    # Its own session: Ctrl-C reaches this script only, which then stops everything in order.
+    process = subprocess.Popen(
+        command,
+        cwd=ROOT,
+        env=env,
+        stdout=log.open("wb"),
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    return Child(name, process, log)
+
+
+class Postgres:
+    """A throwaway PostgreSQL 15 cluster in `folder`, on 127.0.0.1:`port` and a Unix socket
+    in the folder, with a database `outcomes` owned by a role of the same name (password in
+    the URL). Run as the `postgres` user when this runs as root."""
+
+    def __init__(self, folder: Path, port: int):
+        self.folder, self.port = folder, port
+        self.data = folder / "data"
+        self.password = secrets.token_urlsafe(24)
+        self.url = f"postgresql://outcomes:{self.password}@127.0.0.1:{port}/outcomes"
+
+    def _as_owner(self, command: list[str]) -> list[str]:
+        return ["runuser", "-u", "postgres", "--", *command] if os.getuid() == 0 else command
+
+    def _run(self, *command: str) -> None:
+        result = subprocess.run(
+            self._as_owner(list(command)), capture_output=True, text=True, cwd=self.folder
+        )
+        if result.returncode != 0:
+            raise ClusterError(f"{' '.join(command[:2])} failed:\n{result.stdout}{result.stderr}")
+
+    def start(self) -> None:
+        if not (PG_BIN / "initdb").exists():
+            raise ClusterError(
+                f"PostgreSQL 15 is not installed ({PG_BIN}): make cluster installs it"
+            )
+        if os.getuid() == 0:
+            owner = pwd.getpwnam("postgres")
+            os.chown(self.folder, owner.pw_uid, owner.pw_gid)
+        self.folder.chmod(0o700)
+        bin_ = str(PG_BIN)
+        self._run(
+            f"{bin_}/initdb",
+            "-D",
+            str(self.data),
+            "-U",
+            "postgres",
+            "--auth-local=peer",
+            "--auth-host=scram-sha-256",
+            "--no-sync",
+            "-E",
+            "UTF8",
+        )
+        options = (
+            f"-c listen_addresses=127.0.0.1 -c port={self.port} "
+            f"-c unix_socket_directories={self.folder}"
+        )
+        self._run(
+            f"{bin_}/pg_ctl",
+            "-D",
+            str(self.data),
+            "-l",
+            str(self.folder / "postgres.log"),
+            "-o",
+            options,
+            "-w",
+            "-t",
+            "60",
+            "start",
+        )
+        psql = [f"{bin_}/psql", "-h", str(self.folder), "-p", str(self.port), "-U", "postgres"]
+        self._run(
+            *psql,
+            "-v",
+            "ON_ERROR_STOP=1",
+            "-c",
+            f"CREATE ROLE outcomes LOGIN PASSWORD '{self.password}'",
+        )
+        self._run(*psql, "-c", "CREATE DATABASE outcomes OWNER outcomes")
+
+    def stop(self) -> None:
+        if (self.data / "postmaster.pid").exists():
+            self._run(f"{PG_BIN}/pg_ctl", "-D", str(self.data), "-m", "fast", "-w", "stop")
+
+
+@dataclass
+class Cluster:
+    """The whole cluster; `with Cluster(...) as c:` starts it and always stops it."""
+
+    servers: int = 2
+    port: int = 8500
+    address: str = "127.0.0.1"
+    duckdb_copies: bool = False
+    database_url: str | None = None
+    source_db: Path = DEMO_DB
+    apps: list[Child] = field(default_factory=list)
+    proxy: Child | None = None
+    postgres: Postgres | None = None
+    run_dir: Path = field(
+        default_factory=lambda: Path(tempfile.mkdtemp(prefix="outcomes-cluster-"))
+    )
+
+    @property
+    def url(self) -> str:
+        return f"http://{self.address}:{self.port}"
+
+    def __enter__(self) -> Cluster:
+        try:
+            self.start()
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.stop()
+
+    def start(self) -> None:
+        if not is_loopback(self.address):
+            raise ClusterError(
+                f"the cluster serves the demo (anyone may act as any role): it listens on "
+                f"127.0.0.1 or localhost only, not {self.address}"
+            )
+        if self.servers < 1:
+            raise ClusterError(f"--servers must be 1 or more, not {self.servers}")
+        haproxy = shutil.which("haproxy") or "/usr/sbin/haproxy"
+        if not Path(haproxy).exists():
+            raise ClusterError("HAProxy is not installed: `make cluster` installs it")
+        cookie_secret = secrets.token_urlsafe(48)  # one for every server: see haproxy.cfg
+        databases = self._databases()
+        ports = [free_port() for _ in range(self.servers)]
+        for number, (port, database) in enumerate(zip(ports, databases, strict=True), start=1):
+            env = {
+                **os.environ,
+                **database,
+                "OUTCOMES_DEMO": "1",
+                "STREAMLIT_SERVER_COOKIE_SECRET": cookie_secret,
+            }
+            command = [
+                sys.executable,
+                str(ROOT / "serve.py"),
+                "--server.address",
+                "127.0.0.1",
+                "--server.port",
+                str(port),
+            ]
+            self.apps.append(start(f"app{number}", command, self.run_dir / f"app{number}.log", env))
+        for app, port in zip(self.apps, ports, strict=True):
+            self._wait(app, f"http://127.0.0.1:{port}")
+        config = self.run_dir / "haproxy.cfg"
+        names = [(app.name, port) for app, port in zip(self.apps, ports, strict=True)]
+        config.write_text(haproxy_config(f"{self.address}:{self.port}", self.run_dir, names))
+        check = subprocess.run([haproxy, "-c", "-q", "-f", str(config)], capture_output=True)
+        if check.returncode != 0:
+            raise ClusterError(f"HAProxy refuses {config}:\n{check.stderr.decode()}")
+        self.proxy = start(
+            "haproxy", [haproxy, "-db", "-f", str(config)], self.run_dir / "haproxy.log"
+        )
+        self._wait(self.proxy, self.url)
+
+    def _databases(self) -> list[dict[str, str]]:
+        """Each app server's database setting: its own DuckDB copy, or the one shared URL."""
+        if self.duckdb_copies:
+            if not self.source_db.exists():
+                demo = [sys.executable, "-m", "metrics", "demo", "--db", str(self.source_db)]
+                subprocess.run(demo, cwd=ROOT, check=True)
+            copies = []
+            for number in range(1, self.servers + 1):
+                copy = self.run_dir / f"app{number}.duckdb"
+                shutil.copy(self.source_db, copy)
+                copies.append({"OUTCOMES_DB": str(copy)})
+            return copies
+        url = self.database_url or os.environ.get(URL_ENV)
+        if not url:
+            folder = Path(tempfile.mkdtemp(prefix="outcomes-postgres-"))
+            self.postgres = Postgres(folder, free_port())
+            self.postgres.start()
+            url = self.postgres.url
+            demo = [sys.executable, "-m", "metrics", "demo", "--db", url]
+            result = subprocess.run(demo, cwd=ROOT, capture_output=True, text=True)
+            if result.returncode != 0:
+                raise ClusterError(
+                    "loading the demo into PostgreSQL failed (this build may not have the "
+                    "PostgreSQL backend yet: try --duckdb-copies):\n"
+                    + result.stdout
+                    + result.stderr
+                )
+        return [{URL_ENV: url}] * self.servers
+
+    def _wait(self, child: Child, url: str, timeout: float = 90) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if child.process.poll() is not None:
+                raise ClusterError(f"{child.name} stopped:\n{child.log.read_text()[-3000:]}")
+            if healthy(url):
+                return
+            time.sleep(0.3)
+        raise ClusterError(f"{child.name} was not healthy in {timeout:.0f} s; see {child.log}")
+
+    def _stats(self) -> list[list[str]]:
+        """The proxy's `show stat` rows for the app servers (its runtime API)."""
+        with socket.socket(socket.AF_UNIX) as s:
+            s.connect(str(self.run_dir / "haproxy.sock"))
+            s.sendall(b"show stat\n")
+            data = b""
+            while chunk := s.recv(65536):
+                data += chunk
+        rows = [line.split(",") for line in data.decode().splitlines() if line and line[0] != "#"]
+        return [r for r in rows if r[0] == "app_servers" and r[1] != "BACKEND"]
+
+    def server_states(self) -> dict[str, str]:
+        """Each app server's state as the proxy's health checks see it (UP, DOWN, ...)."""
+        return {row[1]: row[17] for row in self._stats()}
+
+    def sessions_served(self) -> dict[str, int]:
+        """How many connections the proxy has sent to each app server so far (health checks
+        not counted)."""
+        return {row[1]: int(row[7]) for row in self._stats()}
+
+    def stop(self) -> None:
+        """The proxy first (no new requests), then the app servers, then the database."""
+        for child in [c for c in [self.proxy, *self.apps] if c is not None]:
+            child.stop()
+        if self.postgres is not None:
+            try:
+                self.postgres.stop()
+            finally:
+                shutil.rmtree(self.postgres.folder, ignore_errors=True)
+        shutil.rmtree(self.run_dir, ignore_errors=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m deploy.cluster", description=__doc__.split("\n")[0]
+    )
+    parser.add_argument("--servers", type=int, default=2, help="app servers (default 2)")
+    parser.add_argument("--port", type=int, default=8500, help="the proxy's port (default 8500)")
+    parser.add_argument("--address", default="127.0.0.1", help="the proxy's address (loopback)")
+    parser.add_argument(
+        "--duckdb-copies",
+        action="store_true",
+        help="each app server on its own copy of the demo DuckDB file",
+    )
+    parser.add_argument(
+        "--db",
+        type=Path,
+        default=DEMO_DB,
+        help="with --duckdb-copies: the demo file to copy (built if missing)",
+    )
+    args = parser.parse_args(argv)
+    cluster = Cluster(args.servers, args.port, args.address, args.duckdb_copies, source_db=args.db)
+
+    def stop_on_term(*_: object) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop_on_term)
+    try:
+        with cluster:
+            where = "its own DuckDB copy each" if args.duckdb_copies else "one PostgreSQL database"
+            print(
+                f"{cluster.url}  ({args.servers} app servers on {where}; logs in "
+                f"{cluster.run_dir}; Ctrl-C stops it all)",
+                flush=True,
+            )
+            reported: set[str] = set()
+            while cluster.proxy is not None and cluster.proxy.process.poll() is None:
+                for app in cluster.apps:
+                    if app.process.poll() is not None and app.name not in reported:
+                        reported.add(app.name)
+                        print(f"{app.name} has stopped; the proxy sends its users on", flush=True)
+                time.sleep(1)
+            print("the proxy stopped: stopping the cluster", file=sys.stderr)
+            return 1
+    except KeyboardInterrupt:
+        print("stopped", flush=True)
+        return 0
+    except ClusterError as err:
+        print(f"make cluster: {err}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())
