@@ -181,3 +181,20 @@ def test_the_shipped_configuration_is_valid_haproxy(tmp_path):
     text = config.read_text()
     assert "server app3 127.0.0.1:8603 check cookie app3" in text
     assert "timeout tunnel 1h" in text and "@" not in text.split("global")[1].split("#")[0]
+
+
+def test_the_host_based_routing_in_docs_scaling_is_valid_haproxy(tmp_path):
+    """docs/scaling.md's configuration for many councils, under deploy/haproxy.cfg's global
+    and defaults sections, passes `haproxy -c` without a warning."""
+    docs = (ROOT / "docs" / "scaling.md").read_text()
+    block = re.search(r"```haproxy\n(.*?)```", docs, re.S).group(1)  # type: ignore[union-attr]
+    councils = tmp_path / "councils.map"
+    councils.write_text("outcomes.hartlepool.gov.uk hartlepool\noutcomes.york.gov.uk york\n")
+    head = haproxy_config("127.0.0.1:8500", tmp_path, []).split("frontend outcomes")[0]
+    config = tmp_path / "councils.cfg"
+    config.write_text(head + block.replace("/etc/haproxy/councils.map", str(councils)))
+    haproxy = shutil.which("haproxy") or "/usr/sbin/haproxy"
+    result = subprocess.run([haproxy, "-c", "-f", str(config)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "warning" not in (result.stdout + result.stderr).lower()
+    assert "deny_status 404" in block  # an unknown host is refused, never a default council
