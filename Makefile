@@ -8,7 +8,7 @@ PORT ?= 8501
 ADDRESS ?= 127.0.0.1
 AXE := tests/browser/axe/node_modules/axe-core/axe.min.js
 
-.PHONY: run test test-fast check lint types contracts bench demo clean chromium cluster haproxy postgresql
+.PHONY: run test test-fast check lint types contracts bench demo clean chromium postgresql
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is needed ($(PYTHON) not found); set PYTHON=..."; exit 2; }
@@ -29,13 +29,13 @@ run: $(VENV)/.installed $(DB)
 	OUTCOMES_DEMO=1 OUTCOMES_DB=$(DB) $(PY) serve.py --server.address $(ADDRESS) --server.port $(PORT)
 
 ## test: set up, then lint, types, import contracts and every test (CI runs exactly this;
-## browser tests need Debian's chromium, cluster tests its haproxy: installed if missing)
-test: $(VENV)/.installed chromium haproxy $(AXE) lint types contracts
+## browser tests need Debian's chromium: installed if missing)
+test: $(VENV)/.installed chromium postgresql $(AXE) lint types contracts
 	$(PY) -m pytest -n 2 --dist loadfile
 
 ## test-fast: lint, types, contracts and the domain's own tests (no servers, no browser): a
 ## developer's quick check before `make test`
-test-fast: $(VENV)/.installed lint types contracts
+test-fast: $(VENV)/.installed postgresql lint types contracts
 	$(PY) -m pytest tests/unit -n 2
 
 # axe-core for the accessibility scan, from the npm registry at the pinned version; the tests
@@ -53,28 +53,15 @@ chromium:
 	  || { echo "Could not install chromium: run 'apt-get install chromium' as root"; exit 2; }; \
 	fi
 
-## cluster: the demo on N app servers (default 2) behind HAProxy, on a throwaway PostgreSQL
-## (OUTCOMES_DATABASE_URL when set); `make cluster N=3`, `make cluster DUCKDB_COPIES=1` (each
-## server on its own demo DuckDB file: the proxy without PostgreSQL). Ctrl-C stops it all.
-N ?= 2
-CLUSTER_PORT ?= 8500
-cluster: $(VENV)/.installed haproxy $(if $(DUCKDB_COPIES),$(DB),postgresql)
-	$(PY) -m deploy.cluster --servers $(N) --port $(CLUSTER_PORT) $(if $(DUCKDB_COPIES),--duckdb-copies --db $(DB))
-
-# Debian's HAProxy and PostgreSQL 15 for `make cluster` and its tests, installed if missing.
-haproxy:
-	@command -v haproxy >/dev/null 2>&1 || [ -x /usr/sbin/haproxy ] || { \
-	  echo "Installing Debian's haproxy for make cluster"; \
-	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
-	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq haproxy >/dev/null \
-	  || { echo "Could not install haproxy: run 'apt-get install haproxy' as root"; exit 2; }; }
-
+# Debian's PostgreSQL for the store's tests on both backends: the tests start a throwaway
+# cluster of their own (tests/pg.py) and stop it at the end; nothing runs as a service.
 postgresql:
-	@[ -x /usr/lib/postgresql/15/bin/initdb ] || { \
-	  echo "Installing Debian's PostgreSQL 15 for make cluster"; \
+	@if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
+	  echo "Installing Debian's postgresql for the store's tests"; \
 	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
-	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq postgresql-15 >/dev/null \
-	  || { echo "Could not install PostgreSQL 15: run 'apt-get install postgresql-15' as root"; exit 2; }; }
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq postgresql >/dev/null \
+	  || { echo "Could not install postgresql: run 'apt-get install postgresql' as root"; exit 2; }; \
+	fi
 
 ## check: the same as test (kept for habit)
 check: test
@@ -97,6 +84,25 @@ bench: $(VENV)/.installed
 ## demo: rebuild the demo database
 demo: $(VENV)/.installed
 	$(PY) -m metrics demo --db $(DB) --force
+
+## cluster: the demo on N app servers (default 2) behind HAProxy, on a throwaway PostgreSQL
+## (OUTCOMES_DATABASE_URL when set); `make cluster N=3`, `make cluster DUCKDB_COPIES=1` (each
+## server on its own demo DuckDB file: the proxy without PostgreSQL). Ctrl-C stops it all.
+.PHONY: cluster haproxy
+N ?= 2
+CLUSTER_PORT ?= 8500
+cluster: $(VENV)/.installed haproxy $(if $(DUCKDB_COPIES),$(DB),postgresql)
+	$(PY) -m deploy.cluster --servers $(N) --port $(CLUSTER_PORT) $(if $(DUCKDB_COPIES),--duckdb-copies --db $(DB))
+
+# Debian's HAProxy for `make cluster` and its tests (tests/browser/test_cluster.py), installed
+# if missing, as chromium is.
+test: haproxy
+haproxy:
+	@command -v haproxy >/dev/null 2>&1 || [ -x /usr/sbin/haproxy ] || { \
+	  echo "Installing Debian's haproxy for make cluster and its tests"; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq haproxy >/dev/null \
+	  || { echo "Could not install haproxy: run 'apt-get install haproxy' as root"; exit 2; }; }
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -3,12 +3,13 @@
     python -m deploy.cluster [--servers N] [--port 8500] [--duckdb-copies]
 
 The database is PostgreSQL: OUTCOMES_DATABASE_URL when set, otherwise a throwaway PostgreSQL
-15 cluster in a temporary folder (run as the `postgres` user: PostgreSQL refuses root) with
-the demo loaded into it. With --duckdb-copies each app server gets its own copy of the demo
-DuckDB file instead: no shared data (a change made through one server is not seen through
-another), but the proxy, stickiness, WebSockets and failover are the same, so the proxy can
-be tried without PostgreSQL. Each app server is `serve.py` on its own 127.0.0.1 port; the
-proxy (deploy/haproxy.cfg) is the only way in. Ctrl-C stops all of it and removes the folder.
+cluster (Debian's: 15 on Debian 12) in a temporary folder, run as the `postgres` user
+(PostgreSQL refuses root), with the demo loaded into it. With --duckdb-copies each app
+server gets its own copy of the demo DuckDB file instead: no shared data (a change made
+through one server is not seen through another), but the proxy, stickiness, WebSockets and
+failover are the same, so the proxy can be tried without PostgreSQL. Each app server is
+`serve.py` on its own 127.0.0.1 port; the proxy (deploy/haproxy.cfg) is the only way in.
+Ctrl-C stops all of it and removes its folders.
 
 It always serves the demo (anyone may act as any role), so the proxy listens on a loopback
 address only: any other address is refused, as serve.py refuses a demo on a network address.
@@ -17,6 +18,7 @@ address only: any other address is refused, as serve.py refuses a demo on a netw
 from __future__ import annotations
 
 import argparse
+import glob
 import os
 import pwd
 import secrets
@@ -31,13 +33,15 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from metrics import config
 from metrics.deployment import is_loopback
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATE = Path(__file__).resolve().with_name("haproxy.cfg")
 DEMO_DB = ROOT / "data" / "outcomes.duckdb"
-PG_BIN = Path("/usr/lib/postgresql/15/bin")
+PG_INSTALLED = "/usr/lib/postgresql/*/bin/initdb"  # Debian's packages, by major version
 URL_ENV = "OUTCOMES_DATABASE_URL"
+DB_ENV = "OUTCOMES_DB"
 
 
 class ClusterError(RuntimeError):
@@ -107,12 +111,14 @@ def start(name: str, command: list[str], log: Path, env: dict[str, str] | None =
 
 
 class Postgres:
-    """A throwaway PostgreSQL 15 cluster in `folder`, on 127.0.0.1:`port` and a Unix socket
-    in the folder, with a database `outcomes` owned by a role of the same name (password in
-    the URL). Run as the `postgres` user when this runs as root."""
+    """A throwaway PostgreSQL cluster (the newest version Debian has installed) in `folder`,
+    on 127.0.0.1:`port` and a Unix socket in the folder, with a database `outcomes` owned by
+    a role of the same name (password in the URL). Run as `postgres` when this runs as root."""
 
     def __init__(self, folder: Path, port: int):
         self.folder, self.port = folder, port
+        found = sorted(glob.glob(PG_INSTALLED), key=lambda p: int(p.split("/")[4]))
+        self.bin = Path(found[-1]).parent if found else None
         self.data = folder / "data"
         self.password = secrets.token_urlsafe(24)
         self.url = f"postgresql://outcomes:{self.password}@127.0.0.1:{port}/outcomes"
@@ -128,15 +134,13 @@ class Postgres:
             raise ClusterError(f"{' '.join(command[:2])} failed:\n{result.stdout}{result.stderr}")
 
     def start(self) -> None:
-        if not (PG_BIN / "initdb").exists():
-            raise ClusterError(
-                f"PostgreSQL 15 is not installed ({PG_BIN}): make cluster installs it"
-            )
+        if self.bin is None:
+            raise ClusterError("PostgreSQL is not installed: `make cluster` installs it")
         if os.getuid() == 0:
             owner = pwd.getpwnam("postgres")
             os.chown(self.folder, owner.pw_uid, owner.pw_gid)
         self.folder.chmod(0o700)
-        bin_ = str(PG_BIN)
+        bin_ = str(self.bin)
         self._run(
             f"{bin_}/initdb",
             "-D",
@@ -176,9 +180,23 @@ class Postgres:
         )
         self._run(*psql, "-c", "CREATE DATABASE outcomes OWNER outcomes")
 
+    def check_loaded(self) -> None:
+        """The demo went into this database (its store's schema_version has rows), not
+        somewhere else."""
+        psql = [f"{self.bin}/psql", "-h", str(self.folder), "-p", str(self.port), "-U", "postgres"]
+        query = "SELECT count(*) FROM schema_version"
+        result = subprocess.run(
+            self._as_owner([*psql, "-d", "outcomes", "-XtAc", query]),
+            capture_output=True,
+            text=True,
+            cwd=self.folder,
+        )
+        if result.returncode != 0 or result.stdout.strip() in {"", "0"}:
+            raise ClusterError(f"the demo is not in the PostgreSQL database:\n{result.stderr}")
+
     def stop(self) -> None:
         if (self.data / "postmaster.pid").exists():
-            self._run(f"{PG_BIN}/pg_ctl", "-D", str(self.data), "-m", "fast", "-w", "stop")
+            self._run(f"{self.bin}/pg_ctl", "-D", str(self.data), "-m", "fast", "-w", "stop")
 
 
 @dataclass
@@ -228,8 +246,11 @@ class Cluster:
         databases = self._databases()
         ports = [free_port() for _ in range(self.servers)]
         for number, (port, database) in enumerate(zip(ports, databases, strict=True), start=1):
+            # Only the database this cluster chose: an OUTCOMES_DB or OUTCOMES_DATABASE_URL
+            # left in the shell must not send a server elsewhere.
+            inherited = {k: v for k, v in os.environ.items() if k not in {URL_ENV, DB_ENV}}
             env = {
-                **os.environ,
+                **inherited,
                 **database,
                 "OUTCOMES_DEMO": "1",
                 "STREAMLIT_SERVER_COOKIE_SECRET": cookie_secret,
@@ -266,8 +287,15 @@ class Cluster:
             for number in range(1, self.servers + 1):
                 copy = self.run_dir / f"app{number}.duckdb"
                 shutil.copy(self.source_db, copy)
-                copies.append({"OUTCOMES_DB": str(copy)})
+                copies.append({DB_ENV: str(copy)})
             return copies
+        if getattr(config, "DATABASE_URL_ENV", None) != URL_ENV:
+            # Fail closed: app servers that ignore the URL would each open the default DuckDB
+            # file instead, and `demo --db URL` would make a file named like the URL.
+            raise ClusterError(
+                f"this build has no PostgreSQL backend ({URL_ENV} is not read): "
+                "use --duckdb-copies (make cluster DUCKDB_COPIES=1)"
+            )
         url = self.database_url or os.environ.get(URL_ENV)
         if not url:
             folder = Path(tempfile.mkdtemp(prefix="outcomes-postgres-"))
@@ -283,6 +311,7 @@ class Cluster:
                     + result.stdout
                     + result.stderr
                 )
+            self.postgres.check_loaded()
         return [{URL_ENV: url}] * self.servers
 
     def _wait(self, child: Child, url: str, timeout: float = 90) -> None:
@@ -317,14 +346,21 @@ class Cluster:
 
     def stop(self) -> None:
         """The proxy first (no new requests), then the app servers, then the database."""
-        for child in [c for c in [self.proxy, *self.apps] if c is not None]:
-            child.stop()
-        if self.postgres is not None:
+        try:
+            for child in [c for c in [self.proxy, *self.apps] if c is not None]:
+                try:
+                    child.stop()
+                except Exception:  # stop the rest all the same, then say what went wrong
+                    child.process.kill()
+                    raise
+        finally:
             try:
-                self.postgres.stop()
+                if self.postgres is not None:
+                    self.postgres.stop()
             finally:
-                shutil.rmtree(self.postgres.folder, ignore_errors=True)
-        shutil.rmtree(self.run_dir, ignore_errors=True)
+                if self.postgres is not None:
+                    shutil.rmtree(self.postgres.folder, ignore_errors=True)
+                shutil.rmtree(self.run_dir, ignore_errors=True)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -348,10 +384,14 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     cluster = Cluster(args.servers, args.port, args.address, args.duckdb_copies, source_db=args.db)
 
-    def stop_on_term(*_: object) -> None:
+    def stop_on_signal(*_: object) -> None:
+        # A second Ctrl-C while stopping must not leave servers behind: ignored from here.
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
         raise KeyboardInterrupt
 
-    signal.signal(signal.SIGTERM, stop_on_term)
+    signal.signal(signal.SIGINT, stop_on_signal)
+    signal.signal(signal.SIGTERM, stop_on_signal)
     try:
         with cluster:
             where = "its own DuckDB copy each" if args.duckdb_copies else "one PostgreSQL database"

@@ -3,11 +3,13 @@ of the demo DuckDB file (deploy/cluster.py --duckdb-copies), driven by HTTP and 
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -16,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from deploy.cluster import ROOT, Cluster, ClusterError, free_port, haproxy_config
+from deploy.cluster import ROOT, Cluster, ClusterError, Postgres, free_port, haproxy_config
 from tests.browser.conftest import wait_for_app
 
 pytestmark = pytest.mark.slow
@@ -198,3 +200,29 @@ def test_the_host_based_routing_in_docs_scaling_is_valid_haproxy(tmp_path):
     assert result.returncode == 0, result.stdout + result.stderr
     assert "warning" not in (result.stdout + result.stderr).lower()
     assert "deny_status 404" in block  # an unknown host is refused, never a default council
+
+
+def psql(url: str) -> subprocess.CompletedProcess[str]:
+    """Debian's psql (installed with PostgreSQL) asking who and where it is."""
+    query = "SELECT current_user || ' ' || current_database()"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PG")}
+    return subprocess.run(
+        ["psql", url, "-XtAc", query], capture_output=True, text=True, env=env, timeout=30
+    )
+
+
+def test_the_clusters_own_postgresql_starts_takes_its_role_and_stops():
+    """make cluster's throwaway PostgreSQL: run as `postgres` (it refuses root), reached on
+    127.0.0.1 by the `outcomes` role with the password in its URL and by nobody without it;
+    stopped and its folder gone afterwards."""
+    folder = Path(tempfile.mkdtemp(prefix="outcomes-postgres-"))
+    postgres = Postgres(folder, free_port())
+    try:
+        postgres.start()
+        assert psql(postgres.url).stdout.strip() == "outcomes outcomes"
+        wrong = psql(postgres.url.replace(postgres.password, "not-the-password"))
+        assert wrong.returncode != 0 and "password authentication failed" in wrong.stderr
+    finally:
+        postgres.stop()
+        shutil.rmtree(folder, ignore_errors=True)
+    assert "Connection refused" in psql(postgres.url).stderr
