@@ -209,6 +209,10 @@ class Cluster:
     duckdb_copies: bool = False
     database_url: str | None = None
     source_db: Path = DEMO_DB
+    # More for every app server: streamlit run's options (e.g. --secrets.files for sign-in)
+    # and environment (e.g. OUTCOMES_DEMO=0 with OUTCOMES_CHARTER), as one installation has.
+    app_options: list[str] = field(default_factory=list)
+    app_env: dict[str, str] = field(default_factory=dict)
     apps: list[Child] = field(default_factory=list)
     proxy: Child | None = None
     postgres: Postgres | None = None
@@ -242,7 +246,7 @@ class Cluster:
         haproxy = shutil.which("haproxy") or "/usr/sbin/haproxy"
         if not Path(haproxy).exists():
             raise ClusterError("HAProxy is not installed: `make cluster` installs it")
-        cookie_secret = secrets.token_urlsafe(48)  # one for every server: see haproxy.cfg
+        cookie_secret = secrets.token_urlsafe(48)  # one for all servers: see haproxy.cfg
         databases = self._databases()
         ports = [free_port() for _ in range(self.servers)]
         for number, (port, database) in enumerate(zip(ports, databases, strict=True), start=1):
@@ -254,6 +258,7 @@ class Cluster:
                 **database,
                 "OUTCOMES_DEMO": "1",
                 "STREAMLIT_SERVER_COOKIE_SECRET": cookie_secret,
+                **self.app_env,
             }
             command = [
                 sys.executable,
@@ -262,6 +267,7 @@ class Cluster:
                 "127.0.0.1",
                 "--server.port",
                 str(port),
+                *self.app_options,
             ]
             self.apps.append(start(f"app{number}", command, self.run_dir / f"app{number}.log", env))
         for app, port in zip(self.apps, ports, strict=True):

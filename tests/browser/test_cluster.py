@@ -18,8 +18,10 @@ from pathlib import Path
 
 import pytest
 
+from charter import CHARTER_DIR
 from deploy.cluster import ROOT, Cluster, ClusterError, Postgres, free_port, haproxy_config
 from tests.browser.conftest import wait_for_app
+from tests.browser.signin import ACCESS, CLIENT_SECRET, COOKIE_SECRET, Provider, sign_in
 
 pytestmark = pytest.mark.slow
 COOKIE = "OUTCOMES_SERVER"
@@ -129,6 +131,51 @@ def test_a_killed_server_sends_its_readers_to_the_other(demo_db, browser):
         context.close()
     finally:
         cluster.stop()
+
+
+def test_a_sign_in_through_one_server_is_honoured_by_the_other(demo_db, browser, tmp_path):
+    """Signed in for real (an OIDC provider, `[auth]` in a secrets file, the front door's
+    address as redirect_uri): when the proxy sends the browser to the other app server, the
+    person is still signed in there (the identity cookie is signed with [auth]'s shared
+    cookie_secret), not asked to sign in again."""
+    provider = Provider(tmp_path / "oidc.log")
+    charter = tmp_path / "charter"
+    shutil.copytree(CHARTER_DIR, charter, ignore=shutil.ignore_patterns("__pycache__", "*.py"))
+    (charter / "access.yaml").write_text(ACCESS, encoding="utf-8")
+    port = free_port()
+    secrets = tmp_path / "secrets.toml"
+    secrets.write_text(
+        f'[auth]\nredirect_uri = "http://127.0.0.1:{port}/oauth2callback"\n'
+        f'cookie_secret = "{COOKIE_SECRET}"\nclient_id = "outcomes-dashboard"\n'
+        f'client_secret = "{CLIENT_SECRET}"\nserver_metadata_url = "{provider.metadata}"\n'
+    )
+    cluster = Cluster(
+        port=port,
+        duckdb_copies=True,
+        source_db=demo_db,
+        app_options=["--secrets.files", str(secrets)],
+        app_env={"OUTCOMES_CHARTER": str(charter), "OUTCOMES_DEMO": "0"},
+    )
+    try:
+        cluster.__enter__()
+        context = browser.new_context()
+        page = context.new_page()
+        sign_in(page, cluster, "ana")
+        assert "Signed in as Ana Analyst" in page.locator("body").text_content()
+        other = ({"app1", "app2"} - {server_of(context)}).pop()
+        context.add_cookies([{"name": COOKIE, "value": other, "url": cluster.url}])
+        before = cluster.sessions_served()[other]
+        page.goto(f"{cluster.url}/Upload")
+        wait_for_app(page)
+        assert server_of(context) == other and cluster.sessions_served()[other] > before
+        assert "Signed in as Ana Analyst" in page.locator("body").text_content()
+        assert page.get_by_role("button", name="Sign in").count() == 0
+        upload = page.get_by_role("region", name="Quarterly return (.xlsx or .csv)")
+        assert upload.count() == 1  # an analyst's own page
+        context.close()
+    finally:
+        cluster.stop()
+        provider.stop()
 
 
 def test_ctrl_c_stops_the_proxy_and_every_app_server(demo_db):
