@@ -10,6 +10,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -18,6 +19,7 @@ from pathlib import Path
 
 import pytest
 
+from bench import load
 from charter import CHARTER_DIR
 from deploy.cluster import ROOT, Cluster, ClusterError, Postgres, free_port, haproxy_config
 from tests.browser.conftest import wait_for_app
@@ -108,6 +110,9 @@ def test_the_app_draws_through_the_proxy_over_its_websocket(cluster, browser):
 
 
 def test_a_killed_server_sends_its_readers_to_the_other(demo_db, browser):
+    """kill -9 one app server while twenty sessions use the app: a reload reaches the other
+    server at once with no error page, the twenty open both pages again on it without an
+    error, and the health checks mark the dead one down."""
     cluster = start_cluster(demo_db)
     try:
         context = browser.new_context()
@@ -116,7 +121,14 @@ def test_a_killed_server_sends_its_readers_to_the_other(demo_db, browser):
         draws_the_overview(page)
         victim = server_of(context)
         survivor = ({"app1", "app2"} - {victim}).pop()
+        crowd = [load.PAGES] * 20
+        using = threading.Thread(
+            target=load._run, args=(lambda: load._crowd(cluster.url, crowd, 120),)
+        )
+        using.start()
+        time.sleep(1)  # the twenty are connected and drawing, on both servers (leastconn)
         next(a for a in cluster.apps if a.name == victim).process.send_signal(signal.SIGKILL)
+        using.join(timeout=180)
         # At once, before any health check has noticed: the proxy's retry sends the reload on.
         fresh = context.new_page()
         response = fresh.goto(cluster.url)
@@ -128,6 +140,11 @@ def test_a_killed_server_sends_its_readers_to_the_other(demo_db, browser):
             time.sleep(0.5)
         states = cluster.server_states()
         assert states[victim] == "DOWN" and states[survivor].startswith("UP"), states
+        before = cluster.sessions_served()
+        again = load._run(lambda: load._crowd(cluster.url, crowd, 120))  # they reload
+        assert [r for r in again if isinstance(r, BaseException) or r.errors] == []
+        assert cluster.sessions_served()[survivor] - before[survivor] >= 20
+        assert cluster.sessions_served()[victim] == before[victim]
         context.close()
     finally:
         cluster.stop()
