@@ -21,7 +21,8 @@ import pytest
 
 from bench import load
 from charter import CHARTER_DIR
-from deploy.cluster import ROOT, Cluster, ClusterError, Postgres, free_port, haproxy_config
+from deploy.cluster import ROOT, Cluster, ClusterError, free_port, haproxy_config
+from deploy.postgres import Postgres
 from tests.browser.conftest import wait_for_app
 from tests.browser.signin import ACCESS, CLIENT_SECRET, COOKIE_SECRET, Provider, sign_in
 
