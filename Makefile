@@ -8,7 +8,7 @@ PORT ?= 8501
 ADDRESS ?= 127.0.0.1
 AXE := tests/browser/axe/node_modules/axe-core/axe.min.js
 
-.PHONY: run test test-fast check lint types contracts bench demo clean chromium
+.PHONY: run test test-fast check lint types contracts bench demo clean chromium postgresql
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is needed ($(PYTHON) not found); set PYTHON=..."; exit 2; }
@@ -35,13 +35,13 @@ NO_SKIPS := $(if $(wildcard ../shared/data),--no-skips)
 
 ## test: set up, then lint, types, import contracts and every test, `slow` ones too (CI runs
 ## exactly this; browser tests need Debian's chromium: installed if missing)
-test: $(VENV)/.installed chromium $(AXE) lint types contracts
+test: $(VENV)/.installed chromium postgresql $(AXE) lint types contracts
 	$(PY) -m pytest -n 2 --dist loadfile $(NO_SKIPS)
 
 ## test-fast: lint, types, contracts and the domain's own tests (no servers, no browser)
 ## except those marked `slow` (the intruder's integer programmes, a second demo build): a
 ## developer's quick check before `make test`, which runs them all
-test-fast: $(VENV)/.installed lint types contracts
+test-fast: $(VENV)/.installed postgresql lint types contracts
 	$(PY) -m pytest tests/unit -n 2 -m "not slow"
 
 # axe-core for the accessibility scan, from the npm registry at the pinned version; the tests
@@ -57,6 +57,16 @@ chromium:
 	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null \
 	  || { echo "Could not install chromium: run 'apt-get install chromium' as root"; exit 2; }; \
+	fi
+
+# Debian's PostgreSQL for the store's tests on both backends: the tests start a throwaway
+# cluster of their own (tests/pg.py) and stop it at the end; nothing runs as a service.
+postgresql:
+	@if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
+	  echo "Installing Debian's postgresql for the store's tests"; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq postgresql >/dev/null \
+	  || { echo "Could not install postgresql: run 'apt-get install postgresql' as root"; exit 2; }; \
 	fi
 
 ## check: the same as test (kept for habit)
@@ -84,6 +94,25 @@ bench: $(VENV)/.installed
 ## demo: rebuild the demo database
 demo: $(VENV)/.installed
 	$(PY) -m metrics demo --db $(DB) --force
+
+## cluster: the demo on N app servers (default 2) behind HAProxy, on a throwaway PostgreSQL
+## (OUTCOMES_DATABASE_URL when set); `make cluster N=3`, `make cluster DUCKDB_COPIES=1` (each
+## server on its own demo DuckDB file: the proxy without PostgreSQL). Ctrl-C stops it all.
+.PHONY: cluster haproxy
+N ?= 2
+CLUSTER_PORT ?= 8500
+cluster: $(VENV)/.installed haproxy $(if $(DUCKDB_COPIES),$(DB),postgresql)
+	$(PY) -m deploy.cluster --servers $(N) --port $(CLUSTER_PORT) $(if $(DUCKDB_COPIES),--duckdb-copies --db $(DB))
+
+# Debian's HAProxy for `make cluster` and its tests (tests/browser/test_cluster.py), installed
+# if missing, as chromium is.
+test: haproxy
+haproxy:
+	@command -v haproxy >/dev/null 2>&1 || [ -x /usr/sbin/haproxy ] || { \
+	  echo "Installing Debian's haproxy for make cluster and its tests"; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq haproxy >/dev/null \
+	  || { echo "Could not install haproxy: run 'apt-get install haproxy' as root"; exit 2; }; }
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
