@@ -8,7 +8,7 @@ PORT ?= 8501
 ADDRESS ?= 127.0.0.1
 AXE := tests/browser/axe/node_modules/axe-core/axe.min.js
 
-.PHONY: run test test-fast check lint types contracts bench demo clean chromium
+.PHONY: run test test-fast check lint types contracts bench demo clean chromium postgresql
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is needed ($(PYTHON) not found); set PYTHON=..."; exit 2; }
@@ -30,12 +30,12 @@ run: $(VENV)/.installed $(DB)
 
 ## test: set up, then lint, types, import contracts and every test (CI runs exactly this;
 ## browser tests need Debian's chromium: installed if missing)
-test: $(VENV)/.installed chromium $(AXE) lint types contracts
+test: $(VENV)/.installed chromium postgresql $(AXE) lint types contracts
 	$(PY) -m pytest -n 2 --dist loadfile
 
 ## test-fast: lint, types, contracts and the domain's own tests (no servers, no browser): a
 ## developer's quick check before `make test`
-test-fast: $(VENV)/.installed lint types contracts
+test-fast: $(VENV)/.installed postgresql lint types contracts
 	$(PY) -m pytest tests/unit -n 2
 
 # axe-core for the accessibility scan, from the npm registry at the pinned version; the tests
@@ -51,6 +51,16 @@ chromium:
 	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null \
 	  || { echo "Could not install chromium: run 'apt-get install chromium' as root"; exit 2; }; \
+	fi
+
+# Debian's PostgreSQL for the store's tests on both backends: the tests start a throwaway
+# cluster of their own (tests/pg.py) and stop it at the end; nothing runs as a service.
+postgresql:
+	@if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
+	  echo "Installing Debian's postgresql for the store's tests"; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq postgresql >/dev/null \
+	  || { echo "Could not install postgresql: run 'apt-get install postgresql' as root"; exit 2; }; \
 	fi
 
 ## check: the same as test (kept for habit)
