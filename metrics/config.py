@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import os
+import re
 from pathlib import Path
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
@@ -51,6 +52,11 @@ def database(explicit: str | os.PathLike[str] | None = None) -> Path | str:
     if os.environ.get(DB_ENV):
         raise SettingError(f"${DATABASE_URL_ENV} and ${DB_ENV} are both set: set only one")
     return url
+
+
+def redacted(url: str) -> str:
+    """A database URL without its password, for messages and logs."""
+    return re.sub(r"(://[^:/@]*):[^@]*@", r"\1:***@", url)
 
 
 def max_upload_mb() -> float:

@@ -39,7 +39,7 @@ from psycopg import errors, sql
 from psycopg.adapt import Loader
 from psycopg_pool import ConnectionPool, PoolTimeout
 
-from metrics.config import database
+from metrics.config import database, redacted
 from metrics.store.connection import (
     Connection,
     Params,
@@ -352,11 +352,6 @@ def _take(pool: ConnectionPool[Any]) -> psycopg.Connection[Any]:
         raise StoreError(
             f"could not connect to the database server ({pool.name}) within {CONNECT_SECONDS:.0f} s"
         ) from err
-
-
-def redacted(url: str) -> str:
-    """The URL without its password, for messages and logs."""
-    return re.sub(r"(://[^:/@]*):[^@]*@", r"\1:***@", url)
 
 
 class PgStore(Store):
