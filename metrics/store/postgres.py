@@ -17,6 +17,11 @@ What differs from DuckDB, and why it is done this way:
   after another took 6 would leave max(version) at 6 and caches would miss its change. An
   advisory lock taken just before the row is added, held until commit, keeps numbers in
   commit order (it serialises only the last moment of each write).
+- Parameters are bound by psycopg on the client (ClientCursor: its own quoting, never string
+  formatting of ours), because the store's portable queries say `($who IS NULL OR name =
+  $who)` and `IN (SELECT unnest($ids))`: PostgreSQL cannot type a parameter sent alone
+  ("could not determine data type of parameter $1"), whereas a quoted literal takes its type
+  from where it stands, as DuckDB's parameters do.
 - `register`: a temporary table filled by COPY from the Arrow table (CSV, streamed).
 - Connections come from a psycopg_pool pool per database (one per process), checked before
   use so the app recovers by itself after the server restarts.
@@ -37,6 +42,7 @@ import pyarrow as pa
 import pyarrow.csv as pa_csv
 from psycopg import errors, sql
 from psycopg.adapt import Loader
+from psycopg.types.string import StrDumper
 from psycopg_pool import ConnectionPool, PoolTimeout
 
 from metrics.config import database, redacted
@@ -306,6 +312,8 @@ _POOLS_LOCK = threading.Lock()
 
 def _configure(con: psycopg.Connection[Any]) -> None:
     con.adapters.register_loader("numeric", _Number)
+    # A list of text as text[] (`unnest($ids)`); a single text stays an untyped literal.
+    con.adapters.register_dumper(str, StrDumper)
     con.execute(f"SET lock_timeout = {LOCK_TIMEOUT_MS}")
 
 
@@ -322,7 +330,7 @@ def pool_for(url: str) -> ConnectionPool[Any]:
                 url,
                 min_size=1,
                 max_size=POOL_SIZE,
-                kwargs={"autocommit": True},
+                kwargs={"autocommit": True, "cursor_factory": psycopg.ClientCursor},
                 configure=_configure,
                 reset=_reset,
                 check=ConnectionPool.check_connection,

@@ -242,3 +242,19 @@ def test_every_kind_of_write_is_refused_outside_a_transaction(any_store):
             ("%s",)
         ]
     assert any_store.version() == before + 1
+
+
+def test_a_parameter_standing_alone_or_a_list_takes_its_type_from_where_it_stands(any_store):
+    """The portable filters the store's queries use: `($v IS NULL OR v = $v)`, and a list
+    parameter read with unnest, on every backend."""
+    _table(any_store)
+    with any_store.connect() as con:
+        with transaction(con):
+            con.executemany(
+                "INSERT INTO contract_t VALUES ($k, $v)", [{"k": 1, "v": "a"}, {"k": 2, "v": "b"}]
+            )
+        either = "SELECT k FROM contract_t WHERE ($v IS NULL OR v = $v) ORDER BY k"
+        assert con.execute(either, {"v": None}).fetchall() == [(1,), (2,)]
+        assert con.execute(either, {"v": "b"}).fetchall() == [(2,)]
+        listed = "SELECT k FROM contract_t WHERE v IN (SELECT unnest($vs)) ORDER BY k"
+        assert con.execute(listed, {"vs": ["a", "z"]}).fetchall() == [(1,)]
