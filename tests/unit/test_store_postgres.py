@@ -58,3 +58,38 @@ def test_parameters_in_psycopgs_words_and_literals_left_alone(ours, psycopgs):
 def test_a_numbered_parameter_is_refused_rather_than_guessed():
     with pytest.raises(StoreError, match="name them"):
         translate("SELECT $1")
+
+
+def test_app_servers_starting_together_migrate_an_empty_database_once(pg_cluster):
+    """Each server's Store migrates on first use; the advisory lock lets one do it and the
+    others find nothing left to do (without it they fail on tables that already exist)."""
+    import threading
+
+    from metrics.store.schema import SCHEMA_VERSION
+
+    pg_cluster.admin("CREATE DATABASE empty_for_servers")
+    url = pg_cluster.url("empty_for_servers")
+    ready = threading.Barrier(4)
+    errors: list[BaseException] = []
+
+    def start_server() -> None:
+        try:
+            store = Store(url)
+            ready.wait(timeout=10)
+            with store.connect() as con:
+                con.execute("SELECT count(*) FROM data_changes").fetchall()
+        except BaseException as err:  # reported below
+            errors.append(err)
+
+    try:
+        threads = [threading.Thread(target=start_server) for _ in range(4)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(timeout=120)
+        assert errors == []
+        with Store(url).connect() as con:
+            versions = con.execute("SELECT version FROM schema_version ORDER BY 1").fetchall()
+        assert versions == [(v,) for v in range(1, SCHEMA_VERSION + 1)]
+    finally:
+        pg_cluster.drop(url)
