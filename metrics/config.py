@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import math
 import os
+import re
 from pathlib import Path
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = PROJECT_DIR / "data"
 DEFAULT_DB = DATA_DIR / "outcomes.duckdb"
 DB_ENV = "OUTCOMES_DB"
+DATABASE_URL_ENV = "OUTCOMES_DATABASE_URL"
+URL_SCHEMES = ("postgresql://", "postgres://")
 MAX_UPLOAD_ENV = "OUTCOMES_MAX_UPLOAD_MB"
 STREAMLIT_CONFIG = PROJECT_DIR / ".streamlit" / "config.toml"
 STREAMLIT_DEFAULT_UPLOAD_MB = 200
@@ -22,6 +25,38 @@ def db_path(explicit: str | os.PathLike[str] | None = None) -> Path:
     if env := os.environ.get(DB_ENV):
         return Path(env).expanduser().resolve()
     return DEFAULT_DB
+
+
+def is_database_url(text: str | os.PathLike[str]) -> bool:
+    """A PostgreSQL server's database (postgresql://...), not a DuckDB file."""
+    return isinstance(text, str) and text.strip().lower().startswith(URL_SCHEMES)
+
+
+def database(explicit: str | os.PathLike[str] | None = None) -> Path | str:
+    """Where the system of record is: a DuckDB file (a Path) or a PostgreSQL database (its
+    postgresql:// URL). `--db` (a path or a URL) wins, then $OUTCOMES_DATABASE_URL, then
+    $OUTCOMES_DB, then data/outcomes.duckdb. Both variables set is refused rather than one
+    silently preferred: data written to the wrong database would look lost."""
+    from metrics.deployment import SettingError
+
+    if explicit:
+        return str(explicit).strip() if is_database_url(explicit) else db_path(explicit)
+    url = os.environ.get(DATABASE_URL_ENV, "").strip()
+    if not url:
+        return db_path()
+    if not is_database_url(url):
+        raise SettingError(
+            f"${DATABASE_URL_ENV} must be a postgresql:// URL (for a DuckDB file set "
+            f"${DB_ENV} instead), not {url.split('@')[-1]!r}"
+        )
+    if os.environ.get(DB_ENV):
+        raise SettingError(f"${DATABASE_URL_ENV} and ${DB_ENV} are both set: set only one")
+    return url
+
+
+def redacted(url: str) -> str:
+    """A database URL without its password, for messages and logs."""
+    return re.sub(r"(://[^:/@]*):[^@]*@", r"\1:***@", url)
 
 
 def max_upload_mb() -> float:

@@ -16,6 +16,9 @@ from charter import Charter, load_charter  # noqa: E402
 from metrics.demo.council import build_demo  # noqa: E402
 from metrics.store.connection import Store, transaction  # noqa: E402
 
+# The throwaway PostgreSQL (pg_cluster, pg_url) for tests that run on both backends.
+pytest_plugins = ["tests.pg"]
+
 SHARED = ROOT.parent / "shared"
 # Small extracts of the real releases (tests/data/README.md), for tests that a fresh clone
 # without ../shared must still run.

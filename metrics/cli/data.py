@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from charter import load_charter
-from metrics.config import MAX_UPLOAD_ENV, db_path, max_upload_mb
+from metrics.config import MAX_UPLOAD_ENV, db_path, is_database_url, max_upload_mb
 from metrics.publish.tables import write_csv
 from metrics.store.connection import Store
 from metrics.store.replacing import kept, write_out
@@ -21,6 +21,13 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from metrics.demo.council import DEMO_USER, build_demo
     from metrics.store.replacing import keep_copy, not_a_demo, set_aside_wal
 
+    if is_database_url(str(args.db)):
+        print(
+            "error: the demo is built as a DuckDB file (--db PATH); a PostgreSQL database "
+            "is not replaced by the demo",
+            file=sys.stderr,
+        )
+        return 2
     target = db_path(args.db)
     charter = load_charter()
     if problem := not_a_demo(

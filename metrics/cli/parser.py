@@ -26,7 +26,7 @@ from metrics.cli import (
     published as commands_published,
     review as commands_review,
 )
-from metrics.config import DB_ENV, MAX_UPLOAD_ENV, db_path, megabytes
+from metrics.config import DATABASE_URL_ENV, DB_ENV, MAX_UPLOAD_ENV, database, megabytes, redacted
 from metrics.deployment import SettingError
 from metrics.store.connection import StoreError
 
@@ -58,9 +58,9 @@ def _db_option(dest: str = "db") -> argparse.ArgumentParser:
     common.add_argument(
         "--db",
         dest=dest,
-        metavar="PATH",
-        help=f"database file (default: ${DB_ENV} or data/outcomes.duckdb); before or after "
-        "the command",
+        metavar="PATH|URL",
+        help=f"database file, or a postgresql:// URL (default: ${DATABASE_URL_ENV}, "
+        f"${DB_ENV} or data/outcomes.duckdb); before or after the command",
     )
     return common
 
@@ -317,13 +317,17 @@ def build_parser() -> argparse.ArgumentParser:
 NO_DATABASE = frozenset({"template", "spc"})
 
 
-def chosen_database(parser: argparse.ArgumentParser, args: argparse.Namespace) -> Path:
-    """The one database the command works on: `--db` wherever it was written, else
-    $OUTCOMES_DB, else data/outcomes.duckdb. Two different `--db` paths are a usage error."""
+def chosen_database(parser: argparse.ArgumentParser, args: argparse.Namespace) -> Path | str:
+    """The one database the command works on: `--db` (a file or a postgresql:// URL)
+    wherever it was written, else $OUTCOMES_DATABASE_URL, else $OUTCOMES_DB, else
+    data/outcomes.duckdb. Two different `--db` values are a usage error."""
     before, after = getattr(args, DB_BEFORE), args.db
-    if before and after and db_path(before) != db_path(after):
+    if before and after and database(before) != database(after):
         parser.error(f"--db is given twice, as {before} and as {after}: give it once")
-    return db_path(after or before)
+    try:
+        return database(after or before)
+    except SettingError as err:
+        parser.error(str(err))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -331,7 +335,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     args.db = chosen_database(parser, args)
     if args.command not in NO_DATABASE:
-        print(f"database: {args.db}", file=sys.stderr)
+        print(f"database: {redacted(str(args.db))}", file=sys.stderr)
     try:
         return int(COMMANDS[args.command](args))
     except BrokenPipeError:  # `metrics uploads | head`: the reader has all it wanted

@@ -30,12 +30,13 @@ import time
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from datetime import datetime
+from pathlib import Path
 from typing import Any, Protocol
 
 import duckdb
 import pyarrow as pa
 
-from metrics.config import db_path
+from metrics.config import database, db_path
 from metrics.store.keeper import KEEPER
 from metrics.store.schema import MIGRATIONS, SCHEMA_VERSION
 
@@ -83,8 +84,11 @@ class Connection:
         self.in_transaction = False
 
     def execute(self, sql: str, params: Params = None) -> Rows:
-        if not self.in_transaction and _WRITE.match(sql) and not _temporary(sql):
-            raise StoreError(f"a write outside a transaction was refused: {sql.split()[0:3]}")
+        refuse_write_outside_transaction(self, sql)
+        return self._raw.execute(sql, params)
+
+    def _run(self, sql: str, params: Params = None) -> Rows:
+        """`execute` without the guard: the store's own statements (migrations)."""
         return self._raw.execute(sql, params)
 
     def executemany(
@@ -115,6 +119,44 @@ class Connection:
     def close(self) -> None:
         self._raw.close()
 
+    def schema_statements(self, statement: str) -> list[str]:
+        """A migration's statement in this database's words (they are DuckDB's)."""
+        return [statement]
+
+    @contextmanager
+    def _atomic(self) -> Iterator[None]:
+        """One transaction on this connection (see `transaction`)."""
+        raw = self._raw
+        raw.execute("BEGIN TRANSACTION")
+        self.in_transaction = True
+        try:
+            yield
+            raw.execute("INSERT INTO data_changes (changed_at) VALUES (current_timestamp)")
+        except duckdb.Error as err:
+            self.in_transaction = False
+            with suppress(duckdb.TransactionException):  # DuckDB may have ended it already
+                raw.execute("ROLLBACK")
+            if _lost_race(err):
+                raise WriteConflict(str(err)) from err
+            raise
+        except BaseException:
+            self.in_transaction = False
+            raw.execute("ROLLBACK")
+            raise
+        self.in_transaction = False
+        try:
+            raw.execute("COMMIT")
+        except duckdb.Error as err:  # DuckDB has already rolled the transaction back
+            if _lost_race(err):
+                raise WriteConflict(str(err)) from err
+            raise
+
+
+def refuse_write_outside_transaction(con: Connection, sql: str) -> None:
+    """A statement that changes data is refused outside `transaction()`, on every backend."""
+    if not con.in_transaction and _WRITE.match(sql) and not _temporary(sql):
+        raise StoreError(f"a write outside a transaction was refused: {sql.split()[0:3]}")
+
 
 def _temporary(sql: str) -> bool:
     return bool(
@@ -130,7 +172,18 @@ class StoreError(RuntimeError):
 
 
 class Store:
-    """A DuckDB file of observations and uploads."""
+    """A DuckDB file of observations and uploads; given a postgresql:// URL (as `path` or
+    in $OUTCOMES_DATABASE_URL), a PostgreSQL database instead (metrics/store/postgres.py's
+    PgStore, which does everything below the same way)."""
+
+    path: Path | str  # the file, or the server database's URL: what caches are keyed on
+
+    def __new__(cls, path: str | os.PathLike[str] | None = None, *args: Any, **kw: Any) -> Store:
+        if cls is Store and isinstance(database(path), str):
+            from metrics.store.postgres import PgStore
+
+            return super().__new__(PgStore)
+        return super().__new__(cls)
 
     def __init__(
         self,
@@ -138,17 +191,18 @@ class Store:
         wait: float = LOCK_WAIT_SECONDS,
         linger: float = 0.0,
     ):
-        self.path = db_path(path)
+        self.file = db_path(path)
+        self.path = self.file
         self.wait = wait
         self.linger = linger  # seconds to keep the file open after its last use
         self._migrated = False
         self._lock = threading.Lock()
 
     def __repr__(self) -> str:
-        return f"Store({str(self.path)!r})"
+        return f"Store({str(self.file)!r})"
 
     def exists(self) -> bool:
-        return self.path.exists()
+        return self.file.exists()
 
     def version(self) -> int:
         """The data version: a counter every write transaction bumps, so a cheap cache key
@@ -159,17 +213,17 @@ class Store:
             return data_version(con)
 
     def _open(self) -> duckdb.DuckDBPyConnection:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.file.parent.mkdir(parents=True, exist_ok=True)
         deadline = time.monotonic() + self.wait
         delay = 0.02
         while True:
             try:
                 with _OPENING:
-                    return duckdb.connect(str(self.path))
+                    return duckdb.connect(str(self.file))
             except duckdb.IOException as err:
                 if "lock" not in str(err).lower() or time.monotonic() > deadline:
                     raise StoreError(
-                        f"could not open {self.path}: {err}".split(". See also")[0]
+                        f"could not open {self.file}: {err}".split(". See also")[0]
                     ) from err
                 # Another process (the app, or a scheduled load) has the file: wait our turn.
                 time.sleep(delay + random.uniform(0, delay))
@@ -180,7 +234,7 @@ class Store:
         """A connection for one unit of work; the file is released when the outermost block
         on this thread ends (a nested block gets a cursor of the outer connection)."""
         held: dict[str, duckdb.DuckDBPyConnection] = _HELD.__dict__.setdefault("by_file", {})
-        key = str(self.path)
+        key = str(self.file)
         outer = held.get(key)
         if outer is not None:
             cursor = outer.cursor()
@@ -195,7 +249,7 @@ class Store:
         try:
             if not self._migrated:
                 with self._lock:
-                    migrate(con)
+                    migrate(Connection(con))
                     self._migrated = True
             yield Connection(con)
         finally:
@@ -240,30 +294,8 @@ def transaction(con: Connection) -> Iterator[Connection]:
     if con.in_transaction:  # already inside one: part of it
         yield con
         return
-    raw = con._raw
-    raw.execute("BEGIN TRANSACTION")
-    con.in_transaction = True
-    try:
+    with con._atomic():
         yield con
-        raw.execute("INSERT INTO data_changes (changed_at) VALUES (current_timestamp)")
-    except duckdb.Error as err:
-        con.in_transaction = False
-        with suppress(duckdb.TransactionException):  # DuckDB may have ended it already
-            raw.execute("ROLLBACK")
-        if _lost_race(err):
-            raise WriteConflict(str(err)) from err
-        raise
-    except BaseException:
-        con.in_transaction = False
-        raw.execute("ROLLBACK")
-        raise
-    con.in_transaction = False
-    try:
-        raw.execute("COMMIT")
-    except duckdb.Error as err:  # DuckDB has already rolled the transaction back
-        if _lost_race(err):
-            raise WriteConflict(str(err)) from err
-        raise
 
 
 def data_version(con: Connection) -> int:
@@ -272,7 +304,7 @@ def data_version(con: Connection) -> int:
     return int(row[0])
 
 
-def schema_version(con: duckdb.DuckDBPyConnection) -> int:
+def schema_version(con: Connection) -> int:
     tables = con.execute(
         "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_version'"
     ).fetchall()[0][0]
@@ -281,7 +313,7 @@ def schema_version(con: duckdb.DuckDBPyConnection) -> int:
     return int(con.execute("SELECT coalesce(max(version), 0) FROM schema_version").fetchall()[0][0])
 
 
-def migrate(con: duckdb.DuckDBPyConnection) -> int:
+def migrate(con: Connection) -> int:
     """Bring the schema up to date, one transaction per migration. Returns the version."""
     current = schema_version(con)
     if current > SCHEMA_VERSION:
@@ -290,13 +322,17 @@ def migrate(con: duckdb.DuckDBPyConnection) -> int:
             f"({SCHEMA_VERSION}); update the program"
         )
     for version in range(current + 1, SCHEMA_VERSION + 1):
-        con.execute("BEGIN TRANSACTION")
+        con._run("BEGIN TRANSACTION")
         try:
             for statement in MIGRATIONS[version - 1]:
-                con.execute(statement)
-            con.execute("INSERT INTO schema_version VALUES (?, ?)", [version, datetime.now()])
-            con.execute("COMMIT")
+                for said in con.schema_statements(statement):
+                    con._run(said)
+            con._run(
+                "INSERT INTO schema_version VALUES ($version, $at)",
+                {"version": version, "at": datetime.now()},
+            )
+            con._run("COMMIT")
         except Exception:
-            con.execute("ROLLBACK")
+            con._run("ROLLBACK")
             raise
     return SCHEMA_VERSION

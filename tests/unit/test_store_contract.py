@@ -10,18 +10,23 @@ from __future__ import annotations
 import subprocess
 import sys
 import threading
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
+import pyarrow as pa
 import pytest
 
-from metrics.store.connection import Store, StoreError, transaction
+from metrics.store.connection import Store, StoreError, WriteConflict, transaction
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-@pytest.fixture
-def any_store(tmp_path) -> Store:
-    return Store(tmp_path / "contract.duckdb")
+@pytest.fixture(params=["duckdb", "postgresql"])
+def any_store(request, tmp_path) -> Store:
+    """Each backend in turn: a DuckDB file, then a fresh PostgreSQL database."""
+    if request.param == "duckdb":
+        return Store(tmp_path / "contract.duckdb")
+    return Store(request.getfixturevalue("pg_url"))
 
 
 def _table(store: Store) -> None:
@@ -125,3 +130,131 @@ def test_another_process_sees_the_same_version(any_store):
     )
     assert other.returncode == 0, other.stderr
     assert int(other.stdout.strip()) == any_store.version()
+
+
+def test_writers_of_the_same_row_at_once_one_conflicts_and_nothing_is_half_stored(any_store):
+    """Both read, then both change the same row and add a row of their own: one commits
+    whole, the other gets WriteConflict and leaves nothing (not even its own new row)."""
+    _table(any_store)
+    with any_store.connect() as con, transaction(con):
+        con.execute("CREATE TABLE contract_log (writer VARCHAR PRIMARY KEY)")
+        con.execute("INSERT INTO contract_t VALUES (1, 'start')")
+    before = any_store.version()
+    ready = threading.Barrier(2)
+    outcomes: dict[str, BaseException | None] = {}
+
+    def write(name: str) -> None:
+        try:
+            with any_store.connect() as con, transaction(con):
+                con.execute("SELECT v FROM contract_t WHERE k = 1").fetchall()  # its snapshot
+                ready.wait(timeout=10)
+                con.execute("UPDATE contract_t SET v = $v WHERE k = 1", {"v": name})
+                con.execute("INSERT INTO contract_log VALUES ($w)", {"w": name})
+            outcomes[name] = None
+        except BaseException as err:  # judged below
+            outcomes[name] = err
+
+    threads = [threading.Thread(target=write, args=(n,)) for n in ("a", "b")]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    conflicts = [n for n, err in outcomes.items() if isinstance(err, WriteConflict)]
+    winners = [n for n, err in outcomes.items() if err is None]
+    assert len(conflicts) == 1 and len(winners) == 1, outcomes
+    with any_store.connect() as con:
+        assert con.execute("SELECT v FROM contract_t WHERE k = 1").fetchall() == [(winners[0],)]
+        assert con.execute("SELECT writer FROM contract_log").fetchall() == [(winners[0],)]
+    assert any_store.version() == before + 1
+
+
+def test_a_big_registered_table_is_inserted_whole_and_unchanged(any_store):
+    """register + INSERT ... SELECT: 100,000 rows with awkward text (quotes, commas, new
+    lines, % and $name, empty text beside NULL), numbers, dates, times and flags."""
+    n = 100_000
+    awkward = ["plain", 'say "hi", then', "two\nlines", "100% of $k", "", None, "O'Neil"]
+    data = pa.table(
+        {
+            "k": pa.array(range(n), pa.int64()),
+            "v": pa.array([awkward[i % len(awkward)] for i in range(n)], pa.string()),
+            "x": pa.array([None if i % 11 == 0 else i / 8 for i in range(n)], pa.float64()),
+            "d": pa.array([date(2024, 1, 1) + timedelta(days=i % 900) for i in range(n)]),
+            "t": pa.array([datetime(2025, 3, 1, 9, 30) + timedelta(seconds=i) for i in range(n)]),
+            "ok": pa.array([i % 3 == 0 for i in range(n)]),
+        }
+    )
+    with any_store.connect() as con, transaction(con):
+        con.execute(
+            "CREATE TABLE contract_big (k BIGINT PRIMARY KEY, v VARCHAR, x DOUBLE PRECISION, "
+            "d DATE, t TIMESTAMP, ok BOOLEAN)"
+        )
+    before = any_store.version()
+    with any_store.connect() as con:
+        con.register("staged_big", data)
+        with transaction(con):
+            con.execute("INSERT INTO contract_big SELECT * FROM staged_big")
+        con.unregister("staged_big")
+    with any_store.connect() as con:
+        stored = con.arrow("SELECT k, v, x, d, t, ok FROM contract_big ORDER BY k")
+        empty = con.execute("SELECT count(*) FROM contract_big WHERE v = ''").fetchall()
+    assert stored.num_rows == n
+    for name in data.column_names:
+        assert stored[name].to_pylist() == data[name].to_pylist(), name
+    assert empty == [(len(range(4, n, len(awkward))),)]
+    assert any_store.version() == before + 1
+
+
+def test_a_registered_table_with_bytes_reads_back(any_store):
+    data = pa.table({"k": [1, 2], "b": pa.array([b"\x00\xff%$k", None], pa.binary())})
+    with any_store.connect() as con:
+        con.register("staged_bytes", data)
+        assert con.execute("SELECT k, b FROM staged_bytes ORDER BY k").fetchall() == [
+            (1, b"\x00\xff%$k"),
+            (2, None),
+        ]
+
+
+def test_every_kind_of_write_is_refused_outside_a_transaction(any_store):
+    """Whatever its case, spacing or parameters; executemany too; and a literal `%` or `$k`
+    inside a string is text, not a parameter, on every backend."""
+    _table(any_store)
+    before = any_store.version()
+    with any_store.connect() as con:
+        for statement, params in (
+            ("insert into contract_t values ($k, $v)", {"k": 1, "v": "x"}),
+            ("\n  UPDATE contract_t SET v = '100% $k'", None),
+            ("CREATE TABLE contract_other (k INTEGER)", None),
+            ("DROP TABLE contract_t", None),
+            ("ALTER TABLE contract_t ADD COLUMN w VARCHAR", None),
+        ):
+            with pytest.raises(StoreError, match="outside a transaction"):
+                con.execute(statement, params)
+        with pytest.raises(StoreError, match="outside a transaction"):
+            con.executemany("INSERT INTO contract_t VALUES ($k, $v)", [{"k": 2, "v": "y"}])
+        assert con.execute("SELECT count(*) FROM contract_t").fetchall() == [(0,)]
+        with transaction(con):
+            con.execute("INSERT INTO contract_t VALUES ($k, '100% of $k, ''$v''')", {"k": 7})
+            con.executemany("INSERT INTO contract_t VALUES ($k, $v)", [{"k": 8, "v": "%s"}])
+        assert con.execute(
+            "SELECT v FROM contract_t WHERE v LIKE '100%' AND k = $k", {"k": 7}
+        ).fetchall() == [("100% of $k, '$v'",)]
+        assert con.execute("SELECT v FROM contract_t WHERE k = $k", {"k": 8}).fetchall() == [
+            ("%s",)
+        ]
+    assert any_store.version() == before + 1
+
+
+def test_a_parameter_standing_alone_or_a_list_takes_its_type_from_where_it_stands(any_store):
+    """The portable filters the store's queries use: `($v IS NULL OR v = $v)`, and a list
+    parameter read with unnest, on every backend."""
+    _table(any_store)
+    with any_store.connect() as con:
+        with transaction(con):
+            con.executemany(
+                "INSERT INTO contract_t VALUES ($k, $v)", [{"k": 1, "v": "a"}, {"k": 2, "v": "b"}]
+            )
+        either = "SELECT k FROM contract_t WHERE ($v IS NULL OR v = $v) ORDER BY k"
+        assert con.execute(either, {"v": None}).fetchall() == [(1,), (2,)]
+        assert con.execute(either, {"v": "b"}).fetchall() == [(2,)]
+        listed = "SELECT k FROM contract_t WHERE v IN (SELECT unnest($vs)) ORDER BY k"
+        assert con.execute(listed, {"vs": ["a", "z"]}).fetchall() == [(1,)]

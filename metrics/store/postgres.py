@@ -1,0 +1,402 @@
+"""The PostgreSQL store: the same `Connection` and `Store` as the DuckDB file, on a server
+database shared by several app servers (chosen by OUTCOMES_DATABASE_URL=postgresql://...).
+
+What differs from DuckDB, and why it is done this way:
+- Parameters: the store's queries name them `$name`; psycopg wants `%(name)s` and reads
+  every `%` of the text as its own, so `translate` rewrites both, leaving `$` inside string
+  literals, quoted names and comments alone.
+- Isolation: REPEATABLE READ, PostgreSQL's snapshot isolation, the same as DuckDB's: a
+  transaction reads one snapshot, and of two transactions changing the same row the second
+  fails (40001) instead of overwriting it; two inserts of one key fail on the key (23505).
+  Both become WriteConflict, as DuckDB's conflicts do. SERIALIZABLE would refuse more than
+  DuckDB does (its predicate locks cover a whole table where no index serves a read, so two
+  uploads of unrelated figures would collide over `observations`), and READ COMMITTED less
+  (an update would silently apply over another's committed change).
+- The data version: the same `data_changes` rows. Sequence numbers are handed out when the
+  row is inserted, not when the transaction commits, so a transaction taking 5 that commits
+  after another took 6 would leave max(version) at 6 and caches would miss its change. An
+  advisory lock taken just before the row is added, held until commit, keeps numbers in
+  commit order (it serialises only the last moment of each write).
+- Parameters are bound by psycopg on the client (ClientCursor: its own quoting, never string
+  formatting of ours), because the store's portable queries say `($who IS NULL OR name =
+  $who)` and `IN (SELECT unnest($ids))`: PostgreSQL cannot type a parameter sent alone
+  ("could not determine data type of parameter $1"), whereas a quoted literal takes its type
+  from where it stands, as DuckDB's parameters do.
+- `register`: a temporary table filled by COPY from the Arrow table (CSV, streamed).
+- Connections come from a psycopg_pool pool per database (one per process), checked before
+  use so the app recovers by itself after the server restarts.
+"""
+
+from __future__ import annotations
+
+import functools
+import io
+import re
+import threading
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+import psycopg
+import pyarrow as pa
+import pyarrow.csv as pa_csv
+from psycopg import errors, sql
+from psycopg.adapt import Loader
+from psycopg.types.string import StrDumper
+from psycopg_pool import ConnectionPool, PoolTimeout
+
+from metrics.config import database, redacted
+from metrics.store.connection import (
+    Connection,
+    Params,
+    Rows,
+    Store,
+    StoreError,
+    WriteConflict,
+    migrate,
+    refuse_write_outside_transaction,
+)
+
+POOL_SIZE = 10
+CONNECT_SECONDS = 10.0
+# A write waiting this long for another's row lock is refused as a conflict rather than
+# left hanging (two connections of one thread can otherwise wait for each other for ever).
+LOCK_TIMEOUT_MS = 5000
+# Advisory lock keys (any fixed numbers): migrations at start-up, and the data version.
+MIGRATING_LOCK = 7_391_001
+VERSION_LOCK = 7_391_002
+
+_TOKEN = re.compile(
+    r"""'(?:[^']|'')*'          # a string literal
+      | "(?:[^"]|"")*"          # a quoted name
+      | --[^\n]*                # a comment to the end of the line
+      | /\*.*?\*/               # a block comment
+      | \$(?P<name>[A-Za-z_]\w*)
+      | \$(?P<number>\d+)
+      | (?P<question>\?)
+      | (?P<percent>%)""",
+    re.S | re.X,
+)
+
+
+@functools.lru_cache(maxsize=4096)
+def translate(query: str) -> str:
+    """A store query (`$name` or `?` parameters) in psycopg's words (`%(name)s`, `%s`),
+    every other `%` doubled: psycopg reads them all, even inside a string literal."""
+
+    def one(m: re.Match[str]) -> str:
+        if m["name"]:
+            return f"%({m['name']})s"
+        if m["number"]:
+            raise StoreError(f"positional ${m['number']} parameters are not supported: name them")
+        if m["question"]:
+            return "%s"
+        return m.group(0).replace("%", "%%")
+
+    return _TOKEN.sub(one, query)
+
+
+class _Number(Loader):
+    """NUMERIC as DuckDB gives it: sum() of a BIGINT or avg() is NUMERIC in PostgreSQL, and
+    Decimal values would spread through the domain's arithmetic. Whole numbers come back as
+    int, others as float."""
+
+    def load(self, data: Any) -> int | float:
+        text = bytes(data).decode()
+        return int(text) if text.lstrip("-").isdigit() else float(text)
+
+
+# PostgreSQL type oids -> Arrow types, for `arrow()` (anything else is inferred).
+_ARROW = {
+    16: pa.bool_(),
+    17: pa.binary(),
+    20: pa.int64(),
+    21: pa.int16(),
+    23: pa.int32(),
+    25: pa.string(),
+    700: pa.float32(),
+    701: pa.float64(),
+    1043: pa.string(),
+    1082: pa.date32(),
+    1114: pa.timestamp("us"),
+    1184: pa.timestamp("us", tz="UTC"),
+    1700: pa.float64(),
+}
+
+
+def _pg_type(t: pa.DataType) -> str:
+    if pa.types.is_dictionary(t):
+        return _pg_type(t.value_type)
+    for test, name in (
+        (pa.types.is_boolean, "BOOLEAN"),
+        (pa.types.is_int64, "BIGINT"),
+        (pa.types.is_uint32, "BIGINT"),
+        (pa.types.is_integer, "INTEGER"),
+        (pa.types.is_floating, "DOUBLE PRECISION"),
+        (pa.types.is_decimal, "NUMERIC"),
+        (pa.types.is_date, "DATE"),
+        (pa.types.is_binary, "BYTEA"),
+        (pa.types.is_large_binary, "BYTEA"),
+    ):
+        if test(t):
+            return name
+    if pa.types.is_timestamp(t):
+        return "TIMESTAMPTZ" if t.tz else "TIMESTAMP"
+    return "TEXT"
+
+
+class PgConnection(Connection):
+    """A `Connection` on one of the pool's connections (autocommit outside `transaction`)."""
+
+    backend = "postgresql"
+
+    def __init__(self, raw: psycopg.Connection[Any], pool: ConnectionPool[Any]):
+        self._pg = raw
+        self._pool = pool
+        self._registered: set[str] = set()
+        self.in_transaction = False
+
+    def execute(self, sql_text: str, params: Params = None) -> Rows:
+        refuse_write_outside_transaction(self, sql_text)
+        return self._run(sql_text, params)
+
+    def _run(self, sql_text: str, params: Params = None) -> psycopg.Cursor[Any]:
+        args: Any = {} if params is None else params
+        try:
+            return self._pg.execute(translate(sql_text), args, prepare=False)
+        except psycopg.OperationalError as err:
+            if _lost_race(err):
+                raise  # `transaction` rolls back and says WriteConflict
+            raise _unavailable(err) from err
+
+    def executemany(
+        self, sql_text: str, rows: Sequence[Sequence[object] | Mapping[str, object]]
+    ) -> None:
+        if not self.in_transaction:
+            raise StoreError("a write outside a transaction was refused (executemany)")
+        with self._pg.cursor() as cur:
+            cur.executemany(translate(sql_text), rows)
+
+    def arrow(self, sql_text: str, params: Params = None) -> pa.Table:
+        cur = self._run(sql_text, params)
+        rows = cur.fetchall()
+        columns = list(zip(*rows, strict=True)) if rows else [()] * len(cur.description or [])
+        arrays = [
+            pa.array(list(values), type=_ARROW.get(col.type_code))
+            for col, values in zip(cur.description or [], columns, strict=True)
+        ]
+        return pa.Table.from_arrays(arrays, names=[col.name for col in cur.description or []])
+
+    def register(self, name: str, data: pa.Table) -> None:
+        """`data` as the temporary table `name` (this connection only), filled by COPY."""
+        table = sql.Identifier(name)
+        self.unregister(name)
+        columns = sql.SQL(", ").join(
+            sql.SQL("{} {}").format(sql.Identifier(f.name), sql.SQL(_pg_type(f.type)))
+            for f in data.schema
+        )
+        self._pg.execute(sql.SQL("CREATE TEMP TABLE {} ({})").format(table, columns))
+        self._registered.add(name)
+        data = data.cast(
+            pa.schema(
+                pa.field(f.name, f.type.value_type) if pa.types.is_dictionary(f.type) else f
+                for f in data.schema
+            )
+        )
+        with self._pg.cursor() as cur:
+            if any(pa.types.is_binary(t) or pa.types.is_large_binary(t) for t in data.schema.types):
+                with cur.copy(sql.SQL("COPY {} FROM STDIN").format(table)) as copy:
+                    for row in data.to_pylist():
+                        copy.write_row(list(row.values()))
+                return
+            buffer = io.BytesIO()
+            pa_csv.write_csv(data, buffer)  # strings quoted, nulls empty: PostgreSQL's CSV
+            with cur.copy(
+                sql.SQL("COPY {} FROM STDIN (FORMAT csv, HEADER true)").format(table)
+            ) as copy:
+                copy.write(buffer.getvalue())
+
+    def unregister(self, name: str) -> None:
+        self._pg.execute(sql.SQL("DROP TABLE IF EXISTS pg_temp.{}").format(sql.Identifier(name)))
+        self._registered.discard(name)
+
+    def cursor(self) -> Connection:
+        """Another of the pool's connections, with its own transaction."""
+        return PgConnection(_take(self._pool), self._pool)
+
+    def close(self) -> None:
+        if self._pg.closed:
+            self._pool.putconn(self._pg)
+            return
+        for name in list(self._registered):
+            try:
+                self.unregister(name)
+            except psycopg.Error:
+                break  # the connection is broken: the pool will discard it
+        self._pool.putconn(self._pg)
+
+    @contextmanager
+    def _atomic(self) -> Iterator[None]:
+        try:
+            self._pg.execute("BEGIN ISOLATION LEVEL REPEATABLE READ")
+        except psycopg.OperationalError as err:
+            raise _unavailable(err) from err
+        self.in_transaction = True
+        try:
+            yield
+            self._pg.execute("SELECT pg_advisory_xact_lock(%s)", [VERSION_LOCK])
+            self._pg.execute("INSERT INTO data_changes (changed_at) VALUES (current_timestamp)")
+            self.in_transaction = False
+            self._pg.execute("COMMIT")
+        except psycopg.Error as err:
+            self.in_transaction = False
+            if not self._pg.closed and not self._pg.broken:
+                self._pg.execute("ROLLBACK")
+            if _lost_race(err):
+                raise WriteConflict(str(err)) from err
+            if isinstance(err, psycopg.OperationalError):
+                raise _unavailable(err) from err
+            raise
+        except BaseException:
+            self.in_transaction = False
+            if not self._pg.closed and not self._pg.broken:
+                self._pg.execute("ROLLBACK")
+            raise
+
+    def schema_statements(self, statement: str) -> list[str]:
+        return postgres_ddl(statement)
+
+
+def _lost_race(err: psycopg.Error) -> bool:
+    """PostgreSQL's words for losing to a concurrent writer: a serialization failure (the
+    row changed after this transaction's snapshot), a deadlock, a key another transaction
+    added, or a row lock not released in time."""
+    return isinstance(
+        err,
+        errors.SerializationFailure
+        | errors.DeadlockDetected
+        | errors.UniqueViolation
+        | errors.LockNotAvailable,
+    )
+
+
+def _unavailable(err: Exception) -> StoreError:
+    return StoreError(f"the database server could not be used: {str(err).splitlines()[0]}")
+
+
+_TYPES = [
+    (re.compile(r"\bBLOB\b", re.I), "BYTEA"),
+    (re.compile(r"\bDOUBLE\b(?!\s+PRECISION)", re.I), "DOUBLE PRECISION"),
+    (re.compile(r"\bHUGEINT\b", re.I), "NUMERIC(38)"),
+    (re.compile(r"\bTINYINT\b", re.I), "SMALLINT"),
+    (re.compile(r"\bFLOAT\b", re.I), "REAL"),
+]
+_REPLACE_VIEW = re.compile(r"^\s*CREATE\s+OR\s+REPLACE\s+VIEW\s+(\w+)", re.I)
+
+
+def postgres_ddl(statement: str) -> list[str]:
+    """A migration's DuckDB statement as PostgreSQL statements with the same meaning: the
+    type names that differ, and a view replaced whole (PostgreSQL's CREATE OR REPLACE VIEW
+    cannot insert a column in the middle, as `o.*` does once `observations` has grown)."""
+    for pattern, name in _TYPES:
+        statement = pattern.sub(name, statement)
+    if view := _REPLACE_VIEW.match(statement):
+        body = _REPLACE_VIEW.sub(f"CREATE VIEW {view[1]}", statement, count=1)
+        return [f"DROP VIEW IF EXISTS {view[1]}", body]
+    return [statement]
+
+
+_POOLS: dict[str, ConnectionPool[Any]] = {}
+_POOLS_LOCK = threading.Lock()
+
+
+def _configure(con: psycopg.Connection[Any]) -> None:
+    con.adapters.register_loader("numeric", _Number)
+    # A list of text as text[] (`unnest($ids)`); a single text stays an untyped literal.
+    con.adapters.register_dumper(str, StrDumper)
+    con.execute(f"SET lock_timeout = {LOCK_TIMEOUT_MS}")
+
+
+def _reset(con: psycopg.Connection[Any]) -> None:
+    con.execute("DISCARD TEMP")
+
+
+def pool_for(url: str) -> ConnectionPool[Any]:
+    """This process's pool of connections to the database at `url`."""
+    with _POOLS_LOCK:
+        pool = _POOLS.get(url)
+        if pool is None:
+            pool = ConnectionPool(
+                url,
+                min_size=1,
+                max_size=POOL_SIZE,
+                kwargs={"autocommit": True, "cursor_factory": psycopg.ClientCursor},
+                configure=_configure,
+                reset=_reset,
+                check=ConnectionPool.check_connection,
+                timeout=CONNECT_SECONDS,
+                name=f"store {redacted(url)}",
+                open=False,
+            )
+            pool.open(wait=False)
+            _POOLS[url] = pool
+        return pool
+
+
+def close_pool(url: str) -> None:
+    """Close this process's connections to `url` (before the database is dropped or used
+    as a template)."""
+    with _POOLS_LOCK:
+        pool = _POOLS.pop(url, None)
+    if pool is not None:
+        pool.close()
+
+
+def _take(pool: ConnectionPool[Any]) -> psycopg.Connection[Any]:
+    try:
+        con: psycopg.Connection[Any] = pool.getconn()
+        return con
+    except PoolTimeout as err:
+        raise StoreError(
+            f"could not connect to the database server ({pool.name}) within {CONNECT_SECONDS:.0f} s"
+        ) from err
+
+
+class PgStore(Store):
+    """A PostgreSQL database of observations and uploads (see the module's docstring)."""
+
+    def __init__(self, path: Any = None, wait: float = 0.0, linger: float = 0.0):
+        self.url = str(database(path))
+        self.path = self.url  # what caches are keyed on, as a file's path is
+        self.wait = wait
+        self.linger = linger
+        self._migrated = False
+        self._lock = threading.Lock()
+
+    def __repr__(self) -> str:
+        return f"Store({redacted(self.url)!r})"
+
+    def exists(self) -> bool:
+        return True  # the database is the server's: migrated on first use
+
+    @contextmanager
+    def connect(self) -> Iterator[Connection]:
+        pool = pool_for(self.url)
+        con = PgConnection(_take(pool), pool)
+        try:
+            if not self._migrated:
+                with self._lock:
+                    self._migrate_once(con)
+                    self._migrated = True
+            yield con
+        finally:
+            con.close()
+
+    def _migrate_once(self, con: PgConnection) -> None:
+        """Migrations run once however many app servers start at the same moment: each
+        waits for the advisory lock, and the later ones find nothing left to do."""
+        con._pg.execute("SELECT pg_advisory_lock(%s)", [MIGRATING_LOCK])
+        try:
+            migrate(con)
+        finally:
+            con._pg.execute("SELECT pg_advisory_unlock(%s)", [MIGRATING_LOCK])

@@ -1,0 +1,95 @@
+"""What only the PostgreSQL backend has to get right: a server that restarts or drops a
+connection mid-write, and its own words for what the store's queries say."""
+
+from __future__ import annotations
+
+import psycopg
+import pytest
+
+from metrics.store.connection import Store, StoreError, transaction
+from metrics.store.postgres import translate
+
+
+def test_the_store_recovers_by_itself_after_the_server_restarts(pg_cluster, pg_url):
+    store = Store(pg_url)
+    with store.connect() as con, transaction(con):
+        con.execute("CREATE TABLE r (k INTEGER)")
+    before = store.version()
+    folder = pg_cluster.folder
+    pg_cluster.run(
+        "pg_ctl", "restart", "-w", "-m", "fast", "-D", f"{folder}/data", "-l", f"{folder}/log"
+    )
+    with store.connect() as con, transaction(con):  # the pool's old connections are dead
+        con.execute("INSERT INTO r VALUES (1)")
+    assert store.version() == before + 1
+
+
+def test_a_connection_lost_mid_write_stores_nothing_and_says_try_again(pg_cluster, pg_url):
+    store = Store(pg_url)
+    with store.connect() as con, transaction(con):
+        con.execute("CREATE TABLE r (k INTEGER)")
+    before = store.version()
+    with pytest.raises(StoreError) as refused, store.connect() as con, transaction(con):
+        con.execute("INSERT INTO r VALUES (1)")
+        pid = con.execute("SELECT pg_backend_pid()").fetchone()[0]
+        with psycopg.connect(pg_url, autocommit=True) as admin:
+            admin.execute("SELECT pg_terminate_backend(%s)", [pid])
+        con.execute("INSERT INTO r VALUES (2)")
+    assert "try again" in refused.value.public.lower()
+    with store.connect() as con:
+        assert con.execute("SELECT count(*) FROM r").fetchall() == [(0,)]
+    assert store.version() == before
+
+
+@pytest.mark.parametrize(
+    ("ours", "psycopgs"),
+    [
+        ("SELECT * FROM t WHERE a = $a AND b = $b_2",
+         "SELECT * FROM t WHERE a = %(a)s AND b = %(b_2)s"),
+        ("SELECT '$a', \"$b\" FROM t WHERE c LIKE 'x%' -- $c 100%\n AND d = $d",
+         "SELECT '$a', \"$b\" FROM t WHERE c LIKE 'x%%' -- $c 100%%\n AND d = %(d)s"),
+        ("SELECT 'it''s $a' /* $b */ , ?", "SELECT 'it''s $a' /* $b */ , %s"),
+    ],
+)  # fmt: skip
+def test_parameters_in_psycopgs_words_and_literals_left_alone(ours, psycopgs):
+    assert translate(ours) == psycopgs
+
+
+def test_a_numbered_parameter_is_refused_rather_than_guessed():
+    with pytest.raises(StoreError, match="name them"):
+        translate("SELECT $1")
+
+
+def test_app_servers_starting_together_migrate_an_empty_database_once(pg_cluster):
+    """Each server's Store migrates on first use; the advisory lock lets one do it and the
+    others find nothing left to do (without it they fail on tables that already exist)."""
+    import threading
+
+    from metrics.store.schema import SCHEMA_VERSION
+
+    pg_cluster.admin("CREATE DATABASE empty_for_servers")
+    url = pg_cluster.url("empty_for_servers")
+    ready = threading.Barrier(4)
+    errors: list[BaseException] = []
+
+    def start_server() -> None:
+        try:
+            store = Store(url)
+            ready.wait(timeout=10)
+            with store.connect() as con:
+                con.execute("SELECT count(*) FROM data_changes").fetchall()
+        except BaseException as err:  # reported below
+            errors.append(err)
+
+    try:
+        threads = [threading.Thread(target=start_server) for _ in range(4)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(timeout=120)
+        assert errors == []
+        with Store(url).connect() as con:
+            versions = con.execute("SELECT version FROM schema_version ORDER BY 1").fetchall()
+        assert versions == [(v,) for v in range(1, SCHEMA_VERSION + 1)]
+    finally:
+        pg_cluster.drop(url)

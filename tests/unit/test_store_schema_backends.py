@@ -1,0 +1,103 @@
+"""Every migration runs on both backends, and leaves the same tables, views and columns
+(names, order, types and nullability, as each database's information_schema states them)."""
+
+from __future__ import annotations
+
+import pytest
+
+from metrics.store.connection import Connection, Store, schema_version
+from metrics.store.postgres import postgres_ddl
+from metrics.store.schema import SCHEMA_VERSION
+
+# Each database's name for the same type.
+SAME_TYPE = {
+    "character varying": "VARCHAR",
+    "text": "VARCHAR",
+    "integer": "INTEGER",
+    "bigint": "BIGINT",
+    "double precision": "DOUBLE",
+    "bytea": "BLOB",
+    "timestamp without time zone": "TIMESTAMP",
+    "date": "DATE",
+    "boolean": "BOOLEAN",
+}
+
+COLUMNS = """
+SELECT c.table_name, t.table_type, c.column_name, c.data_type, c.is_nullable
+FROM information_schema.columns c
+JOIN information_schema.tables t
+  ON t.table_name = c.table_name AND t.table_schema = c.table_schema
+WHERE c.table_schema = current_schema()
+ORDER BY c.table_name, c.ordinal_position
+"""
+
+
+def _schema(con: Connection) -> list[tuple[str, ...]]:
+    return [
+        (table, kind, column, SAME_TYPE.get(str(data_type).lower(), str(data_type)), nullable)
+        for table, kind, column, data_type, nullable in con.execute(COLUMNS).fetchall()
+    ]
+
+
+def test_both_backends_have_the_same_tables_and_columns_after_migrating(tmp_path, pg_url):
+    with Store(tmp_path / "s.duckdb").connect() as duck, Store(pg_url).connect() as pg:
+        assert schema_version(duck) == schema_version(pg) == SCHEMA_VERSION
+        on_duckdb, on_postgres = _schema(duck), _schema(pg)
+    assert {row[0] for row in on_duckdb} >= {"observations", "audit", "data_changes"}
+    assert on_postgres == on_duckdb
+
+
+def test_a_store_opened_again_migrates_nothing_on_postgres(pg_url):
+    with Store(pg_url).connect() as con:
+        assert con.execute("SELECT count(*) FROM schema_version").fetchall() == [(SCHEMA_VERSION,)]
+    with Store(pg_url).connect() as con:  # a second app server starting
+        assert con.execute("SELECT count(*) FROM schema_version").fetchall() == [(SCHEMA_VERSION,)]
+
+
+@pytest.mark.parametrize(
+    ("duckdb", "postgres"),
+    [
+        ("CREATE TABLE f (c BLOB NOT NULL)", ["CREATE TABLE f (c BYTEA NOT NULL)"]),
+        (
+            "CREATE TABLE v (x DOUBLE, y DOUBLE PRECISION)",
+            ["CREATE TABLE v (x DOUBLE PRECISION, y DOUBLE PRECISION)"],
+        ),
+        (
+            "CREATE OR REPLACE VIEW h AS SELECT o.* FROM o",
+            ["DROP VIEW IF EXISTS h", "CREATE VIEW h AS SELECT o.* FROM o"],
+        ),
+        ("CREATE SEQUENCE s START 1", ["CREATE SEQUENCE s START 1"]),
+    ],
+)
+def test_a_migration_statement_in_postgresql_words(duckdb, postgres):
+    assert postgres_ddl(duckdb) == postgres
+
+
+def test_the_setting_chooses_the_backend(tmp_path, monkeypatch, pg_url):
+    from metrics.config import database
+    from metrics.deployment import SettingError
+    from metrics.store.postgres import PgStore
+
+    monkeypatch.delenv("OUTCOMES_DB", raising=False)
+    monkeypatch.setenv("OUTCOMES_DATABASE_URL", pg_url)
+    assert isinstance(Store(), PgStore) and Store().path == pg_url
+    assert type(Store(tmp_path / "f.duckdb")) is Store  # --db PATH wins over the variable
+    assert isinstance(Store("postgresql://u:secret@h/db"), PgStore)
+    assert "secret" not in repr(Store("postgresql://u:secret@h/db"))
+    monkeypatch.setenv("OUTCOMES_DB", str(tmp_path / "f.duckdb"))
+    with pytest.raises(SettingError, match="both set"):
+        database()
+    monkeypatch.delenv("OUTCOMES_DB")
+    monkeypatch.setenv("OUTCOMES_DATABASE_URL", str(tmp_path / "f.duckdb"))
+    with pytest.raises(SettingError, match="must be a postgresql:// URL"):
+        Store()
+
+
+def test_the_command_line_works_on_a_postgresql_url(pg_url, capsys):
+    from metrics.cli.parser import main
+
+    assert main(["--db", pg_url, "uploads"]) == 0
+    said = capsys.readouterr()
+    assert f"database: {pg_url}" in said.err
+    with Store(pg_url).connect() as con:
+        assert con.execute("SELECT count(*) FROM uploads").fetchall() == [(0,)]
