@@ -18,12 +18,14 @@ from metrics.store.replacing import kept, write_out
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from metrics.demo.council import build_demo
+    from metrics.demo.council import DEMO_USER, build_demo
     from metrics.store.replacing import keep_copy, not_a_demo, set_aside_wal
 
     target = db_path(args.db)
     charter = load_charter()
-    if problem := not_a_demo(target):  # whatever --force says: the demo never replaces work
+    if problem := not_a_demo(
+        target, DEMO_USER
+    ):  # whatever --force says: the demo never replaces work
         print(
             f"error: the demo will not replace {target}: {problem}. Build the demo elsewhere "
             "with --db PATH.",

@@ -27,11 +27,11 @@ from metrics.ingest import (
     report_for,
 )
 from metrics.ingest.commit import Upload, compare, log_upload
+from metrics.ingest.kept import upload_file
 from metrics.ingest.plausible import implausible
 from metrics.review.common import one_after_the_other, writing
 from metrics.store import figures, partners as partner_store
 from metrics.store.connection import Store, transaction
-from metrics.store.queries import upload_file
 
 SUBMITTED, ACCEPTED, RETURNED = "submitted", "accepted", "returned"
 

@@ -32,11 +32,10 @@ WHERE NOT (uploaded_by = $generator OR uploaded_by LIKE '% (demo)' OR uploaded_b
 """
 
 
-def not_a_demo(path: Path) -> str | None:
+def not_a_demo(path: Path, generator: str) -> str | None:
     """Why the database at `path` must not be replaced by the demo, or None when it holds
-    only a demo (or nothing)."""
-    from metrics.demo.council import DEMO_USER
-
+    only a demo (or nothing). `generator` is the name the demo's own work is recorded under
+    (metrics/demo/council.DEMO_USER: the store does not import the domain)."""
     if not path.exists():
         return None
     try:
@@ -50,8 +49,8 @@ def not_a_demo(path: Path) -> str | None:
             return None
         if not {"audit", "uploads"} <= tables:
             return "it holds another application's tables"
-        work = con.execute(NOT_DEMO_WORK, {"generator": DEMO_USER}).fetchall()[0][0]
-        uploads = con.execute(NOT_DEMO_UPLOADS, {"generator": DEMO_USER}).fetchall()[0][0]
+        work = con.execute(NOT_DEMO_WORK, {"generator": generator}).fetchall()[0][0]
+        uploads = con.execute(NOT_DEMO_UPLOADS, {"generator": generator}).fetchall()[0][0]
     finally:
         con.close()
     if work or uploads:
