@@ -20,6 +20,7 @@ from pathlib import Path
 from bench.memory import peak_mb
 from charter import Charter
 from metrics.demo.council import build_demo
+from metrics.store import bulk
 from metrics.store.connection import Store
 
 QUARTER = "2026-27 Q2"
@@ -42,7 +43,7 @@ def add_actions(store: Store, charter: Charter, n: int = ACTIONS) -> None:
     statements = [s.number for s in charter.statements]
     now = datetime(2026, 10, 20, 10)
     with store.connect() as con:
-        first = int(con.execute("SELECT coalesce(max(action_id), 0) FROM actions").fetchall()[0][0])
+        first = bulk.last_action_id(con)
         actions, updates = [], []
         for k in range(first + 1, first + n + 1):
             title = f"{rng.choice(VERBS)} {rng.choice(OBJECTS)} (action {k})"
@@ -53,8 +54,7 @@ def add_actions(store: Store, charter: Charter, n: int = ACTIONS) -> None:
             status = rng.choice(("on track", "at risk", "done"))
             note = f"Progress noted at the October meeting: {rng.choice(OBJECTS)}."
             updates.append((k, 2, status, note, "Bench Member", now + timedelta(days=7)))
-        con.executemany("INSERT INTO actions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", actions)
-        con.executemany("INSERT INTO action_updates VALUES (?, ?, ?, ?, ?, ?)", updates)
+        bulk.add_actions(con, actions, updates)
 
 
 def build_once(db: Path) -> dict[str, float]:

@@ -8,6 +8,7 @@ import streamlit as st
 
 from metrics.access import ANALYST, Actor
 from metrics.dates import COLUMN_DATETIME, short_date
+from metrics.ingest.kept import upload_file
 from metrics.publish.escape import download_name, markdown
 from metrics.store import queries
 from metrics.store.connection import Store
@@ -81,7 +82,7 @@ def one_upload(store: Store, log: list[dict[str, object]], reader: Actor) -> Non
         st.info("No row errors were kept for this upload.")
     if not reader.may(ANALYST):
         return
-    kept = queries.upload_file(store, chosen, reader)
+    kept = upload_file(store, chosen, reader)
     if kept is None:
         st.info("The file itself was not kept (a rejected file over 5 MB keeps only its hash).")
         return

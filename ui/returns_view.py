@@ -13,6 +13,7 @@ from charter import Charter
 from metrics.access import Actor
 from metrics.dates import COLUMN_DATETIME, date_time, long_date, short_date
 from metrics.ingest import check_file
+from metrics.ingest.kept import upload_file
 from metrics.ingest.template import latest_complete_quarter, template_rows, to_csv, to_xlsx
 from metrics.partners.quality import ReturnState, quality
 from metrics.partners.submissions import (
@@ -27,7 +28,6 @@ from metrics.partners.submissions import (
 )
 from metrics.publish.escape import markdown
 from metrics.store.connection import Store
-from metrics.store.queries import upload_file
 from metrics.text_limits import REASON as REASON_CHARS, SEND_BACK, help_text
 from ui import upload_view
 

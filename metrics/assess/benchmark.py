@@ -16,18 +16,10 @@ from dataclasses import dataclass
 from charter import Charter, Indicator
 from metrics.assess.target import Polarity, Target
 from metrics.reference import is_council, one_council
+from metrics.store import assess as stored
 from metrics.store.connection import Store
 
 Z95 = 1.959964
-
-# Every current total for the periods asked about, for every area: one query for all indicators.
-VALUES = """
-SELECT o.indicator_id, o.period, o.area_code, o.value
-FROM observations o JOIN wanted w ON w.indicator_id = o.indicator_id AND w.period = o.period
-WHERE o.breakdown = '' AND o.superseded_by IS NULL AND o.value IS NOT NULL
-QUALIFY row_number() OVER (PARTITION BY o.indicator_id, o.period, o.area_code
-                           ORDER BY o.origin = 'local' DESC) = 1
-"""
 
 
 @dataclass
@@ -184,14 +176,10 @@ def area_values(
     store: Store, wanted: list[tuple[str, str]]
 ) -> dict[tuple[str, str], dict[str, float]]:
     """{(indicator, period): {area: value}} for the (indicator, period) pairs wanted."""
-    import pyarrow as pa
-
     if not wanted:
         return {}
-    table = pa.table({"indicator_id": [w[0] for w in wanted], "period": [w[1] for w in wanted]})
     out: dict[tuple[str, str], dict[str, float]] = {}
     with store.connect() as con:
-        con.register("wanted", table)
-        for ident, period, area, value in con.execute(VALUES).fetchall():
+        for ident, period, area, value in stored.current_values(con, wanted):
             out.setdefault((ident, period), {})[area] = value
     return out

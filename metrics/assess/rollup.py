@@ -26,30 +26,9 @@ from metrics.evidence.items import KINDS
 from metrics.periods.due import due_period
 from metrics.periods.model import Period
 from metrics.periods.text import read_label
+from metrics.store import assess as stored
 from metrics.store.connection import Store
 from metrics.words.narrative import STATUS_WORDS
-
-CURRENT_TOTALS = """
-SELECT o.indicator_id, o.period, o.value, o.symbol, o.status, o.is_revision, o.numerator,
-       o.denominator
-FROM observations o JOIN periods p ON p.label = o.period
-WHERE o.area_code = $area AND o.breakdown = '' AND o.superseded_by IS NULL
-QUALIFY row_number() OVER (PARTITION BY o.indicator_id, o.period
-                           ORDER BY o.origin = 'local' DESC) = 1  -- our own figure first
-ORDER BY o.indicator_id, p.start_date
-"""
-
-# What families and staff told us about each statement in the year to a quarter's end.
-VOICE = """
-SELECT statements, kind, evidence_date FROM evidence_items
-WHERE withdrawn_at IS NULL AND evidence_date > $since AND evidence_date <= $until
-"""
-
-QUARTERS = """
-SELECT DISTINCT o.period, p.start_date FROM observations o JOIN periods p ON p.label = o.period
-WHERE p.kind = 'fy_quarter' AND o.area_code = $area AND o.superseded_by IS NULL
-ORDER BY p.start_date DESC
-"""
 
 
 @dataclass
@@ -137,7 +116,7 @@ def rollup(
 def current_points(store: Store, area: str) -> dict[str, list[Point]]:
     """Every indicator's current totals for one area, oldest first."""
     with store.connect() as con:
-        rows = con.execute(CURRENT_TOTALS, {"area": area}).fetchall()
+        rows = stored.current_totals(con, area)
     out: dict[str, list[Point]] = {}
     for ident, period, value, symbol, status, revised, num, den in rows:
         if read_label(period) is None:  # listed on the upload history page, never a crash
@@ -148,17 +127,11 @@ def current_points(store: Store, area: str) -> dict[str, list[Point]]:
     return out
 
 
-PUBLISHED_TOTALS = """
-SELECT DISTINCT indicator_id, period FROM observations
-WHERE origin = 'published' AND superseded_by IS NULL AND breakdown = ''
-"""
-
-
 def published_totals(store: Store) -> dict[str, list[str]]:
     """The periods each indicator has published figures for."""
     out: dict[str, list[str]] = {}
     with store.connect() as con:
-        for ident, period in con.execute(PUBLISHED_TOTALS).fetchall():
+        for ident, period in stored.published_totals(con):
             out.setdefault(ident, []).append(period)
     return out
 
@@ -219,7 +192,7 @@ def recent_evidence(store: Store, quarters: list[Period]) -> list[dict[int, list
     years = [(date(q.end.year - 1, q.end.month, q.end.day), q.end) for q in quarters]
     since, until = min(y[0] for y in years), max(y[1] for y in years)
     with store.connect() as con:
-        rows = con.execute(VOICE, {"since": since, "until": until}).fetchall()
+        rows = stored.evidence_dated(con, since, until)
     out: list[dict[int, list[str]]] = []
     for start, end in years:
         voice: dict[int, list[str]] = {}
@@ -235,7 +208,7 @@ def quarters_with_data(store: Store, charter: Charter, today: date | None = None
     """Quarters with figures for our council that have ended, newest first."""
     today = today or date.today()
     with store.connect() as con:
-        rows = con.execute(QUARTERS, {"area": charter.council.code}).fetchall()
+        rows = stored.quarters_with_figures(con, charter.council.code)
     readable = [(label, read_label(label)) for label, _ in rows]
     return [label for label, p in readable if p is not None and p.end < today]
 

@@ -11,6 +11,7 @@ from metrics.assess.status import Point, spc_for
 from metrics.assess.target import Target
 from metrics.periods.text import parse_period, read_label
 from metrics.reference import is_council
+from metrics.store import assess as stored
 from metrics.store.connection import Store
 from metrics.store.queries import SeriesRow, series, series_by_area
 
@@ -158,17 +159,6 @@ def councils(store: Store, charter: Charter, ind: Indicator, period: str) -> lis
     return Target.of(ind).best_first(out, key=lambda a: a.value)
 
 
-RECONCILE = """
-SELECT o.period, o.period_kind, o.period_start, o.period_end, o.value, o.numerator,
-       o.denominator, o.symbol, o.status, o.is_revision, o.origin = 'published' AS published,
-       o.source
-FROM observation_history o
-WHERE o.indicator_id = $indicator AND o.area_code = $area AND o.breakdown = ''
-  AND o.superseded_by IS NULL
-ORDER BY o.period_start
-"""
-
-
 @dataclass(frozen=True)
 class Reconciliation:
     period: str
@@ -185,9 +175,7 @@ def reconcile(store: Store, charter: Charter, ind: Indicator) -> list[Reconcilia
     from metrics.words.narrative import fmt_value
 
     with store.connect() as con:
-        rows = con.execute(
-            RECONCILE, {"indicator": ind.id, "area": charter.council.code}
-        ).fetchall()
+        rows = stored.totals_to_reconcile(con, ind.id, charter.council.code)
     published = [r for r in rows if r[10]]
     own = [r for r in rows if not r[10]]
     out = []

@@ -36,12 +36,13 @@ from pathlib import Path
 from charter import Charter, Indicator
 from metrics.assess.target import Polarity, Target
 from metrics.demo.evidence import seed_evidence
-from metrics.demo.partners import REDATE, send_returns
+from metrics.demo.partners import send_returns
 from metrics.demo.review import seed_previous_quarter, seed_self_review
 from metrics.ingest import LoadReport, load_file
 from metrics.ingest.validate import COLUMNS
 from metrics.periods.model import Period, PeriodKind, kind_for, latest_ended
 from metrics.rounding import fmt_half_up, ratio
+from metrics.store import figures
 from metrics.store.connection import Store, transaction
 
 SEED = 20_261_126
@@ -370,7 +371,7 @@ def build_demo(store: Store, charter: Charter, out_dir: Path | None = None) -> l
             raise RuntimeError(f"the demo return {name} was rejected:\n{problems}")
         reports.append(report)
         with store.connect() as con, transaction(con):  # dated as if sent when such returns are
-            con.execute(REDATE, {"at": SENT[len(reports) - 1], "upload": report.upload_id})
+            figures.redate_upload(con, report.upload_id, SENT[len(reports) - 1])
     send_returns(
         store,
         charter,

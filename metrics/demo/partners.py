@@ -24,12 +24,11 @@ from openpyxl import Workbook
 from charter import Charter
 from metrics.access.people import DEMO, PROVIDER, Actor
 from metrics.partners.submissions import accept, return_to_provider, submit
+from metrics.store import figures, partners as partner_store
 from metrics.store.connection import Store, transaction
 
 ANALYST_NAME = "demo generator"
 RETURNED_REASON = "The under-5s figure repeats last quarter's; please check it and send again."
-REDATE = "UPDATE uploads SET uploaded_at = $at WHERE upload_id = $upload"
-REDATE_DECISION = "UPDATE submissions SET decided_at = $at WHERE upload_id = $upload"
 
 
 def provider_person(charter: Charter, key: str) -> Actor:
@@ -128,6 +127,6 @@ def send_returns(store: Store, charter: Charter, rows: list[list[str]]) -> None:
 def _redate(store: Store, upload: int | None, at: datetime, decided: int | None = None) -> None:
     with store.connect() as con, transaction(con):
         if upload is not None:
-            con.execute(REDATE, {"at": at, "upload": upload})
+            figures.redate_upload(con, upload, at)
         if decided is not None:
-            con.execute(REDATE_DECISION, {"at": at, "upload": decided})
+            partner_store.redate_decision(con, decided, at)

@@ -28,6 +28,7 @@ from metrics.ingest.commit import (
 from metrics.ingest.plausible import Unusual, implausible
 from metrics.ingest.read import FileProblem, RawTable, read_upload
 from metrics.ingest.validate import RowError, Validation, validate_file
+from metrics.store import figures
 from metrics.store.connection import Connection, Store, WriteConflict
 
 __all__ = [
@@ -202,7 +203,7 @@ def check_file(
         with store.connect() as con:
             return reject(con, upload, report)
     with store.connect() as con:
-        con.register("staged", result.staged)
+        figures.stage(con, result.staged)
         diff = compare(con)
         report.warnings = to_confirm(con, charter)
     fill(report, diff)
@@ -247,7 +248,7 @@ def load_file(
     with store.connect() as con:
         if not result.ok:
             return reject(con, upload, report)
-        con.register("staged", result.staged)
+        figures.stage(con, result.staged)
         report.warnings = to_confirm(con, charter)
         upload.confirmed = len(report.warnings) if confirmed else 0
         if report.warnings and not confirmed:

@@ -14,25 +14,9 @@ from collections import defaultdict
 from typing import NamedTuple
 
 from charter import Charter, Indicator
+from metrics.store import figures as stored
 from metrics.store.connection import Connection
 from metrics.words.narrative import fmt_number
-
-CURRENT = """
-WITH touched AS (
-    SELECT DISTINCT indicator_id, period FROM staged WHERE area_code = $council
-)
-SELECT row_no, indicator_id, period, breakdown, grp, value, numerator, denominator, symbol
-FROM staged WHERE area_code = $council
-UNION ALL
-SELECT NULL, o.indicator_id, o.period, o.breakdown, o.grp, o.value, o.numerator,
-       o.denominator, o.symbol
-FROM observations o JOIN touched t USING (indicator_id, period)
-WHERE o.area_code = $council AND o.superseded_by IS NULL AND o.origin = 'local'
-  AND NOT EXISTS (
-      SELECT 1 FROM staged s
-      WHERE s.area_code = $council AND s.indicator_id = o.indicator_id AND s.period = o.period
-        AND s.breakdown = o.breakdown AND s.grp = o.grp)
-"""
 
 
 class Figure(NamedTuple):
@@ -50,9 +34,9 @@ def not_adding_up(con: Connection, charter: Charter) -> list[Found]:
     """(row, indicator, period, total, message) for each breakdown of the file's periods
     whose groups add up to more than the total, or (exhaustive and complete) not to it."""
     figures: dict[tuple[str, str], dict[tuple[str, str], Figure]] = defaultdict(dict)
-    for row, ident, period, dim, grp, value, num, den, symbol in con.execute(
-        CURRENT, {"council": charter.council.code}
-    ).fetchall():
+    for row, ident, period, dim, grp, value, num, den, symbol in stored.figures_of_touched_periods(
+        con, charter.council.code
+    ):
         figures[(ident, period)][(dim, grp)] = Figure(row, value, num, den, symbol)
     out = []
     for (ident, period), cells in figures.items():

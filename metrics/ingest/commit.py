@@ -17,96 +17,12 @@ from metrics import text_limits
 from metrics.access import audit
 from metrics.access.people import Actor
 from metrics.ingest.validate import RowError
+from metrics.store import figures
 from metrics.store.connection import Connection, transaction
 
-# The current version of each staged figure, if any, and whether it is the same.
-_SAME = """(o.value IS NOT DISTINCT FROM s.value AND o.symbol IS NOT DISTINCT FROM s.symbol
-            AND o.numerator IS NOT DISTINCT FROM s.numerator
-            AND o.denominator IS NOT DISTINCT FROM s.denominator)"""
-_MATCH = """
-FROM staged s
-LEFT JOIN observations o
-  ON o.superseded_by IS NULL AND o.indicator_id = s.indicator_id AND o.period = s.period
- AND o.area_code = s.area_code AND o.breakdown = s.breakdown AND o.grp = s.grp
- AND o.origin = s.origin
-"""
 # A figure sent again keeps its stored note unless the note is replaced or explicitly cleared
-# with a dash: a file without a note column, or an empty cell, says nothing about the note.
-CLEAR_NOTE = "-"
-_NOTE = (
-    f"CASE WHEN s.note IS NULL THEN o.note WHEN s.note = '{CLEAR_NOTE}' THEN NULL ELSE s.note END"
-)
-_UNCHANGED = f"({_SAME} AND o.status = s.status AND o.note IS NOT DISTINCT FROM {_NOTE})"
-
-COUNTS = f"""
-SELECT count(*) FILTER (WHERE o.obs_id IS NULL),
-       count(*) FILTER (WHERE o.obs_id IS NOT NULL AND NOT {_UNCHANGED}),
-       count(*) FILTER (WHERE o.obs_id IS NOT NULL AND {_UNCHANGED})
-{_MATCH}
-"""
-
-# Only the revised figures are kept aside: few, and needed after new versions are added.
-REVISED = f"""
-CREATE OR REPLACE TEMP TABLE revised AS
-SELECT s.row_no, s.indicator_id, s.period, s.area_code, s.breakdown, s.grp,
-       o.value AS old_value, s.value, o.symbol AS old_symbol, s.symbol, o.status AS old_status,
-       s.status, NOT {_SAME} AS figure_changed, o.obs_id AS old_id
-{_MATCH}
-WHERE o.obs_id IS NOT NULL AND NOT {_UNCHANGED}
-"""
-
-# The figures a file adds, for the preview (the first few thousand: a preview is read).
-ADDITIONS = f"""
-SELECT s.row_no, s.indicator_id, s.period, s.area_code, s.breakdown, s.grp, s.value, s.symbol,
-       s.status
-{_MATCH}
-WHERE o.obs_id IS NULL ORDER BY s.row_no LIMIT 5000
-"""
-
-# Figures a file sends again as stored (its status or note may change): an unusual one was
-# confirmed when it was first stored, so it is not asked about again.
-SAME_FIGURE = f"""
-SELECT s.row_no {_MATCH} WHERE o.obs_id IS NOT NULL AND {_SAME}
-"""
-
-REVISIONS = """
-SELECT * EXCLUDE (old_id) FROM revised ORDER BY row_no
-"""
-
-SUPERSEDE = """
-UPDATE observations SET superseded_by = $upload
-WHERE obs_id IN (SELECT old_id FROM revised)
-"""
-
-INSERT = f"""
-INSERT INTO observations
-SELECT nextval('obs_id_seq'), s.indicator_id, s.period, s.area_code, s.breakdown, s.grp,
-       s.value, s.numerator, s.denominator, s.symbol, s.status, {_NOTE}, $upload,
-       o.obs_id IS NOT NULL, NULL, s.origin
-{_MATCH}
-WHERE o.obs_id IS NULL OR NOT {_UNCHANGED}
-"""
-
-NEW_PERIODS = """
-INSERT INTO periods
-SELECT DISTINCT period, period_kind, period_start, period_end FROM staged
-WHERE period NOT IN (SELECT label FROM periods)
-"""
-
-NEXT_UPLOAD = "SELECT nextval('upload_id_seq')"
-
-LOG_UPLOAD = """
-INSERT INTO uploads VALUES ($id, $file_name, $sha256, $user, $now, $kind, $outcome, $rows,
-                            $added, $revised, $unchanged, $rejected, $reason, $sheet, $source,
-                            $message, $release_end)
-"""
-
-# Only when the file is not kept already (checked first, in the same transaction): a
-# conditional INSERT ... SELECT copies a large parameter several times (3.5 s against 0.3 s
-# for a 110 MB file).
-KEEP_FILE = """
-INSERT INTO upload_files VALUES ($sha256, $size, 'zlib', $content)
-"""
+# with a dash (the comparison itself is the store's: metrics/store/figures.py).
+CLEAR_NOTE = figures.CLEAR_NOTE
 
 # A rejected upload keeps its file only when it is small: a 1 GB mistake must not fill the
 # database. Its hash, name and first errors are always kept.
@@ -209,17 +125,20 @@ class NeedsReason(ValueError):
 
 def same_figure_rows(con: Connection) -> set[int]:
     """Rows of the view `staged` whose figure is already stored exactly as sent."""
-    return {int(r[0]) for r in con.execute(SAME_FIGURE).fetchall()}
+    return figures.same_figure_rows(con)
 
 
 def compare(con: Connection, additions: bool = True) -> Diff:
     """Compare the view `staged` with the current figures; `additions` lists the new figures
     too (for a preview; storing needs only the counts)."""
-    added, revised, unchanged = con.execute(COUNTS).fetchall()[0]
-    con.execute(REVISED)
-    revisions = [Revision(*r) for r in con.execute(REVISIONS).fetchall()]
-    new = [Addition(*r) for r in con.execute(ADDITIONS).fetchall()] if added and additions else []
-    return Diff(int(added), int(revised), int(unchanged), revisions, new)
+    added, revised, unchanged, revisions, new = figures.compare(con, additions)
+    return Diff(
+        added,
+        revised,
+        unchanged,
+        [Revision(*r) for r in revisions],
+        [Addition(*r) for r in new],
+    )
 
 
 def log_upload(
@@ -233,38 +152,32 @@ def log_upload(
     message: str,
 ) -> int:
     """Record an upload and keep its bytes; call inside the caller's transaction."""
-    upload_id = int(con.execute(NEXT_UPLOAD).fetchall()[0][0])
-    known = con.execute("SELECT count(*) FROM upload_files WHERE sha256 = ?", [upload.sha256])
+    upload_id = figures.next_upload_id(con)
     keep = outcome != "rejected" or len(upload.content) <= KEEP_REJECTED_BYTES
-    if keep and not known.fetchall()[0][0]:
-        con.execute(
-            KEEP_FILE,
-            {"sha256": upload.sha256, "size": len(upload.content), "content": upload.packed()},
-        )
-    con.execute(
-        LOG_UPLOAD,
-        {
-            "id": upload_id,
-            "file_name": upload.file_name,
-            "sha256": upload.sha256,
-            "user": upload.user,
-            "now": now,
-            "kind": upload.kind,
-            "outcome": outcome,
-            "rows": rows,
-            "added": diff.added,
-            "revised": diff.revised,
-            "unchanged": diff.unchanged,
-            "rejected": rejected,
-            # why figures were revised: none when nothing was (an EES import always carries
-            # "Revised in a newer release", which must not be logged for an import that
-            # revised nothing)
-            "reason": upload.reason if diff.revised else None,
-            "sheet": upload.sheet,
-            "source": upload.source or f"return: {upload.file_name}",
-            "message": message,
-            "release_end": upload.release_end,
-        },
+    if keep and not figures.file_kept(con, upload.sha256):
+        figures.keep_file(con, upload.sha256, len(upload.content), upload.packed())
+    figures.add_upload(
+        con,
+        id=upload_id,
+        file_name=upload.file_name,
+        sha256=upload.sha256,
+        user=upload.user,
+        now=now,
+        kind=upload.kind,
+        outcome=outcome,
+        rows=rows,
+        added=diff.added,
+        revised=diff.revised,
+        unchanged=diff.unchanged,
+        rejected=rejected,
+        # why figures were revised: none when nothing was (an EES import always carries
+        # "Revised in a newer release", which must not be logged for an import that
+        # revised nothing)
+        reason=upload.reason if diff.revised else None,
+        sheet=upload.sheet,
+        source=upload.source or f"return: {upload.file_name}",
+        message=message,
+        release_end=upload.release_end,
     )
     kind = {"published": "published import", "submission": "submission"}.get(upload.kind, "upload")
     audit.record(
@@ -300,9 +213,7 @@ def record_rejection(
                     "fix": [e.fix for e in errors],
                 }
             )
-            con.register("_errors", table)
-            con.execute("INSERT INTO upload_errors SELECT * FROM _errors")
-            con.unregister("_errors")
+            figures.add_errors(con, table)
     return upload_id
 
 
@@ -323,10 +234,7 @@ def commit(con: Connection, upload: Upload, rows: int) -> tuple[int, Diff]:
             s = "s" if upload.confirmed != 1 else ""
             message += f"; {upload.confirmed} unusual figure{s} confirmed by {upload.user}"
         upload_id = log_upload(con, upload, now, outcome, rows, diff, 0, message)
-        if diff.added or diff.revised:  # new versions first: SUPERSEDE would hide the old ones
-            con.execute(NEW_PERIODS)
-            con.execute(INSERT, {"upload": upload_id})
+        figures.store_staged(con, upload_id, bool(diff.added or diff.revised), bool(diff.revised))
         if diff.revised:
-            con.execute(SUPERSEDE, {"upload": upload_id})
             audit.record_revisions(con, upload.actor, upload_id, upload.reason, now)
     return upload_id, diff

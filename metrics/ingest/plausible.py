@@ -20,6 +20,7 @@ from metrics.assess.spc import xmr
 from metrics.assess.target import Polarity
 from metrics.ingest.adding_up import not_adding_up
 from metrics.periods.text import read_label
+from metrics.store import figures
 from metrics.store.connection import Connection
 from metrics.words.narrative import fmt_value
 
@@ -28,21 +29,6 @@ MIN_POINTS = 6
 FAR = 2.0  # "far outside": beyond twice the process limits' distance from the mean
 
 GROUP_CHANGE = 1.0  # a group's figure more than doubling (or halving) on the period before
-
-STAGED_FIGURES = """
-SELECT row_no, indicator_id, period, breakdown, grp, value, numerator FROM staged
-WHERE area_code = $council AND value IS NOT NULL
-ORDER BY row_no
-"""
-
-STORED_FIGURES = """
-SELECT o.indicator_id, o.breakdown, o.grp, o.period, o.value FROM observations o
-JOIN periods p ON p.label = o.period
-WHERE o.area_code = $council AND o.superseded_by IS NULL
-  AND o.origin = 'local' AND o.value IS NOT NULL
-  AND o.indicator_id IN (SELECT DISTINCT indicator_id FROM staged)
-ORDER BY p.start_date
-"""
 
 Series = tuple[str, str, str]  # indicator, breakdown, group ("", "" for the total)
 
@@ -59,11 +45,11 @@ class Unusual:
 def implausible(con: Connection, charter: Charter) -> list[Unusual]:
     """Warnings for the staged figures, against the store's current figures: every total and
     breakdown group against its own history, and breakdowns that do not add up."""
-    council = {"council": charter.council.code}
+    council = charter.council.code
     stored: dict[Series, dict[str, float]] = {}
-    for ident, dim, grp, period, value in con.execute(STORED_FIGURES, council).fetchall():
+    for ident, dim, grp, period, value in figures.stored_figures_of_staged(con, council):
         stored.setdefault((ident, dim, grp), {})[period] = value
-    staged = con.execute(STAGED_FIGURES, council).fetchall()
+    staged = figures.staged_figures(con, council)
     incoming = {((i, d, g), p): v for _, i, p, d, g, v, _ in staged}
     limits = {  # from the other periods' figures: a figure being revised is not its own yardstick
         key: _limits([v for p, v in series.items() if (key, p) not in incoming])

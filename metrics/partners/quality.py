@@ -17,45 +17,10 @@ from metrics.partners.due import Expected, expected, working_days_between
 from metrics.periods.due import due_period as period_for
 from metrics.periods.model import Period
 from metrics.periods.text import parse_period
+from metrics.store import partners as stored
 from metrics.store.connection import Store
 
 GOOD, CONCERNS, POOR = "good", "some concerns", "poor"
-
-# When figures for an indicator and period first reached us: a submission not sent back, or
-# an upload that stored them (whichever was first).
-RECEIVED = """
-SELECT indicator_id, period, min(arrived), arg_min(via, arrived) FROM (
-    SELECT i.indicator_id, i.period, u.uploaded_at AS arrived, 'submission ' || s.upload_id AS via
-    FROM submission_items i JOIN submissions s USING (upload_id) JOIN uploads u USING (upload_id)
-    WHERE s.state <> 'returned'
-    UNION ALL
-    SELECT o.indicator_id, o.period, u.uploaded_at, 'upload ' || u.upload_id
-    FROM observations o JOIN uploads u USING (upload_id)
-    WHERE o.origin = 'local' AND o.area_code = $council
-) WHERE period IN (SELECT unnest($periods)) GROUP BY ALL
-"""
-# Breakdowns ever supplied for an indicator: one missing now is a drop in quality (one never
-# supplied is a known gap, listed under completeness but not held against the figure).
-SUPPLIED = """
-SELECT DISTINCT indicator_id, breakdown FROM observations
-WHERE origin = 'local' AND area_code = $council AND breakdown <> ''
-  AND period NOT IN (SELECT unnest($periods))
-"""
-RETURNED = """
-SELECT s.provider, i.indicator_id, i.period, count(DISTINCT s.upload_id)
-FROM submissions s JOIN submission_items i USING (upload_id)
-WHERE s.state = 'returned' AND i.period IN (SELECT unnest($periods)) GROUP BY ALL
-"""
-# Our council's current figures for the periods, with how many versions each has had.
-FIGURES = """
-SELECT o.indicator_id, o.period, o.breakdown, o.value, o.numerator, o.denominator, o.symbol,
-       o.status, o.is_revision, u.upload_id, u.uploaded_by, u.uploaded_at, u.source, u.message,
-       s.provider, s.upload_id AS submission
-FROM observations o JOIN uploads u USING (upload_id)
-LEFT JOIN submissions s ON s.stored_upload = u.upload_id
-WHERE o.superseded_by IS NULL AND o.origin = 'local' AND o.area_code = $council
-  AND o.period IN (SELECT unnest($periods))
-"""
 
 
 @dataclass(frozen=True)
@@ -151,13 +116,13 @@ def quality(store: Store, charter: Charter, quarter: str, today: date | None = N
     q = parse_period(quarter)
     owed = expected(charter, q)
     periods = _periods(charter, q)
-    params = {"council": charter.council.code, "periods": sorted(set(periods.values()))}
+    council, labels = charter.council.code, sorted(set(periods.values()))
     with store.connect() as con:
-        received = {(i, p): (at, via) for i, p, at, via in con.execute(RECEIVED, params).fetchall()}
-        back = con.execute(RETURNED, {"periods": params["periods"]}).fetchall()
+        received = {(i, p): (at, via) for i, p, at, via in stored.received(con, council, labels)}
+        back = stored.returned(con, labels)
         returned = {(prov, i, p): n for prov, i, p, n in back}
-        figures = con.execute(FIGURES, params).fetchall()
-        supplied = {tuple(r) for r in con.execute(SUPPLIED, params).fetchall()}
+        figures = stored.current_figures(con, council, labels)
+        supplied = {tuple(r) for r in stored.breakdowns_supplied(con, council, labels)}
     out = Quality(quarter, today)
     for exp in owed:
         at, via = received.get((exp.indicator_id, exp.period.label), (None, ""))

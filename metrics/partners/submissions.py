@@ -27,38 +27,13 @@ from metrics.ingest import (
     report_for,
 )
 from metrics.ingest.commit import Upload, compare, log_upload
+from metrics.ingest.kept import upload_file
 from metrics.ingest.plausible import implausible
 from metrics.review.common import one_after_the_other, writing
+from metrics.store import figures, partners as partner_store
 from metrics.store.connection import Store, transaction
-from metrics.store.queries import upload_file
 
 SUBMITTED, ACCEPTED, RETURNED = "submitted", "accepted", "returned"
-
-ADD = """
-INSERT INTO submissions VALUES ($upload, $provider, 'submitted', NULL, NULL, NULL, NULL)
-"""
-ADD_ITEMS = """
-INSERT INTO submission_items
-SELECT $upload, indicator_id, period, count(*) FROM staged GROUP BY ALL
-"""
-DECIDE = """
-UPDATE submissions SET state = $state, decided_by = $by, decided_at = $at, reason = $reason,
-                       stored_upload = $stored
-WHERE upload_id = $upload AND state = 'submitted'
-RETURNING upload_id
-"""
-DECIDED = "SELECT state, decided_by FROM submissions WHERE upload_id = ?"
-LISTED = """
-SELECT s.upload_id, s.provider, u.file_name, u.uploaded_by, u.uploaded_at, s.state,
-       s.decided_by, s.decided_at, s.reason, s.stored_upload, u.message
-FROM submissions s JOIN uploads u USING (upload_id)
-WHERE ($provider IS NULL OR s.provider = $provider) AND ($upload IS NULL OR s.upload_id = $upload)
-ORDER BY s.upload_id DESC
-"""
-ITEMS = """
-SELECT upload_id, indicator_id, period, figures FROM submission_items
-WHERE upload_id IN (SELECT unnest($uploads)) ORDER BY ALL
-"""
 
 
 class SubmissionError(ValueError):
@@ -97,8 +72,8 @@ def submissions(
 ) -> list[Submission]:
     """Newest first; one provider's only when `provider` is given."""
     with store.connect() as con:
-        rows = con.execute(LISTED, {"provider": provider, "upload": upload_id}).fetchall()
-        found = con.execute(ITEMS, {"uploads": [r[0] for r in rows]}).fetchall()
+        rows = partner_store.listed(con, provider, upload_id)
+        found = partner_store.items(con, [r[0] for r in rows])
     items: dict[int, list[Item]] = {}
     for upload, *item in found:
         items.setdefault(upload, []).append(Item(*item))
@@ -140,7 +115,7 @@ def submit(
     with store.connect() as con:
         if not result.ok:
             return reject(con, upload, report)
-        con.register("staged", result.staged)
+        figures.stage(con, result.staged)
         diff = compare(con)
         report.warnings = implausible(con, charter)
         fill(report, diff)
@@ -153,8 +128,7 @@ def submit(
             report.upload_id = log_upload(
                 con, upload, at or datetime.now(), SUBMITTED, result.rows_in_file, diff, 0, message
             )
-            con.execute(ADD, {"upload": report.upload_id, "provider": provider})
-            con.execute(ADD_ITEMS, {"upload": report.upload_id})
+            partner_store.add_submission(con, report.upload_id, provider)
     return report
 
 
@@ -240,19 +214,9 @@ def _decide(
     say so plainly, and what became of this person's action."""
     now = datetime.now()
     with writing(store, f"submission {sub.upload_id}") as con:
-        done = con.execute(
-            DECIDE,
-            {
-                "state": state,
-                "by": actor.label,
-                "at": now,
-                "reason": reason,
-                "stored": stored,
-                "upload": sub.upload_id,
-            },
-        ).fetchall()
+        done = partner_store.decide(con, sub.upload_id, state, actor.label, now, reason, stored)
         if not done:  # decided by someone else since this person looked
-            other, by = con.execute(DECIDED, [sub.upload_id]).fetchall()[0]
+            other, by = partner_store.decided(con, sub.upload_id)
             stored_words = (
                 f" Your accepting stored its figures as upload {stored}; they stay, as any "
                 "upload's do." if stored else ""

@@ -6,7 +6,6 @@ import zlib
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from metrics.access.people import ANALYST, Actor, require
 from metrics.periods.text import read_label
 from metrics.store.connection import Store
 
@@ -19,18 +18,31 @@ _AS_AT = """
 
 # Several areas' series in one read: planning this query takes DuckDB about 10 ms, as long as
 # running it, so a chart of ours, England's and the region's figures asks once.
-SERIES = f"""
+_SERIES_COLUMNS = """area_code, period, grp, period_kind, period_start, period_end, value, symbol,
+       numerator, denominator, status, note, recorded_at, recorded_by, revision_reason, source,
+       upload_id, earlier_versions, release_end"""
+_SERIES_VERSIONS = f"""
 SELECT area_code, period, grp, period_kind, period_start, period_end, value, symbol, numerator,
        denominator, status, note, recorded_at, recorded_by, revision_reason, source, upload_id,
+       origin,
        (SELECT count(*) FROM observations p  -- upload ids grow with time
         WHERE p.indicator_id = o.indicator_id AND p.period = o.period
           AND p.area_code = o.area_code AND p.breakdown = o.breakdown AND p.grp = o.grp
           AND p.origin = o.origin AND p.upload_id < o.upload_id) AS earlier_versions,
        release_end
 FROM observation_history o
-WHERE indicator_id = $indicator AND list_contains($areas, area_code) AND breakdown = $breakdown
-  AND ($group IS NULL OR grp = $group) AND {_AS_AT}
-QUALIFY row_number() OVER (PARTITION BY area_code, period, grp ORDER BY origin = 'local' DESC) = 1
+WHERE indicator_id = $indicator AND area_code IN (SELECT unnest($areas))
+  AND breakdown = $breakdown AND ($group IS NULL OR grp = $group) AND {_AS_AT}
+"""
+# One figure per area, period and group: our own before a published one.
+SERIES = f"""
+SELECT {_SERIES_COLUMNS} FROM (
+    SELECT {_SERIES_COLUMNS},
+           row_number() OVER (PARTITION BY area_code, period, grp
+                              ORDER BY origin = 'local' DESC) AS nth
+    FROM ({_SERIES_VERSIONS}) versions
+) ranked
+WHERE nth = 1
 ORDER BY area_code, period_start, period_end, grp
 """
 
@@ -53,12 +65,15 @@ WHERE u.upload_id = $upload
 # Every current figure of one area (totals and groups), our own before a published one: what
 # disclosure control decides over (metrics/publish/withheld.py).
 AREA_FIGURES = """
-SELECT indicator_id, period, breakdown, grp, value, numerator, denominator, symbol
-FROM observations
-WHERE area_code = $area AND superseded_by IS NULL
-  AND ($indicator IS NULL OR indicator_id = $indicator)
-QUALIFY row_number() OVER (PARTITION BY indicator_id, period, breakdown, grp
-                           ORDER BY origin = 'local' DESC) = 1
+SELECT indicator_id, period, breakdown, grp, value, numerator, denominator, symbol FROM (
+    SELECT indicator_id, period, breakdown, grp, value, numerator, denominator, symbol,
+           row_number() OVER (PARTITION BY indicator_id, period, breakdown, grp
+                              ORDER BY origin = 'local' DESC) AS nth
+    FROM observations
+    WHERE area_code = $area AND superseded_by IS NULL
+      AND ($indicator IS NULL OR indicator_id = $indicator)
+) ranked
+WHERE nth = 1
 """
 
 COUNT_CURRENT = "SELECT count(*) FROM observations WHERE superseded_by IS NULL"
@@ -158,10 +173,9 @@ def upload_errors(store: Store, upload_id: int) -> list[tuple[object, ...]]:
         return con.execute(UPLOAD_ERRORS, {"upload": upload_id}).fetchall()
 
 
-def upload_file(store: Store, upload_id: int, reader: Actor) -> tuple[str, bytes] | None:
-    """The name and original bytes of an uploaded file (for analysts: a return may hold
-    small numbers that are not for everyone)."""
-    require(reader, {ANALYST}, "download an uploaded file")
+def kept_file(store: Store, upload_id: int) -> tuple[str, bytes] | None:
+    """The name and original bytes of an uploaded file. Who may have them is the domain's
+    rule: metrics/ingest/kept.py (analysts only)."""
     with store.connect() as con:
         rows = con.execute(UPLOAD_FILE, {"upload": upload_id}).fetchall()
     if not rows:
@@ -215,10 +229,13 @@ def published_periods(store: Store, indicator: str) -> list[str]:
     return [label for period, label in sorted(periods, key=lambda p: p[0].start)]
 
 
+AREA_NAMES = "SELECT code, name FROM areas"
+
+
 def area_names(store: Store) -> dict[str, str]:
     """GSS code -> name, for areas met in published statistics."""
     with store.connect() as con:
-        return dict(con.execute("SELECT code, name FROM areas").fetchall())
+        return dict(con.execute(AREA_NAMES).fetchall())
 
 
 STORED_PERIODS = """

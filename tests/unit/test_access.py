@@ -25,8 +25,9 @@ from metrics.access import (
 )
 from metrics.access.reload import reload_charter
 from metrics.ingest import check_file, load_file
+from metrics.ingest.kept import upload_file
 from metrics.ingest.published.ees import import_ees
-from metrics.store.queries import current_count, upload_file, uploads
+from metrics.store.queries import current_count, uploads
 
 ACCESS = AccessFile(
     ask="the performance team",

@@ -16,6 +16,7 @@ from metrics.access import command_line
 from metrics.assess.rollup import charter_status, quarters_with_data
 from metrics.ingest import check_file, load_file
 from metrics.ingest.commit import KEEP_REJECTED_BYTES
+from metrics.ingest.kept import upload_file
 from metrics.ingest.validate import MAX_ERRORS_KEPT
 from metrics.periods.model import Period, PeriodError, PeriodKind, window_problem
 from metrics.periods.text import parse_period
@@ -25,7 +26,6 @@ from metrics.store.queries import (
     series,
     unreadable_figures,
     upload_errors,
-    upload_file,
     uploads as upload_log,
 )
 from tests.conftest import ROOT, plant_unreadable_figure

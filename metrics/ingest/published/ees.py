@@ -21,6 +21,7 @@ from metrics.ingest.published.read import EesError, EesReport, ees_period, open_
 from metrics.ingest.published.rules import value_problem
 from metrics.ingest.published.stage import stage
 from metrics.ingest.validate import RowError
+from metrics.store import figures, published
 from metrics.store.connection import Store, transaction
 
 __all__ = [
@@ -32,31 +33,6 @@ __all__ = [
     "stage",
     "value_problem",
 ]
-
-
-# The kinds of year already stored for each indicator's published figures.
-STORED_YEAR_KINDS = """
-SELECT DISTINCT o.indicator_id, p.kind FROM observations o JOIN periods p ON p.label = o.period
-WHERE o.superseded_by IS NULL AND o.origin = 'published'
-  AND p.kind IN ('calendar_year', 'academic_year', 'financial_year')
-"""
-
-# A newer release than the file's among the stored published figures (a quick first look).
-NEWER_UPLOAD = """
-SELECT 1 FROM uploads WHERE kind = 'published' AND outcome <> 'rejected' AND release_end > $end
-LIMIT 1
-"""
-
-# Of the figures the import would revise (compare's `revised`), those a newer release stored.
-REVISED_FROM_NEWER = """
-SELECT count(*), max(u.release_end) FROM revised r
-JOIN observations o ON o.obs_id = r.old_id JOIN uploads u ON u.upload_id = o.upload_id
-WHERE u.release_end > $end
-"""
-
-UPSERT_AREA = """
-INSERT OR REPLACE INTO areas VALUES ($code, $name, $level, $old)
-"""
 
 
 def import_ees(
@@ -100,9 +76,7 @@ def import_ees(
         upload.reason = f"An older release, imported on purpose: {older_release.strip()}"
     upload.pack()  # compressed for keeping while the file is read
     with store.connect() as con:
-        stored: dict[str, set[str]] = {}
-        for ind_id, kind in con.execute(STORED_YEAR_KINDS).fetchall():
-            stored.setdefault(ind_id, set()).add(kind)
+        stored = published.stored_year_kinds(con)
     try:
         with open_ees(content) as source:
             staged, report, areas = stage(source, mapping, charter, stored_kinds=stored)
@@ -118,14 +92,14 @@ def import_ees(
         report.outcome = "rejected"
         return _rejected(store, upload, report, log_rejection)
     with store.connect() as con:
-        con.register("staged", staged)
-        end = {"end": report.release_end}
+        figures.stage(con, staged)
+        end = report.release_end
         diff = Diff()
         # Compared first only when a newer release is stored (commit compares again, in its
         # transaction): an ordinary import pays for one comparison.
-        if dry_run or (report.release_end and con.execute(NEWER_UPLOAD, end).fetchall()):
+        if dry_run or (end and published.newer_release_stored(con, end)):
             diff = compare(con)
-            report.older, newest = con.execute(REVISED_FROM_NEWER, end).fetchall()[0]
+            report.older, newest = published.revised_from_newer(con, end)
         if report.older and older_release is None:
             _older(report, newest)
         elif not dry_run:
@@ -135,17 +109,16 @@ def import_ees(
                 raise EesError(str(err)) from err
             with transaction(con):  # the release's area names, part of the audited import
                 for code, (name, level, old) in areas.items():
-                    row = {"code": code, "name": name, "level": level, "old": old}
-                    con.execute(UPSERT_AREA, row)
+                    published.keep_area(con, code, name, level, old)
     if report.outcome == "rejected":
         return _rejected(store, upload, report, log_rejection)
     _fill(report, diff, dry_run)
     return report
 
 
-def _older(report: EesReport, newest: date) -> None:
+def _older(report: EesReport, newest: date | None) -> None:
     """Refuse an older release's revisions of figures a newer release stored."""
-    assert report.release_end is not None
+    assert report.release_end is not None and newest is not None
     n = report.older
     report.outcome = "rejected"
     report.error_total = 1

@@ -1,0 +1,109 @@
+"""What assessing reads: current totals for status and roll-up, every area's values for
+benchmarks, a published year beside our own figures, the quarters with data, and the
+evidence dated in a window (metrics/assess/)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import pyarrow as pa
+
+from metrics.store.connection import Connection
+
+Row = tuple[Any, ...]  # a row as the driver gives it
+
+# One figure per indicator and period for an area: our own before a published one.
+CURRENT_TOTALS = """
+SELECT indicator_id, period, value, symbol, status, is_revision, numerator, denominator
+FROM (
+    SELECT o.indicator_id, o.period, o.value, o.symbol, o.status, o.is_revision, o.numerator,
+           o.denominator, p.start_date,
+           row_number() OVER (PARTITION BY o.indicator_id, o.period
+                              ORDER BY o.origin = 'local' DESC) AS nth  -- our own figure first
+    FROM observations o JOIN periods p ON p.label = o.period
+    WHERE o.area_code = $area AND o.breakdown = '' AND o.superseded_by IS NULL
+) ranked
+WHERE nth = 1
+ORDER BY indicator_id, start_date
+"""
+
+PUBLISHED_TOTALS = """
+SELECT DISTINCT indicator_id, period FROM observations
+WHERE origin = 'published' AND superseded_by IS NULL AND breakdown = ''
+"""
+
+# Every current total for the periods asked about, for every area: one query for all indicators.
+VALUES = """
+SELECT indicator_id, period, area_code, value FROM (
+    SELECT o.indicator_id, o.period, o.area_code, o.value,
+           row_number() OVER (PARTITION BY o.indicator_id, o.period, o.area_code
+                              ORDER BY o.origin = 'local' DESC) AS nth
+    FROM observations o
+    JOIN wanted w ON w.indicator_id = o.indicator_id AND w.period = o.period
+    WHERE o.breakdown = '' AND o.superseded_by IS NULL AND o.value IS NOT NULL
+) ranked
+WHERE nth = 1
+"""
+
+# What families and staff told us about each statement in a window.
+VOICE = """
+SELECT statements, kind, evidence_date FROM evidence_items
+WHERE withdrawn_at IS NULL AND evidence_date > $since AND evidence_date <= $until
+"""
+
+QUARTERS = """
+SELECT DISTINCT o.period, p.start_date FROM observations o JOIN periods p ON p.label = o.period
+WHERE p.kind = 'fy_quarter' AND o.area_code = $area AND o.superseded_by IS NULL
+ORDER BY p.start_date DESC
+"""
+
+# An area's current totals of one indicator, published and our own, for reconciling them.
+RECONCILE = """
+SELECT o.period, o.period_kind, o.period_start, o.period_end, o.value, o.numerator,
+       o.denominator, o.symbol, o.status, o.is_revision, o.origin = 'published' AS published,
+       o.source
+FROM observation_history o
+WHERE o.indicator_id = $indicator AND o.area_code = $area AND o.breakdown = ''
+  AND o.superseded_by IS NULL
+ORDER BY o.period_start
+"""
+
+
+def current_totals(con: Connection, area: str) -> list[Row]:
+    """(indicator, period, value, symbol, status, revised, numerator, denominator) of an
+    area's current totals, by indicator, oldest period first."""
+    return con.execute(CURRENT_TOTALS, {"area": area}).fetchall()
+
+
+def published_totals(con: Connection) -> list[Row]:
+    """(indicator, period) of every current published total."""
+    return con.execute(PUBLISHED_TOTALS).fetchall()
+
+
+def current_values(con: Connection, wanted: list[tuple[str, str]]) -> list[Row]:
+    """(indicator, period, area, value) of every area's current total for the (indicator,
+    period) pairs wanted (our own figure before a published one)."""
+    table = pa.table({"indicator_id": [w[0] for w in wanted], "period": [w[1] for w in wanted]})
+    con.register("wanted", table)
+    try:
+        return con.execute(VALUES).fetchall()
+    finally:
+        con.unregister("wanted")
+
+
+def evidence_dated(con: Connection, since: date, until: date) -> list[Row]:
+    """(statements "1,4", kind, date) of the evidence items in force dated in (since, until]."""
+    return con.execute(VOICE, {"since": since, "until": until}).fetchall()
+
+
+def quarters_with_figures(con: Connection, area: str) -> list[Row]:
+    """(quarter, start) of the financial quarters with current figures for an area, newest
+    first."""
+    return con.execute(QUARTERS, {"area": area}).fetchall()
+
+
+def totals_to_reconcile(con: Connection, indicator: str, area: str) -> list[Row]:
+    """An area's current totals of an indicator, oldest first: (period, kind, start, end,
+    value, numerator, denominator, symbol, status, revised, published, source)."""
+    return con.execute(RECONCILE, {"indicator": indicator, "area": area}).fetchall()

@@ -1,0 +1,60 @@
+"""Published statistics (EES imports): what is stored of earlier releases, and the areas a
+release names. The figures themselves are stored as any file's (metrics/store/figures.py)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from metrics.store.connection import Connection
+
+# The kinds of year already stored for each indicator's published figures.
+STORED_YEAR_KINDS = """
+SELECT DISTINCT o.indicator_id, p.kind FROM observations o JOIN periods p ON p.label = o.period
+WHERE o.superseded_by IS NULL AND o.origin = 'published'
+  AND p.kind IN ('calendar_year', 'academic_year', 'financial_year')
+"""
+
+# A newer release than the file's among the stored published figures (a quick first look).
+NEWER_UPLOAD = """
+SELECT 1 FROM uploads WHERE kind = 'published' AND outcome <> 'rejected' AND release_end > $end
+LIMIT 1
+"""
+
+# Of the figures the import would revise (the comparison's `revised`), those a newer release
+# stored.
+REVISED_FROM_NEWER = """
+SELECT count(*), max(u.release_end) FROM revised r
+JOIN observations o ON o.obs_id = r.old_id JOIN uploads u ON u.upload_id = o.upload_id
+WHERE u.release_end > $end
+"""
+
+UPSERT_AREA = """
+INSERT INTO areas (code, name, level, old_code) VALUES ($code, $name, $level, $old)
+ON CONFLICT (code) DO UPDATE SET name = excluded.name, level = excluded.level,
+                                 old_code = excluded.old_code
+"""
+
+
+def stored_year_kinds(con: Connection) -> dict[str, set[str]]:
+    """Indicator -> the kinds of year its stored published figures are for."""
+    stored: dict[str, set[str]] = {}
+    for ind_id, kind in con.execute(STORED_YEAR_KINDS).fetchall():
+        stored.setdefault(ind_id, set()).add(kind)
+    return stored
+
+
+def newer_release_stored(con: Connection, end: date) -> bool:
+    """Whether a release whose periods run past `end` is stored."""
+    return bool(con.execute(NEWER_UPLOAD, {"end": end}).fetchall())
+
+
+def revised_from_newer(con: Connection, end: date | None) -> tuple[int, date | None]:
+    """(how many, the newest release's end) of the figures the last comparison would revise
+    that a release newer than `end` stored."""
+    n, newest = con.execute(REVISED_FROM_NEWER, {"end": end}).fetchall()[0]
+    return int(n), newest
+
+
+def keep_area(con: Connection, code: str, name: str, level: str, old: str | None) -> None:
+    """An area as a release names it (the latest release's name wins)."""
+    con.execute(UPSERT_AREA, {"code": code, "name": name, "level": level, "old": old})
