@@ -14,7 +14,7 @@ import ui
 from charter import Charter
 from metrics.access import CHAIR, MEMBER, Actor
 from metrics.dates import COLUMN_DATE, FORM_FORMAT, date_time, long_date
-from metrics.publish import free_text
+from metrics.packs import free_text
 from metrics.publish.escape import markdown
 from metrics.review import actions, agreed, commentary, cycle, report
 from metrics.review.common import SIGNED_OFF, STATES, ReviewError

@@ -119,7 +119,7 @@ def add_pack_parser(sub: argparse._SubParsersAction, common: argparse.ArgumentPa
 
 
 def cmd_pack(args: argparse.Namespace) -> int:
-    from metrics.publish import pack
+    from metrics import packs as pack
 
     charter = load_charter()
     store = Store(args.db)

@@ -1,6 +1,6 @@
 """The tables and notes of a meeting pack, each from the review, the scrutiny facts and the
 withheld figures: statements, actions, every measure (in words and as numbers), data-quality
-notes and members' questions. metrics/publish/pack/content.py puts them together."""
+notes and members' questions. metrics/packs/content.py puts them together."""
 
 from __future__ import annotations
 

@@ -17,12 +17,12 @@ from metrics.assess.target import Target, fmt_target_value, target_runs
 from metrics.assess.trend import TrendRow, trend, upto
 from metrics.dates import long_date
 from metrics.evidence import items as evidence_items
+from metrics.packs import sections, svg
+from metrics.packs.sections import Table
 from metrics.partners.quality import quality as data_quality
 from metrics.periods.text import parse_period
 from metrics.publish import withheld
 from metrics.publish.disclosure import NOT_FOR_PUBLICATION
-from metrics.publish.pack import sections, svg
-from metrics.publish.pack.sections import Table
 from metrics.publish.policy import (
     PUBLIC,
     Audience,
