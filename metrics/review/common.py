@@ -11,14 +11,13 @@ from datetime import date, datetime
 
 from charter import Charter
 
-# How every change is written (all or nothing, a lost race retried, user text bounded) lives
-# below the review, so evidence and the self-review use it without importing the review; the
-# review's parts import it from here.
+# How every change is written lives in metrics/access/writing.py (below the review, so evidence
+# and the self-review need not import the review). `one_after_the_other` and `writing` are
+# re-exported only for metrics/partners/submissions.py, which still imports them from here:
+# drop them once that import line moves.
 from metrics.access.writing import (
-    Concurrent as Concurrent,
-    ReviewError as ReviewError,
+    ReviewError,
     one_after_the_other as one_after_the_other,
-    plain as plain,
     writing as writing,
 )
 from metrics.dates import long_date
