@@ -60,8 +60,8 @@ def add_actions(store: Store, charter: Charter, n: int = ACTIONS) -> None:
 def build_once(db: Path) -> dict[str, float]:
     """What the Packs page does when the planning group's pack is asked for."""
     from charter import load_charter
+    from metrics import packs as pack
     from metrics.access.people import command_line
-    from metrics.publish import pack
 
     charter, store = load_charter(), Store(db)
     with store.connect():

@@ -4,10 +4,11 @@ its figures came from."""
 import streamlit as st
 
 import ui
+from metrics.assess.facts import indicator_facts
 from metrics.dates import date_time
 from metrics.publish.escape import markdown
 from metrics.review.common import indicator_subject
-from metrics.words.narrative import facts_markdown, indicator_facts
+from metrics.words.narrative import facts_markdown
 from ui import breakdown, charts, evidence_view, keys, review_view, sections, style
 
 ui.page("Indicator", reads=("quality", "indicator"))

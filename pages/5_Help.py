@@ -3,7 +3,8 @@
 import streamlit as st
 
 import ui
-from metrics.words.narrative import SPC_HELP, STATUS_WORDS, facts_markdown, indicator_facts
+from metrics.assess.facts import indicator_facts
+from metrics.words.narrative import SPC_HELP, STATUS_WORDS, facts_markdown
 from ui import cards, style
 
 ui.page("Help and definitions", roles=ui.EVERYONE)

@@ -11,10 +11,10 @@ import streamlit as st
 import ui
 from charter import Charter, Indicator
 from charter.models import UNIT_LABEL
-from metrics.assess.target import Target
+from metrics.assess.target import Target, fmt_target_value
 from metrics.assess.trend import GroupRow
 from metrics.periods.text import parse_period
-from metrics.words.narrative import fmt_target_value, fmt_value
+from metrics.words.narrative import fmt_value
 from ui import keys, style
 from ui.charts import chart_with_table, house_layout, publication_column
 from ui.figspec import Spec

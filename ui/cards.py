@@ -11,12 +11,13 @@ import streamlit as st
 from charter import Charter
 from metrics.assess.rollup import StatementStatus
 from metrics.assess.status import IndicatorStatus
+from metrics.assess.target import fmt_target_value
 from metrics.partners.quality import Rating
 from metrics.publish.escape import markdown
 from metrics.publish.plain import moved
 from metrics.review.agreed import Agreed
 from metrics.review.common import statement_subject
-from metrics.words.narrative import STATUS_WORDS, fmt_change, fmt_target_value, status_label
+from metrics.words.narrative import STATUS_WORDS, fmt_change, status_label
 from ui import style
 from ui.registry import link
 

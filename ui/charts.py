@@ -11,13 +11,13 @@ import streamlit as st
 
 from charter import Charter, Indicator
 from charter.models import UNIT_LABEL
-from metrics.assess.target import Target
+from metrics.assess.target import Target, fmt_target_value, target_runs
 from metrics.assess.trend import GroupRow, TrendRow
 from metrics.periods.text import parse_period
 from metrics.publish.escape import chart_text, markdown
 from metrics.publish.policy import PUBLIC, STAFF, Marker
 from metrics.publish.tables import csv_bytes
-from metrics.words.narrative import fmt_target_value, fmt_value, target_runs
+from metrics.words.narrative import fmt_value
 from ui import axes, downloads, style
 from ui.figspec import Spec
 

@@ -16,6 +16,7 @@ from metrics.access import Actor
 from metrics.dates import FORM_FORMAT, long_date
 from metrics.evidence import attachments, personal, survey
 from metrics.evidence.items import AUTHORS, EvidenceItem
+from metrics.ingest.survey import survey_return
 from metrics.publish.escape import markdown
 from metrics.publish.policy import SurveyCells
 from metrics.store.connection import Store
@@ -168,7 +169,7 @@ def surveys(charter: Charter, found: list[EvidenceItem]) -> None:
         for ind in s.indicators:
             if ui.user().may(ui.ANALYST) and charter.indicators[ind].unit == "percent":
                 with ui.plain_failure():  # a return that cannot be made says so on the page
-                    content = survey.survey_return(charter, [s], ind)
+                    content = survey_return(charter, [s], ind)
                 # Analysts only: handed over on the click, role checked then, link short-lived.
                 downloads.button(
                     f"Download as a return for {charter.indicators[ind].title} (CSV, to upload)",

@@ -6,11 +6,11 @@ from __future__ import annotations
 import streamlit as st
 
 import ui
+from metrics import packs as pack
 from metrics.access import STAFF, sees_real_figures
-from metrics.publish import free_text, pack
+from metrics.packs import free_text, self_evaluation
+from metrics.packs.content import AUDIENCE_WORDS
 from metrics.publish.escape import markdown
-from metrics.publish.pack import self_evaluation
-from metrics.publish.pack.content import AUDIENCE_WORDS
 from ui import downloads as download, review_view
 
 AUDIENCE, MAKE, MADE = "pack_audience", "make_pack", "_made_pack"

@@ -24,14 +24,13 @@ from typing import Any, TypeVar, cast
 import streamlit as st
 
 from metrics import evidence
-from metrics.assess import indicator_page
 from metrics.assess.rollup import StatementStatus, charter_status, quarters_with_data
 from metrics.assess.trend import GroupRow, breakdown
 from metrics.evidence.items import EvidenceItem
 from metrics.ingest.template import latest_complete_quarter
 from metrics.partners.quality import Quality, quality as data_quality
 from metrics.periods.text import parse_period
-from metrics.publish import plain, withheld as disclosure
+from metrics.publish import indicator_page, plain, withheld as disclosure
 from metrics.publish.policy import (
     PUBLIC,
     Audience,

@@ -1,6 +1,6 @@
 """Indicator page sections that take more than a line or two: SPC, benchmarks, our figures
 beside the published ones, and the overview's signal summary. Each draws from the page's
-cached data (metrics/assess/indicator_page.py) and its charts come from `ui.figure`'s cache."""
+cached data (metrics/publish/indicator_page.py) and its charts come from `ui.figure`'s cache."""
 
 from __future__ import annotations
 
@@ -10,12 +10,12 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from charter import Charter, Indicator
-from metrics.assess.indicator_page import Comparison
 from metrics.assess.rollup import StatementStatus
 from metrics.assess.spc import SpcResult
 from metrics.assess.target import Target
 from metrics.assess.trend import Reconciliation, TrendRow
 from metrics.periods.text import parse_period
+from metrics.publish.indicator_page import Comparison
 from metrics.words.narrative import assurance_label, signed_number, variation_label
 from ui import charts, reads, spc_charts
 

@@ -11,10 +11,10 @@ from charter import Indicator
 from charter.models import UNIT_LABEL
 from metrics.assess.benchmark import rank_words, ranks
 from metrics.assess.spc import SpcResult
-from metrics.assess.target import Target
+from metrics.assess.target import Target, fmt_target_value
 from metrics.assess.trend import AreaValue
 from metrics.publish.escape import chart_text
-from metrics.words.narrative import fmt_target_value, fmt_value
+from metrics.words.narrative import fmt_value
 from ui import axes, style
 from ui.charts import house_layout
 from ui.figspec import Spec

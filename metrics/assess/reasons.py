@@ -10,15 +10,8 @@ from __future__ import annotations
 from charter import Indicator
 from metrics.assess.benchmark import Benchmark
 from metrics.assess.spc import Shift
-from metrics.assess.target import Target
-from metrics.words.narrative import (
-    PERIOD_WORDS,
-    STATUS_WORDS,
-    compared_with,
-    fmt_change,
-    fmt_target_value,
-    fmt_value,
-)
+from metrics.assess.target import Target, compared_with, fmt_target_value
+from metrics.words.narrative import PERIOD_WORDS, STATUS_WORDS, fmt_change, fmt_value
 
 COMPARE_WORDS = {
     "improving": "better than",

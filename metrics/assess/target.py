@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 from metrics.periods.model import Period, PeriodKind
 from metrics.rounding import round_half_up
+from metrics.words.narrative import fmt_value, trivial
 
 if TYPE_CHECKING:
     from charter import Indicator
@@ -190,7 +191,7 @@ class Target:
 
     def shown(self, target: float, number: Callable[[float], str]) -> str:
         """The target in force as words, from how the indicator shows a number: "75%".
-        (Every page, pack and CSV says a target through this, narrative.fmt_target_value.)"""
+        (Every page, pack and CSV says a target through this, `fmt_target_value` below.)"""
         return number(target)
 
     @property
@@ -210,3 +211,66 @@ class Target:
     def out_of_reach(self) -> str:
         """Where a target the process cannot deliver lies: "above" it when higher is better."""
         return "above" if self.polarity is Polarity.HIGHER else "below"
+
+
+# -- the target in words (every page, pack and CSV says a target through these) ----------
+
+
+def fmt_target(ind: Indicator) -> str:
+    """The standing target as words ("70%")."""
+    return fmt_target_value(ind, Target.of(ind).value)
+
+
+def fmt_target_value(ind: Indicator, target: float | None) -> str:
+    """A target as words ("75%"): the one in force for a period (targets may change by
+    year, `Target.for_period`), "–" when none."""
+    if target is None:
+        return "–"
+
+    def number(value: float) -> str:  # a whole target without decimals: "75%", not "75.0%"
+        decimals = 0 if float(value).is_integer() else ind.decimals
+        return fmt_value(value, ind.model_copy(update={"decimals": decimals}))
+
+    return Target.of(ind).shown(target, number)
+
+
+def target_runs(ind: Indicator, targets: Sequence[tuple[str, float | None]]) -> str:
+    """The target in force over (period, target) pairs, oldest first, in words: "70%" when
+    one throughout, else each year's: "70% (2024-25 Q1 to 2025-26 Q4), 75% (2026-27 Q1 to
+    2026-27 Q2)". Empty when there is none."""
+    runs: list[tuple[float, str, str]] = []
+    for period, target in targets:
+        if target is None:
+            continue
+        if runs and runs[-1][0] == target:
+            runs[-1] = (target, runs[-1][1], period)
+        else:
+            runs.append((target, period, period))
+    if len({t for t, _, _ in runs}) <= 1:
+        return fmt_target_value(ind, runs[0][0]) if runs else ""
+    return ", ".join(
+        f"{fmt_target_value(ind, t)} ({first}" + (f" to {last})" if last != first else ")")
+        for t, first, last in runs
+    )
+
+
+def targets_words(ind: Indicator) -> str:
+    """The standing target and any year's own: "80% (2026-27: 85%)"."""
+    years = "; ".join(f"{year}: {fmt_target_value(ind, t)}" for year, t in Target.of(ind).by_year)
+    return fmt_target(ind) + (f" ({years})" if years else "")
+
+
+def compared_with(ind: Indicator, ours: float, theirs: float, name: str) -> str:
+    """Our figure beside another with no statistical test, read the right way round:
+    "higher than England (31.5 per 1,000), which is worse (lower is better)", or "about the
+    same as England (31.5 per 1,000)" when the gap is trivial."""
+    shown = fmt_value(theirs, ind)
+    if trivial(ind, ours, theirs):
+        return f"about the same as {name} ({shown})"
+    side = "higher" if ours > theirs else "lower"
+    polarity = Target.of(ind).polarity  # read the right way round
+    if not polarity.has_better_side:
+        return f"{side} than {name} ({shown})"
+    best = polarity.short  # "higher" or "lower"
+    verdict = "better" if side == best else "worse"
+    return f"{side} than {name} ({shown}), which is {verdict} ({best} is better)"

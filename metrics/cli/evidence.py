@@ -10,7 +10,8 @@ from pathlib import Path
 from charter import load_charter
 from metrics.evidence import EvidenceError, listed
 from metrics.evidence.items import as_json
-from metrics.evidence.survey import series, survey_return
+from metrics.evidence.survey import series
+from metrics.ingest.survey import survey_return
 from metrics.leadership import self_review as sr
 from metrics.publish.escape import json_text, terminal as t
 from metrics.store.connection import Store

@@ -8,10 +8,11 @@ from pathlib import Path
 
 from charter import Charter, load_charter
 from metrics.access.people import command_line
+from metrics.access.writing import ReviewError
 from metrics.assess.rollup import quarters_with_data
 from metrics.publish.escape import json_text, terminal as t
 from metrics.review import accountability, actions, report
-from metrics.review.common import ReviewError, check_quarter
+from metrics.review.common import check_quarter
 from metrics.store.connection import Store
 from metrics.store.replacing import kept, write_out
 
@@ -119,7 +120,7 @@ def add_pack_parser(sub: argparse._SubParsersAction, common: argparse.ArgumentPa
 
 
 def cmd_pack(args: argparse.Namespace) -> int:
-    from metrics.publish import pack
+    from metrics import packs as pack
 
     charter = load_charter()
     store = Store(args.db)

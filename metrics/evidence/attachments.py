@@ -11,8 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from metrics.access.people import ADMIN, ANALYST, CHAIR, MEMBER, Actor, require
+from metrics.access.writing import ReviewError
 from metrics.evidence.contents import ContentError, check_image, check_pdf, safe_name
-from metrics.review.common import ReviewError
 from metrics.store import evidence as stored
 from metrics.store.connection import Store
 

@@ -16,10 +16,10 @@ from charter import Charter
 from metrics import text_limits
 from metrics.access import audit
 from metrics.access.people import ANALYST, CHAIR, MEMBER, Actor, require
+from metrics.access.writing import ReviewError, one_after_the_other, plain as review_plain, writing
 from metrics.dates import long_date
 from metrics.evidence.attachments import Attachment, EvidenceError
 from metrics.evidence.personal import warnings
-from metrics.review.common import ReviewError, one_after_the_other, plain as review_plain, writing
 from metrics.store import evidence as stored, once
 from metrics.store.connection import Store
 

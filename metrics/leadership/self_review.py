@@ -15,8 +15,8 @@ from datetime import date, datetime
 from charter import Charter
 from metrics.access import audit
 from metrics.access.people import CHAIR, MEMBER, Actor, require
+from metrics.access.writing import ReviewError, one_after_the_other, plain, writing
 from metrics.dates import long_date
-from metrics.review.common import ReviewError, one_after_the_other, plain, writing
 from metrics.store import actions, leadership as stored
 from metrics.store.connection import Connection, Store
 

@@ -14,15 +14,8 @@ from charter import Charter, Indicator
 from metrics.assess.benchmark import Benchmark
 from metrics.assess.rollup import StatementStatus
 from metrics.assess.status import IndicatorStatus
-from metrics.assess.target import Target
-from metrics.words.narrative import (
-    PERIOD_WORDS,
-    STATUS_WORDS,
-    compared_with,
-    fmt_target_value,
-    fmt_value,
-    trivial as trivial,
-)
+from metrics.assess.target import Target, compared_with, fmt_target_value
+from metrics.words.narrative import PERIOD_WORDS, STATUS_WORDS, fmt_value, trivial as trivial
 
 # Words a resident would use; the status words themselves stay as everywhere else.
 PLAIN_STATUS = {

@@ -10,14 +10,9 @@ from charter import Charter
 from metrics import text_limits
 from metrics.access import audit
 from metrics.access.people import CHAIR, MEMBER, Actor, require
+from metrics.access.writing import ReviewError, one_after_the_other, plain, writing
 from metrics.dates import long_date
-from metrics.review.common import (
-    ReviewError,
-    known_quarter,
-    one_after_the_other,
-    plain,
-    writing,
-)
+from metrics.review.common import known_quarter
 from metrics.store import actions as stored, once
 from metrics.store.connection import Store
 

@@ -10,16 +10,8 @@ from charter import Charter
 from metrics import text_limits
 from metrics.access import audit
 from metrics.access.people import CHAIR, Actor, require
-from metrics.review.common import (
-    ReviewError,
-    check_subject,
-    known_quarter,
-    one_after_the_other,
-    plain,
-    refuse_if_signed_off,
-    subject_title,
-    writing,
-)
+from metrics.access.writing import ReviewError, one_after_the_other, plain, writing
+from metrics.review.common import check_subject, known_quarter, refuse_if_signed_off, subject_title
 from metrics.store import review as stored
 from metrics.store.connection import Store
 from metrics.words.narrative import STATUS_WORDS

@@ -13,17 +13,8 @@ from datetime import datetime
 from charter import Charter
 from metrics.access import audit
 from metrics.access.people import CHAIR, MEMBER, Actor, require
-from metrics.review.common import (
-    Concurrent,
-    ReviewError,
-    check_quarter,
-    check_subject,
-    known_quarter,
-    one_after_the_other,
-    plain,
-    refuse_if_signed_off,
-    writing,
-)
+from metrics.access.writing import Concurrent, ReviewError, one_after_the_other, plain, writing
+from metrics.review.common import check_quarter, check_subject, known_quarter, refuse_if_signed_off
 from metrics.store import review as stored
 from metrics.store.connection import Store
 

@@ -1,4 +1,5 @@
-"""What the review's parts share: its errors, subjects, plain-text checks and the quarter's state.
+"""What the review's parts share: subjects, quarters and the quarter's state (its errors,
+plain-text checks and write helpers come from metrics/access/writing.py).
 
 A subject is what commentary or an agreed status is about: `indicator:<id>` or
 `statement:<number>`.
@@ -6,73 +7,27 @@ A subject is what commentary or an agreed status is about: `indicator:<id>` or
 
 from __future__ import annotations
 
-import functools
-import random
-import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from datetime import date, datetime
-from typing import ParamSpec, TypeVar
 
 from charter import Charter
-from metrics import text_limits
+
+# How every change is written lives in metrics/access/writing.py (below the review, so evidence
+# and the self-review need not import the review). `one_after_the_other` and `writing` are
+# re-exported only for metrics/partners/submissions.py, which still imports them from here:
+# drop them once that import line moves.
+from metrics.access.writing import (
+    ReviewError,
+    one_after_the_other as one_after_the_other,
+    writing as writing,
+)
 from metrics.dates import long_date
 from metrics.periods.model import PeriodKind
 from metrics.periods.text import parse_period
 from metrics.store import review as stored
-from metrics.store.connection import Connection, Store, WriteConflict, transaction
+from metrics.store.connection import Connection, Store
 
 STATES = ("open", "commentary drafted", "circulated", "discussed", "signed off")
 OPEN, DRAFTED, CIRCULATED, DISCUSSED, SIGNED_OFF = STATES
-MAX_TEXT = text_limits.PARAGRAPH  # a paragraph: commentary is short plain text, not a report
-
-
-class ReviewError(ValueError):
-    """A review change that cannot be made; the message says why, plainly."""
-
-
-class Concurrent(ReviewError):
-    """Someone else wrote the same thing at the same moment and was first; nothing of this
-    write was kept."""
-
-
-@contextmanager
-def writing(store: Store, what: str) -> Iterator[Connection]:
-    """One write, all or nothing. Losing a race with another writer is said plainly, naming
-    `what` the other person changed (never DuckDB's own words)."""
-    try:
-        with store.connect() as con, transaction(con):
-            yield con
-    except WriteConflict:
-        raise Concurrent(
-            f"Someone else changed {what} at the same moment, so yours was not saved. "
-            "Look at it as it is now, then try again if it is still needed."
-        ) from None
-
-
-P = ParamSpec("P")
-T = TypeVar("T")
-ATTEMPTS = 4  # DuckDB reports a conflict before the winner commits: the retry sees its write
-
-
-def one_after_the_other(write: Callable[P, T]) -> Callable[P, T]:
-    """Run a write that lost a race again, a moment later, as if it had come second: it then
-    reads what the winner wrote and the review's own rules decide (commentary becomes a
-    conflict showing both texts; a second sign-off is refused as already done). `write` must
-    read what it checks inside its own transaction."""
-
-    @functools.wraps(write)
-    def again(*args: P.args, **kwargs: P.kwargs) -> T:
-        for attempt in range(ATTEMPTS):
-            try:
-                return write(*args, **kwargs)
-            except Concurrent:
-                if attempt == ATTEMPTS - 1:
-                    raise
-                time.sleep(0.05 * (attempt + 1) + random.uniform(0, 0.05))
-        raise AssertionError("unreachable")  # pragma: no cover
-
-    return again
 
 
 def indicator_subject(indicator_id: str) -> str:
@@ -133,18 +88,6 @@ def known_quarter(store: Store, quarter: str, today: date | None = None) -> str:
             f"{long_date(first)}."
         )
     return label
-
-
-def plain(text: str | None, what: str, required: bool = True, limit: int = MAX_TEXT) -> str:
-    """User text as stored: stripped, never empty when required, never longer than `limit`
-    (metrics/text_limits.py)."""
-    value = (text or "").strip()
-    if required and not value:
-        raise ReviewError(f"Write {what}: it cannot be empty.")
-    try:
-        return text_limits.bounded(value, what, limit)
-    except text_limits.TextTooLong as err:
-        raise ReviewError(str(err)) from None
 
 
 def state_of(con: Connection, quarter: str) -> tuple[str, datetime | None]:

@@ -17,6 +17,7 @@ from charter import Charter
 from metrics import text_limits
 from metrics.access import audit
 from metrics.access.people import CHAIR, Actor, require
+from metrics.access.writing import ReviewError, one_after_the_other, plain, writing
 from metrics.assess.rollup import StatementStatus, charter_status
 from metrics.assess.status import IndicatorStatus
 from metrics.dates import date_time, long_date, short_date
@@ -27,14 +28,10 @@ from metrics.review.common import (
     OPEN,
     SIGNED_OFF,
     STATES,
-    ReviewError,
     check_quarter,
     indicator_subject,
     known_quarter,
-    one_after_the_other,
-    plain,
     state_of,
-    writing,
 )
 from metrics.store import review as stored
 from metrics.store.connection import Store

@@ -11,15 +11,9 @@ from datetime import datetime
 from charter import Charter
 from metrics.access import audit
 from metrics.access.people import ANALYST, CHAIR, COUNCILLOR, MEMBER, Actor, require
+from metrics.access.writing import ReviewError, one_after_the_other, plain, writing
 from metrics.periods.text import parse_period
-from metrics.review.common import (
-    ReviewError,
-    check_subject,
-    known_quarter,
-    one_after_the_other,
-    plain,
-    writing,
-)
+from metrics.review.common import check_subject, known_quarter
 from metrics.store import once, scrutiny as stored
 from metrics.store.connection import Store
 

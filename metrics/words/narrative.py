@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
-from charter import Charter, Indicator
-from metrics.assess.target import Target
+from charter import Indicator
 from metrics.rounding import fmt_half_up
 
 STATUS_WORDS = {
@@ -95,50 +92,6 @@ def fmt_value(
             return number
 
 
-def fmt_target(ind: Indicator) -> str:
-    """The standing target as words ("70%")."""
-    return fmt_target_value(ind, Target.of(ind).value)
-
-
-def fmt_target_value(ind: Indicator, target: float | None) -> str:
-    """A target as words ("75%"): the one in force for a period (targets may change by
-    year, `Target.for_period`), "–" when none."""
-    if target is None:
-        return "–"
-
-    def number(value: float) -> str:  # a whole target without decimals: "75%", not "75.0%"
-        decimals = 0 if float(value).is_integer() else ind.decimals
-        return fmt_value(value, ind.model_copy(update={"decimals": decimals}))
-
-    return Target.of(ind).shown(target, number)
-
-
-def target_runs(ind: Indicator, targets: Sequence[tuple[str, float | None]]) -> str:
-    """The target in force over (period, target) pairs, oldest first, in words: "70%" when
-    one throughout, else each year's: "70% (2024-25 Q1 to 2025-26 Q4), 75% (2026-27 Q1 to
-    2026-27 Q2)". Empty when there is none."""
-    runs: list[tuple[float, str, str]] = []
-    for period, target in targets:
-        if target is None:
-            continue
-        if runs and runs[-1][0] == target:
-            runs[-1] = (target, runs[-1][1], period)
-        else:
-            runs.append((target, period, period))
-    if len({t for t, _, _ in runs}) <= 1:
-        return fmt_target_value(ind, runs[0][0]) if runs else ""
-    return ", ".join(
-        f"{fmt_target_value(ind, t)} ({first}" + (f" to {last})" if last != first else ")")
-        for t, first, last in runs
-    )
-
-
-def targets_words(ind: Indicator) -> str:
-    """The standing target and any year's own: "80% (2026-27: 85%)"."""
-    years = "; ".join(f"{year}: {fmt_target_value(ind, t)}" for year, t in Target.of(ind).by_year)
-    return fmt_target(ind) + (f" ({years})" if years else "")
-
-
 def fmt_change(change: float, ind: Indicator) -> str:
     """The size of a change, in the indicator's units ("4.4 points" for percentages)."""
     size = fmt_number(abs(change), ind.decimals)
@@ -149,32 +102,6 @@ def fmt_change(change: float, ind: Indicator) -> str:
     if ind.unit.startswith("rate"):
         return f"{size} {'per 10,000' if ind.unit == 'rate_per_10000' else 'per 1,000'}"
     return size
-
-
-def indicator_facts(ind: Indicator, charter: Charter) -> list[tuple[str, str]]:
-    """What an indicator is, as (label, text) pairs: the one source for the indicator page
-    and the help page's definitions."""
-    facts = [("What it tells us", ind.description), ("Definition", ind.definition)]
-    if ind.numerator and ind.denominator:
-        facts += [("Numerator", ind.numerator), ("Denominator", ind.denominator)]
-    aim = Target.of(ind)
-    tolerance = f" (at risk within {fmt_change(aim.tolerance, ind)})" if aim.tolerance else ""
-    facts += [
-        ("Unit", ind.unit.replace("_", " ")),
-        ("Which way is better", aim.polarity.words),
-        ("Reported", ind.frequency),
-        ("Target", targets_words(ind) + tolerance),
-        ("Source", ind.source),
-        ("Owner", charter.owner_name(ind.owner)),
-        (
-            "Evidences",
-            "; ".join(f"{n}. {charter.statement(n).short_title}" for n in ind.statements),
-        ),
-        ("Breakdowns", ", ".join(charter.breakdowns[d].label for d in ind.breakdowns) or "none"),
-    ]
-    if ind.benchmark:
-        facts.append(("Published comparators", ind.benchmark))
-    return facts
 
 
 def facts_markdown(facts: list[tuple[str, str]]) -> str:
@@ -228,19 +155,3 @@ def trivial(ind: Indicator, now: float, then: float) -> bool:
     """Is the difference between `now` and `then` too small to call (TRIVIAL_SHARE)?"""
     a, b = round(now, ind.decimals), round(then, ind.decimals)
     return abs(a - b) < TRIVIAL_SHARE * abs(b) if b else a == b
-
-
-def compared_with(ind: Indicator, ours: float, theirs: float, name: str) -> str:
-    """Our figure beside another with no statistical test, read the right way round:
-    "higher than England (31.5 per 1,000), which is worse (lower is better)", or "about the
-    same as England (31.5 per 1,000)" when the gap is trivial."""
-    shown = fmt_value(theirs, ind)
-    if trivial(ind, ours, theirs):
-        return f"about the same as {name} ({shown})"
-    side = "higher" if ours > theirs else "lower"
-    polarity = Target.of(ind).polarity
-    if not polarity.has_better_side:
-        return f"{side} than {name} ({shown})"
-    best = polarity.short  # "higher" or "lower"
-    verdict = "better" if side == best else "worse"
-    return f"{side} than {name} ({shown}), which is {verdict} ({best} is better)"

@@ -6,8 +6,8 @@ from __future__ import annotations
 import ui
 from charter import CHARTER_DIR
 from charter.ees_models import load_mapping
-from metrics.assess.indicator_page import no_ranking_advice
 from metrics.ingest.published.ees import import_ees
+from metrics.publish.indicator_page import no_ranking_advice
 from metrics.store.queries import published_periods
 from ui import access
 

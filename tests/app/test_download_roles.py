@@ -4,7 +4,7 @@ of the session), so no button can hand them to the wrong role."""
 
 from __future__ import annotations
 
-from metrics.publish import pack
+from metrics import packs as pack
 from tests.app.test_packs_page import packs_page
 from ui import access, pack_view
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 import ui
-from metrics.publish import pack
+from metrics import packs as pack
 from ui import access, pack_view
 
 

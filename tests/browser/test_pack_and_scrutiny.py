@@ -8,8 +8,8 @@ from datetime import date
 
 import pytest
 
+from metrics import packs as pack
 from metrics.access.people import command_line
-from metrics.publish import pack
 from metrics.store.connection import Store
 from tests.browser import pages
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from metrics.publish.pack import svg
+from metrics.packs import svg
 
 PERIODS = ["2025-26 Q3", "2025-26 Q4", "2026-27 Q1", "2026-27 Q2"]
 

@@ -15,6 +15,7 @@ import pytest
 from metrics import evidence
 from metrics.access import ANALYST, CHAIR, COUNCILLOR, MEMBER, Actor
 from metrics.access.people import PROVIDER
+from metrics.access.writing import ReviewError
 from metrics.ingest import LoadReport, load_file
 from metrics.partners.submissions import (
     SubmissionError,
@@ -24,7 +25,7 @@ from metrics.partners.submissions import (
     submit,
 )
 from metrics.review import actions, agreed, commentary, cycle
-from metrics.review.common import ReviewError, statement_subject
+from metrics.review.common import statement_subject
 from metrics.scrutiny import questions
 from tests.unit.test_review import TEXT, write_all
 

@@ -8,11 +8,12 @@ from datetime import datetime
 
 import pytest
 
+from metrics import packs as pack
 from metrics.access.people import command_line
 from metrics.assess.rollup import charter_status
+from metrics.packs import content
 from metrics.periods.text import parse_period
-from metrics.publish import pack, withheld, withheld_review
-from metrics.publish.pack import content
+from metrics.publish import withheld, withheld_review
 from metrics.review import agreed, commentary
 from metrics.review.common import indicator_subject, statement_subject
 from metrics.scrutiny import view as scrutiny

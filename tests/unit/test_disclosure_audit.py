@@ -229,7 +229,7 @@ def test_a_public_pack_leaves_out_an_exception_whose_figure_is_withheld(demo_sto
     that narrows it, so the scrutiny pack leaves it out; the planning group's keeps it."""
     from metrics.access.people import command_line
     from metrics.ingest import load_file
-    from metrics.publish.pack import content
+    from metrics.packs import content
 
     csv = b"indicator,period,value\nshort-breaks-receiving,2026-27 Q2,3\n"
     assert load_file(demo_store, charter, "s.csv", csv, by="t", reason="x", confirmed=True).ok

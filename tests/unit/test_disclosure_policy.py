@@ -250,11 +250,11 @@ def test_outputs_that_ask_the_policy(charter):
     """Every output module that publishes figures, statuses or survey results asks the
     policy (a deleted call would leave one deciding for itself, or publishing everything)."""
     asks = {
-        "metrics/assess/indicator_page.py": "TrendCells",
+        "metrics/publish/indicator_page.py": "TrendCells",
         "metrics/scrutiny/view.py": "StatusCells",
         "metrics/publish/published.py": "GroupCells",
-        "metrics/publish/pack/content.py": "ReviewCells",
-        "metrics/publish/pack/sections.py": "SurveyCells",
+        "metrics/packs/content.py": "ReviewCells",
+        "metrics/packs/sections.py": "SurveyCells",
         "ui/reads.py": "GroupCells",
         "ui/evidence_view.py": "SurveyCells",
         "ui/charts.py": "Marker",

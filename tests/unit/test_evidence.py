@@ -16,6 +16,7 @@ from metrics.access import ADMIN, ANALYST, COUNCILLOR, MEMBER, AccessDenied, Act
 from metrics.access.people import PROVIDER, command_line
 from metrics.evidence import personal, survey
 from metrics.ingest import load_file
+from metrics.ingest.survey import survey_return
 from metrics.store.queries import series
 
 MEG = Actor("meg", "Meg Member", "meg@x.example", "app", frozenset({MEMBER}))
@@ -200,7 +201,7 @@ def test_a_repeated_survey_becomes_a_series_that_feeds_its_indicator(store, char
     assert [(p.on, p.answered, p.agreed) for p in points] == [
         (date(2024, 3, 10), 74, 53), (date(2025, 3, 9), 81, 53), (date(2026, 3, 15), 87, 54)
     ]  # fmt: skip
-    content = survey.survey_return(charter, found, "short-breaks-satisfaction")
+    content = survey_return(charter, found, "short-breaks-satisfaction")
     report = load_file(store, charter, "survey.csv", content, by="Ana Analyst")
     assert report.ok, [e.as_text() for e in report.errors]
     stored = series(store, "short-breaks-satisfaction", charter.council.code)
@@ -210,9 +211,9 @@ def test_a_repeated_survey_becomes_a_series_that_feeds_its_indicator(store, char
         ("2025-26", 62),
     ]
     with pytest.raises(evidence.EvidenceError, match="not a percentage"):
-        survey.survey_return(charter, found, "autism-assessment-median-wait")
+        survey_return(charter, found, "autism-assessment-median-wait")
     with pytest.raises(evidence.EvidenceError, match="No survey result is tied"):
-        survey.survey_return(charter, found, "annual-reviews-on-time")
+        survey_return(charter, found, "annual-reviews-on-time")
 
 
 def test_a_statement_without_figures_is_evidenced_by_what_families_and_staff_tell_us(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from metrics.evidence.personal import small_numbers, warnings
-from metrics.publish import free_text
+from metrics.packs import free_text
 from metrics.store.connection import Store
 
 

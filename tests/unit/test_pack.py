@@ -17,10 +17,10 @@ import pytest
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
+from metrics import packs as pack
 from metrics.access.people import AccessDenied, command_line, demo
 from metrics.ingest import load_file
-from metrics.publish import pack
-from metrics.publish.pack.glossary import TERMS, abbreviations
+from metrics.packs.glossary import TERMS, abbreviations
 from metrics.review import actions
 from metrics.scrutiny import questions
 from metrics.store.connection import Store

@@ -10,7 +10,7 @@ import re
 
 from openpyxl import load_workbook
 
-from metrics.publish.pack import svg
+from metrics.packs import svg
 from tests.unit.test_pack import scrutiny_pack, store  # noqa: F401  (the module's fixtures)
 
 PERIODS = ["2025-26 Q3", "2025-26 Q4", "2026-27 Q1", "2026-27 Q2"]

@@ -11,9 +11,9 @@ import time
 
 import pytest
 
+from metrics import packs as pack
 from metrics.access.people import MEMBER, Actor
-from metrics.publish import pack
-from metrics.publish.pack.queue import PackBusy, PackQueue
+from metrics.packs.queue import PackBusy, PackQueue
 
 Q = "2026-27 Q2"
 
@@ -96,7 +96,7 @@ def test_a_mistyped_number_of_builds_is_an_error_not_a_default():
     import sys
 
     env = {**os.environ, "OUTCOMES_PACK_BUILDS": "two"}
-    done = subprocess.run([sys.executable, "-c", "import metrics.publish.pack"], env=env,
+    done = subprocess.run([sys.executable, "-c", "import metrics.packs"], env=env,
                           capture_output=True, text=True)  # fmt: skip
     assert done.returncode != 0
     assert "OUTCOMES_PACK_BUILDS must be a whole number from 1, not 'two'" in done.stderr

@@ -6,11 +6,11 @@ from __future__ import annotations
 import yaml
 
 from charter.ees_models import load_mapping
-from metrics.assess import indicator_page as indicator
 from metrics.assess.rollup import charter_status
 from metrics.ingest import load_file
 from metrics.ingest.published.ees import import_ees
 from metrics.periods.text import parse_period
+from metrics.publish import indicator_page as indicator
 from metrics.publish.withheld import withheld_figures
 
 IND = "ehcp-issued-20-weeks"

@@ -17,11 +17,12 @@ from metrics.access import (
     audit as audit_trail,
     command_line,
 )
+from metrics.access.writing import ReviewError
 from metrics.assess.rollup import charter_status
 from metrics.ingest import load_file
 from metrics.periods.text import parse_period
 from metrics.review import actions, agreed, commentary, cycle, report
-from metrics.review.common import ReviewError, indicator_subject, statement_subject
+from metrics.review.common import indicator_subject, statement_subject
 
 Q = "2026-27 Q2"  # the demo's latest quarter
 MEG = Actor("meg", "Meg Member", "meg@x.example", "app", frozenset({MEMBER}))

@@ -9,9 +9,9 @@ from dataclasses import replace
 from metrics.access import CHAIR, MEMBER, Actor
 from metrics.assess.benchmark import Benchmark
 from metrics.assess.rollup import charter_status
+from metrics.packs import sections
 from metrics.periods.text import parse_period
 from metrics.publish import plain
-from metrics.publish.pack import sections
 from metrics.review import actions, agreed
 from metrics.review.common import statement_subject
 from metrics.scrutiny import view as scrutiny

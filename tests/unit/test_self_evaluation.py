@@ -15,9 +15,8 @@ import pikepdf
 import pytest
 from openpyxl import load_workbook
 
-from metrics import evidence
+from metrics import evidence, packs as pack
 from metrics.access.people import AccessDenied, command_line, demo
-from metrics.publish import pack
 from metrics.store.connection import Store
 from tests.unit.test_pack import pdf_text, structure
 

@@ -13,9 +13,9 @@ import yaml
 from charter import CharterError, load_charter
 from metrics.access import ANALYST, CHAIR, COUNCILLOR, MEMBER, AccessDenied, Actor, audit
 from metrics.access.people import command_line
+from metrics.access.writing import ReviewError
 from metrics.leadership import self_review as sr
 from metrics.review import actions
-from metrics.review.common import ReviewError
 from tests.unit.test_evidence import add as add_evidence
 
 MEG = Actor("meg", "Meg Member", "meg@x.example", "app", frozenset({MEMBER}))

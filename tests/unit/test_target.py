@@ -9,9 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from metrics.assess.target import Polarity, Target
+from metrics.assess.target import Polarity, Target, fmt_target_value
 from metrics.periods.text import parse_period
-from metrics.words.narrative import fmt_target_value
 
 ROOT = Path(__file__).resolve().parents[2]
 Q2 = parse_period("2026-27 Q2")

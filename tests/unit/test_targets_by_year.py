@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from metrics.assess.rollup import charter_status
 from metrics.assess.trend import trend, upto
+from metrics.packs import content, sections
 from metrics.periods.text import parse_period
-from metrics.publish.pack import content, sections
 from metrics.publish.plain import figure_sentence
 from ui.breakdown import breakdown_chart
 from ui.cards import indicator_rows

@@ -15,12 +15,13 @@ from charter.ees_models import load_mapping, shipped_mappings
 from metrics import evidence, text_limits
 from metrics.access import ADMIN, CHAIR, MEMBER, Actor, audit, command_line
 from metrics.access.people import PROVIDER
+from metrics.access.writing import ReviewError
 from metrics.ingest import load_file
 from metrics.ingest.published.ees import import_ees
 from metrics.ingest.published.read import EesError
 from metrics.partners.submissions import SubmissionError, return_to_provider, submit
 from metrics.review import actions, agreed, cycle
-from metrics.review.common import ReviewError, statement_subject
+from metrics.review.common import statement_subject
 from metrics.store.queries import uploads
 from tests.conftest import ROOT
 

@@ -9,8 +9,9 @@ from datetime import date, timedelta
 import pytest
 
 from metrics.access import CHAIR, COUNCILLOR, MEMBER, Actor, audit, command_line
+from metrics.access.writing import ReviewError
 from metrics.review import actions, agreed, commentary, cycle
-from metrics.review.common import ReviewError, statement_subject
+from metrics.review.common import statement_subject
 from metrics.scrutiny import questions
 
 CHRIS = Actor("chris", "Chris Chair", "chris@x.example", "app", frozenset({CHAIR, MEMBER}))

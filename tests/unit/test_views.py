@@ -6,10 +6,10 @@ from __future__ import annotations
 from datetime import date
 
 from metrics.access import MEMBER, demo
-from metrics.assess import indicator_page as indicator
 from metrics.assess.rollup import charter_status
 from metrics.assess.trend import trend
 from metrics.periods.text import parse_period
+from metrics.publish import indicator_page as indicator
 from metrics.publish.withheld import withheld_figures
 from metrics.review import commentary, page as review
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import logging
 
-from metrics.publish.pack.content import Pack
-from metrics.publish.pack.html import render
+from metrics.packs.content import Pack
+from metrics.packs.html import render
 
 
 def render_pdf(pack: Pack | None, html: str | None = None) -> bytes:

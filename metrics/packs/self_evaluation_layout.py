@@ -8,10 +8,10 @@ from __future__ import annotations
 from html import escape
 
 from metrics.dates import date_time, long_date
-from metrics.publish.pack.html import document, table
-from metrics.publish.pack.sections import Table
-from metrics.publish.pack.self_evaluation import AUDIENCE, SelfEvaluation
-from metrics.publish.pack.xlsx import workbook
+from metrics.packs.html import document, table
+from metrics.packs.sections import Table
+from metrics.packs.self_evaluation import AUDIENCE, SelfEvaluation
+from metrics.packs.xlsx import workbook
 
 HEADINGS = (  # each theme's tables, in order, under these headings
     "The charter statements",

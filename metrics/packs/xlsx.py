@@ -14,8 +14,8 @@ from openpyxl.worksheet.table import Table as ExcelTable, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
 from metrics.dates import date_time, long_date
-from metrics.publish.pack.content import AUDIENCE_WORDS, Pack
-from metrics.publish.pack.sections import Table
+from metrics.packs.content import AUDIENCE_WORDS, Pack
+from metrics.packs.sections import Table
 from metrics.publish.tables import safe_row
 
 WIDE, NARROW = 60, 16

@@ -1,6 +1,6 @@
 """The tables and notes of a meeting pack, each from the review, the scrutiny facts and the
 withheld figures: statements, actions, every measure (in words and as numbers), data-quality
-notes and members' questions. metrics/publish/pack/content.py puts them together."""
+notes and members' questions. metrics/packs/content.py puts them together."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from datetime import date
 
 from charter import Charter, Indicator
 from charter.models import UNIT_LABEL
-from metrics.assess.target import Target
+from metrics.assess.target import Target, fmt_target_value
 from metrics.dates import long_date
 from metrics.evidence.items import EvidenceItem
 from metrics.partners.quality import Quality
@@ -25,7 +25,7 @@ from metrics.publish.policy import (
 from metrics.review import actions as actions_mod, report
 from metrics.review.common import subject_title
 from metrics.scrutiny import view as scrutiny
-from metrics.words.narrative import STATUS_WORDS, fmt_target_value
+from metrics.words.narrative import STATUS_WORDS
 
 
 @dataclass

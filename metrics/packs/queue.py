@@ -16,7 +16,7 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
-from metrics.review.common import ReviewError
+from metrics.access.writing import ReviewError
 
 
 def _at_once() -> int:

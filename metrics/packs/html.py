@@ -10,9 +10,9 @@ import re
 from html import escape
 
 from metrics.dates import date_time
-from metrics.publish.pack.content import AUDIENCE_WORDS, ExceptionItem, Pack
-from metrics.publish.pack.glossary import used
-from metrics.publish.pack.sections import Table
+from metrics.packs.content import AUDIENCE_WORDS, ExceptionItem, Pack
+from metrics.packs.glossary import used
+from metrics.packs.sections import Table
 
 CSS = """
 @page { size: A4; margin: 18mm 15mm 20mm 15mm;

@@ -2,7 +2,9 @@
 scrutiny (published, small numbers withheld), as HTML, a tagged PDF or a spreadsheet.
 
 `content` gathers what the pack says (its tables and notes from `sections`, its charts from
-`svg`); `html`, `pdf` and `xlsx` lay it out."""
+`svg`); `html`, `pdf` and `xlsx` lay it out. A pack composes every capability (review,
+scrutiny, evidence, partners, the self-review, and publish's disclosure policy), so packs sit
+above them all and nothing below imports them."""
 
 from __future__ import annotations
 
@@ -12,10 +14,10 @@ from datetime import date, datetime
 
 from charter import Charter
 from metrics.access.people import Actor
-from metrics.publish.pack import self_evaluation
-from metrics.publish.pack.content import AUDIENCES, PLANNING_GROUP, SCRUTINY, Pack, build
-from metrics.publish.pack.queue import QUEUE, PackBusy, PackQueue
-from metrics.publish.pack.self_evaluation import SelfEvaluation
+from metrics.packs import self_evaluation
+from metrics.packs.content import AUDIENCES, PLANNING_GROUP, SCRUTINY, Pack, build
+from metrics.packs.queue import QUEUE, PackBusy, PackQueue
+from metrics.packs.self_evaluation import SelfEvaluation
 from metrics.store.connection import Store
 
 FORMATS = ("html", "pdf", "xlsx")
@@ -31,7 +33,7 @@ KINDS = ("meeting", "self-evaluation")
 
 def render(pack: Pack | SelfEvaluation, fmt: str) -> bytes:
     """The pack in one format."""
-    from metrics.publish.pack import html, pdf, self_evaluation_layout as layout, xlsx
+    from metrics.packs import html, pdf, self_evaluation_layout as layout, xlsx
 
     if isinstance(pack, SelfEvaluation):
         if fmt not in FORMATS:
@@ -72,7 +74,7 @@ def make(
 ) -> tuple[Pack | SelfEvaluation, dict[str, bytes]]:
     """Build the pack once and render it in each format, saying what it is doing. A
     self-evaluation draft has no audience (it is internal). Packs are made one after another
-    (`queue`, metrics/publish/pack/queue.py): this waits its turn, saying so, or raises
+    (`queue`, metrics/packs/queue.py): this waits its turn, saying so, or raises
     PackBusy when its person already has one being made or the queue is full."""
     unknown = [f for f in formats if f not in FORMATS]
     if unknown:

@@ -13,16 +13,16 @@ from datetime import date, datetime
 from charter import Charter
 from charter.models import UNIT_LABEL
 from metrics.access.people import Actor, require
-from metrics.assess.target import Target
+from metrics.assess.target import Target, fmt_target_value, target_runs
 from metrics.assess.trend import TrendRow, trend, upto
 from metrics.dates import long_date
 from metrics.evidence import items as evidence_items
+from metrics.packs import sections, svg
+from metrics.packs.sections import Table
 from metrics.partners.quality import quality as data_quality
 from metrics.periods.text import parse_period
 from metrics.publish import withheld
 from metrics.publish.disclosure import NOT_FOR_PUBLICATION
-from metrics.publish.pack import sections, svg
-from metrics.publish.pack.sections import Table
 from metrics.publish.policy import (
     PUBLIC,
     Audience,
@@ -37,7 +37,7 @@ from metrics.review.common import SIGNED_OFF, indicator_subject
 from metrics.review.cycle import QuarterReview
 from metrics.scrutiny import view as scrutiny
 from metrics.store.connection import Store
-from metrics.words.narrative import STATUS_WORDS, fmt_target_value, fmt_value, target_runs
+from metrics.words.narrative import STATUS_WORDS, fmt_value
 
 PLANNING_GROUP, SCRUTINY = "planning group", "scrutiny"
 AUDIENCES = (PLANNING_GROUP, SCRUTINY)

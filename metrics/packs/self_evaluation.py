@@ -18,12 +18,12 @@ from metrics.access.people import Actor, require
 from metrics.assess.status import IndicatorStatus
 from metrics.evidence import items as evidence_items
 from metrics.leadership import self_review
+from metrics.packs import sections
+from metrics.packs.content import figures_as_at, status_rule
+from metrics.packs.sections import Table
 from metrics.partners.quality import quality as data_quality
 from metrics.periods.text import parse_period
 from metrics.publish import withheld
-from metrics.publish.pack import sections
-from metrics.publish.pack.content import figures_as_at, status_rule
-from metrics.publish.pack.sections import Table
 from metrics.publish.policy import STAFF, DisclosurePolicy
 from metrics.review import actions as actions_mod, agreed, commentary, report
 from metrics.review.commentary import Commentary
