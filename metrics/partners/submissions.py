@@ -17,6 +17,7 @@ from charter import Charter
 from metrics import text_limits
 from metrics.access import audit
 from metrics.access.people import ANALYST, Actor, acting, may_send, require
+from metrics.access.writing import one_after_the_other, writing
 from metrics.ingest import (
     LoadReport,
     fill,
@@ -29,7 +30,6 @@ from metrics.ingest import (
 from metrics.ingest.commit import Upload, compare, log_upload
 from metrics.ingest.kept import upload_file
 from metrics.ingest.plausible import implausible
-from metrics.review.common import one_after_the_other, writing
 from metrics.store import figures, partners as partner_store
 from metrics.store.connection import Store, transaction
 

@@ -12,14 +12,8 @@ from datetime import date, datetime
 from charter import Charter
 
 # How every change is written lives in metrics/access/writing.py (below the review, so evidence
-# and the self-review need not import the review). `one_after_the_other` and `writing` are
-# re-exported only for metrics/partners/submissions.py, which still imports them from here:
-# drop them once that import line moves.
-from metrics.access.writing import (
-    ReviewError,
-    one_after_the_other as one_after_the_other,
-    writing as writing,
-)
+# and the self-review need not import the review).
+from metrics.access.writing import ReviewError
 from metrics.dates import long_date
 from metrics.periods.model import PeriodKind
 from metrics.periods.text import parse_period

@@ -86,9 +86,11 @@ def test_the_user_interface_borrows_no_private_names():
     assert not borrowed, borrowed
 
 
-# The one import between metrics' packages that still closes a cycle (the store's queries name
-# a role from access, while access writes through the store); pyproject.toml lists it too.
-KNOWN_CYCLE = {("metrics.store.queries", "metrics.access.people")}
+# No import between metrics' packages closes a cycle (the last, the store's queries naming a role
+# from access, went with the store boundary). Inside the store, one import is let through:
+# `Store(url)` loads the PostgreSQL store by a local import (pyproject.toml says why).
+KNOWN_CYCLE: set[tuple[str, str]] = set()
+INSIDE_THE_STORE = {("metrics.store.connection", "metrics.store.postgres")}
 
 
 def test_metrics_packages_import_each_other_without_cycles():
@@ -130,4 +132,4 @@ def test_metrics_itself_is_in_the_no_cycles_contract_with_only_the_known_excepti
     acyclic = next(c for c in contracts if c["type"] == "acyclic_siblings")
     assert "metrics" in acyclic["ancestors"]
     ignored = {tuple(i.split(" -> ")) for i in acyclic.get("ignore_imports", [])}
-    assert ignored <= KNOWN_CYCLE, ignored - KNOWN_CYCLE
+    assert ignored <= KNOWN_CYCLE | INSIDE_THE_STORE, ignored - KNOWN_CYCLE - INSIDE_THE_STORE
