@@ -87,9 +87,11 @@ types: $(VENV)/.installed
 contracts: $(VENV)/.installed
 	$(VENV)/bin/lint-imports --config pyproject.toml --no-cache
 
-## bench: performance benchmarks; writes bench/results.json
-bench: $(VENV)/.installed
-	$(PY) -m bench
+## bench: performance benchmarks; writes bench/results.json. `make bench BENCH_ONLY=proxy`
+## (names separated by spaces) runs only those and keeps the other entries of results.json
+BENCH_ONLY ?=
+bench: $(VENV)/.installed haproxy
+	$(PY) -m bench $(BENCH_ONLY)
 
 ## demo: rebuild the demo database
 demo: $(VENV)/.installed

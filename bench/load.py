@@ -101,6 +101,14 @@ async def _crowd(
     )
 
 
+def sessions(
+    url: str, plans: list[list[Page]], timeout: float = 120
+) -> list[SessionResult | BaseException]:
+    """Sessions at once, one per plan (the pages it opens in turn), with nothing else running:
+    each session's result, or what made it fail."""
+    return _run(lambda: _crowd(url, plans, timeout))
+
+
 def _run(factory: Callable[[], Coroutine[Any, Any, T]]) -> T:
     """Run a coroutine in a thread of its own: the caller's thread may already run an event
     loop (Playwright's sync API does)."""
@@ -153,7 +161,7 @@ def write_return(path: Path, quarter: str) -> Path:
 
 def run(
     url: str,
-    db: Path,
+    db: Path | str,
     work: Path,
     sessions: int = 20,
     timeout: float = 120,

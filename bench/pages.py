@@ -67,7 +67,7 @@ def crowd_plans(pages: list[Page], sessions: int = SESSIONS) -> list[list[Page]]
     return [[pages[i % len(pages)], pages[(i + step) % len(pages)]] for i in range(sessions)]
 
 
-def crowds(url: str, db: Path, work: Path, pages: list[Page]) -> dict[Page, list[float]]:
+def crowds(url: str, db: Path | str, work: Path, pages: list[Page]) -> dict[Page, list[float]]:
     times: dict[Page, list[float]] = {p: [] for p in pages}
     for n in range(ROUNDS):
         quarters = [f"{2010 + n}-{11 + n:02d} Q{q}" for q in (1, 2)]
@@ -79,7 +79,7 @@ def crowds(url: str, db: Path, work: Path, pages: list[Page]) -> dict[Page, list
     return times
 
 
-def upload(db: Path, work: Path, quarter: str) -> None:
+def upload(db: Path | str, work: Path, quarter: str) -> None:
     """An analyst stores a return: the data changes, so every cached page is cold."""
     path = load.write_return(work / f"cold-{quarter.replace(' ', '-')}.csv", quarter)
     command = [sys.executable, "-m", "metrics", "load", str(path), "--db", str(db)]
@@ -89,7 +89,7 @@ def upload(db: Path, work: Path, quarter: str) -> None:
 
 
 def cold(
-    url: str, db: Path, work: Path, pages: list[Page]
+    url: str, db: Path | str, work: Path, pages: list[Page]
 ) -> tuple[dict[Page, float], dict[Page, list[float]]]:
     """Each page's first visits after an upload, and its warm time measured just before
     them (the server has served the crowds by then, as in real use)."""
@@ -103,8 +103,10 @@ def cold(
     return again, out
 
 
-def measure(app: Path, db: Path, work: Path, pages: list[Page], with_cold: bool) -> Measured:
-    server = Server(db, app=app)
+def measure(app: Path, db: Path | str, work: Path, pages: list[Page], with_cold: bool) -> Measured:
+    """`app` served against `db` (a DuckDB file or a postgresql:// URL), measured."""
+    work.mkdir(parents=True, exist_ok=True)
+    server = Server(db, app=app, log=work / "server.log" if isinstance(db, str) else None)
     try:
         measured = Measured(warm(server.url, pages), crowds(server.url, db, work, pages), {})
         if with_cold:

@@ -21,21 +21,33 @@ def free_port() -> int:
 
 class Server:
     """`streamlit run app.py` (or another `app`) against `db`, healthy before the constructor
-    returns. It serves the demo (OUTCOMES_DEMO=1) unless `env` says otherwise."""
+    returns. It serves the demo (OUTCOMES_DEMO=1) unless `env` says otherwise. `db` is a
+    DuckDB file, or a postgresql:// URL (then `log` says where the server's log goes)."""
 
     def __init__(
         self,
-        db: Path,
+        db: Path | str,
         port: int | None = None,
         timeout: float = 60,
         args: list[str] | None = None,
         env: dict[str, str] | None = None,
         app: Path = ROOT / "app.py",
+        log: Path | None = None,
     ):
         self.db, self.port = db, port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        self.log = db.with_suffix(".log")
-        env = {**os.environ, "OUTCOMES_DB": str(db), "OUTCOMES_DEMO": "1", **(env or {})}
+        if isinstance(db, str):
+            if log is None:
+                raise ValueError("a server on a database URL needs a log file")
+            chosen = {"OUTCOMES_DATABASE_URL": db}
+        else:
+            chosen = {"OUTCOMES_DB": str(db)}
+        self.log = log or Path(db).with_suffix(".log")
+        # Only the database chosen here: the other setting, left in the shell, is dropped.
+        inherited = {
+            k: v for k, v in os.environ.items() if k not in {"OUTCOMES_DB", "OUTCOMES_DATABASE_URL"}
+        }
+        env = {**inherited, **chosen, "OUTCOMES_DEMO": "1", **(env or {})}
         self.process = subprocess.Popen(
             [
                 sys.executable,

@@ -8,7 +8,7 @@ from collections import Counter
 
 import pytest
 
-from bench import pages
+from bench import pages, proxy
 
 
 @pytest.mark.parametrize("app", [list(pages.OURS.values()), pages.FLOOR_PAGES])
@@ -55,3 +55,35 @@ def test_a_ratio_over_its_target_is_missed():
     missed = pages.misses(entries)
     assert len(missed) == 3 * len(pages.OURS)  # warm 2.0 > 1.5, crowd 1.5 > 1.3, cold 5 > 3
     assert not any("worst" in m for m in missed)  # the worst page has no target
+
+
+KEYS = {"name", "value", "unit", "baseline", "ratio", "target"}
+
+
+def crowds(servers: int, times: list[float], failed: list[str] | None = None) -> proxy.Crowds:
+    return proxy.Crowds(
+        servers, times, done=[max(times)], failed=failed or [], sessions=proxy.SESSIONS
+    )
+
+
+def test_the_proxy_crowd_compares_two_servers_with_one():
+    entries = proxy.results(crowds(1, [2.0, 3.0, 4.0]), crowds(2, [1.0, 1.5, 5.0]))
+    assert all(set(e) == KEYS for e in entries) and len(entries) == 3
+    median, done, failed = entries
+    assert "median page, 2 app servers vs 1" in str(median["name"])
+    assert (median["value"], median["baseline"], median["ratio"]) == (1.5, 3.0, 0.5)
+    assert (done["value"], done["baseline"], done["ratio"]) == (5.0, 4.0, 1.25)
+    assert (failed["value"], failed["baseline"], failed["ratio"]) == (0, 2 * proxy.SESSIONS, 0)
+    assert f"crowd of {proxy.SESSIONS} through the proxy" in str(median["name"])
+    assert proxy.misses(entries) == []
+
+
+def test_a_slow_second_server_or_one_failed_session_is_missed():
+    slow = proxy.results(crowds(1, [2.0]), crowds(2, [1.4]))  # 0.7 > 0.65
+    assert [m.split(":")[0] for m in proxy.misses(slow)] == [str(slow[0]["name"])]
+    failing = proxy.results(crowds(1, [2.0]), crowds(2, [1.0], failed=["session failed"]))
+    missed = proxy.misses(failing)
+    assert len(missed) == 1 and "1 of 80 sessions failed" in missed[0]
+    # every session failed: no page time at all is a miss too, never a pass
+    nothing = proxy.results(crowds(1, [2.0]), proxy.Crowds(2, [], [1.0], ["x"] * 40, 40))
+    assert len(proxy.misses(nothing)) == 2
