@@ -22,7 +22,7 @@ from metrics.store.connection import Connection, Store
 from metrics.store.copying import (
     SEQUENCES,
     CopyError,
-    canonical,
+    canonical_rows,
     copy_store,
     tables,
     unmapped_sequences,
@@ -44,17 +44,14 @@ def _audited(con: Connection, summary: str) -> None:
 def dump(store: Store) -> dict[str, list[str]]:
     """Every table's rows, each in the canonical form the checksum uses, sorted."""
     with store.connect() as con:
-        out = {}
-        for name in tables(con):
-            rows = con.execute(f"SELECT * FROM {name}").fetchall()
-            out[name] = sorted(json.dumps([canonical(v) for v in row]) for row in rows)
-    return out
+        return {
+            name: sorted(canonical_rows(con.arrow(f"SELECT * FROM {name}"))) for name in tables(con)
+        }
 
 
 def _first_rows(store: Store, table: str, key: str, n: int) -> list[str]:
     with store.connect() as con:
-        rows = con.execute(f"SELECT * FROM {table} ORDER BY {key} LIMIT {n}").fetchall()
-    return [json.dumps([canonical(v) for v in row]) for row in rows]
+        return canonical_rows(con.arrow(f"SELECT * FROM {table} ORDER BY {key} LIMIT {n}"))
 
 
 def _demo(demo_db: Path, tmp_path: Path) -> Store:
@@ -231,4 +228,28 @@ def test_the_command_copies_verifies_and_audits_without_the_password(demo_db, tm
          "--to", pg_url],
         cwd=ROOT, capture_output=True, text=True, timeout=300,
     )  # fmt: skip
+    assert again.returncode == 2 and "already holds data" in again.stderr
+
+
+def test_the_commands_back_up_and_restore_on_the_server(demo_db, tmp_path, pg_url):
+    original = _demo(demo_db, tmp_path)
+    file = tmp_path / "store.zip"
+
+    def metrics(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "metrics", "store", *args],
+            cwd=ROOT, capture_output=True, text=True, timeout=300,
+        )  # fmt: skip
+
+    made = metrics("backup", "--db", str(original.path), "--out", str(file))
+    assert made.returncode == 0, made.stderr
+    assert "observations" in made.stdout and file.is_file()
+    assert metrics("backup", "--db", str(original.path), "--out", str(file)).returncode == 2
+    restored = metrics("restore", "--from", str(file), "--db", pg_url, "--user", "Ana")
+    assert restored.returncode == 0, restored.stderr
+    _assert_same_but_own_rows(original, Store(pg_url), writes=1)
+    with Store(pg_url).connect() as con:
+        rows = con.execute("SELECT name FROM audit WHERE kind = 'store restored'").fetchall()
+    assert rows == [("Ana",)]
+    again = metrics("restore", "--from", str(file), "--db", pg_url)
     assert again.returncode == 2 and "already holds data" in again.stderr
