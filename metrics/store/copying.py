@@ -179,19 +179,52 @@ def _has_files(con: Connection, table: str) -> bool:
     return any(t in ("blob", "bytea") for t in types)
 
 
+def _nullable(con: Connection, table: str, column: str) -> bool:
+    rows = con.execute(_COLUMNS.replace("data_type", "is_nullable"), {"table": table}).fetchall()
+    names = columns(con, table)
+    return str(dict(zip(names, (r[1] for r in rows), strict=True))[column]).upper() != "NO"
+
+
 def batches(con: Connection, table: str) -> Iterator[pa.Table]:
-    """The table's rows in key order (its primary key, else every column), a batch at a
-    time: a stable order on one backend is all the reading needs (the checksum ignores it)."""
+    """The table's rows in key order (its primary key, else every column), a batch at a time.
+
+    Read by key ranges, not OFFSET (which sorts the whole table again for every batch): each
+    batch starts after the last leading-key value of the one before, and the rows sharing
+    that value are read whole on their own, so a leading key that is not unique (a table
+    without a primary key is ordered by all its columns) loses and repeats nothing. Memory
+    holds a batch, or the rows of one leading-key value. Comparing and ordering happen in
+    the same database, so its collation does not matter (nor to the checksum)."""
     names = columns(con, table)
     key = [r[0] for r in con.execute(_KEY, {"table": table}).fetchall()] or names
     size = BATCH_ROWS_WITH_FILES if _has_files(con, table) else BATCH_ROWS
-    listed = ", ".join(names)
-    order = ", ".join(key)
+    select = f"SELECT {', '.join(names)} FROM {table}"
+    order = f"ORDER BY {', '.join(key)}"
+    lead = key[0]
+    if _nullable(con, table, lead):  # NULL compares as nothing: page by OFFSET instead
+        yield from _by_offset(con, f"{select} {order}", size)
+        return
+    after: object = None
+    while True:
+        since = "" if after is None else f"WHERE {lead} > $after"
+        batch = con.arrow(
+            f"{select} {since} {order} LIMIT {size}", None if after is None else {"after": after}
+        )
+        if batch.num_rows < size:
+            if batch.num_rows:
+                yield batch
+            return
+        leading = batch.column(lead)
+        after = leading[-1].as_py()
+        before_last = batch.filter(pc.not_equal(leading, pa.scalar(after, leading.type)))
+        if before_last.num_rows:
+            yield before_last
+        yield con.arrow(f"{select} WHERE {lead} = $after {order}", {"after": after})
+
+
+def _by_offset(con: Connection, query: str, size: int) -> Iterator[pa.Table]:
     offset = 0
     while True:
-        batch = con.arrow(
-            f"SELECT {listed} FROM {table} ORDER BY {order} LIMIT {size} OFFSET {offset}"
-        )
+        batch = con.arrow(f"{query} LIMIT {size} OFFSET {offset}")
         if batch.num_rows:
             yield batch
         if batch.num_rows < size:

@@ -17,8 +17,9 @@ import pytest
 
 from metrics.access import audit
 from metrics.access.people import command_line
+from metrics.store import copying
 from metrics.store.backup import backup, restore
-from metrics.store.connection import Connection, Store
+from metrics.store.connection import Connection, Store, transaction
 from metrics.store.copying import (
     SEQUENCES,
     CopyError,
@@ -90,7 +91,9 @@ def test_every_sequence_of_the_migrations_says_which_column_it_numbers(tmp_path)
             con.execute(f"SELECT max({column}) FROM {table}").fetchall()
 
 
-def test_the_demo_goes_to_postgresql_and_back_whole(demo_db, tmp_path, pg_url):
+def test_the_demo_goes_to_postgresql_and_back_whole(demo_db, tmp_path, pg_url, monkeypatch):
+    monkeypatch.setattr(copying, "BATCH_ROWS", 500)  # many batches, as a big store has
+    monkeypatch.setattr(copying, "BATCH_ROWS_WITH_FILES", 2)
     original = _demo(demo_db, tmp_path)
     on_server = Store(pg_url)
     report = copy_store(original, on_server, _audited, "to the server")
@@ -253,3 +256,29 @@ def test_the_commands_back_up_and_restore_on_the_server(demo_db, tmp_path, pg_ur
     assert rows == [("Ana",)]
     again = metrics("restore", "--from", str(file), "--db", pg_url)
     assert again.returncode == 2 and "already holds data" in again.stderr
+
+
+@pytest.mark.parametrize("backend", ["duckdb", "postgresql"])
+def test_rows_sharing_a_leading_key_across_batches_are_read_once(
+    backend, tmp_path, monkeypatch, request
+):
+    """`observations` has no primary key: it is read in the order of all its columns, by
+    ranges of the first; rows with one obs_id on both sides of a batch's end are neither lost
+    nor read twice."""
+    monkeypatch.setattr(copying, "BATCH_ROWS", 3)
+    where = tmp_path / "s.duckdb" if backend == "duckdb" else request.getfixturevalue("pg_url")
+    store = Store(where)
+    with store.connect() as con, transaction(con):
+        for obs_id, grp in [(1, "a"), (2, "a"), (3, "a"), (3, "b"), (3, "c"), (4, "a"),
+                            (5, "a"), (5, "b"), (6, "")]:  # fmt: skip
+            con.execute(
+                "INSERT INTO observations VALUES ($id, 'i', 'p', 'E1', '', $grp, 1.5, NULL, "
+                "NULL, NULL, 'final', NULL, 1, false, NULL, 'local')",
+                {"id": obs_id, "grp": grp},
+            )
+    with store.connect() as con:
+        read = [
+            row for batch in copying.batches(con, "observations") for row in canonical_rows(batch)
+        ]
+        everything = canonical_rows(con.arrow("SELECT * FROM observations"))
+    assert len(read) == 9 and sorted(read) == sorted(everything)
