@@ -145,6 +145,7 @@ def restore(file: Path, target: Store, audit: Audit, described: str) -> Report:
             )
         try:
             with transaction(con):
+                refuse_unless_empty(con, "the store restored into")  # nobody wrote meanwhile
                 for name in names:
                     report.source[name] = _restore_table(archive, name, listed[name], con, file)
                 set_sequences(con)

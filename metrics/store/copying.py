@@ -317,6 +317,7 @@ def copy_store(source: Store, target: Store, audit: Audit, described: str) -> Re
         snapshot(src)
         try:
             with transaction(dst):
+                refuse_unless_empty(dst, "the target")  # again: nobody wrote to it meanwhile
                 for name in names:
                     report.source[name] = seen = TableCheck()
                     for batch in batches(src, name):
