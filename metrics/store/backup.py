@@ -31,6 +31,7 @@ from metrics.store.copying import (
     CopyError,
     Report,
     TableCheck,
+    all_or_nothing,
     batches,
     end_snapshot,
     insert,
@@ -143,21 +144,13 @@ def restore(file: Path, target: Store, audit: Audit, described: str) -> Report:
             raise CopyError(
                 f"{file} has different tables from this store: {sorted(set(listed) ^ set(names))}"
             )
-        try:
-            with transaction(con):
-                refuse_unless_empty(con, "the store restored into")  # nobody wrote meanwhile
-                for name in names:
-                    report.source[name] = _restore_table(archive, name, listed[name], con, file)
-                set_sequences(con)
-                verify(con, report)
-                audit(con, f"{described}: {len(names)} tables, {report.rows} rows, verified")
-        except CopyError:
-            raise
-        except Exception as err:
-            raise CopyError(
-                f"the restore failed ({type(err).__name__}: {str(err).splitlines()[0]}); "
-                "nothing was kept: the store is still empty"
-            ) from err
+        with all_or_nothing("restore", "the store"), transaction(con):
+            refuse_unless_empty(con, "the store restored into")  # nobody wrote meanwhile
+            for name in names:
+                report.source[name] = _restore_table(archive, name, listed[name], con, file)
+            set_sequences(con)
+            verify(con, report)
+            audit(con, f"{described}: {len(names)} tables, {report.rows} rows, verified")
     return report
 
 

@@ -27,6 +27,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import pyarrow as pa
@@ -297,6 +298,21 @@ def same_schema(source: Connection, target: Connection) -> None:
 Audit = Callable[[Connection, str], None]
 
 
+@contextmanager
+def all_or_nothing(what: str, target: str) -> Iterator[None]:
+    """A copy or restore that fails says so plainly: its transaction was rolled back, so
+    `target` is still empty (a CopyError says its own reason)."""
+    try:
+        yield
+    except CopyError:
+        raise
+    except Exception as err:
+        raise CopyError(
+            f"the {what} failed ({type(err).__name__}: {str(err).splitlines()[0]}); "
+            f"nothing was kept: {target} is still empty"
+        ) from err
+
+
 def copy_store(source: Store, target: Store, audit: Audit, described: str) -> Report:
     """The whole of `source` into the empty `target`, in one transaction on the target,
     verified table by table before it commits; `audit(con, summary)` adds the target's audit
@@ -316,7 +332,7 @@ def copy_store(source: Store, target: Store, audit: Audit, described: str) -> Re
             )
         snapshot(src)
         try:
-            with transaction(dst):
+            with all_or_nothing("copy", "the target"), transaction(dst):
                 refuse_unless_empty(dst, "the target")  # again: nobody wrote to it meanwhile
                 for name in names:
                     report.source[name] = seen = TableCheck()
@@ -326,13 +342,6 @@ def copy_store(source: Store, target: Store, audit: Audit, described: str) -> Re
                 set_sequences(dst)
                 verify(dst, report)
                 audit(dst, f"{described}: {len(names)} tables, {report.rows} rows, verified")
-        except CopyError:
-            raise
-        except Exception as err:
-            raise CopyError(
-                f"the copy failed ({type(err).__name__}: {str(err).splitlines()[0]}); "
-                "nothing was kept: the target is still empty"
-            ) from err
         finally:
             end_snapshot(src)
     return report
