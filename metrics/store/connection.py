@@ -162,7 +162,11 @@ def refuse_write_outside_transaction(con: Connection, sql: str) -> None:
 
 def _temporary(sql: str) -> bool:
     return bool(
-        re.match(r"^\s*(CREATE\s+(OR\s+REPLACE\s+)?TEMP|DROP\s+TABLE\s+IF\s+EXISTS\s+_)", sql, re.I)
+        re.match(
+            r"^\s*(CREATE\s+(OR\s+REPLACE\s+)?TEMP|DROP\s+TABLE\s+IF\s+EXISTS\s+(_|pg_temp\.))",
+            sql,
+            re.I,
+        )
     )
 
 
