@@ -90,7 +90,7 @@ contracts: $(VENV)/.installed
 ## bench: performance benchmarks; writes bench/results.json. `make bench BENCH_ONLY=proxy`
 ## (names separated by spaces) runs only those and keeps the other entries of results.json
 BENCH_ONLY ?=
-bench: $(VENV)/.installed haproxy
+bench: $(VENV)/.installed haproxy postgresql
 	$(PY) -m bench $(BENCH_ONLY)
 
 ## demo: rebuild the demo database

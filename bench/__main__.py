@@ -9,7 +9,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from bench import disclosure, ees, ingest, pack_memory, pages, proxy, upload_memory
+from bench import disclosure, ees, ingest, pack_memory, pages, postgres, proxy, upload_memory
 from bench.builds import demo_database, national_database, status_time
 from charter import Charter, load_charter
 from metrics.store import bulk
@@ -61,6 +61,9 @@ BENCHMARKS: dict[str, Callable[[Charter, Path], list[dict[str, object]]]] = {
     "pages": page_times,
     "disclosure": disclosure.run,
     "proxy": lambda charter, work: proxy.run(demo_database(charter, work)),
+    "postgres": lambda charter, work: postgres.run(
+        charter, work, demo_database(charter, work), national_database(charter, work)
+    ),
 }
 
 
@@ -85,7 +88,7 @@ def main(names: list[str]) -> int:
             f"{r['name']}: {r['value']} {r['unit']} (baseline {r['baseline']}), ratio {r['ratio']}"
         )
     missed = pages.misses(results) + upload_memory.misses(results) + pack_memory.misses(results)
-    missed += proxy.misses(results)
+    missed += proxy.misses(results) + postgres.misses(results)
     for line in missed:
         print(f"MISSED: {line}")
     return 1 if missed else 0

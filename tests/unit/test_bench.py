@@ -8,7 +8,7 @@ from collections import Counter
 
 import pytest
 
-from bench import pages, proxy
+from bench import pages, postgres, proxy
 
 
 @pytest.mark.parametrize("app", [list(pages.OURS.values()), pages.FLOOR_PAGES])
@@ -87,3 +87,31 @@ def test_a_slow_second_server_or_one_failed_session_is_missed():
     # every session failed: no page time at all is a miss too, never a pass
     nothing = proxy.results(crowds(1, [2.0]), proxy.Crowds(2, [], [1.0], ["x"] * 40, 40))
     assert len(proxy.misses(nothing)) == 2
+
+
+def test_postgresql_entries_name_duckdb_as_their_baseline():
+    ours = list(pages.OURS.values())
+
+    def on(warm: float, crowd: list[float], errors: int = 0) -> postgres.Backend:
+        return postgres.Backend({p: warm for p in ours}, crowd, ["not drawn"] * errors, 120)
+
+    entries = postgres.results(on(0.1, [1.0, 2.0]), on(0.11, [1.2, 2.6]), 0.2, 0.3, 1_000)
+    assert all(set(e) == KEYS for e in entries) and len(entries) == 4
+    assert all(str(e["name"]).endswith("PostgreSQL vs DuckDB") for e in entries)
+    assert [e["ratio"] for e in entries] == [1.1, 1.27, 0, 1.5]
+    assert postgres.misses(entries) == [f"{entries[1]['name']}: ratio 1.27 > 1.2"]
+    status = postgres.results(on(0.1, [1.0]), on(0.1, [1.0]), 0.2, 0.41, 1_000)
+    assert [m.split(": ratio ")[1] for m in postgres.misses(status)] == ["2.05 > 2.0"]
+
+
+def test_pages_failing_on_postgresql_are_missed():
+    ours = list(pages.OURS.values())
+    fine = postgres.Backend({p: 0.1 for p in ours}, [1.0], [], 120)
+    failing = postgres.Backend({p: 0.1 for p in ours}, [1.0], ["StoreError"] * 6, 120)
+    missed = postgres.misses(postgres.results(fine, failing, 0.2, 0.2, 1_000))
+    assert missed == [
+        "our pages, errors in the crowds, PostgreSQL vs DuckDB: 6 of 240 pages failed"
+    ]
+    # a backend whose every page failed has no time: a miss, never a pass
+    nothing = postgres.Backend({}, [], ["warm: failed"], 120)
+    assert len(postgres.misses(postgres.results(fine, nothing, 0.2, 0.2, 1_000))) == 3
