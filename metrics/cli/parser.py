@@ -25,6 +25,7 @@ from metrics.cli import (
     partners as commands_providers,
     published as commands_published,
     review as commands_review,
+    store as commands_store,
 )
 from metrics.config import DATABASE_URL_ENV, DB_ENV, MAX_UPLOAD_ENV, database, megabytes, redacted
 from metrics.deployment import SettingError
@@ -310,11 +311,12 @@ def build_parser() -> argparse.ArgumentParser:
     commands_review.add_pack_parser(sub, common)
     commands_evidence.add_parsers(sub, common)
     commands_published.add_parser(sub, common)
+    commands_store.add_parser(sub, common)
     return parser
 
 
 # Commands that never open a database (they read files or the charter only).
-NO_DATABASE = frozenset({"template", "spc"})
+NO_DATABASE = frozenset({"template", "spc", "store"})  # `store` names its own
 
 
 def chosen_database(parser: argparse.ArgumentParser, args: argparse.Namespace) -> Path | str:
@@ -372,4 +374,5 @@ COMMANDS = {
     "evidence": commands_evidence.cmd_evidence,
     "self-review": commands_evidence.cmd_self_review,
     "published": commands_published.cmd_published,
+    "store": commands_store.cmd_store,
 }

@@ -99,8 +99,10 @@ class Connection:
         self._raw.executemany(sql, rows)
 
     def arrow(self, sql: str, params: Params = None) -> pa.Table:
-        """A query's result as an Arrow table (for large reads: no Python object per row)."""
-        return self._raw.execute(sql, params).to_arrow_table()
+        """A query's result as an Arrow table (for large reads: no Python object per row).
+        Through `sql()`, not `execute()`: DuckDB 2.0 copies a DB-API result once more (and
+        warns) to give it as Arrow."""
+        return self._raw.sql(sql, params=params).to_arrow_table()
 
     def register(self, name: str, data: pa.Table) -> None:
         """`data` readable as the table `name` until `unregister` or the connection's end,
@@ -160,7 +162,11 @@ def refuse_write_outside_transaction(con: Connection, sql: str) -> None:
 
 def _temporary(sql: str) -> bool:
     return bool(
-        re.match(r"^\s*(CREATE\s+(OR\s+REPLACE\s+)?TEMP|DROP\s+TABLE\s+IF\s+EXISTS\s+_)", sql, re.I)
+        re.match(
+            r"^\s*(CREATE\s+(OR\s+REPLACE\s+)?TEMP|DROP\s+TABLE\s+IF\s+EXISTS\s+(_|pg_temp\.))",
+            sql,
+            re.I,
+        )
     )
 
 

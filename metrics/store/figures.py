@@ -43,7 +43,7 @@ SELECT count(*) FILTER (WHERE o.obs_id IS NULL),
 
 # Only the revised figures are kept aside: few, and needed after new versions are added.
 REVISED = f"""
-CREATE OR REPLACE TEMP TABLE revised AS
+CREATE TEMP TABLE revised AS
 SELECT s.row_no, s.indicator_id, s.period, s.area_code, s.breakdown, s.grp,
        o.value AS old_value, s.value, o.symbol AS old_symbol, s.symbol, o.status AS old_status,
        s.status, NOT {_SAME} AS figure_changed, o.obs_id AS old_id
@@ -171,7 +171,12 @@ def compare(con: Connection, additions: bool = True) -> tuple[int, int, int, lis
     figures; the revised rows are kept aside (as `revised`) for `store_staged`. The added rows
     (the first 5,000) only with `additions`."""
     added, revised, unchanged = con.execute(COUNTS).fetchall()[0]
-    con.execute(REVISED)
+    # PostgreSQL has no CREATE OR REPLACE for tables; DuckDB keeps its one statement.
+    if con.backend == "duckdb":
+        con.execute(REVISED.replace("CREATE TEMP", "CREATE OR REPLACE TEMP", 1))
+    else:
+        con.execute("DROP TABLE IF EXISTS pg_temp.revised")
+        con.execute(REVISED)
     revisions = con.execute(REVISIONS).fetchall()
     new = con.execute(ADDITIONS).fetchall() if added and additions else []
     return int(added), int(revised), int(unchanged), revisions, new
