@@ -224,6 +224,7 @@ class Cluster:
                     + result.stderr[-3000:]
                 )
             self.postgres.check_loaded()
+        self.database_url = url  # the one database every app server uses, for the caller
         return [{URL_ENV: url}] * self.servers
 
     def _wait(self, child: Child, url: str, timeout: float = 90) -> None:
