@@ -13,6 +13,8 @@ import threading
 import time
 from dataclasses import dataclass
 
+import pytest
+
 from metrics.access import MEMBER, Actor, audit as audit_trail, command_line
 from metrics.access.writing import ReviewError
 from metrics.assess.rollup import charter_status
@@ -20,6 +22,8 @@ from metrics.periods.text import parse_period
 from metrics.review import commentary, cycle
 from metrics.review.common import indicator_subject
 from metrics.store.connection import Store, StoreError, WriteConflict
+
+pytestmark = pytest.mark.slow  # about 20 s each: a restart, then 13 s of load after it
 
 Q = "2026-27 Q2"
 MEG = Actor("meg", "Meg Member", "meg@x.example", "app", frozenset({MEMBER}))
