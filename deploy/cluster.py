@@ -214,16 +214,17 @@ class Cluster:
             self.postgres = Postgres(folder, free_port())
             self.postgres.start()
             url = self.postgres.url
-            demo = [sys.executable, "-m", "metrics", "demo", "--db", url]
+            # deploy/demo.py: `metrics demo` builds (and may replace) a DuckDB file only.
+            demo = [sys.executable, "-m", "deploy.demo", url]
             result = subprocess.run(demo, cwd=ROOT, capture_output=True, text=True)
             if result.returncode != 0:
                 raise ClusterError(
-                    "loading the demo into PostgreSQL failed (this build may not have the "
-                    "PostgreSQL backend yet: try --duckdb-copies):\n"
+                    "loading the demo into PostgreSQL failed:\n"
                     + result.stdout
-                    + result.stderr
+                    + result.stderr[-3000:]
                 )
             self.postgres.check_loaded()
+        self.database_url = url  # the one database every app server uses, for the caller
         return [{URL_ENV: url}] * self.servers
 
     def _wait(self, child: Child, url: str, timeout: float = 90) -> None:

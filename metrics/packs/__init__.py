@@ -75,13 +75,16 @@ def make(
     """Build the pack once and render it in each format, saying what it is doing. A
     self-evaluation draft has no audience (it is internal). Packs are made one after another
     (`queue`, metrics/packs/queue.py): this waits its turn, saying so, or raises
-    PackBusy when its person already has one being made or the queue is full."""
+    PackBusy when its person already has one being made or the queue is full; the person's
+    one pack and the same pack made once at a time hold across app servers on one store."""
     unknown = [f for f in formats if f not in FORMATS]
     if unknown:
         raise ValueError(f"A pack's format is one of: {', '.join(FORMATS)} (not {unknown[0]!r}).")
     if kind not in KINDS:
         raise ValueError(f"A pack's kind is one of: {', '.join(KINDS)} (not {kind!r}).")
-    with queue.turn(reader.subject or reader.label, progress) if queue else nullcontext():
+    same = f"{kind} {quarter} {audience}"
+    turn = queue.turn(reader.subject or reader.label, progress, store, same) if queue else None
+    with turn or nullcontext():
         progress("Gathering the figures, commentary and actions")
         pack: Pack | SelfEvaluation
         if kind == "self-evaluation":

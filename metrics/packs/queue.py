@@ -6,6 +6,13 @@ more in the queue, and one per person (running or waiting). Three packs for a qu
 A pack waits its turn in the order it was asked for, saying how many are ahead of it; a person
 who asks for a second pack while the first is being made, or anyone when the queue is full,
 is told so plainly and nothing is made.
+
+With several app servers on one PostgreSQL database (issue 29) the queue is still each
+server's (memory is each server's own), but two rules hold across all of them, through named
+locks in the database (metrics/store/locks.py): one pack per person, whichever server they
+ask, and the same pack (kind, quarter, audience) made by one server at a time: another server
+asked for it waits, saying so, rather than making it a second time at the same moment. On a
+DuckDB file the app is one process, and the same rules hold in it.
 """
 
 from __future__ import annotations
@@ -13,10 +20,13 @@ from __future__ import annotations
 import itertools
 import os
 import threading
+import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 
 from metrics.access.writing import ReviewError
+from metrics.store.connection import Store
+from metrics.store.locks import holding
 
 
 def _at_once() -> int:
@@ -33,6 +43,8 @@ def _at_once() -> int:
 RUNNING = _at_once()  # at once on this server
 WAITING = 4  # more than this waiting: "try again in a few minutes"
 SAY_EVERY = 5.0  # seconds between "still waiting" lines
+ASK_AGAIN = 0.5  # seconds between asks whether another server has finished the same pack
+ALREADY = "You are already making a pack: wait for it to finish, then make the next."
 
 
 class PackBusy(ReviewError):
@@ -54,14 +66,37 @@ class PackQueue:
             return {p for _, p in self._queue} | set(self._busy.values())
 
     @contextmanager
-    def turn(self, person: str, progress: Callable[[str], None]) -> Iterator[None]:
+    def turn(
+        self,
+        person: str,
+        progress: Callable[[str], None],
+        store: Store | None = None,
+        pack: str = "",
+    ) -> Iterator[None]:
         """Wait for a turn to make `person`'s pack (saying how many are ahead), make it inside
-        the block, and give the turn to the next when the block ends, however it ends."""
+        the block, and give the turn to the next when the block ends, however it ends. Given
+        the `store`, the person's one pack and the same `pack` (its name) made once at a time
+        hold across every app server using that store."""
+        with holding(store) if store is not None else nullcontext() as shared:
+            if shared is not None and not shared.take(f"pack for {person}"):
+                raise PackBusy(ALREADY)
+            with self._here(person, progress):
+                if shared is not None and pack:
+                    said = False
+                    while not shared.take(f"pack {pack}"):
+                        if not said:
+                            progress("Waiting for another app server to finish making this "
+                                     "same pack")  # fmt: skip
+                            said = True
+                        time.sleep(ASK_AGAIN)
+                yield
+
+    @contextmanager
+    def _here(self, person: str, progress: Callable[[str], None]) -> Iterator[None]:
+        """A turn on this server's own queue."""
         with self._lock:
             if person in {p for _, p in self._queue} or person in self._busy.values():
-                raise PackBusy(
-                    "You are already making a pack: wait for it to finish, then make the next."
-                )
+                raise PackBusy(ALREADY)
             if len(self._queue) >= self.waiting and len(self._busy) >= self.running:
                 raise PackBusy(
                     f"{len(self._busy) + len(self._queue)} packs are being made or waiting on "

@@ -184,7 +184,10 @@ def _add(
             after=_words(what, why, next_),
             at=now,
         )
-    return current(store, quarter)[subject]
+        # Read back inside the write's own transaction: a read after the commit can fail
+        # (the database server restarting) and would call a stored save refused.
+        saved = Commentary(*stored.commentary_history(con, quarter, subject)[0])
+    return saved
 
 
 def copy_forward(

@@ -34,7 +34,7 @@ import io
 import re
 import threading
 from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from typing import Any
 
 import psycopg
@@ -174,7 +174,7 @@ class PgConnection(Connection):
     ) -> None:
         if not self.in_transaction:
             raise StoreError("a write outside a transaction was refused (executemany)")
-        with self._pg.cursor() as cur:
+        with _plainly(), self._pg.cursor() as cur:
             cur.executemany(translate(sql_text), rows)
 
     def arrow(self, sql_text: str, params: Params = None) -> pa.Table:
@@ -189,6 +189,10 @@ class PgConnection(Connection):
 
     def register(self, name: str, data: pa.Table) -> None:
         """`data` as the temporary table `name` (this connection only), filled by COPY."""
+        with _plainly():
+            self._register(name, data)
+
+    def _register(self, name: str, data: pa.Table) -> None:
         table = sql.Identifier(name)
         self.unregister(name)
         columns = sql.SQL(", ").join(
@@ -217,7 +221,10 @@ class PgConnection(Connection):
                 copy.write(buffer.getvalue())
 
     def unregister(self, name: str) -> None:
-        self._pg.execute(sql.SQL("DROP TABLE IF EXISTS pg_temp.{}").format(sql.Identifier(name)))
+        with _plainly():
+            self._pg.execute(
+                sql.SQL("DROP TABLE IF EXISTS pg_temp.{}").format(sql.Identifier(name))
+            )
         self._registered.discard(name)
 
     def cursor(self) -> Connection:
@@ -250,8 +257,7 @@ class PgConnection(Connection):
             self._pg.execute("COMMIT")
         except psycopg.Error as err:
             self.in_transaction = False
-            if not self._pg.closed and not self._pg.broken:
-                self._pg.execute("ROLLBACK")
+            self._roll_back()
             if _lost_race(err):
                 raise WriteConflict(str(err)) from err
             if isinstance(err, psycopg.OperationalError):
@@ -259,9 +265,15 @@ class PgConnection(Connection):
             raise
         except BaseException:
             self.in_transaction = False
-            if not self._pg.closed and not self._pg.broken:
-                self._pg.execute("ROLLBACK")
+            self._roll_back()
             raise
+
+    def _roll_back(self) -> None:
+        """Roll back after a failure; a connection the server has just ended cannot, and
+        needs not (the server rolled it back): the pool discards it."""
+        if not self._pg.closed and not self._pg.broken:
+            with suppress(psycopg.OperationalError):
+                self._pg.execute("ROLLBACK")
 
     def schema_statements(self, statement: str) -> list[str]:
         return postgres_ddl(statement)
@@ -278,6 +290,18 @@ def _lost_race(err: psycopg.Error) -> bool:
         | errors.UniqueViolation
         | errors.LockNotAvailable,
     )
+
+
+@contextmanager
+def _plainly() -> Iterator[None]:
+    """The server gone (restarting, a lost network) as StoreError, whose `public` words a
+    page shows, never the driver's own error."""
+    try:
+        yield
+    except psycopg.OperationalError as err:
+        if _lost_race(err):
+            raise
+        raise _unavailable(err) from err
 
 
 def _unavailable(err: Exception) -> StoreError:
