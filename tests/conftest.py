@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -15,9 +17,11 @@ if str(ROOT) not in sys.path:
 from charter import Charter, load_charter  # noqa: E402
 from metrics.demo.council import build_demo  # noqa: E402
 from metrics.store.connection import Store, transaction  # noqa: E402
+from tests.pg import TEMPLATE  # noqa: E402
 
 # The throwaway PostgreSQL (pg_cluster, pg_url) for tests that run on both backends.
 pytest_plugins = ["tests.pg"]
+DEMO_TEMPLATE = "demo_template"
 
 SHARED = ROOT.parent / "shared"
 # Small extracts of the real releases (tests/data/README.md), for tests that a fresh clone
@@ -67,24 +71,100 @@ def charter() -> Charter:
     return load_charter()
 
 
+@pytest.fixture(scope="session")
+def backend() -> str:
+    """The store's backend for the shared fixtures below. The app and command-line tests run
+    on the DuckDB file (what `make run` uses); tests/unit/conftest.py overrides this with both
+    backends, so the whole domain and store suite runs on DuckDB and on PostgreSQL."""
+    return "duckdb"
+
+
 @pytest.fixture
-def store(tmp_path: Path) -> Store:
+def store(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Store]:
+    """A fresh, empty store on the test's backend."""
+    if backend == "duckdb":
+        yield Store(tmp_path / "test.duckdb")
+        return
+    cluster = request.getfixturevalue("pg_cluster")
+    url = cluster.new_database()
+    try:
+        yield Store(url)
+    finally:
+        cluster.drop(url)
+
+
+@pytest.fixture
+def duckdb_store(tmp_path: Path) -> Store:
+    """A fresh DuckDB file, for tests about the file itself (its lock, lingering, replacing
+    it, the keeper, a file an older release made): they have no PostgreSQL counterpart."""
     return Store(tmp_path / "test.duckdb")
 
 
+class DemoCopies:
+    """The demo built once per backend, and private copies of it for tests that change it: a
+    copied file (DuckDB) or `CREATE DATABASE ... TEMPLATE demo_template` (PostgreSQL)."""
+
+    def __init__(self, backend: str, folder: Path, charter: Charter, cluster=None):
+        self.backend = backend
+        self.folder = folder
+        self.cluster = cluster
+        self.made: list[str] = []
+        if backend == "duckdb":
+            self.original: Path | str = folder / "demo.duckdb"
+            build_demo(Store(self.original), charter)
+            return
+        from metrics.store.postgres import close_pool
+
+        cluster.admin(f"CREATE DATABASE {DEMO_TEMPLATE} TEMPLATE {TEMPLATE}")
+        template = cluster.url(DEMO_TEMPLATE)
+        build_demo(Store(template), charter)
+        close_pool(template)  # a template must have no connections when it is copied
+        self.original = self.copy()  # the shared read-only demo: the template stays idle
+
+    def copy(self) -> Path | str:
+        """A new private copy of the demo: its file's path or its database's URL."""
+        name = f"demo_{os.getpid()}_{len(self.made) + 1}"
+        self.made.append(name)
+        if self.backend == "duckdb":
+            path = self.folder / f"{name}.duckdb"
+            shutil.copy(self.original, path)
+            return path
+        self.cluster.admin(f"CREATE DATABASE {name} TEMPLATE {DEMO_TEMPLATE}")
+        return self.cluster.url(name)
+
+    def drop(self, copy: Path | str) -> None:
+        if self.backend == "duckdb":
+            Path(copy).unlink(missing_ok=True)
+        else:
+            self.cluster.drop(str(copy))
+
+
 @pytest.fixture(scope="session")
-def demo_db(tmp_path_factory: pytest.TempPathFactory, charter: Charter) -> Path:
-    path = tmp_path_factory.mktemp("demo") / "demo.duckdb"
-    build_demo(Store(path), charter)
-    return path
+def demo_copies(
+    backend: str,
+    tmp_path_factory: pytest.TempPathFactory,
+    charter: Charter,
+    request: pytest.FixtureRequest,
+) -> DemoCopies:
+    cluster = request.getfixturevalue("pg_cluster") if backend == "postgresql" else None
+    return DemoCopies(backend, tmp_path_factory.mktemp(f"demo-{backend}"), charter, cluster)
+
+
+@pytest.fixture(scope="session")
+def demo_db(demo_copies: DemoCopies) -> Path | str:
+    """The demo, built once per backend and shared read-only: a file's path (DuckDB) or a
+    database's URL (PostgreSQL); `Store(demo_db)` opens either."""
+    return demo_copies.original
 
 
 @pytest.fixture
-def demo_store(demo_db: Path, tmp_path: Path) -> Store:
+def demo_store(demo_copies: DemoCopies) -> Iterator[Store]:
     """A private copy of the demo database, so a test may change it."""
-    copy = tmp_path / "demo.duckdb"
-    shutil.copy(demo_db, copy)
-    return Store(copy)
+    copy = demo_copies.copy()
+    try:
+        yield Store(copy)
+    finally:
+        demo_copies.drop(copy)
 
 
 @pytest.fixture

@@ -13,11 +13,13 @@ from __future__ import annotations
 
 import io
 import re
+import threading
 import warnings
 from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
-from PIL import Image, UnidentifiedImageError
+from PIL import Image, ImageFile, UnidentifiedImageError
 
 from metrics import text_limits
 
@@ -110,7 +112,8 @@ def check_image(name: str, content: bytes, expected: str) -> None:
                     f"{name} is {width:,} x {height:,} pixels; an image may have at most "
                     f"{MAX_PIXELS // 1_000_000} million. Attach a smaller copy."
                 )
-            img.load()  # every pixel decoded: a truncated or corrupt file fails here
+            with _truncated_refused():
+                img.load()  # every pixel decoded: a truncated or corrupt file fails here
     except ContentError:
         raise
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError)\
@@ -120,6 +123,23 @@ def check_image(name: str, content: bytes, expected: str) -> None:
         )  # fmt: skip
         raise ContentError(f"{name} could not be read as a whole {expected} image ({reason}).")\
             from None  # fmt: skip
+
+
+_PIL_SETTING = threading.Lock()
+
+
+@contextmanager
+def _truncated_refused() -> Iterator[None]:
+    """Pillow pads a truncated image silently when ImageFile.LOAD_TRUNCATED_IMAGES is set,
+    and WeasyPrint sets it for the whole process when imported (as soon as a pack has been
+    made): the check must not depend on that, so it is off while an attachment is decoded."""
+    with _PIL_SETTING:
+        before = ImageFile.LOAD_TRUNCATED_IMAGES
+        ImageFile.LOAD_TRUNCATED_IMAGES = False
+        try:
+            yield
+        finally:
+            ImageFile.LOAD_TRUNCATED_IMAGES = before
 
 
 def _no_markup(name: str, content: bytes, what: str) -> None:

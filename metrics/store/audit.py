@@ -28,6 +28,14 @@ SELECT nextval('audit_id_seq'), $at, $subject, $name, $email, $via, 'figure revi
        {_FIGURE.format(symbol="symbol", value="value", status="status")}
 FROM revised ORDER BY row_no
 """
+# PostgreSQL writes a whole DOUBLE as `430`, DuckDB as `430.0`: the audit's words are
+# DuckDB's on both (whole numbers below 1e15 get their `.0`; others are the same text).
+_PG_NUMBER = """CASE WHEN {v} = trunc({v}) AND abs({v}) < 1e15
+                THEN CAST(CAST({v} AS BIGINT) AS VARCHAR) || '.0'
+                ELSE CAST({v} AS VARCHAR) END"""
+ADD_REVISIONS_PG = ADD_REVISIONS.replace(
+    "CAST(old_value AS VARCHAR)", _PG_NUMBER.format(v="old_value")
+).replace("CAST(value AS VARCHAR)", _PG_NUMBER.format(v="value"))
 
 # A filter left out is NULL; the CASTs say its type (a server database cannot guess it).
 READ = """
@@ -71,7 +79,8 @@ def add_revisions(
     con: Connection, who: dict[str, str], at: datetime, upload: str, reason: str | None
 ) -> None:
     """One row per figure in the `revised` table (registered or made by the caller)."""
-    con.execute(ADD_REVISIONS, {**who, "at": at, "upload": upload, "reason": reason})
+    query = ADD_REVISIONS if con.backend == "duckdb" else ADD_REVISIONS_PG
+    con.execute(query, {**who, "at": at, "upload": upload, "reason": reason})
 
 
 def entries(

@@ -25,3 +25,10 @@ def budgets(tmp_path, charter):
         )
     )
     return load_mapping(path, charter)
+
+
+@pytest.fixture(scope="session", params=["duckdb", "postgresql"])
+def backend(request: pytest.FixtureRequest) -> str:
+    """The domain and store suite runs on both backends: every test using the shared `store`,
+    `demo_db` or `demo_store` fixtures (tests/conftest.py) runs once on each."""
+    return str(request.param)

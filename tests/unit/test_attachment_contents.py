@@ -112,6 +112,18 @@ def test_damaged_files_are_refused_whole():
     assert "named as a PNG image but is not one" in refused("renamed.png", image("JPEG"))
 
 
+def test_a_cut_image_is_refused_even_after_weasyprint_is_loaded():
+    """WeasyPrint (packs) sets Pillow's LOAD_TRUNCATED_IMAGES for the whole process when it
+    is imported; a damaged attachment must still be refused after a pack was made."""
+    import weasyprint  # noqa: F401
+    from PIL import ImageFile
+
+    assert ImageFile.LOAD_TRUNCATED_IMAGES  # what WeasyPrint does on import
+    png = image("PNG", (400, 400))
+    assert "could not be read as a whole PNG image" in refused("cut.png", png[: len(png) // 2])
+    assert ImageFile.LOAD_TRUNCATED_IMAGES  # WeasyPrint's setting is left as it was
+
+
 def test_an_image_with_too_many_pixels_is_refused_before_it_is_decoded():
     out = io.BytesIO()
     Image.new("1", (8000, 6000)).save(out, "PNG")  # 48 million pixels in a few kilobytes

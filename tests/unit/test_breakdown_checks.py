@@ -85,11 +85,11 @@ def test_the_demos_breakdowns_add_up(demo_store, charter):
         latest = [r.value for r in groups if r.period == total.period]
         assert sum(latest) == total.value, dim
     with demo_store.connect() as con:
-        every = con.execute(
+        every = con.arrow(
             "SELECT row_number() OVER () AS row_no, indicator_id, period, area_code, breakdown, "
             "grp, value, numerator, denominator, symbol FROM observations "
             "WHERE superseded_by IS NULL AND origin = 'local'"
-        ).to_arrow_table()
+        )
     con = duckdb.connect()
     con.register("staged", every)
     con.execute("CREATE TABLE observations AS SELECT *, NULL AS superseded_by, 'x' AS origin "

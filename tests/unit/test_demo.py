@@ -99,7 +99,7 @@ def test_two_builds_store_the_same_figures(tmp_path, charter, demo_db):
         with store.connect() as con:
             return con.execute(
                 "SELECT indicator_id, period, area_code, breakdown, grp, value, symbol, "
-                "status FROM observations ORDER BY ALL"
+                "status FROM observations ORDER BY 1, 2, 3, 4, 5, 6, 7, 8"
             ).fetchall()
 
     second = Store(tmp_path / "b.duckdb")

@@ -230,9 +230,10 @@ def test_a_rejected_file_over_the_cap_keeps_only_its_hash(store, charter):
     assert logged["outcome"] == "rejected" and len(logged["sha256"]) == 64
 
 
-def test_checking_a_bad_file_does_not_need_the_database(store, charter, tmp_path):
+def test_checking_a_bad_file_does_not_need_the_database(duckdb_store, charter, tmp_path):
     """Another process holds the database read-write; checking a file still answers at once,
     because validation runs before the store is opened (it used to hold the lock)."""
+    store = duckdb_store  # another process holds the DuckDB file: DuckDB only
     with store.connect():
         pass  # create it
     holder = subprocess.Popen(

@@ -10,7 +10,6 @@ import io
 import itertools
 import re
 from datetime import date, datetime
-from pathlib import Path
 
 import pikepdf
 import pytest
@@ -38,11 +37,10 @@ def made(store: Store, charter, audience: str, formats=pack.FORMATS):
 
 
 @pytest.fixture(scope="module")
-def store(demo_db, charter, tmp_path_factory) -> Store:
+def store(demo_copies, charter) -> Store:
     """The demo with a small count among an exception's figures, a member's question whose
     text looks like a formula, and an action titled like one."""
-    path = tmp_path_factory.mktemp("pack") / "pack.duckdb"
-    path.write_bytes(Path(demo_db).read_bytes())
+    path = demo_copies.copy()  # a private copy of the demo, on the backend under test
     s = Store(path)
     csv = f"indicator,period,value\n{SMALL},2025-26 Q1,4\n".encode()
     report = load_file(

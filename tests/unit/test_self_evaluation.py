@@ -9,7 +9,6 @@ import io
 import itertools
 import re
 from datetime import date, datetime
-from pathlib import Path
 
 import pikepdf
 import pytest
@@ -27,9 +26,8 @@ TYPED = '=HYPERLINK("http://evil.example","x") <script>alert(1)</script>'
 
 
 @pytest.fixture(scope="module")
-def draft(demo_db, charter, tmp_path_factory):
-    path = tmp_path_factory.mktemp("se") / "se.duckdb"
-    path.write_bytes(Path(demo_db).read_bytes())
+def draft(demo_copies, charter):
+    path = demo_copies.copy()  # a private copy of the demo, on the backend under test
     store = Store(path)
     evidence.add(
         store, charter, demo("analyst"), kind="partner-feedback", source="Schools forum",

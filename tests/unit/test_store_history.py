@@ -168,7 +168,9 @@ def test_a_locked_file_is_waited_for_then_reported(tmp_path):
         holder.wait()
 
 
-def test_store_never_holds_the_file_between_uses(store, charter):
+def test_store_never_holds_the_file_between_uses(duckdb_store, charter):
+    # About the DuckDB file's lock (another process opens it): DuckDB only.
+    store = duckdb_store
     import subprocess
     import sys
 
@@ -182,10 +184,11 @@ def test_store_never_holds_the_file_between_uses(store, charter):
     assert other.returncode == 0, other.stderr  # another process can open it: we let go
 
 
-def test_a_nested_connection_shares_the_opening_but_not_the_transaction(store):
+def test_a_nested_connection_shares_the_opening_but_not_the_transaction(duckdb_store):
     """Inside a connection, another `connect()` on the same thread reuses the open file: it
     is its own connection (a write still uncommitted outside is not seen inside), closing it
     leaves the outer one working, and the file is let go when the outer block ends."""
+    store = duckdb_store  # about opening the DuckDB file once per thread: DuckDB only
     import subprocess
     import sys
     import threading
