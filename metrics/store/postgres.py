@@ -376,6 +376,10 @@ def close_pool(url: str) -> None:
         pool.close()
 
 
+# The connection each thread has open, by database: what a nested `connect()` shares.
+_HELD = threading.local()
+
+
 def _take(pool: ConnectionPool[Any]) -> psycopg.Connection[Any]:
     try:
         con: psycopg.Connection[Any] = pool.getconn()
@@ -405,8 +409,19 @@ class PgStore(Store):
 
     @contextmanager
     def connect(self) -> Iterator[Connection]:
+        """A pooled connection for one unit of work. A `connect()` inside another on the same
+        thread shares the outer one (and its transaction, if one is open), where DuckDB hands
+        out a cursor: a second pooled connection per thread let a crowd starve the pool, each
+        session holding one connection while it waited for another (make bench's crowd on
+        PostgreSQL: pages failing with a pool timeout)."""
+        held: dict[str, PgConnection] = _HELD.__dict__.setdefault("by_url", {})
+        outer = held.get(self.url)
+        if outer is not None:
+            yield outer
+            return
         pool = pool_for(self.url)
         con = PgConnection(_take(pool), pool)
+        held[self.url] = con
         try:
             if not self._migrated:
                 with self._lock:
@@ -414,6 +429,7 @@ class PgStore(Store):
                     self._migrated = True
             yield con
         finally:
+            del held[self.url]
             con.close()
 
     def _migrate_once(self, con: PgConnection) -> None:

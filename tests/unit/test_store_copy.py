@@ -55,9 +55,20 @@ def _first_rows(store: Store, table: str, key: str, n: int) -> list[str]:
         return canonical_rows(con.arrow(f"SELECT * FROM {table} ORDER BY {key} LIMIT {n}"))
 
 
-def _demo(demo_db: Path, tmp_path: Path) -> Store:
+@pytest.fixture(scope="session")
+def demo_file(charter, tmp_path_factory) -> Path:
+    """The demo as a DuckDB file, whichever backend the rest of the suite is running on:
+    these tests copy it across to PostgreSQL and back themselves."""
+    from tests.conftest import DemoCopies
+
+    made = DemoCopies("duckdb", tmp_path_factory.mktemp("copy-demo"), charter).original
+    assert isinstance(made, Path)
+    return made
+
+
+def _demo(demo_file: Path, tmp_path: Path) -> Store:
     copy = tmp_path / "demo.duckdb"
-    shutil.copy(demo_db, copy)
+    shutil.copy(demo_file, copy)
     return Store(copy)
 
 
@@ -91,10 +102,10 @@ def test_every_sequence_of_the_migrations_says_which_column_it_numbers(tmp_path)
             con.execute(f"SELECT max({column}) FROM {table}").fetchall()
 
 
-def test_the_demo_goes_to_postgresql_and_back_whole(demo_db, tmp_path, pg_url, monkeypatch):
+def test_the_demo_goes_to_postgresql_and_back_whole(demo_file, tmp_path, pg_url, monkeypatch):
     monkeypatch.setattr(copying, "BATCH_ROWS", 500)  # many batches, as a big store has
     monkeypatch.setattr(copying, "BATCH_ROWS_WITH_FILES", 2)
-    original = _demo(demo_db, tmp_path)
+    original = _demo(demo_file, tmp_path)
     on_server = Store(pg_url)
     report = copy_store(original, on_server, _audited, "to the server")
     assert report.verified and report.rows > 1000
@@ -107,8 +118,8 @@ def test_the_demo_goes_to_postgresql_and_back_whole(demo_db, tmp_path, pg_url, m
     _sequences_past_ids(back)
 
 
-def test_a_store_holding_data_is_never_copied_over(demo_db, tmp_path):
-    original = _demo(demo_db, tmp_path)
+def test_a_store_holding_data_is_never_copied_over(demo_file, tmp_path):
+    original = _demo(demo_file, tmp_path)
     target = Store(tmp_path / "target.duckdb")
     copy_store(original, target, _no_audit, "first")
     version, rows = target.version(), dump(target)
@@ -117,8 +128,8 @@ def test_a_store_holding_data_is_never_copied_over(demo_db, tmp_path):
     assert target.version() == version and dump(target) == rows
 
 
-def test_a_copy_failing_midway_leaves_the_target_empty(demo_db, tmp_path, pg_url):
-    original = _demo(demo_db, tmp_path)
+def test_a_copy_failing_midway_leaves_the_target_empty(demo_file, tmp_path, pg_url):
+    original = _demo(demo_file, tmp_path)
     with psycopg.connect(pg_url, autocommit=True) as admin:
         admin.execute(
             "CREATE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql AS "
@@ -139,8 +150,8 @@ def test_a_copy_failing_midway_leaves_the_target_empty(demo_db, tmp_path, pg_url
 
 
 @pytest.mark.parametrize("backend", ["duckdb", "postgresql"])
-def test_a_backup_restores_whole_into_an_empty_store(backend, demo_db, tmp_path, pg_cluster):
-    original = _demo(demo_db, tmp_path)
+def test_a_backup_restores_whole_into_an_empty_store(backend, demo_file, tmp_path, pg_cluster):
+    original = _demo(demo_file, tmp_path)
     made: list[str] = []
     try:
         if backend == "duckdb":
@@ -173,9 +184,9 @@ def _rewritten(file: Path, out: Path, change) -> Path:
     return out
 
 
-def test_a_backup_from_a_newer_schema_is_refused(demo_db, tmp_path):
+def test_a_backup_from_a_newer_schema_is_refused(demo_file, tmp_path):
     file = tmp_path / "store.zip"
-    backup(_demo(demo_db, tmp_path), file)
+    backup(_demo(demo_file, tmp_path), file)
 
     def newer(name: str, data: bytes) -> bytes:
         if name != "manifest.json":
@@ -188,9 +199,9 @@ def test_a_backup_from_a_newer_schema_is_refused(demo_db, tmp_path):
     assert all(rows == [] for rows in dump(target).values())
 
 
-def test_a_changed_parquet_file_fails_its_checksum_and_nothing_is_kept(demo_db, tmp_path):
+def test_a_changed_parquet_file_fails_its_checksum_and_nothing_is_kept(demo_file, tmp_path):
     file = tmp_path / "store.zip"
-    backup(_demo(demo_db, tmp_path), file)
+    backup(_demo(demo_file, tmp_path), file)
 
     def changed(name: str, data: bytes) -> bytes:
         if name != "tables/periods.parquet":
@@ -209,8 +220,8 @@ def test_a_changed_parquet_file_fails_its_checksum_and_nothing_is_kept(demo_db, 
     assert all(rows == [] for rows in dump(target).values())
 
 
-def test_the_command_copies_verifies_and_audits_without_the_password(demo_db, tmp_path, pg_url):
-    original = _demo(demo_db, tmp_path)
+def test_the_command_copies_verifies_and_audits_without_the_password(demo_file, tmp_path, pg_url):
+    original = _demo(demo_file, tmp_path)
     with_password = pg_url.replace("postgresql://postgres@", "postgresql://postgres:s3cret@")
     run = subprocess.run(
         [sys.executable, "-m", "metrics", "store", "copy", "--from", str(original.path),
@@ -234,8 +245,8 @@ def test_the_command_copies_verifies_and_audits_without_the_password(demo_db, tm
     assert again.returncode == 2 and "already holds data" in again.stderr
 
 
-def test_the_commands_back_up_and_restore_on_the_server(demo_db, tmp_path, pg_url):
-    original = _demo(demo_db, tmp_path)
+def test_the_commands_back_up_and_restore_on_the_server(demo_file, tmp_path, pg_url):
+    original = _demo(demo_file, tmp_path)
     file = tmp_path / "store.zip"
 
     def metrics(*args: str) -> subprocess.CompletedProcess[str]:

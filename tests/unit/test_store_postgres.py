@@ -93,3 +93,43 @@ def test_app_servers_starting_together_migrate_an_empty_database_once(pg_cluster
         assert versions == [(v,) for v in range(1, SCHEMA_VERSION + 1)]
     finally:
         pg_cluster.drop(url)
+
+
+def test_a_crowd_of_threads_each_reading_inside_a_read_never_starves_the_pool(pg_url):
+    """Every pooled connection held by a thread that then opens another `connect()` inside
+    (as a page's status does): the inner one shares the thread's connection, so nobody waits
+    for the pool. Before, each inner `connect()` asked the pool for a second connection and
+    all of them timed out together."""
+    import threading
+
+    from metrics.store.postgres import POOL_SIZE
+
+    store = Store(pg_url)
+    with store.connect() as con, transaction(con):
+        con.execute("CREATE TABLE crowd_t (k INTEGER)")
+        con.execute("INSERT INTO crowd_t VALUES (1)")
+    all_in = threading.Barrier(POOL_SIZE, timeout=30)
+    found: list[object] = []
+    failed: list[BaseException] = []
+
+    def page() -> None:
+        try:
+            with store.connect() as outer:
+                all_in.wait()  # every connection of the pool is now held
+                with store.connect() as inner:
+                    found.append(inner.execute("SELECT k FROM crowd_t").fetchall())
+                    with transaction(inner):  # part of the thread's one transaction
+                        inner.execute("INSERT INTO crowd_t VALUES (2)")
+                found.append(outer.execute("SELECT count(*) FROM crowd_t").fetchall())
+        except BaseException as err:  # reported below
+            failed.append(err)
+
+    threads = [threading.Thread(target=page) for _ in range(POOL_SIZE)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert failed == []
+    assert len(found) == 2 * POOL_SIZE
+    with store.connect() as con:
+        assert con.execute("SELECT count(*) FROM crowd_t").fetchall() == [(1 + POOL_SIZE,)]
