@@ -76,9 +76,10 @@ class Provider:
         self.process.wait(timeout=15)
 
 
-def signed_in_server(db: Path, folder: Path, provider: Provider) -> Server:
-    """The app with sign-in configured against `provider`, and a charter copy whose access
-    list is ACCESS."""
+def sign_in_settings(folder: Path, provider: Provider) -> tuple[int, list[str], dict[str, str]]:
+    """Sign-in configured against `provider` for an app answering at a new port (the app's,
+    or the proxy's in front of several): that port, the app's options and its environment
+    (a charter copy whose access list is ACCESS)."""
     charter = folder / "charter"
     shutil.copytree(CHARTER_DIR, charter, ignore=shutil.ignore_patterns("__pycache__", "*.py"))
     (charter / "access.yaml").write_text(ACCESS, encoding="utf-8")
@@ -93,12 +94,17 @@ def signed_in_server(db: Path, folder: Path, provider: Provider) -> Server:
         f'server_metadata_url = "{provider.metadata}"\n',
         encoding="utf-8",
     )
-    return Server(
-        db,
-        port=port,
-        args=["--secrets.files", str(secrets)],
-        env={"OUTCOMES_CHARTER": str(charter), "OUTCOMES_DEMO": "0"},
+    return (
+        port,
+        ["--secrets.files", str(secrets)],
+        {"OUTCOMES_CHARTER": str(charter), "OUTCOMES_DEMO": "0"},
     )
+
+
+def signed_in_server(db: Path, folder: Path, provider: Provider) -> Server:
+    """The app with sign-in configured against `provider` (`sign_in_settings`)."""
+    port, args, env = sign_in_settings(folder, provider)
+    return Server(db, port=port, args=args, env=env)
 
 
 def sign_in(page: object, server: Server, sub: str) -> None:

@@ -20,11 +20,10 @@ from pathlib import Path
 import pytest
 
 from bench import load
-from charter import CHARTER_DIR
 from deploy.cluster import ROOT, Cluster, ClusterError, free_port, haproxy_config
 from deploy.postgres import Postgres
 from tests.browser.conftest import wait_for_app
-from tests.browser.signin import ACCESS, CLIENT_SECRET, COOKIE_SECRET, Provider, sign_in
+from tests.browser.signin import Provider, sign_in, sign_in_settings
 
 pytestmark = pytest.mark.slow
 COOKIE = "OUTCOMES_SERVER"
@@ -157,22 +156,9 @@ def test_a_sign_in_through_one_server_is_honoured_by_the_other(demo_db, browser,
     person is still signed in there (the identity cookie is signed with [auth]'s shared
     cookie_secret), not asked to sign in again."""
     provider = Provider(tmp_path / "oidc.log")
-    charter = tmp_path / "charter"
-    shutil.copytree(CHARTER_DIR, charter, ignore=shutil.ignore_patterns("__pycache__", "*.py"))
-    (charter / "access.yaml").write_text(ACCESS, encoding="utf-8")
-    port = free_port()
-    secrets = tmp_path / "secrets.toml"
-    secrets.write_text(
-        f'[auth]\nredirect_uri = "http://127.0.0.1:{port}/oauth2callback"\n'
-        f'cookie_secret = "{COOKIE_SECRET}"\nclient_id = "outcomes-dashboard"\n'
-        f'client_secret = "{CLIENT_SECRET}"\nserver_metadata_url = "{provider.metadata}"\n'
-    )
+    port, options, env = sign_in_settings(tmp_path, provider)
     cluster = Cluster(
-        port=port,
-        duckdb_copies=True,
-        source_db=demo_db,
-        app_options=["--secrets.files", str(secrets)],
-        app_env={"OUTCOMES_CHARTER": str(charter), "OUTCOMES_DEMO": "0"},
+        port=port, duckdb_copies=True, source_db=demo_db, app_options=options, app_env=env
     )
     try:
         cluster.__enter__()

@@ -5,21 +5,19 @@ then killed (kill -9) is there when the proxy sends its author to the other."""
 
 from __future__ import annotations
 
-import shutil
 import signal
 import time
 
 import pytest
 
-from charter import CHARTER_DIR
-from deploy.cluster import Cluster, free_port
+from deploy.cluster import Cluster
 from metrics.access import MEMBER, Actor
 from metrics.review import commentary, report
 from metrics.review.common import indicator_subject
 from metrics.store.connection import Store
 from metrics.store.postgres import close_pool
 from tests.browser.conftest import wait_for_app
-from tests.browser.signin import ACCESS, CLIENT_SECRET, COOKIE_SECRET, Provider, sign_in
+from tests.browser.signin import Provider, sign_in, sign_in_settings
 from tests.browser.test_cluster import COOKIE, server_of
 
 pytestmark = pytest.mark.slow
@@ -32,20 +30,11 @@ def shared(tmp_path):
     """`make cluster` as it is run, on its own throwaway PostgreSQL with the demo loaded
     (deploy/demo.py), with sign-in for real so that each person is who they say."""
     provider = Provider(tmp_path / "oidc.log")
-    folder = tmp_path / "charter"
-    shutil.copytree(CHARTER_DIR, folder, ignore=shutil.ignore_patterns("__pycache__", "*.py"))
-    (folder / "access.yaml").write_text(ACCESS, encoding="utf-8")
-    port = free_port()
-    secrets = tmp_path / "secrets.toml"
-    secrets.write_text(
-        f'[auth]\nredirect_uri = "http://127.0.0.1:{port}/oauth2callback"\n'
-        f'cookie_secret = "{COOKIE_SECRET}"\nclient_id = "outcomes-dashboard"\n'
-        f'client_secret = "{CLIENT_SECRET}"\nserver_metadata_url = "{provider.metadata}"\n'
-    )
+    port, options, env = sign_in_settings(tmp_path, provider)
     cluster = Cluster(
         port=port,
-        app_options=["--secrets.files", str(secrets)],
-        app_env={"OUTCOMES_CHARTER": str(folder), "OUTCOMES_DEMO": "0"},
+        app_options=options,
+        app_env=env,
     )
     try:
         yield cluster.__enter__()
