@@ -237,4 +237,5 @@ def commit(con: Connection, upload: Upload, rows: int) -> tuple[int, Diff]:
         figures.store_staged(con, upload_id, bool(diff.added or diff.revised), bool(diff.revised))
         if diff.revised:
             audit.record_revisions(con, upload.actor, upload_id, upload.reason, now)
+    figures.refresh_statistics(con, diff.added + diff.revised)
     return upload_id, diff

@@ -38,7 +38,7 @@ import pyarrow as pa
 
 from metrics.config import database, db_path
 from metrics.store.keeper import KEEPER
-from metrics.store.schema import MIGRATIONS, SCHEMA_VERSION
+from metrics.store.schema import MIGRATIONS, POSTGRES_ONLY, SCHEMA_VERSION
 
 LOCK_WAIT_SECONDS = 120.0
 
@@ -122,7 +122,10 @@ class Connection:
         self._raw.close()
 
     def schema_statements(self, statement: str) -> list[str]:
-        """A migration's statement in this database's words (they are DuckDB's)."""
+        """A migration's statement in this database's words (they are DuckDB's); none for
+        a statement marked as PostgreSQL's only (an index DuckDB does without)."""
+        if statement.lstrip().startswith(POSTGRES_ONLY):
+            return []
         return [statement]
 
     @contextmanager

@@ -219,6 +219,22 @@ def store_staged(con: Connection, upload_id: int, added_or_revised: bool, revise
         con.execute(SUPERSEDE, {"upload": upload_id})
 
 
+# Figure versions one upload may add or revise before PostgreSQL's statistics of
+# `observations` are brought up to date at once rather than by autovacuum within the minute.
+STATISTICS_STALE_AFTER = 10_000
+
+
+def refresh_statistics(con: Connection, changed: int) -> None:
+    """After an upload has committed: on PostgreSQL, when it changed `changed` >=
+    STATISTICS_STALE_AFTER figure versions, ANALYZE `observations`. Until autovacuum gets to
+    it, the planner still believes the table as it was: just after the national demo's
+    1.6 million rows went into an empty table, it expected 17 current totals and read all
+    158,472 to find 5,852 (0.3 s for a council's charter status instead of 0.04 s). DuckDB
+    keeps no such statistics to go stale."""
+    if con.backend == "postgresql" and changed >= STATISTICS_STALE_AFTER:
+        con.execute("ANALYZE observations")
+
+
 def staged_figures(con: Connection, council: str) -> list[Row]:
     """(row, indicator, period, breakdown, group, value, numerator) of our council in `staged`."""
     return con.execute(STAGED_FIGURES, {"council": council}).fetchall()

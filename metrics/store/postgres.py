@@ -188,9 +188,13 @@ class PgConnection(Connection):
         return pa.Table.from_arrays(arrays, names=[col.name for col in cur.description or []])
 
     def register(self, name: str, data: pa.Table) -> None:
-        """`data` as the temporary table `name` (this connection only), filled by COPY."""
+        """`data` as the temporary table `name` (this connection only), filled by COPY, then
+        analysed: autovacuum never sees a temporary table, and without its row count the
+        planner guessed 880 rows for 38 wanted figures and sorted every current total to
+        merge-join them (0.4 s in a national charter status; with statistics, 0.04 s)."""
         with _plainly():
             self._register(name, data)
+            self._pg.execute(sql.SQL("ANALYZE {}").format(sql.Identifier(name)))
 
     def _register(self, name: str, data: pa.Table) -> None:
         table = sql.Identifier(name)

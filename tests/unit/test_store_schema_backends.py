@@ -101,3 +101,61 @@ def test_the_command_line_works_on_a_postgresql_url(pg_url, capsys):
     assert f"database: {pg_url}" in said.err
     with Store(pg_url).connect() as con:
         assert con.execute("SELECT count(*) FROM uploads").fetchall() == [(0,)]
+
+
+# The indexes migration 12 makes for assessing a council among many (PostgreSQL only).
+CURRENT_INDEXES = {
+    "observations_current_by_area",
+    "observations_current_by_figure",
+    "observations_published",
+}
+
+
+def test_the_planning_indexes_are_postgresqls_only(tmp_path, pg_url):
+    with Store(tmp_path / "s.duckdb").connect() as duck, Store(pg_url).connect() as pg:
+        on_postgres = {
+            name
+            for (name,) in pg.execute(
+                "SELECT indexname FROM pg_indexes WHERE tablename = 'observations'"
+            ).fetchall()
+        }
+        on_duckdb = duck.execute("SELECT index_name FROM duckdb_indexes()").fetchall()
+    assert on_postgres >= CURRENT_INDEXES
+    assert on_duckdb == []  # appends of a large return stay cheap (migration 1)
+
+
+def test_a_statement_marked_for_postgresql_is_said_only_there(tmp_path, pg_url):
+    from metrics.store.schema import POSTGRES_ONLY
+
+    marked = f"{POSTGRES_ONLY}\nCREATE INDEX i ON observations (period)"
+    with Store(tmp_path / "s.duckdb").connect() as duck, Store(pg_url).connect() as pg:
+        assert duck.schema_statements(marked) == []
+        assert pg.schema_statements(marked) == [marked]
+        assert duck.schema_statements("CREATE TABLE t (c INTEGER)") == [
+            "CREATE TABLE t (c INTEGER)"
+        ]
+
+
+def _analysed(con: Connection) -> bool:
+    con.execute("SELECT pg_stat_clear_snapshot()")
+    ((at,),) = con.execute(
+        "SELECT last_analyze FROM pg_stat_user_tables WHERE relname = 'observations'"
+    ).fetchall()
+    return at is not None
+
+
+def test_a_large_upload_brings_postgresqls_statistics_up_to_date(tmp_path, pg_url, charter):
+    """Just after a big load the planner still believes the table empty (a national charter
+    status read every current total to find a few thousand); the upload's commit ANALYZEs
+    `observations` once it has changed STATISTICS_STALE_AFTER versions or more."""
+    from metrics.demo.national import build_national
+    from metrics.store.figures import STATISTICS_STALE_AFTER, refresh_statistics
+
+    store = Store(pg_url)
+    with store.connect() as con:
+        refresh_statistics(con, STATISTICS_STALE_AFTER - 1)
+        assert not _analysed(con)  # a small upload leaves it to autovacuum
+    report = build_national(store, charter, tmp_path, councils=2)
+    assert report.added >= STATISTICS_STALE_AFTER
+    with store.connect() as con:
+        assert _analysed(con)
