@@ -3,8 +3,8 @@ database shared by several app servers (chosen by OUTCOMES_DATABASE_URL=postgres
 
 What differs from DuckDB, and why it is done this way:
 - Parameters: the store's queries name them `$name`; psycopg wants `%(name)s` and reads
-  every `%` of the text as its own, so `translate` rewrites both, leaving `$` inside string
-  literals, quoted names and comments alone.
+  every `%` of the text as its own, so `translate` (postgres_words.py) rewrites both,
+  leaving `$` inside string literals, quoted names and comments alone.
 - Isolation: REPEATABLE READ, PostgreSQL's snapshot isolation, the same as DuckDB's: a
   transaction reads one snapshot, and of two transactions changing the same row the second
   fails (40001) instead of overwriting it; two inserts of one key fail on the key (23505).
@@ -29,9 +29,7 @@ What differs from DuckDB, and why it is done this way:
 
 from __future__ import annotations
 
-import functools
 import io
-import re
 import threading
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
@@ -41,7 +39,6 @@ import psycopg
 import pyarrow as pa
 import pyarrow.csv as pa_csv
 from psycopg import errors, sql
-from psycopg.adapt import Loader
 from psycopg.types.string import StrDumper
 from psycopg_pool import ConnectionPool, PoolTimeout
 
@@ -56,6 +53,7 @@ from metrics.store.connection import (
     migrate,
     refuse_write_outside_transaction,
 )
+from metrics.store.postgres_words import ARROW, Number, pg_type, postgres_ddl, translate
 
 POOL_SIZE = 10
 CONNECT_SECONDS = 10.0
@@ -65,84 +63,6 @@ LOCK_TIMEOUT_MS = 5000
 # Advisory lock keys (any fixed numbers): migrations at start-up, and the data version.
 MIGRATING_LOCK = 7_391_001
 VERSION_LOCK = 7_391_002
-
-_TOKEN = re.compile(
-    r"""'(?:[^']|'')*'          # a string literal
-      | "(?:[^"]|"")*"          # a quoted name
-      | --[^\n]*                # a comment to the end of the line
-      | /\*.*?\*/               # a block comment
-      | \$(?P<name>[A-Za-z_]\w*)
-      | \$(?P<number>\d+)
-      | (?P<question>\?)
-      | (?P<percent>%)""",
-    re.S | re.X,
-)
-
-
-@functools.lru_cache(maxsize=4096)
-def translate(query: str) -> str:
-    """A store query (`$name` or `?` parameters) in psycopg's words (`%(name)s`, `%s`),
-    every other `%` doubled: psycopg reads them all, even inside a string literal."""
-
-    def one(m: re.Match[str]) -> str:
-        if m["name"]:
-            return f"%({m['name']})s"
-        if m["number"]:
-            raise StoreError(f"positional ${m['number']} parameters are not supported: name them")
-        if m["question"]:
-            return "%s"
-        return m.group(0).replace("%", "%%")
-
-    return _TOKEN.sub(one, query)
-
-
-class _Number(Loader):
-    """NUMERIC as DuckDB gives it: sum() of a BIGINT or avg() is NUMERIC in PostgreSQL, and
-    Decimal values would spread through the domain's arithmetic. Whole numbers come back as
-    int, others as float."""
-
-    def load(self, data: Any) -> int | float:
-        text = bytes(data).decode()
-        return int(text) if text.lstrip("-").isdigit() else float(text)
-
-
-# PostgreSQL type oids -> Arrow types, for `arrow()` (anything else is inferred).
-_ARROW = {
-    16: pa.bool_(),
-    17: pa.binary(),
-    20: pa.int64(),
-    21: pa.int16(),
-    23: pa.int32(),
-    25: pa.string(),
-    700: pa.float32(),
-    701: pa.float64(),
-    1043: pa.string(),
-    1082: pa.date32(),
-    1114: pa.timestamp("us"),
-    1184: pa.timestamp("us", tz="UTC"),
-    1700: pa.float64(),
-}
-
-
-def _pg_type(t: pa.DataType) -> str:
-    if pa.types.is_dictionary(t):
-        return _pg_type(t.value_type)
-    for test, name in (
-        (pa.types.is_boolean, "BOOLEAN"),
-        (pa.types.is_int64, "BIGINT"),
-        (pa.types.is_uint32, "BIGINT"),
-        (pa.types.is_integer, "INTEGER"),
-        (pa.types.is_floating, "DOUBLE PRECISION"),
-        (pa.types.is_decimal, "NUMERIC"),
-        (pa.types.is_date, "DATE"),
-        (pa.types.is_binary, "BYTEA"),
-        (pa.types.is_large_binary, "BYTEA"),
-    ):
-        if test(t):
-            return name
-    if pa.types.is_timestamp(t):
-        return "TIMESTAMPTZ" if t.tz else "TIMESTAMP"
-    return "TEXT"
 
 
 class PgConnection(Connection):
@@ -182,7 +102,7 @@ class PgConnection(Connection):
         rows = cur.fetchall()
         columns = list(zip(*rows, strict=True)) if rows else [()] * len(cur.description or [])
         arrays = [
-            pa.array(list(values), type=_ARROW.get(col.type_code))
+            pa.array(list(values), type=ARROW.get(col.type_code))
             for col, values in zip(cur.description or [], columns, strict=True)
         ]
         return pa.Table.from_arrays(arrays, names=[col.name for col in cur.description or []])
@@ -200,7 +120,7 @@ class PgConnection(Connection):
         table = sql.Identifier(name)
         self.unregister(name)
         columns = sql.SQL(", ").join(
-            sql.SQL("{} {}").format(sql.Identifier(f.name), sql.SQL(_pg_type(f.type)))
+            sql.SQL("{} {}").format(sql.Identifier(f.name), sql.SQL(pg_type(f.type)))
             for f in data.schema
         )
         self._pg.execute(sql.SQL("CREATE TEMP TABLE {} ({})").format(table, columns))
@@ -312,34 +232,12 @@ def _unavailable(err: Exception) -> StoreError:
     return StoreError(f"the database server could not be used: {str(err).splitlines()[0]}")
 
 
-_TYPES = [
-    (re.compile(r"\bBLOB\b", re.I), "BYTEA"),
-    (re.compile(r"\bDOUBLE\b(?!\s+PRECISION)", re.I), "DOUBLE PRECISION"),
-    (re.compile(r"\bHUGEINT\b", re.I), "NUMERIC(38)"),
-    (re.compile(r"\bTINYINT\b", re.I), "SMALLINT"),
-    (re.compile(r"\bFLOAT\b", re.I), "REAL"),
-]
-_REPLACE_VIEW = re.compile(r"^\s*CREATE\s+OR\s+REPLACE\s+VIEW\s+(\w+)", re.I)
-
-
-def postgres_ddl(statement: str) -> list[str]:
-    """A migration's DuckDB statement as PostgreSQL statements with the same meaning: the
-    type names that differ, and a view replaced whole (PostgreSQL's CREATE OR REPLACE VIEW
-    cannot insert a column in the middle, as `o.*` does once `observations` has grown)."""
-    for pattern, name in _TYPES:
-        statement = pattern.sub(name, statement)
-    if view := _REPLACE_VIEW.match(statement):
-        body = _REPLACE_VIEW.sub(f"CREATE VIEW {view[1]}", statement, count=1)
-        return [f"DROP VIEW IF EXISTS {view[1]}", body]
-    return [statement]
-
-
 _POOLS: dict[str, ConnectionPool[Any]] = {}
 _POOLS_LOCK = threading.Lock()
 
 
 def _configure(con: psycopg.Connection[Any]) -> None:
-    con.adapters.register_loader("numeric", _Number)
+    con.adapters.register_loader("numeric", Number)
     # A list of text as text[] (`unnest($ids)`); a single text stays an untyped literal.
     con.adapters.register_dumper(str, StrDumper)
     con.execute(f"SET lock_timeout = {LOCK_TIMEOUT_MS}")

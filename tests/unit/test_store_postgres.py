@@ -7,7 +7,7 @@ import psycopg
 import pytest
 
 from metrics.store.connection import Store, StoreError, transaction
-from metrics.store.postgres import translate
+from metrics.store.postgres_words import translate
 
 
 def test_the_store_recovers_by_itself_after_the_server_restarts(pg_cluster, pg_url):

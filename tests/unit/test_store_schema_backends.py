@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from metrics.store.connection import Connection, Store, schema_version
-from metrics.store.postgres import postgres_ddl
+from metrics.store.postgres_words import postgres_ddl
 from metrics.store.schema import SCHEMA_VERSION
 
 # Each database's name for the same type.
