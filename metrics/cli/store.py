@@ -13,8 +13,9 @@ from metrics.access.people import command_line
 from metrics.config import database, redacted
 from metrics.deployment import SettingError
 from metrics.store.backup import backup, restore
+from metrics.store.checksums import Report
 from metrics.store.connection import Connection, Store
-from metrics.store.copying import Audit, Report, copy_store
+from metrics.store.copying import Audit, copy_store
 
 
 def add_parser(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]

@@ -23,14 +23,13 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from metrics.config import redacted
+from metrics.store.checksums import Report, TableCheck
 from metrics.store.connection import Store, schema_version, transaction
 from metrics.store.copying import (
     BATCH_ROWS,
     BATCH_ROWS_WITH_FILES,
     Audit,
     CopyError,
-    Report,
-    TableCheck,
     all_or_nothing,
     batches,
     end_snapshot,

@@ -19,11 +19,11 @@ from metrics.access import audit
 from metrics.access.people import command_line
 from metrics.store import copying
 from metrics.store.backup import backup, restore
+from metrics.store.checksums import canonical_rows
 from metrics.store.connection import Connection, Store, transaction
 from metrics.store.copying import (
     SEQUENCES,
     CopyError,
-    canonical_rows,
     copy_store,
     tables,
     unmapped_sequences,
