@@ -10,6 +10,7 @@ measures the same use of the second core as one shared PostgreSQL database would
 
 from __future__ import annotations
 
+import os
 import statistics
 import time
 from dataclasses import dataclass, field
@@ -37,6 +38,20 @@ class Crowds:
     failed: list[str] = field(default_factory=list)
     sessions: int = 0
     served: dict[str, int] = field(default_factory=dict)  # sessions the proxy sent each server
+    cpu: float = 0.0  # the app servers' CPU seconds (user + system) during the measured crowds
+    wall: float = 0.0  # seconds from the first measured crowd to the end of the last
+
+    @property
+    def cores(self) -> float:
+        """How many cores the app servers kept busy on average while the crowds ran."""
+        return self.cpu / self.wall if self.wall else 0.0
+
+
+def cpu_seconds(pid: int) -> float:
+    """A process's CPU time so far (user + system), from /proc: why a ratio is what it is
+    (a server using more than one core alone, say, leaves less for the second to gain)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def crowd(url: str, sessions: int, into: Crowds) -> None:
@@ -64,8 +79,12 @@ def measure(demo_db: Path, servers: int, sessions: int = SESSIONS, rounds: int =
         crowd(cluster.url, 4 * servers, warm)
         out.failed += warm.failed
         before = cluster.sessions_served()
+        pids = [app.process.pid for app in cluster.apps]
+        cpu_before, start = sum(map(cpu_seconds, pids)), time.perf_counter()
         for _ in range(rounds):
             crowd(cluster.url, sessions, out)
+        out.wall = time.perf_counter() - start
+        out.cpu = sum(map(cpu_seconds, pids)) - cpu_before
         after = cluster.sessions_served()
     out.served = {name: after[name] - before.get(name, 0) for name in after}
     idle = [name for name, n in out.served.items() if n == 0]
@@ -105,6 +124,15 @@ def results(one: Crowds, two: Crowds) -> list[dict[str, object]]:
             "baseline": round(_median(one.done), 3),
             "ratio": round(_median(two.done) / _median(one.done), 2),
             "target": "reported, no target (the median crowd's time until its last page)",
+        },
+        {
+            "name": f"{words}, cores the app servers kept busy, 2 app servers vs 1",
+            "value": round(two.cores, 2),
+            "unit": "cores",
+            "baseline": round(one.cores, 2),
+            "ratio": round(two.cores / one.cores, 2) if one.cores else 0.0,
+            "target": "reported, no target (CPU seconds of the app servers / wall seconds of "
+            "the crowds: 1 app server alone can keep more than one core partly busy)",
         },
         {
             "name": f"{words}, failed sessions, 1 and 2 app servers",

@@ -60,16 +60,27 @@ def test_a_ratio_over_its_target_is_missed():
 KEYS = {"name", "value", "unit", "baseline", "ratio", "target"}
 
 
-def crowds(servers: int, times: list[float], failed: list[str] | None = None) -> proxy.Crowds:
+def crowds(
+    servers: int, times: list[float], failed: list[str] | None = None, cpu: float = 0.0
+) -> proxy.Crowds:
     return proxy.Crowds(
-        servers, times, done=[max(times)], failed=failed or [], sessions=proxy.SESSIONS
+        servers,
+        times,
+        done=[max(times)],
+        failed=failed or [],
+        sessions=proxy.SESSIONS,
+        cpu=cpu,
+        wall=10.0,
     )
 
 
 def test_the_proxy_crowd_compares_two_servers_with_one():
-    entries = proxy.results(crowds(1, [2.0, 3.0, 4.0]), crowds(2, [1.0, 1.5, 5.0]))
-    assert all(set(e) == KEYS for e in entries) and len(entries) == 3
-    median, done, failed = entries
+    entries = proxy.results(
+        crowds(1, [2.0, 3.0, 4.0], cpu=11.0), crowds(2, [1.0, 1.5, 5.0], cpu=16.5)
+    )
+    assert all(set(e) == KEYS for e in entries) and len(entries) == 4
+    median, done, cores, failed = entries
+    assert (cores["value"], cores["baseline"], cores["ratio"]) == (1.65, 1.1, 1.5)
     assert "median page, 2 app servers vs 1" in str(median["name"])
     assert (median["value"], median["baseline"], median["ratio"]) == (1.5, 3.0, 0.5)
     assert (done["value"], done["baseline"], done["ratio"]) == (5.0, 4.0, 1.25)
