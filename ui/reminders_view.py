@@ -66,7 +66,7 @@ def _table(items: list[work.Item], today: date, key: str, owner: bool = False) -
 def my_work() -> None:
     """The signed-in person's work, with due dates, and their digests on or off."""
     person = ui.user()
-    if not person.roles & ui.STAFF:  # councillors are not assigned work
+    if not person.roles & (ui.STAFF | {PROVIDER}):  # councillors are not assigned work
         return
     email = address(person)
     st.header("My work")

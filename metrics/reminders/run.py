@@ -11,6 +11,7 @@ sends nothing.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -118,11 +119,22 @@ def remind(
         assert mail is not None
         box = postbox(mail)
         try:
-            for d in found:
-                run.outcomes.append(_send(store, charter, actor, box, mail, d, today))
+            for each in found:
+                if (d := _still_unsent(store, each)) is not None:
+                    run.outcomes.append(_send(store, charter, actor, box, mail, d, today))
         finally:
             box.close()
     return run
+
+
+def _still_unsent(store: Store, d: Digest) -> Digest | None:
+    """The digest less what another process (the app beside a timer's run, on a DuckDB
+    file: the lock above is this process's) sent since this run looked; None if nothing is
+    left. Read again just before sending, so that the window is one message long."""
+    with store.connect() as con:
+        sent = stored.sent(con)
+    left = tuple(n for n in d.notices if (d.email, *n.record) not in sent)
+    return dataclasses.replace(d, notices=left) if left else None
 
 
 def _send(

@@ -38,7 +38,8 @@ RETURN_QUARTERS = 2  # a return is chased for the last two quarters that have en
 class Item:
     """One piece of work someone owes, in words safe for an email."""
 
-    key: str  # stable: the same work has the same key on every run
+    key: str  # stable: the same work has the same key on every run (a question's changes
+    # with each follow-up: asked again, it is chased again)
     kind: str  # commentary | action | question | return
     what: str  # "The story behind EHC plans issued within 20 weeks (2026-27 Q2)"
     due: date
@@ -79,7 +80,7 @@ def commentary_items(store: Store, charter: Charter, plan: Reminders, today: dat
         who, email = _owner(charter, owner)
         out.append(
             Item(f"{COMMENTARY}:{quarter.label}:{i.id}", COMMENTARY,
-                 f"The story behind \u201c{i.title}\u201d, an exception in {quarter.label}",
+                 f"The story behind \u201c{i.title}\u201d for {quarter.label}",
                  due, owner, who, email, links.review(quarter.label), stage, escalate)
         )  # fmt: skip
     return out
@@ -119,7 +120,7 @@ def question_items(store: Store, charter: Charter, plan: Reminders, today: date)
         if q.question_id not in assigned:
             what += " (no officer assigned yet: assign one, or answer it)"
         out.append(
-            Item(f"{QUESTION}:{q.question_id}", QUESTION, what,
+            Item(f"{QUESTION}:{q.question_id}.{len(q.replies)}", QUESTION, what,
                  schedule.question_due(plan, asked), officer, who, email,
                  links.question(q.quarter), schedule.question_stage(plan, asked, today))
         )  # fmt: skip

@@ -93,3 +93,17 @@ def test_a_councillor_has_no_my_work(fresh):
 def test_every_reminder_links_to_a_page_the_app_routes():
     routed = {entry.url_path for entry in ui.PAGES}
     assert set(links.PATHS) <= routed
+
+
+def test_a_providers_person_sees_their_own_returns_owed_on_their_returns_page(fresh):
+    page = fresh(ui.RETURNS_PAGE, **{access.DEMO_ROLE: "provider"})
+    at = page.run()
+    assert not at.exception, at.exception
+    assert "My work" in [h.value for h in at.header]
+    said = text(at)
+    assert "assigned to priya.shah@wrenfieldhealth.example" in said
+    mine = at.dataframe[0].value
+    assert list(mine["What"]) == [
+        "The return of \u201cMedian wait for speech and language therapy\u201d for 2026-27 Q2"
+    ]
+    assert list(mine["Now"]) == ["due soon"] and list(mine["Page"]) == ["/Returns"]

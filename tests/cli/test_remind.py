@@ -30,8 +30,8 @@ def test_a_dry_run_on_the_demo_shows_its_four_cases_and_sends_nothing(demo_copie
     assert out.startswith("would send as on 27 October 2026:")
     # one owner's commentary late (and the chair told)
     assert "To Head of SEND (Wrenfield Council) <head.of.send@wrenfield.example>" in out
-    assert ("overdue: The story behind \u201cEHC annual reviews completed on time\u201d, an "
-            "exception in 2026-27 Q2, due 14 October 2026 (overdue)") in out  # fmt: skip
+    assert ("overdue: The story behind \u201cEHC annual reviews completed on time\u201d for "
+            "2026-27 Q2, due 14 October 2026 (overdue)") in out  # fmt: skip
     assert "escalation: The story behind \u201cEHC annual reviews completed on time\u201d" in out
     # an overdue action
     assert ("overdue: Action 2 on \u201cEHC annual reviews completed on time\u201d, due 23 "

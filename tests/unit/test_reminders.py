@@ -139,12 +139,22 @@ def test_an_unassigned_question_is_the_chairs_and_an_answered_one_nobodys(demo_s
     )  # fmt: skip
     later = date.today()  # asked today: due ten working days on
     [item] = [i for i in work.question_items(demo_store, charter, PLAN, later)
-              if i.key == f"question:{ident}"]  # fmt: skip
+              if i.key == f"question:{ident}.0"]  # fmt: skip
     assert item.owner == "planning-group-chair" and "no officer assigned" in item.what
     assert item.stage is None
     questions.reply(demo_store, CHAIR_ACTOR, ident, questions.ANSWER, "Because.")
     assert not [i for i in work.question_items(demo_store, charter, PLAN, later)
-                if i.key == f"question:{ident}"]  # fmt: skip
+                if i.key.startswith(f"question:{ident}.")]  # fmt: skip
+
+
+def test_a_follow_up_makes_the_question_owed_again_and_chased_again(demo_store, charter):
+    [q] = questions.listed(demo_store)
+    questions.reply(demo_store, CHAIR_ACTOR, q.question_id, questions.ANSWER, "In March.")
+    cllr = Actor("c", "Cllr", roles=frozenset({COUNCILLOR}))
+    questions.reply(demo_store, cllr, q.question_id, questions.FOLLOW_UP, "Which March?")
+    [item] = [i for i in work.question_items(demo_store, charter, PLAN, date.today())]
+    assert item.key == "question:1.2"  # a new key: the reminder sent for 1.0 does not stop it
+    assert item.due > date.today() and item.stage is None  # ten working days from now
 
 
 def test_digests_turned_off_leave_only_escalations(demo_store, charter):

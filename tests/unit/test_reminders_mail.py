@@ -63,7 +63,7 @@ def test_each_person_gets_one_digest_with_links_and_no_figures(
     assert f'href="{APP}/Review?quarter=2026-27+Q2"' in html
     priya = by_to["priya.shah@wrenfieldhealth.example"].part("plain")
     assert "due 28 October 2026 (tomorrow)" in priya and f"{APP}/Returns" in priya
-    assert "Review" not in priya and "exception" not in priya  # nothing of the staff's review
+    assert "Review" not in priya and "story behind" not in priya  # nothing of the review
     dco = by_to["dco@wrenfieldicb.example"].part("plain")
     assert "Question 1 on" in dco and "second assessment provider" not in dco  # not its text
     chair = by_to["chris.chair@wrenfield.example"].part("plain")
@@ -120,6 +120,17 @@ def test_a_failing_server_leaves_the_reminders_for_the_next_run(
     retried = run.remind(demo_store, charter, OPERATOR, DAY, good)
     assert retried.sent == failed.failed and retried.failed == 0
     assert len(server.handler.received) == retried.sent
+
+
+def test_while_one_run_sends_another_sends_nothing(demo_store, charter, server, tmp_path):
+    from metrics.store import locks
+
+    with locks.holding(demo_store) as held:
+        assert held.take(run.LOCK)
+        with pytest.raises(run.RemindError, match="another run is sending"):
+            run.remind(demo_store, charter, OPERATOR, DAY, settings(server, tmp_path))
+    assert server.handler.received == []
+    assert run.remind(demo_store, charter, OPERATOR, DAY, settings(server, tmp_path)).sent > 0
 
 
 def test_only_the_chair_sends_and_the_chair_sees_what_went(demo_store, charter, server, tmp_path):
