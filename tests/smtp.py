@@ -130,7 +130,7 @@ def mail_server(folder: Path) -> Iterator[MailServer]:
             USER.encode(), PASSWORD.encode())  # fmt: skip
         if ok:
             handler.logins.append(mechanism)
-        return AuthResult(success=ok)
+        return AuthResult(success=ok, handled=False)  # a failure answered 535
 
     port = free_port()
     controller = Controller(

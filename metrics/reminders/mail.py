@@ -154,11 +154,15 @@ def message(to: str, sender: str, subject: str, text: str, html: str) -> EmailMe
 
 class Postbox:
     """One connection to the server for a run: opened (STARTTLS, then login) on the first
-    message, reused for the rest, closed at the end. A failure is a MailError."""
+    message, reused for the rest, closed at the end. A message the server refuses (a 4xx or
+    5xx answer) fails alone and the next is tried on a fresh connection; a server that cannot
+    be reached, will not log us in or stops answering fails every message left at once, with
+    the same words (rather than waiting out the timeout once a message)."""
 
     def __init__(self, mail: MailSettings):
         self.mail = mail
         self._smtp: smtplib.SMTP | None = None
+        self._broken: str | None = None
 
     def _open(self) -> smtplib.SMTP:
         m = self.mail
@@ -176,37 +180,46 @@ class Postbox:
         return smtp
 
     def send(self, msg: EmailMessage) -> None:
+        if self._broken is not None:
+            raise MailError(self._broken)
         try:
             if self._smtp is None:
                 self._smtp = self._open()
+        except (OSError, smtplib.SMTPException) as err:
+            self._broken = self._words(err)
+            raise MailError(self._broken) from None
+        try:
             self._smtp.send_message(msg)
-        except smtplib.SMTPResponseException as err:
-            self.close()
-            said = err.smtp_error.decode("utf-8", "replace") if isinstance(
-                err.smtp_error, bytes) else str(err.smtp_error)  # fmt: skip
-            raise MailError(f"the mail server said {err.smtp_code} {said}".strip()) from None
-        except smtplib.SMTPRecipientsRefused as err:
-            self.close()
-            raise MailError(f"the mail server refused {', '.join(err.recipients)}") from None
-        except smtplib.SMTPServerDisconnected as err:
-            self.close()
-            if "timed out" not in str(err):  # smtplib's words for a read that timed out
-                raise MailError(f"the mail server hung up ({err})") from None
-            raise MailError(
-                f"the mail server did not answer within {self.mail.timeout:g} s"
-            ) from None
-        except TimeoutError:
-            self.close()
-            raise MailError(
-                f"the mail server did not answer within {self.mail.timeout:g} s"
-            ) from None
-        except (OSError, smtplib.SMTPException, ssl.SSLError) as err:
-            self.close()
-            raise MailError(
-                f"cannot reach the mail server ({err.__class__.__name__}: {err})"
-            ) from None
+        except (smtplib.SMTPResponseException, smtplib.SMTPRecipientsRefused) as err:
+            self._drop()  # this message refused: the next starts afresh
+            raise MailError(self._words(err)) from None
+        except (OSError, smtplib.SMTPException) as err:
+            self._drop()
+            self._broken = self._words(err)
+            raise MailError(self._broken) from None
+
+    def _words(self, err: BaseException) -> str:
+        """What went wrong, plainly: the server's own answer, or why it could not be had."""
+        if isinstance(err, smtplib.SMTPResponseException):
+            said = err.smtp_error
+            text = said.decode("utf-8", "replace") if isinstance(said, bytes) else str(said)
+            return f"the mail server said {err.smtp_code} {text}".strip()
+        if isinstance(err, smtplib.SMTPRecipientsRefused):
+            return f"the mail server refused {', '.join(err.recipients)}"
+        timed_out = isinstance(err, TimeoutError) or (
+            isinstance(err, smtplib.SMTPServerDisconnected) and "timed out" in str(err)
+        )  # smtplib's words for a read that timed out
+        if timed_out:
+            return f"the mail server did not answer within {self.mail.timeout:g} s"
+        return f"cannot reach the mail server ({err.__class__.__name__}: {err})"
+
+    def _drop(self) -> None:
+        if self._smtp is not None:
+            self._smtp.close()
+            self._smtp = None
 
     def close(self) -> None:
+        """Say goodbye to a healthy server; just let go of a broken one."""
         if self._smtp is not None:
             try:
                 self._smtp.quit()

@@ -3,6 +3,7 @@ a certificate made for the test, a login, and the server failing in each way it 
 
 from __future__ import annotations
 
+import dataclasses
 import re
 
 import pytest
@@ -120,6 +121,21 @@ def test_a_failing_server_leaves_the_reminders_for_the_next_run(
     retried = run.remind(demo_store, charter, OPERATOR, DAY, good)
     assert retried.sent == failed.failed and retried.failed == 0
     assert len(server.handler.received) == retried.sent
+
+
+def test_an_untrusted_certificate_or_a_wrong_password_sends_nothing(
+    demo_store, charter, server, tmp_path
+):
+    untrusted = settings(server, tmp_path)
+    untrusted = dataclasses.replace(untrusted, ca_file=None)  # the test's CA not trusted
+    refused = run.remind(demo_store, charter, OPERATOR, DAY, untrusted)
+    assert refused.sent == 0 and all("CERTIFICATE_VERIFY_FAILED" in (o.error or "")
+                                     for o in refused.outcomes)  # fmt: skip
+    wrong = settings(server, tmp_path, password="not the password")
+    refused = run.remind(demo_store, charter, OPERATOR, DAY, wrong)
+    assert refused.sent == 0 and all("535" in (o.error or "") for o in refused.outcomes)
+    assert not any("not the password" in (o.error or "") for o in refused.outcomes)
+    assert server.handler.received == [] and server.handler.logins == []
 
 
 def test_while_one_run_sends_another_sends_nothing(demo_store, charter, server, tmp_path):
