@@ -117,6 +117,9 @@ def _settings() -> MailSettings:
 
 def chair_page() -> None:
     """Who owes what, send now, and what was sent."""
+    if ui.charter().reminders is None:
+        st.info("No reminders are set up: charter/council.yaml has no reminders: section.")
+        return
     with ui.plain_failure():
         today, items = owed()
     st.markdown(f"Worked out as on {long_date(today)}.")
