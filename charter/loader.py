@@ -34,6 +34,7 @@ from charter.models import (
     StatementsFile,
 )
 from charter.providers import Layout, Provider, ProvidersFile, check_providers, layout_path
+from charter.reminders import Reminders
 from charter.yaml_file import YamlFileError, read_yaml
 
 CHARTER_DIR = Path(__file__).resolve().parent
@@ -62,6 +63,7 @@ class Charter:
     self_review: tuple[ReviewTheme, ...] = ()  # the leadership self-review's questions
     inspection: tuple[InspectionTheme, ...] = ()  # the area SEND inspection's themes
     framework: str = ""  # the inspection framework's name
+    reminders: Reminders | None = None  # council.yaml's schedule; None: no reminders sent
 
     def supplier(self, indicator: str) -> str | None:
         """The provider that supplies an indicator, if any."""
@@ -206,6 +208,8 @@ def load_charter(root: Path | None = None) -> Charter:
                         f"{label}: breakdowns.{j}: unknown dimension {dim!r} (defined: {choices})"
                     )
     providers, layouts = _providers(root, indicators, dimensions, problems)
+    if council_file is not None and council_file.reminders is not None and owners_file:
+        _check_reminders(council_file.reminders, owners_file, root, owners_label, problems)
     self_review, inspection = _leadership(root, set(numbers), problems)
     if indicators:
         evidenced = {ref for i in indicators.values() for ref in i.statements}
@@ -235,7 +239,27 @@ def load_charter(root: Path | None = None) -> Charter:
         self_review=tuple(self_review.themes) if self_review else (),
         inspection=tuple(inspection.themes) if inspection else (),
         framework=inspection.framework if inspection else "",
+        reminders=council_file.reminders,
     )
+
+
+def _check_reminders(
+    reminders: Reminders, owners: OwnersFile, root: Path, owners_label: str, problems: list[str]
+) -> None:
+    """With a schedule, every owner needs an address (a reminder that cannot be sent is a
+    chase that silently never happens) and the chair must be an owner."""
+    council_label = _label(root / "council.yaml", root)
+    if reminders.chair not in owners.owners:
+        problems.append(
+            f"{council_label}: reminders.chair: unknown owner {reminders.chair!r} (defined in "
+            "owners.yaml)"
+        )
+    for key, owner in owners.owners.items():
+        if owner.email is None:
+            problems.append(
+                f"{owners_label}: owners.{key}.email: missing; council.yaml has a reminders "
+                "schedule, so every owner needs an address for their reminders"
+            )
 
 
 def _leadership(

@@ -9,9 +9,13 @@ from __future__ import annotations
 import re
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
-SLUG = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+from charter.base import SLUG as SLUG, Strict as Strict  # re-exported for the other models
+from charter.reminders import Reminders
+
+# An email address as the charter files write them (lower case once read).
+EMAIL = re.compile(r"^[^@\s]+@[a-z0-9-]+(\.[a-z0-9-]+)+$")
 AREA_CODE = r"^[A-Z][0-9]{8}$"
 
 Unit = Literal["percent", "count", "rate_per_10000", "rate_per_1000", "weeks", "days"]
@@ -37,10 +41,6 @@ UNIT_LABEL: dict[str, str] = {
     "weeks": "weeks",
     "days": "days",
 }
-
-
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
 
 
 class Statement(Strict):
@@ -241,6 +241,11 @@ class Council(Strict):
 
 class CouncilFile(Strict):
     council: Council
+    reminders: Reminders | None = Field(
+        default=None,
+        description="When work is due and when its owner is reminded (python -m metrics "
+        "remind); without it, no reminders are sent.",
+    )
 
 
 OrganisationKind = Literal[
@@ -263,6 +268,18 @@ class Owner(Strict):
     name: str = Field(min_length=2, description="A role or team, e.g. 'Head of SEND'.")
     organisation: str = Field(pattern=SLUG, description="An organisation id in this file.")
     contact: str = Field(default="", description="How to reach them (optional).")
+    email: str | None = Field(
+        default=None,
+        description="Where their reminders go (issue 30): required of every owner once "
+        "council.yaml has a `reminders:` schedule.",
+    )
+
+    @field_validator("email")
+    @classmethod
+    def _email(cls, email: str | None) -> str | None:
+        if email is not None and not EMAIL.match(email.lower()):
+            raise ValueError(f"{email!r} is not an email address")
+        return email.lower() if email else None
 
 
 class OwnersFile(Strict):

@@ -16,9 +16,8 @@ from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from charter.models import SLUG, Breakdown, Indicator, Strict
+from charter.models import EMAIL, SLUG, Breakdown, Indicator, Strict
 
-EMAIL = re.compile(r"^[^@\s]+@[a-z0-9-]+(\.[a-z0-9-]+)+$")
 # A layout is a file in charter/providers/, named plainly: never a path that leaves the folder.
 LAYOUT_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,80}\.ya?ml$")
 Symbol = Literal["x", "z", "c", "low", "k", "u", ":", "~"]

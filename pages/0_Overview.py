@@ -3,11 +3,12 @@
 import streamlit as st
 
 import ui
-from ui import cards, sections
+from ui import cards, reminders_view, sections
 
 ui.page("Charter overview")
 
 charter = ui.charter()
+reminders_view.my_work()  # first: what the person signed in owes, with due dates
 st.markdown(f"How {charter.council.name} is doing against the disabled children's charter.")
 quarter = ui.quarter_picker()
 if quarter:

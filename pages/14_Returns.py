@@ -5,7 +5,7 @@ import streamlit as st
 
 import ui
 from metrics.access import ANALYST, PROVIDER
-from ui import returns_view
+from ui import reminders_view, returns_view
 
 ui.page("Partners' returns", roles=ui.RETURNS)
 charter, store, person = ui.charter(), ui.store(), ui.user()
@@ -16,6 +16,7 @@ if person.may(PROVIDER) and person.provider in charter.providers:
         f"You send figures for **{ui.markdown(provider.name)}**. The council's contact for "
         f"your returns: {ui.markdown(charter.council.contact)}."
     )
+    reminders_view.my_work()  # what this provider owes, with due dates; its digests
     returns_view.sent_back_first(store, person.provider)
     returns_view.due_from(store, charter, person.provider)
     returns_view.send(store, charter, person)

@@ -41,6 +41,7 @@ from metrics.publish.policy import (
     audience_for,
     audience_of,
 )
+from metrics.reminders import run as reminders, work as reminder_work
 from metrics.review import page as review_page, report
 from metrics.scrutiny import view as scrutiny
 from metrics.store.connection import Store
@@ -124,6 +125,20 @@ def public() -> bool:
 def policy() -> DisclosurePolicy:
     """The disclosure policy, without the audit of figures (surveys, the rule's words)."""
     return DisclosurePolicy(context.charter())
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _owed(db: str, version: Version) -> tuple[date, list[reminder_work.Item]]:
+    with _reading(db) as store:
+        today = reminders.today_for(store)
+        plan = reminders.plan_of(context.charter())
+        return today, reminder_work.everything(store, context.charter(), plan, today)
+
+
+def owed() -> tuple[date, list[reminder_work.Item]]:
+    """The day reminders are worked out for (the demo's own on the demo database) and every
+    open piece of work, with who owes it (metrics/reminders/work.py)."""
+    return _owed(*_key())
 
 
 @st.cache_data(show_spinner=False, max_entries=16)

@@ -23,6 +23,7 @@ from streamlit.navigation.page import StreamlitPage
 from metrics.access import (  # STAFF: the people who work with the figures (metrics/access)
     ADMIN,
     ANALYST,
+    CHAIR,
     EVERY_ROLE,
     PROVIDER,
     STAFF as STAFF,
@@ -35,6 +36,7 @@ ROOT = Path(__file__).resolve().parent.parent  # the folder holding app.py and p
 READERS = EVERY_ROLE
 ANALYSTS = frozenset({ANALYST})
 ADMINS = frozenset({ADMIN})
+CHAIRS = frozenset({CHAIR})  # the chair's own pages: reminders
 RETURNS = frozenset({ANALYST, PROVIDER})  # a provider's person sees only their own
 EVERYONE = READERS | {PROVIDER}  # pages with no figures: help, support, accessibility
 
@@ -78,6 +80,7 @@ RETURNS_PAGE = "pages/14_Returns.py"
 QUALITY_PAGE = "pages/15_Data_quality.py"
 EVIDENCE_PAGE = "pages/16_Evidence.py"
 SELF_REVIEW_PAGE = "pages/17_Self_review.py"
+REMINDERS_PAGE = "pages/18_Reminders.py"
 
 # In the order the navigation shows them.
 PAGES: tuple[Entry, ...] = (
@@ -92,6 +95,7 @@ PAGES: tuple[Entry, ...] = (
     Entry(SELF_REVIEW_PAGE, "Leadership self-review", "Self_review", STAFF),
     Entry(PACKS_PAGE, "Meeting packs", "Packs", READERS),
     Entry(QUALITY_PAGE, "Data quality", "Data_quality", READERS),
+    Entry(REMINDERS_PAGE, "Reminders", "Reminders", CHAIRS),
     Entry(UPLOAD_PAGE, "Upload a return", "Upload", ANALYSTS),
     Entry(RETURNS_PAGE, "Partners' returns", "Returns", RETURNS),
     Entry(HISTORY_PAGE, "Upload history", "Upload_history", STAFF),

@@ -17,6 +17,7 @@ from metrics.scrutiny.view import Line, Scrutiny
 from ui import forms, review_view, style
 
 ASK, ASK_SUBJECT, ASK_TEXT = "ask_question", "scrutiny_subject", "scrutiny_question"
+ASK_OFFICER = "scrutiny_officer"
 
 
 def statements(view: Scrutiny) -> None:
@@ -82,20 +83,46 @@ def asked(view: Scrutiny, charter: Charter) -> None:
     person = ui.user()
     if not view.asked:
         st.markdown("No questions recorded for this quarter or the last.")
+    with ui.plain_failure():
+        officers = questions.officers(ui.store()) if view.asked else {}
     for q in view.asked:
         with st.container(border=True):
             st.markdown(
                 f"**Question {q.question_id}** on {markdown(subject_title(charter, q.subject))} "
                 f"({q.quarter})  \n{markdown(q.question)}"
             )
-            st.caption(f"Asked by {markdown(q.asked_by)}, {short_date(q.asked_at)}.")
+            officer = officers.get(q.question_id)
+            to = f" To be answered by {markdown(charter.owner_name(officer))}." if officer else ""
+            st.caption(f"Asked by {markdown(q.asked_by)}, {short_date(q.asked_at)}.{to}")
             for r in q.replies:
                 st.markdown(f"*{r.kind.capitalize()}:* {markdown(r.text)}")
                 st.caption(f"{markdown(r.written_by)}, {short_date(r.written_at)}.")
+            if not q.answered and person.may(*questions.ASSIGNERS):
+                _assign(q.question_id, officer, charter)
             if not q.answered and person.may(*questions.OFFICERS):
                 _reply(q.question_id, questions.ANSWER, questions.OFFICERS)
             if person.may(*questions.ASKERS):
                 _reply(q.question_id, questions.FOLLOW_UP, questions.ASKERS)
+
+
+def _assign(question_id: int, officer: str | None, charter: Charter) -> None:
+    """The chair gives the question to an officer: reminders go to them from now on."""
+    form = f"assign_{question_id}"
+    forms.said(form)
+    owners = list(charter.owners)
+    with st.form(forms.key(form, "")):
+        chosen = st.selectbox(
+            "Officer to answer it", owners, format_func=charter.owner_name,
+            index=owners.index(officer) if officer in owners else 0,
+            key=forms.key(form, "officer"),
+        )  # fmt: skip
+        if st.form_submit_button("Give it to this officer"):
+            done = review_view.attempt(
+                questions.ASSIGNERS, "assign a scrutiny question to an officer",
+                lambda p: questions.assign(ui.store(), charter, p, question_id, chosen) or True,
+            )  # fmt: skip
+            if done is not None:
+                forms.saved(form, f"Question {question_id} is now {charter.owner_name(chosen)}'s.")
 
 
 def _reply(question_id: int, kind: str, roles: frozenset[str]) -> None:
@@ -128,11 +155,17 @@ def ask(view: Scrutiny, charter: Charter) -> None:
             key=forms.key(ASK, ASK_SUBJECT),
         )  # fmt: skip
         text = st.text_area("Question", max_chars=2000, key=forms.key(ASK, ASK_TEXT))
+        officer = st.selectbox(
+            "Officer to answer it (optional)", ["", *charter.owners],
+            format_func=lambda o: charter.owner_name(o) if o else "Let the chair choose",
+            key=forms.key(ASK, ASK_OFFICER),
+        )  # fmt: skip
         if st.form_submit_button("Record the question"):
             number = review_view.attempt(
                 questions.ASKERS, "record a scrutiny question",
                 lambda p: questions.ask(
-                    ui.store(), charter, p, view.quarter, subject, text, token=sent
+                    ui.store(), charter, p, view.quarter, subject, text, token=sent,
+                    officer=officer or None,
                 ),
             )  # fmt: skip
             if number is not None:

@@ -24,6 +24,7 @@ from metrics.cli import (
     evidence as commands_evidence,
     partners as commands_providers,
     published as commands_published,
+    reminders as commands_reminders,
     review as commands_review,
     store as commands_store,
 )
@@ -312,6 +313,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands_evidence.add_parsers(sub, common)
     commands_published.add_parser(sub, common)
     commands_store.add_parser(sub, common)
+    commands_reminders.add_parser(sub, common)
     return parser
 
 
@@ -375,4 +377,5 @@ COMMANDS = {
     "self-review": commands_evidence.cmd_self_review,
     "published": commands_published.cmd_published,
     "store": commands_store.cmd_store,
+    "remind": commands_reminders.cmd_remind,
 }

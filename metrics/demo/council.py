@@ -37,6 +37,7 @@ from charter import Charter, Indicator
 from metrics.assess.target import Polarity, Target
 from metrics.demo.evidence import seed_evidence
 from metrics.demo.partners import send_returns
+from metrics.demo.reminders import seed_question
 from metrics.demo.review import seed_previous_quarter, seed_self_review
 from metrics.ingest import LoadReport, load_file
 from metrics.ingest.validate import COLUMNS
@@ -380,4 +381,5 @@ def build_demo(store: Store, charter: Charter, out_dir: Path | None = None) -> l
     seed_previous_quarter(store, charter, DEMO_LATEST)
     evidence = seed_evidence(store, charter, DEMO_LATEST.end + timedelta(days=56))
     seed_self_review(store, charter, evidence)
+    seed_question(store, charter)
     return reports

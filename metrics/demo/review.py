@@ -68,7 +68,7 @@ def seed_previous_quarter(store: Store, charter: Charter, latest: Period) -> Non
         ("Commission a second autism assessment provider", "designated-clinical-officer",
          ["autism-assessment-median-wait"], date(2027, 1, 31), "on track", "Tender issued"),
         ("Fill the two vacant SEND caseworker posts", "head-of-send",
-         ["annual-reviews-on-time"], date(2026, 10, 31), "at risk", "One post re-advertised"),
+         ["annual-reviews-on-time"], date(2026, 10, 23), "at risk", "One post re-advertised"),
         ("Open holiday-scheme booking four weeks earlier", "short-breaks-commissioner",
          ["short-breaks-satisfaction"], date(2026, 10, 15), "done", "Booking opened 1 October"),
         ("Publish the short breaks statement on the Local Offer", "local-offer-officer",

@@ -42,6 +42,11 @@ def chart_text(text: object) -> str:
     return html.escape(str(text if text is not None else ""), quote=True)
 
 
+def html_text(text: object) -> str:
+    """`text` inside an HTML document (an email's HTML part): shown as text, never markup."""
+    return html.escape(str(text if text is not None else ""), quote=True)
+
+
 # C0 and C1 control characters (newline, carriage return, ESC that starts ANSI colour and
 # OSC 8 hyperlink sequences, BEL that ends them, DEL), the Unicode line and paragraph
 # separators, and the bidirectional and invisible formatting characters that reorder or hide

@@ -100,9 +100,12 @@ def indicator_rows(built: Report, charter: Charter, owners: set[str]) -> list[di
 
 
 def owners_of(person: Actor, charter: Charter) -> set[str]:
-    """The owners whose contact is the person's email."""
+    """The owners whose email (or, as before emails were kept, contact) is the person's."""
     email = person.email.strip().lower()
-    return {k for k, o in charter.owners.items() if email and o.contact.strip().lower() == email}
+    return {
+        k for k, o in charter.owners.items()
+        if email and email in ((o.email or ""), o.contact.strip().lower())
+    }  # fmt: skip
 
 
 def owners_at(charter: Charter, organisation: str) -> set[str]:

@@ -15,10 +15,11 @@ from metrics.access.writing import ReviewError, one_after_the_other, plain, writ
 from metrics.periods.text import parse_period
 from metrics.review.common import check_subject, known_quarter
 from metrics.store import once, scrutiny as stored
-from metrics.store.connection import Store
+from metrics.store.connection import Connection, Store
 
 ASKERS = frozenset({COUNCILLOR})
 OFFICERS = frozenset({ANALYST, MEMBER, CHAIR})  # who answers for the planning group
+ASSIGNERS = frozenset({CHAIR})  # who gives a question to an officer after it is asked
 ANSWER, FOLLOW_UP = "answer", "follow-up"
 
 
@@ -55,13 +56,15 @@ def ask(
     subject: str,
     text: str,
     token: str | None = None,
+    officer: str | None = None,
 ) -> int:
-    """Record a member's question; returns its number (the first one's again, recording
-    nothing, for a form sent twice: `token`)."""
+    """Record a member's question (assigned to `officer`, an owner id, if chosen); returns
+    its number (the first one's again, recording nothing, for a form sent twice: `token`)."""
     require(actor, ASKERS, "record a scrutiny question")
     quarter = known_quarter(store, quarter)
     subject = check_subject(charter, subject)
     text = plain(text, "the question")
+    officer = _officer(charter, officer) if officer else None
     now = datetime.now()
     with writing(store, "the questions") as con:
         if (earlier := once.made_before(con, token, "question")) is not None:
@@ -71,8 +74,45 @@ def ask(
             con, actor, "question asked", f"question {question_id} on {subject}", text,
             after=text, at=now,
         )  # fmt: skip
+        if officer:
+            _assign(con, charter, actor, question_id, officer, now)
         once.remember(con, token, "question", question_id, actor.label, now)
     return question_id
+
+
+def _officer(charter: Charter, officer: str) -> str:
+    if officer not in charter.owners:
+        raise ReviewError(f"There is no owner {officer!r} in owners.yaml to answer it.")
+    return officer
+
+
+def _assign(
+    con: Connection, charter: Charter, actor: Actor, question_id: int, officer: str, at: datetime
+) -> None:
+    stored.assign_question(con, question_id, officer, actor.label, at)
+    audit.record(
+        con, actor, "question assigned", f"question {question_id}",
+        f"To {charter.owner_name(officer)}", after=officer, at=at,
+    )  # fmt: skip
+
+
+@one_after_the_other
+def assign(store: Store, charter: Charter, actor: Actor, question_id: int, officer: str) -> None:
+    """The chair gives a question to an officer (an owner id) to answer: reminders go to
+    them, not the chair, from now on."""
+    require(actor, ASSIGNERS, "assign a scrutiny question to an officer")
+    officer = _officer(charter, officer)
+    now = datetime.now()
+    with writing(store, f"who answers question {question_id}") as con:
+        if not stored.question_exists(con, question_id):
+            raise ReviewError(f"There is no question {question_id}.")
+        _assign(con, charter, actor, question_id, officer, now)
+
+
+def officers(store: Store) -> dict[int, str]:
+    """Each assigned question's officer (an owner id)."""
+    with store.connect() as con:
+        return {q: row[0] for q, row in stored.assignments(con).items()}
 
 
 @one_after_the_other

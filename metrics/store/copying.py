@@ -46,6 +46,7 @@ SEQUENCES: dict[str, tuple[str, str]] = {
     "question_id_seq": ("scrutiny_questions", "question_id"),
     "evidence_id_seq": ("evidence_items", "evidence_id"),
     "data_change_seq": ("data_changes", "version"),
+    "reminder_message_seq": ("reminder_messages", "message_id"),
 }
 
 # The schema's own bookkeeping: each store has its own, made by migrating it.

@@ -245,4 +245,49 @@ MIGRATIONS.append(
     ]
 )
 
+MIGRATIONS.append(
+    [
+        # 13: reminders (issue 30). A councillor's question is assigned to an officer (an
+        # owner id in charter/owners.yaml) when asked or later by the chair; a reassignment
+        # adds a version. Each message `remind` sends or fails to send is a row of
+        # reminder_messages (to whom and what about, never its body); each item a sent
+        # message carried is a row of reminder_sent, whose key means the same reminder is
+        # never sent twice (a failed message records no item, so the next run tries again).
+        # A person's choice to receive digests or not adds a version.
+        """CREATE TABLE question_assignments (
+            question_id    INTEGER NOT NULL,
+            version        INTEGER NOT NULL,
+            officer        VARCHAR NOT NULL,  -- an owner id in charter/owners.yaml
+            assigned_by    VARCHAR NOT NULL,
+            assigned_at    TIMESTAMP NOT NULL,
+            PRIMARY KEY (question_id, version)
+        )""",
+        "CREATE SEQUENCE reminder_message_seq START 1",
+        """CREATE TABLE reminder_messages (
+            message_id     BIGINT PRIMARY KEY,
+            recipient      VARCHAR NOT NULL,  -- an email address
+            sent_at        TIMESTAMP NOT NULL,
+            outcome        VARCHAR NOT NULL,  -- sent | failed
+            items          VARCHAR NOT NULL,  -- the items' keys, one a line
+            error          VARCHAR            -- why it failed (the server's words)
+        )""",
+        """CREATE TABLE reminder_sent (
+            recipient      VARCHAR NOT NULL,
+            item           VARCHAR NOT NULL,  -- e.g. commentary:2026-27 Q2:indicator:<id>
+            stage          VARCHAR NOT NULL,  -- reminder | overdue | escalation
+            message_id     BIGINT NOT NULL,
+            sent_at        TIMESTAMP NOT NULL,
+            PRIMARY KEY (recipient, item, stage)
+        )""",
+        """CREATE TABLE reminder_preferences (
+            email          VARCHAR NOT NULL,
+            version        INTEGER NOT NULL,
+            digests        BOOLEAN NOT NULL,  -- false: no digests (escalations still come)
+            changed_by     VARCHAR NOT NULL,
+            changed_at     TIMESTAMP NOT NULL,
+            PRIMARY KEY (email, version)
+        )""",
+    ]
+)
+
 SCHEMA_VERSION = len(MIGRATIONS)

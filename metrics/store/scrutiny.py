@@ -31,6 +31,21 @@ SELECT question_id, number, kind, text, written_by, written_at FROM scrutiny_rep
 ORDER BY question_id, number
 """
 
+ASSIGN = """
+INSERT INTO question_assignments
+SELECT $id, coalesce(max(version), 0) + 1, $officer, $by, $at
+FROM question_assignments WHERE question_id = $id
+"""
+# Each question's latest assignment.
+ASSIGNED = """
+SELECT question_id, officer, assigned_by, assigned_at FROM (
+    SELECT question_id, officer, assigned_by, assigned_at,
+           row_number() OVER (PARTITION BY question_id ORDER BY version DESC) AS newest
+    FROM question_assignments
+) AS latest
+WHERE newest = 1
+"""
+
 
 def add_question(
     con: Connection, quarter: str, subject: str, text: str, by: str, at: datetime
@@ -69,3 +84,23 @@ def replies(con: Connection) -> list[Row]:
     """Every reply, by question then number: (question_id, number, kind, text, written_by,
     written_at)."""
     return [tuple(r) for r in con.execute(REPLIES).fetchall()]
+
+
+def assign_question(con: Connection, question_id: int, officer: str, by: str, at: datetime) -> None:
+    """The question's next assignment (to an owner id)."""
+    params = {"id": question_id, "officer": officer, "by": by, "at": at}
+    con.execute(ASSIGN, params)
+
+
+def assignments(con: Connection) -> dict[int, Row]:
+    """Each question's latest assignment: question_id -> (officer, assigned_by, assigned_at)."""
+    return {int(r[0]): tuple(r[1:]) for r in con.execute(ASSIGNED).fetchall()}
+
+
+REDATE = "UPDATE scrutiny_questions SET asked_at = $at WHERE question_id = $id"
+
+
+def redate_question(con: Connection, question_id: int, at: datetime) -> None:
+    """Date a question as if asked at `at` (the demo's, whose stories happen in the autumn;
+    the audit trail keeps when it was really recorded)."""
+    con.execute(REDATE, {"id": question_id, "at": at})

@@ -33,7 +33,7 @@ def test_the_scrutiny_page_says_things_once_and_plainly(fresh):
     at = opened_in_quarter(fresh, Q, ui.SCRUTINY_PAGE, "councillor")
     text = said(at)
     assert "Fill the two vacant SEND caseworker posts" in text
-    assert "due 31 October 2026; overdue (last reported at risk)." in text
+    assert "due 23 October 2026; overdue (last reported at risk)." in text
     assert "Overdue." not in text  # never "at risk. Overdue."
     listed = [m.value for m in at.markdown if "Median wait for an autism" in m.value]
     assert not any("Better than the quarter before (52.7 weeks)" in m for m in listed)

@@ -9,7 +9,7 @@ import ui
 from metrics.publish.plain import is_plain
 from metrics.scrutiny import questions
 from ui import access
-from ui.scrutiny_view import ASK_SUBJECT, ASK_TEXT
+from ui.scrutiny_view import ASK_OFFICER, ASK_SUBJECT, ASK_TEXT
 
 QUARTER = "2026-27 Q2"
 
@@ -67,21 +67,51 @@ def test_a_councillor_asks_and_an_officer_answers(fresh):
     )
     at.button[-1].click().run()
     assert not at.exception, at.exception
-    assert any("Question 1 recorded" in s.value for s in at.success)
-    asked = questions.listed(fresh.store)
+    assert any("Question 2 recorded" in s.value for s in at.success)  # 1 is the demo's
+    asked = [q for q in questions.listed(fresh.store) if q.question_id != 1]
     assert [(q.subject, q.question) for q in asked] == [
         ("indicator:ehcp-issued-20-weeks", "Why did the <b>figure</b> fall in Q1?")
     ]
 
     officer = scrutiny(fresh, "analyst")
     assert "Why did the <b>figure</b> fall in Q1?" in page_text(officer)  # escaped, as typed
-    answer = next(w for w in officer.text_area if w.label == "Your answer")
+    answer = next(
+        w for w in officer.text_area if w.label == "Your answer" and "reply_answer_2" in w.key
+    )
     answer.input("Two caseworker posts were vacant.")
-    next(b for b in officer.button if b.label == "Record the answer").click().run()
+    next(
+        b for b in officer.button
+        if b.label == "Record the answer" and "reply_answer_2" in b.form_id
+    ).click().run()  # fmt: skip
     assert not officer.exception, officer.exception
-    [q] = questions.listed(fresh.store)
+    q = next(q for q in questions.listed(fresh.store) if q.question_id == 2)
     assert q.answered and q.replies[0].text == "Two caseworker posts were vacant."
     assert q.replies[0].written_by == "demo (analyst)"
+
+
+def test_a_question_goes_to_the_officer_chosen_when_asked_or_by_the_chair(fresh):
+    at = scrutiny(fresh, "councillor")
+    next(w for w in at.text_area if ASK_TEXT in w.key).input("Who is answering this?")
+    next(w for w in at.selectbox if ASK_OFFICER in w.key).set_value("head-of-send")
+    at.button[-1].click().run()
+    assert not at.exception, at.exception
+    assert questions.officers(fresh.store)[2] == "head-of-send"
+    assert "To be answered by Head of SEND (Wrenfield Council)." in page_text(at)
+    assert not [b for b in at.button if b.label == "Give it to this officer"]  # the chair's
+
+    chair = scrutiny(fresh, "chair")
+    box = next(w for w in chair.selectbox if w.key.startswith("assign_1:officer"))
+    assert box.value == "designated-clinical-officer"  # as the demo's question was asked
+    box.set_value("head-of-performance")
+    next(
+        b for b in chair.button
+        if b.label == "Give it to this officer" and b.form_id.startswith("assign_1")
+    ).click().run()  # fmt: skip
+    assert not chair.exception, chair.exception
+    assert questions.officers(fresh.store)[1] == "head-of-performance"
+    assert "Question 1 is now Head of Performance (Wrenfield Council)'s." in [
+        s.value.replace("\\", "") for s in chair.success
+    ]
 
 
 def test_a_withheld_percentage_with_an_aim_of_100_gives_no_status_away(fresh, monkeypatch):

@@ -1,0 +1,190 @@
+"""One run of reminders: work out what is due today, send each person one digest, and keep
+what was sent so that no reminder goes twice. The command line (`python -m metrics remind`,
+as often as a timer likes) and the chair's "send reminders now" both come here.
+
+Each message is recorded in one transaction with its audit row (to whom, about what, when:
+never the body) and, when it was sent, each reminder it carried; a message the server did
+not take records no reminder, so the next run tries again. Only one run sends at a time
+(a named lock every app server and the command line see); a second finds the lock held and
+sends nothing.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from charter import Charter
+from charter.reminders import Reminders
+from metrics.access import audit
+from metrics.access.people import CHAIR, Actor, require
+from metrics.reminders import digest as digests_mod, work
+from metrics.reminders.digest import Digest
+from metrics.reminders.mail import MailError, MailSettings, Postbox, message
+from metrics.store import locks, reminders as stored
+from metrics.store.connection import Store, transaction
+
+SENDERS = frozenset({CHAIR})  # who may send reminders from the app (the CLI is the operator)
+LOCK = "reminders"
+SENT, FAILED = "sent", "failed"
+# The demo's dates are fixed (its latest quarter is 2026-27 Q2), so its reminders are worked
+# out as on this day unless another is asked for: metrics/demo/reminders.py says what it shows.
+DEMO_DAY = date(2026, 10, 27)
+
+
+class RemindError(RuntimeError):
+    """Reminders cannot run: no schedule, or another run is sending."""
+
+
+@dataclass
+class Outcome:
+    digest: Digest
+    outcome: str  # sent | failed | would send
+    error: str | None = None
+
+
+@dataclass
+class Run:
+    today: date
+    dry_run: bool
+    outcomes: list[Outcome] = field(default_factory=list)
+
+    @property
+    def sent(self) -> int:
+        return sum(o.outcome == SENT for o in self.outcomes)
+
+    @property
+    def failed(self) -> int:
+        return sum(o.outcome == FAILED for o in self.outcomes)
+
+
+def today_for(store: Store, asked: date | None = None) -> date:
+    """The day reminders are worked out for: the one asked for, else the demo's day on the
+    demo's database, else today."""
+    if asked is not None:
+        return asked
+    with store.connect() as con:
+        return DEMO_DAY if stored.holds_the_demo(con) else date.today()
+
+
+def plan_of(charter: Charter) -> Reminders:
+    if charter.reminders is None:
+        raise RemindError(
+            "charter/council.yaml has no reminders: schedule, so nobody is reminded of "
+            'anything (see the README, "Reminders")'
+        )
+    return charter.reminders
+
+
+def pending(store: Store, charter: Charter, today: date) -> list[Digest]:
+    """The digests a run on `today` would send."""
+    plan = plan_of(charter)
+    items = work.everything(store, charter, plan, today)
+    with store.connect() as con:
+        sent = stored.sent(con)
+        choices = stored.digest_choices(con)
+    off = {address for address, wanted in choices.items() if not wanted}
+    found = digests_mod.notices(items, charter, plan)
+    return digests_mod.digests(found, charter, sent, off)
+
+
+def remind(
+    store: Store,
+    charter: Charter,
+    actor: Actor,
+    today: date,
+    mail: MailSettings | None,
+    *,
+    dry_run: bool = False,
+    postbox: Callable[[MailSettings], Postbox] = Postbox,
+) -> Run:
+    """Send (or, `dry_run`, only list) today's digests. `mail` may be None only for a dry
+    run: a real one needs the server and the app's address."""
+    if not dry_run:
+        require(actor, SENDERS, "send reminders")
+        if mail is None:
+            raise RemindError("reminders need the mail server's settings ([smtp] and [app])")
+    run = Run(today, dry_run)
+    with locks.holding(store) as held:
+        if not dry_run and not held.take(LOCK):
+            raise RemindError(
+                "another run is sending reminders at this moment: nothing was sent by this one"
+            )
+        found = pending(store, charter, today)
+        if dry_run or not found:
+            run.outcomes = [Outcome(d, "would send") for d in found]
+            return run
+        assert mail is not None
+        box = postbox(mail)
+        try:
+            for each in found:
+                if (d := _still_unsent(store, each)) is not None:
+                    run.outcomes.append(_send(store, charter, actor, box, mail, d, today))
+        finally:
+            box.close()
+    return run
+
+
+def _still_unsent(store: Store, d: Digest) -> Digest | None:
+    """The digest less what another process (the app beside a timer's run, on a DuckDB
+    file: the lock above is this process's) sent since this run looked; None if nothing is
+    left. Read again just before sending, so that the window is one message long."""
+    with store.connect() as con:
+        sent = stored.sent(con)
+    left = tuple(n for n in d.notices if (d.email, *n.record) not in sent)
+    return dataclasses.replace(d, notices=left) if left else None
+
+
+def _send(
+    store: Store,
+    charter: Charter,
+    actor: Actor,
+    box: Postbox,
+    mail: MailSettings,
+    d: Digest,
+    today: date,
+) -> Outcome:
+    subject = digests_mod.subject(d, charter)
+    msg = message(
+        d.email,
+        mail.sender,
+        subject,
+        digests_mod.text(d, charter, mail.app_url, today),
+        digests_mod.html(d, charter, mail.app_url, today),
+    )
+    error: str | None = None
+    try:
+        box.send(msg)
+    except MailError as err:
+        error = str(err)
+    outcome = SENT if error is None else FAILED
+    about = ", ".join(f"{key} ({stage})" for key, stage in d.records)
+    now = datetime.now()
+    with store.connect() as con, transaction(con):
+        number = stored.add_message(con, d.email, now, outcome, d.records, error)
+        audit.record(
+            con, actor, f"reminder {outcome}", d.email,
+            f"Message {number}: {len(d.records)} item{'s' if len(d.records) != 1 else ''}: "
+            f"{about}" + (f". Not sent: {error}; tried again next run" if error else ""),
+            at=now,
+        )  # fmt: skip
+    return Outcome(d, outcome, error)
+
+
+@dataclass(frozen=True)
+class Message:
+    message_id: int
+    recipient: str
+    at: datetime
+    outcome: str
+    items: str
+    error: str | None
+
+
+def messages(store: Store, reader: Actor, limit: int = 500) -> list[Message]:
+    """What was sent (and what failed), newest first: for the chair's page."""
+    require(reader, SENDERS, "see the reminders sent")
+    with store.connect() as con:
+        return [Message(*r) for r in stored.messages(con, limit)]

@@ -1,0 +1,91 @@
+"""The queries of reminders (issue 30): which reminders were sent (so none is sent twice),
+each message sent or failed, and who turned their digests off (a question's officer is
+metrics/store/scrutiny.py's). Rows come back as plain tuples in the order each docstring
+gives; metrics/reminders/ keeps the rules. Nothing is edited in place: a choice adds a
+version; a message and each item it carried are added once."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from metrics.store.connection import Connection
+
+Row = tuple[Any, ...]
+
+SENT = "SELECT recipient, item, stage FROM reminder_sent"
+NEXT_MESSAGE = "SELECT nextval('reminder_message_seq')"
+ADD_MESSAGE = """
+INSERT INTO reminder_messages VALUES ($id, $recipient, $at, $outcome, $items, $error)
+"""
+ADD_SENT = "INSERT INTO reminder_sent VALUES ($recipient, $item, $stage, $id, $at)"
+MESSAGES = """
+SELECT message_id, recipient, sent_at, outcome, items, error FROM reminder_messages
+ORDER BY message_id DESC LIMIT $limit
+"""
+CHOICE = """
+INSERT INTO reminder_preferences
+SELECT $email, coalesce(max(version), 0) + 1, $digests, $by, $at
+FROM reminder_preferences WHERE email = $email
+"""
+# Everyone's latest choice.
+CHOICES = """
+SELECT email, digests FROM (
+    SELECT email, digests,
+           row_number() OVER (PARTITION BY email ORDER BY version DESC) AS newest
+    FROM reminder_preferences
+) AS latest
+WHERE newest = 1
+"""
+DEMO_UPLOADS = "SELECT count(*) FROM uploads WHERE kind = 'demo'"
+
+
+def sent(con: Connection) -> set[tuple[str, str, str]]:
+    """Every (recipient, item, stage) already sent."""
+    return {(r[0], r[1], r[2]) for r in con.execute(SENT).fetchall()}
+
+
+def add_message(
+    con: Connection,
+    recipient: str,
+    at: datetime,
+    outcome: str,
+    items: list[tuple[str, str]],
+    error: str | None,
+) -> int:
+    """A message sent (each of its (item, stage) kept as sent) or failed (nothing kept as
+    sent, so the next run tries again); its number."""
+    message_id = int(con.execute(NEXT_MESSAGE).fetchall()[0][0])
+    lines = "\n".join(f"{item} ({stage})" for item, stage in items)
+    con.execute(
+        ADD_MESSAGE,
+        {"id": message_id, "recipient": recipient, "at": at, "outcome": outcome,
+         "items": lines, "error": error},
+    )  # fmt: skip
+    if outcome == "sent":
+        for item, stage in items:
+            con.execute(
+                ADD_SENT,
+                {"recipient": recipient, "item": item, "stage": stage, "id": message_id,
+                 "at": at},
+            )  # fmt: skip
+    return message_id
+
+
+def messages(con: Connection, limit: int = 500) -> list[Row]:
+    """The newest messages first: (message_id, recipient, at, outcome, items, error)."""
+    return [tuple(r) for r in con.execute(MESSAGES, {"limit": limit}).fetchall()]
+
+
+def choose_digests(con: Connection, email: str, digests: bool, by: str, at: datetime) -> None:
+    con.execute(CHOICE, {"email": email, "digests": digests, "by": by, "at": at})
+
+
+def digest_choices(con: Connection) -> dict[str, bool]:
+    """Each address's latest choice (an address not listed gets digests)."""
+    return {r[0]: bool(r[1]) for r in con.execute(CHOICES).fetchall()}
+
+
+def holds_the_demo(con: Connection) -> bool:
+    """True for a database the demo generator built."""
+    return bool(con.execute(DEMO_UPLOADS).fetchall()[0][0])

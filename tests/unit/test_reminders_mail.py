@@ -1,0 +1,195 @@
+"""Reminders through a real SMTP server on 127.0.0.1 (aiosmtpd, tests/smtp.py): STARTTLS with
+a certificate made for the test, a login, and the server failing in each way it can."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+
+import pytest
+
+from metrics.access import audit
+from metrics.access.people import ADMIN, COUNCILLOR, AccessDenied, Actor, command_line
+from metrics.deployment import SettingError
+from metrics.reminders import mail, run
+from metrics.store import reminders as stored
+from tests.smtp import free_port, mail_server, silent_server
+
+DAY = run.DEMO_DAY
+APP = "https://outcomes.wrenfield.example"
+ADMIN_ACTOR = Actor("admin", "Ada Admin", roles=frozenset({ADMIN}))
+OPERATOR = command_line("timer")
+
+
+def settings(server, tmp_path, **smtp):
+    path = tmp_path / "secrets.toml"
+    path.write_text(server.secrets(APP, **smtp))
+    return mail.settings(mail.read_secrets([path]))
+
+
+@pytest.fixture
+def server(tmp_path):
+    with mail_server(tmp_path) as s:
+        yield s
+
+
+def _words_left(text: str, charter) -> str:
+    """The body less what may carry digits: dates, quarters, addresses, item numbers and
+    the indicators' own titles ("within 20 weeks")."""
+    for ind in charter.indicators.values():
+        text = text.replace(ind.title, "")
+    text = re.sub(r"https?://\S+|&#x?[0-9a-f]+;|charset=\S+", "", text)
+    text = re.sub(r"\d+ things?|\d+ late|<[^>]*>", "", text)  # item counts; HTML tags
+    text = re.sub(r"\d{1,2} [A-Z][a-z]+ \d{4}", "", text)
+    text = re.sub(r"\d{4}-\d{2} Q\d", "", text)
+    return re.sub(r"(Action|Question) \d+", "", text)
+
+
+def test_each_person_gets_one_digest_with_links_and_no_figures(
+    demo_store, charter, server, tmp_path
+):
+    done = run.remind(demo_store, charter, OPERATOR, DAY, settings(server, tmp_path))
+    assert done.failed == 0 and done.sent == len(server.handler.received) > 4
+    assert server.handler.logins  # it logged in (after STARTTLS: the server allows no other)
+    by_to = {r.recipients[0]: r for r in server.handler.received}
+    assert all(len(r.recipients) == 1 for r in server.handler.received)
+    assert len(by_to) == len(server.handler.received)  # one digest a person
+    head = by_to["head.of.send@wrenfield.example"]
+    assert head.message["Subject"] == "Wrenfield Council (demo): 3 things to do, 3 late"
+    assert head.message["From"] == "outcomes@wrenfield.example"
+    text, html = head.part("plain"), head.part("html")
+    assert (
+        f"{APP}/Review?quarter=2026-27+Q2" in text and f"{APP}/Actions?quarter=2026-27+Q1" in text
+    )
+    assert f'href="{APP}/Review?quarter=2026-27+Q2"' in html
+    priya = by_to["priya.shah@wrenfieldhealth.example"].part("plain")
+    assert "due 28 October 2026 (tomorrow)" in priya and f"{APP}/Returns" in priya
+    assert "Review" not in priya and "story behind" not in priya  # nothing of the review
+    dco = by_to["dco@wrenfieldicb.example"].part("plain")
+    assert "Question 1 on" in dco and "second assessment provider" not in dco  # not its text
+    chair = by_to["chris.chair@wrenfield.example"].part("plain")
+    assert "Late, and now with you as chair" in chair and "owed by Head of SEND" in chair
+    for r in server.handler.received:
+        for part in (r.part("plain"), r.part("html")):
+            assert not re.search(r"\d", _words_left(part, charter)), part  # no figure at all
+
+
+def test_a_second_run_sends_nothing_new_and_every_message_is_audited(
+    demo_store, charter, server, tmp_path
+):
+    mail_ = settings(server, tmp_path)
+    first = run.remind(demo_store, charter, OPERATOR, DAY, mail_)
+    again = run.remind(demo_store, charter, OPERATOR, DAY, mail_)
+    assert first.sent > 0 and again.outcomes == []
+    assert len(server.handler.received) == first.sent
+    rows = audit.entries(demo_store, ADMIN_ACTOR, kind="reminder sent")
+    assert sorted(r.object for r in rows) == sorted(o.digest.email for o in first.outcomes)
+    for r in rows:
+        assert r.name == "timer" and r.summary.startswith("Message ")
+        assert "Dear" not in r.summary and APP not in r.summary  # to whom and about what only
+    # two days on, only what is new: the return due tomorrow is now overdue
+    [late] = run.remind(demo_store, charter, OPERATOR, DAY.replace(day=29), mail_).outcomes
+    assert late.digest.email == "priya.shah@wrenfieldhealth.example"
+    assert [n.stage for n in late.digest.notices] == ["overdue"]
+
+
+@pytest.mark.parametrize("failure", ["refused", "4xx", "timeout"])
+def test_a_failing_server_leaves_the_reminders_for_the_next_run(
+    demo_store, charter, server, tmp_path, failure
+):
+    good = settings(server, tmp_path)
+    if failure == "refused":
+        bad = settings(server, tmp_path, port=free_port())
+        failed = run.remind(demo_store, charter, OPERATOR, DAY, bad)
+        said = "cannot reach the mail server"
+    elif failure == "4xx":
+        server.handler.answer = "451 4.3.0 Try again later"
+        failed = run.remind(demo_store, charter, OPERATOR, DAY, good)
+        server.handler.answer = "250 OK"
+        said = "451"
+    else:
+        with silent_server() as port:
+            bad = settings(server, tmp_path, port=port, timeout_seconds=1)
+            failed = run.remind(demo_store, charter, OPERATOR, DAY, bad)
+        said = "did not answer within 1 s"
+    assert failed.sent == 0 and failed.failed == len(failed.outcomes) > 0
+    assert all(said in (o.error or "") for o in failed.outcomes)
+    rows = audit.entries(demo_store, ADMIN_ACTOR, kind="reminder failed")
+    assert len(rows) == failed.failed and all("tried again next run" in r.summary for r in rows)
+    with demo_store.connect() as con:
+        assert stored.sent(con) == set()
+    retried = run.remind(demo_store, charter, OPERATOR, DAY, good)
+    assert retried.sent == failed.failed and retried.failed == 0
+    assert len(server.handler.received) == retried.sent
+
+
+def test_an_untrusted_certificate_or_a_wrong_password_sends_nothing(
+    demo_store, charter, server, tmp_path
+):
+    untrusted = settings(server, tmp_path)
+    untrusted = dataclasses.replace(untrusted, ca_file=None)  # the test's CA not trusted
+    refused = run.remind(demo_store, charter, OPERATOR, DAY, untrusted)
+    assert refused.sent == 0 and all("CERTIFICATE_VERIFY_FAILED" in (o.error or "")
+                                     for o in refused.outcomes)  # fmt: skip
+    wrong = settings(server, tmp_path, password="not the password")
+    refused = run.remind(demo_store, charter, OPERATOR, DAY, wrong)
+    assert refused.sent == 0 and all("535" in (o.error or "") for o in refused.outcomes)
+    assert not any("not the password" in (o.error or "") for o in refused.outcomes)
+    assert server.handler.received == [] and server.handler.logins == []
+
+
+def test_while_one_run_sends_another_sends_nothing(demo_store, charter, server, tmp_path):
+    from metrics.store import locks
+
+    with locks.holding(demo_store) as held:
+        assert held.take(run.LOCK)
+        with pytest.raises(run.RemindError, match="another run is sending"):
+            run.remind(demo_store, charter, OPERATOR, DAY, settings(server, tmp_path))
+    assert server.handler.received == []
+    assert run.remind(demo_store, charter, OPERATOR, DAY, settings(server, tmp_path)).sent > 0
+
+
+def test_only_the_chair_sends_and_the_chair_sees_what_went(demo_store, charter, server, tmp_path):
+    cllr = Actor("c", "Cllr", roles=frozenset({COUNCILLOR}))
+    with pytest.raises(AccessDenied):
+        run.remind(demo_store, charter, cllr, DAY, settings(server, tmp_path))
+    assert server.handler.received == []
+    run.remind(demo_store, charter, OPERATOR, DAY, settings(server, tmp_path))
+    sent = run.messages(demo_store, OPERATOR)
+    assert {m.outcome for m in sent} == {"sent"} and len(sent) == len(server.handler.received)
+    with pytest.raises(AccessDenied):
+        run.messages(demo_store, cllr)
+
+
+@pytest.mark.parametrize(
+    ("secrets", "said"),
+    [
+        ("", "no [smtp] section"),
+        ('[smtp]\nhost = "mail.example"\n', "[smtp] port"),
+        ('[smtp]\nhost = "mail.example"\nport = 587\nstarttls = false\n', "unencrypted"),
+        ('[smtp]\nhost = "mail.example"\nport = 587\nstarttls = "yes"\n', "true or false"),
+        ('[smtp]\nhost = "m.example"\nport = 587\nstarttls = true\nsender = "x"\n',
+         "sender 'x' is not an email address"),
+        ('[smtp]\nhost = "m.example"\nport = 587\nstarttls = true\nsender = "a@b.example"\n'
+         'username = "u"\n', "[smtp] password is missing"),
+        ('[smtp]\nhost = "m.example"\nport = 587\nstarttls = true\nsender = "a@b.example"\n'
+         'username = "u"\npassword = "p"\n', "no [app] section"),
+        ('[smtp]\nhost = "m.example"\nport = 587\nstarttls = true\nsender = "a@b.example"\n'
+         'username = "u"\npassword = "p"\n[app]\nurl = "http://outcomes.example"\n',
+         "use https://"),
+        ("[smtp\n", "does not parse"),
+    ],
+)  # fmt: skip
+def test_a_mistake_in_the_mail_settings_fails_closed(tmp_path, secrets, said):
+    path = tmp_path / "secrets.toml"
+    path.write_text(secrets)
+    with pytest.raises(SettingError) as err:
+        mail.settings(mail.read_secrets([path]))
+    assert said in str(err.value) and "p\n" not in str(err.value)
+
+
+def test_the_command_line_reads_the_file_outcomes_secrets_names(tmp_path, monkeypatch):
+    monkeypatch.setenv(mail.SECRETS_ENV, str(tmp_path / "mine.toml"))
+    assert mail.secrets_files() == [tmp_path / "mine.toml"]
+    monkeypatch.delenv(mail.SECRETS_ENV)
+    assert mail.secrets_files() == [mail.DEFAULT_SECRETS]
