@@ -139,8 +139,7 @@ class DemoCopies:
             self.cluster.drop(str(copy))
 
 
-@pytest.fixture(scope="session")
-def demo_copies(
+def demo_copies_for(
     backend: str,
     tmp_path_factory: pytest.TempPathFactory,
     charter: Charter,
@@ -148,6 +147,28 @@ def demo_copies(
 ) -> DemoCopies:
     cluster = request.getfixturevalue("pg_cluster") if backend == "postgresql" else None
     return DemoCopies(backend, tmp_path_factory.mktemp(f"demo-{backend}"), charter, cluster)
+
+
+def private_demo(demo_copies: DemoCopies) -> Iterator[Store]:
+    copy = demo_copies.copy()
+    try:
+        yield Store(copy)
+    finally:
+        demo_copies.drop(copy)
+
+
+# tests/unit/conftest.py defines these three again, over both backends. Each definition keeps
+# its own cache: were the unit tests to share these, pytest would hand an app test that runs
+# in the same process after them the demo it cached for `backend` = postgresql (a session
+# fixture's cache does not know which `backend` fixture it was built with).
+@pytest.fixture(scope="session")
+def demo_copies(
+    backend: str,
+    tmp_path_factory: pytest.TempPathFactory,
+    charter: Charter,
+    request: pytest.FixtureRequest,
+) -> DemoCopies:
+    return demo_copies_for(backend, tmp_path_factory, charter, request)
 
 
 @pytest.fixture(scope="session")
@@ -160,11 +181,7 @@ def demo_db(demo_copies: DemoCopies) -> Path | str:
 @pytest.fixture
 def demo_store(demo_copies: DemoCopies) -> Iterator[Store]:
     """A private copy of the demo database, so a test may change it."""
-    copy = demo_copies.copy()
-    try:
-        yield Store(copy)
-    finally:
-        demo_copies.drop(copy)
+    yield from private_demo(demo_copies)
 
 
 @pytest.fixture
