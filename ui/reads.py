@@ -42,7 +42,7 @@ from metrics.publish.policy import (
     audience_of,
 )
 from metrics.review import page as review_page, report
-from metrics.scrutiny import view as scrutiny
+from metrics.scrutiny import scorecard as scorecards, view as scrutiny
 from metrics.store.connection import Store
 from ui import context, keys
 
@@ -213,6 +213,21 @@ def scrutiny_facts(quarter: str) -> scrutiny.Scrutiny:
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
+def _scorecard(
+    db: str, version: Version, quarter: str, count: int, public: bool
+) -> scorecards.Scorecard:
+    with _reading(db) as store:
+        hidden = _withheld(db, version) if public else None
+        return scorecards.build(store, context.charter(), quarter, count, public, hidden)
+
+
+def scorecard(quarter: str, count: int = scorecards.QUARTERS) -> scorecards.Scorecard:
+    """Every measure's status over the `count` quarters to `quarter`; withheld small numbers
+    unless the reader is staff."""
+    return _scorecard(*_key(), quarter, count, public())
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
 def _quality(db: str, version: Version, quarter: str, today: date) -> Quality:
     with _reading(db) as store:
         return data_quality(store, context.charter(), quarter, today)
@@ -289,6 +304,7 @@ def prefetch(names: Iterable[str]) -> None:
             "quality": lambda: _quality(*key, quarter, today),
             "scrutiny": lambda: _scrutiny(*key, quarter, public_view),
             "review extras": lambda: _review_extras(*key, quarter),
+            "scorecard": lambda: _scorecard(*key, quarter, scorecards.QUARTERS, public_view),
         }
         if statement and statement.isdigit():
             until = parse_period(quarter).end

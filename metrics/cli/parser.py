@@ -22,6 +22,7 @@ from metrics.cli import (
     analysis as commands_analysis,
     data as commands_data,
     evidence as commands_evidence,
+    outlook as commands_outlook,
     partners as commands_providers,
     published as commands_published,
     review as commands_review,
@@ -312,6 +313,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands_evidence.add_parsers(sub, common)
     commands_published.add_parser(sub, common)
     commands_store.add_parser(sub, common)
+    commands_outlook.add_parsers(sub, common)
     return parser
 
 
@@ -375,4 +377,5 @@ COMMANDS = {
     "self-review": commands_evidence.cmd_self_review,
     "published": commands_published.cmd_published,
     "store": commands_store.cmd_store,
+    "scorecard": commands_outlook.cmd_scorecard,
 }

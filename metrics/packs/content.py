@@ -35,11 +35,12 @@ from metrics.publish.policy import (
 from metrics.review import actions as actions_mod, report
 from metrics.review.common import SIGNED_OFF, indicator_subject
 from metrics.review.cycle import QuarterReview
-from metrics.scrutiny import view as scrutiny
+from metrics.scrutiny import scorecard, view as scrutiny
 from metrics.store.connection import Store
 from metrics.words.narrative import STATUS_WORDS, fmt_value
 
 PLANNING_GROUP, SCRUTINY = "planning group", "scrutiny"
+PACK_QUARTERS = 6  # the scorecard's quarters: as many as an A4 page's width reads
 AUDIENCES = (PLANNING_GROUP, SCRUTINY)
 AUDIENCE_WORDS = {
     PLANNING_GROUP: "For the disabled children's planning group. Internal: not for publication.",
@@ -93,6 +94,7 @@ class Pack:
     questions: Table | None = None  # members' questions and answers (scrutiny)
     suggested: list[str] = field(default_factory=list)
     glossary: list[tuple[str, str]] = field(default_factory=list)
+    scorecard: Table | None = None  # every measure's status over the last PACK_QUARTERS
 
     @property
     def title(self) -> str:
@@ -190,6 +192,10 @@ def build(
             end,
         ),
         figures=sections.figures(built, charter, hidden, public),
+        scorecard=sections.scorecard(
+            scorecard.build(store, charter, quarter, PACK_QUARTERS, public, hidden),
+            symbols=False,  # the word says it; a PDF's fonts need not carry the symbols
+        ),
     )
     if public:
         pack.questions = sections.questions(facts, charter)

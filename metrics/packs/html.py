@@ -46,6 +46,7 @@ nav a { display: inline-block; min-height: 24px; padding: 3px 0; }  /* tap targe
 
 SECTIONS_PUBLIC = [
     ("statements", "How we are doing: the 12 charter statements"),
+    ("scorecard", "Scorecard: every measure over the last quarters"),
     ("exceptions", "Measures needing attention"),
     ("evidence", "What families and front-line staff tell us"),
     ("actions", "Actions due and overdue"),
@@ -115,12 +116,25 @@ def _exception(e: ExceptionItem) -> str:
     return "".join(parts)
 
 
+def _scorecard(pack: Pack) -> list[str]:
+    if pack.scorecard is None:
+        return []
+    return [
+        '<section id="scorecard"><h2>Scorecard: every measure over the last quarters</h2>',
+        "<p>Each cell is the measure's status at the end of that quarter and the figure it "
+        "was judged on; the measures needing attention come first.</p>",
+        table(pack.scorecard),
+        "</section>",
+    ]
+
+
 def _body(pack: Pack) -> str:
     """Everything under the cover and contents: what the glossary is worked out from."""
     out = [
         '<section id="statements"><h2>How we are doing: the 12 charter statements</h2>',
         table(pack.statements),
         "</section>",
+        *_scorecard(pack),
         '<section id="exceptions"><h2>Measures needing attention</h2>',
         "<p>Measures off track, at risk, without recent data, or getting worse for real.</p>",
         *[_exception(e) for e in pack.exceptions],
@@ -155,7 +169,11 @@ def _body(pack: Pack) -> str:
 
 def render(pack: Pack) -> str:
     body = _body(pack)
-    sections = [s for s in SECTIONS_PUBLIC if pack.public or s[0] != "questions"]
+    sections = [
+        s
+        for s in SECTIONS_PUBLIC
+        if (pack.public or s[0] != "questions") and (pack.scorecard or s[0] != "scorecard")
+    ]
     facts = [
         ("Quarter", pack.quarter),
         ("Review", pack.state),

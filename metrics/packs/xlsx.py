@@ -15,8 +15,9 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from metrics.dates import date_time, long_date
 from metrics.packs.content import AUDIENCE_WORDS, Pack
-from metrics.packs.sections import Table
+from metrics.packs.sections import Table, scorecard as scorecard_table
 from metrics.publish.tables import safe_row
+from metrics.scrutiny.scorecard import Scorecard
 
 WIDE, NARROW = 60, 16
 
@@ -62,6 +63,8 @@ def render_xlsx(pack: Pack) -> bytes:
     ]
     if pack.figures is not None:
         tables.append(("Figures", pack.figures, "Shorthand: see note 2. [x] not available."))
+    if pack.scorecard is not None:
+        tables.append(("Scorecard", pack.scorecard, "Each measure's status at each quarter."))
     tables += [
         (
             "Measures",
@@ -138,3 +141,20 @@ def _exceptions(pack: Pack) -> Table:
             for e in pack.exceptions
         ],
     )  # fmt: skip
+
+
+def scorecard_xlsx(card: Scorecard, council: str, rule: str) -> bytes:
+    """The scorecard as a spreadsheet on its own (the Scorecard page's download)."""
+    view = "what would be published" if card.public else "real figures, for staff only"
+    cover = [
+        f"Every measure's status, {card.quarters[0]} to {card.latest} ({view}).",
+        "Each cell: the status (symbol and word) and the figure it was judged on; an annual "
+        "measure's figure names its year.",
+    ]
+    notes = [("note 1", rule + " [c] means withheld.")]
+    return workbook(
+        f"{council}: scorecard to {card.latest}",
+        cover,
+        [("Scorecard", scorecard_table(card), "Status words explained in note 1.")],
+        notes,
+    )
