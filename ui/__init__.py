@@ -49,6 +49,7 @@ from ui.reads import (  # the cached reads every page uses, as ui.status(...) et
     figure as figure,
     indicator_groups as indicator_groups,
     indicator_view as indicator_view,
+    outlook as outlook,
     policy as policy,
     prefetch as prefetch,
     public as public,
@@ -59,6 +60,7 @@ from ui.reads import (  # the cached reads every page uses, as ui.status(...) et
     scorecard as scorecard,
     scrutiny_facts as scrutiny_facts,
     status as status,
+    trajectories as trajectories,
     withheld as withheld,
 )
 from ui.registry import (  # the one page registry: what app.py routes, the sidebar lists

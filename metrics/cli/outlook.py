@@ -7,8 +7,10 @@ import argparse
 import sys
 
 from charter import Charter, load_charter
+from metrics.assess import forecast
 from metrics.periods.model import PeriodError, PeriodKind
 from metrics.periods.text import parse_period
+from metrics.publish import outlook
 from metrics.publish.escape import json_text
 from metrics.publish.policy import AUDIENCES, PUBLIC
 from metrics.publish.tables import write_csv
@@ -54,6 +56,57 @@ def add_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser
         choices=scorecard.ATTENTION,
         help="only measures whose latest status is this (repeatable)",
     )
+
+
+def add_forecast_parser(
+    sub: argparse._SubParsersAction,  # type: ignore[type-arg]
+    common: argparse.ArgumentParser,
+) -> None:
+    fore = sub.add_parser(
+        "forecast",
+        parents=[common],
+        help="one measure's course if nothing changes (a projection, not a figure)",
+        description="A baseline forecast for the next periods with an 80%% prediction "
+        "interval (statsmodels' exponential smoothing), the method chosen by a rolling-origin "
+        "back-test on the measure's own figures and its error, the target in force for each "
+        "period (the chair's trajectory where set); or why there is none.",
+    )
+    fore.add_argument("--indicator", required=True, metavar="ID")
+    fore.add_argument("--periods", type=int, default=forecast.PERIODS, metavar="N")
+    fore.add_argument("--quarter", metavar="LABEL", help="as known at this quarter")
+    fore.add_argument("--format", choices=["text", "csv", "json"], default="text")
+    fore.add_argument("--audience", choices=AUDIENCES, default=PUBLIC)
+
+
+def cmd_forecast(args: argparse.Namespace) -> int:
+    charter, store = load_charter(), Store(args.db)
+    ind = charter.indicators.get(args.indicator)
+    if ind is None:
+        print(f"error: --indicator: there is no indicator {args.indicator!r}", file=sys.stderr)
+        return 2
+    if not 1 <= args.periods <= forecast.MOST_PERIODS:
+        print(f"error: --periods: 1 to {forecast.MOST_PERIODS} (not {args.periods})",
+              file=sys.stderr)  # fmt: skip
+        return 2
+    try:
+        quarter = parse_period(args.quarter, PeriodKind.FY_QUARTER).label if args.quarter else None
+    except PeriodError as err:
+        print(f"error: --quarter: {err}", file=sys.stderr)
+        return 2
+    found = outlook.build(store, charter, ind, quarter, args.audience == PUBLIC, args.periods)
+    if args.format == "json":
+        print(json_text(found.as_json()))
+    elif args.format == "csv":
+        write_csv(sys.stdout, found.rows(), outlook.COLUMNS, lineterminator="\n")
+    else:
+        print(f"{ind.title}: projection if nothing changes")
+        print(found.words)
+        if found.forecast.made:
+            print(outlook.method_words(ind, found.forecast))
+            for row in found.rows():
+                print(f"  {row['period']} (projection): {row['central']:.2f} "
+                      f"[{row['low']:.2f} to {row['high']:.2f}]")  # fmt: skip
+    return 0
 
 
 def cmd_scorecard(args: argparse.Namespace) -> int:

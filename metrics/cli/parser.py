@@ -314,6 +314,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands_published.add_parser(sub, common)
     commands_store.add_parser(sub, common)
     commands_outlook.add_parsers(sub, common)
+    commands_outlook.add_forecast_parser(sub, common)
     return parser
 
 
@@ -378,4 +379,5 @@ COMMANDS = {
     "published": commands_published.cmd_published,
     "store": commands_store.cmd_store,
     "scorecard": commands_outlook.cmd_scorecard,
+    "forecast": commands_outlook.cmd_forecast,
 }

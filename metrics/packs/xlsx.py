@@ -63,8 +63,6 @@ def render_xlsx(pack: Pack) -> bytes:
     ]
     if pack.figures is not None:
         tables.append(("Figures", pack.figures, "Shorthand: see note 2. [x] not available."))
-    if pack.scorecard is not None:
-        tables.append(("Scorecard", pack.scorecard, "Each measure's status at each quarter."))
     tables += [
         (
             "Measures",
@@ -78,6 +76,8 @@ def render_xlsx(pack: Pack) -> bytes:
     ]
     if pack.public and pack.questions is not None:
         tables.append(("Questions", pack.questions, "Members' questions and answers."))
+    if pack.scorecard is not None:  # last: the sheets before it keep their numbers
+        tables.append(("Scorecard", pack.scorecard, "Each measure's status at each quarter."))
     notes = [
         ("note 1", pack.status_rule),
         ("note 2", pack.rule + " [x] means not available; [z] not applicable."),

@@ -68,3 +68,42 @@ def test_filters_on_the_command_line(demo_db: Path, charter):
 def test_bad_options_are_refused_plainly(demo_db: Path, args, message):
     result = run("scorecard", *args, db=demo_db, check=False)
     assert result.returncode == 2 and message in result.stderr and not result.stdout
+
+
+def test_forecast_gives_each_projected_period_its_interval_method_and_error(demo_db: Path):
+    out = run("forecast", "--indicator", "ehcp-issued-20-weeks", "--quarter", QUARTER,
+              "--format", "json", db=demo_db).stdout  # fmt: skip
+    found = json.loads(out)
+    assert found["kind"] == "projection" and found["method"].startswith(("Holt", "simple"))
+    assert found["backtest_mae"] > 0 and found["backtest_origins"] == 10
+    periods = found["periods"]
+    assert [p["period"] for p in periods] == ["2026-27 Q3", "2026-27 Q4", "2027-28 Q1",
+                                              "2027-28 Q2"]  # fmt: skip
+    assert all(p["kind"] == "projection" and p["low"] <= p["central"] <= p["high"]
+               for p in periods)  # fmt: skip
+    text = run("forecast", "--indicator", "ehcp-issued-20-weeks", "--periods", "2",
+               db=demo_db).stdout  # fmt: skip
+    assert "On the current course, about " in text and "(projection)" in text
+    rows = list(csv.DictReader(io.StringIO(run(
+        "forecast", "--indicator", "ehcp-issued-20-weeks", "--format", "csv", db=demo_db
+    ).stdout)))  # fmt: skip
+    assert len(rows) == 4 and {r["kind"] for r in rows} == {"projection"}
+
+
+def test_forecast_says_when_there_are_too_few_figures(demo_db: Path):
+    found = json.loads(run("forecast", "--indicator", "ehcp-mainstream", "--format", "json",
+                           db=demo_db).stdout)  # fmt: skip
+    assert found["periods"] == [] and found["method"] is None
+    assert found["why_none"].startswith("Too few figures to forecast")
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--indicator", "nothing"], "there is no indicator 'nothing'"),
+        (["--indicator", "ehcp-mainstream", "--periods", "9"], "--periods: 1 to 8"),
+    ],
+)
+def test_forecast_refuses_bad_options(demo_db: Path, args, message):
+    result = run("forecast", *args, db=demo_db, check=False)
+    assert result.returncode == 2 and message in result.stderr
