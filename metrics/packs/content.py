@@ -17,7 +17,8 @@ from metrics.assess.target import Target, fmt_target_value, target_runs
 from metrics.assess.trend import TrendRow, trend, upto
 from metrics.dates import long_date
 from metrics.evidence import items as evidence_items
-from metrics.packs import sections, svg
+from metrics.packs import sections, shape, svg
+from metrics.packs.front import Front, front
 from metrics.packs.sections import Table
 from metrics.partners.quality import quality as data_quality
 from metrics.periods.text import parse_period
@@ -95,6 +96,8 @@ class Pack:
     suggested: list[str] = field(default_factory=list)
     glossary: list[tuple[str, str]] = field(default_factory=list)
     scorecard: Table | None = None  # every measure's status over the last PACK_QUARTERS
+    front: Front | None = None  # the key messages: the pack's first page
+    sections: tuple[str, ...] = shape.DEFAULT  # the chair's choice for the audience, in order
 
     @property
     def title(self) -> str:
@@ -200,6 +203,10 @@ def build(
     if public:
         pack.questions = sections.questions(facts, charter)
         pack.suggested = [q.text for q in facts.suggested]
+    # as they stood at sign-off, once signed off: the pack that was signed off
+    pinned = review.signed_off_at if review.state == SIGNED_OFF else None
+    pack.front = front(store, review.quarter, facts, pinned)
+    pack.sections = shape.sections_for(store, audience, pinned)
     return pack
 
 

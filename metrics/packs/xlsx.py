@@ -78,6 +78,8 @@ def render_xlsx(pack: Pack) -> bytes:
         tables.append(("Questions", pack.questions, "Members' questions and answers."))
     if pack.scorecard is not None:  # last: the sheets before it keep their numbers
         tables.append(("Scorecard", pack.scorecard, "Each measure's status at each quarter."))
+    kept = {"Figures": "measures", "Measures": "measures"}  # each sheet's section
+    tables = [t for t in tables if kept.get(t[0], t[0].lower()) in pack.sections]
     notes = [
         ("note 1", pack.status_rule),
         ("note 2", pack.rule + " [x] means not available; [z] not applicable."),
@@ -91,6 +93,9 @@ def render_xlsx(pack: Pack) -> bytes:
         "This workbook has a contents sheet, a notes sheet and one table per sheet.",
         f"Contact: {pack.contact or 'not given'}.",
     ]
+    if pack.front is not None and "key messages" in pack.sections:  # the front page
+        cover += [f"Key messages. {pack.front.note}"]
+        cover += [f"{heading}: {line}" for heading, lines in pack.front.parts for line in lines]
     return workbook(pack.title, cover, tables, notes)
 
 
