@@ -8,7 +8,8 @@ Honesty rules (issue 31):
 - A gap (a figure missing or given only as a symbol) inside the last MIN_FIGURES: no forecast
   either; a series is never filled in to make one.
 - The method is the candidate with the smallest back-tested error: each is fitted on the
-  figures up to each origin (from MIN_TRAIN on) and asked for the next `periods`; the mean
+  figures up to each origin (the last MOST_ORIGINS, none on fewer than MIN_TRAIN figures)
+  and asked for the next `periods`; the mean
   absolute error over every origin and horizon is its error. Carrying the last figure forward
   (the naive forecast) is scored the same way and reported beside it.
 - The interval is the model's own 80% prediction interval, widened where the back-test's
@@ -29,6 +30,8 @@ import pandas as pd
 
 MIN_FIGURES = 8  # enough for a trend and a back-test over at least two origins
 MIN_TRAIN = 6  # the fewest figures a back-test's fit is made on
+MOST_ORIGINS = 6  # the back-test's latest origins only: the recent past is what is projected,
+# and each origin costs a fit of every method (a pack projects every measure needing attention)
 PERIODS = 4
 MOST_PERIODS = 8
 COVERAGE = 0.8  # "likely between": an 80% prediction interval
@@ -104,11 +107,12 @@ def _project(values: np.ndarray, method: Method, steps: int) -> tuple[np.ndarray
 def backtest(
     values: np.ndarray, method: Method | None, steps: int
 ) -> tuple[float, dict[int, list[float]]]:
-    """Rolling origin: fit on the first t figures for each t from MIN_TRAIN, forecast up to
-    `steps` ahead, and compare with what came. The mean absolute error, and the absolute
-    errors by horizon. `method` None: the naive forecast (the last figure carried forward)."""
+    """Rolling origin: fit on the first t figures for each of the last MOST_ORIGINS t (none
+    fewer than MIN_TRAIN), forecast up to `steps` ahead, and compare with what came. The
+    mean absolute error, and the absolute errors by horizon. `method` None: the naive
+    forecast (the last figure carried forward)."""
     errors: dict[int, list[float]] = {}
-    for t in range(MIN_TRAIN, len(values)):
+    for t in range(max(MIN_TRAIN, len(values) - MOST_ORIGINS), len(values)):
         ahead = min(steps, len(values) - t)
         if method is None:
             central = np.repeat(values[t - 1], ahead)
@@ -151,7 +155,7 @@ def forecast(
                 period, _kept(mid, bounds), _kept(mid - widest, bounds), _kept(mid + widest, bounds)
             )
         )
-    origins = len(series) - MIN_TRAIN
+    origins = len(series) - max(MIN_TRAIN, len(series) - MOST_ORIGINS)
     return Forecast(len(series), method, error, naive, origins, tuple(points))
 
 

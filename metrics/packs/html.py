@@ -103,6 +103,10 @@ def _exception(e: ExceptionItem) -> str:
             "in a table.</figcaption></figure>"
         )
         parts.append(table(e.chart.table))
+    if e.heading:
+        parts.append(f"<h4>Where it is heading (a projection)</h4><p>{escape(e.heading)}</p>")
+    if e.projection is not None:
+        parts.append(table(e.projection))
     parts.append("</article>")
     return "".join(parts)
 

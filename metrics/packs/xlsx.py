@@ -137,12 +137,12 @@ def _exceptions(pack: Pack) -> Table:
     return Table(
         "Measures needing attention, with the planning group's commentary",
         ["Measure", "Status", "Agreed status", "Figure", "Lead", "What is happening", "Why",
-         "What happens next", "Open actions"],
+         "What happens next", "Open actions", "Where it is heading (projection)"],
         [
             [e.title, e.status, "[c]" if e.held_back else e.agreed or "[z]", e.figure, e.owner,
              *(["[c]"] * 3 if e.held_back else
                [e.what or "[x]", e.why_text or "[x]", e.what_next or "[x]"]),
-             "; ".join(e.actions) or "None"]
+             "; ".join(e.actions) or "None", e.heading or "[x]"]
             for e in pack.exceptions
         ],
     )  # fmt: skip

@@ -134,7 +134,7 @@ def words(
         f"between {fmt_value(end.low, ind)} and {fmt_value(end.high, ind)})"
     )
     if target is None:
-        return said + "."
+        return f"{said}. This is a projection, not a figure."
     aim = Target.of(ind)
     if aim.meets(end.low, target) and aim.meets(end.high, target):
         verdict = "which it would likely meet"

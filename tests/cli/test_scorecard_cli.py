@@ -75,7 +75,7 @@ def test_forecast_gives_each_projected_period_its_interval_method_and_error(demo
               "--format", "json", db=demo_db).stdout  # fmt: skip
     found = json.loads(out)
     assert found["kind"] == "projection" and found["method"].startswith(("Holt", "simple"))
-    assert found["backtest_mae"] > 0 and found["backtest_origins"] == 10
+    assert found["backtest_mae"] > 0 and found["backtest_origins"] == 6
     periods = found["periods"]
     assert [p["period"] for p in periods] == ["2026-27 Q3", "2026-27 Q4", "2027-28 Q1",
                                               "2027-28 Q2"]  # fmt: skip
