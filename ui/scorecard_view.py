@@ -23,6 +23,7 @@ STATEMENT, OWNER, ORGANISATION, STATUS = (
     "scorecard_status",
 )
 WIDE, NARROW = "scorecard_wide", "scorecard_narrow"  # the containers' keys (ui/style.py)
+ROW_HEIGHT = 35  # px: Streamlit's row, to show every measure without a scroll inside
 PHONE_QUARTERS = 4  # a phone shows the latest quarters only, newest first
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -72,13 +73,16 @@ def summary(card: Scorecard) -> None:
 
 
 def table(card: Scorecard) -> None:
-    """Every quarter as a column: for a wide screen."""
+    """Every quarter as a column, beside the measure (who leads it after): for a wide screen,
+    every row shown."""
     with st.container(key=WIDE):
         st.dataframe(
             table_rows(card),
             hide_index=True,
             key="scorecard_table",
+            column_order=["Measure", *card.quarters, "Statements", "Lead", "Organisation"],
             column_config={"Measure": st.column_config.TextColumn(pinned=True, width="large")},
+            height=ROW_HEIGHT * (len(card.rows) + 1) + 3,
         )
 
 
