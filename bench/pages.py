@@ -36,7 +36,6 @@ OURS: dict[str, Page] = {
     "indicator": load.INDICATOR,
     "review": load.REVIEW,
     "scrutiny": load.SCRUTINY,
-    "scorecard": load.SCORECARD,  # 8 quarters of every measure (issue 31)
 }
 SESSIONS = 20
 WARM_SAMPLES = 9
