@@ -9,23 +9,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
 
-from charter import Charter, Indicator
+from charter import Charter
 from charter.models import UNIT_LABEL
 from metrics.access.people import Actor, require
-from metrics.assess.forecast import PERIODS
 from metrics.assess.target import Target, fmt_target_value, target_runs
-from metrics.assess.trajectory import with_trajectory
 from metrics.assess.trend import TrendRow, trend, upto
 from metrics.dates import long_date
 from metrics.evidence import items as evidence_items
 from metrics.packs import sections, shape, svg
 from metrics.packs.front import Front, front
+from metrics.packs.projection import projection
 from metrics.packs.sections import Table
 from metrics.partners.quality import quality as data_quality
 from metrics.periods.text import parse_period
-from metrics.publish import outlook, withheld
+from metrics.publish import withheld
 from metrics.publish.disclosure import NOT_FOR_PUBLICATION
 from metrics.publish.policy import (
     PUBLIC,
@@ -310,26 +308,5 @@ def _exception(
         ],
         chart=_chart(rows, charter, e.indicator_id, public),
         held_back=built.held_back.get(indicator_subject(e.indicator_id)),
-        **_projection(store, charter, ind, rows, public),
+        **projection(store, charter, ind, rows, public),
     )
-
-
-def _projection(
-    store: Store, charter: Charter, ind: Indicator, rows: list[TrendRow], public: bool
-) -> dict[str, Any]:
-    """Where the measure is heading, from the figures the pack's reader may see (none from a
-    withheld one for a published pack): its words and its table, every row a projection."""
-    found = outlook.outlook(with_trajectory(store, charter, ind), rows, public, PERIODS)
-    if not found.forecast.made:
-        return {"heading": found.words}
-    table = Table(
-        f"{ind.title}: projection if nothing changes (not figures)",
-        ["Period", "Kind", "Projected", "Likely from", "Likely to", "Target"],
-        [
-            [p.period, "Projection", fmt_value(p.central, ind), fmt_value(p.low, ind),
-             fmt_value(p.high, ind), fmt_target_value(ind, t)]
-            for p, t in zip(found.forecast.points, found.targets, strict=True)
-        ],
-    )  # fmt: skip
-    words = f"{found.words} {outlook.method_words(ind, found.forecast)}"
-    return {"heading": words, "projection": table}
