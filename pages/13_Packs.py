@@ -4,7 +4,7 @@ spreadsheet; the scrutiny pack withholds small numbers and is ready to publish."
 import streamlit as st
 
 import ui
-from ui import pack_view
+from ui import pack_view, shape_view
 
 ui.page("Meeting packs", roles=ui.READERS)
 st.markdown(
@@ -17,6 +17,7 @@ st.markdown(
 quarter = ui.quarter_picker()
 if quarter:
     chosen = pack_view.audience()
+    shape_view.chair(quarter, chosen)  # key messages and sections: the chair's
     pack_view.text_warnings(quarter, chosen)
     if st.button("Make the pack", key=pack_view.MAKE, type="primary"):
         pack_view.make(quarter, chosen)

@@ -9,7 +9,7 @@ from metrics.dates import date_time
 from metrics.publish.escape import markdown
 from metrics.review.common import indicator_subject
 from metrics.words.narrative import facts_markdown
-from ui import breakdown, charts, evidence_view, keys, review_view, sections, style
+from ui import breakdown, charts, evidence_view, keys, outlook_view, review_view, sections, style
 
 ui.page("Indicator", reads=("quality", "indicator"))
 
@@ -48,6 +48,7 @@ if view.rows:
     charts.chart_with_table(fig, alt, table, f"{chosen}.csv", "trend", numbers)
 else:
     st.info("No figures have been supplied for this indicator yet.")
+outlook_view.section(ind, quarter)  # a projection if nothing changes, and the trajectory
 
 if not ui.public():  # the process-limits chart is for staff; councillors read plain reasons
     sections.spc_section(ind, view.spc, view.rows)

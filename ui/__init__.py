@@ -49,6 +49,7 @@ from ui.reads import (  # the cached reads every page uses, as ui.status(...) et
     figure as figure,
     indicator_groups as indicator_groups,
     indicator_view as indicator_view,
+    outlook as outlook,
     policy as policy,
     prefetch as prefetch,
     public as public,
@@ -56,8 +57,10 @@ from ui.reads import (  # the cached reads every page uses, as ui.status(...) et
     quarters as quarters,
     review as review,
     review_extras as review_extras,
+    scorecard as scorecard,
     scrutiny_facts as scrutiny_facts,
     status as status,
+    trajectories as trajectories,
     withheld as withheld,
 )
 from ui.registry import (  # the one page registry: what app.py routes, the sidebar lists
@@ -83,6 +86,7 @@ from ui.registry import (  # the one page registry: what app.py routes, the side
     RETURNS as RETURNS,
     RETURNS_PAGE as RETURNS_PAGE,
     REVIEW_PAGE as REVIEW_PAGE,
+    SCORECARD_PAGE as SCORECARD_PAGE,
     SCRUTINY_PAGE as SCRUTINY_PAGE,
     SELF_REVIEW_PAGE as SELF_REVIEW_PAGE,
     STAFF as STAFF,

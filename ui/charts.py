@@ -135,7 +135,7 @@ def trend_chart(
     )
     if (last := _last(xs, values)) is not None:
         labels.append((*last, axes.short_name(council), style.OURS))
-    targets = Target.of(ind).line([parse_period(r.period) for r in rows])
+    targets = period_targets(rows, ind) if Target.of(ind).has_better_side else []
     in_force = {t for t in targets if t is not None}
     if len(in_force) == 1:  # one target throughout: a line across
         (target,) = in_force
@@ -217,9 +217,13 @@ def trend_alt(rows: list[TrendRow], ind: Indicator, council: str) -> str:
 
 
 def period_targets(rows: Sequence[TrendRow], ind: Indicator) -> list[float | None]:
-    """The target in force for each row's period (targets may change by year)."""
+    """The target in force for each row's period (targets may change by year, and a chair's
+    trajectory steps them): as the rows carry it (metrics/assess/trend.py), else the
+    charter's for the period."""
     aim = Target.of(ind)
-    return [aim.for_period(parse_period(r.period)) for r in rows]
+    return [
+        r.target if r.target is not None else aim.for_period(parse_period(r.period)) for r in rows
+    ]
 
 
 def trend_table(rows: list[TrendRow], ind: Indicator) -> list[dict[str, Any]]:

@@ -24,13 +24,14 @@ from typing import Any, TypeVar, cast
 import streamlit as st
 
 from metrics import evidence
+from metrics.assess import trajectory
 from metrics.assess.rollup import StatementStatus, charter_status, quarters_with_data
 from metrics.assess.trend import GroupRow, breakdown
 from metrics.evidence.items import EvidenceItem
 from metrics.ingest.template import latest_complete_quarter
 from metrics.partners.quality import Quality, quality as data_quality
 from metrics.periods.text import parse_period
-from metrics.publish import indicator_page, plain, withheld as disclosure
+from metrics.publish import indicator_page, outlook as outlooks, plain, withheld as disclosure
 from metrics.publish.policy import (
     PUBLIC,
     Audience,
@@ -43,7 +44,7 @@ from metrics.publish.policy import (
 )
 from metrics.reminders import run as reminders, work as reminder_work
 from metrics.review import page as review_page, report
-from metrics.scrutiny import view as scrutiny
+from metrics.scrutiny import scorecard as scorecards, view as scrutiny
 from metrics.store.connection import Store
 from ui import context, keys
 
@@ -228,6 +229,48 @@ def scrutiny_facts(quarter: str) -> scrutiny.Scrutiny:
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
+def _scorecard(
+    db: str, version: Version, quarter: str, count: int, public: bool
+) -> scorecards.Scorecard:
+    with _reading(db) as store:
+        hidden = _withheld(db, version) if public else None
+        return scorecards.build(store, context.charter(), quarter, count, public, hidden)
+
+
+def scorecard(quarter: str, count: int = scorecards.QUARTERS) -> scorecards.Scorecard:
+    """Every measure's status over the `count` quarters to `quarter`; withheld small numbers
+    unless the reader is staff."""
+    return _scorecard(*_key(), quarter, count, public())
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _outlook(
+    db: str, version: Version, indicator: str, quarter: str | None, public: bool
+) -> outlooks.Outlook:
+    c = context.charter()
+    with _reading(db) as store:
+        hidden = _withheld_one(db, version, indicator)
+        return outlooks.build(store, c, c.indicators[indicator], quarter, public, hidden=hidden)
+
+
+def outlook(indicator: str, quarter: str | None) -> outlooks.Outlook:
+    """Where the indicator is heading if nothing changes (a projection), as the reader may
+    see it: none from a withheld figure for a reader who is not staff."""
+    return _outlook(*_key(), indicator, quarter, public())
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _trajectories(db: str, version: Version) -> dict[str, trajectory.Trajectory]:
+    with _reading(db) as store:
+        return trajectory.in_force(store)
+
+
+def trajectories() -> dict[str, trajectory.Trajectory]:
+    """The chair's trajectories in force, by indicator."""
+    return _trajectories(*_key())
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
 def _quality(db: str, version: Version, quarter: str, today: date) -> Quality:
     with _reading(db) as store:
         return data_quality(store, context.charter(), quarter, today)
@@ -294,6 +337,7 @@ def prefetch(names: Iterable[str]) -> None:
     def indicator_page(quarter: str) -> None:
         assert ind is not None
         found = _indicator_view(*key, ind.id, quarter, public_view)
+        _outlook(*key, ind.id, quarter, public_view)
         dim = dimension if dimension in ind.breakdowns else next(iter(ind.breakdowns), None)
         if dim:
             _groups(*key, ind.id, dim, found.upto)
@@ -304,6 +348,7 @@ def prefetch(names: Iterable[str]) -> None:
             "quality": lambda: _quality(*key, quarter, today),
             "scrutiny": lambda: _scrutiny(*key, quarter, public_view),
             "review extras": lambda: _review_extras(*key, quarter),
+            "scorecard": lambda: _scorecard(*key, quarter, scorecards.QUARTERS, public_view),
         }
         if statement and statement.isdigit():
             until = parse_period(quarter).end

@@ -81,6 +81,7 @@ QUALITY_PAGE = "pages/15_Data_quality.py"
 EVIDENCE_PAGE = "pages/16_Evidence.py"
 SELF_REVIEW_PAGE = "pages/17_Self_review.py"
 REMINDERS_PAGE = "pages/18_Reminders.py"
+SCORECARD_PAGE = "pages/19_Scorecard.py"
 
 # In the order the navigation shows them.
 PAGES: tuple[Entry, ...] = (
@@ -88,6 +89,7 @@ PAGES: tuple[Entry, ...] = (
     Entry(STATEMENT_PAGE, "Statements", "Statement", READERS),
     Entry(INDICATOR_PAGE, "Indicators", "Indicator", READERS),
     Entry(SCRUTINY_PAGE, "Scrutiny: in plain English", "Scrutiny", READERS),
+    Entry(SCORECARD_PAGE, "Scorecard: every measure over time", "Scorecard", READERS),
     Entry(EVIDENCE_PAGE, "What families and staff tell us", "Evidence", READERS),
     Entry(REVIEW_PAGE, "Quarterly review", "Review", READERS),
     Entry(ACTIONS_PAGE, "Actions", "Actions", READERS),

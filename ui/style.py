@@ -38,6 +38,10 @@ a:focus-visible, button:focus-visible, [tabindex]:focus-visible {
   padding-bottom:0 !important;}
 [data-testid="stSelectboxVirtualDropdown"] [role="option"] > div {white-space:normal !important;
   overflow-wrap:anywhere; text-overflow:clip !important; line-height:1.15; font-size:0.875rem;}
+/* The scorecard (ui/scorecard_view.py): every quarter as a table on a wide screen, one
+   measure at a time with the latest quarters on a phone. */
+@media (max-width: 640px) {.st-key-scorecard_wide {display:none !important;}}
+@media (min-width: 641px) {.st-key-scorecard_narrow {display:none !important;}}
 </style>
 """
 

@@ -14,6 +14,7 @@ from dataclasses import asdict, dataclass
 from datetime import date
 
 from charter import Charter, Statement
+from metrics.assess import trajectory
 from metrics.assess.benchmark import area_values
 from metrics.assess.status import (
     LAG_ALLOWED,
@@ -145,6 +146,7 @@ def charter_statuses(
 ) -> list[list[StatementStatus]]:
     """Every statement's status at each of `quarters`, reading the figures once for all."""
     with store.connect():
+        charter = trajectory.applied(charter, trajectory.in_force(store))  # the chair's steps
         points = current_points(store, charter.council.code)
         wanted = [
             (i.id, due_period(i, quarter).shift(-k).label)

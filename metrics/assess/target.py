@@ -213,6 +213,12 @@ class Target:
         return "above" if self.polarity is Polarity.HIGHER else "below"
 
 
+def with_year_targets(ind: Indicator, years: Sequence[tuple[str, float]]) -> Indicator:
+    """The indicator with `years`' own targets ((financial year, target) pairs: a chair's
+    trajectory, metrics/assess/trajectory.py) in force over those the charter gives it."""
+    return ind.model_copy(update={"targets": {**ind.targets, **dict(years)}})
+
+
 # -- the target in words (every page, pack and CSV says a target through these) ----------
 
 

@@ -9,6 +9,7 @@ from metrics.assess.benchmark import area_values
 from metrics.assess.spc import SpcResult
 from metrics.assess.status import Point, spc_for
 from metrics.assess.target import Target
+from metrics.assess.trajectory import with_trajectory
 from metrics.periods.text import parse_period, read_label
 from metrics.reference import is_council
 from metrics.store import assess as stored
@@ -45,8 +46,11 @@ class GroupRow:
 
 
 def trend(store: Store, charter: Charter, ind: Indicator) -> list[TrendRow]:
-    """Our council's figures oldest first, with England and the region where published."""
-    return trend_rows(ind, _with_comparators(store, charter, ind))
+    """Our council's figures oldest first, with England and the region where published; each
+    with the target in force for it (a trajectory's step, where the chair set one)."""
+    with store.connect():
+        ind = with_trajectory(store, charter, ind)
+        return trend_rows(ind, _with_comparators(store, charter, ind))
 
 
 def _with_comparators(
@@ -124,7 +128,9 @@ def trend_and_provenance(
 ) -> tuple[list[TrendRow], SeriesRow | None]:
     """`trend`, and the most recently recorded of our council's current figures (where the
     latest figure came from), from one read."""
-    found = _with_comparators(store, charter, ind)
+    with store.connect():
+        ind = with_trajectory(store, charter, ind)
+        found = _with_comparators(store, charter, ind)
     ours = found[0]
     return trend_rows(ind, found), max(ours, key=lambda r: r.recorded_at) if ours else None
 

@@ -22,6 +22,7 @@ from metrics.cli import (
     analysis as commands_analysis,
     data as commands_data,
     evidence as commands_evidence,
+    outlook as commands_outlook,
     partners as commands_providers,
     published as commands_published,
     reminders as commands_reminders,
@@ -314,6 +315,8 @@ def build_parser() -> argparse.ArgumentParser:
     commands_published.add_parser(sub, common)
     commands_store.add_parser(sub, common)
     commands_reminders.add_parser(sub, common)
+    commands_outlook.add_parsers(sub, common)
+    commands_outlook.add_forecast_parser(sub, common)
     return parser
 
 
@@ -378,4 +381,6 @@ COMMANDS = {
     "published": commands_published.cmd_published,
     "store": commands_store.cmd_store,
     "remind": commands_reminders.cmd_remind,
+    "scorecard": commands_outlook.cmd_scorecard,
+    "forecast": commands_outlook.cmd_forecast,
 }

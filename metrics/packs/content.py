@@ -17,7 +17,9 @@ from metrics.assess.target import Target, fmt_target_value, target_runs
 from metrics.assess.trend import TrendRow, trend, upto
 from metrics.dates import long_date
 from metrics.evidence import items as evidence_items
-from metrics.packs import sections, svg
+from metrics.packs import sections, shape, svg
+from metrics.packs.front import Front, front
+from metrics.packs.projection import projection
 from metrics.packs.sections import Table
 from metrics.partners.quality import quality as data_quality
 from metrics.periods.text import parse_period
@@ -35,11 +37,12 @@ from metrics.publish.policy import (
 from metrics.review import actions as actions_mod, report
 from metrics.review.common import SIGNED_OFF, indicator_subject
 from metrics.review.cycle import QuarterReview
-from metrics.scrutiny import view as scrutiny
+from metrics.scrutiny import scorecard, view as scrutiny
 from metrics.store.connection import Store
 from metrics.words.narrative import STATUS_WORDS, fmt_value
 
 PLANNING_GROUP, SCRUTINY = "planning group", "scrutiny"
+PACK_QUARTERS = 6  # the scorecard's quarters: as many as an A4 page's width reads
 AUDIENCES = (PLANNING_GROUP, SCRUTINY)
 AUDIENCE_WORDS = {
     PLANNING_GROUP: "For the disabled children's planning group. Internal: not for publication.",
@@ -70,6 +73,8 @@ class ExceptionItem:
     actions: list[str]
     chart: Chart | None
     held_back: str | None = None  # why its agreed status and commentary are not published
+    heading: str = ""  # where it is heading if nothing changes: a projection, in words
+    projection: Table | None = None  # the projected periods, each marked a projection
 
 
 @dataclass
@@ -93,6 +98,9 @@ class Pack:
     questions: Table | None = None  # members' questions and answers (scrutiny)
     suggested: list[str] = field(default_factory=list)
     glossary: list[tuple[str, str]] = field(default_factory=list)
+    scorecard: Table | None = None  # every measure's status over the last PACK_QUARTERS
+    front: Front | None = None  # the key messages: the pack's first page
+    sections: tuple[str, ...] = shape.DEFAULT  # the chair's choice for the audience, in order
 
     @property
     def title(self) -> str:
@@ -190,10 +198,18 @@ def build(
             end,
         ),
         figures=sections.figures(built, charter, hidden, public),
+        scorecard=sections.scorecard(
+            scorecard.build(store, charter, quarter, PACK_QUARTERS, public, hidden),
+            symbols=False,  # the word says it; a PDF's fonts need not carry the symbols
+        ),
     )
     if public:
         pack.questions = sections.questions(facts, charter)
         pack.suggested = [q.text for q in facts.suggested]
+    # as they stood at sign-off, once signed off: the pack that was signed off
+    pinned = review.signed_off_at if review.state == SIGNED_OFF else None
+    pack.front = front(store, review.quarter, facts, pinned)
+    pack.sections = shape.sections_for(store, audience, pinned)
     return pack
 
 
@@ -292,4 +308,5 @@ def _exception(
         ],
         chart=_chart(rows, charter, e.indicator_id, public),
         held_back=built.held_back.get(indicator_subject(e.indicator_id)),
+        **projection(store, charter, ind, rows, public),
     )

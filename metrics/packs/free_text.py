@@ -17,7 +17,7 @@ from metrics.evidence import items as evidence_items
 from metrics.evidence.personal import Warning_
 from metrics.periods.text import parse_period
 from metrics.publish.policy import DisclosurePolicy
-from metrics.review import actions, agreed, commentary, cycle
+from metrics.review import actions, agreed, commentary, cycle, key_messages
 from metrics.review.common import SIGNED_OFF, subject_title
 from metrics.scrutiny import questions
 from metrics.store.connection import Store
@@ -50,6 +50,9 @@ def pack_warnings(store: Store, charter: Charter, quarter: str) -> list[TextWarn
              c.next)  # fmt: skip
     review = cycle.read(store, quarter)  # as the pack reads them: at sign-off, once signed off
     pinned_at = review.signed_off_at if review.state == SIGNED_OFF else None
+    written = key_messages.current(store, review.quarter, as_at=pinned_at)
+    if written is not None:
+        look("The key messages", written.written_by, *written.texts)
     for subject, a in agreed.current(store, review.quarter, as_at=pinned_at).items():
         look(f"Agreed status of {subject_title(charter, subject)}", a.agreed_by, a.reason)
     for x in actions.listed(store, as_at=pinned_at):

@@ -11,8 +11,10 @@ from html import escape
 
 from metrics.dates import date_time
 from metrics.packs.content import AUDIENCE_WORDS, ExceptionItem, Pack
+from metrics.packs.front import Front
 from metrics.packs.glossary import used
 from metrics.packs.sections import Table
+from metrics.packs.shape import SECTIONS
 
 CSS = """
 @page { size: A4; margin: 18mm 15mm 20mm 15mm;
@@ -44,16 +46,6 @@ nav a { display: inline-block; min-height: 24px; padding: 3px 0; }  /* tap targe
 @media print { .scroll { overflow: visible; } nav a { text-decoration: none; } }
 """
 
-SECTIONS_PUBLIC = [
-    ("statements", "How we are doing: the 12 charter statements"),
-    ("exceptions", "Measures needing attention"),
-    ("evidence", "What families and front-line staff tell us"),
-    ("actions", "Actions due and overdue"),
-    ("measures", "Every measure"),
-    ("questions", "Members' questions"),
-    ("quality", "Data quality"),
-    ("method", "How statuses are worked out, and small numbers"),
-]
 GLOSSARY = ("glossary", "Glossary")
 
 
@@ -111,51 +103,112 @@ def _exception(e: ExceptionItem) -> str:
             "in a table.</figcaption></figure>"
         )
         parts.append(table(e.chart.table))
+    if e.heading:
+        parts.append(f"<h4>Where it is heading (a projection)</h4><p>{escape(e.heading)}</p>")
+    if e.projection is not None:
+        parts.append(table(e.projection))
     parts.append("</article>")
     return "".join(parts)
 
 
+def _front(f: Front | None) -> list[str]:
+    if f is None:
+        return []
+    out = [
+        '<section id="key-messages"><h2>Key messages</h2>',
+        f"<p><small>{escape(f.note)}</small></p>",
+    ]
+    for heading, lines in f.parts:
+        out.append(f"<h3>{escape(heading)}</h3><ul>")
+        out += [f"<li>{escape(line)}</li>" for line in lines]
+        out.append("</ul>")
+    return [*out, "</section>"]
+
+
+def _scorecard(pack: Pack) -> list[str]:
+    if pack.scorecard is None:
+        return []
+    return [
+        '<section id="scorecard"><h2>Scorecard: every measure over the last quarters</h2>',
+        "<p>Each cell is the measure's status at the end of that quarter and the figure it "
+        "was judged on; the measures needing attention come first.</p>",
+        table(pack.scorecard),
+        "</section>",
+    ]
+
+
+def _questions(pack: Pack) -> list[str]:
+    if not pack.public:
+        return []
+    out = ['<section id="questions"><h2>Members\' questions</h2>']
+    if pack.questions is not None:
+        out.append(table(pack.questions))
+    out.append("<h3>Questions members may want to ask</h3>")
+    out.append("<ol>" + "".join(f"<li>{escape(q)}</li>" for q in pack.suggested) + "</ol>")
+    return [*out, "</section>"]
+
+
+def _parts(pack: Pack) -> dict[str, list[str]]:
+    """Each section's HTML, by its key (metrics/packs/shape.py); empty when the pack has none."""
+    return {
+        "key messages": _front(pack.front),
+        "statements": [
+            '<section id="statements"><h2>How we are doing: the 12 charter statements</h2>',
+            table(pack.statements),
+            "</section>",
+        ],
+        "scorecard": _scorecard(pack),
+        "exceptions": [
+            '<section id="exceptions"><h2>Measures needing attention</h2>',
+            "<p>Measures off track, at risk, without recent data, or getting worse for real.</p>",
+            *[_exception(e) for e in pack.exceptions],
+            "</section>",
+        ],
+        "evidence": [
+            '<section id="evidence"><h2>What families and front-line staff tell us</h2>',
+            table(pack.evidence, row_headers=False),
+            "</section>",
+        ],
+        "actions": [
+            '<section id="actions"><h2>Actions due and overdue</h2>',
+            table(pack.actions),
+            "</section>",
+        ],
+        "measures": [
+            '<section id="measures"><h2>Every measure</h2>',
+            table(pack.indicators, row_headers=False),
+            "</section>",
+        ],
+        "questions": _questions(pack),
+        "quality": [
+            '<section id="quality"><h2>Data quality</h2><ul>',
+            *[f"<li>{escape(n)}</li>" for n in pack.quality or ["No concerns."]],
+            "</ul></section>",
+        ],
+        "method": [
+            '<section id="method"><h2>How statuses are worked out, and small numbers</h2>',
+            f"<p>{escape(pack.status_rule)}</p><h3>Small numbers</h3><p>{escape(pack.rule)}</p>",
+            "</section>",
+        ],
+    }
+
+
+def _chosen(pack: Pack) -> list[tuple[str, list[str]]]:
+    """The sections the pack holds, in the chair's order, each with its HTML."""
+    parts = _parts(pack)
+    return [(key, parts[key]) for key in pack.sections if parts.get(key)]
+
+
 def _body(pack: Pack) -> str:
     """Everything under the cover and contents: what the glossary is worked out from."""
-    out = [
-        '<section id="statements"><h2>How we are doing: the 12 charter statements</h2>',
-        table(pack.statements),
-        "</section>",
-        '<section id="exceptions"><h2>Measures needing attention</h2>',
-        "<p>Measures off track, at risk, without recent data, or getting worse for real.</p>",
-        *[_exception(e) for e in pack.exceptions],
-        "</section>",
-        '<section id="evidence"><h2>What families and front-line staff tell us</h2>',
-        table(pack.evidence, row_headers=False),
-        "</section>",
-        '<section id="actions"><h2>Actions due and overdue</h2>',
-        table(pack.actions),
-        "</section>",
-        '<section id="measures"><h2>Every measure</h2>',
-        table(pack.indicators, row_headers=False),
-        "</section>",
-    ]
-    if pack.public:
-        out += ['<section id="questions"><h2>Members\' questions</h2>']
-        if pack.questions is not None:
-            out.append(table(pack.questions))
-        out.append("<h3>Questions members may want to ask</h3>")
-        out.append("<ol>" + "".join(f"<li>{escape(q)}</li>" for q in pack.suggested) + "</ol>")
-        out.append("</section>")
-    out += [
-        '<section id="quality"><h2>Data quality</h2><ul>',
-        *[f"<li>{escape(n)}</li>" for n in pack.quality or ["No concerns."]],
-        "</ul></section>",
-        '<section id="method"><h2>How statuses are worked out, and small numbers</h2>',
-        f"<p>{escape(pack.status_rule)}</p><h3>Small numbers</h3><p>{escape(pack.rule)}</p>",
-        "</section>",
-    ]
-    return "".join(out)
+    return "".join(line for _, html in _chosen(pack) for line in html)
 
 
 def render(pack: Pack) -> str:
     body = _body(pack)
-    sections = [s for s in SECTIONS_PUBLIC if pack.public or s[0] != "questions"]
+    sections = [
+        (key.replace(" ", "-"), SECTIONS[key]) for key, _ in _chosen(pack)
+    ]  # (the anchor: "key-messages")
     facts = [
         ("Quarter", pack.quarter),
         ("Review", pack.state),

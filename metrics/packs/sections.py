@@ -24,7 +24,7 @@ from metrics.publish.policy import (
 )
 from metrics.review import actions as actions_mod, report
 from metrics.review.common import subject_title
-from metrics.scrutiny import view as scrutiny
+from metrics.scrutiny import scorecard as scorecard_mod, view as scrutiny
 from metrics.words.narrative import STATUS_WORDS
 
 
@@ -262,4 +262,18 @@ def evidence(
         f"What families and front-line staff tell us: evidence in the year to {long_date(end)}",
         ["Date", "Kind", "Statements", "Source", "What we heard", "Survey result"],
         rows,
+    )
+
+
+def scorecard(card: scorecard_mod.Scorecard, symbols: bool = True) -> Table:
+    """Every measure's status over the last quarters, what needs attention first: each cell
+    its status and the figure it was judged on (with its symbol unless `symbols` is False:
+    a printed pack says the word, and its fonts need not carry the symbols)."""
+    rows = scorecard_mod.table_rows(card, symbols)
+    headers = scorecard_mod.columns(card)
+    first, last = card.quarters[0], card.quarters[-1]
+    return Table(
+        f"Scorecard: every measure's status, {first} to {last}, what needs attention first",
+        headers,
+        [[row.get(h, "") for h in headers] for row in rows],
     )

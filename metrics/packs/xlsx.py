@@ -15,8 +15,9 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from metrics.dates import date_time, long_date
 from metrics.packs.content import AUDIENCE_WORDS, Pack
-from metrics.packs.sections import Table
+from metrics.packs.sections import Table, scorecard as scorecard_table
 from metrics.publish.tables import safe_row
+from metrics.scrutiny.scorecard import Scorecard
 
 WIDE, NARROW = 60, 16
 
@@ -75,6 +76,10 @@ def render_xlsx(pack: Pack) -> bytes:
     ]
     if pack.public and pack.questions is not None:
         tables.append(("Questions", pack.questions, "Members' questions and answers."))
+    if pack.scorecard is not None:  # last: the sheets before it keep their numbers
+        tables.append(("Scorecard", pack.scorecard, "Each measure's status at each quarter."))
+    kept = {"Figures": "measures", "Measures": "measures"}  # each sheet's section
+    tables = [t for t in tables if kept.get(t[0], t[0].lower()) in pack.sections]
     notes = [
         ("note 1", pack.status_rule),
         ("note 2", pack.rule + " [x] means not available; [z] not applicable."),
@@ -88,6 +93,9 @@ def render_xlsx(pack: Pack) -> bytes:
         "This workbook has a contents sheet, a notes sheet and one table per sheet.",
         f"Contact: {pack.contact or 'not given'}.",
     ]
+    if pack.front is not None and "key messages" in pack.sections:  # the front page
+        cover += [f"Key messages. {pack.front.note}"]
+        cover += [f"{heading}: {line}" for heading, lines in pack.front.parts for line in lines]
     return workbook(pack.title, cover, tables, notes)
 
 
@@ -129,12 +137,29 @@ def _exceptions(pack: Pack) -> Table:
     return Table(
         "Measures needing attention, with the planning group's commentary",
         ["Measure", "Status", "Agreed status", "Figure", "Lead", "What is happening", "Why",
-         "What happens next", "Open actions"],
+         "What happens next", "Open actions", "Where it is heading (projection)"],
         [
             [e.title, e.status, "[c]" if e.held_back else e.agreed or "[z]", e.figure, e.owner,
              *(["[c]"] * 3 if e.held_back else
                [e.what or "[x]", e.why_text or "[x]", e.what_next or "[x]"]),
-             "; ".join(e.actions) or "None"]
+             "; ".join(e.actions) or "None", e.heading or "[x]"]
             for e in pack.exceptions
         ],
     )  # fmt: skip
+
+
+def scorecard_xlsx(card: Scorecard, council: str, rule: str) -> bytes:
+    """The scorecard as a spreadsheet on its own (the Scorecard page's download)."""
+    view = "what would be published" if card.public else "real figures, for staff only"
+    cover = [
+        f"Every measure's status, {card.quarters[0]} to {card.latest} ({view}).",
+        "Each cell: the status (symbol and word) and the figure it was judged on; an annual "
+        "measure's figure names its year.",
+    ]
+    notes = [("note 1", rule + " [c] means withheld.")]
+    return workbook(
+        f"{council}: scorecard to {card.latest}",
+        cover,
+        [("Scorecard", scorecard_table(card), "Status words explained in note 1.")],
+        notes,
+    )

@@ -290,4 +290,44 @@ MIGRATIONS.append(
     ]
 )
 
+MIGRATIONS.append(
+    [
+        # 14: issue 31. A trajectory: the chair's stepped targets to a goal, one per financial
+        # year (steps: JSON {"2026-27": 70.0, ...}); the latest version of an indicator's is in
+        # force, one with no steps withdraws it. Versions are kept, never replaced.
+        """CREATE TABLE trajectories (
+            indicator_id  VARCHAR NOT NULL,
+            version       INTEGER NOT NULL,
+            steps         VARCHAR NOT NULL,
+            reason        VARCHAR NOT NULL,
+            set_by        VARCHAR NOT NULL,
+            set_at        TIMESTAMP NOT NULL,
+            PRIMARY KEY (indicator_id, version)
+        )""",
+        # The key messages at the front of a quarter's packs, as the chair wrote them:
+        # versioned, and frozen once the quarter is signed off (metrics/review/).
+        """CREATE TABLE key_messages (
+            quarter       VARCHAR NOT NULL,
+            version       INTEGER NOT NULL,
+            better        VARCHAR NOT NULL,
+            worse         VARCHAR NOT NULL,
+            off_track     VARCHAR NOT NULL,
+            asks          VARCHAR NOT NULL,
+            written_by    VARCHAR NOT NULL,
+            written_at    TIMESTAMP NOT NULL,
+            PRIMARY KEY (quarter, version)
+        )""",
+        # Which sections a pack for an audience holds, in order (comma-separated keys); a
+        # signed-off quarter's pack uses the choice in force at its sign-off.
+        """CREATE TABLE pack_sections (
+            audience      VARCHAR NOT NULL,
+            version       INTEGER NOT NULL,
+            sections      VARCHAR NOT NULL,
+            chosen_by     VARCHAR NOT NULL,
+            chosen_at     TIMESTAMP NOT NULL,
+            PRIMARY KEY (audience, version)
+        )""",
+    ]
+)
+
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -65,6 +65,7 @@ def test_indicator_page_has_chart_table_and_breakdown(app):
     charts = at.get("plotly_chart")
     assert [c.key for c in charts] == [
         "trend_chart",
+        "outlook_chart",  # where it is heading: a projection (issue 31)
         "spc_chart",
         "councils_chart",
         "breakdown_chart",
@@ -74,8 +75,9 @@ def test_indicator_page_has_chart_table_and_breakdown(app):
     assert list(trend["Period"])[-1] == "2026-27 Q2" and len(trend) == 16
     assert any("Line chart of EHC plans issued" in c.value for c in at.caption)
     at.selectbox(key=keys.DIMENSION).set_value("age_band").run()
-    assert "5 to 10" in list(at.dataframe[3].value["Age band"])
-    spc = at.dataframe[1].value
+    assert "5 to 10" in list(at.dataframe[4].value["Age band"])
+    assert set(at.dataframe[1].value["Kind"]) == {"Projection"}
+    spc = at.dataframe[2].value
     assert list(spc.columns)[:5] == ["Period", "Value", "Mean", "Lower limit", "Upper limit"]
     assert any("trial limits" in w.value for w in at.warning)  # rebased at 2025-26 Q1
 

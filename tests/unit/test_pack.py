@@ -234,3 +234,42 @@ def test_packs_carry_what_families_and_staff_tell_us(scrutiny_pack, internal_pac
         assert '<section id="evidence"><h2>What families and front-line staff tell us' in (
             files["html"].decode()
         )
+
+
+def test_the_scorecard_is_in_every_format_of_the_pack(scrutiny_pack, internal_pack):
+    built, files = scrutiny_pack
+    assert built.scorecard is not None
+    assert built.scorecard.headers[-1] == QUARTER and len(built.scorecard.headers) == 4 + 6
+    cells = [c for row in built.scorecard.rows for c in row[4:]]
+    assert "Withheld" in cells  # a published pack withholds small numbers here too
+    assert any(c.startswith("Off track: ") for c in cells)
+    html = files["html"].decode()
+    assert '<section id="scorecard">' in html and 'href="#scorecard"' in html
+    assert "Scorecard: every measure over the last quarters" in pdf_text(files["pdf"])
+    book = load_workbook(io.BytesIO(files["xlsx"]))
+    sheet = next(book[n] for n in book.sheetnames if n.endswith("_Scorecard"))
+    assert sheet["A3"].value == "Measure" and sheet.max_row == 3 + len(built.scorecard.rows)
+    internal, _ = internal_pack
+    assert internal.scorecard is not None
+    assert "Withheld" not in [c for row in internal.scorecard.rows for c in row[4:]]
+
+
+def test_each_measure_needing_attention_says_where_it_is_heading_as_a_projection(scrutiny_pack):
+    built, files = scrutiny_pack
+    assert built.exceptions and all(e.heading for e in built.exceptions)
+    projected = [e for e in built.exceptions if e.projection is not None]
+    assert projected  # the demo's quarterly exceptions have 16 figures: enough
+    for e in projected:
+        assert e.heading.startswith("On the current course, about ")
+        assert "This is a projection, not a figure." in e.heading and "rolling origin" in e.heading
+        assert {row[1] for row in e.projection.rows} == {"Projection"}
+        assert "projection" in e.projection.caption
+    html = files["html"].decode()
+    assert html.count("Where it is heading (a projection)") == len(built.exceptions)
+    assert "Where it is heading (a projection)" in pdf_text(files["pdf"])
+    book = load_workbook(io.BytesIO(files["xlsx"]))
+    sheet = next(book[n] for n in book.sheetnames if n.endswith("_Exceptions"))
+    header = [c.value for c in sheet[3]]
+    assert header[-1] == "Where it is heading (projection)"
+    cells = [row[-1] for row in sheet.iter_rows(min_row=4, values_only=True)]
+    assert any(str(c).startswith("On the current course") for c in cells)
