@@ -20,6 +20,7 @@ Honesty rules (issue 31):
 
 from __future__ import annotations
 
+import functools
 import math
 import warnings
 from collections.abc import Sequence
@@ -140,6 +141,16 @@ def forecast(
     steps = len(next_periods)
     if not 1 <= steps <= MOST_PERIODS:
         raise ValueError(f"A forecast looks 1 to {MOST_PERIODS} periods ahead (not {steps}).")
+    return _forecast(tuple(run), tuple(next_periods), bounds)
+
+
+# A forecast is a pure function of its figures, and costs some fifteen model fits (about
+# 0.5 s): the indicator page, the scorecard and each pack of a quarter ask for the same ones.
+@functools.lru_cache(maxsize=2048)
+def _forecast(
+    run: tuple[float, ...], next_periods: tuple[str, ...], bounds: tuple[float, float]
+) -> Forecast:
+    steps = len(next_periods)
     series = np.asarray(run, dtype=float)
     scored = [(backtest(series, m, steps), m) for m in METHODS]
     (error, by_horizon), method = min(scored, key=lambda s: s[0][0])

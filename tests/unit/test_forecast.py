@@ -98,3 +98,15 @@ def test_a_withheld_figure_is_never_forecast_for_a_public_reader(demo_db, charte
     assert public.words == outlook.WITHHELD and public.rows() == []
     staff = outlook.build(Store(demo_db), charter, ind, "2026-27 Q2", public=False)
     assert staff.forecast.made  # staff see where the real figures are heading
+
+
+def test_the_same_figures_are_forecast_once_per_process():
+    """A page, the scorecard and each pack ask for the same forecasts; each costs some fifteen
+    model fits, so the answer for the same figures is kept (a pure function of them)."""
+    values = [50.0 + 1.5 * i + (i % 3) for i in range(12)]
+    ahead = ["a", "b", "c", "d"]
+    first = fc.forecast(values, ahead, (0.0, 100.0))
+    assert fc.forecast(list(values), list(ahead), (0.0, 100.0)) is first
+    assert fc.forecast(values, ahead[:2], (0.0, 100.0)) is not first  # other periods: its own
+    changed = fc.forecast([*values[:-1], values[-1] + 5], ahead, (0.0, 100.0))
+    assert changed is not first and changed.points != first.points
