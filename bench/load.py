@@ -34,6 +34,7 @@ INDICATOR: Page = (
 )
 REVIEW: Page = ("Review", "", "Statements")
 SCRUTINY: Page = ("Scrutiny", "", "Questions members may want to ask")
+SCORECARD: Page = ("Scorecard", "", "Each cell is the measure's status")
 
 PAGES = [OVERVIEW, INDICATOR]  # what each session of the load test opens
 

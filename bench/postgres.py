@@ -7,9 +7,9 @@ afterwards. Both backends hold the same data, built by the same code through the
 (`build_demo`, `build_national`), and are measured the same way, one after the other:
 
 - **pages**: our app served by `streamlit run` on each backend, measured as bench/pages.py
-  measures it (warm: fresh sessions alone, the median of 9 per page; crowd: 20 sessions, two
+  measures it (warm: fresh sessions alone, the median of 9 per page; crowd: 24 sessions, two
   pages each, while an analyst loads two returns, three rounds). One entry for warm (the
-  median over our five pages) and one for the crowd (the median of every page time).
+  median over our six pages) and one for the crowd (the median of every page time).
 - **status**: the whole charter's status for one council in the 153-council national demo,
   the fastest of five, on each backend.
 """
@@ -150,7 +150,7 @@ def results(
     opened = on_duckdb.opened + on_postgres.opened
     return [
         {
-            "name": f"our pages, warm, single session (median of the five pages), {VS}",
+            "name": f"our pages, warm, single session (median of our six pages), {VS}",
             "value": round(warm_p, 3),
             "unit": "s",
             "baseline": round(warm_d, 3),
