@@ -43,7 +43,6 @@ from ui.context import (  # the store, the charter, the person and the quarter c
     store as store,
     user as user,
 )
-from ui.prefetch import prefetch as prefetch
 from ui.reads import (  # the cached reads every page uses, as ui.status(...) etc.
     audience as audience,
     evidence_about as evidence_about,
@@ -52,6 +51,7 @@ from ui.reads import (  # the cached reads every page uses, as ui.status(...) et
     indicator_view as indicator_view,
     outlook as outlook,
     policy as policy,
+    prefetch as prefetch,
     public as public,
     quality as quality,
     quarters as quarters,
@@ -156,7 +156,7 @@ def page(title: str, roles: frozenset[str] = READERS, reads: tuple[str, ...] = (
     """Set the page up, draw the navigation and stop here for users without `roles`.
     `reads`: what the page reads besides the quarter's review ("quality", "scrutiny",
     "review extras", "statement", "indicator"), started in the background at once
-    (ui/prefetch.py)."""
+    (ui/reads.py, `prefetch`)."""
     st.set_page_config(page_title=f"{title} · {APP_NAME}", layout="wide")
     if roles & user().roles & READERS:
         prefetch(reads)
