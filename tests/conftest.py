@@ -139,14 +139,23 @@ class DemoCopies:
             self.cluster.drop(str(copy))
 
 
+# The demo built for each backend in this process. pytest sets a session fixture up again
+# whenever the `backend` parameter it depends on changes back (duckdb, postgresql, duckdb,
+# ...); the demo is kept, not built again (PostgreSQL's template database already exists).
+_DEMOS: dict[str, DemoCopies] = {}
+
+
 def demo_copies_for(
     backend: str,
     tmp_path_factory: pytest.TempPathFactory,
     charter: Charter,
     request: pytest.FixtureRequest,
 ) -> DemoCopies:
-    cluster = request.getfixturevalue("pg_cluster") if backend == "postgresql" else None
-    return DemoCopies(backend, tmp_path_factory.mktemp(f"demo-{backend}"), charter, cluster)
+    if backend not in _DEMOS:
+        cluster = request.getfixturevalue("pg_cluster") if backend == "postgresql" else None
+        folder = tmp_path_factory.mktemp(f"demo-{backend}")
+        _DEMOS[backend] = DemoCopies(backend, folder, charter, cluster)
+    return _DEMOS[backend]
 
 
 def private_demo(demo_copies: DemoCopies) -> Iterator[Store]:

@@ -12,6 +12,7 @@ import streamlit as st
 
 import ui
 from charter import Indicator
+from metrics import text_limits
 from metrics.access import CHAIR
 from metrics.assess import trajectory
 from metrics.assess.target import fmt_target_value
@@ -49,9 +50,10 @@ def chart(found: outlook.Outlook, ind: Indicator) -> tuple[go.Figure, str, list[
     charts.house_layout(
         fig,
         f"{ind.title}: projection if nothing changes",
-        f"A projection, not a figure: {periods[0]} to {periods[-1]}, with its likely range "
-        "(80%). The dash-dot line is the target.",
-        "our figures, projected with exponential smoothing (statsmodels)",
+        # Short: a subtitle line of 60 characters with the periods' digits in it ran past a
+        # phone's 390 px (tests/browser/test_phone.py); the periods are on the axis.
+        "Projection, not a figure, with its likely range (80%). Dash-dot: the target.",
+        "our figures, projected (statsmodels)",  # short: one line on a phone
     )
     fig.xaxis(type="linear")
     rows = [
@@ -86,8 +88,9 @@ def trajectory_form(ind: Indicator) -> None:
         text = st.text_input(
             "Yearly targets to the goal, e.g. 2026-27: 75, 2027-28: 80 (empty: withdraw)",
             key=STEPS,
+            max_chars=text_limits.TITLE,
         )
-        reason = st.text_input("Why (required)", key=REASON, max_chars=500)
+        reason = st.text_input("Why (required)", key=REASON, max_chars=text_limits.REASON)
         if not st.form_submit_button("Save the trajectory"):
             return
     try:

@@ -41,7 +41,12 @@ def test_the_sidebar_closes_after_choosing_a_role(demo_server, browser):
         "() => document.querySelector('[data-testid=\"stSidebar\"]')"
         ".getBoundingClientRect().left >= 0"
     )
-    page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').first.click()
+    # The role picker sits below the page list: on a phone it is scrolled to, as a person
+    # would, so that its list of roles has room to open.
+    chooser = page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').first
+    chooser.scroll_into_view_if_needed()
+    page.locator('[data-testid="stSidebarContent"]').evaluate("e => e.scrollTo(0, e.scrollHeight)")
+    chooser.click()
     page.get_by_role("option", name="Councillor").click()
     wait_for_app(page)
     page.wait_for_timeout(800)  # the sidebar's closing transition
@@ -91,7 +96,12 @@ def test_on_a_laptop_the_sidebar_stays_open_after_choosing_a_role(demo_server, b
     v = pages.visit(browser, demo_server.url + "/", height=900, width=1280)
     page = v.page
     assert sidebar_open(page)
-    page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').first.click()
+    # The role picker sits below the page list: on a phone it is scrolled to, as a person
+    # would, so that its list of roles has room to open.
+    chooser = page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').first
+    chooser.scroll_into_view_if_needed()
+    page.locator('[data-testid="stSidebarContent"]').evaluate("e => e.scrollTo(0, e.scrollHeight)")
+    chooser.click()
     page.get_by_role("option", name="Councillor").click()
     wait_for_app(page)
     page.wait_for_timeout(800)
