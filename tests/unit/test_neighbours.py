@@ -220,3 +220,22 @@ def test_the_fictional_demo_council_lists_no_comparators(charter):
     assert charter.council.code == "E99000001"
     assert charter.council.comparators == []
     assert charter.neighbours().codes == ()
+
+
+def test_a_wrong_sheet_dimension_is_not_trusted(tmp_path):
+    """A workbook whose <dimension> says A1:A1 (as some writers leave it) is read in full."""
+    import re
+    import zipfile
+
+    good = _workbook(tmp_path / "good.xlsx", HEADER, [_row("857", RUTLAND_LA_NEIGHBOURS)])
+    lying = tmp_path / "sn_june_2026.xlsx"
+    with zipfile.ZipFile(good) as src, zipfile.ZipFile(lying, "w") as dst:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data, n = re.subn(rb'<dimension ref="[^"]*"', b'<dimension ref="A1:A1"', data)
+                assert n == 1
+            dst.writestr(item, data)
+    out = tmp_path / "neighbours.yaml"
+    assert main(["neighbours-refresh", str(lying), "--out", str(out)]) == 0
+    assert yaml.safe_load(out.read_text())["councils"][RUTLAND]["neighbours"] == RUTLAND_NEIGHBOURS
