@@ -239,3 +239,24 @@ def test_a_wrong_sheet_dimension_is_not_trusted(tmp_path):
     out = tmp_path / "neighbours.yaml"
     assert main(["neighbours-refresh", str(lying), "--out", str(out)]) == 0
     assert yaml.safe_load(out.read_text())["councils"][RUTLAND]["neighbours"] == RUTLAND_NEIGHBOURS
+
+
+def test_packs_and_status_sentences_say_which_neighbours(tmp_path, monkeypatch):
+    """The sentences packs and the status give (plain.compare_sentence, reasons) name the
+    model beside the neighbour average; a chosen group says it is council.yaml's."""
+    from metrics.assess.reasons import benchmark_sentence
+    from metrics.publish.plain import compare_sentence, is_plain
+
+    council_charter(tmp_path, monkeypatch, RUTLAND, "E12000004", name="Rutland (test)")
+    charter = load_charter()
+    ind = charter.indicators["ehcp-issued-20-weeks"]
+    areas = {"E06000054": 40.0, "E10000023": 60.0, "E92000001": 58.0}
+    b = benchmark(ind, charter, 50.0, None, None, areas)
+    said = compare_sentence(ind, b, 50.0)
+    assert (
+        "similar councils: 50.0% on average (statistical neighbours: DfE model of May 2025)" in said
+    )
+    assert is_plain(said) == []
+    assert "comparator group mean 50.0% (statistical neighbours: DfE model of May 2025)" in (
+        benchmark_sentence(ind, b, 50.0)
+    )
