@@ -33,6 +33,7 @@ from charter.models import (
     Statement,
     StatementsFile,
 )
+from charter.neighbours import NeighbourModelError, Neighbours, neighbours_of
 from charter.providers import Layout, Provider, ProvidersFile, check_providers, layout_path
 from charter.reminders import Reminders
 from charter.yaml_file import YamlFileError, read_yaml
@@ -64,6 +65,11 @@ class Charter:
     inspection: tuple[InspectionTheme, ...] = ()  # the area SEND inspection's themes
     framework: str = ""  # the inspection framework's name
     reminders: Reminders | None = None  # council.yaml's schedule; None: no reminders sent
+
+    def neighbours(self) -> Neighbours:
+        """The comparator group: council.yaml's `comparators`, else DfE's statistical
+        neighbours of the council (load_charter refuses a council neither names)."""
+        return neighbours_of(self.council.code, self.council.comparators)
 
     def supplier(self, indicator: str) -> str | None:
         """The provider that supplies an indicator, if any."""
@@ -151,6 +157,11 @@ def load_charter(root: Path | None = None) -> Charter:
     council_file = _read(
         root / "council.yaml", CouncilFile, _label(root / "council.yaml", root), problems
     )
+    if council_file is not None:
+        try:
+            neighbours_of(council_file.council.code, council_file.council.comparators)
+        except NeighbourModelError as err:
+            problems.append(f"{_label(root / 'council.yaml', root)}: council.comparators: {err}")
     owners_label = _label(root / "owners.yaml", root)
     owners_file = _read(root / "owners.yaml", OwnersFile, owners_label, problems)
     if owners_file is not None:

@@ -199,8 +199,11 @@ class Council(Strict):
     name: str = Field(min_length=2)
     region: Area
     england: Area = Area(code="E92000001", name="England")
-    comparators: list[str] = Field(
-        default_factory=list, description="GSS codes of the comparator group."
+    comparators: list[str] | None = Field(
+        default=None,
+        description="GSS codes of the comparator group, overriding DfE's statistical "
+        "neighbours (charter/neighbours.yaml); [] for none. Without it, the council's ten "
+        "statistical neighbours in DfE's model.",
     )
     comparator_statistic: Literal["mean", "median"] = Field(
         default="mean", description="How the comparator group's value is formed."
@@ -230,10 +233,10 @@ class Council(Strict):
 
     @field_validator("comparators")
     @classmethod
-    def _codes(cls, codes: list[str]) -> list[str]:
+    def _codes(cls, codes: list[str] | None) -> list[str] | None:
         import re
 
-        bad = [c for c in codes if not re.fullmatch(AREA_CODE, c)]
+        bad = [c for c in codes or [] if not re.fullmatch(AREA_CODE, c)]
         if bad:
             raise ValueError(f"not GSS area codes: {', '.join(bad)}")
         return codes

@@ -15,6 +15,7 @@ from metrics.assess.spc import SpcResult
 from metrics.assess.target import Target
 from metrics.assess.trend import Reconciliation, TrendRow
 from metrics.periods.text import parse_period
+from metrics.publish import escape
 from metrics.publish.indicator_page import Comparison
 from metrics.words.narrative import assurance_label, signed_number, variation_label
 from ui import charts, reads, spc_charts
@@ -55,6 +56,8 @@ def benchmark_section(ind: Indicator, found: Comparison, charter: Charter) -> No
     if found.message:
         st.info(found.message)
         return
+    if found.neighbours:
+        st.caption(escape.markdown(found.neighbours))
     period, council = found.period or "", charter.council.name
 
     def build() -> tuple[go.Figure, str, list[dict[str, Any]]]:

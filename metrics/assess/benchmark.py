@@ -28,6 +28,7 @@ class Benchmark:
     region: float | None = None
     group: float | None = None  # comparator group, by `statistic`
     group_size: int = 0
+    group_source: str | None = None  # "statistical neighbours: DfE model of May 2025"
     statistic: str = "mean"
     rank: int | None = None  # 1 = best, among all councils with a figure; ties take the lowest
     councils: int = 0
@@ -50,6 +51,7 @@ class Benchmark:
             "region": self.region,
             "group": self.group,
             "group_size": self.group_size,
+            "group_source": self.group_source,
             "group_statistic": self.statistic,
             "rank": self.rank,
             "councils": self.councils,
@@ -137,13 +139,12 @@ def benchmark(
         region=areas.get(council.region.code),
         statistic=council.comparator_statistic,
     )
+    neighbours = charter.neighbours()
     group = [
-        v
-        for c in council.comparators
-        if c != council.code and (v := comparator(c, areas)) is not None
+        v for c in neighbours.codes if c != council.code and (v := comparator(c, areas)) is not None
     ]
     if group:
-        b.group_size = len(group)
+        b.group_size, b.group_source = len(group), neighbours.words
         b.group = statistics.mean(group) if b.statistic == "mean" else statistics.median(group)
     b.ours = ours
     if ours is None:

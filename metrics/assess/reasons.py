@@ -79,7 +79,8 @@ def benchmark_sentence(ind: Indicator, b: Benchmark | None, value: float | None 
         else:
             parts.append(f"England {england}")
     if b.group is not None:
-        parts.append(f"comparator group {b.statistic} {fmt_value(b.group, ind)}")
+        source = f" ({b.group_source})" if b.group_source else ""
+        parts.append(f"comparator group {b.statistic} {fmt_value(b.group, ind)}{source}")
     if (rank := b.rank_text()) is not None:
         parts.append(f"{rank} councils")
     if not parts:

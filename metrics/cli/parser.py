@@ -22,6 +22,7 @@ from metrics.cli import (
     analysis as commands_analysis,
     data as commands_data,
     evidence as commands_evidence,
+    neighbours as commands_neighbours,
     outlook as commands_outlook,
     partners as commands_providers,
     published as commands_published,
@@ -315,13 +316,14 @@ def build_parser() -> argparse.ArgumentParser:
     commands_published.add_parser(sub, common)
     commands_store.add_parser(sub, common)
     commands_reminders.add_parser(sub, common)
+    commands_neighbours.add_parser(sub, common)
     commands_outlook.add_parsers(sub, common)
     commands_outlook.add_forecast_parser(sub, common)
     return parser
 
 
 # Commands that never open a database (they read files or the charter only).
-NO_DATABASE = frozenset({"template", "spc", "store"})  # `store` names its own
+NO_DATABASE = frozenset({"template", "spc", "store", "neighbours-refresh"})  # `store` names its own
 
 
 def chosen_database(parser: argparse.ArgumentParser, args: argparse.Namespace) -> Path | str:
@@ -381,6 +383,7 @@ COMMANDS = {
     "published": commands_published.cmd_published,
     "store": commands_store.cmd_store,
     "remind": commands_reminders.cmd_remind,
+    "neighbours-refresh": commands_neighbours.cmd_neighbours_refresh,
     "scorecard": commands_outlook.cmd_scorecard,
     "forecast": commands_outlook.cmd_forecast,
 }

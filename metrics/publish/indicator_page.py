@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from charter import Charter, Indicator
 from metrics import evidence
-from metrics.assess.benchmark import area_values
+from metrics.assess.benchmark import area_values, benchmark
 from metrics.assess.spc import SpcResult
 from metrics.assess.status import assessed_period, published_beside
 from metrics.assess.target import Target
@@ -29,6 +29,7 @@ from metrics.publish import withheld as disclosure
 from metrics.publish.policy import DisclosurePolicy, TrendCells, audience_for
 from metrics.store.connection import Store
 from metrics.store.queries import SeriesRow, area_names, published_periods
+from metrics.words.narrative import fmt_value
 
 COUNTS_NOT_COMPARED = (
     "Counts are not compared with England, the region or other councils: they measure "
@@ -48,6 +49,7 @@ class Comparison:
     names: dict[str, str] = field(default_factory=dict)  # the rows' areas only
     advice: str | None = None  # why councils are not ranked, and what would help
     message: str | None = None  # why there is no chart
+    neighbours: str | None = None  # the neighbour average, saying which model names them
 
 
 @dataclass(frozen=True)
@@ -128,7 +130,25 @@ def comparison(
         )  # fmt: skip
     wanted = {r.area for r in found}
     names = {code: name for code, name in area_names(store).items() if code in wanted}
-    return Comparison(latest.period, found, ranked, latest.england, names, advice)
+    areas = area_values(store, [(ind.id, latest.period)]).get((ind.id, latest.period), {})
+    return Comparison(
+        latest.period, found, ranked, latest.england, names, advice,
+        neighbours=neighbour_average(charter, ind, areas),
+    )  # fmt: skip
+
+
+def neighbour_average(charter: Charter, ind: Indicator, areas: dict[str, float]) -> str | None:
+    """ "Statistical neighbours (DfE model of May 2025): 58.1% on average, the mean of the 10
+    of 10 with a figure." Figures under a neighbour's older code count (benchmark)."""
+    b = benchmark(ind, charter, None, None, None, areas)
+    if b.group is None or b.group_source is None:
+        return None
+    words = b.group_source.replace(": ", " (", 1) + ")" if ": " in b.group_source else ""
+    name = words[0].upper() + words[1:] if words else b.group_source.capitalize()
+    return (
+        f"{name}: {fmt_value(b.group, ind)} on average, the {b.statistic} of the "
+        f"{b.group_size} of {len(charter.neighbours().codes)} with a figure."
+    )
 
 
 def published_year(
@@ -155,7 +175,10 @@ def published_year(
             else f", in which {charter.council.name} has no published figure."
         )
     )
-    return Comparison(year, found, True, areas.get(charter.council.england.code), names, advice)
+    return Comparison(
+        year, found, True, areas.get(charter.council.england.code), names, advice,
+        neighbours=neighbour_average(charter, ind, areas),
+    )  # fmt: skip
 
 
 def no_ranking_advice(ind: Indicator, period: str, published: list[str]) -> str:

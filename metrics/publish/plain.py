@@ -139,7 +139,8 @@ def compare_sentence(ind: Indicator, b: Benchmark | None, value: float | None = 
     if b.england is not None:
         parts.append(against_england(ind, b, value))
     if b.group is not None:
-        parts.append(f"similar councils: {fmt_value(b.group, ind)} on average")
+        source = f" ({b.group_source})" if b.group_source else ""
+        parts.append(f"similar councils: {fmt_value(b.group, ind)} on average{source}")
     if (rank := b.rank_text()) is not None:
         parts.append(f"{rank} councils, 1st the best")
     if not parts:
