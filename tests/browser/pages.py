@@ -97,3 +97,25 @@ def describe(violations: list[dict[str, Any]]) -> str:
         ],
         indent=1,
     )
+
+
+# Everything in the page's main area whose right edge is past the window's (tables scroll
+# inside themselves and are left out): each as its tag, its class and, inside a chart, the
+# chart's title, which is what one needs to find it.
+STICKING_OUT = """() => [...document.querySelectorAll('[data-testid="stMain"] *')]
+  .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1
+    && getComputedStyle(e).position !== 'fixed'
+    && !e.closest('[data-testid="stDataFrame"]'))
+  .map(e => {
+    const chart = e.closest('.js-plotly-plot');
+    const title = chart && chart.querySelector('.gtitle');
+    const where = title ? ' in the chart "' + title.textContent.slice(0, 80) + '"' : '';
+    return e.tagName + '.' + (e.className.baseVal ?? e.className) + where;
+  })
+  .slice(0, 5)"""
+
+
+def sticking_out(page: Any) -> list[str]:
+    """What runs off the side of a narrow screen (nothing should: see STICKING_OUT)."""
+    found: list[str] = page.evaluate(STICKING_OUT)
+    return found

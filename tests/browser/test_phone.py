@@ -22,13 +22,7 @@ PHONE = {
 def test_pages_fit_a_phone(server, browser, name):
     v = pages.visit(browser, server.url + PHONE[name], height=844, width=390)
     page = v.page
-    overflow = page.evaluate(
-        "() => [...document.querySelectorAll('[data-testid=\"stMain\"] *')]"
-        ".filter(e => e.getBoundingClientRect().right > window.innerWidth + 1"
-        " && getComputedStyle(e).position !== 'fixed'"
-        " && !e.closest('[data-testid=\"stDataFrame\"]'))"
-        ".map(e => e.tagName + '.' + e.className).slice(0, 5)"
-    )
+    overflow = pages.sticking_out(page)
     assert overflow == [], overflow  # nothing sticks out sideways (tables scroll inside)
     assert page.locator(".modebar").count() == 0  # no chart toolbar
     if name == "quality":  # ratings are words, not colours

@@ -26,13 +26,7 @@ def test_the_scorecard_fits_the_screen_and_passes_axe(server, browser, width, ph
         assert first.startswith("2026-27 Q2: ") and any(
             w in first for w in ("Off track", "At risk", "On track", "Withheld", "No recent data")
         )
-        overflow = page.evaluate(
-            "() => [...document.querySelectorAll('[data-testid=\"stMain\"] *')]"
-            ".filter(e => e.getBoundingClientRect().right > window.innerWidth + 1"
-            " && getComputedStyle(e).position !== 'fixed'"
-            " && !e.closest('[data-testid=\"stDataFrame\"]'))"
-            ".map(e => e.tagName + '.' + e.className).slice(0, 5)"
-        )
+        overflow = pages.sticking_out(page)
         assert overflow == [], overflow
     violations = [x for x in pages.axe(page) if x["impact"] in ("serious", "critical")]
     assert violations == [], pages.describe(violations)
