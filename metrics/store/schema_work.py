@@ -1,0 +1,87 @@
+"""Migrations 13 and 14: who owes what and what was sent (reminders, issue 30), and where
+each measure is heading and how a pack is shaped (trajectories, key messages, pack
+sections, issue 31). Kept apart from schema.py by what they serve; appended there in order."""
+
+from __future__ import annotations
+
+REMINDERS: list[str] = [
+    # 13: reminders (issue 30). A councillor's question is assigned to an officer (an
+    # owner id in charter/owners.yaml) when asked or later by the chair; a reassignment
+    # adds a version. Each message `remind` sends or fails to send is a row of
+    # reminder_messages (to whom and what about, never its body); each item a sent
+    # message carried is a row of reminder_sent, whose key means the same reminder is
+    # never sent twice (a failed message records no item, so the next run tries again).
+    # A person's choice to receive digests or not adds a version.
+    """CREATE TABLE question_assignments (
+            question_id    INTEGER NOT NULL,
+            version        INTEGER NOT NULL,
+            officer        VARCHAR NOT NULL,  -- an owner id in charter/owners.yaml
+            assigned_by    VARCHAR NOT NULL,
+            assigned_at    TIMESTAMP NOT NULL,
+            PRIMARY KEY (question_id, version)
+        )""",
+    "CREATE SEQUENCE reminder_message_seq START 1",
+    """CREATE TABLE reminder_messages (
+            message_id     BIGINT PRIMARY KEY,
+            recipient      VARCHAR NOT NULL,  -- an email address
+            sent_at        TIMESTAMP NOT NULL,
+            outcome        VARCHAR NOT NULL,  -- sent | failed
+            items          VARCHAR NOT NULL,  -- the items' keys, one a line
+            error          VARCHAR            -- why it failed (the server's words)
+        )""",
+    """CREATE TABLE reminder_sent (
+            recipient      VARCHAR NOT NULL,
+            item           VARCHAR NOT NULL,  -- e.g. commentary:2026-27 Q2:indicator:<id>
+            stage          VARCHAR NOT NULL,  -- reminder | overdue | escalation
+            message_id     BIGINT NOT NULL,
+            sent_at        TIMESTAMP NOT NULL,
+            PRIMARY KEY (recipient, item, stage)
+        )""",
+    """CREATE TABLE reminder_preferences (
+            email          VARCHAR NOT NULL,
+            version        INTEGER NOT NULL,
+            digests        BOOLEAN NOT NULL,  -- false: no digests (escalations still come)
+            changed_by     VARCHAR NOT NULL,
+            changed_at     TIMESTAMP NOT NULL,
+            PRIMARY KEY (email, version)
+        )""",
+]
+
+
+OUTLOOK_AND_PACKS: list[str] = [
+    # 14: issue 31. A trajectory: the chair's stepped targets to a goal, one per financial
+    # year (steps: JSON {"2026-27": 70.0, ...}); the latest version of an indicator's is in
+    # force, one with no steps withdraws it. Versions are kept, never replaced.
+    """CREATE TABLE trajectories (
+            indicator_id  VARCHAR NOT NULL,
+            version       INTEGER NOT NULL,
+            steps         VARCHAR NOT NULL,
+            reason        VARCHAR NOT NULL,
+            set_by        VARCHAR NOT NULL,
+            set_at        TIMESTAMP NOT NULL,
+            PRIMARY KEY (indicator_id, version)
+        )""",
+    # The key messages at the front of a quarter's packs, as the chair wrote them:
+    # versioned, and frozen once the quarter is signed off (metrics/review/).
+    """CREATE TABLE key_messages (
+            quarter       VARCHAR NOT NULL,
+            version       INTEGER NOT NULL,
+            better        VARCHAR NOT NULL,
+            worse         VARCHAR NOT NULL,
+            off_track     VARCHAR NOT NULL,
+            asks          VARCHAR NOT NULL,
+            written_by    VARCHAR NOT NULL,
+            written_at    TIMESTAMP NOT NULL,
+            PRIMARY KEY (quarter, version)
+        )""",
+    # Which sections a pack for an audience holds, in order (comma-separated keys); a
+    # signed-off quarter's pack uses the choice in force at its sign-off.
+    """CREATE TABLE pack_sections (
+            audience      VARCHAR NOT NULL,
+            version       INTEGER NOT NULL,
+            sections      VARCHAR NOT NULL,
+            chosen_by     VARCHAR NOT NULL,
+            chosen_at     TIMESTAMP NOT NULL,
+            PRIMARY KEY (audience, version)
+        )""",
+]
