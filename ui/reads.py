@@ -57,8 +57,7 @@ Version = int
 
 def _key() -> tuple[str, Version]:
     """What every cached read is keyed on: the database file and its version."""
-    s = context.store()
-    return str(s.path), s.version()
+    return str(context.store().path), context.data_version()
 
 
 @st.cache_resource(show_spinner=False)
