@@ -38,6 +38,7 @@ import pyarrow as pa
 
 from metrics.config import database, db_path
 from metrics.store.keeper import KEEPER
+from metrics.store.on_disk import files_seen
 from metrics.store.schema import MIGRATIONS, POSTGRES_ONLY, SCHEMA_VERSION
 
 LOCK_WAIT_SECONDS = 120.0
@@ -206,6 +207,7 @@ class Store:
         self.linger = linger  # seconds to keep the file open after its last use
         self._migrated = False
         self._lock = threading.Lock()
+        self._last_version: tuple[tuple[object, ...], int] | None = None
 
     def __repr__(self) -> str:
         return f"Store({str(self.file)!r})"
@@ -215,11 +217,23 @@ class Store:
 
     def version(self) -> int:
         """The data version: a counter every write transaction bumps, so a cheap cache key
-        that every process using the store agrees on (0 before anything is stored)."""
+        that every process using the store agrees on (0 before anything is stored).
+
+        Asked again while neither the file nor its write-ahead log has changed on disk, the
+        answer is the one read last time, without opening the file: opening it waits for
+        any other process holding it (a scheduled load), and every page asks this first.
+        A commit by any process changes one of the two files (see `files_seen`)."""
         if not self.exists():
             return 0
+        seen = files_seen(self.file)
+        last = self._last_version
+        if seen is not None and last is not None and last[0] == seen:
+            return last[1]
         with self.connect() as con:
-            return data_version(con)
+            found = data_version(con)
+        # `seen` was taken before the query: a commit since makes the next look differ.
+        self._last_version = (seen, found) if seen is not None else None
+        return found
 
     def _open(self) -> duckdb.DuckDBPyConnection:
         self.file.parent.mkdir(parents=True, exist_ok=True)

@@ -50,6 +50,7 @@ from metrics.store.connection import (
     Store,
     StoreError,
     WriteConflict,
+    data_version,
     migrate,
     refuse_write_outside_transaction,
 )
@@ -308,6 +309,13 @@ class PgStore(Store):
 
     def exists(self) -> bool:
         return True  # the database is the server's: migrated on first use
+
+    def version(self) -> int:
+        """The data version, asked of the server every time: there is no file to look at,
+        and a pooled connection answers at once (nothing holds the database the way a
+        process holds a DuckDB file)."""
+        with self.connect() as con:
+            return data_version(con)
 
     @contextmanager
     def connect(self) -> Iterator[Connection]:
