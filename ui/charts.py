@@ -19,6 +19,7 @@ from metrics.publish.policy import PUBLIC, STAFF, Marker
 from metrics.publish.tables import csv_bytes
 from metrics.words.narrative import fmt_value
 from ui import axes, downloads, style
+from ui.arrow_tables import arrow_of
 from ui.figspec import Spec
 
 FONT = "Source Sans Pro, Arial, sans-serif"
@@ -313,7 +314,7 @@ def chart_with_table(
     st.plotly_chart(fig, alt=alt, key=f"{key}_chart", config={"displayModeBar": False})
     st.caption(markdown(alt))
     with st.expander("The numbers behind this chart", expanded=False):
-        st.dataframe(rows, hide_index=True, key=f"{key}_table")
+        st.dataframe(arrow_of(rows), hide_index=True, key=f"{key}_table")
         download = csv_rows if csv_rows is not None else rows
         downloads.button(
             "Download these numbers (CSV)",

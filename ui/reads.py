@@ -5,7 +5,7 @@ staff. `ui` re-exports them (`ui.status(quarter)`, `ui.review(quarter)`, ...).
 Every read a page makes is cached here, so a page whose figures have not changed never opens
 the database file: opening it is the dearest step of a read (about 40 ms), and twenty people
 at a meeting would otherwise each pay it several times per page. A read that is not cached
-yet opens the file once for everything it needs (`_reading`), including the cached reads it
+yet opens the file once for everything it needs (`reading`), including the cached reads it
 is built on.
 """
 
@@ -42,7 +42,6 @@ from metrics.publish.policy import (
     audience_for,
     audience_of,
 )
-from metrics.reminders import run as reminders, work as reminder_work
 from metrics.review import page as review_page, report
 from metrics.scrutiny import scorecard as scorecards, view as scrutiny
 from metrics.store.connection import Store
@@ -55,7 +54,7 @@ log = logging.getLogger(__name__)
 Version = int
 
 
-def _key() -> tuple[str, Version]:
+def data_key() -> tuple[str, Version]:
     """What every cached read is keyed on: the database file and its version."""
     return str(context.store().path), context.data_version()
 
@@ -66,7 +65,7 @@ def _store_at(db: str) -> Store:
 
 
 @contextmanager
-def _reading(db: str) -> Iterator[Store]:
+def reading(db: str) -> Iterator[Store]:
     """The store, opened once for a whole cached read (nested reads share the opening)."""
     store = _store_at(db)
     with store.connect():
@@ -76,14 +75,14 @@ def _reading(db: str) -> Iterator[Store]:
 # Cached reads: keyed on the database file's version, so an upload shows at once.
 @st.cache_data(show_spinner=False, max_entries=32)
 def _status(db: str, version: Version, quarter: str) -> list[StatementStatus]:
-    with _reading(db) as store:
+    with reading(db) as store:
         return charter_status(store, context.charter(), parse_period(quarter))
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def _public_status(db: str, version: Version, quarter: str) -> list[StatementStatus]:
     """What a public reader sees: small numbers withheld, reasons in plain English."""
-    with _reading(db):
+    with reading(db):
         policy = DisclosurePolicy(context.charter(), _withheld(db, version))
         shown = policy.publish(StatusCells(_status(db, version, quarter)), PUBLIC)
     return plain.statuses(shown, context.charter())
@@ -92,24 +91,24 @@ def _public_status(db: str, version: Version, quarter: str) -> list[StatementSta
 def status(quarter: str) -> list[StatementStatus]:
     """Every statement's status; what would be published, for a reader who is not staff."""
     read = _public_status if public() else _status
-    return read(*_key(), quarter)
+    return read(*data_key(), quarter)
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
 def _withheld(db: str, version: Version) -> dict[str, disclosure.Withheld]:
-    with _reading(db) as store:
+    with reading(db) as store:
         return DisclosurePolicy.audited(store, context.charter()).figures_withheld()
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def _withheld_one(db: str, version: Version, indicator: str) -> disclosure.Withheld:
-    with _reading(db) as store:
+    with reading(db) as store:
         return DisclosurePolicy.audited(store, context.charter(), indicator).withheld_of(indicator)
 
 
 def withheld(indicator: str) -> disclosure.Withheld:
     """The indicator's figures that disclosure control withholds from publication."""
-    return _withheld_one(*_key(), indicator)
+    return _withheld_one(*data_key(), indicator)
 
 
 def audience() -> Audience:
@@ -127,28 +126,14 @@ def policy() -> DisclosurePolicy:
     return DisclosurePolicy(context.charter())
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
-def _owed(db: str, version: Version) -> tuple[date, list[reminder_work.Item]]:
-    with _reading(db) as store:
-        today = reminders.today_for(store)
-        plan = reminders.plan_of(context.charter())
-        return today, reminder_work.everything(store, context.charter(), plan, today)
-
-
-def owed() -> tuple[date, list[reminder_work.Item]]:
-    """The day reminders are worked out for (the demo's own on the demo database) and every
-    open piece of work, with who owes it (metrics/reminders/work.py)."""
-    return _owed(*_key())
-
-
 @st.cache_data(show_spinner=False, max_entries=16)
 def _quarters(db: str, version: Version) -> list[str]:
-    with _reading(db) as store:
+    with reading(db) as store:
         return quarters_with_data(store, context.charter())
 
 
 def quarters() -> list[str]:
-    return _quarters(*_key())
+    return _quarters(*data_key())
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -156,14 +141,14 @@ def _indicator_view(
     db: str, version: Version, indicator: str, quarter: str | None, public: bool
 ) -> indicator_page.IndicatorView:
     c = context.charter()
-    with _reading(db) as store:
+    with reading(db) as store:
         hidden = _withheld_one(db, version, indicator)
         return indicator_page.build(store, c, c.indicators[indicator], quarter, hidden, public)
 
 
 def indicator_view(indicator: str, quarter: str | None) -> indicator_page.IndicatorView:
     """The indicator page's figures as known at `quarter`, as the reader may see them."""
-    return _indicator_view(*_key(), indicator, quarter, public())
+    return _indicator_view(*data_key(), indicator, quarter, public())
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
@@ -171,7 +156,7 @@ def _groups(
     db: str, version: Version, indicator: str, dim: str, period: str | None
 ) -> tuple[str | None, list[GroupRow]]:
     c = context.charter()
-    with _reading(db) as store:
+    with reading(db) as store:
         return breakdown(store, c, c.indicators[indicator], dim, period)
 
 
@@ -180,7 +165,7 @@ def indicator_groups(
 ) -> tuple[str | None, list[GroupRow]]:
     """Each group's figure for `period` (default: the latest with any group figure), with
     disclosure control as for the trend."""
-    found, rows = _groups(*_key(), indicator, dim, period)
+    found, rows = _groups(*data_key(), indicator, dim, period)
     if found is None:
         return found, rows
     policy = DisclosurePolicy(context.charter(), {indicator: withheld(indicator)})
@@ -189,7 +174,7 @@ def indicator_groups(
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def _review(db: str, version: Version, quarter: str, public: bool) -> report.Report:
-    with _reading(db) as store:
+    with reading(db) as store:
         statuses = (_public_status if public else _status)(db, version, quarter)
         built = report.build(store, context.charter(), quarter, statements=statuses)
         if public:  # agreed statuses, commentary and revisions since sign-off: the policy's
@@ -201,37 +186,37 @@ def _review(db: str, version: Version, quarter: str, public: bool) -> report.Rep
 def review(quarter: str) -> report.Report:
     """The quarter's review: state, exceptions and their commentary, agreed statuses, actions;
     with small numbers withheld for a reader who is not staff."""
-    return _review(*_key(), quarter, public())
+    return _review(*data_key(), quarter, public())
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def _review_extras(db: str, version: Version, quarter: str) -> review_page.ReviewExtras:
-    with _reading(db) as store:
+    with reading(db) as store:
         return review_page.build(store, quarter)
 
 
 def review_extras(quarter: str) -> review_page.ReviewExtras:
     """Earlier versions of each commentary, last quarter's, and the last meeting's actions."""
-    return _review_extras(*_key(), quarter)
+    return _review_extras(*data_key(), quarter)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def _scrutiny(db: str, version: Version, quarter: str, public: bool) -> scrutiny.Scrutiny:
-    with _reading(db) as store:
+    with reading(db) as store:
         hidden = _withheld(db, version) if public else None
         return scrutiny.build(store, context.charter(), quarter, public, hidden=hidden)
 
 
 def scrutiny_facts(quarter: str) -> scrutiny.Scrutiny:
     """The quarter in plain English; withheld small numbers unless the reader is staff."""
-    return _scrutiny(*_key(), quarter, public())
+    return _scrutiny(*data_key(), quarter, public())
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def _scorecard(
     db: str, version: Version, quarter: str, count: int, public: bool
 ) -> scorecards.Scorecard:
-    with _reading(db) as store:
+    with reading(db) as store:
         hidden = _withheld(db, version) if public else None
         return scorecards.build(store, context.charter(), quarter, count, public, hidden)
 
@@ -239,7 +224,7 @@ def _scorecard(
 def scorecard(quarter: str, count: int = scorecards.QUARTERS) -> scorecards.Scorecard:
     """Every measure's status over the `count` quarters to `quarter`; withheld small numbers
     unless the reader is staff."""
-    return _scorecard(*_key(), quarter, count, public())
+    return _scorecard(*data_key(), quarter, count, public())
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -247,7 +232,7 @@ def _outlook(
     db: str, version: Version, indicator: str, quarter: str | None, public: bool
 ) -> outlooks.Outlook:
     c = context.charter()
-    with _reading(db) as store:
+    with reading(db) as store:
         hidden = _withheld_one(db, version, indicator)
         return outlooks.build(store, c, c.indicators[indicator], quarter, public, hidden=hidden)
 
@@ -255,44 +240,44 @@ def _outlook(
 def outlook(indicator: str, quarter: str | None) -> outlooks.Outlook:
     """Where the indicator is heading if nothing changes (a projection), as the reader may
     see it: none from a withheld figure for a reader who is not staff."""
-    return _outlook(*_key(), indicator, quarter, public())
+    return _outlook(*data_key(), indicator, quarter, public())
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
 def _trajectories(db: str, version: Version) -> dict[str, trajectory.Trajectory]:
-    with _reading(db) as store:
+    with reading(db) as store:
         return trajectory.in_force(store)
 
 
 def trajectories() -> dict[str, trajectory.Trajectory]:
     """The chair's trajectories in force, by indicator."""
-    return _trajectories(*_key())
+    return _trajectories(*data_key())
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def _quality(db: str, version: Version, quarter: str, today: date) -> Quality:
-    with _reading(db) as store:
+    with reading(db) as store:
         return data_quality(store, context.charter(), quarter, today)
 
 
 def quality(quarter: str) -> Quality:
     """The quarter's data quality: returns expected and received, validity, provenance and
     each indicator's rating (as at today)."""
-    return _quality(*_key(), quarter, date.today())
+    return _quality(*data_key(), quarter, date.today())
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def _evidence(
     db: str, version: Version, statement: int | None, until: date | None
 ) -> list[EvidenceItem]:
-    with _reading(db) as store:
+    with reading(db) as store:
         found = evidence.listed(store, statement=statement, until=until)
     return evidence.recent(found, until) if until is not None else found
 
 
 def evidence_about(statement: int, until: date | None) -> list[EvidenceItem]:
     """What families and staff told us about a statement, in the year to `until`."""
-    return _evidence(*_key(), statement, until)
+    return _evidence(*data_key(), statement, until)
 
 
 # What has been read ahead, by everything that decides it: a crowd opening the same page at
@@ -319,7 +304,7 @@ def prefetch(names: Iterable[str]) -> None:
     page sets itself up, one read waits on DuckDB as another works out statuses; the page's
     own calls then wait for, and find, the results in the cache. Nothing is drawn here, and
     a read that fails here fails again, with its message, where the page makes it."""
-    key, public_view, today = _key(), public(), date.today()  # read on the page's thread
+    key, public_view, today = data_key(), public(), date.today()  # read on the page's thread
     carried = context.carried().get("quarter")
     statement = st.session_state.get(keys.STATEMENT) or st.query_params.get("statement")
     indicator = st.session_state.get(keys.INDICATOR) or st.query_params.get("indicator")
@@ -393,4 +378,4 @@ def figure(name: str, *about: Hashable, build: Callable[[], T]) -> T:
     reader, and shared by every session: building and validating a Plotly figure costs more
     than sending it. `about` names what the chart shows (indicator, period, ...); `build`
     must draw only from that and the data. Nobody may change what it returns."""
-    return cast(T, _figure((name, *_key(), public(), *about), build))
+    return cast(T, _figure((name, *data_key(), public(), *about), build))

@@ -21,7 +21,7 @@ from metrics.reminders.mail import MailSettings
 from metrics.reminders.run import RemindError
 from metrics.reminders.schedule import ESCALATION, OVERDUE, REMINDER
 from ui import access
-from ui.reads import owed
+from ui.work_reads import owed, wants_digests
 
 CHAIRS = ui.CHAIRS
 DIGESTS, SAVE_DIGESTS, SEND_NOW = "my_digests", "save_digests", "send_reminders_now"
@@ -93,7 +93,7 @@ def my_work() -> None:
 
 
 def _digests(person: Actor) -> None:
-    wanted = choices.wants_digests(ui.store(), person.email)
+    wanted = wants_digests(person.email)
     with st.form(DIGESTS):
         on = st.toggle(
             "Send me a reminder digest by email", value=wanted, key=f"{DIGESTS}_toggle",
