@@ -114,10 +114,11 @@ def _warm_up() -> None:
     fig.add_hline(y=1, annotation_text="t")
     fig.add_vline(x=1, annotation_text="t")
     fig.to_json()
-    # Streamlit collects garbage in full after every script run (`runner.postScriptGC`): with
-    # the libraries above that walks some 170,000 long-lived objects, about 0.15 s of every
-    # page. They live as long as the server, so move them out of the collector's sight once
-    # (the standard library's gc.freeze); what pages create afterwards is still collected.
+    # Python's full collections (Streamlit's after every run is switched off in
+    # .streamlit/config.toml, `runner.postScriptGC`; the interpreter's own still come) would
+    # walk the libraries above: some 170,000 long-lived objects, about 0.15 s each time. They
+    # live as long as the server, so move them out of the collector's sight once (the standard
+    # library's gc.freeze); what pages create afterwards is still collected.
     gc.collect()
     gc.freeze()
     # ...but hand them back at exit: frozen objects escape the collections at shutdown, so

@@ -366,8 +366,8 @@ def prefetch(names: Iterable[str]) -> None:
     thread.start()
 
 
-# Few entries: a figure is thousands of Python objects, which Streamlit's collection after
-# every run walks (the libraries themselves are frozen out of it; see ui/__init__.py).
+# Few entries: a figure is thousands of Python objects, which Python's full collections
+# walk (the libraries themselves are frozen out of them; see ui/__init__.py).
 @st.cache_resource(show_spinner=False, max_entries=48)
 def _figure(key: tuple[Hashable, ...], _build: Callable[[], Any]) -> Any:
     return _build()
