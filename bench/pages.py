@@ -52,6 +52,17 @@ class Measured:
     crowd: dict[Page, list[float]]  # every time the page took in the crowds
     cold: dict[Page, list[float]]  # first visits after an upload
     warm_before_cold: dict[Page, float] = field(default_factory=dict)  # after the crowds
+    resident_mb: float = 0.0  # the server's memory once everything above has been served
+
+
+def resident_mb(pid: int) -> float:
+    """A process's resident memory now (VmRSS), in MB: with Streamlit's collection after every
+    run switched off (.streamlit/config.toml), what the server holds after the crowds."""
+    with open(f"/proc/{pid}/status", encoding="ascii") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return 0.0
 
 
 def warm(url: str, pages: list[Page], samples: int = WARM_SAMPLES) -> dict[Page, float]:
@@ -113,6 +124,7 @@ def measure(app: Path, db: Path | str, work: Path, pages: list[Page], with_cold:
         measured = Measured(warm(server.url, pages), crowds(server.url, db, work, pages), {})
         if with_cold:
             measured.warm_before_cold, measured.cold = cold(server.url, db, work, pages)
+        measured.resident_mb = resident_mb(server.process.pid)
     finally:
         server.stop()
     return measured
@@ -130,11 +142,13 @@ def run(demo_db: Path, work: Path) -> list[dict[str, object]]:
     return results(floor, ours)
 
 
-def _entry(name: str, value: float, baseline: float, target: str) -> dict[str, object]:
+def _entry(
+    name: str, value: float, baseline: float, target: str, unit: str = "s"
+) -> dict[str, object]:
     return {
         "name": name,
         "value": round(value, 3),
-        "unit": "s",
+        "unit": unit,
         "baseline": round(baseline, 3),
         "ratio": round(value / baseline, 2),
         "target": target,
@@ -176,6 +190,16 @@ def results(floor: Measured, ours: Measured) -> list[dict[str, object]]:
                     f"ratio <= {COLD_TARGET} (baseline: the same page, warm, just before)",
                 )
             )
+    if floor.resident_mb and ours.resident_mb:
+        out.append(
+            _entry(
+                "app server's resident memory after the crowds and cold visits, vs floor",
+                ours.resident_mb,
+                floor.resident_mb,
+                "reported, no target (baseline: the floor app's server after its crowds)",
+                unit="MB",
+            )
+        )
     return out
 
 

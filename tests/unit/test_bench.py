@@ -4,6 +4,7 @@ its target is reported as missed."""
 
 from __future__ import annotations
 
+import os
 from collections import Counter
 
 import pytest
@@ -126,3 +127,15 @@ def test_pages_failing_on_postgresql_are_missed():
     # a backend whose every page failed has no time: a miss, never a pass
     nothing = postgres.Backend({}, [], ["warm: failed"], 120)
     assert len(postgres.misses(postgres.results(fine, nothing, 0.2, 0.2, 1_000))) == 3
+
+
+def test_the_servers_memory_after_the_crowds_is_reported_without_a_target():
+    floor = pages.Measured(
+        {p: 0.2 for p in pages.FLOOR_PAGES}, {p: [3.0] for p in pages.FLOOR_PAGES}, {}
+    )
+    ours = measured(0.25, [3.0], [0.6])
+    floor.resident_mb, ours.resident_mb = 200.0, 500.0
+    memory = [e for e in pages.results(floor, ours) if e["unit"] == "MB"]
+    assert len(memory) == 1 and memory[0]["ratio"] == 2.5
+    assert "no target" in str(memory[0]["target"]) and pages.misses(memory) == []
+    assert pages.resident_mb(os.getpid()) > 10  # read from /proc for a real process
