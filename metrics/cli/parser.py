@@ -21,6 +21,7 @@ from metrics.cli import (
     access as commands_access,
     analysis as commands_analysis,
     data as commands_data,
+    needs as commands_needs,
     evidence as commands_evidence,
     neighbours as commands_neighbours,
     outlook as commands_outlook,
@@ -319,6 +320,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands_neighbours.add_parser(sub, common)
     commands_outlook.add_parsers(sub, common)
     commands_outlook.add_forecast_parser(sub, common)
+    commands_needs.add_parsers(sub, common)
     return parser
 
 
@@ -386,4 +388,5 @@ COMMANDS = {
     "neighbours-refresh": commands_neighbours.cmd_neighbours_refresh,
     "scorecard": commands_outlook.cmd_scorecard,
     "forecast": commands_outlook.cmd_forecast,
+    **commands_needs.COMMANDS,
 }

@@ -19,6 +19,8 @@ import io
 import random
 
 from charter import Charter
+from charter.s251_models import S251_DIR, load_s251_mapping
+from metrics.ingest.published.s251 import import_s251
 from metrics.ingest.needs import load_finance_return, load_needs_return
 from metrics.periods.model import Period
 from metrics.store.connection import Store
@@ -94,6 +96,34 @@ def finance_rows() -> list[list[str]]:
     return [[YEAR, service, str(spend), str(children)] for service, (spend, children) in SPEND.items()]  # fmt: skip
 
 
+# A synthetic section 251 file (invented figures, honestly labelled): England, the region and
+# the demo council, per child aged 0 to 17, for the finance return's year.
+S251_SOURCE = "Synthetic section 251 outturn for the demo (invented figures, not DfE's)"
+S251 = {  # service -> (their line, England, North West, Wrenfield per child)
+    "short-breaks": ("Short breaks (respite) for disabled children", 41.20, 38.75, 44.30),
+    "personal-budgets": ("Direct payments (SEN and disability)", 49.80, 47.10, 56.40),
+    "assessment-capacity": ("SEN support services", 22.60, 21.90, 15.60),
+}
+AREAS = [("National", "E92000001", "England", 11_900_000),
+         ("Regional", "E12000002", "North West", 1_600_000),
+         ("Local authority", "E99000001", "Wrenfield Council (demo)", 55_000)]  # fmt: skip
+
+
+def s251_csv() -> bytes:
+    header = ["time_period", "time_identifier", "geographic_level", "country_code",
+              "country_name", "region_code", "region_name", "new_la_code", "la_name",
+              "description_of_expenditure", "net_expenditure", "net_per_capita_0_to_17"]  # fmt: skip
+    rows = []
+    for i, (level, code, name, children) in enumerate(AREAS):
+        for line, *per in S251.values():
+            per_child = per[i]
+            region = ("E12000002", "North West") if i else ("", "")
+            council = (code, name) if i == 2 else ("", "")
+            rows.append(["202526", "Financial year", level, "E92000001", "England", *region,
+                         *council, line, str(round(per_child * children)), f"{per_child:.2f}"])  # fmt: skip
+    return _csv(header, rows)
+
+
 def seed_needs(store: Store, charter: Charter, latest: Period, by: str) -> None:
     """Load the demo's needs and finance returns (nothing when there is no needs.yaml)."""
     if charter.needs is None:
@@ -104,7 +134,10 @@ def seed_needs(store: Store, charter: Charter, latest: Period, by: str) -> None:
     )
     spend = _csv(["year", "service", "spend", "children"], finance_rows())
     money = load_finance_return(store, charter, "demo-finance-return.csv", spend, by)
-    for done in (report, money):
+    mapping = load_s251_mapping(S251_DIR / "s251-outturn.yaml", charter)
+    mapping = mapping.model_copy(update={"source": S251_SOURCE})
+    s251 = import_s251(store, charter, "demo-s251-synthetic.csv", s251_csv(), mapping, by)
+    for done in (report, money, s251):
         if not done.ok:
             problems = "\n".join(e.as_text() for e in done.errors[:10])
             raise RuntimeError(f"the demo's {done.file_name} was rejected:\n{problems}")
