@@ -62,11 +62,14 @@ class Rate(Strict):
     def _interval(self) -> Rate:
         if (self.low is None) != (self.high is None):
             raise ValueError("give both `low` and `high`, or neither")
-        if self.low is not None and self.high is not None:
-            if not self.low <= self.rate <= self.high:
-                raise ValueError(
-                    f"the interval {self.low} to {self.high} must contain the rate {self.rate}"
-                )
+        if (
+            self.low is not None
+            and self.high is not None
+            and not self.low <= self.rate <= self.high
+        ):
+            raise ValueError(
+                f"the interval {self.low} to {self.high} must contain the rate {self.rate}"
+            )
         return self
 
 
@@ -192,7 +195,9 @@ def check_needs(
                 problems.append(f"{label}: need_mix.shares.{need}: not a primary need group")
     for key, source in needs.sources.items():
         if source.provider is not None and source.provider not in providers:
-            problems.append(f"{label}: sources.{key}.provider: unknown provider {source.provider!r}")
+            problems.append(
+                f"{label}: sources.{key}.provider: unknown provider {source.provider!r}"
+            )
     for i, entry in enumerate(needs.provision):
         where = f"{label}: provision.{i}"
         if entry.provider not in providers and not entry.name:
@@ -234,7 +239,9 @@ def read_boundaries(root: Path, needs: NeedsFile, label: str, problems: list[str
         name = (feature.get("properties") or {}).get("locality")
         geometry = (feature.get("geometry") or {}).get("type")
         if name not in needs.localities:
-            problems.append(f"{where}: features.{i}.properties.locality: {name!r} is not a locality")
+            problems.append(
+                f"{where}: features.{i}.properties.locality: {name!r} is not a locality"
+            )
         if geometry not in ("Polygon", "MultiPolygon"):
             problems.append(f"{where}: features.{i}.geometry: expected a Polygon or MultiPolygon")
         named.append(name)

@@ -44,8 +44,10 @@ def load_s251_mapping(path: Path, charter: Charter) -> S251Mapping:
         raise CharterError([f"{label}: (file): missing"]) from None
     except ValidationError as err:
         raise CharterError(
-            [f"{label}: {'.'.join(str(p) for p in e['loc']) or '(file)'}: {e['msg']}"
-             for e in err.errors()]  # fmt: skip
+            [
+                f"{label}: {'.'.join(str(p) for p in e['loc']) or '(file)'}: {e['msg']}"
+                for e in err.errors()
+            ]
         ) from None
     services = charter.needs.services if charter.needs else {}
     problems = [

@@ -15,9 +15,9 @@ from pydantic import BaseModel
 
 from charter.access import AccessFile
 from charter.leadership import InspectionFile, SelfReviewFile
-from charter.needs import NeedsFile
 from charter.loader import CHARTER_DIR
 from charter.models import BreakdownsFile, CouncilFile, Indicator, OwnersFile, StatementsFile
+from charter.needs import NeedsFile
 from charter.providers import Layout, ProvidersFile
 
 SCHEMAS: dict[str, type[BaseModel]] = {

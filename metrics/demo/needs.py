@@ -20,8 +20,8 @@ import random
 
 from charter import Charter
 from charter.s251_models import S251_DIR, load_s251_mapping
-from metrics.ingest.published.s251 import import_s251
 from metrics.ingest.needs import load_finance_return, load_needs_return
+from metrics.ingest.published.s251 import import_s251
 from metrics.periods.model import Period
 from metrics.store.connection import Store
 
@@ -33,14 +33,19 @@ NO_PROVIDER = "Multi-sensory impairment"
 MOVES = {"North": 4, "South": 6, "East": 5, "West": 3, "Central": 11}
 # Needs each partner's caseload counts (the others it does not work with).
 SHORT_BREAKS_NEEDS = {
-    "Autistic spectrum disorder", "Severe learning difficulty",
-    "Profound and multiple learning difficulty", "Physical disability",
-    "Speech, language and communication needs", "Social, emotional and mental health",
-}  # fmt: skip
+    "Autistic spectrum disorder",
+    "Severe learning difficulty",
+    "Profound and multiple learning difficulty",
+    "Physical disability",
+    "Speech, language and communication needs",
+    "Social, emotional and mental health",
+}
 HEALTH_NEEDS = {
-    "Autistic spectrum disorder", "Speech, language and communication needs",
-    "Physical disability", "Profound and multiple learning difficulty",
-}  # fmt: skip
+    "Autistic spectrum disorder",
+    "Speech, language and communication needs",
+    "Physical disability",
+    "Profound and multiple learning difficulty",
+}
 YEAR = "2025-26"
 SPEND = {  # service -> (spend in pounds, children reached)
     "short-breaks": (2_450_000, 1_180),
@@ -93,7 +98,9 @@ def _csv(header: list[str], rows: list[list[str]]) -> bytes:
 
 
 def finance_rows() -> list[list[str]]:
-    return [[YEAR, service, str(spend), str(children)] for service, (spend, children) in SPEND.items()]  # fmt: skip
+    return [
+        [YEAR, service, str(spend), str(children)] for service, (spend, children) in SPEND.items()
+    ]
 
 
 # A synthetic section 251 file (invented figures, honestly labelled): England, the region and
@@ -104,23 +111,48 @@ S251 = {  # service -> (their line, England, North West, Wrenfield per child)
     "personal-budgets": ("Direct payments (SEN and disability)", 49.80, 47.10, 56.40),
     "assessment-capacity": ("SEN support services", 22.60, 21.90, 15.60),
 }
-AREAS = [("National", "E92000001", "England", 11_900_000),
-         ("Regional", "E12000002", "North West", 1_600_000),
-         ("Local authority", "E99000001", "Wrenfield Council (demo)", 55_000)]  # fmt: skip
+AREAS = [
+    ("National", "E92000001", "England", 11_900_000),
+    ("Regional", "E12000002", "North West", 1_600_000),
+    ("Local authority", "E99000001", "Wrenfield Council (demo)", 55_000),
+]
 
 
 def s251_csv() -> bytes:
-    header = ["time_period", "time_identifier", "geographic_level", "country_code",
-              "country_name", "region_code", "region_name", "new_la_code", "la_name",
-              "description_of_expenditure", "net_expenditure", "net_per_capita_0_to_17"]  # fmt: skip
+    header = [
+        "time_period",
+        "time_identifier",
+        "geographic_level",
+        "country_code",
+        "country_name",
+        "region_code",
+        "region_name",
+        "new_la_code",
+        "la_name",
+        "description_of_expenditure",
+        "net_expenditure",
+        "net_per_capita_0_to_17",
+    ]
     rows = []
     for i, (level, code, name, children) in enumerate(AREAS):
         for line, *per in S251.values():
             per_child = per[i]
             region = ("E12000002", "North West") if i else ("", "")
             council = (code, name) if i == 2 else ("", "")
-            rows.append(["202526", "Financial year", level, "E92000001", "England", *region,
-                         *council, line, str(round(per_child * children)), f"{per_child:.2f}"])  # fmt: skip
+            rows.append(
+                [
+                    "202526",
+                    "Financial year",
+                    level,
+                    "E92000001",
+                    "England",
+                    *region,
+                    *council,
+                    line,
+                    str(round(per_child * children)),
+                    f"{per_child:.2f}",
+                ]
+            )
     return _csv(header, rows)
 
 

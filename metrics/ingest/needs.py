@@ -37,6 +37,16 @@ WHOLE = re.compile(r"^\d{1,9}$")
 MONEY = re.compile(r"^£?\s*(\d{1,12}(,\d{3})*|\d+)(\.\d{1,2})?$")
 
 
+COUNT_FIX = (
+    "Write the count (0 or more) as digits, never a symbol: small numbers are withheld when "
+    "published, not in the return."
+)
+
+
+def _one_of(choices: object) -> str:
+    return f"Use one of: {', '.join(str(c) for c in choices)}."  # type: ignore[attr-defined]
+
+
 class NeedsReturnError(ValueError):
     """The charter has no needs.yaml, so there is nothing to check a return against."""
 
@@ -104,21 +114,20 @@ def _needs_row(
     except PeriodError as e:
         err("month", f"Not a month: {e}.", "Write the month the figures are as at: Sep 2026.")
     if quarter and month and month.start > quarter.end:
-        err("month", f"{month.label} is after {quarter.label} ends.", "Give the month its "
-            "figures are as at, no later than the quarter's last month.")  # fmt: skip
+        late = "Give the month its figures are as at, no later than the quarter's last month."
+        err("month", f"{month.label} is after {quarter.label} ends.", late)
     source = charter.needs.sources.get(v["source"])
     if source is None:
-        err("source", "Not one of our sources.", f"Use one of: {', '.join(charter.needs.sources)}.")
+        err("source", "Not one of our sources.", _one_of(charter.needs.sources))
     if v["locality"] not in charter.needs.localities:
-        err("locality", "Not one of our localities.", f"Use one of: {', '.join(charter.needs.localities)}.")  # fmt: skip
+        err("locality", "Not one of our localities.", _one_of(charter.needs.localities))
     needs = charter.breakdowns["primary_need"].groups
     if source is not None and source.kind == "moves" and v["need"]:
         err("need", "Moves into the area are counted for all needs together.", "Leave it blank.")
     elif source is not None and source.kind == "caseload" and v["need"] not in needs:
-        err("need", "Not one of the primary needs.", "Use a primary need as breakdowns.yaml names it.")  # fmt: skip
+        err("need", "Not one of the primary needs.", _one_of(needs))
     if not WHOLE.match(v["children"].replace(",", "")):
-        err("children", "Not a whole number of children.", "Write the count (0 or more) as digits, "
-            "never a symbol: small numbers are withheld when published, not in the return.")  # fmt: skip
+        err("children", "Not a whole number of children.", COUNT_FIX)
     if len(errors) > bad or quarter is None or month is None:
         return None
     children = int(v["children"].replace(",", ""))
@@ -134,17 +143,19 @@ def _finance_row(
     try:
         year = parse_period(v["year"], PeriodKind.FINANCIAL_YEAR)
     except PeriodError as e:
-        errors.append(RowError(row, "year", v["year"], f"Not a financial year: {e}.", "Write it like 2025-26."))  # fmt: skip
+        problem = f"Not a financial year: {e}."
+        errors.append(RowError(row, "year", v["year"], problem, "Write it like 2025-26."))
     if v["service"] not in charter.needs.services:
-        errors.append(RowError(row, "service", v["service"], "Not one of our services.",
-                               f"Use one of: {', '.join(charter.needs.services)}."))  # fmt: skip
+        fix = _one_of(charter.needs.services)
+        errors.append(RowError(row, "service", v["service"], "Not one of our services.", fix))
     if not MONEY.match(v["spend"]):
-        errors.append(RowError(row, "spend", v["spend"], "Not an amount of money.",
-                               "Write pounds as digits, e.g. 1250000 or £1,250,000.50."))  # fmt: skip
+        fix = "Write pounds as digits, e.g. 1250000 or £1,250,000.50."
+        errors.append(RowError(row, "spend", v["spend"], "Not an amount of money.", fix))
     children = v["children"].replace(",", "")
     if children and not WHOLE.match(children):
-        errors.append(RowError(row, "children", v["children"], "Not a whole number of children.",
-                               "Write the count as digits, or leave it blank if not known."))  # fmt: skip
+        fix = "Write the count as digits, or leave it blank if not known."
+        problem = "Not a whole number of children."
+        errors.append(RowError(row, "children", v["children"], problem, fix))
     if len(errors) > bad or year is None:
         return None
     spend = float(v["spend"].replace("£", "").replace(",", "").strip())
@@ -195,13 +206,16 @@ def _load(
         errors.append(RowError(None, "", "", "The file has no rows.", "Fill in the figures."))
     with store.connect() as con:
         if errors:
-            upload_id = record_rejection(con, upload, len(rows), len({e.row for e in errors}),
-                                         errors, f"{what} rejected: {len(errors)} problem(s)")  # fmt: skip
+            message = f"{what} rejected: {len(errors)} problem(s)"
+            bad_rows = len({e.row for e in errors})
+            upload_id = record_rejection(con, upload, len(rows), bad_rows, errors, message)
             return ReturnReport(upload.file_name, "rejected", len(rows), upload_id, errors)
         with transaction(con):
             diff = Diff(added=len(good))
             message = f"{what}: {len(good)} rows"
-            upload_id = log_upload(con, upload, datetime.now(), "loaded", len(rows), diff, 0, message)
+            upload_id = log_upload(
+                con, upload, datetime.now(), "loaded", len(rows), diff, 0, message
+            )
             add(con, upload_id, good)
     return ReturnReport(upload.file_name, "loaded", len(good), upload_id)
 

@@ -181,9 +181,12 @@ def rows(found: list[ServiceCost]) -> list[dict[str, Any]]:
             "neighbours_per_child": _money(c.comparison.neighbours),
             "statements": "; ".join(f"{s.number} {s.short_title}" for s in c.outcomes),
             "outcomes": "; ".join(
-                f"{i.title}: {i.shown} ({i.status})" for s in c.outcomes for i in s.indicators
+                f"{i.title}: {i.shown} ({i.status})"
+                for s in c.outcomes
+                for i in s.indicators
                 if i.id in c.indicators
-            ) or "; ".join(f"statement {s.number}: {s.status}" for s in c.outcomes),
+            )
+            or "; ".join(f"statement {s.number}: {s.status}" for s in c.outcomes),
             "in_words": c.words(),
         }
         for c in found

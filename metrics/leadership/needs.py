@@ -58,17 +58,20 @@ class Ratio:
 
 
 def known_vs_expected(
-    known: int, expected: float, expected_low: float | None = None,
+    known: int,
+    expected: float,
+    expected_low: float | None = None,
     expected_high: float | None = None,
-) -> Ratio:  # fmt: skip
+) -> Ratio:
     """The ratio known / expected with its interval (see the module's docstring)."""
     if expected <= 0:
         raise ValueError("the expected number must be more than 0")
     lo, hi = poisson_interval(known)
-    wide = (None, None)
-    if expected_low and expected_high:
-        wide = (lo / expected_high, hi / expected_low)
-    return Ratio(known, expected, known / expected, lo / expected, hi / expected, *wide)
+    wide_low = lo / expected_high if expected_low and expected_high else None
+    wide_high = hi / expected_low if expected_low and expected_high else None
+    return Ratio(
+        known, expected, known / expected, lo / expected, hi / expected, wide_low, wide_high
+    )
 
 
 def in_tens(ratio: float) -> int:
@@ -81,12 +84,13 @@ def ratio_words(place: str, r: Ratio) -> str:
     n = in_tens(r.ratio)
     lo, hi = fmt_half_up(r.low * 100, 0), fmt_half_up(r.high * 100, 0)
     where = "across the council" if place == COUNCIL else f"in {place}"
+    known = "known to any service"
     if n >= 10:
-        head = f"About as many disabled children as we would expect {where} are known to any service, or more"
+        head = f"About as many disabled children as we would expect {where} are {known}, or more"
     elif n == 0:
-        head = f"Fewer than 1 in 10 of the disabled children we would expect {where} are known to any service"
+        head = f"Fewer than 1 in 10 of the disabled children we would expect {where} are {known}"
     else:
-        head = f"About {n} in 10 of the disabled children we would expect {where} are known to any service"
+        head = f"About {n} in 10 of the disabled children we would expect {where} are {known}"
     return f"{head} (between {lo}% and {hi}%, allowing for chance)."
 
 
@@ -136,7 +140,12 @@ class Baseline:
 Counts = list[tuple[str, str, str, str, str, int]]
 
 
-def _known(charter: Charter, rows: Counts, quarter: str) -> tuple[dict[str, dict[str, int]], dict[str, dict[str, int]], dict[str, dict[str, int]], dict[str, str]]:  # type: ignore[type-arg]  # noqa: E501
+ByLocality = dict[str, dict[str, int]]
+
+
+def _known(
+    charter: Charter, rows: Counts, quarter: str
+) -> tuple[ByLocality, ByLocality, ByLocality, dict[str, str]]:
     """For one quarter: locality -> need -> known (largest of any source), locality ->
     source -> count, locality -> moves, and source -> month."""
     assert charter.needs is not None
@@ -166,7 +175,13 @@ def _expected(charter: Charter, locality: str) -> tuple[float, float | None, flo
     return children * rate.rate / 100, low, high
 
 
-def _locality(charter: Charter, locality: str, needs: dict[str, int], by_source: dict[str, int], moves: int | None) -> LocalityRow:  # noqa: E501
+def _locality(
+    charter: Charter,
+    locality: str,
+    needs: dict[str, int],
+    by_source: dict[str, int],
+    moves: int | None,
+) -> LocalityRow:
     assert charter.needs is not None
     expected, low, high = _expected(charter, locality)
     mix = charter.needs.need_mix
@@ -198,7 +213,7 @@ def baseline(store: Store, charter: Charter, quarter: str | None = None) -> Base
     if charter.needs is None:
         raise NoBaseline("There is no charter/needs.yaml, so there is no needs baseline.")
     with store.connect() as con:
-        rows: Counts = [tuple(r) for r in stored.counts(con)]  # type: ignore[misc]
+        rows: Counts = [tuple(r) for r in stored.counts(con)]
     found = sorted({r[0] for r in rows}, key=_quarter_key)
     if not found:
         raise NoBaseline("No needs return has been loaded yet.")
@@ -210,8 +225,9 @@ def baseline(store: Store, charter: Charter, quarter: str | None = None) -> Base
     for q in [f for f in found if _quarter_key(f) <= _quarter_key(quarter)]:
         best, per_source, moves, months = _known(charter, rows, q)
         localities = [
-            _locality(charter, loc, best[loc], per_source.get(loc, {}),
-                      moves.get(loc, {}).get("moves"))  # fmt: skip
+            _locality(
+                charter, loc, best[loc], per_source.get(loc, {}), moves.get(loc, {}).get("moves")
+            )
             for loc in charter.needs.localities
         ]
         council = known_vs_expected(
@@ -224,8 +240,8 @@ def baseline(store: Store, charter: Charter, quarter: str | None = None) -> Base
         trend += [(q, r.locality, r.ratio) for r in localities]
         moves_rows += [(q, r.locality, r.moves) for r in localities if r.moves is not None]
     cells = frozenset((r[0], r[1], r[3], r[4]) for r in rows if r[0] == quarter and r[5] > 0)
-    return Baseline(quarter, localities, council, months, trend, moves_rows,
-                    [f for f in found if _quarter_key(f) <= _quarter_key(quarter)], cells)  # fmt: skip
+    upto = [f for f in found if _quarter_key(f) <= _quarter_key(quarter)]
+    return Baseline(quarter, localities, council, months, trend, moves_rows, upto, cells)
 
 
 def fmt_ratio(r: float) -> str:

@@ -36,9 +36,7 @@ def _ratio_cells(r: Ratio | None, hidden: bool) -> dict[str, Any]:
     return {"ratio": _num(r.ratio, 2), "ratio_low": _num(r.low, 2), "ratio_high": _num(r.high, 2)}
 
 
-def published_counts(
-    charter: Charter, found: Baseline, audience: Audience
-) -> PublishedCounts:
+def published_counts(charter: Charter, found: Baseline, audience: Audience) -> PublishedCounts:
     return DisclosurePolicy(charter).publish(CountCells(found.counts()), audience)
 
 

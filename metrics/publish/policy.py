@@ -28,8 +28,8 @@ from metrics.assess.trend import GroupRow, TrendRow
 from metrics.evidence.items import result_words
 from metrics.evidence.personal import Warning_, small_numbers, warnings
 from metrics.publish import withheld as _withheld, withheld_review
-from metrics.publish.withheld_counts import PublishedCounts, publish_counts
 from metrics.publish.disclosure import Rule
+from metrics.publish.withheld_counts import PublishedCounts, publish_counts
 from metrics.review.report import Report
 from metrics.store.connection import Store
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from charter import Charter
 from charter.s251_models import S251Mapping
@@ -80,7 +81,7 @@ def read_s251(content: bytes, mapping: S251Mapping) -> list[tuple[object, ...]]:
             f"FROM {f.read_csv()} WHERE {where}",
             params,
         ).fetchall()
-    out: dict[tuple[str, str, str], list[object]] = {}
+    out: dict[tuple[str, str, str], list[Any]] = {}
     levels = list(LEVELS)
     for tp, ident, level, *rest in rows:
         if level not in LEVELS:
@@ -90,17 +91,17 @@ def read_s251(content: bytes, mapping: S251Mapping) -> list[tuple[object, ...]]:
             raise EesError(f"time_period {tp!r}: section 251 outturn is by financial year")
         i = levels.index(level)
         code, name = rest[i], rest[3 + i]
-        line, spend_text, per_text = rest[6], rest[7], rest[8]
-        service = mapping.lines[line]
-        spend = _number(spend_text, mapping.spend_column)
-        per = _number(per_text, str(mapping.per_child_column)) if mapping.per_child_column else None
+        service = mapping.lines[rest[6]]
+        spend = _number(rest[7], mapping.spend_column)
+        column = str(mapping.per_child_column)
+        per_child = _number(rest[8], column) if mapping.per_child_column else None
         key = (period.label, str(code), service)
         if key not in out:
-            out[key] = [period.label, str(code), str(name), level, service, spend, per]
+            out[key] = [period.label, str(code), str(name), level, service, spend, per_child]
             continue
         got = out[key]
-        got[5] = None if got[5] is None or spend is None else float(got[5]) + spend  # type: ignore[arg-type]
-        got[6] = None if got[6] is None or per is None else float(got[6]) + per  # type: ignore[arg-type]
+        got[5] = None if got[5] is None or spend is None else got[5] + spend
+        got[6] = None if got[6] is None or per_child is None else got[6] + per_child
     return [tuple(v) for _, v in sorted(out.items())]
 
 
