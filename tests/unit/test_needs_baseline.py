@@ -11,6 +11,7 @@ import pytest
 
 from metrics.access.audit import entries
 from metrics.access.people import command_line
+from metrics.ingest.needs import load_needs_return
 from metrics.leadership.needs import (
     NoBaseline,
     baseline,
@@ -20,7 +21,6 @@ from metrics.leadership.needs import (
 )
 from metrics.leadership.needs_table import rows
 from metrics.leadership.provision import gap_words, needs_without_provider, provision
-from metrics.ingest.needs import load_needs_return
 from metrics.publish.policy import PUBLIC, STAFF
 
 HEADER = "quarter,source,month,locality,need,children\n"
@@ -163,8 +163,12 @@ def test_demo_north_is_under_identified_and_one_need_has_no_provider(demo_store,
     assert needs_without_provider(cells) == ["Multi-sensory impairment"]
     assert "Multi-sensory impairment" in gap_words(cells)
     # short breaks do not work in North (not in the provision file, no count in the return)
-    north_asd = next(c for c in cells if (c.locality, c.need) == ("North", "Autistic spectrum disorder"))
+    north_asd = next(
+        c for c in cells if (c.locality, c.need) == ("North", "Autistic spectrum disorder")
+    )
     assert "Brightside" not in north_asd.names and "Community Health" in north_asd.names
-    south_asd = next(c for c in cells if (c.locality, c.need) == ("South", "Autistic spectrum disorder"))
+    south_asd = next(
+        c for c in cells if (c.locality, c.need) == ("South", "Autistic spectrum disorder")
+    )
     assert any(p.from_return and "Brightside" in p.name for p in south_asd.providers)
     assert {q for q, _, _ in found.moves} == set(found.quarters)
