@@ -179,8 +179,8 @@ def provision_and_gaps(found: Found) -> None:
     who: dict[str, dict[str, Any]] = {}
     for c in found.cells:
         for p in c.providers:
-            entry = who.setdefault(p.name, {"Provider": p.name, "Provides": p.provides,
-                                            "Localities": set(), "In the return": "no"})  # fmt: skip
+            first = {"Provider": p.name, "Provides": p.provides, "Localities": set()}
+            entry = who.setdefault(p.name, {**first, "In the return": "no"})
             entry["Localities"].add(c.locality)
             if p.from_return:
                 entry["In the return"] = "yes"
