@@ -7,7 +7,6 @@ import csv
 import io
 import json
 import shutil
-from pathlib import Path
 
 from metrics.leadership import costs, needs_table
 from tests.cli.test_cli import run
