@@ -72,7 +72,8 @@ def test_loading_returns_and_s251(tmp_path, demo_db):
     shutil.copy(demo_db, db)
     bad = tmp_path / "needs.csv"
     bad.write_text(
-        "quarter,source,month,locality,need,children\n2026-27 Q3,register,Dec 2026,Uplands,Hearing impairment,4\n"
+        "quarter,source,month,locality,need,children\n"
+        "2026-27 Q3,register,Dec 2026,Uplands,Hearing impairment,4\n"
     )
     result = run("load-needs", str(bad), db=db, check=False)
     assert result.returncode == 1 and "Row 2, column locality" in result.stderr
