@@ -5,11 +5,13 @@ disclosure policy gives their audience (metrics/leadership/needs_table.py)."""
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any
 
 import plotly.graph_objects as go
 import streamlit as st
+from plotly.colors import sample_colorscale
 
 from metrics.leadership import costs as costing, needs_table
 from metrics.leadership.costs import NoCosts
@@ -17,11 +19,12 @@ from metrics.leadership.needs import Baseline, NoBaseline, baseline
 from metrics.leadership.provision import Cell, gap_words, provision
 from metrics.publish.escape import chart_text, markdown
 from metrics.publish.palette import OKABE_ITO
-from ui import charts, context, reads
+from ui import axes, charts, context, reads
 from ui.figspec import Spec
 
 # Sequential, colour-blind safe, from the house blue (light: fewer known, dark: more).
 SCALE = [[0.0, "#F2F7FB"], [0.5, "#56B4E9"], [1.0, OKABE_ITO["blue"]]]
+WITHHELD_FILL = "#EAEAEA"
 
 
 @dataclass(frozen=True)
@@ -69,8 +72,10 @@ def read() -> Found | None:
 
 
 def summary(found: Found) -> None:
-    st.markdown(markdown(f"Needs return for {found.base.quarter}. " + ", ".join(
-        f"{source}: as at {month}" for source, month in sorted(found.base.months.items())
+    names = {k: s.name for k, s in (context.charter().needs.sources or {}).items()}  # type: ignore[union-attr]
+    st.markdown(markdown(f"Needs return for {found.base.quarter}. " + "; ".join(
+        f"{names.get(source, source)}: as at {month}"
+        for source, month in sorted(found.base.months.items())
     ) + "."))  # fmt: skip
     for row in found.rows:
         if row["need"] == needs_table.ALL_NEEDS:
@@ -109,29 +114,58 @@ def map_alt(found: Found) -> str:
     )
 
 
+def _rings(geometry: dict[str, Any]) -> list[list[list[float]]]:
+    """The outer rings of a Polygon or MultiPolygon."""
+    if geometry["type"] == "Polygon":
+        return [geometry["coordinates"][0]]
+    return [polygon[0] for polygon in geometry["coordinates"]]
+
+
+def _shade(ratio: float | None) -> str:
+    if ratio is None:
+        return WITHHELD_FILL
+    return str(sample_colorscale(SCALE, [max(0.0, min(1.0, ratio))])[0])
+
+
 def locality_map(found: Found) -> None:
+    """Each locality's boundary (charter data) shaded by known ÷ expected and labelled
+    directly; drawn as filled shapes on plain axes, so no map tiles or outlines are fetched
+    from the internet."""
     charter = context.charter()
     if not charter.boundaries:
         st.dataframe(locality_rows(found), hide_index=True, key="needs_localities")
         return
-    rows = [r for r in found.rows if r["need"] == needs_table.ALL_NEEDS]
-    ratios = [r["ratio"] if isinstance(r["ratio"], float) else None for r in rows]
-    fig = Spec({
-        "type": "choropleth", "geojson": charter.boundaries,
-        "featureidkey": "properties.locality", "locations": [r["locality"] for r in rows],
-        "z": ratios, "zmin": 0, "zmax": 1, "colorscale": SCALE,
-        "marker": {"line": {"color": "#1F1F1F", "width": 1}},
-        "colorbar": {"title": {"text": "Known ÷ expected"}, "len": 0.6},
-        "text": [chart_text(r["in_words"]) for r in rows], "hoverinfo": "location+z",
-    })  # fmt: skip
+    rows = {r["locality"]: r for r in found.rows if r["need"] == needs_table.ALL_NEEDS}
+    fig = Spec()
+    lats: list[float] = []
+    for feature in charter.boundaries["features"]:
+        name = feature["properties"]["locality"]
+        ratio = rows[name]["ratio"] if isinstance(rows[name]["ratio"], float) else None
+        for ring in _rings(feature["geometry"]):
+            xs, ys = [p[0] for p in ring], [p[1] for p in ring]
+            lats += ys
+            fig.add({
+                "type": "scatter", "x": xs, "y": ys, "mode": "lines", "fill": "toself",
+                "fillcolor": _shade(ratio), "line": {"color": "#1F1F1F", "width": 1},
+                "name": name, "hoverinfo": "text", "text": chart_text(rows[name]["in_words"]),
+            })  # fmt: skip
+        ring = _rings(feature["geometry"])[0]
+        fig.annotate(
+            x=sum(p[0] for p in ring[:-1]) / (len(ring) - 1),
+            y=sum(p[1] for p in ring[:-1]) / (len(ring) - 1),
+            text=f"{chart_text(name)}<br>{ratio:.2f}" if ratio is not None else f"{name}<br>[c]",
+            showarrow=False, bgcolor="white", font={"size": 12, "color": "#1F1F1F"},
+        )  # fmt: skip
     charts.house_layout(
         fig,
         "Known against expected, by locality",
         f"Disabled children known to any service ÷ expected, {found.base.quarter}",
-        f"needs return; {charter.needs.rate.source if charter.needs else ''}",
+        axes.wrap(f"needs return; {charter.needs.rate.source if charter.needs else ''}", 45),
     )
-    fig.update(geo={"fitbounds": "locations", "visible": False}, height=420,
-               margin={"l": 10, "r": 10, "t": 110, "b": 60})  # fmt: skip
+    middle = math.radians(sum(lats) / len(lats)) if lats else 0.0
+    fig.xaxis(visible=False, type="linear", rangemode="normal")
+    fig.yaxis(visible=False, scaleanchor="x", scaleratio=1 / math.cos(middle), rangemode="normal")
+    fig.update(height=460, hovermode="closest", margin={"l": 40, "r": 40, "t": 110, "b": 90})
     figure: go.Figure = fig.figure()
     charts.chart_with_table(
         figure, map_alt(found), locality_rows(found), "needs-by-locality.csv", "needs_map"
