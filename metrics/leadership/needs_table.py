@@ -9,9 +9,9 @@ from __future__ import annotations
 from typing import Any
 
 from charter import Charter
-from metrics.leadership.needs import Baseline, LocalityRow, Ratio, ratio_words
+from metrics.leadership.needs import Baseline, LocalityRow, Ratio, known_vs_expected, ratio_words
 from metrics.leadership.provision import Cell, provision
-from metrics.publish.policy import PUBLIC, Audience, CountCells, DisclosurePolicy, Marker
+from metrics.publish.policy import Audience, CountCells, DisclosurePolicy, Marker
 from metrics.publish.withheld_counts import PublishedCounts
 from metrics.rounding import round_half_up
 
@@ -28,11 +28,21 @@ def _num(value: float | None, places: int) -> float | None:
     return None if value is None else round_half_up(value, places)
 
 
+def published_ratio(r: Ratio | None, known: int | str) -> Ratio | None:
+    """The ratio as published with the count `known` a reader is given: None where the count
+    is withheld; worked out from the rounded count where the council rounds."""
+    if r is None or known == "[c]":
+        return None
+    if known != r.known:  # rounded to the nearest 5
+        return known_vs_expected(int(known), r.expected)
+    return r
+
+
 def _ratio_cells(r: Ratio | None, hidden: bool) -> dict[str, Any]:
-    if r is None:
-        return {"ratio": None, "ratio_low": None, "ratio_high": None}
     if hidden:
         return {"ratio": "[c]", "ratio_low": "[c]", "ratio_high": "[c]"}
+    if r is None:
+        return {"ratio": None, "ratio_low": None, "ratio_high": None}
     return {"ratio": _num(r.ratio, 2), "ratio_low": _num(r.low, 2), "ratio_high": _num(r.high, 2)}
 
 
@@ -43,21 +53,23 @@ def published_counts(charter: Charter, found: Baseline, audience: Audience) -> P
 def _locality_row(
     found: Baseline, row: LocalityRow, shown: PublishedCounts, audience: Audience
 ) -> dict[str, Any]:
-    hidden = shown.hidden(row.locality) and audience == PUBLIC
+    known = shown.shown(row.locality)
+    ratio = published_ratio(row.ratio, known)
+    hidden = ratio is None
     why = shown.why(row.locality)
     return {
         "quarter": found.quarter,
         "locality": row.locality,
         "need": ALL_NEEDS,
-        "known": shown.shown(row.locality),
+        "known": known,
         "expected": _num(row.ratio.expected, 0),
         "expected_low": None,  # from the rate's own interval: rows() fills it in
         "expected_high": None,
-        **_ratio_cells(row.ratio, hidden),
+        **_ratio_cells(ratio, hidden),
         "under_identified": "yes" if row.under_identified and not hidden else "no",
         "providers": "",
         "gap": "",
-        "in_words": WITHHELD_WORDS if hidden else ratio_words(row.locality, row.ratio),
+        "in_words": ratio_words(row.locality, ratio) if ratio else WITHHELD_WORDS,
         "withheld": shown_why(why, audience),
     }
 
@@ -85,17 +97,19 @@ def rows(
         line["expected_high"] = _num(pop * rate.high / 100, 0) if rate.high else None
         out.append(line)
         for need in row.needs:
-            hidden = shown.hidden(row.locality, need.need) and audience == PUBLIC
+            known = shown.shown(row.locality, need.need)
+            hidden = known == "[c]"
+            ratio = None if hidden else published_ratio(need.ratio, known)
             cell = by_cell.get((row.locality, need.need))
             out.append({
                 "quarter": found.quarter,
                 "locality": row.locality,
                 "need": need.need,
-                "known": shown.shown(row.locality, need.need),
+                "known": known,
                 "expected": _num(need.expected, 0),
                 "expected_low": None,
                 "expected_high": None,
-                **_ratio_cells(need.ratio, hidden),
+                **_ratio_cells(ratio, hidden),
                 "under_identified": "",
                 "providers": cell.names if cell else "",
                 "gap": "yes" if cell and cell.gap else "no",

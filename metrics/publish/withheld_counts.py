@@ -45,11 +45,6 @@ class PublishedCounts:
             return "[c]"
         return self.rule.rounded(count) if self.rule.rounds else count
 
-    def hidden(self, row: str, column: str = TOTAL) -> bool:
-        """Whether a public reader is not given the real count (withheld or rounded); what
-        is worked out from it (a ratio) is then withheld too."""
-        return (row, column) in self.withheld or (self.rule.rounds and self.public)
-
     def why(self, row: str, column: str = TOTAL) -> str | None:
         return self.withheld.get((row, column))
 

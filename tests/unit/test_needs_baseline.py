@@ -6,6 +6,7 @@ and PostgreSQL (the `backend` parametrisation)."""
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 import pytest
 
@@ -22,6 +23,7 @@ from metrics.leadership.needs import (
 from metrics.leadership.needs_table import rows
 from metrics.leadership.provision import gap_words, needs_without_provider, provision
 from metrics.publish.policy import PUBLIC, STAFF
+from metrics.rounding import round_half_up
 
 HEADER = "quarter,source,month,locality,need,children\n"
 
@@ -172,3 +174,18 @@ def test_demo_north_is_under_identified_and_one_need_has_no_provider(demo_store,
     )
     assert any(p.from_return and "Brightside" in p.name for p in south_asd.providers)
     assert {q for q, _, _ in found.moves} == set(found.quarters)
+
+
+def test_where_the_council_rounds_counts_and_ratios_come_from_rounded_counts(demo_store, charter):
+    rounding = replace(
+        charter, council=charter.council.model_copy(update={"disclosure_method": "round to 5"})
+    )
+    found = baseline(demo_store, rounding)
+    public = {(r["locality"], r["need"]): r for r in rows(rounding, found, PUBLIC)}
+    small = public[("West", "Multi-sensory impairment")]
+    assert small["known"] == 5 and small["withheld"] == ""  # 3 rounds to 5
+    north = public[("North", "All needs")]
+    real = found.locality("North").ratio
+    assert north["known"] % 5 == 0 and north["known"] != real.known
+    assert north["ratio"] == round_half_up(north["known"] / real.expected, 2)
+    assert all(isinstance(r["known"], int) and r["known"] % 5 == 0 for r in public.values())
