@@ -153,7 +153,7 @@ def locality_map(found: Found) -> None:
         fig.annotate(
             x=sum(p[0] for p in ring[:-1]) / (len(ring) - 1),
             y=sum(p[1] for p in ring[:-1]) / (len(ring) - 1),
-            text=f"{chart_text(name)}<br>{ratio:.2f}" if ratio is not None else f"{chart_text(name)}<br>[c]",
+            text=f"{chart_text(name)}<br>{f'{ratio:.2f}' if ratio is not None else '[c]'}",
             showarrow=False, bgcolor="white", font={"size": 12, "color": "#1F1F1F"},
         )  # fmt: skip
     charts.house_layout(
