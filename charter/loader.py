@@ -33,6 +33,7 @@ from charter.models import (
     Statement,
     StatementsFile,
 )
+from charter.needs import NeedsFile, check_needs, read_boundaries
 from charter.neighbours import NeighbourModelError, Neighbours, neighbours_of
 from charter.providers import Layout, Provider, ProvidersFile, check_providers, layout_path
 from charter.reminders import Reminders
@@ -65,6 +66,8 @@ class Charter:
     inspection: tuple[InspectionTheme, ...] = ()  # the area SEND inspection's themes
     framework: str = ""  # the inspection framework's name
     reminders: Reminders | None = None  # council.yaml's schedule; None: no reminders sent
+    needs: NeedsFile | None = None  # needs.yaml: localities, prevalence, sources, services
+    boundaries: dict[str, Any] | None = None  # the localities' GeoJSON (needs.yaml names it)
 
     def neighbours(self) -> Neighbours:
         """The comparator group: council.yaml's `comparators`, else DfE's statistical
@@ -222,6 +225,7 @@ def load_charter(root: Path | None = None) -> Charter:
     if council_file is not None and council_file.reminders is not None and owners_file:
         _check_reminders(council_file.reminders, owners_file, root, owners_label, problems)
     self_review, inspection = _leadership(root, set(numbers), problems)
+    needs, boundaries = _needs(root, dimensions, set(providers), set(indicators), known, problems)
     if indicators:
         evidenced = {ref for i in indicators.values() for ref in i.statements}
         for i, statement in enumerate(statements):
@@ -251,7 +255,39 @@ def load_charter(root: Path | None = None) -> Charter:
         inspection=tuple(inspection.themes) if inspection else (),
         framework=inspection.framework if inspection else "",
         reminders=council_file.reminders,
+        needs=needs,
+        boundaries=boundaries,
     )
+
+
+def _needs(
+    root: Path,
+    dimensions: dict[str, Breakdown],
+    providers: set[str],
+    indicators: set[str],
+    statements: set[int],
+    problems: list[str],
+) -> tuple[NeedsFile | None, dict[str, Any] | None]:
+    """The needs baseline's file (optional: no Needs and resources figures without it)."""
+    path = root / "needs.yaml"
+    if not path.exists():
+        return None, None
+    label = _label(path, root)
+    needs = _read(path, NeedsFile, label, problems)
+    if needs is None:
+        return None, None
+    groups = {k: list(d.groups) for k, d in dimensions.items()}
+    check_needs(
+        needs,
+        localities=groups.get("locality", []),
+        primary_needs=groups.get("primary_need", []),
+        providers=providers,
+        indicators=indicators,
+        statements=statements,
+        label=label,
+        problems=problems,
+    )
+    return needs, read_boundaries(root, needs, label, problems)
 
 
 def _check_reminders(

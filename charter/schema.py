@@ -17,6 +17,7 @@ from charter.access import AccessFile
 from charter.leadership import InspectionFile, SelfReviewFile
 from charter.loader import CHARTER_DIR
 from charter.models import BreakdownsFile, CouncilFile, Indicator, OwnersFile, StatementsFile
+from charter.needs import NeedsFile
 from charter.providers import Layout, ProvidersFile
 
 SCHEMAS: dict[str, type[BaseModel]] = {
@@ -30,6 +31,7 @@ SCHEMAS: dict[str, type[BaseModel]] = {
     "provider-layout.schema.json": Layout,
     "self-review.schema.json": SelfReviewFile,
     "inspection.schema.json": InspectionFile,
+    "needs.schema.json": NeedsFile,
 }
 
 

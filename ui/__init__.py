@@ -77,6 +77,7 @@ from ui.registry import (  # the one page registry: what app.py routes, the side
     HELP_PAGE as HELP_PAGE,
     HISTORY_PAGE as HISTORY_PAGE,
     INDICATOR_PAGE as INDICATOR_PAGE,
+    NEEDS_PAGE as NEEDS_PAGE,
     OVERVIEW as OVERVIEW,
     PACKS_PAGE as PACKS_PAGE,
     PAGES as PAGES,

@@ -82,6 +82,7 @@ EVIDENCE_PAGE = "pages/16_Evidence.py"
 SELF_REVIEW_PAGE = "pages/17_Self_review.py"
 REMINDERS_PAGE = "pages/18_Reminders.py"
 SCORECARD_PAGE = "pages/19_Scorecard.py"
+NEEDS_PAGE = "pages/20_Needs_and_resources.py"
 
 # In the order the navigation shows them.
 PAGES: tuple[Entry, ...] = (
@@ -91,6 +92,7 @@ PAGES: tuple[Entry, ...] = (
     Entry(SCRUTINY_PAGE, "Scrutiny: in plain English", "Scrutiny", READERS),
     Entry(SCORECARD_PAGE, "Scorecard: every measure over time", "Scorecard", READERS),
     Entry(EVIDENCE_PAGE, "What families and staff tell us", "Evidence", READERS),
+    Entry(NEEDS_PAGE, "Needs and resources", "Needs_and_resources", READERS),
     Entry(REVIEW_PAGE, "Quarterly review", "Review", READERS),
     Entry(ACTIONS_PAGE, "Actions", "Actions", READERS),
     Entry(ACCOUNTABILITY_PAGE, "Accountability", "Accountability", READERS),

@@ -22,6 +22,7 @@ from metrics.cli import (
     analysis as commands_analysis,
     data as commands_data,
     evidence as commands_evidence,
+    needs as commands_needs,
     neighbours as commands_neighbours,
     outlook as commands_outlook,
     partners as commands_providers,
@@ -319,6 +320,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands_neighbours.add_parser(sub, common)
     commands_outlook.add_parsers(sub, common)
     commands_outlook.add_forecast_parser(sub, common)
+    commands_needs.add_parsers(sub, common)
     return parser
 
 
@@ -386,4 +388,5 @@ COMMANDS = {
     "neighbours-refresh": commands_neighbours.cmd_neighbours_refresh,
     "scorecard": commands_outlook.cmd_scorecard,
     "forecast": commands_outlook.cmd_forecast,
+    **commands_needs.COMMANDS,
 }

@@ -36,6 +36,7 @@ from pathlib import Path
 from charter import Charter, Indicator
 from metrics.assess.target import Polarity, Target
 from metrics.demo.evidence import seed_evidence
+from metrics.demo.needs import seed_needs
 from metrics.demo.partners import send_returns
 from metrics.demo.reminders import seed_question
 from metrics.demo.review import seed_previous_quarter, seed_self_review
@@ -382,4 +383,5 @@ def build_demo(store: Store, charter: Charter, out_dir: Path | None = None) -> l
     evidence = seed_evidence(store, charter, DEMO_LATEST.end + timedelta(days=56))
     seed_self_review(store, charter, evidence)
     seed_question(store, charter)
+    seed_needs(store, charter, DEMO_LATEST, DEMO_USER)
     return reports

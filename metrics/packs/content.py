@@ -19,6 +19,7 @@ from metrics.dates import long_date
 from metrics.evidence import items as evidence_items
 from metrics.packs import sections, shape, svg
 from metrics.packs.front import Front, front
+from metrics.packs.needs_section import NeedsSection, needs_section
 from metrics.packs.projection import projection
 from metrics.packs.sections import Table
 from metrics.partners.quality import quality as data_quality
@@ -101,6 +102,7 @@ class Pack:
     scorecard: Table | None = None  # every measure's status over the last PACK_QUARTERS
     front: Front | None = None  # the key messages: the pack's first page
     sections: tuple[str, ...] = shape.DEFAULT  # the chair's choice for the audience, in order
+    needs: NeedsSection | None = None  # the needs baseline by locality (issue 33)
 
     @property
     def title(self) -> str:
@@ -209,6 +211,7 @@ def build(
     # as they stood at sign-off, once signed off: the pack that was signed off
     pinned = review.signed_off_at if review.state == SIGNED_OFF else None
     pack.front = front(store, review.quarter, facts, pinned)
+    pack.needs = needs_section(store, charter, review.quarter, reading)
     pack.sections = shape.sections_for(store, audience, pinned)
     return pack
 

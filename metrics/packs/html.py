@@ -148,6 +148,19 @@ def _questions(pack: Pack) -> list[str]:
     return [*out, "</section>"]
 
 
+def _needs(pack: Pack) -> list[str]:
+    """The needs baseline (none without a needs return): each locality in words, the gaps,
+    the method, and the table."""
+    if pack.needs is None:
+        return []
+    return [
+        f'<section id="needs"><h2>{escape(SECTIONS["needs"])}</h2>',
+        *[f"<p>{escape(line)}</p>" for line in pack.needs.words],
+        table(pack.needs.table),
+        "</section>",
+    ]
+
+
 def _parts(pack: Pack) -> dict[str, list[str]]:
     """Each section's HTML, by its key (metrics/packs/shape.py); empty when the pack has none."""
     return {
@@ -185,6 +198,7 @@ def _parts(pack: Pack) -> dict[str, list[str]]:
             *[f"<li>{escape(n)}</li>" for n in pack.quality or ["No concerns."]],
             "</ul></section>",
         ],
+        "needs": _needs(pack),
         "method": [
             '<section id="method"><h2>How statuses are worked out, and small numbers</h2>',
             f"<p>{escape(pack.status_rule)}</p><h3>Small numbers</h3><p>{escape(pack.rule)}</p>",

@@ -20,6 +20,7 @@ from metrics.evidence import items as evidence_items
 from metrics.leadership import self_review
 from metrics.packs import sections
 from metrics.packs.content import figures_as_at, status_rule
+from metrics.packs.needs_section import NeedsSection, needs_section
 from metrics.packs.sections import Table
 from metrics.partners.quality import quality as data_quality
 from metrics.periods.text import parse_period
@@ -70,6 +71,7 @@ class SelfEvaluation:
     low: list[str]  # answers below "mostly confident" with no live action
     glossary: list[tuple[str, str]] = field(default_factory=list)
     audience: str = "self-evaluation"
+    needs: NeedsSection | None = None  # the needs baseline by locality, where returned
 
     @property
     def title(self) -> str:
@@ -264,4 +266,5 @@ def build(
         themes=themes,
         leadership=leadership,
         low=low,
+        needs=needs_section(store, charter, review.quarter, STAFF),
     )

@@ -9,6 +9,7 @@ from html import escape
 
 from metrics.dates import date_time, long_date
 from metrics.packs.html import document, table
+from metrics.packs.needs_section import TITLE as NEEDS_TITLE
 from metrics.packs.sections import Table
 from metrics.packs.self_evaluation import AUDIENCE, SelfEvaluation
 from metrics.packs.xlsx import workbook
@@ -43,6 +44,10 @@ def render_html(made: SelfEvaluation) -> str:
         for heading, t in zip(HEADINGS, theme.tables(), strict=True):
             body.append(f"<h3>{escape(heading)}</h3>{table(t)}")
         body.append("</section>")
+    if made.needs is not None:
+        body.append(f'<section id="needs"><h2>{escape(NEEDS_TITLE)}</h2>')
+        body += [f"<p>{escape(line)}</p>" for line in made.needs.words]
+        body.append(f"{table(made.needs.table)}</section>")
     body.append('<section id="leadership"><h2>Leadership: the self-review</h2>')
     body.append(f"<p>From the self-review of {escape(made.review_point)}.</p>")
     body.append(table(made.leadership))
@@ -53,10 +58,15 @@ def render_html(made: SelfEvaluation) -> str:
         '<section id="method"><h2>How statuses are worked out</h2>'
         f"<p>{escape(made.status_rule)}</p></section>"
     )
-    sections = [(t.id, t.title) for t in made.themes] + [
-        ("leadership", "Leadership: the self-review"),
-        ("method", "How statuses are worked out"),
-    ]
+    needs = [("needs", NEEDS_TITLE)] if made.needs is not None else []
+    sections = (
+        [(t.id, t.title) for t in made.themes]
+        + needs
+        + [
+            ("leadership", "Leadership: the self-review"),
+            ("method", "How statuses are worked out"),
+        ]
+    )
     html, made.glossary = document(
         made.title, made.council, f"Self-evaluation: {made.quarter}", AUDIENCE, _facts(made),
         sections, "".join(body), "", f"{made.council}, self-evaluation {made.quarter}",
@@ -84,6 +94,8 @@ def render_xlsx(made: SelfEvaluation) -> bytes:
          "As written by the planning group."),
         ("Evidence", _by_theme(made, 3, "What families and front-line staff tell us, by theme"),
          "Evidence items from the year to the quarter's end."),
+        *([("Needs_baseline", made.needs.table, " ".join(made.needs.words[-2:]))]
+          if made.needs is not None else []),
         ("Self_review", made.leadership, f"From the self-review of {made.review_point}."),
         ("Actions", _by_theme(made, 5, "Open actions by theme"), "Actions not done or dropped."),
     ]  # fmt: skip

@@ -25,6 +25,7 @@ SECTIONS = {
     "measures": "Every measure",
     "questions": "Members' questions",
     "quality": "Data quality",
+    "needs": "Identifying local need: the baseline by locality",
     "method": "How statuses are worked out, and small numbers",
 }
 DEFAULT = tuple(SECTIONS)

@@ -78,6 +78,8 @@ def render_xlsx(pack: Pack) -> bytes:
         tables.append(("Questions", pack.questions, "Members' questions and answers."))
     if pack.scorecard is not None:  # last: the sheets before it keep their numbers
         tables.append(("Scorecard", pack.scorecard, "Each measure's status at each quarter."))
+    if pack.needs is not None:  # after the scorecard, for the same reason
+        tables.append(("Needs", pack.needs.table, " ".join(pack.needs.words[-2:])))
     kept = {"Figures": "measures", "Measures": "measures"}  # each sheet's section
     tables = [t for t in tables if kept.get(t[0], t[0].lower()) in pack.sections]
     notes = [

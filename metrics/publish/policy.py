@@ -29,6 +29,7 @@ from metrics.evidence.items import result_words
 from metrics.evidence.personal import Warning_, small_numbers, warnings
 from metrics.publish import withheld as _withheld, withheld_review
 from metrics.publish.disclosure import Rule
+from metrics.publish.withheld_counts import PublishedCounts, publish_counts
 from metrics.review.report import Report
 from metrics.store.connection import Store
 
@@ -119,6 +120,14 @@ class ReviewCells:
     """The quarter's review: agreed statuses, commentary, revisions since sign-off."""
 
     report: Report
+
+
+@dataclass(frozen=True)
+class CountCells:
+    """Counts of children in a nested table: row (a locality) -> column (a need) -> count;
+    each row's total and the whole are their sums (metrics/publish/withheld_counts.py)."""
+
+    rows: dict[str, dict[str, int]]
 
 
 class SurveyResult(Protocol):
@@ -229,6 +238,8 @@ class DisclosurePolicy:
     def publish(self, cells: ReviewCells, audience: Audience) -> Report: ...
     @overload
     def publish(self, cells: SurveyCells[S], audience: Audience) -> list[PublishedSurvey[S]]: ...
+    @overload
+    def publish(self, cells: CountCells, audience: Audience) -> PublishedCounts: ...
 
     def publish(self, cells: object, audience: Audience) -> object:
         """What `audience` is given of `cells`: each cell its value, rounded, or withheld with
@@ -238,6 +249,8 @@ class DisclosurePolicy:
         public = audience == PUBLIC
         if isinstance(cells, SurveyCells):
             return [self._survey(r, public) for r in cells.results]
+        if isinstance(cells, CountCells):  # counts from a return, not stored figures
+            return publish_counts(self.rule, cells.rows, public)
         if isinstance(cells, StatusCells):  # staff: as worked out from the real figures
             if not public:
                 return cells.statements

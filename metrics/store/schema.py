@@ -6,6 +6,7 @@ migration, add the next one.
 
 from __future__ import annotations
 
+from metrics.store.schema_needs import NEEDS_AND_RESOURCES
 from metrics.store.schema_review import EVIDENCE_AND_SELF_REVIEW, REVIEW, SCRUTINY
 from metrics.store.schema_work import OUTLOOK_AND_PACKS, REMINDERS
 
@@ -248,5 +249,6 @@ MIGRATIONS.append(
 
 MIGRATIONS.append(REMINDERS)  # 13: see metrics/store/schema_work.py
 MIGRATIONS.append(OUTLOOK_AND_PACKS)  # 14: see metrics/store/schema_work.py
+MIGRATIONS.append(NEEDS_AND_RESOURCES)  # 15: see metrics/store/schema_needs.py
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -88,6 +88,11 @@ def test_demo_is_loaded_through_the_upload_path(demo_store):
         ("submission", "submitted"), ("return", "loaded"),  # the short-breaks charity, late
         ("submission", "submitted"),  # the parent carer forum's first, sent back
         ("submission", "submitted"), ("return", "loaded"),  # and its corrected one
+        ("return", "loaded"), ("return", "loaded"),  # the needs and finance returns (issue 33)
+        ("published", "loaded"),  # the synthetic section 251 file
+    ]  # fmt: skip
+    assert [u["file_name"] for u in log[-3:]] == [
+        "demo-needs-return.csv", "demo-finance-return.csv", "demo-s251-synthetic.csv",
     ]  # fmt: skip
 
 

@@ -88,7 +88,8 @@ def test_the_spreadsheet_follows_the_pack_layout_and_is_formula_safe(draft):
     assert book.sheetnames[:3] == ["Cover", "Contents", "Notes"]
     tables = book.sheetnames[3:]
     assert [t.split("_", 2)[2] for t in tables] == [
-        "Statements", "Measures", "Commentary", "Evidence", "Self_review", "Actions"
+        "Statements", "Measures", "Commentary", "Evidence", "Needs_baseline", "Self_review",
+        "Actions",
     ]  # fmt: skip
     for name in tables:
         sheet = book[name]
@@ -127,3 +128,17 @@ def test_commentary_written_for_an_earlier_figure_is_marked(draft, charter):
     assert row[marked].startswith("Written for an earlier figure: 52.7 weeks for 2026-27 Q1;")
     assert "the latest is" in row[marked] and "for 2026-27 Q2" in row[marked]
     assert "Written for an earlier figure" in files["html"].decode()
+
+
+def test_the_draft_cites_the_needs_baseline(draft):
+    built, files = draft
+    assert built.needs is not None and built.needs.quarter == QUARTER
+    rows = {r[0]: r for r in built.needs.table.rows}
+    assert list(rows) == ["North", "South", "East", "West", "Central"]
+    assert rows["North"][3] == "0.40" and rows["North"][5] == "yes"
+    html = files["html"].decode().replace("&#x27;", "'")
+    assert '<section id="needs"><h2>Identifying local need: the baseline by locality</h2>' in html
+    assert "About 4 in 10 of the disabled children we would expect in North" in html
+    assert "No provider works with Multi-sensory impairment in any locality." in html
+    book = load_workbook(io.BytesIO(files["xlsx"]))
+    assert "Table_5_Needs_baseline" in book.sheetnames

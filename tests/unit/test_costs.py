@@ -1,0 +1,88 @@
+"""Costs beside outcomes (issue 33): the finance return, section 251 through the published-
+statistics path (a synthetic file in DfE's layout, tests/data/s251_synthetic.csv), spend per
+child against hand-worked values, and the demo's year of spend beside its statements."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import pytest
+
+from charter.s251_models import S251_DIR, load_s251_mapping
+from metrics.ingest.needs import load_finance_return
+from metrics.ingest.published.s251 import import_s251
+from metrics.leadership.costs import CAVEATS, NoCosts, costs, rows
+from metrics.publish.policy import PUBLIC, STAFF
+from metrics.store import needs as stored
+
+S251_FILE = Path(__file__).resolve().parent.parent / "data" / "s251_synthetic.csv"
+FINANCE = b"year,service,spend,children\n2024-25,short-breaks,\"\xc2\xa31,100,000\",500\n" \
+    b"2024-25,personal-budgets,2750000.50,\n"  # fmt: skip
+
+
+@pytest.fixture
+def mapping(charter):
+    return load_s251_mapping(S251_DIR / "s251-outturn.yaml", charter)
+
+
+def test_s251_import_maps_lines_keeps_symbols_unknown_and_skips_others(store, charter, mapping):
+    report = import_s251(store, charter, S251_FILE.name, S251_FILE.read_bytes(), mapping)
+    assert report.ok and report.rows == 8  # 9 lines: fostering is not ours
+    with store.connect() as con:
+        found = {(r[1], r[4]): r for r in stored.outturn(con)}
+    assert found[("E92000001", "short-breaks")][6] == 100.0
+    assert found[("E99000001", "short-breaks")][5:] == (2_400_000.0, 43.4)
+    assert found[("E99000001", "assessment-capacity")][5:] == (None, None)  # [c] in the file
+    assert found[("E12000002", "personal-budgets")][3] == "Regional"
+    assert all(r[0] == "2024-25" for r in found.values())
+
+
+def test_s251_file_without_the_mapped_column_is_rejected(store, charter, mapping):
+    bad = S251_FILE.read_bytes().replace(b"net_expenditure", b"spend_total")
+    report = import_s251(store, charter, "bad.csv", bad, mapping)
+    assert not report.ok
+    assert "no column net_expenditure" in report.errors[0].as_text()
+
+
+def test_spend_per_child_hand_worked(store, charter, mapping):
+    assert load_finance_return(store, charter, "finance.csv", FINANCE).ok
+    import_s251(store, charter, S251_FILE.name, S251_FILE.read_bytes(), mapping)
+    found = {c.service: c for c in costs(store, charter, PUBLIC, "2024-25")}
+    short = found["short-breaks"]
+    assert short.spend == 1_100_000 and short.children == 500
+    assert short.per_child_reached == 2200.0  # 1,100,000 / 500
+    assert math.isclose(short.per_child_in_area, 1_100_000 / 55_000)  # 20.00 a child
+    assert short.comparison.england == 100.0 and short.comparison.region == 90.0
+    assert short.comparison.ours == 43.4 and short.comparison.year == "2024-25"
+    budgets = found["personal-budgets"]
+    assert budgets.per_child_reached is None and budgets.spend == 2_750_000.5
+    row = next(r for r in rows(list(found.values())) if r["service"] == "Short breaks")
+    assert row["per_child_reached"] == 2200.0 and row["per_child_in_area"] == 20.0
+    assert row["in_words"].startswith(
+        "In 2024-25 we spent £1,100,000 on short breaks, £2,200 for each of the 500 children"
+    )
+    assert "England £100.00 per child in 2024-25" in row["in_words"]
+
+
+def test_bad_finance_rows_are_refused(store, charter):
+    report = load_finance_return(
+        store, charter, "f.csv", b"year,service,spend,children\n2024,short-breaks,lots,2.5\n"
+    )
+    assert not report.ok
+    said = " | ".join(e.as_text() for e in report.errors)
+    assert "column year" in said and "column spend" in said and "column children" in said
+    with pytest.raises(NoCosts, match="No finance return"):
+        costs(store, charter, PUBLIC)
+
+
+def test_demo_year_of_spend_beside_outcomes(demo_store, charter):
+    found = costs(demo_store, charter, STAFF)
+    assert [c.year for c in found] == ["2025-26"] * 3
+    by = {c.service: c for c in found}
+    assert by["short-breaks"].spend == 2_450_000
+    assert [s.number for s in by["short-breaks"].outcomes] == [7]
+    table = {r["service"]: r for r in rows(found)}
+    assert "Children and young people receiving short breaks" in table["Short breaks"]["outcomes"]
+    assert by["short-breaks"].comparison.england == 41.2  # the demo's synthetic s251
+    assert "neither says the one caused the other" in CAVEATS
