@@ -68,7 +68,7 @@ def uniform(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 def read() -> Found | None:
     """The latest quarter's baseline, provision and costs for this reader's audience."""
-    return _read(*reads._key(), reads.audience())
+    return _read(*reads.data_key(), reads.audience())
 
 
 def summary(found: Found) -> None:
