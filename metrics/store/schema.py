@@ -7,7 +7,7 @@ migration, add the next one.
 from __future__ import annotations
 
 from metrics.store.schema_review import EVIDENCE_AND_SELF_REVIEW, REVIEW, SCRUTINY
-from metrics.store.schema_work import OUTLOOK_AND_PACKS, REMINDERS
+from metrics.store.schema_work import OUTLOOK_AND_PACKS, PUBLISHED_AS_AT, REMINDERS
 
 MIGRATIONS: list[list[str]] = [
     # 1: observations with full revision history, the upload log and the files themselves.
@@ -248,5 +248,6 @@ MIGRATIONS.append(
 
 MIGRATIONS.append(REMINDERS)  # 13: see metrics/store/schema_work.py
 MIGRATIONS.append(OUTLOOK_AND_PACKS)  # 14: see metrics/store/schema_work.py
+MIGRATIONS.append(PUBLISHED_AS_AT)  # 15: see metrics/store/schema_work.py
 
 SCHEMA_VERSION = len(MIGRATIONS)
