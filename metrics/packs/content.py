@@ -17,7 +17,7 @@ from metrics.assess.target import Target, fmt_target_value, target_runs
 from metrics.assess.trend import TrendRow, trend, upto
 from metrics.dates import long_date
 from metrics.evidence import items as evidence_items
-from metrics.packs import sections, shape, svg
+from metrics.packs import benchmarks, sections, shape, svg
 from metrics.packs.front import Front, front
 from metrics.packs.projection import projection
 from metrics.packs.sections import Table
@@ -100,6 +100,7 @@ class Pack:
     glossary: list[tuple[str, str]] = field(default_factory=list)
     scorecard: Table | None = None  # every measure's status over the last PACK_QUARTERS
     front: Front | None = None  # the key messages: the pack's first page
+    benchmarks: Table | None = None  # how we compare with England, region, neighbours, all
     sections: tuple[str, ...] = shape.DEFAULT  # the chair's choice for the audience, in order
 
     @property
@@ -209,6 +210,7 @@ def build(
     # as they stood at sign-off, once signed off: the pack that was signed off
     pinned = review.signed_off_at if review.state == SIGNED_OFF else None
     pack.front = front(store, review.quarter, facts, pinned)
+    pack.benchmarks = benchmarks.table(store, charter)
     pack.sections = shape.sections_for(store, audience, pinned)
     return pack
 

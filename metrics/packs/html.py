@@ -179,6 +179,14 @@ def _parts(pack: Pack) -> dict[str, list[str]]:
             table(pack.indicators, row_headers=False),
             "</section>",
         ],
+        "benchmarks": [
+            '<section id="benchmarks"><h2>How we compare: England, the region, neighbours and '
+            "every council</h2>",
+            table(pack.benchmarks),
+            "</section>",
+        ]
+        if pack.benchmarks is not None
+        else [],
         "questions": _questions(pack),
         "quality": [
             '<section id="quality"><h2>Data quality</h2><ul>',

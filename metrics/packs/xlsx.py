@@ -76,6 +76,8 @@ def render_xlsx(pack: Pack) -> bytes:
     ]
     if pack.public and pack.questions is not None:
         tables.append(("Questions", pack.questions, "Members' questions and answers."))
+    if pack.benchmarks is not None:
+        tables.append(("Benchmarks", pack.benchmarks, "Published figures for every council."))
     if pack.scorecard is not None:  # last: the sheets before it keep their numbers
         tables.append(("Scorecard", pack.scorecard, "Each measure's status at each quarter."))
     kept = {"Figures": "measures", "Measures": "measures"}  # each sheet's section
