@@ -40,3 +40,25 @@ def test_lait_extract_regenerates_the_shipped_extract(tmp_path):
     assert "Wrote 5,610 rows of 4 measures" in result.stdout
     assert pq.read_table(out).equals(pq.read_table(EXTRACT))
     assert pq.read_schema(out).metadata[b"published_as_at"] == b"2026-04-08"
+
+
+def test_status_json_carries_the_benchmarks_on_a_fresh_demo(tmp_path):
+    """A fresh demo (as `make run` builds it) benchmarks every charter indicator LAIT
+    publishes: England, region, neighbour average, rank of N, quartile band, and how old."""
+    import json
+
+    db = tmp_path / "demo.duckdb"
+    run("demo", db=db)
+    found = {
+        i["id"]: i
+        for s in json.loads(run("status", "--format", "json", db=db).stdout)
+        for i in s["indicators"]
+    }
+    for ind in ("ehcp-issued-20-weeks", "send-16-17-in-education", "send-tribunal-appeal-rate"):
+        b = found[ind]["benchmark"]
+        assert b["england"] is not None and b["region"] is not None, ind
+        assert b["group"] is not None and b["group_size"] == 10, ind
+        assert b["rank"] and b["councils"] > 150 and b["quartile_band"] in "ABCD", ind
+        assert b["published_as_at"] == "2026-04-08", ind
+        assert "ten real councils chosen for the demo" in b["group_source"], ind
+        assert "Published figures as at 8 April 2026." in found[ind]["reason"], ind
