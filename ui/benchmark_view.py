@@ -17,6 +17,7 @@ from metrics.assess.benchmark import ordinal, rank_words
 from metrics.publish import compare
 from metrics.publish.compare import Compared, CouncilFigure, YearCompared, focus
 from metrics.publish.escape import chart_text, markdown
+from metrics.rounding import fmt_half_up
 from metrics.words.narrative import fmt_value
 from ui import axes, charts, context, keys, reads, style
 from ui.figspec import Spec
@@ -144,17 +145,23 @@ def focus_chart(
         {
             "type": "bar", "orientation": "h", "y": names, "x": [r.value for r in rows],
             "marker": {"color": [style.OURS if r.ours else GREY for r in rows]},
-            "text": [fmt_value(r.value, ind) for r in rows], "textposition": "outside",
-            "cliponaxis": False, "hovertemplate": "%{y}: %{x}<extra></extra>",
+            "text": [fmt_half_up(r.value, ind.decimals, False) for r in rows],
+            "textposition": "outside", "cliponaxis": False,
+            "hovertemplate": "%{y}: %{x}<extra></extra>",
         }
     )  # fmt: skip
     charts.house_layout(
         fig, f"{ind.title}: {title.lower()}", f"{UNIT_LABEL[ind.unit] or 'count'}, {period}",
         "DfE, published statistics",
     )  # fmt: skip
-    fig.update(height=max(320, 28 * len(rows) + 200), hovermode="closest")
-    fig.yaxis(autorange="reversed", type="category", gridcolor="white", automargin=True)
-    fig.xaxis(type="linear", showgrid=True, gridcolor=style.GRID)
+    fig.update(height=max(320, 26 * len(rows) + 220), hovermode="closest")
+    fig.update(margin={"l": 10, "r": 40, "t": 130, "b": 80})
+    fig.yaxis(  # every council named (no ticks skipped), ours in bold
+        autorange="reversed", type="category", gridcolor="white", automargin=True,
+        tickmode="array", tickvals=names, nticks=0,
+        ticktext=[f"<b>{n}</b>" if r.ours else n for n, r in zip(names, rows, strict=True)],
+    )  # fmt: skip
+    fig.xaxis(type="linear", showgrid=True, gridcolor=style.GRID, nticks=4)
     ours = next((r for r in rows if r.ours), None)
     where = (
         f"Ours is {fmt_value(ours.value, ind)}, {ordinal(rows.index(ours) + 1)} of {len(rows)} here"
