@@ -18,7 +18,7 @@ from metrics.publish import compare
 from metrics.publish.compare import Compared, CouncilFigure, YearCompared, focus
 from metrics.publish.escape import chart_text, markdown
 from metrics.rounding import fmt_half_up
-from metrics.words.narrative import fmt_value
+from metrics.words.narrative import fmt_value, signed_number
 from ui import axes, charts, context, keys, reads, style
 from ui.figspec import Spec
 
@@ -124,6 +124,9 @@ def over_time_table(years: list[YearCompared], ind: Indicator) -> list[dict[str,
         {
             "Year": y.period,
             "Ours": fmt_value(y.ours, ind) if y.ours is not None else "–",
+            "Change from the year before": "–"
+            if y.change is None
+            else signed_number(y.change, ind.decimals),
             "England": fmt_value(y.england, ind) if y.england is not None else "–",
             "Region": fmt_value(y.region, ind) if y.region is not None else "–",
             "Neighbour average": fmt_value(y.neighbours, ind) if y.neighbours is not None else "–",

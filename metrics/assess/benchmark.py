@@ -16,6 +16,7 @@ from datetime import date
 
 from charter import Charter, Indicator
 from metrics.assess.target import Polarity, Target
+from metrics.periods.text import read_label
 from metrics.reference import is_council, one_council
 from metrics.store import assess as stored, published
 from metrics.store.connection import Store
@@ -184,6 +185,17 @@ def benchmark(
                 else ("better" if good else "worse")
             )
     return b
+
+
+def changes(series: dict[str, float | None]) -> dict[str, float | None]:
+    """Each period's change from the period before, as LAIT works it out: only between
+    consecutive periods that both have a figure (2021 after 2019 has no change)."""
+    out: dict[str, float | None] = {}
+    for label, value in series.items():
+        period = read_label(label)
+        before = series.get(period.previous().label) if period is not None else None
+        out[label] = None if value is None or before is None else value - before
+    return out
 
 
 def published_as_at(store: Store) -> dict[str, date]:

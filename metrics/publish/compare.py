@@ -9,11 +9,17 @@ this module only lays them out. Counts are never compared (a count measures a pl
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from charter import Charter, Indicator
-from metrics.assess.benchmark import area_values, benchmark, published_as_at, quartile_band
+from metrics.assess.benchmark import (
+    area_values,
+    benchmark,
+    changes,
+    published_as_at,
+    quartile_band,
+)
 from metrics.assess.target import Target
 from metrics.reference import is_council, known_areas, one_council
 from metrics.store.connection import Store
@@ -34,6 +40,7 @@ class YearCompared:
     councils: int
     tied: bool
     band: str | None
+    change: float | None = None  # ours from the year before (consecutive years only)
 
 
 @dataclass(frozen=True)
@@ -90,6 +97,8 @@ def compared(store: Store, charter: Charter, ind: Indicator) -> Compared | None:
                 b.group_size, b.rank, b.councils, b.tied, b.band,
             )
         )  # fmt: skip
+    moved = changes({y.period: y.ours for y in years})
+    years = [replace(y, change=moved[y.period]) for y in years]
     ranked = [y for y in years if sum(1 for _ in _councils(values, ind, y.period, charter)) > 1]
     latest = ranked[-1].period if ranked else None
     found = all_councils(store, charter, ind, values.get((ind.id, latest), {})) if latest else []

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import csv
 import dataclasses
+import functools
 import math
 
 import pyarrow.parquet as pq
@@ -27,7 +28,7 @@ import yaml
 
 from charter import CHARTER_DIR
 from charter.lait_models import LAIT_DIR, load_lait_mapping
-from metrics.assess.benchmark import area_values, benchmark
+from metrics.assess.benchmark import area_values, benchmark, changes
 from metrics.ingest.published.lait import import_lait
 from metrics.ingest.published.lait_extract import EXTRACT
 from metrics.reference import AREAS_CSV, known_areas
@@ -109,6 +110,13 @@ def raw_values(charter) -> dict[tuple[str, str], dict[str, float]]:
     return out
 
 
+@functools.cache
+def raw_values_cached() -> dict[tuple[str, str], dict[str, float]]:
+    from charter import load_charter
+
+    return raw_values(load_charter())
+
+
 def test_ranks_bands_and_neighbour_averages_equal_laits(store, charter):
     mapping = load_lait_mapping(LAIT_DIR / "sen.yaml", charter)
     assert import_lait(store, charter, EXTRACT.name, EXTRACT.read_bytes(), mapping).ok
@@ -162,6 +170,20 @@ def test_ranks_bands_and_neighbour_averages_equal_laits(store, charter):
 
 
 def test_change_is_only_between_consecutive_years():
-    series = {2019: 10.0, 2020: 12.5, 2022: 11.0}
-    assert lait_change(series, 2020) == 2.5
-    assert lait_change(series, 2022) is None  # 2021 missing: no change
+    """Ours (benchmark.changes) against LAIT's rule, for every council's series in the
+    extract, and a gap on purpose."""
+    assert changes({"2019": 10.0, "2020": 12.5, "2022": 11.0}) == {
+        "2019": None, "2020": 2.5, "2022": None
+    }  # fmt: skip
+    compared = 0
+    for (ind, period), by_number in raw_values_cached().items():
+        if not period.isdigit():
+            continue
+        for number in by_number:
+            series = {int(p): v.get(number) for (i, p), v in raw_values_cached().items()
+                      if i == ind and p.isdigit()}  # fmt: skip
+            ours = changes({str(y): v for y, v in sorted(series.items())})[period]
+            expected = lait_change(series, int(period))
+            assert ours == pytest.approx(expected) if expected is not None else ours is None
+            compared += 1
+    assert compared > 2500
