@@ -101,6 +101,7 @@ class Pack:
     scorecard: Table | None = None  # every measure's status over the last PACK_QUARTERS
     front: Front | None = None  # the key messages: the pack's first page
     benchmarks: Table | None = None  # how we compare with England, region, neighbours, all
+    benchmark_charts: list[Chart] = field(default_factory=list)  # each such measure over time
     sections: tuple[str, ...] = shape.DEFAULT  # the chair's choice for the audience, in order
 
     @property
@@ -211,6 +212,11 @@ def build(
     pinned = review.signed_off_at if review.state == SIGNED_OFF else None
     pack.front = front(store, review.quarter, facts, pinned)
     pack.benchmarks = benchmarks.table(store, charter)
+    council = charter.council.name.split(" (")[0]  # "Wrenfield Council (demo)": the name
+    pack.benchmark_charts = [
+        Chart(*benchmarks.over_time(ind, found, council))
+        for ind, found in benchmarks.gathered(store, charter)
+    ]
     pack.sections = shape.sections_for(store, audience, pinned)
     return pack
 

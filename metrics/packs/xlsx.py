@@ -76,10 +76,10 @@ def render_xlsx(pack: Pack) -> bytes:
     ]
     if pack.public and pack.questions is not None:
         tables.append(("Questions", pack.questions, "Members' questions and answers."))
-    if pack.benchmarks is not None:
-        tables.append(("Benchmarks", pack.benchmarks, "Published figures for every council."))
     if pack.scorecard is not None:  # last: the sheets before it keep their numbers
         tables.append(("Scorecard", pack.scorecard, "Each measure's status at each quarter."))
+    if pack.benchmarks is not None:  # after the scorecard: the sheets before keep their numbers
+        tables.append(("Benchmarks", pack.benchmarks, "Published figures for every council."))
     kept = {"Figures": "measures", "Measures": "measures"}  # each sheet's section
     tables = [t for t in tables if kept.get(t[0], t[0].lower()) in pack.sections]
     notes = [
