@@ -72,7 +72,8 @@ class Charter:
     def neighbours(self) -> Neighbours:
         """The comparator group: council.yaml's `comparators`, else DfE's statistical
         neighbours of the council (load_charter refuses a council neither names)."""
-        return neighbours_of(self.council.code, self.council.comparators)
+        council = self.council
+        return neighbours_of(council.code, council.comparators, note=council.comparators_note)
 
     def supplier(self, indicator: str) -> str | None:
         """The provider that supplies an indicator, if any."""

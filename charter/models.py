@@ -205,6 +205,14 @@ class Council(Strict):
         "neighbours (charter/neighbours.yaml); [] for none. Without it, the council's ten "
         "statistical neighbours in DfE's model.",
     )
+    comparators_note: str | None = Field(
+        default=None,
+        min_length=3,
+        max_length=200,
+        description="Whose the listed comparators are, said beside every neighbour average "
+        "(e.g. 'councils chosen for the demo'); without it, 'comparators chosen in "
+        "council.yaml'. Unused when the comparators come from DfE's model.",
+    )
     comparator_statistic: Literal["mean", "median"] = Field(
         default="mean", description="How the comparator group's value is formed."
     )

@@ -89,23 +89,24 @@ class Neighbours:
 
     codes: tuple[str, ...]
     model: str | None  # "DfE model of May 2025"; None when council.yaml lists them
+    note: str | None = None  # council.yaml's `comparators_note`: whose the listed ones are
 
     @property
     def words(self) -> str:
         """What every view says beside a neighbour average."""
         if self.model:
             return f"statistical neighbours: {self.model}"
-        return "comparators chosen in council.yaml"
+        return self.note or "comparators chosen in council.yaml"
 
 
 def neighbours_of(
-    code: str, comparators: list[str] | None, path: Path = NEIGHBOURS_YAML
+    code: str, comparators: list[str] | None, path: Path = NEIGHBOURS_YAML, note: str | None = None
 ) -> Neighbours:
     """council.yaml's `comparators` when given (they win, [] meaning none); else the council's
     ten statistical neighbours in DfE's model. A council the model does not know, with no
     comparators of its own, is refused: an empty neighbour average would look like data."""
     if comparators is not None:
-        return Neighbours(tuple(comparators), None)
+        return Neighbours(tuple(comparators), None, note)
     model = neighbour_model(path)
     found = model.councils.get(code)
     if found is None:

@@ -4,6 +4,7 @@ its figures came from."""
 import streamlit as st
 
 import ui
+import ui.benchmark_view
 from metrics.assess.facts import indicator_facts
 from metrics.dates import date_time
 from metrics.publish.escape import markdown
@@ -52,7 +53,11 @@ outlook_view.section(ind, quarter)  # a projection if nothing changes, and the t
 
 if not ui.public():  # the process-limits chart is for staff; councillors read plain reasons
     sections.spc_section(ind, view.spc, view.rows)
-sections.benchmark_section(ind, view.comparison, charter)
+compared = ui.benchmark_view.compared(chosen)  # published figures: whose, how old, over time
+sections.benchmark_section(
+    ind, view.comparison, charter, compared.source_words() if compared else None
+)
+ui.benchmark_view.section(ind, compared)
 if not ui.public():  # our figures beside DfE's, small numbers and all: for staff
     sections.reconciliation_section(ind, view.reconciliation)
 

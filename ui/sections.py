@@ -49,7 +49,11 @@ def spc_section(ind: Indicator, result: SpcResult | None, rows: list[TrendRow]) 
     charts.chart_with_table(fig, alt, table, f"{ind.id}-spc.csv", "spc")
 
 
-def benchmark_section(ind: Indicator, found: Comparison, charter: Charter) -> None:
+def benchmark_section(
+    ind: Indicator, found: Comparison, charter: Charter, said: str | None = None
+) -> None:
+    """Every council (or our region and England) in one period; `said`: whose neighbours
+    and how old the published figures are (metrics/publish/compare.py)."""
     st.subheader("How we compare")
     if found.advice:
         st.markdown(found.advice)
@@ -58,6 +62,8 @@ def benchmark_section(ind: Indicator, found: Comparison, charter: Charter) -> No
         return
     if found.neighbours:
         st.caption(escape.markdown(found.neighbours))
+    if said:
+        st.caption(escape.markdown(said))
     period, council = found.period or "", charter.council.name
 
     def build() -> tuple[go.Figure, str, list[dict[str, Any]]]:

@@ -12,11 +12,13 @@ import math
 import statistics
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
 
 from charter import Charter, Indicator
 from metrics.assess.target import Polarity, Target
+from metrics.periods.text import read_label
 from metrics.reference import is_council, one_council
-from metrics.store import assess as stored
+from metrics.store import assess as stored, published
 from metrics.store.connection import Store
 
 Z95 = 1.959964
@@ -38,6 +40,16 @@ class Benchmark:
     interval: tuple[float, float] | None = None  # our 95% interval, for percentages
     period: str | None = None  # set when the comparison is of another period than the figure
     ours: float | None = None  # our figure compared (the published one, for `period`)
+    as_at: date | None = None  # the date the published figures compared are as at
+
+    @property
+    def band(self) -> str | None:
+        """The quartile band as LAIT writes it: A the best quarter, D the worst."""
+        return "ABCD"[self.quartile - 1] if self.quartile else None
+
+    def as_at_words(self) -> str | None:
+        """ "published figures as at 8 April 2026", or None when not known."""
+        return f"published figures as at {self.as_at:%-d %B %Y}" if self.as_at else None
 
     def rank_text(self) -> str | None:
         """ "joint 1st of 152", or None when not ranked."""
@@ -58,9 +70,11 @@ class Benchmark:
             "tied": self.tied,
             "rank_words": self.rank_text(),
             "quartile": self.quartile,
+            "quartile_band": self.band,
             "significance": self.significance,
             "interval": list(self.interval) if self.interval else None,
             "period": self.period,
+            "published_as_at": self.as_at.isoformat() if self.as_at else None,
         }
 
 
@@ -171,6 +185,23 @@ def benchmark(
                 else ("better" if good else "worse")
             )
     return b
+
+
+def changes(series: dict[str, float | None]) -> dict[str, float | None]:
+    """Each period's change from the period before, as LAIT works it out: only between
+    consecutive periods that both have a figure (2021 after 2019 has no change)."""
+    out: dict[str, float | None] = {}
+    for label, value in series.items():
+        period = read_label(label)
+        before = series.get(period.previous().label) if period is not None else None
+        out[label] = None if value is None or before is None else value - before
+    return out
+
+
+def published_as_at(store: Store) -> dict[str, date]:
+    """Indicator -> the date its published figures are as at (the newest file imported)."""
+    with store.connect() as con:
+        return {i: d for i, (d, _) in published.as_at_by_indicator(con).items()}
 
 
 def area_values(

@@ -10,12 +10,12 @@ when at least `off_track_share` are off track; otherwise at risk (council.yaml, 
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import date
 
-from charter import Charter, Statement
+from charter import Charter, Indicator, Statement
 from metrics.assess import trajectory
-from metrics.assess.benchmark import area_values
+from metrics.assess.benchmark import area_values, published_as_at
 from metrics.assess.status import (
     LAG_ALLOWED,
     IndicatorStatus,
@@ -25,7 +25,7 @@ from metrics.assess.status import (
 )
 from metrics.evidence.items import KINDS
 from metrics.periods.due import due_period
-from metrics.periods.model import Period
+from metrics.periods.model import Period, kind_for
 from metrics.periods.text import read_label
 from metrics.store import assess as stored
 from metrics.store.connection import Store
@@ -128,6 +128,17 @@ def current_points(store: Store, area: str) -> dict[str, list[Point]]:
     return out
 
 
+def own_points(ind: Indicator, points: list[Point]) -> list[Point]:
+    """An indicator's own periods: a quarterly measure's published years (DfE's figure for
+    us) are compared beside its quarters, never assessed among them (alone, they are all
+    there is, as in the trend)."""
+    if ind.frequency == "annual":
+        return points
+    own = kind_for(ind.frequency, ind.year_basis)
+    kept = [p for p in points if (when := read_label(p.period)) is not None and when.kind == own]
+    return kept or points
+
+
 def published_totals(store: Store) -> dict[str, list[str]]:
     """The periods each indicator has published figures for."""
     out: dict[str, list[str]] = {}
@@ -162,6 +173,7 @@ def charter_statuses(
             if (year := published_beside(i, quarter, published.get(i.id, []))) is not None
         ]
         values = area_values(store, list(dict.fromkeys(wanted)))
+        as_at = published_as_at(store)
         voices = recent_evidence(store, quarters)
     by_indicator: dict[str, dict[str, dict[str, float]]] = {}
     for (ident, period), areas in values.items():
@@ -170,10 +182,12 @@ def charter_statuses(
     for quarter, voice in zip(quarters, voices, strict=True):
         statuses = {
             i.id: indicator_status(
-                i, points.get(i.id, []), quarter, charter, by_indicator.get(i.id, {})
+                i, own_points(i, points.get(i.id, [])), quarter, charter, by_indicator.get(i.id, {})
             )
             for i in charter.indicators.values()
         }
+        for ident, status in statuses.items():
+            dated(status, as_at.get(ident))
         out.append(
             [
                 rollup(
@@ -186,6 +200,16 @@ def charter_statuses(
             ]
         )
     return out
+
+
+def dated(status: IndicatorStatus, as_at: date | None) -> None:
+    """Say how old the published figures beside a status are (its benchmark is a copy:
+    cached statuses share theirs)."""
+    b = status.benchmark
+    if as_at is None or b is None or (b.england is None and b.rank is None):
+        return
+    status.benchmark = replace(b, as_at=as_at)
+    status.reason = f"{status.reason.rstrip()} Published figures as at {as_at:%-d %B %Y}."
 
 
 def recent_evidence(store: Store, quarters: list[Period]) -> list[dict[int, list[str]]]:

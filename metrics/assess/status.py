@@ -167,12 +167,17 @@ def _compared(
 def published_beside(ind: Indicator, quarter: Period, areas: Collection[str]) -> str | None:
     """For an indicator tracked more often than it is published (EHC plans within 20 weeks:
     quarterly here, yearly from DfE): the latest period of another kind among `areas` (the
-    periods with other areas' figures) that has ended by the quarter, to compare with."""
+    periods with other areas' figures) that has ended by the quarter, to compare with. For
+    one whose latest year is not published yet (DfE's figures lag ours by a year or more):
+    the latest earlier year that is. Used only when the period assessed has no other area's
+    figures."""
     due = due_period(ind, quarter)
     ended = [
         (p, label)
         for label in areas
-        if (p := read_label(label)) is not None and p.kind != due.kind and p.end <= quarter.end
+        if (p := read_label(label)) is not None
+        and p.end <= quarter.end
+        and (p.kind != due.kind or p.end < due.start)
     ]
     return max(ended, key=lambda e: e[0].end)[1] if ended else None
 

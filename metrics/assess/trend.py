@@ -10,6 +10,7 @@ from metrics.assess.spc import SpcResult
 from metrics.assess.status import Point, spc_for
 from metrics.assess.target import Target
 from metrics.assess.trajectory import with_trajectory
+from metrics.periods.model import kind_for
 from metrics.periods.text import parse_period, read_label
 from metrics.reference import is_council
 from metrics.store import assess as stored
@@ -69,6 +70,9 @@ def trend_rows(
     ind: Indicator, found: tuple[list[SeriesRow], list[SeriesRow], list[SeriesRow]]
 ) -> list[TrendRow]:
     ours, england_rows, region_rows = found
+    if ind.frequency != "annual":  # our published years sit beside our quarters (compared,
+        own = kind_for(ind.frequency, ind.year_basis).value  # reconciled), not among them;
+        ours = [r for r in ours if r.period_kind == own] or ours  # alone, they are the trend
     aim = Target.of(ind)
     england = {r.period: r.value for r in england_rows}
     region = {r.period: r.value for r in region_rows}

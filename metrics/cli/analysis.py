@@ -102,20 +102,25 @@ def cmd_import_ees(args: argparse.Namespace) -> int:
     except EesError as err:
         print(f"error: {args.file.name}: {err}", file=sys.stderr)
         return 1
-    if not report.ok:
-        for error in report.errors:
-            print(f"error: {args.file.name}: {error.as_text()}", file=sys.stderr)
-        print(report.summary(), file=sys.stderr)
-        return 1
     from charter.ees_models import file_name_warning
 
-    if name_warning := file_name_warning(mapping, args.file.name):
+    if report.ok and (name_warning := file_name_warning(mapping, args.file.name)):
         print(f"warning: {name_warning}", file=sys.stderr)
+    return print_import(args.file.name, mapping.title, report)
+
+
+def print_import(file_name: str, title: str, report: Any) -> int:
+    """What an EES or LAIT import did (or would do), and its exit status."""
+    if not report.ok:
+        for error in report.errors:
+            print(f"error: {file_name}: {error.as_text()}", file=sys.stderr)
+        print(report.summary(), file=sys.stderr)
+        return 1
     for warning in report.warnings[:SHOWN_REVISIONS]:
-        print(f"warning: {args.file.name}: {warning}", file=sys.stderr)
+        print(f"warning: {file_name}: {warning}", file=sys.stderr)
     if len(report.warnings) > SHOWN_REVISIONS:
         print(f"warning: ... and {len(report.warnings) - SHOWN_REVISIONS:,} more", file=sys.stderr)
-    print(f"{mapping.title}: figures per geographic level and period")
+    print(f"{title}: figures per geographic level and period")
     for (level, period), n in sorted(report.by_level_period.items()):
         print(f"  {level:<16} {period:<12} {n}")
     for what, n in sorted(report.skipped.items()):

@@ -22,6 +22,7 @@ from metrics.cli import (
     analysis as commands_analysis,
     data as commands_data,
     evidence as commands_evidence,
+    lait as commands_lait,
     needs as commands_needs,
     neighbours as commands_neighbours,
     outlook as commands_outlook,
@@ -318,6 +319,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands_store.add_parser(sub, common)
     commands_reminders.add_parser(sub, common)
     commands_neighbours.add_parser(sub, common)
+    commands_lait.add_parser(sub, common)
     commands_outlook.add_parsers(sub, common)
     commands_outlook.add_forecast_parser(sub, common)
     commands_needs.add_parsers(sub, common)
@@ -386,6 +388,8 @@ COMMANDS = {
     "store": commands_store.cmd_store,
     "remind": commands_reminders.cmd_remind,
     "neighbours-refresh": commands_neighbours.cmd_neighbours_refresh,
+    "import-lait": commands_lait.cmd_import_lait,
+    "lait-extract": commands_lait.cmd_lait_extract,
     "scorecard": commands_outlook.cmd_scorecard,
     "forecast": commands_outlook.cmd_forecast,
     **commands_needs.COMMANDS,

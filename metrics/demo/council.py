@@ -38,6 +38,7 @@ from metrics.assess.target import Polarity, Target
 from metrics.demo.evidence import seed_evidence
 from metrics.demo.needs import seed_needs
 from metrics.demo.partners import send_returns
+from metrics.demo.published import lait_indicators, seed_published
 from metrics.demo.reminders import seed_question
 from metrics.demo.review import seed_previous_quarter, seed_self_review
 from metrics.ingest import LoadReport, load_file
@@ -204,8 +205,11 @@ def _adding_up(
 
 
 def demo_rows(charter: Charter) -> list[DemoRow]:
-    """Every figure of the demo council and its comparators, deterministic."""
+    """Every figure of the demo council and its comparators, deterministic. England's and the
+    region's for the indicators LAIT publishes are DfE's real ones (metrics/demo/published.py),
+    never made up here."""
     council = charter.council
+    real = lait_indicators(charter)
     rows: list[DemoRow] = []
     for ind in charter.indicators.values():
         rng = random.Random(SEED + zlib.crc32(ind.id.encode()))
@@ -246,7 +250,7 @@ def demo_rows(charter: Charter) -> list[DemoRow]:
                             denominator=g_den,
                         )
                     )
-            if ind.benchmark:
+            if ind.benchmark and ind.id not in real:
                 for area, shift in ((council.england.code, 0.08), (council.region.code, 0.03)):
                     c_value, c_num, c_den = _figure(
                         ind, level * (1 + shift * rng.uniform(-1, 1)), size * 40, rng
@@ -310,6 +314,14 @@ def revision_rows(rows: list[DemoRow]) -> list[DemoRow]:
             )
         )
     return out
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
 
 
 def to_csv(rows: list[DemoRow]) -> bytes:
@@ -379,6 +391,13 @@ def build_demo(store: Store, charter: Charter, out_dir: Path | None = None) -> l
         charter,
         [[r.indicator, r.period, r.value, r.breakdown, r.group] for r in rows if partners(r)],
     )
+    quarterly = {
+        i.id: {r.period: float(r.value) for r in rows
+               if r.indicator == i.id and not r.area and not r.breakdown and _is_number(r.value)}
+        for i in charter.indicators.values()
+        if i.id in lait_indicators(charter) and i.frequency == "quarterly"
+    }  # fmt: skip
+    seed_published(store, charter, quarterly, DEMO_USER)
     seed_previous_quarter(store, charter, DEMO_LATEST)
     evidence = seed_evidence(store, charter, DEMO_LATEST.end + timedelta(days=56))
     seed_self_review(store, charter, evidence)

@@ -17,7 +17,7 @@ from metrics.assess.target import Target, fmt_target_value, target_runs
 from metrics.assess.trend import TrendRow, trend, upto
 from metrics.dates import long_date
 from metrics.evidence import items as evidence_items
-from metrics.packs import sections, shape, svg
+from metrics.packs import benchmarks, sections, shape, svg
 from metrics.packs.front import Front, front
 from metrics.packs.needs_section import NeedsSection, needs_section
 from metrics.packs.projection import projection
@@ -101,6 +101,8 @@ class Pack:
     glossary: list[tuple[str, str]] = field(default_factory=list)
     scorecard: Table | None = None  # every measure's status over the last PACK_QUARTERS
     front: Front | None = None  # the key messages: the pack's first page
+    benchmarks: Table | None = None  # how we compare with England, region, neighbours, all
+    benchmark_charts: list[Chart] = field(default_factory=list)  # each such measure over time
     sections: tuple[str, ...] = shape.DEFAULT  # the chair's choice for the audience, in order
     needs: NeedsSection | None = None  # the needs baseline by locality (issue 33)
 
@@ -212,6 +214,12 @@ def build(
     pinned = review.signed_off_at if review.state == SIGNED_OFF else None
     pack.front = front(store, review.quarter, facts, pinned)
     pack.needs = needs_section(store, charter, review.quarter, reading)
+    pack.benchmarks = benchmarks.table(store, charter)
+    council = charter.council.name.split(" (")[0]  # "Wrenfield Council (demo)": the name
+    pack.benchmark_charts = [
+        Chart(*benchmarks.over_time(ind, found, council))
+        for ind, found in benchmarks.gathered(store, charter)
+    ]
     pack.sections = shape.sections_for(store, audience, pinned)
     return pack
 

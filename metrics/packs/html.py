@@ -10,7 +10,7 @@ import re
 from html import escape
 
 from metrics.dates import date_time
-from metrics.packs.content import AUDIENCE_WORDS, ExceptionItem, Pack
+from metrics.packs.content import AUDIENCE_WORDS, Chart, ExceptionItem, Pack
 from metrics.packs.front import Front
 from metrics.packs.glossary import used
 from metrics.packs.sections import Table
@@ -96,13 +96,7 @@ def _exception(e: ExceptionItem) -> str:
     else:
         parts.append("<p>No open action is recorded against this measure.</p>")
     if e.chart is not None:
-        data = base64.b64encode(e.chart.svg.encode()).decode()
-        parts.append(
-            f'<figure><img src="data:image/svg+xml;base64,{data}" alt="{escape(e.chart.alt)}" '
-            f'width="640" height="260"><figcaption>{escape(e.chart.alt)} The figures follow '
-            "in a table.</figcaption></figure>"
-        )
-        parts.append(table(e.chart.table))
+        parts.append(_figure(e.chart))
     if e.heading:
         parts.append(f"<h4>Where it is heading (a projection)</h4><p>{escape(e.heading)}</p>")
     if e.projection is not None:
@@ -161,6 +155,16 @@ def _needs(pack: Pack) -> list[str]:
     ]
 
 
+def _figure(chart: Chart) -> str:
+    """A chart as an image with its alt text, then its numbers as a table."""
+    data = base64.b64encode(chart.svg.encode()).decode()
+    return (
+        f'<figure><img src="data:image/svg+xml;base64,{data}" alt="{escape(chart.alt)}" '
+        f'width="640" height="260"><figcaption>{escape(chart.alt)} The figures follow '
+        "in a table.</figcaption></figure>" + table(chart.table)
+    )
+
+
 def _parts(pack: Pack) -> dict[str, list[str]]:
     """Each section's HTML, by its key (metrics/packs/shape.py); empty when the pack has none."""
     return {
@@ -192,6 +196,15 @@ def _parts(pack: Pack) -> dict[str, list[str]]:
             table(pack.indicators, row_headers=False),
             "</section>",
         ],
+        "benchmarks": [
+            '<section id="benchmarks"><h2>How we compare: England, the region, neighbours and '
+            "every council</h2>",
+            table(pack.benchmarks),
+            *[_figure(c) for c in pack.benchmark_charts],
+            "</section>",
+        ]
+        if pack.benchmarks is not None
+        else [],
         "questions": _questions(pack),
         "quality": [
             '<section id="quality"><h2>Data quality</h2><ul>',

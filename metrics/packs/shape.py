@@ -23,6 +23,7 @@ SECTIONS = {
     "evidence": "What families and front-line staff tell us",
     "actions": "Actions due and overdue",
     "measures": "Every measure",
+    "benchmarks": "How we compare: England, the region, neighbours and every council",
     "questions": "Members' questions",
     "quality": "Data quality",
     "needs": "Identifying local need: the baseline by locality",

@@ -78,6 +78,8 @@ def render_xlsx(pack: Pack) -> bytes:
         tables.append(("Questions", pack.questions, "Members' questions and answers."))
     if pack.scorecard is not None:  # last: the sheets before it keep their numbers
         tables.append(("Scorecard", pack.scorecard, "Each measure's status at each quarter."))
+    if pack.benchmarks is not None:  # after the scorecard: the sheets before keep their numbers
+        tables.append(("Benchmarks", pack.benchmarks, "Published figures for every council."))
     if pack.needs is not None:  # after the scorecard, for the same reason
         tables.append(("Needs", pack.needs.table, " ".join(pack.needs.words[-2:])))
     kept = {"Figures": "measures", "Measures": "measures"}  # each sheet's section

@@ -58,3 +58,25 @@ def revised_from_newer(con: Connection, end: date | None) -> tuple[int, date | N
 def keep_area(con: Connection, code: str, name: str, level: str, old: str | None) -> None:
     """An area as a release names it (the latest release's name wins)."""
     con.execute(UPSERT_AREA, {"code": code, "name": name, "level": level, "old": old})
+
+
+# The date each indicator's published figures are as at (the newest file imported for it).
+UPSERT_AS_AT = """
+INSERT INTO published_as_at (indicator_id, as_at, source) VALUES ($indicator, $as_at, $source)
+ON CONFLICT (indicator_id) DO UPDATE SET
+    source = CASE WHEN excluded.as_at >= published_as_at.as_at THEN excluded.source
+                  ELSE published_as_at.source END,
+    as_at = greatest(published_as_at.as_at, excluded.as_at)
+"""
+
+AS_AT = "SELECT indicator_id, as_at, source FROM published_as_at ORDER BY indicator_id"
+
+
+def keep_as_at(con: Connection, indicator: str, as_at: date, source: str) -> None:
+    """The date an indicator's published figures are as at: the newest of those imported."""
+    con.execute(UPSERT_AS_AT, {"indicator": indicator, "as_at": as_at, "source": source})
+
+
+def as_at_by_indicator(con: Connection) -> dict[str, tuple[date, str]]:
+    """Indicator -> (the date its published figures are as at, their source)."""
+    return {i: (d, s) for i, d, s in con.execute(AS_AT).fetchall()}

@@ -1,6 +1,7 @@
-"""Migrations 13 and 14: who owes what and what was sent (reminders, issue 30), and where
+"""Migrations 13 to 15: who owes what and what was sent (reminders, issue 30), and where
 each measure is heading and how a pack is shaped (trajectories, key messages, pack
-sections, issue 31). Kept apart from schema.py by what they serve; appended there in order."""
+sections, issue 31), and the date published figures are as at (issue 32). Kept apart
+from schema.py by what they serve; appended there in order."""
 
 from __future__ import annotations
 
@@ -83,5 +84,17 @@ OUTLOOK_AND_PACKS: list[str] = [
             chosen_by     VARCHAR NOT NULL,
             chosen_at     TIMESTAMP NOT NULL,
             PRIMARY KEY (audience, version)
+        )""",
+]
+
+
+PUBLISHED_AS_AT: list[str] = [
+    # 16: issue 32. The date each indicator's published figures (an EES or LAIT import) are
+    # as at, said on every benchmark ("published figures as at 8 April 2026"): the newest
+    # of the files imported for it, written in the import's transaction.
+    """CREATE TABLE published_as_at (
+            indicator_id  VARCHAR PRIMARY KEY,
+            as_at         DATE NOT NULL,
+            source        VARCHAR NOT NULL
         )""",
 ]

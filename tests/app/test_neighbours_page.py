@@ -35,7 +35,8 @@ def _page(tmp_path, monkeypatch) -> list[str]:
 def test_the_neighbour_average_names_dfes_model_and_its_date(tmp_path, monkeypatch):
     council_charter(tmp_path, monkeypatch, RUTLAND, "E12000004", name="Rutland (test)")
     captions = _page(tmp_path, monkeypatch)
-    said = [c for c in captions if "neighbours" in c]
+    said = [c for c in captions if c.startswith("Statistical neighbours")]
+    assert "Neighbours: statistical neighbours (DfE model of May 2025)." in captions
     assert said == [
         "Statistical neighbours (DfE model of May 2025): 43.0% on average, the mean of the "
         "10 of 10 with a figure."

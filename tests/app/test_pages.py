@@ -68,6 +68,8 @@ def test_indicator_page_has_chart_table_and_breakdown(app):
         "outlook_chart",  # where it is heading: a projection (issue 31)
         "spc_chart",
         "councils_chart",
+        "over_time_chart",  # against England, the region and neighbours (issue 32)
+        "focus_region_chart",
         "breakdown_chart",
     ]
     tables = at.dataframe
@@ -75,7 +77,8 @@ def test_indicator_page_has_chart_table_and_breakdown(app):
     assert list(trend["Period"])[-1] == "2026-27 Q2" and len(trend) == 16
     assert any("Line chart of EHC plans issued" in c.value for c in at.caption)
     at.selectbox(key=keys.DIMENSION).set_value("age_band").run()
-    assert "5 to 10" in list(at.dataframe[4].value["Age band"])
+    breakdown = next(t.value for t in at.dataframe if "Age band" in t.value.columns)
+    assert "5 to 10" in list(breakdown["Age band"])
     assert set(at.dataframe[1].value["Kind"]) == {"Projection"}
     spc = at.dataframe[2].value
     assert list(spc.columns)[:5] == ["Period", "Value", "Mean", "Lower limit", "Upper limit"]
@@ -206,8 +209,8 @@ def test_indicator_page_ranks_all_councils_in_a_national_database(tmp_path, monk
 
 
 def test_indicator_page_compares_with_england_without_other_councils(app):
-    at = app()
-    at.query_params["indicator"] = "ehcp-issued-20-weeks"
+    at = app()  # DfE publishes no council's personal budgets in the demo: England and region
+    at.query_params["indicator"] = "ehcp-personal-budget"
     at.switch_page("pages/2_Indicator.py").run()
     table = next(t.value for t in at.dataframe if "Rank" in t.value.columns)
     assert "England" in list(table["Area"]) and list(table["Ours"]).count("Yes") == 1

@@ -88,12 +88,40 @@ def test_demo_is_loaded_through_the_upload_path(demo_store):
         ("submission", "submitted"), ("return", "loaded"),  # the short-breaks charity, late
         ("submission", "submitted"),  # the parent carer forum's first, sent back
         ("submission", "submitted"), ("return", "loaded"),  # and its corrected one
+        # every council's published figures from LAIT's extract, then Wrenfield's made-up
+        # yearly ones beside them (issue 32)
+        ("published", "loaded"), ("published", "loaded"),
         ("return", "loaded"), ("return", "loaded"),  # the needs and finance returns (issue 33)
         ("published", "loaded"),  # the synthetic section 251 file
     ]  # fmt: skip
-    assert [u["file_name"] for u in log[-3:]] == [
+    assert [u["file_name"] for u in log[-5:]] == [
+        "lait_sen.parquet", "wrenfield-published.csv",
         "demo-needs-return.csv", "demo-finance-return.csv", "demo-s251-synthetic.csv",
     ]  # fmt: skip
+
+
+def test_the_demo_benchmarks_among_real_councils(demo_store, charter):
+    """Issue 32: England's, the region's and every council's figures for what LAIT publishes
+    are DfE's (not made up), so the fictional council has ranks, bands and neighbour
+    averages on day one; only its own figures are made up, and say so."""
+    from metrics.assess.rollup import charter_status
+    from metrics.periods.text import parse_period
+
+    england = {r.period: r for r in series(demo_store, "send-tribunal-appeal-rate", "E92000001")}
+    assert england["2024"].value == 32.0 and "LAIT" in england["2024"].source
+    ours = series(demo_store, "ehcp-issued-20-weeks", charter.council.code)
+    yearly = [r for r in ours if r.period_kind == "calendar_year"]
+    assert yearly and all("demo (fictional)" in r.source for r in yearly)
+    found = {
+        i.id: i.benchmark
+        for s in charter_status(demo_store, charter, parse_period("2026-27 Q2"))
+        for i in s.indicators
+    }
+    for ind in ("ehcp-issued-20-weeks", "send-16-17-in-education", "send-tribunal-appeal-rate"):
+        b = found[ind]
+        assert b is not None and b.rank and b.councils > 150 and b.band, ind
+        assert b.england is not None and b.region is not None and b.group_size == 10, ind
+        assert b.as_at_words() == "published figures as at 8 April 2026", ind
 
 
 def test_two_builds_store_the_same_figures(tmp_path, charter, demo_db):

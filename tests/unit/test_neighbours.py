@@ -19,6 +19,7 @@ from charter.neighbours import NEIGHBOURS_YAML, neighbour_model
 from metrics.assess.benchmark import area_values, benchmark
 from metrics.cli.parser import main
 from metrics.ingest.published.ees import import_ees
+from metrics.reference import known_areas
 from metrics.reference.neighbours import with_predecessors
 from tests.conftest import SHARED
 
@@ -45,6 +46,7 @@ def council_charter(tmp_path: Path, monkeypatch, code: str, region: str, **counc
     shutil.copytree(CHARTER_DIR, root, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
     data = yaml.safe_load((root / "council.yaml").read_text())
     data["council"].pop("comparators")
+    data["council"].pop("comparators_note", None)
     data["council"].update(code=code, region={"code": region, "name": "A region"}, **council)
     (root / "council.yaml").write_text(yaml.safe_dump(data))
     monkeypatch.setenv("OUTCOMES_CHARTER", str(root))
@@ -216,10 +218,15 @@ def test_a_council_the_model_does_not_know_is_refused_without_an_override(tmp_pa
     assert "write `comparators: []` for none" in str(err.value)
 
 
-def test_the_fictional_demo_council_lists_no_comparators(charter):
+def test_the_fictional_demo_council_lists_ten_real_councils_chosen_for_the_demo(charter):
+    """Issue 32: the demo sits among real councils' published figures, so it names ten real
+    councils (Warrington's statistical neighbours) and says they were chosen for the demo."""
     assert charter.council.code == "E99000001"
-    assert charter.council.comparators == []
-    assert charter.neighbours().codes == ()
+    found = charter.neighbours()
+    assert found.codes == tuple(neighbour_model().councils["E06000007"].neighbours)
+    assert all(code in known_areas() for code in found.codes)
+    assert found.model is None
+    assert found.words == "ten real councils chosen for the demo; Wrenfield is fictional"
 
 
 def test_a_wrong_sheet_dimension_is_not_trusted(tmp_path):

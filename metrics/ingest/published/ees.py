@@ -10,6 +10,8 @@ importing a file again changes nothing and a newer release's changed figure is a
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from datetime import date
 
 from charter import Charter
@@ -17,7 +19,7 @@ from charter.ees_models import Mapping
 from metrics import text_limits
 from metrics.access.people import ANALYST, Actor, acting, require
 from metrics.ingest.commit import Diff, NeedsReason, Upload, commit, compare, record_rejection
-from metrics.ingest.published.read import EesError, EesReport, ees_period, open_ees
+from metrics.ingest.published.read import EesError, EesFile, EesReport, ees_period, open_ees
 from metrics.ingest.published.rules import value_problem
 from metrics.ingest.published.stage import stage
 from metrics.ingest.validate import RowError
@@ -46,13 +48,18 @@ def import_ees(
     by: Actor | str | None = None,
     log_rejection: bool = True,
     older_release: str | None = None,
+    opener: Callable[[bytes], AbstractContextManager[EesFile]] = open_ees,
+    as_at: date | None = None,
 ) -> EesReport:
     """Import (or with `dry_run`, preview) a release. A file that cannot be used is rejected
     whole, logged in the upload history (unless `log_rejection` is off) and the report says
     why; nothing is stored.
 
     A file older than the release a stored figure came from (its newest period ends earlier)
-    may add figures but not revise that one, unless `older_release` gives the reason."""
+    may add figures but not revise that one, unless `older_release` gives the reason.
+
+    `opener` reads another layout as EES columns (LAIT's long format: lait.py); `as_at` is
+    the date the file's figures were published as at, kept for each indicator it holds."""
     actor = acting(by)
     require(actor, {ANALYST}, "import published statistics")
     upload = Upload(
@@ -78,7 +85,7 @@ def import_ees(
     with store.connect() as con:
         stored = published.stored_year_kinds(con)
     try:
-        with open_ees(content) as source:
+        with opener(content) as source:
             staged, report, areas = stage(source, mapping, charter, stored_kinds=stored)
     except EesError as err:
         report = EesReport(
@@ -110,6 +117,9 @@ def import_ees(
             with transaction(con):  # the release's area names, part of the audited import
                 for code, (name, level, old) in areas.items():
                     published.keep_area(con, code, name, level, old)
+                for m in mapping.measures:
+                    if as_at is not None:
+                        published.keep_as_at(con, m.indicator, as_at, mapping.source)
     if report.outcome == "rejected":
         return _rejected(store, upload, report, log_rejection)
     _fill(report, diff, dry_run)

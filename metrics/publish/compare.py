@@ -1,0 +1,162 @@
+"""The views councils know from DfE's LAIT, as data for the indicator page and packs: our
+council against England, its region and its neighbours over every published year; every
+council in the region or the neighbour group in one year; and every council ranked, with its
+quartile band. Each says whose neighbours and how old the published figures are.
+
+Ranks, bands and the neighbour average are metrics/assess/benchmark.py's (LAIT's rules);
+this module only lays them out. Counts are never compared (a count measures a place's size).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date
+
+from charter import Charter, Indicator
+from metrics.assess.benchmark import (
+    area_values,
+    benchmark,
+    changes,
+    published_as_at,
+    quartile_band,
+)
+from metrics.assess.target import Target
+from metrics.reference import is_council, known_areas, one_council
+from metrics.store.connection import Store
+from metrics.store.queries import area_names, published_periods
+
+
+@dataclass(frozen=True)
+class YearCompared:
+    """One published year: ours beside England, the region and the neighbour average."""
+
+    period: str
+    ours: float | None
+    england: float | None
+    region: float | None
+    neighbours: float | None
+    neighbours_with_figure: int
+    rank: int | None
+    councils: int
+    tied: bool
+    band: str | None
+    change: float | None = None  # ours from the year before (consecutive years only)
+
+
+@dataclass(frozen=True)
+class CouncilFigure:
+    """A council's figure in one year, with its rank and quartile band among all councils."""
+
+    code: str
+    name: str
+    value: float
+    rank: int | None
+    tied: bool
+    band: str | None
+    ours: bool
+    in_region: bool
+    neighbour: bool
+
+
+@dataclass(frozen=True)
+class Compared:
+    """Everything the views show for one indicator."""
+
+    years: list[YearCompared]
+    latest: str | None  # the latest published year with councils' figures
+    councils: list[CouncilFigure]  # every council in `latest`, best first
+    group_words: str  # "statistical neighbours: DfE model of May 2025"
+    as_at: date | None
+    fictional: str | None  # "Wrenfield Council (demo) is fictional: ..." for the demo
+
+    def source_words(self) -> str:
+        """What every benchmark says: whose neighbours, and how old the figures are."""
+        when = f"; published figures as at {self.as_at:%-d %B %Y}" if self.as_at else ""
+        words = self.group_words
+        if ": " in words:  # "statistical neighbours: DfE model of May 2025"
+            words = words.replace(": ", " (", 1) + ")"
+        return f"Neighbours: {words}{when}."
+
+
+def compared(store: Store, charter: Charter, ind: Indicator) -> Compared | None:
+    """The comparisons for `ind`, or None when it is a count or nothing is published."""
+    if ind.unit == "count":
+        return None
+    periods = published_periods(store, ind.id)
+    if not periods:
+        return None
+    values = area_values(store, [(ind.id, p) for p in periods])
+    council = charter.council
+    years = []
+    for period in periods:
+        areas = values.get((ind.id, period), {})
+        b = benchmark(ind, charter, areas.get(council.code), None, None, areas)
+        years.append(
+            YearCompared(
+                period, areas.get(council.code), b.england, b.region, b.group,
+                b.group_size, b.rank, b.councils, b.tied, b.band,
+            )
+        )  # fmt: skip
+    moved = changes({y.period: y.ours for y in years})
+    years = [replace(y, change=moved[y.period]) for y in years]
+    ranked = [y for y in years if sum(1 for _ in _councils(values, ind, y.period, charter)) > 1]
+    latest = ranked[-1].period if ranked else None
+    found = all_councils(store, charter, ind, values.get((ind.id, latest), {})) if latest else []
+    as_at = published_as_at(store).get(ind.id)
+    fictional = (
+        None
+        if council.code in known_areas()
+        else f"{council.name} is fictional: its figures are made up. Every other council's, "
+        "the region's and England's are DfE's published figures."
+    )
+    return Compared(years, latest, found, charter.neighbours().words, as_at, fictional)
+
+
+def _councils(
+    values: dict[tuple[str, str], dict[str, float]], ind: Indicator, period: str, charter: Charter
+) -> list[tuple[str, float]]:
+    areas = values.get((ind.id, period), {})
+    return [(c, v) for c, v in areas.items() if is_council(c, charter.council.code)]
+
+
+def all_councils(
+    store: Store, charter: Charter, ind: Indicator, areas: dict[str, float]
+) -> list[CouncilFigure]:
+    """Every council with a figure, best first, ranked as LAIT ranks (ties the lowest rank)
+    with its quartile band; ours, the region's and the neighbours' marked."""
+    council = charter.council
+    found = {c: v for c, v in areas.items() if is_council(c, council.code)}
+    aim = Target.of(ind)
+    values = list(found.values())
+    ranks: list[int | None] = (
+        list(aim.polarity.ranks(values)) if aim.has_better_side else [None] * len(values)
+    )
+    names = area_names(store)
+    known = known_areas()
+    group = {c for n in charter.neighbours().codes for c in one_council(n)}
+    out = []
+    for (code, value), rank in zip(found.items(), ranks, strict=True):
+        band = quartile_band(value, values, aim.polarity) if len(values) > 1 else None
+        area = known.get(code)
+        ours = code == council.code
+        out.append(
+            CouncilFigure(
+                code,
+                council.name if ours else names.get(code, area.name if area else code),
+                value,
+                rank,
+                rank is not None and ranks.count(rank) > 1,
+                "ABCD"[band - 1] if band else None,
+                ours,
+                ours or (area is not None and area.region_code == council.region.code),
+                code in group,
+            )
+        )
+    return sorted(out, key=lambda f: (f.rank or 0, f.name))
+
+
+def focus(found: Compared, on: str) -> list[CouncilFigure]:
+    """Our council and every council of the region (`on` "region") or of the neighbour
+    group ("neighbours") in the latest year, best first."""
+    region = on == "region"
+    return [f for f in found.councils if f.ours or (f.in_region if region else f.neighbour)]

@@ -1,0 +1,193 @@
+"""The views councils know from DfE's LAIT, on the indicator page: our council against
+England, the region and the neighbours over time; a focus chart of every council in the
+region or the neighbour group (ours highlighted, the others grey, each labelled); and every
+council ranked with its quartile band. Each chart has its table twin and CSV, and says whose
+neighbours and how old the published figures are (metrics/publish/compare.py)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import plotly.graph_objects as go
+import streamlit as st
+
+from charter import Indicator
+from charter.models import UNIT_LABEL
+from metrics.assess.benchmark import ordinal, rank_words
+from metrics.publish import compare
+from metrics.publish.compare import Compared, CouncilFigure, YearCompared, focus
+from metrics.publish.escape import chart_text, markdown
+from metrics.rounding import fmt_half_up
+from metrics.words.narrative import fmt_value, signed_number
+from ui import axes, charts, context, keys, reads, style
+from ui.figspec import Spec
+
+GREY = "#BDBDBD"
+NEIGHBOURS = style.OKABE_ITO["purple"]
+FOCUS = {"region": "Every council in our region", "neighbours": "Our neighbour group"}
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _compared(db: str, version: int, indicator: str) -> Compared | None:
+    c = context.charter()
+    with reads._reading(db) as store:
+        return compare.compared(store, c, c.indicators[indicator])
+
+
+def compared(indicator: str) -> Compared | None:
+    """The comparisons, read once per version of the data (as every cached read)."""
+    return _compared(*reads._key(), indicator)
+
+
+def section(ind: Indicator, found: Compared | None) -> None:
+    """The three views, or nothing when the indicator has no published comparisons."""
+    if found is None or found.latest is None:
+        return
+    st.subheader("Against England, the region and neighbours over time")
+    st.caption(markdown(found.source_words()))
+    if found.fictional:
+        st.caption(markdown(found.fictional))
+    fig, alt = over_time_chart(found.years, ind)
+    charts.chart_with_table(
+        fig, alt, over_time_table(found.years, ind), f"{ind.id}-over-time.csv", "over_time"
+    )
+    st.subheader(f"Councils compared, {found.latest}")
+    on = st.radio(
+        "Show", list(FOCUS), format_func=FOCUS.__getitem__, horizontal=True, key=keys.FOCUS
+    )
+    shown, total = focus(found, on), len(found.councils)
+    fig, alt = focus_chart(shown, ind, found.latest, FOCUS[on])
+    charts.chart_with_table(
+        fig, alt, councils_table(shown, ind, total), f"{ind.id}-{on}.csv", f"focus_{on}"
+    )
+    with st.expander(f"Every council, {found.latest}: rank and quartile band", expanded=False):
+        st.caption(markdown(found.source_words()))
+        st.dataframe(
+            councils_table(found.councils, ind, total), hide_index=True, key="all_councils"
+        )
+
+
+def over_time_chart(years: list[YearCompared], ind: Indicator) -> tuple[go.Figure, str]:
+    """Ours, England, the region and the neighbour average, a line each, labelled at its end
+    (direct labels, never a legend; dashes as well as colours)."""
+    periods = [y.period for y in years]
+    fig = Spec()
+    xs = axes.period_axis(fig, periods)
+    labels: list[tuple[float, float, str, str]] = []
+    shown: list[float | None] = []
+    for name, ys, colour, dash in (
+        ("England", [y.england for y in years], style.ENGLAND, "dash"),
+        ("Region", [y.region for y in years], style.REGION, "dot"),
+        ("Neighbours", [y.neighbours for y in years], NEIGHBOURS, "dashdot"),
+        ("Ours", [y.ours for y in years], style.OURS, "solid"),
+    ):
+        if all(v is None for v in ys):
+            continue
+        fig.add(
+            {
+                "type": "scatter", "x": xs, "y": ys, "name": name, "mode": "lines+markers",
+                "line": {"color": colour, "dash": dash, "width": 3 if name == "Ours" else 2},
+                "customdata": periods, "connectgaps": False,
+                "hovertemplate": "%{customdata}: %{y}<extra>%{fullData.name}</extra>",
+            }
+        )  # fmt: skip
+        shown += ys
+        points = [(x, v) for x, v in zip(xs, ys, strict=True) if v is not None]
+        labels.append((*points[-1], name, colour))
+    low, high = axes.fitted_range(shown, ind.unit == "percent", False)
+    fig.yaxis(range=[low, high], rangemode="normal")
+    charts.end_labels(fig, labels, high - low)
+    unit = UNIT_LABEL[ind.unit] or "count"
+    charts.house_layout(
+        fig,
+        f"{ind.title}: ours, England, the region and neighbours",
+        f"{unit}, {periods[0]} to {periods[-1]}",
+        "DfE, published statistics",
+    )
+    fig.xaxis(type="linear")
+    last = years[-1]
+    said = ", ".join(
+        f"{name} {fmt_value(v, ind)}"
+        for name, v in (("ours", last.ours), ("England", last.england),
+                        ("the region", last.region), ("the neighbour average", last.neighbours))
+        if v is not None
+    )  # fmt: skip
+    alt = (
+        f"Line chart of {ind.title} from {periods[0]} to {periods[-1]}: our council, England, "
+        f"the region and the neighbour average. In {last.period}: {said}."
+    )
+    return fig.figure(), alt
+
+
+def over_time_table(years: list[YearCompared], ind: Indicator) -> list[dict[str, Any]]:
+    return [
+        {
+            "Year": y.period,
+            "Ours": fmt_value(y.ours, ind) if y.ours is not None else "–",
+            "Change from the year before": "–"
+            if y.change is None
+            else signed_number(y.change, ind.decimals),
+            "England": fmt_value(y.england, ind) if y.england is not None else "–",
+            "Region": fmt_value(y.region, ind) if y.region is not None else "–",
+            "Neighbour average": fmt_value(y.neighbours, ind) if y.neighbours is not None else "–",
+            "Neighbours with a figure": y.neighbours_with_figure,
+            "Rank": rank_words(y.rank, y.councils, y.tied) if y.rank else "–",
+            "Quartile band": y.band or "–",
+        }
+        for y in years
+    ]
+
+
+def focus_chart(
+    rows: list[CouncilFigure], ind: Indicator, period: str, title: str
+) -> tuple[go.Figure, str]:
+    """One horizontal bar a council, best at the top: ours in the house colour with its
+    name in bold and "(ours)", the others grey; every bar labelled with its value."""
+    names = [chart_text(f"{r.name} (ours)" if r.ours else r.name) for r in rows]
+    fig = Spec(
+        {
+            "type": "bar", "orientation": "h", "y": names, "x": [r.value for r in rows],
+            "marker": {"color": [style.OURS if r.ours else GREY for r in rows]},
+            "text": [fmt_half_up(r.value, ind.decimals, False) for r in rows],
+            "textposition": "outside", "cliponaxis": False,
+            "hovertemplate": "%{y}: %{x}<extra></extra>",
+        }
+    )  # fmt: skip
+    charts.house_layout(
+        fig, f"{ind.title}: {title.lower()}", f"{UNIT_LABEL[ind.unit] or 'count'}, {period}",
+        "DfE, published statistics",
+    )  # fmt: skip
+    fig.update(height=max(320, 26 * len(rows) + 220), hovermode="closest")
+    fig.update(margin={"l": 10, "r": 40, "t": 130, "b": 80})
+    fig.yaxis(  # every council named (no ticks skipped), ours in bold
+        autorange="reversed", type="category", gridcolor="white", automargin=True,
+        tickmode="array", tickvals=names, nticks=0,
+        ticktext=[f"<b>{n}</b>" if r.ours else n for n, r in zip(names, rows, strict=True)],
+    )  # fmt: skip
+    fig.xaxis(type="linear", showgrid=True, gridcolor=style.GRID, nticks=4)
+    ours = next((r for r in rows if r.ours), None)
+    where = (
+        f"Ours is {fmt_value(ours.value, ind)}, {ordinal(rows.index(ours) + 1)} of {len(rows)} here"
+        if ours is not None
+        else "Ours has no figure"
+    )
+    alt = (
+        f"Bar chart of {ind.title} in {period} for {len(rows)} councils ({title.lower()}), "
+        f"best first. {where}; ranks among all councils are in the table."
+    )
+    return fig.figure(), alt
+
+
+def councils_table(rows: list[CouncilFigure], ind: Indicator, total: int) -> list[dict[str, Any]]:
+    """Each council's figure, its rank among all `total` councils and its quartile band."""
+    return [
+        {
+            "Council": f"{r.name} (ours)" if r.ours else r.name,
+            "Value": fmt_value(r.value, ind),
+            "Rank": rank_words(r.rank, total, r.tied) if r.rank else "–",
+            "Quartile band": r.band or "–",
+            "Our region": "yes" if r.in_region else "",
+            "Neighbour": "yes" if r.neighbour else "",
+        }
+        for r in rows
+    ]
