@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from concurrent.futures import ThreadPoolExecutor
 from xml.etree.ElementTree import ParseError
 
 import numpy as np
@@ -61,8 +62,11 @@ def _read_xlsx(content: bytes, wanted: str | None) -> RawTable:
 
     reader = fastexcel.read_excel(content)
     sheet_name, notes = choose_sheet(list(reader.sheet_names), wanted)
-    with zipfile.ZipFile(io.BytesIO(content)) as book:
-        found = scan(book, sheet_part(book, sheet_name))
+    # The scan runs beside fastexcel's read, which lets go of Python's lock: two cores.
+    with ThreadPoolExecutor(1) as beside:
+        scanning = beside.submit(_scan, content, sheet_name)
+        batch = reader.load_sheet(sheet_name, header_row=None, dtypes="string", eager=True)
+        found = scanning.result()
     if found.unreferenced:
         from metrics.ingest.read_xlsx_openpyxl import read_xlsx_openpyxl
 
@@ -70,7 +74,6 @@ def _read_xlsx(content: bytes, wanted: str | None) -> RawTable:
     empty = FileProblem(f"The sheet {sheet_name!r} is empty. Fill in the template's Return sheet.")
     if found.first is None:
         raise empty
-    batch = reader.load_sheet(sheet_name, header_row=None, dtypes="string", eager=True)
     first_row, first_col = found.first
     columns = [
         _fixed(batch.column(i), i + first_col, first_row, found) for i in range(batch.num_columns)
@@ -102,6 +105,11 @@ def _read_xlsx(content: bytes, wanted: str | None) -> RawTable:
         percent_cells={(r, c) for r, c in found.percent if r <= last_row},
         formula_gaps=[(r, c) for r, c in found.gaps if 1 < r <= last_row],
     )
+
+
+def _scan(content: bytes, sheet_name: str) -> Scan:
+    with zipfile.ZipFile(io.BytesIO(content)) as book:
+        return scan(book, sheet_part(book, sheet_name))
 
 
 def _fixed(column: pa.Array, col: int, first_row: int, found: Scan) -> pa.Array:
