@@ -127,7 +127,7 @@ def _styled(ids: set[int]) -> _Kind | None:
 
 
 BOOLS = _Kind(BOOL, (b't="b"',))
-GAPS = _Kind(GAP, (b"<f>", b"<f ", b"<f/", b":f>", b":f ", b":f/"))
+GAPS = _Kind(GAP, (b"<f", b":f"))  # (inside <sheetData> only <f> starts so)
 
 
 def _unreferenced(text: bytes) -> bool:
