@@ -65,16 +65,20 @@ def _read_xlsx(content: bytes, wanted: str | None) -> RawTable:
     # The scan runs beside fastexcel's read, which lets go of Python's lock: two cores.
     with ThreadPoolExecutor(1) as beside:
         scanning = beside.submit(_scan, content, sheet_name)
-        batch = reader.load_sheet(sheet_name, header_row=None, dtypes="string", eager=True)
+        sheet = reader.load_sheet(sheet_name, header_row=None, dtypes="string")
+        batch = sheet.to_arrow()
         found = scanning.result()
-    if found.unreferenced:
+    empty = FileProblem(f"The sheet {sheet_name!r} is empty. Fill in the template's Return sheet.")
+    if found.first is None and not found.unreferenced:
+        raise empty
+    # fastexcel says where its first column is; the scan, its first row. Checked on the first
+    # number: a writer whose cells the two see differently is read cell by cell instead.
+    first_col = sheet.available_columns()[0].absolute_index if batch.num_columns else 0
+    first_row = found.first[0] if found.first else 1
+    if found.unreferenced or not _placed(batch, first_row, first_col, found.number):
         from metrics.ingest.read_xlsx_openpyxl import read_xlsx_openpyxl
 
         return read_xlsx_openpyxl(content, wanted)
-    empty = FileProblem(f"The sheet {sheet_name!r} is empty. Fill in the template's Return sheet.")
-    if found.first is None:
-        raise empty
-    first_row, first_col = found.first
     columns = [
         _fixed(batch.column(i), i + first_col, first_row, found) for i in range(batch.num_columns)
     ]
@@ -105,6 +109,23 @@ def _read_xlsx(content: bytes, wanted: str | None) -> RawTable:
         percent_cells={(r, c) for r, c in found.percent if r <= last_row},
         formula_gaps=[(r, c) for r, c in found.gaps if 1 < r <= last_row],
     )
+
+
+def _placed(
+    batch: pa.RecordBatch, first_row: int, first_col: int, number: tuple[int, int, str] | None
+) -> bool:
+    """Whether the sheet's first number, as saved, is where fastexcel's table has it."""
+    if number is None:
+        return True
+    row, col, saved = number
+    i, j = row - first_row, col - first_col
+    if not (0 <= i < batch.num_rows and 0 <= j < batch.num_columns):
+        return False
+    text = batch.column(j)[i].as_py()
+    try:
+        return text is not None and float(text) == float(saved)
+    except ValueError:
+        return False
 
 
 def _scan(content: bytes, sheet_name: str) -> Scan:

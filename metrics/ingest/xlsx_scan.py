@@ -35,6 +35,28 @@ GAP = re.compile(
     rb"<" + P + rb"c\b" + REF + rb"[^>]*>\s*<" + P + rb"f\b[^>]*(?:/>|>[^<]*</" + P + rb"f>)\s*"
     rb"(?:<" + P + rb"v\s*/>|<" + P + rb"v>\s*</" + P + rb"v>|</" + P + rb"c>)"
 )
+
+
+def _number(date_ids: set[int]) -> re.Pattern[bytes]:
+    """A number cell with its value as saved (not a date: fastexcel writes dates as dates)."""
+    dates = b"|".join(str(i).encode() for i in sorted(date_ids)) or b"-"
+    return re.compile(
+        rb"<"
+        + P
+        + rb"c\b"
+        + REF
+        + rb'(?![^>]*?\st="(?!n")[^"]*")(?![^>]*?\ss="(?:'
+        + dates
+        + rb')")[^>]*>(?:<'
+        + P
+        + rb"f\b[^>]*(?:/>|>[^<]*</"
+        + P
+        + rb"f>))?<"
+        + P
+        + rb"v>([^<]+)</"
+    )
+
+
 BOOL = re.compile(rb"<" + P + rb"c\b" + REF + rb'(?=[^>]*?\st="b")')
 NO_REF = re.compile(rb"<" + P + rb"c(?=[\s/>])(?![^>]*?\sr=)")
 FORMULA = re.compile(rb"<" + P + rb"f[\s/>]")  # any formula at all (kept for the tests)
@@ -48,7 +70,8 @@ _QUOTED = re.compile(r'"[^"]*"|\\.|\[[^\]]*\]')
 class Scan:
     """Cells as (row, col), 1-based rows as the analyst sees them, 0-based columns."""
 
-    first: tuple[int, int] | None = None  # the top-left of the filled cells
+    first: tuple[int, int] | None = None  # the first filled cell (its row is the first row)
+    number: tuple[int, int, str] | None = None  # the first number, as saved: a check of places
     percent: list[tuple[int, int]] = field(default_factory=list)
     dates: list[tuple[int, int]] = field(default_factory=list)
     bools: list[tuple[int, int]] = field(default_factory=list)
@@ -142,7 +165,7 @@ def scan(book: zipfile.ZipFile, part: str) -> Scan:
     percent_ids, date_ids = special_styles(book)
     percent, dates = _styled(percent_ids), _styled(date_ids)
     found, carry = Scan(), b""
-    valued = re.compile(VALUED)
+    valued, number = re.compile(VALUED), _number(date_ids)
     with book.open(part) as xml:
         while True:
             chunk = xml.read(CHUNK)
@@ -157,6 +180,8 @@ def scan(book: zipfile.ZipFile, part: str) -> Scan:
                 return found
             if found.first is None and (m := valued.search(text)):
                 found.first = (int(m[2]), column_index(m[1]))
+            if found.number is None and (m := number.search(text)):
+                found.number = (int(m[2]), column_index(m[1]), m[3].decode())
             for kind, into in ((percent, found.percent), (dates, found.dates)):
                 if kind is not None:
                     kind.find(text, into)
@@ -164,22 +189,4 @@ def scan(book: zipfile.ZipFile, part: str) -> Scan:
             GAPS.find(text, found.gaps)
             if not chunk:
                 break
-    if found.first is not None and found.first[1] > 0:
-        found.first = (found.first[0], _first_column(book, part, found.first[1]))
     return found
-
-
-def _first_column(book: zipfile.ZipFile, part: str, upto: int) -> int:
-    """The leftmost filled column (the first filled cell may not be in it): a search per
-    column left of the first cell's, stopping at the first that has a filled cell."""
-    with book.open(part) as xml:
-        data = xml.read()
-    for col in range(upto):
-        letters, n = b"", col + 1
-        while n:
-            n, rest = divmod(n - 1, 26)
-            letters = bytes([65 + rest]) + letters
-        one = VALUED.replace(rb"([A-Z]{1,3})(\d+)", rb"(" + letters + rb")(\d+)")
-        if re.search(one, data):
-            return col
-    return upto

@@ -196,3 +196,29 @@ def test_a_long_cell_and_a_nul_byte_are_named_by_row_and_column(tmp_path):
     book.save(tmp_path / "long.xlsx")
     with pytest.raises(ValueError, match=r"Row 3, column 3 of the sheet 'Sheet' holds 10,001"):
         read_xlsx((tmp_path / "long.xlsx").read_bytes())
+
+
+@pytest.mark.parametrize(
+    "a1",
+    [
+        '<c r="A1" t="str"><v></v></c>',  # an empty text result: in calamine's table
+        '<c r="A1"><v></v></c>',  # an empty number: not in it
+        '<c r="A1" t="inlineStr"><is><t></t></is></c>',
+    ],
+)
+def test_empty_cells_in_the_first_column_do_not_shift_the_columns(a1, tmp_path):
+    """Where the table starts is fastexcel's to say (its first column) and the scan's (its
+    first row), checked on the first number: a percentage is flagged on its own column."""
+    book = Workbook()
+    sheet = book.active
+    sheet["B1"], sheet["C1"], sheet["D1"] = "indicator", "period", "value"
+    sheet.append([None, "ehcp-issued-20-weeks", "2024-25 Q1", 0.5])
+    sheet["D2"].number_format = "0%"
+    book.save(tmp_path / "a1.xlsx")
+    path = edited(
+        tmp_path / "a1.xlsx", tmp_path, lambda xml: xml.replace('<row r="1">', f'<row r="1">{a1}')
+    )
+    new, old = read_xlsx(path.read_bytes()), read_xlsx_openpyxl(path.read_bytes())
+    assert new.cells.to_pylist() == old.cells.to_pylist()
+    assert new.cells.column("c3").to_pylist() == ["50"] and new.percent_cells == {(2, 3)}
+    assert new.header[1:] == ["indicator", "period", "value"]
