@@ -163,6 +163,9 @@ def _check_cells(columns: list[pa.Array], first_row: int, first_col: int, sheet:
     cell (by row, then column) is named."""
     worst: tuple[int, int, str] | None = None
     for i, column in enumerate(columns):
+        if not len(column) or pc.max(pc.binary_length(column)).as_py() <= MAX_CELL_CHARS:
+            if not pc.any(pc.match_substring(column, "\x00")).as_py():
+                continue  # (bytes bound characters: no cell of this column is too long)
         for bad, what in (
             (pc.greater(pc.utf8_length(column), MAX_CELL_CHARS), "long"),
             (pc.match_substring(column, "\x00"), "NUL"),
@@ -185,6 +188,9 @@ def _last_filled(columns: list[pa.Array]) -> int:
     """The index of the last row with anything but spaces in it; -1 if none."""
     if not columns:
         return -1
+    last = len(columns[0]) - 1  # calamine's table ends at a filled cell: nearly always this
+    if last >= 0 and any(str(c[last].as_py()).strip() for c in columns):
+        return last
     filled = pc.not_equal(pc.utf8_trim_whitespace(columns[0]), "")
     for column in columns[1:]:
         filled = pc.or_(filled, pc.not_equal(pc.utf8_trim_whitespace(column), ""))
