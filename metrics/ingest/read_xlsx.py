@@ -163,9 +163,9 @@ def _check_cells(columns: list[pa.Array], first_row: int, first_col: int, sheet:
     cell (by row, then column) is named."""
     worst: tuple[int, int, str] | None = None
     for i, column in enumerate(columns):
-        if not len(column) or pc.max(pc.binary_length(column)).as_py() <= MAX_CELL_CHARS:
-            if not pc.any(pc.match_substring(column, "\x00")).as_py():
-                continue  # (bytes bound characters: no cell of this column is too long)
+        short = not len(column) or pc.max(pc.binary_length(column)).as_py() <= MAX_CELL_CHARS
+        if short and not pc.any(pc.match_substring(column, "\x00")).as_py():
+            continue  # (bytes bound characters: no cell of this column is too long)
         for bad, what in (
             (pc.greater(pc.utf8_length(column), MAX_CELL_CHARS), "long"),
             (pc.match_substring(column, "\x00"), "NUL"),
