@@ -174,25 +174,32 @@ def run(charter: Charter, work: Path) -> list[dict[str, object]]:
     sheet_rows = make_workbook(file, workbook)
     base = _in_process("duckdb", file, work / "upload-duckdb.duckdb")
     base["per_mb"] = (base["peak"] - base["before"]) / _mb(file)
-    bare = _in_process("fastexcel", workbook, work / "upload-fastexcel.duckdb")
+    # Reading alone is a few seconds: each side three times, taking turns, the fastest of
+    # each (a shared machine's load moves within a minute; turns keep the two alike).
+    turns = [
+        (_in_process("fastexcel", workbook, work / "upload-fastexcel.duckdb"),
+         _in_process("read", workbook, work / "upload-read.duckdb"))
+        for _ in range(3)
+    ]  # fmt: skip
+    bare = min((t[0] for t in turns), key=lambda r: r["seconds"])
     bare["per_mb"] = (bare["peak"] - bare["before"]) / _mb(workbook)
+    read = min((t[1] for t in turns), key=lambda r: r["seconds"])
     csv_words = "DuckDB's read_csv of the 50 MB CSV into a table in memory"
     book_words = "fastexcel's bare read of the same workbook to Arrow"
     return [
         *_entries(f"a {_mb(file):.0f} MB return", rows, file, work, base, csv_words,
                   (CSV_PER_MB, CSV_TIMES)),
-        *_read_entries(workbook, sheet_rows, work, bare, book_words),
+        *_read_entries(workbook, sheet_rows, read, bare, book_words),
         *_entries(f"a {_mb(workbook):.1f} MB workbook", sheet_rows, workbook, work, bare,
                   book_words, None),
     ]  # fmt: skip
 
 
 def _read_entries(
-    workbook: Path, rows: int, work: Path, bare: dict[str, float], words: str
+    workbook: Path, rows: int, mine: dict[str, float], bare: dict[str, float], words: str
 ) -> list[dict[str, object]]:
     """Issue 34's workbook goals, on the reading (the upload reads the file twice: once to
     check and preview, once to store)."""
-    mine = _in_process("read", workbook, work / "upload-read.duckdb")
     per_mb = (mine["peak"] - mine["before"]) / _mb(workbook)
     name = f"reading a {_mb(workbook):.1f} MB workbook ({rows:,} rows)"
     return [
