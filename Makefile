@@ -8,7 +8,7 @@ PORT ?= 8501
 ADDRESS ?= 127.0.0.1
 AXE := tests/browser/axe/node_modules/axe-core/axe.min.js
 
-.PHONY: run test test-fast check lint types contracts bench demo clean chromium postgresql
+.PHONY: run test test-fast check lint types contracts bench demo clean chromium postgresql libreoffice
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is needed ($(PYTHON) not found); set PYTHON=..."; exit 2; }
@@ -35,13 +35,13 @@ NO_SKIPS := $(if $(wildcard ../shared/data),--no-skips)
 
 ## test: set up, then lint, types, import contracts and every test, `slow` ones too (CI runs
 ## exactly this; browser tests need Debian's chromium: installed if missing)
-test: $(VENV)/.installed chromium postgresql $(AXE) lint types contracts
+test: $(VENV)/.installed chromium postgresql libreoffice $(AXE) lint types contracts
 	$(PY) -m pytest -n 2 --dist loadfile $(NO_SKIPS)
 
 ## test-fast: lint, types, contracts and the domain's own tests (no servers, no browser)
 ## except those marked `slow` (the intruder's integer programmes, a second demo build): a
 ## developer's quick check before `make test`, which runs them all
-test-fast: $(VENV)/.installed postgresql lint types contracts
+test-fast: $(VENV)/.installed postgresql libreoffice lint types contracts
 	$(PY) -m pytest tests/unit -n 2 -m "not slow"
 
 # axe-core for the accessibility scan, from the npm registry at the pinned version; the tests
@@ -57,6 +57,16 @@ chromium:
 	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null \
 	  || { echo "Could not install chromium: run 'apt-get install chromium' as root"; exit 2; }; \
+	fi
+
+# Debian's LibreOffice Calc for the workbook tests (tests/unit/test_ingest_workbooks.py saves
+# each test workbook again with `soffice --headless --convert-to xlsx`), installed if missing.
+libreoffice:
+	@if ! command -v soffice >/dev/null 2>&1; then \
+	  echo "Installing Debian's libreoffice-calc for the workbook tests"; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends libreoffice-calc >/dev/null \
+	  || { echo "Could not install libreoffice-calc: run 'apt-get install libreoffice-calc' as root"; exit 2; }; \
 	fi
 
 # Debian's PostgreSQL for the store's tests on both backends: the tests start a throwaway

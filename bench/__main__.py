@@ -9,7 +9,18 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from bench import disclosure, ees, ingest, pack_memory, pages, postgres, proxy, upload_memory
+from bench import (
+    disclosure,
+    ees,
+    goals,
+    ingest,
+    pack_memory,
+    packs,
+    pages,
+    postgres,
+    proxy,
+    upload_memory,
+)
 from bench.builds import demo_database, national_database, status_time
 from charter import Charter, load_charter
 from metrics.store import bulk
@@ -56,6 +67,7 @@ BENCHMARKS: dict[str, Callable[[Charter, Path], list[dict[str, object]]]] = {
     "ingest": lambda charter, work: [ingest.run(charter, work)],
     "upload-memory": lambda charter, work: upload_memory.run(charter, work),
     "pack-memory": lambda charter, work: pack_memory.run(charter, work),
+    "packs": packs.run,
     "ees": lambda charter, work: ees.run(work),
     "status": lambda charter, work: [national_status(charter, work)],
     "pages": page_times,
@@ -88,7 +100,7 @@ def main(names: list[str]) -> int:
             f"{r['name']}: {r['value']} {r['unit']} (baseline {r['baseline']}), ratio {r['ratio']}"
         )
     missed = pages.misses(results) + upload_memory.misses(results) + pack_memory.misses(results)
-    missed += proxy.misses(results) + postgres.misses(results)
+    missed += proxy.misses(results) + postgres.misses(results) + goals.misses(results)
     for line in missed:
         print(f"MISSED: {line}")
     return 1 if missed else 0

@@ -30,13 +30,13 @@ FOCUS = {"region": "Every council in our region", "neighbours": "Our neighbour g
 @st.cache_data(show_spinner=False, max_entries=64)
 def _compared(db: str, version: int, indicator: str) -> Compared | None:
     c = context.charter()
-    with reads._reading(db) as store:
+    with reads.reading(db) as store:
         return compare.compared(store, c, c.indicators[indicator])
 
 
 def compared(indicator: str) -> Compared | None:
     """The comparisons, read once per version of the data (as every cached read)."""
-    return _compared(*reads._key(), indicator)
+    return _compared(*reads.data_key(), indicator)
 
 
 def section(ind: Indicator, found: Compared | None) -> None:

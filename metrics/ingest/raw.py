@@ -28,3 +28,25 @@ class RawTable:
     percent_cells: set[tuple[int, int]] = field(default_factory=set)  # (row, col) shown as %
     formula_gaps: list[tuple[int, int]] = field(default_factory=list)  # formulas with no value
     records: int | None = None  # data rows counted apart from the parser (CSV), to compare
+
+
+def choose_sheet(names: list[str], wanted: str | None) -> tuple[str, list[str]]:
+    """The sheet to read: the one a provider's layout names (`wanted`), else 'Return', else
+    the first; with a note saying which when the workbook has several."""
+    sheet_name = PREFERRED_SHEET if PREFERRED_SHEET in names else names[0]
+    notes = []
+    if wanted is not None and not (wanted not in names and PREFERRED_SHEET in names):
+        if wanted not in names:
+            raise FileProblem(
+                f"The workbook has no sheet named {wanted!r}, which this layout reads; its "
+                f"sheets are: {', '.join(repr(n) for n in names)}."
+            )
+        sheet_name = wanted
+    elif len(names) > 1:  # (a provider's layout names a sheet, but this is our template)
+        why = (
+            "the sheet named 'Return'"
+            if sheet_name == PREFERRED_SHEET
+            else (f"the first sheet, {sheet_name!r} (name a sheet 'Return' to choose another)")
+        )
+        notes.append(f"The workbook has {len(names)} sheets; read {why}.")
+    return sheet_name, notes

@@ -43,7 +43,7 @@ def read_upload(file_name: str, content: bytes, sheet: str | None = None) -> Raw
                 f"{file_name!r} is a {suffix or 'zipped'} file, not a quarterly return. "
                 "Upload the return as .xlsx or .csv."
             )
-        return read_xlsx(content, sheet)  # (it imports openpyxl only when a workbook comes)
+        return read_xlsx(content, sheet)  # (it imports fastexcel only when a workbook comes)
     if suffix in (".xlsx", ".xlsm"):
         raise FileProblem(f"{file_name!r} is named .xlsx but is not an Excel workbook.")
     if suffix not in (".csv", ".txt", ""):

@@ -1,164 +1,198 @@
 """Read an uploaded Excel workbook (.xlsx) into a table of text cells, keeping Excel row
 numbers: the sheet named 'Return' (or the one a provider's layout names, else the first),
-percentages as the analyst sees them, formulas that were never calculated noted."""
+percentages as the analyst sees them, dates as dates, formulas never calculated noted.
+
+The values come from fastexcel (calamine, in Rust) straight into Arrow as text, with no
+Python object per cell; what the values do not say (percent and date formats, TRUE/FALSE,
+formulas without a saved result, where the sheet starts) comes from one streamed pass over the
+sheet's XML (xlsx_scan.py). A 10 MB workbook takes about as long as fastexcel's own read
+(make bench): workbooks are read up to the upload limit.
+"""
 
 from __future__ import annotations
 
 import io
-import re
 import zipfile
-from datetime import date, datetime, time
-from typing import Any
+from concurrent.futures import ThreadPoolExecutor
+from xml.etree.ElementTree import ParseError
 
+import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
-from metrics.ingest.raw import MAX_CELL_CHARS, PREFERRED_SHEET, FileProblem, RawTable
+from metrics.ingest.raw import MAX_CELL_CHARS, FileProblem, RawTable, choose_sheet
+from metrics.ingest.xlsx_scan import Scan, scan, sheet_part
 
-
-def _cell_text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, datetime):
-        if value.time() == time(0, 0):
-            return value.date().isoformat()
-        return value.isoformat(sep=" ")
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, float):
-        return repr(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
-    return str(value)
-
-
-# Reading Excel costs some 70 MB of memory and 20 seconds per MB of workbook (a workbook
-# packs about 30,000 rows into a MB); CSV costs a fifteenth of that. A quarterly return is
-# rarely 1 MB; a larger workbook is refused with the way round it, so that checking any
-# upload stays within 1 GB (make bench measures a workbook just under this size).
-MAX_WORKBOOK_MB = 10
-_FORMULA = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?f[\s/>]")
+MAX_WORKBOOK_MB = 50  # the upload limit (.streamlit/config.toml: server.maxUploadSize)
+Cells = list[tuple[int, int]]
 
 
 def read_xlsx(content: bytes, sheet: str | None = None) -> RawTable:
     """Read a workbook; anything a damaged workbook raises becomes one plain message."""
-    from xml.etree.ElementTree import ParseError
+    import fastexcel
 
     size = len(content) / 1024 / 1024
     if size > MAX_WORKBOOK_MB:
         raise FileProblem(
             f"This workbook is {size:,.1f} MB; workbooks over {MAX_WORKBOOK_MB} MB are not "
-            "read here (Excel takes far more memory and time to read than CSV, and a "
-            "quarterly return is rarely over 1 MB). Save it as CSV UTF-8 and upload that."
+            "read here (a quarterly return is rarely over 1 MB). Save it as CSV UTF-8 and "
+            "upload that."
         )
     try:
         return _read_xlsx(content, sheet)
     except FileProblem:
         raise
-    except (zipfile.BadZipFile, ParseError, KeyError, IndexError, OSError, ValueError) as err:
+    except (
+        zipfile.BadZipFile,
+        ParseError,
+        KeyError,
+        IndexError,
+        OSError,
+        ValueError,
+        fastexcel.FastExcelError,
+    ) as err:
         raise FileProblem(
             f"This workbook could not be read: {type(err).__name__}: {str(err)[:200]}. "
             "Open it in Excel, save it again as .xlsx (or as CSV UTF-8) and upload it again."
         ) from err
 
 
-def _read_xlsx(content: bytes, wanted: str | None = None) -> RawTable:
-    import openpyxl
+def _read_xlsx(content: bytes, wanted: str | None) -> RawTable:
+    import fastexcel
 
-    book = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    names = book.sheetnames
-    sheet_name = PREFERRED_SHEET if PREFERRED_SHEET in names else names[0]
-    notes = []
-    if wanted is not None and not (wanted not in names and PREFERRED_SHEET in names):
-        if wanted not in names:
-            raise FileProblem(
-                f"The workbook has no sheet named {wanted!r}, which this layout reads; its "
-                f"sheets are: {', '.join(repr(n) for n in names)}."
-            )
-        sheet_name = wanted
-    elif len(names) > 1:  # (a provider's layout names a sheet, but this is our template)
-        why = (
-            "the sheet named 'Return'"
-            if sheet_name == PREFERRED_SHEET
-            else (f"the first sheet, {sheet_name!r} (name a sheet 'Return' to choose another)")
-        )
-        notes.append(f"The workbook has {len(names)} sheets; read {why}.")
-    sheet = book[sheet_name]
-    sheet.reset_dimensions()  # the saved <dimension> may be out of date: read every row
-    rows: list[list[str]] = []
-    percent: set[tuple[int, int]] = set()
-    empties: list[tuple[int, int]] = []
-    for r, row in enumerate(sheet.iter_rows(), start=1):
-        texts = []
-        for c, cell in enumerate(row):
-            value = getattr(cell, "value", None)
-            if value is None:
-                empties.append((r, c))
-            elif isinstance(value, (int, float)) and "%" in (cell.number_format or ""):
-                percent.add((r, c))
-                value = value * 100  # 45% is stored as 0.45
-            text = _cell_text(value)
-            if "\x00" in text or len(text) > MAX_CELL_CHARS:
-                what = "a NUL byte" if "\x00" in text else f"{len(text):,} characters"
-                raise FileProblem(
-                    f"Row {r}, column {c + 1} of the sheet {sheet_name!r} holds {what}, which "
-                    "no return needs. Shorten or clear the cell and upload the file again."
-                )
-            texts.append(text)
-        rows.append(texts)
-    book.close()
-    while rows and not any(v.strip() for v in rows[-1]):
-        rows.pop()
-    if not rows:
-        raise FileProblem(
-            f"The sheet {sheet_name!r} is empty. Fill in the template's Return sheet."
-        )
-    header = rows[0]
+    reader = fastexcel.read_excel(content)
+    sheet_name, notes = choose_sheet(list(reader.sheet_names), wanted)
+    # The scan runs beside fastexcel's read, which lets go of Python's lock: two cores.
+    with ThreadPoolExecutor(1) as beside:
+        scanning = beside.submit(_scan, content, sheet_name)
+        sheet = reader.load_sheet(sheet_name, header_row=None, dtypes="string")
+        batch = sheet.to_arrow()
+        found = scanning.result()
+    empty = FileProblem(f"The sheet {sheet_name!r} is empty. Fill in the template's Return sheet.")
+    if found.first is None and not found.unreferenced:
+        raise empty
+    # fastexcel says where its first column is; the scan, its first row. Checked on the first
+    # number: a writer whose cells the two see differently is read cell by cell instead.
+    first_col = sheet.available_columns()[0].absolute_index if batch.num_columns else 0
+    first_row = found.first[0] if found.first else 1
+    if found.unreferenced or not _placed(batch, first_row, first_col, found.number):
+        from metrics.ingest.read_xlsx_openpyxl import read_xlsx_openpyxl
+
+        return read_xlsx_openpyxl(content, wanted)
+    columns = [
+        _fixed(batch.column(i), i + first_col, first_row, found) for i in range(batch.num_columns)
+    ]
+    _check_cells(columns, first_row, first_col, sheet_name)
+    last = _last_filled(columns)
+    if last < 0:
+        raise empty
+    columns = [c.slice(0, last + 1) for c in columns]
+    lead = [pa.array([""] * (last + 1), pa.string())] * first_col  # columns left of the data
+    columns = lead + columns
+    last_row = first_row + last
+    if first_row == 1:
+        header = [c[0].as_py() for c in columns]
+        data = [c.slice(1) for c in columns]
+    else:  # row 1 is empty, so is the header; the empty rows above the data are rows too
+        header = []
+        above = pa.array([""] * (first_row - 2), pa.string())
+        data = [pa.concat_arrays([above, c]) for c in columns]
     while header and not header[-1].strip():
         header.pop()
-    width = max(len(header), max(len(r) for r in rows))
-    columns = [[(r[i] if i < len(r) else "") for r in rows[1:]] for i in range(width)]
-    cells = pa.table({f"c{i}": pa.array(col, pa.string()) for i, col in enumerate(columns)})
-    part = getattr(sheet, "_worksheet_path", None)
-    gaps = _formula_gaps(content, sheet_name, {e for e in empties if e[0] > 1}, part)
+    cells = pa.table({f"c{i}": col for i, col in enumerate(data)})
     return RawTable(
         header=header,
         cells=cells,
-        row_no=list(range(2, len(rows) + 1)),
+        row_no=list(range(2, last_row + 1)),
         notes=notes,
         sheet=sheet_name,
-        percent_cells={(r, c) for r, c in percent},
-        formula_gaps=gaps,
+        percent_cells={(r, c) for r, c in found.percent if r <= last_row},
+        formula_gaps=[(r, c) for r, c in found.gaps if 1 < r <= last_row],
     )
 
 
-def _formula_gaps(
-    content: bytes, sheet_name: str, empties: set[tuple[int, int]], part: str | None = None
-) -> list[tuple[int, int]]:
-    """Cells holding a formula whose value was never calculated (saved by a program, not Excel)."""
-    if not empties or (part is not None and not _has_formulas(content, part)):
-        return []  # reading the sheet a second time costs as much as the first
-    import openpyxl
-
-    book = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=False)
-    sheet = book[sheet_name]
-    sheet.reset_dimensions()
-    gaps = []
-    for r, row in enumerate(sheet.iter_rows(), start=1):
-        for c, cell in enumerate(row):
-            value = getattr(cell, "value", None)
-            if (r, c) in empties and isinstance(value, str) and value.startswith("="):
-                gaps.append((r, c))
-    book.close()
-    return gaps
+def _placed(
+    batch: pa.RecordBatch, first_row: int, first_col: int, number: tuple[int, int, str] | None
+) -> bool:
+    """Whether the sheet's first number, as saved, is where fastexcel's table has it."""
+    if number is None:
+        return True
+    row, col, saved = number
+    i, j = row - first_row, col - first_col
+    if not (0 <= i < batch.num_rows and 0 <= j < batch.num_columns):
+        return False
+    text = batch.column(j)[i].as_py()
+    try:
+        return text is not None and float(text) == float(saved)
+    except ValueError:
+        return False
 
 
-def _has_formulas(content: bytes, part: str) -> bool:
-    """Whether the sheet's XML (the zip member `part`) holds any formula element (<f ...>,
-    with or without a namespace prefix)."""
-    with zipfile.ZipFile(io.BytesIO(content)) as book, book.open(part) as xml:
-        tail = b""
-        while chunk := xml.read(1 << 20):
-            if _FORMULA.search(tail + chunk):
-                return True
-            tail = chunk[-16:]
-    return False
+def _scan(content: bytes, sheet_name: str) -> Scan:
+    with zipfile.ZipFile(io.BytesIO(content)) as book:
+        return scan(book, sheet_part(book, sheet_name))
+
+
+def _fixed(column: pa.Array, col: int, first_row: int, found: Scan) -> pa.Array:
+    """The column's text as the analyst sees it: empty cells as "", percentages times 100
+    (45% is stored as 0.45), dates without a midnight time, times without Excel's day 0,
+    TRUE and FALSE in capitals (fastexcel writes "true")."""
+    column = column.fill_null("")
+    fixes = ((found.percent, _percent), (found.dates, _date), (found.bools, pc.utf8_upper))
+    for cells, fix in fixes:
+        rows = sorted(r - first_row for r, c in cells if c == col and r >= first_row)
+        if rows:
+            at = np.zeros(len(column), dtype=bool)
+            at[rows] = True
+            column = pc.replace_with_mask(column, pa.array(at), fix(column.take(rows)))
+    return column
+
+
+def _percent(texts: pa.Array) -> pa.Array:
+    numbers = pc.cast(texts, pa.float64(), safe=False)
+    return pc.cast(pc.multiply(numbers, 100.0), pa.string())
+
+
+def _date(texts: pa.Array) -> pa.Array:
+    texts = pc.replace_substring_regex(texts, r"^(\d{4}-\d\d-\d\d) 00:00:00$", r"\1")
+    return pc.replace_substring_regex(texts, r"^1899-12-3[01] (\d\d:\d\d:\d\d)", r"\1")
+
+
+def _check_cells(columns: list[pa.Array], first_row: int, first_col: int, sheet: str) -> None:
+    """No cell may hold a NUL byte or more than MAX_CELL_CHARS characters: the first such
+    cell (by row, then column) is named."""
+    worst: tuple[int, int, str] | None = None
+    for i, column in enumerate(columns):
+        short = not len(column) or pc.max(pc.binary_length(column)).as_py() <= MAX_CELL_CHARS
+        if short and not pc.any(pc.match_substring(column, "\x00")).as_py():
+            continue  # (bytes bound characters: no cell of this column is too long)
+        for bad, what in (
+            (pc.greater(pc.utf8_length(column), MAX_CELL_CHARS), "long"),
+            (pc.match_substring(column, "\x00"), "NUL"),
+        ):
+            if pc.any(bad).as_py():
+                row = first_row + pc.index(bad, True).as_py()
+                if worst is None or (row, i, what) < worst:  # ("NUL" before "long")
+                    worst = (row, i, what)
+    if worst is not None:
+        row, i, what = worst
+        text = columns[i][row - first_row].as_py()
+        held = "a NUL byte" if what == "NUL" else f"{len(text):,} characters"
+        raise FileProblem(
+            f"Row {row}, column {i + first_col + 1} of the sheet {sheet!r} holds {held}, "
+            "which no return needs. Shorten or clear the cell and upload the file again."
+        )
+
+
+def _last_filled(columns: list[pa.Array]) -> int:
+    """The index of the last row with anything but spaces in it; -1 if none."""
+    if not columns:
+        return -1
+    last = len(columns[0]) - 1  # calamine's table ends at a filled cell: nearly always this
+    if last >= 0 and any(str(c[last].as_py()).strip() for c in columns):
+        return last
+    filled = pc.not_equal(pc.utf8_trim_whitespace(columns[0]), "")
+    for column in columns[1:]:
+        filled = pc.or_(filled, pc.not_equal(pc.utf8_trim_whitespace(column), ""))
+    at = np.flatnonzero(filled.to_numpy(zero_copy_only=False))
+    return int(at[-1]) if len(at) else -1

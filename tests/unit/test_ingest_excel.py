@@ -139,7 +139,7 @@ def test_a_workbook_over_the_workbook_limit_is_refused_with_the_way_round(store,
 def test_a_formula_in_any_form_sends_the_sheet_to_the_second_reading():
     """A workbook without formulas is read once; the test for formulas must find every way a
     sheet's XML writes one (so a formula never calculated is never missed)."""
-    from metrics.ingest.read_xlsx import _FORMULA
+    from metrics.ingest.xlsx_scan import FORMULA as _FORMULA
 
     for xml in (b"<f>D2/E2</f>", b'<f t="shared" si="0"/>', b"<x:f>1+1</x:f>", b"<f/>"):
         assert _FORMULA.search(xml), xml
