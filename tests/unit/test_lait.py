@@ -167,3 +167,21 @@ def test_the_full_lait_file_gives_the_extracts_figures(store, charter):
                           dry_run=True)  # fmt: skip
     assert whole.ok and whole.rows == extract.rows == 5544
     assert whole.by_level_period == extract.by_level_period
+
+
+def test_an_ees_release_after_the_extract_is_not_refused_as_older(store, charter):
+    """LAIT gathers many releases' figures, rounded: it is not a release. An EES release an
+    analyst imports after it (to 2022, where the extract runs to 2024) is imported, not
+    refused as an older release: it adds the years LAIT lacks."""
+    from charter.ees_models import load_mapping
+    from metrics.ingest.published.ees import import_ees
+    from tests.conftest import ROOT, SHARED
+
+    import_lait(store, charter, EXTRACT.name, EXTRACT.read_bytes(), sen(charter), by="t")
+    release = SHARED / "data" / "ees" / "ehcp-2023-release" / "sen2_mi.csv"
+    mapping = load_mapping(ROOT / "charter" / "ees" / "sen2-mi-2023.yaml", charter)
+    report = import_ees(store, charter, release.name, release.read_bytes(), mapping, by="t")
+    assert report.ok and report.older == 0, [e.as_text() for e in report.errors]
+    england = {r.period: r.value for r in series(store, "ehcp-issued-20-weeks", "E92000001")}
+    assert england["2014"] == 64.3  # LAIT's series starts in 2016: the release adds 2014
+    assert (england["2022"], england["2024"]) == (49.2, 46.4)  # the same at one decimal

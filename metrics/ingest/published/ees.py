@@ -50,6 +50,7 @@ def import_ees(
     older_release: str | None = None,
     opener: Callable[[bytes], AbstractContextManager[EesFile]] = open_ees,
     as_at: date | None = None,
+    compendium: bool = False,
 ) -> EesReport:
     """Import (or with `dry_run`, preview) a release. A file that cannot be used is rejected
     whole, logged in the upload history (unless `log_rejection` is off) and the report says
@@ -59,7 +60,12 @@ def import_ees(
     may add figures but not revise that one, unless `older_release` gives the reason.
 
     `opener` reads another layout as EES columns (LAIT's long format: lait.py); `as_at` is
-    the date the file's figures were published as at, kept for each indicator it holds."""
+    the date the file's figures were published as at, kept for each indicator it holds.
+
+    A `compendium` (LAIT) gathers many releases' figures, rounded: it is not itself a
+    release, so what it stores never counts as a newer release's. Without this, the app's
+    shipped LAIT extract (to 2024) made every EES release an analyst then imported "older",
+    because LAIT's 49.2 differs from the release's own 49.166."""
     actor = acting(by)
     require(actor, {ANALYST}, "import published statistics")
     upload = Upload(
@@ -94,7 +100,7 @@ def import_ees(
         report.error_total = 1
         return _rejected(store, upload, report, log_rejection)
     report.file_name = file_name
-    upload.release_end = report.release_end
+    upload.release_end = None if compendium else report.release_end
     if report.error_total:
         report.outcome = "rejected"
         return _rejected(store, upload, report, log_rejection)

@@ -206,4 +206,5 @@ def import_lait(
         log_rejection=log_rejection,
         opener=lambda data: open_lait(data, types),
         as_at=as_at,
+        compendium=True,
     )
