@@ -54,17 +54,20 @@ class NeedsReturnError(ValueError):
 @dataclass
 class ReturnReport:
     file_name: str
-    outcome: str  # loaded | rejected
+    outcome: str  # loaded | checked (a dry run that found no problem) | rejected
     rows: int = 0
     upload_id: int | None = None
     errors: list[RowError] = field(default_factory=list)
+    figures: list[tuple[object, ...]] = field(default_factory=list)  # what is (to be) stored
 
     @property
     def ok(self) -> bool:
-        return self.outcome == "loaded"
+        return self.outcome != "rejected"
 
     @property
     def message(self) -> str:
+        if self.outcome == "checked":
+            return f"{self.rows} rows checked: no problems; nothing is stored yet."
         if self.ok:
             return f"{self.rows} rows loaded (upload {self.upload_id})."
         return f"Rejected: {len(self.errors)} problem(s); nothing was stored."
@@ -173,6 +176,7 @@ def _load(
     check: Callable[[Charter, int, dict[str, str], list[RowError]], tuple[object, ...] | None],
     key: Callable[[tuple[object, ...]], tuple[object, ...]],
     add: Callable[..., None],
+    dry_run: bool = False,
 ) -> ReturnReport:
     actor = acting(by)
     require(actor, {ANALYST}, f"load a {what}")
@@ -210,6 +214,8 @@ def _load(
             bad_rows = len({e.row for e in errors})
             upload_id = record_rejection(con, upload, len(rows), bad_rows, errors, message)
             return ReturnReport(upload.file_name, "rejected", len(rows), upload_id, errors)
+        if dry_run:  # checked, as storing would check it: nothing stored or logged
+            return ReturnReport(upload.file_name, "checked", len(good), figures=good)
         with transaction(con):
             diff = Diff(added=len(good))
             message = f"{what}: {len(good)} rows"
@@ -217,21 +223,33 @@ def _load(
                 con, upload, datetime.now(), "loaded", len(rows), diff, 0, message
             )
             add(con, upload_id, good)
-    return ReturnReport(upload.file_name, "loaded", len(good), upload_id)
+    return ReturnReport(upload.file_name, "loaded", len(good), upload_id, figures=good)
 
 
 def load_needs_return(
-    store: Store, charter: Charter, file_name: str, content: bytes, by: Actor | str | None = None
+    store: Store,
+    charter: Charter,
+    file_name: str,
+    content: bytes,
+    by: Actor | str | None = None,
+    dry_run: bool = False,
 ) -> ReturnReport:
     """Check and store a needs return; a later return of the same quarter and source
-    supersedes the earlier one (which is kept)."""
+    supersedes the earlier one (which is kept). `dry_run`: check only (a rejection is
+    still logged, as a quarterly return's check logs it)."""
     return _load(store, charter, file_name, content, by, "needs return", NEEDS_COLUMNS,
-                 _needs_row, lambda r: (r[0], r[1], r[3], r[4]), stored.add_counts)  # fmt: skip
+                 _needs_row, lambda r: (r[0], r[1], r[3], r[4]), stored.add_counts,
+                 dry_run)  # fmt: skip
 
 
 def load_finance_return(
-    store: Store, charter: Charter, file_name: str, content: bytes, by: Actor | str | None = None
+    store: Store,
+    charter: Charter,
+    file_name: str,
+    content: bytes,
+    by: Actor | str | None = None,
+    dry_run: bool = False,
 ) -> ReturnReport:
-    """Check and store a finance return (spend per service and year)."""
+    """Check and store a finance return (spend per service and year); `dry_run` as above."""
     return _load(store, charter, file_name, content, by, "finance return", FINANCE_COLUMNS,
-                 _finance_row, lambda r: (r[0], r[1]), stored.add_spend)  # fmt: skip
+                 _finance_row, lambda r: (r[0], r[1]), stored.add_spend, dry_run)  # fmt: skip
