@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 from collections import Counter
 from pathlib import Path
-from typing import Literal
+from typing import Literal, TypeVar
 
 from pydantic import Field, ValidationError, field_validator, model_validator
 
@@ -76,9 +76,13 @@ class Mapping(Strict):
     measures: list[Measure] = Field(min_length=1)
 
 
-def load_mapping(path: Path, charter: Charter) -> Mapping:
-    """Read and check a mapping file; every problem reported as `file: key: reason`."""
-    label = f"{path.parent.name}/{path.name}" if path.parent.name == "ees" else str(path)
+M = TypeVar("M", bound=Strict)
+
+
+def read_mapping_file(path: Path, model: type[M], folder: str) -> tuple[str, M]:
+    """A mapping file (charter/<folder>/*.yaml, or one elsewhere) read into `model`, and the
+    name its problems are reported under; every problem as `file: key: reason`."""
+    label = f"{path.parent.name}/{path.name}" if path.parent.name == folder else str(path)
     try:
         data = read_yaml(path)
     except FileNotFoundError:
@@ -86,7 +90,7 @@ def load_mapping(path: Path, charter: Charter) -> Mapping:
     except YamlFileError as err:
         raise CharterError([f"{label}: {err}"]) from None
     try:
-        mapping = Mapping.model_validate(data)
+        return label, model.model_validate(data)
     except RecursionError:
         raise CharterError([f"{label}: (file): nested too deeply to check"]) from None
     except ValidationError as err:
@@ -96,6 +100,11 @@ def load_mapping(path: Path, charter: Charter) -> Mapping:
                 for e in err.errors()
             ]
         ) from None
+
+
+def load_mapping(path: Path, charter: Charter) -> Mapping:
+    """Read and check a mapping file; every problem reported as `file: key: reason`."""
+    label, mapping = read_mapping_file(path, Mapping, "ees")
     problems = []
     for i, m in enumerate(mapping.measures):
         ind = charter.indicators.get(m.indicator)

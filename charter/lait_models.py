@@ -15,12 +15,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, ValidationError
+from pydantic import Field
 
-from charter.ees_models import Mapping, Measure
+from charter.ees_models import Mapping, Measure, read_mapping_file
 from charter.loader import CHARTER_DIR, Charter, CharterError
 from charter.models import Strict
-from charter.yaml_file import YamlFileError, read_yaml
 
 LAIT_DIR = CHARTER_DIR / "lait"
 # LAIT's year types (the data dictionary's Year_Type) and how its `Years` are read:
@@ -81,24 +80,7 @@ class LaitMapping(Strict):
 
 def load_lait_mapping(path: Path, charter: Charter) -> LaitMapping:
     """Read and check a LAIT mapping; every problem reported as `file: key: reason`."""
-    label = f"{path.parent.name}/{path.name}" if path.parent.name == "lait" else str(path)
-    try:
-        data = read_yaml(path)
-    except FileNotFoundError:
-        raise CharterError([f"{label}: (file): missing"]) from None
-    except YamlFileError as err:
-        raise CharterError([f"{label}: {err}"]) from None
-    try:
-        mapping = LaitMapping.model_validate(data)
-    except RecursionError:
-        raise CharterError([f"{label}: (file): nested too deeply to check"]) from None
-    except ValidationError as err:
-        raise CharterError(
-            [
-                f"{label}: {'.'.join(str(p) for p in e['loc']) or '(file)'}: {e['msg']}"
-                for e in err.errors()
-            ]
-        ) from None
+    label, mapping = read_mapping_file(path, LaitMapping, "lait")
     problems = []
     seen: dict[str, int] = {}
     for i, m in enumerate(mapping.measures):
