@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field, ValidationError
+from pydantic import Field
 
+from charter.ees_models import read_mapping_file
 from charter.loader import CHARTER_DIR, Charter, CharterError
 from charter.models import Strict
-from charter.yaml_file import YamlFileError, read_yaml
 
 S251_DIR = CHARTER_DIR / "s251"
 
@@ -34,21 +34,7 @@ class S251Mapping(Strict):
 
 def load_s251_mapping(path: Path, charter: Charter) -> S251Mapping:
     """A mapping file, checked against the charter's services."""
-    label = path.name
-    try:
-        data = read_yaml(path)
-        mapping = S251Mapping.model_validate(data)
-    except YamlFileError as err:
-        raise CharterError([f"{label}: {err}"]) from None
-    except FileNotFoundError:
-        raise CharterError([f"{label}: (file): missing"]) from None
-    except ValidationError as err:
-        raise CharterError(
-            [
-                f"{label}: {'.'.join(str(p) for p in e['loc']) or '(file)'}: {e['msg']}"
-                for e in err.errors()
-            ]
-        ) from None
+    label, mapping = read_mapping_file(path, S251Mapping, "s251")
     services = charter.needs.services if charter.needs else {}
     problems = [
         f"{label}: lines.{line}: {service!r} is not a service in needs.yaml "
