@@ -80,10 +80,7 @@ def line_chart(
         f'<rect width="{WIDTH}" height="{HEIGHT}" fill="white"/>',
     ]
     if unit:  # the axis's unit, above its numbers
-        parts.append(
-            f'<text x="{LEFT - 6}" y="{TOP - 12}" text-anchor="end" fill="#333333">'
-            f"{escape(unit)}</text>"
-        )
+        parts.append(f'<text x="4" y="{TOP - 12}" fill="#333333">{escape(unit)}</text>')
     for k in range(5):  # gridlines and y labels
         v = top * k / 4
         parts.append(
