@@ -1,16 +1,25 @@
 """A pack's "How we compare" section: for each measure DfE publishes for every council, the
 latest published year's figures for us, England, the region and the neighbours, our rank
 among all councils and our quartile band (LAIT's rules, metrics/assess/benchmark.py), with
-whose neighbours and how old the figures are (metrics/publish/compare.py lays them out)."""
+whose neighbours and how old the figures are (metrics/publish/compare.py lays them out).
+Then, a measure at a time, the views the indicator page shows (ui/benchmark_view.py): ours
+against England, the region and the neighbour average over time; a focus chart of the
+neighbour group (or the region, without neighbours); and every council ranked with its
+quartile band. Each chart has its alt text and its table twin; spreadsheets get every
+measure's every council on one sheet."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from charter import Charter, Indicator
 from charter.models import UNIT_LABEL
-from metrics.assess.benchmark import rank_words
+from metrics.assess.benchmark import ordinal, rank_words
 from metrics.packs import svg
-from metrics.packs.sections import Table
-from metrics.publish.compare import Compared, compared
+from metrics.packs.sections import Chart, Table
+from metrics.packs.svg_bars import Bar, focus_chart
+from metrics.publish.compare import Compared, CouncilFigure, compared, focus
+from metrics.rounding import fmt_half_up
 from metrics.store.connection import Store
 from metrics.words.narrative import fmt_value
 
@@ -21,6 +30,23 @@ HEADERS = [
 
 
 OVER_TIME = ["Year", "Ours", "England", "Region", "Neighbour average", "Rank", "Quartile band"]
+COUNCILS = ["Council", "Value", "Rank", "Quartile band", "Our region", "Neighbour"]
+SHEET = [
+    "Measure", "Year", "Council", "Area code", "Value", "Rank", "Councils ranked",
+    "Quartile band", "Ours", "Our region", "Neighbour",
+]  # fmt: skip
+FOCUS = {"region": "every council in our region", "neighbours": "our neighbour group"}
+Found = list[tuple[Indicator, Compared]]
+
+
+@dataclass
+class Views:
+    """One measure's views: over time, the focus chart, and every council ranked."""
+
+    title: str
+    over_time: Chart
+    focus: Chart
+    councils: Table
 
 
 def gathered(store: Store, charter: Charter) -> list[tuple[Indicator, Compared]]:
@@ -33,40 +59,10 @@ def gathered(store: Store, charter: Charter) -> list[tuple[Indicator, Compared]]
     return out
 
 
-def over_time(ind: Indicator, found: Compared, council: str) -> tuple[str, str, Table]:
-    """A measure's chart (ours and England, every published year), its alt text, and its
-    table twin with the region, the neighbours, our rank and band each year."""
-    years = found.years
-    drawn = svg.line_chart(
-        [y.period for y in years], [y.ours for y in years], [y.england for y in years],
-        None, council, unit=UNIT_LABEL[ind.unit] or "count", percent=ind.unit == "percent",
-    )  # fmt: skip
-    last = years[-1]
-    alt = (
-        f"Line chart of {ind.title}, {years[0].period} to {last.period}: ours and England "
-        "(dashed). The region, the neighbours, our rank and band follow in the table."
-    )
-
-    def shown(value: float | None) -> str:
-        return "[x]" if value is None else fmt_value(value, ind)
-
-    rows = [
-        [
-            y.period, shown(y.ours), shown(y.england), shown(y.region), shown(y.neighbours),
-            rank_words(y.rank, y.councils, y.tied) if y.rank else "[x]", y.band or "[x]",
-        ]
-        for y in years
-    ]  # fmt: skip
-    caption = f"{ind.title}: ours against England, the region and neighbours. " + (
-        found.source_words()
-    )
-    return drawn, alt, Table(caption, OVER_TIME, rows)
-
-
-def table(store: Store, charter: Charter) -> Table | None:
+def table(measures: Found) -> Table | None:
     """One row a measure with published figures for every council; None when there are none."""
     rows, said = [], set()
-    for ind, found in gathered(store, charter):
+    for ind, found in measures:
         y = next(y for y in found.years if y.period == found.latest)
 
         def shown(value: float | None, ind: object = ind) -> str:
@@ -90,3 +86,128 @@ def table(store: Store, charter: Charter) -> Table | None:
         "D the worst. " + " ".join(sorted(said))
     )
     return Table(caption, HEADERS, rows)
+
+
+def views(measures: Found, council: str) -> list[Views]:
+    """Each measure's three views; `council` our council's name as the charter gives it."""
+    short = council.split(" (")[0]  # "Wrenfield Council (demo)": the line's label
+    return [
+        Views(ind.title, over_time(ind, found, short), focus_view(ind, found), councils(ind, found))
+        for ind, found in measures
+    ]
+
+
+def _said(found: Compared) -> str:
+    return " ".join(w for w in (found.source_words(), found.fictional) if w)
+
+
+def over_time(ind: Indicator, found: Compared, council: str) -> Chart:
+    """A measure's chart (ours, England, the region and the neighbour average, every
+    published year), its alt text, and its table twin with our rank and band each year."""
+    years = found.years
+    drawn = svg.line_chart(
+        [y.period for y in years], [y.ours for y in years], [y.england for y in years],
+        None, council, unit=UNIT_LABEL[ind.unit] or "count", percent=ind.unit == "percent",
+        region=[y.region for y in years], neighbours=[y.neighbours for y in years],
+    )  # fmt: skip
+    last = years[-1]
+    said = ", ".join(
+        f"{name} {fmt_value(v, ind)}"
+        for name, v in (("ours", last.ours), ("England", last.england),
+                        ("the region", last.region), ("the neighbour average", last.neighbours))
+        if v is not None
+    )  # fmt: skip
+    alt = (
+        f"Line chart of {ind.title}, {years[0].period} to {last.period}: ours (solid, round "
+        "markers), England (dashed), the region (dotted, square markers) and the neighbour "
+        f"average (dash-dot, triangles). In {last.period}: {said or 'no figures'}."
+    )
+
+    def shown(value: float | None) -> str:
+        return "[x]" if value is None else fmt_value(value, ind)
+
+    rows = [
+        [
+            y.period, shown(y.ours), shown(y.england), shown(y.region), shown(y.neighbours),
+            rank_words(y.rank, y.councils, y.tied) if y.rank else "[x]", y.band or "[x]",
+        ]
+        for y in years
+    ]  # fmt: skip
+    caption = f"{ind.title}: ours against England, the region and neighbours. {_said(found)}"
+    return Chart(drawn, alt, Table(caption, OVER_TIME, rows))
+
+
+def _rows(shown: list[CouncilFigure], ind: Indicator, total: int) -> list[list[str]]:
+    return [
+        [
+            f"{r.name} (ours)" if r.ours else r.name, fmt_value(r.value, ind),
+            rank_words(r.rank, total, r.tied) if r.rank else "[x]", r.band or "[x]",
+            "yes" if r.in_region else "no", "yes" if r.neighbour else "no",
+        ]
+        for r in shown
+    ]  # fmt: skip
+
+
+def focus_view(ind: Indicator, found: Compared) -> Chart:
+    """Every council of our neighbour group (of our region when we have no neighbours) in the
+    latest year, best first: a bar chart, ours highlighted, with its table twin."""
+    on = "neighbours" if any(f.neighbour for f in found.councils) else "region"
+    shown, total = focus(found, on), len(found.councils)
+    bars = [Bar(r.name, r.value, fmt_half_up(r.value, ind.decimals, False), r.ours) for r in shown]
+    drawn, height = focus_chart(bars, UNIT_LABEL[ind.unit] or "count", ind.unit == "percent")
+    ours = next((r for r in shown if r.ours), None)
+    where = (
+        f"Ours, in bold and marked (ours), is {fmt_value(ours.value, ind)}, "
+        f"{ordinal(shown.index(ours) + 1)} of {len(shown)} here"
+        if ours is not None
+        else "Ours has no figure"
+    )
+    alt = (
+        f"Bar chart of {ind.title} in {found.latest} for {len(shown)} councils "
+        f"({FOCUS[on]}), best first. {where}; ranks among all councils are in the table."
+    )
+    caption = f"{ind.title}, {found.latest}: {FOCUS[on]}, best first. {_said(found)}"
+    return Chart(drawn, alt, Table(caption, COUNCILS, _rows(shown, ind, total)), height=height)
+
+
+def councils(ind: Indicator, found: Compared) -> Table:
+    """Every council with a figure in the latest year, best first: rank and quartile band."""
+    caption = (
+        f"{ind.title}, {found.latest}: every council, best first, with its rank and quartile "
+        f"band; ours marked (ours). {_said(found)}"
+    )
+    return Table(caption, COUNCILS, _rows(found.councils, ind, len(found.councils)))
+
+
+def all_councils_sheet(measures: Found) -> Table | None:
+    """Every measure's every council in one table for a spreadsheet: values and ranks as
+    numbers; None when no measure has published figures."""
+    rows: list[list[str]] = []
+    values: list[object] = []
+    ranks: list[object] = []
+    totals: list[object] = []
+    said: set[str] = set()
+    for ind, found in measures:
+        total = len(found.councils)
+        for r in found.councils:
+            rows.append(
+                [
+                    ind.title, found.latest or "[x]", f"{r.name} (ours)" if r.ours else r.name,
+                    r.code, fmt_value(r.value, ind), str(r.rank or "[x]"), str(total),
+                    r.band or "[x]", "yes" if r.ours else "no", "yes" if r.in_region else "no",
+                    "yes" if r.neighbour else "no",
+                ]
+            )  # fmt: skip
+            values.append(r.value)
+            ranks.append(r.rank)
+            totals.append(total)
+        said.add(_said(found))
+    if not rows:
+        return None
+    caption = (
+        "Every council's published figure in the latest year DfE has published for every "
+        "council, with its rank (1 the best; ties share the lowest rank) and quartile band "
+        "(A the best quarter). " + " ".join(sorted(said))
+    )
+    sheet = {"Value": values, "Rank": ranks, "Councils ranked": totals}
+    return Table(caption, SHEET, rows, sheet=sheet)

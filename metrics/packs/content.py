@@ -18,10 +18,11 @@ from metrics.assess.trend import TrendRow, trend, upto
 from metrics.dates import long_date
 from metrics.evidence import items as evidence_items
 from metrics.packs import benchmarks, sections, shape, svg
+from metrics.packs.benchmarks import Views as BenchmarkViews
 from metrics.packs.front import Front, front
 from metrics.packs.needs_section import NeedsSection, needs_section
 from metrics.packs.projection import projection
-from metrics.packs.sections import Table
+from metrics.packs.sections import Chart, Table
 from metrics.partners.quality import quality as data_quality
 from metrics.periods.text import parse_period
 from metrics.publish import withheld
@@ -49,13 +50,6 @@ AUDIENCE_WORDS = {
     PLANNING_GROUP: "For the disabled children's planning group. Internal: not for publication.",
     SCRUTINY: "For overview and scrutiny. For publication: small numbers are withheld.",
 }
-
-
-@dataclass
-class Chart:
-    svg: str
-    alt: str
-    table: Table
 
 
 @dataclass
@@ -102,7 +96,9 @@ class Pack:
     scorecard: Table | None = None  # every measure's status over the last PACK_QUARTERS
     front: Front | None = None  # the key messages: the pack's first page
     benchmarks: Table | None = None  # how we compare with England, region, neighbours, all
-    benchmark_charts: list[Chart] = field(default_factory=list)  # each such measure over time
+    # each such measure over time, its focus chart and every council (benchmarks.py)
+    benchmark_views: list[BenchmarkViews] = field(default_factory=list)
+    all_councils: Table | None = None  # every measure's every council, for spreadsheets
     sections: tuple[str, ...] = shape.DEFAULT  # the chair's choice for the audience, in order
     needs: NeedsSection | None = None  # the needs baseline by locality (issue 33)
 
@@ -110,6 +106,10 @@ class Pack:
     def title(self) -> str:
         who = "Planning group" if self.audience == PLANNING_GROUP else "Overview and scrutiny"
         return f"{self.council}: disabled children's charter, {self.quarter}. {who} pack"
+
+    @property
+    def benchmark_charts(self) -> list[Chart]:
+        return [v.over_time for v in self.benchmark_views]
 
     @property
     def public(self) -> bool:
@@ -214,12 +214,10 @@ def build(
     pinned = review.signed_off_at if review.state == SIGNED_OFF else None
     pack.front = front(store, review.quarter, facts, pinned)
     pack.needs = needs_section(store, charter, review.quarter, reading)
-    pack.benchmarks = benchmarks.table(store, charter)
-    council = charter.council.name.split(" (")[0]  # "Wrenfield Council (demo)": the name
-    pack.benchmark_charts = [
-        Chart(*benchmarks.over_time(ind, found, council))
-        for ind, found in benchmarks.gathered(store, charter)
-    ]
+    found = benchmarks.gathered(store, charter)
+    pack.benchmarks = benchmarks.table(found)
+    pack.benchmark_views = benchmarks.views(found, charter.council.name)
+    pack.all_councils = benchmarks.all_councils_sheet(found)
     pack.sections = shape.sections_for(store, audience, pinned)
     return pack
 

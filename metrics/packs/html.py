@@ -10,10 +10,10 @@ import re
 from html import escape
 
 from metrics.dates import date_time
-from metrics.packs.content import AUDIENCE_WORDS, Chart, ExceptionItem, Pack
+from metrics.packs.content import AUDIENCE_WORDS, ExceptionItem, Pack
 from metrics.packs.front import Front
 from metrics.packs.glossary import used
-from metrics.packs.sections import Table
+from metrics.packs.sections import Chart, Table
 from metrics.packs.shape import SECTIONS
 
 CSS = """
@@ -39,6 +39,7 @@ th { background: #E8EEF4; } thead { display: table-header-group; }
 tr { page-break-inside: avoid; }
 figure { margin: 0.5em 0; page-break-inside: avoid; } img { max-width: 100%%; height: auto; }
 figcaption { font-size: 9pt; }
+.compact table { font-size: 7pt; } .compact th, .compact td { padding: 0.05em 0.3em; }
 article { page-break-inside: auto; border-top: 1px solid #8C8C8C; margin-top: 1em; }
 .status { font-weight: bold; }
 a { color: #0B3B66; }
@@ -160,8 +161,8 @@ def _figure(chart: Chart) -> str:
     data = base64.b64encode(chart.svg.encode()).decode()
     return (
         f'<figure><img src="data:image/svg+xml;base64,{data}" alt="{escape(chart.alt)}" '
-        f'width="640" height="260"><figcaption>{escape(chart.alt)} The figures follow '
-        "in a table.</figcaption></figure>" + table(chart.table)
+        f'width="{chart.width}" height="{chart.height}"><figcaption>{escape(chart.alt)} '
+        "The figures follow in a table.</figcaption></figure>" + table(chart.table)
     )
 
 
@@ -200,7 +201,11 @@ def _parts(pack: Pack) -> dict[str, list[str]]:
             '<section id="benchmarks"><h2>How we compare: England, the region, neighbours and '
             "every council</h2>",
             table(pack.benchmarks),
-            *[_figure(c) for c in pack.benchmark_charts],
+            *[
+                f"<h3>{escape(v.title)}</h3>{_figure(v.over_time)}{_figure(v.focus)}"
+                f'<div class="compact">{table(v.councils)}</div>'
+                for v in pack.benchmark_views
+            ],
             "</section>",
         ]
         if pack.benchmarks is not None

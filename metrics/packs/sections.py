@@ -40,6 +40,17 @@ class Table:
     sheet: dict[str, list[object]] = field(default_factory=dict)
 
 
+@dataclass
+class Chart:
+    """A chart as an SVG document, its alt text and its table twin; its size in pixels."""
+
+    svg: str
+    alt: str
+    table: Table
+    width: int = 640
+    height: int = 260
+
+
 def statements(facts: scrutiny.Scrutiny) -> Table:
     return Table(
         "The 12 charter statements: status worked out from the figures, and as agreed",

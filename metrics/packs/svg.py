@@ -1,6 +1,8 @@
 """Line charts for printed packs, drawn as SVG: vector in the PDF, no browser needed to draw
-them, the same Okabe-Ito colours as the app. Our figures in a solid line with markers,
-England dashed, the aim as a dash-dot line; direct labels at the right instead of a legend.
+them, the same Okabe-Ito colours as the app. Our figures in a solid line with round markers,
+England dashed, the aim as a dash-dot line, the region dotted with square markers and the
+neighbour average dash-dot with triangles (told apart without colour); direct labels at the
+right instead of a legend.
 A gap where a figure is missing or withheld. The chart's words and numbers also go into the
 alt text and the table that follow it (the pack does that)."""
 
@@ -10,7 +12,7 @@ import math
 from collections.abc import Sequence
 from html import escape
 
-from metrics.publish.palette import ENGLAND, GRID, OURS, TARGET, TEXT
+from metrics.publish.palette import ENGLAND, GRID, NEIGHBOURS, OURS, REGION, TARGET, TEXT
 
 WIDTH, HEIGHT = 640, 260
 LEFT, RIGHT, TOP, BOTTOM = 56, 110, 28, 44
@@ -47,12 +49,16 @@ def line_chart(
     our_label: str = "Us",
     unit: str = "",
     percent: bool = False,
+    region: Sequence[float | None] | None = None,
+    neighbours: Sequence[float | None] | None = None,
 ) -> str:
     """An SVG document (text) of the series; periods oldest first. `target`: one for the
     whole chart, or each period's (targets may change by year), drawn as steps. `unit` titles
-    the y axis (e.g. "%", "weeks"); a `percent` axis never runs past 100."""
+    the y axis (e.g. "%", "weeks"); a `percent` axis never runs past 100. `region` and
+    `neighbours`: the region's figures and the neighbour average (benchmarks)."""
     targets = [target] * len(periods) if not isinstance(target, Sequence) else list(target)
-    values = [v for v in [*ours, *(england or []), *targets] if v is not None]
+    more = [*(region or []), *(neighbours or [])]
+    values = [v for v in [*ours, *(england or []), *targets, *more] if v is not None]
     high = max(values, default=1.0)
     top = _nice_top(high * 1.05)
     if percent and high <= 100:
@@ -74,10 +80,7 @@ def line_chart(
         f'<rect width="{WIDTH}" height="{HEIGHT}" fill="white"/>',
     ]
     if unit:  # the axis's unit, above its numbers
-        parts.append(
-            f'<text x="{LEFT - 6}" y="{TOP - 12}" text-anchor="end" fill="#333333">'
-            f"{escape(unit)}</text>"
-        )
+        parts.append(f'<text x="4" y="{TOP - 12}" fill="#333333">{escape(unit)}</text>')
     for k in range(5):  # gridlines and y labels
         v = top * k / 4
         parts.append(
@@ -115,11 +118,16 @@ def line_chart(
         )
         last = next(t for t in reversed(targets) if t is not None)
         labels.append((y(last), "Aim", TEXT[TARGET]))
-    if england and any(v is not None for v in england):
-        parts += _polyline(england, x, y, ENGLAND, "6 4", markers=False)
-        last = next(v for v in reversed(england) if v is not None)
-        labels.append((y(last), "England", TEXT[ENGLAND]))
-    parts += _polyline(ours, x, y, OURS, None, markers=True)
+    for name, series, colour, dash, marker in (
+        ("England", england, ENGLAND, "6 4", None),
+        ("Region", region, REGION, "2 3", "square"),
+        ("Neighbours", neighbours, NEIGHBOURS, "10 3 2 3", "triangle"),
+    ):
+        if series and any(v is not None for v in series):
+            parts += _polyline(series, x, y, colour, dash, marker)
+            last = next(v for v in reversed(series) if v is not None)
+            labels.append((y(last), name, TEXT[colour]))
+    parts += _polyline(ours, x, y, OURS, None, "circle")
     if any(v is not None for v in ours):
         last = next(v for v in reversed(ours) if v is not None)
         labels.append((y(last), our_label, TEXT[OURS]))
@@ -138,8 +146,9 @@ def line_chart(
     return "".join(parts)
 
 
-def _polyline(values, x, y, colour: str, dash: str | None, markers: bool) -> list[str]:  # type: ignore[no-untyped-def]
-    """One line per unbroken run of figures (a missing or withheld one leaves a gap)."""
+def _polyline(values, x, y, colour: str, dash: str | None, marker: str | None) -> list[str]:  # type: ignore[no-untyped-def]
+    """One line per unbroken run of figures (a missing or withheld one leaves a gap), with a
+    marker ("circle", "square", "triangle") at each figure."""
     out, run = [], []
     dashes = f' stroke-dasharray="{dash}"' if dash else ""
     for i, v in enumerate([*values, None]):
@@ -152,12 +161,22 @@ def _polyline(values, x, y, colour: str, dash: str | None, markers: bool) -> lis
                 f'stroke-width="2.5"{dashes}/>'
             )
         run = []
-    if markers:
-        out += [
-            f'<circle cx="{x(i):.1f}" cy="{y(v):.1f}" r="3.5" fill="{colour}"/>'
-            for i, v in enumerate(values)
-            if v is not None
-        ]
+    for i, v in enumerate(values):
+        if v is None or marker is None:
+            continue
+        cx, cy = x(i), y(v)
+        if marker == "circle":
+            out.append(f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="3.5" fill="{colour}"/>')
+        elif marker == "square":
+            out.append(
+                f'<rect x="{cx - 3.5:.1f}" y="{cy - 3.5:.1f}" width="7" height="7" '
+                f'fill="{colour}"/>'
+            )
+        else:
+            out.append(
+                f'<polygon points="{cx:.1f},{cy - 4.5:.1f} {cx + 4:.1f},{cy + 3:.1f} '
+                f'{cx - 4:.1f},{cy + 3:.1f}" fill="{colour}"/>'
+            )
     return out
 
 

@@ -80,9 +80,11 @@ def render_xlsx(pack: Pack) -> bytes:
         tables.append(("Scorecard", pack.scorecard, "Each measure's status at each quarter."))
     if pack.benchmarks is not None:  # after the scorecard: the sheets before keep their numbers
         tables.append(("Benchmarks", pack.benchmarks, "Published figures for every council."))
+    if pack.all_councils is not None:  # every measure's every council: rank and band
+        tables.append(("All_councils", pack.all_councils, "Values and ranks as numbers."))
     if pack.needs is not None:  # after the scorecard, for the same reason
         tables.append(("Needs", pack.needs.table, " ".join(pack.needs.words[-2:])))
-    kept = {"Figures": "measures", "Measures": "measures"}  # each sheet's section
+    kept = {"Figures": "measures", "Measures": "measures", "All_councils": "benchmarks"}
     tables = [t for t in tables if kept.get(t[0], t[0].lower()) in pack.sections]
     notes = [
         ("note 1", pack.status_rule),

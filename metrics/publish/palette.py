@@ -14,9 +14,13 @@ OKABE_ITO = {
 OURS = OKABE_ITO["blue"]
 ENGLAND = OKABE_ITO["black"]
 REGION = OKABE_ITO["orange"]
+NEIGHBOURS = OKABE_ITO["purple"]
 TARGET = OKABE_ITO["green"]
 # Darker shades of the same hues for text on white (4.5:1), e.g. direct labels.
-TEXT = {OURS: "#005A8C", ENGLAND: "#000000", REGION: "#8A5A00", TARGET: "#00684A"}
+TEXT = {
+    OURS: "#005A8C", ENGLAND: "#000000", REGION: "#8A5A00", TARGET: "#00684A",
+    NEIGHBOURS: "#8E3F6B",
+}  # fmt: skip
 GRID = "#D9D9D9"
 
 # (background, text): every pair has at least 4.5:1 contrast (WCAG 2.2 AA).

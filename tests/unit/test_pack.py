@@ -98,9 +98,11 @@ def test_the_pdf_is_tagged_titled_and_in_english(scrutiny_pack):
     kinds = [k for k, _ in tree]
     assert kinds.count("/H1") == 1 and "/Table" in kinds and "/TH" in kinds
     figures = [alt for k, alt in tree if k == "/Figure"]
-    charts = [e for e in built.exceptions if e.chart is not None]
-    assert len(figures) == len(charts) > 0
-    assert all(alt.startswith("Line chart of ") for alt in figures)
+    charts = [e.chart for e in built.exceptions if e.chart is not None]
+    compared = [c for v in built.benchmark_views for c in (v.over_time, v.focus)]
+    assert len(figures) == len(charts) + len(compared) and charts and compared
+    assert figures == [c.alt for c in [*charts, *compared]]  # each with its own alt text
+    assert all(alt.startswith(("Line chart of ", "Bar chart of ")) for alt in figures)
     headings = [k for k in kinds if re.fullmatch(r"/H[1-6]", k)]
     levels = [int(h[2]) for h in headings]
     assert all(b <= a + 1 for a, b in itertools.pairwise(levels))  # none skipped

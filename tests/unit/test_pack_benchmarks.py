@@ -1,18 +1,24 @@
 """A pack's "How we compare" section (issue 32): for each measure DfE publishes for every
-council, the latest year's ours, England, region, neighbours, rank and band, and each over
-time as a chart with its table; whose neighbours, how old the figures are, and which are the
-fictional council's, said every time. On the demo, both backends."""
+council, the latest year's ours, England, region, neighbours, rank and band; each over time
+(ours, England, the region and the neighbour average) as a chart with its table; a focus chart
+of the neighbour group; every council ranked with its quartile band (one spreadsheet sheet for
+all); whose neighbours, how old the figures are, and which are the fictional council's, said
+every time. The views hold what metrics/publish/compare.py (the indicator page's) holds. On
+the demo, both backends."""
 
 from __future__ import annotations
 
 import io
+import re
 from datetime import date, datetime
 
 from openpyxl import load_workbook
 
 from metrics import packs as pack
 from metrics.access.people import command_line, demo
+from metrics.assess.benchmark import rank_words
 from metrics.packs import shape
+from metrics.publish import compare
 from metrics.store.connection import Store
 
 QUARTER = "2026-27 Q2"
@@ -44,7 +50,81 @@ def test_the_pack_compares_with_every_council(demo_copies, charter):
     html = files["html"].decode()
     assert '<section id="benchmarks">' in html and html.count("data:image/svg+xml") >= 3
     book = load_workbook(io.BytesIO(files["xlsx"]))
-    assert book.sheetnames[-1].endswith("_Benchmarks")
+    names = [n.split("_", 2)[-1] for n in book.sheetnames]
+    assert names[names.index("Benchmarks") + 1] == "All_councils"
+
+
+def shown(f, total):
+    """A council's row as the pack's tables write it (from compare.py's figures)."""
+    return [f"{f.name} (ours)" if f.ours else f.name, f.rank and rank_words(f.rank, total, f.tied),
+            f.band, "yes" if f.in_region else "no", "yes" if f.neighbour else "no"]  # fmt: skip
+
+
+def test_each_measure_has_the_indicator_pages_three_views(demo_copies, charter):
+    store = Store(demo_copies.copy())
+    built, files = made(store, charter)
+    views = built.benchmark_views
+    assert [v.title for v in views] == [r[0] for r in built.benchmarks.rows]
+    for v in views:
+        ind = next(i for i in charter.indicators.values() if i.title == v.title)
+        found = compare.compared(store, charter, ind)
+        total = len(found.councils)
+        # over time: ours, England, the region and the neighbour average, each year
+        twin = v.over_time.table
+        assert twin.headers[:5] == ["Year", "Ours", "England", "Region", "Neighbour average"]
+        assert [r[0] for r in twin.rows] == [y.period for y in found.years]
+        assert all(r[2] != "[x]" and r[3] != "[x]" and r[4] != "[x]" for r in twin.rows[-1:])
+        for label in ("England", "Region", "Neighbours"):  # each line labelled directly
+            assert f">{label}</tspan>" in v.over_time.svg
+        assert 'stroke-dasharray="2 3"' in v.over_time.svg  # told apart without colour
+        assert 'stroke-dasharray="10 3 2 3"' in v.over_time.svg
+        assert "neighbour average" in v.over_time.alt
+        # the focus chart: the neighbour group, as compare.focus has it, best first
+        group = compare.focus(found, "neighbours")
+        assert len(group) == 11  # ours and ten statistical neighbours
+        rows = v.focus.table.rows
+        assert [[r[0], *r[2:]] for r in rows] == [
+            [a, b or "[x]", c or "[x]", d, e] for a, b, c, d, e in (shown(f, total) for f in group)
+        ]
+        names = re.findall(r"<text[^>]*>([^<]*)</text><rect", v.focus.svg)
+        assert names == [r[0] for r in rows]
+        assert sum("(ours)" in n for n in names) == 1
+        assert v.focus.alt.startswith("Bar chart of") and "neighbour group" in v.focus.alt
+        assert v.focus.height > 260  # a row a council: every one named
+        # every council: rank and quartile band, as compare.all_councils has them
+        every = v.councils.rows
+        assert len(every) == total > 100
+        assert [[r[0], *r[2:]] for r in every] == [
+            [a, b or "[x]", c or "[x]", d, e]
+            for a, b, c, d, e in (shown(f, total) for f in found.councils)
+        ]
+        assert sum(r[0].endswith("(ours)") for r in every) == 1
+        for t in (v.over_time.table, v.focus.table, v.councils):
+            assert "published figures as at 8 April 2026" in t.caption
+            assert found.source_words() in t.caption  # which neighbours, how old
+    html = files["html"].decode()
+    assert html.count("data:image/svg+xml") >= 6
+    assert html.count('<div class="compact">') == len(views)
+    book = load_workbook(io.BytesIO(files["xlsx"]))
+    sheet = next(book[n] for n in book.sheetnames if n.endswith("_All_councils"))
+    assert "published figures as at 8 April 2026" in sheet["A1"].value
+    header = [c.value for c in sheet[3]]
+    assert header[:6] == ["Measure", "Year", "Council", "Area code", "Value", "Rank"]
+    body = [[c.value for c in row] for row in sheet.iter_rows(min_row=4)]
+    assert len(body) == sum(len(v.councils.rows) for v in views)
+    tribunal = [r for r in body if r[0] == views[2].title]
+    found = compare.compared(store, charter, charter.indicators[_id(charter, views[2].title)])
+    assert [(r[3], r[4], r[5] if r[5] != "[x]" else None, r[7] if r[7] != "[x]" else None)
+            for r in tribunal] == [(f.code, f.value, f.rank, f.band)
+                                   for f in found.councils]  # fmt: skip
+    assert all(isinstance(r[4], float | int) for r in body)  # numbers, not text
+    assert not any(
+        isinstance(c, str) and c.startswith("=") for row in body for c in row
+    )  # never a formula
+
+
+def _id(charter, title):
+    return next(i.id for i in charter.indicators.values() if i.title == title)
 
 
 def test_the_chair_may_leave_it_out(demo_copies, charter):
