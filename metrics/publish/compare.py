@@ -21,6 +21,7 @@ from metrics.assess.benchmark import (
     quartile_band,
 )
 from metrics.assess.target import Target
+from metrics.dates import long_date
 from metrics.reference import is_council, known_areas, one_council
 from metrics.store.connection import Store
 from metrics.store.queries import area_names, published_periods
@@ -71,7 +72,7 @@ class Compared:
 
     def source_words(self) -> str:
         """What every benchmark says: whose neighbours, and how old the figures are."""
-        when = f"; published figures as at {self.as_at:%-d %B %Y}" if self.as_at else ""
+        when = f"; published figures as at {long_date(self.as_at)}" if self.as_at else ""
         words = self.group_words
         if ": " in words:  # "statistical neighbours: DfE model of May 2025"
             words = words.replace(": ", " (", 1) + ")"
