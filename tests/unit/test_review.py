@@ -118,7 +118,15 @@ def test_sign_off_freezes_commentary_and_agreed_statuses_and_reopening_needs_a_r
     assert "review signed off" in kinds and "review reopened" in kinds
 
 
+def demo_figure(store, charter, ident: str) -> str:
+    """The latest quarter's figure for `ident` as the review shows it ("78.6%")."""
+    statuses = charter_status(store, charter, parse_period(Q))
+    return next(i.shown for s in statuses for i in s.indicators if i.id == ident)
+
+
 def test_a_revision_after_sign_off_is_marked_with_old_and_new_values(demo_store, charter):
+    signed = demo_figure(demo_store, charter, "ehcp-issued-20-weeks")  # as the demo made it
+    assert signed != "40.0%"
     sign_off(demo_store, charter)
     content = (
         b"indicator,period,value,numerator,denominator\nehcp-issued-20-weeks,2026-27 Q2,,20,50\n"
@@ -126,7 +134,7 @@ def test_a_revision_after_sign_off_is_marked_with_old_and_new_values(demo_store,
     load_file(demo_store, charter, "late.csv", content, by="Sam", reason="Audit", confirmed=True)
     built = report.build(demo_store, charter, Q)
     pin, now = built.revised["ehcp-issued-20-weeks"]
-    assert pin.shown == "78.8%" and now.shown == "40.0%"  # the demo's figure, then ours
+    assert pin.shown == signed and now.shown == "40.0%"  # the demo's figure, then ours
 
 
 def test_commentary_keeps_every_version_and_flags_staleness_after_a_revision(demo_store, charter):
