@@ -53,7 +53,7 @@ outlook_view.section(ind, quarter)  # a projection if nothing changes, and the t
 
 if not ui.public():  # the process-limits chart is for staff; councillors read plain reasons
     sections.spc_section(ind, view.spc, view.rows)
-compared = ui.benchmark_view.compared(chosen)  # published figures: whose, how old, over time
+compared = ui.benchmark_view.compared(chosen, quarter)  # published: whose, how old, over time
 sections.benchmark_section(
     ind, view.comparison, charter, compared.source_words() if compared else None
 )

@@ -28,15 +28,16 @@ FOCUS = {"region": "Every council in our region", "neighbours": "Our neighbour g
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def _compared(db: str, version: int, indicator: str) -> Compared | None:
+def _compared(db: str, version: int, indicator: str, quarter: str | None) -> Compared | None:
     c = context.charter()
     with reads.reading(db) as store:
-        return compare.compared(store, c, c.indicators[indicator])
+        return compare.compared(store, c, c.indicators[indicator], quarter)
 
 
-def compared(indicator: str) -> Compared | None:
-    """The comparisons, read once per version of the data (as every cached read)."""
-    return _compared(*reads.data_key(), indicator)
+def compared(indicator: str, quarter: str | None = None) -> Compared | None:
+    """The comparisons as known at `quarter` (only years ended by then), read once per
+    version of the data (as every cached read)."""
+    return _compared(*reads.data_key(), indicator, quarter)
 
 
 def section(ind: Indicator, found: Compared | None) -> None:
@@ -47,7 +48,7 @@ def section(ind: Indicator, found: Compared | None) -> None:
     st.caption(markdown(found.source_words()))
     if found.fictional:
         st.caption(markdown(found.fictional))
-    fig, alt = over_time_chart(found.years, ind)
+    fig, alt = over_time_chart(found.years, ind, found.quarter)
     charts.chart_with_table(
         fig, alt, over_time_table(found.years, ind), f"{ind.id}-over-time.csv", "over_time"
     )
@@ -56,7 +57,7 @@ def section(ind: Indicator, found: Compared | None) -> None:
         "Show", list(FOCUS), format_func=FOCUS.__getitem__, horizontal=True, key=keys.FOCUS
     )
     shown, total = focus(found, on), len(found.councils)
-    fig, alt = focus_chart(shown, ind, found.latest, FOCUS[on])
+    fig, alt = focus_chart(shown, ind, found.latest, FOCUS[on], found.when(found.latest))
     charts.chart_with_table(
         fig, alt, councils_table(shown, ind, total), f"{ind.id}-{on}.csv", f"focus_{on}"
     )
@@ -67,7 +68,9 @@ def section(ind: Indicator, found: Compared | None) -> None:
         )
 
 
-def over_time_chart(years: list[YearCompared], ind: Indicator) -> tuple[go.Figure, str]:
+def over_time_chart(
+    years: list[YearCompared], ind: Indicator, quarter: str | None = None
+) -> tuple[go.Figure, str]:
     """Ours, England, the region and the neighbour average, a line each, labelled at its end
     (direct labels, never a legend; dashes as well as colours)."""
     periods = [y.period for y in years]
@@ -115,6 +118,7 @@ def over_time_chart(years: list[YearCompared], ind: Indicator) -> tuple[go.Figur
     alt = (
         f"Line chart of {ind.title} from {periods[0]} to {periods[-1]}: our council, England, "
         f"the region and the neighbour average. In {last.period}: {said}."
+        + (f" Published figures as known at {quarter}." if quarter else "")
     )
     return fig.figure(), alt
 
@@ -139,7 +143,7 @@ def over_time_table(years: list[YearCompared], ind: Indicator) -> list[dict[str,
 
 
 def focus_chart(
-    rows: list[CouncilFigure], ind: Indicator, period: str, title: str
+    rows: list[CouncilFigure], ind: Indicator, period: str, title: str, when: str | None = None
 ) -> tuple[go.Figure, str]:
     """One horizontal bar a council, best at the top: ours in the house colour with its
     name in bold and "(ours)", the others grey; every bar labelled with its value."""
@@ -172,7 +176,8 @@ def focus_chart(
         else "Ours has no figure"
     )
     alt = (
-        f"Bar chart of {ind.title} in {period} for {len(rows)} councils ({title.lower()}), "
+        f"Bar chart of {ind.title} in {when or period} for {len(rows)} councils "
+        f"({title.lower()}), "
         f"best first. {where}; ranks among all councils are in the table."
     )
     return fig.figure(), alt

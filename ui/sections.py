@@ -68,15 +68,16 @@ def benchmark_section(
 
     def build() -> tuple[go.Figure, str, list[dict[str, Any]]]:
         fig, alt = spc_charts.benchmark_chart(
-            found.rows, ind, period, council, found.england, found.names, found.ranked
-        )
+            found.rows, ind, period, council, found.england, found.names, found.ranked,
+            found.when(),
+        )  # fmt: skip
         return (
             fig,
             alt,
             spc_charts.benchmark_table(found.rows, ind, council, found.names, found.ranked),
         )
 
-    fig, alt, table = reads.figure("benchmark", ind.id, period, build=build)
+    fig, alt, table = reads.figure("benchmark", ind.id, found.when(), build=build)
     charts.chart_with_table(fig, alt, table, f"{ind.id}-councils.csv", "councils")
 
 

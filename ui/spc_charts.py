@@ -150,10 +150,12 @@ def benchmark_chart(
     england: float | None,
     names: dict[str, str] | None = None,
     ranked: bool = True,
+    when: str | None = None,
 ) -> tuple[go.Figure, str]:
     """Every council best first, ours highlighted by colour and by a label. With `ranked`
     off (our council beside its region and England) no rank is given: a rank is among
-    councils only."""
+    councils only. `when`: the period as the alt text says it ("published figures for
+    2024, the latest at 2025-26 Q3")."""
     names = names or {}
     # Area names come from published files: shown as text, never as Plotly's HTML.
     labels = [chart_text(council if r.ours else names.get(r.area, r.area)) for r in rows]
@@ -200,7 +202,8 @@ def benchmark_chart(
         else "Not ranked: no other councils' figures are loaded"
     )
     alt = (
-        f"Bar chart of {ind.title} for {len(rows)} areas in {period}, best first. {standing}. "
+        f"Bar chart of {ind.title} for {len(rows)} areas in {when or period}, best first. "
+        f"{standing}. "
         f"Best {fmt_value(rows[0].value, ind)}, worst {fmt_value(rows[-1].value, ind)}."
         + (f" England {fmt_value(england, ind)}." if england is not None else "")
     )

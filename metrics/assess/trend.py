@@ -70,9 +70,7 @@ def trend_rows(
     ind: Indicator, found: tuple[list[SeriesRow], list[SeriesRow], list[SeriesRow]]
 ) -> list[TrendRow]:
     ours, england_rows, region_rows = found
-    if ind.frequency != "annual":  # our published years sit beside our quarters (compared,
-        own = kind_for(ind.frequency, ind.year_basis).value  # reconciled), not among them;
-        ours = [r for r in ours if r.period_kind == own] or ours  # alone, they are the trend
+    ours = own_kind(ind, ours)
     aim = Target.of(ind)
     england = {r.period: r.value for r in england_rows}
     region = {r.period: r.value for r in region_rows}
@@ -127,6 +125,16 @@ def breakdown(
     ]
 
 
+def own_kind(ind: Indicator, ours: list[SeriesRow]) -> list[SeriesRow]:
+    """Our figures of the indicator's own kind of period: a quarterly measure's published
+    years sit beside its quarters (compared, reconciled), not among them; alone, they are
+    the trend."""
+    if ind.frequency == "annual":
+        return ours
+    own = kind_for(ind.frequency, ind.year_basis).value
+    return [r for r in ours if r.period_kind == own] or ours
+
+
 def trend_and_provenance(
     store: Store, charter: Charter, ind: Indicator
 ) -> tuple[list[TrendRow], SeriesRow | None]:
@@ -135,7 +143,7 @@ def trend_and_provenance(
     with store.connect():
         ind = with_trajectory(store, charter, ind)
         found = _with_comparators(store, charter, ind)
-    ours = found[0]
+    ours = own_kind(ind, found[0])  # where the trend's latest figure came from
     return trend_rows(ind, found), max(ours, key=lambda r: r.recorded_at) if ours else None
 
 

@@ -49,11 +49,14 @@ class Views:
     councils: Table
 
 
-def gathered(store: Store, charter: Charter) -> list[tuple[Indicator, Compared]]:
-    """Every measure with published figures for every council, and its comparisons."""
+def gathered(
+    store: Store, charter: Charter, quarter: str | None = None
+) -> list[tuple[Indicator, Compared]]:
+    """Every measure with published figures for every council, and its comparisons as known
+    at the pack's `quarter` (the years that had ended by then, as the indicator page)."""
     out = []
     for ind in charter.indicators.values():
-        found = compared(store, charter, ind)
+        found = compared(store, charter, ind, quarter)
         if found is not None and found.latest is not None:
             out.append((ind, found))
     return out

@@ -214,7 +214,7 @@ def build(
     pinned = review.signed_off_at if review.state == SIGNED_OFF else None
     pack.front = front(store, review.quarter, facts, pinned)
     pack.needs = needs_section(store, charter, review.quarter, reading)
-    found = benchmarks.gathered(store, charter)
+    found = benchmarks.gathered(store, charter, review.quarter)
     pack.benchmarks = benchmarks.table(found)
     pack.benchmark_views = benchmarks.views(found, charter.council.name)
     pack.all_councils = benchmarks.all_councils_sheet(found)

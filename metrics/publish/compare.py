@@ -22,6 +22,7 @@ from metrics.assess.benchmark import (
 )
 from metrics.assess.target import Target
 from metrics.dates import long_date
+from metrics.periods.text import parse_period, read_label
 from metrics.reference import is_council, known_areas, one_council
 from metrics.store.connection import Store
 from metrics.store.queries import area_names, published_periods
@@ -69,6 +70,14 @@ class Compared:
     group_words: str  # "statistical neighbours: DfE model of May 2025"
     as_at: date | None
     fictional: str | None  # "Wrenfield Council (demo) is fictional: ..." for the demo
+    quarter: str | None = None  # the chosen quarter: only years ended by its end are shown
+
+    def when(self, period: str) -> str:
+        """ "2024", or at a chosen quarter "published figures for 2024, the latest at
+        2025-26 Q3" (a published year is not the quarter, but is read at it)."""
+        if self.quarter is None:
+            return period
+        return f"published figures for {period}, the latest at {self.quarter}"
 
     def source_words(self) -> str:
         """What every benchmark says: whose neighbours, and how old the figures are."""
@@ -79,11 +88,15 @@ class Compared:
         return f"Neighbours: {words}{when}."
 
 
-def compared(store: Store, charter: Charter, ind: Indicator) -> Compared | None:
-    """The comparisons for `ind`, or None when it is a count or nothing is published."""
+def compared(
+    store: Store, charter: Charter, ind: Indicator, quarter: str | None = None
+) -> Compared | None:
+    """The comparisons for `ind`, or None when it is a count or nothing is published. At a
+    chosen `quarter`, only the years that had ended by its end (as everywhere on the page):
+    a figure for a later year was not known then."""
     if ind.unit == "count":
         return None
-    periods = published_periods(store, ind.id)
+    periods = ended_by(published_periods(store, ind.id), quarter)
     if not periods:
         return None
     values = area_values(store, [(ind.id, p) for p in periods])
@@ -110,7 +123,17 @@ def compared(store: Store, charter: Charter, ind: Indicator) -> Compared | None:
         else f"{council.name} is fictional: its figures are made up. Every other council's, "
         "the region's and England's are DfE's published figures."
     )
-    return Compared(years, latest, found, charter.neighbours().words, as_at, fictional)
+    words = charter.neighbours().words
+    return Compared(years, latest, found, words, as_at, fictional, quarter)
+
+
+def ended_by(periods: list[str], quarter: str | None) -> list[str]:
+    """The periods that had ended by the end of `quarter` (all of them without one); a label
+    no parser reads is left out, as readers skip it."""
+    if quarter is None:
+        return periods
+    end = parse_period(quarter).end
+    return [p for p in periods if (r := read_label(p)) is not None and r.end <= end]
 
 
 def _councils(

@@ -50,6 +50,14 @@ class Comparison:
     advice: str | None = None  # why councils are not ranked, and what would help
     message: str | None = None  # why there is no chart
     neighbours: str | None = None  # the neighbour average, saying which model names them
+    at: str | None = None  # the chosen quarter a published year is read at ("2025-26 Q3")
+
+    def when(self) -> str:
+        """The period, or "published figures for 2024, the latest at 2025-26 Q3"."""
+        period = self.period or ""
+        if self.at is None or self.at == period:
+            return period
+        return f"published figures for {period}, the latest at {self.at}"
 
 
 @dataclass(frozen=True)
@@ -177,7 +185,7 @@ def published_year(
     )
     return Comparison(
         year, found, True, areas.get(charter.council.england.code), names, advice,
-        neighbours=neighbour_average(charter, ind, areas),
+        neighbours=neighbour_average(charter, ind, areas), at=quarter,
     )  # fmt: skip
 
 

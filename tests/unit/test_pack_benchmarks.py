@@ -133,3 +133,16 @@ def test_the_chair_may_leave_it_out(demo_copies, charter):
     shape.choose(store, demo("chair"), "scrutiny", without, pack.AUDIENCES)
     _, files = made(store, charter, ("html",))
     assert '<section id="benchmarks">' not in files["html"].decode()
+
+
+def test_a_pack_for_an_earlier_quarter_compares_only_the_years_ended_by_then(
+    demo_copies, charter
+):
+    """As the indicator page: a pack made for 2022-23 Q1 shows no year that ended after it."""
+    from metrics.packs.benchmarks import gathered
+
+    store = Store(demo_copies.copy())
+    now = {ind.id: found.latest for ind, found in gathered(store, charter, QUARTER)}
+    then = {ind.id: f.latest for ind, f in gathered(store, charter, "2022-23 Q1")}
+    assert now["send-tribunal-appeal-rate"] == "2024"
+    assert then and all(int(p[:4]) <= 2021 for p in then.values()), then

@@ -10,7 +10,7 @@ from metrics.assess.rollup import charter_status
 from metrics.ingest import load_file
 from metrics.ingest.published.ees import import_ees
 from metrics.periods.text import parse_period
-from metrics.publish import indicator_page as indicator
+from metrics.publish import compare, indicator_page as indicator
 from metrics.publish.withheld import withheld_figures
 
 IND = "ehcp-issued-20-weeks"
@@ -49,15 +49,22 @@ def test_a_year_that_has_not_ended_is_not_shown_at_the_quarter(store, hartlepool
     ind = charter.indicators[IND]
     hidden = withheld_figures(store, charter).get(IND, {})
     view = indicator.build(store, charter, ind, "2021-22 Q4", hidden, False)
-    shown = [r.period for r in view.rows]
-    assert "2022" not in shown and "2021" in shown and shown[-1] == "2021-22 Q4"
-    assert view.comparison.period != "2022"
-    later = indicator.build(store, charter, ind, "2022-23 Q3", hidden, False)
-    assert "2022" in [r.period for r in later.rows]  # 2022 ended on 31 December 2022
+    shown = [r.period for r in view.rows]  # the published years sit beside the quarters
+    assert "2022" not in shown and shown[-1] == "2021-22 Q4"
+    assert view.comparison.period == "2021"  # compared on the latest year ended by then
+    beside = compare.compared(store, charter, ind, "2021-22 Q4")
+    assert beside is not None and [y.period for y in beside.years] == ["2021"]
+    assert beside.latest == "2021" and [c.code for c in beside.councils if c.value == 61] == []
+    later = compare.compared(store, charter, ind, "2022-23 Q3")
+    assert later is not None and [y.period for y in later.years] == ["2021", "2022"]
+    assert later.latest == "2022"  # 2022 ended on 31 December 2022
+    at_later = indicator.build(store, charter, ind, "2022-23 Q3", hidden, False)
+    assert at_later.comparison.period == "2022"
     status = next(
         i
         for s in charter_status(store, charter, parse_period("2021-22 Q4"))
         for i in s.indicators
         if i.id == IND
     )
-    assert len(status.history) == 5  # 2021 and the four quarters; not 2022
+    assert len(status.history) == 4  # the four quarters (the years sit beside them)
+    assert status.benchmark is not None and status.benchmark.period == "2021"  # not 2022

@@ -9,7 +9,7 @@ from metrics.access import MEMBER, demo
 from metrics.assess.rollup import charter_status
 from metrics.assess.trend import trend
 from metrics.periods.text import parse_period
-from metrics.publish import indicator_page as indicator
+from metrics.publish import compare, indicator_page as indicator
 from metrics.publish.withheld import withheld_figures
 from metrics.review import commentary, page as review
 
@@ -25,11 +25,30 @@ def test_the_indicator_page_data_stops_at_the_chosen_quarter(demo_store, charter
     assert [r.period for r in earlier.rows] == [r.period for r in now.rows[: len(earlier.rows)]]
     assert now.spc is not None and now.spc.points[-1].period == "2026-27 Q2"
     assert earlier.spc is not None and earlier.spc.points[-1].period == "2025-26 Q2"
-    assert now.comparison.period == "2026-27 Q2" and len(now.comparison.rows) >= 2
-    assert now.comparison.advice and "No published statistics" in now.comparison.advice
+    # DfE publishes it yearly (the demo carries LAIT's figures to 2024): every council is
+    # compared on the latest year ended by the quarter, and the alt text names the quarter
+    assert now.comparison.period == "2024" and len(now.comparison.rows) > 100
+    assert now.comparison.advice and "DfE publishes this indicator yearly" in now.comparison.advice
+    assert now.comparison.when() == "published figures for 2024, the latest at 2026-27 Q2"
     latest = max(trend(demo_store, charter, ind), key=lambda r: r.period)
     assert now.latest is not None and now.latest.period == latest.period
     assert all(e.evidence_date <= Q2_END for e in now.evidence)
+
+
+def test_the_published_years_beside_stop_at_the_chosen_quarter(demo_store, charter):
+    """The views of every council's published figures show only years that had ended by the
+    chosen quarter's end, as everything else on the page: at 2021-22 Q2, not 2021 to 2024."""
+    ind = charter.indicators["ehcp-issued-20-weeks"]
+    every = compare.compared(demo_store, charter, ind)
+    then = compare.compared(demo_store, charter, ind, "2021-22 Q2")
+    assert every is not None and then is not None
+    assert [y.period for y in every.years][-1] == "2024" and every.latest == "2024"
+    assert [y.period for y in then.years] == [
+        y.period for y in every.years if int(y.period) <= 2020
+    ]
+    assert then.latest == "2020" and then.quarter == "2021-22 Q2"
+    assert then.when("2020") == "published figures for 2020, the latest at 2021-22 Q2"
+    assert every.when("2024") == "2024"
 
 
 def test_the_page_data_stops_where_the_status_is_assessed(demo_store, charter):
