@@ -135,9 +135,7 @@ def test_the_chair_may_leave_it_out(demo_copies, charter):
     assert '<section id="benchmarks">' not in files["html"].decode()
 
 
-def test_a_pack_for_an_earlier_quarter_compares_only_the_years_ended_by_then(
-    demo_copies, charter
-):
+def test_a_pack_for_an_earlier_quarter_compares_only_the_years_ended_by_then(demo_copies, charter):
     """As the indicator page: a pack made for 2022-23 Q1 shows no year that ended after it."""
     from metrics.packs.benchmarks import gathered
 
