@@ -109,12 +109,7 @@ def over_time_chart(
     )
     fig.xaxis(type="linear")
     last = years[-1]
-    said = ", ".join(
-        f"{name} {fmt_value(v, ind)}"
-        for name, v in (("ours", last.ours), ("England", last.england),
-                        ("the region", last.region), ("the neighbour average", last.neighbours))
-        if v is not None
-    )  # fmt: skip
+    said = last.in_words(ind)
     alt = (
         f"Line chart of {ind.title} from {periods[0]} to {periods[-1]}: our council, England, "
         f"the region and the neighbour average. In {last.period}: {said}."

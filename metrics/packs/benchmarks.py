@@ -114,12 +114,7 @@ def over_time(ind: Indicator, found: Compared, council: str) -> Chart:
         region=[y.region for y in years], neighbours=[y.neighbours for y in years],
     )  # fmt: skip
     last = years[-1]
-    said = ", ".join(
-        f"{name} {fmt_value(v, ind)}"
-        for name, v in (("ours", last.ours), ("England", last.england),
-                        ("the region", last.region), ("the neighbour average", last.neighbours))
-        if v is not None
-    )  # fmt: skip
+    said = last.in_words(ind)
     alt = (
         f"Line chart of {ind.title}, {years[0].period} to {last.period}: ours (solid, round "
         "markers), England (dashed), the region (dotted, square markers) and the neighbour "

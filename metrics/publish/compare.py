@@ -26,6 +26,7 @@ from metrics.periods.text import parse_period, read_label
 from metrics.reference import is_council, known_areas, one_council
 from metrics.store.connection import Store
 from metrics.store.queries import area_names, published_periods
+from metrics.words.narrative import fmt_value
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,17 @@ class YearCompared:
     councils: int
     tied: bool
     band: str | None
+
+    def in_words(self, ind: Indicator) -> str:
+        """ "ours 64.2%, England 46.4%, the region ..., the neighbour average ...": the year's
+        figures that there are, as a chart's alt text says them (page and packs alike)."""
+        return ", ".join(
+            f"{name} {fmt_value(v, ind)}"
+            for name, v in (("ours", self.ours), ("England", self.england),
+                            ("the region", self.region), ("the neighbour average", self.neighbours))
+            if v is not None
+        )  # fmt: skip
+
     change: float | None = None  # ours from the year before (consecutive years only)
 
 
