@@ -12,7 +12,8 @@ from pathlib import Path
 
 from charter import Charter
 from metrics.assess.rollup import charter_status
-from metrics.demo.council import DEMO_LATEST, build_demo
+from metrics.demo.council import build_demo
+from metrics.demo.stories import DEMO_LATEST
 from metrics.publish import audit, withheld
 from metrics.publish.disclosure import Figure, withhold
 from metrics.store.connection import Store

@@ -18,7 +18,8 @@ from metrics.store.replacing import kept, write_out
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from metrics.demo.council import DEMO_USER, build_demo
+    from metrics.demo.council import build_demo
+    from metrics.demo.stories import DEMO_USER
     from metrics.store.replacing import keep_copy, not_a_demo, set_aside_wal
 
     if is_database_url(str(args.db)):

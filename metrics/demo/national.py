@@ -13,7 +13,8 @@ import zlib
 from pathlib import Path
 
 from charter import Charter, Indicator
-from metrics.demo.council import DEMO_LATEST, DEMO_USER, SEED, _scale
+from metrics.demo.figures import _scale
+from metrics.demo.stories import DEMO_LATEST, DEMO_USER, SEED
 from metrics.ingest import LoadReport, load_file
 from metrics.ingest.validate import COLUMNS
 from metrics.periods.model import Period, PeriodKind, kind_for, latest_ended

@@ -35,7 +35,7 @@ WHERE NOT (uploaded_by = $generator OR uploaded_by LIKE '% (demo)' OR uploaded_b
 def not_a_demo(path: Path, generator: str) -> str | None:
     """Why the database at `path` must not be replaced by the demo, or None when it holds
     only a demo (or nothing). `generator` is the name the demo's own work is recorded under
-    (metrics/demo/council.DEMO_USER: the store does not import the domain)."""
+    (metrics/demo/stories.DEMO_USER: the store does not import the domain)."""
     if not path.exists():
         return None
     try:

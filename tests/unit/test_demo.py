@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from metrics.demo.council import (
+from metrics.demo.council import build_demo
+from metrics.demo.figures import demo_rows
+from metrics.demo.stories import (
     DEMO_LATEST,
     MISSING_LATEST,
     PROVISIONAL,
@@ -10,8 +12,6 @@ from metrics.demo.council import (
     REVISION_REASON,
     STALE,
     SUPPRESSED,
-    build_demo,
-    demo_rows,
 )
 from metrics.periods.model import PeriodKind, kind_for
 from metrics.store.connection import Store

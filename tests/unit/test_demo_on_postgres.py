@@ -10,7 +10,8 @@ import pytest
 
 from charter import Charter
 from metrics.assess.rollup import charter_status
-from metrics.demo.council import DEMO_LATEST, build_demo
+from metrics.demo.council import build_demo
+from metrics.demo.stories import DEMO_LATEST
 from metrics.store.connection import Store
 from metrics.store.queries import series
 from tests.pg import Cluster

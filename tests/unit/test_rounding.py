@@ -92,7 +92,7 @@ def test_published_value_with_more_decimals_is_stored_half_up(store, charter, tm
 
 
 def test_demo_figures_are_rounded_half_up(charter):
-    from metrics.demo.council import _figure
+    from metrics.demo.figures import _figure
 
     ind = charter.indicators["ehcp-issued-20-weeks"]
 
