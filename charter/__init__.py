@@ -1,6 +1,7 @@
 """The charter framework as data: statements, indicators, breakdowns and the council."""
 
-from charter.loader import CHARTER_DIR, Charter, CharterError, load_charter
+from charter.framework import Charter
+from charter.loader import CHARTER_DIR, CharterError, load_charter
 from charter.models import Breakdown, Council, Indicator, Statement
 
 __all__ = [

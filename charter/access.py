@@ -23,8 +23,9 @@ from typing import Literal
 
 from pydantic import Field, field_validator
 
-from charter.loader import CHARTER_DIR, CharterError, _label, _read
+from charter.loader import CHARTER_DIR, CharterError
 from charter.models import Strict
+from charter.reading import _label, _read
 
 Role = Literal["analyst", "member", "chair", "councillor", "admin"]
 ROLES: tuple[str, ...] = ("analyst", "member", "chair", "councillor", "admin")

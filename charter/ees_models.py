@@ -14,7 +14,8 @@ from typing import Literal, TypeVar
 
 from pydantic import Field, ValidationError, field_validator, model_validator
 
-from charter.loader import CHARTER_DIR, Charter, CharterError
+from charter.framework import Charter
+from charter.loader import CHARTER_DIR, CharterError
 from charter.models import Strict
 from charter.yaml_file import YamlFileError, read_yaml
 

@@ -18,7 +18,8 @@ from typing import Literal
 from pydantic import Field
 
 from charter.ees_models import Mapping, Measure, read_mapping_file
-from charter.loader import CHARTER_DIR, Charter, CharterError
+from charter.framework import Charter
+from charter.loader import CHARTER_DIR, CharterError
 from charter.models import Strict
 
 LAIT_DIR = CHARTER_DIR / "lait"

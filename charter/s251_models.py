@@ -11,7 +11,8 @@ from pathlib import Path
 from pydantic import Field
 
 from charter.ees_models import read_mapping_file
-from charter.loader import CHARTER_DIR, Charter, CharterError
+from charter.framework import Charter
+from charter.loader import CHARTER_DIR, CharterError
 from charter.models import Strict
 
 S251_DIR = CHARTER_DIR / "s251"
