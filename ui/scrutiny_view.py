@@ -13,7 +13,8 @@ from metrics.publish.escape import markdown
 from metrics.review import agreed
 from metrics.review.common import subject_title
 from metrics.scrutiny import questions
-from metrics.scrutiny.view import Line, Scrutiny
+from metrics.scrutiny.lines import Line
+from metrics.scrutiny.view import Scrutiny
 from ui import forms, review_view, style
 
 ASK, ASK_SUBJECT, ASK_TEXT = "ask_question", "scrutiny_subject", "scrutiny_question"

@@ -4,85 +4,24 @@ questions members may want to ask, generated from those facts. What the Scrutiny
 the scrutiny pack both read. Disclosure control is applied (`public=True`) for councillors
 and anything published."""
 
-from __future__ import annotations
-
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
 from charter import Charter, Indicator
 from metrics.assess.rollup import StatementStatus, charter_statuses
 from metrics.assess.status import IndicatorStatus
-from metrics.dates import long_date
 from metrics.periods.text import parse_period
 from metrics.publish import plain, withheld
 from metrics.publish.policy import DisclosurePolicy, HeldBackCells, StatusCells, audience_for
 from metrics.review import actions as actions_mod, agreed
-from metrics.review.common import indicator_subject, statement_subject
+from metrics.review.common import statement_subject
 from metrics.scrutiny import questions
+from metrics.scrutiny.lines import Line, StatementLine
+from metrics.scrutiny.suggestions import Suggested, suggest
 from metrics.store.connection import Store
-from metrics.words.narrative import PERIOD_WORDS, STATUS_WORDS, fmt_value
+from metrics.words.narrative import PERIOD_WORDS, fmt_value
 
 HISTORY = 8  # quarters looked back over for "for how long"
-MOST_QUESTIONS = 12  # a committee takes a handful; the most pressing first
-PROBLEMS = ("off_track", "at_risk")
-ASSESSED = ("on_track", "at_risk", "off_track")
-
-
-@dataclass
-class Line:
-    """One indicator, in plain English."""
-
-    id: str
-    title: str
-    statement: int
-    status: str
-    figure: str  # "78.8% in 2026-27 Q2; the aim is 85% or more."
-    change: str  # "Worse than the quarter before (80.1%)."
-    real_change: str  # "The figures show a real change for the worse, not chance."
-    compare: str  # "Worse than England (85.0%); 120th best of 150 councils."
-    status_for: int  # periods in a row with this status
-    moving_for: int  # periods in a row moving the same way (0: not moving)
-    since_records: bool  # the run goes back as far as the quarters looked at
-    direction: str | None
-    period_word: str  # quarter, year, term
-    owner: str
-    worse_than_england: bool
-    actions: list[actions_mod.Action] = field(default_factory=list)
-    # open actions on its sister measures (actions_mod.sister_indicators): (sister, action)
-    on_sisters: list[tuple[str, actions_mod.Action]] = field(default_factory=list)
-
-    def how_long(self) -> str:
-        """ "Off track for at least 8 quarters in a row"; nothing for an unassessed status."""
-        if self.status not in ASSESSED:
-            return ""
-        n, unit = self.status_for, self.period_word
-        status = STATUS_WORDS[self.status]
-        if n <= 1:
-            return f"{status} this {unit}."
-        least = "at least " if self.since_records else ""
-        return f"{status} for {least}{n} {unit}s in a row."
-
-    def moving(self) -> str:
-        n, unit = self.moving_for, self.period_word
-        return f"for {n} {unit}s in a row" if n > 1 else f"this {unit}"
-
-
-@dataclass
-class StatementLine:
-    number: int
-    title: str
-    status: str
-    agreed_status: str | None
-    agreed: str  # "Off track, because ...": the agreed status and why, or "Not separately agreed"
-    headline: str  # the statement's lead figure: "EHC plans issued within 20 weeks: 78.8%"
-    sentence: str
-    held_back: bool = False  # `agreed` says why it is not published (public readers)
-
-
-@dataclass
-class Suggested:
-    subject: str
-    text: str
 
 
 @dataclass
@@ -263,97 +202,3 @@ def _statement_sentence(s: StatementStatus) -> str:
         return "There are not yet enough up-to-date figures with an aim to judge this."
     met, n = sum(i.status == "on_track" for i in assessed), len(assessed)
     return f"{met} of {n} measure{'s' if n != 1 else ''} with an aim met it."
-
-
-def suggest(
-    lines: list[Line],
-    statements: list[StatementLine],
-    open_actions: list[actions_mod.Action],
-    today: date | None = None,
-) -> list[Suggested]:
-    """Questions members may want to ask, from the facts: the most pressing first, one per
-    indicator, statement or action, at most MOST_QUESTIONS."""
-    found: list[tuple[int, Suggested]] = []
-
-    def ask(priority: int, subject: str, text: str) -> None:
-        found.append((priority, Suggested(subject, text)))
-
-    for x in lines:
-        subject = indicator_subject(x.id)
-        long = f"{'at least ' if x.since_records else ''}{x.status_for} {x.period_word}s"
-        if x.status == "off_track" and x.status_for > 1 and x.worse_than_england:
-            ask(
-                0,
-                subject,
-                f"{x.title} has been off track for {long} and is worse than "
-                "England: what is stopping improvement, and when will the actions show?",
-            )
-        if x.status == "off_track" and x.status_for > 1:
-            ask(
-                2,
-                subject,
-                f"{x.title} has been off track for {long}: what is stopping "
-                "improvement, and when should we expect it to meet its aim?",
-            )
-        if x.status in PROBLEMS and not x.actions and x.on_sisters:
-            sister, a = x.on_sisters[0]
-            ask(
-                3,
-                subject,
-                f"{x.title} is {STATUS_WORDS[x.status].lower()}; the open action bearing on "
-                f"it is on {sister} (\u201c{a.title}\u201d): will that improve this too, "
-                "and by when?",
-            )
-        elif x.status in PROBLEMS and not x.actions:
-            ask(
-                3,
-                subject,
-                f"{x.title} is {STATUS_WORDS[x.status].lower()} and no open "
-                f"action is recorded against it: who is responsible for improving it "
-                f"({x.owner}), and by when?",
-            )
-        if x.direction == "worsening" and x.moving_for > 2:
-            ask(
-                4,
-                subject,
-                f"{x.title} has got worse for {x.moving_for} {x.period_word}s "
-                "in a row: what has changed, and what is being done about it?",
-            )
-        if x.status == "off_track":
-            ask(
-                5,
-                subject,
-                f"{x.title} is off track this {x.period_word}: is this a blip or "
-                "the start of a decline, and how will we know?",
-            )
-        if x.status == "no_recent_data":
-            ask(
-                6,
-                subject,
-                f"{x.title} has no up-to-date figure: who supplies it, and when "
-                "will it be available?",
-            )
-    for a in open_actions:
-        if a.overdue(today):
-            ask(
-                1,
-                f"action:{a.action_id}",
-                f"The action \u201c{a.title}\u201d was due on "
-                f"{long_date(a.due)} and is not done: what is in the way, and what is the new "
-                "date?",
-            )
-    for s in statements:
-        if s.status == "not_evidenced":
-            ask(
-                6,
-                statement_subject(s.number),
-                f"How do we know how we are doing on "
-                f"\u201c{s.title}\u201d when there are not enough figures to judge it, and "
-                "what do families tell us?",
-            )
-    out, asked = [], set()
-    for _, q in sorted(found, key=lambda f: f[0]):  # stable: charter order within a priority
-        if q.subject not in asked:
-            asked.add(q.subject)
-            out.append(q)
-    return out[:MOST_QUESTIONS]

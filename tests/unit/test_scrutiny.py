@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 
 from metrics.publish.plain import is_plain
-from metrics.scrutiny import view as scrutiny
+from metrics.scrutiny import suggestions, view as scrutiny
 from metrics.store.connection import Store
 
 TODAY = date(2026, 11, 26)
@@ -41,13 +41,13 @@ def test_questions_come_from_the_facts_most_pressing_first(facts):
     texts = [q.text for q in facts.suggested]
     assert texts[0].startswith("The action \u201cFill the two vacant SEND caseworker posts\u201d")
     assert len({q.subject for q in facts.suggested}) == len(facts.suggested)
-    assert len(texts) <= scrutiny.MOST_QUESTIONS
+    assert len(texts) <= suggestions.MOST_QUESTIONS
 
 
 def test_off_track_and_worse_than_england_asks_what_is_stopping_improvement(facts):
     line = next(x for x in facts.lines if x.status == "off_track" and x.status_for > 2)
     worse = replace(line, worse_than_england=True, since_records=False)
-    [q, *_] = scrutiny.suggest([worse], [], [], TODAY)
+    [q, *_] = suggestions.suggest([worse], [], [], TODAY)
     assert q.text == (
         f"{line.title} has been off track for {line.status_for} {line.period_word}s and is "
         "worse than England: what is stopping improvement, and when will the actions show?"
