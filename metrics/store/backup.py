@@ -24,7 +24,7 @@ import pyarrow.parquet as pq
 
 from metrics.config import redacted
 from metrics.store.checksums import Report, TableCheck
-from metrics.store.connection import Store, schema_version, transaction
+from metrics.store.connection import Store, transaction
 from metrics.store.copying import (
     BATCH_ROWS,
     BATCH_ROWS_WITH_FILES,
@@ -40,6 +40,7 @@ from metrics.store.copying import (
     tables,
     verify,
 )
+from metrics.store.migrating import schema_version
 from metrics.store.schema import SCHEMA_VERSION
 
 FORMAT = "outcomes-store-backup"

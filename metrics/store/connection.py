@@ -29,7 +29,6 @@ import threading
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
-from datetime import datetime
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -37,9 +36,13 @@ import duckdb
 import pyarrow as pa
 
 from metrics.config import database, db_path
+
+# StoreError and WriteConflict: raised here, and imported from here by most of the domain.
+from metrics.store.errors import StoreError as StoreError, WriteConflict as WriteConflict
 from metrics.store.keeper import KEEPER
+from metrics.store.migrating import migrate
 from metrics.store.on_disk import files_seen
-from metrics.store.schema import MIGRATIONS, POSTGRES_ONLY, SCHEMA_VERSION
+from metrics.store.schema import POSTGRES_ONLY
 
 LOCK_WAIT_SECONDS = 120.0
 
@@ -174,13 +177,6 @@ def _temporary(sql: str) -> bool:
     )
 
 
-class StoreError(RuntimeError):
-    """The database could not be used; the message says why (for the command line: it names
-    the file). `public` says it without paths or process ids, for the app's readers."""
-
-    public = "The database is busy or unavailable. Please try again in a minute."
-
-
 class Store:
     """A DuckDB file of observations and uploads; given a postgresql:// URL (as `path` or
     in $OUTCOMES_DATABASE_URL), a PostgreSQL database instead (metrics/store/postgres.py's
@@ -282,23 +278,6 @@ class Store:
                 KEEPER.release(key)
 
 
-class WriteConflict(StoreError):
-    """Another writer changed the same rows at the same moment and committed first: nothing
-    of this transaction was kept. The domain says what happened in its own words where it
-    can; `public` is what a reader is told."""
-
-    public = (
-        "Someone else changed this at the same moment, so what you entered was not saved. "
-        "Look at what is there now, then try again."
-    )
-
-    def __init__(self, detail: str, public: str | None = None):
-        super().__init__(f"another writer changed the same rows at the same moment; nothing "
-                         f"was saved ({detail.split(chr(10))[0]})")  # fmt: skip
-        if public:
-            self.public = public
-
-
 def _lost_race(err: duckdb.Error) -> bool:
     """DuckDB's words for losing to a concurrent writer: a write-write conflict, or a key
     another transaction added after this one read (every write here reads the latest rows in
@@ -325,37 +304,3 @@ def data_version(con: Connection) -> int:
     """The latest committed write's number (0 before any)."""
     row = con.execute("SELECT coalesce(max(version), 0) FROM data_changes").fetchone()
     return int(row[0])
-
-
-def schema_version(con: Connection) -> int:
-    tables = con.execute(
-        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_version'"
-    ).fetchall()[0][0]
-    if not tables:
-        return 0
-    return int(con.execute("SELECT coalesce(max(version), 0) FROM schema_version").fetchall()[0][0])
-
-
-def migrate(con: Connection) -> int:
-    """Bring the schema up to date, one transaction per migration. Returns the version."""
-    current = schema_version(con)
-    if current > SCHEMA_VERSION:
-        raise StoreError(
-            f"the database is at schema version {current}, newer than this program "
-            f"({SCHEMA_VERSION}); update the program"
-        )
-    for version in range(current + 1, SCHEMA_VERSION + 1):
-        con._run("BEGIN TRANSACTION")
-        try:
-            for statement in MIGRATIONS[version - 1]:
-                for said in con.schema_statements(statement):
-                    con._run(said)
-            con._run(
-                "INSERT INTO schema_version VALUES ($version, $at)",
-                {"version": version, "at": datetime.now()},
-            )
-            con._run("COMMIT")
-        except Exception:
-            con._run("ROLLBACK")
-            raise
-    return SCHEMA_VERSION

@@ -26,7 +26,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from metrics.store.checksums import Report, TableCheck
-from metrics.store.connection import Connection, Store, StoreError, schema_version, transaction
+from metrics.store.connection import Connection, Store, StoreError, transaction
+from metrics.store.migrating import schema_version
 from metrics.store.schema import MIGRATIONS
 
 # Rows per batch read and written: memory stays bounded however large the store is. A table

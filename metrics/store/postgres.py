@@ -51,9 +51,9 @@ from metrics.store.connection import (
     StoreError,
     WriteConflict,
     data_version,
-    migrate,
     refuse_write_outside_transaction,
 )
+from metrics.store.migrating import migrate
 from metrics.store.postgres_words import ARROW, Number, pg_type, postgres_ddl, translate
 
 POOL_SIZE = 10

@@ -15,7 +15,8 @@ import pytest
 from metrics.access import command_line
 from metrics.ingest import load_file
 from metrics.ingest.kept import upload_file
-from metrics.store.connection import Store, StoreError, schema_version, transaction
+from metrics.store.connection import Store, StoreError, transaction
+from metrics.store.migrating import schema_version
 from metrics.store.queries import current_count, series, upload_errors, uploads
 from metrics.store.schema import SCHEMA_VERSION
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from metrics.store.connection import Connection, Store, schema_version
+from metrics.store.connection import Connection, Store
+from metrics.store.migrating import schema_version
 from metrics.store.postgres_words import postgres_ddl
 from metrics.store.schema import SCHEMA_VERSION
 
