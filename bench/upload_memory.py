@@ -110,7 +110,7 @@ def ours(file: Path, db: Path) -> dict[str, float]:
     start = time.perf_counter()
     content = file.read_bytes()
     preview = check_file(store, charter, file.name, content, log_as="bench")
-    stored = load_file(store, charter, file.name, content, by="bench")
+    stored = load_file(store, charter, file.name, content, by="bench", checked=preview)
     if preview.outcome != "preview" or stored.outcome != "loaded":
         raise RuntimeError(f"not stored: {preview.summary()} / {stored.summary()}")
     return {"seconds": time.perf_counter() - start, "before": before, "peak": _peak_mb()}

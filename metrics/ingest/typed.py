@@ -36,7 +36,7 @@ MACROS = [
 ]
 
 TYPED = r"""
-CREATE OR REPLACE TEMP TABLE typed AS
+CREATE OR REPLACE TEMP VIEW typed AS
 SELECT s.row_no, s.indicator, s.period, s.value, s.area, s.breakdown, s.grp, s.numerator,
        s.denominator, s.status, s.note, s.formula_gap, s.extra,
        k.indicator_id, k.unit, k.decimals, k.multiplier,
