@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from metrics.ingest import typed
+
 
 @dataclass(frozen=True)
 class Rule:
@@ -258,6 +260,11 @@ RULES: list[Rule] = [
 ]
 
 
+def any_wrong(rules: list[Rule]) -> str:
+    """Whether a row breaks any of the one-pass rules (NULL counts as not)."""
+    return " OR ".join(f"({r.where})" for r in rules if r.source == "typed")
+
+
 def errors_sql(rules: list[Rule]) -> str:
     single = [r for r in rules if r.source == "typed"]
     checks = ",\n".join(
@@ -266,11 +273,10 @@ def errors_sql(rules: list[Rule]) -> str:
         for r in single
     )
     # The cheap test first: most files are clean, and no error text is built for clean rows.
-    any_wrong = " OR ".join(f"({r.where})" for r in single)
     one_pass = (
         "SELECT row_no, e.column_name, e.value, e.problem, e.fix FROM (SELECT row_no, "
         f"unnest(list_filter([{checks}], lambda x: x IS NOT NULL)) AS e "
-        f"FROM (SELECT * FROM ({CHECKED}) WHERE {any_wrong}))"
+        f"FROM (SELECT * FROM ({CHECKED}) WHERE {any_wrong(rules)}))"
     )
     joined = [
         f"SELECT {'t.' if ' t ' in r.source + ' ' else ''}row_no, '{r.column}', {r.value}, "
@@ -297,3 +303,18 @@ LEFT JOIN known_area ka ON ka.code = t.area_code
 """
 
 ERRORS = errors_sql(RULES)
+
+# A clean file in one pass: the rows to store (typed.STAGED_COLUMNS), whether each is 0 of 0,
+# and whether any rule finds it wrong (then ERRORS says what is wrong, in a pass of its own).
+# (`wrong` is worked out in the inner select, where `value`, `period`, `symbol` ... are
+# still the typed columns, not the stored ones the outer select names so.)
+CLEAN_PASS = (
+    f"SELECT {typed.STAGED_COLUMNS}, zero_of_zero, wrong FROM (SELECT *, "
+    f"coalesce({any_wrong(RULES)}, false) AS wrong FROM (SELECT *, {typed.ZERO_OF_ZERO} "
+    f"AS zero_of_zero FROM ({CHECKED})))"
+)
+
+# How many rows repeat an earlier row's figure (the rule that compares rows).
+REPEATED = "".join(
+    f"SELECT count(*) FROM {r.source} WHERE {r.where}" for r in RULES if r.source != "typed"
+)
