@@ -157,7 +157,8 @@ def store_step(
         return None
     with ui.plain_failure(), st.status("Storing the figures…") as progress:
         result = load_file(
-            store, charter, file_name, content, by=ui.user(), reason=reason, confirmed=confirmed
-        )
+            store, charter, file_name, content, by=ui.user(), reason=reason,
+            confirmed=confirmed, checked=report,  # what step 2 checked: not read again
+        )  # fmt: skip
         progress.update(label=result.summary(), state="complete" if result.ok else "error")
     return result

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from datetime import date
 
 from charter import Charter
 from metrics import text_limits
 from metrics.access.people import ANALYST, Actor, acting, may_send, require
 from metrics.ingest import layout
+from metrics.ingest.checked import Checked
 from metrics.ingest.commit import (
     Addition,
     Diff,
@@ -66,6 +68,8 @@ class LoadReport:
     sheet: str | None = None
     error_total: int = 0  # every problem found; `errors` keeps the first 1,000
     rows_read: int = 0  # data rows read from the file, blank ones included
+    # A clean file's checked rows, for storing it without reading it again (checked.py)
+    checked: Checked | None = field(default=None, repr=False, compare=False)
 
     @property
     def ok(self) -> bool:
@@ -138,9 +142,9 @@ def report_for(upload: Upload, result: Validation, outcome: str) -> LoadReport:
         upload.sha256,
         outcome,
         result.rows_in_file,
-        notes=result.notes,
+        notes=list(result.notes),
         sheet=upload.sheet,
-        errors=result.errors,
+        errors=list(result.errors),
         rejected_rows=result.rejected_rows,
         error_total=result.error_total or len(result.errors),
         rows_read=result.rows_read,
@@ -185,14 +189,18 @@ def check_file(
     actor = acting(log_as)
     if log_as is not None:
         may_send(actor, provider)
+    day = date.today()
     raw, result = read_and_check(file_name, content, charter, provider)
+    sheet = raw.sheet if raw else None
+    del raw  # the file's cells: only the checked rows are needed from here
+    sha256 = hashlib.sha256(content).hexdigest()
     upload = Upload(
         file_name,
-        hashlib.sha256(content).hexdigest(),
+        sha256,
         content,
         actor,
         "submission" if provider else "return",
-        sheet=raw.sheet if raw else None,
+        sheet=sheet,
         source=provider_source(charter, provider) if provider else "",
     )
     report = report_for(upload, result, "preview")
@@ -209,6 +217,7 @@ def check_file(
     fill(report, diff)
     if not diff.added and not diff.revised:
         report.outcome = "no change"
+    report.checked = Checked(sha256, charter, provider, day, upload.sheet, result)
     return report
 
 
@@ -224,16 +233,20 @@ def load_file(
     source: str = "",
     confirmed: bool = False,
     provider: str | None = None,
+    checked: LoadReport | None = None,
 ) -> LoadReport:
     """Validate and commit a file; a rejected attempt is logged and changes no figure.
 
     Implausible figures (metrics/ingest/plausible.py) are stored only when `confirmed`. `by`
-    is the signed-in person (who must be an analyst), or the command line's `--user`."""
+    is the signed-in person (who must be an analyst), or the command line's `--user`. With
+    `checked` (check_file's report of the same bytes, as the upload page keeps it) the rows
+    it checked are stored without reading the file again, if it still stands (checked.py)."""
     actor = acting(by)
     require(actor, {ANALYST}, "upload a return")
+    sha256 = hashlib.sha256(content).hexdigest()
     upload = Upload(
         file_name,
-        hashlib.sha256(content).hexdigest(),
+        sha256,
         content,
         actor,
         kind,
@@ -242,8 +255,13 @@ def load_file(
         source,
     )
     upload.pack()
-    raw, result = read_and_check(file_name, content, charter, provider)
-    upload.sheet = raw.sheet if raw else None
+    kept = checked.checked if checked is not None else None
+    if kept is not None and kept.serves(sha256, charter, provider):
+        upload.sheet, result = kept.sheet, kept.result
+    else:
+        raw, result = read_and_check(file_name, content, charter, provider)
+        upload.sheet = raw.sheet if raw else None
+        del raw  # the file's cells: only the checked rows are needed from here
     report = report_for(upload, result, "rejected")
     with store.connect() as con:
         if not result.ok:

@@ -78,7 +78,9 @@ def lookups(con: duckdb.DuckDBPyConnection, charter: Charter, today: date) -> No
     insert(con, "isugg", [(t, nearest(t, ids)) for t in sorted(unknown)])
 
     bmap: list[tuple[object, ...]] = []
-    gsugg: list[tuple[object, ...]] = []
+    # One suggestion per (dimension, group text): 'Locality' and 'locality' name the same
+    # dimension, and the checks join this table row by row (a second row would repeat one).
+    gsugg: dict[tuple[str, str], tuple[object, ...]] = {}
     for breakdown, group in con.execute("SELECT DISTINCT breakdown, grp FROM src").fetchall():
         dim = breakdown.lower().replace(" ", "_")
         if dim not in charter.breakdowns:
@@ -88,7 +90,7 @@ def lookups(con: duckdb.DuckDBPyConnection, charter: Charter, today: date) -> No
         canonical = next((g for g in groups if g.lower() == group.lower()), None)
         bmap.append((breakdown, group, dim, canonical))
         if canonical is None and group:
-            gsugg.append((dim, group, nearest(group, groups), ", ".join(groups)))
+            gsugg[(dim, group)] = (dim, group, nearest(group, groups), ", ".join(groups))
     con.execute(
         "CREATE OR REPLACE TEMP TABLE bmap (breakdown_text VARCHAR, grp_text VARCHAR, "
         "dim VARCHAR, grp_canonical VARCHAR)"
@@ -98,7 +100,7 @@ def lookups(con: duckdb.DuckDBPyConnection, charter: Charter, today: date) -> No
         "CREATE OR REPLACE TEMP TABLE gsugg (dim VARCHAR, text VARCHAR, suggestion VARCHAR, "
         "choices VARCHAR)"
     )
-    insert(con, "gsugg", gsugg)
+    insert(con, "gsugg", list(gsugg.values()))
     con.execute(
         "CREATE OR REPLACE TEMP TABLE dim_choices AS SELECT ? AS choices",
         [", ".join(sorted(charter.breakdowns))],

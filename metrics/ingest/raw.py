@@ -5,6 +5,7 @@ own here, so that neither reader imports the other's module to get them.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import pyarrow as pa
@@ -21,7 +22,7 @@ class FileProblem(ValueError):
 class RawTable:
     header: list[str]
     cells: pa.Table  # one string column per header position, c0..cN
-    row_no: list[int]  # Excel row number of each data row
+    row_no: Sequence[int]  # Excel row number of each data row (a range when they follow on)
     notes: list[str] = field(default_factory=list)  # what we did to read it (encoding, sheet)
     sheet: str | None = None
     ragged: list[tuple[int, int]] = field(default_factory=list)  # (row, number of values)

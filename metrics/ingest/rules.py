@@ -7,13 +7,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from metrics.ingest import typed
+
 
 @dataclass(frozen=True)
 class Rule:
     """One check: rows of `source` matching `where` are wrong in `column`.
 
     `value`, `problem` and `fix` are SQL expressions for the error's text. Rules over `typed`
-    alone are checked together in one pass over the file; rules that join run on their own.
+    (with what CHECKED looks up beside it) are checked together in one pass over the file;
+    a rule that compares rows with each other (duplicates) runs on its own.
     """
 
     column: str
@@ -23,6 +26,17 @@ class Rule:
     where: str
     source: str = "typed"
 
+
+# The rows that may repeat another's key: those whose key's hash is shared. Grouping the
+# 64-bit hashes first keeps a small table (the keys themselves of a 380,000-row file held
+# 60 MB); rows of a key that repeats always share its hash, so the exact grouping over these
+# rows finds every repeat, and a shared hash of different keys finds none.
+_KEY = "indicator_id, label, area_code, dim, lower(grp)"
+_MAYBE_TWICE = (
+    f"indicator_id IS NOT NULL AND label IS NOT NULL AND hash({_KEY}) IN (SELECT hash({_KEY}) "
+    "FROM typed WHERE indicator_id IS NOT NULL AND label IS NOT NULL "
+    f"GROUP BY hash({_KEY}) HAVING count(*) > 1)"
+)
 
 RULES: list[Rule] = [
     Rule(
@@ -34,27 +48,24 @@ RULES: list[Rule] = [
     ),
     Rule(
         "indicator",
-        value="""t.indicator""",
-        problem="""'Unknown indicator ''' || t.indicator || '''.'""",
-        fix="""coalesce('Did you mean ''' || g.suggestion || '''? ', '') || 'Use an id from the Indicators sheet of the template.'""",
-        where="""t.indicator <> '' AND t.indicator_id IS NULL""",
-        source="""typed t LEFT JOIN isugg g ON g.text = t.indicator""",
+        value="""indicator""",
+        problem="""'Unknown indicator ''' || indicator || '''.'""",
+        fix="""coalesce('Did you mean ''' || isuggestion || '''? ', '') || 'Use an id from the Indicators sheet of the template.'""",
+        where="""indicator <> '' AND indicator_id IS NULL""",
     ),
     Rule(
         "period",
         value="""period""",
         problem="""'The period is missing.'""",
         fix="""'Enter the period, for example ''' || kind_name || '''.'""",
-        where="""period = ''""",
-        source="""typed JOIN ind ON ind.id = indicator_id""",
+        where="""period = '' AND indicator_id IS NOT NULL""",
     ),
     Rule(
         "period",
         value="""period""",
         problem="""perror""",
         fix="""CASE WHEN perror LIKE '%has not ended yet%' THEN 'Load this figure once the period has ended, or correct the period.' WHEN perror LIKE '%earliest year%' THEN 'Check the year: figures this old are not accepted.' ELSE 'Write the period like ''' || kind_name || '''.' END""",
-        where="""period <> '' AND perror IS NOT NULL""",
-        source="""typed JOIN ind ON ind.id = indicator_id""",
+        where="""period <> '' AND perror IS NOT NULL AND indicator_id IS NOT NULL""",
     ),
     Rule(
         "value",
@@ -194,31 +205,28 @@ RULES: list[Rule] = [
         value="""breakdown""",
         problem="""indicator_id || ' is not broken down by ' || dim || '.'""",
         fix="""CASE WHEN len(allowed) = 0 THEN 'Leave breakdown and group empty: this indicator has totals only.' ELSE 'Use one of: ' || array_to_string(allowed, ', ') || '.' END""",
-        where="""dim IS NOT NULL AND NOT list_contains(allowed, dim)""",
-        source="""typed JOIN ind ON ind.id = indicator_id""",
+        where="""dim IS NOT NULL AND indicator_id IS NOT NULL AND NOT list_contains(allowed, dim)""",
     ),
     Rule(
         "group",
-        value="""t.grp""",
-        problem="""'Unknown ' || replace(t.dim, '_', ' ') || ' group ''' || t.grp || '''.'""",
-        fix="""coalesce('Did you mean ''' || g.suggestion || '''? ', '') || 'Use one of: ' || g.choices || '.'""",
-        where="""t.dim IS NOT NULL AND t.grp <> '' AND t.grp_canonical IS NULL""",
-        source="""typed t LEFT JOIN gsugg g ON g.dim = t.dim AND g.text = t.grp""",
+        value="""grp""",
+        problem="""'Unknown ' || replace(dim, '_', ' ') || ' group ''' || grp || '''.'""",
+        fix="""coalesce('Did you mean ''' || gsuggestion || '''? ', '') || 'Use one of: ' || gchoices || '.'""",
+        where="""dim IS NOT NULL AND grp <> '' AND grp_canonical IS NULL""",
     ),
     Rule(
         "area",
         value="""area""",
         problem="""'The area code ''' || area || ''' is not a GSS code.'""",
         fix="""'Use a 9-character code such as E92000001 (England), or leave it empty for our council.'""",
-        where="""NOT regexp_full_match(area_code, '[A-Z][0-9]{8}')""",
+        where="""NOT gss""",
     ),
     Rule(
         "area",
-        value="""t.area""",
-        problem="""'The area code ''' || t.area || ''' is not England, an English region or a council we know of.'""",
+        value="""area""",
+        problem="""'The area code ''' || area || ''' is not England, an English region or a council we know of.'""",
         fix="""'Use E92000001 for England, a region''s E12 code or a council''s code as DfE publishes it, or leave the area empty for our council.'""",
-        where="""regexp_full_match(t.area_code, '[A-Z][0-9]{8}') AND k.code IS NULL""",
-        source="""typed t LEFT JOIN known_area k ON k.code = t.area_code""",
+        where="""gss AND NOT known_area""",
     ),
     Rule(
         "status",
@@ -240,7 +248,7 @@ RULES: list[Rule] = [
         problem="""'The same indicator, period, area and breakdown group appears more than once (first at row ' || d.first_row::VARCHAR || ').'""",
         fix="""'Keep one row for each indicator, period, area and group, and delete the others.'""",
         where="""t.row_no <> d.first_row""",
-        source="""typed t JOIN (SELECT indicator_id, label, area_code, dim, lower(grp) AS grp_key, min(row_no) AS first_row FROM typed WHERE indicator_id IS NOT NULL AND label IS NOT NULL GROUP BY ALL HAVING count(*) > 1) d ON d.indicator_id = t.indicator_id AND d.label = t.label AND d.area_code = t.area_code AND d.dim IS NOT DISTINCT FROM t.dim AND d.grp_key = lower(t.grp)""",
+        source=f"""typed t JOIN (SELECT indicator_id, label, area_code, dim, lower(grp) AS grp_key, min(row_no) AS first_row FROM typed WHERE {_MAYBE_TWICE} GROUP BY ALL HAVING count(*) > 1) d ON d.indicator_id = t.indicator_id AND d.label = t.label AND d.area_code = t.area_code AND d.dim IS NOT DISTINCT FROM t.dim AND d.grp_key = lower(t.grp)""",
     ),
     Rule(
         "",
@@ -252,6 +260,11 @@ RULES: list[Rule] = [
 ]
 
 
+def any_wrong(rules: list[Rule]) -> str:
+    """Whether a row breaks any of the one-pass rules (NULL counts as not)."""
+    return " OR ".join(f"({r.where})" for r in rules if r.source == "typed")
+
+
 def errors_sql(rules: list[Rule]) -> str:
     single = [r for r in rules if r.source == "typed"]
     checks = ",\n".join(
@@ -260,11 +273,10 @@ def errors_sql(rules: list[Rule]) -> str:
         for r in single
     )
     # The cheap test first: most files are clean, and no error text is built for clean rows.
-    any_wrong = " OR ".join(f"({r.where})" for r in single)
     one_pass = (
         "SELECT row_no, e.column_name, e.value, e.problem, e.fix FROM (SELECT row_no, "
         f"unnest(list_filter([{checks}], lambda x: x IS NOT NULL)) AS e "
-        f"FROM (SELECT * FROM typed WHERE {any_wrong}))"
+        f"FROM (SELECT * FROM ({CHECKED}) WHERE {any_wrong(rules)}))"
     )
     joined = [
         f"SELECT {'t.' if ' t ' in r.source + ' ' else ''}row_no, '{r.column}', {r.value}, "
@@ -275,4 +287,34 @@ def errors_sql(rules: list[Rule]) -> str:
     return "SELECT * FROM (" + " UNION ALL ".join([one_pass, *joined]) + ") ORDER BY ALL"
 
 
+# The one pass reads `typed` with the look-ups that rules name beside each row (the
+# charter's indicator, suggestions for unknown names, whether the area is known): one scan of
+# the file instead of one per rule that joins. Each look-up has one row per key, so a row of
+# `typed` stays one row.
+CHECKED = """
+SELECT t.*, i.kind_name, i.allowed, ig.suggestion AS isuggestion, g.suggestion AS gsuggestion,
+       g.choices AS gchoices, ka.code IS NOT NULL AS known_area,
+       regexp_full_match(t.area_code, '[A-Z][0-9]{8}') AS gss
+FROM typed t
+LEFT JOIN ind i ON i.id = t.indicator_id
+LEFT JOIN isugg ig ON ig.text = t.indicator
+LEFT JOIN gsugg g ON g.dim = t.dim AND g.text = t.grp
+LEFT JOIN known_area ka ON ka.code = t.area_code
+"""
+
 ERRORS = errors_sql(RULES)
+
+# A clean file in one pass: the rows to store (typed.STAGED_COLUMNS), whether each is 0 of 0,
+# and whether any rule finds it wrong (then ERRORS says what is wrong, in a pass of its own).
+# (`wrong` is worked out in the inner select, where `value`, `period`, `symbol` ... are
+# still the typed columns, not the stored ones the outer select names so.)
+CLEAN_PASS = (
+    f"SELECT {typed.STAGED_COLUMNS}, zero_of_zero, wrong FROM (SELECT *, "
+    f"coalesce({any_wrong(RULES)}, false) AS wrong FROM (SELECT *, {typed.ZERO_OF_ZERO} "
+    f"AS zero_of_zero FROM ({CHECKED})))"
+)
+
+# How many rows repeat an earlier row's figure (the rule that compares rows).
+REPEATED = "".join(
+    f"SELECT count(*) FROM {r.source} WHERE {r.where}" for r in RULES if r.source != "typed"
+)

@@ -2,7 +2,7 @@
 
 `typed` holds one row per data row of the file with the text as typed (`indicator`, `period`,
 `value`, ...), what was looked up (`indicator_id`, `unit`, the parsed period) and what was
-parsed (`v_num`, `symbol`, `n_num`, `d_num`). `staged` is what a clean file stores.
+parsed (`v_num`, `symbol`, `n_num`, `d_num`). STAGED_COLUMNS are what a clean file stores.
 The checks on these rows are in metrics/ingest/rules.py.
 """
 
@@ -36,7 +36,7 @@ MACROS = [
 ]
 
 TYPED = r"""
-CREATE OR REPLACE TEMP TABLE typed AS
+CREATE OR REPLACE TEMP VIEW typed AS
 SELECT s.row_no, s.indicator, s.period, s.value, s.area, s.breakdown, s.grp, s.numerator,
        s.denominator, s.status, s.note, s.formula_gap, s.extra,
        k.indicator_id, k.unit, k.decimals, k.multiplier,
@@ -55,12 +55,16 @@ LEFT JOIN keymap k ON k.indicator_text = s.indicator AND k.period_text = s.perio
 LEFT JOIN bmap b ON b.breakdown_text = s.breakdown AND b.grp_text = s.grp
 """
 
-STAGED = """
-CREATE OR REPLACE TEMP VIEW staged AS
-SELECT row_no, indicator_id, label AS period, kind AS period_kind, pstart AS period_start,
+# What a clean file stores, a row for each row of `typed` (with its `zero_of_zero`, and
+# whether a rule finds it `wrong`, beside it): the select list of the one pass that also
+# checks every row (rules.CLEAN_PASS). A wrong row's value is not worked out: its numbers
+# may be anything (infinity cannot be rounded).
+STAGED_COLUMNS = """
+row_no, indicator_id, label AS period, kind AS period_kind, pstart AS period_start,
        pend AS period_end, area_code, coalesce(dim, '') AS breakdown,
        coalesce(grp_canonical, '') AS grp,
-       CASE WHEN symbol IS NOT NULL OR zero_of_zero THEN NULL
+       CASE WHEN wrong THEN NULL  -- (a wrong row is never stored: nothing to work out)
+            WHEN symbol IS NOT NULL OR zero_of_zero THEN NULL
             WHEN v_num IS NOT NULL THEN v_num
             -- worked out, then rounded as the indicator shows it: sending the same numerator
             -- and denominator again must be "unchanged", never a revision of 78.7879 to 78.8;
@@ -70,12 +74,7 @@ SELECT row_no, indicator_id, label AS period, kind AS period_kind, pstart AS per
        -- 0 of 0 is not a percentage (nor 0%): not applicable, as DfE publishes it
        CASE WHEN zero_of_zero THEN 'z' ELSE symbol END AS symbol,
        status_word AS status, nullif(note, '') AS note, 'local' AS origin
-FROM (SELECT *, coalesce(multiplier IS NOT NULL AND d_num = 0 AND n_num = 0, false)
-                AS zero_of_zero FROM typed)
 """
 
-# Rows whose figure is 0 of 0, stored as z: the loader says so (a warning, not an error).
-ZERO_OF_ZERO = """
-SELECT row_no, indicator_id, label FROM typed
-WHERE multiplier IS NOT NULL AND d_num = 0 AND n_num = 0 ORDER BY row_no
-"""
+# A figure sent as 0 of 0, stored as z: the loader says so (a warning, not an error).
+ZERO_OF_ZERO = "coalesce(multiplier IS NOT NULL AND d_num = 0 AND n_num = 0, false)"
