@@ -21,10 +21,18 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from metrics.ingest.raw import MAX_CELL_CHARS, FileProblem, RawTable, choose_sheet
+from metrics.ingest.read_xlsx_stream import read_streamed
 from metrics.ingest.xlsx_scan import Scan, scan, sheet_part
+from metrics.ingest.xlsx_tokens import Unusual
 
 MAX_WORKBOOK_MB = 50  # the upload limit (.streamlit/config.toml: server.maxUploadSize)
 Cells = list[tuple[int, int]]
+# What the streaming reader raises on a workbook it does not read as fastexcel does (or a
+# damaged one, which fastexcel's path then names in its own words).
+STREAM_FAILS = (
+    Unusual, zipfile.BadZipFile, ParseError, KeyError, IndexError, OSError, ValueError,
+    pa.ArrowException,
+)  # fmt: skip
 
 
 def read_xlsx(content: bytes, sheet: str | None = None) -> RawTable:
@@ -38,6 +46,12 @@ def read_xlsx(content: bytes, sheet: str | None = None) -> RawTable:
             "read here (a quarterly return is rarely over 1 MB). Save it as CSV UTF-8 and "
             "upload that."
         )
+    try:
+        return read_streamed(content, sheet)
+    except FileProblem:
+        raise
+    except STREAM_FAILS:
+        pass  # a workbook the streaming reader does not know: fastexcel reads it
     try:
         return _read_xlsx(content, sheet)
     except FileProblem:
