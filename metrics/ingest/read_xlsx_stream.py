@@ -22,7 +22,7 @@ import pyarrow.compute as pc
 from metrics.ingest.raw import MAX_CELL_CHARS, FileProblem, RawTable, choose_sheet
 from metrics.ingest.xlsx_scan import NS, sheet_part, special_styles
 from metrics.ingest.xlsx_text import CHUNK, cell_texts, shared_strings
-from metrics.ingest.xlsx_tokens import Cells, Unusual, cells, empty_texts, flags, ints, scalar
+from metrics.ingest.xlsx_tokens import POOL, Cells, Unusual, cells, empty_texts, flags, ints, scalar
 
 SHARED = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings"
 
@@ -39,8 +39,15 @@ def read_streamed(content: bytes, wanted: str | None) -> RawTable:
         shared = shared_strings(book, _shared_part(book))
         percent_ids, date_ids = special_styles(book)
         grid = _Grid(sheet_name)
+        nul = (
+            shared is not None
+            and pc.any(
+                pc.match_substring(shared, "\x00", memory_pool=POOL), memory_pool=POOL
+            ).as_py()
+        )
         for piece in _pieces(book, part):
             found = cells(piece)
+            found.odd = found.odd or nul
             del piece
             texts, present = cell_texts(found, shared, percent_ids, date_ids)
             grid.add(found, texts, present, percent_ids)
@@ -108,10 +115,15 @@ class _Grid:
             raise Unusual("rows out of order")
         top = int(row.max())
         key = (row - self.rows - 1) * (int(col.max()) + 1) + col
-        if np.any(np.diff(key) <= 0) and len(np.unique(key)) != len(key):
+        in_order = not np.any(np.diff(key) <= 0)
+        if not in_order and len(np.unique(key)) != len(key):
             raise Unusual("a cell written twice")
-        self._check(row, col, texts)
-        filled = flags(pc.not_equal(pc.utf8_trim_whitespace(texts), scalar("")))
+        self._check(row, col, texts, found.odd)
+        filled = flags(
+            pc.not_equal(
+                pc.utf8_trim_whitespace(texts, memory_pool=POOL), scalar(""), memory_pool=POOL
+            )
+        )
         if filled.any():
             self.last = max(self.last, int(row[filled].max()))
         if present.any():
@@ -121,23 +133,46 @@ class _Grid:
         self.percent.extend(zip(row[styled].tolist(), col[styled].tolist(), strict=True))
         blank = ~flags(found.value.is_valid())
         if found.formula.any():
-            saved = pc.utf8_trim_whitespace(pc.fill_null(found.value.cast(pa.string()), scalar("")))
-            blank |= flags(pc.equal(saved, scalar("")))
+            saved = pc.utf8_trim_whitespace(
+                pc.coalesce(
+                    pc.cast(found.value, pa.string(), memory_pool=POOL),
+                    scalar(""),
+                    memory_pool=POOL,
+                ),
+                memory_pool=POOL,
+            )
+            blank |= flags(pc.equal(saved, scalar(""), memory_pool=POOL))
             gap = found.formula & blank
             self.gaps.extend(zip(row[gap].tolist(), col[gap].tolist(), strict=True))
-        length = top - self.rows
-        with_blank = pa.concat_arrays([texts, empty_texts(1)])
-        for c in np.flatnonzero(np.bincount(col)).tolist():
-            mine = np.flatnonzero(col == c)
-            at = np.full(length, len(texts), np.int64)
-            at[row[mine] - self.rows - 1] = mine
-            self._column(c).append(with_blank.take(ints(at)))
-            self.covered[c] = top
+        self._place(row, col, texts, top, in_order)
         self.rows = top
         for c, pieces in self.columns.items():  # columns without cells in these rows
             if self.covered[c] < self.rows:
                 pieces.append(empty_texts(self.rows - self.covered[c]))
             self.covered[c] = self.rows
+
+    def _place(
+        self, row: np.ndarray, col: np.ndarray, texts: pa.Array, top: int, in_order: bool
+    ) -> None:
+        """Each column's rows self.rows+1..top: one take orders the texts by column; a column
+        with a cell in every row is a slice of it, others are taken with "" where empty."""
+        length = top - self.rows
+        order = np.argsort(col, kind="stable")
+        ordered = pc.take(texts, ints(order), memory_pool=POOL)
+        counts = np.bincount(col)
+        starts = np.concatenate([[0], np.cumsum(counts)])
+        with_blank = None
+        for c in np.flatnonzero(counts).tolist():
+            begin, n = int(starts[c]), int(counts[c])
+            if in_order and n == length:  # (no cell twice, rows in order: each row once)
+                self._column(c).append(ordered.slice(begin, n))
+            else:
+                if with_blank is None:
+                    with_blank = pa.concat_arrays([ordered, empty_texts(1)], memory_pool=POOL)
+                at = np.full(length, len(ordered), np.int64)
+                at[row[order[begin : begin + n]] - self.rows - 1] = np.arange(begin, begin + n)
+                self._column(c).append(pc.take(with_blank, ints(at), memory_pool=POOL))
+            self.covered[c] = top
 
     def _column(self, c: int) -> list[pa.Array]:
         if c not in self.columns:
@@ -145,14 +180,17 @@ class _Grid:
             self.covered[c] = self.rows
         return self.columns[c]
 
-    def _check(self, row: np.ndarray, col: np.ndarray, texts: pa.Array) -> None:
+    def _check(self, row: np.ndarray, col: np.ndarray, texts: pa.Array, odd: bool) -> None:
         """As read_xlsx.py: the first cell (by row, then column) with a NUL byte or more
         than MAX_CELL_CHARS characters is named."""
-        nul = flags(pc.match_substring(texts, "\x00"))
-        long = flags(pc.greater(pc.binary_length(texts), scalar(MAX_CELL_CHARS)))
+        size = pc.binary_length(texts, memory_pool=POOL)
+        if not odd and (not len(texts) or pc.max(size, memory_pool=POOL).as_py() <= MAX_CELL_CHARS):
+            return  # (a NUL could only come from a shared string: odd is set then)
+        nul = flags(pc.match_substring(texts, "\x00", memory_pool=POOL))
+        long = flags(pc.greater(size, scalar(MAX_CELL_CHARS), memory_pool=POOL))
         if not nul.any() and not long.any():
             return
-        lengths = pc.utf8_length(texts).to_numpy()
+        lengths = pc.utf8_length(texts, memory_pool=POOL).to_numpy()
         long &= lengths > MAX_CELL_CHARS
         bad = [(int(row[i]), int(col[i]), "NUL") for i in np.flatnonzero(nul)]
         bad += [(int(row[i]), int(col[i]), "long") for i in np.flatnonzero(long)]

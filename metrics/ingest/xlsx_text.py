@@ -15,6 +15,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from metrics.ingest.xlsx_tokens import (
+    POOL,
     Cells,
     Tags,
     Unusual,
@@ -38,28 +39,34 @@ NAMED = {"amp": "&", "lt": "<", "gt": ">", "quot": '"', "apos": "'"}
 EXCEL_DAY_1970 = 25569  # the serial number of 1970-01-01 (Excel counts 1900-02-29)
 
 
-def as_text(values: pa.Array) -> pa.Array:
+def as_text(values: pa.Array, odd: bool = True) -> pa.Array:
     """Binary to string: invalid UTF-8, a carriage return (XML readers differ on it) or an
     _xHHHH_ escape (calamine decodes it) is left to fastexcel."""
     try:
-        values = values.cast(pa.string())
+        values = pc.cast(values, pa.string(), memory_pool=POOL)
     except pa.ArrowInvalid as err:
         raise Unusual("not UTF-8") from err
-    if pc.any(pc.match_substring(values, "\r")).as_py():
+    if not odd:
+        return values
+    if pc.any(pc.match_substring(values, "\r", memory_pool=POOL), memory_pool=POOL).as_py():
         raise Unusual("a carriage return in a value")
-    if pc.any(pc.match_substring_regex(values, "_x[0-9A-Fa-f]{4}_")).as_py():
+    if pc.any(
+        pc.match_substring_regex(values, "_x[0-9A-Fa-f]{4}_", memory_pool=POOL), memory_pool=POOL
+    ).as_py():
         raise Unusual("an _xHHHH_ escape")
     return values
 
 
-def unescaped(values: pa.Array) -> pa.Array:
+def unescaped(values: pa.Array, amp: bool = True) -> pa.Array:
     """XML's five named entities and character references decoded, in Python for the values
     that hold an '&' only."""
-    amp = pc.match_substring(values, "&")
-    if not pc.any(amp).as_py():
+    if not amp:
         return values
-    fixed = [_unescape(v) for v in values.filter(amp).to_pylist()]
-    return pc.replace_with_mask(values, amp, texts_of(fixed))
+    has = pc.match_substring(values, "&", memory_pool=POOL)
+    if not pc.any(has, memory_pool=POOL).as_py():
+        return values
+    fixed = [_unescape(v) for v in pc.filter(values, has, memory_pool=POOL).to_pylist()]
+    return pc.replace_with_mask(values, has, texts_of(fixed), memory_pool=POOL)
 
 
 def _unescape(value: str) -> str:
@@ -77,23 +84,30 @@ def _unescape(value: str) -> str:
     return ENTITY.sub(one, value)
 
 
-def strings(values: pa.Array, preserve: np.ndarray) -> pa.Array:
+def strings(values: pa.Array, preserve: np.ndarray, odd: bool = True, amp: bool = True) -> pa.Array:
     """Text from <t>: trimmed of XML spaces unless it keeps them, then unescaped."""
-    values = as_text(values)
+    values = as_text(values, odd)
     if not preserve.all():
-        trimmed = pc.utf8_trim(values, XML_SPACE)
-        values = trimmed if not preserve.any() else pc.if_else(bools(preserve), values, trimmed)
-    return unescaped(values)
+        trimmed = pc.utf8_trim(values, XML_SPACE, memory_pool=POOL)
+        values = (
+            trimmed
+            if not preserve.any()
+            else pc.if_else(bools(preserve), values, trimmed, memory_pool=POOL)
+        )
+    return unescaped(values, amp)
 
 
 def numbers(saved: pa.Array) -> pa.Array:
     """Numbers as fastexcel writes them: rounded to 9 places, trailing zeros dropped."""
-    plain = pc.match_substring_regex(saved, PLAIN)
-    if pc.all(plain).as_py():
+    plain = pc.match_substring_regex(saved, PLAIN, memory_pool=POOL)
+    if pc.all(plain, memory_pool=POOL).as_py():
         return saved
-    others = pc.invert(plain)
+    others = pc.invert(plain, memory_pool=POOL)
     return pc.replace_with_mask(
-        saved, others, texts_of([_rounded(v) for v in saved.filter(others).to_pylist()])
+        saved,
+        others,
+        texts_of([_rounded(v) for v in pc.filter(saved, others, memory_pool=POOL).to_pylist()]),
+        memory_pool=POOL,
     )
 
 
@@ -108,18 +122,24 @@ def _rounded(saved: str) -> str:
 
 def percent(texts: pa.Array) -> pa.Array:
     """As read_xlsx.py shows a percentage: 0.45 as 45."""
-    return pc.cast(pc.multiply(pc.cast(texts, pa.float64()), scalar(100.0)), pa.string())
+    return pc.cast(
+        pc.multiply(
+            pc.cast(texts, pa.float64(), memory_pool=POOL), scalar(100.0), memory_pool=POOL
+        ),
+        pa.string(),
+        memory_pool=POOL,
+    )
 
 
 def dates(texts: pa.Array) -> pa.Array:
     """Whole days as 2024-01-02 (fastexcel's datetime with its midnight dropped); times,
     fractions and days before 1900-03-01 (Excel's phantom 29 February) go to fastexcel."""
-    serial = pc.cast(texts, pa.float64()).to_numpy()
+    serial = pc.cast(texts, pa.float64(), memory_pool=POOL).to_numpy()
     if np.any((serial != np.floor(serial)) | (serial < 61) | (serial > 2958465)):
         raise Unusual("a date with a time, or before 1 March 1900")
     days = (serial - EXCEL_DAY_1970).astype(np.int32)
     as_days = pa.Array.from_buffers(pa.date32(), len(days), [None, pa.py_buffer(days)])
-    return pc.cast(as_days, pa.string())
+    return pc.cast(as_days, pa.string(), memory_pool=POOL)
 
 
 def cell_texts(
@@ -139,46 +159,60 @@ def cell_texts(
 
     def saved(code: str) -> tuple[np.ndarray, pa.Array]:
         at = np.flatnonzero((kind == ord(code)) & has)
-        return at, cells.value.take(ints(at))
+        return at, pc.take(cells.value, ints(at), memory_pool=POOL)
 
+    odd, amp = cells.odd, cells.amp
     at, values = saved("n")
-    values = as_text(values)
-    filled = flags(pc.not_equal(values, scalar("")))
+    values = as_text(values, odd)
+    filled = flags(pc.not_equal(values, scalar(""), memory_pool=POOL))
     present[at[~filled]] = False  # (an empty <v> is an empty cell to calamine)
-    at, values = at[filled], numbers(values.filter(bools(filled)))
+    at, values = at[filled], numbers(pc.filter(values, bools(filled), memory_pool=POOL))
     style = cells.style[at]
     for ids, fix in ((percent_ids, percent), (date_ids, dates)):
         styled = np.isin(style, list(ids))
         if styled.any():
-            fixed = fix(values.take(ints(np.flatnonzero(styled))))
-            values = pc.replace_with_mask(values, bools(styled), fixed)
+            fixed = fix(pc.take(values, ints(np.flatnonzero(styled)), memory_pool=POOL))
+            values = pc.replace_with_mask(values, bools(styled), fixed, memory_pool=POOL)
     put(at, values)
     at, values = saved("s")
     if len(at):
         if shared is None:
             raise Unusual("a shared string without the shared strings")
         try:
-            number = pc.cast(as_text(values), pa.int64())
+            number = pc.cast(as_text(values, odd), pa.int64(), memory_pool=POOL)
         except pa.ArrowInvalid as err:
             raise Unusual("a shared string's index is not a number") from err
         if (
-            pc.any(pc.greater_equal(number, scalar(len(shared)))).as_py()
-            or pc.min(number).as_py() < 0
+            pc.any(
+                pc.greater_equal(number, scalar(len(shared)), memory_pool=POOL), memory_pool=POOL
+            ).as_py()
+            or pc.min(number, memory_pool=POOL).as_py() < 0
         ):
             raise Unusual("a shared string's index is out of range")
-        put(at, shared.take(number))
+        put(at, pc.take(shared, number, memory_pool=POOL))
     at, values = saved("i")
-    put(at, strings(values, cells.preserve[at]))
+    put(at, strings(values, cells.preserve[at], odd, amp))
     at, values = saved("S")
-    put(at, unescaped(as_text(values)))
+    put(at, unescaped(as_text(values, odd), amp))
     at, values = saved("b")
     if len(at):
-        truth = as_text(values)
-        if not pc.all(pc.is_in(truth, texts_of(["0", "1"]))).as_py():
+        truth = as_text(values, odd)
+        if not pc.all(
+            pc.is_in(truth, texts_of(["0", "1"]), memory_pool=POOL), memory_pool=POOL
+        ).as_py():
             raise Unusual("a boolean neither 0 nor 1")
-        put(at, pc.if_else(pc.equal(truth, scalar("1")), scalar("TRUE"), scalar("FALSE")))
+        put(
+            at,
+            pc.if_else(
+                pc.equal(truth, scalar("1"), memory_pool=POOL),
+                scalar("TRUE"),
+                scalar("FALSE"),
+                memory_pool=POOL,
+            ),
+        )
     # errors (t="e") stay "": fastexcel has no text for them, but counts them as cells
-    return pa.concat_arrays(parts).take(ints(index)), present
+    joined = pa.concat_arrays(parts, memory_pool=POOL)
+    return pc.take(joined, ints(index), memory_pool=POOL), present
 
 
 def shared_strings(book: zipfile.ZipFile, part: str | None) -> pa.Array | None:
@@ -204,7 +238,7 @@ def shared_strings(book: zipfile.ZipFile, part: str | None) -> pa.Array | None:
             carry = text[cut:]
             if not chunk:
                 break
-    return pa.concat_arrays(found) if found else empty_texts(0)
+    return pa.concat_arrays(found, memory_pool=POOL) if found else empty_texts(0)
 
 
 def _shared(text: bytes) -> pa.Array:
@@ -231,4 +265,5 @@ def _shared(text: bytes) -> pa.Array:
         pieces = spans(tags.text, starts[mine], ends[mine])
         joined.append("".join(strings(pieces, preserve[mine]).to_pylist()))
     index[rich] = len(texts) + np.arange(len(joined))
-    return pa.concat_arrays([texts, texts_of(joined)]).take(ints(index))
+    every = pa.concat_arrays([texts, texts_of(joined)], memory_pool=POOL)
+    return pc.take(every, ints(index), memory_pool=POOL)
