@@ -20,7 +20,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-LT, GT, QUOTE, SLASH, SPACE, EQUALS = 60, 62, 34, 47, 32, 61
+LT, GT, QUOTE, SLASH, SPACE, EQUALS, APOSTROPHE = 60, 62, 34, 47, 32, 61, 39
+WHITE = [9, 10, 13, 32]
 PRESERVE = b' xml:space="preserve">'
 KINDS = {b"n": ord("n"), b"s": ord("s"), b"str": ord("S"), b"inlineStr": ord("i")}
 KINDS |= {b"b": ord("b"), b"e": ord("e")}  # (t="d", ISO dates, is Unusual: Excel never writes it)
@@ -253,11 +254,13 @@ def _attributes(
     its tag."""
     style = np.full(len(cell), -1, np.int64)
     kind = np.full(len(cell), ord("n"), np.uint8)
+    holder = np.searchsorted(cell, quotes) - 1
+    quotes = quotes[(holder >= 0) & (quotes < close[np.maximum(holder, 0)])]  # in cell tags
     opening = quotes[a[quotes - 1] == EQUALS]
+    if 2 * len(opening) != len(quotes) or _apostrophe(a, cell, close):
+        raise Unusual('a cell\'s attributes spaced or quoted otherwise than name="value"')
     owner = np.searchsorted(cell, opening) - 1
-    inside = (owner >= 0) & (opening < close[np.maximum(owner, 0)])
-    opening, owner = opening[inside], owner[inside]
-    single = a[opening - 3] == SPACE  # a one-letter name: ' s="', ' t="'
+    single = np.isin(a[opening - 3], WHITE)  # a one-letter name: ' s="', ' t="'
     ends = quotes[np.searchsorted(quotes, opening + 1)]
     styled = single & (a[opening - 2] == ord("s"))
     style[owner[styled]] = _digits(a, opening[styled] + 1, ends[styled], 6)
@@ -275,6 +278,15 @@ def _attributes(
             raise Unusual("a cell type other than n, s, str, inlineStr, b and e")
         kind[owner[typed]] = code
     return style, kind
+
+
+def _apostrophe(a: np.ndarray, cell: np.ndarray, close: np.ndarray) -> bool:
+    """Whether any cell's tag holds an apostrophe (name='value')."""
+    at = np.flatnonzero(a == APOSTROPHE)
+    if not len(at):
+        return False
+    holder = np.searchsorted(cell, at) - 1
+    return bool(np.any((holder >= 0) & (at < close[np.maximum(holder, 0)])))
 
 
 def _values(tags: Tags, cell: np.ndarray) -> tuple[pa.Array, np.ndarray, np.ndarray]:

@@ -157,6 +157,8 @@ EDITS = {
     "prefixed": _prefixed,
     "rich inline": lambda x: x.replace(b"<is><t>x</t></is>", b"<is><r><t>x</t></r></is>"),
     "a time": lambda x: x.replace(b"<v>45293</v>", b"<v>45293.5</v>"),
+    "spaced attributes": lambda x: x.replace(b' s="', b' s = "'),
+    "single quotes": lambda x: x.replace(b' t="n"', b" t='n'"),
 }
 
 
@@ -176,3 +178,16 @@ def test_a_long_cell_is_named_by_the_streaming_reader(workbooks):
     book.active.append(["x", "2024-25 Q1", "y" * 10_001])
     with pytest.raises(FileProblem, match=r"Row 2, column 3 .* 10,001 characters"):
         read_streamed(saved(book), None)
+
+
+def test_an_empty_percentage_cell_is_empty():
+    """fastexcel's path read the text of every percentage-formatted cell as a number, so an
+    empty one (styled, as a template's column is) made the workbook unreadable."""
+    book = Workbook()
+    book.active.append(["indicator", "period", "value"])
+    book.active.append(["x", "2024-25 Q1", 0.5])
+    book.active.append(["x", "2024-25 Q2", None])
+    book.active["C2"].number_format = book.active["C3"].number_format = "0%"
+    table = read_xlsx(saved(book))
+    assert table.cells.column("c2").to_pylist() == ["50", ""]
+    assert table.percent_cells == {(2, 2), (3, 2)}
