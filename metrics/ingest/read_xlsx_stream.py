@@ -67,13 +67,13 @@ def _pieces(book: zipfile.ZipFile, part: str) -> Iterator[bytes]:
     """The sheet's <sheetData> in pieces of whole rows."""
     with book.open(part) as xml:
         text = b""
-        while (start := text.find(b"<sheetData")) < 0:
+        while (start := text.find(b"<sheetData")) < 0 or text.find(b">", start) < 0:
             chunk = xml.read(CHUNK)
             if not chunk:
                 raise Unusual("no <sheetData> (a namespace prefix?)")
-            text = text[-16:] + chunk
+            text = (text if start >= 0 else text[-16:]) + chunk
         head = text.find(b">", start)
-        if head < 0 or text[head - 1] == ord("/"):
+        if text[head - 1] == ord("/"):
             return  # <sheetData/>: no cells
         carry, ended = text[head + 1 :], False
         while not ended:
