@@ -191,3 +191,16 @@ def test_an_empty_percentage_cell_is_empty():
     table = read_xlsx(saved(book))
     assert table.cells.column("c2").to_pylist() == ["50", ""]
     assert table.percent_cells == {(2, 2), (3, 2)}
+
+
+def test_a_sheet_data_tag_cut_between_two_reads(workbooks):
+    """The sheet's XML is read a megabyte at a time: a <sheetData> whose '>' falls in the
+    second megabyte (after long column settings, say) is still found whole."""
+    from metrics.ingest.xlsx_text import CHUNK
+
+    def pad(xml: bytes) -> bytes:
+        at = xml.index(b"<sheetData>")
+        return xml[:at] + b" " * (CHUNK - at - 10) + xml[at:]
+
+    content = _edited(workbooks["varied"], pad)
+    same(read_streamed(content, None), _read_xlsx(content, None))
