@@ -2,11 +2,13 @@
 numbers: the sheet named 'Return' (or the one a provider's layout names, else the first),
 percentages as the analyst sees them, dates as dates, formulas never calculated noted.
 
-The values come from fastexcel (calamine, in Rust) straight into Arrow as text, with no
+First the streaming reader (read_xlsx_stream.py: the sheet's XML a megabyte at a time into
+Arrow, about half fastexcel's memory). A workbook it does not know is read here as before:
+the values come from fastexcel (calamine, in Rust) straight into Arrow as text, with no
 Python object per cell; what the values do not say (percent and date formats, TRUE/FALSE,
 formulas without a saved result, where the sheet starts) comes from one streamed pass over the
-sheet's XML (xlsx_scan.py). A 10 MB workbook takes about as long as fastexcel's own read
-(make bench): workbooks are read up to the upload limit.
+sheet's XML (xlsx_scan.py). Either takes under 2 x fastexcel's own read (make bench):
+workbooks are read up to the upload limit.
 """
 
 from __future__ import annotations
@@ -21,16 +23,22 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from metrics.ingest.raw import MAX_CELL_CHARS, FileProblem, RawTable, choose_sheet
+from metrics.ingest.read_xlsx_stream import read_streamed
 from metrics.ingest.xlsx_scan import Scan, scan, sheet_part
+from metrics.ingest.xlsx_tokens import Unusual
 
 MAX_WORKBOOK_MB = 50  # the upload limit (.streamlit/config.toml: server.maxUploadSize)
 Cells = list[tuple[int, int]]
+# What the streaming reader raises on a workbook it does not read as fastexcel does (or a
+# damaged one, which fastexcel's path then names in its own words).
+STREAM_FAILS = (
+    Unusual, zipfile.BadZipFile, ParseError, KeyError, IndexError, OSError, ValueError,
+    pa.ArrowException,
+)  # fmt: skip
 
 
 def read_xlsx(content: bytes, sheet: str | None = None) -> RawTable:
     """Read a workbook; anything a damaged workbook raises becomes one plain message."""
-    import fastexcel
-
     size = len(content) / 1024 / 1024
     if size > MAX_WORKBOOK_MB:
         raise FileProblem(
@@ -38,6 +46,14 @@ def read_xlsx(content: bytes, sheet: str | None = None) -> RawTable:
             "read here (a quarterly return is rarely over 1 MB). Save it as CSV UTF-8 and "
             "upload that."
         )
+    try:
+        return read_streamed(content, sheet)
+    except FileProblem:
+        raise
+    except STREAM_FAILS:
+        pass  # a workbook the streaming reader does not know: fastexcel reads it
+    import fastexcel  # (only now: loading it costs memory the streaming reader spares)
+
     try:
         return _read_xlsx(content, sheet)
     except FileProblem:
