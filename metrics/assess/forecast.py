@@ -27,7 +27,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
-import pandas as pd
 
 MIN_FIGURES = 8  # enough for a trend and a back-test over at least two origins
 MIN_TRAIN = 6  # the fewest figures a back-test's fit is made on
@@ -84,7 +83,20 @@ def too_few(count: int) -> Forecast:
     )
 
 
+@functools.cache
+def _blas():  # type: ignore[no-untyped-def]
+    """The BLAS libraries loaded once statsmodels is (numpy's and scipy's OpenBLAS), to run
+    the fits on one thread: each fit is a few hundred tiny L-BFGS-B steps, and OpenBLAS's
+    worker threads waking for each made a pack's forecasts 3-10 times slower on a busy
+    2-core machine (bench/README.md, issue 34)."""
+    from statsmodels.tsa.exponential_smoothing.ets import ETSModel  # noqa: F401  # loads scipy
+    from threadpoolctl import ThreadpoolController
+
+    return ThreadpoolController()
+
+
 def _fit(values: np.ndarray, method: Method):  # type: ignore[no-untyped-def]
+    import pandas as pd  # here, as statsmodels: not every command that imports this fits
     from statsmodels.tsa.exponential_smoothing.ets import ETSModel
 
     with warnings.catch_warnings():  # convergence chatter on short series: the back-test judges
@@ -118,7 +130,9 @@ def backtest(
         if method is None:
             central = np.repeat(values[t - 1], ahead)
         else:
-            central, _ = _project(values[:t], method, ahead)
+            # the point forecast alone (the same numbers as the prediction's mean, tested):
+            # the prediction's intervals cost more than the fit, and only its end uses them
+            central = np.asarray(_fit(values[:t], method).forecast(ahead), dtype=float)
         for h in range(ahead):
             errors.setdefault(h + 1, []).append(abs(float(central[h]) - float(values[t + h])))
     every = [e for found in errors.values() for e in found]
@@ -148,6 +162,13 @@ def forecast(
 # 0.5 s): the indicator page, the scorecard and each pack of a quarter ask for the same ones.
 @functools.lru_cache(maxsize=2048)
 def _forecast(
+    run: tuple[float, ...], next_periods: tuple[str, ...], bounds: tuple[float, float]
+) -> Forecast:
+    with _blas().limit(limits=1, user_api="blas"):
+        return _forecast_now(run, next_periods, bounds)
+
+
+def _forecast_now(
     run: tuple[float, ...], next_periods: tuple[str, ...], bounds: tuple[float, float]
 ) -> Forecast:
     steps = len(next_periods)

@@ -87,10 +87,13 @@ def make(
     with turn or nullcontext():
         progress("Gathering the figures, commentary and actions")
         pack: Pack | SelfEvaluation
-        if kind == "self-evaluation":
-            pack = self_evaluation.build(store, charter, quarter, reader, now=now, today=today)
-        else:
-            pack = build(store, charter, quarter, audience, reader, now=now, today=today)
+        # one connection for the whole gathering: each part opens the store, and opening a
+        # DuckDB file some seventy times was a second or more of a pack (issue 34)
+        with store.connect():
+            if kind == "self-evaluation":
+                pack = self_evaluation.build(store, charter, quarter, reader, now=now, today=today)
+            else:
+                pack = build(store, charter, quarter, audience, reader, now=now, today=today)
         out = {}
         for fmt in formats:
             progress(f"Writing the {fmt.upper()}")

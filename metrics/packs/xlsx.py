@@ -20,25 +20,29 @@ from metrics.publish.tables import safe_row
 from metrics.scrutiny.scorecard import Scorecard
 
 WIDE, NARROW = 60, 16
+# one of each style for every cell that has it: openpyxl hashes a style each time a cell is
+# given one, and a new object per cell also had to be built (a pack's ~6,000 cells, issue 34)
+WRAPPED = Alignment(wrap_text=True, vertical="top")
+BOLD, TITLE = Font(bold=True), Font(bold=True, size=14)
 
 
 def _text_sheet(sheet: Worksheet, title: str, lines: list[str]) -> None:
     sheet.append(safe_row([title]))
-    sheet["A1"].font = Font(bold=True, size=14)
+    sheet["A1"].font = TITLE
     for line in lines:
         sheet.append(safe_row([line]))
     sheet.column_dimensions["A"].width = 120
     for row in sheet.iter_rows(min_row=2):
-        row[0].alignment = Alignment(wrap_text=True, vertical="top")
+        row[0].alignment = WRAPPED
 
 
 def _table_sheet(sheet: Worksheet, number: int, t: Table, note: str) -> None:
     sheet.append(safe_row([f"Table {number}: {t.caption}"]))
-    sheet["A1"].font = Font(bold=True, size=14)
+    sheet["A1"].font = TITLE
     sheet.append(safe_row([f"This worksheet contains one table. {note}"]))
     sheet.append(safe_row(t.headers))
     for cell in sheet[3]:
-        cell.font = Font(bold=True)
+        cell.font = BOLD
     values = {t.headers.index(h): column for h, column in t.sheet.items()}
     for n, row in enumerate(t.rows):
         cells = [values[k][n] if k in values else v for k, v in enumerate(row)]
@@ -49,7 +53,7 @@ def _table_sheet(sheet: Worksheet, number: int, t: Table, note: str) -> None:
         sheet.column_dimensions[letter].width = min(WIDE, max(NARROW, long + 2))
     for row in sheet.iter_rows(min_row=4):
         for cell in row:
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
+            cell.alignment = WRAPPED
     end = sheet.cell(row=3 + max(len(t.rows), 1), column=len(t.headers)).coordinate
     if t.rows:
         table = ExcelTable(displayName=f"table_{number}", ref=f"A3:{end}")
@@ -119,7 +123,7 @@ def workbook(
     _text_sheet(cover, title, cover_lines)
     contents = book.create_sheet("Contents")
     contents.append(["Contents"])
-    contents["A1"].font = Font(bold=True, size=14)
+    contents["A1"].font = TITLE
     contents.append(["Sheet name", "Table title"])
     contents.append(["Notes", "Notes used in the tables"])
     for k, (name, t, _) in enumerate(tables, start=1):
@@ -127,7 +131,7 @@ def workbook(
     contents.column_dimensions["A"].width, contents.column_dimensions["B"].width = 28, 90
     notes_sheet = book.create_sheet("Notes")
     notes_sheet.append(["Notes"])
-    notes_sheet["A1"].font = Font(bold=True, size=14)
+    notes_sheet["A1"].font = TITLE
     notes_sheet.append(["Note number", "Note text"])
     for number, text in notes:
         notes_sheet.append(safe_row([number, text]))

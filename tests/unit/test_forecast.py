@@ -46,6 +46,24 @@ def test_the_method_is_the_one_with_the_smallest_back_tested_error():
     assert found.points[-1].central > trend[-1] + 5  # it carries on rising
 
 
+def test_the_back_test_uses_the_prediction_mean_of_each_fit():
+    """The back-test takes each fit's point forecast (no intervals: they cost more than the
+    fit): the same numbers, to the last bit, as the mean of statsmodels' prediction."""
+    rng = np.random.default_rng(34)
+    for n in (9, 12, 15):
+        y = 50 + np.cumsum(rng.normal(0, 2, n))
+        for method in fc.METHODS:
+            _, errors = fc.backtest(y, method, 4)
+            expected: dict[int, list[float]] = {}
+            for t in range(max(fc.MIN_TRAIN, n - fc.MOST_ORIGINS), n):
+                ahead = min(4, n - t)
+                frame = fc._fit(y[:t], method).get_prediction(start=t, end=t + ahead - 1)
+                central = frame.summary_frame(alpha=0.2)["mean"].to_numpy(dtype=float)
+                for h in range(ahead):
+                    expected.setdefault(h + 1, []).append(abs(central[h] - y[t + h]))
+            assert errors == expected
+
+
 def test_too_few_figures_to_forecast():
     found = fc.forecast([50.0, 52, 51, 53, 54, 55, 56], AHEAD)
     assert not found.made and found.points == ()

@@ -46,6 +46,19 @@ def test_poisson_interval_hand_worked():
         poisson_interval(-1)
 
 
+def test_poisson_interval_is_scipy_stats_chi2_quantiles_exactly():
+    """Worked out from scipy.special (importing scipy.stats cost every command 1-2 s): the
+    same numbers to the last bit as chi2.ppf's, at both levels the needs pages use."""
+    from scipy.stats import chi2
+
+    for level in (0.95, 0.8):
+        tail = (1 - level) / 2
+        for count in (0, 1, 2, 7, 40, 399, 2500):
+            low = 0.0 if count == 0 else float(chi2.ppf(tail, 2 * count)) / 2
+            high = float(chi2.ppf(1 - tail, 2 * count + 2)) / 2
+            assert poisson_interval(count, level) == (low, high)
+
+
 def test_ratio_and_words_hand_worked():
     r = known_vs_expected(40, 100)
     assert r.ratio == 0.4 and round(r.low, 4) == 0.2858 and round(r.high, 4) == 0.5447
