@@ -30,8 +30,10 @@ if quarter:
         subject = indicator_subject(e.indicator_id)
         # keyed: its label changes once commentary is saved, and must not close it
         with st.expander(f"{e.title}: {e.why_exception}, {e.commentary_state}", key=subject):
-            st.markdown(f"{style.badge(e.status)} {markdown(e.reason)}", unsafe_allow_html=True)
-            st.caption(f"Owner: {markdown(e.owner)}")
+            owner = view.note(f"Owner: {markdown(e.owner)}")  # one element, as a caption
+            st.markdown(
+                f"{style.badge(e.status)} {markdown(e.reason)}\n\n{owner}", unsafe_allow_html=True
+            )
             if not view.held_back(built, subject):  # a public reader's: none touching [c]
                 view.agreed_line(built.agreed.get(subject), e.status)
                 view.story(e.commentary, e.stale)

@@ -34,7 +34,7 @@ from metrics.ingest.template import latest_complete_quarter
 from metrics.publish.escape import markdown as markdown  # pages escape user text with ui.markdown
 from metrics.store.connection import StoreError, WriteConflict
 from metrics.text_limits import TextTooLong
-from ui import access, keys, streamlit_config
+from ui import access, keys, streamlit_config, streamlit_events
 from ui.context import (  # the store, the charter, the person and the quarter carried
     CHOSEN_QUARTER as CHOSEN_QUARTER,
     LINGER as LINGER,
@@ -130,6 +130,7 @@ def _warm_up() -> None:
 
 _warm_up()
 streamlit_config.read_without_lock()  # a crowd no longer queues on the config lock
+streamlit_events.batch_wakeups()  # the event loop woken once per burst of elements
 
 APP_NAME = "Outcomes for disabled children"
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 from collections import Counter
 from collections.abc import Mapping
 
@@ -47,6 +46,34 @@ def mover_text(mover: IndicatorStatus, charter: Charter) -> str:
     return f"{mover.title} {verb} by {fmt_change(mover.change or 0, ind)}"
 
 
+def card_text(
+    s: StatementStatus,
+    charter: Charter,
+    agreed: Mapping[str, Agreed] | None = None,
+    held: Mapping[str, str] | None = None,
+) -> str:
+    """A statement's card as one Markdown element: its heading, status badge (icon and
+    word), the planning group's agreed status or why a public reader does not see it, the
+    reason and the biggest movers. One element instead of six: Streamlit's cost is per
+    element sent, and the overview draws twelve cards (bench/README.md). Every text is
+    escaped (`markdown`), so nothing typed is rendered; the badge is the one HTML."""
+    parts = [f"### {markdown(f'{s.number}. {s.short_title}')}", style.badge(s.status)]
+    subject = statement_subject(s.number)
+    settled = (agreed or {}).get(subject)
+    if settled is not None:  # the planning group's, beside the computed one, with why
+        parts.append(markdown(settled.sentence(s.status)))
+    elif (held or {}).get(subject):  # a public reader: why not
+        parts.append(f'<span class="card-note">{markdown((held or {})[subject])}</span>')
+    parts.append(markdown(s.reason))
+    movers = [  # a trivial move (metrics/publish/plain.py) is no mover
+        m for m in s.movers() if moved(charter.indicators[m.id], m) != "little_change"
+    ][:2]
+    if movers:
+        named = "; ".join(mover_text(m, charter) for m in movers)
+        parts.append(f"Biggest movers: {markdown(named)}.")
+    return "\n\n".join(parts)
+
+
 def statement_card(
     s: StatementStatus,
     charter: Charter,
@@ -56,21 +83,7 @@ def statement_card(
     held: Mapping[str, str] | None = None,
 ) -> None:
     with st.container(border=True):
-        st.subheader(f"{s.number}. {s.short_title}", anchor=f"statement-{s.number}")
-        st.markdown(style.badge(s.status), unsafe_allow_html=True)
-        settled = (agreed or {}).get(statement_subject(s.number))
-        if settled is not None:  # the planning group's, beside the computed one, with why
-            st.markdown(markdown(settled.sentence(s.status)))
-        elif (held or {}).get(statement_subject(s.number)):  # a public reader: why not
-            st.caption(markdown((held or {})[statement_subject(s.number)]))
-        st.markdown(html.escape(s.reason))
-        movers = [  # a trivial move (metrics/publish/plain.py) is no mover
-            m for m in s.movers() if moved(charter.indicators[m.id], m) != "little_change"
-        ][:2]
-        if movers:
-            st.markdown(
-                "Biggest movers: " + "; ".join(mover_text(m, charter) for m in movers) + "."
-            )
+        st.markdown(card_text(s, charter, agreed, held), unsafe_allow_html=True)
         link(statement_page, f"Open statement {s.number}", {"statement": str(s.number), **carry})
 
 

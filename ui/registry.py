@@ -19,6 +19,7 @@ from pathlib import Path
 
 import streamlit as st
 from streamlit.navigation.page import StreamlitPage
+from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
 
 from metrics.access import (  # STAFF: the people who work with the figures (metrics/access)
     ADMIN,
@@ -111,10 +112,26 @@ PAGES: tuple[Entry, ...] = (
 BY_FILE = {entry.file: entry for entry in PAGES}
 
 
+# A page as links name it, built once per process: building an st.Page resolves its file's
+# path on disk, and a page draws up to thirty links (py-spy found 7 % of a crowd's time in
+# it). Only links use these: st.navigation marks the pages it is given (which may run), so
+# `routes` builds its own afresh. A link reads nothing but the page's address and title.
+_LINKED: dict[str, StreamlitPage] = {}
+
+
+def _linked(file: str) -> StreamlitPage:
+    page = _LINKED.get(file)
+    if page is None:
+        page = BY_FILE[file].page()
+        if get_script_run_ctx(suppress_warning=True) is not None:  # built in full
+            _LINKED[file] = page
+    return page
+
+
 def link(file: str, label: str, query_params: dict[str, str] | None = None) -> None:
     """A link to one of the pages, by its file: to its address as app.py routes it (and
     drawn without error when a page file is run on its own)."""
-    st.page_link(BY_FILE[file].page(), label=label, query_params=query_params or None)
+    st.page_link(_linked(file), label=label, query_params=query_params or None)
 
 
 def allowed(roles: Iterable[str]) -> list[Entry]:

@@ -53,21 +53,28 @@ def story(
     c: commentary.Commentary | None, stale: bool, heading: str = "The story behind it"
 ) -> None:
     """Commentary as plain text, with who wrote it, the figure it was written against, and
-    flags for copied or possibly stale text."""
-    st.markdown(f"**{heading}**")
+    flags for copied or possibly stale text. The story is one element (its parts as
+    paragraphs): Streamlit's cost is per element, and the review draws one per subject."""
+    parts = [f"**{heading}**"]
     if c is None:
-        st.caption("No commentary yet.")
-        return
-    for label, text in (("What is happening", c.what), ("Why", c.why), ("What next", c.next)):
-        st.markdown(f"*{label}:* {markdown(text)}")
-    note = f"By {markdown(c.written_by)}, {date_time(c.written_at, short=True)}"
-    if c.written_against():
-        note += f"; {markdown(c.written_against())}"
-    st.caption(note + ".")
-    if c.copied_from:
+        parts.append(note("No commentary yet."))
+    else:
+        for label, text in (("What is happening", c.what), ("Why", c.why), ("What next", c.next)):
+            parts.append(f"*{label}:* {markdown(text)}")
+        byline = f"By {markdown(c.written_by)}, {date_time(c.written_at, short=True)}"
+        if c.written_against():
+            byline += f"; {markdown(c.written_against())}"
+        parts.append(note(byline + "."))
+    st.markdown("\n\n".join(parts), unsafe_allow_html=True)
+    if c is not None and c.copied_from:
         st.warning(f"Copied from {c.copied_from}: not yet updated for this quarter.")
     if stale:
         st.warning("Possibly out of date: the figure it was written against has been revised.")
+
+
+def note(text: str) -> str:
+    """`text` (already escaped) as a caption would show it, inside a Markdown element."""
+    return f'<span class="card-note">{text}</span>'
 
 
 def agreed_line(found: agreed.Agreed | None, computed: str) -> None:

@@ -22,6 +22,8 @@ CSS = """
 .status-badge {display:inline-block; padding:0.1rem 0.55rem; border-radius:0.8rem;
   font-weight:600; border:1px solid currentColor; white-space:nowrap;}
 .status-card h3 {margin-top:0;}
+/* A note inside a statement card (ui/cards.py), as a caption would be: smaller, 4.5:1. */
+.card-note {font-size:0.875rem; color:#4A4C57;}
 /* Streamlit greys captions with opacity (about 3:1 on white); make them 4.5:1 or more. */
 [data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p {color:#4A4C57 !important;
   opacity:1 !important;}
@@ -40,6 +42,11 @@ a:focus-visible, button:focus-visible, [tabindex]:focus-visible {
   overflow-wrap:anywhere; text-overflow:clip !important; line-height:1.15; font-size:0.875rem;}
 /* The scorecard (ui/scorecard_view.py): every quarter as a table on a wide screen, one
    measure at a time with the latest quarters on a phone. */
+/* A card drawn as one Markdown element (style.card): bordered as Streamlit's own bordered
+   container is. */
+.text-card {border:1px solid rgba(49,51,63,0.2); border-radius:0.5rem; padding:0.75rem 1rem;
+  margin-bottom:0.75rem;}
+.text-card ul, .text-card p:last-child {margin-bottom:0;}
 @media (max-width: 640px) {.st-key-scorecard_wide {display:none !important;}}
 @media (min-width: 641px) {.st-key-scorecard_narrow {display:none !important;}}
 </style>
@@ -60,3 +67,11 @@ def direction(direction: str | None) -> str:
     if direction is None:
         return "–"
     return f"{DIRECTION_ICONS[direction]} {DIRECTION_WORDS[direction]}"
+
+
+def card(parts: list[str]) -> str:
+    """Markdown paragraphs (already escaped) as one bordered card, one element: Streamlit's
+    cost is per element sent, and a bordered container with its paragraphs was three to
+    six (bench/README.md). The blank lines let Markdown work inside the HTML."""
+    body = "\n\n".join(parts)
+    return f'<div class="text-card">\n\n{body}\n\n</div>'

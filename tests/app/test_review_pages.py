@@ -115,7 +115,7 @@ def test_a_councillor_reads_everything_and_can_change_nothing(fresh):
     at = open_review(fresh, "councillor")
     assert not at.text_area and not at.text_input
     assert not [b for b in at.button if b.label != "Sign out"]
-    assert any(plain(m.value).startswith("*What is happening:* Waits rose") for m in at.markdown)
+    assert any("\n\n*What is happening:* Waits rose" in plain(m.value) for m in at.markdown)
     actions_page = fresh(ui.ACTIONS_PAGE, **{access.DEMO_ROLE: "councillor"}).run()
     assert not actions_page.exception
     assert len(actions_page.dataframe[0].value) == 4  # the demo's actions, read-only

@@ -59,3 +59,34 @@ def test_planted_links_stay_text(demo_db, tmp_path, browser, charter):
         page.close()
     finally:
         server.stop()
+
+
+def test_a_planted_agreed_reason_stays_text_in_the_cards(demo_db, tmp_path, browser, charter):
+    """The overview's statement cards and the scrutiny view's are each one Markdown element
+    with HTML allowed (for the badge): the chair's typed reason in them is still text."""
+    from metrics.review import agreed
+    from metrics.review.common import statement_subject
+    from metrics.scrutiny import view as scrutiny
+    from tests.unit.test_said_the_same_way import CHRIS, Q
+
+    db = tmp_path / "agreed.duckdb"
+    shutil.copy(demo_db, db)
+    store = Store(db)
+    facts = scrutiny.build(store, charter, Q, public=False)
+    computed = next(s.status for s in facts.statements if s.number == 5)
+    other = "off_track" if computed != "off_track" else "at_risk"
+    reason = f"{LINK} {HTML} <img src=x onerror=alert(1)> **bold**"
+    agreed.agree(store, charter, CHRIS, Q, statement_subject(5), other, computed, reason)
+
+    server = Server(db)
+    try:
+        for path in ("/", "/Scrutiny"):
+            page = browser.new_page()
+            page.goto(f"{server.url}{path}?quarter={Q.replace(' ', '+')}")
+            wait_for_app(page)
+            page.get_by_text("evil.example", exact=False).first.wait_for()  # shown as text
+            assert page.locator('a[href*="evil"], img[src="x"], strong:text("bold")').count() == 0
+            assert page.get_by_text("**bold**", exact=False).count() >= 1
+            page.close()
+    finally:
+        server.stop()
