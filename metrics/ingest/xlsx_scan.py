@@ -18,7 +18,9 @@ from __future__ import annotations
 
 import re
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import IO
 from xml.etree import ElementTree
 
 NS = {
@@ -166,17 +168,10 @@ def scan(book: zipfile.ZipFile, part: str) -> Scan:
     """One streamed pass over the sheet's XML, cut between rows so no cell is split."""
     percent_ids, date_ids = special_styles(book)
     percent, dates = _styled(percent_ids), _styled(date_ids)
-    found, carry = Scan(), b""
+    found = Scan()
     valued, number = re.compile(VALUED), _number(date_ids)
     with book.open(part) as xml:
-        while True:
-            chunk = xml.read(CHUNK)
-            text = carry + chunk
-            cut = len(text) if not chunk else text.rfind(b"row>") + 4
-            if cut < 4:
-                carry = text
-                continue
-            text, carry = text[:cut], text[cut:]
+        for text in pieces(xml, b"row>", CHUNK):
             if _unreferenced(text):
                 found.unreferenced = True
                 return found
@@ -189,6 +184,21 @@ def scan(book: zipfile.ZipFile, part: str) -> Scan:
                     kind.find(text, into)
             BOOLS.find(text, found.bools)
             GAPS.find(text, found.gaps)
-            if not chunk:
-                break
     return found
+
+
+def pieces(xml: IO[bytes], end: bytes, size: int, carry: bytes = b"") -> Iterator[bytes]:
+    """The stream's bytes about `size` at a time, each piece cut just after the last `end` in
+    it (the rest starts the next piece), so no tag is split; the last piece is what remains."""
+    while True:
+        chunk = xml.read(size)
+        text = carry + chunk
+        if not chunk:
+            yield text
+            return
+        cut = text.rfind(end) + len(end)
+        if cut < len(end):
+            carry = text
+            continue
+        yield text[:cut]
+        carry = text[cut:]

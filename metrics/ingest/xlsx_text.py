@@ -14,6 +14,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from metrics.ingest.xlsx_scan import pieces
 from metrics.ingest.xlsx_tokens import (
     POOL,
     Cells,
@@ -220,24 +221,13 @@ def shared_strings(book: zipfile.ZipFile, part: str | None) -> pa.Array | None:
     if part is None:
         return None
     found: list[pa.Array] = []
-    carry = b""
     with book.open(part) as xml:
         head = xml.read(CHUNK)
         start = head.find(b"<si")
         if start < 0:
             return empty_texts(0)
-        carry = head[start:]
-        while True:
-            chunk = xml.read(CHUNK)
-            text = carry + chunk
-            cut = len(text) if not chunk else text.rfind(b"</si>") + 5
-            if cut < 5:
-                carry = text
-                continue
-            found.append(_shared(text[:cut]))
-            carry = text[cut:]
-            if not chunk:
-                break
+        for text in pieces(xml, b"</si>", CHUNK, carry=head[start:]):
+            found.append(_shared(text))
     return pa.concat_arrays(found, memory_pool=POOL) if found else empty_texts(0)
 
 
