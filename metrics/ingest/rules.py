@@ -305,16 +305,19 @@ LEFT JOIN known_area ka ON ka.code = t.area_code
 ERRORS = errors_sql(RULES)
 
 # A clean file in one pass: the rows to store (typed.STAGED_COLUMNS), whether each is 0 of 0,
-# and whether any rule finds it wrong (then ERRORS says what is wrong, in a pass of its own).
+# whether any rule finds it wrong (then ERRORS says what is wrong, in a pass of its own), and
+# the hash of its key: in a file with no wrong row every key is known (an indicator and a
+# period), so keys that repeat show as a hash that repeats, and only then is REPEATED asked.
 # (`wrong` is worked out in the inner select, where `value`, `period`, `symbol` ... are
 # still the typed columns, not the stored ones the outer select names so.)
 CLEAN_PASS = (
-    f"SELECT {typed.STAGED_COLUMNS}, zero_of_zero, wrong FROM (SELECT *, "
-    f"coalesce({any_wrong(RULES)}, false) AS wrong FROM (SELECT *, {typed.ZERO_OF_ZERO} "
-    f"AS zero_of_zero FROM ({CHECKED})))"
+    f"SELECT {typed.STAGED_COLUMNS}, zero_of_zero, wrong, key_hash FROM (SELECT *, "
+    f"coalesce({any_wrong(RULES)}, false) AS wrong, hash({_KEY}) AS key_hash FROM (SELECT *, "
+    f"{typed.ZERO_OF_ZERO} AS zero_of_zero FROM ({CHECKED})))"
 )
 
-# How many rows repeat an earlier row's figure (the rule that compares rows).
+# How many rows repeat an earlier row's figure (the rule that compares rows): asked only when
+# the one pass found a key's hash twice (a shared hash of different keys finds none).
 REPEATED = "".join(
     f"SELECT count(*) FROM {r.source} WHERE {r.where}" for r in RULES if r.source != "typed"
 )

@@ -15,12 +15,14 @@ from dataclasses import dataclass, field
 from datetime import date
 
 import duckdb
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from charter import Charter
 from metrics.ingest import lookups, read, rules, staged, typed
 from metrics.ingest.read import RawTable
+from metrics.ingest.xlsx_tokens import bools, empty_texts, scalar
 
 REQUIRED = ("indicator", "period", "value")
 MAX_ERRORS_KEPT = 1000  # a rejected file's first errors are kept and shown; the rest counted
@@ -113,8 +115,8 @@ def check_header(header: list[str]) -> tuple[dict[str, int], list[RowError]]:
 def _source_table(raw: RawTable, positions: dict[str, int]) -> tuple[pa.Table, int]:
     """Our columns by name, trimmed (in Arrow, which is quicker than SQL at it)."""
     n = raw.cells.num_rows
-    empty = pa.nulls(n, pa.string()).fill_null("")
-    columns: dict[str, pa.Array | pa.ChunkedArray] = {"row_no": pa.array(raw.row_no, pa.int32())}
+    empty = empty_texts(n)
+    columns: dict[str, pa.Array | pa.ChunkedArray] = {"row_no": _row_numbers(raw.row_no)}
     for name in COLUMNS:
         pos = positions.get(name)
         key = "grp" if name == "group" else name
@@ -129,12 +131,13 @@ def _source_table(raw: RawTable, positions: dict[str, int]) -> tuple[pa.Table, i
     columns["extra"] = _extra_cells(raw, extra)
     table = pa.table(columns)
     text = ["grp" if c == "group" else c for c in COLUMNS] + ["extra"]
-    blank = functools.reduce(pc.and_, (pc.equal(table[c], "") for c in text))
+    nothing = scalar("")
+    blank = functools.reduce(pc.and_, (pc.equal(table[c], nothing) for c in text))
     # A template row left as it came: its keys filled in, no figure and nothing else.
     figures = ("value", "numerator", "denominator", "status", "note", "extra")
     unused = pc.and_(
-        functools.reduce(pc.and_, (pc.equal(table[c], "") for c in figures)),
-        pc.and_(pc.not_equal(table["indicator"], ""), pc.not_equal(table["period"], "")),
+        functools.reduce(pc.and_, (pc.equal(table[c], nothing) for c in figures)),
+        pc.and_(pc.not_equal(table["indicator"], nothing), pc.not_equal(table["period"], nothing)),
     )
     unused = pc.and_(unused, pc.invert(table["formula_gap"]))  # a formula is not empty
     unused_rows = pc.sum(pc.cast(unused, pa.int64())).as_py() or 0
@@ -147,23 +150,37 @@ def _source_table(raw: RawTable, positions: dict[str, int]) -> tuple[pa.Table, i
 def _trimmed(column: pa.ChunkedArray | pa.Array) -> pa.ChunkedArray | pa.Array:
     """The column without white space around its cells; the column itself when no cell has
     any, as in nearly every file, so the file's text is held once. (Trimming and comparing
-    the lengths is quicker than any test for white space at the ends; the copy goes at once,
-    into the reader's pool, which gives memory back rather than keeping it.)"""
-    trimmed = pc.utf8_trim_whitespace(column, memory_pool=read.READ_POOL)
-    if pc.sum(pc.binary_length(trimmed)).as_py() == pc.sum(pc.binary_length(column)).as_py():
-        return column  # trimming only takes away: the same length is the same text
-    return trimmed
+    the lengths is quicker than any test for white space at the ends. It is done a chunk of
+    the reader's at a time: a whole column trimmed only to be compared held a copy of the
+    file's text, 68 MB for a 50 MB return, which the allocator kept.)"""
+    chunks = column.chunks if isinstance(column, pa.ChunkedArray) else [column]
+    for chunk in chunks:
+        trimmed = pc.utf8_trim_whitespace(chunk, memory_pool=read.READ_POOL)
+        if pc.sum(pc.binary_length(trimmed)).as_py() != pc.sum(pc.binary_length(chunk)).as_py():
+            return pc.utf8_trim_whitespace(column, memory_pool=read.READ_POOL)
+    return column  # trimming only takes away: the same length is the same text
+
+
+def _row_numbers(row_no: Sequence[int]) -> pa.Array:
+    """Row numbers as Arrow, from a numpy buffer: `pa.array` (as `pa.scalar`, which compute
+    functions call on a Python value) imports pandas, 35 MB, to ask whether it was given a
+    pandas object (xlsx_tokens has the helpers for the rest)."""
+    if isinstance(row_no, range):
+        numbers = np.arange(row_no.start, row_no.stop, row_no.step, dtype=np.int32)
+    else:
+        numbers = np.fromiter(row_no, dtype=np.int32, count=len(row_no))
+    return pa.Array.from_buffers(pa.int32(), len(numbers), [None, pa.py_buffer(numbers)])
 
 
 def _flags(row_no: Sequence[int], rows: set[int]) -> pa.Array:
     if not rows:
-        return pa.nulls(len(row_no), pa.bool_()).fill_null(False)
-    return pa.array([r in rows for r in row_no], pa.bool_())
+        return bools(np.zeros(len(row_no), dtype=bool))
+    return bools(np.fromiter((r in rows for r in row_no), dtype=bool, count=len(row_no)))
 
 
 def _extra_cells(raw: RawTable, positions: list[int]) -> pa.Array:
     if not positions:
-        return pa.nulls(raw.cells.num_rows, pa.string()).fill_null("")
+        return empty_texts(raw.cells.num_rows)
     joined = pc.binary_join_element_wise(*[raw.cells.column(i) for i in positions], "")
     return _trimmed(joined)
 

@@ -1,0 +1,70 @@
+"""A CSV return checked and stored without what a large upload cannot afford (issue 34): the
+check imports no pandas (35 MB of a process's memory: `pa.array`, `pa.scalar` and compute
+functions given a Python value import it), and a key sent twice is still found when the
+file is otherwise clean (the one pass finds repeated keys by their hash)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from metrics.ingest import check_file, load_file
+
+HEADER = "indicator,period,value,area,breakdown,group,numerator,denominator,status,note"
+ROWS = [
+    "short-breaks-receiving,2024-25 Q1,41,,,,,,,",
+    "short-breaks-receiving,2024-25 Q2, 43 ,E06000001,,,,,provisional,a note",
+    "annual-reviews-on-time,2024-25 Q1,,,,,52,64,,",
+    ",,,,,,,,,",
+]
+ROOT = Path(__file__).resolve().parents[2]
+
+CHECK_AND_STORE = """
+import sys
+from pathlib import Path
+from charter import load_charter
+from metrics.ingest import check_file, load_file
+from metrics.store.connection import Store
+
+charter, store = load_charter(), Store(Path(sys.argv[1]))
+with store.connect():
+    pass
+content = Path(sys.argv[2]).read_bytes()
+preview = check_file(store, charter, "r.csv", content, log_as="t")
+stored = load_file(store, charter, "r.csv", content, by="t", checked=preview)
+assert stored.outcome == "loaded", (stored.summary(), stored.errors)
+print("pandas" in sys.modules)
+"""
+
+
+def test_checking_and_storing_a_csv_return_imports_no_pandas(tmp_path):
+    csv = tmp_path / "r.csv"
+    csv.write_text("\n".join([HEADER, *ROWS]) + "\n", encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-c", CHECK_AND_STORE, str(tmp_path / "s.duckdb"), str(csv)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip() == "False"
+
+
+def test_a_key_sent_twice_in_an_otherwise_clean_file_is_found(store, charter):
+    twice = "short-breaks-receiving,2024-25 Q1,45,,,,,,,"
+    content = ("\n".join([HEADER, *ROWS, twice]) + "\n").encode()
+    report = check_file(store, charter, "r.csv", content)
+    assert report.outcome == "rejected"
+    [error] = report.errors
+    assert error.row == 6 and "appears more than once (first at row 2)" in error.problem
+    stored = load_file(store, charter, "r.csv", content, by="t")
+    assert stored.outcome == "rejected" and stored.added == 0
+
+
+def test_a_clean_file_is_stored_with_its_trimmed_cells_and_worked_out_value(store, charter):
+    content = ("\n".join([HEADER, *ROWS]) + "\n").encode()
+    report = load_file(store, charter, "r.csv", content, by="t")
+    assert report.outcome == "loaded" and report.added == 3, report.errors
+    assert "Skipped 1 empty row." in report.notes
