@@ -131,13 +131,13 @@ def _source_table(raw: RawTable, positions: dict[str, int]) -> tuple[pa.Table, i
     columns["extra"] = _extra_cells(raw, extra)
     table = pa.table(columns)
     text = ["grp" if c == "group" else c for c in COLUMNS] + ["extra"]
-    nothing = scalar("")
-    blank = functools.reduce(pc.and_, (pc.equal(table[c], nothing) for c in text))
+    is_empty = {c: _empty(table[c]) for c in text}
+    blank = functools.reduce(pc.and_, (is_empty[c] for c in text))
     # A template row left as it came: its keys filled in, no figure and nothing else.
     figures = ("value", "numerator", "denominator", "status", "note", "extra")
     unused = pc.and_(
-        functools.reduce(pc.and_, (pc.equal(table[c], nothing) for c in figures)),
-        pc.and_(pc.not_equal(table["indicator"], nothing), pc.not_equal(table["period"], nothing)),
+        functools.reduce(pc.and_, (is_empty[c] for c in figures)),
+        pc.and_(pc.invert(is_empty["indicator"]), pc.invert(is_empty["period"])),
     )
     unused = pc.and_(unused, pc.invert(table["formula_gap"]))  # a formula is not empty
     unused_rows = pc.sum(pc.cast(unused, pa.int64())).as_py() or 0
@@ -149,16 +149,43 @@ def _source_table(raw: RawTable, positions: dict[str, int]) -> tuple[pa.Table, i
 
 def _trimmed(column: pa.ChunkedArray | pa.Array) -> pa.ChunkedArray | pa.Array:
     """The column without white space around its cells; the column itself when no cell has
-    any, as in nearly every file, so the file's text is held once. (Trimming and comparing
-    the lengths is quicker than any test for white space at the ends. It is done a chunk of
-    the reader's at a time: a whole column trimmed only to be compared held a copy of the
-    file's text, 68 MB for a 50 MB return, which the allocator kept.)"""
+    any, as in nearly every file, so the file's text is held once. A chunk at a time (a
+    whole column trimmed only to be compared held a copy of the file's text, which the
+    allocator kept); a dictionary's distinct texts are trimmed, not every cell. (Trimming
+    and comparing the lengths is quicker than any test for white space at the ends.)"""
     chunks = column.chunks if isinstance(column, pa.ChunkedArray) else [column]
-    for chunk in chunks:
-        trimmed = pc.utf8_trim_whitespace(chunk, memory_pool=read.READ_POOL)
-        if pc.sum(pc.binary_length(trimmed)).as_py() != pc.sum(pc.binary_length(chunk)).as_py():
-            return pc.utf8_trim_whitespace(column, memory_pool=read.READ_POOL)
-    return column  # trimming only takes away: the same length is the same text
+    trimmed = [_trimmed_chunk(chunk) for chunk in chunks]
+    if all(t is c for t, c in zip(trimmed, chunks, strict=True)):
+        return column
+    return pa.chunked_array(trimmed, column.type)
+
+
+def _trimmed_chunk(chunk: pa.Array) -> pa.Array:
+    text = chunk.dictionary if isinstance(chunk, pa.DictionaryArray) else chunk
+    trimmed = pc.utf8_trim_whitespace(text, memory_pool=read.READ_POOL)
+    if pc.sum(pc.binary_length(trimmed)).as_py() == pc.sum(pc.binary_length(text)).as_py():
+        return chunk  # trimming only takes away: the same length is the same text
+    if isinstance(chunk, pa.DictionaryArray):
+        return pa.DictionaryArray.from_arrays(chunk.indices, trimmed)
+    return trimmed
+
+
+def _empty(column: pa.ChunkedArray | pa.Array) -> pa.ChunkedArray | pa.Array:
+    """Whether each cell is empty (a dictionary's distinct texts compared, not every cell)."""
+    nothing = scalar("")
+    if not pa.types.is_dictionary(column.type):
+        return pc.equal(column, nothing)
+    chunks = column.chunks if isinstance(column, pa.ChunkedArray) else [column]
+    return pa.chunked_array(
+        [pc.take(pc.equal(c.dictionary, nothing), c.indices) for c in chunks], pa.bool_()
+    )
+
+
+def _plain(column: pa.ChunkedArray | pa.Array) -> pa.ChunkedArray | pa.Array:
+    """A text column as plain strings (for the few functions without a dictionary kernel)."""
+    if pa.types.is_dictionary(column.type):
+        return column.cast(pa.string())
+    return column
 
 
 def _row_numbers(row_no: Sequence[int]) -> pa.Array:
@@ -181,7 +208,7 @@ def _flags(row_no: Sequence[int], rows: set[int]) -> pa.Array:
 def _extra_cells(raw: RawTable, positions: list[int]) -> pa.Array:
     if not positions:
         return empty_texts(raw.cells.num_rows)
-    joined = pc.binary_join_element_wise(*[raw.cells.column(i) for i in positions], "")
+    joined = pc.binary_join_element_wise(*[_plain(raw.cells.column(i)) for i in positions], "")
     return _trimmed(joined)
 
 

@@ -68,3 +68,25 @@ def test_a_clean_file_is_stored_with_its_trimmed_cells_and_worked_out_value(stor
     report = load_file(store, charter, "r.csv", content, by="t")
     assert report.outcome == "loaded" and report.added == 3, report.errors
     assert "Skipped 1 empty row." in report.notes
+
+
+def test_a_cell_too_long_is_refused_with_its_row(store, charter):
+    """The reader keeps each column as a dictionary of its texts: the row is still the one
+    the analyst sees (the header is row 1)."""
+    long = "9" * 10_001
+    content = (
+        "\n".join([HEADER, ROWS[0], f"short-breaks-receiving,2024-25 Q2,{long},,,,,,,"]) + "\n"
+    )
+    report = check_file(store, charter, "r.csv", content.encode())
+    assert report.outcome == "rejected"
+    assert "Row 3, column 3 holds 10,001 characters" in report.errors[0].problem
+
+
+def test_a_key_sent_twice_is_found_when_one_has_spaces_around_it(store, charter):
+    """Trimming a column trims its dictionary: ' short-breaks-receiving ' and the same id
+    without spaces are one key (the trimmed dictionary holds the text twice)."""
+    spaced = "  short-breaks-receiving ,2024-25 Q1,45,,,,,,,"
+    content = ("\n".join([HEADER, *ROWS, spaced]) + "\n").encode()
+    report = check_file(store, charter, "r.csv", content)
+    [error] = report.errors
+    assert error.row == 6 and "appears more than once (first at row 2)" in error.problem
