@@ -234,7 +234,13 @@ def commit(con: Connection, upload: Upload, rows: int) -> tuple[int, Diff]:
             s = "s" if upload.confirmed != 1 else ""
             message += f"; {upload.confirmed} unusual figure{s} confirmed by {upload.user}"
         upload_id = log_upload(con, upload, now, outcome, rows, diff, 0, message)
-        figures.store_staged(con, upload_id, bool(diff.added or diff.revised), bool(diff.revised))
+        figures.store_staged(
+            con,
+            upload_id,
+            bool(diff.added or diff.revised),
+            bool(diff.revised),
+            all_new=not diff.revised and not diff.unchanged,
+        )
         if diff.revised:
             audit.record_revisions(con, upload.actor, upload_id, upload.reason, now)
     figures.refresh_statistics(con, diff.added + diff.revised)

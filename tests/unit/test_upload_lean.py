@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 from metrics.ingest import check_file, load_file
+from metrics.store.queries import series
 
 HEADER = "indicator,period,value,area,breakdown,group,numerator,denominator,status,note"
 ROWS = [
@@ -25,6 +26,7 @@ import sys
 from pathlib import Path
 from charter import load_charter
 from metrics.ingest import check_file, load_file
+from metrics.store.queries import series
 from metrics.store.connection import Store
 
 charter, store = load_charter(), Store(Path(sys.argv[1]))
@@ -90,3 +92,30 @@ def test_a_key_sent_twice_is_found_when_one_has_spaces_around_it(store, charter)
     report = check_file(store, charter, "r.csv", content)
     [error] = report.errors
     assert error.row == 6 and "appears more than once (first at row 2)" in error.problem
+
+
+def test_a_file_of_new_figures_is_stored_as_a_file_that_revises_some(store, charter):
+    """A file whose figures are all new is stored without comparing each with the stored
+    ones (commit's all_new): a dash still clears the note, an empty cell still leaves none,
+    and a later file that revises one and adds one stores both as before."""
+    first = [
+        "short-breaks-receiving,2024-25 Q1,41,,,,,,,-",
+        "short-breaks-receiving,2024-25 Q2,42,,,,,,,kept",
+        "annual-reviews-on-time,2024-25 Q1,,,,,52,64,,",
+    ]
+    report = load_file(store, charter, "a.csv", "\n".join([HEADER, *first]).encode(), by="t")
+    assert report.outcome == "loaded" and report.added == 3
+    q1, q2 = series(store, "short-breaks-receiving", "E99000001")
+    assert (q1.value, q1.note, q2.value, q2.note) == (41, None, 42, "kept")
+    [ratio] = series(store, "annual-reviews-on-time", "E99000001")
+    assert (ratio.value, ratio.numerator, ratio.denominator, ratio.note) == (81.3, 52, 64, None)
+    second = [
+        "short-breaks-receiving,2024-25 Q2,44,,,,,,,",
+        "short-breaks-receiving,2024-25 Q3,45,,,,,,,new",
+    ]
+    again = load_file(
+        store, charter, "b.csv", "\n".join([HEADER, *second]).encode(), by="t", reason="fixed"
+    )
+    assert (again.outcome, again.added, again.revised) == ("loaded", 1, 1)
+    q1, q2, q3 = series(store, "short-breaks-receiving", "E99000001")
+    assert (q2.value, q2.note, q3.value, q3.note) == (44, "kept", 45, "new")
