@@ -119,7 +119,7 @@ def _read_xlsx(content: bytes, wanted: str | None) -> RawTable:
     return RawTable(
         header=header,
         cells=cells,
-        row_no=list(range(2, last_row + 1)),
+        row_no=range(2, last_row + 1),
         notes=notes,
         sheet=sheet_name,
         percent_cells={(r, c) for r, c in found.percent if r <= last_row},

@@ -129,12 +129,12 @@ def _source_table(raw: RawTable, positions: dict[str, int]) -> tuple[pa.Table, i
     columns["extra"] = _extra_cells(raw, extra)
     table = pa.table(columns)
     text = ["grp" if c == "group" else c for c in COLUMNS] + ["extra"]
-    blank = functools.reduce(pc.and_, (pc.equal(table[c], "") for c in text))
+    blank = functools.reduce(pc.and_, (_empty(table[c]) for c in text))
     # A template row left as it came: its keys filled in, no figure and nothing else.
     figures = ("value", "numerator", "denominator", "status", "note", "extra")
     unused = pc.and_(
-        functools.reduce(pc.and_, (pc.equal(table[c], "") for c in figures)),
-        pc.and_(pc.not_equal(table["indicator"], ""), pc.not_equal(table["period"], "")),
+        functools.reduce(pc.and_, (_empty(table[c]) for c in figures)),
+        pc.invert(pc.or_(_empty(table["indicator"]), _empty(table["period"]))),
     )
     unused = pc.and_(unused, pc.invert(table["formula_gap"]))  # a formula is not empty
     unused_rows = pc.sum(pc.cast(unused, pa.int64())).as_py() or 0
@@ -144,11 +144,32 @@ def _source_table(raw: RawTable, positions: dict[str, int]) -> tuple[pa.Table, i
     return table.filter(pc.invert(skip)), unused_rows
 
 
+def _dictionaries(column: pa.ChunkedArray | pa.Array) -> list[pa.DictionaryArray] | None:
+    """A workbook's column of repeated texts comes dictionary-encoded (read_xlsx_stream.py):
+    its chunks, to be trimmed and compared by their dictionaries, never decoded."""
+    if not pa.types.is_dictionary(column.type):
+        return None
+    return list(column.chunks) if isinstance(column, pa.ChunkedArray) else [column]
+
+
+def _empty(column: pa.ChunkedArray | pa.Array) -> pa.ChunkedArray | pa.Array:
+    chunks = _dictionaries(column)
+    if chunks is None:
+        return pc.equal(column, "")
+    return pa.chunked_array([pc.take(pc.equal(c.dictionary, ""), c.indices) for c in chunks])
+
+
 def _trimmed(column: pa.ChunkedArray | pa.Array) -> pa.ChunkedArray | pa.Array:
     """The column without white space around its cells; the column itself when no cell has
     any, as in nearly every file, so the file's text is held once. (Trimming and comparing
     the lengths is quicker than any test for white space at the ends; the copy goes at once,
     into the reader's pool, which gives memory back rather than keeping it.)"""
+    chunks = _dictionaries(column)
+    if chunks is not None:
+        trimmed = [(c, _trimmed(c.dictionary)) for c in chunks]
+        if all(d is c.dictionary for c, d in trimmed):
+            return column
+        return pa.chunked_array([pa.DictionaryArray.from_arrays(c.indices, d) for c, d in trimmed])
     trimmed = pc.utf8_trim_whitespace(column, memory_pool=read.READ_POOL)
     if pc.sum(pc.binary_length(trimmed)).as_py() == pc.sum(pc.binary_length(column)).as_py():
         return column  # trimming only takes away: the same length is the same text
@@ -164,7 +185,9 @@ def _flags(row_no: Sequence[int], rows: set[int]) -> pa.Array:
 def _extra_cells(raw: RawTable, positions: list[int]) -> pa.Array:
     if not positions:
         return pa.nulls(raw.cells.num_rows, pa.string()).fill_null("")
-    joined = pc.binary_join_element_wise(*[raw.cells.column(i) for i in positions], "")
+    cells = [raw.cells.column(i) for i in positions]
+    texts = [c.cast(pa.string()) if pa.types.is_dictionary(c.type) else c for c in cells]
+    joined = pc.binary_join_element_wise(*texts, "")
     return _trimmed(joined)
 
 
