@@ -21,7 +21,9 @@ class FileProblem(ValueError):
 @dataclass
 class RawTable:
     header: list[str]
-    cells: pa.Table  # one string column per header position, c0..cN
+    # One text column per header position, c0..cN: string, or (a workbook's column of
+    # repeated texts) dictionary<int8|int16|int32, string>: metrics/ingest/xlsx_columns.py.
+    cells: pa.Table
     row_no: Sequence[int]  # Excel row number of each data row (a range when they follow on)
     notes: list[str] = field(default_factory=list)  # what we did to read it (encoding, sheet)
     sheet: str | None = None

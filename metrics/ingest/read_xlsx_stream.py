@@ -35,10 +35,11 @@ from metrics.ingest.xlsx_tokens import (
     scalar,
 )
 
-# Pieces read between giving the C allocator's free pages back (xlsx_tokens.give_back): the
-# 9.4 MB workbook peaked at 6.0-6.5 MB per MB without, 4.8-5.1 every 8, 4.5-4.6 every piece
-# (make bench's file, load average 8-9); each time costs the next piece its page faults.
-GIVE_BACK_EVERY = 4
+# Pieces read between giving the C allocator's free pages back (xlsx_columns.give_back).
+# make bench's 9.4 MB workbook, load average 7-9: never, 6.1-6.6 MB per MB of workbook at
+# the peak; every 16, 5.1-5.3 and 0.05-0.1 s more CPU (the pages given back are faulted in
+# again); every 8, 5.0-5.4 and 0.15 s; every piece, 4.5-4.7 and 0.8 s.
+GIVE_BACK_EVERY = 16
 SHARED = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings"
 
 
