@@ -21,7 +21,8 @@ class FileProblem(ValueError):
 @dataclass
 class RawTable:
     header: list[str]
-    # one text column per header position, c0..cN: string, or a dictionary of strings (CSV)
+    # One text column per header position, c0..cN: string, or a dictionary of strings (the CSV
+    # reader's; a workbook's column of repeated texts, metrics/ingest/xlsx_columns.py).
     cells: pa.Table
     row_no: Sequence[int]  # Excel row number of each data row (a range when they follow on)
     notes: list[str] = field(default_factory=list)  # what we did to read it (encoding, sheet)

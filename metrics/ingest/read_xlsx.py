@@ -3,12 +3,12 @@ numbers: the sheet named 'Return' (or the one a provider's layout names, else th
 percentages as the analyst sees them, dates as dates, formulas never calculated noted.
 
 First the streaming reader (read_xlsx_stream.py: the sheet's XML a megabyte at a time into
-Arrow, about half fastexcel's memory). A workbook it does not know is read here as before:
-the values come from fastexcel (calamine, in Rust) straight into Arrow as text, with no
-Python object per cell; what the values do not say (percent and date formats, TRUE/FALSE,
-formulas without a saved result, where the sheet starts) comes from one streamed pass over the
-sheet's XML (xlsx_scan.py). Either takes under 2 x fastexcel's own read (make bench):
-workbooks are read up to the upload limit.
+Arrow, repeated texts dictionary-encoded: about a quarter of fastexcel's memory). A workbook
+it does not know is read here as before: the values come from fastexcel (calamine, in Rust)
+straight into Arrow as text, with no Python object per cell; what the values do not say
+(percent and date formats, TRUE/FALSE, formulas without a saved result, where the sheet
+starts) comes from one streamed pass over the sheet's XML (xlsx_scan.py). Either takes under
+2 x fastexcel's own read (make bench): workbooks are read up to the upload limit.
 """
 
 from __future__ import annotations
@@ -119,7 +119,7 @@ def _read_xlsx(content: bytes, wanted: str | None) -> RawTable:
     return RawTable(
         header=header,
         cells=cells,
-        row_no=list(range(2, last_row + 1)),
+        row_no=range(2, last_row + 1),
         notes=notes,
         sheet=sheet_name,
         percent_cells={(r, c) for r, c in found.percent if r <= last_row},

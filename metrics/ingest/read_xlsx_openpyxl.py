@@ -110,7 +110,7 @@ def _read_xlsx(content: bytes, wanted: str | None = None) -> RawTable:
     return RawTable(
         header=header,
         cells=cells,
-        row_no=list(range(2, len(rows) + 1)),
+        row_no=range(2, len(rows) + 1),
         notes=notes,
         sheet=sheet_name,
         percent_cells={(r, c) for r, c in percent},

@@ -1,6 +1,7 @@
 """A workbook's sheet read as it streams out of the zip, a megabyte of XML at a time, into
-Arrow columns: memory is the cells' text, not the sheet held whole (fastexcel holds every
-cell as a Rust value: 20 MB per MB of workbook; this, about 6, make bench).
+Arrow columns: memory is the cells as kept (xlsx_columns.py: repeated texts dictionary-
+encoded), not the sheet held whole (fastexcel holds every cell as a Rust value: 20 MB per MB
+of workbook; this, about 5, make bench).
 
 Each piece is cut after a </row>; xlsx_tokens.py finds its cells, xlsx_text.py gives their
 text exactly as read_xlsx.py's fastexcel path does, and the cells are placed by their own
@@ -20,10 +21,25 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from metrics.ingest.raw import MAX_CELL_CHARS, FileProblem, RawTable, choose_sheet
+from metrics.ingest.xlsx_columns import encoded, give_back, joined
 from metrics.ingest.xlsx_scan import NS, sheet_part, special_styles
 from metrics.ingest.xlsx_text import CHUNK, cell_texts, shared_strings
-from metrics.ingest.xlsx_tokens import POOL, Cells, Unusual, cells, empty_texts, flags, ints, scalar
+from metrics.ingest.xlsx_tokens import (
+    POOL,
+    Cells,
+    Unusual,
+    cells,
+    empty_texts,
+    flags,
+    ints,
+    scalar,
+)
 
+# Pieces read between giving the C allocator's free pages back (xlsx_columns.give_back).
+# make bench's 9.4 MB workbook, load average 7-9: never, 6.1-6.6 MB per MB of workbook at
+# the peak; every 16, 5.1-5.3 and 0.05-0.1 s more CPU (the pages given back are faulted in
+# again); every 8, 5.0-5.4 and 0.15 s; every piece, 4.5-4.7 and 0.8 s.
+GIVE_BACK_EVERY = 16
 SHARED = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings"
 
 
@@ -45,12 +61,15 @@ def read_streamed(content: bytes, wanted: str | None) -> RawTable:
                 pc.match_substring(shared, "\x00", memory_pool=POOL), memory_pool=POOL
             ).as_py()
         )
-        for piece in _pieces(book, part):
+        for n, piece in enumerate(_pieces(book, part), start=1):
             found = cells(piece)
             found.odd = found.odd or nul
             del piece
             texts, present = cell_texts(found, shared, percent_ids, date_ids)
             grid.add(found, texts, present, percent_ids)
+            del found, texts, present
+            if n % GIVE_BACK_EVERY == 0:
+                give_back()
     return grid.table(notes)
 
 
@@ -104,6 +123,7 @@ class _Grid:
         self.last = 0  # the last row with anything but spaces
         self.percent: list[tuple[int, int]] = []
         self.gaps: list[tuple[int, int]] = []
+        self.plain: set[int] = set()  # columns kept as text (the others: dictionaries)
 
     def add(
         self, found: Cells, texts: pa.Array, present: np.ndarray, percent_ids: set[int]
@@ -165,14 +185,27 @@ class _Grid:
         for c in np.flatnonzero(counts).tolist():
             begin, n = int(starts[c]), int(counts[c])
             if in_order and n == length:  # (no cell twice, rows in order: each row once)
-                self._column(c).append(ordered.slice(begin, n))
+                piece, copied = ordered.slice(begin, n), False
             else:
                 if with_blank is None:
                     with_blank = pa.concat_arrays([ordered, empty_texts(1)], memory_pool=POOL)
                 at = np.full(length, len(ordered), np.int64)
                 at[row[order[begin : begin + n]] - self.rows - 1] = np.arange(begin, begin + n)
-                self._column(c).append(pc.take(with_blank, ints(at), memory_pool=POOL))
+                piece, copied = pc.take(with_blank, ints(at), memory_pool=POOL), True
+            self._column(c).append(self._kept(c, piece, copied))
             self.covered[c] = top
+
+    def _kept(self, c: int, piece: pa.Array, copied: bool) -> pa.Array:
+        """A column's piece as it is kept: dictionary-encoded while that holds it in well
+        under its text (a column of notes, codes, periods: the same few texts row after
+        row), else as text in a buffer of its own (a slice would keep the whole piece's
+        text alive). Once a column's piece does not pay, its later pieces are not tried."""
+        if c not in self.plain:
+            coded = encoded(piece)
+            if coded is not None:
+                return coded
+            self.plain.add(c)
+        return piece if copied else pa.concat_arrays([piece], memory_pool=POOL)
 
     def _column(self, c: int) -> list[pa.Array]:
         if c not in self.columns:
@@ -212,8 +245,8 @@ class _Grid:
         last = self.last
         columns = []
         for c in range(self.width):
-            pieces = self.columns.get(c) or [empty_texts(self.rows)]
-            columns.append(pa.chunked_array(pieces, pa.string()).slice(0, last))
+            pieces = self.columns.pop(c, None) or [empty_texts(self.rows)]  # (freed as joined)
+            columns.append(joined(pieces).slice(0, last))
         header = [str(c[0].as_py()) for c in columns]
         while header and not header[-1].strip():
             header.pop()
@@ -223,7 +256,7 @@ class _Grid:
         return RawTable(
             header=header,
             cells=cells,
-            row_no=list(range(2, last + 1)),
+            row_no=range(2, last + 1),  # (not a list: 8 MB for 230,000 rows)
             notes=notes,
             sheet=self.sheet,
             percent_cells={(r, c) for r, c in self.percent if r <= last},
