@@ -147,15 +147,21 @@ def forecast(
     """The forecast for `next_periods` from `values` (the measure's figures of one kind, oldest
     first, None where missing): the last unbroken run is used. Projections and intervals are
     kept within `bounds`, the figures the measure can take (a percentage within 0 to 100)."""
-    run: list[float] = []
-    for v in values:
-        run = [] if v is None or not math.isfinite(v) else [*run, float(v)]
+    run = unbroken_run(values)
     if len(run) < MIN_FIGURES:
         return too_few(len(run))
     steps = len(next_periods)
     if not 1 <= steps <= MOST_PERIODS:
         raise ValueError(f"A forecast looks 1 to {MOST_PERIODS} periods ahead (not {steps}).")
     return _forecast(tuple(run), tuple(next_periods), bounds)
+
+
+def unbroken_run(values: Sequence[float | None]) -> list[float]:
+    """The figures after the last gap (a figure missing or not a number)."""
+    run: list[float] = []
+    for v in values:
+        run = [] if v is None or not math.isfinite(v) else [*run, float(v)]
+    return run
 
 
 # A forecast is a pure function of its figures, and costs some fifteen model fits (about

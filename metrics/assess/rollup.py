@@ -10,6 +10,7 @@ when at least `off_track_share` are off track; otherwise at risk (council.yaml, 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, replace
 from datetime import date
 
@@ -152,34 +153,33 @@ def charter_status(store: Store, charter: Charter, quarter: Period) -> list[Stat
     return charter_statuses(store, charter, [quarter])[0]
 
 
+Known = Mapping[str, list[StatementStatus]]  # statuses already worked out, by quarter's label
+
+
 def charter_statuses(
-    store: Store, charter: Charter, quarters: list[Period]
+    store: Store, charter: Charter, quarters: list[Period], known: Known | None = None
 ) -> list[list[StatementStatus]]:
-    """Every statement's status at each of `quarters`, reading the figures once for all."""
+    """Every statement's status at each of `quarters`, reading the figures once for all;
+    taken from `known` when it holds every one (a pack works them out once for its report,
+    scrutiny history and scorecard). Each quarter is judged on the figures it would be
+    judged on alone: a figure wanted for another quarter of the batch is never among the
+    periods it compares with (`published_beside` takes the latest it is given)."""
+    if known is not None and all(q.label in known for q in quarters):
+        return [known[q.label] for q in quarters]
     with store.connect():
         charter = trajectory.applied(charter, trajectory.in_force(store))  # the chair's steps
         points = current_points(store, charter.council.code)
-        wanted = [
-            (i.id, due_period(i, quarter).shift(-k).label)
-            for quarter in quarters
-            for i in charter.indicators.values()
-            for k in range(LAG_ALLOWED[i.frequency] + 1)
-        ]  # the figures that may be assessed
         published = published_totals(store)
-        wanted += [  # and the latest published year beside a figure tracked more often
-            (i.id, year)
-            for quarter in quarters
-            for i in charter.indicators.values()
-            if (year := published_beside(i, quarter, published.get(i.id, []))) is not None
-        ]
-        values = area_values(store, list(dict.fromkeys(wanted)))
+        wanted = [_wanted(charter, quarter, published) for quarter in quarters]
+        values = area_values(store, list(dict.fromkeys(w for each in wanted for w in each)))
         as_at = published_as_at(store)
         voices = recent_evidence(store, quarters)
-    by_indicator: dict[str, dict[str, dict[str, float]]] = {}
-    for (ident, period), areas in values.items():
-        by_indicator.setdefault(ident, {})[period] = areas
     out = []
-    for quarter, voice in zip(quarters, voices, strict=True):
+    for quarter, voice, its in zip(quarters, voices, wanted, strict=True):
+        by_indicator: dict[str, dict[str, dict[str, float]]] = {}
+        for ident, period in dict.fromkeys(its):
+            if (ident, period) in values:
+                by_indicator.setdefault(ident, {})[period] = values[(ident, period)]
         statuses = {
             i.id: indicator_status(
                 i, own_points(i, points.get(i.id, [])), quarter, charter, by_indicator.get(i.id, {})
@@ -200,6 +200,23 @@ def charter_statuses(
             ]
         )
     return out
+
+
+def _wanted(
+    charter: Charter, quarter: Period, published: dict[str, list[str]]
+) -> list[tuple[str, str]]:
+    """The (indicator, period) figures that may be assessed at `quarter`, and the latest
+    published year beside a figure tracked more often."""
+    found = [
+        (i.id, due_period(i, quarter).shift(-k).label)
+        for i in charter.indicators.values()
+        for k in range(LAG_ALLOWED[i.frequency] + 1)
+    ]
+    return found + [
+        (i.id, year)
+        for i in charter.indicators.values()
+        if (year := published_beside(i, quarter, published.get(i.id, []))) is not None
+    ]
 
 
 def dated(status: IndicatorStatus, as_at: date | None) -> None:

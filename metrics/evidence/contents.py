@@ -19,8 +19,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
-from PIL import Image, ImageFile, UnidentifiedImageError
-
 from metrics import text_limits
 
 if TYPE_CHECKING:
@@ -101,6 +99,9 @@ def check_pdf(name: str, content: bytes) -> None:
 def check_image(name: str, content: bytes, expected: str) -> None:
     """The whole file decodes as an image of the `expected` format (PNG or JPEG) of at most
     MAX_PIXELS pixels."""
+    # Pillow here, not at the top: every pack imports this package (0.1-0.3 s, issue 34)
+    from PIL import Image, UnidentifiedImageError
+
     _no_markup(name, content, "an image")
     try:
         with Image.open(io.BytesIO(content)) as img:
@@ -133,6 +134,8 @@ def _truncated_refused() -> Iterator[None]:
     """Pillow pads a truncated image silently when ImageFile.LOAD_TRUNCATED_IMAGES is set,
     and WeasyPrint sets it for the whole process when imported (as soon as a pack has been
     made): the check must not depend on that, so it is off while an attachment is decoded."""
+    from PIL import ImageFile
+
     with _PIL_SETTING:
         before = ImageFile.LOAD_TRUNCATED_IMAGES
         ImageFile.LOAD_TRUNCATED_IMAGES = False

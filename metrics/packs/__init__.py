@@ -32,21 +32,32 @@ KINDS = ("meeting", "self-evaluation")
 
 
 def render(pack: Pack | SelfEvaluation, fmt: str) -> bytes:
-    """The pack in one format."""
-    from metrics.packs import html, pdf, self_evaluation_layout as layout, xlsx
+    """The pack in one format. Each writer is imported when its format is asked for: the
+    command line makes one format in a fresh process (issue 34)."""
+    from metrics.packs import html
 
     if isinstance(pack, SelfEvaluation):
+        from metrics.packs import self_evaluation_layout as layout
+
         if fmt not in FORMATS:
             raise ValueError(f"A pack's format is one of: {', '.join(FORMATS)} (not {fmt!r}).")
         page = layout.render_html(pack)
         if fmt == "html":
             return page.encode("utf-8")
-        return pdf.render_pdf(None, page) if fmt == "pdf" else layout.render_xlsx(pack)
+        if fmt == "pdf":
+            from metrics.packs import pdf
+
+            return pdf.render_pdf(None, page)
+        return layout.render_xlsx(pack)
     if fmt == "html":
         return html.render(pack).encode("utf-8")
     if fmt == "pdf":
+        from metrics.packs import pdf
+
         return pdf.render_pdf(pack)
     if fmt == "xlsx":
+        from metrics.packs import xlsx
+
         html.render(pack)  # works out the glossary the notes refer to
         return xlsx.render_xlsx(pack)
     raise ValueError(f"A pack's format is one of: {', '.join(FORMATS)} (not {fmt!r}).")

@@ -13,6 +13,7 @@ from datetime import date, datetime
 from charter import Charter
 from charter.models import UNIT_LABEL
 from metrics.access.people import Actor, require
+from metrics.assess.rollup import Known, charter_statuses
 from metrics.assess.target import Target, fmt_target_value, target_runs
 from metrics.assess.trend import TrendRow, trend, upto
 from metrics.dates import long_date
@@ -157,11 +158,12 @@ def build(
     public = audience == SCRUTINY
     reading = audience_for(public)
     now = now or datetime.now()
-    built = report.build(store, charter, quarter, today=today)
+    known = _statuses(store, charter, quarter)
+    built = report.build(store, charter, quarter, today, known[parse_period(quarter).label])
     trust = data_quality(store, charter, quarter, today)
     policy = DisclosurePolicy.audited(store, charter)
     hidden = policy.figures_withheld()
-    facts = scrutiny.build(store, charter, quarter, public=public, today=today, hidden=hidden)
+    facts = scrutiny.build(store, charter, quarter, public, today, hidden, known)
     # agreed statuses and commentary touching a withheld figure are held back from the public
     built = policy.publish(ReviewCells(built), reading)
     review = built.review
@@ -203,7 +205,7 @@ def build(
         ),
         figures=sections.figures(built, charter, hidden, public),
         scorecard=sections.scorecard(
-            scorecard.build(store, charter, quarter, PACK_QUARTERS, public, hidden),
+            scorecard.build(store, charter, quarter, PACK_QUARTERS, public, hidden, known),
             symbols=False,  # the word says it; a PDF's fonts need not carry the symbols
         ),
     )
@@ -220,6 +222,18 @@ def build(
     pack.all_councils = benchmarks.all_councils_sheet(found)
     pack.sections = shape.sections_for(store, audience, pinned)
     return pack
+
+
+def _statuses(store: Store, charter: Charter, quarter: str) -> Known:
+    """Every statement's status at each quarter the pack shows (the report's, the scrutiny
+    history's, the scorecard's), worked out once: they were worked out three times."""
+    latest = parse_period(quarter)
+    every = [latest.shift(-k) for k in range(scrutiny.HISTORY)]
+    every += scorecard.quarters_to(quarter, PACK_QUARTERS)
+    periods = list({p.label: p for p in every}.values())
+    return dict(
+        zip([p.label for p in periods], charter_statuses(store, charter, periods), strict=True)
+    )
 
 
 def _published_status(facts: scrutiny.Scrutiny, ind_id: str) -> str:

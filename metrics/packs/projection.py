@@ -21,7 +21,7 @@ def projection(
     store: Store, charter: Charter, ind: Indicator, rows: list[TrendRow], public: bool
 ) -> dict[str, Any]:
     """The exception's `heading` (words) and `projection` (table), as ExceptionItem takes them."""
-    found = outlook.outlook(with_trajectory(store, charter, ind), rows, public, PERIODS)
+    found = outlook.outlook(with_trajectory(store, charter, ind), rows, public, PERIODS, store)
     if not found.forecast.made:
         return {"heading": found.words}
     table = Table(

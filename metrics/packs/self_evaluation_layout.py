@@ -12,7 +12,6 @@ from metrics.packs.html import document, table
 from metrics.packs.needs_section import TITLE as NEEDS_TITLE
 from metrics.packs.sections import Table
 from metrics.packs.self_evaluation import AUDIENCE, SelfEvaluation
-from metrics.packs.xlsx import workbook
 
 HEADINGS = (  # each theme's tables, in order, under these headings
     "The charter statements",
@@ -113,4 +112,6 @@ def render_xlsx(made: SelfEvaluation) -> bytes:
         "This workbook has a contents sheet, a notes sheet and one table per sheet.",
         f"Contact: {made.contact or 'not given'}.",
     ]
+    from metrics.packs.xlsx import workbook  # XlsxWriter: only when a spreadsheet is made
+
     return workbook(made.title, cover, tables, notes)

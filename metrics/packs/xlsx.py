@@ -7,11 +7,12 @@ formula-safe (metrics/publish/tables.py)."""
 from __future__ import annotations
 
 import io
+import math
+from typing import Any
 
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
-from openpyxl.worksheet.table import Table as ExcelTable, TableStyleInfo
-from openpyxl.worksheet.worksheet import Worksheet
+import xlsxwriter
+from xlsxwriter.format import Format
+from xlsxwriter.worksheet import Worksheet
 
 from metrics.dates import date_time, long_date
 from metrics.packs.content import AUDIENCE_WORDS, Pack
@@ -20,45 +21,64 @@ from metrics.publish.tables import safe_row
 from metrics.scrutiny.scorecard import Scorecard
 
 WIDE, NARROW = 60, 16
-# one of each style for every cell that has it: openpyxl hashes a style each time a cell is
-# given one, and a new object per cell also had to be built (a pack's ~6,000 cells, issue 34)
-WRAPPED = Alignment(wrap_text=True, vertical="top")
-BOLD, TITLE = Font(bold=True), Font(bold=True, size=14)
+# Written with XlsxWriter, which writes each cell's XML as it is given, its style an index
+# into formats made once: openpyxl built an object per cell and hashed a style for each
+# (~1.3 s of a pack's ~6,000 cells, issue 34).
+OPTIONS = {  # every text cell is written as text, never a formula, link or number
+    "in_memory": True,
+    "strings_to_formulas": False,
+    "strings_to_urls": False,
+    "strings_to_numbers": False,
+}
 
 
-def _text_sheet(sheet: Worksheet, title: str, lines: list[str]) -> None:
-    sheet.append(safe_row([title]))
-    sheet["A1"].font = TITLE
-    for line in lines:
-        sheet.append(safe_row([line]))
-    sheet.column_dimensions["A"].width = 120
-    for row in sheet.iter_rows(min_row=2):
-        row[0].alignment = WRAPPED
+class _Styles:
+    """The workbook's three styles, made once: a title, a header, wrapped text."""
+
+    def __init__(self, book: xlsxwriter.Workbook):
+        self.title = book.add_format({"bold": True, "font_size": 14})
+        self.bold = book.add_format({"bold": True})
+        self.wrapped = book.add_format({"text_wrap": True, "valign": "top"})
 
 
-def _table_sheet(sheet: Worksheet, number: int, t: Table, note: str) -> None:
-    sheet.append(safe_row([f"Table {number}: {t.caption}"]))
-    sheet["A1"].font = TITLE
-    sheet.append(safe_row([f"This worksheet contains one table. {note}"]))
-    sheet.append(safe_row(t.headers))
-    for cell in sheet[3]:
-        cell.font = BOLD
+def _write(sheet: Worksheet, row: int, values: list[Any], style: Format | None = None) -> None:
+    """One row of cells from column A, `values` already formula-safe (`safe_row`): text as
+    text (XlsxWriter's `write_string`, never a formula), numbers as numbers."""
+    for col, value in enumerate(values):
+        if isinstance(value, bool):
+            sheet.write_boolean(row, col, value, style)
+        elif isinstance(value, int | float) and math.isfinite(value):
+            sheet.write_number(row, col, value, style)
+        else:
+            sheet.write_string(row, col, value if isinstance(value, str) else str(value), style)
+
+
+def _text_sheet(sheet: Worksheet, styles: _Styles, title: str, lines: list[str]) -> None:
+    _write(sheet, 0, safe_row([title]), styles.title)
+    for n, line in enumerate(lines, start=1):
+        _write(sheet, n, safe_row([line]), styles.wrapped)
+    sheet.set_column(0, 0, 120)
+
+
+def _table_sheet(sheet: Worksheet, styles: _Styles, number: int, t: Table, note: str) -> None:
+    _write(sheet, 0, safe_row([f"Table {number}: {t.caption}"]), styles.title)
+    _write(sheet, 1, safe_row([f"This worksheet contains one table. {note}"]))
+    headers = safe_row(t.headers)
+    _write(sheet, 2, headers, styles.bold)
     values = {t.headers.index(h): column for h, column in t.sheet.items()}
     for n, row in enumerate(t.rows):
         cells = [values[k][n] if k in values else v for k, v in enumerate(row)]
-        sheet.append(safe_row([v if v not in ("", None) else "[x]" for v in cells]))
+        _write(sheet, 3 + n, safe_row([v if v not in ("", None) else "[x]" for v in cells]),
+               styles.wrapped)  # fmt: skip
     for k, header in enumerate(t.headers):
-        letter = sheet.cell(row=3, column=k + 1).column_letter
         long = max([len(str(r[k])) for r in t.rows] + [len(header)])
-        sheet.column_dimensions[letter].width = min(WIDE, max(NARROW, long + 2))
-    for row in sheet.iter_rows(min_row=4):
-        for cell in row:
-            cell.alignment = WRAPPED
-    end = sheet.cell(row=3 + max(len(t.rows), 1), column=len(t.headers)).coordinate
+        sheet.set_column(k, k, min(WIDE, max(NARROW, long + 2)))
     if t.rows:
-        table = ExcelTable(displayName=f"table_{number}", ref=f"A3:{end}")
-        table.tableStyleInfo = TableStyleInfo(name="TableStyleLight1", showRowStripes=False)
-        sheet.add_table(table)
+        sheet.add_table(
+            2, 0, 2 + len(t.rows), len(t.headers) - 1,
+            {"name": f"table_{number}", "style": "Table Style Light 1", "banded_rows": False,
+             "columns": [{"header": h, "header_format": styles.bold} for h in headers]},
+        )  # fmt: skip
 
 
 def render_xlsx(pack: Pack) -> bytes:
@@ -117,29 +137,28 @@ def workbook(
 ) -> bytes:
     """A cover sheet, a contents sheet, a notes sheet, then one table per sheet: (sheet name,
     table, a note said above it)."""
-    book = Workbook()
-    cover = book.active
-    cover.title = "Cover"
-    _text_sheet(cover, title, cover_lines)
-    contents = book.create_sheet("Contents")
-    contents.append(["Contents"])
-    contents["A1"].font = TITLE
-    contents.append(["Sheet name", "Table title"])
-    contents.append(["Notes", "Notes used in the tables"])
-    for k, (name, t, _) in enumerate(tables, start=1):
-        contents.append(safe_row([f"Table_{k}_{name}", f"Table {k}: {t.caption}"]))
-    contents.column_dimensions["A"].width, contents.column_dimensions["B"].width = 28, 90
-    notes_sheet = book.create_sheet("Notes")
-    notes_sheet.append(["Notes"])
-    notes_sheet["A1"].font = TITLE
-    notes_sheet.append(["Note number", "Note text"])
-    for number, text in notes:
-        notes_sheet.append(safe_row([number, text]))
-    notes_sheet.column_dimensions["A"].width, notes_sheet.column_dimensions["B"].width = 14, 120
-    for k, (name, t, note) in enumerate(tables, start=1):
-        _table_sheet(book.create_sheet(f"Table_{k}_{name}"[:31]), k, t, note)
     out = io.BytesIO()
-    book.save(out)
+    book = xlsxwriter.Workbook(out, OPTIONS)
+    styles = _Styles(book)
+    _text_sheet(book.add_worksheet("Cover"), styles, title, cover_lines)
+    contents = book.add_worksheet("Contents")
+    _write(contents, 0, ["Contents"], styles.title)
+    _write(contents, 1, ["Sheet name", "Table title"])
+    _write(contents, 2, ["Notes", "Notes used in the tables"])
+    for k, (name, t, _) in enumerate(tables, start=1):
+        _write(contents, 2 + k, safe_row([f"Table_{k}_{name}", f"Table {k}: {t.caption}"]))
+    contents.set_column(0, 0, 28)
+    contents.set_column(1, 1, 90)
+    notes_sheet = book.add_worksheet("Notes")
+    _write(notes_sheet, 0, ["Notes"], styles.title)
+    _write(notes_sheet, 1, ["Note number", "Note text"])
+    for n, (number, text) in enumerate(notes, start=2):
+        _write(notes_sheet, n, safe_row([number, text]))
+    notes_sheet.set_column(0, 0, 14)
+    notes_sheet.set_column(1, 1, 120)
+    for k, (name, t, note) in enumerate(tables, start=1):
+        _table_sheet(book.add_worksheet(f"Table_{k}_{name}"[:31]), styles, k, t, note)
+    book.close()
     return out.getvalue()
 
 

@@ -12,7 +12,7 @@ import math
 from dataclasses import dataclass
 
 from charter import Charter, Indicator
-from metrics.assess import forecast as fc
+from metrics.assess import forecast as fc, forecast_kept
 from metrics.assess.target import Target
 from metrics.assess.trajectory import with_trajectory
 from metrics.assess.trend import TrendRow, trend, upto
@@ -99,11 +99,14 @@ def build(
     rows = policy.publish(TrendCells(ind.id, every), audience_for(public))
     if quarter:
         rows = upto(rows, due_period(ind, parse_period(quarter)).label, quarter)
-    return outlook(ind, rows, public, periods)
+    return outlook(ind, rows, public, periods, store)
 
 
-def outlook(ind: Indicator, rows: list[TrendRow], public: bool, periods: int) -> Outlook:
-    """The forecast from the published rows, of the kind of the latest figure."""
+def outlook(
+    ind: Indicator, rows: list[TrendRow], public: bool, periods: int, store: Store | None = None
+) -> Outlook:
+    """The forecast from the published rows, of the kind of the latest figure; kept in
+    `store` by what it was made from, when given (metrics/assess/forecast_kept.py)."""
     latest = next((r for r in reversed(rows) if read_label(r.period) is not None), None)
     if latest is None:
         return Outlook(ind.id, ind.title, None, fc.too_few(0), (), fc.too_few(0).why_none or "")
@@ -115,7 +118,12 @@ def outlook(ind: Indicator, rows: list[TrendRow], public: bool, periods: int) ->
         return Outlook(ind.id, ind.title, last.label, found, (), WITHHELD)
     ahead = [last.shift(k) for k in range(1, periods + 1)]
     bounds = (0.0, 100.0) if ind.unit == "percent" else (0.0, math.inf)
-    found = fc.forecast([r.value for r in same], [p.label for p in ahead], bounds)
+    values, labels = [r.value for r in same], [p.label for p in ahead]
+    found = (
+        forecast_kept.forecast(store, values, labels, bounds)
+        if store is not None
+        else fc.forecast(values, labels, bounds)
+    )
     aim = Target.of(ind)
     targets = tuple(aim.in_force(p) for p in ahead) if found.made else ()
     return Outlook(ind.id, ind.title, last.label, found, targets, words(ind, found, ahead, targets))

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from charter import Charter
-from metrics.assess.rollup import charter_statuses
+from metrics.assess.rollup import Known, charter_statuses
 from metrics.assess.status import IndicatorStatus
 from metrics.periods.model import Period, PeriodKind
 from metrics.periods.text import parse_period
@@ -160,13 +160,15 @@ def build(
     count: int = QUARTERS,
     public: bool = True,
     hidden: dict[str, withheld.Withheld] | None = None,
+    known: Known | None = None,
 ) -> Scorecard:
     """The scorecard for the `count` quarters to `quarter`, as `public` readers (what would be
-    published) or staff see it; `hidden`, the withheld figures when already audited."""
+    published) or staff see it; `hidden`, the withheld figures when already audited;
+    `known`, the statuses when already worked out (`rollup.charter_statuses`)."""
     periods = quarters_to(quarter, count)
     if public and hidden is None:
         hidden = DisclosurePolicy.audited(store, charter).figures_withheld()
-    found = charter_statuses(store, charter, periods)
+    found = charter_statuses(store, charter, periods, known)
     policy, audience = DisclosurePolicy(charter, hidden or {}), audience_for(public)
     by_quarter: list[dict[str, IndicatorStatus]] = []
     for statements in found:

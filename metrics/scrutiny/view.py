@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from charter import Charter, Indicator
-from metrics.assess.rollup import StatementStatus, charter_statuses
+from metrics.assess.rollup import Known, StatementStatus, charter_statuses
 from metrics.assess.status import IndicatorStatus
 from metrics.periods.text import parse_period
 from metrics.publish import plain, withheld
@@ -64,12 +64,13 @@ def _history(
     quarter: str,
     public: bool,
     hidden: dict[str, withheld.Withheld] | None,
+    known: Known | None = None,
 ) -> list[list[StatementStatus]]:
     """Statuses at `quarter` and the quarters before it, latest first."""
     if public and hidden is None:
         hidden = DisclosurePolicy.audited(store, charter).figures_withheld()
     latest = parse_period(quarter)
-    found = charter_statuses(store, charter, [latest.shift(-k) for k in range(HISTORY)])
+    found = charter_statuses(store, charter, [latest.shift(-k) for k in range(HISTORY)], known)
     policy, audience = DisclosurePolicy(charter, hidden or {}), audience_for(public)
     return [policy.publish(StatusCells(f), audience) for f in found]
 
@@ -120,12 +121,14 @@ def build(
     public: bool = True,
     today: date | None = None,
     hidden: dict[str, withheld.Withheld] | None = None,
+    known: Known | None = None,
 ) -> Scrutiny:
     """The quarter in plain English; `hidden`, the figures disclosure control withholds, when
-    they are already known (a public reader's view withholds them)."""
+    they are already known (a public reader's view withholds them); `known`, the statuses
+    when already worked out (`rollup.charter_statuses`)."""
     if public and hidden is None:
         hidden = DisclosurePolicy.audited(store, charter).figures_withheld()
-    history = _history(store, charter, quarter, public, hidden)
+    history = _history(store, charter, quarter, public, hidden, known)
     now = history[0]
     held = DisclosurePolicy(charter, hidden or {}).publish(HeldBackCells(now), audience_for(public))
     open_actions = [

@@ -7,8 +7,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-import pyarrow as pa
-
+from metrics.store.arrow_texts import text_table
 from metrics.store.connection import Connection
 
 Row = tuple[Any, ...]  # a row as the driver gives it
@@ -84,7 +83,7 @@ def published_totals(con: Connection) -> list[Row]:
 def current_values(con: Connection, wanted: list[tuple[str, str]]) -> list[Row]:
     """(indicator, period, area, value) of every area's current total for the (indicator,
     period) pairs wanted (our own figure before a published one)."""
-    table = pa.table({"indicator_id": [w[0] for w in wanted], "period": [w[1] for w in wanted]})
+    table = text_table({"indicator_id": [w[0] for w in wanted], "period": [w[1] for w in wanted]})
     con.register("wanted", table)
     try:
         return con.execute(VALUES).fetchall()

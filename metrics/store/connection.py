@@ -133,14 +133,15 @@ class Connection:
         return [statement]
 
     @contextmanager
-    def _atomic(self) -> Iterator[None]:
-        """One transaction on this connection (see `transaction`)."""
+    def _atomic(self, bump: bool = True) -> Iterator[None]:
+        """One transaction on this connection (see `transaction`; `bump` False: `keeping`)."""
         raw = self._raw
         raw.execute("BEGIN TRANSACTION")
         self.in_transaction = True
         try:
             yield
-            raw.execute("INSERT INTO data_changes (changed_at) VALUES (current_timestamp)")
+            if bump:
+                raw.execute("INSERT INTO data_changes (changed_at) VALUES (current_timestamp)")
         except duckdb.Error as err:
             self.in_transaction = False
             with suppress(duckdb.TransactionException):  # DuckDB may have ended it already
@@ -297,6 +298,19 @@ def transaction(con: Connection) -> Iterator[Connection]:
         yield con
         return
     with con._atomic():
+        yield con
+
+
+@contextmanager
+def keeping(con: Connection) -> Iterator[Connection]:
+    """All or nothing like `transaction`, for derived results the store keeps by what they
+    were computed from (a forecast, metrics/store/forecasts.py), without bumping the data
+    version: they change nothing a reader sees, and a bump would make every page's cache
+    cold after each pack. Inside another transaction: part of it."""
+    if con.in_transaction:
+        yield con
+        return
+    with con._atomic(bump=False):
         yield con
 
 

@@ -168,7 +168,7 @@ class PgConnection(Connection):
         self._pool.putconn(self._pg)
 
     @contextmanager
-    def _atomic(self) -> Iterator[None]:
+    def _atomic(self, bump: bool = True) -> Iterator[None]:
         try:
             self._pg.execute("BEGIN ISOLATION LEVEL REPEATABLE READ")
         except psycopg.OperationalError as err:
@@ -176,8 +176,9 @@ class PgConnection(Connection):
         self.in_transaction = True
         try:
             yield
-            self._pg.execute("SELECT pg_advisory_xact_lock(%s)", [VERSION_LOCK])
-            self._pg.execute("INSERT INTO data_changes (changed_at) VALUES (current_timestamp)")
+            if bump:
+                self._pg.execute("SELECT pg_advisory_xact_lock(%s)", [VERSION_LOCK])
+                self._pg.execute("INSERT INTO data_changes (changed_at) VALUES (current_timestamp)")
             self.in_transaction = False
             self._pg.execute("COMMIT")
         except psycopg.Error as err:

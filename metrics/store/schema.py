@@ -8,7 +8,12 @@ from __future__ import annotations
 
 from metrics.store.schema_needs import NEEDS_AND_RESOURCES
 from metrics.store.schema_review import EVIDENCE_AND_SELF_REVIEW, REVIEW, SCRUTINY
-from metrics.store.schema_work import OUTLOOK_AND_PACKS, PUBLISHED_AS_AT, REMINDERS
+from metrics.store.schema_work import (
+    FORECASTS_KEPT,
+    OUTLOOK_AND_PACKS,
+    PUBLISHED_AS_AT,
+    REMINDERS,
+)
 
 MIGRATIONS: list[list[str]] = [
     # 1: observations with full revision history, the upload log and the files themselves.
@@ -251,5 +256,6 @@ MIGRATIONS.append(REMINDERS)  # 13: see metrics/store/schema_work.py
 MIGRATIONS.append(OUTLOOK_AND_PACKS)  # 14: see metrics/store/schema_work.py
 MIGRATIONS.append(NEEDS_AND_RESOURCES)  # 15: see metrics/store/schema_needs.py
 MIGRATIONS.append(PUBLISHED_AS_AT)  # 16: see metrics/store/schema_work.py
+MIGRATIONS.append(FORECASTS_KEPT)  # 17: see metrics/store/schema_work.py
 
 SCHEMA_VERSION = len(MIGRATIONS)

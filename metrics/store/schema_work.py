@@ -1,7 +1,8 @@
-"""Migrations 13 to 15: who owes what and what was sent (reminders, issue 30), and where
-each measure is heading and how a pack is shaped (trajectories, key messages, pack
-sections, issue 31), and the date published figures are as at (issue 32). Kept apart
-from schema.py by what they serve; appended there in order."""
+"""Migrations 13, 14, 16 and 17: who owes what and what was sent (reminders, issue 30), and
+where each measure is heading and how a pack is shaped (trajectories, key messages, pack
+sections, issue 31), the date published figures are as at (issue 32), and the forecasts
+kept by what they were computed from (issue 34). Kept apart from schema.py by what they
+serve; appended there in order."""
 
 from __future__ import annotations
 
@@ -96,5 +97,19 @@ PUBLISHED_AS_AT: list[str] = [
             indicator_id  VARCHAR PRIMARY KEY,
             as_at         DATE NOT NULL,
             source        VARCHAR NOT NULL
+        )""",
+]
+
+
+FORECASTS_KEPT: list[str] = [
+    # 17: issue 34. A forecast (metrics/assess/forecast.py: some fifteen model fits) kept
+    # by what it was computed from: `key` is a hash of the figures, the periods ahead, the
+    # bounds, the method's settings, the code and the libraries' versions
+    # (metrics/assess/forecast_kept.py), so a kept forecast is never stale: new figures
+    # make a new key. Derived data: written without bumping the data version.
+    """CREATE TABLE forecasts_kept (
+            key           VARCHAR PRIMARY KEY,
+            forecast      VARCHAR NOT NULL,  -- JSON: method, errors, origins, points
+            made_at       TIMESTAMP NOT NULL
         )""",
 ]
