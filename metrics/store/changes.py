@@ -77,6 +77,8 @@ def written(sql: str, origins: Iterable[str] | None = None) -> set[Kind]:
 # The tables a query names (after FROM or JOIN), and the views the store defines over tables.
 _NAMED = re.compile(r"\b(?:FROM|JOIN)\s+([A-Za-z_]\w*)", re.I)
 VIEWS = {"observation_history": ("observations", "periods", "uploads")}
+# The store's own records, read by every store (migrations, versions): no kind of data.
+_BOOKKEEPING = {"schema_version", "information_schema", "data_changes", "data_change_kinds"}
 # A query asks for one origin only by a condition of its own: `WHERE origin = '...'` or
 # `AND o.origin = '...'` (not `ORDER BY origin = 'local'`, `NOT ...`), in a query with no OR.
 _ONLY = {
@@ -95,7 +97,7 @@ def kinds_read(sql: str) -> set[str]:
     tables: list[str] = []
     for name in _NAMED.findall(sql):
         tables += VIEWS.get(name.lower(), (name.lower(),))
-    out = {t for t in tables if t != "observations"}
+    out = {t for t in tables if t != "observations" and t not in _BOOKKEEPING}
     if "observations" in tables:
         only = [k for k, asked in _ONLY.items() if asked.search(sql)]
         one = tables.count("observations") == 1 and len(only) == 1 and not _OR.search(sql)
@@ -121,9 +123,14 @@ def watching() -> Iterator[set[str]]:
 
 
 def watch(sql: str) -> None:
+    saw(kinds_read(sql))
+
+
+def saw(kinds: Iterable[str]) -> None:
+    """Kinds of data read without a query (a remembered answer), for `watching`."""
     seen = getattr(_WATCHED, "seen", None)
     if seen is not None:
-        seen |= kinds_read(sql)
+        seen |= set(kinds)
 
 
 @dataclass(frozen=True)

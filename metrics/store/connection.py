@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import os
 import random
-import re
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -46,13 +45,20 @@ from metrics.store.changes import (
     rows_for,
     versions,
     watch,
-    written,
 )
 from metrics.store.errors import StoreError as StoreError, WriteConflict as WriteConflict
 from metrics.store.keeper import KEEPER
 from metrics.store.migrating import migrate
 from metrics.store.on_disk import files_seen
 from metrics.store.schema import POSTGRES_ONLY
+
+# Kept importable from here: the rest of the store and its tests have always found them here.
+from metrics.store.writes import (
+    CHANGED,
+    CHANGED_KIND,
+    note_write,
+    refuse_write_outside_transaction as refuse_write_outside_transaction,
+)
 
 LOCK_WAIT_SECONDS = 120.0
 
@@ -77,9 +83,6 @@ class Rows(Protocol):
 
 
 Params = Mapping[str, object] | Sequence[object] | None
-
-# A statement that changes stored data; outside a transaction it is refused (see `execute`).
-_WRITE = re.compile(r"^\s*(INSERT|UPDATE|DELETE|MERGE|COPY|CREATE|DROP|ALTER|TRUNCATE)\b", re.I)
 
 
 class Connection:
@@ -203,36 +206,6 @@ class Connection:
                 raise WriteConflict(str(err)) from err
             raise
         note_commit()
-
-
-# The rows a committed transaction adds: its number (the data version), and a row for each
-# kind of data it wrote (metrics/store/changes.py).
-CHANGED = "INSERT INTO data_changes (changed_at) VALUES (current_timestamp) RETURNING version"
-CHANGED_KIND = "INSERT INTO data_change_kinds (version, kind) VALUES ($version, $kind)"
-
-
-def refuse_write_outside_transaction(con: Connection, sql: str) -> None:
-    """A statement that changes data is refused outside `transaction()`, on every backend."""
-    if not con.in_transaction and _WRITE.match(sql) and not _temporary(sql):
-        raise StoreError(f"a write outside a transaction was refused: {sql.split()[0:3]}")
-
-
-def note_write(con: Connection, sql: str) -> None:
-    """Refuse a write outside a transaction; inside one, note the kinds of data it changes
-    (a temporary table's statements change none)."""
-    refuse_write_outside_transaction(con, sql)
-    if con.in_transaction and not _temporary(sql):
-        con.changed |= written(sql, con._origins)
-
-
-def _temporary(sql: str) -> bool:
-    return bool(
-        re.match(
-            r"^\s*(CREATE\s+(OR\s+REPLACE\s+)?TEMP|DROP\s+TABLE\s+IF\s+EXISTS\s+(_|pg_temp\.))",
-            sql,
-            re.I,
-        )
-    )
 
 
 class Store:

@@ -45,18 +45,16 @@ from psycopg_pool import ConnectionPool, PoolTimeout
 from metrics.config import database, redacted
 from metrics.store.changes import Versions, note_commit, rows_for, versions, watch
 from metrics.store.connection import (
-    CHANGED,
-    CHANGED_KIND,
     Connection,
     Params,
     Rows,
     Store,
     StoreError,
     WriteConflict,
-    note_write,
 )
 from metrics.store.migrating import migrate
 from metrics.store.postgres_words import ARROW, Number, pg_type, postgres_ddl, translate
+from metrics.store.writes import CHANGED, CHANGED_KIND, note_write
 
 POOL_SIZE = 10
 CONNECT_SECONDS = 10.0

@@ -21,7 +21,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import Concatenate, ParamSpec, TypeVar
 
-from metrics.store.changes import kinds_read
+from metrics.store.changes import kinds_read, saw
 from metrics.store.connection import Connection
 
 P = ParamSpec("P")
@@ -48,6 +48,7 @@ def remembered(*queries: str, entries: int = ENTRIES) -> Callable[[Read[P, R]], 
         lock = threading.Lock()
 
         def remembering(con: Connection, /, *args: P.args, **kw: P.kwargs) -> R:
+            saw(kinds)  # what a test watching this thread's reads is told (changes.watching)
             where = con.source
             if con.in_transaction or where is None:
                 return read(con, *args, **kw)
