@@ -4,6 +4,7 @@ evidence dated in a window (metrics/assess/)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
@@ -87,26 +88,32 @@ def published_totals(con: Connection) -> list[Row]:
 def current_values(con: Connection, wanted: list[tuple[str, str]]) -> list[Row]:
     """(indicator, period, area, value) of every area's current total for the (indicator,
     period) pairs wanted (our own figure before a published one)."""
-    found = {(i, p, a): v for i, p, a, v in _published_values(con, wanted)}
-    found.update(((i, p, a), v) for i, p, a, v in _own_values(con, wanted))
+    found = {(i, p, a): v for i, p, a, v in _rows(_published_values(con, wanted))}
+    found.update(((i, p, a), v) for i, p, a, v in _rows(_own_values(con, wanted)))
     return [(i, p, a, v) for (i, p, a), v in found.items()]
 
 
+# Remembered as Arrow tables, not rows: every council's published figures are many (the
+# national demo's), and Python's full collections would walk them as long as they are kept.
 @remembered(OWN_VALUES)
-def _own_values(con: Connection, wanted: list[tuple[str, str]]) -> list[Row]:
+def _own_values(con: Connection, wanted: list[tuple[str, str]]) -> pa.Table:
     return _values(con, OWN_VALUES, wanted)
 
 
 @remembered(PUBLISHED_VALUES)
-def _published_values(con: Connection, wanted: list[tuple[str, str]]) -> list[Row]:
+def _published_values(con: Connection, wanted: list[tuple[str, str]]) -> pa.Table:
     return _values(con, PUBLISHED_VALUES, wanted)
 
 
-def _values(con: Connection, sql: str, wanted: list[tuple[str, str]]) -> list[Row]:
+def _rows(table: pa.Table) -> Iterator[Row]:
+    return zip(*(column.to_pylist() for column in table.columns), strict=True)
+
+
+def _values(con: Connection, sql: str, wanted: list[tuple[str, str]]) -> pa.Table:
     table = pa.table({"indicator_id": [w[0] for w in wanted], "period": [w[1] for w in wanted]})
     con.register("wanted", table)
     try:
-        return con.execute(sql).fetchall()
+        return con.arrow(sql)
     finally:
         con.unregister("wanted")
 

@@ -27,9 +27,10 @@ from metrics.store.connection import Connection
 P = ParamSpec("P")
 R = TypeVar("R")
 
-# Each query keeps this many answers (by database, version and arguments): a few versions of
-# the data, and the few sets of arguments pages ask with.
-ENTRIES = 32
+# Each query keeps this many answers (by database, version and arguments): the few sets of
+# arguments pages ask with, at the latest versions. Few: what is kept is live Python objects,
+# which Python's full collections walk (a large answer is better kept as an Arrow table).
+ENTRIES = 8
 
 
 Read = Callable[Concatenate[Connection, P], R]
@@ -39,8 +40,8 @@ def remembered(*queries: str, entries: int = ENTRIES) -> Callable[[Read[P, R]], 
     """A named query `read(con, *args)` that runs `queries`, remembered by (database, the
     version of the kinds of data the queries read, args). The kinds are worked out from the
     queries' text (`kinds_read`), so they cannot be forgotten or misstated. The answer is
-    shared by every caller, who must not change it (lists of tuples, whose callers build
-    their own objects from them)."""
+    shared by every caller, who must not change it (lists of tuples or Arrow tables, whose
+    callers build their own objects from them)."""
     kinds = frozenset().union(*(kinds_read(q) for q in queries))
 
     def wrap(read: Read[P, R]) -> Read[P, R]:
