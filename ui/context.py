@@ -14,6 +14,7 @@ from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_r
 
 from charter import Charter, load_charter
 from metrics.access import Actor
+from metrics.store.changes import Versions
 from metrics.store.connection import Store
 from ui import access, keys
 
@@ -49,10 +50,15 @@ def user() -> Actor:
     return once_per_run("user", lambda: access.who(charter().council.contact, charter().providers))
 
 
+def data_versions() -> Versions:
+    """The version of each kind of data in the store as this run first saw it
+    (metrics/store/changes.py): what the cached reads are keyed on (ui/reads.py)."""
+    return once_per_run("data versions", lambda: store().versions())
+
+
 def data_version() -> int:
-    """The store's data version as this run first saw it: what every cached read is keyed
-    on."""
-    return once_per_run("data version", lambda: store().version())
+    """The store's data version (of any kind) as this run first saw it."""
+    return data_versions().latest
 
 
 # Seconds the app keeps the database open after its last read (metrics/store/keeper.py):

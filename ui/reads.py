@@ -1,6 +1,7 @@
-"""The app's cached reads of the store, for every page: keyed on the database file's
-version (so an upload shows at once), with disclosure control applied for a reader who is not
-staff. `ui` re-exports them (`ui.status(quarter)`, `ui.review(quarter)`, ...).
+"""The app's cached reads of the store, for every page: keyed on the version of the data
+they read (so an upload shows at once, and leaves what it did not change cached), with
+disclosure control applied for a reader who is not staff. `ui` re-exports them
+(`ui.status(quarter)`, `ui.review(quarter)`, ...).
 
 Every read a page makes is cached here, so a page whose figures have not changed never opens
 the database file: opening it is the dearest step of a read (about 40 ms), and twenty people
@@ -44,6 +45,7 @@ from metrics.publish.policy import (
 )
 from metrics.review import page as review_page, report
 from metrics.scrutiny import scorecard as scorecards, view as scrutiny
+from metrics.store.changes import FIGURES
 from metrics.store.connection import Store
 from ui import context, keys
 
@@ -53,10 +55,21 @@ log = logging.getLogger(__name__)
 
 Version = int
 
+# The kinds of data (metrics/store/changes.py) a read reads, for the reads that read no
+# figures, or only that: an upload of a return leaves the first cached. The reads keyed on
+# every kind (`data_key()`) read the figures and much else (statuses, the review, ...).
+# tests/unit/test_reads_kinds.py holds each to what it reads.
+TRAJECTORIES = ("trajectories",)
+EVIDENCE = ("evidence_items", "evidence_attachments")
+REVIEW_EXTRAS = ("commentary", "actions", "action_updates")
+QUARTERS = (*FIGURES, "periods")
 
-def data_key() -> tuple[str, Version]:
-    """What every cached read is keyed on: the database file and its version."""
-    return str(context.store().path), context.data_version()
+
+def data_key(*kinds: str) -> tuple[str, Version]:
+    """What a cached read is keyed on: the database, and the version of the kinds of data it
+    reads (of every kind when none is named)."""
+    versions = context.data_versions()
+    return str(context.store().path), versions.of(kinds) if kinds else versions.latest
 
 
 @st.cache_resource(show_spinner=False)
@@ -133,7 +146,7 @@ def _quarters(db: str, version: Version) -> list[str]:
 
 
 def quarters() -> list[str]:
-    return _quarters(*data_key())
+    return _quarters(*data_key(*QUARTERS))
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -197,7 +210,7 @@ def _review_extras(db: str, version: Version, quarter: str) -> review_page.Revie
 
 def review_extras(quarter: str) -> review_page.ReviewExtras:
     """Earlier versions of each commentary, last quarter's, and the last meeting's actions."""
-    return _review_extras(*data_key(), quarter)
+    return _review_extras(*data_key(*REVIEW_EXTRAS), quarter)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -251,7 +264,7 @@ def _trajectories(db: str, version: Version) -> dict[str, trajectory.Trajectory]
 
 def trajectories() -> dict[str, trajectory.Trajectory]:
     """The chair's trajectories in force, by indicator."""
-    return _trajectories(*data_key())
+    return _trajectories(*data_key(*TRAJECTORIES))
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -277,7 +290,7 @@ def _evidence(
 
 def evidence_about(statement: int, until: date | None) -> list[EvidenceItem]:
     """What families and staff told us about a statement, in the year to `until`."""
-    return _evidence(*data_key(), statement, until)
+    return _evidence(*data_key(*EVIDENCE), statement, until)
 
 
 # What has been read ahead, by everything that decides it: a crowd opening the same page at
@@ -304,7 +317,9 @@ def prefetch(names: Iterable[str]) -> None:
     page sets itself up, one read waits on DuckDB as another works out statuses; the page's
     own calls then wait for, and find, the results in the cache. Nothing is drawn here, and
     a read that fails here fails again, with its message, where the page makes it."""
-    key, public_view, today = data_key(), public(), date.today()  # read on the page's thread
+    # Read on the page's thread: each read's key, as the page will make it.
+    key, public_view, today = data_key(), public(), date.today()
+    kinds = {n: data_key(*k) for n, k in (("q", QUARTERS), ("x", REVIEW_EXTRAS), ("e", EVIDENCE))}
     carried = context.carried().get("quarter")
     statement = st.session_state.get(keys.STATEMENT) or st.query_params.get("statement")
     indicator = st.session_state.get(keys.INDICATOR) or st.query_params.get("indicator")
@@ -331,12 +346,12 @@ def prefetch(names: Iterable[str]) -> None:
             "review": lambda: _review(*key, quarter, public_view),
             "quality": lambda: _quality(*key, quarter, today),
             "scrutiny": lambda: _scrutiny(*key, quarter, public_view),
-            "review extras": lambda: _review_extras(*key, quarter),
+            "review extras": lambda: _review_extras(*kinds["x"], quarter),
             "scorecard": lambda: _scorecard(*key, quarter, scorecards.QUARTERS, public_view),
         }
         if statement and statement.isdigit():
             until = parse_period(quarter).end
-            jobs["statement"] = lambda: _evidence(*key, int(statement), until)
+            jobs["statement"] = lambda: _evidence(*kinds["e"], int(statement), until)
         if ind is not None:
             jobs["indicator"] = lambda: indicator_page(quarter)
         return [jobs[n] for n in dict.fromkeys(("review", *names)) if n in jobs]
@@ -346,7 +361,7 @@ def prefetch(names: Iterable[str]) -> None:
         # quarter is a good guess at that, so its reads need not wait for the quarters'.
         guess = carried or latest_complete_quarter().label
         with ThreadPoolExecutor(max_workers=8, thread_name_prefix="read") as pool:
-            found = pool.submit(_quarters, *key)
+            found = pool.submit(_quarters, *kinds["q"])
             started = [pool.submit(job) for job in jobs_for(guess)]
             options = found.result()
             quarter = carried if carried in options else next(iter(options), None)

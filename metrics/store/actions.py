@@ -9,6 +9,7 @@ from datetime import date, datetime
 from typing import Any
 
 from metrics.store.connection import Connection
+from metrics.store.remembered import remembered
 
 Row = tuple[Any, ...]
 
@@ -94,6 +95,7 @@ def latest_version(con: Connection, action_id: int) -> int:
     return int(con.execute(LATEST_VERSION, {"id": action_id}).fetchall()[0][0])
 
 
+@remembered(LIST)
 def actions_with_latest_update(con: Connection, as_at: datetime | None) -> list[Row]:
     """Every action with its latest log entry (as at `as_at`, if given), by due date:
     (action_id, title, statement, indicators, owner, due, agreed_quarter, created_by,

@@ -4,11 +4,15 @@ evidence dated in a window (metrics/assess/)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
+import pyarrow as pa
+
 from metrics.store.arrow_texts import text_table
 from metrics.store.connection import Connection
+from metrics.store.remembered import remembered
 
 Row = tuple[Any, ...]  # a row as the driver gives it
 
@@ -32,18 +36,18 @@ SELECT DISTINCT indicator_id, period FROM observations
 WHERE origin = 'published' AND superseded_by IS NULL AND breakdown = ''
 """
 
-# Every current total for the periods asked about, for every area: one query for all indicators.
-VALUES = """
-SELECT indicator_id, period, area_code, value FROM (
-    SELECT o.indicator_id, o.period, o.area_code, o.value,
-           row_number() OVER (PARTITION BY o.indicator_id, o.period, o.area_code
-                              ORDER BY o.origin = 'local' DESC) AS nth
-    FROM observations o
-    JOIN wanted w ON w.indicator_id = o.indicator_id AND w.period = o.period
-    WHERE o.breakdown = '' AND o.superseded_by IS NULL AND o.value IS NOT NULL
-) ranked
-WHERE nth = 1
+# Every current total for the periods asked about, for every area, of one origin: one
+# query for all indicators. Our own figure comes before a published one (`current_values`);
+# the published ones change only with a published import, so they are remembered apart.
+_VALUES = """
+SELECT o.indicator_id, o.period, o.area_code, o.value
+FROM observations o
+JOIN wanted w ON w.indicator_id = o.indicator_id AND w.period = o.period
+WHERE o.breakdown = '' AND o.superseded_by IS NULL AND o.value IS NOT NULL
+  AND o.origin = '{origin}'
 """
+OWN_VALUES = _VALUES.format(origin="local")
+PUBLISHED_VALUES = _VALUES.format(origin="published")
 
 # What families and staff told us about each statement in a window.
 VOICE = """
@@ -69,12 +73,14 @@ ORDER BY o.period_start
 """
 
 
+@remembered(CURRENT_TOTALS)
 def current_totals(con: Connection, area: str) -> list[Row]:
     """(indicator, period, value, symbol, status, revised, numerator, denominator) of an
     area's current totals, by indicator, oldest period first."""
     return con.execute(CURRENT_TOTALS, {"area": area}).fetchall()
 
 
+@remembered(PUBLISHED_TOTALS)
 def published_totals(con: Connection) -> list[Row]:
     """(indicator, period) of every current published total."""
     return con.execute(PUBLISHED_TOTALS).fetchall()
@@ -83,19 +89,43 @@ def published_totals(con: Connection) -> list[Row]:
 def current_values(con: Connection, wanted: list[tuple[str, str]]) -> list[Row]:
     """(indicator, period, area, value) of every area's current total for the (indicator,
     period) pairs wanted (our own figure before a published one)."""
+    found = {(i, p, a): v for i, p, a, v in _rows(_published_values(con, wanted))}
+    found.update(((i, p, a), v) for i, p, a, v in _rows(_own_values(con, wanted)))
+    return [(i, p, a, v) for (i, p, a), v in found.items()]
+
+
+# Remembered as Arrow tables, not rows: every council's published figures are many (the
+# national demo's), and Python's full collections would walk them as long as they are kept.
+@remembered(OWN_VALUES)
+def _own_values(con: Connection, wanted: list[tuple[str, str]]) -> pa.Table:
+    return _values(con, OWN_VALUES, wanted)
+
+
+@remembered(PUBLISHED_VALUES)
+def _published_values(con: Connection, wanted: list[tuple[str, str]]) -> pa.Table:
+    return _values(con, PUBLISHED_VALUES, wanted)
+
+
+def _rows(table: pa.Table) -> Iterator[Row]:
+    return zip(*(column.to_pylist() for column in table.columns), strict=True)
+
+
+def _values(con: Connection, sql: str, wanted: list[tuple[str, str]]) -> pa.Table:
     table = text_table({"indicator_id": [w[0] for w in wanted], "period": [w[1] for w in wanted]})
     con.register("wanted", table)
     try:
-        return con.execute(VALUES).fetchall()
+        return con.arrow(sql)
     finally:
         con.unregister("wanted")
 
 
+@remembered(VOICE)
 def evidence_dated(con: Connection, since: date, until: date) -> list[Row]:
     """(statements "1,4", kind, date) of the evidence items in force dated in (since, until]."""
     return con.execute(VOICE, {"since": since, "until": until}).fetchall()
 
 
+@remembered(QUARTERS)
 def quarters_with_figures(con: Connection, area: str) -> list[Row]:
     """(quarter, start) of the financial quarters with current figures for an area, newest
     first."""

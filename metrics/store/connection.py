@@ -24,10 +24,9 @@ from __future__ import annotations
 
 import os
 import random
-import re
 import threading
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any, Protocol
@@ -38,11 +37,28 @@ import pyarrow as pa
 from metrics.config import database, db_path
 
 # StoreError and WriteConflict: raised here, and imported from here by most of the domain.
+from metrics.store.changes import (
+    Kind,
+    Versions,
+    commits,
+    note_commit,
+    rows_for,
+    versions,
+    watch,
+)
 from metrics.store.errors import StoreError as StoreError, WriteConflict as WriteConflict
 from metrics.store.keeper import KEEPER
 from metrics.store.migrating import migrate
 from metrics.store.on_disk import files_seen
 from metrics.store.schema import POSTGRES_ONLY
+
+# Kept importable from here: the rest of the store and its tests have always found them here.
+from metrics.store.writes import (
+    CHANGED,
+    CHANGED_KIND,
+    note_write,
+    refuse_write_outside_transaction as refuse_write_outside_transaction,
+)
 
 LOCK_WAIT_SECONDS = 120.0
 
@@ -68,9 +84,6 @@ class Rows(Protocol):
 
 Params = Mapping[str, object] | Sequence[object] | None
 
-# A statement that changes stored data; outside a transaction it is refused (see `execute`).
-_WRITE = re.compile(r"^\s*(INSERT|UPDATE|DELETE|MERGE|COPY|CREATE|DROP|ALTER|TRUNCATE)\b", re.I)
-
 
 class Connection:
     """One unit of work's connection to the system of record, whichever database holds it.
@@ -82,14 +95,41 @@ class Connection:
     what bumps the data version every cache is keyed on."""
 
     backend = "duckdb"
+    # What the open transaction has written, by kind (metrics/store/changes.py), and the
+    # origins of the figures it stores, when its writer has said (`storing_origins`).
+    changed: set[Kind]
+    _origins: frozenset[str] | None = None
+    _seen: tuple[int, Versions] | None = None  # `versions()`, and the commits it was read after
+    source: str | None = None  # which database (metrics/store/remembered.py's key); None: none
+    _versions_from: Callable[[], Versions] | None = None  # the store's `versions`, if it has one
 
     def __init__(self, raw: duckdb.DuckDBPyConnection):
         self._raw = raw
         self.in_transaction = False
+        self.changed = set()
 
     def execute(self, sql: str, params: Params = None) -> Rows:
-        refuse_write_outside_transaction(self, sql)
+        note_write(self, sql)
+        watch(sql)
         return self._raw.execute(sql, params)
+
+    def storing_origins(self, origins: set[str]) -> None:
+        """The figures this connection writes to `observations` are of these origins (those
+        of the staged rows it stores): only those kinds of figures change
+        (metrics/store/changes.py). For the connection's life; a second call adds to it."""
+        self._origins = frozenset(origins) | (self._origins or frozenset())
+
+    def versions(self) -> Versions:
+        """Each kind of data's version (metrics/store/remembered.py asks before every read):
+        a DuckDB file's store answers from the file's look on disk while it has not changed
+        (`Store.versions`); otherwise read once per connection unless this process has
+        committed a write since."""
+        if self._versions_from is not None:
+            return self._versions_from()
+        now = commits()
+        if self._seen is None or self._seen[0] != now:
+            self._seen = (now, versions(self))
+        return self._seen[1]
 
     def _run(self, sql: str, params: Params = None) -> Rows:
         """`execute` without the guard: the store's own statements (migrations)."""
@@ -100,12 +140,14 @@ class Connection:
     ) -> None:
         if not self.in_transaction:
             raise StoreError("a write outside a transaction was refused (executemany)")
+        note_write(self, sql)
         self._raw.executemany(sql, rows)
 
     def arrow(self, sql: str, params: Params = None) -> pa.Table:
         """A query's result as an Arrow table (for large reads: no Python object per row).
         Through `sql()`, not `execute()`: DuckDB 2.0 copies a DB-API result once more (and
         warns) to give it as Arrow."""
+        watch(sql)
         return self._raw.sql(sql, params=params).to_arrow_table()
 
     def register(self, name: str, data: pa.Table) -> None:
@@ -120,7 +162,9 @@ class Connection:
 
     def cursor(self) -> Connection:
         """Another connection to the same database, with its own transaction."""
-        return Connection(self._raw.cursor())
+        con = Connection(self._raw.cursor())
+        con.source, con._versions_from = self.source, self._versions_from
+        return con
 
     def close(self) -> None:
         self._raw.close()
@@ -137,11 +181,13 @@ class Connection:
         """One transaction on this connection (see `transaction`; `bump` False: `keeping`)."""
         raw = self._raw
         raw.execute("BEGIN TRANSACTION")
-        self.in_transaction = True
+        self.in_transaction, self.changed = True, set()
         try:
             yield
             if bump:
-                raw.execute("INSERT INTO data_changes (changed_at) VALUES (current_timestamp)")
+                version = raw.execute(CHANGED).fetchall()[0][0]
+                for kind in rows_for(self.changed):
+                    raw.execute(CHANGED_KIND, {"version": version, "kind": kind})
         except duckdb.Error as err:
             self.in_transaction = False
             with suppress(duckdb.TransactionException):  # DuckDB may have ended it already
@@ -160,22 +206,7 @@ class Connection:
             if _lost_race(err):
                 raise WriteConflict(str(err)) from err
             raise
-
-
-def refuse_write_outside_transaction(con: Connection, sql: str) -> None:
-    """A statement that changes data is refused outside `transaction()`, on every backend."""
-    if not con.in_transaction and _WRITE.match(sql) and not _temporary(sql):
-        raise StoreError(f"a write outside a transaction was refused: {sql.split()[0:3]}")
-
-
-def _temporary(sql: str) -> bool:
-    return bool(
-        re.match(
-            r"^\s*(CREATE\s+(OR\s+REPLACE\s+)?TEMP|DROP\s+TABLE\s+IF\s+EXISTS\s+(_|pg_temp\.))",
-            sql,
-            re.I,
-        )
-    )
+        note_commit()
 
 
 class Store:
@@ -204,7 +235,7 @@ class Store:
         self.linger = linger  # seconds to keep the file open after its last use
         self._migrated = False
         self._lock = threading.Lock()
-        self._last_version: tuple[tuple[object, ...], int] | None = None
+        self._last_versions: tuple[tuple[object, ...], Versions] | None = None
 
     def __repr__(self) -> str:
         return f"Store({str(self.file)!r})"
@@ -214,22 +245,27 @@ class Store:
 
     def version(self) -> int:
         """The data version: a counter every write transaction bumps, so a cheap cache key
-        that every process using the store agrees on (0 before anything is stored).
+        that every process using the store agrees on (0 before anything is stored)."""
+        return self.versions().latest
+
+    def versions(self) -> Versions:
+        """Each kind of data's version (metrics/store/changes.py): what a cache of one kind
+        of data is keyed on, so that a write of another kind leaves it be.
 
         Asked again while neither the file nor its write-ahead log has changed on disk, the
         answer is the one read last time, without opening the file: opening it waits for
         any other process holding it (a scheduled load), and every page asks this first.
         A commit by any process changes one of the two files (see `files_seen`)."""
         if not self.exists():
-            return 0
+            return Versions()
         seen = files_seen(self.file)
-        last = self._last_version
+        last = self._last_versions
         if seen is not None and last is not None and last[0] == seen:
             return last[1]
         with self.connect() as con:
-            found = data_version(con)
+            found = versions(con)
         # `seen` was taken before the query: a commit since makes the next look differ.
-        self._last_version = (seen, found) if seen is not None else None
+        self._last_versions = (seen, found) if seen is not None else None
         return found
 
     def _open(self) -> duckdb.DuckDBPyConnection:
@@ -259,7 +295,7 @@ class Store:
         if outer is not None:
             cursor = outer.cursor()
             try:
-                yield Connection(cursor)
+                yield _of(Connection(cursor), self)
             finally:
                 cursor.close()
             return
@@ -271,12 +307,24 @@ class Store:
                 with self._lock:
                     migrate(Connection(con))
                     self._migrated = True
-            yield Connection(con)
+            yield _of(Connection(con), self)
         finally:
             del held[key]
             con.close()
             if kept:
                 KEEPER.release(key)
+
+
+def _of(con: Connection, store: Store) -> Connection:
+    """`con`, knowing its store: which database it is (its file, and which file at that
+    path: its inode, since a database made afresh at the same path (a restore, a rebuilt
+    demo) starts its versions again), and how to ask its versions."""
+    try:
+        con.source = f"{store.file}#{os.stat(store.file).st_ino}"
+    except OSError:
+        con.source = None  # remember nothing of a file that cannot be looked at
+    con._versions_from = store.versions
+    return con
 
 
 def _lost_race(err: duckdb.Error) -> bool:

@@ -12,6 +12,7 @@ from datetime import date, datetime
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from metrics.store.connection import Connection
 
@@ -169,7 +170,10 @@ Row = tuple[Any, ...]  # a row as the driver gives it
 
 def stage(con: Connection, staged: pa.Table) -> None:
     """A checked file's rows, readable as `staged` by the queries below until the
-    connection ends."""
+    connection ends. Storing them changes only the figures of their origins (our own or
+    published: metrics/store/changes.py)."""
+    if "origin" in staged.column_names:
+        con.storing_origins({str(o) for o in pc.unique(staged["origin"]).to_pylist()})
     con.register("staged", staged)
 
 

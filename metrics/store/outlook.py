@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from metrics.store.connection import Connection
+from metrics.store.remembered import remembered
 
 Row = tuple[Any, ...]
 
@@ -47,6 +48,7 @@ SECTIONS_VERSION = "SELECT coalesce(max(version), 0) FROM pack_sections WHERE au
 ADD_SECTIONS = "INSERT INTO pack_sections VALUES ($audience, $version, $sections, $by, $at)"
 
 
+@remembered(TRAJECTORIES)
 def trajectories(con: Connection) -> list[Row]:
     """Each indicator's trajectory in force: (indicator_id, version, steps, reason, set_by,
     set_at)."""

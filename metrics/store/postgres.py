@@ -43,6 +43,7 @@ from psycopg.types.string import StrDumper
 from psycopg_pool import ConnectionPool, PoolTimeout
 
 from metrics.config import database, redacted
+from metrics.store.changes import Versions, note_commit, rows_for, versions, watch
 from metrics.store.connection import (
     Connection,
     Params,
@@ -50,11 +51,10 @@ from metrics.store.connection import (
     Store,
     StoreError,
     WriteConflict,
-    data_version,
-    refuse_write_outside_transaction,
 )
 from metrics.store.migrating import migrate
 from metrics.store.postgres_words import ARROW, Number, pg_type, postgres_ddl, translate
+from metrics.store.writes import CHANGED, CHANGED_KIND, note_write
 
 POOL_SIZE = 10
 CONNECT_SECONDS = 10.0
@@ -76,9 +76,11 @@ class PgConnection(Connection):
         self._pool = pool
         self._registered: set[str] = set()
         self.in_transaction = False
+        self.changed = set()
 
     def execute(self, sql_text: str, params: Params = None) -> Rows:
-        refuse_write_outside_transaction(self, sql_text)
+        note_write(self, sql_text)
+        watch(sql_text)
         return self._run(sql_text, params)
 
     def _run(self, sql_text: str, params: Params = None) -> psycopg.Cursor[Any]:
@@ -95,10 +97,12 @@ class PgConnection(Connection):
     ) -> None:
         if not self.in_transaction:
             raise StoreError("a write outside a transaction was refused (executemany)")
+        note_write(self, sql_text)
         with _plainly(), self._pg.cursor() as cur:
             cur.executemany(translate(sql_text), rows)
 
     def arrow(self, sql_text: str, params: Params = None) -> pa.Table:
+        watch(sql_text)
         cur = self._run(sql_text, params)
         rows = cur.fetchall()
         columns = list(zip(*rows, strict=True)) if rows else [()] * len(cur.description or [])
@@ -154,7 +158,9 @@ class PgConnection(Connection):
 
     def cursor(self) -> Connection:
         """Another of the pool's connections, with its own transaction."""
-        return PgConnection(_take(self._pool), self._pool)
+        con = PgConnection(_take(self._pool), self._pool)
+        con.source = self.source
+        return con
 
     def close(self) -> None:
         if self._pg.closed:
@@ -173,14 +179,17 @@ class PgConnection(Connection):
             self._pg.execute("BEGIN ISOLATION LEVEL REPEATABLE READ")
         except psycopg.OperationalError as err:
             raise _unavailable(err) from err
-        self.in_transaction = True
+        self.in_transaction, self.changed = True, set()
         try:
             yield
             if bump:
                 self._pg.execute("SELECT pg_advisory_xact_lock(%s)", [VERSION_LOCK])
-                self._pg.execute("INSERT INTO data_changes (changed_at) VALUES (current_timestamp)")
+                version = self._run(CHANGED).fetchall()[0][0]
+                for kind in rows_for(self.changed):
+                    self._run(CHANGED_KIND, {"version": version, "kind": kind})
             self.in_transaction = False
             self._pg.execute("COMMIT")
+            note_commit()
         except psycopg.Error as err:
             self.in_transaction = False
             self._roll_back()
@@ -311,12 +320,12 @@ class PgStore(Store):
     def exists(self) -> bool:
         return True  # the database is the server's: migrated on first use
 
-    def version(self) -> int:
-        """The data version, asked of the server every time: there is no file to look at,
-        and a pooled connection answers at once (nothing holds the database the way a
-        process holds a DuckDB file)."""
+    def versions(self) -> Versions:
+        """Each kind of data's version, asked of the server every time: there is no file to
+        look at, and a pooled connection answers at once (nothing holds the database the way
+        a process holds a DuckDB file)."""
         with self.connect() as con:
-            return data_version(con)
+            return versions(con)
 
     @contextmanager
     def connect(self) -> Iterator[Connection]:
@@ -332,6 +341,7 @@ class PgStore(Store):
             return
         pool = pool_for(self.url)
         con = PgConnection(_take(pool), pool)
+        con.source = self.url
         held[self.url] = con
         try:
             if not self._migrated:

@@ -4,8 +4,10 @@ release names. The figures themselves are stored as any file's (metrics/store/fi
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from metrics.store.connection import Connection
+from metrics.store.remembered import remembered
 
 # The kinds of year already stored for each indicator's published figures.
 STORED_YEAR_KINDS = """
@@ -79,4 +81,9 @@ def keep_as_at(con: Connection, indicator: str, as_at: date, source: str) -> Non
 
 def as_at_by_indicator(con: Connection) -> dict[str, tuple[date, str]]:
     """Indicator -> (the date its published figures are as at, their source)."""
-    return {i: (d, s) for i, d, s in con.execute(AS_AT).fetchall()}
+    return {i: (d, s) for i, d, s in _as_at(con)}
+
+
+@remembered(AS_AT)
+def _as_at(con: Connection) -> list[tuple[Any, ...]]:
+    return con.execute(AS_AT).fetchall()

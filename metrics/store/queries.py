@@ -5,9 +5,11 @@ from __future__ import annotations
 import zlib
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from metrics.periods.text import read_label
-from metrics.store.connection import Store
+from metrics.store.connection import Connection, Store
+from metrics.store.remembered import remembered
 
 # The version of each figure that was current at $as_at (or now, when $as_at is NULL).
 _AS_AT = """
@@ -224,7 +226,7 @@ WHERE indicator_id = $indicator AND origin = 'published' AND superseded_by IS NU
 def published_periods(store: Store, indicator: str) -> list[str]:
     """The periods for which published statistics of the indicator are stored, oldest first."""
     with store.connect() as con:
-        found = con.execute(PUBLISHED_PERIODS, {"indicator": indicator}).fetchall()
+        found = _published_periods(con, indicator)
     periods = [(period, label) for (label,) in found if (period := read_label(label))]
     return [label for period, label in sorted(periods, key=lambda p: p[0].start)]
 
@@ -235,7 +237,17 @@ AREA_NAMES = "SELECT code, name FROM areas"
 def area_names(store: Store) -> dict[str, str]:
     """GSS code -> name, for areas met in published statistics."""
     with store.connect() as con:
-        return dict(con.execute(AREA_NAMES).fetchall())
+        return dict(_area_names(con))
+
+
+@remembered(PUBLISHED_PERIODS)
+def _published_periods(con: Connection, indicator: str) -> list[tuple[Any, ...]]:
+    return con.execute(PUBLISHED_PERIODS, {"indicator": indicator}).fetchall()
+
+
+@remembered(AREA_NAMES)
+def _area_names(con: Connection) -> list[tuple[Any, ...]]:
+    return con.execute(AREA_NAMES).fetchall()
 
 
 STORED_PERIODS = """

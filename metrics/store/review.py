@@ -13,6 +13,7 @@ from datetime import date, datetime
 from typing import Any
 
 from metrics.store.connection import Connection
+from metrics.store.remembered import remembered
 
 Row = tuple[Any, ...]
 
@@ -117,6 +118,7 @@ def save_quarter_review(
     )  # fmt: skip
 
 
+@remembered(COMMENTARY_IN_FORCE)
 def commentary_in_force(con: Connection, quarter: str, as_at: datetime | None) -> list[Row]:
     """Each subject's latest commentary row for the quarter (as at `as_at`, if given); a row
     is (commentary_id, quarter, subject, version, what, why, next, written_by, written_at,
@@ -146,6 +148,7 @@ def add_commentary(con: Connection, row: Mapping[str, object]) -> None:
     con.execute(ADD_COMMENTARY, row)
 
 
+@remembered(AGREED_IN_FORCE)
 def agreed_in_force(con: Connection, quarter: str, as_at: datetime | None) -> list[Row]:
     """Each subject's latest agreed status (as at `as_at`, if given), withdrawn ones too:
     (quarter, subject, version, status, computed, reason, agreed_by, agreed_at)."""

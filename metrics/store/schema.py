@@ -258,4 +258,19 @@ MIGRATIONS.append(NEEDS_AND_RESOURCES)  # 15: see metrics/store/schema_needs.py
 MIGRATIONS.append(PUBLISHED_AS_AT)  # 16: see metrics/store/schema_work.py
 MIGRATIONS.append(FORECASTS_KEPT)  # 17: see metrics/store/schema_work.py
 
+MIGRATIONS.append(
+    [
+        # 18: the kinds of data each write changed (metrics/store/changes.py): a committed
+        # transaction adds its `data_changes` row as before and a row here per kind it
+        # wrote, so a cache is keyed on the version of what it reads. The writes before this
+        # migration are of unknown kinds: the latest stands for them all ('*').
+        """CREATE TABLE data_change_kinds (
+            version  BIGINT NOT NULL,   -- data_changes.version
+            kind     VARCHAR NOT NULL   -- a table; observations:local | published; * (all)
+        )""",
+        """INSERT INTO data_change_kinds
+        SELECT version, '*' FROM data_changes ORDER BY version DESC LIMIT 1""",
+    ]
+)
+
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -31,7 +31,8 @@ from metrics.store.copying import (
 from metrics.store.schema import SCHEMA_VERSION
 
 ROOT = Path(__file__).resolve().parents[2]
-ADDED_BY_EACH_WRITE = ("audit", "data_changes")  # the copy's own audit row and commit
+# The copy's own audit row and commit (its number, and its kind: everything).
+ADDED_BY_EACH_WRITE = ("audit", "data_changes", "data_change_kinds")
 
 
 def _no_audit(con: Connection, summary: str) -> None:
@@ -78,7 +79,7 @@ def _assert_same_but_own_rows(original: Store, final: Store, writes: int) -> Non
     for name in before:
         if name in ADDED_BY_EACH_WRITE:
             assert len(after[name]) == len(before[name]) + writes, name
-            key = "audit_id" if name == "audit" else "version"
+            key = {"audit": "audit_id", "data_change_kinds": "version, kind"}.get(name, "version")
             assert _first_rows(final, name, key, len(before[name])) == _first_rows(
                 original, name, key, len(before[name])
             ), name

@@ -1,0 +1,198 @@
+"""What each write changed, by kind of data, and the version of each kind: what lets a cache
+of published figures outlive an upload of a return, and a cache of the review outlive both.
+
+Every committed write transaction adds its row to `data_changes`, with the next number of
+one sequence (the data version), and a row to `data_change_kinds` (migration 18) for each
+kind of data it wrote, with the same number. A kind is the table written
+(`actions`, `commentary`, ...), except the figures, which are two: our own (`observations`
+rows of origin 'local', from returns) and published ones (origin 'published', from DfE's
+files), since most of what a page reads of published figures never changes with a return.
+A row of kind '*' (the writes before migration 18, or a write whose table was not
+recognised) stands for every kind.
+
+The kinds are worked out from the statements themselves (`written`), not declared by each
+writer: a writer cannot forget to say what it changed. Only the figures' origin cannot be
+seen in the SQL; a writer may narrow a write to `observations` to the origins it stores
+(`Connection.storing_origins`), and without that it counts as both.
+
+A kind's version (`Versions.of`) is the highest number of its rows or of a row of kind
+'*': it changes exactly when a transaction writing that kind commits, so a cache keyed on
+the version of what it reads is seen to be stale at once, in every process (the rows are in
+the database), and not before.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+import threading
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+OWN_FIGURES = "observations:local"  # returns: our council's own figures
+PUBLISHED_FIGURES = "observations:published"  # DfE's published figures, every council's
+FIGURES = (OWN_FIGURES, PUBLISHED_FIGURES)
+ORIGINS = {"local": OWN_FIGURES, "published": PUBLISHED_FIGURES}
+EVERYTHING = "*"  # a change of unknown kind: every kind changed
+
+Kind = str
+
+# The table a data-changing statement writes. CREATE, DROP and ALTER (migrations, copies)
+# are not read: they change every kind.
+_TARGET = re.compile(
+    r"""^\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM|MERGE\s+INTO|COPY|TRUNCATE(?:\s+TABLE)?)
+        \s+(?:ONLY\s+)?"?([A-Za-z_]\w*)"?\s*(?:[\s(,;]|$)""",
+    re.I | re.X,
+)
+_CHANGES = re.compile(r"\b(INSERT|UPDATE|DELETE|MERGE|COPY|CREATE|DROP|ALTER|TRUNCATE)\b", re.I)
+
+
+def kinds_of_table(table: str, origins: Iterable[str] | None = None) -> set[Kind]:
+    """The kinds a write to `table` changes (`origins`: of the figures it stores, if known)."""
+    name = table.lower()
+    if name in ("data_changes", "data_change_kinds"):
+        return {EVERYTHING}  # a whole store copied or restored: every kind is new
+    if name != "observations":
+        return {name}
+    if origins is None:
+        return set(FIGURES)
+    return {ORIGINS.get(o, EVERYTHING) for o in origins}
+
+
+def written(sql: str, origins: Iterable[str] | None = None) -> set[Kind]:
+    """The kinds of data `sql` changes (a temporary table's statements are not asked about):
+    none for a read, EVERYTHING when it changes data but its table cannot be told (CREATE,
+    ALTER, DROP; a WITH ... INSERT)."""
+    target = _TARGET.match(sql)
+    if target:
+        return kinds_of_table(target.group(1), origins)
+    text = sql.lstrip()
+    if _CHANGES.match(text) or (text[:4].upper() == "WITH" and _CHANGES.search(text)):
+        return {EVERYTHING}
+    return set()
+
+
+# The tables a query names (after FROM or JOIN), and the views the store defines over tables.
+_NAMED = re.compile(r"\b(?:FROM|JOIN)\s+([A-Za-z_]\w*)", re.I)
+VIEWS = {"observation_history": ("observations", "periods", "uploads")}
+# The store's own records, read by every store (migrations, versions): no kind of data.
+_BOOKKEEPING = {"schema_version", "information_schema", "data_changes", "data_change_kinds"}
+# A query asks for one origin only by a condition of its own: `WHERE origin = '...'` or
+# `AND o.origin = '...'` (not `ORDER BY origin = 'local'`, `NOT ...`), in a query with no OR.
+_ONLY = {
+    kind: re.compile(rf"\b(?:WHERE|AND)\s+(?:\w+\.)?origin\s*=\s*'{origin}'", re.I)
+    for origin, kind in (("published", PUBLISHED_FIGURES), ("local", OWN_FIGURES))
+}
+_OR = re.compile(r"\bOR\b", re.I)
+
+
+def kinds_read(sql: str) -> set[str]:
+    """The kinds of data a query reads: the tables it names, through the views; of the
+    figures, only the published ones (or only our own) when it names `observations` once
+    and asks for that origin by a condition of its own (`_ONLY`), else both. A name that
+    is no table (a CTE, a registered Arrow table, a column after EXTRACT's FROM) is a kind
+    nothing writes: harmless."""
+    tables: list[str] = []
+    for name in _NAMED.findall(sql):
+        tables += VIEWS.get(name.lower(), (name.lower(),))
+    out = {t for t in tables if t != "observations" and t not in _BOOKKEEPING}
+    if "observations" in tables:
+        only = [k for k, asked in _ONLY.items() if asked.search(sql)]
+        one = tables.count("observations") == 1 and len(only) == 1 and not _OR.search(sql)
+        out |= {only[0]} if one else set(FIGURES)
+    return out
+
+
+# While a test watches a thread's reads (`watching`), the kinds each query read.
+_WATCHED = threading.local()
+
+
+@contextmanager
+def watching() -> Iterator[set[str]]:
+    """The kinds of data read on this thread inside the block (every backend's `execute` and
+    `arrow` report them): what tests/unit/test_reads_kinds.py holds each cached read's
+    declared kinds to."""
+    seen: set[str] = set()
+    _WATCHED.seen = seen
+    try:
+        yield seen
+    finally:
+        _WATCHED.seen = None
+
+
+def watch(sql: str) -> None:
+    saw(kinds_read(sql))
+
+
+def saw(kinds: Iterable[str]) -> None:
+    """Kinds of data read without a query (a remembered answer), for `watching`."""
+    seen = getattr(_WATCHED, "seen", None)
+    if seen is not None:
+        seen |= set(kinds)
+
+
+@dataclass(frozen=True)
+class Versions:
+    """The version of each kind of data at one moment (`of`), and the latest of all."""
+
+    by_kind: Mapping[Kind, int] = field(default_factory=dict)
+
+    @property
+    def latest(self) -> int:
+        """The latest write's number, of whatever kind: the store's data version."""
+        return self.by_kind.get(LATEST, 0)
+
+    def of(self, kinds: Iterable[str]) -> int:
+        """The version of the data of these kinds: the latest change of any of them (or of
+        unknown kind). 0 before any."""
+        found = self.by_kind.get(EVERYTHING, 0)
+        for kind in kinds:
+            found = max(found, self.by_kind.get(kind, 0))
+        return found
+
+    def __hash__(self) -> int:
+        return hash(tuple(sorted(self.by_kind.items())))
+
+
+class _Reads(Protocol):
+    def execute(self, sql: str, params: Any = None) -> Any: ...
+
+
+# Each kind's version, and the latest of any write (`LATEST`, a name no table has).
+LATEST = ""
+VERSIONS = """
+SELECT kind, max(version) FROM data_change_kinds GROUP BY kind
+UNION ALL SELECT '', coalesce(max(version), 0) FROM data_changes
+"""
+
+
+def versions(con: _Reads) -> Versions:
+    """Each kind's version, as committed now."""
+    return Versions({kind: int(v) for kind, v in con.execute(VERSIONS).fetchall()})
+
+
+def rows_for(kinds: set[Kind]) -> list[Kind]:
+    """The `data_change_kinds` rows of a transaction that wrote `kinds`: one per kind; one
+    of every kind ('*') when it wrote something unrecognised, or nothing seen (a transaction
+    is assumed to have changed something, as before kinds were kept)."""
+    if not kinds or EVERYTHING in kinds:
+        return [EVERYTHING]
+    return sorted(kinds)
+
+
+# Write transactions this process has committed, on any store: a connection's `versions()`
+# read before one of them is read again (the write may have been to what it is about to read).
+_COMMITS = itertools.count(1)
+_LAST = [0]
+_LOCK = threading.Lock()
+
+
+def note_commit() -> None:
+    with _LOCK:
+        _LAST[0] = next(_COMMITS)
+
+
+def commits() -> int:
+    return _LAST[0]
