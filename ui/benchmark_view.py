@@ -20,6 +20,7 @@ from metrics.publish.escape import chart_text, markdown
 from metrics.rounding import fmt_half_up
 from metrics.words.narrative import fmt_value, signed_number
 from ui import axes, charts, context, keys, reads, style
+from ui.arrow_tables import arrow_of
 from ui.figspec import Spec
 
 GREY = "#BDBDBD"
@@ -64,7 +65,9 @@ def section(ind: Indicator, found: Compared | None) -> None:
     with st.expander(f"Every council, {found.latest}: rank and quartile band", expanded=False):
         st.caption(markdown(found.source_words()))
         st.dataframe(
-            councils_table(found.councils, ind, total), hide_index=True, key="all_councils"
+            arrow_of(councils_table(found.councils, ind, total)),
+            hide_index=True,
+            key="all_councils",
         )
 
 
