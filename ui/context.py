@@ -61,8 +61,16 @@ def data_version() -> int:
 LINGER = 0.3
 
 
-@st.cache_resource
 def store() -> Store:
+    """The app's store. Every cached read asks for it (its file is half of the read's key),
+    and each asking of a `cache_resource` takes Streamlit's one lock for all its caches:
+    in a crowd, the overview's threads queued there for a tenth of their time (py-spy
+    --gil). So a run asks Streamlit once."""
+    return once_per_run("store", _store)
+
+
+@st.cache_resource
+def _store() -> Store:
     return Store(linger=LINGER)
 
 

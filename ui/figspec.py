@@ -83,7 +83,7 @@ class Spec:
         return Drawn({"data": self.data, "layout": self.layout})
 
 
-class Drawn(go.Figure):
+class Drawn(go.Figure):  # type: ignore[misc]  # Plotly is not typed
     """A finished chart, which nobody changes once made: its dict is worked out once.
 
     `st.plotly_chart` asks a figure for `to_dict()` in every run, a deep copy of every trace
