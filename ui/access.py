@@ -37,6 +37,7 @@ from metrics.deployment import (
 )
 from metrics.publish.escape import markdown
 from ui import phone
+from ui.runs import once_per_run
 
 log = logging.getLogger(__name__)
 
@@ -76,8 +77,6 @@ def mode() -> Mode:
     case (metrics/deployment). Worked out once per script run: without a secrets file (the
     demo) Streamlit looks for one again at every asking, and a run asks twice (py-spy: 3.5 %
     of a crowd's samples)."""
-    from ui.context import once_per_run  # ui.context imports this module
-
     return once_per_run("mode", _mode)
 
 
