@@ -6,6 +6,7 @@ import ui
 from metrics.periods.text import parse_period
 from metrics.review.common import statement_subject
 from ui import cards, evidence_view, keys, review_view, style
+from ui.arrow_tables import arrow_of
 
 ui.page("Statement", reads=("quality", "statement"))
 
@@ -31,7 +32,7 @@ if quarter:
     cards.rule_note(charter)
     st.subheader("Indicators")
     st.dataframe(
-        cards.indicator_rows(statement.indicators, charter, ui.quality(quarter).ratings),
+        arrow_of(cards.indicator_rows(statement.indicators, charter, ui.quality(quarter).ratings)),
         hide_index=True,
         column_config={
             "Trend": st.column_config.LineChartColumn("Trend (last 8 periods)", color="#0072B2")

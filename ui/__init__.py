@@ -188,8 +188,11 @@ def review_banner() -> None:
     """Where the chosen (or latest) quarter's review stands, on every page."""
     options = quarters()
     quarter = carried().get("quarter") or (options[0] if options else None)
-    if quarter in options:
-        st.caption(markdown(review(quarter).headline()))
+    if quarter in options:  # the words alone, shared per data version and kind of reader:
+        # the whole review, unpickled from its cache in every run, only to say this
+        # (py-spy: 4 % of a crowd's samples)
+        said = figure("review headline", quarter, build=lambda: review(quarter).headline())
+        st.caption(markdown(said))
 
 
 def quarter_picker() -> str | None:

@@ -37,6 +37,7 @@ from metrics.deployment import (
 )
 from metrics.publish.escape import markdown
 from ui import phone
+from ui.runs import once_per_run
 
 log = logging.getLogger(__name__)
 
@@ -73,7 +74,13 @@ def _auth_section() -> Any | None:
 def mode() -> Mode:
     """Signed in with a working `[auth]`; the demo only when OUTCOMES_DEMO asks for it (and
     no sign-in is configured, working or broken); locked, with the reason, in every other
-    case (metrics/deployment)."""
+    case (metrics/deployment). Worked out once per script run: without a secrets file (the
+    demo) Streamlit looks for one again at every asking, and a run asks twice (py-spy: 3.5 %
+    of a crowd's samples)."""
+    return once_per_run("mode", _mode)
+
+
+def _mode() -> Mode:
     options = {name: st.get_option(name) for name in HARDENING}
     return _reported(Mode(*decide(_auth_section(), st.get_option("secrets.files"), None, options)))
 

@@ -20,6 +20,7 @@ from metrics.publish.escape import chart_text, markdown
 from metrics.rounding import fmt_half_up
 from metrics.words.narrative import fmt_value, signed_number
 from ui import axes, charts, context, keys, reads, style
+from ui.arrow_tables import arrow_of
 from ui.figspec import Spec
 
 GREY = "#BDBDBD"
@@ -48,23 +49,37 @@ def section(ind: Indicator, found: Compared | None) -> None:
     st.caption(markdown(found.source_words()))
     if found.fictional:
         st.caption(markdown(found.fictional))
-    fig, alt = over_time_chart(found.years, ind, found.quarter)
-    charts.chart_with_table(
-        fig, alt, over_time_table(found.years, ind), f"{ind.id}-over-time.csv", "over_time"
+    # Both charts built once per version of the data (as every chart: ui/reads.py `figure`);
+    # built in every run, Plotly's checks of each were a fifth of the page's own work (py-spy)
+    fig, alt, rows = reads.figure(
+        "over time",
+        ind.id,
+        found.quarter,
+        build=lambda: (
+            *over_time_chart(found.years, ind, found.quarter),
+            over_time_table(found.years, ind),
+        ),
     )
+    charts.chart_with_table(fig, alt, rows, f"{ind.id}-over-time.csv", "over_time")
     st.subheader(f"Councils compared, {found.latest}")
     on = st.radio(
         "Show", list(FOCUS), format_func=FOCUS.__getitem__, horizontal=True, key=keys.FOCUS
     )
-    shown, total = focus(found, on), len(found.councils)
-    fig, alt = focus_chart(shown, ind, found.latest, FOCUS[on], found.when(found.latest))
-    charts.chart_with_table(
-        fig, alt, councils_table(shown, ind, total), f"{ind.id}-{on}.csv", f"focus_{on}"
-    )
+    total, latest = len(found.councils), found.latest  # a str here (returned above if None)
+
+    def build_focus() -> tuple[go.Figure, str, list[dict[str, Any]]]:
+        shown = focus(found, on)
+        fig, alt = focus_chart(shown, ind, latest, FOCUS[on], found.when(latest))
+        return fig, alt, councils_table(shown, ind, total)
+
+    fig, alt, rows = reads.figure("focus", ind.id, found.quarter, on, build=build_focus)
+    charts.chart_with_table(fig, alt, rows, f"{ind.id}-{on}.csv", f"focus_{on}")
     with st.expander(f"Every council, {found.latest}: rank and quartile band", expanded=False):
         st.caption(markdown(found.source_words()))
         st.dataframe(
-            councils_table(found.councils, ind, total), hide_index=True, key="all_councils"
+            arrow_of(councils_table(found.councils, ind, total)),
+            hide_index=True,
+            key="all_councils",
         )
 
 

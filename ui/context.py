@@ -5,42 +5,14 @@ cached reads (ui/reads.py) use them from here, so `ui` and `ui.reads` do not imp
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
-from typing import Any, TypeVar, cast
-
 import streamlit as st
-from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
 
 from charter import Charter, load_charter
 from metrics.access import Actor
 from metrics.store.changes import Versions
 from metrics.store.connection import Store
 from ui import access, keys
-
-T = TypeVar("T")
-_RUN = threading.local()  # what this script thread has worked out in its current run
-
-
-def once_per_run(name: str, compute: Callable[[], T]) -> T:
-    """`compute()` at most once per script run (per session thread): a page asks for the data
-    version and the person dozens of times, and each answer is the same for the whole run.
-    Asking afresh every time cost about a third of a warm page's time (a query for the
-    version at every read and every chart; profiled with py-spy, bench/README.md). A new
-    run (an upload, a click) asks again. Outside a script run, always afresh."""
-    ctx = get_script_run_ctx(suppress_warning=True)
-    if ctx is None:
-        return compute()
-    # Streamlit gives each run a new `cursors` dict (ScriptRunContext.reset): which run this
-    # is. Holding it keeps its identity from being reused by a later run's dict.
-    marker = ctx.cursors
-    memo: dict[str, Any] | None = getattr(_RUN, "memo", None)
-    if memo is None or getattr(_RUN, "marker", None) is not marker:
-        memo = {}
-        _RUN.marker, _RUN.memo = marker, memo
-    if name not in memo:
-        memo[name] = compute()
-    return cast(T, memo[name])
+from ui.runs import once_per_run as once_per_run  # where it lived first
 
 
 def user() -> Actor:
@@ -67,8 +39,16 @@ def data_version() -> int:
 LINGER = 0.3
 
 
-@st.cache_resource
 def store() -> Store:
+    """The app's store. Every cached read asks for it (its file is half of the read's key),
+    and each asking of a `cache_resource` takes Streamlit's one lock for all its caches:
+    in a crowd, the overview's threads queued there for a tenth of their time (py-spy
+    --gil). So a run asks Streamlit once."""
+    return once_per_run("store", _store)
+
+
+@st.cache_resource
+def _store() -> Store:
     return Store(linger=LINGER)
 
 

@@ -80,4 +80,21 @@ class Spec:
             self.annotate(text=text, showarrow=False, **refs, **at, **label)
 
     def figure(self) -> go.Figure:
-        return go.Figure({"data": self.data, "layout": self.layout})
+        return Drawn({"data": self.data, "layout": self.layout})
+
+
+class Drawn(go.Figure):  # type: ignore[misc]  # Plotly is not typed
+    """A finished chart, which nobody changes once made: its dict is worked out once.
+
+    `st.plotly_chart` asks a figure for `to_dict()` in every run, a deep copy of every trace
+    and the layout; the app's charts are cached and shared (ui/reads.py `figure`), so that
+    copy was the same each time (py-spy: a tenth of the indicator page's own work, seven
+    charts). Streamlit and Plotly's JSON writer only read the dict (the writer's removal of
+    trace `uid`s, which these charts never have, is the one change either makes)."""
+
+    def to_dict(self) -> dict[str, Any]:
+        made: dict[str, Any] | None = self.__dict__.get("_ui_dict")
+        if made is None:
+            made = super().to_dict()
+            self.__dict__["_ui_dict"] = made
+        return made

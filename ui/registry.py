@@ -13,6 +13,7 @@ To add a page: write `pages/<n>_<Name>.py` starting with `ui.page(...)`, then ad
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -112,19 +113,22 @@ PAGES: tuple[Entry, ...] = (
 BY_FILE = {entry.file: entry for entry in PAGES}
 
 
-# A page as links name it, built once per process: building an st.Page resolves its file's
-# path on disk, and a page draws up to thirty links (py-spy found 7 % of a crowd's time in
-# it). Only links use these: st.navigation marks the pages it is given (which may run), so
-# `routes` builds its own afresh. A link reads nothing but the page's address and title.
-_LINKED: dict[str, StreamlitPage] = {}
+# A page as links and routes name it, built once per process: building an st.Page resolves
+# its file's path on disk (realpath, stat), and a run routes about twenty pages and draws as
+# many links (py-spy found 7 % of a crowd's time in the links, and then 16 % in the routes).
+# A link reads nothing but the page's address and title, so links share one. st.navigation
+# marks the page it returns as the one that may run (`_can_be_called`, unmarked by `run()`),
+# and sessions route at the same moment in their own threads: `routes` hands it a shallow
+# copy of each (a page holds only its path, title, address and flags), never the shared one.
+_BUILT: dict[str, StreamlitPage] = {}
 
 
 def _linked(file: str) -> StreamlitPage:
-    page = _LINKED.get(file)
+    page = _BUILT.get(file)
     if page is None:
         page = BY_FILE[file].page()
         if get_script_run_ctx(suppress_warning=True) is not None:  # built in full
-            _LINKED[file] = page
+            _BUILT[file] = page
     return page
 
 
@@ -145,7 +149,7 @@ def routes(roles: Iterable[str], landing: Callable[[], None]) -> list[StreamlitP
     not read the overview (nobody signed in, a locked app, a person with no role, a
     partner's person) gets `landing` at the app's root instead: it says why and shows no
     figures. A locked app therefore routes nothing but the landing page."""
-    pages = [entry.page() for entry in allowed(roles)]
+    pages = [copy.copy(_linked(entry.file)) for entry in allowed(roles)]
     if not any(page.url_path == "" for page in pages):
         root = st.Page(landing, title=BY_FILE[OVERVIEW].label, url_path="", default=True)
         pages.insert(0, root)

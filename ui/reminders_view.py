@@ -21,6 +21,7 @@ from metrics.reminders.mail import MailSettings
 from metrics.reminders.run import RemindError
 from metrics.reminders.schedule import ESCALATION, OVERDUE, REMINDER
 from ui import access
+from ui.arrow_tables import arrow_of
 from ui.work_reads import owed, wants_digests
 
 CHAIRS = ui.CHAIRS
@@ -55,7 +56,7 @@ def _rows(items: list[work.Item], today: date, owner: bool) -> list[dict[str, ob
 
 def _table(items: list[work.Item], today: date, key: str, owner: bool = False) -> None:
     st.dataframe(
-        _rows(items, today, owner), hide_index=True, key=key,
+        arrow_of(_rows(items, today, owner)), hide_index=True, key=key,
         column_config={
             "Due": st.column_config.DateColumn(format=COLUMN_DATE),
             "Page": st.column_config.LinkColumn(display_text="Open"),

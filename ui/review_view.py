@@ -23,6 +23,7 @@ from metrics.store.connection import Store
 from metrics.text_limits import REASON, help_text
 from metrics.words.narrative import STATUS_WORDS
 from ui import forms
+from ui.arrow_tables import arrow_of
 
 WRITERS = frozenset({MEMBER, CHAIR})
 CHAIRS = frozenset({CHAIR})
@@ -269,7 +270,7 @@ def last_meeting(found: list[actions.Action], charter: Charter) -> None:
         st.caption("None were recorded.")
         return
     st.dataframe(
-        action_rows(found, charter),
+        arrow_of(action_rows(found, charter)),
         hide_index=True,
         key="last_meeting_actions",
         column_config=DUE_COLUMN,

@@ -15,6 +15,7 @@ from metrics.publish.tables import csv_bytes
 from metrics.scrutiny.scorecard import ATTENTION, Row, Scorecard, columns, table_rows
 from metrics.words.narrative import STATUS_WORDS, status_label
 from ui import downloads, style
+from ui.arrow_tables import arrow_of
 
 STATEMENT, OWNER, ORGANISATION, STATUS = (
     "scorecard_statement",
@@ -77,7 +78,7 @@ def table(card: Scorecard) -> None:
     every row shown."""
     with st.container(key=WIDE):
         st.dataframe(
-            table_rows(card),
+            arrow_of(table_rows(card)),
             hide_index=True,
             key="scorecard_table",
             column_order=["Measure", *card.quarters, "Statements", "Lead", "Organisation"],

@@ -85,7 +85,13 @@ def asked(view: Scrutiny, charter: Charter) -> None:
     if not view.asked:
         st.markdown("No questions recorded for this quarter or the last.")
     with ui.plain_failure():
-        officers = questions.officers(ui.store()) if view.asked else {}
+        # who answers each question: a write changes the data version, so shared per
+        # version like a chart (it opened the database in every run of the page)
+        officers = (
+            ui.figure("officers", build=lambda: questions.officers(ui.store()))
+            if view.asked
+            else {}
+        )
     for q in view.asked:
         with st.container(border=True):
             st.markdown(

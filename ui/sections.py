@@ -19,6 +19,7 @@ from metrics.publish import escape
 from metrics.publish.indicator_page import Comparison
 from metrics.words.narrative import assurance_label, signed_number, variation_label
 from ui import charts, reads, spc_charts
+from ui.arrow_tables import arrow_of
 
 
 def spc_section(ind: Indicator, result: SpcResult | None, rows: list[TrendRow]) -> None:
@@ -86,20 +87,22 @@ def reconciliation_section(ind: Indicator, rows: list[Reconciliation]) -> None:
         return
     st.subheader("Our figures beside the published statistics")
     st.dataframe(
-        [
-            {
-                "Period": r.period,
-                "Published": r.published,
-                "Ours": r.ours,
-                "Difference": "–"
-                if r.difference is None
-                else signed_number(r.difference, ind.decimals),
-                "How ours were combined": r.how,
-                "Provisional or revised": r.markers or "–",
-                "Published in": r.source,
-            }
-            for r in rows
-        ],
+        arrow_of(
+            [
+                {
+                    "Period": r.period,
+                    "Published": r.published,
+                    "Ours": r.ours,
+                    "Difference": "–"
+                    if r.difference is None
+                    else signed_number(r.difference, ind.decimals),
+                    "How ours were combined": r.how,
+                    "Provisional or revised": r.markers or "–",
+                    "Published in": r.source,
+                }
+                for r in rows
+            ]
+        ),
         hide_index=True,
         key="reconcile",
     )
@@ -119,7 +122,7 @@ def icon_summary(statements: list[StatementStatus], charter: Charter) -> None:
         for i in s.indicators
     ]
     st.dataframe(
-        rows,
+        arrow_of(rows),
         hide_index=True,
         key="icon_summary",
         column_config={

@@ -114,3 +114,35 @@ def test_the_benchmarks_open_registered_addresses():
 
     addresses = {entry.url_path for entry in ui.PAGES}
     assert {name for name, _, _ in bench_pages.OURS.values()} <= addresses
+
+
+def _two_routings() -> None:
+    """A script run that routes twice, as two sessions' runs do at the same moment."""
+    import streamlit as st
+
+    from ui import registry
+
+    first = registry.routes(registry.READERS, lambda: None)
+    second = registry.routes(registry.READERS, lambda: None)
+    first[0]._can_be_called = True  # what st.navigation does to the page it returns
+    st.session_state["own"] = all(a is not b for a, b in zip(first, second, strict=True))
+    st.session_state["unmarked"] = not second[0]._can_be_called
+    st.session_state["same"] = [(p.title, p.url_path) for p in first] == [
+        (p.title, p.url_path) for p in second
+    ]
+    st.session_state["built once"] = all(
+        page._page is registry._linked(entry.file)._page
+        for page, entry in zip(first, registry.allowed(registry.READERS), strict=True)
+    )
+
+
+def test_each_routing_gets_pages_of_its_own_built_once_per_process():
+    """st.navigation marks the page it returns as the one that may run: pages shared between
+    runs would let one session's run unmark another's. Each routing gets copies of pages
+    built once (building one resolves its file's path: ui/registry.py)."""
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_function(_two_routings, default_timeout=60).run()
+    assert not at.exception, at.exception
+    assert at.session_state["own"] and at.session_state["unmarked"] and at.session_state["same"]
+    assert at.session_state["built once"]

@@ -115,3 +115,33 @@ def test_the_runtime_is_told_of_a_message_without_waking_the_loop_from_the_loop(
         assert objs.need_send_data.is_set()
     finally:
         stop(loop, thread)
+
+
+def test_a_server_started_before_ui_was_imported_gets_the_changed_wake_up(tmp_path):
+    """`streamlit run` makes its Runtime (and binds its callback into the session manager)
+    before any script imports `ui`: the change must reach that server too."""
+    from streamlit.runtime.media_file_storage import MediaFileStorage
+    from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
+    from streamlit.runtime.memory_uploaded_file_manager import MemoryUploadedFileManager
+
+    script = tmp_path / "app.py"
+    script.write_text("", encoding="utf-8")
+    storage: MediaFileStorage = MemoryMediaFileStorage("/media")
+    config = runtime.RuntimeConfig(
+        script_path=str(script),
+        media_file_storage=storage,
+        uploaded_file_manager=MemoryUploadedFileManager("/upload"),
+    )
+    changed = runtime.Runtime._enqueued_some_message
+    runtime.Runtime._enqueued_some_message = streamlit_events.STREAMLITS_OWN_WAKE  # as at start
+    try:
+        server = runtime.Runtime(config)  # binds Streamlit's own, as `streamlit run` does
+        manager = server._session_mgr
+        assert manager._message_enqueued_callback.__func__ is streamlit_events.STREAMLITS_OWN_WAKE
+        assert streamlit_events.batch_wakeups()  # what importing ui does
+        wake = manager._message_enqueued_callback
+        assert wake.__func__ is streamlit_events._enqueued_some_message
+        assert wake.__self__ is server
+    finally:
+        runtime.Runtime._enqueued_some_message = changed
+        runtime.Runtime._instance = None

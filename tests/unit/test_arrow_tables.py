@@ -1,5 +1,6 @@
-"""A chart's table twin is converted to Arrow once per list of rows, exactly as Streamlit would
-convert it (ui/arrow_tables.py)."""
+"""A table is converted to Arrow once per list of rows (a chart's table twin) or once per
+content (a table built afresh in each run), exactly as Streamlit would convert it
+(ui/arrow_tables.py)."""
 
 from __future__ import annotations
 
@@ -36,8 +37,26 @@ def test_converted_once_per_list_and_afresh_for_another():
     assert arrow_of(other).column("Value").to_pylist()[0] == 70.0
 
 
+def test_rows_built_afresh_with_the_same_content_are_converted_once():
+    made = arrow_of(_rows())
+    assert arrow_of(_rows()) is made  # another list, the same rows: the same table
+    typed = _rows()
+    typed[0]["Value"] = 61  # the same number as an int: another column type, another table
+    assert arrow_of(typed) is not made
+    assert arrow_of(typed).column("Value").to_pylist()[0] == 61
+
+
+def test_rows_that_cannot_be_pickled_are_still_converted():
+    rows = _rows()
+    rows[0]["Note"] = lambda: None
+    rows.pop()  # one kind per column; Streamlit shows the function as text
+    assert arrow_of(rows).column_names == ["Quarter", "Value", "Note"]
+
+
 def test_only_the_latest_tables_are_kept():
     kept = [_rows() for _ in range(arrow_tables.KEPT + 5)]
-    for rows in kept:
+    for n, rows in enumerate(kept):
+        rows[0]["Value"] = float(n)  # each a table of its own
         arrow_of(rows)
-    assert len(arrow_tables._TABLES) == arrow_tables.KEPT
+    assert len(arrow_tables._BY_ID) == arrow_tables.KEPT
+    assert len(arrow_tables._BY_CONTENT) == arrow_tables.KEPT

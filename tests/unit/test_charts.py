@@ -96,3 +96,22 @@ def test_lines_across_the_plot_are_written_as_plotly_writes_them(kind, position)
         )  # fmt: skip
         ours.vline(1, line, "Reported", position, font=font)
     assert ours.figure().to_dict() == theirs.to_dict()
+
+
+def test_a_finished_chart_is_turned_into_a_dict_once_and_the_same_as_plotlys():
+    """st.plotly_chart asks for the dict in every run; a cached chart gives the one it made
+    (ui/figspec.py `Drawn`), equal to what Plotly itself makes of the same figure."""
+    import plotly.graph_objects as go
+    import plotly.io
+
+    from ui.figspec import Spec
+
+    ours = Spec({"type": "scatter", "x": [0, 1, 2], "y": [40, 50, 60]})
+    ours.hline(55, {"color": "black"}, "Target 55%", "top left")
+    fig = ours.figure()
+    first = fig.to_dict()
+    assert fig.to_dict() is first
+    assert first == go.Figure({"data": ours.data, "layout": ours.layout}).to_dict()
+    assert plotly.io.to_json(fig, validate=False) == plotly.io.to_json(
+        go.Figure({"data": ours.data, "layout": ours.layout}), validate=False
+    )
