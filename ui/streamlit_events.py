@@ -103,8 +103,10 @@ def _rebind(server: Any) -> None:
     script run, long after the start) reaches none of them. py-spy on a crowd still found
     Streamlit's own there, waking the loop from the loop for every element (6 % of the
     server's samples). So the manager and the sessions it holds get the method bound anew."""
+    manager = getattr(server, "_session_mgr", None)
+    if manager is None:  # AppTest's stand-in runtime (a Mock of Runtime): no sessions to hand
+        return
     bound = server._enqueued_some_message  # now the changed one, bound to the server
-    manager = server._session_mgr
     if hasattr(manager, "_message_enqueued_callback"):
         manager._message_enqueued_callback = bound
     for info in manager.list_active_sessions():
