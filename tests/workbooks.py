@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import io
+import shutil
+import subprocess
 import zipfile
 from collections.abc import Callable
+from pathlib import Path
 
 from openpyxl import Workbook
 
@@ -22,3 +25,20 @@ def saved(book: Workbook, part: str = "", edit: Callable[[bytes], bytes] | None 
             data = src.read(item.filename)
             dst.writestr(item, edit(data) if item.filename == part else data)
     return out.getvalue()
+
+
+def saved_by_libreoffice(paths: list[Path], here: Path) -> Path:
+    """The folder where LibreOffice (`soffice --headless --convert-to xlsx`, one run for all
+    of `paths`) saved each workbook again, under its own name."""
+    soffice = shutil.which("soffice")
+    assert soffice, "LibreOffice is needed: `make libreoffice` (Debian's libreoffice-calc)"
+    out = here / "libreoffice"
+    subprocess.run(
+        [soffice, f"-env:UserInstallation=file://{here}/profile", "--headless"]
+        + ["--convert-to", "xlsx", "--outdir", str(out)]
+        + [str(p) for p in paths],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
+    return out

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 import shutil
-import subprocess
 import zipfile
 from datetime import date, datetime, time
 from pathlib import Path
@@ -21,6 +20,7 @@ from metrics.ingest.read_xlsx import read_xlsx
 from metrics.ingest.read_xlsx_openpyxl import read_xlsx_openpyxl
 from metrics.store.queries import current_count, series
 from tests.unit.test_ingest_excel import with_cached_values
+from tests.workbooks import saved_by_libreoffice
 
 HEADER = ["indicator", "period", "value", "numerator", "denominator"]
 MAKERS = ["openpyxl", "libreoffice"]
@@ -64,22 +64,12 @@ def _books() -> dict[str, Workbook]:
 @pytest.fixture(scope="module")
 def workbooks(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, str], Path]:
     """Each workbook as openpyxl saves it and as LibreOffice saves it (one soffice run)."""
-    soffice = shutil.which("soffice")
-    assert soffice, "LibreOffice is needed: `make libreoffice` (Debian's libreoffice-calc)"
     here = tmp_path_factory.mktemp("books")
     made = {}
     for name, book in _books().items():
         made[(name, "openpyxl")] = here / f"{name}.xlsx"
         book.save(made[(name, "openpyxl")])
-    out = here / "libreoffice"
-    subprocess.run(
-        [soffice, f"-env:UserInstallation=file://{here}/profile", "--headless"]
-        + ["--convert-to", "xlsx", "--outdir", str(out)]
-        + [str(made[(name, "openpyxl")]) for name in _books()],
-        check=True,
-        capture_output=True,
-        timeout=300,
-    )
+    out = saved_by_libreoffice([made[(name, "openpyxl")] for name in _books()], here)
     for name in _books():
         made[(name, "libreoffice")] = out / f"{name}.xlsx"
         assert made[(name, "libreoffice")].exists(), f"LibreOffice did not save {name}.xlsx"

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import csv
 import io
-import shutil
-import subprocess
 import zipfile
 
 import pyarrow as pa
@@ -26,6 +24,7 @@ from metrics.ingest.xlsx_text import CHUNK
 from metrics.periods.model import Period, PeriodKind
 from metrics.reference import COUNCIL, known_areas
 from tests.unit.test_xlsx_stream import same
+from tests.workbooks import saved_by_libreoffice
 
 ROWS = 11_000
 NOTE = "Figures checked against the case management system by the team's analyst"
@@ -86,8 +85,6 @@ def _book(rows: list[list[object]], write_only: bool) -> Workbook:
 def workbooks(charter: Charter, tmp_path_factory: pytest.TempPathFactory) -> dict[str, bytes]:
     """Each workbook as openpyxl saves it (shared strings, and inline strings in write-only
     mode) and as LibreOffice saves the first again (one soffice run)."""
-    soffice = shutil.which("soffice")
-    assert soffice, "LibreOffice is needed: `make libreoffice` (Debian's libreoffice-calc)"
     here = tmp_path_factory.mktemp("columns")
     sheets = {
         "sheet": _sheet_rows(),
@@ -101,15 +98,7 @@ def workbooks(charter: Charter, tmp_path_factory: pytest.TempPathFactory) -> dic
             _book(rows, write_only).save(path)
             made[f"{name}, {how}"] = path.read_bytes()
         made[f"{name}, csv"] = _csv(rows)
-    out = here / "libreoffice"
-    subprocess.run(
-        [soffice, f"-env:UserInstallation=file://{here}/profile", "--headless"]
-        + ["--convert-to", "xlsx", "--outdir", str(out)]
-        + [str(here / f"{name}-shared.xlsx") for name in sheets],
-        check=True,
-        capture_output=True,
-        timeout=300,
-    )
+    out = saved_by_libreoffice([here / f"{name}-shared.xlsx" for name in sheets], here)
     for name in sheets:
         made[f"{name}, LibreOffice"] = (out / f"{name}-shared.xlsx").read_bytes()
     return made

@@ -8,8 +8,6 @@ from __future__ import annotations
 import io
 import random
 import re
-import shutil
-import subprocess
 from datetime import date, datetime
 
 import pytest
@@ -19,7 +17,7 @@ from metrics.ingest.raw import FileProblem, RawTable
 from metrics.ingest.read_xlsx import _read_xlsx, read_xlsx
 from metrics.ingest.read_xlsx_stream import read_streamed
 from metrics.ingest.xlsx_tokens import Unusual
-from tests.workbooks import saved
+from tests.workbooks import saved, saved_by_libreoffice
 
 ROWS = [
     ["a & b <c> \"q\" 'x'", "2024-25 Q1", 431, "  spaced  ", True, 0.45, date(2024, 1, 2)],
@@ -78,23 +76,13 @@ def _books() -> dict[str, Workbook]:
 @pytest.fixture(scope="module")
 def workbooks(tmp_path_factory: pytest.TempPathFactory) -> dict[str, bytes]:
     """Each workbook as openpyxl saves it and as LibreOffice saves it again."""
-    soffice = shutil.which("soffice")
-    assert soffice, "LibreOffice is needed: `make libreoffice` (Debian's libreoffice-calc)"
     here = tmp_path_factory.mktemp("stream")
     made: dict[str, bytes] = {}
     books = _books()
     for name, book in books.items():
         book.save(here / f"{name}.xlsx")
         made[name] = (here / f"{name}.xlsx").read_bytes()
-    out = here / "libreoffice"
-    subprocess.run(
-        [soffice, f"-env:UserInstallation=file://{here}/profile", "--headless"]
-        + ["--convert-to", "xlsx", "--outdir", str(out)]
-        + [str(here / f"{name}.xlsx") for name in books],
-        check=True,
-        capture_output=True,
-        timeout=300,
-    )
+    out = saved_by_libreoffice([here / f"{name}.xlsx" for name in books], here)
     for name in books:
         made[f"{name}, LibreOffice"] = (out / f"{name}.xlsx").read_bytes()
     return made
