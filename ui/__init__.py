@@ -43,6 +43,7 @@ from ui.context import (  # the store, the charter, the person and the quarter c
     store as store,
     user as user,
 )
+from ui.prefetch import prefetch as prefetch  # read ahead what a page is about to read
 from ui.reads import (  # the cached reads every page uses, as ui.status(...) etc.
     audience as audience,
     evidence_about as evidence_about,
@@ -51,7 +52,6 @@ from ui.reads import (  # the cached reads every page uses, as ui.status(...) et
     indicator_view as indicator_view,
     outlook as outlook,
     policy as policy,
-    prefetch as prefetch,
     public as public,
     quality as quality,
     quarters as quarters,

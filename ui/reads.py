@@ -12,13 +12,7 @@ is built on.
 
 from __future__ import annotations
 
-import atexit
-import logging
-import threading
-import weakref
-from collections.abc import Callable, Hashable, Iterable, Iterator
-from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
+from collections.abc import Callable, Hashable
 from datetime import date
 from typing import Any, TypeVar, cast
 
@@ -29,60 +23,34 @@ from metrics.assess import trajectory
 from metrics.assess.rollup import StatementStatus, charter_status, quarters_with_data
 from metrics.assess.trend import GroupRow, breakdown
 from metrics.evidence.items import EvidenceItem
-from metrics.ingest.template import latest_complete_quarter
 from metrics.partners.quality import Quality, quality as data_quality
 from metrics.periods.text import parse_period
 from metrics.publish import indicator_page, outlook as outlooks, plain, withheld as disclosure
 from metrics.publish.policy import (
     PUBLIC,
-    Audience,
     DisclosurePolicy,
     GroupCells,
     ReviewCells,
     StatusCells,
     audience_for,
-    audience_of,
 )
 from metrics.review import page as review_page, report
 from metrics.scrutiny import scorecard as scorecards, view as scrutiny
-from metrics.store.changes import FIGURES
-from metrics.store.connection import Store
-from ui import context, keys
+from ui import context
+from ui.read_keys import (  # what every read is keyed on, and who reads: ui.reads.data_key()
+    EVIDENCE as EVIDENCE,
+    QUARTERS as QUARTERS,
+    REVIEW_EXTRAS as REVIEW_EXTRAS,
+    TRAJECTORIES as TRAJECTORIES,
+    Version as Version,
+    audience as audience,
+    data_key as data_key,
+    policy as policy,
+    public as public,
+    reading as reading,
+)
 
 T = TypeVar("T")
-log = logging.getLogger(__name__)
-
-
-Version = int
-
-# The kinds of data (metrics/store/changes.py) a read reads, for the reads that read no
-# figures, or only that: an upload of a return leaves the first cached. The reads keyed on
-# every kind (`data_key()`) read the figures and much else (statuses, the review, ...).
-# tests/unit/test_reads_kinds.py holds each to what it reads.
-TRAJECTORIES = ("trajectories",)
-EVIDENCE = ("evidence_items", "evidence_attachments")
-REVIEW_EXTRAS = ("commentary", "actions", "action_updates")
-QUARTERS = (*FIGURES, "periods")
-
-
-def data_key(*kinds: str) -> tuple[str, Version]:
-    """What a cached read is keyed on: the database, and the version of the kinds of data it
-    reads (of every kind when none is named)."""
-    versions = context.data_versions()
-    return str(context.store().path), versions.of(kinds) if kinds else versions.latest
-
-
-@st.cache_resource(show_spinner=False)
-def _store_at(db: str) -> Store:
-    return Store(db, linger=context.LINGER)  # one per file: its schema is checked once
-
-
-@contextmanager
-def reading(db: str) -> Iterator[Store]:
-    """The store, opened once for a whole cached read (nested reads share the opening)."""
-    store = _store_at(db)
-    with store.connect():
-        yield store
 
 
 # Cached reads: keyed on the database file's version, so an upload shows at once.
@@ -122,21 +90,6 @@ def _withheld_one(db: str, version: Version, indicator: str) -> disclosure.Withh
 def withheld(indicator: str) -> disclosure.Withheld:
     """The indicator's figures that disclosure control withholds from publication."""
     return _withheld_one(*data_key(), indicator)
-
-
-def audience() -> Audience:
-    """Who the reader is to the disclosure policy: staff, or public (councillors)."""
-    return audience_of(context.user())
-
-
-def public() -> bool:
-    """The reader sees what would be published (councillors), not the real small numbers."""
-    return audience() == PUBLIC
-
-
-def policy() -> DisclosurePolicy:
-    """The disclosure policy, without the audit of figures (surveys, the rule's words)."""
-    return DisclosurePolicy(context.charter())
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -291,94 +244,6 @@ def _evidence(
 def evidence_about(statement: int, until: date | None) -> list[EvidenceItem]:
     """What families and staff told us about a statement, in the year to `until`."""
     return _evidence(*data_key(*EVIDENCE), statement, until)
-
-
-# What has been read ahead, by everything that decides it: a crowd opening the same page at
-# the same version of the data starts one read-ahead, not twenty.
-_PREFETCHED: set[tuple[object, ...]] = set()
-_PREFETCHED_LOCK = threading.Lock()
-# Reads under way in the background. At exit they are let finish (a read cut off by the
-# interpreter's end leaves DuckDB's objects behind it: "nanobind: leaked ..." on a busy
-# machine, issue 27 item 27); registered after the store keeper's close, so it runs before.
-_PREFETCHING: weakref.WeakSet[threading.Thread] = weakref.WeakSet()
-
-
-@atexit.register
-def _let_prefetches_finish() -> None:
-    for thread in list(_PREFETCHING):
-        thread.join(timeout=30)
-
-
-def prefetch(names: Iterable[str]) -> None:
-    """Start working out, in the background, what the page is about to read: the quarters
-    and, side by side, the chosen quarter's review and the page's `names` ("quality",
-    "scrutiny", "review extras", "statement": the evidence about the statement in the link
-    or last picked, "indicator": that indicator's data and its first breakdown). While the
-    page sets itself up, one read waits on DuckDB as another works out statuses; the page's
-    own calls then wait for, and find, the results in the cache. Nothing is drawn here, and
-    a read that fails here fails again, with its message, where the page makes it."""
-    # Read on the page's thread: each read's key, as the page will make it.
-    key, public_view, today = data_key(), public(), date.today()
-    kinds = {n: data_key(*k) for n, k in (("q", QUARTERS), ("x", REVIEW_EXTRAS), ("e", EVIDENCE))}
-    carried = context.carried().get("quarter")
-    statement = st.session_state.get(keys.STATEMENT) or st.query_params.get("statement")
-    indicator = st.session_state.get(keys.INDICATOR) or st.query_params.get("indicator")
-    dimension = st.session_state.get(keys.DIMENSION)
-    ind = context.charter().indicators.get(indicator or "")
-    asked = (key, public_view, carried, statement, indicator, dimension, tuple(names))
-    with _PREFETCHED_LOCK:
-        if asked in _PREFETCHED:  # already under way or done for this version of the data
-            return
-        if len(_PREFETCHED) > 1000:
-            _PREFETCHED.clear()
-        _PREFETCHED.add(asked)
-
-    def indicator_page(quarter: str) -> None:
-        assert ind is not None
-        found = _indicator_view(*key, ind.id, quarter, public_view)
-        _outlook(*key, ind.id, quarter, public_view)
-        dim = dimension if dimension in ind.breakdowns else next(iter(ind.breakdowns), None)
-        if dim:
-            _groups(*key, ind.id, dim, found.upto)
-
-    def jobs_for(quarter: str) -> list[Callable[[], object]]:
-        jobs: dict[str, Callable[[], object]] = {
-            "review": lambda: _review(*key, quarter, public_view),
-            "quality": lambda: _quality(*key, quarter, today),
-            "scrutiny": lambda: _scrutiny(*key, quarter, public_view),
-            "review extras": lambda: _review_extras(*kinds["x"], quarter),
-            "scorecard": lambda: _scorecard(*key, quarter, scorecards.QUARTERS, public_view),
-        }
-        if statement and statement.isdigit():
-            until = parse_period(quarter).end
-            jobs["statement"] = lambda: _evidence(*kinds["e"], int(statement), until)
-        if ind is not None:
-            jobs["indicator"] = lambda: indicator_page(quarter)
-        return [jobs[n] for n in dict.fromkeys(("review", *names)) if n in jobs]
-
-    def run() -> None:
-        # The quarter is the one carried, else the latest with figures; the latest complete
-        # quarter is a good guess at that, so its reads need not wait for the quarters'.
-        guess = carried or latest_complete_quarter().label
-        with ThreadPoolExecutor(max_workers=8, thread_name_prefix="read") as pool:
-            found = pool.submit(_quarters, *kinds["q"])
-            started = [pool.submit(job) for job in jobs_for(guess)]
-            options = found.result()
-            quarter = carried if carried in options else next(iter(options), None)
-            if quarter is not None and quarter != guess:
-                started += [pool.submit(job) for job in jobs_for(quarter)]
-            for done in started:
-                done.exception()  # the page reports a failure when it reads the same
-
-    def quietly() -> None:
-        try:
-            run()
-        except Exception:  # the page's own read of the same says what went wrong
-            log.debug("prefetch failed", exc_info=True)
-
-    thread = threading.Thread(target=quietly, name="prefetch", daemon=True)
-    _PREFETCHING.add(thread)
-    thread.start()
 
 
 # Few entries: a figure is thousands of Python objects, which Python's full collections
