@@ -15,7 +15,7 @@ from metrics.publish.escape import markdown
 from metrics.publish.tables import csv_bytes
 from metrics.store.connection import Store
 from metrics.text_limits import SEARCH, help_text
-from ui import downloads
+from ui import downloads, shared_cache
 
 KIND = "audit_kind"
 WHO = "audit_who"
@@ -107,4 +107,5 @@ def charter_reload(store: Store) -> None:
     ui.charter.clear()
     ui.access.forget_access_list()
     st.cache_data.clear()
+    shared_cache.forget()  # the reads shared by every session: their keys name no charter
     st.success(f"Reloaded: {markdown(summary)}.")

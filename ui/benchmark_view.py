@@ -22,13 +22,14 @@ from metrics.words.narrative import fmt_value, signed_number
 from ui import axes, charts, context, keys, reads, style
 from ui.arrow_tables import arrow_of
 from ui.figspec import Spec
+from ui.shared_cache import shared
 
 GREY = "#BDBDBD"
 NEIGHBOURS = style.OKABE_ITO["purple"]
 FOCUS = {"region": "Every council in our region", "neighbours": "Our neighbour group"}
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
+@shared(max_entries=64)
 def _compared(db: str, version: int, indicator: str, quarter: str | None) -> Compared | None:
     c = context.charter()
     with reads.reading(db) as store:

@@ -21,6 +21,7 @@ from metrics.publish.escape import chart_text, markdown
 from metrics.publish.palette import OKABE_ITO
 from ui import axes, charts, context, reads
 from ui.figspec import Spec
+from ui.shared_cache import shared
 
 # Sequential, colour-blind safe, from the house blue (light: fewer known, dark: more).
 SCALE = [[0.0, "#F2F7FB"], [0.5, "#56B4E9"], [1.0, OKABE_ITO["blue"]]]
@@ -36,7 +37,7 @@ class Found:
     audience: str
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
+@shared(max_entries=16)
 def _read(db: str, version: int, audience: str) -> Found | None:
     charter = context.charter()
     store = context.store()

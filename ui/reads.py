@@ -3,7 +3,8 @@ they read (so an upload shows at once, and leaves what it did not change cached)
 disclosure control applied for a reader who is not staff. `ui` re-exports them
 (`ui.status(quarter)`, `ui.review(quarter)`, ...).
 
-Every read a page makes is cached here, so a page whose figures have not changed never opens
+Every read a page makes is cached here (`ui/shared_cache.py`: one result shared by every
+session, which nobody may change), so a page whose figures have not changed never opens
 the database file: opening it is the dearest step of a read (about 40 ms), and twenty people
 at a meeting would otherwise each pay it several times per page. A read that is not cached
 yet opens the file once for everything it needs (`reading`), including the cached reads it
@@ -15,8 +16,6 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable
 from datetime import date
 from typing import Any, TypeVar, cast
-
-import streamlit as st
 
 from metrics import evidence
 from metrics.assess import trajectory
@@ -49,18 +48,19 @@ from ui.read_keys import (  # what every read is keyed on, and who reads: ui.rea
     public as public,
     reading as reading,
 )
+from ui.shared_cache import shared
 
 T = TypeVar("T")
 
 
 # Cached reads: keyed on the database file's version, so an upload shows at once.
-@st.cache_data(show_spinner=False, max_entries=32)
+@shared(max_entries=32)
 def _status(db: str, version: Version, quarter: str) -> list[StatementStatus]:
     with reading(db) as store:
         return charter_status(store, context.charter(), parse_period(quarter))
 
 
-@st.cache_data(show_spinner=False, max_entries=32)
+@shared(max_entries=32)
 def _public_status(db: str, version: Version, quarter: str) -> list[StatementStatus]:
     """What a public reader sees: small numbers withheld, reasons in plain English."""
     with reading(db):
@@ -75,13 +75,13 @@ def status(quarter: str) -> list[StatementStatus]:
     return read(*data_key(), quarter)
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
+@shared(max_entries=8)
 def _withheld(db: str, version: Version) -> dict[str, disclosure.Withheld]:
     with reading(db) as store:
         return DisclosurePolicy.audited(store, context.charter()).figures_withheld()
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
+@shared(max_entries=64)
 def _withheld_one(db: str, version: Version, indicator: str) -> disclosure.Withheld:
     with reading(db) as store:
         return DisclosurePolicy.audited(store, context.charter(), indicator).withheld_of(indicator)
@@ -92,7 +92,7 @@ def withheld(indicator: str) -> disclosure.Withheld:
     return _withheld_one(*data_key(), indicator)
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
+@shared(max_entries=16)
 def _quarters(db: str, version: Version) -> list[str]:
     with reading(db) as store:
         return quarters_with_data(store, context.charter())
@@ -102,7 +102,7 @@ def quarters() -> list[str]:
     return _quarters(*data_key(*QUARTERS))
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
+@shared(max_entries=64)
 def _indicator_view(
     db: str, version: Version, indicator: str, quarter: str | None, public: bool
 ) -> indicator_page.IndicatorView:
@@ -117,7 +117,7 @@ def indicator_view(indicator: str, quarter: str | None) -> indicator_page.Indica
     return _indicator_view(*data_key(), indicator, quarter, public())
 
 
-@st.cache_data(show_spinner=False, max_entries=256)
+@shared(max_entries=256)
 def _groups(
     db: str, version: Version, indicator: str, dim: str, period: str | None
 ) -> tuple[str | None, list[GroupRow]]:
@@ -138,7 +138,7 @@ def indicator_groups(
     return found, policy.publish(GroupCells(indicator, found, dim, rows), audience())
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
+@shared(max_entries=16)
 def _review(db: str, version: Version, quarter: str, public: bool) -> report.Report:
     with reading(db) as store:
         statuses = (_public_status if public else _status)(db, version, quarter)
@@ -155,7 +155,7 @@ def review(quarter: str) -> report.Report:
     return _review(*data_key(), quarter, public())
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
+@shared(max_entries=16)
 def _review_extras(db: str, version: Version, quarter: str) -> review_page.ReviewExtras:
     with reading(db) as store:
         return review_page.build(store, quarter)
@@ -166,7 +166,7 @@ def review_extras(quarter: str) -> review_page.ReviewExtras:
     return _review_extras(*data_key(*REVIEW_EXTRAS), quarter)
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
+@shared(max_entries=16)
 def _scrutiny(db: str, version: Version, quarter: str, public: bool) -> scrutiny.Scrutiny:
     with reading(db) as store:
         hidden = _withheld(db, version) if public else None
@@ -178,7 +178,7 @@ def scrutiny_facts(quarter: str) -> scrutiny.Scrutiny:
     return _scrutiny(*data_key(), quarter, public())
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
+@shared(max_entries=16)
 def _scorecard(
     db: str, version: Version, quarter: str, count: int, public: bool
 ) -> scorecards.Scorecard:
@@ -193,7 +193,7 @@ def scorecard(quarter: str, count: int = scorecards.QUARTERS) -> scorecards.Scor
     return _scorecard(*data_key(), quarter, count, public())
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
+@shared(max_entries=64)
 def _outlook(
     db: str, version: Version, indicator: str, quarter: str | None, public: bool
 ) -> outlooks.Outlook:
@@ -209,7 +209,7 @@ def outlook(indicator: str, quarter: str | None) -> outlooks.Outlook:
     return _outlook(*data_key(), indicator, quarter, public())
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
+@shared(max_entries=8)
 def _trajectories(db: str, version: Version) -> dict[str, trajectory.Trajectory]:
     with reading(db) as store:
         return trajectory.in_force(store)
@@ -220,7 +220,7 @@ def trajectories() -> dict[str, trajectory.Trajectory]:
     return _trajectories(*data_key(*TRAJECTORIES))
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
+@shared(max_entries=16)
 def _quality(db: str, version: Version, quarter: str, today: date) -> Quality:
     with reading(db) as store:
         return data_quality(store, context.charter(), quarter, today)
@@ -232,7 +232,7 @@ def quality(quarter: str) -> Quality:
     return _quality(*data_key(), quarter, date.today())
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
+@shared(max_entries=64)
 def _evidence(
     db: str, version: Version, statement: int | None, until: date | None
 ) -> list[EvidenceItem]:
@@ -248,9 +248,9 @@ def evidence_about(statement: int, until: date | None) -> list[EvidenceItem]:
 
 # Few entries: a figure is thousands of Python objects, which Python's full collections
 # walk (the libraries themselves are frozen out of them; see ui/__init__.py).
-@st.cache_resource(show_spinner=False, max_entries=48)
-def _figure(key: tuple[Hashable, ...], _build: Callable[[], Any]) -> Any:
-    return _build()
+@shared(max_entries=48, key_of=lambda args: args[0])  # keyed on `key` alone
+def _figure(key: tuple[Hashable, ...], build: Callable[[], Any]) -> Any:
+    return build()
 
 
 def figure(name: str, *about: Hashable, build: Callable[[], T]) -> T:

@@ -6,14 +6,13 @@ from __future__ import annotations
 
 from datetime import date
 
-import streamlit as st
-
 from metrics.reminders import choices, run as reminders, work as reminder_work
 from ui import context
 from ui.reads import Version, data_key, reading
+from ui.shared_cache import shared
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
+@shared(max_entries=8)
 def _owed(db: str, version: Version) -> tuple[date, list[reminder_work.Item]]:
     with reading(db) as store:
         today = reminders.today_for(store)
@@ -27,7 +26,7 @@ def owed() -> tuple[date, list[reminder_work.Item]]:
     return _owed(*data_key())
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
+@shared(max_entries=64)
 def _wants_digests(db: str, version: Version, email: str) -> bool:
     with reading(db) as store:
         return choices.wants_digests(store, email)

@@ -1,0 +1,112 @@
+"""The shared cache of the app's reads (ui/shared_cache.py): one result per key, the very
+object, worked out once however many ask at the same moment; a failure is not kept; the least
+recently used goes first; `st.cache_resource.clear()` and `forget()` empty it; while watching,
+a result someone changed is found."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+import streamlit as st
+
+from ui import shared_cache
+from ui.shared_cache import shared
+
+
+def counted(max_entries: int = 4):
+    calls: list[tuple[object, ...]] = []
+
+    @shared(max_entries=max_entries)
+    def read(*args: object) -> list[object]:
+        calls.append(args)
+        return list(args)
+
+    return read, calls
+
+
+def test_a_hit_is_the_same_object_and_not_worked_out_again():
+    read, calls = counted()
+    first = read("db", 1, "2026-27 Q2")
+    assert read("db", 1, "2026-27 Q2") is first
+    assert read("db", 2, "2026-27 Q2") is not first  # another version of the data
+    assert calls == [("db", 1, "2026-27 Q2"), ("db", 2, "2026-27 Q2")]
+
+
+def test_a_crowd_asking_at_once_works_it_out_once():
+    calls = []
+    started = threading.Event()
+
+    @shared(max_entries=4)
+    def slow(key: str) -> list[str]:
+        calls.append(key)
+        started.set()
+        time.sleep(0.2)
+        return [key]
+
+    results: list[object] = []
+    threads = [threading.Thread(target=lambda: results.append(slow("k"))) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert calls == ["k"]
+    assert len(results) == 8 and all(r is results[0] for r in results)
+
+
+def test_a_failure_is_raised_to_everyone_waiting_and_not_kept():
+    attempts = []
+
+    @shared(max_entries=4)
+    def flaky(key: str) -> str:
+        attempts.append(key)
+        if len(attempts) == 1:
+            raise ValueError("the database is busy")
+        return key
+
+    with pytest.raises(ValueError, match="busy"):
+        flaky("k")
+    assert flaky("k") == "k"
+    assert attempts == ["k", "k"]
+
+
+def test_the_least_recently_used_goes_first():
+    read, calls = counted(max_entries=2)
+    read("a")
+    read("b")
+    read("a")  # now b is the least recently used
+    read("c")
+    read("a")
+    read("b")
+    assert calls == [("a",), ("b",), ("c",), ("b",)]
+
+
+def test_clearing_streamlits_resource_caches_or_forgetting_starts_afresh():
+    read, calls = counted()
+    read("a")
+    st.cache_resource.clear()  # as the tests do between apps
+    read("a")
+    shared_cache.forget()  # the charter reloaded
+    read("a")
+    assert calls == [("a",)] * 3
+
+
+def test_a_result_changed_by_its_reader_is_found_while_watching():
+    read, _ = counted()
+    shared_cache.watch()
+    try:
+        kept = read("x", 1)
+        read("y", 2)
+        assert shared_cache.changed() == {}
+        kept.append("changed by a page")
+        found = shared_cache.changed()
+    finally:
+        shared_cache.watch(False)
+    assert list(found.values()) == [[("x", 1)]]
+
+
+def test_a_shared_read_takes_positional_arguments_only():
+    read, _ = counted()
+    with pytest.raises(TypeError, match="positional"):
+        read(db="x")
