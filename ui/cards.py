@@ -82,9 +82,8 @@ def statement_card(
     agreed: Mapping[str, Agreed] | None = None,
     held: Mapping[str, str] | None = None,
 ) -> None:
-    with st.container(border=True):
-        st.markdown(card_text(s, charter, agreed, held), unsafe_allow_html=True)
-        link(statement_page, f"Open statement {s.number}", {"statement": str(s.number), **carry})
+    st.markdown(card_text(s, charter, agreed, held), unsafe_allow_html=True)
+    link(statement_page, f"Open statement {s.number}", {"statement": str(s.number), **carry})
 
 
 def statement_grid(
@@ -96,13 +95,17 @@ def statement_grid(
     agreed: Mapping[str, Agreed] | None = None,
     held: Mapping[str, str] | None = None,
 ) -> None:
+    """The statements' cards, `per_row` to a row on a wide screen. Each card is its column,
+    bordered by the house style (`style.CARD_GRID`): a bordered container in each column was
+    twelve more elements to send in every run of the overview (bench/README.md)."""
     st.header("The charter statements")
-    for start in range(0, len(statements), per_row):
-        for column, s in zip(
-            st.columns(per_row), statements[start : start + per_row], strict=False
-        ):
-            with column:
-                statement_card(s, charter, statement_page, carry, agreed, held)
+    with st.container(key=style.CARD_GRID):
+        for start in range(0, len(statements), per_row):
+            for column, s in zip(
+                st.columns(per_row), statements[start : start + per_row], strict=False
+            ):
+                with column:
+                    statement_card(s, charter, statement_page, carry, agreed, held)
 
 
 def indicator_rows(

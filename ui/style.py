@@ -17,6 +17,8 @@ from metrics.publish.palette import (  # the app's charts read them from here, a
 )
 from metrics.words.narrative import DIRECTION_ICONS, DIRECTION_WORDS, STATUS_ICONS, STATUS_WORDS
 
+CARD_GRID = "statement_cards"  # the key of the overview's grid of cards (the CSS below)
+
 CSS = """
 <style>
 .status-badge {display:inline-block; padding:0.1rem 0.55rem; border-radius:0.8rem;
@@ -47,6 +49,10 @@ a:focus-visible, button:focus-visible, [tabindex]:focus-visible {
 .text-card {border:1px solid rgba(49,51,63,0.2); border-radius:0.5rem; padding:0.75rem 1rem;
   margin-bottom:0.75rem;}
 .text-card ul, .text-card p:last-child {margin-bottom:0;}
+/* The overview's statement cards (ui/cards.py statement_grid): each column of the grid is
+   a card, bordered as Streamlit's own bordered container is (one element fewer a card). */
+.st-key-statement_cards [data-testid="stColumn"] {border:1px solid rgba(49,51,63,0.2);
+  border-radius:0.5rem; padding:calc(1rem - 1px);}
 @media (max-width: 640px) {.st-key-scorecard_wide {display:none !important;}}
 @media (min-width: 641px) {.st-key-scorecard_narrow {display:none !important;}}
 </style>
