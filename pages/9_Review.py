@@ -30,13 +30,12 @@ if quarter:
         subject = indicator_subject(e.indicator_id)
         # keyed: its label changes once commentary is saved, and must not close it
         with st.expander(f"{e.title}: {e.why_exception}, {e.commentary_state}", key=subject):
-            owner = view.note(f"Owner: {markdown(e.owner)}")  # one element, as a caption
-            st.markdown(
-                f"{style.badge(e.status)} {markdown(e.reason)}\n\n{owner}", unsafe_allow_html=True
-            )
-            if not view.held_back(built, subject):  # a public reader's: none touching [c]
-                view.agreed_line(built.agreed.get(subject), e.status)
-                view.story(e.commentary, e.stale)
+            owner = view.note(f"Owner: {markdown(e.owner)}")  # as a caption
+            lead = [f"{style.badge(e.status)} {markdown(e.reason)}", owner]
+            # a public reader's: none touching [c]; else status, owner, agreed status and story
+            if not view.held_back_lead(built, subject, lead):  # in one element
+                agreed = view.agreed_text(built.agreed.get(subject), e.status)
+                view.story(e.commentary, e.stale, lead=[*lead, *agreed])
                 view.earlier_versions(extras.versions.get(subject, []))
             if may_write:
                 figure = Figure(e.period, e.value, e.shown)
@@ -48,10 +47,10 @@ if quarter:
     for s in built.statements:
         subject = statement_subject(s.number)
         with st.expander(f"{s.number}. {s.short_title}", key=subject):
-            st.markdown(style.badge(s.status), unsafe_allow_html=True)
-            if not view.held_back(built, subject):
-                view.agreed_line(built.agreed.get(subject), s.status)
-                view.story(built.commentary.get(subject), False)
+            lead = [style.badge(s.status)]
+            if not view.held_back_lead(built, subject, lead):  # status, agreed, story: one
+                agreed = view.agreed_text(built.agreed.get(subject), s.status)
+                view.story(built.commentary.get(subject), False, lead=[*lead, *agreed])
             if may_write:
                 mine, last = built.commentary.get(subject), previous.get(subject)
                 view.editor(store, charter, quarter, subject, mine, None, last)

@@ -4,7 +4,7 @@ only for the roles that may use it, and every handler checks the role again."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date
 from typing import TypeVar
 
@@ -51,12 +51,16 @@ def headline(built: report.Report) -> None:
 
 
 def story(
-    c: commentary.Commentary | None, stale: bool, heading: str = "The story behind it"
+    c: commentary.Commentary | None,
+    stale: bool,
+    heading: str = "The story behind it",
+    lead: Sequence[str] = (),
 ) -> None:
     """Commentary as plain text, with who wrote it, the figure it was written against, and
     flags for copied or possibly stale text. The story is one element (its parts as
-    paragraphs): Streamlit's cost is per element, and the review draws one per subject."""
-    parts = [f"**{heading}**"]
+    paragraphs), after the paragraphs of `lead` (already escaped: the subject's status, the
+    agreed status): Streamlit's cost is per element, and the review draws one per subject."""
+    parts = [*lead, f"**{heading}**"]
     if c is None:
         parts.append(note("No commentary yet."))
     else:
@@ -79,8 +83,25 @@ def note(text: str) -> str:
 
 
 def agreed_line(found: agreed.Agreed | None, computed: str) -> None:
-    if found is not None:
-        st.markdown(markdown(found.sentence(computed)) + f" ({markdown(found.agreed_by)})")
+    for line in agreed_text(found, computed):
+        st.markdown(line)
+
+
+def agreed_text(found: agreed.Agreed | None, computed: str) -> list[str]:
+    """The planning group's agreed status and who agreed it, escaped (none: no paragraph)."""
+    if found is None:
+        return []
+    return [markdown(found.sentence(computed)) + f" ({markdown(found.agreed_by)})"]
+
+
+def held_back_lead(built: report.Report, subject: str, lead: Sequence[str]) -> bool:
+    """For a public reader, when the subject is held back: the `lead` paragraphs (already
+    escaped), then why (True). Otherwise nothing drawn: the caller draws the lead with the
+    story, in one element (False)."""
+    if not built.held_back.get(subject):
+        return False
+    st.markdown("\n\n".join(lead), unsafe_allow_html=True)
+    return held_back(built, subject)
 
 
 def held_back(built: report.Report, subject: str) -> bool:

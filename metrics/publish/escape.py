@@ -9,6 +9,7 @@ that shows such text passes it through `markdown()` or `chart_text()` first.
 
 from __future__ import annotations
 
+import functools
 import html
 import json
 import re
@@ -27,7 +28,14 @@ WORD_JOINER = "\u2060"
 
 def markdown(text: object) -> str:
     """`text` as Markdown that renders exactly as typed, on one line, with no link."""
-    flat = " ".join(str(text if text is not None else "").split())
+    return _markdown(str(text if text is not None else ""))
+
+
+# Remembered: a page escapes the same titles, reasons and names in every run (the review page
+# some hundred, 6 % of its server CPU in a crowd; bench/README.md). A str is immutable.
+@functools.lru_cache(maxsize=8192)
+def _markdown(text: str) -> str:
+    flat = " ".join(text.split())
     return _AUTOLINK.sub(lambda m: m.group(0) + WORD_JOINER, _PUNCTUATION.sub(r"\\\1", flat))
 
 
