@@ -68,8 +68,9 @@ QUARTERS = (*FIGURES, "periods")
 def data_key(*kinds: str) -> tuple[str, Version]:
     """What a cached read is keyed on: the database, and the version of the kinds of data it
     reads (of every kind when none is named)."""
-    versions = context.data_versions()
-    return str(context.store().path), versions.of(kinds) if kinds else versions.latest
+    versions = context.data_versions()  # `born`: which database at that path (Versions)
+    where = f"{context.store().path}#{versions.born}"
+    return where, versions.of(kinds) if kinds else versions.latest
 
 
 @st.cache_resource(show_spinner=False)
