@@ -29,8 +29,9 @@ QUARTERS = (*FIGURES, "periods")
 def data_key(*kinds: str) -> tuple[str, Version]:
     """What a cached read is keyed on: the database, and the version of the kinds of data it
     reads (of every kind when none is named)."""
-    versions = context.data_versions()
-    return str(context.store().path), versions.of(kinds) if kinds else versions.latest
+    versions = context.data_versions()  # `born`: which database at that path (Versions)
+    where = f"{context.store().path}#{versions.born}"
+    return where, versions.of(kinds) if kinds else versions.latest
 
 
 @st.cache_resource(show_spinner=False)
@@ -40,8 +41,9 @@ def _store_at(db: str) -> Store:
 
 @contextmanager
 def reading(db: str) -> Iterator[Store]:
-    """The store, opened once for a whole cached read (nested reads share the opening)."""
-    store = _store_at(db)
+    """The store, opened once for a whole cached read (nested reads share the opening). `db`
+    as `data_key` names it: the database's path or URL, `#`, and when it was made."""
+    store = _store_at(db.rpartition("#")[0] or db)  # the path: not a file named "...#born"
     with store.connect():
         yield store
 

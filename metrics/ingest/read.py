@@ -151,7 +151,6 @@ def read_csv(content: bytes) -> RawTable:
     records = _count_records(data) - 1
     table, ragged = _parse_csv(data, delimiter)
     del data  # (a copy when the file was not UTF-8: let it go before the checks)
-    _check_cell_lengths(table)
     header = [str(v) for v in table.slice(0, 1).to_pylist()[0].values()] if table.num_rows else []
     cells = table.slice(1).rename_columns([f"c{i}" for i in range(table.num_columns)])
     skipped = {row for row, _ in ragged}
@@ -164,14 +163,16 @@ def read_csv(content: bytes) -> RawTable:
                 kept.append(n)
             n += 1
         row_no = kept
+    _check_cell_lengths(table, row_no)
     return RawTable(
         header=header, cells=cells, row_no=row_no, notes=notes, ragged=ragged, records=records
     )
 
 
-def _check_cell_lengths(table: pa.Table) -> None:
-    """Refuse a cell longer than any return needs, naming its row (the header is row 1).
-    The cells are dictionaries (see `_all_text`): each distinct text is measured once."""
+def _check_cell_lengths(table: pa.Table, row_no: Sequence[int]) -> None:
+    """Refuse a cell longer than any return needs, naming its row in the file (the header is
+    row 1; `row_no`: each data row's, past rows skipped as ragged). The cells are
+    dictionaries (see `_all_text`): each distinct text is measured once."""
     import pyarrow.compute as pc
 
     for i, column in enumerate(table.columns):
@@ -181,7 +182,8 @@ def _check_cell_lengths(table: pa.Table) -> None:
             longest = pc.max(lengths).as_py()
             if longest is not None and longest > MAX_CELL_CHARS:
                 which = pc.index(lengths, longest).as_py()
-                row = start + chunk.indices.to_pylist().index(which) + 1  # (a refusal: rare)
+                at = start + chunk.indices.to_pylist().index(which)  # (a refusal: rare)
+                row = row_no[at - 1] if at else 1
                 raise FileProblem(
                     f"Row {row}, column {i + 1} holds {longest:,} characters, which no return "
                     "needs. Shorten or clear the cell and upload the file again."

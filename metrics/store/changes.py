@@ -61,21 +61,38 @@ def kinds_of_table(table: str, origins: Iterable[str] | None = None) -> set[Kind
     return {ORIGINS.get(o, EVERYTHING) for o in origins}
 
 
+_LEADING = re.compile(r"\A(?:\s+|--[^\n]*(?:\n|\Z)|/\*.*?\*/|\()*", re.S)
+
+
+def statement_start(sql: str) -> str:
+    """`sql` from its first word: leading blanks, comments and opening brackets passed over
+    (`-- why\nUPDATE ...` and `(SELECT ...)` are told by their first word too)."""
+    return sql[_LEADING.match(sql).end() :]  # type: ignore[union-attr]  # always matches
+
+
 def written(sql: str, origins: Iterable[str] | None = None) -> set[Kind]:
     """The kinds of data `sql` changes (a temporary table's statements are not asked about):
     none for a read, EVERYTHING when it changes data but its table cannot be told (CREATE,
     ALTER, DROP; a WITH ... INSERT)."""
-    target = _TARGET.match(sql)
+    text = statement_start(sql)
+    target = _TARGET.match(text)
     if target:
         return kinds_of_table(target.group(1), origins)
-    text = sql.lstrip()
     if _CHANGES.match(text) or (text[:4].upper() == "WITH" and _CHANGES.search(text)):
         return {EVERYTHING}
     return set()
 
 
-# The tables a query names (after FROM or JOIN), and the views the store defines over tables.
-_NAMED = re.compile(r"\b(?:FROM|JOIN)\s+([A-Za-z_]\w*)", re.I)
+# The tables a query names: after FROM or JOIN, quoted or not, and each further table of a
+# comma join (`FROM observations o, periods p`); and the views the store defines over tables.
+# Reading a name too many (a column after EXTRACT's FROM) only makes a cache go cold sooner.
+_NAMED = re.compile(r"""\b(?:FROM|JOIN)\s+"?([A-Za-z_]\w*)"?""", re.I)
+_FROM_LIST = re.compile(
+    r"""\bFROM\s+(.*?)(?=\b(?:WHERE|GROUP|ORDER|HAVING|LIMIT|JOIN|UNION|WINDOW|QUALIFY|LEFT
+        |RIGHT|INNER|FULL|CROSS|NATURAL|ON|USING|EXCEPT|INTERSECT|RETURNING)\b|[();]|\Z)""",
+    re.I | re.S | re.X,
+)
+_LISTED = re.compile(r""",\s*"?([A-Za-z_]\w*)"?""")
 VIEWS = {"observation_history": ("observations", "periods", "uploads")}
 # The store's own records, read by every store (migrations, versions): no kind of data.
 _BOOKKEEPING = {"schema_version", "information_schema", "data_changes", "data_change_kinds"}
@@ -85,7 +102,9 @@ _ONLY = {
     kind: re.compile(rf"\b(?:WHERE|AND)\s+(?:\w+\.)?origin\s*=\s*'{origin}'", re.I)
     for origin, kind in (("published", PUBLISHED_FIGURES), ("local", OWN_FIGURES))
 }
-_OR = re.compile(r"\bOR\b", re.I)
+# A query with OR, NOT or FILTER may ask for the other origin too (`NOT (... AND origin =
+# 'local')`, `count(*) FILTER (WHERE origin = 'local')`): it reads both.
+_OR = re.compile(r"\b(?:OR|FILTER)\b|\bNOT\s*\(", re.I)
 
 
 def kinds_read(sql: str) -> set[str]:
@@ -95,7 +114,10 @@ def kinds_read(sql: str) -> set[str]:
     is no table (a CTE, a registered Arrow table, a column after EXTRACT's FROM) is a kind
     nothing writes: harmless."""
     tables: list[str] = []
-    for name in _NAMED.findall(sql):
+    names = _NAMED.findall(sql)
+    for listed in _FROM_LIST.findall(sql):
+        names += _LISTED.findall(listed)
+    for name in names:
         tables += VIEWS.get(name.lower(), (name.lower(),))
     out = {t for t in tables if t != "observations" and t not in _BOOKKEEPING}
     if "observations" in tables:
@@ -135,9 +157,14 @@ def saw(kinds: Iterable[str]) -> None:
 
 @dataclass(frozen=True)
 class Versions:
-    """The version of each kind of data at one moment (`of`), and the latest of all."""
+    """The version of each kind of data at one moment (`of`), and the latest of all; and
+    which database they are of (`born`): a database made again at the same address (a
+    restore into an empty PostgreSQL database, a DuckDB file deleted and made again, which
+    the file system may give the same inode) counts its versions again from the same
+    numbers, so a cache must be keyed on `born` too, or it could answer for the old one."""
 
     by_kind: Mapping[Kind, int] = field(default_factory=dict)
+    born: int = 0  # when the database's schema was first made (microseconds since 1970)
 
     @property
     def latest(self) -> int:
@@ -153,24 +180,35 @@ class Versions:
         return found
 
     def __hash__(self) -> int:
-        return hash(tuple(sorted(self.by_kind.items())))
+        return hash((self.born, tuple(sorted(self.by_kind.items()))))
 
 
 class _Reads(Protocol):
     def execute(self, sql: str, params: Any = None) -> Any: ...
 
 
-# Each kind's version, and the latest of any write (`LATEST`, a name no table has).
-LATEST = ""
+# Each kind's version, and the latest of any write (`LATEST`, a name no table has). A write
+# with no kinds rows (one committed by a process of an earlier release, still running while a
+# newer one migrated the store: a rolling upgrade) is of unknown kind: every kind ('*'). And
+# when the database was made (`BORN`: its first migration, which no copy or restore copies).
+LATEST, BORN = "", "#born"
 VERSIONS = """
 SELECT kind, max(version) FROM data_change_kinds GROUP BY kind
 UNION ALL SELECT '', coalesce(max(version), 0) FROM data_changes
+UNION ALL SELECT '*', max(d.version) FROM data_changes d
+    WHERE NOT EXISTS (SELECT 1 FROM data_change_kinds k WHERE k.version = d.version)
+UNION ALL SELECT '#born', CAST(date_part('epoch', min(applied_at)) * 1000000 AS BIGINT)
+    FROM schema_version
 """
 
 
 def versions(con: _Reads) -> Versions:
-    """Each kind's version, as committed now."""
-    return Versions({kind: int(v) for kind, v in con.execute(VERSIONS).fetchall()})
+    """Each kind's version, as committed now, and when the database was made."""
+    by_kind: dict[Kind, int] = {}
+    for kind, v in con.execute(VERSIONS).fetchall():
+        if v is not None:  # no kindless write; a schema with no row yet
+            by_kind[kind] = max(by_kind.get(kind, 0), int(v))  # '*' may come twice
+    return Versions(by_kind, born=by_kind.pop(BORN, 0))
 
 
 def rows_for(kinds: set[Kind]) -> list[Kind]:

@@ -27,7 +27,7 @@ import random
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager, suppress
+from contextlib import ExitStack, contextmanager, suppress
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -66,6 +66,14 @@ LOCK_WAIT_SECONDS = 120.0
 # opening the same file at the same instant can both try to attach it ("Unique file handle
 # conflict", caught by the load test). Opening is brief, so a process-wide lock makes it safe.
 _OPENING = threading.Lock()
+# A DuckDB write's number is taken and its transaction committed under one lock: two of this
+# process's writers could otherwise commit in the opposite order to their numbers, and a
+# reader between the two commits would keep an answer under the later number without the
+# earlier write (seen by none until the next write of that kind). Only one process can
+# write a DuckDB file, so a lock in the process is enough (PostgreSQL: an advisory lock).
+_NUMBERING = threading.Lock()
+# What `keeping` may write without a new data version: derived results only.
+KEPT = frozenset({"forecasts_kept"})
 
 # The connections this thread has open, by file: what a nested `connect()` takes a cursor of.
 _HELD = threading.local()
@@ -182,30 +190,32 @@ class Connection:
         raw = self._raw
         raw.execute("BEGIN TRANSACTION")
         self.in_transaction, self.changed = True, set()
-        try:
-            yield
-            if bump:
-                version = raw.execute(CHANGED).fetchall()[0][0]
-                for kind in rows_for(self.changed):
-                    raw.execute(CHANGED_KIND, {"version": version, "kind": kind})
-        except duckdb.Error as err:
-            self.in_transaction = False
-            with suppress(duckdb.TransactionException):  # DuckDB may have ended it already
+        with ExitStack() as numbering:
+            try:
+                yield
+                if bump:
+                    numbering.enter_context(_NUMBERING)
+                    version = raw.execute(CHANGED).fetchall()[0][0]
+                    for kind in rows_for(self.changed):
+                        raw.execute(CHANGED_KIND, {"version": version, "kind": kind})
+            except duckdb.Error as err:
+                self.in_transaction = False
+                with suppress(duckdb.TransactionException):  # DuckDB may have ended it already
+                    raw.execute("ROLLBACK")
+                if _lost_race(err):
+                    raise WriteConflict(str(err)) from err
+                raise
+            except BaseException:
+                self.in_transaction = False
                 raw.execute("ROLLBACK")
-            if _lost_race(err):
-                raise WriteConflict(str(err)) from err
-            raise
-        except BaseException:
+                raise
             self.in_transaction = False
-            raw.execute("ROLLBACK")
-            raise
-        self.in_transaction = False
-        try:
-            raw.execute("COMMIT")
-        except duckdb.Error as err:  # DuckDB has already rolled the transaction back
-            if _lost_race(err):
-                raise WriteConflict(str(err)) from err
-            raise
+            try:
+                raw.execute("COMMIT")
+            except duckdb.Error as err:  # DuckDB has already rolled the transaction back
+                if _lost_race(err):
+                    raise WriteConflict(str(err)) from err
+                raise
         note_commit()
 
 
@@ -360,6 +370,8 @@ def keeping(con: Connection) -> Iterator[Connection]:
         return
     with con._atomic(bump=False):
         yield con
+        if con.changed - KEPT:  # anything else written here would be missed by every cache
+            raise StoreError(f"only derived results may be kept unversioned, not {con.changed}")
 
 
 def data_version(con: Connection) -> int:

@@ -53,7 +53,8 @@ def remembered(*queries: str, entries: int = ENTRIES) -> Callable[[Read[P, R]], 
             where = con.source
             if con.in_transaction or where is None:
                 return read(con, *args, **kw)
-            key = (where, con.versions().of(kinds), _hashable(args), _hashable(kw))
+            now = con.versions()  # `born`: which database at this address (see Versions)
+            key = (where, now.born, now.of(kinds), _hashable(args), _hashable(kw))
             with lock:
                 if key in known:
                     known.move_to_end(key)

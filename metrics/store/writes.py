@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from typing import Protocol
 
-from metrics.store.changes import Kind, written
+from metrics.store.changes import Kind, statement_start, written
 from metrics.store.errors import StoreError
 
 
@@ -31,7 +31,7 @@ CHANGED_KIND = "INSERT INTO data_change_kinds (version, kind) VALUES ($version, 
 
 def refuse_write_outside_transaction(con: Connection, sql: str) -> None:
     """A statement that changes data is refused outside `transaction()`, on every backend."""
-    if not con.in_transaction and _WRITE.match(sql) and not _temporary(sql):
+    if not con.in_transaction and _WRITE.match(statement_start(sql)) and not _temporary(sql):
         raise StoreError(f"a write outside a transaction was refused: {sql.split()[0:3]}")
 
 

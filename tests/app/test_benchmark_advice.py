@@ -3,13 +3,10 @@ not told to import published statistics to rank councils, which no import could 
 
 from __future__ import annotations
 
-import yaml
-
 import ui
-from charter.ees_models import load_mapping
-from metrics.ingest.published.ees import import_ees
 from metrics.publish.indicator_page import no_ranking_advice
 from metrics.store.queries import published_periods
+from tests.published import import_england_year
 from ui import access
 
 
@@ -25,20 +22,7 @@ def test_the_indicator_page_gives_that_advice(fresh, charter, tmp_path):
     council's figure for it; only England's published year is imported here."""
     store, ind = fresh.store, "ehcna-decisions-6-weeks"
     assert published_periods(store, ind) == []
-    path = tmp_path / "m.yaml"
-    path.write_text(
-        yaml.safe_dump(
-            {
-                "title": "Decisions", "file": "d.csv", "source": "test",
-                "measures": [{"indicator": ind, "value": "Rate"}],
-            }
-        )
-    )  # fmt: skip
-    release = (  # England's published year
-        b"time_period,time_identifier,geographic_level,country_code,country_name,Rate\n"
-        b"2021,Calendar year,National,E92000001,England,59.9\n"
-    )
-    assert import_ees(store, charter, "d.csv", release, load_mapping(path, charter), by="t").ok
+    import_england_year(store, charter, tmp_path, ind)  # England's published year
     assert published_periods(store, ind) == ["2021"]
     opened = fresh(ui.INDICATOR_PAGE, **{access.DEMO_ROLE: "analyst"})
     opened.at.query_params["indicator"] = ind

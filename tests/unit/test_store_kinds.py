@@ -11,13 +11,10 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-import yaml
 
-from charter.ees_models import load_mapping
 from metrics.access import Actor
 from metrics.access.people import CHAIR, MEMBER
 from metrics.ingest import load_file
-from metrics.ingest.published.ees import import_ees
 from metrics.review import actions
 from metrics.store import assess, changes
 from metrics.store.actions import actions_with_latest_update
@@ -25,6 +22,7 @@ from metrics.store.changes import EVERYTHING, FIGURES, OWN_FIGURES, PUBLISHED_FI
 from metrics.store.connection import Store, transaction
 from metrics.store.outlook import trajectories
 from metrics.store.queries import published_periods
+from tests.published import import_england_year
 
 ROOT = Path(__file__).resolve().parents[2]
 INDICATOR, QUARTER = "short-breaks-receiving", "2001-02 Q3"  # a quarter the demo has not
@@ -43,21 +41,7 @@ def _load_return(store: Store, charter, tmp_path: Path) -> None:
 
 
 def _import_published(store: Store, charter, tmp_path: Path) -> None:
-    mapping = tmp_path / "m.yaml"
-    mapping.write_text(
-        yaml.safe_dump(
-            {
-                "title": "Decisions", "file": "d.csv", "source": "test",
-                "measures": [{"indicator": PUBLISHED, "value": "Rate"}],
-            }
-        )
-    )  # fmt: skip
-    release = (
-        b"time_period,time_identifier,geographic_level,country_code,country_name,Rate\n"
-        b"2021,Calendar year,National,E92000001,England,59.9\n"
-    )
-    report = import_ees(store, charter, "d.csv", release, load_mapping(mapping, charter), by="t")
-    assert report.ok
+    import_england_year(store, charter, tmp_path, PUBLISHED)
 
 
 def _reads(store: Store, area: str) -> dict[str, object]:

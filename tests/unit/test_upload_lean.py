@@ -84,6 +84,22 @@ def test_a_cell_too_long_is_refused_with_its_row(store, charter):
     assert "Row 3, column 3 holds 10,001 characters" in report.errors[0].problem
 
 
+def test_a_cell_too_long_past_a_ragged_row_is_named_by_its_row_in_the_file(store, charter):
+    """A row with too many cells (row 3) is skipped; the long cell's row is still the one
+    the analyst sees in the file (row 5), not its place among the rows kept."""
+    long = "9" * 10_001
+    rows = [
+        HEADER,
+        ROWS[0],
+        ROWS[0] + ",extra",
+        ROWS[1],
+        f"short-breaks-receiving,2024-25 Q2,{long},,,,,,,",
+    ]
+    report = check_file(store, charter, "r.csv", ("\n".join(rows) + "\n").encode())
+    assert report.outcome == "rejected"
+    assert "Row 5, column 3 holds 10,001 characters" in report.errors[0].problem
+
+
 def test_a_key_sent_twice_is_found_when_one_has_spaces_around_it(store, charter):
     """Trimming a column trims its dictionary: ' short-breaks-receiving ' and the same id
     without spaces are one key (the trimmed dictionary holds the text twice)."""
