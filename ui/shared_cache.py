@@ -11,13 +11,13 @@ as `st.cache_data` does, and takes one lock for all resource caches at every cal
 Sharing is safe only if nobody changes what they are given: the pages, the disclosure
 policy and the reads built on other reads. `watch()` keeps a pickle of every result as it
 was stored and `changed()` says which are no longer the same; tests/app/test_shared_reads.py
-runs every page for every kind of reader under it.
+runs every page under it for staff, a public reader and the chair, on the same caches.
 
 Like Streamlit's caches: a result is worked out once while others asking for it wait (a
 crowd opening the same page starts one read, and the page finds what `ui.prefetch` read
-ahead); an exception is not kept; the least recently used entry goes first. `st.cache_
-resource.clear()` (the tests between apps) empties these too, and `forget()` does (the
-charter reloaded: a read's key does not name the charter)."""
+ahead); an exception is not kept; the least recently used entry goes first.
+`st.cache_resource.clear()` (the tests between apps) empties these too, and `forget()` does
+(the charter reloaded: a read's key does not name the charter)."""
 
 from __future__ import annotations
 
