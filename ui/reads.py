@@ -45,7 +45,7 @@ from metrics.publish.policy import (
 )
 from metrics.review import page as review_page, report
 from metrics.scrutiny import scorecard as scorecards, view as scrutiny
-from metrics.store.changes import FIGURES
+from metrics.store.changes import FIGURES, for_indicator
 from metrics.store.connection import Store
 from ui import context, keys
 
@@ -63,6 +63,13 @@ TRAJECTORIES = ("trajectories",)
 EVIDENCE = ("evidence_items", "evidence_attachments")
 REVIEW_EXTRAS = ("commentary", "actions", "action_updates")
 QUARTERS = (*FIGURES, "periods")
+# What the reads of one indicator read (its page's: its figures with their uploads and
+# periods, as `indicator_key` narrows them to it; and what figures do not bring). "wanted"
+# is a registered table of the (indicator, period) pairs asked: no write has that kind.
+INDICATOR = (
+    *FIGURES, "periods", "uploads", "areas", "published_as_at", "forecasts_kept", "wanted",
+    *TRAJECTORIES, *EVIDENCE,
+)  # fmt: skip
 
 
 def data_key(*kinds: str) -> tuple[str, Version]:
@@ -70,6 +77,12 @@ def data_key(*kinds: str) -> tuple[str, Version]:
     reads (of every kind when none is named)."""
     versions = context.data_versions()
     return str(context.store().path), versions.of(kinds) if kinds else versions.latest
+
+
+def indicator_key(indicator: str) -> tuple[str, Version]:
+    """`data_key` of a read of one indicator (`INDICATOR`): an upload of other indicators'
+    figures, of any quarter, leaves it be (metrics/store/changes.py, `for_indicator`)."""
+    return data_key(*for_indicator(INDICATOR, indicator))
 
 
 @st.cache_resource(show_spinner=False)
@@ -121,7 +134,7 @@ def _withheld_one(db: str, version: Version, indicator: str) -> disclosure.Withh
 
 def withheld(indicator: str) -> disclosure.Withheld:
     """The indicator's figures that disclosure control withholds from publication."""
-    return _withheld_one(*data_key(), indicator)
+    return _withheld_one(*indicator_key(indicator), indicator)
 
 
 def audience() -> Audience:
@@ -161,7 +174,7 @@ def _indicator_view(
 
 def indicator_view(indicator: str, quarter: str | None) -> indicator_page.IndicatorView:
     """The indicator page's figures as known at `quarter`, as the reader may see them."""
-    return _indicator_view(*data_key(), indicator, quarter, public())
+    return _indicator_view(*indicator_key(indicator), indicator, quarter, public())
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
@@ -178,7 +191,7 @@ def indicator_groups(
 ) -> tuple[str | None, list[GroupRow]]:
     """Each group's figure for `period` (default: the latest with any group figure), with
     disclosure control as for the trend."""
-    found, rows = _groups(*data_key(), indicator, dim, period)
+    found, rows = _groups(*indicator_key(indicator), indicator, dim, period)
     if found is None:
         return found, rows
     policy = DisclosurePolicy(context.charter(), {indicator: withheld(indicator)})
@@ -253,7 +266,7 @@ def _outlook(
 def outlook(indicator: str, quarter: str | None) -> outlooks.Outlook:
     """Where the indicator is heading if nothing changes (a projection), as the reader may
     see it: none from a withheld figure for a reader who is not staff."""
-    return _outlook(*data_key(), indicator, quarter, public())
+    return _outlook(*indicator_key(indicator), indicator, quarter, public())
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
@@ -325,6 +338,7 @@ def prefetch(names: Iterable[str]) -> None:
     indicator = st.session_state.get(keys.INDICATOR) or st.query_params.get("indicator")
     dimension = st.session_state.get(keys.DIMENSION)
     ind = context.charter().indicators.get(indicator or "")
+    ind_key = indicator_key(ind.id) if ind is not None else key
     asked = (key, public_view, carried, statement, indicator, dimension, tuple(names))
     with _PREFETCHED_LOCK:
         if asked in _PREFETCHED:  # already under way or done for this version of the data
@@ -335,11 +349,11 @@ def prefetch(names: Iterable[str]) -> None:
 
     def indicator_page(quarter: str) -> None:
         assert ind is not None
-        found = _indicator_view(*key, ind.id, quarter, public_view)
-        _outlook(*key, ind.id, quarter, public_view)
+        found = _indicator_view(*ind_key, ind.id, quarter, public_view)
+        _outlook(*ind_key, ind.id, quarter, public_view)
         dim = dimension if dimension in ind.breakdowns else next(iter(ind.breakdowns), None)
         if dim:
-            _groups(*key, ind.id, dim, found.upto)
+            _groups(*ind_key, ind.id, dim, found.upto)
 
     def jobs_for(quarter: str) -> list[Callable[[], object]]:
         jobs: dict[str, Callable[[], object]] = {
@@ -388,9 +402,13 @@ def _figure(key: tuple[Hashable, ...], _build: Callable[[], Any]) -> Any:
     return _build()
 
 
-def figure(name: str, *about: Hashable, build: Callable[[], T]) -> T:
+def figure(
+    name: str, *about: Hashable, build: Callable[[], T], data: tuple[str, Version] | None = None
+) -> T:
     """A chart (with its alt text and table), built once per version of the data and kind of
     reader, and shared by every session: building and validating a Plotly figure costs more
     than sending it. `about` names what the chart shows (indicator, period, ...); `build`
-    must draw only from that and the data. Nobody may change what it returns."""
-    return cast(T, _figure((name, *data_key(), public(), *about), build))
+    must draw only from that and the data: the data of `data`, a read's key (a chart of one
+    indicator's read: `indicator_key(ind)`), else of every kind. Nobody may change what it
+    returns."""
+    return cast(T, _figure((name, *(data or data_key()), public(), *about), build))

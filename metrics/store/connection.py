@@ -88,7 +88,6 @@ class Store:
         self.linger = linger  # seconds to keep the file open after its last use
         self._migrated = False
         self._lock = threading.Lock()
-        self._last_versions: tuple[tuple[object, ...], Versions] | None = None
 
     def __repr__(self) -> str:
         return f"Store({str(self.file)!r})"
@@ -108,17 +107,29 @@ class Store:
         Asked again while neither the file nor its write-ahead log has changed on disk, the
         answer is the one read last time, without opening the file: opening it waits for
         any other process holding it (a scheduled load), and every page asks this first.
-        A commit by any process changes one of the two files (see `files_seen`)."""
+        A commit by any process changes one of the two files (see `files_seen`).
+
+        The last look is the process's, not this object's: the app has more than one `Store`
+        of its file (the run's, the cached reads'), and after another process's load each
+        asked again (a cold page's prefetch threads, two or three at once: bench/README.md).
+        Threads that find the look changed together ask the database once between them."""
         if not self.exists():
             return Versions()
+        key = str(self.file)
         seen = files_seen(self.file)
-        last = self._last_versions
-        if seen is not None and last is not None and last[0] == seen:
-            return last[1]
-        with self.connect() as con:
-            found = versions(con)
-        # `seen` was taken before the query: a commit since makes the next look differ.
-        self._last_versions = (seen, found) if seen is not None else None
+        if (found := _last_look(key, seen)) is not None:
+            return found
+        with _asking(key):
+            if (found := _last_look(key, seen)) is not None:  # another thread has just asked
+                return found
+            with self.connect() as con:
+                found = versions(con)
+            # `seen` was taken before the query: a commit since makes the next look differ.
+            with _LOOKS_LOCK:
+                if seen is not None:
+                    _LOOKS[key] = (seen, found)
+                else:
+                    _LOOKS.pop(key, None)
         return found
 
     def _open(self) -> duckdb.DuckDBPyConnection:
@@ -166,6 +177,25 @@ class Store:
             con.close()
             if kept:
                 KEEPER.release(key)
+
+
+# Each file's last look on disk and the versions read then (`Store.versions`), and a lock per
+# file that one thread at a time holds to read them again.
+_LOOKS: dict[str, tuple[tuple[object, ...], Versions]] = {}
+_ASKING: dict[str, threading.Lock] = {}
+_LOOKS_LOCK = threading.Lock()
+
+
+def _last_look(key: str, seen: tuple[object, ...] | None) -> Versions | None:
+    """The versions read at the file's last look, if it still looks the same."""
+    with _LOOKS_LOCK:
+        last = _LOOKS.get(key)
+    return last[1] if seen is not None and last is not None and last[0] == seen else None
+
+
+def _asking(key: str) -> threading.Lock:
+    with _LOOKS_LOCK:
+        return _ASKING.setdefault(key, threading.Lock())
 
 
 def _of(con: Connection, store: Store) -> Connection:

@@ -51,6 +51,7 @@ class Connection:
     # origins of the figures it stores, when its writer has said (`storing_origins`).
     changed: set[Kind]
     _origins: frozenset[str] | None = None
+    _indicators: frozenset[str] | None = None  # of the figures it stores (`storing_indicators`)
     _seen: tuple[int, Versions] | None = None  # `versions()`, and the commits it was read after
     source: str | None = None  # which database (metrics/store/remembered.py's key); None: none
     _versions_from: Callable[[], Versions] | None = None  # the store's `versions`, if it has one
@@ -70,6 +71,13 @@ class Connection:
         of the staged rows it stores): only those kinds of figures change
         (metrics/store/changes.py). For the connection's life; a second call adds to it."""
         self._origins = frozenset(origins) | (self._origins or frozenset())
+
+    def storing_indicators(self, indicators: set[str]) -> None:
+        """The figures this connection writes (staged rows, with their upload and periods)
+        are of these indicators: its commits say so (`changes.rows_for`), so that a read of
+        another indicator's figures stays cached. For the connection's life; a second call
+        adds to it."""
+        self._indicators = frozenset(indicators) | (self._indicators or frozenset())
 
     def versions(self) -> Versions:
         """Each kind of data's version (metrics/store/remembered.py asks before every read):
@@ -138,7 +146,7 @@ class Connection:
             yield
             if bump:
                 version = raw.execute(CHANGED).fetchall()[0][0]
-                for kind in rows_for(self.changed):
+                for kind in rows_for(self.changed, self._indicators):
                     raw.execute(CHANGED_KIND, {"version": version, "kind": kind})
         except duckdb.Error as err:
             self.in_transaction = False

@@ -168,7 +168,7 @@ class PgConnection(Connection):
             if bump:
                 self._pg.execute("SELECT pg_advisory_xact_lock(%s)", [VERSION_LOCK])
                 version = self._run(CHANGED).fetchall()[0][0]
-                for kind in rows_for(self.changed):
+                for kind in rows_for(self.changed, self._indicators):
                     self._run(CHANGED_KIND, {"version": version, "kind": kind})
             self.in_transaction = False
             self._pg.execute("COMMIT")
