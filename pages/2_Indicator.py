@@ -44,7 +44,12 @@ if quarter:
 st.subheader("Trend")
 if view.rows:
     fig, alt, table, numbers = ui.figure(
-        "trend", chosen, upto, quarter, build=lambda: charts.trend(view.rows, ind, charter, quarter)
+        "trend",
+        chosen,
+        upto,
+        quarter,
+        build=lambda: charts.trend(view.rows, ind, charter, quarter),
+        data=ui.indicator_key(chosen),
     )
     charts.chart_with_table(fig, alt, table, f"{chosen}.csv", "trend", numbers)
 else:

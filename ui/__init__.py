@@ -49,6 +49,7 @@ from ui.reads import (  # the cached reads every page uses, as ui.status(...) et
     evidence_about as evidence_about,
     figure as figure,
     indicator_groups as indicator_groups,
+    indicator_key as indicator_key,
     indicator_view as indicator_view,
     outlook as outlook,
     policy as policy,

@@ -39,7 +39,7 @@ def _compared(db: str, version: int, indicator: str, quarter: str | None) -> Com
 def compared(indicator: str, quarter: str | None = None) -> Compared | None:
     """The comparisons as known at `quarter` (only years ended by then), read once per
     version of the data (as every cached read)."""
-    return _compared(*reads.data_key(), indicator, quarter)
+    return _compared(*reads.indicator_key(indicator), indicator, quarter)
 
 
 def section(ind: Indicator, found: Compared | None) -> None:
@@ -60,6 +60,7 @@ def section(ind: Indicator, found: Compared | None) -> None:
             *over_time_chart(found.years, ind, found.quarter),
             over_time_table(found.years, ind),
         ),
+        data=reads.indicator_key(ind.id),
     )
     charts.chart_with_table(fig, alt, rows, f"{ind.id}-over-time.csv", "over_time")
     st.subheader(f"Councils compared, {found.latest}")
@@ -73,7 +74,9 @@ def section(ind: Indicator, found: Compared | None) -> None:
         fig, alt = focus_chart(shown, ind, latest, FOCUS[on], found.when(latest))
         return fig, alt, councils_table(shown, ind, total)
 
-    fig, alt, rows = reads.figure("focus", ind.id, found.quarter, on, build=build_focus)
+    fig, alt, rows = reads.figure(
+        "focus", ind.id, found.quarter, on, build=build_focus, data=reads.indicator_key(ind.id)
+    )
     charts.chart_with_table(fig, alt, rows, f"{ind.id}-{on}.csv", f"focus_{on}")
     with st.expander(f"Every council, {found.latest}: rank and quartile band", expanded=False):
         st.caption(markdown(found.source_words()))

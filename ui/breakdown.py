@@ -44,6 +44,7 @@ def section(ind: Indicator, charter: Charter, upto: str | None) -> None:
             *breakdown_chart(groups, ind, label, period),
             group_table(groups, ind, label),
         ),
+        data=ui.indicator_key(ind.id),
     )
     chart_with_table(fig, alt, table, f"{ind.id}-{dim}.csv", "breakdown")
 

@@ -71,7 +71,13 @@ def section(ind: Indicator, quarter: str | None) -> None:
     st.markdown(markdown(found.words))
     if found.forecast.made:
         st.caption(markdown(outlook.method_words(ind, found.forecast)))
-        fig, alt, rows = ui.figure("outlook", ind.id, quarter, build=lambda: chart(found, ind))
+        fig, alt, rows = ui.figure(
+            "outlook",
+            ind.id,
+            quarter,
+            build=lambda: chart(found, ind),
+            data=ui.indicator_key(ind.id),
+        )
         charts.chart_with_table(fig, alt, rows, f"{ind.id}-projection.csv", "outlook", found.rows())
     steps = ui.trajectories().get(ind.id)
     if steps is not None:

@@ -20,7 +20,7 @@ from metrics.scrutiny import scorecard as scorecards
 # The reads' keyed forms (`reads._review(db, version, ...)`): the read-ahead is the reads' own
 # machinery, in a module of its own for its size, and calls them with the keys it took.
 from ui import context, keys, reads
-from ui.reads import EVIDENCE, QUARTERS, REVIEW_EXTRAS, data_key, public
+from ui.reads import EVIDENCE, QUARTERS, REVIEW_EXTRAS, data_key, indicator_key, public
 
 log = logging.getLogger(__name__)
 
@@ -56,6 +56,7 @@ def prefetch(names: Iterable[str]) -> None:
     indicator = st.session_state.get(keys.INDICATOR) or st.query_params.get("indicator")
     dimension = st.session_state.get(keys.DIMENSION)
     ind = context.charter().indicators.get(indicator or "")
+    ind_key = indicator_key(ind.id) if ind is not None else key
     asked = (key, public_view, carried, statement, indicator, dimension, tuple(names))
     with _PREFETCHED_LOCK:
         if asked in _PREFETCHED:  # already under way or done for this version of the data
@@ -66,11 +67,11 @@ def prefetch(names: Iterable[str]) -> None:
 
     def indicator_page(quarter: str) -> None:
         assert ind is not None
-        found = reads._indicator_view(*key, ind.id, quarter, public_view)
-        reads._outlook(*key, ind.id, quarter, public_view)
+        found = reads._indicator_view(*ind_key, ind.id, quarter, public_view)
+        reads._outlook(*ind_key, ind.id, quarter, public_view)
         dim = dimension if dimension in ind.breakdowns else next(iter(ind.breakdowns), None)
         if dim:
-            reads._groups(*key, ind.id, dim, found.upto)
+            reads._groups(*ind_key, ind.id, dim, found.upto)
 
     def jobs_for(quarter: str) -> list[Callable[[], object]]:
         jobs: dict[str, Callable[[], object]] = {

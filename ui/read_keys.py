@@ -10,7 +10,7 @@ from contextlib import contextmanager
 import streamlit as st
 
 from metrics.publish.policy import PUBLIC, Audience, DisclosurePolicy, audience_of
-from metrics.store.changes import FIGURES
+from metrics.store.changes import FIGURES, for_indicator
 from metrics.store.connection import Store
 from ui import context
 
@@ -24,6 +24,13 @@ TRAJECTORIES = ("trajectories",)
 EVIDENCE = ("evidence_items", "evidence_attachments")
 REVIEW_EXTRAS = ("commentary", "actions", "action_updates")
 QUARTERS = (*FIGURES, "periods")
+# What the reads of one indicator read (its page's: its figures with their uploads and
+# periods, as `indicator_key` narrows them to it; and what figures do not bring). "wanted"
+# is a registered table of the (indicator, period) pairs asked: no write has that kind.
+INDICATOR = (
+    *FIGURES, "periods", "uploads", "areas", "published_as_at", "forecasts_kept", "wanted",
+    *TRAJECTORIES, *EVIDENCE,
+)  # fmt: skip
 
 
 def data_key(*kinds: str) -> tuple[str, Version]:
@@ -32,6 +39,12 @@ def data_key(*kinds: str) -> tuple[str, Version]:
     versions = context.data_versions()  # `born`: which database at that path (Versions)
     where = f"{context.store().path}#{versions.born}"
     return where, versions.of(kinds) if kinds else versions.latest
+
+
+def indicator_key(indicator: str) -> tuple[str, Version]:
+    """`data_key` of a read of one indicator (`INDICATOR`): an upload of other indicators'
+    figures, of any quarter, leaves it be (metrics/store/changes.py, `for_indicator`)."""
+    return data_key(*for_indicator(INDICATOR, indicator))
 
 
 @st.cache_resource(show_spinner=False)

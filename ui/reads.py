@@ -38,12 +38,14 @@ from metrics.scrutiny import scorecard as scorecards, view as scrutiny
 from ui import context
 from ui.read_keys import (  # what every read is keyed on, and who reads: ui.reads.data_key()
     EVIDENCE as EVIDENCE,
+    INDICATOR as INDICATOR,
     QUARTERS as QUARTERS,
     REVIEW_EXTRAS as REVIEW_EXTRAS,
     TRAJECTORIES as TRAJECTORIES,
     Version as Version,
     audience as audience,
     data_key as data_key,
+    indicator_key as indicator_key,
     policy as policy,
     public as public,
     reading as reading,
@@ -89,7 +91,7 @@ def _withheld_one(db: str, version: Version, indicator: str) -> disclosure.Withh
 
 def withheld(indicator: str) -> disclosure.Withheld:
     """The indicator's figures that disclosure control withholds from publication."""
-    return _withheld_one(*data_key(), indicator)
+    return _withheld_one(*indicator_key(indicator), indicator)
 
 
 @shared(max_entries=16)
@@ -114,7 +116,7 @@ def _indicator_view(
 
 def indicator_view(indicator: str, quarter: str | None) -> indicator_page.IndicatorView:
     """The indicator page's figures as known at `quarter`, as the reader may see them."""
-    return _indicator_view(*data_key(), indicator, quarter, public())
+    return _indicator_view(*indicator_key(indicator), indicator, quarter, public())
 
 
 @shared(max_entries=256)
@@ -131,7 +133,7 @@ def indicator_groups(
 ) -> tuple[str | None, list[GroupRow]]:
     """Each group's figure for `period` (default: the latest with any group figure), with
     disclosure control as for the trend."""
-    found, rows = _groups(*data_key(), indicator, dim, period)
+    found, rows = _groups(*indicator_key(indicator), indicator, dim, period)
     if found is None:
         return found, rows
     policy = DisclosurePolicy(context.charter(), {indicator: withheld(indicator)})
@@ -206,7 +208,7 @@ def _outlook(
 def outlook(indicator: str, quarter: str | None) -> outlooks.Outlook:
     """Where the indicator is heading if nothing changes (a projection), as the reader may
     see it: none from a withheld figure for a reader who is not staff."""
-    return _outlook(*data_key(), indicator, quarter, public())
+    return _outlook(*indicator_key(indicator), indicator, quarter, public())
 
 
 @shared(max_entries=8)
@@ -253,9 +255,13 @@ def _figure(key: tuple[Hashable, ...], build: Callable[[], Any]) -> Any:
     return build()
 
 
-def figure(name: str, *about: Hashable, build: Callable[[], T]) -> T:
+def figure(
+    name: str, *about: Hashable, build: Callable[[], T], data: tuple[str, Version] | None = None
+) -> T:
     """A chart (with its alt text and table), built once per version of the data and kind of
     reader, and shared by every session: building and validating a Plotly figure costs more
     than sending it. `about` names what the chart shows (indicator, period, ...); `build`
-    must draw only from that and the data. Nobody may change what it returns."""
-    return cast(T, _figure((name, *data_key(), public(), *about), build))
+    must draw only from that and the data: the data of `data`, a read's key (a chart of one
+    indicator's read: `indicator_key(ind)`), else of every kind. Nobody may change what it
+    returns."""
+    return cast(T, _figure((name, *(data or data_key()), public(), *about), build))

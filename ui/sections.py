@@ -46,7 +46,9 @@ def spc_section(ind: Indicator, result: SpcResult | None, rows: list[TrendRow]) 
         target = Target.of(ind).in_force(last)
         return (*spc_charts.spc_chart(result, ind, target), spc_charts.spc_table(result, ind))
 
-    fig, alt, table = reads.figure("spc", ind.id, rows[-1].period, build=build)
+    fig, alt, table = reads.figure(
+        "spc", ind.id, rows[-1].period, build=build, data=reads.indicator_key(ind.id)
+    )
     charts.chart_with_table(fig, alt, table, f"{ind.id}-spc.csv", "spc")
 
 
@@ -78,7 +80,9 @@ def benchmark_section(
             spc_charts.benchmark_table(found.rows, ind, council, found.names, found.ranked),
         )
 
-    fig, alt, table = reads.figure("benchmark", ind.id, found.when(), build=build)
+    fig, alt, table = reads.figure(
+        "benchmark", ind.id, found.when(), build=build, data=reads.indicator_key(ind.id)
+    )
     charts.chart_with_table(fig, alt, table, f"{ind.id}-councils.csv", "councils")
 
 

@@ -19,6 +19,17 @@ A kind's version (`Versions.of`) is the highest number of its rows or of a row o
 '*': it changes exactly when a transaction writing that kind commits, so a cache keyed on
 the version of what it reads is seen to be stale at once, in every process (the rows are in
 the database), and not before.
+
+Figures are also told apart by indicator. A transaction that stores staged figures knows
+their indicators (`Connection.storing_indicators`: every write to `observations` is of staged
+rows, metrics/store/figures.py), and its rows of the kinds those figures bring with them
+(`BY_INDICATOR`: the figures, their upload's row, their periods) say which:
+`observations:local@short-breaks-receiving`. The plain kind's version is the latest of all
+of them (`of(OWN_FIGURES)` sees every upload, as before); an indicator's (`for_indicator`)
+only of writes of that indicator's figures, or of writes of the plain kind (whose indicators
+are unknown). A read of one indicator's figures that reaches uploads and periods only
+through those figures (the indicator page's) is keyed on that: an upload of other
+indicators, even of an old quarter, leaves it be (issue 34).
 """
 
 from __future__ import annotations
@@ -36,6 +47,12 @@ PUBLISHED_FIGURES = "observations:published"  # DfE's published figures, every c
 FIGURES = (OWN_FIGURES, PUBLISHED_FIGURES)
 ORIGINS = {"local": OWN_FIGURES, "published": PUBLISHED_FIGURES}
 EVERYTHING = "*"  # a change of unknown kind: every kind changed
+# The kinds a write of figures brings, told apart by indicator when its indicators are known.
+BY_INDICATOR = frozenset({*FIGURES, "uploads", "periods"})
+# A write of more indicators than this is noted under the plain kinds (a whole EES release):
+# its rows would cost more than a cache of a few indicators it could leave be.
+MAX_INDICATORS = 100
+TAG = "@"
 
 Kind = str
 
@@ -155,6 +172,13 @@ def saw(kinds: Iterable[str]) -> None:
         seen |= set(kinds)
 
 
+def for_indicator(kinds: Iterable[Kind], indicator: str) -> tuple[Kind, ...]:
+    """`kinds` as read of one indicator's figures: those of `BY_INDICATOR` narrowed to it
+    (`Versions.of` then counts only writes of its figures, and of figures of unknown
+    indicators), the others as they are."""
+    return tuple(f"{k}{TAG}{indicator}" if k in BY_INDICATOR else k for k in kinds)
+
+
 @dataclass(frozen=True)
 class Versions:
     """The version of each kind of data at one moment (`of`), and the latest of all; and
@@ -166,6 +190,16 @@ class Versions:
     by_kind: Mapping[Kind, int] = field(default_factory=dict)
     born: int = 0  # when the database's schema was first made (microseconds since 1970)
 
+    # Each plain kind's latest write, its indicators' included (`kind@indicator` rows).
+    _rolled: Mapping[Kind, int] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        rolled: dict[Kind, int] = {}
+        for kind, version in self.by_kind.items():
+            plain = kind.split(TAG, 1)[0]
+            rolled[plain] = max(rolled.get(plain, 0), version)
+        object.__setattr__(self, "_rolled", rolled)
+
     @property
     def latest(self) -> int:
         """The latest write's number, of whatever kind: the store's data version."""
@@ -176,7 +210,11 @@ class Versions:
         unknown kind). 0 before any."""
         found = self.by_kind.get(EVERYTHING, 0)
         for kind in kinds:
-            found = max(found, self.by_kind.get(kind, 0))
+            if TAG in kind:  # one indicator's: its own writes, and those of no indicator known
+                plain = kind.split(TAG, 1)[0]
+                found = max(found, self.by_kind.get(kind, 0), self.by_kind.get(plain, 0))
+            else:
+                found = max(found, self._rolled.get(kind, 0))
         return found
 
     def __hash__(self) -> int:
@@ -211,13 +249,20 @@ def versions(con: _Reads) -> Versions:
     return Versions(by_kind, born=by_kind.pop(BORN, 0))
 
 
-def rows_for(kinds: set[Kind]) -> list[Kind]:
-    """The `data_change_kinds` rows of a transaction that wrote `kinds`: one per kind; one
-    of every kind ('*') when it wrote something unrecognised, or nothing seen (a transaction
-    is assumed to have changed something, as before kinds were kept)."""
+def rows_for(kinds: set[Kind], indicators: Iterable[str] | None = None) -> list[Kind]:
+    """The `data_change_kinds` rows of a transaction that wrote `kinds`: one per kind, and
+    of the kinds figures bring (`BY_INDICATOR`), one per kind and indicator when the
+    figures' `indicators` are known; one of every kind ('*') when it wrote something
+    unrecognised, or nothing seen (a transaction is assumed to have changed something, as
+    before kinds were kept)."""
     if not kinds or EVERYTHING in kinds:
         return [EVERYTHING]
-    return sorted(kinds)
+    known = sorted(set(indicators or ()))
+    if not known or len(known) > MAX_INDICATORS:
+        return sorted(kinds)
+    rows = {k for k in kinds if k not in BY_INDICATOR}
+    rows |= {f"{k}{TAG}{i}" for k in kinds & BY_INDICATOR for i in known}
+    return sorted(rows)
 
 
 # Write transactions this process has committed, on any store: a connection's `versions()`

@@ -1,7 +1,8 @@
 """The DuckDB store: opening the file safely, migrating it, and a per-call connection.
 
-The rest of the domain sees a `Connection` (below), never the driver's own type, and only the
-store's modules call its methods: every query of the system of record lives in this package.
+The rest of the domain sees a `Connection` (metrics/store/duckdb_connection.py), never the
+driver's own type, and only the store's modules call its methods: every query of the system of
+record lives in this package.
 
 Why no connection held open for the life of the app: DuckDB lets only one process hold a
 file read-write, and a scheduled `python -m metrics load` must work while the dashboard is
@@ -26,37 +27,27 @@ import os
 import random
 import threading
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import ExitStack, contextmanager, suppress
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 import duckdb
-import pyarrow as pa
 
 from metrics.config import database, db_path
+from metrics.store.changes import Versions, versions
 
-# StoreError and WriteConflict: raised here, and imported from here by most of the domain.
-from metrics.store.changes import (
-    Kind,
-    Versions,
-    commits,
-    note_commit,
-    rows_for,
-    versions,
-    watch,
+# Kept importable from here: the rest of the store, the domain and the tests find them here.
+from metrics.store.duckdb_connection import (
+    Connection as Connection,
+    Params as Params,
+    Rows as Rows,
 )
 from metrics.store.errors import StoreError as StoreError, WriteConflict as WriteConflict
 from metrics.store.keeper import KEEPER
 from metrics.store.migrating import migrate
 from metrics.store.on_disk import files_seen
-from metrics.store.schema import POSTGRES_ONLY
-
-# Kept importable from here: the rest of the store and its tests have always found them here.
 from metrics.store.writes import (
-    CHANGED,
-    CHANGED_KIND,
-    note_write,
     refuse_write_outside_transaction as refuse_write_outside_transaction,
 )
 
@@ -66,157 +57,11 @@ LOCK_WAIT_SECONDS = 120.0
 # opening the same file at the same instant can both try to attach it ("Unique file handle
 # conflict", caught by the load test). Opening is brief, so a process-wide lock makes it safe.
 _OPENING = threading.Lock()
-# A DuckDB write's number is taken and its transaction committed under one lock: two of this
-# process's writers could otherwise commit in the opposite order to their numbers, and a
-# reader between the two commits would keep an answer under the later number without the
-# earlier write (seen by none until the next write of that kind). Only one process can
-# write a DuckDB file, so a lock in the process is enough (PostgreSQL: an advisory lock).
-_NUMBERING = threading.Lock()
-# What `keeping` may write without a new data version: derived results only.
-KEPT = frozenset({"forecasts_kept"})
 
 # The connections this thread has open, by file: what a nested `connect()` takes a cursor of.
 _HELD = threading.local()
-
-
-class Rows(Protocol):
-    """What a query gives back: its rows, and their column names in `description`."""
-
-    @property
-    def description(self) -> Any: ...
-
-    def fetchall(self) -> list[Any]: ...
-
-    def fetchone(self) -> Any: ...
-
-
-Params = Mapping[str, object] | Sequence[object] | None
-
-
-class Connection:
-    """One unit of work's connection to the system of record, whichever database holds it.
-
-    Only modules of `metrics.store` call its methods; the rest of the domain passes it along
-    (so that several calls share one transaction) and never sees the driver. Parameters are
-    named, `$name`, in every query. A statement that changes data is refused outside
-    `transaction()`: that is what keeps every write all-or-nothing with its audit rows, and
-    what bumps the data version every cache is keyed on."""
-
-    backend = "duckdb"
-    # What the open transaction has written, by kind (metrics/store/changes.py), and the
-    # origins of the figures it stores, when its writer has said (`storing_origins`).
-    changed: set[Kind]
-    _origins: frozenset[str] | None = None
-    _seen: tuple[int, Versions] | None = None  # `versions()`, and the commits it was read after
-    source: str | None = None  # which database (metrics/store/remembered.py's key); None: none
-    _versions_from: Callable[[], Versions] | None = None  # the store's `versions`, if it has one
-
-    def __init__(self, raw: duckdb.DuckDBPyConnection):
-        self._raw = raw
-        self.in_transaction = False
-        self.changed = set()
-
-    def execute(self, sql: str, params: Params = None) -> Rows:
-        note_write(self, sql)
-        watch(sql)
-        return self._raw.execute(sql, params)
-
-    def storing_origins(self, origins: set[str]) -> None:
-        """The figures this connection writes to `observations` are of these origins (those
-        of the staged rows it stores): only those kinds of figures change
-        (metrics/store/changes.py). For the connection's life; a second call adds to it."""
-        self._origins = frozenset(origins) | (self._origins or frozenset())
-
-    def versions(self) -> Versions:
-        """Each kind of data's version (metrics/store/remembered.py asks before every read):
-        a DuckDB file's store answers from the file's look on disk while it has not changed
-        (`Store.versions`); otherwise read once per connection unless this process has
-        committed a write since."""
-        if self._versions_from is not None:
-            return self._versions_from()
-        now = commits()
-        if self._seen is None or self._seen[0] != now:
-            self._seen = (now, versions(self))
-        return self._seen[1]
-
-    def _run(self, sql: str, params: Params = None) -> Rows:
-        """`execute` without the guard: the store's own statements (migrations)."""
-        return self._raw.execute(sql, params)
-
-    def executemany(
-        self, sql: str, rows: Sequence[Sequence[object] | Mapping[str, object]]
-    ) -> None:
-        if not self.in_transaction:
-            raise StoreError("a write outside a transaction was refused (executemany)")
-        note_write(self, sql)
-        self._raw.executemany(sql, rows)
-
-    def arrow(self, sql: str, params: Params = None) -> pa.Table:
-        """A query's result as an Arrow table (for large reads: no Python object per row).
-        Through `sql()`, not `execute()`: DuckDB 2.0 copies a DB-API result once more (and
-        warns) to give it as Arrow."""
-        watch(sql)
-        return self._raw.sql(sql, params=params).to_arrow_table()
-
-    def register(self, name: str, data: pa.Table) -> None:
-        """`data` readable as the table `name` until `unregister` or the connection's end,
-        e.g. to insert it whole with one `INSERT ... SELECT` or compare it with what is
-        stored (DuckDB reads the Arrow table in place; a server database gets a temporary
-        table)."""
-        self._raw.register(name, data)
-
-    def unregister(self, name: str) -> None:
-        self._raw.unregister(name)
-
-    def cursor(self) -> Connection:
-        """Another connection to the same database, with its own transaction."""
-        con = Connection(self._raw.cursor())
-        con.source, con._versions_from = self.source, self._versions_from
-        return con
-
-    def close(self) -> None:
-        self._raw.close()
-
-    def schema_statements(self, statement: str) -> list[str]:
-        """A migration's statement in this database's words (they are DuckDB's); none for
-        a statement marked as PostgreSQL's only (an index DuckDB does without)."""
-        if statement.lstrip().startswith(POSTGRES_ONLY):
-            return []
-        return [statement]
-
-    @contextmanager
-    def _atomic(self, bump: bool = True) -> Iterator[None]:
-        """One transaction on this connection (see `transaction`; `bump` False: `keeping`)."""
-        raw = self._raw
-        raw.execute("BEGIN TRANSACTION")
-        self.in_transaction, self.changed = True, set()
-        with ExitStack() as numbering:
-            try:
-                yield
-                if bump:
-                    numbering.enter_context(_NUMBERING)
-                    version = raw.execute(CHANGED).fetchall()[0][0]
-                    for kind in rows_for(self.changed):
-                        raw.execute(CHANGED_KIND, {"version": version, "kind": kind})
-            except duckdb.Error as err:
-                self.in_transaction = False
-                with suppress(duckdb.TransactionException):  # DuckDB may have ended it already
-                    raw.execute("ROLLBACK")
-                if _lost_race(err):
-                    raise WriteConflict(str(err)) from err
-                raise
-            except BaseException:
-                self.in_transaction = False
-                raw.execute("ROLLBACK")
-                raise
-            self.in_transaction = False
-            try:
-                raw.execute("COMMIT")
-            except duckdb.Error as err:  # DuckDB has already rolled the transaction back
-                if _lost_race(err):
-                    raise WriteConflict(str(err)) from err
-                raise
-        note_commit()
+# What `keeping` may write without a new data version: derived results only.
+KEPT = frozenset({"forecasts_kept"})
 
 
 class Store:
@@ -245,7 +90,6 @@ class Store:
         self.linger = linger  # seconds to keep the file open after its last use
         self._migrated = False
         self._lock = threading.Lock()
-        self._last_versions: tuple[tuple[object, ...], Versions] | None = None
 
     def __repr__(self) -> str:
         return f"Store({str(self.file)!r})"
@@ -265,17 +109,29 @@ class Store:
         Asked again while neither the file nor its write-ahead log has changed on disk, the
         answer is the one read last time, without opening the file: opening it waits for
         any other process holding it (a scheduled load), and every page asks this first.
-        A commit by any process changes one of the two files (see `files_seen`)."""
+        A commit by any process changes one of the two files (see `files_seen`).
+
+        The last look is the process's, not this object's: the app has more than one `Store`
+        of its file (the run's, the cached reads'), and after another process's load each
+        asked again (a cold page's prefetch threads, two or three at once: bench/README.md).
+        Threads that find the look changed together ask the database once between them."""
         if not self.exists():
             return Versions()
+        key = str(self.file)
         seen = files_seen(self.file)
-        last = self._last_versions
-        if seen is not None and last is not None and last[0] == seen:
-            return last[1]
-        with self.connect() as con:
-            found = versions(con)
-        # `seen` was taken before the query: a commit since makes the next look differ.
-        self._last_versions = (seen, found) if seen is not None else None
+        if (found := _last_look(key, seen)) is not None:
+            return found
+        with _asking(key):
+            if (found := _last_look(key, seen)) is not None:  # another thread has just asked
+                return found
+            with self.connect() as con:
+                found = versions(con)
+            # `seen` was taken before the query: a commit since makes the next look differ.
+            with _LOOKS_LOCK:
+                if seen is not None:
+                    _LOOKS[key] = (seen, found)
+                else:
+                    _LOOKS.pop(key, None)
         return found
 
     def _open(self) -> duckdb.DuckDBPyConnection:
@@ -325,6 +181,25 @@ class Store:
                 KEEPER.release(key)
 
 
+# Each file's last look on disk and the versions read then (`Store.versions`), and a lock per
+# file that one thread at a time holds to read them again.
+_LOOKS: dict[str, tuple[tuple[object, ...], Versions]] = {}
+_ASKING: dict[str, threading.Lock] = {}
+_LOOKS_LOCK = threading.Lock()
+
+
+def _last_look(key: str, seen: tuple[object, ...] | None) -> Versions | None:
+    """The versions read at the file's last look, if it still looks the same."""
+    with _LOOKS_LOCK:
+        last = _LOOKS.get(key)
+    return last[1] if seen is not None and last is not None and last[0] == seen else None
+
+
+def _asking(key: str) -> threading.Lock:
+    with _LOOKS_LOCK:
+        return _ASKING.setdefault(key, threading.Lock())
+
+
 def _of(con: Connection, store: Store) -> Connection:
     """`con`, knowing its store: which database it is (its file, and which file at that
     path: its inode, since a database made afresh at the same path (a restore, a rebuilt
@@ -335,15 +210,6 @@ def _of(con: Connection, store: Store) -> Connection:
         con.source = None  # remember nothing of a file that cannot be looked at
     con._versions_from = store.versions
     return con
-
-
-def _lost_race(err: duckdb.Error) -> bool:
-    """DuckDB's words for losing to a concurrent writer: a write-write conflict, or a key
-    another transaction added after this one read (every write here reads the latest rows in
-    its own transaction first, so a duplicate key can only come from a concurrent writer)."""
-    if isinstance(err, duckdb.TransactionException):
-        return "conflict" in str(err).lower() or "constraint violation" in str(err).lower()
-    return isinstance(err, duckdb.ConstraintException) and "duplicate key" in str(err).lower()
 
 
 @contextmanager

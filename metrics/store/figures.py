@@ -171,9 +171,11 @@ Row = tuple[Any, ...]  # a row as the driver gives it
 def stage(con: Connection, staged: pa.Table) -> None:
     """A checked file's rows, readable as `staged` by the queries below until the
     connection ends. Storing them changes only the figures of their origins (our own or
-    published: metrics/store/changes.py)."""
+    published) and indicators (metrics/store/changes.py)."""
     if "origin" in staged.column_names:
         con.storing_origins({str(o) for o in pc.unique(staged["origin"]).to_pylist()})
+    if "indicator_id" in staged.column_names:  # and of their indicators (changes.py)
+        con.storing_indicators({str(i) for i in pc.unique(staged["indicator_id"]).to_pylist()})
     con.register("staged", staged)
 
 

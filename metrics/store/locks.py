@@ -69,7 +69,7 @@ class Locks:
     def _take_on_server(self, name: str) -> bool:
         import psycopg
 
-        from metrics.store.postgres import _unavailable
+        from metrics.store.postgres_connection import _unavailable
 
         try:
             if self._pg is None or self._pg.closed:

@@ -47,6 +47,9 @@ def remembered(*queries: str, entries: int = ENTRIES) -> Callable[[Read[P, R]], 
     def wrap(read: Read[P, R]) -> Read[P, R]:
         known: OrderedDict[Hashable, R] = OrderedDict()
         lock = threading.Lock()
+        # A lock per key being read: threads asking the same at once (a cold page's prefetch
+        # threads, each working out statuses) wait for the first one's answer.
+        reading: dict[Hashable, threading.Lock] = {}
 
         def remembering(con: Connection, /, *args: P.args, **kw: P.kwargs) -> R:
             saw(kinds)  # what a test watching this thread's reads is told (changes.watching)
@@ -59,11 +62,22 @@ def remembered(*queries: str, entries: int = ENTRIES) -> Callable[[Read[P, R]], 
                 if key in known:
                     known.move_to_end(key)
                     return known[key]
-            found = read(con, *args, **kw)
-            with lock:
-                known[key] = found
-                while len(known) > entries:
-                    known.popitem(last=False)
+                one = reading.setdefault(key, threading.Lock())
+            with one:
+                with lock:
+                    if key in known:  # read by the thread this one waited for
+                        return known[key]
+                try:
+                    found = read(con, *args, **kw)
+                except BaseException:
+                    with lock:
+                        reading.pop(key, None)  # the next thread asks for itself
+                    raise
+                with lock:
+                    known[key] = found
+                    reading.pop(key, None)
+                    while len(known) > entries:
+                        known.popitem(last=False)
             return found
 
         functools.update_wrapper(remembering, read)

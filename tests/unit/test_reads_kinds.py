@@ -13,9 +13,9 @@ import streamlit as st
 
 from metrics.assess.rollup import quarters_with_data
 from metrics.ingest import load_file
-from metrics.store.changes import watching
+from metrics.store.changes import for_indicator, watching
 from metrics.store.connection import Store
-from ui import reads
+from ui import benchmark_view, context, reads
 
 
 @pytest.fixture
@@ -51,3 +51,49 @@ def test_a_return_moves_the_quarters_key_only(demo_store, charter, tmp_path):
     assert after.of(reads.QUARTERS) > before.of(reads.QUARTERS)
     for kept in (reads.TRAJECTORIES, reads.EVIDENCE, reads.REVIEW_EXTRAS):
         assert after.of(kept) == before.of(kept), kept
+
+
+SHOWN, LOADED = "ehcp-issued-20-weeks", "short-breaks-receiving"  # the bench's page; its upload
+
+
+def _indicator_reads(db: str, indicator: str, quarter: str) -> dict[str, object]:
+    """Every read of one indicator's page (ui/reads.py, ui/benchmark_view.py), worked out
+    afresh on this thread, as staff and as the public see it."""
+    st.cache_data.clear()
+    dim = next(iter(context.charter().indicators[indicator].breakdowns))
+    out: dict[str, object] = {"comparisons": benchmark_view._compared(db, -1, indicator, quarter)}
+    out["withheld"] = reads._withheld_one(db, -1, indicator)
+    out["groups"] = reads._groups(db, -1, indicator, dim, None)
+    for public in (False, True):
+        out[f"view {public}"] = reads._indicator_view(db, -1, indicator, quarter, public)
+        out[f"outlook {public}"] = reads._outlook(db, -1, indicator, quarter, public)
+    return out
+
+
+def test_an_indicators_reads_read_only_its_kinds(demo_db, quarter):
+    """Their tables only (that of the figures, only the indicator's is read, is checked by
+    what an upload of others leaves, below)."""
+    with watching() as seen:
+        _indicator_reads(str(demo_db), SHOWN, quarter)
+    assert seen, "nothing was read: the store no longer reports what it reads"
+    assert seen <= set(reads.INDICATOR), seen - set(reads.INDICATOR)
+
+
+def test_an_upload_of_other_indicators_leaves_an_indicators_reads_and_key(
+    demo_store, charter, tmp_path, quarter
+):
+    """A figure of an old quarter of another indicator: the shown indicator's key stays, and
+    every read of its page, worked out again, is what it was; the loaded indicator's key
+    moves, and its reads show the new figure (seen at once)."""
+    db, kinds = str(demo_store.path), reads.INDICATOR
+    shown_key = demo_store.versions().of(for_indicator(kinds, SHOWN))
+    loaded_key = demo_store.versions().of(for_indicator(kinds, LOADED))
+    before = _indicator_reads(db, SHOWN, quarter)
+    path = tmp_path / "r.csv"
+    path.write_text(f"indicator,period,value\n{LOADED},2001-02 Q3,411\n")
+    assert load_file(demo_store, charter, path.name, path.read_bytes(), by="t").outcome == "loaded"
+    assert demo_store.versions().of(for_indicator(kinds, SHOWN)) == shown_key
+    assert demo_store.versions().of(for_indicator(kinds, LOADED)) > loaded_key
+    assert _indicator_reads(db, SHOWN, quarter) == before
+    view = reads._indicator_view(db, -2, LOADED, None, False)
+    assert "2001-02 Q3" in {r.period for r in view.rows}

@@ -194,3 +194,28 @@ def test_a_store_made_before_kinds_were_kept_has_every_kind_at_its_last_write(tm
     versions = Store(path).versions()
     assert versions.latest == 2 and SCHEMA_VERSION >= 18
     assert versions.of(["actions"]) == versions.of([PUBLISHED_FIGURES]) == 2
+
+
+def test_threads_asking_the_same_at_once_read_it_once(demo_store, charter):
+    """A cold page's prefetch threads each work out statuses and ask for our own figures at
+    the same moment: one reads them, the others wait for its answer (the very same object)."""
+    import threading
+
+    area, found = charter.council.code, []
+    with demo_store.connect() as con, transaction(con):  # a write: what was remembered is old
+        con.execute("DELETE FROM commentary WHERE false")
+        con.execute("UPDATE observations SET note = note WHERE obs_id < 0")
+    start = threading.Barrier(4)
+
+    def ask() -> None:
+        with demo_store.connect() as con:
+            con.versions()  # asked before the barrier: the threads then ask for the totals only
+            start.wait()
+            found.append(assess.current_totals(con, area))
+
+    threads = [threading.Thread(target=ask) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(found) == 4 and all(f is found[0] for f in found)

@@ -48,7 +48,14 @@ def test_unchanged_file_is_not_opened_while_another_process_holds_it(tmp_path):
         started = time.monotonic()
         assert store.version() == before  # answered from the last look: no wait, no error
         assert time.monotonic() - started < 0.4
-        # A fresh Store has never looked: it must open the file, and waits for the holder.
+        # Another Store of the same file (the app has two: the run's, the cached reads')
+        # answers from the process's last look too, without waiting for the holder.
+        started = time.monotonic()
+        assert Store(store.path, wait=0.3).version() == before
+        assert time.monotonic() - started < 0.4
+        # A change while held cannot be seen without the file: it is opened, and waits.
+        store.file.touch()
+        _settle()
         with pytest.raises(StoreError, match="could not open"):
             Store(store.path, wait=0.3).version()
     finally:
