@@ -1,8 +1,8 @@
 """A clean file's rows to store, found in the same pass that checks every row.
 
-Most files that reach the store are clean: one pass over the file (rules.CLEAN_PASS) gives
+Most files that reach the store are clean: one pass over the file (passes.CLEAN_PASS) gives
 the rows to store and tells whether any row is wrong or any key may be sent twice; only then
-does rules.ERRORS go over the file again to say what is wrong. The rows come as Arrow, a
+does passes.ERRORS go over the file again to say what is wrong. The rows come as Arrow, a
 batch at a time, each text column dictionary-encoded: a return repeats its indicators,
 periods, areas, statuses (and often notes) thousands of times, and the table is kept from the
 check until the store (a 50 MB return's rows: 78 MB as plain text, 28 MB encoded). Both
@@ -17,7 +17,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from metrics.ingest import rules
+from metrics.ingest import passes
 
 BATCH_ROWS = 16_384
 
@@ -25,7 +25,7 @@ BATCH_ROWS = 16_384
 def clean_rows(con: duckdb.DuckDBPyConnection) -> tuple[pa.Table, list[str]] | None:
     """The rows to store and the warnings for figures sent as 0 of 0, or None as soon as a
     row breaks a rule or repeats another's figure."""
-    reader = con.sql(rules.CLEAN_PASS).to_arrow_reader(BATCH_ROWS)
+    reader = con.sql(passes.CLEAN_PASS).to_arrow_reader(BATCH_ROWS)
     batches: list[pa.RecordBatch] = []
     hashes: list[np.ndarray] = []
     zero: list[tuple[int, str, str]] = []
@@ -41,7 +41,7 @@ def clean_rows(con: duckdb.DuckDBPyConnection) -> tuple[pa.Table, list[str]] | N
         return None  # (validate has turned away a file without rows before this)
     # Every key is known in a file with no wrong row: a key sent twice shows as a hash seen
     # twice, and only then is the file asked exactly (different keys may share a hash).
-    if _repeats(np.concatenate(hashes)) and con.execute(rules.REPEATED).fetchall()[0][0]:
+    if _repeats(np.concatenate(hashes)) and con.execute(passes.REPEATED).fetchall()[0][0]:
         return None
     return pa.Table.from_batches(batches), [_zero_of_zero(*z) for z in sorted(zero)]
 

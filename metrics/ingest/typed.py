@@ -57,7 +57,7 @@ LEFT JOIN bmap b ON b.breakdown_text = s.breakdown AND b.grp_text = s.grp
 
 # What a clean file stores, a row for each row of `typed` (with its `zero_of_zero`, and
 # whether a rule finds it `wrong`, beside it): the select list of the one pass that also
-# checks every row (rules.CLEAN_PASS). A wrong row's value is not worked out: its numbers
+# checks every row (passes.CLEAN_PASS). A wrong row's value is not worked out: its numbers
 # may be anything (infinity cannot be rounded).
 STAGED_COLUMNS = """
 row_no, indicator_id, label AS period, kind AS period_kind, pstart AS period_start,
