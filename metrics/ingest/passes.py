@@ -4,6 +4,8 @@ count of repeated keys (REPEATED)."""
 
 from __future__ import annotations
 
+import duckdb
+
 from metrics.ingest import typed
 from metrics.ingest.rules import KEY, RULES, Rule
 
@@ -11,6 +13,41 @@ from metrics.ingest.rules import KEY, RULES, Rule
 def any_wrong(rules: list[Rule]) -> str:
     """Whether a row breaks any of the one-pass rules (NULL counts as not)."""
     return " OR ".join(f"({r.where})" for r in rules if r.source == "typed")
+
+
+# The look-ups whose rules (`Rule.on`) are asked once per distinct text of the file, each
+# with its columns under the names the rules read. `flag_lookups` adds to each a column
+# `wrong_<on>`: whether a row with that text breaks any of them.
+LOOKUP_RULES = {
+    "key": ("keymap", {"indicator": "indicator_text", "period": "period_text"}),
+    "breakdown": ("bmap", {"breakdown": "breakdown_text", "grp": "grp_text"}),
+    "area": ("amap", {"area": "area_text"}),
+}
+GSS = "regexp_full_match({code}, '[A-Z][0-9]{{8}}')"  # a GSS code's shape
+
+# Each distinct area text of the file: its code, whether it is shaped like a GSS code and
+# whether it is one we know (what CHECKED works out for every row).
+AMAP = f"""
+CREATE OR REPLACE TEMP TABLE amap AS
+SELECT a.*, {GSS.format(code="a.area_code")} AS gss, ka.code IS NOT NULL AS known_area
+FROM (SELECT area AS area_text, {typed.AREA_CODE.format(area="area")} AS area_code
+      FROM (SELECT DISTINCT area FROM src)) a
+LEFT JOIN known_area ka ON ka.code = a.area_code
+"""
+
+
+def flag_lookups(con: duckdb.DuckDBPyConnection, council: str) -> None:
+    """Add to each look-up whether its text breaks a rule of its own (before `typed` is
+    made: it reads `wrong_key` and `wrong_breakdown`). The rules are the same text as
+    ERRORS asks of every row, so the two cannot disagree."""
+    con.execute(AMAP.replace("$council", council))
+    for on, (table, names) in LOOKUP_RULES.items():
+        wrong = " OR ".join(f"({r.where})" for r in RULES if r.on == on)
+        aliases = ", ".join(f"{column} AS {name}" for name, column in names.items())
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT * EXCLUDE ({', '.join(names)}), "
+            f"coalesce({wrong}, false) AS wrong_{on} FROM (SELECT *, {aliases} FROM {table})"
+        )
 
 
 def errors_sql(rules: list[Rule]) -> str:
@@ -42,13 +79,13 @@ def errors_sql(rules: list[Rule]) -> str:
 CHECKED = """
 SELECT t.*, i.kind_name, i.allowed, ig.suggestion AS isuggestion, g.suggestion AS gsuggestion,
        g.choices AS gchoices, ka.code IS NOT NULL AS known_area,
-       regexp_full_match(t.area_code, '[A-Z][0-9]{8}') AS gss
+       {gss} AS gss
 FROM typed t
 LEFT JOIN ind i ON i.id = t.indicator_id
 LEFT JOIN isugg ig ON ig.text = t.indicator
 LEFT JOIN gsugg g ON g.dim = t.dim AND g.text = t.grp
 LEFT JOIN known_area ka ON ka.code = t.area_code
-"""
+""".replace("{gss}", GSS.format(code="t.area_code"))
 
 ERRORS = errors_sql(RULES)
 
@@ -56,12 +93,25 @@ ERRORS = errors_sql(RULES)
 # whether any rule finds it wrong (then ERRORS says what is wrong, in a pass of its own), and
 # the hash of its key: in a file with no wrong row every key is known (an indicator and a
 # period), so keys that repeat show as a hash that repeats, and only then is REPEATED asked.
+# The rules of a look-up's text are read from the look-up (`flag_lookups`: a missing flag
+# counts as wrong, so that ERRORS is asked), the others asked of each row; only the
+# look-ups those read are joined (not the suggestions, nor the known areas row by row).
 # (`wrong` is worked out in the inner select, where `value`, `period`, `symbol` ... are
 # still the typed columns, not the stored ones the outer select names so.)
+CLEAN_CHECKED = """
+SELECT t.*, i.allowed, a.wrong_area
+FROM typed t
+LEFT JOIN ind i ON i.id = t.indicator_id
+LEFT JOIN amap a ON a.area_text = t.area
+"""
+_ROW_WRONG = " OR ".join(f"({r.where})" for r in RULES if r.source == "typed" and r.on == "row")
+_WRONG = f"coalesce({_ROW_WRONG}, false) OR " + " OR ".join(
+    f"coalesce(wrong_{on}, true)" for on in LOOKUP_RULES
+)
 CLEAN_PASS = (
     f"SELECT {typed.STAGED_COLUMNS}, zero_of_zero, wrong, key_hash FROM (SELECT *, "
-    f"coalesce({any_wrong(RULES)}, false) AS wrong, hash({KEY}) AS key_hash FROM (SELECT *, "
-    f"{typed.ZERO_OF_ZERO} AS zero_of_zero FROM ({CHECKED})))"
+    f"{_WRONG} AS wrong, hash({KEY}) AS key_hash FROM (SELECT *, "
+    f"{typed.ZERO_OF_ZERO} AS zero_of_zero FROM ({CLEAN_CHECKED})))"
 )
 
 # How many rows repeat an earlier row's figure (the rule that compares rows): asked only when

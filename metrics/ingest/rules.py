@@ -23,6 +23,11 @@ class Rule:
     fix: str
     where: str
     source: str = "typed"
+    # What the rule reads: "row" (the row's own cells), or only what one look-up table
+    # holds for the row: "key" (its indicator and period: `keymap`), "breakdown" (its
+    # breakdown and group: `bmap`), "area" (its area: `amap`). A look-up's rule is asked in
+    # a clean file's pass once per distinct text (metrics/ingest/passes.py), not per row.
+    on: str = "row"
 
 
 # The rows that may repeat another's key: those whose key's hash is shared. Grouping the
@@ -43,6 +48,7 @@ RULES: list[Rule] = [
         problem="""'The indicator is missing.'""",
         fix="""'Enter an indicator id from the Indicators sheet of the template.'""",
         where="""indicator = ''""",
+        on="key",
     ),
     Rule(
         "indicator",
@@ -50,6 +56,7 @@ RULES: list[Rule] = [
         problem="""'Unknown indicator ''' || indicator || '''.'""",
         fix="""coalesce('Did you mean ''' || isuggestion || '''? ', '') || 'Use an id from the Indicators sheet of the template.'""",
         where="""indicator <> '' AND indicator_id IS NULL""",
+        on="key",
     ),
     Rule(
         "period",
@@ -57,6 +64,7 @@ RULES: list[Rule] = [
         problem="""'The period is missing.'""",
         fix="""'Enter the period, for example ''' || kind_name || '''.'""",
         where="""period = '' AND indicator_id IS NOT NULL""",
+        on="key",
     ),
     Rule(
         "period",
@@ -64,6 +72,7 @@ RULES: list[Rule] = [
         problem="""perror""",
         fix="""CASE WHEN perror LIKE '%has not ended yet%' THEN 'Load this figure once the period has ended, or correct the period.' WHEN perror LIKE '%earliest year%' THEN 'Check the year: figures this old are not accepted.' ELSE 'Write the period like ''' || kind_name || '''.' END""",
         where="""period <> '' AND perror IS NOT NULL AND indicator_id IS NOT NULL""",
+        on="key",
     ),
     Rule(
         "value",
@@ -183,6 +192,7 @@ RULES: list[Rule] = [
         problem="""'A breakdown is given without a group.'""",
         fix="""'Enter the group (for example a locality name), or leave both empty for the total.'""",
         where="""breakdown <> '' AND grp = ''""",
+        on="breakdown",
     ),
     Rule(
         "group",
@@ -190,6 +200,7 @@ RULES: list[Rule] = [
         problem="""'A group is given without a breakdown.'""",
         fix="""'Enter the breakdown dimension (for example locality), or leave both empty for the total.'""",
         where="""grp <> '' AND breakdown = ''""",
+        on="breakdown",
     ),
     Rule(
         "breakdown",
@@ -197,6 +208,7 @@ RULES: list[Rule] = [
         problem="""'Unknown breakdown ''' || breakdown || '''.'""",
         fix="""'Use one of: ' || (SELECT choices FROM dim_choices) || '.'""",
         where="""breakdown <> '' AND dim IS NULL""",
+        on="breakdown",
     ),
     Rule(
         "breakdown",
@@ -211,6 +223,7 @@ RULES: list[Rule] = [
         problem="""'Unknown ' || replace(dim, '_', ' ') || ' group ''' || grp || '''.'""",
         fix="""coalesce('Did you mean ''' || gsuggestion || '''? ', '') || 'Use one of: ' || gchoices || '.'""",
         where="""dim IS NOT NULL AND grp <> '' AND grp_canonical IS NULL""",
+        on="breakdown",
     ),
     Rule(
         "area",
@@ -218,6 +231,7 @@ RULES: list[Rule] = [
         problem="""'The area code ''' || area || ''' is not a GSS code.'""",
         fix="""'Use a 9-character code such as E92000001 (England), or leave it empty for our council.'""",
         where="""NOT gss""",
+        on="area",
     ),
     Rule(
         "area",
@@ -225,6 +239,7 @@ RULES: list[Rule] = [
         problem="""'The area code ''' || area || ''' is not England, an English region or a council we know of.'""",
         fix="""'Use E92000001 for England, a region''s E12 code or a council''s code as DfE publishes it, or leave the area empty for our council.'""",
         where="""gss AND NOT known_area""",
+        on="area",
     ),
     Rule(
         "status",
