@@ -3,7 +3,8 @@
 Most files that reach the store are clean: one pass over the file (passes.CLEAN_PASS) gives
 the rows to store and tells whether any row is wrong or any key may be sent twice; only then
 does passes.ERRORS go over the file again to say what is wrong. The rows come as Arrow, a
-batch at a time, each text column dictionary-encoded: a return repeats its indicators,
+batch at a time, each text column dictionary-encoded once the file is large (PLAIN_ROWS): a
+return repeats its indicators,
 periods, areas, statuses (and often notes) thousands of times, and the table is kept from the
 check until the store (a 50 MB return's rows: 78 MB as plain text, 28 MB encoded). Both
 stores read dictionaries as text. Batches of 16,384 rows: with 65,536 the pass held 30 MB
@@ -20,6 +21,10 @@ import pyarrow.compute as pc
 from metrics.ingest import passes
 
 BATCH_ROWS = 16_384
+# Rows kept as DuckDB gives them before the text is dictionary-encoded: encoding is a fifth
+# of a small file's pass (hashing every cell of ten text columns) and saves little memory
+# there (a 100,000-row return's rows: some 20 MB as plain text); past this, every batch is.
+PLAIN_ROWS = 8 * BATCH_ROWS
 
 
 def clean_rows(con: duckdb.DuckDBPyConnection) -> tuple[pa.Table, list[str]] | None:
@@ -29,6 +34,7 @@ def clean_rows(con: duckdb.DuckDBPyConnection) -> tuple[pa.Table, list[str]] | N
     batches: list[pa.RecordBatch] = []
     hashes: list[np.ndarray] = []
     zero: list[tuple[int, str, str]] = []
+    kept = encoded = 0  # rows kept; batches encoded
     for batch in reader:
         if pc.any(batch.column("wrong")).as_py():
             reader.close()
@@ -36,7 +42,11 @@ def clean_rows(con: duckdb.DuckDBPyConnection) -> tuple[pa.Table, list[str]] | N
         zz = batch.filter(batch.column("zero_of_zero")).select(["row_no", "indicator_id", "period"])
         zero += [tuple(r.values()) for r in zz.to_pylist()]
         hashes.append(_numbers(batch.column("key_hash")))
-        batches.append(_encoded(batch.drop_columns(["zero_of_zero", "wrong", "key_hash"])))
+        batches.append(batch.drop_columns(["zero_of_zero", "wrong", "key_hash"]))
+        kept += batch.num_rows
+        if kept > PLAIN_ROWS:  # (the batches kept plain so far, then each as it comes)
+            batches[encoded:] = [_encoded(b) for b in batches[encoded:]]
+            encoded = len(batches)
     if not batches:
         return None  # (validate has turned away a file without rows before this)
     # Every key is known in a file with no wrong row: a key sent twice shows as a hash seen
