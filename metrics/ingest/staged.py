@@ -21,20 +21,22 @@ import pyarrow.compute as pc
 from metrics.ingest import passes
 
 BATCH_ROWS = 16_384
-# Rows kept as DuckDB gives them before the text is dictionary-encoded: encoding is a fifth
-# of a small file's pass (hashing every cell of ten text columns) and saves little memory
-# there (a 100,000-row return's rows: some 20 MB as plain text); past this, every batch is.
+# A file of at most this many rows keeps its rows as DuckDB gives them; a larger one's text
+# is dictionary-encoded batch by batch. Encoding is a fifth of a small file's pass (hashing
+# every cell of ten text columns) and saves little memory there (a 100,000-row return's
+# rows: some 20 MB as plain text). Decided before the pass, from the file's rows: keeping
+# a large file's first batches plain and encoding them later left the allocator holding
+# more at the store's peak.
 PLAIN_ROWS = 8 * BATCH_ROWS
 
 
-def clean_rows(con: duckdb.DuckDBPyConnection) -> tuple[pa.Table, list[str]] | None:
+def clean_rows(con: duckdb.DuckDBPyConnection, rows: int) -> tuple[pa.Table, list[str]] | None:
     """The rows to store and the warnings for figures sent as 0 of 0, or None as soon as a
-    row breaks a rule or repeats another's figure."""
+    row breaks a rule or repeats another's figure. `rows`: how many the file has."""
     reader = con.sql(passes.CLEAN_PASS).to_arrow_reader(BATCH_ROWS)
     batches: list[pa.RecordBatch] = []
     hashes: list[np.ndarray] = []
     zero: list[tuple[int, str, str]] = []
-    kept = encoded = 0  # rows kept; batches encoded
     for batch in reader:
         if pc.any(batch.column("wrong")).as_py():
             reader.close()
@@ -42,11 +44,8 @@ def clean_rows(con: duckdb.DuckDBPyConnection) -> tuple[pa.Table, list[str]] | N
         zz = batch.filter(batch.column("zero_of_zero")).select(["row_no", "indicator_id", "period"])
         zero += [tuple(r.values()) for r in zz.to_pylist()]
         hashes.append(_numbers(batch.column("key_hash")))
-        batches.append(batch.drop_columns(["zero_of_zero", "wrong", "key_hash"]))
-        kept += batch.num_rows
-        if kept > PLAIN_ROWS:  # (the batches kept plain so far, then each as it comes)
-            batches[encoded:] = [_encoded(b) for b in batches[encoded:]]
-            encoded = len(batches)
+        kept = batch.drop_columns(["zero_of_zero", "wrong", "key_hash"])
+        batches.append(_encoded(kept) if rows > PLAIN_ROWS else kept)
     if not batches:
         return None  # (validate has turned away a file without rows before this)
     # Every key is known in a file with no wrong row: a key sent twice shows as a hash seen

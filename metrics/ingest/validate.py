@@ -190,7 +190,7 @@ def validate(
             )
         )
         return Validation(errors, None, 0, 0, notes, 1, read)
-    clean = None if raw.ragged else staged.clean_rows(con)
+    clean = None if raw.ragged else staged.clean_rows(con, rows)
     if clean is not None:
         notes.extend(clean[1])
         return Validation([], clean[0], rows, 0, notes, 0, read)
