@@ -4,8 +4,6 @@ count of repeated keys (REPEATED)."""
 
 from __future__ import annotations
 
-import duckdb
-
 from metrics.ingest import typed
 from metrics.ingest.rules import KEY, RULES, Rule
 
@@ -16,8 +14,8 @@ def any_wrong(rules: list[Rule]) -> str:
 
 
 # The look-ups whose rules (`Rule.on`) are asked once per distinct text of the file, each
-# with its columns under the names the rules read. `flag_lookups` adds to each a column
-# `wrong_<on>`: whether a row with that text breaks any of them.
+# with its columns under the names the rules read. `lookups.flag_lookups` adds to each a
+# column `wrong_<on>`: whether a row with that text breaks any of them.
 LOOKUP_RULES = {
     "key": ("keymap", {"indicator": "indicator_text", "period": "period_text"}),
     "breakdown": ("bmap", {"breakdown": "breakdown_text", "grp": "grp_text"}),
@@ -34,20 +32,6 @@ FROM (SELECT area AS area_text, {typed.AREA_CODE.format(area="area")} AS area_co
       FROM (SELECT DISTINCT area FROM src)) a
 LEFT JOIN known_area ka ON ka.code = a.area_code
 """
-
-
-def flag_lookups(con: duckdb.DuckDBPyConnection, council: str) -> None:
-    """Add to each look-up whether its text breaks a rule of its own (before `typed` is
-    made: it reads `wrong_key` and `wrong_breakdown`). The rules are the same text as
-    ERRORS asks of every row, so the two cannot disagree."""
-    con.execute(AMAP.replace("$council", council))
-    for on, (table, names) in LOOKUP_RULES.items():
-        wrong = " OR ".join(f"({r.where})" for r in RULES if r.on == on)
-        aliases = ", ".join(f"{column} AS {name}" for name, column in names.items())
-        con.execute(
-            f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT * EXCLUDE ({', '.join(names)}), "
-            f"coalesce({wrong}, false) AS wrong_{on} FROM (SELECT *, {aliases} FROM {table})"
-        )
 
 
 def errors_sql(rules: list[Rule]) -> str:

@@ -169,7 +169,6 @@ def validate(
             )
         )
     lookups.build(con, charter, today)
-    passes.flag_lookups(con, _quoted(charter.council.code))
     for macro in typed.MACROS:
         con.execute(macro)
     con.execute(typed.TYPED.replace("$council", _quoted(charter.council.code)))

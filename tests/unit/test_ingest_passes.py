@@ -1,7 +1,7 @@
 """The one pass of a clean file and the error pass agree row by row: every row the rules
 find wrong (ERRORS) is wrong in the one pass (CLEAN_PASS), and no other row is. The one
 pass asks the rules of a look-up's text (an indicator and period, a breakdown and group, an
-area) once per distinct text (passes.flag_lookups), the error pass asks every row: a file
+area) once per distinct text (lookups.flag_lookups), the error pass asks every row: a file
 mixing good rows with every kind of mistake, on real DuckDB, shows the two cannot
 disagree."""
 
