@@ -24,8 +24,6 @@ from metrics.ingest.commit import (
     Upload,
     commit,
     compare,
-    hashing,
-    packing,
     record_rejection,
     same_figure_rows,
 )
@@ -192,13 +190,10 @@ def check_file(
     if log_as is not None:
         may_send(actor, provider)
     day = date.today()
-    # Hashed and compressed for keeping beside the check, on the other core (both let go
-    # of the GIL): for a 50 MB return, a third of a second each after the check otherwise.
-    digest, packed = hashing(content), packing(content)
     raw, result = read_and_check(file_name, content, charter, provider)
     sheet = raw.sheet if raw else None
     del raw  # the file's cells: only the checked rows are needed from here
-    sha256 = digest.result()
+    sha256 = hashlib.sha256(content).hexdigest()
     upload = Upload(
         file_name,
         sha256,
@@ -208,7 +203,6 @@ def check_file(
         sheet=sheet,
         source=provider_source(charter, provider) if provider else "",
     )
-    upload.pack(packed)
     report = report_for(upload, result, "preview")
     if not result.ok:
         if not log_as:
@@ -223,7 +217,7 @@ def check_file(
     fill(report, diff)
     if not diff.added and not diff.revised:
         report.outcome = "no change"
-    report.checked = Checked(sha256, charter, provider, day, upload.sheet, result, packed)
+    report.checked = Checked(sha256, charter, provider, day, upload.sheet, result)
     return report
 
 
@@ -260,12 +254,11 @@ def load_file(
         None,
         source,
     )
+    upload.pack()
     kept = checked.checked if checked is not None else None
     if kept is not None and kept.serves(sha256, charter, provider):
-        upload.pack(kept.packed)  # (the same bytes: their SHA-256 is the same)
         upload.sheet, result = kept.sheet, kept.result
     else:
-        upload.pack()
         raw, result = read_and_check(file_name, content, charter, provider)
         upload.sheet = raw.sheet if raw else None
         del raw  # the file's cells: only the checked rows are needed from here

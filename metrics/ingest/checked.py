@@ -10,7 +10,6 @@ cannot change, so what is stored is exactly what was checked.
 
 from __future__ import annotations
 
-from concurrent.futures import Future
 from dataclasses import dataclass
 from datetime import date
 
@@ -26,9 +25,6 @@ class Checked:
     day: date
     sheet: str | None
     result: Validation
-    # The file's bytes compressed for keeping, begun beside the check (commit.packing): the
-    # store's wait for them was a fifth of storing a 50 MB return.
-    packed: Future[bytes] | None = None
 
     def serves(self, sha256: str, charter: Charter, provider: str | None) -> bool:
         """Whether this check stands for the file `sha256` checked now."""

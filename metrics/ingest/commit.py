@@ -6,7 +6,6 @@ and by which upload) and the new version is added with who recorded it and why.
 
 from __future__ import annotations
 
-import hashlib
 import zlib
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -31,19 +30,6 @@ KEEP_REJECTED_BYTES = 5 * 1024 * 1024
 
 
 _PACKER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pack-upload")
-_HASHER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="hash-upload")
-
-
-def packing(content: bytes) -> Future[bytes]:
-    """Start compressing a file for keeping (level 1: a fast squeeze for a file we rarely
-    read again), on a thread of its own: zlib lets go of the GIL, so it runs beside the
-    check on the machine's other core."""
-    return _PACKER.submit(zlib.compress, content, 1)
-
-
-def hashing(content: bytes) -> Future[str]:
-    """Start the SHA-256 of a file (hashlib lets go of the GIL too), beside the check."""
-    return _HASHER.submit(lambda: hashlib.sha256(content).hexdigest())
 
 
 @dataclass(frozen=True)
@@ -88,11 +74,11 @@ class Upload:
         """The name the upload log keeps (the audit trail keeps the rest)."""
         return self.actor.label
 
-    def pack(self, started: Future[bytes] | None = None) -> None:
-        """Start compressing the file for keeping, in parallel with validation (`packing`);
-        `started`: the same bytes' compression, begun when they were checked."""
+    def pack(self) -> None:
+        """Start compressing the file for keeping, in parallel with validation (zlib lets
+        go of the GIL); level 1 is a fast squeeze for a file we rarely read again."""
         if self._packed is None:
-            self._packed = started or packing(self.content)
+            self._packed = _PACKER.submit(zlib.compress, self.content, 1)
 
     def packed(self) -> bytes:
         self.pack()

@@ -73,16 +73,3 @@ def test_a_repeated_figure_is_found_among_many_rows(store, charter):
     repeats = [e for e in report.errors if "appears more than once" in e.problem]
     assert len(repeats) == 27  # 9 areas, each first at rows 2-10 and repeated thrice
     assert repeats[0].row == 11 and "(first at row 2)" in repeats[0].problem
-
-
-def test_the_file_kept_is_the_one_stored_compressed_beside_its_check(store, charter):
-    """The check starts compressing the bytes for keeping (commit.packing) and the store
-    keeps that, only for the same bytes: another file's check never lends its bytes."""
-    from metrics.store.queries import kept_file
-
-    preview = check_file(store, charter, "r.csv", FILE, log_as="t")
-    assert preview.checked is not None and preview.checked.packed is not None
-    first = load_file(store, charter, "r.csv", FILE, by="t", checked=preview)
-    assert first.upload_id is not None and kept_file(store, first.upload_id) == ("r.csv", FILE)
-    other = load_file(store, charter, "o.csv", OTHER, by="t", checked=preview)
-    assert other.upload_id is not None and kept_file(store, other.upload_id) == ("o.csv", OTHER)
