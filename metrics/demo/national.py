@@ -16,7 +16,7 @@ from charter import Charter, Indicator
 from metrics.demo.figures import _scale
 from metrics.demo.stories import DEMO_LATEST, DEMO_USER, SEED
 from metrics.ingest import LoadReport, load_file
-from metrics.ingest.validate import COLUMNS
+from metrics.ingest.source import COLUMNS
 from metrics.periods.model import Period, PeriodKind, kind_for, latest_ended
 from metrics.reference import COUNCIL, known_areas
 from metrics.rounding import fmt_half_up, ratio

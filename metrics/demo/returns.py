@@ -13,7 +13,7 @@ from metrics.demo.figures import DemoRow
 from metrics.demo.partners import send_returns
 from metrics.demo.stories import DEMO_LATEST, DEMO_USER, REVISED, REVISION_REASON, SENT
 from metrics.ingest import LoadReport, load_file
-from metrics.ingest.validate import COLUMNS
+from metrics.ingest.source import COLUMNS
 from metrics.store import figures
 from metrics.store.connection import Store, transaction
 

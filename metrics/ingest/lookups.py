@@ -11,6 +11,7 @@ from datetime import date
 import duckdb
 
 from charter import Charter, Indicator
+from metrics.ingest import passes, rules
 from metrics.periods.model import KIND_EXAMPLES, kind_for, window_problem
 from metrics.periods.text import parse_period
 from metrics.reference import known_areas
@@ -21,6 +22,8 @@ def build(con: duckdb.DuckDBPyConnection, charter: Charter, today: date) -> None
     charter_tables(con, charter)
     lookups(con, charter, today)
     known_area_table(con, charter)
+    # (the council's code as a SQL literal: a GSS code from the charter, quoted all the same)
+    flag_lookups(con, "'" + charter.council.code.replace("'", "''") + "'")
 
 
 def charter_tables(con: duckdb.DuckDBPyConnection, charter: Charter) -> None:
@@ -142,3 +145,17 @@ def known_area_table(con: duckdb.DuckDBPyConnection, charter: Charter) -> None:
     codes = sorted({*known_areas(), charter.council.code})
     con.execute("CREATE OR REPLACE TEMP TABLE known_area (code VARCHAR)")
     insert(con, "known_area", [(c,) for c in codes])
+
+
+def flag_lookups(con: duckdb.DuckDBPyConnection, council: str) -> None:
+    """Add to each look-up whether its text breaks a rule of its own (before `typed` is
+    made: it reads `wrong_key` and `wrong_breakdown`). The rules are the same text as
+    ERRORS asks of every row, so the two cannot disagree."""
+    con.execute(passes.AMAP.replace("$council", council))
+    for on, (table, names) in passes.LOOKUP_RULES.items():
+        wrong = " OR ".join(f"({r.where})" for r in rules.RULES if r.on == on)
+        aliases = ", ".join(f"{column} AS {name}" for name, column in names.items())
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT * EXCLUDE ({', '.join(names)}), "
+            f"coalesce({wrong}, false) AS wrong_{on} FROM (SELECT *, {aliases} FROM {table})"
+        )

@@ -20,20 +20,12 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from metrics.ingest.arrow_arrays import POOL, empty_texts, flags, ints, scalar
 from metrics.ingest.raw import MAX_CELL_CHARS, FileProblem, RawTable, choose_sheet
 from metrics.ingest.xlsx_columns import encoded, give_back, joined
 from metrics.ingest.xlsx_scan import NS, sheet_part, special_styles
 from metrics.ingest.xlsx_text import CHUNK, cell_texts, shared_strings
-from metrics.ingest.xlsx_tokens import (
-    POOL,
-    Cells,
-    Unusual,
-    cells,
-    empty_texts,
-    flags,
-    ints,
-    scalar,
-)
+from metrics.ingest.xlsx_tokens import Cells, Unusual, cells
 
 # Pieces read between giving the C allocator's free pages back (xlsx_columns.give_back).
 # make bench's 9.4 MB workbook, load average 7-9: never, 6.1-6.6 MB per MB of workbook at

@@ -7,8 +7,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from metrics.ingest import typed
-
 
 @dataclass(frozen=True)
 class Rule:
@@ -25,17 +23,22 @@ class Rule:
     fix: str
     where: str
     source: str = "typed"
+    # What the rule reads: "row" (the row's own cells), or only what one look-up table
+    # holds for the row: "key" (its indicator and period: `keymap`), "breakdown" (its
+    # breakdown and group: `bmap`), "area" (its area: `amap`). A look-up's rule is asked in
+    # a clean file's pass once per distinct text (metrics/ingest/passes.py), not per row.
+    on: str = "row"
 
 
 # The rows that may repeat another's key: those whose key's hash is shared. Grouping the
 # 64-bit hashes first keeps a small table (the keys themselves of a 380,000-row file held
 # 60 MB); rows of a key that repeats always share its hash, so the exact grouping over these
 # rows finds every repeat, and a shared hash of different keys finds none.
-_KEY = "indicator_id, label, area_code, dim, lower(grp)"
+KEY = "indicator_id, label, area_code, dim, lower(grp)"
 _MAYBE_TWICE = (
-    f"indicator_id IS NOT NULL AND label IS NOT NULL AND hash({_KEY}) IN (SELECT hash({_KEY}) "
+    f"indicator_id IS NOT NULL AND label IS NOT NULL AND hash({KEY}) IN (SELECT hash({KEY}) "
     "FROM typed WHERE indicator_id IS NOT NULL AND label IS NOT NULL "
-    f"GROUP BY hash({_KEY}) HAVING count(*) > 1)"
+    f"GROUP BY hash({KEY}) HAVING count(*) > 1)"
 )
 
 RULES: list[Rule] = [
@@ -45,6 +48,7 @@ RULES: list[Rule] = [
         problem="""'The indicator is missing.'""",
         fix="""'Enter an indicator id from the Indicators sheet of the template.'""",
         where="""indicator = ''""",
+        on="key",
     ),
     Rule(
         "indicator",
@@ -52,6 +56,7 @@ RULES: list[Rule] = [
         problem="""'Unknown indicator ''' || indicator || '''.'""",
         fix="""coalesce('Did you mean ''' || isuggestion || '''? ', '') || 'Use an id from the Indicators sheet of the template.'""",
         where="""indicator <> '' AND indicator_id IS NULL""",
+        on="key",
     ),
     Rule(
         "period",
@@ -59,6 +64,7 @@ RULES: list[Rule] = [
         problem="""'The period is missing.'""",
         fix="""'Enter the period, for example ''' || kind_name || '''.'""",
         where="""period = '' AND indicator_id IS NOT NULL""",
+        on="key",
     ),
     Rule(
         "period",
@@ -66,6 +72,7 @@ RULES: list[Rule] = [
         problem="""perror""",
         fix="""CASE WHEN perror LIKE '%has not ended yet%' THEN 'Load this figure once the period has ended, or correct the period.' WHEN perror LIKE '%earliest year%' THEN 'Check the year: figures this old are not accepted.' ELSE 'Write the period like ''' || kind_name || '''.' END""",
         where="""period <> '' AND perror IS NOT NULL AND indicator_id IS NOT NULL""",
+        on="key",
     ),
     Rule(
         "value",
@@ -185,6 +192,7 @@ RULES: list[Rule] = [
         problem="""'A breakdown is given without a group.'""",
         fix="""'Enter the group (for example a locality name), or leave both empty for the total.'""",
         where="""breakdown <> '' AND grp = ''""",
+        on="breakdown",
     ),
     Rule(
         "group",
@@ -192,6 +200,7 @@ RULES: list[Rule] = [
         problem="""'A group is given without a breakdown.'""",
         fix="""'Enter the breakdown dimension (for example locality), or leave both empty for the total.'""",
         where="""grp <> '' AND breakdown = ''""",
+        on="breakdown",
     ),
     Rule(
         "breakdown",
@@ -199,6 +208,7 @@ RULES: list[Rule] = [
         problem="""'Unknown breakdown ''' || breakdown || '''.'""",
         fix="""'Use one of: ' || (SELECT choices FROM dim_choices) || '.'""",
         where="""breakdown <> '' AND dim IS NULL""",
+        on="breakdown",
     ),
     Rule(
         "breakdown",
@@ -213,6 +223,7 @@ RULES: list[Rule] = [
         problem="""'Unknown ' || replace(dim, '_', ' ') || ' group ''' || grp || '''.'""",
         fix="""coalesce('Did you mean ''' || gsuggestion || '''? ', '') || 'Use one of: ' || gchoices || '.'""",
         where="""dim IS NOT NULL AND grp <> '' AND grp_canonical IS NULL""",
+        on="breakdown",
     ),
     Rule(
         "area",
@@ -220,6 +231,7 @@ RULES: list[Rule] = [
         problem="""'The area code ''' || area || ''' is not a GSS code.'""",
         fix="""'Use a 9-character code such as E92000001 (England), or leave it empty for our council.'""",
         where="""NOT gss""",
+        on="area",
     ),
     Rule(
         "area",
@@ -227,6 +239,7 @@ RULES: list[Rule] = [
         problem="""'The area code ''' || area || ''' is not England, an English region or a council we know of.'""",
         fix="""'Use E92000001 for England, a region''s E12 code or a council''s code as DfE publishes it, or leave the area empty for our council.'""",
         where="""gss AND NOT known_area""",
+        on="area",
     ),
     Rule(
         "status",
@@ -258,66 +271,3 @@ RULES: list[Rule] = [
         where="""extra <> ''""",
     ),
 ]
-
-
-def any_wrong(rules: list[Rule]) -> str:
-    """Whether a row breaks any of the one-pass rules (NULL counts as not)."""
-    return " OR ".join(f"({r.where})" for r in rules if r.source == "typed")
-
-
-def errors_sql(rules: list[Rule]) -> str:
-    single = [r for r in rules if r.source == "typed"]
-    checks = ",\n".join(
-        f"CASE WHEN {r.where} THEN {{'column_name': '{r.column}', 'value': {r.value}, "
-        f"'problem': {r.problem}, 'fix': {r.fix}}} END"
-        for r in single
-    )
-    # The cheap test first: most files are clean, and no error text is built for clean rows.
-    one_pass = (
-        "SELECT row_no, e.column_name, e.value, e.problem, e.fix FROM (SELECT row_no, "
-        f"unnest(list_filter([{checks}], lambda x: x IS NOT NULL)) AS e "
-        f"FROM (SELECT * FROM ({CHECKED}) WHERE {any_wrong(rules)}))"
-    )
-    joined = [
-        f"SELECT {'t.' if ' t ' in r.source + ' ' else ''}row_no, '{r.column}', {r.value}, "
-        f"{r.problem}, {r.fix} FROM {r.source} WHERE {r.where}"
-        for r in rules
-        if r.source != "typed"
-    ]
-    return "SELECT * FROM (" + " UNION ALL ".join([one_pass, *joined]) + ") ORDER BY ALL"
-
-
-# The one pass reads `typed` with the look-ups that rules name beside each row (the
-# charter's indicator, suggestions for unknown names, whether the area is known): one scan of
-# the file instead of one per rule that joins. Each look-up has one row per key, so a row of
-# `typed` stays one row.
-CHECKED = """
-SELECT t.*, i.kind_name, i.allowed, ig.suggestion AS isuggestion, g.suggestion AS gsuggestion,
-       g.choices AS gchoices, ka.code IS NOT NULL AS known_area,
-       regexp_full_match(t.area_code, '[A-Z][0-9]{8}') AS gss
-FROM typed t
-LEFT JOIN ind i ON i.id = t.indicator_id
-LEFT JOIN isugg ig ON ig.text = t.indicator
-LEFT JOIN gsugg g ON g.dim = t.dim AND g.text = t.grp
-LEFT JOIN known_area ka ON ka.code = t.area_code
-"""
-
-ERRORS = errors_sql(RULES)
-
-# A clean file in one pass: the rows to store (typed.STAGED_COLUMNS), whether each is 0 of 0,
-# whether any rule finds it wrong (then ERRORS says what is wrong, in a pass of its own), and
-# the hash of its key: in a file with no wrong row every key is known (an indicator and a
-# period), so keys that repeat show as a hash that repeats, and only then is REPEATED asked.
-# (`wrong` is worked out in the inner select, where `value`, `period`, `symbol` ... are
-# still the typed columns, not the stored ones the outer select names so.)
-CLEAN_PASS = (
-    f"SELECT {typed.STAGED_COLUMNS}, zero_of_zero, wrong, key_hash FROM (SELECT *, "
-    f"coalesce({any_wrong(RULES)}, false) AS wrong, hash({_KEY}) AS key_hash FROM (SELECT *, "
-    f"{typed.ZERO_OF_ZERO} AS zero_of_zero FROM ({CHECKED})))"
-)
-
-# How many rows repeat an earlier row's figure (the rule that compares rows): asked only when
-# the one pass found a key's hash twice (a shared hash of different keys finds none).
-REPEATED = "".join(
-    f"SELECT count(*) FROM {r.source} WHERE {r.where}" for r in RULES if r.source != "typed"
-)

@@ -10,7 +10,7 @@ from charter import Charter
 from metrics.dates import long_date
 from metrics.evidence.attachments import EvidenceError
 from metrics.evidence.survey import SurveyPoint, SurveySeries
-from metrics.ingest.validate import COLUMNS
+from metrics.ingest.source import COLUMNS
 from metrics.periods.model import Period, kind_for
 from metrics.publish.tables import csv_bytes
 

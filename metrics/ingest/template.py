@@ -11,7 +11,7 @@ import io
 from datetime import date
 
 from charter import Charter
-from metrics.ingest.validate import COLUMNS
+from metrics.ingest.source import COLUMNS
 from metrics.periods.due import due_period as period_for
 from metrics.periods.model import KIND_EXAMPLES, Period, PeriodKind, kind_for
 from metrics.publish.tables import csv_bytes, safe_row

@@ -35,6 +35,9 @@ MACROS = [
     *SQL_MACROS,  # the one rounding rule (half up), for worked-out figures
 ]
 
+# A row's area: its code as typed, in capitals, or our council's when it is left empty.
+AREA_CODE = "CASE WHEN {area} = '' THEN $council ELSE upper({area}) END"
+
 TYPED = r"""
 CREATE OR REPLACE TEMP VIEW typed AS
 SELECT s.row_no, s.indicator, s.period, s.value, s.area, s.breakdown, s.grp, s.numerator,
@@ -47,17 +50,17 @@ SELECT s.row_no, s.indicator, s.period, s.value, s.area, s.breakdown, s.grp, s.n
        as_number(s.denominator) AS d_num,
        (s.value LIKE '%\%' ESCAPE '\' OR s.value_pct) AS v_pct,
        decimals_typed(s.value) AS v_decimals,
-       b.dim, b.grp_canonical,
-       CASE WHEN s.area = '' THEN $council ELSE upper(s.area) END AS area_code,
+       b.dim, b.grp_canonical, k.wrong_key, b.wrong_breakdown,
+       {area_code} AS area_code,
        CASE WHEN s.status = '' THEN 'final' ELSE lower(s.status) END AS status_word
 FROM src s
 LEFT JOIN keymap k ON k.indicator_text = s.indicator AND k.period_text = s.period
 LEFT JOIN bmap b ON b.breakdown_text = s.breakdown AND b.grp_text = s.grp
-"""
+""".replace("{area_code}", AREA_CODE.format(area="s.area"))
 
 # What a clean file stores, a row for each row of `typed` (with its `zero_of_zero`, and
 # whether a rule finds it `wrong`, beside it): the select list of the one pass that also
-# checks every row (rules.CLEAN_PASS). A wrong row's value is not worked out: its numbers
+# checks every row (passes.CLEAN_PASS). A wrong row's value is not worked out: its numbers
 # may be anything (infinity cannot be rounded).
 STAGED_COLUMNS = """
 row_no, indicator_id, label AS period, kind AS period_kind, pstart AS period_start,

@@ -19,7 +19,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from metrics.ingest.xlsx_tokens import POOL, empty_texts
+from metrics.ingest.arrow_arrays import POOL, empty_texts
 
 
 def encoded(piece: pa.Array) -> pa.DictionaryArray | None:

@@ -14,20 +14,9 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from metrics.ingest.arrow_arrays import POOL, bools, empty_texts, flags, ints, scalar, texts_of
 from metrics.ingest.xlsx_scan import pieces
-from metrics.ingest.xlsx_tokens import (
-    POOL,
-    Cells,
-    Tags,
-    Unusual,
-    bools,
-    empty_texts,
-    flags,
-    ints,
-    scalar,
-    spans,
-    texts_of,
-)
+from metrics.ingest.xlsx_tokens import Cells, Tags, Unusual, spans
 
 CHUNK = 1 << 20
 XML_SPACE = " \t\r\n"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from metrics.ingest import load_file
+from metrics.ingest.source import COLUMNS
 from metrics.ingest.template import (
     latest_complete_quarter,
     period_for,
@@ -12,7 +13,6 @@ from metrics.ingest.template import (
     to_csv,
     to_xlsx,
 )
-from metrics.ingest.validate import COLUMNS
 from metrics.periods.text import parse_period
 
 
