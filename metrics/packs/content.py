@@ -13,6 +13,7 @@ from datetime import date, datetime
 from charter import Charter
 from metrics.access.people import Actor, require
 from metrics.assess.rollup import Known, charter_statuses
+from metrics.assess.trend import trends
 from metrics.evidence import items as evidence_items
 from metrics.packs import benchmarks, sections, shape
 from metrics.packs.benchmarks import Views as BenchmarkViews
@@ -138,6 +139,12 @@ def build(
     built = policy.publish(ReviewCells(built), reading)
     review = built.review
     end = parse_period(review.quarter).end
+    shown = [
+        e
+        for e in built.exceptions
+        if not public or _published_status(facts, e.indicator_id) != withheld.WITHHELD_STATUS
+    ]
+    whole = trends(store, charter, [charter.indicators[e.indicator_id] for e in shown])
     pack = Pack(
         council=charter.council.name,
         quarter=review.quarter,
@@ -155,13 +162,13 @@ def build(
                 charter,
                 built,
                 e,
+                whole[e.indicator_id],
                 facts,
                 policy,
                 reading,
                 trust.ratings[e.indicator_id].sentence(),
             )
-            for e in built.exceptions
-            if not public or _published_status(facts, e.indicator_id) != withheld.WITHHELD_STATUS
+            for e in shown
         ],
         actions=sections.actions(built.actions, charter, today),
         indicators=sections.indicators(facts, charter, hidden, public, built),

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from charter import Charter
 from charter.models import UNIT_LABEL
 from metrics.assess.target import Target, fmt_target_value, target_runs
-from metrics.assess.trend import TrendRow, trend, upto
+from metrics.assess.trend import TrendRow, upto
 from metrics.dates import long_date
 from metrics.packs import svg
 from metrics.packs.projection import projection
@@ -96,6 +96,7 @@ def exception_item(
     charter: Charter,
     built: report.Report,
     e: report.Exception_,
+    whole: list[TrendRow],  # the indicator's trend (`trend.trends`: read with the others)
     facts: scrutiny.Scrutiny,
     policy: DisclosurePolicy,
     reading: Audience,
@@ -104,7 +105,7 @@ def exception_item(
     ind = charter.indicators[e.indicator_id]
     public = reading == PUBLIC
     line = next(x for x in facts.lines if x.id == e.indicator_id)
-    every = upto(trend(store, charter, ind), e.period, built.review.quarter)
+    every = upto(whole, e.period, built.review.quarter)
     rows = policy.publish(TrendCells(ind.id, every), reading)
     c = e.commentary
     a = built.agreed.get(indicator_subject(e.indicator_id))
