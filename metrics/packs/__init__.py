@@ -14,6 +14,7 @@ from datetime import date, datetime
 
 from charter import Charter
 from metrics.access.people import Actor
+from metrics.leadership import needs
 from metrics.packs import self_evaluation
 from metrics.packs.content import AUDIENCES, PLANNING_GROUP, SCRUTINY, Pack, build
 from metrics.packs.queue import QUEUE, PackBusy, PackQueue
@@ -58,7 +59,8 @@ def render(pack: Pack | SelfEvaluation, fmt: str) -> bytes:
     if fmt == "xlsx":
         from metrics.packs import xlsx
 
-        html.render(pack)  # works out the glossary the notes refer to
+        # no HTML first: the spreadsheet has no glossary (the HTML's is worked out from its
+        # words), and laying the HTML out only to drop it was a tenth of an XLSX pack's time
         return xlsx.render_xlsx(pack)
     raise ValueError(f"A pack's format is one of: {', '.join(FORMATS)} (not {fmt!r}).")
 
@@ -100,6 +102,8 @@ def make(
         pack: Pack | SelfEvaluation
         # one connection for the whole gathering: each part opens the store, and opening a
         # DuckDB file some seventy times was a second or more of a pack (issue 34)
+        if kind == "meeting" and charter.needs is not None:
+            needs.start_importing()  # for the needs section's intervals, while gathering
         with store.connect():
             if kind == "self-evaluation":
                 pack = self_evaluation.build(store, charter, quarter, reader, now=now, today=today)
