@@ -29,7 +29,9 @@ from pathlib import Path
 
 CACHE_ENV = "OUTCOMES_CACHE_DIR"
 FILE = "answers.json"
-MOST = 50_000  # answers kept: the oldest go first (a demo quarter's pack audits ~350 tables)
+MOST = 2_000  # answers kept, the oldest going first: a council's every table is ~350 (the
+# demo), so some five generations of uploads. Parsing costs ~10 us an answer (606: 6 ms at
+# load 6, where the 351 files of a pack's tables took 137 ms): many more would cost more.
 Answer = dict[tuple[str, str], str]
 Rows = list[list[str]]
 

@@ -92,3 +92,12 @@ def test_off_keeps_nothing(tmp_path, monkeypatch):
     audit._remembered.cache_clear()
     assert audit.protect(LOCALITY, RULE, value_is_count=True) == ANSWER
     assert list(tmp_path.rglob("*.json")) == []
+
+
+def test_the_oldest_answers_go_first_when_the_file_is_full(tmp_path, monkeypatch):
+    monkeypatch.setenv(audit_cache.CACHE_ENV, str(tmp_path))
+    monkeypatch.setattr(audit_cache, "MOST", 2)
+    for key in ("a", "b", "c", "b"):  # b written again: the newest
+        audit_cache.write(key, ANSWER)
+    assert list(kept(tmp_path)) == ["c", "b"]
+    assert audit_cache.read("a") is None and audit_cache.read("c") == ANSWER
