@@ -19,8 +19,6 @@ A locality is **under-identified** when its whole interval lies below the counci
 
 from __future__ import annotations
 
-import sys
-import threading
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -35,20 +33,6 @@ COUNCIL = "All localities"
 
 class NoBaseline(ValueError):
     """No needs.yaml, or no needs return for the quarter asked."""
-
-
-def start_importing() -> None:
-    """Import what `poisson_interval` needs in a thread of its own, for a caller (a pack) that
-    will want it after other work: importing scipy.special is 0.1-0.3 s of a command's time
-    (it imports numpy.random, numpy.ma, numpy.f2py and more, issue 34), and it goes on while
-    the caller waits on the database, which lets go of Python's lock. Importing it in the
-    caller's thread later waits for this import to end (Python's lock per module)."""
-    if "scipy.special" not in sys.modules:
-        threading.Thread(target=_import_scipy_special, name="importing scipy.special").start()
-
-
-def _import_scipy_special() -> None:
-    import scipy.special  # noqa: F401  (kept in sys.modules)
 
 
 def poisson_interval(count: int, level: float = LEVEL) -> tuple[float, float]:

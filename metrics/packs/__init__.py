@@ -14,7 +14,6 @@ from datetime import date, datetime
 
 from charter import Charter
 from metrics.access.people import Actor
-from metrics.leadership import needs
 from metrics.packs import self_evaluation
 from metrics.packs.content import AUDIENCES, PLANNING_GROUP, SCRUTINY, Pack, build
 from metrics.packs.queue import QUEUE, PackBusy, PackQueue
@@ -102,8 +101,6 @@ def make(
         pack: Pack | SelfEvaluation
         # one connection for the whole gathering: each part opens the store, and opening a
         # DuckDB file some seventy times was a second or more of a pack (issue 34)
-        if kind == "meeting" and charter.needs is not None:
-            needs.start_importing()  # for the needs section's intervals, while gathering
         with store.connect():
             if kind == "self-evaluation":
                 pack = self_evaluation.build(store, charter, quarter, reader, now=now, today=today)
