@@ -16,6 +16,7 @@ from metrics.reference import is_council
 from metrics.store import assess as stored
 from metrics.store.connection import Store
 from metrics.store.queries import SeriesRow, series, series_by_area
+from metrics.store.trends import series_by_indicator
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,29 @@ def trend(store: Store, charter: Charter, ind: Indicator) -> list[TrendRow]:
     with store.connect():
         ind = with_trajectory(store, charter, ind)
         return trend_rows(ind, _with_comparators(store, charter, ind))
+
+
+def trends(store: Store, charter: Charter, inds: list[Indicator]) -> dict[str, list[TrendRow]]:
+    """`trend` of each of several indicators, their series read at once (a pack's measures
+    needing attention: one read instead of one each)."""
+    c = charter.council
+    areas = [c.code, c.england.code, c.region.code]
+    with store.connect():
+        found = series_by_indicator(store, [i.id for i in inds], areas)
+        out = {}
+        for ind in inds:
+            ind = with_trajectory(store, charter, ind)
+            mine = found[ind.id]
+            comparable = ind.unit != "count"  # as `_with_comparators`: no yardstick for a count
+            out[ind.id] = trend_rows(
+                ind,
+                (
+                    mine[c.code],
+                    mine[c.england.code] if comparable else [],
+                    mine[c.region.code] if comparable else [],
+                ),
+            )
+        return out
 
 
 def _with_comparators(

@@ -58,7 +58,8 @@ def render(pack: Pack | SelfEvaluation, fmt: str) -> bytes:
     if fmt == "xlsx":
         from metrics.packs import xlsx
 
-        html.render(pack)  # works out the glossary the notes refer to
+        # no HTML first: the spreadsheet has no glossary (the HTML's is worked out from its
+        # words), and laying the HTML out only to drop it was a tenth of an XLSX pack's time
         return xlsx.render_xlsx(pack)
     raise ValueError(f"A pack's format is one of: {', '.join(FORMATS)} (not {fmt!r}).")
 

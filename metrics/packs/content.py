@@ -11,38 +11,29 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from charter import Charter
-from charter.models import UNIT_LABEL
 from metrics.access.people import Actor, require
 from metrics.assess.rollup import Known, charter_statuses
-from metrics.assess.target import Target, fmt_target_value, target_runs
-from metrics.assess.trend import TrendRow, trend, upto
-from metrics.dates import long_date
+from metrics.assess.trend import trends
 from metrics.evidence import items as evidence_items
-from metrics.packs import benchmarks, sections, shape, svg
+from metrics.packs import benchmarks, sections, shape
 from metrics.packs.benchmarks import Views as BenchmarkViews
+from metrics.packs.exception_item import ExceptionItem, exception_item
 from metrics.packs.front import Front, front
 from metrics.packs.needs_section import NeedsSection, needs_section
-from metrics.packs.projection import projection
 from metrics.packs.sections import Chart, Table
 from metrics.partners.quality import quality as data_quality
 from metrics.periods.text import parse_period
 from metrics.publish import withheld
-from metrics.publish.disclosure import NOT_FOR_PUBLICATION
 from metrics.publish.policy import (
-    PUBLIC,
-    Audience,
     DisclosurePolicy,
-    Marker,
     ReviewCells,
-    TrendCells,
     audience_for,
 )
-from metrics.review import actions as actions_mod, report
-from metrics.review.common import SIGNED_OFF, indicator_subject
+from metrics.review import report
+from metrics.review.common import SIGNED_OFF
 from metrics.review.cycle import QuarterReview
 from metrics.scrutiny import scorecard, view as scrutiny
 from metrics.store.connection import Store
-from metrics.words.narrative import STATUS_WORDS, fmt_value
 
 PLANNING_GROUP, SCRUTINY = "planning group", "scrutiny"
 PACK_QUARTERS = 6  # the scorecard's quarters: as many as an A4 page's width reads
@@ -51,26 +42,6 @@ AUDIENCE_WORDS = {
     PLANNING_GROUP: "For the disabled children's planning group. Internal: not for publication.",
     SCRUTINY: "For overview and scrutiny. For publication: small numbers are withheld.",
 }
-
-
-@dataclass
-class ExceptionItem:
-    title: str
-    status: str
-    agreed: str | None
-    figure: str
-    why: str
-    owner: str
-    what: str | None
-    why_text: str | None
-    what_next: str | None
-    written: str | None  # by whom and when (planning group only)
-    data_quality: str  # "Data quality: some concerns (...)"
-    actions: list[str]
-    chart: Chart | None
-    held_back: str | None = None  # why its agreed status and commentary are not published
-    heading: str = ""  # where it is heading if nothing changes: a projection, in words
-    projection: Table | None = None  # the projected periods, each marked a projection
 
 
 @dataclass
@@ -168,6 +139,12 @@ def build(
     built = policy.publish(ReviewCells(built), reading)
     review = built.review
     end = parse_period(review.quarter).end
+    shown = [
+        e
+        for e in built.exceptions
+        if not public or _published_status(facts, e.indicator_id) != withheld.WITHHELD_STATUS
+    ]
+    whole = trends(store, charter, [charter.indicators[e.indicator_id] for e in shown])
     pack = Pack(
         council=charter.council.name,
         quarter=review.quarter,
@@ -180,18 +157,18 @@ def build(
         status_rule=status_rule(charter),
         statements=sections.statements(facts),
         exceptions=[
-            _exception(
+            exception_item(
                 store,
                 charter,
                 built,
                 e,
+                whole[e.indicator_id],
                 facts,
                 policy,
                 reading,
                 trust.ratings[e.indicator_id].sentence(),
             )
-            for e in built.exceptions
-            if not public or _published_status(facts, e.indicator_id) != withheld.WITHHELD_STATUS
+            for e in shown
         ],
         actions=sections.actions(built.actions, charter, today),
         indicators=sections.indicators(facts, charter, hidden, public, built),
@@ -240,96 +217,3 @@ def _published_status(facts: scrutiny.Scrutiny, ind_id: str) -> str:
     """A public reader's status of an indicator: a withheld figure's is "withheld", and being
     among the exceptions (off track, at risk) would say what it is not, so it is left out."""
     return next((x.status for x in facts.lines if x.id == ind_id), "")
-
-
-def _chart(rows: list[TrendRow], charter: Charter, ind_id: str, public: bool) -> Chart | None:
-    ind = charter.indicators[ind_id]
-    rows = rows[-12:]
-    if not rows:
-        return None
-    ours = [r.value for r in rows]
-    england = [r.england for r in rows] if any(r.england is not None for r in rows) else None
-    drawn_aim = Target.of(ind).has_better_side
-    targets = [r.target if drawn_aim else None for r in rows]  # each year's
-    target = targets[-1]
-    council = charter.council.name.split(" (")[0]  # "Wrenfield Council (demo)": the name
-    drawn = svg.line_chart(
-        [r.period for r in rows], ours, england, targets, council,
-        unit=UNIT_LABEL[ind.unit] or "count", percent=ind.unit == "percent",
-    )  # fmt: skip
-    last = rows[-1]
-    known = [r.value for r in rows if r.value is not None]
-    alt = (
-        f"Line chart of {ind.title}, {rows[0].period} to {last.period}. Latest: "
-        f"{fmt_value(last.value, ind, last.symbol)} in {last.period}."
-    )
-    if known:
-        alt += f" Lowest {fmt_value(min(known), ind)}, highest {fmt_value(max(known), ind)}."
-    if target is not None:
-        alt += f" The aim is {target_runs(ind, [(r.period, r.target) for r in rows])}."
-    if england:
-        alt += " England is shown as a dashed line."
-    mark = "" if public else NOT_FOR_PUBLICATION
-    table = Table(
-        f"{ind.title}: the figures in the chart",
-        ["Period", "Our figure", "England", "Aim", "Note"],
-        [
-            [
-                r.period,
-                fmt_value(r.value, ind, r.symbol),
-                fmt_value(r.england, ind) if r.england is not None else "[x]",
-                fmt_target_value(ind, r.target) if r.target is not None else "[z]",
-                ("Provisional. " if r.status == "provisional" else "")
-                + ("Revised. " if r.revised else "")
-                + (mark if r.withheld and not public else "")
-                + (Marker(r.withheld).words.capitalize() + "." if r.withheld and public else ""),
-            ]
-            for r in rows
-        ],
-    )
-    return Chart(drawn, alt, table)
-
-
-def _exception(
-    store: Store,
-    charter: Charter,
-    built: report.Report,
-    e: report.Exception_,
-    facts: scrutiny.Scrutiny,
-    policy: DisclosurePolicy,
-    reading: Audience,
-    trust: str,
-) -> ExceptionItem:
-    ind = charter.indicators[e.indicator_id]
-    public = reading == PUBLIC
-    line = next(x for x in facts.lines if x.id == e.indicator_id)
-    every = upto(trend(store, charter, ind), e.period, built.review.quarter)
-    rows = policy.publish(TrendCells(ind.id, every), reading)
-    c = e.commentary
-    a = built.agreed.get(indicator_subject(e.indicator_id))
-    written = None
-    if c is not None and not public:
-        written = f"Written by {c.written_by}, {long_date(c.written_at)}"
-        if c.copied_from:
-            written += f"; copied from {c.copied_from}, not yet updated"
-    return ExceptionItem(
-        title=e.title,
-        status=STATUS_WORDS[line.status if public else e.status],
-        agreed=a.words() if a and a.status else None,  # with its reason
-        figure=" ".join(t for t in (line.figure, line.change, line.how_long()) if t),
-        why=line.real_change,
-        owner=e.owner,
-        what=c.what if c else None,
-        why_text=c.why if c else None,
-        what_next=c.next if c else None,
-        written=written,
-        data_quality=trust,
-        actions=[
-            f"{x.title} ({charter.owner_name(x.owner)}, due {long_date(x.due)}, {x.state()})"
-            for x in built.actions
-            if e.indicator_id in x.indicator_ids and x.status not in actions_mod.CLOSED
-        ],
-        chart=_chart(rows, charter, e.indicator_id, public),
-        held_back=built.held_back.get(indicator_subject(e.indicator_id)),
-        **projection(store, charter, ind, rows, public),
-    )

@@ -10,7 +10,8 @@ import re
 from html import escape
 
 from metrics.dates import date_time
-from metrics.packs.content import AUDIENCE_WORDS, ExceptionItem, Pack
+from metrics.packs.content import AUDIENCE_WORDS, Pack
+from metrics.packs.exception_item import ExceptionItem
 from metrics.packs.front import Front
 from metrics.packs.glossary import used
 from metrics.packs.sections import Chart, Table

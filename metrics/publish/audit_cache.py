@@ -7,11 +7,13 @@ table's figures rarely change once published; solving it takes HiGHS some 30 sma
 programs (about a second a table on a busy machine). The in-process memo in `audit.protect`
 covers one process; this covers the rest.
 
-What is kept: one small JSON file a table, named by a SHA-256 of the table, the rule and the
+What is kept: one JSON file of answers, each under a SHA-256 of its table, the rule and the
 source of the audit and the rule (so a change to either is never answered from an older
-audit). The file holds only the answer (which figures to withhold, and why), never a figure.
-Anything unreadable is treated as absent and worked out again: the cache can only save time,
-never change what is published. `OUTCOMES_CACHE_DIR` names the folder (default
+audit). An answer holds only which figures to withhold, and why, never a figure. One file,
+read once by a process (and again when another process has added to it): a pack audits some
+350 tables, and a file each was 351 files opened and parsed by every fresh process (issue
+34). Anything unreadable is treated as absent and worked out again: the cache can only save
+time, never change what is published. `OUTCOMES_CACHE_DIR` names the folder (default
 `~/.cache/outcomes-dashboard`); `OUTCOMES_CACHE_DIR=off` turns it off.
 """
 
@@ -21,11 +23,21 @@ import hashlib
 import json
 import os
 import tempfile
+import threading
 from functools import cache
 from pathlib import Path
 
 CACHE_ENV = "OUTCOMES_CACHE_DIR"
+FILE = "answers.json"
+MOST = 2_000  # answers kept, the oldest going first: a council's every table is ~350 (the
+# demo), so some five generations of uploads. Parsing costs ~10 us an answer (606: 6 ms at
+# load 6, where the 351 files of a pack's tables took 137 ms): many more would cost more.
 Answer = dict[tuple[str, str], str]
+Rows = list[list[str]]
+
+# The file as this process last read it: (folder, its size and time) -> every answer.
+_read: dict[Path, tuple[tuple[int, int], dict[str, Rows]]] = {}
+_lock = threading.Lock()
 
 
 @cache
@@ -52,28 +64,86 @@ def key_of(parts: object) -> str:
     return hashlib.sha256(f"{_code_version()}\n{parts!r}".encode()).hexdigest()
 
 
+def _signature(path: Path) -> tuple[int, int] | None:
+    try:
+        found = path.stat()
+    except OSError:
+        return None
+    return found.st_size, found.st_mtime_ns
+
+
+def _answers(where: Path, fresh: bool = False) -> dict[str, Rows]:
+    """Every answer in the folder's file: as read before while the file is unchanged (`fresh`:
+    look at the file again first), an empty dict when it is absent or unreadable."""
+    path = where / FILE
+    with _lock:
+        known = _read.get(where)
+        if known is not None and not fresh:
+            return known[1]
+        signature = _signature(path)
+        if signature is None:
+            return {}
+        if known is not None and known[0] == signature:
+            return known[1]
+        try:
+            found = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            found = None
+        answers = found if isinstance(found, dict) else {}
+        _read[where] = (signature, answers)
+        return answers
+
+
 def read(key: str) -> Answer | None:
     where = folder()
     if where is None:
         return None
+    rows = _answers(where).get(key)
+    if rows is None:  # another process may have audited it since the file was read
+        rows = _answers(where, fresh=True).get(key)
+    if rows is None:
+        rows = _kept_alone(where, key)
+    try:
+        return None if rows is None else {(str(b), str(g)): str(why) for b, g, why in rows}
+    except (ValueError, TypeError):
+        return None  # unreadable: worked out again
+
+
+def _kept_alone(where: Path, key: str) -> Rows | None:
+    """An answer kept in a file of its own, as they were before one file held them all: an
+    upgraded installation reads its earlier audits rather than solving them again."""
     try:
         rows = json.loads((where / f"{key}.json").read_text(encoding="utf-8"))
-        return {(str(b), str(g)): str(why) for b, g, why in rows}
+        answer = {(str(b), str(g)): str(why) for b, g, why in rows}
     except (OSError, ValueError, TypeError):
-        return None  # absent, or unreadable: worked out again
+        return None  # absent or unreadable
+    write(key, answer)  # into the one file
+    return [list(r) for r in rows]
 
 
 def write(key: str, answer: Answer) -> None:
+    """Add one answer to the file, whole or not at all for other processes (a temporary file
+    replaces it). Two processes adding at the same moment may lose one's answer: it is worked
+    out again when next wanted."""
     where = folder()
     if where is None:
         return
     rows = [[b, g, why] for (b, g), why in sorted(answer.items())]
     try:
         where.mkdir(parents=True, exist_ok=True)
+        answers = dict(_answers(where, fresh=True))
+        answers.pop(key, None)  # last in: the newest, the last to go
+        answers[key] = rows
+        while len(answers) > MOST:
+            del answers[next(iter(answers))]
         with tempfile.NamedTemporaryFile(
             "w", dir=where, suffix=".tmp", delete=False, encoding="utf-8"
         ) as f:
-            json.dump(rows, f)
-        os.replace(f.name, where / f"{key}.json")  # whole or not at all, for other processes
+            json.dump(answers, f)
+        os.replace(f.name, where / FILE)
+        with _lock:
+            signature = _signature(where / FILE)
+            if signature is not None:
+                _read[where] = (signature, answers)
     except OSError:
         return  # a cache that cannot be written only costs time

@@ -54,6 +54,13 @@ def is_council(code: str, own_council: str = "") -> bool:
 
 
 def one_council(area: str) -> list[str]:
+    """Every code under which the same council has published figures, newest first
+    (`_one_council`), a new list each time."""
+    return list(_one_council(area))
+
+
+@functools.cache  # the areas are fixed: a status asked this ~2,000 times a pack (issue 34)
+def _one_council(area: str) -> tuple[str, ...]:
     """Every code under which the same council has published figures, newest first, for a GSS
     code or the DfE's three-digit `old_la_code`: a council that changed code but not boundary
     (one successor with one predecessor, e.g. Buckinghamshire E10000002 -> E06000060, old
@@ -63,7 +70,7 @@ def one_council(area: str) -> list[str]:
     if area.isdigit():
         found = [a.code for a in areas.values() if a.old_code == area]
         if not found:
-            return [area]
+            return (area,)
         area = found[0]
     predecessors: dict[str, list[str]] = {}
     for a in areas.values():
@@ -84,4 +91,4 @@ def one_council(area: str) -> list[str]:
         if not one_to_one(before[0], chain[-1]):
             break
         chain.append(before[0])
-    return chain
+    return tuple(chain)

@@ -1,8 +1,10 @@
 """Disclosure audits kept on disk (metrics/publish/audit_cache.py): another process reads a
-table's audit instead of solving it again, and nothing kept can change what is published."""
+table's audit instead of solving it again, and nothing kept can change what is published.
+Every answer is in one file (a pack audits ~350 tables: a file each was 351 files read)."""
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 
@@ -16,17 +18,26 @@ ANSWER = {("locality", "North"): UNSAID, ("locality", "South"): UNSAID}
 
 
 def kept(folder):
-    return sorted((folder / "disclosure-audit").glob("*.json"))
+    """The answers kept in the folder's one file (none when there is no file)."""
+    path = folder / "disclosure-audit" / audit_cache.FILE
+    return json.loads(path.read_text()) if path.exists() else {}
+
+
+def files(folder):
+    return sorted(p.name for p in (folder / "disclosure-audit").glob("*"))
 
 
 def test_an_audit_is_kept_and_read_by_another_process(tmp_path, monkeypatch):
     monkeypatch.setenv(audit_cache.CACHE_ENV, str(tmp_path))
     audit._remembered.cache_clear()
     assert audit.protect(LOCALITY, RULE, value_is_count=True) == ANSWER
-    (file,) = kept(tmp_path)
-    assert "North" in file.read_text() and "40" not in file.read_text()  # no figure kept
+    assert files(tmp_path) == [audit_cache.FILE]  # one file, no temporary left
+    text = (tmp_path / "disclosure-audit" / audit_cache.FILE).read_text()
+    assert "North" in text and "40" not in text  # no figure kept
     # Another process answers from the file (marked here so that it shows), without solving.
-    file.write_text(file.read_text().replace("]]", '], ["locality", "East", "marked"]]'))
+    ((key, rows),) = kept(tmp_path).items()
+    marked = {key: [*rows, ["locality", "East", "marked"]]}
+    (tmp_path / "disclosure-audit" / audit_cache.FILE).write_text(json.dumps(marked))
     code = (
         "from metrics.publish import audit\n"
         "from tests.unit.test_audit_cache import LOCALITY, RULE\n"
@@ -42,11 +53,27 @@ def test_an_unreadable_audit_is_worked_out_again(tmp_path, monkeypatch):
     monkeypatch.setenv(audit_cache.CACHE_ENV, str(tmp_path))
     audit._remembered.cache_clear()
     audit.protect(LOCALITY, RULE, value_is_count=True)
-    (file,) = kept(tmp_path)
-    file.write_text('[["locality", ')  # cut off half way
+    (key,) = kept(tmp_path)
+    path = tmp_path / "disclosure-audit" / audit_cache.FILE
+    for broken in ('{"' + key + '": [["locality", ', json.dumps({key: [["locality"]]})):
+        path.write_text(broken)  # cut off half way; an answer of the wrong shape
+        audit._remembered.cache_clear()
+        assert audit.protect(LOCALITY, RULE, value_is_count=True) == ANSWER
+        assert audit_cache.read(key) == ANSWER  # and kept whole again
+
+
+def test_an_audit_kept_in_a_file_of_its_own_is_read_and_moved_into_the_one_file(
+    tmp_path, monkeypatch
+):
+    """How audits were kept before: an upgraded installation does not solve them again."""
+    monkeypatch.setenv(audit_cache.CACHE_ENV, str(tmp_path))
     audit._remembered.cache_clear()
-    assert audit.protect(LOCALITY, RULE, value_is_count=True) == ANSWER
-    assert audit_cache.read(file.stem) == ANSWER  # and kept whole again
+    key = audit_cache.key_of((tuple(LOCALITY), RULE, True, None, ()))
+    (tmp_path / "disclosure-audit").mkdir()
+    alone = [["locality", "North", "marked"]]
+    (tmp_path / "disclosure-audit" / f"{key}.json").write_text(json.dumps(alone))
+    assert audit.protect(LOCALITY, RULE, value_is_count=True) == {("locality", "North"): "marked"}
+    assert kept(tmp_path) == {key: alone}
 
 
 def test_another_rule_or_table_is_another_audit(tmp_path, monkeypatch):
@@ -56,6 +83,7 @@ def test_another_rule_or_table_is_another_audit(tmp_path, monkeypatch):
     audit.protect(LOCALITY, Rule(10), value_is_count=True)
     audit.protect([*LOCALITY[:1], Figure("locality", "North", 2.0), *LOCALITY[2:]], RULE, True)
     assert len(kept(tmp_path)) == 3
+    assert files(tmp_path) == [audit_cache.FILE]
 
 
 def test_off_keeps_nothing(tmp_path, monkeypatch):
@@ -64,3 +92,12 @@ def test_off_keeps_nothing(tmp_path, monkeypatch):
     audit._remembered.cache_clear()
     assert audit.protect(LOCALITY, RULE, value_is_count=True) == ANSWER
     assert list(tmp_path.rglob("*.json")) == []
+
+
+def test_the_oldest_answers_go_first_when_the_file_is_full(tmp_path, monkeypatch):
+    monkeypatch.setenv(audit_cache.CACHE_ENV, str(tmp_path))
+    monkeypatch.setattr(audit_cache, "MOST", 2)
+    for key in ("a", "b", "c", "b"):  # b written again: the newest
+        audit_cache.write(key, ANSWER)
+    assert list(kept(tmp_path)) == ["c", "b"]
+    assert audit_cache.read("a") is None and audit_cache.read("c") == ANSWER

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from metrics.assess.rollup import charter_status
 from metrics.assess.trend import trend, upto
-from metrics.packs import content, sections
+from metrics.packs import exception_item, sections
 from metrics.periods.text import parse_period
 from metrics.publish.plain import figure_sentence
 from ui.breakdown import breakdown_chart
@@ -63,7 +63,7 @@ def test_spc_chart_labels_the_target_it_draws(demo_store, charter):
 def test_packs_show_each_periods_aim(demo_store, charter):
     ind = charter.indicators[IND]
     rows = upto(trend(demo_store, charter, ind), "2026-27 Q2")
-    chart = content._chart(rows, charter, IND, public=True)
+    chart = exception_item.trend_chart(rows, charter, IND, public=True)
     assert chart is not None
     aims = {r[0]: r[3] for r in chart.table.rows}
     assert aims["2025-26 Q4"] == "80%" and aims["2026-27 Q2"] == "85%"
