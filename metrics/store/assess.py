@@ -34,6 +34,7 @@ ORDER BY indicator_id, start_date
 PUBLISHED_TOTALS = """
 SELECT DISTINCT indicator_id, period FROM observations
 WHERE origin = 'published' AND superseded_by IS NULL AND breakdown = ''
+ORDER BY indicator_id, period
 """
 
 # Every current total for the periods asked about, for every area, of one origin: one

@@ -34,7 +34,8 @@ def quarter(demo_db, charter) -> str:
     ],
 )
 def test_a_read_keyed_on_some_kinds_reads_only_those(name, kinds, args, demo_db, quarter):
-    st.cache_data.clear()  # worked out here, on this thread
+    st.cache_resource.clear()  # worked out here, on this thread (the shared reads too)
+    st.cache_data.clear()
     args = tuple(quarter if a == "quarter" else a for a in args)
     with watching() as seen:
         getattr(reads, name)(str(demo_db), -1, *args)
@@ -59,6 +60,7 @@ SHOWN, LOADED = "ehcp-issued-20-weeks", "short-breaks-receiving"  # the bench's 
 def _indicator_reads(db: str, indicator: str, quarter: str) -> dict[str, object]:
     """Every read of one indicator's page (ui/reads.py, ui/benchmark_view.py), worked out
     afresh on this thread, as staff and as the public see it."""
+    st.cache_resource.clear()  # the shared reads (ui/shared_cache.py) too
     st.cache_data.clear()
     dim = next(iter(context.charter().indicators[indicator].breakdowns))
     out: dict[str, object] = {"comparisons": benchmark_view._compared(db, -1, indicator, quarter)}
