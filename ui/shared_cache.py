@@ -66,6 +66,7 @@ class SharedRead(Generic[P, R]):
         self._pending: dict[tuple[Hashable, ...], Future[R]] = {}
         self._pickled: dict[tuple[Hashable, ...], bytes] = {}
         self._generation: object = None
+        self._epoch = 0  # moved on by every clearing: a read begun before it is not kept
         update_wrapper(self, read)
         _ALL.append(self)
 
@@ -77,6 +78,7 @@ class SharedRead(Generic[P, R]):
         with self._lock:
             if generation is not self._generation:
                 self._forget(generation)
+            epoch = self._epoch
             if key in self._kept:
                 self._kept.move_to_end(key)
                 return self._kept[key]
@@ -92,12 +94,12 @@ class SharedRead(Generic[P, R]):
             value = self._read(*args, **kwargs)  # (none: refused above)
         except BaseException as err:
             with self._lock:
-                self._pending.pop(key, None)
+                self._let_go(key, pending)
             pending.set_exception(err)
             raise
         with self._lock:
-            self._pending.pop(key, None)
-            if self._generation is generation:  # not cleared meanwhile
+            self._let_go(key, pending)
+            if self._generation is generation and self._epoch == epoch:  # not cleared meanwhile
                 self._kept[key] = value
                 if _WATCHING.is_set():
                     self._pickled[key] = pickle.dumps(value)
@@ -107,10 +109,18 @@ class SharedRead(Generic[P, R]):
         pending.set_result(value)
         return value
 
+    def _let_go(self, key: tuple[Hashable, ...], pending: Future[R]) -> None:
+        if self._pending.get(key) is pending:  # (not one begun after a clearing)
+            del self._pending[key]
+
     def _forget(self, generation: object) -> None:
+        """Start afresh: nothing kept, and a read under way is neither kept when it ends nor
+        waited for by anyone asking from now on (it may have read the charter as it was)."""
         self._kept.clear()
         self._pickled.clear()
+        self._pending.clear()
         self._generation = generation
+        self._epoch += 1
 
     def clear(self) -> None:
         with self._lock:  # a read under way now is not kept: it may have read the

@@ -87,7 +87,7 @@ def _answers(where: Path, fresh: bool = False) -> dict[str, Rows]:
             return known[1]
         try:
             found = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+        except (OSError, ValueError, RecursionError):  # nested too deep: unreadable too
             found = None
         answers = found if isinstance(found, dict) else {}
         _read[where] = (signature, answers)
@@ -115,7 +115,7 @@ def _kept_alone(where: Path, key: str) -> Rows | None:
     try:
         rows = json.loads((where / f"{key}.json").read_text(encoding="utf-8"))
         answer = {(str(b), str(g)): str(why) for b, g, why in rows}
-    except (OSError, ValueError, TypeError):
+    except (OSError, ValueError, TypeError, RecursionError):
         return None  # absent or unreadable
     write(key, answer)  # into the one file
     return [list(r) for r in rows]

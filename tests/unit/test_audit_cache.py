@@ -55,9 +55,11 @@ def test_an_unreadable_audit_is_worked_out_again(tmp_path, monkeypatch):
     audit.protect(LOCALITY, RULE, value_is_count=True)
     (key,) = kept(tmp_path)
     path = tmp_path / "disclosure-audit" / audit_cache.FILE
-    for broken in ('{"' + key + '": [["locality", ', json.dumps({key: [["locality"]]})):
-        path.write_text(broken)  # cut off half way; an answer of the wrong shape
+    deep = "[" * 200_000 + "]" * 200_000  # nested past what the JSON reader can follow
+    for broken in ('{"' + key + '": [["locality", ', json.dumps({key: [["locality"]]}), deep):
+        path.write_text(broken)  # cut off half way; an answer of the wrong shape; too deep
         audit._remembered.cache_clear()
+        audit_cache._read.clear()  # as a fresh process finds it
         assert audit.protect(LOCALITY, RULE, value_is_count=True) == ANSWER
         assert audit_cache.read(key) == ANSWER  # and kept whole again
 

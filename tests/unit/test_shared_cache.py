@@ -110,3 +110,30 @@ def test_a_shared_read_takes_positional_arguments_only():
     read, _ = counted()
     with pytest.raises(TypeError, match="positional"):
         read(db="x")
+
+
+def test_a_read_under_way_when_the_charter_is_reloaded_is_neither_kept_nor_handed_on():
+    """`forget()` (a charter reload) while a read is working from the old charter: asked
+    again after it, the read works from the new one, at once and afterwards."""
+    charter = {"value": "old"}
+    reading, release = threading.Event(), threading.Event()
+
+    @shared(max_entries=4)
+    def read(key: int) -> str:
+        seen = charter["value"]
+        if seen == "old":
+            reading.set()
+            release.wait(10)
+        return seen
+
+    early: list[str] = []
+    worker = threading.Thread(target=lambda: early.append(read(1)))
+    worker.start()
+    assert reading.wait(10)
+    charter["value"] = "new"
+    shared_cache.forget()
+    assert read(1) == "new"  # not the old read's answer, waited for
+    release.set()
+    worker.join(10)
+    assert early == ["old"]
+    assert read(1) == "new"  # and the old read's answer was not kept
