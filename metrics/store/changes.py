@@ -211,8 +211,8 @@ class Versions:
         found = self.by_kind.get(EVERYTHING, 0)
         for kind in kinds:
             if TAG in kind:  # one indicator's: its own writes, and those of no indicator known
-                plain = kind.split(TAG, 1)[0]
-                found = max(found, self.by_kind.get(kind, 0), self.by_kind.get(plain, 0))
+                unknown = kind.split(TAG, 1)[0] + TAG + UNKNOWN_INDICATORS
+                found = max(found, self.by_kind.get(kind, 0), self.by_kind.get(unknown, 0))
             else:
                 found = max(found, self._rolled.get(kind, 0))
         return found
@@ -230,11 +230,22 @@ class _Reads(Protocol):
 # newer one migrated the store: a rolling upgrade) is of unknown kind: every kind ('*'). And
 # when the database was made (`BORN`: its first migration, which no copy or restore copies).
 LATEST, BORN = "", "#born"
-VERSIONS = """
+# And of the kinds kept per indicator, the latest write that named no indicator (`kind@*`):
+# a plain row with no `kind@...` row beside it (written for more than MAX_INDICATORS, or by a
+# release before rows per indicator, which every indicator must see). A write naming its
+# indicators keeps its plain rows too, so that a process of that earlier release, which
+# reads the plain kinds only, still sees it through a rolling upgrade.
+UNKNOWN_INDICATORS = "*"
+VERSIONS = f"""
 SELECT kind, max(version) FROM data_change_kinds GROUP BY kind
 UNION ALL SELECT '', coalesce(max(version), 0) FROM data_changes
 UNION ALL SELECT '*', max(d.version) FROM data_changes d
     WHERE NOT EXISTS (SELECT 1 FROM data_change_kinds k WHERE k.version = d.version)
+UNION ALL SELECT p.kind || '{TAG}{UNKNOWN_INDICATORS}', max(p.version) FROM data_change_kinds p
+    WHERE p.kind IN ({", ".join(f"'{k}'" for k in sorted(BY_INDICATOR))})
+      AND NOT EXISTS (SELECT 1 FROM data_change_kinds t
+                      WHERE t.version = p.version AND t.kind LIKE p.kind || '{TAG}%')
+    GROUP BY p.kind
 UNION ALL SELECT '#born', CAST(date_part('epoch', min(applied_at)) * 1000000 AS BIGINT)
     FROM schema_version
 """
@@ -260,7 +271,7 @@ def rows_for(kinds: set[Kind], indicators: Iterable[str] | None = None) -> list[
     known = sorted(set(indicators or ()))
     if not known or len(known) > MAX_INDICATORS:
         return sorted(kinds)
-    rows = {k for k in kinds if k not in BY_INDICATOR}
+    rows = set(kinds)  # the plain kinds too: what a process of an earlier release reads
     rows |= {f"{k}{TAG}{i}" for k in kinds & BY_INDICATOR for i in known}
     return sorted(rows)
 

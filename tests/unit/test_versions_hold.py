@@ -154,3 +154,42 @@ def test_keeping_writes_derived_results_only(store):
         with pytest.raises(StoreError, match="derived results"), keeping(con):
             published.keep_area(con, "A1", "Changed", "la", None)
     assert queries.area_names(store) == {"A1": "Alpha"}
+
+
+def test_an_upload_is_seen_by_a_process_of_the_release_before_rows_per_indicator(
+    demo_store, charter, tmp_path
+):
+    """Through a rolling upgrade, a process of the earlier release reads the plain kinds
+    only (`by_kind[kind]`): an upload naming its indicator still moves them."""
+    from metrics.ingest import load_file
+
+    before = demo_store.versions()
+    path = tmp_path / "r.csv"
+    path.write_text("indicator,period,value\nshort-breaks-receiving,2001-02 Q3,411\n")
+    assert load_file(demo_store, charter, path.name, path.read_bytes(), by="t").outcome == "loaded"
+    after = demo_store.versions()
+    for plain in (OWN_FIGURES, "uploads", "periods"):
+        assert after.by_kind[plain] > before.by_kind.get(plain, 0), plain
+    shown = changes.for_indicator([OWN_FIGURES], "ehcp-issued-20-weeks")
+    assert after.of(shown) == before.of(shown)  # another indicator's page: left be
+
+
+def test_a_write_of_the_release_before_rows_per_indicator_is_seen_by_every_indicator(
+    demo_store,
+):
+    """A plain row with no row per indicator beside it (a process of the earlier release
+    storing figures) counts for every indicator's reads."""
+    shown = changes.for_indicator([OWN_FIGURES], "ehcp-issued-20-weeks")
+    before = demo_store.versions().of(shown)
+    with demo_store.connect() as con:
+        con._run("BEGIN TRANSACTION")
+        version = con._run(
+            "INSERT INTO data_changes (changed_at) VALUES (current_timestamp) RETURNING version"
+        ).fetchall()[0][0]
+        con._run(
+            "INSERT INTO data_change_kinds (version, kind) VALUES ($v, $k)",
+            {"v": version, "k": OWN_FIGURES},
+        )
+        con._run("COMMIT")
+    time.sleep(0.06)
+    assert demo_store.versions().of(shown) == version > before
