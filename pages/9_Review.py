@@ -6,7 +6,7 @@ import ui
 from metrics.publish.escape import markdown
 from metrics.review.commentary import Figure
 from metrics.review.common import SIGNED_OFF, indicator_subject, statement_subject
-from ui import review_view as view, style
+from ui import review_chair, review_view as view, style
 
 ui.page("Quarterly review", reads=("review extras",))
 charter, store, person = ui.charter(), ui.store(), ui.user()
@@ -17,7 +17,7 @@ if quarter:
     frozen = built.review.state == SIGNED_OFF
     may_write = person.may(*view.WRITERS) and not frozen
     if person.may(*view.CHAIRS):
-        view.chair_controls(store, charter, built)
+        review_chair.chair_controls(store, charter, built)
     for ident, (pin, now) in built.revised.items():
         title = markdown(charter.indicators[ident].title)
         st.warning(
