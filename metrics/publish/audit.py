@@ -80,11 +80,30 @@ def _remembered(
     also: tuple[tuple[Key, str], ...],
 ) -> dict[Key, str]:
     name = audit_cache.key_of((figures, rule, value_is_count, multiplier, also))
-    if (kept := audit_cache.read(name)) is not None:
+    kept = audit_cache.read(name)
+    if kept is not None and _withholds_at_least(
+        kept, figures, rule, value_is_count, multiplier, also
+    ):
         return kept
     answer = audited(figures, rule, value_is_count, multiplier, dict(also))
     audit_cache.write(name, answer)
     return answer
+
+
+def _withholds_at_least(
+    kept: dict[Key, str],
+    figures: tuple[Figure, ...],
+    rule: Rule,
+    value_is_count: bool,
+    multiplier: float | None,
+    also: tuple[tuple[Key, str], ...],
+) -> bool:
+    """Whether an answer kept on disk withholds every figure the rule itself withholds first
+    (its small numbers and their first protection) and every one withheld for another
+    reason: a kept answer that withholds less is not believed (cheap, no solving; the audit's
+    further secondaries cannot be checked without solving again)."""
+    first = withhold(list(figures), rule, value_is_count, multiplier)
+    return all(k in kept for k in first) and all(k in kept for k, _ in also)
 
 
 def audited(

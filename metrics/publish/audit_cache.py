@@ -15,13 +15,22 @@ read once by a process (and again when another process has added to it): a pack 
 34). Anything unreadable is treated as absent and worked out again: the cache can only save
 time, never change what is published. `OUTCOMES_CACHE_DIR` names the folder (default
 `~/.cache/outcomes-dashboard`); `OUTCOMES_CACHE_DIR=off` turns it off.
+
+Who may have written it: an answer says which figures to withhold, so whoever can write the
+file could publish a small number. The folder and the file are used only when they belong to
+the user running the app and nobody else may write them (as ssh treats its folder); anything
+else is not read and not written (the audits are solved again, logged once), and the folder
+is made readable by its owner only. `audit.protect` also refuses a kept answer that
+withholds less than the rule's own first choice.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
+import stat
 import tempfile
 import threading
 from functools import cache
@@ -38,6 +47,8 @@ Rows = list[list[str]]
 # The file as this process last read it: (folder, its size and time) -> every answer.
 _read: dict[Path, tuple[tuple[int, int], dict[str, Rows]]] = {}
 _lock = threading.Lock()
+_log = logging.getLogger(__name__)
+_warned: set[Path] = set()
 
 
 @cache
@@ -56,6 +67,35 @@ def folder() -> Path | None:
         return None
     base = Path(setting).expanduser() if setting else Path.home() / ".cache" / "outcomes-dashboard"
     return base / "disclosure-audit"
+
+
+def _ours_alone(path: Path) -> bool:
+    """Whether `path` is absent, or belongs to the user running this process and nobody
+    else may write it: only then may an answer in it be believed or added to it."""
+    try:
+        found = path.stat()
+    except FileNotFoundError:
+        return True
+    except OSError:
+        return False
+    owner = getattr(os, "geteuid", lambda: found.st_uid)()
+    return found.st_uid == owner and not found.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
+
+
+def trusted(where: Path) -> bool:
+    """Whether the cache folder and its file may be used (see the module's note); says why
+    in the log, once per folder, when not."""
+    if _ours_alone(where) and _ours_alone(where / FILE):
+        return True
+    if where not in _warned:
+        _warned.add(where)
+        _log.warning(
+            "disclosure-audit cache %s is not used: it or its %s belongs to another user or "
+            "others may write it (make it the app user's own, mode 0700)",
+            where,
+            FILE,
+        )
+    return False
 
 
 def key_of(parts: object) -> str:
@@ -96,7 +136,7 @@ def _answers(where: Path, fresh: bool = False) -> dict[str, Rows]:
 
 def read(key: str) -> Answer | None:
     where = folder()
-    if where is None:
+    if where is None or not trusted(where):
         return None
     rows = _answers(where).get(key)
     if rows is None:  # another process may have audited it since the file was read
@@ -130,7 +170,9 @@ def write(key: str, answer: Answer) -> None:
         return
     rows = [[b, g, why] for (b, g), why in sorted(answer.items())]
     try:
-        where.mkdir(parents=True, exist_ok=True)
+        where.mkdir(mode=0o700, parents=True, exist_ok=True)
+        if not trusted(where):
+            return
         answers = dict(_answers(where, fresh=True))
         answers.pop(key, None)  # last in: the newest, the last to go
         answers[key] = rows

@@ -32,8 +32,9 @@ def test_an_audit_is_kept_and_read_by_another_process(tmp_path, monkeypatch):
     audit._remembered.cache_clear()
     assert audit.protect(LOCALITY, RULE, value_is_count=True) == ANSWER
     assert files(tmp_path) == [audit_cache.FILE]  # one file, no temporary left
-    text = (tmp_path / "disclosure-audit" / audit_cache.FILE).read_text()
-    assert "North" in text and "40" not in text  # no figure kept
+    (rows,) = kept(tmp_path).values()  # no figure kept: a breakdown, group and reason each
+    assert [r[:2] for r in rows] == [["locality", "North"], ["locality", "South"]]
+    assert {r[2] for r in rows} == {UNSAID}
     # Another process answers from the file (marked here so that it shows), without solving.
     ((key, rows),) = kept(tmp_path).items()
     marked = {key: [*rows, ["locality", "East", "marked"]]}
@@ -72,9 +73,12 @@ def test_an_audit_kept_in_a_file_of_its_own_is_read_and_moved_into_the_one_file(
     audit._remembered.cache_clear()
     key = audit_cache.key_of((tuple(LOCALITY), RULE, True, None, ()))
     (tmp_path / "disclosure-audit").mkdir()
-    alone = [["locality", "North", "marked"]]
+    alone = [["locality", "North", "marked"], ["locality", "South", "marked"]]
     (tmp_path / "disclosure-audit" / f"{key}.json").write_text(json.dumps(alone))
-    assert audit.protect(LOCALITY, RULE, value_is_count=True) == {("locality", "North"): "marked"}
+    assert audit.protect(LOCALITY, RULE, value_is_count=True) == {
+        ("locality", "North"): "marked",
+        ("locality", "South"): "marked",
+    }
     assert kept(tmp_path) == {key: alone}
 
 
@@ -103,3 +107,55 @@ def test_the_oldest_answers_go_first_when_the_file_is_full(tmp_path, monkeypatch
         audit_cache.write(key, ANSWER)
     assert list(kept(tmp_path)) == ["c", "b"]
     assert audit_cache.read("a") is None and audit_cache.read("c") == ANSWER
+
+
+def test_a_kept_answer_withholding_less_than_the_rule_is_not_believed(tmp_path, monkeypatch):
+    """Whoever could write the file could otherwise publish a small number: an answer that
+    leaves out a figure the rule withholds is solved again (and the right answer kept)."""
+    monkeypatch.setenv(audit_cache.CACHE_ENV, str(tmp_path))
+    key = audit_cache.key_of((tuple(LOCALITY), RULE, True, None, ()))
+    for false in ([], [["locality", "South", "marked"]]):  # nothing; the small figure shown
+        audit._remembered.cache_clear()
+        audit_cache._read.clear()
+        (tmp_path / "disclosure-audit").mkdir(mode=0o700, exist_ok=True)
+        (tmp_path / "disclosure-audit" / audit_cache.FILE).write_text(json.dumps({key: false}))
+        assert audit.protect(LOCALITY, RULE, value_is_count=True) == ANSWER
+        assert audit_cache.read(key) == ANSWER
+
+
+def test_a_folder_or_file_others_may_write_is_neither_read_nor_written(
+    tmp_path, monkeypatch, caplog
+):
+    monkeypatch.setenv(audit_cache.CACHE_ENV, str(tmp_path))
+    where = tmp_path / "disclosure-audit"
+    key = audit_cache.key_of((tuple(LOCALITY), RULE, True, None, ()))
+    forged = {key: [["locality", "North", "marked"], ["locality", "South", "marked"]]}
+    where.mkdir()
+    for folder_mode, file_mode in ((0o777, 0o600), (0o700, 0o620), (0o770, 0o644)):
+        where.chmod(folder_mode)
+        (where / audit_cache.FILE).write_text(json.dumps(forged))
+        (where / audit_cache.FILE).chmod(file_mode)
+        audit._remembered.cache_clear()
+        audit_cache._read.clear()
+        audit_cache._warned.clear()
+        with caplog.at_level("WARNING", logger=audit_cache.__name__):
+            assert audit.protect(LOCALITY, RULE, value_is_count=True) == ANSWER  # solved
+        assert kept(tmp_path) == forged  # and nothing written into it
+        assert "is not used" in caplog.text
+        caplog.clear()
+    # Made the app user's own again, it is used.
+    where.chmod(0o700)
+    (where / audit_cache.FILE).chmod(0o600)
+    audit._remembered.cache_clear()
+    assert audit.protect(LOCALITY, RULE, value_is_count=True) == dict.fromkeys(
+        [("locality", "North"), ("locality", "South")], "marked"
+    )
+
+
+def test_the_folder_is_made_for_its_owner_alone(tmp_path, monkeypatch):
+    monkeypatch.setenv(audit_cache.CACHE_ENV, str(tmp_path / "new"))
+    audit._remembered.cache_clear()
+    audit.protect(LOCALITY, RULE, value_is_count=True)
+    where = tmp_path / "new" / "disclosure-audit"
+    assert where.stat().st_mode & 0o777 == 0o700
+    assert (where / audit_cache.FILE).stat().st_mode & 0o077 == 0
