@@ -56,7 +56,10 @@ def _store_at(db: str) -> Store:
 def reading(db: str) -> Iterator[Store]:
     """The store, opened once for a whole cached read (nested reads share the opening). `db`
     as `data_key` names it: the database's path or URL, `#`, and when it was made."""
-    store = _store_at(db.rpartition("#")[0] or db)  # the path: not a file named "...#born"
+    path, mark, born = db.rpartition("#")  # the path may hold a "#" itself; born cannot
+    if not mark or not born:
+        raise ValueError(f"reading() takes a database as data_key names it, not {db!r}")
+    store = _store_at(path)
     with store.connect():
         yield store
 

@@ -6,7 +6,9 @@ it: this is the test that fails then."""
 
 from __future__ import annotations
 
+import shutil
 from datetime import date
+from pathlib import Path
 
 import pytest
 import streamlit as st
@@ -38,7 +40,7 @@ def test_a_read_keyed_on_some_kinds_reads_only_those(name, kinds, args, demo_db,
     st.cache_data.clear()
     args = tuple(quarter if a == "quarter" else a for a in args)
     with watching() as seen:
-        getattr(reads, name)(str(demo_db), -1, *args)
+        getattr(reads, name)(f"{demo_db}#1", -1, *args)
     assert seen, "nothing was read: the store no longer reports what it reads"
     assert seen <= set(kinds), seen - set(kinds)
 
@@ -76,7 +78,7 @@ def test_an_indicators_reads_read_only_its_kinds(demo_db, quarter):
     """Their tables only (that of the figures, only the indicator's is read, is checked by
     what an upload of others leaves, below)."""
     with watching() as seen:
-        _indicator_reads(str(demo_db), SHOWN, quarter)
+        _indicator_reads(f"{demo_db}#1", SHOWN, quarter)
     assert seen, "nothing was read: the store no longer reports what it reads"
     assert seen <= set(reads.INDICATOR), seen - set(reads.INDICATOR)
 
@@ -87,7 +89,7 @@ def test_an_upload_of_other_indicators_leaves_an_indicators_reads_and_key(
     """A figure of an old quarter of another indicator: the shown indicator's key stays, and
     every read of its page, worked out again, is what it was; the loaded indicator's key
     moves, and its reads show the new figure (seen at once)."""
-    db, kinds = str(demo_store.path), reads.INDICATOR
+    db, kinds = f"{demo_store.path}#1", reads.INDICATOR
     shown_key = demo_store.versions().of(for_indicator(kinds, SHOWN))
     loaded_key = demo_store.versions().of(for_indicator(kinds, LOADED))
     before = _indicator_reads(db, SHOWN, quarter)
@@ -99,3 +101,18 @@ def test_an_upload_of_other_indicators_leaves_an_indicators_reads_and_key(
     assert _indicator_reads(db, SHOWN, quarter) == before
     view = reads._indicator_view(db, -2, LOADED, None, False)
     assert "2001-02 Q3" in {r.period for r in view.rows}
+
+
+def test_reads_open_the_database_their_key_names_even_with_a_hash_in_its_path(demo_store, tmp_path):
+    """`data_key` names a database as its path, `#` and when it was made: the path may hold a
+    `#` of its own. A bare path is refused rather than opened as some other file."""
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    expected = reads._quarters(f"{demo_store.path}#1", -1)
+    if isinstance(demo_store.path, Path):  # a file (a PostgreSQL URL is a str)
+        odd = tmp_path / "a#b" / "demo#copy.duckdb"
+        odd.parent.mkdir()
+        shutil.copy(demo_store.path, odd)
+        assert reads._quarters(f"{odd}#1", -1) == expected
+    with pytest.raises(ValueError, match="as data_key names it"):
+        reads._quarters(str(demo_store.path), -2)
