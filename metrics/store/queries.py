@@ -235,7 +235,9 @@ def published_periods(store: Store, indicator: str) -> list[str]:
         for ident, label in found
         if ident == indicator and (period := read_label(label))
     ]
-    return [label for period, label in sorted(periods, key=lambda p: p[0].start)]
+    # Ties (a year and its first month start together) by end then label: the same order
+    # whatever order the backend's DISTINCT gives them in.
+    return [label for _, label in sorted(periods, key=lambda p: (p[0].start, p[0].end, p[1]))]
 
 
 AREA_NAMES = "SELECT code, name FROM areas"

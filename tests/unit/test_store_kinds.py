@@ -85,6 +85,18 @@ def test_a_published_import_is_seen_at_once_and_leaves_our_actions_remembered(
     assert after["actions"] is before["actions"] and after["trajectories"] is before["trajectories"]
 
 
+def test_published_periods_starting_together_come_shortest_first(demo_store, charter, tmp_path):
+    _import_published(demo_store, charter, tmp_path)
+    with demo_store.connect() as con, transaction(con):  # the year's figures as its January
+        con.execute(
+            "UPDATE observations SET period = 'Jan 2021' WHERE indicator_id = $i "
+            "AND origin = 'published'",
+            {"i": PUBLISHED},
+        )
+    _import_published(demo_store, charter, tmp_path)  # and the year's again
+    assert published_periods(demo_store, PUBLISHED) == ["Jan 2021", "2021"]
+
+
 def test_an_action_is_seen_at_once_and_leaves_the_figures_remembered(demo_store, charter):
     area = charter.council.code
     before = _reads(demo_store, area)
