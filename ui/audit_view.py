@@ -15,7 +15,7 @@ from metrics.publish.escape import markdown
 from metrics.publish.tables import csv_bytes
 from metrics.store.connection import Store
 from metrics.text_limits import SEARCH, help_text
-from ui import downloads, shared_cache
+from ui import context, downloads, shared_cache
 
 KIND = "audit_kind"
 WHO = "audit_who"
@@ -104,8 +104,8 @@ def charter_reload(store: Store) -> None:
         for problem in err.problems:
             st.markdown(f"- {markdown(problem)}")
         return
-    ui.charter.clear()
+    context.forget_charter()
     ui.access.forget_access_list()
     st.cache_data.clear()
-    shared_cache.forget()  # the reads shared by every session: their keys name no charter
+    shared_cache.forget()  # memory only: the shared reads' keys name the charter's loading
     st.success(f"Reloaded: {markdown(summary)}.")

@@ -5,6 +5,8 @@ cached reads (ui/reads.py) use them from here, so `ui` and `ui.reads` do not imp
 
 from __future__ import annotations
 
+import itertools
+
 import streamlit as st
 
 from charter import Charter, load_charter
@@ -52,9 +54,35 @@ def _store() -> Store:
     return Store(linger=LINGER)
 
 
-@st.cache_resource
 def charter() -> Charter:
-    return load_charter()
+    """The charter as this run first saw it: every read of one run uses the same one, so a
+    reload part way through a run cannot mix two (the disclosure rules are in it)."""
+    return _charter_loaded_for_run()[1]
+
+
+def charter_serial() -> int:
+    """Which loading of the charter this run uses: part of every cached read's key
+    (ui/read_keys.py), so nothing worked out under one charter is served under another."""
+    return _charter_loaded_for_run()[0]
+
+
+def _charter_loaded_for_run() -> tuple[int, Charter]:
+    return once_per_run("charter", _charter_loaded)
+
+
+_SERIALS = itertools.count(1)
+
+
+# No spinner: a cache miss with one enqueues a message, where Streamlit raises a session's
+# stop or rerun, and a shared read would hand that to other sessions waiting on it.
+@st.cache_resource(show_spinner=False)
+def _charter_loaded() -> tuple[int, Charter]:
+    return next(_SERIALS), load_charter()
+
+
+def forget_charter() -> None:
+    """The next run loads the charter files again (runs under way keep theirs)."""
+    _charter_loaded.clear()
 
 
 CHOSEN_QUARTER = "_chosen_quarter"  # not a widget key: it outlives the page that set it

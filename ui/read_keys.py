@@ -37,7 +37,8 @@ def data_key(*kinds: str) -> tuple[str, Version]:
     """What a cached read is keyed on: the database, and the version of the kinds of data it
     reads (of every kind when none is named)."""
     versions = context.data_versions()  # `born`: which database at that path (Versions)
-    where = f"{context.store().path}#{versions.born}"
+    # and which loading of the charter the run uses (its disclosure rules): `path#born.serial`
+    where = f"{context.store().path}#{versions.born}.{context.charter_serial()}"
     return where, versions.of(kinds) if kinds else versions.latest
 
 
@@ -55,7 +56,8 @@ def _store_at(db: str) -> Store:
 @contextmanager
 def reading(db: str) -> Iterator[Store]:
     """The store, opened once for a whole cached read (nested reads share the opening). `db`
-    as `data_key` names it: the database's path or URL, `#`, and when it was made."""
+    as `data_key` names it: the database's path or URL, `#`, when it was made and which
+    loading of the charter the reads use."""
     path, mark, born = db.rpartition("#")  # the path may hold a "#" itself; born cannot
     if not mark or not born:
         raise ValueError(f"reading() takes a database as data_key names it, not {db!r}")

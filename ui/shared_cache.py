@@ -50,6 +50,10 @@ def _current_generation() -> object:
     return once_per_run("shared reads' generation", _generation)
 
 
+class _Abandoned(Exception):
+    """The thread working a read out was stopped before it had an answer."""
+
+
 class SharedRead(Generic[P, R]):
     """`read`, its results kept per arguments and shared by every session."""
 
@@ -74,39 +78,49 @@ class SharedRead(Generic[P, R]):
         if kwargs:
             raise TypeError(f"{self._read.__name__}: shared reads take positional arguments")
         key: tuple[Hashable, ...] = args if self._key_of is None else self._key_of(args)
-        generation = _current_generation()
-        with self._lock:
-            if generation is not self._generation:
-                self._forget(generation)
-            epoch = self._epoch
-            if key in self._kept:
-                self._kept.move_to_end(key)
-                return self._kept[key]
-            pending = self._pending.get(key)
-            if pending is None:
-                pending = self._pending[key] = Future()
-                mine = True
-            else:
-                mine = False
-        if not mine:
-            return pending.result()  # worked out by another thread; its failure raised here
+        while True:
+            generation = _current_generation()
+            with self._lock:
+                if generation is not self._generation:
+                    self._forget(generation)
+                epoch = self._epoch
+                if key in self._kept:
+                    self._kept.move_to_end(key)
+                    return self._kept[key]
+                pending = self._pending.get(key)
+                if pending is None:
+                    pending = self._pending[key] = Future()
+                    break  # this thread works it out
+            try:
+                return pending.result()  # worked out by another thread; its failure raised here
+            except _Abandoned:
+                continue  # its session was stopped or rerun: ask again
         try:
             value = self._read(*args, **kwargs)  # (none: refused above)
-        except BaseException as err:
+        except Exception as err:
             with self._lock:
                 self._let_go(key, pending)
             pending.set_exception(err)
             raise
-        with self._lock:
-            self._let_go(key, pending)
-            if self._generation is generation and self._epoch == epoch:  # not cleared meanwhile
-                self._kept[key] = value
-                if _WATCHING.is_set():
-                    self._pickled[key] = pickle.dumps(value)
-                while len(self._kept) > self._max:
-                    dropped, _ = self._kept.popitem(last=False)
-                    self._pickled.pop(dropped, None)
-        pending.set_result(value)
+        except BaseException:
+            # Streamlit's stop or rerun of this thread's session (or the interpreter ending):
+            # not the read's answer, and not for the sessions waiting on it, which ask again.
+            with self._lock:
+                self._let_go(key, pending)
+            pending.set_exception(_Abandoned())
+            raise
+        try:
+            with self._lock:
+                self._let_go(key, pending)
+                if self._generation is generation and self._epoch == epoch:  # not cleared
+                    self._kept[key] = value
+                    if _WATCHING.is_set():
+                        self._pickled[key] = pickle.dumps(value)
+                    while len(self._kept) > self._max:
+                        dropped, _ = self._kept.popitem(last=False)
+                        self._pickled.pop(dropped, None)
+        finally:
+            pending.set_result(value)  # whatever happened to the keeping (waiters never hang)
         return value
 
     def _let_go(self, key: tuple[Hashable, ...], pending: Future[R]) -> None:

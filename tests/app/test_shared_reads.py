@@ -44,3 +44,36 @@ def test_no_page_changes_a_shared_read(fresh, watching):
     assert opened > 3 * 10
     assert shared_cache.watched() > 20, "the reads are no longer watched: nothing is checked"
     assert shared_cache.changed() == {}
+
+
+def _reload_mid_run() -> None:
+    import streamlit as st
+
+    from ui import context
+    from ui.reads import data_key
+
+    first, key = context.charter(), data_key()
+    if not st.session_state.get("reloaded"):
+        st.session_state.reloaded = first, key
+        context.forget_charter()  # an administrator's reload while this run goes on
+        st.write(f"same charter {context.charter() is first}, same key {data_key() == key}")
+    else:
+        before, before_key = st.session_state.reloaded
+        st.write(f"same charter {first is before}, same key {key == before_key}")
+
+
+def test_a_charter_reload_mid_run_is_seen_by_the_next_run_and_every_read_keyed_on_it(
+    demo_store, monkeypatch
+):
+    """The shared reads' keys name the loading of the charter a run uses (its disclosure
+    rules): a run keeps one charter throughout, and what it worked out (a chart built from
+    what it read before the reload included) is never served to a run of the new one."""
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("OUTCOMES_DB", str(demo_store.path))
+    at = AppTest.from_function(_reload_mid_run, default_timeout=30)
+    at.run()
+    assert not at.exception, at.exception
+    assert at.markdown[0].value == "same charter True, same key True"
+    at.run()
+    assert at.markdown[0].value == "same charter False, same key False"

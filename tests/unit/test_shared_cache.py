@@ -137,3 +137,78 @@ def test_a_read_under_way_when_the_charter_is_reloaded_is_neither_kept_nor_hande
     worker.join(10)
     assert early == ["old"]
     assert read(1) == "new"  # and the old read's answer was not kept
+
+
+def test_a_session_stopped_while_working_a_read_out_hands_waiters_no_exception_of_its_own():
+    """Streamlit stops or reruns a session by raising in its thread (not an `Exception`):
+    a session waiting on the same read must not get it (it would rerun with the other
+    session's widget states), but work the read out itself."""
+
+    class Stopped(BaseException):  # as Streamlit's StopException and RerunException are
+        pass
+
+    started, attempts = threading.Event(), []
+
+    @shared(max_entries=4)
+    def read(key: str) -> str:
+        attempts.append(key)
+        if len(attempts) == 1:
+            started.set()
+            time.sleep(0.3)
+            raise Stopped("session X's rerun")
+        return key
+
+    got: dict[str, object] = {}
+
+    def session(name: str) -> None:
+        if name == "y":
+            started.wait()
+        try:
+            got[name] = read("k")
+        except Stopped as err:
+            got[name] = err
+
+    threads = [threading.Thread(target=session, args=(n,)) for n in ("x", "y")]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=10)
+    assert isinstance(got["x"], Stopped)
+    assert got["y"] == "k" and attempts == ["k", "k"]
+
+
+def test_waiters_are_answered_even_if_keeping_the_result_fails():
+    """While watching, a result is pickled as it is kept: a result that cannot be pickled
+    fails its own caller, never leaves the others waiting."""
+    started, release = threading.Event(), threading.Event()
+
+    @shared(max_entries=4)
+    def read(key: str) -> object:
+        started.set()
+        release.wait(5)
+        return lambda: key  # not picklable
+
+    shared_cache.watch()
+    try:
+        got: list[object] = []
+        failed: list[BaseException] = []
+
+        def keeper() -> None:
+            try:
+                read("k")
+            except Exception as err:  # pickling the result: this caller's own failure
+                failed.append(err)
+
+        first = threading.Thread(target=keeper)
+        first.start()
+        started.wait(5)
+        waiter = threading.Thread(target=lambda: got.append(read("k")))
+        waiter.start()
+        time.sleep(0.2)
+        release.set()
+        first.join(5)
+        waiter.join(5)
+        assert not waiter.is_alive() and callable(got[0])
+        assert failed  # the one keeping it was told
+    finally:
+        shared_cache.watch(False)
