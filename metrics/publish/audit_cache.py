@@ -19,8 +19,9 @@ time, never change what is published. `OUTCOMES_CACHE_DIR` names the folder (def
 Who may have written it: an answer says which figures to withhold, so whoever can write the
 file could publish a small number. The folder and the file are used only when they belong to
 the user running the app and nobody else may write them (as ssh treats its folder); anything
-else is not read and not written (the audits are solved again, logged once), and the folder
-is made readable by its owner only. `audit.protect` also refuses a kept answer that
+else (or a folder above it that others may write, as ssh checks) is not read and not written
+(the audits are solved again, logged once). A folder the cache makes is its owner's alone
+(mode 0700); an existing one is left as it is. `audit.protect` also refuses a kept answer that
 withholds less than the rule's own first choice.
 """
 
@@ -78,20 +79,45 @@ def _ours_alone(path: Path) -> bool:
         return True
     except OSError:
         return False
-    owner = getattr(os, "geteuid", lambda: found.st_uid)()
-    return found.st_uid == owner and not found.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
+    return found.st_uid == _me(found.st_uid) and not found.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
+
+
+def _me(otherwise: int) -> int:
+    return getattr(os, "geteuid", lambda: otherwise)()
+
+
+def _safe_above(where: Path) -> bool:
+    """Whether nobody but this user (or root) can swap the cache folder for another: every
+    folder above it belongs to one of them and no one else may write it, unless it is sticky
+    (as /tmp is: others may not rename what they do not own there). As ssh's StrictModes."""
+    try:
+        real = where.resolve()
+    except (OSError, RuntimeError):
+        return False
+    for above in real.parents:
+        try:
+            found = above.stat()
+        except FileNotFoundError:
+            continue  # made by this process when the cache is first written
+        except OSError:
+            return False
+        if found.st_uid not in (0, _me(found.st_uid)):
+            return False
+        if found.st_mode & (stat.S_IWGRP | stat.S_IWOTH) and not found.st_mode & stat.S_ISVTX:
+            return False
+    return True
 
 
 def trusted(where: Path) -> bool:
     """Whether the cache folder and its file may be used (see the module's note); says why
     in the log, once per folder, when not."""
-    if _ours_alone(where) and _ours_alone(where / FILE):
+    if _ours_alone(where) and _ours_alone(where / FILE) and _safe_above(where):
         return True
     if where not in _warned:
         _warned.add(where)
         _log.warning(
-            "disclosure-audit cache %s is not used: it or its %s belongs to another user or "
-            "others may write it (make it the app user's own, mode 0700)",
+            "disclosure-audit cache %s is not used: it, its %s or a folder above it belongs "
+            "to another user or others may write it (make it the app user's own, mode 0700)",
             where,
             FILE,
         )
@@ -152,8 +178,11 @@ def read(key: str) -> Answer | None:
 def _kept_alone(where: Path, key: str) -> Rows | None:
     """An answer kept in a file of its own, as they were before one file held them all: an
     upgraded installation reads its earlier audits rather than solving them again."""
+    alone = where / f"{key}.json"
+    if not (alone.is_file() and _ours_alone(alone)):
+        return None  # absent, or others may have written it
     try:
-        rows = json.loads((where / f"{key}.json").read_text(encoding="utf-8"))
+        rows = json.loads(alone.read_text(encoding="utf-8"))
         answer = {(str(b), str(g)): str(why) for b, g, why in rows}
     except (OSError, ValueError, TypeError, RecursionError):
         return None  # absent or unreadable

@@ -159,3 +159,31 @@ def test_the_folder_is_made_for_its_owner_alone(tmp_path, monkeypatch):
     where = tmp_path / "new" / "disclosure-audit"
     assert where.stat().st_mode & 0o777 == 0o700
     assert (where / audit_cache.FILE).stat().st_mode & 0o077 == 0
+
+
+def test_a_folder_above_that_others_may_write_is_not_trusted_unless_sticky(tmp_path, monkeypatch):
+    """Others who may write a folder above could swap the cache folder for theirs between
+    the check and the read; in a sticky folder (as /tmp) they may not rename what is ours."""
+    above = tmp_path / "shared"
+    above.mkdir()
+    monkeypatch.setenv(audit_cache.CACHE_ENV, str(above / "cache"))
+    key = audit_cache.key_of((tuple(LOCALITY), RULE, True, None, ()))
+    marked = dict.fromkeys([("locality", "North"), ("locality", "South")], "marked")
+    audit_cache.write(key, marked)
+    for mode, used in ((0o777, False), (0o1777, True), (0o775, False), (0o755, True)):
+        above.chmod(mode)
+        audit._remembered.cache_clear()
+        audit_cache._read.clear()
+        assert audit.protect(LOCALITY, RULE, value_is_count=True) == (marked if used else ANSWER)
+
+
+def test_an_answer_in_a_file_of_its_own_that_others_may_write_is_not_read(tmp_path, monkeypatch):
+    monkeypatch.setenv(audit_cache.CACHE_ENV, str(tmp_path))
+    audit._remembered.cache_clear()
+    key = audit_cache.key_of((tuple(LOCALITY), RULE, True, None, ()))
+    (tmp_path / "disclosure-audit").mkdir(mode=0o755)
+    alone = tmp_path / "disclosure-audit" / f"{key}.json"
+    alone.write_text(json.dumps([["locality", "North", "marked"], ["locality", "South", "m"]]))
+    alone.chmod(0o666)
+    assert audit.protect(LOCALITY, RULE, value_is_count=True) == ANSWER  # solved instead
+    assert kept(tmp_path)[key] != json.loads(alone.read_text())  # and not copied in
