@@ -17,7 +17,9 @@ Like Streamlit's caches: a result is worked out once while others asking for it 
 crowd opening the same page starts one read, and the page finds what `ui.prefetch` read
 ahead); an exception is not kept; the least recently used entry goes first.
 `st.cache_resource.clear()` (the tests between apps) empties these too, and `forget()` does
-(the charter reloaded: a read's key does not name the charter)."""
+when the charter is reloaded (to free memory, and as a second guard: a read's key names the
+loading of the charter its run uses, ui/read_keys.py, so nothing worked out under the old
+charter's disclosure rules is found under the new one's keys)."""
 
 from __future__ import annotations
 
