@@ -11,22 +11,20 @@ when at least `off_track_share` are off track; otherwise at risk (council.yaml, 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass
 from datetime import date
 
-from charter import Charter, Indicator, Statement
-from metrics.assess import trajectory
-from metrics.assess.benchmark import area_values, published_as_at
-from metrics.assess.status import (
-    LAG_ALLOWED,
-    IndicatorStatus,
-    Point,
-    indicator_status,
-    published_beside,
+from charter import Charter, Statement
+from metrics.assess import status_kept
+from metrics.assess.status import IndicatorStatus
+from metrics.assess.status_kept import (  # re-exported: what a status is worked out from
+    current_points as current_points,
+    dated as dated,
+    own_points as own_points,
+    published_totals as published_totals,
 )
 from metrics.evidence.items import KINDS
-from metrics.periods.due import due_period
-from metrics.periods.model import Period, kind_for
+from metrics.periods.model import Period
 from metrics.periods.text import read_label
 from metrics.store import assess as stored
 from metrics.store.connection import Store
@@ -115,40 +113,6 @@ def rollup(
     )
 
 
-def current_points(store: Store, area: str) -> dict[str, list[Point]]:
-    """Every indicator's current totals for one area, oldest first."""
-    with store.connect() as con:
-        rows = stored.current_totals(con, area)
-    out: dict[str, list[Point]] = {}
-    for ident, period, value, symbol, status, revised, num, den in rows:
-        if read_label(period) is None:  # listed on the upload history page, never a crash
-            continue
-        out.setdefault(ident, []).append(
-            Point(period, value, symbol, status, bool(revised), num, den)
-        )
-    return out
-
-
-def own_points(ind: Indicator, points: list[Point]) -> list[Point]:
-    """An indicator's own periods: a quarterly measure's published years (DfE's figure for
-    us) are compared beside its quarters, never assessed among them (alone, they are all
-    there is, as in the trend)."""
-    if ind.frequency == "annual":
-        return points
-    own = kind_for(ind.frequency, ind.year_basis)
-    kept = [p for p in points if (when := read_label(p.period)) is not None and when.kind == own]
-    return kept or points
-
-
-def published_totals(store: Store) -> dict[str, list[str]]:
-    """The periods each indicator has published figures for."""
-    out: dict[str, list[str]] = {}
-    with store.connect() as con:
-        for ident, period in stored.published_totals(con):
-            out.setdefault(ident, []).append(period)
-    return out
-
-
 def charter_status(store: Store, charter: Charter, quarter: Period) -> list[StatementStatus]:
     return charter_statuses(store, charter, [quarter])[0]
 
@@ -166,28 +130,12 @@ def charter_statuses(
     periods it compares with (`published_beside` takes the latest it is given)."""
     if known is not None and all(q.label in known for q in quarters):
         return [known[q.label] for q in quarters]
-    with store.connect():
-        charter = trajectory.applied(charter, trajectory.in_force(store))  # the chair's steps
-        points = current_points(store, charter.council.code)
-        published = published_totals(store)
-        wanted = [_wanted(charter, quarter, published) for quarter in quarters]
-        values = area_values(store, list(dict.fromkeys(w for each in wanted for w in each)))
-        as_at = published_as_at(store)
+    with store.connect():  # one opening of the file for every read
+        found = status_kept.statuses(store, charter, quarters)  # kept per indicator
         voices = recent_evidence(store, quarters)
     out = []
-    for quarter, voice, its in zip(quarters, voices, wanted, strict=True):
-        by_indicator: dict[str, dict[str, dict[str, float]]] = {}
-        for ident, period in dict.fromkeys(its):
-            if (ident, period) in values:
-                by_indicator.setdefault(ident, {})[period] = values[(ident, period)]
-        statuses = {
-            i.id: indicator_status(
-                i, own_points(i, points.get(i.id, [])), quarter, charter, by_indicator.get(i.id, {})
-            )
-            for i in charter.indicators.values()
-        }
-        for ident, status in statuses.items():
-            dated(status, as_at.get(ident))
+    for n, voice in enumerate(voices):
+        statuses = {ident: each[n] for ident, each in found.items()}
         out.append(
             [
                 rollup(
@@ -200,33 +148,6 @@ def charter_statuses(
             ]
         )
     return out
-
-
-def _wanted(
-    charter: Charter, quarter: Period, published: dict[str, list[str]]
-) -> list[tuple[str, str]]:
-    """The (indicator, period) figures that may be assessed at `quarter`, and the latest
-    published year beside a figure tracked more often."""
-    found = [
-        (i.id, due_period(i, quarter).shift(-k).label)
-        for i in charter.indicators.values()
-        for k in range(LAG_ALLOWED[i.frequency] + 1)
-    ]
-    return found + [
-        (i.id, year)
-        for i in charter.indicators.values()
-        if (year := published_beside(i, quarter, published.get(i.id, []))) is not None
-    ]
-
-
-def dated(status: IndicatorStatus, as_at: date | None) -> None:
-    """Say how old the published figures beside a status are (its benchmark is a copy:
-    cached statuses share theirs)."""
-    b = status.benchmark
-    if as_at is None or b is None or (b.england is None and b.rank is None):
-        return
-    status.benchmark = replace(b, as_at=as_at)
-    status.reason = f"{status.reason.rstrip()} Published figures as at {as_at:%-d %B %Y}."
 
 
 def recent_evidence(store: Store, quarters: list[Period]) -> list[dict[int, list[str]]]:

@@ -11,7 +11,10 @@ from typing import Any
 import pyarrow as pa
 
 from metrics.store.arrow_texts import text_table
+from metrics.store.changes import kinds_read
 from metrics.store.connection import Connection
+from metrics.store.outlook import TRAJECTORIES
+from metrics.store.published import AS_AT
 from metrics.store.remembered import remembered
 
 Row = tuple[Any, ...]  # a row as the driver gives it
@@ -30,6 +33,14 @@ FROM (
 WHERE nth = 1
 ORDER BY indicator_id, start_date
 """
+
+# The same of some indicators only (a registered table `asked` of their ids): after an upload
+# the statuses of the indicators it did not touch are kept (metrics/assess/status_kept.py),
+# and only the others' figures are read again.
+CURRENT_TOTALS_OF = CURRENT_TOTALS.replace(
+    "WHERE o.area_code = $area",
+    "JOIN asked a ON a.indicator_id = o.indicator_id\n    WHERE o.area_code = $area",
+)
 
 PUBLISHED_TOTALS = """
 SELECT DISTINCT indicator_id, period FROM observations
@@ -62,6 +73,18 @@ WHERE p.kind = 'fy_quarter' AND o.area_code = $area AND o.superseded_by IS NULL
 ORDER BY p.start_date DESC
 """
 
+# The kinds of data an indicator's status is worked out from (metrics/assess/status_kept.py
+# keeps each indicator's statuses by their version, narrowed to the indicator): the queries
+# above that it reads, and the chair's trajectories and the dates published figures are as at.
+STATUS_KINDS = frozenset[str]().union(
+    *map(
+        kinds_read,
+        (CURRENT_TOTALS, CURRENT_TOTALS_OF, PUBLISHED_TOTALS, OWN_VALUES, PUBLISHED_VALUES),
+    ),
+    kinds_read(TRAJECTORIES),
+    kinds_read(AS_AT),
+)
+
 # An area's current totals of one indicator, published and our own, for reconciling them.
 RECONCILE = """
 SELECT o.period, o.period_kind, o.period_start, o.period_end, o.value, o.numerator,
@@ -79,6 +102,16 @@ def current_totals(con: Connection, area: str) -> list[Row]:
     """(indicator, period, value, symbol, status, revised, numerator, denominator) of an
     area's current totals, by indicator, oldest period first."""
     return con.execute(CURRENT_TOTALS, {"area": area}).fetchall()
+
+
+def current_totals_of(con: Connection, area: str, indicators: list[str]) -> list[Row]:
+    """`current_totals` of `indicators` only (not remembered: what is worked out from them
+    is kept, by each indicator's version)."""
+    con.register("asked", text_table({"indicator_id": indicators}))
+    try:
+        return con.execute(CURRENT_TOTALS_OF, {"area": area}).fetchall()
+    finally:
+        con.unregister("asked")
 
 
 @remembered(PUBLISHED_TOTALS)

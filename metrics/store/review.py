@@ -92,6 +92,7 @@ def quarter_state(con: Connection, quarter: str) -> tuple[str, datetime | None] 
     return (rows[0][0], rows[0][1]) if rows else None
 
 
+@remembered(QUARTER)  # every page's review read asks (a cold page's too: no figures in it)
 def quarter_review(con: Connection, quarter: str) -> Row | None:
     """(state, meeting_date, signed_off_at, signed_off_by, snapshot), or None."""
     rows = con.execute(QUARTER, {"quarter": quarter}).fetchall()

@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from metrics.store.connection import Connection
+from metrics.store.remembered import remembered
 
 Row = tuple[Any, ...]
 
@@ -26,6 +27,7 @@ LAST_REPLY = "SELECT max(number) FROM scrutiny_replies WHERE question_id = $id"
 QUESTION = "SELECT question_id, subject FROM scrutiny_questions WHERE question_id = $id"
 COLUMNS = "question_id, quarter, subject, question, asked_by, asked_at"
 ORDER = "ORDER BY asked_at, question_id"
+QUESTIONS = f"SELECT {COLUMNS} FROM scrutiny_questions"  # what `questions` reads (its kinds)
 REPLIES = """
 SELECT question_id, number, kind, text, written_by, written_at FROM scrutiny_replies
 ORDER BY question_id, number
@@ -68,18 +70,23 @@ def add_reply(
     return int(con.execute(LAST_REPLY, {"id": question_id}).fetchall()[0][0])
 
 
+# Remembered (by the versions of the questions and replies): the scrutiny view and its pack
+# read them, and an upload of a return, which makes that view be worked out again, changes
+# neither.
+@remembered(QUESTIONS)
 def questions(con: Connection, quarters: list[str] | None) -> list[Row]:
     """Questions about the given quarters (None: all), oldest first: (question_id, quarter,
     subject, question, asked_by, asked_at)."""
     if quarters is None:
-        sql, params = f"SELECT {COLUMNS} FROM scrutiny_questions {ORDER}", {}
+        sql, params = f"{QUESTIONS} {ORDER}", {}
     else:  # one named parameter per quarter: a list parameter is not portable SQL
         params = {f"q{i}": q for i, q in enumerate(quarters)}
         listed = ", ".join(f"${name}" for name in params) or "NULL"
-        sql = f"SELECT {COLUMNS} FROM scrutiny_questions WHERE quarter IN ({listed}) {ORDER}"
+        sql = f"{QUESTIONS} WHERE quarter IN ({listed}) {ORDER}"
     return [tuple(r) for r in con.execute(sql, params).fetchall()]
 
 
+@remembered(REPLIES)
 def replies(con: Connection) -> list[Row]:
     """Every reply, by question then number: (question_id, number, kind, text, written_by,
     written_at)."""
@@ -94,7 +101,12 @@ def assign_question(con: Connection, question_id: int, officer: str, by: str, at
 
 def assignments(con: Connection) -> dict[int, Row]:
     """Each question's latest assignment: question_id -> (officer, assigned_by, assigned_at)."""
-    return {int(r[0]): tuple(r[1:]) for r in con.execute(ASSIGNED).fetchall()}
+    return {int(r[0]): tuple(r[1:]) for r in _assigned(con)}
+
+
+@remembered(ASSIGNED)  # the overview's "My work" asks after an upload too
+def _assigned(con: Connection) -> list[Row]:
+    return [tuple(r) for r in con.execute(ASSIGNED).fetchall()]
 
 
 REDATE = "UPDATE scrutiny_questions SET asked_at = $at WHERE question_id = $id"

@@ -1,0 +1,249 @@
+"""Each indicator's statuses kept by the version of its own figures (issue 34).
+
+After an upload every page that shows statuses (the overview, a statement, the review, the
+scrutiny view and its eight quarters, the scorecard) works them out again, and each time
+read every indicator's figures again and asked `indicator_status` about every indicator at
+every quarter: for the scorecard some 500 statuses, whose memory key alone (a hash of every
+figure) cost more than the page's warm visit (bench/README.md). An upload of a return
+changes the figures of the indicators in it only, and the store says which
+(metrics/store/changes.py, `for_indicator`): an indicator's status at a quarter is kept here
+by the version of the kinds of data its status is worked out from, narrowed to that
+indicator (`KINDS`: its figures, their periods and uploads, its published figures; and what
+is not told apart by indicator: the chair's trajectories, the dates published figures are as
+at). After an upload of indicator X only X's statuses are worked out again, from X's figures
+only; every other indicator's are taken as they were.
+
+The versions are read before the figures, on the same connection (as
+metrics/store/remembered.py does): a status is never older than the versions it is kept
+under. Inside a transaction nothing is kept or taken (it may have written what it reads).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Collection, Iterable
+from dataclasses import replace
+from datetime import date
+
+from charter import Charter, Indicator
+from metrics.assess import trajectory
+from metrics.assess.benchmark import area_values, published_as_at
+from metrics.assess.status import (
+    LAG_ALLOWED,
+    IndicatorStatus,
+    Point,
+    indicator_status,
+    published_beside,
+)
+from metrics.periods.due import due_period
+from metrics.periods.model import Period, kind_for
+from metrics.periods.text import read_label
+from metrics.store import assess as stored
+from metrics.store.changes import for_indicator
+from metrics.store.connection import Store
+
+# What an indicator's status is worked out from: the kinds the reads below read (each read's
+# kinds are worked out from its query's text; tests/unit/test_status_kept.py holds the
+# working-out to them).
+KINDS = tuple(sorted(stored.STATUS_KINDS))
+
+# (database, when it was made, the indicator's version, indicator, quarter, id(charter)) ->
+# (charter, status). The entry holds the charter so its id is not reused while it lives.
+Key = tuple[str, int, int, str, str, int]
+_KEPT: OrderedDict[Key, tuple[Charter, IndicatorStatus]] = OrderedDict()
+_LOCK = threading.Lock()
+KEPT_MAX = 4_000  # some eight versions of a 60-indicator charter at eight quarters
+_MISSING = threading.Lock()  # held while missing statuses are worked out (`statuses`)
+_WORKED_OUT = [0]  # statuses worked out rather than kept: what the tests watch
+# A status missed at one quarter is worked out at the eight quarters to it too: the scrutiny
+# view's and the scorecard's (each page after an upload then reads the changed indicators'
+# figures once, not once per page).
+WINDOW = 8
+
+
+def worked_out() -> int:
+    """How many indicator statuses have been worked out (not taken as kept) so far."""
+    return _WORKED_OUT[0]
+
+
+def statuses(
+    store: Store, charter: Charter, quarters: list[Period]
+) -> dict[str, list[IndicatorStatus]]:
+    """Every indicator's status at each of `quarters` (in their order), by indicator; each a
+    copy of its own, which the caller may change."""
+    with store.connect() as con:
+        source = con.source
+        if con.in_transaction or source is None:
+            return _copies(work_out(store, charter, quarters, list(charter.indicators)))
+        now = con.versions()  # before the figures: see the module's docstring
+        versions = {i: now.of(for_indicator(KINDS, i)) for i in charter.indicators}
+
+        def key(ident: str, quarter: Period) -> Key:
+            return (source, now.born, versions[ident], ident, quarter.label, id(charter))
+
+        found = _taken(versions, quarters, key)
+        if len(found) < len(versions):
+            # One thread at a time works missing statuses out: a cold page's read-ahead
+            # threads (the review's quarter, the scrutiny view's eight) miss the same
+            # indicators at once, and the one that waited takes what the first worked out.
+            with _MISSING:
+                found |= _taken([i for i in versions if i not in found], quarters, key)
+                missing = [i for i in charter.indicators if i not in found]
+                if missing:
+                    wider = _window(quarters)
+                    worked = work_out(store, charter, wider, missing)
+                    with _LOCK:
+                        for ident, each in worked.items():
+                            for quarter, status in zip(wider, each, strict=True):
+                                _KEPT[key(ident, quarter)] = (charter, status)
+                        while len(_KEPT) > KEPT_MAX:
+                            _KEPT.popitem(last=False)
+                    at = {q.label: n for n, q in enumerate(wider)}
+                    for ident, each in worked.items():
+                        found[ident] = [each[at[q.label]] for q in quarters]
+    return _copies({i: found[i] for i in charter.indicators})
+
+
+def _taken(
+    indicators: Iterable[str], quarters: list[Period], key: Callable[[str, Period], Key]
+) -> dict[str, list[IndicatorStatus]]:
+    """The indicators whose statuses at every quarter are kept, with them."""
+    found = {}
+    with _LOCK:
+        for ident in indicators:
+            keys = [key(ident, q) for q in quarters]
+            kept = [_KEPT.get(k) for k in keys]
+            if all(k is not None for k in kept):
+                for k in keys:
+                    _KEPT.move_to_end(k)
+                found[ident] = [k[1] for k in kept if k is not None]
+    return found
+
+
+def _window(quarters: list[Period]) -> list[Period]:
+    """The quarters asked, and the `WINDOW` quarters to the latest of them: an indicator
+    missed at one quarter is worked out at those too, where the next page looks."""
+    latest = max(quarters, key=lambda q: q.start)
+    wider = {q.label: q for q in quarters}
+    for k in range(WINDOW):
+        earlier = latest.shift(-k)
+        wider.setdefault(earlier.label, earlier)
+    return list(wider.values())
+
+
+def afresh(
+    store: Store, charter: Charter, quarters: list[Period]
+) -> dict[str, list[IndicatorStatus]]:
+    """`statuses` worked out from the store as it is now, nothing kept or taken: what the
+    kept ones must equal (tests/unit/test_status_kept.py)."""
+    return work_out(store, charter, quarters, list(charter.indicators))
+
+
+def _copies(found: dict[str, list[IndicatorStatus]]) -> dict[str, list[IndicatorStatus]]:
+    return {i: [_copy(s) for s in each] for i, each in found.items()}
+
+
+def _copy(status: IndicatorStatus) -> IndicatorStatus:
+    """A shallow copy, as `dataclasses.replace` makes, at a twentieth of its cost (a scorecard
+    copies some 500): the same fields, no __init__ run again."""
+    copied = object.__new__(IndicatorStatus)
+    copied.__dict__.update(status.__dict__)
+    return copied
+
+
+def work_out(
+    store: Store, charter: Charter, quarters: list[Period], indicators: Collection[str]
+) -> dict[str, list[IndicatorStatus]]:
+    """The statuses of `indicators` at each quarter, reading only their figures (all of them
+    in one query when every indicator is asked). Each quarter is judged on the figures it
+    would be judged on alone (`_wanted` per quarter)."""
+    with store.connect():  # one opening of the file for every read below
+        charter = trajectory.applied(charter, trajectory.in_force(store))  # the chair's steps
+        every = len(indicators) == len(charter.indicators)
+        points = current_points(store, charter.council.code, None if every else indicators)
+        published = published_totals(store)
+        asked = [charter.indicators[i] for i in indicators]
+        wanted = [_wanted(asked, quarter, published) for quarter in quarters]
+        values = area_values(store, list(dict.fromkeys(w for each in wanted for w in each)))
+        as_at = published_as_at(store)
+    _WORKED_OUT[0] += len(asked) * len(quarters)
+    out: dict[str, list[IndicatorStatus]] = {i.id: [] for i in asked}
+    for quarter, its in zip(quarters, wanted, strict=True):
+        by_indicator: dict[str, dict[str, dict[str, float]]] = {}
+        for ident, period in dict.fromkeys(its):
+            if (ident, period) in values:
+                by_indicator.setdefault(ident, {})[period] = values[(ident, period)]
+        for i in asked:
+            status = indicator_status(
+                i, own_points(i, points.get(i.id, [])), quarter, charter, by_indicator.get(i.id, {})
+            )
+            dated(status, as_at.get(i.id))
+            out[i.id].append(status)
+    return out
+
+
+def current_points(
+    store: Store, area: str, indicators: Iterable[str] | None = None
+) -> dict[str, list[Point]]:
+    """Every indicator's current totals for one area (or only `indicators`'), oldest first."""
+    with store.connect() as con:
+        if indicators is None:
+            rows = stored.current_totals(con, area)
+        else:
+            rows = stored.current_totals_of(con, area, sorted(indicators))
+    out: dict[str, list[Point]] = {}
+    for ident, period, value, symbol, status, revised, num, den in rows:
+        if read_label(period) is None:  # listed on the upload history page, never a crash
+            continue
+        out.setdefault(ident, []).append(
+            Point(period, value, symbol, status, bool(revised), num, den)
+        )
+    return out
+
+
+def own_points(ind: Indicator, points: list[Point]) -> list[Point]:
+    """An indicator's own periods: a quarterly measure's published years (DfE's figure for
+    us) are compared beside its quarters, never assessed among them (alone, they are all
+    there is, as in the trend)."""
+    if ind.frequency == "annual":
+        return points
+    own = kind_for(ind.frequency, ind.year_basis)
+    kept = [p for p in points if (when := read_label(p.period)) is not None and when.kind == own]
+    return kept or points
+
+
+def published_totals(store: Store) -> dict[str, list[str]]:
+    """The periods each indicator has published figures for."""
+    out: dict[str, list[str]] = {}
+    with store.connect() as con:
+        for ident, period in stored.published_totals(con):
+            out.setdefault(ident, []).append(period)
+    return out
+
+
+def _wanted(
+    indicators: list[Indicator], quarter: Period, published: dict[str, list[str]]
+) -> list[tuple[str, str]]:
+    """The (indicator, period) figures that may be assessed at `quarter`, and the latest
+    published year beside a figure tracked more often."""
+    found = [
+        (i.id, due_period(i, quarter).shift(-k).label)
+        for i in indicators
+        for k in range(LAG_ALLOWED[i.frequency] + 1)
+    ]
+    return found + [
+        (i.id, year)
+        for i in indicators
+        if (year := published_beside(i, quarter, published.get(i.id, []))) is not None
+    ]
+
+
+def dated(status: IndicatorStatus, as_at: date | None) -> None:
+    """Say how old the published figures beside a status are (its benchmark is a copy:
+    cached statuses share theirs)."""
+    b = status.benchmark
+    if as_at is None or b is None or (b.england is None and b.rank is None):
+        return
+    status.benchmark = replace(b, as_at=as_at)
+    status.reason = f"{status.reason.rstrip()} Published figures as at {as_at:%-d %B %Y}."
