@@ -23,6 +23,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from charter import Charter
+from metrics.leadership.poisson_limits import limits
 from metrics.rounding import fmt_half_up, round_half_up
 from metrics.store import needs as stored
 from metrics.store.connection import Store
@@ -36,16 +37,11 @@ class NoBaseline(ValueError):
 
 
 def poisson_interval(count: int, level: float = LEVEL) -> tuple[float, float]:
-    """The exact (Garwood) interval of a Poisson count: chi-squared quantiles, halved."""
+    """The exact (Garwood) interval of a Poisson count: chi-squared quantiles, halved, as
+    SciPy works them out (kept for the usual counts: `poisson_limits`)."""
     if count < 0:
         raise ValueError("a count cannot be negative")
-    # chi-squared's quantile as scipy.stats' chi2.ppf works it out (2 * gammaincinv(df / 2,
-    # p)), from scipy.special: importing scipy.stats cost every command 1-2 s (issue 34)
-    from scipy.special import gammaincinv
-
-    tail = (1 - level) / 2
-    low = 0.0 if count == 0 else float(2 * gammaincinv(count, tail)) / 2
-    return low, float(2 * gammaincinv(count + 1, 1 - tail)) / 2
+    return limits(count, level)
 
 
 @dataclass(frozen=True)
