@@ -22,8 +22,15 @@ MACROS = [
     # Not numbers an analyst typed, though DuckDB reads them: digit separators ("1_000"), a
     # negative zero ("-0") and a value too small to hold ("1e-400" would be stored as 0).
     # A rule (metrics/ingest/rules.py), not part of as_number: cheap on the rows it touches.
+    # The zero's tests under a CASE: DuckDB works out both sides of an AND for every row of
+    # a projection, but a CASE's branch only for the rows it selects, so the regex runs on
+    # the zeros (and the rows that are no number) alone, with the same three-valued answer
+    # (the one pass's CPU, one thread, for a 100,000-row return: 0.15 s -> 0.12 s).
     r"""CREATE OR REPLACE TEMP MACRO odd_number(t, n) AS
-        strpos(t, '_') > 0 OR (n = 0 AND (starts_with(t, '-') OR regexp_matches(t, '[1-9]')))""",
+        strpos(t, '_') > 0
+        OR CASE WHEN n = 0 OR n IS NULL
+                THEN n = 0 AND (starts_with(t, '-') OR regexp_matches(t, '[1-9]'))
+                ELSE false END""",
     r"""CREATE OR REPLACE TEMP MACRO as_symbol(t) AS
         CASE WHEN length(t) BETWEEN 1 AND 5
               AND lower(trim(t, '[]')) IN ('x', 'c', 'z', 'low', 'u')

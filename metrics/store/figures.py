@@ -97,6 +97,16 @@ SELECT nextval('obs_id_seq'), s.indicator_id, s.period, s.area_code, s.breakdown
 FROM staged s
 """
 
+# The staged figures' indicators (of their origin) marked as written by this upload
+# (migration 19), before anything is added: two transactions storing figures of one
+# indicator at once both change its row, and one of them conflicts (WriteConflict), so a
+# new figure is never added twice. Our own figures and published ones never share a row.
+CLAIM = """
+INSERT INTO figure_writes
+SELECT DISTINCT indicator_id, origin, $upload FROM staged
+ON CONFLICT (indicator_id, origin) DO UPDATE SET upload_id = excluded.upload_id
+"""
+
 NEW_PERIODS = """
 INSERT INTO periods
 SELECT DISTINCT period, period_kind, period_start, period_end FROM staged
@@ -234,6 +244,7 @@ def store_staged(
     revise superseded (after `compare`, in the same transaction). `all_new`: `compare` found
     every staged figure new (none revised, none unchanged)."""
     if added_or_revised:  # new versions first: SUPERSEDE would hide the old ones
+        con.execute(CLAIM, {"upload": upload_id})
         con.execute(NEW_PERIODS)
         con.execute(INSERT_NEW if all_new else INSERT, {"upload": upload_id})
     if revised:

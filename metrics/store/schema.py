@@ -273,4 +273,23 @@ MIGRATIONS.append(
     ]
 )
 
+MIGRATIONS.append(
+    [
+        # 19: the upload that last wrote each indicator's figures of each origin. Every
+        # write of figures sets its rows in its own transaction (metrics/store/figures.py,
+        # CLAIM), so two writers of one indicator's figures at the same moment change the
+        # same row and one of them stores nothing (WriteConflict), on either backend.
+        # Before, two uploads adding the same new figure both stored it (adding rows never
+        # conflicts): two current versions of one figure. A key on `observations` itself
+        # would be an index updated by every version added (DuckDB's are ART indexes) and
+        # cannot be partial there (current versions only); this is a row per indicator.
+        """CREATE TABLE figure_writes (
+            indicator_id  VARCHAR NOT NULL,
+            origin        VARCHAR NOT NULL,   -- local | published, as observations.origin
+            upload_id     INTEGER NOT NULL,
+            PRIMARY KEY (indicator_id, origin)
+        )""",
+    ]
+)
+
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -325,6 +325,20 @@ def test_numbers_no_analyst_typed_are_refused(store, charter, typed):
     assert report.errors[0].column == "value" and typed in report.errors[0].problem
 
 
+@pytest.mark.parametrize("typed", ["1_000", "-0", "-0.0", "1e-400"])
+@pytest.mark.parametrize("column", ["numerator", "denominator"])
+def test_numerators_and_denominators_no_analyst_typed_are_refused(store, charter, column, typed):
+    # (the odd-number test runs only on a zero or a cell that is no number: typed.py)
+    cells = {"numerator": "3", "denominator": "40", column: typed}
+    content = (
+        "indicator,period,value,numerator,denominator\n"
+        f"annual-reviews-on-time,2023-24 Q1,,{cells['numerator']},{cells['denominator']}\n"
+    ).encode()
+    report = load(store, charter, content)
+    assert report.outcome == "rejected"
+    assert any(e.column == column and typed in e.problem for e in report.errors)
+
+
 def test_plain_numbers_still_load(store, charter):
     report = load(
         store,

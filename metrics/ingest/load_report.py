@@ -1,0 +1,89 @@
+"""What a return's check or load reports: its outcome, counts, errors and the rows it checked."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from metrics.ingest.checked import Checked
+from metrics.ingest.commit import Addition, Diff, Revision, Upload
+from metrics.ingest.plausible import Unusual
+from metrics.ingest.validate import RowError, Validation
+
+
+@dataclass
+class LoadReport:
+    file_name: str
+    sha256: str
+    outcome: str  # loaded | no change | rejected | preview
+    rows_in_file: int = 0
+    added: int = 0
+    revised: int = 0
+    unchanged: int = 0
+    rejected_rows: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    revisions: list[Revision] = field(default_factory=list)
+    additions: list[Addition] = field(default_factory=list)
+    warnings: list[Unusual] = field(default_factory=list)  # figures to confirm before storing
+    upload_id: int | None = None
+    sheet: str | None = None
+    error_total: int = 0  # every problem found; `errors` keeps the first 1,000
+    rows_read: int = 0  # data rows read from the file, blank ones included
+    # A clean file's checked rows, for storing it without reading it again (checked.py)
+    checked: Checked | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def ok(self) -> bool:
+        return self.outcome != "rejected"
+
+    @property
+    def figures_changed(self) -> int:
+        return sum(r.figure_changed for r in self.revisions)
+
+    def summary(self) -> str:
+        if self.outcome == "rejected":
+            n = max(self.error_total, len(self.errors))
+            problems = f"{n:,} problem{'s' if n != 1 else ''}"
+            where = (
+                f"in {self.rejected_rows:,} row{'s' if self.rejected_rows != 1 else ''}"
+                if self.rejected_rows
+                else "with the file"
+            )
+            return f"Rejected: {problems} {where}; nothing was stored."
+        counts = f"{self.added} added, {self.revised} revised, {self.unchanged} unchanged"
+        if self.outcome == "no change":
+            return f"No change: all {self.unchanged} figures are already stored."
+        if self.outcome == "preview":
+            return f"Preview (nothing stored yet): {counts}."
+        if self.outcome == "submitted":
+            return (
+                f"Submitted: {self.rows_in_file} figures waiting for an analyst to accept them "
+                f"({counts}); nothing is stored yet."
+            )
+        return f"Loaded: {counts}."
+
+
+def fmt_number(value: float) -> str:
+    return f"{value:g}"
+
+
+def report_for(upload: Upload, result: Validation, outcome: str) -> LoadReport:
+    """A report of a checked file, before it is compared with the store."""
+    return LoadReport(
+        upload.file_name,
+        upload.sha256,
+        outcome,
+        result.rows_in_file,
+        notes=list(result.notes),
+        sheet=upload.sheet,
+        errors=list(result.errors),
+        rejected_rows=result.rejected_rows,
+        error_total=result.error_total or len(result.errors),
+        rows_read=result.rows_read,
+    )
+
+
+def fill(report: LoadReport, diff: Diff) -> None:
+    report.added, report.revised, report.unchanged = diff.added, diff.revised, diff.unchanged
+    report.revisions = diff.revisions
+    report.additions = diff.additions
