@@ -11,6 +11,7 @@ import atexit
 import gc
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -18,6 +19,8 @@ import pyarrow as pa
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 from streamlit.navigation.page import StreamlitPage
+from streamlit.runtime.pages_manager import PagesManager
+from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
 
 from metrics.access import (  # the roles, as ui.ANALYST etc.
     ADMIN as ADMIN,
@@ -34,7 +37,7 @@ from metrics.ingest.template import latest_complete_quarter
 from metrics.publish.escape import markdown as markdown  # pages escape user text with ui.markdown
 from metrics.store.connection import StoreError, WriteConflict
 from metrics.text_limits import TextTooLong
-from ui import access, keys, streamlit_config, streamlit_events
+from ui import access, keys, runs, streamlit_config, streamlit_events
 from ui.context import (  # the store, the charter, the person and the quarter carried
     CHOSEN_QUARTER as CHOSEN_QUARTER,
     LINGER as LINGER,
@@ -88,6 +91,7 @@ from ui.registry import (  # the one page registry: what app.py routes, the side
     RETURNS as RETURNS,
     RETURNS_PAGE as RETURNS_PAGE,
     REVIEW_PAGE as REVIEW_PAGE,
+    ROOT,
     SCORECARD_PAGE as SCORECARD_PAGE,
     SCRUTINY_PAGE as SCRUTINY_PAGE,
     SELF_REVIEW_PAGE as SELF_REVIEW_PAGE,
@@ -134,11 +138,13 @@ streamlit_config.read_without_lock()  # a crowd no longer queues on the config l
 streamlit_events.batch_wakeups()  # the event loop woken once per burst of elements
 
 APP_NAME = "Outcomes for disabled children"
+ROUTED = "routed by app.py"  # this run's pages are Streamlit's navigation (ui/runs.py)
 
 
 def routes() -> list[StreamlitPage]:
     """The pages app.py routes for the person using the app (worked out afresh, drawing
     nothing): those their roles may open, or only the landing page."""
+    runs.once_per_run(ROUTED, lambda: True)
     return registry_routes(user().roles, landing)
 
 
@@ -150,11 +156,41 @@ def landing() -> None:
 
 
 def navigation(where: DeltaGenerator, roles: Iterable[str]) -> None:
-    keep = carried()  # the chosen quarter goes with the reader from page to page
+    """The app's name and council above the role picker. The pages are Streamlit's own
+    navigation, of the pages app.py routes (`routes`), drawn from the message every run sends
+    anyway; a page file run on its own is routed by nothing, so it draws the links itself.
+    Streamlit's links keep the session, and with it the chosen quarter (`CHOSEN_QUARTER`),
+    which the next page's picker puts back in its address."""
     with where:
         st.markdown(f"**{APP_NAME}**  \n{markdown(charter().council.name)}")
-        for entry in allowed(roles):
-            link(entry.file, entry.label, keep)
+        if not routed():
+            keep = carried()
+            for entry in allowed(roles):
+                link(entry.file, entry.label, keep)
+
+
+def routed() -> bool:
+    """Whether this run came through app.py's `st.navigation` (`routes`, this run), rather
+    than a page file run on its own."""
+    return runs.done_this_run(ROUTED)
+
+
+def _first_run_in_pages_mode() -> bool:
+    """Whether this is the server's first run, which Streamlit (started on app.py) gave to a
+    page of the pages/ folder itself, app.py unrouted. Once per process: the mode, once left,
+    is not entered again (AppTest re-enters it before each run; it gets the pages/ folder's
+    mode, as before, after its first run; the browser tests see the server's first run)."""
+    global _PAGES_MODE_LEFT
+    if _PAGES_MODE_LEFT or routed():
+        return False
+    ctx = get_script_run_ctx(suppress_warning=True)
+    if ctx is None or Path(ctx.main_script_path).resolve() != ROOT / "app.py":
+        return False  # a page file run on its own: no app.py to route it
+    _PAGES_MODE_LEFT = True
+    return True
+
+
+_PAGES_MODE_LEFT = False
 
 
 def page(title: str, roles: frozenset[str] = READERS, reads: tuple[str, ...] = ()) -> None:
@@ -162,6 +198,13 @@ def page(title: str, roles: frozenset[str] = READERS, reads: tuple[str, ...] = (
     `reads`: what the page reads besides the quarter's review ("quality", "scrutiny",
     "review extras", "statement", "indicator"), started in the background at once
     (ui/reads.py, `prefetch`)."""
+    if _first_run_in_pages_mode():
+        # The server's first run: Streamlit runs a page of the pages/ folder itself (its
+        # older multipage mode, until some run calls st.navigation), with a navigation of
+        # every file there, and keeps doing so until a run calls st.navigation. Leave that
+        # mode as st.navigation does, and run again through app.py: its routes, its navigation.
+        PagesManager.uses_pages_directory = False
+        st.rerun()
     st.set_page_config(page_title=f"{title} · {APP_NAME}", layout="wide")
     if roles & user().roles & READERS:
         prefetch(reads)

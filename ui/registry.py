@@ -3,9 +3,10 @@ and the roles that may open it.
 
 app.py routes from it (`st.navigation`, built afresh for the person using the app, so a page
 they may not open is not routed at all: Streamlit answers "Page not found" and shows the
-landing page), `ui.page()` draws the sidebar from it, and the tests read it. Each page still
-names its roles in its own `ui.page(title, roles=...)` call, which refuses anyone else when
-the file is run some other way (defence in depth); a test checks the two agree.
+landing page), Streamlit draws what is routed as the sidebar's navigation, and the tests
+read it. Each page still names its roles in its own `ui.page(title, roles=...)` call, which
+refuses anyone else when the file is run some other way (defence in depth); a test checks
+the two agree.
 
 To add a page: write `pages/<n>_<Name>.py` starting with `ui.page(...)`, then add one line to
 `PAGES` below. The order of `PAGES` is the order of the navigation.
@@ -151,6 +152,8 @@ def routes(roles: Iterable[str], landing: Callable[[], None]) -> list[StreamlitP
     figures. A locked app therefore routes nothing but the landing page."""
     pages = [copy.copy(_linked(entry.file)) for entry in allowed(roles)]
     if not any(page.url_path == "" for page in pages):
-        root = st.Page(landing, title=BY_FILE[OVERVIEW].label, url_path="", default=True)
+        root = st.Page(  # not listed in the navigation: it is no page of theirs to open
+            landing, title=BY_FILE[OVERVIEW].label, url_path="", default=True, visibility="hidden"
+        )
         pages.insert(0, root)
     return pages

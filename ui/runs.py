@@ -32,3 +32,12 @@ def once_per_run(name: str, compute: Callable[[], T]) -> T:
     if name not in memo:
         memo[name] = compute()
     return cast(T, memo[name])
+
+
+def done_this_run(name: str) -> bool:
+    """Whether `once_per_run(name, ...)` has been asked in this script run (outside a run:
+    never)."""
+    ctx = get_script_run_ctx(suppress_warning=True)
+    if ctx is None or getattr(_RUN, "marker", None) is not ctx.cursors:
+        return False
+    return name in getattr(_RUN, "memo", {})

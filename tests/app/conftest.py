@@ -50,6 +50,18 @@ def fresh(demo_store, monkeypatch):
     return make
 
 
+def nav_labels(at: AppTest) -> list[str]:
+    """The pages the sidebar lists, in order. Through app.py, Streamlit's own navigation of
+    the pages it routed for the person (AppTest keeps what was routed; the landing page of
+    someone who may read nothing is a function, hidden from the navigation). AppTest runs a
+    page it switches to straight from the pages/ folder, without app.py: that page, like any
+    page file run on its own, draws the links itself (ui.navigation)."""
+    links = [link.value for link in at.sidebar.get("page_link")]
+    pages = at._registered_pages.values()
+    routed = [p["page_name"] for p in pages if p.get("script_path") and "url_pathname" in p]
+    return links or routed
+
+
 NOT_ROUTED = "Could not find a navigation page"  # AppTest.switch_page on a page not routed
 
 

@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 import ui
 from metrics.access import EVERY_ROLE, audit as audit_trail, command_line
 from metrics.store.queries import uploads
-from tests.app.conftest import NOT_ROUTED, Opened, directly
+from tests.app.conftest import NOT_ROUTED, Opened, directly, nav_labels
 from tests.conftest import ROOT
 from ui import access, keys
 
@@ -38,7 +38,7 @@ def texts(at: AppTest) -> str:
 
 
 def nav_links(at: AppTest) -> list[str]:
-    return [link.value for link in at.sidebar.get("page_link")]
+    return nav_labels(at)
 
 
 # -- demo mode -------------------------------------------------------------------------------

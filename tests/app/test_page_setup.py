@@ -104,7 +104,7 @@ def test_app_py_only_routes_the_registry():
     tree = ast.parse(APP.read_text(encoding="utf-8"))
     body = [n for n in tree.body if not isinstance(n, (ast.Import, ast.ImportFrom))]
     statements = [ast.unparse(n) for n in body[1:]]  # after the docstring
-    assert statements == ["st.navigation(ui.routes(), position='hidden').run()"]
+    assert statements == ["st.navigation(ui.routes(), position='sidebar', expanded=True).run()"]
 
 
 def test_the_benchmarks_open_registered_addresses():

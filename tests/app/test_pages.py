@@ -6,6 +6,7 @@ import pytest
 
 import ui
 from metrics.store.queries import current_count, uploads
+from tests.app.conftest import nav_labels
 from ui import keys
 
 PAGES = {
@@ -25,7 +26,7 @@ def test_every_page_renders(app, path, title):
     at.switch_page(path).run()
     assert not at.exception, at.exception
     assert at.title[0].value == title
-    links = [link.value for link in at.sidebar.get("page_link")]
+    links = nav_labels(at)
     assert links[:3] == ["Charter overview", "Statements", "Indicators"]
 
 
@@ -162,7 +163,7 @@ def test_government_pages_are_linked_from_every_page(app):
     at = app()
     for path in [ui.OVERVIEW, *PAGES]:
         at.switch_page(path).run()
-        links = [link.value for link in at.sidebar.get("page_link")]
+        links = nav_labels(at)
         assert {"Help and definitions", "Support and contact", "Accessibility statement"} <= set(
             links
         )

@@ -54,3 +54,26 @@ def test_every_address_used_today_still_opens_its_page(server, browser):
         if "quarter=" in address:
             assert "quarter=2025-26+Q3" in page.url and page.get_by_text("2025-26 Q3").count()
     page.close()
+
+
+def test_the_sidebar_navigation_keeps_the_quarter_and_the_session(server, browser):
+    """The sidebar is Streamlit's own navigation (app.py): its links open a page's bare
+    address in the same session, and the quarter chosen goes with the reader: the next page
+    shows it and puts it back in its address."""
+    from tests.browser.conftest import wait_for_app
+
+    page = browser.new_page()
+    page.goto(f"{server.url}/?quarter=2025-26+Q2")
+    wait_for_app(page)
+    nav = page.locator('[data-testid="stSidebarNavLink"]')
+    assert [n.strip() for n in nav.all_inner_texts()][:3] == [
+        "Charter overview",
+        "Statements",
+        "Indicators",
+    ]
+    page.locator('[data-testid="stSidebarNavLink"]', has_text="Scrutiny").click()
+    page.wait_for_url("**/Scrutiny?quarter=2025-26+Q2*", timeout=30_000)
+    wait_for_app(page)
+    assert page.locator("h1").first.inner_text().strip() == "Scrutiny"
+    assert page.get_by_text("2025-26 Q2").count()
+    page.close()

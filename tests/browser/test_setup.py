@@ -16,7 +16,8 @@ def body(page) -> str:
 
 
 def links(page) -> list[str]:
-    return page.locator('[data-testid="stSidebar"] [data-testid="stPageLink"]').all_inner_texts()
+    """The sidebar's navigation: Streamlit's own (app.py), each page a link."""
+    return page.locator('[data-testid="stSidebarNavLink"]').all_inner_texts()
 
 
 def logged(server: Server, text: str, timeout: float = 10) -> str:

@@ -48,6 +48,22 @@ def test_results_name_their_baseline_and_targets():
     assert pages.misses(entries) == []
 
 
+def test_a_crowd_measured_taking_turns_is_the_median_of_each_turns_ratio():
+    """The apps' crowds take turns (bench/pages.py `run`): each of our crowds is held against
+    the floor app's crowd beside it, not against the floor's crowds at other moments."""
+    floor = pages.Measured({p: 0.1 for p in pages.FLOOR_PAGES}, {}, {})
+    floor.turns = [{p: [t] for p in pages.FLOOR_PAGES} for t in (1.0, 1.0, 2.0)]
+    floor.crowd = {p: [1.0, 1.0, 2.0] for p in pages.FLOOR_PAGES}
+    ours = measured(0.1, [1.5, 1.1, 2.2], [0.1])
+    ours.turns = [{p: [t] for p in pages.OURS.values()} for t in (1.5, 1.1, 2.2)]
+    entries = pages.results(floor, ours)
+    crowd = next(e for e in entries if str(e["name"]).startswith("overview page, crowd median"))
+    # per turn 1.5, 1.1, 1.1: the median 1.1 (the two medians alone, 1.5 / 1.0, would say 1.5)
+    assert (crowd["value"], crowd["baseline"], crowd["ratio"]) == (1.5, 1.0, 1.1)
+    assert "the median of 3 turns' ratios" in str(crowd["target"])
+    assert not any("crowd" in m for m in pages.misses(entries))
+
+
 def test_a_ratio_over_its_target_is_missed():
     floor = pages.Measured(
         {p: 0.1 for p in pages.FLOOR_PAGES}, {p: [1.0] for p in pages.FLOOR_PAGES}, {}
