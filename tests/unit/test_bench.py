@@ -155,3 +155,31 @@ def test_the_servers_memory_after_the_crowds_is_reported_without_a_target():
     assert len(memory) == 1 and memory[0]["ratio"] == 2.5
     assert "no target" in str(memory[0]["target"]) and pages.misses(memory) == []
     assert pages.resident_mb(os.getpid()) > 10  # read from /proc for a real process
+
+
+def test_a_benchmark_run_again_replaces_its_earlier_entries_even_under_another_name(
+    tmp_path, monkeypatch, capsys
+):
+    """A generated file a row shorter renames an entry ("... (233,808 rows)"): the earlier
+    run's entry must not stay beside it, printed and missed as if measured now."""
+    import json
+
+    from bench import __main__ as bench_main
+
+    def entry(name: str, value: float) -> dict[str, object]:
+        return {"name": name, "value": value, "unit": "s", "baseline": 1.0, "ratio": value,
+                "target": 2.0}  # fmt: skip
+
+    runs = iter([[entry("reading (10 rows)", 5.0)], [entry("reading (9 rows)", 1.5)]])
+    monkeypatch.setitem(bench_main.BENCHMARKS, "tiny", lambda charter, work: next(runs))
+    other = {**entry("another benchmark's", 1.0), "bench": "other"}
+    path = tmp_path / "results.json"
+    path.write_text(json.dumps([other]))
+    bench_main._run(["tiny"], None, tmp_path, path)  # type: ignore[arg-type]
+    capsys.readouterr()
+    bench_main._run(["tiny"], None, tmp_path, path)  # type: ignore[arg-type]
+    assert "10 rows" not in capsys.readouterr().out  # neither printed nor missed
+    assert [r["name"] for r in json.loads(path.read_text())] == [
+        "another benchmark's",
+        "reading (9 rows)",
+    ]
