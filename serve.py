@@ -16,6 +16,7 @@ import sys
 from pathlib import Path
 
 from streamlit import config
+from streamlit.runtime.pages_manager import PagesManager
 from streamlit.web import bootstrap, cli
 
 from metrics.deployment import HARDENING, auth_in_files, decide, report
@@ -43,6 +44,11 @@ def main(options: list[str] | None = None) -> None:
     options = list(sys.argv[1:] if options is None else options)
     logging.basicConfig(format="%(asctime)s %(levelname)s %(message)s", level=logging.INFO)
     check(options)
+    # Never Streamlit's older pages/-folder mode, which it would enter because pages/ sits
+    # beside app.py: its navigation lists every page file, whatever the person's roles
+    # (app.py's st.navigation routes only theirs). ui.page sends any run made in it through
+    # app.py again, for servers started otherwise.
+    PagesManager.uses_pages_directory = False
     cli.main(["run", str(APP), *options], prog_name="streamlit")
 
 

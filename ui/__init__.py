@@ -175,22 +175,24 @@ def routed() -> bool:
     return runs.done_this_run(ROUTED)
 
 
-def _first_run_in_pages_mode() -> bool:
-    """Whether this is the server's first run, which Streamlit (started on app.py) gave to a
-    page of the pages/ folder itself, app.py unrouted. Once per process: the mode, once left,
-    is not entered again (AppTest re-enters it before each run; it gets the pages/ folder's
-    mode, as before, after its first run; the browser tests see the server's first run)."""
-    global _PAGES_MODE_LEFT
-    if _PAGES_MODE_LEFT or routed():
+_ROUTED_BEFORE = "_routed_before"  # not a widget key: this session has been routed by app.py
+
+
+def _unrouted_in_pages_mode() -> bool:
+    """Whether Streamlit (started on app.py) ran a page of the pages/ folder itself, in its
+    older multipage mode, app.py unrouted: with a navigation of every file there. A server
+    started by serve.py never enters that mode; `streamlit run app.py` does until some run
+    calls st.navigation, and every session whose run began before that is in it too, so each
+    such run is sent through app.py again (not only the first: a crowd at a fresh server)."""
+    if routed():  # (whatever the mode is now: another session may have left it meanwhile)
+        st.session_state[_ROUTED_BEFORE] = True
+        return False
+    if st.session_state.get(_ROUTED_BEFORE):
+        # Routed before, so the server has left that mode for good; only AppTest enters it
+        # again for a page's own st.rerun(), and runs the page as a page file run alone.
         return False
     ctx = get_script_run_ctx(suppress_warning=True)
-    if ctx is None or Path(ctx.main_script_path).resolve() != ROOT / "app.py":
-        return False  # a page file run on its own: no app.py to route it
-    _PAGES_MODE_LEFT = True
-    return True
-
-
-_PAGES_MODE_LEFT = False
+    return ctx is not None and Path(ctx.main_script_path).resolve() == ROOT / "app.py"
 
 
 def page(title: str, roles: frozenset[str] = READERS, reads: tuple[str, ...] = ()) -> None:
@@ -198,11 +200,9 @@ def page(title: str, roles: frozenset[str] = READERS, reads: tuple[str, ...] = (
     `reads`: what the page reads besides the quarter's review ("quality", "scrutiny",
     "review extras", "statement", "indicator"), started in the background at once
     (ui/reads.py, `prefetch`)."""
-    if _first_run_in_pages_mode():
-        # The server's first run: Streamlit runs a page of the pages/ folder itself (its
-        # older multipage mode, until some run calls st.navigation), with a navigation of
-        # every file there, and keeps doing so until a run calls st.navigation. Leave that
-        # mode as st.navigation does, and run again through app.py: its routes, its navigation.
+    if _unrouted_in_pages_mode():
+        # Leave that mode as st.navigation does, and run again through app.py: its routes
+        # for this person, its navigation.
         PagesManager.uses_pages_directory = False
         st.rerun()
     st.set_page_config(page_title=f"{title} · {APP_NAME}", layout="wide")

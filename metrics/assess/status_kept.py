@@ -149,6 +149,7 @@ def _copy(status: IndicatorStatus) -> IndicatorStatus:
     copies some 500): the same fields, no __init__ run again."""
     copied = object.__new__(IndicatorStatus)
     copied.__dict__.update(status.__dict__)
+    copied.history = list(status.history)  # its list of its own: a caller may append
     return copied
 
 

@@ -10,13 +10,15 @@ limits of the counts 0 to 19,999 are worked out once by SciPy and shipped beside
 count or level is worked out by SciPy as before. A table rather than our own quantile routine:
 only SciPy's own code gives SciPy's numbers to the last bit, and published numbers must not
 move. The file's SHA-256 is checked before its first use: a changed or damaged table is an
-error, never a quietly different interval.
+error, never a quietly different interval; a missing one (an installation without it) only
+costs the import, SciPy working every limit out as before.
 """
 
 from __future__ import annotations
 
 import functools
 import hashlib
+import logging
 import struct
 import sys
 from pathlib import Path
@@ -29,7 +31,7 @@ PAIR = struct.Struct("<dd")  # low, high: little-endian IEEE doubles
 
 
 class DamagedTable(RuntimeError):
-    """The shipped table is missing or is not the one SciPy wrote."""
+    """The shipped table is not the one SciPy wrote."""
 
 
 def from_scipy(count: int, level: float) -> tuple[float, float]:
@@ -42,11 +44,21 @@ def from_scipy(count: int, level: float) -> tuple[float, float]:
 
 
 @functools.cache
-def _table() -> bytes:
+def _table() -> bytes | None:
+    """The table, or None when it is not there (an installation without it): SciPy then
+    works every limit out, the same numbers, only slower (said once in the log). A table
+    that is there but not the one SciPy wrote is an error."""
     try:
         data = TABLE.read_bytes()
     except OSError as error:
-        raise DamagedTable(f"{TABLE} cannot be read ({error}): {_REWRITE}") from error
+        logging.getLogger(__name__).warning(
+            "%s cannot be read (%s): the Poisson limits are worked out by SciPy instead "
+            "(the same numbers, slower); %s",
+            TABLE,
+            error,
+            _REWRITE,
+        )
+        return None
     if hashlib.sha256(data).hexdigest() != TABLE_SHA256:
         raise DamagedTable(f"{TABLE} is not the table SciPy wrote: {_REWRITE}")
     return data
@@ -57,9 +69,11 @@ _REWRITE = "write it again with `python -m metrics.leadership.poisson_limits`"
 
 def limits(count: int, level: float) -> tuple[float, float]:
     """The interval's (low, high) for a count >= 0: from the table where it holds them."""
-    if level == LEVEL and count < COUNTS:
-        low, high = PAIR.unpack_from(_table(), count * PAIR.size)
-        return low, high
+    if level == LEVEL and 0 <= count < COUNTS and count == int(count):
+        table = _table()
+        if table is not None:
+            low, high = PAIR.unpack_from(table, int(count) * PAIR.size)
+            return low, high
     return from_scipy(count, level)
 
 

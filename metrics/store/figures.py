@@ -97,14 +97,15 @@ SELECT nextval('obs_id_seq'), s.indicator_id, s.period, s.area_code, s.breakdown
 FROM staged s
 """
 
-# The staged figures' indicators (of their origin) marked as written by this upload
-# (migration 19), before anything is added: two transactions storing figures of one
-# indicator at once both change its row, and one of them conflicts (WriteConflict), so a
-# new figure is never added twice. Our own figures and published ones never share a row.
+# The staged figures' indicators and periods (of their origin) marked as written by this
+# upload (migrations 19 and 20), before anything is added: two transactions storing figures
+# of one indicator and period at once both change its row, and one of them conflicts
+# (WriteConflict), so a new figure is never added twice; uploads of other periods of the
+# indicator do not. Our own figures and published ones never share a row.
 CLAIM = """
 INSERT INTO figure_writes
-SELECT DISTINCT indicator_id, origin, $upload FROM staged
-ON CONFLICT (indicator_id, origin) DO UPDATE SET upload_id = excluded.upload_id
+SELECT DISTINCT indicator_id, period, origin, $upload FROM staged
+ON CONFLICT (indicator_id, period, origin) DO UPDATE SET upload_id = excluded.upload_id
 """
 
 NEW_PERIODS = """

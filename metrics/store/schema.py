@@ -9,6 +9,7 @@ from __future__ import annotations
 from metrics.store.schema_needs import NEEDS_AND_RESOURCES
 from metrics.store.schema_review import EVIDENCE_AND_SELF_REVIEW, REVIEW, SCRUTINY
 from metrics.store.schema_work import (
+    FIGURE_WRITES_BY_PERIOD,
     FORECASTS_KEPT,
     OUTLOOK_AND_PACKS,
     PUBLISHED_AS_AT,
@@ -291,5 +292,7 @@ MIGRATIONS.append(
         )""",
     ]
 )
+
+MIGRATIONS.append(FIGURE_WRITES_BY_PERIOD)  # 20: see metrics/store/schema_work.py
 
 SCHEMA_VERSION = len(MIGRATIONS)

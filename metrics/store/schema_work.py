@@ -113,3 +113,19 @@ FORECASTS_KEPT: list[str] = [
             made_at       TIMESTAMP NOT NULL
         )""",
 ]
+
+
+FIGURE_WRITES_BY_PERIOD: list[str] = [
+    # 20: migration 19's rows per indicator made two uploads of different periods of one
+    # indicator conflict (a provider's return accepted while an analyst corrects an old
+    # quarter): a figure added twice needs the same indicator, period and origin, so that is
+    # the row each write of figures claims now (metrics/store/figures.py, CLAIM).
+    "DROP TABLE figure_writes",
+    """CREATE TABLE figure_writes (
+            indicator_id  VARCHAR NOT NULL,
+            period        VARCHAR NOT NULL,   -- periods.label
+            origin        VARCHAR NOT NULL,   -- local | published, as observations.origin
+            upload_id     INTEGER NOT NULL,
+            PRIMARY KEY (indicator_id, period, origin)
+        )""",
+]

@@ -217,6 +217,22 @@ def test_two_uploads_adding_the_same_new_figures_at_once_store_them_once(store, 
         assert current_count(store) == before + 1, (n, got)  # one figure, one version
 
 
+def test_two_uploads_of_other_periods_of_one_indicator_at_once_both_store(store, charter):
+    """A provider's return accepted while an analyst corrects an old quarter of the same
+    indicator: different figures, so neither is refused (migration 20: a claim per
+    indicator and period; migration 19's per indicator refused one of them)."""
+    for n in range(ROUNDS):
+        got = race(
+            lambda who, n=n: load_file(
+                store, charter, f"{who.subject}.csv",
+                f"indicator,period,value\nshort-breaks-receiving,"
+                f"{2010 + n}-{11 + n} Q{1 if who is ANN else 2},50\n".encode(),
+                by=ANALYSTS[who.name],
+            )
+        )  # fmt: skip
+        assert sorted(r.outcome for r in got.values()) == ["loaded", "loaded"], (n, got)
+
+
 def test_accepting_and_returning_a_submission_at_once(demo_store, charter):
     sent = b"indicator,period,value\nshort-breaks-receiving,2026-27 Q2,%d\n"
     for n in range(ROUNDS):

@@ -107,3 +107,16 @@ def test_the_working_out_reads_only_the_kinds_it_is_kept_by(demo_store, charter)
             status_kept.work_out(demo_store, charter, QUARTERS, indicators)
         assert seen, "nothing was read: the store no longer reports what it reads"
         assert seen <= set(status_kept.KINDS), seen - set(status_kept.KINDS)
+
+
+def test_a_caller_changing_its_copy_leaves_the_kept_statuses_be(demo_store, charter):
+    """`statuses` hands each caller copies it may change: appending to a status's history (a
+    sparkline's last point) must not reach the next session's."""
+    first, _ = _kept_and_counted(demo_store, charter)
+    ident = next(iter(first))
+    before = list(first[ident][0].history)
+    first[ident][0].history.append(123456.0)
+    first[ident][0].reason = "changed by a caller"
+    again, worked = _kept_and_counted(demo_store, charter)
+    assert worked == 0  # taken as kept
+    assert again[ident][0].history == before and again[ident][0].reason != "changed by a caller"
