@@ -47,6 +47,7 @@ from metrics.store.errors import StoreError as StoreError, WriteConflict as Writ
 from metrics.store.keeper import KEEPER
 from metrics.store.migrating import migrate
 from metrics.store.on_disk import files_seen
+from metrics.store import pruning
 from metrics.store.writes import (
     refuse_write_outside_transaction as refuse_write_outside_transaction,
 )
@@ -223,6 +224,7 @@ def transaction(con: Connection) -> Iterator[Connection]:
         return
     with con._atomic():
         yield con
+    pruning.after_commit(con)  # now and then, in a transaction of its own
 
 
 @contextmanager
