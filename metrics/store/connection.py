@@ -35,6 +35,7 @@ from typing import Any
 import duckdb
 
 from metrics.config import database, db_path
+from metrics.store import pruning
 from metrics.store.changes import Versions, versions
 
 # Kept importable from here: the rest of the store, the domain and the tests find them here.
@@ -47,7 +48,6 @@ from metrics.store.errors import StoreError as StoreError, WriteConflict as Writ
 from metrics.store.keeper import KEEPER
 from metrics.store.migrating import migrate
 from metrics.store.on_disk import files_seen
-from metrics.store import pruning
 from metrics.store.writes import (
     refuse_write_outside_transaction as refuse_write_outside_transaction,
 )
