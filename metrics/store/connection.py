@@ -218,7 +218,8 @@ def transaction(con: Connection) -> Iterator[Connection]:
     """All or nothing: commit when the block ends, roll back if it raises. Losing a race with
     another writer raises WriteConflict (never DuckDB's own error). Every transaction that
     commits bumps the data version (a row in `data_changes`: inserts of different rows never
-    conflict, so two writers of unrelated things do not collide over the counter)."""
+    conflict, so two writers of unrelated things do not collide over the counter). Now and
+    then, after the commit, the versions' old rows are pruned (metrics/store/pruning.py)."""
     if con.in_transaction:  # already inside one: part of it
         yield con
         return

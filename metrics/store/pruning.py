@@ -87,9 +87,14 @@ UNLOCK = "SELECT pg_advisory_unlock($key)"
 
 
 def after_commit(con: Connection) -> None:
-    """Prune after a committed write when it is the write's turn (`EVERY`)."""
-    if con.committed is not None and con.committed % EVERY == 0:
+    """Prune after a committed write when it is the write's turn (`EVERY`). Never raises:
+    the write has committed, and its caller must not be told otherwise."""
+    if con.committed is None or con.committed % EVERY:
+        return
+    try:
         prune(con)
+    except Exception:  # not a database's error (those `prune` logs): a fault, shown
+        log.exception("the versions' rows could not be pruned")
 
 
 def prune(con: Connection) -> bool:
