@@ -35,6 +35,7 @@ from typing import Any
 import duckdb
 
 from metrics.config import database, db_path
+from metrics.store import pruning
 from metrics.store.changes import Versions, versions
 
 # Kept importable from here: the rest of the store, the domain and the tests find them here.
@@ -217,12 +218,14 @@ def transaction(con: Connection) -> Iterator[Connection]:
     """All or nothing: commit when the block ends, roll back if it raises. Losing a race with
     another writer raises WriteConflict (never DuckDB's own error). Every transaction that
     commits bumps the data version (a row in `data_changes`: inserts of different rows never
-    conflict, so two writers of unrelated things do not collide over the counter)."""
+    conflict, so two writers of unrelated things do not collide over the counter). Now and
+    then, after the commit, the versions' old rows are pruned (metrics/store/pruning.py)."""
     if con.in_transaction:  # already inside one: part of it
         yield con
         return
     with con._atomic():
         yield con
+    pruning.after_commit(con)  # now and then, in a transaction of its own
 
 
 @contextmanager

@@ -63,6 +63,7 @@ class Connection:
     _seen: tuple[int, Versions] | None = None  # `versions()`, and the commits it was read after
     source: str | None = None  # which database (metrics/store/remembered.py's key); None: none
     _versions_from: Callable[[], Versions] | None = None  # the store's `versions`, if it has one
+    committed: int | None = None  # the number of the last write committed here (None: none)
 
     def __init__(self, raw: duckdb.DuckDBPyConnection):
         self._raw = raw
@@ -150,6 +151,7 @@ class Connection:
         raw = self._raw
         raw.execute("BEGIN TRANSACTION")
         self.in_transaction, self.changed = True, set()
+        version: int | None = None
         with ExitStack() as numbering:
             try:
                 yield
@@ -176,6 +178,8 @@ class Connection:
                 if _lost_race(err):
                     raise WriteConflict(str(err)) from err
                 raise
+        if bump:  # `keeping` (a prune) leaves the last write's number be
+            self.committed = version
         note_commit()
 
 

@@ -163,6 +163,7 @@ class PgConnection(Connection):
         except psycopg.OperationalError as err:
             raise _unavailable(err) from err
         self.in_transaction, self.changed = True, set()
+        version: int | None = None
         try:
             yield
             if bump:
@@ -172,6 +173,8 @@ class PgConnection(Connection):
                     self._run(CHANGED_KIND, {"version": version, "kind": kind})
             self.in_transaction = False
             self._pg.execute("COMMIT")
+            if bump:  # `keeping` (a prune) leaves the last write's number be
+                self.committed = version
             note_commit()
         except psycopg.Error as err:
             self.in_transaction = False
