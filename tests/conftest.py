@@ -6,6 +6,7 @@ import os
 import shutil
 import sys
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -79,11 +80,12 @@ def backend() -> str:
     return "duckdb"
 
 
-@pytest.fixture
-def store(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Store]:
-    """A fresh, empty store on the test's backend."""
+@contextmanager
+def empty_store(backend: str, file: Path, request: pytest.FixtureRequest) -> Iterator[Store]:
+    """A fresh, empty store on `backend`: the DuckDB `file`, or a new PostgreSQL database
+    dropped afterwards."""
     if backend == "duckdb":
-        yield Store(tmp_path / "test.duckdb")
+        yield Store(file)
         return
     cluster = request.getfixturevalue("pg_cluster")
     url = cluster.new_database()
@@ -91,6 +93,13 @@ def store(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> Itera
         yield Store(url)
     finally:
         cluster.drop(url)
+
+
+@pytest.fixture
+def store(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Store]:
+    """A fresh, empty store on the test's backend."""
+    with empty_store(backend, tmp_path / "test.duckdb", request) as made:
+        yield made
 
 
 @pytest.fixture

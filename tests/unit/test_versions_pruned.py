@@ -17,6 +17,7 @@ import pytest
 from metrics.store import changes, pruning, published, queries
 from metrics.store.changes import BY_INDICATOR, EVERYTHING, FIGURES, for_indicator, rows_for
 from metrics.store.connection import Connection, Store, transaction
+from tests.conftest import empty_store
 
 BROUGHT = (*FIGURES, "uploads", "periods")
 TABLES = ("actions", "commentary", "audit_log", "uploads", "periods", "observations")
@@ -29,15 +30,8 @@ ADD_KIND = "INSERT INTO data_change_kinds (version, kind) VALUES ($version, $kin
 @pytest.fixture
 def twin(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Store]:
     """A second empty store on the test's backend: the copy never pruned."""
-    if backend == "duckdb":
-        yield Store(tmp_path / "twin.duckdb")
-        return
-    cluster = request.getfixturevalue("pg_cluster")
-    url = cluster.new_database()
-    try:
-        yield Store(url)
-    finally:
-        cluster.drop(url)
+    with empty_store(backend, tmp_path / "twin.duckdb", request) as made:
+        yield made
 
 
 def _rows(rng: random.Random) -> list[str]:
