@@ -27,12 +27,12 @@ a pruner that loses a race or meets any database error leaves the rows for the n
 from __future__ import annotations
 
 import logging
+import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 import duckdb
-import psycopg
 
 from metrics.store.changes import BY_INDICATOR, TAG
 from metrics.store.duckdb_connection import Connection
@@ -113,9 +113,18 @@ def prune(con: Connection) -> bool:
                 con._run(DROP_KINDS)
                 con._run(DROP_CHANGES, {"kindless": -1 if kindless is None else kindless})
         return True
-    except (StoreError, duckdb.Error, psycopg.Error) as err:
+    except _database_errors() as err:
         log.debug("the versions' rows were not pruned this time: %s", err)
         return False
+
+
+def _database_errors() -> tuple[type[Exception], ...]:
+    """The errors of a database: psycopg's only where it is already imported (a PostgreSQL
+    store has imported it; importing it for a DuckDB file would cost every command a tenth
+    of a second)."""
+    found: tuple[type[Exception], ...] = (StoreError, duckdb.Error)
+    psycopg = sys.modules.get("psycopg")
+    return found if psycopg is None else (*found, psycopg.Error)
 
 
 @contextmanager

@@ -196,3 +196,30 @@ def test_a_prune_beside_writers_never_makes_one_fail(store, twin):
             for version, rows in wrote:
                 _write(copy, version, rows)
             assert _answer(con) == _answer(copy)
+
+
+def test_a_duckdb_store_writing_and_pruning_imports_no_postgresql_driver(tmp_path):
+    """psycopg costs every command a tenth of a second to import: a DuckDB file's writes,
+    prunes included, never need it."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "ADD_AREA = \"INSERT INTO areas VALUES ('E1', 'x', 'National', NULL) \"\n"
+        "ADD_AREA += 'ON CONFLICT DO NOTHING'\n"
+        "from metrics.store import pruning\n"
+        "from metrics.store.connection import Store, transaction\n"
+        f"store = Store({str(tmp_path / 'p.duckdb')!r})\n"
+        "with store.connect() as con:\n"
+        "    for _ in range(pruning.EVERY + 1):\n"
+        "        with transaction(con):\n"
+        "            con.execute(ADD_AREA)\n"
+        "    assert pruning.prune(con)\n"
+        "print('psycopg' in sys.modules)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=False
+    )
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.strip() == "False"
