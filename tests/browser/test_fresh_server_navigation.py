@@ -6,6 +6,7 @@ every file (an administrator's pages included) that mode sends."""
 from __future__ import annotations
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 
 import websockets
 from streamlit.proto.BackMsg_pb2 import BackMsg
@@ -45,7 +46,9 @@ async def _crowd(url: str) -> list[list[str]]:
 
 def test_a_crowd_at_a_fresh_server_is_shown_only_its_own_pages(server):
     routed = {entry.label for entry in allowed([ANALYST])}  # the demo's reader by default
-    seen = asyncio.run(_crowd(server.url))
+    # A thread of its own: Playwright's sync API may hold an event loop in this one.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        seen = pool.submit(lambda: asyncio.run(_crowd(server.url))).result(timeout=180)
     for page, names in zip(DEEP_LINKS, seen, strict=True):
         assert names, f"{page or 'overview'}: no navigation was sent"
         assert set(names) <= routed, (page, sorted(set(names) - routed))
