@@ -37,9 +37,11 @@ ORDER BY indicator_id, start_date
 # The same of some indicators only (a registered table `asked` of their ids): after an upload
 # the statuses of the indicators it did not touch are kept (metrics/assess/status_kept.py),
 # and only the others' figures are read again.
+_AREA_ONLY = "WHERE o.area_code = $area"
+if CURRENT_TOTALS.count(_AREA_ONLY) != 1:  # an edit of the query above must keep it narrowable
+    raise RuntimeError("CURRENT_TOTALS no longer says `WHERE o.area_code = $area` once")
 CURRENT_TOTALS_OF = CURRENT_TOTALS.replace(
-    "WHERE o.area_code = $area",
-    "JOIN asked a ON a.indicator_id = o.indicator_id\n    WHERE o.area_code = $area",
+    _AREA_ONLY, f"JOIN asked a ON a.indicator_id = o.indicator_id\n    {_AREA_ONLY}"
 )
 
 PUBLISHED_TOTALS = """
