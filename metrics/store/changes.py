@@ -236,15 +236,19 @@ LATEST, BORN = "", "#born"
 # indicators keeps its plain rows too, so that a process of that earlier release, which
 # reads the plain kinds only, still sees it through a rolling upgrade.
 UNKNOWN_INDICATORS = "*"
+PLAIN_BY_INDICATOR = ", ".join(f"'{k}'" for k in sorted(BY_INDICATOR))
+# The plain rows of those kinds with no row per indicator beside them (also what the pruning
+# keeps of them: metrics/store/pruning.py), as `p`.
+CANDIDATE_ROWS = f"""FROM data_change_kinds p
+    WHERE p.kind IN ({PLAIN_BY_INDICATOR})
+      AND NOT EXISTS (SELECT 1 FROM data_change_kinds t
+                      WHERE t.version = p.version AND t.kind LIKE p.kind || '{TAG}%')"""
 VERSIONS = f"""
 SELECT kind, max(version) FROM data_change_kinds GROUP BY kind
 UNION ALL SELECT '', coalesce(max(version), 0) FROM data_changes
 UNION ALL SELECT '*', max(d.version) FROM data_changes d
     WHERE NOT EXISTS (SELECT 1 FROM data_change_kinds k WHERE k.version = d.version)
-UNION ALL SELECT p.kind || '{TAG}{UNKNOWN_INDICATORS}', max(p.version) FROM data_change_kinds p
-    WHERE p.kind IN ({", ".join(f"'{k}'" for k in sorted(BY_INDICATOR))})
-      AND NOT EXISTS (SELECT 1 FROM data_change_kinds t
-                      WHERE t.version = p.version AND t.kind LIKE p.kind || '{TAG}%')
+UNION ALL SELECT p.kind || '{TAG}{UNKNOWN_INDICATORS}', max(p.version) {CANDIDATE_ROWS}
     GROUP BY p.kind
 UNION ALL SELECT '#born', CAST(date_part('epoch', min(applied_at)) * 1000000 AS BIGINT)
     FROM schema_version

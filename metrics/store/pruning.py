@@ -34,7 +34,7 @@ from contextlib import contextmanager
 
 import duckdb
 
-from metrics.store.changes import BY_INDICATOR, TAG
+from metrics.store.changes import CANDIDATE_ROWS, PLAIN_BY_INDICATOR, TAG
 from metrics.store.duckdb_connection import Connection
 from metrics.store.errors import StoreError
 
@@ -47,7 +47,6 @@ EVERY = 64
 PRUNING_LOCK = 7_391_003
 _DUCKDB_PRUNING = threading.Lock()
 
-_PLAIN = ", ".join(f"'{k}'" for k in sorted(BY_INDICATOR))
 # The `data_changes` version of the latest write with no kinds rows: the query's '*' (c).
 KINDLESS = """
 SELECT max(d.version) FROM data_changes d
@@ -57,15 +56,12 @@ WHERE NOT EXISTS (SELECT 1 FROM data_change_kinds k WHERE k.version = d.version)
 _KEPT = f"""
 SELECT kind, max(version) AS version FROM data_change_kinds GROUP BY kind
 UNION
-SELECT p.kind, max(p.version) FROM data_change_kinds p
-    WHERE p.kind IN ({_PLAIN})
-      AND NOT EXISTS (SELECT 1 FROM data_change_kinds t
-                      WHERE t.version = p.version AND t.kind LIKE p.kind || '{TAG}%')
+SELECT p.kind, max(p.version) {CANDIDATE_ROWS}
     GROUP BY p.kind
 UNION
 SELECT min(t.kind), t.version FROM data_change_kinds t
     JOIN (SELECT kind, max(version) AS version FROM data_change_kinds
-          WHERE kind IN ({_PLAIN}) GROUP BY kind) l
+          WHERE kind IN ({PLAIN_BY_INDICATOR}) GROUP BY kind) l
       ON t.version = l.version AND t.kind LIKE l.kind || '{TAG}%'
     GROUP BY l.kind, t.version
 """
