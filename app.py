@@ -8,8 +8,6 @@ every run anyway: a page link per page was some twenty elements more in every ru
 quarter of a crowd's work on the server (bench/README.md).
 """
 
-import streamlit as st
-
 import ui
 
-st.navigation(ui.routes(), position="sidebar", expanded=True).run()
+ui.route_and_run()  # st.navigation(ui.routes(), position="sidebar", expanded=True).run()

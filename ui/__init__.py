@@ -19,7 +19,6 @@ import pyarrow as pa
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 from streamlit.navigation.page import StreamlitPage
-from streamlit.runtime.pages_manager import PagesManager
 from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
 
 from metrics.access import (  # the roles, as ui.ANALYST etc.
@@ -141,6 +140,12 @@ APP_NAME = "Outcomes for disabled children"
 ROUTED = "routed by app.py"  # this run's pages are Streamlit's navigation (ui/runs.py)
 
 
+def route_and_run() -> None:
+    """What app.py does: route the pages this person may open (`routes`), as Streamlit's own
+    navigation in the sidebar, and run the one asked for."""
+    st.navigation(routes(), position="sidebar", expanded=True).run()
+
+
 def routes() -> list[StreamlitPage]:
     """The pages app.py routes for the person using the app (worked out afresh, drawing
     nothing): those their roles may open, or only the landing page."""
@@ -183,7 +188,7 @@ def _unrouted_in_pages_mode() -> bool:
     older multipage mode, app.py unrouted: with a navigation of every file there. A server
     started by serve.py never enters that mode; `streamlit run app.py` does until some run
     calls st.navigation, and every session whose run began before that is in it too, so each
-    such run is sent through app.py again (not only the first: a crowd at a fresh server)."""
+    such run is routed as app.py routes (not only the first: a crowd at a fresh server)."""
     if routed():  # (whatever the mode is now: another session may have left it meanwhile)
         st.session_state[_ROUTED_BEFORE] = True
         return False
@@ -201,10 +206,12 @@ def page(title: str, roles: frozenset[str] = READERS, reads: tuple[str, ...] = (
     "review extras", "statement", "indicator"), started in the background at once
     (ui/reads.py, `prefetch`)."""
     if _unrouted_in_pages_mode():
-        # Leave that mode as st.navigation does, and run again through app.py: its routes
-        # for this person, its navigation.
-        PagesManager.uses_pages_directory = False
-        st.rerun()
+        # Route this same run as app.py does (st.navigation leaves that mode for good), the
+        # page asked for running inside it, then end the run. Not st.rerun(): the browser
+        # saw the cut-short run end with nothing drawn, and a test (or a person) acting then
+        # met the next run half drawn (a deep link's quarter not yet shown, CI).
+        route_and_run()
+        st.stop()
     st.set_page_config(page_title=f"{title} · {APP_NAME}", layout="wide")
     if roles & user().roles & READERS:
         prefetch(reads)

@@ -10,6 +10,8 @@ checks must be those the registry routes it for.
 from __future__ import annotations
 
 import ast
+import inspect
+import textwrap
 from pathlib import Path
 
 import pytest
@@ -100,11 +102,17 @@ def test_the_overview_is_the_root_and_addresses_are_unique():
 
 
 def test_app_py_only_routes_the_registry():
-    """app.py draws and reads nothing itself: it routes what ui.routes() gives, once."""
+    """app.py draws and reads nothing itself: it routes what ui.routes() gives, once (in
+    ui.route_and_run, which a run in Streamlit's pages-folder mode uses too)."""
     tree = ast.parse(APP.read_text(encoding="utf-8"))
     body = [n for n in tree.body if not isinstance(n, (ast.Import, ast.ImportFrom))]
     statements = [ast.unparse(n) for n in body[1:]]  # after the docstring
-    assert statements == ["st.navigation(ui.routes(), position='sidebar', expanded=True).run()"]
+    assert statements == ["ui.route_and_run()"]
+    routing = ast.parse(textwrap.dedent(inspect.getsource(ui.route_and_run))).body[0]
+    assert isinstance(routing, ast.FunctionDef)
+    assert [ast.unparse(n) for n in routing.body[1:]] == [
+        "st.navigation(routes(), position='sidebar', expanded=True).run()"
+    ]
 
 
 def test_the_benchmarks_open_registered_addresses():

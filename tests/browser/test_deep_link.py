@@ -77,3 +77,41 @@ def test_the_sidebar_navigation_keeps_the_quarter_and_the_session(server, browse
     assert page.locator("h1").first.inner_text().strip() == "Scrutiny"
     assert page.get_by_text("2025-26 Q2").count()
     page.close()
+
+
+# Every change of the app's script state, with what the page held then, from the first moment
+# of the document (the app's root is made later: the whole document is watched).
+_SCRIPT_STATES = """
+window.__states = [];
+new MutationObserver(() => {
+  const app = document.querySelector('[data-testid="stApp"]');
+  if (!app) return;
+  const state = app.getAttribute('data-test-script-state');
+  const last = window.__states[window.__states.length - 1];
+  if (last && last.state === state) return;
+  const h1 = document.querySelector('h1');
+  window.__states.push({state, heading: h1 ? h1.innerText.trim() : null,
+                        quarter: document.body.innerText.includes('2025-26 Q3')});
+}).observe(document, {attributes: true, subtree: true, childList: true});
+"""
+
+
+def test_a_fresh_servers_first_deep_link_is_drawn_in_one_run(server, browser):
+    """The first visitor of a fresh `streamlit run app.py` server arrives in Streamlit's older
+    pages-folder mode, which ui.page routes as app.py does. That is one run, not a run cut
+    short and another: the browser never sees a finished run with nothing drawn, so whoever
+    acts when the page says it is done finds it whole (CI once read a deep link's page
+    before its quarter was drawn)."""
+    from tests.browser.conftest import wait_for_app
+
+    page = browser.new_page()
+    page.add_init_script(_SCRIPT_STATES)
+    page.goto(f"{server.url}/Review?quarter=2025-26+Q3")
+    wait_for_app(page)
+    page.wait_for_timeout(1_500)  # a rerun, if one were coming, would have started by now
+    states = page.evaluate("window.__states")
+    finished = [s for s in states if s["state"] == "notRunning"]
+    assert finished, states
+    assert finished[0]["heading"] == "Quarterly review" and finished[0]["quarter"], states
+    assert len(finished) == 1, states
+    page.close()

@@ -56,14 +56,33 @@ def saved(app: Server, page, box, subject: str) -> None:
         raise AssertionError(
             f"no 'Saved (version 1).'; the box ({'open' if opened else 'closed'}) held:\n"
             f"{box.text_content(timeout=5_000)}\nversions stored: {versions}; "
-            f"connection: {state}\nserver log:\n{log}"
+            f"connection: {state}; {_SENT.get(id(page))}\nserver log:\n{log}"
         ) from err
     wait_for_app(page)
+
+
+# What each page sent its server: connections opened and messages sent on them, for the
+# message when a save never shows (CI lost one once, not reproduced here).
+_SENT: dict[int, dict[str, int]] = {}
+
+
+def _count_sent(page) -> None:
+    sent = _SENT[id(page)] = {"connections": 0, "messages sent": 0}
+
+    def one_more(_frame) -> None:
+        sent["messages sent"] += 1
+
+    def opened(socket) -> None:
+        sent["connections"] += 1
+        socket.on("framesent", one_more)
+
+    page.on("websocket", opened)
 
 
 def person(browser, app: Server, sub: str):
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
+    _count_sent(page)
     sign_in(page, app, sub)
     page.goto(f"{app.url}/Review?quarter={Q}")
     wait_for_app(page)
