@@ -7,6 +7,8 @@ users without the page's role (again: a page file run on its own must refuse the
 
 from __future__ import annotations
 
+import atexit
+import gc
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -34,7 +36,7 @@ from metrics.ingest.template import latest_complete_quarter
 from metrics.publish.escape import markdown as markdown  # pages escape user text with ui.markdown
 from metrics.store.connection import StoreError, WriteConflict
 from metrics.text_limits import TextTooLong
-from ui import access, heap, keys, runs, streamlit_config, streamlit_events
+from ui import access, keys, runs, streamlit_config, streamlit_events
 from ui.context import (  # the store, the charter, the person and the quarter carried
     CHOSEN_QUARTER as CHOSEN_QUARTER,
     LINGER as LINGER,
@@ -120,9 +122,14 @@ def _warm_up() -> None:
     # Python's full collections (Streamlit's after every run is switched off in
     # .streamlit/config.toml, `runner.postScriptGC`; the interpreter's own still come) would
     # walk the libraries above: some 170,000 long-lived objects, about 0.15 s each time. They
-    # live as long as the server, so move them out of the collector's sight (ui/heap.py; and
-    # again by `page()` whenever a run has imported more); what pages create is still collected.
-    heap.freeze_imported()
+    # live as long as the server, so move them out of the collector's sight once (the standard
+    # library's gc.freeze); what pages create afterwards is still collected.
+    gc.collect()
+    gc.freeze()
+    # ...but hand them back at exit: frozen objects escape the collections at shutdown, so
+    # DuckDB's module objects outlived the interpreter and its bindings (nanobind) printed
+    # some 40 "leaked instance/type/function" lines every time the app or a test run stopped.
+    atexit.register(gc.unfreeze)
 
 
 _warm_up()
@@ -205,7 +212,6 @@ def page(title: str, roles: frozenset[str] = READERS, reads: tuple[str, ...] = (
         # met the next run half drawn (a deep link's quarter not yet shown, CI).
         route_and_run()
         st.stop()
-    heap.freeze_imported()  # what the pages imported since, out of the full collections' walk
     st.set_page_config(page_title=f"{title} · {APP_NAME}", layout="wide")
     if roles & user().roles & READERS:
         prefetch(reads)
