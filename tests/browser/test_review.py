@@ -103,6 +103,11 @@ def test_the_whole_review(app: Server, browser, charter, tmp_path):
         box.get_by_label("What is happening").fill(f"{e.title}: the figure moved.")
         box.get_by_label("Why").fill("Staff changes over the summer.")
         box.get_by_label("What next").fill("The owner reports back next quarter.")
+        # Sent only once the boxes hold the text and no run is under way, as a person sees
+        # the page settled before pressing Save (a run that ends in st.rerun() looks finished
+        # for a moment; the make test of 888cad8 once lost a save, connection steady).
+        expect(box.get_by_label("What next")).to_have_value("The owner reports back next quarter.")
+        wait_for_app(page)
         box.get_by_role("button", name="Save commentary").click()
         wait_for_app(page)
         saved(app, page, box, indicator_subject(e.indicator_id))
