@@ -36,7 +36,7 @@ from metrics.ingest.template import latest_complete_quarter
 from metrics.publish.escape import markdown as markdown  # pages escape user text with ui.markdown
 from metrics.store.connection import StoreError, WriteConflict
 from metrics.text_limits import TextTooLong
-from ui import access, keys, runs, streamlit_config, streamlit_events
+from ui import access, keys, refresh, runs, streamlit_config, streamlit_events
 from ui.context import (  # the store, the charter, the person and the quarter carried
     CHOSEN_QUARTER as CHOSEN_QUARTER,
     LINGER as LINGER,
@@ -213,6 +213,7 @@ def page(title: str, roles: frozenset[str] = READERS, reads: tuple[str, ...] = (
         route_and_run()
         st.stop()
     st.set_page_config(page_title=f"{title} · {APP_NAME}", layout="wide")
+    refresh.watch()  # another process's write is read as soon as it is made
     if roles & user().roles & READERS:
         prefetch(reads)
     st.markdown(CSS, unsafe_allow_html=True)

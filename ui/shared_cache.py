@@ -143,6 +143,12 @@ class SharedRead(Generic[P, R]):
             # charter as it was
             self._forget(object())
 
+    def holds(self, *args: Any) -> bool:
+        """Whether a result for `args` is kept (asked without working one out)."""
+        key = args if self._key_of is None else self._key_of(args)
+        with self._lock:
+            return key in self._kept and self._generation is _current_generation()
+
     def changed(self) -> list[tuple[Hashable, ...]]:
         """The keys whose result is no longer what was stored (while watching)."""
         with self._lock:

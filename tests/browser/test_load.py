@@ -31,3 +31,39 @@ def test_the_floor_app_draws_its_two_pages(tmp_path):
         floor.stop()
     assert result.errors == [] and result.pages == FLOOR_PAGES
     assert all(t > 0 for t in result.times)
+
+
+def test_a_server_reads_another_processs_load_before_anyone_asks(server, tmp_path):
+    """After a load by another process, the server opens the database again by itself
+    (ui/refresh.py), with no page asked for: seen as the file among its open files."""
+    import os
+    import subprocess
+    import sys
+    import time
+
+    from bench.server import ROOT
+
+    load.single(server.url, pages=[load.OVERVIEW])  # the first page starts the watch
+    held = f"/proc/{server.process.pid}/fd"
+
+    def holds_the_file() -> bool:
+        for fd in os.listdir(held):
+            try:
+                if os.readlink(f"{held}/{fd}") == str(server.db):
+                    return True
+            except OSError:  # closed meanwhile
+                continue
+        return False
+
+    deadline = time.monotonic() + 10
+    while holds_the_file():  # the visit's opening lingers a moment (0.3 s)
+        assert time.monotonic() < deadline, "the server never let go of the file"
+        time.sleep(0.01)
+    path = load.write_return(tmp_path / "return.csv", "2001-02 Q3")
+    command = [sys.executable, "-m", "metrics", "load", str(path), "--db", str(server.db)]
+    done = subprocess.run([*command, "--user", "t"], capture_output=True, text=True, cwd=ROOT)
+    assert done.returncode == 0, done.stdout + done.stderr
+    deadline = time.monotonic() + 10
+    while not holds_the_file():
+        assert time.monotonic() < deadline, "the server did not read the load by itself"
+        time.sleep(0.005)

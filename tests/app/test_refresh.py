@@ -1,0 +1,75 @@
+"""A server reads another process's write as soon as it is made (ui/refresh.py): the versions,
+the quarters and the latest quarter's statuses are in the pages' caches before anyone opens
+a page. Real DuckDB files, a real `python -m metrics load` in a process of its own."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import streamlit as st
+
+from metrics.assess.rollup import charter_status
+from metrics.periods.text import parse_period
+from metrics.store.connection import Store
+from tests.conftest import ROOT
+from ui import reads, refresh
+from ui.read_keys import QUARTERS, data_key
+
+
+def load_elsewhere(db: Path, folder: Path, quarter: str) -> None:
+    """An analyst's load in a process of its own, as a scheduled load runs beside the app."""
+    path = folder / "return.csv"
+    path.write_text(f"indicator,period,value\nshort-breaks-receiving,{quarter},411\n")
+    command = [sys.executable, "-m", "metrics", "load", str(path), "--db", str(db), "--user", "t"]
+    done = subprocess.run(command, capture_output=True, text=True, cwd=ROOT)
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_another_processs_load_is_read_before_anyone_asks(
+    demo_store, charter, monkeypatch, tmp_path
+):
+    monkeypatch.setenv("OUTCOMES_DB", str(demo_store.path))
+    st.cache_resource.clear()  # the app's store is this copy; every shared read starts afresh
+    before = demo_store.versions().latest
+    watch = refresh.Watch(demo_store.path, refresh.refresh)
+    try:
+        load_elsewhere(demo_store.path, tmp_path, "2001-02 Q3")
+        deadline = time.monotonic() + 60
+        while watch.changes == 0 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert watch.changes, "the load's change to the file was not seen"
+        latest = Store(demo_store.path).versions().latest
+        assert latest > before
+        # Asked without working anything out: it was worked out for the new version already.
+        key = data_key()
+        assert key[1] == latest
+        quarters = reads._quarters(*data_key(*QUARTERS))
+        assert reads._status.holds(*key, quarters[0])
+    finally:
+        watch.stop()
+    fresh = charter_status(Store(demo_store.path), charter, parse_period(quarters[0]))
+    assert reads._status(*key, quarters[0]) == fresh
+
+
+def test_a_quiet_file_is_only_looked_at(demo_store, monkeypatch):
+    """Looking is all a quiet file costs: no refresh without a change."""
+    monkeypatch.setenv("OUTCOMES_DB", str(demo_store.path))
+    st.cache_resource.clear()
+    asked: list[int] = []
+    watch = refresh.Watch(demo_store.path, lambda: asked.append(1))
+    try:
+        time.sleep(20 * refresh.POLL_SECONDS)
+    finally:
+        watch.stop()
+    assert asked == [] and watch.changes == 0
+
+
+def test_only_a_server_watches(fresh):
+    """AppTest's runtime is a stand-in: its pages start no watch (their tests ask for what
+    they read, and a thread reading in the background would make their counts uncertain)."""
+    fresh().run()
+    assert refresh._WATCHES == {}
+    assert refresh.watch() is None
