@@ -22,6 +22,7 @@ from metrics.assess.status import IndicatorStatus
 from metrics.assess.target import Target
 from metrics.assess.trend import GroupRow, TrendRow
 from metrics.periods.text import parse_period
+from metrics.publish import audit_cache
 from metrics.publish.audit import count_fields, protect
 from metrics.publish.disclosure import (
     NOT_FOR_PUBLICATION,
@@ -99,6 +100,18 @@ def withheld_figures(
         by_period = figures_by_table(store, charter, indicator, tables)
         revised = revised_by_a_small_number(store, charter, by_period, rule, indicator)
     out: dict[str, Withheld] = {}
+    with audit_cache.one_look():
+        _withhold_each(by_period, revised, rule, charter, out)
+    return {k: v for k, v in out.items() if v or v.rounding}
+
+
+def _withhold_each(
+    by_period: dict[tuple[str, str], list[Figure]],
+    revised: dict[tuple[str, str, str, str], str],
+    rule: Rule,
+    charter: Charter,
+    out: dict[str, Withheld],
+) -> None:
     for (ind_id, period), figures in by_period.items():
         ind = charter.indicators.get(ind_id)
         if ind is None:
@@ -117,7 +130,6 @@ def withheld_figures(
             chosen = protect(figures, rule, ind.unit == "count", ind.multiplier, also)
         for (dim, grp), why in chosen.items():
             found[(period, dim, grp)] = why
-    return {k: v for k, v in out.items() if v or v.rounding}
 
 
 def _unroundable(figures: list[Figure], rule: Rule, ind: Indicator) -> dict[tuple[str, str], str]:

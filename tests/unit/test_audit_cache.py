@@ -187,3 +187,30 @@ def test_an_answer_in_a_file_of_its_own_that_others_may_write_is_not_read(tmp_pa
     alone.chmod(0o666)
     assert audit.protect(LOCALITY, RULE, value_is_count=True) == ANSWER  # solved instead
     assert kept(tmp_path)[key] != json.loads(alone.read_text())  # and not copied in
+
+
+def test_a_pass_over_many_tables_looks_at_the_folder_once(tmp_path, monkeypatch):
+    """A pack reads some 350 answers: within `one_look` the folder and those above it are
+    looked at once, and a folder others may write is still used for none of them."""
+    monkeypatch.setenv(audit_cache.CACHE_ENV, str(tmp_path))
+    keys = [audit_cache.key_of(("table", n)) for n in range(5)]
+    for key in keys:
+        audit_cache.write(key, ANSWER)
+    looks: list[object] = []
+    real = audit_cache._safe_above
+    monkeypatch.setattr(
+        audit_cache, "_safe_above", lambda where: looks.append(where) or real(where)
+    )
+    assert [audit_cache.read(k) for k in keys] == [ANSWER] * 5
+    assert len(looks) == 5  # outside a pass: every time
+    looks.clear()
+    with audit_cache.one_look():
+        assert [audit_cache.read(k) for k in keys] == [ANSWER] * 5
+    assert len(looks) == 1
+    where = tmp_path / "disclosure-audit"
+    where.chmod(0o777)
+    try:
+        with audit_cache.one_look():
+            assert [audit_cache.read(k) for k in keys] == [None] * 5
+    finally:
+        where.chmod(0o700)
