@@ -49,7 +49,7 @@ def store() -> Store:
     return once_per_run("store", _store)
 
 
-@st.cache_resource
+@st.cache_resource(show_spinner=False)  # (asked from the store's watch too: no run there)
 def _store() -> Store:
     return Store(linger=LINGER)
 

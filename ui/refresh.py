@@ -1,24 +1,30 @@
 """Seeing another process's write before anyone asks: a server watches its DuckDB file, and
-when the file changes (an analyst's `python -m metrics load`, a scheduled import, a save on
-another app server's page) it reads the new version in the background and works out what
-every page reads first.
+when the file changes (an analyst's `python -m metrics load`, a scheduled import) it reads
+the new version in the background and works out what every page reads first.
 
 DuckDB lets one process write a file, so the app lets go of it between reads (a kept
 connection lingers 0.3 s: metrics/store/keeper.py) and must open it again after another
 process's write to see what changed: about 40 ms of reading the catalogue, then the versions
 query and the changed indicators' statuses on DuckDB's empty buffers. Paid by the first
 person to open a page after a load, that made the first visit two to three times a warm one
-(bench/README.md, "The cold page after an upload"). Here it is paid as soon as the loading
-process lets go of the file: the versions (every cached read's key), the quarters with
-figures and the latest quarter's statuses, which the statements, the review, the scrutiny
-view and the scorecard are built from (the eight quarters before it too:
-metrics/assess/status_kept.py's WINDOW).
+(bench/README.md, "The cold page after an upload"). Here it is paid once the file has been
+still for QUIET_SECONDS (the writing process has let go of it, or is between two steps):
+the versions (every cached read's key), the quarters with figures and the latest quarter's
+statuses, which the statements, the review, the scrutiny view and the scorecard are built
+from (the eight quarters before it too: metrics/assess/status_kept.py's WINDOW).
+
+What it costs others: the file is opened only when no other process holds it (never waited
+for: a busy file is tried again QUIET_SECONDS later), and then held for the work and the
+kept connection's linger, about 0.4 s, as a page's read holds it; a command that opens the
+file again within that waits its turn, as it does while people use the app. A server nobody
+has used for ACTIVE_SECONDS does nothing (night-time imports and reminders run alone), and
+its next visitor reads the change as before.
 
 The results go into the caches the pages' own reads use (ui/reads.py), which work each
-result out once while others asking for it wait: a page opened during the work waits for it
-rather than doing it again. Nothing is drawn. Only a server watches (not AppTest, whose
-runtime is a stand-in), and only a DuckDB file: PostgreSQL serves many processes at once,
-and its versions are one query away.
+result out once while others asking for it wait. Nothing is drawn. Only a server watches
+(not AppTest, whose runtime is a stand-in), and only a DuckDB file: PostgreSQL serves many
+processes at once, and its versions are one query away. A change the app made itself is
+read again too (cheaply: its reads are cached).
 """
 
 from __future__ import annotations
@@ -26,6 +32,7 @@ from __future__ import annotations
 import atexit
 import logging
 import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -37,21 +44,25 @@ from ui.read_keys import QUARTERS, data_key
 
 log = logging.getLogger(__name__)
 
-# How often the file is looked at (two `stat`s, some microseconds). A load's process holds
-# the file until it ends, so this is about how soon after that the work starts.
-POLL_SECONDS = 0.02
-SETTLING_LOOKS = 50  # a file still changing a second later is asked about by the next visit
+POLL_SECONDS = 0.02  # how often the file is looked at: two `stat`s
+# How long the file must be still before it is opened: a command that writes, lets go and
+# opens it again within this (a reminder run, a second return) keeps it to itself.
+QUIET_SECONDS = 0.1
+ACTIVE_SECONDS = 15 * 60  # a server with no page run for this long leaves changes be
+SETTLING_LOOKS = 5  # the versions are kept without opening the file once it has settled
 
 _LOCK = threading.Lock()
 _WATCHES: dict[str, Watch] = {}
 
 
 class Watch:
-    """A thread looking at `file` every POLL_SECONDS and calling `on_change` when a commit
-    has changed it, until `stop()`."""
+    """A thread looking at `file` every POLL_SECONDS and, once a change has been still for
+    QUIET_SECONDS and a page has run in the last ACTIVE_SECONDS, calling `on_change` (which
+    says whether it could do its work: False, tried again later) until `stop()`."""
 
-    def __init__(self, file: Path, on_change: Callable[[], None]) -> None:
+    def __init__(self, file: Path, on_change: Callable[[], bool]) -> None:
         self.file, self.on_change = file, on_change
+        self.visited = time.monotonic()  # the last page run (`watch()` moves it on)
         self.changes = 0  # changes worked on so far (tests wait for them)
         self._stopping = threading.Event()
         self._thread = threading.Thread(target=self._run, name="store-watch", daemon=True)
@@ -65,44 +76,66 @@ class Watch:
             self._thread.join(timeout=30)
 
     def _run(self) -> None:
-        seen = look(self.file)
+        seen, since, pending = look(self.file), 0.0, False
         while not self._stopping.wait(POLL_SECONDS):
-            now = look(self.file)
-            if now == seen:
+            now, at = look(self.file), time.monotonic()
+            if now != seen:
+                seen, since, pending = now, at, True
                 continue
-            seen = now  # (a change made while we work, our own opening's too, comes next)
+            if not pending or at - since < QUIET_SECONDS:
+                continue
+            if at - self.visited > ACTIVE_SECONDS or now[0] is None:
+                pending = False  # nobody about, or the file is gone (a restore under way)
+                continue
             try:
-                self.on_change()
-                # The versions are kept without opening the file only once it has settled
-                # (metrics/store/on_disk.py's 50 ms): ask once more then, while it is open.
-                for _ in range(SETTLING_LOOKS):
-                    if files_seen(self.file) is not None or self._stopping.wait(POLL_SECONDS):
-                        break
-                context.store().versions()
+                done = self.on_change()
             except Exception:  # a page's own read of the same says what went wrong
                 log.debug("reading %s again after a change failed", self.file, exc_info=True)
-            self.changes += 1
+                done = True
+            if done:
+                pending = False
+                self.changes += 1
+            else:
+                since = time.monotonic()  # another process holds it: later
 
 
 def watch() -> Watch | None:
-    """Start watching the app's store, once per file and process, in a server."""
+    """Start watching the app's store, once per file and process, in a server; every page
+    run says the server is in use."""
     if not runtime.exists() or type(runtime.get_instance()) is not runtime.Runtime:
         return None  # AppTest's runtime is a stand-in: its tests ask for what they read
     file = getattr(context.store(), "file", None)
     if not isinstance(file, Path):
         return None  # PostgreSQL
     with _LOCK:
-        if str(file) not in _WATCHES:
-            _WATCHES[str(file)] = Watch(file, refresh)
-        return _WATCHES[str(file)]
+        found = _WATCHES.get(str(file))
+        if found is None:
+            found = _WATCHES[str(file)] = Watch(file, refresh)
+    found.visited = time.monotonic()
+    return found
 
 
-def refresh() -> None:
-    """The versions, the quarters and the latest quarter's statuses, as the pages read them."""
-    key = data_key()
-    options = reads._quarters(*data_key(*QUARTERS))
-    if options:
-        reads._status(*key, options[0])
+def refresh() -> bool:
+    """The versions, the quarters and the latest quarter's statuses, as the pages read them,
+    if the file can be opened at once (False if another process holds it)."""
+    store = context.store()
+    if not store.exists():
+        return True  # nothing to read; never made here
+    with store.connect_if_free() as free:
+        if not free:
+            return False
+        key = data_key()
+        options = reads._quarters(*data_key(*QUARTERS))
+        if options:
+            reads._status(*key, options[0])
+        # The versions are kept without opening the file only once it has settled (on_disk's
+        # 50 ms): ask once more then, while it is open and nobody else can change it.
+        for _ in range(SETTLING_LOOKS):
+            if files_seen(store.file) is not None:
+                break
+            time.sleep(0.02)
+        store.versions()
+    return True
 
 
 @atexit.register

@@ -27,8 +27,8 @@ import os
 import random
 import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -135,9 +135,11 @@ class Store:
                     _LOOKS.pop(key, None)
         return found
 
-    def _open(self) -> duckdb.DuckDBPyConnection:
+    def _open(self, wait: float | None = None) -> duckdb.DuckDBPyConnection:
+        """The file opened, waiting up to `wait` seconds (the store's own when None) for
+        another process to let go of it."""
         self.file.parent.mkdir(parents=True, exist_ok=True)
-        deadline = time.monotonic() + self.wait
+        deadline = time.monotonic() + (self.wait if wait is None else wait)
         delay = 0.02
         while True:
             try:
@@ -156,6 +158,26 @@ class Store:
     def connect(self) -> Iterator[Connection]:
         """A connection for one unit of work; the file is released when the outermost block
         on this thread ends (a nested block gets a cursor of the outer connection)."""
+        with self._connected(self._open) as con:
+            yield con
+
+    @contextmanager
+    def connect_if_free(self) -> Iterator[bool]:
+        """For reads that need not happen now (ui/refresh.py): True inside the block when
+        the file could be opened at once, and this thread's reads in the block use that
+        opening (`connect` nested); False when another process holds it, without waiting."""
+        with ExitStack() as stack:
+            try:
+                stack.enter_context(self._connected(lambda: self._open(wait=0.0)))
+            except StoreError:
+                yield False
+                return
+            yield True
+
+    @contextmanager
+    def _connected(
+        self, open_file: Callable[[], duckdb.DuckDBPyConnection]
+    ) -> Iterator[Connection]:
         held: dict[str, duckdb.DuckDBPyConnection] = _HELD.__dict__.setdefault("by_file", {})
         key = str(self.file)
         outer = held.get(key)
@@ -167,7 +189,7 @@ class Store:
                 cursor.close()
             return
         kept = self.linger > 0
-        con = KEEPER.cursor(key, self.linger, self._open) if kept else self._open()
+        con = KEEPER.cursor(key, self.linger, open_file) if kept else open_file()
         held[key] = con
         try:
             if not self._migrated:

@@ -48,6 +48,8 @@ def test_another_processs_load_is_read_before_anyone_asks(
         assert key[1] == latest
         quarters = reads._quarters(*data_key(*QUARTERS))
         assert reads._status.holds(*key, quarters[0])
+        time.sleep(1)  # its own opening and letting go: read again once, then still
+        assert watch.changes <= 2
     finally:
         watch.stop()
     fresh = charter_status(Store(demo_store.path), charter, parse_period(quarters[0]))
@@ -59,7 +61,7 @@ def test_a_quiet_file_is_only_looked_at(demo_store, monkeypatch):
     monkeypatch.setenv("OUTCOMES_DB", str(demo_store.path))
     st.cache_resource.clear()
     asked: list[int] = []
-    watch = refresh.Watch(demo_store.path, lambda: asked.append(1))
+    watch = refresh.Watch(demo_store.path, lambda: bool(asked.append(1)) or True)
     try:
         time.sleep(20 * refresh.POLL_SECONDS)
     finally:
@@ -73,3 +75,54 @@ def test_only_a_server_watches(fresh):
     fresh().run()
     assert refresh._WATCHES == {}
     assert refresh.watch() is None
+
+
+def test_a_server_nobody_uses_leaves_a_change_to_its_next_visitor(
+    demo_store, monkeypatch, tmp_path
+):
+    """Night-time imports and reminders run alone: no page for ACTIVE_SECONDS, no refresh."""
+    monkeypatch.setenv("OUTCOMES_DB", str(demo_store.path))
+    st.cache_resource.clear()
+    watch = refresh.Watch(demo_store.path, refresh.refresh)
+    watch.visited -= refresh.ACTIVE_SECONDS + 1
+    try:
+        load_elsewhere(demo_store.path, tmp_path, "2001-02 Q3")
+        time.sleep(1)
+    finally:
+        watch.stop()
+    assert watch.changes == 0
+
+
+def test_a_file_another_process_holds_is_not_waited_for(demo_store, monkeypatch):
+    monkeypatch.setenv("OUTCOMES_DB", str(demo_store.path))
+    st.cache_resource.clear()
+    holding = (
+        "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); "
+        "print('held', flush=True); time.sleep(60)"
+    )
+    holder = subprocess.Popen(
+        [sys.executable, "-c", holding, str(demo_store.path)], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+        assert refresh.refresh() is False  # at once: the holder has 60 s to go
+        assert holder.poll() is None
+    finally:
+        holder.kill()
+        holder.wait()
+    assert refresh.refresh() is True
+
+
+def test_a_file_taken_away_is_not_made_again(demo_store, monkeypatch):
+    """An operator moving the file aside to restore it: the watch never makes an empty one."""
+    monkeypatch.setenv("OUTCOMES_DB", str(demo_store.path))
+    st.cache_resource.clear()
+    watch = refresh.Watch(demo_store.path, refresh.refresh)
+    try:
+        demo_store.path.rename(demo_store.path.with_suffix(".aside"))
+        time.sleep(1)
+        assert not demo_store.path.exists()
+        assert refresh.refresh() is True and not demo_store.path.exists()
+    finally:
+        watch.stop()
+        demo_store.path.with_suffix(".aside").rename(demo_store.path)
