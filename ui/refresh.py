@@ -24,7 +24,9 @@ The results go into the caches the pages' own reads use (ui/reads.py), which wor
 result out once while others asking for it wait. Nothing is drawn. Only a server watches
 (not AppTest, whose runtime is a stand-in), and only a DuckDB file: PostgreSQL serves many
 processes at once, and its versions are one query away. A change the app made itself is
-read again too (cheaply: its reads are cached).
+read again too: a save of commentary or an action moves the data version, so the latest
+quarter's statuses are put together again in the background (from the kept statuses of
+each indicator: metrics/assess/status_kept.py).
 """
 
 from __future__ import annotations
@@ -89,8 +91,9 @@ class Watch:
                 continue
             try:
                 done = self.on_change()
-            except Exception:  # a page's own read of the same says what went wrong
-                log.debug("reading %s again after a change failed", self.file, exc_info=True)
+            except Exception:  # not tried again until the next change; a page's own read
+                # of the same says what went wrong to the reader
+                log.warning("reading %s again after a change failed", self.file, exc_info=True)
                 done = True
             if done:
                 pending = False

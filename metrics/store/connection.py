@@ -44,7 +44,11 @@ from metrics.store.duckdb_connection import (
     Params as Params,
     Rows as Rows,
 )
-from metrics.store.errors import StoreError as StoreError, WriteConflict as WriteConflict
+from metrics.store.errors import (
+    StoreBusy as StoreBusy,
+    StoreError as StoreError,
+    WriteConflict as WriteConflict,
+)
 from metrics.store.keeper import KEEPER
 from metrics.store.migrating import migrate
 from metrics.store.on_disk import files_seen
@@ -146,10 +150,10 @@ class Store:
                 with _OPENING:
                     return duckdb.connect(str(self.file))
             except duckdb.IOException as err:
-                if "lock" not in str(err).lower() or time.monotonic() > deadline:
-                    raise StoreError(
-                        f"could not open {self.file}: {err}".split(". See also")[0]
-                    ) from err
+                locked = "lock" in str(err).lower()
+                if not locked or time.monotonic() >= deadline:
+                    problem = f"could not open {self.file}: {err}".split(". See also")[0]
+                    raise (StoreBusy if locked else StoreError)(problem) from err
                 # Another process (the app, or a scheduled load) has the file: wait our turn.
                 time.sleep(delay + random.uniform(0, delay))
                 delay = min(delay * 2, 0.1)
@@ -165,11 +169,12 @@ class Store:
     def connect_if_free(self) -> Iterator[bool]:
         """For reads that need not happen now (ui/refresh.py): True inside the block when
         the file could be opened at once, and this thread's reads in the block use that
-        opening (`connect` nested); False when another process holds it, without waiting."""
+        opening (`connect` nested); False when another process holds it, without waiting.
+        Any other failure (a broken file, a schema newer than this program) is raised."""
         with ExitStack() as stack:
             try:
                 stack.enter_context(self._connected(lambda: self._open(wait=0.0)))
-            except StoreError:
+            except StoreBusy:
                 yield False
                 return
             yield True

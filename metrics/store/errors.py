@@ -12,6 +12,10 @@ class StoreError(RuntimeError):
     public = "The database is busy or unavailable. Please try again in a minute."
 
 
+class StoreBusy(StoreError):
+    """Another process held the DuckDB file for as long as the caller would wait."""
+
+
 class WriteConflict(StoreError):
     """Another writer changed the same rows at the same moment and committed first: nothing
     of this transaction was kept. The domain says what happened in its own words where it

@@ -6,9 +6,9 @@ Once any connection to a file is open, DuckDB shares that database (and its cach
 further connection in the process for a tenth of a millisecond. The app, which serves many
 people at once, therefore keeps one idle connection per file while reads keep coming, and
 closes it `linger` seconds after the last one ended: a scheduled `python -m metrics load`
-(which waits and retries on a locked file) waits at most that long once the app is idle (and
-once more after each of its own writes while people use the app: the server reads a change
-when the file has been still a moment, ui/refresh.py).
+(which waits and retries on a locked file) waits at most that long once the app is idle (and,
+while people use the app, after each of its own writes for the server's reading of the
+change and then that long: ui/refresh.py).
 
 Only stores made with `linger` use this (ui/reads.py's); the command line and the domain's
 own stores open and close the file for every unit of work, as before.

@@ -107,6 +107,13 @@ class PgStore(Store):
             return versions(con)
 
     @contextmanager
+    def connect_if_free(self) -> Iterator[bool]:
+        """As `connect`: a server database is never held by another process the way a
+        DuckDB file is, so it is always free (True)."""
+        with self.connect():
+            yield True
+
+    @contextmanager
     def connect(self) -> Iterator[Connection]:
         """A pooled connection for one unit of work. A `connect()` inside another on the same
         thread shares the outer one (and its transaction, if one is open), where DuckDB hands

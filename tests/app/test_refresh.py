@@ -9,6 +9,7 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
 import streamlit as st
 
 from metrics.assess.rollup import charter_status
@@ -126,3 +127,20 @@ def test_a_file_taken_away_is_not_made_again(demo_store, monkeypatch):
     finally:
         watch.stop()
         demo_store.path.with_suffix(".aside").rename(demo_store.path)
+
+
+def test_a_file_that_cannot_be_used_is_not_taken_for_busy(tmp_path, monkeypatch):
+    """A schema newer than this program (or a broken file) is said, not tried again and
+    again as if another process held the file (which kept it open for good)."""
+    from metrics.store.connection import StoreError, transaction
+    from metrics.store.keeper import KEEPER
+
+    path = tmp_path / "newer.duckdb"
+    with Store(path).connect() as con, transaction(con):
+        con.execute("INSERT INTO schema_version VALUES (999, now())")
+    monkeypatch.setenv("OUTCOMES_DB", str(path))
+    st.cache_resource.clear()
+    with pytest.raises(StoreError, match="newer than this program"):
+        refresh.refresh()
+    time.sleep(0.5)  # the kept connection's linger (0.3 s): nothing holds it after
+    assert not KEEPER.is_open(str(path))

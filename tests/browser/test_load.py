@@ -63,8 +63,14 @@ def test_a_server_reads_another_processs_load_before_anyone_asks(server, tmp_pat
     seen, done = threading.Event(), threading.Event()
 
     def looking() -> None:  # from before the load: the server may let go before it returns
+        since = None  # held on every look since then: a refresh's hold (its work and the
+        # 0.3 s linger), not a failed try at opening while the load has the file (a moment)
         while not done.is_set() and not seen.is_set():
-            if holds_the_file():
+            if not holds_the_file():
+                since = None
+            elif since is None:
+                since = time.monotonic()
+            elif time.monotonic() - since >= 0.1:
                 seen.set()
             time.sleep(0.005)
 

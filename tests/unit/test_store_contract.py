@@ -258,3 +258,13 @@ def test_a_parameter_standing_alone_or_a_list_takes_its_type_from_where_it_stand
         assert con.execute(either, {"v": "b"}).fetchall() == [(2,)]
         listed = "SELECT k FROM contract_t WHERE v IN (SELECT unnest($vs)) ORDER BY k"
         assert con.execute(listed, {"vs": ["a", "z"]}).fetchall() == [(1,)]
+
+
+def test_reads_that_need_not_happen_now_use_one_opening_when_free(any_store):
+    """`connect_if_free` (the server's reading of another process's write, ui/refresh.py):
+    free here, and the block's reads share its connection, as `connect` nested does."""
+    with any_store.connect_if_free() as free:
+        assert free is True
+        with any_store.connect() as con:
+            assert con.execute("SELECT 1").fetchall() == [(1,)]
+    assert any_store.version() == 0
