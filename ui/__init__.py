@@ -32,7 +32,6 @@ from metrics.access import (  # the roles, as ui.ANALYST etc.
     Actor,
     require as metrics_require,
 )
-from metrics.ingest.template import latest_complete_quarter
 from metrics.publish.escape import markdown as markdown  # pages escape user text with ui.markdown
 from metrics.store.connection import StoreError, WriteConflict
 from metrics.text_limits import TextTooLong
@@ -42,6 +41,7 @@ from ui.context import (  # the store, the charter, the person and the quarter c
     LINGER as LINGER,
     carried as carried,
     charter as charter,
+    default_quarter as default_quarter,
     store as store,
     user as user,
 )
@@ -255,8 +255,7 @@ def quarter_picker() -> str | None:
     if not options:
         st.info("No quarterly figures yet. An analyst can upload a return on the Upload page.")
         return None
-    latest = latest_complete_quarter().label
-    default = options.index(latest) if latest in options else 0
+    default = options.index(default_quarter(options) or options[0])
     wanted = st.query_params.get("quarter") or st.session_state.get(CHOSEN_QUARTER)
     if wanted in options:
         default = options.index(wanted)

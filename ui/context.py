@@ -11,6 +11,7 @@ import streamlit as st
 
 from charter import Charter, load_charter
 from metrics.access import Actor
+from metrics.ingest.template import latest_complete_quarter
 from metrics.store.changes import Versions
 from metrics.store.connection import Store
 from ui import access, keys
@@ -22,6 +23,14 @@ def user() -> Actor:
     action passes to the domain, which checks the role again (no roles when nobody is signed
     in)."""
     return once_per_run("user", lambda: access.who(charter().council.contact, charter().providers))
+
+
+def default_quarter(options: list[str]) -> str | None:
+    """The quarter a page opens on when none is asked for: the latest complete quarter with
+    figures, else the latest with any (`options`: latest first). The quarter picker, the
+    read-ahead and the server's reading of a load (ui/refresh.py) ask this one rule."""
+    latest = latest_complete_quarter().label
+    return latest if latest in options else next(iter(options), None)
 
 
 def data_versions() -> Versions:

@@ -96,7 +96,7 @@ def prefetch(names: Iterable[str]) -> None:
             found = pool.submit(reads._quarters, *kinds["q"])
             started = [pool.submit(job) for job in jobs_for(guess)]
             options = found.result()
-            quarter = carried if carried in options else next(iter(options), None)
+            quarter = carried if carried in options else context.default_quarter(options)
             if quarter is not None and quarter != guess:
                 started += [pool.submit(job) for job in jobs_for(quarter)]
             for done in started:

@@ -9,9 +9,10 @@ query and the changed indicators' statuses on DuckDB's empty buffers. Paid by th
 person to open a page after a load, that made the first visit two to three times a warm one
 (bench/README.md, "The cold page after an upload"). Here it is paid once the file has been
 still for QUIET_SECONDS (the writing process has let go of it, or is between two steps):
-the versions (every cached read's key), the quarters with figures and the latest quarter's
-statuses, which the statements, the review, the scrutiny view and the scorecard are built
-from (the eight quarters before it too: metrics/assess/status_kept.py's WINDOW).
+the versions (every cached read's key), the quarters with figures and the statuses of the
+quarter a page opens on (`context.default_quarter`), which the statements, the review, the
+scrutiny view and the scorecard are built from (the eight quarters before it too:
+metrics/assess/status_kept.py's WINDOW).
 
 What it costs others: the file is opened only when no other process holds it (never waited
 for: a busy file is tried again QUIET_SECONDS later), and then held for the work and the
@@ -119,8 +120,8 @@ def watch() -> Watch | None:
 
 
 def refresh() -> bool:
-    """The versions, the quarters and the latest quarter's statuses, as the pages read them,
-    if the file can be opened at once (False if another process holds it)."""
+    """The versions, the quarters and the statuses of the quarter a page opens on, as the
+    pages read them, if the file can be opened at once (False if another process holds it)."""
     store = context.store()
     if not store.exists():
         return True  # nothing to read; never made here
@@ -128,9 +129,9 @@ def refresh() -> bool:
         if not free:
             return False
         key = data_key()
-        options = reads._quarters(*data_key(*QUARTERS))
-        if options:
-            reads._status(*key, options[0])
+        quarter = context.default_quarter(reads._quarters(*data_key(*QUARTERS)))
+        if quarter is not None:  # the quarter a page opens on
+            reads._status(*key, quarter)
         # The versions are kept without opening the file only once it has settled (on_disk's
         # 50 ms): ask once more then, while it is open and nobody else can change it.
         for _ in range(SETTLING_LOOKS):

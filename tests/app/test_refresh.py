@@ -144,3 +144,18 @@ def test_a_file_that_cannot_be_used_is_not_taken_for_busy(tmp_path, monkeypatch)
         refresh.refresh()
     time.sleep(0.5)  # the kept connection's linger (0.3 s): nothing holds it after
     assert not KEEPER.is_open(str(path))
+
+
+def test_the_quarter_read_ahead_is_the_one_a_page_opens_on():
+    """The picker, the read-ahead and the server's reading of a load share one rule: the
+    latest complete quarter with figures, else the latest with any."""
+    from metrics.ingest.template import latest_complete_quarter
+    from metrics.periods.text import parse_period as period
+    from ui.context import default_quarter
+
+    done = latest_complete_quarter()
+    under_way, before = done.shift(1).label, done.shift(-1).label
+    assert default_quarter([under_way, done.label, before]) == done.label
+    assert default_quarter([under_way, before]) == under_way
+    assert default_quarter([]) is None
+    assert period(under_way).start > period(done.label).start

@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+import threading
+import time
+
 from bench import load
+from bench.server import ROOT
 from metrics.store.connection import Store
 from metrics.store.queries import series
 
@@ -36,14 +43,6 @@ def test_the_floor_app_draws_its_two_pages(tmp_path):
 def test_a_server_reads_another_processs_load_before_anyone_asks(server, tmp_path):
     """After a load by another process, the server opens the database again by itself
     (ui/refresh.py), with no page asked for: seen as the file among its open files."""
-    import os
-    import subprocess
-    import sys
-    import threading
-    import time
-
-    from bench.server import ROOT
-
     load.single(server.url, pages=[load.OVERVIEW])  # the first page starts the watch
     held = f"/proc/{server.process.pid}/fd"
 
