@@ -24,10 +24,10 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import replace
-from datetime import date
+from datetime import date, datetime
 
 from charter import Charter, Indicator
-from metrics.assess import trajectory
+from metrics.assess import status_stored, trajectory
 from metrics.assess.benchmark import area_values, published_as_at
 from metrics.assess.status import (
     LAG_ALLOWED,
@@ -39,9 +39,9 @@ from metrics.assess.status import (
 from metrics.periods.due import due_period
 from metrics.periods.model import Period, kind_for
 from metrics.periods.text import read_label
-from metrics.store import assess as stored
+from metrics.store import assess as stored, statuses as stored_statuses
 from metrics.store.changes import for_indicator
-from metrics.store.connection import Store
+from metrics.store.connection import Connection, Store
 
 # What an indicator's status is worked out from: the kinds the reads below read (each read's
 # kinds are worked out from its query's text; tests/unit/test_status_kept.py holds the
@@ -90,6 +90,9 @@ def statuses(
             with _MISSING:
                 found |= _taken([i for i in versions if i not in found], quarters, key)
                 missing = [i for i in charter.indicators if i not in found]
+                if missing:  # kept in the store by another process, or by this one before
+                    found |= _stored(con, charter, now.born, versions, missing, quarters, key)
+                    missing = [i for i in missing if i not in found]
                 if missing:
                     wider = _window(quarters)
                     worked = work_out(store, charter, wider, missing)
@@ -99,6 +102,7 @@ def statuses(
                                 _KEPT[key(ident, quarter)] = (charter, status)
                         while len(_KEPT) > KEPT_MAX:
                             _KEPT.popitem(last=False)
+                    _store(con, charter, now.born, versions, worked, wider)
                     at = {q.label: n for n, q in enumerate(wider)}
                     for ident, each in worked.items():
                         found[ident] = [each[at[q.label]] for q in quarters]
@@ -119,6 +123,59 @@ def _taken(
                     _KEPT.move_to_end(k)
                 found[ident] = [k[1] for k in kept if k is not None]
     return found
+
+
+def _stored(
+    con: Connection,
+    charter: Charter,
+    born: int,
+    versions: dict[str, int],
+    indicators: list[str],
+    quarters: list[Period],
+    memory_key: Callable[[str, Period], Key],
+) -> dict[str, list[IndicatorStatus]]:
+    """The indicators whose statuses at every quarter the store keeps, with them; each also
+    kept in this process's memory from now on (under `memory_key`)."""
+    made = status_stored.charter_hash(charter)
+    keys = {
+        (i, q.label): status_stored.key(born, versions[i], i, q.label, made)
+        for i in indicators
+        for q in quarters
+    }
+    kept = stored_statuses.taken(con, list(keys.values()))
+    found: dict[str, list[IndicatorStatus]] = {}
+    for ident in indicators:
+        texts = [kept.get(keys[(ident, q.label)]) for q in quarters]
+        read = [None if t is None else status_stored.from_json(t) for t in texts]
+        taken = [s for s in read if s is not None]
+        if len(taken) == len(quarters):
+            found[ident] = taken
+    with _LOCK:
+        for ident, statuses_taken in found.items():
+            for quarter, status in zip(quarters, statuses_taken, strict=True):
+                _KEPT[memory_key(ident, quarter)] = (charter, status)
+            while len(_KEPT) > KEPT_MAX:
+                _KEPT.popitem(last=False)
+    return found
+
+
+def _store(
+    con: Connection,
+    charter: Charter,
+    born: int,
+    versions: dict[str, int],
+    worked: dict[str, list[IndicatorStatus]],
+    quarters: list[Period],
+) -> None:
+    """Keep statuses just worked out in the store, for the next process to read."""
+    made = status_stored.charter_hash(charter)
+    rows = [
+        (status_stored.key(born, versions[i], i, q.label, made), i, q.label,
+         status_stored.to_json(status))
+        for i, each in worked.items()
+        for q, status in zip(quarters, each, strict=True)
+    ]  # fmt: skip
+    stored_statuses.keep(con, rows, datetime.now())
 
 
 def _window(quarters: list[Period]) -> list[Period]:

@@ -66,7 +66,7 @@ _OPENING = threading.Lock()
 # The connections this thread has open, by file: what a nested `connect()` takes a cursor of.
 _HELD = threading.local()
 # What `keeping` may write without a new data version: derived results only.
-KEPT = frozenset({"forecasts_kept"})
+KEPT = frozenset({"forecasts_kept", "statuses_kept"})
 
 
 class Store:

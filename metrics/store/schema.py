@@ -14,6 +14,7 @@ from metrics.store.schema_work import (
     OUTLOOK_AND_PACKS,
     PUBLISHED_AS_AT,
     REMINDERS,
+    STATUSES_KEPT,
 )
 
 MIGRATIONS: list[list[str]] = [
@@ -294,5 +295,6 @@ MIGRATIONS.append(
 )
 
 MIGRATIONS.append(FIGURE_WRITES_BY_PERIOD)  # 20: see metrics/store/schema_work.py
+MIGRATIONS.append(STATUSES_KEPT)  # 21: see metrics/store/schema_work.py
 
 SCHEMA_VERSION = len(MIGRATIONS)

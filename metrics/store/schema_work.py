@@ -129,3 +129,20 @@ FIGURE_WRITES_BY_PERIOD: list[str] = [
             PRIMARY KEY (indicator_id, period, origin)
         )""",
 ]
+
+
+STATUSES_KEPT: list[str] = [
+    # 21: issue 34. An indicator's status at a quarter kept by what it was worked out from:
+    # `key` is a hash of the database, the version of the indicator's data, the indicator,
+    # the quarter, the charter and the program (metrics/assess/status_stored.py), so a kept
+    # status is never stale. A fresh process (a command-line pack) reads them rather than
+    # working every status out again. Derived data: written without bumping the data
+    # version; a status kept under a new key replaces the indicator's at that quarter.
+    """CREATE TABLE statuses_kept (
+            key           VARCHAR PRIMARY KEY,
+            indicator_id  VARCHAR NOT NULL,
+            quarter       VARCHAR NOT NULL,   -- periods.label of the quarter assessed at
+            status        VARCHAR NOT NULL,   -- JSON: the status's fields
+            made_at       TIMESTAMP NOT NULL
+        )""",
+]

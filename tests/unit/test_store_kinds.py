@@ -200,7 +200,8 @@ def test_a_store_made_before_kinds_were_kept_has_every_kind_at_its_last_write(tm
         pass
     old = duckdb.connect(str(path))  # as a release before migration 18 left it
     old.execute("DROP TABLE data_change_kinds")
-    old.execute("DROP TABLE figure_writes")  # (migrations 19 and 20's, made after 18)
+    old.execute("DROP TABLE figure_writes")  # (migrations 19, 20 and 21's, made after 18)
+    old.execute("DROP TABLE statuses_kept")
     old.execute("DELETE FROM schema_version WHERE version > 17")
     old.execute("INSERT INTO data_changes (changed_at) VALUES (now()), (now())")
     old.close()
