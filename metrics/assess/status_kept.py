@@ -20,6 +20,7 @@ under. Inside a transaction nothing is kept or taken (it may have written what i
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Collection, Iterable
@@ -42,6 +43,8 @@ from metrics.periods.text import read_label
 from metrics.store import assess as stored, statuses as stored_statuses
 from metrics.store.changes import for_indicator
 from metrics.store.connection import Connection, Store
+
+log = logging.getLogger(__name__)
 
 # What an indicator's status is worked out from: the kinds the reads below read (each read's
 # kinds are worked out from its query's text; tests/unit/test_status_kept.py holds the
@@ -167,14 +170,19 @@ def _store(
     worked: dict[str, list[IndicatorStatus]],
     quarters: list[Period],
 ) -> None:
-    """Keep statuses just worked out in the store, for the next process to read."""
+    """Keep statuses just worked out in the store, for the next process to read (best
+    effort: the caller has them; a status that cannot be kept is said in the log)."""
     made = status_stored.charter_hash(charter)
-    rows = [
-        (status_stored.key(born, versions[i], i, q.label, made), i, q.label,
-         status_stored.to_json(status))
-        for i, each in worked.items()
-        for q, status in zip(quarters, each, strict=True)
-    ]  # fmt: skip
+    try:
+        rows = [
+            (status_stored.key(born, versions[i], i, q.label, made), i, q.label,
+             status_stored.to_json(status))
+            for i, each in worked.items()
+            for q, status in zip(quarters, each, strict=True)
+        ]  # fmt: skip
+    except TypeError as err:  # a field of a type the codec is not taught (a fault: logged)
+        log.error("indicator statuses were worked out but cannot be kept: %s", err)
+        return
     stored_statuses.keep(con, rows, datetime.now())
 
 

@@ -32,6 +32,7 @@ from metrics.store.copying import (
     CopyError,
     all_or_nothing,
     batches,
+    clear_derived,
     end_snapshot,
     insert,
     refuse_unless_empty,
@@ -146,6 +147,7 @@ def restore(file: Path, target: Store, audit: Audit, described: str) -> Report:
             )
         with all_or_nothing("restore", "the store"), transaction(con):
             refuse_unless_empty(con, "the store restored into")  # nobody wrote meanwhile
+            clear_derived(con)
             for name in names:
                 report.source[name] = _restore_table(archive, name, listed[name], con, file)
             set_sequences(con)

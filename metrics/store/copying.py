@@ -26,7 +26,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from metrics.store.checksums import Report, TableCheck
-from metrics.store.connection import Connection, Store, StoreError, transaction
+from metrics.store.connection import KEPT, Connection, Store, StoreError, transaction
 from metrics.store.migrating import schema_version
 from metrics.store.schema import MIGRATIONS
 
@@ -50,8 +50,12 @@ SEQUENCES: dict[str, tuple[str, str]] = {
     "reminder_message_seq": ("reminder_messages", "message_id"),
 }
 
-# The schema's own bookkeeping: each store has its own, made by migrating it.
-NOT_COPIED = frozenset({"schema_version"})
+# The schema's own bookkeeping (each store has its own, made by migrating it), and the
+# results the store keeps by what they were computed from (forecasts, statuses:
+# `connection.KEPT`): worked out again when asked for, so neither copied nor counted as data
+# (a store whose statuses were worked out while it was empty is still empty), and a
+# target's own are cleared by the copy or restore (`clear_derived`).
+NOT_COPIED = frozenset({"schema_version"}) | KEPT
 
 _TABLES = """
 SELECT table_name FROM information_schema.tables
@@ -183,6 +187,13 @@ def refuse_unless_empty(con: Connection, where: str) -> list[str]:
     return names
 
 
+def clear_derived(con: Connection) -> None:
+    """Delete the target's kept results (inside the copy's transaction): nothing worked out
+    from what it held before the copy stays beside the copied data."""
+    for name in sorted(KEPT):
+        con.execute(f"DELETE FROM {name}")
+
+
 def unmapped_sequences() -> list[str]:
     """Sequences the migrations create that SEQUENCES does not place."""
     made = {
@@ -252,6 +263,7 @@ def copy_store(source: Store, target: Store, audit: Audit, described: str) -> Re
         try:
             with all_or_nothing("copy", "the target"), transaction(dst):
                 refuse_unless_empty(dst, "the target")  # again: nobody wrote to it meanwhile
+                clear_derived(dst)
                 for name in names:
                     report.source[name] = seen = TableCheck()
                     for batch in batches(src, name):

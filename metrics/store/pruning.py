@@ -109,12 +109,12 @@ def prune(con: Connection) -> bool:
                 con._run(DROP_KINDS)
                 con._run(DROP_CHANGES, {"kindless": -1 if kindless is None else kindless})
         return True
-    except _database_errors() as err:
+    except database_errors() as err:
         log.debug("the versions' rows were not pruned this time: %s", err)
         return False
 
 
-def _database_errors() -> tuple[type[Exception], ...]:
+def database_errors() -> tuple[type[Exception], ...]:
     """The errors of a database: psycopg's only where it is already imported (a PostgreSQL
     store has imported it; importing it for a DuckDB file would cost every command a tenth
     of a second)."""

@@ -5,11 +5,15 @@ key is made of)."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from datetime import datetime
 
 from metrics.store.arrow_texts import text_table
 from metrics.store.connection import Connection, WriteConflict, keeping
+from metrics.store.pruning import database_errors
+
+log = logging.getLogger(__name__)
 
 TAKEN = "SELECT key, status FROM statuses_kept WHERE key IN (SELECT unnest($keys))"
 # An indicator's status at a quarter kept under another key is stale (older figures, another
@@ -38,8 +42,10 @@ def taken(con: Connection, keys: Sequence[str]) -> dict[str, str]:
 
 def keep(con: Connection, rows: Sequence[tuple[str, str, str, str]], at: datetime) -> bool:
     """Keep statuses, each (key, indicator, quarter, JSON), without bumping the data version,
-    and let go of the ones they replace. Another process keeping at the same moment wins (it
-    kept the same, or a status of newer figures): False, nothing kept."""
+    and let go of the ones they replace. False, nothing kept, when another process kept at
+    the same moment (its statuses are as good), or when the database refused the write (a
+    read-only file, a lost connection: logged). Never raises a database's error: the caller
+    has its statuses, and the next process works them out again."""
     if not rows:
         return True
     keys, indicators, quarters, statuses = (list(column) for column in zip(*rows, strict=True))
@@ -52,6 +58,9 @@ def keep(con: Connection, rows: Sequence[tuple[str, str, str, str]], at: datetim
             con.execute(STALE)
             con.execute(KEEP, {"at": at})
     except WriteConflict:
+        return False
+    except database_errors() as err:
+        log.warning("indicator statuses were worked out but not kept in the store: %s", err)
         return False
     finally:
         con.unregister("statuses_new")

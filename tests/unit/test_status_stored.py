@@ -11,8 +11,10 @@ import dataclasses
 import json
 import subprocess
 import sys
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
+
+import pytest
 
 from metrics.assess import status_kept, status_stored
 from metrics.assess.benchmark import Benchmark
@@ -158,3 +160,73 @@ def test_every_field_of_a_status_is_read_back_as_it_was(demo_store, charter):
     assert back == full and isinstance(back.benchmark.interval, tuple)
     assert status_stored.from_json("not json") is None
     assert status_stored.from_json(json.dumps({"id": "x"})) is None
+    for name, wrong in (("history", None), ("provisional", 1), ("value", "5"), ("id", None)):
+        said = json.loads(status_stored.to_json(full))
+        said[name] = wrong  # a field of the wrong type: not a status, never shown
+        assert status_stored.from_json(json.dumps(said)) is None, name
+    said = json.loads(status_stored.to_json(full))
+    said["benchmark"]["rank"] = 2.5
+    assert status_stored.from_json(json.dumps(said)) is None
+    with pytest.raises(TypeError):  # a time where a date is kept: not readable back as one
+        status_stored.to_json(
+            dataclasses.replace(
+                full, benchmark=dataclasses.replace(full.benchmark, as_at=datetime(2026, 7, 1))
+            )
+        )
+
+
+def test_a_refreshed_neighbour_model_makes_a_new_key(charter, tmp_path, monkeypatch):
+    """A status's comparator group comes from DfE's model (charter/neighbours.yaml, which
+    `metrics neighbours-refresh` rewrites) when council.yaml names no comparators: the model
+    in force is part of the key, so a refreshed one works the statuses out again."""
+    import functools
+
+    import yaml
+
+    from charter import framework, neighbours
+
+    hartlepool = "E06000001"
+    council = charter.council.model_copy(update={"code": hartlepool, "comparators": None})
+    modelled = dataclasses.replace(charter, council=council)
+    model = tmp_path / "neighbours.yaml"
+    model.write_bytes(neighbours.NEIGHBOURS_YAML.read_bytes())
+    monkeypatch.setattr(framework, "neighbours_of", functools.partial(
+        neighbours.neighbours_of, path=model))  # fmt: skip
+    before = status_stored.charter_hash(modelled)
+    said = yaml.safe_load(model.read_text(encoding="utf-8"))
+    said["councils"][hartlepool]["neighbours"] = list(reversed(
+        said["councils"][hartlepool]["neighbours"]))  # fmt: skip
+    model.write_text(yaml.safe_dump(said), encoding="utf-8")
+    neighbours.neighbour_model.cache_clear()  # a new process: it reads the refreshed file
+    again = dataclasses.replace(charter, council=council)
+    assert status_stored.charter_hash(again) != before
+    assert status_stored.charter_hash(dataclasses.replace(charter, council=council)) == (
+        status_stored.charter_hash(again)
+    )
+
+
+def test_an_empty_store_with_statuses_kept_is_still_empty_to_a_copy(demo_store, charter, tmp_path):
+    """Statuses worked out while a store is empty (a scheduled reminder run) are no data: a
+    copy or restore into it is not refused, and they do not stay beside the copied data."""
+    from metrics.store.backup import backup, restore
+    from metrics.store.copying import copy_store
+
+    def audit(con, summary):
+        pass
+
+    made = tmp_path / "backup.zip"
+    backup(demo_store, made)
+    for target, fill in (
+        (Store(tmp_path / "copied.duckdb"), lambda t: copy_store(demo_store, t, audit, "copy")),
+        (Store(tmp_path / "restored.duckdb"), lambda t: restore(made, t, audit, "restore")),
+    ):
+        status_kept.statuses(target, charter, QUARTERS[:1])
+        with target.connect() as con:
+            empty_keys = {r[0] for r in con.execute("SELECT key FROM statuses_kept").fetchall()}
+        assert empty_keys
+        fill(target)
+        with target.connect() as con:
+            left = {r[0] for r in con.execute("SELECT key FROM statuses_kept").fetchall()}
+        assert not left & empty_keys
+        found = status_kept.statuses(target, charter, QUARTERS)
+        assert found == status_kept.afresh(target, charter, QUARTERS)
