@@ -10,7 +10,6 @@ from __future__ import annotations
 import codecs
 import re
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor, wait
 from pathlib import PurePath
 from typing import Any
 
@@ -149,7 +148,8 @@ def read_csv(content: bytes) -> RawTable:
     delimiter = _delimiter(_first_line(data))
     if delimiter != ",":
         notes.append(f"Columns are separated by {'tabs' if delimiter == chr(9) else 'semicolons'}.")
-    table, ragged, records = _parsed_and_counted(data, delimiter)
+    records = _count_records(data) - 1
+    table, ragged = _parse_csv(data, delimiter)
     del data  # (a copy when the file was not UTF-8: let it go before the checks)
     header = [str(v) for v in table.slice(0, 1).to_pylist()[0].values()] if table.num_rows else []
     cells = table.slice(1).rename_columns([f"c{i}" for i in range(table.num_columns)])
@@ -167,23 +167,6 @@ def read_csv(content: bytes) -> RawTable:
     return RawTable(
         header=header, cells=cells, row_no=row_no, notes=notes, ragged=ragged, records=records
     )
-
-
-def _parsed_and_counted(
-    data: bytes | memoryview, delimiter: str
-) -> tuple[pa.Table, list[tuple[int, int]], int]:
-    """The file parsed (on a thread: pyarrow lets go of the GIL) while its rows are counted
-    and its quotes checked here: two cores instead of one for the two passes over the bytes.
-    The count's refusal (a quote never closed) comes first, as when the two ran in turn."""
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="parse-csv") as pool:
-        parsing = pool.submit(_parse_csv, data, delimiter)
-        try:
-            records = _count_records(data) - 1
-        except BaseException:
-            wait([parsing])  # (its result or error is not wanted: the count's is raised)
-            raise
-        table, ragged = parsing.result()
-    return table, ragged, records
 
 
 def _check_cell_lengths(table: pa.Table, row_no: Sequence[int]) -> None:
