@@ -7,12 +7,13 @@ file without the store, so a large or bad file never holds its lock.
 from __future__ import annotations
 
 import hashlib
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 
 from charter import Charter
 from metrics.access.people import Actor, acting, may_send
 from metrics.ingest import layout
-from metrics.ingest.checked import Checked
+from metrics.ingest.checked import Checked, Preview, store_state
 from metrics.ingest.commit import Upload, compare, record_rejection, same_figure_rows
 from metrics.ingest.load_report import LoadReport, fill, report_for
 from metrics.ingest.plausible import Unusual, implausible
@@ -20,6 +21,12 @@ from metrics.ingest.read import FileProblem, RawTable, read_upload
 from metrics.ingest.validate import RowError, Validation, validate_file
 from metrics.store import figures
 from metrics.store.connection import Connection, Store
+
+_HASHER = ThreadPoolExecutor(max_workers=2, thread_name_prefix="hash-upload")
+
+
+def _sha256(content: bytes) -> str:
+    return hashlib.sha256(content).hexdigest()
 
 
 def provider_source(charter: Charter, provider: str) -> str:
@@ -84,10 +91,11 @@ def check_file(
     if log_as is not None:
         may_send(actor, provider)
     day = date.today()
+    hashing = _HASHER.submit(_sha256, content)  # beside the read (hashlib lets go of the GIL)
     raw, result = read_and_check(file_name, content, charter, provider)
     sheet = raw.sheet if raw else None
     del raw  # the file's cells: only the checked rows are needed from here
-    sha256 = hashlib.sha256(content).hexdigest()
+    sha256 = hashing.result()
     upload = Upload(
         file_name,
         sha256,
@@ -105,11 +113,16 @@ def check_file(
         with store.connect() as con:
             return reject(con, upload, report)
     with store.connect() as con:
+        seen = store_state(con)  # before comparing: a write after this changes the state
         figures.stage(con, result.staged)
         diff = compare(con)
         report.warnings = to_confirm(con, charter)
     fill(report, diff)
     if not diff.added and not diff.revised:
         report.outcome = "no change"
-    report.checked = Checked(sha256, charter, provider, day, upload.sheet, result)
+    preview = None
+    if seen is not None:
+        found = (diff.added, diff.revised, diff.unchanged, tuple(report.warnings))
+        preview = Preview(seen, *found)
+    report.checked = Checked(sha256, charter, provider, day, upload.sheet, result, preview)
     return report

@@ -7,6 +7,7 @@ and by which upload) and the new version is added with who recorded it and why.
 from __future__ import annotations
 
 import zlib
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -150,12 +151,13 @@ def log_upload(
     diff: Diff,
     rejected: int,
     message: str,
+    keep: bool = True,
 ) -> int:
-    """Record an upload and keep its bytes; call inside the caller's transaction."""
+    """Record an upload and keep its bytes (`keep` False: the caller does, with `keep_bytes`,
+    later in the same transaction); call inside the caller's transaction."""
     upload_id = figures.next_upload_id(con)
-    keep = outcome != "rejected" or len(upload.content) <= KEEP_REJECTED_BYTES
-    if keep and not figures.file_kept(con, upload.sha256):
-        figures.keep_file(con, upload.sha256, len(upload.content), upload.packed())
+    if keep:
+        keep_bytes(con, upload, outcome)
     figures.add_upload(
         con,
         id=upload_id,
@@ -191,6 +193,13 @@ def log_upload(
     return upload_id
 
 
+def keep_bytes(con: Connection, upload: Upload, outcome: str) -> None:
+    """Keep the upload's compressed bytes (once per content; a large rejected file not)."""
+    keep = outcome != "rejected" or len(upload.content) <= KEEP_REJECTED_BYTES
+    if keep and not figures.file_kept(con, upload.sha256):
+        figures.keep_file(con, upload.sha256, len(upload.content), upload.packed())
+
+
 def record_rejection(
     con: Connection,
     upload: Upload,
@@ -217,11 +226,18 @@ def record_rejection(
     return upload_id
 
 
-def commit(con: Connection, upload: Upload, rows: int) -> tuple[int, Diff]:
-    """Store the new and revised figures of the validated view `staged`, all or nothing."""
+def commit(
+    con: Connection,
+    upload: Upload,
+    rows: int,
+    known: Callable[[Connection], Diff | None] | None = None,
+) -> tuple[int, Diff]:
+    """Store the new and revised figures of the validated view `staged`, all or nothing.
+    `known`: the comparison as the preview found it, if the store (read in this transaction)
+    still stands as it was then (checked.Preview.diff), else None, and it is asked again."""
     now = datetime.now()
     with transaction(con):
-        diff = compare(con, additions=False)
+        diff = (known(con) if known else None) or compare(con, additions=False)
         if diff.figures_changed and not (upload.reason or "").strip():
             raise NeedsReason(diff)
         outcome = "loaded" if diff.added or diff.revised else "no change"
@@ -233,7 +249,7 @@ def commit(con: Connection, upload: Upload, rows: int) -> tuple[int, Diff]:
         if upload.confirmed:
             s = "s" if upload.confirmed != 1 else ""
             message += f"; {upload.confirmed} unusual figure{s} confirmed by {upload.user}"
-        upload_id = log_upload(con, upload, now, outcome, rows, diff, 0, message)
+        upload_id = log_upload(con, upload, now, outcome, rows, diff, 0, message, keep=False)
         figures.store_staged(
             con,
             upload_id,
@@ -241,6 +257,9 @@ def commit(con: Connection, upload: Upload, rows: int) -> tuple[int, Diff]:
             bool(diff.revised),
             all_new=not diff.revised and not diff.unchanged,
         )
+        # The bytes last: their compression (started with the store, on a thread) runs beside
+        # the INSERT, which keeps one core (a 50 MB return's log waited 0.1 s for it before).
+        keep_bytes(con, upload, outcome)
         if diff.revised:
             audit.record_revisions(con, upload.actor, upload_id, upload.reason, now)
     figures.refresh_statistics(con, diff.added + diff.revised)

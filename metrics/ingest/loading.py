@@ -55,8 +55,9 @@ def load_file(
     )
     upload.pack()
     kept = checked.checked if checked is not None else None
+    preview = None
     if kept is not None and kept.serves(sha256, charter, provider):
-        upload.sheet, result = kept.sheet, kept.result
+        upload.sheet, result, preview = kept.sheet, kept.result, kept.preview
     else:
         raw, result = read_and_check(file_name, content, charter, provider)
         upload.sheet = raw.sheet if raw else None
@@ -66,7 +67,11 @@ def load_file(
         if not result.ok:
             return reject(con, upload, report)
         figures.stage(con, result.staged)
-        report.warnings = to_confirm(con, charter)
+        # The preview's unusual figures while the store is as it was for them (checked.py)
+        if preview is not None and preview.stands(con):
+            report.warnings = list(preview.warnings)
+        else:
+            report.warnings = to_confirm(con, charter)
         upload.confirmed = len(report.warnings) if confirmed else 0
         if report.warnings and not confirmed:
             report.errors = [
@@ -83,7 +88,8 @@ def load_file(
             report.error_total = len(report.errors)
             return reject(con, upload, report)
         try:
-            report.upload_id, diff = commit(con, upload, result.rows_in_file)
+            known = preview.diff if preview is not None else None
+            report.upload_id, diff = commit(con, upload, result.rows_in_file, known)
         except NeedsReason as err:
             report.errors = [
                 RowError(

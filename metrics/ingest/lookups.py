@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from datetime import date
 
 import duckdb
+import numpy as np
 
 from charter import Charter, Indicator
 from metrics.ingest import passes, rules
@@ -123,16 +124,25 @@ def period_of(ind: Indicator, text: str, earliest_year: int, today: date) -> tup
 
 
 def insert(con: duckdb.DuckDBPyConnection, table: str, rows: Sequence[tuple[object, ...]]) -> None:
-    """Append rows in one statement, as a list of structs DuckDB unnests: executemany is far
-    slower for thousands of rows, and an Arrow table made with `pa.array` imports pandas
-    (35 MB of a process's memory) to ask whether it was given a pandas object."""
+    """Append rows in one statement, as columns of Python objects (NumPy object arrays, which
+    DuckDB scans and casts to the table's types): executemany is far slower for thousands of
+    rows, a list of structs as one parameter two to four times slower (a 50 MB return's
+    2,520 keys: 0.03-0.07 s against 0.015), and an Arrow table made with `pa.array` imports
+    pandas (35 MB of a process's memory) to ask whether it was given a pandas object."""
     if not rows:
         return
     names = [d[0] for d in con.execute(f"SELECT * FROM {table} LIMIT 0").description]
-    con.execute(
-        f"INSERT INTO {table} SELECT unnest(r) FROM (SELECT unnest($rows) AS r)",
-        {"rows": [dict(zip(names, r, strict=True)) for r in rows]},
-    )
+    columns = {}
+    for i, name in enumerate(names):
+        column = np.empty(len(rows), dtype=object)  # (not np.array: lists would be a 2-D array)
+        for j, row in enumerate(rows):
+            column[j] = row[i]
+        columns[name] = column
+    con.register("_lookup_rows", columns)
+    try:
+        con.execute(f"INSERT INTO {table} SELECT * FROM _lookup_rows")
+    finally:
+        con.unregister("_lookup_rows")
 
 
 def nearest(text: str, choices: list[str]) -> str | None:

@@ -272,5 +272,5 @@ def keeping(con: Connection) -> Iterator[Connection]:
 
 def data_version(con: Connection) -> int:
     """The latest committed write's number (0 before any)."""
-    row = con.execute("SELECT coalesce(max(version), 0) FROM data_changes").fetchone()
-    return int(row[0])
+    row = con.execute("SELECT coalesce(max(version), 0) FROM data_changes").fetchall()[0]
+    return int(row[0])  # (fetchall: DuckDB's connection is busy until its result is fetched)

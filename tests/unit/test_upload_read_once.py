@@ -73,3 +73,31 @@ def test_a_repeated_figure_is_found_among_many_rows(store, charter):
     repeats = [e for e in report.errors if "appears more than once" in e.problem]
     assert len(repeats) == 27  # 9 areas, each first at rows 2-10 and repeated thrice
     assert repeats[0].row == 11 and "(first at row 2)" in repeats[0].problem
+
+
+def test_the_preview_is_taken_only_while_the_store_is_as_it_was(store, charter):
+    """Storing takes the preview's comparison and unusual figures instead of asking again,
+    but only while no write has changed the store since (checked.Preview)."""
+    preview = check_file(store, charter, "r.csv", FILE, log_as="t")
+    kept = preview.checked.preview if preview.checked else None
+    assert kept is not None and (kept.added, kept.revised, kept.unchanged) == (1, 0, 0)
+    with store.connect() as con:
+        assert kept.stands(con)
+    load_file(store, charter, "o.csv", OTHER, by="t")  # another upload stores the figure
+    with store.connect() as con:
+        assert not kept.stands(con) and kept.diff(con) is None
+
+
+def test_a_preview_made_stale_by_another_upload_is_asked_again(store, charter):
+    preview = check_file(store, charter, "r.csv", FILE, log_as="t")
+    assert preview.added == 1  # new when previewed
+    load_file(store, charter, "o.csv", OTHER, by="t")  # then someone stores 43 for it
+    stored = load_file(store, charter, "r.csv", FILE, by="t", checked=preview)
+    # Now a revision of the stored 43 (which needs a reason), not a second new figure.
+    assert stored.outcome == "rejected" and "give a reason" in stored.errors[0].problem
+    [figure] = series(store, "short-breaks-receiving", "E99000001")
+    assert figure.value == 43
+    revised = load_file(store, charter, "r.csv", FILE, by="t", checked=preview, reason="fixed")
+    assert (revised.outcome, revised.added, revised.revised) == ("loaded", 0, 1)
+    [figure] = series(store, "short-breaks-receiving", "E99000001")
+    assert figure.value == 41
