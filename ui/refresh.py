@@ -41,6 +41,7 @@ from pathlib import Path
 
 from streamlit import runtime
 
+from metrics.assess import status_kept
 from metrics.store.on_disk import files_seen, look
 from ui import context, reads
 from ui.read_keys import QUARTERS, data_key
@@ -130,8 +131,9 @@ def refresh() -> bool:
             return False
         key = data_key()
         quarter = context.default_quarter(reads._quarters(*data_key(*QUARTERS)))
-        if quarter is not None:  # the quarter a page opens on
-            reads._status(*key, quarter)
+        if quarter is not None:  # the quarter a page opens on; in memory only: the watch
+            with status_kept.in_memory_only():  # writes nothing to the file it watches
+                reads._status(*key, quarter)
         # The versions are kept without opening the file only once it has settled (on_disk's
         # 50 ms): ask once more then, while it is open and nobody else can change it.
         for _ in range(SETTLING_LOOKS):

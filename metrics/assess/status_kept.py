@@ -20,10 +20,12 @@ under. Inside a transaction nothing is kept or taken (it may have written what i
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import logging
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import replace
 from datetime import date, datetime
 
@@ -63,6 +65,21 @@ _WORKED_OUT = [0]  # statuses worked out rather than kept: what the tests watch
 # view's and the scorecard's (each page after an upload then reads the changed indicators'
 # figures once, not once per page).
 WINDOW = 8
+
+
+# False while statuses are asked by a reader that must not write (a server's file watch,
+# ui/refresh.py, which only reads: its own write would change the file it watches).
+_KEEPING = contextvars.ContextVar("keeping_statuses", default=True)
+
+
+@contextlib.contextmanager
+def in_memory_only() -> Iterator[None]:
+    """Statuses worked out in this block are kept in this process's memory, not the store."""
+    token = _KEEPING.set(False)
+    try:
+        yield
+    finally:
+        _KEEPING.reset(token)
 
 
 def worked_out() -> int:
@@ -172,6 +189,8 @@ def _store(
 ) -> None:
     """Keep statuses just worked out in the store, for the next process to read (best
     effort: the caller has them; a status that cannot be kept is said in the log)."""
+    if not _KEEPING.get():
+        return
     made = status_stored.charter_hash(charter)
     try:
         rows = [

@@ -7,6 +7,7 @@ from __future__ import annotations
 import subprocess
 import sys
 import time
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -35,6 +36,7 @@ def test_another_processs_load_is_read_before_anyone_asks(
     monkeypatch.setenv("OUTCOMES_DB", str(demo_store.path))
     st.cache_resource.clear()  # the app's store is this copy; every shared read starts afresh
     before = demo_store.versions().latest
+    started = datetime.now()
     watch = refresh.Watch(demo_store.path, refresh.refresh)
     try:
         load_elsewhere(demo_store.path, tmp_path, "2001-02 Q3")
@@ -53,6 +55,9 @@ def test_another_processs_load_is_read_before_anyone_asks(
         assert watch.changes <= 2
     finally:
         watch.stop()
+    with demo_store.connect() as con:  # the statuses it worked out: in memory, not the store
+        sql = "SELECT count(*) FROM statuses_kept WHERE made_at >= $at"
+        assert con.execute(sql, {"at": started}).fetchall()[0][0] == 0
     fresh = charter_status(Store(demo_store.path), charter, parse_period(quarters[0]))
     assert reads._status(*key, quarters[0]) == fresh
 
