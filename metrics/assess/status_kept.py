@@ -116,12 +116,7 @@ def statuses(
                 if missing:
                     wider = _window(quarters)
                     worked = work_out(store, charter, wider, missing)
-                    with _LOCK:
-                        for ident, each in worked.items():
-                            for quarter, status in zip(wider, each, strict=True):
-                                _KEPT[key(ident, quarter)] = (charter, status)
-                        while len(_KEPT) > KEPT_MAX:
-                            _KEPT.popitem(last=False)
+                    _remember(worked, wider, charter, key)
                     _store(con, charter, now.born, versions, worked, wider)
                     at = {q.label: n for n, q in enumerate(wider)}
                     for ident, each in worked.items():
@@ -170,13 +165,23 @@ def _stored(
         taken = [s for s in read if s is not None]
         if len(taken) == len(quarters):
             found[ident] = taken
-    with _LOCK:
-        for ident, statuses_taken in found.items():
-            for quarter, status in zip(quarters, statuses_taken, strict=True):
-                _KEPT[memory_key(ident, quarter)] = (charter, status)
-            while len(_KEPT) > KEPT_MAX:
-                _KEPT.popitem(last=False)
+    _remember(found, quarters, charter, memory_key)
     return found
+
+
+def _remember(
+    found: dict[str, list[IndicatorStatus]],
+    quarters: list[Period],
+    charter: Charter,
+    key: Callable[[str, Period], Key],
+) -> None:
+    """Keep each indicator's statuses at `quarters` in this process's memory."""
+    with _LOCK:
+        for ident, each in found.items():
+            for quarter, status in zip(quarters, each, strict=True):
+                _KEPT[key(ident, quarter)] = (charter, status)
+        while len(_KEPT) > KEPT_MAX:
+            _KEPT.popitem(last=False)
 
 
 def _store(
