@@ -52,16 +52,19 @@ def keep(con: Connection, rows: Sequence[tuple[str, str, str, str]], at: datetim
     new = text_table(
         {"key": keys, "indicator_id": indicators, "quarter": quarters, "status": statuses}
     )
-    con.register("statuses_new", new)  # outside the transaction: let go of after it, whatever
-    try:  # became of it (a failed PostgreSQL transaction takes no statement)
-        with keeping(con):
-            con.execute(STALE)
-            con.execute(KEEP, {"at": at})
+    try:
+        # outside the transaction: let go of after it, whatever became of it (a failed
+        # PostgreSQL transaction takes no statement)
+        con.register("statuses_new", new)
+        try:
+            with keeping(con):
+                con.execute(STALE)
+                con.execute(KEEP, {"at": at})
+        finally:
+            con.unregister("statuses_new")
     except WriteConflict:
         return False
     except database_errors() as err:
         log.warning("indicator statuses were worked out but not kept in the store: %s", err)
         return False
-    finally:
-        con.unregister("statuses_new")
     return True

@@ -230,3 +230,26 @@ def test_an_empty_store_with_statuses_kept_is_still_empty_to_a_copy(demo_store, 
         assert not left & empty_keys
         found = status_kept.statuses(target, charter, QUARTERS)
         assert found == status_kept.afresh(target, charter, QUARTERS)
+
+
+@pytest.mark.parametrize("backend", ["postgresql"], indirect=True)
+def test_a_database_refusing_to_keep_them_is_logged_and_the_statuses_shown(
+    demo_store, charter, caplog
+):
+    """A database that refuses the write (here a PostgreSQL trigger refusing every change
+    to the table, as a read-only replica or a lost right would) costs the keeping only: the
+    statuses are returned, equal to ones worked out afresh, and the refusal is in the log."""
+    with demo_store.connect() as con:
+        con._pg.execute(
+            "CREATE FUNCTION refuse_kept() RETURNS trigger LANGUAGE plpgsql AS "
+            "$$ BEGIN RAISE EXCEPTION 'statuses_kept is read-only here'; END $$"
+        )
+        con._pg.execute(
+            "CREATE TRIGGER refuse_kept BEFORE INSERT OR DELETE ON statuses_kept "
+            "FOR EACH STATEMENT EXECUTE FUNCTION refuse_kept()"
+        )
+    moved = dataclasses.replace(charter, framework="another")  # nothing kept for it
+    with caplog.at_level("WARNING", logger="metrics.store.statuses"):
+        found = status_kept.statuses(demo_store, moved, QUARTERS)
+    assert found == status_kept.afresh(demo_store, moved, QUARTERS)
+    assert "read-only here" in caplog.text and "not kept in the store" in caplog.text
