@@ -17,7 +17,7 @@ from datetime import date
 from charter import Charter, Statement
 from metrics.assess import status_kept
 from metrics.assess.status import IndicatorStatus
-from metrics.assess.status_kept import (  # re-exported: what a status is worked out from
+from metrics.assess.status_work import (  # re-exported: what a status is worked out from
     current_points as current_points,
     dated as dated,
     own_points as own_points,
