@@ -78,7 +78,12 @@ def section(ind: Indicator, found: Compared | None) -> None:
         "focus", ind.id, found.quarter, on, build=build_focus, data=reads.indicator_key(ind.id)
     )
     charts.chart_with_table(fig, alt, rows, f"{ind.id}-{on}.csv", f"focus_{on}")
-    with st.expander(f"Every council, {found.latest}: rank and quartile band", expanded=False):
+    every_council = charts.opened(
+        f"Every council, {found.latest}: rank and quartile band", "all_councils_numbers"
+    )
+    if every_council is None:
+        return
+    with every_council:
         st.caption(markdown(found.source_words()))
         every = reads.figure(  # shared as the charts are: built in every run, 4 % of the page
             "every council",

@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 import ui
+from tests.app.conftest import open_expanders
 from ui import access, keys
 
 
@@ -20,7 +21,7 @@ def indicator_page(fresh, role: str, indicator: str):
 
 
 def table_with(at, column: str):
-    return next(d.value for d in at.dataframe if column in d.value.columns)
+    return next(d.value for d in open_expanders(at).dataframe if column in d.value.columns)
 
 
 def test_a_councillor_sees_small_numbers_withheld_and_why(fresh):

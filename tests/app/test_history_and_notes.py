@@ -9,6 +9,7 @@ import io
 from charter.models import UNIT_LABEL
 from metrics.assess.trend import trend
 from metrics.ingest import load_file
+from tests.app.conftest import open_expanders
 from ui import charts, history_view
 
 
@@ -26,7 +27,7 @@ def test_notes_and_revision_reasons_are_beside_the_figures(app, charter):
     at = app()
     at.query_params["indicator"] = "short-breaks-receiving"
     at.switch_page("pages/2_Indicator.py").run()
-    table = at.dataframe[0].value
+    table = open_expanders(at).dataframe[0].value
     row = table[table["Period"] == "2021-22 Q3"].iloc[0]
     assert row["Note"] == "Two providers late" and row["Why revised"] == "Late return"
     assert "None" not in table.astype(str).to_string()

@@ -8,6 +8,7 @@ from __future__ import annotations
 import pytest
 
 import ui
+from tests.app.conftest import open_expanders
 from ui import access
 
 
@@ -30,7 +31,7 @@ def test_every_reader_sees_known_against_expected_with_the_maps_table_twin(fresh
         and "Under-identified" in s
         for s in said
     )
-    twin = at.dataframe[0].value  # the map's table twin, first on the page
+    twin = open_expanders(at).dataframe[0].value  # the map's table twin, first on the page
     assert list(twin["Locality"]) == ["North", "South", "East", "West", "Central"]
     assert twin["Ratio"][0] == 0.4 and twin["Under-identified"][0] == "yes"
     assert list(twin["Under-identified"][1:]) == ["no"] * 4
@@ -44,7 +45,7 @@ def test_every_reader_sees_known_against_expected_with_the_maps_table_twin(fresh
 def test_small_counts_by_locality_are_withheld_for_councillors_only(fresh):
     def west_msi(at) -> tuple[object, str]:
         at.selectbox(key="needs_locality").set_value("West").run()
-        rows = next(d.value for d in at.dataframe if "need" in d.value.columns)
+        rows = next(d.value for d in open_expanders(at).dataframe if "need" in d.value.columns)
         row = rows[rows["need"] == "Multi-sensory impairment"].iloc[0]
         return row["known"], row["withheld"]
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import ui
 from metrics.assess import trajectory
+from tests.app.conftest import open_expanders
 from ui import access
 from ui.outlook_view import REASON, STEPS, parse_steps
 
@@ -32,7 +33,7 @@ def test_the_projection_is_said_and_tabled_as_a_projection(fresh):
     words = texts(at)
     assert "On the current course, about " in words and "This is a projection" in words
     assert "rolling origin" in words
-    table = next(d.value for d in at.dataframe if "Projected" in d.value.columns)
+    table = next(d.value for d in open_expanders(at).dataframe if "Projected" in d.value.columns)
     assert set(table["Kind"]) == {"Projection"} and len(table) == 4
     assert not [e for e in at.expander if e.label == "Chair: set a trajectory"]
 
@@ -40,7 +41,7 @@ def test_the_projection_is_said_and_tabled_as_a_projection(fresh):
 def test_no_projection_from_a_withheld_figure_for_a_councillor(fresh):
     at = opened(fresh, "councillor", "keyworker-complex-needs")
     assert "No forecast is published" in texts(at)
-    assert not [d for d in at.dataframe if "Projected" in d.value.columns]
+    assert not [d for d in open_expanders(at).dataframe if "Projected" in d.value.columns]
     staff = opened(fresh, "analyst", "keyworker-complex-needs")
     assert "On the current course, about " in texts(staff)
 
@@ -57,7 +58,7 @@ def test_the_chair_sets_a_trajectory_and_the_status_follows(fresh):
     words = texts(at)
     assert "99% in 2026-27, 99.5% by 2027-28 (the goal)" in words
     assert "Off track" in words or "At risk" in words  # judged against 99% now
-    trend = next(d.value for d in at.dataframe if "Target" in d.value.columns
+    trend = next(d.value for d in open_expanders(at).dataframe if "Target" in d.value.columns
                  and "Value" in d.value.columns)  # fmt: skip
     assert "99%" in set(trend["Target"]) and "70%" in set(trend["Target"])
 

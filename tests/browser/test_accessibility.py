@@ -59,7 +59,8 @@ def test_page_passes_axe_and_our_checks(site, browser, name):
             + (1 if charts.nth(i).get_attribute("aria-label") else 0)
             >= 1
         ), "chart without alt text"
-    twins = page.get_by_text("The numbers behind this chart").count()
+    summaries = page.locator('[data-testid="stExpander"] summary')
+    twins = summaries.filter(has_text="The numbers behind this chart").count()
     assert twins == charts.count(), "every chart needs its table"
 
     assert v.page_errors == []

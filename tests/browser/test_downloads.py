@@ -8,6 +8,8 @@ import csv
 import io
 from pathlib import Path
 
+from playwright.sync_api import expect
+
 from metrics.store.connection import Store
 from metrics.store.queries import series
 from tests.browser.conftest import wait_for_app
@@ -31,6 +33,26 @@ def test_a_charts_numbers_download_as_csv(server, browser):
     assert len(quarters) < len(stored)  # the demo has both
     assert [(r["period"], float(r["value"])) for r in rows] == quarters
     assert not any(v.startswith(("=", "+", "@")) for r in rows for v in r.values() if v)
+    page.close()
+
+
+def test_a_keyboard_user_opens_a_charts_numbers_and_keeps_their_place(server, browser):
+    """A chart's table runs only once its expander is opened (ui/charts.py `opened`): the
+    opening reruns the page, and the reader's focus must stay on what they opened."""
+    page = browser.new_page()
+    page.goto(f"{server.url}/Indicator?indicator=ehcp-issued-20-weeks")
+    wait_for_app(page)
+    numbers = page.locator('[data-testid="stExpander"]').filter(
+        has_text="The numbers behind this chart"
+    )
+    first = numbers.first
+    first.locator("summary").focus()
+    page.keyboard.press("Enter")
+    expect(first.locator('[data-testid="stDataFrame"]')).to_be_visible(timeout=30_000)
+    expect(first.get_by_role("button", name="Download these numbers (CSV)")).to_be_visible()
+    focused = page.evaluate("document.activeElement.closest('summary')?.innerText ?? ''")
+    assert "The numbers behind this chart" in focused
+    assert numbers.nth(1).locator('[data-testid="stDataFrame"]').count() == 0  # still shut
     page.close()
 
 
