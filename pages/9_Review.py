@@ -6,7 +6,7 @@ import ui
 from metrics.publish.escape import markdown
 from metrics.review.commentary import Figure
 from metrics.review.common import SIGNED_OFF, indicator_subject, statement_subject
-from ui import review_chair, review_view as view, style
+from ui import lazy, review_chair, review_view as view, style
 
 ui.page("Quarterly review", reads=("review extras",))
 charter, store, person = ui.charter(), ui.store(), ui.user()
@@ -28,8 +28,12 @@ if quarter:
     st.header(f"Exceptions ({len(built.exceptions)})")
     for e in built.exceptions:
         subject = indicator_subject(e.indicator_id)
-        # keyed: its label changes once commentary is saved, and must not close it
-        with st.expander(f"{e.title}: {e.why_exception}, {e.commentary_state}", key=subject):
+        # keyed: its label changes once commentary is saved, and must not close it; drawn
+        # only when opened for a reader, always for a writer (what they type must not be lost)
+        label = f"{e.title}: {e.why_exception}, {e.commentary_state}"
+        if (box := lazy.opened(label, subject, lazy=not may_write)) is None:
+            continue
+        with box:
             owner = view.note(f"Owner: {markdown(e.owner)}")  # as a caption
             lead = [f"{style.badge(e.status)} {markdown(e.reason)}", owner]
             # a public reader's: none touching [c]; else status, owner, agreed status and story
@@ -46,7 +50,10 @@ if quarter:
     st.header("Statements")
     for s in built.statements:
         subject = statement_subject(s.number)
-        with st.expander(f"{s.number}. {s.short_title}", key=subject):
+        label = f"{s.number}. {s.short_title}"
+        if (box := lazy.opened(label, subject, lazy=not may_write)) is None:
+            continue
+        with box:
             lead = [style.badge(s.status)]
             if not view.held_back_lead(built, subject, lead):  # status, agreed, story: one
                 agreed = view.agreed_text(built.agreed.get(subject), s.status)

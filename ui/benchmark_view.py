@@ -19,7 +19,7 @@ from metrics.publish.compare import Compared, CouncilFigure, YearCompared, focus
 from metrics.publish.escape import chart_text, markdown
 from metrics.rounding import fmt_half_up
 from metrics.words.narrative import fmt_value, signed_number
-from ui import axes, charts, context, keys, reads, style
+from ui import axes, charts, context, keys, lazy, reads, style
 from ui.arrow_tables import arrow_of
 from ui.figspec import Spec
 from ui.shared_cache import shared
@@ -78,7 +78,7 @@ def section(ind: Indicator, found: Compared | None) -> None:
         "focus", ind.id, found.quarter, on, build=build_focus, data=reads.indicator_key(ind.id)
     )
     charts.chart_with_table(fig, alt, rows, f"{ind.id}-{on}.csv", f"focus_{on}")
-    every_council = charts.opened(
+    every_council = lazy.opened(
         f"Every council, {found.latest}: rank and quartile band", "all_councils_numbers"
     )
     if every_council is None:

@@ -18,7 +18,7 @@ from metrics.publish.escape import chart_text, markdown
 from metrics.publish.policy import PUBLIC, STAFF, Marker
 from metrics.publish.tables import csv_bytes
 from metrics.words.narrative import fmt_value
-from ui import axes, downloads, style
+from ui import axes, downloads, lazy, style
 from ui.arrow_tables import arrow_of
 from ui.figspec import Spec
 
@@ -313,7 +313,7 @@ def chart_with_table(
     # No toolbar: on a phone it covers the chart, and the numbers are in the table below.
     st.plotly_chart(fig, alt=alt, key=f"{key}_chart", config={"displayModeBar": False})
     st.caption(markdown(alt))
-    numbers = opened("The numbers behind this chart", f"{key}_numbers")
+    numbers = lazy.opened("The numbers behind this chart", f"{key}_numbers")
     if numbers is None:
         return
     with numbers:
@@ -326,12 +326,3 @@ def chart_with_table(
             mime="text/csv",
             key=f"{key}_csv",
         )
-
-
-def opened(label: str, key: str) -> Any:
-    """An expander whose content runs only while a reader has it open (None while closed).
-    Why: a page's table twins and downloads were a fifth of the indicator page's server work
-    and 40 % of what it sent on every visit, read by few; opening one reruns the page
-    (Streamlit's `on_change="rerun"`), and it stays open for that reader (`key`)."""
-    box = st.expander(label, key=key, on_change="rerun")
-    return box if box.open else None

@@ -122,10 +122,14 @@ NUMBERS = "The numbers behind this chart"
 def open_expanders(at: AppTest, *labels: str) -> AppTest:
     """Open every expander whose label starts with one of `labels` (a chart's numbers, by
     default) as a reader would, and run the page again: a chart's table twin and download
-    run only while their expander is open (ui/charts.py `opened`). Opening one is setting its
-    state, under the key it was given (the end of its id)."""
+    run only while their expander is open (ui/lazy.py `opened`). Opening one is setting its
+    state, under the key it was given (its id is "$$ID-<hash>-<key>")."""
     starts = labels or (NUMBERS,)
-    keys = [e.proto.id.rsplit("-", 1)[1] for e in at.expander if e.label.startswith(starts)]
+    keys = [
+        e.proto.id.split("-", 2)[2]
+        for e in at.expander
+        if e.proto.id and e.label.startswith(starts)  # an id: it keeps its state
+    ]
     assert keys, f"no expander {starts} to open"
     for key in keys:
         at.session_state[key] = True

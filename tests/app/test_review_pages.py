@@ -11,6 +11,7 @@ import ui
 from metrics.access import audit as audit_trail, command_line
 from metrics.review import actions, agreed, commentary
 from metrics.review.common import statement_subject
+from tests.app.conftest import open_expanders
 from ui import access
 
 Q = "2026-27 Q2"
@@ -113,6 +114,9 @@ def test_a_councillor_reads_everything_and_can_change_nothing(fresh):
     member_view = open_review(fresh, "member")
     save_first(member_view, ("Waits rose.", "Two staff left.", "Agency cover."))
     at = open_review(fresh, "councillor")
+    shut = len(at.markdown)  # a reader's stories are drawn once opened (ui/lazy.py)
+    at = open_expanders(at, "")  # every one
+    assert len(at.markdown) > shut
     assert not at.text_area and not at.text_input
     assert not [b for b in at.button if b.label != "Sign out"]
     assert any("\n\n*What is happening:* Waits rose" in plain(m.value) for m in at.markdown)

@@ -37,7 +37,7 @@ def test_a_charts_numbers_download_as_csv(server, browser):
 
 
 def test_a_keyboard_user_opens_a_charts_numbers_and_keeps_their_place(server, browser):
-    """A chart's table runs only once its expander is opened (ui/charts.py `opened`): the
+    """A chart's table runs only once its expander is opened (ui/lazy.py `opened`): the
     opening reruns the page, and the reader's focus must stay on what they opened."""
     page = browser.new_page()
     page.goto(f"{server.url}/Indicator?indicator=ehcp-issued-20-weeks")

@@ -150,9 +150,15 @@ def test_the_whole_review(app: Server, browser, charter, tmp_path):
     page.get_by_text("2026-27 Q2: signed off on").first.wait_for()
     context.close()
 
-    # A councillor reads everything and can change nothing.
+    # A councillor reads everything and can change nothing. A reader's sections are drawn
+    # as each is opened (ui/lazy.py): open every one, as a reader reading it all would.
     context, page = person(browser, app, "cleo")
-    text = page.locator("body").text_content().replace("\u2060", "")  # collapsed ones too
+    summaries = page.locator('[data-testid="stExpander"] summary')
+    for i in range(summaries.count()):
+        summaries.nth(i).click()
+        wait_for_app(page)
+    expect(page.get_by_text("Staff changes over the summer.").first).to_be_visible()
+    text = page.locator("body").text_content().replace("\u2060", "")
     assert "signed off on" in text
     assert "Agreed: off track, because Families tell us waits are longer still" in text
     assert "Computed: " in text
