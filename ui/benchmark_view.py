@@ -85,7 +85,7 @@ def section(ind: Indicator, found: Compared | None) -> None:
         return
     with every_council:
         st.caption(markdown(found.source_words()))
-        every = reads.figure(  # shared as the charts are: built in every run, 4 % of the page
+        every = reads.figure(  # shared as the charts are, once a reader opens it
             "every council",
             ind.id,
             found.quarter,

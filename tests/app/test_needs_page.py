@@ -45,7 +45,7 @@ def test_every_reader_sees_known_against_expected_with_the_maps_table_twin(fresh
 def test_small_counts_by_locality_are_withheld_for_councillors_only(fresh):
     def west_msi(at) -> tuple[object, str]:
         at.selectbox(key="needs_locality").set_value("West").run()
-        rows = next(d.value for d in open_expanders(at).dataframe if "need" in d.value.columns)
+        rows = next(d.value for d in at.dataframe if "need" in d.value.columns)
         row = rows[rows["need"] == "Multi-sensory impairment"].iloc[0]
         return row["known"], row["withheld"]
 

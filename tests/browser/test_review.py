@@ -157,7 +157,9 @@ def test_the_whole_review(app: Server, browser, charter, tmp_path):
     for i in range(summaries.count()):
         summaries.nth(i).click()
         wait_for_app(page)
-    expect(page.get_by_text("Staff changes over the summer.").first).to_be_visible()
+    for said in ("Staff changes over the summer.", "Agreed: off track, because Families tell"):
+        expect(page.get_by_text(said).first).to_be_visible()  # each opened one drawn
+    wait_for_app(page)
     text = page.locator("body").text_content().replace("\u2060", "")
     assert "signed off on" in text
     assert "Agreed: off track, because Families tell us waits are longer still" in text
