@@ -121,11 +121,17 @@ def editor(
     previous: commentary.Commentary | None,
 ) -> None:
     """Write or edit the commentary: three short texts. The version the editor started from
-    goes with the save, so a save over someone else's newer text is a conflict, not a loss."""
-    base_key = f"base:{quarter}:{subject}"
-    if base_key not in st.session_state:
-        st.session_state[base_key] = existing.version if existing else 0
+    goes with the save, so a save over someone else's newer text is a conflict, not a loss.
+
+    What this person's editor knows is one dict kept in the session, changed in place after a
+    write: the version it started from ("base") and the version they saved last ("saved").
+    Every use of `st.session_state` is a point where Streamlit ends the run for a rerun asked
+    for meanwhile (a second click, a reconnection, anything sent while the write was under
+    way); set there, a committed save went unrecorded: no "Saved", and the author's next save
+    of the box refused as a conflict with their own text."""
     key = f"{quarter}:{subject}"
+    mine: dict[str, int] = st.session_state.setdefault(f"editor:{key}", {})
+    mine.setdefault("base", existing.version if existing else 0)
     copy = f"Start from {previous.quarter}'s text" if previous and not existing else None
     if copy and previous and st.button(copy, key=f"copy:{key}"):
         copied = attempt(
@@ -137,7 +143,7 @@ def editor(
         )
         if copied is None:
             return
-        st.session_state[base_key] = copied.version
+        mine["base"] = copied.version
         st.rerun()
     with st.form(f"form:{key}"):
         texts = (
@@ -151,9 +157,8 @@ def editor(
         submitted = st.form_submit_button("Save commentary")
     for w in free_text.check(charter, *texts):  # the author, before the pack is made
         st.warning(markdown(f"{w.sentence()} Commentary goes into the published scrutiny pack."))
-    saved_key = f"saved:{key}"  # the version this person saved last, kept across reruns
     if not submitted:
-        if existing is not None and st.session_state.get(saved_key) == existing.version:
+        if existing is not None and mine.get("saved") == existing.version:
             st.success(f"Saved (version {existing.version}).")  # until someone saves anew
         return
 
@@ -161,17 +166,17 @@ def editor(
         try:
             return commentary.save(
                 store, charter, person, quarter, subject, texts,
-                based_on=st.session_state[base_key], figure=figure,
+                based_on=mine["base"], figure=figure,
             )  # fmt: skip
         except commentary.EditConflict as err:
+            mine["base"] = err.theirs.version  # saving again keeps yours
             conflict(err)
-            st.session_state[base_key] = err.theirs.version  # saving again keeps yours
             return None
 
     saved = attempt(WRITERS, "write commentary", save)
     if saved is None:
         return
-    st.session_state[base_key] = st.session_state[saved_key] = saved.version
+    mine["base"] = mine["saved"] = saved.version  # in place: no point where the run can end
     st.rerun()  # the page above (the headline's count, the box's title) shows it at once
 
 

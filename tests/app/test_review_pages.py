@@ -6,6 +6,8 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
+from streamlit.runtime.scriptrunner_utils.script_requests import RerunData
+from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
 
 import ui
 from metrics.access import audit as audit_trail, command_line
@@ -77,6 +79,33 @@ def test_the_saved_note_stays_until_someone_saves_a_newer_version(fresh):
     assert [s.value for s in second.success] == ["Saved (version 2)."]
     first.run()
     assert not [s.value for s in first.success]
+
+
+def test_a_save_is_kept_as_saved_when_a_rerun_is_asked_for_during_it(fresh, monkeypatch):
+    """A rerun asked for while the save is being written (a second click, a reconnection, a
+    slow server) stops the run at its next use of the session state: the save, committed,
+    must still be recorded as this person's, or they see no 'Saved' and their next save of
+    the same box is refused as a conflict with their own text."""
+    real = commentary.save
+
+    def save_then_rerun_asked(*args, **kwargs):
+        saved = real(*args, **kwargs)
+        ctx = get_script_run_ctx()
+        assert ctx is not None and ctx.script_requests is not None
+        ctx.script_requests.request_rerun(
+            RerunData(query_string=ctx.query_string, page_script_hash=ctx.page_script_hash)
+        )
+        return saved
+
+    at = open_review(fresh, "member")
+    monkeypatch.setattr(commentary, "save", save_then_rerun_asked)
+    subject = save_first(at, ("Waits rose.", "Two staff left.", "Agency cover."))
+    assert [v.version for v in commentary.history(fresh.store, Q, subject)] == [1]
+    assert [s.value for s in at.success] == ["Saved (version 1)."]
+    monkeypatch.setattr(commentary, "save", real)
+    save_first(at, ("Waits rose again.", "Two staff left.", "Agency cover."))
+    assert not at.error, [e.value for e in at.error]  # not a conflict with their own text
+    assert [s.value for s in at.success] == ["Saved (version 2)."]
 
 
 def test_two_members_saving_the_same_text_get_a_conflict_not_a_loss(fresh):

@@ -19,6 +19,7 @@ from metrics.store.postgres import close_pool
 from tests.browser.conftest import wait_for_app
 from tests.browser.signin import Provider, sign_in, sign_in_settings
 from tests.browser.test_cluster import COOKIE, server_of
+from tests.browser.test_review import _SENT, _count_sent
 
 pytestmark = pytest.mark.slow
 
@@ -49,6 +50,7 @@ def on(browser, cluster, server, sub):
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     context.add_cookies([{"name": COOKIE, "value": server, "url": cluster.url}])
     page = context.new_page()
+    _count_sent(page)  # connections opened and messages sent, said when a save never shows
     sign_in(page, cluster, sub)
     assert server_of(context) == server
     page.goto(f"{cluster.url}/Review?quarter={Q}")
@@ -56,14 +58,33 @@ def on(browser, cluster, server, sub):
     return context, page
 
 
-def save_commentary(page, title: str, what: str) -> None:
+def save_commentary(cluster, server: str, page, title: str, subject: str, what: str) -> None:
     box = page.locator('[data-testid="stExpander"]').filter(has_text=title).first
     box.locator("summary").click()
     box.get_by_label("What is happening").fill(what)
     box.get_by_label("Why").fill("Staff changes.")
     box.get_by_label("What next").fill("Report back.")
     box.get_by_role("button", name="Save commentary").click()
-    box.get_by_text("Saved (version 1).").first.wait_for()
+    try:
+        box.get_by_text("Saved (version 1).").first.wait_for()
+    except Exception as err:  # say whether the save was stored, and what the page showed
+        raise AssertionError(lost_save(cluster, server, page, box, subject)) from err
+
+
+def lost_save(cluster, server: str, page, box, subject: str) -> str:
+    """What the box, the store and the server's log held when 'Saved' never came."""
+    opened = box.locator("details").first.get_attribute("open", timeout=5_000) is not None
+    kept = commentary.history(Store(cluster.database_url), "2026-27 Q2", subject)
+    app = page.locator('[data-testid="stApp"]')
+    states = [app.get_attribute(f"data-test-{a}-state") for a in ("connection", "script")]
+    log = next(a for a in cluster.apps if a.name == server).log.read_text(errors="replace")
+    return (
+        f"no 'Saved (version 1).'; the box ({'open' if opened else 'closed'}) held:\n"
+        f"{box.text_content(timeout=5_000)}\nversions stored: "
+        f"{[(c.version, c.what) for c in kept]}; connection, script: {states}; "
+        f"{_SENT.get(id(page))}; the proxy's servers: {cluster.server_states()}\n"
+        f"{server}'s log:\n{log[-3000:]}"
+    )
 
 
 def test_a_save_on_one_server_is_seen_and_a_sign_off_obeyed_on_the_other(shared, browser, charter):
@@ -76,7 +97,8 @@ def test_a_save_on_one_server_is_seen_and_a_sign_off_obeyed_on_the_other(shared,
         commentary.save(store, charter, mo, "2026-27 Q2", subject, texts, based_on=0)
     _, meg = on(browser, shared, "app1", "meg")
     _, chris = on(browser, shared, "app2", "chris")
-    save_commentary(meg, e.title, "Seen through the other server.")
+    subject = indicator_subject(e.indicator_id)
+    save_commentary(shared, "app1", meg, e.title, subject, "Seen through the other server.")
     deadline = time.monotonic() + 3  # the data version: seen within a second or two
     while "Seen through the other server." not in chris.locator("body").text_content():
         assert time.monotonic() < deadline, "the chair's server never saw the save"
@@ -100,7 +122,8 @@ def test_a_commentary_saved_before_its_server_is_killed_is_not_lost(shared, brow
     committed to PostgreSQL before the save said so)."""
     e = report.build(Store(shared.database_url), charter, "2026-27 Q2").exceptions[0]
     meg_context, meg = on(browser, shared, "app1", "meg")
-    save_commentary(meg, e.title, "Saved just before the server died.")
+    subject = indicator_subject(e.indicator_id)
+    save_commentary(shared, "app1", meg, e.title, subject, "Saved just before the server died.")
     next(a for a in shared.apps if a.name == "app1").process.send_signal(signal.SIGKILL)
     meg.goto(f"{shared.url}/Review?quarter={Q}")
     wait_for_app(meg)

@@ -51,12 +51,13 @@ def saved(app: Server, page, box, subject: str) -> None:
     except Exception as err:
         opened = box.locator("details").first.get_attribute("open", timeout=5_000) is not None
         versions = len(commentary.history(Store(app.db), "2026-27 Q2", subject))
-        state = page.locator('[data-testid="stApp"]').get_attribute("data-test-connection-state")
+        root = page.locator('[data-testid="stApp"]')
+        state = [root.get_attribute(f"data-test-{a}-state") for a in ("connection", "script")]
         log = app.log.read_text(errors="replace")[-3000:]
         raise AssertionError(
             f"no 'Saved (version 1).'; the box ({'open' if opened else 'closed'}) held:\n"
             f"{box.text_content(timeout=5_000)}\nversions stored: {versions}; "
-            f"connection: {state}; {_SENT.get(id(page))}\nserver log:\n{log}"
+            f"connection, script: {state}; {_SENT.get(id(page))}\nserver log:\n{log}"
         ) from err
     wait_for_app(page)
 
