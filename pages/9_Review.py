@@ -28,8 +28,9 @@ if quarter:
     st.header(f"Exceptions ({len(built.exceptions)})")
     for e in built.exceptions:
         subject = indicator_subject(e.indicator_id)
-        # keyed: its label changes once commentary is saved, and must not close it; drawn
-        # only when opened for a reader, always for a writer (what they type must not be lost)
+        # keyed: its label changes once commentary is saved, which must not close a writer's
+        # (a reader's, drawn only when opened, does close: Streamlit keys it by label too);
+        # always drawn for a writer, so what they type is never lost
         label = f"{e.title}: {e.why_exception}, {e.commentary_state}"
         if (box := lazy.opened(label, subject, lazy=not may_write)) is None:
             continue

@@ -17,9 +17,9 @@ from metrics.review.common import indicator_subject
 from metrics.store.connection import Store
 from metrics.store.postgres import close_pool
 from tests.browser.conftest import wait_for_app
+from tests.browser.saves import count_sent, why_not_saved
 from tests.browser.signin import Provider, sign_in, sign_in_settings
 from tests.browser.test_cluster import COOKIE, server_of
-from tests.browser.test_review import _SENT, _count_sent
 
 pytestmark = pytest.mark.slow
 
@@ -50,7 +50,7 @@ def on(browser, cluster, server, sub):
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     context.add_cookies([{"name": COOKIE, "value": server, "url": cluster.url}])
     page = context.new_page()
-    _count_sent(page)  # connections opened and messages sent, said when a save never shows
+    count_sent(page)  # connections opened and messages sent, said when a save never shows
     sign_in(page, cluster, sub)
     assert server_of(context) == server
     page.goto(f"{cluster.url}/Review?quarter={Q}")
@@ -72,19 +72,10 @@ def save_commentary(cluster, server: str, page, title: str, subject: str, what: 
 
 
 def lost_save(cluster, server: str, page, box, subject: str) -> str:
-    """What the box, the store and the server's log held when 'Saved' never came."""
-    opened = box.locator("details").first.get_attribute("open", timeout=5_000) is not None
-    kept = commentary.history(Store(cluster.database_url), "2026-27 Q2", subject)
-    app = page.locator('[data-testid="stApp"]')
-    states = [app.get_attribute(f"data-test-{a}-state") for a in ("connection", "script")]
+    """What the box, the store, the proxy and the server's log held when 'Saved' never came."""
     log = next(a for a in cluster.apps if a.name == server).log.read_text(errors="replace")
-    return (
-        f"no 'Saved (version 1).'; the box ({'open' if opened else 'closed'}) held:\n"
-        f"{box.text_content(timeout=5_000)}\nversions stored: "
-        f"{[(c.version, c.what) for c in kept]}; connection, script: {states}; "
-        f"{_SENT.get(id(page))}; the proxy's servers: {cluster.server_states()}\n"
-        f"{server}'s log:\n{log[-3000:]}"
-    )
+    said = why_not_saved(page, box, Store(cluster.database_url), subject, log)
+    return f"{said}\nthe proxy's servers: {cluster.server_states()} ({server} served the save)"
 
 
 def test_a_save_on_one_server_is_seen_and_a_sign_off_obeyed_on_the_other(shared, browser, charter):

@@ -15,10 +15,11 @@ from playwright.sync_api import expect
 from bench.server import Server
 from metrics.assess.rollup import charter_status
 from metrics.periods.text import parse_period
-from metrics.review import commentary, report
+from metrics.review import report
 from metrics.review.common import indicator_subject
 from metrics.store.connection import Store
 from tests.browser.conftest import wait_for_app
+from tests.browser.saves import count_sent, why_not_saved
 from tests.browser.signin import Provider, sign_in, signed_in_server
 
 Q = "2026-27+Q2"
@@ -49,41 +50,15 @@ def saved(app: Server, page, box, subject: str) -> None:
     try:
         box.get_by_text("Saved (version 1).").first.wait_for()
     except Exception as err:
-        opened = box.locator("details").first.get_attribute("open", timeout=5_000) is not None
-        versions = len(commentary.history(Store(app.db), "2026-27 Q2", subject))
-        root = page.locator('[data-testid="stApp"]')
-        state = [root.get_attribute(f"data-test-{a}-state") for a in ("connection", "script")]
-        log = app.log.read_text(errors="replace")[-3000:]
-        raise AssertionError(
-            f"no 'Saved (version 1).'; the box ({'open' if opened else 'closed'}) held:\n"
-            f"{box.text_content(timeout=5_000)}\nversions stored: {versions}; "
-            f"connection, script: {state}; {_SENT.get(id(page))}\nserver log:\n{log}"
-        ) from err
+        log = app.log.read_text(errors="replace")
+        raise AssertionError(why_not_saved(page, box, Store(app.db), subject, log)) from err
     wait_for_app(page)
-
-
-# What each page sent its server: connections opened and messages sent on them, for the
-# message when a save never shows (CI lost one once, not reproduced here).
-_SENT: dict[int, dict[str, int]] = {}
-
-
-def _count_sent(page) -> None:
-    sent = _SENT[id(page)] = {"connections": 0, "messages sent": 0}
-
-    def one_more(_frame) -> None:
-        sent["messages sent"] += 1
-
-    def opened(socket) -> None:
-        sent["connections"] += 1
-        socket.on("framesent", one_more)
-
-    page.on("websocket", opened)
 
 
 def person(browser, app: Server, sub: str):
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
-    _count_sent(page)
+    count_sent(page)
     sign_in(page, app, sub)
     page.goto(f"{app.url}/Review?quarter={Q}")
     wait_for_app(page)
