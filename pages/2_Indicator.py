@@ -51,7 +51,7 @@ if view.rows:
         build=lambda: charts.trend(view.rows, ind, charter, quarter),
         data=ui.indicator_key(chosen),
     )
-    charts.chart_with_table(fig, alt, table, f"{chosen}.csv", "trend", numbers)
+    charts.chart_with_table(fig, alt, table, f"{chosen}.csv", "trend", numbers, about="trend")
 else:
     st.info("No figures have been supplied for this indicator yet.")
 outlook_view.section(ind, quarter)  # a projection if nothing changes, and the trajectory

@@ -62,7 +62,14 @@ def section(ind: Indicator, found: Compared | None) -> None:
         ),
         data=reads.indicator_key(ind.id),
     )
-    charts.chart_with_table(fig, alt, rows, f"{ind.id}-over-time.csv", "over_time")
+    charts.chart_with_table(
+        fig,
+        alt,
+        rows,
+        f"{ind.id}-over-time.csv",
+        "over_time",
+        about="against England, the region and neighbours over time",
+    )
     st.subheader(f"Councils compared, {found.latest}")
     on = st.radio(
         "Show", list(FOCUS), format_func=FOCUS.__getitem__, horizontal=True, key=keys.FOCUS
@@ -77,7 +84,14 @@ def section(ind: Indicator, found: Compared | None) -> None:
     fig, alt, rows = reads.figure(
         "focus", ind.id, found.quarter, on, build=build_focus, data=reads.indicator_key(ind.id)
     )
-    charts.chart_with_table(fig, alt, rows, f"{ind.id}-{on}.csv", f"focus_{on}")
+    charts.chart_with_table(
+        fig,
+        alt,
+        rows,
+        f"{ind.id}-{on}.csv",
+        f"focus_{on}",
+        about=f"councils compared ({FOCUS[on].lower()})",
+    )
     every_council = lazy.opened(
         f"Every council, {found.latest}: rank and quartile band", "all_councils_numbers"
     )

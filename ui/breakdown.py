@@ -46,7 +46,7 @@ def section(ind: Indicator, charter: Charter, upto: str | None) -> None:
         ),
         data=ui.indicator_key(ind.id),
     )
-    chart_with_table(fig, alt, table, f"{ind.id}-{dim}.csv", "breakdown")
+    chart_with_table(fig, alt, table, f"{ind.id}-{dim}.csv", "breakdown", about="breakdown")
 
 
 def breakdown_chart(

@@ -300,6 +300,13 @@ def to_csv(rows: list[dict[str, Any]]) -> bytes:
     return csv_bytes(rows)
 
 
+# Each chart's numbers are labelled with what the chart is about (`about`): a page of seven
+# charts had seven expanders of one label, which a screen reader's list of controls cannot
+# tell apart (WCAG 2.4.6). Not the chart's title: the breakdown's names the group chosen, and
+# a label that changes closes the expander (Streamlit's id includes it).
+NUMBERS = "The numbers behind this chart"
+
+
 def chart_with_table(
     fig: go.Figure,
     alt: str,
@@ -307,13 +314,16 @@ def chart_with_table(
     file_name: str,
     key: str,
     csv_rows: list[dict[str, Any]] | None = None,
+    *,
+    about: str,
 ) -> None:
     """The chart with its text alternative, then the same numbers as a table and a CSV
-    (`csv_rows` where the download should hold numbers rather than the table's words)."""
+    (`csv_rows` where the download should hold numbers rather than the table's words), under
+    "The numbers behind this chart: `about`" (what the chart shows, in a few words)."""
     # No toolbar: on a phone it covers the chart, and the numbers are in the table below.
     st.plotly_chart(fig, alt=alt, key=f"{key}_chart", config={"displayModeBar": False})
     st.caption(markdown(alt))
-    numbers = lazy.opened("The numbers behind this chart", f"{key}_numbers")
+    numbers = lazy.opened(f"{NUMBERS}: {markdown(about)}", f"{key}_numbers")
     if numbers is None:
         return
     with numbers:

@@ -169,7 +169,12 @@ def locality_map(found: Found) -> None:
     fig.update(height=460, hovermode="closest", margin={"l": 40, "r": 40, "t": 110, "b": 90})
     figure: go.Figure = fig.figure()
     charts.chart_with_table(
-        figure, map_alt(found), locality_rows(found), "needs-by-locality.csv", "needs_map"
+        figure,
+        map_alt(found),
+        locality_rows(found),
+        "needs-by-locality.csv",
+        "needs_map",
+        about="need by locality",
     )
 
 

@@ -78,7 +78,15 @@ def section(ind: Indicator, quarter: str | None) -> None:
             build=lambda: chart(found, ind),
             data=ui.indicator_key(ind.id),
         )
-        charts.chart_with_table(fig, alt, rows, f"{ind.id}-projection.csv", "outlook", found.rows())
+        charts.chart_with_table(
+            fig,
+            alt,
+            rows,
+            f"{ind.id}-projection.csv",
+            "outlook",
+            found.rows(),
+            about="where we are heading (a projection)",
+        )
     steps = ui.trajectories().get(ind.id)
     if steps is not None:
         st.markdown(f"**Trajectory set by the chair:** {markdown(steps.words(ind))}.")

@@ -49,7 +49,7 @@ def spc_section(ind: Indicator, result: SpcResult | None, rows: list[TrendRow]) 
     fig, alt, table = reads.figure(
         "spc", ind.id, rows[-1].period, build=build, data=reads.indicator_key(ind.id)
     )
-    charts.chart_with_table(fig, alt, table, f"{ind.id}-spc.csv", "spc")
+    charts.chart_with_table(fig, alt, table, f"{ind.id}-spc.csv", "spc", about="signal or noise")
 
 
 def benchmark_section(
@@ -83,7 +83,9 @@ def benchmark_section(
     fig, alt, table = reads.figure(
         "benchmark", ind.id, found.when(), build=build, data=reads.indicator_key(ind.id)
     )
-    charts.chart_with_table(fig, alt, table, f"{ind.id}-councils.csv", "councils")
+    charts.chart_with_table(
+        fig, alt, table, f"{ind.id}-councils.csv", "councils", about="how we compare"
+    )
 
 
 def reconciliation_section(ind: Indicator, rows: list[Reconciliation]) -> None:

@@ -104,7 +104,14 @@ def over_time(charter: Charter, answered: dict[date, dict[str, sr.Answer]]) -> N
         {"Review point": label, **{sr.CONFIDENCE_WORDS[c]: counts[c][k] for c in sr.CONFIDENCE}}
         for k, label in enumerate(labels)
     ]
-    charts.chart_with_table(fig, alt, counted, "self-review-confidence.csv", "self_review")
+    charts.chart_with_table(
+        fig,
+        alt,
+        counted,
+        "self-review-confidence.csv",
+        "self_review",
+        about="how confidence has moved",
+    )
     st.markdown("**Each question at each review point**")
     st.dataframe(sr.history_rows(charter, answered), hide_index=True, key="self_review_history")
 

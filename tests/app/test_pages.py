@@ -6,7 +6,7 @@ import pytest
 
 import ui
 from metrics.store.queries import current_count, uploads
-from tests.app.conftest import nav_labels, open_expanders
+from tests.app.conftest import NUMBERS, nav_labels, open_expanders
 from ui import keys
 
 PAGES = {
@@ -75,13 +75,16 @@ def test_indicator_page_has_chart_table_and_breakdown(app):
         "focus_region_chart",
         "breakdown_chart",
     ]
+    numbers = [e.label for e in at.expander if e.label.startswith(NUMBERS)]
+    assert len(set(numbers)) == 7  # one label each: a screen reader lists them apart
+    assert numbers[0] == f"{NUMBERS}: trend"
     shut = len(at.dataframe)  # the table twins run only when a reader opens them
     tables = open_expanders(at).dataframe
     assert len(tables) == shut + 7
     trend = tables[0].value
     assert list(trend["Period"])[-1] == "2026-27 Q2" and len(trend) == 16
     assert any("Line chart of EHC plans issued" in c.value for c in at.caption)
-    at.selectbox(key=keys.DIMENSION).set_value("age_band").run()
+    at.selectbox(key=keys.DIMENSION).set_value("age_band").run()  # its numbers stay open
     breakdown = next(t.value for t in at.dataframe if "Age band" in t.value.columns)
     assert "5 to 10" in list(breakdown["Age band"])
     assert set(at.dataframe[1].value["Kind"]) == {"Projection"}
