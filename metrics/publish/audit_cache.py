@@ -36,7 +36,7 @@ import tempfile
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 CACHE_ENV = "OUTCOMES_CACHE_DIR"
@@ -66,7 +66,15 @@ def _code_version() -> str:
 
 def folder() -> Path | None:
     """Where audits are kept, or None when the cache is off."""
-    setting = os.environ.get(CACHE_ENV, "").strip()
+    return _folder(os.environ.get(CACHE_ENV, ""), os.environ.get("HOME"))
+
+
+@lru_cache(maxsize=8)
+def _folder(setting: str, home: str | None) -> Path | None:
+    """Remembered per setting and home: asked once per table, a pack's ~350 made the same
+    paths some 20 ms over (cProfile, bench/README.md); `home` is in the key because
+    `Path.home()` reads it."""
+    setting = setting.strip()
     if setting.lower() == "off":
         return None
     base = Path(setting).expanduser() if setting else Path.home() / ".cache" / "outcomes-dashboard"
