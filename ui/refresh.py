@@ -48,7 +48,11 @@ from ui.read_keys import QUARTERS, data_key
 
 log = logging.getLogger(__name__)
 
-POLL_SECONDS = 0.02  # how often the file is looked at: two `stat`s
+POLL_SECONDS = 0.02  # how often the file is looked at while it is changing: two `stat`s
+# ... and while it is quiet: looking 50 times a second was 16 ms of CPU a second for as long
+# as the server was in use (half of it Python waking up), some 4 % of a crowd's server CPU
+# (bench/README.md, "what the crowd's excess is made of"). A change is seen within this.
+IDLE_POLL_SECONDS = 0.1
 # How long the file must be still before it is opened: a command that writes, lets go and
 # opens it again within this (a reminder run, a second return) keeps it to itself.
 QUIET_SECONDS = 0.1
@@ -60,9 +64,10 @@ _WATCHES: dict[str, Watch] = {}
 
 
 class Watch:
-    """A thread looking at `file` every POLL_SECONDS and, once a change has been still for
-    QUIET_SECONDS and a page has run in the last ACTIVE_SECONDS, calling `on_change` (which
-    says whether it could do its work: False, tried again later) until `stop()`."""
+    """A thread looking at `file` every IDLE_POLL_SECONDS (POLL_SECONDS once it has changed)
+    and, once a change has been still for QUIET_SECONDS and a page has run in the last
+    ACTIVE_SECONDS, calling `on_change` (which says whether it could do its work: False, tried
+    again later) until `stop()`."""
 
     def __init__(self, file: Path, on_change: Callable[[], bool]) -> None:
         self.file, self.on_change = file, on_change
@@ -81,7 +86,7 @@ class Watch:
 
     def _run(self) -> None:
         seen, since, pending = look(self.file), 0.0, False
-        while not self._stopping.wait(POLL_SECONDS):
+        while not self._stopping.wait(POLL_SECONDS if pending else IDLE_POLL_SECONDS):
             now, at = look(self.file), time.monotonic()
             if now != seen:
                 seen, since, pending = now, at, True

@@ -69,7 +69,7 @@ def test_a_quiet_file_is_only_looked_at(demo_store, monkeypatch):
     asked: list[int] = []
     watch = refresh.Watch(demo_store.path, lambda: bool(asked.append(1)) or True)
     try:
-        time.sleep(20 * refresh.POLL_SECONDS)
+        time.sleep(5 * refresh.IDLE_POLL_SECONDS)
     finally:
         watch.stop()
     assert asked == [] and watch.changes == 0
