@@ -174,7 +174,7 @@ def locality_map(found: Found) -> None:
         locality_rows(found),
         "needs-by-locality.csv",
         "needs_map",
-        about="need by locality",
+        about="known against expected, by locality",
     )
 
 

@@ -9,6 +9,7 @@ from streamlit.testing.v1 import AppTest
 import ui
 from tests.conftest import ROOT
 from ui import access
+from ui.charts import NUMBERS
 
 
 @pytest.fixture(autouse=True)
@@ -114,9 +115,6 @@ def opened_in_quarter(fresh, quarter: str, path: str, role: str) -> AppTest:
     at = page.run()
     assert not at.exception, at.exception
     return at
-
-
-NUMBERS = "The numbers behind this chart"
 
 
 def open_expanders(at: AppTest, *labels: str) -> AppTest:

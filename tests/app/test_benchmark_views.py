@@ -6,8 +6,9 @@ are said every time, and which figures are the fictional council's."""
 
 from __future__ import annotations
 
-from tests.app.conftest import NUMBERS, open_expanders
+from tests.app.conftest import open_expanders
 from ui import keys
+from ui.charts import NUMBERS
 
 AS_AT = "published figures as at 8 April 2026"
 

@@ -6,8 +6,9 @@ import pytest
 
 import ui
 from metrics.store.queries import current_count, uploads
-from tests.app.conftest import NUMBERS, nav_labels, open_expanders
+from tests.app.conftest import nav_labels, open_expanders
 from ui import keys
+from ui.charts import NUMBERS
 
 PAGES = {
     "pages/1_Statement.py": "Statement",

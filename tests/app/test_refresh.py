@@ -75,6 +75,31 @@ def test_a_quiet_file_is_only_looked_at(demo_store, monkeypatch):
     assert asked == [] and watch.changes == 0
 
 
+def test_a_quiet_file_is_looked_at_slowly_a_changed_one_often(monkeypatch, tmp_path):
+    """Ten looks a second at a quiet file (fifty cost 16 ms of CPU a second while the server
+    was in use), fifty once it has changed, until the change is read: here a file that
+    keeps changing, as while a load writes it."""
+    looks: list[float] = []
+    changed = {"now": False}
+
+    def looked(_file: Path) -> tuple[object, ...]:
+        looks.append(time.monotonic())
+        return ((1, 2, 3, len(looks)),) if changed["now"] else ((1, 2, 3, 0),)
+
+    monkeypatch.setattr(refresh, "look", looked)
+    watch = refresh.Watch(tmp_path / "store.duckdb", lambda: False)  # never still: not read
+    try:
+        time.sleep(5 * refresh.IDLE_POLL_SECONDS)
+        quiet = len(looks)
+        changed["now"] = True
+        time.sleep(5 * refresh.IDLE_POLL_SECONDS)
+        busy = len(looks) - quiet
+    finally:
+        watch.stop()
+    assert 1 <= quiet <= 7  # every 0.1 s at most (a wait is never shorter than asked)
+    assert busy > 8  # every 20 ms: 25 in the half second on an idle machine
+
+
 def test_only_a_server_watches(fresh):
     """AppTest's runtime is a stand-in: its pages start no watch (their tests ask for what
     they read, and a thread reading in the background would make their counts uncertain)."""
