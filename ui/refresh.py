@@ -7,19 +7,23 @@ connection lingers 0.3 s: metrics/store/keeper.py) and must open it again after 
 process's write to see what changed: about 40 ms of reading the catalogue, then the versions
 query and the changed indicators' statuses on DuckDB's empty buffers. Paid by the first
 person to open a page after a load, that made the first visit two to three times a warm one
-(bench/README.md, "The cold page after an upload"). Here it is paid once the file has been
-still for QUIET_SECONDS (the writing process has let go of it, or is between two steps):
+(bench/README.md, "The cold page after an upload"). Here it is paid as soon as a command
+(`python -m metrics ...`, which says it is at work on the file for as long as it runs:
+metrics/store/on_disk.py, `command_at_work`) has ended, or once a change made otherwise has
+been still for QUIET_SECONDS; never while another process has the file open:
 the versions (every cached read's key), the quarters with figures and the statuses of the
 quarter a page opens on (`context.default_quarter`), which the statements, the review, the
 scrutiny view and the scorecard are built from (the eight quarters before it too:
 metrics/assess/status_kept.py's WINDOW).
 
-What it costs others: the file is opened only when no other process holds it (never waited
-for: a busy file is tried again QUIET_SECONDS later), and then held for the work and the
-kept connection's linger, about 0.4 s, as a page's read holds it; a command that opens the
-file again within that waits its turn, as it does while people use the app. A server nobody
-has used for ACTIVE_SECONDS does nothing (night-time imports and reminders run alone), and
-its next visitor reads the change as before.
+What it costs others: the file is opened only when no other process holds it and no
+command is at work on it (never waited for: a busy file is tried again QUIET_SECONDS later),
+and then held for the work and the kept connection's linger, about 0.4 s, as a page's read
+holds it; a command started within that waits its turn, as it does while people use the
+app. Who holds the file is read from Linux's /proc/locks; where that cannot be read, a
+command between two steps that leaves the file still for QUIET_SECONDS waits its turn. A
+server nobody has used for ACTIVE_SECONDS does nothing (night-time imports and reminders run
+alone), and its next visitor reads the change as before.
 
 The results go into the caches the pages' own reads use (ui/reads.py), which work each
 result out once while others asking for it wait. Nothing is drawn. Only a server watches
@@ -42,7 +46,7 @@ from pathlib import Path
 from streamlit import runtime
 
 from metrics.assess import status_kept
-from metrics.store.on_disk import files_seen, look
+from metrics.store.on_disk import files_seen, in_use_elsewhere, look
 from ui import context, reads
 from ui.read_keys import QUARTERS, data_key
 
@@ -56,6 +60,10 @@ IDLE_POLL_SECONDS = 0.1
 # How long the file must be still before it is opened: a command that writes, lets go and
 # opens it again within this (a reminder run, a second return) keeps it to itself.
 QUIET_SECONDS = 0.1
+# ... but a change made by a command (`python -m metrics ...`, which says it is at work on the
+# file: metrics/store/on_disk.py, `command_at_work`) is read this soon after the command has
+# ended: it will not open the file again. Only where /proc/locks tells (Linux).
+LET_GO_SECONDS = 0.02
 ACTIVE_SECONDS = 15 * 60  # a server with no page run for this long leaves changes be
 SETTLING_LOOKS = 5  # the versions are kept without opening the file once it has settled
 
@@ -64,9 +72,10 @@ _WATCHES: dict[str, Watch] = {}
 
 
 class Watch:
-    """A thread looking at `file` every IDLE_POLL_SECONDS (POLL_SECONDS once it has changed)
-    and, once a change has been still for QUIET_SECONDS and a page has run in the last
-    ACTIVE_SECONDS, calling `on_change` (which says whether it could do its work: False, tried
+    """A thread looking at `file` every IDLE_POLL_SECONDS (POLL_SECONDS once it has changed,
+    or while a command is at work on it) and, once a change is free to read (LET_GO_SECONDS
+    after the command that made it ended, or QUIET_SECONDS still) and a page has run in the
+    last ACTIVE_SECONDS, calling `on_change` (which says whether it could do its work: False, tried
     again later) until `stop()`."""
 
     def __init__(self, file: Path, on_change: Callable[[], bool]) -> None:
@@ -85,16 +94,25 @@ class Watch:
             self._thread.join(timeout=30)
 
     def _run(self) -> None:
-        seen, since, pending = look(self.file), 0.0, False
-        while not self._stopping.wait(POLL_SECONDS if pending else IDLE_POLL_SECONDS):
+        seen, since, pending, command = look(self.file), 0.0, False, False
+        while not self._stopping.wait(POLL_SECONDS if pending or command else IDLE_POLL_SECONDS):
             now, at = look(self.file), time.monotonic()
+            using = in_use_elsewhere(self.file)
+            if using is not None and using.command:
+                command = True  # a command at work: its change is read the moment it ends
             if now != seen:
                 seen, since, pending = now, at, True
                 continue
-            if not pending or at - since < QUIET_SECONDS:
+            if not pending:
+                command = bool(using and using.command)
+                continue
+            if using is not None and (using.store or using.command):
+                since = at  # another process has it, or will again: from when it lets go
+                continue
+            if at - since < (LET_GO_SECONDS if command else QUIET_SECONDS):
                 continue
             if at - self.visited > ACTIVE_SECONDS or now[0] is None:
-                pending = False  # nobody about, or the file is gone (a restore under way)
+                pending = command = False  # nobody about, or the file is gone (a restore)
                 continue
             try:
                 done = self.on_change()
@@ -103,7 +121,7 @@ class Watch:
                 log.warning("reading %s again after a change failed", self.file, exc_info=True)
                 done = True
             if done:
-                pending = False
+                pending = command = False
                 self.changes += 1
             else:
                 since = time.monotonic()  # another process holds it: later

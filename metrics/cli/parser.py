@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 
 from charter import CharterError
@@ -36,6 +37,7 @@ from metrics.cli import (
 from metrics.config import DATABASE_URL_ENV, DB_ENV, database, redacted
 from metrics.deployment import SettingError
 from metrics.store.connection import StoreError
+from metrics.store.on_disk import command_at_work
 
 DB_BEFORE = "db_before_command"  # `--db` before the command; a subcommand's own is `db`
 
@@ -102,7 +104,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.command not in NO_DATABASE:
         print(f"database: {redacted(str(args.db))}", file=sys.stderr)
     try:
-        return int(COMMANDS[args.command](args))
+        with _at_work(args):
+            return int(COMMANDS[args.command](args))
     except BrokenPipeError:  # `metrics uploads | head`: the reader has all it wanted
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())  # no second error when Python flushes at exit
@@ -116,6 +119,14 @@ def main(argv: list[str] | None = None) -> int:
     except SettingError as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
+
+
+def _at_work(args: argparse.Namespace) -> AbstractContextManager[None]:
+    """While a command runs on a DuckDB file, an app server's watch on the same file waits
+    for it to end, then reads what it changed at once (metrics/store/on_disk.py)."""
+    if args.command in NO_DATABASE or not isinstance(args.db, Path):
+        return nullcontext()
+    return command_at_work(args.db)
 
 
 COMMANDS = {

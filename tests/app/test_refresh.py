@@ -15,6 +15,7 @@ import streamlit as st
 
 from metrics.assess.rollup import charter_status
 from metrics.periods.text import parse_period
+from metrics.store import on_disk
 from metrics.store.connection import Store
 from tests.conftest import ROOT
 from ui import reads, refresh
@@ -189,3 +190,93 @@ def test_the_quarter_read_ahead_is_the_one_a_page_opens_on():
     assert default_quarter([under_way, before]) == under_way
     assert default_quarter([]) is None
     assert period(under_way).start > period(done.label).start
+
+
+WRITES_AT_WORK = (
+    "import sys, duckdb\n"
+    "from pathlib import Path\n"
+    "from metrics.store.on_disk import command_at_work\n"
+    "with command_at_work(Path(sys.argv[1])):\n"
+    "    con = duckdb.connect(sys.argv[1])\n"
+    "    con.execute('CREATE TABLE IF NOT EXISTS t (x INTEGER)')\n"
+    "    con.execute('INSERT INTO t VALUES (1)')\n"
+    "    con.close()\n"
+    "    print('written', flush=True)\n"
+    "    sys.stdin.readline()\n"
+    "print('done', flush=True)\n"
+    "sys.stdin.readline()\n"
+)
+
+
+class _Command:
+    """A command in a process of its own that writes the file, lets go of it and stays at
+    work (as a load between its check and its store) until told to end."""
+
+    def __init__(self, file: Path) -> None:
+        self.process = subprocess.Popen(
+            [sys.executable, "-c", WRITES_AT_WORK, str(file)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            cwd=ROOT,
+        )
+        assert self._said() == "written"
+
+    def _said(self) -> str:
+        assert self.process.stdout is not None
+        return self.process.stdout.readline().strip()
+
+    def next(self) -> str:
+        assert self.process.stdin is not None
+        self.process.stdin.write("\n")
+        self.process.stdin.flush()
+        return self._said()
+
+    def close(self) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+        self.process.wait(timeout=30)
+
+
+def _until(condition, seconds: float = 10.0) -> bool:
+    deadline = time.monotonic() + seconds
+    while not condition() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    return bool(condition())
+
+
+def test_a_commands_change_is_read_when_it_ends_not_while_it_is_at_work(tmp_path):
+    """The file written, let go of and still for many times QUIET_SECONDS: the command may
+    open it again, so the watch waits; the moment the command ends, it reads the change."""
+    file = tmp_path / "s.duckdb"
+    Store(file).versions()  # made, before the watch looks
+    read: list[float] = []
+    watch = refresh.Watch(file, lambda: bool(read.append(time.monotonic())) or True)
+    command = _Command(file)
+    try:
+        time.sleep(10 * refresh.QUIET_SECONDS)
+        assert read == []  # still at work, though the file has been free and still
+        assert command.next() == "done"
+        ended = time.monotonic()
+        assert _until(lambda: bool(read))
+        assert read[0] >= ended
+    finally:
+        command.close()
+        watch.stop()
+
+
+def test_where_locks_cannot_be_seen_a_quiet_file_is_read_as_before(tmp_path, monkeypatch):
+    """Not Linux (no /proc/locks): the change is read once the file has been still for
+    QUIET_SECONDS, whatever the command is doing."""
+    monkeypatch.setattr(on_disk, "LOCKS", tmp_path / "no-such-locks")
+    file = tmp_path / "s.duckdb"
+    Store(file).versions()
+    read: list[float] = []
+    watch = refresh.Watch(file, lambda: bool(read.append(time.monotonic())) or True)
+    command = _Command(file)
+    try:
+        assert _until(lambda: bool(read))  # while the command is still at work
+        assert command.process.poll() is None
+    finally:
+        command.close()
+        watch.stop()

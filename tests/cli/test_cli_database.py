@@ -82,7 +82,8 @@ def test_the_demo_never_replaces_real_work_even_with_force(tmp_path: Path, demo_
     assert done.returncode == 2
     assert f"the demo will not replace {live}: it holds real work" in done.stderr
     assert uploads_in(live) == before and ("r.csv", "Sam") in before
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["live.duckdb", "r.csv"]  # no demo
+    beside = ["live.duckdb", "live.duckdb.working", "r.csv"]  # no demo (the lock: on_disk.py)
+    assert sorted(p.name for p in tmp_path.iterdir()) == beside
 
 
 def test_the_demo_never_replaces_another_applications_database(tmp_path: Path):
