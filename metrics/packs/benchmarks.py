@@ -18,7 +18,7 @@ from metrics.assess.benchmark import ordinal, rank_words
 from metrics.packs import svg
 from metrics.packs.sections import Chart, Table
 from metrics.packs.svg_bars import Bar, focus_chart
-from metrics.publish.compare import Compared, CouncilFigure, compared, focus
+from metrics.publish.compare import Compared, CouncilFigure, every_compared, focus
 from metrics.rounding import fmt_half_up
 from metrics.store.connection import Store
 from metrics.words.narrative import fmt_value
@@ -54,12 +54,12 @@ def gathered(
 ) -> list[tuple[Indicator, Compared]]:
     """Every measure with published figures for every council, and its comparisons as known
     at the pack's `quarter` (the years that had ended by then, as the indicator page)."""
-    out = []
-    for ind in charter.indicators.values():
-        found = compared(store, charter, ind, quarter)
-        if found is not None and found.latest is not None:
-            out.append((ind, found))
-    return out
+    found = every_compared(store, charter, quarter)
+    return [
+        (ind, found[ind.id])
+        for ind in charter.indicators.values()
+        if ind.id in found and found[ind.id].latest is not None
+    ]
 
 
 def table(measures: Found) -> Table | None:

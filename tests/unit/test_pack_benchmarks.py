@@ -144,3 +144,17 @@ def test_a_pack_for_an_earlier_quarter_compares_only_the_years_ended_by_then(dem
     then = {ind.id: f.latest for ind, f in gathered(store, charter, "2022-23 Q1")}
     assert now["send-tribunal-appeal-rate"] == "2024"
     assert then and all(int(p[:4]) <= 2021 for p in then.values()), then
+
+
+def test_every_measure_compared_at_once_is_each_compared_alone(demo_db, charter):
+    """The pack reads every council's figures for every measure at once; what it gets for
+    each measure is what the indicator page gets for that measure alone."""
+    store = Store(demo_db)
+    for quarter in (QUARTER, "2024-25 Q1", None):
+        alone = {
+            ind.id: found
+            for ind in charter.indicators.values()
+            if (found := compare.compared(store, charter, ind, quarter)) is not None
+        }
+        assert len(alone) >= 3
+        assert compare.every_compared(store, charter, quarter) == alone
