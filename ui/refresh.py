@@ -17,7 +17,7 @@ scrutiny view and the scorecard are built from (the eight quarters before it too
 metrics/assess/status_kept.py's WINDOW).
 
 What it costs others: the file is opened only when no other process holds it and no
-command is at work on it (never waited for: a busy file is tried again QUIET_SECONDS later),
+command is at work on it (never waited for: a busy file is tried again later),
 and then held for the work and the kept connection's linger, about 0.4 s, as a page's read
 holds it; a command started within that waits its turn, as it does while people use the
 app. Who holds the file is read from Linux's /proc/locks; where that cannot be read, a
@@ -61,8 +61,10 @@ IDLE_POLL_SECONDS = 0.1
 # opens it again within this (a reminder run, a second return) keeps it to itself.
 QUIET_SECONDS = 0.1
 # ... but a change made by a command (`python -m metrics ...`, which says it is at work on the
-# file: metrics/store/on_disk.py, `command_at_work`) is read this soon after the command has
-# ended: it will not open the file again. Only where /proc/locks tells (Linux).
+# file: metrics/store/on_disk.py, `command_at_work`) is read at the first look after the
+# command has ended (within this): it will not open the file again. Only where /proc/locks
+# tells (Linux, and a command in the same pid namespace and on a file system whose device
+# /proc/locks names as stat does; otherwise the stillness rule holds).
 LET_GO_SECONDS = 0.02
 ACTIVE_SECONDS = 15 * 60  # a server with no page run for this long leaves changes be
 SETTLING_LOOKS = 5  # the versions are kept without opening the file once it has settled

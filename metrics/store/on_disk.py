@@ -63,19 +63,24 @@ def command_at_work(file: Path) -> Iterator[None]:
     the file went quiet. A separate file, because closing any descriptor of the database
     file itself would drop this process's own DuckDB lock on it. Where the marker cannot be
     made (a folder not yet there, or not ours to write), nothing is said."""
+    descriptor = None
     try:
         # never through a link someone left there; not inherited by a child process (PEP
         # 446), which would hold the lock after the command ended
         flags = os.O_RDONLY | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0)
         descriptor = os.open(working_marker(file), flags, 0o600)
+        # shared: two commands at once both say so; never waiting (a file system without
+        # locks, or anything holding it otherwise, and the command runs unsaid)
+        fcntl.flock(descriptor, fcntl.LOCK_SH | fcntl.LOCK_NB)
     except OSError:
-        yield
-        return
+        if descriptor is not None:
+            os.close(descriptor)
+            descriptor = None
     try:
-        fcntl.flock(descriptor, fcntl.LOCK_SH)  # shared: two commands at once both say so
         yield
     finally:
-        os.close(descriptor)  # the lock goes with it
+        if descriptor is not None:
+            os.close(descriptor)  # the lock goes with it
 
 
 @dataclass(frozen=True)
@@ -96,7 +101,7 @@ def in_use_elsewhere(file: Path) -> InUse | None:
     except OSError:
         return None
     me = str(os.getpid())
-    wanted = {_lock_name(file): "store", _lock_name(working_marker(file)): "command"}
+    wanted = {_lock_name(file): "store", _lock_name(working_marker(file), False): "command"}
     found = set()
     for line in table.splitlines():
         fields = line.split()
@@ -108,10 +113,10 @@ def in_use_elsewhere(file: Path) -> InUse | None:
     return InUse("store" in found, "command" in found)
 
 
-def _lock_name(path: Path) -> str | None:
+def _lock_name(path: Path, follow: bool = True) -> str | None:
     """How /proc/locks names the file: its device (major:minor, in hex) and inode."""
     try:
-        found = os.stat(path)
+        found = os.stat(path, follow_symlinks=follow)
     except OSError:
         return None
     return f"{os.major(found.st_dev):02x}:{os.minor(found.st_dev):02x}:{found.st_ino}"

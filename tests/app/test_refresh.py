@@ -256,10 +256,10 @@ def test_a_commands_change_is_read_when_it_ends_not_while_it_is_at_work(tmp_path
     try:
         time.sleep(10 * refresh.QUIET_SECONDS)
         assert read == []  # still at work, though the file has been free and still
+        asked = time.monotonic()  # the command ends after this
         assert command.next() == "done"
-        ended = time.monotonic()
         assert _until(lambda: bool(read))
-        assert read[0] >= ended
+        assert read[0] >= asked
     finally:
         command.close()
         watch.stop()
