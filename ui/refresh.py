@@ -66,6 +66,10 @@ QUIET_SECONDS = 0.1
 # tells (Linux, and a command in the same pid namespace and on a file system whose device
 # /proc/locks names as stat does; otherwise the stillness rule holds).
 LET_GO_SECONDS = 0.02
+# A command at work this long (a read-only command left open, one stopped with Ctrl-Z) is
+# looked at as often as an idle file, and once the file has been free and still this long it
+# no longer holds back the reading of a change: read as before.
+AT_WORK_SECONDS = 5.0
 ACTIVE_SECONDS = 15 * 60  # a server with no page run for this long leaves changes be
 SETTLING_LOOKS = 5  # the versions are kept without opening the file once it has settled
 
@@ -75,10 +79,11 @@ _WATCHES: dict[str, Watch] = {}
 
 class Watch:
     """A thread looking at `file` every IDLE_POLL_SECONDS (POLL_SECONDS once it has changed,
-    or while a command is at work on it) and, once a change is free to read (LET_GO_SECONDS
-    after the command that made it ended, or QUIET_SECONDS still) and a page has run in the
-    last ACTIVE_SECONDS, calling `on_change` (which says whether it could do its work: False, tried
-    again later) until `stop()`."""
+    or for the first AT_WORK_SECONDS of a command at work on it) and, once a change is free
+    to read (at the first look after the command that made it ended, or QUIET_SECONDS still,
+    or AT_WORK_SECONDS free and still while a command is still at work) and a page has run in
+    the last ACTIVE_SECONDS, calling `on_change` (which says whether it could do its work:
+    False, tried again later) until `stop()`."""
 
     def __init__(self, file: Path, on_change: Callable[[], bool]) -> None:
         self.file, self.on_change = file, on_change
@@ -96,11 +101,18 @@ class Watch:
             self._thread.join(timeout=30)
 
     def _run(self) -> None:
-        seen, since, pending, command = look(self.file), 0.0, False, False
-        while not self._stopping.wait(POLL_SECONDS if pending or command else IDLE_POLL_SECONDS):
+        seen, since, pending, command, noticed = look(self.file), 0.0, False, False, 0.0
+
+        def pause() -> float:  # quick while a change waits or a command has just begun:
+            # its end is seen at once; a command left at work long is looked at as idle
+            quick = pending or (command and time.monotonic() - noticed < AT_WORK_SECONDS)
+            return POLL_SECONDS if quick else IDLE_POLL_SECONDS
+
+        while not self._stopping.wait(pause()):
             now, at = look(self.file), time.monotonic()
             using = in_use_elsewhere(self.file)
             if using is not None and using.command:
+                noticed = noticed if command else at
                 command = True  # a command at work: its change is read the moment it ends
             if now != seen:
                 seen, since, pending = now, at, True
@@ -108,9 +120,11 @@ class Watch:
             if not pending:
                 command = bool(using and using.command)
                 continue
-            if using is not None and (using.store or using.command):
-                since = at  # another process has it, or will again: from when it lets go
+            if using is not None and using.store:
+                since = at  # another process has it open: from when it lets go
                 continue
+            if using is not None and using.command and at - since < AT_WORK_SECONDS:
+                continue  # a command between two steps: it may open the file again
             if at - since < (LET_GO_SECONDS if command else QUIET_SECONDS):
                 continue
             if at - self.visited > ACTIVE_SECONDS or now[0] is None:

@@ -280,3 +280,53 @@ def test_where_locks_cannot_be_seen_a_quiet_file_is_read_as_before(tmp_path, mon
     finally:
         command.close()
         watch.stop()
+
+
+def test_a_command_at_work_for_long_holds_a_change_back_no_longer(tmp_path, monkeypatch):
+    """A command left at work (a read-only one left open, one stopped with Ctrl-Z) with the
+    file free and still: after AT_WORK_SECONDS the change is read as before."""
+    monkeypatch.setattr(refresh, "AT_WORK_SECONDS", 0.5)
+    file = tmp_path / "s.duckdb"
+    Store(file).versions()
+    read: list[float] = []
+    watch = refresh.Watch(file, lambda: bool(read.append(time.monotonic())) or True)
+    command = _Command(file)
+    try:
+        time.sleep(0.3)
+        assert read == []
+        assert _until(lambda: bool(read))  # while the command is still at work
+        assert command.process.poll() is None
+    finally:
+        command.close()
+        watch.stop()
+
+
+def test_a_command_at_work_is_looked_at_often_at_first_then_as_an_idle_file(tmp_path, monkeypatch):
+    """Its end is seen within POLL_SECONDS while it is new; a command left at work for long
+    costs no more than a quiet file (fifty looks a second, each reading /proc/locks, would)."""
+    monkeypatch.setattr(refresh, "AT_WORK_SECONDS", 0.5)
+    file = tmp_path / "s.duckdb"
+    Store(file).versions()
+    command = _Command(file)  # written before the watch starts: no change for it to read
+    looks: list[float] = []
+    original = refresh.look
+
+    def looked(at: Path) -> tuple[object, ...]:
+        looks.append(time.monotonic())
+        return original(at)
+
+    monkeypatch.setattr(refresh, "look", looked)
+    watch = refresh.Watch(file, lambda: True)
+    try:
+        time.sleep(0.4)
+        early = len(looks)
+        time.sleep(0.3)  # past AT_WORK_SECONDS
+        settled = len(looks)
+        time.sleep(0.5)
+        late = len(looks) - settled
+        assert command.process.poll() is None and watch.changes == 0
+    finally:
+        command.close()
+        watch.stop()
+    assert early > 8  # every 20 ms: about 20 in 0.4 s on an idle machine
+    assert 1 <= late <= 7  # every 0.1 s at most
