@@ -68,7 +68,9 @@ def command_at_work(file: Path) -> Iterator[None]:
         # never through a link someone left there; not inherited by a child process (PEP
         # 446), which would hold the lock after the command ended
         flags = os.O_RDONLY | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0)
-        descriptor = os.open(working_marker(file), flags, 0o600)
+        # readable by everyone (less the umask): an empty file, and another person's command
+        # on the same store (a scheduled job's account, an analyst's) locks it read-only
+        descriptor = os.open(working_marker(file), flags, 0o644)
         # shared: two commands at once both say so; never waiting (a file system without
         # locks, or anything holding it otherwise, and the command runs unsaid)
         fcntl.flock(descriptor, fcntl.LOCK_SH | fcntl.LOCK_NB)

@@ -4,8 +4,10 @@ between two openings. Real processes, real DuckDB files."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -150,3 +152,42 @@ def test_a_link_left_where_the_marker_goes_is_not_followed(tmp_path):
     with command_at_work(file):  # said nothing; the command runs all the same
         ran.append(1)
     assert ran == [1] and not elsewhere.exists()
+
+
+def test_another_persons_command_can_say_it_is_at_work_on_the_marker_one_made():
+    """The marker is made readable by all (less the umask): a second account's command (a
+    scheduled job's, an analyst's) locks it read-only, as `command_at_work` does, and the
+    server sees it. As root, the second account is `nobody` (util-linux's flock, which
+    opens read-only and takes a shared lock: nobody cannot run this project's Python)."""
+    with tempfile.TemporaryDirectory() as made:  # in /tmp: pytest's own folders are 0700
+        folder = Path(made)
+        folder.chmod(0o755)  # nobody may reach the store's folder
+        _second_account(folder / "s.duckdb")
+
+
+def _second_account(file: Path) -> None:
+    duckdb.connect(str(file)).close()
+    with command_at_work(file):
+        pass
+    mode = working_marker(file).stat().st_mode & 0o777
+    assert mode & 0o044 == 0o044 & ~_umask()  # group and others may read it
+    if os.geteuid() != 0:
+        return  # no second account to be without root; the mode above is what it needs
+    other = subprocess.Popen(
+        ["runuser", "-u", "nobody", "--", "flock", "-s", "-n", str(working_marker(file)),
+         "-c", "echo locked; read line"],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        assert other.stdout is not None
+        assert other.stdout.readline().strip() == "locked", other.stderr
+        assert in_use_elsewhere(file) == InUse(store=False, command=True)
+    finally:
+        other.communicate("\n", timeout=30)
+    assert other.returncode == 0
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
