@@ -9,15 +9,18 @@ query and the changed indicators' statuses on DuckDB's empty buffers. Paid by th
 person to open a page after a load, that made the first visit two to three times a warm one
 (bench/README.md, "The cold page after an upload"). Here it is paid as soon as a command
 (`python -m metrics ...`, which says it is at work on the file for as long as it runs:
-metrics/store/on_disk.py, `command_at_work`) has ended, or once a change made otherwise has
-been still for QUIET_SECONDS; never while another process has the file open:
+metrics/store/on_disk.py, `command_at_work`) has ended (or, a command left at work, once the
+file has been free and still for AT_WORK_SECONDS), or once a change made otherwise has been
+still for QUIET_SECONDS; never while another process has the file open:
 the versions (every cached read's key), the quarters with figures and the statuses of the
 quarter a page opens on (`context.default_quarter`), which the statements, the review, the
 scrutiny view and the scorecard are built from (the eight quarters before it too:
 metrics/assess/status_kept.py's WINDOW).
 
 What it costs others: the file is opened only when no other process holds it and no
-command is at work on it (never waited for: a busy file is tried again later),
+command is at work on it, or none has been for AT_WORK_SECONDS of the file free and still
+(so a command pausing longer than that between two steps may find the file held and wait
+for it; never waited for here: a busy file is tried again later),
 and then held for the work and the kept connection's linger, about 0.4 s, as a page's read
 holds it; a command started within that waits its turn, as it does while people use the
 app. Who holds the file is read from Linux's /proc/locks; where that cannot be read, a
@@ -66,9 +69,10 @@ QUIET_SECONDS = 0.1
 # tells (Linux, and a command in the same pid namespace and on a file system whose device
 # /proc/locks names as stat does; otherwise the stillness rule holds).
 LET_GO_SECONDS = 0.02
-# A command at work this long (a read-only command left open, one stopped with Ctrl-Z) is
-# looked at as often as an idle file, and once the file has been free and still this long it
-# no longer holds back the reading of a change: read as before.
+# A command at work this long (a read-only command left open, one stopped with Ctrl-Z), or a
+# change waiting this long (the file held open by a process stopped with it open), is looked
+# at as often as an idle file; and once the file has been free and still this long, a
+# command at work no longer holds back the reading of a change: read as before.
 AT_WORK_SECONDS = 5.0
 ACTIVE_SECONDS = 15 * 60  # a server with no page run for this long leaves changes be
 SETTLING_LOOKS = 5  # the versions are kept without opening the file once it has settled
@@ -78,12 +82,12 @@ _WATCHES: dict[str, Watch] = {}
 
 
 class Watch:
-    """A thread looking at `file` every IDLE_POLL_SECONDS (POLL_SECONDS once it has changed,
-    or for the first AT_WORK_SECONDS of a command at work on it) and, once a change is free
-    to read (at the first look after the command that made it ended, or QUIET_SECONDS still,
-    or AT_WORK_SECONDS free and still while a command is still at work) and a page has run in
-    the last ACTIVE_SECONDS, calling `on_change` (which says whether it could do its work:
-    False, tried again later) until `stop()`."""
+    """A thread looking at `file` every IDLE_POLL_SECONDS (POLL_SECONDS for AT_WORK_SECONDS
+    after it changed, while the change waits, or after a command is first seen at work on
+    it) and, once a change is free to read (at the first look after the command that made
+    it ended, or QUIET_SECONDS still, or AT_WORK_SECONDS free and still while a command is
+    still at work) and a page has run in the last ACTIVE_SECONDS, calling `on_change` (which
+    says whether it could do its work: False, tried again later) until `stop()`."""
 
     def __init__(self, file: Path, on_change: Callable[[], bool]) -> None:
         self.file, self.on_change = file, on_change
@@ -101,29 +105,38 @@ class Watch:
             self._thread.join(timeout=30)
 
     def _run(self) -> None:
-        seen, since, pending, command, noticed = look(self.file), 0.0, False, False, 0.0
+        seen, since, pending, command = look(self.file), 0.0, False, False
+        changed = noticed = 0.0  # when the file last changed; when a command was first seen
+        at_work = False  # a command was at work at the last look
 
-        def pause() -> float:  # quick while a change waits or a command has just begun:
-            # its end is seen at once; a command left at work long is looked at as idle
-            quick = pending or (command and time.monotonic() - noticed < AT_WORK_SECONDS)
+        def pause() -> float:  # quick for a while after a change or a command is first seen:
+            # a change is read, or a command's end seen, at once; a file left held or a
+            # command left at work for long (stopped with Ctrl-Z) is looked at as idle
+            since_now = time.monotonic()
+            quick = (pending and since_now - changed < AT_WORK_SECONDS) or (
+                at_work and since_now - noticed < AT_WORK_SECONDS
+            )
             return POLL_SECONDS if quick else IDLE_POLL_SECONDS
 
         while not self._stopping.wait(pause()):
             now, at = look(self.file), time.monotonic()
             using = in_use_elsewhere(self.file)
-            if using is not None and using.command:
-                noticed = noticed if command else at
+            working = using is not None and using.command
+            if working and not at_work:
+                noticed = at
+            at_work = working
+            if working:
                 command = True  # a command at work: its change is read the moment it ends
             if now != seen:
-                seen, since, pending = now, at, True
+                seen, since, changed, pending = now, at, at, True
                 continue
             if not pending:
-                command = bool(using and using.command)
+                command = working
                 continue
             if using is not None and using.store:
                 since = at  # another process has it open: from when it lets go
                 continue
-            if using is not None and using.command and at - since < AT_WORK_SECONDS:
+            if working and at - since < AT_WORK_SECONDS:
                 continue  # a command between two steps: it may open the file again
             if at - since < (LET_GO_SECONDS if command else QUIET_SECONDS):
                 continue

@@ -130,7 +130,11 @@ def _start_up_kept() -> Iterator[None]:
     (`gc.freeze`): one such pass looked at them all in the middle of an XLSX pack, 50-90 ms
     of its ~0.5 s beyond start-up (bench/README.md). Given back when the command returns, so
     the interpreter's end frees them as before (left frozen, DuckDB's bindings print that
-    they leaked)."""
+    they leaked). Not where something froze objects already (an app server's `ui`, a
+    caller running commands in its own process): `gc.unfreeze` would undo that too."""
+    if gc.get_freeze_count():
+        yield
+        return
     gc.freeze()
     try:
         yield

@@ -59,10 +59,11 @@ def command_at_work(file: Path) -> Iterator[None]:
     a shared lock on `working_marker(file)`, which an app server's watch (ui/refresh.py) sees
     in /proc/locks. A command that writes, lets go of the file and opens it again (a load
     checks, then stores; a reminder run records each message it sends) keeps it to itself
-    until it ends, and the server reads the change as soon as it has, not some time after
-    the file went quiet. A separate file, because closing any descriptor of the database
-    file itself would drop this process's own DuckDB lock on it. Where the marker cannot be
-    made (a folder not yet there, or not ours to write), nothing is said."""
+    until it ends (or for AT_WORK_SECONDS of a pause between two steps: ui/refresh.py), and
+    the server reads the change as soon as it has, not some time after the file went quiet.
+    A separate file, because closing any descriptor of the database file itself would drop
+    this process's own DuckDB lock on it. Where the marker cannot be made (a folder not yet
+    there, or not ours to write), nothing is said."""
     descriptor = None
     try:
         # never through a link someone left there; not inherited by a child process (PEP

@@ -285,15 +285,15 @@ def test_where_locks_cannot_be_seen_a_quiet_file_is_read_as_before(tmp_path, mon
 def test_a_command_at_work_for_long_holds_a_change_back_no_longer(tmp_path, monkeypatch):
     """A command left at work (a read-only one left open, one stopped with Ctrl-Z) with the
     file free and still: after AT_WORK_SECONDS the change is read as before."""
-    monkeypatch.setattr(refresh, "AT_WORK_SECONDS", 0.5)
+    monkeypatch.setattr(refresh, "AT_WORK_SECONDS", 2.0)
     file = tmp_path / "s.duckdb"
     Store(file).versions()
     read: list[float] = []
     watch = refresh.Watch(file, lambda: bool(read.append(time.monotonic())) or True)
     command = _Command(file)
     try:
-        time.sleep(0.3)
-        assert read == []
+        time.sleep(0.5)
+        assert read == []  # free and still, but not yet for AT_WORK_SECONDS
         assert _until(lambda: bool(read))  # while the command is still at work
         assert command.process.poll() is None
     finally:
@@ -301,13 +301,13 @@ def test_a_command_at_work_for_long_holds_a_change_back_no_longer(tmp_path, monk
         watch.stop()
 
 
-def test_a_command_at_work_is_looked_at_often_at_first_then_as_an_idle_file(tmp_path, monkeypatch):
-    """Its end is seen within POLL_SECONDS while it is new; a command left at work for long
-    costs no more than a quiet file (fifty looks a second, each reading /proc/locks, would)."""
-    monkeypatch.setattr(refresh, "AT_WORK_SECONDS", 0.5)
-    file = tmp_path / "s.duckdb"
-    Store(file).versions()
-    command = _Command(file)  # written before the watch starts: no change for it to read
+def _counted(looks: list[float], start: float, end: float) -> int:
+    """Looks from `start` to `end` seconds after the first."""
+    return sum(start <= t - looks[0] < end for t in looks)
+
+
+def _counting(monkeypatch) -> list[float]:
+    """The time of every look the watch takes (the real look, counted)."""
     looks: list[float] = []
     original = refresh.look
 
@@ -316,17 +316,61 @@ def test_a_command_at_work_is_looked_at_often_at_first_then_as_an_idle_file(tmp_
         return original(at)
 
     monkeypatch.setattr(refresh, "look", looked)
+    return looks
+
+
+def test_a_command_at_work_is_looked_at_often_at_first_then_as_an_idle_file(tmp_path, monkeypatch):
+    """Its end is seen within POLL_SECONDS while it is new; a command left at work for long
+    costs no more than a quiet file (fifty looks a second, each reading /proc/locks, would)."""
+    monkeypatch.setattr(refresh, "AT_WORK_SECONDS", 1.0)
+    file = tmp_path / "s.duckdb"
+    Store(file).versions()
+    command = _Command(file)  # written before the watch starts: no change for it to read
+    looks = _counting(monkeypatch)
     watch = refresh.Watch(file, lambda: True)
     try:
-        time.sleep(0.4)
-        early = len(looks)
-        time.sleep(0.3)  # past AT_WORK_SECONDS
-        settled = len(looks)
-        time.sleep(0.5)
-        late = len(looks) - settled
+        assert _until(lambda: bool(looks) and looks[-1] - looks[0] > 2.1)
         assert command.process.poll() is None and watch.changes == 0
     finally:
         command.close()
         watch.stop()
-    assert early > 8  # every 20 ms: about 20 in 0.4 s on an idle machine
-    assert 1 <= late <= 7  # every 0.1 s at most
+    assert _counted(looks, 0, 0.6) > 10  # every 20 ms: about 30 on an idle machine
+    assert _counted(looks, 1.5, 2.1) <= 7  # every 0.1 s at most
+
+
+HOLDS_IT = (
+    "import sys, duckdb\n"
+    "con = duckdb.connect(sys.argv[1])\n"
+    "con.execute('CREATE TABLE t (x INTEGER)')\n"
+    "con.execute('INSERT INTO t VALUES (1)')\n"
+    "con.execute('CHECKPOINT')\n"
+    "print('written', flush=True)\n"
+    "sys.stdin.readline()\n"
+)
+
+
+def test_a_change_another_process_keeps_held_is_looked_at_as_idle_after_a_while(
+    tmp_path, monkeypatch
+):
+    """A process that wrote and keeps the file open (stopped with Ctrl-Z, say): the change
+    waits for it, looked at often only for AT_WORK_SECONDS, then as a quiet file."""
+    monkeypatch.setattr(refresh, "AT_WORK_SECONDS", 1.0)
+    file = tmp_path / "s.duckdb"
+    Store(file).versions()
+    looks = _counting(monkeypatch)
+    watch = refresh.Watch(file, lambda: True)
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLDS_IT, str(file)],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, cwd=ROOT,
+    )  # fmt: skip
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "written"
+        written = time.monotonic()
+        assert _until(lambda: looks[-1] - written > 2.2)
+        assert watch.changes == 0  # held: never opened under it
+    finally:
+        holder.communicate("\n", timeout=30)
+        watch.stop()
+    after = [t for t in looks if t >= written]
+    assert _counted(after, 0, 0.6) > 10  # the change is new: every 20 ms
+    assert _counted(after, 1.5, 2.1) <= 7  # held past AT_WORK_SECONDS: every 0.1 s at most

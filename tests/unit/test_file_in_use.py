@@ -155,11 +155,13 @@ def test_a_link_left_where_the_marker_goes_is_not_followed(tmp_path):
 
 
 def test_another_persons_command_can_say_it_is_at_work_on_the_marker_one_made():
-    """The marker is made readable by all (less the umask): a second account's command (a
-    scheduled job's, an analyst's) locks it read-only, as `command_at_work` does, and the
-    server sees it. As root, the second account is `nobody` (util-linux's flock, which
-    opens read-only and takes a shared lock: nobody cannot run this project's Python)."""
-    with tempfile.TemporaryDirectory() as made:  # in /tmp: pytest's own folders are 0700
+    """The marker is made readable by all (less the umask, here the usual 022): a second
+    account's command (a scheduled job's, an analyst's) locks it read-only, as
+    `command_at_work` does, and the server sees it. As root, the second account is `nobody`
+    (util-linux's flock, which opens read-only and takes a shared lock: nobody cannot run
+    this project's Python)."""
+    # in /tmp whatever TMPDIR says: nobody must reach it, and pytest's own folders are 0700
+    with tempfile.TemporaryDirectory(dir="/tmp") as made:
         folder = Path(made)
         folder.chmod(0o755)  # nobody may reach the store's folder
         _second_account(folder / "s.duckdb")
@@ -167,10 +169,13 @@ def test_another_persons_command_can_say_it_is_at_work_on_the_marker_one_made():
 
 def _second_account(file: Path) -> None:
     duckdb.connect(str(file)).close()
-    with command_at_work(file):
-        pass
-    mode = working_marker(file).stat().st_mode & 0o777
-    assert mode & 0o044 == 0o044 & ~_umask()  # group and others may read it
+    usual = os.umask(0o022)
+    try:
+        with command_at_work(file):
+            pass
+    finally:
+        os.umask(usual)
+    assert working_marker(file).stat().st_mode & 0o777 == 0o644  # all may read it
     if os.geteuid() != 0:
         return  # no second account to be without root; the mode above is what it needs
     other = subprocess.Popen(
@@ -180,14 +185,10 @@ def _second_account(file: Path) -> None:
     )  # fmt: skip
     try:
         assert other.stdout is not None
-        assert other.stdout.readline().strip() == "locked", other.stderr
+        said = other.stdout.readline().strip()
+        assert said == "locked", other.communicate(timeout=30)[1]
         assert in_use_elsewhere(file) == InUse(store=False, command=True)
     finally:
-        other.communicate("\n", timeout=30)
+        if other.returncode is None:  # not already ended (and read) by the failure above
+            other.communicate("\n", timeout=30)
     assert other.returncode == 0
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
