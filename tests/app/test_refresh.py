@@ -7,6 +7,8 @@ from __future__ import annotations
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 
@@ -245,60 +247,52 @@ def _until(condition, seconds: float = 10.0) -> bool:
     return bool(condition())
 
 
-def test_a_commands_change_is_read_when_it_ends_not_while_it_is_at_work(tmp_path):
-    """The file written, let go of and still for many times QUIET_SECONDS: the command may
-    open it again, so the watch waits; the moment the command ends, it reads the change."""
+@contextmanager
+def _watching_a_command(tmp_path: Path) -> Iterator[tuple[list[float], _Command]]:
+    """A store made before the watch looks, the watch (each read's time), and a command
+    that writes it, lets go of it and stays at work."""
     file = tmp_path / "s.duckdb"
-    Store(file).versions()  # made, before the watch looks
+    Store(file).versions()
     read: list[float] = []
     watch = refresh.Watch(file, lambda: bool(read.append(time.monotonic())) or True)
     command = _Command(file)
     try:
+        yield read, command
+    finally:
+        command.close()
+        watch.stop()
+
+
+def test_a_commands_change_is_read_when_it_ends_not_while_it_is_at_work(tmp_path):
+    """The file written, let go of and still for many times QUIET_SECONDS: the command may
+    open it again, so the watch waits; the moment the command ends, it reads the change."""
+    with _watching_a_command(tmp_path) as (read, command):
         time.sleep(10 * refresh.QUIET_SECONDS)
         assert read == []  # still at work, though the file has been free and still
         asked = time.monotonic()  # the command ends after this
         assert command.next() == "done"
         assert _until(lambda: bool(read))
         assert read[0] >= asked
-    finally:
-        command.close()
-        watch.stop()
 
 
 def test_where_locks_cannot_be_seen_a_quiet_file_is_read_as_before(tmp_path, monkeypatch):
     """Not Linux (no /proc/locks): the change is read once the file has been still for
     QUIET_SECONDS, whatever the command is doing."""
     monkeypatch.setattr(on_disk, "LOCKS", tmp_path / "no-such-locks")
-    file = tmp_path / "s.duckdb"
-    Store(file).versions()
-    read: list[float] = []
-    watch = refresh.Watch(file, lambda: bool(read.append(time.monotonic())) or True)
-    command = _Command(file)
-    try:
+    with _watching_a_command(tmp_path) as (read, command):
         assert _until(lambda: bool(read))  # while the command is still at work
         assert command.process.poll() is None
-    finally:
-        command.close()
-        watch.stop()
 
 
 def test_a_command_at_work_for_long_holds_a_change_back_no_longer(tmp_path, monkeypatch):
     """A command left at work (a read-only one left open, one stopped with Ctrl-Z) with the
     file free and still: after AT_WORK_SECONDS the change is read as before."""
     monkeypatch.setattr(refresh, "AT_WORK_SECONDS", 2.0)
-    file = tmp_path / "s.duckdb"
-    Store(file).versions()
-    read: list[float] = []
-    watch = refresh.Watch(file, lambda: bool(read.append(time.monotonic())) or True)
-    command = _Command(file)
-    try:
+    with _watching_a_command(tmp_path) as (read, command):
         time.sleep(0.5)
         assert read == []  # free and still, but not yet for AT_WORK_SECONDS
         assert _until(lambda: bool(read))  # while the command is still at work
         assert command.process.poll() is None
-    finally:
-        command.close()
-        watch.stop()
 
 
 def _counted(looks: list[float], start: float, end: float) -> int:
