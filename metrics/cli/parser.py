@@ -11,11 +11,9 @@ scheduled job's log shows which file it changed.
 from __future__ import annotations
 
 import argparse
-import gc
 import os
 import sys
-from collections.abc import Iterator
-from contextlib import AbstractContextManager, contextmanager, nullcontext
+from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 
 from charter import CharterError
@@ -106,7 +104,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command not in NO_DATABASE:
         print(f"database: {redacted(str(args.db))}", file=sys.stderr)
     try:
-        with _at_work(args), _start_up_kept():
+        with _at_work(args):
             return int(COMMANDS[args.command](args))
     except BrokenPipeError:  # `metrics uploads | head`: the reader has all it wanted
         devnull = os.open(os.devnull, os.O_WRONLY)
@@ -121,25 +119,6 @@ def main(argv: list[str] | None = None) -> int:
     except SettingError as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
-
-
-@contextmanager
-def _start_up_kept() -> Iterator[None]:
-    """The objects the start-up made (modules, classes, the parser: some 75,000)
-    live as long as the command, so the collector's full passes during it leave them out
-    (`gc.freeze`): one such pass looked at them all in the middle of an XLSX pack, 50-90 ms
-    of its ~0.5 s beyond start-up (bench/README.md). Given back when the command returns, so
-    the interpreter's end frees them as before (left frozen, DuckDB's bindings print that
-    they leaked). Not where something froze objects already (an app server's `ui`, a
-    caller running commands in its own process): `gc.unfreeze` would undo that too."""
-    if gc.get_freeze_count():
-        yield
-        return
-    gc.freeze()
-    try:
-        yield
-    finally:
-        gc.unfreeze()
 
 
 def _at_work(args: argparse.Namespace) -> AbstractContextManager[None]:

@@ -1,6 +1,6 @@
-"""A command leaves the objects its start-up made out of the collector's full passes while it
-runs (`gc.freeze`, metrics/cli/parser.py) and gives them back when it returns, but never
-undoes a freeze someone else made."""
+"""`python -m metrics` leaves the objects its start-up made out of the collector's full passes
+while the command runs (`gc.freeze`, metrics/__main__.py) and gives them back when it returns;
+`main` run in someone else's process never undoes a freeze they made."""
 
 from __future__ import annotations
 
@@ -18,13 +18,16 @@ from tests.conftest import ROOT
 # In an interpreter of its own (this one has frozen objects already: `ui`'s, imported by
 # other tests): every collection during the command, and what is frozen before and after.
 WATCHED = """
-import contextlib, gc, io, json, sys
-from metrics.cli import parser
+import contextlib, gc, io, json, runpy, sys
+from metrics.cli import parser  # the start-up, as `python -m metrics` imports it
 seen = []
 gc.callbacks.append(lambda phase, _info: phase == "start" and seen.append(gc.get_freeze_count()))
 before = (gc.get_freeze_count(), len(gc.get_objects()))
 with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
-    code = parser.main(sys.argv[1:])
+    try:
+        runpy.run_module("metrics", run_name="__main__", alter_sys=True)
+    except SystemExit as ended:
+        code = ended.code
 print(json.dumps({"code": code, "before": before, "seen": seen, "after": gc.get_freeze_count()}))
 """
 
