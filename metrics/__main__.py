@@ -3,7 +3,10 @@
 import gc
 import sys
 
+from metrics.allocator import give_back_large_blocks
 from metrics.cli.parser import main
+
+give_back_large_blocks()  # an upload's large buffers go back to the system when freed
 
 # This process is the command's own, as an app server's is `ui`'s (which freezes its
 # libraries the same way): the objects its start-up made (modules, classes: some 75,000)

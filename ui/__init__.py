@@ -32,6 +32,7 @@ from metrics.access import (  # the roles, as ui.ANALYST etc.
     Actor,
     require as metrics_require,
 )
+from metrics.allocator import give_back_large_blocks
 from metrics.publish.escape import markdown as markdown  # pages escape user text with ui.markdown
 from metrics.store.connection import StoreError, WriteConflict
 from metrics.text_limits import TextTooLong
@@ -132,6 +133,7 @@ def _warm_up() -> None:
     atexit.register(gc.unfreeze)
 
 
+give_back_large_blocks()  # an upload's large buffers go back to the system when freed
 _warm_up()
 streamlit_config.read_without_lock()  # a crowd no longer queues on the config lock
 streamlit_events.batch_wakeups()  # the event loop woken once per burst of elements
