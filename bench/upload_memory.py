@@ -97,8 +97,8 @@ def _peak_mb() -> float:
 
 
 def _as_the_app_server() -> None:
-    """The process set up as the app server sets up its own at its start (ui): the upload
-    page runs there. The baselines' processes stay as Python starts them."""
+    """The process's allocator set as the app server's is (when `ui` is first imported): the
+    upload page runs there. The baselines' processes keep glibc's defaults."""
     from metrics.allocator import give_back_large_blocks
 
     give_back_large_blocks()

@@ -12,13 +12,11 @@ mode, make bench's workbook) are not: encoding the text read covers both.
 
 from __future__ import annotations
 
-import ctypes
-from collections.abc import Callable
-
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from metrics.allocator import give_back_free_pages
 from metrics.ingest.arrow_arrays import POOL, empty_texts
 
 
@@ -76,20 +74,9 @@ def _widened(codes: pa.DictionaryArray) -> pa.DictionaryArray:
     )
 
 
-def _malloc_trim() -> Callable[[int], int] | None:
-    try:
-        return ctypes.CDLL(None).malloc_trim
-    except (AttributeError, OSError):  # not glibc: its allocator is left to itself
-        return None
-
-
-_TRIM = _malloc_trim()
-
-
 def give_back() -> None:
     """Give the C allocator's free pages back to the system. A piece's buffers (some 8 MB
     for a megabyte of XML) come and go, while the cells kept from each piece are small and
     long-lived: glibc places them among the freed buffers, and without trimming its heap
     grew by twice what was kept (13 MB over the 9.4 MB workbook's read, make bench)."""
-    if _TRIM is not None:
-        _TRIM(0)
+    give_back_free_pages()
