@@ -1,8 +1,7 @@
 """The app server's collector looks at its young objects far less often than Python's
 default (ui's `YOUNG_GENERATION_OBJECTS`): a page's run makes thousands of short-lived
 objects, and at Python's 700 the young generation was collected five or six times a warm
-run.
-In a fresh interpreter, as a server starts: the setting is the whole process's."""
+run. In a fresh interpreter, as a server starts: the setting is the whole process's."""
 
 from __future__ import annotations
 
