@@ -232,15 +232,13 @@ def _chosen(pack: Pack) -> list[tuple[str, list[str]]]:
     return [(key, parts[key]) for key in pack.sections if parts.get(key)]
 
 
-def _body(pack: Pack) -> str:
-    """Everything under the cover and contents: what the glossary is worked out from."""
-    return "".join(line for _, html in _chosen(pack) for line in html)
-
-
 def render(pack: Pack) -> str:
-    body = _body(pack)
+    # The sections' HTML made once: the contents and the body both come from it (each was
+    # made twice, every section's tables and charts escaped and joined again for its key).
+    chosen = _chosen(pack)
+    body = "".join(line for _, html in chosen for line in html)  # what the glossary reads
     sections = [
-        (key.replace(" ", "-"), SECTIONS[key]) for key, _ in _chosen(pack)
+        (key.replace(" ", "-"), SECTIONS[key]) for key, _ in chosen
     ]  # (the anchor: "key-messages")
     facts = [
         ("Quarter", pack.quarter),
