@@ -20,17 +20,21 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from metrics.allocator import give_back_free_pages
 from metrics.ingest.arrow_arrays import POOL, empty_texts, flags, ints, scalar
 from metrics.ingest.raw import MAX_CELL_CHARS, FileProblem, RawTable, choose_sheet
-from metrics.ingest.xlsx_columns import encoded, give_back, joined
+from metrics.ingest.xlsx_columns import encoded, joined
 from metrics.ingest.xlsx_scan import NS, sheet_part, special_styles
 from metrics.ingest.xlsx_text import CHUNK, cell_texts, shared_strings
 from metrics.ingest.xlsx_tokens import Cells, Unusual, cells
 
-# Pieces read between giving the C allocator's free pages back (xlsx_columns.give_back).
-# make bench's 9.4 MB workbook, load average 7-9: never, 6.1-6.6 MB per MB of workbook at
-# the peak; every 16, 5.1-5.3 and 0.05-0.1 s more CPU (the pages given back are faulted in
-# again); every 8, 5.0-5.4 and 0.15 s; every piece, 4.5-4.7 and 0.8 s.
+# Pieces read between giving the C allocator's free pages back (`give_back_free_pages`). A
+# piece's buffers (some 8 MB for a megabyte of XML) come and go, while the cells kept from
+# each piece are small and long-lived: glibc places them among the freed buffers, and without
+# trimming its heap grew by twice what was kept. make bench's 9.4 MB workbook, load average
+# 7-9: never, 6.1-6.6 MB per MB of workbook at the peak; every 16, 5.1-5.3 and 0.05-0.1 s
+# more CPU (the pages given back are faulted in again); every 8, 5.0-5.4 and 0.15 s; every
+# piece, 4.5-4.7 and 0.8 s.
 GIVE_BACK_EVERY = 16
 SHARED = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings"
 
@@ -61,7 +65,7 @@ def read_streamed(content: bytes, wanted: str | None) -> RawTable:
             grid.add(found, texts, present, percent_ids)
             del found, texts, present
             if n % GIVE_BACK_EVERY == 0:
-                give_back()
+                give_back_free_pages()
     return grid.table(notes)
 
 

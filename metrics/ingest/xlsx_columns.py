@@ -1,5 +1,4 @@
-"""The columns of a sheet as the streaming reader keeps them (read_xlsx_stream.py), and the
-memory it gives back as it goes.
+"""The columns of a sheet as the streaming reader keeps them (read_xlsx_stream.py).
 
 A return's text columns hold the same few texts row after row (indicator codes, periods,
 areas, a status, a note filled down): dictionary-encoded, with indices a byte or two wide,
@@ -16,7 +15,6 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from metrics.allocator import give_back_free_pages
 from metrics.ingest.arrow_arrays import POOL, empty_texts
 
 
@@ -72,11 +70,3 @@ def _widened(codes: pa.DictionaryArray) -> pa.DictionaryArray:
     return pa.DictionaryArray.from_arrays(
         codes.indices.cast(pa.int32(), memory_pool=POOL), codes.dictionary
     )
-
-
-def give_back() -> None:
-    """Give the C allocator's free pages back to the system. A piece's buffers (some 8 MB
-    for a megabyte of XML) come and go, while the cells kept from each piece are small and
-    long-lived: glibc places them among the freed buffers, and without trimming its heap
-    grew by twice what was kept (13 MB over the 9.4 MB workbook's read, make bench)."""
-    give_back_free_pages()
