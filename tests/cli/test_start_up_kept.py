@@ -65,7 +65,9 @@ def test_a_freeze_someone_else_made_is_left_as_it_was(demo_store: Store):
     try:
         with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
             assert parser.main(["status", "--db", str(demo_store.path)]) == 0
-        assert gc.get_freeze_count() >= frozen
+        # An unfreeze would leave none frozen. A few frozen objects may still be freed by
+        # their reference count during the command (CI saw 170,804 -> 170,801), so not `>=`.
+        assert gc.get_freeze_count() >= 0.9 * frozen
     finally:
         if made:
             gc.unfreeze()
