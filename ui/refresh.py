@@ -15,7 +15,8 @@ still for QUIET_SECONDS; never while another process has the file open:
 the versions (every cached read's key), the quarters with figures and the statuses of the
 quarter a page opens on (`context.default_quarter`), which the statements, the review, the
 scrutiny view and the scorecard are built from (the eight quarters before it too:
-metrics/assess/status_kept.py's WINDOW).
+metrics/assess/status_kept.py's WINDOW), and that quarter's data quality (each indicator's
+rating, on the indicator and statement pages).
 
 What it costs others: the file is opened only when no other process holds it and no
 command is at work on it, or none has been for AT_WORK_SECONDS of the file free and still
@@ -44,6 +45,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 
 from streamlit import runtime
@@ -186,6 +188,10 @@ def refresh() -> bool:
         if quarter is not None:  # the quarter a page opens on; in memory only: the watch
             with status_kept.in_memory_only():  # writes nothing to the file it watches
                 reads._status(*key, quarter)
+            # Its data quality: each indicator's rating, beside the figures on the indicator
+            # and statement pages; read again after every write (received returns, figures),
+            # it was most of the indicator page's first visit after a load (bench/README.md).
+            reads._quality(*key, quarter, date.today())
         # The versions are kept without opening the file only once it has settled (on_disk's
         # 50 ms): ask once more then, while it is open and nobody else can change it.
         for _ in range(SETTLING_LOOKS):

@@ -1,6 +1,7 @@
 """A server reads another process's write as soon as it is made (ui/refresh.py): the versions,
-the quarters and the latest quarter's statuses are in the pages' caches before anyone opens
-a page. Real DuckDB files, a real `python -m metrics load` in a process of its own."""
+the quarters and the latest quarter's statuses and data quality are in the pages' caches
+before anyone opens a page. Real DuckDB files, a real `python -m metrics load` in a process
+of its own."""
 
 from __future__ import annotations
 
@@ -9,13 +10,14 @@ import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
 import streamlit as st
 
 from metrics.assess.rollup import charter_status
+from metrics.partners.quality import quality
 from metrics.periods.text import parse_period
 from metrics.store import on_disk
 from metrics.store.connection import Store
@@ -40,6 +42,7 @@ def test_another_processs_load_is_read_before_anyone_asks(
     st.cache_resource.clear()  # the app's store is this copy; every shared read starts afresh
     before = demo_store.versions().latest
     started = datetime.now()
+    days = {date.today()}  # the quality's key has the day it was read (a run across midnight)
     watch = refresh.Watch(demo_store.path, refresh.refresh)
     try:
         load_elsewhere(demo_store.path, tmp_path, "2001-02 Q3")
@@ -54,6 +57,9 @@ def test_another_processs_load_is_read_before_anyone_asks(
         assert key[1] == latest
         quarters = reads._quarters(*data_key(*QUARTERS))
         assert reads._status.holds(*key, quarters[0])
+        days.add(date.today())
+        held = [d for d in days if reads._quality.holds(*key, quarters[0], d)]
+        assert held, "the quarter's data quality was not read ahead"
         time.sleep(1)  # its own opening and letting go: read again once, then still
         assert watch.changes <= 2
     finally:
@@ -63,6 +69,9 @@ def test_another_processs_load_is_read_before_anyone_asks(
         assert con.execute(sql, {"at": started}).fetchall()[0][0] == 0
     fresh = charter_status(Store(demo_store.path), charter, parse_period(quarters[0]))
     assert reads._status(*key, quarters[0]) == fresh
+    assert reads._quality(*key, quarters[0], held[0]) == quality(
+        Store(demo_store.path), charter, quarters[0], held[0]
+    )
 
 
 def test_a_quiet_file_is_only_looked_at(demo_store, monkeypatch):
