@@ -35,7 +35,8 @@ result out once while others asking for it wait. Nothing is drawn. Only a server
 processes at once, and its versions are one query away. A change the app made itself is
 read again too: a save of commentary or an action moves the data version, so the latest
 quarter's statuses are put together again in the background (from the kept statuses of
-each indicator: metrics/assess/status_kept.py).
+each indicator: metrics/assess/status_kept.py), and its data quality read again (about
+50 ms: it is keyed on every kind of data, so any write moves it).
 """
 
 from __future__ import annotations
@@ -175,8 +176,9 @@ def watch() -> Watch | None:
 
 
 def refresh() -> bool:
-    """The versions, the quarters and the statuses of the quarter a page opens on, as the
-    pages read them, if the file can be opened at once (False if another process holds it)."""
+    """The versions, the quarters, and the statuses and data quality of the quarter a page
+    opens on, as the pages read them, if the file can be opened at once (False if another
+    process holds it)."""
     store = context.store()
     if not store.exists():
         return True  # nothing to read; never made here

@@ -20,8 +20,8 @@ def render_pdf(pack: Pack | None, html: str | None = None) -> bytes:
     if html is None:
         assert pack is not None
         html = render(pack)
-    document = HTML(string=html)
-    pdf = document.write_pdf(
+    source = HTML(string=html)
+    pdf = source.write_pdf(
         pdf_variant="pdf/ua-1", uncompressed_pdf=False, finisher=_let_go_of_the_layout
     )
     assert pdf is not None

@@ -21,8 +21,7 @@ PAGES_OF_TEXT = (
 )
 
 
-def _live_page_boxes() -> int:
-    gc.collect()
+def _page_boxes() -> int:
     return sum(1 for o in gc.get_objects() if isinstance(o, PageBox))
 
 
@@ -31,12 +30,17 @@ def test_the_laid_out_pages_are_gone_when_the_pdf_is_written(monkeypatch: pytest
     write = pydyf.PDF.write
 
     def counting(self: pydyf.PDF, *args: object, **kw: object) -> object:
-        seen.append(_live_page_boxes())
+        seen.append(_page_boxes())  # not collected here: the pages must be freed already
         return write(self, *args, **kw)
 
     monkeypatch.setattr(pydyf.PDF, "write", counting)
-    before = _live_page_boxes()
-    pdf = pikepdf.open(io.BytesIO(render_pdf(None, PAGES_OF_TEXT)))
+    gc.collect()
+    before = _page_boxes()
+    gc.disable()  # no collection by chance: only the one render_pdf asks for frees them
+    try:
+        pdf = pikepdf.open(io.BytesIO(render_pdf(None, PAGES_OF_TEXT)))
+    finally:
+        gc.enable()
     assert seen == [before]  # written once, with none of this PDF's pages still laid out
     assert len(pdf.pages) == 3
     assert pdf.Root.MarkInfo.Marked and "/StructTreeRoot" in pdf.Root
