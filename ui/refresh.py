@@ -31,12 +31,18 @@ alone), and its next visitor reads the change as before.
 
 The results go into the caches the pages' own reads use (ui/reads.py), which work each
 result out once while others asking for it wait. Nothing is drawn. Only a server watches
-(not AppTest, whose runtime is a stand-in), and only a DuckDB file: PostgreSQL serves many
-processes at once, and its versions are one query away. A change the app made itself is
+(not AppTest, whose runtime is a stand-in). A change the app made itself is
 read again too: a save of commentary or an action moves the data version, so the latest
 quarter's statuses are put together again in the background (from the kept statuses of
 each indicator: metrics/assess/status_kept.py), and its data quality read again (about
 50 ms: it is keyed on every kind of data, so any write moves it).
+
+On PostgreSQL there is no file to watch, and none is held: every write transaction
+notifies the app servers as it commits (metrics/store/postgres_changes.py), and each
+server's ServerWatch does the same work once the notifications have been quiet for
+QUIET_SECONDS. Each app server behind the proxy listens for itself: its caches are its own.
+The versions themselves are still asked of the server by every page run, so a notification
+lost while a server reconnects costs the next visitor's wait, never a stale page.
 """
 
 from __future__ import annotations
@@ -48,6 +54,7 @@ import time
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
+from typing import Protocol
 
 from streamlit import runtime
 
@@ -79,21 +86,19 @@ LET_GO_SECONDS = 0.02
 AT_WORK_SECONDS = 5.0
 ACTIVE_SECONDS = 15 * 60  # a server with no page run for this long leaves changes be
 SETTLING_LOOKS = 5  # the versions are kept without opening the file once it has settled
+# PostgreSQL (ServerWatch): how long one wait for the listener lasts (a stop is heard within it).
+LISTEN_SECONDS = 0.5
 
 _LOCK = threading.Lock()
-_WATCHES: dict[str, Watch] = {}
+_WATCHES: dict[str, Watching] = {}
 
 
-class Watch:
-    """A thread looking at `file` every IDLE_POLL_SECONDS (POLL_SECONDS for AT_WORK_SECONDS
-    after it changed, while the change waits, or after a command is first seen at work on
-    it) and, once a change is free to read (at the first look after the command that made
-    it ended, or QUIET_SECONDS still, or AT_WORK_SECONDS free and still while a command is
-    still at work) and a page has run in the last ACTIVE_SECONDS, calling `on_change` (which
-    says whether it could do its work: False, tried again later) until `stop()`."""
+class Watching:
+    """A thread of the server's that calls `on_change` after another's write (`_run`, below),
+    until `stop()`; `visited` is when a page last ran, `changes` how many it worked on."""
 
-    def __init__(self, file: Path, on_change: Callable[[], bool]) -> None:
-        self.file, self.on_change = file, on_change
+    def __init__(self, on_change: Callable[[], bool]) -> None:
+        self.on_change = on_change
         self.visited = time.monotonic()  # the last page run (`watch()` moves it on)
         self.changes = 0  # changes worked on so far (tests wait for them)
         self._stopping = threading.Event()
@@ -106,6 +111,22 @@ class Watch:
         self._stopping.set()
         if self._thread is not threading.current_thread():
             self._thread.join(timeout=30)
+
+    def _run(self) -> None:
+        raise NotImplementedError
+
+
+class Watch(Watching):
+    """A thread looking at `file` every IDLE_POLL_SECONDS (POLL_SECONDS for AT_WORK_SECONDS
+    after it changed, while the change waits, or after a command is first seen at work on
+    it) and, once a change is free to read (at the first look after the command that made
+    it ended, or QUIET_SECONDS still, or AT_WORK_SECONDS free and still while a command is
+    still at work) and a page has run in the last ACTIVE_SECONDS, calling `on_change` (which
+    says whether it could do its work: False, tried again later) until `stop()`."""
+
+    def __init__(self, file: Path, on_change: Callable[[], bool]) -> None:
+        self.file = file
+        super().__init__(on_change)
 
     def _run(self) -> None:
         seen, since, pending, command = look(self.file), 0.0, False, False
@@ -159,18 +180,69 @@ class Watch:
                 since = time.monotonic()  # another process holds it: later
 
 
-def watch() -> Watch | None:
-    """Start watching the app's store, once per file and process, in a server; every page
-    run says the server is in use."""
+class ServerWatch(Watching):
+    """A thread waiting on the PostgreSQL store's listener (metrics/store/postgres_changes.py:
+    notifications of any process's committed writes, this one's included, and its own
+    return after the server was lost) and, once it has heard nothing more for QUIET_SECONDS
+    and a page has run in the last ACTIVE_SECONDS, calling `on_change`. The listener is
+    closed with the watch."""
+
+    def __init__(self, listen: Callable[[], Listening], on_change: Callable[[], bool]) -> None:
+        self.listener = listen()
+        super().__init__(on_change)
+
+    def _run(self) -> None:
+        heard = self.listener
+        try:
+            while not self._stopping.is_set():
+                if not heard.changed.wait(LISTEN_SECONDS):
+                    continue  # (a stop is heard within LISTEN_SECONDS)
+                while True:  # until quiet: a load of several returns is read once
+                    heard.changed.clear()
+                    before = heard.heard
+                    if self._stopping.wait(QUIET_SECONDS):
+                        return
+                    if heard.heard == before:
+                        break
+                if time.monotonic() - self.visited > ACTIVE_SECONDS or not heard.listening:
+                    continue  # nobody about, or the server gone: the next visitor asks
+                try:
+                    self.on_change()
+                except Exception:  # a page's own read of the same says what went wrong
+                    log.warning("reading the store again after a change failed", exc_info=True)
+                self.changes += 1
+        finally:
+            heard.close()
+
+
+class Listening(Protocol):
+    """What ServerWatch uses of the store's listener (metrics/store/postgres_changes.py)."""
+
+    heard: int
+    listening: bool
+    changed: threading.Event
+
+    def close(self) -> None: ...
+
+
+def watch() -> Watching | None:
+    """Start watching the app's store, once per database and process, in a server: its file
+    (DuckDB) or its notifications (PostgreSQL). Every page run says the server is in use."""
     if not runtime.exists() or type(runtime.get_instance()) is not runtime.Runtime:
         return None  # AppTest's runtime is a stand-in: its tests ask for what they read
-    file = getattr(context.store(), "file", None)
-    if not isinstance(file, Path):
-        return None  # PostgreSQL
+    store = context.store()
+    file = getattr(store, "file", None)
+    listen = getattr(store, "listen", None)  # PostgreSQL's (PgStore), imported only there
     with _LOCK:
-        found = _WATCHES.get(str(file))
+        found = _WATCHES.get(str(store.path))
         if found is None:
-            found = _WATCHES[str(file)] = Watch(file, refresh)
+            if isinstance(file, Path):
+                found = Watch(file, refresh)
+            elif listen is not None:
+                found = ServerWatch(listen, refresh)
+            else:
+                return None
+            _WATCHES[str(store.path)] = found
     found.visited = time.monotonic()
     return found
 
@@ -194,10 +266,13 @@ def refresh() -> bool:
             # and statement pages; read again after every write (received returns, figures),
             # it was most of the indicator page's first visit after a load (bench/README.md).
             reads._quality(*key, quarter, date.today())
+        file = getattr(store, "file", None)
+        if not isinstance(file, Path):
+            return True  # PostgreSQL: its versions are asked of the server every time
         # The versions are kept without opening the file only once it has settled (on_disk's
         # 50 ms): ask once more then, while it is open and nobody else can change it.
         for _ in range(SETTLING_LOOKS):
-            if files_seen(store.file) is not None:
+            if files_seen(file) is not None:
                 break
             time.sleep(0.02)
         store.versions()

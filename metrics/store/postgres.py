@@ -21,6 +21,7 @@ from metrics.config import database, redacted
 from metrics.store.changes import Versions, versions
 from metrics.store.connection import Connection, Store
 from metrics.store.migrating import migrate
+from metrics.store.postgres_changes import Listener, keep_versions, kept_versions, moment
 from metrics.store.postgres_connection import CONNECT_SECONDS, PgConnection, _take
 from metrics.store.postgres_words import Number
 
@@ -100,11 +101,22 @@ class PgStore(Store):
         return True  # the database is the server's: migrated on first use
 
     def versions(self) -> Versions:
-        """Each kind of data's version, asked of the server every time: there is no file to
-        look at, and a pooled connection answers at once (nothing holds the database the way
-        a process holds a DuckDB file)."""
+        """Each kind of data's version: kept while this process's listener has heard of no
+        write since they were read (an app server's: metrics/store/postgres_changes.py),
+        otherwise asked of the server (there is no file to look at)."""
+        if (kept := kept_versions(self.url)) is not None:
+            return kept
+        at = moment(self.url)  # before asking: a write meanwhile moves it on
         with self.connect() as con:
-            return versions(con)
+            found = versions(con)
+        keep_versions(self.url, at, found)
+        return found
+
+    def listen(self) -> Listener:
+        """Start listening for the writes committed to this database by any process, on a
+        connection of its own (metrics/store/postgres_changes.py): what an app server's
+        watch waits on (ui/refresh.py), and what lets the versions be kept between writes."""
+        return Listener(self.url)
 
     @contextmanager
     def connect_if_free(self) -> Iterator[bool]:

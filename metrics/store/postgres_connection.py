@@ -38,9 +38,10 @@ import pyarrow.csv as pa_csv
 from psycopg import errors, sql
 from psycopg_pool import ConnectionPool, PoolTimeout
 
-from metrics.store.changes import note_commit, rows_for, watch
+from metrics.store.changes import Versions, note_commit, rows_for, watch
 from metrics.store.duckdb_connection import Connection, Params, Rows
 from metrics.store.errors import StoreError, WriteConflict
+from metrics.store.postgres_changes import CHANNEL, kept_versions
 from metrics.store.postgres_words import ARROW, pg_type, postgres_ddl, translate
 from metrics.store.writes import CHANGED, CHANGED_KIND, note_write
 
@@ -60,6 +61,12 @@ class PgConnection(Connection):
         self._registered: set[str] = set()
         self.in_transaction = False
         self.changed = set()
+
+    def versions(self) -> Versions:
+        """As a DuckDB connection's, but first the versions kept while an app server's
+        listener has heard of no change (metrics/store/postgres_changes.py)."""
+        kept = kept_versions(self.source) if self.source else None
+        return kept if kept is not None else super().versions()
 
     def execute(self, sql_text: str, params: Params = None) -> Rows:
         note_write(self, sql_text)
@@ -171,6 +178,9 @@ class PgConnection(Connection):
                 version = self._run(CHANGED).fetchall()[0][0]
                 for kind in rows_for(self.changed, self._indicators):
                     self._run(CHANGED_KIND, {"version": version, "kind": kind})
+                # Delivered to the listening app servers at COMMIT, never for a rollback
+                # (metrics/store/postgres_changes.py).
+                self._pg.execute("SELECT pg_notify(%s, %s)", [CHANNEL, str(version)])
             self.in_transaction = False
             self._pg.execute("COMMIT")
             if bump:  # `keeping` (a prune) leaves the last write's number be

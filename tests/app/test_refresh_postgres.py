@@ -1,0 +1,242 @@
+"""On PostgreSQL a server hears another process's write as it commits (a notification sent
+with the commit: metrics/store/postgres_changes.py) and works out what the pages read first,
+as a DuckDB server does by watching its file (ui/refresh.py's ServerWatch). A real
+PostgreSQL cluster, a real `python -m metrics load` in a process of its own."""
+
+from __future__ import annotations
+
+import itertools
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from datetime import date
+from pathlib import Path
+
+import psycopg
+import pytest
+import streamlit as st
+
+from metrics.assess.rollup import charter_status
+from metrics.partners.quality import quality
+from metrics.periods.text import parse_period
+from metrics.store.connection import Store, transaction
+from metrics.store.postgres_changes import CHANNEL, Listener, listener
+from tests.conftest import ROOT, demo_copies_for
+from ui import reads, refresh
+from ui.read_keys import QUARTERS, data_key
+
+
+@pytest.fixture
+def pg_demo(tmp_path_factory, charter, request) -> Iterator[str]:
+    """A private copy of the demo in PostgreSQL: its URL."""
+    copies = demo_copies_for("postgresql", tmp_path_factory, charter, request)
+    url = str(copies.copy())
+    try:
+        yield url
+    finally:
+        copies.drop(url)
+
+
+@pytest.fixture
+def app_on(monkeypatch) -> Callable[[str], None]:
+    def use(url: str) -> None:
+        monkeypatch.delenv("OUTCOMES_DB", raising=False)
+        monkeypatch.setenv("OUTCOMES_DATABASE_URL", url)
+        st.cache_resource.clear()  # the app's store is this database; shared reads afresh
+
+    return use
+
+
+def load_elsewhere(url: str, folder: Path, quarter: str) -> None:
+    """An analyst's load in a process of its own."""
+    path = folder / "return.csv"
+    path.write_text(f"indicator,period,value\nshort-breaks-receiving,{quarter},411\n")
+    command = [sys.executable, "-m", "metrics", "load", str(path), "--db", url, "--user", "t"]
+    done = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+_labels = itertools.count(1)
+
+
+def write(url: str, then_fail: bool = False) -> None:
+    """A write through the store (a period of its own), committed or rolled back."""
+    sql = "INSERT INTO periods VALUES ($label, 'quarter', DATE '2001-01-01', DATE '2001-03-31')"
+    with Store(url).connect() as con, transaction(con):
+        con.execute(sql, {"label": f"test {next(_labels)}"})
+        if then_fail:
+            raise RuntimeError("rolled back")
+
+
+def listeners(url: str) -> int:
+    """The connections to `url`'s database listening on the store's channel."""
+    name = url.split("?")[0].rsplit("/", 1)[-1]
+    with psycopg.connect(url, autocommit=True) as con:
+        sql = "SELECT count(*) FROM pg_stat_activity WHERE datname = %s AND query = %s"
+        return con.execute(sql, [name, f"LISTEN {CHANNEL}"]).fetchall()[0][0]
+
+
+def wait_for(condition: Callable[[], bool], what: str, seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, what
+        time.sleep(0.02)
+
+
+@pytest.fixture
+def listening(pg_url) -> Iterator[Listener]:
+    """A listener on the test's database, connected."""
+    found = Listener(pg_url)
+    try:
+        wait_for(lambda: found.listening, "the listener did not connect")
+        yield found
+    finally:
+        found.close()
+
+
+def end_listeners(url: str) -> None:
+    """The server ends the listening connections, as a restart would."""
+    with psycopg.connect(url, autocommit=True) as admin:
+        ended = admin.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query = %s",
+            [f"LISTEN {CHANNEL}"],
+        ).fetchall()
+    assert ended == [(True,)]
+
+
+def unannounced_write(url: str) -> None:
+    """A data version added without a notification (as no write of ours does): what shows
+    whether the versions were asked of the server or kept."""
+    with psycopg.connect(url, autocommit=True) as con:
+        con.execute("INSERT INTO data_changes (changed_at) VALUES (current_timestamp)")
+
+
+def test_a_listener_hears_committed_writes_only(pg_url, listening, tmp_path):
+    assert listening.heard == 0  # its own connecting is no change
+    write(pg_url)
+    wait_for(lambda: listening.heard == 1, "a committed write was not heard")
+    with pytest.raises(RuntimeError):
+        write(pg_url, then_fail=True)
+    time.sleep(0.5)
+    assert listening.heard == 1  # a rollback notifies nobody
+    write(pg_url)
+    write(pg_url)
+    wait_for(lambda: listening.heard == 3, "two writes were not both heard")
+    load_elsewhere(pg_url, tmp_path, "2001-02 Q3")  # another process's commit
+    wait_for(lambda: listening.heard >= 4, "another process's write was not heard")
+    assert listener(pg_url) is listening
+    listening.close()
+    assert listener(pg_url) is None and listeners(pg_url) == 0
+
+
+def test_a_listener_cut_off_by_the_server_comes_back_and_counts_its_return(
+    pg_url, listening, monkeypatch
+):
+    """A write may commit while the listener is away: its return is heard as a change."""
+    end_listeners(pg_url)
+    wait_for(lambda: listening.heard == 1, "the listener's return was not heard")
+    assert listening.listening
+    write(pg_url)
+    wait_for(lambda: listening.heard == 2, "a write after the return was not heard")
+
+
+def test_the_versions_are_kept_while_nothing_is_heard(pg_url, listening, tmp_path):
+    store = Store(pg_url)
+    first = store.versions()
+    unannounced_write(pg_url)
+    assert store.versions() == first  # kept: nothing was heard
+    with store.connect() as con:  # the store's reads (metrics/store/remembered.py) too
+        assert con.versions() == first
+    write(pg_url)  # this process's own write: seen at once, not when it is heard
+    mine = store.versions()
+    assert mine.latest == first.latest + 2
+    load_elsewhere(pg_url, tmp_path, "2001-02 Q3")
+    wait_for(lambda: store.versions().latest > mine.latest, "another's write was not seen")
+    with store.connect() as con:
+        assert con.versions() == store.versions()
+
+
+def test_the_versions_are_asked_without_a_listener_or_while_it_is_away(pg_url, monkeypatch):
+    store = Store(pg_url)
+    first = store.versions()
+    unannounced_write(pg_url)
+    assert store.versions().latest == first.latest + 1  # nobody listening: asked
+    found = Listener(pg_url)
+    try:
+        wait_for(lambda: found.listening, "the listener did not connect")
+        seen = store.versions()
+        monkeypatch.setattr(found, "listening", False)  # as while it reconnects
+        unannounced_write(pg_url)
+        assert store.versions().latest == seen.latest + 1
+    finally:
+        found.close()
+    unannounced_write(pg_url)
+    assert store.versions().latest == seen.latest + 2  # closed: asked again
+
+
+def test_another_processs_load_is_read_before_anyone_asks(pg_demo, app_on, charter, tmp_path):
+    app_on(pg_demo)
+    store = Store(pg_demo)
+    before = store.versions().latest
+    days = {date.today()}  # the quality's key has the day it was read (a run across midnight)
+    watch = refresh.ServerWatch(store.listen, refresh.refresh)
+    try:  # listening before the load: a notification is not kept for later listeners
+        wait_for(lambda: watch.listener.listening, "the watch did not listen")
+        load_elsewhere(pg_demo, tmp_path, "2001-02 Q3")
+        wait_for(lambda: watch.changes > 0, "the load's notification was not heard", 60)
+        latest = Store(pg_demo).versions().latest
+        assert latest > before
+        key = data_key()
+        assert key[1] == latest
+        quarters = reads._quarters(*data_key(*QUARTERS))
+        assert reads._status.holds(*key, quarters[0]), "the statuses were not read ahead"
+        days.add(date.today())
+        held = [d for d in days if reads._quality.holds(*key, quarters[0], d)]
+        assert held, "the quarter's data quality was not read ahead"
+    finally:
+        watch.stop()
+    assert listeners(pg_demo) == 0  # its connection closed with it
+    fresh = charter_status(Store(pg_demo), charter, parse_period(quarters[0]))
+    assert reads._status(*key, quarters[0]) == fresh
+    assert reads._quality(*key, quarters[0], held[0]) == quality(
+        Store(pg_demo), charter, quarters[0], held[0]
+    )
+
+
+def test_a_server_nobody_uses_leaves_a_change_to_its_next_visitor(pg_url, app_on):
+    app_on(pg_url)
+    asked: list[int] = []
+    watch = refresh.ServerWatch(Store(pg_url).listen, lambda: bool(asked.append(1)) or True)
+    watch.visited -= refresh.ACTIVE_SECONDS + 1
+    try:
+        wait_for(lambda: watch.listener.listening, "the watch did not listen")
+        write(pg_url)
+        wait_for(lambda: watch.listener.heard == 1, "the write was not heard")
+        time.sleep(0.5)
+    finally:
+        watch.stop()
+    assert asked == [] and watch.changes == 0
+
+
+def test_a_server_lost_and_back_is_read_once_and_a_load_read_once(pg_url, app_on, tmp_path):
+    """The database server restarting (here: the listener's connection ended) costs a
+    warning and a later try, never the watch; back, it reads once, since a write may have
+    been missed; and a load of two returns (two commits close together) is read once."""
+    app_on(pg_url)
+    asked: list[int] = []
+    watch = refresh.ServerWatch(Store(pg_url).listen, lambda: bool(asked.append(1)) or True)
+    try:
+        wait_for(lambda: watch.listener.listening, "the watch did not listen")
+        time.sleep(2 * refresh.QUIET_SECONDS)
+        assert asked == []  # connecting is no change
+        end_listeners(pg_url)
+        wait_for(lambda: asked == [1], "the watch did not read after the server's return")
+        write(pg_url)
+        write(pg_url)
+        wait_for(lambda: len(asked) == 2, "the writes after the return were not read")
+        time.sleep(4 * refresh.QUIET_SECONDS)
+        assert len(asked) == 2
+    finally:
+        watch.stop()
+    assert listeners(pg_url) == 0
