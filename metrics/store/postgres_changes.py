@@ -16,18 +16,27 @@ thread outside the pool) for two reasons:
   again among twenty busy threads (bench/README.md, "PostgreSQL's crowd").
 
 Kept versions are used only while the listener has been connected and heard nothing since
-they were read, and this process has committed nothing since (`changes.commits`): a write
-by another process is seen as soon as its notification arrives (a few milliseconds after
-its commit, as if the page had started that much earlier), this process's own writes at
-once. Without a listener (a command, a test, the connection lost) every asking goes to the
-server, as before.
+they were read, this process has committed nothing since (`changes.commits`), and for
+KEEP_SECONDS at most: a write by another process is seen as soon as its notification
+arrives (a few milliseconds after its commit, as if the page had started that much
+earlier), this process's own writes at once. Without a listener (a command, a test, the
+connection lost) every asking goes to the server, as before.
+
+Failing closed: a listener trusts its connection only once it has heard its own
+notification (`Listener._probe`): a pooler in transaction mode between the app and the
+server (PgBouncer's) takes a LISTEN without error and then delivers nothing, and kept
+versions would never change. Were notifications lost some other way unnoticed, KEEP_SECONDS
+bounds how stale a page can be.
 """
 
 from __future__ import annotations
 
 import logging
+import os
 import threading
+import time
 from contextlib import suppress
+from typing import Any
 
 import psycopg
 
@@ -37,6 +46,11 @@ log = logging.getLogger(__name__)
 
 # The channel every write transaction notifies with its data version.
 CHANNEL = "outcomes_data_changes"
+PROBE = "probe "  # a listener's notification to itself (`Listener._probe`): not a write
+# Kept versions are asked again after this even when nothing was heard: were notifications
+# ever lost between server and app unnoticed, a page would be stale by this much at most.
+KEEP_SECONDS = 1.0
+APPLICATION = "outcomes: listening for changes"  # the connection's name in pg_stat_activity
 CONNECT_SECONDS = 10  # as the pool's (metrics/store/postgres_connection.py)
 
 WAIT_SECONDS = 0.5  # one wait for notifications: a `close()` is heard within it
@@ -44,7 +58,7 @@ WAIT_SECONDS = 0.5  # one wait for notifications: a `close()` is heard within it
 RETRY_SECONDS, RETRY_MAX_SECONDS = 1.0, 30.0
 
 _LISTENERS: dict[str, Listener] = {}  # the one listening for each database, by URL
-_KEPT: dict[str, tuple[tuple[int, int], Versions]] = {}
+_KEPT: dict[str, tuple[tuple[int, int], float, Versions]] = {}
 _LOCK = threading.Lock()
 
 
@@ -62,6 +76,7 @@ class Listener:
         self.listening = False  # connected, and LISTENing since `generation` last moved
         self.changed = threading.Event()
         self._closing = threading.Event()
+        self._probes = 0
         self._thread = threading.Thread(target=self._run, name="store-listen", daemon=True)
         with _LOCK:
             if url in _LISTENERS:
@@ -88,7 +103,12 @@ class Listener:
         retry, told, lost = RETRY_SECONDS, False, False
         while not self._closing.is_set():
             try:
-                con = psycopg.connect(self.url, autocommit=True, connect_timeout=CONNECT_SECONDS)
+                con = psycopg.connect(
+                    self.url,
+                    autocommit=True,
+                    connect_timeout=CONNECT_SECONDS,
+                    application_name=APPLICATION,
+                )
             except psycopg.OperationalError as err:
                 if not told:  # once per outage: the pages say it to their readers
                     log.warning("listening for the store's changes: %s", _first_line(err))
@@ -100,18 +120,23 @@ class Listener:
             retry, told = RETRY_SECONDS, False
             try:
                 con.execute(f"LISTEN {CHANNEL}")
+                heard = self._probe(con)
                 with _LOCK:  # kept versions read before LISTEN are not used
-                    if lost:
+                    if lost or heard:
                         self._heard()  # what committed while it was away is unknown
                     else:
                         self.generation += 1
                     self.listening = True
                 while not self._closing.is_set():
-                    for _ in con.notifies(timeout=WAIT_SECONDS, stop_after=1):
-                        with _LOCK:
-                            self._heard()
+                    for said in con.notifies(timeout=WAIT_SECONDS, stop_after=1):
+                        if not said.payload.startswith(PROBE):  # another's connecting
+                            with _LOCK:
+                                self._heard()
             except psycopg.Error as err:  # the server restarting, the network lost
                 log.warning("listening for the store's changes: %s", _first_line(err))
+            except _Unheard as err:
+                log.warning("listening for the store's changes: %s", err)
+                self._closing.wait(RETRY_MAX_SECONDS)
             finally:
                 with _LOCK:
                     self.listening = False
@@ -119,6 +144,30 @@ class Listener:
                 lost = True
                 with suppress(psycopg.Error):  # already gone, perhaps
                     con.close()
+
+    def _probe(self, con: psycopg.Connection[Any]) -> int:
+        """Notify itself and wait for it: a connection that does not hear its own
+        notification (a pooler between app and server that hands each statement to any
+        server connection) would never hear anyone's, and versions kept on its word would
+        never change. Returns how many writes were heard meanwhile."""
+        self._probes += 1
+        probe = f"{PROBE}{os.getpid()}.{id(self)}.{self._probes}"
+        con.execute("SELECT pg_notify(%s, %s)", [CHANNEL, probe])
+        heard, deadline = 0, time.monotonic() + CONNECT_SECONDS
+        while (left := deadline - time.monotonic()) > 0:
+            for said in con.notifies(timeout=left, stop_after=1):
+                if said.payload == probe:
+                    return heard
+                heard += not said.payload.startswith(PROBE)
+        raise _Unheard(
+            f"a notification sent on {CHANNEL} did not come back within {CONNECT_SECONDS} s"
+            " (is a pooler in transaction mode between the app and PostgreSQL?): the data"
+            " versions are asked of the server on every page"
+        )
+
+
+class _Unheard(Exception):
+    """The listening connection does not hear its own notification."""
 
 
 def listener(url: str) -> Listener | None:
@@ -128,19 +177,22 @@ def listener(url: str) -> Listener | None:
 
 def kept_versions(url: str) -> Versions | None:
     """The versions last read of `url`, if nothing can have changed since: a listener has
-    been listening throughout and heard nothing, and this process has committed nothing."""
+    been listening throughout and heard nothing, this process has committed nothing, and
+    they were read less than KEEP_SECONDS ago."""
     with _LOCK:
         found, kept = _LISTENERS.get(url), _KEPT.get(url)
         if found is None or not found.listening or kept is None:
             return None
-        return kept[1] if kept[0] == (found.generation, commits()) else None
+        fresh = time.monotonic() - kept[1] < KEEP_SECONDS
+        return kept[2] if fresh and kept[0] == (found.generation, commits()) else None
 
 
 def keep_versions(url: str, moment: tuple[int, int] | None, versions: Versions) -> None:
-    """Keep `versions`, read after `moment` (`moment()`, taken before they were asked)."""
+    """Keep `versions`, read after `moment` (`moment()`, taken before they were asked), for
+    KEEP_SECONDS at most."""
     if moment is not None:
         with _LOCK:
-            _KEPT[url] = (moment, versions)
+            _KEPT[url] = (moment, time.monotonic(), versions)
 
 
 def moment(url: str) -> tuple[int, int] | None:

@@ -20,8 +20,9 @@ import streamlit as st
 from metrics.assess.rollup import charter_status
 from metrics.partners.quality import quality
 from metrics.periods.text import parse_period
+from metrics.store import postgres_changes
 from metrics.store.connection import Store, transaction
-from metrics.store.postgres_changes import CHANNEL, Listener, listener
+from metrics.store.postgres_changes import APPLICATION, Listener, listener
 from tests.conftest import ROOT, demo_copies_for
 from ui import reads, refresh
 from ui.read_keys import QUARTERS, data_key
@@ -73,8 +74,8 @@ def listeners(url: str) -> int:
     """The connections to `url`'s database listening on the store's channel."""
     name = url.split("?")[0].rsplit("/", 1)[-1]
     with psycopg.connect(url, autocommit=True) as con:
-        sql = "SELECT count(*) FROM pg_stat_activity WHERE datname = %s AND query = %s"
-        return con.execute(sql, [name, f"LISTEN {CHANNEL}"]).fetchall()[0][0]
+        sql = "SELECT count(*) FROM pg_stat_activity WHERE datname = %s AND application_name = %s"
+        return con.execute(sql, [name, APPLICATION]).fetchall()[0][0]
 
 
 def wait_for(condition: Callable[[], bool], what: str, seconds: float = 30) -> None:
@@ -96,12 +97,14 @@ def listening(pg_url) -> Iterator[Listener]:
 
 
 def end_listeners(url: str) -> None:
-    """The server ends the listening connections, as a restart would."""
+    """The server ends the database's listening connections, as a restart would."""
+    name = url.split("?")[0].rsplit("/", 1)[-1]
+    sql = (
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+        " WHERE datname = %s AND application_name = %s"
+    )
     with psycopg.connect(url, autocommit=True) as admin:
-        ended = admin.execute(
-            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query = %s",
-            [f"LISTEN {CHANNEL}"],
-        ).fetchall()
+        ended = admin.execute(sql, [name, APPLICATION]).fetchall()
     assert ended == [(True,)]
 
 
@@ -155,6 +158,31 @@ def test_the_versions_are_kept_while_nothing_is_heard(pg_url, listening, tmp_pat
     wait_for(lambda: store.versions().latest > mine.latest, "another's write was not seen")
     with store.connect() as con:
         assert con.versions() == store.versions()
+
+
+def test_kept_versions_are_asked_again_after_keep_seconds(pg_url, listening):
+    """However notifications might be lost, a page is stale by KEEP_SECONDS at most."""
+    store = Store(pg_url)
+    first = store.versions()
+    unannounced_write(pg_url)
+    started = time.monotonic()
+    wait_for(lambda: store.versions() != first, "kept versions were never asked again", 10)
+    assert time.monotonic() - started <= postgres_changes.KEEP_SECONDS + 0.5
+
+
+def test_another_listener_connecting_is_no_change(pg_url, listening):
+    """Each listener notifies itself as it connects (its probe); the others hear that, and
+    must not take it for a write."""
+    other_url = pg_url + "&sslmode=disable"  # the same database, another server's listener
+    other = Listener(other_url)
+    try:
+        wait_for(lambda: other.listening, "the second listener did not connect")
+        time.sleep(0.3)
+        assert listening.heard == 0 and other.heard == 0
+        write(pg_url)
+        wait_for(lambda: listening.heard == 1 and other.heard == 1, "a write was not heard")
+    finally:
+        other.close()
 
 
 def test_the_versions_are_asked_without_a_listener_or_while_it_is_away(pg_url, monkeypatch):
