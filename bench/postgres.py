@@ -4,12 +4,13 @@ PostgreSQL is a throwaway cluster (deploy/postgres.py, as `make cluster` starts 
 PostgreSQL in a temporary folder, run as the `postgres` user, reached over 127.0.0.1 with a
 password, default settings), one for the pages and one for the national demo, each removed
 afterwards. Both backends hold the same data, built by the same code through the store
-(`build_demo`, `build_national`), and are measured the same way, one after the other:
+(`build_demo`, `build_national`), and are measured the same way:
 
-- **pages**: our app served by `streamlit run` on each backend, measured as bench/pages.py
-  measures it (warm: fresh sessions alone, the median of 9 per page; crowd: 24 sessions, two
-  pages each, while an analyst loads two returns, three rounds). One entry for warm (the
-  median over our six pages) and one for the crowd (the median of every page time).
+- **pages**: our app served by `streamlit run` on each backend, both servers running,
+  measured as bench/pages.py measures it (warm: fresh sessions alone, the median of 9 per
+  page; crowd: 24 sessions, two pages each, while an analyst loads two returns, three
+  rounds, the backends taking turns round by round). One entry for warm (the median over our
+  six pages) and one for the crowd (the median of every page time).
 - **status**: the whole charter's status for one council in the 153-council national demo,
   the fastest of five, on each backend.
 """
@@ -69,41 +70,55 @@ class Backend:
     opened: int = 0  # pages asked for in the crowds
 
 
-def measure(db: Path | str, work: Path, rounds: int = pages.ROUNDS) -> Backend:
-    """Our app on `db` (a DuckDB file or a postgresql:// URL), measured as bench/pages.py
-    measures it; errors are counted (a MISSED), not raised, so the other entries still come."""
-    work.mkdir(parents=True, exist_ok=True)
+def _crowd(server: Server, db: Path | str, work: Path, n: int, out: Backend) -> None:
+    """Round `n` of the crowds on one backend (its loads' quarters are round n's)."""
+    plans = pages.crowd_plans(list(pages.OURS.values()))
+    quarters = [f"{2010 + n}-{11 + n:02d} Q{q}" for q in (1, 2)]
+    report = load.run(server.url, db, work / f"crowd-{n}", plans=plans, quarters=quarters)
+    out.crowd += report.times
+    out.errors += report.errors
+    out.opened += sum(len(plan) for plan in plans)
+
+
+def measure(
+    backends: dict[str, Path | str], work: Path, rounds: int = pages.ROUNDS
+) -> dict[str, Backend]:
+    """Our app on each of `backends` (a DuckDB file or a postgresql:// URL, by name),
+    measured as bench/pages.py measures it: each server started and its warm pages timed,
+    then the crowds taking turns, round by round, the first backend first in even rounds and
+    last in odd ones, so that neither has the machine's quieter minutes to itself. Errors are
+    counted (a MISSED), not raised, so the other entries still come."""
     ours = list(pages.OURS.values())
-    out = Backend()
-    server = Server(db, log=work / "server.log")
+    out = {name: Backend() for name in backends}
+    servers: dict[str, Server] = {}
     try:
-        try:
-            out.warm = pages.warm(server.url, ours)
-        except RuntimeError as err:
-            out.errors.append(f"warm: {err}")
-        plans = pages.crowd_plans(ours)
+        for name, db in backends.items():
+            (work / name).mkdir(parents=True, exist_ok=True)
+            servers[name] = Server(db, log=work / name / "server.log")
+            try:
+                out[name].warm = pages.warm(servers[name].url, ours)
+            except RuntimeError as err:
+                out[name].errors.append(f"warm: {err}")
         for n in range(rounds):
-            quarters = [f"{2010 + n}-{11 + n:02d} Q{q}" for q in (1, 2)]
-            report = load.run(server.url, db, work / f"crowd-{n}", plans=plans, quarters=quarters)
-            out.crowd += report.times
-            out.errors += report.errors
-            out.opened += sum(len(plan) for plan in plans)
+            names = list(backends) if n % 2 == 0 else list(reversed(backends))
+            for name in names:
+                _crowd(servers[name], backends[name], work / name, n, out[name])
     finally:
-        server.stop()
+        for server in servers.values():
+            server.stop()
     return out
 
 
 def page_times(charter: Charter, demo_db: Path, work: Path) -> tuple[Backend, Backend]:
-    """Our pages on a copy of the demo DuckDB file, then on the demo built in PostgreSQL."""
+    """Our pages on a copy of the demo DuckDB file and on the demo built in PostgreSQL."""
     work.mkdir(parents=True, exist_ok=True)
     copy = work / "duckdb.duckdb"
     shutil.copyfile(demo_db, copy)
-    on_duckdb = measure(copy, work / "duckdb")
     with throwaway_postgres() as url:
         build_demo(Store(url), charter)
         close_pool(url)
-        on_postgres = measure(url, work / "postgres")
-    return on_duckdb, on_postgres
+        both = measure({"duckdb": copy, "postgres": url}, work)
+    return both["duckdb"], both["postgres"]
 
 
 def status_times(charter: Charter, national_db: Path, work: Path) -> tuple[float, float, int]:

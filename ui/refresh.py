@@ -41,8 +41,9 @@ On PostgreSQL there is no file to watch, and none is held: every write transacti
 notifies the app servers as it commits (metrics/store/postgres_changes.py), and each
 server's ServerWatch does the same work once the notifications have been quiet for
 QUIET_SECONDS. Each app server behind the proxy listens for itself: its caches are its own.
-The versions themselves are still asked of the server by every page run, so a notification
-lost while a server reconnects costs the next visitor's wait, never a stale page.
+The listener also lets the server keep the data versions between writes (a warm page run
+then asks PostgreSQL nothing); while it reconnects every page run asks the server, and once
+back it counts as a change, read here again, since a write may have been missed.
 """
 
 from __future__ import annotations
@@ -198,8 +199,8 @@ class ServerWatch(Watching):
                 if not heard.changed.wait(LISTEN_SECONDS):
                     continue  # (a stop is heard within LISTEN_SECONDS)
                 while True:  # until quiet: a load of several returns is read once
+                    before = heard.heard  # (then clear: what moves it after sets it again)
                     heard.changed.clear()
-                    before = heard.heard
                     if self._stopping.wait(QUIET_SECONDS):
                         return
                     if heard.heard == before:
@@ -268,7 +269,7 @@ def refresh() -> bool:
             reads._quality(*key, quarter, date.today())
         file = getattr(store, "file", None)
         if not isinstance(file, Path):
-            return True  # PostgreSQL: its versions are asked of the server every time
+            return True  # PostgreSQL: no file to settle; its versions are kept by the listener
         # The versions are kept without opening the file only once it has settled (on_disk's
         # 50 ms): ask once more then, while it is open and nobody else can change it.
         for _ in range(SETTLING_LOOKS):

@@ -81,6 +81,12 @@ def close_pool(url: str) -> None:
 
 # The connection each thread has open, by database: what a nested `connect()` shares.
 _HELD = threading.local()
+_ASKING: dict[str, threading.Lock] = {}
+
+
+def _asking(url: str) -> threading.Lock:
+    with _POOLS_LOCK:
+        return _ASKING.setdefault(url, threading.Lock())
 
 
 class PgStore(Store):
@@ -106,10 +112,15 @@ class PgStore(Store):
         otherwise asked of the server (there is no file to look at)."""
         if (kept := kept_versions(self.url)) is not None:
             return kept
-        at = moment(self.url)  # before asking: a write meanwhile moves it on
-        with self.connect() as con:
-            found = versions(con)
-        keep_versions(self.url, at, found)
+        with _asking(self.url):  # threads finding them stale at once ask the server once
+            if (kept := kept_versions(self.url)) is not None:
+                return kept
+            at = moment(self.url)  # before asking: a write meanwhile moves it on
+            with self.connect() as con:
+                found = versions(con)
+                if con.in_transaction:  # this thread's snapshot, perhaps older: not kept
+                    at = None
+            keep_versions(self.url, at, found)
         return found
 
     def listen(self) -> Listener:

@@ -16,29 +16,33 @@ thread outside the pool) for two reasons:
   again among twenty busy threads (bench/README.md, "PostgreSQL's crowd").
 
 Kept versions are used only while the listener has been connected and heard nothing since
-they were read, this process has committed nothing since (`changes.commits`), and for
-KEEP_SECONDS at most: a write by another process is seen as soon as its notification
-arrives (a few milliseconds after its commit, as if the page had started that much
-earlier), this process's own writes at once. Without a listener (a command, a test, the
-connection lost) every asking goes to the server, as before.
+they were read, this process has committed nothing since (`changes.commits`), they were not
+read inside a transaction (whose snapshot may be older), and for KEEP_SECONDS at most: a
+write by another process is seen as soon as its notification arrives (a few milliseconds
+after its commit, as if the page had started that much earlier), this process's own writes
+at once. Without a listener (a command, a test, the connection lost) every asking goes to
+the server, as before.
 
-Failing closed: a listener trusts its connection only once it has heard its own
-notification (`Listener._probe`): a pooler in transaction mode between the app and the
-server (PgBouncer's) takes a LISTEN without error and then delivers nothing, and kept
-versions would never change. Were notifications lost some other way unnoticed, KEEP_SECONDS
-bounds how stale a page can be.
+Failing closed: a listener trusts its connection only once it has heard a notification sent
+from a second connection (`Listener._probe`), and probes again after PROBE_SECONDS of quiet,
+with TCP keepalives beneath. A pooler in transaction mode between the app and the server
+(PgBouncer's) takes a LISTEN without error and then hands the listener's waits to no server
+connection, and a connection dropped by a firewall says nothing: either would leave kept
+versions unchanged. The real bound, however notifications might be lost, is KEEP_SECONDS:
+no page is staler than that.
 """
 
 from __future__ import annotations
 
+import itertools
 import logging
 import os
 import threading
 import time
-from contextlib import suppress
 from typing import Any
 
 import psycopg
+from psycopg.conninfo import make_conninfo
 
 from metrics.store.changes import Versions, commits
 
@@ -54,25 +58,36 @@ APPLICATION = "outcomes: listening for changes"  # the connection's name in pg_s
 CONNECT_SECONDS = 10  # as the pool's (metrics/store/postgres_connection.py)
 
 WAIT_SECONDS = 0.5  # one wait for notifications: a `close()` is heard within it
-# A server that could not be reached is tried again after this, doubling to the second.
+# A listener whose connection failed (or never heard its probe) tries again after this,
+# doubling each time to the second.
 RETRY_SECONDS, RETRY_MAX_SECONDS = 1.0, 30.0
+# How often a quiet listener checks it still hears (a connection a firewall dropped without
+# a word hears nothing, and says nothing): a probe, and TCP keepalives.
+PROBE_SECONDS = 60.0
+# TCP keepalives (libpq's): a peer gone without a word is noticed within about a minute.
+KEEPALIVES = "keepalives=1 keepalives_idle=30 keepalives_interval=10 keepalives_count=3"
 
 _LISTENERS: dict[str, Listener] = {}  # the one listening for each database, by URL
 _KEPT: dict[str, tuple[tuple[int, int], float, Versions]] = {}
 _LOCK = threading.Lock()
+_MOVES = itertools.count(1)  # generations, process-wide: no listener takes up another's
+
+
+class Unheard(Exception):
+    """A listener's probe did not come back: its connection does not hear notifications."""
 
 
 class Listener:
     """A thread with a connection of its own, LISTENing on CHANNEL for the database at `url`
     until `close()`. `heard` counts the notifications heard, and the connection made again
     after it was lost (writes may have been missed meanwhile); `changed` is set whenever it
-    moves. `generation` moves with it, and also when the connection is first made or lost
-    (the kept versions' guard). The server gone, it says so once and tries again, waiting
+    moves. `generation` moves with it, and also whenever the connection is made or lost
+    (the kept versions' guard). Whatever goes wrong, it says so and tries again, after
     RETRY_SECONDS and then twice as long each time, up to RETRY_MAX_SECONDS."""
 
     def __init__(self, url: str):
         self.url = url
-        self.generation = self.heard = 0
+        self.generation, self.heard = next(_MOVES), 0
         self.listening = False  # connected, and LISTENing since `generation` last moved
         self.changed = threading.Event()
         self._closing = threading.Event()
@@ -90,84 +105,89 @@ class Listener:
         with _LOCK:
             if _LISTENERS.get(self.url) is self:
                 del _LISTENERS[self.url]
-            self.generation += 1  # kept versions are not used again
+            self.generation = next(_MOVES)  # kept versions are not used again
         if self._thread is not threading.current_thread():
             self._thread.join(timeout=30)
 
-    def _heard(self) -> None:
-        self.generation += 1
-        self.heard += 1
-        self.changed.set()
+    def _heard(self, count: int = 1) -> None:
+        if count:
+            with _LOCK:
+                self.generation = next(_MOVES)
+                self.heard += count
+            self.changed.set()
 
     def _run(self) -> None:
-        retry, told, lost = RETRY_SECONDS, False, False
+        retry, told, lost = RETRY_SECONDS, "", False
         while not self._closing.is_set():
             try:
-                con = psycopg.connect(
-                    self.url,
-                    autocommit=True,
-                    connect_timeout=CONNECT_SECONDS,
-                    application_name=APPLICATION,
-                )
-            except psycopg.OperationalError as err:
-                if not told:  # once per outage: the pages say it to their readers
-                    log.warning("listening for the store's changes: %s", _first_line(err))
-                    told = True
-                lost = True
-                self._closing.wait(retry)
-                retry = min(2 * retry, RETRY_MAX_SECONDS)
-                continue
-            retry, told = RETRY_SECONDS, False
-            try:
-                con.execute(f"LISTEN {CHANNEL}")
-                heard = self._probe(con)
-                with _LOCK:  # kept versions read before LISTEN are not used
-                    if lost or heard:
-                        self._heard()  # what committed while it was away is unknown
-                    else:
-                        self.generation += 1
-                    self.listening = True
-                while not self._closing.is_set():
-                    for said in con.notifies(timeout=WAIT_SECONDS, stop_after=1):
-                        if not said.payload.startswith(PROBE):  # another's connecting
-                            with _LOCK:
-                                self._heard()
-            except psycopg.Error as err:  # the server restarting, the network lost
-                log.warning("listening for the store's changes: %s", _first_line(err))
-            except _Unheard as err:
-                log.warning("listening for the store's changes: %s", err)
-                self._closing.wait(RETRY_MAX_SECONDS)
+                with self._connection() as con:
+                    heard = self._listen(con)
+                    with _LOCK:  # kept versions read before LISTEN are not used
+                        self.generation = next(_MOVES)
+                        self.listening = True
+                    self._heard(heard + lost)  # what committed while it was away is unknown
+                    retry, told = RETRY_SECONDS, ""
+                    self._hear(con)
+            except Exception as err:  # the server restarting, the network lost, a pooler
+                said = _first_line(err)
+                if said != told:  # once per kind of failure: the pages say it to readers
+                    log.warning("listening for the store's changes: %s", said)
+                    told = said
             finally:
                 with _LOCK:
                     self.listening = False
-                    self.generation += 1
-                lost = True
-                with suppress(psycopg.Error):  # already gone, perhaps
-                    con.close()
+                    self.generation = next(_MOVES)
+            lost = True  # (also when it never connected: the pages asked the server meanwhile)
+            if self._closing.wait(retry):
+                break
+            retry = min(2 * retry, RETRY_MAX_SECONDS)
+
+    def _connection(self) -> psycopg.Connection[Any]:
+        options = make_conninfo(
+            self.url, connect_timeout=CONNECT_SECONDS, application_name=APPLICATION
+        )
+        return psycopg.connect(f"{options} {KEEPALIVES}", autocommit=True)
+
+    def _listen(self, con: psycopg.Connection[Any]) -> int:
+        con.execute(f"LISTEN {CHANNEL}")
+        return self._probe(con)
+
+    def _hear(self, con: psycopg.Connection[Any]) -> None:
+        """Count what is heard until closed; probe again after PROBE_SECONDS of quiet."""
+        quiet_since = time.monotonic()
+        while not self._closing.is_set():
+            count = 0
+            for said in con.notifies(timeout=WAIT_SECONDS, stop_after=1):
+                count += not said.payload.startswith(PROBE)  # another's probe: no write
+            self._heard(count)
+            if count:
+                quiet_since = time.monotonic()
+            elif time.monotonic() - quiet_since > PROBE_SECONDS:
+                self._heard(self._probe(con))
+                quiet_since = time.monotonic()
 
     def _probe(self, con: psycopg.Connection[Any]) -> int:
-        """Notify itself and wait for it: a connection that does not hear its own
-        notification (a pooler between app and server that hands each statement to any
-        server connection) would never hear anyone's, and versions kept on its word would
-        never change. Returns how many writes were heard meanwhile."""
+        """Notify, from a second connection, and wait for it on `con`: a connection that does
+        not hear it (behind a pooler in transaction mode, which hands the LISTEN to one of
+        its server connections and the listener's later waits to none; dropped by a
+        firewall) would not hear anyone's writes either. How many writes were heard
+        meanwhile; raises Unheard if the probe does not come back within CONNECT_SECONDS."""
         self._probes += 1
         probe = f"{PROBE}{os.getpid()}.{id(self)}.{self._probes}"
-        con.execute("SELECT pg_notify(%s, %s)", [CHANNEL, probe])
-        heard, deadline = 0, time.monotonic() + CONNECT_SECONDS
-        while (left := deadline - time.monotonic()) > 0:
-            for said in con.notifies(timeout=left, stop_after=1):
-                if said.payload == probe:
-                    return heard
+        with self._connection() as sender:
+            sender.execute("SELECT pg_notify(%s, %s)", [CHANNEL, probe])
+        heard, back, deadline = 0, False, time.monotonic() + CONNECT_SECONDS
+        while not back and (left := deadline - time.monotonic()) > 0:
+            for said in con.notifies(timeout=left, stop_after=1):  # the whole packet
+                back = back or said.payload == probe
                 heard += not said.payload.startswith(PROBE)
-        raise _Unheard(
-            f"a notification sent on {CHANNEL} did not come back within {CONNECT_SECONDS} s"
-            " (is a pooler in transaction mode between the app and PostgreSQL?): the data"
-            " versions are asked of the server on every page"
-        )
-
-
-class _Unheard(Exception):
-    """The listening connection does not hear its own notification."""
+        if not back:
+            raise Unheard(
+                f"a notification on {CHANNEL} did not come back within {CONNECT_SECONDS} s (a"
+                " pooler in transaction mode between the app and PostgreSQL? a dropped"
+                " connection?): the data versions are asked of the server on every page"
+            )
+        return heard
 
 
 def listener(url: str) -> Listener | None:

@@ -65,7 +65,9 @@ class PgConnection(Connection):
     def versions(self) -> Versions:
         """As a DuckDB connection's, but first the versions kept while an app server's
         listener has heard of no change (metrics/store/postgres_changes.py)."""
-        kept = kept_versions(self.source) if self.source else None
+        if self.in_transaction or not self.source:  # the transaction's own snapshot
+            return super().versions()
+        kept = kept_versions(self.source)
         return kept if kept is not None else super().versions()
 
     def execute(self, sql_text: str, params: Params = None) -> Rows:
