@@ -29,6 +29,8 @@ POOL_SIZE = 10
 # A write waiting this long for another's row lock is refused as a conflict rather than
 # left hanging (two connections of one thread can otherwise wait for each other for ever).
 LOCK_TIMEOUT_MS = 5000
+# How long a thread waits for another asking the same database's versions before asking too.
+ASKING_SECONDS = 0.5
 # Advisory lock key (any fixed number): migrations at start-up.
 MIGRATING_LOCK = 7_391_001
 
@@ -112,8 +114,13 @@ class PgStore(Store):
         otherwise asked of the server (there is no file to look at)."""
         if (kept := kept_versions(self.url)) is not None:
             return kept
-        with _asking(self.url):  # threads finding them stale at once ask the server once
-            if (kept := kept_versions(self.url)) is not None:
+        # Threads finding them stale together ask the server once between them, unless the
+        # asking takes long (a server not answering): then each asks for itself, never
+        # queueing behind another's wait for the pool.
+        asking = _asking(self.url)
+        alone = asking.acquire(timeout=ASKING_SECONDS)
+        try:
+            if alone and (kept := kept_versions(self.url)) is not None:
                 return kept
             at = moment(self.url)  # before asking: a write meanwhile moves it on
             with self.connect() as con:
@@ -121,6 +128,9 @@ class PgStore(Store):
                 if con.in_transaction:  # this thread's snapshot, perhaps older: not kept
                     at = None
             keep_versions(self.url, at, found)
+        finally:
+            if alone:
+                asking.release()
         return found
 
     def listen(self) -> Listener:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import itertools
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator
 from datetime import date
@@ -20,7 +21,7 @@ import streamlit as st
 from metrics.assess.rollup import charter_status
 from metrics.partners.quality import quality
 from metrics.periods.text import parse_period
-from metrics.store import postgres_changes
+from metrics.store import postgres, postgres_changes
 from metrics.store.connection import Store, transaction
 from metrics.store.postgres import close_pool
 from metrics.store.postgres_changes import APPLICATION, Listener, listener
@@ -334,3 +335,35 @@ def test_a_listener_that_cannot_hear_fails_closed_and_waits_between_tries(withou
         found.close()
     said = [r.getMessage() for r in caplog.records if r.name == postgres_changes.__name__]
     assert len(said) == 1 and "pg_notify" in said[0], said
+
+
+def test_threads_asking_a_server_that_does_not_answer_do_not_queue(pg_url, listening, monkeypatch):
+    """Threads finding the kept versions stale ask once between them; but when that asking
+    hangs (here: a session holding the versions' table locked, each asking given up after
+    the lock timeout), the others ask for themselves rather than queue behind it one lock
+    timeout after another."""
+    monkeypatch.setattr(postgres, "LOCK_TIMEOUT_MS", 1000)  # set on the pool's connections
+    store = Store(pg_url)
+    store.versions()
+    write(pg_url)  # this process's write: the kept versions are stale
+    errors: list[BaseException] = []
+
+    def ask() -> None:
+        try:
+            store.versions()
+        except BaseException as err:  # the lock timeout, said as the store says it
+            errors.append(err)
+
+    with psycopg.connect(pg_url) as holder:  # a transaction holding the table
+        holder.execute("LOCK TABLE data_changes IN ACCESS EXCLUSIVE MODE")
+        started = time.monotonic()
+        threads = [threading.Thread(target=ask) for _ in range(4)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=30)
+        took = time.monotonic() - started
+        holder.rollback()
+    assert len(errors) == 4, errors
+    assert took < 3.0, f"the askings queued: {took:.1f} s for four 1 s lock timeouts"
+    assert store.versions().latest >= 1  # and asked again once the table is free
