@@ -112,6 +112,9 @@ class PgStore(Store):
         """Each kind of data's version: kept while this process's listener has heard of no
         write since they were read (an app server's: metrics/store/postgres_changes.py),
         otherwise asked of the server (there is no file to look at)."""
+        held = _HELD.__dict__.get("by_url", {}).get(self.url)
+        if held is not None and held.in_transaction:  # inside this thread's transaction: its
+            return versions(held)  # snapshot's, perhaps older than the kept; not kept either
         if (kept := kept_versions(self.url)) is not None:
             return kept
         # Threads finding them stale together ask the server once between them, unless the
@@ -125,8 +128,6 @@ class PgStore(Store):
             at = moment(self.url)  # before asking: a write meanwhile moves it on
             with self.connect() as con:
                 found = versions(con)
-                if con.in_transaction:  # this thread's snapshot, perhaps older: not kept
-                    at = None
             keep_versions(self.url, at, found)
         finally:
             if alone:

@@ -13,7 +13,7 @@ thread outside the pool) for two reasons:
 - the data versions, which every page run asks first, are kept between changes
   (`kept_versions`): without a listener each run asked the server (three round trips with
   the pool's check and reset), and in a crowd each round trip waited for Python's lock
-  again among twenty busy threads (bench/README.md, "PostgreSQL's crowd").
+  again among two dozen busy threads (bench/README.md, "PostgreSQL's crowd").
 
 Kept versions are used only while the listener has been connected and heard nothing since
 they were read, this process has committed nothing since (`changes.commits`), they were not
@@ -55,6 +55,7 @@ PROBE = "probe "  # a listener's notification to itself (`Listener._probe`): not
 # ever lost between server and app unnoticed, a page would be stale by this much at most.
 KEEP_SECONDS = 1.0
 APPLICATION = "outcomes: listening for changes"  # the connection's name in pg_stat_activity
+PROBING = "outcomes: probing for changes"  # the probe's sender's, for the moment it is open
 CONNECT_SECONDS = 10  # as the pool's (metrics/store/postgres_connection.py)
 
 WAIT_SECONDS = 0.5  # one wait for notifications: a `close()` is heard within it
@@ -100,7 +101,8 @@ class Listener:
         self._thread.start()
 
     def close(self) -> None:
-        """Stop listening (within WAIT_SECONDS) and close the connection."""
+        """Stop listening and close the connection: within WAIT_SECONDS, or once a connection
+        being made (CONNECT_SECONDS at most) is made."""
         self._closing.set()
         with _LOCK:
             if _LISTENERS.get(self.url) is self:
@@ -142,10 +144,8 @@ class Listener:
                 break
             retry = min(2 * retry, RETRY_MAX_SECONDS)
 
-    def _connection(self) -> psycopg.Connection[Any]:
-        options = make_conninfo(
-            self.url, connect_timeout=CONNECT_SECONDS, application_name=APPLICATION
-        )
+    def _connection(self, name: str = APPLICATION) -> psycopg.Connection[Any]:
+        options = make_conninfo(self.url, connect_timeout=CONNECT_SECONDS, application_name=name)
         return psycopg.connect(f"{options} {KEEPALIVES}", autocommit=True)
 
     def _listen(self, con: psycopg.Connection[Any]) -> int:
@@ -174,14 +174,16 @@ class Listener:
         meanwhile; raises Unheard if the probe does not come back within CONNECT_SECONDS."""
         self._probes += 1
         probe = f"{PROBE}{os.getpid()}.{id(self)}.{self._probes}"
-        with self._connection() as sender:
+        with self._connection(PROBING) as sender:
             sender.execute("SELECT pg_notify(%s, %s)", [CHANNEL, probe])
         heard, back, deadline = 0, False, time.monotonic() + CONNECT_SECONDS
-        while not back and (left := deadline - time.monotonic()) > 0:
-            for said in con.notifies(timeout=left, stop_after=1):  # the whole packet
+        while not back and not self._closing.is_set():
+            if (left := deadline - time.monotonic()) <= 0:
+                break
+            for said in con.notifies(timeout=min(left, WAIT_SECONDS), stop_after=1):
                 back = back or said.payload == probe
                 heard += not said.payload.startswith(PROBE)
-        if not back:
+        if not back and not self._closing.is_set():
             raise Unheard(
                 f"a notification on {CHANNEL} did not come back within {CONNECT_SECONDS} s (a"
                 " pooler in transaction mode between the app and PostgreSQL? a dropped"

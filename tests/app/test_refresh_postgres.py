@@ -22,6 +22,7 @@ from metrics.assess.rollup import charter_status
 from metrics.partners.quality import quality
 from metrics.periods.text import parse_period
 from metrics.store import postgres, postgres_changes
+from metrics.store.changes import Versions
 from metrics.store.connection import Store, transaction
 from metrics.store.postgres import close_pool
 from metrics.store.postgres_changes import APPLICATION, Listener, listener
@@ -145,7 +146,14 @@ def test_a_listener_cut_off_by_the_server_comes_back_and_counts_its_return(pg_ur
     wait_for(lambda: listening.heard == 2, "a write after the return was not heard")
 
 
-def test_the_versions_are_kept_while_nothing_is_heard(pg_url, listening, tmp_path):
+@pytest.fixture
+def kept_long(monkeypatch) -> None:
+    """Kept versions kept for as long as the test takes (a slow machine's second would
+    otherwise let them be asked again, and a test of keeping pass without it)."""
+    monkeypatch.setattr(postgres_changes, "KEEP_SECONDS", 600.0)
+
+
+def test_the_versions_are_kept_while_nothing_is_heard(pg_url, listening, kept_long, tmp_path):
     store = Store(pg_url)
     first = store.versions()
     unannounced_write(pg_url)
@@ -165,7 +173,7 @@ class RolledBack(Exception):
     pass
 
 
-def test_versions_read_in_a_transaction_are_its_own_and_not_kept(pg_url, listening):
+def test_versions_read_in_a_transaction_are_its_own_and_not_kept(pg_url, listening, kept_long):
     """A transaction's snapshot may be older than the latest commit: what it reads is not
     kept for the process, and inside it a connection reads its own, not the kept ones."""
     store = Store(pg_url)
@@ -180,6 +188,29 @@ def test_versions_read_in_a_transaction_are_its_own_and_not_kept(pg_url, listeni
     unannounced_write(pg_url)
     with store.connect() as con, transaction(con):
         assert con.versions().latest == outside.latest + 1  # not the kept ones
+
+
+def in_another_thread(work: Callable[[], object]) -> None:
+    thread = threading.Thread(target=work)
+    thread.start()
+    thread.join(timeout=30)
+
+
+def test_a_transaction_does_not_take_newer_kept_versions(pg_url, listening, kept_long):
+    """Another thread keeps versions newer than this thread's transaction's snapshot: inside
+    the transaction the store says the snapshot's, as its reads see it."""
+    store = Store(pg_url)
+    with store.connect() as con, transaction(con):
+        con.execute("SELECT count(*) FROM periods").fetchall()  # its snapshot starts here
+        mine = store.versions()
+        in_another_thread(lambda: write(pg_url))  # committed (this thread would share its
+        wait_for(lambda: listening.heard == 1, "the write was not heard")  # transaction)
+        newer: list[Versions] = []
+        in_another_thread(lambda: newer.append(store.versions()))  # read there, and kept
+        assert newer and newer[0].latest == mine.latest + 1
+        assert store.versions() == mine  # the snapshot's, not the kept newer ones
+        assert con.versions() == mine
+    assert store.versions().latest > newer[0].latest  # outside it: its own commit too
 
 
 def test_kept_versions_are_asked_again_after_keep_seconds(pg_url, listening):
