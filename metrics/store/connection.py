@@ -224,6 +224,8 @@ def _last_look(key: str, seen: tuple[object, ...] | None) -> Versions | None:
 
 
 def _asking(key: str) -> threading.Lock:
+    """The lock threads take to ask a database's versions one at a time (a file's path, or
+    a server database's URL: metrics/store/postgres.py)."""
     with _LOOKS_LOCK:
         return _ASKING.setdefault(key, threading.Lock())
 

@@ -19,7 +19,7 @@ from psycopg_pool import ConnectionPool
 
 from metrics.config import database, redacted
 from metrics.store.changes import Versions, versions
-from metrics.store.connection import Connection, Store
+from metrics.store.connection import Connection, Store, _asking
 from metrics.store.migrating import migrate
 from metrics.store.postgres_changes import Listener, keep_versions, kept_versions, moment
 from metrics.store.postgres_connection import CONNECT_SECONDS, PgConnection, _take
@@ -83,12 +83,6 @@ def close_pool(url: str) -> None:
 
 # The connection each thread has open, by database: what a nested `connect()` shares.
 _HELD = threading.local()
-_ASKING: dict[str, threading.Lock] = {}
-
-
-def _asking(url: str) -> threading.Lock:
-    with _POOLS_LOCK:
-        return _ASKING.setdefault(url, threading.Lock())
 
 
 class PgStore(Store):

@@ -7,9 +7,9 @@ data version), which PostgreSQL delivers to every listening connection when, and
 the transaction commits. An app server listens on a connection of its own (`Listener`, a
 thread outside the pool) for two reasons:
 
-- its watch (ui/refresh.py's ServerWatch) works out what the pages read first as soon as an
-  analyst's load or another app server's save has committed, as a DuckDB server does by
-  watching its file;
+- its watch (ui/watches.py's ServerWatch, calling ui/refresh.py) works out what the pages
+  read first as soon as an analyst's load or another app server's save has committed, as a
+  DuckDB server does by watching its file;
 - the data versions, which every page run asks first, are kept between changes
   (`kept_versions`): without a listener each run asked the server (three round trips with
   the pool's check and reset), and in a crowd each round trip waited for Python's lock

@@ -22,7 +22,7 @@ from metrics.periods.text import parse_period
 from metrics.store import on_disk
 from metrics.store.connection import Store
 from tests.conftest import ROOT
-from ui import reads, refresh
+from ui import reads, refresh, watches
 from ui.read_keys import QUARTERS, data_key
 
 
@@ -43,7 +43,7 @@ def test_another_processs_load_is_read_before_anyone_asks(
     before = demo_store.versions().latest
     started = datetime.now()
     days = {date.today()}  # the quality's key has the day it was read (a run across midnight)
-    watch = refresh.Watch(demo_store.path, refresh.refresh)
+    watch = watches.Watch(demo_store.path, refresh.refresh)
     try:
         load_elsewhere(demo_store.path, tmp_path, "2001-02 Q3")
         deadline = time.monotonic() + 60
@@ -79,9 +79,9 @@ def test_a_quiet_file_is_only_looked_at(demo_store, monkeypatch):
     monkeypatch.setenv("OUTCOMES_DB", str(demo_store.path))
     st.cache_resource.clear()
     asked: list[int] = []
-    watch = refresh.Watch(demo_store.path, lambda: bool(asked.append(1)) or True)
+    watch = watches.Watch(demo_store.path, lambda: bool(asked.append(1)) or True)
     try:
-        time.sleep(5 * refresh.IDLE_POLL_SECONDS)
+        time.sleep(5 * watches.IDLE_POLL_SECONDS)
     finally:
         watch.stop()
     assert asked == [] and watch.changes == 0
@@ -98,13 +98,13 @@ def test_a_quiet_file_is_looked_at_slowly_a_changed_one_often(monkeypatch, tmp_p
         looks.append(time.monotonic())
         return ((1, 2, 3, len(looks)),) if changed["now"] else ((1, 2, 3, 0),)
 
-    monkeypatch.setattr(refresh, "look", looked)
-    watch = refresh.Watch(tmp_path / "store.duckdb", lambda: False)  # never still: not read
+    monkeypatch.setattr(watches, "look", looked)
+    watch = watches.Watch(tmp_path / "store.duckdb", lambda: False)  # never still: not read
     try:
-        time.sleep(5 * refresh.IDLE_POLL_SECONDS)
+        time.sleep(5 * watches.IDLE_POLL_SECONDS)
         quiet = len(looks)
         changed["now"] = True
-        time.sleep(5 * refresh.IDLE_POLL_SECONDS)
+        time.sleep(5 * watches.IDLE_POLL_SECONDS)
         busy = len(looks) - quiet
     finally:
         watch.stop()
@@ -126,8 +126,8 @@ def test_a_server_nobody_uses_leaves_a_change_to_its_next_visitor(
     """Night-time imports and reminders run alone: no page for ACTIVE_SECONDS, no refresh."""
     monkeypatch.setenv("OUTCOMES_DB", str(demo_store.path))
     st.cache_resource.clear()
-    watch = refresh.Watch(demo_store.path, refresh.refresh)
-    watch.visited -= refresh.ACTIVE_SECONDS + 1
+    watch = watches.Watch(demo_store.path, refresh.refresh)
+    watch.visited -= watches.ACTIVE_SECONDS + 1
     try:
         load_elsewhere(demo_store.path, tmp_path, "2001-02 Q3")
         time.sleep(1)
@@ -160,7 +160,7 @@ def test_a_file_taken_away_is_not_made_again(demo_store, monkeypatch):
     """An operator moving the file aside to restore it: the watch never makes an empty one."""
     monkeypatch.setenv("OUTCOMES_DB", str(demo_store.path))
     st.cache_resource.clear()
-    watch = refresh.Watch(demo_store.path, refresh.refresh)
+    watch = watches.Watch(demo_store.path, refresh.refresh)
     try:
         demo_store.path.rename(demo_store.path.with_suffix(".aside"))
         time.sleep(1)
@@ -263,7 +263,7 @@ def _watching_a_command(tmp_path: Path) -> Iterator[tuple[list[float], _Command]
     file = tmp_path / "s.duckdb"
     Store(file).versions()
     read: list[float] = []
-    watch = refresh.Watch(file, lambda: bool(read.append(time.monotonic())) or True)
+    watch = watches.Watch(file, lambda: bool(read.append(time.monotonic())) or True)
     command = _Command(file)
     try:
         yield read, command
@@ -276,7 +276,7 @@ def test_a_commands_change_is_read_when_it_ends_not_while_it_is_at_work(tmp_path
     """The file written, let go of and still for many times QUIET_SECONDS: the command may
     open it again, so the watch waits; the moment the command ends, it reads the change."""
     with _watching_a_command(tmp_path) as (read, command):
-        time.sleep(10 * refresh.QUIET_SECONDS)
+        time.sleep(10 * watches.QUIET_SECONDS)
         assert read == []  # still at work, though the file has been free and still
         asked = time.monotonic()  # the command ends after this
         assert command.next() == "done"
@@ -296,7 +296,7 @@ def test_where_locks_cannot_be_seen_a_quiet_file_is_read_as_before(tmp_path, mon
 def test_a_command_at_work_for_long_holds_a_change_back_no_longer(tmp_path, monkeypatch):
     """A command left at work (a read-only one left open, one stopped with Ctrl-Z) with the
     file free and still: after AT_WORK_SECONDS the change is read as before."""
-    monkeypatch.setattr(refresh, "AT_WORK_SECONDS", 2.0)
+    monkeypatch.setattr(watches, "AT_WORK_SECONDS", 2.0)
     with _watching_a_command(tmp_path) as (read, command):
         time.sleep(0.5)
         assert read == []  # free and still, but not yet for AT_WORK_SECONDS
@@ -312,25 +312,25 @@ def _counted(looks: list[float], start: float, end: float) -> int:
 def _counting(monkeypatch) -> list[float]:
     """The time of every look the watch takes (the real look, counted)."""
     looks: list[float] = []
-    original = refresh.look
+    original = watches.look
 
     def looked(at: Path) -> tuple[object, ...]:
         looks.append(time.monotonic())
         return original(at)
 
-    monkeypatch.setattr(refresh, "look", looked)
+    monkeypatch.setattr(watches, "look", looked)
     return looks
 
 
 def test_a_command_at_work_is_looked_at_often_at_first_then_as_an_idle_file(tmp_path, monkeypatch):
     """Its end is seen within POLL_SECONDS while it is new; a command left at work for long
     costs no more than a quiet file (fifty looks a second, each reading /proc/locks, would)."""
-    monkeypatch.setattr(refresh, "AT_WORK_SECONDS", 1.0)
+    monkeypatch.setattr(watches, "AT_WORK_SECONDS", 1.0)
     file = tmp_path / "s.duckdb"
     Store(file).versions()
     command = _Command(file)  # written before the watch starts: no change for it to read
     looks = _counting(monkeypatch)
-    watch = refresh.Watch(file, lambda: True)
+    watch = watches.Watch(file, lambda: True)
     try:
         assert _until(lambda: bool(looks) and looks[-1] - looks[0] > 2.1)
         assert command.process.poll() is None and watch.changes == 0
@@ -357,11 +357,11 @@ def test_a_change_another_process_keeps_held_is_looked_at_as_idle_after_a_while(
 ):
     """A process that wrote and keeps the file open (stopped with Ctrl-Z, say): the change
     waits for it, looked at often only for AT_WORK_SECONDS, then as a quiet file."""
-    monkeypatch.setattr(refresh, "AT_WORK_SECONDS", 1.0)
+    monkeypatch.setattr(watches, "AT_WORK_SECONDS", 1.0)
     file = tmp_path / "s.duckdb"
     Store(file).versions()
     looks = _counting(monkeypatch)
-    watch = refresh.Watch(file, lambda: True)
+    watch = watches.Watch(file, lambda: True)
     holder = subprocess.Popen(
         [sys.executable, "-c", HOLDS_IT, str(file)],
         stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, cwd=ROOT,

@@ -27,7 +27,7 @@ from metrics.store.connection import Store, transaction
 from metrics.store.postgres import close_pool
 from metrics.store.postgres_changes import APPLICATION, Listener, listener
 from tests.conftest import ROOT, demo_copies_for
-from ui import reads, refresh
+from ui import reads, refresh, watches
 from ui.read_keys import QUARTERS, data_key
 
 
@@ -261,7 +261,7 @@ def test_another_processs_load_is_read_before_anyone_asks(pg_demo, app_on, chart
     store = Store(pg_demo)
     before = store.versions().latest
     days = {date.today()}  # the quality's key has the day it was read (a run across midnight)
-    watch = refresh.ServerWatch(store.listen, refresh.refresh)
+    watch = watches.ServerWatch(store.listen, refresh.refresh)
     try:  # listening before the load: a notification is not kept for later listeners
         wait_for(lambda: watch.listener.listening, "the watch did not listen")
         load_elsewhere(pg_demo, tmp_path, "2001-02 Q3")
@@ -292,8 +292,8 @@ def test_another_processs_load_is_read_before_anyone_asks(pg_demo, app_on, chart
 def test_a_server_nobody_uses_leaves_a_change_to_its_next_visitor(pg_url, app_on):
     app_on(pg_url)
     asked: list[int] = []
-    watch = refresh.ServerWatch(Store(pg_url).listen, lambda: bool(asked.append(1)) or True)
-    watch.visited -= refresh.ACTIVE_SECONDS + 1
+    watch = watches.ServerWatch(Store(pg_url).listen, lambda: bool(asked.append(1)) or True)
+    watch.visited -= watches.ACTIVE_SECONDS + 1
     try:
         wait_for(lambda: watch.listener.listening, "the watch did not listen")
         write(pg_url)
@@ -310,10 +310,10 @@ def test_a_server_lost_and_back_is_read_once_and_then_its_writes(pg_url, app_on,
     been missed; and a write after its return is read."""
     app_on(pg_url)
     asked: list[int] = []
-    watch = refresh.ServerWatch(Store(pg_url).listen, lambda: bool(asked.append(1)) or True)
+    watch = watches.ServerWatch(Store(pg_url).listen, lambda: bool(asked.append(1)) or True)
     try:
         wait_for(lambda: watch.listener.listening, "the watch did not listen")
-        time.sleep(2 * refresh.QUIET_SECONDS)
+        time.sleep(2 * watches.QUIET_SECONDS)
         assert asked == []  # connecting is no change
         end_listeners(pg_url)
         wait_for(lambda: asked == [1], "the watch did not read after the server's return")
