@@ -31,6 +31,7 @@ AUTH_KEYS = ("redirect_uri", "cookie_secret", "client_id", "client_secret", "ser
 # The cookie secret signs the identity cookie: a short one can be guessed, and a guessed one
 # lets anyone forge a signed-in person. 32 characters of `secrets.token_urlsafe(48)` or more.
 COOKIE_SECRET_MIN = 32
+COOKIE_SECRET_DISTINCT = 16
 LOOPBACK_NAMES = frozenset({"localhost", "localhost.localdomain"})
 DEMO_EXPOSED = (
     "DEMO MODE ON A NETWORK ADDRESS ({address}): anyone who reaches this server can act as "
@@ -83,11 +84,10 @@ def auth_section_problem(auth: Mapping[str, Any]) -> Problem | None:
         value = auth[key]
         if not isinstance(value, str) or not value.strip():
             return Problem(f"[auth] {key} is empty (it must be text)")
-    if len(str(auth["cookie_secret"]).strip()) < COOKIE_SECRET_MIN:
+    if problem := _cookie_secret_problem(str(auth["cookie_secret"]).strip()):
         return Problem(
-            f"[auth] cookie_secret is shorter than {COOKIE_SECRET_MIN} characters (anyone who "
-            "guesses it can forge a sign-in): python -c 'import secrets; "
-            "print(secrets.token_urlsafe(48))' makes one"
+            f"[auth] cookie_secret {problem} (anyone who guesses it can forge a sign-in): "
+            "python -c 'import secrets; print(secrets.token_urlsafe(48))' makes one"
         )
     for key in ("redirect_uri", "server_metadata_url"):
         url = urlsplit(str(auth[key]).strip())
@@ -103,21 +103,49 @@ def auth_section_problem(auth: Mapping[str, Any]) -> Problem | None:
     return None
 
 
+def _cookie_secret_problem(secret: str) -> str | None:
+    """What makes `secret` guessable, or None: too short, a sentence (the README's
+    placeholder has spaces: copied as it is, it is public), or a few characters repeated
+    ("a" * 32). `secrets.token_urlsafe(48)` gives 64 characters, some 40 of them different."""
+    if len(secret) < COOKIE_SECRET_MIN:
+        return f"is shorter than {COOKIE_SECRET_MIN} characters"
+    if any(c.isspace() for c in secret):
+        return "has spaces in it: it is a sentence (such as the README's example), not a secret"
+    if len(set(secret)) < COOKIE_SECRET_DISTINCT:
+        return f"has fewer than {COOKIE_SECRET_DISTINCT} different characters"
+    return None
+
+
 # Sections that are, or look like, the sign-in section (a misnamed [Auth] or [oauth] too).
 AUTH_LIKE = frozenset({"auth", "oauth", "oidc", "login"})
 
 
-def _read_secrets(paths: Sequence[str]) -> tuple[list[Path], dict[str, Path], Problem | None]:
+def _signs_in(name: str, value: object) -> bool:
+    """Whether a secrets file's top-level `name` is meant as sign-in: a section named like
+    [auth], a section of any name holding [auth]'s keys (a misspelt [atuh], [sso]), or one
+    of those keys written with no section at all."""
+    if name.lower() in AUTH_LIKE or name in AUTH_KEYS:
+        return True
+    return isinstance(value, Mapping) and any(key in value for key in AUTH_KEYS)
+
+
+def _read_secrets(
+    paths: Sequence[str],
+) -> tuple[list[Path], dict[str, Path], set[str], Problem | None]:
     """The secrets files among `paths` that exist, their sections (each with the file it is
-    in), and the first file that cannot be read or does not parse (a Problem with its line),
-    as Streamlit looks in them."""
+    in), the names of those meant as sign-in (`_signs_in`), and the first file that cannot
+    be read or does not parse (a Problem with its line), as Streamlit looks in them."""
     found: list[Path] = []
     sections: dict[str, Path] = {}
+    signin: set[str] = set()
     for text in paths:
         path = Path(text).expanduser()
         if path.is_dir():  # Kubernetes-style secret folders: one folder per section
             found.append(path)
-            sections |= {p.name: path for p in path.iterdir() if p.is_dir()}
+            for folder in (p for p in path.iterdir() if p.is_dir()):
+                sections[folder.name] = path
+                if _signs_in(folder.name, {f.name: "" for f in folder.iterdir()}):
+                    signin.add(folder.name)
             continue
         try:
             content = path.read_text(encoding="utf-8")
@@ -128,19 +156,22 @@ def _read_secrets(paths: Sequence[str]) -> tuple[list[Path], dict[str, Path], Pr
                 f"{path.name} cannot be read: {err.__class__.__name__}",
                 f"{path}: cannot be read: {err}",
             )
-            return found, sections, problem
+            return found, sections, signin, problem
         found.append(path)
         try:
-            sections |= dict.fromkeys(tomllib.loads(content), path)
+            loaded = tomllib.loads(content)
         except tomllib.TOMLDecodeError as err:
-            return found, sections, Problem(f"{path.name} {_where(err)}", f"{path} {_where(err)}")
-    return found, sections, None
+            problem = Problem(f"{path.name} {_where(err)}", f"{path} {_where(err)}")
+            return found, sections, signin, problem
+        sections |= dict.fromkeys(loaded, path)
+        signin |= {name for name, value in loaded.items() if _signs_in(name, value)}
+    return found, sections, signin, None
 
 
 def secrets_files_problem(paths: Sequence[str]) -> Problem:
     """Why the secrets files Streamlit looks in (`secrets.files`) give no `[auth]`: a file
     that does not parse (with its line), no file at all, or no `[auth]` section."""
-    found, sections, unreadable = _read_secrets(paths)
+    found, _, signin, unreadable = _read_secrets(paths)
     if unreadable:
         return unreadable
     if not found:
@@ -149,8 +180,8 @@ def secrets_files_problem(paths: Sequence[str]) -> Problem:
             "no secrets file found; Streamlit looked in: " + ", ".join(paths),
         )
     names = ", ".join(p.name for p in found)
-    near = sorted(s for s in sections if s.lower() in AUTH_LIKE)
-    hint = f" (found [{near[0]}]: the section is [auth], in lower case)" if near else ""
+    near = sorted(signin)
+    hint = " (found {}: {})".format(*_misnamed(near[0])) if near else ""
     return Problem(
         f"no [auth] section in {names}{hint}",
         f"no [auth] section in {', '.join(map(str, found))}{hint}",
@@ -162,7 +193,7 @@ def demo_problem(paths: Sequence[str]) -> Problem | None:
     has a sign-in section, [auth] or one like it. Its author meant people to sign in, and
     `make run` always asks for the demo, so a typo there would otherwise hand every visitor
     the demo's administrator. None when there is no sign-in configuration at all."""
-    _, sections, unreadable = _read_secrets(paths)
+    _, sections, signin, unreadable = _read_secrets(paths)
     choose = (
         f"{DEMO_ENV} asks for the demo, but the sign-in configuration is broken, and the "
         "demo never stands in for a broken sign-in. Choose one: remove "
@@ -170,15 +201,25 @@ def demo_problem(paths: Sequence[str]) -> Problem | None:
     )
     if unreadable:
         return Problem(f"{unreadable.said}. {choose}", f"{unreadable.log_text}. {choose}")
-    near = sorted(s for s in sections if s.lower() in AUTH_LIKE)
+    near = sorted(signin)
     if not near:
         return None
     where, section = sections[near[0]], near[0]
-    hint = "" if section == "auth" else " (the section is [auth], in lower case)"
-    return Problem(
-        f"{where.name} has a sign-in section [{section}]{hint}. {choose}",
-        f"{where} has a sign-in section [{section}]{hint}. {choose}",
-    )
+    found, fix = _misnamed(section)
+    if section in AUTH_KEYS:
+        said = f"the sign-in setting {found} ({fix})"
+    else:
+        said = f"a sign-in section {found}" + (f" ({fix})" if section != "auth" else "")
+    return Problem(f"{where.name} has {said}. {choose}", f"{where} has {said}. {choose}")
+
+
+def _misnamed(name: str) -> tuple[str, str]:
+    """A sign-in configuration found under the wrong name, and what the right one is."""
+    if name in AUTH_KEYS:
+        return f"{name} outside any section", "it belongs under [auth]"
+    if name.lower() == "auth":
+        return f"[{name}]", "the section is [auth], in lower case"
+    return f"[{name}]", "the section is named [auth]"
 
 
 def _where(err: tomllib.TOMLDecodeError) -> str:

@@ -67,6 +67,23 @@ def test_empty_values_and_plain_http_on_the_network_are_refused():
     assert "redirect_uri is http:// on a network address" in auth_section_problem(exposed).said
     short = {**AUTH, "cookie_secret": "changeme"}
     assert "cookie_secret is shorter than 32 characters" in auth_section_problem(short).said
+
+
+@pytest.mark.parametrize(
+    ("secret", "said"),
+    [  # each long enough, and each guessable: the README's example is public
+        ("a long random string: python -c 'import secrets; print(secrets.token_urlsafe(48))'",
+         "cookie_secret has spaces in it"),
+        ("a" * 40, "cookie_secret has fewer than 16 different characters"),
+        ("abcdabcdabcdabcdabcdabcdabcdabcdabcd", "fewer than 16 different characters"),
+    ],
+)  # fmt: skip
+def test_a_guessable_cookie_secret_is_refused(secret, said):
+    problem = auth_section_problem({**AUTH, "cookie_secret": secret})
+    assert problem is not None and said in problem.said and "forge a sign-in" in problem.said
+    import secrets
+
+    assert auth_section_problem({**AUTH, "cookie_secret": secrets.token_urlsafe(48)}) is None
     wrong = {**AUTH, "redirect_uri": "https://outcomes.council.example/"}
     assert "must end with /oauth2callback" in auth_section_problem(wrong).said
 
@@ -84,11 +101,14 @@ def test_no_file_and_a_misnamed_section_are_said(tmp_path: Path):
     nothing = secrets_files_problem([str(tmp_path / "secrets.toml")])
     assert nothing.said.startswith("no secrets file")
     assert str(tmp_path / "secrets.toml") in nothing.log_text
-    for section in ("Auth", "oauth"):
+    for section in ("Auth", "oauth", "authentication"):
         (tmp_path / "secrets.toml").write_text(f'[{section}]\nclient_id = "x"\n')
         problem = secrets_files_problem([str(tmp_path / "secrets.toml")])
         assert problem.said.startswith("no [auth] section in secrets.toml")
         assert f"found [{section}]" in problem.said
+    (tmp_path / "secrets.toml").write_text('client_id = "x"\n')
+    problem = secrets_files_problem([str(tmp_path / "secrets.toml")])
+    assert "found client_id outside any section: it belongs under [auth]" in problem.said
 
 
 @pytest.mark.parametrize(
@@ -160,6 +180,10 @@ def test_sign_in_without_the_hardening_is_locked():
         ('[oauth]\nclient_id = "x"\n', "secrets.toml has a sign-in section [oauth] (the section"),
         ('[connections]\nx = 1\n[auth]\nclient_id = "x"\n', "has a sign-in section [auth]. "),
         ('[connections]\nx = "unclosed\n', "secrets.toml line 2: "),  # no auth, but broken
+        # A misspelt header (or none) with sign-in's keys beneath it: meant as sign-in too
+        ('[atuh]\nclient_id = "x"\n', "has a sign-in section [atuh] (the section is named"),
+        ('[sso]\nserver_metadata_url = "https://x"\n', "has a sign-in section [sso] (the"),
+        ('client_id = "x"\nclient_secret = "y"\n', "the sign-in setting client_id outside any"),
     ],
 )
 def test_the_demo_never_stands_in_for_a_broken_sign_in(tmp_path: Path, content, said):
@@ -191,3 +215,11 @@ def test_the_demo_still_opens_with_no_secrets_file_or_one_without_sign_in(tmp_pa
     folder.mkdir(parents=True)
     (folder / "client_id").write_text("x\n")
     assert decide(None, [str(tmp_path / "k8s")], {"OUTCOMES_DEMO": "1"})[0] != DEMO
+    misspelt = tmp_path / "k8s2" / "atuh"  # a folder of any name holding sign-in's keys
+    misspelt.mkdir(parents=True)
+    (misspelt / "client_secret").write_text("x\n")
+    assert decide(None, [str(tmp_path / "k8s2")], {"OUTCOMES_DEMO": "1"})[0] != DEMO
+    other = tmp_path / "k8s3" / "connections"  # and one without them leaves the demo be
+    other.mkdir(parents=True)
+    (other / "url").write_text("x\n")
+    assert decide(None, [str(tmp_path / "k8s3")], {"OUTCOMES_DEMO": "1"}) == (DEMO, None)
