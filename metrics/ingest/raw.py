@@ -12,6 +12,11 @@ import pyarrow as pa
 
 PREFERRED_SHEET = "Return"
 MAX_CELL_CHARS = 10_000  # the longest cell an Excel return may hold
+# A percentage-formatted cell holds a fraction (57.5% as 0.575), and 0.575 * 100 in binary is
+# 57.49999999999999: stored so, it rounded to 57 rather than 58 and was "revised" by the same
+# figure sent as 57.5. The hundredfold is rounded to this many decimals, as the readers show
+# other numbers (xlsx_text.py keeps nine), so the figure is the one the analyst typed.
+PERCENT_DECIMALS = 9
 
 
 class FileProblem(ValueError):

@@ -22,7 +22,13 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from metrics.ingest.raw import MAX_CELL_CHARS, FileProblem, RawTable, choose_sheet
+from metrics.ingest.raw import (
+    MAX_CELL_CHARS,
+    PERCENT_DECIMALS,
+    FileProblem,
+    RawTable,
+    choose_sheet,
+)
 from metrics.ingest.read_xlsx_stream import read_streamed
 from metrics.ingest.xlsx_scan import Scan, scan, sheet_part
 from metrics.ingest.xlsx_tokens import Unusual
@@ -166,7 +172,7 @@ def _fixed(column: pa.Array, col: int, first_row: int, found: Scan) -> pa.Array:
 
 def _percent(texts: pa.Array) -> pa.Array:
     numbers = pc.cast(texts, pa.float64(), safe=False)
-    return pc.cast(pc.multiply(numbers, 100.0), pa.string())
+    return pc.cast(pc.round(pc.multiply(numbers, 100.0), PERCENT_DECIMALS), pa.string())
 
 
 def _date(texts: pa.Array) -> pa.Array:

@@ -14,7 +14,13 @@ from typing import Any
 
 import pyarrow as pa
 
-from metrics.ingest.raw import MAX_CELL_CHARS, FileProblem, RawTable, choose_sheet
+from metrics.ingest.raw import (
+    MAX_CELL_CHARS,
+    PERCENT_DECIMALS,
+    FileProblem,
+    RawTable,
+    choose_sheet,
+)
 
 
 def _cell_text(value: Any) -> str:
@@ -82,7 +88,7 @@ def _read_xlsx(content: bytes, wanted: str | None = None) -> RawTable:
                 empties.append((r, c))
             elif isinstance(value, (int, float)) and "%" in (cell.number_format or ""):
                 percent.add((r, c))
-                value = value * 100  # 45% is stored as 0.45
+                value = round(value * 100, PERCENT_DECIMALS)  # 45% is stored as 0.45
             text = _cell_text(value)
             if "\x00" in text or len(text) > MAX_CELL_CHARS:
                 what = "a NUL byte" if "\x00" in text else f"{len(text):,} characters"

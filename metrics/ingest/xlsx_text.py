@@ -15,6 +15,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from metrics.ingest.arrow_arrays import POOL, bools, empty_texts, flags, ints, scalar, texts_of
+from metrics.ingest.raw import PERCENT_DECIMALS
 from metrics.ingest.xlsx_scan import pieces
 from metrics.ingest.xlsx_tokens import Cells, Tags, Unusual, spans
 
@@ -111,13 +112,12 @@ def _rounded(saved: str) -> str:
 
 
 def percent(texts: pa.Array) -> pa.Array:
-    """As read_xlsx.py shows a percentage: 0.45 as 45."""
+    """As read_xlsx.py shows a percentage: 0.45 as 45, 0.575 as 57.5 (PERCENT_DECIMALS)."""
+    hundredfold = pc.multiply(
+        pc.cast(texts, pa.float64(), memory_pool=POOL), scalar(100.0), memory_pool=POOL
+    )
     return pc.cast(
-        pc.multiply(
-            pc.cast(texts, pa.float64(), memory_pool=POOL), scalar(100.0), memory_pool=POOL
-        ),
-        pa.string(),
-        memory_pool=POOL,
+        pc.round(hundredfold, PERCENT_DECIMALS, memory_pool=POOL), pa.string(), memory_pool=POOL
     )
 
 

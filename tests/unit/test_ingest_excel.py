@@ -145,3 +145,39 @@ def test_a_formula_in_any_form_sends_the_sheet_to_the_second_reading():
         assert _FORMULA.search(xml), xml
     for xml in (b"<font/>", b"<fill>", b'<c r="F2"><v>1</v></c>', b"<is><t>f</t></is>"):
         assert not _FORMULA.search(xml), xml
+
+
+def _percent_book(path: Path) -> Path:
+    """57.5 %, 56.5 % and 55.5 % typed into percent-formatted cells (kept as 0.575 ...):
+    each a hundredfold in binary off by one in the last place (57.49999999999999)."""
+    book = Workbook()
+    book.active.append(HEADER)
+    for n, fraction in enumerate((0.575, 0.565, 0.555), start=1):
+        book.active.append(["ehcp-issued-20-weeks", f"2021-22 Q{n}", fraction])
+        book.active[f"C{n + 1}"].number_format = "0.0%"
+    return save(book, path)
+
+
+def test_a_percentage_is_the_figure_typed_by_every_reader(tmp_path):
+    """0.575 * 100 is 57.49999999999999 in binary: each of the three readers of a workbook
+    (the streaming one, fastexcel's, openpyxl's) gives the percentage as it was typed."""
+    from metrics.ingest.read_xlsx import _read_xlsx
+    from metrics.ingest.read_xlsx_openpyxl import read_xlsx_openpyxl
+    from metrics.ingest.read_xlsx_stream import read_streamed
+
+    content = _percent_book(tmp_path / "p.xlsx").read_bytes()
+    for read in (read_streamed, lambda c, s: _read_xlsx(c, s), read_xlsx_openpyxl):
+        raw = read(content, None)
+        assert raw.cells.column(2).to_pylist() == ["57.5", "56.5", "55.5"], read
+
+
+def test_a_percentage_from_a_workbook_sent_again_as_csv_is_no_change(store, charter, tmp_path):
+    first = load(store, charter, _percent_book(tmp_path / "p.xlsx"))
+    assert first.outcome == "loaded", [e.as_text() for e in first.errors]
+    stored = [o.value for o in series(store, "ehcp-issued-20-weeks", "E99000001")]
+    assert sorted(stored) == [55.5, 56.5, 57.5]
+    again = tmp_path / "p.csv"
+    typed = ("57.5", "56.5", "55.5")
+    rows = [f"ehcp-issued-20-weeks,2021-22 Q{n},{v}\n" for n, v in enumerate(typed, start=1)]
+    again.write_text("indicator,period,value\n" + "".join(rows))
+    assert load(store, charter, again).outcome == "no change"
