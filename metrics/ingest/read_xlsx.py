@@ -167,6 +167,13 @@ def _fixed(column: pa.Array, col: int, first_row: int, found: Scan) -> pa.Array:
             at = np.zeros(len(column), dtype=bool)
             at[rows] = True
             column = pc.replace_with_mask(column, pa.array(at), fix(column.take(rows)))
+    errors = sorted(
+        (r - first_row, code) for r, c, code in found.errors if c == col and r >= first_row
+    )
+    if errors:  # Excel's error values, which fastexcel gives no text for (xlsx_scan.ERROR)
+        at = np.zeros(len(column), dtype=bool)
+        at[[r for r, _ in errors]] = True
+        column = pc.replace_with_mask(column, pa.array(at), pa.array([t for _, t in errors]))
     return column
 
 

@@ -62,6 +62,22 @@ def _number(date_ids: set[int]) -> re.Pattern[bytes]:
 
 
 BOOL = re.compile(rb"<" + P + rb"c\b" + REF + rb'(?=[^>]*?\st="b")')
+# Excel's error values (t="e": #DIV/0!, #N/A ...), with the code as saved. fastexcel gives no
+# text for them, and an empty value cell is a template row left empty: the row was skipped
+# without a word. The reader puts the code in instead, which the checks then name.
+ERROR = re.compile(
+    rb"<"
+    + P
+    + rb"c\b"
+    + REF
+    + rb'(?=[^>]*?\st="e")[^>]*>(?:<'
+    + P
+    + rb"f\b[^>]*(?:/>|>[^<]*</"
+    + P
+    + rb"f>))?<"
+    + P
+    + rb"v>([^<]*)</"
+)
 NO_REF = re.compile(rb"<" + P + rb"c(?=[\s/>])(?![^>]*?\sr=)")
 FORMULA = re.compile(rb"<" + P + rb"f[\s/>]")  # any formula at all (kept for the tests)
 # Excel's built-in number formats: 9 and 10 are percentages; these are dates and times.
@@ -80,6 +96,7 @@ class Scan:
     dates: list[tuple[int, int]] = field(default_factory=list)
     bools: list[tuple[int, int]] = field(default_factory=list)
     gaps: list[tuple[int, int]] = field(default_factory=list)
+    errors: list[tuple[int, int, str]] = field(default_factory=list)  # (row, col, "#N/A")
     unreferenced: bool = False  # cells without an r="A1" reference: positions unknown here
 
 
@@ -184,6 +201,10 @@ def scan(book: zipfile.ZipFile, part: str) -> Scan:
                     kind.find(text, into)
             BOOLS.find(text, found.bools)
             GAPS.find(text, found.gaps)
+            if b't="e"' in text:
+                found.errors += [
+                    (int(m[2]), column_index(m[1]), m[3].decode()) for m in ERROR.finditer(text)
+                ]
     return found
 
 

@@ -200,7 +200,10 @@ def cell_texts(
                 memory_pool=POOL,
             ),
         )
-    # errors (t="e") stay "": fastexcel has no text for them, but counts them as cells
+    # Excel's errors (t="e": #DIV/0!, #N/A) as their code, as openpyxl reads them: an empty
+    # value would make the row a template row left empty, skipped without a word
+    at, values = saved("e")
+    put(at, as_text(values, odd))
     joined = pa.concat_arrays(parts, memory_pool=POOL)
     return pc.take(joined, ints(index), memory_pool=POOL), present
 

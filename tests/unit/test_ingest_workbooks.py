@@ -16,8 +16,9 @@ import pytest
 from openpyxl import Workbook
 
 from metrics.ingest import load_file
-from metrics.ingest.read_xlsx import read_xlsx
+from metrics.ingest.read_xlsx import _read_xlsx, read_xlsx
 from metrics.ingest.read_xlsx_openpyxl import read_xlsx_openpyxl
+from metrics.ingest.read_xlsx_stream import read_streamed
 from metrics.store.queries import current_count, series
 from tests.unit.test_ingest_excel import with_cached_values
 from tests.workbooks import saved_by_libreoffice
@@ -37,6 +38,10 @@ def _books() -> dict[str, Workbook]:
     book.active.append(["ehcp-issued-20-weeks", "2024-25 Q2", 0.5, 25, 50])
     book.active["C2"].number_format = "0.0%"
     book.active["C3"].number_format = "0%"  # Excel's own format 9
+    book = books["errors"] = Workbook()  # Excel's error values: a formula's and one typed
+    book.active.append(HEADER)
+    book.active.append(["local-offer-visits", "2025-26 Q4", "=B9/0"])
+    book.active.append(["local-offer-visits", "2026-27 Q1", 1418, "#N/A"])
     book = books["dates"] = Workbook()
     book.active.append(HEADER)
     book.active.append(["short-breaks-receiving", datetime(2024, 6, 30), 431])
@@ -107,8 +112,7 @@ def test_both_readers_read_a_workbook_alike(workbooks, maker):
     )
     assert new.percent_cells == old.percent_cells == {(5, 3), (6, 3)}
     assert new.cells.column("c3").to_pylist()[:4] == ["431", "TRUE", "", "12.5"]
-    assert new.cells.column("c3")[4].as_py() in ("30.000000000000004", "30")  # (LibreOffice
-    # saves 15 digits)
+    assert new.cells.column("c3")[4].as_py() == "30"  # 0.1 + 0.2 as 30.00 %, as typed
     assert new.cells.column("c2").to_pylist()[:3] == ["2024-06-30 12:05:00", "2024-01-02", ""]
     assert new.cells.column("c2")[3].as_py() == "12:30:00"
 
@@ -212,3 +216,30 @@ def test_empty_cells_in_the_first_column_do_not_shift_the_columns(a1, tmp_path):
     assert new.cells.to_pylist() == old.cells.to_pylist()
     assert new.cells.column("c3").to_pylist() == ["50"] and new.percent_cells == {(2, 3)}
     assert new.header[1:] == ["indicator", "period", "value"]
+
+
+@pytest.mark.parametrize("maker", MAKERS)
+def test_an_excel_error_is_named_never_skipped(store, charter, workbooks, maker, tmp_path):
+    """A cell showing #DIV/0! (a formula's saved result) or #N/A: every reader gives the
+    error as its text, so the row is named with it, never taken for a template row left
+    empty and skipped (fastexcel gives no text for an error)."""
+    path = workbooks[("errors", maker)]
+    if maker == "openpyxl":  # openpyxl saves no result; Excel would have saved the error
+        path = edited(
+            path,
+            tmp_path,
+            lambda xml: re.sub(
+                r'<c r="C2"[^>]*>(<f>B9/0</f>)(?:<v ?/>|<v></v>)?</c>',
+                r'<c r="C2" t="e">\1<v>#DIV/0!</v></c>',
+                xml,
+            ),
+        )
+    content = path.read_bytes()
+    for read in (read_streamed, _read_xlsx, read_xlsx_openpyxl):  # each of the three readers
+        raw = read(content, None)
+        assert raw.cells.column(2).to_pylist() == ["#DIV/0!", "1418"], read
+        assert raw.cells.column(3).to_pylist() == ["", "#N/A"], read
+    report = load(store, charter, path)
+    assert report.outcome == "rejected" and current_count(store) == 0
+    named = {(e.row, e.column, e.value) for e in report.errors}
+    assert (2, "value", "#DIV/0!") in named and (3, "numerator", "#N/A") in named, named
