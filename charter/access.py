@@ -106,7 +106,12 @@ class AccessFile(Strict):
     @field_validator("domains")
     @classmethod
     def _domains(cls, domains: dict[str, list[str]]) -> dict[str, list[str]]:
-        stripped = {key.strip().removeprefix("@"): roles for key, roles in domains.items()}
+        stripped: dict[str, list[str]] = {}
+        for key, roles in domains.items():  # '@x' and 'x' are one domain: never merged quietly
+            domain = key.strip().removeprefix("@")
+            if domain.lower() in {d.lower() for d in stripped}:
+                raise ValueError(f"{key!r} is listed twice (with and without its @)")
+            stripped[domain] = roles
         return _normalised(stripped, DOMAIN, "is not an email domain (e.g. wrenfield.gov.uk)")
 
     def roles_for(self, email: str) -> frozenset[str]:

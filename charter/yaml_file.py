@@ -40,23 +40,51 @@ def _line(event: yaml.Event) -> str:
     return f"line {mark.line + 1}" if mark is not None else "(file)"
 
 
+class _Mapping:
+    """A mapping being read: the keys seen so far, and whether a key comes next."""
+
+    def __init__(self) -> None:
+        self.seen: set[str] = set()
+        self.key_next = True
+
+
 def _within_bounds(text: str) -> None:
-    """Refuse aliases and nesting deeper than MAX_DEPTH (a document's top node is at depth
-    1), from the parser's events: nothing is built, and nothing recurses, before the
-    document is known to be within bounds."""
-    depth = 0  # collections open around the next node
+    """Refuse aliases, nesting deeper than MAX_DEPTH (a document's top node is at depth
+    1) and a key given twice in one mapping, from the parser's events: nothing is built,
+    and nothing recurses, before the document is known to be within bounds. YAML loaders
+    keep the later of two equal keys without a word: in access.yaml a person listed twice
+    would quietly get the second line's roles."""
+    open_: list[_Mapping | None] = []  # the collections around the next node
     for event in yaml.parse(text, Loader=_Loader):
         if isinstance(event, yaml.AliasEvent):
             raise YamlFileError(
                 _line(event),
                 "aliases (*name) are not allowed: write the value out",
             )
-        if isinstance(event, _NODE) and depth + 1 > MAX_DEPTH:
-            raise YamlFileError(_line(event), f"nested more than {MAX_DEPTH} levels deep")
-        if isinstance(event, _OPEN):
-            depth += 1
+        if isinstance(event, _NODE):
+            if len(open_) + 1 > MAX_DEPTH:
+                raise YamlFileError(_line(event), f"nested more than {MAX_DEPTH} levels deep")
+            _key_once(open_[-1] if open_ else None, event)
+        if isinstance(event, yaml.MappingStartEvent):
+            open_.append(_Mapping())
+        elif isinstance(event, yaml.SequenceStartEvent):
+            open_.append(None)
         elif isinstance(event, _CLOSE):
-            depth -= 1
+            open_.pop()
+
+
+def _key_once(mapping: _Mapping | None, event: yaml.Event) -> None:
+    """Within a mapping, nodes are key, value, key, value ...: a key already seen is refused."""
+    if mapping is None:
+        return
+    if mapping.key_next and isinstance(event, yaml.ScalarEvent):
+        if event.value in mapping.seen:
+            raise YamlFileError(
+                _line(event),
+                f"{event.value!r} is given twice here (only one can count): keep one",
+            )
+        mapping.seen.add(event.value)
+    mapping.key_next = not mapping.key_next
 
 
 def read_yaml(path: Path) -> Any:

@@ -263,3 +263,19 @@ def test_a_broken_charter_reload_changes_nothing_and_is_not_audited(store, chart
 def test_only_administrators_may_reload_the_charter(store, charter):
     with pytest.raises(AccessDenied):
         reload_charter(store, person(ANALYST, CHAIR), charter, load_access(CHARTER_DIR))
+
+
+def test_a_person_listed_twice_never_takes_the_later_roles(charter_copy):
+    found = access_problems(
+        charter_copy,
+        "ask: x\npeople:\n  cllr.khan@b.example: [member]\n  cllr.khan@b.example: [admin]\n",
+    )
+    assert found == ["charter/access.yaml: line 4: 'cllr.khan@b.example' is given twice here "
+                     "(only one can count): keep one"]  # fmt: skip
+
+
+def test_a_domain_with_and_without_its_at_is_listed_twice(charter_copy):
+    found = access_problems(
+        charter_copy, "ask: x\ndomains:\n  b.example: [member]\n  '@b.example': [admin]\n"
+    )
+    assert any("domains" in p and "listed twice (with and without its @)" in p for p in found)

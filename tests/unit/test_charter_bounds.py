@@ -84,3 +84,23 @@ def test_an_ees_mapping_nested_deep_is_a_plain_message(copy, tmp_path):
     path.write_text("[" * 100_000 + "]" * 100_000 + "\n")
     with pytest.raises(CharterError, match=r"ees/deep\.yaml: line 1: nested more than 40"):
         load_mapping(path, load_charter())
+
+
+def test_a_key_given_twice_is_refused_where_it_is(copy):
+    """YAML loaders keep the later of two equal keys without a word: a threshold or a
+    person's roles written twice would quietly take the second. Refused, with its line."""
+    council = copy / "council.yaml"
+    text = council.read_text()
+    first = next(line for line in text.splitlines() if line and not line.startswith((" ", "#")))
+    council.write_text(text + first + "\n")  # the same top-level key again, at the end
+    line = len(text.splitlines()) + 1
+    key = first.split(":")[0]
+    assert f"council.yaml: line {line}: '{key}' is given twice here" in problems(copy)
+
+
+def test_the_same_key_in_different_mappings_is_fine(tmp_path):
+    from charter.yaml_file import read_yaml
+
+    path = tmp_path / "x.yaml"
+    path.write_text("a: {x: 1, y: 2}\nb: {x: 1, y: [{x: 1}, {x: 2}]}\nc: [x, x]\n")
+    assert read_yaml(path)["b"]["y"] == [{"x": 1}, {"x": 2}]
