@@ -19,7 +19,8 @@ from streamlit import config
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.web import bootstrap, cli
 
-from metrics.deployment import HARDENING, auth_in_files, decide, report
+from metrics.deployment import HARDENING, decide, report
+from metrics.secrets_files import auth_in_files
 
 APP = Path(__file__).resolve().parent / "app.py"
 log = logging.getLogger("outcomes.setup")

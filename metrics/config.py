@@ -19,12 +19,37 @@ STREAMLIT_DEFAULT_UPLOAD_MB = 200
 
 
 def db_path(explicit: str | os.PathLike[str] | None = None) -> Path:
-    """`--db PATH` wins, then the OUTCOMES_DB environment variable, then data/outcomes.duckdb."""
-    if explicit:
-        return Path(explicit).expanduser().resolve()
-    if env := os.environ.get(DB_ENV):
-        return Path(env).expanduser().resolve()
+    """`--db PATH` wins, then the OUTCOMES_DB environment variable, then data/outcomes.duckdb.
+    Given but empty, or written as a web address, is refused (`file_setting`)."""
+    if explicit is not None:
+        return file_setting(str(explicit), "--db")
+    if (env := os.environ.get(DB_ENV)) is not None:
+        return file_setting(env, f"${DB_ENV}")
     return DEFAULT_DB
+
+
+# A scheme and a colon-slash: postgresql+psycopg://, postgresql:/ (one slash), mysql://,
+# file://. (Two letters at least: C:/ is a Windows drive.)
+_ADDRESS = re.compile(r"[a-z][a-z0-9+.-]+:/", re.IGNORECASE)
+
+
+def file_setting(text: str, name: str) -> Path:
+    """A DuckDB file's path as a setting gives it. An empty one would quietly mean the
+    default database (data written to the wrong one looks lost), and an address not
+    written as postgresql:// would become a new DuckDB file named after it, the password
+    in its name and printed: both are refused, without repeating what was written."""
+    from metrics.deployment import SettingError
+
+    written = text.strip()
+    if not written:
+        raise SettingError(f"{name} is set but empty: give a DuckDB file (or leave it unset)")
+    if _ADDRESS.match(written):
+        scheme = written.split(":", 1)[0]
+        raise SettingError(
+            f"{name} is an address ({scheme}:...), not a DuckDB file, and only "
+            "postgresql:// (or postgres://) addresses are databases here"
+        )
+    return Path(written).expanduser().resolve()
 
 
 def is_database_url(text: str | os.PathLike[str]) -> bool:
@@ -36,20 +61,24 @@ def database(explicit: str | os.PathLike[str] | None = None) -> Path | str:
     """Where the system of record is: a DuckDB file (a Path) or a PostgreSQL database (its
     postgresql:// URL). `--db` (a path or a URL) wins, then $OUTCOMES_DATABASE_URL, then
     $OUTCOMES_DB, then data/outcomes.duckdb. Both variables set is refused rather than one
-    silently preferred: data written to the wrong database would look lost."""
+    silently preferred: data written to the wrong database would look lost. So is either
+    set but empty."""
     from metrics.deployment import SettingError
 
-    if explicit:
+    if explicit is not None:
         return str(explicit).strip() if is_database_url(explicit) else db_path(explicit)
-    url = os.environ.get(DATABASE_URL_ENV, "").strip()
-    if not url:
+    raw = os.environ.get(DATABASE_URL_ENV)
+    if raw is None:
         return db_path()
+    url = raw.strip()
+    if not url:
+        raise SettingError(f"${DATABASE_URL_ENV} is set but empty: give a postgresql:// URL")
     if not is_database_url(url):
         raise SettingError(
             f"${DATABASE_URL_ENV} must be a postgresql:// URL (for a DuckDB file set "
             f"${DB_ENV} instead), not {url.split('@')[-1]!r}"
         )
-    if os.environ.get(DB_ENV):
+    if os.environ.get(DB_ENV) is not None:
         raise SettingError(f"${DATABASE_URL_ENV} and ${DB_ENV} are both set: set only one")
     return url
 

@@ -89,10 +89,10 @@ def chosen_database(parser: argparse.ArgumentParser, args: argparse.Namespace) -
     wherever it was written, else $OUTCOMES_DATABASE_URL, else $OUTCOMES_DB, else
     data/outcomes.duckdb. Two different `--db` values are a usage error."""
     before, after = getattr(args, DB_BEFORE), args.db
-    if before and after and database(before) != database(after):
-        parser.error(f"--db is given twice, as {before} and as {after}: give it once")
     try:
-        return database(after or before)
+        if before is not None and after is not None and database(before) != database(after):
+            parser.error(f"--db is given twice, as {before} and as {after}: give it once")
+        return database(after if after is not None else before)  # "--db ''" is not unset
     except SettingError as err:
         parser.error(str(err))
 

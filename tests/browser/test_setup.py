@@ -134,7 +134,7 @@ def test_make_runs_demo_never_stands_in_for_a_broken_sign_in(tmp_path: Path):
     )
     assert (
         "Sign-in is not configured; the app serves no data: "
-        f"{secrets} has a sign-in section [oauth] (the section is [auth], in lower case). "
+        f"{secrets} has a sign-in section [oauth] (the section is named [auth]). "
         "OUTCOMES_DEMO asks for the demo" in text
     )
     assert "Demo mode" not in text

@@ -12,9 +12,9 @@ from metrics.deployment import (
     auth_section_problem,
     demo_exposure,
     is_loopback,
-    secrets_files_problem,
     yes_no,
 )
+from metrics.secrets_files import secrets_files_problem
 
 AUTH = {
     "redirect_uri": "https://outcomes.council.example/oauth2callback",
@@ -143,7 +143,7 @@ def test_the_mode_is_decided_closed():
 
 
 def test_auth_is_read_from_the_files_as_streamlit_reads_them(tmp_path: Path):
-    from metrics.deployment import auth_in_files
+    from metrics.secrets_files import auth_in_files
 
     first, second = tmp_path / "a.toml", tmp_path / "b.toml"
     first.write_text('[auth]\nclient_id = "first"\n')

@@ -1,0 +1,75 @@
+"""Where the data is, as a setting gives it, fails closed (found by a review): a setting given
+but empty never quietly means the default database, and an address not written as
+postgresql:// never becomes a new DuckDB file named after it (its password printed)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from metrics.config import DEFAULT_DB, database, db_path
+from metrics.deployment import DEMO, LOCKED, SettingError, decide
+from tests.conftest import ROOT
+
+
+@pytest.fixture
+def unset(monkeypatch):
+    monkeypatch.delenv("OUTCOMES_DB", raising=False)
+    monkeypatch.delenv("OUTCOMES_DATABASE_URL", raising=False)
+    return monkeypatch
+
+
+def test_unset_is_the_default_and_a_path_is_a_file(unset, tmp_path):
+    assert database() == DEFAULT_DB
+    assert db_path(str(tmp_path / "x.duckdb")) == tmp_path / "x.duckdb"
+    unset.setenv("OUTCOMES_DB", f"  {tmp_path / 'y.duckdb'}  ")
+    assert database() == tmp_path / "y.duckdb"
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "said"),
+    [
+        ("OUTCOMES_DB", "", "$OUTCOMES_DB is set but empty"),
+        ("OUTCOMES_DB", "   ", "$OUTCOMES_DB is set but empty"),
+        ("OUTCOMES_DATABASE_URL", " ", "$OUTCOMES_DATABASE_URL is set but empty"),
+        ("OUTCOMES_DB", "postgresql://app:s3cret@db.internal/outcomes", "is an address"),
+        ("OUTCOMES_DB", "postgresql+psycopg://app:s3cret@db/o", "(postgresql+psycopg:...)"),
+        ("OUTCOMES_DB", "postgresql:/app:s3cret@db/o", "not a DuckDB file"),
+    ],
+)
+def test_an_empty_or_misplaced_setting_is_refused_naming_it(unset, name, value, said):
+    unset.setenv(name, value)
+    with pytest.raises(SettingError) as err:
+        database()
+    assert said in str(err.value) and "s3cret" not in str(err.value)
+    mode, problem = decide(None, [], {"OUTCOMES_DEMO": "1"})  # not the demo on a wrong store
+    assert mode == LOCKED and said in problem.said
+
+
+def test_the_demo_still_opens_on_good_settings(unset, tmp_path):
+    assert decide(None, [], {"OUTCOMES_DEMO": "1"}) == (DEMO, None)
+    unset.setenv("OUTCOMES_DB", str(tmp_path / "z.duckdb"))
+    assert decide(None, [], {"OUTCOMES_DEMO": "1"}) == (DEMO, None)
+
+
+@pytest.mark.parametrize(
+    "db", ["", "postgresql+psycopg://app:s3cret@db.internal/o", "mysql://app:s3cret@h/o"]
+)
+def test_the_command_line_refuses_them_and_makes_no_file(unset, tmp_path, db):
+    done = subprocess.run(
+        [sys.executable, "-m", "metrics", "--db", db, "uploads"],
+        capture_output=True, text=True, cwd=tmp_path, env={**_env(), "PYTHONPATH": str(ROOT)},
+    )  # fmt: skip
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert "--db " in done.stderr and "s3cret" not in done.stdout + done.stderr
+    assert "database: " not in done.stderr  # refused before any database is named
+    assert list(tmp_path.iterdir()) == []  # no DuckDB file (nor folder) made of the address
+
+
+def _env() -> dict[str, str]:
+    import os
+
+    chosen = {"OUTCOMES_DB", "OUTCOMES_DATABASE_URL"}
+    return {k: v for k, v in os.environ.items() if k not in chosen}
