@@ -104,3 +104,22 @@ def test_the_same_key_in_different_mappings_is_fine(tmp_path):
     path = tmp_path / "x.yaml"
     path.write_text("a: {x: 1, y: 2}\nb: {x: 1, y: [{x: 1}, {x: 2}]}\nc: [x, x]\n")
     assert read_yaml(path)["b"]["y"] == [{"x": 1}, {"x": 2}]
+
+
+@pytest.mark.parametrize(
+    ("file", "line", "written", "said"),
+    [
+        ("indicators/annual-reviews-on-time.yaml", "tolerance: 5", "tolerance: .inf", "finite"),
+        ("indicators/annual-reviews-on-time.yaml", "target: 80", "target: .nan", "finite"),
+        ("council.yaml", "suppression_threshold: 5", "suppression_threshold: true", "yes/no"),
+    ],
+)
+def test_a_number_that_is_no_number_is_refused(copy, file, line, written, said):
+    """YAML reads .inf and .nan as numbers, and true as 1: a tolerance of infinity stopped
+    the status with a traceback, a target of NaN was shown as 'a target of NaN weeks'."""
+    path = copy / file
+    text = path.read_text()
+    assert line in text
+    path.write_text(text.replace(line, written, 1))
+    text = problems(copy)
+    assert file.split("/")[-1] in text and written.split(":")[0] in text and said in text, text
