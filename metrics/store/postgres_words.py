@@ -27,10 +27,23 @@ _TOKEN = re.compile(
 )
 
 
+# `x [NOT] IN (SELECT unnest($list))`, DuckDB's way with a list parameter, as PostgreSQL's
+# `x = ANY($list)` (`<> ALL`): an empty Python list reaches PostgreSQL as '{}' of no type, which
+# unnest() cannot take ("function unnest(unknown) is not unique": a provider with no
+# submissions yet failed on its page), while ANY() types it from `x`.
+_IN_LIST = re.compile(r"\b(NOT\s+)?IN\s*\(\s*SELECT\s+unnest\(\s*(\$[A-Za-z_]\w*)\s*\)\s*\)", re.I)
+
+
+def _any(m: re.Match[str]) -> str:
+    return f"<> ALL({m[2]})" if m[1] else f"= ANY({m[2]})"
+
+
 @functools.lru_cache(maxsize=4096)
 def translate(query: str) -> str:
     """A store query (`$name` or `?` parameters) in psycopg's words (`%(name)s`, `%s`),
-    every other `%` doubled: psycopg reads them all, even inside a string literal."""
+    every other `%` doubled: psycopg reads them all, even inside a string literal; a list
+    parameter's `IN (SELECT unnest($list))` as `= ANY($list)` (`_IN_LIST`)."""
+    query = _IN_LIST.sub(_any, query)
 
     def one(m: re.Match[str]) -> str:
         if m["name"]:

@@ -86,6 +86,21 @@ def test_a_missing_sheet_or_column_is_said_in_the_providers_terms(store, charter
     assert "'Notes', 'Sheet2'" in report.errors[0].problem
 
 
+def test_a_column_the_layout_reads_sent_twice_is_refused(store, charter):
+    """Their export with 'Result' twice: one would be stored and the other dropped without a
+    word (the later one was). Refused, naming the column and where it is."""
+    book = Workbook()
+    data = book.active
+    data.title = "KPI extract"
+    data.append([*HEADER, "Result"])
+    data.append(["SLT median wait (wks)", "Q2 26/27", "All localities", 8.5, "", 99])
+    out = io.BytesIO()
+    book.save(out)
+    report = submit(store, charter, "community-health", "kpi.xlsx", out.getvalue(), by=HEALTH)
+    assert report.outcome == "rejected" and not submissions(store, provider="community-health")
+    assert "The column 'Result' appears 2 times (columns 4, 6)" in report.errors[0].problem
+
+
 def test_a_provider_cannot_send_another_providers_indicator(store, charter):
     csv = b"indicator,period,value\nshort-breaks-receiving,2026-27 Q2,140\n"
     report = submit(store, charter, "community-health", "mine.csv", csv, by=HEALTH)
@@ -252,3 +267,19 @@ def test_a_template_providers_suggestions_are_only_indicators_it_supplies(store,
     [error] = report.errors
     assert "short-breaks-receiving" not in error.fix
     assert "consultation-participation" in error.fix
+
+
+def test_an_empty_list_is_asked_alike_on_both_databases(store, charter):
+    """DuckDB's `IN (SELECT unnest($list))` with an empty list: PostgreSQL could not type
+    '{}' ("function unnest(unknown) is not unique"), so a provider with no submissions yet
+    failed there. Each list read answers on both databases."""
+    from metrics.store import partners, queries
+
+    with store.connect() as con:
+        assert partners.items(con, []) == []
+        assert partners.returned(con, []) == []
+        assert partners.received(con, charter.council.code, []) == []
+        assert partners.current_figures(con, charter.council.code, []) == []
+        assert partners.breakdowns_supplied(con, charter.council.code, []) == []
+    assert submissions(store, provider="community-health") == []
+    assert queries.series_by_area(store, "short-breaks-receiving", []) == {}
