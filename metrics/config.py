@@ -6,6 +6,10 @@ import math
 import os
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from metrics.secrets_files import Problem
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = PROJECT_DIR / "data"
@@ -81,6 +85,22 @@ def database(explicit: str | os.PathLike[str] | None = None) -> Path | str:
     if os.environ.get(DB_ENV) is not None:
         raise SettingError(f"${DATABASE_URL_ENV} and ${DB_ENV} are both set: set only one")
     return url
+
+
+DATABASE_SETUP = "the database"  # what a database setting's Problem is about
+
+
+def database_problem() -> Problem | None:
+    """What is wrong with where the data is ($OUTCOMES_DATABASE_URL, $OUTCOMES_DB), for
+    deployment.decide: None when `database()` can say where it is."""
+    from metrics.deployment import SettingError
+    from metrics.secrets_files import Problem
+
+    try:
+        database()
+    except SettingError as err:
+        return Problem(str(err), about=DATABASE_SETUP)
+    return None
 
 
 def redacted(url: str) -> str:

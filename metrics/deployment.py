@@ -13,19 +13,23 @@ import ipaddress
 import logging
 import os
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
+from metrics.secrets_files import (  # (said here too: the setup's words, in one place)
+    AUTH_KEYS,
+    DEMO_ENV,
+    Problem,
+    demo_problem,
+    secrets_files_problem,
+)
+
 SIGNED_IN, DEMO, LOCKED = "signed in", "demo", "locked"
-DEMO_ENV = "OUTCOMES_DEMO"
 REQUIRE_SIGNIN_ENV = "OUTCOMES_REQUIRE_SIGNIN"  # older installations' switch; still honoured
 
 YES = frozenset({"1", "true", "yes", "on"})
 NO = frozenset({"0", "false", "no", "off", ""})
 
-# What st.login() needs in `[auth]` for the app's one (default) provider, as Streamlit reads it.
-AUTH_KEYS = ("redirect_uri", "cookie_secret", "client_id", "client_secret", "server_metadata_url")
 # The cookie secret signs the identity cookie: a short one can be guessed, and a guessed one
 # lets anyone forge a signed-in person. 32 characters of `secrets.token_urlsafe(48)` or more.
 COOKIE_SECRET_MIN = 32
@@ -53,19 +57,6 @@ def yes_no(name: str, environ: Mapping[str, str] | None = None) -> bool:
     raise SettingError(
         f"{name}={raw!r} is neither yes nor no: use 1 (or true, yes, on) or 0 (or false, no, off)"
     )
-
-
-@dataclass(frozen=True)
-class Problem:
-    """What is wrong, as the page says it (file names only) and as the server log says it
-    (with the full paths an operator needs)."""
-
-    said: str
-    logged: str = ""
-
-    @property
-    def log_text(self) -> str:
-        return self.logged or self.said
 
 
 def auth_section_problem(auth: Mapping[str, Any]) -> Problem | None:
@@ -112,10 +103,6 @@ def _cookie_secret_problem(secret: str) -> str | None:
     if len(set(secret)) < COOKIE_SECRET_DISTINCT:
         return f"has fewer than {COOKIE_SECRET_DISTINCT} different characters"
     return None
-
-
-# Sections that are, or look like, the sign-in section (a misnamed [Auth] or [oauth] too).
-AUTH_LIKE = frozenset({"auth", "oauth", "oidc", "login"})
 
 
 def is_loopback(host: str) -> bool:
@@ -165,27 +152,17 @@ def decide(
     files: Sequence[str],
     environ: Mapping[str, str] | None = None,
     options: Mapping[str, Any] | None = None,
+    database: Problem | None = None,
 ) -> tuple[str, Problem | None]:
     """The mode, and what is wrong when locked (`_decided`); an app that would serve, signed
     in or the demo, is locked all the same when the database setting every page reads is
-    wrong (`database_problem`): the page then says which setting and why, not a failure
-    with its details withheld on every page."""
+    wrong (`database`: metrics/config.py's `database_problem()`, asked by the caller): the
+    page then says which setting and why, not a failure with its details withheld on every
+    page."""
     mode, problem = _decided(auth, files, environ, options)
-    if mode != LOCKED and (wrong := database_problem()):
-        return LOCKED, wrong
+    if mode != LOCKED and database is not None:
+        return LOCKED, database
     return mode, problem
-
-
-def database_problem() -> Problem | None:
-    """What is wrong with where the data is ($OUTCOMES_DATABASE_URL, $OUTCOMES_DB, as
-    metrics/config.py reads them from this process's environment), or None."""
-    from metrics.config import database
-
-    try:
-        database()
-    except SettingError as err:
-        return Problem(str(err))
-    return None
 
 
 def _decided(
@@ -213,8 +190,6 @@ def _decided(
     if wants_demo and required:
         both = f"{DEMO_ENV} asks for the demo and {REQUIRE_SIGNIN_ENV} for sign-in: set one"
         return LOCKED, Problem(both)
-    from metrics.secrets_files import demo_problem, secrets_files_problem
-
     if wants_demo:
         broken = demo_problem(files)
         return (LOCKED, broken) if broken else (DEMO, None)
@@ -224,7 +199,8 @@ def _decided(
 def report(mode: str, problem: Problem | None, address: str, log: logging.Logger) -> None:
     """Say in the server log how the app is being run, and loudly what is wrong or exposed."""
     if problem:
-        log.error("Sign-in is not configured; the app serves no data: %s", problem.log_text)
+        what = "Sign-in is" if problem.about == "sign-in" else f"{problem.about.capitalize()} is"
+        log.error("%s not configured; the app serves no data: %s", what, problem.log_text)
     elif mode == DEMO:
         log.warning("Demo mode (%s=1): no sign-in; a role picker offers every role.", DEMO_ENV)
         if warning := demo_exposure(address):

@@ -7,10 +7,29 @@ from __future__ import annotations
 
 import tomllib
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from metrics.deployment import AUTH_KEYS, AUTH_LIKE, DEMO_ENV, Problem
+DEMO_ENV = "OUTCOMES_DEMO"
+# What st.login() needs in `[auth]` for the app's one (default) provider, as Streamlit reads it.
+AUTH_KEYS = ("redirect_uri", "cookie_secret", "client_id", "client_secret", "server_metadata_url")
+# Sections that are, or look like, the sign-in section (a misnamed [Auth] or [oauth] too).
+AUTH_LIKE = frozenset({"auth", "oauth", "oidc", "login"})
+
+
+@dataclass(frozen=True)
+class Problem:
+    """What is wrong, as the page says it (file names only) and as the server log says it
+    (with the full paths an operator needs)."""
+
+    said: str
+    logged: str = ""
+    about: str = "sign-in"  # what is not set up: "sign-in", or "the database" (config.py)
+
+    @property
+    def log_text(self) -> str:
+        return self.logged or self.said
 
 
 def _signs_in(name: str, value: object) -> bool:

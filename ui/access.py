@@ -25,17 +25,10 @@ from charter import CharterError
 from charter.access import ROLES, AccessFile, load_access
 from charter.providers import Provider
 from metrics.access import ANALYST, PROVIDER, ROLE_NAMES, Actor, demo, from_claims
-from metrics.deployment import (
-    DEMO,
-    DEMO_ENV,
-    HARDENING,
-    REQUIRE_SIGNIN_ENV,
-    SIGNED_IN,
-    Problem,
-    decide,
-    report,
-)
+from metrics.config import database_problem
+from metrics.deployment import DEMO, HARDENING, REQUIRE_SIGNIN_ENV, SIGNED_IN, decide, report
 from metrics.publish.escape import markdown
+from metrics.secrets_files import DEMO_ENV, Problem
 from ui import phone
 from ui.runs import once_per_run
 
@@ -47,6 +40,7 @@ DEMO_ROLE = "_demo_role"  # not a widget key: it outlives the page that set it
 ROLE_PICKER = "demo_role_picker"
 DEMO_BANNER = "Demo: no sign-in. Choose a role to try the app (in the sidebar)."
 NOT_CONFIGURED = "Sign-in is not configured, so the app shows nothing."
+NOT_SET_UP = "Where the app's data is kept is not set up, so the app shows nothing."
 
 DEMO_MODE = DEMO
 
@@ -82,7 +76,8 @@ def mode() -> Mode:
 
 def _mode() -> Mode:
     options = {name: st.get_option(name) for name in HARDENING}
-    return _reported(Mode(*decide(_auth_section(), st.get_option("secrets.files"), None, options)))
+    files = st.get_option("secrets.files")
+    return _reported(Mode(*decide(_auth_section(), files, None, options, database_problem())))
 
 
 _said: set[Mode] = set()
@@ -155,6 +150,12 @@ def person(app_name: str, contact: str, providers: Mapping[str, Provider] | None
         return _demo(providers)
     st.title(app_name)
     said = now.problem.said if now.problem else "unknown"
+    if now.problem is not None and now.problem.about != "sign-in":  # a database setting
+        st.error(
+            f"{NOT_SET_UP} What is wrong: {markdown(said)}. The administrator must correct "
+            'that setting (see the README\'s "Command line") and start the app again.'
+        )
+        st.stop()
     st.error(
         f"{NOT_CONFIGURED} What is wrong: {markdown(said)}. The administrator must set up "
         "sign-in (`[auth]` in `.streamlit/secrets.toml`, see the README's \"Running it for "

@@ -328,3 +328,24 @@ def test_reloading_the_charter_from_the_audit_page_is_audited(fresh):
     assert any(s.value == "Reloaded: no change." for s in at.success)
     row = audit_trail.entries(fresh.store, command_line())[0]
     assert (row.kind, row.name, row.via) == ("charter reload", "demo (admin)", "demo")
+
+
+@pytest.mark.parametrize(
+    ("setting", "value", "said"),
+    [
+        ("OUTCOMES_DB", "  ", "$OUTCOMES_DB is set but empty"),
+        ("OUTCOMES_DB", "postgresql+psycopg://app:s3cret@db/o", "is an address"),
+    ],
+)
+def test_a_wrong_database_setting_locks_the_demo_and_says_which(fresh, monkeypatch, setting,
+                                                                 value, said):  # fmt: skip
+    """The demo asked for, but the database setting empty or an address of the wrong kind:
+    no page served on the default database (or a new file named after the address), the
+    setting named on the page instead of a failure with its details withheld."""
+    opened = fresh(ui.OVERVIEW)
+    monkeypatch.setenv(setting, value)
+    at = opened.run()
+    assert not at.exception, at.exception
+    assert not nav_links(at) and not at.get("dataframe") and "Wrenfield" not in texts(at)
+    text = at.error[0].value.replace("\\", "")
+    assert text.startswith(access.NOT_SET_UP) and said in text and "s3cret" not in text

@@ -160,6 +160,37 @@ def test_quoted_cells_with_line_breaks_and_doubled_quotes_still_load(store, char
     assert "Read 2 rows from the file; all were checked." in report.notes
 
 
+@pytest.mark.parametrize(
+    "odd",
+    ["\u2028", "\x0b", "\x0c", "\x1c", "\x85", "\u2029"],  # not line ends to a CSV parser
+)
+@pytest.mark.parametrize("quoted", [False, True])
+def test_characters_python_breaks_lines_at_are_text_in_a_cell(store, charter, odd, quoted):
+    """A note pasted from the web with a line separator in it: the file was refused as "has
+    3 rows but 2 could be read" (the rows were counted with Python's splitlines())."""
+    group = '"Speech, language and communication needs"' if quoted else ""
+    content = (
+        "indicator,period,value,note\n"
+        f"short-breaks-receiving,2023-24 Q1,401,pasted{odd}from the web\n"
+        f"short-breaks-receiving,2023-24 Q2,402,{group}\n"
+    ).encode()
+    report = load(store, charter, content)
+    assert report.outcome == "loaded", [e.as_text() for e in report.errors]
+    assert report.added == 2 and report.rows_read == 2
+
+
+@pytest.mark.parametrize("ending", ["\r", "\r\n", "\n"])
+def test_a_lone_carriage_return_ends_a_row_as_the_parser_reads_it(store, charter, ending):
+    content = (
+        "indicator,period,value\n"
+        f"short-breaks-receiving,2023-24 Q1,401{ending}"
+        "short-breaks-receiving,2023-24 Q2,402\n"
+    ).encode()
+    report = load(store, charter, content)
+    assert report.outcome == "loaded", [e.as_text() for e in report.errors]
+    assert report.added == 2 and report.rows_read == 2
+
+
 # 5. Areas are real -------------------------------------------------------------------------
 
 
