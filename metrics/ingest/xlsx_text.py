@@ -15,7 +15,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from metrics.ingest.arrow_arrays import POOL, bools, empty_texts, flags, ints, scalar, texts_of
-from metrics.ingest.raw import PERCENT_DECIMALS
+from metrics.ingest.raw import MAX_CELL_CHARS, PERCENT_DECIMALS, FileProblem
 from metrics.ingest.xlsx_scan import pieces
 from metrics.ingest.xlsx_tokens import Cells, Tags, Unusual, spans
 
@@ -179,6 +179,7 @@ def cell_texts(
             or pc.min(number, memory_pool=POOL).as_py() < 0
         ):
             raise Unusual("a shared string's index is out of range")
+        _within_bounds(shared, number, cells.row[at], cells.col[at])
         put(at, pc.take(shared, number, memory_pool=POOL))
     at, values = saved("i")
     put(at, strings(values, cells.preserve[at], odd, amp))
@@ -206,6 +207,41 @@ def cell_texts(
     put(at, as_text(values, odd))
     joined = pa.concat_arrays(parts, memory_pool=POOL)
     return pc.take(joined, ints(index), memory_pool=POOL), present
+
+
+# The most text one piece of a sheet (CHUNK bytes of its XML) may expand to. A cell refers
+# to a shared string by its number, so a 28 KB workbook whose 5,000 cells all name one
+# 200,000-character string expanded to 1 GB, and took 4 GB, before its cells were checked.
+# A real return's piece expands to a few megabytes.
+MAX_PIECE_TEXT_BYTES = 256 * 1024 * 1024
+
+
+def _within_bounds(shared: pa.Array, number: pa.Array, rows: np.ndarray, cols: np.ndarray) -> None:
+    """Before the shared strings are copied into their cells (only their sizes are taken
+    for each cell, as numbers): no cell may get more than MAX_CELL_CHARS characters (the
+    first such cell is named), nor the piece more than MAX_PIECE_TEXT_BYTES of text."""
+
+    def each(sizes: pa.Array) -> np.ndarray:
+        return pc.take(sizes, number, memory_pool=POOL).to_numpy(zero_copy_only=False)
+
+    size = each(pc.binary_length(shared, memory_pool=POOL))
+    if not len(size) or (size.max() <= MAX_CELL_CHARS and size.sum() <= MAX_PIECE_TEXT_BYTES):
+        return
+    chars = each(pc.utf8_length(shared, memory_pool=POOL))
+    long = np.flatnonzero(chars > MAX_CELL_CHARS)
+    if len(long):
+        first = min(long, key=lambda i: (rows[i], cols[i]))
+        raise FileProblem(
+            f"Row {rows[first]}, column {cols[first] + 1} holds {chars[first]:,} characters, "
+            "which no return needs. Shorten or clear the cell and upload the file again."
+        )
+    if size.sum() > MAX_PIECE_TEXT_BYTES:
+        raise FileProblem(
+            f"From row {rows.min()}, the sheet repeats long texts so often that its cells "
+            f"would hold over {MAX_PIECE_TEXT_BYTES // 1024 // 1024} MB of text, which no "
+            "return needs. Shorten the repeated texts (notes, say) or save the sheet as CSV "
+            "UTF-8, and upload it again."
+        )
 
 
 def shared_strings(book: zipfile.ZipFile, part: str | None) -> pa.Array | None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import io
 import random
 import re
+import zipfile
 from datetime import date, datetime
 
 import pytest
@@ -192,3 +193,66 @@ def test_a_sheet_data_tag_cut_between_two_reads(workbooks):
 
     content = _edited(workbooks["varied"], pad)
     same(read_streamed(content, None), _read_xlsx(content, None))
+
+
+OOXML = "http://schemas.openxmlformats.org"
+SHARED_REL = (
+    f'<Relationship Id="rIdS" Type="{OOXML}/officeDocument/2006/relationships/sharedStrings" '
+    'Target="sharedStrings.xml"/>'
+)
+SHARED_TYPE = (
+    '<Override PartName="/xl/sharedStrings.xml" ContentType="application/'
+    'vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>'
+)
+
+
+def _shared(rows: int, text: str) -> bytes:
+    """A workbook whose note column's cells all name one shared string, `text` (openpyxl
+    writes inline strings; Excel and LibreOffice write shared ones)."""
+    book = Workbook()
+    book.active.append(["indicator", "period", "value", "note"])
+    for _ in range(rows):
+        book.active.append(["local-offer-visits", "2025-26 Q4", 1, "NOTE"])
+    raw = io.BytesIO()
+    book.save(raw)
+    inline = rb'(<c r="D\d+") t="inlineStr"><is><t>NOTE</t></is>'
+    edits = {
+        "xl/worksheets/sheet1.xml": lambda d: re.sub(inline, rb'\1 t="s"><v>0</v>', d),
+        "xl/_rels/workbook.xml.rels": lambda d: d.replace(
+            b"</Relationships>", SHARED_REL.encode() + b"</Relationships>"
+        ),
+        "[Content_Types].xml": lambda d: d.replace(b"</Types>", SHARED_TYPE.encode() + b"</Types>"),
+    }
+    out = io.BytesIO()
+    with zipfile.ZipFile(raw) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            dst.writestr(item, edits.get(item.filename, lambda d: d)(data))
+        sst = f'<sst xmlns="{OOXML}/spreadsheetml/2006/main" count="1" uniqueCount="1">'
+        dst.writestr("xl/sharedStrings.xml", f"{sst}<si><t>{text}</t></si></sst>")
+    return out.getvalue()
+
+
+def test_a_long_shared_string_is_named_before_it_is_copied_into_its_cells():
+    """A 300 KB workbook whose 5,000 note cells all name one 200,000-character shared
+    string: each cell's text was copied before the cells were checked (1 GB, 4 GB at the
+    peak, 11 s). The sizes are checked first, as numbers: named at once, nothing copied."""
+    import resource
+
+    content = _shared(5_000, "x" * 200_000)
+    assert len(content) < 1_000_000
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    with pytest.raises(FileProblem, match=r"Row 2, column 4 holds 200,000 characters"):
+        read_xlsx(content)
+    assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before < 200_000  # KB
+
+
+def test_a_shared_string_repeated_within_bounds_is_read(monkeypatch):
+    from metrics.ingest import xlsx_text
+
+    content = _shared(200, "n" * 100)
+    raw = read_streamed(content, None)
+    assert raw.cells.column(3).to_pylist() == ["n" * 100] * 200
+    monkeypatch.setattr(xlsx_text, "MAX_PIECE_TEXT_BYTES", 200 * 100 - 1)  # one byte short
+    with pytest.raises(FileProblem, match=r"From row 2, the sheet repeats long texts so often"):
+        read_xlsx(content)
