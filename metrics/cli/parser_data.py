@@ -8,6 +8,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
+from metrics.cli.parser_read import how_many
 from metrics.config import MAX_UPLOAD_ENV, megabytes
 from metrics.deployment import SettingError
 
@@ -150,7 +151,7 @@ def add_parsers(sub: Subparsers, common: argparse.ArgumentParser) -> None:
         help="list past uploads",
         description="The upload log, newest first.",
     )
-    up.add_argument("--limit", type=int, default=20)
+    up.add_argument("--limit", type=how_many, default=20)
     up.add_argument(
         "--errors",
         metavar="UPLOAD_ID",

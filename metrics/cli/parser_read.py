@@ -13,6 +13,29 @@ from metrics.assess.target import Polarity
 Subparsers = Any  # argparse's _SubParsersAction, private in argparse
 
 
+def how_many(text: str) -> int:
+    """A count a person types (--limit, --baseline): a whole number of at least 1. A
+    negative one reached the database as LIMIT -1, a traceback instead of a message."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is less than 1")
+    return value
+
+
+def finite(text: str) -> float:
+    """A number a person types (--target): nan and inf are no target."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if value != value or value in (float("inf"), float("-inf")):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a finite number")
+    return value
+
+
 def add_parsers(sub: Subparsers, common: argparse.ArgumentParser) -> None:
     qual = sub.add_parser(
         "quality",
@@ -69,8 +92,8 @@ def add_parsers(sub: Subparsers, common: argparse.ArgumentParser) -> None:
     )
     spc.add_argument("file", nargs="?", default="-", help="CSV file, or - for standard input")
     spc.add_argument("--polarity", choices=[p.short for p in Polarity], required=True)
-    spc.add_argument("--target", type=float)
-    spc.add_argument("--baseline", type=int, metavar="N", help="fix the limits on the first N")
+    spc.add_argument("--target", type=finite)
+    spc.add_argument("--baseline", type=how_many, metavar="N", help="fix the limits on the first N")
     spc.add_argument(
         "--rebase",
         action="append",
@@ -96,7 +119,7 @@ def add_parsers(sub: Subparsers, common: argparse.ArgumentParser) -> None:
     aud.add_argument("--since", metavar="DATE", help="from this date or time (2026-11-01)")
     aud.add_argument("--until", metavar="DATE", help="before this date or time")
     aud.add_argument("--text", help="only entries whose object or summary contains this")
-    aud.add_argument("--limit", type=int, default=100)
+    aud.add_argument("--limit", type=how_many, default=100)
     aud.add_argument("--format", choices=["text", "csv"], default="text")
 
     rev = sub.add_parser(

@@ -38,6 +38,7 @@ from metrics.deployment import SettingError, is_loopback
 
 SECRETS_ENV = "OUTCOMES_SECRETS"
 DEFAULT_SECRETS = PROJECT_DIR / ".streamlit" / "secrets.toml"
+MAX_TIMEOUT = 3600  # seconds
 TIMEOUT = 30.0
 
 
@@ -59,9 +60,18 @@ class MailSettings:
 
 
 def secrets_files() -> list[Path]:
-    """Where the command line looks: $OUTCOMES_SECRETS if set, else .streamlit/secrets.toml."""
-    env = os.environ.get(SECRETS_ENV, "").strip()
-    return [Path(env).expanduser()] if env else [DEFAULT_SECRETS]
+    """Where the command line looks: $OUTCOMES_SECRETS if set, else .streamlit/secrets.toml.
+    Set, it must name a file that is there: set but empty, or naming a file that is not
+    there, was read as no settings at all ("no [smtp] section"), without naming the file."""
+    env = os.environ.get(SECRETS_ENV)
+    if env is None:
+        return [DEFAULT_SECRETS]
+    if not env.strip():
+        raise SettingError(f"${SECRETS_ENV} is set but empty: name the secrets file")
+    path = Path(env.strip()).expanduser()
+    if not path.is_file():
+        raise SettingError(f"${SECRETS_ENV} names {path}, which is not a file")
+    return [path]
 
 
 def read_secrets(paths: Sequence[str | os.PathLike[str]]) -> dict[str, Any]:
@@ -116,8 +126,16 @@ def settings(secrets: Mapping[str, Any]) -> MailSettings:
     if ca_file is not None and (not isinstance(ca_file, str) or not Path(ca_file).is_file()):
         raise SettingError(f"[smtp] ca_file {ca_file!r} is not a file")
     timeout = smtp.get("timeout_seconds", TIMEOUT)
-    if isinstance(timeout, bool) or not isinstance(timeout, int | float) or not timeout > 0:
-        raise SettingError(f"[smtp] timeout_seconds must be a number above 0, not {timeout!r}")
+    # (at most an hour: infinity, or 1e300, overflowed the socket's timeout: a traceback)
+    if (
+        isinstance(timeout, bool)
+        or not isinstance(timeout, int | float)
+        or not 0 < timeout <= MAX_TIMEOUT
+    ):
+        raise SettingError(
+            f"[smtp] timeout_seconds must be a number above 0 and at most {MAX_TIMEOUT}, "
+            f"not {timeout!r}"
+        )
     return MailSettings(
         host, port, _text(smtp, "username", "[smtp]"), _text(smtp, "password", "[smtp]"),
         starttls, sender, app_url(secrets), ca_file, float(timeout),

@@ -75,3 +75,22 @@ def _env() -> dict[str, str]:
 
     chosen = {"OUTCOMES_DB", "OUTCOMES_DATABASE_URL"}
     return {k: v for k, v in os.environ.items() if k not in chosen}
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (["uploads", "--limit", "-1"], "argument --limit: '-1' is less than 1"),
+        (["audit", "--limit", "0"], "argument --limit: '0' is less than 1"),
+        (["uploads", "--limit", "lots"], "argument --limit: 'lots' is not a whole number"),
+        (["spc", "--polarity", "higher", "--target", "nan"], "'nan' is not a finite number"),
+        (["spc", "--polarity", "higher", "--baseline", "-3"], "'-3' is less than 1"),
+    ],
+)
+def test_counts_and_targets_typed_on_the_command_line_are_checked(args, said, capsys, tmp_path):
+    """A negative --limit reached the database as LIMIT -1: a traceback, not a message."""
+    from metrics.cli.parser import main
+
+    with pytest.raises(SystemExit) as stop:
+        main(["--db", str(tmp_path / "x.duckdb"), *args])
+    assert stop.value.code == 2 and said in capsys.readouterr().err

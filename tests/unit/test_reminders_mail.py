@@ -189,7 +189,22 @@ def test_a_mistake_in_the_mail_settings_fails_closed(tmp_path, secrets, said):
 
 
 def test_the_command_line_reads_the_file_outcomes_secrets_names(tmp_path, monkeypatch):
+    (tmp_path / "mine.toml").write_text("[app]\n")
     monkeypatch.setenv(mail.SECRETS_ENV, str(tmp_path / "mine.toml"))
     assert mail.secrets_files() == [tmp_path / "mine.toml"]
     monkeypatch.delenv(mail.SECRETS_ENV)
     assert mail.secrets_files() == [mail.DEFAULT_SECRETS]
+
+
+@pytest.mark.parametrize(("value", "said"), [("", "is set but empty"), ("absent", "not a file")])
+def test_outcomes_secrets_naming_no_file_is_refused_naming_it(tmp_path, monkeypatch, value, said):
+    monkeypatch.setenv(mail.SECRETS_ENV, str(tmp_path / value) if value else " ")
+    with pytest.raises(SettingError, match=f"OUTCOMES_SECRETS.*{said}"):
+        mail.secrets_files()
+
+
+@pytest.mark.parametrize("timeout", ["inf", "1e300", "0", "-1", "nan"])
+def test_a_timeout_no_socket_can_take_is_refused(server, tmp_path, timeout):
+    """timeout_seconds = inf passed the check and overflowed the socket's (a traceback)."""
+    with pytest.raises(SettingError, match="timeout_seconds must be a number above 0 and at"):
+        settings(server, tmp_path, timeout_seconds=float(timeout))
