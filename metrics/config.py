@@ -116,11 +116,20 @@ def max_upload_mb() -> float:
         return megabytes(env, f"${MAX_UPLOAD_ENV}")
     import tomllib
 
+    from metrics.deployment import SettingError
+
     try:
         with STREAMLIT_CONFIG.open("rb") as f:
-            return float(tomllib.load(f)["server"]["maxUploadSize"])
-    except (OSError, KeyError, ValueError, tomllib.TOMLDecodeError):
-        return STREAMLIT_DEFAULT_UPLOAD_MB
+            written = tomllib.load(f).get("server", {}).get("maxUploadSize")
+    except FileNotFoundError:
+        return STREAMLIT_DEFAULT_UPLOAD_MB  # as Streamlit does without the file
+    except (OSError, tomllib.TOMLDecodeError) as err:  # never quietly Streamlit's 200 MB
+        raise SettingError(f"{STREAMLIT_CONFIG} cannot be read: {err}") from None
+    if written is None:
+        return STREAMLIT_DEFAULT_UPLOAD_MB  # as Streamlit does without the setting
+    if isinstance(written, bool):
+        raise SettingError(f"server.maxUploadSize={written!r} is not a size in megabytes")
+    return megabytes(str(written), "server.maxUploadSize")  # inf or nan: no limit at all
 
 
 def megabytes(text: str, name: str) -> float:

@@ -12,6 +12,7 @@ from typing import Any
 
 from charter import load_charter
 from metrics.config import MAX_UPLOAD_ENV, db_path, is_database_url, max_upload_mb
+from metrics.deployment import SettingError
 from metrics.publish.tables import write_csv
 from metrics.store.connection import Store
 from metrics.store.replacing import kept, write_out
@@ -152,7 +153,10 @@ def file_problem(path: Path, max_size: float | None) -> str | None:
     """Why a file given on the command line will not be read, or None."""
     if not path.is_file():
         return f"{path} is not a file"
-    limit = max_size if max_size is not None else max_upload_mb()
+    try:
+        limit = max_size if max_size is not None else max_upload_mb()
+    except SettingError as err:  # a limit no program can use is no limit: refused
+        return str(err)
     size = path.stat().st_size
     if size > limit * MB:
         return (

@@ -222,7 +222,8 @@ def _within_bounds(shared: pa.Array, number: pa.Array, rows: np.ndarray, cols: n
     first such cell is named), nor the piece more than MAX_PIECE_TEXT_BYTES of text."""
 
     def each(sizes: pa.Array) -> np.ndarray:
-        return pc.take(sizes, number, memory_pool=POOL).to_numpy(zero_copy_only=False)
+        taken: np.ndarray = pc.take(sizes, number, memory_pool=POOL).to_numpy(zero_copy_only=False)
+        return taken
 
     size = each(pc.binary_length(shared, memory_pool=POOL))
     if not len(size) or (size.max() <= MAX_CELL_CHARS and size.sum() <= MAX_PIECE_TEXT_BYTES):

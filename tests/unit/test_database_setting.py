@@ -94,3 +94,31 @@ def test_counts_and_targets_typed_on_the_command_line_are_checked(args, said, ca
     with pytest.raises(SystemExit) as stop:
         main(["--db", str(tmp_path / "x.duckdb"), *args])
     assert stop.value.code == 2 and said in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("written", "said"),
+    [
+        ("inf", "server.maxUploadSize='inf' is not a size"),
+        ("nan", "server.maxUploadSize='nan' is not a size"),
+        ("-5", "server.maxUploadSize='-5' is not a size"),
+        ('"lots"', "server.maxUploadSize='lots' is not a size"),
+        ("true", "server.maxUploadSize=True is not a size"),
+        ("[", "cannot be read"),
+    ],
+)
+def test_an_upload_limit_no_program_can_use_refuses_the_file(tmp_path, monkeypatch, written,
+                                                              said):  # fmt: skip
+    """maxUploadSize = inf (or nan) in .streamlit/config.toml meant no limit at all for the
+    command line's files, and a value that did not read quietly meant Streamlit's 200 MB."""
+    from metrics import config
+    from metrics.cli.data import file_problem
+
+    monkeypatch.delenv(config.MAX_UPLOAD_ENV, raising=False)
+    settings = tmp_path / "config.toml"
+    settings.write_text(f"[server]\nmaxUploadSize = {written}\n")
+    monkeypatch.setattr(config, "STREAMLIT_CONFIG", settings)
+    (tmp_path / "r.csv").write_text("indicator,period,value\n")
+    assert said in (file_problem(tmp_path / "r.csv", None) or "")
+    settings.write_text("[server]\nmaxUploadSize = 50\n")
+    assert config.max_upload_mb() == 50 and file_problem(tmp_path / "r.csv", None) is None
