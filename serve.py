@@ -19,7 +19,7 @@ from streamlit import config
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.web import bootstrap, cli
 
-from metrics.config import database_problem
+from metrics.config import settings_problem
 from metrics.deployment import HARDENING, decide, report
 from metrics.secrets_files import auth_in_files
 
@@ -37,7 +37,7 @@ def check(options: list[str]) -> str:
     bootstrap.load_config_options(flags)
     files = list(config.get_option("secrets.files"))
     hardening = {name: config.get_option(name) for name in HARDENING}
-    mode, problem = decide(auth_in_files(files), files, None, hardening, database_problem())
+    mode, problem = decide(auth_in_files(files), files, None, hardening, settings_problem())
     report(mode, problem, str(config.get_option("server.address") or ""), log)
     return mode
 

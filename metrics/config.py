@@ -87,19 +87,36 @@ def database(explicit: str | os.PathLike[str] | None = None) -> Path | str:
     return url
 
 
-DATABASE_SETUP = "the database"  # what a database setting's Problem is about
+SETTINGS = "the app's settings"  # what a setting's Problem is about (not sign-in)
+PACK_BUILDS_ENV = "OUTCOMES_PACK_BUILDS"
 
 
-def database_problem() -> Problem | None:
-    """What is wrong with where the data is ($OUTCOMES_DATABASE_URL, $OUTCOMES_DB), for
-    deployment.decide: None when `database()` can say where it is."""
+def pack_builds() -> int:
+    """OUTCOMES_PACK_BUILDS: packs made at once on one server, 1 unless set. Anything but a
+    whole number from 1 is refused: set but empty, 'two', or '²' (a digit to Python's
+    isdigit(), which int() then refused with its own message)."""
+    from metrics.deployment import SettingError
+
+    raw = os.environ.get(PACK_BUILDS_ENV)
+    if raw is None:
+        return 1
+    if not re.fullmatch(r"[0-9]+", raw.strip()) or int(raw) < 1:
+        raise SettingError(f"{PACK_BUILDS_ENV} must be a whole number from 1, not {raw!r}")
+    return int(raw)
+
+
+def settings_problem() -> Problem | None:
+    """What is wrong with the settings every page depends on (where the data is:
+    $OUTCOMES_DATABASE_URL, $OUTCOMES_DB; $OUTCOMES_PACK_BUILDS), for deployment.decide:
+    None when each can be read."""
     from metrics.deployment import SettingError
     from metrics.secrets_files import Problem
 
     try:
         database()
+        pack_builds()
     except SettingError as err:
-        return Problem(str(err), about=DATABASE_SETUP)
+        return Problem(str(err), about=SETTINGS)
     return None
 
 

@@ -152,16 +152,16 @@ def decide(
     files: Sequence[str],
     environ: Mapping[str, str] | None = None,
     options: Mapping[str, Any] | None = None,
-    database: Problem | None = None,
+    settings: Problem | None = None,
 ) -> tuple[str, Problem | None]:
     """The mode, and what is wrong when locked (`_decided`); an app that would serve, signed
-    in or the demo, is locked all the same when the database setting every page reads is
-    wrong (`database`: metrics/config.py's `database_problem()`, asked by the caller): the
+    in or the demo, is locked all the same when a setting every page depends on is wrong
+    (`settings`: metrics/config.py's `settings_problem()`, asked by the caller): the
     page then says which setting and why, not a failure with its details withheld on every
     page."""
     mode, problem = _decided(auth, files, environ, options)
-    if mode != LOCKED and database is not None:
-        return LOCKED, database
+    if mode != LOCKED and settings is not None:
+        return LOCKED, settings
     return mode, problem
 
 

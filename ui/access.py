@@ -25,7 +25,7 @@ from charter import CharterError
 from charter.access import ROLES, AccessFile, load_access
 from charter.providers import Provider
 from metrics.access import ANALYST, PROVIDER, ROLE_NAMES, Actor, demo, from_claims
-from metrics.config import database_problem
+from metrics.config import settings_problem
 from metrics.deployment import DEMO, HARDENING, REQUIRE_SIGNIN_ENV, SIGNED_IN, decide, report
 from metrics.publish.escape import markdown
 from metrics.secrets_files import DEMO_ENV, Problem
@@ -40,7 +40,7 @@ DEMO_ROLE = "_demo_role"  # not a widget key: it outlives the page that set it
 ROLE_PICKER = "demo_role_picker"
 DEMO_BANNER = "Demo: no sign-in. Choose a role to try the app (in the sidebar)."
 NOT_CONFIGURED = "Sign-in is not configured, so the app shows nothing."
-NOT_SET_UP = "Where the app's data is kept is not set up, so the app shows nothing."
+NOT_SET_UP = "A setting of the app is wrong, so the app shows nothing."
 
 DEMO_MODE = DEMO
 
@@ -77,7 +77,7 @@ def mode() -> Mode:
 def _mode() -> Mode:
     options = {name: st.get_option(name) for name in HARDENING}
     files = st.get_option("secrets.files")
-    return _reported(Mode(*decide(_auth_section(), files, None, options, database_problem())))
+    return _reported(Mode(*decide(_auth_section(), files, None, options, settings_problem())))
 
 
 _said: set[Mode] = set()
@@ -150,7 +150,7 @@ def person(app_name: str, contact: str, providers: Mapping[str, Provider] | None
         return _demo(providers)
     st.title(app_name)
     said = now.problem.said if now.problem else "unknown"
-    if now.problem is not None and now.problem.about != "sign-in":  # a database setting
+    if now.problem is not None and now.problem.about != "sign-in":  # one of its settings
         st.error(
             f"{NOT_SET_UP} What is wrong: {markdown(said)}. The administrator must correct "
             'that setting (see the README\'s "Command line") and start the app again.'

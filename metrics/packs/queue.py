@@ -1,4 +1,5 @@
-"""Making packs one after another: at most RUNNING at once on this server, at most WAITING
+"""Making packs one after another: at most OUTCOMES_PACK_BUILDS at once on this server (1
+unless set), at most WAITING
 more in the queue, and one per person (running or waiting). Three packs for a quarter with
 3,000 actions made at once took the server to 2.7 GB; one at a time, a pack stays within
 1 GB (`make bench`, "planning-group pack ... peak memory").
@@ -18,29 +19,16 @@ DuckDB file the app is one process, and the same rules hold in it.
 from __future__ import annotations
 
 import itertools
-import os
 import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext
 
 from metrics.access.writing import ReviewError
+from metrics.config import pack_builds
 from metrics.store.connection import Store
 from metrics.store.locks import holding
 
-
-def _at_once() -> int:
-    """OUTCOMES_PACK_BUILDS: packs made at once on this server (default 1); anything but a
-    whole number from 1 is a configuration mistake, said at start-up."""
-    raw = os.environ.get("OUTCOMES_PACK_BUILDS", "").strip()
-    if not raw:
-        return 1
-    if not raw.isdigit() or int(raw) < 1:
-        raise ValueError(f"OUTCOMES_PACK_BUILDS must be a whole number from 1, not {raw!r}")
-    return int(raw)
-
-
-RUNNING = _at_once()  # at once on this server
 WAITING = 4  # more than this waiting: "try again in a few minutes"
 SAY_EVERY = 5.0  # seconds between "still waiting" lines
 ASK_AGAIN = 0.5  # seconds between asks whether another server has finished the same pack
@@ -54,12 +42,21 @@ class PackBusy(ReviewError):
 class PackQueue:
     """Turns to make a pack, first come first served."""
 
-    def __init__(self, running: int = RUNNING, waiting: int = WAITING):
-        self.running, self.waiting = max(1, running), max(0, waiting)
+    def __init__(self, running: int | None = None, waiting: int = WAITING):
+        # None: OUTCOMES_PACK_BUILDS (metrics/config.py), read when the first pack asks, so
+        # that a wrong value locks the app (ui/access.py) rather than failing this import
+        self._running, self.waiting = running, max(0, waiting)
         self._lock = threading.Condition()
         self._tickets = itertools.count()
         self._queue: list[tuple[int, str]] = []  # (ticket, person) waiting, in order
         self._busy: dict[int, str] = {}  # ticket -> person, being made
+
+    @property
+    def running(self) -> int:
+        """Packs made at once on this server."""
+        if self._running is None:
+            self._running = pack_builds()
+        return max(1, self._running)
 
     def people(self) -> set[str]:
         with self._lock:

@@ -335,14 +335,17 @@ def test_reloading_the_charter_from_the_audit_page_is_audited(fresh):
     [
         ("OUTCOMES_DB", "  ", "$OUTCOMES_DB is set but empty"),
         ("OUTCOMES_DB", "postgresql+psycopg://app:s3cret@db/o", "is an address"),
+        ("OUTCOMES_PACK_BUILDS", "²", "OUTCOMES_PACK_BUILDS must be a whole number from 1"),
     ],
 )
-def test_a_wrong_database_setting_locks_the_demo_and_says_which(fresh, monkeypatch, setting,
-                                                                 value, said):  # fmt: skip
-    """The demo asked for, but the database setting empty or an address of the wrong kind:
-    no page served on the default database (or a new file named after the address), the
-    setting named on the page instead of a failure with its details withheld."""
-    opened = fresh(ui.OVERVIEW)
+@pytest.mark.parametrize("page", [ui.OVERVIEW, ui.PACKS_PAGE])
+def test_a_wrong_setting_locks_the_demo_and_says_which(fresh, monkeypatch, setting, value,
+                                                       said, page):  # fmt: skip
+    """The demo asked for, but the database setting empty or an address of the wrong kind,
+    or the packs made at once not a number: no page served on the default database (or a
+    new file named after the address), the setting named on the page (the Packs page's too)
+    instead of a failure with its details withheld."""
+    opened = fresh(page)
     monkeypatch.setenv(setting, value)
     at = opened.run()
     assert not at.exception, at.exception

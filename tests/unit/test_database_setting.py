@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from metrics.config import DEFAULT_DB, database, database_problem, db_path
+from metrics.config import DEFAULT_DB, database, db_path, settings_problem
 from metrics.deployment import DEMO, LOCKED, SettingError, decide
 from tests.conftest import ROOT
 
@@ -45,15 +45,15 @@ def test_an_empty_or_misplaced_setting_is_refused_naming_it(unset, name, value, 
         database()
     assert said in str(err.value) and "s3cret" not in str(err.value)
     # not the demo on a wrong store: locked, saying which setting
-    mode, problem = decide(None, [], {"OUTCOMES_DEMO": "1"}, None, database_problem())
+    mode, problem = decide(None, [], {"OUTCOMES_DEMO": "1"}, None, settings_problem())
     assert mode == LOCKED and said in problem.said
 
 
 def test_the_demo_still_opens_on_good_settings(unset, tmp_path):
-    assert database_problem() is None
-    assert decide(None, [], {"OUTCOMES_DEMO": "1"}, None, database_problem()) == (DEMO, None)
+    assert settings_problem() is None
+    assert decide(None, [], {"OUTCOMES_DEMO": "1"}, None, settings_problem()) == (DEMO, None)
     unset.setenv("OUTCOMES_DB", str(tmp_path / "z.duckdb"))
-    assert decide(None, [], {"OUTCOMES_DEMO": "1"}, None, database_problem()) == (DEMO, None)
+    assert decide(None, [], {"OUTCOMES_DEMO": "1"}, None, settings_problem()) == (DEMO, None)
 
 
 @pytest.mark.parametrize(
