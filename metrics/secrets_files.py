@@ -59,6 +59,14 @@ def _read_secrets(
                 if _signs_in(folder.name, {f.name: "" for f in folder.iterdir()}):
                     signin.add(folder.name)
             continue
+        if path.is_file() and not path.name.endswith(".toml"):  # Streamlit reads none of it
+            problem = Problem(
+                f"{path.name} is not read: Streamlit reads a secrets file only if its name "
+                "ends in .toml",
+                f"{path} is not read: Streamlit reads a secrets file only if its name ends "
+                "in .toml",
+            )
+            return found, sections, signin, problem
         try:
             content = path.read_text(encoding="utf-8")
         except FileNotFoundError:
@@ -156,7 +164,7 @@ def auth_in_files(files: Sequence[str]) -> Any | None:
                     keys = {f.name: f.read_text(encoding="utf-8").strip()
                             for f in folder.iterdir() if f.is_file()}  # fmt: skip
                     merged[folder.name] = next(iter(keys.values())) if len(keys) == 1 else keys
-            elif path.is_file():
+            elif path.is_file() and path.name.endswith(".toml"):  # as Streamlit reads them
                 merged.update(tomllib.loads(path.read_text(encoding="utf-8")))
         except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
             return None

@@ -223,3 +223,22 @@ def test_the_demo_still_opens_with_no_secrets_file_or_one_without_sign_in(tmp_pa
     other.mkdir(parents=True)
     (other / "url").write_text("x\n")
     assert decide(None, [str(tmp_path / "k8s3")], {"OUTCOMES_DEMO": "1"}) == (DEMO, None)
+
+
+def test_a_secrets_file_streamlit_does_not_read_is_said_so(tmp_path: Path):
+    """Streamlit reads a secrets file only if its name ends in .toml: one named otherwise,
+    holding a working [auth], was taken as sign-in here while Streamlit had none, and the
+    page then said 'no [auth] section in secrets (found [auth] ...)'."""
+    from metrics.deployment import LOCKED, decide
+    from metrics.secrets_files import auth_in_files
+
+    named = tmp_path / "secrets"
+    named.write_text("[auth]\n" + "".join(f'{k} = "{v}"\n' for k, v in AUTH.items()))
+    files = [str(named)]
+    assert auth_in_files(files) is None  # as Streamlit loads it: nothing
+    for environ in ({}, {"OUTCOMES_DEMO": "1"}):
+        mode, problem = decide(auth_in_files(files), files, environ)
+        assert mode == LOCKED
+        assert problem.said.startswith(
+            "secrets is not read: Streamlit reads a secrets file only if its name ends in .toml"
+        )
