@@ -40,9 +40,15 @@ def read_upload(file_name: str, content: bytes, sheet: str | None = None) -> Raw
             "File > Save As and choose 'Excel Workbook (.xlsx)' or 'CSV UTF-8'."
         )
     if content.startswith(XLSX_MAGIC):
+        if suffix in (".csv", ".txt"):  # a workbook renamed, as often as not
+            raise FileProblem(
+                f"{file_name!r} is named {suffix} but is a zipped file, such as an Excel "
+                "workbook, not text. If it is the return, rename it .xlsx (or in Excel use "
+                "File > Save As and choose 'CSV UTF-8') and upload it again."
+            )
         if suffix not in (".xlsx", ".xlsm", ""):
             raise FileProblem(
-                f"{file_name!r} is a {suffix or 'zipped'} file, not a quarterly return. "
+                f"{file_name!r} is a {suffix} file, not a quarterly return. "
                 "Upload the return as .xlsx or .csv."
             )
         return read_xlsx(content, sheet)  # (it imports fastexcel only when a workbook comes)

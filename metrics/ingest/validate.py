@@ -139,6 +139,8 @@ def validate(
 ) -> Validation:
     """Check every row in `con`'s temporary tables; a clean file's typed rows come back."""
     positions, errors = check_header(raw.header)
+    if not any(h.strip() for h in raw.header) and raw.cells.num_rows:
+        errors = [_no_header(raw)]  # one error saying where it is, not three 'missing'
     notes = list(raw.notes)
     read = raw.cells.num_rows + len(raw.ragged)
     if raw.records is not None and raw.records != read:  # never lose a row quietly
@@ -208,6 +210,32 @@ def validate(
             )
         return Validation(errors, None, rows + len(raw.ragged), rejected, notes, total, read)
     raise RuntimeError("unreachable: a file with no problem is returned above")
+
+
+def _no_header(raw: RawTable) -> RowError:
+    """Row 1 empty: where the header is, if one of the first rows holds it (empty rows left
+    above it, as a sheet copied into a workbook often has)."""
+    first = raw.cells.slice(0, 50).to_pylist()
+    for i, row in enumerate(first):
+        names = {normalise_header(str(v or "")) for v in row.values()}
+        if {"indicator", "period"} <= names:
+            at = raw.row_no[i]
+            return RowError(
+                1,
+                "",
+                "",
+                f"This row is empty, but the header (indicator, period, ...) must be here: "
+                f"it is on row {at}.",
+                f"Delete the empty row{'s' if at > 2 else ''} above the header and upload the "
+                "file again.",
+            )
+    return RowError(
+        1,
+        "",
+        "",
+        "This row is empty, but the header (indicator, period, value, ...) must be here.",
+        "Put the template's header on the first row and upload the file again.",
+    )
 
 
 def _quoted(text: str) -> str:

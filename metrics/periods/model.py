@@ -68,7 +68,11 @@ class Period:
         # Four-digit years only: a label must read back as the same period (year 1 would be
         # written '1-02 Q1', which no parser reads), and dates need years 1 to 9999.
         if not FIRST_YEAR <= self.year <= LAST_YEAR:
-            raise PeriodError(f"the year {self.year} is not a four-digit year")
+            raise PeriodError(
+                f"the year {self.year} is not a four-digit year"
+                if not FIRST_YEAR <= self.year <= 9999
+                else f"a period starting in {self.year} would end after 9999"
+            )
 
     @property
     def label(self) -> str:

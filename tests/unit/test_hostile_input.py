@@ -66,6 +66,7 @@ def test_labels_are_four_digit_years_and_read_back():
         ("10000-01 Q1", "not a period we can read"),
         ("1989-90 Q4", "before 1990, the earliest year"),
         ("9998-99 Q1", "has not ended yet"),
+        ("9999-00 Q1", "a period starting in 9999 would end after 9999"),  # (not 'four-digit')
     ],
 )
 def test_periods_outside_the_window_are_refused_with_a_reason(store, charter, period, fragment):
@@ -418,3 +419,23 @@ def test_the_command_line_refuses_files_over_the_limit(tmp_path):
     assert result.returncode == 2
     assert "big.csv is 1.4 MB, over the 1 MB limit" in result.stderr
     assert not (tmp_path / "o.duckdb").exists()
+
+
+def test_a_header_below_empty_rows_is_said_where_it_is(store, charter, tmp_path):
+    """A sheet with its header on row 3 (two empty rows above): three errors at row 1 said
+    the required columns were missing, though each was there, two rows down."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet["A3"], sheet["B3"], sheet["C3"] = "indicator", "period", "value"
+    sheet.append(["short-breaks-receiving", "2024-25 Q1", 431])
+    book.save(tmp_path / "low.xlsx")
+    report = load_file(store, charter, "low.xlsx", (tmp_path / "low.xlsx").read_bytes(), by="t")
+    assert report.outcome == "rejected" and current_count(store) == 0
+    assert [e.as_text() for e in report.errors] == [
+        "Row 1: This row is empty, but the header (indicator, period, ...) must be here: it is "
+        "on row 3. Delete the empty rows above the header and upload the file again."
+    ]
+    csv = load(store, charter, b"\n\nindicator,period,value\nshort-breaks-receiving,2024-25 Q1,4\n")
+    assert [e.row for e in csv.errors] == [1] and "must be here" in csv.errors[0].problem

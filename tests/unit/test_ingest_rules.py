@@ -227,7 +227,8 @@ def test_empty_file_and_header_only(store, charter, tmp_path):
         ("return.pdf", b"%PDF-1.7 ...", ".pdf file"),
         ("return.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100, "Excel 97-2003"),
         ("return.xlsx", b"indicator,period,value\n", "not an Excel workbook"),
-        ("return.docx", b"PK\x03\x04" + b"\x00" * 100, "not a quarterly return"),
+        ("return.docx", b"PK\x03\x04" + b"\x00" * 100, "is a .docx file, not a quarterly return"),
+        ("return.csv", b"PK\x03\x04" + b"\x00" * 100, "is named .csv but is a zipped file, such"),
         ("return.csv", b"\x00\x01\x02binary", "not a text file"),
     ],
 )
