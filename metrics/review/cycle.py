@@ -215,11 +215,11 @@ def set_meeting(store: Store, actor: Actor, quarter: str, when: date) -> Quarter
     review = read(store, known_quarter(store, quarter))
     if review.state == SIGNED_OFF:
         raise ReviewError(f"{review.quarter} is signed off; reopen it to change the meeting.")
-    review.meeting_date = when
-    _write(
-        store, actor, review, "meeting date set", f"Meeting on {long_date(when)}",
-        review.state, None,
-    )  # fmt: skip
+    was, review.meeting_date = review.meeting_date, when
+    said = f"Meeting on {long_date(when)}"
+    if was is not None and was != when:  # the audit says what it replaced, as every change
+        said += f" (was {long_date(was)})"
+    _write(store, actor, review, "meeting date set", said, review.state, None)
     return read(store, review.quarter)
 
 

@@ -197,3 +197,22 @@ def test_an_import_that_revises_nothing_is_not_logged_as_revised(store, charter,
     newer = ees_file([england("2021", "Calendar year", "25300")])
     assert import_ees(store, charter, "b.csv", newer, budgets).revised == 1
     assert uploads(store)[0]["reason"].startswith("Revised in a newer release")
+
+
+def test_a_failure_keeping_the_release_s_areas_stores_none_of_its_figures(
+    store, charter, budgets, monkeypatch
+):
+    """The figures and the release's area names are one transaction: the names were kept in
+    a second one, and a failure there left the figures stored without them."""
+    from metrics.store import published
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("the disk filled as the area names were kept")
+
+    monkeypatch.setattr(published, "keep_area", broken)
+    rows = [england("2021", "Calendar year", "5")]
+    with pytest.raises(RuntimeError, match="disk filled"):
+        import_ees(store, charter, "s.csv", ees_file(rows), budgets)
+    assert current_count(store) == 0 and not [
+        u for u in uploads(store) if u["outcome"] != "rejected"
+    ]

@@ -282,3 +282,10 @@ def test_a_commentary_edit_is_audited_with_the_text_before_and_after(demo_store,
     assert edit.name == "Mo Member"
     assert edit.before == f"What: {TEXT[0]} | Why: {TEXT[1]} | Next: {TEXT[2]}"
     assert edit.after == "What: New. | Why: Why. | Next: Next."
+
+
+def test_moving_the_meeting_is_audited_with_the_date_it_replaced(demo_store):
+    cycle.set_meeting(demo_store, CHRIS, Q, date(2026, 12, 12))
+    cycle.set_meeting(demo_store, CHRIS, Q, date(2026, 12, 19))
+    newest = audit_trail.entries(demo_store, command_line(), kind="meeting date set")[0]
+    assert newest.summary == "Meeting on 19 December 2026 (was 12 December 2026)"

@@ -116,11 +116,13 @@ def import_ees(
         if report.older and older_release is None:
             _older(report, newest)
         elif not dry_run:
-            try:
-                report.upload_id, diff = commit(con, upload, staged.num_rows)
-            except NeedsReason as err:  # cannot happen: the upload carries a reason
-                raise EesError(str(err)) from err
-            with transaction(con):  # the release's area names, part of the audited import
+            # One transaction: the figures, and the release's area names and date with them
+            # (they were a second one: a failure there left the figures without them)
+            with transaction(con):
+                try:
+                    report.upload_id, diff = commit(con, upload, staged.num_rows)
+                except NeedsReason as err:  # cannot happen: the upload carries a reason
+                    raise EesError(str(err)) from err
                 for code, (name, level, old) in areas.items():
                     published.keep_area(con, code, name, level, old)
                 for m in mapping.measures:
