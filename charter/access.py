@@ -107,10 +107,17 @@ class AccessFile(Strict):
     @classmethod
     def _domains(cls, domains: dict[str, list[str]]) -> dict[str, list[str]]:
         stripped: dict[str, list[str]] = {}
+        written: dict[str, str] = {}  # lower-cased domain -> the key it was first written as
         for key, roles in domains.items():  # '@x' and 'x' are one domain: never merged quietly
             domain = key.strip().removeprefix("@")
-            if domain.lower() in {d.lower() for d in stripped}:
-                raise ValueError(f"{key!r} is listed twice (with and without its @)")
+            if (first := written.get(domain.lower())) is not None:
+                how = (
+                    " (with and without its @)"
+                    if first.startswith("@") != key.strip().startswith("@")
+                    else ""
+                )
+                raise ValueError(f"{key!r} is listed twice{how}")
+            written[domain.lower()] = key.strip()
             stripped[domain] = roles
         return _normalised(stripped, DOMAIN, "is not an email domain (e.g. wrenfield.gov.uk)")
 

@@ -33,7 +33,9 @@ NO = frozenset({"0", "false", "no", "off", ""})
 # The cookie secret signs the identity cookie: a short one can be guessed, and a guessed one
 # lets anyone forge a signed-in person. 32 characters of `secrets.token_urlsafe(48)` or more.
 COOKIE_SECRET_MIN = 32
-COOKIE_SECRET_DISTINCT = 16
+# (8: a hex secret has at most 16 different characters, and `secrets.token_hex(16)` often
+# fewer than 16; a few characters repeated, 'a' * 32 or 'abcd' * 8, have fewer than 8)
+COOKIE_SECRET_DISTINCT = 8
 LOOPBACK_NAMES = frozenset({"localhost", "localhost.localdomain"})
 DEMO_EXPOSED = (
     "DEMO MODE ON A NETWORK ADDRESS ({address}): anyone who reaches this server can act as "
@@ -95,7 +97,8 @@ def auth_section_problem(auth: Mapping[str, Any]) -> Problem | None:
 def _cookie_secret_problem(secret: str) -> str | None:
     """What makes `secret` guessable, or None: too short, a sentence (the README's
     placeholder has spaces: copied as it is, it is public), or a few characters repeated
-    ("a" * 32). `secrets.token_urlsafe(48)` gives 64 characters, some 40 of them different."""
+    ("a" * 32). `secrets.token_urlsafe(48)` gives 64 characters, some 40 of them different;
+    `openssl rand -hex 32` 64 of at most 16."""
     if len(secret) < COOKIE_SECRET_MIN:
         return f"is shorter than {COOKIE_SECRET_MIN} characters"
     if any(c.isspace() for c in secret):
@@ -199,8 +202,8 @@ def _decided(
 def report(mode: str, problem: Problem | None, address: str, log: logging.Logger) -> None:
     """Say in the server log how the app is being run, and loudly what is wrong or exposed."""
     if problem:
-        what = "Sign-in is" if problem.about == "sign-in" else f"{problem.about.capitalize()} is"
-        log.error("%s not configured; the app serves no data: %s", what, problem.log_text)
+        what = "Sign-in is not configured" if problem.about == "sign-in" else "A setting is wrong"
+        log.error("%s; the app serves no data: %s", what, problem.log_text)
     elif mode == DEMO:
         log.warning("Demo mode (%s=1): no sign-in; a role picker offers every role.", DEMO_ENV)
         if warning := demo_exposure(address):

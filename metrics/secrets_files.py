@@ -50,6 +50,12 @@ def _read_secrets(
     found: list[Path] = []
     sections: dict[str, Path] = {}
     signin: set[str] = set()
+    if (ignored := _not_read(paths)) is not None:
+        said = (
+            "is listed as a secrets file, but Streamlit reads only files whose names end in "
+            ".toml (or folders), and with it listed reads none of the secrets files"
+        )
+        return found, sections, signin, Problem(f"{ignored.name} {said}", f"{ignored} {said}")
     for text in paths:
         path = Path(text).expanduser()
         if path.is_dir():  # Kubernetes-style secret folders: one folder per section
@@ -59,14 +65,6 @@ def _read_secrets(
                 if _signs_in(folder.name, {f.name: "" for f in folder.iterdir()}):
                     signin.add(folder.name)
             continue
-        if path.is_file() and not path.name.endswith(".toml"):  # Streamlit reads none of it
-            problem = Problem(
-                f"{path.name} is not read: Streamlit reads a secrets file only if its name "
-                "ends in .toml",
-                f"{path} is not read: Streamlit reads a secrets file only if its name ends "
-                "in .toml",
-            )
-            return found, sections, signin, problem
         try:
             content = path.read_text(encoding="utf-8")
         except FileNotFoundError:
@@ -152,9 +150,22 @@ def _where(err: tomllib.TOMLDecodeError) -> str:
     return f"does not parse: {message}"
 
 
+def _not_read(paths: Sequence[str]) -> Path | None:
+    """The first path Streamlit cannot read as secrets: not a folder, and its name not
+    ending in .toml (there or not). Streamlit then reads none of the files: it stops at it."""
+    for text in paths:
+        path = Path(text).expanduser()
+        if not path.is_dir() and not path.name.endswith(".toml"):
+            return path
+    return None
+
+
 def auth_in_files(files: Sequence[str]) -> Any | None:
     """`[auth]` as Streamlit would load it from `files` (later files win, key by key at the
-    top level; a file that does not parse loads nothing at all), or None."""
+    top level; a file that does not parse, or a path that is neither a .toml file nor a
+    folder, loads nothing at all), or None."""
+    if _not_read(files) is not None:
+        return None
     merged: dict[str, Any] = {}
     for text in files:
         path = Path(text).expanduser()
@@ -164,7 +175,7 @@ def auth_in_files(files: Sequence[str]) -> Any | None:
                     keys = {f.name: f.read_text(encoding="utf-8").strip()
                             for f in folder.iterdir() if f.is_file()}  # fmt: skip
                     merged[folder.name] = next(iter(keys.values())) if len(keys) == 1 else keys
-            elif path.is_file() and path.name.endswith(".toml"):  # as Streamlit reads them
+            elif path.is_file():
                 merged.update(tomllib.loads(path.read_text(encoding="utf-8")))
         except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
             return None

@@ -42,6 +42,10 @@ def source_table(raw: RawTable, positions: dict[str, int]) -> tuple[pa.Table, in
     text = ["grp" if c == "group" else c for c in COLUMNS] + ["extra"]
     is_empty = {c: _empty(table[c]) for c in text}
     blank = functools.reduce(pc.and_, (is_empty[c] for c in text))
+    # A row of nothing but Excel's error values (a formula copied down below the data,
+    # showing #DIV/0! where its cells are empty) is a blank row, as it was when the readers
+    # gave errors no text; an error beside anything else is named by the checks.
+    blank = pc.or_(blank, functools.reduce(pc.and_, (_empty(table[c], ERRORS) for c in text)))
     # A template row left as it came: its keys filled in, no figure and nothing else.
     figures = ("value", "numerator", "denominator", "status", "note", "extra")
     unused = pc.and_(
@@ -79,15 +83,26 @@ def _trimmed_chunk(chunk: pa.Array) -> pa.Array:
     return trimmed
 
 
-def _empty(column: pa.ChunkedArray | pa.Array) -> pa.ChunkedArray | pa.Array:
-    """Whether each cell is empty (a dictionary's distinct texts compared, not every cell)."""
-    nothing = scalar("")
+# What Excel shows for a formula that fails (and writes into a CSV saved from it).
+ERRORS = pa.array(
+    ["", "#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA",
+     "#SPILL!", "#CALC!", "#FIELD!", "#BLOCKED!", "#CONNECT!", "#BUSY!", "#UNKNOWN!"]
+)  # fmt: skip
+
+
+def _empty(
+    column: pa.ChunkedArray | pa.Array, among: pa.Array | None = None
+) -> pa.ChunkedArray | pa.Array:
+    """Whether each cell is empty, or with `among` one of those texts (a dictionary's
+    distinct texts compared, not every cell)."""
+
+    def test(texts: pa.Array | pa.ChunkedArray) -> pa.Array | pa.ChunkedArray:
+        return pc.equal(texts, scalar("")) if among is None else pc.is_in(texts, among)
+
     if not pa.types.is_dictionary(column.type):
-        return pc.equal(column, nothing)
+        return test(column)
     chunks = column.chunks if isinstance(column, pa.ChunkedArray) else [column]
-    return pa.chunked_array(
-        [pc.take(pc.equal(c.dictionary, nothing), c.indices) for c in chunks], pa.bool_()
-    )
+    return pa.chunked_array([pc.take(test(c.dictionary), c.indices) for c in chunks], pa.bool_())
 
 
 def _plain(column: pa.ChunkedArray | pa.Array) -> pa.ChunkedArray | pa.Array:

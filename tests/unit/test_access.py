@@ -279,3 +279,11 @@ def test_a_domain_with_and_without_its_at_is_listed_twice(charter_copy):
         charter_copy, "ask: x\ndomains:\n  b.example: [member]\n  '@b.example': [admin]\n"
     )
     assert any("domains" in p and "listed twice (with and without its @)" in p for p in found)
+
+
+def test_a_domain_in_two_cases_is_listed_twice_without_mention_of_an_at(charter_copy):
+    found = access_problems(
+        charter_copy, "ask: x\ndomains:\n  B.example: [member]\n  b.example: [admin]\n"
+    )
+    assert any("'b.example' is listed twice" in p and "@" not in p.split("twice")[1]
+               for p in found), found  # fmt: skip

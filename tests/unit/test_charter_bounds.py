@@ -112,6 +112,8 @@ def test_the_same_key_in_different_mappings_is_fine(tmp_path):
         ("indicators/annual-reviews-on-time.yaml", "tolerance: 5", "tolerance: .inf", "finite"),
         ("indicators/annual-reviews-on-time.yaml", "target: 80", "target: .nan", "finite"),
         ("council.yaml", "suppression_threshold: 5", "suppression_threshold: true", "yes/no"),
+        ("indicators/annual-reviews-on-time.yaml", "  2026-27: 85", "  2026-27: true", "yes/no"),
+        ("indicators/annual-reviews-on-time.yaml", "- 12\n", "- true\n", "yes/no"),
     ],
 )
 def test_a_number_that_is_no_number_is_refused(copy, file, line, written, said):
@@ -122,4 +124,11 @@ def test_a_number_that_is_no_number_is_refused(copy, file, line, written, said):
     assert line in text
     path.write_text(text.replace(line, written, 1))
     text = problems(copy)
-    assert file.split("/")[-1] in text and written.split(":")[0] in text and said in text, text
+    where = (
+        "targets"
+        if "2026-27" in written
+        else "statements"
+        if written.strip("- \n") == "true"
+        else written.split(":")[0]
+    )
+    assert file.split("/")[-1] in text and where in text and said in text, text

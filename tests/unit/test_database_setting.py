@@ -122,3 +122,18 @@ def test_an_upload_limit_no_program_can_use_refuses_the_file(tmp_path, monkeypat
     assert said in (file_problem(tmp_path / "r.csv", None) or "")
     settings.write_text("[server]\nmaxUploadSize = 50\n")
     assert config.max_upload_mb() == 50 and file_problem(tmp_path / "r.csv", None) is None
+
+
+def test_the_server_log_says_a_setting_is_wrong_not_sign_in(unset, caplog):
+    import logging
+
+    from metrics.deployment import report
+
+    unset.setenv("OUTCOMES_DB", "")
+    log = logging.getLogger("test.serve")
+    with caplog.at_level(logging.ERROR, logger="test.serve"):
+        report(LOCKED, settings_problem(), "127.0.0.1", log)
+    assert caplog.messages == [
+        "A setting is wrong; the app serves no data: $OUTCOMES_DB is set but empty: give a "
+        "DuckDB file (or leave it unset)"
+    ]

@@ -74,16 +74,20 @@ def test_empty_values_and_plain_http_on_the_network_are_refused():
     [  # each long enough, and each guessable: the README's example is public
         ("a long random string: python -c 'import secrets; print(secrets.token_urlsafe(48))'",
          "cookie_secret has spaces in it"),
-        ("a" * 40, "cookie_secret has fewer than 16 different characters"),
-        ("abcdabcdabcdabcdabcdabcdabcdabcdabcd", "fewer than 16 different characters"),
+        ("a" * 40, "cookie_secret has fewer than 8 different characters"),
+        ("abcdabcdabcdabcdabcdabcdabcdabcdabcd", "fewer than 8 different characters"),
     ],
 )  # fmt: skip
 def test_a_guessable_cookie_secret_is_refused(secret, said):
     problem = auth_section_problem({**AUTH, "cookie_secret": secret})
     assert problem is not None and said in problem.said and "forge a sign-in" in problem.said
     import secrets
+    import uuid
 
-    assert auth_section_problem({**AUTH, "cookie_secret": secrets.token_urlsafe(48)}) is None
+    for _ in range(200):  # strong ones never: hex has at most 16 different characters
+        for strong in (secrets.token_urlsafe(48), secrets.token_hex(16), secrets.token_hex(32),
+                       str(uuid.uuid4())):  # fmt: skip
+            assert auth_section_problem({**AUTH, "cookie_secret": strong}) is None, strong
     wrong = {**AUTH, "redirect_uri": "https://outcomes.council.example/"}
     assert "must end with /oauth2callback" in auth_section_problem(wrong).said
 
@@ -225,20 +229,23 @@ def test_the_demo_still_opens_with_no_secrets_file_or_one_without_sign_in(tmp_pa
     assert decide(None, [str(tmp_path / "k8s3")], {"OUTCOMES_DEMO": "1"}) == (DEMO, None)
 
 
-def test_a_secrets_file_streamlit_does_not_read_is_said_so(tmp_path: Path):
-    """Streamlit reads a secrets file only if its name ends in .toml: one named otherwise,
-    holding a working [auth], was taken as sign-in here while Streamlit had none, and the
-    page then said 'no [auth] section in secrets (found [auth] ...)'."""
+def test_a_secrets_path_streamlit_does_not_read_is_said_so(tmp_path: Path):
+    """Streamlit reads a listed path only if it is a folder or its name ends in .toml, and a
+    path that is neither, there or not, makes it read none of the files. Here a working
+    [auth] beside such a path was taken as sign-in while Streamlit had none, and the page
+    then said 'no [auth] section in secrets (found [auth] ...)'."""
     from metrics.deployment import LOCKED, decide
     from metrics.secrets_files import auth_in_files
 
+    good = tmp_path / "secrets.toml"
+    good.write_text("[auth]\n" + "".join(f'{k} = "{v}"\n' for k, v in AUTH.items()))
     named = tmp_path / "secrets"
-    named.write_text("[auth]\n" + "".join(f'{k} = "{v}"\n' for k, v in AUTH.items()))
-    files = [str(named)]
-    assert auth_in_files(files) is None  # as Streamlit loads it: nothing
-    for environ in ({}, {"OUTCOMES_DEMO": "1"}):
-        mode, problem = decide(auth_in_files(files), files, environ)
-        assert mode == LOCKED
-        assert problem.said.startswith(
-            "secrets is not read: Streamlit reads a secrets file only if its name ends in .toml"
-        )
+    named.write_text(good.read_text())
+    for files in ([str(named)], [str(good), str(named)], [str(good), str(tmp_path / "x.tom")]):
+        assert auth_in_files(files) is None  # as Streamlit loads them: nothing
+        for environ in ({}, {"OUTCOMES_DEMO": "1"}):
+            mode, problem = decide(auth_in_files(files), files, environ)
+            assert mode == LOCKED
+            assert "is listed as a secrets file, but Streamlit reads only files whose names " \
+                "end in .toml (or folders)" in problem.said  # fmt: skip
+    assert auth_in_files([str(good)])["client_id"] == AUTH["client_id"]

@@ -243,3 +243,23 @@ def test_an_excel_error_is_named_never_skipped(store, charter, workbooks, maker,
     assert report.outcome == "rejected" and current_count(store) == 0
     named = {(e.row, e.column, e.value) for e in report.errors}
     assert (2, "value", "#DIV/0!") in named and (3, "numerator", "#N/A") in named, named
+
+
+def test_rows_of_nothing_but_excel_errors_are_blank_rows(store, charter, tmp_path):
+    """A formula copied down below the data shows #DIV/0! where its cells are empty: such
+    rows were blank when the readers gave errors no text, and stay so (an error beside
+    anything else is named: test_an_excel_error_is_named_never_skipped)."""
+    book = Workbook()
+    book.active.append(HEADER)
+    book.active.append(["local-offer-visits", "2026-27 Q1", 1418])
+    for _ in range(3):
+        book.active.append([None, None, "#DIV/0!"])
+    book.save(tmp_path / "copied-down.xlsx")
+    report = load(store, charter, tmp_path / "copied-down.xlsx")
+    assert report.outcome == "loaded" and report.added == 1, [e.as_text() for e in report.errors]
+    csv = tmp_path / "saved-from-excel.csv"  # Excel writes the errors' text into a CSV
+    csv.write_text(
+        "indicator,period,value\nlocal-offer-visits,2026-27 Q2,1420\n,,#DIV/0!\n,,#N/A\n"
+    )
+    report = load(store, charter, csv)
+    assert report.outcome == "loaded" and report.added == 1, [e.as_text() for e in report.errors]
