@@ -29,8 +29,10 @@ def audience() -> str:
 
 def text_warnings(quarter: str, chosen: str) -> None:
     """Before a scrutiny pack is made: its free text that may say a small number or a name
-    (for the chair, who makes it, and anyone who wrote it)."""
-    if chosen != pack.SCRUTINY:
+    (for the chair, who makes it, and the staff who wrote it). Never for a councillor or
+    other public reader: the warnings quote the words, including commentary held back from
+    them because it could narrow a withheld figure ("4 parent carers")."""
+    if chosen != pack.SCRUTINY or not sees_real_figures(ui.user()):
         return
     found = free_text.pack_warnings(ui.store(), ui.charter(), quarter)
     if found:

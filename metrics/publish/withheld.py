@@ -199,8 +199,9 @@ def trend_rows(rows: list[TrendRow], withheld: Withheld, public: bool) -> list[T
     out = []
     for r in rows:
         why = withheld.get((r.period, "", ""))
-        if why and public:
-            r = replace(r, note=None)  # a supplier's note may say the number in words
+        if why and public:  # a supplier's note may say the number in words, and the reason
+            # for a revision the difference it made ("3 families were counted twice")
+            r = replace(r, note=None, revision_reason=None)
         out.append(_protected(r, why, public, getattr(withheld, "rounding", None)))
     return out
 

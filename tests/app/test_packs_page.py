@@ -70,3 +70,16 @@ def test_the_chair_is_warned_of_small_numbers_in_the_packs_words(fresh, monkeypa
     assert any("Three parent carers" in w and "Sam Member" in w for w in warned), warned
     at.radio(key=pack_view.AUDIENCE).set_value(pack.PLANNING_GROUP).run()
     assert not any("Three parent carers" in w.value for w in at.warning)
+
+
+def test_a_councillor_is_never_shown_the_words_the_warnings_quote(fresh, monkeypatch):
+    """The warnings quote the pack's free text, commentary held back from public readers
+    included (it could narrow a withheld figure): shown to staff only."""
+    monkeypatch.setenv("OUTCOMES_DEMO", "1")
+    opened = fresh(ui.PACKS_PAGE, **{access.DEMO_ROLE: "councillor"})
+    opened.at.query_params["quarter"] = "2026-27 Q1"
+    at = opened.run()
+    assert not at.exception, at.exception
+    assert list(at.radio(key=pack_view.AUDIENCE).options) == [pack.SCRUTINY.capitalize()]
+    assert not any("Three parent carers" in w.value or "Before publishing" in w.value
+                   for w in at.warning)  # fmt: skip

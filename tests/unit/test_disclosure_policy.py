@@ -264,3 +264,22 @@ def test_outputs_that_ask_the_policy(charter):
     }
     for name, kind in asks.items():
         assert kind in (ROOT / name).read_text(encoding="utf-8"), name
+
+
+def test_a_withheld_figure_keeps_neither_its_note_nor_why_it_was_revised_from_the_public():
+    """A councillor had seen 40 of 58; the figure revised to 37 was withheld (old minus new
+    is a small number), but the reason shown beside it said '3 families were counted twice',
+    which gives 37 back. Public readers get neither the supplier's note nor the reason."""
+    from metrics.assess.trend import TrendRow
+    from metrics.publish import withheld as rules
+
+    row = TrendRow("2026-27 Q2", 63.8, None, "final", True, 37, 58, None, None, 75,
+                   note="37 of 58", revision_reason="3 families were counted twice")  # fmt: skip
+    hidden = rules.Withheld({("2026-27 Q2", "", ""): "revised by a small number"})
+    [public] = rules.trend_rows([row], hidden, public=True)
+    assert (public.value, public.numerator, public.note, public.revision_reason) == (
+        None, None, None, None)  # fmt: skip
+    [staff] = rules.trend_rows([row], hidden, public=False)
+    assert staff.revision_reason == "3 families were counted twice" and staff.value == 63.8
+    [shown] = rules.trend_rows([row], rules.Withheld(), public=True)  # not withheld: kept
+    assert shown.revision_reason == "3 families were counted twice"
