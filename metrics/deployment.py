@@ -174,7 +174,7 @@ def _decided(
     environ: Mapping[str, str] | None = None,
     options: Mapping[str, Any] | None = None,
 ) -> tuple[str, Problem | None]:
-    """The mode before the database's settings are looked at: signed in with a working
+    """The mode before the app's settings are looked at: signed in with a working
     `auth` (the `[auth]` section as loaded, None when there is none) and the hardening
     `options` in place; the demo only when OUTCOMES_DEMO asks for it and no secrets file
     holds a sign-in section or fails to parse (secrets_files.demo_problem); locked, with the

@@ -13,7 +13,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from metrics.ingest import read
-from metrics.ingest.arrow_arrays import bools, empty_texts, scalar
+from metrics.ingest.arrow_arrays import bools, empty_texts, scalar, texts_of
 from metrics.ingest.read import RawTable
 
 REQUIRED = ("indicator", "period", "value")
@@ -84,7 +84,9 @@ def _trimmed_chunk(chunk: pa.Array) -> pa.Array:
 
 
 # What Excel shows for a formula that fails (and writes into a CSV saved from it).
-ERRORS = pa.array(
+# (Not pa.array, which imports pandas to ask whether it was given a pandas object: a CSV's
+# check and store import none, tests/unit/test_upload_lean.py.)
+ERRORS = texts_of(
     ["", "#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA",
      "#SPILL!", "#CALC!", "#FIELD!", "#BLOCKED!", "#CONNECT!", "#BUSY!", "#UNKNOWN!"]
 )  # fmt: skip
