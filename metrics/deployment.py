@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 from metrics.secrets_files import (  # (said here too: the setup's words, in one place)
     AUTH_KEYS,
     DEMO_ENV,
+    SIGN_IN,
     Problem,
     demo_problem,
     secrets_files_problem,
@@ -202,7 +203,7 @@ def _decided(
 def report(mode: str, problem: Problem | None, address: str, log: logging.Logger) -> None:
     """Say in the server log how the app is being run, and loudly what is wrong or exposed."""
     if problem:
-        what = "Sign-in is not configured" if problem.about == "sign-in" else "A setting is wrong"
+        what = "Sign-in is not configured" if problem.about == SIGN_IN else "A setting is wrong"
         log.error("%s; the app serves no data: %s", what, problem.log_text)
     elif mode == DEMO:
         log.warning("Demo mode (%s=1): no sign-in; a role picker offers every role.", DEMO_ENV)

@@ -16,6 +16,7 @@ DEMO_ENV = "OUTCOMES_DEMO"
 AUTH_KEYS = ("redirect_uri", "cookie_secret", "client_id", "client_secret", "server_metadata_url")
 # Sections that are, or look like, the sign-in section (a misnamed [Auth] or [oauth] too).
 AUTH_LIKE = frozenset({"auth", "oauth", "oidc", "login"})
+SIGN_IN = "sign-in"  # what a Problem is about unless a setting's (metrics/config.py SETTINGS)
 
 
 @dataclass(frozen=True)
@@ -25,7 +26,7 @@ class Problem:
 
     said: str
     logged: str = ""
-    about: str = "sign-in"  # what is not set up: "sign-in", or "the database" (config.py)
+    about: str = SIGN_IN  # or config.SETTINGS: a setting of the app, not sign-in, is wrong
 
     @property
     def log_text(self) -> str:

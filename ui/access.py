@@ -28,7 +28,7 @@ from metrics.access import ANALYST, PROVIDER, ROLE_NAMES, Actor, demo, from_clai
 from metrics.config import settings_problem
 from metrics.deployment import DEMO, HARDENING, REQUIRE_SIGNIN_ENV, SIGNED_IN, decide, report
 from metrics.publish.escape import markdown
-from metrics.secrets_files import DEMO_ENV, Problem
+from metrics.secrets_files import DEMO_ENV, SIGN_IN, Problem
 from ui import phone
 from ui.runs import once_per_run
 
@@ -150,7 +150,7 @@ def person(app_name: str, contact: str, providers: Mapping[str, Provider] | None
         return _demo(providers)
     st.title(app_name)
     said = now.problem.said if now.problem else "unknown"
-    if now.problem is not None and now.problem.about != "sign-in":  # one of its settings
+    if now.problem is not None and now.problem.about != SIGN_IN:  # one of its settings
         st.error(
             f"{NOT_SET_UP} What is wrong: {markdown(said)}. The administrator must correct "
             'that setting (see the README\'s "Command line") and start the app again.'

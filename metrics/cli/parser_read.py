@@ -6,6 +6,7 @@ review.py)."""
 from __future__ import annotations
 
 import argparse
+import math
 from typing import Any
 
 from metrics.assess.target import Polarity
@@ -31,7 +32,7 @@ def finite(text: str) -> float:
         value = float(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
-    if value != value or value in (float("inf"), float("-inf")):
+    if not math.isfinite(value):
         raise argparse.ArgumentTypeError(f"{text!r} is not a finite number")
     return value
 

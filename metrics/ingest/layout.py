@@ -30,16 +30,11 @@ def apply(raw: RawTable, layout: Layout) -> tuple[RawTable, dict[str, str]]:
     positions = {normalise_header(h): i for i, h in enumerate(raw.header) if h.strip()}
     wanted = {ours: theirs for ours, theirs in layout.columns.model_dump().items() if theirs}
     missing = [theirs for theirs in wanted.values() if normalise_header(theirs) not in positions]
-    twice = [
-        theirs
-        for theirs in wanted.values()
-        if sum(normalise_header(h) == normalise_header(theirs) for h in raw.header) > 1
-    ]
+    heads = [normalise_header(h) for h in raw.header]
+    twice = [theirs for theirs in wanted.values() if heads.count(normalise_header(theirs)) > 1]
     if twice:  # one of them would be read and the other dropped without a word
         name = twice[0]
-        columns = [
-            i + 1 for i, h in enumerate(raw.header) if normalise_header(h) == normalise_header(name)
-        ]
+        columns = [i + 1 for i, h in enumerate(heads) if h == normalise_header(name)]
         raise FileProblem(
             f"The column {name!r} appears {len(columns)} times (columns "
             f"{', '.join(map(str, columns))}), and {layout.title!r} reads one. Keep one column "
