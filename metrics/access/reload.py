@@ -3,6 +3,7 @@ with what changed, so that an edited indicator or a new person's access can be t
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -28,36 +29,84 @@ def _changes(noun: str, old: Mapping[str, Any], new: Mapping[str, Any]) -> list[
     return out
 
 
-def _dump(model: BaseModel) -> dict[str, Any]:
-    return model.model_dump(mode="json")
+# How a reload names each part of the charter: a collection's items by their key (or number,
+# or id), anything else as one setting. Every field of Charter and AccessFile is compared, so
+# a file added to either later is never audited as "no change" (test_access.py checks this).
+_ITEMS = {
+    "statements": "statement",
+    "indicators": "indicator",
+    "breakdowns": "breakdown",
+    "owners": "owner",
+    "organisations": "organisation",
+    "providers": "provider",
+    "layouts": "provider layout",
+    "self_review": "self-review theme",
+    "inspection": "inspection theme",
+}
+_SETTINGS = {
+    "council": "council settings",
+    "framework": "the inspection framework's name",
+    "reminders": "the reminders' schedule",
+    "needs": "the needs settings",
+    "boundaries": "the localities' boundaries",
+}
+_ACCESS = {
+    "people": "person",
+    "domains": "domain",
+    "ask": "who to ask for access",
+    "addresses_verified_by": "the issuers whose addresses count as verified",
+    "provider_claim": "the claim naming a provider",
+}
+
+
+def _plain(value: Any) -> Any:
+    """A value as comparable data (a model as its fields, collections item by item)."""
+    if isinstance(value, BaseModel):
+        return value.model_dump(mode="json")
+    if isinstance(value, Mapping):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, tuple | list):
+        return [_plain(v) for v in value]
+    return value
+
+
+def _by_key(value: Any) -> dict[str, Any]:
+    if isinstance(value, Mapping):
+        return {str(k): _plain(v) for k, v in value.items()}
+    keyed = {}
+    for place, item in enumerate(value, start=1):
+        key = getattr(item, "number", None) or getattr(item, "id", None) or place
+        keyed[str(key)] = _plain(item)
+    return keyed
+
+
+def _setting(label: str, old: Any, new: Any) -> list[str]:
+    old, new = _plain(old), _plain(new)
+    if old == new:
+        return []
+    if isinstance(old, dict) and isinstance(new, dict):
+        keys = sorted(k for k in set(old) | set(new) if old.get(k) != new.get(k))
+        return [f"{label} changed ({', '.join(keys)})"]
+    return [f"{label} changed"]
 
 
 def describe(old: Charter, new: Charter, old_access: AccessFile, new_access: AccessFile) -> str:
-    """What a reload changes, in one line (or "no change")."""
-    parts = _changes(
-        "statement",
-        {str(s.number): _dump(s) for s in old.statements},
-        {str(s.number): _dump(s) for s in new.statements},
-    )
-    parts += _changes(
-        "indicator",
-        {k: _dump(v) for k, v in old.indicators.items()},
-        {k: _dump(v) for k, v in new.indicators.items()},
-    )
-    parts += _changes(
-        "breakdown",
-        {k: _dump(v) for k, v in old.breakdowns.items()},
-        {k: _dump(v) for k, v in new.breakdowns.items()},
-    )
-    if _dump(old.council) != _dump(new.council):
-        parts.append("council settings changed")
-    parts += [
-        f"access list: {p}"
-        for p in _changes("person", old_access.people, new_access.people)
-        + _changes("domain", old_access.domains, new_access.domains)
-    ]
-    if old_access.ask != new_access.ask:
-        parts.append("access list: who to ask for access changed")
+    """What a reload changes, in one line (or "no change"): every part of the charter files and
+    the access list, each collection's items by key."""
+    parts: list[str] = []
+    for part in dataclasses.fields(Charter):
+        was, now = getattr(old, part.name), getattr(new, part.name)
+        if part.name in _ITEMS:
+            parts += _changes(_ITEMS[part.name], _by_key(was), _by_key(now))
+        else:
+            parts += _setting(_SETTINGS.get(part.name, part.name), was, now)
+    for name in AccessFile.model_fields:
+        was, now = getattr(old_access, name), getattr(new_access, name)
+        if isinstance(was, Mapping):
+            found = _changes(_ACCESS.get(name, name), _by_key(was), _by_key(now))
+        else:
+            found = _setting(_ACCESS.get(name, name), was, now)
+        parts += [f"access list: {p}" for p in found]
     return "; ".join(parts) or "no change"
 
 

@@ -3,6 +3,7 @@ write refuses a person without the role, whatever the page did."""
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 from pathlib import Path
 
@@ -23,7 +24,7 @@ from metrics.access import (
     demo,
     from_claims,
 )
-from metrics.access.reload import reload_charter
+from metrics.access.reload import describe, reload_charter
 from metrics.ingest import check_file, load_file
 from metrics.ingest.kept import upload_file
 from metrics.ingest.published.ees import import_ees
@@ -251,6 +252,47 @@ def test_a_charter_reload_is_audited_with_what_changed(store, charter, charter_c
     [row] = audit.entries(store, person(ADMIN))
     assert (row.kind, row.name, row.summary) == ("charter reload", "Pat Person", summary)
     assert row.before and row.after and "28 indicators" in row.after
+
+
+def test_a_reload_that_changes_who_may_sign_in_or_when_returns_are_due_says_so(
+    store, charter, charter_copy
+):
+    providers = charter_copy / "providers.yaml"
+    text = providers.read_text()
+    assert "people: [tom.okafor@brightside.example]" in text and "due_working_days: 15" in text
+    providers.write_text(
+        text.replace(
+            "people: [tom.okafor@brightside.example]",
+            "people: [tom.okafor@brightside.example, mallory@evil.example]",
+        ).replace("due_working_days: 15", "due_working_days: 40")
+    )
+    access = charter_copy / "access.yaml"
+    access.write_text(access.read_text() + "addresses_verified_by: [https://issuer.example]\n")
+    old_access = load_access(CHARTER_DIR)
+    _, _, summary = reload_charter(store, person(ADMIN), charter, old_access, charter_copy)
+    [tom] = [k for k, p in charter.providers.items() if "tom.okafor@brightside.example" in p.people]
+    assert f"1 provider changed ({tom})" in summary
+    assert "access list: the issuers whose addresses count as verified changed" in summary
+    assert summary != "no change"
+
+
+def test_every_part_of_the_charter_and_access_list_is_compared_on_reload(charter):
+    """A part left out of describe() would be audited as 'no change' when it changed."""
+    access = load_access(CHARTER_DIR)
+    for part in dataclasses.fields(charter):
+        value = getattr(charter, part.name)
+        emptied = type(value)() if isinstance(value, dict | tuple | str) else None
+        changed = dataclasses.replace(charter, **{part.name: emptied})
+        assert describe(charter, changed, access, access) != "no change", part.name
+    for name, value in access.model_dump().items():
+        if isinstance(value, list):
+            value = [*value, "x"]
+        else:
+            value = {} if isinstance(value, dict) else value + "x"
+        other = access.model_copy(update={name: value})
+        if other != access:
+            assert describe(charter, charter, access, other) != "no change", name
+    assert describe(charter, charter, access, access) == "no change"
 
 
 def test_a_broken_charter_reload_changes_nothing_and_is_not_audited(store, charter, charter_copy):
