@@ -231,10 +231,13 @@ def commit(
     upload: Upload,
     rows: int,
     known: Callable[[Connection], Diff | None] | None = None,
+    then: Callable[[Connection, int, Diff], None] | None = None,
 ) -> tuple[int, Diff]:
     """Store the new and revised figures of the validated view `staged`, all or nothing.
     `known`: the comparison as the preview found it, if the store (read in this transaction)
-    still stands as it was then (checked.Preview.diff), else None, and it is asked again."""
+    still stands as it was then (checked.Preview.diff), else None, and it is asked again.
+    `then(con, upload_id, diff)`: what else the storing decides, in the same transaction (a
+    provider's submission marked accepted): if it raises, nothing is stored."""
     now = datetime.now()
     with transaction(con):
         diff = (known(con) if known else None) or compare(con, additions=False)
@@ -262,5 +265,7 @@ def commit(
         keep_bytes(con, upload, outcome)
         if diff.revised:
             audit.record_revisions(con, upload.actor, upload_id, upload.reason, now)
+        if then is not None:
+            then(con, upload_id, diff)
     figures.refresh_statistics(con, diff.added + diff.revised)
     return upload_id, diff

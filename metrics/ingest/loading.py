@@ -8,16 +8,17 @@ file's bytes); a valid file is committed in one transaction; the same file again
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 
 from charter import Charter
 from metrics import text_limits
 from metrics.access.people import ANALYST, Actor, acting, require
 from metrics.ingest.checking import read_and_check, reject, to_confirm
-from metrics.ingest.commit import NeedsReason, Upload, commit
+from metrics.ingest.commit import Diff, NeedsReason, Upload, commit
 from metrics.ingest.load_report import LoadReport, fill, fmt_number, report_for
 from metrics.ingest.validate import RowError
 from metrics.store import figures
-from metrics.store.connection import Store, WriteConflict
+from metrics.store.connection import Connection, Store, WriteConflict
 
 
 def load_file(
@@ -33,13 +34,15 @@ def load_file(
     confirmed: bool = False,
     provider: str | None = None,
     checked: LoadReport | None = None,
+    then: Callable[[Connection, int, Diff], None] | None = None,
 ) -> LoadReport:
     """Validate and commit a file; a rejected attempt is logged and changes no figure.
 
     Implausible figures (metrics/ingest/plausible.py) are stored only when `confirmed`. `by`
     is the signed-in person (who must be an analyst), or the command line's `--user`. With
     `checked` (check_file's report of the same bytes, as the upload page keeps it) the rows
-    it checked are stored without reading the file again, if it still stands (checked.py)."""
+    it checked are stored without reading the file again, if it still stands (checked.py).
+    `then` runs in the storing's transaction (commit.commit): if it raises, nothing is stored."""
     actor = acting(by)
     require(actor, {ANALYST}, "upload a return")
     sha256 = hashlib.sha256(content).hexdigest()
@@ -89,7 +92,7 @@ def load_file(
             return reject(con, upload, report)
         try:
             known = preview.diff if preview is not None else None
-            report.upload_id, diff = commit(con, upload, result.rows_in_file, known)
+            report.upload_id, diff = commit(con, upload, result.rows_in_file, known, then)
         except NeedsReason as err:
             report.errors = [
                 RowError(

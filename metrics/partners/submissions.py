@@ -27,11 +27,11 @@ from metrics.ingest import (
     reject,
     report_for,
 )
-from metrics.ingest.commit import Upload, compare, log_upload
+from metrics.ingest.commit import Diff, Upload, compare, log_upload
 from metrics.ingest.kept import upload_file
 from metrics.ingest.plausible import implausible
 from metrics.store import figures, partners as partner_store
-from metrics.store.connection import Store, transaction
+from metrics.store.connection import Connection, Store, transaction
 
 SUBMITTED, ACCEPTED, RETURNED = "submitted", "accepted", "returned"
 
@@ -177,10 +177,18 @@ def accept(
         source=f"{provider}: submission {upload_id}",
         confirmed=confirmed,
         provider=sub.provider,
+        then=lambda con, stored, diff: _mark(
+            con, actor, sub, ACCEPTED, None, stored, _stored_words(diff), datetime.now()
+        ),  # in the figures' transaction: if it was decided meanwhile, nothing is stored
     )
-    if report.ok:
-        _decide(store, actor, sub, ACCEPTED, None, report.upload_id, report.summary())
     return report
+
+
+def _stored_words(diff: Diff) -> str:
+    """What accepting stored, as the load's report says it (LoadReport.summary)."""
+    if not diff.added and not diff.revised:
+        return f"No change: all {diff.unchanged} figures are already stored."
+    return f"Loaded: {diff.added} added, {diff.revised} revised, {diff.unchanged} unchanged."
 
 
 def return_to_provider(
@@ -196,7 +204,7 @@ def return_to_provider(
     except text_limits.TextTooLong as err:
         raise SubmissionError(str(err)) from None
     sub = _waiting(store, upload_id)
-    _decide(store, actor, sub, RETURNED, reason.strip(), None, f"Returned: {reason.strip()}")
+    _decide(store, actor, sub, RETURNED, reason.strip(), f"Returned: {reason.strip()}")
     return submissions(store, upload_id=upload_id)[0]
 
 
@@ -207,34 +215,44 @@ def _decide(
     sub: Submission,
     state: str,
     reason: str | None,
-    stored: int | None,
     summary: str,
 ) -> None:
-    """Mark the submission `state`; if someone else decided it at the same moment (first),
-    say so plainly, and what became of this person's action."""
-    now = datetime.now()
+    """Mark the submission `state` (nothing stored with it: sent back)."""
     with writing(store, f"submission {sub.upload_id}") as con:
-        done = partner_store.decide(con, sub.upload_id, state, actor.label, now, reason, stored)
-        if not done:  # decided by someone else since this person looked
-            other, by = partner_store.decided(con, sub.upload_id)
-            stored_words = (
-                f" Your accepting stored its figures as upload {stored}; they stay, as any "
-                "upload's do." if stored else ""
-            )  # fmt: skip
-            raise SubmissionError(
-                f"Submission {sub.upload_id} was {other} by {by} at the same moment, so it is "
-                f"not marked {state}.{stored_words}"
-            )
-        audit.record(
-            con,
-            actor,
-            f"submission {state}",
-            f"upload {sub.upload_id}: {sub.file_name}",
-            f"{sub.provider}: {summary}",
-            before=SUBMITTED,
-            after=state,
-            at=now,
+        _mark(con, actor, sub, state, reason, None, summary, datetime.now())
+
+
+def _mark(
+    con: Connection,
+    actor: Actor,
+    sub: Submission,
+    state: str,
+    reason: str | None,
+    stored: int | None,
+    summary: str,
+    now: datetime,
+) -> None:
+    """Mark the submission `state` and audit it; if someone else decided it at the same
+    moment (first), say so plainly: the caller's transaction, storing figures with it or
+    not, then changes nothing."""
+    done = partner_store.decide(con, sub.upload_id, state, actor.label, now, reason, stored)
+    if not done:  # decided by someone else since this person looked
+        other, by = partner_store.decided(con, sub.upload_id)
+        nothing = " Nothing from it was stored." if stored else ""
+        raise SubmissionError(
+            f"Submission {sub.upload_id} was {other} by {by} at the same moment, so it is "
+            f"not marked {state}.{nothing}"
         )
+    audit.record(
+        con,
+        actor,
+        f"submission {state}",
+        f"upload {sub.upload_id}: {sub.file_name}",
+        f"{sub.provider}: {summary}",
+        before=SUBMITTED,
+        after=state,
+        at=now,
+    )
 
 
 def sent_back(subs: list[Submission]) -> dict[tuple[str, str], Submission]:

@@ -12,6 +12,7 @@ from openpyxl import Workbook
 
 from metrics.access import AccessDenied, audit, command_line
 from metrics.access.people import PROVIDER, Actor
+from metrics.partners import submissions as submissions_module
 from metrics.partners.quality import CONCERNS, GOOD, POOR, quality
 from metrics.partners.submissions import (
     ACCEPTED,
@@ -134,6 +135,28 @@ def test_submit_then_accept_stores_the_figures_and_is_audited(store, charter):
     assert kinds[:3] == ["submission accepted", "upload", "submission"]
     with pytest.raises(SubmissionError, match="already accepted by Ana Analyst"):
         accept(store, charter, report.upload_id, by="Ana Analyst")
+
+
+def test_a_submission_sent_back_while_it_is_accepted_stores_nothing(store, charter, monkeypatch):
+    """Storing the figures and marking the submission accepted are one transaction: when
+    another analyst sends it back between this one's look and the storing, neither happens
+    (the provider is never told to resend figures that are already stored)."""
+    report = submit(store, charter, "community-health", "kpi.xlsx", kpi_extract(GOOD_EXTRACT),
+                    by=HEALTH)  # fmt: skip
+    real_load = submissions_module.load_file
+
+    def sent_back_first(*args, **kwargs):  # the other analyst's click lands in between
+        return_to_provider(store, report.upload_id, "North is missing its note", by="Bo")
+        return real_load(*args, **kwargs)
+
+    monkeypatch.setattr(submissions_module, "load_file", sent_back_first)
+    with pytest.raises(SubmissionError, match=r"returned by Bo at the same moment.*Nothing"):
+        accept(store, charter, report.upload_id, by="Ana Analyst")
+    assert series(store, "autism-assessment-waiting", charter.council.code) == []
+    [sub] = submissions(store)
+    assert (sub.state, sub.decided_by, sub.stored_upload) == (RETURNED, "Bo", None)
+    kinds = [e.kind for e in audit.entries(store, command_line())]
+    assert "submission accepted" not in kinds and kinds[0] == "submission returned"
 
 
 def test_submit_then_return_keeps_the_reason_for_the_provider(store, charter):
