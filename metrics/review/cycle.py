@@ -31,7 +31,6 @@ from metrics.review.common import (
     check_quarter,
     indicator_subject,
     known_quarter,
-    state_of,
 )
 from metrics.store import review as stored
 from metrics.store.connection import Store
@@ -118,35 +117,45 @@ def unexplained(store: Store, quarter: str, statements: list[StatementStatus]) -
 def _write(
     store: Store,
     actor: Actor,
-    review: QuarterReview,
+    quarter: str,
     kind: str,
     summary: str,
     before: str,
-    snapshot: str | None,
+    **changed: object,
 ) -> None:
+    """Change the `changed` columns of the quarter's review row (state, meeting, signed_at,
+    signed_by, snapshot) as it stands inside the transaction, the rest as they are: a chair's
+    move never writes back a meeting date another chair set since the page was drawn. The
+    audit says what each change replaced, as stored (a reopening: what was signed off)."""
     now = datetime.now()
-    with writing(store, f"the review of {review.quarter}") as con:
-        current_state, _ = state_of(con, review.quarter)
-        if current_state != before:  # someone else moved it meanwhile
+    with writing(store, f"the review of {quarter}") as con:
+        row = stored.quarter_review(con, quarter) or (OPEN, None, None, None, None)
+        state, meeting, signed_at, signed_by, snapshot = row
+        if state != before:  # someone else moved it meanwhile
             raise ReviewError(
-                f"{review.quarter} is now '{current_state}' (someone else changed it); "
+                f"{quarter} is now '{state}' (someone else changed it); "
                 "look again before moving it on."
             )
-        stored.save_quarter_review(
-            con,
-            review.quarter,
-            state=review.state,
-            meeting=review.meeting_date,
-            signed_at=review.signed_off_at,
-            signed_by=review.signed_off_by,
-            snapshot=snapshot,
-            at=now,
-            by=actor.label,
-        )
+        values = {"state": state, "meeting": meeting, "signed_at": signed_at,
+                  "signed_by": signed_by, "snapshot": snapshot, **changed}  # fmt: skip
+        stored.save_quarter_review(con, quarter, **values, at=now, by=actor.label)
+        if "meeting" in changed:
+            if meeting is not None and meeting != changed["meeting"]:
+                summary += f" (was {long_date(meeting)})"
+            was, now_is = _meeting_words(meeting), _meeting_words(values["meeting"])
+        else:
+            was, now_is = state, str(values["state"])
+            if state == SIGNED_OFF and signed_at:  # what was signed off stays on record
+                was += f" on {date_time(signed_at, short=True)} by {signed_by}"
+                if snapshot and values["snapshot"] is None:
+                    was += f"; figures and statuses pinned then: {snapshot}"
         audit.record(
-            con, actor, kind, f"review {review.quarter}", summary,
-            before=before, after=review.state, at=now,
-        )  # fmt: skip
+            con, actor, kind, f"review {quarter}", summary, before=was, after=now_is, at=now
+        )
+
+
+def _meeting_words(meeting: object) -> str:
+    return f"Meeting on {long_date(meeting)}" if isinstance(meeting, date) else "No meeting date"
 
 
 def _snapshot(statements: list[StatementStatus]) -> str:
@@ -174,7 +183,7 @@ def move(
         raise ReviewError(f"A review state is one of: {', '.join(STATES)}.")
     before = review.state
     here, there = STATES.index(before), STATES.index(to)
-    snapshot = None
+    signed: dict[str, object] = {}
     if there == here:
         raise ReviewError(f"{review.quarter} is already '{to}'.")
     if there < here:
@@ -184,7 +193,7 @@ def move(
             limit=text_limits.REASON,
         )
         kind, summary = ("review reopened" if before == SIGNED_OFF else "review moved back"), why
-        review.signed_off_at = review.signed_off_by = None
+        signed = {"signed_at": None, "signed_by": None, "snapshot": None}
     else:
         if there != here + 1:
             raise ReviewError(f"'{before}' is followed by '{STATES[here + 1]}', not '{to}'.")
@@ -200,13 +209,12 @@ def move(
                     f"can be circulated: {names}."
                 )
             if to == SIGNED_OFF:
-                review.signed_off_at, review.signed_off_by = datetime.now(), actor.label
-                snapshot = _snapshot(statements)
+                at = datetime.now()
+                signed = {"signed_at": at, "signed_by": actor.label}
+                signed["snapshot"] = _snapshot(statements)
                 kind = "review signed off"
-                pinned = date_time(review.signed_off_at, short=True)
-                summary = f"Signed off; figures pinned as at {pinned}"
-    review.state = to
-    _write(store, actor, review, kind, summary, before, snapshot)
+                summary = f"Signed off; figures pinned as at {date_time(at, short=True)}"
+    _write(store, actor, review.quarter, kind, summary, before, state=to, **signed)
     return read(store, review.quarter)
 
 
@@ -215,11 +223,8 @@ def set_meeting(store: Store, actor: Actor, quarter: str, when: date) -> Quarter
     review = read(store, known_quarter(store, quarter))
     if review.state == SIGNED_OFF:
         raise ReviewError(f"{review.quarter} is signed off; reopen it to change the meeting.")
-    was, review.meeting_date = review.meeting_date, when
-    said = f"Meeting on {long_date(when)}"
-    if was is not None and was != when:  # the audit says what it replaced, as every change
-        said += f" (was {long_date(was)})"
-    _write(store, actor, review, "meeting date set", said, review.state, None)
+    said = f"Meeting on {long_date(when)}"  # and the date it replaced, as stored (_write)
+    _write(store, actor, review.quarter, "meeting date set", said, review.state, meeting=when)
     return read(store, review.quarter)
 
 

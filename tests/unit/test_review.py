@@ -3,6 +3,7 @@ agreed statuses, actions, sign-off and reopening."""
 
 from __future__ import annotations
 
+import json
 from datetime import date, timedelta
 
 import pytest
@@ -289,3 +290,39 @@ def test_moving_the_meeting_is_audited_with_the_date_it_replaced(demo_store):
     cycle.set_meeting(demo_store, CHRIS, Q, date(2026, 12, 19))
     newest = audit_trail.entries(demo_store, command_line(), kind="meeting date set")[0]
     assert newest.summary == "Meeting on 19 December 2026 (was 12 December 2026)"
+    assert (newest.before, newest.after) == (
+        "Meeting on 12 December 2026",
+        "Meeting on 19 December 2026",
+    )
+
+
+def test_reopening_keeps_what_was_signed_off_on_record(demo_store, charter):
+    """Reopening clears the quarter's sign-off; the audit keeps who signed it off, when, and
+    the figures and statuses it pinned, so a second sign-off never hides the first."""
+    review = sign_off(demo_store, charter)
+    pinned = {k: v.shown for k, v in review.pinned.items()}
+    cycle.move(demo_store, charter, CHRIS, Q, "discussed", reason="New data")
+    entry = audit_trail.entries(demo_store, command_line(), kind="review reopened")[0]
+    assert entry.before.startswith("signed off on ") and "by Chris Chair" in entry.before
+    kept = json.loads(entry.before.split("pinned then: ", 1)[1])
+    assert {k: v["shown"] for k, v in kept.items()} == pinned and pinned
+    assert entry.after == "discussed"
+
+
+def test_a_move_never_writes_back_a_meeting_date_set_since_the_page_was_drawn(
+    demo_store, charter, monkeypatch
+):
+    """Chair A's move works from the review as read before chair B set the meeting; the
+    meeting B set stays (only the state is A's to change)."""
+    cycle.set_meeting(demo_store, CHRIS, Q, date(2026, 12, 12))
+    drawn = cycle.read(demo_store, Q)
+    real_read = cycle.read
+
+    def read_before_b(store, quarter):  # chair B moves the meeting just after A's read
+        monkeypatch.setattr(cycle, "read", real_read)
+        cycle.set_meeting(demo_store, CHRIS, Q, date(2026, 12, 19))
+        return drawn
+
+    monkeypatch.setattr(cycle, "read", read_before_b)
+    moved = cycle.move(demo_store, charter, CHRIS, Q, "commentary drafted")
+    assert moved.state == "commentary drafted" and moved.meeting_date == date(2026, 12, 19)
