@@ -90,9 +90,15 @@ def state_of(con: Connection, quarter: str) -> tuple[str, datetime | None]:
 
 
 def refuse_if_signed_off(con: Connection, quarter: str, what: str) -> None:
+    """Refuse a change to a signed-off quarter's words, and hold the quarter's review row for
+    the rest of the transaction: a sign-off committing meanwhile then conflicts with this
+    write (one of the two is tried again, after the other), so no text is ever added to a
+    quarter after it was signed off (two such writes at once conflict too, and the later one
+    is tried again: metrics/access/writing.py's one_after_the_other)."""
     state, _ = state_of(con, quarter)
     if state == SIGNED_OFF:
         raise ReviewError(
             f"{quarter} is signed off, so its {what} cannot change. The chair can reopen it "
             "with a reason."
         )
+    stored.hold_quarter(con, quarter)

@@ -27,6 +27,10 @@ QUARTER = """
 SELECT state, meeting_date, signed_off_at, signed_off_by, snapshot
 FROM review_quarters WHERE quarter = $quarter
 """
+# The quarter's row written with a new value: DuckDB (2.0) skips an update that changes
+# nothing, and counts two transactions as conflicting only where they write one column of
+# one row, so this writes `changed_at`, which every save of the row writes too.
+HOLD_QUARTER = "UPDATE review_quarters SET changed_at = $at WHERE quarter = $quarter"
 SAVE_QUARTER = """
 INSERT INTO review_quarters VALUES ($quarter, $state, $meeting, $signed_at, $signed_by,
                                     $snapshot, $at, $by)
@@ -93,6 +97,13 @@ def quarter_state(con: Connection, quarter: str) -> tuple[str, datetime | None] 
 
 
 @remembered(QUARTER)  # every page's review read asks (a cold page's too: no figures in it)
+def hold_quarter(con: Connection, quarter: str) -> None:
+    """Write the quarter's review row (its `changed_at`: when it or the quarter's words last
+    changed), so that another transaction changing it (a sign-off) conflicts with this one,
+    on DuckDB and PostgreSQL alike."""
+    con.execute(HOLD_QUARTER, {"quarter": quarter, "at": datetime.now()})
+
+
 def quarter_review(con: Connection, quarter: str) -> Row | None:
     """(state, meeting_date, signed_off_at, signed_off_by, snapshot), or None."""
     rows = con.execute(QUARTER, {"quarter": quarter}).fetchall()

@@ -4,6 +4,7 @@ agreed statuses, actions, sign-off and reopening."""
 from __future__ import annotations
 
 import json
+import threading
 from datetime import date, timedelta
 
 import pytest
@@ -24,6 +25,7 @@ from metrics.ingest import load_file
 from metrics.periods.text import parse_period
 from metrics.review import actions, agreed, commentary, cycle, report
 from metrics.review.common import indicator_subject, statement_subject
+from metrics.store import review as review_store
 
 Q = "2026-27 Q2"  # the demo's latest quarter
 MEG = Actor("meg", "Meg Member", "meg@x.example", "app", frozenset({MEMBER}))
@@ -326,3 +328,42 @@ def test_a_move_never_writes_back_a_meeting_date_set_since_the_page_was_drawn(
     monkeypatch.setattr(cycle, "read", read_before_b)
     moved = cycle.move(demo_store, charter, CHRIS, Q, "commentary drafted")
     assert moved.state == "commentary drafted" and moved.meeting_date == date(2026, 12, 19)
+
+
+def test_no_commentary_is_added_to_a_quarter_after_its_sign_off_commits(
+    demo_store, charter, monkeypatch
+):
+    """The chair signs off while a member's save is between its 'not signed off' check and
+    its commit: the two conflict, so the sign-off never commits before the member's text
+    (DuckDB refuses the sign-off, which the chair tries again; PostgreSQL makes it wait)."""
+    write_all(demo_store, charter)
+    for state in ("commentary drafted", "circulated", "discussed"):
+        cycle.move(demo_store, charter, CHRIS, Q, state)
+    subject = indicator_subject(exception_ids(demo_store, charter)[0])
+    signing: dict[str, object] = {}
+
+    def sign_off_now() -> None:
+        try:
+            signing["review"] = cycle.move(demo_store, charter, CHRIS, Q, "signed off")
+        except ReviewError as err:  # Concurrent: someone else changed the review meanwhile
+            signing["refused"] = err
+
+    real_version = review_store.latest_commentary_version
+
+    def chair_signs_off_meanwhile(con, quarter, subject):
+        monkeypatch.setattr(review_store, "latest_commentary_version", real_version)
+        chair = threading.Thread(target=sign_off_now)
+        chair.start()
+        chair.join(timeout=3)  # the member's transaction is still open
+        signing["before the member's commit"] = dict(signing)
+        signing["chair"] = chair
+        return real_version(con, quarter, subject)
+
+    monkeypatch.setattr(review_store, "latest_commentary_version", chair_signs_off_meanwhile)
+    commentary.save(demo_store, charter, MO, Q, subject, ("Late", "text", "here"), based_on=1)
+    signing["chair"].join(timeout=30)
+    assert "review" not in signing["before the member's commit"]
+    review = cycle.read(demo_store, Q)
+    latest = commentary.history(demo_store, Q, subject)[0]
+    if review.state == "signed off":  # PostgreSQL: the sign-off waited, then came after it
+        assert latest.written_at <= review.signed_off_at
