@@ -80,8 +80,15 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-# Commands that never open a database (they read files or the charter only).
-NO_DATABASE = frozenset({"template", "spc", "store", "neighbours-refresh"})  # `store` names its own
+# Commands that never open a database (they read files or the charter only; `store` names its own).
+NO_DATABASE = frozenset({"template", "spc", "store", "neighbours-refresh", "lait-extract"})
+# Commands that bring data in, and so may make the DuckDB file they name (a new council's first
+# return or import). Every other command reads or changes what is stored: a file that is not
+# there is a mistyped path, refused, where opening it would make an empty database (and
+# `remind` would then chase every owner for figures the real one holds).
+MAY_MAKE_DATABASE = frozenset(
+    {"demo", "load", "import-ees", "import-lait", "import-s251", "load-needs", "load-finance"}
+)
 
 
 def chosen_database(parser: argparse.ArgumentParser, args: argparse.Namespace) -> Path | str:
@@ -103,6 +110,16 @@ def main(argv: list[str] | None = None) -> int:
     args.db = chosen_database(parser, args)
     if args.command not in NO_DATABASE:
         print(f"database: {redacted(str(args.db))}", file=sys.stderr)
+        if isinstance(args.db, Path) and not args.db.exists():
+            if args.command not in MAY_MAKE_DATABASE:
+                print(
+                    f"error: there is no database at {args.db}: check --db (or OUTCOMES_DB); "
+                    "a database is made by loading a return (python -m metrics load) or "
+                    "by python -m metrics demo",
+                    file=sys.stderr,
+                )
+                return 2
+            print(f"There is no database at {args.db} yet: a new one is made.", file=sys.stderr)
     try:
         with _at_work(args):
             return int(COMMANDS[args.command](args))

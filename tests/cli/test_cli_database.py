@@ -201,3 +201,21 @@ def test_a_write_ahead_log_without_its_database_is_set_aside_too(tmp_path: Path,
     [aside] = tmp_path.glob("demo.before-demo-*.duckdb.wal")
     assert f"The previous write-ahead log is kept as {aside}" in done.stdout
     assert not db.with_name("demo.duckdb.wal").exists() and "uploads" in tables_in(db)
+
+
+def test_a_database_that_is_not_there_is_refused_unless_the_command_brings_data_in(tmp_path):
+    """A mistyped --db made an empty database (and its folders), and `remind` then planned
+    digests chasing every owner; reading commands refuse it, data-in commands say they make
+    a new one."""
+    typo = tmp_path / "typo" / "outcomes.duckdb"
+    for command in (["uploads"], ["audit"], ["remind", "--dry-run"], ["status"]):
+        done = metrics(*command, "--db", str(typo))
+        assert done.returncode == 2, (command, done.stderr)
+        assert f"there is no database at {typo}" in done.stderr, command
+        assert not typo.parent.exists(), command
+    csv = tmp_path / "r.csv"
+    csv.write_text(GOOD)
+    loaded = metrics("load", str(csv), "--db", str(typo))
+    assert loaded.returncode == 0, loaded.stderr
+    assert "a new one is made" in loaded.stderr and typo.exists()
+    assert metrics("uploads", "--db", str(typo)).returncode == 0
