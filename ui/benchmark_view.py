@@ -14,7 +14,7 @@ import streamlit as st
 from charter import Indicator
 from charter.models import UNIT_LABEL
 from metrics.assess.benchmark import ordinal, rank_words
-from metrics.publish import compare
+from metrics.publish import compare, withheld as disclosure
 from metrics.publish.compare import Compared, CouncilFigure, YearCompared, focus
 from metrics.publish.escape import chart_text, markdown
 from metrics.rounding import fmt_half_up
@@ -30,16 +30,20 @@ FOCUS = {"region": "Every council in our region", "neighbours": "Our neighbour g
 
 
 @shared(max_entries=64)
-def _compared(db: str, version: int, indicator: str, quarter: str | None) -> Compared | None:
+def _compared(
+    db: str, version: int, indicator: str, quarter: str | None, unseen: frozenset[str]
+) -> Compared | None:
     c = context.charter()
     with reads.reading(db) as store:
-        return compare.compared(store, c, c.indicators[indicator], quarter)
+        return compare.compared(store, c, c.indicators[indicator], quarter, unseen)
 
 
 def compared(indicator: str, quarter: str | None = None) -> Compared | None:
     """The comparisons as known at `quarter` (only years ended by then), read once per
-    version of the data (as every cached read)."""
-    return _compared(*reads.indicator_key(indicator), indicator, quarter)
+    version of the data (as every cached read); for a public reader, without our figure in
+    the years it is withheld (withheld.not_compared)."""
+    unseen = disclosure.not_compared(reads.withheld(indicator)) if reads.public() else frozenset()
+    return _compared(*reads.indicator_key(indicator), indicator, quarter, unseen)
 
 
 def section(ind: Indicator, found: Compared | None) -> None:

@@ -10,6 +10,7 @@ measure's every council on one sheet."""
 
 from __future__ import annotations
 
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
 from charter import Charter, Indicator
@@ -50,11 +51,16 @@ class Views:
 
 
 def gathered(
-    store: Store, charter: Charter, quarter: str | None = None
+    store: Store,
+    charter: Charter,
+    quarter: str | None = None,
+    unseen: Mapping[str, Collection[str]] | None = None,
 ) -> list[tuple[Indicator, Compared]]:
     """Every measure with published figures for every council, and its comparisons as known
-    at the pack's `quarter` (the years that had ended by then, as the indicator page)."""
-    found = every_compared(store, charter, quarter)
+    at the pack's `quarter` (the years that had ended by then, as the indicator page);
+    `unseen`: for a public pack, the years each measure's figure of ours is withheld in
+    (withheld.not_compared), compared as if we had none."""
+    found = every_compared(store, charter, quarter, unseen)
     return [
         (ind, found[ind.id])
         for ind in charter.indicators.values()

@@ -193,7 +193,8 @@ def build(
     pinned = review.signed_off_at if review.state == SIGNED_OFF else None
     pack.front = front(store, review.quarter, facts, pinned)
     pack.needs = needs_section(store, charter, review.quarter, reading)
-    found = benchmarks.gathered(store, charter, review.quarter)
+    unseen = {k: withheld.not_compared(v) for k, v in hidden.items()} if public else {}
+    found = benchmarks.gathered(store, charter, review.quarter, unseen)
     pack.benchmarks = benchmarks.table(found)
     pack.benchmark_views = benchmarks.views(found, charter.council.name)
     pack.all_councils = benchmarks.all_councils_sheet(found)

@@ -9,6 +9,7 @@ this module only lays them out. Counts are never compared (a count measures a pl
 
 from __future__ import annotations
 
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, replace
 from datetime import date
 
@@ -101,15 +102,21 @@ class Compared:
 
 
 def compared(
-    store: Store, charter: Charter, ind: Indicator, quarter: str | None = None
+    store: Store,
+    charter: Charter,
+    ind: Indicator,
+    quarter: str | None = None,
+    unseen: Collection[str] = (),
 ) -> Compared | None:
     """The comparisons for `ind`, or None when it is a count or nothing is published. At a
     chosen `quarter`, only the years that had ended by its end (as everywhere on the page):
-    a figure for a later year was not known then."""
+    a figure for a later year was not known then. `unseen`: the years in which the reader
+    may not see our figure compared (withheld.not_compared), compared as if we had none."""
     periods = compared_periods(store, ind, quarter)
     if not periods:
         return None
     values = area_values(store, [(ind.id, p) for p in periods])
+    values = without_ours(values, charter, {ind.id: unseen})
     return compared_from(store, charter, ind, quarter, periods, values)
 
 
@@ -121,13 +128,17 @@ def compared_periods(store: Store, ind: Indicator, quarter: str | None = None) -
 
 
 def every_compared(
-    store: Store, charter: Charter, quarter: str | None = None
+    store: Store,
+    charter: Charter,
+    quarter: str | None = None,
+    unseen: Mapping[str, Collection[str]] | None = None,
 ) -> dict[str, Compared]:
     """`compared` for every indicator that has comparisons, every council's figures read at
     once: read indicator by indicator, the same query planned again for each was some 20 ms
-    of a pack (bench/README.md)."""
+    of a pack (bench/README.md). `unseen`: indicator -> years as for `compared`."""
     periods = {ind.id: compared_periods(store, ind, quarter) for ind in charter.indicators.values()}
     values = area_values(store, [(i, p) for i, ps in periods.items() for p in ps])
+    values = without_ours(values, charter, unseen or {})
     return {
         ind.id: compared_from(store, charter, ind, quarter, periods[ind.id], values)
         for ind in charter.indicators.values()
@@ -169,6 +180,25 @@ def compared_from(
     )
     words = charter.neighbours().words
     return Compared(years, latest, found, words, as_at, fictional, quarter)
+
+
+def without_ours(
+    values: dict[tuple[str, str], dict[str, float]],
+    charter: Charter,
+    unseen: Mapping[str, Collection[str]],
+) -> dict[tuple[str, str], dict[str, float]]:
+    """Every area's figures, less our council's in the years `unseen` (indicator -> years):
+    ranked, banded or counted among the councils, a withheld figure of ours would be narrowed
+    down by where it sits between theirs, so the year is compared as if we had no figure."""
+    code = charter.council.code
+    return {
+        (ind_id, period): (
+            {a: v for a, v in areas.items() if a != code}
+            if period in unseen.get(ind_id, ())
+            else areas
+        )
+        for (ind_id, period), areas in values.items()
+    }
 
 
 def ended_by(periods: list[str], quarter: str | None) -> list[str]:

@@ -4,6 +4,7 @@ came from and what families and staff say about it."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 
 from charter import Charter, Indicator
@@ -93,6 +94,7 @@ def build(
             assessed = assessed_period(ind, {r.period for r in every}, q) or due
             found = evidence.recent(found, q.end)
         policy = DisclosurePolicy(charter, {ind.id: hidden})
+        unseen = disclosure.not_compared(hidden) if public else frozenset()
         rows = upto(
             policy.publish(TrendCells(ind.id, every), audience_for(public)), assessed, quarter
         )
@@ -100,7 +102,7 @@ def build(
             assessed,
             rows,
             None if public else spc(ind, rows),
-            comparison(store, charter, ind, rows, quarter),
+            comparison(store, charter, ind, rows, quarter, unseen),
             [] if public else reconcile(store, charter, ind),
             latest,
             found,
@@ -108,15 +110,22 @@ def build(
 
 
 def comparison(
-    store: Store, charter: Charter, ind: Indicator, rows: list[TrendRow], quarter: str | None = None
+    store: Store,
+    charter: Charter,
+    ind: Indicator,
+    rows: list[TrendRow],
+    quarter: str | None = None,
+    unseen: Collection[str] = (),
 ) -> Comparison:
+    """Our latest figure among the councils' (`unseen`: the periods in which the reader may
+    not see our figure compared, withheld.not_compared: the councils are listed without it)."""
     if ind.unit == "count":
         return Comparison(message=COUNTS_NOT_COMPARED)
     latest = next((r for r in reversed(rows) if r.value is not None), None)
     if latest is None or latest.value is None:
         return Comparison(message="No figures to compare yet.")
-    found = councils(store, charter, ind, latest.period)
-    if len(found) < 2 and (beside := published_year(store, charter, ind, latest, quarter)):
+    found = _seen(councils(store, charter, ind, latest.period), latest.period, unseen)
+    if len(found) < 2 and (beside := published_year(store, charter, ind, latest, quarter, unseen)):
         return beside
     ranked, advice = len(found) >= 2, None
     if not ranked:  # no other councils loaded: compare with England, region and group
@@ -159,8 +168,17 @@ def neighbour_average(charter: Charter, ind: Indicator, areas: dict[str, float])
     )
 
 
+def _seen(found: list[AreaValue], period: str, unseen: Collection[str]) -> list[AreaValue]:
+    return [r for r in found if not r.ours] if period in unseen else found
+
+
 def published_year(
-    store: Store, charter: Charter, ind: Indicator, latest: TrendRow, quarter: str | None
+    store: Store,
+    charter: Charter,
+    ind: Indicator,
+    latest: TrendRow,
+    quarter: str | None,
+    unseen: Collection[str] = (),
 ) -> Comparison | None:
     """Published yearly, tracked quarterly (EHC plans within 20 weeks): every council in the
     latest published year ended by the quarter, labelled with its year, beside our figure."""
@@ -168,7 +186,7 @@ def published_year(
     if end is None:
         return None
     year = published_beside(ind, end, published_periods(store, ind.id))
-    found = councils(store, charter, ind, year) if year else []
+    found = _seen(councils(store, charter, ind, year), year, unseen) if year else []
     if year is None or len(found) < 2:
         return None
     areas = area_values(store, [(ind.id, year)]).get((ind.id, year), {})

@@ -213,6 +213,17 @@ def group_rows(
     return [_protected(r, withheld.get((period, dim, r.group)), public, rounding) for r in rows]
 
 
+def not_compared(withheld: Withheld) -> frozenset[str]:
+    """The periods whose figure of ours a public reader may not see compared with other
+    councils' (compare.without_ours): the withheld ones, and under rounding every one of ours
+    (the comparison would give the real figure beside the rounded one)."""
+    periods = {period for (period, dim, _) in withheld if dim == ""}
+    rounding = getattr(withheld, "rounding", None)  # a plain mapping has none
+    if rounding is not None:
+        periods |= set(rounding.totals)
+    return frozenset(periods)
+
+
 def indicator_status(i: IndicatorStatus, withheld: Withheld) -> IndicatorStatus:
     """What a public reader sees of a status. A withheld figure takes everything worked out
     from it with it (its status, change, direction, SPC verdict, rank, quartile, comparison
@@ -221,6 +232,8 @@ def indicator_status(i: IndicatorStatus, withheld: Withheld) -> IndicatorStatus:
     direction from a withheld earlier figure is not given either (the figure less the change
     would give it back). Under rounding, the figure is rounded and its exact change dropped."""
     rounding = getattr(withheld, "rounding", None)
+    if i.benchmark is not None and i.benchmark.period in not_compared(withheld):
+        i = replace(i, benchmark=None)  # another year's comparison (the latest published)
     why = withheld.get((i.period or "", "", ""))
     if why is None and rounding is not None and i.value is not None:
         return _rounded_status(i, rounding)
