@@ -15,7 +15,9 @@ from charter import Charter
 from metrics.assess.rollup import StatementStatus, charter_status, quarters_with_data
 from metrics.periods.model import PeriodKind
 from metrics.periods.text import parse_period
-from metrics.publish.policy import Audience, DisclosurePolicy, StatusCells
+from metrics.publish.disclosure import Rule
+from metrics.publish.policy import PUBLIC, Audience, DisclosurePolicy, StatusCells
+from metrics.publish.withheld import SHOWN, rule_for
 from metrics.rounding import fmt_half_up, round_half_up
 from metrics.store import needs as stored
 from metrics.store.connection import Store
@@ -61,6 +63,7 @@ class ServiceCost:
     comparison: Comparison
     outcomes: list[StatementStatus] = field(default_factory=list)
     indicators: tuple[str, ...] = ()  # the service's own outcome indicators (needs.yaml)
+    children_withheld: bool = False  # a small number, withheld from a public reader
 
     @property
     def per_child_reached(self) -> float | None:
@@ -78,6 +81,8 @@ class ServiceCost:
                 f", £{fmt_half_up(self.per_child_reached, 0)} for each of the "
                 f"{self.children:,} children it reached"
             )
+        elif self.children_withheld:
+            said += f" (how many children it reached is withheld: {SHOWN}, a small number)"
         said += f" (£{fmt_half_up(self.per_child_in_area, 2)} per child living in the area"
         c = self.comparison
         if c.england is not None:
@@ -141,9 +146,23 @@ def costs(
         svc = charter.needs.services[service]
         mine = [s for s in statuses if s.number in svc.statements]
         cmp = comparison(charter, outturn, service, year)
-        out.append(ServiceCost(service, svc.name, year, float(amount), children, population,
-                               cmp, mine, tuple(svc.indicators)))  # fmt: skip
+        shown, held = _children(children, rule_for(charter.council), audience)
+        out.append(ServiceCost(service, svc.name, year, float(amount), shown, population,
+                               cmp, mine, tuple(svc.indicators), held))  # fmt: skip
     return out
+
+
+def _children(children: int | None, rule: Rule, audience: Audience) -> tuple[int | None, bool]:
+    """How many children a service reached as `audience` may see it: for a public reader a
+    small number is withheld (the spend for each child would give it back too), or under
+    rounding rounded, as every published count (the spend for each from the rounded)."""
+    if audience != PUBLIC or children is None:
+        return children, False
+    if rule.rounds:
+        return rule.rounded(children), False
+    if rule.disclosive(children):
+        return None, True
+    return children, False
 
 
 def _outcomes(
@@ -171,7 +190,7 @@ def rows(found: list[ServiceCost]) -> list[dict[str, Any]]:
             "year": c.year,
             "service": c.name,
             "spend": _money(c.spend, 0),
-            "children_reached": c.children,
+            "children_reached": SHOWN if c.children_withheld else c.children,
             "per_child_reached": _money(c.per_child_reached, 0),
             "per_child_in_area": _money(c.per_child_in_area),
             "s251_year": c.comparison.year,

@@ -86,3 +86,18 @@ def test_demo_year_of_spend_beside_outcomes(demo_store, charter):
     assert "Children and young people receiving short breaks" in table["Short breaks"]["outcomes"]
     assert by["short-breaks"].comparison.england == 41.2  # the demo's synthetic s251
     assert "neither says the one caused the other" in CAVEATS
+
+
+def test_a_small_number_of_children_reached_is_withheld_from_public_readers(store, charter):
+    """3 children reached was published as it stood ("£18,000 for each of the 3 children"),
+    and the spend for each would give it back; staff see it, a public reader [c]."""
+    few = b"year,service,spend,children\n2024-25,short-breaks,54000,3\n"
+    assert load_finance_return(store, charter, "finance.csv", few).ok
+    [staff] = costs(store, charter, STAFF, "2024-25")
+    assert staff.children == 3 and staff.per_child_reached == 18_000
+    [public] = costs(store, charter, PUBLIC, "2024-25")
+    assert public.children is None and public.per_child_reached is None
+    assert public.children_withheld and "3 children" not in public.words()
+    [row] = rows([public])
+    assert row["children_reached"] == "[c]" and row["per_child_reached"] is None
+    assert "18,000" not in str(row)
