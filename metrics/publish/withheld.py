@@ -34,6 +34,7 @@ from metrics.publish.disclosure import (
     Rule,
 )
 from metrics.publish.periods import revised_by_a_small_number
+from metrics.rounding import ratio
 from metrics.store.connection import Store
 from metrics.store.queries import area_figures
 from metrics.words.narrative import STATUS_WORDS, fmt_value
@@ -160,7 +161,7 @@ def _rounded(row: T, rounding: Rounding) -> T:
         return row
     den = rule.rounded(counts["denominator"])
     num = rule.rounded(counts.get("numerator", 0))
-    value = round(num / den * ind.multiplier, ind.decimals) if den else None
+    value = ratio(num, den, ind.multiplier, ind.decimals) if den else None  # halves up
     return replace(row, value=value, numerator=float(num), denominator=float(den))
 
 

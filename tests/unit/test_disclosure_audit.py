@@ -132,6 +132,17 @@ def test_rounding_is_applied_to_what_a_public_reader_sees(charter):
     assert staff == row
 
 
+def test_a_ratio_from_rounded_counts_rounds_its_halves_up(charter):
+    """5 of 80 is 6.25%: DfE (and every other ratio here) says 6.3%, where Python's round()
+    gave 6.2 (halves to even; found by a review against DfE's figures)."""
+    ind = charter.indicators["ehcp-issued-20-weeks"]
+    hidden = withheld.Withheld()
+    hidden.rounding = withheld.Rounding(Rule(5, method=ROUND), ind)
+    row = TrendRow("2026-27 Q2", 7.6, None, "final", False, 6, 79, None, None, None)
+    [public] = withheld.trend_rows([row], hidden, public=True)
+    assert (public.numerator, public.denominator, public.value) == (5, 80, 6.3)
+
+
 def test_a_withheld_figure_takes_its_status_and_comparisons_with_it(demo_db, charter):
     statuses = charter_status(Store(demo_db), charter, parse_period("2026-27 Q2"))
     s = next(s for s in statuses if any(i.id == "short-breaks-receiving" for i in s.indicators))
