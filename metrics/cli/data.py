@@ -107,6 +107,14 @@ def cmd_load(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
+    if args.provider and args.provider not in charter.providers:
+        known = ", ".join(sorted(charter.providers)) or "none"
+        print(
+            f"error: --provider: there is no provider {args.provider!r} in "
+            f"charter/providers.yaml (providers: {known})",
+            file=sys.stderr,
+        )
+        return 2
     if args.provider and not args.dry_run:
         from metrics.partners.submissions import submit
 

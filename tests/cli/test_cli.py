@@ -649,6 +649,18 @@ def test_a_reason_belongs_to_accepting_a_providers_return_not_submitting_it(tmp_
     assert done.returncode == 2 and "when accepting a provider's return" in done.stderr
 
 
+def test_an_unknown_provider_is_a_usage_error_naming_the_providers(tmp_path):
+    """A mistyped --provider was a traceback (SubmissionError; KeyError with --dry-run)."""
+    return_file = tmp_path / "breaks.csv"
+    return_file.write_text("indicator,period,value\nshort-breaks-receiving,2026-27 Q2,140\n")
+    for dry in ([], ["--dry-run"]):
+        done = run("load", str(return_file), "--provider", "brightside", *dry,
+                   db=tmp_path / "o.duckdb", check=False)  # fmt: skip
+        assert done.returncode == 2 and "Traceback" not in done.stderr, done.stderr
+        assert "no provider 'brightside'" in done.stderr
+        assert "short-breaks-trust" in done.stderr
+
+
 def test_evidence_and_self_review_at_the_command_line(demo_db, tmp_path):
     db = tmp_path / "o.duckdb"
     db.write_bytes(demo_db.read_bytes())
