@@ -8,10 +8,12 @@ import sys
 from pathlib import Path
 
 from charter import load_charter
+from metrics.periods.model import PeriodKind
 from metrics.periods.text import parse_period
 from metrics.publish import published
 from metrics.publish.tables import csv_bytes, write_csv
 from metrics.store.connection import Store
+from metrics.store.replacing import kept, write_out
 
 
 def add_parser(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
@@ -30,14 +32,14 @@ def add_parser(sub: argparse._SubParsersAction, common: argparse.ArgumentParser)
 
 
 def cmd_published(args: argparse.Namespace) -> int:
-    try:
-        parse_period(args.quarter)
+    try:  # a quarter, as every other command's --quarter ('2026-27' was its Q4)
+        quarter = parse_period(args.quarter, PeriodKind.FY_QUARTER).label
     except ValueError as err:
         print(f"error: --quarter: {err}", file=sys.stderr)
         return 2
-    rows = published.cells(Store(args.db), load_charter(), args.quarter)
+    rows = published.cells(Store(args.db), load_charter(), quarter)
     if args.out:
-        Path(args.out).write_bytes(csv_bytes(rows, fieldnames=published.COLUMNS))
+        kept(write_out(Path(args.out), csv_bytes(rows, fieldnames=published.COLUMNS)))
     else:
         write_csv(sys.stdout, rows, published.COLUMNS, lineterminator="\n")
     return 0

@@ -11,12 +11,16 @@ t.xlsx` run again over a return someone has filled in keeps that return the same
 
 from __future__ import annotations
 
+import contextlib
+import os
 import shutil
 import sys
 from datetime import datetime
 from pathlib import Path
 
 import duckdb
+
+from metrics.store.errors import StoreError
 
 TABLES = "SELECT table_name FROM information_schema.tables"
 # Work recorded by anyone but the demo: its generator and its pretend people at the command
@@ -94,12 +98,25 @@ def set_aside_wal(path: Path, copy: Path | None, why: str) -> Path | None:
 
 
 def write_out(path: Path, content: bytes) -> Path | None:
-    """Write a command's output file; a different file already there is copied aside first
-    (returned, for the command to say where)."""
+    """Write a command's output file whole or not at all (a full disk or a failure midway
+    leaves no half-written pack or CSV under its name); a different file already there is
+    copied aside first (returned, for the command to say where). A path that cannot be
+    written is a StoreError naming it and why, never a traceback."""
+    if path.is_dir():
+        raise StoreError(f"cannot write {path}: it is a folder; give a file's name")
+    if not path.parent.is_dir():
+        raise StoreError(f"cannot write {path}: there is no folder {path.parent}")
     kept = None
-    if path.is_file() and path.read_bytes() != content:
-        kept = keep_copy(path, "overwrite")
-    path.write_bytes(content)
+    part = path.with_name(f".{path.name}.part-{os.getpid()}")
+    try:
+        if path.is_file() and path.read_bytes() != content:
+            kept = keep_copy(path, "overwrite")
+        part.write_bytes(content)
+        os.replace(part, path)
+    except OSError as err:
+        with contextlib.suppress(OSError):
+            part.unlink(missing_ok=True)
+        raise StoreError(f"cannot write {path}: {err.strerror or err}") from None
     return kept
 
 
