@@ -15,9 +15,7 @@ from charter import Charter
 from metrics.assess.rollup import StatementStatus, charter_status, quarters_with_data
 from metrics.periods.model import PeriodKind
 from metrics.periods.text import parse_period
-from metrics.publish.disclosure import Rule
-from metrics.publish.policy import PUBLIC, Audience, DisclosurePolicy, StatusCells
-from metrics.publish.withheld import SHOWN, rule_for
+from metrics.publish.policy import Audience, CountCell, DisclosurePolicy, StatusCells
 from metrics.rounding import fmt_half_up, round_half_up
 from metrics.store import needs as stored
 from metrics.store.connection import Store
@@ -82,7 +80,7 @@ class ServiceCost:
                 f"{self.children:,} children it reached"
             )
         elif self.children_withheld:
-            said += f" (how many children it reached is withheld: {SHOWN}, a small number)"
+            said += " (how many children it reached is withheld: [c], a small number)"
         said += f" (£{fmt_half_up(self.per_child_in_area, 2)} per child living in the area"
         c = self.comparison
         if c.england is not None:
@@ -139,6 +137,7 @@ def costs(
     year = year or years[-1]
     population = sum(loc.population.children for loc in charter.needs.localities.values())
     statuses = _outcomes(store, charter, audience, year)
+    policy = DisclosurePolicy(charter)
     out = []
     for _, service, amount, children in (r for r in spend if r[0] == year):
         if service not in charter.needs.services:
@@ -146,23 +145,11 @@ def costs(
         svc = charter.needs.services[service]
         mine = [s for s in statuses if s.number in svc.statements]
         cmp = comparison(charter, outturn, service, year)
-        shown, held = _children(children, rule_for(charter.council), audience)
-        out.append(ServiceCost(service, svc.name, year, float(amount), shown, population,
-                               cmp, mine, tuple(svc.indicators), held))  # fmt: skip
+        reached = policy.publish(CountCell(children), audience)  # a small number withheld
+        out.append(ServiceCost(service, svc.name, year, float(amount), reached.count,
+                               population, cmp, mine, tuple(svc.indicators),
+                               reached.withheld is not None))  # fmt: skip
     return out
-
-
-def _children(children: int | None, rule: Rule, audience: Audience) -> tuple[int | None, bool]:
-    """How many children a service reached as `audience` may see it: for a public reader a
-    small number is withheld (the spend for each child would give it back too), or under
-    rounding rounded, as every published count (the spend for each from the rounded)."""
-    if audience != PUBLIC or children is None:
-        return children, False
-    if rule.rounds:
-        return rule.rounded(children), False
-    if rule.disclosive(children):
-        return None, True
-    return children, False
 
 
 def _outcomes(
@@ -190,7 +177,7 @@ def rows(found: list[ServiceCost]) -> list[dict[str, Any]]:
             "year": c.year,
             "service": c.name,
             "spend": _money(c.spend, 0),
-            "children_reached": SHOWN if c.children_withheld else c.children,
+            "children_reached": "[c]" if c.children_withheld else c.children,
             "per_child_reached": _money(c.per_child_reached, 0),
             "per_child_in_area": _money(c.per_child_in_area),
             "s251_year": c.comparison.year,

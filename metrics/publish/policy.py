@@ -28,7 +28,7 @@ from metrics.assess.trend import GroupRow, TrendRow
 from metrics.evidence.items import result_words
 from metrics.evidence.personal import Warning_, small_numbers, warnings
 from metrics.publish import withheld as _withheld, withheld_review
-from metrics.publish.disclosure import Rule
+from metrics.publish.disclosure import PRIMARY, Rule
 from metrics.publish.withheld_counts import PublishedCounts, publish_counts
 from metrics.review.report import Report
 from metrics.store.connection import Store
@@ -98,6 +98,21 @@ class FigureCell:
     period: str
     breakdown: str = ""
     group: str = ""
+
+
+@dataclass(frozen=True)
+class CountCell:
+    """One count of children that is not a stored figure (how many a service reached)."""
+
+    count: int | None
+
+
+@dataclass(frozen=True)
+class PublishedCount:
+    """A count as a reader may see it: itself, rounded to 5 under rounding, or withheld."""
+
+    count: int | None
+    withheld: Marker | None = None
 
 
 @dataclass(frozen=True)
@@ -240,6 +255,8 @@ class DisclosurePolicy:
     def publish(self, cells: SurveyCells[S], audience: Audience) -> list[PublishedSurvey[S]]: ...
     @overload
     def publish(self, cells: CountCells, audience: Audience) -> PublishedCounts: ...
+    @overload
+    def publish(self, cells: CountCell, audience: Audience) -> PublishedCount: ...
 
     def publish(self, cells: object, audience: Audience) -> object:
         """What `audience` is given of `cells`: each cell its value, rounded, or withheld with
@@ -249,6 +266,8 @@ class DisclosurePolicy:
         public = audience == PUBLIC
         if isinstance(cells, SurveyCells):
             return [self._survey(r, public) for r in cells.results]
+        if isinstance(cells, CountCell):  # a small one withheld, as the spend for each child
+            return self._count(cells.count, public)  # would give it back
         if isinstance(cells, CountCells):  # counts from a return, not stored figures
             return publish_counts(self.rule, cells.rows, public)
         if isinstance(cells, StatusCells):  # staff: as worked out from the real figures
@@ -273,6 +292,15 @@ class DisclosurePolicy:
             why = self.withheld_of(cells.indicator).get(key)
             return Marker(why) if why else None
         raise TypeError(f"The disclosure policy does not know cells of kind {type(cells)!r}.")
+
+    def _count(self, count: int | None, public: bool) -> PublishedCount:
+        if not public or count is None:
+            return PublishedCount(count)
+        if self.rule.rounds:
+            return PublishedCount(self.rule.rounded(count))
+        if self.rule.disclosive(count):
+            return PublishedCount(None, Marker(PRIMARY))
+        return PublishedCount(count)
 
     def _survey(self, result: S, public: bool) -> PublishedSurvey[S]:
         """A survey answered by few people is withheld from a public reader, whichever method

@@ -12,6 +12,7 @@ status a public reader is given for the assessed figure. `value`, `numerator` an
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 
 from charter import Charter, Indicator
 from metrics.assess.rollup import charter_status
@@ -46,6 +47,14 @@ def _number(x: float | None, symbol: str | None = None) -> object:
     return int(x) if float(x).is_integer() else x
 
 
+def _in_order(charter: Charter, dim: str) -> Callable[[GroupRow], tuple[int, str]]:
+    """A table's rows in one order whatever the store's: the total, then each group where
+    charter/breakdowns.yaml lists it (a group it does not list after, by name)."""
+    listed = charter.breakdowns[dim].groups if dim in charter.breakdowns else []
+    place = {g: n for n, g in enumerate(listed)}
+    return lambda r: (place.get(r.group, len(listed)) if dim else -1, r.group)
+
+
 def cells(store: Store, charter: Charter, quarter: str) -> list[dict[str, object]]:
     """Every published cell for `quarter`, as a public reader sees it."""
     end = parse_period(quarter).end
@@ -77,6 +86,7 @@ def cells(store: Store, charter: Charter, quarter: str) -> list[dict[str, object
             if p.end > end or (last and p.sort_key > parse_period(last).sort_key):
                 continue  # not yet published at this quarter
             published_periods.add(period)
+            rows = sorted(rows, key=_in_order(charter, dim))  # as the charter lists them
             for r in policy.publish(GroupCells(ind_id, period, dim, rows), PUBLIC):
                 out.append(_row(ind, period, charter.council.code, dim, r, status, last))
         for t in comparators.get(ind_id, []):
