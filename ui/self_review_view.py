@@ -15,7 +15,7 @@ from metrics.leadership import self_review as sr
 from metrics.publish.escape import markdown
 from metrics.review import actions
 from metrics.store.connection import Store
-from ui import charts, forms
+from ui import charts, forms, style
 from ui.figspec import Spec
 from ui.review_view import attempt
 
@@ -70,7 +70,10 @@ def over_time(charter: Charter, answered: dict[date, dict[str, sr.Answer]]) -> N
         for c in sr.CONFIDENCE
     }
     spec = Spec()
-    for c, dash in zip(sr.CONFIDENCE, ("dot", "dash", "dashdot", "solid"), strict=True):
+    # the house palette's colours of 3:1 or more on white (WCAG 1.4.11), each its own dash
+    colours = [style.OKABE_ITO[c] for c in ("vermillion", "green", "blue", "black")]
+    lines = zip(sr.CONFIDENCE, ("dot", "dash", "dashdot", "solid"), colours, strict=True)
+    for c, dash, colour in lines:
         spec.add(
             {
                 "type": "scatter",
@@ -78,13 +81,17 @@ def over_time(charter: Charter, answered: dict[date, dict[str, sr.Answer]]) -> N
                 "y": counts[c],
                 "mode": "lines+markers+text",
                 "name": sr.CONFIDENCE_WORDS[c],
-                "line": {"dash": dash},
+                "line": {"dash": dash, "color": colour},
+                "marker": {"color": colour},
                 "text": [str(v) for v in counts[c]],
                 "textposition": "top center",
             }
         )
     spec.update(
-        yaxis={"title": {"text": "Questions"}},
+        font={"color": "#1F1F1F"},  # the labels and counts: text, 16:1 on white
+        plot_bgcolor="white",
+        paper_bgcolor="white",
+        yaxis={"title": {"text": "Questions"}, "gridcolor": style.GRID},
         height=360,
         margin={"t": 30},
         legend={"orientation": "h", "y": -0.2},

@@ -62,8 +62,41 @@ def test_page_passes_axe_and_our_checks(site, browser, name):
     summaries = page.locator('[data-testid="stExpander"] summary')
     twins = summaries.filter(has_text="The numbers behind this chart").count()
     assert twins == charts.count(), "every chart needs its table"
+    faint = [t for t in chart_texts(page) if contrast_on_white(t["fill"]) < 4.5]
+    assert faint == [], f"chart text under 4.5:1 on white (WCAG 1.4.3): {faint[:5]}"
 
     assert v.page_errors == []
     assert pages.unexpected_console_errors(v) == []
     pages.screenshot(page, name)
     page.close()
+
+
+def chart_texts(page) -> list[dict[str, str]]:
+    """Every piece of text drawn in a chart (axis labels, titles, notes) and its fill, as the
+    browser computes it: axe cannot see text inside a chart's SVG."""
+    return page.evaluate(
+        """() => [...document.querySelectorAll('[data-testid="stPlotlyChart"] svg text')]
+            .filter(t => t.textContent.trim() && t.getBBox().width > 0)
+            .map(t => ({text: t.textContent.trim(), fill: getComputedStyle(t).fill}))"""
+    )
+
+
+def contrast_on_white(fill: str) -> float:
+    """WCAG's contrast ratio of an 'rgb(r, g, b)' (or 'rgba(...)') fill against white."""
+    parts = [float(x) for x in fill[fill.index("(") + 1 : fill.index(")")].split(",")]
+    r, g, b = parts[:3]
+    alpha = parts[3] if len(parts) > 3 else 1.0
+    r, g, b = (alpha * c + (1 - alpha) * 255 for c in (r, g, b))  # over the white ground
+
+    def linear(c: float) -> float:
+        c /= 255
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+    lum = 0.2126 * linear(r) + 0.7152 * linear(g) + 0.0722 * linear(b)
+    return 1.05 / (lum + 0.05)
+
+
+def test_the_contrast_check_finds_streamlits_grey_labels():
+    assert contrast_on_white("rgb(128, 132, 149)") < 4.5  # Streamlit's tick grey: 3.7:1
+    assert contrast_on_white("rgb(31, 31, 31)") > 15
+    assert contrast_on_white("rgba(0, 0, 0, 0.4)") < 4.5
