@@ -198,7 +198,7 @@ def focus_chart(
     )  # fmt: skip
     charts.house_layout(
         fig, f"{ind.title}: {title.lower()}", f"{UNIT_LABEL[ind.unit] or 'count'}, {period}",
-        "DfE, published statistics",
+        "DfE, published statistics", source_right=True,
     )  # fmt: skip
     fig.update(height=max(320, 26 * len(rows) + 220), hovermode="closest")
     fig.update(margin={"l": 10, "r": 40, "t": 130, "b": 80})

@@ -30,9 +30,13 @@ FONT = "Source Sans Pro, Arial, sans-serif"
 DOWNLOAD_ONLY = "ignore"
 
 
-def house_layout(fig: Spec, title: str, subtitle: str, source: str) -> None:
+def house_layout(
+    fig: Spec, title: str, subtitle: str, source: str, source_right: bool = False
+) -> None:
     """Every chart's frame: its title and subtitle (wrapped for a phone), the source below,
-    the house font, a white ground and a light grid. Public: a new chart uses it too."""
+    the house font, a white ground and a light grid. Public: a new chart uses it too.
+    `source_right`: the source under the plot's right edge (a chart whose long axis labels
+    push the plot right, where a source from its left edge ran off a phone's screen)."""
     fig.update(
         title={
             "text": f"{axes.wrap(title)}<br><sup>{axes.wrap(subtitle, 60)}</sup>",
@@ -53,11 +57,11 @@ def house_layout(fig: Spec, title: str, subtitle: str, source: str) -> None:
         text=f"Source: {source}",
         xref="paper",
         yref="paper",
-        x=0,
+        x=1 if source_right else 0,
         y=-0.3,
         showarrow=False,
         font={"size": 11, "color": "#555555"},
-        xanchor="left",
+        xanchor="right" if source_right else "left",
     )
 
 

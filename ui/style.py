@@ -31,6 +31,15 @@ CSS = """
   opacity:1 !important;}
 a:focus-visible, button:focus-visible, [tabindex]:focus-visible {
   outline: 3px solid #0B3B66 !important; outline-offset: 2px;}
+/* What Streamlit draws at opacity 0 until the mouse is over it (a table's toolbar: columns,
+   search, full screen; a heading's link) is shown while it holds the keyboard's focus: a
+   keyboard user's focus there was invisible (WCAG 2.4.7). */
+[data-testid="stElementToolbar"]:focus-within,
+[data-testid="stHeaderActionElements"] :focus-visible {opacity:1 !important;
+  transition:none !important;}
+/* What takes focus scrolls clear of Streamlit's sticky header (60 px), not under it, when
+   tabbing back up a page (WCAG 2.4.11). */
+html, [data-testid="stMain"], [data-testid="stAppViewContainer"] {scroll-padding-top:5rem;}
 /* A link's label wraps (Streamlit keeps it on one line and cuts it: "Open indicator: Young
    people 14+ with an EHC pl" on a phone). */
 [data-testid="stPageLink"] a {height:auto !important; align-items:flex-start;}

@@ -17,6 +17,10 @@ FOCUS_VISIBLE = """() => {
     const shadow = s.boxShadow && s.boxShadow !== 'none';
     visible = outline || shadow;
   }
+  // a ring inside something drawn transparent (a table's toolbar at opacity 0) is not seen
+  for (let up = el; up && visible; up = up.parentElement) {
+    if (parseFloat(getComputedStyle(up).opacity) === 0) visible = false;
+  }
   // st.dataframe is a canvas grid (glide-data-grid) that draws its focus ring on the canvas,
   // where CSS cannot see it: a cell of a grid that holds the focus counts as visibly focused.
   const grid = el.closest('[data-testid="stDataFrame"]');
@@ -64,4 +68,21 @@ def test_overview_to_indicator_with_the_keyboard(server, browser):
     heading = "EHC plans issued within 20 weeks (excluding exceptions)"
     assert page.get_by_role("heading", name=heading).count() == 1
     assert pages.unexpected_console_errors(v) == [] and v.page_errors == []
+    page.close()
+
+
+def test_focus_moving_back_up_a_phone_page_is_never_under_the_header(server, browser):
+    """Shift+Tab scrolled the focused link to the very top, under Streamlit's sticky header
+    (WCAG 2.4.11): it stops below it now."""
+    v = pages.visit(browser, server.url + "/", width=390)
+    page = v.page
+    tab_to(page, "Open statement 12")
+    header = page.evaluate(
+        "() => document.querySelector('[data-testid=\"stHeader\"]').getBoundingClientRect().bottom"
+    )
+    for _ in range(6):
+        page.keyboard.press("Shift+Tab")
+        top = page.evaluate("() => document.activeElement.getBoundingClientRect().top")
+        text = page.evaluate("() => document.activeElement.innerText")
+        assert top >= header - 1, (text, top, header)
     page.close()
