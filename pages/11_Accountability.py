@@ -13,8 +13,8 @@ if quarter:
     built = ui.review(quarter)
     own = accountability.owners_of(person, charter)
     if own:
-        view.section(built, charter, own, "My indicators and actions", "mine")
-    st.subheader("By owner")
+        view.section(built, charter, own, "My indicators and actions", "mine", top=True)
+    st.header("By owner")
     sums = accountability.by_owner(built, charter)
     st.dataframe([s.row() for s in sums], hide_index=True, key="acc_owners")
     st.header("By organisation")

@@ -12,8 +12,12 @@ from metrics.review import accountability
 from metrics.review.report import Report
 
 
-def section(built: Report, charter: Charter, owners: set[str], heading: str, key: str) -> None:
-    st.subheader(heading)
+def section(
+    built: Report, charter: Charter, owners: set[str], heading: str, key: str, top: bool = False
+) -> None:
+    """One owner's (or organisation's) indicators and open actions, under `heading`: a
+    section of the page (`top`), else one under "By organisation"."""
+    (st.header if top else st.subheader)(heading)
     rows = accountability.indicator_rows(built, charter, owners)
     if rows:
         st.dataframe(rows, hide_index=True, key=f"acc_ind_{key}")

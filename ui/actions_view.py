@@ -68,7 +68,7 @@ ADD, UPDATE = "action_add", "action_update"
 
 
 def add_form(store: Store, charter: Charter, quarter: str) -> None:
-    st.subheader("Add an action")
+    st.header("Add an action")
     forms.said(ADD)
     sent = forms.token(ADD)  # this drawing of the form: sent twice, it adds one action
     with st.form(forms.key(ADD, "")):
@@ -103,7 +103,7 @@ def add_form(store: Store, charter: Charter, quarter: str) -> None:
 def update_form(store: Store, found: list[actions.Action]) -> None:
     if not found:
         return
-    st.subheader("Log progress on an action")
+    st.header("Log progress on an action")
     by_id = {a.action_id: a for a in found}
     forms.said(UPDATE)
     sent = forms.token(UPDATE)

@@ -77,7 +77,7 @@ def downloads() -> None:
     if roles is not None and not ui.user().may(*roles):  # the demo's role changed since
         del st.session_state[MADE]
         return
-    st.subheader("Download")
+    st.header("Download")
     st.markdown(markdown(made["title"]))
     for fmt, (name, data) in made["files"].items():
         download.button(

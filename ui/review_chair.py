@@ -21,7 +21,7 @@ from ui.review_view import CHAIRS, CONFIRM, MOVE, attempt
 def chair_controls(store: Store, charter: Charter, built: report.Report) -> None:
     """Move the review on (or back, with a reason), set the meeting date, sign off, reopen."""
     review = built.review
-    st.subheader("Chair: the review's progress")
+    st.header("Chair: the review's progress")
     forms.said(MOVE)
     here = STATES.index(review.state)
     with st.form("review_move"):
