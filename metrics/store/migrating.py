@@ -31,7 +31,8 @@ class Migratable(Protocol):
 
 def schema_version(con: Migratable) -> int:
     tables = con.execute(
-        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_version'"
+        "SELECT count(*) FROM information_schema.tables "
+        "WHERE table_name = 'schema_version' AND table_schema = current_schema()"
     ).fetchall()[0][0]
     if not tables:
         return 0

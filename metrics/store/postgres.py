@@ -20,6 +20,7 @@ from psycopg_pool import ConnectionPool
 from metrics.config import database, redacted
 from metrics.store.changes import Versions, versions
 from metrics.store.connection import Connection, Store, _asking
+from metrics.store.errors import StoreError
 from metrics.store.migrating import migrate
 from metrics.store.postgres_changes import Listener, keep_versions, kept_versions, moment
 from metrics.store.postgres_connection import CONNECT_SECONDS, PgConnection, _take
@@ -29,6 +30,7 @@ POOL_SIZE = 10
 # A write waiting this long for another's row lock is refused as a conflict rather than
 # left hanging (two connections of one thread can otherwise wait for each other for ever).
 LOCK_TIMEOUT_MS = 5000
+MIGRATION_WAIT_MS = 10 * 60 * 1000  # another server's migration, before saying so
 # How long a thread waits for another asking the same database's versions before asking too.
 ASKING_SECONDS = 0.5
 # Advisory lock key (any fixed number): migrations at start-up.
@@ -170,8 +172,26 @@ class PgStore(Store):
     def _migrate_once(self, con: PgConnection) -> None:
         """Migrations run once however many app servers start at the same moment: each
         waits for the advisory lock, and the later ones find nothing left to do."""
-        con._pg.execute("SELECT pg_advisory_lock(%s)", [MIGRATING_LOCK])
+        # Another server's migration may take longer than a row lock is waited for
+        # (LOCK_TIMEOUT_MS): its lock is waited for up to MIGRATION_WAIT_MS, then said plainly.
+        con._pg.execute(f"SET lock_timeout = {MIGRATION_WAIT_MS}")
+        try:
+            con._pg.execute("SELECT pg_advisory_lock(%s)", [MIGRATING_LOCK])
+        except psycopg.errors.LockNotAvailable:
+            raise StoreError(
+                f"another process has been bringing the database's schema up to date for "
+                f"{MIGRATION_WAIT_MS // 60000} minutes; try again once it has finished"
+            ) from None
+        finally:
+            con._pg.execute(f"SET lock_timeout = {LOCK_TIMEOUT_MS}")
         try:
             migrate(con)
+        except psycopg.errors.InsufficientPrivilege as err:
+            raise StoreError(
+                "the database's role may not create or change the app's tables "
+                f"({str(err).splitlines()[0]}): run the app once as the database's owner, or "
+                "grant the role CREATE on its schema, so that the schema can be brought up to "
+                "date; nothing was changed"
+            ) from None
         finally:
             con._pg.execute("SELECT pg_advisory_unlock(%s)", [MIGRATING_LOCK])
