@@ -6,12 +6,14 @@ cached reads (ui/reads.py) use them from here, so `ui` and `ui.reads` do not imp
 from __future__ import annotations
 
 import itertools
+import threading
 
 import streamlit as st
 
 from charter import Charter, load_charter
 from metrics.access import Actor
 from metrics.ingest.template import latest_complete_quarter
+from metrics.store import audit as audit_store
 from metrics.store.changes import Versions
 from metrics.store.connection import Store
 from ui import access, keys
@@ -76,7 +78,46 @@ def charter_serial() -> int:
 
 
 def _charter_loaded_for_run() -> tuple[int, Charter]:
-    return once_per_run("charter", _charter_loaded)
+    return once_per_run("charter", _charter_loaded_following_reloads)
+
+
+def _charter_loaded_following_reloads() -> tuple[int, Charter]:
+    follow_reloads()
+    return _charter_loaded()
+
+
+# For each database (its path#born, as the cached reads name it): the audit's version and
+# the number of charter reloads this server last saw. A reload done on another app server
+# (metrics/access/reload.py audits each) is followed here.
+_SEEN: dict[str, tuple[int, int]] = {}
+_SEEN_LOCK = threading.Lock()
+
+
+def follow_reloads() -> None:
+    """Load the charter files and the access list again when an administrator reloaded them on
+    any app server since this one last looked: without it, a person taken off the access
+    list kept their roles on every other server until it restarted. Asked only when the
+    audit has changed (a number every run reads anyway), so a run costs nothing more."""
+    try:
+        versions = data_versions()
+    except Exception:  # a setting or the store is wrong: the run says so itself (ui.page)
+        return
+    where, seen = f"{store().path}#{versions.born}", versions.of(["audit"])
+    if _SEEN.get(where, (None,))[0] == seen:
+        return
+    with _SEEN_LOCK:
+        before = _SEEN.get(where)
+        if before is not None and before[0] == seen:
+            return
+        try:
+            with store().connect() as con:
+                reloads = audit_store.charter_reloads(con)
+        except Exception:  # the store went away: asked again at the next run
+            return
+        if before is not None and reloads != before[1]:
+            forget_charter()
+            access.forget_access_list()
+        _SEEN[where] = (seen, reloads)
 
 
 _SERIALS = itertools.count(1)

@@ -53,6 +53,7 @@ LIMIT $limit
 """
 
 COUNT = "SELECT count(*) FROM audit"
+RELOADS = "SELECT count(*) FROM audit WHERE kind = 'charter reload'"
 KINDS = "SELECT DISTINCT kind FROM audit ORDER BY kind"
 PEOPLE = "SELECT DISTINCT name FROM audit ORDER BY name"
 
@@ -105,3 +106,8 @@ def kinds_people_and_count(con: Connection) -> tuple[list[str], list[str], int]:
     people = [r[0] for r in con.execute(PEOPLE).fetchall()]
     total = int(con.execute(COUNT).fetchall()[0][0])
     return kinds, people, total
+
+
+def charter_reloads(con: Connection) -> int:
+    """How many times the charter files have been reloaded (by any app server): audited."""
+    return int(con.execute(RELOADS).fetchall()[0][0])
