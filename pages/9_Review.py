@@ -47,7 +47,9 @@ if quarter:
                 last = previous.get(subject)
                 view.editor(store, charter, quarter, subject, e.commentary, figure, last)
             if person.may(*view.CHAIRS) and not frozen:
-                view.agree_form(store, charter, quarter, subject, e.status, e.indicator_id)
+                shown = built.agreed.get(subject)  # the agreed status in force, as shown
+                view.agree_form(store, charter, quarter, subject, e.status, e.indicator_id,
+                                shown.status if shown else None)  # fmt: skip
     st.header("Statements")
     for s in built.statements:
         subject = statement_subject(s.number)
@@ -63,5 +65,7 @@ if quarter:
                 mine, last = built.commentary.get(subject), previous.get(subject)
                 view.editor(store, charter, quarter, subject, mine, None, last)
             if person.may(*view.CHAIRS) and not frozen:
-                view.agree_form(store, charter, quarter, subject, s.status, f"s{s.number}")
+                shown = built.agreed.get(subject)
+                view.agree_form(store, charter, quarter, subject, s.status, f"s{s.number}",
+                                shown.status if shown else None)  # fmt: skip
     view.last_meeting(extras.last_meeting, charter)

@@ -193,9 +193,16 @@ def conflict(err: commentary.EditConflict) -> None:
 
 
 def agree_form(
-    store: Store, charter: Charter, quarter: str, subject: str, computed: str, key: str
+    store: Store,
+    charter: Charter,
+    quarter: str,
+    subject: str,
+    computed: str,
+    key: str,
+    seen: str | None = None,
 ) -> None:
-    """The chair's agreed status, with its mandatory reason."""
+    """The chair's agreed status, with its mandatory reason (`seen`: the agreed status in
+    force the page shows, None when none: recorded over another chair's since, refused)."""
     options = ["(computed status stands)", *agreed.AGREEABLE]
     form = f"agree:{key}"
     forms.said(form)
@@ -214,7 +221,7 @@ def agree_form(
         CHAIRS,
         "agree a status",
         lambda person: agreed.agree(
-            store, charter, person, quarter, subject, status, computed, reason
+            store, charter, person, quarter, subject, status, computed, reason, seen
         ),
     )
     if done is None:

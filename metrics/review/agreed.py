@@ -11,6 +11,8 @@ from metrics import text_limits
 from metrics.access import audit
 from metrics.access.people import CHAIR, Actor, require
 from metrics.access.writing import ReviewError, one_after_the_other, plain, writing
+from metrics.assess.rollup import charter_status
+from metrics.periods.text import parse_period
 from metrics.review.common import check_subject, known_quarter, refuse_if_signed_off, subject_title
 from metrics.store import review as stored
 from metrics.store.connection import Store
@@ -63,6 +65,14 @@ def current(store: Store, quarter: str, as_at: datetime | None = None) -> dict[s
     return {r[1]: Agreed(*r) for r in rows if r[3] is not None}
 
 
+UNSEEN = "(not given)"  # `seen` when the caller drew no agreed status (the domain's own)
+
+
+class AgreedConflict(ReviewError):
+    """Another chair recorded an agreed status since this one's page was drawn: nothing was
+    recorded."""
+
+
 @one_after_the_other
 def agree(
     store: Store,
@@ -73,9 +83,13 @@ def agree(
     status: str | None,
     computed: str,
     reason: str,
+    seen: str | None = UNSEEN,
 ) -> int:
     """Record the chair's agreed status (None withdraws it); the reason is required. Returns
-    the agreement's version for this quarter and subject."""
+    the agreement's version for this quarter and subject. `computed` is the status the page
+    showed, checked against the status as worked out now; `seen`, the agreed status in force
+    the page showed (None: none): recorded over another chair's since, it is refused, as an
+    edit of commentary over a newer version is."""
     require(actor, {CHAIR}, "agree a status")
     quarter, subject = known_quarter(store, quarter), check_subject(charter, subject)
     if status is not None and status not in AGREEABLE:
@@ -91,7 +105,23 @@ def agree(
     key = {"quarter": quarter, "subject": subject}
     with writing(store, f"the agreed status of {subject_title(charter, subject)}") as con:
         refuse_if_signed_off(con, quarter, "agreed statuses")
-        version = stored.latest_agreed_version(con, quarter, subject) + 1
+        now_computed = computed_status(store, charter, quarter, subject)
+        if computed != now_computed:
+            raise ReviewError(
+                f"The computed status is now {STATUS_WORDS.get(now_computed, now_computed)} "
+                f"(the page showed {STATUS_WORDS.get(computed, computed)}): the figures "
+                "changed since it was drawn. Look again before agreeing a status."
+            )
+        latest = stored.latest_agreed(con, quarter, subject)
+        in_force = latest[1] if latest else None
+        if seen != UNSEEN and in_force != seen:
+            said = STATUS_WORDS[in_force].lower() if in_force else "withdrawn"
+            raise AgreedConflict(
+                f"{latest[2] if latest else 'Someone'} recorded an agreed status ({said}) after "
+                "this page was drawn, so yours was not recorded. Look at it as it is now, then "
+                "record yours again if it is still needed."
+            )
+        version = (latest[0] if latest else 0) + 1
         stored.add_agreed(
             con,
             {
@@ -104,14 +134,29 @@ def agree(
                 "at": now,
             },
         )
+        words = STATUS_WORDS.get(computed, computed)
         audit.record(
             con,
             actor,
             "agreed status withdrawn" if status is None else "status agreed",
             f"{quarter}, {subject}",
             reason,
-            before=STATUS_WORDS.get(computed, computed) + " (computed)",
-            after=STATUS_WORDS[status] if status else "computed status stands",
+            # what it replaced: the agreed status in force, else the computed one
+            before=f"{STATUS_WORDS[in_force]} (agreed)" if in_force else f"{words} (computed)",
+            after=STATUS_WORDS[status] if status else f"{words} (computed status stands)",
             at=now,
         )
     return version
+
+
+def computed_status(store: Store, charter: Charter, quarter: str, subject: str) -> str:
+    """The subject's status as worked out from the figures now (an indicator's or a
+    statement's)."""
+    kind, _, key = subject.partition(":")
+    for s in charter_status(store, charter, parse_period(quarter)):
+        if kind == "statement" and str(s.number) == key:
+            return s.status
+        for i in s.indicators:
+            if kind == "indicator" and i.id == key:
+                return i.status
+    raise ReviewError(f"{subject_title(charter, subject)} has no status in {quarter}.")

@@ -74,6 +74,10 @@ SELECT quarter, subject, version, status, computed, reason, agreed_by, agreed_at
 ) AS a
 WHERE newest = 1
 """
+AGREED_LATEST = """
+SELECT version, status, agreed_by FROM agreed_statuses
+WHERE quarter = $quarter AND subject = $subject ORDER BY version DESC LIMIT 1
+"""
 AGREED_VERSION = """
 SELECT coalesce(max(version), 0) FROM agreed_statuses
 WHERE quarter = $quarter AND subject = $subject
@@ -165,6 +169,12 @@ def agreed_in_force(con: Connection, quarter: str, as_at: datetime | None) -> li
     """Each subject's latest agreed status (as at `as_at`, if given), withdrawn ones too:
     (quarter, subject, version, status, computed, reason, agreed_by, agreed_at)."""
     return _rows(con, AGREED_IN_FORCE, {"quarter": quarter, "as_at": as_at})
+
+
+def latest_agreed(con: Connection, quarter: str, subject: str) -> Row | None:
+    """(version, status (None: withdrawn), agreed by) of the subject's latest agreement."""
+    rows = con.execute(AGREED_LATEST, {"quarter": quarter, "subject": subject}).fetchall()
+    return tuple(rows[0]) if rows else None
 
 
 def latest_agreed_version(con: Connection, quarter: str, subject: str) -> int:

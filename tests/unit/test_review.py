@@ -367,3 +367,21 @@ def test_no_commentary_is_added_to_a_quarter_after_its_sign_off_commits(
     latest = commentary.history(demo_store, Q, subject)[0]
     if review.state == "signed off":  # PostgreSQL: the sign-off waited, then came after it
         assert latest.written_at <= review.signed_off_at
+
+
+def test_an_agreed_status_is_recorded_over_what_the_chair_saw_and_says_what_it_replaced(
+    demo_store, charter
+):
+    """Two chairs who both saw no agreed status record different ones: the second is refused
+    (it was silently the later version). The audit's 'before' is the agreed status replaced,
+    and a computed status the figures no longer give is refused (it was taken as given)."""
+    subject = statement_subject(5)  # computed: at risk
+    with pytest.raises(ReviewError, match="computed status is now At risk"):
+        agreed.agree(demo_store, charter, CHRIS, Q, subject, "off_track", "on_track", "Spoofed")
+    agreed.agree(demo_store, charter, CHRIS, Q, subject, "off_track", "at_risk", "Waits", None)
+    with pytest.raises(agreed.AgreedConflict, match="Chris Chair recorded an agreed status"):
+        agreed.agree(demo_store, charter, CHRIS, Q, subject, "on_track", "at_risk", "Fell", None)
+    assert agreed.current(demo_store, Q)[subject].status == "off_track"
+    agreed.agree(demo_store, charter, CHRIS, Q, subject, "on_track", "at_risk", "Fell", "off_track")
+    entry = audit_trail.entries(demo_store, command_line(), kind="status agreed")[0]
+    assert (entry.before, entry.after) == ("Off track (agreed)", "On track")
