@@ -194,12 +194,12 @@ def copy_forward(
     store: Store, charter: Charter, actor: Actor, quarter: str, subject: str, previous: str
 ) -> Commentary:
     """Start this quarter's commentary from `previous` quarter's text, marked as copied until
-    someone edits it."""
+    someone edits it. Only a subject with no commentary yet this quarter starts so: one
+    written meanwhile is a conflict (its text shown), never replaced by last quarter's."""
     quarter, previous = check_quarter(quarter), check_quarter(previous)
     source = current(store, previous).get(subject)
     if source is None:
         raise ReviewError(f"There is no commentary for {previous} to copy.")
-    mine = current(store, quarter).get(subject)
     return save(
         store,
         charter,
@@ -207,7 +207,7 @@ def copy_forward(
         quarter,
         subject,
         (source.what, source.why, source.next),
-        based_on=mine.version if mine else 0,
+        based_on=0,
         figure=Figure(source.figure_period, source.figure_value, source.figure_shown or ""),
         copied_from=previous,
     )

@@ -385,3 +385,16 @@ def test_an_agreed_status_is_recorded_over_what_the_chair_saw_and_says_what_it_r
     agreed.agree(demo_store, charter, CHRIS, Q, subject, "on_track", "at_risk", "Fell", "off_track")
     entry = audit_trail.entries(demo_store, command_line(), kind="status agreed")[0]
     assert (entry.before, entry.after) == ("Off track (agreed)", "On track")
+
+
+def test_last_quarters_text_never_replaces_commentary_written_meanwhile(demo_store, charter):
+    """'Start from last quarter's text', pressed on a page drawn before a colleague saved,
+    made last quarter's text the current version (the exception unexplained again)."""
+    last = commentary.current(demo_store, "2026-27 Q1")
+    first = next(i for i in exception_ids(demo_store, charter) if indicator_subject(i) in last)
+    subject = indicator_subject(first)
+    commentary.save(demo_store, charter, MO, Q, subject, TEXT, based_on=0)  # the colleague's
+    with pytest.raises(commentary.Conflict):
+        commentary.copy_forward(demo_store, charter, MEG, Q, subject, "2026-27 Q1")
+    kept = commentary.current(demo_store, Q)[subject]
+    assert (kept.what, kept.copied_from, kept.version) == (TEXT[0], None, 1)
