@@ -206,7 +206,7 @@ def waiting(store: Store, charter: Charter, person: Actor) -> None:
             )  # fmt: skip
         ready = confirmed and (not report.figures_changed or bool(reason.strip()))
         if st.button("Accept and store", type="primary", key=ACCEPT, disabled=not ready):
-            _accept(store, charter, sub, reason, confirmed)
+            _accept(store, charter, sub, reason, confirmed and bool(report.warnings))
     back = st.text_area("Or send it back: what should the provider put right?", key=BACK,
                         max_chars=SEND_BACK, help=help_text(SEND_BACK))  # fmt: skip
     if st.button("Send it back", key=RETURN):

@@ -158,7 +158,9 @@ def store_step(
     with ui.plain_failure(), st.status("Storing the figures…") as progress:
         result = load_file(
             store, charter, file_name, content, by=ui.user(), reason=reason,
-            confirmed=confirmed, checked=report,  # what step 2 checked: not read again
+            # confirmed: only figures it showed (none shown: nothing confirmed, and any
+            # found at storing are refused for checking), what step 2 checked not read again
+            confirmed=confirmed and bool(report.warnings), checked=report,
         )  # fmt: skip
         progress.update(label=result.summary(), state="complete" if result.ok else "error")
     return result

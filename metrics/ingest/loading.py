@@ -16,6 +16,7 @@ from metrics.access.people import ANALYST, Actor, acting, require
 from metrics.ingest.checking import read_and_check, reject, to_confirm
 from metrics.ingest.commit import Diff, NeedsReason, Upload, commit
 from metrics.ingest.load_report import LoadReport, fill, fmt_number, report_for
+from metrics.ingest.plausible import Unusual
 from metrics.ingest.validate import RowError
 from metrics.store import figures
 from metrics.store.connection import Connection, Store, WriteConflict
@@ -75,6 +76,8 @@ def load_file(
             report.warnings = list(preview.warnings)
         else:
             report.warnings = to_confirm(con, charter)
+            if checked is not None and _said(report.warnings) != _said(checked.warnings):
+                confirmed = False  # what was confirmed is not what there is now: checked again
         upload.confirmed = len(report.warnings) if confirmed else 0
         if report.warnings and not confirmed:
             report.errors = [
@@ -122,3 +125,7 @@ def load_file(
     fill(report, diff)
     report.outcome = "loaded" if diff.added or diff.revised else "no change"
     return report
+
+
+def _said(warnings: list[Unusual]) -> set[tuple[int, str]]:
+    return {(w.row, w.message) for w in warnings}

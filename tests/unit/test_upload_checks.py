@@ -138,3 +138,22 @@ def test_provisional_to_final_is_not_shown_as_a_revision_with_a_change_of_nothin
     assert (report.revised, report.figures_changed) == (1, 0)
     [row] = changes(report, charter)
     assert row["Change"] == "none: status provisional to final"
+
+
+def test_figures_found_unusual_only_at_storing_are_not_confirmed_unseen(store, charter):
+    """The page showed no unusual figure; another analyst then stored the period before, so
+    the file's figure became a 125% rise. Storing with the preview the page kept was logged
+    as '1 unusual figure confirmed by' someone who never saw it; it is refused for checking."""
+    q2 = "indicator,period,value\nshort-breaks-receiving,2024-25 Q2,900\n"
+    assert load(store, charter, "indicator,period,value\nshort-breaks-receiving,2024-25 Q1,880\n"
+                ).outcome == "loaded"  # fmt: skip
+    shown = check_file(store, charter, "q2.csv", q2.encode(), log_as="Ann Analyst")
+    assert shown.warnings == []
+    revised = "indicator,period,value\nshort-breaks-receiving,2024-25 Q1,400\n"
+    assert load(store, charter, revised, reason="recount", confirmed=True).ok  # the other one
+    for confirmed in (False, True):  # what the page passed, before and after the mend
+        stored = load_file(store, charter, "q2.csv", q2.encode(), by="Ann Analyst",
+                           confirmed=confirmed, checked=shown)  # fmt: skip
+        assert stored.outcome == "rejected", confirmed
+        assert "Check this figure" in stored.errors[0].problem
+    assert not any("confirmed by Ann" in u["message"] for u in uploads(store))
