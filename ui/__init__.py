@@ -223,9 +223,10 @@ def page(title: str, roles: frozenset[str] = READERS, reads: tuple[str, ...] = (
         route_and_run()
         st.stop()
     st.set_page_config(page_title=f"{title} · {APP_NAME}", layout="wide")
-    refresh.watch()  # another process's write is read as soon as it is made
-    if roles & user().roles & READERS:
-        prefetch(reads)
+    with plain_failure():  # a store that cannot be read says so plainly, from the first read
+        refresh.watch()  # another process's write is read as soon as it is made
+        if roles & user().roles & READERS:
+            prefetch(reads)
     st.markdown(CSS, unsafe_allow_html=True)
     nav = st.sidebar.container()  # drawn once the person, and so their roles, are known
     council = charter().council
