@@ -18,6 +18,7 @@ from metrics.store.connection import Store
 
 def cmd_status(args: argparse.Namespace) -> int:
     from metrics.assess.rollup import as_json, charter_status, quarters_with_data
+    from metrics.cli.review import quarter_to_read
     from metrics.periods.model import PeriodError, PeriodKind
     from metrics.periods.text import parse_period
     from metrics.words.narrative import direction_label, status_label
@@ -27,6 +28,8 @@ def cmd_status(args: argparse.Namespace) -> int:
     try:
         if args.period:
             quarter = parse_period(args.period, PeriodKind.FY_QUARTER)
+            if quarter_to_read(store, quarter.label, "--period") is None:
+                return 2
         else:
             quarters = quarters_with_data(store, charter)
             if not quarters:

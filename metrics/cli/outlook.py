@@ -8,6 +8,7 @@ import sys
 
 from charter import Charter, load_charter
 from metrics.assess import forecast
+from metrics.cli.review import quarter_to_read
 from metrics.periods.model import PeriodError, PeriodKind
 from metrics.periods.text import parse_period
 from metrics.publish import outlook
@@ -93,6 +94,8 @@ def cmd_forecast(args: argparse.Namespace) -> int:
     except PeriodError as err:
         print(f"error: --quarter: {err}", file=sys.stderr)
         return 2
+    if quarter is not None and quarter_to_read(store, quarter) is None:
+        return 2
     found = outlook.build(store, charter, ind, quarter, args.audience == PUBLIC, args.periods)
     if args.format == "json":
         print(json_text(found.as_json()))
@@ -116,6 +119,8 @@ def cmd_scorecard(args: argparse.Namespace) -> int:
     try:
         if args.quarter:
             quarter = parse_period(args.quarter, PeriodKind.FY_QUARTER).label
+            if quarter_to_read(store, quarter) is None:
+                return 2
         else:
             found = quarters_with_data(store, charter)
             if not found:

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from charter import load_charter
+from metrics.cli.review import quarter_to_read
 from metrics.periods.model import PeriodKind
 from metrics.periods.text import parse_period
 from metrics.publish import published
@@ -37,7 +38,10 @@ def cmd_published(args: argparse.Namespace) -> int:
     except ValueError as err:
         print(f"error: --quarter: {err}", file=sys.stderr)
         return 2
-    rows = published.cells(Store(args.db), load_charter(), quarter)
+    store = Store(args.db)
+    if (quarter := quarter_to_read(store, quarter)) is None:  # type: ignore[assignment]
+        return 2
+    rows = published.cells(store, load_charter(), quarter)
     if args.out:
         kept(write_out(Path(args.out), csv_bytes(rows, fieldnames=published.COLUMNS)))
     else:

@@ -12,17 +12,29 @@ from metrics.access.writing import ReviewError
 from metrics.assess.rollup import quarters_with_data
 from metrics.publish.escape import json_text, terminal as t
 from metrics.review import accountability, actions, report
-from metrics.review.common import check_quarter
+from metrics.review.common import known_quarter
 from metrics.store.connection import Store
 from metrics.store.replacing import kept, write_out
 
 
-def _quarter(args: argparse.Namespace) -> str | None:
-    """The --quarter as stored, or None after saying why it is not a quarter."""
+def _quarter(args: argparse.Namespace, store: Store) -> str | None:
+    """The --quarter as stored, or None after saying why it is not one to read: not a
+    quarter, one that has not begun, or one before the first quarter with figures (a pack or
+    review of such a quarter lists every indicator as 'no recent data')."""
     try:
-        return check_quarter(args.quarter)
+        return known_quarter(store, args.quarter)
     except ReviewError as err:
         print(f"error: --quarter: {err}", file=sys.stderr)
+        return None
+
+
+def quarter_to_read(store: Store, quarter: str, option: str = "--quarter") -> str | None:
+    """A quarter a command reads, as stored: None after saying why it is not one (it has
+    not begun, or is before the first quarter with figures)."""
+    try:
+        return known_quarter(store, quarter)
+    except ReviewError as err:
+        print(f"error: {option}: {err}", file=sys.stderr)
         return None
 
 
@@ -35,14 +47,14 @@ def _quarter_or_latest(args: argparse.Namespace, store: Store, charter: Charter)
             print("error: no quarterly figures yet; give --quarter", file=sys.stderr)
             return None
         args.quarter = known[0]
-    return _quarter(args)
+    return _quarter(args, store)
 
 
 def cmd_review(args: argparse.Namespace) -> int:
-    charter = load_charter()
-    if (quarter := _quarter(args)) is None:
+    charter, store = load_charter(), Store(args.db)
+    if (quarter := _quarter(args, store)) is None:
         return 2
-    built = report.build(Store(args.db), charter, quarter)
+    built = report.build(store, charter, quarter)
     owners = accountability.by_owner(built, charter)
     if args.format == "json":
         out = report.as_json(built, charter)

@@ -71,8 +71,8 @@ def known_quarter(store: Store, quarter: str, today: date | None = None) -> str:
     today = today or date.today()
     if period.start > today:
         raise ReviewError(
-            f"{label} has not begun (it starts on {long_date(period.start)}): commentary, "
-            "questions and actions are for a quarter that has begun."
+            f"{label} has not begun (it starts on {long_date(period.start)}): there is "
+            "nothing of it yet to review, report or write about."
         )
     with store.connect() as con:
         first = stored.first_quarter_start(con)

@@ -708,3 +708,15 @@ def test_pack_makes_the_self_evaluation_draft_for_the_latest_quarter(demo_db, tm
     assert wrong.returncode == 2 and "internal" in wrong.stderr
     missing = run("pack", "--format", "html", "--out", str(out), db=demo_db, check=False)
     assert missing.returncode == 2 and "--audience" in missing.stderr
+
+
+def test_a_quarter_not_begun_or_before_any_figures_is_refused_by_reading_commands(demo_db):
+    """A review or pack of 2027-28 Q1 listed every indicator as 'no recent data', and
+    'quality' of 1980-81 Q1 three overdue returns: each is refused, naming why."""
+    for command in (["review"], ["quality"], ["scorecard"], ["published"],
+                    ["forecast", "--indicator", "ehcp-issued-20-weeks"]):  # fmt: skip
+        for quarter, said in (("2027-28 Q1", "has not begun"), ("1980-81 Q1", "no figures")):
+            done = run(*command, "--quarter", quarter, db=demo_db, check=False)
+            assert done.returncode == 2 and said in done.stderr, (command, quarter, done.stderr)
+    done = run("status", "--period", "2027-28 Q1", db=demo_db, check=False)
+    assert done.returncode == 2 and "has not begun" in done.stderr
