@@ -111,9 +111,11 @@ def test_two_chairs_signing_off_at_once(demo_store, charter):
 def test_two_chairs_agreeing_a_status_at_once(demo_store, charter):
     for n in range(ROUNDS):
         subject = statement_subject(n + 1)
+        computed = agreed.computed_status(demo_store, charter, Q, subject)  # as the page shows
+        other = "off_track" if computed != "off_track" else "on_track"
         got = race(
-            lambda who, s=subject: agreed.agree(
-                demo_store, charter, who, Q, s, "off_track", "on_track", f"{who.name} says so"
+            lambda who, s=subject, c=computed, o=other: agreed.agree(
+                demo_store, charter, who, Q, s, o, c, f"{who.name} says so"
             )
         )
         plain_loser(got)
