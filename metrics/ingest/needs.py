@@ -19,14 +19,15 @@ import hashlib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
 from charter import Charter
 from metrics.access.people import ANALYST, Actor, acting, require
+from metrics.dates import long_date
 from metrics.ingest.commit import Diff, Upload, log_upload, record_rejection
 from metrics.ingest.read import FileProblem, RawTable, read_upload
 from metrics.ingest.validate import RowError
-from metrics.periods.model import PeriodError, PeriodKind
+from metrics.periods.model import Period, PeriodError, PeriodKind
 from metrics.periods.text import parse_period
 from metrics.store import needs as stored
 from metrics.store.connection import Store, transaction
@@ -119,6 +120,14 @@ def _needs_row(
     if quarter and month and month.start > quarter.end:
         late = "Give the month its figures are as at, no later than the quarter's last month."
         err("month", f"{month.label} is after {quarter.label} ends.", late)
+    # counts as at a month that has begun (a register read this month), of a quarter that
+    # has begun (a later one would become every page's 'latest'), and never before the
+    # dashboard's earliest year
+    earliest, today = charter.council.earliest_year, date.today()
+    if month and (problem := _not_begun(month, earliest, today)):
+        err("month", problem, "Check the month.")
+    if quarter and (problem := _not_begun(quarter, earliest, today)):
+        err("quarter", problem, "Check the quarter.")
     source = charter.needs.sources.get(v["source"])
     if source is None:
         err("source", "Not one of our sources.", _one_of(charter.needs.sources))
@@ -137,6 +146,16 @@ def _needs_row(
     return (quarter.label, v["source"], month.label, v["locality"], v["need"], children)
 
 
+def _not_begun(period: Period, earliest_year: int, today: date) -> str | None:
+    """Why a quarter or year of counts or spend cannot be loaded: it has not begun (a later one
+    would become the pages' 'latest'), or it is before the dashboard's earliest year."""
+    if period.year < earliest_year:
+        return f"{period.label} is before {earliest_year}, the earliest year accepted."
+    if period.start > today:
+        return f"{period.label} has not begun: it starts on {long_date(period.start)}."
+    return None
+
+
 def _finance_row(
     charter: Charter, row: int, v: dict[str, str], errors: list[RowError]
 ) -> tuple[object, ...] | None:
@@ -148,6 +167,8 @@ def _finance_row(
     except PeriodError as e:
         problem = f"Not a financial year: {e}."
         errors.append(RowError(row, "year", v["year"], problem, "Write it like 2025-26."))
+    if year and (early := _not_begun(year, charter.council.earliest_year, date.today())):
+        errors.append(RowError(row, "year", v["year"], early, "Check the year."))
     if v["service"] not in charter.needs.services:
         fix = _one_of(charter.needs.services)
         errors.append(RowError(row, "service", v["service"], "Not one of our services.", fix))

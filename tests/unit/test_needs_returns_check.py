@@ -64,3 +64,19 @@ def test_the_templates_example_rows_pass_the_returns_own_checks(store, charter):
     finance = finance_template(charter, today)
     assert _rows(finance) == [list(FINANCE_COLUMNS), ["2025-26", "short-breaks", "0", ""]]
     assert load_finance_return(store, charter, "f.csv", finance, "Ann", dry_run=True).ok
+
+
+def test_a_quarter_or_year_not_begun_or_before_the_earliest_year_is_refused(store, charter):
+    """A needs row for 2030-31 Q1 and finance years 2035-36 and 1900-01 were stored, and
+    became every page's 'latest' (found by a new user's review of the command line)."""
+    future = HEADER + b"2030-31 Q1,register,Jun 2030,North,Hearing impairment,4\n"
+    report = load_needs_return(store, charter, "n.csv", future, "Ann", dry_run=True)
+    said = " ".join(e.as_text() for e in report.errors)
+    assert not report.ok and "2030-31 Q1 has not begun" in said and "Jun 2030 has not" in said
+    for year in (b"2035-36", b"1900-01"):
+        money = b"year,service,spend,children\n" + year + b",short-breaks,1000,\n"
+        report = load_finance_return(store, charter, "f.csv", money, "Ann", dry_run=True)
+        said = " ".join(e.as_text() for e in report.errors)
+        assert not report.ok and ("has not begun" in said or "earliest year" in said), said
+    assert date.today() > date(2026, 9, 30)  # GOOD's quarter and month have begun
+    assert load_needs_return(store, charter, "g.csv", GOOD, "Ann", dry_run=True).ok
