@@ -15,7 +15,7 @@ from metrics.config import MAX_UPLOAD_ENV, db_path, is_database_url, max_upload_
 from metrics.deployment import SettingError
 from metrics.publish.tables import write_csv
 from metrics.store.connection import Store
-from metrics.store.replacing import kept, write_out
+from metrics.store.replacing import kept, named_for, write_out
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -77,6 +77,9 @@ def cmd_template(args: argparse.Namespace) -> int:
         print(f"error: --period: {err}", file=sys.stderr)
         return 2
     rows = template_rows(charter, quarter)
+    if args.out and (problem := named_for(Path(args.out), args.format)):
+        print(f"error: --out: {problem}", file=sys.stderr)
+        return 2
     if args.format == "xlsx":
         if not args.out:
             print("error: --format xlsx needs --out FILE", file=sys.stderr)

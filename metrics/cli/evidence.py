@@ -15,7 +15,7 @@ from metrics.ingest.survey import survey_return
 from metrics.leadership import self_review as sr
 from metrics.publish.escape import json_text, terminal as t
 from metrics.store.connection import Store
-from metrics.store.replacing import kept, write_out
+from metrics.store.replacing import kept, named_for, write_out
 
 
 def add_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
@@ -62,6 +62,9 @@ def cmd_evidence(args: argparse.Namespace) -> int:
     if args.survey_return:
         if not args.out:
             print("error: --survey-return needs --out FILE", file=sys.stderr)
+            return 2
+        if problem := named_for(Path(args.out), "csv"):  # a survey return is a CSV file
+            print(f"error: --out: {problem.split(', or ask')[0]}", file=sys.stderr)
             return 2
         try:
             content = survey_return(charter, series(listed(store)), args.survey_return)

@@ -14,7 +14,7 @@ from metrics.publish.escape import json_text, terminal as t
 from metrics.review import accountability, actions, report
 from metrics.review.common import known_quarter
 from metrics.store.connection import Store
-from metrics.store.replacing import kept, write_out
+from metrics.store.replacing import kept, named_for, write_out
 
 
 def _quarter(args: argparse.Namespace, store: Store) -> str | None:
@@ -148,6 +148,9 @@ def cmd_pack(args: argparse.Namespace) -> int:
     out = Path(args.out)
     if not out.parent.is_dir():
         print(f"error: --out: there is no folder {out.parent}", file=sys.stderr)
+        return 2
+    if problem := named_for(out, args.format):
+        print(f"error: --out: {problem}", file=sys.stderr)
         return 2
     made, files = pack.make(
         store, charter, quarter, args.audience or "", (args.format,), command_line(args.user),

@@ -120,6 +120,22 @@ def write_out(path: Path, content: bytes) -> Path | None:
     return kept
 
 
+KNOWN_SUFFIXES = {".csv": "csv", ".xlsx": "xlsx", ".pdf": "pdf", ".html": "html", ".htm": "html",
+                  ".json": "json"}  # fmt: skip
+
+
+def named_for(path: Path, fmt: str) -> str | None:
+    """Why an output file's name does not suit what is written into it (a CSV named
+    return.xlsx, which Excel and `load` then refuse), or None."""
+    named = KNOWN_SUFFIXES.get(path.suffix.lower())
+    if named is None or named == fmt:
+        return None
+    return (
+        f"{path} is named for {named.upper()}, but {fmt.upper()} would be written "
+        f"into it: name it {path.stem}.{fmt}, or ask for --format {named}"
+    )
+
+
 def kept(copy: Path | None) -> None:
     """Say, at the command line, where a file a command replaced was kept."""
     if copy is not None:

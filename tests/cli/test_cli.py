@@ -720,3 +720,19 @@ def test_a_quarter_not_begun_or_before_any_figures_is_refused_by_reading_command
             assert done.returncode == 2 and said in done.stderr, (command, quarter, done.stderr)
     done = run("status", "--period", "2027-28 Q1", db=demo_db, check=False)
     assert done.returncode == 2 and "has not begun" in done.stderr
+
+
+def test_an_output_file_named_for_another_format_is_refused(demo_db, tmp_path):
+    """'template --out return.xlsx' wrote CSV into it (and said to load it, which 'load' then
+    refused); 'pack --format pdf --out a.xlsx' wrote a PDF."""
+    cases = (
+        (["template", "--out", str(tmp_path / "return.xlsx")], "return.csv"),
+        (["pack", "--audience", "scrutiny", "--format", "pdf", "--out", str(tmp_path / "a.xlsx")],
+         "a.pdf"),
+        (["evidence", "--survey-return", "short-breaks-satisfaction", "--out",
+          str(tmp_path / "s.xlsx")], "s.csv"),
+    )  # fmt: skip
+    for command, better in cases:
+        done = run(*command, db=demo_db, check=False)
+        assert done.returncode == 2 and f"name it {better}" in done.stderr, done.stderr
+    assert not list(tmp_path.iterdir())
