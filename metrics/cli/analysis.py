@@ -6,6 +6,7 @@ import argparse
 import csv
 import io
 import json
+import math
 import sys
 from pathlib import Path
 from typing import Any
@@ -142,7 +143,13 @@ def print_import(file_name: str, title: str, report: Any) -> int:
 def cmd_spc(args: argparse.Namespace) -> int:
     from metrics.assess.spc import xmr
 
-    text = sys.stdin.read() if args.file == "-" else Path(args.file).read_text(encoding="utf-8-sig")
+    try:
+        file = Path(args.file)
+        text = sys.stdin.read() if args.file == "-" else file.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as err:
+        what = "it is not UTF-8 text" if isinstance(err, UnicodeDecodeError) else err.strerror
+        print(f"error: cannot read {args.file}: {what}", file=sys.stderr)
+        return 2
     periods, values = [], []
     for n, row in enumerate(csv.reader(io.StringIO(text)), start=1):
         if not row or not "".join(row).strip():
@@ -156,14 +163,24 @@ def cmd_spc(args: argparse.Namespace) -> int:
             if n == 1:
                 continue  # a header row
             print(f"error: line {n}: {row[1]!r} is not a number", file=sys.stderr)
-            return 1
+            return 2
+        if not math.isfinite(value):  # nan or inf: every limit would be nan (and JSON invalid)
+            print(f"error: line {n}: {row[1]!r} is not a finite number", file=sys.stderr)
+            return 2
+        if row[0].strip() in periods:  # charted twice, in the file's order
+            print(f"error: line {n}: the period {row[0].strip()!r} is given twice", file=sys.stderr)
+            return 2
         periods.append(row[0].strip())
         values.append(value)
     if not values:
         print("error: no 'period,value' rows", file=sys.stderr)
-        return 1
-    if args.baseline is not None and args.baseline < 2:
-        print("error: --baseline needs at least 2 points", file=sys.stderr)
+        return 2
+    if args.baseline is not None and not 2 <= args.baseline <= len(values):
+        print(f"error: --baseline: 2 to {len(values)} points (the file has {len(values)})",
+              file=sys.stderr)  # fmt: skip
+        return 2
+    if unknown := [r for r in args.rebase if r not in periods]:
+        print(f"error: --rebase: there is no period {unknown[0]!r} in the file", file=sys.stderr)
         return 2
     result = xmr(
         periods,

@@ -736,3 +736,27 @@ def test_an_output_file_named_for_another_format_is_refused(demo_db, tmp_path):
         done = run(*command, db=demo_db, check=False)
         assert done.returncode == 2 and f"name it {better}" in done.stderr, done.stderr
     assert not list(tmp_path.iterdir())
+
+
+def test_spc_refuses_what_it_cannot_chart(tmp_path):
+    """nan gave 'mean nan, limits nan to nan' (and JSON no reader takes), a period twice was
+    charted twice, --rebase or --baseline beyond the file were ignored, and a folder or a
+    binary file was a traceback (found by a new user's review of the command line)."""
+    good = "period,value\n2024-25 Q1,10\n2024-25 Q2,12\n2024-25 Q3,11\n"
+    cases = {
+        good + "2024-25 Q4,nan\n": ([], "not a finite number"),
+        good + "2024-25 Q1,13\n": ([], "given twice"),
+        good: (["--rebase", "2030-31 Q1"], "no period '2030-31 Q1'"),
+        good + "2024-25 Q4,9\n": (["--baseline", "100"], "2 to 4 points"),
+    }
+    for n, (text, (flags, said)) in enumerate(cases.items()):
+        f = tmp_path / f"s{n}.csv"
+        f.write_text(text)
+        done = run("spc", str(f), "--polarity", "higher", *flags, db=tmp_path / "x.duckdb",
+                   check=False)  # fmt: skip
+        assert done.returncode == 2 and said in done.stderr, (text, done.stderr)
+    binary = tmp_path / "b.csv"
+    binary.write_bytes(b"\xff\xfe\x00\x01" * 50)
+    for path in (tmp_path, binary):
+        done = run("spc", str(path), "--polarity", "higher", db=tmp_path / "x.duckdb", check=False)
+        assert done.returncode == 2 and "cannot read" in done.stderr, done.stderr
