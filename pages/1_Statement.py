@@ -20,6 +20,7 @@ chosen = st.selectbox(
     key=keys.STATEMENT,
 )
 st.query_params["statement"] = chosen
+ui.tab_title(f"Statement {chosen}: {charter.statement(int(chosen)).short_title}")
 quarter = ui.quarter_picker()
 if quarter:
     statement = next(s for s in ui.status(quarter) if str(s.number) == chosen)

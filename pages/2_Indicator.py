@@ -25,6 +25,7 @@ chosen = st.selectbox(
 )
 st.query_params["indicator"] = chosen
 ind = charter.indicators[chosen]
+ui.tab_title(ind.title)
 quarter = ui.quarter_picker()
 
 st.header(ind.title)
@@ -67,7 +68,6 @@ if not ui.public():  # our figures beside DfE's, small numbers and all: for staf
     sections.reconciliation_section(ind, view.reconciliation)
 
 breakdown.section(ind, charter, upto)
-
 evidence_view.items_beside(view.evidence)
 
 st.subheader("About this indicator")

@@ -247,6 +247,12 @@ def page(title: str, roles: frozenset[str] = READERS, reads: tuple[str, ...] = (
             review_banner()
 
 
+def tab_title(words: str) -> None:
+    """The browser tab's title, once the page knows what it shows ("5. Timely assessment ·
+    Statement"): every statement's and indicator's tab read the same (WCAG 2.4.2)."""
+    st.set_page_config(page_title=f"{words} · {APP_NAME}")
+
+
 def review_banner() -> None:
     """Where the chosen (or latest) quarter's review stands, on every page."""
     options = quarters()

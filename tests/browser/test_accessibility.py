@@ -39,6 +39,9 @@ def test_page_passes_axe_and_our_checks(site, browser, name):
         assert minor["id"] in STATEMENT, f"undeclared axe finding: {pages.describe([minor])}"
 
     assert page.evaluate("document.documentElement.lang") == "en"
+    titles = {"statement": "Statement 5: Timely assessment", "indicator": "EHC plans issued"}
+    if name in titles:  # each statement's and indicator's tab says which (WCAG 2.4.2)
+        assert page.title().startswith(titles[name]), page.title()
     levels = page.evaluate(
         '() => [...document.querySelectorAll(\'[data-testid="stMain"] h1, '
         '[data-testid="stMain"] h2, [data-testid="stMain"] h3, [data-testid="stMain"] h4\')]'
