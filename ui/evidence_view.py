@@ -108,6 +108,7 @@ def add_form(store: Store, charter: Charter) -> None:
             f"Attachment (optional): a PDF, PNG or JPEG up to "
             f"{attachments.MAX_BYTES // 1024 // 1024} MB", type=["pdf", "png", "jpg", "jpeg"],
             key=forms.key(ADD, "evidence_file"),
+            max_upload_size=attachments.MAX_BYTES // 1024 // 1024,  # its hint says the same
         )  # fmt: skip
         clean = st.checkbox("It holds no personal data about any child or family",
                             key=forms.key(ADD, "evidence_clean"))  # fmt: skip

@@ -123,3 +123,13 @@ def test_a_survey_of_a_handful_is_withheld_from_councillors(fresh, charter):
     assert "[c], answered by 5 or fewer" in councillor and "75% of 4" not in councillor
     member = texts(fresh(ui.EVIDENCE_PAGE, **as_role("member")).run())
     assert "75% of 4 agreed" in member
+
+
+def test_the_attachment_uploader_takes_what_its_label_says(fresh):
+    """Its label said 'up to 5 MB' while Streamlit's own hint beside it said 50MB (the
+    server's limit for returns): the uploader takes no more than the label says."""
+    at = fresh("pages/16_Evidence.py", **{access.DEMO_ROLE: "member"}).run()
+    protos = [getattr(n, "proto", None) for n in at.main]
+    [uploader] = [p for p in protos if p is not None and p.DESCRIPTOR.name == "FileUploader"]
+    mb = evidence.attachments.MAX_BYTES // 1024 // 1024
+    assert f"up to {mb} MB" in uploader.label and uploader.max_upload_size_mb == mb
