@@ -18,14 +18,35 @@ INSERT INTO audit VALUES (nextval('audit_id_seq'), $at, $subject, $name, $email,
 _FIGURE = """CASE WHEN {symbol} IS NOT NULL THEN {symbol}
                  ELSE coalesce(CAST({value} AS VARCHAR), 'no value') END
             || ' (' || {status} || ')'"""
+# What else a revision changed, on both sides when it differs: the counts a ratio is worked
+# out from, and the note (a revision of these alone read "73.1 (provisional)" twice).
+_COUNT = """CASE WHEN {v} = trunc({v}) THEN CAST(CAST({v} AS BIGINT) AS VARCHAR)
+                ELSE CAST({v} AS VARCHAR) END"""
+_ALSO = """
+       || CASE WHEN (old_numerator IS DISTINCT FROM numerator
+                     OR old_denominator IS DISTINCT FROM denominator)
+                    AND {num} IS NOT NULL AND {den} IS NOT NULL
+               THEN ' from ' || {num_text} || ' of ' || {den_text} ELSE '' END
+       || CASE WHEN old_note IS DISTINCT FROM note
+               THEN '; note: ' || coalesce({note}, 'none') ELSE '' END"""
+
+
+def _also(num: str, den: str, note: str) -> str:
+    return _ALSO.format(
+        num=num, den=den, note=note, num_text=_COUNT.format(v=num), den_text=_COUNT.format(v=den)
+    )
+
+
 ADD_REVISIONS = f"""
 INSERT INTO audit
 SELECT nextval('audit_id_seq'), $at, $subject, $name, $email, $via, 'figure revised',
        indicator_id || ', ' || period || ', ' || area_code
        || CASE WHEN breakdown = '' THEN '' ELSE ', ' || breakdown || ': ' || grp END,
        'Revised by upload ' || $upload || ': ' || coalesce($reason, 'no reason given'),
-       {_FIGURE.format(symbol="old_symbol", value="old_value", status="old_status")},
+       {_FIGURE.format(symbol="old_symbol", value="old_value", status="old_status")}
+       {_also("old_numerator", "old_denominator", "old_note")},
        {_FIGURE.format(symbol="symbol", value="value", status="status")}
+       {_also("numerator", "denominator", "note")}
 FROM revised ORDER BY row_no
 """
 # PostgreSQL writes a whole DOUBLE as `430`, DuckDB as `430.0`: the audit's words are

@@ -47,7 +47,9 @@ REVISED = f"""
 CREATE TEMP TABLE revised AS
 SELECT s.row_no, s.indicator_id, s.period, s.area_code, s.breakdown, s.grp,
        o.value AS old_value, s.value, o.symbol AS old_symbol, s.symbol, o.status AS old_status,
-       s.status, NOT {_SAME} AS figure_changed, o.obs_id AS old_id
+       s.status, NOT {_SAME} AS figure_changed, o.obs_id AS old_id,
+       o.numerator AS old_numerator, s.numerator, o.denominator AS old_denominator,
+       s.denominator, o.note AS old_note, {_NOTE} AS note
 {_MATCH}
 WHERE o.obs_id IS NOT NULL AND NOT {_UNCHANGED}
 """

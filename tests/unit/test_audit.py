@@ -172,3 +172,20 @@ def test_uploads_made_before_the_audit_trail_become_its_first_rows(tmp_path):
         "upload 7: old.csv",
     )
     assert row.at == datetime(2025, 5, 1)
+
+
+def test_a_revision_of_the_counts_or_the_note_alone_says_what_changed(store, charter):
+    """Clearing a figure's note, or a reasoned change of 49 of 67 to 98 of 134 (the same
+    73.1%), was audited as '73.1 (provisional)' before and after (found by a review)."""
+    first = ("indicator,period,value,numerator,denominator,note\n"
+             "ehcp-issued-20-weeks,2024-25 Q1,73.1,49,67,Two files late\n")  # fmt: skip
+    load_file(store, charter, "a.csv", first.encode(), by=ANA)
+    counts = first.replace("49,67", "98,134")
+    load_file(store, charter, "b.csv", counts.encode(), by=ANA, reason="Recount")
+    cleared = counts.replace("Two files late", "-")
+    load_file(store, charter, "c.csv", cleared.encode(), by=ANA)
+    by_counts, by_note = [r for r in trail(store) if r.kind == "figure revised"]
+    assert (by_counts.before, by_counts.after) == ("73.1 (final) from 49 of 67",
+                                                   "73.1 (final) from 98 of 134")  # fmt: skip
+    assert (by_note.before, by_note.after) == ("73.1 (final); note: Two files late",
+                                               "73.1 (final); note: none")  # fmt: skip
