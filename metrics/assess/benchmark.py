@@ -17,7 +17,7 @@ from datetime import date
 from charter import Charter, Indicator
 from metrics.assess.target import Polarity, Target
 from metrics.periods.text import read_label
-from metrics.reference import is_council, one_council
+from metrics.reference import councils_in, one_council
 from metrics.store import assess as stored, published
 from metrics.store.connection import Store
 
@@ -163,7 +163,7 @@ def benchmark(
     b.ours = ours
     if ours is None:
         return b
-    councils = {a: v for a, v in areas.items() if is_council(a, council.code)}
+    councils = councils_in(areas, council.code)  # each council once, whatever its codes
     councils[council.code] = ours
     aim = Target.of(ind)
     if len(councils) > 1 and aim.has_better_side:

@@ -19,7 +19,7 @@ from collections.abc import Collection
 from dataclasses import dataclass, field, replace
 
 from charter import Charter, Indicator
-from metrics.assess.benchmark import Benchmark, benchmark
+from metrics.assess.benchmark import Benchmark, benchmark, comparator
 from metrics.assess.reasons import indicator_reason
 from metrics.assess.spc import RUN, SpcResult, p_chart, sustained_shift, xmr
 from metrics.assess.target import Target
@@ -266,7 +266,7 @@ def _work_out(
         # published yearly, tracked quarterly: the latest published year's comparison beside
         # our figure, labelled with its year; ranked on our own published figure for it
         published = areas[year]
-        ours = published.get(charter.council.code)
+        ours = comparator(charter.council.code, published)  # an older code of ours too
         base.benchmark = benchmark(ind, charter, ours, None, None, published)
         base.benchmark.period = year
     base.status = aim.assess(point.value, period)

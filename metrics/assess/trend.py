@@ -12,7 +12,7 @@ from metrics.assess.target import Target
 from metrics.assess.trajectory import with_trajectory
 from metrics.periods.model import kind_for
 from metrics.periods.text import parse_period, read_label
-from metrics.reference import is_council
+from metrics.reference import councils_in
 from metrics.store import assess as stored
 from metrics.store.connection import Store
 from metrics.store.queries import SeriesRow, series, series_by_area
@@ -195,8 +195,7 @@ def councils(store: Store, charter: Charter, ind: Indicator, period: str) -> lis
     values = area_values(store, [(ind.id, period)]).get((ind.id, period), {})
     out = [
         AreaValue(a, v, a == charter.council.code)
-        for a, v in values.items()
-        if is_council(a, charter.council.code)
+        for a, v in councils_in(values, charter.council.code).items()  # each council once
     ]
     return Target.of(ind).best_first(out, key=lambda a: a.value)
 

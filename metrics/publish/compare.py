@@ -18,13 +18,14 @@ from metrics.assess.benchmark import (
     area_values,
     benchmark,
     changes,
+    comparator,
     published_as_at,
     quartile_band,
 )
 from metrics.assess.target import Target
 from metrics.dates import long_date
 from metrics.periods.text import parse_period, read_label
-from metrics.reference import is_council, known_areas, one_council
+from metrics.reference import councils_in, known_areas, one_council
 from metrics.store.connection import Store
 from metrics.store.queries import area_names, published_periods
 from metrics.words.narrative import fmt_value
@@ -159,10 +160,11 @@ def compared_from(
     years = []
     for period in periods:
         areas = values.get((ind.id, period), {})
-        b = benchmark(ind, charter, areas.get(council.code), None, None, areas)
+        ours = comparator(council.code, areas)  # under an older code of ours too
+        b = benchmark(ind, charter, ours, None, None, areas)
         years.append(
             YearCompared(
-                period, areas.get(council.code), b.england, b.region, b.group,
+                period, ours, b.england, b.region, b.group,
                 b.group_size, b.rank, b.councils, b.tied, b.band,
             )
         )  # fmt: skip
@@ -214,7 +216,7 @@ def _councils(
     values: dict[tuple[str, str], dict[str, float]], ind: Indicator, period: str, charter: Charter
 ) -> list[tuple[str, float]]:
     areas = values.get((ind.id, period), {})
-    return [(c, v) for c, v in areas.items() if is_council(c, charter.council.code)]
+    return list(councils_in(areas, charter.council.code).items())
 
 
 def all_councils(
@@ -223,7 +225,7 @@ def all_councils(
     """Every council with a figure, best first, ranked as LAIT ranks (ties the lowest rank)
     with its quartile band; ours, the region's and the neighbours' marked."""
     council = charter.council
-    found = {c: v for c, v in areas.items() if is_council(c, council.code)}
+    found = councils_in(areas, council.code)  # each council once, ours under our code
     aim = Target.of(ind)
     values = list(found.values())
     ranks: list[int | None] = (

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import functools
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -51,6 +52,25 @@ def is_council(code: str, own_council: str = "") -> bool:
     """A real English council (or our own, which may be the demo's fictional code)."""
     area = known_areas().get(code)
     return code == own_council or (area is not None and area.level == COUNCIL)
+
+
+def councils_in(areas: Mapping[str, float], own_council: str = "") -> dict[str, float]:
+    """Every council's figure once: a council stored under two of its codes for one period
+    (LAIT's extract under the current code, DfE's release under the old one: North Yorkshire
+    as E06000065 and E10000023 for 2022) is counted once, under the newest code present, so
+    ranks and 'of N' count each council once. Ours is always under our own code (a figure
+    published under an older code of ours is ours)."""
+    own = set(_one_council(own_council)) if own_council else set()
+    kept: dict[str, tuple[str, float, int]] = {}
+    for code, value in areas.items():
+        if not is_council(code, own_council):
+            continue
+        chain = (own_council, *_one_council(own_council)) if code in own else _one_council(code)
+        place = chain.index(code) if code in chain else len(chain)
+        have = kept.get(chain[0])
+        if have is None or place < have[2]:
+            kept[chain[0]] = (chain[0] if code in own else code, value, place)
+    return {code: value for code, value, _ in kept.values()}
 
 
 def one_council(area: str) -> list[str]:

@@ -8,6 +8,7 @@ import pytest
 from metrics.assess.benchmark import benchmark, rank_of, wilson
 from metrics.assess.status import Point, indicator_status, target_for
 from metrics.periods.text import parse_period
+from metrics.reference import councils_in
 
 Q = parse_period("2026-27 Q2")
 
@@ -52,6 +53,21 @@ def test_benchmark_against_england_region_group_and_councils(charter):
     wait = charter.indicators["autism-assessment-median-wait"]
     assert benchmark(wait, ch, 20.0, None, None, {"E06000001": 10.0, "E06000002": 30.0}).rank == 2
     assert benchmark(wait, ch, 20.0, None, None, {"E92000001": 18.0}).significance is None
+
+
+def test_a_council_under_its_old_and_new_code_is_one_council(charter):
+    """With LAIT's extract (current codes) and a DfE release (old codes for old years) both
+    stored, North Yorkshire counted twice for 2022 (E06000065 and E10000023): ranks and 'of
+    N' were one too many (found by a review against DfE's figures)."""
+    ind = charter.indicators["ehcp-issued-20-weeks"]
+    areas = {"E06000065": 69.4, "E10000023": 69.4, "E06000051": 45.9, "E06000001": 80.0}
+    b = benchmark(ind, charter, 52.0, None, None, areas)
+    assert (b.rank, b.councils) == (3, 4)  # 80 and 69.4 are better; three councils and ours
+    assert councils_in(areas) == {"E06000065": 69.4, "E06000051": 45.9, "E06000001": 80.0}
+    # a real council's own figure, published under its old code, is its own
+    assert councils_in({"E10000023": 33.2, "E06000051": 40.0}, "E06000065") == {
+        "E06000065": 33.2, "E06000051": 40.0,
+    }  # fmt: skip
 
 
 def test_targets_may_change_by_year(charter):
