@@ -30,7 +30,7 @@ def add_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser
         help="the needs baseline: known vs expected disabled children by locality and need",
         description="Per locality and primary need: children known to any service (the "
         "needs return), expected from the prevalence rate in charter/needs.yaml with its "
-        "interval, the ratio with its 95%% interval, the providers working there and gaps. "
+        "interval, the ratio with its 95% interval, the providers working there and gaps. "
         "Small counts are withheld as they would be published unless --audience staff.",
     )
     needs.add_argument("--quarter", metavar="LABEL", help="e.g. '2026-27 Q2' (default: latest)")

@@ -67,7 +67,7 @@ def add_forecast_parser(
         "forecast",
         parents=[common],
         help="one measure's course if nothing changes (a projection, not a figure)",
-        description="A baseline forecast for the next periods with an 80%% prediction "
+        description="A baseline forecast for the next periods with an 80% prediction "
         "interval (statsmodels' exponential smoothing), the method chosen by a rolling-origin "
         "back-test on the measure's own figures and its error, the target in force for each "
         "period (the chair's trajectory where set); or why there is none.",

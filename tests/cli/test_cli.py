@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import csv
 import io
 import json
@@ -760,3 +761,13 @@ def test_spc_refuses_what_it_cannot_chart(tmp_path):
     for path in (tmp_path, binary):
         done = run("spc", str(path), "--polarity", "higher", db=tmp_path / "x.duckdb", check=False)
         assert done.returncode == 2 and "cannot read" in done.stderr, done.stderr
+
+
+def test_no_commands_help_shows_a_doubled_percent_sign():
+    """argparse formats a command's help but not its description: '80%%' was printed as is."""
+    from metrics.cli.parser import build_parser
+
+    parser = build_parser()
+    [sub] = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+    for name, command in sub.choices.items():
+        assert "%%" not in command.format_help(), name
