@@ -43,6 +43,7 @@ from ui.context import (  # the store, the charter, the person and the quarter c
     carried as carried,
     charter as charter,
     default_quarter as default_quarter,
+    follow_reloads_once,
     store as store,
     user as user,
 )
@@ -160,6 +161,7 @@ def routes() -> list[StreamlitPage]:
     """The pages app.py routes for the person using the app (worked out afresh, drawing
     nothing): those their roles may open, or only the landing page."""
     runs.once_per_run(ROUTED, lambda: True)
+    follow_reloads_once()  # a charter reload on another server, before the charter
     return registry_routes(user().roles, landing)
 
 
@@ -223,6 +225,7 @@ def page(title: str, roles: frozenset[str] = READERS, reads: tuple[str, ...] = (
         route_and_run()
         st.stop()
     st.set_page_config(page_title=f"{title} · {APP_NAME}", layout="wide")
+    follow_reloads_once()  # (app.py's run did, before routing: a page file run alone)
     with plain_failure():  # a store that cannot be read says so plainly, from the first read
         refresh.watch()  # another process's write is read as soon as it is made
         if roles & user().roles & READERS:

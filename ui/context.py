@@ -78,12 +78,18 @@ def charter_serial() -> int:
 
 
 def _charter_loaded_for_run() -> tuple[int, Charter]:
-    return once_per_run("charter", _charter_loaded_following_reloads)
+    return once_per_run("charter", _charter_loaded)
 
 
-def _charter_loaded_following_reloads() -> tuple[int, Charter]:
+def follow_reloads_once() -> None:
+    """`follow_reloads`, at the start of a run (before its charter is read): never inside a
+    cached read, whose reads must be of its own kinds of data only."""
+    once_per_run("reloads followed", _followed)
+
+
+def _followed() -> bool:
     follow_reloads()
-    return _charter_loaded()
+    return True
 
 
 # For each database (its path#born, as the cached reads name it): the audit's version and

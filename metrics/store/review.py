@@ -100,7 +100,6 @@ def quarter_state(con: Connection, quarter: str) -> tuple[str, datetime | None] 
     return (rows[0][0], rows[0][1]) if rows else None
 
 
-@remembered(QUARTER)  # every page's review read asks (a cold page's too: no figures in it)
 def hold_quarter(con: Connection, quarter: str) -> None:
     """Write the quarter's review row (its `changed_at`: when it or the quarter's words last
     changed), so that another transaction changing it (a sign-off) conflicts with this one,
@@ -108,6 +107,7 @@ def hold_quarter(con: Connection, quarter: str) -> None:
     con.execute(HOLD_QUARTER, {"quarter": quarter, "at": datetime.now()})
 
 
+@remembered(QUARTER)  # every page's review read asks (a cold page's too: no figures in it)
 def quarter_review(con: Connection, quarter: str) -> Row | None:
     """(state, meeting_date, signed_off_at, signed_off_by, snapshot), or None."""
     rows = con.execute(QUARTER, {"quarter": quarter}).fetchall()

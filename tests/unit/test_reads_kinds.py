@@ -65,7 +65,9 @@ def _indicator_reads(db: str, indicator: str, quarter: str) -> dict[str, object]
     st.cache_resource.clear()  # the shared reads (ui/shared_cache.py) too
     st.cache_data.clear()
     dim = next(iter(context.charter().indicators[indicator].breakdowns))
-    out: dict[str, object] = {"comparisons": benchmark_view._compared(db, -1, indicator, quarter)}
+    out: dict[str, object] = {
+        "comparisons": benchmark_view._compared(db, -1, indicator, quarter, frozenset())
+    }
     out["withheld"] = reads._withheld_one(db, -1, indicator)
     out["groups"] = reads._groups(db, -1, indicator, dim, None)
     for public in (False, True):
