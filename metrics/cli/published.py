@@ -14,7 +14,7 @@ from metrics.periods.text import parse_period
 from metrics.publish import published
 from metrics.publish.tables import csv_bytes, write_csv
 from metrics.store.connection import Store
-from metrics.store.replacing import kept, write_out
+from metrics.store.replacing import kept, named_for, write_out
 
 
 def add_parser(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
@@ -40,6 +40,9 @@ def cmd_published(args: argparse.Namespace) -> int:
         return 2
     store = Store(args.db)
     if (quarter := quarter_to_read(store, quarter)) is None:  # type: ignore[assignment]
+        return 2
+    if args.out and (problem := named_for(Path(args.out), "csv")):
+        print(f"error: --out: {problem.split(', or ask')[0]}", file=sys.stderr)
         return 2
     rows = published.cells(store, load_charter(), quarter)
     if args.out:

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import argparse
 import sys
+from datetime import date
 from pathlib import Path
 
 from charter import Charter, load_charter
 from metrics.access.people import command_line
 from metrics.access.writing import ReviewError
 from metrics.assess.rollup import quarters_with_data
+from metrics.dates import long_date
+from metrics.periods.text import parse_period
 from metrics.publish.escape import json_text, terminal as t
 from metrics.review import accountability, actions, report
-from metrics.review.common import known_quarter
+from metrics.review.common import check_quarter, known_quarter
 from metrics.store.connection import Store
 from metrics.store.replacing import kept, named_for, write_out
 
@@ -29,13 +32,20 @@ def _quarter(args: argparse.Namespace, store: Store) -> str | None:
 
 
 def quarter_to_read(store: Store, quarter: str, option: str = "--quarter") -> str | None:
-    """A quarter a command reads, as stored: None after saying why it is not one (it has
-    not begun, or is before the first quarter with figures)."""
+    """A quarter a command reads figures of, as stored: None after saying why it is not one
+    (it has not begun). A quarter before the first quarterly figures may still have yearly
+    ones (LAIT's and DfE's history), so only the review's commands ask for quarterly ones."""
     try:
-        return known_quarter(store, quarter)
+        label = check_quarter(quarter)
     except ReviewError as err:
         print(f"error: {option}: {err}", file=sys.stderr)
         return None
+    start = parse_period(label).start
+    if start > date.today():
+        print(f"error: {option}: {label} has not begun (it starts on {long_date(start)})",
+              file=sys.stderr)  # fmt: skip
+        return None
+    return label
 
 
 def _quarter_or_latest(args: argparse.Namespace, store: Store, charter: Charter) -> str | None:

@@ -192,10 +192,10 @@ def without_ours(
     """Every area's figures, less our council's in the years `unseen` (indicator -> years):
     ranked, banded or counted among the councils, a withheld figure of ours would be narrowed
     down by where it sits between theirs, so the year is compared as if we had no figure."""
-    code = charter.council.code
+    ours = {charter.council.code, *one_council(charter.council.code)}  # older codes of ours too
     return {
         (ind_id, period): (
-            {a: v for a, v in areas.items() if a != code}
+            {a: v for a, v in areas.items() if a not in ours}
             if period in unseen.get(ind_id, ())
             else areas
         )

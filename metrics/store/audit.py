@@ -20,7 +20,7 @@ _FIGURE = """CASE WHEN {symbol} IS NOT NULL THEN {symbol}
             || ' (' || {status} || ')'"""
 # What else a revision changed, on both sides when it differs: the counts a ratio is worked
 # out from, and the note (a revision of these alone read "73.1 (provisional)" twice).
-_COUNT = """CASE WHEN {v} = trunc({v}) THEN CAST(CAST({v} AS BIGINT) AS VARCHAR)
+_COUNT = """CASE WHEN {v} = trunc({v}) AND abs({v}) < 1e15 THEN CAST(CAST({v} AS BIGINT) AS VARCHAR)
                 ELSE CAST({v} AS VARCHAR) END"""
 _ALSO = """
        || CASE WHEN (old_numerator IS DISTINCT FROM numerator

@@ -189,3 +189,15 @@ def test_a_revision_of_the_counts_or_the_note_alone_says_what_changed(store, cha
                                                    "73.1 (final) from 98 of 134")  # fmt: skip
     assert (by_note.before, by_note.after) == ("73.1 (final); note: Two files late",
                                                "73.1 (final); note: none")  # fmt: skip
+
+
+def test_a_revision_of_counts_too_large_for_a_whole_number_type_is_audited(store, charter):
+    """Counts of 2^63 or more (which the checks accept) made the audit's words fail (a cast
+    to BIGINT), so the figure could not be revised at all."""
+    first = ("indicator,period,value,numerator,denominator\n"
+             "ehcp-issued-20-weeks,2024-25 Q1,50,1e19,2e19\n")  # fmt: skip
+    assert load_file(store, charter, "a.csv", first.encode(), by=ANA).ok
+    again = first.replace("1e19,2e19", "2e19,4e19")
+    assert load_file(store, charter, "b.csv", again.encode(), by=ANA, reason="Recount").ok
+    [row] = [r for r in trail(store) if r.kind == "figure revised"]
+    assert "from" in row.before and "from" in row.after
