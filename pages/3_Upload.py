@@ -72,7 +72,8 @@ else:
                     stored[sha] = result
                     del checked[sha]
                     st.rerun()  # from now on the page shows the stored outcome only
-                elif result is not None:
-                    upload_view.outcome(result)
+                elif result is not None:  # refused: checked again at the next run, so that
+                    upload_view.outcome(result)  # what the store has now is what is shown
+                    del checked[sha]
 ui.link(ui.HISTORY_PAGE, "See the upload history")
 ees_view.ees_section(store, charter)

@@ -14,6 +14,7 @@ from metrics.access import Actor
 from metrics.dates import COLUMN_DATETIME, date_time, long_date, short_date
 from metrics.ingest import check_file
 from metrics.ingest.kept import upload_file
+from metrics.ingest.plausible import Unusual
 from metrics.ingest.template import latest_complete_quarter, template_rows, to_csv, to_xlsx
 from metrics.partners.quality import ReturnState, quality
 from metrics.partners.submissions import (
@@ -206,7 +207,8 @@ def waiting(store: Store, charter: Charter, person: Actor) -> None:
             )  # fmt: skip
         ready = confirmed and (not report.figures_changed or bool(reason.strip()))
         if st.button("Accept and store", type="primary", key=ACCEPT, disabled=not ready):
-            _accept(store, charter, sub, reason, confirmed and bool(report.warnings))
+            _accept(store, charter, sub, reason, confirmed and bool(report.warnings),
+                    report.warnings)  # fmt: skip
     back = st.text_area("Or send it back: what should the provider put right?", key=BACK,
                         max_chars=SEND_BACK, help=help_text(SEND_BACK))  # fmt: skip
     if st.button("Send it back", key=RETURN):
@@ -220,12 +222,20 @@ def waiting(store: Store, charter: Charter, person: Actor) -> None:
         st.rerun()
 
 
-def _accept(store: Store, charter: Charter, sub: Submission, reason: str, confirmed: bool) -> None:
+def _accept(
+    store: Store,
+    charter: Charter,
+    sub: Submission,
+    reason: str,
+    confirmed: bool,
+    shown: list[Unusual],
+) -> None:
     try:
         with ui.plain_failure():
             result = accept(
-                store, charter, sub.upload_id, by=ui.user(), reason=reason, confirmed=confirmed
-            )
+                store, charter, sub.upload_id, by=ui.user(), reason=reason,
+                confirmed=confirmed, shown=shown,
+            )  # fmt: skip
     except SubmissionError as err:
         st.error(markdown(err))
         return

@@ -36,6 +36,7 @@ def load_file(
     provider: str | None = None,
     checked: LoadReport | None = None,
     then: Callable[[Connection, int, Diff], None] | None = None,
+    shown: list[Unusual] | None = None,
 ) -> LoadReport:
     """Validate and commit a file; a rejected attempt is logged and changes no figure.
 
@@ -43,7 +44,8 @@ def load_file(
     is the signed-in person (who must be an analyst), or the command line's `--user`. With
     `checked` (check_file's report of the same bytes, as the upload page keeps it) the rows
     it checked are stored without reading the file again, if it still stands (checked.py).
-    `then` runs in the storing's transaction (commit.commit): if it raises, nothing is stored."""
+    `then` runs in the storing's transaction (commit.commit): if it raises, nothing is stored.
+    `shown` (without `checked`): the unusual figures the person confirming was shown."""
     actor = acting(by)
     require(actor, {ANALYST}, "upload a return")
     sha256 = hashlib.sha256(content).hexdigest()
@@ -76,7 +78,8 @@ def load_file(
             report.warnings = list(preview.warnings)
         else:
             report.warnings = to_confirm(con, charter)
-            if checked is not None and _said(report.warnings) != _said(checked.warnings):
+            seen = checked.warnings if checked is not None else shown
+            if seen is not None and _said(report.warnings) != _said(seen):
                 confirmed = False  # what was confirmed is not what there is now: checked again
         upload.confirmed = len(report.warnings) if confirmed else 0
         if report.warnings and not confirmed:

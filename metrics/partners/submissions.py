@@ -29,7 +29,7 @@ from metrics.ingest import (
 )
 from metrics.ingest.commit import Diff, Upload, compare, log_upload
 from metrics.ingest.kept import upload_file
-from metrics.ingest.plausible import implausible
+from metrics.ingest.plausible import Unusual, implausible
 from metrics.store import figures, partners as partner_store
 from metrics.store.connection import Connection, Store, transaction
 
@@ -153,6 +153,7 @@ def accept(
     *,
     reason: str | None = None,
     confirmed: bool = False,
+    shown: list[Unusual] | None = None,
 ) -> LoadReport:
     """Store a submitted return's figures (as the analyst accepting it) and mark it accepted.
     The report says why when it cannot be stored (a reason for revisions is needed, an
@@ -176,6 +177,7 @@ def accept(
         reason=reason,
         source=f"{provider}: submission {upload_id}",
         confirmed=confirmed,
+        shown=shown,  # what the analyst confirmed, if it is not what there is at storing
         provider=sub.provider,
         then=lambda con, stored, diff: _mark(
             con, actor, sub, ACCEPTED, None, stored, _stored_words(diff), datetime.now()

@@ -37,6 +37,7 @@ from metrics.store.connection import Store
 from metrics.words.narrative import STATUS_WORDS
 
 EXCEPTION_STATUSES = ("off_track", "at_risk", "no_recent_data")
+SIGN_NOW = object()  # a sign-off's moment: taken inside its transaction (cycle._write)
 
 
 def is_exception(status: IndicatorStatus) -> bool:
@@ -127,8 +128,11 @@ def _write(
     signed_by, snapshot) as it stands inside the transaction, the rest as they are: a chair's
     move never writes back a meeting date another chair set since the page was drawn. The
     audit says what each change replaced, as stored (a reopening: what was signed off)."""
-    now = datetime.now()
     with writing(store, f"the review of {quarter}") as con:
+        now = datetime.now()  # in the transaction: a sign-off is later than what it froze
+        if changed.get("signed_at") is SIGN_NOW:
+            changed["signed_at"] = now
+            summary = summary.format(pinned=date_time(now, short=True))
         row = stored.quarter_review(con, quarter) or (OPEN, None, None, None, None)
         state, meeting, signed_at, signed_by, snapshot = row
         if state != before:  # someone else moved it meanwhile
@@ -208,12 +212,11 @@ def move(
                     f"need{'s' if len(missing) == 1 else ''} commentary before the papers "
                     f"can be circulated: {names}."
                 )
-            if to == SIGNED_OFF:
-                at = datetime.now()
-                signed = {"signed_at": at, "signed_by": actor.label}
+            if to == SIGNED_OFF:  # its moment taken in the write's transaction (_write)
+                signed = {"signed_at": SIGN_NOW, "signed_by": actor.label}
                 signed["snapshot"] = _snapshot(statements)
                 kind = "review signed off"
-                summary = f"Signed off; figures pinned as at {date_time(at, short=True)}"
+                summary = "Signed off; figures pinned as at {pinned}"
     _write(store, actor, review.quarter, kind, summary, before, state=to, **signed)
     return read(store, review.quarter)
 

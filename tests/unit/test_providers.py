@@ -306,3 +306,22 @@ def test_an_empty_list_is_asked_alike_on_both_databases(store, charter):
         assert partners.breakdowns_supplied(con, charter.council.code, []) == []
     assert submissions(store, provider="community-health") == []
     assert queries.series_by_area(store, "short-breaks-receiving", []) == {}
+
+
+def test_accepting_confirms_only_the_unusual_figures_the_analyst_was_shown(store, charter):
+    """The Returns page passed no record of what it had shown, so figures found unusual only
+    at storing (another analyst had revised the quarter before) were logged as confirmed by
+    the analyst accepting (found by a review of this session's changes)."""
+    from metrics.ingest import load_file
+
+    before = "indicator,period,value\nshort-breaks-receiving,2024-25 Q1,880\n"
+    assert load_file(store, charter, "q1.csv", before.encode(), by="Ana Analyst").ok
+    sent = b"indicator,period,value\nshort-breaks-receiving,2024-25 Q2,900\n"
+    report = submit(store, charter, "short-breaks-trust", "q2.csv", sent, by=BREAKS)
+    revised = before.replace("880", "400")  # now the submission's 900 is a 125% rise
+    assert load_file(store, charter, "r.csv", revised.encode(), by="Bo", reason="Recount",
+                     confirmed=True).ok  # fmt: skip
+    refused = accept(store, charter, report.upload_id, by="Ana Analyst", confirmed=True, shown=[])
+    assert not refused.ok and "Check this figure" in refused.errors[0].problem
+    [sub] = [s for s in submissions(store) if s.upload_id == report.upload_id]
+    assert sub.state == "submitted"

@@ -398,3 +398,24 @@ def test_last_quarters_text_never_replaces_commentary_written_meanwhile(demo_sto
         commentary.copy_forward(demo_store, charter, MEG, Q, subject, "2026-27 Q1")
     kept = commentary.current(demo_store, Q)[subject]
     assert (kept.what, kept.copied_from, kept.version) == (TEXT[0], None, 1)
+
+
+def test_a_sign_off_is_later_than_every_word_saved_before_it_commits(
+    demo_store, charter, monkeypatch
+):
+    """The sign-off's moment was taken before its transaction: a member's save committing in
+    between was 'written' after the quarter was signed off, yet in it (found by a review)."""
+    write_all(demo_store, charter)
+    for state in ("commentary drafted", "circulated", "discussed"):
+        cycle.move(demo_store, charter, CHRIS, Q, state)
+    subject = indicator_subject(exception_ids(demo_store, charter)[0])
+    real = cycle._snapshot
+
+    def member_saves_meanwhile(statements):
+        commentary.save(demo_store, charter, MO, Q, subject, ("Late", "but", "in"), based_on=1)
+        return real(statements)
+
+    monkeypatch.setattr(cycle, "_snapshot", member_saves_meanwhile)
+    signed = cycle.move(demo_store, charter, CHRIS, Q, "signed off")
+    latest = commentary.history(demo_store, Q, subject)[0]
+    assert latest.what == "Late" and latest.written_at <= signed.signed_off_at
