@@ -111,7 +111,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command not in NO_DATABASE:
         print(f"database: {redacted(str(args.db))}", file=sys.stderr)
         if isinstance(args.db, Path) and not args.db.exists():
-            if args.command not in MAY_MAKE_DATABASE or getattr(args, "dry_run", False):
+            if args.command not in MAY_MAKE_DATABASE:
                 print(
                     f"error: there is no database at {args.db}: check --db (or OUTCOMES_DB); "
                     "a database is made by loading a return (python -m metrics load) or "
