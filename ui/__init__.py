@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import atexit
 import gc
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from pathlib import Path
 
 import pandas as pd
@@ -28,14 +27,9 @@ from metrics.access import (  # the roles, as ui.ANALYST etc.
     EVERY_ROLE as EVERY_ROLE,
     MEMBER as MEMBER,
     PROVIDER as PROVIDER,
-    AccessDenied,
-    Actor,
-    require as metrics_require,
 )
 from metrics.allocator import give_back_large_blocks
 from metrics.publish.escape import markdown as markdown  # pages escape user text with ui.markdown
-from metrics.store.connection import StoreError, WriteConflict
-from metrics.text_limits import TextTooLong
 from ui import access, keys, refresh, runs, streamlit_config, streamlit_events
 from ui.context import (  # the store, the charter, the person and the quarter carried
     CHOSEN_QUARTER as CHOSEN_QUARTER,
@@ -46,6 +40,11 @@ from ui.context import (  # the store, the charter, the person and the quarter c
     follow_reloads_once,
     store as store,
     user as user,
+)
+from ui.guards import (  # a plain message for a broken store, the role at an action
+    plain_failure as plain_failure,
+    query_choice as query_choice,
+    require as require,
 )
 from ui.prefetch import prefetch as prefetch  # read ahead what a page is about to read
 from ui.reads import (  # the cached reads every page uses, as ui.status(...) etc.
@@ -291,35 +290,3 @@ def quarter_picker() -> str | None:
     st.query_params["quarter"] = chosen
     st.session_state[CHOSEN_QUARTER] = chosen
     return chosen
-
-
-@contextmanager
-def plain_failure() -> Iterator[None]:
-    """Around work that opens the database or writes: a busy or broken store gives readers a
-    plain message (never a path or a process id), and a refused action says why."""
-    try:
-        yield
-    except (StoreError, WriteConflict) as err:  # a lost race a write did not word itself
-        st.error(err.public)
-        st.stop()
-    except (AccessDenied, TextTooLong) as err:
-        st.error(markdown(err))
-        st.stop()
-
-
-def require(roles: frozenset[str], action: str) -> Actor:
-    """Where an action happens: the person, worked out afresh, must hold one of `roles`;
-    otherwise the page says so and stops (a handler never trusts the page's own check)."""
-    person = user()
-    with plain_failure():
-        metrics_require(person, roles, action)
-    return person
-
-
-def query_choice(name: str, options: list[str], noun: str) -> int:
-    """The index of the option named in the page's query string (?name=...), else 0; a name
-    that matches nothing is said so (never silently replaced by the first)."""
-    wanted = st.query_params.get(name)
-    if wanted is not None and wanted not in options:
-        st.warning(f"There is no {noun} {markdown(wanted)}; showing the first {noun} instead.")
-    return options.index(wanted) if wanted in options else 0

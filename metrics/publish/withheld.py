@@ -12,18 +12,17 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Collection
-from dataclasses import dataclass, field, replace
-from typing import Any, TypeVar
+from dataclasses import replace
+from typing import TypeVar
 
-from charter import Charter, Council, Indicator
+from charter import Charter, Council
 from metrics.access.people import STAFF, sees_real_figures as sees_real_figures
 from metrics.assess.rollup import StatementStatus, rollup
 from metrics.assess.status import IndicatorStatus
-from metrics.assess.target import Target
 from metrics.assess.trend import GroupRow, TrendRow
 from metrics.periods.text import parse_period
 from metrics.publish import audit_cache
-from metrics.publish.audit import count_fields, protect
+from metrics.publish.audit import protect
 from metrics.publish.disclosure import (
     NOT_FOR_PUBLICATION,
     PRIMARY,
@@ -34,19 +33,16 @@ from metrics.publish.disclosure import (
     Rule,
 )
 from metrics.publish.periods import revised_by_a_small_number
-from metrics.rounding import ratio
+from metrics.publish.withheld_rounding import (  # rounding to 5, its own module
+    SHOWN as SHOWN,
+    Rounding as Rounding,
+    _rounded as _rounded,
+    _rounded_status,
+    _unroundable,
+)
 from metrics.store.connection import Store
 from metrics.store.queries import area_figures
-from metrics.words.narrative import STATUS_WORDS, fmt_value
-
-
-@dataclass(frozen=True)
-class Rounding:
-    """How one indicator's counts are published when the council rounds instead."""
-
-    rule: Rule
-    indicator: Indicator
-    totals: dict[str, Figure] = field(default_factory=dict)  # period -> the whole figure
+from metrics.words.narrative import STATUS_WORDS
 
 
 class Withheld(dict[tuple[str, str, str], str]):
@@ -59,7 +55,6 @@ class Withheld(dict[tuple[str, str, str], str]):
 WITHHELD_STATUS = "withheld"
 
 SEES_REAL_FIGURES = STAFF  # who sees the real figures: one rule, in metrics/access
-SHOWN = f"[{SYMBOL}]"
 T = TypeVar("T", TrendRow, GroupRow)
 
 
@@ -131,38 +126,6 @@ def _withhold_each(
             chosen = protect(figures, rule, ind.unit == "count", ind.multiplier, also)
         for (dim, grp), why in chosen.items():
             found[(period, dim, grp)] = why
-
-
-def _unroundable(figures: list[Figure], rule: Rule, ind: Indicator) -> dict[tuple[str, str], str]:
-    """Under rounding, the figures still withheld: those the supplier withheld, and ratios
-    whose denominator rounds to 0 (nothing to work a percentage out from)."""
-    out = {}
-    for f in figures:
-        counts = count_fields(f, ind.unit == "count", ind.multiplier)
-        if f.symbol == SYMBOL or (
-            "denominator" in counts and rule.rounded(counts["denominator"]) == 0
-        ):
-            out[f.key] = PRIMARY
-    return out
-
-
-def _rounded(row: T, rounding: Rounding) -> T:
-    """A row as published under rounding: counts to the nearest 5, a ratio from them."""
-    rule, ind = rounding.rule, rounding.indicator
-    if row.value is None and row.numerator is None:
-        return row
-    counts = count_fields(
-        Figure("", "", row.value, row.numerator, row.denominator), ind.unit == "count",
-        ind.multiplier,
-    )  # fmt: skip
-    if ind.unit == "count" and "value" in counts:
-        return replace(row, value=float(rule.rounded(counts["value"])))
-    if ind.multiplier is None or "denominator" not in counts:
-        return row
-    den = rule.rounded(counts["denominator"])
-    num = rule.rounded(counts.get("numerator", 0))
-    value = ratio(num, den, ind.multiplier, ind.decimals) if den else None  # halves up
-    return replace(row, value=value, numerator=float(num), denominator=float(den))
 
 
 def explain(why: str) -> str:
@@ -279,38 +242,6 @@ def indicator_status(i: IndicatorStatus, withheld: Withheld) -> IndicatorStatus:
         spc_chart=None,
         benchmark=None,
     )
-
-
-ASSESSED = ("on_track", "at_risk", "off_track")
-
-
-def _rounded_status(i: IndicatorStatus, rounding: Rounding) -> IndicatorStatus:
-    """The status's figure as published under rounding: a count rounded, a ratio worked out
-    from its rounded counts (the real ratio beside rounded counts would narrow them), and
-    what is built on it worked out from the published figure or not given: the status is
-    the rounded figure's against the aim (the real one's would narrow it: "on track" with an
-    aim of 6 beside a rounded 5 says 6 or 7); no change, direction, SPC verdict, rank,
-    quartile, comparison with England or sparkline (each compares the real figure)."""
-    ind = rounding.indicator
-    whole = rounding.totals.get(i.period or "")
-    unsaid: dict[str, Any] = dict(
-        change=None, direction=None, direction_year=None, history=[], variation=None,
-        assurance=None, trial_limits=False, spc_chart=None, benchmark=None, rounded=True,
-    )  # fmt: skip
-    if i.value is None or whole is None:
-        return replace(i, change=None, history=[])
-    real = GroupRow("", whole.value, whole.symbol, "", whole.numerator, whole.denominator)
-    row = _rounded(real, rounding)
-    if row is real:  # nothing to round (a median wait, say): nothing to narrow
-        return replace(i, change=None, history=[])
-    if row.value is None:
-        return replace(i, value=None, symbol=SYMBOL, shown=SHOWN, **unsaid)
-    value = float(row.value)
-    status = i.status
-    aim = Target.of(ind)
-    if i.status in ASSESSED and i.target is not None and aim.has_better_side:
-        status = aim.status(value, i.target)
-    return replace(i, value=value, shown=fmt_value(value, ind), status=status, **unsaid)
 
 
 def statuses(

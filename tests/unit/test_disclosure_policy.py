@@ -207,6 +207,7 @@ POLICY = {
     "metrics/publish/withheld.py",
     "metrics/publish/withheld_review.py",
     "metrics/publish/withheld_counts.py",  # nested counts by locality and need (issue 33)
+    "metrics/publish/withheld_rounding.py",  # rounding to 5: split from withheld.py
     "metrics/publish/periods.py",
     "metrics/evidence/personal.py",  # small_numbers: the free-text check, given the threshold
 }
