@@ -6,6 +6,7 @@ cached reads (ui/reads.py) use them from here, so `ui` and `ui.reads` do not imp
 from __future__ import annotations
 
 import itertools
+import logging
 import threading
 
 import streamlit as st
@@ -107,6 +108,7 @@ def follow_reloads() -> None:
     try:
         versions = data_versions()
     except Exception:  # a setting or the store is wrong: the run says so itself (ui.page)
+        log.warning("charter reloads not followed this run: the store could not be read")
         return
     where, seen = f"{store().path}#{versions.born}", versions.of(["audit"])
     if _SEEN.get(where, (None,))[0] == seen:
@@ -119,6 +121,7 @@ def follow_reloads() -> None:
             with store().connect() as con:
                 reloads = audit_store.charter_reloads(con)
         except Exception:  # the store went away: asked again at the next run
+            log.warning("charter reloads not followed this run: the audit could not be read")
             return
         if before is not None and reloads != before[1]:
             forget_charter()
@@ -126,6 +129,7 @@ def follow_reloads() -> None:
         _SEEN[where] = (seen, reloads)
 
 
+log = logging.getLogger(__name__)
 _SERIALS = itertools.count(1)
 
 

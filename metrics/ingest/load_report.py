@@ -52,7 +52,7 @@ class LoadReport:
             return f"Rejected: {problems} {where}; nothing was stored."
         counts = f"{self.added} added, {self.revised} revised, {self.unchanged} unchanged"
         if self.outcome == "no change":
-            return f"No change: all {self.unchanged} figures are already stored."
+            return stored_words(0, 0, self.unchanged)
         if self.outcome == "preview":
             return f"Preview (nothing stored yet): {counts}."
         if self.outcome == "submitted":
@@ -60,7 +60,7 @@ class LoadReport:
                 f"Submitted: {self.rows_in_file} figures waiting for an analyst to accept them "
                 f"({counts}); nothing is stored yet."
             )
-        return f"Loaded: {counts}."
+        return stored_words(self.added, self.revised, self.unchanged)
 
 
 def fmt_number(value: float) -> str:
@@ -87,3 +87,10 @@ def fill(report: LoadReport, diff: Diff) -> None:
     report.added, report.revised, report.unchanged = diff.added, diff.revised, diff.unchanged
     report.revisions = diff.revisions
     report.additions = diff.additions
+
+
+def stored_words(added: int, revised: int, unchanged: int) -> str:
+    """What storing a file did, as its report says it (and a provider's accepted submission)."""
+    if not added and not revised:
+        return f"No change: all {unchanged} figures are already stored."
+    return f"Loaded: {added} added, {revised} revised, {unchanged} unchanged."

@@ -27,8 +27,9 @@ from metrics.ingest import (
     reject,
     report_for,
 )
-from metrics.ingest.commit import Diff, Upload, compare, log_upload
+from metrics.ingest.commit import Upload, compare, log_upload
 from metrics.ingest.kept import upload_file
+from metrics.ingest.load_report import stored_words
 from metrics.ingest.plausible import Unusual, implausible
 from metrics.store import figures, partners as partner_store
 from metrics.store.connection import Connection, Store, transaction
@@ -179,18 +180,12 @@ def accept(
         confirmed=confirmed,
         shown=shown,  # what the analyst confirmed, if it is not what there is at storing
         provider=sub.provider,
-        then=lambda con, stored, diff: _mark(
-            con, actor, sub, ACCEPTED, None, stored, _stored_words(diff), datetime.now()
+        then=lambda con, stored, d: _mark(
+            con, actor, sub, ACCEPTED, None, stored,
+            stored_words(d.added, d.revised, d.unchanged), datetime.now(),
         ),  # in the figures' transaction: if it was decided meanwhile, nothing is stored
-    )
+    )  # fmt: skip
     return report
-
-
-def _stored_words(diff: Diff) -> str:
-    """What accepting stored, as the load's report says it (LoadReport.summary)."""
-    if not diff.added and not diff.revised:
-        return f"No change: all {diff.unchanged} figures are already stored."
-    return f"Loaded: {diff.added} added, {diff.revised} revised, {diff.unchanged} unchanged."
 
 
 def return_to_provider(
