@@ -30,7 +30,7 @@ from metrics.access import (  # the roles, as ui.ANALYST etc.
 )
 from metrics.allocator import give_back_large_blocks
 from metrics.publish.escape import markdown as markdown  # pages escape user text with ui.markdown
-from ui import access, keys, refresh, runs, streamlit_config, streamlit_events
+from ui import access, keys, refresh, runs, streamlit_config, streamlit_events, streamlit_scripts
 from ui.context import (  # the store, the charter, the person and the quarter carried
     CHOSEN_QUARTER as CHOSEN_QUARTER,
     LINGER as LINGER,
@@ -145,6 +145,7 @@ give_back_large_blocks()  # an upload's large buffers go back to the system when
 _warm_up()
 streamlit_config.read_without_lock()  # a crowd no longer queues on the config lock
 streamlit_events.batch_wakeups()  # the event loop woken once per burst of elements
+streamlit_scripts.keep_compiled_scripts()  # pages not compiled again when a server empties
 
 APP_NAME = "Outcomes for disabled children"
 ROUTED = "routed by app.py"  # this run's pages are Streamlit's navigation (ui/runs.py)
