@@ -23,15 +23,17 @@ ASK_OFFICER = "scrutiny_officer"
 
 def statements(view: Scrutiny) -> None:
     st.header("How we are doing")
+    cards = []
     for s in view.statements:
-        # one element a statement (Streamlit's cost is per element; bench/README.md)
         parts = [f"**{s.number}. {markdown(s.title)}**", style.badge(s.status)]
         if s.agreed_status:  # beside the computed status, never instead of it, with why
             parts.append(markdown(agreed.beside(s.status, s.agreed)))
         elif s.held_back:  # touches a withheld figure: why it is not published
             parts.append(review_view.note(markdown(s.agreed)))
         parts.append(f"{markdown(s.headline)}  \n{markdown(s.sentence)}")
-        st.markdown(style.card(parts), unsafe_allow_html=True)
+        cards.append(style.card(parts))
+    # the twelve cards one element (Streamlit's cost is per element; bench/README.md)
+    st.markdown("\n\n".join(cards), unsafe_allow_html=True)
 
 
 def _line_text(x: Line, moving: bool) -> str:
@@ -42,35 +44,29 @@ def _line_text(x: Line, moving: bool) -> str:
 def better_and_worse(view: Scrutiny) -> None:
     st.header("What has got better, and what has got worse")
     for heading, lines in (("Better", view.better), ("Worse", view.worse)):
-        st.subheader(heading)
-        if not lines:
-            st.markdown("Nothing this time.")
-        st.markdown("\n".join(_line_text(x, moving=True) for x in lines))
+        listed = "\n".join(_line_text(x, moving=True) for x in lines)
+        st.markdown(f"### {heading}\n\n{listed or 'Nothing this time.'}")  # one element each
     stuck = [x for x in view.lines if x.status == "off_track"]
     if stuck:
-        st.subheader("Short of its aim, and for how long")
-        st.markdown(
-            "\n".join(f"- **{markdown(x.title)}**: {markdown(x.how_long())}" for x in stuck)
-        )
+        listed = "\n".join(f"- **{markdown(x.title)}**: {markdown(x.how_long())}" for x in stuck)
+        st.markdown(f"### Short of its aim, and for how long\n\n{listed}")
 
 
 def compare(view: Scrutiny) -> None:
     st.header("How we compare with England and similar councils")
     lines = [x for x in view.lines if x.compare]
-    if not lines:
-        st.markdown("No published figures to compare with yet.")
-    st.markdown("\n".join(f"- **{markdown(x.title)}**: {markdown(x.compare)}" for x in lines))
+    listed = "\n".join(f"- **{markdown(x.title)}**: {markdown(x.compare)}" for x in lines)
+    st.markdown(listed or "No published figures to compare with yet.")
 
 
 def being_done(view: Scrutiny, charter: Charter) -> None:
     st.header("What is being done")
-    if not view.open_actions:
-        st.markdown("No open actions.")
-    for a in view.open_actions:
-        st.markdown(
-            f"- **{markdown(a.title)}**: {markdown(charter.owner_name(a.owner))}, due "
-            f"{long_date(a.due)}; {markdown(a.state())}."
-        )
+    listed = "\n".join(
+        f"- **{markdown(a.title)}**: {markdown(charter.owner_name(a.owner))}, due "
+        f"{long_date(a.due)}; {markdown(a.state())}."
+        for a in view.open_actions
+    )
+    st.markdown(listed or "No open actions.")  # one element for the list
 
 
 def suggested(view: Scrutiny) -> None:
