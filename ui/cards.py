@@ -91,21 +91,17 @@ def statement_grid(
     charter: Charter,
     statement_page: str,
     carry: dict[str, str],
-    per_row: int = 3,
     agreed: Mapping[str, Agreed] | None = None,
     held: Mapping[str, str] | None = None,
 ) -> None:
-    """The statements' cards, `per_row` to a row on a wide screen. Each card is its column,
-    bordered by the house style (`style.CARD_GRID`): a bordered container in each column was
-    twelve more elements to send in every run of the overview (bench/README.md)."""
+    """The statements' cards, three to a row on a wide screen: each card's text and link,
+    one after the other, laid out by the house style's grid (`style.CARD_GRID`, three
+    columns; one on a phone). Columns were four rows of four elements more to send in
+    every run of the overview (bench/README.md)."""
     st.header("The charter statements")
     with st.container(key=style.CARD_GRID):
-        for start in range(0, len(statements), per_row):
-            for column, s in zip(
-                st.columns(per_row), statements[start : start + per_row], strict=False
-            ):
-                with column:
-                    statement_card(s, charter, statement_page, carry, agreed, held)
+        for s in statements:
+            statement_card(s, charter, statement_page, carry, agreed, held)
 
 
 def indicator_rows(

@@ -58,10 +58,29 @@ html, [data-testid="stMain"], [data-testid="stAppViewContainer"] {scroll-padding
 .text-card {border:1px solid rgba(49,51,63,0.2); border-radius:0.5rem; padding:0.75rem 1rem;
   margin-bottom:0.75rem;}
 .text-card ul, .text-card p:last-child {margin-bottom:0;}
-/* The overview's statement cards (ui/cards.py statement_grid): each column of the grid is
-   a card, bordered as Streamlit's own bordered container is (one element fewer a card). */
-.st-key-statement_cards [data-testid="stColumn"] {border:1px solid rgba(49,51,63,0.2);
-  border-radius:0.5rem; padding:calc(1rem - 1px);}
+/* The overview's statement cards (ui/cards.py statement_grid): a card is two elements, its
+   text and its link, bordered together as Streamlit's own bordered container is. On a wide
+   screen a grid sets them three cards to a row (each text above its link; the page's order,
+   text then link, card by card, is the order read aloud and tabbed through); on a phone
+   they follow one another. No columns: they were 16 elements more in every run. */
+.st-key-statement_cards {row-gap:0 !important;}
+.st-key-statement_cards > [data-testid="stElementContainer"] {width:auto !important;
+  align-self:stretch !important; height:auto !important;
+  border:1px solid rgba(49,51,63,0.2); padding:0 calc(1rem - 1px);}
+.st-key-statement_cards > :nth-child(odd) {border-bottom:none; border-radius:0.5rem 0.5rem 0 0;
+  padding-top:calc(1rem - 1px); padding-bottom:1rem;}
+.st-key-statement_cards > :nth-child(even) {border-top:none; border-radius:0 0 0.5rem 0.5rem;
+  padding-bottom:calc(1rem - 1px); margin-top:0 !important; margin-bottom:1rem;}
+@media (min-width: 641px) {
+  .st-key-statement_cards {display:grid !important; grid-auto-flow:row dense;
+    grid-template-columns:repeat(3, minmax(0, 1fr)); column-gap:1rem !important;}
+  .st-key-statement_cards > :nth-child(6n+1), .st-key-statement_cards > :nth-child(6n+2)
+    {grid-column:1;}
+  .st-key-statement_cards > :nth-child(6n+3), .st-key-statement_cards > :nth-child(6n+4)
+    {grid-column:2;}
+  .st-key-statement_cards > :nth-child(6n+5), .st-key-statement_cards > :nth-child(6n+6)
+    {grid-column:3;}
+}
 @media (max-width: 640px) {.st-key-scorecard_wide {display:none !important;}}
 @media (min-width: 641px) {.st-key-scorecard_narrow {display:none !important;}}
 </style>
