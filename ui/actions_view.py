@@ -65,6 +65,7 @@ def _statement_name(charter: Charter, number: str) -> str:
 
 
 ADD, UPDATE = "action_add", "action_update"
+SHOWN = "_action_update_shown"  # each action's latest log entry as the page last showed it
 
 
 def add_form(store: Store, charter: Charter, quarter: str) -> None:
@@ -101,10 +102,17 @@ def add_form(store: Store, charter: Charter, quarter: str) -> None:
 
 
 def update_form(store: Store, found: list[actions.Action]) -> None:
+    """Log progress. What the person saw goes with it: each action's latest log entry as the
+    page showed it in the run before this one (a press of the button runs the page again,
+    reading the actions anew, so this run's would include a colleague's update logged
+    meanwhile). Refused as a conflict, the message is said under the form, what they typed
+    is kept, and the page now shows the action as it is."""
     if not found:
         return
     st.header("Log progress on an action")
     by_id = {a.action_id: a for a in found}
+    shown: dict[int, int] = st.session_state.get(SHOWN, {})
+    st.session_state[SHOWN] = {a.action_id: a.version for a in found}
     forms.said(UPDATE)
     sent = forms.token(UPDATE)
     with st.form(forms.key(UPDATE, "")):
@@ -118,8 +126,11 @@ def update_form(store: Store, found: list[actions.Action]) -> None:
     logged = attempt(
         WRITERS,
         "update an action",
-        lambda person: actions.update(store, person, ident, status, note, reason, token=sent),
-    )
+        lambda person: actions.update(
+            store, person, ident, status, note, reason, token=sent,
+            seen=shown.get(ident, by_id[ident].version),
+        ),
+    )  # fmt: skip
     if logged is not None:
         forms.saved(UPDATE, f"Action #{ident}: {status}.")
 

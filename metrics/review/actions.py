@@ -36,6 +36,7 @@ class Action:
     note: str
     updated_by: str
     updated_at: datetime
+    version: int  # its latest log entry's number: what a page that shows it has seen
 
     @property
     def indicator_ids(self) -> list[str]:
@@ -142,6 +143,11 @@ def add(
     return action_id
 
 
+class ActionConflict(ReviewError):
+    """Someone logged progress on the action after this person's page was drawn: nothing of
+    theirs was logged."""
+
+
 @one_after_the_other
 def update(
     store: Store,
@@ -151,9 +157,14 @@ def update(
     note: str,
     reason: str = "",
     token: str | None = None,
+    seen: int | None = None,
 ) -> int:
     """Log progress: a new status and a dated note. Dropping needs a reason. Returns the log
-    entry's number (the first one's again for a form sent twice: `token`)."""
+    entry's number (the first one's again for a form sent twice: `token`). `seen`: the log
+    entry the page showed as the action's latest (`Action.version`); someone else's logged
+    since, it is refused (ActionConflict), as an agreed status recorded over another chair's
+    is, rather than the later status silently replacing one its writer never saw. None: the
+    caller drew no page (the demo's own)."""
     require(actor, EDITORS, "update an action")
     if status not in STATUSES:
         raise ReviewError(f"An action's status must be one of: {', '.join(STATUSES)}.")
@@ -168,7 +179,13 @@ def update(
         version = stored.latest_version(con, action_id)
         if not version:
             raise ReviewError(f"There is no action {action_id}.")
-        before = stored.log(con, action_id)[-1][1]
+        _, before, _, last_by, _ = stored.log(con, action_id)[-1]
+        if seen is not None and seen != version:
+            raise ActionConflict(
+                f"{last_by} logged progress on action {action_id} (now {before}) after this "
+                "page was drawn, so yours was not logged. Look at the action as it is now, "
+                "then log yours again if it still stands."
+            )
         stored.add_update(con, action_id, version + 1, status, note, actor.label, now)
         audit.record(
             con, actor, "action updated", f"action {action_id}", note,

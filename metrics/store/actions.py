@@ -27,10 +27,10 @@ SELECT coalesce(max(version), 0) FROM action_updates WHERE action_id = $id
 # Each action with its latest update (as at $as_at, if given).
 LIST = """
 SELECT action_id, title, statement, indicators, owner, due, agreed_quarter, created_by,
-       created_at, status, note, updated_by, updated_at
+       created_at, status, note, updated_by, updated_at, version
 FROM (
     SELECT a.action_id, a.title, a.statement, a.indicators, a.owner, a.due, a.agreed_quarter,
-           a.created_by, a.created_at, u.status, u.note, u.updated_by, u.updated_at,
+           a.created_by, a.created_at, u.status, u.note, u.updated_by, u.updated_at, u.version,
            row_number() OVER (PARTITION BY a.action_id ORDER BY u.version DESC) AS newest
     FROM actions a
     JOIN action_updates u ON u.action_id = a.action_id
@@ -99,7 +99,7 @@ def latest_version(con: Connection, action_id: int) -> int:
 def actions_with_latest_update(con: Connection, as_at: datetime | None) -> list[Row]:
     """Every action with its latest log entry (as at `as_at`, if given), by due date:
     (action_id, title, statement, indicators, owner, due, agreed_quarter, created_by,
-    created_at, status, note, updated_by, updated_at)."""
+    created_at, status, note, updated_by, updated_at, version: the log entry's number)."""
     return [tuple(r) for r in con.execute(LIST, {"as_at": as_at}).fetchall()]
 
 

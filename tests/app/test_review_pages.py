@@ -173,6 +173,34 @@ def test_a_member_adds_an_action_and_a_past_due_date_is_refused(fresh):
     assert added.title == "Recruit two speech therapists" and added.created_by == "demo (member)"
 
 
+def log_progress(at, status: str, note: str):
+    labelled(at.selectbox, "Status now").set_value(status)
+    labelled(at.text_input, "Progress note").input(note)
+    next(b for b in at.button if b.label == "Log progress").click().run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_two_members_logging_progress_on_one_action_get_a_conflict_not_a_silent_loss(fresh):
+    """Both pages drawn before either logged: the second is refused, says who logged what,
+    keeps what its member typed, and the action keeps the first one's status (the second's
+    silently replaced it)."""
+    first = fresh(ui.ACTIONS_PAGE, **{access.DEMO_ROLE: "member"}).run()
+    second = fresh(ui.ACTIONS_PAGE, **{access.DEMO_ROLE: "member"}).run()
+    ident = labelled(first.selectbox, "Action").value
+    assert labelled(second.selectbox, "Action").value == ident
+    log_progress(first, "at risk", "One therapist left")
+    assert any(s.value == f"Action #{ident}: at risk." for s in first.success)
+    log_progress(second, "done", "Both in post")
+    assert any("logged progress on action" in e.value for e in second.error), second.error
+    assert labelled(second.text_input, "Progress note").value == "Both in post"  # kept
+    [now] = [a for a in actions.listed(fresh.store) if a.action_id == ident]
+    assert (now.status, now.note) == ("at risk", "One therapist left")
+    log_progress(second, "done", "Both in post")  # now over what the page shows: logged
+    [now] = [a for a in actions.listed(fresh.store) if a.action_id == ident]
+    assert (now.status, now.note) == ("done", "Both in post")
+
+
 @pytest.mark.parametrize("path", [ui.ACCOUNTABILITY_PAGE, ui.INDICATOR_PAGE, ui.STATEMENT_PAGE])
 def test_pages_show_the_review_state_under_the_title(fresh, path):
     at = fresh(path).run()

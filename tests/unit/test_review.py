@@ -387,6 +387,30 @@ def test_an_agreed_status_is_recorded_over_what_the_chair_saw_and_says_what_it_r
     assert (entry.before, entry.after) == ("Off track (agreed)", "On track")
 
 
+def test_an_action_update_is_logged_over_what_its_writer_saw_and_says_what_it_replaced(
+    demo_store, charter
+):
+    """Two members who both saw the action 'not started' log progress: the second is refused
+    with who logged what (it silently became the action's status, the first one's unseen).
+    Nothing of theirs is logged; logged again over what they now see, it is, audited with
+    the status it replaced."""
+    ident = actions.add(demo_store, charter, MEG, title="Recruit two therapists",
+                        owner="head-of-send", due=date.today() + timedelta(days=30), quarter=Q,
+                        statement=5)  # fmt: skip
+    [shown] = [a for a in actions.listed(demo_store) if a.action_id == ident]
+    assert (shown.status, shown.version) == ("not started", 1)
+    actions.update(demo_store, MO, ident, "at risk", "One left", seen=shown.version)
+    with pytest.raises(actions.ActionConflict, match=r"Mo Member logged progress on action \d+ "
+                       r"\(now at risk\) after this page was drawn"):  # fmt: skip
+        actions.update(demo_store, MEG, ident, "on track", "Both in post", seen=shown.version)
+    log = actions.progress_log(demo_store, ident)
+    assert [(v, s) for v, s, *_ in log] == [(1, "not started"), (2, "at risk")]
+    [now] = [a for a in actions.listed(demo_store) if a.action_id == ident]
+    assert actions.update(demo_store, MEG, ident, "on track", "Both in post", seen=now.version) == 3
+    entry = audit_trail.entries(demo_store, command_line(), kind="action updated")[0]
+    assert (entry.before, entry.after, entry.name) == ("at risk", "on track", "Meg Member")
+
+
 def test_last_quarters_text_never_replaces_commentary_written_meanwhile(demo_store, charter):
     """'Start from last quarter's text', pressed on a page drawn before a colleague saved,
     made last quarter's text the current version (the exception unexplained again)."""
