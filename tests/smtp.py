@@ -9,7 +9,7 @@ import ipaddress
 import socket
 import ssl
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from email import message_from_bytes, policy
@@ -82,13 +82,16 @@ class Handler:
     received: list[Received] = field(default_factory=list)
     answer: str = "250 OK"  # what DATA is answered: "451 ..." makes every message fail
     logins: list[str] = field(default_factory=list)
+    # called with each message kept, before it is answered (a test stops the sender there)
+    on_message: Callable[[Received], None] | None = None
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         if self.answer.startswith("250"):
             parsed = message_from_bytes(envelope.original_content, policy=policy.default)
-            self.received.append(
-                Received(envelope.mail_from, list(envelope.rcpt_tos), parsed)  # type: ignore[arg-type]
-            )
+            got = Received(envelope.mail_from, list(envelope.rcpt_tos), parsed)  # type: ignore[arg-type]
+            self.received.append(got)
+            if self.on_message is not None:
+                self.on_message(got)
         return self.answer
 
 

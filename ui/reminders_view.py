@@ -138,11 +138,16 @@ def chair_page() -> None:
     with ui.plain_failure():
         sent = run.messages(ui.store(), person)
     st.dataframe(
-        [{"When": m.at, "To": m.recipient, "Outcome": m.outcome, "Items": m.items,
+        [{"When": m.at, "To": m.recipient, "Outcome": OUTCOME_WORDS.get(m.outcome, m.outcome),
+          "Items": m.items,
           "Why it failed": m.error or ""} for m in sent],
         hide_index=True, key="sent_table",
         column_config={"When": st.column_config.DatetimeColumn(format=COLUMN_DATETIME)},
     )  # fmt: skip
+
+
+# a message recorded before it went whose outcome never was: the run stopped in between
+OUTCOME_WORDS = {run.SENDING: "not known (the run stopped while sending; not sent again)"}
 
 
 def _send(today: date) -> None:

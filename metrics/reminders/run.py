@@ -2,11 +2,14 @@
 what was sent so that no reminder goes twice. The command line (`python -m metrics remind`,
 as often as a timer likes) and the chair's "send reminders now" both come here.
 
-Each message is recorded in one transaction with its audit row (to whom, about what, when:
-never the body) and, when it was sent, each reminder it carried; a message the server did
-not take records no reminder, so the next run tries again. Only one run sends at a time
-(a named lock every app server and the command line see); a second finds the lock held and
-sends nothing.
+Each message is recorded before it is sent, in one transaction with its audit row (to whom,
+about what, when: never the body): as 'sending', each reminder it carries claimed. Only then
+is it sent, and its outcome recorded with a second audit row. A message the server did not
+take gives its reminders back, so the next run tries again; a run that stops between the
+two (a crash, the store gone) leaves the message 'sending' and its reminders claimed: it may
+or may not have gone, and it is never sent twice. Only one run sends at a time (a named
+lock every app server and the command line see); a second finds the lock held and sends
+nothing.
 """
 
 from __future__ import annotations
@@ -24,11 +27,11 @@ from metrics.reminders import digest as digests_mod, work
 from metrics.reminders.digest import Digest
 from metrics.reminders.mail import MailError, MailSettings, Postbox, message
 from metrics.store import locks, reminders as stored
-from metrics.store.connection import Store, transaction
+from metrics.store.connection import Store, WriteConflict, transaction
 
 SENDERS = frozenset({CHAIR})  # who may send reminders from the app (the CLI is the operator)
 LOCK = "reminders"
-SENT, FAILED = "sent", "failed"
+SENT, FAILED, SENDING = "sent", "failed", "sending"
 # The demo's dates are fixed (its latest quarter is 2026-27 Q2), so its reminders are worked
 # out as on this day unless another is asked for: metrics/demo/reminders.py says what it shows.
 DEMO_DAY = date(2026, 10, 27)
@@ -120,21 +123,39 @@ def remind(
         box = postbox(mail)
         try:
             for each in found:
-                if (d := _still_unsent(store, each)) is not None:
-                    run.outcomes.append(_send(store, charter, actor, box, mail, d, today))
+                if (claimed := _claim(store, actor, each)) is not None:
+                    d, number = claimed
+                    run.outcomes.append(_send(store, charter, actor, box, mail, d, number, today))
         finally:
             box.close()
     return run
 
 
-def _still_unsent(store: Store, d: Digest) -> Digest | None:
-    """The digest less what another process (the app beside a timer's run, on a DuckDB
-    file: the lock above is this process's) sent since this run looked; None if nothing is
-    left. Read again just before sending, so that the window is one message long."""
-    with store.connect() as con:
-        sent = stored.sent(con)
-    left = tuple(n for n in d.notices if (d.email, *n.record) not in sent)
-    return dataclasses.replace(d, notices=left) if left else None
+def _claim(store: Store, actor: Actor, d: Digest) -> tuple[Digest, int] | None:
+    """Record the message before it is sent: the digest less what another process (the app
+    beside a timer's run, on a DuckDB file: the lock above is this process's) sent since
+    this run looked, its reminders claimed, with its audit row; and its number. None: nothing
+    left, or another process claimed some of it at this moment (the next run sends the rest)."""
+    now = datetime.now()
+    try:
+        with store.connect() as con, transaction(con):
+            sent = stored.sent(con)
+            left = tuple(n for n in d.notices if (d.email, *n.record) not in sent)
+            if not left:
+                return None
+            d = dataclasses.replace(d, notices=left)
+            number = stored.claim(con, d.email, now, d.records)
+            audit.record(con, actor, f"reminder {SENDING}", d.email,
+                         f"Message {number}: {_about(d)}", at=now)  # fmt: skip
+    except WriteConflict:
+        return None
+    return d, number
+
+
+def _about(d: Digest) -> str:
+    """'2 items: <key> (<stage>), ...': what a message carried, for the audit trail."""
+    listed = ", ".join(f"{key} ({stage})" for key, stage in d.records)
+    return f"{len(d.records)} item{'s' if len(d.records) != 1 else ''}: {listed}"
 
 
 def _send(
@@ -144,8 +165,10 @@ def _send(
     box: Postbox,
     mail: MailSettings,
     d: Digest,
+    number: int,
     today: date,
 ) -> Outcome:
+    """Send the claimed message `number`, then record its outcome."""
     subject = digests_mod.subject(d, charter)
     msg = message(
         d.email,
@@ -160,14 +183,13 @@ def _send(
     except MailError as err:
         error = str(err)
     outcome = SENT if error is None else FAILED
-    about = ", ".join(f"{key} ({stage})" for key, stage in d.records)
     now = datetime.now()
     with store.connect() as con, transaction(con):
-        number = stored.add_message(con, d.email, now, outcome, d.records, error)
+        stored.settle(con, number, outcome, error)
         audit.record(
             con, actor, f"reminder {outcome}", d.email,
-            f"Message {number}: {len(d.records)} item{'s' if len(d.records) != 1 else ''}: "
-            f"{about}" + (f". Not sent: {error}; tried again next run" if error else ""),
+            f"Message {number}: {_about(d)}"
+            + (f". Not sent: {error}; tried again next run" if error else ""),
             at=now,
         )  # fmt: skip
     return Outcome(d, outcome, error)

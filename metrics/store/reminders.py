@@ -1,8 +1,10 @@
 """The queries of reminders (issue 30): which reminders were sent (so none is sent twice),
 each message sent or failed, and who turned their digests off (a question's officer is
 metrics/store/scrutiny.py's). Rows come back as plain tuples in the order each docstring
-gives; metrics/reminders/ keeps the rules. Nothing is edited in place: a choice adds a
-version; a message and each item it carried are added once."""
+gives; metrics/reminders/ keeps the rules. A choice adds a version. A message is added
+before it is sent, as 'sending', with each item it carries claimed (so a run that stops
+before its outcome is kept never sends them again); its outcome is then set once, and a
+failed message gives its claims back for the next run."""
 
 from __future__ import annotations
 
@@ -20,6 +22,11 @@ ADD_MESSAGE = """
 INSERT INTO reminder_messages VALUES ($id, $recipient, $at, $outcome, $items, $error)
 """
 ADD_SENT = "INSERT INTO reminder_sent VALUES ($recipient, $item, $stage, $id, $at)"
+SETTLE = """
+UPDATE reminder_messages SET outcome = $outcome, error = $error
+WHERE message_id = $id AND outcome = 'sending'
+"""
+GIVE_BACK = "DELETE FROM reminder_sent WHERE message_id = $id"
 MESSAGES = """
 SELECT message_id, recipient, sent_at, outcome, items, error FROM reminder_messages
 ORDER BY message_id DESC LIMIT $limit
@@ -46,31 +53,31 @@ def sent(con: Connection) -> set[tuple[str, str, str]]:
     return {(r[0], r[1], r[2]) for r in con.execute(SENT).fetchall()}
 
 
-def add_message(
-    con: Connection,
-    recipient: str,
-    at: datetime,
-    outcome: str,
-    items: list[tuple[str, str]],
-    error: str | None,
-) -> int:
-    """A message sent (each of its (item, stage) kept as sent) or failed (nothing kept as
-    sent, so the next run tries again); its number."""
+def claim(con: Connection, recipient: str, at: datetime, items: list[tuple[str, str]]) -> int:
+    """A message about to be sent, as 'sending', each of its (item, stage) kept as sent
+    already: another run (or this one, stopped before its outcome is kept) never sends them
+    again. A claim of an item claimed meanwhile conflicts (its key). The message's number."""
     message_id = int(con.execute(NEXT_MESSAGE).fetchall()[0][0])
     lines = "\n".join(f"{item} ({stage})" for item, stage in items)
     con.execute(
         ADD_MESSAGE,
-        {"id": message_id, "recipient": recipient, "at": at, "outcome": outcome,
-         "items": lines, "error": error},
+        {"id": message_id, "recipient": recipient, "at": at, "outcome": "sending",
+         "items": lines, "error": None},
     )  # fmt: skip
-    if outcome == "sent":
-        for item, stage in items:
-            con.execute(
-                ADD_SENT,
-                {"recipient": recipient, "item": item, "stage": stage, "id": message_id,
-                 "at": at},
-            )  # fmt: skip
+    for item, stage in items:
+        con.execute(
+            ADD_SENT,
+            {"recipient": recipient, "item": item, "stage": stage, "id": message_id, "at": at},
+        )
     return message_id
+
+
+def settle(con: Connection, message_id: int, outcome: str, error: str | None) -> None:
+    """A claimed message's outcome: sent, or failed (its items given back, so that the next
+    run tries them again)."""
+    con.execute(SETTLE, {"id": message_id, "outcome": outcome, "error": error})
+    if outcome != "sent":
+        con.execute(GIVE_BACK, {"id": message_id})
 
 
 def messages(con: Connection, limit: int = 500) -> list[Row]:

@@ -13,6 +13,8 @@ REMINDERS: list[str] = [
     # reminder_messages (to whom and what about, never its body); each item a sent
     # message carried is a row of reminder_sent, whose key means the same reminder is
     # never sent twice (a failed message records no item, so the next run tries again).
+    # (Since: a message is added as 'sending' with its items before it is sent, and its
+    # outcome set after: metrics/store/reminders.py's claim and settle.)
     # A person's choice to receive digests or not adds a version.
     """CREATE TABLE question_assignments (
             question_id    INTEGER NOT NULL,

@@ -4,7 +4,13 @@ a certificate made for the test, a login, and the server failing in each way it 
 from __future__ import annotations
 
 import dataclasses
+import os
 import re
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable
 
 import pytest
 
@@ -13,6 +19,7 @@ from metrics.access.people import ADMIN, COUNCILLOR, AccessDenied, Actor, comman
 from metrics.deployment import SettingError
 from metrics.reminders import mail, run
 from metrics.store import reminders as stored
+from tests.conftest import ROOT
 from tests.smtp import free_port, mail_server, silent_server
 
 DAY = run.DEMO_DAY
@@ -121,6 +128,51 @@ def test_a_failing_server_leaves_the_reminders_for_the_next_run(
     retried = run.remind(demo_store, charter, OPERATOR, DAY, good)
     assert retried.sent == failed.failed and retried.failed == 0
     assert len(server.handler.received) == retried.sent
+
+
+def after_the_lock_is_let_go(remind: Callable[[], run.Run]) -> run.Run:
+    """`remind`, once the run lock of a process killed is let go (PostgreSQL: when the server
+    sees its connection gone, a moment after the kill)."""
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            return remind()
+        except run.RemindError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)
+
+
+def test_a_run_stopped_once_the_server_has_a_message_never_sends_it_again(
+    demo_store, charter, server, tmp_path
+):
+    """`remind` killed (kill -9) as the server takes its first message, before it can record
+    anything more: the message was recorded before it went, so the next run sends everyone
+    else theirs and that person no second one (it was sent again: the message was recorded
+    only after the server took it). The chair sees it as 'sending': it may have gone."""
+    secrets = tmp_path / "secrets.toml"
+    secrets.write_text(server.secrets(APP))
+    command = [sys.executable, "-m", "metrics", "remind", "--today", DAY.isoformat(),
+               "--db", str(demo_store.path)]  # fmt: skip
+    env = {**os.environ, "OUTCOMES_SECRETS": str(secrets)}
+    with subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE,
+                          stderr=subprocess.PIPE) as remind:  # fmt: skip
+        server.handler.on_message = lambda _: os.kill(remind.pid, signal.SIGKILL)
+        remind.communicate(timeout=300)
+    server.handler.on_message = None
+    assert remind.returncode == -signal.SIGKILL and len(server.handler.received) == 1
+    [first] = server.handler.received[0].recipients
+    again = after_the_lock_is_let_go(
+        lambda: run.remind(demo_store, charter, OPERATOR, DAY, settings(server, tmp_path))
+    )
+    assert again.failed == 0 and again.sent > 3
+    to = [r.recipients[0] for r in server.handler.received]
+    assert sorted(to) == sorted(set(to)) and first in to  # one each, the first one included
+    assert first not in {o.digest.email for o in again.outcomes}
+    by_outcome = {(m.recipient, m.outcome) for m in run.messages(demo_store, OPERATOR)}
+    assert (first, "sending") in by_outcome and (first, "sent") not in by_outcome
+    [claimed] = audit.entries(demo_store, ADMIN_ACTOR, kind="reminder sending", text=first)
+    assert claimed.name != "timer" and claimed.summary.startswith("Message ")
 
 
 def test_an_untrusted_certificate_or_a_wrong_password_sends_nothing(
