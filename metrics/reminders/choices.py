@@ -31,9 +31,14 @@ def choose(store: Store, actor: Actor, digests: bool, email: str | None = None) 
         )
     now = datetime.now()
     with writing(store, "your reminder settings") as con:
+        had = stored.digest_choices(con).get(address, True)  # read in this transaction
         stored.choose_digests(con, address, digests, actor.label, now)
         audit.record(
             con, actor, "reminder digests " + ("on" if digests else "off"), address,
             "Digests turned " + ("on" if digests else "off (escalations still come)"),
-            after="on" if digests else "off", at=now,
+            before=_words(had), after=_words(digests), at=now,
         )  # fmt: skip
+
+
+def _words(digests: bool) -> str:
+    return "on" if digests else "off"

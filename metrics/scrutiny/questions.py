@@ -86,13 +86,20 @@ def _officer(charter: Charter, officer: str) -> str:
     return officer
 
 
+UNASSIGNED = "none (the chair)"  # who answers a question no officer was given: the chair
+
+
 def _assign(
     con: Connection, charter: Charter, actor: Actor, question_id: int, officer: str, at: datetime
 ) -> None:
+    """Give the question to `officer`, audited with whom it was with before (read in this
+    transaction: the store answers nothing from memory inside one)."""
+    earlier = stored.assignments(con).get(question_id)
     stored.assign_question(con, question_id, officer, actor.label, at)
     audit.record(
         con, actor, "question assigned", f"question {question_id}",
-        f"To {charter.owner_name(officer)}", after=officer, at=at,
+        f"To {charter.owner_name(officer)}", before=earlier[0] if earlier else UNASSIGNED,
+        after=officer, at=at,
     )  # fmt: skip
 
 

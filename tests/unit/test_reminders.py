@@ -130,6 +130,8 @@ def test_the_chair_gives_a_question_to_an_officer_and_the_reminder_follows(demo_
     rows = audit.entries(demo_store, ADMIN_ACTOR, kind="question assigned")
     assert [r.after for r in rows] == ["head-of-send", "designated-clinical-officer"]
     assert rows[0].name == "Chris Chair"
+    # whom it was with before: the officer chosen when asked; then, the chair (none chosen)
+    assert [r.before for r in rows] == ["designated-clinical-officer", "none (the chair)"]
 
 
 def test_an_unassigned_question_is_the_chairs_and_an_answered_one_nobodys(demo_store, charter):
@@ -177,6 +179,7 @@ def test_digests_turned_off_leave_only_escalations(demo_store, charter):
     }
     rows = audit.entries(demo_store, ADMIN_ACTOR, text="head.of.send@wrenfield.example")
     assert [r.kind for r in rows][:2] == ["reminder digests on", "reminder digests off"]
+    assert [(r.before, r.after) for r in rows][:2] == [("off", "on"), ("on", "off")]
 
 
 def test_the_html_part_shows_every_word_as_text(charter):
