@@ -27,6 +27,7 @@ KINDS = {
 }
 FILE = {NEEDS: "needs_return_file", FINANCE: "finance_return_file"}
 STORE = "store_needs_return"
+REASON = "needs_replacement_reason"
 CHECKED, STORED = "needs_checked", "needs_stored"
 LAYOUT = {
     NEEDS: "One row per quarter, source, locality and primary need: `quarter, source, month, "
@@ -44,10 +45,10 @@ def choose(charter: Charter) -> str:
 
 
 def _load(kind: str, store: Store, charter: Charter, name: str, content: bytes,
-          dry_run: bool) -> ReturnReport:  # fmt: skip
+          dry_run: bool, reason: str = "") -> ReturnReport:  # fmt: skip
     load = load_finance_return if kind == FINANCE else load_needs_return
     with ui.plain_failure():  # the load checks the role: a refusal is said plainly
-        return load(store, charter, name, content, ui.user(), dry_run=dry_run)
+        return load(store, charter, name, content, ui.user(), dry_run=dry_run, reason=reason)
 
 
 def section(store: Store, charter: Charter, kind: str) -> None:
@@ -76,13 +77,27 @@ def section(store: Store, charter: Charter, kind: str) -> None:
         return
     preview(report, kind)
     st.header("3. Store the figures")
+    reason = replacing(report)
     if st.button("Store these figures", type="primary", key=STORE):
-        result = _load(kind, store, charter, upload.name, content, dry_run=False)
+        result = _load(kind, store, charter, upload.name, content, dry_run=False, reason=reason)
         del checked[key]
         if result.ok:
             stored[key] = result
             st.rerun()  # from now on the page shows the stored outcome only
         errors(result)
+
+
+def replacing(report: ReturnReport) -> str:
+    """The stored figures the file replaces, before and after (a table: nothing rendered),
+    and the reason asked for them; none replaced, nothing is asked."""
+    if not report.replaced:
+        return ""
+    n = len(report.replaced)
+    st.warning(f"This file replaces {n} stored figure{'s' if n != 1 else ''}: say why.")
+    rows = [{"Figure": r.figure, "Stored now": r.before, "From this file": r.after}
+            for r in report.replaced]  # fmt: skip
+    st.dataframe(rows, hide_index=True, key="needs_replaced")
+    return str(st.text_input("Why the figures change (required)", max_chars=500, key=REASON))
 
 
 def errors(report: ReturnReport) -> None:

@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 from charter import load_charter
+from metrics import text_limits
 from metrics.cli.data import file_problem
 from metrics.leadership import costs as costing, needs_table
 from metrics.leadership.needs import NoBaseline, baseline
@@ -50,6 +51,7 @@ def add_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser
         load = sub.add_parser(name, parents=[common], help=f"check and load {what} (CSV/XLSX)")
         load.add_argument("file", type=Path)
         load.add_argument("--user", metavar="NAME", help="who is loading (default: your login)")
+        load.add_argument("--reason", help=REASON_HELP)
     s251 = sub.add_parser(
         "import-s251",
         parents=[common],
@@ -58,6 +60,10 @@ def add_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser
     s251.add_argument("file", type=Path)
     s251.add_argument("--mapping", required=True, type=Path, metavar="MAPPING")
     s251.add_argument("--user", metavar="NAME", help="who is importing (default: your login)")
+    s251.add_argument("--reason", help=REASON_HELP)
+
+
+REASON_HELP = "why stored figures change: needed when the file replaces any (for the audit trail)"
 
 
 def cmd_needs(args: argparse.Namespace) -> int:
@@ -106,11 +112,23 @@ def _load(args: argparse.Namespace, finance: bool) -> int:
         print(f"error: {problem}", file=sys.stderr)
         return 2
     load = load_finance_return if finance else load_needs_return
-    report = load(Store(args.db), load_charter(), args.file.name, args.file.read_bytes(), args.user)
+    if problem := _reason_problem(args.reason):
+        print(f"error: {problem}", file=sys.stderr)
+        return 2
+    report = load(Store(args.db), load_charter(), args.file.name, args.file.read_bytes(),
+                  args.user, reason=args.reason)  # fmt: skip
     for error in report.errors:
         print(f"error: {args.file.name}: {error.as_text()}", file=sys.stderr)
     print(report.message, file=sys.stderr if not report.ok else sys.stdout)
     return 0 if report.ok else 1
+
+
+def _reason_problem(reason: str | None) -> str | None:
+    try:
+        text_limits.bounded(reason, "the reason (--reason)", text_limits.REASON)
+    except text_limits.TextTooLong as err:
+        return str(err)
+    return None
 
 
 def cmd_load_needs(args: argparse.Namespace) -> int:
@@ -128,10 +146,13 @@ def cmd_import_s251(args: argparse.Namespace) -> int:
     if problem := file_problem(args.file, None):
         print(f"error: {problem}", file=sys.stderr)
         return 2
+    if problem := _reason_problem(args.reason):
+        print(f"error: {problem}", file=sys.stderr)
+        return 2
     charter = load_charter()
     mapping = load_s251_mapping(args.mapping, charter)
     report = import_s251(Store(args.db), charter, args.file.name, args.file.read_bytes(),
-                         mapping, args.user)  # fmt: skip
+                         mapping, args.user, args.reason)  # fmt: skip
     for error in report.errors:
         print(f"error: {args.file.name}: {error.as_text()}", file=sys.stderr)
     if not report.ok:

@@ -19,17 +19,19 @@ import hashlib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 
 from charter import Charter
+from metrics import text_limits
 from metrics.access.people import ANALYST, Actor, acting, require
 from metrics.dates import long_date
-from metrics.ingest.commit import Diff, Upload, log_upload, record_rejection
+from metrics.ingest import replaced
+from metrics.ingest.commit import Upload, record_rejection
 from metrics.ingest.read import FileProblem, RawTable, read_upload
+from metrics.ingest.replaced import Figures, Replacement
 from metrics.ingest.validate import RowError
 from metrics.periods.model import Period, PeriodError, PeriodKind
 from metrics.periods.text import parse_period
-from metrics.store import needs as stored
 from metrics.store.connection import Store, transaction
 
 NEEDS_COLUMNS = ("quarter", "source", "month", "locality", "need", "children")
@@ -60,6 +62,7 @@ class ReturnReport:
     upload_id: int | None = None
     errors: list[RowError] = field(default_factory=list)
     figures: list[tuple[object, ...]] = field(default_factory=list)  # what is (to be) stored
+    replaced: list[Replacement] = field(default_factory=list)  # stored figures it replaces
 
     @property
     def ok(self) -> bool:
@@ -192,19 +195,21 @@ def _load(
     file_name: str,
     content: bytes,
     by: Actor | str | None,
-    what: str,
+    kind: Figures,
     columns: tuple[str, ...],
     check: Callable[[Charter, int, dict[str, str], list[RowError]], tuple[object, ...] | None],
-    key: Callable[[tuple[object, ...]], tuple[object, ...]],
-    add: Callable[..., None],
     dry_run: bool = False,
+    reason: str | None = None,
 ) -> ReturnReport:
+    what = kind.what
     actor = acting(by)
     require(actor, {ANALYST}, f"load a {what}")
     if charter.needs is None:
         raise NeedsReturnError(f"There is no charter/needs.yaml to check a {what} against.")
     digest = hashlib.sha256(content).hexdigest()
-    upload = Upload(file_name, digest, content, actor, source=f"{what}: {file_name}")
+    why = text_limits.bounded(reason, "the reason for the replacement", text_limits.REASON)
+    upload = Upload(file_name, digest, content, actor, reason=why or None,
+                    source=f"{what}: {file_name}")  # fmt: skip
     errors: list[RowError] = []
     good: list[tuple[object, ...]] = []
     rows: list[tuple[int, dict[str, str]]] = []
@@ -222,10 +227,11 @@ def _load(
         checked = check(charter, row, values, errors)
         if checked is None:
             continue
-        if key(checked) in seen:
+        figure = kind.figure(checked)
+        if figure in seen:
             errors.append(RowError(row, "", "", f"The same figure is also in row "
-                                   f"{seen[key(checked)]}.", "Keep one of them."))  # fmt: skip
-        seen.setdefault(key(checked), row)
+                                   f"{seen[figure]}.", "Keep one of them."))  # fmt: skip
+        seen.setdefault(figure, row)
         good.append(checked)
     if not rows and not errors:
         errors.append(RowError(None, "", "", "The file has no rows.", "Fill in the figures."))
@@ -236,15 +242,20 @@ def _load(
             upload_id = record_rejection(con, upload, len(rows), bad_rows, errors, message)
             return ReturnReport(upload.file_name, "rejected", len(rows), upload_id, errors)
         if dry_run:  # checked, as storing would check it: nothing stored or logged
-            return ReturnReport(upload.file_name, "checked", len(good), figures=good)
-        with transaction(con):
-            diff = Diff(added=len(good))
-            message = f"{what}: {len(good)} rows"
-            upload_id = log_upload(
-                con, upload, datetime.now(), "loaded", len(rows), diff, 0, message
-            )
-            add(con, upload_id, good)
-    return ReturnReport(upload.file_name, "loaded", len(good), upload_id, figures=good)
+            replacing = replaced.replacements(con, kind, good)
+            return ReturnReport(upload.file_name, "checked", len(good), figures=good,
+                                replaced=replacing)  # fmt: skip
+        try:
+            with transaction(con):
+                message = f"{what}: {len(good)} rows"
+                upload_id, replacing = replaced.store(con, kind, upload, len(rows), good, message)
+        except replaced.NeedsReason as err:  # nothing stored: the attempt is logged
+            error = RowError(None, "", "", str(err), replaced.REASON_FIX)
+            upload_id = record_rejection(con, upload, len(rows), 0, [error], f"{what}: {err}")
+            return ReturnReport(upload.file_name, "rejected", len(rows), upload_id, [error],
+                                replaced=err.replaced)  # fmt: skip
+    return ReturnReport(upload.file_name, "loaded", len(good), upload_id, figures=good,
+                        replaced=replacing)  # fmt: skip
 
 
 def load_needs_return(
@@ -254,13 +265,14 @@ def load_needs_return(
     content: bytes,
     by: Actor | str | None = None,
     dry_run: bool = False,
+    reason: str | None = None,
 ) -> ReturnReport:
     """Check and store a needs return; a later return of the same quarter and source
-    supersedes the earlier one (which is kept). `dry_run`: check only (a rejection is
-    still logged, as a quarterly return's check logs it)."""
-    return _load(store, charter, file_name, content, by, "needs return", NEEDS_COLUMNS,
-                 _needs_row, lambda r: (r[0], r[1], r[3], r[4]), stored.add_counts,
-                 dry_run)  # fmt: skip
+    supersedes the earlier one (which is kept): replacing stored figures needs a `reason`
+    (metrics/ingest/replaced.py). `dry_run`: check only, saying what it would replace (a
+    rejection is still logged, as a quarterly return's check logs it)."""
+    return _load(store, charter, file_name, content, by, replaced.NEEDS, NEEDS_COLUMNS,
+                 _needs_row, dry_run, reason)  # fmt: skip
 
 
 def load_finance_return(
@@ -270,7 +282,9 @@ def load_finance_return(
     content: bytes,
     by: Actor | str | None = None,
     dry_run: bool = False,
+    reason: str | None = None,
 ) -> ReturnReport:
-    """Check and store a finance return (spend per service and year); `dry_run` as above."""
-    return _load(store, charter, file_name, content, by, "finance return", FINANCE_COLUMNS,
-                 _finance_row, lambda r: (r[0], r[1]), stored.add_spend, dry_run)  # fmt: skip
+    """Check and store a finance return (spend per service and year); `dry_run` and
+    `reason` as above."""
+    return _load(store, charter, file_name, content, by, replaced.FINANCE, FINANCE_COLUMNS,
+                 _finance_row, dry_run, reason)  # fmt: skip

@@ -11,7 +11,7 @@ import pytest
 
 import ui
 from metrics.access import audit as audit_trail, command_line
-from metrics.demo.needs import SPEND, needs_rows
+from metrics.demo.needs import SPEND, YEAR, needs_rows
 from metrics.leadership.needs import baseline
 from metrics.periods.text import parse_period
 from metrics.store import needs as stored
@@ -81,6 +81,34 @@ def test_a_good_finance_return_is_stored_and_audited(fresh):
     assert spend[("2026-27", "short-breaks")] == (2_451_000, 1_180)
     row = last_audit(fresh)
     assert (row.name, row.kind) == ("Pat Person", "upload") and "finance.csv" in row.object
+
+
+def test_a_finance_return_replacing_stored_spend_asks_why_and_shows_before_and_after(fresh):
+    """The demo's year sent again with other figures: the page shows each figure it replaces
+    (stored now, from this file) and asks why; stored without a reason it is refused and
+    nothing changes; with one, stored and audited with the values before and after."""
+    at = opened_as_analyst(fresh, view.FINANCE)
+    rows = [[YEAR, s, str(spend + 1000), str(n)] for s, (spend, n) in SPEND.items()]
+    upload(at, view.FINANCE, "finance-again.csv",
+           _csv(("year", "service", "spend", "children"), rows))  # fmt: skip
+    said = f"replaces {len(SPEND)} stored figures"
+    assert any(said in w.value for w in at.warning), [w.value for w in at.warning]
+    shown = at.dataframe[1].value  # after the preview
+    assert all(s.startswith("£") for s in shown["Stored now"]) and len(shown) == len(SPEND)
+    at.button(key=view.STORE).click().run()
+    assert any("nothing was stored" in e.value for e in at.error)
+    problems = [p for d in at.dataframe if "Problem" in d.value for p in d.value["Problem"]]
+    assert any("would be replaced" in p for p in problems), problems
+    with fresh.store.connect() as con:
+        assert {(s, p) for y, s, p, _ in stored.spend(con) if y == YEAR} == {
+            (s, spend) for s, (spend, _) in SPEND.items()
+        }  # nothing stored
+    at.text_input(key=view.REASON).input("Year-end accruals added").run()
+    at.button(key=view.STORE).click().run()
+    assert not at.exception and any("rows loaded" in s.value for s in at.success)
+    replaced = audit_trail.entries(fresh.store, command_line(), kind="figure replaced")
+    assert len(replaced) == len(SPEND) and all(r.name == "Pat Person" for r in replaced)
+    assert all(r.before != r.after and "Year-end accruals" in r.summary for r in replaced)
 
 
 def test_a_bad_needs_return_shows_its_row_errors_and_stores_nothing(fresh, charter):

@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 
 from charter.s251_models import S251_DIR, load_s251_mapping
+from metrics.access.audit import entries
+from metrics.access.people import command_line
 from metrics.ingest.needs import load_finance_return
 from metrics.ingest.published.s251 import import_s251
 from metrics.leadership.costs import CAVEATS, NoCosts, costs, rows
@@ -63,6 +65,45 @@ def test_spend_per_child_hand_worked(store, charter, mapping):
         "In 2024-25 we spent £1,100,000 on short breaks, £2,200 for each of the 500 children"
     )
     assert "England £100.00 per child in 2024-25" in row["in_words"]
+
+
+def test_replacing_stored_spend_or_outturn_needs_a_reason_and_is_audited(store, charter, mapping):
+    """A later finance return or section 251 file replaced the stored spend with no reason
+    and no values before in the audit trail. Now refused without a reason (nothing stored);
+    with one, each figure replaced is audited before and after. The same file again replaces
+    nothing."""
+    tester = command_line("tester")
+    assert load_finance_return(store, charter, "finance.csv", FINANCE, tester).ok
+    revised = FINANCE.replace(b"2750000.50", b"2800000")
+    refused = load_finance_return(store, charter, "finance2.csv", revised, tester)
+    assert not refused.ok and "1 stored figure would be replaced" in refused.errors[0].as_text()
+    with store.connect() as con:
+        assert ("2024-25", "personal-budgets", 2_750_000.5, None) in stored.spend(con)
+    assert load_finance_return(store, charter, "finance2.csv", revised, tester,
+                               reason="Year-end accruals").ok  # fmt: skip
+    s251 = S251_FILE.read_bytes()
+    assert import_s251(store, charter, S251_FILE.name, s251, mapping, tester).ok
+    assert import_s251(store, charter, S251_FILE.name, s251, mapping, tester).ok  # the same
+    corrected = s251.replace(b"2400000", b"2500000")
+    assert corrected != s251
+    refused = import_s251(store, charter, "s251-revised.csv", corrected, mapping, tester)
+    assert not refused.ok and "would be replaced" in refused.errors[0].as_text()
+    assert import_s251(store, charter, "s251-revised.csv", corrected, mapping, tester,
+                       reason="DfE revised the outturn").ok  # fmt: skip
+    found = [(r.object, r.before, r.after, r.summary)
+             for r in entries(store, command_line(), kind="figure replaced")]  # fmt: skip
+    assert len(found) == 2
+    spend = next(f for f in found if f[0].startswith("finance return"))
+    assert spend[:3] == (
+        "finance return: 2024-25, personal-budgets",
+        "£2,750,000.50 on unknown children",
+        "£2,800,000.00 on unknown children",
+    )
+    assert "Year-end accruals" in spend[3]
+    outturn = next(f for f in found if f[0].startswith("section 251 outturn"))
+    assert "E99000001" in outturn[0] and outturn[0].endswith("short-breaks")
+    assert (outturn[1], outturn[2]) == ("spend 2,400,000, per child 43.40",
+                                        "spend 2,500,000, per child 43.40")  # fmt: skip
 
 
 def test_bad_finance_rows_are_refused(store, charter):

@@ -110,10 +110,47 @@ def test_known_is_the_largest_source_per_need_added_up(store, charter):
 def test_a_later_return_supersedes_and_quarters_are_asked_for(store, charter):
     line = "2026-27 Q2,register,Sep 2026,South,Physical disability,{}"
     assert load_needs_return(store, charter, "a.csv", _csv(line.format(12))).ok
-    assert load_needs_return(store, charter, "b.csv", _csv(line.format(15))).ok
+    assert load_needs_return(store, charter, "b.csv", _csv(line.format(15)), reason="Late").ok
     assert baseline(store, charter).locality("South").ratio.known == 15
     with pytest.raises(NoBaseline, match="no needs return for 2025-26 Q1"):
         baseline(store, charter, "2025-26 Q1")
+
+
+def test_replacing_stored_counts_needs_a_reason_and_is_audited_before_and_after(store, charter):
+    """A later return of the same quarter and source replaced the earlier counts with no
+    reason asked and no values before in the audit trail (a revision of our own figures
+    needs both). Refused without a reason, nothing stored; with one, each figure replaced
+    (or left out) is audited with its value before and after. The same figures again, or
+    another quarter's, replace nothing and need none."""
+    physical = "2026-27 Q2,register,Sep 2026,South,Physical disability,{}"
+    hearing = "2026-27 Q2,register,Sep 2026,South,Hearing impairment,5"
+    tester = command_line("tester")
+    assert load_needs_return(store, charter, "a.csv", _csv(physical.format(12), hearing)).ok
+    preview = load_needs_return(store, charter, "b.csv", _csv(physical.format(15)), tester,
+                                dry_run=True)  # fmt: skip
+    assert [(r.before, r.after) for r in preview.replaced] == [
+        ("5 children (as at Sep 2026)", "none (not in the new file)"),
+        ("12 children (as at Sep 2026)", "15 children (as at Sep 2026)"),
+    ]
+    refused = load_needs_return(store, charter, "b.csv", _csv(physical.format(15)), tester)
+    assert not refused.ok
+    assert "2 stored figures would be replaced" in refused.errors[0].as_text()
+    assert baseline(store, charter).locality("South").ratio.known == 17  # nothing stored
+    done = load_needs_return(store, charter, "b.csv", _csv(physical.format(15)), tester,
+                             reason="The register double-counted two children")  # fmt: skip
+    assert done.ok and baseline(store, charter).locality("South").ratio.known == 15
+    rows_ = entries(store, command_line(), kind="figure replaced")
+    assert sorted((r.object, r.before, r.after) for r in rows_) == [
+        ("needs return: 2026-27 Q2, register, South, Hearing impairment",
+         "5 children (as at Sep 2026)", "none (not in the new file)"),
+        ("needs return: 2026-27 Q2, register, South, Physical disability",
+         "12 children (as at Sep 2026)", "15 children (as at Sep 2026)"),
+    ]  # fmt: skip
+    assert all(r.name == "tester" and "double-counted" in r.summary for r in rows_)
+    again = load_needs_return(store, charter, "c.csv", _csv(physical.format(15)), tester)
+    assert again.ok and not again.replaced  # the same figures: nothing replaced, no reason
+    other = "2026-27 Q1,register,Jun 2026,South,Physical disability,9"
+    assert load_needs_return(store, charter, "d.csv", _csv(other), tester).ok
 
 
 def test_bad_rows_are_refused_with_their_reasons_and_nothing_stored(store, charter):

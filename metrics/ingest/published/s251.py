@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any
 
 from charter import Charter
 from charter.s251_models import S251Mapping
+from metrics import text_limits
 from metrics.access.people import ANALYST, Actor, acting, require
-from metrics.ingest.commit import Diff, Upload, log_upload, record_rejection
+from metrics.ingest import replaced
+from metrics.ingest.commit import Upload, record_rejection
 from metrics.ingest.published.read import (
     LEVELS,
     NAMES,
@@ -29,7 +30,6 @@ from metrics.ingest.published.read import (
 )
 from metrics.ingest.validate import RowError
 from metrics.periods.model import PeriodKind
-from metrics.store import needs as stored
 from metrics.store.connection import Store, transaction
 
 
@@ -112,13 +112,16 @@ def import_s251(
     content: bytes,
     mapping: S251Mapping,
     by: Actor | str | None = None,
+    reason: str | None = None,
 ) -> S251Report:
     """Import a section 251 outturn file; a file that cannot be used is rejected whole and
-    logged with the reason."""
+    logged with the reason. Replacing figures stored for the same year, area and service
+    needs a `reason` (metrics/ingest/replaced.py)."""
     actor = acting(by)
     require(actor, {ANALYST}, "import published statistics")
+    why = text_limits.bounded(reason, "the reason for the replacement", text_limits.REASON)
     upload = Upload(file_name, hashlib.sha256(content).hexdigest(), content, actor,
-                    "published", None, None, mapping.source)  # fmt: skip
+                    "published", why or None, None, mapping.source)  # fmt: skip
     try:
         rows = read_s251(content, mapping)
         if not rows:
@@ -131,9 +134,14 @@ def import_s251(
         with store.connect() as con:
             upload_id = record_rejection(con, upload, 0, 0, [error], f"Rejected: {err}")
         return S251Report(upload.file_name, "rejected", 0, upload_id, [error])
-    with store.connect() as con, transaction(con):
-        message = f"section 251 outturn: {len(rows)} figures ({mapping.source})"
-        upload_id = log_upload(con, upload, datetime.now(), "loaded", len(rows),
-                               Diff(added=len(rows)), 0, message)  # fmt: skip
-        stored.add_outturn(con, upload_id, rows)
+    with store.connect() as con:
+        try:
+            with transaction(con):
+                message = f"section 251 outturn: {len(rows)} figures ({mapping.source})"
+                upload_id, _ = replaced.store(con, replaced.S251, upload, len(rows), rows,
+                                              message)  # fmt: skip
+        except replaced.NeedsReason as err:  # nothing stored: the attempt is logged
+            error = RowError(None, "", "", str(err), replaced.REASON_FIX)
+            upload_id = record_rejection(con, upload, len(rows), 0, [error], f"Rejected: {err}")
+            return S251Report(upload.file_name, "rejected", len(rows), upload_id, [error])
     return S251Report(upload.file_name, "imported", len(rows), upload_id)
