@@ -6,6 +6,7 @@ import ui
 from metrics.publish.escape import markdown
 from metrics.review.commentary import Figure
 from metrics.review.common import SIGNED_OFF, indicator_subject, statement_subject
+from metrics.review.cycle import changed_words
 from ui import lazy, review_chair, review_view as view, style
 
 ui.page("Quarterly review", reads=("review extras",))
@@ -20,9 +21,7 @@ if quarter:
         review_chair.chair_controls(store, charter, built)
     for ident, (pin, now) in built.revised.items():
         title = markdown(charter.indicators[ident].title)
-        st.warning(
-            f"{title}: revised since sign-off, {pin.shown} then, {now.shown} now ({pin.period})."
-        )
+        st.warning(f"{title}: {markdown(changed_words(pin, now))} ({pin.period}).")
     extras = ui.review_extras(quarter)
     previous = extras.previous
     st.header(f"Exceptions ({len(built.exceptions)})")

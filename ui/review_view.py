@@ -17,7 +17,7 @@ from metrics.access.writing import ReviewError
 from metrics.dates import COLUMN_DATE, date_time
 from metrics.packs import free_text
 from metrics.publish.escape import markdown
-from metrics.review import actions, agreed, commentary, report
+from metrics.review import actions, agreed, commentary, cycle, report
 from metrics.store.connection import Store
 from metrics.words.narrative import STATUS_WORDS
 from ui import forms
@@ -267,10 +267,8 @@ def beside_figure(built: report.Report, subject: str, computed: str) -> None:
     kind, _, key = subject.partition(":")
     if kind == "indicator" and key in built.revised:
         pin, now = built.revised[key]
-        st.warning(
-            f"Revised since sign-off: {pin.shown} when {built.review.quarter} was signed off, "
-            f"{now.shown} now."
-        )
+        said = cycle.changed_words(pin, now)
+        st.warning(f"{markdown(said[0].upper() + said[1:])} ({built.review.quarter}).")
     found = built.commentary.get(subject)
     if found is not None:
         stale = any(e.stale for e in built.exceptions if e.commentary is found)

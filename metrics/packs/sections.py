@@ -212,8 +212,8 @@ def quality(
         notes.append(f"Figures revised since first reported: {', '.join(revised)}.")
     if built.revised:
         notes.append(
-            f"{len(built.revised)} figures have changed since the quarter was signed off; "
-            "the pack shows the figures as they stand now."
+            f"{len(built.revised)} figures or their statuses have changed since the quarter "
+            "was signed off; the pack shows them as they stand now."
         )
     count = sum(len(v) for v in hidden.values())
     if count:

@@ -234,13 +234,26 @@ def set_meeting(store: Store, actor: Actor, quarter: str, when: date) -> Quarter
 def revised_since_sign_off(
     review: QuarterReview, statements: list[StatementStatus]
 ) -> dict[str, tuple[Pinned, IndicatorStatus]]:
-    """Indicators whose figure for the pinned period has changed since sign-off."""
+    """Indicators whose figure for the pinned period has changed since sign-off, or whose
+    status has with the same figure: its target in force changed (a chair's trajectory set
+    or withdrawn since, or the charter's target), which changes what was signed off as
+    surely as a revised figure does. Neither is refused: both are flagged (`changed_words`)."""
     out: dict[str, tuple[Pinned, IndicatorStatus]] = {}
     if review.state != SIGNED_OFF:
         return out
     for s in statements:
         for i in s.indicators:
             pin = review.pinned.get(i.id)
-            if pin and pin.period == i.period and pin.value != i.value:
+            if pin and pin.period == i.period and (pin.value, pin.status) != (i.value, i.status):
                 out[i.id] = (pin, i)
     return out
+
+
+def changed_words(pin: Pinned, now: IndicatorStatus) -> str:
+    """What changed since sign-off, then and now: 'revised since sign-off, 62.0% then, 40.0%
+    now', or, the figure the same, 'status changed since sign-off (its target changed),
+    on track then, off track now'."""
+    if pin.value != now.value:
+        return f"revised since sign-off, {pin.shown} then, {now.shown} now"
+    then, later = (STATUS_WORDS.get(s, s).lower() for s in (pin.status, now.status))
+    return f"status changed since sign-off (its target changed), {then} then, {later} now"

@@ -170,7 +170,14 @@ def as_json(report: Report, charter: Charter, today: date | None = None) -> dict
         "statements": statements,
         "actions": [action_json(a, charter, today) for a in report.actions],
         "revised_since_sign_off": {
-            k: {"period": pin.period, "at_sign_off": pin.shown, "now": now.shown}
+            k: {
+                "period": pin.period,
+                "at_sign_off": pin.shown,
+                "now": now.shown,
+                "status_at_sign_off": pin.status,
+                "status_now": now.status,
+                "words": cycle.changed_words(pin, now),
+            }
             for k, (pin, now) in report.revised.items()
         },
     }

@@ -11,6 +11,8 @@ from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_r
 
 import ui
 from metrics.access import audit as audit_trail, command_line
+from metrics.access.people import demo
+from metrics.assess import trajectory
 from metrics.review import actions, agreed, commentary
 from metrics.review.common import statement_subject
 from tests.app.conftest import open_expanders
@@ -199,6 +201,24 @@ def test_two_members_logging_progress_on_one_action_get_a_conflict_not_a_silent_
     log_progress(second, "done", "Both in post")  # now over what the page shows: logged
     [now] = [a for a in actions.listed(fresh.store) if a.action_id == ident]
     assert (now.status, now.note) == ("done", "Both in post")
+
+
+def test_a_signed_off_quarter_shows_a_status_a_later_trajectory_changed(fresh, charter):
+    """The demo's signed-off 2026-27 Q1, after the chair sets a trajectory for 2026-27: the
+    review says which statuses changed since sign-off with the figure the same, then and
+    now, as it says a figure revised since."""
+    ident = "ehcp-issued-20-weeks"
+    trajectory.save(fresh.store, charter, demo("chair"), ident,
+                    {"2026-27": 99.0, "2027-28": 99.5}, "The board's plan")  # fmt: skip
+    opened = fresh(ui.REVIEW_PAGE, **{access.DEMO_ROLE: "member"})
+    opened.at.query_params["quarter"] = "2026-27 Q1"
+    at = opened.run()
+    assert not at.exception, at.exception
+    said = [plain(w.value) for w in at.warning if "since sign-off" in plain(w.value)]
+    assert said == [
+        f"{charter.indicators[ident].title}: status changed since sign-off (its target "
+        "changed), on track then, off track now (2026-27 Q1)."
+    ], [w.value for w in at.warning]
 
 
 @pytest.mark.parametrize("path", [ui.ACCOUNTABILITY_PAGE, ui.INDICATOR_PAGE, ui.STATEMENT_PAGE])

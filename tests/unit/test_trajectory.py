@@ -16,6 +16,7 @@ from metrics.assess.target import Target
 from metrics.assess.trend import trend
 from metrics.periods.text import parse_period
 from metrics.publish import outlook
+from metrics.review import cycle, report
 
 IND = "ehcp-issued-20-weeks"  # charter target 70%, the demo's figures above it lately
 Q = "2026-27 Q2"
@@ -91,3 +92,27 @@ def test_a_bad_trajectory_is_refused_plainly(demo_store, charter, ident, steps, 
         trajectory.save(demo_store, charter, demo("chair"), ident, steps, reason)
     assert trajectory.in_force(demo_store) == {}
     assert entries(demo_store, ADMIN, kind=trajectory.CHANGED) == []
+
+
+def test_a_trajectory_set_after_sign_off_flags_the_signed_off_quarters_changed_statuses(
+    demo_store, charter
+):
+    """The demo signed 2026-27 Q1 off with the figure on track against the charter's 70%. A
+    trajectory for 2026-27 set since changes that quarter's status with the same figure: it
+    was not flagged (only a revised figure was). It is flagged as a revision is (not
+    refused: a figure revised after sign-off is not either), with both statuses."""
+    signed = "2026-27 Q1"
+    assert cycle.read(demo_store, signed).state == "signed off"
+    pin = cycle.read(demo_store, signed).pinned[IND]
+    assert pin.status == "on_track" and not report.build(demo_store, charter, signed).revised
+    trajectory.save(demo_store, charter, demo("chair"), IND, {"2026-27": 99.0, "2027-28": 99.5},
+                    "The board's improvement plan")  # fmt: skip
+    built = report.build(demo_store, charter, signed)
+    then, now = built.revised[IND]
+    assert (then.value, then.status) == (now.value, "on_track") and now.status == "off_track"
+    assert cycle.changed_words(then, now) == (
+        "status changed since sign-off (its target changed), on track then, off track now"
+    )
+    said = report.as_json(built, charter)["revised_since_sign_off"][IND]
+    assert (said["status_at_sign_off"], said["status_now"]) == ("on_track", "off_track")
+    assert status_of(demo_store, charter, quarter=signed).status == "off_track"
