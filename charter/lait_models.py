@@ -12,6 +12,7 @@ file read as EES columns (metrics/ingest/published/lait.py).
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 from typing import Literal
 
@@ -48,9 +49,23 @@ class LaitMeasure(Strict):
         description="LAIT's polarity (the dictionary's); High/Low must agree with ours."
     )
     scale: float = Field(default=1.0, gt=0, description="Multiply the value, e.g. 10.")
+    dps: int | None = Field(
+        default=None,
+        ge=0,
+        le=6,
+        description="The dictionary's dps: the decimal places LAIT publishes the measure at.",
+    )
     updated: str | None = Field(
         default=None, description="The dictionary's 'Last Update' for the measure."
     )
+
+    def decimals_needed(self) -> int | None:
+        """The decimal places our indicator needs to keep LAIT's figures as LAIT publishes
+        them: its dps, less one for each power of ten the scale multiplies by (per 100 made
+        per 1,000 needs one place fewer)."""
+        if self.dps is None:
+            return None
+        return max(self.dps - round(math.log10(self.scale)), 0)
 
 
 class LaitMapping(Strict):
@@ -100,6 +115,12 @@ def load_lait_mapping(path: Path, charter: Charter) -> LaitMapping:
             problems.append(
                 f"{key}.polarity: LAIT ranks {m.measure} {m.polarity} is better, but "
                 f"{m.indicator} is {ind.polarity.replace('_', ' ')}"
+            )
+        if (needed := m.decimals_needed()) is not None and ind.decimals < needed:
+            problems.append(
+                f"{key}.dps: LAIT publishes {m.measure} at {m.dps} decimal places, but "
+                f"{m.indicator} keeps {ind.decimals} (charter/indicators/{m.indicator}.yaml: "
+                f"decimals): its figures would be stored rounded; set decimals to {needed}"
             )
     if problems:
         raise CharterError(problems)

@@ -54,7 +54,7 @@ def test_the_scrutiny_pack_compares_a_withheld_year_without_our_figure(demo_stor
     seen = {y.period: y for y in staff.years}[YEAR]
     placed = rank_words(seen.rank, seen.councils, seen.tied)  # "139th of 151"
     when = {"today": date(2026, 11, 26), "now": datetime(2026, 11, 26, 9, 30)}
-    for audience, ours in (("scrutiny", "–"), ("planning group", "80.0%")):
+    for audience, ours in (("scrutiny", "–"), ("planning group", "80.00%")):
         built, files = pack.make(demo_store, charter, "2026-27 Q2", audience, ("html",),
                                  command_line("tester"), **when)  # fmt: skip
         row = next(r for r in built.benchmarks.rows if r[0].startswith("16-17 year olds"))

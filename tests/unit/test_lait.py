@@ -45,6 +45,39 @@ def test_the_shipped_extract_imports_every_area_and_year(store, charter):
     assert uploads(store)[0]["kind"] == "published"
 
 
+def test_figures_are_stored_and_shown_at_the_decimals_lait_publishes(store, charter):
+    """LAIT publishes 16-17YroldSEN_ET at 2 decimal places (its dictionary's dps): Camden's
+    2024-25 is 88.31, stored and shown so, not rounded to 88.3; the tribunal rate (LAIT's
+    3.25 per 100, dps 2) keeps its places as ours per 1,000 (32.5)."""
+    from metrics.publish.compare import compared
+    from metrics.words.narrative import fmt_value
+
+    import_lait(store, charter, EXTRACT.name, EXTRACT.read_bytes(), sen(charter), by="t")
+    ind = charter.indicators["send-16-17-in-education"]
+    camden = {r.period: r.value for r in series(store, ind.id, "E09000007")}
+    assert (camden["2023-24"], camden["2024-25"]) == (83.84, 88.31)
+    councils = {c.name: c for c in compared(store, charter, ind).councils}
+    assert fmt_value(councils["Camden"].value, ind) == "88.31%"
+
+
+def test_each_shipped_measure_keeps_the_decimals_of_lait_s_dictionary(charter):
+    """Every shipped measure says LAIT's dps as LAIT's own data dictionary gives it, and its
+    indicator keeps at least those places (the mapping refuses fewer)."""
+    import csv
+
+    from tests.conftest import SHARED
+
+    dictionary = SHARED / "data" / "lait" / "lait_data_dictionary.csv"
+    if not dictionary.exists():
+        pytest.skip("../shared is absent (CI always has it): needs LAIT's data dictionary")
+    with dictionary.open(encoding="utf-8-sig", newline="") as f:
+        dps = {r["Measure_short"]: r["dps"] for r in csv.DictReader(f)}
+    for m in sen(charter).measures:
+        assert ("NA" if m.dps is None else str(m.dps)) == dps[m.measure], m.measure
+        needed = m.decimals_needed()
+        assert needed is None or charter.indicators[m.indicator].decimals >= needed
+
+
 def test_the_extract_says_when_its_figures_are_from():
     assert extract_as_at() == date(2026, 4, 8)
     assert EXTRACT.stat().st_size < 300_000
@@ -138,6 +171,12 @@ def test_an_extract_without_a_date_says_none(tmp_path):
           "polarity": "High"}, "lait/m.yaml: measures.0.year_type: Input should be"),
         ({"indicator": "ehcp-issued-20-weeks", "measure": "M", "year_type": "Calendar Year",
           "polarity": "High", "colour": "red"}, "lait/m.yaml: measures.0.colour: Extra inputs"),
+        ({"indicator": "ehcp-issued-20-weeks", "measure": "M", "year_type": "Calendar Year",
+          "polarity": "High", "dps": 2}, "lait/m.yaml: measures.0.dps: LAIT publishes M at 2 "
+         "decimal places, but ehcp-issued-20-weeks keeps 1"),
+        ({"indicator": "send-tribunal-appeal-rate", "measure": "M", "year_type": "Calendar Year",
+          "polarity": "Low", "scale": 10, "dps": 3}, "lait/m.yaml: measures.0.dps: LAIT "
+         "publishes M at 3 decimal places, but send-tribunal-appeal-rate keeps 1"),
     ],
 )  # fmt: skip
 def test_mapping_errors_name_file_key_and_reason(charter, tmp_path, measure, expected):
