@@ -4,7 +4,9 @@ import streamlit as st
 
 import ui
 from metrics.assess.facts import indicator_facts
+from metrics.publish import escape
 from metrics.words.narrative import SPC_HELP, STATUS_WORDS, facts_markdown
+from metrics.words.symbols import SYMBOL_MEANINGS
 from ui import cards, style
 
 ui.page("Help and definitions", roles=ui.EVERYONE)
@@ -17,8 +19,13 @@ for status in STATUS_WORDS:
 cards.rule_note(charter)
 st.markdown(
     "Figures marked **P** are provisional and may change; **R** marks a figure revised "
-    "since it was first reported. **[c]** marks a small number suppressed to protect "
-    "children's privacy; **[x]** not available; **[z]** not applicable."
+    "since it was first reported. Where there is no figure, a symbol says why:"
+)
+st.markdown(
+    "\n".join(
+        f"- **{escape.markdown(f'[{s}]')}** {escape.markdown(meaning)}"
+        for s, meaning in SYMBOL_MEANINGS.items()
+    )
 )
 st.subheader("Small numbers")
 st.markdown(ui.policy().words)

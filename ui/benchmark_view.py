@@ -166,13 +166,13 @@ def over_time_table(years: list[YearCompared], ind: Indicator) -> list[dict[str,
     return [
         {
             "Year": y.period,
-            "Ours": fmt_value(y.ours, ind) if y.ours is not None else "–",
+            "Ours": y.shown(ind, "–")[0],
             "Change from the year before": "–"
             if y.change is None
             else signed_number(y.change, ind.decimals),
-            "England": fmt_value(y.england, ind) if y.england is not None else "–",
-            "Region": fmt_value(y.region, ind) if y.region is not None else "–",
-            "Neighbour average": fmt_value(y.neighbours, ind) if y.neighbours is not None else "–",
+            "England": y.shown(ind, "–")[1],
+            "Region": y.shown(ind, "–")[2],
+            "Neighbour average": y.shown(ind, "–")[3],
             "Neighbours with a figure": y.neighbours_with_figure,
             "Rank": rank_words(y.rank, y.councils, y.tied) if y.rank else "–",
             "Quartile band": y.band or "–",

@@ -242,8 +242,12 @@ def trend_table(rows: list[TrendRow], ind: Indicator) -> list[dict[str, Any]]:
             "Numerator": _blank(r.numerator),
             "Denominator": _blank(r.denominator),
             "Status": r.status + (", revised" if r.revised else ""),
-            "England": fmt_value(r.england, ind) if r.england is not None else "",
-            "Region": fmt_value(r.region, ind) if r.region is not None else "",
+            "England": fmt_value(r.england, ind, r.england_symbol)
+            if r.england is not None or r.england_symbol
+            else "",
+            "Region": fmt_value(r.region, ind, r.region_symbol)
+            if r.region is not None or r.region_symbol
+            else "",
             "Target": fmt_target_value(ind, target),
             "Note": r.note or "",
             "Why revised": r.revision_reason or "",
@@ -286,7 +290,9 @@ def trend_csv(
             "status": r.status,
             "revised": "yes" if r.revised else "",
             "england": r.england,
+            "england_symbol": r.england_symbol,
             "region": r.region,
+            "region_symbol": r.region_symbol,
             "target": target,
             "note": r.note,
             "revision_reason": r.revision_reason,

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import math
 import statistics
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
+from typing import TypeVar
 
 from charter import Charter, Indicator
 from metrics.assess.target import Polarity, Target
@@ -125,7 +126,10 @@ def rank_of(ours: float, others: Iterable[float], polarity: Polarity | str) -> t
     return rank, n, quartile or 1
 
 
-def comparator(code: str, areas: dict[str, float]) -> float | None:
+Given = TypeVar("Given", float, str)  # an area's figure, or the symbol given instead
+
+
+def comparator(code: str, areas: Mapping[str, Given]) -> Given | None:
     """A comparator council's figure, under its current code or, for a period before a
     one-to-one change of code, its predecessor's (North Yorkshire E06000065 published as
     E10000023 until 2023), as a council's own series follows them (reference.one_council)."""
@@ -214,4 +218,18 @@ def area_values(
     with store.connect() as con:
         for ident, period, area, value in stored.current_values(con, wanted):
             out.setdefault((ident, period), {})[area] = value
+    return out
+
+
+def area_symbols(
+    store: Store, wanted: list[tuple[str, str]]
+) -> dict[tuple[str, str], dict[str, str]]:
+    """{(indicator, period): {area: symbol}} of the areas given a symbol and no figure (DfE's
+    z not applicable, c confidential, ...), so an output says which, not "not available"."""
+    if not wanted:
+        return {}
+    out: dict[tuple[str, str], dict[str, str]] = {}
+    with store.connect() as con:
+        for ident, period, area, symbol in stored.current_symbols(con, wanted):
+            out.setdefault((ident, period), {})[area] = symbol
     return out

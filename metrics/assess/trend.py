@@ -34,6 +34,9 @@ class TrendRow:
     note: str | None = None  # supplied with the figure
     revision_reason: str | None = None  # why it was last revised
     withheld: str | None = None  # why disclosure control withholds it (metrics/publish)
+    # the symbol DfE gave instead of a figure (z not applicable, c confidential, ...)
+    england_symbol: str | None = None
+    region_symbol: str | None = None
 
 
 @dataclass(frozen=True)
@@ -98,6 +101,8 @@ def trend_rows(
     aim = Target.of(ind)
     england = {r.period: r.value for r in england_rows}
     region = {r.period: r.value for r in region_rows}
+    england_symbol = {r.period: r.symbol for r in england_rows}
+    region_symbol = {r.period: r.symbol for r in region_rows}
     return [
         TrendRow(
             r.period,
@@ -112,6 +117,8 @@ def trend_rows(
             aim.for_period(parse_period(r.period)),  # the year's own target, if it has one
             r.note,
             r.revision_reason,
+            england_symbol=england_symbol.get(r.period),
+            region_symbol=region_symbol.get(r.period),
         )
         for r in ours
     ]

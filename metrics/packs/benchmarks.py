@@ -73,15 +73,10 @@ def table(measures: Found) -> Table | None:
     rows, said = [], set()
     for ind, found in measures:
         y = next(y for y in found.years if y.period == found.latest)
-
-        def shown(value: float | None, ind: object = ind) -> str:
-            return "–" if value is None else fmt_value(value, ind)  # type: ignore[arg-type]
-
         rows.append(
             [
-                ind.title, y.period, shown(y.ours), shown(y.england), shown(y.region),
-                shown(y.neighbours), rank_words(y.rank, y.councils, y.tied) if y.rank else "–",
-                y.band or "–",
+                ind.title, y.period, *y.shown(ind, "–"),
+                rank_words(y.rank, y.councils, y.tied) if y.rank else "–", y.band or "–",
             ]
         )  # fmt: skip
         said.add(found.source_words())
@@ -126,13 +121,9 @@ def over_time(ind: Indicator, found: Compared, council: str) -> Chart:
         "markers), England (dashed), the region (dotted, square markers) and the neighbour "
         f"average (dash-dot, triangles). In {last.period}: {said or 'no figures'}."
     )
-
-    def shown(value: float | None) -> str:
-        return "[x]" if value is None else fmt_value(value, ind)
-
     rows = [
         [
-            y.period, shown(y.ours), shown(y.england), shown(y.region), shown(y.neighbours),
+            y.period, *y.shown(ind, "[x]"),
             rank_words(y.rank, y.councils, y.tied) if y.rank else "[x]", y.band or "[x]",
         ]
         for y in years

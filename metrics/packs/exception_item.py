@@ -78,7 +78,9 @@ def trend_chart(rows: list[TrendRow], charter: Charter, ind_id: str, public: boo
             [
                 r.period,
                 fmt_value(r.value, ind, r.symbol),
-                fmt_value(r.england, ind) if r.england is not None else "[x]",
+                fmt_value(r.england, ind, r.england_symbol)
+                if r.england is not None or r.england_symbol
+                else "[x]",
                 fmt_target_value(ind, r.target) if r.target is not None else "[z]",
                 ("Provisional. " if r.status == "provisional" else "")
                 + ("Revised. " if r.revised else "")

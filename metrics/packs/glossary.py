@@ -5,11 +5,10 @@ from __future__ import annotations
 
 import re
 
+from metrics.words.symbols import SYMBOL_MEANINGS
+
 TERMS: dict[str, str] = {
-    "[c]": "A small number, withheld to protect children's privacy (or withheld so that a "
-    "small number cannot be worked out).",
-    "[x]": "Not available.",
-    "[z]": "Not applicable: for example, no aim is set.",
+    **{f"[{symbol}]": meaning for symbol, meaning in SYMBOL_MEANINGS.items()},
     "Aim": "The level the council and its partners have agreed to reach (the target).",
     "Academic year": "Written 2025/26: September to August.",
     "Financial year": "Written 2025-26: April to March. Q1 is April to June, Q2 July to "
@@ -44,7 +43,8 @@ TERMS: dict[str, str] = {
     "Q4": "January to March.",
 }
 
-ABBREVIATION = re.compile(r"\b(?:[A-Z][A-Za-z]*[A-Z][A-Za-z0-9]*|Q[1-4])\b|\[[cxz]\]")
+SHORTHAND = "|".join(re.escape(f"[{symbol}]") for symbol in SYMBOL_MEANINGS)
+ABBREVIATION = re.compile(rf"\b(?:[A-Z][A-Za-z]*[A-Z][A-Za-z0-9]*|Q[1-4])\b|{SHORTHAND}")
 
 
 def abbreviations(text: str) -> set[str]:

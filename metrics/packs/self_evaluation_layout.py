@@ -12,6 +12,7 @@ from metrics.packs.html import document, table
 from metrics.packs.needs_section import TITLE as NEEDS_TITLE
 from metrics.packs.sections import Table
 from metrics.packs.self_evaluation import AUDIENCE, SelfEvaluation
+from metrics.words.symbols import symbols_in_words
 
 HEADINGS = (  # each theme's tables, in order, under these headings
     "The charter statements",
@@ -100,7 +101,7 @@ def render_xlsx(made: SelfEvaluation) -> bytes:
     ]  # fmt: skip
     notes = [
         ("note 1", made.status_rule),
-        ("note 2", "[x] means not available; [z] not applicable."),
+        ("note 2", symbols_in_words()),
         *[(f"note {k + 3}", f"Below mostly confident with no action: {x}")
           for k, x in enumerate(made.low)],
     ]  # fmt: skip

@@ -19,6 +19,7 @@ from metrics.packs.content import AUDIENCE_WORDS, Pack
 from metrics.packs.sections import Table, scorecard as scorecard_table
 from metrics.publish.tables import safe_row
 from metrics.scrutiny.scorecard import Scorecard
+from metrics.words.symbols import symbols_in_words
 
 WIDE, NARROW = 60, 16
 # Written with XlsxWriter, which writes each cell's XML as it is given, its style an index
@@ -112,7 +113,7 @@ def render_xlsx(pack: Pack) -> bytes:
     tables = [t for t in tables if kept.get(t[0], t[0].lower()) in pack.sections]
     notes = [
         ("note 1", pack.status_rule),
-        ("note 2", pack.rule + " [x] means not available; [z] not applicable."),
+        ("note 2", f"{pack.rule} {symbols_in_words()}"),
         ("note 3", f"Figures as they stood at {date_time(pack.figures_as_at)}."),
         *[(f"note {k + 4}", q) for k, q in enumerate(pack.quality)],
     ]

@@ -15,6 +15,8 @@ from datetime import date
 
 from charter import Charter, Indicator
 from metrics.assess.benchmark import (
+    Given,
+    area_symbols,
     area_values,
     benchmark,
     changes,
@@ -57,6 +59,26 @@ class YearCompared:
         )  # fmt: skip
 
     change: float | None = None  # ours from the year before (consecutive years only)
+
+    def shown(self, ind: Indicator, missing: str) -> tuple[str, str, str, str]:
+        """Ours, England, the region and the neighbour average as every output writes them:
+        the figure, else the symbol given instead ("[z]" not applicable, as DfE published
+        it), else `missing` (none stored: "[x]" in a pack, "–" on a page)."""
+        return (
+            _shown(self.ours, self.ours_symbol, ind, missing),
+            _shown(self.england, self.england_symbol, ind, missing),
+            _shown(self.region, self.region_symbol, ind, missing),
+            _shown(self.neighbours, None, ind, missing),
+        )
+
+    # the symbol given where there is no figure (DfE's z not applicable, c confidential, ...)
+    ours_symbol: str | None = None
+    england_symbol: str | None = None
+    region_symbol: str | None = None
+
+
+def _shown(value: float | None, symbol: str | None, ind: Indicator, missing: str) -> str:
+    return missing if value is None and symbol is None else fmt_value(value, ind, symbol)
 
 
 @dataclass(frozen=True)
@@ -116,9 +138,10 @@ def compared(
     periods = compared_periods(store, ind, quarter)
     if not periods:
         return None
-    values = area_values(store, [(ind.id, p) for p in periods])
-    values = without_ours(values, charter, {ind.id: unseen})
-    return compared_from(store, charter, ind, quarter, periods, values)
+    wanted = [(ind.id, p) for p in periods]
+    values = without_ours(area_values(store, wanted), charter, {ind.id: unseen})
+    symbols = without_ours(area_symbols(store, wanted), charter, {ind.id: unseen})
+    return compared_from(store, charter, ind, quarter, periods, values, symbols)
 
 
 def compared_periods(store: Store, ind: Indicator, quarter: str | None = None) -> list[str]:
@@ -138,10 +161,11 @@ def every_compared(
     once: read indicator by indicator, the same query planned again for each was some 20 ms
     of a pack (bench/README.md). `unseen`: indicator -> years as for `compared`."""
     periods = {ind.id: compared_periods(store, ind, quarter) for ind in charter.indicators.values()}
-    values = area_values(store, [(i, p) for i, ps in periods.items() for p in ps])
-    values = without_ours(values, charter, unseen or {})
+    wanted = [(i, p) for i, ps in periods.items() for p in ps]
+    values = without_ours(area_values(store, wanted), charter, unseen or {})
+    symbols = without_ours(area_symbols(store, wanted), charter, unseen or {})
     return {
-        ind.id: compared_from(store, charter, ind, quarter, periods[ind.id], values)
+        ind.id: compared_from(store, charter, ind, quarter, periods[ind.id], values, symbols)
         for ind in charter.indicators.values()
         if periods[ind.id]
     }
@@ -154,18 +178,24 @@ def compared_from(
     quarter: str | None,
     periods: list[str],
     values: dict[tuple[str, str], dict[str, float]],
+    symbols: Mapping[tuple[str, str], dict[str, str]] | None = None,
 ) -> Compared:
-    """`compared`, from its years and every area's figures for them (`area_values`)."""
+    """`compared`, from its years and every area's figures for them (`area_values`) and the
+    symbols of those with none (`area_symbols`)."""
     council = charter.council
     years = []
     for period in periods:
         areas = values.get((ind.id, period), {})
+        given = (symbols or {}).get((ind.id, period), {})
         ours = comparator(council.code, areas)  # under an older code of ours too
         b = benchmark(ind, charter, ours, None, None, areas)
         years.append(
             YearCompared(
                 period, ours, b.england, b.region, b.group,
                 b.group_size, b.rank, b.councils, b.tied, b.band,
+                ours_symbol=None if ours is not None else comparator(council.code, given),
+                england_symbol=given.get(council.england.code),
+                region_symbol=given.get(council.region.code),
             )
         )  # fmt: skip
     moved = changes({y.period: y.ours for y in years})
@@ -185,13 +215,14 @@ def compared_from(
 
 
 def without_ours(
-    values: dict[tuple[str, str], dict[str, float]],
+    values: dict[tuple[str, str], dict[str, Given]],
     charter: Charter,
     unseen: Mapping[str, Collection[str]],
-) -> dict[tuple[str, str], dict[str, float]]:
-    """Every area's figures, less our council's in the years `unseen` (indicator -> years):
-    ranked, banded or counted among the councils, a withheld figure of ours would be narrowed
-    down by where it sits between theirs, so the year is compared as if we had no figure."""
+) -> dict[tuple[str, str], dict[str, Given]]:
+    """Every area's figures (or symbols), less our council's in the years `unseen` (indicator
+    -> years): ranked, banded or counted among the councils, a withheld figure of ours would
+    be narrowed down by where it sits between theirs, so the year is compared as if we had
+    no figure."""
     ours = {charter.council.code, *one_council(charter.council.code)}  # older codes of ours too
     return {
         (ind_id, period): (

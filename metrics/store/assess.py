@@ -52,12 +52,15 @@ ORDER BY indicator_id, period
 
 # Every current total for the periods asked about, for every area, of one origin: one
 # query for all indicators. Our own figure comes before a published one (`current_values`);
-# the published ones change only with a published import, so they are remembered apart.
+# the published ones change only with a published import, so they are remembered apart. A
+# figure given only as a symbol (z not applicable, c confidential ...) is read too, so an
+# output says that symbol, not "not available" (`current_symbols`).
 _VALUES = """
-SELECT o.indicator_id, o.period, o.area_code, o.value
+SELECT o.indicator_id, o.period, o.area_code, o.value, o.symbol
 FROM observations o
 JOIN wanted w ON w.indicator_id = o.indicator_id AND w.period = o.period
-WHERE o.breakdown = '' AND o.superseded_by IS NULL AND o.value IS NOT NULL
+WHERE o.breakdown = '' AND o.superseded_by IS NULL
+  AND (o.value IS NOT NULL OR o.symbol IS NOT NULL)
   AND o.origin = '{origin}'
 """
 OWN_VALUES = _VALUES.format(origin="local")
@@ -125,9 +128,27 @@ def published_totals(con: Connection) -> list[Row]:
 def current_values(con: Connection, wanted: list[tuple[str, str]]) -> list[Row]:
     """(indicator, period, area, value) of every area's current total for the (indicator,
     period) pairs wanted (our own figure before a published one)."""
-    found = {(i, p, a): v for i, p, a, v in _rows(_published_values(con, wanted))}
-    found.update(((i, p, a), v) for i, p, a, v in _rows(_own_values(con, wanted)))
+    found = {
+        (i, p, a): v for i, p, a, v, _ in _rows(_published_values(con, wanted)) if v is not None
+    }
+    found.update(
+        ((i, p, a), v) for i, p, a, v, _ in _rows(_own_values(con, wanted)) if v is not None
+    )
     return [(i, p, a, v) for (i, p, a), v in found.items()]
+
+
+def current_symbols(con: Connection, wanted: list[tuple[str, str]]) -> list[Row]:
+    """(indicator, period, area, symbol) of every area whose current total for the pairs
+    wanted is a symbol only, with no figure of either origin (ours before a published one)."""
+    valued: set[tuple[str, str, str]] = set()
+    found: dict[tuple[str, str, str], str] = {}
+    for rows in (_published_values(con, wanted), _own_values(con, wanted)):
+        for i, p, a, v, symbol in _rows(rows):
+            if v is not None:
+                valued.add((i, p, a))
+            else:
+                found[(i, p, a)] = symbol
+    return [(i, p, a, s) for (i, p, a), s in found.items() if (i, p, a) not in valued]
 
 
 # Remembered as Arrow tables, not rows: every council's published figures are many (the

@@ -158,3 +158,35 @@ def test_every_measure_compared_at_once_is_each_compared_alone(demo_db, charter)
         }
         assert len(alone) >= 3
         assert compare.every_compared(store, charter, quarter) == alone
+
+
+def test_dfe_s_not_applicable_stays_z_in_the_pack_and_on_the_page(store, charter):
+    """City of London's 16-17 year olds in education is "-" (does not apply) in LAIT for
+    2019 to 2025, stored as z: the pack's table and the page's say [z] (not applicable), not
+    [x] (not available); a year with no figure at all stays [x]. Real LAIT extract."""
+    import dataclasses
+
+    from charter.lait_models import LAIT_DIR, load_lait_mapping
+    from metrics.ingest.published.lait import import_lait
+    from metrics.ingest.published.lait_extract import EXTRACT
+    from metrics.packs.benchmarks import over_time
+    from metrics.packs.glossary import used
+    from ui.benchmark_view import over_time_table
+
+    mapping = load_lait_mapping(LAIT_DIR / "sen.yaml", charter)
+    assert import_lait(store, charter, EXTRACT.name, EXTRACT.read_bytes(), mapping, by="t").ok
+    london = charter.council.region.model_copy(update={"code": "E12000007", "name": "London"})
+    council = charter.council.model_copy(
+        update={"code": "E09000001", "name": "City of London", "region": london}
+    )
+    city = dataclasses.replace(charter, council=council)
+    ind = charter.indicators["send-16-17-in-education"]
+    found = compare.compared(store, city, ind)
+    rows = {r[0]: r for r in over_time(ind, found, "City of London").table.rows}
+    assert rows["2017-18"][1] == "100.00%" and rows["2019-20"][1] == "[z]"
+    assert rows["2024-25"][1:3] == ["[z]", "87.40%"]
+    page = {r["Year"]: r for r in over_time_table(found.years, ind)}
+    assert page["2024-25"]["Ours"] == "[z]" and page["2024-25"]["Neighbour average"] != "[x]"
+    assert ("[z]", "Not applicable: for example, no aim is set, or a percentage of none "
+            "(0 out of 0).") in used("ours [z]")  # fmt: skip
+    assert [t for t, _ in used("[low] and [u]")] == ["[low]", "[u]"]
