@@ -59,7 +59,8 @@ def preview(report: LoadReport, charter: Charter) -> None:
         keep = "s keep their values" if status_only != 1 else " keeps its value"
         st.caption(
             f"{status_only:,} more figure{keep} and change only in status (such as "
-            "provisional to final) or note: stored as a new version, with no reason needed."
+            "provisional to final), note, or the numerator and denominator it lacked: stored "
+            "as a new version, with no reason needed."
         )
     rows = changes(report, charter)
     if rows:
@@ -98,6 +99,8 @@ def changes(report: LoadReport, charter: Charter) -> list[dict[str, object]]:
 
 def _same_figure(r: Revision) -> str:
     """Why a figure whose value stays the same is a new version."""
+    if r.counts_added:
+        return "none: numerator and denominator added"
     if r.old_status != r.new_status:
         return f"none: status {r.old_status} to {r.new_status}"
     return "none: note only"

@@ -145,8 +145,9 @@ def cmd_load(args: argparse.Namespace) -> int:
         group = f" {rev.breakdown}={rev.group}" if rev.breakdown else ""
         old = rev.old_symbol or _num(rev.old_value)
         new = rev.new_symbol or _num(rev.new_value)
+        what = "counts added" if rev.counts_added else "revise"
         print(
-            f"revise: {rev.indicator_id} {rev.period} {rev.area_code}{group}: {old} -> {new}"
+            f"{what}: {rev.indicator_id} {rev.period} {rev.area_code}{group}: {old} -> {new}"
             + (
                 f" ({rev.old_status} -> {rev.new_status})"
                 if rev.old_status != rev.new_status

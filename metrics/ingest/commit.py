@@ -48,6 +48,7 @@ class Revision:
     old_status: str
     new_status: str
     figure_changed: bool
+    counts_added: bool = False  # the same figure, its missing numerator or denominator given
 
 
 @dataclass
@@ -111,6 +112,20 @@ class Diff:
     @property
     def figures_changed(self) -> int:
         return sum(r.figure_changed for r in self.revisions)
+
+    @property
+    def counts_added(self) -> int:
+        return sum(r.counts_added for r in self.revisions)
+
+    def words(self) -> str:
+        return counts_words(self.added, self.revised, self.unchanged, self.counts_added)
+
+
+def counts_words(added: int, revised: int, unchanged: int, counts_added: int = 0) -> str:
+    """ "3 added, 1 revised, 2 with counts added, 40 unchanged": a figure given the numerator
+    or denominator it lacked (the same value) is not counted as revised."""
+    with_counts = f", {counts_added} with counts added" if counts_added else ""
+    return f"{added} added, {revised - counts_added} revised{with_counts}, {unchanged} unchanged"
 
 
 class NeedsReason(ValueError):
@@ -245,9 +260,7 @@ def commit(
             raise NeedsReason(diff)
         outcome = "loaded" if diff.added or diff.revised else "no change"
         message = (
-            f"{diff.added} added, {diff.revised} revised, {diff.unchanged} unchanged"
-            if outcome == "loaded"
-            else "No change: every figure is already stored."
+            diff.words() if outcome == "loaded" else "No change: every figure is already stored."
         )
         if upload.confirmed:
             s = "s" if upload.confirmed != 1 else ""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from metrics.ingest.checked import Checked
-from metrics.ingest.commit import Addition, Diff, Revision, Upload
+from metrics.ingest.commit import Addition, Diff, Revision, Upload, counts_words
 from metrics.ingest.plausible import Unusual
 from metrics.ingest.validate import RowError, Validation
 
@@ -40,6 +40,10 @@ class LoadReport:
     def figures_changed(self) -> int:
         return sum(r.figure_changed for r in self.revisions)
 
+    @property
+    def counts_added(self) -> int:
+        return sum(r.counts_added for r in self.revisions)
+
     def summary(self) -> str:
         if self.outcome == "rejected":
             n = max(self.error_total, len(self.errors))
@@ -50,7 +54,7 @@ class LoadReport:
                 else "with the file"
             )
             return f"Rejected: {problems} {where}; nothing was stored."
-        counts = f"{self.added} added, {self.revised} revised, {self.unchanged} unchanged"
+        counts = counts_words(self.added, self.revised, self.unchanged, self.counts_added)
         if self.outcome == "no change":
             return stored_words(0, 0, self.unchanged)
         if self.outcome == "preview":
@@ -60,7 +64,7 @@ class LoadReport:
                 f"Submitted: {self.rows_in_file} figures waiting for an analyst to accept them "
                 f"({counts}); nothing is stored yet."
             )
-        return stored_words(self.added, self.revised, self.unchanged)
+        return stored_words(self.added, self.revised, self.unchanged, self.counts_added)
 
 
 def fmt_number(value: float) -> str:
@@ -89,8 +93,8 @@ def fill(report: LoadReport, diff: Diff) -> None:
     report.additions = diff.additions
 
 
-def stored_words(added: int, revised: int, unchanged: int) -> str:
+def stored_words(added: int, revised: int, unchanged: int, counts_added: int = 0) -> str:
     """What storing a file did, as its report says it (and a provider's accepted submission)."""
     if not added and not revised:
         return f"No change: all {unchanged} figures are already stored."
-    return f"Loaded: {added} added, {revised} revised, {unchanged} unchanged."
+    return f"Loaded: {counts_words(added, revised, unchanged, counts_added)}."

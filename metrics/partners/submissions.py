@@ -182,7 +182,7 @@ def accept(
         provider=sub.provider,
         then=lambda con, stored, d: _mark(
             con, actor, sub, ACCEPTED, None, stored,
-            stored_words(d.added, d.revised, d.unchanged), datetime.now(),
+            stored_words(d.added, d.revised, d.unchanged, d.counts_added), datetime.now(),
         ),  # in the figures' transaction: if it was decided meanwhile, nothing is stored
     )  # fmt: skip
     return report

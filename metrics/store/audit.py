@@ -14,7 +14,8 @@ INSERT INTO audit VALUES (nextval('audit_id_seq'), $at, $subject, $name, $email,
                           $object, $summary, $before, $after)
 """
 
-# One row per revised figure of an upload, from the `revised` table its comparison made.
+# One row per revised figure of an upload, from the `revised` table its comparison made; a
+# figure whose missing numerator or denominator was added (the same value) is "counts added".
 _FIGURE = """CASE WHEN {symbol} IS NOT NULL THEN {symbol}
                  ELSE coalesce(CAST({value} AS VARCHAR), 'no value') END
             || ' (' || {status} || ')'"""
@@ -39,10 +40,14 @@ def _also(num: str, den: str, note: str) -> str:
 
 ADD_REVISIONS = f"""
 INSERT INTO audit
-SELECT nextval('audit_id_seq'), $at, $subject, $name, $email, $via, 'figure revised',
+SELECT nextval('audit_id_seq'), $at, $subject, $name, $email, $via,
+       CASE WHEN counts_added THEN 'counts added' ELSE 'figure revised' END,
        indicator_id || ', ' || period || ', ' || area_code
        || CASE WHEN breakdown = '' THEN '' ELSE ', ' || breakdown || ': ' || grp END,
-       'Revised by upload ' || $upload || ': ' || coalesce($reason, 'no reason given'),
+       CASE WHEN counts_added
+            THEN 'Counts added by upload ' || $upload || ': the figure is unchanged'
+            ELSE 'Revised by upload ' || $upload || ': ' || coalesce($reason, 'no reason given')
+       END,
        {_FIGURE.format(symbol="old_symbol", value="old_value", status="old_status")}
        {_also("old_numerator", "old_denominator", "old_note")},
        {_FIGURE.format(symbol="symbol", value="value", status="status")}

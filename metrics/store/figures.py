@@ -20,6 +20,14 @@ from metrics.store.connection import Connection
 _SAME = """(o.value IS NOT DISTINCT FROM s.value AND o.symbol IS NOT DISTINCT FROM s.symbol
             AND o.numerator IS NOT DISTINCT FROM s.numerator
             AND o.denominator IS NOT DISTINCT FROM s.denominator)"""
+# Counts added: the same value (or symbol), with a numerator or denominator that was missing
+# now given and none changed. The figure is not revised: it needs no reason, is audited as
+# counts added, and its new version is no more a revision than the one it follows.
+_COUNTS_ADDED = """(o.value IS NOT DISTINCT FROM s.value AND o.symbol IS NOT DISTINCT FROM s.symbol
+            AND (o.numerator IS NULL OR o.numerator IS NOT DISTINCT FROM s.numerator)
+            AND (o.denominator IS NULL OR o.denominator IS NOT DISTINCT FROM s.denominator)
+            AND (o.numerator IS DISTINCT FROM s.numerator
+                 OR o.denominator IS DISTINCT FROM s.denominator))"""
 _MATCH = """
 FROM staged s
 LEFT JOIN observations o
@@ -47,9 +55,9 @@ REVISED = f"""
 CREATE TEMP TABLE revised AS
 SELECT s.row_no, s.indicator_id, s.period, s.area_code, s.breakdown, s.grp,
        o.value AS old_value, s.value, o.symbol AS old_symbol, s.symbol, o.status AS old_status,
-       s.status, NOT {_SAME} AS figure_changed, o.obs_id AS old_id,
+       s.status, NOT {_SAME} AND NOT {_COUNTS_ADDED} AS figure_changed, o.obs_id AS old_id,
        o.numerator AS old_numerator, s.numerator, o.denominator AS old_denominator,
-       s.denominator, o.note AS old_note, {_NOTE} AS note
+       s.denominator, o.note AS old_note, {_NOTE} AS note, {_COUNTS_ADDED} AS counts_added
 {_MATCH}
 WHERE o.obs_id IS NOT NULL AND NOT {_UNCHANGED}
 """
@@ -69,7 +77,7 @@ SELECT s.row_no {_MATCH} WHERE o.obs_id IS NOT NULL AND {_SAME}
 
 REVISIONS = """
 SELECT row_no, indicator_id, period, area_code, breakdown, grp, old_value, value, old_symbol,
-       symbol, old_status, status, figure_changed
+       symbol, old_status, status, figure_changed, counts_added
 FROM revised ORDER BY row_no
 """
 
@@ -82,7 +90,8 @@ INSERT = f"""
 INSERT INTO observations
 SELECT nextval('obs_id_seq'), s.indicator_id, s.period, s.area_code, s.breakdown, s.grp,
        s.value, s.numerator, s.denominator, s.symbol, s.status, {_NOTE}, $upload,
-       o.obs_id IS NOT NULL, NULL, s.origin
+       CASE WHEN o.obs_id IS NULL THEN false WHEN {_COUNTS_ADDED} THEN o.is_revision
+            ELSE true END, NULL, s.origin
 {_MATCH}
 WHERE o.obs_id IS NULL OR NOT {_UNCHANGED}
 """

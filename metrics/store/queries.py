@@ -23,6 +23,14 @@ _AS_AT = """
 _SERIES_COLUMNS = """area_code, period, grp, period_kind, period_start, period_end, value, symbol,
        numerator, denominator, status, note, recorded_at, recorded_by, revision_reason, source,
        upload_id, earlier_versions, release_end"""
+# An earlier version that is the same figure with fewer counts (its numerator or denominator
+# missing, then added: metrics/store/figures.py's counts added) does not make it revised.
+SAME_FIGURE_FEWER_COUNTS = """
+          AND NOT (p.value IS NOT DISTINCT FROM o.value AND p.symbol IS NOT DISTINCT FROM o.symbol
+                   AND p.status = o.status
+                   AND (p.numerator IS NULL OR p.numerator IS NOT DISTINCT FROM o.numerator)
+                   AND (p.denominator IS NULL
+                        OR p.denominator IS NOT DISTINCT FROM o.denominator))"""
 _SERIES_VERSIONS = f"""
 SELECT area_code, period, grp, period_kind, period_start, period_end, value, symbol, numerator,
        denominator, status, note, recorded_at, recorded_by, revision_reason, source, upload_id,
@@ -30,7 +38,8 @@ SELECT area_code, period, grp, period_kind, period_start, period_end, value, sym
        (SELECT count(*) FROM observations p  -- upload ids grow with time
         WHERE p.indicator_id = o.indicator_id AND p.period = o.period
           AND p.area_code = o.area_code AND p.breakdown = o.breakdown AND p.grp = o.grp
-          AND p.origin = o.origin AND p.upload_id < o.upload_id) AS earlier_versions,
+          AND p.origin = o.origin AND p.upload_id < o.upload_id{SAME_FIGURE_FEWER_COUNTS}
+       ) AS earlier_versions,
        release_end
 FROM observation_history o
 WHERE indicator_id = $indicator AND area_code IN (SELECT unnest($areas))

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from metrics.periods.text import read_label
 from metrics.store.connection import Store
-from metrics.store.queries import SeriesRow
+from metrics.store.queries import SAME_FIGURE_FEWER_COUNTS, SeriesRow
 
 _COLUMNS = """indicator_id, area_code, period, grp, period_kind, period_start, period_end,
        value, symbol, numerator, denominator, status, note, recorded_at, recorded_by,
@@ -29,7 +29,8 @@ SELECT {_COLUMNS} FROM (
                 WHERE p.indicator_id = o.indicator_id AND p.period = o.period
                   AND p.area_code = o.area_code AND p.breakdown = o.breakdown
                   AND p.grp = o.grp AND p.origin = o.origin
-                  AND p.upload_id < o.upload_id) AS earlier_versions,
+                  AND p.upload_id < o.upload_id{SAME_FIGURE_FEWER_COUNTS}
+               ) AS earlier_versions,
                release_end
         FROM observation_history o
         WHERE indicator_id IN (SELECT unnest($indicators))

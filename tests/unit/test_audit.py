@@ -201,3 +201,30 @@ def test_a_revision_of_counts_too_large_for_a_whole_number_type_is_audited(store
     assert load_file(store, charter, "b.csv", again.encode(), by=ANA, reason="Recount").ok
     [row] = [r for r in trail(store) if r.kind == "figure revised"]
     assert "from" in row.before and "from" in row.after
+
+
+def test_counts_added_to_an_unchanged_figure_are_not_a_revision(store, charter):
+    """73.1% sent first without its counts, then with the 49 of 67 it was worked out from:
+    the figure is the same, so no reason is asked for, the upload says counts added (not
+    revised), the audit row is 'counts added' and the figure is not marked revised. A later
+    change of the counts themselves is still a revision."""
+    from metrics.store.queries import series
+
+    ind, council = "ehcp-issued-20-weeks", charter.council.code
+    bare = "indicator,period,value\nehcp-issued-20-weeks,2024-25 Q1,73.1\n"
+    assert load_file(store, charter, "a.csv", bare.encode(), by=ANA).ok
+    counts = ("indicator,period,value,numerator,denominator\n"
+              "ehcp-issued-20-weeks,2024-25 Q1,73.1,49,67\n")  # fmt: skip
+    report = load_file(store, charter, "b.csv", counts.encode(), by=ANA)  # no reason given
+    assert report.outcome == "loaded" and report.figures_changed == 0
+    assert report.summary() == "Loaded: 0 added, 0 revised, 1 with counts added, 0 unchanged."
+    rows = trail(store)
+    assert [r.kind for r in rows] == ["upload", "upload", "counts added"]
+    added = rows[2]
+    assert added.summary == f"Counts added by upload {report.upload_id}: the figure is unchanged"
+    assert (added.before, added.after) == ("73.1 (final)", "73.1 (final) from 49 of 67")
+    [figure] = [r for r in series(store, ind, council) if r.period == "2024-25 Q1"]
+    assert (figure.numerator, figure.denominator, figure.revised) == (49, 67, False)
+    recount = counts.replace("49,67", "98,134")
+    refused = load_file(store, charter, "c.csv", recount.encode(), by=ANA)
+    assert refused.outcome == "rejected" and refused.figures_changed == 1

@@ -19,7 +19,7 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-from metrics.ingest.commit import Revision
+from metrics.ingest.commit import Revision, counts_words
 from metrics.ingest.validate import RowError
 from metrics.periods.model import Period, PeriodKind
 
@@ -220,7 +220,8 @@ class EesReport:
         return self.outcome != "rejected"
 
     def summary(self) -> str:
-        counts = f"{self.added} added, {self.revised} revised, {self.unchanged} unchanged"
+        added_counts = sum(r.counts_added for r in self.revisions)
+        counts = counts_words(self.added, self.revised, self.unchanged, added_counts)
         if self.outcome == "rejected":
             n = self.error_total
             return f"Rejected: {n:,} problem{'s' if n != 1 else ''}; nothing was stored."
