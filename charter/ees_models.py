@@ -75,6 +75,13 @@ class Mapping(Strict):
     file: str = Field(description="The EES file this layout comes from, e.g. sen2_mi.csv.")
     source: str = Field(min_length=3, description="Recorded with every imported figure.")
     measures: list[Measure] = Field(min_length=1)
+    reporting_year: Literal["calendar_year", "financial_year", "academic_year"] | None = Field(
+        default=None,
+        description="What the release's time_identifier 'Reporting year' means, as its "
+        "methodology says: a reporting year 2023 is calendar year 2023, or the financial or "
+        "academic year ending in 2023 (2022-23, 2022/23). A file with reporting years is "
+        "refused without it.",
+    )
 
 
 M = TypeVar("M", bound=Strict)

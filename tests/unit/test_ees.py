@@ -37,7 +37,6 @@ def england(period: str, ident: str, value: str) -> str:
     ("period", "ident", "label"),
     [
         ("2021", "Calendar year", "2021"),
-        ("2022", "Reporting year", "2022"),
         ("202021", "Academic year", "2020/21"),
         ("202122", "Financial year", "2021-22"),
         ("202122", "Financial year Q3", "2021-22 Q3"),
@@ -47,6 +46,49 @@ def england(period: str, ident: str, value: str) -> str:
 )
 def test_time_identifiers(period, ident, label):
     assert ees_period(period, ident).label == label
+
+
+@pytest.mark.parametrize(
+    ("period", "meaning", "label"),
+    [
+        ("2023", "calendar_year", "2023"),
+        ("2023", "financial_year", "2022-23"),  # children in need's: the year to 31 March
+        ("2023", "academic_year", "2022/23"),
+        ("202223", "financial_year", "2022-23"),
+        ("202223", "academic_year", "2022/23"),
+    ],
+)
+def test_a_reporting_year_is_read_as_the_release_means_it(period, meaning, label):
+    assert ees_period(period, "Reporting year", meaning).label == label
+
+
+def test_a_reporting_year_is_never_taken_for_a_calendar_year_unsaid():
+    with pytest.raises(EesError, match="reporting_year: calendar_year, financial_year or acad"):
+        ees_period("2023", "Reporting year")
+    with pytest.raises(EesError, match="not a reporting year we read as a calendar_year"):
+        ees_period("202223", "Reporting year", "calendar_year")
+
+
+def test_a_release_s_financial_reporting_year_is_stored_as_that_financial_year(
+    store, charter, tmp_path
+):
+    """A release whose reporting year 2024 is the year to 31 March 2024 (its mapping says
+    so) stores 2023-24 for an indicator of financial years; the same file with no meaning
+    given is refused, naming the setting, instead of being read as calendar year 2024."""
+    measure = {"indicator": "send-16-17-in-education", "value": "PersonalBudgets"}
+    path = tmp_path / "ry.yaml"
+    body = {"title": "Reporting years", "file": "t.csv", "source": "test", "measures": [measure]}
+    path.write_text(yaml.safe_dump(body))
+    unsaid = load_mapping(path, charter)
+    content = ees_file([england("2024", "Reporting year", "87.5")])
+    refused = import_ees(store, charter, "ry.csv", content, unsaid)
+    assert not refused.ok
+    assert any("reporting_year: calendar_year" in e.problem for e in refused.errors)
+    path.write_text(yaml.safe_dump({**body, "reporting_year": "financial_year"}))
+    report = import_ees(store, charter, "ry.csv", content, load_mapping(path, charter))
+    assert report.ok, [e.as_text() for e in report.errors]
+    [figure] = series(store, "send-16-17-in-education", "E92000001")
+    assert (figure.period, figure.period_kind, figure.value) == ("2023-24", "financial_year", 87.5)
 
 
 @pytest.mark.parametrize(

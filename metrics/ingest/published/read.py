@@ -66,11 +66,22 @@ class EesError(ValueError):
     """The file or mapping cannot be used; the message says why and what to do."""
 
 
-def ees_period(time_period: str, identifier: str) -> Period:
-    """An EES period: 4 digits for calendar/reporting years and months, 6 for academic and
-    financial years (202021 = 2020/21), their quarters and terms."""
+REPORTING_YEARS = {
+    "calendar_year": PeriodKind.CALENDAR_YEAR,
+    "financial_year": PeriodKind.FINANCIAL_YEAR,
+    "academic_year": PeriodKind.ACADEMIC_YEAR,
+}
+
+
+def ees_period(time_period: str, identifier: str, reporting_year: str | None = None) -> Period:
+    """An EES period: 4 digits for calendar years and months, 6 for academic and financial
+    years (202021 = 2020/21), their quarters and terms. A "Reporting year" is whatever the
+    release means by it (`reporting_year`, from the mapping): children in need's reporting
+    year 2023 is the year to 31 March 2023, a financial year, not calendar year 2023."""
     t, ident = time_period.strip(), identifier.strip()
-    if ident in ("Calendar year", "Reporting year") and len(t) == 4 and t.isdigit():
+    if ident == "Reporting year":
+        return _reporting_year(t, reporting_year)
+    if ident == "Calendar year" and len(t) == 4 and t.isdigit():
         return Period(PeriodKind.CALENDAR_YEAR, int(t))
     if ident in MONTHS and len(t) == 4 and t.isdigit():
         return Period(PeriodKind.MONTH, int(t), MONTHS[ident])
@@ -93,6 +104,27 @@ def ees_period(time_period: str, identifier: str) -> Period:
             "December"
         )
     raise EesError(f"time_period {t!r} with time_identifier {ident!r} is not a period we read")
+
+
+def _reporting_year(t: str, meaning: str | None) -> Period:
+    """A reporting year as the release means it: 2023 (or 202223) is calendar year 2023, or
+    the financial or academic year ending in 2023."""
+    if meaning not in REPORTING_YEARS:
+        raise EesError(
+            f"time_period {t!r} is a 'Reporting year', which does not say which kind of year "
+            "it is: say in the mapping what the release means by it (its methodology does), "
+            "with reporting_year: calendar_year, financial_year or academic_year"
+        )
+    kind = REPORTING_YEARS[meaning]
+    if len(t) == 4 and t.isdigit():
+        end = int(t)  # the year the reporting year ends in
+        return Period(kind, end if kind is PeriodKind.CALENDAR_YEAR else end - 1)
+    if len(t) == 6 and t.isdigit() and kind is not PeriodKind.CALENDAR_YEAR:
+        start, end = int(t[:4]), int(t[4:])
+        if end != (start + 1) % 100:
+            raise EesError(f"time_period {t!r}: {t[:4]} and {t[4:]} are not consecutive years")
+        return Period(kind, start)
+    raise EesError(f"time_period {t!r} is not a reporting year we read as a {meaning}")
 
 
 def _utf8_problem(content: memoryview) -> str | None:

@@ -187,16 +187,24 @@ def check_areas(source: EesFile, selected: Selected, charter: Charter, st: Stagi
 
 
 def check_periods(
-    source: EesFile, selected: Selected, charter: Charter, today: date, st: Staging
+    source: EesFile,
+    selected: Selected,
+    charter: Charter,
+    today: date,
+    st: Staging,
+    reporting_year: str | None = None,
 ) -> dict[tuple[str, str], Period | str]:
     """Every period the file's readable rows have, or why it is not one we store; each
-    selected row with a bad period is an error."""
+    selected row with a bad period is an error. `reporting_year`: the mapping's meaning of
+    a "Reporting year"."""
     found = source.execute(
         f"SELECT time_period, time_identifier, count(*) FILTER ({selected.where}) FROM ees "
         f"WHERE {READABLE} GROUP BY ALL",
         selected.params,
     ).fetchall()
-    periods = {(tp, ti): period_or_problem(tp, ti, charter, today) for tp, ti, _ in found}
+    periods = {
+        (tp, ti): period_or_problem(tp, ti, charter, today, reporting_year) for tp, ti, _ in found
+    }
     for tp, ti, n in found:
         problem = periods[(tp, ti)]
         if not n or isinstance(problem, Period):
@@ -243,10 +251,14 @@ def filters_matched(source: EesFile, mapping: Mapping, st: Staging) -> None:
 
 
 def period_or_problem(
-    time_period: str, identifier: str, charter: Charter, today: date
+    time_period: str,
+    identifier: str,
+    charter: Charter,
+    today: date,
+    reporting_year: str | None = None,
 ) -> Period | str:
     try:
-        period = ees_period(time_period, identifier)
+        period = ees_period(time_period, identifier, reporting_year)
     except (EesError, ValueError) as err:
         return str(err)
     return window_problem(period, charter.council.earliest_year, today) or period

@@ -66,7 +66,7 @@ def stage(
     selected = count_skipped(source, mapping, st)
     filters_matched(source, mapping, st)
     check_areas(source, selected, charter, st)
-    periods = check_periods(source, selected, charter, today, st)
+    periods = check_periods(source, selected, charter, today, st, mapping.reporting_year)
     ends = [p.end for p in periods.values() if isinstance(p, Period)]
     st.report.release_end = max(ends, default=None)
     for m in mapping.measures:
