@@ -23,7 +23,10 @@ from metrics.reference import AREAS_CSV, COUNCIL, NATIONAL, REGIONAL
 
 # Reorganisations of English local government since 2019 (merges and splits).
 REORGANISED = {
-    "E10000009": ("E06000059",),  # Dorset County -> Dorset (2019)
+    # Dorset County -> Dorset (2019), less Christchurch, which went to Bournemouth,
+    # Christchurch and Poole: a boundary change, so neither continues its series (DfE's LAIT
+    # keeps "Dorset (Pre LG)" apart)
+    "E10000009": ("E06000059", "E06000058"),
     "E06000028": ("E06000058",),  # Bournemouth -> Bournemouth, Christchurch and Poole (2019)
     "E06000029": ("E06000058",),  # Poole -> Bournemouth, Christchurch and Poole (2019)
     "E10000021": ("E06000061", "E06000062"),  # Northamptonshire -> North and West (2021)

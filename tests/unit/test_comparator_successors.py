@@ -34,3 +34,19 @@ def test_a_merger_is_not_followed(charter):
     ind = charter.indicators["ehcp-issued-20-weeks"]
     b = benchmark(ind, ch, 50.0, None, None, {"E10000021": 40.0})
     assert b.group is None and b.group_size == 0
+
+
+def test_dorset_county_is_not_taken_for_today_s_dorset(charter):
+    """Dorset County (LA 835, E10000009) became Dorset (838, E06000059) in 2019, less
+    Christchurch, which went to Bournemouth, Christchurch and Poole (839): not the same
+    area, so 835's figures are not today's Dorset's (DfE's LAIT shows "Dorset (Pre LG)"
+    apart); nor BCP's."""
+    from metrics.reference import known_areas, one_council
+
+    assert set(known_areas()["E10000009"].successors) == {"E06000059", "E06000058"}
+    assert one_council("E06000059") == ["E06000059"] and one_council("838") == ["E06000059"]
+    assert one_council("835") == ["E10000009"]
+    ch = with_comparators(charter, ["E06000059"])
+    ind = charter.indicators["ehcp-issued-20-weeks"]
+    b = benchmark(ind, ch, 50.0, None, None, {"E10000009": 40.0})  # 2018: Dorset County's
+    assert b.group is None and b.group_size == 0

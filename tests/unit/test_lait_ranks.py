@@ -10,9 +10,9 @@ the other way round (D for the lowest quarter); the statistical-neighbour averag
 of the neighbours that have a value; change only between consecutive years. Figures are
 compared at the indicator's decimals, as stored (docs/lait.md says why). One difference is
 ours on purpose (issue 32): a neighbour's figures under the code of the council it replaced
-one for one count (Dorset's as LA 835 before 2019, North Yorkshire's before 2023), where
-LAIT shows "Dorset (Pre LG)" apart; the independent average here follows the same
-predecessors, read from areas.csv.
+one for one, with the same boundary, count (North Yorkshire's before 2023); the independent
+average here follows the same predecessors, read from areas.csv. Dorset County (LA 835) is
+not followed to Dorset: Christchurch went to BCP (LAIT's "Dorset (Pre LG)" stands apart).
 Contains public sector information licensed under the Open Government Licence v3.0."""
 
 from __future__ import annotations
