@@ -30,7 +30,9 @@ SAME_FIGURE_FEWER_COUNTS = """
                    AND p.status = o.status
                    AND (p.numerator IS NULL OR p.numerator IS NOT DISTINCT FROM o.numerator)
                    AND (p.denominator IS NULL
-                        OR p.denominator IS NOT DISTINCT FROM o.denominator))"""
+                        OR p.denominator IS NOT DISTINCT FROM o.denominator)
+                   AND (p.numerator IS DISTINCT FROM o.numerator
+                        OR p.denominator IS DISTINCT FROM o.denominator))"""
 _SERIES_VERSIONS = f"""
 SELECT area_code, period, grp, period_kind, period_start, period_end, value, symbol, numerator,
        denominator, status, note, recorded_at, recorded_by, revision_reason, source, upload_id,

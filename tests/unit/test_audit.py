@@ -228,3 +228,16 @@ def test_counts_added_to_an_unchanged_figure_are_not_a_revision(store, charter):
     recount = counts.replace("49,67", "98,134")
     refused = load_file(store, charter, "c.csv", recount.encode(), by=ANA)
     assert refused.outcome == "rejected" and refused.figures_changed == 1
+
+
+def test_a_note_changed_after_counts_were_added_still_marks_the_figure_revised(store, charter):
+    """Only an earlier version with fewer counts is passed over in saying a figure is
+    revised: a version the same in everything but its note still counts, as before."""
+    from metrics.store.queries import series
+
+    bare = "indicator,period,value,note\nehcp-issued-20-weeks,2024-25 Q1,73.1,Late\n"
+    assert load_file(store, charter, "a.csv", bare.encode(), by=ANA).ok
+    noted = bare.replace("Late", "Two files late")
+    assert load_file(store, charter, "b.csv", noted.encode(), by=ANA).ok
+    [figure] = series(store, "ehcp-issued-20-weeks", charter.council.code)
+    assert figure.revised
