@@ -49,7 +49,7 @@ def keep_compiled_scripts() -> bool:
         return False
     if config.get_option("server.fileWatcherType") != "none" or not runtime.Runtime.exists():
         return False
-    manager = getattr(runtime.Runtime.instance(), "_session_mgr", None)
+    manager: Any = getattr(runtime.Runtime.instance(), "_session_mgr", None)
     cache = getattr(manager, "_script_cache", None)
     if cache is None or isinstance(cache, KeptScripts):  # AppTest's stand-in; done already
         return cache is not None
