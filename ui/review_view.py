@@ -192,6 +192,9 @@ def conflict(err: commentary.EditConflict) -> None:
         st.caption("Your text is still in the boxes above: merge it, then save again.")
 
 
+AGREED_SHOWN = "_agreed_status_shown"  # each form's agreed status as the page last showed it
+
+
 def agree_form(
     store: Store,
     charter: Charter,
@@ -202,9 +205,17 @@ def agree_form(
     seen: str | None = None,
 ) -> None:
     """The chair's agreed status, with its mandatory reason (`seen`: the agreed status in
-    force the page shows, None when none: recorded over another chair's since, refused)."""
+    force the page shows, None when none: recorded over another chair's since, refused).
+    What goes with a press is what the page showed in the run before it (the agreed and the
+    computed status): the press runs the page again, reading the review anew, so this run's
+    would already include another chair's status recorded meanwhile, or figures changed
+    (as the Actions page's log of progress does)."""
     options = ["(computed status stands)", *agreed.AGREEABLE]
     form = f"agree:{key}"
+    shown: dict[str, tuple[str | None, str]] = st.session_state.setdefault(AGREED_SHOWN, {})
+    drawn = f"{quarter}|{form}"
+    seen_before, computed_before = shown.get(drawn, (seen, computed))
+    shown[drawn] = (seen, computed)
     forms.said(form)
     with st.form(form):
         choice = st.selectbox(
@@ -221,7 +232,15 @@ def agree_form(
         CHAIRS,
         "agree a status",
         lambda person: agreed.agree(
-            store, charter, person, quarter, subject, status, computed, reason, seen
+            store,
+            charter,
+            person,
+            quarter,
+            subject,
+            status,
+            computed_before,
+            reason,
+            seen_before,
         ),
     )
     if done is None:

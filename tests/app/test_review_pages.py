@@ -141,6 +141,29 @@ def test_the_chair_agrees_a_status_only_with_a_reason(fresh):
     assert any("commentary drafted" in plain(i.value) for i in at.info)
 
 
+def agree(at, status: str, reason: str) -> None:  # type: ignore[no-untyped-def]
+    """Record an agreed status for statement 5 on an open review page."""
+    at.selectbox(key="agreed:s5").set_value(status)
+    at.text_input(key="agreed_reason:s5").input(reason)
+    [b for b in at.button if b.label == "Record the agreed status"][-12 + 4].click().run()
+    assert not at.exception, at.exception
+
+
+def test_two_chairs_agreeing_one_status_get_a_conflict_not_a_silent_replacement(fresh):
+    """Both pages drawn before either recorded: the second chair is refused (the press runs
+    the page again, which reads the first one's status: sent with that, it went through)."""
+    first = open_review(fresh, "chair")
+    second = open_review(fresh, "chair")
+    agree(first, "off_track", "Families report longer waits")
+    agree(second, "on_track", "Waits are falling again")
+    assert any("recorded an agreed status" in e.value for e in second.error), [e.value for e in second.error]
+    found = agreed.current(fresh.store, Q)[statement_subject(5)]
+    assert (found.status, found.reason) == ("off_track", "Families report longer waits")
+    agree(second, "on_track", "Waits are falling again")  # over what the page now shows
+    found = agreed.current(fresh.store, Q)[statement_subject(5)]
+    assert (found.status, found.reason) == ("on_track", "Waits are falling again")
+
+
 def test_a_councillor_reads_everything_and_can_change_nothing(fresh):
     member_view = open_review(fresh, "member")
     save_first(member_view, ("Waits rose.", "Two staff left.", "Agency cover."))
