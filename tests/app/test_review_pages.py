@@ -156,7 +156,8 @@ def test_two_chairs_agreeing_one_status_get_a_conflict_not_a_silent_replacement(
     second = open_review(fresh, "chair")
     agree(first, "off_track", "Families report longer waits")
     agree(second, "on_track", "Waits are falling again")
-    assert any("recorded an agreed status" in e.value for e in second.error), [e.value for e in second.error]
+    said = [e.value for e in second.error]
+    assert any("recorded an agreed status" in e for e in said), said
     found = agreed.current(fresh.store, Q)[statement_subject(5)]
     assert (found.status, found.reason) == ("off_track", "Families report longer waits")
     agree(second, "on_track", "Waits are falling again")  # over what the page now shows
