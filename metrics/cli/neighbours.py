@@ -8,7 +8,12 @@ import sys
 from pathlib import Path
 
 from charter.neighbours import NEIGHBOURS_YAML
-from metrics.reference.neighbours import NeighbourFileError, read_workbook, write_model
+from metrics.reference.neighbours import (
+    NeighbourFileError,
+    read_workbook,
+    typed_model_date,
+    write_model,
+)
 
 
 def add_parser(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
@@ -22,8 +27,22 @@ def add_parser(sub: argparse._SubParsersAction, common: argparse.ArgumentParser)
         "Nothing is written if the workbook is refused.",
     )
     p.add_argument("file", type=Path, metavar="FILE", help="DfE's workbook, e.g. sn_may_2025.xlsx")
-    p.add_argument("--date", help="the model's date, e.g. 'May 2026' (default: from the file name)")
+    p.add_argument(
+        "--date",
+        type=_model_date,
+        metavar="DATE",
+        help="the model's date: YYYY-MM-DD or a month, e.g. 'May 2026', not after today "
+        "(default: from the file name)",
+    )
     p.add_argument("--out", type=Path, default=NEIGHBOURS_YAML, help="where to write")
+
+
+def _model_date(text: str) -> str:
+    """--date checked as argparse checks a type: a usage error (exit 2) naming the value."""
+    try:
+        return typed_model_date(text)
+    except ValueError as err:
+        raise argparse.ArgumentTypeError(str(err)) from None
 
 
 def cmd_neighbours_refresh(args: argparse.Namespace) -> int:

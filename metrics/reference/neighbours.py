@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -62,6 +63,30 @@ def model_date(path: Path) -> str:
             "sn_may_2025.xlsx); give it with --date, e.g. --date 'May 2026'"
         )
     return f"{found.group(1).capitalize()} {found.group(2)}"
+
+
+def typed_model_date(text: str, today: date | None = None) -> str:
+    """The model's date as stored ("May 2026") from what a person gives with --date: a month
+    and year as the file name says it ("May 2026") or an ISO date (2026-05-14, kept as its
+    month: DfE dates the model by month). Anything else, or a date after today, is refused
+    with ValueError: it is printed on every benchmark ("DfE model of ...")."""
+    today = today or date.today()
+    words = re.fullmatch(r"(?i)\s*(" + "|".join(MONTHS) + r")[ _-]?(\d{4})\s*", text)
+    if words:
+        month, year = MONTHS.index(words.group(1).lower()) + 1, int(words.group(2))
+        if date(year, month, 1) > today:
+            raise ValueError(f"{text!r} is in the future (today is {today:%d %B %Y})")
+    else:
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text.strip()):
+            raise ValueError(f"{text!r} is not a date: give YYYY-MM-DD or a month, e.g. 'May 2026'")
+        try:
+            given = date.fromisoformat(text.strip())
+        except ValueError:
+            raise ValueError(f"{text!r} is not a real date (YYYY-MM-DD)") from None
+        if given > today:
+            raise ValueError(f"{text!r} is in the future (today is {today:%d %B %Y})")
+        month, year = given.month, given.year
+    return f"{MONTHS[month - 1].capitalize()} {year}"
 
 
 def _gss_by_la_number() -> dict[str, str]:

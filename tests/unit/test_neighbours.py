@@ -267,3 +267,37 @@ def test_packs_and_status_sentences_say_which_neighbours(tmp_path, monkeypatch):
     assert "comparator group mean 50.0% (statistical neighbours: DfE model of May 2025)" in (
         benchmark_sentence(ind, b, 50.0)
     )
+
+
+@pytest.mark.parametrize(
+    ("given", "message"),
+    [
+        ("banana", "'banana' is not a date"),
+        ("2026-02-30", "'2026-02-30' is not a real date"),
+        ("2026-13-01", "'2026-13-01' is not a real date"),
+        ("Smarch 2026", "'Smarch 2026' is not a date"),
+        ("9999-01-01", "'9999-01-01' is in the future"),
+        ("May 9999", "'May 9999' is in the future"),
+    ],
+)
+def test_date_must_be_a_real_date_not_in_the_future(tmp_path, capsys, given, message):
+    """--date is printed on every benchmark ("DfE model of ..."): a typo is a usage error
+    (exit 2, argparse's own) naming the value, and nothing is written."""
+    path = _workbook(tmp_path / "sn_june_2026.xlsx", HEADER, [_row("857", RUTLAND_LA_NEIGHBOURS)])
+    out = tmp_path / "neighbours.yaml"
+    with pytest.raises(SystemExit) as exited:
+        main(["neighbours-refresh", str(path), "--date", given, "--out", str(out)])
+    assert exited.value.code == 2
+    err = capsys.readouterr().err
+    assert "argument --date" in err and message in err
+    assert not out.exists()
+
+
+@pytest.mark.parametrize(
+    ("given", "stored"), [("2025-05-14", "May 2025"), ("may 2025", "May 2025")]
+)
+def test_date_as_an_iso_date_or_a_month_is_stored_as_the_models_month(tmp_path, given, stored):
+    path = _workbook(tmp_path / "sn_june_2026.xlsx", HEADER, [_row("857", RUTLAND_LA_NEIGHBOURS)])
+    out = tmp_path / "neighbours.yaml"
+    assert main(["neighbours-refresh", str(path), "--date", given, "--out", str(out)]) == 0
+    assert yaml.safe_load(out.read_text())["date"] == stored
