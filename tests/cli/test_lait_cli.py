@@ -62,3 +62,39 @@ def test_status_json_carries_the_benchmarks_on_a_fresh_demo(tmp_path):
         assert b["published_as_at"] == "2026-04-08", ind
         assert "ten real councils chosen for the demo" in b["group_source"], ind
         assert "Published figures as at 8 April 2026." in found[ind]["reason"], ind
+
+
+HEADER = "Short Desc,Years,LA and Regions,Values,LA Number\n"
+
+
+def _not_a_table() -> str:
+    """Text whose lines no separator splits alike: DuckDB's dialect sniffer gives up on it."""
+    import random
+
+    pick = random.Random(1)
+    return "".join(pick.choice("abc,;|\t\"' \n") for _ in range(3000))
+
+
+def test_import_lait_says_plainly_what_is_wrong_with_a_csv_file(tmp_path):
+    """The CSV reader's own error (its dialect sniffer's, its advice on reader options, the
+    temporary copy's path) never reaches the user: the file's name and what is wrong."""
+    files = {
+        "not_a_table.csv": (_not_a_table().encode(), "is not a csv table"),
+        "ragged.csv": (
+            (HEADER + "m,2020,England,1,970\n" * 30_000 + "m,2020,England,1,970,extra\n").encode(),
+            "line 30002",
+        ),
+        "excel.csv": ((HEADER + "m,2020,Th\xe9r\xe8se,1,970\n").encode("cp1252"), "not utf-8"),
+    }
+    for name, (content, words) in files.items():
+        path = tmp_path / name
+        path.write_bytes(content)
+        result = run("import-lait", str(path), "--dry-run", "--as-at", "2026-01-01",
+                     db=tmp_path / "o.duckdb", check=False)  # fmt: skip
+        assert result.returncode == 1, name
+        assert "Traceback" not in result.stderr, result.stderr
+        said = result.stderr[result.stderr.index("\nerror: ") + 1 :]  # after the database's
+        assert said.startswith(f"error: {name}: "), said
+        assert words in said.lower(), said
+        for driver_words in ("sniff", "Possible", "/tmp/", "Error:", "strict_mode", "LINE 1"):
+            assert driver_words not in said, said

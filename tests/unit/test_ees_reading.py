@@ -38,8 +38,7 @@ def test_a_row_with_too_many_cells_is_refused_with_its_line(store, charter, tmp_
         "2022,Calendar year,x,,,,,,,1,2",
     ]
     why = refused(import_ees(store, charter, "t.csv", release(rows), m, by="t"))
-    assert "could not be read as CSV" in why and "Line: 3" in why
-    assert "Expected Number of Columns: 10 Found: 11" in why
+    assert "could not be read as CSV: line 3 has 11 columns where the header has 10" in why
 
 
 def test_a_column_named_twice_is_refused_by_name(store, charter, tmp_path):

@@ -30,7 +30,14 @@ from charter import Charter
 from charter.lait_models import MEASURE_COLUMN, VALUE_COLUMN, LaitMapping
 from metrics.access.people import Actor
 from metrics.ingest.published.ees import import_ees
-from metrics.ingest.published.read import MEMORY_LIMIT, EesError, EesFile, EesReport
+from metrics.ingest.published.read import (
+    MEMORY_LIMIT,
+    EesError,
+    EesFile,
+    EesReport,
+    csv_problem,
+    text_problem,
+)
 from metrics.reference import COUNCIL, ENGLAND, NATIONAL, REGIONAL, known_areas
 from metrics.store.connection import Store
 
@@ -136,6 +143,8 @@ def open_lait(content: bytes, year_types: dict[str, str]) -> Iterator[LaitFile]:
     if not content.strip():
         raise EesError("the file is empty")
     parquet = content.startswith(b"PAR1")
+    if not parquet and (problem := text_problem(content)):
+        raise EesError(problem)
     with tempfile.TemporaryDirectory(prefix="lait-") as folder:
         path = Path(folder, "lait.parquet" if parquet else "lait.csv")
         path.write_bytes(content)
@@ -150,7 +159,7 @@ def open_lait(content: bytes, year_types: dict[str, str]) -> Iterator[LaitFile]:
             try:
                 columns = [r[0] for r in con.execute(f"DESCRIBE SELECT * FROM {source}").fetchall()]
             except duckdb.Error as err:
-                raise EesError(f"the file could not be read as LAIT's long format: {err}") from None
+                raise EesError(f"the file could not be read: {_plainly(err)}") from None
             if missing := [c for c in REQUIRED if c not in columns]:
                 raise EesError(
                     f"this is not LAIT's long-format data: it lacks the columns "
@@ -167,10 +176,18 @@ def open_lait(content: bytes, year_types: dict[str, str]) -> Iterator[LaitFile]:
                 value=VALUE_COLUMN,
                 calendar=", ".join(f"'{t}'" for t in CALENDAR_TYPES),
             )
-            con.execute(sql)
+            try:  # a CSV file's rows past the part DuckDB sniffed are read here
+                con.execute(sql)
+            except duckdb.InvalidInputException as err:
+                raise EesError(f"the file could not be read: {_plainly(err)}") from None
             yield LaitFile(con, str(path), list(EES_COLUMNS))
         finally:
             con.close()
+
+
+def _plainly(err: duckdb.Error) -> str:
+    """DuckDB's error in a reader's words (read.csv_problem), not the driver's own text."""
+    return csv_problem(err) if isinstance(err, duckdb.InvalidInputException) else str(err)
 
 
 def import_lait(

@@ -175,7 +175,7 @@ class EesFile:
         try:
             return self.con.execute(sql, params)
         except duckdb.InvalidInputException as err:
-            raise EesError(f"the file could not be read as CSV: {_csv_problem(err)}") from err
+            raise EesError(f"the file could not be read as CSV: {csv_problem(err)}") from err
 
 
 def _text(value: str) -> str:
@@ -187,11 +187,44 @@ def quoted(column: str) -> str:
     return '"' + column.replace('"', '""') + '"'
 
 
-def _csv_problem(err: Exception) -> str:
-    """DuckDB's first lines (where and what), without its advice on reader options."""
-    lines = str(err).split("Possible fixes")[0].splitlines()
-    kept = [line.strip() for line in lines if line.strip() and not line.startswith("Original")]
-    return "; ".join(kept).removeprefix("Invalid Input Error: ")
+def csv_problem(err: Exception) -> str:
+    """DuckDB's error reading a CSV file in a reader's words: what and where (the line), never
+    its advice on reader options nor the temporary file's path (the reader sent a file of
+    another name)."""
+    text = str(err)
+    if "sniffing file" in text or "detect the CSV parsing dialect" in text:
+        return (
+            "its lines do not split into the same columns by commas (or by any other "
+            "separator), so it is not a CSV table; save the data as CSV (comma-separated, "
+            "with a header row) and try again"
+        )
+    ragged = re.search(
+        r"on Line: (\d+).*?Expected Number of Columns: (\d+) Found: (\d+)", text, re.S
+    )
+    if ragged:
+        line, expected, found = ragged.groups()
+        return f"line {line} has {found} columns where the header has {expected}"
+    lines = text.split("Possible fixes")[0].split("Possible Solution")[0].splitlines()
+    kept = [
+        line.strip()
+        for line in lines
+        if line.strip() and not line.startswith(("Original", "  file =", "LINE 1:"))
+    ]
+    words = "; ".join(kept).removeprefix("Invalid Input Error: ")
+    return re.sub(r'(?i)\s*(in|of)? ?(file )?"?/\S*/(lait|release)\.csv"?', "", words)
+
+
+def text_problem(content: bytes | memoryview) -> str | None:
+    """Why a file is not UTF-8 text DuckDB can read as CSV (empty, NUL bytes, another
+    encoding), or None: asked before DuckDB reads it, so the reader gets plain words."""
+    if re.match(rb"\s*\Z", content):
+        return "the file is empty"
+    if b"\x00" in content:
+        return (
+            "the file holds NUL bytes, so it is not a UTF-8 CSV file (it may be UTF-16 or a "
+            "binary file); download it again"
+        )
+    return _utf8_problem(memoryview(content))
 
 
 # DuckDB may use this much memory before it spills to the file's temporary folder.
@@ -204,14 +237,7 @@ def open_ees(content: bytes) -> Iterator[EesFile]:
     afterwards) for DuckDB to read."""
     start = 3 if content.startswith(b"\xef\xbb\xbf") else 0  # a UTF-8 byte-order mark
     body = memoryview(content)[start:]  # large files are never copied in memory
-    if re.match(rb"\s*\Z", body):
-        raise EesError("the file is empty")
-    if b"\x00" in content:
-        raise EesError(
-            "the file holds NUL bytes, so it is not a UTF-8 CSV file (it may be UTF-16 or a "
-            "binary file); download the release's CSV again"
-        )
-    if problem := _utf8_problem(body):
+    if problem := text_problem(body):
         raise EesError(problem)
     end = content.find(b"\n")
     first = bytes(body[: end - start if end >= 0 else len(body)]).decode("utf-8").rstrip("\r")
