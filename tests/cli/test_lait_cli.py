@@ -98,3 +98,13 @@ def test_import_lait_says_plainly_what_is_wrong_with_a_csv_file(tmp_path):
         assert words in said.lower(), said
         for driver_words in ("sniff", "Possible", "/tmp/", "Error:", "strict_mode", "LINE 1"):
             assert driver_words not in said, said
+
+
+def test_import_lait_of_a_file_with_a_header_and_no_rows_says_it_holds_nothing(tmp_path):
+    path = tmp_path / "header_only.csv"
+    path.write_text(HEADER)
+    result = run("import-lait", str(path), "--dry-run", "--as-at", "2026-01-01",
+                 db=tmp_path / "o.duckdb", check=False)  # fmt: skip
+    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+    assert "error: header_only.csv: " in result.stderr
+    assert "the column holds: nothing" in result.stderr

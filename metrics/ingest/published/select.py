@@ -237,8 +237,8 @@ def filters_matched(source: EesFile, mapping: Mapping, st: Staging) -> None:
                 {"v": val},
             ).fetchall()
             held, count, found = values[0]
-            if not found:
-                shown = ", ".join(repr(v) for v in held[:20])
+            if not found:  # (a file of no rows holds nothing: DuckDB's list is NULL)
+                shown = ", ".join(repr(v) for v in (held or [])[:20]) or "nothing"
                 more = f" and {count - 20} more" if count > 20 else ""
                 problems.append(f"No rows where {col} = {val!r}; the column holds: {shown}{more}")
         if not problems:
