@@ -6,7 +6,8 @@ import streamlit as st
 
 import ui
 from charter import Charter
-from metrics.ingest import LoadReport, Revision, load_file
+from metrics.ingest import LoadReport, load_file
+from metrics.ingest.load_report import also_changes
 from metrics.publish.escape import download_name, markdown
 from metrics.store.connection import Store
 from metrics.text_limits import REASON, help_text
@@ -75,17 +76,21 @@ def changes(report: LoadReport, charter: Charter) -> list[dict[str, object]]:
     rows: list[dict[str, object]] = []
     for r in report.revisions:
         ind = charter.indicators[r.indicator_id]
-        change = (
-            fmt_value(r.new_value - r.old_value, ind, signed=True)
-            if r.new_value is not None and r.old_value is not None
-            else ""
-        )
+        also = also_changes(r, "to")
+        if (r.old_value, r.old_symbol) == (r.new_value, r.new_symbol):
+            change = f"none: {'; '.join(also)}"  # the counts, note or status alone
+        else:
+            change = (
+                fmt_value(r.new_value - r.old_value, ind, signed=True)
+                if r.new_value is not None and r.old_value is not None
+                else ""
+            ) + (f" ({'; '.join(also)})" if also else "")
         rows.append(
             _change_row(r.row, ind.title, r.period, r.area_code, r.breakdown, r.group)
             | {
                 "Old": fmt_value(r.old_value, ind, r.old_symbol),
                 "New": fmt_value(r.new_value, ind, r.new_symbol),
-                "Change": change if r.figure_changed else _same_figure(r),
+                "Change": change,
             }
         )
     for a in report.additions:
@@ -95,15 +100,6 @@ def changes(report: LoadReport, charter: Charter) -> list[dict[str, object]]:
             | {"Old": "", "New": fmt_value(a.value, ind, a.symbol), "Change": "new"}
         )
     return sorted(rows, key=lambda r: int(str(r["Row"])))
-
-
-def _same_figure(r: Revision) -> str:
-    """Why a figure whose value stays the same is a new version."""
-    if r.counts_added:
-        return "none: numerator and denominator added"
-    if r.old_status != r.new_status:
-        return f"none: status {r.old_status} to {r.new_status}"
-    return "none: note only"
 
 
 def _change_row(

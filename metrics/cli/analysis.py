@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from charter import load_charter
-from metrics.cli.data import _num, file_problem
+from metrics.cli.data import file_problem
 from metrics.publish.escape import json_text
 from metrics.store.connection import Store
 
@@ -115,6 +115,9 @@ def cmd_import_ees(args: argparse.Namespace) -> int:
 
 def print_import(file_name: str, title: str, report: Any) -> int:
     """What an EES or LAIT import did (or would do), and its exit status."""
+    from metrics.ingest.load_report import revision_words
+    from metrics.publish.escape import terminal
+
     if not report.ok:
         for error in report.errors:
             print(f"error: {file_name}: {error.as_text()}", file=sys.stderr)
@@ -132,7 +135,7 @@ def print_import(file_name: str, title: str, report: Any) -> int:
     for rev in report.revisions[:SHOWN_REVISIONS]:
         print(
             f"revise: {rev.indicator_id} {rev.period} {rev.area_code}: "
-            f"{rev.old_symbol or _num(rev.old_value)} -> {rev.new_symbol or _num(rev.new_value)}"
+            f"{terminal(revision_words(rev))}"
         )
     if len(report.revisions) > SHOWN_REVISIONS:
         print(f"... and {len(report.revisions) - SHOWN_REVISIONS:,} more revisions not listed")

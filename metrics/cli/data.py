@@ -96,6 +96,8 @@ def cmd_template(args: argparse.Namespace) -> int:
 
 def cmd_load(args: argparse.Namespace) -> int:
     from metrics.ingest import check_file, load_file
+    from metrics.ingest.load_report import revision_words
+    from metrics.publish.escape import terminal
 
     if problem := file_problem(args.file, args.max_size):
         print(f"error: {problem}", file=sys.stderr)
@@ -143,16 +145,10 @@ def cmd_load(args: argparse.Namespace) -> int:
             print(f"check: row {w.row}: {w.indicator_id} {w.period}: {w.message}")
     for rev in report.revisions:
         group = f" {rev.breakdown}={rev.group}" if rev.breakdown else ""
-        old = rev.old_symbol or _num(rev.old_value)
-        new = rev.new_symbol or _num(rev.new_value)
         what = "counts added" if rev.counts_added else "revise"
         print(
-            f"{what}: {rev.indicator_id} {rev.period} {rev.area_code}{group}: {old} -> {new}"
-            + (
-                f" ({rev.old_status} -> {rev.new_status})"
-                if rev.old_status != rev.new_status
-                else ""
-            )
+            f"{what}: {rev.indicator_id} {rev.period} {rev.area_code}{group}: "
+            f"{terminal(revision_words(rev))}"
         )
     print(report.summary())
     return 0 if report.ok else 1

@@ -47,8 +47,16 @@ class Revision:
     new_symbol: str | None
     old_status: str
     new_status: str
-    figure_changed: bool
+    figure_changed: bool  # the value, symbol or counts (what a reason is asked for)
     counts_added: bool = False  # the same figure, its missing numerator or denominator given
+    # The counts and note, before and after: a revision may change only these, and a
+    # preview showing "50 -> 50" would hide what it stores (load_report.revision_words).
+    old_numerator: float | None = None
+    new_numerator: float | None = None
+    old_denominator: float | None = None
+    new_denominator: float | None = None
+    old_note: str | None = None
+    new_note: str | None = None
 
 
 @dataclass

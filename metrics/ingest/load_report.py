@@ -98,3 +98,39 @@ def stored_words(added: int, revised: int, unchanged: int, counts_added: int = 0
     if not added and not revised:
         return f"No change: all {unchanged} figures are already stored."
     return f"Loaded: {counts_words(added, revised, unchanged, counts_added)}."
+
+
+def revision_words(rev: Revision) -> str:
+    """What a revision changes, as a preview on the command line says it: the value (or
+    symbol) old -> new, then whatever else changes (also_changes). A revision of the counts
+    or note alone would otherwise read "50 -> 50". The note is the sender's own text: a
+    terminal or page shows it escaped, as any stored text."""
+    old, new = rev.old_symbol or _number(rev.old_value), rev.new_symbol or _number(rev.new_value)
+    return "; ".join([f"{old} -> {new}", *also_changes(rev)])
+
+
+def also_changes(rev: Revision, to: str = "->") -> list[str]:
+    """What a revision changes besides the value: the counts, the note and the status, each
+    old -> new (the upload page's preview says "to")."""
+    words = []
+    for what, before, after in (
+        ("numerator", rev.old_numerator, rev.new_numerator),
+        ("denominator", rev.old_denominator, rev.new_denominator),
+    ):
+        if before != after:
+            words.append(f"{what} {_number(before) or 'none'} {to} {_number(after) or 'none'}")
+    if rev.old_note != rev.new_note:
+        words.append(f"note {_quoted(rev.old_note)} {to} {_quoted(rev.new_note)}")
+    if rev.old_status != rev.new_status:
+        words.append(f"status {rev.old_status} {to} {rev.new_status}")
+    return words
+
+
+def _number(value: float | None) -> str:
+    if value is None:
+        return ""
+    return f"{value:g}" if abs(value) < 1e15 else str(value)
+
+
+def _quoted(note: str | None) -> str:
+    return "none" if note is None else f"'{note}'"

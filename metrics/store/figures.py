@@ -77,7 +77,8 @@ SELECT s.row_no {_MATCH} WHERE o.obs_id IS NOT NULL AND {_SAME}
 
 REVISIONS = """
 SELECT row_no, indicator_id, period, area_code, breakdown, grp, old_value, value, old_symbol,
-       symbol, old_status, status, figure_changed, counts_added
+       symbol, old_status, status, figure_changed, counts_added, old_numerator, numerator,
+       old_denominator, denominator, old_note, note
 FROM revised ORDER BY row_no
 """
 

@@ -777,3 +777,16 @@ def test_no_commands_help_shows_a_doubled_percent_sign():
     [sub] = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
     for name, command in sub.choices.items():
         assert "%%" not in command.format_help(), name
+
+
+def test_load_dry_run_shows_counts_that_change_under_the_same_value(tmp_path):
+    db = tmp_path / "o.duckdb"
+    head = "indicator,period,numerator,denominator\n"
+    (tmp_path / "a.csv").write_text(head + "ehcp-issued-20-weeks,2024-25 Q1,52,66\n")
+    run("load", str(tmp_path / "a.csv"), db=db)
+    (tmp_path / "b.csv").write_text(head + "ehcp-issued-20-weeks,2024-25 Q1,104,132\n")
+    out = run("load", str(tmp_path / "b.csv"), "--dry-run", db=db).stdout
+    assert (
+        "revise: ehcp-issued-20-weeks 2024-25 Q1 E99000001: "
+        "78.8 -> 78.8; numerator 52 -> 104; denominator 66 -> 132"
+    ) in out

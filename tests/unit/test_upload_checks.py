@@ -140,6 +140,26 @@ def test_provisional_to_final_is_not_shown_as_a_revision_with_a_change_of_nothin
     assert row["Change"] == "none: status provisional to final"
 
 
+def test_a_revision_of_the_counts_or_note_alone_shows_them_before_and_after(store, charter):
+    """The value stays 78.8 when 52 of 66 becomes 104 of 132, and a note may change alone:
+    each preview (the command line's and the upload page's) said "78.8 -> 78.8" or "note
+    only", hiding what would be stored. It shows what changes, before and after."""
+    from metrics.ingest.load_report import revision_words
+    from ui.upload_view import changes
+
+    head = "indicator,period,numerator,denominator,note\n"
+    load(store, charter, head + "ehcp-issued-20-weeks,2024-25 Q1,52,66,first count\n")
+    recounted = head + "ehcp-issued-20-weeks,2024-25 Q1,104,132,first count\n"
+    [rev] = check_file(store, charter, "n.csv", recounted.encode()).revisions
+    said = "78.8 -> 78.8; numerator 52 -> 104; denominator 66 -> 132"
+    assert revision_words(rev) == said
+    [row] = changes(check_file(store, charter, "n.csv", recounted.encode()), charter)
+    assert row["Change"] == "none: numerator 52 to 104; denominator 66 to 132"
+    renoted = head + "ehcp-issued-20-weeks,2024-25 Q1,52,66,recounted by hand\n"
+    [rev] = check_file(store, charter, "m.csv", renoted.encode()).revisions
+    assert revision_words(rev) == "78.8 -> 78.8; note 'first count' -> 'recounted by hand'"
+
+
 def test_figures_found_unusual_only_at_storing_are_not_confirmed_unseen(store, charter):
     """The page showed no unusual figure; another analyst then stored the period before, so
     the file's figure became a 125% rise. Storing with the preview the page kept was logged
