@@ -8,16 +8,18 @@ so the app recovers by itself after the server restarts.
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
 import psycopg
+import psycopg.conninfo
 from psycopg.types.string import StrDumper
 from psycopg_pool import ConnectionPool
 
-from metrics.config import database, redacted
+from metrics.config import DATABASE_URL_ENV, database, redacted
 from metrics.store.changes import Versions, versions
 from metrics.store.connection import Connection, Store, _asking
 from metrics.store.errors import StoreError
@@ -57,6 +59,7 @@ def pool_for(url: str) -> ConnectionPool[Any]:
     with _POOLS_LOCK:
         pool = _POOLS.get(url)
         if pool is None:
+            _refuse_a_missing_database(url)
             pool = ConnectionPool(
                 url,
                 min_size=1,
@@ -72,6 +75,26 @@ def pool_for(url: str) -> ConnectionPool[Any]:
             pool.open(wait=False)
             _POOLS[url] = pool
         return pool
+
+
+def _refuse_a_missing_database(url: str) -> None:
+    """A database the server does not have is a mistake in the setting, said at once: the
+    pool would retry in the background and, its whole timeout later, say only that it could
+    not connect, as if the server were down. One connection first, before the pool's own, asks
+    (once a process). Any other failure is left to the pool, which waits for a server that
+    is starting or restarting."""
+    try:
+        psycopg.connect(url, connect_timeout=int(CONNECT_SECONDS)).close()
+    except psycopg.OperationalError as err:
+        # A refused connection carries no SQLSTATE (3D000 is in the server's words only);
+        # a server answering in another language is left to the pool, as before.
+        if not re.search(r'FATAL: +database ".*" does not exist', str(err)):
+            return
+        name = psycopg.conninfo.conninfo_to_dict(url).get("dbname")
+        raise StoreError(
+            f"the database {name!r} does not exist on the server ({redacted(url)}): check the "
+            f"database's name in --db or ${DATABASE_URL_ENV}, or create it (createdb {name})"
+        ) from None
 
 
 def close_pool(url: str) -> None:

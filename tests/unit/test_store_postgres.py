@@ -133,3 +133,36 @@ def test_a_crowd_of_threads_each_reading_inside_a_read_never_starves_the_pool(pg
     assert len(found) == 2 * POOL_SIZE
     with store.connect() as con:
         assert con.execute("SELECT count(*) FROM crowd_t").fetchall() == [(1 + POOL_SIZE,)]
+
+
+def test_a_database_that_is_not_there_is_said_at_once_naming_it(pg_cluster):
+    """A DSN naming a database the server does not have (a typo, one not made yet) waited
+    the pool's whole timeout and said it 'could not connect ... within 10 s', as if the
+    server were down. The server says at once that the database does not exist: so do we."""
+    import time
+
+    from metrics.store.postgres import close_pool
+    from metrics.store.postgres_connection import CONNECT_SECONDS
+
+    url = pg_cluster.url("outcomes_typo")
+    started = time.monotonic()
+    try:
+        with pytest.raises(StoreError) as refused, Store(url).connect():
+            pass
+    finally:
+        close_pool(url)
+    assert time.monotonic() - started < CONNECT_SECONDS / 2
+    said = str(refused.value)
+    assert "database 'outcomes_typo' does not exist" in said and "within" not in said
+
+
+def test_the_command_line_says_a_database_is_not_there_as_a_setting_error(pg_cluster, capsys):
+    from metrics.cli.parser import main
+    from metrics.store.postgres import close_pool
+
+    url = pg_cluster.url("outcomes_typo")
+    try:
+        assert main(["status", "--db", url]) == 2
+    finally:
+        close_pool(url)
+    assert "error: the database 'outcomes_typo' does not exist" in capsys.readouterr().err
