@@ -7,6 +7,7 @@ import sys
 from datetime import datetime
 
 from metrics.access import audit, command_line
+from metrics.cli.choices import one_of
 from metrics.publish.escape import terminal
 from metrics.publish.tables import write_csv
 from metrics.store.connection import Store
@@ -23,9 +24,13 @@ def _when(text: str | None, flag: str) -> datetime | None:
 
 
 def cmd_audit(args: argparse.Namespace) -> int:
+    store, reader = Store(args.db), command_line()
+    if args.kind:
+        kinds, _, _ = audit.choices(store, reader)
+        one_of("--kind", args.kind, kinds, "a kind of entry in the audit trail")
     rows = audit.entries(
-        Store(args.db),
-        command_line(),
+        store,
+        reader,
         kind=args.kind,
         who=args.who,
         since=_when(args.since, "--since"),

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from charter import load_charter
+from metrics.cli.choices import one_of
 from metrics.config import MAX_UPLOAD_ENV, db_path, is_database_url, max_upload_mb
 from metrics.deployment import SettingError
 from metrics.publish.tables import write_csv
@@ -190,12 +191,17 @@ def _as_at(text: str | None) -> datetime | None:
 
 
 def cmd_series(args: argparse.Namespace) -> int:
+    from metrics.reference import known_areas
     from metrics.store.queries import council_series
 
     charter = load_charter()
-    if args.indicator not in charter.indicators:
-        print(f"error: unknown indicator {args.indicator!r}", file=sys.stderr)
-        return 2
+    one_of("--indicator", args.indicator, charter.indicators, "an indicator of the charter")
+    areas = known_areas()  # a GSS code, or a council's old three-digit LA number
+    codes = {*areas, *(a.old_code for a in areas.values() if a.old_code), charter.council.code}
+    one_of("--area", args.area, codes, "an area we know (a GSS code or an LA number)")
+    if args.breakdown:
+        one_of("--breakdown", args.breakdown, charter.indicators[args.indicator].breakdowns,
+               f"a breakdown of {args.indicator}")  # fmt: skip
     area = args.area or charter.council.code
     rows = council_series(
         Store(args.db), args.indicator, area, args.breakdown, as_at=_as_at(args.as_at)

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from charter import load_charter
+from metrics.cli.choices import one_of
 from metrics.evidence import EvidenceError, listed
 from metrics.evidence.items import as_json
 from metrics.evidence.survey import series
@@ -50,12 +51,13 @@ def add_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser
 def cmd_evidence(args: argparse.Namespace) -> int:
     charter = load_charter()
     store = Store(args.db)
-    if args.statement is not None and args.statement not in {s.number for s in charter.statements}:
-        print(f"error: --statement: there is no statement {args.statement}", file=sys.stderr)
-        return 2
-    if args.indicator and args.indicator not in charter.indicators:
-        print(f"error: --indicator: unknown indicator {args.indicator!r}", file=sys.stderr)
-        return 2
+    one_of(
+        "--statement",
+        args.statement,
+        [s.number for s in charter.statements],
+        "a statement of the charter",
+    )
+    one_of("--indicator", args.indicator, charter.indicators, "an indicator of the charter")
     found = listed(
         store, statement=args.statement, indicator=args.indicator, withdrawn=args.withdrawn
     )

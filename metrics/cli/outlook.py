@@ -6,8 +6,9 @@ from __future__ import annotations
 import argparse
 import sys
 
-from charter import Charter, load_charter
+from charter import load_charter
 from metrics.assess import forecast
+from metrics.cli.choices import one_of
 from metrics.cli.review import quarter_to_read
 from metrics.periods.model import PeriodError, PeriodKind
 from metrics.periods.text import parse_period
@@ -81,10 +82,8 @@ def add_forecast_parser(
 
 def cmd_forecast(args: argparse.Namespace) -> int:
     charter, store = load_charter(), Store(args.db)
-    ind = charter.indicators.get(args.indicator)
-    if ind is None:
-        print(f"error: --indicator: there is no indicator {args.indicator!r}", file=sys.stderr)
-        return 2
+    one_of("--indicator", args.indicator, charter.indicators, "an indicator of the charter")
+    ind = charter.indicators[args.indicator]
     if not 1 <= args.periods <= forecast.MOST_PERIODS:
         print(f"error: --periods: 1 to {forecast.MOST_PERIODS} (not {args.periods})",
               file=sys.stderr)  # fmt: skip
@@ -131,10 +130,15 @@ def cmd_scorecard(args: argparse.Namespace) -> int:
     except (PeriodError, ValueError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
-    problems = _unknown_filters(args, charter)
-    if problems:
-        print(f"error: {problems}", file=sys.stderr)
-        return 2
+    one_of(
+        "--statement",
+        args.statement,
+        [s.number for s in charter.statements],
+        "a statement of the charter",
+    )
+    one_of("--owner", args.owner, charter.owners, "an owner in charter/owners.yaml")
+    one_of("--organisation", args.organisation, charter.organisations,
+           "an organisation in charter/owners.yaml")  # fmt: skip
     card = scorecard.build(store, charter, quarter, args.quarters, args.audience == PUBLIC)
     card = card.filtered(args.statement, args.owner, args.organisation, args.status)
     if args.format == "json":
@@ -144,13 +148,3 @@ def cmd_scorecard(args: argparse.Namespace) -> int:
             sys.stdout, scorecard.table_rows(card), scorecard.columns(card), lineterminator="\n"
         )
     return 0
-
-
-def _unknown_filters(args: argparse.Namespace, charter: Charter) -> str | None:
-    if args.statement is not None and args.statement not in [s.number for s in charter.statements]:
-        return f"--statement: there is no statement {args.statement}"
-    if args.owner is not None and args.owner not in charter.owners:
-        return f"--owner: {args.owner!r} is not an owner in charter/owners.yaml"
-    if args.organisation is not None and args.organisation not in charter.organisations:
-        return f"--organisation: {args.organisation!r} is not an organisation in owners.yaml"
-    return None

@@ -34,6 +34,7 @@ from metrics.cli import (
     review as commands_review,
     store as commands_store,
 )
+from metrics.cli.choices import UsageError
 from metrics.config import DATABASE_URL_ENV, DB_ENV, database, redacted
 from metrics.deployment import SettingError
 from metrics.store.connection import StoreError
@@ -133,7 +134,7 @@ def main(argv: list[str] | None = None) -> int:
     except StoreError as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
-    except SettingError as err:
+    except (SettingError, UsageError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
 

@@ -55,7 +55,7 @@ def add_parsers(sub: Subparsers, common: argparse.ArgumentParser) -> None:
         description="Print an indicator's figures for one area, oldest first.",
     )
     ser.add_argument("--indicator", required=True, metavar="ID")
-    ser.add_argument("--area", metavar="CODE", help="GSS code (default: our council)")
+    ser.add_argument("--area", metavar="CODE", help="GSS code or LA number (default: our council)")
     ser.add_argument(
         "--breakdown",
         metavar="DIM",

@@ -11,6 +11,7 @@ from charter import Charter, load_charter
 from metrics.access.people import command_line
 from metrics.access.writing import ReviewError
 from metrics.assess.rollup import quarters_with_data
+from metrics.cli.choices import one_of
 from metrics.dates import long_date
 from metrics.periods.text import parse_period
 from metrics.publish.escape import json_text, terminal as t
@@ -100,10 +101,7 @@ def _line(a: actions.Action, charter: Charter) -> str:
 
 def cmd_actions(args: argparse.Namespace) -> int:
     charter = load_charter()
-    if args.owner and args.owner not in charter.owners:
-        known = ", ".join(sorted(charter.owners))
-        print(f"error: --owner: unknown owner {args.owner!r} (known: {known})", file=sys.stderr)
-        return 2
+    one_of("--owner", args.owner, charter.owners, "an owner in charter/owners.yaml")
     found = actions.listed(
         Store(args.db), owner=args.owner, overdue=args.overdue, status=args.status
     )

@@ -492,7 +492,7 @@ def test_review_and_actions_on_the_demo(demo_db, tmp_path):
     overdue = run("actions", "--overdue", db=db).stdout.strip().splitlines()
     assert len(overdue) == len(late) and all("OVERDUE" in line for line in overdue)
     bad = run("actions", "--owner", "nobody", db=db, check=False)
-    assert bad.returncode == 2 and "unknown owner 'nobody'" in bad.stderr
+    assert bad.returncode == 2 and "'nobody' is not an owner" in bad.stderr
     status = json.loads(run("status", "--period", "2026-27 Q1", "--format", "json", db=db).stdout)
     assert sum(1 for s in status if s["agreed_status"]) == 1
     assert all("agreed_status" in i for s in status for i in s["indicators"])
@@ -676,7 +676,7 @@ def test_evidence_and_self_review_at_the_command_line(demo_db, tmp_path):
     audit = next(i for i in found if i["kind"] == "audit-finding")
     assert audit["attachment"]["media_type"] == "application/pdf"
     bad = run("evidence", "--statement", "42", db=db, check=False)
-    assert bad.returncode == 2 and "no statement 42" in bad.stderr
+    assert bad.returncode == 2 and "'42' is not a statement" in bad.stderr
     out = tmp_path / "survey.csv"
     run("evidence", "--survey-return", "short-breaks-satisfaction", "--out", str(out), db=db)
     loaded = run("load", str(out), "--reason", "notes from the survey evidence", db=db)

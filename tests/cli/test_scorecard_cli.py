@@ -60,7 +60,7 @@ def test_filters_on_the_command_line(demo_db: Path, charter):
     [
         (["--quarters", "9"], "A scorecard shows 1 to 8 quarters (not 9)."),
         (["--quarter", "2026 Q7"], "error:"),
-        (["--statement", "13"], "--statement: there is no statement 13"),
+        (["--statement", "13"], "--statement: '13' is not a statement"),
         (["--owner", "nobody"], "--owner: 'nobody' is not an owner"),
         (["--organisation", "nowhere"], "--organisation: 'nowhere' is not an organisation"),
     ],
@@ -100,7 +100,7 @@ def test_forecast_says_when_there_are_too_few_figures(demo_db: Path):
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--indicator", "nothing"], "there is no indicator 'nothing'"),
+        (["--indicator", "nothing"], "'nothing' is not an indicator of the charter"),
         (["--indicator", "ehcp-mainstream", "--periods", "9"], "--periods: 1 to 8"),
     ],
 )
