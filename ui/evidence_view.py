@@ -30,11 +30,11 @@ ADD, WITHDRAW = "evidence_add", "evidence_withdraw"
 def item(found: EvidenceItem, key: str) -> None:
     """One item: what, when and from where; the summary as plain text; the survey result;
     the attachment for staff."""
-    st.markdown(f"**{markdown(found.headline())}**")
-    st.markdown(markdown(found.summary))
+    said = [f"**{markdown(found.headline())}**", markdown(found.summary)]
     if found.survey is not None:
         [shown] = ui.policy().publish(SurveyCells([found.survey]), ui.audience())
-        st.markdown(markdown(f"Survey: {shown.words(found.survey.question)}"))
+        said.append(markdown(f"Survey: {shown.words(found.survey.question)}"))
+    st.markdown("\n\n".join(said))  # one element (Streamlit's cost is per element)
     if found.attachment is not None:
         name, media_type, size = found.attachment
         person = ui.user()
