@@ -54,13 +54,15 @@ ORDER BY indicator_id, period
 # query for all indicators. Our own figure comes before a published one (`current_values`);
 # the published ones change only with a published import, so they are remembered apart. A
 # figure given only as a symbol (z not applicable, c confidential ...) is read too, so an
-# output says that symbol, not "not available" (`current_symbols`).
+# output says that symbol, not "not available" (`current_symbols`). (A figure or a symbol,
+# said without OR: a query with OR may ask for the other origin too, so the store would key
+# this read on both origins' figures, changes.kinds_read.)
 _VALUES = """
 SELECT o.indicator_id, o.period, o.area_code, o.value, o.symbol
 FROM observations o
 JOIN wanted w ON w.indicator_id = o.indicator_id AND w.period = o.period
 WHERE o.breakdown = '' AND o.superseded_by IS NULL
-  AND (o.value IS NOT NULL OR o.symbol IS NOT NULL)
+  AND (o.value IS NULL AND o.symbol IS NULL) IS NOT TRUE
   AND o.origin = '{origin}'
 """
 OWN_VALUES = _VALUES.format(origin="local")

@@ -102,11 +102,12 @@ def written(sql: str, origins: Iterable[str] | None = None) -> set[Kind]:
 
 # The tables a query names: after FROM or JOIN, quoted or not, and each further table of a
 # comma join (`FROM observations o, periods p`); and the views the store defines over tables.
-# Reading a name too many (a column after EXTRACT's FROM) only makes a cache go cold sooner.
-_NAMED = re.compile(r"""\b(?:FROM|JOIN)\s+"?([A-Za-z_]\w*)"?""", re.I)
+# Reading a name too many (a column after EXTRACT's FROM) only makes a cache go cold sooner;
+# `IS [NOT] DISTINCT FROM o.value` compares, it names no table.
+_NAMED = re.compile(r"""\b(?:(?<!DISTINCT\s)FROM|JOIN)\s+"?([A-Za-z_]\w*)"?""", re.I)
 _FROM_LIST = re.compile(
-    r"""\bFROM\s+(.*?)(?=\b(?:WHERE|GROUP|ORDER|HAVING|LIMIT|JOIN|UNION|WINDOW|QUALIFY|LEFT
-        |RIGHT|INNER|FULL|CROSS|NATURAL|ON|USING|EXCEPT|INTERSECT|RETURNING)\b|[();]|\Z)""",
+    r"""\b(?<!DISTINCT\s)FROM\s+(.*?)(?=\b(?:WHERE|GROUP|ORDER|HAVING|LIMIT|JOIN|UNION|WINDOW
+        |QUALIFY|LEFT|RIGHT|INNER|FULL|CROSS|NATURAL|ON|USING|EXCEPT|INTERSECT|RETURNING)\b|[();]|\Z)""",
     re.I | re.S | re.X,
 )
 _LISTED = re.compile(r""",\s*"?([A-Za-z_]\w*)"?""")

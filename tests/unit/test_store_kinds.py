@@ -180,6 +180,8 @@ def test_what_a_query_reads():
     assert changes.kinds_read(assess.OWN_VALUES) == {OWN_FIGURES, "wanted"}
     for both in ("WHERE origin = 'local' OR x", "WHERE NOT origin = 'local'", "WHERE y = 1"):
         assert changes.kinds_read(f"SELECT * FROM observations {both}") == set(FIGURES), both
+    compared = "SELECT 1 FROM periods p WHERE p.value IS NOT DISTINCT FROM o.value"
+    assert changes.kinds_read(compared) == {"periods"}  # a comparison names no table
     assert changes.kinds_read("SELECT * FROM observation_history") == {
         *FIGURES,
         "periods",
