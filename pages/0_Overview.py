@@ -17,8 +17,8 @@ if quarter:
     cards.rule_note(charter)
     built = ui.review(quarter)  # the planning group's statuses, shown beside
     cards.statement_grid(
-        statements, charter, ui.STATEMENT_PAGE, ui.carried(), agreed=built.agreed,
+        statements, charter, ui.STATEMENT_PAGE, ui.carried(), quarter, agreed=built.agreed,
         held=built.held_back,
     )  # fmt: skip
     if not ui.public():  # statisticians' shorthand: councillors read the plain reasons
-        sections.icon_summary(statements, charter)
+        sections.icon_summary(statements, quarter)

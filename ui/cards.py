@@ -18,6 +18,7 @@ from metrics.review.agreed import Agreed
 from metrics.review.common import statement_subject
 from metrics.words.narrative import STATUS_WORDS, fmt_change, status_label
 from ui import style
+from ui.reads import figure
 from ui.registry import link
 
 ROLLUP_RULE = (
@@ -74,34 +75,32 @@ def card_text(
     return "\n\n".join(parts)
 
 
-def statement_card(
-    s: StatementStatus,
-    charter: Charter,
-    statement_page: str,
-    carry: dict[str, str],
-    agreed: Mapping[str, Agreed] | None = None,
-    held: Mapping[str, str] | None = None,
-) -> None:
-    st.markdown(card_text(s, charter, agreed, held), unsafe_allow_html=True)
-    link(statement_page, f"Open statement {s.number}", {"statement": str(s.number), **carry})
-
-
 def statement_grid(
     statements: list[StatementStatus],
     charter: Charter,
     statement_page: str,
     carry: dict[str, str],
+    quarter: str,
     agreed: Mapping[str, Agreed] | None = None,
     held: Mapping[str, str] | None = None,
 ) -> None:
     """The statements' cards, three to a row on a wide screen: each card's text and link,
     one after the other, laid out by the house style's grid (`style.CARD_GRID`, three
     columns; one on a phone). Columns were four rows of four elements more to send in
-    every run of the overview (bench/README.md)."""
+    every run of the overview (bench/README.md). The cards' texts are made once per data
+    version, quarter and kind of reader (`statements`, `agreed` and `held` are the
+    quarter's, read by that key), as a chart is."""
     st.header("The charter statements")
+    texts = figure(
+        "statement cards",
+        quarter,
+        build=lambda: [card_text(s, charter, agreed, held) for s in statements],
+    )
     with st.container(key=style.CARD_GRID):
-        for s in statements:
-            statement_card(s, charter, statement_page, carry, agreed, held)
+        for s, text in zip(statements, texts, strict=True):
+            st.markdown(text, unsafe_allow_html=True)
+            opens = {"statement": str(s.number), **carry}
+            link(statement_page, f"Open statement {s.number}", opens)
 
 
 def indicator_rows(

@@ -114,21 +114,28 @@ def reconciliation_section(ind: Indicator, rows: list[Reconciliation]) -> None:
     )
 
 
-def icon_summary(statements: list[StatementStatus], charter: Charter) -> None:
-    """Every indicator's SPC variation and assurance in one compact table (icons + words)."""
+def icon_summary(statements: list[StatementStatus], quarter: str) -> None:
+    """Every indicator's SPC variation and assurance in one compact table (icons + words),
+    made once per data version and quarter (`statements` are the quarter's)."""
     st.header("Signal and assurance at a glance")
-    rows = [
-        {
-            "Statement": s.number,
-            "Indicator": i.title,
-            "Variation": variation_label(i.variation),
-            "Assurance": assurance_label(i.assurance, i.target is not None),
-        }
-        for s in statements
-        for i in s.indicators
-    ]
+    table = reads.figure(
+        "signal and assurance",
+        quarter,
+        build=lambda: arrow_of(
+            [
+                {
+                    "Statement": s.number,
+                    "Indicator": i.title,
+                    "Variation": variation_label(i.variation),
+                    "Assurance": assurance_label(i.assurance, i.target is not None),
+                }
+                for s in statements
+                for i in s.indicators
+            ]
+        ),
+    )
     st.dataframe(
-        arrow_of(rows),
+        table,
         hide_index=True,
         key="icon_summary",
         column_config={
