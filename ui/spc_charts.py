@@ -107,10 +107,7 @@ def spc_alt(result: SpcResult, ind: Indicator) -> str:
     flagged = [p for p in result.points if p.special_cause != "none"]
     text = (
         f"{'p-chart' if result.chart == 'p' else 'XmR chart'} of {ind.title}, "
-        f"{result.points[0].period} to {result.points[-1].period}: mean "
-        f"{fmt_value(result.mean, ind)}, process limits {fmt_value(result.lower_limit, ind)} "
-        f"to {fmt_value(result.upper_limit, ind)}"
-        f"{' (trial limits)' if result.trial_limits else ''}."
+        f"{result.points[0].period} to {result.points[-1].period}: {_limits_words(result, ind)}."
     )
     if (why := result.no_verdict()) is not None:
         text += f" No verdict yet: {why}."
@@ -127,10 +124,39 @@ def spc_alt(result: SpcResult, ind: Indicator) -> str:
     return text
 
 
+def _limits_words(result: SpcResult, ind: Indicator) -> str:
+    """The centre line and limits in words: of every phase when the limits were restarted (a
+    screen reader heard only the last phase's, and the chart draws each)."""
+    if len(result.phases) < 2:
+        return (
+            f"mean {fmt_value(result.mean, ind)}, process limits "
+            f"{fmt_value(result.lower_limit, ind)} to {fmt_value(result.upper_limit, ind)}"
+            f"{' (trial limits)' if result.trial_limits else ''}"
+        )
+    return f"limits restarted, {len(result.phases)} phases: " + "; ".join(
+        f"phase {n}, {ph.first} to {ph.last}, mean {fmt_value(ph.mean, ind)}, process limits "
+        f"{fmt_value(ph.lower_limit, ind)} to {fmt_value(ph.upper_limit, ind)}"
+        f"{' (trial limits)' if ph.trial_limits else ''}"
+        for n, ph in enumerate(result.phases, 1)
+    )
+
+
 def spc_table(result: SpcResult, ind: Indicator) -> list[dict[str, Any]]:
+    """Each point with the centre line and limits it is judged against; after a restart, a
+    Phase column says which phase (and so which limits) each row belongs to."""
+    phase_of: list[dict[str, str]] = [{} for _ in result.points]
+    if len(result.phases) > 1:
+        starts = {ph.first: n for n, ph in enumerate(result.phases, 1)}
+        n = 1
+        for i, p in enumerate(result.points):  # each phase is a run of points, in order
+            n = starts.get(p.period, n)
+            phase_of[i] = {
+                "Phase": f"{n} of {len(result.phases)}, from {result.phases[n - 1].first}"
+            }
     return [
         {
             "Period": p.period,
+            **phase_of[i],
             "Value": fmt_value(p.value, ind),
             "Mean": fmt_value(p.mean, ind),
             "Lower limit": fmt_value(p.lower_limit, ind),
@@ -138,7 +164,7 @@ def spc_table(result: SpcResult, ind: Indicator) -> list[dict[str, Any]]:
             "Special cause": p.special_cause,
             "Rule": p.rule or "",
         }
-        for p in result.points
+        for i, p in enumerate(result.points)
     ]
 
 

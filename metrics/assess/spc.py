@@ -20,9 +20,14 @@ from __future__ import annotations
 import itertools
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 
+from metrics.assess.spc_result import (  # the result's shape, as spc.SpcResult too
+    SpcPhase,
+    SpcPoint as SpcPoint,
+    SpcResult as SpcResult,
+)
 from metrics.assess.target import Polarity
 
 LIMIT = 2.66
@@ -30,71 +35,6 @@ OUTER = 2 * LIMIT / 3  # two thirds of the way to the limits, exactly (not 1.773
 SCREEN = 3.267
 MIN_POINTS = 12
 RUN = 7
-MIN_VERDICT = 6  # fewer figures than this (since a restart): no variation or assurance verdict
-
-
-@dataclass
-class SpcPoint:
-    period: str
-    value: float
-    mean: float
-    lower_limit: float
-    upper_limit: float
-    special_cause: str = "none"  # none | improvement | concern | neutral
-    rule: str | None = None  # astronomical | trend | two_of_three | shift
-
-
-@dataclass
-class SpcResult:
-    mean: float
-    lower_limit: float
-    upper_limit: float
-    trial_limits: bool
-    variation: str  # common_cause | improvement | concern | neutral
-    assurance: str | None  # pass | fail | hit_or_miss | None (no target)
-    points: list[SpcPoint] = field(default_factory=list)
-    chart: str = "xmr"  # xmr | p
-    since_restart: int | None = None  # figures since the latest `rebase`; None: no restart
-
-    @property
-    def too_few_since_restart(self) -> bool:
-        """The limits were restarted and the new segment has fewer figures than the rules
-        need: its limits (zero-wide from one figure) support no verdict."""
-        return self.since_restart is not None and self.since_restart < MIN_VERDICT
-
-    def no_verdict(self) -> str | None:
-        """Why there is no SPC verdict, in words, or None when there is one."""
-        if not self.too_few_since_restart:
-            return None
-        return f"too few figures since the restart ({self.since_restart} of {MIN_VERDICT})"
-
-    def as_json(self) -> dict[str, object]:
-        withheld = self.too_few_since_restart
-        return {
-            "chart": self.chart,
-            "mean": self.mean,
-            "lower_limit": self.lower_limit,
-            "upper_limit": self.upper_limit,
-            "trial_limits": self.trial_limits,
-            "variation": None if withheld else self.variation,
-            "assurance": None if withheld else self.assurance,
-            "points": [
-                {
-                    "period": p.period,
-                    "value": p.value,
-                    "mean": p.mean,
-                    "lower_limit": p.lower_limit,
-                    "upper_limit": p.upper_limit,
-                    "special_cause": p.special_cause,
-                    "rule": p.rule,
-                }
-                for p in self.points
-            ],
-        } | (  # only for a restarted chart: how many figures since, and why no verdict
-            {"since_restart": self.since_restart, "no_verdict": self.no_verdict()}
-            if self.since_restart is not None
-            else {}
-        )
 
 
 def moving_range_mean(values: Sequence[float], screen: bool = False) -> float:
@@ -197,6 +137,7 @@ def xmr(
         raise ValueError("an SPC chart needs at least one value")
     points: list[SpcPoint] = []
     sigmas: list[float] = []
+    phases: list[SpcPhase] = []
     trial = False
     for start, end in _segments(periods, rebase):
         seg = list(values[start:end])
@@ -204,12 +145,15 @@ def xmr(
         mean = exact_mean(calc)
         mr = moving_range_mean(calc, screen_outliers)
         trial = len(calc) < MIN_POINTS  # the latest segment's limits are the ones shown
+        low, high = mean - LIMIT * mr, mean + LIMIT * mr
+        phases.append(SpcPhase(periods[start], periods[end - 1], mean, low, high, trial))
         for period, value in zip(periods[start:end], seg, strict=True):
-            points.append(SpcPoint(period, value, mean, mean - LIMIT * mr, mean + LIMIT * mr))
+            points.append(SpcPoint(period, value, mean, low, high))
             sigmas.append(mr)
         segment_points = points[start:end]
         apply_rules(segment_points, polarity, sigmas[start:end])
     result = _result(points, polarity, target, trial, "xmr")
+    result.phases = phases
     segments = _segments(periods, rebase)
     if len(segments) > 1:
         result.since_restart = segments[-1][1] - segments[-1][0]

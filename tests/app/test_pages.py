@@ -90,8 +90,13 @@ def test_indicator_page_has_chart_table_and_breakdown(app):
     assert "5 to 10" in list(breakdown["Age band"])
     assert set(at.dataframe[1].value["Kind"]) == {"Projection"}
     spc = at.dataframe[2].value
-    assert list(spc.columns)[:5] == ["Period", "Value", "Mean", "Lower limit", "Upper limit"]
+    assert list(spc.columns)[:6] == [
+        "Period", "Phase", "Value", "Mean", "Lower limit", "Upper limit"
+    ]  # fmt: skip
+    assert list(spc["Phase"])[-1] == "2 of 2, from 2025-26 Q1"
     assert any("trial limits" in w.value for w in at.warning)  # rebased at 2025-26 Q1
+    said = [c.value.replace("\\", "") for c in at.caption]  # as read: escapes dropped
+    assert any("limits restarted, 2 phases" in c for c in said)  # the alt text too
 
 
 def test_indicator_page_shows_suppressed_and_missing_honestly(app):

@@ -6,7 +6,8 @@ from __future__ import annotations
 from metrics.assess.spc import xmr
 from metrics.assess.status import Point, indicator_status
 from metrics.periods.text import parse_period
-from ui.spc_charts import spc_alt
+from metrics.words.narrative import fmt_value
+from ui.spc_charts import spc_alt, spc_table
 
 
 def quarters(n: int, start: str = "2023-24 Q1") -> list[str]:
@@ -48,3 +49,37 @@ def test_the_chart_text_says_no_verdict(charter):
     alt = spc_alt(result, charter.indicators["ehcp-issued-20-weeks"])
     assert "No verdict yet: too few figures since the restart (2 of 6)." in alt
     assert "No special causes" not in alt
+
+
+def test_the_chart_text_and_table_give_every_phases_limits(charter):
+    """A restarted chart draws each phase's centre line and limits: its alt text and its
+    table say each, not only the last phase's."""
+    periods = quarters(16)
+    values = [50, 52, 51, 53, 52, 51, 52, 50, 40, 41, 40, 42, 41, 40, 41, 40]
+    result = xmr(periods, values, "higher", 70, rebase=[periods[8]])
+    ind = charter.indicators["ehcp-issued-20-weeks"]
+    alt = spc_alt(result, ind)
+    assert "limits restarted, 2 phases" in alt
+    for n, (first, last) in enumerate(((0, 7), (8, 15)), 1):
+        drawn = result.points[first]  # the limits the chart draws over this phase
+        said = (
+            f"phase {n}, {periods[first]} to {periods[last]}, mean {fmt_value(drawn.mean, ind)}, "
+            f"process limits {fmt_value(drawn.lower_limit, ind)} to "
+            f"{fmt_value(drawn.upper_limit, ind)} (trial limits)"
+        )
+        assert said in alt
+    assert result.points[0].mean != result.points[8].mean
+    table = spc_table(result, ind)
+    assert [row["Phase"] for row in table] == [f"1 of 2, from {periods[0]}"] * 8 + [
+        f"2 of 2, from {periods[8]}"
+    ] * 8
+    assert {row["Mean"] for row in table[:8]} == {fmt_value(result.points[0].mean, ind)}
+    assert {row["Mean"] for row in table[8:]} == {fmt_value(result.points[8].mean, ind)}
+
+
+def test_one_phase_is_said_as_before(charter):
+    periods = quarters(9)
+    result = xmr(periods, [50, 52, 51, 53, 52, 51, 52, 50, 51], "higher", 70)
+    ind = charter.indicators["ehcp-issued-20-weeks"]
+    assert f"mean {fmt_value(result.mean, ind)}, process limits" in spc_alt(result, ind)
+    assert "Phase" not in spc_table(result, ind)[0]
