@@ -201,7 +201,7 @@ def focus_chart(
         "DfE, published statistics", source_right=True,
     )  # fmt: skip
     fig.update(height=max(320, 26 * len(rows) + 220), hovermode="closest")
-    fig.update(margin={"l": 10, "r": 40, "t": 130, "b": 80})
+    fig.update(margin={"l": 10, "r": 40})  # the top: house_layout's, to hold the title
     fig.yaxis(  # every council named (no ticks skipped), ours in bold
         autorange="reversed", type="category", gridcolor="white", automargin=True,
         tickmode="array", tickvals=names, nticks=0,

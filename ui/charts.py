@@ -30,6 +30,21 @@ FONT = "Source Sans Pro, Arial, sans-serif"
 DOWNLOAD_ONLY = "ignore"
 
 
+# The title's lines as Plotly draws them in the house font (title 16.8 px, subtitle <sup>),
+# measured in Chromium: what the top margin must hold above the plot, with a gap below.
+# Anchored at its top, a title's first line still rises FIRST_LINE_RISE above the anchor
+# (Plotly places the line's baseline, not its top): the pad keeps it on the chart.
+TITLE_PAD, FIRST_LINE_RISE, TITLE_LINE, SUBTITLE_LINE, TITLE_GAP = 30, 18, 26, 20, 16
+TOP_MARGIN = 130  # the least: the charts' look where the title is short
+HEIGHT = 450  # Plotly's own, with the least top margin
+
+
+def title_room(title_lines: int, subtitle_lines: int) -> int:
+    """The top margin a title of so many lines (and subtitle of so many) needs."""
+    lines = TITLE_LINE * title_lines + SUBTITLE_LINE * subtitle_lines
+    return max(TOP_MARGIN, TITLE_PAD - FIRST_LINE_RISE + lines + TITLE_GAP)
+
+
 def house_layout(
     fig: Spec, title: str, subtitle: str, source: str, source_right: bool = False
 ) -> None:
@@ -37,17 +52,27 @@ def house_layout(
     the house font, a white ground and a light grid. Public: a new chart uses it too.
     `source_right`: the source under the plot's right edge (a chart whose long axis labels
     push the plot right, where a source from its left edge ran off a phone's screen)."""
+    title_lines, subtitle_lines = axes.wrap(title).split("<br>"), axes.wrap(subtitle, 60)
+    top = title_room(len(title_lines), subtitle_lines.count("<br>") + 1)
     fig.update(
         title={
-            "text": f"{axes.wrap(title)}<br><sup>{axes.wrap(subtitle, 60)}</sup>",
+            "text": f"{'<br>'.join(title_lines)}<br><sup>{subtitle_lines}</sup>",
             "x": 0,
             "xanchor": "left",
+            # From the top of the chart down, in a top margin tall enough for every line:
+            # centred in a fixed margin, a title of three lines and a subtitle of two ran
+            # down over the plot at 1280 px.
+            "yref": "container",
+            "y": 1,
+            "yanchor": "top",
+            "pad": {"t": TITLE_PAD},
         },
         font={"family": FONT, "size": 14, "color": "#1F1F1F"},
         plot_bgcolor="white",
         paper_bgcolor="white",
         showlegend=False,
-        margin={"l": 50, "r": 100, "t": 130, "b": 80},
+        margin={"l": 50, "r": 100, "t": top, "b": 80},
+        height=HEIGHT + top - TOP_MARGIN,  # a taller title takes no room from the plot
         hovermode="x unified",
     )
     ticks = {"color": "#1F1F1F"}  # 16:1 on white: axis labels are text (WCAG 1.4.3)
