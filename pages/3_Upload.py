@@ -10,7 +10,7 @@ from metrics.ingest import check_file
 from metrics.ingest.template import latest_complete_quarter, template_rows, to_csv, to_xlsx
 from metrics.periods.text import parse_period
 from metrics.publish.escape import markdown
-from ui import ees_view, keys, needs_upload_view, upload_view
+from ui import ees_view, keys, needs_upload_view, upload_view, working
 
 ui.page("Upload a return", roles=ui.ANALYSTS)
 charter, store = ui.charter(), ui.store()
@@ -51,7 +51,7 @@ else:
             if sha not in checked:  # check (and log a rejection) once per file, not every rerun
                 with (
                     ui.plain_failure(),
-                    st.status(f"Checking {markdown(upload.name)}…") as progress,
+                    working.status(f"Checking {markdown(upload.name)}…") as progress,
                 ):
                     progress.write(f"Reading {len(content):,} bytes and checking every row…")
                     checked[sha] = check_file(

@@ -13,6 +13,7 @@ from metrics.ingest.published.ees import EesError, import_ees
 from metrics.publish.escape import markdown
 from metrics.store.connection import Store
 from metrics.text_limits import REASON, help_text
+from ui import working
 
 MAPPING = "ees_mapping"
 FILE = "ees_file"
@@ -85,7 +86,7 @@ def ees_section(store: Store, charter: Charter) -> None:
         st.caption(markdown(f"Skipped {n:,} {what}."))
     changes = preview.added or preview.revised
     if changes and st.button("Import these figures", key=IMPORT, type="primary"):
-        with ui.plain_failure(), st.status("Importing…") as progress:
+        with ui.plain_failure(), working.status("Importing…") as progress:
             content = upload.getvalue()
             report = import_ees(
                 store, charter, upload.name, content, mapping, by=ui.user(),

@@ -11,7 +11,7 @@ from metrics.access import STAFF, sees_real_figures
 from metrics.packs import free_text, self_evaluation
 from metrics.packs.content import AUDIENCE_WORDS
 from metrics.publish.escape import markdown
-from ui import downloads as download, review_view
+from ui import downloads as download, review_view, working
 
 AUDIENCE, MAKE, MADE = "pack_audience", "make_pack", "_made_pack"
 SELF_EVALUATION = "self-evaluation draft"  # for the area SEND inspection, staff only
@@ -47,7 +47,7 @@ def make(quarter: str, chosen: str) -> None:
     internal = chosen in (pack.PLANNING_GROUP, SELF_EVALUATION)
     roles = frozenset(STAFF) if internal else ui.READERS
     kind = "self-evaluation" if chosen == SELF_EVALUATION else "meeting"
-    with st.status(f"Making the {chosen} pack for {quarter}", expanded=True) as status:
+    with working.status(f"Making the {chosen} pack for {quarter}", expanded=True) as status:
         made = review_view.attempt(
             roles, f"make a {chosen} pack",
             lambda person: pack.make(

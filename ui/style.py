@@ -81,6 +81,12 @@ html, [data-testid="stMain"], [data-testid="stAppViewContainer"] {scroll-padding
   .st-key-statement_cards > :nth-child(6n+5), .st-key-statement_cards > :nth-child(6n+6)
     {grid-column:3;}
 }
+/* The live regions that say a status box's words to a screen reader (ui/working.py): out of
+   sight, since the status box shows the same words, but still read. */
+[class*="st-key-live_status_"] {position:absolute !important; width:1px !important;
+  min-width:0 !important; max-width:1px !important; height:1px !important;
+  overflow:hidden !important; clip-path:inset(50%) !important; white-space:nowrap !important;
+  margin:-1px !important; padding:0 !important; border:0 !important;}
 @media (max-width: 640px) {.st-key-scorecard_wide {display:none !important;}}
 @media (min-width: 641px) {.st-key-scorecard_narrow {display:none !important;}}
 </style>

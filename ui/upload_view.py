@@ -12,7 +12,7 @@ from metrics.publish.escape import download_name, markdown
 from metrics.store.connection import Store
 from metrics.text_limits import REASON, help_text
 from metrics.words.narrative import fmt_value
-from ui import charts, downloads, keys
+from ui import charts, downloads, keys, working
 
 
 def notes(report: LoadReport) -> None:
@@ -154,7 +154,7 @@ def store_step(
     ready = confirmed and (not report.figures_changed or bool(reason.strip()))
     if not st.button("Store these figures", type="primary", key=keys.COMMIT, disabled=not ready):
         return None
-    with ui.plain_failure(), st.status("Storing the figures…") as progress:
+    with ui.plain_failure(), working.status("Storing the figures…") as progress:
         result = load_file(
             store, charter, file_name, content, by=ui.user(), reason=reason,
             # confirmed: only figures it showed (none shown: nothing confirmed, and any

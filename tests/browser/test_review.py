@@ -170,7 +170,7 @@ def test_the_whole_review(app: Server, browser, charter, tmp_path):
     page.get_by_text("I have checked these figures and they are right").click()
     wait_for_app(page)
     page.get_by_role("button", name="Store these figures").click()
-    page.get_by_text("Loaded: 0 added, 1 revised").first.wait_for()
+    page.get_by_text("Loaded: 0 added, 1 revised").filter(visible=True).first.wait_for()
     page.goto(f"{app.url}/Review?quarter={Q}")
     wait_for_app(page)
     page.get_by_text(f"revised since sign-off, {signed} then, 40.0% now").first.wait_for()

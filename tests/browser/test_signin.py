@@ -75,7 +75,7 @@ def test_an_analyst_signs_in_uploads_and_is_named_in_the_log_and_the_audit(
     page.wait_for_timeout(300)
     wait_for_app(page)
     page.get_by_role("button", name="Store these figures").click()
-    page.get_by_text("Loaded: 1 added").first.wait_for()
+    page.get_by_text("Loaded: 1 added").filter(visible=True).first.wait_for()
     page.goto(app.url + "/Upload_history")
     wait_for_app(page)
     assert page.get_by_text("ana-q3.csv").count() >= 1

@@ -26,7 +26,10 @@ def test_upload_bad_then_good_file(server, browser, tmp_path):
     bad = tmp_path / "bad.csv"
     bad.write_text("indicator,period,value\nshort-breaks-receiving,2021-22 Q3,lots\n")
     choose_file(page, bad)
-    page.get_by_text("Rejected: 1 problem in 1 row; nothing was stored.").first.wait_for()
+    rejected = "Rejected: 1 problem in 1 row; nothing was stored."
+    # in the status box, and said to a screen reader as an alert (ui/working.py)
+    page.get_by_text(rejected).filter(visible=True).first.wait_for()
+    assert page.get_by_role("alert").filter(has_text=rejected).count() >= 1
     assert page.get_by_text("Download the errors (CSV)").count() == 1
 
     good = tmp_path / "good.csv"
@@ -45,7 +48,10 @@ def test_upload_bad_then_good_file(server, browser, tmp_path):
     wait_for_app(page)
     store.click()
     wait_for_app(page)
-    page.get_by_text("Loaded: 0 added, 1 revised, 0 unchanged.").first.wait_for()
+    # shown (the same words are said, out of sight, to a screen reader: ui/working.py)
+    page.get_by_text("Loaded: 0 added, 1 revised, 0 unchanged.").filter(
+        visible=True
+    ).first.wait_for()
     # then the page shows the stored outcome only: the Store button goes away
     page.get_by_role("button", name="Store these figures").wait_for(state="detached")
     wait_for_app(page)
