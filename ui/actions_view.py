@@ -119,15 +119,18 @@ def update_form(store: Store, found: list[actions.Action]) -> None:
         ident = st.selectbox("Action", list(by_id), key=forms.key(UPDATE, "action"),
                              format_func=lambda i: f"#{i} {by_id[i].title}")  # fmt: skip
         status = st.selectbox("Status now", actions.STATUSES, key=forms.key(UPDATE, "status"))
-        note = st.text_input("Progress note", max_chars=500, key=forms.key(UPDATE, "note"))
-        reason = st.text_input("If dropped: why", max_chars=500, key=forms.key(UPDATE, "reason"))
-        if not st.form_submit_button("Log progress"):
+        note = forms.text_box("Progress note", key=forms.key(UPDATE, "note"), required=True,
+                              max_chars=500)  # fmt: skip
+        # Required once "dropped" is sent (a form's widgets give what was sent).
+        reason = forms.text_box("If dropped: why", key=forms.key(UPDATE, "reason"),
+                                required=status == "dropped", max_chars=500)  # fmt: skip
+        if not st.form_submit_button("Log progress") or forms.refused(note, reason):
             return
     logged = attempt(
         WRITERS,
         "update an action",
         lambda person: actions.update(
-            store, person, ident, status, note, reason, token=sent,
+            store, person, ident, status, note.value, reason.value, token=sent,
             seen=shown.get(ident, by_id[ident].version),
         ),
     )  # fmt: skip

@@ -142,12 +142,13 @@ def withdraw_form(store: Store, found: list[EvidenceItem]) -> None:
     with st.form("evidence_withdraw"):
         ident = st.selectbox("Item", list(by_id), key="withdraw_item",
                              format_func=lambda i: f"#{i} {by_id[i].headline()}")  # fmt: skip
-        reason = st.text_input("Why it is withdrawn", max_chars=500, key="withdraw_reason")
-        if not st.form_submit_button("Withdraw it"):
+        reason = forms.text_box("Why it is withdrawn", key="withdraw_reason", required=True,
+                                max_chars=500)  # fmt: skip
+        if not st.form_submit_button("Withdraw it") or forms.refused(reason):
             return
     done = attempt(
         AUTHORS, "withdraw evidence",
-        lambda person: evidence.withdraw(store, person, ident, reason) or True,
+        lambda person: evidence.withdraw(store, person, ident, reason.value) or True,
     )  # fmt: skip
     if done:
         forms.saved(WITHDRAW, f"Evidence item {ident} withdrawn; it is kept in the audit trail.")

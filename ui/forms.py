@@ -10,15 +10,25 @@ save keeps the token, and so what the person typed, to put right.
 
 Why not `st.form(clear_on_submit=True)`: it empties the boxes on every sending, so a
 refused one (a due date in the past) would lose what was typed.
+
+A text box drawn by `text_box` has a place just under it: what is wrong with it (left empty
+when it is required, or not understood) is said there, naming the box by its label
+(`refused`, `Box.refuse`). Streamlit ties no message to a box, and a refusal said under the
+whole form ("Write the reason ...") left a screen-reader user to work out which box was
+wrong (WCAG 3.3.1); said where the box is, with its name, it is found by the box.
 """
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
-from typing import NoReturn
+from dataclasses import dataclass
+from typing import Any, NoReturn
 
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
+
+from metrics.publish.escape import markdown
 
 _TOKEN = "_form_token:"
 _SAID = "_form_said:"
@@ -50,3 +60,35 @@ def said(form: str) -> None:
     message = st.session_state.pop(_SAID + form, None)
     if message:
         st.success(message)
+
+
+@dataclass(frozen=True)
+class Box:
+    """A form's text box: its label, what was typed, and the place just under it."""
+
+    label: str
+    value: str
+    required: bool
+    under: DeltaGenerator
+
+    def refuse(self, why: object) -> None:
+        """Say under the box, naming it, what is wrong with what was typed in it."""
+        self.under.error(markdown(f"{self.label}: {why}"))
+
+
+def text_box(
+    label: str, *, key: str, required: bool = False, area: bool = False, **options: Any
+) -> Box:
+    """A text box (`area`: a text area) of a form, with a place under it for its refusal;
+    `required`: `refused` says so when it is left empty."""
+    value = (st.text_area if area else st.text_input)(label, key=key, **options)
+    return Box(label, value or "", required, st.empty())
+
+
+def refused(*boxes: Box) -> bool:
+    """After the form is sent: each required box left empty is said under it, by its name;
+    True when any was (the form is then not saved, and what was typed stays)."""
+    empty = [box for box in boxes if box.required and not box.value.strip()]
+    for box in empty:
+        box.refuse("this box is empty. Write in it, then send the form again.")
+    return bool(empty)

@@ -99,23 +99,27 @@ def trajectory_form(ind: Indicator) -> None:
     withdraws them (an empty box), with a reason; refused plainly when a step is wrong."""
     forms.said(FORM)
     with st.expander("Chair: set a trajectory"), st.form(FORM):
-        text = st.text_input(
+        text = forms.text_box(
             "Yearly targets to the goal, e.g. 2026-27: 75, 2027-28: 80 (empty: withdraw)",
             key=STEPS,
             max_chars=text_limits.TITLE,
         )
-        reason = st.text_input("Why (required)", key=REASON, max_chars=text_limits.REASON)
-        if not st.form_submit_button("Save the trajectory"):
+        reason = forms.text_box(
+            "Why (required)", key=REASON, required=True, max_chars=text_limits.REASON
+        )
+        if not st.form_submit_button("Save the trajectory") or forms.refused(reason):
             return
     try:
-        steps = parse_steps(text)
+        steps = parse_steps(text.value)
     except ValueError as err:
-        st.error(markdown(err))
+        text.refuse(err)
         return
     done = attempt(
         CHAIRS,
         "set a trajectory",
-        lambda person: trajectory.save(ui.store(), ui.charter(), person, ind.id, steps, reason),
+        lambda person: trajectory.save(
+            ui.store(), ui.charter(), person, ind.id, steps, reason.value
+        ),
     )
     if done is not None:
         forms.saved(FORM, "Trajectory saved.", clear=(STEPS, REASON))

@@ -50,10 +50,12 @@ def chair_controls(store: Store, charter: Charter, built: report.Report) -> None
         back = STATES[here - 1]
         what = "Reopen the quarter" if review.state == SIGNED_OFF else f"Move back to '{back}'"
         with st.form("review_back"):
-            reason = st.text_input(f"{what}: why? (required)", key="review_back_reason",
-                                   max_chars=REASON, help=help_text(REASON))  # fmt: skip
-            if st.form_submit_button(what):
-                _move(store, charter, review.quarter, back, reason)
+            reason = forms.text_box(
+                f"{what}: why? (required)", key="review_back_reason", required=True,
+                max_chars=REASON, help=help_text(REASON),
+            )  # fmt: skip
+            if st.form_submit_button(what) and not forms.refused(reason):
+                _move(store, charter, review.quarter, back, reason.value)
 
 
 def _confirm_sign_off(store: Store, charter: Charter, quarter: str) -> None:

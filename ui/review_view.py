@@ -224,8 +224,10 @@ def agree_form(
             format_func=lambda s: STATUS_WORDS.get(s, s),
             key=f"agreed:{key}",
         )
-        reason = st.text_input("Reason (required)", key=f"agreed_reason:{key}", max_chars=500)
-        if not st.form_submit_button("Record the agreed status"):
+        reason = forms.text_box(
+            "Reason (required)", key=f"agreed_reason:{key}", required=True, max_chars=500
+        )
+        if not st.form_submit_button("Record the agreed status") or forms.refused(reason):
             return
     status = None if choice == options[0] else choice
     done = attempt(
@@ -239,7 +241,7 @@ def agree_form(
             subject,
             status,
             computed_before,
-            reason,
+            reason.value,
             seen_before,
         ),
     )
