@@ -81,6 +81,14 @@ html, [data-testid="stMain"], [data-testid="stAppViewContainer"] {scroll-padding
   .st-key-statement_cards > :nth-child(6n+5), .st-key-statement_cards > :nth-child(6n+6)
     {grid-column:3;}
 }
+/* A date box's parts (day, month, year: Streamlit's date field) and its calendar button are
+   tap targets of at least 24 x 24 CSS px (WCAG 2.5.8); they were 18 x 20 and 24 x 16, and the
+   parts sit closer together than 24 px. */
+[data-testid="stDateInput"] [role="spinbutton"] {display:inline-flex !important;
+  align-items:center; justify-content:center; min-width:24px !important;
+  min-height:24px !important; box-sizing:border-box;}
+[data-testid="stDateInput"] button, [data-testid="stDateInput"] [role="button"] {
+  min-width:24px !important; min-height:24px !important; box-sizing:border-box;}
 /* The live regions that say a status box's words to a screen reader (ui/working.py): out of
    sight, since the status box shows the same words, but still read. */
 [class*="st-key-live_status_"] {position:absolute !important; width:1px !important;
