@@ -275,3 +275,33 @@ def test_each_measure_needing_attention_says_where_it_is_heading_as_a_projection
     assert header[-1] == "Where it is heading (projection)"
     cells = [row[-1] for row in sheet.iter_rows(min_row=4, values_only=True)]
     assert any(str(c).startswith("On the current course") for c in cells)
+
+
+def cells(node, out, seen):
+    """The structure tree's table cells: (type, ID, the IDs of the headers it names)."""
+    if isinstance(node, pikepdf.Dictionary) and node.objgen not in seen:
+        seen.add(node.objgen)
+        if str(node.get("/S", "")) in ("/TH", "/TD"):
+            named = node.A.get("/Headers", []) if "/A" in node else []
+            out.append((str(node.S), str(node.get("/ID", "")), [str(h) for h in named]))
+        if (kids := node.get("/K")) is not None:
+            cells(kids, out, seen)
+    elif isinstance(node, pikepdf.Array):
+        for kid in node:
+            cells(kid, out, seen)
+    return out
+
+
+def test_every_header_cell_says_what_it_heads_in_the_html_and_the_pdf(scrutiny_pack):
+    """Column headers scope="col", a first column heading its row scope="row"; the tagged
+    PDF ties each data cell to its headers by their IDs (PDF/UA-1's Headers attribute)."""
+    _, files = scrutiny_pack
+    heads = re.findall(r"<th(?:\s[^>]*)?>", files["html"].decode())
+    assert heads and all(re.fullmatch(r'<th scope="(col|row)">', h) for h in heads)
+    assert '<th scope="row">' in heads
+    pdf = pikepdf.open(io.BytesIO(files["pdf"]))
+    found = cells(pdf.Root.StructTreeRoot, [], set())
+    ids = {ident for kind, ident, _ in found if kind == "/TH"}
+    data = [named for kind, _, named in found if kind == "/TD"]
+    assert len(ids) == sum(kind == "/TH" for kind, _, _ in found) and data
+    assert all(named and set(named) <= ids for named in data)
