@@ -47,7 +47,7 @@ if quarter:
                 view.editor(store, charter, quarter, subject, e.commentary, figure, last)
             if person.may(*view.CHAIRS) and not frozen:
                 shown = built.agreed.get(subject)  # the agreed status in force, as shown
-                view.agree_form(store, charter, quarter, subject, e.status, e.indicator_id,
+                review_chair.agree_form(store, charter, quarter, subject, e.status, e.indicator_id,
                                 shown.status if shown else None)  # fmt: skip
     st.header("Statements")
     for s in built.statements:
@@ -65,6 +65,6 @@ if quarter:
                 view.editor(store, charter, quarter, subject, mine, None, last)
             if person.may(*view.CHAIRS) and not frozen:
                 shown = built.agreed.get(subject)
-                view.agree_form(store, charter, quarter, subject, s.status, f"s{s.number}",
+                review_chair.agree_form(store, charter, quarter, subject, s.status, f"s{s.number}",
                                 shown.status if shown else None)  # fmt: skip
     view.last_meeting(extras.last_meeting, charter)

@@ -1,6 +1,7 @@
 """The chair's controls for the review's cycle: the meeting date, moving the review on (or
-back, with a reason), signing the quarter off after a confirmation, and reopening it. Shown
-only to the chair; every handler checks the role again (`review_view.attempt`)."""
+back, with a reason), signing the quarter off after a confirmation, and reopening it; and an
+agreed status beside an exception's or statement's computed one. Shown only to the chair;
+every handler checks the role again (`review_view.attempt`)."""
 
 from __future__ import annotations
 
@@ -10,10 +11,11 @@ import streamlit as st
 
 from charter import Charter
 from metrics.dates import FORM_FORMAT, long_date
-from metrics.review import cycle, report
+from metrics.review import agreed, cycle, report
 from metrics.review.common import SIGNED_OFF, STATES
 from metrics.store.connection import Store
 from metrics.text_limits import REASON, help_text
+from metrics.words.narrative import STATUS_WORDS
 from ui import forms
 from ui.review_view import CHAIRS, CONFIRM, MOVE, attempt
 
@@ -83,3 +85,62 @@ def _move(store: Store, charter: Charter, quarter: str, to: str, reason: str) ->
     )
     if moved is not None:
         st.rerun()
+
+
+AGREED_SHOWN = "_agreed_status_shown"  # each form's agreed status as the page last showed it
+
+
+def agree_form(
+    store: Store,
+    charter: Charter,
+    quarter: str,
+    subject: str,
+    computed: str,
+    key: str,
+    seen: str | None = None,
+) -> None:
+    """The chair's agreed status, with its mandatory reason (`seen`: the agreed status in
+    force the page shows, None when none: recorded over another chair's since, refused).
+    What goes with a press is what the page showed in the run before it (the agreed and the
+    computed status): the press runs the page again, reading the review anew, so this run's
+    would already include another chair's status recorded meanwhile, or figures changed
+    (as the Actions page's log of progress does)."""
+    options = ["(computed status stands)", *agreed.AGREEABLE]
+    form = f"agree:{key}"
+    shown: dict[str, tuple[str | None, str]] = st.session_state.setdefault(AGREED_SHOWN, {})
+    drawn = f"{quarter}|{form}"
+    seen_before, computed_before = shown.get(drawn, (seen, computed))
+    shown[drawn] = (seen, computed)
+    forms.said(form)
+    with st.form(form):
+        choice = st.selectbox(
+            "Agreed status",
+            options,
+            format_func=lambda s: STATUS_WORDS.get(s, s),
+            key=f"agreed:{key}",
+        )
+        reason = forms.text_box(
+            "Reason (required)", key=f"agreed_reason:{key}", required=True, max_chars=500
+        )
+        if not st.form_submit_button("Record the agreed status") or forms.refused(reason):
+            return
+    status = None if choice == options[0] else choice
+    done = attempt(
+        CHAIRS,
+        "agree a status",
+        lambda person: agreed.agree(
+            store,
+            charter,
+            person,
+            quarter,
+            subject,
+            status,
+            computed_before,
+            reason.value,
+            seen_before,
+        ),
+    )
+    if done is None:
+        return
+    words = STATUS_WORDS[status].lower() if status else "the computed status stands"
+    forms.saved(form, f"Recorded: {words}.", clear=(f"agreed:{key}", f"agreed_reason:{key}"))

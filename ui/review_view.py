@@ -19,8 +19,6 @@ from metrics.packs import free_text
 from metrics.publish.escape import markdown
 from metrics.review import actions, agreed, commentary, cycle, report
 from metrics.store.connection import Store
-from metrics.words.narrative import STATUS_WORDS
-from ui import forms
 from ui.arrow_tables import arrow_of
 
 WRITERS = frozenset({MEMBER, CHAIR})
@@ -190,65 +188,6 @@ def conflict(err: commentary.EditConflict) -> None:
         for label, text in zip(("What is happening", "Why", "What next"), err.yours, strict=True):
             st.markdown(f"*{label}:* {markdown(text)}")
         st.caption("Your text is still in the boxes above: merge it, then save again.")
-
-
-AGREED_SHOWN = "_agreed_status_shown"  # each form's agreed status as the page last showed it
-
-
-def agree_form(
-    store: Store,
-    charter: Charter,
-    quarter: str,
-    subject: str,
-    computed: str,
-    key: str,
-    seen: str | None = None,
-) -> None:
-    """The chair's agreed status, with its mandatory reason (`seen`: the agreed status in
-    force the page shows, None when none: recorded over another chair's since, refused).
-    What goes with a press is what the page showed in the run before it (the agreed and the
-    computed status): the press runs the page again, reading the review anew, so this run's
-    would already include another chair's status recorded meanwhile, or figures changed
-    (as the Actions page's log of progress does)."""
-    options = ["(computed status stands)", *agreed.AGREEABLE]
-    form = f"agree:{key}"
-    shown: dict[str, tuple[str | None, str]] = st.session_state.setdefault(AGREED_SHOWN, {})
-    drawn = f"{quarter}|{form}"
-    seen_before, computed_before = shown.get(drawn, (seen, computed))
-    shown[drawn] = (seen, computed)
-    forms.said(form)
-    with st.form(form):
-        choice = st.selectbox(
-            "Agreed status",
-            options,
-            format_func=lambda s: STATUS_WORDS.get(s, s),
-            key=f"agreed:{key}",
-        )
-        reason = forms.text_box(
-            "Reason (required)", key=f"agreed_reason:{key}", required=True, max_chars=500
-        )
-        if not st.form_submit_button("Record the agreed status") or forms.refused(reason):
-            return
-    status = None if choice == options[0] else choice
-    done = attempt(
-        CHAIRS,
-        "agree a status",
-        lambda person: agreed.agree(
-            store,
-            charter,
-            person,
-            quarter,
-            subject,
-            status,
-            computed_before,
-            reason.value,
-            seen_before,
-        ),
-    )
-    if done is None:
-        return
-    words = STATUS_WORDS[status].lower() if status else "the computed status stands"
-    forms.saved(form, f"Recorded: {words}.", clear=(f"agreed:{key}", f"agreed_reason:{key}"))
 
 
 def last_meeting(found: list[actions.Action], charter: Charter) -> None:
