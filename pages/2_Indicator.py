@@ -38,8 +38,7 @@ if quarter:
         f"{style.badge(status.status)} &nbsp; {style.direction(status.direction)}",
         unsafe_allow_html=True,
     )
-    st.markdown(status.reason)
-    st.markdown(markdown(ui.quality(quarter).ratings[chosen].sentence()))
+    st.markdown(f"{status.reason}\n\n{markdown(ui.quality(quarter).ratings[chosen].sentence())}")
     review_view.beside_figure(ui.review(quarter), indicator_subject(chosen), status.status)
 
 st.subheader("Trend")
@@ -71,10 +70,11 @@ breakdown.section(ind, charter, upto)
 evidence_view.items_beside(view.evidence)
 
 st.subheader("About this indicator")
-st.markdown(facts_markdown(indicator_facts(ind, charter)))
+about = [facts_markdown(indicator_facts(ind, charter))]
 if view.latest is not None:
-    st.markdown(
+    about.append(
         f"Last updated {date_time(view.latest.recorded_at)} by "
         f"{markdown(view.latest.recorded_by)}, from {markdown(view.latest.source)} "
         f"(upload #{view.latest.upload_id})."
     )
+st.markdown("\n\n".join(about))  # one element

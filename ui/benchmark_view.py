@@ -51,9 +51,10 @@ def section(ind: Indicator, found: Compared | None) -> None:
     if found is None or found.latest is None:
         return
     st.subheader("Against England, the region and neighbours over time")
-    st.caption(markdown(found.source_words()))
-    if found.fictional:
-        st.caption(markdown(found.fictional))
+    notes = [markdown(found.source_words())] + (
+        [markdown(found.fictional)] if found.fictional else []
+    )
+    st.caption("\n\n".join(notes))  # one element (Streamlit's cost is per element)
     # Both charts built once per version of the data (as every chart: ui/reads.py `figure`);
     # built in every run, Plotly's checks of each were a fifth of the page's own work (py-spy)
     fig, alt, rows = reads.figure(

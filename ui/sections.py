@@ -63,10 +63,9 @@ def benchmark_section(
     if found.message:
         st.info(found.message)
         return
-    if found.neighbours:
-        st.caption(escape.markdown(found.neighbours))
-    if said:
-        st.caption(escape.markdown(said))
+    notes = [escape.markdown(x) for x in (found.neighbours, said) if x]
+    if notes:  # one element (Streamlit's cost is per element)
+        st.caption("\n\n".join(notes))
     period, council = found.period or "", charter.council.name
 
     def build() -> tuple[go.Figure, str, list[dict[str, Any]]]:
