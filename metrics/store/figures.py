@@ -20,14 +20,6 @@ from metrics.store.connection import Connection
 _SAME = """(o.value IS NOT DISTINCT FROM s.value AND o.symbol IS NOT DISTINCT FROM s.symbol
             AND o.numerator IS NOT DISTINCT FROM s.numerator
             AND o.denominator IS NOT DISTINCT FROM s.denominator)"""
-# Counts added: the same value (or symbol), with a numerator or denominator that was missing
-# now given and none changed. The figure is not revised: it needs no reason, is audited as
-# counts added, and its new version is no more a revision than the one it follows.
-_COUNTS_ADDED = """(o.value IS NOT DISTINCT FROM s.value AND o.symbol IS NOT DISTINCT FROM s.symbol
-            AND (o.numerator IS NULL OR o.numerator IS NOT DISTINCT FROM s.numerator)
-            AND (o.denominator IS NULL OR o.denominator IS NOT DISTINCT FROM s.denominator)
-            AND (o.numerator IS DISTINCT FROM s.numerator
-                 OR o.denominator IS DISTINCT FROM s.denominator))"""
 _MATCH = """
 FROM staged s
 LEFT JOIN observations o
@@ -42,6 +34,19 @@ _NOTE = (
     f"CASE WHEN s.note IS NULL THEN o.note WHEN s.note = '{CLEAR_NOTE}' THEN NULL ELSE s.note END"
 )
 _UNCHANGED = f"({_SAME} AND o.status = s.status AND o.note IS NOT DISTINCT FROM {_NOTE})"
+# Counts given that were missing: the same value (or symbol), with a numerator or denominator
+# that was missing now given and none changed. The figure itself has not changed, so no
+# reason is asked for it (`figure_changed`).
+_COUNTS_GIVEN = """(o.value IS NOT DISTINCT FROM s.value AND o.symbol IS NOT DISTINCT FROM s.symbol
+            AND (o.numerator IS NULL OR o.numerator IS NOT DISTINCT FROM s.numerator)
+            AND (o.denominator IS NULL OR o.denominator IS NOT DISTINCT FROM s.denominator)
+            AND (o.numerator IS DISTINCT FROM s.numerator
+                 OR o.denominator IS DISTINCT FROM s.denominator))"""
+# Counts added: that and nothing else (the same status and note). It is no revision: it is
+# audited as counts added, and its new version is no more a revision than the one it
+# follows. A status or note changed with them is a revision, as either alone is.
+_COUNTS_ADDED = f"""({_COUNTS_GIVEN} AND o.status = s.status
+            AND o.note IS NOT DISTINCT FROM {_NOTE})"""
 
 COUNTS = f"""
 SELECT count(*) FILTER (WHERE o.obs_id IS NULL),
@@ -55,7 +60,7 @@ REVISED = f"""
 CREATE TEMP TABLE revised AS
 SELECT s.row_no, s.indicator_id, s.period, s.area_code, s.breakdown, s.grp,
        o.value AS old_value, s.value, o.symbol AS old_symbol, s.symbol, o.status AS old_status,
-       s.status, NOT {_SAME} AND NOT {_COUNTS_ADDED} AS figure_changed, o.obs_id AS old_id,
+       s.status, NOT {_SAME} AND NOT {_COUNTS_GIVEN} AS figure_changed, o.obs_id AS old_id,
        o.numerator AS old_numerator, s.numerator, o.denominator AS old_denominator,
        s.denominator, o.note AS old_note, {_NOTE} AS note, {_COUNTS_ADDED} AS counts_added
 {_MATCH}

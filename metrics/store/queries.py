@@ -27,7 +27,7 @@ _SERIES_COLUMNS = """area_code, period, grp, period_kind, period_start, period_e
 # missing, then added: metrics/store/figures.py's counts added) does not make it revised.
 SAME_FIGURE_FEWER_COUNTS = """
           AND NOT (p.value IS NOT DISTINCT FROM o.value AND p.symbol IS NOT DISTINCT FROM o.symbol
-                   AND p.status = o.status
+                   AND p.status = o.status AND p.note IS NOT DISTINCT FROM o.note
                    AND (p.numerator IS NULL OR p.numerator IS NOT DISTINCT FROM o.numerator)
                    AND (p.denominator IS NULL
                         OR p.denominator IS NOT DISTINCT FROM o.denominator)

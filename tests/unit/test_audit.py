@@ -230,6 +230,32 @@ def test_counts_added_to_an_unchanged_figure_are_not_a_revision(store, charter):
     assert refused.outcome == "rejected" and refused.figures_changed == 1
 
 
+def test_counts_added_with_a_new_status_or_note_is_a_revision(store, charter):
+    """73.1% provisional without counts, then 73.1% final with its 49 of 67: the status
+    changed, so it is a revision (as a status change alone is), said and marked so
+    everywhere, though no reason is asked (the figure itself is the same). The same for a
+    new note. It was 'counts added: the figure is unchanged', not marked revised, while the
+    series marked it R."""
+    from metrics.store.queries import series
+
+    bare = "indicator,period,value,status\nehcp-issued-20-weeks,2024-25 Q1,73.1,provisional\n"
+    assert load_file(store, charter, "a.csv", bare.encode(), by=ANA).ok
+    final = ("indicator,period,value,numerator,denominator,status\n"
+             "ehcp-issued-20-weeks,2024-25 Q1,73.1,49,67,final\n")  # fmt: skip
+    report = load_file(store, charter, "b.csv", final.encode(), by=ANA)  # no reason given
+    assert report.outcome == "loaded" and report.figures_changed == 0
+    assert report.summary() == "Loaded: 0 added, 1 revised, 0 unchanged."
+    assert [r.kind for r in trail(store)][-1] == "figure revised"
+    [figure] = series(store, "ehcp-issued-20-weeks", charter.council.code)
+    assert figure.revised
+    bare = "indicator,period,value\nehcp-issued-20-weeks,2024-25 Q2,73.1\n"
+    assert load_file(store, charter, "c.csv", bare.encode(), by=ANA).ok
+    noted = ("indicator,period,value,numerator,denominator,note\n"
+             "ehcp-issued-20-weeks,2024-25 Q2,73.1,49,67,Checked\n")  # fmt: skip
+    report = load_file(store, charter, "d.csv", noted.encode(), by=ANA)
+    assert report.summary() == "Loaded: 0 added, 1 revised, 0 unchanged.", report.summary()
+
+
 def test_a_note_changed_after_counts_were_added_still_marks_the_figure_revised(store, charter):
     """Only an earlier version with fewer counts is passed over in saying a figure is
     revised: a version the same in everything but its note still counts, as before."""
