@@ -115,7 +115,7 @@ def cmd_import_ees(args: argparse.Namespace) -> int:
 
 def print_import(file_name: str, title: str, report: Any) -> int:
     """What an EES or LAIT import did (or would do), and its exit status."""
-    from metrics.ingest.load_report import revision_words
+    from metrics.ingest.load_report import revision_line
     from metrics.publish.escape import terminal
 
     if not report.ok:
@@ -133,10 +133,7 @@ def print_import(file_name: str, title: str, report: Any) -> int:
     for what, n in sorted(report.skipped.items()):
         print(f"  skipped {n} {what}")
     for rev in report.revisions[:SHOWN_REVISIONS]:
-        print(
-            f"revise: {rev.indicator_id} {rev.period} {rev.area_code}: "
-            f"{terminal(revision_words(rev))}"
-        )
+        print(terminal(revision_line(rev)))
     if len(report.revisions) > SHOWN_REVISIONS:
         print(f"... and {len(report.revisions) - SHOWN_REVISIONS:,} more revisions not listed")
     print(report.summary())

@@ -97,7 +97,7 @@ def cmd_template(args: argparse.Namespace) -> int:
 
 def cmd_load(args: argparse.Namespace) -> int:
     from metrics.ingest import check_file, load_file
-    from metrics.ingest.load_report import revision_words
+    from metrics.ingest.load_report import revision_line
     from metrics.publish.escape import terminal
 
     if problem := file_problem(args.file, args.max_size):
@@ -145,12 +145,7 @@ def cmd_load(args: argparse.Namespace) -> int:
         for w in report.warnings:
             print(f"check: row {w.row}: {w.indicator_id} {w.period}: {w.message}")
     for rev in report.revisions:
-        group = f" {rev.breakdown}={rev.group}" if rev.breakdown else ""
-        what = "counts added" if rev.counts_added else "revise"
-        print(
-            f"{what}: {rev.indicator_id} {rev.period} {rev.area_code}{group}: "
-            f"{terminal(revision_words(rev))}"
-        )
+        print(terminal(revision_line(rev)))
     print(report.summary())
     return 0 if report.ok else 1
 

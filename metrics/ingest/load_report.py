@@ -109,6 +109,15 @@ def revision_words(rev: Revision) -> str:
     return "; ".join([f"{old} -> {new}", *also_changes(rev)])
 
 
+def revision_line(rev: Revision) -> str:
+    """A revision as the command line's previews list it (`load`, `import-ees`,
+    `import-lait`): what it is ("counts added" or "revise"), the figure, what changes. The
+    words are escaped for a terminal by the caller."""
+    group = f" {rev.breakdown}={rev.group}" if rev.breakdown else ""
+    what = "counts added" if rev.counts_added else "revise"
+    return f"{what}: {rev.indicator_id} {rev.period} {rev.area_code}{group}: {revision_words(rev)}"
+
+
 def also_changes(rev: Revision, to: str = "->") -> list[str]:
     """What a revision changes besides the value: the counts, the note and the status, each
     old -> new (the upload page's preview says "to")."""

@@ -177,3 +177,22 @@ def test_figures_found_unusual_only_at_storing_are_not_confirmed_unseen(store, c
         assert stored.outcome == "rejected", confirmed
         assert "Check this figure" in stored.errors[0].problem
     assert not any("confirmed by Ann" in u["message"] for u in uploads(store))
+
+
+def test_every_preview_says_counts_added_as_such(store, charter):
+    """The same figure with the counts it lacked: `load`'s preview said "counts added", the
+    imports' previews (import-ees, import-lait) "revise", for the same figure: all three now
+    print one line (load_report.revision_line)."""
+    from metrics.ingest.load_report import revision_line
+
+    load(store, charter, "indicator,period,value\nehcp-issued-20-weeks,2024-25 Q1,78.8\n")
+    given = "indicator,period,numerator,denominator\nehcp-issued-20-weeks,2024-25 Q1,52,66\n"
+    [rev] = check_file(store, charter, "c.csv", given.encode()).revisions
+    assert revision_line(rev) == (
+        f"counts added: ehcp-issued-20-weeks 2024-25 Q1 {charter.council.code}: "
+        "78.8 -> 78.8; numerator none -> 52; denominator none -> 66"
+    )
+    recount = given.replace("52,66", "104,132")
+    load(store, charter, given)
+    [rev] = check_file(store, charter, "r.csv", recount.encode()).revisions
+    assert revision_line(rev).startswith("revise: ehcp-issued-20-weeks 2024-25 Q1 ")
