@@ -33,6 +33,12 @@ def add_parser(sub: argparse._SubParsersAction, common: argparse.ArgumentParser)
         "--today", type=_day, metavar="YYYY-MM-DD", help="work out reminders as on this day"
     )
     p.add_argument("--user", metavar="NAME", help="who is sending (default: your login)")
+    p.add_argument(
+        "--give-back", type=int, metavar="MESSAGE",
+        help="record message MESSAGE, left 'sending' by a run that stopped, as not received "
+        "(with --why): the next run sends its reminders. Nothing is sent now",
+    )  # fmt: skip
+    p.add_argument("--why", default="", help="why the message given back was not received")
 
 
 def _day(text: str) -> date:
@@ -45,6 +51,14 @@ def _day(text: str) -> date:
 def cmd_remind(args: argparse.Namespace) -> int:
     charter = load_charter()
     store = Store(args.db)
+    if args.give_back is not None:
+        try:
+            run.give_back(store, command_line(args.user), args.give_back, args.why)
+        except RemindError as err:
+            print(f"error: {err}", file=sys.stderr)
+            return 2
+        print(f"Message {args.give_back} given back: the next run sends its reminders.")
+        return 0
     today = run.today_for(store, args.today)
     settings = None
     if not args.dry_run:  # a real run fails closed before it works anything out

@@ -9,7 +9,8 @@ take gives its reminders back, so the next run tries again; a run that stops bet
 two (a crash, the store gone) leaves the message 'sending' and its reminders claimed: it may
 or may not have gone, and it is never sent twice. Only one run sends at a time (a named
 lock every app server and the command line see); a second finds the lock held and sends
-nothing.
+nothing. An operator who knows such a message never arrived gives it back (`remind
+--give-back N --why ...`, audited): the next run sends its reminders.
 """
 
 from __future__ import annotations
@@ -168,31 +169,61 @@ def _send(
     number: int,
     today: date,
 ) -> Outcome:
-    """Send the claimed message `number`, then record its outcome."""
-    subject = digests_mod.subject(d, charter)
-    msg = message(
-        d.email,
-        mail.sender,
-        subject,
-        digests_mod.text(d, charter, mail.app_url, today),
-        digests_mod.html(d, charter, mail.app_url, today),
-    )
+    """Send the claimed message `number`, then record its outcome. A message that could
+    not be made never reached the server: its reminders are given back before the error goes
+    on (left 'sending', they were never tried again)."""
+    try:
+        msg = message(
+            d.email,
+            mail.sender,
+            digests_mod.subject(d, charter),
+            digests_mod.text(d, charter, mail.app_url, today),
+            digests_mod.html(d, charter, mail.app_url, today),
+        )
+    except Exception as err:
+        _settle(store, actor, d, number, f"the message could not be made ({type(err).__name__})")
+        raise
     error: str | None = None
     try:
         box.send(msg)
     except MailError as err:
         error = str(err)
+    _settle(store, actor, d, number, error)
+    return Outcome(d, SENT if error is None else FAILED, error)
+
+
+def _settle(store: Store, actor: Actor, d: Digest, number: int, error: str | None) -> None:
+    """A claimed message's outcome with its audit row: sent, or (`error`) not sent, its
+    reminders given back for the next run."""
     outcome = SENT if error is None else FAILED
-    now = datetime.now()
     with store.connect() as con, transaction(con):
         stored.settle(con, number, outcome, error)
         audit.record(
             con, actor, f"reminder {outcome}", d.email,
             f"Message {number}: {_about(d)}"
             + (f". Not sent: {error}; tried again next run" if error else ""),
-            at=now,
+            at=datetime.now(),
         )  # fmt: skip
-    return Outcome(d, outcome, error)
+
+
+def give_back(store: Store, actor: Actor, number: int, why: str) -> None:
+    """An operator's word that message `number`, left 'sending' by a run that stopped (the
+    process killed, the machine down), never reached its reader: recorded as not sent, its
+    reminders given back for the next run, audited with who said so and why. Only for a
+    message still 'sending': one sent or failed is settled already."""
+    why = why.strip()
+    if not why:
+        raise RemindError("say why the message was not received (--why)")
+    with store.connect() as con, transaction(con):
+        found = [m for m in stored.messages(con, limit=100_000) if m[0] == number]
+        if not found or found[0][3] != SENDING:
+            state = f"is {found[0][3]}" if found else "does not exist"
+            raise RemindError(f"message {number} {state}: only one left 'sending' is given back")
+        recipient = found[0][1]
+        stored.settle(con, number, FAILED, f"given back: {why}")
+        audit.record(con, actor, f"reminder {FAILED}", recipient,
+                     f"Message {number} given back by the operator: {why}; tried again next "
+                     "run", at=datetime.now())  # fmt: skip
 
 
 @dataclass(frozen=True)

@@ -260,3 +260,50 @@ def test_a_timeout_no_socket_can_take_is_refused(server, tmp_path, timeout):
     """timeout_seconds = inf passed the check and overflowed the socket's (a traceback)."""
     with pytest.raises(SettingError, match="timeout_seconds must be a number above 0 and at"):
         settings(server, tmp_path, timeout_seconds=float(timeout))
+
+
+def test_a_message_that_cannot_be_made_gives_its_reminders_back(
+    demo_store, charter, server, tmp_path
+):
+    """A sender the mail library refuses (a line break in it): the run stops with the error,
+    and the message it had claimed is recorded as not sent, its reminders given back (they
+    were left 'sending' and never tried again)."""
+    broken = dataclasses.replace(settings(server, tmp_path), sender="outcomes@\nwrenfield.example")
+    with pytest.raises(ValueError):
+        run.remind(demo_store, charter, OPERATOR, DAY, broken)
+    [(_, _, _, outcome, _, error)] = run_messages(demo_store)
+    assert outcome == "failed" and "could not be made" in error
+    with demo_store.connect() as con:
+        assert stored.sent(con) == set()  # every reminder given back
+    done = after_the_lock_is_let_go(
+        lambda: run.remind(demo_store, charter, OPERATOR, DAY, settings(server, tmp_path))
+    )
+    assert done.failed == 0 and done.sent == len(server.handler.received) > 4
+
+
+def test_an_operator_gives_back_a_message_left_sending(demo_store, charter, server, tmp_path):
+    """A run stopped after claiming a message and before the server took it: the operator
+    says so (`remind --give-back N --why ...`), audited with who and why, and the next run
+    sends that person their reminders. A settled message, or no reason, is refused."""
+    [first, *_] = run.pending(demo_store, charter, DAY)
+    claimed = run._claim(demo_store, OPERATOR, first)  # what a run does first, then stopped
+    assert claimed is not None
+    number = claimed[1]
+    command = [sys.executable, "-m", "metrics", "remind", "--db", str(demo_store.path),
+               "--give-back", str(number)]  # fmt: skip
+    refused = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
+    assert refused.returncode == 2 and "say why" in refused.stderr
+    done = subprocess.run([*command, "--why", "the mail server was down; nothing arrived",
+                           "--user", "ops"], cwd=ROOT, capture_output=True, text=True)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    [entry] = audit.entries(demo_store, ADMIN_ACTOR, kind="reminder failed", text=first.email)
+    assert entry.name == "ops" and "the mail server was down" in entry.summary
+    again = subprocess.run([*command, "--why", "twice"], cwd=ROOT, capture_output=True, text=True)
+    assert again.returncode == 2 and "is failed" in again.stderr
+    sent = run.remind(demo_store, charter, OPERATOR, DAY, settings(server, tmp_path))
+    assert first.email in {o.digest.email for o in sent.outcomes if o.outcome == "sent"}
+
+
+def run_messages(store):  # type: ignore[no-untyped-def]
+    with store.connect() as con:
+        return stored.messages(con)
