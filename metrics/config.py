@@ -121,8 +121,10 @@ def settings_problem() -> Problem | None:
 
 
 def redacted(url: str) -> str:
-    """A database URL without its password, for messages and logs."""
-    return re.sub(r"(://[^:/@]*):[^@]*@", r"\1:***@", url)
+    """A database URL without its password, for messages and logs: the one before the host
+    and one given as a parameter (`?password=...`, or `password=...` in a key=value string)."""
+    url = re.sub(r"(://[^:/@]*):[^@]*@", r"\1:***@", url)
+    return re.sub(r"(?i)(\bpassword\s*=\s*)('[^']*'|[^&\s]*)", r"\1***", url)
 
 
 def max_upload_mb() -> float:

@@ -40,6 +40,7 @@ MIGRATING_LOCK = 7_391_001
 
 
 _POOLS: dict[str, ConnectionPool[Any]] = {}
+CHECK_SECONDS = 3  # the first connection's look for a missing database (then the pool's)
 _POOLS_LOCK = threading.Lock()
 
 
@@ -58,8 +59,14 @@ def pool_for(url: str) -> ConnectionPool[Any]:
     """This process's pool of connections to the database at `url`."""
     with _POOLS_LOCK:
         pool = _POOLS.get(url)
+    if pool is not None:
+        return pool
+    # Outside the lock: a server slow to answer holds up only the callers of this database,
+    # not every thread wanting a pool of any database.
+    _refuse_a_missing_database(url)
+    with _POOLS_LOCK:
+        pool = _POOLS.get(url)
         if pool is None:
-            _refuse_a_missing_database(url)
             pool = ConnectionPool(
                 url,
                 min_size=1,
@@ -84,7 +91,8 @@ def _refuse_a_missing_database(url: str) -> None:
     (once a process). Any other failure is left to the pool, which waits for a server that
     is starting or restarting."""
     try:
-        psycopg.connect(url, connect_timeout=int(CONNECT_SECONDS)).close()
+        # Briefly: a server that does not answer at once is the pool's to wait for.
+        psycopg.connect(url, connect_timeout=CHECK_SECONDS).close()
     except psycopg.OperationalError as err:
         # A refused connection carries no SQLSTATE (3D000 is in the server's words only);
         # a server answering in another language is left to the pool, as before.

@@ -156,6 +156,26 @@ def test_a_database_that_is_not_there_is_said_at_once_naming_it(pg_cluster):
     assert "database 'outcomes_typo' does not exist" in said and "within" not in said
 
 
+def test_a_password_given_as_a_parameter_is_not_said(pg_cluster):
+    """A URL may carry its password as a parameter (`?password=...`): the message naming the
+    missing database printed it (on the command line, in logs)."""
+    from metrics.config import redacted
+    from metrics.store.postgres import close_pool
+
+    assert redacted("postgresql://u@h/db?sslmode=require&password=s3cret&x=1") == (
+        "postgresql://u@h/db?sslmode=require&password=***&x=1"
+    )
+    assert "s3cret" not in redacted("host=h dbname=db password='s3cret' user=u")
+    url = pg_cluster.url("outcomes_typo")
+    url += ("&" if "?" in url else "?") + "password=s3cret"
+    try:
+        with pytest.raises(StoreError) as refused, Store(url).connect():
+            pass
+    finally:
+        close_pool(url)
+    assert "does not exist" in str(refused.value) and "s3cret" not in str(refused.value)
+
+
 def test_the_command_line_says_a_database_is_not_there_as_a_setting_error(pg_cluster, capsys):
     from metrics.cli.parser import main
     from metrics.store.postgres import close_pool
