@@ -42,10 +42,15 @@ class Figures:
 
 
 def _number(value: object, money: bool = False) -> str:
+    """A stored amount in words, to 2 places, or every place it has where 2 would round it:
+    the words are what a replacement is found by, so a change beyond 2 places is one."""
     if value is None:
         return "unknown"
     amount = float(str(value))
-    return f"£{amount:,.2f}" if money else f"{amount:,.2f}".removesuffix(".00")
+    shown = f"{amount:,.2f}"
+    if float(shown.replace(",", "")) != amount:
+        shown = f"{amount:,}"
+    return f"£{shown}" if money else shown.removesuffix(".00")
 
 
 NEEDS = Figures(

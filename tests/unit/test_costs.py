@@ -104,6 +104,10 @@ def test_replacing_stored_spend_or_outturn_needs_a_reason_and_is_audited(store, 
     assert "E99000001" in outturn[0] and outturn[0].endswith("short-breaks")
     assert (outturn[1], outturn[2]) == ("spend 2,400,000, per child 43.40",
                                         "spend 2,500,000, per child 43.40")  # fmt: skip
+    # a change beyond 2 decimal places is a replacement too (found by the words, it was not)
+    finer = corrected.replace(b"2500000,43.4", b"2500000,43.4049")
+    refused = import_s251(store, charter, "s251-finer.csv", finer, mapping, tester)
+    assert not refused.ok and "would be replaced" in refused.errors[0].as_text()
 
 
 def test_bad_finance_rows_are_refused(store, charter):
