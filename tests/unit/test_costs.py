@@ -146,3 +146,15 @@ def test_a_small_number_of_children_reached_is_withheld_from_public_readers(stor
     [row] = rows([public])
     assert row["children_reached"] == "[c]" and row["per_child_reached"] is None
     assert "18,000" not in str(row)
+
+
+def test_a_reporting_year_s251_file_is_refused_with_advice_that_can_be_followed(
+    store, charter, mapping
+):
+    """The outturn is published by financial year: a file saying 'Reporting year' was
+    refused with advice to set `reporting_year` in a mapping that has no such setting."""
+    s251 = S251_FILE.read_bytes().replace(b"Financial year", b"Reporting year")
+    report = import_s251(store, charter, "s251-reporting.csv", s251, mapping)
+    said = " | ".join(e.as_text() for e in report.errors)
+    assert not report.ok and "published by financial year" in said
+    assert "reporting_year" not in said

@@ -86,6 +86,12 @@ def read_s251(content: bytes, mapping: S251Mapping) -> list[tuple[object, ...]]:
     for tp, ident, level, *rest in rows:
         if level not in LEVELS:
             continue  # other geographies (parliamentary constituencies...) are not compared
+        if str(ident).strip().lower() == "reporting year":  # the outturn's own is financial
+            raise EesError(
+                f"time_period {tp!r} is a 'Reporting year': section 251 outturn is published by "
+                "financial year (time_identifier 'Financial year'); this file is not the outturn"
+                " release this import reads"
+            )
         period = ees_period(str(tp), str(ident))
         if period.kind != PeriodKind.FINANCIAL_YEAR:
             raise EesError(f"time_period {tp!r}: section 251 outturn is by financial year")
