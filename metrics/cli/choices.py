@@ -33,16 +33,23 @@ def _in_order(choice: str) -> tuple[int, str]:
     return (int(choice), "") if choice.isdigit() else (1 << 62, choice)
 
 
+def near(value: str, choices: Iterable[object], cutoff: float = 0.6) -> list[str]:
+    """The choices closest to `value`, closest first (none when none is as close as
+    `cutoff`, difflib's ratio of characters in common)."""
+    lowered = {str(c).lower(): str(c) for c in choices}  # a code typed in lower case is closest
+    found = difflib.get_close_matches(value.lower(), lowered, CLOSEST, cutoff)
+    return [lowered[c] for c in found]
+
+
 def unknown(option: str, value: str, choices: list[str], what: str) -> str:
     said = f"{option}: {value!r} is not {what}"
-    lowered = {c.lower(): c for c in choices}  # a code typed in lower case is closest to it
-    near = [lowered[c] for c in difflib.get_close_matches(value.lower(), lowered, CLOSEST, 0.6)]
-    if near:
-        said += f"; did you mean {' or '.join(repr(n) for n in near)}?"  # closest first
+    near_ones = near(value, choices)
+    if near_ones:
+        said += f"; did you mean {' or '.join(repr(n) for n in near_ones)}?"  # closest first
     if not choices:
         return f"{said} (there are none yet)"
     if len(choices) <= LISTED:
         return f"{said} (choices: {', '.join(choices)})"
-    if not near:
+    if not near_ones:
         return f"{said} (none of its {len(choices):,} choices is close; one is {choices[0]!r})"
     return said

@@ -78,3 +78,13 @@ def test_a_filter_given_a_real_value_still_filters(demo_db: Path):
     assert out.startswith("period,value")
     kind = run("audit", "--kind", "figure revised", "--limit", "1", db=demo_db).stdout
     assert "figure revised:" in kind
+
+
+def test_a_kind_with_no_entry_yet_is_not_a_typo(demo_db: Path):
+    """`audit --kind "figure replaced"` before the first replacement (a monitoring script's
+    question): no entries, said on stderr, exit 0; it was refused as not a kind at all. A
+    typo of a kind in the trail is still refused."""
+    result = run("audit", "--kind", "figure replaced", db=demo_db, check=False)
+    assert result.returncode == 0 and "no entry of that kind (yet)" in result.stderr
+    typo = run("audit", "--kind", "figure revsed", db=demo_db, check=False)
+    assert typo.returncode == 2 and "did you mean 'figure revised'" in typo.stderr
