@@ -34,7 +34,7 @@ def _page(tmp_path, monkeypatch) -> list[str]:
 
 def test_the_neighbour_average_names_dfes_model_and_its_date(tmp_path, monkeypatch):
     council_charter(tmp_path, monkeypatch, RUTLAND, "E12000004", name="Rutland (test)")
-    captions = _page(tmp_path, monkeypatch)
+    captions = [p for c in _page(tmp_path, monkeypatch) for p in c.split("\n\n")]  # paragraphs
     said = [c for c in captions if c.startswith("Statistical neighbours")]
     assert "Neighbours: statistical neighbours (DfE model of May 2025)." in captions
     assert said == [

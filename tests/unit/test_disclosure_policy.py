@@ -260,7 +260,7 @@ def test_outputs_that_ask_the_policy(charter):
         "metrics/packs/sections.py": "SurveyCells",
         "ui/reads.py": "GroupCells",
         "ui/evidence_view.py": "SurveyCells",
-        "ui/charts.py": "Marker",
+        "ui/trend_tables.py": "Marker",
         "pages/5_Help.py": "policy().words",
     }
     for name, kind in asks.items():
