@@ -9,6 +9,8 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable
 
+from charter import Charter
+
 # Up to this many choices are all named; past it, the closest ones are.
 LISTED = 40
 CLOSEST = 5
@@ -26,6 +28,12 @@ def one_of(option: str, value: object, known: Iterable[object], what: str) -> No
     if value is None or str(value) in choices:
         return
     raise UsageError(unknown(option, str(value), choices, what))
+
+
+def statement_option(value: object, charter: Charter) -> None:
+    """`--statement`: one of the charter's statements (by number), as `one_of` checks."""
+    numbers = [s.number for s in charter.statements]
+    one_of("--statement", value, numbers, "a statement of the charter")
 
 
 def _in_order(choice: str) -> tuple[int, str]:

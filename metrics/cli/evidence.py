@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from charter import load_charter
-from metrics.cli.choices import one_of
+from metrics.cli.choices import one_of, statement_option
 from metrics.evidence import EvidenceError, listed
 from metrics.evidence.items import as_json
 from metrics.evidence.survey import series
@@ -51,12 +51,7 @@ def add_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser
 def cmd_evidence(args: argparse.Namespace) -> int:
     charter = load_charter()
     store = Store(args.db)
-    one_of(
-        "--statement",
-        args.statement,
-        [s.number for s in charter.statements],
-        "a statement of the charter",
-    )
+    statement_option(args.statement, charter)
     one_of("--indicator", args.indicator, charter.indicators, "an indicator of the charter")
     found = listed(
         store, statement=args.statement, indicator=args.indicator, withdrawn=args.withdrawn

@@ -8,7 +8,7 @@ import sys
 
 from charter import load_charter
 from metrics.assess import forecast
-from metrics.cli.choices import one_of
+from metrics.cli.choices import one_of, statement_option
 from metrics.cli.review import quarter_to_read
 from metrics.periods.model import PeriodError, PeriodKind
 from metrics.periods.text import parse_period
@@ -130,12 +130,7 @@ def cmd_scorecard(args: argparse.Namespace) -> int:
     except (PeriodError, ValueError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
-    one_of(
-        "--statement",
-        args.statement,
-        [s.number for s in charter.statements],
-        "a statement of the charter",
-    )
+    statement_option(args.statement, charter)
     one_of("--owner", args.owner, charter.owners, "an owner in charter/owners.yaml")
     one_of("--organisation", args.organisation, charter.organisations,
            "an organisation in charter/owners.yaml")  # fmt: skip
