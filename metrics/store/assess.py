@@ -11,10 +11,10 @@ from typing import Any
 import pyarrow as pa
 
 from metrics.store.arrow_texts import text_table
-from metrics.store.changes import kinds_read
 from metrics.store.connection import Connection
 from metrics.store.outlook import TRAJECTORIES
 from metrics.store.published import AS_AT
+from metrics.store.read_kinds import kinds_read
 from metrics.store.remembered import remembered
 
 Row = tuple[Any, ...]  # a row as the driver gives it
@@ -56,7 +56,7 @@ ORDER BY indicator_id, period
 # figure given only as a symbol (z not applicable, c confidential ...) is read too, so an
 # output says that symbol, not "not available" (`current_symbols`). (A figure or a symbol,
 # said without OR: a query with OR may ask for the other origin too, so the store would key
-# this read on both origins' figures, changes.kinds_read.)
+# this read on both origins' figures, read_kinds.kinds_read.)
 _VALUES = """
 SELECT o.indicator_id, o.period, o.area_code, o.value, o.symbol
 FROM observations o

@@ -18,8 +18,9 @@ from typing import Any, Protocol
 import duckdb
 import pyarrow as pa
 
-from metrics.store.changes import Kind, Versions, commits, note_commit, rows_for, versions, watch
+from metrics.store.changes import Kind, Versions, commits, note_commit, rows_for, versions
 from metrics.store.errors import StoreError, WriteConflict
+from metrics.store.read_kinds import watch
 from metrics.store.schema import POSTGRES_ONLY
 from metrics.store.writes import CHANGED, CHANGED_KIND, note_write
 

@@ -38,11 +38,12 @@ import pyarrow.csv as pa_csv
 from psycopg import errors, sql
 from psycopg_pool import ConnectionPool, PoolTimeout
 
-from metrics.store.changes import Versions, note_commit, rows_for, watch
+from metrics.store.changes import Versions, note_commit, rows_for
 from metrics.store.duckdb_connection import Connection, Params, Rows
 from metrics.store.errors import StoreError, WriteConflict
 from metrics.store.postgres_changes import CHANNEL, kept_versions
 from metrics.store.postgres_words import ARROW, pg_type, postgres_ddl, translate
+from metrics.store.read_kinds import watch
 from metrics.store.writes import CHANGED, CHANGED_KIND, note_write
 
 CONNECT_SECONDS = 10.0

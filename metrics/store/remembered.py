@@ -21,8 +21,8 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import Concatenate, ParamSpec, TypeVar
 
-from metrics.store.changes import kinds_read, saw
 from metrics.store.connection import Connection
+from metrics.store.read_kinds import kinds_read, saw
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -52,7 +52,7 @@ def remembered(*queries: str, entries: int = ENTRIES) -> Callable[[Read[P, R]], 
         reading: dict[Hashable, threading.Lock] = {}
 
         def remembering(con: Connection, /, *args: P.args, **kw: P.kwargs) -> R:
-            saw(kinds)  # what a test watching this thread's reads is told (changes.watching)
+            saw(kinds)  # what a test watching this thread's reads is told (read_kinds.watching)
             where = con.source
             if con.in_transaction or where is None:
                 return read(con, *args, **kw)

@@ -15,8 +15,9 @@ import streamlit as st
 
 from metrics.assess.rollup import quarters_with_data
 from metrics.ingest import load_file
-from metrics.store.changes import for_indicator, watching
+from metrics.store.changes import for_indicator
 from metrics.store.connection import Store
+from metrics.store.read_kinds import watching
 from ui import benchmark_view, context, reads
 
 

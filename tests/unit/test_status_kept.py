@@ -17,8 +17,8 @@ from metrics.assess import status_kept
 from metrics.assess.rollup import charter_statuses
 from metrics.ingest import load_file
 from metrics.periods.text import parse_period
-from metrics.store.changes import watching
 from metrics.store.connection import Store, transaction
+from metrics.store.read_kinds import watching
 
 ROOT = Path(__file__).resolve().parents[2]
 LOADED, QUARTER = "short-breaks-receiving", "2026-27 Q2"  # the demo's latest quarter

@@ -16,7 +16,7 @@ from metrics.access import Actor
 from metrics.access.people import CHAIR, MEMBER
 from metrics.ingest import load_file
 from metrics.review import actions
-from metrics.store import assess, changes
+from metrics.store import assess, changes, read_kinds
 from metrics.store.actions import actions_with_latest_update
 from metrics.store.changes import EVERYTHING, FIGURES, OWN_FIGURES, PUBLISHED_FIGURES
 from metrics.store.connection import Store, transaction
@@ -175,14 +175,14 @@ def test_what_a_statement_writes(sql, kinds):
 
 
 def test_what_a_query_reads():
-    assert changes.kinds_read(assess.PUBLISHED_TOTALS) == {PUBLISHED_FIGURES}
-    assert changes.kinds_read(assess.CURRENT_TOTALS) == {*FIGURES, "periods"}  # ORDER BY origin
-    assert changes.kinds_read(assess.OWN_VALUES) == {OWN_FIGURES, "wanted"}
+    assert read_kinds.kinds_read(assess.PUBLISHED_TOTALS) == {PUBLISHED_FIGURES}
+    assert read_kinds.kinds_read(assess.CURRENT_TOTALS) == {*FIGURES, "periods"}  # ORDER BY origin
+    assert read_kinds.kinds_read(assess.OWN_VALUES) == {OWN_FIGURES, "wanted"}
     for both in ("WHERE origin = 'local' OR x", "WHERE NOT origin = 'local'", "WHERE y = 1"):
-        assert changes.kinds_read(f"SELECT * FROM observations {both}") == set(FIGURES), both
+        assert read_kinds.kinds_read(f"SELECT * FROM observations {both}") == set(FIGURES), both
     compared = "SELECT 1 FROM periods p WHERE p.value IS NOT DISTINCT FROM o.value"
-    assert changes.kinds_read(compared) == {"periods"}  # a comparison names no table
-    assert changes.kinds_read("SELECT * FROM observation_history") == {
+    assert read_kinds.kinds_read(compared) == {"periods"}  # a comparison names no table
+    assert read_kinds.kinds_read("SELECT * FROM observation_history") == {
         *FIGURES,
         "periods",
         "uploads",

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from metrics.store import changes, forecasts, published, queries
+from metrics.store import changes, forecasts, published, queries, read_kinds
 from metrics.store.changes import EVERYTHING, FIGURES, OWN_FIGURES
 from metrics.store.connection import Store, StoreError, keeping, transaction
 from metrics.store.published import UPSERT_AREA
@@ -129,7 +129,7 @@ def test_a_write_opening_with_a_comment_is_refused_outside_a_transaction(store):
 
 
 def test_what_a_query_reads_through_commas_quotes_and_filters():
-    read = changes.kinds_read
+    read = read_kinds.kinds_read
     assert read("SELECT * FROM observations o, periods p WHERE origin = 'local'") == {
         OWN_FIGURES,
         "periods",
