@@ -8,9 +8,10 @@ measured the same ways:
 - **warm**: one session alone opens a page whose data is already cached (the median of
   several fresh sessions, after one visit to warm it);
 - **crowd**: twenty-four sessions at once, each opening two pages, while an analyst's
-  `python -m metrics load` stores two returns (which changes the data under the crowd, so
-  our caches go cold part-way through, as they would in a real meeting); the median and the
-  worst page time. Both servers run side by side and the crowds take turns (floor, ours,
+  `python -m metrics load` stores two returns: the crowd starts once the first load is at
+  work on the database (bench/load.py), so it shares the machine with the load's reading,
+  checking and storing, and the load's commit changes the data under it (on the 2-core
+  machine, near the crowd's end); the median and the worst page time. Both servers run side by side and the crowds take turns (floor, ours,
   ours, floor, ...): the ratio is the median of each turn's ratio, so a change in the
   machine's load between the two apps' crowds no longer moves it (bench/README.md);
 - **cold** (ours only): the first visit to a page straight after an upload, against the same
