@@ -32,7 +32,7 @@ from metrics.ingest.replaced import Figures, Replacement
 from metrics.ingest.validate import RowError
 from metrics.periods.model import Period, PeriodError, PeriodKind
 from metrics.periods.text import parse_period
-from metrics.store.connection import Store, transaction
+from metrics.store.connection import Store, one_writer, transaction
 
 NEEDS_COLUMNS = ("quarter", "source", "month", "locality", "need", "children")
 FINANCE_COLUMNS = ("year", "service", "spend", "children")
@@ -245,8 +245,8 @@ def _load(
             replacing = replaced.replacements(con, kind, good)
             return ReturnReport(upload.file_name, "checked", len(good), figures=good,
                                 replaced=replacing)  # fmt: skip
-        try:
-            with transaction(con):
+        try:  # one at a time: two returns at once would each find nothing to replace
+            with one_writer(con, f"{what}s"), transaction(con):
                 message = f"{what}: {len(good)} rows"
                 upload_id, replacing = replaced.store(con, kind, upload, len(rows), good, message)
         except replaced.NeedsReason as err:  # nothing stored: the attempt is logged

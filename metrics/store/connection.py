@@ -258,6 +258,15 @@ def transaction(con: Connection) -> Iterator[Connection]:
 
 
 @contextmanager
+def one_writer(con: Connection, name: str) -> Iterator[Connection]:
+    """Writers that name `name` one at a time, on any connection to the database (the
+    connection's `one_writer`): around a `transaction` whose decision rests on what the
+    writer before it stored (a return that replaces stored figures needs a reason)."""
+    with con.one_writer(name):
+        yield con
+
+
+@contextmanager
 def keeping(con: Connection) -> Iterator[Connection]:
     """All or nothing like `transaction`, for derived results the store keeps by what they
     were computed from (a forecast, metrics/store/forecasts.py), without bumping the data

@@ -30,6 +30,10 @@ from metrics.store.writes import CHANGED, CHANGED_KIND, note_write
 # earlier write (seen by none until the next write of that kind). Only one process can
 # write a DuckDB file, so a lock in the process is enough (PostgreSQL: an advisory lock).
 _NUMBERING = threading.Lock()
+# `one_writer`'s locks, by database and name. Only this process's threads need them: DuckDB
+# lets one process at a time have the file, so another process's writer waits to open it.
+_WRITERS: dict[tuple[str | None, str], threading.Lock] = {}
+_WRITERS_LOCK = threading.Lock()
 
 
 class Rows(Protocol):
@@ -145,6 +149,20 @@ class Connection:
         if statement.lstrip().startswith(POSTGRES_ONLY):
             return []
         return [statement]
+
+    @contextmanager
+    def one_writer(self, name: str) -> Iterator[None]:
+        """While the block lasts, no other writer that asks for `name` on this database gets
+        in: for a write that must see what another of its kind has just committed (whether
+        it replaces stored figures, and so needs a reason), which two transactions at once
+        would each have decided alone, from snapshots without the other's rows. Taken before
+        the transaction begins, so that its snapshot is taken after the writer before it."""
+        if self.in_transaction:
+            raise StoreError(f"{name}: one writer at a time is asked for before the transaction")
+        with _WRITERS_LOCK:
+            lock = _WRITERS.setdefault((self.source, name), threading.Lock())
+        with lock:
+            yield
 
     @contextmanager
     def _atomic(self, bump: bool = True) -> Iterator[None]:

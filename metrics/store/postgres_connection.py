@@ -27,6 +27,7 @@ What differs from DuckDB, and why it is done this way:
 
 from __future__ import annotations
 
+import hashlib
 import io
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
@@ -201,6 +202,25 @@ class PgConnection(Connection):
             self.in_transaction = False
             self._roll_back()
             raise
+
+    @contextmanager
+    def one_writer(self, name: str) -> Iterator[None]:
+        """As a DuckDB connection's, for every process and app server on the database: a
+        session-level advisory lock on `name` (let go at the block's end, or with the
+        session if the server is lost)."""
+        if self.in_transaction:
+            raise StoreError(f"{name}: one writer at a time is asked for before the transaction")
+        key = int.from_bytes(hashlib.sha256(name.encode()).digest()[:8], "big", signed=True)
+        try:
+            self._pg.execute("SELECT pg_advisory_lock(%s)", [key])
+        except psycopg.OperationalError as err:
+            raise _unavailable(err) from err
+        try:
+            yield
+        finally:
+            if not self._pg.closed and not self._pg.broken:
+                with suppress(psycopg.OperationalError):
+                    self._pg.execute("SELECT pg_advisory_unlock(%s)", [key])
 
     def _roll_back(self) -> None:
         """Roll back after a failure; a connection the server has just ended cannot, and

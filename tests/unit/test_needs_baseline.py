@@ -5,13 +5,16 @@ and PostgreSQL (the `backend` parametrisation)."""
 
 from __future__ import annotations
 
+import contextlib
 import math
+import threading
 from dataclasses import replace
 
 import pytest
 
 from metrics.access.audit import entries
 from metrics.access.people import command_line
+from metrics.ingest import replaced
 from metrics.ingest.needs import load_needs_return
 from metrics.leadership.needs import (
     NoBaseline,
@@ -151,6 +154,41 @@ def test_replacing_stored_counts_needs_a_reason_and_is_audited_before_and_after(
     assert again.ok and not again.replaced  # the same figures: nothing replaced, no reason
     other = "2026-27 Q1,register,Jun 2026,South,Physical disability,9"
     assert load_needs_return(store, charter, "d.csv", _csv(other), tester).ok
+
+
+def test_two_returns_at_once_cannot_both_replace_without_a_reason(store, charter, monkeypatch):
+    """Two returns of the same quarter and source stored at the same moment each looked for
+    figures to replace in a snapshot without the other's, found none, and both were stored:
+    the second replaced the first's counts with no reason asked and nothing audited. The two
+    are held together here once each has looked (as a busy server's two threads may be);
+    one at a time, the second sees the first's figures and is refused without a reason."""
+    physical = "2026-27 Q2,register,Sep 2026,South,Physical disability,{}"
+    looked = threading.Barrier(2)
+    real = replaced.replacements
+
+    def looking_together(*args):
+        found = real(*args)
+        with contextlib.suppress(threading.BrokenBarrierError):
+            looked.wait(timeout=3)  # (one at a time, the other never comes: go on alone)
+        return found
+
+    monkeypatch.setattr(replaced, "replacements", looking_together)
+    reports: dict[int, object] = {}
+
+    def send(count: int) -> None:
+        reports[count] = load_needs_return(store, charter, f"{count}.csv",
+                                           _csv(physical.format(count)), "Ann")  # fmt: skip
+
+    threads = [threading.Thread(target=send, args=(n,)) for n in (12, 15)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert sorted(r.ok for r in reports.values()) == [False, True]
+    first = next(n for n, r in reports.items() if r.ok)
+    refused = next(r for r in reports.values() if not r.ok)
+    assert "stored figure would be replaced" in refused.errors[0].as_text()
+    assert baseline(store, charter).locality("South").ratio.known == first
 
 
 def test_bad_rows_are_refused_with_their_reasons_and_nothing_stored(store, charter):

@@ -30,7 +30,7 @@ from metrics.ingest.published.read import (
 )
 from metrics.ingest.validate import RowError
 from metrics.periods.model import PeriodKind
-from metrics.store.connection import Store, transaction
+from metrics.store.connection import Store, one_writer, transaction
 
 
 @dataclass
@@ -141,8 +141,8 @@ def import_s251(
             upload_id = record_rejection(con, upload, 0, 0, [error], f"Rejected: {err}")
         return S251Report(upload.file_name, "rejected", 0, upload_id, [error])
     with store.connect() as con:
-        try:
-            with transaction(con):
+        try:  # one at a time: two outturns at once would each find nothing to replace
+            with one_writer(con, "section 251 outturns"), transaction(con):
                 message = f"section 251 outturn: {len(rows)} figures ({mapping.source})"
                 upload_id, _ = replaced.store(con, replaced.S251, upload, len(rows), rows,
                                               message)  # fmt: skip
