@@ -137,6 +137,25 @@ def test_two_people_updating_an_action_at_once(demo_store, charter):
         assert len(log) == 2 and isinstance(lost, actions.ActionConflict)
 
 
+def test_two_updates_of_an_action_without_a_page_at_once(demo_store, charter):
+    """The command line's update draws no page (`seen` None): two at once are both logged,
+    one after the other, or the later is refused plainly; never one entry lost or two
+    entries under one number."""
+    due = date.today() + timedelta(days=30)
+    for _ in range(ROUNDS):
+        ident = actions.add(demo_store, charter, ANN, title="Recruit two therapists",
+                            owner="head-of-send", due=due, quarter=Q, statement=5)  # fmt: skip
+        got = race(lambda who, i=ident: actions.update(demo_store, who, i, "on track", who.name))
+        _, lost = plain_loser(got)
+        log = actions.progress_log(demo_store, ident)
+        logged = [v for v in got.values() if isinstance(v, int)]
+        assert sorted(logged) == ([2] if lost else [2, 3])
+        assert len(log) == 1 + len(logged)
+        assert sorted(entry[2] for entry in log[1:]) == sorted(  # each note its writer's
+            who for who, v in got.items() if isinstance(v, int)
+        )
+
+
 def test_two_people_adding_actions_at_once_both_keep_theirs(demo_store, charter):
     due = date.today() + timedelta(days=30)
     for _ in range(ROUNDS):
