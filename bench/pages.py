@@ -11,9 +11,10 @@ measured the same ways:
   `python -m metrics load` stores two returns: the crowd starts once the first load is at
   work on the database (bench/load.py), so it shares the machine with the load's reading,
   checking and storing, and the load's commit changes the data under it (on the 2-core
-  machine, near the crowd's end); the median and the worst page time. Both servers run side by side and the crowds take turns (floor, ours,
-  ours, floor, ...): the ratio is the median of each turn's ratio, so a change in the
-  machine's load between the two apps' crowds no longer moves it (bench/README.md);
+  machine, near the crowd's end); the median and the worst page time. Both servers run
+  side by side and the crowds take turns (floor, ours, ours, floor, ...): the ratio is the
+  median of each turn's ratio, so a change in the machine's load between the two apps'
+  crowds no longer moves it (bench/README.md);
 - **cold** (ours only): the first visit to a page straight after an upload, against the same
   page's warm time.
 """
