@@ -15,6 +15,7 @@ from charter import Indicator
 from charter.models import UNIT_LABEL
 from metrics.assess.benchmark import ordinal, rank_words
 from metrics.publish import compare, withheld as disclosure
+from metrics.publish.boundary import BoundaryChange
 from metrics.publish.compare import Compared, CouncilFigure, YearCompared, focus
 from metrics.publish.escape import chart_text, markdown
 from metrics.rounding import fmt_half_up
@@ -26,6 +27,8 @@ from ui.shared_cache import shared
 
 GREY = "#BDBDBD"
 NEIGHBOURS = style.OKABE_ITO["purple"]
+FORMER = "#595959"  # a council before a boundary change of ours: not ours (7:1 on white)
+BEFORE = "Before the boundary change"
 FOCUS = {"region": "Every council in our region", "neighbours": "Our neighbour group"}
 
 
@@ -51,9 +54,9 @@ def section(ind: Indicator, found: Compared | None) -> None:
     if found is None or found.latest is None:
         return
     st.subheader("Against England, the region and neighbours over time")
-    notes = [markdown(found.source_words())] + (
-        [markdown(found.fictional)] if found.fictional else []
-    )
+    notes = [markdown(found.source_words())] + [
+        markdown(w) for w in (found.fictional, found.boundary and found.boundary.words()) if w
+    ]
     st.caption("\n\n".join(notes))  # one element (Streamlit's cost is per element)
     # Both charts built once per version of the data (as every chart: ui/reads.py `figure`);
     # built in every run, Plotly's checks of each were a fifth of the page's own work (py-spy)
@@ -62,8 +65,8 @@ def section(ind: Indicator, found: Compared | None) -> None:
         ind.id,
         found.quarter,
         build=lambda: (
-            *over_time_chart(found.years, ind, found.quarter),
-            over_time_table(found.years, ind),
+            *over_time_chart(found.years, ind, found.quarter, found.boundary),
+            over_time_table(found.years, ind, found.boundary),
         ),
         data=reads.indicator_key(ind.id),
     )
@@ -114,19 +117,28 @@ def section(ind: Indicator, found: Compared | None) -> None:
 
 
 def over_time_chart(
-    years: list[YearCompared], ind: Indicator, quarter: str | None = None
+    years: list[YearCompared],
+    ind: Indicator,
+    quarter: str | None = None,
+    boundary: BoundaryChange | None = None,
 ) -> tuple[go.Figure, str]:
     """Ours, England, the region and the neighbour average, a line each, labelled at its end
-    (direct labels, never a legend; dashes as well as colours)."""
+    (direct labels, never a legend; dashes as well as colours); the councils before a
+    boundary change of ours each a line of its own, never joined to ours."""
     periods = [y.period for y in years]
     fig = Spec()
     xs = axes.period_axis(fig, periods)
     labels: list[tuple[float, float, str, str]] = []
     shown: list[float | None] = []
+    formers = [
+        (chart_text(f.name), [f.figures.get(p) for p in periods], FORMER, "longdash")
+        for f in (boundary.formers if boundary else ())
+    ]
     for name, ys, colour, dash in (
         ("England", [y.england for y in years], style.ENGLAND, "dash"),
         ("Region", [y.region for y in years], style.REGION, "dot"),
         ("Neighbours", [y.neighbours for y in years], NEIGHBOURS, "dashdot"),
+        *formers,
         ("Ours", [y.ours for y in years], style.OURS, "solid"),
     ):
         if all(v is None for v in ys):
@@ -159,15 +171,22 @@ def over_time_chart(
         f"Line chart of {ind.title} from {periods[0]} to {periods[-1]}: our council, England, "
         f"the region and the neighbour average. In {last.period}: {said}."
         + (f" Published figures as known at {quarter}." if quarter else "")
+        + (f" {boundary.words()}" if boundary else "")
     )
     return fig.figure(), alt
 
 
-def over_time_table(years: list[YearCompared], ind: Indicator) -> list[dict[str, Any]]:
+def over_time_table(
+    years: list[YearCompared], ind: Indicator, boundary: BoundaryChange | None = None
+) -> list[dict[str, Any]]:
+    """The chart's table twin; with a column of the councils before a boundary change of
+    ours (their figures, named), only where there was one."""
+    before = {BEFORE: boundary.in_year} if boundary else {}
     return [
         {
             "Year": y.period,
             "Ours": y.shown(ind, "–")[0],
+            **{column: said(y.period, ind) for column, said in before.items()},
             "Change from the year before": "–"
             if y.change is None
             else signed_number(y.change, ind.decimals),

@@ -102,7 +102,8 @@ def views(measures: Found, council: str) -> list[Views]:
 
 
 def _said(found: Compared) -> str:
-    return " ".join(w for w in (found.source_words(), found.fictional) if w)
+    boundary = found.boundary.words() if found.boundary else None
+    return " ".join(w for w in (found.source_words(), found.fictional, boundary) if w)
 
 
 def over_time(ind: Indicator, found: Compared, council: str) -> Chart:
@@ -120,6 +121,7 @@ def over_time(ind: Indicator, found: Compared, council: str) -> Chart:
         f"Line chart of {ind.title}, {years[0].period} to {last.period}: ours (solid, round "
         "markers), England (dashed), the region (dotted, square markers) and the neighbour "
         f"average (dash-dot, triangles). In {last.period}: {said or 'no figures'}."
+        + (f" {found.boundary.words()}" if found.boundary else "")
     )
     rows = [
         [

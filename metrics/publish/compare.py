@@ -27,6 +27,7 @@ from metrics.assess.benchmark import (
 from metrics.assess.target import Target
 from metrics.dates import long_date
 from metrics.periods.text import parse_period, read_label
+from metrics.publish.boundary import BoundaryChange, boundary_change
 from metrics.reference import councils_in, known_areas, one_council
 from metrics.store.connection import Store
 from metrics.store.queries import area_names, published_periods
@@ -107,6 +108,7 @@ class Compared:
     as_at: date | None
     fictional: str | None  # "Wrenfield Council (demo) is fictional: ..." for the demo
     quarter: str | None = None  # the chosen quarter: only years ended by its end are shown
+    boundary: BoundaryChange | None = None  # our area changed: the figures before, apart
 
     def when(self, period: str) -> str:
         """ "2024", or at a chosen quarter "published figures for 2024, the latest at
@@ -211,7 +213,8 @@ def compared_from(
         "the region's and England's are DfE's published figures."
     )
     words = charter.neighbours().words
-    return Compared(years, latest, found, words, as_at, fictional, quarter)
+    boundary = boundary_change(council.code, ind, periods, values)
+    return Compared(years, latest, found, words, as_at, fictional, quarter, boundary)
 
 
 def without_ours(

@@ -112,3 +112,22 @@ def _one_council(area: str) -> tuple[str, ...]:
             break
         chain.append(before[0])
     return tuple(chain)
+
+
+def areas_before(area: str) -> list[KnownArea]:
+    """The councils whose area became part of `area`'s by a boundary change (a split or a
+    merger), oldest code first: they published figures before the change, which are not
+    `area`'s own (`one_council` does not join them; Dorset County, LA 835, before today's
+    Dorset, 838, in 2019)."""
+    own = set(_one_council(area))
+    return sorted(
+        (a for a in known_areas().values() if own & set(a.successors) and a.code not in own),
+        key=lambda a: a.code,
+    )
+
+
+def former_name(area: KnownArea) -> str:
+    """A council replaced by a boundary change, named so that it is not taken for its
+    successor of the same name: "Dorset County (LA 835)" (an E10 code is a county council)."""
+    county = " County" if area.code.startswith("E10") else ""
+    return f"{area.name}{county}" + (f" (LA {area.old_code})" if area.old_code else "")
