@@ -7,7 +7,7 @@ the charter's), and tables show text as text."""
 from __future__ import annotations
 
 import dataclasses
-from datetime import date
+from datetime import date, datetime
 
 import streamlit as st
 
@@ -137,17 +137,14 @@ def chair_page() -> None:
     person = ui.require(CHAIRS, "see the reminders sent")
     with ui.plain_failure():
         sent = run.messages(ui.store(), person)
+    now = datetime.now()  # as the messages' times are kept (metrics/reminders/run.py)
     st.dataframe(
-        [{"When": m.at, "To": m.recipient, "Outcome": OUTCOME_WORDS.get(m.outcome, m.outcome),
+        [{"When": m.at, "To": m.recipient, "Outcome": m.said(now),
           "Items": m.items,
           "Why it failed": m.error or ""} for m in sent],
         hide_index=True, key="sent_table",
         column_config={"When": st.column_config.DatetimeColumn(format=COLUMN_DATETIME)},
     )  # fmt: skip
-
-
-# a message recorded before it went whose outcome never was: the run stopped in between
-OUTCOME_WORDS = {run.SENDING: "not known (the run stopped while sending; not sent again)"}
 
 
 def _send(today: date) -> None:

@@ -18,15 +18,16 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from charter import Charter
 from charter.reminders import Reminders
 from metrics.access import audit
 from metrics.access.people import CHAIR, Actor, require
+from metrics.dates import date_time
 from metrics.reminders import digest as digests_mod, work
 from metrics.reminders.digest import Digest
-from metrics.reminders.mail import MailError, MailSettings, Postbox, message
+from metrics.reminders.mail import MAX_TIMEOUT, MailError, MailSettings, Postbox, message
 from metrics.store import locks, reminders as stored
 from metrics.store.connection import Store, WriteConflict, transaction
 
@@ -226,6 +227,11 @@ def give_back(store: Store, actor: Actor, number: int, why: str) -> None:
                      "run", at=datetime.now())  # fmt: skip
 
 
+# A message 'sending' longer than this is most likely left by a run that stopped: one send
+# waits for the mail server at most its timeout (MAX_TIMEOUT, an hour, at the longest setting)
+STOPPED_AFTER = timedelta(seconds=MAX_TIMEOUT)
+
+
 @dataclass(frozen=True)
 class Message:
     message_id: int
@@ -234,6 +240,23 @@ class Message:
     outcome: str
     items: str
     error: str | None
+
+    def said(self, now: datetime) -> str:
+        """Its outcome in words. One 'sending' is being sent now, by a run at work (said with
+        since when); 'sending' for longer than any send waits, its run most likely stopped:
+        it may or may not have gone, and an operator who knows it never arrived gives it
+        back (it is never sent again by itself)."""
+        if self.outcome != SENDING:
+            return self.outcome
+        since = date_time(self.at)
+        if now - self.at <= STOPPED_AFTER:
+            return f"being sent now (since {since})"
+        return (
+            f"still 'sending' since {since}: the run sending it has most likely stopped, and "
+            "it may or may not have gone (it is not sent again by itself). If it never "
+            "arrived, an operator can give it back: python -m metrics remind --give-back "
+            f"{self.message_id} --why '...'"
+        )
 
 
 def messages(store: Store, reader: Actor, limit: int = 500) -> list[Message]:

@@ -107,3 +107,32 @@ def test_a_providers_person_sees_their_own_returns_owed_on_their_returns_page(fr
         "The return of \u201cMedian wait for speech and language therapy\u201d for 2026-27 Q2"
     ]
     assert list(mine["Now"]) == ["due soon"] and list(mine["Page"]) == ["/Returns"]
+
+
+def test_a_message_being_sent_says_so_and_one_left_sending_says_how_to_give_it_back(fresh, charter):
+    """A message a run is sending at this moment ('sending', claimed just now) was shown as
+    "not known (the run stopped while sending)": it says it is being sent now, since when.
+    One 'sending' for over an hour (its run most likely stopped) says an operator can give
+    it back, with the command and its number."""
+    from datetime import datetime, timedelta
+
+    from metrics.access.people import command_line
+    from metrics.dates import date_time
+    from metrics.store import reminders as stored
+    from metrics.store.connection import transaction
+
+    store = fresh.store
+    long_ago = datetime.now() - timedelta(hours=2)  # over run.STOPPED_AFTER, an hour
+    with store.connect() as con, transaction(con):
+        stopped = stored.claim(con, "left.behind@wrenfield.example", long_ago, [("a", "overdue")])
+    [first, *_] = run.pending(store, charter, run.DEMO_DAY)
+    claimed = run._claim(store, command_line("timer"), first)  # a run at work: not yet sent
+    assert claimed is not None
+    _, at = reminders_page(fresh, "chair")
+    sent = at.dataframe[1].value
+    outcome = dict(zip(sent["To"], sent["Outcome"], strict=True))
+    now = outcome[first.email]
+    assert now.startswith("being sent now (since ") and "not known" not in now
+    left = outcome["left.behind@wrenfield.example"]
+    assert f"still 'sending' since {date_time(long_ago)}" in left
+    assert f"python -m metrics remind --give-back {stopped} --why" in left
