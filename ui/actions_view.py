@@ -76,16 +76,20 @@ def add_form(store: Store, charter: Charter, quarter: str) -> None:
         title = st.text_input("What will be done", max_chars=300, key=forms.key(ADD, "title"))
         owner = st.selectbox("Owner", list(charter.owners), key=forms.key(ADD, "owner"),
                              format_func=charter.owner_name)  # fmt: skip
+        places = {"owner": forms.under("Owner")}  # the change's keyword -> where it is said
         due = st.date_input("Due", date.today() + timedelta(days=42), format=FORM_FORMAT,
                             key=forms.key(ADD, "due"))  # fmt: skip
+        places["due"] = forms.under("Due")
         numbers = ["(none)", *(str(s.number) for s in charter.statements)]
         statement = st.selectbox(
             "Statement it should change", numbers, key=forms.key(ADD, "statement"),
             format_func=lambda n: _statement_name(charter, n),
         )  # fmt: skip
+        places["statement"] = forms.under("Statement it should change")
         linked = st.multiselect("Indicators it should change", list(charter.indicators),
                                 format_func=lambda i: charter.indicators[i].title,
                                 key=forms.key(ADD, "indicators"))  # fmt: skip
+        places["indicators"] = forms.under("Indicators it should change")
         if not st.form_submit_button("Add the action"):
             return
     ident = attempt(
@@ -96,6 +100,7 @@ def add_form(store: Store, charter: Charter, quarter: str) -> None:
             statement=None if statement == "(none)" else int(statement), indicators=linked,
             token=sent,
         ),
+        places,
     )  # fmt: skip
     if ident is not None:
         forms.saved(ADD, f"Action #{ident} added.")

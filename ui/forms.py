@@ -13,21 +13,25 @@ refused one (a due date in the past) would lose what was typed.
 
 A text box drawn by `text_box` has a place just under it: what is wrong with it (left empty
 when it is required, or not understood) is said there, naming the box by its label
-(`refused`, `Box.refuse`). Streamlit ties no message to a box, and a refusal said under the
-whole form ("Write the reason ...") left a screen-reader user to work out which box was
-wrong (WCAG 3.3.1); said where the box is, with its name, it is found by the box.
+(`refused`, `Box.refuse`). So is a refusal the domain finds later, once the form is sent
+(a due date in the past: a `ReviewError` whose `field` names the change's keyword), under the
+field's place (`under`, or a text box's), with a summary under the form (`refusal`).
+Streamlit ties no message to a box, and a refusal said under the whole form ("Write the
+reason ...") left a screen-reader user to work out which box was wrong (WCAG 3.3.1); said
+where the box is, with its name, it is found by the box.
 """
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, NoReturn
 
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
+from metrics.access.writing import ReviewError
 from metrics.publish.escape import markdown
 
 _TOKEN = "_form_token:"
@@ -63,17 +67,29 @@ def said(form: str) -> None:
 
 
 @dataclass(frozen=True)
-class Box:
-    """A form's text box: its label, what was typed, and the place just under it."""
+class Place:
+    """The place just under one of a form's fields (a box, a date, a choice), by its label."""
 
     label: str
-    value: str
-    required: bool
     under: DeltaGenerator
 
     def refuse(self, why: object) -> None:
-        """Say under the box, naming it, what is wrong with what was typed in it."""
+        """Say under the field, naming it, what is wrong with what was given in it."""
         self.under.error(markdown(f"{self.label}: {why}"))
+
+
+@dataclass(frozen=True)
+class Box(Place):
+    """A form's text box: its label, the place just under it, and what was typed."""
+
+    value: str
+    required: bool
+
+
+def under(label: str) -> Place:
+    """A place just under the field drawn last (`label`: its label), for a refusal found
+    after the form is sent (`refusal`)."""
+    return Place(label, st.empty())
 
 
 def text_box(
@@ -82,7 +98,20 @@ def text_box(
     """A text box (`area`: a text area) of a form, with a place under it for its refusal;
     `required`: `refused` says so when it is left empty."""
     value = (st.text_area if area else st.text_input)(label, key=key, **options)
-    return Box(label, value or "", required, st.empty())
+    return Box(label, st.empty(), value or "", required)
+
+
+def refusal(err: ReviewError, fields: Mapping[str, Place]) -> None:
+    """A change the domain refused after the form's own checks (a due date in the past, an
+    unknown owner). About a field of the form (`err.field`, a keyword of the change, in
+    `fields`): said under that field, naming it, and summed up under the form (GOV.UK's error
+    summary); about none, under the form."""
+    place = fields.get(err.field) if err.field else None
+    if place is None:
+        st.error(markdown(err))
+        return
+    place.refuse(err)
+    st.error(markdown(f"Not saved. {place.label}: {err}"))
 
 
 def refused(*boxes: Box) -> bool:

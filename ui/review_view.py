@@ -5,7 +5,7 @@ again."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TypeVar
 
 import streamlit as st
@@ -19,6 +19,7 @@ from metrics.packs import free_text
 from metrics.publish.escape import markdown
 from metrics.review import actions, agreed, commentary, cycle, report
 from metrics.store.connection import Store
+from ui import forms
 from ui.arrow_tables import arrow_of
 
 WRITERS = frozenset({MEMBER, CHAIR})
@@ -29,16 +30,22 @@ CONFIRM = "_review_confirm_sign_off"  # the quarter whose sign-off the chair is 
 DUE_COLUMN = {"Due": st.column_config.DateColumn(format=COLUMN_DATE)}  # typed: sorts by date
 
 
-def attempt(roles: frozenset[str], action: str, do: Callable[[Actor], T]) -> T | None:
+def attempt(
+    roles: frozenset[str],
+    action: str,
+    do: Callable[[Actor], T],
+    fields: Mapping[str, forms.Place] | None = None,
+) -> T | None:
     """Run a review change as the person using the app: their role is checked again here, a
     busy store or a refusal stops the page with a plain message, and a change the review's
-    rules refuse (ReviewError) is said under the form, the rest of the page still drawn."""
+    rules refuse (ReviewError) is said under the form, the rest of the page still drawn;
+    one about a field in `fields` (the change's keyword -> its place) under that field too."""
     person = ui.require(roles, action)
     with ui.plain_failure():
         try:
             return do(person)
         except ReviewError as err:
-            st.error(markdown(err))
+            forms.refusal(err, fields or {})
             return None
 
 

@@ -23,7 +23,13 @@ MAX_TEXT = text_limits.PARAGRAPH  # a paragraph: commentary is short plain text,
 
 class ReviewError(ValueError):
     """A change (to the review, evidence, the self-review, a submission) that cannot be made;
-    the message says why, plainly. Named for the review, where it began."""
+    the message says why, plainly. Named for the review, where it began. `field`: the
+    keyword argument of the change that is wrong ("due"), when one is: a form says the
+    refusal under that field's box (ui/forms.py), not only under the whole form."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
 
 
 class Concurrent(ReviewError):

@@ -73,17 +73,18 @@ def _check_links(charter: Charter, statement: int | None, indicators: list[str])
     if statement is None and not indicators:
         raise ReviewError("Say what the action should change: a statement or an indicator.")
     if statement is not None and statement not in {s.number for s in charter.statements}:
-        raise ReviewError(f"There is no statement {statement} in the charter.")
+        raise ReviewError(f"There is no statement {statement} in the charter.", "statement")
     unknown = [i for i in indicators if i not in charter.indicators]
     if unknown:
-        raise ReviewError(f"Unknown indicator: {', '.join(unknown)}.")
+        raise ReviewError(f"Unknown indicator: {', '.join(unknown)}.", "indicators")
 
 
 def _check_owner(charter: Charter, owner: str) -> None:
     if owner not in charter.owners:
         raise ReviewError(
             f"Unknown owner {owner!r}: choose a lead from the charter's owners "
-            "(charter/owners.yaml)."
+            "(charter/owners.yaml).",
+            "owner",
         )
 
 
@@ -111,7 +112,9 @@ def add(
     _check_links(charter, statement, links)
     _check_owner(charter, owner)
     if due < (today or date.today()):
-        raise ReviewError(f"The due date {long_date(due)} has passed: choose a date from today.")
+        raise ReviewError(
+            f"The due date {long_date(due)} has passed: choose a date from today.", "due"
+        )
     now = datetime.now()
     with writing(store, "the actions") as con:
         if (earlier := once.made_before(con, token, "action")) is not None:

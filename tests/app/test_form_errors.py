@@ -60,3 +60,29 @@ def test_a_dropped_action_without_a_why_is_said_under_that_box(fresh):
     said = under(at, why.key)
     assert type(said).__name__ == "Error", said
     assert said.value.replace("\\", "").startswith("If dropped: why: this box is empty")
+
+
+def test_a_due_date_the_domain_refuses_is_said_under_the_due_box(fresh):
+    """A refusal found by the domain when saving, about a named field (an action's due date
+    already passed: ReviewError's field "due"), was said only under the whole form. It is
+    said under the Due box, naming it, and summed up under the form; what was typed stays."""
+    from datetime import date, timedelta
+
+    at = fresh(ui.ACTIONS_PAGE, **{access.DEMO_ROLE: "member"}).run()
+    next(t for t in at.text_input if t.label == "What will be done").input("Ring the schools")
+    due = next(d for d in at.date_input if d.label == "Due")
+    due.set_value(date.today() - timedelta(days=3))
+    statement = next(s for s in at.selectbox if s.label == "Statement it should change")
+    statement.set_value(statement.options[1])
+    next(b for b in at.button if b.label == "Add the action").click().run()
+    assert not at.exception, at.exception
+    due = next(d for d in at.date_input if d.label == "Due")
+    said = under(at, due.key)
+    assert type(said).__name__ == "Error", said
+    assert said.value.replace("\\", "").startswith("Due: The due date "), said.value
+    assert "has passed" in said.value
+    summary = [e.value.replace("\\", "") for e in at.error if e.value.startswith("Not saved")]
+    assert summary and summary[0].startswith("Not saved. Due: The due date "), summary
+    assert next(t for t in at.text_input if t.label == "What will be done").value == (
+        "Ring the schools"
+    )
