@@ -40,6 +40,7 @@ from metrics.store.changes import Versions, versions
 
 # Kept importable from here: the rest of the store, the domain and the tests find them here.
 from metrics.store.duckdb_connection import (
+    ONE_WRITER_WAIT_SECONDS,
     Connection as Connection,
     Params as Params,
     Rows as Rows,
@@ -258,11 +259,14 @@ def transaction(con: Connection) -> Iterator[Connection]:
 
 
 @contextmanager
-def one_writer(con: Connection, name: str) -> Iterator[Connection]:
+def one_writer(
+    con: Connection, name: str, wait: float = ONE_WRITER_WAIT_SECONDS
+) -> Iterator[Connection]:
     """Writers that name `name` one at a time, on any connection to the database (the
     connection's `one_writer`): around a `transaction` whose decision rests on what the
-    writer before it stored (a return that replaces stored figures needs a reason)."""
-    with con.one_writer(name):
+    writer before it stored (a return that replaces stored figures needs a reason). After
+    `wait` seconds behind another, refused in plain words (StoreBusy)."""
+    with con.one_writer(name, wait):
         yield con
 
 

@@ -19,7 +19,7 @@ import duckdb
 import pyarrow as pa
 
 from metrics.store.changes import Kind, Versions, commits, note_commit, rows_for, versions
-from metrics.store.errors import StoreError, WriteConflict
+from metrics.store.errors import StoreBusy, StoreError, WriteConflict
 from metrics.store.read_kinds import watch
 from metrics.store.schema import POSTGRES_ONLY
 from metrics.store.writes import CHANGED, CHANGED_KIND, note_write
@@ -34,6 +34,15 @@ _NUMBERING = threading.Lock()
 # lets one process at a time have the file, so another process's writer waits to open it.
 _WRITERS: dict[tuple[str | None, str], threading.Lock] = {}
 _WRITERS_LOCK = threading.Lock()
+ONE_WRITER_WAIT_SECONDS = 120.0  # as long as a command waits for the DuckDB file
+
+
+def writer_busy(name: str, waited: float) -> StoreBusy:
+    """`one_writer`'s refusal once it has waited `waited` seconds, in plain words."""
+    return StoreBusy(
+        f"Other {name} were still being stored after {waited:.0f} s, so this one was not "
+        "stored. Try again once they are done."
+    )
 
 
 class Rows(Protocol):
@@ -151,18 +160,23 @@ class Connection:
         return [statement]
 
     @contextmanager
-    def one_writer(self, name: str) -> Iterator[None]:
+    def one_writer(self, name: str, wait: float = ONE_WRITER_WAIT_SECONDS) -> Iterator[None]:
         """While the block lasts, no other writer that asks for `name` on this database gets
         in: for a write that must see what another of its kind has just committed (whether
         it replaces stored figures, and so needs a reason), which two transactions at once
         would each have decided alone, from snapshots without the other's rows. Taken before
-        the transaction begins, so that its snapshot is taken after the writer before it."""
+        the transaction begins, so that its snapshot is taken after the writer before it.
+        Refused in plain words (StoreBusy) after `wait` seconds."""
         if self.in_transaction:
             raise StoreError(f"{name}: one writer at a time is asked for before the transaction")
         with _WRITERS_LOCK:
             lock = _WRITERS.setdefault((self.source, name), threading.Lock())
-        with lock:
+        if not lock.acquire(timeout=wait):
+            raise writer_busy(name, wait)
+        try:
             yield
+        finally:
+            lock.release()
 
     @contextmanager
     def _atomic(self, bump: bool = True) -> Iterator[None]:

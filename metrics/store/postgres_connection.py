@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import time
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from typing import Any
@@ -40,7 +41,13 @@ from psycopg import errors, sql
 from psycopg_pool import ConnectionPool, PoolTimeout
 
 from metrics.store.changes import Versions, note_commit, rows_for
-from metrics.store.duckdb_connection import Connection, Params, Rows
+from metrics.store.duckdb_connection import (
+    ONE_WRITER_WAIT_SECONDS,
+    Connection,
+    Params,
+    Rows,
+    writer_busy,
+)
 from metrics.store.errors import StoreError, WriteConflict
 from metrics.store.postgres_changes import CHANNEL, kept_versions
 from metrics.store.postgres_words import ARROW, pg_type, postgres_ddl, translate
@@ -204,17 +211,24 @@ class PgConnection(Connection):
             raise
 
     @contextmanager
-    def one_writer(self, name: str) -> Iterator[None]:
+    def one_writer(self, name: str, wait: float = ONE_WRITER_WAIT_SECONDS) -> Iterator[None]:
         """As a DuckDB connection's, for every process and app server on the database: a
         session-level advisory lock on `name` (let go at the block's end, or with the
-        session if the server is lost)."""
+        session if the server is lost). The pool's lock timeout (5 s, for row locks) ends
+        each wait for it; it is asked again until `wait` seconds have passed."""
         if self.in_transaction:
             raise StoreError(f"{name}: one writer at a time is asked for before the transaction")
         key = int.from_bytes(hashlib.sha256(name.encode()).digest()[:8], "big", signed=True)
-        try:
-            self._pg.execute("SELECT pg_advisory_lock(%s)", [key])
-        except psycopg.OperationalError as err:
-            raise _unavailable(err) from err
+        deadline = time.monotonic() + wait
+        while True:
+            try:
+                self._pg.execute("SELECT pg_advisory_lock(%s)", [key])
+                break
+            except errors.LockNotAvailable:  # (autocommit: no transaction to roll back)
+                if time.monotonic() >= deadline:
+                    raise writer_busy(name, wait) from None
+            except psycopg.OperationalError as err:
+                raise _unavailable(err) from err
         try:
             yield
         finally:
