@@ -198,11 +198,24 @@ def _settle(store: Store, actor: Actor, d: Digest, number: int, error: str | Non
     reminders given back for the next run."""
     outcome = SENT if error is None else FAILED
     with store.connect() as con, transaction(con):
-        stored.settle(con, number, outcome, error)
+        if stored.settle(con, number, outcome, error):
+            audit.record(
+                con, actor, f"reminder {outcome}", d.email,
+                f"Message {number}: {_about(d)}"
+                + (f". Not sent: {error}; tried again next run" if error else ""),
+                at=datetime.now(),
+            )  # fmt: skip
+            return
+        # An operator gave it back while this run was still at it (a slow mail server): its
+        # reminders are the next run's again. Sent after all, it reached them twice; said so.
+        if error is None:
+            note = "; then sent by its run after all (its reminders go again next run)"
+            stored.sent_after_all(con, number, note)
         audit.record(
-            con, actor, f"reminder {outcome}", d.email,
+            con, actor, f"reminder {outcome} after it was given back", d.email,
             f"Message {number}: {_about(d)}"
-            + (f". Not sent: {error}; tried again next run" if error else ""),
+            + (f". Not sent: {error}" if error else ". Sent by its run after an operator "
+               "gave it back; its reminders go again in the next run"),
             at=datetime.now(),
         )  # fmt: skip
 
@@ -227,8 +240,10 @@ def give_back(store: Store, actor: Actor, number: int, why: str) -> None:
                      "run", at=datetime.now())  # fmt: skip
 
 
-# A message 'sending' longer than this is most likely left by a run that stopped: one send
-# waits for the mail server at most its timeout (MAX_TIMEOUT, an hour, at the longest setting)
+# A message 'sending' longer than this may have been left by a run that stopped: each step of
+# a send (connecting, greeting, the message) waits for the mail server up to its timeout
+# (MAX_TIMEOUT, an hour, at the longest setting), so a run at work may take longer still;
+# the words then say how to tell, not which it is.
 STOPPED_AFTER = timedelta(seconds=MAX_TIMEOUT)
 
 
@@ -242,20 +257,20 @@ class Message:
     error: str | None
 
     def said(self, now: datetime) -> str:
-        """Its outcome in words. One 'sending' is being sent now, by a run at work (said with
-        since when); 'sending' for longer than any send waits, its run most likely stopped:
-        it may or may not have gone, and an operator who knows it never arrived gives it
-        back (it is never sent again by itself)."""
+        """Its outcome in words. One 'sending' is being sent, by a run at work (said with
+        since when); 'sending' for longer than STOPPED_AFTER, its run may have stopped: it
+        may or may not have gone, and an operator who knows the run has ended and the
+        message never arrived gives it back (it is never sent again by itself)."""
         if self.outcome != SENDING:
             return self.outcome
         since = date_time(self.at)
         if now - self.at <= STOPPED_AFTER:
             return f"being sent now (since {since})"
         return (
-            f"still 'sending' since {since}: the run sending it has most likely stopped, and "
-            "it may or may not have gone (it is not sent again by itself). If it never "
-            "arrived, an operator can give it back: python -m metrics remind --give-back "
-            f"{self.message_id} --why '...'"
+            f"still 'sending' since {since}: if the run sending it has ended (the scheduled "
+            "job's log says), it may or may not have gone, and it is not sent again by "
+            "itself. If it never arrived, an operator can give it back: python -m metrics "
+            f"remind --give-back {self.message_id} --why '...'"
         )
 
 

@@ -24,7 +24,11 @@ INSERT INTO reminder_messages VALUES ($id, $recipient, $at, $outcome, $items, $e
 ADD_SENT = "INSERT INTO reminder_sent VALUES ($recipient, $item, $stage, $id, $at)"
 SETTLE = """
 UPDATE reminder_messages SET outcome = $outcome, error = $error
-WHERE message_id = $id AND outcome = 'sending'
+WHERE message_id = $id AND outcome = 'sending' RETURNING message_id
+"""
+# A message sent after an operator gave it back: said on it (its reminders stay given back).
+SENT_AFTER_ALL = """
+UPDATE reminder_messages SET error = error || $note WHERE message_id = $id
 """
 GIVE_BACK = "DELETE FROM reminder_sent WHERE message_id = $id"
 MESSAGES = """
@@ -72,12 +76,20 @@ def claim(con: Connection, recipient: str, at: datetime, items: list[tuple[str, 
     return message_id
 
 
-def settle(con: Connection, message_id: int, outcome: str, error: str | None) -> None:
+def settle(con: Connection, message_id: int, outcome: str, error: str | None) -> bool:
     """A claimed message's outcome: sent, or failed (its items given back, so that the next
-    run tries them again)."""
-    con.execute(SETTLE, {"id": message_id, "outcome": outcome, "error": error})
+    run tries them again). False if it was no longer 'sending' (an operator gave it back
+    meanwhile): nothing changed."""
+    if not con.execute(SETTLE, {"id": message_id, "outcome": outcome, "error": error}).fetchall():
+        return False
     if outcome != "sent":
         con.execute(GIVE_BACK, {"id": message_id})
+    return True
+
+
+def sent_after_all(con: Connection, message_id: int, note: str) -> None:
+    """Say on a message given back that its run sent it after all."""
+    con.execute(SENT_AFTER_ALL, {"id": message_id, "note": note})
 
 
 def messages(con: Connection, limit: int = 500) -> list[Row]:

@@ -112,7 +112,7 @@ def test_a_providers_person_sees_their_own_returns_owed_on_their_returns_page(fr
 def test_a_message_being_sent_says_so_and_one_left_sending_says_how_to_give_it_back(fresh, charter):
     """A message a run is sending at this moment ('sending', claimed just now) was shown as
     "not known (the run stopped while sending)": it says it is being sent now, since when.
-    One 'sending' for over an hour (its run most likely stopped) says an operator can give
+    One 'sending' for over an hour (its run may have stopped) says an operator can give
     it back, with the command and its number."""
     from datetime import datetime, timedelta
 

@@ -304,6 +304,26 @@ def test_an_operator_gives_back_a_message_left_sending(demo_store, charter, serv
     assert first.email in {o.digest.email for o in sent.outcomes if o.outcome == "sent"}
 
 
+def test_a_message_its_run_sends_after_it_was_given_back_says_so(demo_store, charter):
+    """An operator gave back a message whose run was still at work (a slow mail server); the
+    server then took it. The run wrote "reminder sent" to the audit trail although the
+    message stayed given back: the trail said sent, the message not sent, and nothing said
+    its reminders would go twice. Now the message and the trail say what happened."""
+    [first, *_] = run.pending(demo_store, charter, DAY)
+    claimed = run._claim(demo_store, OPERATOR, first)
+    assert claimed is not None
+    number = claimed[1]
+    run.give_back(demo_store, ADMIN_ACTOR, number, "looked stuck")
+    run._settle(demo_store, OPERATOR, first, number, None)  # the run's send went through
+    [message] = [m for m in run_messages(demo_store) if m[0] == number]
+    assert message[3] == "failed" and "then sent by its run after all" in message[5]
+    assert not audit.entries(demo_store, ADMIN_ACTOR, kind="reminder sent", text=first.email)
+    [entry] = audit.entries(
+        demo_store, ADMIN_ACTOR, kind="reminder sent after it was given back", text=first.email
+    )
+    assert "go again in the next run" in entry.summary
+
+
 def run_messages(store):  # type: ignore[no-untyped-def]
     with store.connect() as con:
         return stored.messages(con)
