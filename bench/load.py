@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import statistics
 import subprocess
 import sys
@@ -40,6 +41,7 @@ SCRUTINY: Page = ("Scrutiny", "", "Questions members may want to ask")
 SCORECARD: Page = ("Scorecard", "", "Each cell is the measure's status")
 
 PAGES = [OVERVIEW, INDICATOR]  # what each session of the load test opens
+LOADER_NAME = "bench: the analyst's load"  # its PostgreSQL sessions' application_name
 
 
 @dataclass
@@ -199,12 +201,18 @@ def run(
         stderr=subprocess.STDOUT,
         text=True,
         cwd=Path(__file__).resolve().parent.parent,
+        env={**os.environ, "PGAPPNAME": LOADER_NAME},  # its sessions, to PostgreSQL
     )
     # The crowd starts once the first load is at work on the database, so that its commit
     # (some 0.15 s later) lands part-way through the crowd and our caches go cold under it.
     # Started with the loader, the crowd (about 0.5 s) was over before the first command had
     # even imported its modules (0.6 s): it met the loads' start-up, never their data.
-    started = _at_work(db, loader, since)
+    try:
+        started = _at_work(db, loader, since)
+    except BaseException:
+        loader.kill()
+        loader.wait()
+        raise
     waited = time.time() - since
     results = _run(lambda: _crowd(url, plans, timeout))
     out, _ = loader.communicate(timeout=600)
@@ -233,8 +241,9 @@ def run(
 def _at_work(db: Path | str, loader: subprocess.Popen[str], since: float) -> bool:
     """Wait until the loader's first `python -m metrics load` is at work on `db`: for a
     DuckDB file, the command's mark in /proc/locks (metrics/store/on_disk.py); for a
-    PostgreSQL URL, a session of the database's begun since `since` (before the crowd the
-    app servers open none). False if it was not seen within 60 s, or the loader ended."""
+    PostgreSQL URL, a client session of the loader's (LOADER_NAME, begun since `since`; the
+    app servers' listeners and the server's own workers open sessions too). False if it was
+    not seen within 60 s, or the loader ended."""
     deadline = time.monotonic() + 60
     if isinstance(db, str) and is_database_url(db):
         import psycopg
@@ -243,8 +252,9 @@ def _at_work(db: Path | str, loader: subprocess.Popen[str], since: float) -> boo
             while loader.poll() is None and time.monotonic() < deadline:
                 row = con.execute(
                     "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
-                    " AND pid <> pg_backend_pid() AND backend_start >= to_timestamp(%s)",
-                    (since,),
+                    " AND application_name = %s AND backend_type = 'client backend'"
+                    " AND backend_start >= to_timestamp(%s)",
+                    (LOADER_NAME, since),
                 ).fetchone()
                 if row is not None and row[0] > 0:
                     return True
