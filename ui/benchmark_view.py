@@ -16,7 +16,8 @@ from charter.models import UNIT_LABEL
 from metrics.assess.benchmark import ordinal, rank_words
 from metrics.publish import compare, withheld as disclosure
 from metrics.publish.boundary import BoundaryChange
-from metrics.publish.compare import Compared, CouncilFigure, YearCompared, focus
+from metrics.publish.compare import Compared, CouncilFigure, focus
+from metrics.publish.compare_year import YearCompared
 from metrics.publish.escape import chart_text, markdown
 from metrics.rounding import fmt_half_up
 from metrics.words.narrative import fmt_value, signed_number
@@ -137,6 +138,12 @@ def over_time_chart(
     for name, ys, colour, dash in (
         ("England", [y.england for y in years], style.ENGLAND, "dash"),
         ("Region", [y.region for y in years], style.REGION, "dot"),
+        (
+            years[-1].sub_region_name or "",
+            [y.sub_region for y in years],
+            style.SUB_REGION,
+            "longdashdot",  # long dashes are a former council's (boundary change)
+        ),
         ("Neighbours", [y.neighbours for y in years], NEIGHBOURS, "dashdot"),
         *formers,
         ("Ours", [y.ours for y in years], style.OURS, "solid"),
@@ -167,9 +174,10 @@ def over_time_chart(
     fig.xaxis(type="linear")
     last = years[-1]
     said = last.in_words(ind)
+    half = f", {last.sub_region_name}" if last.sub_region_name else ""
     alt = (
         f"Line chart of {ind.title} from {periods[0]} to {periods[-1]}: our council, England, "
-        f"the region and the neighbour average. In {last.period}: {said}."
+        f"the region{half} and the neighbour average. In {last.period}: {said}."
         + (f" Published figures as known at {quarter}." if quarter else "")
         + (f" {boundary.words()}" if boundary else "")
     )
@@ -180,7 +188,8 @@ def over_time_table(
     years: list[YearCompared], ind: Indicator, boundary: BoundaryChange | None = None
 ) -> list[dict[str, Any]]:
     """The chart's table twin; with a column of the councils before a boundary change of
-    ours (their figures, named), only where there was one."""
+    ours (their figures, named), only where there was one; a London borough's half of
+    London in a column after the region's (none for a council outside London)."""
     before = {BEFORE: boundary.in_year} if boundary else {}
     return [
         {
@@ -192,6 +201,7 @@ def over_time_table(
             else signed_number(y.change, ind.decimals),
             "England": y.shown(ind, "–")[1],
             "Region": y.shown(ind, "–")[2],
+            **({y.sub_region_name: y.sub_region_shown(ind, "–")} if y.sub_region_name else {}),
             "Neighbour average": y.shown(ind, "–")[3],
             "Neighbours with a figure": y.neighbours_with_figure,
             "Rank": rank_words(y.rank, y.councils, y.tied) if y.rank else "–",

@@ -12,6 +12,7 @@ from metrics.publish.palette import (  # the app's charts read them from here, a
     OKABE_ITO as OKABE_ITO,
     OURS as OURS,
     REGION as REGION,
+    SUB_REGION as SUB_REGION,
     TARGET as TARGET,
     TEXT as TEXT,
 )

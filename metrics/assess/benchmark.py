@@ -1,4 +1,5 @@
-"""Benchmarks: our council against England, its region, its comparator group and every
+"""Benchmarks: our council against England, its region (and, for a London borough, its half
+of London: Inner or Outer London, as DfE publishes them), its comparator group and every
 council, read through polarity (rank 1 = best), with a significance test against England.
 
 Significance (percentages with a numerator and denominator): the Wilson score 95% interval
@@ -18,7 +19,7 @@ from typing import TypeVar
 from charter import Charter, Indicator
 from metrics.assess.target import Polarity, Target
 from metrics.periods.text import read_label
-from metrics.reference import councils_in, one_council
+from metrics.reference import councils_in, one_council, sub_region_of
 from metrics.store import assess as stored, published
 from metrics.store.connection import Store
 
@@ -29,6 +30,7 @@ Z95 = 1.959964
 class Benchmark:
     england: float | None = None
     region: float | None = None
+    sub_region: float | None = None  # Inner or Outer London, for a London borough only
     group: float | None = None  # comparator group, by `statistic`
     group_size: int = 0
     group_source: str | None = None  # "statistical neighbours: DfE model of May 2025"
@@ -62,6 +64,7 @@ class Benchmark:
         return {
             "england": self.england,
             "region": self.region,
+            "sub_region": self.sub_region,
             "group": self.group,
             "group_size": self.group_size,
             "group_source": self.group_source,
@@ -155,6 +158,7 @@ def benchmark(
     b = Benchmark(
         england=areas.get(council.england.code),
         region=areas.get(council.region.code),
+        sub_region=areas.get(half.code) if (half := sub_region_of(council.code)) else None,
         statistic=council.comparator_statistic,
     )
     neighbours = charter.neighbours()
@@ -167,7 +171,7 @@ def benchmark(
     b.ours = ours
     if ours is None:
         return b
-    councils = councils_in(areas, council.code)  # each council once, whatever its codes
+    councils = councils_in(areas, council.code)  # each council once (no region, no half)
     councils[council.code] = ours
     aim = Target.of(ind)
     if len(councils) > 1 and aim.has_better_side:

@@ -20,6 +20,7 @@ from metrics.packs import svg
 from metrics.packs.sections import Chart, Table
 from metrics.packs.svg_bars import Bar, focus_chart
 from metrics.publish.compare import Compared, CouncilFigure, every_compared, focus
+from metrics.publish.compare_year import beside_region
 from metrics.rounding import fmt_half_up
 from metrics.store.connection import Store
 from metrics.words.narrative import fmt_value
@@ -70,12 +71,13 @@ def gathered(
 
 def table(measures: Found) -> Table | None:
     """One row a measure with published figures for every council; None when there are none."""
-    rows, said = [], set()
+    rows, said, half = [], set(), None
     for ind, found in measures:
         y = next(y for y in found.years if y.period == found.latest)
+        half = half or y.sub_region_name  # a London borough's half: the same every measure
         rows.append(
             [
-                ind.title, y.period, *y.shown(ind, "–"),
+                ind.title, y.period, *y.shown_beside(ind, "–"),
                 rank_words(y.rank, y.councils, y.tied) if y.rank else "–", y.band or "–",
             ]
         )  # fmt: skip
@@ -89,7 +91,7 @@ def table(measures: Found) -> Table | None:
         "the best; ties share the lowest rank. Quartile band A is the best quarter of councils, "
         "D the worst. " + " ".join(sorted(said))
     )
-    return Table(caption, HEADERS, rows)
+    return Table(caption, beside_region(HEADERS, half), rows)
 
 
 def views(measures: Found, council: str) -> list[Views]:
@@ -117,21 +119,24 @@ def over_time(ind: Indicator, found: Compared, council: str) -> Chart:
     )  # fmt: skip
     last = years[-1]
     said = last.in_words(ind)
+    half = last.sub_region_name  # a London borough's half: in the table, not drawn
     alt = (
         f"Line chart of {ind.title}, {years[0].period} to {last.period}: ours (solid, round "
         "markers), England (dashed), the region (dotted, square markers) and the neighbour "
-        f"average (dash-dot, triangles). In {last.period}: {said or 'no figures'}."
+        f"average (dash-dot, triangles)"
+        + (f"; {half}'s figures are in the table" if half else "")
+        + f". In {last.period}: {said or 'no figures'}."
         + (f" {found.boundary.words()}" if found.boundary else "")
     )
     rows = [
         [
-            y.period, *y.shown(ind, "[x]"),
+            y.period, *y.shown_beside(ind, "[x]"),
             rank_words(y.rank, y.councils, y.tied) if y.rank else "[x]", y.band or "[x]",
         ]
         for y in years
     ]  # fmt: skip
     caption = f"{ind.title}: ours against England, the region and neighbours. {_said(found)}"
-    return Chart(drawn, alt, Table(caption, OVER_TIME, rows))
+    return Chart(drawn, alt, Table(caption, beside_region(OVER_TIME, half), rows))
 
 
 def _rows(shown: list[CouncilFigure], ind: Indicator, total: int) -> list[list[str]]:

@@ -28,58 +28,10 @@ from metrics.assess.target import Target
 from metrics.dates import long_date
 from metrics.periods.text import parse_period, read_label
 from metrics.publish.boundary import BoundaryChange, boundary_change
-from metrics.reference import councils_in, known_areas, one_council
+from metrics.publish.compare_year import YearCompared
+from metrics.reference import councils_in, known_areas, one_council, sub_region_of
 from metrics.store.connection import Store
 from metrics.store.queries import area_names, published_periods
-from metrics.words.narrative import fmt_value
-
-
-@dataclass(frozen=True)
-class YearCompared:
-    """One published year: ours beside England, the region and the neighbour average."""
-
-    period: str
-    ours: float | None
-    england: float | None
-    region: float | None
-    neighbours: float | None
-    neighbours_with_figure: int
-    rank: int | None
-    councils: int
-    tied: bool
-    band: str | None
-
-    def in_words(self, ind: Indicator) -> str:
-        """ "ours 64.2%, England 46.4%, the region ..., the neighbour average ...": the year's
-        figures that there are, as a chart's alt text says them (page and packs alike)."""
-        return ", ".join(
-            f"{name} {fmt_value(v, ind)}"
-            for name, v in (("ours", self.ours), ("England", self.england),
-                            ("the region", self.region), ("the neighbour average", self.neighbours))
-            if v is not None
-        )  # fmt: skip
-
-    change: float | None = None  # ours from the year before (consecutive years only)
-
-    def shown(self, ind: Indicator, missing: str) -> tuple[str, str, str, str]:
-        """Ours, England, the region and the neighbour average as every output writes them:
-        the figure, else the symbol given instead ("[z]" not applicable, as DfE published
-        it), else `missing` (none stored: "[x]" in a pack, "–" on a page)."""
-        return (
-            _shown(self.ours, self.ours_symbol, ind, missing),
-            _shown(self.england, self.england_symbol, ind, missing),
-            _shown(self.region, self.region_symbol, ind, missing),
-            _shown(self.neighbours, None, ind, missing),
-        )
-
-    # the symbol given where there is no figure (DfE's z not applicable, c confidential, ...)
-    ours_symbol: str | None = None
-    england_symbol: str | None = None
-    region_symbol: str | None = None
-
-
-def _shown(value: float | None, symbol: str | None, ind: Indicator, missing: str) -> str:
-    return missing if value is None and symbol is None else fmt_value(value, ind, symbol)
 
 
 @dataclass(frozen=True)
@@ -185,6 +137,7 @@ def compared_from(
     """`compared`, from its years and every area's figures for them (`area_values`) and the
     symbols of those with none (`area_symbols`)."""
     council = charter.council
+    half = sub_region_of(council.code)  # Inner or Outer London; None outside London
     years = []
     for period in periods:
         areas = values.get((ind.id, period), {})
@@ -198,6 +151,9 @@ def compared_from(
                 ours_symbol=None if ours is not None else comparator(council.code, given),
                 england_symbol=given.get(council.england.code),
                 region_symbol=given.get(council.region.code),
+                sub_region_name=half.name if half else None,
+                sub_region=b.sub_region,
+                sub_region_symbol=given.get(half.code) if half else None,
             )
         )  # fmt: skip
     moved = changes({y.period: y.ours for y in years})

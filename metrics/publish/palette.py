@@ -16,10 +16,11 @@ ENGLAND = OKABE_ITO["black"]
 REGION = OKABE_ITO["orange"]
 NEIGHBOURS = OKABE_ITO["purple"]
 TARGET = OKABE_ITO["green"]
+SUB_REGION = OKABE_ITO["vermillion"]  # Inner or Outer London, a London borough's only
 # Darker shades of the same hues for text on white (4.5:1), e.g. direct labels.
 TEXT = {
     OURS: "#005A8C", ENGLAND: "#000000", REGION: "#8A5A00", TARGET: "#00684A",
-    NEIGHBOURS: "#8E3F6B",
+    NEIGHBOURS: "#8E3F6B", SUB_REGION: "#A34700",
 }  # fmt: skip
 GRID = "#D9D9D9"
 

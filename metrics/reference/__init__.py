@@ -15,16 +15,18 @@ from pathlib import Path
 AREAS_CSV = Path(__file__).with_name("areas.csv")
 ENGLAND = "E92000001"
 NATIONAL, REGIONAL, COUNCIL = "National", "Regional", "Local authority"
+SUB_REGIONAL = "Sub-regional"  # Inner and Outer London: a region's part, not a council
 
 
 @dataclass(frozen=True)
 class KnownArea:
     code: str
     name: str
-    level: str  # National | Regional | Local authority
-    region_code: str  # '' for England and the regions
+    level: str  # National | Regional | Sub-regional | Local authority
+    region_code: str  # '' for England and the regions; London for its two halves
     old_code: str  # the DfE's three-digit LA code, '' where there is none
     successors: tuple[str, ...]  # codes that replaced this one (a council merged or split)
+    sub_region_code: str = ""  # a London borough's half (E13000001 Inner London), else ''
 
 
 @functools.cache
@@ -39,9 +41,17 @@ def known_areas() -> dict[str, KnownArea]:
                 r["region_code"],
                 r["old_code"],
                 tuple(r["successors"].split()),
+                r["sub_region_code"],
             )
             for r in csv.DictReader(f)
         }
+
+
+def sub_region_of(code: str) -> KnownArea | None:
+    """The sub-region DfE publishes a council's figures beside (Inner or Outer London, for a
+    London borough), or None: a council outside London, or not a real one, has none."""
+    area = known_areas().get(code)
+    return known_areas().get(area.sub_region_code) if area and area.sub_region_code else None
 
 
 def is_known(code: str, own_council: str) -> bool:

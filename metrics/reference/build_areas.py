@@ -6,7 +6,11 @@ Every National, Regional and Local authority row of every CSV under the folder g
 its name, its region and its old three-digit LA code; the latest year's name wins. A code that
 an old LA code stopped using is succeeded by the code that took the old LA code over. Council
 reorganisations that the files cannot show (merges and splits, and councils created after the
-latest file) are listed below from the statutory orders that made them.
+latest file) are listed below from the statutory orders that made them. London's two halves,
+Inner and Outer London, which DfE publishes for London boroughs (LAIT, and EES releases at
+the Regional level under E13 codes), are listed below with the boroughs of each, as DfE
+classifies them (LAIT's `Region` column: Haringey and Newham inner, Greenwich outer; a test
+checks the list against LAIT's file).
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ import sys
 from collections import defaultdict
 from pathlib import Path
 
-from metrics.reference import AREAS_CSV, COUNCIL, NATIONAL, REGIONAL
+from metrics.reference import AREAS_CSV, COUNCIL, NATIONAL, REGIONAL, SUB_REGIONAL
 
 # Reorganisations of English local government since 2019 (merges and splits).
 REORGANISED = {
@@ -41,7 +45,15 @@ CREATED = [
     ("E06000065", "North Yorkshire", "E12000003", "815"),
     ("E06000066", "Somerset", "E12000009", "933"),
 ]
-FIELDS = ["code", "name", "level", "region_code", "old_code", "successors"]
+LONDON = "E12000007"
+# London's sub-regions: GSS code, name, and its boroughs' old (three-digit) LA codes.
+SUB_REGIONS = [
+    ("E13000001", "Inner London",
+     "201 202 204 205 206 207 208 209 210 211 212 213 309 316"),
+    ("E13000002", "Outer London",
+     "203 301 302 303 304 305 306 307 308 310 311 312 313 314 315 317 318 319 320"),
+]  # fmt: skip
+FIELDS = ["code", "name", "level", "region_code", "old_code", "successors", "sub_region_code"]
 
 
 def derive(folder: Path) -> list[dict[str, str]]:
@@ -73,6 +85,7 @@ def derive(folder: Path) -> list[dict[str, str]]:
                         "region_code": region,
                         "old_code": old,
                         "successors": "",
+                        "sub_region_code": "",
                     }
     for code, name, region, old in CREATED:
         rows.setdefault(
@@ -84,6 +97,7 @@ def derive(folder: Path) -> list[dict[str, str]]:
                 "region_code": region,
                 "old_code": old,
                 "successors": "",
+                "sub_region_code": "",
             },
         )
     for codes in years_of_old.values():  # the same old LA code under a new GSS code
@@ -93,8 +107,20 @@ def derive(folder: Path) -> list[dict[str, str]]:
     for code, successors in REORGANISED.items():
         if code in rows:
             rows[code]["successors"] = " ".join(successors)
-    order = {NATIONAL: 0, REGIONAL: 1, COUNCIL: 2}
+    add_sub_regions(rows)
+    order = {NATIONAL: 0, REGIONAL: 1, SUB_REGIONAL: 2, COUNCIL: 3}
     return sorted(rows.values(), key=lambda r: (order[r["level"]], r["code"]))
+
+
+def add_sub_regions(rows: dict[str, dict[str, str]]) -> None:
+    """Inner and Outer London as areas, and each London borough's half (by its old LA code:
+    a borough has never changed its GSS code, but the number is what LAIT files by)."""
+    for code, name, olds in SUB_REGIONS:
+        rows[code] = dict.fromkeys(FIELDS, "") | {"code": code, "name": name, "level": SUB_REGIONAL,
+                                                  "region_code": LONDON}  # fmt: skip
+        for row in rows.values():
+            if row["level"] == COUNCIL and row["old_code"] in olds.split():
+                row["sub_region_code"] = code
 
 
 def to_csv(rows: list[dict[str, str]]) -> str:

@@ -15,10 +15,10 @@ LAIT = SHARED / "data" / "lait" / "bds_long_0.parquet"
 def test_import_lait_previews_then_imports_the_shipped_extract(tmp_path):
     db = tmp_path / "o.duckdb"
     dry = run("import-lait", str(EXTRACT), "--dry-run", "--user", "analyst", db=db)
-    assert "Dry run (nothing stored): 5544 figures" in dry.stdout
+    assert "Dry run (nothing stored): 5610 figures" in dry.stdout
     assert "National         2024" in dry.stdout
     done = run("import-lait", str(EXTRACT), "--user", "analyst", db=db)
-    assert "Imported 5544 figures: 5544 added" in done.stdout
+    assert "Imported 5610 figures: 5610 added" in done.stdout
     again = run("import-lait", str(EXTRACT), "--user", "analyst", db=db)
     assert "No change" in again.stdout
 

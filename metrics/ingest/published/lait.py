@@ -6,8 +6,10 @@ and committed by ees.py, stage.py, select.py and rules.py as any release is.
 LAIT's file has `Short Desc` (the measure code), `Years`, `LA and Regions` (the area's
 name), `Values` (text), `LA Number` (DfE's three-digit number; 970 England, 980-990 the
 regions and London's halves) and `Region`. Areas become GSS codes by metrics/reference
-(a council by its LA number, a region by its name; London's inner and outer halves are
-skipped as sub-regional). Years are read by the mapping's year type (the file does not say
+(a council by its LA number, a region by its name, London's inner and outer halves, "London
+(Inner)" and "London (Outer)", by name as Inner and Outer London: E13000001 and E13000002 at
+the Regional level, as EES releases publish them; metrics/reference lists which borough is in
+which). Years are read by the mapping's year type (the file does not say
 it): a single year Y of an academic or financial year ends in Y, "(prov)" marks a
 provisional figure. LAIT's missing-value marks become EES symbols: NA (missing or
 suppressed) and ".", "..", "..." are x (not available), "-" (does not apply) is z; EES
@@ -38,7 +40,7 @@ from metrics.ingest.published.read import (
     csv_problem,
     text_problem,
 )
-from metrics.reference import COUNCIL, ENGLAND, NATIONAL, REGIONAL, known_areas
+from metrics.reference import COUNCIL, ENGLAND, NATIONAL, REGIONAL, SUB_REGIONAL, known_areas
 from metrics.store.connection import Store
 
 REQUIRED = ("Short Desc", "Years", "LA and Regions", "Values", "LA Number")
@@ -61,7 +63,9 @@ class LaitFile(EesFile):
 
 def lait_areas() -> pa.Table:
     """(number, name, code, level): councils by LA number (the current code where a number
-    has several), England as 970, the regions by name (LAIT numbers them 980-990)."""
+    has several), England as 970, the regions by name (LAIT numbers them 980-990), and
+    London's halves by LAIT's name ("London (Inner)" for Inner London) at the Regional level,
+    where EES releases put them."""
     numbers: dict[str, tuple[str, str, str]] = {ENGLAND_NUMBER: ("England", ENGLAND, NATIONAL)}
     names: dict[str, tuple[str, str]] = {}
     for a in known_areas().values():
@@ -69,6 +73,9 @@ def lait_areas() -> pa.Table:
             numbers[a.old_code] = (a.name, a.code, a.level)
         elif a.level == REGIONAL:
             names[a.name.lower()] = (a.code, a.level)
+        elif a.level == SUB_REGIONAL:  # "Inner London" is LAIT's "London (Inner)"
+            half, _, place = a.name.lower().partition(" ")
+            names[f"{place} ({half})"] = (a.code, REGIONAL)
     return pa.table(
         {
             "number": [*numbers, *([""] * len(names))],
