@@ -103,7 +103,7 @@ def test_a_london_borough_is_compared_with_its_half_which_is_no_council(store, c
     figure, in words and on the page's table; ranks and "of N" count councils only. A council
     outside London (Hartlepool) shows no half."""
     from metrics.packs.benchmarks import over_time
-    from ui.benchmark_view import over_time_table
+    from ui.benchmark_view import over_time_chart, over_time_table
 
     mapping = load_lait_mapping(LAIT_DIR / "sen.yaml", charter)
     assert import_lait(store, charter, EXTRACT.name, EXTRACT.read_bytes(), mapping, by="t").ok
@@ -125,6 +125,8 @@ def test_a_london_borough_is_compared_with_its_half_which_is_no_council(store, c
         assert len(found.councils) == found.years[-1].councils
         page = {r["Year"]: r for r in over_time_table(found.years, ind)}
         assert page[last.period][name] == fmt_value(last.sub_region, ind)
+        fig, alt = over_time_chart(found.years, ind)
+        assert f"the region, {name} and" in alt and name in [t.name for t in fig.data]
         pack = over_time(ind, found, known_areas()[code].name).table
         assert name in pack.headers
         row = next(r for r in pack.rows if r[0] == last.period)
@@ -133,6 +135,8 @@ def test_a_london_borough_is_compared_with_its_half_which_is_no_council(store, c
     assert elsewhere is not None
     assert all(y.sub_region_name is None and y.sub_region is None for y in elsewhere.years)
     assert not any(name in r for r in over_time_table(elsewhere.years, ind) for name in HALVES)
+    fig, alt = over_time_chart(elsewhere.years, ind)
+    assert not any(t.name in HALVES for t in fig.data) and "London" not in alt
 
 
 def test_an_ees_release_s_london_halves_are_areas_we_know(store, charter, tmp_path):
