@@ -65,6 +65,12 @@ def trend_table(rows: list[TrendRow], ind: Indicator) -> list[dict[str, Any]]:
             "Region": fmt_value(r.region, ind, r.region_symbol)
             if r.region is not None or r.region_symbol
             else "",
+            # a London borough's half of London (Inner or Outer London)
+            **(
+                {r.sub_region_name: _given(r.sub_region, r.sub_region_symbol, ind)}
+                if r.sub_region_name
+                else {}
+            ),
             "Target": fmt_target_value(ind, target),
             "Note": r.note or "",
             "Why revised": r.revision_reason or "",
@@ -110,6 +116,11 @@ def trend_csv(
             "england_symbol": r.england_symbol,
             "region": r.region,
             "region_symbol": r.region_symbol,
+            **(
+                {"sub_region": r.sub_region, "sub_region_symbol": r.sub_region_symbol}
+                if r.sub_region_name
+                else {}
+            ),
             "target": target,
             "note": r.note,
             "revision_reason": r.revision_reason,
@@ -117,6 +128,11 @@ def trend_csv(
         }
         for r, target in zip(rows, targets, strict=True)
     ]
+
+
+def _given(value: float | None, symbol: str | None, ind: Indicator) -> str:
+    """A comparator's figure, else the symbol given instead, else an empty cell."""
+    return fmt_value(value, ind, symbol) if value is not None or symbol else ""
 
 
 def _blank(value: float | None) -> object:

@@ -12,7 +12,7 @@ from metrics.assess.target import Target
 from metrics.assess.trajectory import with_trajectory
 from metrics.periods.model import kind_for
 from metrics.periods.text import parse_period, read_label
-from metrics.reference import councils_in
+from metrics.reference import councils_in, sub_region_of
 from metrics.store import assess as stored
 from metrics.store.connection import Store
 from metrics.store.queries import SeriesRow, series, series_by_area
@@ -37,6 +37,14 @@ class TrendRow:
     # the symbol DfE gave instead of a figure (z not applicable, c confidential, ...)
     england_symbol: str | None = None
     region_symbol: str | None = None
+    # a London borough's half of London (Inner or Outer London) beside the region; the
+    # name None for a council outside London
+    sub_region_name: str | None = None
+    sub_region: float | None = None
+    sub_region_symbol: str | None = None
+
+
+Found = tuple[list[SeriesRow], list[SeriesRow], list[SeriesRow], list[SeriesRow]]
 
 
 @dataclass(frozen=True)
@@ -51,18 +59,20 @@ class GroupRow:
 
 
 def trend(store: Store, charter: Charter, ind: Indicator) -> list[TrendRow]:
-    """Our council's figures oldest first, with England and the region where published; each
+    """Our council's figures oldest first, with England, the region (and a London borough's
+    half of London) where published; each
     with the target in force for it (a trajectory's step, where the chair set one)."""
     with store.connect():
         ind = with_trajectory(store, charter, ind)
-        return trend_rows(ind, _with_comparators(store, charter, ind))
+        return trend_rows(ind, _with_comparators(store, charter, ind), _half(charter))
 
 
 def trends(store: Store, charter: Charter, inds: list[Indicator]) -> dict[str, list[TrendRow]]:
     """`trend` of each of several indicators, their series read at once (a pack's measures
     needing attention: one read instead of one each)."""
     c = charter.council
-    areas = [c.code, c.england.code, c.region.code]
+    half = sub_region_of(c.code)
+    areas = [c.code, c.england.code, c.region.code, *([half.code] if half else [])]
     with store.connect():
         found = series_by_indicator(store, [i.id for i in inds], areas)
         out = {}
@@ -76,33 +86,47 @@ def trends(store: Store, charter: Charter, inds: list[Indicator]) -> dict[str, l
                     mine[c.code],
                     mine[c.england.code] if comparable else [],
                     mine[c.region.code] if comparable else [],
+                    mine[half.code] if comparable and half else [],
                 ),
+                half.name if half else None,
             )
         return out
 
 
-def _with_comparators(
-    store: Store, charter: Charter, ind: Indicator
-) -> tuple[list[SeriesRow], list[SeriesRow], list[SeriesRow]]:
-    """Our series, England's and the region's (none for a count: a country's count is no
-    yardstick for a council's), in one read."""
+def _half(charter: Charter) -> str | None:
+    """Our half of London's name (Inner or Outer London), None outside London."""
+    half = sub_region_of(charter.council.code)
+    return half.name if half else None
+
+
+def _with_comparators(store: Store, charter: Charter, ind: Indicator) -> Found:
+    """Our series, England's, the region's and a London borough's half of London's (none for
+    a count: a country's count is no yardstick for a council's), in one read."""
     c = charter.council
     comparable = ind.unit != "count"
-    wanted = [c.code, c.england.code, c.region.code] if comparable else [c.code]
+    half = sub_region_of(c.code)
+    halves = [half.code] if half else []
+    wanted = [c.code, c.england.code, c.region.code, *halves] if comparable else [c.code]
     found = series_by_area(store, ind.id, wanted)
-    return found[c.code], found.get(c.england.code, []), found.get(c.region.code, [])
+    return (
+        found[c.code],
+        found.get(c.england.code, []),
+        found.get(c.region.code, []),
+        found.get(half.code, []) if half else [],
+    )
 
 
-def trend_rows(
-    ind: Indicator, found: tuple[list[SeriesRow], list[SeriesRow], list[SeriesRow]]
-) -> list[TrendRow]:
-    ours, england_rows, region_rows = found
+def trend_rows(ind: Indicator, found: Found, half: str | None = None) -> list[TrendRow]:
+    """Our rows beside the comparators' figures for the same periods; `half` the name of our
+    half of London (its figures `found`'s last), None outside London."""
+    ours, england_rows, region_rows, half_rows = found
     ours = own_kind(ind, ours)
     aim = Target.of(ind)
     england = {r.period: r.value for r in england_rows}
     region = {r.period: r.value for r in region_rows}
     england_symbol = {r.period: r.symbol for r in england_rows}
     region_symbol = {r.period: r.symbol for r in region_rows}
+    halves = {r.period: (r.value, r.symbol) for r in half_rows}
     return [
         TrendRow(
             r.period,
@@ -119,6 +143,9 @@ def trend_rows(
             r.revision_reason,
             england_symbol=england_symbol.get(r.period),
             region_symbol=region_symbol.get(r.period),
+            sub_region_name=half,
+            sub_region=halves.get(r.period, (None, None))[0],
+            sub_region_symbol=halves.get(r.period, (None, None))[1],
         )
         for r in ours
     ]
@@ -175,7 +202,8 @@ def trend_and_provenance(
         ind = with_trajectory(store, charter, ind)
         found = _with_comparators(store, charter, ind)
     ours = own_kind(ind, found[0])  # where the trend's latest figure came from
-    return trend_rows(ind, found), max(ours, key=lambda r: r.recorded_at) if ours else None
+    latest = max(ours, key=lambda r: r.recorded_at) if ours else None
+    return trend_rows(ind, found, _half(charter)), latest
 
 
 def spc(ind: Indicator, rows: list[TrendRow]) -> SpcResult | None:

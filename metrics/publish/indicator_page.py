@@ -134,6 +134,7 @@ def comparison(
         pairs = (
             (c.name, latest.value),
             (c.region.name, latest.region),
+            (latest.sub_region_name or "", latest.sub_region),  # Inner/Outer London
             (c.england.name, latest.england),
         )
         found = [

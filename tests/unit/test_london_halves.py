@@ -165,3 +165,37 @@ def test_an_ees_release_s_london_halves_are_areas_we_know(store, charter, tmp_pa
     regional = {r.period: r.value for r in series(store, "ehcp-issued-20-weeks", "E12000007")}
     for code in HALVES.values():
         assert {r.period: r.value for r in series(store, "ehcp-issued-20-weeks", code)} == regional
+
+
+def test_a_london_borough_s_trend_has_its_half_beside_the_region(store, charter):
+    """The indicator page's trend (chart, table twin and CSV) has Camden's half of London,
+    Inner London, beside the region in every year both are published; Hartlepool's has no
+    such line or column."""
+    from metrics.assess.trend import trend, trends
+    from ui.charts import trend_chart
+    from ui.trend_tables import trend_csv, trend_table
+
+    mapping = load_lait_mapping(LAIT_DIR / "sen.yaml", charter)
+    assert import_lait(store, charter, EXTRACT.name, EXTRACT.read_bytes(), mapping, by="t").ok
+    ind = charter.indicators[APPEALS[0]]
+    camden = a_council(charter, "E09000007")
+    inner = {r.period: r.value for r in series(store, ind.id, "E13000001")}
+    rows = trend(store, camden, ind)
+    assert len(rows) >= 5 and rows == trends(store, camden, [ind])[ind.id]
+    for r in rows:
+        assert r.sub_region_name == "Inner London" and r.sub_region == inner.get(r.period)
+    assert any(r.sub_region is not None for r in rows)
+    table = trend_table(rows, ind)
+    assert [t["Inner London"] for t in table] == [
+        fmt_value(r.sub_region, ind) if r.sub_region is not None else "" for r in rows
+    ]
+    assert [c["sub_region"] for c in trend_csv(rows, ind, "E09000007", "Camden")] == [
+        r.sub_region for r in rows
+    ]
+    fig, _ = trend_chart(rows, ind, "Camden", ind.title)
+    assert "Inner London" in [t.name for t in fig.data]
+    elsewhere = trend(store, a_council(charter, "E06000001"), ind)
+    assert elsewhere and all(r.sub_region_name is None for r in elsewhere)
+    assert not any("Inner London" in t or "Outer London" in t for t in trend_table(elsewhere, ind))
+    fig, _ = trend_chart(elsewhere, ind, "Hartlepool", ind.title)
+    assert not any(t.name in HALVES for t in fig.data)
