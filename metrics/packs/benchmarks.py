@@ -112,20 +112,20 @@ def over_time(ind: Indicator, found: Compared, council: str) -> Chart:
     """A measure's chart (ours, England, the region and the neighbour average, every
     published year), its alt text, and its table twin with our rank and band each year."""
     years = found.years
+    half = years[-1].sub_region_name  # a London borough's half of London, None elsewhere
     drawn = svg.line_chart(
         [y.period for y in years], [y.ours for y in years], [y.england for y in years],
         None, council, unit=UNIT_LABEL[ind.unit] or "count", percent=ind.unit == "percent",
         region=[y.region for y in years], neighbours=[y.neighbours for y in years],
+        sub_region=(half, [y.sub_region for y in years]) if half else None,
     )  # fmt: skip
     last = years[-1]
     said = last.in_words(ind)
-    half = last.sub_region_name  # a London borough's half: in the table, not drawn
+    beside = f", {half} (long dashes)" if half else ""
     alt = (
         f"Line chart of {ind.title}, {years[0].period} to {last.period}: ours (solid, round "
-        "markers), England (dashed), the region (dotted, square markers) and the neighbour "
-        f"average (dash-dot, triangles)"
-        + (f"; {half}'s figures are in the table" if half else "")
-        + f". In {last.period}: {said or 'no figures'}."
+        f"markers), England (dashed), the region (dotted, square markers){beside} and the "
+        f"neighbour average (dash-dot, triangles). In {last.period}: {said or 'no figures'}."
         + (f" {found.boundary.words()}" if found.boundary else "")
     )
     rows = [

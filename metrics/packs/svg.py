@@ -1,8 +1,9 @@
 """Line charts for printed packs, drawn as SVG: vector in the PDF, no browser needed to draw
 them, the same Okabe-Ito colours as the app. Our figures in a solid line with round markers,
 England dashed, the aim as a dash-dot line, the region dotted with square markers and the
-neighbour average dash-dot with triangles (told apart without colour); direct labels at the
-right instead of a legend.
+neighbour average dash-dot with triangles, a London borough's half of London (Inner or Outer
+London) in long dashes (told apart without colour); direct labels at the right instead of a
+legend.
 A gap where a figure is missing or withheld. The chart's words and numbers also go into the
 alt text and the table that follow it (the pack does that)."""
 
@@ -12,7 +13,16 @@ import math
 from collections.abc import Sequence
 from html import escape
 
-from metrics.publish.palette import ENGLAND, GRID, NEIGHBOURS, OURS, REGION, TARGET, TEXT
+from metrics.publish.palette import (
+    ENGLAND,
+    GRID,
+    NEIGHBOURS,
+    OURS,
+    REGION,
+    SUB_REGION,
+    TARGET,
+    TEXT,
+)
 
 WIDTH, HEIGHT = 640, 260
 LEFT, RIGHT, TOP, BOTTOM = 56, 110, 28, 44
@@ -51,13 +61,16 @@ def line_chart(
     percent: bool = False,
     region: Sequence[float | None] | None = None,
     neighbours: Sequence[float | None] | None = None,
+    sub_region: tuple[str, Sequence[float | None]] | None = None,
 ) -> str:
     """An SVG document (text) of the series; periods oldest first. `target`: one for the
     whole chart, or each period's (targets may change by year), drawn as steps. `unit` titles
     the y axis (e.g. "%", "weeks"); a `percent` axis never runs past 100. `region` and
-    `neighbours`: the region's figures and the neighbour average (benchmarks)."""
+    `neighbours`: the region's figures and the neighbour average (benchmarks); `sub_region`:
+    a London borough's half of London, its name and figures."""
     targets = [target] * len(periods) if not isinstance(target, Sequence) else list(target)
-    more = [*(region or []), *(neighbours or [])]
+    half_name, half = sub_region or ("", [])
+    more = [*(region or []), *(neighbours or []), *half]
     values = [v for v in [*ours, *(england or []), *targets, *more] if v is not None]
     high = max(values, default=1.0)
     top = _nice_top(high * 1.05)
@@ -121,6 +134,7 @@ def line_chart(
     for name, series, colour, dash, marker in (
         ("England", england, ENGLAND, "6 4", None),
         ("Region", region, REGION, "2 3", "square"),
+        (half_name, half, SUB_REGION, "12 4", None),
         ("Neighbours", neighbours, NEIGHBOURS, "10 3 2 3", "triangle"),
     ):
         if series and any(v is not None for v in series):

@@ -127,7 +127,9 @@ def test_a_london_borough_is_compared_with_its_half_which_is_no_council(store, c
         assert page[last.period][name] == fmt_value(last.sub_region, ind)
         fig, alt = over_time_chart(found.years, ind)
         assert f"the region, {name} and" in alt and name in [t.name for t in fig.data]
-        pack = over_time(ind, found, known_areas()[code].name).table
+        drawn = over_time(ind, found, known_areas()[code].name)
+        assert f"{name} (long dashes)" in drawn.alt and f">{name}</tspan>" in drawn.svg
+        pack = drawn.table
         assert name in pack.headers
         row = next(r for r in pack.rows if r[0] == last.period)
         assert row[pack.headers.index(name)] == fmt_value(last.sub_region, ind)
@@ -137,6 +139,9 @@ def test_a_london_borough_is_compared_with_its_half_which_is_no_council(store, c
     assert not any(name in r for r in over_time_table(elsewhere.years, ind) for name in HALVES)
     fig, alt = over_time_chart(elsewhere.years, ind)
     assert not any(t.name in HALVES for t in fig.data) and "London" not in alt
+    drawn = over_time(ind, elsewhere, "Hartlepool")
+    assert "London" not in drawn.alt + drawn.svg and drawn.table.headers[3] == "Region"
+    assert drawn.table.headers[4] == "Neighbour average"
 
 
 def test_an_ees_release_s_london_halves_are_areas_we_know(store, charter, tmp_path):
