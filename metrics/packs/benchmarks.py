@@ -104,8 +104,13 @@ def views(measures: Found, council: str) -> list[Views]:
 
 
 def _said(found: Compared) -> str:
-    boundary = found.boundary.words() if found.boundary else None
-    return " ".join(w for w in (found.source_words(), found.fictional, boundary) if w)
+    return " ".join(w for w in (found.source_words(), found.fictional) if w)
+
+
+def _boundary(found: Compared) -> str:
+    """The boundary change before our area's figures, said with the comparison over time
+    (not with one year's councils, whose figures are all of today's areas)."""
+    return f" {found.boundary.words(shown=False)}" if found.boundary else ""
 
 
 def over_time(ind: Indicator, found: Compared, council: str) -> Chart:
@@ -126,7 +131,7 @@ def over_time(ind: Indicator, found: Compared, council: str) -> Chart:
         f"Line chart of {ind.title}, {years[0].period} to {last.period}: ours (solid, round "
         f"markers), England (dashed), the region (dotted, square markers){beside} and the "
         f"neighbour average (dash-dot, triangles). In {last.period}: {said or 'no figures'}."
-        + (f" {found.boundary.words()}" if found.boundary else "")
+        + _boundary(found)
     )
     rows = [
         [
@@ -135,7 +140,10 @@ def over_time(ind: Indicator, found: Compared, council: str) -> Chart:
         ]
         for y in years
     ]  # fmt: skip
-    caption = f"{ind.title}: ours against England, the region and neighbours. {_said(found)}"
+    caption = (
+        f"{ind.title}: ours against England, the region and neighbours. {_said(found)}"
+        + _boundary(found)
+    )
     return Chart(drawn, alt, Table(caption, beside_region(OVER_TIME, half), rows))
 
 

@@ -1,8 +1,9 @@
 """A council whose area changed (a county split, councils merged) was published under other
 councils' codes before the change, and those figures are not its own: reference.one_council
 does not join them to its series (Dorset County, LA 835, is not today's Dorset, 838, which
-lost Christchurch in 2019). The comparison over time says so plainly and shows them apart
-(page, chart's alt text, table twin, packs), rather than a series that silently begins."""
+lost Christchurch in 2019). The comparison over time says so plainly (page, chart's alt
+text, table twin, packs) and the page shows them apart, rather than a series that silently
+begins."""
 
 from __future__ import annotations
 
@@ -27,18 +28,21 @@ class BoundaryChange:
     """The councils before ours and their figures, in the years compared."""
 
     formers: tuple[Former, ...]
-    since: str | None  # the first year compared after the last of theirs
+    last: str  # the last year compared with a figure of theirs
 
-    def words(self) -> str:
-        """ "Boundary changed in 2019: the figures before 2019 are Dorset County (LA 835)'s
-        ...": said wherever the comparison over time is shown."""
+    def words(self, shown: bool = True) -> str:
+        """ "Our area changed: up to 2018 the published figures are Dorset County (LA 835)'s
+        ...", said wherever the comparison over time is; `shown`: whether the chart and table
+        beside the words show their figures (the page's do, the pack's do not). Worded from
+        the figures: when the boundary changed is not in the data (a year's last figure of
+        theirs may come from a census taken before the change, or from a gap)."""
         owned = [f"{f.name}'s" for f in self.formers]  # "Bournemouth (LA 837)'s, Poole ..."
         names = " and ".join([", ".join(owned[:-1]), owned[-1]] if len(owned) > 1 else owned)
-        when = f" in {self.since}" if self.since else ""
-        before = f"before {self.since} " if self.since else ""
+        where = "shown apart from ours" if shown else "not in this chart or table"
         return (
-            f"Boundary changed{when}: the figures {before}are {names}, not ours (not the "
-            "same area), so they are shown apart, not joined to our series or ranked as ours."
+            f"Our area changed: up to {self.last} the published figures are {names}, a "
+            f"different area, so they are {where}, never joined to our series or ranked as "
+            "ours."
         )
 
     def in_year(self, period: str, ind: Indicator) -> str:
@@ -70,4 +74,4 @@ def boundary_change(
     if not formers:
         return None
     last = max(periods.index(p) for f in formers for p in f.figures)
-    return BoundaryChange(tuple(formers), periods[last + 1] if last + 1 < len(periods) else None)
+    return BoundaryChange(tuple(formers), periods[last])

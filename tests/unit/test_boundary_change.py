@@ -20,7 +20,7 @@ from ui import benchmark_view
 
 EXTRACT = EXTRACTS / "ees" / "ehcp-2023-release-dorset" / "sen2_mi.csv"
 IND = "ehcp-issued-20-weeks"
-SAID = "Boundary changed in 2019: the figures before 2019 are Dorset County (LA 835)'s, not ours"
+SAID = "Our area changed: up to 2018 the published figures are Dorset County (LA 835)'s"
 
 
 def as_council(charter, code: str, name: str):
@@ -48,7 +48,7 @@ def test_dorset_s_comparison_says_the_figures_before_2019_are_dorset_county_s(st
     assert found is not None and found.boundary is not None
     ours = {y.period: y.ours for y in found.years}
     assert ours["2018"] is None and ours["2019"] == 91.0  # not joined: 835's 40.9 is not ours
-    assert found.boundary.since == "2019"
+    assert found.boundary.last == "2018"  # from the figures (the change was in 2019)
     assert SAID in found.boundary.words()
     fig, alt = benchmark_view.over_time_chart(found.years, ind, None, found.boundary)
     assert SAID in alt
@@ -57,14 +57,20 @@ def test_dorset_s_comparison_says_the_figures_before_2019_are_dorset_county_s(st
     assert table["2018"]["Ours"] == "–"
     assert table["2018"][benchmark_view.BEFORE] == "Dorset County (LA 835) 40.9%"
     assert table["2019"][benchmark_view.BEFORE] == "–" and table["2019"]["Ours"] == "91.0%"
+    assert "shown apart from ours" in alt  # the page's chart and table show them
     chart = pack_views.over_time(ind, found, "Dorset")
     assert SAID in chart.alt and SAID in chart.table.caption
+    # The pack's chart and table do not show Dorset County: its words do not say they do,
+    # and one year's councils (all today's areas) are not said to be before a change.
+    assert "not in this chart or table" in chart.alt and "shown apart" not in chart.alt
+    assert "Our area changed" not in pack_views.focus_view(ind, found).table.caption
+    assert "Our area changed" not in pack_views.councils(ind, found).caption
 
 
 def test_a_merger_names_every_council_before_it_and_others_say_nothing(store, charter):
     _, bcp = compared_as(imported(store, charter), charter, "E06000058", "BCP (test)")
     assert bcp is not None and bcp.boundary is not None  # Bournemouth, Poole are not in it
     assert [f.name for f in bcp.boundary.formers] == ["Dorset County (LA 835)"]
-    assert "the figures before 2019 are Dorset County (LA 835)'s, not ours" in bcp.boundary.words()
+    assert "up to 2018 the published figures are Dorset County (LA 835)'s" in bcp.boundary.words()
     _, found = compared_as(store, charter, "E06000001", "Hartlepool (test)")
     assert found is not None and found.boundary is None
