@@ -142,7 +142,7 @@ def over_time_chart(
             years[-1].sub_region_name or "",
             [y.sub_region for y in years],
             style.SUB_REGION,
-            "longdashdot",  # long dashes are a former council's (boundary change)
+            style.SUB_REGION_DASH,  # (long dashes are a former council's)
         ),
         ("Neighbours", [y.neighbours for y in years], NEIGHBOURS, "dashdot"),
         *formers,
@@ -174,7 +174,8 @@ def over_time_chart(
     fig.xaxis(type="linear")
     last = years[-1]
     said = last.in_words(ind)
-    half = f", {last.sub_region_name}" if last.sub_region_name else ""
+    half_drawn = last.sub_region_name and any(y.sub_region is not None for y in years)
+    half = f", {last.sub_region_name}" if half_drawn else ""  # (a line with no figures is not drawn)
     alt = (
         f"Line chart of {ind.title} from {periods[0]} to {periods[-1]}: our council, England, "
         f"the region{half} and the neighbour average. In {last.period}: {said}."

@@ -136,7 +136,7 @@ def trend_chart(
     for name, key, colour, dash in (
         ("England", "england", style.ENGLAND, "dash"),
         ("Region", "region", style.REGION, "dot"),
-        (rows[-1].sub_region_name or "", "sub_region", style.SUB_REGION, "longdashdot"),
+        (rows[-1].sub_region_name or "", "sub_region", style.SUB_REGION, style.SUB_REGION_DASH),
     ):
         ys = [getattr(r, key) for r in rows]
         if any(v is not None for v in ys):

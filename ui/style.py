@@ -13,6 +13,7 @@ from metrics.publish.palette import (  # the app's charts read them from here, a
     OURS as OURS,
     REGION as REGION,
     SUB_REGION as SUB_REGION,
+    SUB_REGION_DASH as SUB_REGION_DASH,
     TARGET as TARGET,
     TEXT as TEXT,
 )

@@ -31,8 +31,15 @@ def trend_alt(rows: list[TrendRow], ind: Indicator, council: str) -> str:
         runs := target_runs(ind, [(r.period, r.target) for r in rows])
     ):
         parts.append(f"Target {runs}.")
-    if last.england is not None:
-        parts.append(f"England {fmt_value(last.england, ind)}.")
+    # The comparators drawn beside ours (ui/charts.py: a line each where it has a figure),
+    # at the latest period.
+    for name, value in (
+        ("England", last.england),
+        ("the region", last.region),
+        (last.sub_region_name, last.sub_region),
+    ):
+        if name and value is not None:
+            parts.append(f"{name[0].upper()}{name[1:]} {fmt_value(value, ind)}.")
     flagged = sum(r.status == "provisional" for r in rows), sum(r.revised for r in rows)
     if any(flagged):
         parts.append(f"{flagged[0]} provisional and {flagged[1]} revised figures are marked.")
@@ -117,7 +124,11 @@ def trend_csv(
             "region": r.region,
             "region_symbol": r.region_symbol,
             **(
-                {"sub_region": r.sub_region, "sub_region_symbol": r.sub_region_symbol}
+                {
+                    "sub_region_name": r.sub_region_name,
+                    "sub_region": r.sub_region,
+                    "sub_region_symbol": r.sub_region_symbol,
+                }
                 if r.sub_region_name
                 else {}
             ),

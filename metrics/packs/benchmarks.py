@@ -126,7 +126,8 @@ def over_time(ind: Indicator, found: Compared, council: str) -> Chart:
     )  # fmt: skip
     last = years[-1]
     said = last.in_words(ind)
-    beside = f", {half} (long dashes)" if half else ""
+    half_drawn = half and any(y.sub_region is not None for y in years)  # (no figures: no line)
+    beside = f", {half} (long dashes)" if half_drawn else ""
     alt = (
         f"Line chart of {ind.title}, {years[0].period} to {last.period}: ours (solid, round "
         f"markers), England (dashed), the region (dotted, square markers){beside} and the "

@@ -17,6 +17,9 @@ REGION = OKABE_ITO["orange"]
 NEIGHBOURS = OKABE_ITO["purple"]
 TARGET = OKABE_ITO["green"]
 SUB_REGION = OKABE_ITO["vermillion"]  # Inner or Outer London, a London borough's only
+# Its line on the app's charts (Plotly's dash): a long dash and two dots, told apart without
+# colour from the dash-dot of the neighbours and the target and a former council's long dash.
+SUB_REGION_DASH = "12px,4px,2px,4px,2px,4px"
 # Darker shades of the same hues for text on white (4.5:1), e.g. direct labels.
 TEXT = {
     OURS: "#005A8C", ENGLAND: "#000000", REGION: "#8A5A00", TARGET: "#00684A",

@@ -20,6 +20,7 @@ from metrics.assess.trend import GroupRow, trend
 from metrics.periods.text import parse_period
 from metrics.publish.disclosure import SYMBOL
 from metrics.publish.policy import PUBLIC, DisclosurePolicy, GroupCells, Marker, StatusCells
+from metrics.reference import sub_region_of
 from metrics.store.connection import Store
 from metrics.store.queries import area_figures
 from metrics.words.narrative import STATUS_WORDS
@@ -73,6 +74,7 @@ def cells(store: Store, charter: Charter, quarter: str) -> list[dict[str, object
             row = GroupRow(str(grp), value, symbol, "", num, den)  # type: ignore[arg-type]
             by_indicator[str(ind_id)][(str(period), str(dim))].append(row)
         comparators = {ind: trend(store, charter, charter.indicators[ind]) for ind in by_indicator}
+    half = sub_region_of(charter.council.code)
     out: list[dict[str, object]] = []
     for ind_id, tables in by_indicator.items():
         ind = charter.indicators.get(ind_id)
@@ -92,8 +94,11 @@ def cells(store: Store, charter: Charter, quarter: str) -> list[dict[str, object
         for t in comparators.get(ind_id, []):
             if t.period not in published_periods:
                 continue
-            for area, value in ((charter.council.england.code, t.england),
-                                (charter.council.region.code, t.region)):  # fmt: skip
+            areas = [(charter.council.england.code, t.england),
+                     (charter.council.region.code, t.region)]  # fmt: skip
+            if half is not None:  # a London borough's half of London, as its trend shows it
+                areas.append((half.code, t.sub_region))
+            for area, value in areas:
                 if value is not None:
                     out.append(dict.fromkeys(COLUMNS, "") | {
                         "indicator": ind_id, "period": t.period, "area": area, "value": value,

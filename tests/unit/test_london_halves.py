@@ -16,6 +16,7 @@ import yaml
 from charter.ees_models import load_mapping
 from charter.lait_models import LAIT_DIR, load_lait_mapping
 from metrics.assess.benchmark import area_values
+from metrics.assess.trend import trend
 from metrics.ingest.published.ees import import_ees
 from metrics.ingest.published.lait import import_lait
 from metrics.ingest.published.lait_extract import EXTRACT
@@ -204,3 +205,41 @@ def test_a_london_borough_s_trend_has_its_half_beside_the_region(store, charter)
     assert not any("Inner London" in t or "Outer London" in t for t in trend_table(elsewhere, ind))
     fig, _ = trend_chart(elsewhere, ind, "Hartlepool", ind.title)
     assert not any(t.name in HALVES for t in fig.data)
+
+
+def test_the_half_is_named_where_it_is_drawn_and_listed_where_a_reader_sees_it(store, charter):
+    """Found by the review of the merged change. LAIT publishes neither half of London for
+    the 20-week rate (every year '-'): the alt texts named an Inner London line that was not
+    drawn. The trend's alt text left out the half (and the region) it draws; its CSV did not
+    say which half; and `published.cells`, every cell a public reader sees, left it out."""
+    from metrics.packs.benchmarks import over_time
+    from metrics.publish.published import cells
+    from ui.benchmark_view import over_time_chart
+    from ui.charts import trend_chart
+    from ui.trend_tables import trend_csv
+
+    mapping = load_lait_mapping(LAIT_DIR / "sen.yaml", charter)
+    assert import_lait(store, charter, EXTRACT.name, EXTRACT.read_bytes(), mapping, by="t").ok
+    camden = a_council(charter, "E09000007")
+    weeks = camden.indicators["ehcp-issued-20-weeks"]
+    assert not [r for r in series(store, weeks.id, "E13000001") if r.value is not None]
+    found = compare.compared(store, camden, weeks)
+    assert found is not None and all(y.sub_region is None for y in found.years)
+    fig, alt = over_time_chart(found.years, weeks)
+    assert "Inner London" not in alt and "Inner London" not in [t.name for t in fig.data]
+    assert "Inner London" not in over_time(weeks, found, "Camden").alt
+
+    ind = camden.indicators[APPEALS[0]]
+    rows = trend(store, camden, ind)
+    last = next(r for r in reversed(rows) if r.sub_region is not None and r.region is not None)
+    rows = rows[: rows.index(last) + 1]
+    _, alt = trend_chart(rows, ind, "Camden", ind.title)
+    assert f"Inner London {fmt_value(last.sub_region, ind)}." in alt
+    assert f"The region {fmt_value(last.region, ind)}." in alt
+    assert {c["sub_region_name"] for c in trend_csv(rows, ind, "E09000007", "Camden")} == {
+        "Inner London"
+    }
+    quarter = f"{rows[-1].period}-{int(rows[-1].period[2:]) + 1:02d} Q4"
+    seen = {(c["area"], c["period"]) for c in cells(store, camden, quarter)}
+    assert ("E13000001", last.period) in seen  # beside the region's, as the trend shows it
+    assert ("E12000007", last.period) in seen
