@@ -174,8 +174,9 @@ def over_time_chart(
     fig.xaxis(type="linear")
     last = years[-1]
     said = last.in_words(ind)
+    # (a line with no figures is not drawn, so not said)
     half_drawn = last.sub_region_name and any(y.sub_region is not None for y in years)
-    half = f", {last.sub_region_name}" if half_drawn else ""  # (a line with no figures is not drawn)
+    half = f", {last.sub_region_name}" if half_drawn else ""
     alt = (
         f"Line chart of {ind.title} from {periods[0]} to {periods[-1]}: our council, England, "
         f"the region{half} and the neighbour average. In {last.period}: {said}."
