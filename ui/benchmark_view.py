@@ -15,7 +15,7 @@ from charter import Indicator
 from charter.models import UNIT_LABEL
 from metrics.assess.benchmark import ordinal, rank_words
 from metrics.publish import compare, withheld as disclosure
-from metrics.publish.boundary import BoundaryChange
+from metrics.publish.boundary import BEFORE as BEFORE, BoundaryChange
 from metrics.publish.compare import Compared, CouncilFigure, focus
 from metrics.publish.compare_year import YearCompared
 from metrics.publish.escape import chart_text, markdown
@@ -29,7 +29,6 @@ from ui.shared_cache import shared
 GREY = "#BDBDBD"
 NEIGHBOURS = style.OKABE_ITO["purple"]
 FORMER = "#595959"  # a council before a boundary change of ours: not ours (7:1 on white)
-BEFORE = "Before the boundary change"
 FOCUS = {"region": "Every council in our region", "neighbours": "Our neighbour group"}
 
 

@@ -19,6 +19,7 @@ from metrics.assess.benchmark import ordinal, rank_words
 from metrics.packs import svg
 from metrics.packs.sections import Chart, Table
 from metrics.packs.svg_bars import Bar, focus_chart
+from metrics.publish.boundary import BEFORE
 from metrics.publish.compare import Compared, CouncilFigure, every_compared, focus
 from metrics.publish.compare_year import beside_region
 from metrics.rounding import fmt_half_up
@@ -110,7 +111,11 @@ def _said(found: Compared) -> str:
 def _boundary(found: Compared) -> str:
     """The boundary change before our area's figures, said with the comparison over time
     (not with one year's councils, whose figures are all of today's areas)."""
-    return f" {found.boundary.words(shown=False)}" if found.boundary else ""
+    return f" {found.boundary.words(PACK_PLACE)}" if found.boundary else ""
+
+
+# Where the pack shows a former council's figures: its SVG chart draws ours and today's areas.
+PACK_PLACE = "in the table's last column, apart from ours (not in the chart)"
 
 
 def over_time(ind: Indicator, found: Compared, council: str) -> Chart:
@@ -134,18 +139,21 @@ def over_time(ind: Indicator, found: Compared, council: str) -> Chart:
         f"neighbour average (dash-dot, triangles). In {last.period}: {said or 'no figures'}."
         + _boundary(found)
     )
+    boundary = found.boundary
     rows = [
         [
             y.period, *y.shown_beside(ind, "[x]"),
             rank_words(y.rank, y.councils, y.tied) if y.rank else "[x]", y.band or "[x]",
+            *([boundary.in_year(y.period, ind)] if boundary else []),
         ]
         for y in years
     ]  # fmt: skip
+    headers = beside_region(OVER_TIME, half) + ([BEFORE] if boundary else [])
     caption = (
         f"{ind.title}: ours against England, the region and neighbours. {_said(found)}"
         + _boundary(found)
     )
-    return Chart(drawn, alt, Table(caption, beside_region(OVER_TIME, half), rows))
+    return Chart(drawn, alt, Table(caption, headers, rows))
 
 
 def _rows(shown: list[CouncilFigure], ind: Indicator, total: int) -> list[list[str]]:

@@ -14,6 +14,8 @@ from charter import Indicator
 from metrics.reference import areas_before, former_name
 from metrics.words.narrative import fmt_value
 
+BEFORE = "Before the boundary change"  # the tables' column of a former council's figures
+
 
 @dataclass(frozen=True)
 class Former:
@@ -30,15 +32,14 @@ class BoundaryChange:
     formers: tuple[Former, ...]
     last: str  # the last year compared with a figure of theirs
 
-    def words(self, shown: bool = True) -> str:
+    def words(self, where: str = "shown apart from ours") -> str:
         """ "Our area changed: up to 2018 the published figures are Dorset County (LA 835)'s
-        ...", said wherever the comparison over time is; `shown`: whether the chart and table
-        beside the words show their figures (the page's do, the pack's do not). Worded from
+        ...", said wherever the comparison over time is; `where`: where the chart and table
+        beside the words show their figures (the page's: apart from ours). Worded from
         the figures: when the boundary changed is not in the data (a year's last figure of
         theirs may come from a census taken before the change, or from a gap)."""
         owned = [f"{f.name}'s" for f in self.formers]  # "Bournemouth (LA 837)'s, Poole ..."
         names = " and ".join([", ".join(owned[:-1]), owned[-1]] if len(owned) > 1 else owned)
-        where = "shown apart from ours" if shown else "not in this chart or table"
         return (
             f"Our area changed: up to {self.last} the published figures are {names}, a "
             f"different area, so they are {where}, never joined to our series or ranked as "

@@ -62,7 +62,11 @@ def test_dorset_s_comparison_says_the_figures_before_2019_are_dorset_county_s(st
     assert SAID in chart.alt and SAID in chart.table.caption
     # The pack's chart and table do not show Dorset County: its words do not say they do,
     # and one year's councils (all today's areas) are not said to be before a change.
-    assert "not in this chart or table" in chart.alt and "shown apart" not in chart.alt
+    assert "in the table's last column, apart from ours (not in the chart)" in chart.alt
+    assert chart.table.headers[-1] == benchmark_view.BEFORE  # as on the page
+    pack_rows = {r[0]: r for r in chart.table.rows}
+    assert pack_rows["2018"][-1] == "Dorset County (LA 835) 40.9%"
+    assert pack_rows["2019"][-1] == "–" and pack_rows["2019"][1] == "91.0%"
     assert "Our area changed" not in pack_views.focus_view(ind, found).table.caption
     assert "Our area changed" not in pack_views.councils(ind, found).caption
 
