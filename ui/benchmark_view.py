@@ -191,12 +191,11 @@ def over_time_table(
     """The chart's table twin; with a column of the councils before a boundary change of
     ours (their figures, named), only where there was one; a London borough's half of
     London in a column after the region's (none for a council outside London)."""
-    before = {BEFORE: boundary.in_year} if boundary else {}
     return [
         {
             "Year": y.period,
             "Ours": y.shown(ind, "–")[0],
-            **{column: said(y.period, ind) for column, said in before.items()},
+            **({BEFORE: boundary.in_year(y.period, ind)} if boundary else {}),
             "Change from the year before": "–"
             if y.change is None
             else signed_number(y.change, ind.decimals),

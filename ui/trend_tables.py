@@ -66,12 +66,8 @@ def trend_table(rows: list[TrendRow], ind: Indicator) -> list[dict[str, Any]]:
             "Numerator": _blank(r.numerator),
             "Denominator": _blank(r.denominator),
             "Status": r.status + (", revised" if r.revised else ""),
-            "England": fmt_value(r.england, ind, r.england_symbol)
-            if r.england is not None or r.england_symbol
-            else "",
-            "Region": fmt_value(r.region, ind, r.region_symbol)
-            if r.region is not None or r.region_symbol
-            else "",
+            "England": _given(r.england, r.england_symbol, ind),
+            "Region": _given(r.region, r.region_symbol, ind),
             # a London borough's half of London (Inner or Outer London)
             **(
                 {r.sub_region_name: _given(r.sub_region, r.sub_region_symbol, ind)}

@@ -229,11 +229,11 @@ def give_back(store: Store, actor: Actor, number: int, why: str) -> None:
     if not why:
         raise RemindError("say why the message was not received (--why)")
     with store.connect() as con, transaction(con):
-        found = [m for m in stored.messages(con, limit=100_000) if m[0] == number]
-        if not found or found[0][3] != SENDING:
-            state = f"is {found[0][3]}" if found else "does not exist"
+        found = stored.message(con, number)
+        if found is None or found[3] != SENDING:
+            state = f"is {found[3]}" if found else "does not exist"
             raise RemindError(f"message {number} {state}: only one left 'sending' is given back")
-        recipient = found[0][1]
+        recipient = found[1]
         stored.settle(con, number, FAILED, f"given back: {why}")
         audit.record(con, actor, f"reminder {FAILED}", recipient,
                      f"Message {number} given back by the operator: {why}; tried again next "

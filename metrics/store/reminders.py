@@ -31,6 +31,10 @@ SENT_AFTER_ALL = """
 UPDATE reminder_messages SET error = error || $note WHERE message_id = $id
 """
 GIVE_BACK = "DELETE FROM reminder_sent WHERE message_id = $id"
+MESSAGE = """
+SELECT message_id, recipient, sent_at, outcome, items, error FROM reminder_messages
+WHERE message_id = $id
+"""
 MESSAGES = """
 SELECT message_id, recipient, sent_at, outcome, items, error FROM reminder_messages
 ORDER BY message_id DESC LIMIT $limit
@@ -90,6 +94,12 @@ def settle(con: Connection, message_id: int, outcome: str, error: str | None) ->
 def sent_after_all(con: Connection, message_id: int, note: str) -> None:
     """Say on a message given back that its run sent it after all."""
     con.execute(SENT_AFTER_ALL, {"id": message_id, "note": note})
+
+
+def message(con: Connection, message_id: int) -> Row | None:
+    """One message, as `messages` gives each; None if there is none of that number."""
+    found = con.execute(MESSAGE, {"id": message_id}).fetchall()
+    return tuple(found[0]) if found else None
 
 
 def messages(con: Connection, limit: int = 500) -> list[Row]:
